@@ -1,0 +1,65 @@
+# gsan_core — everything runs from a fresh machine with only python3 and make.
+#   make demo    the main job on an embedded SQLite file
+#   make test    every gate: lint, types, import rings, tests on memory/SQLite/PostgreSQL,
+#                coverage, README/docs/examples, docs build
+#   make bench   the benchmarks (library vs hand-written SQLAlchemy Core baseline)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+GSAN_CORE_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export GSAN_CORE_TEST_POSTGRES_URL
+HYPOTHESIS_PROFILE ?= ci
+export HYPOTHESIS_PROFILE
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: all demo test lint typecheck imports pytest coverage docs bench bench-quick test-long clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m gsan_core demo --database build/demo.sqlite
+
+test: lint typecheck imports pytest coverage docs
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks examples tools docs
+	$(BIN)/ruff format --check src tests benchmarks examples tools docs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+	$(BIN)/mypy tests/typing
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -q -m "not slow"
+
+coverage: $(STAMP)
+	$(BIN)/coverage report --fail-under=95
+	$(BIN)/coverage report --fail-under=100 \
+		--include='src/gsan_core/rules/*,src/gsan_core/model/*'
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
+
+test-long: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build .coverage .mypy_cache .ruff_cache .hypothesis

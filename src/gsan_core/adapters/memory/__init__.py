@@ -1,0 +1,59 @@
+"""The in-memory reference adapter: zero extra dependencies.
+
+It passes the same contract suite as the SQL adapter, so notebooks and tests can
+rely on it behaving like a database (isolation, rollback, compare-and-set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gsan_core.adapters.memory.ports import (
+    MemoryBilling,
+    MemoryFieldLock,
+    MemoryPermissions,
+)
+from gsan_core.adapters.memory.repositories import (
+    MemoryCatalogRepository,
+    MemoryPropertyRepository,
+    MemoryRepository,
+)
+from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
+from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.ports.ids import IdGenerator
+
+__all__ = ["MemoryStore", "MemoryUnitOfWork", "memory_uow_factory"]
+
+
+class MemoryUnitOfWork(MemoryUnitOfWorkBase):
+    """A unit of work over a :class:`MemoryStore`."""
+
+    def __init__(self, store: MemoryStore, ids: IdGenerator) -> None:
+        super().__init__(store, ids)
+        self.catalog = MemoryCatalogRepository(self)
+        self.properties = MemoryPropertyRepository(self, "property")
+        self.localities: MemoryRepository[Locality] = MemoryRepository(self, "locality")
+        self.sectors: MemoryRepository[CommercialSector] = MemoryRepository(
+            self, "sector"
+        )
+        self.blocks: MemoryRepository[Block] = MemoryRepository(self, "block")
+        self.routes: MemoryRepository[Route] = MemoryRepository(self, "route")
+        self.units: MemoryRepository[OrganizationalUnit] = MemoryRepository(
+            self, "unit"
+        )
+        self.users: MemoryRepository[User] = MemoryRepository(self, "user")
+        self.billing = MemoryBilling(self)
+        self.permissions = MemoryPermissions(self)
+        self.field_lock = MemoryFieldLock(self)
+
+
+def memory_uow_factory(
+    store: MemoryStore, ids: IdGenerator
+) -> Callable[[], MemoryUnitOfWork]:
+    """A factory of units of work sharing one store and one id generator."""
+
+    def factory() -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(store, ids)
+
+    return factory

@@ -1,0 +1,117 @@
+"""In-memory default adapters of the outside ports: billing, permissions, field lock.
+
+They keep their data in the same store, so their writes commit or roll back with
+the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+
+__all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
+
+
+class MemoryBilling:
+    """Open debts and charges in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
+        return list(self.open_debts_of([property_id]).get(property_id, []))
+
+    def open_debts_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[OpenDebt]]:
+        wanted = set(property_ids)
+        found: dict[int, list[OpenDebt]] = {}
+        for debt in self._uow.rows("open_debt"):
+            if debt.property_id in wanted:
+                found.setdefault(debt.property_id, []).append(debt)
+        for charge in self._uow.rows("charge"):
+            if charge.property_id in wanted:
+                found.setdefault(charge.property_id, []).append(_as_debt(charge))
+        return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
+
+    def has_payment_slip(
+        self, *, property_id: int, debit_type_id: int, issued_on: date
+    ) -> bool:
+        return any(
+            debt.property_id == property_id
+            and debt.kind is DebtKind.PAYMENT_SLIP
+            and debt.debit_type_id == debit_type_id
+            and debt.issued_on == issued_on
+            for debt in self._uow.rows("open_debt")
+        )
+
+    def add_charge(self, charge: Charge) -> None:
+        self._uow.write("charge", charge.id, charge, expect=None)
+
+    def charges_of(self, property_id: int) -> Sequence[Charge]:
+        return sorted(
+            (c for c in self._uow.rows("charge") if c.property_id == property_id),
+            key=lambda c: c.id,
+        )
+
+    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
+        for debt in debts:
+            self._uow.write("open_debt", debt.id, debt, expect=None)
+
+    def settle(self, debt_ids: Iterable[int]) -> None:
+        for ident in debt_ids:
+            self._uow.delete("open_debt", ident, expect=UNCHECKED)
+
+
+def _as_debt(charge: Charge) -> OpenDebt:
+    return OpenDebt(
+        id=charge.id,
+        property_id=charge.property_id,
+        kind=DebtKind.CHARGE,
+        amount=charge.total,
+        debit_type_id=charge.debit_type_id,
+    )
+
+
+class MemoryPermissions:
+    """Special permissions granted to users, in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def has(self, user_id: int, permission_id: int) -> bool:
+        return self._uow.read("permission", (user_id, permission_id)) is not None
+
+    def grant(self, user_id: int, permission_id: int) -> None:
+        self._uow.write(
+            "permission", (user_id, permission_id), value=True, expect=UNCHECKED
+        )
+
+    def revoke(self, user_id: int, permission_id: int) -> None:
+        self._uow.delete("permission", (user_id, permission_id), expect=UNCHECKED)
+
+
+class MemoryFieldLock:
+    """Routes being billed in the field, in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def locked_reference(self, property_id: int) -> int | None:
+        prop = self._uow.read("property", property_id)
+        if prop is None or prop.route_id is None:
+            return None
+        route = self._uow.read("route", prop.route_id)
+        if route is None or not route.simultaneous_printing:
+            return None
+        reference: int | None = self._uow.read("field_lock", prop.route_id)
+        return reference
+
+    def lock_route(self, route_id: int, reference: int) -> None:
+        self._uow.write("field_lock", route_id, reference, expect=UNCHECKED)
+
+    def unlock_route(self, route_id: int) -> None:
+        self._uow.delete("field_lock", route_id, expect=UNCHECKED)

@@ -1,0 +1,196 @@
+"""Generic in-memory repositories over a :class:`MemoryUnitOfWorkBase`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
+from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.properties import Property
+
+__all__ = [
+    "MemoryCatalogRepository",
+    "MemoryPropertyRepository",
+    "MemoryRepository",
+    "matches",
+]
+
+E = TypeVar("E")
+
+
+def _is_collection(value: object) -> bool:
+    return isinstance(value, Collection) and not isinstance(value, str | bytes)
+
+
+def matches(entity: object, criteria: Mapping[str, object]) -> bool:
+    """Whether ``entity``'s fields equal the criteria (a collection means "in")."""
+    for name, wanted in criteria.items():
+        actual = getattr(entity, name)
+        if _is_collection(wanted):
+            if actual not in wanted:  # type: ignore[operator]
+                return False
+        elif actual != wanted:
+            return False
+    return True
+
+
+class MemoryRepository(Generic[E]):
+    """Storage of one aggregate type, keyed by its integer id."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase, table: str) -> None:
+        self._uow = uow
+        self._table = table
+
+    def _key(self, entity: E) -> Hashable:
+        return entity.id  # type: ignore[attr-defined,no-any-return]
+
+    def get(self, id: int) -> E:
+        found = self.find(id)
+        if found is None:
+            raise NotFound(self._table, id)
+        return found
+
+    def find(self, id: int) -> E | None:
+        return self._uow.read(self._table, id)  # type: ignore[no-any-return]
+
+    def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        found: dict[int, E] = {}
+        for ident in ids:
+            entity = self.find(ident)
+            if entity is not None:
+                found[ident] = entity
+        return found
+
+    def find_by(self, **criteria: object) -> Sequence[E]:
+        rows = [row for row in self._uow.rows(self._table) if matches(row, criteria)]
+        rows.sort(key=self._key)  # type: ignore[arg-type]
+        return rows
+
+    def count_by(self, **criteria: object) -> int:
+        return sum(1 for row in self._uow.rows(self._table) if matches(row, criteria))
+
+    def add(self, entity: E) -> None:
+        key = self._key(entity)
+        if self._uow.read(self._table, key) is not None:
+            raise DuplicateEntity(self._table, key)
+        self._uow.write(self._table, key, entity, expect=None)
+
+    def add_many(self, entities: Iterable[E]) -> None:
+        batch = list(entities)
+        keys = [self._key(e) for e in batch]
+        if len(set(keys)) != len(keys):
+            duplicated = next(k for k in keys if keys.count(k) > 1)
+            raise DuplicateEntity(self._table, duplicated)
+        for key in keys:
+            if self._uow.read(self._table, key) is not None:
+                raise DuplicateEntity(self._table, key)
+        for key, entity in zip(keys, batch, strict=True):
+            self._uow.write(self._table, key, entity, expect=None)
+
+    def update(self, entity: E) -> None:
+        self.update_many([entity])
+
+    def update_many(self, entities: Iterable[E]) -> None:
+        batch = list(entities)
+        staged: list[tuple[Hashable, E, int]] = []
+        for entity in batch:
+            key = self._key(entity)
+            expected = entity.version - 1  # type: ignore[attr-defined]
+            current = self._uow.read(self._table, key)
+            if current is None:
+                raise NotFound(self._table, key)
+            if current.version != expected:
+                raise ConcurrencyConflict(self._table, key, expected)
+            staged.append((key, entity, current.version))
+        for key, entity, version in staged:
+            self._uow.write(self._table, key, entity, expect=version)
+
+
+class MemoryPropertyRepository(MemoryRepository[Property]):
+    """Properties, with the grouped reads."""
+
+    def count_by_water_status(self) -> Mapping[int, int]:
+        counts: dict[int, int] = {}
+        for prop in self._uow.rows(self._table):
+            if prop.active:
+                counts[prop.water_status_id] = counts.get(prop.water_status_id, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def ids_by_route(self, route_id: int) -> Sequence[int]:
+        return sorted(
+            p.id for p in self._uow.rows(self._table) if p.route_id == route_id
+        )
+
+
+class MemoryCatalogRepository:
+    """Reference rows keyed by ``(kind, id)``."""
+
+    _table = "catalog"
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def get(self, kind: str, id: int) -> CatalogItem:
+        found = self.find(kind, id)
+        if found is None:
+            raise NotFound(f"catalog.{kind}", id)
+        return found
+
+    def find(self, kind: str, id: int) -> CatalogItem | None:
+        return self._uow.read(self._table, (kind, id))  # type: ignore[no-any-return]
+
+    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        rows = [
+            row
+            for row in self._uow.rows(self._table)
+            if row.kind == kind and (row.active or not active_only)
+        ]
+        rows.sort(key=lambda row: row.id)
+        return rows
+
+    def add(self, item: CatalogItem) -> None:
+        self.add_many([item])
+
+    def add_many(self, items: Iterable[CatalogItem]) -> None:
+        batch = list(items)
+        seen: set[tuple[str, int]] = set()
+        for item in batch:
+            key = (item.kind, item.id)
+            if key in seen or self._uow.read(self._table, key) is not None:
+                raise DuplicateEntity(f"catalog.{item.kind}", item.id)
+            seen.add(key)
+        for item in batch:
+            self._uow.write(self._table, (item.kind, item.id), item, expect=None)
+
+    def _current(self, item: CatalogItem, expected: int) -> CatalogItem:
+        current = self.find(item.kind, item.id)
+        if current is None:
+            raise NotFound(f"catalog.{item.kind}", item.id)
+        if current.version != expected:
+            raise ConcurrencyConflict(f"catalog.{item.kind}", item.id, expected)
+        return current
+
+    def update(self, item: CatalogItem) -> None:
+        current = self._current(item, item.version - 1)
+        self._uow.write(self._table, (item.kind, item.id), item, expect=current.version)
+
+    def remove(self, item: CatalogItem) -> None:
+        current = self._current(item, item.version)
+        self._uow.delete(self._table, (item.kind, item.id), expect=current.version)
+
+    def usage_count(
+        self,
+        kind: str,
+        id: int,
+        references: Collection[Reference],
+    ) -> int:
+        del kind
+        count = 0
+        for reference in references:
+            for row in self._uow.rows(reference.entity):
+                value: Any = getattr(row, reference.field)
+                if value == id or (_is_collection(value) and id in value):
+                    count += 1
+        return count

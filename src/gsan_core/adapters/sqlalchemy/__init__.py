@@ -1,0 +1,183 @@
+"""The SQLAlchemy adapter: SQLite (embedded default) and PostgreSQL (psycopg 3).
+
+Core tables built by :func:`build_tables` on a caller-supplied ``MetaData``,
+schema and prefix; explicit row mappers; compare-and-set updates; driver errors
+translated; Alembic migrations shipped as package data with their own version
+table; a unit of work that owns its transaction or joins the host's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.ids import HiLoIds, reserve
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
+from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.properties import (
+    Block,
+    CommercialSector,
+    Locality,
+    Property,
+    Route,
+)
+from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.ports.ids import IdGenerator
+
+__all__ = [
+    "Mappers",
+    "SqlBackend",
+    "SqlUnitOfWork",
+    "Tables",
+    "build_tables",
+    "create_engine",
+]
+
+
+def create_engine(url: str, **options: Any) -> sa.Engine:
+    """An engine set up the way the adapter needs it.
+
+    SQLite: foreign keys on, a busy timeout, WAL for files, and the pysqlite
+    transaction workaround so SAVEPOINTs (joining mode) work. PostgreSQL: give a
+    ``postgresql+psycopg://`` URL (psycopg 3).
+    """
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, **options)
+        file_database = engine.url.database not in (None, "", ":memory:")
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            if file_database:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: sa.Connection) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+        return engine
+    if url.startswith("postgresql") and "+psycopg" not in url.split("://", 1)[0]:
+        raise ConfigurationError(
+            "use a postgresql+psycopg:// URL: gsan_core supports psycopg 3"
+        )
+    return sa.create_engine(url, **options)
+
+
+@attrs.frozen
+class Mappers:
+    """The row mappers of the foundation's aggregates."""
+
+    locality: RowMapper[Locality]
+    sector: RowMapper[CommercialSector]
+    block: RowMapper[Block]
+    route: RowMapper[Route]
+    property: RowMapper[Property]
+    unit: RowMapper[OrganizationalUnit]
+    user: RowMapper[User]
+
+    @classmethod
+    def build(cls, tables: Tables) -> Mappers:
+        return cls(
+            locality=RowMapper(Locality, tables["locality"]),
+            sector=RowMapper(CommercialSector, tables["sector"]),
+            block=RowMapper(Block, tables["block"]),
+            route=RowMapper(Route, tables["route"]),
+            property=RowMapper(Property, tables["property"]),
+            unit=RowMapper(OrganizationalUnit, tables["unit"]),
+            user=RowMapper(User, tables["user"]),
+        )
+
+
+class SqlBackend:
+    """An engine, the tables and the mappers: makes units of work."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        tables: Tables,
+        ids: IdGenerator | None = None,
+        outbox: bool = True,
+        owns_engine: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.tables = tables
+        self.mappers = Mappers.build(tables)
+        self.outbox = outbox
+        self._owns_engine = owns_engine
+        if ids is None and engine.dialect.name != "sqlite":
+            ids = HiLoIds(engine, tables["id_block"])
+        self.ids: IdGenerator | None = ids
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        engine: sa.Engine | None = None,
+        metadata: sa.MetaData | None = None,
+        schema: str | None = None,
+        prefix: str = "gsan_",
+        ids: IdGenerator | None = None,
+        outbox: bool = True,
+        **engine_options: Any,
+    ) -> SqlBackend:
+        """A backend for ``url`` (or a given ``engine``)."""
+        if (url is None) == (engine is None):
+            raise ConfigurationError("give either a database url or an engine")
+        owns = engine is None
+        if engine is None:
+            assert url is not None
+            engine = create_engine(url, **engine_options)
+        tables = build_tables(metadata, schema=schema, prefix=prefix)
+        return cls(engine, tables=tables, ids=ids, outbox=outbox, owns_engine=owns)
+
+    def uow_factory(self) -> SqlUnitOfWork:
+        """A new owning unit of work (this method is the factory)."""
+        return SqlUnitOfWork(self)
+
+    def joining(self, connection: sa.Connection) -> Callable[[], SqlUnitOfWork]:
+        """A factory of units of work inside the host's ``connection``."""
+        return lambda: SqlUnitOfWork(self, joined=connection)
+
+    def create_all(self) -> None:
+        """Create the tables directly (tests and notebooks; use migrations elsewhere)."""
+        with translated("schema"), self.engine.begin() as connection:
+            if self.tables.schema and connection.dialect.name == "postgresql":
+                connection.execute(
+                    sa.schema.CreateSchema(self.tables.schema, if_not_exists=True)
+                )
+            self.tables.metadata.create_all(connection)
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Upgrade the schema with the shipped Alembic migrations."""
+        from gsan_core.adapters.sqlalchemy.migrations import upgrade  # noqa: PLC0415
+
+        upgrade(
+            self.engine,
+            schema=self.tables.schema,
+            prefix=self.tables.prefix,
+            revision=revision,
+        )
+
+    def reserve_ids(self, kind: str, floor: int) -> None:
+        """Make future ids of ``kind`` greater than ``floor`` (data already there)."""
+        with translated("id_block", kind), self.engine.begin() as connection:
+            reserve(connection, self.tables["id_block"], kind, floor)
+
+    def dispose(self) -> None:
+        """Close the pooled connections (only of an engine this backend created)."""
+        if self._owns_engine:
+            self.engine.dispose()

@@ -1,0 +1,161 @@
+"""Explicit row <-> model mappers (no ORM mapping of the frozen model).
+
+:class:`RowMapper` pairs one attrs class with one table: every field maps to the
+column of the same name through a codec chosen from the field's type (enums by
+value, tuples of attrs values and sets as JSON, everything else as is). The codecs
+are resolved once, so mapping a row is a dictionary comprehension.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+import sqlalchemy as sa
+
+__all__ = ["RowMapper", "decode_attributes", "encode_attributes"]
+
+T = TypeVar("T")
+Codec = tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]
+
+
+def _strip_optional(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _codec_for(tp: Any) -> Codec:
+    tp = _strip_optional(tp)
+    origin = typing.get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        enum_type = tp
+        return (lambda v: None if v is None else v.value), (
+            lambda v: None if v is None else enum_type(v)
+        )
+    if origin in (frozenset, set):
+        return sorted, (lambda v: frozenset(v or ()))
+    if origin is tuple:
+        args = typing.get_args(tp)
+        inner = args[0] if args else Any
+        if attrs.has(inner):
+            inner_mapper = _ValueCodec(inner)
+            return (
+                lambda v: [inner_mapper.encode(x) for x in v],
+                lambda v: tuple(inner_mapper.decode(x) for x in (v or ())),
+            )
+        return list, (lambda v: tuple(v or ()))
+    if tp is Decimal:
+        return None, (lambda v: None if v is None else Decimal(v))
+    return None, None
+
+
+class _ValueCodec:
+    """JSON form of a small attrs value object (``Economies``, ``ChargeShare``)."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        hints = typing.get_type_hints(cls)
+        self.fields = [(f.name, *_json_codec(hints[f.name])) for f in attrs.fields(cls)]
+
+    def encode(self, value: Any) -> dict[str, Any]:
+        return {
+            name: (enc(getattr(value, name)) if enc else getattr(value, name))
+            for name, enc, _ in self.fields
+        }
+
+    def decode(self, data: Mapping[Any, Any]) -> Any:
+        return self.cls(
+            **{
+                name: (dec(data[name]) if dec else data[name])
+                for name, _, dec in self.fields
+                if name in data
+            }
+        )
+
+
+def _json_codec(tp: Any) -> Codec:
+    base = _strip_optional(tp)
+    if base is Decimal:
+        return (lambda v: None if v is None else str(v)), (
+            lambda v: None if v is None else Decimal(v)
+        )
+    return _codec_for(tp)
+
+
+class RowMapper(Generic[T]):
+    """Maps one attrs class to and from the rows of one table."""
+
+    def __init__(
+        self,
+        cls: type[T],
+        table: sa.Table,
+        *,
+        overrides: Mapping[str, Codec] | None = None,
+    ) -> None:
+        self.cls = cls
+        self.table = table
+        hints = typing.get_type_hints(cls)
+        columns = set(table.c.keys())
+        self.fields: list[
+            tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
+        ] = []
+        for field in attrs.fields(cls):  # type: ignore[arg-type]
+            if field.name not in columns:
+                msg = f"{cls.__name__}.{field.name} has no column in {table.name}"
+                raise TypeError(msg)
+            encode, decode = (overrides or {}).get(field.name) or _codec_for(
+                hints[field.name]
+            )
+            self.fields.append((field.name, encode, decode))
+        self._plain = all(e is None for _, e, _ in self.fields)
+
+    def to_row(self, entity: T) -> dict[str, Any]:
+        """The column values of ``entity``."""
+        if self._plain:
+            return {name: getattr(entity, name) for name, _, _ in self.fields}
+        return {
+            name: (enc(getattr(entity, name)) if enc else getattr(entity, name))
+            for name, enc, _ in self.fields
+        }
+
+    def to_rows(self, entities: Iterable[T]) -> list[dict[str, Any]]:
+        """The column values of many entities."""
+        return [self.to_row(e) for e in entities]
+
+    def from_row(self, row: Mapping[Any, Any]) -> T:
+        """The entity of a row (``RowMapping``)."""
+        return self.cls(
+            **{
+                name: (dec(row[name]) if dec else row[name])
+                for name, _, dec in self.fields
+            }
+        )
+
+    def from_rows(self, rows: Sequence[Mapping[Any, Any]]) -> list[T]:
+        """The entities of many rows."""
+        return [self.from_row(r) for r in rows]
+
+
+def encode_attributes(attributes: Mapping[Any, Any]) -> dict[str, Any]:
+    """JSON form of catalog attributes: decimals tagged so they come back exact."""
+    return {
+        key: {"decimal": str(value)} if isinstance(value, Decimal) else value
+        for key, value in attributes.items()
+    }
+
+
+def decode_attributes(data: Mapping[Any, Any] | None) -> dict[str, Any]:
+    """Catalog attributes from their JSON form."""
+    return {
+        key: Decimal(value["decimal"]) if isinstance(value, dict) else value
+        for key, value in (data or {}).items()
+    }

@@ -1,0 +1,181 @@
+"""SQL default adapters of the outside ports: billing, permissions, field lock.
+
+They write in the unit of work's transaction, so a charge or a permission change
+commits or rolls back with the rules' own writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.repositories import chunks
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions"]
+
+
+class SqlBilling:
+    """Open debts and charges in this library's own tables."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._debts = RowMapper(OpenDebt, uow.tables["open_debt"])
+        self._charges = RowMapper(Charge, uow.tables["charge"])
+
+    def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
+        return list(self.open_debts_of([property_id]).get(property_id, []))
+
+    def open_debts_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[OpenDebt]]:
+        conn = self._uow.connection
+        debt_t = self._debts.table
+        charge_t = self._charges.table
+        found: dict[int, list[OpenDebt]] = {}
+        for batch in chunks(set(property_ids)):
+            with translated("open_debt"):
+                debts = conn.execute(
+                    sa.select(debt_t).where(debt_t.c.property_id.in_(batch))
+                ).mappings()
+                for row in debts:
+                    debt = self._debts.from_row(row)
+                    found.setdefault(debt.property_id, []).append(debt)
+                charges = conn.execute(
+                    sa.select(
+                        charge_t.c.id,
+                        charge_t.c.property_id,
+                        charge_t.c.total,
+                        charge_t.c.debit_type_id,
+                    ).where(charge_t.c.property_id.in_(batch))
+                )
+                for cid, pid, total, debit_type in charges:
+                    found.setdefault(pid, []).append(
+                        OpenDebt(
+                            id=cid,
+                            property_id=pid,
+                            kind=DebtKind.CHARGE,
+                            amount=total,
+                            debit_type_id=debit_type,
+                        )
+                    )
+        return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
+
+    def has_payment_slip(
+        self, *, property_id: int, debit_type_id: int, issued_on: date
+    ) -> bool:
+        t = self._debts.table
+        statement = sa.select(sa.literal(1)).where(
+            t.c.property_id == property_id,
+            t.c.kind == DebtKind.PAYMENT_SLIP.value,
+            t.c.debit_type_id == debit_type_id,
+            t.c.issued_on == issued_on,
+        )
+        with translated("open_debt"):
+            return self._uow.connection.execute(statement.limit(1)).first() is not None
+
+    def add_charge(self, charge: Charge) -> None:
+        with translated("charge", charge.id):
+            self._uow.connection.execute(
+                sa.insert(self._charges.table), [self._charges.to_row(charge)]
+            )
+
+    def charges_of(self, property_id: int) -> Sequence[Charge]:
+        t = self._charges.table
+        with translated("charge"):
+            rows = self._uow.connection.execute(
+                sa.select(t).where(t.c.property_id == property_id).order_by(t.c.id)
+            ).mappings()
+            return [self._charges.from_row(r) for r in rows]
+
+    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
+        for batch in chunks(debts, 5_000):
+            with translated("open_debt"):
+                self._uow.connection.execute(
+                    sa.insert(self._debts.table), self._debts.to_rows(batch)
+                )
+
+    def settle(self, debt_ids: Iterable[int]) -> None:
+        t = self._debts.table
+        for batch in chunks(debt_ids):
+            with translated("open_debt"):
+                self._uow.connection.execute(sa.delete(t).where(t.c.id.in_(batch)))
+
+
+class SqlPermissions:
+    """Special permissions granted to users."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._t = uow.tables["user_permission"]
+
+    def _key(self, user_id: int, permission_id: int) -> Any:
+        return sa.and_(
+            self._t.c.user_id == user_id, self._t.c.permission_id == permission_id
+        )
+
+    def has(self, user_id: int, permission_id: int) -> bool:
+        with translated("user_permission"):
+            row = self._uow.connection.execute(
+                sa.select(sa.literal(1)).where(self._key(user_id, permission_id))
+            ).first()
+        return row is not None
+
+    def grant(self, user_id: int, permission_id: int) -> None:
+        if not self.has(user_id, permission_id):
+            with translated("user_permission"):
+                self._uow.connection.execute(
+                    sa.insert(self._t),
+                    [{"user_id": user_id, "permission_id": permission_id}],
+                )
+
+    def revoke(self, user_id: int, permission_id: int) -> None:
+        with translated("user_permission"):
+            self._uow.connection.execute(
+                sa.delete(self._t).where(self._key(user_id, permission_id))
+            )
+
+
+class SqlFieldLock:
+    """Routes being billed in the field."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._t = uow.tables["field_lock"]
+
+    def locked_reference(self, property_id: int) -> int | None:
+        prop = self._uow.tables["property"]
+        route = self._uow.tables["route"]
+        statement = (
+            sa.select(self._t.c.reference)
+            .select_from(
+                prop.join(route, route.c.id == prop.c.route_id).join(
+                    self._t, self._t.c.route_id == route.c.id
+                )
+            )
+            .where(prop.c.id == property_id, route.c.simultaneous_printing.is_(True))
+        )
+        with translated("field_lock"):
+            value = self._uow.connection.execute(statement).scalar()
+        return None if value is None else int(value)
+
+    def lock_route(self, route_id: int, reference: int) -> None:
+        self.unlock_route(route_id)
+        with translated("field_lock"):
+            self._uow.connection.execute(
+                sa.insert(self._t), [{"route_id": route_id, "reference": reference}]
+            )
+
+    def unlock_route(self, route_id: int) -> None:
+        with translated("field_lock"):
+            self._uow.connection.execute(
+                sa.delete(self._t).where(self._t.c.route_id == route_id)
+            )

@@ -1,0 +1,323 @@
+"""SQL repositories: Core statements, explicit mappers, compare-and-set updates."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.mappers import (
+    RowMapper,
+    decode_attributes,
+    encode_attributes,
+)
+from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.properties import Property
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = [
+    "CHUNK",
+    "SqlCatalogRepository",
+    "SqlPropertyRepository",
+    "SqlRepository",
+    "chunks",
+    "where",
+]
+
+E = TypeVar("E")
+#: Rows per statement in set-based reads and writes.
+CHUNK = 1_000
+
+
+def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """Lists of at most ``size`` values."""
+    iterator = iter(values)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _is_collection(value: object) -> bool:
+    return isinstance(value, Collection) and not isinstance(value, str | bytes)
+
+
+def where(
+    table: sa.Table, criteria: Mapping[str, object]
+) -> list[sa.ColumnElement[bool]]:
+    """``column == value`` (``IN`` for a collection) for each criterion."""
+    clauses: list[sa.ColumnElement[bool]] = []
+    for name, value in criteria.items():
+        column = table.c[name]
+        if _is_collection(value):
+            clauses.append(column.in_(list(value)))  # type: ignore[call-overload]
+        elif value is None:
+            clauses.append(column.is_(None))
+        else:
+            clauses.append(column == value)
+    return clauses
+
+
+class SqlRepository(Generic[E]):
+    """Storage of one aggregate type in one table keyed by ``id``."""
+
+    def __init__(self, uow: SqlUnitOfWork, mapper: RowMapper[E], entity: str) -> None:
+        self._uow = uow
+        self._mapper = mapper
+        self._table = mapper.table
+        self._entity = entity
+        data = [c for c in self._table.c if c.key not in {"id", "version"}]
+        self._update = (
+            sa.update(self._table)
+            .where(
+                self._table.c.id == sa.bindparam("k_id"),
+                self._table.c.version == sa.bindparam("k_expected"),
+            )
+            .values(
+                {c.key: sa.bindparam(f"v_{c.key}") for c in data}
+                | {"version": sa.bindparam("v_version")}
+            )
+        )
+
+    @property
+    def _conn(self) -> sa.Connection:
+        return self._uow.connection
+
+    def _select(self, *clauses: sa.ColumnElement[bool]) -> list[E]:
+        statement = sa.select(self._table).where(*clauses).order_by(self._table.c.id)
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)
+
+    def get(self, id: int) -> E:
+        found = self.find(id)
+        if found is None:
+            raise NotFound(self._entity, id)
+        return found
+
+    def find(self, id: int) -> E | None:
+        rows = self._select(self._table.c.id == id)
+        return rows[0] if rows else None
+
+    def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        found: dict[int, E] = {}
+        for batch in chunks(set(ids)):
+            for entity in self._select(self._table.c.id.in_(batch)):
+                found[entity.id] = entity  # type: ignore[attr-defined]
+        return found
+
+    def find_by(self, **criteria: object) -> Sequence[E]:
+        return self._select(*where(self._table, criteria))
+
+    def count_by(self, **criteria: object) -> int:
+        statement = (
+            sa.select(sa.func.count())
+            .select_from(self._table)
+            .where(*where(self._table, criteria))
+        )
+        with translated(self._entity):
+            return int(self._conn.execute(statement).scalar_one())
+
+    def add(self, entity: E) -> None:
+        with translated(self._entity, getattr(entity, "id", None)):
+            self._conn.execute(sa.insert(self._table), [self._mapper.to_row(entity)])
+
+    def add_many(self, entities: Iterable[E]) -> None:
+        for batch in chunks(entities, 5 * CHUNK):
+            rows = self._mapper.to_rows(batch)
+            with translated(self._entity, [r["id"] for r in rows][:5]):
+                self._conn.execute(sa.insert(self._table), rows)
+
+    def _params(self, entity: E) -> dict[str, Any]:
+        row = self._mapper.to_row(entity)
+        params = {f"v_{key}": value for key, value in row.items() if key != "id"}
+        params["k_id"] = row["id"]
+        params["k_expected"] = row["version"] - 1
+        return params
+
+    def update(self, entity: E) -> None:
+        params = self._params(entity)
+        with translated(self._entity, params["k_id"]):
+            result = self._conn.execute(self._update, params)
+        if result.rowcount != 1:
+            self._conflict([params])
+
+    def update_many(self, entities: Iterable[E]) -> None:
+        for batch in chunks(entities, CHUNK):
+            params = [self._params(e) for e in batch]
+            with translated(self._entity):
+                result = self._conn.execute(self._update, params)
+            if result.rowcount != len(params):
+                self._conflict(params)
+
+    def _conflict(self, params: list[dict[str, Any]]) -> None:
+        """Raise for the first row whose stored version was not the expected one."""
+        stored = {
+            row.id: row.version
+            for row in self._conn.execute(
+                sa.select(self._table.c.id, self._table.c.version).where(
+                    self._table.c.id.in_([p["k_id"] for p in params])
+                )
+            )
+        }
+        for p in params:
+            if p["k_id"] not in stored:
+                raise NotFound(self._entity, p["k_id"])
+            if stored[p["k_id"]] != p["v_version"]:
+                raise ConcurrencyConflict(self._entity, p["k_id"], p["k_expected"])
+        raise ConcurrencyConflict(
+            self._entity, params[0]["k_id"], params[0]["k_expected"]
+        )
+
+
+class SqlPropertyRepository(SqlRepository[Property]):
+    """Properties, with the grouped reads."""
+
+    def count_by_water_status(self) -> Mapping[int, int]:
+        t = self._table
+        statement = (
+            sa.select(t.c.water_status_id, sa.func.count())
+            .where(t.c.active.is_(True))
+            .group_by(t.c.water_status_id)
+            .order_by(t.c.water_status_id)
+        )
+        with translated("property"):
+            return {int(k): int(v) for k, v in self._conn.execute(statement)}
+
+    def ids_by_route(self, route_id: int) -> Sequence[int]:
+        t = self._table
+        statement = sa.select(t.c.id).where(t.c.route_id == route_id).order_by(t.c.id)
+        with translated("property"):
+            return [int(i) for i in self._conn.execute(statement).scalars()]
+
+
+class SqlCatalogRepository:
+    """Reference rows of every kind in one table keyed by ``(kind, id)``."""
+
+    def __init__(self, uow: SqlUnitOfWork, table: sa.Table) -> None:
+        self._uow = uow
+        self._table = table
+
+    @property
+    def _conn(self) -> sa.Connection:
+        return self._uow.connection
+
+    @staticmethod
+    def _item(row: Mapping[Any, Any]) -> CatalogItem:
+        return CatalogItem(
+            kind=row["kind"],
+            id=row["id"],
+            description=row["description"],
+            abbreviation=row["abbreviation"],
+            active=row["active"],
+            attributes=decode_attributes(row["attributes"]),
+            version=row["version"],
+        )
+
+    @staticmethod
+    def _row(item: CatalogItem) -> dict[str, Any]:
+        return {
+            "kind": item.kind,
+            "id": item.id,
+            "description": item.description,
+            "abbreviation": item.abbreviation,
+            "active": item.active,
+            "attributes": encode_attributes(item.attributes),
+            "version": item.version,
+        }
+
+    def get(self, kind: str, id: int) -> CatalogItem:
+        found = self.find(kind, id)
+        if found is None:
+            raise NotFound(f"catalog.{kind}", id)
+        return found
+
+    def find(self, kind: str, id: int) -> CatalogItem | None:
+        t = self._table
+        with translated(f"catalog.{kind}", id):
+            row = (
+                self._conn.execute(sa.select(t).where(t.c.kind == kind, t.c.id == id))
+                .mappings()
+                .first()
+            )
+        return None if row is None else self._item(row)
+
+    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        t = self._table
+        statement = sa.select(t).where(t.c.kind == kind).order_by(t.c.id)
+        if active_only:
+            statement = statement.where(t.c.active.is_(True))
+        with translated(f"catalog.{kind}"):
+            return [self._item(r) for r in self._conn.execute(statement).mappings()]
+
+    def add(self, item: CatalogItem) -> None:
+        self.add_many([item])
+
+    def add_many(self, items: Iterable[CatalogItem]) -> None:
+        rows = [self._row(i) for i in items]
+        if not rows:
+            return
+        with translated(f"catalog.{rows[0]['kind']}", rows[0]["id"]):
+            self._conn.execute(sa.insert(self._table), rows)
+
+    def _cas(self, item: CatalogItem, expected: int) -> sa.ColumnElement[bool]:
+        t = self._table
+        return sa.and_(
+            t.c.kind == item.kind, t.c.id == item.id, t.c.version == expected
+        )
+
+    def _check(self, rowcount: int, item: CatalogItem, expected: int) -> None:
+        if rowcount == 1:
+            return
+        if self.find(item.kind, item.id) is None:
+            raise NotFound(f"catalog.{item.kind}", item.id)
+        raise ConcurrencyConflict(f"catalog.{item.kind}", item.id, expected)
+
+    def update(self, item: CatalogItem) -> None:
+        expected = item.version - 1
+        row = self._row(item)
+        del row["kind"], row["id"]
+        with translated(f"catalog.{item.kind}", item.id):
+            result = self._conn.execute(
+                sa.update(self._table).where(self._cas(item, expected)).values(row)
+            )
+        self._check(result.rowcount, item, expected)
+
+    def remove(self, item: CatalogItem) -> None:
+        with translated(f"catalog.{item.kind}", item.id):
+            result = self._conn.execute(
+                sa.delete(self._table).where(self._cas(item, item.version))
+            )
+        self._check(result.rowcount, item, item.version)
+
+    def usage_count(
+        self,
+        kind: str,
+        id: int,
+        references: Collection[Reference],
+    ) -> int:
+        del kind
+        total = 0
+        for reference in references:
+            table = self._uow.tables[reference.entity]
+            column = table.c[reference.field]
+            if isinstance(column.type, sa.JSON):
+                clause = self._json_contains(column, id)
+            else:
+                clause = column == id
+            statement = sa.select(sa.func.count()).select_from(table).where(clause)
+            with translated(reference.entity):
+                total += int(self._conn.execute(statement).scalar_one())
+        return total
+
+    def _json_contains(
+        self, column: sa.Column[Any], value: int
+    ) -> sa.ColumnElement[bool]:
+        if self._conn.dialect.name == "postgresql":
+            return column.op("@>")(sa.cast(sa.literal(f"[{int(value)}]"), column.type))
+        each = sa.func.json_each(column).table_valued("value")
+        return sa.exists(sa.select(1).select_from(each).where(each.c.value == value))

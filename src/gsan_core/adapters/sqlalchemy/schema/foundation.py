@@ -1,0 +1,176 @@
+"""Tables of the foundation: catalog, location, properties, units, outside ports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.schema import TableBuilder
+
+__all__ = ["define"]
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False)
+
+
+def _version() -> sa.Column[int]:
+    return sa.Column("version", sa.Integer, nullable=False)
+
+
+def define(b: TableBuilder) -> None:
+    """Define the foundation's tables on ``b``."""
+    b.table(
+        "id_block",
+        sa.Column("name", sa.String(80), primary_key=True),
+        sa.Column("next_value", sa.BigInteger, nullable=False),
+    )
+    b.table(
+        "outbox",
+        _id(),
+        sa.Column("tag", sa.String(80), nullable=False),
+        sa.Column("occurred_at", UtcDateTime, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        sa.Column("payload", Json, nullable=False),
+        sa.Column("published_at", UtcDateTime, nullable=True),
+        sa.Index(f"ix_{b.name('outbox')}_unpublished", "published_at"),
+    )
+    b.table(
+        "catalog_item",
+        sa.Column("kind", sa.String(40), primary_key=True),
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("description", sa.String(120), nullable=False),
+        sa.Column("abbreviation", sa.String(20), nullable=True),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("attributes", Json, nullable=False),
+        _version(),
+    )
+    b.table(
+        "locality",
+        _id(),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("municipality_id", sa.BigInteger, nullable=True),
+        sa.Column("stock_location_id", sa.BigInteger, nullable=True),
+        sa.Column("ppp_contract", sa.Boolean, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        _version(),
+    )
+    b.table(
+        "sector",
+        _id(),
+        sa.Column("locality_id", sa.BigInteger, b.fk("locality"), nullable=False),
+        sa.Column("code", sa.Integer, nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        _version(),
+    )
+    b.table(
+        "block",
+        _id(),
+        sa.Column("locality_id", sa.BigInteger, b.fk("locality"), nullable=False),
+        sa.Column("sector_id", sa.BigInteger, b.fk("sector"), nullable=False),
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("water_network", sa.SmallInteger, nullable=False),
+        sa.Column("sewer_network", sa.SmallInteger, nullable=False),
+        sa.Column("sewer_division_id", sa.BigInteger, nullable=True),
+        _version(),
+    )
+    b.table(
+        "route",
+        _id(),
+        sa.Column("locality_id", sa.BigInteger, b.fk("locality"), nullable=False),
+        sa.Column("sector_id", sa.BigInteger, b.fk("sector"), nullable=False),
+        sa.Column("code", sa.Integer, nullable=False),
+        sa.Column("group_id", sa.BigInteger, nullable=False),
+        sa.Column("simultaneous_printing", sa.Boolean, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('route')}_group", "group_id"),
+    )
+    b.table(
+        "property",
+        _id(),
+        sa.Column("locality_id", sa.BigInteger, b.fk("locality"), nullable=False),
+        sa.Column("sector_id", sa.BigInteger, b.fk("sector"), nullable=False),
+        sa.Column("block_id", sa.BigInteger, b.fk("block"), nullable=False),
+        sa.Column("block_face", sa.Integer, nullable=True),
+        sa.Column("route_id", sa.BigInteger, b.fk("route"), nullable=True),
+        sa.Column("profile_id", sa.BigInteger, nullable=False),
+        sa.Column("categories", Json, nullable=False),
+        sa.Column("water_status_id", sa.BigInteger, nullable=False),
+        sa.Column("sewer_status_id", sa.BigInteger, nullable=False),
+        sa.Column("collection_situation_ids", Json, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('property')}_route", "route_id"),
+        sa.Index(f"ix_{b.name('property')}_locality", "locality_id"),
+        sa.Index(f"ix_{b.name('property')}_water_status", "water_status_id"),
+    )
+    b.table(
+        "unit",
+        _id(),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("acronym", sa.String(20), nullable=True),
+        sa.Column("unit_type_id", sa.BigInteger, nullable=False),
+        sa.Column("superior_id", sa.BigInteger, b.fk("unit"), nullable=True),
+        sa.Column("dispatch_centre_id", sa.BigInteger, b.fk("unit"), nullable=True),
+        sa.Column("accepts_routing", sa.Boolean, nullable=False),
+        sa.Column("may_open_requests", sa.Boolean, nullable=False),
+        sa.Column("call_centre", sa.Boolean, nullable=False),
+        sa.Column("social_tariff", sa.Boolean, nullable=False),
+        sa.Column("sewer", sa.Boolean, nullable=False),
+        sa.Column("locality_id", sa.BigInteger, nullable=True),
+        sa.Column("company_id", sa.BigInteger, nullable=True),
+        sa.Column("active", sa.Boolean, nullable=False),
+        _version(),
+    )
+    b.table(
+        "user",
+        _id(),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("unit_id", sa.BigInteger, b.fk("unit"), nullable=False),
+        sa.Column("login", sa.String(40), nullable=True),
+        sa.Column("active", sa.Boolean, nullable=False),
+        _version(),
+    )
+    b.table(
+        "user_permission",
+        sa.Column("user_id", sa.BigInteger, primary_key=True),
+        sa.Column("permission_id", sa.BigInteger, primary_key=True),
+    )
+    b.table(
+        "field_lock",
+        sa.Column("route_id", sa.BigInteger, primary_key=True),
+        sa.Column("reference", sa.Integer, nullable=False),
+    )
+    b.table(
+        "open_debt",
+        _id(),
+        sa.Column("property_id", sa.BigInteger, nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("amount", Money, nullable=False),
+        sa.Column("due_date", sa.Date, nullable=True),
+        sa.Column("reference", sa.Integer, nullable=True),
+        sa.Column("debit_type_id", sa.BigInteger, nullable=True),
+        sa.Column("issued_on", sa.Date, nullable=True),
+        sa.Index(f"ix_{b.name('open_debt')}_property", "property_id"),
+    )
+    b.table(
+        "charge",
+        _id(),
+        sa.Column("property_id", sa.BigInteger, nullable=False),
+        sa.Column("debit_type_id", sa.BigInteger, nullable=False),
+        sa.Column("total", Money, nullable=False),
+        sa.Column("installments", sa.Integer, nullable=False),
+        sa.Column("installment_value", Money, nullable=False),
+        sa.Column("interest_rate", Money, nullable=False),
+        sa.Column("service_order_id", sa.BigInteger, nullable=True),
+        sa.Column("service_request_id", sa.BigInteger, nullable=True),
+        sa.Column("generated_at", UtcDateTime, nullable=False),
+        sa.Column("reference", sa.Integer, nullable=True),
+        sa.Column("shares", Json, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        sa.Index(f"ix_{b.name('charge')}_property", "property_id"),
+    )

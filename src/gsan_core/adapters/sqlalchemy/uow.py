@@ -1,0 +1,168 @@
+"""The SQL unit of work: owning its transaction, or joining the host's.
+
+*Owning* (the default): a connection from the engine, one transaction, committed by
+``commit()`` and rolled back otherwise. *Joining*: inside the host application's
+connection and transaction, as a SAVEPOINT: ``commit()`` releases the savepoint,
+the host decides the outer commit, and leaving without ``commit()`` rolls back
+only the library's work.
+
+With the outbox on, the events of the unit of work are written to the ``outbox``
+table in the same transaction as the work itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+import sqlalchemy as sa
+
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.ids import TransactionIds
+from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
+from gsan_core.adapters.sqlalchemy.repositories import (
+    SqlCatalogRepository,
+    SqlPropertyRepository,
+    SqlRepository,
+)
+from gsan_core.errors import PersistenceError
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.units import OrganizationalUnit, User
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy import SqlBackend
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """One transaction (or savepoint) over every table of the library."""
+
+    def __init__(
+        self, backend: SqlBackend, *, joined: sa.Connection | None = None
+    ) -> None:
+        self._backend = backend
+        self.tables = backend.tables
+        self._joined = joined
+        self._connection: sa.Connection | None = None
+        self._tx: sa.Transaction | None = None
+        self._events: list[DomainEvent] = []
+        self._committed: list[DomainEvent] = []
+        mappers = backend.mappers
+        self.catalog = SqlCatalogRepository(self, self.tables["catalog_item"])
+        self.properties = SqlPropertyRepository(self, mappers.property, "property")
+        self.localities: SqlRepository[Locality] = SqlRepository(
+            self, mappers.locality, "locality"
+        )
+        self.sectors: SqlRepository[CommercialSector] = SqlRepository(
+            self, mappers.sector, "sector"
+        )
+        self.blocks: SqlRepository[Block] = SqlRepository(self, mappers.block, "block")
+        self.routes: SqlRepository[Route] = SqlRepository(self, mappers.route, "route")
+        self.units: SqlRepository[OrganizationalUnit] = SqlRepository(
+            self, mappers.unit, "unit"
+        )
+        self.users: SqlRepository[User] = SqlRepository(self, mappers.user, "user")
+        self.billing = SqlBilling(self)
+        self.permissions = SqlPermissions(self)
+        self.field_lock = SqlFieldLock(self)
+
+    # ------------------------------------------------------------ connection
+    @property
+    def connection(self) -> sa.Connection:
+        """The connection, inside an active transaction (begun on first use)."""
+        if self._connection is None:
+            msg = "the unit of work is used outside its 'with' block"
+            raise PersistenceError(msg)
+        if self._tx is None or not self._tx.is_active:
+            with translated("transaction"):
+                self._tx = (
+                    self._connection.begin_nested()
+                    if self._joined is not None
+                    else self._connection.begin()
+                )
+        return self._connection
+
+    def __enter__(self) -> Self:
+        if self._joined is not None:
+            self._connection = self._joined
+        else:
+            with translated("connection"):
+                self._connection = self._backend.engine.connect()
+        self._events = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            if self._joined is None and self._connection is not None:
+                self._connection.close()
+            self._connection = None
+
+    # ------------------------------------------------------------ transaction
+    def commit(self) -> None:
+        """Write the outbox rows and commit (or release the savepoint)."""
+        if self._events and self._backend.outbox:
+            self._write_outbox(self._events)
+        if self._tx is not None and self._tx.is_active:
+            with translated("commit"):
+                self._tx.commit()
+        self._tx = None
+        self._committed.extend(self._events)
+        self._events = []
+
+    def rollback(self) -> None:
+        """Discard the work and the recorded events."""
+        self._events = []
+        if self._tx is not None and self._tx.is_active:
+            with translated("rollback"):
+                self._tx.rollback()
+        self._tx = None
+
+    def record(self, *events: DomainEvent) -> None:
+        """Record events produced by the use case."""
+        self._events.extend(events)
+
+    def collect_events(self) -> Sequence[DomainEvent]:
+        """Events of committed work, once."""
+        events, self._committed = self._committed, []
+        return events
+
+    # ------------------------------------------------------------ ids
+    def next_id(self, kind: str) -> int:
+        """A new id of ``kind``."""
+        return self.next_ids(kind, 1)[0]
+
+    def next_ids(self, kind: str, count: int) -> Sequence[int]:
+        """``count`` new ids of ``kind``."""
+        shared = self._backend.ids
+        if shared is not None:
+            return shared.next_ids(kind, count)
+        return TransactionIds(self.connection, self.tables["id_block"]).next_ids(
+            kind, count
+        )
+
+    def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
+        ids = self.next_ids("outbox", len(events))
+        rows = [
+            {
+                "id": ident,
+                "tag": type(event).tag,
+                "occurred_at": event.occurred_at,
+                "actor": event.actor,
+                "payload": serialization.to_dict(event),
+                "published_at": None,
+            }
+            for ident, event in zip(ids, events, strict=True)
+        ]
+        with translated("outbox"):
+            self.connection.execute(sa.insert(self.tables["outbox"]), rows)

@@ -1,0 +1,204 @@
+"""The exceptions ``gsan_core`` raises, and the violations a rule reports.
+
+Every error a caller can expect derives from :class:`GsanError`::
+
+    GsanError
+      RuleViolation        a business rule refused the command (expected; show it)
+      NotFound             an entity that should exist does not
+      DuplicateEntity      an entity with that id already exists
+      ConcurrencyConflict  someone else changed the entity since it was read
+      ConfigurationError   bad wiring, a missing extra, an invalid profile file
+      PersistenceError     a database error the adapter translated
+
+A :class:`Violation` carries a stable dotted ``code`` (what integrators match on),
+the GSAN message key when GSAN has one, the numbered rule of the domain notes, the
+parameters, and the message in English and Brazilian Portuguese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "DuplicateEntity",
+    "GsanError",
+    "Language",
+    "Message",
+    "NotFound",
+    "PersistenceError",
+    "RuleViolation",
+    "Violation",
+]
+
+Language = Literal["en", "pt"]
+
+
+def _freeze(params: Mapping[str, object]) -> Mapping[str, object]:
+    return dict(params)
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """One broken rule, ready to be shown to a user or matched by code."""
+
+    code: str
+    en: str
+    pt: str
+    gsan_key: str | None = None
+    rule: str | None = None
+    params: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze)
+
+    def message(self, language: Language = "en") -> str:
+        """The message in ``"en"`` or ``"pt"`` with its parameters filled in."""
+        template = self.pt if language == "pt" else self.en
+        return template.format_map(_Defaulting(self.params))
+
+    def __str__(self) -> str:
+        rule = f"[{self.rule}] " if self.rule else ""
+        return f"{rule}{self.code}: {self.message()}"
+
+
+class _Defaulting(dict[str, object]):
+    """Leaves an unknown placeholder visible instead of raising ``KeyError``."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@attrs.frozen
+class Message:
+    """The definition of a violation: its code, texts, GSAN key and rule number.
+
+    Rules modules declare one ``Message`` per thing that can go wrong and call it
+    with the parameters to build a :class:`Violation`::
+
+        CUT_DATE_IN_FUTURE = Message(
+            "connection.cut.date_in_future",
+            en="The cut date {cut_date} is after today.",
+            pt="A data do corte {cut_date} é posterior à data corrente.",
+            gsan_key="atencao.data.maior.data.corrente",
+            rule="V-CO8",
+        )
+        violation = CUT_DATE_IN_FUTURE(cut_date=date(2030, 1, 1))
+    """
+
+    code: str
+    en: str = attrs.field(kw_only=True)
+    pt: str = attrs.field(kw_only=True)
+    gsan_key: str | None = attrs.field(default=None, kw_only=True)
+    rule: str | None = attrs.field(default=None, kw_only=True)
+
+    def __call__(self, **params: object) -> Violation:
+        return Violation(
+            code=self.code,
+            en=self.en,
+            pt=self.pt,
+            gsan_key=self.gsan_key,
+            rule=self.rule,
+            params=params,
+        )
+
+
+class GsanError(Exception):
+    """The root of every exception ``gsan_core`` raises on purpose."""
+
+
+class RuleViolation(GsanError):
+    """A business rule refused the command; nothing was written.
+
+    ``violations`` lists every problem found (the GSAN "validate for display" step
+    gathers them all so a screen can show them at once).
+    """
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        if not self.violations:
+            msg = "RuleViolation needs at least one violation"
+            raise ValueError(msg)
+        super().__init__("; ".join(str(v) for v in self.violations))
+
+    @property
+    def code(self) -> str:
+        """The code of the first violation."""
+        return self.violations[0].code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of every violation, in order."""
+        return tuple(v.code for v in self.violations)
+
+    def messages(self, language: Language = "en") -> tuple[str, ...]:
+        """Every violation's message in the given language."""
+        return tuple(v.message(language) for v in self.violations)
+
+
+class NotFound(GsanError, LookupError):
+    """The entity ``entity`` with id ``id`` does not exist."""
+
+    def __init__(self, entity: str, id: object) -> None:
+        self.entity = entity
+        self.id = id
+        super().__init__(f"{entity} {id!r} not found")
+
+
+class DuplicateEntity(GsanError):
+    """An entity with the same identity already exists."""
+
+    def __init__(self, entity: str, id: object) -> None:
+        self.entity = entity
+        self.id = id
+        super().__init__(f"{entity} {id!r} already exists")
+
+
+class ConcurrencyConflict(GsanError):
+    """The entity changed since it was read; nothing was written.
+
+    GSAN's message key for this situation is ``atencao.atualizacao.timestamp``.
+    """
+
+    gsan_key = "atencao.atualizacao.timestamp"
+
+    def __init__(self, entity: str, id: object, expected_version: int) -> None:
+        self.entity = entity
+        self.id = id
+        self.expected_version = expected_version
+        super().__init__(
+            f"{entity} {id!r} was changed by someone else "
+            f"(expected version {expected_version})"
+        )
+
+
+class ConfigurationError(GsanError):
+    """Bad wiring, a missing optional dependency, or an invalid profile.
+
+    For profile files ``file``, ``field`` and ``problem`` say what is wrong where.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.field = field
+        where = ", ".join(
+            part
+            for part in (
+                f"file {file}" if file else "",
+                f"field {field!r}" if field else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+
+class PersistenceError(GsanError):
+    """A database error that the adapter translated (no driver error escapes)."""

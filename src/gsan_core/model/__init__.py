@@ -1,0 +1,27 @@
+"""The model ring: frozen attrs types only (no I/O, no clock, no SQLAlchemy).
+
+Importing this package imports every model module, so every domain event class is
+known to :func:`gsan_core.model.events.all_event_types`.
+"""
+
+from gsan_core.model import (
+    billing,
+    catalog,
+    events,
+    kinds,
+    profile,
+    properties,
+    reference_tables,
+    units,
+)
+
+__all__ = [
+    "billing",
+    "catalog",
+    "events",
+    "kinds",
+    "profile",
+    "properties",
+    "reference_tables",
+    "units",
+]

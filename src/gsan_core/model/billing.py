@@ -1,0 +1,103 @@
+"""What this library needs to know about billing and collection, and what it asks of them.
+
+Billing lives outside this library. The rules read a property's *open debts*
+(unpaid bills, payment slips, charges to bill, credits) and write *charges*
+("débito a cobrar") for charged services. The :class:`~gsan_core.ports.billing.Billing`
+port carries these types; integrators connect it to their own billing system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+import attrs
+
+from gsan_core.model.events import DomainEvent
+
+__all__ = [
+    "Charge",
+    "ChargeCreated",
+    "ChargeShare",
+    "DebtKind",
+    "OpenDebt",
+]
+
+
+class DebtKind(StrEnum):
+    """The four things GSAN counts as a property's debt (UC0067)."""
+
+    BILL = "bill"
+    """An unpaid water bill (``conta``)."""
+    PAYMENT_SLIP = "payment_slip"
+    """An unpaid payment slip (``guia de pagamento``)."""
+    CHARGE = "charge"
+    """A charge still to be billed (``débito a cobrar``)."""
+    CREDIT = "credit"
+    """A credit still to be granted (``crédito a realizar``)."""
+
+
+@attrs.frozen(kw_only=True)
+class OpenDebt:
+    """One open item of a property's account."""
+
+    id: int
+    property_id: int
+    kind: DebtKind
+    amount: Decimal
+    due_date: date | None = None
+    #: Billing reference month as ``yyyymm`` (bills).
+    reference: int | None = None
+    debit_type_id: int | None = None
+    #: Issue date (payment slips).
+    issued_on: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ChargeShare:
+    """The part of a charge that falls on one category (``DebitoACobrarCategoria``)."""
+
+    category_id: int
+    economies: int
+    amount: Decimal
+
+
+def _shares(value: Iterable[ChargeShare]) -> tuple[ChargeShare, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Charge:
+    """A charge to be billed with the water bill (``DebitoACobrar``)."""
+
+    id: int
+    property_id: int
+    debit_type_id: int
+    #: Total value to bill (installment value x installments).
+    total: Decimal
+    installments: int
+    installment_value: Decimal
+    #: Monthly interest (%) used to compute the installments.
+    interest_rate: Decimal = Decimal(0)
+    service_order_id: int | None = None
+    service_request_id: int | None = None
+    generated_at: datetime
+    #: ``anoMesReferenciaDebito`` (yyyymm), when billing supplies it.
+    reference: int | None = None
+    shares: tuple[ChargeShare, ...] = attrs.field(factory=tuple, converter=_shares)
+    actor: int
+
+
+@attrs.frozen(kw_only=True)
+class ChargeCreated(DomainEvent):
+    """A charge was handed to billing."""
+
+    tag: ClassVar[str] = "billing.charge_created"
+    charge_id: int
+    property_id: int
+    total: Decimal
+    service_order_id: int | None = None
+    service_request_id: int | None = None

@@ -1,0 +1,25 @@
+"""Every reference-table kind the library knows, gathered from each area."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from gsan_core.model.catalog import CatalogKind
+from gsan_core.model.reference_tables import FOUNDATION_KINDS
+
+__all__ = ["ALL_KINDS", "kinds_by_name"]
+
+ALL_KINDS: tuple[CatalogKind, ...] = (*FOUNDATION_KINDS,)
+
+
+def kinds_by_name(
+    kinds: tuple[CatalogKind, ...] = ALL_KINDS,
+) -> Mapping[str, CatalogKind]:
+    """The kinds keyed by name; a name used twice is a programming error."""
+    found: dict[str, CatalogKind] = {}
+    for kind in kinds:
+        if kind.name in found:
+            msg = f"catalog kind {kind.name!r} is declared twice"
+            raise ValueError(msg)
+        found[kind.name] = kind
+    return found

@@ -1,0 +1,174 @@
+"""The utility profile: everything that differs between the utilities running GSAN.
+
+GSAN forks disagree on which situations allow a cut, which service-type ids mean
+"cut", whether deadlines count business days... so nothing utility-specific is a
+module constant. A :class:`UtilityProfile` holds
+
+* the enabled features (the utility's menu),
+* the allowed source situations of every operation (the transition tables),
+* the role -> ids maps (one role to many ids, as CAGEPA's ``*_cdconstante`` columns),
+* the ``sistema_parametro`` values the rules read, grouped by area.
+
+Profiles are loaded and validated by :mod:`gsan_core.profiles`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "ConnectionParameters",
+    "HolidayScope",
+    "HydrometerNumberFormat",
+    "HydrometerParameters",
+    "ServiceOrderParameters",
+    "ServiceRequestParameters",
+    "SystemParameters",
+    "UtilityProfile",
+]
+
+HolidayScope = Literal["national", "state", "municipal"]
+HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
+
+
+def _names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _frozen_ids(value: Mapping[str, Iterable[int]]) -> Mapping[str, frozenset[int]]:
+    return {str(k): frozenset(int(i) for i in v) for k, v in value.items()}
+
+
+@attrs.frozen(kw_only=True)
+class SystemParameters:
+    """General ``sistema_parametro`` values used across areas."""
+
+    #: ``percentualTaxaJurosFinanciamento``: monthly interest (%) on installments.
+    financing_interest_rate: Decimal = Decimal("1.00")
+    #: ``numeroMaximoParcelasFinanciamento``: most installments a charge may have.
+    max_installments: int = 12
+    #: ``indicadorTarifaCategoria``: minimum consumption by category (True) or
+    #: subcategory (False).
+    tariff_by_category: bool = True
+    #: GSAN's ``validacaoGerarDebito`` rejects charges whose *integer part* is
+    #: zero (so 0.50 is refused). ``False`` (our default) only refuses <= 0.
+    reject_charges_below_one: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class ServiceOrderParameters:
+    """``sistema_parametro`` values read by the service-order rules."""
+
+    #: ``numeroDiasEncerramentoOrdemServico``: how far back a closing date may go.
+    closing_days_back: int = 30
+    #: ``numeroDiasEncerramentoOSSeletiva``: the same, for selective orders.
+    selective_closing_days_back: int = 10
+    #: ``indicadorValidarLocalizacaoEncerramentoOS``.
+    validate_location_on_close: bool = False
+    #: UC0734 adds a hard-coded 90 days to the user's number of days.
+    overdue_extra_days: int = 90
+    #: ``diasMaximoAlterarOS``: days after closing during which data may change.
+    max_days_to_update_closed_order: int = 30
+
+
+@attrs.frozen(kw_only=True)
+class ConnectionParameters:
+    """``sistema_parametro`` values read by the connection rules."""
+
+    #: ``indicadorSupressao``: debts block a customer-requested suppression and
+    #: other reasons need special permission 79.
+    suppression_debt_gate: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class HydrometerParameters:
+    """Values read by the hydrometer rules."""
+
+    number_format: HydrometerNumberFormat = "4x6"
+    #: Since 2017 GSAN accepts a 7-digit sequence (11-character numbers).
+    allow_seven_digit_sequence: bool = True
+    #: The earliest year of manufacture / acquisition accepted (H-5, H-7).
+    earliest_year: int = 1985
+    #: Stock movements may be dated at most this many days back (V-6).
+    movement_max_days_back: int = 720
+
+
+@attrs.frozen(kw_only=True)
+class ServiceRequestParameters:
+    """``sistema_parametro`` values read by the service-request (RA) rules."""
+
+    #: ``indicadorSugestaoTramite``: suggest the first destination unit.
+    routing_suggestion: bool = True
+    #: ``indicadorControleTramitacaoRA``: manual forwarding needs AUTH-01.
+    routing_control: bool = True
+    #: ``indicadorCalculoPrevisaoRADiasUteis``: deadlines count business days.
+    deadline_in_business_days: bool = True
+    #: Which holidays a business day skips. GSAN uses national holidays only.
+    holiday_scope: HolidayScope = "national"
+    #: ``diasReativacao``: warn about RAs closed this many days ago.
+    reactivation_warning_days: int = 30
+    #: ``unidadeOrganizacionalTramiteGrandeConsumidor``.
+    large_consumer_unit_id: int | None = None
+    #: ``unidadeOrganizacionalIdPresidencia``.
+    presidency_unit_id: int | None = None
+    #: ``indicadorVariaHierarquiaUnidade``.
+    vary_unit_hierarchy: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class UtilityProfile:
+    """The data that differ between utilities. Frozen and serialisable."""
+
+    name: str
+    description: str = ""
+    #: IANA time zone of the utility; local dates are taken in this zone.
+    timezone: str = "America/Sao_Paulo"
+    #: Brazilian state (UF) whose holidays the business calendar adds.
+    state: str = "SP"
+    features: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
+    roles: Mapping[str, frozenset[int]] = attrs.field(
+        factory=dict, converter=_frozen_ids
+    )
+    transitions: Mapping[str, frozenset[int]] = attrs.field(
+        factory=dict, converter=_frozen_ids
+    )
+    system: SystemParameters = attrs.field(factory=SystemParameters)
+    service_orders: ServiceOrderParameters = attrs.field(factory=ServiceOrderParameters)
+    connections: ConnectionParameters = attrs.field(factory=ConnectionParameters)
+    hydrometers: HydrometerParameters = attrs.field(factory=HydrometerParameters)
+    service_requests: ServiceRequestParameters = attrs.field(
+        factory=ServiceRequestParameters
+    )
+
+    def ids(self, role: str) -> frozenset[int]:
+        """The ids that play ``role`` (empty when the utility does not use it)."""
+        return self.roles.get(role, frozenset())
+
+    def id(self, role: str) -> int | None:
+        """The single id of ``role``; ``None`` when unused.
+
+        Raises ``ValueError`` when the role maps to several ids: use :meth:`ids`.
+        """
+        ids = self.ids(role)
+        if not ids:
+            return None
+        if len(ids) > 1:
+            msg = f"role {role!r} maps to several ids {sorted(ids)}; use ids()"
+            raise ValueError(msg)
+        return next(iter(ids))
+
+    def plays(self, role: str, id_: int | None) -> bool:
+        """Whether ``id_`` plays ``role`` in this utility."""
+        return id_ is not None and id_ in self.ids(role)
+
+    def allowed(self, operation: str) -> frozenset[int]:
+        """The source situations from which ``operation`` may run."""
+        return self.transitions.get(operation, frozenset())
+
+    def enabled(self, feature: str) -> bool:
+        """Whether the utility's menu has ``feature``."""
+        return feature in self.features

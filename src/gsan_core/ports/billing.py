@@ -1,0 +1,52 @@
+"""The billing port: a property's open debts, payment slips, and new charges.
+
+The default adapters (memory and SQL) keep these in this library's own tables, in
+the same transaction as the rules; integrators replace them with their billing
+system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Protocol
+
+from gsan_core.model.billing import Charge, OpenDebt
+
+__all__ = ["Billing"]
+
+
+class Billing(Protocol):
+    """What the rules need from billing and collection."""
+
+    def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
+        """Every open item of the property (bills, slips, charges, credits)."""
+        ...
+
+    def open_debts_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[OpenDebt]]:
+        """Open items of many properties in one round trip (batch work)."""
+        ...
+
+    def has_payment_slip(
+        self, *, property_id: int, debit_type_id: int, issued_on: date
+    ) -> bool:
+        """Whether a payment slip of that debit type was issued on that day."""
+        ...
+
+    def add_charge(self, charge: Charge) -> None:
+        """Create a charge to be billed ("débito a cobrar")."""
+        ...
+
+    def charges_of(self, property_id: int) -> Sequence[Charge]:
+        """Charges created for the property."""
+        ...
+
+    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
+        """Load open items (default adapters; integrators may refuse)."""
+        ...
+
+    def settle(self, debt_ids: Iterable[int]) -> None:
+        """Mark open items as paid (default adapters; integrators may refuse)."""
+        ...

@@ -1,0 +1,146 @@
+"""Repository ports.
+
+One convention for the whole library:
+
+* ``get(id)`` returns the entity or raises :class:`~gsan_core.errors.NotFound`;
+* ``find(id)`` returns the entity or ``None``; ``find_by(**criteria)`` a list;
+* ``add(entity)`` inserts version 1 and raises
+  :class:`~gsan_core.errors.DuplicateEntity` when the id exists;
+* ``update(entity)`` stores ``entity`` (whose ``version`` is the stored one plus
+  one) with a compare-and-set on the stored version and raises
+  :class:`~gsan_core.errors.ConcurrencyConflict` (nothing written) when the stored
+  version moved;
+* ``add_many`` / ``update_many`` are the set-based forms: all or nothing.
+
+After a repository raises, the unit of work must be rolled back (leaving the
+``with`` block does it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.properties import Property
+
+__all__ = [
+    "CatalogRepository",
+    "Criterion",
+    "Entity",
+    "PropertyRepository",
+    "Repository",
+]
+
+#: A ``find_by`` criterion: a value to equal, or a collection to be in.
+Criterion = object
+
+
+class Entity(Protocol):
+    """What every aggregate has: an integer id and a version."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+E = TypeVar("E", bound=Entity)
+
+
+class Repository(Protocol[E]):
+    """Storage of one aggregate type."""
+
+    def get(self, id: int) -> E:
+        """The entity with that id; ``NotFound`` otherwise."""
+        ...
+
+    def find(self, id: int) -> E | None:
+        """The entity with that id, or ``None``."""
+        ...
+
+    def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        """The entities among ``ids`` that exist, by id (one round trip per chunk)."""
+        ...
+
+    def find_by(self, **criteria: Criterion) -> Sequence[E]:
+        """Entities whose fields equal the criteria (a collection means "in"), by id."""
+        ...
+
+    def count_by(self, **criteria: Criterion) -> int:
+        """How many entities match the criteria."""
+        ...
+
+    def add(self, entity: E) -> None:
+        """Insert a new entity."""
+        ...
+
+    def add_many(self, entities: Iterable[E]) -> None:
+        """Insert many new entities at once; all or nothing."""
+        ...
+
+    def update(self, entity: E) -> None:
+        """Store a new version of an entity (compare-and-set)."""
+        ...
+
+    def update_many(self, entities: Iterable[E]) -> None:
+        """Store new versions of many entities; all or nothing."""
+        ...
+
+
+class PropertyRepository(Repository[Property], Protocol):
+    """Properties, with the grouped reads the batch jobs and the demo need."""
+
+    def count_by_water_status(self) -> Mapping[int, int]:
+        """How many active properties are in each water situation."""
+        ...
+
+    def ids_by_route(self, route_id: int) -> Sequence[int]:
+        """Ids of the route's properties, ascending."""
+        ...
+
+
+class CatalogRepository(Protocol):
+    """Rows of every reference table, keyed by ``(kind, id)``."""
+
+    def get(self, kind: str, id: int) -> CatalogItem:
+        """The row; ``NotFound`` otherwise."""
+        ...
+
+    def find(self, kind: str, id: int) -> CatalogItem | None:
+        """The row, or ``None``."""
+        ...
+
+    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        """The rows of a kind, by id."""
+        ...
+
+    def add(self, item: CatalogItem) -> None:
+        """Insert a row (``DuplicateEntity`` when ``(kind, id)`` exists)."""
+        ...
+
+    def add_many(self, items: Iterable[CatalogItem]) -> None:
+        """Insert many rows; all or nothing."""
+        ...
+
+    def update(self, item: CatalogItem) -> None:
+        """Store a new version of a row (compare-and-set)."""
+        ...
+
+    def remove(self, item: CatalogItem) -> None:
+        """Delete a row at its current version (compare-and-set)."""
+        ...
+
+    def usage_count(
+        self,
+        kind: str,
+        id: int,
+        references: Collection[Reference],
+    ) -> int:
+        """How many entities use the row through the given references.
+
+        Catalog rows of other kinds pointing to it through a ``ref`` attribute are
+        counted by the service, which knows the kinds.
+        """
+        ...

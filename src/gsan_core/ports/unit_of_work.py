@@ -1,0 +1,99 @@
+"""The unit-of-work port.
+
+A unit of work is a context manager around one transaction. It rolls back unless
+``commit()`` ran (also when an exception leaves the block), collects the events
+the use case records, and hands them out only once committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.ports.billing import Billing
+from gsan_core.ports.field_lock import FieldLock
+from gsan_core.ports.permissions import Permissions
+from gsan_core.ports.repositories import (
+    CatalogRepository,
+    PropertyRepository,
+    Repository,
+)
+
+__all__ = ["UnitOfWork", "UnitOfWorkFactory"]
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository and port."""
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def properties(self) -> PropertyRepository: ...
+
+    @property
+    def localities(self) -> Repository[Locality]: ...
+
+    @property
+    def sectors(self) -> Repository[CommercialSector]: ...
+
+    @property
+    def blocks(self) -> Repository[Block]: ...
+
+    @property
+    def routes(self) -> Repository[Route]: ...
+
+    @property
+    def units(self) -> Repository[OrganizationalUnit]: ...
+
+    @property
+    def users(self) -> Repository[User]: ...
+
+    @property
+    def billing(self) -> Billing: ...
+
+    @property
+    def permissions(self) -> Permissions: ...
+
+    @property
+    def field_lock(self) -> FieldLock: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work durable; events become collectable."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard the work and the recorded events."""
+        ...
+
+    def record(self, *events: DomainEvent) -> None:
+        """Record events produced by the use case."""
+        ...
+
+    def collect_events(self) -> Sequence[DomainEvent]:
+        """The events of committed work, once (later calls return nothing new)."""
+        ...
+
+    def next_id(self, kind: str) -> int:
+        """A new id of ``kind`` (see :class:`~gsan_core.ports.ids.IdGenerator`)."""
+        ...
+
+    def next_ids(self, kind: str, count: int) -> Sequence[int]:
+        """``count`` new ids of ``kind``."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,200 @@
+"""Rules of the organisational-unit tree and of users.
+
+* UNI-1 (GSAN U-2): name required; name and acronym unique among active units;
+* UNI-2: the superior unit exists, is active, and the tree has no cycle;
+* UNI-3: the dispatch centre exists and is active;
+* UNI-4 (GSAN U-4): the superior's type level is smaller than the unit's; unless
+  ``vary_unit_hierarchy`` is on, exactly one level above;
+* UNI-5 (GSAN U-1): at most one active unit per locality;
+* USR-1: a user's name is required and their home unit exists and is active.
+
+GSAN U-3 (contractor units and the main company) and U-5 (units referenced by
+request specifications) belong to the service-request area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from gsan_core.errors import Message, Violation
+from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.rules.validation import normalized, required_text
+
+__all__ = [
+    "CYCLE",
+    "DUPLICATE_ACRONYM",
+    "DUPLICATE_LOCALITY",
+    "DUPLICATE_NAME",
+    "HIERARCHY_LEVEL",
+    "UNKNOWN_UNIT",
+    "UNKNOWN_UNIT_TYPE",
+    "ancestors",
+    "check_unit",
+    "check_user",
+]
+
+DUPLICATE_NAME = Message(
+    "unit.duplicate_name",
+    en="An active organisational unit named {name!r} already exists (id {other_id}).",
+    pt="Unidade Organizacional com a descrição {name!r} já existe (id {other_id}).",
+    gsan_key="atencao.inserir_unidade_organizacional_descricao_ja_existe",
+    rule="UNI-1",
+)
+DUPLICATE_ACRONYM = Message(
+    "unit.duplicate_acronym",
+    en="An active organisational unit with acronym {acronym!r} already exists (id {other_id}).",
+    pt="Unidade Organizacional com a sigla {acronym!r} já existe (id {other_id}).",
+    gsan_key="atencao.inserir_unidade_organizacional_sigla_ja_existe",
+    rule="UNI-1",
+)
+UNKNOWN_UNIT = Message(
+    "unit.unknown",
+    en="The {role} unit {unit_id} does not exist or is inactive.",
+    pt="A unidade {role} {unit_id} é inexistente ou está inativa.",
+    gsan_key="atencao.unidade.organizacional.inexistente",
+    rule="UNI-2",
+)
+CYCLE = Message(
+    "unit.cycle",
+    en="Unit {unit_id} cannot be below {superior_id}: the tree would have a cycle.",
+    pt="A unidade {unit_id} não pode ficar abaixo de {superior_id}: haveria um ciclo.",
+    rule="UNI-2",
+)
+UNKNOWN_UNIT_TYPE = Message(
+    "unit.unknown_type",
+    en="Unit type {unit_type_id} does not exist or is inactive.",
+    pt="Tipo de unidade {unit_type_id} inexistente ou inativo.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="UNI-1",
+)
+HIERARCHY_LEVEL = Message(
+    "unit.hierarchy_level",
+    en="The superior unit's level ({superior_level}) must be {expected} the "
+    "unit's level ({level}).",
+    pt="O nível da unidade superior ({superior_level}) deve ser {expected} o nível "
+    "da unidade ({level}).",
+    gsan_key="atencao.nivel_unidade_superior_invalido",
+    rule="UNI-4",
+)
+DUPLICATE_LOCALITY = Message(
+    "unit.duplicate_locality",
+    en="An active unit already serves locality {locality_id} (id {other_id}).",
+    pt="Unidade Organizacional com a localidade {locality_id} já cadastrada (id {other_id}).",
+    gsan_key="atencao.inserir_unidade_organizacional_localidade_ja_cadastradado",
+    rule="UNI-5",
+)
+
+
+def ancestors(
+    unit_id: int, units: Mapping[int, OrganizationalUnit]
+) -> Iterator[OrganizationalUnit]:
+    """The superiors of ``unit_id`` from the nearest upward, stopping at a cycle."""
+    seen = {unit_id}
+    current = units.get(unit_id)
+    while current is not None and current.superior_id is not None:
+        if current.superior_id in seen:
+            return
+        seen.add(current.superior_id)
+        current = units.get(current.superior_id)
+        if current is not None:
+            yield current
+
+
+def check_unit(
+    unit: OrganizationalUnit,
+    *,
+    units: Mapping[int, OrganizationalUnit],
+    type_levels: Mapping[int, int | None],
+    vary_hierarchy: bool,
+) -> tuple[Violation, ...]:
+    """Every UNI-1..UNI-5 violation of ``unit`` within the stored ``units``.
+
+    ``type_levels`` maps the active unit-type ids to their level.
+    """
+    found: list[Violation] = list(
+        required_text(
+            unit.name, field="Unit name", campo="Nome da unidade", max_length=60
+        )
+    )
+    if unit.unit_type_id not in type_levels:
+        found.append(UNKNOWN_UNIT_TYPE(unit_type_id=unit.unit_type_id))
+    if unit.active:
+        found += _unit_uniqueness(unit, units)
+    if unit.superior_id is not None:
+        superior = units.get(unit.superior_id)
+        if superior is None or not superior.active:
+            found.append(UNKNOWN_UNIT(role="superior", unit_id=unit.superior_id))
+        else:
+            tree = dict(units)
+            tree[unit.id] = unit
+            if unit.superior_id == unit.id or any(
+                a.id == unit.id for a in ancestors(unit.superior_id, tree)
+            ):
+                found.append(CYCLE(unit_id=unit.id, superior_id=unit.superior_id))
+            found += _levels(unit, superior, type_levels, vary_hierarchy=vary_hierarchy)
+    if unit.dispatch_centre_id is not None:
+        centre = units.get(unit.dispatch_centre_id)
+        if centre is None or not centre.active:
+            found.append(
+                UNKNOWN_UNIT(role="dispatch centre", unit_id=unit.dispatch_centre_id)
+            )
+    return tuple(found)
+
+
+def _unit_uniqueness(
+    unit: OrganizationalUnit, units: Mapping[int, OrganizationalUnit]
+) -> list[Violation]:
+    found: list[Violation] = []
+    name = normalized(unit.name)
+    acronym = normalized(unit.acronym or "")
+    for other in units.values():
+        if other.id == unit.id or not other.active:
+            continue
+        if normalized(other.name) == name:
+            found.append(DUPLICATE_NAME(name=unit.name, other_id=other.id))
+        if acronym and normalized(other.acronym or "") == acronym:
+            found.append(DUPLICATE_ACRONYM(acronym=unit.acronym, other_id=other.id))
+        if unit.locality_id is not None and other.locality_id == unit.locality_id:
+            found.append(
+                DUPLICATE_LOCALITY(locality_id=unit.locality_id, other_id=other.id)
+            )
+    return found
+
+
+def _levels(
+    unit: OrganizationalUnit,
+    superior: OrganizationalUnit,
+    type_levels: Mapping[int, int | None],
+    *,
+    vary_hierarchy: bool,
+) -> list[Violation]:
+    level = type_levels.get(unit.unit_type_id)
+    superior_level = type_levels.get(superior.unit_type_id)
+    if level is None or superior_level is None:
+        return []
+    if vary_hierarchy:
+        if superior_level < level:
+            return []
+        expected = "smaller than"
+    else:
+        if superior_level == level - 1:
+            return []
+        expected = "exactly one below"
+    return [
+        HIERARCHY_LEVEL(superior_level=superior_level, level=level, expected=expected)
+    ]
+
+
+def check_user(
+    user: User, *, units: Mapping[int, OrganizationalUnit]
+) -> tuple[Violation, ...]:
+    """USR-1 violations of ``user``."""
+    found = list(
+        required_text(
+            user.name, field="User name", campo="Nome do usuário", max_length=60
+        )
+    )
+    unit = units.get(user.unit_id)
+    if unit is None or not unit.active:
+        found.append(UNKNOWN_UNIT(role="home", unit_id=user.unit_id))
+    return tuple(found)

@@ -1,0 +1,36 @@
+"""Use cases over the billing port: load open debts, read them and the charges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.services.context import Service
+
+__all__ = ["BillingService"]
+
+
+class BillingService(Service):
+    """``gsan.billing``: what the rules read from billing and what they wrote to it."""
+
+    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
+        """Load open items (bills, slips, charges, credits) into the default store."""
+        with self._work() as uow:
+            uow.billing.record_debts(debts)
+            uow.commit()
+
+    def settle(self, debt_ids: Iterable[int]) -> None:
+        """Mark open items as paid."""
+        with self._work() as uow:
+            uow.billing.settle(debt_ids)
+            uow.commit()
+
+    def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
+        """Every open item of a property."""
+        with self._work() as uow:
+            return uow.billing.open_debts(property_id)
+
+    def charges(self, property_id: int) -> Sequence[Charge]:
+        """The charges created for a property."""
+        with self._work() as uow:
+            return uow.billing.charges_of(property_id)

@@ -1,0 +1,63 @@
+"""What every service receives from the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from gsan_core.model.catalog import CatalogKind
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.ports.calendar import BusinessCalendar
+from gsan_core.ports.clock import Clock
+from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Service", "ServiceContext"]
+
+
+@attrs.frozen(kw_only=True)
+class ServiceContext:
+    """The dependencies shared by every service of one :class:`~gsan_core.System`."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    profile: UtilityProfile
+    calendar: BusinessCalendar
+    kinds: Mapping[str, CatalogKind]
+    publish: Callable[[Sequence[DomainEvent]], None]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The utility's time zone."""
+        return ZoneInfo(self.profile.timezone)
+
+
+class Service:
+    """Base of the service objects: gives them the context and a unit of work."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    @property
+    def profile(self) -> UtilityProfile:
+        """The utility profile the rules follow."""
+        return self._ctx.profile
+
+    def _now(self) -> datetime:
+        return self._ctx.clock.now()
+
+    def _local_date(self, at: datetime) -> date:
+        return at.astimezone(self._ctx.zone).date()
+
+    @contextmanager
+    def _work(self) -> Iterator[UnitOfWork]:
+        """Open a unit of work; publish its events once it committed and closed."""
+        with self._ctx.uow_factory() as uow:
+            yield uow
+        events = uow.collect_events()
+        if events:
+            self._ctx.publish(events)

@@ -1,0 +1,160 @@
+"""Use cases of organisational units, users and their special permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.model.units import (
+    OrganizationalUnit,
+    UnitChanged,
+    UnitRegistered,
+    User,
+    UserRegistered,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import units as rules
+from gsan_core.rules.validation import ensure
+from gsan_core.services.context import Service
+
+__all__ = ["UnitService"]
+
+
+class UnitService(Service):
+    """``gsan.units``: the organisational-unit tree, users and permissions."""
+
+    def _tree(self, uow: UnitOfWork) -> dict[int, OrganizationalUnit]:
+        return {unit.id: unit for unit in uow.units.find_by()}
+
+    def _type_levels(self, uow: UnitOfWork) -> dict[int, int | None]:
+        return {
+            item.id: item.integer("level")
+            for item in uow.catalog.list("unit_type", active_only=True)
+        }
+
+    def register(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
+        """Add a unit (UNI-1..UNI-5)."""
+        return self.register_many([unit], actor=actor)[0]
+
+    def register_many(
+        self, units: Iterable[OrganizationalUnit], *, actor: int
+    ) -> list[OrganizationalUnit]:
+        """Add several units in one transaction, superiors before subordinates."""
+        new = [attrs.evolve(u, version=1) for u in units]
+        with self._work() as uow:
+            tree = self._tree(uow)
+            levels = self._type_levels(uow)
+            violations: list[Violation] = []
+            for unit in new:
+                violations += rules.check_unit(
+                    unit,
+                    units=tree,
+                    type_levels=levels,
+                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
+                )
+                tree[unit.id] = unit
+            ensure(violations)
+            uow.units.add_many(new)
+            now = self._now()
+            uow.record(
+                *(
+                    UnitRegistered(occurred_at=now, actor=actor, unit_id=u.id)
+                    for u in new
+                )
+            )
+            uow.commit()
+        return new
+
+    def update(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
+        """Store a change of a unit read at ``unit.version``."""
+        with self._work() as uow:
+            stored = uow.units.get(unit.id)
+            if stored.version != unit.version:
+                raise ConcurrencyConflict("unit", unit.id, unit.version)
+            changed = attrs.evolve(unit, version=stored.version + 1)
+            ensure(
+                rules.check_unit(
+                    changed,
+                    units=self._tree(uow),
+                    type_levels=self._type_levels(uow),
+                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
+                )
+            )
+            uow.units.update(changed)
+            uow.record(
+                UnitChanged(
+                    occurred_at=self._now(),
+                    actor=actor,
+                    unit_id=unit.id,
+                    version=changed.version,
+                )
+            )
+            uow.commit()
+        return changed
+
+    def get(self, id: int) -> OrganizationalUnit:
+        """One unit; ``NotFound`` if absent."""
+        with self._work() as uow:
+            return uow.units.get(id)
+
+    def tree(self) -> Mapping[int, OrganizationalUnit]:
+        """Every unit by id."""
+        with self._work() as uow:
+            return self._tree(uow)
+
+    def ancestors(self, id: int) -> list[OrganizationalUnit]:
+        """The superiors of a unit, nearest first."""
+        return list(rules.ancestors(id, self.tree()))
+
+    # ------------------------------------------------------------ users
+    def register_user(self, user: User, *, actor: int) -> User:
+        """Add a user with a home unit (USR-1)."""
+        return self.register_users([user], actor=actor)[0]
+
+    def register_users(self, users: Iterable[User], *, actor: int) -> list[User]:
+        """Add several users in one transaction."""
+        new = [attrs.evolve(u, version=1) for u in users]
+        with self._work() as uow:
+            tree = self._tree(uow)
+            violations: list[Violation] = []
+            for user in new:
+                violations += rules.check_user(user, units=tree)
+            ensure(violations)
+            uow.users.add_many(new)
+            now = self._now()
+            uow.record(
+                *(
+                    UserRegistered(
+                        occurred_at=now, actor=actor, user_id=u.id, unit_id=u.unit_id
+                    )
+                    for u in new
+                )
+            )
+            uow.commit()
+        return new
+
+    def user(self, id: int) -> User:
+        """One user; ``NotFound`` if absent."""
+        with self._work() as uow:
+            return uow.users.get(id)
+
+    # ------------------------------------------------------------ permissions
+    def grant(self, *, user_id: int, permission_id: int) -> None:
+        """Grant a special permission (``PermissaoEspecial`` id) to a user."""
+        with self._work() as uow:
+            uow.users.get(user_id)
+            uow.permissions.grant(user_id, permission_id)
+            uow.commit()
+
+    def revoke(self, *, user_id: int, permission_id: int) -> None:
+        """Revoke a special permission."""
+        with self._work() as uow:
+            uow.permissions.revoke(user_id, permission_id)
+            uow.commit()
+
+    def has_permission(self, *, user_id: int, permission_id: int) -> bool:
+        """Whether the user holds the special permission."""
+        with self._work() as uow:
+            return uow.permissions.has(user_id, permission_id)

@@ -1,0 +1,263 @@
+"""The composition root: :class:`System`, :func:`in_memory` and :func:`connect`.
+
+A :class:`System` wires one unit-of-work factory, a clock, a business calendar and
+a utility profile into the service objects (``gsan.catalog``, ``gsan.properties``,
+...). Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gsan_core import profiles
+from gsan_core.adapters.calendar import HolidaysCalendar
+from gsan_core.adapters.clock import SystemClock
+from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.catalog import CatalogKind
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.kinds import kinds_by_name
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.ports.calendar import BusinessCalendar
+from gsan_core.ports.clock import Clock
+from gsan_core.ports.events import EventSink
+from gsan_core.ports.ids import IdGenerator
+from gsan_core.ports.unit_of_work import UnitOfWorkFactory
+from gsan_core.services.billing import BillingService
+from gsan_core.services.catalog import CatalogService
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.properties import PropertyService
+from gsan_core.services.units import UnitService
+from gsan_core.testing.clocks import DEFAULT_NOW, FixedClock
+from gsan_core.testing.ids import SequentialIds
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+__all__ = ["SETUP_ACTOR", "ProfileSource", "System", "connect", "in_memory"]
+
+#: The actor recorded for setup work (seeding reference rows). Commands always
+#: take an explicit actor: there is no implicit system user.
+SETUP_ACTOR = 0
+
+ProfileSource = str | Path | UtilityProfile | profiles.LoadedProfile
+
+
+def _resolve(profile: ProfileSource) -> profiles.LoadedProfile:
+    if isinstance(profile, profiles.LoadedProfile):
+        return profile
+    if isinstance(profile, UtilityProfile):
+        return profiles.LoadedProfile(profile=profile, seeds=(), source="<given>")
+    return profiles.load(profile)
+
+
+class _RecordingSink:
+    """Keeps every published event (``System.events``)."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.events.extend(events)
+
+
+class System:
+    """One utility's rules over one storage backend.
+
+    Use :func:`in_memory` or :func:`connect` rather than building it by hand.
+    """
+
+    def __init__(
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        profile: ProfileSource = "gsan_default",
+        clock: Clock | None = None,
+        calendar: BusinessCalendar | None = None,
+        sinks: Sequence[EventSink] = (),
+        keep_events: bool = True,
+        kinds: Mapping[str, CatalogKind] | None = None,
+        on_close: Callable[[], None] | None = None,
+        backend: Any = None,
+    ) -> None:
+        loaded = _resolve(profile)
+        self.loaded_profile = loaded
+        self.profile: UtilityProfile = loaded.profile
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.calendar: BusinessCalendar = (
+            calendar
+            if calendar is not None
+            else HolidaysCalendar(state=self.profile.state)
+        )
+        self._sinks: list[EventSink] = list(sinks)
+        self._recorder = _RecordingSink() if keep_events else None
+        if self._recorder is not None:
+            self._sinks.append(self._recorder)
+        self._on_close = on_close
+        #: The storage backend (a ``MemoryStore`` or a ``SqlBackend``).
+        self.backend = backend
+        self._kinds = kinds
+        self.uow_factory = uow_factory
+        context = ServiceContext(
+            uow_factory=uow_factory,
+            clock=self.clock,
+            profile=self.profile,
+            calendar=self.calendar,
+            kinds=kinds if kinds is not None else kinds_by_name(),
+            publish=self._publish,
+        )
+        self.catalog = CatalogService(context)
+        self.properties = PropertyService(context)
+        self.units = UnitService(context)
+        self.billing = BillingService(context)
+
+    # ------------------------------------------------------------ events
+    def _publish(self, events: Sequence[DomainEvent]) -> None:
+        for sink in self._sinks:
+            sink.publish(events)
+
+    def subscribe(
+        self, sink: EventSink | Callable[[Sequence[DomainEvent]], None]
+    ) -> None:
+        """Receive the events of every committed unit of work from now on."""
+        if callable(sink) and not hasattr(sink, "publish"):
+            self._sinks.append(_CallableSink(sink))
+        else:
+            self._sinks.append(sink)
+
+    @property
+    def events(self) -> Sequence[DomainEvent]:
+        """Every event published by this system (when ``keep_events``)."""
+        return tuple(self._recorder.events) if self._recorder else ()
+
+    def joining(self, connection: Any) -> System:
+        """The same system inside the host's SQLAlchemy ``connection`` (SQL only).
+
+        The library works in a SAVEPOINT of the host's transaction; ``commit()``
+        releases it and the host decides the outer commit. Events are written to
+        the outbox table in that transaction and not published to sinks (the host
+        delivers them after its own commit).
+        """
+        joining = getattr(self.backend, "joining", None)
+        if joining is None:
+            raise ConfigurationError("joining a transaction needs the SQL backend")
+        return System(
+            uow_factory=joining(connection),
+            profile=self.loaded_profile,
+            clock=self.clock,
+            calendar=self.calendar,
+            keep_events=False,
+            kinds=self._kinds,
+            backend=self.backend,
+        )
+
+    # ------------------------------------------------------------ setup
+    def seed(self, *, actor: int = SETUP_ACTOR) -> int:
+        """Insert the profile's reference rows that are missing; returns how many."""
+        return self.catalog.seed(self.loaded_profile.seeds, actor=actor)
+
+    def close(self) -> None:
+        """Release the backend (disposes the engine of :func:`connect`)."""
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> System:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<System profile={self.profile.name!r}>"
+
+
+class _CallableSink:
+    def __init__(self, function: Callable[[Sequence[DomainEvent]], None]) -> None:
+        self._function = function
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self._function(events)
+
+
+def in_memory(
+    profile: ProfileSource = "gsan_default",
+    *,
+    now: datetime = DEFAULT_NOW,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    calendar: BusinessCalendar | None = None,
+    seed: bool = True,
+) -> System:
+    """A system in memory, seeded with the profile's reference rows.
+
+    The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
+    default) unless a ``clock`` is given; ids are sequential from 1 per kind.
+    """
+    store = MemoryStore()
+    system = System(
+        uow_factory=memory_uow_factory(store, ids or SequentialIds()),
+        profile=profile,
+        clock=clock or FixedClock(now),
+        calendar=calendar,
+        backend=store,
+    )
+    if seed:
+        system.seed()
+    return system
+
+
+def connect(
+    url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    profile: ProfileSource = "gsan_default",
+    migrate: bool = False,
+    seed: bool = False,
+    schema: str | None = None,
+    prefix: str = "gsan_",
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    calendar: BusinessCalendar | None = None,
+    outbox: bool = True,
+    **engine_options: Any,
+) -> System:
+    """A system over a SQL database (SQLite or PostgreSQL), via SQLAlchemy Core.
+
+    ``migrate=True`` upgrades the schema to the library's newest revision first;
+    ``seed=True`` then inserts the profile's missing reference rows. Needs
+    ``pip install gsan-core[sqlalchemy]`` (``[postgres]`` for PostgreSQL).
+    """
+    try:
+        from gsan_core.adapters.sqlalchemy import (  # noqa: PLC0415
+            SqlBackend,
+        )
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ConfigurationError(
+            "the SQL backend needs SQLAlchemy: pip install 'gsan-core[sqlalchemy]'"
+        ) from exc
+    backend = SqlBackend.open(
+        url,
+        engine=engine,
+        schema=schema,
+        prefix=prefix,
+        ids=ids,
+        outbox=outbox,
+        **engine_options,
+    )
+    if migrate:
+        backend.upgrade()
+    system = System(
+        uow_factory=backend.uow_factory,
+        profile=profile,
+        clock=clock,
+        calendar=calendar,
+        on_close=backend.dispose,
+        backend=backend,
+    )
+    if seed:
+        system.seed()
+    return system

@@ -1,0 +1,177 @@
+"""Shared fixtures: one ``backend`` parameter over memory, SQLite and PostgreSQL.
+
+PostgreSQL tests read ``GSAN_CORE_TEST_POSTGRES_URL``. Each pytest session works in
+its own schema (dropped at the end), so several runs can share one server. With
+``GSAN_CORE_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) a server that cannot be
+reached fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
+
+import gsan_core
+from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
+from gsan_core.adapters.sqlalchemy import SqlBackend, Tables, create_engine
+from gsan_core.adapters.sqlalchemy.schema import build_tables
+from gsan_core.testing import FixedClock, SequentialIds
+
+settings.register_profile(
+    "dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    max_examples=30,
+    stateful_step_count=25,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "nightly",
+    max_examples=1000,
+    stateful_step_count=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+POSTGRES_URL = os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("GSAN_CORE_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+class PostgresSchema:
+    """One schema of the test server for this session."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, pool_size=5, max_overflow=10)
+        self.schema = f"gsan_test_{uuid.uuid4().hex[:10]}"
+        with self.engine.begin() as connection:
+            connection.execute(sa.schema.CreateSchema(self.schema))
+        self.backend = SqlBackend(self.engine, tables=_tables(self.schema))
+        self.backend.create_all()
+
+    def reset(self) -> SqlBackend:
+        """Empty every table; a fresh backend (fresh id cache) over them."""
+        names = ", ".join(
+            f'"{self.schema}"."{t.name}"'
+            for t in self.backend.tables.metadata.sorted_tables
+        )
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {names}")
+        return SqlBackend(self.engine, tables=self.backend.tables)
+
+    def drop(self) -> None:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{self.schema}" CASCADE')
+        self.engine.dispose()
+
+
+def _tables(schema: str | None) -> Tables:
+    return build_tables(schema=schema)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresSchema]:
+    """The session's PostgreSQL schema (skipped, or failed in CI, when unreachable)."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail(
+                "GSAN_CORE_REQUIRE_POSTGRES=1 but GSAN_CORE_TEST_POSTGRES_URL is unset"
+            )
+        pytest.skip("GSAN_CORE_TEST_POSTGRES_URL is not set")
+    try:
+        schema = PostgresSchema(POSTGRES_URL)
+    except Exception as error:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    yield schema
+    schema.drop()
+
+
+def sqlite_backend(path: Path) -> SqlBackend:
+    """A migrated-by-metadata SQLite file backend."""
+    backend = SqlBackend(
+        create_engine(f"sqlite:///{path}"), tables=_tables(None), owns_engine=True
+    )
+    backend.create_all()
+    return backend
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def backend_uow_factory(
+    backend_name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], object]]:
+    """Units of work over an empty store of the parametrized backend."""
+    if backend_name == "memory":
+        yield memory_uow_factory(MemoryStore(), SequentialIds())
+    elif backend_name == "sqlite":
+        backend = sqlite_backend(tmp_path / "contract.db")
+        yield backend.uow_factory
+        backend.dispose()
+    else:
+        pg: PostgresSchema = request.getfixturevalue("postgres")
+        yield pg.reset().uow_factory
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def make_system(
+    backend_name: str, tmp_path: Path, request: pytest.FixtureRequest, clock: FixedClock
+) -> Iterator[Callable[..., gsan_core.System]]:
+    """Build seeded systems of the parametrized backend (``make_system(profile=...)``)."""
+    made: list[gsan_core.System] = []
+
+    def make(profile: str = "gsan_default", *, seed: bool = True) -> gsan_core.System:
+        if backend_name == "memory":
+            system = gsan_core.System(
+                uow_factory=memory_uow_factory(MemoryStore(), SequentialIds()),
+                profile=profile,
+                clock=clock,
+            )
+        elif backend_name == "sqlite":
+            backend = sqlite_backend(tmp_path / f"system{len(made)}.db")
+            system = gsan_core.System(
+                uow_factory=backend.uow_factory,
+                profile=profile,
+                clock=clock,
+                on_close=backend.dispose,
+            )
+        else:
+            pg: PostgresSchema = request.getfixturevalue("postgres")
+            system = gsan_core.System(
+                uow_factory=pg.reset().uow_factory, profile=profile, clock=clock
+            )
+        if seed:
+            system.seed()
+        made.append(system)
+        return system
+
+    yield make
+    for system in made:
+        system.close()
+
+
+@pytest.fixture
+def system(make_system: Callable[..., gsan_core.System]) -> gsan_core.System:
+    """A seeded default-profile system of the parametrized backend."""
+    return make_system()
