@@ -29,7 +29,9 @@ from gsan_core.ports.unit_of_work import UnitOfWorkFactory
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.context import ServiceContext
+from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
+from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.units import UnitService
 from gsan_core.testing.clocks import DEFAULT_NOW, FixedClock
 from gsan_core.testing.ids import SequentialIds
@@ -82,6 +84,8 @@ class System:
         kinds: Mapping[str, CatalogKind] | None = None,
         on_close: Callable[[], None] | None = None,
         backend: Any = None,
+        operations: Sequence[CommercialOperation] | None = None,
+        order_closed_hooks: Sequence[OrderClosedHook] | None = None,
     ) -> None:
         loaded = _resolve(profile)
         self.loaded_profile = loaded
@@ -108,11 +112,22 @@ class System:
             calendar=self.calendar,
             kinds=kinds if kinds is not None else kinds_by_name(),
             publish=self._publish,
+            operations=registry(
+                operations if operations is not None else default_operations()
+            ),
+            order_closed_hooks=tuple(
+                order_closed_hooks
+                if order_closed_hooks is not None
+                else default_order_closed_hooks()
+            ),
         )
+        self._operations = operations
+        self._order_closed_hooks = order_closed_hooks
         self.catalog = CatalogService(context)
         self.properties = PropertyService(context)
         self.units = UnitService(context)
         self.billing = BillingService(context)
+        self.service_orders = ServiceOrderService(context)
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
@@ -152,12 +167,20 @@ class System:
             keep_events=False,
             kinds=self._kinds,
             backend=self.backend,
+            operations=self._operations,
+            order_closed_hooks=self._order_closed_hooks,
         )
 
     # ------------------------------------------------------------ setup
     def seed(self, *, actor: int = SETUP_ACTOR) -> int:
-        """Insert the profile's reference rows that are missing; returns how many."""
-        return self.catalog.seed(self.loaded_profile.seeds, actor=actor)
+        """Insert the profile's reference rows and service types that are missing;
+        returns how many rows were added."""
+        added = self.catalog.seed(self.loaded_profile.seeds, actor=actor)
+        known = {t.id for t in self.service_orders.types()}
+        missing = [t for t in self.loaded_profile.service_types if t.id not in known]
+        if missing:
+            self.service_orders.add_types(missing, actor=actor)
+        return added + len(missing)
 
     def close(self) -> None:
         """Release the backend (disposes the engine of :func:`connect`)."""
@@ -173,6 +196,16 @@ class System:
 
     def __repr__(self) -> str:
         return f"<System profile={self.profile.name!r}>"
+
+
+def default_operations() -> list[CommercialOperation]:
+    """The commercial operations every system registers (connections, meters)."""
+    return []
+
+
+def default_order_closed_hooks() -> list[OrderClosedHook]:
+    """The reactions to a closed OS every system registers (service requests)."""
+    return []
 
 
 class _CallableSink:

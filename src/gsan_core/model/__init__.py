@@ -12,6 +12,7 @@ from gsan_core.model import (
     profile,
     properties,
     reference_tables,
+    service_orders,
     units,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "profile",
     "properties",
     "reference_tables",
+    "service_orders",
     "units",
 ]

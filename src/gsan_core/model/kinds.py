@@ -6,10 +6,11 @@ from collections.abc import Mapping
 
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
+from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
 
 __all__ = ["ALL_KINDS", "kinds_by_name"]
 
-ALL_KINDS: tuple[CatalogKind, ...] = (*FOUNDATION_KINDS,)
+ALL_KINDS: tuple[CatalogKind, ...] = (*FOUNDATION_KINDS, *SERVICE_ORDER_KINDS)
 
 
 def kinds_by_name(

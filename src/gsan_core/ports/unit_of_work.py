@@ -13,6 +13,12 @@ from typing import Protocol, Self
 
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.service_orders import (
+    OrderUnitRecord,
+    ServiceChargeValue,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.billing import Billing
 from gsan_core.ports.field_lock import FieldLock
@@ -52,6 +58,18 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> Repository[User]: ...
+
+    @property
+    def service_types(self) -> Repository[ServiceType]: ...
+
+    @property
+    def service_orders(self) -> Repository[ServiceOrder]: ...
+
+    @property
+    def order_units(self) -> Repository[OrderUnitRecord]: ...
+
+    @property
+    def service_prices(self) -> Repository[ServiceChargeValue]: ...
 
     @property
     def billing(self) -> Billing: ...

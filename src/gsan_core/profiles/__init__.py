@@ -28,6 +28,7 @@ from gsan_core.errors import ConfigurationError
 from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.kinds import kinds_by_name
 from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.service_orders import ServiceType
 from gsan_core.rules.catalog import coerce_attributes
 
 __all__ = [
@@ -82,6 +83,8 @@ class LoadedProfile:
     profile: UtilityProfile
     seeds: tuple[CatalogItem, ...]
     source: str
+    #: Service types the profile seeds (``[[service_types]]``).
+    service_types: tuple[ServiceType, ...] = ()
 
 
 def available() -> tuple[str, ...]:
@@ -167,11 +170,20 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     for key, value in override.items():
         if key == "catalog" and isinstance(value, dict):
             merged[key] = _merge_catalog(base.get("catalog", {}), value)
+        elif key == "service_types" and isinstance(value, list):
+            merged[key] = _merge_rows(base.get(key, []), value)
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = _merge(base[key], value)
         else:
             merged[key] = value
     return merged
+
+
+def _merge_rows(base: Any, override: list[Any]) -> list[Any]:
+    by_id: dict[Any, Any] = {}
+    for row in (*(base if isinstance(base, list) else ()), *override):
+        by_id[row.get("id") if isinstance(row, dict) else id(row)] = row
+    return list(by_id.values())
 
 
 def _merge_catalog(base: Any, override: dict[str, Any]) -> dict[str, Any]:
@@ -232,8 +244,10 @@ def _build(
     document: dict[str, Any], label: str, kinds: Mapping[str, CatalogKind]
 ) -> LoadedProfile:
     catalog = document.pop("catalog", {})
+    type_rows = document.pop("service_types", [])
+    converter = _converter()
     try:
-        profile = _converter().structure(document, UtilityProfile)
+        profile = converter.structure(document, UtilityProfile)
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc)
         problem, field = _field_of(messages[0])
@@ -252,7 +266,37 @@ def _build(
         )
     seeds = _seeds(catalog, label, kinds)
     _check_roles(profile, seeds, label, kinds)
-    return LoadedProfile(profile=profile, seeds=seeds, source=label)
+    service_types = _service_types(converter, type_rows, label)
+    return LoadedProfile(
+        profile=profile, seeds=seeds, source=label, service_types=service_types
+    )
+
+
+def _service_types(
+    converter: cattrs.Converter, rows: Any, label: str
+) -> tuple[ServiceType, ...]:
+    if not isinstance(rows, list):
+        raise ConfigurationError(
+            "must be a list of tables", file=label, field="service_types"
+        )
+    found: list[ServiceType] = []
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        where = f"service_types[{index}]"
+        try:
+            service_type = converter.structure(row, ServiceType)
+        except cattrs.BaseValidationError as exc:
+            problem, field = _field_of(cattrs.transform_error(exc)[0])
+            raise ConfigurationError(
+                problem, file=label, field=f"{where}.{field}" if field else where
+            ) from exc
+        if service_type.id in seen:
+            raise ConfigurationError(
+                f"id {service_type.id} appears twice", file=label, field=f"{where}.id"
+            )
+        seen.add(service_type.id)
+        found.append(service_type)
+    return tuple(found)
 
 
 def _seeds(

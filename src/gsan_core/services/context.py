@@ -15,6 +15,7 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.clock import Clock
 from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from gsan_core.services.operations import CommercialOperation, OrderClosedHook
 
 __all__ = ["Service", "ServiceContext"]
 
@@ -29,6 +30,10 @@ class ServiceContext:
     calendar: BusinessCalendar
     kinds: Mapping[str, CatalogKind]
     publish: Callable[[Sequence[DomainEvent]], None]
+    #: The commercial operations by key (filled by the connection and hydrometer areas).
+    operations: Mapping[str, CommercialOperation] = attrs.field(factory=dict)
+    #: Reactions to a closed OS, inside its unit of work (the RA area's).
+    order_closed_hooks: tuple[OrderClosedHook, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -49,6 +54,9 @@ class Service:
 
     def _now(self) -> datetime:
         return self._ctx.clock.now()
+
+    def _today(self, at: datetime | None = None) -> date:
+        return self._local_date(at if at is not None else self._now())
 
     def _local_date(self, at: datetime) -> date:
         return at.astimezone(self._ctx.zone).date()

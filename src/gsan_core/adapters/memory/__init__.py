@@ -20,6 +20,12 @@ from gsan_core.adapters.memory.repositories import (
 )
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.service_orders import (
+    OrderUnitRecord,
+    ServiceChargeValue,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -43,6 +49,18 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "unit"
         )
         self.users: MemoryRepository[User] = MemoryRepository(self, "user")
+        self.service_types: MemoryRepository[ServiceType] = MemoryRepository(
+            self, "service_type"
+        )
+        self.service_orders: MemoryRepository[ServiceOrder] = MemoryRepository(
+            self, "service_order"
+        )
+        self.order_units: MemoryRepository[OrderUnitRecord] = MemoryRepository(
+            self, "order_unit"
+        )
+        self.service_prices: MemoryRepository[ServiceChargeValue] = MemoryRepository(
+            self, "service_charge_value"
+        )
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)

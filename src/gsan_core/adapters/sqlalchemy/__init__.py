@@ -28,6 +28,12 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.service_orders import (
+    OrderUnitRecord,
+    ServiceChargeValue,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -86,6 +92,10 @@ class Mappers:
     property: RowMapper[Property]
     unit: RowMapper[OrganizationalUnit]
     user: RowMapper[User]
+    service_type: RowMapper[ServiceType]
+    service_order: RowMapper[ServiceOrder]
+    order_unit: RowMapper[OrderUnitRecord]
+    service_charge_value: RowMapper[ServiceChargeValue]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -97,6 +107,12 @@ class Mappers:
             property=RowMapper(Property, tables["property"]),
             unit=RowMapper(OrganizationalUnit, tables["unit"]),
             user=RowMapper(User, tables["user"]),
+            service_type=RowMapper(ServiceType, tables["service_type"]),
+            service_order=RowMapper(ServiceOrder, tables["service_order"]),
+            order_unit=RowMapper(OrderUnitRecord, tables["order_unit"]),
+            service_charge_value=RowMapper(
+                ServiceChargeValue, tables["service_charge_value"]
+            ),
         )
 
 

@@ -30,6 +30,12 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.service_orders import (
+    OrderUnitRecord,
+    ServiceChargeValue,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 
 if TYPE_CHECKING:
@@ -66,6 +72,18 @@ class SqlUnitOfWork:
             self, mappers.unit, "unit"
         )
         self.users: SqlRepository[User] = SqlRepository(self, mappers.user, "user")
+        self.service_types: SqlRepository[ServiceType] = SqlRepository(
+            self, mappers.service_type, "service_type"
+        )
+        self.service_orders: SqlRepository[ServiceOrder] = SqlRepository(
+            self, mappers.service_order, "service_order"
+        )
+        self.order_units: SqlRepository[OrderUnitRecord] = SqlRepository(
+            self, mappers.order_unit, "order_unit"
+        )
+        self.service_prices: SqlRepository[ServiceChargeValue] = SqlRepository(
+            self, mappers.service_charge_value, "service_charge_value"
+        )
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gsan_core.adapters.sqlalchemy.schema import foundation
+from gsan_core.adapters.sqlalchemy.schema import foundation, service_orders
 
 __all__ = ["AREAS", "TableBuilder", "Tables", "build_tables"]
 
@@ -50,7 +50,10 @@ class TableBuilder:
 
 
 #: The modules that define tables, in dependency order.
-AREAS: tuple[Callable[[TableBuilder], None], ...] = (foundation.define,)
+AREAS: tuple[Callable[[TableBuilder], None], ...] = (
+    foundation.define,
+    service_orders.define,
+)
 
 
 class Tables(Mapping[str, sa.Table]):

@@ -1,0 +1,125 @@
+"""Charges of services: the price of a service for a property, and the creation
+of the "débito a cobrar" through the billing port (``domain/service-orders.md`` §4).
+
+These functions run inside a caller's unit of work: closing an OS, a commercial
+operation from the menu, closing an RA.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from gsan_core.model.billing import Charge, ChargeCreated
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
+from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import charges as rules
+from gsan_core.rules.service_orders import INVALID_VALUE, ChargeRequest
+from gsan_core.rules.validation import ensure
+
+__all__ = ["create_charge", "price_facts", "price_of"]
+
+
+def price_facts(uow: UnitOfWork, prop: Property) -> rules.PriceFacts:
+    """What the price lookup reads from a property (and its water meter)."""
+    main = prop.main_category
+    subcategories = sorted(
+        (c for c in prop.categories if c.subcategory_id is not None),
+        key=lambda c: c.count,
+    )
+    return rules.PriceFacts(
+        metered=False,
+        property_profile_id=prop.profile_id,
+        capacity_id=None,
+        category_id=None if main is None else main.category_id,
+        subcategory_id=subcategories[-1].subcategory_id if subcategories else None,
+        economies=prop.economies,
+    )
+
+
+def price_of(
+    uow: UnitOfWork, *, service_type: ServiceType, prop: Property | None, on: date
+) -> Decimal | None:
+    """CHG-5: the price of the service for the property on ``on``."""
+    if prop is None:
+        return service_type.value
+    rows = uow.service_prices.find_by(service_type_id=service_type.id)
+    return rules.lookup_price(
+        rows, service_type=service_type, on=on, facts=price_facts(uow, prop)
+    )
+
+
+def create_charge(
+    uow: UnitOfWork,
+    *,
+    profile: UtilityProfile,
+    service_type: ServiceType,
+    prop: Property,
+    value: Decimal | None,
+    request: ChargeRequest,
+    order: ServiceOrder | None,
+    request_id: int | None,
+    generated_on: date,
+    at: datetime,
+    actor: int,
+) -> Charge | None:
+    """Create the charge of a service, or ``None`` when it is not charged.
+
+    No charge without a debit type, with a non-charge reason (COM-06), for a
+    social-tariff property when the value is not positive (DEB-03), or when a
+    payment slip of the same debit type was issued for the property on the day
+    the OS was generated: the customer already paid it (DEB-02).
+    """
+    debit_type = service_type.debit_type_id
+    if debit_type is None or request.non_charge_reason_id is not None:
+        return None
+    amount = request.value if request.value is not None else value
+    social = profile.plays("property_profile.social_tariff", prop.profile_id)
+    if amount is None or amount <= 0:
+        if social or amount is None:
+            return None
+        ensure([INVALID_VALUE(value=amount)])
+    assert amount is not None
+    if profile.system.reject_charges_below_one and amount < 1:
+        ensure([INVALID_VALUE(value=amount)])
+    if uow.billing.has_payment_slip(
+        property_id=prop.id, debit_type_id=debit_type, issued_on=generated_on
+    ):
+        return None
+    computed = rules.compute_charge(
+        value=amount,
+        percentage=request.percentage,
+        installments=request.installments,
+        interest_rate=profile.system.financing_interest_rate,
+        charge_interest=service_type.charge_interest,
+        categories=prop.categories,
+    )
+    charge = Charge(
+        id=uow.next_id("charge"),
+        property_id=prop.id,
+        debit_type_id=debit_type,
+        total=computed.total,
+        installments=computed.installments,
+        installment_value=computed.installment_value,
+        interest_rate=computed.interest_rate,
+        service_order_id=None if order is None else order.id,
+        service_request_id=request_id,
+        generated_at=at,
+        shares=computed.shares,
+        actor=actor,
+    )
+    uow.billing.add_charge(charge)
+    uow.record(
+        ChargeCreated(
+            occurred_at=at,
+            actor=actor,
+            charge_id=charge.id,
+            property_id=prop.id,
+            total=charge.total,
+            service_order_id=charge.service_order_id,
+            service_request_id=request_id,
+        )
+    )
+    return charge
