@@ -1,0 +1,130 @@
+"""The batch mechanism every batch job of the library runs through.
+
+GSAN splits batch work into processing units (a route, a locality) and runs each
+in its own transaction. ``gsan_core`` does the same: a job is a list of *units*;
+each unit is one unit of work (one transaction) whose work is **set-based** (one
+query selects the unit's candidates, one statement writes them) and
+**idempotent** (the selection skips what an earlier run already did). So an
+interrupted job resumes by running it again, with no duplicates.
+
+A progress callback receives a :class:`BatchProgress` after every unit; the
+command line draws it as a progress bar.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TypeVar
+
+import attrs
+
+from gsan_core.ports.unit_of_work import UnitOfWork
+
+__all__ = [
+    "BatchProgress",
+    "BatchSummary",
+    "ChunkOutcome",
+    "Progress",
+    "id_ranges",
+    "run_batch",
+]
+
+K = TypeVar("K", bound=Hashable)
+
+
+@attrs.frozen(kw_only=True)
+class ChunkOutcome:
+    """What one unit of a batch did."""
+
+    #: Candidates the unit looked at.
+    processed: int = 0
+    #: Candidates it changed (orders generated, orders closed...).
+    changed: int = 0
+    #: Candidates it skipped, by reason (``{"open cut order": 3}``).
+    skipped: Mapping[str, int] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class BatchProgress:
+    """Where a batch is, after each unit."""
+
+    job: str
+    units_done: int
+    units_total: int
+    processed: int
+    changed: int
+
+    @property
+    def fraction(self) -> float:
+        """Share of units done, from 0 to 1."""
+        return 1.0 if self.units_total == 0 else self.units_done / self.units_total
+
+
+Progress = Callable[[BatchProgress], None]
+
+
+@attrs.frozen(kw_only=True)
+class BatchSummary:
+    """What a whole batch did."""
+
+    job: str
+    units: int
+    processed: int
+    changed: int
+    skipped: Mapping[str, int]
+    elapsed_seconds: float
+
+
+def run_batch(
+    *,
+    job: str,
+    units: Sequence[K],
+    chunk: Callable[[UnitOfWork, K], ChunkOutcome],
+    work: Callable[[], AbstractContextManager[UnitOfWork]],
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Run ``chunk`` for every unit, each in its own unit of work.
+
+    ``work`` is a context-manager factory yielding a unit of work (a service's
+    ``_work``); ``chunk`` must commit what it wants kept. A unit that raises stops
+    the batch: the units before it stay committed and a re-run resumes.
+    """
+    started = time.perf_counter()
+    processed = changed = 0
+    skipped: dict[str, int] = {}
+    for done, unit in enumerate(units, start=1):
+        with work() as uow:
+            outcome = chunk(uow, unit)
+        processed += outcome.processed
+        changed += outcome.changed
+        for reason, count in outcome.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+        if progress is not None:
+            progress(
+                BatchProgress(
+                    job=job,
+                    units_done=done,
+                    units_total=len(units),
+                    processed=processed,
+                    changed=changed,
+                )
+            )
+    return BatchSummary(
+        job=job,
+        units=len(units),
+        processed=processed,
+        changed=changed,
+        skipped=dict(sorted(skipped.items())),
+        elapsed_seconds=time.perf_counter() - started,
+    )
+
+
+def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """Consecutive ``(first, last)`` ranges covering sorted ``ids``, ``size`` ids each."""
+    ordered = sorted(ids)
+    return [
+        (ordered[i], ordered[min(i + size, len(ordered)) - 1])
+        for i in range(0, len(ordered), size)
+    ]
