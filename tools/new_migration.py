@@ -23,6 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from gsan_core.adapters.sqlalchemy import create_engine
 from gsan_core.adapters.sqlalchemy.migrations import heads, upgrade
 from gsan_core.adapters.sqlalchemy.schema import build_tables
+from migration_schema import add_schema
 
 VERSIONS = Path("src/gsan_core/adapters/sqlalchemy/migrations/versions")
 PREFIX = "gsan_"
@@ -89,7 +90,7 @@ def downgrade() -> None:
 {_indent(downgrade_code)}
 '''
     target = VERSIONS / f"{revision}_{slug}.py"
-    target.write_text(text, encoding="utf-8")
+    target.write_text(add_schema(text), encoding="utf-8")
     print(f"wrote {target}")
 
 

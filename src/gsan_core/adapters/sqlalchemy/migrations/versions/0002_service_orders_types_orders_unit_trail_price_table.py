@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from gsan_core.adapters.sqlalchemy.migrations.naming import fk, ix, t
+from gsan_core.adapters.sqlalchemy.migrations.naming import fk, ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
 
 revision = "0002"
@@ -30,9 +30,14 @@ def upgrade() -> None:
         sa.Column("at", UtcDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
-        ix("order_unit", "order"), t("order_unit"), ["order_id"], unique=False
+        ix("order_unit", "order"),
+        t("order_unit"),
+        ["order_id"],
+        unique=False,
+        schema=schema(),
     )
     op.create_table(
         t("service_charge_value"),
@@ -51,12 +56,14 @@ def upgrade() -> None:
         sa.Column("generates_debit", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
         ix("service_charge_value", "type"),
         t("service_charge_value"),
         ["service_type_id"],
         unique=False,
+        schema=schema(),
     )
     op.create_table(
         t("service_type"),
@@ -93,6 +100,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("service_order"),
@@ -126,38 +134,54 @@ def upgrade() -> None:
         sa.Column("inspection_result", sa.SmallInteger(), nullable=True),
         sa.Column("pavement_area", Money(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["service_type_id"],
-            [fk("service_type", "id")],
-        ),
+        sa.ForeignKeyConstraint(["service_type_id"], [fk("service_type", "id")]),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
         ix("service_order", "property"),
         t("service_order"),
         ["property_id"],
         unique=False,
+        schema=schema(),
     )
     op.create_index(
-        ix("service_order", "request"), t("service_order"), ["request_id"], unique=False
+        ix("service_order", "request"),
+        t("service_order"),
+        ["request_id"],
+        unique=False,
+        schema=schema(),
     )
     op.create_index(
         ix("service_order", "type_situation"),
         t("service_order"),
         ["service_type_id", "situation", "generated_at"],
         unique=False,
+        schema=schema(),
     )
 
 
 def downgrade() -> None:
-    op.drop_index(ix("service_order", "type_situation"), table_name=t("service_order"))
-    op.drop_index(ix("service_order", "request"), table_name=t("service_order"))
-    op.drop_index(ix("service_order", "property"), table_name=t("service_order"))
-    op.drop_table(t("service_order"))
-    op.drop_table(t("service_type"))
     op.drop_index(
-        ix("service_charge_value", "type"), table_name=t("service_charge_value")
+        ix("service_order", "type_situation"),
+        table_name=t("service_order"),
+        schema=schema(),
     )
-    op.drop_table(t("service_charge_value"))
-    op.drop_index(ix("order_unit", "order"), table_name=t("order_unit"))
-    op.drop_table(t("order_unit"))
+    op.drop_index(
+        ix("service_order", "request"), table_name=t("service_order"), schema=schema()
+    )
+    op.drop_index(
+        ix("service_order", "property"), table_name=t("service_order"), schema=schema()
+    )
+    op.drop_table(t("service_order"), schema=schema())
+    op.drop_table(t("service_type"), schema=schema())
+    op.drop_index(
+        ix("service_charge_value", "type"),
+        table_name=t("service_charge_value"),
+        schema=schema(),
+    )
+    op.drop_table(t("service_charge_value"), schema=schema())
+    op.drop_index(
+        ix("order_unit", "order"), table_name=t("order_unit"), schema=schema()
+    )
+    op.drop_table(t("order_unit"), schema=schema())
