@@ -19,11 +19,11 @@ from pathlib import Path
 
 from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
+from migration_schema import add_schema
 
 from gsan_core.adapters.sqlalchemy import create_engine
 from gsan_core.adapters.sqlalchemy.migrations import heads, upgrade
 from gsan_core.adapters.sqlalchemy.schema import build_tables
-from migration_schema import add_schema
 
 VERSIONS = Path("src/gsan_core/adapters/sqlalchemy/migrations/versions")
 PREFIX = "gsan_"
