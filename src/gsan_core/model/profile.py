@@ -21,6 +21,7 @@ from typing import Literal
 import attrs
 
 __all__ = [
+    "CollectionParameters",
     "ConnectionParameters",
     "HolidayScope",
     "HydrometerNumberFormat",
@@ -120,6 +121,20 @@ class ServiceRequestParameters:
 
 
 @attrs.frozen(kw_only=True)
+class CollectionParameters:
+    """The criteria of the collection action that generates cut orders in batch
+    (GSAN's ``cobranca_criterio`` of the "corte" action)."""
+
+    #: A property needs at least this many overdue bills.
+    min_overdue_bills: int = 1
+    #: ... adding up to at least this amount.
+    min_overdue_amount: Decimal = Decimal(0)
+    #: ``numeroDiasVencimentoCobranca``: a bill counts as overdue this many days
+    #: after its due date.
+    overdue_after_days: int = 0
+
+
+@attrs.frozen(kw_only=True)
 class UtilityProfile:
     """The data that differ between utilities. Frozen and serialisable."""
 
@@ -143,6 +158,7 @@ class UtilityProfile:
     service_requests: ServiceRequestParameters = attrs.field(
         factory=ServiceRequestParameters
     )
+    collection: CollectionParameters = attrs.field(factory=CollectionParameters)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

@@ -22,10 +22,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.collection import CutFact
 from gsan_core.model.properties import Property
 
 __all__ = [
     "CatalogRepository",
+    "CollectionQueries",
     "Criterion",
     "Entity",
     "PropertyRepository",
@@ -143,4 +145,19 @@ class CatalogRepository(Protocol):
         Catalog rows of other kinds pointing to it through a ``ref`` attribute are
         counted by the service, which knows the kinds.
         """
+        ...
+
+
+class CollectionQueries(Protocol):
+    """Set-based reads of the collection batch (one round trip per route)."""
+
+    def routes_of_group(self, group_id: int) -> Sequence[int]:
+        """The route ids of a billing/collection group, ascending."""
+        ...
+
+    def route_cut_facts(
+        self, route_id: int, cut_service_type_ids: Collection[int]
+    ) -> Sequence[CutFact]:
+        """For every property of the route: situation, active flag, and whether it
+        has an open order of one of ``cut_service_type_ids``."""
         ...

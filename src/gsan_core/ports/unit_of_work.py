@@ -25,6 +25,7 @@ from gsan_core.ports.field_lock import FieldLock
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
     CatalogRepository,
+    CollectionQueries,
     PropertyRepository,
     Repository,
 )
@@ -70,6 +71,9 @@ class UnitOfWork(Protocol):
 
     @property
     def service_prices(self) -> Repository[ServiceChargeValue]: ...
+
+    @property
+    def collection(self) -> CollectionQueries: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -15,6 +15,7 @@ from gsan_core.adapters.memory.ports import (
 )
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
+    MemoryCollectionQueries,
     MemoryPropertyRepository,
     MemoryRepository,
 )
@@ -61,6 +62,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.service_prices: MemoryRepository[ServiceChargeValue] = MemoryRepository(
             self, "service_charge_value"
         )
+        self.collection = MemoryCollectionQueries(self)
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)

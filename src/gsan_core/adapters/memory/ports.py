@@ -6,7 +6,7 @@ the unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
@@ -25,16 +25,20 @@ class MemoryBilling:
         return list(self.open_debts_of([property_id]).get(property_id, []))
 
     def open_debts_of(
-        self, property_ids: Iterable[int]
+        self,
+        property_ids: Iterable[int],
+        *,
+        kinds: Collection[DebtKind] | None = None,
     ) -> Mapping[int, Sequence[OpenDebt]]:
         wanted = set(property_ids)
         found: dict[int, list[OpenDebt]] = {}
         for debt in self._uow.rows("open_debt"):
-            if debt.property_id in wanted:
+            if debt.property_id in wanted and (kinds is None or debt.kind in kinds):
                 found.setdefault(debt.property_id, []).append(debt)
-        for charge in self._uow.rows("charge"):
-            if charge.property_id in wanted:
-                found.setdefault(charge.property_id, []).append(_as_debt(charge))
+        if kinds is None or DebtKind.CHARGE in kinds:
+            for charge in self._uow.rows("charge"):
+                if charge.property_id in wanted:
+                    found.setdefault(charge.property_id, []).append(_as_debt(charge))
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
 
     def has_payment_slip(

@@ -8,10 +8,12 @@ from typing import Any, Generic, TypeVar
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.collection import CutFact
 from gsan_core.model.properties import Property
 
 __all__ = [
     "MemoryCatalogRepository",
+    "MemoryCollectionQueries",
     "MemoryPropertyRepository",
     "MemoryRepository",
     "matches",
@@ -194,3 +196,38 @@ class MemoryCatalogRepository:
                 if value == id or (_is_collection(value) and id in value):
                     count += 1
         return count
+
+
+class MemoryCollectionQueries:
+    """The collection batch's reads over the memory store."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def routes_of_group(self, group_id: int) -> Sequence[int]:
+        return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
+
+    def route_cut_facts(
+        self, route_id: int, cut_service_type_ids: Collection[int]
+    ) -> Sequence[CutFact]:
+        cut_types = set(cut_service_type_ids)
+        props = sorted(
+            (p for p in self._uow.rows("property") if p.route_id == route_id),
+            key=lambda p: p.id,
+        )
+        ids = {p.id for p in props}
+        open_cut = {
+            o.property_id
+            for o in self._uow.rows("service_order")
+            if o.property_id in ids and o.is_open and o.service_type_id in cut_types
+        }
+        return [
+            CutFact(
+                property_id=p.id,
+                locality_id=p.locality_id,
+                water_status_id=p.water_status_id,
+                active=p.active,
+                has_open_cut_order=p.id in open_cut,
+            )
+            for p in props
+        ]

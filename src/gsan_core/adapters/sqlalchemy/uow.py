@@ -24,6 +24,7 @@ from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
+    SqlCollectionQueries,
     SqlPropertyRepository,
     SqlRepository,
 )
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
         self.service_prices: SqlRepository[ServiceChargeValue] = SqlRepository(
             self, mappers.service_charge_value, "service_charge_value"
         )
+        self.collection = SqlCollectionQueries(self)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
