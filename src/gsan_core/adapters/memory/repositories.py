@@ -65,13 +65,19 @@ class MemoryRepository(Generic[E]):
                 found[ident] = entity
         return found
 
+    def _candidates(self, criteria: Mapping[str, object]) -> Iterable[E]:
+        for name, wanted in criteria.items():
+            if not _is_collection(wanted) and wanted is not None:
+                return self._uow.rows_where(self._table, name, wanted)
+        return self._uow.rows(self._table)
+
     def find_by(self, **criteria: object) -> Sequence[E]:
-        rows = [row for row in self._uow.rows(self._table) if matches(row, criteria)]
+        rows = [row for row in self._candidates(criteria) if matches(row, criteria)]
         rows.sort(key=self._key)  # type: ignore[arg-type]
         return rows
 
     def count_by(self, **criteria: object) -> int:
-        return sum(1 for row in self._uow.rows(self._table) if matches(row, criteria))
+        return sum(1 for row in self._candidates(criteria) if matches(row, criteria))
 
     def add(self, entity: E) -> None:
         key = self._key(entity)
@@ -212,14 +218,13 @@ class MemoryCollectionQueries:
     ) -> Sequence[CutFact]:
         cut_types = set(cut_service_type_ids)
         props = sorted(
-            (p for p in self._uow.rows("property") if p.route_id == route_id),
-            key=lambda p: p.id,
+            self._uow.rows_where("property", "route_id", route_id), key=lambda p: p.id
         )
-        ids = {p.id for p in props}
         open_cut = {
             o.property_id
-            for o in self._uow.rows("service_order")
-            if o.property_id in ids and o.is_open and o.service_type_id in cut_types
+            for p in props
+            for o in self._uow.rows_where("service_order", "property_id", p.id)
+            if o.is_open and o.service_type_id in cut_types
         }
         return [
             CutFact(
