@@ -29,10 +29,13 @@ from gsan_core.model.properties import (
     Route,
 )
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
     ServiceChargeValue,
     ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
@@ -96,6 +99,9 @@ class Mappers:
     service_order: RowMapper[ServiceOrder]
     order_unit: RowMapper[OrderUnitRecord]
     service_charge_value: RowMapper[ServiceChargeValue]
+    team: RowMapper[Team]
+    material_kit: RowMapper[MaterialKit]
+    order_execution: RowMapper[OrderExecution]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -113,6 +119,9 @@ class Mappers:
             service_charge_value=RowMapper(
                 ServiceChargeValue, tables["service_charge_value"]
             ),
+            team=RowMapper(Team, tables["team"]),
+            material_kit=RowMapper(MaterialKit, tables["material_kit"]),
+            order_execution=RowMapper(OrderExecution, tables["order_execution"]),
         )
 
 

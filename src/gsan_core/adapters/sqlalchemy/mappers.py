@@ -12,6 +12,7 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -87,6 +88,11 @@ def _json_codec(tp: Any) -> Codec:
     if base is Decimal:
         return (lambda v: None if v is None else str(v)), (
             lambda v: None if v is None else Decimal(v)
+        )
+    if base in (date, time, datetime):
+        parse = base.fromisoformat
+        return (lambda v: None if v is None else v.isoformat()), (
+            lambda v: None if v is None else parse(v)
         )
     return _codec_for(tp)
 
