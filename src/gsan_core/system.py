@@ -26,9 +26,10 @@ from gsan_core.ports.clock import Clock
 from gsan_core.ports.events import EventSink
 from gsan_core.ports.ids import IdGenerator
 from gsan_core.ports.unit_of_work import UnitOfWorkFactory
+from gsan_core.rules.service_configuration import check_reference_config
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import CatalogCheck, ServiceContext
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
@@ -120,6 +121,7 @@ class System:
                 if order_closed_hooks is not None
                 else default_order_closed_hooks()
             ),
+            catalog_checks=default_catalog_checks(),
         )
         self._operations = operations
         self._order_closed_hooks = order_closed_hooks
@@ -206,6 +208,11 @@ def default_operations() -> list[CommercialOperation]:
 def default_order_closed_hooks() -> list[OrderClosedHook]:
     """The reactions to a closed OS every system registers (service requests)."""
     return []
+
+
+def default_catalog_checks() -> dict[str, CatalogCheck]:
+    """Rules of reference tables beyond the catalog's own (by kind name)."""
+    return {"service_type_reference": check_reference_config}
 
 
 class _CallableSink:
