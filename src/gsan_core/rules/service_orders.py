@@ -49,6 +49,7 @@ __all__ = [
     "allowed_closing_reasons",
     "bills_in_period",
     "check_charge_request",
+    "check_charged_property",
     "check_close",
     "check_collection_unit",
     "check_cut_order",
@@ -488,6 +489,15 @@ OVERDUE_NOTHING = Message(
 )
 
 
+CHARGED_ORDER_WITHOUT_PROPERTY = Message(
+    "service_order.charge.no_property",
+    en="Service order {order_id} has no property to charge its service to.",
+    pt="Ordem de serviço {order_id} sem imóvel.",
+    gsan_key="atencao.os_sem_imovel",
+    rule="DEB-04",
+)
+
+
 # ---------------------------------------------------------------- facts given to rules
 @attrs.frozen(kw_only=True)
 class RequestFacts:
@@ -875,8 +885,10 @@ def check_charge_request(
     may_waive: bool,
     permission_id: int | None,
     non_charge_reasons: Iterable[int],
+    reject_below_one: bool = False,
 ) -> tuple[Violation, ...]:
-    """COM-06..COM-08 and DEB-05 for what the operator filled in."""
+    """COM-06..COM-08 and DEB-05 for what the operator filled in (and, with
+    ``reject_below_one``, GSAN's refusal of a value between 0 and 1)."""
     found: list[Violation] = []
     if charge.percentage not in CHARGE_PERCENTAGES:
         found.append(INVALID_PERCENTAGE(percentage=charge.percentage))
@@ -905,6 +917,9 @@ def check_charge_request(
             found.append(INVALID_VALUE(value=charge.value))
         elif not service_type.value_editable and charge.value != suggested_value:
             found.append(VALUE_NOT_EDITABLE(service_type_id=service_type.id))
+    amount = charge.value if charge.value is not None else suggested_value
+    if reject_below_one and amount is not None and 0 < amount < 1:
+        found.append(INVALID_VALUE(value=amount))
     return tuple(found)
 
 
@@ -962,6 +977,15 @@ def check_type_matches(
             operation=operation_title,
         ),
     )
+
+
+def check_charged_property(
+    order: ServiceOrder, prop: Property | None
+) -> tuple[Violation, ...]:
+    """DEB-04: an OS whose service is charged has a property (its own or its RA's)."""
+    if prop is None:
+        return (CHARGED_ORDER_WITHOUT_PROPERTY(order_id=order.id),)
+    return ()
 
 
 def check_has_property(

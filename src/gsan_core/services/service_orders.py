@@ -513,11 +513,17 @@ def close_in(
                 at=at,
                 actor=actor,
             )
-    elif executed and service_type.include_debit and prop is not None:
+    elif (
+        executed
+        and service_type.include_debit
+        and service_type.debit_type_id is not None
+    ):
         value = service_type.value
         if not value:
             value = price_of(uow, service_type=service_type, prop=prop, on=today)
         if value and value > 0:
+            ensure(rules.check_charged_property(order, prop))
+            assert prop is not None
             charge_made = create_charge(
                 uow,
                 profile=ctx.profile,
@@ -761,6 +767,7 @@ def _check_charge(
                 item.id
                 for item in uow.catalog.list("non_charge_reason", active_only=True)
             ],
+            reject_below_one=ctx.profile.system.reject_charges_below_one,
         )
     )
 
