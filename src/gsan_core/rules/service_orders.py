@@ -823,14 +823,15 @@ def _closing_date(
             )
         )
     selective = order.request_id is None and order.collection_document_id is None
-    if selective and not has_permission.get("close_order_before_today", False):
-        limit = today - timedelta(
-            days=profile.service_orders.selective_closing_days_back
+    limit = today - timedelta(days=profile.service_orders.selective_closing_days_back)
+    if (
+        selective
+        and closed_on < limit
+        and not has_permission.get("close_order_before_today", False)
+    ):
+        found.append(
+            SELECTIVE_CLOSING_DATE_TOO_EARLY(closed_on=closed_on, earliest=limit)
         )
-        if closed_on < limit:
-            found.append(
-                SELECTIVE_CLOSING_DATE_TOO_EARLY(closed_on=closed_on, earliest=limit)
-            )
     return found
 
 

@@ -9,7 +9,7 @@ operations run from the menu) compose them into their own transactions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -184,6 +184,40 @@ def _permission(ctx: ServiceContext, uow: UnitOfWork, actor: int, role: str) -> 
     return any(uow.permissions.has(actor, pid) for pid in ids)
 
 
+class _Permissions(Mapping[str, bool]):
+    """The actor's special permissions by role, asked of the port only when a
+    rule reads one (most closings need none)."""
+
+    def __init__(
+        self, ctx: ServiceContext, uow: UnitOfWork, actor: int, roles: Sequence[str]
+    ) -> None:
+        self._ctx, self._uow, self._actor = ctx, uow, actor
+        self._roles = tuple(roles)
+        self._known: dict[str, bool] = {}
+
+    def __getitem__(self, role: str) -> bool:
+        if role not in self._roles:
+            raise KeyError(role)
+        if role not in self._known:
+            self._known[role] = _permission(self._ctx, self._uow, self._actor, role)
+        return self._known[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._roles)
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+
+def _reference_of(
+    uow: UnitOfWork, service_type: ServiceType | None
+) -> CatalogItem | None:
+    """The reference behaviour row of a type (``servico_tipo_referencia``)."""
+    if service_type is None or service_type.reference_id is None:
+        return None
+    return uow.catalog.find("service_type_reference", service_type.reference_id)
+
+
 def order_property(uow: UnitOfWork, order: ServiceOrder) -> Property | None:
     """The property of an OS: its own (the RA's is copied onto the OS at generation)."""
     if order.property_id is None:
@@ -254,10 +288,7 @@ def generate_in(
 ) -> ServiceOrder:
     """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation)."""
     service_type = uow.service_types.find(service_type_id)
-    references = _catalog_map(uow, "service_type_reference")
-    reference = (
-        None if service_type is None else rules.reference_spec(service_type, references)
-    )
+    reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
     if request is not None:
         open_of_request = uow.service_orders.find_by(request_id=request.id)
@@ -368,21 +399,27 @@ def close_in(
     activities_given: bool = False,
     run_hooks: bool = True,
     execution: Sequence[ExecutedActivity] | None = None,
+    expect_executed: bool | None = None,
 ) -> ClosingResult:
     """Close an OS inside ``uow``, with or without execution as the reason says.
 
     ``execution`` is the execution data (activities with their periods, teams,
     materials and kits; EXE-01..EXE-03), stored with the OS when it closes with
     execution; ENC-12 is satisfied by it (``activities_given`` is the older way to
-    say activities were recorded elsewhere).
+    say activities were recorded elsewhere). ``expect_executed`` refuses a reason
+    of the other kind (the "close executed / not executed" commands).
     """
     order = uow.service_orders.get(order_id)
     service_type = uow.service_types.get(order.service_type_id)
-    reasons = _catalog_map(uow, "closing_reason")
-    reason = reasons.get(reason_id)
+    reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")
-    references = _catalog_map(uow, "service_type_reference")
-    reference = rules.reference_spec(service_type, references)
+    if (
+        reason is not None
+        and expect_executed is not None
+        and executed != expect_executed
+    ):
+        ensure([_reason_mismatch(reason_id, executed=expect_executed)])
+    reference = _reference_of(uow, service_type)
     return_type = None
     if return_type_id is not None:
         return_type = uow.catalog.find("referenced_return_type", return_type_id)
@@ -392,7 +429,9 @@ def close_in(
         else uow.service_types.find(new_service_type_id)
     )
     prop = order_property(uow, order)
-    locked = None if prop is None else uow.field_lock.locked_reference(prop.id)
+    locked = None
+    if prop is not None and not service_type.allows_property_in_field:
+        locked = uow.field_lock.locked_reference(prop.id)
     open_of_request: Sequence[ServiceOrder] = ()
     if order.request_id is not None:
         open_of_request = uow.service_orders.find_by(request_id=order.request_id)
@@ -408,10 +447,9 @@ def close_in(
         pavement_area=pavement_area,
     )
     today = at.astimezone(ctx.zone).date()
-    permissions = {
-        role: _permission(ctx, uow, actor, role)
-        for role in ("close_order_before_today", "close_order_without_activities")
-    }
+    permissions = _Permissions(
+        ctx, uow, actor, ("close_order_before_today", "close_order_without_activities")
+    )
     generated_on = order.generated_at.astimezone(ctx.zone).date()
     ensure(
         (
@@ -420,7 +458,7 @@ def close_in(
                 service_type=service_type,
                 request=request,
                 offered_reasons=rules.allowed_closing_reasons(
-                    service_type, reasons.values()
+                    service_type, [] if reason is None else [reason]
                 ),
                 reference=reference,
                 today=today,
@@ -429,9 +467,7 @@ def close_in(
                 has_permission=permissions,
                 locked_reference=locked,
                 open_orders_of_request=open_of_request,
-                new_type_reference=None
-                if new_type is None
-                else rules.reference_spec(new_type, references),
+                new_type_reference=_reference_of(uow, new_type),
             ),
             *_execution_violations(
                 uow,
@@ -754,7 +790,17 @@ def _check_charge(
     charge: ChargeRequest,
     suggested: Decimal | None,
 ) -> None:
-    may_waive = _permission(ctx, uow, actor, "inform_non_charge_reason")
+    special = (
+        charge.non_charge_reason_id is not None
+        or charge.percentage != 100
+        or charge.installments > 1
+    )
+    may_waive = special and _permission(ctx, uow, actor, "inform_non_charge_reason")
+    reasons: list[int] = []
+    if charge.non_charge_reason_id is not None:
+        item = uow.catalog.find("non_charge_reason", charge.non_charge_reason_id)
+        if item is not None and item.active:
+            reasons.append(item.id)
     ensure(
         rules.check_charge_request(
             charge,
@@ -763,10 +809,7 @@ def _check_charge(
             max_installments=ctx.profile.system.max_installments,
             may_waive=may_waive,
             permission_id=ctx.profile.id("permission.inform_non_charge_reason"),
-            non_charge_reasons=[
-                item.id
-                for item in uow.catalog.list("non_charge_reason", active_only=True)
-            ],
+            non_charge_reasons=reasons,
             reject_below_one=ctx.profile.system.reject_charges_below_one,
         )
     )
@@ -1177,12 +1220,7 @@ class ServiceOrderService(ServiceSetup):
                 else order.service_type_id
             )
             service_type = uow.service_types.find(type_id)
-            references = _catalog_map(uow, "service_type_reference")
-            reference = (
-                None
-                if service_type is None
-                else rules.reference_spec(service_type, references)
-            )
+            reference = _reference_of(uow, service_type)
             ref_id = (
                 reference_order_id
                 if reference_order_id is not None
@@ -1306,9 +1344,6 @@ class ServiceOrderService(ServiceSetup):
         ``executed`` flag must be off. An OS referring to another closes that one
         too with the same reason (REF-05)."""
         with self._work() as uow:
-            reason = uow.catalog.find("closing_reason", reason_id)
-            if reason is not None and reason.flag("executed"):
-                ensure([_reason_mismatch(reason_id, executed=False)])
             result = close_in(
                 uow,
                 self._ctx,
@@ -1320,6 +1355,7 @@ class ServiceOrderService(ServiceSetup):
                 closing_time=closing_time,
                 remark=remark,
                 inspection_result=inspection_result,
+                expect_executed=False,
             )
             uow.commit()
         return result
@@ -1348,9 +1384,6 @@ class ServiceOrderService(ServiceSetup):
         ``execution`` (activities with periods, teams, materials and kits) is
         checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12."""
         with self._work() as uow:
-            reason = uow.catalog.find("closing_reason", reason_id)
-            if reason is not None and not reason.flag("executed"):
-                ensure([_reason_mismatch(reason_id, executed=True)])
             result = close_in(
                 uow,
                 self._ctx,
@@ -1369,6 +1402,7 @@ class ServiceOrderService(ServiceSetup):
                 pavement_area=pavement_area,
                 activities_given=activities_given,
                 execution=execution,
+                expect_executed=True,
             )
             uow.commit()
         return result
@@ -1654,7 +1688,11 @@ class ServiceOrderService(ServiceSetup):
                     ]
                 )
             unit_id = _user_unit(uow, actor)
+            # the unit-trail ids of the whole batch, taken once (kept on commit)
+            reserved = uow.next_ids("order_unit", total)
+            uow.commit()
         reason_id = reason.id
+        used = [0]
 
         def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
             ids = uow.service_orders.pending_ids(
@@ -1665,7 +1703,10 @@ class ServiceOrderService(ServiceSetup):
             closed = uow.service_orders.close_pending(
                 ids, reason_id=reason_id, closed_at=now
             )
-            trail = uow.next_ids("order_unit", len(closed))
+            trail = list(reserved[used[0] : used[0] + len(closed)])
+            used[0] += len(trail)
+            if len(trail) < len(closed):  # more overdue orders than counted
+                trail += uow.next_ids("order_unit", len(closed) - len(trail))
             uow.order_units.add_many(
                 OrderUnitRecord(
                     id=trail_id,

@@ -21,6 +21,7 @@ from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.billing import Charge, OpenDebt
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -102,6 +103,8 @@ class Mappers:
     team: RowMapper[Team]
     material_kit: RowMapper[MaterialKit]
     order_execution: RowMapper[OrderExecution]
+    open_debt: RowMapper[OpenDebt]
+    charge: RowMapper[Charge]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -122,6 +125,8 @@ class Mappers:
             team=RowMapper(Team, tables["team"]),
             material_kit=RowMapper(MaterialKit, tables["material_kit"]),
             order_execution=RowMapper(OrderExecution, tables["order_execution"]),
+            open_debt=RowMapper(OpenDebt, tables["open_debt"]),
+            charge=RowMapper(Charge, tables["charge"]),
         )
 
 

@@ -70,18 +70,8 @@ class SqlRepository(Generic[E]):
         self._mapper = mapper
         self._table = mapper.table
         self._entity = entity
-        data = [c for c in self._table.c if c.key not in {"id", "version"}]
-        self._update = (
-            sa.update(self._table)
-            .where(
-                self._table.c.id == sa.bindparam("k_id"),
-                self._table.c.version == sa.bindparam("k_expected"),
-            )
-            .values(
-                {c.key: sa.bindparam(f"v_{c.key}") for c in data}
-                | {"version": sa.bindparam("v_version")}
-            )
-        )
+        #: The compare-and-set update, built once per backend by the mapper.
+        self._update = mapper.cas_update
 
     @property
     def _conn(self) -> sa.Connection:
@@ -100,8 +90,13 @@ class SqlRepository(Generic[E]):
         return found
 
     def find(self, id: int) -> E | None:
-        rows = self._select(self._table.c.id == id)
-        return rows[0] if rows else None
+        with translated(self._entity):
+            row = (
+                self._conn.execute(self._mapper.select_by_id, {"id": id})
+                .mappings()
+                .first()
+            )
+        return None if row is None else self._mapper.from_row(row)
 
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         found: dict[int, E] = {}

@@ -57,6 +57,7 @@ class SqlUnitOfWork:
     ) -> None:
         self._backend = backend
         self.tables = backend.tables
+        self.mappers = backend.mappers
         self._joined = joined
         self._connection: sa.Connection | None = None
         self._tx: sa.Transaction | None = None
