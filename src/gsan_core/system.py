@@ -231,11 +231,13 @@ def in_memory(
     ids: IdGenerator | None = None,
     calendar: BusinessCalendar | None = None,
     seed: bool = True,
+    operations: Sequence[CommercialOperation] | None = None,
 ) -> System:
     """A system in memory, seeded with the profile's reference rows.
 
     The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
     default) unless a ``clock`` is given; ids are sequential from 1 per kind.
+    ``operations`` replaces :func:`default_operations`.
     """
     store = MemoryStore()
     system = System(
@@ -244,6 +246,7 @@ def in_memory(
         clock=clock or FixedClock(now),
         calendar=calendar,
         backend=store,
+        operations=operations,
     )
     if seed:
         system.seed()
