@@ -17,12 +17,13 @@ Worked by hand with GSAN's rounding (every division HALF_UP to 7 places):
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from gsan_core.model.billing import Charge, ChargeShare
 from gsan_core.model.properties import Economies
 from gsan_core.model.service_orders import ServiceChargeValue
 from gsan_core.rules import charges
@@ -192,3 +193,18 @@ def test_chg_5_economies_only_when_the_type_considers_them() -> None:
     assert price(ranged) == D("5.00")
     out = [row(1, "10.00", economies_from=4), row(2, "5.00", economies_to=2)]
     assert price(out, consider_economies=True) == D("9.99")
+
+
+def test_charge_shares_are_a_tuple() -> None:
+    charge = Charge(
+        id=1,
+        property_id=2,
+        debit_type_id=3,
+        total=D("1.00"),
+        installments=1,
+        installment_value=D("1.00"),
+        generated_at=datetime(2025, 1, 1, tzinfo=UTC),
+        shares=[ChargeShare(category_id=1, economies=1, amount=D("1.00"))],
+        actor=1,
+    )
+    assert isinstance(charge.shares, tuple)

@@ -3,7 +3,7 @@ per rule, each asserting the violation's code, rule and GSAN key."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from gsan_core.model.service_orders import (
     MaterialKit,
     MaterialUsage,
     OrderAction,
+    OrderExecution,
     OrderSituation,
     Team,
     TeamComponent,
@@ -1142,3 +1143,65 @@ def test_ven_03_nothing_to_close_message() -> None:
         "VEN-03",
         "atencao.pesquisa.nenhumresultado",
     )
+
+
+def test_reference_spec_reads_the_types_reference_row() -> None:
+    assert rules.reference_spec(service_type(), {1: DIAGNOSIS}) is None
+    assert (
+        rules.reference_spec(service_type(reference_id=1), {1: DIAGNOSIS}) == DIAGNOSIS
+    )
+    assert rules.reference_spec(service_type(reference_id=2), {1: DIAGNOSIS}) is None
+
+
+def test_ref_04_a_new_type_without_open_orders_or_reference_passes() -> None:
+    request = CloseRequest(
+        reason=CONCLUDED,
+        closed_on=TODAY,
+        remark="ok",
+        return_type=APPROVED_CHANGE,
+        new_service_type=service_type(20),
+    )
+    assert not close(
+        referring(),
+        reference=DIAGNOSIS,
+        request=request,
+        open_orders=[order(7, service_type_id=21), referring(service_type_id=20)],
+    )
+
+
+def test_deb_04_charged_order_needs_a_property() -> None:
+    only(
+        rules.check_charged_property(order(), None),
+        "service_order.charge.no_property",
+        "DEB-04",
+        "atencao.os_sem_imovel",
+    )
+    assert not rules.check_charged_property(order(), property_())
+
+
+def test_deb_05_values_below_one_refused_by_option() -> None:
+    below = ChargeRequest(value=Decimal("0.50"))
+    editable = service_type(value_editable=True)
+    assert not charge(below, service_type=editable)
+    only(
+        charge(below, service_type=editable, reject_below_one=True),
+        "service_order.charge.invalid_value",
+        "DEB-05",
+        "atencao.valor_debito_invalido",
+    )
+    only(
+        charge(ChargeRequest(), suggested_value=Decimal("0.99"), reject_below_one=True),
+        "service_order.charge.invalid_value",
+        "DEB-05",
+        "atencao.valor_debito_invalido",
+    )
+    assert not charge(ChargeRequest(), suggested_value=None, reject_below_one=True)
+
+
+def test_model_refuses_naive_datetimes() -> None:
+    naive = datetime(2025, 1, 6, 9, 0)  # noqa: DTZ001 - the point of the test
+    with pytest.raises(ValueError, match="timezone-aware"):
+        order(generated_at=naive)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        OrderExecution(id=1, recorded_at=naive, actor=1)
+    assert OrderExecution(id=3, recorded_at=order().generated_at, actor=1).order_id == 3

@@ -827,8 +827,10 @@ def _run_operation(
     at: datetime,
     effective_on: date,
     via_closing: bool,
+    key: str | None = None,
 ) -> None:
-    key = service_type.operation
+    """Run ``key`` (by default the type's own operation) for the order."""
+    key = key if key is not None else service_type.operation
     assert key is not None
     operation = ctx.operations.get(key)
     if operation is None:
@@ -932,6 +934,7 @@ def apply_operation_in(
         at=at,
         effective_on=effective_on,
         via_closing=False,
+        key=operation,
     )
     made = None
     current = uow.service_orders.get(order.id)
