@@ -26,10 +26,11 @@ from gsan_core.ports.clock import Clock
 from gsan_core.ports.events import EventSink
 from gsan_core.ports.ids import IdGenerator
 from gsan_core.ports.unit_of_work import UnitOfWorkFactory
+from gsan_core.rules.service_configuration import check_reference_config
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import CatalogCheck, ServiceContext
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
@@ -121,6 +122,7 @@ class System:
                 if order_closed_hooks is not None
                 else default_order_closed_hooks()
             ),
+            catalog_checks=default_catalog_checks(),
         )
         self._operations = operations
         self._order_closed_hooks = order_closed_hooks
@@ -210,6 +212,11 @@ def default_order_closed_hooks() -> list[OrderClosedHook]:
     return []
 
 
+def default_catalog_checks() -> dict[str, CatalogCheck]:
+    """Rules of reference tables beyond the catalog's own (by kind name)."""
+    return {"service_type_reference": check_reference_config}
+
+
 class _CallableSink:
     def __init__(self, function: Callable[[Sequence[DomainEvent]], None]) -> None:
         self._function = function
@@ -226,11 +233,13 @@ def in_memory(
     ids: IdGenerator | None = None,
     calendar: BusinessCalendar | None = None,
     seed: bool = True,
+    operations: Sequence[CommercialOperation] | None = None,
 ) -> System:
     """A system in memory, seeded with the profile's reference rows.
 
     The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
     default) unless a ``clock`` is given; ids are sequential from 1 per kind.
+    ``operations`` replaces :func:`default_operations`.
     """
     store = MemoryStore()
     system = System(
@@ -239,6 +248,7 @@ def in_memory(
         clock=clock or FixedClock(now),
         calendar=calendar,
         backend=store,
+        operations=operations,
     )
     if seed:
         system.seed()

@@ -74,6 +74,16 @@ class ServiceOrderParameters:
     overdue_extra_days: int = 90
     #: ``diasMaximoAlterarOS``: days after closing during which data may change.
     max_days_to_update_closed_order: int = 30
+    #: GSAN refuses a second open OS of a type only within the same RA (GEN-05).
+    #: ``True`` also refuses it for the same property, whatever the origin.
+    one_open_order_per_property_type: bool = False
+    #: GEN-15: the cut order needs a valid "aviso de corte" collection document.
+    #: The billing port does not model collection documents, so the caller
+    #: names it; ``False`` (the default) does not ask for one.
+    cut_order_requires_notice: bool = False
+    #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
+    #: also accepts the Mercosul format (ABC1D23) used since 2018.
+    accept_mercosul_plates: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -67,12 +67,12 @@ class CollectionService(Service):
         type_id = (
             service_type_id
             if service_type_id is not None
-            else profile.id("service_type.collection_cut")
+            else profile.id("service_type.cut_order")
         )
         if type_id is None:
             raise ConfigurationError(
                 "no cut service type: give service_type_id or map the profile role "
-                "'service_type.collection_cut'"
+                "'service_type.cut_order'"
             )
         at = self._now()
         today = self._today(at)
@@ -84,7 +84,7 @@ class CollectionService(Service):
                 for unit in uow.units.find_by(active=True)
                 if unit.locality_id is not None
             }
-        cut_types = profile.ids("service_type.water.cut") | {type_id}
+        cut_types = profile.ids("service_type.cut") | {type_id}
         allowed = profile.allowed("water.cut")
         criteria = profile.collection
 

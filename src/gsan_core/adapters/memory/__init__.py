@@ -19,13 +19,18 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
+from gsan_core.adapters.memory.service_orders import (
+    MemoryServiceOrderRepository,
+    MemoryServicePriceRepository,
+)
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
-    ServiceChargeValue,
-    ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
@@ -53,14 +58,17 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.service_types: MemoryRepository[ServiceType] = MemoryRepository(
             self, "service_type"
         )
-        self.service_orders: MemoryRepository[ServiceOrder] = MemoryRepository(
-            self, "service_order"
-        )
+        self.service_orders = MemoryServiceOrderRepository(self, "service_order")
         self.order_units: MemoryRepository[OrderUnitRecord] = MemoryRepository(
             self, "order_unit"
         )
-        self.service_prices: MemoryRepository[ServiceChargeValue] = MemoryRepository(
-            self, "service_charge_value"
+        self.service_prices = MemoryServicePriceRepository(self, "service_charge_value")
+        self.teams: MemoryRepository[Team] = MemoryRepository(self, "team")
+        self.material_kits: MemoryRepository[MaterialKit] = MemoryRepository(
+            self, "material_kit"
+        )
+        self.order_executions: MemoryRepository[OrderExecution] = MemoryRepository(
+            self, "order_execution"
         )
         self.collection = MemoryCollectionQueries(self)
         self.billing = MemoryBilling(self)

@@ -28,8 +28,8 @@ class SqlBilling:
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
-        self._debts = RowMapper(OpenDebt, uow.tables["open_debt"])
-        self._charges = RowMapper(Charge, uow.tables["charge"])
+        self._debts: RowMapper[OpenDebt] = uow.mappers.open_debt
+        self._charges: RowMapper[Charge] = uow.mappers.charge
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))

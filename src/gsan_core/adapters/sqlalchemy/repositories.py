@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -83,24 +82,6 @@ def where(
     return clauses
 
 
-@functools.cache
-def _cas_update(table: sa.Table) -> sa.Update:
-    """``UPDATE table SET ... WHERE id = :k_id AND version = :k_expected`` (built
-    once per table: units of work are many, statements are few)."""
-    data = [c for c in table.c if c.key not in {"id", "version"}]
-    return (
-        sa.update(table)
-        .where(
-            table.c.id == sa.bindparam("k_id"),
-            table.c.version == sa.bindparam("k_expected"),
-        )
-        .values(
-            {c.key: sa.bindparam(f"v_{c.key}") for c in data}
-            | {"version": sa.bindparam("v_version")}
-        )
-    )
-
-
 class SqlRepository(Generic[E]):
     """Storage of one aggregate type in one table keyed by ``id``."""
 
@@ -109,7 +90,8 @@ class SqlRepository(Generic[E]):
         self._mapper = mapper
         self._table = mapper.table
         self._entity = entity
-        self._update = _cas_update(self._table)
+        #: The compare-and-set update, built once per backend by the mapper.
+        self._update = mapper.cas_update
 
     @property
     def _conn(self) -> sa.Connection:
@@ -128,8 +110,13 @@ class SqlRepository(Generic[E]):
         return found
 
     def find(self, id: int) -> E | None:
-        rows = self._select(self._table.c.id == id)
-        return rows[0] if rows else None
+        with translated(self._entity):
+            row = (
+                self._conn.execute(self._mapper.select_by_id, {"id": id})
+                .mappings()
+                .first()
+            )
+        return None if row is None else self._mapper.from_row(row)
 
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         found: dict[int, E] = {}
