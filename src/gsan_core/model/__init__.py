@@ -7,6 +7,8 @@ known to :func:`gsan_core.model.events.all_event_types`.
 from gsan_core.model import (
     billing,
     catalog,
+    connections,
+    consumption,
     events,
     kinds,
     profile,
@@ -19,6 +21,8 @@ from gsan_core.model import (
 __all__ = [
     "billing",
     "catalog",
+    "connections",
+    "consumption",
     "events",
     "kinds",
     "profile",
