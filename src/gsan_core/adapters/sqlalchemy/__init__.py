@@ -21,6 +21,12 @@ from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.connections import (
+    SewerConnection,
+    SituationChange,
+    WaterConnection,
+)
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -96,6 +102,10 @@ class Mappers:
     service_order: RowMapper[ServiceOrder]
     order_unit: RowMapper[OrderUnitRecord]
     service_charge_value: RowMapper[ServiceChargeValue]
+    water_connection: RowMapper[WaterConnection]
+    sewer_connection: RowMapper[SewerConnection]
+    situation_change: RowMapper[SituationChange]
+    consumption: RowMapper[ConsumptionRecord]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -113,6 +123,10 @@ class Mappers:
             service_charge_value=RowMapper(
                 ServiceChargeValue, tables["service_charge_value"]
             ),
+            water_connection=RowMapper(WaterConnection, tables["water_connection"]),
+            sewer_connection=RowMapper(SewerConnection, tables["sewer_connection"]),
+            situation_change=RowMapper(SituationChange, tables["situation_change"]),
+            consumption=RowMapper(ConsumptionRecord, tables["consumption_history"]),
         )
 
 

@@ -6,7 +6,7 @@ commits or rolls back with the rules' own writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.repositories import chunks
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -30,6 +31,7 @@ class SqlBilling:
         self._uow = uow
         self._debts = RowMapper(OpenDebt, uow.tables["open_debt"])
         self._charges = RowMapper(Charge, uow.tables["charge"])
+        self._consumption: RowMapper[ConsumptionRecord] = uow.mappers.consumption
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))
@@ -108,6 +110,50 @@ class SqlBilling:
         for batch in chunks(debt_ids):
             with translated("open_debt"):
                 self._uow.connection.execute(sa.delete(t).where(t.c.id.in_(batch)))
+
+    def real_consumption(
+        self,
+        property_ids: Iterable[int],
+        *,
+        reference: int,
+        real_type_ids: Collection[int],
+    ) -> set[int]:
+        t = self._consumption.table
+        types = list(real_type_ids)
+        found: set[int] = set()
+        for batch in chunks(property_ids):
+            statement = sa.select(t.c.property_id).where(
+                t.c.property_id.in_(batch),
+                t.c.reference == reference,
+                t.c.kind == MeasurementKind.WATER.value,
+                t.c.consumption_type_id.in_(types),
+                t.c.billed_volume > 0,
+            )
+            with translated("consumption_history"):
+                found.update(self._uow.connection.execute(statement).scalars())
+        return found
+
+    def minimum_consumption(
+        self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
+    ) -> int | None:
+        t = self._consumption.table
+        statement = (
+            sa.select(t.c.minimum)
+            .where(t.c.property_id == property_id, t.c.kind == kind.value)
+            .order_by(t.c.reference.desc())
+            .limit(1)
+        )
+        with translated("consumption_history"):
+            value = self._uow.connection.execute(statement).scalar()
+        return None if value is None else int(value)
+
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        for batch in chunks(records, 5_000):
+            with translated("consumption_history"):
+                self._uow.connection.execute(
+                    sa.insert(self._consumption.table),
+                    self._consumption.to_rows(batch),
+                )
 
 
 class SqlPermissions:
