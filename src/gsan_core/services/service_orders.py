@@ -718,6 +718,7 @@ def apply_operation_in(
                 operation=operation,
                 operation_title=registered.title,
                 profile=ctx.profile,
+                message=getattr(registered, "wrong_type_message", None),
             ),
             *rules.check_menu_path(
                 order, reason=reason, today=today, variant=registered.menu_variant
