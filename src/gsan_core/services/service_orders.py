@@ -646,8 +646,11 @@ def _run_operation(
     at: datetime,
     effective_on: date,
     via_closing: bool,
+    key: str | None = None,
 ) -> None:
-    key = service_type.operation
+    # The menu path names its operation: the type may run it through the
+    # profile's fallback role (C-ST) without being linked to it.
+    key = key or service_type.operation
     assert key is not None
     operation = ctx.operations.get(key)
     if operation is None:
@@ -752,6 +755,7 @@ def apply_operation_in(
         at=at,
         effective_on=effective_on,
         via_closing=False,
+        key=operation,
     )
     made = None
     current = uow.service_orders.get(order.id)
