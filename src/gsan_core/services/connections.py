@@ -786,6 +786,8 @@ class ConnectionService(Service):
         actor: int,
         request_id: int | None,
     ) -> list[int]:
+        if not self.profile.enabled("sewer.feasible_billable"):
+            ensure([rules.FEATURE_DISABLED(feature="sewer.feasible_billable")])
         at = self._now()
         changed: list[int] = []
         sources = self.profile.allowed(operation)
