@@ -363,6 +363,8 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             return self._expect_billing(now, type_id)
         assert isinstance(data, ChangeSituationInput)
         assert data.target is not None
+        assert data.water_status_id is not None
+        assert data.sewer_status_id is not None
         after = now
         if data.target is not ConnectionTarget.SEWER:
             after = attrs.evolve(after, water=data.water_status_id, water_row=False)
