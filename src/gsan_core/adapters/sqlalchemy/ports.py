@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from gsan_core.adapters.sqlalchemy.connections import id_batches
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
-from gsan_core.adapters.sqlalchemy.repositories import chunks
+from gsan_core.adapters.sqlalchemy.repositories import chunks, prepared
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
@@ -29,8 +30,13 @@ class SqlBilling:
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
-        self._debts = RowMapper(OpenDebt, uow.tables["open_debt"])
-        self._charges = RowMapper(Charge, uow.tables["charge"])
+        debts, charges = uow.tables["open_debt"], uow.tables["charge"]
+        self._debts: RowMapper[OpenDebt] = prepared(
+            debts, "mapper", lambda: RowMapper(OpenDebt, debts)
+        )
+        self._charges: RowMapper[Charge] = prepared(
+            charges, "mapper", lambda: RowMapper(Charge, charges)
+        )
         self._consumption: RowMapper[ConsumptionRecord] = uow.mappers.consumption
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
@@ -121,16 +127,17 @@ class SqlBilling:
         t = self._consumption.table
         types = list(real_type_ids)
         found: set[int] = set()
-        for batch in chunks(property_ids):
+        connection = self._uow.connection
+        for among in id_batches(connection, t.c.property_id, property_ids):
             statement = sa.select(t.c.property_id).where(
-                t.c.property_id.in_(batch),
+                among,
                 t.c.reference == reference,
                 t.c.kind == MeasurementKind.WATER.value,
                 t.c.consumption_type_id.in_(types),
                 t.c.billed_volume > 0,
             )
             with translated("consumption_history"):
-                found.update(self._uow.connection.execute(statement).scalars())
+                found.update(connection.execute(statement).scalars())
         return found
 
     def minimum_consumption(
@@ -169,9 +176,18 @@ class SqlPermissions:
         )
 
     def has(self, user_id: int, permission_id: int) -> bool:
+        t = self._t
+        statement = prepared(
+            t,
+            "has",
+            lambda: sa.select(sa.literal(1)).where(
+                t.c.user_id == sa.bindparam("k_user"),
+                t.c.permission_id == sa.bindparam("k_permission"),
+            ),
+        )
         with translated("user_permission"):
             row = self._uow.connection.execute(
-                sa.select(sa.literal(1)).where(self._key(user_id, permission_id))
+                statement, {"k_user": user_id, "k_permission": permission_id}
             ).first()
         return row is not None
 

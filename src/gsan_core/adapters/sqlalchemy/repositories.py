@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -27,12 +28,33 @@ __all__ = [
     "SqlPropertyRepository",
     "SqlRepository",
     "chunks",
+    "prepared",
     "where",
 ]
 
 E = TypeVar("E")
+T = TypeVar("T")
 #: Rows per statement in set-based reads and writes.
 CHUNK = 1_000
+_PREPARED: weakref.WeakKeyDictionary[sa.Table, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def prepared(table: sa.Table, name: str, build: Callable[[], T]) -> T:
+    """A statement (or mapper) about ``table`` built once and reused.
+
+    Core statements are immutable: building them once per table instead of once
+    per unit of work or per call saves most of SQLAlchemy's Python overhead on
+    the hot paths (a unit of work builds a dozen repositories).
+    """
+    cache = _PREPARED.get(table)
+    if cache is None:
+        cache = _PREPARED.setdefault(table, {})
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = build()
+    return found
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -70,8 +92,11 @@ class SqlRepository(Generic[E]):
         self._mapper = mapper
         self._table = mapper.table
         self._entity = entity
+        self._update = prepared(self._table, "update", self._build_update)
+
+    def _build_update(self) -> sa.Update:
         data = [c for c in self._table.c if c.key not in {"id", "version"}]
-        self._update = (
+        return (
             sa.update(self._table)
             .where(
                 self._table.c.id == sa.bindparam("k_id"),
@@ -100,8 +125,15 @@ class SqlRepository(Generic[E]):
         return found
 
     def find(self, id: int) -> E | None:
-        rows = self._select(self._table.c.id == id)
-        return rows[0] if rows else None
+        table = self._table
+        statement = prepared(
+            table,
+            "find",
+            lambda: sa.select(table).where(table.c.id == sa.bindparam("k_id")),
+        )
+        with translated(self._entity):
+            row = self._conn.execute(statement, {"k_id": id}).mappings().first()
+        return None if row is None else self._mapper.from_row(row)
 
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         found: dict[int, E] = {}
@@ -238,9 +270,16 @@ class SqlCatalogRepository:
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
         t = self._table
+        statement = prepared(
+            t,
+            "find",
+            lambda: sa.select(t).where(
+                t.c.kind == sa.bindparam("k_kind"), t.c.id == sa.bindparam("k_id")
+            ),
+        )
         with translated(f"catalog.{kind}", id):
             row = (
-                self._conn.execute(sa.select(t).where(t.c.kind == kind, t.c.id == id))
+                self._conn.execute(statement, {"k_kind": kind, "k_id": id})
                 .mappings()
                 .first()
             )
@@ -248,11 +287,17 @@ class SqlCatalogRepository:
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         t = self._table
-        statement = sa.select(t).where(t.c.kind == kind).order_by(t.c.id)
-        if active_only:
-            statement = statement.where(t.c.active.is_(True))
+
+        def build() -> sa.Select[Any]:
+            statement = sa.select(t).where(t.c.kind == sa.bindparam("k_kind"))
+            if active_only:
+                statement = statement.where(t.c.active.is_(True))
+            return statement.order_by(t.c.id)
+
+        statement = prepared(t, f"list:{active_only}", build)
         with translated(f"catalog.{kind}"):
-            return [self._item(r) for r in self._conn.execute(statement).mappings()]
+            rows = self._conn.execute(statement, {"k_kind": kind}).mappings()
+            return [self._item(r) for r in rows]
 
     def add(self, item: CatalogItem) -> None:
         self.add_many([item])
