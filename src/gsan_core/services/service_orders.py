@@ -684,6 +684,7 @@ def _run_operation(
             via_closing=via_closing,
             effective_on=effective_on,
             data=data,
+            property=prop,
         )
     )
 
