@@ -37,6 +37,7 @@ from gsan_core.errors import (
     NotFound,
     Violation,
 )
+from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.connections import (
     BatchCandidate,
     ChangeSituationInput,
@@ -51,7 +52,7 @@ from gsan_core.model.connections import (
 )
 from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.properties import NetworkIndicator
+from gsan_core.model.properties import NetworkIndicator, Property
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import connections as rules
@@ -59,6 +60,7 @@ from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules.connections import (
     INPUTS,
     OPERATIONS,
+    CatalogLookup,
     ConnectionContext,
     ConnectionDecision,
     ConnectionFacts,
@@ -162,6 +164,37 @@ class MeterSeam(Protocol):
 
 
 # ---------------------------------------------------------------- facts
+#: The operations whose rules read the block's networks.
+_NETWORK = frozenset(
+    {
+        "water.connect",
+        "water.connect_without_order",
+        "sewer.connect",
+        "sewer.connect_without_order",
+        "sewer.billing_situation",
+        "sewer.feasible_billable.withdraw",
+        "connection.change_situation",
+    }
+)
+
+
+class _CatalogMemo:
+    """The reference rows an operation reads, read once per operation."""
+
+    def __init__(self, catalog: CatalogLookup) -> None:
+        self._catalog = catalog
+        self._rows: dict[tuple[str, int], CatalogItem | None] = {}
+
+    def find(self, kind: str, id: int) -> CatalogItem | None:
+        key = (kind, id)
+        if key not in self._rows:
+            self._rows[key] = self._catalog.find(kind, id)
+        return self._rows[key]
+
+    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        return self._catalog.list(kind, active_only=active_only)
+
+
 def load_facts(
     uow: UnitOfWork,
     profile: UtilityProfile,
@@ -169,13 +202,19 @@ def load_facts(
     *,
     spec: OperationSpec,
     meters: MeterSeam | None = None,
+    prop: Property | None = None,
 ) -> ConnectionFacts:
-    """What the rules of ``spec`` need to know about the property."""
-    prop = uow.properties.get(property_id)
-    block = uow.blocks.find(prop.block_id)
-    water_network = NetworkIndicator.NONE if block is None else block.water_network
-    sewer_network = NetworkIndicator.NONE if block is None else block.sewer_network
+    """What the rules of ``spec`` need to know about the property (``prop``: the
+    property already read in this unit of work)."""
+    if prop is None or prop.id != property_id:
+        prop = uow.properties.get(property_id)
     key = spec.key
+    water_network = sewer_network = NetworkIndicator.NONE
+    if key in _NETWORK:
+        block = uow.blocks.find(prop.block_id)
+        if block is not None:
+            water_network, sewer_network = block.water_network, block.sewer_network
+    both = key == "connection.change_situation"
     ppp = False
     if key.startswith("sewer.feasible_billable"):
         locality = uow.localities.find(prop.locality_id)
@@ -184,10 +223,11 @@ def load_facts(
     if key == "connection.change_situation" and meters is not None:
         water_meter = meters.installed(uow, property_id=prop.id, point=WATER_POINT)
         well_meter = meters.installed(uow, property_id=prop.id, point=WELL_POINT)
+    water_kind = spec.kind is ConnectionKind.WATER
     return ConnectionFacts(
         property=prop,
-        water=uow.water_connections.find(prop.id),
-        sewer=uow.sewer_connections.find(prop.id),
+        water=uow.water_connections.find(prop.id) if water_kind or both else None,
+        sewer=uow.sewer_connections.find(prop.id) if not water_kind or both else None,
         water_network=water_network,
         sewer_network=sewer_network,
         locked_reference=uow.field_lock.locked_reference(prop.id)
@@ -228,7 +268,7 @@ def _context(
     minimum_kind = _MINIMUM.get(key)
     return ConnectionContext(
         profile=profile,
-        catalog=uow.catalog,
+        catalog=_CatalogMemo(uow.catalog),
         today=today,
         effective_on=effective_on,
         order=order,
@@ -262,6 +302,7 @@ def apply_in(
     effective_on: date | None = None,
     meters: MeterSeam | None = None,
     request_id: int | None = None,
+    prop: Property | None = None,
 ) -> ConnectionDecision:
     """Run connection operation ``operation`` for a property inside ``uow``.
 
@@ -273,7 +314,7 @@ def apply_in(
     if spec is None:
         raise ConfigurationError(f"no connection operation {operation!r}")
     today = at.astimezone(ZoneInfo(profile.timezone)).date()
-    facts = load_facts(uow, profile, property_id, spec=spec, meters=meters)
+    facts = load_facts(uow, profile, property_id, spec=spec, meters=meters, prop=prop)
     context = _context(
         uow,
         profile,
@@ -418,6 +459,7 @@ class ConnectionOperation:
             service_type=call.service_type,
             effective_on=call.effective_on,
             meters=self._meters,
+            prop=call.property,
         )
 
     def __repr__(self) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
@@ -28,9 +29,25 @@ __all__ = [
     "SqlSewerConnectionRepository",
     "SqlSituationHistory",
     "SqlWaterConnectionRepository",
+    "id_batches",
 ]
 
 C = TypeVar("C", WaterConnection, SewerConnection)
+#: Ids per statement with PostgreSQL arrays (one bound parameter each).
+ARRAY_CHUNK = 50_000
+
+
+def id_batches(
+    connection: sa.Connection, column: sa.ColumnElement[Any], ids: Iterable[int]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """``column`` among ``ids``, one clause per statement: ``= ANY(:array)`` on
+    PostgreSQL (one parameter, no per-id bind), ``IN (...)`` chunks elsewhere."""
+    if connection.dialect.name == "postgresql":
+        for batch in chunks(ids, ARRAY_CHUNK):
+            yield column == sa.any_(sa.literal(batch, ARRAY(sa.BigInteger)))
+    else:
+        for batch in chunks(ids):
+            yield column.in_(batch)
 
 
 class _Removable(SqlRepository[C]):
@@ -167,10 +184,11 @@ class SqlConnectionBatches:
                 else_=p.c.sewer_status_id,
             )
         moved = 0
-        for batch in chunks(property_ids):
+        connection = self._uow.connection
+        for among in id_batches(connection, p.c.id, property_ids):
             statement = (
                 sa.update(p)
-                .where(p.c.id.in_(batch), p.c.water_status_id.in_(list(from_ids)))
+                .where(among, p.c.water_status_id.in_(list(from_ids)))
                 .values(
                     water_status_id=to_id,
                     sewer_status_id=sewer,
@@ -178,18 +196,19 @@ class SqlConnectionBatches:
                 )
             )
             with translated("property"):
-                moved += self._uow.connection.execute(statement).rowcount
+                moved += connection.execute(statement).rowcount
         return moved
 
     def mark_reconnected(self, property_ids: Sequence[int], *, on: date) -> int:
         w = self._water
         marked = 0
-        for batch in chunks(property_ids):
+        connection = self._uow.connection
+        for among in id_batches(connection, w.c.id, property_ids):
             statement = (
                 sa.update(w)
-                .where(w.c.id.in_(batch))
+                .where(among)
                 .values(reconnected_on=on, version=w.c.version + 1)
             )
             with translated("water_connection"):
-                marked += self._uow.connection.execute(statement).rowcount
+                marked += connection.execute(statement).rowcount
         return marked
