@@ -67,16 +67,6 @@ class Catalog:
     def find(self, kind: str, id: int) -> CatalogItem | None:
         return self.rows.get((kind, id))
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
-        return sorted(
-            (
-                r
-                for r in self.rows.values()
-                if r.kind == kind and (r.active or not active_only)
-            ),
-            key=lambda r: r.id,
-        )
-
 
 def prop(water: int = 3, sewer: int = 1, **changes: Any) -> Property:
     base = Property(

@@ -22,7 +22,7 @@ rules GSAN states without a number: V-CAD (administrative cut), V-RL
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -87,10 +87,6 @@ class CatalogLookup(Protocol):
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
         """The row, or ``None``."""
-        ...
-
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
-        """The rows of a kind, by id."""
         ...
 
 

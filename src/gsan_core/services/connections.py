@@ -191,9 +191,6 @@ class _CatalogMemo:
             self._rows[key] = self._catalog.find(kind, id)
         return self._rows[key]
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
-        return self._catalog.list(kind, active_only=active_only)
-
 
 def load_facts(
     uow: UnitOfWork,
@@ -211,9 +208,8 @@ def load_facts(
     key = spec.key
     water_network = sewer_network = NetworkIndicator.NONE
     if key in _NETWORK:
-        block = uow.blocks.find(prop.block_id)
-        if block is not None:
-            water_network, sewer_network = block.water_network, block.sewer_network
+        block = uow.blocks.get(prop.block_id)
+        water_network, sewer_network = block.water_network, block.sewer_network
     both = key == "connection.change_situation"
     ppp = False
     if key.startswith("sewer.feasible_billable"):
