@@ -36,6 +36,7 @@ from gsan_core.model.connections import (
     WaterUpdateInput,
 )
 from gsan_core.model.service_orders import OrderSituation, ServiceType
+from gsan_core.rules import connections as rules
 from tests.services.connections_setup import (
     ACTOR,
     BARE_BLOCK,
@@ -694,3 +695,25 @@ def test_concurrent_change_is_refused(
         )
     assert _situations(gsan, 920) == (3, 1)
     assert not gsan.service_orders.get(cut.id).commercial_applied
+
+
+@pytest.mark.parametrize(
+    "key", sorted(set(rules.WRONG_SERVICE_TYPE) - {"connection.change_situation"})
+)
+def test_c_st_each_operation_refuses_another_type_with_its_own_message(
+    gsan: gsan_core.System, key: str
+) -> None:
+    """V-LA1, V-CO2, V-SU1, V-LE1 and the other operations' C-ST messages."""
+    add_property(gsan, 950, 3, 3)
+    order = closed_not_applied(gsan, 458 if key != "water.cut" else 243, 950)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_orders.apply_operation(
+            operation=key, order_id=order.id, actor=ACTOR, data=None
+        )
+    expected = rules.WRONG_SERVICE_TYPE[key]
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        expected.code,
+        expected.rule,
+        expected.gsan_key,
+    )

@@ -1492,3 +1492,142 @@ def test_missing_types_are_required() -> None:
         ("water.suppress", attrs.evolve(SUPPRESS, suppression_type_id=None), facts()),
     ):
         assert [v.code for v in violations(key, data, f)] == ["connection.required"]
+
+
+# ---------------------------------------------------------------- the rule catalogue
+#: Every numbered rule of ``domain/connections.md``, the rule label its violation
+#: carries, the message and GSAN's key. V-LA2 / V-CO3 / V-SU2 / V-LE2 (the order
+#: checks, C-OS), V-LA3 / V-CO4 / V-SU3 / V-LE3 (the order's property, C-IM) and
+#: V-CO1 (a cut needs its order) are the service orders' COM-01..05, tested in
+#: ``tests/services/test_connections.py``.
+CATALOGUE = [
+    (
+        "V-LA1",
+        "V-LA1",
+        rules.WRONG_SERVICE_TYPE["water.connect"],
+        "atencao.servico_associado_ligacao_agua_invalida",
+    ),
+    (
+        "V-LA4",
+        "V-LA4",
+        rules.CONNECT_WATER_STATUS,
+        "atencao.situacao_validar_ligacao_agua_invalida_exibir",
+    ),
+    ("V-LA5", "V-LA5", rules.NO_WATER_NETWORK, "atencao.seituacao_rede_agua_quadra"),
+    (
+        "V-LA6",
+        "V-LA6",
+        rules.CONNECT_WATER_PROPERTY_INACTIVE,
+        "atencao.situacao_imovel_indicador_exclusao",
+    ),
+    ("V-LA8", "C-REQ", rules.REQUIRED, "atencao.required"),
+    ("V-LA9", "C-CAMPO", rules.PROPERTY_IN_FIELD, "atencao.imovel_em_campo"),
+    (
+        "V-CO2",
+        "V-CO2",
+        rules.WRONG_SERVICE_TYPE["water.cut"],
+        "atencao.servico_associado_corte_ligacao_agua_invalida",
+    ),
+    (
+        "V-CO5",
+        "C-ATV",
+        rules.PROPERTY_INACTIVE,
+        "atencao.atualizar_imovel_situacao_invalida",
+    ),
+    ("V-CO6", "C-LA", rules.NO_WATER_CONNECTION, "atencao.naocadastrado"),
+    ("V-CO7", "V-CO7", rules.CUT_STATUS, "atencao.situacao_agua_imovel_invaliga"),
+    ("V-CO8", "C-DATE", rules.DATE_IN_FUTURE, "atencao.data.invalida"),
+    ("V-CO9", "V-CO9", rules.CUT_TYPE_ADMINISTRATIVE, "atencao.pesquisa_inexistente"),
+    (
+        "V-SU1",
+        "V-SU1",
+        rules.WRONG_SERVICE_TYPE["water.suppress"],
+        "atencao.servico_associado_supressa_ligacao_agua_invalida",
+    ),
+    ("V-SU4", "C-LA", rules.NO_WATER_CONNECTION, "atencao.naocadastrado"),
+    (
+        "V-SU5",
+        "V-SU5",
+        rules.SUPPRESS_STATUS,
+        "atencao.situacao_ligacao_agua_supressao_invalida",
+    ),
+    ("V-SU6", "C-DATE", rules.DATE_TOO_EARLY, "atencao.data.invalida"),
+    ("V-SU7", "V-SU7", rules.SUPPRESSION_TYPE_MISMATCH, "atencao.pesquisa_inexistente"),
+    (
+        "V-SU8",
+        "V-SU8",
+        rules.SUPPRESSION_DEBTS,
+        "atencao.nao_e_possivel_efetuar_supressao",
+    ),
+    (
+        "V-LE1",
+        "V-LE1",
+        rules.WRONG_SERVICE_TYPE["sewer.connect"],
+        "atencao.servico_associado_ligacao_esgoto_invalida",
+    ),
+    (
+        "V-LE4",
+        "V-LE4",
+        rules.CONNECT_SEWER_STATUS,
+        "atencao.situacao_validar_ligacao_esgoto_invalida_exibir",
+    ),
+    ("V-LE5", "V-LE5", rules.NO_SEWER_NETWORK, "atencao.percentual_rede_esgoto_quadra"),
+    (
+        "V-LE6",
+        "V-LE6",
+        rules.CONNECT_SEWER_PROPERTY_INACTIVE,
+        "situacao_imovel_indicador_exclusao_esgoto",
+    ),
+    ("V-LE7", "C-REQ", rules.REQUIRED, "atencao.required"),
+    (
+        "V-LE8",
+        "V-LE8",
+        rules.PERCENTAGE_OUT_OF_RANGE,
+        "atencao.percentual_coleta_invalido",
+    ),
+    ("V-LE10", "C-CAMPO", rules.PROPERTY_IN_FIELD, "atencao.imovel_em_campo"),
+    (
+        "V-AS1",
+        "V-AS1",
+        rules.CHANGE_WRONG_SERVICE_TYPE,
+        "atencao.servico_associado_alteracao_situacao_ligacao_invalida",
+    ),
+    ("V-AS2", "V-AS2", rules.CHANGE_ORDER_CLOSED, "atencao.os.encerrada"),
+    ("V-AS3", "V-AS3", rules.CHANGE_TARGET_REQUIRED, "atencao.required"),
+    (
+        "V-AS4",
+        "V-AS4",
+        rules.CHANGE_SITUATION_NOT_OFFERED,
+        "atencao.entidade_sem_dados_para_selecao",
+    ),
+    ("V-AS5", "V-AS5", rules.CHANGE_DEBTS, "atencao.imovel_com_debito"),
+    (
+        "V-AS6",
+        "V-AS6",
+        rules.CHANGE_WATER_METER,
+        "atencao.hidrometro_ja_instalado_ligacao_agua",
+    ),
+    (
+        "V-AS7",
+        "V-AS7",
+        rules.CHANGE_WELL_METER,
+        "atencao.hidrometro_ja_instalado_ligacao_esgoto",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "reported_as", "message", "gsan_key"),
+    CATALOGUE,
+    ids=[c[0] for c in CATALOGUE],
+)
+def test_rule_catalogue(
+    rule: str, reported_as: str, message: Any, gsan_key: str
+) -> None:
+    """Each numbered rule and the rule label its violation carries (a shared
+    check reports the rules it stands for: V-CO5 is C-ATV)."""
+    violation = message(property_id=1, status="1 X", field="f", campo="c")
+    assert violation.code.startswith("connection.")
+    assert violation.rule == reported_as
+    assert violation.gsan_key == gsan_key
+    assert rule.startswith("V-")
