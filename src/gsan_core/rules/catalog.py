@@ -234,10 +234,12 @@ def check_item(
             campo=f"{kind.title_pt}: descrição abreviada",
             max_length=kind.abbreviation_max_length,
         )
-    _, attribute_violations = coerce_attributes(kind, item.attributes)
+    # Reference and uniqueness checks read the typed values: a ``ref`` given as
+    # the text "999" must be looked up like 999, not skipped.
+    typed, attribute_violations = coerce_attributes(kind, item.attributes)
     violations += attribute_violations
     for spec in kind.attributes:
-        value = item.attributes.get(spec.name)
+        value = typed.get(spec.name)
         if spec.type != "ref" or spec.ref is None or not isinstance(value, int):
             continue
         target = lookup(spec.ref, value)
@@ -246,12 +248,16 @@ def check_item(
                 REFERENCE_MISSING(attribute=spec.name, ref=spec.ref, value=value)
             )
     if item.active:
-        violations += _uniqueness(item, kind=kind, siblings=siblings)
+        violations += _uniqueness(item, kind=kind, siblings=siblings, attributes=typed)
     return tuple(violations)
 
 
 def _uniqueness(
-    item: CatalogItem, *, kind: CatalogKind, siblings: Iterable[CatalogItem]
+    item: CatalogItem,
+    *,
+    kind: CatalogKind,
+    siblings: Iterable[CatalogItem],
+    attributes: Mapping[str, AttributeValue],
 ) -> list[Violation]:
     violations: list[Violation] = []
     description = normalized(item.description)
@@ -286,7 +292,7 @@ def _uniqueness(
                 )
             )
         for spec in unique_specs:
-            mine = item.attributes.get(spec.name)
+            mine = attributes.get(spec.name)
             if mine is not None and other.attributes.get(spec.name) == mine:
                 violations.append(
                     DUPLICATE_ATTRIBUTE(
