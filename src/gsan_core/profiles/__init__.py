@@ -108,9 +108,11 @@ def _read_document(
     source: str | Path, *, chain: tuple[str, ...]
 ) -> tuple[dict[str, Any], str]:
     raw, label, base_dir = _read_raw(source)
-    if label in chain:
+    # Files are compared by resolved path: "sub/../a.toml" is "a.toml".
+    key = label if base_dir is None else str(Path(label).resolve())
+    if key in chain:
         raise ConfigurationError(
-            f"profiles extend each other in a cycle: {' -> '.join((*chain, label))}",
+            f"profiles extend each other in a cycle: {' -> '.join((*chain, key))}",
             file=label,
             field="extends",
         )
@@ -124,7 +126,7 @@ def _read_document(
     parent_source: str | Path = parent
     if parent not in BUNDLED and base_dir is not None:
         parent_source = base_dir / parent
-    base, _ = _read_document(parent_source, chain=(*chain, label))
+    base, _ = _read_document(parent_source, chain=(*chain, key))
     return _merge(base, raw), label
 
 
