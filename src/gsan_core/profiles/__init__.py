@@ -217,6 +217,13 @@ def _converter() -> cattrs.Converter:
             raise ValueError(f"expected text, got {value!r}")
         return value
 
+    def names(value: Any, _: type) -> frozenset[str]:
+        # cattrs would turn the text "catalog" into the set of its letters.
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"expected a list of names, got {value!r}")
+        return frozenset(value)
+
+    converter.register_structure_hook_func(lambda t: t == frozenset[str], names)
     converter.register_structure_hook(Decimal, decimal)
     converter.register_structure_hook(int, integer)
     converter.register_structure_hook(bool, boolean)
