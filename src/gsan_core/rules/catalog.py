@@ -51,7 +51,7 @@ UNKNOWN_ATTRIBUTE = Message(
 ATTRIBUTE_WRONG_TYPE = Message(
     "catalog.attribute_wrong_type",
     en="{attribute} of {kind} must be {expected}, got {value!r}.",
-    pt="{attribute} de {tipo} deve ser {expected}; informado {value!r}.",
+    pt="{attribute} de {tipo} deve ser {esperado}; informado {value!r}.",
     rule="CAT-3",
 )
 ATTRIBUTE_OUT_OF_RANGE = Message(
@@ -135,6 +135,13 @@ _EXPECTED = {
     "decimal": "a decimal",
     "str": "text",
 }
+_ESPERADO = {
+    "bool": "verdadeiro ou falso",
+    "int": "um número inteiro",
+    "ref": "um id",
+    "decimal": "um número decimal",
+    "str": "um texto",
+}
 
 
 def coerce_attributes(
@@ -159,6 +166,7 @@ def coerce_attributes(
                     tipo=kind.title_pt,
                     attribute=spec.name,
                     expected=_EXPECTED[spec.type],
+                    esperado=_ESPERADO[spec.type],
                     value=raw,
                 )
             )
