@@ -77,6 +77,9 @@ _PT = {
 }
 
 
+_LOCATION = frozenset({"locality", "sector", "block", "route"})
+
+
 @attrs.frozen(kw_only=True)
 class PropertyReferences:
     """The ids a property may point to, loaded once for a whole batch."""
@@ -101,8 +104,10 @@ def check_property(
     found: list[Violation] = []
 
     def unknown(field: str, value: int) -> None:
+        # The location (PRO-1) and the other references (PRO-2) share a code.
+        rule = "PRO-1" if field in _LOCATION else "PRO-2"
         found.append(
-            UNKNOWN_REFERENCE(
+            attrs.evolve(UNKNOWN_REFERENCE, rule=rule)(
                 property_id=pid, field=field, campo=_PT[field], value=value
             )
         )
@@ -110,9 +115,11 @@ def check_property(
     def belongs(
         child: str, child_id: int, parent: str, parent_id: int, actual: int
     ) -> None:
+        # A subcategory outside its category breaks PRO-2, not the location.
+        rule = "PRO-1" if child in _LOCATION else "PRO-2"
         if actual != parent_id:
             found.append(
-                INCONSISTENT_LOCATION(
+                attrs.evolve(INCONSISTENT_LOCATION, rule=rule)(
                     property_id=pid,
                     child=child,
                     filho=_PT[child],
