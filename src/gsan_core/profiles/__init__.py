@@ -179,14 +179,16 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 def _merge_catalog(base: Any, override: dict[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = dict(base) if isinstance(base, dict) else {}
     for kind, rows in override.items():
-        if not isinstance(rows, list) or not isinstance(merged.get(kind), list):
+        base_rows = merged.get(kind)
+        if not isinstance(rows, list) or not isinstance(base_rows, list):
             merged[kind] = rows
-            continue
-        by_id = {row.get("id"): row for row in merged[kind] if isinstance(row, dict)}
-        for row in rows:
-            if isinstance(row, dict):
-                by_id[row.get("id")] = row
-        merged[kind] = list(by_id.values())
+        elif all(isinstance(row, dict) for row in (*base_rows, *rows)):
+            by_id = {row.get("id"): row for row in base_rows}
+            by_id.update((row.get("id"), row) for row in rows)
+            merged[kind] = list(by_id.values())
+        else:
+            # Keep every row, so that validation names the one that is not a table.
+            merged[kind] = [*base_rows, *rows]
     return merged
 
 
