@@ -3,7 +3,8 @@
 * CAT-1: description required and within the kind's length;
 * CAT-2: abbreviation within its length, required where the kind says so;
 * CAT-3: attributes: known, typed, within range, required ones present, ``ref``
-  attributes pointing to an existing active row of the referenced kind;
+  attributes pointing to an existing row of the referenced kind (an active one
+  for an active row);
 * CAT-4: description unique among the kind's active rows (GSAN keys such as
   ``atencao.descricao_existente``); abbreviation and ``unique`` attributes too
   where the kind says so;
@@ -251,7 +252,8 @@ def check_item(
         if spec.type != "ref" or spec.ref is None or not isinstance(value, int):
             continue
         target = lookup(spec.ref, value)
-        if target is None or not target.active:
+        # An inactive row may keep pointing to an inactive one (both retired).
+        if target is None or (item.active and not target.active):
             violations.append(
                 REFERENCE_MISSING(attribute=spec.name, ref=spec.ref, value=value)
             )
