@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from gsan_core.adapters.sqlalchemy.migrations.naming import fk, ix, t
+from gsan_core.adapters.sqlalchemy.migrations.naming import fk, ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
 
 revision = "0001"
@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("attributes", Json, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "id"),
+        schema=schema(),
     )
     op.create_table(
         t("charge"),
@@ -47,21 +48,28 @@ def upgrade() -> None:
         sa.Column("shares", Json, nullable=False),
         sa.Column("actor", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
-        ix("charge", "property"), t("charge"), ["property_id"], unique=False
+        ix("charge", "property"),
+        t("charge"),
+        ["property_id"],
+        unique=False,
+        schema=schema(),
     )
     op.create_table(
         t("field_lock"),
         sa.Column("route_id", sa.BigInteger(), nullable=False),
         sa.Column("reference", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("route_id"),
+        schema=schema(),
     )
     op.create_table(
         t("id_block"),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("next_value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
+        schema=schema(),
     )
     op.create_table(
         t("locality"),
@@ -73,6 +81,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("open_debt"),
@@ -85,9 +94,14 @@ def upgrade() -> None:
         sa.Column("debit_type_id", sa.BigInteger(), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
-        ix("open_debt", "property"), t("open_debt"), ["property_id"], unique=False
+        ix("open_debt", "property"),
+        t("open_debt"),
+        ["property_id"],
+        unique=False,
+        schema=schema(),
     )
     op.create_table(
         t("outbox"),
@@ -98,9 +112,14 @@ def upgrade() -> None:
         sa.Column("payload", Json, nullable=False),
         sa.Column("published_at", UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
-        ix("outbox", "unpublished"), t("outbox"), ["published_at"], unique=False
+        ix("outbox", "unpublished"),
+        t("outbox"),
+        ["published_at"],
+        unique=False,
+        schema=schema(),
     )
     op.create_table(
         t("unit"),
@@ -128,12 +147,14 @@ def upgrade() -> None:
             [fk("unit", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("user_permission"),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("permission_id", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("user_id", "permission_id"),
+        schema=schema(),
     )
     op.create_table(
         t("sector"),
@@ -147,6 +168,7 @@ def upgrade() -> None:
             [fk("locality", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("user"),
@@ -161,6 +183,7 @@ def upgrade() -> None:
             [fk("unit", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("block"),
@@ -181,6 +204,7 @@ def upgrade() -> None:
             [fk("sector", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_table(
         t("route"),
@@ -200,8 +224,11 @@ def upgrade() -> None:
             [fk("sector", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
-    op.create_index(ix("route", "group"), t("route"), ["group_id"], unique=False)
+    op.create_index(
+        ix("route", "group"), t("route"), ["group_id"], unique=False, schema=schema()
+    )
     op.create_table(
         t("property"),
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -234,35 +261,54 @@ def upgrade() -> None:
             [fk("sector", "id")],
         ),
         sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
     )
     op.create_index(
-        ix("property", "locality"), t("property"), ["locality_id"], unique=False
+        ix("property", "locality"),
+        t("property"),
+        ["locality_id"],
+        unique=False,
+        schema=schema(),
     )
-    op.create_index(ix("property", "route"), t("property"), ["route_id"], unique=False)
     op.create_index(
-        ix("property", "water_status"), t("property"), ["water_status_id"], unique=False
+        ix("property", "route"),
+        t("property"),
+        ["route_id"],
+        unique=False,
+        schema=schema(),
+    )
+    op.create_index(
+        ix("property", "water_status"),
+        t("property"),
+        ["water_status_id"],
+        unique=False,
+        schema=schema(),
     )
 
 
 def downgrade() -> None:
-    op.drop_index(ix("property", "water_status"), table_name=t("property"))
-    op.drop_index(ix("property", "route"), table_name=t("property"))
-    op.drop_index(ix("property", "locality"), table_name=t("property"))
-    op.drop_table(t("property"))
-    op.drop_index(ix("route", "group"), table_name=t("route"))
-    op.drop_table(t("route"))
-    op.drop_table(t("block"))
-    op.drop_table(t("user"))
-    op.drop_table(t("sector"))
-    op.drop_table(t("user_permission"))
-    op.drop_table(t("unit"))
-    op.drop_index(ix("outbox", "unpublished"), table_name=t("outbox"))
-    op.drop_table(t("outbox"))
-    op.drop_index(ix("open_debt", "property"), table_name=t("open_debt"))
-    op.drop_table(t("open_debt"))
-    op.drop_table(t("locality"))
-    op.drop_table(t("id_block"))
-    op.drop_table(t("field_lock"))
-    op.drop_index(ix("charge", "property"), table_name=t("charge"))
-    op.drop_table(t("charge"))
-    op.drop_table(t("catalog_item"))
+    op.drop_index(
+        ix("property", "water_status"), table_name=t("property"), schema=schema()
+    )
+    op.drop_index(ix("property", "route"), table_name=t("property"), schema=schema())
+    op.drop_index(ix("property", "locality"), table_name=t("property"), schema=schema())
+    op.drop_table(t("property"), schema=schema())
+    op.drop_index(ix("route", "group"), table_name=t("route"), schema=schema())
+    op.drop_table(t("route"), schema=schema())
+    op.drop_table(t("block"), schema=schema())
+    op.drop_table(t("user"), schema=schema())
+    op.drop_table(t("sector"), schema=schema())
+    op.drop_table(t("user_permission"), schema=schema())
+    op.drop_table(t("unit"), schema=schema())
+    op.drop_index(ix("outbox", "unpublished"), table_name=t("outbox"), schema=schema())
+    op.drop_table(t("outbox"), schema=schema())
+    op.drop_index(
+        ix("open_debt", "property"), table_name=t("open_debt"), schema=schema()
+    )
+    op.drop_table(t("open_debt"), schema=schema())
+    op.drop_table(t("locality"), schema=schema())
+    op.drop_table(t("id_block"), schema=schema())
+    op.drop_table(t("field_lock"), schema=schema())
+    op.drop_index(ix("charge", "property"), table_name=t("charge"), schema=schema())
+    op.drop_table(t("charge"), schema=schema())
+    op.drop_table(t("catalog_item"), schema=schema())
