@@ -205,10 +205,10 @@ class CatalogPropertiesMachine(RuleBasedStateMachine):
     def _category_pairs(self) -> list[tuple[int, int | None]]:
         pairs: list[tuple[int, int | None]] = [(MISSING, None)]
         pairs += [(ident, None) for ident in self._ids("category")]
-        pairs += [
-            (sub.integer("category_id") or MISSING, sub.id)
-            for sub in self._rows_of("subcategory")
-        ]
+        for sub in self._rows_of("subcategory"):
+            parent = sub.integer("category_id") or MISSING
+            pairs.append((parent, sub.id))
+            pairs.append((parent + 1, sub.id))  # outside its category (PRO-2)
         return pairs
 
     def _expect(
