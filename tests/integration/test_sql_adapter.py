@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.ids import HiLoIds
+from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
 from gsan_core.errors import (
     ConfigurationError,
     DuplicateEntity,
@@ -230,3 +234,72 @@ def test_hilo_blocks_survive_rollbacks(postgres: PostgresSchema) -> None:
         assert uow.next_id("x") == first + 100  # the next block
     big = list(other.ids.next_ids("x", 250))  # type: ignore[union-attr]
     assert big == list(range(first + 200, first + 450))
+
+
+# ---------------------------------------------------------------- mappers, types
+@attrs.frozen(kw_only=True)
+class Sample:
+    id: int
+    tags: tuple[int, ...] = ()
+    either: int | str = 0
+    maybe: Decimal | None = None
+
+
+def test_row_mapper_codecs() -> None:
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "sample",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("tags", sa.JSON),
+        sa.Column("either", sa.String),
+        sa.Column("maybe", sa.String),
+    )
+    mapper = RowMapper(Sample, table)
+    sample = Sample(id=1, tags=(3, 4), either="x", maybe=Decimal("1.50"))
+    row = mapper.to_row(sample)
+    assert row == {"id": 1, "tags": [3, 4], "either": "x", "maybe": Decimal("1.50")}
+    assert mapper.from_row({**row, "maybe": "1.50"}) == sample
+    assert mapper.from_rows([{"id": 2, "tags": None, "either": 0, "maybe": None}]) == [
+        Sample(id=2)
+    ]
+    narrow = sa.Table("narrow", metadata, sa.Column("id", sa.Integer))
+    with pytest.raises(TypeError, match=r"Sample\.tags has no column in narrow"):
+        RowMapper(Sample, narrow)
+
+
+def test_money_and_utc_types_on_both_dialects() -> None:
+    money, instant = Money(), UtcDateTime()
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        assert money.process_bind_param(None, dialect) is None
+        assert money.process_result_value(None, dialect) is None
+        assert instant.process_bind_param(None, dialect) is None
+        assert instant.process_result_value(None, dialect) is None
+    assert money.process_bind_param(3, sqlite.dialect()) == "3"
+    assert money.process_bind_param("2.50", postgresql.dialect()) == Decimal("2.50")
+    assert money.process_result_value("2.5000000", sqlite.dialect()) == Decimal(
+        "2.5000000"
+    )
+    assert (
+        str(money.process_result_value(Decimal("2.5000000"), postgresql.dialect()))
+        == "2.50"
+    )
+    assert (
+        str(money.process_result_value(Decimal("0.1234500"), postgresql.dialect()))
+        == "0.12345"
+    )
+    aware = datetime(2025, 1, 6, 9, tzinfo=timezone(timedelta(hours=-3)))
+    naive_utc = datetime(2025, 1, 6, 12, tzinfo=UTC).replace(tzinfo=None)
+    assert instant.process_bind_param(aware, sqlite.dialect()) == naive_utc
+    assert instant.process_bind_param(aware, postgresql.dialect()) == aware
+    assert instant.process_result_value(aware, postgresql.dialect()).tzinfo is UTC  # type: ignore[union-attr]
+
+
+def test_transaction_ids_one_at_a_time(tmp_path: Path) -> None:
+    from tests.conftest import sqlite_backend  # noqa: PLC0415
+
+    backend = sqlite_backend(tmp_path / "ids.db")
+    with backend.engine.begin() as connection:
+        ids = TransactionIds(connection, backend.tables["id_block"])
+        assert [ids.next_id("x"), ids.next_id("x"), ids.next_id("y")] == [1, 2, 1]
+    backend.dispose()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
+
 import gsan_core
 from gsan_core.model.billing import Charge, ChargeShare, DebtKind, OpenDebt
 from gsan_core.testing import DEFAULT_NOW
@@ -53,11 +55,14 @@ def test_charges_are_open_debts_too(system: gsan_core.System) -> None:
         shares=(ChargeShare(category_id=1, economies=1, amount=Decimal("90.30")),),
         actor=4,
     )
+    other = attrs.evolve(charge, id=21, property_id=2)
     with system.uow_factory() as uow:
         uow.billing.add_charge(charge)
+        uow.billing.add_charge(other)
         uow.commit()
     assert system.billing.charges(1) == [charge]
-    assert system.billing.charges(2) == []
+    assert system.billing.charges(2) == [other]
+    assert system.billing.charges(3) == []
     system.billing.record_debts([BILL])
     debts = system.billing.open_debts(1)
     assert [(d.kind, d.id, d.amount) for d in debts] == [

@@ -108,3 +108,14 @@ def test_the_public_api() -> None:
     for name in gsan_core.__all__:
         assert hasattr(gsan_core, name)
     assert gsan_core.SETUP_ACTOR == 0
+
+
+def test_services_take_local_dates_in_the_utility_zone() -> None:
+    from gsan_core.services.catalog import CatalogService  # noqa: PLC0415
+
+    belem = gsan_core.in_memory()  # America/Belem, UTC-3
+    service: CatalogService = belem.catalog
+    late_evening = datetime(2025, 1, 7, 2, 30, tzinfo=UTC)  # 23:30 on the 6th
+    assert service._local_date(late_evening) == date(2025, 1, 6)
+    assert service._ctx.zone.key == "America/Belem"
+    assert service.profile is belem.profile
