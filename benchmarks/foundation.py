@@ -19,14 +19,23 @@ baseline's time.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks.harness import Database, Figure, Run, benchmark, best, median, timed
+from benchmarks.harness import (
+    Database,
+    Figure,
+    Run,
+    benchmark,
+    best,
+    median,
+    series,
+    timed,
+)
 from gsan_core import profiles
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.properties import Property
@@ -398,10 +407,6 @@ def property_bulk_load(run: Run) -> list[Figure]:
     ]
 
 
-def _latencies(operations: int, step: Callable[[int], object]) -> list[float]:
-    return [timed(lambda n=n: step(n)) for n in range(operations)]
-
-
 @benchmark(AREA, "catalog single update")
 def catalog_single_update(run: Run) -> list[Figure]:
     operations = run.size(300, 40)
@@ -424,8 +429,8 @@ def catalog_single_update(run: Run) -> list[Figure]:
         def baseline_step(n: int) -> None:
             baseline_catalog_update(base_db, 1, n + 1, f"FALTA {n % 2}", next(ids))
 
-        library = _latencies(operations + warmup, library_step)[warmup:]
-        baseline = _latencies(operations + warmup, baseline_step)[warmup:]
+        library = series(operations + warmup, library_step)[warmup:]
+        baseline = series(operations + warmup, baseline_step)[warmup:]
     return [
         update_figure(
             run,
@@ -463,8 +468,8 @@ def property_single_update(run: Run) -> list[Figure]:
             baseline_property_update(base_db, changed, next(ids))
             current["baseline"] = attrs.evolve(changed, version=changed.version + 1)
 
-        library = _latencies(operations + warmup, library_step)[warmup:]
-        baseline = _latencies(operations + warmup, baseline_step)[warmup:]
+        library = series(operations + warmup, library_step)[warmup:]
+        baseline = series(operations + warmup, baseline_step)[warmup:]
     return [
         update_figure(
             run,

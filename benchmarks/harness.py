@@ -197,6 +197,25 @@ def timed(function: Callable[[], object]) -> float:
         gc.enable()
 
 
+def series(operations: int, step: Callable[[int], object]) -> list[float]:
+    """Seconds each ``step(n)`` takes, for ``n`` in ``range(operations)``.
+
+    One collection before the series and none during it: a collection per call
+    would cost more than the calls themselves.
+    """
+    gc.collect()
+    gc.disable()
+    samples = []
+    try:
+        for n in range(operations):
+            start = time.perf_counter()
+            step(n)
+            samples.append(time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return samples
+
+
 def best(samples: list[float]) -> float:
     return min(samples)
 
