@@ -1,6 +1,13 @@
-"""Benchmarks of gsan_core beside hand-written SQLAlchemy Core baselines.
+"""Benchmarks of gsan_core against hand-written SQLAlchemy Core baselines.
 
-Each module of this package that defines ``run(quick: bool) -> list[dict]`` is a
-benchmark area; ``python -m benchmarks [--quick]`` runs them all and prints each
-figure beside its baseline, as a ratio (library time / baseline time).
+``python -m benchmarks`` (``make bench``) runs every registered benchmark on
+memory, SQLite and PostgreSQL and writes one JSON file per area to
+``benchmarks/results/<area>.json``; ``--quick`` runs a smaller, faster version.
+
+Each area registers its benchmark functions with :func:`benchmarks.harness.benchmark`
+in its own module (``benchmarks/foundation.py``) and lists it in
+:data:`benchmarks.harness.AREAS`. A benchmark function receives a
+:class:`~benchmarks.harness.Run` (the backend, the sizes, the timing helpers)
+and returns :class:`~benchmarks.harness.Figure` objects: the library's figure,
+the baseline's figure doing the same database work, and the target ratio.
 """

@@ -36,7 +36,10 @@ def all_event_types() -> dict[str, type[DomainEvent]]:
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if not cls.tag:
+        # ``attrs.frozen`` replaces a class by a new slotted one; the undecorated
+        # original stays in ``__subclasses__()`` until the garbage collector frees
+        # it, and must not count as a second class with the same tag.
+        if not cls.tag or "__attrs_attrs__" not in vars(cls):
             continue
         if found.get(cls.tag, cls) is not cls:
             msg = f"event tag {cls.tag!r} is used by two classes"

@@ -288,6 +288,7 @@ COLLECTION_SITUATION = CatalogKind(
     title="Collection situation",
     title_pt="Situação de Cobrança",
     gsan_table="cobranca.cobranca_situacao",
+    referenced_by=(Reference("property", "collection_situation_ids"),),
 )
 UNIT_TYPE = CatalogKind(
     name="unit_type",

@@ -86,6 +86,12 @@ class LoadedProfile:
     #: Service types the profile seeds (``[[service_types]]``).
     service_types: tuple[ServiceType, ...] = ()
 
+    @property
+    def row_count(self) -> int:
+        """How many rows seeding an empty store inserts (reference rows and
+        service types)."""
+        return len(self.seeds) + len(self.service_types)
+
 
 def available() -> tuple[str, ...]:
     """The bundled profile names."""
@@ -111,9 +117,11 @@ def _read_document(
     source: str | Path, *, chain: tuple[str, ...]
 ) -> tuple[dict[str, Any], str]:
     raw, label, base_dir = _read_raw(source)
-    if label in chain:
+    # Files are compared by resolved path: "sub/../a.toml" is "a.toml".
+    key = label if base_dir is None else str(Path(label).resolve())
+    if key in chain:
         raise ConfigurationError(
-            f"profiles extend each other in a cycle: {' -> '.join((*chain, label))}",
+            f"profiles extend each other in a cycle: {' -> '.join((*chain, key))}",
             file=label,
             field="extends",
         )
@@ -127,7 +135,7 @@ def _read_document(
     parent_source: str | Path = parent
     if parent not in BUNDLED and base_dir is not None:
         parent_source = base_dir / parent
-    base, _ = _read_document(parent_source, chain=(*chain, label))
+    base, _ = _read_document(parent_source, chain=(*chain, key))
     return _merge(base, raw), label
 
 
@@ -189,14 +197,16 @@ def _merge_rows(base: Any, override: list[Any]) -> list[Any]:
 def _merge_catalog(base: Any, override: dict[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = dict(base) if isinstance(base, dict) else {}
     for kind, rows in override.items():
-        if not isinstance(rows, list) or not isinstance(merged.get(kind), list):
+        base_rows = merged.get(kind)
+        if not isinstance(rows, list) or not isinstance(base_rows, list):
             merged[kind] = rows
-            continue
-        by_id = {row.get("id"): row for row in merged[kind] if isinstance(row, dict)}
-        for row in rows:
-            if isinstance(row, dict):
-                by_id[row.get("id")] = row
-        merged[kind] = list(by_id.values())
+        elif all(isinstance(row, dict) for row in (*base_rows, *rows)):
+            by_id = {row.get("id"): row for row in base_rows}
+            by_id.update((row.get("id"), row) for row in rows)
+            merged[kind] = list(by_id.values())
+        else:
+            # Keep every row, so that validation names the one that is not a table.
+            merged[kind] = [*base_rows, *rows]
     return merged
 
 
@@ -227,6 +237,13 @@ def _converter() -> cattrs.Converter:
             raise ValueError(f"expected text, got {value!r}")
         return value
 
+    def names(value: Any, _: type) -> frozenset[str]:
+        # cattrs would turn the text "catalog" into the set of its letters.
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"expected a list of names, got {value!r}")
+        return frozenset(value)
+
+    converter.register_structure_hook_func(lambda t: t == frozenset[str], names)
     converter.register_structure_hook(Decimal, decimal)
     converter.register_structure_hook(int, integer)
     converter.register_structure_hook(bool, boolean)

@@ -3,7 +3,8 @@
 * CAT-1: description required and within the kind's length;
 * CAT-2: abbreviation within its length, required where the kind says so;
 * CAT-3: attributes: known, typed, within range, required ones present, ``ref``
-  attributes pointing to an existing active row of the referenced kind;
+  attributes pointing to an existing row of the referenced kind (an active one
+  for an active row);
 * CAT-4: description unique among the kind's active rows (GSAN keys such as
   ``atencao.descricao_existente``); abbreviation and ``unique`` attributes too
   where the kind says so;
@@ -51,7 +52,7 @@ UNKNOWN_ATTRIBUTE = Message(
 ATTRIBUTE_WRONG_TYPE = Message(
     "catalog.attribute_wrong_type",
     en="{attribute} of {kind} must be {expected}, got {value!r}.",
-    pt="{attribute} de {tipo} deve ser {expected}; informado {value!r}.",
+    pt="{attribute} de {tipo} deve ser {esperado}; informado {value!r}.",
     rule="CAT-3",
 )
 ATTRIBUTE_OUT_OF_RANGE = Message(
@@ -135,6 +136,13 @@ _EXPECTED = {
     "decimal": "a decimal",
     "str": "text",
 }
+_ESPERADO = {
+    "bool": "verdadeiro ou falso",
+    "int": "um número inteiro",
+    "ref": "um id",
+    "decimal": "um número decimal",
+    "str": "um texto",
+}
 
 
 def coerce_attributes(
@@ -159,6 +167,7 @@ def coerce_attributes(
                     tipo=kind.title_pt,
                     attribute=spec.name,
                     expected=_EXPECTED[spec.type],
+                    esperado=_ESPERADO[spec.type],
                     value=raw,
                 )
             )
@@ -234,24 +243,31 @@ def check_item(
             campo=f"{kind.title_pt}: descrição abreviada",
             max_length=kind.abbreviation_max_length,
         )
-    _, attribute_violations = coerce_attributes(kind, item.attributes)
+    # Reference and uniqueness checks read the typed values: a ``ref`` given as
+    # the text "999" must be looked up like 999, not skipped.
+    typed, attribute_violations = coerce_attributes(kind, item.attributes)
     violations += attribute_violations
     for spec in kind.attributes:
-        value = item.attributes.get(spec.name)
+        value = typed.get(spec.name)
         if spec.type != "ref" or spec.ref is None or not isinstance(value, int):
             continue
         target = lookup(spec.ref, value)
-        if target is None or not target.active:
+        # An inactive row may keep pointing to an inactive one (both retired).
+        if target is None or (item.active and not target.active):
             violations.append(
                 REFERENCE_MISSING(attribute=spec.name, ref=spec.ref, value=value)
             )
     if item.active:
-        violations += _uniqueness(item, kind=kind, siblings=siblings)
+        violations += _uniqueness(item, kind=kind, siblings=siblings, attributes=typed)
     return tuple(violations)
 
 
 def _uniqueness(
-    item: CatalogItem, *, kind: CatalogKind, siblings: Iterable[CatalogItem]
+    item: CatalogItem,
+    *,
+    kind: CatalogKind,
+    siblings: Iterable[CatalogItem],
+    attributes: Mapping[str, AttributeValue],
 ) -> list[Violation]:
     violations: list[Violation] = []
     description = normalized(item.description)
@@ -294,7 +310,7 @@ def _uniqueness(
                 )
             )
         for spec in unique_specs:
-            mine = item.attributes.get(spec.name)
+            mine = attributes.get(spec.name)
             if mine is not None and other.attributes.get(spec.name) == mine:
                 violations.append(
                     DUPLICATE_ATTRIBUTE(

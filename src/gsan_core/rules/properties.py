@@ -33,14 +33,14 @@ __all__ = [
 UNKNOWN_REFERENCE = Message(
     "property.unknown_reference",
     en="Property {property_id}: {field} {value} does not exist or is inactive.",
-    pt="Imóvel {property_id}: {field} {value} inexistente ou inativo(a).",
+    pt="Imóvel {property_id}: {campo} {value} inexistente ou inativo(a).",
     gsan_key="atencao.pesquisa_inexistente",
     rule="PRO-2",
 )
 INCONSISTENT_LOCATION = Message(
     "property.inconsistent_location",
     en="Property {property_id}: {child} {child_id} does not belong to {parent} {parent_id}.",
-    pt="Imóvel {property_id}: {child} {child_id} não pertence a {parent} {parent_id}.",
+    pt="Imóvel {property_id}: {filho} {child_id} não pertence a {pai} {parent_id}.",
     rule="PRO-1",
 )
 MISSING_ECONOMIES = Message(
@@ -54,10 +54,30 @@ SITUATION_CHANGE_NOT_ALLOWED = Message(
     "property.situation_change_not_allowed",
     en="Property {property_id}: the {which} situation changes only through its "
     "connection operations, not through a cadastral update.",
-    pt="Imóvel {property_id}: a situação de {which} só muda pelas operações da "
+    pt="Imóvel {property_id}: a situação de {qual} só muda pelas operações da "
     "ligação, não pela atualização cadastral.",
     rule="PRO-3",
 )
+
+
+#: The Portuguese names of the entities the messages mention.
+_PT = {
+    "locality": "localidade",
+    "sector": "setor comercial",
+    "block": "quadra",
+    "route": "rota",
+    "property profile": "perfil do imóvel",
+    "water situation": "situação de ligação de água",
+    "sewer situation": "situação de ligação de esgoto",
+    "collection situation": "situação de cobrança",
+    "category": "categoria",
+    "subcategory": "subcategoria",
+    "water": "água",
+    "sewer": "esgoto",
+}
+
+
+_LOCATION = frozenset({"locality", "sector", "block", "route"})
 
 
 @attrs.frozen(kw_only=True)
@@ -84,18 +104,28 @@ def check_property(
     found: list[Violation] = []
 
     def unknown(field: str, value: int) -> None:
-        found.append(UNKNOWN_REFERENCE(property_id=pid, field=field, value=value))
+        # The location (PRO-1) and the other references (PRO-2) share a code.
+        rule = "PRO-1" if field in _LOCATION else "PRO-2"
+        found.append(
+            attrs.evolve(UNKNOWN_REFERENCE, rule=rule)(
+                property_id=pid, field=field, campo=_PT[field], value=value
+            )
+        )
 
     def belongs(
         child: str, child_id: int, parent: str, parent_id: int, actual: int
     ) -> None:
+        # A subcategory outside its category breaks PRO-2, not the location.
+        rule = "PRO-1" if child in _LOCATION else "PRO-2"
         if actual != parent_id:
             found.append(
-                INCONSISTENT_LOCATION(
+                attrs.evolve(INCONSISTENT_LOCATION, rule=rule)(
                     property_id=pid,
                     child=child,
+                    filho=_PT[child],
                     child_id=child_id,
                     parent=parent,
+                    pai=_PT[parent],
                     parent_id=parent_id,
                 )
             )
@@ -154,16 +184,24 @@ def check_change(
     """Violations of a cadastral change: PRO-1, PRO-2 and PRO-3."""
     found = list(check_property(after, refs=refs))
     if after.water_status_id != before.water_status_id:
-        found.append(SITUATION_CHANGE_NOT_ALLOWED(property_id=before.id, which="water"))
+        found.append(
+            SITUATION_CHANGE_NOT_ALLOWED(
+                property_id=before.id, which="water", qual=_PT["water"]
+            )
+        )
     if after.sewer_status_id != before.sewer_status_id:
-        found.append(SITUATION_CHANGE_NOT_ALLOWED(property_id=before.id, which="sewer"))
+        found.append(
+            SITUATION_CHANGE_NOT_ALLOWED(
+                property_id=before.id, which="sewer", qual=_PT["sewer"]
+            )
+        )
     return tuple(found)
 
 
 UNKNOWN_LOCATION_PARENT = Message(
     "property.location.unknown_parent",
     en="{entity} {entity_id}: {parent} {parent_id} does not exist.",
-    pt="{entity} {entity_id}: {parent} {parent_id} inexistente.",
+    pt="{entidade} {entity_id}: {pai} {parent_id} inexistente.",
     gsan_key="atencao.pesquisa_inexistente",
     rule="PRO-1",
 )
@@ -171,7 +209,7 @@ LOCATION_MISMATCH = Message(
     "property.location.mismatch",
     en="{entity} {entity_id}: {parent} {parent_id} belongs to locality "
     "{parent_locality}, not {locality_id}.",
-    pt="{entity} {entity_id}: {parent} {parent_id} pertence à localidade "
+    pt="{entidade} {entity_id}: {pai} {parent_id} pertence à localidade "
     "{parent_locality}, não à {locality_id}.",
     rule="PRO-1",
 )
@@ -192,8 +230,10 @@ def check_location_entry(
         found.append(
             UNKNOWN_LOCATION_PARENT(
                 entity=entity,
+                entidade=_PT.get(entity, entity),
                 entity_id=entity_id,
                 parent="locality",
+                pai=_PT["locality"],
                 parent_id=locality_id,
             )
         )
@@ -203,8 +243,10 @@ def check_location_entry(
             found.append(
                 UNKNOWN_LOCATION_PARENT(
                     entity=entity,
+                    entidade=_PT.get(entity, entity),
                     entity_id=entity_id,
                     parent="sector",
+                    pai=_PT["sector"],
                     parent_id=sector_id,
                 )
             )
@@ -212,8 +254,10 @@ def check_location_entry(
             found.append(
                 LOCATION_MISMATCH(
                     entity=entity,
+                    entidade=_PT.get(entity, entity),
                     entity_id=entity_id,
                     parent="sector",
+                    pai=_PT["sector"],
                     parent_id=sector_id,
                     parent_locality=parent_locality,
                     locality_id=locality_id,

@@ -50,7 +50,7 @@ DUPLICATE_ACRONYM = Message(
 UNKNOWN_UNIT = Message(
     "unit.unknown",
     en="The {role} unit {unit_id} does not exist or is inactive.",
-    pt="A unidade {role} {unit_id} é inexistente ou está inativa.",
+    pt="A unidade {papel} {unit_id} é inexistente ou está inativa.",
     gsan_key="atencao.unidade.organizacional.inexistente",
     rule="UNI-2",
 )
@@ -71,7 +71,7 @@ HIERARCHY_LEVEL = Message(
     "unit.hierarchy_level",
     en="The superior unit's level ({superior_level}) must be {expected} the "
     "unit's level ({level}).",
-    pt="O nível da unidade superior ({superior_level}) deve ser {expected} o nível "
+    pt="O nível da unidade superior ({superior_level}) deve ser {esperado} o nível "
     "da unidade ({level}).",
     gsan_key="atencao.nivel_unidade_superior_invalido",
     rule="UNI-4",
@@ -83,6 +83,17 @@ DUPLICATE_LOCALITY = Message(
     gsan_key="atencao.inserir_unidade_organizacional_localidade_ja_cadastradado",
     rule="UNI-5",
 )
+
+
+_PAPEL = {
+    "superior": "superior",
+    "dispatch centre": "centralizadora",
+    "home": "de lotação",
+}
+
+
+def _unknown_unit(role: str, unit_id: int) -> Violation:
+    return UNKNOWN_UNIT(role=role, papel=_PAPEL[role], unit_id=unit_id)
 
 
 def ancestors(
@@ -123,7 +134,7 @@ def check_unit(
     if unit.superior_id is not None:
         superior = units.get(unit.superior_id)
         if superior is None or not superior.active:
-            found.append(UNKNOWN_UNIT(role="superior", unit_id=unit.superior_id))
+            found.append(_unknown_unit("superior", unit.superior_id))
         else:
             tree = dict(units)
             tree[unit.id] = unit
@@ -135,9 +146,7 @@ def check_unit(
     if unit.dispatch_centre_id is not None:
         centre = units.get(unit.dispatch_centre_id)
         if centre is None or not centre.active:
-            found.append(
-                UNKNOWN_UNIT(role="dispatch centre", unit_id=unit.dispatch_centre_id)
-            )
+            found.append(_unknown_unit("dispatch centre", unit.dispatch_centre_id))
     return tuple(found)
 
 
@@ -175,13 +184,18 @@ def _levels(
     if vary_hierarchy:
         if superior_level < level:
             return []
-        expected = "smaller than"
+        expected, esperado = "smaller than", "menor que"
     else:
         if superior_level == level - 1:
             return []
-        expected = "exactly one below"
+        expected, esperado = "exactly one below", "exatamente um a menos que"
     return [
-        HIERARCHY_LEVEL(superior_level=superior_level, level=level, expected=expected)
+        HIERARCHY_LEVEL(
+            superior_level=superior_level,
+            level=level,
+            expected=expected,
+            esperado=esperado,
+        )
     ]
 
 
@@ -196,5 +210,5 @@ def check_user(
     )
     unit = units.get(user.unit_id)
     if unit is None or not unit.active:
-        found.append(UNKNOWN_UNIT(role="home", unit_id=user.unit_id))
+        found.append(_unknown_unit("home", user.unit_id))
     return tuple(found)

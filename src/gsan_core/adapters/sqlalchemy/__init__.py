@@ -220,6 +220,8 @@ class SqlBackend:
         """Make future ids of ``kind`` greater than ``floor`` (data already there)."""
         with translated("id_block", kind), self.engine.begin() as connection:
             reserve(connection, self.tables["id_block"], kind, floor)
+        if isinstance(self.ids, HiLoIds):
+            self.ids.forget(kind)  # a block cached before holds ids below floor
 
     def dispose(self) -> None:
         """Close the pooled connections (only of an engine this backend created)."""

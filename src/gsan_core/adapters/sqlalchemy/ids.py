@@ -79,6 +79,11 @@ class HiLoIds:
         """One new id of ``kind``."""
         return self.next_ids(kind, 1)[0]
 
+    def forget(self, kind: str) -> None:
+        """Drop the cached block of ``kind``: its next ids come from the table."""
+        with self._lock:
+            self._free.pop(kind, None)
+
     def next_ids(self, kind: str, count: int) -> Sequence[int]:
         """``count`` consecutive new ids of ``kind``."""
         with self._lock:

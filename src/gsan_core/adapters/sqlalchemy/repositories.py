@@ -181,7 +181,10 @@ class SqlRepository(Generic[E]):
     def add_many(self, entities: Iterable[E]) -> None:
         for batch in chunks(entities, 5 * CHUNK):
             rows = self._mapper.to_rows(batch)
-            with translated(self._entity, [r["id"] for r in rows][:5]):
+            # One row: its id, as add() and the memory adapter report it; a batch
+            # cannot tell which row collided, so the first ids stand for it.
+            key = rows[0]["id"] if len(rows) == 1 else [r["id"] for r in rows][:5]
+            with translated(self._entity, key):
                 self._conn.execute(sa.insert(self._table), rows)
 
     def _params(self, entity: E) -> dict[str, Any]:

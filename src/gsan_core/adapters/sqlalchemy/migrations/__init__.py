@@ -8,6 +8,7 @@ Run them with :func:`upgrade`, ``gsan_core.connect(url, migrate=True)`` or
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
 
 import sqlalchemy as sa
@@ -21,7 +22,9 @@ def config(connection: sa.Connection, *, schema: str | None, prefix: str) -> obj
     """An Alembic ``Config`` bound to ``connection`` (import of alembic deferred)."""
     from alembic.config import Config  # noqa: PLC0415
 
-    cfg = Config()
+    # Alembic's default stdout is the sys.stdout of its import time, which may be
+    # closed by now (a test's captured stream): pass the current one.
+    cfg = Config(stdout=sys.stdout)
     location = resources.files("gsan_core.adapters.sqlalchemy.migrations")
     cfg.set_main_option("script_location", str(location))
     cfg.attributes["connection"] = connection

@@ -1,0 +1,66 @@
+"""The benchmark harness works (a smoke run on memory; ``make bench`` runs it all)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from benchmarks import foundation
+from benchmarks.harness import REGISTRY, Figure, Run, print_table, write_json
+
+
+def figure(**changes: object) -> Figure:
+    base: dict[str, object] = {
+        "area": "x",
+        "name": "n",
+        "backend": "memory",
+        "unit": "ms",
+        "library": 3.0,
+        "baseline": 2.0,
+        "higher_is_better": False,
+        "target": 1.5,
+        "baseline_kind": "Core",
+    }
+    base.update(changes)
+    return Figure(**base)  # type: ignore[arg-type]
+
+
+def test_figures_compare_with_their_target() -> None:
+    assert figure().ratio == 1.5
+    assert figure().meets_target
+    assert not figure(library=3.1).meets_target
+    rows = figure(unit="rows/s", higher_is_better=True, target=0.7, library=1.0)
+    assert rows.ratio == 0.5
+    assert not rows.meets_target
+    assert figure(higher_is_better=True, target=0.7).as_json()["target"] == ">= 0.7x"
+
+
+def test_the_foundation_area_is_registered() -> None:
+    names = {(r.area, r.name) for r in REGISTRY}
+    assert {
+        ("foundation", "catalog bulk load"),
+        ("foundation", "property bulk load"),
+        ("foundation", "catalog single update"),
+        ("foundation", "property single update"),
+    } <= names
+
+
+def test_a_quick_run_on_memory_writes_the_area_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = Run(backend="memory", quick=True, postgres_url=None)
+    figures = foundation.catalog_single_update(run) + foundation.catalog_bulk_load(run)
+    assert [(f.name, f.unit) for f in figures] == [
+        ("catalog single update", "ms"),
+        ("catalog bulk load", "rows/s"),
+    ]
+    assert all(f.library > 0 and f.baseline > 0 for f in figures)
+    print_table(figures)
+    assert "catalog bulk load" in capsys.readouterr().out
+    path = write_json("foundation", figures, quick=True, directory=tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["area"] == "foundation"
+    assert document["quick"] is True
+    assert [f["name"] for f in document["figures"]] == [f.name for f in figures]
+    assert {"ratio", "meets_target", "target"} <= set(document["figures"][0])

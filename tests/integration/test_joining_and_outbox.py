@@ -1,0 +1,156 @@
+"""Joining the host's transaction, and the outbox written with the work."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import gsan_core
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.errors import RuleViolation
+from gsan_core.model.catalog import CatalogItemAdded, CatalogItemChanged
+from gsan_core.testing import DEFAULT_NOW, FixedClock
+
+
+def outbox(backend: SqlBackend) -> list[sa.RowMapping]:
+    table = backend.tables["outbox"]
+    with backend.engine.connect() as connection:
+        return list(
+            connection.execute(sa.select(table).order_by(table.c.id)).mappings()
+        )
+
+
+def cut_reasons(backend: SqlBackend) -> list[str]:
+    table = backend.tables["catalog_item"]
+    with backend.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(table.c.description)
+                .where(table.c.kind == "cut_reason")
+                .order_by(table.c.id)
+            ).scalars()
+        )
+
+
+# ---------------------------------------------------------------- outbox
+def test_outbox_rows_for_committed_work_only(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    seeded = outbox(sql_backend)
+    loaded = sql_system.loaded_profile
+    assert len(seeded) == loaded.row_count
+    item = sql_system.catalog.add("cut_reason", description="NOVO", actor=31)
+    with pytest.raises(RuleViolation):
+        sql_system.catalog.add("cut_reason", description="", actor=32)
+    with sql_system.uow_factory() as uow:  # recorded but never committed
+        uow.record(
+            CatalogItemAdded(occurred_at=DEFAULT_NOW, actor=33, kind="x", item_id=1)
+        )
+    rows = outbox(sql_backend)[len(seeded) :]
+    assert len(rows) == 1
+    (row,) = rows
+    assert (row["tag"], row["actor"], row["published_at"]) == (
+        "catalog.item_added",
+        31,
+        None,
+    )
+    assert row["occurred_at"] == DEFAULT_NOW
+    assert serialization.from_dict(dict(row["payload"])) == CatalogItemAdded(
+        occurred_at=DEFAULT_NOW, actor=31, kind="cut_reason", item_id=item.id
+    )
+    ids = [r["id"] for r in outbox(sql_backend)]
+    assert ids == sorted(set(ids))
+
+
+def test_outbox_can_be_turned_off(sql_backend: SqlBackend) -> None:
+    quiet = SqlBackend(sql_backend.engine, tables=sql_backend.tables, outbox=False)
+    system = gsan_core.System(uow_factory=quiet.uow_factory, clock=FixedClock())
+    assert system.seed() > 0
+    assert outbox(sql_backend) == []
+    loaded = system.loaded_profile
+    assert len(system.events) == loaded.row_count
+
+
+# ---------------------------------------------------------------- joining
+def test_host_commit_keeps_the_library_work(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    before = len(outbox(sql_backend))
+    received: list[object] = []
+    sql_system.subscribe(received.extend)
+    with sql_backend.engine.connect() as connection, connection.begin():
+        inside = sql_system.joining(connection)
+        assert inside.profile is sql_system.profile
+        inside.catalog.add("cut_reason", description="DO HOST", actor=7)
+        connection.execute(
+            sa.update(sql_backend.tables["catalog_item"])
+            .where(sql_backend.tables["catalog_item"].c.kind == "cut_reason")
+            .where(sql_backend.tables["catalog_item"].c.id == 1)
+            .values(abbreviation="HOST")
+        )
+        assert "DO HOST" not in cut_reasons(sql_backend)  # not committed yet
+        assert inside.events == ()
+    assert cut_reasons(sql_backend)[-1] == "DO HOST"
+    assert sql_system.catalog.get("cut_reason", 1).abbreviation == "HOST"
+    rows = outbox(sql_backend)[before:]
+    assert [(r["tag"], r["actor"]) for r in rows] == [("catalog.item_added", 7)]
+    assert received == []  # the host delivers joined events from the outbox
+
+
+def test_host_rollback_discards_the_library_work(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    before_rows = len(outbox(sql_backend))
+    before = cut_reasons(sql_backend)
+    with sql_backend.engine.connect() as connection, connection.begin() as transaction:
+        inside = sql_system.joining(connection)
+        inside.catalog.add("cut_reason", description="DESCARTADO", actor=7)
+        inside.catalog.update(
+            "cut_reason", 1, expected_version=1, description="TAMBEM", actor=7
+        )
+        transaction.rollback()
+    assert cut_reasons(sql_backend) == before
+    assert len(outbox(sql_backend)) == before_rows
+
+
+def test_refused_library_work_leaves_the_host_transaction_usable(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    with sql_backend.engine.connect() as connection, connection.begin():
+        inside = sql_system.joining(connection)
+        inside.catalog.add("cut_reason", description="PRIMEIRO", actor=1)
+        with pytest.raises(RuleViolation):
+            inside.catalog.add("cut_reason", description="primeiro", actor=1)
+        inside.catalog.update(
+            "cut_reason", 1, expected_version=1, description="X", actor=2
+        )
+    assert cut_reasons(sql_backend)[0] == "X"
+    assert cut_reasons(sql_backend)[-1] == "PRIMEIRO"
+    tags = [r["tag"] for r in outbox(sql_backend)][-2:]
+    assert tags == ["catalog.item_added", "catalog.item_changed"]
+    event = serialization.from_dict(dict(outbox(sql_backend)[-1]["payload"]))
+    assert isinstance(event, CatalogItemChanged)
+    assert event.actor == 2
+
+
+def test_library_work_without_commit_is_rolled_back_inside_the_host(
+    sql_backend: SqlBackend,
+) -> None:
+    factory = sql_backend.joining
+    with sql_backend.engine.connect() as connection, connection.begin():
+        with factory(connection)() as uow:
+            uow.catalog.add(
+                gsan_core.model.catalog.CatalogItem(
+                    kind="cut_reason", id=1, description="SEM COMMIT"
+                )
+            )
+        with factory(connection)() as uow:
+            assert uow.catalog.find("cut_reason", 1) is None
+            uow.catalog.add(
+                gsan_core.model.catalog.CatalogItem(
+                    kind="cut_reason", id=2, description="COM COMMIT"
+                )
+            )
+            uow.commit()
+    assert cut_reasons(sql_backend) == ["COM COMMIT"]
