@@ -429,7 +429,7 @@ def test_seed_of_a_fresh_system_adds_every_profile_row(
     assert empty.catalog.list("water_status") == []
     assert empty.seed() == empty.loaded_profile.row_count
     added = [e for e in empty.events if isinstance(e, CatalogItemAdded)]
-    assert len(added) == empty.loaded_profile.row_count
+    assert len(added) == len(empty.loaded_profile.seeds)
     assert {e.actor for e in added} == {gsan_core.SETUP_ACTOR}
 
 
