@@ -19,15 +19,25 @@ After a repository raises, the unit of work must be rolled back (leaving the
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.hydrometers import (
+    Hydrometer,
+    HydrometerInstallation,
+    HydrometerMovement,
+    MeasurementPoint,
+)
 from gsan_core.model.properties import Property
 
 __all__ = [
     "CatalogRepository",
     "Criterion",
     "Entity",
+    "HydrometerRepository",
+    "InstallationRepository",
+    "MovementRepository",
     "PropertyRepository",
     "Repository",
 ]
@@ -143,4 +153,75 @@ class CatalogRepository(Protocol):
         Catalog rows of other kinds pointing to it through a ``ref`` attribute are
         counted by the service, which knows the kinds.
         """
+        ...
+
+
+class HydrometerRepository(Repository[Hydrometer], Protocol):
+    """Meters, with the number look-ups and the stock count."""
+
+    def find_by_number(self, number: str) -> Hydrometer | None:
+        """The meter with that number, or ``None``."""
+        ...
+
+    def numbers_between(self, first: str, last: str) -> Sequence[str]:
+        """Stored numbers ``n`` with ``first <= n <= last`` and ``len(n) ==
+        len(first)`` (the numbers of one fixed part and sequence width), ascending."""
+        ...
+
+    def between(self, first: str, last: str) -> Sequence[Hydrometer]:
+        """The meters of :meth:`numbers_between`, by number."""
+        ...
+
+    def stock(self) -> Mapping[tuple[int | None, int], int]:
+        """How many meters are at each ``(stock location, situation)``."""
+        ...
+
+
+class InstallationRepository(Repository[HydrometerInstallation], Protocol):
+    """The installation history (append-only: records close, never disappear)."""
+
+    def current(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> HydrometerInstallation | None:
+        """The open record of the point, or ``None``."""
+        ...
+
+    def current_of(self, hydrometer_id: int) -> HydrometerInstallation | None:
+        """The open record of the meter, or ``None``."""
+        ...
+
+    def of_point(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> Sequence[HydrometerInstallation]:
+        """Every record of the point, oldest first."""
+        ...
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
+        """Every record of the meter, oldest first."""
+        ...
+
+    def last_removal(
+        self,
+        *,
+        property_id: int | None = None,
+        point: MeasurementPoint | None = None,
+        hydrometer_id: int | None = None,
+    ) -> date | None:
+        """The latest removal date of the point's (or the meter's) closed records."""
+        ...
+
+
+class MovementRepository(Repository[HydrometerMovement], Protocol):
+    """Stock-movement documents and their lines."""
+
+    def add_lines(self, movement_id: int, hydrometer_ids: Iterable[int]) -> None:
+        """Insert the lines of a movement (set-based)."""
+        ...
+
+    def hydrometer_ids(self, movement_id: int) -> Sequence[int]:
+        """The meters a movement moved, ascending."""
+        ...
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
+        """The movements that moved the meter, oldest first."""
         ...

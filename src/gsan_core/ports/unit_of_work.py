@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
@@ -25,6 +26,9 @@ from gsan_core.ports.field_lock import FieldLock
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
     CatalogRepository,
+    HydrometerRepository,
+    InstallationRepository,
+    MovementRepository,
     PropertyRepository,
     Repository,
 )
@@ -70,6 +74,18 @@ class UnitOfWork(Protocol):
 
     @property
     def service_prices(self) -> Repository[ServiceChargeValue]: ...
+
+    @property
+    def hydrometers(self) -> HydrometerRepository: ...
+
+    @property
+    def hydrometer_installations(self) -> InstallationRepository: ...
+
+    @property
+    def hydrometer_movements(self) -> MovementRepository: ...
+
+    @property
+    def anomaly_actions(self) -> Repository[ConsumptionAnomalyAction]: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gsan_core.adapters.memory.hydrometers import (
+    MemoryHydrometerRepository,
+    MemoryInstallationRepository,
+    MemoryMovementRepository,
+)
 from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
@@ -19,6 +24,7 @@ from gsan_core.adapters.memory.repositories import (
     MemoryRepository,
 )
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
@@ -60,6 +66,16 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.service_prices: MemoryRepository[ServiceChargeValue] = MemoryRepository(
             self, "service_charge_value"
+        )
+        self.hydrometers = MemoryHydrometerRepository(self, "hydrometer")
+        self.hydrometer_installations = MemoryInstallationRepository(
+            self, "hydrometer_installation"
+        )
+        self.hydrometer_movements = MemoryMovementRepository(
+            self, "hydrometer_movement"
+        )
+        self.anomaly_actions: MemoryRepository[ConsumptionAnomalyAction] = (
+            MemoryRepository(self, "consumption_anomaly_action")
         )
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)

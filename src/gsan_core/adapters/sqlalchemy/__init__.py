@@ -21,6 +21,12 @@ from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.hydrometers import (
+    ConsumptionAnomalyAction,
+    Hydrometer,
+    HydrometerInstallation,
+    HydrometerMovement,
+)
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -96,6 +102,10 @@ class Mappers:
     service_order: RowMapper[ServiceOrder]
     order_unit: RowMapper[OrderUnitRecord]
     service_charge_value: RowMapper[ServiceChargeValue]
+    hydrometer: RowMapper[Hydrometer]
+    hydrometer_installation: RowMapper[HydrometerInstallation]
+    hydrometer_movement: RowMapper[HydrometerMovement]
+    consumption_anomaly_action: RowMapper[ConsumptionAnomalyAction]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -112,6 +122,16 @@ class Mappers:
             order_unit=RowMapper(OrderUnitRecord, tables["order_unit"]),
             service_charge_value=RowMapper(
                 ServiceChargeValue, tables["service_charge_value"]
+            ),
+            hydrometer=RowMapper(Hydrometer, tables["hydrometer"]),
+            hydrometer_installation=RowMapper(
+                HydrometerInstallation, tables["hydrometer_installation"]
+            ),
+            hydrometer_movement=RowMapper(
+                HydrometerMovement, tables["hydrometer_movement"]
+            ),
+            consumption_anomaly_action=RowMapper(
+                ConsumptionAnomalyAction, tables["consumption_anomaly_action"]
             ),
         )
 

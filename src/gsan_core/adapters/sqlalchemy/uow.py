@@ -20,6 +20,11 @@ import sqlalchemy as sa
 
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.hydrometers import (
+    SqlHydrometerRepository,
+    SqlInstallationRepository,
+    SqlMovementRepository,
+)
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
@@ -29,6 +34,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 )
 from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
@@ -83,6 +89,18 @@ class SqlUnitOfWork:
         )
         self.service_prices: SqlRepository[ServiceChargeValue] = SqlRepository(
             self, mappers.service_charge_value, "service_charge_value"
+        )
+        self.hydrometers = SqlHydrometerRepository(
+            self, mappers.hydrometer, "hydrometer"
+        )
+        self.hydrometer_installations = SqlInstallationRepository(
+            self, mappers.hydrometer_installation, "hydrometer_installation"
+        )
+        self.hydrometer_movements = SqlMovementRepository(
+            self, mappers.hydrometer_movement, "hydrometer_movement"
+        )
+        self.anomaly_actions: SqlRepository[ConsumptionAnomalyAction] = SqlRepository(
+            self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
         )
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
