@@ -29,6 +29,7 @@ from gsan_core.ports.unit_of_work import UnitOfWorkFactory
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.context import ServiceContext
+from gsan_core.services.hydrometers import HydrometerService, hydrometer_operations
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
@@ -128,6 +129,7 @@ class System:
         self.units = UnitService(context)
         self.billing = BillingService(context)
         self.service_orders = ServiceOrderService(context)
+        self.hydrometers = HydrometerService(context)
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
@@ -200,7 +202,7 @@ class System:
 
 def default_operations() -> list[CommercialOperation]:
     """The commercial operations every system registers (connections, meters)."""
-    return []
+    return [*hydrometer_operations()]
 
 
 def default_order_closed_hooks() -> list[OrderClosedHook]:
