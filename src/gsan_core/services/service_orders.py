@@ -646,8 +646,11 @@ def _run_operation(
     at: datetime,
     effective_on: date,
     via_closing: bool,
+    operation_key: str | None = None,
 ) -> None:
-    key = service_type.operation
+    # From the menu the requested operation runs: an OS whose type is accepted
+    # through the profile's role (COM-04) need not be linked to it.
+    key = operation_key or service_type.operation
     assert key is not None
     operation = ctx.operations.get(key)
     if operation is None:
@@ -751,6 +754,7 @@ def apply_operation_in(
         at=at,
         effective_on=effective_on,
         via_closing=False,
+        operation_key=operation,
     )
     made = None
     current = uow.service_orders.get(order.id)
