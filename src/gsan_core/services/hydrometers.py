@@ -772,9 +772,6 @@ class _Operation:
     menu_variant: MenuVariant = "strict"
     charges: bool = True
 
-    def __repr__(self) -> str:
-        return f"<operation {self.key}>"
-
 
 class InstallOperation(_Operation):
     """``hydrometer.install`` (UC0362, service type 304)."""
@@ -1492,6 +1489,11 @@ class HydrometerService(Service):
             return uow.hydrometer_installations.of_point(
                 property_id=property_id, point=point
             )
+
+    def installed_at(self, hydrometer_id: int) -> HydrometerInstallation | None:
+        """Where the meter is installed now (its open installation), or ``None``."""
+        with self._work() as uow:
+            return uow.hydrometer_installations.current_of(hydrometer_id)
 
     def history_of(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
         """Every installation of the meter, oldest first."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from gsan_core.adapters.memory.repositories import MemoryRepository
+from gsan_core.errors import DuplicateEntity
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -22,7 +23,19 @@ __all__ = [
 
 
 class MemoryHydrometerRepository(MemoryRepository[Hydrometer]):
-    """Meters, with the number look-ups."""
+    """Meters, with the number look-ups; numbers are unique, as the SQL index."""
+
+    def add_many(self, entities: Iterable[Hydrometer]) -> None:
+        batch = list(entities)
+        taken = {meter.number for meter in self._uow.rows(self._table)}
+        for meter in batch:
+            if meter.number in taken:
+                raise DuplicateEntity(self._table, meter.number)
+            taken.add(meter.number)
+        super().add_many(batch)
+
+    def add(self, entity: Hydrometer) -> None:
+        self.add_many([entity])
 
     def find_by_number(self, number: str) -> Hydrometer | None:
         for meter in self._uow.rows(self._table):
