@@ -70,6 +70,7 @@ __all__ = [
     "RelocateHydrometer",
     "RemoveHydrometer",
     "ReplaceHydrometer",
+    "StockEntry",
     "UpdateInstallation",
 ]
 
@@ -174,6 +175,17 @@ class Hydrometer:
     #: ``hidr_tmgarantiaanos``.
     warranty_years: int | None = None
     version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class StockEntry:
+    """What a stock movement reads of a meter (a light row for batches)."""
+
+    id: int
+    number: str
+    situation_id: int
+    location_id: int | None
+    version: int
 
 
 @attrs.frozen(kw_only=True)

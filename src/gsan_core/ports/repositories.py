@@ -28,6 +28,7 @@ from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerMovement,
     MeasurementPoint,
+    StockEntry,
 )
 from gsan_core.model.properties import Property
 
@@ -174,6 +175,17 @@ class HydrometerRepository(Repository[Hydrometer], Protocol):
 
     def stock(self) -> Mapping[tuple[int | None, int], int]:
         """How many meters are at each ``(stock location, situation)``."""
+        ...
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        """The stock data of the meters among ``ids`` that exist, by id (set-based)."""
+        ...
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        """Move the meters ``(id, version read)`` to a stock location and
+        situation: a compare-and-set per meter (version + 1), all or nothing."""
         ...
 
 

@@ -31,6 +31,7 @@ from gsan_core.model.hydrometers import (
     HydrometerAttributes,
     HydrometerInstallation,
     MeasurementPoint,
+    StockEntry,
 )
 from gsan_core.model.profile import HydrometerNumberFormat, UtilityProfile
 from gsan_core.model.properties import Property
@@ -1486,7 +1487,7 @@ def movement_situation(profile: UtilityProfile, destination: CatalogItem) -> int
 def check_movement(
     profile: UtilityProfile,
     *,
-    meters: Sequence[Hydrometer],
+    meters: Sequence[Hydrometer | StockEntry],
     missing: Iterable[int],
     destination: CatalogItem | None,
     destination_id: object,

@@ -16,7 +16,7 @@ service order or from the menu path (``service_orders.apply_operation``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -120,7 +120,10 @@ def _locality_location(uow: UnitOfWork, prop: Property) -> int | None:
 
 
 def _find_meter(
-    uow: UnitOfWork, hydrometer_id: int | None, number: str | None
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    hydrometer_id: int | None,
+    number: str | None,
 ) -> IncomingMeter:
     given: int | str | None = hydrometer_id if hydrometer_id is not None else number
     ambiguous = hydrometer_id is not None and number is not None
@@ -129,16 +132,18 @@ def _find_meter(
         meter = uow.hydrometers.find(hydrometer_id)
     elif isinstance(number, str) and not ambiguous:
         meter = uow.hydrometers.find_by_number(number.strip().upper())
+    if meter is None:
+        return IncomingMeter(given=given, ambiguous=ambiguous, meter=None)
+    # The situation's row only names it in the I-12 message.
+    available = profile.plays("hydrometer_situation.available", meter.situation_id)
     return IncomingMeter(
         given=given,
         ambiguous=ambiguous,
         meter=meter,
         situation=None
-        if meter is None
+        if available
         else uow.catalog.find("hydrometer_situation", meter.situation_id),
-        last_removal=None
-        if meter is None
-        else uow.hydrometer_installations.last_removal(hydrometer_id=meter.id),
+        last_removal=uow.hydrometer_installations.last_removal(hydrometer_id=meter.id),
     )
 
 
@@ -251,7 +256,7 @@ def _plan_install(
     tamper_seal: object,
     check_field_lock: bool,
 ) -> _Plan:
-    incoming = _find_meter(uow, hydrometer_id, number)
+    incoming = _find_meter(uow, profile, hydrometer_id, number)
     new = _new_installation(
         uow,
         installed_on=installed_on,
@@ -556,7 +561,7 @@ def _plan_replace(
         today=today,
         replacing=True,
     )
-    incoming = _find_meter(uow, hydrometer_id, number)
+    incoming = _find_meter(uow, profile, hydrometer_id, number)
     new = _new_installation(
         uow,
         installed_on=replaced_on,
@@ -580,9 +585,9 @@ def _plan_replace(
             locality_location_id=_locality_location(uow, prop),
             new=new,
             today=today,
-            point_last_removal=uow.hydrometer_installations.last_removal(
-                property_id=prop.id, point=point
-            ),
+            # The point's last removal is at most the open installation's start,
+            # which S-13 already compares with the replacement date.
+            point_last_removal=None,
             replacing=True,
         ),
     ]
@@ -1151,22 +1156,21 @@ class HydrometerService(Service):
         self,
         attributes: HydrometerAttributes,
         *,
-        ident: int,
-        number: str,
+        numbered: Iterable[tuple[int, str]],
         year: int,
         location_id: int,
-    ) -> Hydrometer:
+    ) -> Iterator[Hydrometer]:
+        """New meters (H-11): DISPONIVEL, the same data, their own id and number."""
         available = rules.situation_after(self.profile, None, MeterEvent.INSERT)
         assert available is not None
-        values = {name: getattr(attributes, name) for name in _COPIED}
-        values["manufacture_year"] = year
-        return Hydrometer(
-            id=ident,
-            number=number,
-            situation_id=available,
-            location_id=location_id,
-            **values,
-        )
+        common = {name: getattr(attributes, name) for name in _COPIED}
+        common |= {
+            "manufacture_year": year,
+            "situation_id": available,
+            "location_id": location_id,
+        }
+        for ident, number in numbered:
+            yield Hydrometer(id=ident, number=number, **common)
 
     # ------------------------------------------------------------ insert
     def insert(
@@ -1203,10 +1207,9 @@ class HydrometerService(Service):
                 ]
             )
             assert year is not None
-            meter = self._new(
+            (meter,) = self._new(
                 attributes,
-                ident=uow.next_id("hydrometer"),
-                number=number,
+                numbered=[(uow.next_id("hydrometer"), number)],
                 year=year,
                 location_id=location_id,
             )
@@ -1274,12 +1277,10 @@ class HydrometerService(Service):
             uow.hydrometers.add_many(
                 self._new(
                     attributes,
-                    ident=ident,
-                    number=number,
+                    numbered=zip(ids, numbers, strict=True),
                     year=year,
                     location_id=location_id,
                 )
-                for ident, number in zip(ids, numbers, strict=True)
             )
             inserted = InsertedRange(
                 count=len(numbers),
@@ -1541,7 +1542,7 @@ class HydrometerService(Service):
         wanted = list(dict.fromkeys(hydrometer_ids))
         at = self._now()
         with self._work() as uow:
-            found = uow.hydrometers.get_many(wanted)
+            found = uow.hydrometers.stock_entries(wanted)
             meters = [found[i] for i in wanted if i in found]
             destination = _item(uow, "hydrometer_stock_location", destination_id)
             reason = _item(uow, "hydrometer_movement_reason", reason_id)
@@ -1565,14 +1566,10 @@ class HydrometerService(Service):
                 if expected != meter.version:
                     raise ConcurrencyConflict("hydrometer", meter.id, expected)
             situation = rules.movement_situation(self.profile, destination)
-            uow.hydrometers.update_many(
-                attrs.evolve(
-                    meter,
-                    location_id=destination.id,
-                    situation_id=situation,
-                    version=meter.version + 1,
-                )
-                for meter in meters
+            uow.hydrometers.move_many(
+                ((meter.id, meter.version) for meter in meters),
+                location_id=destination.id,
+                situation_id=situation,
             )
             movement = HydrometerMovement(
                 id=uow.next_id("hydrometer_movement"),

@@ -139,6 +139,38 @@ class HydrometerRepositoriesContract:
         with uow_factory() as uow:
             assert uow.hydrometers.get(1) == moved
 
+    def test_meters_move_by_compare_and_set(self, uow_factory: Factory) -> None:
+        with uow_factory() as uow:
+            uow.hydrometers.add_many(
+                [_meter(1, "B24A000001"), _meter(2, "B24A000002", version=4)]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            uow.hydrometers.move_many([(1, 1), (2, 4)], location_id=3, situation_id=2)
+            uow.commit()
+        with uow_factory() as uow:
+            moved = [uow.hydrometers.get(i) for i in (1, 2)]
+            assert [(m.location_id, m.situation_id, m.version) for m in moved] == [
+                (3, 2, 2),
+                (3, 2, 5),
+            ]
+            assert moved[0].number == "B24A000001"
+            entries = uow.hydrometers.stock_entries([2, 9, 2])
+            assert list(entries) == [2]
+            assert (entries[2].number, entries[2].location_id, entries[2].version) == (
+                "B24A000002",
+                3,
+                5,
+            )
+        with uow_factory() as uow:
+            with pytest.raises(ConcurrencyConflict):
+                uow.hydrometers.move_many(
+                    [(1, 2), (2, 4)], location_id=1, situation_id=3
+                )
+            uow.rollback()
+        with uow_factory() as uow:
+            assert uow.hydrometers.get(2).version == 5
+
     def test_installation_history(self, uow_factory: Factory) -> None:
         self._with_property(uow_factory)
         records = [

@@ -118,7 +118,7 @@ def meter_lab(system: object, *, connected: int = 4, actor: int = 0) -> MeterLab
         )
 
     lab = MeterLab(
-        connected=tuple(range(101, 101 + connected)),
+        connected=tuple(range(1001, 1001 + connected)),
         cut=201,
         potential=301,
         in_field=401,

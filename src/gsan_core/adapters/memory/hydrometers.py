@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+import attrs
+
 from gsan_core.adapters.memory.repositories import MemoryRepository
-from gsan_core.errors import DuplicateEntity
+from gsan_core.errors import ConcurrencyConflict, DuplicateEntity
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
     HydrometerMovement,
     MeasurementPoint,
     MovedHydrometer,
+    StockEntry,
 )
 
 __all__ = [
@@ -60,6 +63,36 @@ class MemoryHydrometerRepository(MemoryRepository[Hydrometer]):
 
     def between(self, first: str, last: str) -> Sequence[Hydrometer]:
         return self._between(first, last)
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        return {
+            ident: StockEntry(
+                id=meter.id,
+                number=meter.number,
+                situation_id=meter.situation_id,
+                location_id=meter.location_id,
+                version=meter.version,
+            )
+            for ident, meter in self.get_many(ids).items()
+        }
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        moved = []
+        for ident, version in read:
+            meter = self.get(ident)
+            if meter.version != version:
+                raise ConcurrencyConflict(self._table, ident, version)
+            moved.append(
+                attrs.evolve(
+                    meter,
+                    location_id=location_id,
+                    situation_id=situation_id,
+                    version=version + 1,
+                )
+            )
+        self.update_many(moved)
 
     def stock(self) -> Mapping[tuple[int | None, int], int]:
         counts: dict[tuple[int | None, int], int] = {}

@@ -3,6 +3,7 @@ point or meter, chunked where they take many ids."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
@@ -15,6 +16,7 @@ from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerMovement,
     MeasurementPoint,
+    StockEntry,
 )
 
 __all__ = [
@@ -26,6 +28,58 @@ __all__ = [
 
 class SqlHydrometerRepository(SqlRepository[Hydrometer]):
     """Meters, with the number look-ups (on the unique number index)."""
+
+    @functools.cached_property
+    def _move(self) -> sa.Update:
+        t = self._table
+        return (
+            sa.update(t)
+            .where(
+                t.c.id == sa.bindparam("k_id"),
+                t.c.version == sa.bindparam("k_expected"),
+            )
+            .values(
+                location_id=sa.bindparam("v_location_id"),
+                situation_id=sa.bindparam("v_situation_id"),
+                version=sa.bindparam("v_version"),
+            )
+        )
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        t = self._table
+        columns = (t.c.id, t.c.number, t.c.situation_id, t.c.location_id, t.c.version)
+        found: dict[int, StockEntry] = {}
+        for batch in chunks(set(ids)):
+            with translated("hydrometer"):
+                rows = self._conn.execute(sa.select(*columns).where(t.c.id.in_(batch)))
+                for ident, number, situation, location, version in rows:
+                    found[ident] = StockEntry(
+                        id=ident,
+                        number=number,
+                        situation_id=situation,
+                        location_id=location,
+                        version=version,
+                    )
+        return found
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        for batch in chunks(read, CHUNK):
+            params = [
+                {
+                    "k_id": ident,
+                    "k_expected": version,
+                    "v_location_id": location_id,
+                    "v_situation_id": situation_id,
+                    "v_version": version + 1,
+                }
+                for ident, version in batch
+            ]
+            with translated("hydrometer"):
+                result = self._conn.execute(self._move, params)
+            if result.rowcount != len(params):
+                self._conflict(params)
 
     def find_by_number(self, number: str) -> Hydrometer | None:
         rows = self._select(self._table.c.number == number)
