@@ -743,7 +743,11 @@ def _operation_property(call: OperationCall) -> Property:
 
 
 def _connection_violations(
-    call: OperationCall, prop: Property, point: MeasurementPoint, operation: str
+    call: OperationCall,
+    prop: Property,
+    point: MeasurementPoint,
+    operation: str,
+    connection_rule: str = "I-8",
 ) -> list[Violation]:
     uow = call.uow
     return rules.check_point_situation(
@@ -753,8 +757,20 @@ def _connection_violations(
         water_status=uow.catalog.find("water_status", prop.water_status_id),
         sewer_status=uow.catalog.find("sewer_status", prop.sewer_status_id),
         operation=operation,
-        connection_rule="M-7" if operation == "hydrometer.relocate" else "I-8",
+        connection_rule=connection_rule,
     )
+
+
+def _apply(prop: Property, plan: _Plan, *extra: Violation) -> None:
+    """OS-5 and every rule of the operation, reported at once; then the writes."""
+    ensure(
+        [
+            *rules.check_property(prop, locked_reference=None, check_lock=False),
+            *extra,
+            *plan.violations,
+        ]
+    )
+    plan.apply()
 
 
 def _location_given(
@@ -809,14 +825,7 @@ class InstallOperation(_Operation):
             tamper_seal=data.tamper_seal,
             check_field_lock=True,
         )
-        ensure(
-            [
-                *rules.check_property(prop, locked_reference=None, check_lock=False),
-                *_connection_violations(call, prop, data.point, self.key),
-                *plan.violations,
-            ]
-        )
-        plan.apply()
+        _apply(prop, plan, *_connection_violations(call, prop, data.point, self.key))
 
 
 class RemoveOperation(_Operation):
@@ -844,14 +853,11 @@ class RemoveOperation(_Operation):
             actor=call.actor,
             at=call.at,
         )
-        ensure(
-            [
-                *rules.check_property(prop, locked_reference=None, check_lock=False),
-                *plan.violations,
-                *_location_given(call, data.situation_id, data.location_id, "R-9"),
-            ]
+        _apply(
+            prop,
+            plan,
+            *_location_given(call, data.situation_id, data.location_id, "R-9"),
         )
-        plan.apply()
 
 
 class ReplaceOperation(_Operation):
@@ -887,16 +893,13 @@ class ReplaceOperation(_Operation):
             seal=data.seal,
             tamper_seal=data.tamper_seal,
         )
-        ensure(
-            [
-                *rules.check_property(prop, locked_reference=None, check_lock=False),
-                *plan.violations,
-                *_location_given(
-                    call, data.outgoing_situation_id, data.outgoing_location_id, "S-12"
-                ),
-            ]
+        _apply(
+            prop,
+            plan,
+            *_location_given(
+                call, data.outgoing_situation_id, data.outgoing_location_id, "S-12"
+            ),
         )
-        plan.apply()
 
 
 class RelocateOperation(_Operation):
@@ -918,7 +921,9 @@ class RelocateOperation(_Operation):
             [
                 *rules.check_property(prop, locked_reference=_lock(uow, prop)),
                 *(
-                    _connection_violations(call, prop, data.point, self.key)
+                    _connection_violations(
+                        call, prop, data.point, self.key, connection_rule="M-7"
+                    )
                     if data.point is MeasurementPoint.WATER_CONNECTION
                     else []
                 ),

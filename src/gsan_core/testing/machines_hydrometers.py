@@ -44,6 +44,7 @@ from gsan_core.model.hydrometers import (
     RemoveHydrometer,
     ReplaceHydrometer,
 )
+from gsan_core.rules.hydrometers import SITUATION_ROLES, situation_id
 from gsan_core.system import System
 from gsan_core.testing.clocks import FixedClock
 from gsan_core.testing.hydrometers import METER, meter_lab
@@ -57,8 +58,6 @@ POINTS = st.integers(min_value=0, max_value=5)
 LOCATIONS = st.sampled_from([1, 2, 3])
 #: Where a meter leaving a point goes: a situation role and, unless lost, a location.
 LEAVING = st.sampled_from(["available", "maintenance", "stolen"])
-_ROLES = {"installed": 1, "maintenance": 2, "available": 3, "stolen": 4}
-_TYPES = {"install": 304, "replace": 310, "remove": 307, "relocate": 308}
 Point = tuple[int, MeasurementPoint]
 
 
@@ -86,6 +85,15 @@ class HydrometerMachine(RuleBasedStateMachine):
         self.meters: dict[int, tuple[str, int | None]] = {}
         #: point -> the meter open there.
         self.open: dict[Point, int] = {}
+        profile = self.system.profile
+        #: The profile's ids: situations by role, a service type per operation.
+        self.situations = {
+            role: situation_id(profile, role) for role in SITUATION_ROLES
+        }
+        self.types = {
+            kind: min(profile.ids(f"service_type.hydrometer.{kind}"))
+            for kind in ("install", "replace", "remove", "relocate")
+        }
 
     def teardown(self) -> None:
         """Release the backend."""
@@ -124,7 +132,7 @@ class HydrometerMachine(RuleBasedStateMachine):
     def _close(self, kind: str, point: Point, data: object) -> None:
         orders = self.system.service_orders
         order = orders.generate(
-            service_type_id=_TYPES[kind], property_id=point[0], actor=1
+            service_type_id=self.types[kind], property_id=point[0], actor=1
         )
         orders.close_executed(
             order_id=order.id,
@@ -246,7 +254,7 @@ class HydrometerMachine(RuleBasedStateMachine):
         command = ReplaceHydrometer(
             point=point[1],
             removal_reading=5,
-            outgoing_situation_id=_ROLES[leaving],
+            outgoing_situation_id=self.situations[leaving],
             outgoing_location_id=None if leaving == "stolen" else location,
             hydrometer_id=meter if meter is not None else 10_000 + sequence,
             place_id=1,
@@ -270,7 +278,7 @@ class HydrometerMachine(RuleBasedStateMachine):
         command = RemoveHydrometer(
             point=point[1],
             reading=7,
-            situation_id=_ROLES[leaving],
+            situation_id=self.situations[leaving],
             location_id=None if leaving == "stolen" else location,
         )
         if point not in self.open:
@@ -323,10 +331,13 @@ class HydrometerMachine(RuleBasedStateMachine):
         }
         assert open_points == self.open
         for meter in meters:
-            installed = meter.situation_id == _ROLES["installed"]
+            installed = meter.situation_id == self.situations["installed"]
             assert installed == (meter.id in open_meters)
             role, location = self.meters[meter.id]
-            assert (meter.situation_id, meter.location_id) == (_ROLES[role], location)
+            assert (meter.situation_id, meter.location_id) == (
+                self.situations[role],
+                location,
+            )
 
 
 def _no_overlap(records: list[HydrometerInstallation]) -> None:
