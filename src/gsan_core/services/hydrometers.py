@@ -1539,8 +1539,8 @@ class HydrometerService(Service):
     ) -> HydrometerMovement:
         """ "Movimentar Hidrômetro": move meters to another stock location (V-1..V-7).
 
-        One document with a line per meter; each meter takes the destination and
-        EM MANUTENCAO (workshop) or DISPONIVEL. ``expected_versions`` are the
+        One document with a line per meter (an id given twice counts once); each
+        meter takes the destination and EM MANUTENCAO (workshop) or DISPONIVEL. ``expected_versions`` are the
         versions the caller listed (V-7): a meter changed since raises
         :class:`~gsan_core.errors.ConcurrencyConflict`. Set-based, one transaction.
         """
