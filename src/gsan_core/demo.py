@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from gsan_core.errors import RuleViolation
+from gsan_core.model.hydrometers import InstallHydrometer, ReplaceHydrometer
 from gsan_core.model.service_orders import (
     ExecutedActivity,
     ExecutionPeriod,
@@ -20,6 +21,7 @@ from gsan_core.model.service_orders import (
     TeamComponent,
 )
 from gsan_core.system import SETUP_ACTOR, System, connect
+from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.town import Town, load_town, small_town
 
 __all__ = ["CHAPTERS", "Out", "run"]
@@ -172,11 +174,61 @@ def _cut(gsan: System, town: Town, out: Out) -> None:
     out(f"Cutting it again: {again[0].message('pt')}")
 
 
+def _meter_replacement(gsan: System, town: Town, out: Out) -> None:
+    """A batch of meters arrives; one is installed and then replaced."""
+    today = gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    batch = gsan.hydrometers.insert_range(
+        fixed="B24A", first=1, last=20, attributes=METER, location_id=1, actor=1
+    )
+    out(f"Received {batch.count} meters, {batch.first_number}..{batch.last_number}.")
+    home = next(p.id for p in town.properties if p.water_status_id == 3)
+    for type_id, data in (
+        (
+            304,
+            InstallHydrometer(number=batch.first_number, place_id=1, protection_id=6),
+        ),
+        (
+            310,
+            ReplaceHydrometer(
+                removal_reading=312,
+                outgoing_situation_id=2,
+                outgoing_location_id=3,
+                number=batch.last_number,
+                place_id=2,
+                protection_id=7,
+            ),
+        ),
+    ):
+        order = gsan.service_orders.generate(
+            service_type_id=type_id, property_id=home, actor=1
+        )
+        result = gsan.service_orders.close_executed(
+            order_id=order.id, reason_id=2, closed_on=today, actor=1, commercial=data
+        )
+        charge = result.charge.total if result.charge else "nothing"
+        out(f"Order {order.id} (service type {type_id}) closed; charged {charge}.")
+    out(f"Installation history of property {home}:")
+    for record in gsan.hydrometers.history(property_id=home):
+        meter = gsan.hydrometers.get(record.hydrometer_id)
+        until = record.removed_on or "now"
+        out(
+            f"  {meter.number}  {record.installed_on} .. {until}  "
+            f"{record.origin.name.lower():<12} removal reading {record.removal_reading}"
+        )
+    situations = {
+        i.id: i.description for i in gsan.catalog.list("hydrometer_situation")
+    }
+    out("Stock by location and situation:")
+    for (location, situation), count in gsan.hydrometers.stock().items():
+        out(f"  location {location}  {situations[situation]:<14} {count}")
+
+
 #: The demo's chapters, in order: ``(title, function)``.
 CHAPTERS: list[tuple[str, Callable[[System, Town, Out], None]]] = [
     ("A synthetic town", _town),
     ("A service order: generated, executed, charged", _service_order),
     ("A water cut: its order closed with execution", _cut),
+    ("A meter replacement", _meter_replacement),
 ]
 
 

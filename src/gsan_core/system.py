@@ -32,6 +32,7 @@ from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
 from gsan_core.services.connections import ConnectionService, connection_operations
 from gsan_core.services.context import CatalogCheck, ServiceContext
+from gsan_core.services.hydrometers import HydrometerService, hydrometer_operations
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
@@ -134,6 +135,7 @@ class System:
         self.service_orders = ServiceOrderService(context)
         self.collection = CollectionService(context)
         self.connections = ConnectionService(context)
+        self.hydrometers = HydrometerService(context)
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
@@ -206,7 +208,7 @@ class System:
 
 def default_operations() -> list[CommercialOperation]:
     """The commercial operations every system registers (connections, meters)."""
-    return [*connection_operations()]
+    return [*connection_operations(), *hydrometer_operations()]
 
 
 def default_order_closed_hooks() -> list[OrderClosedHook]:

@@ -21,6 +21,7 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.services import connections as service
 from gsan_core.services.connections import ConnectionOperation, MeterSeam
+from gsan_core.services.hydrometers import hydrometer_operations
 from gsan_core.testing import FixedClock, SequentialIds
 from tests.services.connections_setup import (
     ACTOR,
@@ -65,7 +66,10 @@ class FakeMeters:
 def _with_meters(meters: MeterSeam) -> gsan_core.System:
     system = gsan_core.System(
         uow_factory=memory_uow_factory(MemoryStore(), SequentialIds()),
-        operations=service.connection_operations(meters=meters),
+        operations=[
+            *service.connection_operations(meters=meters),
+            *hydrometer_operations(),
+        ],
         clock=FixedClock(),
     )
     system.seed()

@@ -76,7 +76,11 @@ def test_cagepa_extends_the_default_where_it_differs() -> None:
     assert profile.ids("water_status.connected") == frozenset({3})
     seeded = {(i.kind, i.id): i for i in cagepa.seeds}
     assert seeded["water_status", 10].description == "CORTADO A PEDIDO"
-    assert len(cagepa.seeds) == len(default.seeds) + 2
+    extra = {(i.kind, i.id) for i in cagepa.seeds} - {
+        (i.kind, i.id) for i in default.seeds
+    }
+    assert {("water_status", 10), ("water_status", 11)} <= extra
+    assert len(cagepa.seeds) == len(default.seeds) + len(extra)
 
 
 # ---------------------------------------------------------------- files

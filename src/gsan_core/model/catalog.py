@@ -53,6 +53,13 @@ class AttributeSpec:
     min_value: int | Decimal | None = None
     max_value: int | Decimal | None = None
     doc: str = ""
+    #: The GSAN message key when ``unique`` is broken (a capacity's letter).
+    duplicate_gsan_key: str | None = None
+    #: Another attribute of the kind this one may not be below (a capacity's most
+    #: reading digits are at least its fewest).
+    not_below: str | None = None
+    #: The GSAN message key when ``not_below`` is broken.
+    not_below_gsan_key: str | None = None
 
 
 @attrs.frozen

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gsan_core.model.catalog import CatalogKind
+from gsan_core.model.hydrometers import HYDROMETER_KINDS
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
 from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
 
 __all__ = ["ALL_KINDS", "kinds_by_name"]
 
-ALL_KINDS: tuple[CatalogKind, ...] = (*FOUNDATION_KINDS, *SERVICE_ORDER_KINDS)
+ALL_KINDS: tuple[CatalogKind, ...] = (
+    *FOUNDATION_KINDS,
+    *SERVICE_ORDER_KINDS,
+    *HYDROMETER_KINDS,
+)
 
 
 def kinds_by_name(

@@ -19,11 +19,18 @@ After a repository raises, the unit of work must be rolled back (leaving the
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import CutFact
+from gsan_core.model.hydrometers import (
+    Hydrometer,
+    HydrometerInstallation,
+    HydrometerMovement,
+    MeasurementPoint,
+    StockEntry,
+)
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
@@ -36,6 +43,9 @@ __all__ = [
     "CollectionQueries",
     "Criterion",
     "Entity",
+    "HydrometerRepository",
+    "InstallationRepository",
+    "MovementRepository",
     "PropertyRepository",
     "Repository",
     "ServiceOrderRepository",
@@ -215,4 +225,85 @@ class CollectionQueries(Protocol):
     ) -> Sequence[CutFact]:
         """For every property of the route: situation, active flag, and whether it
         has an open order of one of ``cut_service_type_ids``."""
+
+
+class HydrometerRepository(Repository[Hydrometer], Protocol):
+    """Meters, with the number look-ups and the stock count."""
+
+    def find_by_number(self, number: str) -> Hydrometer | None:
+        """The meter with that number, or ``None``."""
+        ...
+
+    def numbers_between(self, first: str, last: str) -> Sequence[str]:
+        """Stored numbers ``n`` with ``first <= n <= last`` and ``len(n) ==
+        len(first)`` (the numbers of one fixed part and sequence width), ascending."""
+        ...
+
+    def between(self, first: str, last: str) -> Sequence[Hydrometer]:
+        """The meters of :meth:`numbers_between`, by number."""
+        ...
+
+    def stock(self) -> Mapping[tuple[int | None, int], int]:
+        """How many meters are at each ``(stock location, situation)``."""
+        ...
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        """The stock data of the meters among ``ids`` that exist, by id (set-based)."""
+        ...
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        """Move the meters ``(id, version read)`` to a stock location and
+        situation: a compare-and-set per meter (version + 1), all or nothing."""
+        ...
+
+
+class InstallationRepository(Repository[HydrometerInstallation], Protocol):
+    """The installation history (append-only: records close, never disappear)."""
+
+    def current(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> HydrometerInstallation | None:
+        """The open record of the point, or ``None``."""
+        ...
+
+    def current_of(self, hydrometer_id: int) -> HydrometerInstallation | None:
+        """The open record of the meter, or ``None``."""
+        ...
+
+    def of_point(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> Sequence[HydrometerInstallation]:
+        """Every record of the point, oldest first."""
+        ...
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
+        """Every record of the meter, oldest first."""
+        ...
+
+    def last_removal(
+        self,
+        *,
+        property_id: int | None = None,
+        point: MeasurementPoint | None = None,
+        hydrometer_id: int | None = None,
+    ) -> date | None:
+        """The latest removal date of the point's (or the meter's) closed records."""
+        ...
+
+
+class MovementRepository(Repository[HydrometerMovement], Protocol):
+    """Stock-movement documents and their lines."""
+
+    def add_lines(self, movement_id: int, hydrometer_ids: Iterable[int]) -> None:
+        """Insert the lines of a movement (set-based)."""
+        ...
+
+    def hydrometer_ids(self, movement_id: int) -> Sequence[int]:
+        """The meters a movement moved, ascending."""
+        ...
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
+        """The movements that moved the meter, oldest first."""
         ...

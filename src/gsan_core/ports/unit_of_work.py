@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -33,6 +34,9 @@ from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
     CatalogRepository,
     CollectionQueries,
+    HydrometerRepository,
+    InstallationRepository,
+    MovementRepository,
     PropertyRepository,
     Repository,
     ServiceOrderRepository,
@@ -104,6 +108,18 @@ class UnitOfWork(Protocol):
 
     @property
     def connection_batches(self) -> ConnectionBatches: ...
+
+    @property
+    def hydrometers(self) -> HydrometerRepository: ...
+
+    @property
+    def hydrometer_installations(self) -> InstallationRepository: ...
+
+    @property
+    def hydrometer_movements(self) -> MovementRepository: ...
+
+    @property
+    def anomaly_actions(self) -> Repository[ConsumptionAnomalyAction]: ...
 
     @property
     def billing(self) -> Billing: ...

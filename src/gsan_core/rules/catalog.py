@@ -4,7 +4,8 @@
 * CAT-2: abbreviation within its length, required where the kind says so;
 * CAT-3: attributes: known, typed, within range, required ones present, ``ref``
   attributes pointing to an existing row of the referenced kind (an active one
-  for an active row);
+  for an active row), and not below the attribute their spec names in
+  ``not_below``;
 * CAT-4: description unique among the kind's active rows (GSAN keys such as
   ``atencao.descricao_existente``); abbreviation and ``unique`` attributes too
   where the kind says so;
@@ -30,6 +31,7 @@ from gsan_core.model.catalog import (
 from gsan_core.rules.validation import REQUIRED, TOO_LONG, normalized, required_text
 
 __all__ = [
+    "ATTRIBUTE_BELOW_OTHER",
     "ATTRIBUTE_OUT_OF_RANGE",
     "ATTRIBUTE_WRONG_TYPE",
     "DUPLICATE_ABBREVIATION",
@@ -59,6 +61,12 @@ ATTRIBUTE_OUT_OF_RANGE = Message(
     "catalog.attribute_out_of_range",
     en="{attribute} of {kind} must be between {minimum} and {maximum}, got {value}.",
     pt="{attribute} de {tipo} deve estar entre {minimum} e {maximum}; informado {value}.",
+    rule="CAT-3",
+)
+ATTRIBUTE_BELOW_OTHER = Message(
+    "catalog.attribute_below_other",
+    en="{attribute} of {kind} ({value}) may not be below {other} ({other_value}).",
+    pt="{attribute} de {tipo} ({value}) não pode ser menor que {other} ({other_value}).",
     rule="CAT-3",
 )
 REFERENCE_MISSING = Message(
@@ -257,9 +265,40 @@ def check_item(
             violations.append(
                 REFERENCE_MISSING(attribute=spec.name, ref=spec.ref, value=value)
             )
+    violations += _order_violations(kind, item.attributes)
     if item.active:
         violations += _uniqueness(item, kind=kind, siblings=siblings, attributes=typed)
     return tuple(violations)
+
+
+def _order_violations(
+    kind: CatalogKind, attributes: Mapping[str, AttributeValue]
+) -> list[Violation]:
+    """CAT-3: an attribute is not below the one its spec names in ``not_below``."""
+    found: list[Violation] = []
+    for spec in kind.attributes:
+        if spec.not_below is None:
+            continue
+        value, other = attributes.get(spec.name), attributes.get(spec.not_below)
+        if (
+            isinstance(value, int | Decimal)
+            and isinstance(other, int | Decimal)
+            and value < other
+        ):
+            below = attrs.evolve(
+                ATTRIBUTE_BELOW_OTHER, gsan_key=spec.not_below_gsan_key
+            )
+            found.append(
+                below(
+                    kind=kind.title,
+                    tipo=kind.title_pt,
+                    attribute=spec.name,
+                    value=value,
+                    other=spec.not_below,
+                    other_value=other,
+                )
+            )
+    return found
 
 
 def _uniqueness(
@@ -312,8 +351,11 @@ def _uniqueness(
         for spec in unique_specs:
             mine = attributes.get(spec.name)
             if mine is not None and other.attributes.get(spec.name) == mine:
+                duplicate = attrs.evolve(
+                    DUPLICATE_ATTRIBUTE, gsan_key=spec.duplicate_gsan_key
+                )
                 violations.append(
-                    DUPLICATE_ATTRIBUTE(
+                    duplicate(
                         kind=kind.title,
                         tipo=kind.title_pt,
                         attribute=spec.name,

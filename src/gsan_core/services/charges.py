@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from gsan_core.model.billing import Charge, ChargeCreated
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
@@ -23,16 +24,22 @@ __all__ = ["create_charge", "price_facts", "price_of"]
 
 
 def price_facts(uow: UnitOfWork, prop: Property) -> rules.PriceFacts:
-    """What the price lookup reads from a property (and its water meter)."""
+    """What the price lookup reads from a property (and its water meter): the
+    property is metered when a meter is installed on its water connection, and
+    the capacity is that meter's (§4.1, ``tipoMedicao = 1``)."""
+    installed = uow.hydrometer_installations.current(
+        property_id=prop.id, point=MeasurementPoint.WATER_CONNECTION
+    )
+    meter = None if installed is None else uow.hydrometers.get(installed.hydrometer_id)
     main = prop.main_category
     subcategories = sorted(
         (c for c in prop.categories if c.subcategory_id is not None),
         key=lambda c: c.count,
     )
     return rules.PriceFacts(
-        metered=False,
+        metered=meter is not None,
         property_profile_id=prop.profile_id,
-        capacity_id=None,
+        capacity_id=None if meter is None else meter.capacity_id,
         category_id=None if main is None else main.category_id,
         subcategory_id=subcategories[-1].subcategory_id if subcategories else None,
         economies=prop.economies,

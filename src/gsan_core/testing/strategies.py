@@ -23,6 +23,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -163,6 +164,18 @@ def catalog_items(
         for spec in kind.attributes
     }
     abbreviation = descriptions(max_size=kind.abbreviation_max_length)
+
+    def ordered(values: dict[str, Any]) -> dict[str, Any]:
+        """Swap the pairs a ``not_below`` spec orders (max digits >= min digits)."""
+        fixed = dict(values)
+        for spec in kind.attributes:
+            low = spec.not_below
+            if low is None or fixed.get(spec.name) is None or fixed.get(low) is None:
+                continue
+            if fixed[spec.name] < fixed[low]:
+                fixed[spec.name], fixed[low] = fixed[low], fixed[spec.name]
+        return fixed
+
     return st.builds(
         CatalogItem,
         kind=st.just(kind.name),
@@ -172,7 +185,7 @@ def catalog_items(
         if kind.abbreviation_required
         else st.none() | abbreviation,
         active=active if active is not None else st.just(value=True),
-        attributes=st.fixed_dictionaries(attribute_strategies),
+        attributes=st.fixed_dictionaries(attribute_strategies).map(ordered),
     )
 
 

@@ -14,6 +14,11 @@ from gsan_core.adapters.memory.connections import (
     MemorySituationHistory,
     MemoryWaterConnectionRepository,
 )
+from gsan_core.adapters.memory.hydrometers import (
+    MemoryHydrometerRepository,
+    MemoryInstallationRepository,
+    MemoryMovementRepository,
+)
 from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
@@ -30,6 +35,7 @@ from gsan_core.adapters.memory.service_orders import (
     MemoryServicePriceRepository,
 )
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -85,6 +91,16 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.situation_history = MemorySituationHistory(self)
         self.connection_batches = MemoryConnectionBatches(self)
+        self.hydrometers = MemoryHydrometerRepository(self, "hydrometer")
+        self.hydrometer_installations = MemoryInstallationRepository(
+            self, "hydrometer_installation"
+        )
+        self.hydrometer_movements = MemoryMovementRepository(
+            self, "hydrometer_movement"
+        )
+        self.anomaly_actions: MemoryRepository[ConsumptionAnomalyAction] = (
+            MemoryRepository(self, "consumption_anomaly_action")
+        )
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)

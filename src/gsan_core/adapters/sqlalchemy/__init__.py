@@ -28,6 +28,12 @@ from gsan_core.model.connections import (
     WaterConnection,
 )
 from gsan_core.model.consumption import ConsumptionRecord
+from gsan_core.model.hydrometers import (
+    ConsumptionAnomalyAction,
+    Hydrometer,
+    HydrometerInstallation,
+    HydrometerMovement,
+)
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -115,6 +121,10 @@ class Mappers:
     sewer_connection: RowMapper[SewerConnection]
     situation_change: RowMapper[SituationChange]
     consumption: RowMapper[ConsumptionRecord]
+    hydrometer: RowMapper[Hydrometer]
+    hydrometer_installation: RowMapper[HydrometerInstallation]
+    hydrometer_movement: RowMapper[HydrometerMovement]
+    consumption_anomaly_action: RowMapper[ConsumptionAnomalyAction]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -141,6 +151,16 @@ class Mappers:
             sewer_connection=RowMapper(SewerConnection, tables["sewer_connection"]),
             situation_change=RowMapper(SituationChange, tables["situation_change"]),
             consumption=RowMapper(ConsumptionRecord, tables["consumption_history"]),
+            hydrometer=RowMapper(Hydrometer, tables["hydrometer"]),
+            hydrometer_installation=RowMapper(
+                HydrometerInstallation, tables["hydrometer_installation"]
+            ),
+            hydrometer_movement=RowMapper(
+                HydrometerMovement, tables["hydrometer_movement"]
+            ),
+            consumption_anomaly_action=RowMapper(
+                ConsumptionAnomalyAction, tables["consumption_anomaly_action"]
+            ),
         )
 
 

@@ -26,6 +26,11 @@ from gsan_core.adapters.sqlalchemy.connections import (
     SqlWaterConnectionRepository,
 )
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.hydrometers import (
+    SqlHydrometerRepository,
+    SqlInstallationRepository,
+    SqlMovementRepository,
+)
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
@@ -40,6 +45,7 @@ from gsan_core.adapters.sqlalchemy.service_orders import (
 )
 from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -115,6 +121,18 @@ class SqlUnitOfWork:
         )
         self.situation_history = SqlSituationHistory(self, mappers.situation_change)
         self.connection_batches = SqlConnectionBatches(self)
+        self.hydrometers = SqlHydrometerRepository(
+            self, mappers.hydrometer, "hydrometer"
+        )
+        self.hydrometer_installations = SqlInstallationRepository(
+            self, mappers.hydrometer_installation, "hydrometer_installation"
+        )
+        self.hydrometer_movements = SqlMovementRepository(
+            self, mappers.hydrometer_movement, "hydrometer_movement"
+        )
+        self.anomaly_actions: SqlRepository[ConsumptionAnomalyAction] = SqlRepository(
+            self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
+        )
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.schema import (
     connections,
     foundation,
+    hydrometers,
     service_orders,
 )
 
@@ -58,6 +59,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     foundation.define,
     service_orders.define,
     connections.define,
+    hydrometers.define,
 )
 
 

@@ -1,0 +1,191 @@
+"""In-memory repositories of the hydrometer area."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+import attrs
+
+from gsan_core.adapters.memory.repositories import MemoryRepository
+from gsan_core.errors import ConcurrencyConflict, DuplicateEntity
+from gsan_core.model.hydrometers import (
+    Hydrometer,
+    HydrometerInstallation,
+    HydrometerMovement,
+    MeasurementPoint,
+    MovedHydrometer,
+    StockEntry,
+)
+
+__all__ = [
+    "MemoryHydrometerRepository",
+    "MemoryInstallationRepository",
+    "MemoryMovementRepository",
+]
+
+
+class MemoryHydrometerRepository(MemoryRepository[Hydrometer]):
+    """Meters, with the number look-ups; numbers are unique, as the SQL index."""
+
+    def add_many(self, entities: Iterable[Hydrometer]) -> None:
+        batch = list(entities)
+        taken = {meter.number for meter in self._uow.rows(self._table)}
+        for meter in batch:
+            if meter.number in taken:
+                raise DuplicateEntity(self._table, meter.number)
+            taken.add(meter.number)
+        super().add_many(batch)
+
+    def add(self, entity: Hydrometer) -> None:
+        self.add_many([entity])
+
+    def find_by_number(self, number: str) -> Hydrometer | None:
+        for meter in self._uow.rows(self._table):
+            if meter.number == number:
+                found: Hydrometer = meter
+                return found
+        return None
+
+    def _between(self, first: str, last: str) -> list[Hydrometer]:
+        size = len(first)
+        return sorted(
+            (
+                meter
+                for meter in self._uow.rows(self._table)
+                if len(meter.number) == size and first <= meter.number <= last
+            ),
+            key=lambda meter: meter.number,
+        )
+
+    def numbers_between(self, first: str, last: str) -> Sequence[str]:
+        return [meter.number for meter in self._between(first, last)]
+
+    def between(self, first: str, last: str) -> Sequence[Hydrometer]:
+        return self._between(first, last)
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        return {
+            ident: StockEntry(
+                id=meter.id,
+                number=meter.number,
+                situation_id=meter.situation_id,
+                location_id=meter.location_id,
+                version=meter.version,
+            )
+            for ident, meter in self.get_many(ids).items()
+        }
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        moved = []
+        for ident, version in read:
+            meter = self.get(ident)
+            if meter.version != version:
+                raise ConcurrencyConflict(self._table, ident, version)
+            moved.append(
+                attrs.evolve(
+                    meter,
+                    location_id=location_id,
+                    situation_id=situation_id,
+                    version=version + 1,
+                )
+            )
+        self.update_many(moved)
+
+    def stock(self) -> Mapping[tuple[int | None, int], int]:
+        counts: dict[tuple[int | None, int], int] = {}
+        for meter in self._uow.rows(self._table):
+            key = (meter.location_id, meter.situation_id)
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])))
+
+
+def _chronological(
+    rows: Iterable[HydrometerInstallation],
+) -> list[HydrometerInstallation]:
+    return sorted(rows, key=lambda row: (row.installed_on, row.id))
+
+
+class MemoryInstallationRepository(MemoryRepository[HydrometerInstallation]):
+    """The installation history."""
+
+    def current(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> HydrometerInstallation | None:
+        for row in self._uow.rows(self._table):
+            if row.property_id == property_id and row.point is point and row.is_open:
+                found: HydrometerInstallation = row
+                return found
+        return None
+
+    def current_of(self, hydrometer_id: int) -> HydrometerInstallation | None:
+        for row in self._uow.rows(self._table):
+            if row.hydrometer_id == hydrometer_id and row.is_open:
+                found: HydrometerInstallation = row
+                return found
+        return None
+
+    def of_point(
+        self, *, property_id: int, point: MeasurementPoint
+    ) -> Sequence[HydrometerInstallation]:
+        return _chronological(
+            row
+            for row in self._uow.rows(self._table)
+            if row.property_id == property_id and row.point is point
+        )
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
+        return _chronological(
+            row
+            for row in self._uow.rows(self._table)
+            if row.hydrometer_id == hydrometer_id
+        )
+
+    def last_removal(
+        self,
+        *,
+        property_id: int | None = None,
+        point: MeasurementPoint | None = None,
+        hydrometer_id: int | None = None,
+    ) -> date | None:
+        dates = [
+            row.removed_on
+            for row in self._uow.rows(self._table)
+            if row.removed_on is not None
+            and (property_id is None or row.property_id == property_id)
+            and (point is None or row.point is point)
+            and (hydrometer_id is None or row.hydrometer_id == hydrometer_id)
+        ]
+        return max(dates, default=None)
+
+
+class MemoryMovementRepository(MemoryRepository[HydrometerMovement]):
+    """Movement documents; their lines live in the ``hydrometer_movement_line``
+    table keyed by ``(movement_id, hydrometer_id)``."""
+
+    _lines = "hydrometer_movement_line"
+
+    def add_lines(self, movement_id: int, hydrometer_ids: Iterable[int]) -> None:
+        for ident in hydrometer_ids:
+            line = MovedHydrometer(movement_id=movement_id, hydrometer_id=ident)
+            self._uow.write(self._lines, (movement_id, ident), line, expect=None)
+
+    def hydrometer_ids(self, movement_id: int) -> Sequence[int]:
+        return sorted(
+            line.hydrometer_id
+            for line in self._uow.rows(self._lines)
+            if line.movement_id == movement_id
+        )
+
+    def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
+        ids = {
+            line.movement_id
+            for line in self._uow.rows(self._lines)
+            if line.hydrometer_id == hydrometer_id
+        }
+        return sorted(
+            (self.get(ident) for ident in ids),
+            key=lambda movement: (movement.moved_at, movement.id),
+        )
