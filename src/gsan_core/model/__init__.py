@@ -13,6 +13,7 @@ from gsan_core.model import (
     properties,
     reference_tables,
     service_orders,
+    service_requests,
     units,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "properties",
     "reference_tables",
     "service_orders",
+    "service_requests",
     "units",
 ]

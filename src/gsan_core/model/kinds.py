@@ -7,10 +7,15 @@ from collections.abc import Mapping
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
 from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
+from gsan_core.model.service_requests import SERVICE_REQUEST_KINDS
 
 __all__ = ["ALL_KINDS", "kinds_by_name"]
 
-ALL_KINDS: tuple[CatalogKind, ...] = (*FOUNDATION_KINDS, *SERVICE_ORDER_KINDS)
+ALL_KINDS: tuple[CatalogKind, ...] = (
+    *FOUNDATION_KINDS,
+    *SERVICE_ORDER_KINDS,
+    *SERVICE_REQUEST_KINDS,
+)
 
 
 def kinds_by_name(

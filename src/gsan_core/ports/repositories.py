@@ -19,17 +19,21 @@ After a repository raises, the unit of work must be rolled back (leaving the
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.properties import Property
+from gsan_core.model.service_requests import ServiceRequest
 
 __all__ = [
+    "AssociationRepository",
     "CatalogRepository",
     "Criterion",
     "Entity",
     "PropertyRepository",
     "Repository",
+    "ServiceRequestRepository",
 ]
 
 #: A ``find_by`` criterion: a value to equal, or a collection to be in.
@@ -98,6 +102,44 @@ class PropertyRepository(Repository[Property], Protocol):
 
     def ids_by_route(self, route_id: int) -> Sequence[int]:
         """Ids of the route's properties, ascending."""
+        ...
+
+
+class AssociationRepository(Repository[E], Protocol):
+    """Configuration rows that are replaced as a set (routing associations)."""
+
+    def remove_many(self, entities: Iterable[E]) -> None:
+        """Delete rows at their current version (compare-and-set); all or nothing."""
+        ...
+
+
+class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
+    """Service requests, with the set-based reads of the batch and the queries."""
+
+    def closing_localities(
+        self, *, since: datetime, until: datetime
+    ) -> Sequence[int | None]:
+        """The localities of pending requests attended in ``[since, until)``."""
+        ...
+
+    def closing_candidates(
+        self,
+        *,
+        locality_id: int | None,
+        since: datetime,
+        until: datetime,
+        attendance_unit_id: int | None = None,
+        current_unit_ids: Collection[int] | None = None,
+        specification_ids: Collection[int] | None = None,
+    ) -> Sequence[ServiceRequest]:
+        """CMD-06: pending requests of the locality attended in ``[since, until)``
+        without any open scheduled order, filtered as given, by id."""
+        ...
+
+    def overdue(
+        self, *, today: date, unit_id: int | None = None
+    ) -> Sequence[ServiceRequest]:
+        """Open requests due before ``today`` (of one current unit), by due date."""
         ...
 
 

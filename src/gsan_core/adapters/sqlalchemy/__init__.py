@@ -34,6 +34,21 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
     ServiceType,
 )
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    ManualNumberBlock,
+    OperationalOccurrence,
+    PropertySituationProfile,
+    RegulatorRecord,
+    Reiteration,
+    RequestSpecification,
+    RoutingStep,
+    SatisfactionSurvey,
+    ServiceRequest,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -96,6 +111,19 @@ class Mappers:
     service_order: RowMapper[ServiceOrder]
     order_unit: RowMapper[OrderUnitRecord]
     service_charge_value: RowMapper[ServiceChargeValue]
+    service_request: RowMapper[ServiceRequest]
+    request_specification: RowMapper[RequestSpecification]
+    routing_step: RowMapper[RoutingStep]
+    situation_profile: RowMapper[PropertySituationProfile]
+    locality_specification_unit: RowMapper[LocalitySpecificationUnit]
+    collection_situation_unit: RowMapper[CollectionSituationUnit]
+    locality_group_unit: RowMapper[LocalityGroupUnit]
+    reiteration: RowMapper[Reiteration]
+    closing_command: RowMapper[ClosingCommand]
+    manual_number_block: RowMapper[ManualNumberBlock]
+    operational_occurrence: RowMapper[OperationalOccurrence]
+    satisfaction_survey: RowMapper[SatisfactionSurvey]
+    regulator_record: RowMapper[RegulatorRecord]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -113,6 +141,35 @@ class Mappers:
             service_charge_value=RowMapper(
                 ServiceChargeValue, tables["service_charge_value"]
             ),
+            service_request=RowMapper(ServiceRequest, tables["service_request"]),
+            request_specification=RowMapper(
+                RequestSpecification, tables["request_specification"]
+            ),
+            routing_step=RowMapper(RoutingStep, tables["routing_step"]),
+            situation_profile=RowMapper(
+                PropertySituationProfile, tables["situation_profile"]
+            ),
+            locality_specification_unit=RowMapper(
+                LocalitySpecificationUnit, tables["locality_specification_unit"]
+            ),
+            collection_situation_unit=RowMapper(
+                CollectionSituationUnit, tables["collection_situation_unit"]
+            ),
+            locality_group_unit=RowMapper(
+                LocalityGroupUnit, tables["locality_group_unit"]
+            ),
+            reiteration=RowMapper(Reiteration, tables["reiteration"]),
+            closing_command=RowMapper(ClosingCommand, tables["closing_command"]),
+            manual_number_block=RowMapper(
+                ManualNumberBlock, tables["manual_number_block"]
+            ),
+            operational_occurrence=RowMapper(
+                OperationalOccurrence, tables["operational_occurrence"]
+            ),
+            satisfaction_survey=RowMapper(
+                SatisfactionSurvey, tables["satisfaction_survey"]
+            ),
+            regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
         )
 
 

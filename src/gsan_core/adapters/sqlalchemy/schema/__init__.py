@@ -13,7 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gsan_core.adapters.sqlalchemy.schema import foundation, service_orders
+from gsan_core.adapters.sqlalchemy.schema import (
+    foundation,
+    service_orders,
+    service_requests,
+)
 
 __all__ = ["AREAS", "TableBuilder", "Tables", "build_tables"]
 
@@ -53,6 +57,7 @@ class TableBuilder:
 AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     foundation.define,
     service_orders.define,
+    service_requests.define,
 )
 
 
