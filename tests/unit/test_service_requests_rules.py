@@ -968,7 +968,7 @@ def forward(**changes: object) -> r.ForwardFacts:
     return r.ForwardFacts(**values)  # type: ignore[arg-type]
 
 
-def only(facts: r.ForwardFacts, code: str, rule: str, key: str) -> None:
+def only(facts: r.ForwardFacts, code: str, rule: str, key: str | None) -> None:
     found = r.check_forward(facts)
     assert len(found) == 1, found
     one(found, code, rule, key)
@@ -1231,6 +1231,28 @@ def test_trm_14_same_instant_as_the_last_step() -> None:
         "atencao.tramite_existente_dia_hora_informada",
     )
     assert r.check_forward(forward(last_step=last, joint=True)) == ()
+
+
+def test_trm_16_a_step_is_never_dated_before_the_last_one() -> None:
+    last = RoutingStep(
+        id=1,
+        request_id=1,
+        from_unit_id=100,
+        to_unit_id=100,
+        at=NOW - timedelta(hours=1),
+        registered_by=7,
+        responsible_id=7,
+    )
+    for joint in (False, True):
+        only(
+            forward(last_step=last, at=NOW - timedelta(hours=2), joint=joint),
+            "service_request.forward.before_last_step",
+            "TRM-16",
+            None,
+        )
+    assert (
+        r.check_forward(forward(last_step=last, at=NOW - timedelta(minutes=30))) == ()
+    )
 
 
 def test_trm_15_optimistic_lock() -> None:

@@ -550,6 +550,12 @@ FORWARD_SAME_INSTANT = _m(
     "TRM-14",
     "atencao.tramite_existente_dia_hora_informada",
 )
+FORWARD_BEFORE_LAST_STEP = _m(
+    "service_request.forward.before_last_step",
+    "The routing instant {at} is before the request's last step ({last_at}).",
+    "A data do trâmite {at} é anterior à do último trâmite ({last_at}).",
+    "TRM-16",
+)
 FORWARD_CONCURRENT = _m(
     "service_request.forward.concurrent",
     "Service request {request_id} changed since it was read (version {expected}, now {actual}).",
@@ -1703,7 +1709,9 @@ def _centre_allowed(facts: ForwardFacts, pending: Sequence[ServiceOrder]) -> boo
 
 def check_forward(facts: ForwardFacts) -> tuple[Violation, ...]:
     """TRM-01..TRM-15 in GSAN's order; only the first failure is reported
-    (``validarTramitacao`` stops at it)."""
+    (``validarTramitacao`` stops at it). TRM-16, the library's own: a step is
+    never dated before the request's last step (GSAN does not check it), so the
+    history in time order ends with the step to the current unit."""
     request = facts.request
     rid = request.id
     orders = facts.orders
@@ -1752,8 +1760,14 @@ def check_forward(facts: ForwardFacts) -> tuple[Violation, ...]:
         checks.append(FORWARD_CONTRACTOR_USER(unit_id=request.current_unit_id))
     if dest_code == "T" and len(pending) > 1:
         checks.append(FORWARD_MANY_PENDING_ORDERS(request_id=rid))
+    last = facts.last_step
+    if last is not None and facts.at < last.at:
+        checks.append(
+            FORWARD_BEFORE_LAST_STEP(
+                at=facts.at.isoformat(), last_at=last.at.isoformat()
+            )
+        )
     if not facts.joint:
-        last = facts.last_step
         if last is not None and last.at == facts.at:
             checks.append(FORWARD_SAME_INSTANT(request_id=rid, at=facts.at.isoformat()))
         expected = facts.expected_version

@@ -20,7 +20,7 @@ reported in :attr:`~gsan_core.services.service_orders.ClosingResult.effects`:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -126,7 +126,11 @@ class RequestOrderClosedHook:
         )
         if unit is not None and unit_type is not None and unit_type.text("code") == "T":
             return self._route_back(
-                uow, request_id=request.id, unit_id=unit.id, at=at, actor=actor
+                uow,
+                request_id=request.id,
+                unit_id=unit.id,
+                now=context.clock.now(),
+                actor=actor,
             )
         others = uow.service_orders.find_by(
             request_id=request.id, situation=OrderSituation.PENDING
@@ -137,7 +141,7 @@ class RequestOrderClosedHook:
 
     @staticmethod
     def _route_back(
-        uow: UnitOfWork, *, request_id: int, unit_id: int, at: datetime, actor: int
+        uow: UnitOfWork, *, request_id: int, unit_id: int, now: datetime, actor: int
     ) -> RequestRoutedBack | None:
         request = uow.service_requests.get(request_id)
         steps = uow.routing_steps.find_by(request_id=request_id)
@@ -146,6 +150,8 @@ class RequestOrderClosedHook:
         last = max(steps, key=lambda s: (s.at, s.id))
         if last.from_unit_id == request.current_unit_id:
             return None
+        # the step is made now, and always after the last one (TRM-16)
+        at = max(now, last.at + timedelta(microseconds=1))
         _, step, _ = move_request(
             uow,
             request,

@@ -153,8 +153,9 @@ class RequestMachine(RuleBasedStateMachine):
         request = result.request
         action = RequestAction.OPEN_WITHOUT_ADDRESS if free_text else RequestAction.OPEN
         expected = transition(None, action)
+        assert expected is not None
         assert request.situation is expected
-        self.model[request.id] = request.situation
+        self.model[request.id] = expected
         return int(request.id)
 
     @rule(
