@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -22,14 +23,23 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions"]
 
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=256)
+def _mapper(cls: type[T], table: sa.Table) -> RowMapper[T]:
+    """One mapper per (class, table): building it reads the type hints, which is
+    too slow to do in every unit of work."""
+    return RowMapper(cls, table)
+
 
 class SqlBilling:
     """Open debts and charges in this library's own tables."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
-        self._debts = RowMapper(OpenDebt, uow.tables["open_debt"])
-        self._charges = RowMapper(Charge, uow.tables["charge"])
+        self._debts = _mapper(OpenDebt, uow.tables["open_debt"])
+        self._charges = _mapper(Charge, uow.tables["charge"])
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))

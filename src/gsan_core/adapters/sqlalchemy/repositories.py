@@ -81,6 +81,20 @@ def _update_statement(table: sa.Table) -> sa.Update:
     )
 
 
+@lru_cache(maxsize=1024)
+def _find_statement(table: sa.Table) -> sa.Select[Any]:
+    """``SELECT ... WHERE id = :k_id``, built once per table."""
+    return sa.select(table).where(table.c.id == sa.bindparam("k_id"))
+
+
+@lru_cache(maxsize=64)
+def _catalog_find_statement(table: sa.Table) -> sa.Select[Any]:
+    """``SELECT ... WHERE kind = :k_kind AND id = :k_id``, built once."""
+    return sa.select(table).where(
+        table.c.kind == sa.bindparam("k_kind"), table.c.id == sa.bindparam("k_id")
+    )
+
+
 class SqlRepository(Generic[E]):
     """Storage of one aggregate type in one table keyed by ``id``."""
 
@@ -108,8 +122,13 @@ class SqlRepository(Generic[E]):
         return found
 
     def find(self, id: int) -> E | None:
-        rows = self._select(self._table.c.id == id)
-        return rows[0] if rows else None
+        with translated(self._entity):
+            row = (
+                self._conn.execute(_find_statement(self._table), {"k_id": id})
+                .mappings()
+                .first()
+            )
+        return None if row is None else self._mapper.from_row(row)
 
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         found: dict[int, E] = {}
@@ -245,10 +264,11 @@ class SqlCatalogRepository:
         return found
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
-        t = self._table
         with translated(f"catalog.{kind}", id):
             row = (
-                self._conn.execute(sa.select(t).where(t.c.kind == kind, t.c.id == id))
+                self._conn.execute(
+                    _catalog_find_statement(self._table), {"k_kind": kind, "k_id": id}
+                )
                 .mappings()
                 .first()
             )
