@@ -51,6 +51,7 @@ __all__ = [
     "OpenRequest",
     "OperationalOccurrence",
     "OperationalOccurrenceChanged",
+    "OrderRef",
     "PropertySituationProfile",
     "RegulatorRecord",
     "RegulatorRecordChanged",
@@ -59,6 +60,7 @@ __all__ = [
     "RequestAction",
     "RequestConfigurationChanged",
     "RequestLocation",
+    "RequestRef",
     "RequestSituation",
     "RequestSpecification",
     "Requester",
@@ -557,6 +559,27 @@ def location_fields(location: RequestLocation) -> dict[str, Any]:
         "sidewalk_pavement_id": location.sidewalk_pavement_id,
         "location_description": location.description,
     }
+
+
+@attrs.frozen(kw_only=True)
+class RequestRef:
+    """What the batch closing reads of a request (a light row, not the aggregate)."""
+
+    id: int
+    version: int
+    specification_id: int
+    property_id: int | None
+    attended_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class OrderRef:
+    """What the batch closing reads of an open order of a request."""
+
+    id: int
+    version: int
+    request_id: int
+    situation: int
 
 
 @attrs.frozen(kw_only=True)

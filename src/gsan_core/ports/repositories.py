@@ -24,7 +24,14 @@ from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.properties import Property
-from gsan_core.model.service_requests import ServiceRequest
+from gsan_core.model.service_requests import (
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    OrderRef,
+    RequestRef,
+    ServiceRequest,
+)
 
 __all__ = [
     "AssociationRepository",
@@ -131,15 +138,62 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         attendance_unit_id: int | None = None,
         current_unit_ids: Collection[int] | None = None,
         specification_ids: Collection[int] | None = None,
-    ) -> Sequence[ServiceRequest]:
+    ) -> Sequence[RequestRef]:
         """CMD-06: pending requests of the locality attended in ``[since, until)``
         without any open scheduled order, filtered as given, by id."""
+        ...
+
+    def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
+        """The open orders (pending, in execution, awaiting release) of requests."""
+        ...
+
+    def close_requests(
+        self,
+        requests: Sequence[RequestRef],
+        *,
+        closed_at: datetime,
+        reason_id: int,
+        remark: str | None,
+        unit_id: int | None,
+        actor: int,
+    ) -> None:
+        """Close the requests set-based, each at the version it was read
+        (compare-and-set; ``ConcurrencyConflict`` and nothing kept otherwise)."""
+        ...
+
+    def close_orders(
+        self,
+        orders: Sequence[OrderRef],
+        *,
+        closed_at: datetime,
+        reason_id: int,
+        remark: str | None,
+    ) -> None:
+        """Close orders because their request closed, set-based, each at the
+        version it was read (compare-and-set)."""
         ...
 
     def overdue(
         self, *, today: date, unit_id: int | None = None
     ) -> Sequence[ServiceRequest]:
         """Open requests due before ``today`` (of one current unit), by due date."""
+        ...
+
+    def routing_associations(
+        self,
+        *,
+        specification_id: int,
+        locality_id: int | None,
+        group_id: int | None,
+        collection_situation_ids: Collection[int],
+    ) -> tuple[
+        Sequence[CollectionSituationUnit],
+        Sequence[LocalitySpecificationUnit],
+        Sequence[LocalityGroupUnit],
+    ]:
+        """The routing rows that may apply to a new request, in one round trip:
+        specification x the collection situations, locality x specification,
+        locality x group (each by id)."""
         ...
 
 

@@ -12,35 +12,39 @@ resumable and idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import attrs
 
 from gsan_core.model.billing import Charge
-from gsan_core.model.service_orders import OrderSituation, ServiceType
+from gsan_core.model.service_orders import (
+    OrderAction,
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceOrderClosed,
+    ServiceType,
+)
 from gsan_core.model.service_requests import (
     ClosingCommand,
     ClosingCommandIssued,
     RequestAction,
+    RequestRef,
     RequestSituation,
     RequestSpecification,
-    ServiceRequest,
     ServiceRequestClosed,
 )
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome
 from gsan_core.services.charges import create_charge
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.request_flows import (
-    CLOSED_BY_COMMAND_REMARK,
-    close_orders_by_request,
-    day_bounds,
-)
+from gsan_core.services.request_flows import CLOSED_BY_COMMAND_REMARK, day_bounds
 
 __all__ = [
     "ClosingScope",
@@ -50,12 +54,6 @@ __all__ = [
     "finished",
     "issue_command_in",
     "started",
-]
-
-_OPEN = [
-    OrderSituation.PENDING,
-    OrderSituation.IN_EXECUTION,
-    OrderSituation.AWAITING_RELEASE,
 ]
 
 
@@ -161,7 +159,7 @@ def closing_scope(
 def _charges(
     uow: UnitOfWork,
     ctx: ServiceContext,
-    closed: list[ServiceRequest],
+    closed: Sequence[RequestRef],
     specs: Mapping[int, RequestSpecification],
     *,
     actor: int,
@@ -216,7 +214,12 @@ def close_locality_in(
     actor: int,
     now: datetime,
 ) -> ChunkOutcome:
-    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits."""
+    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits.
+
+    One query selects the candidates, one their open orders; the orders and the
+    requests are closed by a compare-and-set ``UPDATE`` per read version; the
+    orders' unit records, the events and the command's counters follow.
+    """
     command = uow.closing_commands.get(command_id)
     candidates = uow.service_requests.closing_candidates(
         locality_id=locality_id,
@@ -231,40 +234,56 @@ def close_locality_in(
     remark = CLOSED_BY_COMMAND_REMARK.format(id=command.id)
     user = uow.users.find(actor)
     unit_id = None if user is None else user.unit_id
-    orders = uow.service_orders.find_by(
-        request_id=[r.id for r in candidates], situation=_OPEN
-    )
-    closed_orders = close_orders_by_request(
-        uow,
-        orders,
-        reason_id=command.reason_id,
-        closed_at=now,
-        remark=remark,
-        actor=actor,
-        unit_id=unit_id,
-        at=now,
-    )
-    stored_remark = remark.upper()
-    closed = []
-    for request in candidates:
-        after = rules.transition(request.situation, RequestAction.CLOSE)
-        assert after is RequestSituation.CLOSED
-        closed.append(
-            attrs.evolve(
-                request,
-                situation=after,
-                closed_at=now,
-                closing_reason_id=command.reason_id,
-                closing_remark=stored_remark,
-                closing_unit_id=unit_id,
-                closed_by=actor,
-                version=request.version + 1,
-            )
+    orders = uow.service_requests.open_orders_of([r.id for r in candidates])
+    for order in orders:
+        after = order_rules.transition(
+            OrderSituation(order.situation), OrderAction.CLOSE_BY_REQUEST
         )
-    uow.service_requests.update_many(closed)
-    specs = uow.request_specifications.get_many({r.specification_id for r in closed})
-    _charges(uow, ctx, closed, specs, actor=actor, at=now)
+        assert after is OrderSituation.CLOSED
+    assert rules.transition(RequestSituation.PENDING, RequestAction.CLOSE) is (
+        RequestSituation.CLOSED
+    )
+    uow.service_requests.close_orders(
+        orders, closed_at=now, reason_id=command.reason_id, remark=remark
+    )
+    if orders:
+        record_ids = uow.next_ids("order_unit", len(orders))
+        uow.order_units.add_many(
+            OrderUnitRecord(
+                id=ident,
+                order_id=order.id,
+                unit_id=unit_id,
+                user_id=actor,
+                relation=OrderUnitRelation.CLOSED,
+                at=now,
+            )
+            for ident, order in zip(record_ids, orders, strict=True)
+        )
+    uow.service_requests.close_requests(
+        candidates,
+        closed_at=now,
+        reason_id=command.reason_id,
+        remark=remark.upper(),
+        unit_id=unit_id,
+        actor=actor,
+    )
+    specs = uow.request_specifications.get_many(
+        {r.specification_id for r in candidates}
+    )
+    _charges(uow, ctx, candidates, specs, actor=actor, at=now)
     uow.record(
+        *(
+            ServiceOrderClosed(
+                occurred_at=now,
+                actor=actor,
+                order_id=order.id,
+                closing_reason_id=command.reason_id,
+                executed=False,
+                closed_at=now,
+                request_id=order.request_id,
+            )
+            for order in orders
+        ),
         *(
             ServiceRequestClosed(
                 occurred_at=now,
@@ -275,16 +294,16 @@ def close_locality_in(
                 closed_at=now,
                 command_id=command.id,
             )
-            for request in closed
-        )
+            for request in candidates
+        ),
     )
     uow.closing_commands.update(
         attrs.evolve(
             command,
-            closed_requests=command.closed_requests + len(closed),
-            closed_orders=command.closed_orders + len(closed_orders),
+            closed_requests=command.closed_requests + len(candidates),
+            closed_orders=command.closed_orders + len(orders),
             version=command.version + 1,
         )
     )
     uow.commit()
-    return ChunkOutcome(processed=len(candidates), changed=len(closed))
+    return ChunkOutcome(processed=len(candidates), changed=len(candidates))

@@ -19,7 +19,7 @@ import attrs
 from gsan_core.errors import Violation
 from gsan_core.model.billing import Charge, DebtKind
 from gsan_core.model.catalog import CatalogItem
-from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.profile import ServiceRequestParameters, UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     OrderAction,
@@ -79,6 +79,7 @@ __all__ = [
     "move_request",
     "open_in",
     "prepare_close",
+    "protocol_number",
     "reactivate_in",
     "reiterate_in",
     "suggest_in",
@@ -220,9 +221,12 @@ def _user_unit(uow: UnitOfWork, actor: int) -> int | None:
     return None if user is None else user.unit_id
 
 
-def _protocol(uow: UnitOfWork, at: datetime, zone: tzinfo) -> str:
-    """``obterProtocoloAtendimento``: year + origin digit 1 + a 9-digit sequence."""
-    return f"{at.astimezone(zone).year}1{uow.next_id('request_protocol'):09d}"
+def protocol_number(number: int, at: datetime, zone: tzinfo, *, origin: int = 1) -> str:
+    """``obterProtocoloAtendimento``: the year, an origin digit and a 9-digit
+    sequence. A request's own id is the sequence of origin 1; a protocol handed
+    out before any request exists (the simplified form) takes its own sequence
+    with origin 2, so the two never collide."""
+    return f"{at.astimezone(zone).year}{origin}{number:09d}"
 
 
 def move_request(
@@ -292,8 +296,16 @@ class _Place:
 
 
 def _place(
-    uow: UnitOfWork, location: RequestLocation, *, sewer: bool, full: bool
+    uow: UnitOfWork,
+    location: RequestLocation,
+    *,
+    sewer: bool,
+    full: bool,
+    need_municipality: bool = False,
 ) -> _Place:
+    """The place with what the rules read about it. Only what is needed is read:
+    the block for a sewer type or an unchecked block, the locality when there is
+    no property (or when municipal holidays need its municipality)."""
     unknown: list[tuple[str, str, int]] = []
     prop = None
     if location.property_id is not None:
@@ -301,13 +313,18 @@ def _place(
         if prop is None:
             unknown.append(("Property", "Imóvel", location.property_id))
     location = _completed_location(location, prop)
-    block = None if location.block_id is None else uow.blocks.find(location.block_id)
-    if location.block_id is not None and block is None:
-        unknown.append(("Block", "Quadra", location.block_id))
+    needs_block = (sewer and location.sewer_division_id is None) or (
+        full and prop is None
+    )
+    block = None
+    if location.block_id is not None and needs_block:
+        block = uow.blocks.find(location.block_id)
+        if block is None:
+            unknown.append(("Block", "Quadra", location.block_id))
     if sewer and location.sewer_division_id is None and block is not None:
         location = attrs.evolve(location, sewer_division_id=block.sewer_division_id)
     locality = None
-    if location.locality_id is not None:
+    if location.locality_id is not None and (prop is None or need_municipality):
         locality = uow.localities.find(location.locality_id)
         if locality is None:
             unknown.append(("Locality", "Localidade", location.locality_id))
@@ -346,7 +363,7 @@ def _place(
             )
         else:
             division_unit = division.integer("unit_id")
-        if full:
+        if full and prop is None:
             compatible = _division_serves(uow, location, block)
     municipality = location.municipality_id
     if municipality is None and locality is not None:
@@ -395,25 +412,11 @@ def _routing_tables(
     collection_situation_ids: Iterable[int],
     division_unit_id: int | None,
 ) -> routing.RoutingTables:
-    situations = sorted(collection_situation_ids)
-    collection = (
-        uow.collection_situation_units.find_by(
-            specification_id=spec.id, collection_situation_id=situations
-        )
-        if situations
-        else ()
-    )
-    by_locality = (
-        uow.locality_specification_units.find_by(
-            locality_id=locality_id, specification_id=spec.id
-        )
-        if locality_id is not None
-        else ()
-    )
-    by_group = (
-        uow.locality_group_units.find_by(locality_id=locality_id, group_id=group_id)
-        if locality_id is not None and group_id is not None
-        else ()
+    collection, by_locality, by_group = uow.service_requests.routing_associations(
+        specification_id=spec.id,
+        locality_id=locality_id,
+        group_id=group_id,
+        collection_situation_ids=sorted(collection_situation_ids),
     )
     return routing.RoutingTables(
         collection=collection,
@@ -423,8 +426,10 @@ def _routing_tables(
     )
 
 
-def _large_consumer(uow: UnitOfWork, prop: Property | None) -> bool:
-    if prop is None:
+def _large_consumer(
+    uow: UnitOfWork, prop: Property | None, params: ServiceRequestParameters
+) -> bool:
+    if prop is None or params.large_consumer_unit_id is None:
         return False
     profile = uow.catalog.find("property_profile", prop.profile_id)
     return profile is not None and profile.flag("large_consumer")
@@ -438,7 +443,10 @@ def _suggest(
     group: CatalogItem | None,
     place: _Place,
     reactivation: bool,
+    more_units: Iterable[int | None] = (),
 ) -> tuple[routing.Destination, dict[int, OrganizationalUnit]]:
+    """The suggested destination, and the units read to choose it (with
+    ``more_units``, loaded in the same round trips)."""
     params = profile.service_requests
     location = place.location
     prop = place.prop
@@ -448,7 +456,7 @@ def _suggest(
         sewer=group is not None and group.flag("sewer"),
         locality_id=location.locality_id,
         has_property=prop is not None,
-        large_consumer=_large_consumer(uow, prop),
+        large_consumer=_large_consumer(uow, prop, params),
         collection_situation_ids=() if prop is None else prop.collection_situation_ids,
         sewer_division_id=location.sewer_division_id,
     )
@@ -467,6 +475,7 @@ def _suggest(
         *(r.unit_id for r in tables.collection),
         *(r.unit_id for r in tables.locality_specification),
         *(r.unit_id for r in tables.locality_group),
+        *more_units,
     ]
     units = load_units(uow, candidates, ancestors=False)
     choose = (
@@ -506,36 +515,30 @@ def _warnings(
     request_type: CatalogItem | None,
     location: RequestLocation,
     now: datetime,
+    property_requests: Sequence[ServiceRequest],
 ) -> tuple[Violation, ...]:
-    """INS-09b and INS-23."""
+    """INS-09b and INS-23 (``property_requests``: every request of the property)."""
     open_situations = [RequestSituation.PENDING, RequestSituation.BLOCKED]
-    pending_on_property: Sequence[ServiceRequest] = ()
-    if location.property_id is not None:
-        pending_on_property = uow.service_requests.find_by(
-            property_id=location.property_id, situation=open_situations
-        )
+    pending_on_property = [r for r in property_requests if r.is_open]
     same_address: Sequence[ServiceRequest] = ()
-    recent: list[ServiceRequest] = []
     days = profile.service_requests.reactivation_warning_days
-    key: dict[str, object] = {}
+    closed_here: Sequence[ServiceRequest] = ()
     if location.property_id is not None:
-        key = {"property_id": location.property_id}
-    elif location.street_id is not None:
-        key = {"street_id": location.street_id}
-        same_address = uow.service_requests.find_by(
-            street_id=location.street_id,
-            specification_id=spec.id,
-            situation=open_situations,
-        )
-    if key:
-        since = now - timedelta(days=days)
-        recent = [
+        closed_here = [
             r
-            for r in uow.service_requests.find_by(
-                specification_id=spec.id, situation=RequestSituation.CLOSED, **key
-            )
-            if r.closed_at is not None and r.closed_at >= since
+            for r in property_requests
+            if r.specification_id == spec.id and not r.is_open
         ]
+    elif location.street_id is not None:
+        same_street = uow.service_requests.find_by(
+            street_id=location.street_id, specification_id=spec.id
+        )
+        same_address = [r for r in same_street if r.is_open]
+        closed_here = [r for r in same_street if not r.is_open]
+    since = now - timedelta(days=days)
+    recent = [
+        r for r in closed_here if r.closed_at is not None and r.closed_at >= since
+    ]
     outage = request_type is not None and request_type.flag("outage")
     general = outage and not spec.requires_property
     in_area: list[ServiceRequest] = []
@@ -587,6 +590,8 @@ def _opening_facts(
     group: CatalogItem | None,
     place: _Place,
     reactivation: bool,
+    units: Mapping[int, OrganizationalUnit],
+    property_requests: Sequence[ServiceRequest],
 ) -> rules.OpeningFacts:
     profile = ctx.profile
     prop = place.prop
@@ -595,11 +600,9 @@ def _opening_facts(
     has_debts = False
     if spec is not None and prop is not None:
         pending_same = tuple(
-            uow.service_requests.find_by(
-                property_id=prop.id,
-                specification_id=spec.id,
-                situation=RequestSituation.PENDING,
-            )
+            r
+            for r in property_requests
+            if r.specification_id == spec.id and r.situation is RequestSituation.PENDING
         )
         if spec.property_situation_id is not None:
             situation_profile = uow.situation_profiles.find(spec.property_situation_id)
@@ -629,14 +632,14 @@ def _opening_facts(
         request_type=request_type,
         group=group,
         channel=uow.catalog.find("request_channel", command.channel_id),
-        unit=uow.units.find(command.unit_id),
+        unit=units.get(command.unit_id),
         prop=prop,
         unknown_places=place.unknown,
         division_compatible=place.division_compatible,
         pending_same=pending_same,
         situation_profile=situation_profile,
         has_debts=has_debts,
-        units=uow.units.get_many(requester_units) if requester_units else {},
+        units={u: units[u] for u in requester_units if u in units},
         users=uow.users.get_many(requester_users) if requester_users else {},
         submitted=submitted,
         last_manual_number=last_manual,
@@ -693,7 +696,38 @@ def open_in(
     reactivation = reactivation_of is not None
     spec, request_type, group = _specification(uow, command.specification_id)
     sewer = group is not None and group.flag("sewer")
-    place = _place(uow, command.location, sewer=sewer, full=not reactivation)
+    municipal = ctx.profile.service_requests.holiday_scope == "municipal"
+    place = _place(
+        uow,
+        command.location,
+        sewer=sewer,
+        full=not reactivation,
+        need_municipality=municipal,
+    )
+    property_requests: Sequence[ServiceRequest] = (
+        ()
+        if place.prop is None
+        else uow.service_requests.find_by(property_id=place.prop.id)
+    )
+    suggestion = routing.Destination(None, RoutingReason.NONE)
+    units: Mapping[int, OrganizationalUnit] = {}
+    more_units = [
+        command.unit_id,
+        command.destination_unit_id,
+        *(r.unit_id for r in command.requesters),
+    ]
+    if spec is not None:
+        suggestion, units = _suggest(
+            uow,
+            ctx.profile,
+            spec=spec,
+            group=group,
+            place=place,
+            reactivation=reactivation,
+            more_units=more_units,
+        )
+    else:
+        units = load_units(uow, more_units, ancestors=False)
     facts = _opening_facts(
         uow,
         ctx,
@@ -705,18 +739,23 @@ def open_in(
         group=group,
         place=place,
         reactivation=reactivation,
+        units=units,
+        property_requests=property_requests,
     )
     ensure(rules.check_open(command, facts))
     assert spec is not None
     location = place.location
-    destination, reason = _suggest(
-        uow, ctx.profile, spec=spec, group=group, place=place, reactivation=reactivation
-    )[0]
+    destination, reason = suggestion
     informed = command.destination_unit_id
     if informed is not None and reason is not RoutingReason.LARGE_CONSUMER:
         destination, reason = informed, RoutingReason.INFORMED
     if destination is not None:
-        ensure(rules.check_destination(destination, uow.units.find(destination)))
+        found = units.get(destination)
+        ensure(
+            rules.check_destination(
+                destination, found if found is not None else uow.units.find(destination)
+            )
+        )
     warnings = (
         ()
         if reactivation
@@ -727,6 +766,7 @@ def open_in(
             request_type=request_type,
             location=location,
             now=at,
+            property_requests=property_requests,
         )
     )
     attended_at = command.attended_at if command.attended_at is not None else at
@@ -746,8 +786,9 @@ def open_in(
     manual = (
         None if command.manual_number is None else int(command.manual_number.strip())
     )
+    request_id = uow.next_id("service_request")
     request = ServiceRequest(
-        id=uow.next_id("service_request"),
+        id=request_id,
         specification_id=spec.id,
         situation=situation,
         attended_at=attended_at,
@@ -758,7 +799,7 @@ def open_in(
         original_due_date=due,
         current_due_date=due,
         channel_id=command.channel_id,
-        protocol=command.protocol or _protocol(uow, at, ctx.zone),
+        protocol=command.protocol or protocol_number(request_id, at, ctx.zone),
         observation=observation,
         requesters=command.requesters,
         opening_unit_id=command.unit_id,
@@ -1586,6 +1627,15 @@ def update_location_in(
         requesters=request.requesters,
         observation=request.observation,
     )
+    others = (
+        ()
+        if place.prop is None
+        else [
+            r
+            for r in uow.service_requests.find_by(property_id=place.prop.id)
+            if r.id != request_id
+        ]
+    )
     facts = _opening_facts(
         uow,
         ctx,
@@ -1597,12 +1647,8 @@ def update_location_in(
         group=group,
         place=place,
         reactivation=False,
-    )
-    facts = attrs.evolve(
-        facts,
-        pending_same=tuple(r for r in facts.pending_same if r.id != request_id),
         units={},
-        users={},
+        property_requests=others,
     )
     found = [
         v

@@ -38,7 +38,7 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.request_flows import reiterate_in
+from gsan_core.services.request_flows import protocol_number, reiterate_in
 
 __all__ = [
     "SimplifiedResult",
@@ -218,9 +218,7 @@ def open_simplified_in(
         )
     )
     zone = ctx.zone
-    number = protocol or (
-        f"{now.astimezone(zone).year}1{uow.next_id('request_protocol'):09d}"
-    )
+    number = protocol or protocol_number(uow.next_id("request_protocol"), now, zone)
     if kind is SimplifiedKind.COMMERCIAL or (
         kind is SimplifiedKind.OPERATIONAL and occurrence is None
     ):
