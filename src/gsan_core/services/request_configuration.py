@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.service_requests import (
     CollectionSituationUnit,
     LocalityGroupUnit,
@@ -35,32 +36,44 @@ class RequestConfigurationService(Service):
     Localidade com Especificação e Unidade, Trâmite por Situação de Cobrança."""
 
     # ------------------------------------------------------------ specifications
-    def _check_specification(
-        self,
-        uow: UnitOfWork,
-        spec: RequestSpecification,
-        others: Sequence[RequestSpecification],
-    ) -> tuple[Violation, ...]:
-        units = {u for u in (spec.unit_id,) if u is not None}
-        type_ids = {spec.service_type_id} | {
-            e.service_type_id for e in spec.service_types
+    def _check_specifications(
+        self, uow: UnitOfWork, specs: Sequence[RequestSpecification]
+    ) -> list[Violation]:
+        """CFG-02..04 and CFG-08 of specifications saved together, with every
+        reference read once."""
+        stored = {s.id: s for s in uow.request_specifications.find_by()}
+        everything = {**stored, **{s.id: s for s in specs}}
+        unit_ids = {s.unit_id for s in specs if s.unit_id is not None}
+        type_ids = {s.service_type_id for s in specs if s.service_type_id} | {
+            e.service_type_id for s in specs for e in s.service_types
         }
-        return rules.check_specification(
-            spec,
-            lookup=uow.catalog.find,
-            siblings=uow.request_specifications.find_by(
-                request_type_id=spec.request_type_id
-            ),
-            units=uow.units.get_many(units) if units else {},
-            service_types=uow.service_types.get_many(
-                {t for t in type_ids if t is not None}
-            ),
-            specification_ids=[
-                *(s.id for s in uow.request_specifications.find_by()),
-                *(o.id for o in others),
-            ],
-            situation_profile_ids=[p.id for p in uow.situation_profiles.find_by()],
-        )
+        units = uow.units.get_many(unit_ids) if unit_ids else {}
+        service_types = uow.service_types.get_many(type_ids) if type_ids else {}
+        profiles = [p.id for p in uow.situation_profiles.find_by()]
+        rows: dict[tuple[str, int], CatalogItem | None] = {}
+
+        def lookup(kind: str, id: int) -> CatalogItem | None:
+            if (kind, id) not in rows:
+                rows[(kind, id)] = uow.catalog.find(kind, id)
+            return rows[(kind, id)]
+
+        found: list[Violation] = []
+        for spec in specs:
+            found += rules.check_specification(
+                spec,
+                lookup=lookup,
+                siblings=[
+                    other
+                    for other in everything.values()
+                    if other.request_type_id == spec.request_type_id
+                    and other is not spec
+                ],
+                units=units,
+                service_types=service_types,
+                specification_ids=everything,
+                situation_profile_ids=profiles,
+            )
+        return found
 
     def add_specification(
         self, specification: RequestSpecification, *, actor: int
@@ -75,11 +88,8 @@ class RequestConfigurationService(Service):
         new = [attrs.evolve(s, version=1) for s in specifications]
         now = self._now()
         with self._work() as uow:
-            found: list[Violation] = []
-            for spec in new:
-                found += self._check_specification(uow, spec, new)
-                uow.request_specifications.add(spec)
-            ensure(found)
+            ensure(self._check_specifications(uow, new))
+            uow.request_specifications.add_many(new)
             uow.record(
                 *(
                     RequestConfigurationChanged(
@@ -102,7 +112,7 @@ class RequestConfigurationService(Service):
                     "request_specification", specification.id, specification.version
                 )
             changed = attrs.evolve(specification, version=stored.version + 1)
-            ensure(self._check_specification(uow, changed, ()))
+            ensure(self._check_specifications(uow, [changed]))
             uow.request_specifications.update(changed)
             uow.record(
                 RequestConfigurationChanged(
