@@ -50,7 +50,7 @@ MINUTE = timedelta(minutes=1)
 
 @pytest.fixture
 def gsan(make_system: Callable[..., gsan_core.System]) -> gsan_core.System:
-    return make_system(request_profile())  # type: ignore[arg-type]
+    return make_system(request_profile())
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def add_property(
     gsan: gsan_core.System, utility: RequestUtility, id: int, **changes: object
 ) -> Property:
     base = utility.town.properties[0]
-    new = attrs.evolve(base, id=id, version=1, **changes)
+    new = attrs.evolve(base, id=id, version=1, **changes)  # type: ignore[arg-type]
     gsan.properties.register(new, actor=0)
     return new
 

@@ -17,7 +17,6 @@ from datetime import date, datetime
 
 import attrs
 
-from gsan_core.model.billing import Charge
 from gsan_core.model.service_orders import (
     OrderAction,
     OrderSituation,
@@ -164,23 +163,19 @@ def _charges(
     *,
     actor: int,
     at: datetime,
-) -> list[Charge]:
+) -> None:
     """CMD-07: the specification's charge (1 installment, 100 %) when it has a
-    debit type and a value."""
-    made: list[Charge] = []
+    debit type and a value (``create_charge`` decides whether it is due)."""
     for request in closed:
-        spec = specs.get(request.specification_id)
+        spec = specs[request.specification_id]
         if (
-            spec is None
-            or spec.debit_type_id is None
+            spec.debit_type_id is None
             or spec.debit_value is None
             or request.property_id is None
         ):
             continue
-        prop = uow.properties.find(request.property_id)
-        if prop is None:
-            continue
-        charge = create_charge(
+        prop = uow.properties.get(request.property_id)
+        create_charge(
             uow,
             profile=ctx.profile,
             service_type=ServiceType(
@@ -199,9 +194,6 @@ def _charges(
             at=at,
             actor=actor,
         )
-        if charge is not None:
-            made.append(charge)
-    return made
 
 
 def close_locality_in(

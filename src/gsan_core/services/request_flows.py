@@ -1209,9 +1209,7 @@ def _request_charge(
         return None
     if request.property_id is None:
         return None
-    prop = uow.properties.find(request.property_id)
-    if prop is None:
-        return None
+    prop = uow.properties.get(request.property_id)
     descriptor = ServiceType(
         id=spec.service_type_id or 0,
         description=spec.description,

@@ -218,7 +218,9 @@ def open_simplified_in(
         )
     )
     zone = ctx.zone
-    number = protocol or protocol_number(uow.next_id("request_protocol"), now, zone)
+    number = protocol or protocol_number(
+        uow.next_id("request_protocol"), now, zone, origin=2
+    )
     if kind is SimplifiedKind.COMMERCIAL or (
         kind is SimplifiedKind.OPERATIONAL and occurrence is None
     ):

@@ -56,7 +56,7 @@ __all__ = ["RequestMachine", "request_machine"]
 
 #: Specifications offered to the machine: no match, locality x specification,
 #: an automatic contractor order, a free-text-friendly one, an optional order.
-SPECIFICATIONS = (3, 311, 679, 613, 232)
+SPECIFICATIONS = (3, 311, 679, 684, 613, 232)
 #: Closing reasons: executed, not executed, duplicate, unknown.
 REASONS = (2, 4, 5, 99)
 _ANA = (Requester(name="ANA", address="RUA 1"),)
@@ -269,7 +269,7 @@ class RequestMachine(RuleBasedStateMachine):
         actor = self.utility.contractor_user if contractor else self.utility.technician
         service = self.gsan.service_orders
         close = service.close_executed if executed else service.close_not_executed
-        result = self._attempt(
+        self._attempt(
             "close_order",
             lambda: close(
                 order_id=orders[0].id,
@@ -278,8 +278,7 @@ class RequestMachine(RuleBasedStateMachine):
                 actor=actor,
             ),
         )
-        if result is None:
-            return
+        # the hook may have closed the request (nothing changed on a refusal)
         for request in self.gsan.service_requests.find_by(
             situation=RequestSituation.CLOSED
         ):

@@ -189,12 +189,11 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
                 sa.select(table.c.id, table.c.version).where(table.c.id.in_(ids))
             ).all()
         )
-        for ident in ids:
-            if ident not in stored:
-                raise NotFound(entity, ident)
-            if stored[ident] != version + 1:
-                raise ConcurrencyConflict(entity, ident, version)
-        raise ConcurrencyConflict(entity, ids[0], version)  # pragma: no cover
+        missing = [ident for ident in ids if ident not in stored]
+        if missing:
+            raise NotFound(entity, missing[0])
+        stale = [ident for ident in ids if stored[ident] != version + 1]
+        raise ConcurrencyConflict(entity, (stale or ids)[0], version)
 
     def close_requests(
         self,
