@@ -1,8 +1,6 @@
-"""Benchmarks of gsan_core against hand-written SQLAlchemy Core baselines.
+"""Benchmarks of gsan_core beside hand-written SQLAlchemy Core baselines.
 
-Each module of this package exposes ``run(quick: bool) -> list[dict]`` returning
-figures ``{"area", "name", "backend", "size", "library_s", "baseline_s", "ratio",
-"rate"}``; ``python -m benchmarks`` runs them all, ``python -m benchmarks.<module>``
-one. ``ratio`` is library time / baseline time for the same work (lower is
-better); ``rate`` is the library's rows (or operations) per second.
+Each module of this package that defines ``run(quick: bool) -> list[dict]`` is a
+benchmark area; ``python -m benchmarks [--quick]`` runs them all and prints each
+figure beside its baseline, as a ratio (library time / baseline time).
 """

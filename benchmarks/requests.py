@@ -38,6 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
+from benchmarks.__main__ import render
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.model.service_orders import OrderOrigin, OrderSituation, ServiceOrder
@@ -626,10 +627,11 @@ def run(quick: bool) -> list[dict[str, Any]]:
     return [f for f in found if f is not None]
 
 
-def main(argv: list[str]) -> None:
-    for f in run("--quick" in argv):
-        print(f)
+def main(argv: list[str]) -> int:
+    """``python -m benchmarks.requests [--quick]``."""
+    print(render(run(quick="--quick" in argv)))
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

@@ -63,6 +63,51 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Bar:
+    """A one-line progress bar on stderr (no dependency)."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label = label
+        self.width = width
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            filled = int(self.width * done / total)
+            bar = "#" * filled + "-" * (self.width - filled)
+            text = f"\r{self.label} [{bar}] {done}/{total}"
+        else:
+            text = f"\r{self.label} {done}"
+        print(text, end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        print(file=sys.stderr)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from gsan_core.synthetic import generate  # noqa: PLC0415
+    from gsan_core.system import connect  # noqa: PLC0415
+
+    bar = _Bar("properties")
+    with connect(
+        args.url,
+        profile=args.profile,
+        schema=args.schema,
+        prefix=args.prefix,
+        migrate=True,
+        seed=True,
+    ) as system:
+        summary = generate(
+            system, properties=args.properties, seed=args.seed, progress=bar
+        )
+    bar.close()
+    print(
+        f"{summary.properties} properties, {summary.debts} open bills, "
+        f"{summary.routes} routes, {summary.blocks} blocks, "
+        f"{summary.localities} localities, {summary.units} units"
+    )
+    return 0
+
+
 def _profiles(_: argparse.Namespace) -> int:
     for name in profiles.available():
         loaded = profiles.load(name)
@@ -101,6 +146,15 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--schema", default=None)
     seed.add_argument("--prefix", default="gsan_")
     seed.set_defaults(run=_seed)
+
+    generate = commands.add_parser("generate", help="load a synthetic utility")
+    generate.add_argument("--properties", type=int, required=True)
+    generate.add_argument("--url", required=True)
+    generate.add_argument("--seed", type=int, default=2007)
+    generate.add_argument("--profile", default="gsan_default")
+    generate.add_argument("--schema", default=None)
+    generate.add_argument("--prefix", default="gsan_")
+    generate.set_defaults(run=_generate)
 
     listing = commands.add_parser("profiles", help="list the bundled profiles")
     listing.set_defaults(run=_profiles)

@@ -8,9 +8,17 @@ printing a readable summary. Each area adds its chapter to :data:`CHAPTERS`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from gsan_core.errors import RuleViolation
+from gsan_core.model.service_orders import (
+    ExecutedActivity,
+    ExecutionPeriod,
+    MaterialUsage,
+    TeamComponent,
+)
 from gsan_core.system import SETUP_ACTOR, System, connect
 from gsan_core.testing.town import Town, load_town, small_town
 
@@ -39,6 +47,86 @@ def _town(gsan: System, town: Town, out: Out) -> None:
     for unit in tree.values():
         depth = len(gsan.units.ancestors(unit.id))
         out(f"  {'  ' * depth}{unit.id:>4} {unit.name}")
+
+
+def _service_order(gsan: System, town: Town, out: Out) -> None:
+    """An order generated, closed with execution data and charged."""
+    zone = ZoneInfo(gsan.profile.timezone)
+    today = gsan.clock.now().astimezone(zone).date()
+    prop = town.properties[0]
+    repair = gsan.service_orders.get_type(621)
+    order = gsan.service_orders.generate(
+        service_type_id=repair.id, property_id=prop.id, actor=102
+    )
+    out(
+        f"Order {order.id} ({repair.description}) generated for property "
+        f"{prop.id}: {order.situation.name.lower()}, unit {order.current_unit_id}."
+    )
+    team = gsan.service_orders.add_team(
+        name="EQUIPE DEMO",
+        unit_id=102,
+        work_minutes=8 * 60,
+        plate="DEM0123",
+        components=[TeamComponent(employee_id=102, responsible=True)],
+        actor=SETUP_ACTOR,
+    )
+    try:
+        gsan.service_orders.close_executed(
+            order_id=order.id, reason_id=2, closed_on=today, actor=102
+        )
+    except RuleViolation as refused:
+        out(f"Closing without activities is refused: {refused.messages('pt')[0]}")
+    simulated = gsan.service_orders.simulate_charge(
+        service_type_id=repair.id, property_id=prop.id, installments=3
+    )
+    out(
+        f"Simulated in 3 installments at {simulated.computation.interest_rate}% a "
+        f"month: 3 x {simulated.computation.installment_value} = "
+        f"{simulated.computation.total}."
+    )
+    result = gsan.service_orders.close_executed(
+        order_id=order.id,
+        reason_id=2,
+        closed_on=today,
+        actor=102,
+        remark="ramal substituído",
+        execution=[
+            ExecutedActivity(
+                activity_id=activity,
+                periods=[
+                    ExecutionPeriod(
+                        on=today,
+                        start=time(8 + 2 * n),
+                        end=time(9 + 2 * n, 30),
+                        team_ids=[team.id],
+                    )
+                ],
+                materials=[
+                    MaterialUsage(material_id=m.material_id, quantity=m.quantity)
+                    for m in repair.materials
+                ]
+                if n == 0
+                else [],
+            )
+            for n, activity in enumerate(repair.activity_ids)
+        ],
+    )
+    out(
+        f"Closed with execution by team {team.name}: "
+        f"{len(result.execution.activities) if result.execution else 0} activities "
+        f"recorded."
+    )
+    if result.charge is not None:
+        shares = ", ".join(
+            f"category {s.category_id} {s.amount}" for s in result.charge.shares
+        )
+        out(
+            f"Charged {result.charge.total} (debit type "
+            f"{result.charge.debit_type_id}, {result.charge.installments} "
+            f"installment): {shares}."
+        )
+    rows = gsan.service_orders.completed_orders_bulletin(start=today, end=today)
+    out(f"Completed-orders bulletin of today: {len(rows)} order(s).")
 
 
 def _service_requests(gsan: System, town: Town, out: Out) -> None:
@@ -121,6 +209,7 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
 #: The demo's chapters, in order: ``(title, function)``.
 CHAPTERS: list[tuple[str, Callable[[System, Town, Out], None]]] = [
     ("A synthetic town", _town),
+    ("A service order: generated, executed, charged", _service_order),
     (
         "Service requests: routed, forwarded, closed through the order",
         _service_requests,

@@ -26,9 +26,11 @@ from gsan_core.ports.clock import Clock
 from gsan_core.ports.events import EventSink
 from gsan_core.ports.ids import IdGenerator
 from gsan_core.ports.unit_of_work import UnitOfWorkFactory
+from gsan_core.rules.service_configuration import check_reference_config
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.collection import CollectionService
+from gsan_core.services.context import CatalogCheck, ServiceContext
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.request_hooks import RequestOrderClosedHook
@@ -122,6 +124,7 @@ class System:
                 if order_closed_hooks is not None
                 else default_order_closed_hooks()
             ),
+            catalog_checks=default_catalog_checks(),
         )
         self._operations = operations
         self._order_closed_hooks = order_closed_hooks
@@ -130,6 +133,7 @@ class System:
         self.units = UnitService(context)
         self.billing = BillingService(context)
         self.service_orders = ServiceOrderService(context)
+        self.collection = CollectionService(context)
         self.service_requests = ServiceRequestService(context)
 
     # ------------------------------------------------------------ events
@@ -220,6 +224,11 @@ def default_order_closed_hooks() -> list[OrderClosedHook]:
     return [RequestOrderClosedHook()]
 
 
+def default_catalog_checks() -> dict[str, CatalogCheck]:
+    """Rules of reference tables beyond the catalog's own (by kind name)."""
+    return {"service_type_reference": check_reference_config}
+
+
 class _CallableSink:
     def __init__(self, function: Callable[[Sequence[DomainEvent]], None]) -> None:
         self._function = function
@@ -236,11 +245,13 @@ def in_memory(
     ids: IdGenerator | None = None,
     calendar: BusinessCalendar | None = None,
     seed: bool = True,
+    operations: Sequence[CommercialOperation] | None = None,
 ) -> System:
     """A system in memory, seeded with the profile's reference rows.
 
     The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
     default) unless a ``clock`` is given; ids are sequential from 1 per kind.
+    ``operations`` replaces :func:`default_operations`.
     """
     store = MemoryStore()
     system = System(
@@ -249,6 +260,7 @@ def in_memory(
         clock=clock or FixedClock(now),
         calendar=calendar,
         backend=store,
+        operations=operations,
     )
     if seed:
         system.seed()

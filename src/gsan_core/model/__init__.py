@@ -7,6 +7,7 @@ known to :func:`gsan_core.model.events.all_event_types`.
 from gsan_core.model import (
     billing,
     catalog,
+    collection,
     events,
     kinds,
     profile,
@@ -20,6 +21,7 @@ from gsan_core.model import (
 __all__ = [
     "billing",
     "catalog",
+    "collection",
     "events",
     "kinds",
     "profile",

@@ -83,6 +83,11 @@ class CatalogKind:
     referenced_by: tuple[Reference, ...] = ()
     #: The GSAN message key for "a row with this description already exists".
     duplicate_gsan_key: str = "atencao.descricao_existente"
+    #: The GSAN message key for a duplicate abbreviation, when the table has its own.
+    duplicate_abbreviation_gsan_key: str | None = None
+    #: The numbered rule a duplicate breaks, when the table's area numbers it
+    #: (``CFG-07`` for service profiles); ``CAT-4`` otherwise.
+    duplicate_rule: str | None = None
 
     def attribute(self, name: str) -> AttributeSpec | None:
         """The spec of attribute ``name``, if the kind has it."""

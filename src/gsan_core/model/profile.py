@@ -21,6 +21,7 @@ from typing import Literal
 import attrs
 
 __all__ = [
+    "CollectionParameters",
     "ConnectionParameters",
     "HolidayScope",
     "HydrometerNumberFormat",
@@ -75,6 +76,16 @@ class ServiceOrderParameters:
     overdue_extra_days: int = 90
     #: ``diasMaximoAlterarOS``: days after closing during which data may change.
     max_days_to_update_closed_order: int = 30
+    #: GSAN refuses a second open OS of a type only within the same RA (GEN-05).
+    #: ``True`` also refuses it for the same property, whatever the origin.
+    one_open_order_per_property_type: bool = False
+    #: GEN-15: the cut order needs a valid "aviso de corte" collection document.
+    #: The billing port does not model collection documents, so the caller
+    #: names it; ``False`` (the default) does not ask for one.
+    cut_order_requires_notice: bool = False
+    #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
+    #: also accepts the Mercosul format (ABC1D23) used since 2018.
+    accept_mercosul_plates: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -144,6 +155,20 @@ class ServiceRequestParameters:
 
 
 @attrs.frozen(kw_only=True)
+class CollectionParameters:
+    """The criteria of the collection action that generates cut orders in batch
+    (GSAN's ``cobranca_criterio`` of the "corte" action)."""
+
+    #: A property needs at least this many overdue bills.
+    min_overdue_bills: int = 1
+    #: ... adding up to at least this amount.
+    min_overdue_amount: Decimal = Decimal(0)
+    #: ``numeroDiasVencimentoCobranca``: a bill counts as overdue this many days
+    #: after its due date.
+    overdue_after_days: int = 0
+
+
+@attrs.frozen(kw_only=True)
 class UtilityProfile:
     """The data that differ between utilities. Frozen and serialisable."""
 
@@ -167,6 +192,7 @@ class UtilityProfile:
     service_requests: ServiceRequestParameters = attrs.field(
         factory=ServiceRequestParameters
     )
+    collection: CollectionParameters = attrs.field(factory=CollectionParameters)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

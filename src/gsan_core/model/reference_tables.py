@@ -236,6 +236,7 @@ ACTIVITY = CatalogKind(
         ),
     ),
     duplicate_gsan_key="atencao.atividade_ja_cadastrada",
+    referenced_by=(Reference("service_type", "activity_ids"),),
 )
 SPECIAL_EQUIPMENT = CatalogKind(
     name="special_equipment",
@@ -244,6 +245,7 @@ SPECIAL_EQUIPMENT = CatalogKind(
     gsan_table="atendimentopublico.equipamentos_especiais",
     abbreviation_required=True,
     duplicate_gsan_key="atencao.descricao_tabela_auxiliar_ja_existente",
+    referenced_by=(Reference("team", "equipment_ids"),),
 )
 PROPERTY_PROFILE = CatalogKind(
     name="property_profile",

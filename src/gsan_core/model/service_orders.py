@@ -11,7 +11,7 @@ once per OS.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
@@ -24,19 +24,32 @@ from gsan_core.model.events import DomainEvent
 __all__ = [
     "CLOSING_REASON",
     "DEBIT_TYPE",
+    "MATERIAL",
+    "MATERIAL_UNIT",
     "NON_CHARGE_REASON",
+    "NON_EXECUTION_REASON",
     "REFERENCED_RETURN_TYPE",
     "SERVICE_ORDER_KINDS",
     "SERVICE_PRIORITY",
     "SERVICE_PROFILE",
     "SERVICE_TYPE_REFERENCE",
     "CommercialOperationApplied",
+    "CompletedOrderRow",
+    "ExecutedActivity",
+    "ExecutionPeriod",
     "InspectionResult",
+    "KitLine",
+    "KitUsage",
+    "MaterialKit",
+    "MaterialKitSaved",
+    "MaterialUsage",
     "OrderAction",
+    "OrderExecution",
     "OrderOrigin",
     "OrderSituation",
     "OrderUnitRecord",
     "OrderUnitRelation",
+    "OverdueOrdersClosed",
     "ServiceChargeValue",
     "ServiceOrder",
     "ServiceOrderClosed",
@@ -44,7 +57,15 @@ __all__ = [
     "ServiceOrderReleased",
     "ServiceOrderSituationChanged",
     "ServiceOrderUpdated",
+    "ServicePriceListing",
+    "ServicePriceRemoved",
+    "ServicePriceSaved",
     "ServiceType",
+    "ServiceTypeSaved",
+    "Team",
+    "TeamComponent",
+    "TeamSaved",
+    "TypeMaterial",
 ]
 
 
@@ -115,6 +136,19 @@ def _ordered(value: Iterable[int]) -> tuple[int, ...]:
 
 
 @attrs.frozen(kw_only=True)
+class TypeMaterial:
+    """A material a service type uses by default (``servico_tipo_material``)."""
+
+    material_id: int
+    #: ``stmt_qtpadrao``: the default quantity, in the material's unit.
+    quantity: Decimal
+
+
+def _type_materials(value: Iterable[TypeMaterial]) -> tuple[TypeMaterial, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
 class ServiceType:
     """A service type (``servico_tipo``) with every flag the rules read."""
 
@@ -151,6 +185,10 @@ class ServiceType:
     activity_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_ordered)
     #: ``servico_tipo_motivo_encerramento``: allowed closing reasons (empty: all).
     closing_reason_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_ids)
+    #: ``servico_tipo_material``: default materials and quantities.
+    materials: tuple[TypeMaterial, ...] = attrs.field(
+        factory=tuple, converter=_type_materials
+    )
     #: ``svtp_icvistoria``: the inspection result is mandatory at close (ENC-13).
     inspection: bool = False
     #: ``svtp_icfiscalizacaoinfracao``: an infraction-inspection OS (ENC-04).
@@ -277,6 +315,194 @@ class ServiceChargeValue:
     version: int = 1
 
 
+def _kit_lines(value: Iterable[KitLine]) -> tuple[KitLine, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class KitLine:
+    """One material of a kit and its quantity."""
+
+    material_id: int
+    quantity: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class MaterialKit:
+    """A material kit ("Kit de Material"): materials used together, with quantities.
+
+    Recording a kit on an executed activity records its materials multiplied by
+    the number of kits used.
+    """
+
+    id: int
+    description: str
+    abbreviation: str | None = None
+    lines: tuple[KitLine, ...] = attrs.field(factory=tuple, converter=_kit_lines)
+    active: bool = True
+    version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class TeamComponent:
+    """A member of a team (``equipe_componentes``): an employee or a free-text name."""
+
+    #: ``func_id``: the employee (a user id), when the member is one.
+    employee_id: int | None = None
+    #: ``eqcm_nmcomponente``: the member's name when not an employee.
+    name: str | None = None
+    #: ``eqcm_icresponsavel``: the team's responsible member (exactly one).
+    responsible: bool = False
+
+
+def _components(value: Iterable[TeamComponent]) -> tuple[TeamComponent, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Team:
+    """A field team (``equipe``) of an organisational unit."""
+
+    id: int
+    name: str
+    unit_id: int
+    #: ``eqpe_nncargatrabalho``: the daily work load, in minutes (at most 24 h).
+    work_minutes: int
+    #: ``eqpe_nnplacaveiculo``: the vehicle plate (3 letters and 4 digits).
+    plate: str | None = None
+    #: ``sptp_id``: the service profile (kind of team).
+    profile_id: int | None = None
+    phone_area_code: int | None = None
+    phone_number: str | None = None
+    #: ``eqpe_nnimei``: the field device, unique among active teams.
+    imei: str | None = None
+    #: ``usur_id``: the user responsible for the team's executions.
+    responsible_user_id: int | None = None
+    #: ``eqpe_icprogramacaoautomatica``.
+    automatic_scheduling: bool = False
+    components: tuple[TeamComponent, ...] = attrs.field(
+        factory=tuple, converter=_components
+    )
+    #: ``equipe_equipamentos_especiais``: special equipment the team carries.
+    equipment_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_ids)
+    active: bool = True
+    version: int = 1
+
+
+def _team_ids(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionPeriod:
+    """A period an activity was executed (``os_ativ_periodo_execucao``) and by
+    which teams (``os_execucao_equipe``)."""
+
+    on: date
+    start: time
+    end: time
+    team_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_team_ids)
+
+
+@attrs.frozen(kw_only=True)
+class MaterialUsage:
+    """A material used by an activity (``os_ativ_material_execucao``)."""
+
+    material_id: int
+    quantity: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class KitUsage:
+    """Kits used by an activity: each counts as its materials times ``quantity``."""
+
+    kit_id: int
+    quantity: Decimal = Decimal(1)
+
+
+def _periods(value: Iterable[ExecutionPeriod]) -> tuple[ExecutionPeriod, ...]:
+    return tuple(value)
+
+
+def _usages(value: Iterable[MaterialUsage]) -> tuple[MaterialUsage, ...]:
+    return tuple(value)
+
+
+def _kit_usages(value: Iterable[KitUsage]) -> tuple[KitUsage, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ExecutedActivity:
+    """One activity of an executed OS (``ordem_servico_atividade``)."""
+
+    activity_id: int
+    periods: tuple[ExecutionPeriod, ...] = attrs.field(
+        factory=tuple, converter=_periods
+    )
+    materials: tuple[MaterialUsage, ...] = attrs.field(factory=tuple, converter=_usages)
+    kits: tuple[KitUsage, ...] = attrs.field(factory=tuple, converter=_kit_usages)
+
+
+def _activities(value: Iterable[ExecutedActivity]) -> tuple[ExecutedActivity, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class OrderExecution:
+    """The execution data of an OS closed with execution (UC0461).
+
+    Its ``id`` is the order's id: an OS has at most one execution record.
+    """
+
+    id: int
+    activities: tuple[ExecutedActivity, ...] = attrs.field(
+        factory=tuple, converter=_activities
+    )
+    recorded_at: datetime = attrs.field(validator=_aware)
+    actor: int
+    version: int = 1
+
+    @property
+    def order_id(self) -> int:
+        """The OS this execution belongs to."""
+        return self.id
+
+
+@attrs.frozen(kw_only=True)
+class ServicePriceListing:
+    """One line of the "Tabela de Valores de Serviços Comerciais": an active
+    service type with a positive base value."""
+
+    service_type_id: int
+    description: str
+    abbreviation: str
+    value: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class CompletedOrderRow:
+    """One line of the completed-orders bulletin (R0765)."""
+
+    order_id: int
+    service_type_id: int
+    service_type: str
+    property_id: int | None
+    request_id: int | None
+    generated_at: datetime
+    closed_at: datetime
+    closing_reason_id: int
+    closing_reason: str
+    executed: bool
+    #: The unit and user that closed it (``ordem_servico_unidade``, relation 3).
+    closing_unit_id: int | None
+    closing_user_id: int | None
+    current_unit_id: int | None
+    charged_value: Decimal | None
+    charge_percentage: int | None
+    commercial_applied: bool
+
+
 # ---------------------------------------------------------------- events
 @attrs.frozen(kw_only=True)
 class ServiceOrderGenerated(DomainEvent):
@@ -307,6 +533,8 @@ class ServiceOrderSituationChanged(DomainEvent):
     order_id: int
     before: OrderSituation
     after: OrderSituation
+    #: Why execution stopped (a ``non_execution_reason``), when told.
+    reason_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -340,6 +568,62 @@ class CommercialOperationApplied(DomainEvent):
     operation: str
     property_id: int | None
     via_closing: bool
+
+
+@attrs.frozen(kw_only=True)
+class OverdueOrdersClosed(DomainEvent):
+    """A chunk of overdue orders was closed by UC0734 (one event per chunk)."""
+
+    tag: ClassVar[str] = "service_order.overdue_closed"
+    service_type_id: int
+    closing_reason_id: int
+    order_ids: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ServiceTypeSaved(DomainEvent):
+    """A service type was inserted or changed."""
+
+    tag: ClassVar[str] = "service_type.saved"
+    service_type_id: int
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class ServicePriceSaved(DomainEvent):
+    """A row of the service price table was inserted or changed."""
+
+    tag: ClassVar[str] = "service_price.saved"
+    price_id: int
+    service_type_id: int
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class ServicePriceRemoved(DomainEvent):
+    """A row of the service price table was removed."""
+
+    tag: ClassVar[str] = "service_price.removed"
+    price_id: int
+    service_type_id: int
+
+
+@attrs.frozen(kw_only=True)
+class TeamSaved(DomainEvent):
+    """A team was inserted or changed."""
+
+    tag: ClassVar[str] = "team.saved"
+    team_id: int
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class MaterialKitSaved(DomainEvent):
+    """A material kit was inserted or changed."""
+
+    tag: ClassVar[str] = "material_kit.saved"
+    kit_id: int
+    version: int
 
 
 # ---------------------------------------------------------------- reference tables
@@ -397,11 +681,15 @@ SERVICE_PROFILE = CatalogKind(
     gsan_table="atendimentopublico.servico_perfil_tipo",
     abbreviation_required=True,
     duplicate_gsan_key="atencao.descricao_ja_existente_tipo_perfil_servico",
+    duplicate_rule="CFG-07",
     attributes=(
         AttributeSpec(name="team_size", type="int", min_value=1),
         AttributeSpec(name="own_vehicle", type="bool", default=False),
     ),
-    referenced_by=(Reference("service_type", "profile_id"),),
+    referenced_by=(
+        Reference("service_type", "profile_id"),
+        Reference("team", "profile_id"),
+    ),
 )
 SERVICE_TYPE_REFERENCE = CatalogKind(
     name="service_type_reference",
@@ -411,6 +699,10 @@ SERVICE_TYPE_REFERENCE = CatalogKind(
     abbreviation_required=True,
     abbreviation_unique=True,
     duplicate_gsan_key="atencao.descricao_ja_existente_servico_referencia",
+    duplicate_abbreviation_gsan_key=(
+        "atencao.descricao_abreviada_ja_existente_servico_referencia"
+    ),
+    duplicate_rule="REF-08",
     attributes=(
         AttributeSpec(
             name="requires_reference_order",
@@ -485,6 +777,54 @@ DEBIT_TYPE = CatalogKind(
     referenced_by=(Reference("service_type", "debit_type_id"),),
 )
 
+MATERIAL_UNIT = CatalogKind(
+    name="material_unit",
+    title="Material unit",
+    title_pt="Unidade de Material",
+    gsan_table="atendimentopublico.material_unidade",
+    abbreviation_required=True,
+    abbreviation_max_length=5,
+    description_max_length=30,
+)
+MATERIAL = CatalogKind(
+    name="material",
+    title="Material",
+    title_pt="Material",
+    gsan_table="atendimentopublico.material",
+    abbreviation_max_length=20,
+    attributes=(
+        AttributeSpec(
+            name="unit_id",
+            type="ref",
+            ref="material_unit",
+            required=True,
+            doc="mung_id: the unit the material is counted in",
+        ),
+        AttributeSpec(
+            name="code",
+            type="str",
+            max_length=20,
+            unique=True,
+            doc="mate_cdmaterial: the utility's stock code",
+        ),
+    ),
+)
+NON_EXECUTION_REASON = CatalogKind(
+    name="non_execution_reason",
+    title="Reason a scheduled service was not executed",
+    title_pt="Motivo de Não Execução do Serviço",
+    gsan_table="atendimentopublico.os_program_nao_encer_motivo",
+    attributes=(
+        AttributeSpec(
+            name="missing_equipment",
+            type="bool",
+            default=False,
+            doc="the crew lacked (or broke) special equipment: the order goes to "
+            "a team that has it (GSAN 5 EQUIPAMENTO_QUEBRADO, 7 FALTA_EQUIPAMENTO)",
+        ),
+    ),
+)
+
 SERVICE_ORDER_KINDS: tuple[CatalogKind, ...] = (
     CLOSING_REASON,
     SERVICE_PRIORITY,
@@ -493,4 +833,7 @@ SERVICE_ORDER_KINDS: tuple[CatalogKind, ...] = (
     REFERENCED_RETURN_TYPE,
     NON_CHARGE_REASON,
     DEBIT_TYPE,
+    MATERIAL_UNIT,
+    MATERIAL,
+    NON_EXECUTION_REASON,
 )

@@ -7,11 +7,11 @@ system.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
-from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt
 
 __all__ = ["Billing"]
 
@@ -24,9 +24,13 @@ class Billing(Protocol):
         ...
 
     def open_debts_of(
-        self, property_ids: Iterable[int]
+        self,
+        property_ids: Iterable[int],
+        *,
+        kinds: Collection[DebtKind] | None = None,
     ) -> Mapping[int, Sequence[OpenDebt]]:
-        """Open items of many properties in one round trip (batch work)."""
+        """Open items of many properties in one round trip (batch work), of the
+        given ``kinds`` only when given."""
         ...
 
     def has_payment_slip(

@@ -23,7 +23,13 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.collection import CutFact
 from gsan_core.model.properties import Property
+from gsan_core.model.service_orders import (
+    OrderUnitRecord,
+    ServiceChargeValue,
+    ServiceOrder,
+)
 from gsan_core.model.service_requests import (
     CollectionSituationUnit,
     LocalityGroupUnit,
@@ -36,10 +42,13 @@ from gsan_core.model.service_requests import (
 __all__ = [
     "AssociationRepository",
     "CatalogRepository",
+    "CollectionQueries",
     "Criterion",
     "Entity",
     "PropertyRepository",
     "Repository",
+    "ServiceOrderRepository",
+    "ServicePriceRepository",
     "ServiceRequestRepository",
 ]
 
@@ -109,6 +118,53 @@ class PropertyRepository(Repository[Property], Protocol):
 
     def ids_by_route(self, route_id: int) -> Sequence[int]:
         """Ids of the route's properties, ascending."""
+        ...
+
+
+class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
+    """Service orders, with the set-based statements of the batches and reports.
+
+    The overdue closing (UC0734) works chunk by chunk: one statement selects a
+    chunk of pending ids, one closes them, one inserts their unit-trail rows.
+    """
+
+    def pending_ids(
+        self, *, service_type_id: int, generated_before: datetime, limit: int
+    ) -> Sequence[int]:
+        """Ids of pending orders of the type generated before the instant, the
+        ``limit`` lowest first."""
+        ...
+
+    def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:
+        """How many pending orders of the type were generated before the instant."""
+        ...
+
+    def close_pending(
+        self, ids: Sequence[int], *, reason_id: int, closed_at: datetime
+    ) -> Sequence[int]:
+        """Close those of ``ids`` that are still pending (situation 2, the reason,
+        the instant, no remark, version + 1); return the ids it closed."""
+        ...
+
+    def closed_between(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        service_type_id: int | None = None,
+        unit_id: int | None = None,
+    ) -> Sequence[tuple[ServiceOrder, OrderUnitRecord | None]]:
+        """Orders closed in ``[start, end)`` with their closing unit-trail row
+        (relation ``CLOSED``), by closing instant and id;
+        ``unit_id`` filters on the unit that closed them."""
+        ...
+
+
+class ServicePriceRepository(Repository[ServiceChargeValue], Protocol):
+    """The service price table ("Manter Valor de Cobrança do Serviço" removes rows)."""
+
+    def remove(self, row: ServiceChargeValue) -> None:
+        """Delete the row at its current version (compare-and-set)."""
         ...
 
 
@@ -239,4 +295,19 @@ class CatalogRepository(Protocol):
         Catalog rows of other kinds pointing to it through a ``ref`` attribute are
         counted by the service, which knows the kinds.
         """
+        ...
+
+
+class CollectionQueries(Protocol):
+    """Set-based reads of the collection batch (one round trip per route)."""
+
+    def routes_of_group(self, group_id: int) -> Sequence[int]:
+        """The route ids of a billing/collection group, ascending."""
+        ...
+
+    def route_cut_facts(
+        self, route_id: int, cut_service_type_ids: Collection[int]
+    ) -> Sequence[CutFact]:
+        """For every property of the route: situation, active flag, and whether it
+        has an open order of one of ``cut_service_type_ids``."""
         ...

@@ -14,10 +14,11 @@ from typing import Protocol, Self
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
-    ServiceChargeValue,
-    ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.service_requests import (
     ClosingCommand,
@@ -40,8 +41,11 @@ from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
     AssociationRepository,
     CatalogRepository,
+    CollectionQueries,
     PropertyRepository,
     Repository,
+    ServiceOrderRepository,
+    ServicePriceRepository,
     ServiceRequestRepository,
 )
 
@@ -79,13 +83,25 @@ class UnitOfWork(Protocol):
     def service_types(self) -> Repository[ServiceType]: ...
 
     @property
-    def service_orders(self) -> Repository[ServiceOrder]: ...
+    def service_orders(self) -> ServiceOrderRepository: ...
 
     @property
     def order_units(self) -> Repository[OrderUnitRecord]: ...
 
     @property
-    def service_prices(self) -> Repository[ServiceChargeValue]: ...
+    def service_prices(self) -> ServicePriceRepository: ...
+
+    @property
+    def teams(self) -> Repository[Team]: ...
+
+    @property
+    def material_kits(self) -> Repository[MaterialKit]: ...
+
+    @property
+    def order_executions(self) -> Repository[OrderExecution]: ...
+
+    @property
+    def collection(self) -> CollectionQueries: ...
 
     @property
     def service_requests(self) -> ServiceRequestRepository: ...

@@ -262,7 +262,9 @@ def _uniqueness(
             continue
         if kind.description_unique and normalized(other.description) == description:
             duplicate = attrs.evolve(
-                DUPLICATE_DESCRIPTION, gsan_key=kind.duplicate_gsan_key
+                DUPLICATE_DESCRIPTION,
+                gsan_key=kind.duplicate_gsan_key,
+                rule=kind.duplicate_rule or DUPLICATE_DESCRIPTION.rule,
             )
             violations.append(
                 duplicate(
@@ -277,8 +279,14 @@ def _uniqueness(
             and abbreviation
             and normalized(other.abbreviation or "") == abbreviation
         ):
+            duplicate = attrs.evolve(
+                DUPLICATE_ABBREVIATION,
+                gsan_key=kind.duplicate_abbreviation_gsan_key
+                or DUPLICATE_ABBREVIATION.gsan_key,
+                rule=kind.duplicate_rule or DUPLICATE_ABBREVIATION.rule,
+            )
             violations.append(
-                DUPLICATE_ABBREVIATION(
+                duplicate(
                     kind=kind.title,
                     tipo=kind.title_pt,
                     abbreviation=item.abbreviation,

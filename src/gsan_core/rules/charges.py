@@ -38,6 +38,7 @@ __all__ = [
     "compute_charge",
     "installment_value",
     "lookup_price",
+    "select_price_row",
     "split_by_category",
 ]
 
@@ -142,14 +143,15 @@ def _fits(row_value: int | None, actual: int | None) -> bool:
     return row_value is None or row_value == actual
 
 
-def lookup_price(
+def select_price_row(
     rows: Sequence[ServiceChargeValue],
     *,
     service_type: ServiceType,
     on: date,
     facts: PriceFacts,
-) -> Decimal | None:
-    """CHG-5: the price of ``service_type`` for a property on day ``on``."""
+) -> ServiceChargeValue | None:
+    """CHG-5: the price-table row that prices ``service_type`` for a property on
+    day ``on`` (the most specific one), or ``None``."""
     economies = facts.economies if service_type.consider_economies else 0
     candidates = [
         row
@@ -165,7 +167,7 @@ def lookup_price(
         and (row.economies_to is None or row.economies_to >= economies)
     ]
     if not candidates:
-        return service_type.value
+        return None
 
     def specificity(row: ServiceChargeValue) -> tuple[bool, bool, bool, bool, int]:
         return (
@@ -176,4 +178,17 @@ def lookup_price(
             row.id,
         )
 
-    return min(candidates, key=specificity).value
+    return min(candidates, key=specificity)
+
+
+def lookup_price(
+    rows: Sequence[ServiceChargeValue],
+    *,
+    service_type: ServiceType,
+    on: date,
+    facts: PriceFacts,
+) -> Decimal | None:
+    """CHG-5: the price of ``service_type`` for a property on day ``on``: the most
+    specific row's value, else the type's own value."""
+    row = select_price_row(rows, service_type=service_type, on=on, facts=facts)
+    return service_type.value if row is None else row.value

@@ -11,7 +11,7 @@ ENC-03..17, REF-01..08, COM-01..08.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -19,14 +19,23 @@ from typing import Literal
 import attrs
 
 from gsan_core.errors import Message, Violation
+from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
+    ExecutedActivity,
     InspectionResult,
+    MaterialKit,
     OrderAction,
     OrderSituation,
     ServiceOrder,
     ServiceType,
+    Team,
+)
+from gsan_core.rules.service_configuration import (
+    QUANTITY_NOT_POSITIVE,
+    REFERENCE_MISSING,
 )
 from gsan_core.rules.validation import REQUIRED, optional_text
 
@@ -38,14 +47,22 @@ __all__ = [
     "MenuVariant",
     "RequestFacts",
     "allowed_closing_reasons",
+    "bills_in_period",
     "check_charge_request",
+    "check_charged_property",
     "check_close",
+    "check_collection_unit",
+    "check_cut_order",
+    "check_execution",
     "check_generation",
     "check_has_property",
     "check_menu_path",
+    "check_overdue_request",
+    "check_property_uniqueness",
     "check_transition",
     "check_type_matches",
     "check_update",
+    "overdue_cutoff",
     "reference_spec",
     "transition",
 ]
@@ -70,7 +87,6 @@ TRANSITIONS: Mapping[tuple[OrderSituation | None, OrderAction], OrderSituation] 
     (P, OrderAction.CLOSE_NOT_EXECUTED): C,
     (E, OrderAction.CLOSE_NOT_EXECUTED): C,
     (P, OrderAction.HOLD_FOR_REFERENCE): A,
-    (C, OrderAction.HOLD_FOR_REFERENCE): A,
     (A, OrderAction.RELEASE): P,
     (A, OrderAction.RELEASE_CLOSING): C,
     (P, OrderAction.CLOSE_WITH_REFERRING): C,
@@ -207,6 +223,22 @@ SELECTIVE_CLOSING_DATE_TOO_EARLY = Message(
     pt="Data do Encerramento anterior ao permitido para OS seletiva ({earliest}).",
     gsan_key="atencao.data_encerramento_anterior_permitido_os_seletiva",
     rule="ENC-10",
+)
+REASON_REQUIRED = attrs.evolve(REQUIRED, rule="ENC-06")
+DATE_REQUIRED = attrs.evolve(REQUIRED, rule="ENC-07")
+REMARK_TOO_LONG = Message(
+    "service_order.close.remark_too_long",
+    en="The closing remark has {length} characters; at most 400 are allowed.",
+    pt="Parecer excedeu o limite de 400 caracteres ({length}).",
+    gsan_key="atencao.execedeu_limit_observacao",
+    rule="ENC-15",
+)
+PAVEMENT_NOT_POSITIVE = Message(
+    "service_order.close.pavement_not_positive",
+    en="The pavement area must be positive, got {area}.",
+    pt="A metragem deve ser somente positiva ({area}).",
+    gsan_key="atencao.metragemSomentePositiva",
+    rule="ENC-16",
 )
 ACTIVITIES_REQUIRED = Message(
     "service_order.close.activities_required",
@@ -355,6 +387,117 @@ UNKNOWN_NON_CHARGE_REASON = Message(
 )
 
 
+EXECUTION_DATE_OUT_OF_RANGE = Message(
+    "service_order.execution.date_out_of_range",
+    en="Activity {activity_id} was executed on {on}, outside the order's life ({generated_on} to {closed_on}).",
+    pt="Data de execução {on} inválida: deve estar entre a geração ({generated_on}) e o encerramento ({closed_on}).",
+    gsan_key="atencao.data_execucao_invalida",
+    rule="EXE-01",
+)
+EXECUTION_END_BEFORE_START = Message(
+    "service_order.execution.end_before_start",
+    en="Activity {activity_id} on {on} ends at {end} before it starts at {start}.",
+    pt="Hora final {end} anterior à hora de início {start}.",
+    gsan_key="atencao.hora_final_anterior_hora_inicio",
+    rule="EXE-02",
+)
+EXECUTION_UNKNOWN_TEAM = Message(
+    "service_order.execution.unknown_team",
+    en="Team {team_id} does not exist or is inactive.",
+    pt="Equipe {team_id} inexistente ou inativa.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="EXE-03",
+)
+EXECUTION_TEAM_REQUIRED = Message(
+    "service_order.execution.team_required",
+    en="The execution period of activity {activity_id} on {on} names no team.",
+    pt="Equipe é obrigatório(a).",
+    gsan_key="atencao.required",
+    rule="EXE-03",
+)
+EXECUTION_UNKNOWN_ACTIVITY = Message(
+    "service_order.execution.unknown_activity",
+    en="Activity {activity_id} does not exist, is inactive, or is not an activity of service type {service_type_id}.",
+    pt="Atividade {activity_id} inexistente, inativa ou não pertencente ao tipo de serviço {service_type_id}.",
+    gsan_key="atencao.pesquisa_inexistente",
+)
+EXECUTION_ACTIVITY_REPEATED = Message(
+    "service_order.execution.activity_repeated",
+    en="Activity {activity_id} is recorded more than once.",
+    pt="Atividade {activity_id} informada mais de uma vez.",
+)
+NO_UNIT_FOR_LOCALITY = Message(
+    "service_order.generate.no_unit_for_locality",
+    en="No organisational unit corresponds to locality {locality_id} of property {property_id}.",
+    pt="Não existe unidade organizacional correspondente à localidade {locality_id} do documento de cobrança.",
+    gsan_key="atencao.unidade_nao_existe_localidade",
+    rule="GEN-10",
+)
+OPEN_ORDER_FOR_PROPERTY = Message(
+    "service_order.generate.open_order_for_property",
+    en="Service order {other_id} of type {service_type_id} is still open for property {property_id}.",
+    pt="Já existe ordem de serviço {other_id} com este tipo de serviço {service_type_id} para o imóvel {property_id}.",
+    gsan_key="atencao.servico_tipo.existe_os",
+    rule="GEN-05",
+)
+CUT_ORDER_WATER_STATUS = Message(
+    "service_order.cut_order.water_status_not_allowed",
+    en="The water connection of property {property_id} is in situation {water_status_id}: a cut order needs it connected or connected under inspection.",
+    pt="Situação da ligação de água do imóvel inválida para corte.",
+    gsan_key="atencao.situacao_ligacao_agua_invalida",
+    rule="GEN-12",
+)
+CUT_ORDER_NO_DEBTS = Message(
+    "service_order.cut_order.no_debts",
+    en="Property {property_id} has no unpaid bills in the period.",
+    pt="Imóvel {property_id} sem débitos.",
+    gsan_key="atencao.imovel.sem.debito",
+    rule="GEN-14",
+)
+CUT_ORDER_NO_NOTICE = Message(
+    "service_order.cut_order.no_notice",
+    en="Property {property_id} has no cut notice (aviso de corte) document.",
+    pt="Imóvel {property_id} não possui documento do tipo AVISO DE CORTE.",
+    gsan_key="atencao.imovel_sem_documento_do_tipo",
+    rule="GEN-15",
+)
+CUT_ORDER_TYPE_MISSING = Message(
+    "service_order.cut_order.type_not_configured",
+    en="The cut-order service type (role service_type.cut_order) is not configured or is inactive.",
+    pt="Serviço tipo não parametrizado.",
+    gsan_key="atencao.servico_tipo_nao_existe",
+    rule="GEN-16",
+)
+OVERDUE_TYPE_NOT_ALLOWED = Message(
+    "service_order.overdue.type_not_allowed",
+    en="Service type {service_type_id} is not one whose overdue orders may be closed ({allowed}).",
+    pt="O tipo de serviço {service_type_id} não permite encerrar ordens vencidas ({allowed}).",
+    rule="VEN-01",
+)
+OVERDUE_DAYS_INVALID = Message(
+    "service_order.overdue.days_invalid",
+    en="The number of days must be a positive integer, got {days}.",
+    pt="A quantidade de dias deve ser um inteiro positivo ({days}).",
+    rule="VEN-01",
+)
+OVERDUE_NOTHING = Message(
+    "service_order.overdue.nothing_to_close",
+    en="No pending order of type {service_type_id} was generated on or before {cutoff}.",
+    pt="A pesquisa não retornou nenhum resultado.",
+    gsan_key="atencao.pesquisa.nenhumresultado",
+    rule="VEN-03",
+)
+
+
+CHARGED_ORDER_WITHOUT_PROPERTY = Message(
+    "service_order.charge.no_property",
+    en="Service order {order_id} has no property to charge its service to.",
+    pt="Ordem de serviço {order_id} sem imóvel.",
+    gsan_key="atencao.os_sem_imovel",
+    rule="DEB-04",
+)
+
+
 # ---------------------------------------------------------------- facts given to rules
 @attrs.frozen(kw_only=True)
 class RequestFacts:
@@ -385,6 +528,9 @@ class CloseRequest:
     reason: CatalogItem | None
     closed_on: date | None
     remark: str | None = None
+    #: The reason id the operator chose (``reason`` is ``None`` when it does not
+    #: exist): reported as not allowed rather than missing.
+    reason_id: int | None = None
     inspection_result: InspectionResult | None = None
     activities_given: bool = False
     return_type: CatalogItem | None = None
@@ -527,8 +673,12 @@ def check_update(
     reference: CatalogItem | None,
     request: RequestFacts | None,
     reference_order: ServiceOrder | None,
+    reference_changed: bool = True,
 ) -> tuple[Violation, ...]:
-    """UPD-01..UPD-04: a closed OS never changes; references re-validated."""
+    """UPD-01..UPD-04: a closed OS never changes; the reference rules GEN-06..09
+    are re-validated when the type or the referenced OS changes (an unchanged
+    reference was validated at generation, and the OS it holds is awaiting
+    release since then, which GEN-09 would refuse)."""
     if not order.is_open:
         return (CLOSED_ORDER_UNCHANGEABLE(order_id=order.id),)
     found: list[Violation] = []
@@ -536,7 +686,7 @@ def check_update(
         found.append(OBSERVATION_TOO_LONG(length=len(observation)))
     if service_type is None or not service_type.active:
         found.append(UNKNOWN_SERVICE_TYPE(service_type_id=service_type_id))
-    elif _needs_reference_order(reference):
+    elif reference_changed and _needs_reference_order(reference):
         assert reference is not None
         found += _reference_order_violations(reference, request, reference_order)
     return tuple(found)
@@ -580,8 +730,16 @@ def check_close(
     found = list(check_transition(order, action))
     if order.automatic_closing:
         found.append(AUTOMATIC_CLOSING_ONLY(order_id=order.id))
-    if reason is None:
-        found.append(REQUIRED(field="Closing reason", campo="Motivo de Encerramento"))
+    if reason is None and request.reason_id is not None:
+        found.append(
+            CLOSING_REASON_NOT_ALLOWED(
+                reason_id=request.reason_id, service_type_id=service_type.id
+            )
+        )
+    elif reason is None:
+        found.append(
+            REASON_REQUIRED(field="Closing reason", campo="Motivo de Encerramento")
+        )
     elif reason.id not in {r.id for r in offered_reasons}:
         found.append(
             CLOSING_REASON_NOT_ALLOWED(
@@ -611,9 +769,10 @@ def check_close(
         and not (request.remark or "").strip()
     ):
         found.append(DIAGNOSIS_REMARK_REQUIRED())
-    found += optional_text(
-        request.remark, field="Closing remark", campo="Parecer", max_length=MAX_REMARK
-    )
+    if request.remark is not None and len(request.remark) > MAX_REMARK:
+        found.append(REMARK_TOO_LONG(length=len(request.remark)))
+    if request.pavement_area is not None and request.pavement_area <= 0:
+        found.append(PAVEMENT_NOT_POSITIVE(area=request.pavement_area))
     if not service_type.allows_property_in_field and locked_reference is not None:
         found.append(
             PROPERTY_IN_FIELD(
@@ -648,7 +807,7 @@ def _closing_date(
 ) -> list[Violation]:
     closed_on = request.closed_on
     if closed_on is None:
-        return [REQUIRED(field="Closing date", campo="Data de Encerramento")]
+        return [DATE_REQUIRED(field="Closing date", campo="Data de Encerramento")]
     found: list[Violation] = []
     if closed_on > today:
         found.append(CLOSING_DATE_IN_FUTURE(closed_on=closed_on, today=today))
@@ -664,14 +823,15 @@ def _closing_date(
             )
         )
     selective = order.request_id is None and order.collection_document_id is None
-    if selective and not has_permission.get("close_order_before_today", False):
-        limit = today - timedelta(
-            days=profile.service_orders.selective_closing_days_back
+    limit = today - timedelta(days=profile.service_orders.selective_closing_days_back)
+    if (
+        selective
+        and closed_on < limit
+        and not has_permission.get("close_order_before_today", False)
+    ):
+        found.append(
+            SELECTIVE_CLOSING_DATE_TOO_EARLY(closed_on=closed_on, earliest=limit)
         )
-        if closed_on < limit:
-            found.append(
-                SELECTIVE_CLOSING_DATE_TOO_EARLY(closed_on=closed_on, earliest=limit)
-            )
     return found
 
 
@@ -726,8 +886,10 @@ def check_charge_request(
     may_waive: bool,
     permission_id: int | None,
     non_charge_reasons: Iterable[int],
+    reject_below_one: bool = False,
 ) -> tuple[Violation, ...]:
-    """COM-06..COM-08 and DEB-05 for what the operator filled in."""
+    """COM-06..COM-08 and DEB-05 for what the operator filled in (and, with
+    ``reject_below_one``, GSAN's refusal of a value between 0 and 1)."""
     found: list[Violation] = []
     if charge.percentage not in CHARGE_PERCENTAGES:
         found.append(INVALID_PERCENTAGE(percentage=charge.percentage))
@@ -756,6 +918,9 @@ def check_charge_request(
             found.append(INVALID_VALUE(value=charge.value))
         elif not service_type.value_editable and charge.value != suggested_value:
             found.append(VALUE_NOT_EDITABLE(service_type_id=service_type.id))
+    amount = charge.value if charge.value is not None else suggested_value
+    if reject_below_one and amount is not None and 0 < amount < 1:
+        found.append(INVALID_VALUE(value=amount))
     return tuple(found)
 
 
@@ -815,6 +980,15 @@ def check_type_matches(
     )
 
 
+def check_charged_property(
+    order: ServiceOrder, prop: Property | None
+) -> tuple[Violation, ...]:
+    """DEB-04: an OS whose service is charged has a property (its own or its RA's)."""
+    if prop is None:
+        return (CHARGED_ORDER_WITHOUT_PROPERTY(order_id=order.id),)
+    return ()
+
+
 def check_has_property(
     order: ServiceOrder, property_id: int | None
 ) -> tuple[Violation, ...]:
@@ -822,3 +996,225 @@ def check_has_property(
     if property_id is None:
         return (ORDER_WITHOUT_PROPERTY(order_id=order.id),)
     return ()
+
+
+# ---------------------------------------------------------------- execution data
+def check_execution(
+    activities: Sequence[ExecutedActivity],
+    *,
+    service_type: ServiceType,
+    generated_on: date,
+    closed_on: date | None,
+    known_activities: Mapping[int, CatalogItem],
+    teams: Mapping[int, Team],
+    materials: Mapping[int, CatalogItem],
+    kits: Mapping[int, MaterialKit],
+) -> tuple[Violation, ...]:
+    """EXE-01..EXE-03 for the execution data of an OS being closed: periods dated
+    between generation and closing, ending after they start, by existing active
+    teams; activities of the type (when it lists them), materials and kits that
+    exist, with positive quantities."""
+    found: list[Violation] = []
+    seen: set[int] = set()
+    for activity in activities:
+        ident = activity.activity_id
+        item = known_activities.get(ident)
+        if (
+            item is None
+            or not item.active
+            or (service_type.activity_ids and ident not in service_type.activity_ids)
+        ):
+            found.append(
+                EXECUTION_UNKNOWN_ACTIVITY(
+                    activity_id=ident, service_type_id=service_type.id
+                )
+            )
+        if ident in seen:
+            found.append(EXECUTION_ACTIVITY_REPEATED(activity_id=ident))
+        seen.add(ident)
+        for period in activity.periods:
+            last = closed_on if closed_on is not None else period.on
+            if not generated_on <= period.on <= last:
+                found.append(
+                    EXECUTION_DATE_OUT_OF_RANGE(
+                        activity_id=ident,
+                        on=period.on,
+                        generated_on=generated_on,
+                        closed_on=closed_on,
+                    )
+                )
+            if period.end < period.start:
+                found.append(
+                    EXECUTION_END_BEFORE_START(
+                        activity_id=ident,
+                        on=period.on,
+                        start=period.start,
+                        end=period.end,
+                    )
+                )
+            if not period.team_ids:
+                found.append(EXECUTION_TEAM_REQUIRED(activity_id=ident, on=period.on))
+            for team_id in period.team_ids:
+                team = teams.get(team_id)
+                if team is None or not team.active:
+                    found.append(EXECUTION_UNKNOWN_TEAM(team_id=team_id))
+        for used in activity.materials:
+            material = materials.get(used.material_id)
+            if material is None or not material.active:
+                found.append(
+                    REFERENCE_MISSING(
+                        field="Material", campo="Material", value=used.material_id
+                    )
+                )
+            if used.quantity <= 0:
+                found.append(
+                    QUANTITY_NOT_POSITIVE(
+                        what="material",
+                        oque="material",
+                        item_id=used.material_id,
+                        quantity=used.quantity,
+                    )
+                )
+        for kit_used in activity.kits:
+            kit = kits.get(kit_used.kit_id)
+            if kit is None or not kit.active:
+                found.append(
+                    REFERENCE_MISSING(
+                        field="Material kit",
+                        campo="Kit de Material",
+                        value=kit_used.kit_id,
+                    )
+                )
+            if kit_used.quantity <= 0:
+                found.append(
+                    QUANTITY_NOT_POSITIVE(
+                        what="kit",
+                        oque="kit",
+                        item_id=kit_used.kit_id,
+                        quantity=kit_used.quantity,
+                    )
+                )
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- other origins
+def check_collection_unit(prop: Property, unit_id: int | None) -> tuple[Violation, ...]:
+    """GEN-10: an OS generated by a collection action needs the unit mapped to the
+    property's locality."""
+    if unit_id is None:
+        return (
+            NO_UNIT_FOR_LOCALITY(locality_id=prop.locality_id, property_id=prop.id),
+        )
+    return ()
+
+
+def check_property_uniqueness(
+    *,
+    enabled: bool,
+    property_id: int | None,
+    service_type_id: int,
+    open_orders_of_property: Iterable[ServiceOrder],
+) -> tuple[Violation, ...]:
+    """The profile option ``one_open_order_per_property_type``: GEN-05 applied to
+    the property instead of the RA (off in GSAN, see ``docs/profiles.md``)."""
+    if not enabled or property_id is None:
+        return ()
+    for other in open_orders_of_property:
+        if other.is_open and other.service_type_id == service_type_id:
+            return (
+                OPEN_ORDER_FOR_PROPERTY(
+                    other_id=other.id,
+                    service_type_id=service_type_id,
+                    property_id=property_id,
+                ),
+            )
+    return ()
+
+
+def bills_in_period(
+    debts: Iterable[OpenDebt],
+    *,
+    reference_from: int | None = None,
+    reference_to: int | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> list[OpenDebt]:
+    """The unpaid bills among ``debts`` whose reference month (``yyyymm``) and due
+    date fall in the given bounds (an absent bound does not filter)."""
+    found: list[OpenDebt] = []
+    for debt in debts:
+        if debt.kind is not DebtKind.BILL:
+            continue
+        reference = debt.reference
+        if reference is not None and (
+            (reference_from is not None and reference < reference_from)
+            or (reference_to is not None and reference > reference_to)
+        ):
+            continue
+        due = debt.due_date
+        if due is not None and (
+            (due_from is not None and due < due_from)
+            or (due_to is not None and due > due_to)
+        ):
+            continue
+        found.append(debt)
+    return found
+
+
+def check_cut_order(
+    prop: Property,
+    *,
+    allowed_water_statuses: frozenset[int],
+    service_type: ServiceType | None,
+    bills: Sequence[OpenDebt],
+    requires_notice: bool,
+    notice_document_id: int | None,
+) -> tuple[Violation, ...]:
+    """GEN-12, GEN-14..GEN-16 of "Gerar Ordem de Corte" (GEN-13, an open cut
+    order, is not a refusal: the existing order is emitted again)."""
+    found: list[Violation] = []
+    if service_type is None or not service_type.active:
+        found.append(CUT_ORDER_TYPE_MISSING())
+    if prop.water_status_id not in allowed_water_statuses:
+        found.append(
+            CUT_ORDER_WATER_STATUS(
+                property_id=prop.id, water_status_id=prop.water_status_id
+            )
+        )
+    if not bills:
+        found.append(CUT_ORDER_NO_DEBTS(property_id=prop.id))
+    if requires_notice and notice_document_id is None:
+        found.append(CUT_ORDER_NO_NOTICE(property_id=prop.id))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- overdue orders
+def overdue_cutoff(today: date, *, days: int, extra_days: int) -> date:
+    """VEN-02: orders generated on or before this date are overdue."""
+    return today - timedelta(days=days + extra_days)
+
+
+def check_overdue_request(
+    *,
+    service_type: ServiceType | None,
+    service_type_id: int,
+    days: int,
+    closable: frozenset[int],
+) -> tuple[Violation, ...]:
+    """VEN-01: only the types of role ``service_type.overdue_closable`` (GSAN 304,
+    310, 458), active; the number of days a positive integer."""
+    found: list[Violation] = []
+    if (
+        service_type is None
+        or not service_type.active
+        or service_type_id not in closable
+    ):
+        found.append(
+            OVERDUE_TYPE_NOT_ALLOWED(
+                service_type_id=service_type_id,
+                allowed=", ".join(str(i) for i in sorted(closable)) or "none",
+            )
+        )
+    if days <= 0:
+        found.append(OVERDUE_DAYS_INVALID(days=days))
+    return tuple(found)

@@ -70,9 +70,16 @@ class CatalogService(Service):
         self, uow: UnitOfWork, kind: CatalogKind, item: CatalogItem
     ) -> tuple[Violation, ...]:
         siblings = uow.catalog.list(kind.name)
-        return rules.check_item(
-            item, kind=kind, siblings=siblings, lookup=uow.catalog.find
+        return (
+            *rules.check_item(
+                item, kind=kind, siblings=siblings, lookup=uow.catalog.find
+            ),
+            *self._extra(item),
         )
+
+    def _extra(self, item: CatalogItem) -> tuple[Violation, ...]:
+        check = self._ctx.catalog_checks.get(item.kind)
+        return () if check is None else tuple(check(item))
 
     def _typed(self, kind: CatalogKind, item: CatalogItem) -> CatalogItem:
         attributes, violations = rules.coerce_attributes(kind, item.attributes)
@@ -248,8 +255,11 @@ class CatalogService(Service):
                 if item.id in existing:
                     continue
                 ensure(
-                    rules.check_item(
-                        item, kind=spec, siblings=existing.values(), lookup=lookup
+                    (
+                        *rules.check_item(
+                            item, kind=spec, siblings=existing.values(), lookup=lookup
+                        ),
+                        *self._extra(item),
                     )
                 )
                 typed = self._typed(spec, item)

@@ -67,21 +67,20 @@ def create_charge(
 ) -> Charge | None:
     """Create the charge of a service, or ``None`` when it is not charged.
 
-    No charge without a debit type, with a non-charge reason (COM-06), for a
-    social-tariff property when the value is not positive (DEB-03), or when a
-    payment slip of the same debit type was issued for the property on the day
-    the OS was generated: the customer already paid it (DEB-02).
+    No charge without a debit type (DEB-01, DEB-06), with a non-charge reason
+    (COM-06, DEB-06), when the value is not positive (GSAN only charges a value
+    above zero; DEB-03 names the social-tariff case), or when a payment slip of
+    the same debit type was issued for the property on the day the OS was
+    generated: the customer already paid it (DEB-02). With the profile's
+    ``reject_charges_below_one`` (GSAN's integer-part test) a value between 0
+    and 1 is refused (DEB-05).
     """
     debit_type = service_type.debit_type_id
     if debit_type is None or request.non_charge_reason_id is not None:
         return None
     amount = request.value if request.value is not None else value
-    social = profile.plays("property_profile.social_tariff", prop.profile_id)
     if amount is None or amount <= 0:
-        if social or amount is None:
-            return None
-        ensure([INVALID_VALUE(value=amount)])
-    assert amount is not None
+        return None
     if profile.system.reject_charges_below_one and amount < 1:
         ensure([INVALID_VALUE(value=amount)])
     if uow.billing.has_payment_slip(

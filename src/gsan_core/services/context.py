@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from gsan_core.model.catalog import CatalogKind
+from gsan_core.errors import Violation
+from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.calendar import BusinessCalendar
@@ -17,7 +18,11 @@ from gsan_core.ports.clock import Clock
 from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
 
-__all__ = ["Service", "ServiceContext"]
+__all__ = ["CatalogCheck", "Service", "ServiceContext"]
+
+#: A rule over one reference row beyond CAT-1..CAT-4 (cross-field rules such as
+#: REF-08 of the service-type references), keyed by kind in the context.
+CatalogCheck = Callable[[CatalogItem], Sequence[Violation]]
 
 
 @attrs.frozen(kw_only=True)
@@ -34,6 +39,8 @@ class ServiceContext:
     operations: Mapping[str, CommercialOperation] = attrs.field(factory=dict)
     #: Reactions to a closed OS, inside its unit of work (the RA area's).
     order_closed_hooks: tuple[OrderClosedHook, ...] = ()
+    #: Extra rules of some reference tables, by kind name.
+    catalog_checks: Mapping[str, CatalogCheck] = attrs.field(factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:

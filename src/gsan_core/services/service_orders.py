@@ -8,8 +8,9 @@ operations run from the menu) compose them into their own transactions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime, time
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import attrs
@@ -26,12 +27,16 @@ from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     CommercialOperationApplied,
+    CompletedOrderRow,
+    ExecutedActivity,
     InspectionResult,
     OrderAction,
+    OrderExecution,
     OrderOrigin,
     OrderSituation,
     OrderUnitRecord,
     OrderUnitRelation,
+    OverdueOrdersClosed,
     ServiceOrder,
     ServiceOrderClosed,
     ServiceOrderGenerated,
@@ -39,20 +44,29 @@ from gsan_core.model.service_orders import (
     ServiceOrderSituationChanged,
     ServiceOrderUpdated,
     ServiceType,
+    ServiceTypeSaved,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import charges as charge_rules
+from gsan_core.rules import service_configuration as config
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules.service_orders import ChargeRequest, CloseRequest, RequestFacts
 from gsan_core.rules.validation import ensure, normalized, required_text
-from gsan_core.services.charges import create_charge, price_of
-from gsan_core.services.context import Service, ServiceContext
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.charges import create_charge, price_facts, price_of
+from gsan_core.services.context import ServiceContext
 from gsan_core.services.operations import OperationCall
+from gsan_core.services.service_setup import ServiceSetup, exists_in
 
 __all__ = [
+    "CUT_ORDER_OBSERVATION",
+    "ChargeSimulation",
     "ClosingResult",
+    "CutOrderResult",
     "ServiceOrderService",
     "apply_operation_in",
     "close_in",
+    "generate_from_collection_in",
     "generate_in",
     "order_property",
 ]
@@ -113,6 +127,41 @@ class ClosingResult:
     referenced: ServiceOrder | None = None
     #: What the order-closed hooks reported (e.g. the RA closed or proposed).
     effects: tuple[object, ...] = ()
+    #: The execution data stored with the OS (closing with execution).
+    execution: OrderExecution | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CutOrderResult:
+    """What "Gerar Ordem de Corte" did: a new order, or the open cut order of the
+    property emitted again (GEN-13)."""
+
+    order: ServiceOrder
+    generated: bool
+
+
+@attrs.frozen(kw_only=True)
+class ChargeSimulation:
+    """ "Simular Cobrança de Serviços": the price found and the charge it makes.
+
+    Nothing is written. ``price_row_id`` is the price-table row used, ``None``
+    when the type's own value applied (or a value was given).
+    """
+
+    service_type_id: int
+    property_id: int
+    on: date
+    metered: bool
+    price_row_id: int | None
+    suggested_value: Decimal | None
+    computation: charge_rules.ChargeComputation
+    #: Whether closing would charge it: the type has a debit type and the value
+    #: is positive (payment slips and waivers are decided when closing).
+    charged: bool
+
+
+#: The observation of an order made by "Gerar Ordem de Corte".
+CUT_ORDER_OBSERVATION = "Ordem de corte gerada para o imóvel (Gerar Ordem de Corte)."
 
 
 # ---------------------------------------------------------------- helpers
@@ -133,6 +182,40 @@ def _catalog_map(uow: UnitOfWork, kind: str) -> dict[int, CatalogItem]:
 def _permission(ctx: ServiceContext, uow: UnitOfWork, actor: int, role: str) -> bool:
     ids = ctx.profile.ids(f"permission.{role}")
     return any(uow.permissions.has(actor, pid) for pid in ids)
+
+
+class _Permissions(Mapping[str, bool]):
+    """The actor's special permissions by role, asked of the port only when a
+    rule reads one (most closings need none)."""
+
+    def __init__(
+        self, ctx: ServiceContext, uow: UnitOfWork, actor: int, roles: Sequence[str]
+    ) -> None:
+        self._ctx, self._uow, self._actor = ctx, uow, actor
+        self._roles = tuple(roles)
+        self._known: dict[str, bool] = {}
+
+    def __getitem__(self, role: str) -> bool:
+        if role not in self._roles:
+            raise KeyError(role)
+        if role not in self._known:
+            self._known[role] = _permission(self._ctx, self._uow, self._actor, role)
+        return self._known[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._roles)
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+
+def _reference_of(
+    uow: UnitOfWork, service_type: ServiceType | None
+) -> CatalogItem | None:
+    """The reference behaviour row of a type (``servico_tipo_referencia``)."""
+    if service_type is None or service_type.reference_id is None:
+        return None
+    return uow.catalog.find("service_type_reference", service_type.reference_id)
 
 
 def order_property(uow: UnitOfWork, order: ServiceOrder) -> Property | None:
@@ -205,10 +288,7 @@ def generate_in(
 ) -> ServiceOrder:
     """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation)."""
     service_type = uow.service_types.find(service_type_id)
-    references = _catalog_map(uow, "service_type_reference")
-    reference = (
-        None if service_type is None else rules.reference_spec(service_type, references)
-    )
+    reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
     if request is not None:
         open_of_request = uow.service_orders.find_by(request_id=request.id)
@@ -218,17 +298,26 @@ def generate_in(
         if reference_order_id is None
         else uow.service_orders.find(reference_order_id)
     )
-    ensure(
-        rules.check_generation(
-            service_type=service_type,
-            service_type_id=service_type_id,
-            reference=reference,
-            request=request,
-            open_orders_of_request=open_of_request,
-            reference_order=reference_order,
-            observation=observation,
-        )
+    found = rules.check_generation(
+        service_type=service_type,
+        service_type_id=service_type_id,
+        reference=reference,
+        request=request,
+        open_orders_of_request=open_of_request,
+        reference_order=reference_order,
+        observation=observation,
     )
+    per_property = ctx.profile.service_orders.one_open_order_per_property_type
+    if per_property and property_id is not None and not found:
+        found = rules.check_property_uniqueness(
+            enabled=per_property,
+            property_id=property_id,
+            service_type_id=service_type_id,
+            open_orders_of_property=uow.service_orders.find_by(
+                property_id=property_id, service_type_id=service_type_id
+            ),
+        )
+    ensure(found)
     assert service_type is not None
     prop = None if property_id is None else uow.properties.get(property_id)
     if unit_id is None:
@@ -273,6 +362,7 @@ def generate_in(
         reference_order is not None
         and reference is not None
         and reference.flag("requires_reference_order")
+        and reference_order.is_open
     ):
         held = _move(uow, reference_order, OrderAction.HOLD_FOR_REFERENCE)
         events.append(
@@ -308,15 +398,28 @@ def close_in(
     pavement_area: Decimal | None = None,
     activities_given: bool = False,
     run_hooks: bool = True,
+    execution: Sequence[ExecutedActivity] | None = None,
+    expect_executed: bool | None = None,
 ) -> ClosingResult:
-    """Close an OS inside ``uow``, with or without execution as the reason says."""
+    """Close an OS inside ``uow``, with or without execution as the reason says.
+
+    ``execution`` is the execution data (activities with their periods, teams,
+    materials and kits; EXE-01..EXE-03), stored with the OS when it closes with
+    execution; ENC-12 is satisfied by it (``activities_given`` is the older way to
+    say activities were recorded elsewhere). ``expect_executed`` refuses a reason
+    of the other kind (the "close executed / not executed" commands).
+    """
     order = uow.service_orders.get(order_id)
     service_type = uow.service_types.get(order.service_type_id)
-    reasons = _catalog_map(uow, "closing_reason")
-    reason = reasons.get(reason_id)
+    reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")
-    references = _catalog_map(uow, "service_type_reference")
-    reference = rules.reference_spec(service_type, references)
+    if (
+        reason is not None
+        and expect_executed is not None
+        and executed != expect_executed
+    ):
+        ensure([_reason_mismatch(reason_id, executed=expect_executed)])
+    reference = _reference_of(uow, service_type)
     return_type = None
     if return_type_id is not None:
         return_type = uow.catalog.find("referenced_return_type", return_type_id)
@@ -326,43 +429,54 @@ def close_in(
         else uow.service_types.find(new_service_type_id)
     )
     prop = order_property(uow, order)
-    locked = None if prop is None else uow.field_lock.locked_reference(prop.id)
+    locked = None
+    if prop is not None and not service_type.allows_property_in_field:
+        locked = uow.field_lock.locked_reference(prop.id)
     open_of_request: Sequence[ServiceOrder] = ()
     if order.request_id is not None:
         open_of_request = uow.service_orders.find_by(request_id=order.request_id)
     request = CloseRequest(
         reason=reason,
+        reason_id=reason_id,
         closed_on=closed_on,
         remark=remark,
         inspection_result=inspection_result,
-        activities_given=activities_given,
+        activities_given=activities_given or bool(execution),
         return_type=return_type,
         new_service_type=new_type,
         pavement_area=pavement_area,
     )
     today = at.astimezone(ctx.zone).date()
-    permissions = {
-        role: _permission(ctx, uow, actor, role)
-        for role in ("close_order_before_today", "close_order_without_activities")
-    }
+    permissions = _Permissions(
+        ctx, uow, actor, ("close_order_before_today", "close_order_without_activities")
+    )
+    generated_on = order.generated_at.astimezone(ctx.zone).date()
     ensure(
-        rules.check_close(
-            order,
-            service_type=service_type,
-            request=request,
-            offered_reasons=rules.allowed_closing_reasons(
-                service_type, reasons.values()
+        (
+            *rules.check_close(
+                order,
+                service_type=service_type,
+                request=request,
+                offered_reasons=rules.allowed_closing_reasons(
+                    service_type, [] if reason is None else [reason]
+                ),
+                reference=reference,
+                today=today,
+                generated_on=generated_on,
+                profile=ctx.profile,
+                has_permission=permissions,
+                locked_reference=locked,
+                open_orders_of_request=open_of_request,
+                new_type_reference=_reference_of(uow, new_type),
             ),
-            reference=reference,
-            today=today,
-            generated_on=order.generated_at.astimezone(ctx.zone).date(),
-            profile=ctx.profile,
-            has_permission=permissions,
-            locked_reference=locked,
-            open_orders_of_request=open_of_request,
-            new_type_reference=None
-            if new_type is None
-            else rules.reference_spec(new_type, references),
+            *_execution_violations(
+                uow,
+                execution,
+                executed=executed,
+                service_type=service_type,
+                generated_on=generated_on,
+                closed_on=closed_on,
+            ),
         )
     )
     assert reason is not None
@@ -435,11 +549,17 @@ def close_in(
                 at=at,
                 actor=actor,
             )
-    elif executed and service_type.include_debit and prop is not None:
+    elif (
+        executed
+        and service_type.include_debit
+        and service_type.debit_type_id is not None
+    ):
         value = service_type.value
         if not value:
             value = price_of(uow, service_type=service_type, prop=prop, on=today)
         if value and value > 0:
+            ensure(rules.check_charged_property(order, prop))
+            assert prop is not None
             charge_made = create_charge(
                 uow,
                 profile=ctx.profile,
@@ -465,6 +585,12 @@ def close_in(
     current = uow.service_orders.get(order.id)
     closed = _move(uow, current, action, **changes)
     _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
+    recorded = None
+    if execution:
+        recorded = OrderExecution(
+            id=closed.id, activities=tuple(execution), recorded_at=at, actor=actor
+        )
+        uow.order_executions.add(recorded)
     events.insert(
         0,
         ServiceOrderClosed(
@@ -517,6 +643,53 @@ def close_in(
         follow_up=follow_up,
         referenced=referenced,
         effects=effects,
+        execution=recorded,
+    )
+
+
+EXECUTION_WITHOUT_EXECUTING = Message(
+    "service_order.execution.not_executed",
+    en="Execution data is recorded only when an order is closed with execution.",
+    pt="Os dados de execução só são informados no encerramento com execução.",
+    rule="ENC-12",
+)
+
+
+def _execution_violations(
+    uow: UnitOfWork,
+    execution: Sequence[ExecutedActivity] | None,
+    *,
+    executed: bool,
+    service_type: ServiceType,
+    generated_on: date,
+    closed_on: date | None,
+) -> tuple[Violation, ...]:
+    """EXE-01..EXE-03 for the execution data given with a closing."""
+    if not execution:
+        return ()
+    if not executed:
+        return (EXECUTION_WITHOUT_EXECUTING(),)
+    team_ids = {t for a in execution for p in a.periods for t in p.team_ids}
+    material_ids = {m.material_id for a in execution for m in a.materials}
+    kit_ids = {k.kit_id for a in execution for k in a.kits}
+    activity_ids = {a.activity_id for a in execution}
+    return rules.check_execution(
+        execution,
+        service_type=service_type,
+        generated_on=generated_on,
+        closed_on=closed_on,
+        known_activities={
+            i: item
+            for i in activity_ids
+            if (item := uow.catalog.find("activity", i)) is not None
+        },
+        teams=uow.teams.get_many(team_ids),
+        materials={
+            i: item
+            for i in material_ids
+            if (item := uow.catalog.find("material", i)) is not None
+        },
+        kits=uow.material_kits.get_many(kit_ids),
     )
 
 
@@ -618,7 +791,17 @@ def _check_charge(
     charge: ChargeRequest,
     suggested: Decimal | None,
 ) -> None:
-    may_waive = _permission(ctx, uow, actor, "inform_non_charge_reason")
+    special = (
+        charge.non_charge_reason_id is not None
+        or charge.percentage != 100
+        or charge.installments > 1
+    )
+    may_waive = special and _permission(ctx, uow, actor, "inform_non_charge_reason")
+    reasons: list[int] = []
+    if charge.non_charge_reason_id is not None:
+        item = uow.catalog.find("non_charge_reason", charge.non_charge_reason_id)
+        if item is not None and item.active:
+            reasons.append(item.id)
     ensure(
         rules.check_charge_request(
             charge,
@@ -627,10 +810,8 @@ def _check_charge(
             max_installments=ctx.profile.system.max_installments,
             may_waive=may_waive,
             permission_id=ctx.profile.id("permission.inform_non_charge_reason"),
-            non_charge_reasons=[
-                item.id
-                for item in uow.catalog.list("non_charge_reason", active_only=True)
-            ],
+            non_charge_reasons=reasons,
+            reject_below_one=ctx.profile.system.reject_charges_below_one,
         )
     )
 
@@ -647,8 +828,10 @@ def _run_operation(
     at: datetime,
     effective_on: date,
     via_closing: bool,
+    key: str | None = None,
 ) -> None:
-    key = service_type.operation
+    """Run ``key`` (by default the type's own operation) for the order."""
+    key = key if key is not None else service_type.operation
     assert key is not None
     operation = ctx.operations.get(key)
     if operation is None:
@@ -752,6 +935,7 @@ def apply_operation_in(
         at=at,
         effective_on=effective_on,
         via_closing=False,
+        key=operation,
     )
     made = None
     current = uow.service_orders.get(order.id)
@@ -794,8 +978,8 @@ def apply_operation_in(
 
 
 # ---------------------------------------------------------------- the service
-class ServiceOrderService(Service):
-    """``gsan.service_orders``: service types and the OS lifecycle."""
+class ServiceOrderService(ServiceSetup):
+    """``gsan.service_orders``: service types, their tables and the OS lifecycle."""
 
     # ------------------------------------------------------------ types
     def _check_type(
@@ -856,6 +1040,16 @@ class ServiceOrderService(Service):
                     found.append(
                         TYPE_REFERENCE_MISSING(field=field, campo=campo, value=value)
                     )
+        found += (
+            config.check_activity_order(
+                [(a, n) for n, a in enumerate(service_type.activity_ids, start=1)]
+            )
+            if service_type.activity_ids
+            else ()
+        )
+        found += config.check_type_materials(
+            service_type.materials, exists=exists_in(uow)
+        )
         for activity in service_type.activity_ids:
             item = uow.catalog.find("activity", activity)
             if item is None or not item.active:
@@ -894,8 +1088,9 @@ class ServiceOrderService(Service):
     def add_types(
         self, service_types: Sequence[ServiceType], *, actor: int
     ) -> list[ServiceType]:
-        """Insert several service types in one transaction (CFG-05)."""
-        del actor
+        """Insert several service types in one transaction (CFG-05).
+
+        A type with no activities takes GSAN's "atividade única" option."""
         new = [attrs.evolve(t, version=1) for t in service_types]
         with self._work() as uow:
             found: list[Violation] = []
@@ -903,12 +1098,20 @@ class ServiceOrderService(Service):
                 found += self._check_type(uow, service_type)
                 uow.service_types.add(service_type)
             ensure(found)
+            now = self._now()
+            uow.record(
+                *(
+                    ServiceTypeSaved(
+                        occurred_at=now, actor=actor, service_type_id=t.id, version=1
+                    )
+                    for t in new
+                )
+            )
             uow.commit()
         return new
 
     def update_type(self, service_type: ServiceType, *, actor: int) -> ServiceType:
         """Store a change of a type read at ``service_type.version``."""
-        del actor
         with self._work() as uow:
             stored = uow.service_types.get(service_type.id)
             if stored.version != service_type.version:
@@ -918,6 +1121,14 @@ class ServiceOrderService(Service):
             changed = attrs.evolve(service_type, version=stored.version + 1)
             ensure(self._check_type(uow, changed))
             uow.service_types.update(changed)
+            uow.record(
+                ServiceTypeSaved(
+                    occurred_at=self._now(),
+                    actor=actor,
+                    service_type_id=changed.id,
+                    version=changed.version,
+                )
+            )
             uow.commit()
         return changed
 
@@ -1013,12 +1224,7 @@ class ServiceOrderService(Service):
                 else order.service_type_id
             )
             service_type = uow.service_types.find(type_id)
-            references = _catalog_map(uow, "service_type_reference")
-            reference = (
-                None
-                if service_type is None
-                else rules.reference_spec(service_type, references)
-            )
+            reference = _reference_of(uow, service_type)
             ref_id = (
                 reference_order_id
                 if reference_order_id is not None
@@ -1044,6 +1250,8 @@ class ServiceOrderService(Service):
                     reference=reference,
                     request=request,
                     reference_order=reference_order,
+                    reference_changed=type_id != order.service_type_id
+                    or ref_id != order.reference_order_id,
                 )
             )
             changed = attrs.evolve(
@@ -1071,11 +1279,28 @@ class ServiceOrderService(Service):
         return changed
 
     def _situation(
-        self, order_id: int, action: OrderAction, actor: int, **changes: object
+        self,
+        order_id: int,
+        action: OrderAction,
+        actor: int,
+        reason_id: int | None = None,
+        **changes: object,
     ) -> ServiceOrder:
         at = self._now()
         with self._work() as uow:
             order = uow.service_orders.get(order_id)
+            found = list(rules.check_transition(order, action))
+            if reason_id is not None:
+                item = uow.catalog.find("non_execution_reason", reason_id)
+                if item is None or not item.active:
+                    found.append(
+                        config.REFERENCE_MISSING(
+                            field="Non-execution reason",
+                            campo="Motivo de Não Execução",
+                            value=reason_id,
+                        )
+                    )
+            ensure(found)
             moved = _move(uow, order, action, **changes)
             uow.record(
                 ServiceOrderSituationChanged(
@@ -1084,6 +1309,7 @@ class ServiceOrderService(Service):
                     order_id=order_id,
                     before=order.situation,
                     after=moved.situation,
+                    reason_id=reason_id,
                 )
             )
             uow.commit()
@@ -1093,10 +1319,18 @@ class ServiceOrderService(Service):
         """The crew started the service (1 -> 3)."""
         return self._situation(order_id, OrderAction.START_EXECUTION, actor)
 
-    def back_to_pending(self, *, order_id: int, actor: int) -> ServiceOrder:
-        """Execution stopped; the OS waits again and leaves its schedule (3 -> 1)."""
+    def back_to_pending(
+        self, *, order_id: int, actor: int, reason_id: int | None = None
+    ) -> ServiceOrder:
+        """Execution stopped; the OS waits again and leaves its schedule (3 -> 1).
+
+        ``reason_id`` is the "motivo de não execução" (``non_execution_reason``)."""
         return self._situation(
-            order_id, OrderAction.BACK_TO_PENDING, actor, scheduled=False
+            order_id,
+            OrderAction.BACK_TO_PENDING,
+            actor,
+            reason_id=reason_id,
+            scheduled=False,
         )
 
     def close_not_executed(
@@ -1114,9 +1348,6 @@ class ServiceOrderService(Service):
         ``executed`` flag must be off. An OS referring to another closes that one
         too with the same reason (REF-05)."""
         with self._work() as uow:
-            reason = uow.catalog.find("closing_reason", reason_id)
-            if reason is not None and reason.flag("executed"):
-                ensure([_reason_mismatch(reason_id, executed=False)])
             result = close_in(
                 uow,
                 self._ctx,
@@ -1128,6 +1359,7 @@ class ServiceOrderService(Service):
                 closing_time=closing_time,
                 remark=remark,
                 inspection_result=inspection_result,
+                expect_executed=False,
             )
             uow.commit()
         return result
@@ -1148,13 +1380,14 @@ class ServiceOrderService(Service):
         new_service_type_id: int | None = None,
         pavement_area: Decimal | None = None,
         activities_given: bool = False,
+        execution: Sequence[ExecutedActivity] | None = None,
     ) -> ClosingResult:
         """Close with execution; a type that updates the commercial system runs its
-        operation (with ``commercial`` as input) in the same transaction, once."""
+        operation (with ``commercial`` as input) in the same transaction, once.
+
+        ``execution`` (activities with periods, teams, materials and kits) is
+        checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12."""
         with self._work() as uow:
-            reason = uow.catalog.find("closing_reason", reason_id)
-            if reason is not None and not reason.flag("executed"):
-                ensure([_reason_mismatch(reason_id, executed=True)])
             result = close_in(
                 uow,
                 self._ctx,
@@ -1172,6 +1405,8 @@ class ServiceOrderService(Service):
                 new_service_type_id=new_service_type_id,
                 pavement_area=pavement_area,
                 activities_given=activities_given,
+                execution=execution,
+                expect_executed=True,
             )
             uow.commit()
         return result
@@ -1208,28 +1443,391 @@ class ServiceOrderService(Service):
         percentage: int = 100,
         installments: int = 1,
         value: Decimal | None = None,
-    ) -> object:
-        """ "Simular cobrança de serviços": the same computation, nothing written."""
-        from gsan_core.rules.charges import compute_charge  # noqa: PLC0415
-
+        metered: bool | None = None,
+        capacity_id: int | None = None,
+    ) -> ChargeSimulation:
+        """ "Simular Cobrança de Serviços" (SIM-01): the price lookup (CHG-5) and the
+        charge it makes (CHG-1..CHG-4), as closing would compute it; nothing is
+        written. ``metered``/``capacity_id`` give the property's meter (GSAN's
+        "tipo de medição"); ``value`` replaces the price where the type allows it."""
+        today = self._today()
         with self._work() as uow:
-            service_type = uow.service_types.get(service_type_id)
-            prop = uow.properties.get(property_id)
-            price = (
-                value
-                if value is not None
-                else price_of(
-                    uow, service_type=service_type, prop=prop, on=self._today()
+            service_type = uow.service_types.find(service_type_id)
+            ensure(
+                rules.check_generation(
+                    service_type=service_type,
+                    service_type_id=service_type_id,
+                    reference=None,
+                    request=None,
                 )
             )
-        return compute_charge(
-            value=price or Decimal(0),
+            assert service_type is not None
+            prop = uow.properties.get(property_id)
+            facts = price_facts(uow, prop)
+            facts = attrs.evolve(
+                facts,
+                metered=facts.metered if metered is None else metered,
+                capacity_id=facts.capacity_id if capacity_id is None else capacity_id,
+            )
+            row = charge_rules.select_price_row(
+                uow.service_prices.find_by(service_type_id=service_type_id),
+                service_type=service_type,
+                on=today,
+                facts=facts,
+            )
+        suggested = service_type.value if row is None else row.value
+        ensure(
+            rules.check_charge_request(
+                ChargeRequest(
+                    value=value, percentage=percentage, installments=installments
+                ),
+                service_type=service_type,
+                suggested_value=suggested,
+                max_installments=self.profile.system.max_installments,
+                may_waive=True,
+                permission_id=None,
+                non_charge_reasons=(),
+            )
+        )
+        amount = value if value is not None else (suggested or Decimal(0))
+        computation = charge_rules.compute_charge(
+            value=amount,
             percentage=percentage,
             installments=installments,
             interest_rate=self.profile.system.financing_interest_rate,
             charge_interest=service_type.charge_interest,
             categories=prop.categories,
         )
+        return ChargeSimulation(
+            service_type_id=service_type_id,
+            property_id=property_id,
+            on=today,
+            metered=facts.metered,
+            price_row_id=None if row is None or value is not None else row.id,
+            suggested_value=suggested,
+            computation=computation,
+            charged=service_type.debit_type_id is not None and amount > 0,
+        )
+
+    def execution(self, order_id: int) -> OrderExecution | None:
+        """The execution data stored when the OS closed with execution."""
+        with self._work() as uow:
+            uow.service_orders.get(order_id)
+            return uow.order_executions.find(order_id)
+
+    # ------------------------------------------------------------ other origins
+    def generate_from_collection(
+        self,
+        *,
+        service_type_id: int,
+        property_id: int,
+        collection_document_id: int,
+        actor: int,
+        observation: str | None = None,
+    ) -> ServiceOrder:
+        """An OS generated by a collection action (cut, inspection...) for the
+        property of a collection document; its unit is the unit of the property's
+        locality (GEN-10). GSAN checks no duplicate here."""
+        at = self._now()
+        with self._work() as uow:
+            order = generate_from_collection_in(
+                uow,
+                self._ctx,
+                service_type_id=service_type_id,
+                property_id=property_id,
+                collection_document_id=collection_document_id,
+                actor=actor,
+                at=at,
+                observation=observation,
+            )
+            uow.commit()
+        return order
+
+    def generate_cut_order(
+        self,
+        *,
+        property_id: int,
+        actor: int,
+        notice_document_id: int | None = None,
+        reference_from: int | None = None,
+        reference_to: int | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+    ) -> CutOrderResult:
+        """ "Gerar Ordem de Corte" for one property (GEN-12..GEN-16).
+
+        When the property already has an open order of a cut type (roles
+        ``service_type.cut_order`` and ``service_type.cut``), that order is
+        emitted again instead (GEN-13). Otherwise the water connection must be
+        connected or under inspection (GEN-12), the property must have unpaid
+        bills in the reference months / due dates given (GEN-14, through the
+        billing port), a cut notice when the profile asks for one (GEN-15), and
+        the cut-order type must be configured (GEN-16). The order is created
+        emitted, for the unit of the property's locality.
+        """
+        at = self._now()
+        profile = self.profile
+        with self._work() as uow:
+            prop = uow.properties.get(property_id)
+            cut_types = profile.ids("service_type.cut_order")
+            blocking = cut_types | profile.ids("service_type.cut")
+            open_cut = [
+                o
+                for o in uow.service_orders.find_by(
+                    property_id=property_id, service_type_id=blocking
+                )
+                if o.is_open
+            ]
+            if open_cut:
+                emitted = attrs.evolve(
+                    open_cut[0], emitted_at=at, version=open_cut[0].version + 1
+                )
+                uow.service_orders.update(emitted)
+                uow.record(
+                    ServiceOrderUpdated(
+                        occurred_at=at,
+                        actor=actor,
+                        order_id=emitted.id,
+                        version=emitted.version,
+                    )
+                )
+                uow.commit()
+                return CutOrderResult(order=emitted, generated=False)
+            type_id = min(cut_types) if cut_types else None
+            service_type = None if type_id is None else uow.service_types.find(type_id)
+            bills = rules.bills_in_period(
+                uow.billing.open_debts(property_id),
+                reference_from=reference_from,
+                reference_to=reference_to,
+                due_from=due_from,
+                due_to=due_to,
+            )
+            unit_id = _locality_unit(uow, prop)
+            ensure(
+                (
+                    *rules.check_cut_order(
+                        prop,
+                        allowed_water_statuses=profile.ids("water_status.connected")
+                        | profile.ids("water_status.under_inspection"),
+                        service_type=service_type,
+                        bills=bills,
+                        requires_notice=profile.service_orders.cut_order_requires_notice,
+                        notice_document_id=notice_document_id,
+                    ),
+                    *rules.check_collection_unit(prop, unit_id),
+                )
+            )
+            assert service_type is not None
+            order = generate_in(
+                uow,
+                self._ctx,
+                service_type_id=service_type.id,
+                actor=actor,
+                at=at,
+                origin=OrderOrigin.CUT,
+                property_id=property_id,
+                collection_document_id=notice_document_id,
+                unit_id=unit_id,
+                observation=CUT_ORDER_OBSERVATION,
+                emitted=True,
+            )
+            uow.commit()
+        return CutOrderResult(order=order, generated=True)
+
+    # ------------------------------------------------------------ overdue orders
+    def close_overdue(
+        self,
+        *,
+        service_type_id: int,
+        days: int,
+        actor: int,
+        progress: Progress | None = None,
+        chunk_size: int = 1_000,
+    ) -> BatchSummary:
+        """ "Encerrar Ordem de Serviço Vencida" (UC0734, VEN-01..VEN-03).
+
+        Closes, with the reason of role ``closing_reason.overdue`` (GSAN 32), every
+        pending order of the type generated on or before ``today - (days +
+        profile.service_orders.overdue_extra_days)``. Set-based and chunked: per
+        chunk one statement selects pending ids, one closes them, one inserts
+        their unit-trail rows, and the chunk commits. Re-running after an
+        interruption closes the rest. The summary counts orders (not GSAN's
+        order x unit rows). Nothing to close raises VEN-03.
+        """
+        now = self._now()
+        today = self._today(now)
+        profile = self.profile
+        cutoff = rules.overdue_cutoff(
+            today, days=days, extra_days=profile.service_orders.overdue_extra_days
+        )
+        before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
+        reason_ids = profile.ids("closing_reason.overdue")
+        with self._work() as uow:
+            ensure(
+                rules.check_overdue_request(
+                    service_type=uow.service_types.find(service_type_id),
+                    service_type_id=service_type_id,
+                    days=days,
+                    closable=profile.ids("service_type.overdue_closable"),
+                )
+            )
+            reason = (
+                uow.catalog.find("closing_reason", min(reason_ids))
+                if reason_ids
+                else None
+            )
+            if reason is None:
+                raise ConfigurationError(
+                    "the role closing_reason.overdue names no closing reason"
+                )
+            total = uow.service_orders.count_pending(
+                service_type_id=service_type_id, generated_before=before
+            )
+            if total == 0:
+                ensure(
+                    [
+                        rules.OVERDUE_NOTHING(
+                            service_type_id=service_type_id, cutoff=cutoff
+                        )
+                    ]
+                )
+            unit_id = _user_unit(uow, actor)
+            # the unit-trail ids of the whole batch, taken once (kept on commit)
+            reserved = uow.next_ids("order_unit", total)
+            uow.commit()
+        reason_id = reason.id
+        used = [0]
+
+        def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+            ids = uow.service_orders.pending_ids(
+                service_type_id=service_type_id,
+                generated_before=before,
+                limit=chunk_size,
+            )
+            closed = uow.service_orders.close_pending(
+                ids, reason_id=reason_id, closed_at=now
+            )
+            trail = list(reserved[used[0] : used[0] + len(closed)])
+            used[0] += len(trail)
+            if len(trail) < len(closed):  # more overdue orders than counted
+                trail += uow.next_ids("order_unit", len(closed) - len(trail))
+            uow.order_units.add_many(
+                OrderUnitRecord(
+                    id=trail_id,
+                    order_id=order_id,
+                    unit_id=unit_id,
+                    user_id=actor,
+                    relation=OrderUnitRelation.CLOSED,
+                    at=now,
+                )
+                for trail_id, order_id in zip(trail, closed, strict=True)
+            )
+            if closed:
+                uow.record(
+                    OverdueOrdersClosed(
+                        occurred_at=now,
+                        actor=actor,
+                        service_type_id=service_type_id,
+                        closing_reason_id=reason_id,
+                        order_ids=tuple(closed),
+                    )
+                )
+            uow.commit()
+            missed = len(ids) - len(closed)
+            return ChunkOutcome(
+                processed=len(ids),
+                changed=len(closed),
+                skipped={"no longer pending": missed} if missed else {},
+            )
+
+        return run_batch(
+            job="close_overdue",
+            units=range(math.ceil(total / chunk_size)),
+            chunk=chunk,
+            work=self._work,
+            progress=progress,
+        )
+
+    # ------------------------------------------------------------ bulletin
+    def completed_orders_bulletin(
+        self,
+        *,
+        start: date,
+        end: date,
+        unit_id: int | None = None,
+        service_type_id: int | None = None,
+    ) -> list[CompletedOrderRow]:
+        """ "Gerar Boletim de Ordens de Serviço Concluídas" (R0765): the orders closed
+        from ``start`` to ``end`` (local days, inclusive), optionally of one type
+        and closed by one unit, by closing instant."""
+        zone = self._ctx.zone
+        first = datetime.combine(start, time(), zone)
+        after = datetime.combine(end + timedelta(days=1), time(), zone)
+        with self._work() as uow:
+            pairs = uow.service_orders.closed_between(
+                start=first,
+                end=after,
+                service_type_id=service_type_id,
+                unit_id=unit_id,
+            )
+            types = uow.service_types.get_many({o.service_type_id for o, _ in pairs})
+            reasons = _catalog_map(uow, "closing_reason")
+        rows: list[CompletedOrderRow] = []
+        for order, record in pairs:
+            assert order.closed_at is not None
+            assert order.closing_reason_id is not None
+            reason = reasons.get(order.closing_reason_id)
+            rows.append(
+                CompletedOrderRow(
+                    order_id=order.id,
+                    service_type_id=order.service_type_id,
+                    service_type=types[order.service_type_id].description,
+                    property_id=order.property_id,
+                    request_id=order.request_id,
+                    generated_at=order.generated_at,
+                    closed_at=order.closed_at,
+                    closing_reason_id=order.closing_reason_id,
+                    closing_reason="" if reason is None else reason.description,
+                    executed=reason is not None and reason.flag("executed"),
+                    closing_unit_id=None if record is None else record.unit_id,
+                    closing_user_id=None if record is None else record.user_id,
+                    current_unit_id=order.current_unit_id,
+                    charged_value=order.current_value,
+                    charge_percentage=order.charge_percentage,
+                    commercial_applied=order.commercial_applied,
+                )
+            )
+        return rows
+
+
+def generate_from_collection_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    service_type_id: int,
+    property_id: int,
+    collection_document_id: int,
+    actor: int,
+    at: datetime,
+    observation: str | None = None,
+) -> ServiceOrder:
+    """Generate inside ``uow`` the OS of a collection action (GEN-10: the unit is
+    the one of the property's locality, and there must be one)."""
+    prop = uow.properties.get(property_id)
+    unit_id = _locality_unit(uow, prop)
+    ensure(rules.check_collection_unit(prop, unit_id))
+    return generate_in(
+        uow,
+        ctx,
+        service_type_id=service_type_id,
+        actor=actor,
+        at=at,
+        origin=OrderOrigin.COLLECTION,
+        property_id=property_id,
+        collection_document_id=collection_document_id,
+        unit_id=unit_id,
+        observation=observation,
+    )
 
 
 REASON_MISMATCH = Message(

@@ -15,8 +15,13 @@ from gsan_core.adapters.memory.ports import (
 )
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
+    MemoryCollectionQueries,
     MemoryPropertyRepository,
     MemoryRepository,
+)
+from gsan_core.adapters.memory.service_orders import (
+    MemoryServiceOrderRepository,
+    MemoryServicePriceRepository,
 )
 from gsan_core.adapters.memory.service_requests import (
     MemoryAssociationRepository,
@@ -25,10 +30,11 @@ from gsan_core.adapters.memory.service_requests import (
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
-    ServiceChargeValue,
-    ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.service_requests import (
     ClosingCommand,
@@ -70,15 +76,19 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.service_types: MemoryRepository[ServiceType] = MemoryRepository(
             self, "service_type"
         )
-        self.service_orders: MemoryRepository[ServiceOrder] = MemoryRepository(
-            self, "service_order"
-        )
+        self.service_orders = MemoryServiceOrderRepository(self, "service_order")
         self.order_units: MemoryRepository[OrderUnitRecord] = MemoryRepository(
             self, "order_unit"
         )
-        self.service_prices: MemoryRepository[ServiceChargeValue] = MemoryRepository(
-            self, "service_charge_value"
+        self.service_prices = MemoryServicePriceRepository(self, "service_charge_value")
+        self.teams: MemoryRepository[Team] = MemoryRepository(self, "team")
+        self.material_kits: MemoryRepository[MaterialKit] = MemoryRepository(
+            self, "material_kit"
         )
+        self.order_executions: MemoryRepository[OrderExecution] = MemoryRepository(
+            self, "order_execution"
+        )
+        self.collection = MemoryCollectionQueries(self)
         self._service_request_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)

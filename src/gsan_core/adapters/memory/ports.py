@@ -6,7 +6,7 @@ the unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
@@ -25,27 +25,29 @@ class MemoryBilling:
         return list(self.open_debts_of([property_id]).get(property_id, []))
 
     def open_debts_of(
-        self, property_ids: Iterable[int]
+        self,
+        property_ids: Iterable[int],
+        *,
+        kinds: Collection[DebtKind] | None = None,
     ) -> Mapping[int, Sequence[OpenDebt]]:
-        wanted = set(property_ids)
         found: dict[int, list[OpenDebt]] = {}
-        for debt in self._uow.rows("open_debt"):
-            if debt.property_id in wanted:
-                found.setdefault(debt.property_id, []).append(debt)
-        for charge in self._uow.rows("charge"):
-            if charge.property_id in wanted:
-                found.setdefault(charge.property_id, []).append(_as_debt(charge))
+        for pid in set(property_ids):
+            for debt in self._uow.rows_where("open_debt", "property_id", pid):
+                if kinds is None or debt.kind in kinds:
+                    found.setdefault(pid, []).append(debt)
+            if kinds is None or DebtKind.CHARGE in kinds:
+                for charge in self._uow.rows_where("charge", "property_id", pid):
+                    found.setdefault(pid, []).append(_as_debt(charge))
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
 
     def has_payment_slip(
         self, *, property_id: int, debit_type_id: int, issued_on: date
     ) -> bool:
         return any(
-            debt.property_id == property_id
-            and debt.kind is DebtKind.PAYMENT_SLIP
+            debt.kind is DebtKind.PAYMENT_SLIP
             and debt.debit_type_id == debit_type_id
             and debt.issued_on == issued_on
-            for debt in self._uow.rows("open_debt")
+            for debt in self._uow.rows_where("open_debt", "property_id", property_id)
         )
 
     def add_charge(self, charge: Charge) -> None:
@@ -53,7 +55,7 @@ class MemoryBilling:
 
     def charges_of(self, property_id: int) -> Sequence[Charge]:
         return sorted(
-            (c for c in self._uow.rows("charge") if c.property_id == property_id),
+            self._uow.rows_where("charge", "property_id", property_id),
             key=lambda c: c.id,
         )
 

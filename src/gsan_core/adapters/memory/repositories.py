@@ -8,10 +8,12 @@ from typing import Any, Generic, TypeVar
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.collection import CutFact
 from gsan_core.model.properties import Property
 
 __all__ = [
     "MemoryCatalogRepository",
+    "MemoryCollectionQueries",
     "MemoryPropertyRepository",
     "MemoryRepository",
     "matches",
@@ -63,13 +65,19 @@ class MemoryRepository(Generic[E]):
                 found[ident] = entity
         return found
 
+    def _candidates(self, criteria: Mapping[str, object]) -> Iterable[E]:
+        for name, wanted in criteria.items():
+            if not _is_collection(wanted) and wanted is not None:
+                return self._uow.rows_where(self._table, name, wanted)
+        return self._uow.rows(self._table)
+
     def find_by(self, **criteria: object) -> Sequence[E]:
-        rows = [row for row in self._uow.rows(self._table) if matches(row, criteria)]
+        rows = [row for row in self._candidates(criteria) if matches(row, criteria)]
         rows.sort(key=self._key)  # type: ignore[arg-type]
         return rows
 
     def count_by(self, **criteria: object) -> int:
-        return sum(1 for row in self._uow.rows(self._table) if matches(row, criteria))
+        return sum(1 for row in self._candidates(criteria) if matches(row, criteria))
 
     def add(self, entity: E) -> None:
         key = self._key(entity)
@@ -194,3 +202,37 @@ class MemoryCatalogRepository:
                 if value == id or (_is_collection(value) and id in value):
                     count += 1
         return count
+
+
+class MemoryCollectionQueries:
+    """The collection batch's reads over the memory store."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def routes_of_group(self, group_id: int) -> Sequence[int]:
+        return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
+
+    def route_cut_facts(
+        self, route_id: int, cut_service_type_ids: Collection[int]
+    ) -> Sequence[CutFact]:
+        cut_types = set(cut_service_type_ids)
+        props = sorted(
+            self._uow.rows_where("property", "route_id", route_id), key=lambda p: p.id
+        )
+        open_cut = {
+            o.property_id
+            for p in props
+            for o in self._uow.rows_where("service_order", "property_id", p.id)
+            if o.is_open and o.service_type_id in cut_types
+        }
+        return [
+            CutFact(
+                property_id=p.id,
+                locality_id=p.locality_id,
+                water_status_id=p.water_status_id,
+                active=p.active,
+                has_open_cut_order=p.id in open_cut,
+            )
+            for p in props
+        ]

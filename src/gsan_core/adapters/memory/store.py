@@ -32,11 +32,40 @@ class MemoryStore:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.tables: dict[str, dict[Hashable, Any]] = {}
+        #: ``(table, field) -> value -> keys``: built on first use, kept at commit.
+        self._indexes: dict[tuple[str, str], dict[Hashable, set[Hashable]]] = {}
 
     def table(self, name: str) -> dict[Hashable, Any]:
         """The committed rows of ``name`` (created empty on first use)."""
         with self.lock:
             return self.tables.setdefault(name, {})
+
+    def keys_where(self, table: str, field: str, value: Hashable) -> set[Hashable]:
+        """Keys of the committed rows whose ``field`` equals ``value`` (indexed)."""
+        with self.lock:
+            index = self._indexes.get((table, field))
+            if index is None:
+                index = {}
+                for key, row in self.table(table).items():
+                    index.setdefault(getattr(row, field), set()).add(key)
+                self._indexes[(table, field)] = index
+            return set(index.get(value, ()))
+
+    def apply(self, table: str, key: Hashable, value: Any) -> None:
+        """Store (or delete, for ``None``) one committed row, keeping the indexes."""
+        rows = self.table(table)
+        before = rows.get(key)
+        for (indexed, field), index in self._indexes.items():
+            if indexed != table:
+                continue
+            if before is not None:
+                index.get(getattr(before, field), set()).discard(key)
+            if value is not None:
+                index.setdefault(getattr(value, field), set()).add(key)
+        if value is None:
+            rows.pop(key, None)
+        else:
+            rows[key] = value
 
 
 def _version(value: Any) -> int | None:
@@ -88,12 +117,8 @@ class MemoryUnitOfWorkBase:
                 elif current is None or _version(current) != expected:
                     raise ConcurrencyConflict(table, key, expected)
             for table, rows in self._changes.items():
-                target = store.table(table)
                 for key, value in rows.items():
-                    if value is _DELETED:
-                        target.pop(key, None)
-                    else:
-                        target[key] = value
+                    store.apply(table, key, None if value is _DELETED else value)
         self._committed.extend(self._events)
         self._reset()
 
@@ -139,6 +164,20 @@ class MemoryUnitOfWorkBase:
         for value in changes.values():
             if value is not _DELETED:
                 yield value
+
+    def rows_where(self, table: str, field: str, value: Hashable) -> Iterator[Any]:
+        """Rows of ``table`` whose ``field`` equals ``value`` as this unit of work
+        sees them, through the store's index instead of a scan."""
+        changes = self._changes.get(table, {})
+        for key in self._store.keys_where(table, field, value):
+            if key in changes:
+                continue
+            row = self.read(table, key)
+            if row is not None:
+                yield row
+        for row in changes.values():
+            if row is not _DELETED and getattr(row, field) == value:
+                yield row
 
     def write(self, table: str, key: Hashable, value: Any, *, expect: Any) -> None:
         """Stage a write; ``expect`` is the committed version this write replaces.

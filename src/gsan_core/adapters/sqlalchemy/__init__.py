@@ -21,6 +21,7 @@ from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.billing import Charge, OpenDebt
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -29,10 +30,13 @@ from gsan_core.model.properties import (
     Route,
 )
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
     ServiceChargeValue,
     ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.service_requests import (
     ClosingCommand,
@@ -111,6 +115,11 @@ class Mappers:
     service_order: RowMapper[ServiceOrder]
     order_unit: RowMapper[OrderUnitRecord]
     service_charge_value: RowMapper[ServiceChargeValue]
+    team: RowMapper[Team]
+    material_kit: RowMapper[MaterialKit]
+    order_execution: RowMapper[OrderExecution]
+    open_debt: RowMapper[OpenDebt]
+    charge: RowMapper[Charge]
     service_request: RowMapper[ServiceRequest]
     request_specification: RowMapper[RequestSpecification]
     routing_step: RowMapper[RoutingStep]
@@ -141,6 +150,11 @@ class Mappers:
             service_charge_value=RowMapper(
                 ServiceChargeValue, tables["service_charge_value"]
             ),
+            team=RowMapper(Team, tables["team"]),
+            material_kit=RowMapper(MaterialKit, tables["material_kit"]),
+            order_execution=RowMapper(OrderExecution, tables["order_execution"]),
+            open_debt=RowMapper(OpenDebt, tables["open_debt"]),
+            charge=RowMapper(Charge, tables["charge"]),
             service_request=RowMapper(ServiceRequest, tables["service_request"]),
             request_specification=RowMapper(
                 RequestSpecification, tables["request_specification"]

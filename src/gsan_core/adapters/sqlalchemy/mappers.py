@@ -9,9 +9,11 @@ are resolved once, so mapping a row is a dictionary comprehension.
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -88,6 +90,11 @@ def _json_codec(tp: Any) -> Codec:
         return (lambda v: None if v is None else str(v)), (
             lambda v: None if v is None else Decimal(v)
         )
+    if base in (date, time, datetime):
+        parse = base.fromisoformat
+        return (lambda v: None if v is None else v.isoformat()), (
+            lambda v: None if v is None else parse(v)
+        )
     return _codec_for(tp)
 
 
@@ -117,6 +124,29 @@ class RowMapper(Generic[T]):
             )
             self.fields.append((field.name, encode, decode))
         self._plain = all(e is None for _, e, _ in self.fields)
+
+    @functools.cached_property
+    def cas_update(self) -> sa.Update:
+        """``UPDATE ... WHERE id = :k_id AND version = :k_expected`` setting every
+        other column from ``v_<column>`` parameters (built once per mapper)."""
+        table = self.table
+        data = [c for c in table.c if c.key not in {"id", "version"}]
+        return (
+            sa.update(table)
+            .where(
+                table.c.id == sa.bindparam("k_id"),
+                table.c.version == sa.bindparam("k_expected"),
+            )
+            .values(
+                {c.key: sa.bindparam(f"v_{c.key}") for c in data}
+                | {"version": sa.bindparam("v_version")}
+            )
+        )
+
+    @functools.cached_property
+    def select_by_id(self) -> sa.Select[Any]:
+        """``SELECT * ... WHERE id = :id`` (built once per mapper)."""
+        return sa.select(self.table).where(self.table.c.id == sa.bindparam("id"))
 
     def to_row(self, entity: T) -> dict[str, Any]:
         """The column values of ``entity``."""

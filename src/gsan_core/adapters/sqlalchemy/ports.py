@@ -6,16 +6,15 @@ commits or rolls back with the rules' own writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
-from gsan_core.adapters.sqlalchemy.repositories import chunks
+from gsan_core.adapters.sqlalchemy.repositories import among, chunks
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
 
 if TYPE_CHECKING:
@@ -23,51 +22,48 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions"]
 
-T = TypeVar("T")
-
-
-@lru_cache(maxsize=256)
-def _mapper(cls: type[T], table: sa.Table) -> RowMapper[T]:
-    """One mapper per (class, table): building it reads the type hints, which is
-    too slow to do in every unit of work."""
-    return RowMapper(cls, table)
-
 
 class SqlBilling:
     """Open debts and charges in this library's own tables."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
-        self._debts = _mapper(OpenDebt, uow.tables["open_debt"])
-        self._charges = _mapper(Charge, uow.tables["charge"])
+        self._debts: RowMapper[OpenDebt] = uow.mappers.open_debt
+        self._charges: RowMapper[Charge] = uow.mappers.charge
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))
 
     def open_debts_of(
-        self, property_ids: Iterable[int]
+        self,
+        property_ids: Iterable[int],
+        *,
+        kinds: Collection[DebtKind] | None = None,
     ) -> Mapping[int, Sequence[OpenDebt]]:
         conn = self._uow.connection
+        dialect = conn.dialect.name
         debt_t = self._debts.table
         charge_t = self._charges.table
         found: dict[int, list[OpenDebt]] = {}
+        stored_kinds = None if kinds is None else [k.value for k in kinds]
         for batch in chunks(set(property_ids)):
+            debts = sa.select(debt_t).where(among(debt_t.c.property_id, batch, dialect))
+            if stored_kinds is not None:
+                debts = debts.where(debt_t.c.kind.in_(stored_kinds))
             with translated("open_debt"):
-                debts = conn.execute(
-                    sa.select(debt_t).where(debt_t.c.property_id.in_(batch))
-                ).mappings()
-                for row in debts:
+                for row in conn.execute(debts).mappings():
                     debt = self._debts.from_row(row)
                     found.setdefault(debt.property_id, []).append(debt)
-                charges = conn.execute(
-                    sa.select(
-                        charge_t.c.id,
-                        charge_t.c.property_id,
-                        charge_t.c.total,
-                        charge_t.c.debit_type_id,
-                    ).where(charge_t.c.property_id.in_(batch))
-                )
-                for cid, pid, total, debit_type in charges:
+            if kinds is not None and DebtKind.CHARGE not in kinds:
+                continue
+            charges = sa.select(
+                charge_t.c.id,
+                charge_t.c.property_id,
+                charge_t.c.total,
+                charge_t.c.debit_type_id,
+            ).where(among(charge_t.c.property_id, batch, dialect))
+            with translated("charge"):
+                for cid, pid, total, debit_type in conn.execute(charges):
                     found.setdefault(pid, []).append(
                         OpenDebt(
                             id=cid,
@@ -117,7 +113,10 @@ class SqlBilling:
         t = self._debts.table
         for batch in chunks(debt_ids):
             with translated("open_debt"):
-                self._uow.connection.execute(sa.delete(t).where(t.c.id.in_(batch)))
+                conn = self._uow.connection
+                conn.execute(
+                    sa.delete(t).where(among(t.c.id, batch, conn.dialect.name))
+                )
 
 
 class SqlPermissions:

@@ -8,6 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import (
@@ -17,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 )
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
+from gsan_core.model.collection import CutFact
 from gsan_core.model.properties import Property
 
 if TYPE_CHECKING:
@@ -25,8 +27,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CHUNK",
     "SqlCatalogRepository",
+    "SqlCollectionQueries",
     "SqlPropertyRepository",
     "SqlRepository",
+    "among",
     "chunks",
     "where",
 ]
@@ -47,44 +51,36 @@ def _is_collection(value: object) -> bool:
     return isinstance(value, Collection) and not isinstance(value, str | bytes)
 
 
+def among(
+    column: sa.ColumnElement[Any], values: Iterable[Any], dialect: str
+) -> sa.ColumnElement[bool]:
+    """``column`` is one of ``values``.
+
+    On PostgreSQL it is ``= ANY(:array)``: one parameter, so the statement text
+    does not depend on how many values there are and the server parses and plans
+    it once; ``IN (...)`` elsewhere.
+    """
+    listed = list(values)
+    if dialect == "postgresql":
+        array = sa.bindparam(None, listed, type_=postgresql.ARRAY(column.type))
+        return column == sa.any_(array)
+    return column.in_(listed)
+
+
 def where(
-    table: sa.Table, criteria: Mapping[str, object]
+    table: sa.Table, criteria: Mapping[str, object], dialect: str = "sqlite"
 ) -> list[sa.ColumnElement[bool]]:
-    """``column == value`` (``IN`` for a collection) for each criterion."""
+    """``column == value`` (:func:`among` for a collection) for each criterion."""
     clauses: list[sa.ColumnElement[bool]] = []
     for name, value in criteria.items():
         column = table.c[name]
         if _is_collection(value):
-            clauses.append(column.in_(list(value)))  # type: ignore[call-overload]
+            clauses.append(among(column, value, dialect))  # type: ignore[arg-type]
         elif value is None:
             clauses.append(column.is_(None))
         else:
             clauses.append(column == value)
     return clauses
-
-
-@lru_cache(maxsize=1024)
-def _update_statement(table: sa.Table) -> sa.Update:
-    """The compare-and-set UPDATE of a table, built once per table (a unit of
-    work builds every repository, so building it per repository cost ~1 ms each)."""
-    data = [c for c in table.c if c.key not in {"id", "version"}]
-    return (
-        sa.update(table)
-        .where(
-            table.c.id == sa.bindparam("k_id"),
-            table.c.version == sa.bindparam("k_expected"),
-        )
-        .values(
-            {c.key: sa.bindparam(f"v_{c.key}") for c in data}
-            | {"version": sa.bindparam("v_version")}
-        )
-    )
-
-
-@lru_cache(maxsize=1024)
-def _find_statement(table: sa.Table) -> sa.Select[Any]:
-    """``SELECT ... WHERE id = :k_id``, built once per table."""
-    return sa.select(table).where(table.c.id == sa.bindparam("k_id"))
 
 
 @lru_cache(maxsize=64)
@@ -103,7 +99,8 @@ class SqlRepository(Generic[E]):
         self._mapper = mapper
         self._table = mapper.table
         self._entity = entity
-        self._update = _update_statement(self._table)
+        #: The compare-and-set update, built once per backend by the mapper.
+        self._update = mapper.cas_update
 
     @property
     def _conn(self) -> sa.Connection:
@@ -124,7 +121,7 @@ class SqlRepository(Generic[E]):
     def find(self, id: int) -> E | None:
         with translated(self._entity):
             row = (
-                self._conn.execute(_find_statement(self._table), {"k_id": id})
+                self._conn.execute(self._mapper.select_by_id, {"id": id})
                 .mappings()
                 .first()
             )
@@ -133,18 +130,20 @@ class SqlRepository(Generic[E]):
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         found: dict[int, E] = {}
         for batch in chunks(set(ids)):
-            for entity in self._select(self._table.c.id.in_(batch)):
+            for entity in self._select(
+                among(self._table.c.id, batch, self._conn.dialect.name)
+            ):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 
     def find_by(self, **criteria: object) -> Sequence[E]:
-        return self._select(*where(self._table, criteria))
+        return self._select(*where(self._table, criteria, self._conn.dialect.name))
 
     def count_by(self, **criteria: object) -> int:
         statement = (
             sa.select(sa.func.count())
             .select_from(self._table)
-            .where(*where(self._table, criteria))
+            .where(*where(self._table, criteria, self._conn.dialect.name))
         )
         with translated(self._entity):
             return int(self._conn.execute(statement).scalar_one())
@@ -187,7 +186,11 @@ class SqlRepository(Generic[E]):
             row.id: row.version
             for row in self._conn.execute(
                 sa.select(self._table.c.id, self._table.c.version).where(
-                    self._table.c.id.in_([p["k_id"] for p in params])
+                    among(
+                        self._table.c.id,
+                        [p["k_id"] for p in params],
+                        self._conn.dialect.name,
+                    )
                 )
             )
         }
@@ -349,3 +352,58 @@ class SqlCatalogRepository:
             return column.op("@>")(sa.cast(sa.literal(f"[{int(value)}]"), column.type))
         each = sa.func.json_each(column).table_valued("value")
         return sa.exists(sa.select(1).select_from(each).where(each.c.value == value))
+
+
+class SqlCollectionQueries:
+    """The collection batch's reads: one statement per route."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def routes_of_group(self, group_id: int) -> Sequence[int]:
+        route = self._uow.tables["route"]
+        statement = (
+            sa.select(route.c.id)
+            .where(route.c.group_id == group_id)
+            .order_by(route.c.id)
+        )
+        with translated("route"):
+            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+    def route_cut_facts(
+        self, route_id: int, cut_service_type_ids: Collection[int]
+    ) -> Sequence[CutFact]:
+        prop = self._uow.tables["property"]
+        order = self._uow.tables["service_order"]
+        open_cut = (
+            sa.select(sa.literal(1))
+            .where(
+                order.c.property_id == prop.c.id,
+                order.c.service_type_id.in_(sorted(cut_service_type_ids)),
+                order.c.situation != 2,
+            )
+            .exists()
+        )
+        statement = (
+            sa.select(
+                prop.c.id,
+                prop.c.locality_id,
+                prop.c.water_status_id,
+                prop.c.active,
+                open_cut.label("has_open"),
+            )
+            .where(prop.c.route_id == route_id)
+            .order_by(prop.c.id)
+        )
+        with translated("property"):
+            rows = self._uow.connection.execute(statement).all()
+        return [
+            CutFact(
+                property_id=int(pid),
+                locality_id=int(locality),
+                water_status_id=int(status),
+                active=bool(active),
+                has_open_cut_order=bool(has_open),
+            )
+            for pid, locality, status, active, has_open in rows
+        ]

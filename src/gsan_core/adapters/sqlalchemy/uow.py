@@ -24,8 +24,13 @@ from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
+    SqlCollectionQueries,
     SqlPropertyRepository,
     SqlRepository,
+)
+from gsan_core.adapters.sqlalchemy.service_orders import (
+    SqlServiceOrderRepository,
+    SqlServicePriceRepository,
 )
 from gsan_core.adapters.sqlalchemy.service_requests import (
     SqlAssociationRepository,
@@ -35,10 +40,11 @@ from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
+    MaterialKit,
+    OrderExecution,
     OrderUnitRecord,
-    ServiceChargeValue,
-    ServiceOrder,
     ServiceType,
+    Team,
 )
 from gsan_core.model.service_requests import (
     ClosingCommand,
@@ -70,6 +76,7 @@ class SqlUnitOfWork:
     ) -> None:
         self._backend = backend
         self.tables = backend.tables
+        self.mappers = backend.mappers
         self._joined = joined
         self._connection: sa.Connection | None = None
         self._tx: sa.Transaction | None = None
@@ -93,14 +100,22 @@ class SqlUnitOfWork:
         self.service_types: SqlRepository[ServiceType] = SqlRepository(
             self, mappers.service_type, "service_type"
         )
-        self.service_orders: SqlRepository[ServiceOrder] = SqlRepository(
-            self, mappers.service_order, "service_order"
+        self.service_orders = SqlServiceOrderRepository(
+            self, mappers.service_order, mappers.order_unit
         )
         self.order_units: SqlRepository[OrderUnitRecord] = SqlRepository(
             self, mappers.order_unit, "order_unit"
         )
-        self.service_prices: SqlRepository[ServiceChargeValue] = SqlRepository(
+        self.service_prices = SqlServicePriceRepository(
             self, mappers.service_charge_value, "service_charge_value"
+        )
+        self.collection = SqlCollectionQueries(self)
+        self.teams: SqlRepository[Team] = SqlRepository(self, mappers.team, "team")
+        self.material_kits: SqlRepository[MaterialKit] = SqlRepository(
+            self, mappers.material_kit, "material_kit"
+        )
+        self.order_executions: SqlRepository[OrderExecution] = SqlRepository(
+            self, mappers.order_execution, "order_execution"
         )
         self._service_request_repositories(mappers)
         self.billing = SqlBilling(self)

@@ -1,4 +1,5 @@
-"""Tables of the service-order area: service types, orders, unit trail, prices."""
+"""Tables of the service-order area: service types, orders, unit trail, prices,
+teams, material kits and execution data."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def define(b: TableBuilder) -> None:
         _flag("requires_activities"),
         sa.Column("activity_ids", Json, nullable=False),
         sa.Column("closing_reason_ids", Json, nullable=False),
+        sa.Column("materials", Json, nullable=False),
         _flag("inspection"),
         _flag("infraction_inspection"),
         _flag("pavement"),
@@ -105,6 +107,7 @@ def define(b: TableBuilder) -> None:
             "situation",
             "generated_at",
         ),
+        sa.Index(f"ix_{b.name('service_order')}_closed_at", "closed_at"),
     )
     b.table(
         "order_unit",
@@ -116,6 +119,42 @@ def define(b: TableBuilder) -> None:
         sa.Column("at", UtcDateTime, nullable=False),
         _version(),
         sa.Index(f"ix_{b.name('order_unit')}_order", "order_id"),
+    )
+    b.table(
+        "team",
+        _id(),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("unit_id", sa.BigInteger, nullable=False),
+        sa.Column("work_minutes", sa.Integer, nullable=False),
+        sa.Column("plate", sa.String(10), nullable=True),
+        sa.Column("profile_id", sa.BigInteger, nullable=True),
+        sa.Column("phone_area_code", sa.Integer, nullable=True),
+        sa.Column("phone_number", sa.String(20), nullable=True),
+        sa.Column("imei", sa.String(20), nullable=True),
+        sa.Column("responsible_user_id", sa.BigInteger, nullable=True),
+        _flag("automatic_scheduling"),
+        sa.Column("components", Json, nullable=False),
+        sa.Column("equipment_ids", Json, nullable=False),
+        _flag("active"),
+        _version(),
+        sa.Index(f"ix_{b.name('team')}_unit", "unit_id"),
+    )
+    b.table(
+        "material_kit",
+        _id(),
+        sa.Column("description", sa.String(50), nullable=False),
+        sa.Column("abbreviation", sa.String(20), nullable=True),
+        sa.Column("lines", Json, nullable=False),
+        _flag("active"),
+        _version(),
+    )
+    b.table(
+        "order_execution",
+        _id(),
+        sa.Column("activities", Json, nullable=False),
+        sa.Column("recorded_at", UtcDateTime, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        _version(),
     )
     b.table(
         "service_charge_value",

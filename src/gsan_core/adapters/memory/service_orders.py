@@ -1,0 +1,110 @@
+"""In-memory service-order repositories: the set-based statements of the
+overdue closing and the completed-orders bulletin (done row by row), and the
+price table's removal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from gsan_core.adapters.memory.repositories import MemoryRepository
+from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceChargeValue,
+    ServiceOrder,
+)
+
+__all__ = ["MemoryServiceOrderRepository", "MemoryServicePriceRepository"]
+
+
+class MemoryServicePriceRepository(MemoryRepository[ServiceChargeValue]):
+    """The service price table in memory."""
+
+    def remove(self, row: ServiceChargeValue) -> None:
+        current = self.find(row.id)
+        if current is None:
+            raise NotFound(self._table, row.id)
+        if current.version != row.version:
+            raise ConcurrencyConflict(self._table, row.id, row.version)
+        self._uow.delete(self._table, row.id, expect=current.version)
+
+
+class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
+    """Service orders in memory."""
+
+    def _pending(
+        self, service_type_id: int, generated_before: datetime
+    ) -> list[ServiceOrder]:
+        return [
+            order
+            for order in self._uow.rows(self._table)
+            if order.service_type_id == service_type_id
+            and order.situation is OrderSituation.PENDING
+            and order.generated_at < generated_before
+        ]
+
+    def pending_ids(
+        self, *, service_type_id: int, generated_before: datetime, limit: int
+    ) -> Sequence[int]:
+        ids = sorted(o.id for o in self._pending(service_type_id, generated_before))
+        return ids[:limit]
+
+    def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:
+        return len(self._pending(service_type_id, generated_before))
+
+    def close_pending(
+        self, ids: Sequence[int], *, reason_id: int, closed_at: datetime
+    ) -> Sequence[int]:
+        closed: list[int] = []
+        for ident in ids:
+            order = self.find(ident)
+            if order is None or order.situation is not OrderSituation.PENDING:
+                continue
+            self.update(
+                attrs.evolve(
+                    order,
+                    situation=OrderSituation.CLOSED,
+                    closing_reason_id=reason_id,
+                    closed_at=closed_at,
+                    closing_remark=None,
+                    version=order.version + 1,
+                )
+            )
+            closed.append(ident)
+        return closed
+
+    def closed_between(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        service_type_id: int | None = None,
+        unit_id: int | None = None,
+    ) -> Sequence[tuple[ServiceOrder, OrderUnitRecord | None]]:
+        closing: dict[int, OrderUnitRecord] = {}
+        for record in sorted(self._uow.rows("order_unit"), key=lambda r: r.id):
+            if record.relation is OrderUnitRelation.CLOSED:
+                closing[record.order_id] = record
+        found: list[tuple[ServiceOrder, OrderUnitRecord | None]] = []
+        for order in self._uow.rows(self._table):
+            if (
+                order.situation is not OrderSituation.CLOSED
+                or order.closed_at is None
+                or not start <= order.closed_at < end
+                or (
+                    service_type_id is not None
+                    and order.service_type_id != service_type_id
+                )
+            ):
+                continue
+            record = closing.get(order.id)
+            if unit_id is not None and (record is None or record.unit_id != unit_id):
+                continue
+            found.append((order, record))
+        found.sort(key=lambda pair: (pair[0].closed_at, pair[0].id))
+        return found

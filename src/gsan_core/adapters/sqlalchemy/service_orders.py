@@ -1,0 +1,154 @@
+"""SQL service-order repositories: set-based Core statements for the overdue
+closing (select a chunk, close it with ``UPDATE ... RETURNING``) and the
+completed-orders bulletin (one join with the unit trail); the price table's
+removal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
+from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceChargeValue,
+    ServiceOrder,
+)
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["SqlServiceOrderRepository", "SqlServicePriceRepository"]
+
+_TRAIL = "ou_"
+
+
+class SqlServicePriceRepository(SqlRepository[ServiceChargeValue]):
+    """The service price table."""
+
+    def remove(self, row: ServiceChargeValue) -> None:
+        t = self._table
+        with translated(self._entity, row.id):
+            result = self._conn.execute(
+                sa.delete(t).where(t.c.id == row.id, t.c.version == row.version)
+            )
+        if result.rowcount != 1:
+            if self.find(row.id) is None:
+                raise NotFound(self._entity, row.id)
+            raise ConcurrencyConflict(self._entity, row.id, row.version)
+
+
+class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
+    """Service orders in the ``service_order`` table."""
+
+    def __init__(
+        self,
+        uow: SqlUnitOfWork,
+        mapper: RowMapper[ServiceOrder],
+        trail: RowMapper[OrderUnitRecord],
+    ) -> None:
+        super().__init__(uow, mapper, "service_order")
+        self._trail = trail
+
+    def _pending(
+        self, service_type_id: int, generated_before: datetime
+    ) -> list[sa.ColumnElement[bool]]:
+        t = self._table
+        return [
+            t.c.service_type_id == service_type_id,
+            t.c.situation == int(OrderSituation.PENDING),
+            t.c.generated_at < generated_before,
+        ]
+
+    def pending_ids(
+        self, *, service_type_id: int, generated_before: datetime, limit: int
+    ) -> Sequence[int]:
+        t = self._table
+        statement = (
+            sa.select(t.c.id)
+            .where(*self._pending(service_type_id, generated_before))
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with translated("service_order"):
+            return [int(i) for i in self._conn.execute(statement).scalars()]
+
+    def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:
+        statement = (
+            sa.select(sa.func.count())
+            .select_from(self._table)
+            .where(*self._pending(service_type_id, generated_before))
+        )
+        with translated("service_order"):
+            return int(self._conn.execute(statement).scalar_one())
+
+    def close_pending(
+        self, ids: Sequence[int], *, reason_id: int, closed_at: datetime
+    ) -> Sequence[int]:
+        if not ids:
+            return []
+        t = self._table
+        statement = (
+            sa.update(t)
+            .where(t.c.id.in_(list(ids)), t.c.situation == int(OrderSituation.PENDING))
+            .values(
+                situation=int(OrderSituation.CLOSED),
+                closing_reason_id=reason_id,
+                closed_at=closed_at,
+                closing_remark=None,
+                version=t.c.version + 1,
+            )
+            .returning(t.c.id)
+        )
+        with translated("service_order"):
+            return sorted(int(i) for i in self._conn.execute(statement).scalars())
+
+    def closed_between(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        service_type_id: int | None = None,
+        unit_id: int | None = None,
+    ) -> Sequence[tuple[ServiceOrder, OrderUnitRecord | None]]:
+        t = self._table
+        ou = self._trail.table
+        joined = t.outerjoin(
+            ou,
+            sa.and_(
+                ou.c.order_id == t.c.id,
+                ou.c.relation == int(OrderUnitRelation.CLOSED),
+            ),
+        )
+        statement = (
+            sa.select(*t.c, *(c.label(f"{_TRAIL}{c.key}") for c in ou.c))
+            .select_from(joined)
+            .where(
+                t.c.situation == int(OrderSituation.CLOSED),
+                t.c.closed_at >= start,
+                t.c.closed_at < end,
+            )
+            .order_by(t.c.closed_at, t.c.id)
+        )
+        if service_type_id is not None:
+            statement = statement.where(t.c.service_type_id == service_type_id)
+        if unit_id is not None:
+            statement = statement.where(ou.c.unit_id == unit_id)
+        with translated("service_order"):
+            rows = self._conn.execute(statement).mappings().all()
+        return [(self._mapper.from_row(row), self._record(row)) for row in rows]
+
+    def _record(self, row: Any) -> OrderUnitRecord | None:
+        if row[f"{_TRAIL}id"] is None:
+            return None
+        return self._trail.from_row(
+            {c.key: row[f"{_TRAIL}{c.key}"] for c in self._trail.table.c}
+        )

@@ -1,0 +1,176 @@
+"""The collection action that generates cut orders for a collection group.
+
+GSAN's GERAR_ATIVIDADE_ACAO_COBRANCA splits the group into routes and runs each
+route on its own. Here each route is one unit of work with three statements: the
+route's properties with their situation and whether an open cut order exists,
+their open debts (one call to the billing port), and the inserts of the new
+orders and their unit trail. A property that already has an open cut order is
+skipped, so an interrupted run resumes by running it again, with no duplicate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.collection import CutOrdersGenerated
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceOrder,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.collection import CutDecision, decide_cut
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.context import Service
+
+__all__ = ["CollectionService", "CutOrderRun"]
+
+
+@attrs.frozen(kw_only=True)
+class CutOrderRun:
+    """What a cut-order batch did."""
+
+    group_id: int
+    service_type_id: int
+    summary: BatchSummary
+
+    @property
+    def generated(self) -> int:
+        """Cut orders generated."""
+        return self.summary.changed
+
+    @property
+    def evaluated(self) -> int:
+        """Properties looked at."""
+        return self.summary.processed
+
+
+class CollectionService(Service):
+    """``gsan.collection``: collection actions run in batch."""
+
+    def generate_cut_orders(
+        self,
+        *,
+        group_id: int,
+        actor: int,
+        service_type_id: int | None = None,
+        progress: Progress | None = None,
+    ) -> CutOrderRun:
+        """Generate a cut order for every property of the group that qualifies
+        (CUT-1..CUT-4), route by route; returns what was generated and skipped."""
+        profile = self.profile
+        type_id = (
+            service_type_id
+            if service_type_id is not None
+            else profile.id("service_type.cut_order")
+        )
+        if type_id is None:
+            raise ConfigurationError(
+                "no cut service type: give service_type_id or map the profile role "
+                "'service_type.cut_order'"
+            )
+        at = self._now()
+        today = self._today(at)
+        with self._work() as uow:
+            service_type = uow.service_types.get(type_id)
+            routes = uow.collection.routes_of_group(group_id)
+            units = {
+                unit.locality_id: unit.id
+                for unit in uow.units.find_by(active=True)
+                if unit.locality_id is not None
+            }
+        cut_types = profile.ids("service_type.cut") | {type_id}
+        allowed = profile.allowed("water.cut")
+        criteria = profile.collection
+
+        def chunk(uow: UnitOfWork, route_id: int) -> ChunkOutcome:
+            facts = uow.collection.route_cut_facts(route_id, cut_types)
+            candidates = [
+                f.property_id
+                for f in facts
+                if f.active
+                and f.water_status_id in allowed
+                and not f.has_open_cut_order
+            ]
+            debts = (
+                uow.billing.open_debts_of(candidates, kinds=(DebtKind.BILL,))
+                if candidates
+                else {}
+            )
+            decisions = {
+                f.property_id: decide_cut(
+                    f,
+                    debts=debts.get(f.property_id, ()),
+                    allowed_situations=allowed,
+                    criteria=criteria,
+                    today=today,
+                    unit_id=units.get(f.locality_id),
+                )
+                for f in facts
+            }
+            chosen = [
+                f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
+            ]
+            skipped = Counter(
+                str(d.value)
+                for d in decisions.values()
+                if d is not CutDecision.GENERATE
+            )
+            if chosen:
+                order_ids = uow.next_ids("service_order", len(chosen))
+                trail_ids = uow.next_ids("order_unit", len(chosen))
+                orders = [
+                    ServiceOrder(
+                        id=order_id,
+                        service_type_id=type_id,
+                        origin=OrderOrigin.COLLECTION,
+                        property_id=fact.property_id,
+                        generated_at=at,
+                        original_value=service_type.value,
+                        current_unit_id=units[fact.locality_id],
+                        original_priority_id=service_type.priority_id,
+                        current_priority_id=service_type.priority_id,
+                    )
+                    for order_id, fact in zip(order_ids, chosen, strict=True)
+                ]
+                uow.service_orders.add_many(orders)
+                uow.order_units.add_many(
+                    OrderUnitRecord(
+                        id=trail_id,
+                        order_id=order.id,
+                        unit_id=order.current_unit_id,
+                        user_id=actor,
+                        relation=OrderUnitRelation.OPENED,
+                        at=at,
+                    )
+                    for trail_id, order in zip(trail_ids, orders, strict=True)
+                )
+                uow.record(
+                    CutOrdersGenerated(
+                        occurred_at=at,
+                        actor=actor,
+                        group_id=group_id,
+                        route_id=route_id,
+                        service_type_id=type_id,
+                        order_ids=[o.id for o in orders],
+                        property_ids=[o.property_id or 0 for o in orders],
+                    )
+                )
+                uow.commit()
+            return ChunkOutcome(
+                processed=len(facts), changed=len(chosen), skipped=skipped
+            )
+
+        summary = run_batch(
+            job=f"cut orders of group {group_id}",
+            units=routes,
+            chunk=chunk,
+            work=self._work,
+            progress=progress,
+        )
+        return CutOrderRun(group_id=group_id, service_type_id=type_id, summary=summary)

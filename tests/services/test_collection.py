@@ -1,0 +1,85 @@
+"""Batch cut-order generation for a collection group, on every backend."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import gsan_core
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.collection import CutOrdersGenerated
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.service_orders import OrderOrigin, ServiceType
+from gsan_core.services.batches import BatchProgress
+from gsan_core.synthetic import generate
+
+CUT = ServiceType(
+    id=242,
+    description="CORTE DE LIGACAO DE AGUA",
+    abbreviation="CORTE",
+    debit_type_id=7,
+    value=Decimal("30.00"),
+)
+
+
+@pytest.fixture
+def utility(system: gsan_core.System) -> gsan_core.System:
+    generate(system, properties=700, seed=11)
+    system.service_orders.add_type(CUT, actor=0)
+    return system
+
+
+def groups(system: gsan_core.System) -> list[int]:
+    with system.uow_factory() as uow:
+        return sorted({r.group_id for r in uow.routes.find_by()})
+
+
+def test_generates_one_order_per_qualifying_property(utility: gsan_core.System) -> None:
+    seen: list[BatchProgress] = []
+    run = utility.collection.generate_cut_orders(
+        group_id=groups(utility)[0], actor=1, progress=seen.append
+    )
+    orders = utility.service_orders.find_by(service_type_id=242)
+    assert run.generated == len(orders) > 0
+    assert run.evaluated == run.generated + sum(run.summary.skipped.values())
+    assert {o.origin for o in orders} == {OrderOrigin.COLLECTION}
+    assert len({o.property_id for o in orders}) == len(orders)
+    for order in orders:
+        prop = utility.properties.get(order.property_id or 0)
+        assert prop.water_status_id in utility.profile.allowed("water.cut")
+        assert len(utility.billing.open_debts(prop.id)) >= 2
+        assert order.current_unit_id is not None
+    assert [p.units_done for p in seen] == list(range(1, len(seen) + 1))
+    assert seen[-1].changed == run.generated
+    events = [e for e in utility.events if isinstance(e, CutOrdersGenerated)]
+    assert sum(len(e.order_ids) for e in events) == run.generated
+    assert {e.actor for e in events} == {1}
+
+
+def test_rerun_skips_properties_with_an_open_cut_order(
+    utility: gsan_core.System,
+) -> None:
+    group = groups(utility)[0]
+    first = utility.collection.generate_cut_orders(group_id=group, actor=1)
+    second = utility.collection.generate_cut_orders(group_id=group, actor=1)
+    assert second.generated == 0
+    assert second.summary.skipped["open cut order"] == first.generated
+    assert len(utility.service_orders.find_by(service_type_id=242)) == first.generated
+
+
+def test_reports_why_properties_were_skipped(utility: gsan_core.System) -> None:
+    run = utility.collection.generate_cut_orders(group_id=groups(utility)[0], actor=1)
+    assert "water situation does not allow a cut" in run.summary.skipped
+    assert "overdue debts below the criteria" in run.summary.skipped
+
+
+def test_needs_a_cut_service_type(make_system) -> None:  # type: ignore[no-untyped-def]
+    system = make_system()
+    generate(system, properties=200, seed=3)
+    with pytest.raises(gsan_core.NotFound):
+        system.collection.generate_cut_orders(group_id=1, actor=1)
+    with pytest.raises(ConfigurationError):
+        gsan_core.in_memory(UtilityProfile(name="bare")).collection.generate_cut_orders(
+            group_id=1, actor=1
+        )
