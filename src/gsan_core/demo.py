@@ -129,6 +129,49 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
     out(f"Completed-orders bulletin of today: {len(rows)} order(s).")
 
 
+def _cut(gsan: System, town: Town, out: Out) -> None:
+    from gsan_core.model.connections import CutInput  # noqa: PLC0415
+    from gsan_core.testing.connection_data import connection_rows  # noqa: PLC0415
+
+    water, sewer = connection_rows(town.properties, gsan.profile)
+    gsan.connections.load(water=water, sewer=sewer, actor=SETUP_ACTOR)
+    out(f"Loaded {len(water)} water and {len(sewer)} sewer connections.")
+    prop = next(p for p in town.properties if p.water_status_id == 3)
+    user = town.users[0].id
+    order = gsan.service_orders.generate(
+        service_type_id=242, property_id=prop.id, actor=user
+    )
+    out(f"Cut order {order.id} (type 242) generated for property {prop.id}.")
+    closed_on = gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    result = gsan.service_orders.close_executed(
+        order_id=order.id,
+        reason_id=2,
+        closed_on=closed_on,
+        actor=user,
+        commercial=CutInput(cut_type_id=1, cut_reason_id=1, seal_number=4471),
+    )
+    after = gsan.properties.get(prop.id)
+    status = gsan.catalog.get("water_status", after.water_status_id).description
+    out(
+        f"Closed with execution on {closed_on}: the property is {status}, "
+        f"the order applied: {result.order.commercial_applied}, "
+        f"charge to bill: {result.charge.total if result.charge else 'none'}."
+    )
+    for change in gsan.connections.history(prop.id):
+        out(
+            f"  history: {change.kind.value} {change.before_id} -> {change.after_id} "
+            f"on {change.effective_on} by {change.operation} (order {change.order_id}, "
+            f"user {change.actor})"
+        )
+    again = gsan.connections.check(
+        "water.cut",
+        property_id=prop.id,
+        data=CutInput(cut_type_id=1, cut_reason_id=1),
+        actor=user,
+    )
+    out(f"Cutting it again: {again[0].message('pt')}")
+
+
 def _service_requests(gsan: System, town: Town, out: Out) -> None:
     """An RA routed to the right unit, sent to a contractor, back, and closed
     through its order."""
@@ -210,6 +253,7 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
 CHAPTERS: list[tuple[str, Callable[[System, Town, Out], None]]] = [
     ("A synthetic town", _town),
     ("A service order: generated, executed, charged", _service_order),
+    ("A water cut: its order closed with execution", _cut),
     (
         "Service requests: routed, forwarded, closed through the order",
         _service_requests,

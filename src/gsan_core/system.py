@@ -30,6 +30,7 @@ from gsan_core.rules.service_configuration import check_reference_config
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
+from gsan_core.services.connections import ConnectionService, connection_operations
 from gsan_core.services.context import CatalogCheck, ServiceContext
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
@@ -134,6 +135,7 @@ class System:
         self.billing = BillingService(context)
         self.service_orders = ServiceOrderService(context)
         self.collection = CollectionService(context)
+        self.connections = ConnectionService(context)
         self.service_requests = ServiceRequestService(context)
 
     # ------------------------------------------------------------ events
@@ -216,7 +218,7 @@ class System:
 
 def default_operations() -> list[CommercialOperation]:
     """The commercial operations every system registers (connections, meters)."""
-    return []
+    return [*connection_operations()]
 
 
 def default_order_closed_hooks() -> list[OrderClosedHook]:
@@ -245,13 +247,13 @@ def in_memory(
     ids: IdGenerator | None = None,
     calendar: BusinessCalendar | None = None,
     seed: bool = True,
-    operations: Sequence[CommercialOperation] | None = None,
+    extra_operations: Sequence[CommercialOperation] = (),
 ) -> System:
     """A system in memory, seeded with the profile's reference rows.
 
     The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
     default) unless a ``clock`` is given; ids are sequential from 1 per kind.
-    ``operations`` replaces :func:`default_operations`.
+    ``extra_operations`` are registered beside :func:`default_operations`.
     """
     store = MemoryStore()
     system = System(
@@ -260,7 +262,7 @@ def in_memory(
         clock=clock or FixedClock(now),
         calendar=calendar,
         backend=store,
-        operations=operations,
+        operations=[*default_operations(), *extra_operations],
     )
     if seed:
         system.seed()
@@ -280,6 +282,7 @@ def connect(
     ids: IdGenerator | None = None,
     calendar: BusinessCalendar | None = None,
     outbox: bool = True,
+    extra_operations: Sequence[CommercialOperation] = (),
     **engine_options: Any,
 ) -> System:
     """A system over a SQL database (SQLite or PostgreSQL), via SQLAlchemy Core.
@@ -314,6 +317,7 @@ def connect(
         calendar=calendar,
         on_close=backend.dispose,
         backend=backend,
+        operations=[*default_operations(), *extra_operations],
     )
     if seed:
         system.seed()

@@ -20,7 +20,7 @@ from gsan_core import profiles
 from gsan_core.errors import Message, RuleViolation
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.services.operations import OperationCall
-from gsan_core.system import System
+from gsan_core.system import System, default_operations
 from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_orders import CountingOperation
 from gsan_core.testing.town import Town, load_town, small_town
@@ -133,7 +133,7 @@ class Harness:
             uow_factory=self.gsan.uow_factory,
             profile=loaded,
             clock=self.clock,
-            operations=[self.counting, self.grace, self.failing],
+            operations=[*default_operations(), self.counting, self.grace, self.failing],
         )
 
     def prop(self, index: int = 0, **changes: Any) -> int:
@@ -180,7 +180,7 @@ def harness(backend_uow_factory: Callable[[], Any], clock: FixedClock) -> Harnes
         uow_factory=backend_uow_factory,  # type: ignore[arg-type]
         profile=orders_profile(),
         clock=clock,
-        operations=[counting, grace, failing],
+        operations=[*default_operations(), counting, grace, failing],
     )
     gsan.seed()
     gsan.service_orders.add_types(TEST_TYPES, actor=0)

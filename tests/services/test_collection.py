@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 import gsan_core
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.collection import CutOrdersGenerated
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.service_orders import OrderOrigin, ServiceType
+from gsan_core.model.service_orders import OrderOrigin
 from gsan_core.services.batches import BatchProgress
 from gsan_core.synthetic import generate
-
-CUT = ServiceType(
-    id=242,
-    description="CORTE DE LIGACAO DE AGUA",
-    abbreviation="CORTE",
-    debit_type_id=7,
-    value=Decimal("30.00"),
-)
 
 
 @pytest.fixture
 def utility(system: gsan_core.System) -> gsan_core.System:
     generate(system, properties=700, seed=11)
-    system.service_orders.add_type(CUT, actor=0)
     return system
 
 
@@ -78,7 +67,7 @@ def test_needs_a_cut_service_type(make_system) -> None:  # type: ignore[no-untyp
     system = make_system()
     generate(system, properties=200, seed=3)
     with pytest.raises(gsan_core.NotFound):
-        system.collection.generate_cut_orders(group_id=1, actor=1)
+        system.collection.generate_cut_orders(group_id=1, actor=1, service_type_id=999)
     with pytest.raises(ConfigurationError):
         gsan_core.in_memory(UtilityProfile(name="bare")).collection.generate_cut_orders(
             group_id=1, actor=1

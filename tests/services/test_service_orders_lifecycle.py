@@ -240,9 +240,13 @@ def test_gen_14_and_15_bills_in_period_and_cut_notice(harness: Harness) -> None:
 def test_gen_16_cut_order_type_must_be_configured(harness: Harness) -> None:
     prop = harness.prop(0, water_status_id=3)
     _bill(harness, prop)
-    default = harness.with_profile(profiles.default())
+    loaded = profiles.default()
+    roles = {**loaded.profile.roles, "service_type.cut_order": {999}}
+    unset = harness.with_profile(
+        attrs.evolve(loaded, profile=attrs.evolve(loaded.profile, roles=roles))
+    )
     with pytest.raises(RuleViolation) as error:
-        default.service_orders.generate_cut_order(property_id=prop, actor=ACTOR)
+        unset.service_orders.generate_cut_order(property_id=prop, actor=ACTOR)
     found = violation(error, "service_order.cut_order.type_not_configured")
     assert (found.rule, found.gsan_key) == ("GEN-16", "atencao.servico_tipo_nao_existe")
 

@@ -31,7 +31,7 @@ from gsan_core.model.service_orders import (
 from gsan_core.rules.service_orders import RequestFacts
 from gsan_core.services.operations import OperationCall
 from gsan_core.services.service_orders import _Permissions, generate_in
-from gsan_core.system import System
+from gsan_core.system import System, default_operations
 from gsan_core.testing.machines_orders import CountingOperation
 from tests.services.orders_support import (
     ACTOR,
@@ -195,7 +195,12 @@ def test_order_closed_hooks_report_their_effects(harness: Harness) -> None:
         uow_factory=harness.gsan.uow_factory,
         profile=orders_profile(),
         clock=harness.clock,
-        operations=[harness.counting, harness.grace, harness.failing],
+        operations=[
+            *default_operations(),
+            harness.counting,
+            harness.grace,
+            harness.failing,
+        ],
         order_closed_hooks=[hook],
     )
     plain = harness.generate(PLAIN)
@@ -241,7 +246,7 @@ def test_operations_with_input_without_charge_and_the_update_variant(
         uow_factory=harness.gsan.uow_factory,
         profile=orders_profile(),
         clock=harness.clock,
-        operations=[reading, correcting],
+        operations=[*default_operations(), reading, correcting],
     )
     system.service_orders.add_type(
         ServiceType(
@@ -280,7 +285,7 @@ def test_operations_with_input_without_charge_and_the_update_variant(
         uow_factory=harness.gsan.uow_factory,
         profile=attrs.evolve(loaded, profile=attrs.evolve(loaded.profile, roles=roles)),
         clock=harness.clock,
-        operations=[reading, correcting],
+        operations=[*default_operations(), reading, correcting],
     )
     fixed = fixing.service_orders.apply_operation(
         operation="test.correct", order_id=order.id, actor=ACTOR, data=Reading(124)

@@ -29,12 +29,14 @@ __all__ = [
     "ReactivationRouting",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
+    "SewerDeactivationTarget",
     "SystemParameters",
     "UtilityProfile",
 ]
 
 HolidayScope = Literal["national", "state", "municipal"]
 HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
+SewerDeactivationTarget = Literal["network", "out_of_use"]
 ReactivationRouting = Literal["opening", "gsan"]
 
 
@@ -95,6 +97,13 @@ class ConnectionParameters:
     #: ``indicadorSupressao``: debts block a customer-requested suppression and
     #: other reasons need special permission 79.
     suppression_debt_gate: bool = True
+    #: Where "desativação" of a sewer connection (service type 752) goes: by the
+    #: block's network to FACTÍVEL or POTENCIAL (GSAN), or to LIG. FORA DE USO
+    #: (CAGEPA).
+    sewer_deactivation_target: SewerDeactivationTarget = "network"
+    #: UC1073: a cut property is reconnected by the batch only if it was cut at
+    #: least this many days before the end of the billing month.
+    reconnection_cut_age_days: int = 30
 
 
 @attrs.frozen(kw_only=True)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["Billing"]
 
@@ -53,4 +54,27 @@ class Billing(Protocol):
 
     def settle(self, debt_ids: Iterable[int]) -> None:
         """Mark open items as paid (default adapters; integrators may refuse)."""
+        ...
+
+    def real_consumption(
+        self,
+        property_ids: Iterable[int],
+        *,
+        reference: int,
+        real_type_ids: Collection[int],
+    ) -> set[int]:
+        """The properties among ``property_ids`` whose *water* consumption of the
+        ``reference`` month (``yyyymm``) was of one of the real consumption types
+        and billed more than zero (UC1073). Set-based: one round trip per chunk."""
+        ...
+
+    def minimum_consumption(
+        self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
+    ) -> int | None:
+        """UC0105: the minimum consumption billing computed for the property (its
+        latest reference), or ``None`` when billing does not know it."""
+        ...
+
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        """Load consumption history rows (default adapters; integrators may refuse)."""
         ...

@@ -36,6 +36,12 @@ from gsan_core.model.service_requests import (
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.billing import Billing
+from gsan_core.ports.connections import (
+    ConnectionBatches,
+    SewerConnectionRepository,
+    SituationHistory,
+    WaterConnectionRepository,
+)
 from gsan_core.ports.field_lock import FieldLock
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
@@ -102,6 +108,18 @@ class UnitOfWork(Protocol):
 
     @property
     def collection(self) -> CollectionQueries: ...
+
+    @property
+    def water_connections(self) -> WaterConnectionRepository: ...
+
+    @property
+    def sewer_connections(self) -> SewerConnectionRepository: ...
+
+    @property
+    def situation_history(self) -> SituationHistory: ...
+
+    @property
+    def connection_batches(self) -> ConnectionBatches: ...
 
     @property
     def service_requests(self) -> ServiceRequestRepository: ...

@@ -6,8 +6,8 @@ from another profile: tables merge key by key, lists are replaced, catalog rows
 merge by id. A broken file raises :class:`~gsan_core.errors.ConfigurationError`
 naming the file, the field and the problem.
 
-Bundled profiles: ``gsan_default`` (prodigasistemas GSAN ids and rules) and
-``cagepa`` (a CAGEPA-like utility).
+Bundled profiles: ``gsan_default`` (prodigasistemas GSAN ids and rules),
+``cagepa`` (a CAGEPA-like utility) and ``caema`` (a CAEMA-like utility).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ __all__ = [
 R = TypeVar("R")
 
 #: Names of the profiles shipped with the library.
-BUNDLED = ("gsan_default", "cagepa")
+BUNDLED = ("gsan_default", "cagepa", "caema")
 
 _STATES = frozenset(
     [

@@ -963,16 +963,21 @@ def check_type_matches(
     operation: str,
     operation_title: str,
     profile: UtilityProfile,
+    message: Message | None = None,
 ) -> tuple[Violation, ...]:
     """COM-04 (GSAN C-ST): the OS's type runs ``operation``, either because the type
     is linked to it (``servico_tipo_operacao``) or because the profile's role
-    ``service_type.<operation>`` lists the type's id (GSAN's hard-coded fallback)."""
+    ``service_type.<operation>`` lists the type's id (GSAN's hard-coded fallback).
+
+    ``message`` replaces the generic violation with the operation's own (GSAN has
+    one message per operation, e.g. ``atencao.servico_associado_corte_ligacao_agua_invalida``);
+    it receives the same parameters."""
     linked = service_type.operation == operation
     fallback = service_type.id in profile.ids(f"service_type.{operation}")
     if linked or fallback:
         return ()
     return (
-        WRONG_SERVICE_TYPE_FOR_OPERATION(
+        (message or WRONG_SERVICE_TYPE_FOR_OPERATION)(
             order_id=order.id,
             service_type_id=service_type.id,
             operation=operation_title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.services.context import Service
 
 __all__ = ["BillingService"]
@@ -23,6 +24,13 @@ class BillingService(Service):
         """Mark open items as paid."""
         with self._work() as uow:
             uow.billing.settle(debt_ids)
+            uow.commit()
+
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        """Load consumption history rows into the default store (UC1073 and the
+        minimum consumption read them)."""
+        with self._work() as uow:
+            uow.billing.record_consumption(records)
             uow.commit()
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:

@@ -18,6 +18,7 @@ import attrs
 
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -51,6 +52,9 @@ class OperationCall:
     effective_on: date
     #: The operation's own input (an instance of its ``input_type``), if any.
     data: object | None
+    #: The property as the closing read it in this unit of work (saves a read;
+    #: ``None`` when the caller did not load it).
+    property: Property | None = None
 
 
 class CommercialOperation(Protocol):

@@ -865,6 +865,7 @@ def _run_operation(
             via_closing=via_closing,
             effective_on=effective_on,
             data=data,
+            property=prop,
         )
     )
 
@@ -902,6 +903,7 @@ def apply_operation_in(
                 operation=operation,
                 operation_title=registered.title,
                 profile=ctx.profile,
+                message=getattr(registered, "wrong_type_message", None),
             ),
             *rules.check_menu_path(
                 order, reason=reason, today=today, variant=registered.menu_variant

@@ -51,7 +51,7 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.rules.service_orders import TRANSITIONS
 from gsan_core.services.operations import CommercialOperation, OperationCall
-from gsan_core.system import System
+from gsan_core.system import System, default_operations
 from gsan_core.testing.clocks import FixedClock
 from gsan_core.testing.town import load_town, small_town
 
@@ -165,7 +165,10 @@ class _OrderLifecycle(RuleBasedStateMachine):
         super().__init__()
         self.clock = FixedClock(NOW)
         self.operation = CountingOperation()
-        operations: Sequence[CommercialOperation] = [self.operation]
+        operations: Sequence[CommercialOperation] = [
+            *default_operations(),
+            self.operation,
+        ]
         self.gsan = type(self).factory(
             profile=machine_profile(), clock=self.clock, operations=operations
         )

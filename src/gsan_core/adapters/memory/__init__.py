@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gsan_core.adapters.memory.connections import (
+    MemoryConnectionBatches,
+    MemorySewerConnectionRepository,
+    MemorySituationHistory,
+    MemoryWaterConnectionRepository,
+)
 from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
@@ -89,6 +95,14 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "order_execution"
         )
         self.collection = MemoryCollectionQueries(self)
+        self.water_connections = MemoryWaterConnectionRepository(
+            self, "water_connection"
+        )
+        self.sewer_connections = MemorySewerConnectionRepository(
+            self, "sewer_connection"
+        )
+        self.situation_history = MemorySituationHistory(self)
+        self.connection_batches = MemoryConnectionBatches(self)
         self._service_request_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)

@@ -10,7 +10,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
+from gsan_core.errors import DuplicateEntity
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
 
@@ -66,6 +68,49 @@ class MemoryBilling:
     def settle(self, debt_ids: Iterable[int]) -> None:
         for ident in debt_ids:
             self._uow.delete("open_debt", ident, expect=UNCHECKED)
+
+    def real_consumption(
+        self,
+        property_ids: Iterable[int],
+        *,
+        reference: int,
+        real_type_ids: Collection[int],
+    ) -> set[int]:
+        found: set[int] = set()
+        for ident in property_ids:
+            row = self._uow.read(
+                "consumption", (ident, reference, MeasurementKind.WATER)
+            )
+            if (
+                row is not None
+                and row.consumption_type_id in real_type_ids
+                and row.billed_volume > 0
+            ):
+                found.add(ident)
+        return found
+
+    def minimum_consumption(
+        self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
+    ) -> int | None:
+        rows = [
+            r
+            for r in self._uow.rows("consumption")
+            if r.property_id == property_id and r.kind is kind
+        ]
+        if not rows:
+            return None
+        latest: ConsumptionRecord = max(rows, key=lambda r: r.reference)
+        return latest.minimum
+
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        batch = list(records)
+        for record in batch:
+            key = (record.property_id, record.reference, record.kind)
+            if self._uow.read("consumption", key) is not None:
+                raise DuplicateEntity("consumption_history", key)
+        for record in batch:
+            key = (record.property_id, record.reference, record.kind)
+            self._uow.write("consumption", key, record, expect=None)
 
 
 def _as_debt(charge: Charge) -> OpenDebt:

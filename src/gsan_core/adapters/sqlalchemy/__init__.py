@@ -22,6 +22,12 @@ from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.connections import (
+    SewerConnection,
+    SituationChange,
+    WaterConnection,
+)
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -120,6 +126,10 @@ class Mappers:
     order_execution: RowMapper[OrderExecution]
     open_debt: RowMapper[OpenDebt]
     charge: RowMapper[Charge]
+    water_connection: RowMapper[WaterConnection]
+    sewer_connection: RowMapper[SewerConnection]
+    situation_change: RowMapper[SituationChange]
+    consumption: RowMapper[ConsumptionRecord]
     service_request: RowMapper[ServiceRequest]
     request_specification: RowMapper[RequestSpecification]
     routing_step: RowMapper[RoutingStep]
@@ -155,6 +165,10 @@ class Mappers:
             order_execution=RowMapper(OrderExecution, tables["order_execution"]),
             open_debt=RowMapper(OpenDebt, tables["open_debt"]),
             charge=RowMapper(Charge, tables["charge"]),
+            water_connection=RowMapper(WaterConnection, tables["water_connection"]),
+            sewer_connection=RowMapper(SewerConnection, tables["sewer_connection"]),
+            situation_change=RowMapper(SituationChange, tables["situation_change"]),
+            consumption=RowMapper(ConsumptionRecord, tables["consumption_history"]),
             service_request=RowMapper(ServiceRequest, tables["service_request"]),
             request_specification=RowMapper(
                 RequestSpecification, tables["request_specification"]

@@ -1,8 +1,11 @@
 """Translation of driver and SQLAlchemy errors into :mod:`gsan_core.errors`.
 
 No ``sqlalchemy.exc`` exception leaves the adapter: a unique violation becomes
-:class:`~gsan_core.errors.DuplicateEntity`, anything else a
-:class:`~gsan_core.errors.PersistenceError` chained to the original.
+:class:`~gsan_core.errors.DuplicateEntity`; SQLite refusing to let a transaction
+write after another one committed since it read (``SQLITE_BUSY_SNAPSHOT``) a
+:class:`~gsan_core.errors.ConcurrencyConflict` (expected version unknown: -1);
+anything else a :class:`~gsan_core.errors.PersistenceError` chained to the
+original.
 """
 
 from __future__ import annotations
@@ -12,11 +15,17 @@ from contextlib import contextmanager
 
 from sqlalchemy import exc as sa_exc
 
-from gsan_core.errors import DuplicateEntity, GsanError, PersistenceError
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    DuplicateEntity,
+    GsanError,
+    PersistenceError,
+)
 
 __all__ = ["is_unique_violation", "translated"]
 
 _UNIQUE_SQLSTATE = "23505"
+_SQLITE_BUSY_SNAPSHOT = 517
 
 
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:
@@ -40,6 +49,12 @@ def translated(entity: str = "", key: object = None) -> Iterator[None]:
         if is_unique_violation(error):
             raise DuplicateEntity(entity, key) from error
         raise PersistenceError(f"integrity error on {entity}: {error.orig}") from error
+    except sa_exc.OperationalError as error:
+        if getattr(error.orig, "sqlite_errorcode", None) == _SQLITE_BUSY_SNAPSHOT:
+            raise ConcurrencyConflict(entity, key, -1) from error
+        raise PersistenceError(
+            f"database error on {entity or 'statement'}: {error}"
+        ) from error
     except sa_exc.SQLAlchemyError as error:
         raise PersistenceError(
             f"database error on {entity or 'statement'}: {error}"

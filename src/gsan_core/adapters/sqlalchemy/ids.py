@@ -19,19 +19,25 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import prepared
 
 __all__ = ["HiLoIds", "TransactionIds", "reserve"]
 
 
 def _take(connection: sa.Connection, table: sa.Table, kind: str, count: int) -> int:
     """Reserve ``count`` ids of ``kind``; return the first one."""
-    bump = (
-        sa.update(table)
-        .where(table.c.name == kind)
-        .values(next_value=table.c.next_value + count)
-        .returning(table.c.next_value)
+    bump = prepared(
+        table,
+        "bump",
+        lambda: (
+            sa.update(table)
+            .where(table.c.name == sa.bindparam("k_kind"))
+            .values(next_value=table.c.next_value + sa.bindparam("k_count"))
+            .returning(table.c.next_value)
+        ),
     )
-    after = connection.execute(bump).scalar()
+    params = {"k_kind": kind, "k_count": count}
+    after = connection.execute(bump, params).scalar()
     if after is not None:
         return int(after) - count
     if connection.dialect.name == "postgresql":
@@ -42,7 +48,7 @@ def _take(connection: sa.Connection, table: sa.Table, kind: str, count: int) -> 
         )
     else:
         connection.execute(sa.insert(table).values(name=kind, next_value=1))
-    after = connection.execute(bump).scalar_one()
+    after = connection.execute(bump, params).scalar_one()
     return int(after) - count
 
 

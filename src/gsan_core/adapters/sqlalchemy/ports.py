@@ -14,8 +14,14 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
-from gsan_core.adapters.sqlalchemy.repositories import among, chunks
+from gsan_core.adapters.sqlalchemy.repositories import (
+    among,
+    chunks,
+    id_batches,
+    prepared,
+)
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -30,6 +36,7 @@ class SqlBilling:
         self._uow = uow
         self._debts: RowMapper[OpenDebt] = uow.mappers.open_debt
         self._charges: RowMapper[Charge] = uow.mappers.charge
+        self._consumption: RowMapper[ConsumptionRecord] = uow.mappers.consumption
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))
@@ -118,6 +125,51 @@ class SqlBilling:
                     sa.delete(t).where(among(t.c.id, batch, conn.dialect.name))
                 )
 
+    def real_consumption(
+        self,
+        property_ids: Iterable[int],
+        *,
+        reference: int,
+        real_type_ids: Collection[int],
+    ) -> set[int]:
+        t = self._consumption.table
+        types = list(real_type_ids)
+        found: set[int] = set()
+        connection = self._uow.connection
+        for clause in id_batches(connection, t.c.property_id, property_ids):
+            statement = sa.select(t.c.property_id).where(
+                clause,
+                t.c.reference == reference,
+                t.c.kind == MeasurementKind.WATER.value,
+                t.c.consumption_type_id.in_(types),
+                t.c.billed_volume > 0,
+            )
+            with translated("consumption_history"):
+                found.update(connection.execute(statement).scalars())
+        return found
+
+    def minimum_consumption(
+        self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
+    ) -> int | None:
+        t = self._consumption.table
+        statement = (
+            sa.select(t.c.minimum)
+            .where(t.c.property_id == property_id, t.c.kind == kind.value)
+            .order_by(t.c.reference.desc())
+            .limit(1)
+        )
+        with translated("consumption_history"):
+            value = self._uow.connection.execute(statement).scalar()
+        return None if value is None else int(value)
+
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        for batch in chunks(records, 5_000):
+            with translated("consumption_history"):
+                self._uow.connection.execute(
+                    sa.insert(self._consumption.table),
+                    self._consumption.to_rows(batch),
+                )
+
 
 class SqlPermissions:
     """Special permissions granted to users."""
@@ -132,9 +184,18 @@ class SqlPermissions:
         )
 
     def has(self, user_id: int, permission_id: int) -> bool:
+        t = self._t
+        statement = prepared(
+            t,
+            "has",
+            lambda: sa.select(sa.literal(1)).where(
+                t.c.user_id == sa.bindparam("k_user"),
+                t.c.permission_id == sa.bindparam("k_permission"),
+            ),
+        )
         with translated("user_permission"):
             row = self._uow.connection.execute(
-                sa.select(sa.literal(1)).where(self._key(user_id, permission_id))
+                statement, {"k_user": user_id, "k_permission": permission_id}
             ).first()
         return row is not None
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+import weakref
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -32,12 +32,35 @@ __all__ = [
     "SqlRepository",
     "among",
     "chunks",
+    "prepared",
     "where",
 ]
 
 E = TypeVar("E")
+T = TypeVar("T")
 #: Rows per statement in set-based reads and writes.
 CHUNK = 1_000
+#: Ids per statement when they travel as one PostgreSQL array parameter.
+ARRAY_CHUNK = 50_000
+_PREPARED: weakref.WeakKeyDictionary[sa.Table, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def prepared(table: sa.Table, name: str, build: Callable[[], T]) -> T:
+    """A statement (or mapper) about ``table`` built once and reused.
+
+    Core statements are immutable: building them once per table instead of once
+    per unit of work or per call saves most of SQLAlchemy's Python overhead on
+    the hot paths (a unit of work builds a dozen repositories).
+    """
+    cache = _PREPARED.get(table)
+    if cache is None:
+        cache = _PREPARED.setdefault(table, {})
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = build()
+    return found
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -67,6 +90,17 @@ def among(
     return column.in_(listed)
 
 
+def id_batches(
+    connection: sa.Connection, column: sa.ColumnElement[Any], ids: Iterable[int]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """``column`` among ``ids``, one clause per statement (:func:`among` per chunk;
+    bigger chunks on PostgreSQL, where a chunk is a single array parameter)."""
+    dialect = connection.dialect.name
+    size = ARRAY_CHUNK if dialect == "postgresql" else CHUNK
+    for batch in chunks(ids, size):
+        yield among(column, batch, dialect)
+
+
 def where(
     table: sa.Table, criteria: Mapping[str, object], dialect: str = "sqlite"
 ) -> list[sa.ColumnElement[bool]]:
@@ -81,14 +115,6 @@ def where(
         else:
             clauses.append(column == value)
     return clauses
-
-
-@lru_cache(maxsize=64)
-def _catalog_find_statement(table: sa.Table) -> sa.Select[Any]:
-    """``SELECT ... WHERE kind = :k_kind AND id = :k_id``, built once."""
-    return sa.select(table).where(
-        table.c.kind == sa.bindparam("k_kind"), table.c.id == sa.bindparam("k_id")
-    )
 
 
 class SqlRepository(Generic[E]):
@@ -267,11 +293,17 @@ class SqlCatalogRepository:
         return found
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
+        t = self._table
+        statement = prepared(
+            t,
+            "find",
+            lambda: sa.select(t).where(
+                t.c.kind == sa.bindparam("k_kind"), t.c.id == sa.bindparam("k_id")
+            ),
+        )
         with translated(f"catalog.{kind}", id):
             row = (
-                self._conn.execute(
-                    _catalog_find_statement(self._table), {"k_kind": kind, "k_id": id}
-                )
+                self._conn.execute(statement, {"k_kind": kind, "k_id": id})
                 .mappings()
                 .first()
             )
@@ -279,11 +311,17 @@ class SqlCatalogRepository:
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         t = self._table
-        statement = sa.select(t).where(t.c.kind == kind).order_by(t.c.id)
-        if active_only:
-            statement = statement.where(t.c.active.is_(True))
+
+        def build() -> sa.Select[Any]:
+            statement = sa.select(t).where(t.c.kind == sa.bindparam("k_kind"))
+            if active_only:
+                statement = statement.where(t.c.active.is_(True))
+            return statement.order_by(t.c.id)
+
+        statement = prepared(t, f"list:{active_only}", build)
         with translated(f"catalog.{kind}"):
-            return [self._item(r) for r in self._conn.execute(statement).mappings()]
+            rows = self._conn.execute(statement, {"k_kind": kind}).mappings()
+            return [self._item(r) for r in rows]
 
     def add(self, item: CatalogItem) -> None:
         self.add_many([item])

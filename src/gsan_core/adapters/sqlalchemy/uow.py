@@ -19,6 +19,12 @@ from typing import TYPE_CHECKING, Self
 import sqlalchemy as sa
 
 from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy.connections import (
+    SqlConnectionBatches,
+    SqlSewerConnectionRepository,
+    SqlSituationHistory,
+    SqlWaterConnectionRepository,
+)
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
@@ -83,6 +89,8 @@ class SqlUnitOfWork:
         self._events: list[DomainEvent] = []
         self._committed: list[DomainEvent] = []
         mappers = backend.mappers
+        #: The backend's row mappers (shared by every unit of work).
+        self.mappers = mappers
         self.catalog = SqlCatalogRepository(self, self.tables["catalog_item"])
         self.properties = SqlPropertyRepository(self, mappers.property, "property")
         self.localities: SqlRepository[Locality] = SqlRepository(
@@ -117,6 +125,14 @@ class SqlUnitOfWork:
         self.order_executions: SqlRepository[OrderExecution] = SqlRepository(
             self, mappers.order_execution, "order_execution"
         )
+        self.water_connections = SqlWaterConnectionRepository(
+            self, mappers.water_connection, "water_connection"
+        )
+        self.sewer_connections = SqlSewerConnectionRepository(
+            self, mappers.sewer_connection, "sewer_connection"
+        )
+        self.situation_history = SqlSituationHistory(self, mappers.situation_change)
+        self.connection_batches = SqlConnectionBatches(self)
         self._service_request_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)

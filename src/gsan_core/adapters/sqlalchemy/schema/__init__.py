@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.schema import (
+    connections,
     foundation,
     service_orders,
     service_requests,
@@ -57,6 +58,7 @@ class TableBuilder:
 AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     foundation.define,
     service_orders.define,
+    connections.define,
     service_requests.define,
 )
 

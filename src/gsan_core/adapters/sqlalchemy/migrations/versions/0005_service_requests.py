@@ -1,7 +1,7 @@
 """service requests: requests, specifications, routing steps and associations, commands, manual numbers, occurrences, surveys, regulator records
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

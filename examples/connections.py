@@ -1,0 +1,138 @@
+"""Connections: connect, cut, reconnect, suppress and restore a property's water.
+
+Each operation runs by closing its service order with execution: the field
+team's work reaches the commercial system in the same transaction that closes
+the order, and the order's charge goes to billing. A refused operation writes
+nothing; the situation history keeps every change with its order and user.
+
+Run: python examples/connections.py
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import gsan_core
+from gsan_core.model.connections import (
+    CutInput,
+    ReconnectionInput,
+    RestorationInput,
+    SuppressionInput,
+    WaterConnectionInput,
+)
+from gsan_core.model.properties import (
+    Block,
+    CommercialSector,
+    Economies,
+    Locality,
+    NetworkIndicator,
+    Property,
+)
+from gsan_core.model.units import OrganizationalUnit, User
+
+ANA = 7  # the user who reports the work
+CONCLUDED = 2  # closing reason "conclusão do serviço" (executed)
+TODAY = date(2025, 1, 6)
+
+
+def setup() -> gsan_core.System:
+    gsan = gsan_core.in_memory()
+    gsan.units.register(
+        OrganizationalUnit(id=1, name="ESCRITORIO", unit_type_id=12), actor=0
+    )
+    gsan.units.register_user(User(id=ANA, name="ANA", unit_id=1), actor=0)
+    gsan.units.grant(user_id=ANA, permission_id=79)  # suppress (special permission)
+    gsan.properties.load_locations(
+        actor=0,
+        localities=[Locality(id=1, name="CENTRO")],
+        sectors=[CommercialSector(id=1, locality_id=1, code=1)],
+        blocks=[
+            Block(
+                id=1,
+                locality_id=1,
+                sector_id=1,
+                number=1,
+                water_network=NetworkIndicator.NETWORK,
+                sewer_network=NetworkIndicator.NETWORK,
+            )
+        ],
+    )
+    gsan.properties.load(
+        [
+            Property(
+                id=1001,
+                locality_id=1,
+                sector_id=1,
+                block_id=1,
+                profile_id=1,
+                categories=[Economies(category_id=1, count=1)],
+                water_status_id=2,  # FACTÍVEL
+                sewer_status_id=1,  # POTENCIAL
+            )
+        ],
+        actor=0,
+    )
+    return gsan
+
+
+def close(gsan: gsan_core.System, service_type_id: int, data: object) -> None:
+    """Generate an order of the type for the property and close it executed."""
+    order = gsan.service_orders.generate(
+        service_type_id=service_type_id, property_id=1001, actor=ANA
+    )
+    result = gsan.service_orders.close_executed(
+        order_id=order.id,
+        reason_id=CONCLUDED,
+        closed_on=TODAY,
+        actor=ANA,
+        commercial=data,
+    )
+    charge = f", charged {result.charge.total}" if result.charge else ""
+    print(
+        f"order {order.id} (type {service_type_id}) closed{charge}: {situation(gsan)}"
+    )
+
+
+def situation(gsan: gsan_core.System) -> str:
+    prop = gsan.properties.get(1001)
+    water = gsan.catalog.get("water_status", prop.water_status_id).description
+    sewer = gsan.catalog.get("sewer_status", prop.sewer_status_id).description
+    return f"water {water}, sewer {sewer}"
+
+
+def main() -> None:
+    gsan = setup()
+    print("before:", situation(gsan))
+    close(
+        gsan,
+        619,  # LIGACAO DE AGUA
+        WaterConnectionInput(
+            connected_on=TODAY, diameter_id=1, material_id=1, profile_id=1
+        ),
+    )
+    close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1, seal_number=4471))
+    close(gsan, 243, ReconnectionInput())
+    close(
+        gsan,
+        245,  # SUPRESSAO: reason 1 needs special permission 79
+        SuppressionInput(suppression_type_id=1, suppression_reason_id=1),
+    )
+    try:
+        close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1))
+    except gsan_core.RuleViolation as refused:
+        print("refused:", refused.violations[0].message("pt"))
+    close(gsan, 244, RestorationInput())
+
+    print("history:")
+    for change in gsan.connections.history(1001):
+        print(
+            f"  {change.effective_on} {change.kind.value:<5} "
+            f"{change.before_id} -> {change.after_id} by {change.operation} "
+            f"(order {change.order_id}, user {change.actor})"
+        )
+    total = sum(c.total for c in gsan.billing.charges(1001))
+    print("charges to bill:", total)
+
+
+if __name__ == "__main__":
+    main()

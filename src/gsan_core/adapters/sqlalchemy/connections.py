@@ -1,0 +1,202 @@
+"""SQL repositories of the connection area: Core statements, set-based batch work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.repositories import (
+    CHUNK,
+    SqlRepository,
+    chunks,
+    id_batches,
+)
+from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.connections import (
+    BatchCandidate,
+    ConnectionKind,
+    SewerConnection,
+    SituationChange,
+    WaterConnection,
+)
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = [
+    "SqlConnectionBatches",
+    "SqlSewerConnectionRepository",
+    "SqlSituationHistory",
+    "SqlWaterConnectionRepository",
+]
+
+C = TypeVar("C", WaterConnection, SewerConnection)
+
+
+class _Removable(SqlRepository[C]):
+    def remove(self, connection: C) -> None:
+        t = self._table
+        with translated(self._entity, connection.id):
+            result = self._conn.execute(
+                sa.delete(t).where(
+                    t.c.id == connection.id, t.c.version == connection.version
+                )
+            )
+        if result.rowcount == 1:
+            return
+        if self.find(connection.id) is None:
+            raise NotFound(self._entity, connection.id)
+        raise ConcurrencyConflict(self._entity, connection.id, connection.version)
+
+
+class SqlWaterConnectionRepository(_Removable[WaterConnection]):
+    """Water connections."""
+
+
+class SqlSewerConnectionRepository(_Removable[SewerConnection]):
+    """Sewer connections."""
+
+
+class SqlSituationHistory:
+    """The append-only situation history."""
+
+    def __init__(self, uow: SqlUnitOfWork, mapper: RowMapper[SituationChange]) -> None:
+        self._uow = uow
+        self._mapper = mapper
+        self._t = mapper.table
+
+    def add_many(self, changes: Iterable[SituationChange]) -> None:
+        for batch in chunks(changes, 5 * CHUNK):
+            with translated("situation_change"):
+                self._uow.connection.execute(
+                    sa.insert(self._t), self._mapper.to_rows(batch)
+                )
+
+    def _select(self, statement: sa.Select[Any]) -> list[SituationChange]:
+        with translated("situation_change"):
+            rows = self._uow.connection.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)
+
+    def of_property(self, property_id: int) -> Sequence[SituationChange]:
+        t = self._t
+        return self._select(
+            sa.select(t).where(t.c.property_id == property_id).order_by(t.c.at, t.c.id)
+        )
+
+    def between(
+        self,
+        start: date,
+        end: date,
+        *,
+        operations: Collection[str] | None = None,
+        kind: ConnectionKind | None = None,
+    ) -> Sequence[SituationChange]:
+        t = self._t
+        statement = sa.select(t).where(t.c.effective_on.between(start, end))
+        if operations is not None:
+            statement = statement.where(t.c.operation.in_(list(operations)))
+        if kind is not None:
+            statement = statement.where(t.c.kind == kind.value)
+        return self._select(statement.order_by(t.c.effective_on, t.c.id))
+
+
+class SqlConnectionBatches:
+    """Set-based batch work: one statement per chunk, keyed by locality."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._property = uow.tables["property"]
+        self._water = uow.tables["water_connection"]
+
+    def localities_with_water_status(
+        self, status_ids: Collection[int]
+    ) -> Sequence[int]:
+        p = self._property
+        statement = (
+            sa.select(p.c.locality_id)
+            .where(p.c.active.is_(True), p.c.water_status_id.in_(list(status_ids)))
+            .distinct()
+            .order_by(p.c.locality_id)
+        )
+        with translated("property"):
+            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+    def candidates(
+        self,
+        *,
+        locality_id: int,
+        water_status_ids: Collection[int],
+        cut_on_or_before: date | None = None,
+        excluded_profile_ids: Collection[int] = (),
+    ) -> Sequence[BatchCandidate]:
+        p, w = self._property, self._water
+        statement = sa.select(p.c.id, p.c.water_status_id, p.c.sewer_status_id).where(
+            p.c.locality_id == locality_id,
+            p.c.active.is_(True),
+            p.c.water_status_id.in_(list(water_status_ids)),
+        )
+        if excluded_profile_ids:
+            statement = statement.where(
+                p.c.profile_id.not_in(list(excluded_profile_ids))
+            )
+        if cut_on_or_before is not None:
+            statement = statement.join(w, w.c.id == p.c.id).where(
+                w.c.cut_on <= cut_on_or_before
+            )
+        with translated("property"):
+            rows = self._uow.connection.execute(statement.order_by(p.c.id)).all()
+        return [
+            BatchCandidate(property_id=i, water_status_id=ws, sewer_status_id=ss)
+            for i, ws, ss in rows
+        ]
+
+    def move_water(
+        self,
+        property_ids: Sequence[int],
+        *,
+        from_ids: Collection[int],
+        to_id: int,
+        sewer_from_ids: Collection[int] = (),
+        sewer_to: int | None = None,
+    ) -> int:
+        p = self._property
+        sewer: Any = p.c.sewer_status_id
+        if sewer_to is not None and sewer_from_ids:
+            sewer = sa.case(
+                (p.c.sewer_status_id.in_(list(sewer_from_ids)), sewer_to),
+                else_=p.c.sewer_status_id,
+            )
+        moved = 0
+        connection = self._uow.connection
+        for clause in id_batches(connection, p.c.id, property_ids):
+            statement = (
+                sa.update(p)
+                .where(clause, p.c.water_status_id.in_(list(from_ids)))
+                .values(
+                    water_status_id=to_id,
+                    sewer_status_id=sewer,
+                    version=p.c.version + 1,
+                )
+            )
+            with translated("property"):
+                moved += connection.execute(statement).rowcount
+        return moved
+
+    def mark_reconnected(self, property_ids: Sequence[int], *, on: date) -> int:
+        w = self._water
+        marked = 0
+        connection = self._uow.connection
+        for clause in id_batches(connection, w.c.id, property_ids):
+            statement = (
+                sa.update(w)
+                .where(clause)
+                .values(reconnected_on=on, version=w.c.version + 1)
+            )
+            with translated("water_connection"):
+                marked += connection.execute(statement).rowcount
+        return marked

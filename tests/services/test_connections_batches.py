@@ -1,0 +1,94 @@
+"""The connection batches: set-based, by locality, idempotent, with progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import gsan_core
+from gsan_core.model.connections import ConnectionKind, ConnectionsChangedInBatch
+from gsan_core.model.consumption import ConsumptionRecord
+from gsan_core.services.batches import BatchProgress
+from tests.services.connections_setup import ACTOR, PPP_BLOCK, add_property, town
+
+OLD_CUT = {"cut_on": date(2024, 11, 15)}
+
+
+def _situations(system: gsan_core.System, pid: int) -> tuple[int, int]:
+    prop = system.properties.get(pid)
+    return prop.water_status_id, prop.sewer_status_id
+
+
+def test_uc1073_reconnects_cut_properties_with_real_consumption(
+    system: gsan_core.System,
+) -> None:
+    gsan = town(system)
+    add_property(gsan, 1, 5, 5, water_changes=OLD_CUT)  # real, billed: back
+    add_property(gsan, 2, 5, 1, water_changes=OLD_CUT)  # average consumption
+    add_property(gsan, 3, 5, 1, water_changes=OLD_CUT)  # billed zero
+    add_property(gsan, 4, 5, 1, water_changes=OLD_CUT, profile_id=4)  # social tariff
+    add_property(gsan, 5, 5, 1, water_changes={"cut_on": date(2024, 12, 20)})  # recent
+    add_property(gsan, 6, 3, 1)  # connected already
+    add_property(gsan, 7, 5, 3, block=PPP_BLOCK, water_changes=OLD_CUT)  # locality 2
+    add_property(gsan, 8, 5, 1, water_changes=OLD_CUT)  # no consumption row
+    gsan.billing.record_consumption(
+        [
+            ConsumptionRecord(
+                property_id=pid,
+                reference=202412,
+                consumption_type_id=1,
+                billed_volume=9,
+            )
+            for pid in (1, 4, 5, 6, 7)
+        ]
+        + [
+            ConsumptionRecord(
+                property_id=2, reference=202412, consumption_type_id=3, billed_volume=9
+            ),
+            ConsumptionRecord(
+                property_id=3, reference=202412, consumption_type_id=1, billed_volume=0
+            ),
+        ]
+    )
+    seen: list[BatchProgress] = []
+    summary = gsan.connections.reconnect_cut_with_real_consumption(
+        reference=202412, actor=ACTOR, progress=seen.append
+    )
+    assert (summary.units, summary.processed, summary.changed) == (2, 5, 2)
+    assert summary.skipped == {"no real consumption": 3}
+    assert [p.units_done for p in seen] == [1, 2]
+    assert _situations(gsan, 1) == (3, 3)
+    assert _situations(gsan, 7) == (3, 3)
+    for pid in (2, 3, 4, 5, 8):
+        assert _situations(gsan, pid)[0] == 5
+    row = gsan.connections.water_connection(1)
+    assert row is not None
+    assert row.reconnected_on == date(2025, 1, 6)
+    assert row.version == 2
+    history = gsan.connections.history(1)
+    assert [(h.kind, h.before_id, h.after_id) for h in history] == [
+        (ConnectionKind.WATER, 5, 3),
+        (ConnectionKind.SEWER, 5, 3),
+    ]
+    assert all(h.operation == "water.reconnect_by_consumption" for h in history)
+    events = [e for e in gsan.events if isinstance(e, ConnectionsChangedInBatch)]
+    assert [(e.locality_id, e.count, e.reference) for e in events] == [
+        (1, 1, 202412),
+        (2, 1, 202412),
+    ]
+    again = gsan.connections.reconnect_cut_with_real_consumption(
+        reference=202412, actor=ACTOR
+    )
+    assert again.changed == 0
+    assert len(gsan.connections.history(1)) == 2
+
+
+def test_uc0823_promotes_connected_under_analysis(system: gsan_core.System) -> None:
+    gsan = town(system)
+    add_property(gsan, 10, 4, 5)
+    add_property(gsan, 11, 4, 1, active=False)
+    add_property(gsan, 12, 3, 1)
+    summary = gsan.connections.promote_connected_under_analysis(actor=ACTOR)
+    assert (summary.units, summary.changed) == (1, 1)
+    assert _situations(gsan, 10) == (3, 3)
+    assert _situations(gsan, 11) == (4, 1)
+    assert gsan.connections.promote_connected_under_analysis(actor=ACTOR).units == 0
