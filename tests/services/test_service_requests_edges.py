@@ -32,6 +32,8 @@ from gsan_core.services.request_hooks import RequestOrderClosedHook
 from gsan_core.services.request_registry import filter_regulator_records
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
+    GROUP_SEWER,
+    GROUP_WATER,
     RequestUtility,
     build_request_utility,
     request_profile,
@@ -546,3 +548,32 @@ def test_regulator_records_filtered_by_period() -> None:
     assert ids(returned_from=day[7]) == [3]
     assert ids(returned_until=day[7]) == [2]
     assert ids(returned_from=day[1], returned_until=day[14]) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [("gsan_default", RoutingReason.NONE), ("caema", RoutingReason.LOCALITY_GROUP)],
+)
+def test_caema_routes_sewer_types_by_locality_and_group(
+    clock: FixedClock, profile: str, expected: RoutingReason
+) -> None:
+    gsan = gsan_core.in_memory(profile, clock=clock)
+    utility = build_request_utility(gsan)
+    gsan.service_requests.configuration.set_locality_group_units(
+        locality_id=2,
+        rows=[(GROUP_WATER, utility.office_2), (GROUP_SEWER, utility.sewer)],
+        actor=0,
+    )
+    # locality 2's blocks have no sewer division: only the group can route it
+    result = open_(
+        gsan,
+        utility,
+        SEWER_SPEC,
+        location=RequestLocation(property_id=prop_id(utility, 0, 2)),
+    )
+    assert result.reason is expected
+    assert result.request.current_unit_id == (
+        utility.sewer
+        if expected is RoutingReason.LOCALITY_GROUP
+        else utility.call_centre
+    )
