@@ -64,13 +64,15 @@ class PostgresSchema:
         self.backend.create_all()
 
     def reset(self) -> SqlBackend:
-        """Empty every table; a fresh backend (fresh id cache) over them."""
-        names = ", ".join(
-            f'"{self.schema}"."{t.name}"'
-            for t in self.backend.tables.metadata.sorted_tables
-        )
+        """Empty every table; a fresh backend (fresh id cache) over them.
+
+        ``DELETE`` rather than ``TRUNCATE``: on tables this small it is 20 to 40
+        times faster (TRUNCATE of ~50 tables took 0.5 to 0.9 s per test).
+        """
+        tables = self.backend.tables.metadata.sorted_tables
         with self.engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {names}")
+            for table in reversed(tables):
+                connection.execute(table.delete())
         return SqlBackend(self.engine, tables=self.backend.tables)
 
     def drop(self) -> None:

@@ -223,12 +223,93 @@ def _meter_replacement(gsan: System, town: Town, out: Out) -> None:
         out(f"  location {location}  {situations[situation]:<14} {count}")
 
 
+def _service_requests(gsan: System, town: Town, out: Out) -> None:
+    """An RA routed to the right unit, sent to a contractor, back, and closed
+    through its order."""
+    from gsan_core.model.service_requests import (  # noqa: PLC0415
+        Requester,
+        RequestLocation,
+    )
+
+    attendant, contractor_user, technician = 101, 103, 102
+    gsan.service_requests.configuration.set_locality_group_units(
+        locality_id=1, rows=[(6, 102)], actor=SETUP_ACTOR
+    )
+    units = gsan.units.tree()
+    home = next(p for p in town.properties if p.locality_id == 1)
+    ana = [Requester(name="ANA SOUZA", address="RUA DAS FLORES 10")]
+    leak = gsan.service_requests.open(
+        specification_id=679,
+        unit_id=attendant,
+        channel_id=6,
+        actor=attendant,
+        location=RequestLocation(property_id=home.id),
+        requesters=ana,
+    )
+    request = leak.request
+    out(
+        f"RA {request.id} (VAZAMENTO NO RAMAL, property {home.id}) routed to "
+        f"{units[request.current_unit_id].name} because {leak.reason.value}; "
+        f"due {request.current_due_date}; OS {leak.order.id if leak.order else '-'}"
+    )
+    gsan.service_requests.forward(
+        request_id=request.id, destination_unit_id=103, actor=attendant
+    )
+    out(f"Forwarded to {units[103].name} with its OS.")
+    assert leak.order is not None
+    closing = gsan.service_orders.close_executed(
+        order_id=leak.order.id,
+        reason_id=2,
+        closed_on=gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date(),
+        actor=contractor_user,
+        activities_given=True,
+        remark="RAMAL TROCADO",
+    )
+    out(f"The contractor closed OS {leak.order.id}: {closing.effects[0]!r}")
+    closed = gsan.service_requests.close(
+        request_id=request.id, reason_id=2, actor=attendant
+    )
+    out(f"RA {request.id} closed: {closed.request.situation.name}")
+    outage = gsan.service_requests.open(
+        specification_id=684,
+        unit_id=attendant,
+        channel_id=6,
+        actor=attendant,
+        location=RequestLocation(property_id=home.id),
+        requesters=ana,
+    )
+    assert outage.order is not None
+    result = gsan.service_orders.close_executed(
+        order_id=outage.order.id,
+        reason_id=2,
+        closed_on=gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date(),
+        actor=technician,
+        activities_given=True,
+    )
+    status = gsan.service_requests.get(outage.request.id).situation.name
+    out(
+        f"RA {outage.request.id} (FALTA DE AGUA NO IMOVEL) closed through its OS "
+        f"{outage.order.id}: {type(result.effects[0]).__name__}, now {status}"
+    )
+    for number in (request.id, outage.request.id):
+        out(f"Routing history of RA {number}:")
+        for step in gsan.service_requests.history(number):
+            out(
+                f"  {units[step.from_unit_id].name} -> {units[step.to_unit_id].name}"
+                f"  {step.remark or ''}"
+            )
+
+
 #: The demo's chapters, in order: ``(title, function)``.
 CHAPTERS: list[tuple[str, Callable[[System, Town, Out], None]]] = [
     ("A synthetic town", _town),
     ("A service order: generated, executed, charged", _service_order),
     ("A water cut: its order closed with execution", _cut),
     ("A meter replacement", _meter_replacement),
+    (
+        "Service requests: routed, forwarded, closed through the order",
+        _service_requests,
+    ),
 ]
 
 

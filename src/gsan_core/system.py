@@ -35,7 +35,9 @@ from gsan_core.services.context import CatalogCheck, ServiceContext
 from gsan_core.services.hydrometers import HydrometerService, hydrometer_operations
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
+from gsan_core.services.request_hooks import RequestOrderClosedHook
 from gsan_core.services.service_orders import ServiceOrderService
+from gsan_core.services.service_requests import ServiceRequestService
 from gsan_core.services.units import UnitService
 from gsan_core.testing.clocks import DEFAULT_NOW, FixedClock
 from gsan_core.testing.ids import SequentialIds
@@ -136,6 +138,7 @@ class System:
         self.collection = CollectionService(context)
         self.connections = ConnectionService(context)
         self.hydrometers = HydrometerService(context)
+        self.service_requests = ServiceRequestService(context)
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
@@ -188,7 +191,16 @@ class System:
         missing = [t for t in self.loaded_profile.service_types if t.id not in known]
         if missing:
             self.service_orders.add_types(missing, actor=actor)
-        return added + len(missing)
+        configuration = self.service_requests.configuration
+        known_specs = {s.id for s in configuration.specifications()}
+        missing_specs = [
+            s
+            for s in self.loaded_profile.request_specifications
+            if s.id not in known_specs
+        ]
+        if missing_specs:
+            configuration.add_specifications(missing_specs, actor=actor)
+        return added + len(missing) + len(missing_specs)
 
     def close(self) -> None:
         """Release the backend (disposes the engine of :func:`connect`)."""
@@ -213,7 +225,7 @@ def default_operations() -> list[CommercialOperation]:
 
 def default_order_closed_hooks() -> list[OrderClosedHook]:
     """The reactions to a closed OS every system registers (service requests)."""
-    return []
+    return [RequestOrderClosedHook()]
 
 
 def default_catalog_checks() -> dict[str, CatalogCheck]:

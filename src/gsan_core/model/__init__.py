@@ -17,6 +17,7 @@ from gsan_core.model import (
     properties,
     reference_tables,
     service_orders,
+    service_requests,
     units,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "properties",
     "reference_tables",
     "service_orders",
+    "service_requests",
     "units",
 ]

@@ -8,6 +8,7 @@ from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.hydrometers import HYDROMETER_KINDS
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
 from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
+from gsan_core.model.service_requests import SERVICE_REQUEST_KINDS
 
 __all__ = ["ALL_KINDS", "kinds_by_name"]
 
@@ -15,6 +16,7 @@ ALL_KINDS: tuple[CatalogKind, ...] = (
     *FOUNDATION_KINDS,
     *SERVICE_ORDER_KINDS,
     *HYDROMETER_KINDS,
+    *SERVICE_REQUEST_KINDS,
 )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "HolidayScope",
     "HydrometerNumberFormat",
     "HydrometerParameters",
+    "ReactivationRouting",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
     "SewerDeactivationTarget",
@@ -36,6 +37,7 @@ __all__ = [
 HolidayScope = Literal["national", "state", "municipal"]
 HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
 SewerDeactivationTarget = Literal["network", "out_of_use"]
+ReactivationRouting = Literal["opening", "gsan"]
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -137,6 +139,28 @@ class ServiceRequestParameters:
     presidency_unit_id: int | None = None
     #: ``indicadorVariaHierarquiaUnidade``.
     vary_unit_hierarchy: bool = False
+    #: COMPESA's TRM-11: with a pending order, any dispatch centre of a unit
+    #: associated to the request's locality (any group) may receive it.
+    dispatch_centre_any_group_with_pending_order: bool = False
+    #: CAEMA: the locality x group routing also serves sewer request types.
+    locality_group_for_sewer_types: bool = False
+    #: §2.3: ``"opening"`` routes a reactivated request like a new one (§2.2);
+    #: ``"gsan"`` keeps GSAN's older reactivation algorithm.
+    reactivation_routing: ReactivationRouting = "opening"
+    #: INS-10: one criterion row must match as a whole (CAGEPA's fix); ``False``
+    #: reproduces GSAN's per-condition matching across rows.
+    situation_criteria_per_row: bool = True
+    #: ENC-11: ``False`` refuses closing "with execution" while any order is open;
+    #: ``True`` only looks at pending orders (GSAN).
+    executed_closing_checks_pending_only: bool = False
+    #: NUM-01 ``LIMITE_QUANTIDADE_GERACAO_MANUAL``.
+    manual_numbers_limit: int = 90
+    #: INS-13 ``numeroMesesMinimoAlteracaoVencimento``.
+    due_date_change_min_months: int = 6
+    #: SIMP-01 ``indicadorDocObrAtendimento{Operacional,Comercial,Reiteracao}``.
+    simplified_document_operational: bool = False
+    simplified_document_commercial: bool = False
+    simplified_document_reiteration: bool = False
 
 
 @attrs.frozen(kw_only=True)

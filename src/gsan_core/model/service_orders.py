@@ -657,7 +657,10 @@ CLOSING_REASON = CatalogKind(
             "applied to the commercial system",
         ),
     ),
-    referenced_by=(Reference(_ORDER, "closing_reason_id"),),
+    referenced_by=(
+        Reference(_ORDER, "closing_reason_id"),
+        Reference("service_request", "closing_reason_id"),
+    ),
 )
 SERVICE_PRIORITY = CatalogKind(
     name="service_priority",

@@ -37,8 +37,17 @@ from gsan_core.model.service_orders import (
     ServiceChargeValue,
     ServiceOrder,
 )
+from gsan_core.model.service_requests import (
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    OrderRef,
+    RequestRef,
+    ServiceRequest,
+)
 
 __all__ = [
+    "AssociationRepository",
     "CatalogRepository",
     "CollectionQueries",
     "Criterion",
@@ -50,6 +59,7 @@ __all__ = [
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
+    "ServiceRequestRepository",
 ]
 
 #: A ``find_by`` criterion: a value to equal, or a collection to be in.
@@ -165,6 +175,91 @@ class ServicePriceRepository(Repository[ServiceChargeValue], Protocol):
 
     def remove(self, row: ServiceChargeValue) -> None:
         """Delete the row at its current version (compare-and-set)."""
+        ...
+
+
+class AssociationRepository(Repository[E], Protocol):
+    """Configuration rows that are replaced as a set (routing associations)."""
+
+    def remove_many(self, entities: Iterable[E]) -> None:
+        """Delete rows at their current version (compare-and-set); all or nothing."""
+        ...
+
+
+class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
+    """Service requests, with the set-based reads of the batch and the queries."""
+
+    def closing_localities(
+        self, *, since: datetime, until: datetime
+    ) -> Sequence[int | None]:
+        """The localities of pending requests attended in ``[since, until)``."""
+        ...
+
+    def closing_candidates(
+        self,
+        *,
+        locality_id: int | None,
+        since: datetime,
+        until: datetime,
+        attendance_unit_id: int | None = None,
+        current_unit_ids: Collection[int] | None = None,
+        specification_ids: Collection[int] | None = None,
+    ) -> Sequence[RequestRef]:
+        """CMD-06: pending requests of the locality attended in ``[since, until)``
+        without any open scheduled order, filtered as given, by id."""
+        ...
+
+    def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
+        """The open orders (pending, in execution, awaiting release) of requests."""
+        ...
+
+    def close_requests(
+        self,
+        requests: Sequence[RequestRef],
+        *,
+        closed_at: datetime,
+        reason_id: int,
+        remark: str | None,
+        unit_id: int | None,
+        actor: int,
+    ) -> None:
+        """Close the requests set-based, each at the version it was read
+        (compare-and-set; ``ConcurrencyConflict`` and nothing kept otherwise)."""
+        ...
+
+    def close_orders(
+        self,
+        orders: Sequence[OrderRef],
+        *,
+        closed_at: datetime,
+        reason_id: int,
+        remark: str | None,
+    ) -> None:
+        """Close orders because their request closed, set-based, each at the
+        version it was read (compare-and-set)."""
+        ...
+
+    def overdue(
+        self, *, today: date, unit_id: int | None = None
+    ) -> Sequence[ServiceRequest]:
+        """Open requests due before ``today`` (of one current unit), by due date."""
+        ...
+
+    def routing_associations(
+        self,
+        *,
+        specification_id: int,
+        locality_id: int | None,
+        group_id: int | None,
+        collection_situation_ids: Collection[int],
+    ) -> tuple[
+        Sequence[CollectionSituationUnit],
+        Sequence[LocalitySpecificationUnit],
+        Sequence[LocalityGroupUnit],
+    ]:
+        """The routing rows that may apply to a new request, in one round trip:
+        specification x the collection situations, locality x specification,
+        locality x group (each by id)."""
         ...
 
 

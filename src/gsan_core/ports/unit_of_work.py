@@ -21,6 +21,20 @@ from gsan_core.model.service_orders import (
     ServiceType,
     Team,
 )
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    ManualNumberBlock,
+    OperationalOccurrence,
+    PropertySituationProfile,
+    RegulatorRecord,
+    Reiteration,
+    RequestSpecification,
+    RoutingStep,
+    SatisfactionSurvey,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.billing import Billing
 from gsan_core.ports.connections import (
@@ -32,6 +46,7 @@ from gsan_core.ports.connections import (
 from gsan_core.ports.field_lock import FieldLock
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
+    AssociationRepository,
     CatalogRepository,
     CollectionQueries,
     HydrometerRepository,
@@ -41,6 +56,7 @@ from gsan_core.ports.repositories import (
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
+    ServiceRequestRepository,
 )
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
@@ -120,6 +136,49 @@ class UnitOfWork(Protocol):
 
     @property
     def anomaly_actions(self) -> Repository[ConsumptionAnomalyAction]: ...
+
+    @property
+    def service_requests(self) -> ServiceRequestRepository: ...
+
+    @property
+    def request_specifications(self) -> Repository[RequestSpecification]: ...
+
+    @property
+    def routing_steps(self) -> Repository[RoutingStep]: ...
+
+    @property
+    def situation_profiles(self) -> Repository[PropertySituationProfile]: ...
+
+    @property
+    def locality_specification_units(
+        self,
+    ) -> AssociationRepository[LocalitySpecificationUnit]: ...
+
+    @property
+    def collection_situation_units(
+        self,
+    ) -> AssociationRepository[CollectionSituationUnit]: ...
+
+    @property
+    def locality_group_units(self) -> AssociationRepository[LocalityGroupUnit]: ...
+
+    @property
+    def reiterations(self) -> Repository[Reiteration]: ...
+
+    @property
+    def closing_commands(self) -> Repository[ClosingCommand]: ...
+
+    @property
+    def manual_number_blocks(self) -> Repository[ManualNumberBlock]: ...
+
+    @property
+    def occurrences(self) -> Repository[OperationalOccurrence]: ...
+
+    @property
+    def surveys(self) -> Repository[SatisfactionSurvey]: ...
+
+    @property
+    def regulator_records(self) -> Repository[RegulatorRecord]: ...
 
     @property
     def billing(self) -> Billing: ...

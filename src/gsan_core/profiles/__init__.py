@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -29,6 +29,7 @@ from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.kinds import kinds_by_name
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.service_orders import ServiceType
+from gsan_core.model.service_requests import RequestSpecification
 from gsan_core.rules.catalog import coerce_attributes
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "default",
     "load",
 ]
+
+R = TypeVar("R")
 
 #: Names of the profiles shipped with the library.
 BUNDLED = ("gsan_default", "cagepa", "caema")
@@ -74,6 +77,8 @@ _STATES = frozenset(
     ]
 )
 _ROW_KEYS = frozenset({"id", "description", "abbreviation", "active", "attributes"})
+#: Top-level lists of entity rows, merged by id when a profile extends another.
+_ROW_LISTS = frozenset({"service_types", "request_specifications"})
 
 
 @attrs.frozen(kw_only=True)
@@ -85,12 +90,16 @@ class LoadedProfile:
     source: str
     #: Service types the profile seeds (``[[service_types]]``).
     service_types: tuple[ServiceType, ...] = ()
+    #: Request specifications the profile seeds (``[[request_specifications]]``).
+    request_specifications: tuple[RequestSpecification, ...] = ()
 
     @property
     def row_count(self) -> int:
-        """How many rows seeding an empty store inserts (reference rows and
-        service types)."""
-        return len(self.seeds) + len(self.service_types)
+        """How many rows seeding an empty store inserts (reference rows, service
+        types and request specifications)."""
+        return (
+            len(self.seeds) + len(self.service_types) + len(self.request_specifications)
+        )
 
 
 def available() -> tuple[str, ...]:
@@ -178,7 +187,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     for key, value in override.items():
         if key == "catalog" and isinstance(value, dict):
             merged[key] = _merge_catalog(base.get("catalog", {}), value)
-        elif key == "service_types" and isinstance(value, list):
+        elif key in _ROW_LISTS and isinstance(value, list):
             merged[key] = _merge_rows(base.get(key, []), value)
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = _merge(base[key], value)
@@ -262,6 +271,7 @@ def _build(
 ) -> LoadedProfile:
     catalog = document.pop("catalog", {})
     type_rows = document.pop("service_types", [])
+    specification_rows = document.pop("request_specifications", [])
     converter = _converter()
     try:
         profile = converter.structure(document, UtilityProfile)
@@ -283,36 +293,47 @@ def _build(
         )
     seeds = _seeds(catalog, label, kinds)
     _check_roles(profile, seeds, label, kinds)
-    service_types = _service_types(converter, type_rows, label)
+    service_types = _rows(converter, type_rows, label, ServiceType, "service_types")
+    specifications = _rows(
+        converter,
+        specification_rows,
+        label,
+        RequestSpecification,
+        "request_specifications",
+    )
     return LoadedProfile(
-        profile=profile, seeds=seeds, source=label, service_types=service_types
+        profile=profile,
+        seeds=seeds,
+        source=label,
+        service_types=service_types,
+        request_specifications=specifications,
     )
 
 
-def _service_types(
-    converter: cattrs.Converter, rows: Any, label: str
-) -> tuple[ServiceType, ...]:
+def _rows(
+    converter: cattrs.Converter, rows: Any, label: str, cls: type[R], name: str
+) -> tuple[R, ...]:
+    """Entity rows of a top-level list (``[[service_types]]``...), unique by id."""
     if not isinstance(rows, list):
-        raise ConfigurationError(
-            "must be a list of tables", file=label, field="service_types"
-        )
-    found: list[ServiceType] = []
+        raise ConfigurationError("must be a list of tables", file=label, field=name)
+    found: list[R] = []
     seen: set[int] = set()
     for index, row in enumerate(rows):
-        where = f"service_types[{index}]"
+        where = f"{name}[{index}]"
         try:
-            service_type = converter.structure(row, ServiceType)
+            entity = converter.structure(row, cls)
         except cattrs.BaseValidationError as exc:
             problem, field = _field_of(cattrs.transform_error(exc)[0])
             raise ConfigurationError(
                 problem, file=label, field=f"{where}.{field}" if field else where
             ) from exc
-        if service_type.id in seen:
+        ident: int = entity.id  # type: ignore[attr-defined]
+        if ident in seen:
             raise ConfigurationError(
-                f"id {service_type.id} appears twice", file=label, field=f"{where}.id"
+                f"id {ident} appears twice", file=label, field=f"{where}.id"
             )
-        seen.add(service_type.id)
-        found.append(service_type)
+        seen.add(ident)
+        found.append(entity)
     return tuple(found)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -23,6 +23,9 @@ from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.service_orders import MenuVariant
+
+if TYPE_CHECKING:
+    from gsan_core.services.context import ServiceContext
 
 __all__ = ["CommercialOperation", "OperationCall", "OrderClosedHook", "registry"]
 
@@ -100,6 +103,11 @@ class OrderClosedHook(Protocol):
         executed: bool,
         at: datetime,
         actor: int,
+        context: ServiceContext | None = None,
     ) -> object | None:
-        """React to the closing; a returned value is reported to the caller."""
+        """React to the closing; a returned value is reported to the caller.
+
+        ``context`` is the closing system's service context (profile, calendar,
+        operations), so a hook can run other use cases in the same unit of work.
+        """
         ...

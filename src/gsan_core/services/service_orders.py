@@ -630,6 +630,7 @@ def close_in(
                     executed=executed,
                     at=closed_at,
                     actor=actor,
+                    context=ctx,
                 )
             )
             is not None

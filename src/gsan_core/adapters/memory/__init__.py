@@ -34,6 +34,10 @@ from gsan_core.adapters.memory.service_orders import (
     MemoryServiceOrderRepository,
     MemoryServicePriceRepository,
 )
+from gsan_core.adapters.memory.service_requests import (
+    MemoryAssociationRepository,
+    MemoryServiceRequestRepository,
+)
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -43,6 +47,20 @@ from gsan_core.model.service_orders import (
     OrderUnitRecord,
     ServiceType,
     Team,
+)
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    ManualNumberBlock,
+    OperationalOccurrence,
+    PropertySituationProfile,
+    RegulatorRecord,
+    Reiteration,
+    RequestSpecification,
+    RoutingStep,
+    SatisfactionSurvey,
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
@@ -101,9 +119,49 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.anomaly_actions: MemoryRepository[ConsumptionAnomalyAction] = (
             MemoryRepository(self, "consumption_anomaly_action")
         )
+        self._service_request_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
+
+    def _service_request_repositories(self) -> None:
+        self.service_requests = MemoryServiceRequestRepository(self, "service_request")
+        self.request_specifications: MemoryRepository[RequestSpecification] = (
+            MemoryRepository(self, "request_specification")
+        )
+        self.routing_steps: MemoryRepository[RoutingStep] = MemoryRepository(
+            self, "routing_step"
+        )
+        self.situation_profiles: MemoryRepository[PropertySituationProfile] = (
+            MemoryRepository(self, "situation_profile")
+        )
+        self.locality_specification_units: MemoryAssociationRepository[
+            LocalitySpecificationUnit
+        ] = MemoryAssociationRepository(self, "locality_specification_unit")
+        self.collection_situation_units: MemoryAssociationRepository[
+            CollectionSituationUnit
+        ] = MemoryAssociationRepository(self, "collection_situation_unit")
+        self.locality_group_units: MemoryAssociationRepository[LocalityGroupUnit] = (
+            MemoryAssociationRepository(self, "locality_group_unit")
+        )
+        self.reiterations: MemoryRepository[Reiteration] = MemoryRepository(
+            self, "reiteration"
+        )
+        self.closing_commands: MemoryRepository[ClosingCommand] = MemoryRepository(
+            self, "closing_command"
+        )
+        self.manual_number_blocks: MemoryRepository[ManualNumberBlock] = (
+            MemoryRepository(self, "manual_number_block")
+        )
+        self.occurrences: MemoryRepository[OperationalOccurrence] = MemoryRepository(
+            self, "operational_occurrence"
+        )
+        self.surveys: MemoryRepository[SatisfactionSurvey] = MemoryRepository(
+            self, "satisfaction_survey"
+        )
+        self.regulator_records: MemoryRepository[RegulatorRecord] = MemoryRepository(
+            self, "regulator_record"
+        )
 
 
 def memory_uow_factory(

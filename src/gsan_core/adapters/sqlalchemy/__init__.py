@@ -50,6 +50,21 @@ from gsan_core.model.service_orders import (
     ServiceType,
     Team,
 )
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    ManualNumberBlock,
+    OperationalOccurrence,
+    PropertySituationProfile,
+    RegulatorRecord,
+    Reiteration,
+    RequestSpecification,
+    RoutingStep,
+    SatisfactionSurvey,
+    ServiceRequest,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -125,6 +140,19 @@ class Mappers:
     hydrometer_installation: RowMapper[HydrometerInstallation]
     hydrometer_movement: RowMapper[HydrometerMovement]
     consumption_anomaly_action: RowMapper[ConsumptionAnomalyAction]
+    service_request: RowMapper[ServiceRequest]
+    request_specification: RowMapper[RequestSpecification]
+    routing_step: RowMapper[RoutingStep]
+    situation_profile: RowMapper[PropertySituationProfile]
+    locality_specification_unit: RowMapper[LocalitySpecificationUnit]
+    collection_situation_unit: RowMapper[CollectionSituationUnit]
+    locality_group_unit: RowMapper[LocalityGroupUnit]
+    reiteration: RowMapper[Reiteration]
+    closing_command: RowMapper[ClosingCommand]
+    manual_number_block: RowMapper[ManualNumberBlock]
+    operational_occurrence: RowMapper[OperationalOccurrence]
+    satisfaction_survey: RowMapper[SatisfactionSurvey]
+    regulator_record: RowMapper[RegulatorRecord]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -161,6 +189,35 @@ class Mappers:
             consumption_anomaly_action=RowMapper(
                 ConsumptionAnomalyAction, tables["consumption_anomaly_action"]
             ),
+            service_request=RowMapper(ServiceRequest, tables["service_request"]),
+            request_specification=RowMapper(
+                RequestSpecification, tables["request_specification"]
+            ),
+            routing_step=RowMapper(RoutingStep, tables["routing_step"]),
+            situation_profile=RowMapper(
+                PropertySituationProfile, tables["situation_profile"]
+            ),
+            locality_specification_unit=RowMapper(
+                LocalitySpecificationUnit, tables["locality_specification_unit"]
+            ),
+            collection_situation_unit=RowMapper(
+                CollectionSituationUnit, tables["collection_situation_unit"]
+            ),
+            locality_group_unit=RowMapper(
+                LocalityGroupUnit, tables["locality_group_unit"]
+            ),
+            reiteration=RowMapper(Reiteration, tables["reiteration"]),
+            closing_command=RowMapper(ClosingCommand, tables["closing_command"]),
+            manual_number_block=RowMapper(
+                ManualNumberBlock, tables["manual_number_block"]
+            ),
+            operational_occurrence=RowMapper(
+                OperationalOccurrence, tables["operational_occurrence"]
+            ),
+            satisfaction_survey=RowMapper(
+                SatisfactionSurvey, tables["satisfaction_survey"]
+            ),
+            regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
         )
 
 

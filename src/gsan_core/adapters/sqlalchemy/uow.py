@@ -43,6 +43,10 @@ from gsan_core.adapters.sqlalchemy.service_orders import (
     SqlServiceOrderRepository,
     SqlServicePriceRepository,
 )
+from gsan_core.adapters.sqlalchemy.service_requests import (
+    SqlAssociationRepository,
+    SqlServiceRequestRepository,
+)
 from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
@@ -54,10 +58,24 @@ from gsan_core.model.service_orders import (
     ServiceType,
     Team,
 )
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    ManualNumberBlock,
+    OperationalOccurrence,
+    PropertySituationProfile,
+    RegulatorRecord,
+    Reiteration,
+    RequestSpecification,
+    RoutingStep,
+    SatisfactionSurvey,
+)
 from gsan_core.model.units import OrganizationalUnit, User
 
 if TYPE_CHECKING:
-    from gsan_core.adapters.sqlalchemy import SqlBackend
+    from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -133,9 +151,57 @@ class SqlUnitOfWork:
         self.anomaly_actions: SqlRepository[ConsumptionAnomalyAction] = SqlRepository(
             self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
         )
+        self._service_request_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
+
+    def _service_request_repositories(self, mappers: Mappers) -> None:
+        self.service_requests = SqlServiceRequestRepository(
+            self, mappers.service_request, "service_request"
+        )
+        self.request_specifications: SqlRepository[RequestSpecification] = (
+            SqlRepository(self, mappers.request_specification, "request_specification")
+        )
+        self.routing_steps: SqlRepository[RoutingStep] = SqlRepository(
+            self, mappers.routing_step, "routing_step"
+        )
+        self.situation_profiles: SqlRepository[PropertySituationProfile] = (
+            SqlRepository(self, mappers.situation_profile, "situation_profile")
+        )
+        self.locality_specification_units: SqlAssociationRepository[
+            LocalitySpecificationUnit
+        ] = SqlAssociationRepository(
+            self, mappers.locality_specification_unit, "locality_specification_unit"
+        )
+        self.collection_situation_units: SqlAssociationRepository[
+            CollectionSituationUnit
+        ] = SqlAssociationRepository(
+            self, mappers.collection_situation_unit, "collection_situation_unit"
+        )
+        self.locality_group_units: SqlAssociationRepository[LocalityGroupUnit] = (
+            SqlAssociationRepository(
+                self, mappers.locality_group_unit, "locality_group_unit"
+            )
+        )
+        self.reiterations: SqlRepository[Reiteration] = SqlRepository(
+            self, mappers.reiteration, "reiteration"
+        )
+        self.closing_commands: SqlRepository[ClosingCommand] = SqlRepository(
+            self, mappers.closing_command, "closing_command"
+        )
+        self.manual_number_blocks: SqlRepository[ManualNumberBlock] = SqlRepository(
+            self, mappers.manual_number_block, "manual_number_block"
+        )
+        self.occurrences: SqlRepository[OperationalOccurrence] = SqlRepository(
+            self, mappers.operational_occurrence, "operational_occurrence"
+        )
+        self.surveys: SqlRepository[SatisfactionSurvey] = SqlRepository(
+            self, mappers.satisfaction_survey, "satisfaction_survey"
+        )
+        self.regulator_records: SqlRepository[RegulatorRecord] = SqlRepository(
+            self, mappers.regulator_record, "regulator_record"
+        )
 
     # ------------------------------------------------------------ connection
     @property

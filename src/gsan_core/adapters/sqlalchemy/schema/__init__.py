@@ -18,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     foundation,
     hydrometers,
     service_orders,
+    service_requests,
 )
 
 __all__ = ["AREAS", "TableBuilder", "Tables", "build_tables"]
@@ -60,6 +61,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     service_orders.define,
     connections.define,
     hydrometers.define,
+    service_requests.define,
 )
 
 

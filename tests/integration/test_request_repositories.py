@@ -1,0 +1,262 @@
+"""The service-request repositories' own reads and set-based writes, on memory,
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import attrs
+import pytest
+
+from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.service_orders import OrderOrigin, OrderSituation, ServiceOrder
+from gsan_core.model.service_requests import (
+    CollectionSituationUnit,
+    LocalityGroupUnit,
+    LocalitySpecificationUnit,
+    OrderRef,
+    RequestRef,
+    RequestSituation,
+    ServiceRequest,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+
+AT = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+
+Factory = Callable[[], UnitOfWork]
+
+
+@pytest.fixture
+def uow_factory(backend_uow_factory: Callable[[], object]) -> Factory:
+    return backend_uow_factory  # type: ignore[return-value]
+
+
+def request(id: int, **changes: object) -> ServiceRequest:
+    values: dict[str, object] = {
+        "id": id,
+        "specification_id": 3,
+        "attended_at": AT - timedelta(hours=id),
+        "original_due_date": date(2025, 1, 1),
+        "current_due_date": date(2025, 1, 1),
+        "channel_id": 6,
+        "protocol": f"P{id}",
+        "locality_id": 1,
+        "opening_unit_id": 10,
+        "opened_by": 1,
+        "current_unit_id": 10,
+    }
+    values.update(changes)
+    return ServiceRequest(**values)  # type: ignore[arg-type]
+
+
+def order(id: int, request_id: int, **changes: object) -> ServiceOrder:
+    return ServiceOrder(
+        id=id,
+        service_type_id=1,
+        origin=OrderOrigin.REQUEST,
+        request_id=request_id,
+        generated_at=AT,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def loaded(uow_factory: Factory) -> Factory:
+    with uow_factory() as uow:
+        from gsan_core.model.service_orders import ServiceType  # noqa: PLC0415
+
+        uow.service_types.add(ServiceType(id=1, description="T", abbreviation="T"))
+        uow.service_requests.add_many(
+            [
+                request(1),
+                request(2, opening_unit_id=11, current_unit_id=20),
+                request(3, specification_id=4),
+                request(4, locality_id=None),
+                request(5, situation=RequestSituation.BLOCKED),
+                request(6),  # has a scheduled open order
+                request(7, attended_at=AT - timedelta(days=30)),
+            ]
+        )
+        uow.service_orders.add_many(
+            [
+                order(1, 1),
+                order(2, 1, situation=OrderSituation.IN_EXECUTION),
+                order(3, 1, situation=OrderSituation.CLOSED),
+                order(4, 6, scheduled=True),
+            ]
+        )
+        uow.commit()
+    return uow_factory
+
+
+def test_closing_localities_and_candidates(loaded: Factory) -> None:
+    since, until = AT - timedelta(days=1), AT
+    with loaded() as uow:
+        repo = uow.service_requests
+        assert list(repo.closing_localities(since=since, until=until)) == [1, None]
+        found = repo.closing_candidates(locality_id=1, since=since, until=until)
+        assert [r.id for r in found] == [1, 2, 3]
+        assert found[0] == RequestRef(
+            id=1,
+            version=1,
+            specification_id=3,
+            property_id=None,
+            attended_at=AT - timedelta(hours=1),
+        )
+        none = repo.closing_candidates(locality_id=None, since=since, until=until)
+        assert [r.id for r in none] == [4]
+        filtered = repo.closing_candidates(
+            locality_id=1,
+            since=since,
+            until=until,
+            attendance_unit_id=11,
+            current_unit_ids=[20],
+            specification_ids=[3],
+        )
+        assert [r.id for r in filtered] == [2]
+
+
+def test_open_orders_and_set_based_closing(loaded: Factory) -> None:
+    with loaded() as uow:
+        repo = uow.service_requests
+        orders = repo.open_orders_of([1, 2, 6])
+        assert [(o.id, o.situation) for o in orders] == [(1, 1), (2, 3), (4, 1)]
+        repo.close_orders(orders[:2], closed_at=AT, reason_id=32, remark="X")
+        refs = repo.closing_candidates(
+            locality_id=1, since=AT - timedelta(days=1), until=AT
+        )
+        repo.close_requests(
+            refs, closed_at=AT, reason_id=32, remark="Y", unit_id=10, actor=1
+        )
+        uow.commit()
+    with loaded() as uow:
+        closed = uow.service_requests.get(1)
+        assert (closed.situation, closed.version, closed.closing_remark) == (
+            RequestSituation.CLOSED,
+            2,
+            "Y",
+        )
+        assert (closed.closed_by, closed.closing_unit_id) == (1, 10)
+        first = uow.service_orders.get(1)
+        assert (first.situation, first.closing_reason_id, first.version) == (
+            OrderSituation.CLOSED,
+            32,
+            2,
+        )
+
+
+def test_set_based_closing_is_a_compare_and_set(loaded: Factory) -> None:
+    stale = RequestRef(
+        id=1, version=7, specification_id=3, property_id=None, attended_at=AT
+    )
+    missing = attrs.evolve(stale, id=999, version=1)
+    with loaded() as uow, pytest.raises(ConcurrencyConflict):
+        uow.service_requests.close_requests(
+            [stale], closed_at=AT, reason_id=32, remark=None, unit_id=None, actor=1
+        )
+    with loaded() as uow, pytest.raises(NotFound):
+        uow.service_requests.close_requests(
+            [missing], closed_at=AT, reason_id=32, remark=None, unit_id=None, actor=1
+        )
+    with loaded() as uow, pytest.raises(ConcurrencyConflict):
+        uow.service_requests.close_orders(
+            [OrderRef(id=1, version=9, request_id=1, situation=1)],
+            closed_at=AT,
+            reason_id=32,
+            remark=None,
+        )
+    with loaded() as uow:
+        assert uow.service_requests.get(1).situation is RequestSituation.PENDING
+
+
+def test_overdue_by_due_date_and_unit(loaded: Factory) -> None:
+    with loaded() as uow:
+        repo = uow.service_requests
+        assert [r.id for r in repo.overdue(today=date(2025, 1, 2))] == [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+        ]
+        assert [r.id for r in repo.overdue(today=date(2025, 1, 2), unit_id=20)] == [2]
+        assert repo.overdue(today=date(2025, 1, 1)) == []
+
+
+def test_routing_associations_in_one_read(uow_factory: Factory) -> None:
+    with uow_factory() as uow:
+        uow.collection_situation_units.add_many(
+            [
+                CollectionSituationUnit(
+                    id=1, specification_id=3, collection_situation_id=2, unit_id=7
+                ),
+                CollectionSituationUnit(
+                    id=2, specification_id=3, collection_situation_id=5, unit_id=8
+                ),
+            ]
+        )
+        uow.locality_specification_units.add(
+            LocalitySpecificationUnit(
+                id=1, locality_id=1, specification_id=3, unit_id=9
+            )
+        )
+        uow.locality_group_units.add(
+            LocalityGroupUnit(id=1, locality_id=1, group_id=6, unit_id=10)
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        repo = uow.service_requests
+        collection, by_locality, by_group = repo.routing_associations(
+            specification_id=3,
+            locality_id=1,
+            group_id=6,
+            collection_situation_ids=[2],
+        )
+        assert [r.unit_id for r in collection] == [7]
+        assert [r.unit_id for r in by_locality] == [9]
+        assert [r.unit_id for r in by_group] == [10]
+        assert repo.routing_associations(
+            specification_id=3,
+            locality_id=None,
+            group_id=6,
+            collection_situation_ids=[5],
+        ) == (
+            [
+                CollectionSituationUnit(
+                    id=2, specification_id=3, collection_situation_id=5, unit_id=8
+                )
+            ],
+            [],
+            [],
+        )
+        assert repo.routing_associations(
+            specification_id=3,
+            locality_id=1,
+            group_id=None,
+            collection_situation_ids=[],
+        ) == ([], by_locality, [])
+        assert repo.routing_associations(
+            specification_id=3,
+            locality_id=None,
+            group_id=None,
+            collection_situation_ids=[],
+        ) == ([], [], [])
+
+
+def test_association_rows_removed_at_their_version(uow_factory: Factory) -> None:
+    row = LocalityGroupUnit(id=1, locality_id=1, group_id=6, unit_id=10)
+    with uow_factory() as uow:
+        uow.locality_group_units.add(row)
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+        uow.locality_group_units.remove_many([attrs.evolve(row, version=3)])
+    with uow_factory() as uow, pytest.raises(NotFound):
+        uow.locality_group_units.remove_many([attrs.evolve(row, id=99)])
+    with uow_factory() as uow:
+        uow.locality_group_units.remove_many([row])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.locality_group_units.find_by() == []
