@@ -11,7 +11,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -225,6 +225,26 @@ def median(samples: list[float]) -> float:
 
 
 # ---------------------------------------------------------------- reporting
+#: The columns of :func:`render` (the dictionaries of the simple areas).
+COLUMNS = ("area", "name", "backend", "size", "library_s", "baseline_s", "ratio")
+
+
+def render(figures: Sequence[Mapping[str, object]]) -> str:
+    """Figures written as dictionaries, as a fixed-width table."""
+    rows = [COLUMNS, *(tuple(_cell(f.get(c)) for c in COLUMNS) for f in figures)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
+
 def print_table(figures: list[Figure]) -> None:
     header = (
         f"{'figure':<28} {'backend':<9} {'library':>14} {'baseline':>14} "

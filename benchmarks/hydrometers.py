@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from benchmarks.__main__ import render
+from benchmarks.harness import render
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from benchmarks.__main__ import render
+from benchmarks.harness import render
 from gsan_core import profiles, serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
@@ -201,7 +201,15 @@ def _reopen(db: Scratch) -> None:
 
 
 def baseline_close_overdue(
-    engine: sa.Engine, tables: Tables, *, before: datetime, chunk: int = 1_000
+    engine: sa.Engine,
+    tables: Tables,
+    *,
+    before: datetime,
+    chunk: int = 1_000,
+    service_type_id: int = OVERDUE_TYPE,
+    unit_id: int = UNIT,
+    actor: int = ACTOR,
+    now: datetime = NOW,
 ) -> int:
     """UC0734 by hand: per chunk one select of pending ids, one update that
     closes them, one insert of their unit-trail rows, and a commit."""
@@ -222,7 +230,7 @@ def baseline_close_overdue(
                 connection.execute(
                     sa.select(orders.c.id)
                     .where(
-                        orders.c.service_type_id == OVERDUE_TYPE,
+                        orders.c.service_type_id == service_type_id,
                         orders.c.situation == int(OrderSituation.PENDING),
                         orders.c.generated_at < before,
                     )
@@ -244,7 +252,7 @@ def baseline_close_overdue(
                     .values(
                         situation=int(OrderSituation.CLOSED),
                         closing_reason_id=OVERDUE_REASON,
-                        closed_at=NOW,
+                        closed_at=now,
                         closing_remark=None,
                         version=orders.c.version + 1,
                     )
@@ -259,10 +267,10 @@ def baseline_close_overdue(
                     {
                         "id": next_id + k,
                         "order_id": order_id,
-                        "unit_id": UNIT,
-                        "user_id": ACTOR,
+                        "unit_id": unit_id,
+                        "user_id": actor,
                         "relation": 3,
-                        "at": NOW,
+                        "at": now,
                         "version": 1,
                     }
                     for k, order_id in enumerate(closed)

@@ -38,7 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks.__main__ import render
+from benchmarks.harness import render
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.model.service_orders import OrderOrigin, OrderSituation, ServiceOrder

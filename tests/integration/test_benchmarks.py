@@ -64,3 +64,19 @@ def test_a_quick_run_on_memory_writes_the_area_json(
     assert document["quick"] is True
     assert [f["name"] for f in document["figures"]] == [f.name for f in figures]
     assert {"ratio", "meets_target", "target"} <= set(document["figures"][0])
+
+
+def test_every_benchmark_module_imports_and_renders() -> None:
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    import benchmarks  # noqa: PLC0415
+    from benchmarks.harness import render  # noqa: PLC0415
+
+    folder = Path(benchmarks.__file__).parent
+    names = [i.name for i in pkgutil.iter_modules([str(folder)])]
+    for name in names:
+        importlib.import_module(f"benchmarks.{name}")
+    assert {"orders", "connections", "hydrometers", "requests"} <= set(names)
+    table = render([{"area": "a", "name": "n", "library_s": 0.5, "ratio": 1.25}])
+    assert table.splitlines()[1].split() == ["a", "n", "0.5", "1.25"]
