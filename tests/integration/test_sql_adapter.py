@@ -234,6 +234,12 @@ def test_hilo_blocks_survive_rollbacks(postgres: PostgresSchema) -> None:
         assert uow.next_id("x") == first + 100  # the next block
     big = list(other.ids.next_ids("x", 250))  # type: ignore[union-attr]
     assert big == list(range(first + 200, first + 450))
+    # a batch bigger than a block takes room for three more like it at once
+    more = list(other.ids.next_ids("x", 250))  # type: ignore[union-attr]
+    assert more == list(range(first + 450, first + 700))
+    third = SqlBackend(backend.engine, tables=backend.tables)
+    with third.uow_factory() as uow:
+        assert uow.next_id("x") == first + 1_200
 
 
 # ---------------------------------------------------------------- mappers, types

@@ -72,3 +72,37 @@ def test_needs_a_cut_service_type(make_system) -> None:  # type: ignore[no-untyp
         gsan_core.in_memory(UtilityProfile(name="bare")).collection.generate_cut_orders(
             group_id=1, actor=1
         )
+
+
+@pytest.mark.parametrize("routes_per_chunk", [1, 5])
+def test_chunks_of_routes_generate_the_same_orders(
+    utility: gsan_core.System, routes_per_chunk: int
+) -> None:
+    reference = gsan_core.in_memory()
+    generate(reference, properties=700, seed=11)
+    group = groups(utility)[0]
+    wide = reference.collection.generate_cut_orders(group_id=group, actor=1)
+    seen: list[BatchProgress] = []
+    narrow = utility.collection.generate_cut_orders(
+        group_id=group, actor=1, routes_per_chunk=routes_per_chunk, progress=seen.append
+    )
+    assert narrow.summary.skipped == wide.summary.skipped
+    assert sorted(
+        o.property_id for o in utility.service_orders.find_by(service_type_id=242)
+    ) == sorted(
+        o.property_id for o in reference.service_orders.find_by(service_type_id=242)
+    )
+    routes = len(_routes(utility, group))
+    assert seen[-1].units_total == -(-routes // routes_per_chunk)
+    events = [e for e in utility.events if isinstance(e, CutOrdersGenerated)]
+    assert len({e.route_id for e in events}) == len(events) > 1
+
+
+def _routes(system: gsan_core.System, group: int) -> list[int]:
+    with system.uow_factory() as uow:
+        return list(uow.collection.routes_of_group(group))
+
+
+def test_routes_per_chunk_must_be_positive(utility: gsan_core.System) -> None:
+    with pytest.raises(ValueError, match="routes_per_chunk"):
+        utility.collection.generate_cut_orders(group_id=1, actor=1, routes_per_chunk=0)

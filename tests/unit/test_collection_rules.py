@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.billing import DebtKind, OpenDebt, OverdueBills
 from gsan_core.model.collection import CutFact
 from gsan_core.model.profile import CollectionParameters
-from gsan_core.rules.collection import CutDecision, decide_cut
+from gsan_core.rules.collection import CutDecision, decide_cut, overdue_limit
 
 TODAY = date(2025, 3, 10)
 ALLOWED = frozenset({3, 4})
@@ -19,6 +19,7 @@ ALLOWED = frozenset({3, 4})
 def fact(**changes: object) -> CutFact:
     values: dict[str, object] = {
         "property_id": 1,
+        "route_id": 3,
         "locality_id": 7,
         "water_status_id": 3,
         "active": True,
@@ -45,13 +46,14 @@ def decide(
     criteria: CollectionParameters | None = None,
     unit_id: int | None = 5,
 ) -> CutDecision:
+    criteria = criteria or CollectionParameters(
+        min_overdue_bills=2, overdue_after_days=5
+    )
     return decide_cut(
         subject,
-        debts=debts,
+        overdue=OverdueBills.of(debts, due_before=overdue_limit(TODAY, criteria)),
         allowed_situations=ALLOWED,
-        criteria=criteria
-        or CollectionParameters(min_overdue_bills=2, overdue_after_days=5),
-        today=TODAY,
+        criteria=criteria,
         unit_id=unit_id,
     )
 
@@ -110,3 +112,16 @@ def test_cut_3_only_bills_count() -> None:
 def test_cut_4_needs_a_unit_for_the_locality() -> None:
     debts = [bill(40), bill(70, ident=2)]
     assert decide(fact(), debts, unit_id=None) is CutDecision.NO_UNIT
+
+
+def test_cut_3_overdue_bills_count_and_add_up_only_bills_due_before_the_limit() -> None:
+    slip = OpenDebt(
+        id=9, property_id=1, kind=DebtKind.PAYMENT_SLIP, amount=Decimal(500)
+    )
+    debts = [bill(40, "10.50"), bill(6, "4.25", 2), bill(5, "100", 3), slip]
+    limit = overdue_limit(TODAY, CollectionParameters(overdue_after_days=5))
+    assert limit == TODAY - timedelta(days=5)
+    assert OverdueBills.of(debts, due_before=limit) == OverdueBills(
+        count=2, amount=Decimal("14.75")
+    )
+    assert OverdueBills.of([], due_before=limit) == OverdueBills()

@@ -24,6 +24,7 @@ __all__ = [
     "ChargeShare",
     "DebtKind",
     "OpenDebt",
+    "OverdueBills",
 ]
 
 
@@ -54,6 +55,27 @@ class OpenDebt:
     debit_type_id: int | None = None
     #: Issue date (payment slips).
     issued_on: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OverdueBills:
+    """A property's unpaid bills due before a date, counted and added up: what
+    the cut-order batch needs of its debts (CUT-3), in one row per property."""
+
+    count: int = 0
+    amount: Decimal = Decimal(0)
+
+    @classmethod
+    def of(cls, debts: Iterable[OpenDebt], *, due_before: date) -> OverdueBills:
+        """The bills among ``debts`` due before ``due_before``."""
+        overdue = [
+            d.amount
+            for d in debts
+            if d.kind is DebtKind.BILL
+            and d.due_date is not None
+            and d.due_date < due_before
+        ]
+        return cls(count=len(overdue), amount=sum(overdue, Decimal(0)))
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ class CutFact:
     """What the cut-order batch knows of one property of a route."""
 
     property_id: int
+    route_id: int
     locality_id: int
     water_status_id: int
     active: bool

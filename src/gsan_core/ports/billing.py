@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["Billing"]
@@ -32,6 +32,14 @@ class Billing(Protocol):
     ) -> Mapping[int, Sequence[OpenDebt]]:
         """Open items of many properties in one round trip (batch work), of the
         given ``kinds`` only when given."""
+        ...
+
+    def overdue_bills(
+        self, property_ids: Iterable[int], *, due_before: date
+    ) -> Mapping[int, OverdueBills]:
+        """The unpaid bills due before ``due_before`` of many properties, counted
+        and added up (only properties that have some); one round trip per chunk.
+        The cut-order batch reads this instead of every open item."""
         ...
 
     def has_payment_slip(

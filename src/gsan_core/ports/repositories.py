@@ -309,17 +309,17 @@ class CatalogRepository(Protocol):
 
 
 class CollectionQueries(Protocol):
-    """Set-based reads of the collection batch (one round trip per route)."""
+    """Set-based reads of the collection batch (one round trip per chunk of routes)."""
 
     def routes_of_group(self, group_id: int) -> Sequence[int]:
         """The route ids of a billing/collection group, ascending."""
         ...
 
     def route_cut_facts(
-        self, route_id: int, cut_service_type_ids: Collection[int]
+        self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
-        """For every property of the route: situation, active flag, and whether it
-        has an open order of one of ``cut_service_type_ids``."""
+        """For every property of the routes, by id: route, situation, active flag,
+        and whether it has an open order of one of ``cut_service_type_ids``."""
 
 
 class HydrometerRepository(Repository[Hydrometer], Protocol):

@@ -11,16 +11,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import StrEnum
 
-from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.billing import OverdueBills
 from gsan_core.model.collection import CutFact
 from gsan_core.model.profile import CollectionParameters
 
-__all__ = ["CutDecision", "decide_cut"]
+__all__ = ["CutDecision", "decide_cut", "overdue_limit"]
 
 
 class CutDecision(StrEnum):
@@ -34,32 +32,31 @@ class CutDecision(StrEnum):
     NO_UNIT = "no unit for the locality"
 
 
+def overdue_limit(today: date, criteria: CollectionParameters) -> date:
+    """CUT-3: a bill counts as overdue when it fell due before this day
+    (``overdue_after_days`` of grace after its due date)."""
+    return today - timedelta(days=criteria.overdue_after_days)
+
+
 def decide_cut(
     fact: CutFact,
     *,
-    debts: Iterable[OpenDebt],
+    overdue: OverdueBills,
     allowed_situations: frozenset[int],
     criteria: CollectionParameters,
-    today: date,
     unit_id: int | None,
 ) -> CutDecision:
-    """CUT-1..CUT-4 for one property, in that order."""
+    """CUT-1..CUT-4 for one property, in that order; ``overdue`` holds its bills
+    due before :func:`overdue_limit`."""
     if not fact.active:
         return CutDecision.INACTIVE
     if fact.water_status_id not in allowed_situations:
         return CutDecision.SITUATION
     if fact.has_open_cut_order:
         return CutDecision.OPEN_ORDER
-    limit = today - timedelta(days=criteria.overdue_after_days)
-    overdue = [
-        d
-        for d in debts
-        if d.kind is DebtKind.BILL and d.due_date is not None and d.due_date < limit
-    ]
-    amount = sum((d.amount for d in overdue), Decimal(0))
     if (
-        len(overdue) < max(1, criteria.min_overdue_bills)
-        or amount < criteria.min_overdue_amount
+        overdue.count < max(1, criteria.min_overdue_bills)
+        or overdue.amount < criteria.min_overdue_amount
     ):
         return CutDecision.NO_DEBT
     if unit_id is None:

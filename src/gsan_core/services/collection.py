@@ -1,11 +1,13 @@
 """The collection action that generates cut orders for a collection group.
 
 GSAN's GERAR_ATIVIDADE_ACAO_COBRANCA splits the group into routes and runs each
-route on its own. Here each route is one unit of work with three statements: the
-route's properties with their situation and whether an open cut order exists,
-their open debts (one call to the billing port), and the inserts of the new
-orders and their unit trail. A property that already has an open cut order is
-skipped, so an interrupted run resumes by running it again, with no duplicate.
+route on its own. Here a chunk of whole routes (``routes_per_chunk``, 8 by
+default; 1 is GSAN's split) is one unit of work with a fixed number of
+statements: the routes' properties with their situation and whether an open cut
+order exists, their overdue bills counted and added up (one call to the billing
+port), and the inserts of the new orders, their unit trail and the events. A
+property that already has an open cut order is skipped, so an interrupted run
+resumes by running it again, with no duplicate.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import Counter
 import attrs
 
 from gsan_core.errors import ConfigurationError
-from gsan_core.model.billing import DebtKind
+from gsan_core.model.billing import OverdueBills
 from gsan_core.model.collection import CutOrdersGenerated
 from gsan_core.model.service_orders import (
     OrderOrigin,
@@ -24,11 +26,13 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
-from gsan_core.rules.collection import CutDecision, decide_cut
+from gsan_core.rules.collection import CutDecision, decide_cut, overdue_limit
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.context import Service
 
 __all__ = ["CollectionService", "CutOrderRun"]
+
+NONE_OVERDUE = OverdueBills()
 
 
 @attrs.frozen(kw_only=True)
@@ -60,9 +64,17 @@ class CollectionService(Service):
         actor: int,
         service_type_id: int | None = None,
         progress: Progress | None = None,
+        routes_per_chunk: int = 8,
     ) -> CutOrderRun:
         """Generate a cut order for every property of the group that qualifies
-        (CUT-1..CUT-4), route by route; returns what was generated and skipped."""
+        (CUT-1..CUT-4); returns what was generated and skipped.
+
+        The group's routes are taken ``routes_per_chunk`` at a time (whole routes,
+        as GSAN splits the action by route; 1 gives GSAN's one route per
+        transaction), each chunk in one unit of work.
+        """
+        if routes_per_chunk < 1:
+            raise ValueError("routes_per_chunk must be at least 1")
         profile = self.profile
         type_id = (
             service_type_id
@@ -87,9 +99,10 @@ class CollectionService(Service):
         cut_types = profile.ids("service_type.cut") | {type_id}
         allowed = profile.allowed("water.cut")
         criteria = profile.collection
+        limit = overdue_limit(today, criteria)
 
-        def chunk(uow: UnitOfWork, route_id: int) -> ChunkOutcome:
-            facts = uow.collection.route_cut_facts(route_id, cut_types)
+        def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
+            facts = uow.collection.route_cut_facts(route_ids, cut_types)
             candidates = [
                 f.property_id
                 for f in facts
@@ -97,18 +110,17 @@ class CollectionService(Service):
                 and f.water_status_id in allowed
                 and not f.has_open_cut_order
             ]
-            debts = (
-                uow.billing.open_debts_of(candidates, kinds=(DebtKind.BILL,))
+            overdue = (
+                uow.billing.overdue_bills(candidates, due_before=limit)
                 if candidates
                 else {}
             )
             decisions = {
                 f.property_id: decide_cut(
                     f,
-                    debts=debts.get(f.property_id, ()),
+                    overdue=overdue.get(f.property_id, NONE_OVERDUE),
                     allowed_situations=allowed,
                     criteria=criteria,
-                    today=today,
                     unit_id=units.get(f.locality_id),
                 )
                 for f in facts
@@ -150,17 +162,21 @@ class CollectionService(Service):
                     )
                     for trail_id, order in zip(trail_ids, orders, strict=True)
                 )
-                uow.record(
-                    CutOrdersGenerated(
-                        occurred_at=at,
-                        actor=actor,
-                        group_id=group_id,
-                        route_id=route_id,
-                        service_type_id=type_id,
-                        order_ids=[o.id for o in orders],
-                        property_ids=[o.property_id or 0 for o in orders],
+                by_route: dict[int, list[ServiceOrder]] = {}
+                for fact, order in zip(chosen, orders, strict=True):
+                    by_route.setdefault(fact.route_id, []).append(order)
+                for route_id, made in by_route.items():
+                    uow.record(
+                        CutOrdersGenerated(
+                            occurred_at=at,
+                            actor=actor,
+                            group_id=group_id,
+                            route_id=route_id,
+                            service_type_id=type_id,
+                            order_ids=[o.id for o in made],
+                            property_ids=[o.property_id or 0 for o in made],
+                        )
                     )
-                )
                 uow.commit()
             return ChunkOutcome(
                 processed=len(facts), changed=len(chosen), skipped=skipped
@@ -168,7 +184,10 @@ class CollectionService(Service):
 
         summary = run_batch(
             job=f"cut orders of group {group_id}",
-            units=routes,
+            units=[
+                tuple(routes[n : n + routes_per_chunk])
+                for n in range(0, len(routes), routes_per_chunk)
+            ],
             chunk=chunk,
             work=self._work,
             progress=progress,

@@ -32,7 +32,13 @@ from gsan_core.errors import (
     GsanError,
     NotFound,
 )
-from gsan_core.model.billing import Charge, ChargeShare, DebtKind, OpenDebt
+from gsan_core.model.billing import (
+    Charge,
+    ChargeShare,
+    DebtKind,
+    OpenDebt,
+    OverdueBills,
+)
 from gsan_core.model.catalog import CatalogItem, CatalogItemAdded, Reference
 from gsan_core.model.properties import (
     Block,
@@ -427,6 +433,44 @@ class UnitOfWorkContract:
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.open_debts(1) == []
+
+    def test_overdue_bills_are_counted_and_added_up_per_property(
+        self, uow_factory: Factory
+    ) -> None:
+        def bill(ident: int, pid: int, amount: str, due: date) -> OpenDebt:
+            return OpenDebt(
+                id=ident,
+                property_id=pid,
+                kind=DebtKind.BILL,
+                amount=Decimal(amount),
+                due_date=due,
+            )
+
+        limit = date(2025, 3, 1)
+        with uow_factory() as uow:
+            uow.billing.record_debts(
+                [
+                    bill(1, 1, "10.10", date(2025, 1, 5)),
+                    bill(2, 1, "0.05", date(2025, 2, 28)),
+                    bill(3, 1, "99", limit),
+                    bill(4, 2, "7", date(2025, 3, 9)),
+                    bill(5, 3, "1.5", date(2024, 12, 1)),
+                    OpenDebt(
+                        id=6,
+                        property_id=3,
+                        kind=DebtKind.PAYMENT_SLIP,
+                        amount=Decimal(50),
+                        due_date=date(2024, 1, 1),
+                    ),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.billing.overdue_bills([1, 2, 3, 4], due_before=limit)
+        assert found == {
+            1: OverdueBills(count=2, amount=Decimal("10.15")),
+            3: OverdueBills(count=1, amount=Decimal("1.5")),
+        }
 
     def test_ids_are_unique_and_increasing(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:

@@ -11,7 +11,7 @@ from datetime import date
 
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
 from gsan_core.errors import DuplicateEntity
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
@@ -41,6 +41,16 @@ class MemoryBilling:
                 for charge in self._uow.rows_where("charge", "property_id", pid):
                     found.setdefault(pid, []).append(_as_debt(charge))
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
+
+    def overdue_bills(
+        self, property_ids: Iterable[int], *, due_before: date
+    ) -> Mapping[int, OverdueBills]:
+        debts = self.open_debts_of(property_ids, kinds=(DebtKind.BILL,))
+        found = {
+            pid: OverdueBills.of(items, due_before=due_before)
+            for pid, items in debts.items()
+        }
+        return {pid: total for pid, total in found.items() if total.count}
 
     def has_payment_slip(
         self, *, property_id: int, debit_type_id: int, issued_on: date

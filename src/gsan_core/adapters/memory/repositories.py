@@ -214,11 +214,16 @@ class MemoryCollectionQueries:
         return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
 
     def route_cut_facts(
-        self, route_id: int, cut_service_type_ids: Collection[int]
+        self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
         cut_types = set(cut_service_type_ids)
         props = sorted(
-            self._uow.rows_where("property", "route_id", route_id), key=lambda p: p.id
+            (
+                p
+                for route_id in set(route_ids)
+                for p in self._uow.rows_where("property", "route_id", route_id)
+            ),
+            key=lambda p: p.id,
         )
         open_cut = {
             o.property_id
@@ -229,6 +234,7 @@ class MemoryCollectionQueries:
         return [
             CutFact(
                 property_id=p.id,
+                route_id=p.route_id,
                 locality_id=p.locality_id,
                 water_status_id=p.water_status_id,
                 active=p.active,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     id_batches,
     prepared,
 )
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
@@ -81,6 +82,40 @@ class SqlBilling:
                         )
                     )
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
+
+    def overdue_bills(
+        self, property_ids: Iterable[int], *, due_before: date
+    ) -> Mapping[int, OverdueBills]:
+        conn = self._uow.connection
+        dialect = conn.dialect.name
+        t = self._debts.table
+        overdue = (t.c.kind == DebtKind.BILL.value, t.c.due_date < due_before)
+        found: dict[int, OverdueBills] = {}
+        for batch in chunks(set(property_ids)):
+            wanted = among(t.c.property_id, batch, dialect)
+            with translated("open_debt"):
+                if dialect == "sqlite":  # money is text there: add it up exactly here
+                    rows = conn.execute(
+                        sa.select(t.c.property_id, t.c.amount).where(wanted, *overdue)
+                    )
+                    amounts: dict[int, list[Decimal]] = {}
+                    for pid, amount in rows:
+                        amounts.setdefault(pid, []).append(amount)
+                    found |= {
+                        pid: OverdueBills(count=len(a), amount=sum(a, Decimal(0)))
+                        for pid, a in amounts.items()
+                    }
+                    continue
+                totals = conn.execute(
+                    sa.select(t.c.property_id, sa.func.count(), sa.func.sum(t.c.amount))
+                    .where(wanted, *overdue)
+                    .group_by(t.c.property_id)
+                )
+                found |= {
+                    pid: OverdueBills(count=count, amount=amount)
+                    for pid, count, amount in totals
+                }
+        return found
 
     def has_payment_slip(
         self, *, property_id: int, debit_type_id: int, issued_on: date

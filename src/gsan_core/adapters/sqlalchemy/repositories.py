@@ -412,39 +412,44 @@ class SqlCollectionQueries:
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
 
     def route_cut_facts(
-        self, route_id: int, cut_service_type_ids: Collection[int]
+        self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
         prop = self._uow.tables["property"]
-        order = self._uow.tables["service_order"]
-        open_cut = (
-            sa.select(sa.literal(1))
-            .where(
-                order.c.property_id == prop.c.id,
-                order.c.service_type_id.in_(sorted(cut_service_type_ids)),
-                order.c.situation != 2,
+        cut_types = tuple(sorted(cut_service_type_ids))
+        dialect = self._uow.connection.dialect.name
+
+        def build() -> sa.Select[Any]:
+            order = self._uow.tables["service_order"]
+            open_cut = (
+                sa.select(sa.literal(1))
+                .where(
+                    order.c.property_id == prop.c.id,
+                    order.c.service_type_id.in_(cut_types),
+                    order.c.situation != 2,
+                )
+                .exists()
             )
-            .exists()
-        )
-        statement = (
-            sa.select(
+            return sa.select(
                 prop.c.id,
+                prop.c.route_id,
                 prop.c.locality_id,
                 prop.c.water_status_id,
                 prop.c.active,
                 open_cut.label("has_open"),
-            )
-            .where(prop.c.route_id == route_id)
-            .order_by(prop.c.id)
-        )
+            ).order_by(prop.c.id)
+
+        statement = prepared(prop, f"cut_facts:{cut_types}", build)
+        wanted = among(prop.c.route_id, sorted(set(route_ids)), dialect)
         with translated("property"):
-            rows = self._uow.connection.execute(statement).all()
+            rows = self._uow.connection.execute(statement.where(wanted)).all()
         return [
             CutFact(
                 property_id=int(pid),
+                route_id=int(route),
                 locality_id=int(locality),
                 water_status_id=int(status),
                 active=bool(active),
                 has_open_cut_order=bool(has_open),
             )
-            for pid, locality, status, active, has_open in rows
+            for pid, route, locality, status, active, has_open in rows
         ]
