@@ -3,7 +3,9 @@
 The shape follows CAER's 2007 data (``domain/scale.md``): about 175 properties per
 route, 13 routes per billing group, ~14 properties per block, ~3,500 per
 locality; water situations 83% LIGADO, 10.5% SUPRIMIDO, 5.8% CORTADO and the rest
-POTENCIAL or FACTIVEL; a share of the connected properties with overdue bills.
+POTENCIAL or FACTIVEL; the water and sewer connection rows those situations
+imply; an installed meter on about half of the properties; a share of the
+connected properties with overdue bills.
 
 Entities are produced as streams and loaded in chunks, so 2 million properties
 never sit in memory at once::
@@ -16,13 +18,20 @@ or from the command line: ``gsan-core generate --properties 100000 --url URL``.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
 import attrs
 
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.hydrometers import (
+    Hydrometer,
+    HydrometerInstallation,
+    MeasurementPoint,
+)
+from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -33,7 +42,10 @@ from gsan_core.model.properties import (
     Route,
 )
 from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.rules.hydrometers import NumberLayout, number_layout
 from gsan_core.system import SETUP_ACTOR, System
+from gsan_core.testing.connection_data import connection_rows
+from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.town import water_status_for
 
 __all__ = [
@@ -43,6 +55,7 @@ __all__ = [
     "debt_stream",
     "generate",
     "layout",
+    "meter_rows",
     "property_stream",
     "shape_for",
 ]
@@ -51,6 +64,9 @@ __all__ = [
 FIRST_PROPERTY_ID = 10_000_001
 #: Debt ids start here.
 FIRST_DEBT_ID = 500_000_001
+#: Meter and installation ids: this base plus the property's index, so a
+#: re-run finds the same ids (library-made meters take ids far below).
+FIRST_METER_ID = 700_000_001
 
 
 @attrs.frozen(kw_only=True)
@@ -68,6 +84,9 @@ class Shape:
     delinquent_share: float = 0.12
     #: Share of properties with a bill not yet due.
     current_bill_share: float = 0.35
+    #: Share of LIGADO or CORTADO water connections with an installed meter
+    #: (about half of all properties).
+    metered_share: float = 0.56
 
     @property
     def routes(self) -> int:
@@ -292,6 +311,119 @@ def debt_stream(
             next_id += 1
 
 
+def _uniform(seed: int, index: int) -> float:
+    """A number in [0, 1) fixed by ``seed`` and ``index`` (splitmix64), so a
+    chunk draws the same values whichever chunk came before it."""
+    z = (seed * 0x9E3779B97F4A7C15 + (index + 1) * 0xBF58476D1CE4E5B9) % 2**64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % 2**64
+    return (z ^ (z >> 31)) / 2**64
+
+
+def _meter_number(layout: NumberLayout, index: int) -> tuple[str, int]:
+    """A unique meter number for the ``index``-th property and its year."""
+    if layout.free:
+        return f"SYN{index + 1:09d}", 2020
+    per_fixed = 10**layout.sequence_digits - 1
+    year = 15 + index // per_fixed
+    fixed = f"B{year:02d}A" + "1" * (layout.fixed_length - 4)
+    return layout.number(fixed, index % per_fixed + 1), 2000 + year
+
+
+def meter_rows(
+    shape: Shape,
+    props: Iterable[Property],
+    profile: UtilityProfile,
+    *,
+    installed_on: date = date(2020, 6, 1),
+) -> tuple[list[Hydrometer], list[HydrometerInstallation]]:
+    """Installed meters for a share of the properties with a LIGADO or CORTADO
+    water connection: one meter and one open installation period each, ids
+    derived from the property so a re-run finds them again."""
+    layout = number_layout(profile)
+    metered = profile.ids("water_status.connected") | profile.ids("water_status.cut")
+    (installed,) = profile.ids("hydrometer_situation.installed")
+    at = datetime.combine(installed_on, datetime.min.time(), tzinfo=UTC)
+    meters: list[Hydrometer] = []
+    periods: list[HydrometerInstallation] = []
+    for prop in props:
+        index = prop.id - FIRST_PROPERTY_ID
+        chosen = _uniform(shape.seed, index)
+        if prop.water_status_id not in metered or chosen >= shape.metered_share:
+            continue
+        number, year = _meter_number(layout, index)
+        meter_id = FIRST_METER_ID + index
+        meters.append(
+            Hydrometer(
+                id=meter_id,
+                number=number,
+                acquired_on=date(year, 3, 1),
+                manufacture_year=year,
+                reading_digits=METER.reading_digits,
+                type_id=METER.type_id,
+                situation_id=installed,
+                brand_id=METER.brand_id,
+                capacity_id=METER.capacity_id,
+                diameter_id=METER.diameter_id,
+                metrological_class_id=METER.metrological_class_id,
+                location_id=1,
+            )
+        )
+        periods.append(
+            HydrometerInstallation(
+                id=meter_id,
+                hydrometer_id=meter_id,
+                property_id=prop.id,
+                point=MeasurementPoint.WATER_CONNECTION,
+                installed_on=max(installed_on, date(year, 6, 1)),
+                installation_reading=0,
+                registered_at=at,
+                place_id=1,
+                protection_id=6,
+                installed_by=SETUP_ACTOR,
+            )
+        )
+    return meters, periods
+
+
+@attrs.frozen(kw_only=True)
+class _Networks:
+    water: int = 0
+    sewer: int = 0
+    meters: int = 0
+
+    def __add__(self, other: _Networks) -> _Networks:
+        return _Networks(
+            water=self.water + other.water,
+            sewer=self.sewer + other.sewer,
+            meters=self.meters + other.meters,
+        )
+
+
+def _load_networks(system: System, shape: Shape, chunk: list[Property]) -> _Networks:
+    """The connection rows and meters of ``chunk`` not stored yet (a re-run resumes)."""
+    profile = system.profile
+    water, sewer = connection_rows(chunk, profile)
+    meters, periods = meter_rows(shape, chunk, profile)
+    with system.uow_factory() as uow:
+        has_water = set(uow.water_connections.get_many(w.id for w in water))
+        has_sewer = set(uow.sewer_connections.get_many(s.id for s in sewer))
+        has_meter = set(uow.hydrometers.get_many(m.id for m in meters))
+    fresh_water = [w for w in water if w.id not in has_water]
+    fresh_sewer = [s for s in sewer if s.id not in has_sewer]
+    fresh_meters = [m for m in meters if m.id not in has_meter]
+    fresh_periods = [p for p in periods if p.hydrometer_id not in has_meter]
+    if fresh_water or fresh_sewer:
+        system.connections.load(actor=SETUP_ACTOR, water=fresh_water, sewer=fresh_sewer)
+    if fresh_meters:
+        system.hydrometers.load(
+            actor=SETUP_ACTOR, meters=fresh_meters, installations=fresh_periods
+        )
+    return _Networks(
+        water=len(fresh_water), sewer=len(fresh_sewer), meters=len(fresh_meters)
+    )
+
+
 def _record_new(system: System, batch: list[OpenDebt]) -> int:
     """Record the debts of ``batch`` not stored yet (a re-run resumes)."""
     with system.uow_factory() as uow:
@@ -318,6 +450,9 @@ class GenerationSummary:
     routes: int
     blocks: int
     properties: int
+    water_connections: int
+    sewer_connections: int
+    hydrometers: int
     debts: int
     units: int
 
@@ -365,6 +500,10 @@ def generate(
         total=properties,
         progress=progress,
     )
+    networks = _Networks()
+    stream = property_stream(shape, plan)
+    while chunk := list(islice(stream, chunk_size)):
+        networks += _load_networks(system, shape, chunk)
     loaded_debts = 0
     batch: list[OpenDebt] = []
     for debt in debt_stream(shape, property_stream(shape, plan), today=on):
@@ -380,6 +519,9 @@ def generate(
         routes=len(plan.routes),
         blocks=len(plan.blocks),
         properties=properties,
+        water_connections=networks.water,
+        sewer_connections=networks.sewer,
+        hydrometers=networks.meters,
         debts=loaded_debts,
         units=len(plan.units),
     )

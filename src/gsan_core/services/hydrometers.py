@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.errors import ConcurrencyConflict, NotFound, Violation
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.hydrometers import (
     AnomalyActionStep,
@@ -1176,6 +1176,38 @@ class HydrometerService(Service):
         }
         for ident, number in numbered:
             yield Hydrometer(id=ident, number=number, **common)
+
+    # ------------------------------------------------------------ bulk load
+    def load(
+        self,
+        *,
+        actor: int,
+        meters: Iterable[Hydrometer] = (),
+        installations: Iterable[HydrometerInstallation] = (),
+    ) -> int:
+        """Insert meters and installation periods from the utility's cadastre in
+        one transaction (set-based; no events, like ``connections.load``).
+
+        Every installation's property must exist and its meter must be in
+        ``meters`` or already stored. Returns how many rows were added.
+        """
+        del actor  # a cadastral import, as properties.load_locations
+        new_meters = [attrs.evolve(m, version=1) for m in meters]
+        new_periods = [attrs.evolve(i, version=1) for i in installations]
+        with self._work() as uow:
+            wanted = {i.property_id for i in new_periods}
+            missing = sorted(wanted - set(uow.properties.get_many(wanted)))
+            if missing:
+                raise NotFound("property", missing[0])
+            known = {m.id for m in new_meters}
+            unknown = {i.hydrometer_id for i in new_periods} - known
+            absent = sorted(unknown - set(uow.hydrometers.get_many(unknown)))
+            if absent:
+                raise NotFound("hydrometer", absent[0])
+            uow.hydrometers.add_many(new_meters)
+            uow.hydrometer_installations.add_many(new_periods)
+            uow.commit()
+        return len(new_meters) + len(new_periods)
 
     # ------------------------------------------------------------ insert
     def insert(
