@@ -2,7 +2,8 @@
 #   make demo    the main job on an embedded SQLite file
 #   make test    every gate: lint, types, import rings, tests on memory/SQLite/PostgreSQL,
 #                coverage, README/docs/examples, docs build
-#   make bench   the benchmarks (library vs hand-written SQLAlchemy Core baseline)
+#   make bench   the benchmarks (library vs hand-written SQLAlchemy Core baseline),
+#                then the scale report at 10k/100k/1M properties (make bench-scale)
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all demo test lint typecheck imports pytest coverage docs bench bench-quick test-long clean
+.PHONY: all demo test lint typecheck imports pytest coverage docs bench bench-scale bench-quick test-long clean
 
 all: test
 
@@ -54,9 +55,14 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.scale
+
+bench-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.scale
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+	$(BIN)/python -m benchmarks.scale --quick
 
 test-long: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q

@@ -4,6 +4,9 @@ gsan-core demo [--database build/demo.sqlite]
 gsan-core db upgrade URL [--schema S] [--prefix P]
 gsan-core db current URL
 gsan-core seed URL [--profile NAME_OR_PATH]
+gsan-core generate --properties N --url URL
+gsan-core cut-orders --url URL (--group G ... | --all-groups) [--routes-per-chunk K]
+gsan-core bench [--quick] [--sizes N,...] [--backends sqlite,postgres]
 gsan-core profiles
 """
 
@@ -101,11 +104,63 @@ def _generate(args: argparse.Namespace) -> int:
         )
     bar.close()
     print(
-        f"{summary.properties} properties, {summary.debts} open bills, "
-        f"{summary.routes} routes, {summary.blocks} blocks, "
-        f"{summary.localities} localities, {summary.units} units"
+        f"{summary.properties} properties, {summary.water_connections} water and "
+        f"{summary.sewer_connections} sewer connections, {summary.hydrometers} "
+        f"meters, {summary.debts} open bills, {summary.routes} routes, "
+        f"{summary.blocks} blocks, {summary.localities} localities, "
+        f"{summary.units} units"
     )
     return 0
+
+
+def _cut_orders(args: argparse.Namespace) -> int:
+    from gsan_core.system import connect  # noqa: PLC0415
+
+    with connect(
+        args.url, profile=args.profile, schema=args.schema, prefix=args.prefix
+    ) as system:
+        if args.all_groups:
+            with system.uow_factory() as uow:
+                groups = sorted({r.group_id for r in uow.routes.find_by()} - {None})
+        else:
+            groups = args.group
+        generated = evaluated = 0
+        skipped: dict[str, int] = {}
+        for group in groups:
+            bar = _Bar(f"group {group}")
+            run = system.collection.generate_cut_orders(
+                group_id=group,
+                actor=args.actor,
+                routes_per_chunk=args.routes_per_chunk,
+                progress=lambda p, bar=bar: bar(p.units_done, p.units_total),  # type: ignore[misc]
+            )
+            bar.close()
+            generated += run.generated
+            evaluated += run.evaluated
+            for reason, count in run.summary.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + count
+    print(f"{generated} cut orders generated, {evaluated} properties evaluated")
+    for reason, count in sorted(skipped.items()):
+        print(f"  skipped: {reason}: {count}")
+    return 0
+
+
+def _bench(rest: Sequence[str]) -> int:
+    """The scale benchmark ships with the source tree, not with the wheel."""
+    import importlib  # noqa: PLC0415
+
+    sys.path.insert(0, str(Path.cwd()))
+    try:
+        scale = importlib.import_module("benchmarks.scale")
+    except ImportError as error:
+        print(
+            "gsan-core bench: run it from a gsan_core source checkout with the "
+            f"'bench' extra installed ({error})",
+            file=sys.stderr,
+        )
+        return 2
+    status: int = scale.main(list(rest))
+    return status
 
 
 def _profiles(_: argparse.Namespace) -> int:
@@ -156,6 +211,27 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--prefix", default="gsan_")
     generate.set_defaults(run=_generate)
 
+    cut = commands.add_parser(
+        "cut-orders", help="generate the cut orders of collection groups"
+    )
+    cut.add_argument("--url", required=True)
+    which = cut.add_mutually_exclusive_group(required=True)
+    which.add_argument("--group", type=int, action="append")
+    which.add_argument("--all-groups", action="store_true")
+    cut.add_argument("--routes-per-chunk", type=int, default=8)
+    cut.add_argument("--actor", type=int, default=1)
+    cut.add_argument("--profile", default="gsan_default")
+    cut.add_argument("--schema", default=None)
+    cut.add_argument("--prefix", default="gsan_")
+    cut.set_defaults(run=_cut_orders)
+
+    bench = commands.add_parser(
+        "bench",
+        help="the scale benchmark (python -m benchmarks.scale; from a checkout)",
+        add_help=False,
+    )
+    bench.set_defaults(run=lambda _: _bench([]))
+
     listing = commands.add_parser("profiles", help="list the bundled profiles")
     listing.set_defaults(run=_profiles)
     return parser
@@ -163,7 +239,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["bench"]:  # its options belong to benchmarks.scale
+        return _bench(given[1:])
+    args = _parser().parse_args(given)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

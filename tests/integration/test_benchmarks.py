@@ -80,3 +80,32 @@ def test_every_benchmark_module_imports_and_renders() -> None:
     assert {"orders", "connections", "hydrometers", "requests"} <= set(names)
     table = render([{"area": "a", "name": "n", "library_s": 0.5, "ratio": 1.25}])
     assert table.splitlines()[1].split() == ["a", "n", "0.5", "1.25"]
+
+
+def test_the_scale_benchmark_measures_every_figure_on_a_small_utility(
+    tmp_path: Path,
+) -> None:
+    from benchmarks import scale  # noqa: PLC0415
+
+    figures = scale.measure("sqlite", 1_000, postgres_url=None, commands=20)
+    assert [f["name"] for f in figures] == [
+        "synthetic generation",
+        "cut-order generation",
+        "overdue-order closing",
+        "close a cut order",
+        "replace a meter",
+        "open an RA with routing",
+    ]
+    cut = figures[1]
+    assert cut["rows"] == 1_000
+    assert cut["generated"] > 0
+    assert cut["peak_mib"] > 0
+    assert all(f["ratio"] > 0 for f in figures[1:])
+    assert "| cut-order generation (properties/s) | sqlite | 1,000 |" in scale.table(
+        figures
+    )
+    path = scale.write(figures, tmp_path, quick=True)
+    assert json.loads(path.read_text())["figures"][1]["name"] == "cut-order generation"
+    picture = scale.plot(figures, tmp_path / "scale.png")
+    assert picture is not None
+    assert picture.stat().st_size > 0

@@ -98,3 +98,39 @@ def test_python_dash_m(
         runpy.run_module("gsan_core", run_name="__main__")
     assert caught.value.code == 0
     assert "gsan_default" in capsys.readouterr().out
+
+
+def test_generate_then_cut_orders_with_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'utility.db'}"
+    assert main(["generate", "--properties", "2400", "--url", url]) == 0
+    made = capsys.readouterr()
+    assert made.out.startswith("2400 properties, ")
+    assert " meters, " in made.out
+    assert main(["cut-orders", "--url", url, "--all-groups"]) == 0
+    first = capsys.readouterr()
+    generated = int(first.out.split()[0])
+    assert generated > 0
+    assert "2400 properties evaluated" in first.out
+    assert "skipped: water situation does not allow a cut" in first.out
+    assert "group 1 [" in first.err  # the progress bar
+    assert main(["cut-orders", "--url", url, "--group", "1", "--group", "2"]) == 0
+    again = capsys.readouterr().out
+    assert again.startswith("0 cut orders generated, 2400 properties evaluated")
+    assert f"skipped: open cut order: {generated}" in again
+
+
+def test_bench_needs_a_source_checkout(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parents[2]  # where benchmarks/ lives
+    outside = [p for p in sys.path if p not in ("", ".") and Path(p).resolve() != root]
+    monkeypatch.setattr(sys, "path", outside)
+    monkeypatch.delitem(sys.modules, "benchmarks", raising=False)
+    monkeypatch.delitem(sys.modules, "benchmarks.scale", raising=False)
+    assert main(["bench", "--sizes", "10"]) == 2
+    assert "source checkout" in capsys.readouterr().err

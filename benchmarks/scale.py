@@ -1,0 +1,809 @@
+"""How the cost grows with the size of the utility (issue #7).
+
+For each backend (a SQLite file, a PostgreSQL schema) and each size (10
+thousand, 100 thousand and 1 million properties by default) a synthetic utility
+is generated (:func:`gsan_core.synthetic.generate`) and measured:
+
+* **cut-order generation** for every collection group (the library's
+  ``collection.generate_cut_orders``, one unit of work per route) against a
+  hand-written baseline that does the selection in one SQL statement per route
+  (situation, no open cut order, overdue bills aggregated with ``GROUP BY ...
+  HAVING``) and the same inserts (orders, unit trail, one outbox row per route).
+  Figure: properties evaluated per second. The two must generate the same
+  orders; the run checks it. The library pass is repeated under ``tracemalloc``
+  for its peak memory.
+* **overdue-order closing** (UC0734) of pending orders on a tenth of the
+  properties: the library's ``service_orders.close_overdue`` against
+  :func:`benchmarks.orders.baseline_close_overdue`. Figure: orders per second.
+* **single commands** on the big database, interleaved with their baselines
+  (mean milliseconds per command): closing a cut order with its cut
+  (:func:`benchmarks.connections._cut_by_hand`), replacing a meter by closing
+  its order (:func:`benchmarks.hydrometers._baseline_replace`) and opening an RA
+  routed by locality x group with its automatic order
+  (:func:`benchmarks.requests.baseline_open`).
+
+Results go to ``benchmarks/results/scale.json`` and a plot of throughput against
+size to ``benchmarks/results/scale.png``.
+
+``python -m benchmarks.scale [--quick] [--sizes 10000,100000] [--backends sqlite]``
+(also ``gsan-core bench`` from a source checkout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import json
+import os
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+import gsan_core
+from benchmarks import connections as connection_bench
+from benchmarks import hydrometers as meter_bench
+from benchmarks import requests as request_bench
+from benchmarks.harness import RESULTS, Run
+from benchmarks.orders import baseline_close_overdue
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.hydrometers import ReplaceHydrometer
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+)
+from gsan_core.model.service_requests import RequestLocation
+from gsan_core.synthetic import FIRST_METER_ID, FIRST_PROPERTY_ID, generate
+from gsan_core.testing import FixedClock
+from gsan_core.testing.hydrometers import METER
+from gsan_core.testing.request_utility import (
+    CHANNEL_PHONE,
+    GROUP_WATER,
+    RequestUtility,
+    request_profile,
+)
+
+SIZES = (10_000, 100_000, 1_000_000)
+QUICK_SIZES = (2_000, 10_000)
+BACKENDS = ("sqlite", "postgres")
+NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+ADMIN = 1  # the synthetic utility's administrator, in unit 1
+CUT_TYPE = 242
+OVERDUE_TYPE = 458  # CORTE DE AGUA POR DEBITO: closable when overdue (VEN-01)
+#: Ids of the rows the benchmark adds itself (far above the library's own).
+OVERDUE_IDS = 8_000_000_000
+BASELINE_IDS = 9_000_000_000
+#: Sums of money compared as numbers (money is text on SQLite).
+NUMBER = sa.Numeric(20, 7)
+
+
+# ---------------------------------------------------------------- databases
+@contextmanager
+def utility(backend: str, size: int, postgres_url: str | None) -> Iterator[Any]:
+    """A fresh database of ``backend`` holding a synthetic utility of ``size``
+    properties; yields ``(system, sql_backend, seconds_to_generate)``."""
+    run = Run(backend=backend, quick=False, postgres_url=postgres_url)
+    with run.database() as database:
+        sql = database.sql_backend()
+        gsan = gsan_core.System(
+            uow_factory=sql.uow_factory,
+            backend=sql,
+            profile=request_profile(large_consumer_unit_id=None),
+            clock=FixedClock(NOW),
+            keep_events=False,
+        )
+        gsan.seed()
+        started = time.perf_counter()
+        generate(gsan, properties=size, today=TODAY)
+        seconds = time.perf_counter() - started
+        analyze(sql)
+        yield gsan, sql, seconds
+
+
+def analyze(sql: SqlBackend) -> None:
+    """Fresh planner statistics (and no dead rows on PostgreSQL)."""
+    if sql.engine.dialect.name == "postgresql":
+        with sql.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT"
+        ) as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with sql.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
+
+def delete_orders(sql: SqlBackend, service_type_id: int) -> None:
+    """Remove the orders of a type, their unit trail and the outbox."""
+    t = sql.tables
+    orders, trail = t["service_order"], t["order_unit"]
+    mine = sa.select(orders.c.id).where(orders.c.service_type_id == service_type_id)
+    with sql.engine.begin() as connection:
+        connection.execute(sa.delete(trail).where(trail.c.order_id.in_(mine)))
+        connection.execute(
+            sa.delete(orders).where(orders.c.service_type_id == service_type_id)
+        )
+        connection.execute(sa.delete(t["outbox"]))
+    analyze(sql)
+
+
+def timed(action: Callable[[], object]) -> tuple[float, Any]:
+    gc.collect()
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+# ---------------------------------------------------------------- cut orders
+def groups(sql: SqlBackend) -> list[int]:
+    route = sql.tables["route"]
+    with sql.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(route.c.group_id).distinct().order_by(route.c.group_id)
+            ).scalars()
+        )
+
+
+def library_cut_orders(gsan: gsan_core.System, group_ids: Sequence[int]) -> int:
+    """The library's batch over every group; returns properties evaluated."""
+    evaluated = 0
+    for group in group_ids:
+        evaluated += gsan.collection.generate_cut_orders(
+            group_id=group, actor=ADMIN
+        ).evaluated
+    return evaluated
+
+
+def baseline_cut_orders(
+    gsan: gsan_core.System, sql: SqlBackend, group_ids: Sequence[int]
+) -> tuple[int, int]:
+    """The same work by hand, one transaction per route: one statement selects
+    the route's properties that qualify (CUT-1..CUT-3 in SQL), then the orders,
+    their unit trail and an outbox row are inserted. Returns (evaluated,
+    generated)."""
+    t = sql.tables
+    prop, order, trail, debt = (
+        t["property"],
+        t["service_order"],
+        t["order_unit"],
+        t["open_debt"],
+    )
+    route, unit, stype = t["route"], t["unit"], t["service_type"]
+    profile = gsan.profile
+    criteria = profile.collection
+    limit = TODAY - timedelta(days=criteria.overdue_after_days)
+    cut_types = sorted(profile.ids("service_type.cut") | {CUT_TYPE})
+    open_cut = (
+        sa.select(sa.literal(1))
+        .where(
+            order.c.property_id == prop.c.id,
+            order.c.service_type_id.in_(cut_types),
+            order.c.situation != int(OrderSituation.CLOSED),
+        )
+        .exists()
+    )
+    overdue = (
+        sa.select(prop.c.id, prop.c.locality_id)
+        .join(debt, debt.c.property_id == prop.c.id)
+        .where(
+            prop.c.route_id == sa.bindparam("route_id"),
+            prop.c.active.is_(True),
+            prop.c.water_status_id.in_(sorted(profile.allowed("water.cut"))),
+            ~open_cut,
+            debt.c.kind == DebtKind.BILL.value,
+            debt.c.due_date < limit,
+        )
+        .group_by(prop.c.id, prop.c.locality_id)
+        .having(
+            sa.func.count() >= max(1, criteria.min_overdue_bills),
+            sa.func.sum(debt.c.amount, type_=NUMBER)
+            >= sa.literal(criteria.min_overdue_amount, NUMBER),
+        )
+        .order_by(prop.c.id)
+    )
+    counted = sa.select(sa.func.count()).where(
+        prop.c.route_id == sa.bindparam("route_id")
+    )
+    with sql.engine.connect() as connection:
+        routes = list(
+            connection.execute(
+                sa.select(route.c.id)
+                .where(route.c.group_id.in_(group_ids))
+                .order_by(route.c.id)
+            ).scalars()
+        )
+        units = dict(
+            connection.execute(
+                sa.select(unit.c.locality_id, unit.c.id).where(
+                    unit.c.active.is_(True), unit.c.locality_id.is_not(None)
+                )
+            ).all()
+        )
+        kind = connection.execute(
+            sa.select(stype.c.value, stype.c.priority_id).where(stype.c.id == CUT_TYPE)
+        ).one()
+    ids = itertools.count(BASELINE_IDS)
+    template: dict[str, Any] = {c.name: None for c in order.c}
+    evaluated = generated = 0
+    for route_id in routes:
+        with sql.engine.begin() as connection:
+            evaluated += connection.execute(
+                counted, {"route_id": route_id}
+            ).scalar_one()
+            chosen = [
+                (pid, units[locality])
+                for pid, locality in connection.execute(overdue, {"route_id": route_id})
+                if locality in units
+            ]
+            if not chosen:
+                continue
+            rows = [
+                {
+                    **template,
+                    "id": next(ids),
+                    "service_type_id": CUT_TYPE,
+                    "situation": int(OrderSituation.PENDING),
+                    "origin": OrderOrigin.COLLECTION.value,
+                    "property_id": pid,
+                    "generated_at": NOW,
+                    "original_value": kind.value,
+                    "commercial_applied": False,
+                    "diagnosed": False,
+                    "scheduled": False,
+                    "automatic_closing": False,
+                    "current_unit_id": unit_id,
+                    "original_priority_id": kind.priority_id,
+                    "current_priority_id": kind.priority_id,
+                    "version": 1,
+                }
+                for pid, unit_id in chosen
+            ]
+            connection.execute(sa.insert(order), rows)
+            connection.execute(
+                sa.insert(trail),
+                [
+                    {
+                        "id": next(ids),
+                        "order_id": row["id"],
+                        "unit_id": row["current_unit_id"],
+                        "user_id": ADMIN,
+                        "relation": int(OrderUnitRelation.OPENED),
+                        "at": NOW,
+                        "version": 1,
+                    }
+                    for row in rows
+                ],
+            )
+            connection.execute(
+                sa.insert(t["outbox"]),
+                [
+                    {
+                        "id": next(ids),
+                        "tag": "collection.cut_orders_generated",
+                        "occurred_at": NOW,
+                        "actor": ADMIN,
+                        "payload": {
+                            "route_id": route_id,
+                            "order_ids": [r["id"] for r in rows],
+                            "property_ids": [r["property_id"] for r in rows],
+                        },
+                        "published_at": None,
+                    }
+                ],
+            )
+            generated += len(rows)
+    return evaluated, generated
+
+
+def count_orders(sql: SqlBackend, service_type_id: int) -> int:
+    order = sql.tables["service_order"]
+    with sql.engine.connect() as connection:
+        return int(
+            connection.execute(
+                sa.select(sa.func.count()).where(
+                    order.c.service_type_id == service_type_id
+                )
+            ).scalar_one()
+        )
+
+
+def measure_cut_orders(
+    gsan: gsan_core.System, sql: SqlBackend, size: int
+) -> dict[str, Any]:
+    group_ids = groups(sql)
+    library_s, evaluated = timed(lambda: library_cut_orders(gsan, group_ids))
+    generated = count_orders(sql, CUT_TYPE)
+    delete_orders(sql, CUT_TYPE)
+    baseline_s, (base_evaluated, base_generated) = timed(
+        lambda: baseline_cut_orders(gsan, sql, group_ids)
+    )
+    assert (base_evaluated, base_generated) == (evaluated, generated), (
+        "the baseline and the library disagree",
+        (base_evaluated, base_generated),
+        (evaluated, generated),
+    )
+    delete_orders(sql, CUT_TYPE)
+    tracemalloc.start()
+    library_cut_orders(gsan, group_ids)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    analyze(sql)
+    return {
+        "name": "cut-order generation",
+        "unit": "properties/s",
+        "higher_is_better": True,
+        "target": 0.5,
+        "size": size,
+        "rows": evaluated,
+        "generated": generated,
+        "library": evaluated / library_s,
+        "baseline": evaluated / baseline_s,
+        "library_s": library_s,
+        "baseline_s": baseline_s,
+        "peak_mib": peak / 2**20,
+    }
+
+
+# ---------------------------------------------------------------- overdue orders
+def load_overdue(gsan: gsan_core.System, size: int) -> int:
+    """A pending 458 order, 400 days old, on every tenth property."""
+    wanted = range(FIRST_PROPERTY_ID, FIRST_PROPERTY_ID + size, 10)
+    generated_at = NOW - timedelta(days=400)
+    for start in range(0, len(wanted), 10_000):
+        with gsan.uow_factory() as uow:
+            uow.service_orders.add_many(
+                ServiceOrder(
+                    id=OVERDUE_IDS + n,
+                    service_type_id=OVERDUE_TYPE,
+                    property_id=wanted[n],
+                    generated_at=generated_at,
+                    current_unit_id=1,
+                )
+                for n in range(start, min(start + 10_000, len(wanted)))
+            )
+            uow.commit()
+    return len(wanted)
+
+
+def reopen_overdue(sql: SqlBackend) -> None:
+    t = sql.tables
+    orders, trail = t["service_order"], t["order_unit"]
+    mine = orders.c.service_type_id == OVERDUE_TYPE
+    with sql.engine.begin() as connection:
+        connection.execute(
+            sa.update(orders)
+            .where(mine)
+            .values(
+                situation=int(OrderSituation.PENDING),
+                closing_reason_id=None,
+                closed_at=None,
+                version=1,
+            )
+        )
+        connection.execute(
+            sa.delete(trail).where(
+                trail.c.order_id.in_(sa.select(orders.c.id).where(mine))
+            )
+        )
+    analyze(sql)
+
+
+def measure_overdue(
+    gsan: gsan_core.System, sql: SqlBackend, size: int
+) -> dict[str, Any]:
+    count = load_overdue(gsan, size)
+    analyze(sql)
+    library_s, summary = timed(
+        lambda: gsan.service_orders.close_overdue(
+            service_type_id=OVERDUE_TYPE, days=10, actor=ADMIN
+        )
+    )
+    assert summary.changed == count, summary
+    reopen_overdue(sql)
+    baseline_s, closed = timed(
+        lambda: baseline_close_overdue(
+            sql.engine,
+            sql.tables,
+            before=NOW - timedelta(days=99),
+            service_type_id=OVERDUE_TYPE,
+            unit_id=1,
+            actor=ADMIN,
+            now=NOW,
+        )
+    )
+    assert closed == count, closed
+    return {
+        "name": "overdue-order closing",
+        "unit": "orders/s",
+        "higher_is_better": True,
+        "target": 0.5,
+        "size": size,
+        "rows": count,
+        "library": count / library_s,
+        "baseline": count / baseline_s,
+        "library_s": library_s,
+        "baseline_s": baseline_s,
+    }
+
+
+# ---------------------------------------------------------------- single commands
+def _interleaved(
+    library: Callable[[int], None], baseline: Callable[[int], None], count: int
+) -> tuple[float, float]:
+    """Mean seconds per call of each, run in alternating rounds of 10 so both
+    see the same machine load (the first round warms caches and is dropped)."""
+    spent = [0.0, 0.0]
+    rounds = range(0, count, 10)
+    for index, start in enumerate(rounds):
+        for side, action in enumerate((library, baseline)):
+            began = time.perf_counter()
+            for n in range(start, min(start + 10, count)):
+                action(n)
+            if index:
+                spent[side] += time.perf_counter() - began
+    measured = count - min(10, count)
+    return spent[0] / measured, spent[1] / measured
+
+
+def _command(
+    name: str, size: int, library_s: float, baseline_s: float
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "unit": "ms",
+        "higher_is_better": False,
+        "target": 2.0,
+        "size": size,
+        "library": library_s * 1_000,
+        "baseline": baseline_s * 1_000,
+    }
+
+
+def _connected(sql: SqlBackend, *, metered: bool, limit: int) -> list[int]:
+    """LIGADO properties (with or without a meter) spread over the utility."""
+    prop, install = sql.tables["property"], sql.tables["hydrometer_installation"]
+    has_meter = (
+        sa.select(sa.literal(1))
+        .where(install.c.property_id == prop.c.id, install.c.removed_on.is_(None))
+        .exists()
+    )
+    with sql.engine.connect() as connection:
+        ids = list(
+            connection.execute(
+                sa.select(prop.c.id)
+                .where(
+                    prop.c.water_status_id == 3, has_meter if metered else ~has_meter
+                )
+                .order_by(prop.c.id)
+            ).scalars()
+        )
+    step = max(1, len(ids) // limit)
+    return ids[::step][:limit]
+
+
+def measure_cut_closing(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> dict[str, Any]:
+    order = sql.tables["service_order"]
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        pairs = connection.execute(
+            sa.select(order.c.id, order.c.property_id)
+            .join(prop, prop.c.id == order.c.property_id)
+            .where(
+                order.c.service_type_id == CUT_TYPE,
+                order.c.situation == int(OrderSituation.PENDING),
+                prop.c.water_status_id == 3,
+            )
+            .order_by(order.c.id)
+        ).all()
+    count = min(count, len(pairs) // 2)
+    mine, theirs = pairs[:count], pairs[count : 2 * count]
+
+    def library(n: int) -> None:
+        gsan.service_orders.close_executed(
+            order_id=mine[n][0],
+            reason_id=2,
+            closed_on=TODAY,
+            actor=ADMIN,
+            commercial=connection_bench.CUT,
+        )
+
+    def baseline(n: int) -> None:
+        connection_bench._cut_by_hand(sql, [tuple(theirs[n])], BASELINE_IDS + 10 * n)
+
+    library_s, baseline_s = _interleaved(library, baseline, count)
+    assert gsan.properties.get(mine[-1][1]).water_status_id == 5
+    return _command("close a cut order", size, library_s, baseline_s)
+
+
+def measure_replacement(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> dict[str, Any]:
+    homes = _connected(sql, metered=True, limit=2 * count)
+    count = len(homes) // 2
+    gsan.hydrometers.insert_range(
+        fixed="B24A", first=1, last=2 * count, attributes=METER, location_id=1, actor=1
+    )
+    cases = [
+        meter_bench._Case(
+            home,
+            gsan.service_orders.generate(
+                service_type_id=meter_bench.REPLACE_TYPE, property_id=home, actor=ADMIN
+            ).id,
+            f"B24A{n + 1:06d}",
+        )
+        for n, home in enumerate(homes[: 2 * count])
+    ]
+    analyze(sql)
+    scratch = meter_bench.Scratch(sql, sql.engine.dialect.name)
+
+    def library(n: int) -> None:
+        case = cases[2 * n]
+        gsan.service_orders.close_executed(
+            order_id=case.order_id,
+            reason_id=meter_bench.EXECUTED,
+            closed_on=TODAY,
+            actor=ADMIN,
+            commercial=ReplaceHydrometer(
+                removal_reading=120,
+                outgoing_situation_id=2,
+                outgoing_location_id=3,
+                number=case.incoming,
+                reading=0,
+                place_id=1,
+                protection_id=6,
+            ),
+        )
+
+    def baseline(n: int) -> None:
+        meter_bench._baseline_replace(scratch, cases[2 * n + 1])
+
+    library_s, baseline_s = _interleaved(library, baseline, count)
+    replaced = gsan.hydrometers.current_installation(property_id=cases[0].property_id)
+    assert replaced is not None
+    assert (
+        replaced.hydrometer_id
+        != FIRST_METER_ID + cases[0].property_id - FIRST_PROPERTY_ID
+    )
+    return _command("replace a meter", size, library_s, baseline_s)
+
+
+def measure_opening(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> dict[str, Any]:
+    homes = _connected(sql, metered=False, limit=2 * count)
+    count = len(homes) // 2
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        localities = set(
+            connection.execute(
+                sa.select(prop.c.locality_id).where(prop.c.id.in_(homes)).distinct()
+            ).scalars()
+        )
+    for locality in sorted(localities):
+        office = 10_000 + locality * 10 + 2  # ESCRITORIO, under its CENTRAL
+        gsan.service_requests.configuration.set_locality_group_units(
+            locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
+        )
+    attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
+    shape = RequestUtility(town=None, call_centre=attendant, attendant=attendant)  # type: ignore[arg-type]
+    ids = itertools.count(BASELINE_IDS + 5_000_000)
+    opened: list[int] = []
+
+    def library(n: int) -> None:
+        result = gsan.service_requests.open(
+            specification_id=request_bench.SPECIFICATION,
+            unit_id=attendant,
+            channel_id=CHANNEL_PHONE,
+            actor=attendant,
+            location=RequestLocation(property_id=homes[2 * n]),
+            requesters=request_bench.ANA,
+        )
+        assert result.order is not None
+        opened.append(result.request.current_unit_id)
+
+    def baseline(n: int) -> None:
+        request_bench.baseline_open(sql, shape, homes[2 * n + 1], ids, NOW)
+
+    library_s, baseline_s = _interleaved(library, baseline, count)
+    request = sql.tables["service_request"]
+    with sql.engine.connect() as connection:
+        routed = dict(
+            connection.execute(
+                sa.select(request.c.property_id, request.c.current_unit_id)
+            ).all()
+        )
+    for n in range(count):
+        assert routed[homes[2 * n]] == routed[homes[2 * n + 1]], (
+            "the library and the baseline routed differently"
+        )
+    return _command("open an RA with routing", size, library_s, baseline_s)
+
+
+# ---------------------------------------------------------------- one point
+def measure(
+    backend: str, size: int, *, postgres_url: str | None, commands: int
+) -> list[dict[str, Any]]:
+    """Every figure of one backend at one size."""
+    figures: list[dict[str, Any]] = []
+    with utility(backend, size, postgres_url) as (gsan, sql, generation_s):
+        print(
+            f"... {backend} {size:,}: generated in {generation_s:.1f} s",
+            file=sys.stderr,
+        )
+        figures.append(
+            {
+                "name": "synthetic generation",
+                "unit": "properties/s",
+                "size": size,
+                "library": size / generation_s,
+                "library_s": generation_s,
+            }
+        )
+        for step in (
+            lambda: measure_cut_orders(gsan, sql, size),
+            lambda: measure_overdue(gsan, sql, size),
+            lambda: measure_cut_closing(gsan, sql, size, commands),
+            lambda: measure_replacement(gsan, sql, size, commands),
+            lambda: measure_opening(gsan, sql, size, commands),
+        ):
+            figure = step()
+            print(f"... {backend} {size:,}: {_line(figure)}", file=sys.stderr)
+            figures.append(figure)
+    for figure in figures:
+        figure["backend"] = backend
+        if "baseline" in figure:
+            figure["ratio"] = figure["library"] / figure["baseline"]
+    return figures
+
+
+def _line(figure: dict[str, Any]) -> str:
+    text = f"{figure['name']}: library {figure['library']:,.1f} {figure['unit']}"
+    if "baseline" in figure:
+        text += (
+            f", baseline {figure['baseline']:,.1f}, "
+            f"ratio {figure['library'] / figure['baseline']:.2f}"
+        )
+    if "peak_mib" in figure:
+        text += f", peak {figure['peak_mib']:.1f} MiB"
+    return text
+
+
+# ---------------------------------------------------------------- report
+def table(figures: Sequence[dict[str, Any]]) -> str:
+    """The figures as a Markdown table (the one in ``docs/scale.md``)."""
+    lines = [
+        "| Figure | Backend | Properties | Library | Baseline | Ratio | Peak |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for f in figures:
+        baseline = f"{f['baseline']:,.1f}" if "baseline" in f else "—"
+        ratio = f"{f['ratio']:.2f}" if "ratio" in f else "—"
+        peak = f"{f['peak_mib']:.1f} MiB" if "peak_mib" in f else ""
+        lines.append(
+            f"| {f['name']} ({f['unit']}) | {f['backend']} | {f['size']:,} | "
+            f"{f['library']:,.1f} | {baseline} | {ratio} | {peak} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(figures: Sequence[dict[str, Any]], path: Path) -> Path | None:
+    """Throughput against size, library and baseline, per backend."""
+    try:
+        import matplotlib  # noqa: PLC0415
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:  # the bench extra is not installed
+        return None
+    names = ("cut-order generation", "overdue-order closing")
+    fig, axes = plt.subplots(1, len(names), figsize=(11, 4.2))
+    for axis, name in zip(axes, names, strict=True):
+        for backend, style in (("sqlite", "-"), ("postgres", "--")):
+            points = sorted(
+                (f["size"], f["library"], f["baseline"])
+                for f in figures
+                if f["name"] == name and f["backend"] == backend
+            )
+            if not points:
+                continue
+            sizes = [p[0] for p in points]
+            axis.plot(
+                sizes, [p[1] for p in points], "o" + style, label=f"library, {backend}"
+            )
+            axis.plot(
+                sizes, [p[2] for p in points], "s" + style, label=f"baseline, {backend}"
+            )
+        axis.set_xscale("log")
+        axis.set_ylim(bottom=0)
+        axis.set_xlabel("properties in the utility")
+        axis.set_ylabel(figures_unit(figures, name))
+        axis.set_title(name)
+        axis.grid(visible=True, alpha=0.3)
+        axis.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def figures_unit(figures: Sequence[dict[str, Any]], name: str) -> str:
+    return next((f["unit"] for f in figures if f["name"] == name), "")
+
+
+def write(figures: Sequence[dict[str, Any]], directory: Path, *, quick: bool) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "scale.json"
+    document = {
+        "area": "scale",
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "python": platform.python_version(),
+        "sqlalchemy": sa.__version__,
+        "gsan_core": gsan_core.__version__,
+        "cpus": os.cpu_count(),
+        "figures": list(figures),
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.scale", description=__doc__
+    )
+    parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES}")
+    parser.add_argument("--sizes", help="comma-separated property counts")
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument("--commands", type=int, default=200, help="calls per command")
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
+    )
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else list(QUICK_SIZES if args.quick else SIZES)
+    )
+    backends = [b for b in args.backends.split(",") if b]
+    if "postgres" in backends and not args.postgres_url:
+        print("skipping postgres: no --postgres-url", file=sys.stderr)
+        backends.remove("postgres")
+    figures: list[dict[str, Any]] = []
+    for backend in backends:
+        for size in sizes:
+            figures.extend(
+                measure(
+                    backend,
+                    size,
+                    postgres_url=args.postgres_url,
+                    commands=min(args.commands, max(20, size // 100)),
+                )
+            )
+            write(figures, args.output_dir, quick=args.quick)
+    print(table(figures))
+    picture = plot(figures, args.output_dir / "scale.png")
+    print(
+        f"written to {args.output_dir / 'scale.json'}"
+        + (f" and {picture}" if picture else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
