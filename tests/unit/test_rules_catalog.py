@@ -7,11 +7,18 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gsan_core.errors import Violation
 from gsan_core.model.catalog import AttributeSpec, CatalogItem, CatalogKind
 from gsan_core.model.reference_tables import CUT_TYPE, SUBCATEGORY
-from gsan_core.rules.catalog import check_item, check_removal, coerce_attributes
+from gsan_core.rules.catalog import (
+    SiblingIndex,
+    check_item,
+    check_removal,
+    coerce_attributes,
+)
 from tests.support import assert_violation, only
 
 #: A kind exercising every option of CatalogKind and AttributeSpec.
@@ -70,7 +77,7 @@ def brand(
 
 def check(
     item: CatalogItem,
-    siblings: Iterable[CatalogItem] = (),
+    siblings: Iterable[CatalogItem] | SiblingIndex = (),
     kind: CatalogKind = BRAND,
 ) -> tuple[Violation, ...]:
     return check_item(item, kind=kind, siblings=siblings, lookup=lookup)
@@ -453,3 +460,45 @@ def test_cat_5_a_row_in_use_cannot_be_removed() -> None:
 
 def test_cat_5_a_row_nothing_uses_can_be_removed() -> None:
     assert check_removal(brand(7), kind=BRAND, usage=0) == ()
+
+
+# ---------------------------------------------------------------- CAT-4 index
+_DESCRIPTIONS = st.sampled_from(["ELSTER", "elster ", "LAO", "ZENNER", "Zenner"])
+_ABBREVIATIONS = st.sampled_from(["ELS", "els", "LAO", "ZEN"])
+_LETTERS = st.sampled_from(["E", "L", "Z"])
+
+
+@st.composite
+def _brands(draw: st.DrawFn, ident: int) -> CatalogItem:
+    return brand(
+        ident,
+        description=draw(_DESCRIPTIONS),
+        abbreviation=draw(_ABBREVIATIONS),
+        active=draw(st.booleans()),
+        letter=draw(_LETTERS),
+    )
+
+
+@given(
+    stored=st.lists(st.integers(1, 40), unique=True, max_size=12).flatmap(
+        lambda ids: st.tuples(*(_brands(i) for i in ids))
+    ),
+    new=_brands(99),
+)
+def test_cat_4_an_index_of_the_siblings_finds_the_same_duplicates(
+    stored: tuple[CatalogItem, ...], new: CatalogItem
+) -> None:
+    index = SiblingIndex(BRAND, stored)
+    assert check(new, index) == check(new, list(stored))
+
+
+def test_cat_4_the_index_learns_the_rows_added_to_it() -> None:
+    index = SiblingIndex(BRAND)
+    assert check(brand(1), index) == ()
+    index.add(brand(1))
+    index.add(brand(2, description="LAO", abbreviation="LAO", letter="L", active=False))
+    found = check(brand(3, description="Elster", abbreviation="XYZ", letter="Q"), index)
+    assert [v.rule for v in found] == ["CAT-4"]
+    assert (
+        check(brand(3, description="LAO", abbreviation="LAO", letter="L"), index) == ()
+    )

@@ -40,6 +40,7 @@ __all__ = [
     "IN_USE",
     "REFERENCE_MISSING",
     "UNKNOWN_ATTRIBUTE",
+    "SiblingIndex",
     "check_item",
     "check_removal",
     "coerce_attributes",
@@ -225,17 +226,65 @@ def _range_violations(
     return []
 
 
+class SiblingIndex:
+    """The active rows of a kind keyed by what CAT-4 compares (normalized
+    description and abbreviation, unique attributes), so checking many new rows
+    against many stored ones is linear, not quadratic. Pass it to
+    :func:`check_item` as ``siblings``; :meth:`add` each row accepted."""
+
+    def __init__(self, kind: CatalogKind, rows: Iterable[CatalogItem] = ()) -> None:
+        self._kind = kind
+        self._unique = [spec.name for spec in kind.attributes if spec.unique]
+        self._order: dict[int, int] = {}
+        self._by_key: dict[tuple[str, object], list[CatalogItem]] = {}
+        for row in rows:
+            self.add(row)
+
+    def _keys(
+        self, item: CatalogItem, attributes: Mapping[str, AttributeValue]
+    ) -> list[tuple[str, object]]:
+        keys: list[tuple[str, object]] = [("d", normalized(item.description))]
+        if item.abbreviation:
+            keys.append(("a", normalized(item.abbreviation)))
+        keys += [
+            (name, attributes[name])
+            for name in self._unique
+            if attributes.get(name) is not None
+        ]
+        return keys
+
+    def add(self, row: CatalogItem) -> None:
+        """Index a row (an inactive one never conflicts and is skipped)."""
+        if not row.active:
+            return
+        self._order.setdefault(row.id, len(self._order))
+        for key in self._keys(row, row.attributes):
+            self._by_key.setdefault(key, []).append(row)
+
+    def candidates(
+        self, item: CatalogItem, attributes: Mapping[str, AttributeValue]
+    ) -> list[CatalogItem]:
+        """The indexed rows sharing a key with ``item``, in the order added."""
+        found = {
+            other.id: other
+            for key in self._keys(item, attributes)
+            for other in self._by_key.get(key, ())
+        }
+        return sorted(found.values(), key=lambda row: self._order[row.id])
+
+
 def check_item(
     item: CatalogItem,
     *,
     kind: CatalogKind,
-    siblings: Iterable[CatalogItem],
+    siblings: Iterable[CatalogItem] | SiblingIndex,
     lookup: Lookup,
 ) -> tuple[Violation, ...]:
     """Every violation of CAT-1..CAT-4 for ``item`` among the kind's ``siblings``.
 
     ``siblings`` are the stored rows of the kind (``item`` itself is skipped by
-    id); ``lookup`` finds rows of other kinds for ``ref`` attributes.
+    id), or a :class:`SiblingIndex` of them; ``lookup`` finds rows of other kinds
+    for ``ref`` attributes.
     """
     violations: list[Violation] = []
     violations += required_text(
@@ -267,7 +316,12 @@ def check_item(
             )
     violations += _order_violations(kind, item.attributes)
     if item.active:
-        violations += _uniqueness(item, kind=kind, siblings=siblings, attributes=typed)
+        near = (
+            siblings.candidates(item, typed)
+            if isinstance(siblings, SiblingIndex)
+            else siblings
+        )
+        violations += _uniqueness(item, kind=kind, siblings=near, attributes=typed)
     return tuple(violations)
 
 

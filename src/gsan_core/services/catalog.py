@@ -239,11 +239,19 @@ class CatalogService(Service):
         """
         with self._work() as uow:
             rows: dict[str, dict[int, CatalogItem]] = {}
+            indexes: dict[str, rules.SiblingIndex] = {}
 
             def rows_of(kind: str) -> dict[int, CatalogItem]:
                 if kind not in rows:
                     rows[kind] = {r.id: r for r in uow.catalog.list(kind)}
                 return rows[kind]
+
+            def index_of(spec: CatalogKind) -> rules.SiblingIndex:
+                if spec.name not in indexes:
+                    indexes[spec.name] = rules.SiblingIndex(
+                        spec, rows_of(spec.name).values()
+                    )
+                return indexes[spec.name]
 
             def lookup(kind: str, ident: int) -> CatalogItem | None:
                 return rows_of(kind).get(ident)
@@ -254,16 +262,18 @@ class CatalogService(Service):
                 existing = rows_of(item.kind)
                 if item.id in existing:
                     continue
+                index = index_of(spec)
                 ensure(
                     (
                         *rules.check_item(
-                            item, kind=spec, siblings=existing.values(), lookup=lookup
+                            item, kind=spec, siblings=index, lookup=lookup
                         ),
                         *self._extra(item),
                     )
                 )
                 typed = self._typed(spec, item)
                 existing[typed.id] = typed
+                index.add(typed)
                 added.append(typed)
             uow.catalog.add_many(added)
             now = self._now()

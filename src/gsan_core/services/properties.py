@@ -161,15 +161,28 @@ class PropertyService(Service):
             return uow.routes.get(id)
 
     # ------------------------------------------------------------ properties
-    def _references(self, uow: UnitOfWork) -> rules.PropertyReferences:
+    def _references(
+        self, uow: UnitOfWork, props: Iterable[Property]
+    ) -> rules.PropertyReferences:
+        """The reference ids the rules need for ``props``: the location rows
+        they point to (read by id, so the cost does not grow with the number of
+        blocks of the utility) and the small catalog kinds."""
+        wanted = list(props)
+
         def active(kind: str) -> frozenset[int]:
             return frozenset(i.id for i in uow.catalog.list(kind, active_only=True))
 
+        localities = uow.localities.get_many({p.locality_id for p in wanted})
+        sectors = uow.sectors.get_many({p.sector_id for p in wanted})
+        blocks = uow.blocks.get_many({p.block_id for p in wanted})
+        routes = uow.routes.get_many(
+            {p.route_id for p in wanted if p.route_id is not None}
+        )
         return rules.PropertyReferences(
-            localities=frozenset(loc.id for loc in uow.localities.find_by(active=True)),
-            sector_locality={s.id: s.locality_id for s in uow.sectors.find_by()},
-            block_sector={b.id: b.sector_id for b in uow.blocks.find_by()},
-            route_locality={r.id: r.locality_id for r in uow.routes.find_by()},
+            localities=frozenset(i for i, loc in localities.items() if loc.active),
+            sector_locality={i: s.locality_id for i, s in sectors.items()},
+            block_sector={i: b.sector_id for i, b in blocks.items()},
+            route_locality={i: r.locality_id for i, r in routes.items()},
             profiles=active("property_profile"),
             water_statuses=active("water_status"),
             sewer_statuses=active("sewer_status"),
@@ -184,13 +197,13 @@ class PropertyService(Service):
     def check(self, prop: Property) -> tuple[object, ...]:
         """Every PRO-1/PRO-2 violation ``prop`` would raise on registration."""
         with self._work() as uow:
-            return rules.check_property(prop, refs=self._references(uow))
+            return rules.check_property(prop, refs=self._references(uow, [prop]))
 
     def register(self, prop: Property, *, actor: int) -> Property:
         """Add one property (version 1)."""
         prop = attrs.evolve(prop, version=1)
         with self._work() as uow:
-            ensure(rules.check_property(prop, refs=self._references(uow)))
+            ensure(rules.check_property(prop, refs=self._references(uow, [prop])))
             uow.properties.add(prop)
             uow.record(
                 PropertyRegistered(
@@ -220,8 +233,8 @@ class PropertyService(Service):
         tally = _Tally()
         if atomic:
             with self._work() as uow:
-                refs = self._references(uow)
                 for chunk in chunked(properties, chunk_size):
+                    refs = self._references(uow, chunk)
                     self._load_chunk(uow, chunk, refs, tally, skip_existing=False)
                     if progress is not None:
                         progress(tally.seen, total)
@@ -232,7 +245,7 @@ class PropertyService(Service):
             part = _Tally()
             with self._work() as uow:
                 self._load_chunk(
-                    uow, chunk, self._references(uow), part, skip_existing=True
+                    uow, chunk, self._references(uow, chunk), part, skip_existing=True
                 )
                 self._record_load(uow, part, actor)
                 uow.commit()
@@ -293,7 +306,8 @@ class PropertyService(Service):
             stored = uow.properties.get(prop.id)
             if stored.version != prop.version:
                 raise ConcurrencyConflict("property", prop.id, prop.version)
-            ensure(rules.check_change(stored, prop, refs=self._references(uow)))
+            refs = self._references(uow, [stored, prop])
+            ensure(rules.check_change(stored, prop, refs=refs))
             changed = attrs.evolve(prop, version=stored.version + 1)
             uow.properties.update(changed)
             uow.record(
