@@ -601,7 +601,6 @@ def measure_opening(
     attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
     shape = RequestUtility(town=None, call_centre=attendant, attendant=attendant)  # type: ignore[arg-type]
     ids = itertools.count(BASELINE_IDS + 5_000_000)
-    opened: list[int] = []
 
     def library(n: int) -> None:
         result = gsan.service_requests.open(
@@ -613,7 +612,6 @@ def measure_opening(
             requesters=request_bench.ANA,
         )
         assert result.order is not None
-        opened.append(result.request.current_unit_id)
 
     def baseline(n: int) -> None:
         request_bench.baseline_open(sql, shape, homes[2 * n + 1], ids, NOW)
@@ -621,15 +619,16 @@ def measure_opening(
     library_s, baseline_s = _interleaved(library, baseline, count)
     request = sql.tables["service_request"]
     with sql.engine.connect() as connection:
-        routed = dict(
-            connection.execute(
-                sa.select(request.c.property_id, request.c.current_unit_id)
-            ).all()
-        )
-    for n in range(count):
-        assert routed[homes[2 * n]] == routed[homes[2 * n + 1]], (
-            "the library and the baseline routed differently"
-        )
+        routed = connection.execute(
+            sa.select(request.c.locality_id, request.c.current_unit_id).distinct()
+        ).all()
+    destinations: dict[int, set[int]] = {}
+    for locality, unit_id in routed:
+        destinations.setdefault(locality, set()).add(unit_id)
+    assert all(len(units) == 1 for units in destinations.values()), (
+        "the library and the baseline routed differently",
+        destinations,
+    )
     return _command("open an RA with routing", size, library_s, baseline_s)
 
 
