@@ -221,6 +221,46 @@ def test_sqlite_ids_come_from_the_unit_of_work_transaction(tmp_path: Path) -> No
     backend.dispose()
 
 
+def test_sqlite_ids_are_reserved_a_block_at_a_time(tmp_path: Path) -> None:
+    from tests.conftest import sqlite_backend  # noqa: PLC0415
+
+    backend = sqlite_backend(tmp_path / "ids.db")
+    block = backend.tables["id_block"]
+
+    def reserved() -> int:
+        with backend.engine.connect() as connection:
+            return int(
+                connection.execute(
+                    sa.select(block.c.next_value).where(block.c.name == "x")
+                ).scalar_one()
+            )
+
+    with backend.uow_factory() as uow:
+        assert list(uow.next_ids("x", 2)) == [1, 2]
+        assert uow.next_id("x") == 3  # from the same block: no statement
+        uow.commit()
+    assert reserved() == 101
+    with backend.uow_factory() as uow:  # the spare part of the committed block
+        assert uow.next_id("x") == 4
+    with backend.uow_factory() as uow:  # that one rolled back: 4 is not used
+        assert uow.next_id("x") == 101  # ... but its block was dropped
+    other = sqlite_backend(tmp_path / "ids.db")  # another process on the file
+    with other.uow_factory() as uow:
+        assert uow.next_id("x") == 101
+        assert list(uow.next_ids("x", 150)) == list(range(201, 351))  # a new block
+        uow.commit()
+    assert reserved() == 101 + 100 + 600
+    backend.reserve_ids("x", floor=5_000)
+    with backend.uow_factory() as uow:
+        assert uow.next_id("x") == 5_001
+    joined = backend.joining(backend.engine.connect())
+    with joined() as uow:  # a host transaction: exactly what is asked
+        assert uow.next_id("y") == 1
+        uow.commit()
+    backend.dispose()
+    other.dispose()
+
+
 @pytest.mark.postgres
 def test_hilo_blocks_survive_rollbacks(postgres: PostgresSchema) -> None:
     backend = postgres.reset()

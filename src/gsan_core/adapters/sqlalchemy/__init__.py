@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.ids import HiLoIds, reserve
+from gsan_core.adapters.sqlalchemy.ids import HiLoIds, SpareBlocks, reserve
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -241,6 +241,8 @@ class SqlBackend:
         if ids is None and engine.dialect.name != "sqlite":
             ids = HiLoIds(engine, tables["id_block"])
         self.ids: IdGenerator | None = ids
+        #: Unused ids of committed SQLite blocks (when ``ids`` is None).
+        self.spare_ids = SpareBlocks()
 
     @classmethod
     def open(
@@ -299,6 +301,7 @@ class SqlBackend:
             reserve(connection, self.tables["id_block"], kind, floor)
         if isinstance(self.ids, HiLoIds):
             self.ids.forget(kind)  # a block cached before holds ids below floor
+        self.spare_ids.forget(kind)
 
     def dispose(self) -> None:
         """Close the pooled connections (only of an engine this backend created)."""

@@ -10,7 +10,12 @@ from datetime import date
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.repositories import CHUNK, SqlRepository, chunks
+from gsan_core.adapters.sqlalchemy.repositories import (
+    CHUNK,
+    SqlRepository,
+    chunks,
+    prepared,
+)
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -140,12 +145,19 @@ class SqlInstallationRepository(SqlRepository[HydrometerInstallation]):
         self, *, property_id: int, point: MeasurementPoint
     ) -> HydrometerInstallation | None:
         t = self._table
-        rows = self._select(
-            t.c.property_id == property_id,
-            t.c.point == int(point),
-            t.c.removed_on.is_(None),
+        statement = prepared(
+            t,
+            "current",
+            lambda: sa.select(t).where(
+                t.c.property_id == sa.bindparam("k_property"),
+                t.c.point == sa.bindparam("k_point"),
+                t.c.removed_on.is_(None),
+            ),
         )
-        return rows[0] if rows else None
+        params = {"k_property": property_id, "k_point": int(point)}
+        with translated("hydrometer_installation"):
+            rows = self._conn.execute(statement, params).mappings().all()
+        return self._mapper.from_rows(rows)[0] if rows else None
 
     def current_of(self, hydrometer_id: int) -> HydrometerInstallation | None:
         t = self._table

@@ -7,7 +7,10 @@ Each kind of entity has a row in the ``id_block`` table holding the next free id
   on each other's open transactions; unused ids of a block are simply skipped.
 * :class:`TransactionIds` (SQLite): allocates inside the unit of work's own
   transaction. SQLite has one writer at a time, and a second connection could
-  not write while the unit of work holds the write lock.
+  not write while the unit of work holds the write lock. A block is taken at a
+  time; what the transaction leaves of it goes to :class:`SpareBlocks` when it
+  commits (the block is then reserved for good) and is dropped when it rolls
+  back (the reservation is undone with it).
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from sqlalchemy.dialects import postgresql
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import prepared
 
-__all__ = ["HiLoIds", "TransactionIds", "reserve"]
+__all__ = ["HiLoIds", "SpareBlocks", "TransactionIds", "reserve"]
+
+#: Ids a unit of work reserves at once on SQLite.
+SQLITE_BLOCK = 100
 
 
 def _take(connection: sa.Connection, table: sa.Table, kind: str, count: int) -> int:
@@ -99,12 +105,51 @@ class HiLoIds:
         return range(start, start + count)
 
 
-class TransactionIds:
-    """Ids taken inside the current transaction (SQLite)."""
+class SpareBlocks:
+    """What committed SQLite transactions left of their id blocks, per kind:
+    reserved in ``id_block`` for good, so any later unit of work may use them."""
 
-    def __init__(self, connection: sa.Connection, table: sa.Table) -> None:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: dict[str, tuple[int, int]] = {}
+
+    def borrow(self, kind: str) -> tuple[int, int] | None:
+        """Take the spare block of ``kind`` (no other unit of work sees it)."""
+        with self._lock:
+            return self._free.pop(kind, None)
+
+    def give_back(self, blocks: dict[str, tuple[int, int]]) -> None:
+        """Keep the unused part of blocks a commit made permanent."""
+        with self._lock:
+            for kind, (start, end) in blocks.items():
+                if start < end:
+                    self._free[kind] = (start, end)
+
+    def forget(self, kind: str) -> None:
+        """Drop the spare block of ``kind`` (its ids may now be below a floor)."""
+        with self._lock:
+            self._free.pop(kind, None)
+
+
+class TransactionIds:
+    """Ids taken inside the current transaction (SQLite), a block at a time.
+
+    ``blocks`` holds what this transaction may still hand out; the unit of
+    work gives it to :class:`SpareBlocks` on commit and drops it on rollback.
+    """
+
+    def __init__(
+        self,
+        connection: sa.Connection,
+        table: sa.Table,
+        *,
+        blocks: dict[str, tuple[int, int]] | None = None,
+        spare: SpareBlocks | None = None,
+    ) -> None:
         self._connection = connection
         self._table = table
+        self._blocks = blocks
+        self._spare = spare
 
     def next_id(self, kind: str) -> int:
         """One new id of ``kind``."""
@@ -112,6 +157,18 @@ class TransactionIds:
 
     def next_ids(self, kind: str, count: int) -> Sequence[int]:
         """``count`` consecutive new ids of ``kind``."""
-        with translated("id_block", kind):
-            start = _take(self._connection, self._table, kind, count)
+        if self._blocks is None:  # inside a host's transaction: exactly what is asked
+            with translated("id_block", kind):
+                start = _take(self._connection, self._table, kind, count)
+            return range(start, start + count)
+        block = self._blocks.get(kind)
+        if block is None and self._spare is not None:
+            block = self._spare.borrow(kind)
+        start, end = block or (0, 0)
+        if end - start < count:
+            size = SQLITE_BLOCK if count <= SQLITE_BLOCK else 4 * count
+            with translated("id_block", kind):
+                start = _take(self._connection, self._table, kind, size)
+            end = start + size
+        self._blocks[kind] = (start + count, end)
         return range(start, start + count)

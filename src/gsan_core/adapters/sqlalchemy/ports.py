@@ -121,14 +121,27 @@ class SqlBilling:
         self, *, property_id: int, debit_type_id: int, issued_on: date
     ) -> bool:
         t = self._debts.table
-        statement = sa.select(sa.literal(1)).where(
-            t.c.property_id == property_id,
-            t.c.kind == DebtKind.PAYMENT_SLIP.value,
-            t.c.debit_type_id == debit_type_id,
-            t.c.issued_on == issued_on,
+        statement = prepared(
+            t,
+            "payment_slip",
+            lambda: (
+                sa.select(sa.literal(1))
+                .where(
+                    t.c.property_id == sa.bindparam("k_property"),
+                    t.c.kind == DebtKind.PAYMENT_SLIP.value,
+                    t.c.debit_type_id == sa.bindparam("k_debit_type"),
+                    t.c.issued_on == sa.bindparam("k_issued_on"),
+                )
+                .limit(1)
+            ),
         )
+        params = {
+            "k_property": property_id,
+            "k_debit_type": debit_type_id,
+            "k_issued_on": issued_on,
+        }
         with translated("open_debt"):
-            return self._uow.connection.execute(statement.limit(1)).first() is not None
+            return self._uow.connection.execute(statement, params).first() is not None
 
     def add_charge(self, charge: Charge) -> None:
         with translated("charge", charge.id):

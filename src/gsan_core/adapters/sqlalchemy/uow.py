@@ -94,6 +94,8 @@ class SqlUnitOfWork:
         self._tx: sa.Transaction | None = None
         self._events: list[DomainEvent] = []
         self._committed: list[DomainEvent] = []
+        #: SQLite id blocks this transaction may hand out (see TransactionIds).
+        self._id_blocks: dict[str, tuple[int, int]] = {}
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -250,12 +252,16 @@ class SqlUnitOfWork:
             with translated("commit"):
                 self._tx.commit()
         self._tx = None
+        if self._id_blocks:
+            self._backend.spare_ids.give_back(self._id_blocks)
+            self._id_blocks = {}
         self._committed.extend(self._events)
         self._events = []
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
+        self._id_blocks = {}  # their reservation is rolled back too
         if self._tx is not None and self._tx.is_active:
             with translated("rollback"):
                 self._tx.rollback()
@@ -280,9 +286,13 @@ class SqlUnitOfWork:
         shared = self._backend.ids
         if shared is not None:
             return shared.next_ids(kind, count)
-        return TransactionIds(self.connection, self.tables["id_block"]).next_ids(
-            kind, count
-        )
+        owned = self._joined is None  # a host's transaction may still roll back
+        return TransactionIds(
+            self.connection,
+            self.tables["id_block"],
+            blocks=self._id_blocks if owned else None,
+            spare=self._backend.spare_ids if owned else None,
+        ).next_ids(kind, count)
 
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         ids = self.next_ids("outbox", len(events))
