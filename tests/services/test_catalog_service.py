@@ -371,6 +371,24 @@ def test_cat_5_json_collection_references_count(located: gsan_core.System) -> No
     assert [i.id for i in system.catalog.list("collection_situation")] == [2, 3]
 
 
+def test_cat_5_the_economies_of_a_property_use_their_category_and_subcategory(
+    located: gsan_core.System,
+) -> None:
+    system = located
+    # valid_property has economies of category 1 / subcategory 10 and 2 / 20
+    system.properties.register(valid_property(1), actor=1)
+    system.properties.register(valid_property(2), actor=1)
+    with pytest.raises(RuleViolation) as caught:
+        system.catalog.remove("subcategory", 20, expected_version=1, actor=1)
+    assert caught.value.violations[0].params["count"] == 2
+    with pytest.raises(RuleViolation) as caught:
+        system.catalog.remove("category", 2, expected_version=1, actor=1)
+    # two properties plus the subcategory 20 that points to it
+    assert caught.value.violations[0].params["count"] == 3
+    system.catalog.remove("subcategory", 30, expected_version=1, actor=1)
+    assert 30 not in {i.id for i in system.catalog.list("subcategory")}
+
+
 def test_cat_5_ref_attributes_between_kinds_count(system: gsan_core.System) -> None:
     with pytest.raises(RuleViolation) as caught:
         system.catalog.remove("category", 1, expected_version=1, actor=1)

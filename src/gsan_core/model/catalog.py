@@ -68,6 +68,9 @@ class Reference:
 
     entity: str
     field: str
+    #: When the field holds records (``property.categories``), the key of each
+    #: record that points to the row (``category_id``).
+    key: str | None = None
 
 
 @attrs.frozen(kw_only=True)

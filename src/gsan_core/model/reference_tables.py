@@ -273,6 +273,7 @@ CATEGORY = CatalogKind(
     title="Category",
     title_pt="Categoria",
     gsan_table="cadastro.categoria",
+    referenced_by=(Reference("property", "categories", key="category_id"),),
 )
 SUBCATEGORY = CatalogKind(
     name="subcategory",
@@ -282,6 +283,7 @@ SUBCATEGORY = CatalogKind(
     attributes=(
         AttributeSpec(name="category_id", type="ref", ref="category", required=True),
     ),
+    referenced_by=(Reference("property", "categories", key="subcategory_id"),),
 )
 COLLECTION_SITUATION = CatalogKind(
     name="collection_situation",

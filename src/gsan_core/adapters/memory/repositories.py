@@ -197,9 +197,12 @@ class MemoryCatalogRepository:
         del kind
         count = 0
         for reference in references:
+            key = reference.key
             for row in self._uow.rows(reference.entity):
                 value: Any = getattr(row, reference.field)
-                if value == id or (_is_collection(value) and id in value):
+                if key is not None:
+                    count += any(getattr(item, key) == id for item in value)
+                elif value == id or (_is_collection(value) and id in value):
                     count += 1
         return count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -378,7 +379,7 @@ class SqlCatalogRepository:
             table = self._uow.tables[reference.entity]
             column = table.c[reference.field]
             if isinstance(column.type, sa.JSON):
-                clause = self._json_contains(column, id)
+                clause = self._json_contains(column, id, reference.key)
             else:
                 clause = column == id
             statement = sa.select(sa.func.count()).select_from(table).where(clause)
@@ -387,12 +388,19 @@ class SqlCatalogRepository:
         return total
 
     def _json_contains(
-        self, column: sa.Column[Any], value: int
+        self, column: sa.Column[Any], value: int, key: str | None
     ) -> sa.ColumnElement[bool]:
+        """The JSON list holds ``value`` (or a record whose ``key`` is ``value``)."""
         if self._conn.dialect.name == "postgresql":
-            return column.op("@>")(sa.cast(sa.literal(f"[{int(value)}]"), column.type))
+            wanted = json.dumps([int(value) if key is None else {key: int(value)}])
+            return column.op("@>")(sa.cast(sa.literal(wanted), column.type))
         each = sa.func.json_each(column).table_valued("value")
-        return sa.exists(sa.select(1).select_from(each).where(each.c.value == value))
+        item = (
+            each.c.value
+            if key is None
+            else sa.func.json_extract(each.c.value, f"$.{key}")
+        )
+        return sa.exists(sa.select(1).select_from(each).where(item == value))
 
 
 class SqlCollectionQueries:
