@@ -13,6 +13,7 @@ from gsan_core.model.hydrometers import InstallHydrometer, MeasurementPoint
 from gsan_core.services import connections as service
 from gsan_core.services.connections import ConnectionOperation
 from gsan_core.services.hydrometers import ConnectionMeters
+from gsan_core.services.operations import PricedOperation, registry
 from gsan_core.testing.hydrometers import METER
 from tests.services.connections_setup import (
     ACTOR,
@@ -78,6 +79,9 @@ def test_operation_registry_and_guards() -> None:
     operation = ConnectionOperation("water.cut", meters=ConnectionMeters())
     assert repr(operation) == "<ConnectionOperation water.cut>"
     assert operation.wrong_type_message is not None
+    assert isinstance(operation, PricedOperation)
+    with pytest.raises(gsan_core.ConfigurationError, match="registered twice"):
+        registry([operation, operation])
     gsan = town(gsan_core.in_memory())
     with gsan.uow_factory() as uow, pytest.raises(gsan_core.ConfigurationError):
         service.apply_in(

@@ -85,11 +85,13 @@ from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.connections import OPERATIONS, MeterStep
 from gsan_core.rules.connections import meter_part as _meter_part
 from gsan_core.rules.hydrometers import situation_id
+from gsan_core.services.hydrometers import install_in
 from gsan_core.system import System
 from gsan_core.testing.hydrometers import METER
 
 __all__ = [
     "KEYS",
+    "METER_KEYS",
     "ConnectionLifecycle",
     "Situation",
     "connection_machine",
@@ -107,6 +109,10 @@ KEYS: tuple[str, ...] = (
     "sewer.connect",
     "sewer.billing_situation",
     "connection.change_situation",
+)
+#: The "com hidrômetro" operations (a rule of their own, so the others keep
+#: their share of the steps).
+METER_KEYS: tuple[str, ...] = (
     "water.connect_with_meter",
     "water.reconnect_with_meter",
     "water.restore_with_meter",
@@ -153,7 +159,7 @@ def machine_profile(name: str = "gsan_default") -> profiles.LoadedProfile:
     """The profile ``name`` plus an unlinked copy of each connection service type
     (reaching the operation only through the profile's fallback roles)."""
     loaded = profiles.load(name)
-    linked = [t for t in loaded.service_types if t.operation in KEYS]
+    linked = [t for t in loaded.service_types if t.operation in (*KEYS, *METER_KEYS)]
     roles = {role: set(ids) for role, ids in loaded.profile.roles.items()}
     copies: list[ServiceType] = []
     for service_type in linked:
@@ -282,9 +288,15 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             ),
             min_size=len(PROPERTIES),
             max_size=len(PROPERTIES),
-        )
+        ),
+        metered=st.lists(
+            st.booleans(), min_size=len(PROPERTIES), max_size=len(PROPERTIES)
+        ),
     )
-    def load(self, situations: list[tuple[int, int]]) -> None:
+    def load(self, situations: list[tuple[int, int]], metered: list[bool]) -> None:
+        """The properties, their connection rows, the meter pool and, on some
+        connected or cut properties, a meter already installed (as a GSAN
+        database holds them)."""
         _town(self.gsan, situations)
         water_rows: list[WaterConnection] = []
         sewer_rows: list[SewerConnection] = []
@@ -330,6 +342,27 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             m.id
             for m in self.gsan.hydrometers.in_range(fixed=fixed, first=1, last=POOL)
         ]
+        installable = self.profile.allowed("hydrometer.install.water")
+        with self.gsan.uow_factory() as uow:
+            for pid, meter_id, wanted in zip(
+                PROPERTIES, self.meters, metered, strict=False
+            ):
+                if wanted and self.model[pid].water in installable:
+                    install_in(
+                        uow,
+                        profile=self.profile,
+                        property_id=pid,
+                        point=WATER_POINT,
+                        installed_on=CONNECT_ON,
+                        reading=0,
+                        place_id=1,
+                        protection_id=6,
+                        actor=0,
+                        at=self.gsan.clock.now(),
+                        hydrometer_id=meter_id,
+                    )
+                    self.model[pid] = attrs.evolve(self.model[pid], meter=meter_id)
+            uow.commit()
 
     # ------------------------------------------------------------ the model
     def _type_and_input(self, key: str, variant: int) -> tuple[int, object | None]:
@@ -578,7 +611,20 @@ class ConnectionLifecycle(RuleBasedStateMachine):
         variant=st.integers(0, 11),
     )
     def operate(self, index: int, key: str, menu: bool, variant: int) -> None:
-        pid = PROPERTIES[index]
+        self._operate(PROPERTIES[index], key, menu, variant)
+
+    @rule(
+        index=st.integers(0, len(PROPERTIES) - 1),
+        key=st.sampled_from(METER_KEYS),
+        menu=st.booleans(),
+        variant=st.integers(0, 11),
+    )
+    def operate_with_a_meter(
+        self, index: int, key: str, menu: bool, variant: int
+    ) -> None:
+        self._operate(PROPERTIES[index], key, menu, variant)
+
+    def _operate(self, pid: int, key: str, menu: bool, variant: int) -> None:
         type_id, data = self._type_and_input(key, variant)
         expected = self._expect(pid, key, type_id, data)
         before = self._snapshot(pid)
@@ -656,8 +702,6 @@ class ConnectionLifecycle(RuleBasedStateMachine):
         """A meter open at most at one point and a point with at most one meter;
         INSTALADO exactly when open; no open installation on a suppressed
         connection; the model's meters where the system has them."""
-        if not self.meters:
-            return
         with self.gsan.uow_factory() as uow:
             meters = uow.hydrometers.get_many(self.meters)
             open_of_meter = {
