@@ -1,9 +1,13 @@
-"""Connections: connect, cut, reconnect, suppress and restore a property's water.
+"""Connections: connect, cut, reconnect, suppress and restore a property's water;
+then connect another one with a meter installation.
 
 Each operation runs by closing its service order with execution: the field
 team's work reaches the commercial system in the same transaction that closes
 the order, and the order's charge goes to billing. A refused operation writes
-nothing; the situation history keeps every change with its order and user.
+nothing; the situation history keeps every change with its order and user. The
+"com instalação de hidrômetro" connection installs the meter in the same
+transaction; the cut writes its reading on the meter's installation and the
+suppression removes the meter.
 
 Run: python examples/connections.py
 """
@@ -14,7 +18,9 @@ from datetime import date
 
 import gsan_core
 from gsan_core.model.connections import (
+    ConnectWithMeterInput,
     CutInput,
+    MeterInstallation,
     ReconnectionInput,
     RestorationInput,
     SuppressionInput,
@@ -29,6 +35,7 @@ from gsan_core.model.properties import (
     Property,
 )
 from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.testing.hydrometers import METER
 
 ANA = 7  # the user who reports the work
 CONCLUDED = 2  # closing reason "conclusão do serviço" (executed)
@@ -60,7 +67,7 @@ def setup() -> gsan_core.System:
     gsan.properties.load(
         [
             Property(
-                id=1001,
+                id=property_id,
                 locality_id=1,
                 sector_id=1,
                 block_id=1,
@@ -69,16 +76,26 @@ def setup() -> gsan_core.System:
                 water_status_id=2,  # FACTÍVEL
                 sewer_status_id=1,  # POTENCIAL
             )
+            for property_id in (1001, 1002)
         ],
         actor=0,
+    )
+    # meters B24A000001..3 in stock location 1
+    gsan.hydrometers.insert_range(
+        fixed="B24A", first=1, last=3, attributes=METER, location_id=1, actor=0
     )
     return gsan
 
 
-def close(gsan: gsan_core.System, service_type_id: int, data: object) -> None:
+def close(
+    gsan: gsan_core.System,
+    service_type_id: int,
+    data: object,
+    property_id: int = 1001,
+) -> None:
     """Generate an order of the type for the property and close it executed."""
     order = gsan.service_orders.generate(
-        service_type_id=service_type_id, property_id=1001, actor=ANA
+        service_type_id=service_type_id, property_id=property_id, actor=ANA
     )
     result = gsan.service_orders.close_executed(
         order_id=order.id,
@@ -89,12 +106,13 @@ def close(gsan: gsan_core.System, service_type_id: int, data: object) -> None:
     )
     charge = f", charged {result.charge.total}" if result.charge else ""
     print(
-        f"order {order.id} (type {service_type_id}) closed{charge}: {situation(gsan)}"
+        f"order {order.id} (type {service_type_id}) closed{charge}: "
+        f"{situation(gsan, property_id)}"
     )
 
 
-def situation(gsan: gsan_core.System) -> str:
-    prop = gsan.properties.get(1001)
+def situation(gsan: gsan_core.System, property_id: int = 1001) -> str:
+    prop = gsan.properties.get(property_id)
     water = gsan.catalog.get("water_status", prop.water_status_id).description
     sewer = gsan.catalog.get("sewer_status", prop.sewer_status_id).description
     return f"water {water}, sewer {sewer}"
@@ -132,6 +150,35 @@ def main() -> None:
         )
     total = sum(c.total for c in gsan.billing.charges(1001))
     print("charges to bill:", total)
+
+    # Ligação de água com instalação de hidrômetro (type 1001, operation 706)
+    close(
+        gsan,
+        1001,
+        ConnectWithMeterInput(
+            connection=WaterConnectionInput(
+                connected_on=TODAY, diameter_id=1, material_id=1, profile_id=1
+            ),
+            meter=MeterInstallation(
+                number="B24A000001", reading=0, place_id=1, protection_id=6
+            ),
+        ),
+        property_id=1002,
+    )
+    close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1, reading=12), 1002)
+    close(
+        gsan,
+        245,
+        SuppressionInput(suppression_type_id=1, suppression_reason_id=1, reading=15),
+        1002,
+    )
+    for record in gsan.hydrometers.history(property_id=1002):
+        meter = gsan.hydrometers.get(record.hydrometer_id)
+        print(
+            f"  meter {meter.number}: installed {record.installed_on}, "
+            f"cut reading {record.cut_reading}, removed {record.removed_on} "
+            f"at {record.removal_reading}; now situation {meter.situation_id}"
+        )
 
 
 if __name__ == "__main__":

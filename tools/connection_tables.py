@@ -47,8 +47,9 @@ def render(family: str) -> str:
     """The markdown table of ``family`` (``water``, ``sewer``, ``change``, ``batch``)."""
     default = profiles.load("gsan_default")
     lines = [
-        "| Operation | GSAN | From | To | Sewer | OS check (menu) | Charges | In-field lock |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Operation | GSAN | From | To | Sewer | Meter | OS check (menu) | Charges "
+        "| In-field lock |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in transition_rows(default.profile, family):  # type: ignore[arg-type]
         kind = OPERATIONS[row.key].kind.value
@@ -57,7 +58,7 @@ def render(family: str) -> str:
         gsan = "" if row.gsan_operation is None else str(row.gsan_operation)
         lines.append(
             f"| {operation} | {gsan} | {kind}: {_sources(row.sources, names)} "
-            f"| {row.target} | {row.sewer_effect} | {row.menu_variant} "
+            f"| {row.target} | {row.sewer_effect} | {row.meter} | {row.menu_variant} "
             f"| {'yes' if row.charges else 'no'} | {'yes' if row.field_lock else 'no'} |"
         )
     lines += ["", "Where the other bundled profiles differ:", ""]

@@ -32,7 +32,11 @@ from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
 from gsan_core.services.connections import ConnectionService, connection_operations
 from gsan_core.services.context import CatalogCheck, ServiceContext
-from gsan_core.services.hydrometers import HydrometerService, hydrometer_operations
+from gsan_core.services.hydrometers import (
+    ConnectionMeters,
+    HydrometerService,
+    hydrometer_operations,
+)
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.request_hooks import RequestOrderClosedHook
@@ -136,7 +140,7 @@ class System:
         self.billing = BillingService(context)
         self.service_orders = ServiceOrderService(context)
         self.collection = CollectionService(context)
-        self.connections = ConnectionService(context)
+        self.connections = ConnectionService(context, meters=ConnectionMeters())
         self.hydrometers = HydrometerService(context)
         self.service_requests = ServiceRequestService(context)
 
@@ -219,8 +223,13 @@ class System:
 
 
 def default_operations() -> list[CommercialOperation]:
-    """The commercial operations every system registers (connections, meters)."""
-    return [*connection_operations(), *hydrometer_operations()]
+    """The commercial operations every system registers: the connection
+    operations (their meter steps over the hydrometer area's installation
+    history) and the meter operations."""
+    return [
+        *connection_operations(meters=ConnectionMeters()),
+        *hydrometer_operations(),
+    ]
 
 
 def default_order_closed_hooks() -> list[OrderClosedHook]:

@@ -1,32 +1,23 @@
-"""The hydrometer seam (phase 2) and the guards of the connection service."""
+"""The hydrometer seam and the guards of the connection service."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-from typing import Any
 
 import attrs
 import pytest
 
 import gsan_core
 from gsan_core import profiles
-from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
 from gsan_core.adapters.memory.connections import MemoryConnectionBatches
-from gsan_core.model.connections import (
-    ChangeSituationInput,
-    ConnectionTarget,
-    SuppressionInput,
-)
-from gsan_core.model.profile import UtilityProfile
-from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
+from gsan_core.model.hydrometers import InstallHydrometer, MeasurementPoint
 from gsan_core.services import connections as service
-from gsan_core.services.connections import ConnectionOperation, MeterSeam
-from gsan_core.services.hydrometers import hydrometer_operations
-from gsan_core.testing import FixedClock, SequentialIds
+from gsan_core.services.connections import ConnectionOperation
+from gsan_core.services.hydrometers import ConnectionMeters
+from gsan_core.services.operations import PricedOperation, registry
+from gsan_core.testing.hydrometers import METER
 from tests.services.connections_setup import (
     ACTOR,
     CONCLUDED,
-    CUT,
     TODAY,
     add_property,
     order_for,
@@ -34,93 +25,63 @@ from tests.services.connections_setup import (
 )
 
 
-class FakeMeters:
-    """A hydrometer area stand-in: meters on some properties, calls recorded."""
-
-    def __init__(self, water: set[int], well: set[int]) -> None:
-        self.water, self.well = water, well
-        self.calls: list[tuple[Any, ...]] = []
-
-    def installed(self, uow: UnitOfWork, *, property_id: int, point: int) -> bool:
-        return property_id in (self.water if point == 1 else self.well)
-
-    def after_cut(
-        self, uow: UnitOfWork, *, property_id: int, reading: int | None
-    ) -> None:
-        self.calls.append(("cut", property_id, reading))
-
-    def after_suppression(
-        self,
-        uow: UnitOfWork,
-        *,
-        profile: UtilityProfile,
-        property_id: int,
-        reading: int | None,
-        removed_on: date,
-        actor: int,
-        at: datetime,
-    ) -> None:
-        self.calls.append(("suppression", property_id, reading, removed_on, actor))
-
-
-def _with_meters(meters: MeterSeam) -> gsan_core.System:
-    system = gsan_core.System(
-        uow_factory=memory_uow_factory(MemoryStore(), SequentialIds()),
-        operations=[
-            *service.connection_operations(meters=meters),
-            *hydrometer_operations(),
-        ],
-        clock=FixedClock(),
+def test_the_meter_seam_sees_the_installed_meters(system: gsan_core.System) -> None:
+    """V-AS6 / V-AS7: "alterar situação" asks the hydrometer area whether a meter
+    is on the water connection or on the well."""
+    gsan = town(system)
+    gsan.hydrometers.insert_range(
+        fixed="B24A", first=1, last=2, attributes=METER, location_id=1, actor=0
     )
-    system.seed()
-    system.connections.meters = meters
-    return town(system)
-
-
-def test_meter_seam_reports_installed_meters_and_receives_readings() -> None:
-    meters = FakeMeters(water={1}, well={2})
-    gsan = _with_meters(meters)
+    water_meter, well_meter = (
+        m.id for m in gsan.hydrometers.in_range(fixed="B24A", first=1, last=2)
+    )
     add_property(gsan, 1, 3, 3)
     add_property(gsan, 2, 3, 3)
+    for pid, meter_id, point in (
+        (1, water_meter, MeasurementPoint.WATER_CONNECTION),
+        (2, well_meter, MeasurementPoint.WELL),
+    ):
+        order = order_for(gsan, 304, pid)
+        gsan.service_orders.close_executed(
+            order_id=order.id,
+            reason_id=CONCLUDED,
+            closed_on=TODAY,
+            actor=ACTOR,
+            commercial=InstallHydrometer(
+                point=point, hydrometer_id=meter_id, place_id=1, protection_id=6
+            ),
+        )
     both = ChangeSituationInput(
         target=ConnectionTarget.BOTH, water_status_id=2, sewer_status_id=2
     )
-    with pytest.raises(gsan_core.RuleViolation) as water_meter:
+    with pytest.raises(gsan_core.RuleViolation) as water:
         gsan.connections.change_situation(
             order_id=order_for(gsan, 1004, 1).id, data=both, actor=ACTOR
         )
-    assert water_meter.value.code == "connection.change_situation.water_meter_installed"
-    with pytest.raises(gsan_core.RuleViolation) as well_meter:
+    assert water.value.codes == ("connection.change_situation.water_meter_installed",)
+    with pytest.raises(gsan_core.RuleViolation) as well:
         gsan.connections.change_situation(
             order_id=order_for(gsan, 1004, 2).id, data=both, actor=ACTOR
         )
-    assert well_meter.value.code == "connection.change_situation.well_meter_installed"
-    gsan.service_orders.close_executed(
-        order_id=order_for(gsan, 242, 1).id,
-        reason_id=CONCLUDED,
-        closed_on=TODAY,
-        actor=ACTOR,
-        commercial=attrs.evolve(CUT, reading=321),
-    )
-    gsan.service_orders.close_executed(
-        order_id=order_for(gsan, 245, 2).id,
-        reason_id=CONCLUDED,
-        closed_on=TODAY,
-        actor=ACTOR,
-        commercial=SuppressionInput(
-            suppression_type_id=1, suppression_reason_id=1, reading=55
-        ),
-    )
-    assert meters.calls == [
-        ("cut", 1, 321),
-        ("suppression", 2, 55, TODAY, ACTOR),
-    ]
+    assert well.value.codes == ("connection.change_situation.well_meter_installed",)
+    assert (
+        gsan.properties.get(1).water_status_id,
+        gsan.properties.get(2).sewer_status_id,
+    ) == (3, 3)
+    meters = ConnectionMeters()
+    with gsan.uow_factory() as uow:
+        assert meters.installed(uow, property_id=1, point=1)
+        assert not meters.installed(uow, property_id=1, point=2)
+        assert meters.installed(uow, property_id=2, point=2)
 
 
 def test_operation_registry_and_guards() -> None:
-    operation = ConnectionOperation("water.cut")
+    operation = ConnectionOperation("water.cut", meters=ConnectionMeters())
     assert repr(operation) == "<ConnectionOperation water.cut>"
     assert operation.wrong_type_message is not None
+    assert isinstance(operation, PricedOperation)
+    with pytest.raises(gsan_core.ConfigurationError, match="registered twice"):
+        registry([operation, operation])
     gsan = town(gsan_core.in_memory())
     with gsan.uow_factory() as uow, pytest.raises(gsan_core.ConfigurationError):
         service.apply_in(
@@ -131,6 +92,7 @@ def test_operation_registry_and_guards() -> None:
             data=None,
             actor=ACTOR,
             at=gsan.clock.now(),
+            meters=ConnectionMeters(),
         )
 
 

@@ -25,11 +25,19 @@ from gsan_core.model.connections import (
     ChangeSituationInput,
     ConnectionKind,
     ConnectionTarget,
+    ConnectWithMeterInput,
+    ConnectWithReplacementInput,
     CutInput,
+    MeterInstallation,
+    MeterReplacement,
     MinimumConsumptionInput,
     MinimumVolumeInput,
     ReconnectionInput,
+    ReconnectWithMeterInput,
+    ReconnectWithReplacementInput,
     RestorationInput,
+    RestoreWithMeterInput,
+    RestoreWithReplacementInput,
     SewerBillingInput,
     SewerConnection,
     SewerConnectionInput,
@@ -44,6 +52,7 @@ from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.properties import Economies, NetworkIndicator, Property
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.rules import connections as rules
+from gsan_core.rules import hydrometers as hydrometer_rules
 from gsan_core.rules.connections import (
     ConnectionContext,
     ConnectionDecision,
@@ -671,6 +680,262 @@ def test_restoration_runs_the_in_field_lock() -> None:
         "water.restore", RestorationInput(), facts(6, locked_reference=202501)
     )
     assert only(found, "connection.property_in_field")
+
+
+# ---------------------------------------------------------------- water: with a meter
+METER = MeterInstallation(hydrometer_id=1, place_id=1, protection_id=6)
+REPLACEMENT = MeterReplacement(
+    removal_reading=10,
+    outgoing_situation_id=3,
+    hydrometer_id=2,
+    place_id=1,
+    protection_id=6,
+)
+
+
+def test_v_lah3_connection_with_a_meter_sources_and_effects() -> None:
+    """§3.3: water {1, 2, 3, 4} (V-LAH3); the connection's effects, the sewer
+    coupling; the meter itself is the hydrometer area's (V-LAH1 = I-9,
+    V-LAH2 = I-10 / I-12)."""
+    data = ConnectWithMeterInput(connection=CONNECT, meter=METER)
+    found = violations("water.connect_with_meter", data, facts(5))
+    assert_violation(
+        found,
+        "connection.water.connect_with_meter.water_status_not_allowed",
+        rule="V-LAH3",
+        gsan_key="atencao.situacao_validar_ligacao_agua_invalida_exibir",
+    )
+    for status in (1, 2, 3, 4):
+        decision = decide(
+            "water.connect_with_meter", data, facts(status, 5, with_water=False)
+        )
+        assert (
+            decision.property.water_status_id,
+            decision.property.sewer_status_id,
+        ) == (
+            3,
+            3,
+        )
+        assert decision.water is not None
+        assert (decision.water.connected_on, decision.water.implanted_on) == (
+            TODAY,
+            TODAY,
+        )
+    inactive = violations("water.connect_with_meter", data, facts(2, active=False))
+    assert_violation(
+        inactive,
+        "connection.water.connect.property_inactive",
+        rule="V-LA6",
+        gsan_key="atencao.situacao_imovel_indicador_exclusao",
+    )
+    bare = violations(
+        "water.connect_with_meter", data, facts(2, water_network=NetworkIndicator.NONE)
+    )
+    assert only(bare, "connection.water.connect.no_network")
+    locked = violations(
+        "water.connect_with_meter", data, facts(2, locked_reference=202501)
+    )
+    assert only(locked, "connection.property_in_field")
+
+
+def test_c_hid1_c_hid2_the_meter_data_are_required() -> None:
+    for key, data, f in (
+        (
+            "water.connect_with_meter",
+            ConnectWithMeterInput(connection=CONNECT),
+            facts(2),
+        ),
+        ("water.reconnect_with_meter", ReconnectWithMeterInput(), facts(5)),
+        ("water.restore_with_meter", RestoreWithMeterInput(), facts(6)),
+    ):
+        assert_violation(
+            violations(key, data, f),
+            "connection.water.meter_required",
+            rule="C-HID1",
+            gsan_key="atencao.required",
+        )
+    for key, data, f in (
+        (
+            "water.connect_with_replacement",
+            ConnectWithReplacementInput(connection=CONNECT),
+            facts(4),
+        ),
+        ("water.reconnect_with_replacement", ReconnectWithReplacementInput(), facts(5)),
+        ("water.restore_with_replacement", RestoreWithReplacementInput(), facts(6)),
+    ):
+        assert_violation(
+            violations(key, data, f),
+            "connection.water.replacement_required",
+            rule="C-HID2",
+            gsan_key="atencao.required",
+        )
+
+
+def test_v_rlh1_v_rlh2_reconnection_with_a_meter() -> None:
+    """§3.8: cut (V-RLH1), active (V-RLH2); no network check."""
+    data = ReconnectWithMeterInput(meter=METER)
+    assert_violation(
+        violations("water.reconnect_with_meter", data, facts(3)),
+        "connection.water.reconnect_with_meter.water_status_not_allowed",
+        rule="V-RLH1",
+        gsan_key="atencao.situacao_validar_religacao_agua_invalida_exibir",
+    )
+    assert_violation(
+        violations("water.reconnect_with_meter", data, facts(5, active=False)),
+        "connection.water.reconnect_with_meter.property_inactive",
+        rule="V-RLH2",
+        gsan_key="atencao.situacao_imovel_indicador_exclusao",
+    )
+    bare = facts(5, 5, water_network=NetworkIndicator.NONE)
+    decision = decide("water.reconnect_with_meter", data, bare)
+    assert (decision.property.water_status_id, decision.property.sewer_status_id) == (
+        3,
+        3,
+    )
+    assert decision.water is not None
+    assert decision.water.reconnected_on == TODAY
+    assert violations("water.reconnect_with_meter", data, facts(10), ctx(CAGEPA)) == ()
+
+
+def test_v_rsh1_v_rsh2_v_rsh3_restoration_with_a_meter() -> None:
+    """§3.10: suppressed (V-RSH1), active (V-RSH2), a network (V-RSH3)."""
+    data = RestoreWithMeterInput(meter=METER)
+    assert_violation(
+        violations("water.restore_with_meter", data, facts(5)),
+        "connection.water.restore_with_meter.water_status_not_allowed",
+        rule="V-RSH1",
+        gsan_key="atencao.situacao_ligacao_agua_invalida_restabelecimento",
+    )
+    assert_violation(
+        violations("water.restore_with_meter", data, facts(6, active=False)),
+        "connection.water.restore_with_meter.property_inactive",
+        rule="V-RSH2",
+        gsan_key="atencao.situacao_imovel_indicador_exclusao",
+    )
+    assert_violation(
+        violations(
+            "water.restore_with_meter",
+            data,
+            facts(6, water_network=NetworkIndicator.NONE),
+        ),
+        "connection.water.restore_with_meter.no_network",
+        rule="V-RSH3",
+        gsan_key="atencao.seituacao_rede_agua_quadra",
+    )
+    for status in (6, 8):
+        decision = decide("water.restore_with_meter", data, facts(status, 5))
+        assert decision.property.water_status_id == 3
+        assert decision.water is not None
+        assert decision.water.restored_on == TODAY
+
+
+def test_the_replacement_variants_take_their_base_operation_rules() -> None:
+    """§3.11: ligação / religação / restabelecimento first (their own rules and
+    messages), then the meter substitution."""
+    assert only(
+        violations(
+            "water.connect_with_replacement",
+            ConnectWithReplacementInput(connection=CONNECT, replacement=REPLACEMENT),
+            facts(5),
+        ),
+        "connection.water.connect.water_status_not_allowed",
+    )
+    assert only(
+        violations(
+            "water.reconnect_with_replacement",
+            ReconnectWithReplacementInput(replacement=REPLACEMENT),
+            facts(3),
+        ),
+        "connection.water.reconnect.water_status_not_allowed",
+    )
+    assert only(
+        violations(
+            "water.restore_with_replacement",
+            RestoreWithReplacementInput(replacement=REPLACEMENT),
+            facts(5),
+        ),
+        "connection.water.restore.water_status_not_allowed",
+    )
+    decision = decide(
+        "water.restore_with_replacement",
+        RestoreWithReplacementInput(replacement=REPLACEMENT),
+        facts(8, 5, water_network=NetworkIndicator.NONE),
+    )
+    assert (decision.property.water_status_id, decision.property.sewer_status_id) == (
+        3,
+        3,
+    )
+
+
+def test_v_no1_uc0579_without_order_with_or_without_a_meter() -> None:
+    granted = ctx(permissions={"connect_water_without_request"})
+    for data in (CONNECT, ConnectWithMeterInput(connection=CONNECT, meter=METER)):
+        decision = decide(
+            "water.connect_without_order", data, facts(2, 5, with_water=False), granted
+        )
+        assert decision.property.sewer_status_id == 3
+    found = violations(
+        "water.connect_without_order",
+        ConnectWithMeterInput(connection=CONNECT),
+        facts(3, with_water=False),
+    )
+    assert {v.code for v in found} == {
+        "connection.without_order.permission_required",
+        "connection.water.connect.water_status_not_allowed",
+    }
+
+
+def test_meter_part_and_evaluate() -> None:
+    assert rules.meter_part(ReconnectWithMeterInput(meter=METER)) is METER
+    assert (
+        rules.meter_part(RestoreWithReplacementInput(replacement=REPLACEMENT))
+        is REPLACEMENT
+    )
+    assert rules.meter_part(CONNECT) is None
+    assert rules.meter_part(None) is None
+    found, decision = rules.evaluate_operation(
+        "water.restore_with_meter",
+        facts=facts(6),
+        context=ctx(),
+        data=RestoreWithMeterInput(meter=METER),
+    )
+    assert found == ()
+    assert decision is not None
+    found, decision = rules.evaluate_operation(
+        "water.restore_with_meter",
+        facts=facts(6),
+        context=ctx(),
+        data=RestoreWithMeterInput(),
+    )
+    assert [v.code for v in found] == ["connection.water.meter_required"]
+    assert decision is None
+
+
+def test_each_operation_names_its_meter_step() -> None:
+    steps = {key: spec.meter for key, spec in rules.OPERATIONS.items()}
+    assert steps["water.cut"] is rules.MeterStep.CUT_READING
+    assert steps["water.suppress"] is rules.MeterStep.SUPPRESSION_REMOVAL
+    assert steps["water.connect_without_order"] is rules.MeterStep.OPTIONAL_INSTALL
+    assert steps["connection.change_situation"] is (
+        rules.MeterStep.REFUSED_WHILE_INSTALLED
+    )
+    for key in (
+        "water.connect_with_meter",
+        "water.reconnect_with_meter",
+        "water.restore_with_meter",
+    ):
+        assert steps[key] is rules.MeterStep.INSTALL
+        assert rules.OPERATIONS[key].menu_variant == "strict"
+        assert rules.OPERATIONS[key].field_lock
+    assert {
+        rules.OPERATIONS[k].gsan_operation
+        for k, step in steps.items()
+        if step is rules.MeterStep.REPLACE
+    } == {16045, 16046, 16047}
+    assert set(rules.METER_TEXT) == set(rules.MeterStep)
+    rows = {r.key: r for r in rules.transition_rows(DEFAULT.profile, "water")}
+    assert rows["water.cut"].meter == rules.METER_TEXT[rules.MeterStep.CUT_READING]
+    assert rows["water.reconnect"].meter == "—"
 
 
 # ---------------------------------------------------------------- water: data
@@ -1587,6 +1852,42 @@ CATALOGUE = [
     ),
     ("V-LE10", "C-CAMPO", rules.PROPERTY_IN_FIELD, "atencao.imovel_em_campo"),
     (
+        "V-LAH3",
+        "V-LAH3",
+        rules.CONNECT_METER_STATUS,
+        "atencao.situacao_validar_ligacao_agua_invalida_exibir",
+    ),
+    (
+        "V-RLH1",
+        "V-RLH1",
+        rules.RECONNECT_METER_STATUS,
+        "atencao.situacao_validar_religacao_agua_invalida_exibir",
+    ),
+    (
+        "V-RLH2",
+        "V-RLH2",
+        rules.RECONNECT_METER_INACTIVE,
+        "atencao.situacao_imovel_indicador_exclusao",
+    ),
+    (
+        "V-RSH1",
+        "V-RSH1",
+        rules.RESTORE_METER_STATUS,
+        "atencao.situacao_ligacao_agua_invalida_restabelecimento",
+    ),
+    (
+        "V-RSH2",
+        "V-RSH2",
+        rules.RESTORE_METER_INACTIVE,
+        "atencao.situacao_imovel_indicador_exclusao",
+    ),
+    (
+        "V-RSH3",
+        "V-RSH3",
+        rules.RESTORE_METER_NO_NETWORK,
+        "atencao.seituacao_rede_agua_quadra",
+    ),
+    (
         "V-AS1",
         "V-AS1",
         rules.CHANGE_WRONG_SERVICE_TYPE,
@@ -1614,6 +1915,52 @@ CATALOGUE = [
         "atencao.hidrometro_ja_instalado_ligacao_esgoto",
     ),
 ]
+
+
+#: The rules of the "com hidrômetro" operations that are the hydrometer area's
+#: (``domain/connections.md`` §3.3, §3.10): the violation the meter step reports.
+METER_CATALOGUE = [
+    (
+        "V-LAH1",
+        "I-9",
+        hydrometer_rules.POINT_HAS_METER,
+        "atencao.hidrometro_instalado_ligacao_agua",
+    ),
+    (
+        "V-LAH2",
+        "I-10",
+        hydrometer_rules.METER_UNKNOWN,
+        "atencao.hidrometro_inexistente",
+    ),
+    (
+        "V-LAH2",
+        "I-12",
+        hydrometer_rules.METER_NOT_AVAILABLE,
+        "atencao.hidrometro_situacao_indisponivel",
+    ),
+    (
+        "V-RSH4",
+        "I-11",
+        hydrometer_rules.LOCATION_INCOMPATIBLE,
+        "atencao.hidrometro_local_armazenagem_imovel_diferente_hidrometro_local_armazenagem_hidrometro",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "reported_as", "message", "gsan_key"),
+    METER_CATALOGUE,
+    ids=[f"{c[0]}-{c[1]}" for c in METER_CATALOGUE],
+)
+def test_meter_rule_catalogue(
+    rule: str, reported_as: str, message: Any, gsan_key: str
+) -> None:
+    """GSAN checks these on the connection screens; the library reports them
+    from the meter step, with the hydrometer area's rule."""
+    assert message.rule == reported_as
+    assert message.gsan_key == gsan_key
+    assert message.code.startswith("hydrometer.install.")
+    assert rule.startswith("V-")
 
 
 @pytest.mark.parametrize(

@@ -30,15 +30,23 @@ __all__ = [
     "BatchCandidate",
     "ChangeCutTypeInput",
     "ChangeSituationInput",
+    "ConnectWithMeterInput",
+    "ConnectWithReplacementInput",
     "ConnectionKind",
     "ConnectionOperationApplied",
     "ConnectionTarget",
     "ConnectionsChangedInBatch",
     "CutInput",
+    "MeterInstallation",
+    "MeterReplacement",
     "MinimumConsumptionInput",
     "MinimumVolumeInput",
+    "ReconnectWithMeterInput",
+    "ReconnectWithReplacementInput",
     "ReconnectionInput",
     "RestorationInput",
+    "RestoreWithMeterInput",
+    "RestoreWithReplacementInput",
     "SewerBillingInput",
     "SewerConnection",
     "SewerConnectionInput",
@@ -366,6 +374,97 @@ class SewerUpdateInput:
     def from_connection(cls, connection: SewerConnection) -> SewerUpdateInput:
         """The input that leaves ``connection`` as it is."""
         return cls(**{f.name: getattr(connection, f.name) for f in attrs.fields(cls)})
+
+
+# ---------------------------------------------------------------- with a meter
+@attrs.frozen(kw_only=True)
+class MeterInstallation:
+    """The meter a "com instalação de hidrômetro" operation installs on the water
+    connection (the data of UC0362): the meter by ``hydrometer_id`` or by
+    ``number``, its installation reading (blank is 0 in GSAN), place,
+    protection, stand, seal and tamper seal. It is installed on the order's
+    closing date (today without an order)."""
+
+    hydrometer_id: int | None = None
+    number: str | None = None
+    reading: int = 0
+    place_id: int
+    protection_id: int
+    stand: bool = False
+    seal: str | None = None
+    tamper_seal: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MeterReplacement:
+    """The meter substitution (UC0364) of a "com substituição de hidrômetro"
+    operation: the outgoing meter's removal reading, the situation and stock
+    location it takes (none for a lost or stolen situation), and the incoming
+    meter as in :class:`MeterInstallation`. It happens on the order's closing
+    date."""
+
+    removal_reading: int
+    outgoing_situation_id: int
+    outgoing_location_id: int | None = None
+    hydrometer_id: int | None = None
+    number: str | None = None
+    reading: int = 0
+    place_id: int
+    protection_id: int
+    stand: bool = False
+    seal: str | None = None
+    tamper_seal: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ConnectWithMeterInput:
+    """Efetuar Ligação de Água com Instalação de Hidrômetro (operation 706), and
+    the "sem RA" screen UC0579 (where the meter is optional)."""
+
+    connection: WaterConnectionInput
+    meter: MeterInstallation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReconnectWithMeterInput:
+    """Efetuar Religação de Água com Instalação de Hidrômetro (operation 16044)."""
+
+    reconnection: ReconnectionInput = attrs.field(factory=ReconnectionInput)
+    meter: MeterInstallation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RestoreWithMeterInput:
+    """Efetuar Restabelecimento da Ligação de Água com Instalação de Hidrômetro
+    (UC0540, operation 879)."""
+
+    restoration: RestorationInput = attrs.field(factory=RestorationInput)
+    meter: MeterInstallation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ConnectWithReplacementInput:
+    """Ligação de água com substituição de hidrômetro (operation 16045): the
+    connection, then the meter substitution."""
+
+    connection: WaterConnectionInput
+    replacement: MeterReplacement | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReconnectWithReplacementInput:
+    """Religação de água com substituição de hidrômetro (operation 16046)."""
+
+    reconnection: ReconnectionInput = attrs.field(factory=ReconnectionInput)
+    replacement: MeterReplacement | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RestoreWithReplacementInput:
+    """Restabelecimento com substituição de hidrômetro (operation 16047)."""
+
+    restoration: RestorationInput = attrs.field(factory=RestorationInput)
+    replacement: MeterReplacement | None = None
 
 
 # ---------------------------------------------------------------- events

@@ -15,8 +15,14 @@ notes; the shared checks C-ATV, C-LA, C-CAMPO; and the library's numbering of th
 rules GSAN states without a number: V-CAD (administrative cut), V-RL
 (reconnection), V-RS (restoration), V-MB (sewer billing situation), V-CM / V-VM
 (minimum consumption / volume), V-UP / V-UE (water / sewer data update), V-CT
-(cut type change), V-FF (CAEMA factível faturável), V-NO ("sem RA") and C-DATE
-(dates: never in the future, never before the event they follow).
+(cut type change), V-FF (CAEMA factível faturável), V-NO ("sem RA"), C-DATE
+(dates: never in the future, never before the event they follow), and for the
+"com hidrômetro" operations V-LAH (connection with a meter installation),
+V-RLH (reconnection with one), V-RSH (restoration with one) and C-HID (their
+meter data given; C-HID3: a cut reading fits the meter). The meter's own rules
+are the hydrometer area's (V-LAH1 is I-9, V-LAH2 is I-10 / I-12, V-RSH4 is
+I-11; the replacements S-7..S-13): an operation's :attr:`OperationSpec.meter`
+says which meter step the service runs with it, in the same unit of work.
 """
 
 from __future__ import annotations
@@ -39,11 +45,19 @@ from gsan_core.model.connections import (
     ChangeCutTypeInput,
     ChangeSituationInput,
     ConnectionKind,
+    ConnectWithMeterInput,
+    ConnectWithReplacementInput,
     CutInput,
+    MeterInstallation,
+    MeterReplacement,
     MinimumConsumptionInput,
     MinimumVolumeInput,
     ReconnectionInput,
+    ReconnectWithMeterInput,
+    ReconnectWithReplacementInput,
     RestorationInput,
+    RestoreWithMeterInput,
+    RestoreWithReplacementInput,
     SewerBillingInput,
     SewerConnection,
     SewerConnectionInput,
@@ -64,6 +78,7 @@ __all__ = [
     "ConnectionContext",
     "ConnectionDecision",
     "ConnectionFacts",
+    "MeterStep",
     "OperationSpec",
     "SewerBillingChange",
     "SituationStep",
@@ -71,6 +86,8 @@ __all__ = [
     "check_operation",
     "coupled_sewer",
     "decide_operation",
+    "evaluate_operation",
+    "meter_part",
     "reconnection_cut_limit",
     "role_id",
     "sewer_billing_change",
@@ -103,6 +120,40 @@ class SewerBillingChange(StrEnum):
     """754 ``TIPO_REATIVACAO_LIGACAO_ESGOTO``."""
 
 
+class MeterStep(StrEnum):
+    """What an operation does with the water connection's meter (the hydrometer
+    area does it in the same unit of work)."""
+
+    NONE = "none"
+    """Nothing."""
+    INSTALL = "install"
+    """Installs the meter its input gives ("com instalação de hidrômetro")."""
+    OPTIONAL_INSTALL = "optional_install"
+    """Installs a meter when its input gives one (UC0579, "sem RA")."""
+    REPLACE = "replace"
+    """Replaces the installed meter ("com substituição de hidrômetro")."""
+    CUT_READING = "cut_reading"
+    """Writes the cut reading on the open installation."""
+    SUPPRESSION_REMOVAL = "suppression_removal"
+    """Writes the suppression reading and removes the meter, without a charge
+    (GSAN ``efetuarRetiradaHidrometroSemGeracaoDebito``)."""
+    REFUSED_WHILE_INSTALLED = "refused_while_installed"
+    """Refused while a meter is installed (V-AS6, V-AS7)."""
+
+
+#: How the docs describe each meter step.
+METER_TEXT: Mapping[MeterStep, str] = {
+    MeterStep.NONE: "—",
+    MeterStep.INSTALL: "installs the given meter (I-9..I-15)",
+    MeterStep.OPTIONAL_INSTALL: "installs a meter when one is given (I-9..I-15)",
+    MeterStep.REPLACE: "replaces the installed meter (S-7..S-13)",
+    MeterStep.CUT_READING: "cut reading on the open installation",
+    MeterStep.SUPPRESSION_REMOVAL: "suppression reading; the meter is removed, "
+    "back to available at its location, no charge",
+    MeterStep.REFUSED_WHILE_INSTALLED: "refused while a meter is installed",
+}
+
+
 # ---------------------------------------------------------------- the operations
 @attrs.frozen(kw_only=True)
 class OperationSpec:
@@ -130,6 +181,8 @@ class OperationSpec:
     checks_source: bool = True
     #: The GSAN use case (for the docs).
     use_case: str = ""
+    #: What it does with the water connection's meter.
+    meter: MeterStep = MeterStep.NONE
 
 
 def _spec(key: str, title: str, title_pt: str, **rest: object) -> OperationSpec:
@@ -165,7 +218,8 @@ OPERATIONS: Mapping[str, OperationSpec] = {
             menu_variant=None,
             charges=False,
             field_lock=True,
-            use_case="UC0354 (sem RA)",
+            use_case="UC0354 / UC0579 (sem RA)",
+            meter=MeterStep.OPTIONAL_INSTALL,
         ),
         _spec(
             "water.cut",
@@ -177,6 +231,7 @@ OPERATIONS: Mapping[str, OperationSpec] = {
             target_role="water_status.cut",
             menu_variant="grace",
             use_case="UC0355",
+            meter=MeterStep.CUT_READING,
         ),
         _spec(
             "water.administrative_cut",
@@ -199,6 +254,7 @@ OPERATIONS: Mapping[str, OperationSpec] = {
             target_text="suppressed (total) or partially suppressed on request",
             menu_variant="grace",
             use_case="UC0360",
+            meter=MeterStep.SUPPRESSION_REMOVAL,
         ),
         _spec(
             "water.reconnect",
@@ -223,6 +279,78 @@ OPERATIONS: Mapping[str, OperationSpec] = {
             menu_variant="grace",
             field_lock=True,
             use_case="UC0359",
+        ),
+        _spec(
+            "water.connect_with_meter",
+            "connect the water connection with a meter installation",
+            "efetuar ligação de água com instalação de hidrômetro",
+            family="water",
+            gsan_operation=706,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0354 + UC0362",
+            meter=MeterStep.INSTALL,
+        ),
+        _spec(
+            "water.reconnect_with_meter",
+            "reconnect the water connection with a meter installation",
+            "efetuar religação de água com instalação de hidrômetro",
+            family="water",
+            gsan_operation=16044,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0498 / UC0747",
+            meter=MeterStep.INSTALL,
+        ),
+        _spec(
+            "water.restore_with_meter",
+            "restore the water connection with a meter installation",
+            "efetuar restabelecimento da ligação de água com instalação de hidrômetro",
+            family="water",
+            gsan_operation=879,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0540",
+            meter=MeterStep.INSTALL,
+        ),
+        _spec(
+            "water.connect_with_replacement",
+            "connect the water connection with a meter replacement",
+            "efetuar ligação de água com substituição de hidrômetro",
+            family="water",
+            gsan_operation=16045,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0354 + UC0364",
+            meter=MeterStep.REPLACE,
+        ),
+        _spec(
+            "water.reconnect_with_replacement",
+            "reconnect the water connection with a meter replacement",
+            "efetuar religação de água com substituição de hidrômetro",
+            family="water",
+            gsan_operation=16046,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0357 + UC0364",
+            meter=MeterStep.REPLACE,
+        ),
+        _spec(
+            "water.restore_with_replacement",
+            "restore the water connection with a meter replacement",
+            "efetuar restabelecimento com substituição de hidrômetro",
+            family="water",
+            gsan_operation=16047,
+            kind=_W,
+            target_role="water_status.connected",
+            field_lock=True,
+            use_case="UC0359 + UC0364",
+            meter=MeterStep.REPLACE,
         ),
         _spec(
             "water.minimum_consumption",
@@ -356,6 +484,7 @@ OPERATIONS: Mapping[str, OperationSpec] = {
             charges=False,
             checks_source=False,
             use_case="UC0555",
+            meter=MeterStep.REFUSED_WHILE_INSTALLED,
         ),
         _spec(
             "water.reconnect_by_consumption",
@@ -774,8 +903,66 @@ WITHOUT_ORDER_PERMISSION = _m(
     rule="V-NO1",
 )
 
+# ---------------------------------------------------------------- with a meter
+CONNECT_METER_STATUS = _m(
+    "connection.water.connect_with_meter.water_status_not_allowed",
+    "The water situation of property {property_id} is {status}: it cannot be connected with a meter installation.",
+    "Situação da Ligação de água do Imóvel {status} está inválida para efetuar a ligação, a situação da água deve ser Potencial, Factível ou Em Fiscalização.",
+    key="atencao.situacao_validar_ligacao_agua_invalida_exibir",
+    rule="V-LAH3",
+)
+RECONNECT_METER_STATUS = _m(
+    "connection.water.reconnect_with_meter.water_status_not_allowed",
+    "The water situation of property {property_id} is {status}: only a cut connection is reconnected with a meter installation.",
+    "Situação da Ligação de água do Imóvel {status} está inválida para efetuar a Religação de água com instalação de hidrômetro, a situação da água deve ser Cortado.",
+    key="atencao.situacao_validar_religacao_agua_invalida_exibir",
+    rule="V-RLH1",
+)
+RECONNECT_METER_INACTIVE = _m(
+    "connection.water.reconnect_with_meter.property_inactive",
+    "Property {property_id} is not active.",
+    "Imóvel {property_id} associado a ordem de serviço não está ativo.",
+    key="atencao.situacao_imovel_indicador_exclusao",
+    rule="V-RLH2",
+)
+RESTORE_METER_STATUS = _m(
+    "connection.water.restore_with_meter.water_status_not_allowed",
+    "The water situation of property {property_id} is {status}: only a suppressed connection is restored with a meter installation.",
+    "Situação da Ligação de água do Imóvel {property_id} está invalida para efetuar o Restabelecimento da Ligação de água, a situação de água deve ser Suprimido ou Suprimido Parcial.",
+    key="atencao.situacao_ligacao_agua_invalida_restabelecimento",
+    rule="V-RSH1",
+)
+RESTORE_METER_INACTIVE = _m(
+    "connection.water.restore_with_meter.property_inactive",
+    "Property {property_id} is not active.",
+    "Imóvel {property_id} associado a ordem de serviço não está ativo.",
+    key="atencao.situacao_imovel_indicador_exclusao",
+    rule="V-RSH2",
+)
+RESTORE_METER_NO_NETWORK = _m(
+    "connection.water.restore_with_meter.no_network",
+    "There is no water network in the block of property {property_id}.",
+    "Não existe rede de água na quadra do imóvel {property_id}.",
+    key="atencao.seituacao_rede_agua_quadra",
+    rule="V-RSH3",
+)
+METER_REQUIRED = _m(
+    "connection.water.meter_required",
+    "Give the meter to install (its id or number, reading, place and protection).",
+    "Informe o Hidrômetro a instalar.",
+    key="atencao.required",
+    rule="C-HID1",
+)
+REPLACEMENT_REQUIRED = _m(
+    "connection.water.replacement_required",
+    "Give the meter replacement (the outgoing meter's reading and situation, and the incoming meter).",
+    "Informe os dados da substituição do hidrômetro.",
+    key="atencao.required",
+    rule="C-HID2",
+)
 
-_WRONG_TYPE = (
+
+_WRONG_TYPE: tuple[tuple[str, str | None, str, str], ...] = (
     (
         "water.connect",
         "atencao.servico_associado_ligacao_agua_invalida",
@@ -811,6 +998,42 @@ _WRONG_TYPE = (
         "atencao.servico_associado_restabelecimento_ligacao_agua_invalida",
         "C-ST",
         "restabelecimento de água",
+    ),
+    (
+        "water.connect_with_meter",
+        "atencao.servico_associado_ligacao_agua_instalacao_hidrometro_invalida",
+        "C-ST",
+        "Ligação de Água com Instalação de Hidrômetro",
+    ),
+    (
+        "water.reconnect_with_meter",
+        "atencao.servico_associado_religacao_agua_instalacao_hidrometro_invalida",
+        "C-ST",
+        "Religação de Água com Instalação de Hidrômetro",
+    ),
+    (
+        "water.restore_with_meter",
+        "atencao.servico_associado_restabelecimento_ligacao_agua_instalacao_hidrometro_invalida",
+        "C-ST",
+        "Restabelecimento da Ligação de Água com Instalação de Hidrômetro",
+    ),
+    (
+        "water.connect_with_replacement",
+        None,
+        "C-ST",
+        "Ligação de Água com Substituição de Hidrômetro",
+    ),
+    (
+        "water.reconnect_with_replacement",
+        None,
+        "C-ST",
+        "Religação de Água com Substituição de Hidrômetro",
+    ),
+    (
+        "water.restore_with_replacement",
+        None,
+        "C-ST",
+        "Restabelecimento da Ligação de Água com Substituição de Hidrômetro",
     ),
     (
         "water.minimum_consumption",
@@ -1175,11 +1398,16 @@ def _water_fields(
 
 
 def _connect_water(
-    facts: ConnectionFacts, ctx: ConnectionContext, data: object, *, key: str
+    facts: ConnectionFacts,
+    ctx: ConnectionContext,
+    data: object,
+    *,
+    key: str,
+    status: Message = CONNECT_WATER_STATUS,
 ) -> Outcome:
     assert isinstance(data, WaterConnectionInput)
     found = _active(facts, CONNECT_WATER_PROPERTY_INACTIVE)
-    found += _water_source(facts, ctx, key, CONNECT_WATER_STATUS)
+    found += _water_source(facts, ctx, key, status)
     if facts.water_network is NetworkIndicator.NONE:
         found.append(NO_WATER_NETWORK(property_id=facts.property.id))
     found += _water_fields(
@@ -1241,6 +1469,9 @@ def _connect_water_order(
 def _connect_water_no_order(
     facts: ConnectionFacts, ctx: ConnectionContext, data: object
 ) -> Outcome:
+    """UC0354 / UC0579 "sem RA": permission 65; the meter is optional."""
+    if isinstance(data, ConnectWithMeterInput):
+        data = data.connection
     found: list[Violation] = []
     if "connect_water_without_request" not in ctx.permissions:
         found.append(
@@ -1437,10 +1668,18 @@ def _suppression_gate(
 
 
 # ---------------------------------------------------------------- water: back to connected
-def _reconnect(facts: ConnectionFacts, ctx: ConnectionContext, data: object) -> Outcome:
+def _reconnect(
+    facts: ConnectionFacts,
+    ctx: ConnectionContext,
+    data: object,
+    *,
+    key: str = "water.reconnect",
+    status: Message = RECONNECT_STATUS,
+    inactive: Message = PROPERTY_INACTIVE,
+) -> Outcome:
     assert isinstance(data, ReconnectionInput)
-    found = _active(facts) + _water_row(facts)
-    found += _water_source(facts, ctx, "water.reconnect", RECONNECT_STATUS)
+    found = _active(facts, inactive) + _water_row(facts)
+    found += _water_source(facts, ctx, key, status)
     on = data.reconnected_on if data.reconnected_on is not None else ctx.effective_on
     water = facts.water
     found += _date(
@@ -1464,10 +1703,21 @@ def _reconnect(facts: ConnectionFacts, ctx: ConnectionContext, data: object) -> 
     )
 
 
-def _restore(facts: ConnectionFacts, ctx: ConnectionContext, data: object) -> Outcome:
+def _restore(
+    facts: ConnectionFacts,
+    ctx: ConnectionContext,
+    data: object,
+    *,
+    key: str = "water.restore",
+    status: Message = RESTORE_STATUS,
+    inactive: Message = PROPERTY_INACTIVE,
+    no_network: Message | None = None,
+) -> Outcome:
     assert isinstance(data, RestorationInput)
-    found = _active(facts) + _water_row(facts)
-    found += _water_source(facts, ctx, "water.restore", RESTORE_STATUS)
+    found = _active(facts, inactive) + _water_row(facts)
+    found += _water_source(facts, ctx, key, status)
+    if no_network is not None and facts.water_network is NetworkIndicator.NONE:
+        found.append(no_network(property_id=facts.property.id))
     on = data.restored_on if data.restored_on is not None else ctx.effective_on
     water = facts.water
     found += _date(
@@ -1489,6 +1739,117 @@ def _restore(facts: ConnectionFacts, ctx: ConnectionContext, data: object) -> Ou
     return [], ConnectionDecision(
         property=prop, water=updated, steps=steps, effective_on=on
     )
+
+
+# ---------------------------------------------------------------- water: with a meter
+def meter_part(data: object) -> MeterInstallation | MeterReplacement | None:
+    """The meter data of a "com hidrômetro" operation's input (``None`` for any
+    other input, or when it gives none)."""
+    if isinstance(
+        data, ConnectWithMeterInput | ReconnectWithMeterInput | RestoreWithMeterInput
+    ):
+        return data.meter
+    if isinstance(
+        data,
+        ConnectWithReplacementInput
+        | ReconnectWithReplacementInput
+        | RestoreWithReplacementInput,
+    ):
+        return data.replacement
+    return None
+
+
+def _composite(outcome: Outcome, part: object, required: Message) -> Outcome:
+    """The base operation's outcome, plus C-HID1 / C-HID2 (the meter data)."""
+    found, decision = outcome
+    if part is None:
+        found = [*found, required()]
+    return (found, None) if found else ([], decision)
+
+
+def _connect_with_meter(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.3 (operation 706): the connection's rules with their own situation
+    message (V-LAH3); the meter's (V-LAH1 = I-9, V-LAH2 = I-10 / I-12) are the
+    hydrometer area's."""
+    assert isinstance(data, ConnectWithMeterInput)
+    outcome = _connect_water(
+        facts,
+        ctx,
+        data.connection,
+        key="water.connect_with_meter",
+        status=CONNECT_METER_STATUS,
+    )
+    return _composite(outcome, data.meter, METER_REQUIRED)
+
+
+def _reconnect_with_meter(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.8 (operation 16044): V-RLH1 (cut), V-RLH2 (active), the
+    reconnection's date and lock; no network check (GSAN has none)."""
+    assert isinstance(data, ReconnectWithMeterInput)
+    outcome = _reconnect(
+        facts,
+        ctx,
+        data.reconnection,
+        key="water.reconnect_with_meter",
+        status=RECONNECT_METER_STATUS,
+        inactive=RECONNECT_METER_INACTIVE,
+    )
+    return _composite(outcome, data.meter, METER_REQUIRED)
+
+
+def _restore_with_meter(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.10 (operation 879): V-RSH1 (suppressed), V-RSH2 (active), V-RSH3
+    (network), the restoration's date and lock."""
+    assert isinstance(data, RestoreWithMeterInput)
+    outcome = _restore(
+        facts,
+        ctx,
+        data.restoration,
+        key="water.restore_with_meter",
+        status=RESTORE_METER_STATUS,
+        inactive=RESTORE_METER_INACTIVE,
+        no_network=RESTORE_METER_NO_NETWORK,
+    )
+    return _composite(outcome, data.meter, METER_REQUIRED)
+
+
+def _connect_with_replacement(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.11 (operation 16045): the connection's rules (§3.2), then UC0364."""
+    assert isinstance(data, ConnectWithReplacementInput)
+    outcome = _connect_water(
+        facts, ctx, data.connection, key="water.connect_with_replacement"
+    )
+    return _composite(outcome, data.replacement, REPLACEMENT_REQUIRED)
+
+
+def _reconnect_with_replacement(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.11 (operation 16046): the reconnection's rules (§3.7), then UC0364."""
+    assert isinstance(data, ReconnectWithReplacementInput)
+    outcome = _reconnect(
+        facts, ctx, data.reconnection, key="water.reconnect_with_replacement"
+    )
+    return _composite(outcome, data.replacement, REPLACEMENT_REQUIRED)
+
+
+def _restore_with_replacement(
+    facts: ConnectionFacts, ctx: ConnectionContext, data: object
+) -> Outcome:
+    """§3.11 (operation 16047): the restoration's rules (§3.9), then UC0364."""
+    assert isinstance(data, RestoreWithReplacementInput)
+    outcome = _restore(
+        facts, ctx, data.restoration, key="water.restore_with_replacement"
+    )
+    return _composite(outcome, data.replacement, REPLACEMENT_REQUIRED)
 
 
 # ---------------------------------------------------------------- water: data
@@ -2128,6 +2489,12 @@ _RULES: Mapping[str, Rule] = {
     "water.suppress": _suppress,
     "water.reconnect": _reconnect,
     "water.restore": _restore,
+    "water.connect_with_meter": _connect_with_meter,
+    "water.reconnect_with_meter": _reconnect_with_meter,
+    "water.restore_with_meter": _restore_with_meter,
+    "water.connect_with_replacement": _connect_with_replacement,
+    "water.reconnect_with_replacement": _reconnect_with_replacement,
+    "water.restore_with_replacement": _restore_with_replacement,
     "water.minimum_consumption": _minimum_consumption,
     "water.update": _update_water,
     "water.change_cut_type": _change_cut_type,
@@ -2150,6 +2517,12 @@ INPUTS: Mapping[str, type | None] = {
     "water.suppress": SuppressionInput,
     "water.reconnect": ReconnectionInput,
     "water.restore": RestorationInput,
+    "water.connect_with_meter": ConnectWithMeterInput,
+    "water.reconnect_with_meter": ReconnectWithMeterInput,
+    "water.restore_with_meter": RestoreWithMeterInput,
+    "water.connect_with_replacement": ConnectWithReplacementInput,
+    "water.reconnect_with_replacement": ReconnectWithReplacementInput,
+    "water.restore_with_replacement": RestoreWithReplacementInput,
     "water.minimum_consumption": MinimumConsumptionInput,
     "water.update": WaterUpdateInput,
     "water.change_cut_type": ChangeCutTypeInput,
@@ -2180,6 +2553,19 @@ def check_operation(
 ) -> tuple[Violation, ...]:
     """Every violation of running operation ``key`` (nothing is decided)."""
     return tuple(_rule(key)(facts, context, data)[0])
+
+
+def evaluate_operation(
+    key: str,
+    *,
+    facts: ConnectionFacts,
+    context: ConnectionContext,
+    data: object | None,
+) -> tuple[tuple[Violation, ...], ConnectionDecision | None]:
+    """Every violation of operation ``key`` and, when there is none, what it
+    changes (a caller adding violations of its own raises them together)."""
+    found, decision = _rule(key)(facts, context, data)
+    return tuple(found), None if found else decision
 
 
 def decide_operation(
@@ -2220,6 +2606,7 @@ class TransitionRow:
     menu_variant: str
     charges: bool
     field_lock: bool
+    meter: str = METER_TEXT[MeterStep.NONE]
 
 
 def transition_rows(profile: UtilityProfile, family: Family) -> list[TransitionRow]:
@@ -2250,6 +2637,7 @@ def transition_rows(profile: UtilityProfile, family: Family) -> list[TransitionR
                 menu_variant=spec.menu_variant or "no order",
                 charges=spec.charges,
                 field_lock=spec.field_lock,
+                meter=METER_TEXT[spec.meter],
             )
         )
     return rows

@@ -20,7 +20,7 @@ from gsan_core.rules import charges as rules
 from gsan_core.rules.service_orders import INVALID_VALUE, ChargeRequest
 from gsan_core.rules.validation import ensure
 
-__all__ = ["create_charge", "price_facts", "price_of"]
+__all__ = ["create_charge", "given_meter_facts", "price_facts", "price_of"]
 
 
 def price_facts(uow: UnitOfWork, prop: Property) -> rules.PriceFacts:
@@ -46,15 +46,49 @@ def price_facts(uow: UnitOfWork, prop: Property) -> rules.PriceFacts:
     )
 
 
+def given_meter_facts(
+    uow: UnitOfWork,
+    prop: Property,
+    *,
+    hydrometer_id: int | None,
+    number: str | None,
+) -> rules.PriceFacts | None:
+    """§4.1, the variant "with a given hidrômetro" (GSAN ``obterValorDebito(tipo,
+    imóvel, capacidade)``, the price of an operation that installs a meter):
+    metered, that meter's capacity and the property's profile; no category,
+    subcategory nor economies, so only price rows without them match. ``None``
+    when no meter has that id or number (the operation's own rule refuses it)."""
+    meter = None
+    if hydrometer_id is not None:
+        meter = uow.hydrometers.find(hydrometer_id)
+    elif number is not None:
+        meter = uow.hydrometers.find_by_number(number.strip().upper())
+    if meter is None:
+        return None
+    return rules.PriceFacts(
+        metered=True, property_profile_id=prop.profile_id, capacity_id=meter.capacity_id
+    )
+
+
 def price_of(
-    uow: UnitOfWork, *, service_type: ServiceType, prop: Property | None, on: date
+    uow: UnitOfWork,
+    *,
+    service_type: ServiceType,
+    prop: Property | None,
+    on: date,
+    facts: rules.PriceFacts | None = None,
 ) -> Decimal | None:
-    """CHG-5: the price of the service for the property on ``on``."""
+    """CHG-5: the price of the service for the property on ``on`` (``facts``:
+    what to price instead of the property as it is, e.g. the meter an operation
+    installs)."""
     if prop is None:
         return service_type.value
     rows = uow.service_prices.find_by(service_type_id=service_type.id)
     return rules.lookup_price(
-        rows, service_type=service_type, on=on, facts=price_facts(uow, prop)
+        rows,
+        service_type=service_type,
+        on=on,
+        facts=price_facts(uow, prop) if facts is None else facts,
     )
 
 

@@ -16,14 +16,19 @@ The operations reach :func:`apply_in` three ways:
 * without an order ("sem RA", special permission) and from the batches, through
   :class:`ConnectionService`.
 
-The hydrometer area plugs in through :class:`MeterSeam` (phase 2): whether a meter
-is installed, the cut and suppression readings, the meter removal a suppression
-implies. A system without it has no meters.
+The hydrometer area plugs in through :class:`MeterSeam`
+(:class:`gsan_core.services.hydrometers.ConnectionMeters` in every system):
+whether a meter is installed, the cut reading, the suppression reading and the
+meter removal a suppression implies, and the meter installation or replacement
+of the "com hidrômetro" operations. Each operation's
+:attr:`~gsan_core.rules.connections.OperationSpec.meter` names its meter step;
+the step is checked with the operation's rules (every violation reported at
+once, nothing written) and written in the same unit of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -44,9 +49,14 @@ from gsan_core.model.connections import (
     ConnectionKind,
     ConnectionOperationApplied,
     ConnectionsChangedInBatch,
+    ConnectWithMeterInput,
+    CutInput,
+    MeterInstallation,
+    MeterReplacement,
     SewerConnection,
     SewerConnectionInput,
     SituationChange,
+    SuppressionInput,
     WaterConnection,
     WaterConnectionInput,
 )
@@ -57,6 +67,7 @@ from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import connections as rules
 from gsan_core.rules import service_orders as order_rules
+from gsan_core.rules.charges import PriceFacts
 from gsan_core.rules.connections import (
     INPUTS,
     OPERATIONS,
@@ -64,6 +75,7 @@ from gsan_core.rules.connections import (
     ConnectionContext,
     ConnectionDecision,
     ConnectionFacts,
+    MeterStep,
     OperationSpec,
 )
 from gsan_core.rules.service_orders import MenuVariant
@@ -74,7 +86,8 @@ from gsan_core.services.batches import (
     Progress,
     run_batch,
 )
-from gsan_core.services.context import Service
+from gsan_core.services.charges import given_meter_facts
+from gsan_core.services.context import Service, ServiceContext
 from gsan_core.services.operations import CommercialOperation, OperationCall
 from gsan_core.services.service_orders import ClosingResult, close_in
 
@@ -83,6 +96,7 @@ __all__ = [
     "ConnectionOperation",
     "ConnectionService",
     "MeterSeam",
+    "PlannedMeterWork",
     "apply_in",
     "connection_operations",
     "load_facts",
@@ -97,6 +111,12 @@ COMMERCIAL_OPERATIONS: tuple[str, ...] = (
     "water.suppress",
     "water.reconnect",
     "water.restore",
+    "water.connect_with_meter",
+    "water.reconnect_with_meter",
+    "water.restore_with_meter",
+    "water.connect_with_replacement",
+    "water.reconnect_with_replacement",
+    "water.restore_with_replacement",
     "water.minimum_consumption",
     "water.update",
     "water.change_cut_type",
@@ -131,35 +151,82 @@ _MINIMUM = {
 WATER_POINT, WELL_POINT = 1, 2
 
 
-class MeterSeam(Protocol):
-    """What the connection operations ask the hydrometer area (phase 2).
+class PlannedMeterWork(Protocol):
+    """A meter step checked but not written yet
+    (:class:`gsan_core.services.hydrometers.MeterPlan`)."""
 
-    The hydrometer area implements it over its installation history
-    (``services.hydrometers.current_installation`` / ``record_readings_in`` /
-    ``remove_in``), inside the caller's unit of work."""
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        """Every rule the step breaks (empty: it may be applied)."""
+        ...
+
+    @property
+    def apply(self) -> Callable[[], object]:
+        """Write the step (only when the operation raised nothing)."""
+        ...
+
+
+class MeterSeam(Protocol):
+    """What the connection operations ask the hydrometer area, inside the
+    caller's unit of work (:class:`gsan_core.services.hydrometers.ConnectionMeters`
+    implements it over the installation history)."""
 
     def installed(self, uow: UnitOfWork, *, property_id: int, point: int) -> bool:
         """Whether a meter is installed at the measurement point (1 water, 2 well)."""
         ...
 
-    def after_cut(
-        self, uow: UnitOfWork, *, property_id: int, reading: int | None
-    ) -> None:
-        """Record the cut reading on the water connection's installation."""
+    def plan_cut(
+        self,
+        uow: UnitOfWork,
+        *,
+        property_id: int,
+        reading: int | None,
+        actor: int,
+        at: datetime,
+    ) -> PlannedMeterWork:
+        """The cut reading on the water connection's open installation."""
         ...
 
-    def after_suppression(
+    def plan_suppression(
         self,
         uow: UnitOfWork,
         *,
         profile: UtilityProfile,
-        property_id: int,
+        prop: Property,
         reading: int | None,
         removed_on: date,
         actor: int,
         at: datetime,
-    ) -> None:
-        """Record the suppression reading and remove the meter (no charge)."""
+    ) -> PlannedMeterWork:
+        """The suppression reading and the meter's removal (no charge)."""
+        ...
+
+    def plan_install(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        prop: Property,
+        meter: MeterInstallation,
+        installed_on: date,
+        actor: int,
+        at: datetime,
+    ) -> PlannedMeterWork:
+        """A meter installed on the water connection."""
+        ...
+
+    def plan_replace(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        prop: Property,
+        replacement: MeterReplacement,
+        replaced_on: date,
+        actor: int,
+        at: datetime,
+    ) -> PlannedMeterWork:
+        """The water connection's meter replaced."""
         ...
 
 
@@ -169,6 +236,9 @@ _NETWORK = frozenset(
     {
         "water.connect",
         "water.connect_without_order",
+        "water.connect_with_meter",
+        "water.connect_with_replacement",
+        "water.restore_with_meter",
         "sewer.connect",
         "sewer.connect_without_order",
         "sewer.billing_situation",
@@ -198,7 +268,7 @@ def load_facts(
     property_id: int,
     *,
     spec: OperationSpec,
-    meters: MeterSeam | None = None,
+    meters: MeterSeam,
     prop: Property | None = None,
 ) -> ConnectionFacts:
     """What the rules of ``spec`` need to know about the property (``prop``: the
@@ -216,7 +286,7 @@ def load_facts(
         locality = uow.localities.find(prop.locality_id)
         ppp = locality is not None and locality.ppp_contract
     water_meter = well_meter = False
-    if key == "connection.change_situation" and meters is not None:
+    if spec.meter is MeterStep.REFUSED_WHILE_INSTALLED:
         water_meter = meters.installed(uow, property_id=prop.id, point=WATER_POINT)
         well_meter = meters.installed(uow, property_id=prop.id, point=WELL_POINT)
     water_kind = spec.kind is ConnectionKind.WATER
@@ -284,6 +354,129 @@ def _context(
 
 
 # ---------------------------------------------------------------- apply
+@attrs.frozen(kw_only=True)
+class _Evaluation:
+    """An operation's decision and meter step, with every violation of both."""
+
+    spec: OperationSpec
+    facts: ConnectionFacts
+    violations: tuple[Violation, ...]
+    decision: ConnectionDecision | None
+    meter_work: PlannedMeterWork | None
+
+
+def _evaluate(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    operation: str,
+    property_id: int,
+    data: object | None,
+    actor: int,
+    at: datetime,
+    meters: MeterSeam,
+    order: ServiceOrder | None = None,
+    service_type: ServiceType | None = None,
+    effective_on: date | None = None,
+    request_id: int | None = None,
+    prop: Property | None = None,
+) -> _Evaluation:
+    spec = OPERATIONS.get(operation)
+    if spec is None:
+        raise ConfigurationError(f"no connection operation {operation!r}")
+    today = at.astimezone(ZoneInfo(profile.timezone)).date()
+    on = effective_on or today
+    facts = load_facts(uow, profile, property_id, spec=spec, meters=meters, prop=prop)
+    context = _context(
+        uow,
+        profile,
+        key=operation,
+        facts=facts,
+        actor=actor,
+        today=today,
+        effective_on=on,
+        order=order,
+        service_type=service_type,
+        request_id=request_id,
+    )
+    found, decision = rules.evaluate_operation(
+        operation, facts=facts, context=context, data=data
+    )
+    work = _meter_work(
+        uow,
+        profile,
+        meters,
+        spec=spec,
+        prop=facts.property,
+        data=data,
+        effective_on=on,
+        actor=actor,
+        at=at,
+    )
+    if work is not None:
+        found = (*found, *work.violations)
+    return _Evaluation(
+        spec=spec, facts=facts, violations=found, decision=decision, meter_work=work
+    )
+
+
+def _meter_work(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    meters: MeterSeam,
+    *,
+    spec: OperationSpec,
+    prop: Property,
+    data: object | None,
+    effective_on: date,
+    actor: int,
+    at: datetime,
+) -> PlannedMeterWork | None:
+    """The meter step of ``spec`` (its date: the order's closing date, today
+    without an order; a cut or suppression's own date for their readings)."""
+    step = spec.meter
+    if step is MeterStep.CUT_READING:
+        assert isinstance(data, CutInput)
+        return meters.plan_cut(
+            uow, property_id=prop.id, reading=data.reading, actor=actor, at=at
+        )
+    if step is MeterStep.SUPPRESSION_REMOVAL:
+        assert isinstance(data, SuppressionInput)
+        return meters.plan_suppression(
+            uow,
+            profile=profile,
+            prop=prop,
+            reading=data.reading,
+            removed_on=data.suppressed_on or effective_on,
+            actor=actor,
+            at=at,
+        )
+    if step not in (MeterStep.INSTALL, MeterStep.OPTIONAL_INSTALL, MeterStep.REPLACE):
+        return None
+    part = rules.meter_part(data)
+    if isinstance(part, MeterInstallation):
+        return meters.plan_install(
+            uow,
+            profile=profile,
+            prop=prop,
+            meter=part,
+            installed_on=effective_on,
+            actor=actor,
+            at=at,
+        )
+    if isinstance(part, MeterReplacement):
+        return meters.plan_replace(
+            uow,
+            profile=profile,
+            prop=prop,
+            replacement=part,
+            replaced_on=effective_on,
+            actor=actor,
+            at=at,
+        )
+    return None
+
+
 def apply_in(
     uow: UnitOfWork,
     profile: UtilityProfile,
@@ -293,61 +486,50 @@ def apply_in(
     data: object | None,
     actor: int,
     at: datetime,
+    meters: MeterSeam,
     order: ServiceOrder | None = None,
     service_type: ServiceType | None = None,
     effective_on: date | None = None,
-    meters: MeterSeam | None = None,
     request_id: int | None = None,
     prop: Property | None = None,
 ) -> ConnectionDecision:
-    """Run connection operation ``operation`` for a property inside ``uow``.
+    """Run connection operation ``operation`` for a property inside ``uow``, with
+    its meter step (``meters``).
 
     ``effective_on`` is the default date of the operation (the order's closing
     date); it defaults to the utility-local date of ``at``. Raises
-    ``RuleViolation`` (nothing written) when a rule refuses it.
+    ``RuleViolation`` with the violations of the operation and of its meter step
+    (nothing written) when a rule refuses it.
     """
-    spec = OPERATIONS.get(operation)
-    if spec is None:
-        raise ConfigurationError(f"no connection operation {operation!r}")
-    today = at.astimezone(ZoneInfo(profile.timezone)).date()
-    facts = load_facts(uow, profile, property_id, spec=spec, meters=meters, prop=prop)
-    context = _context(
+    evaluation = _evaluate(
         uow,
         profile,
-        key=operation,
-        facts=facts,
+        operation=operation,
+        property_id=property_id,
+        data=data,
         actor=actor,
-        today=today,
-        effective_on=effective_on or today,
+        at=at,
+        meters=meters,
         order=order,
         service_type=service_type,
+        effective_on=effective_on,
         request_id=request_id,
+        prop=prop,
     )
-    decision = rules.decide_operation(
-        operation, facts=facts, context=context, data=data
-    )
+    ensure(evaluation.violations)
+    decision = evaluation.decision
+    assert decision is not None
+    if evaluation.meter_work is not None:
+        evaluation.meter_work.apply()
     _store(
         uow,
-        facts,
+        evaluation.facts,
         decision,
-        operation=spec,
+        operation=evaluation.spec,
         order_id=None if order is None else order.id,
         actor=actor,
         at=at,
     )
-    if meters is not None:
-        if operation == "water.cut":
-            meters.after_cut(uow, property_id=property_id, reading=decision.reading)
-        elif operation == "water.suppress":
-            meters.after_suppression(
-                uow,
-                profile=profile,
-                property_id=property_id,
-                reading=decision.reading,
-                removed_on=decision.effective_on,
-                actor=actor,
-                at=at,
-            )
     return decision
 
 
@@ -426,7 +608,7 @@ class ConnectionOperation:
     with the order already closed): a :class:`~gsan_core.services.operations.
     CommercialOperation`."""
 
-    def __init__(self, key: str, *, meters: MeterSeam | None = None) -> None:
+    def __init__(self, key: str, *, meters: MeterSeam) -> None:
         spec = OPERATIONS[key]
         self.spec = spec
         self.key: str = key
@@ -458,14 +640,29 @@ class ConnectionOperation:
             prop=call.property,
         )
 
+    def price_facts(
+        self, uow: UnitOfWork, *, prop: Property, data: object | None
+    ) -> PriceFacts | None:
+        """§4.1 "with a given hidrômetro": a "com instalação" or "com
+        substituição" operation is priced as metered with the incoming meter's
+        capacity (a :class:`~gsan_core.services.operations.PricedOperation`);
+        ``None`` prices the property as it is."""
+        if self.spec.meter not in (MeterStep.INSTALL, MeterStep.REPLACE):
+            return None
+        part = rules.meter_part(data)
+        if part is None:
+            return None
+        return given_meter_facts(
+            uow, prop, hydrometer_id=part.hydrometer_id, number=part.number
+        )
+
     def __repr__(self) -> str:
         return f"<ConnectionOperation {self.key}>"
 
 
-def connection_operations(
-    *, meters: MeterSeam | None = None
-) -> list[CommercialOperation]:
-    """The connection operations to register (``system.default_operations``)."""
+def connection_operations(*, meters: MeterSeam) -> list[CommercialOperation]:
+    """The connection operations to register (``system.default_operations``),
+    with the hydrometer area's meter steps."""
     return [ConnectionOperation(key, meters=meters) for key in COMMERCIAL_OPERATIONS]
 
 
@@ -479,7 +676,10 @@ class ConnectionService(Service):
     "water.cut", ...)``); this service has what runs without one.
     """
 
-    meters: MeterSeam | None = None
+    def __init__(self, context: ServiceContext, *, meters: MeterSeam) -> None:
+        super().__init__(context)
+        #: The hydrometer area's meter steps (``ConnectionMeters``).
+        self.meters: MeterSeam = meters
 
     # ------------------------------------------------------------ bulk load
     def load(
@@ -544,45 +744,46 @@ class ConnectionService(Service):
         actor: int,
         order_id: int | None = None,
     ) -> tuple[Violation, ...]:
-        """Every rule violation of running ``operation`` now (nothing is written):
-        GSAN's "validate for display" step. The order checks of the menu path
-        are ``gsan.service_orders``'s."""
-        spec = OPERATIONS.get(operation)
-        if spec is None:
-            raise ConfigurationError(f"no connection operation {operation!r}")
+        """Every rule violation of running ``operation`` now, its meter step's
+        included (nothing is written): GSAN's "validate for display" step. The
+        order checks of the menu path are ``gsan.service_orders``'s."""
         at = self._now()
         with self._work() as uow:
             order = None if order_id is None else uow.service_orders.get(order_id)
             service_type = (
                 None if order is None else uow.service_types.get(order.service_type_id)
             )
-            facts = load_facts(
-                uow, self.profile, property_id, spec=spec, meters=self.meters
-            )
-            today = self._today(at)
-            context = _context(
+            return _evaluate(
                 uow,
                 self.profile,
-                key=operation,
-                facts=facts,
+                operation=operation,
+                property_id=property_id,
+                data=data,
                 actor=actor,
-                today=today,
-                effective_on=today,
+                at=at,
+                meters=self.meters,
                 order=order,
                 service_type=service_type,
-            )
-            return rules.check_operation(
-                operation, facts=facts, context=context, data=data
-            )
+            ).violations
 
     # ------------------------------------------------------------ without an order
     def connect_water_without_order(
-        self, *, property_id: int, data: WaterConnectionInput, actor: int
+        self,
+        *,
+        property_id: int,
+        data: WaterConnectionInput,
+        actor: int,
+        meter: MeterInstallation | None = None,
     ) -> WaterConnection:
-        """Efetuar Ligação de Água by the property's id, without a service request
-        (special permission 65): no order, no charge."""
+        """Efetuar Ligação de Água com/sem Instalação de Hidrômetro sem RA (UC0354
+        / UC0579, operation 882): by the property's id, without a service request
+        (special permission 65), with a meter installed when ``meter`` is given,
+        today, in the same transaction; no order, no charge."""
+        given: object = data
+        if meter is not None:
+            given = ConnectWithMeterInput(connection=data, meter=meter)
         return self._without_order(
-            "water.connect_without_order", property_id, data, actor
+            "water.connect_without_order", property_id, given, actor
         ).water  # type: ignore[return-value]
 
     def connect_sewer_without_order(
@@ -842,6 +1043,7 @@ class ConnectionService(Service):
                     data=data,
                     actor=actor,
                     at=at,
+                    meters=self.meters,
                     request_id=request_id,
                 )
                 changed.append(prop.id)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
-from typing import TypeVar
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, NotFound, Violation
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.connections import MeterInstallation, MeterReplacement
 from gsan_core.model.hydrometers import (
     AnomalyActionStep,
     ConsumptionAnomalyAction,
@@ -54,6 +55,7 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import hydrometers as rules
+from gsan_core.rules.charges import PriceFacts
 from gsan_core.rules.hydrometers import (
     IncomingMeter,
     InstallationChanges,
@@ -64,12 +66,15 @@ from gsan_core.rules.hydrometers import (
 )
 from gsan_core.rules.service_orders import MenuVariant
 from gsan_core.rules.validation import ensure
+from gsan_core.services.charges import given_meter_facts
 from gsan_core.services.context import Service
 from gsan_core.services.operations import CommercialOperation, OperationCall
 
 __all__ = [
+    "ConnectionMeters",
     "HydrometerService",
     "InsertedRange",
+    "MeterPlan",
     "current_installation",
     "hydrometer_operations",
     "install_in",
@@ -160,11 +165,13 @@ def current_installation(
 
 
 @attrs.frozen(kw_only=True)
-class _Plan:
-    """An operation checked against every rule, ready to write."""
+class MeterPlan(Generic[T]):
+    """A meter step checked against every rule, ready to write: the caller adds
+    its own violations, raises them all at once, and only then calls
+    :attr:`apply` (inside the same unit of work)."""
 
     violations: tuple[Violation, ...]
-    apply: Callable[[], HydrometerInstallation]
+    apply: Callable[[], T]
 
 
 def _new_installation(
@@ -255,7 +262,7 @@ def _plan_install(
     seal: object,
     tamper_seal: object,
     check_field_lock: bool,
-) -> _Plan:
+) -> MeterPlan[HydrometerInstallation]:
     incoming = _find_meter(uow, profile, hydrometer_id, number)
     new = _new_installation(
         uow,
@@ -314,7 +321,7 @@ def _plan_install(
         )
         return installation
 
-    return _Plan(violations=tuple(violations), apply=apply)
+    return MeterPlan(violations=tuple(violations), apply=apply)
 
 
 def install_in(
@@ -411,8 +418,10 @@ def _check_removal(
 
 
 def _write_removal(
-    uow: UnitOfWork, *, checked: _Removing, actor: int
+    uow: UnitOfWork, *, checked: _Removing, actor: int, suppression: bool = False
 ) -> tuple[HydrometerInstallation, Hydrometer]:
+    """Close the installation (``suppression``: the removal reading is also the
+    suppression reading, GSAN's removal at a suppression)."""
     current, meter, removal = checked.current, checked.meter, checked.removal
     assert current is not None
     assert meter is not None
@@ -423,6 +432,9 @@ def _write_removal(
         removed_on=removal.removed_on,
         removal_reading=removal.reading,
         removed_by=actor,
+        suppression_reading=removal.reading
+        if suppression
+        else current.suppression_reading,
         version=current.version + 1,
     )
     uow.hydrometer_installations.update(closed)
@@ -450,7 +462,8 @@ def _plan_remove(
     location_id: object,
     actor: int,
     at: datetime,
-) -> _Plan:
+    suppression: bool = False,
+) -> MeterPlan[HydrometerInstallation]:
     checked = _check_removal(
         uow,
         profile=profile,
@@ -471,7 +484,9 @@ def _plan_remove(
     ]
 
     def apply() -> HydrometerInstallation:
-        closed, meter = _write_removal(uow, checked=checked, actor=actor)
+        closed, meter = _write_removal(
+            uow, checked=checked, actor=actor, suppression=suppression
+        )
         uow.record(
             HydrometerRemoved(
                 occurred_at=at,
@@ -488,7 +503,7 @@ def _plan_remove(
         )
         return closed
 
-    return _Plan(violations=tuple(violations), apply=apply)
+    return MeterPlan(violations=tuple(violations), apply=apply)
 
 
 def remove_in(
@@ -547,7 +562,8 @@ def _plan_replace(
     stand: bool,
     seal: object,
     tamper_seal: object,
-) -> _Plan:
+    check_field_lock: bool = True,
+) -> MeterPlan[HydrometerInstallation]:
     today = _today(profile, at)
     removing = _check_removal(
         uow,
@@ -573,7 +589,9 @@ def _plan_replace(
     )
     violations = [
         *rules.check_property(
-            prop, locked_reference=_lock(uow, prop), check_active=False
+            prop,
+            locked_reference=_lock(uow, prop) if check_field_lock else None,
+            check_active=False,
         ),
         *removing.violations,
         *rules.check_new_installation(
@@ -621,7 +639,7 @@ def _plan_replace(
         )
         return opened
 
-    return _Plan(violations=tuple(violations), apply=apply)
+    return MeterPlan(violations=tuple(violations), apply=apply)
 
 
 def replace_in(
@@ -737,6 +755,183 @@ def record_readings_in(
     return changed
 
 
+class ConnectionMeters:
+    """The meter steps of the connection operations, over the installation
+    history (the connection area's ``MeterSeam``; the default of every system).
+
+    Each ``plan_*`` method checks its rules and returns a :class:`MeterPlan`
+    without writing: the connection operation raises its own violations and the
+    plan's together, then applies both in the same unit of work. The connection
+    operation runs the "in field" lock (C-CAMPO) where GSAN does, so the
+    installation and replacement plans do not; the removal of a suppression runs
+    it (GSAN's removal does).
+    """
+
+    _WATER = MeasurementPoint.WATER_CONNECTION
+
+    def installed(self, uow: UnitOfWork, *, property_id: int, point: int) -> bool:
+        """Whether a meter is installed at the point (1 water connection, 2 well)."""
+        found = current_installation(
+            uow, property_id=property_id, point=MeasurementPoint(point)
+        )
+        return found is not None
+
+    def plan_cut(
+        self,
+        uow: UnitOfWork,
+        *,
+        property_id: int,
+        reading: int | None,
+        actor: int,
+        at: datetime,
+    ) -> MeterPlan[HydrometerInstallation | None]:
+        """A cut (§3.4): the open installation of the water connection, if any,
+        gets the cut reading, or none (GSAN writes the informed reading or null);
+        C-HID3: the reading fits the meter's digits."""
+        current = current_installation(uow, property_id=property_id, point=self._WATER)
+        if current is None or (reading is not None and reading < 0):
+            # no meter; or a negative reading, which the cut's own rule refuses
+            return MeterPlan(violations=(), apply=lambda: current)
+        meter = uow.hydrometers.get(current.hydrometer_id)
+        violations = rules.check_reading(
+            reading,
+            field="Cut reading",
+            campo="Leitura de Corte",
+            digits=meter.reading_digits,
+            rule="C-HID3",
+        )
+
+        def apply() -> HydrometerInstallation | None:
+            if reading == current.cut_reading:
+                return current
+            changed = attrs.evolve(
+                current, cut_reading=reading, version=current.version + 1
+            )
+            uow.hydrometer_installations.update(changed)
+            uow.record(
+                InstallationReadingsRecorded(
+                    occurred_at=at,
+                    actor=actor,
+                    installation_id=changed.id,
+                    property_id=property_id,
+                    point=self._WATER,
+                    cut_reading=changed.cut_reading,
+                    suppression_reading=changed.suppression_reading,
+                )
+            )
+            return changed
+
+        return MeterPlan(violations=tuple(violations), apply=apply)
+
+    def plan_suppression(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        prop: Property,
+        reading: int | None,
+        removed_on: date,
+        actor: int,
+        at: datetime,
+    ) -> MeterPlan[HydrometerInstallation | None]:
+        """A suppression (§3.6) removes the water connection's meter without a
+        charge (GSAN ``efetuarRetiradaHidrometroSemGeracaoDebito``): the open
+        installation gets the suppression reading and closes on ``removed_on``
+        with it as its removal reading; the meter goes back to DISPONIVEL at the
+        location it has. R-7..R-11 and the "in field" lock (OS-6) apply."""
+        current = current_installation(uow, property_id=prop.id, point=self._WATER)
+        if current is None or (reading is not None and reading < 0):
+            return MeterPlan(violations=(), apply=lambda: None)
+        plan = _plan_remove(
+            uow,
+            profile=profile,
+            prop=prop,
+            point=self._WATER,
+            removed_on=removed_on,
+            reading=reading,
+            situation_id=rules.situation_id(profile, "available"),
+            location_id=None,
+            actor=actor,
+            at=at,
+            suppression=True,
+        )
+        return MeterPlan(violations=plan.violations, apply=plan.apply)
+
+    def plan_install(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        prop: Property,
+        meter: MeterInstallation,
+        installed_on: date,
+        actor: int,
+        at: datetime,
+    ) -> MeterPlan[HydrometerInstallation]:
+        """Install ``meter`` on the water connection (I-9..I-15) on
+        ``installed_on``; it becomes INSTALADO."""
+        return _plan_install(
+            uow,
+            profile=profile,
+            prop=prop,
+            point=self._WATER,
+            installed_on=installed_on,
+            reading=meter.reading,
+            place_id=meter.place_id,
+            protection_id=meter.protection_id,
+            actor=actor,
+            at=at,
+            hydrometer_id=meter.hydrometer_id,
+            number=meter.number,
+            stand=meter.stand,
+            seal=meter.seal,
+            tamper_seal=meter.tamper_seal,
+            check_field_lock=False,
+        )
+
+    def plan_replace(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        prop: Property,
+        replacement: MeterReplacement,
+        replaced_on: date,
+        actor: int,
+        at: datetime,
+    ) -> MeterPlan[HydrometerInstallation]:
+        """Replace the water connection's meter (S-7..S-13) on ``replaced_on``,
+        with the screen's R-9 / S-12 location rule for the outgoing meter."""
+        plan = _plan_replace(
+            uow,
+            profile=profile,
+            prop=prop,
+            point=self._WATER,
+            replaced_on=replaced_on,
+            removal_reading=replacement.removal_reading,
+            outgoing_situation_id=replacement.outgoing_situation_id,
+            outgoing_location_id=replacement.outgoing_location_id,
+            reading=replacement.reading,
+            place_id=replacement.place_id,
+            protection_id=replacement.protection_id,
+            actor=actor,
+            at=at,
+            hydrometer_id=replacement.hydrometer_id,
+            number=replacement.number,
+            stand=replacement.stand,
+            seal=replacement.seal,
+            tamper_seal=replacement.tamper_seal,
+            check_field_lock=False,
+        )
+        located = _location_given(
+            uow,
+            replacement.outgoing_situation_id,
+            replacement.outgoing_location_id,
+            "S-12",
+        )
+        return MeterPlan(violations=(*located, *plan.violations), apply=plan.apply)
+
+
 # ================================================================ operations
 def _operation_property(call: OperationCall) -> Property:
     return call.uow.properties.get(call.property_id)
@@ -761,7 +956,9 @@ def _connection_violations(
     )
 
 
-def _apply(prop: Property, plan: _Plan, *extra: Violation) -> None:
+def _apply(
+    prop: Property, plan: MeterPlan[HydrometerInstallation], *extra: Violation
+) -> None:
     """OS-5 and every rule of the operation, reported at once; then the writes."""
     ensure(
         [
@@ -774,10 +971,10 @@ def _apply(prop: Property, plan: _Plan, *extra: Violation) -> None:
 
 
 def _location_given(
-    call: OperationCall, situation_id: object, location_id: object, rule: str
+    uow: UnitOfWork, situation_id: object, location_id: object, rule: str
 ) -> list[Violation]:
     """R-9 / S-12 on the screen: a location is chosen unless the situation is lost."""
-    situation = _item(call.uow, "hydrometer_situation", situation_id)
+    situation = _item(uow, "hydrometer_situation", situation_id)
     if location_id is not None or (situation is not None and situation.flag("lost")):
         return []
     return [attrs.evolve(rules.LOCATION_REQUIRED, rule=rule)()]
@@ -794,7 +991,23 @@ class _Operation:
     charges: bool = True
 
 
-class InstallOperation(_Operation):
+class _PricedByIncomingMeter(_Operation):
+    """An operation priced as GSAN prices a meter installation (§4.1 "with a
+    given hidrômetro"): metered, with the incoming meter's capacity."""
+
+    def price_facts(
+        self, uow: UnitOfWork, *, prop: Property, data: object | None
+    ) -> PriceFacts | None:
+        """The incoming meter's facts (``None``: no input or no such meter, the
+        property as it is; the operation refuses them)."""
+        if not isinstance(data, InstallHydrometer | ReplaceHydrometer):
+            return None
+        return given_meter_facts(
+            uow, prop, hydrometer_id=data.hydrometer_id, number=data.number
+        )
+
+
+class InstallOperation(_PricedByIncomingMeter):
     """``hydrometer.install`` (UC0362, service type 304)."""
 
     key = "hydrometer.install"
@@ -856,11 +1069,11 @@ class RemoveOperation(_Operation):
         _apply(
             prop,
             plan,
-            *_location_given(call, data.situation_id, data.location_id, "R-9"),
+            *_location_given(call.uow, data.situation_id, data.location_id, "R-9"),
         )
 
 
-class ReplaceOperation(_Operation):
+class ReplaceOperation(_PricedByIncomingMeter):
     """``hydrometer.replace`` (UC0364, service types 310, 351, 1421)."""
 
     key = "hydrometer.replace"
@@ -897,7 +1110,10 @@ class ReplaceOperation(_Operation):
             prop,
             plan,
             *_location_given(
-                call, data.outgoing_situation_id, data.outgoing_location_id, "S-12"
+                call.uow,
+                data.outgoing_situation_id,
+                data.outgoing_location_id,
+                "S-12",
             ),
         )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
@@ -22,12 +22,19 @@ from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.charges import PriceFacts
 from gsan_core.rules.service_orders import MenuVariant
 
 if TYPE_CHECKING:
     from gsan_core.services.context import ServiceContext
 
-__all__ = ["CommercialOperation", "OperationCall", "OrderClosedHook", "registry"]
+__all__ = [
+    "CommercialOperation",
+    "OperationCall",
+    "OrderClosedHook",
+    "PricedOperation",
+    "registry",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +81,20 @@ class CommercialOperation(Protocol):
 
     def run(self, call: OperationCall) -> None:
         """Apply the operation; raise ``RuleViolation`` when a rule refuses it."""
+        ...
+
+
+@runtime_checkable
+class PricedOperation(Protocol):
+    """A commercial operation whose charge is priced from its input, before it
+    runs: GSAN's "with a given hidrômetro" price of the operations that install
+    a meter (``domain/service-orders.md`` §4.1). Closing the OS and the menu path
+    price the order with these facts; ``None`` prices the property as it is."""
+
+    def price_facts(
+        self, uow: UnitOfWork, *, prop: Property, data: object | None
+    ) -> PriceFacts | None:
+        """What the price lookup reads for this input."""
         ...
 
 

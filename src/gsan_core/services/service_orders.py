@@ -55,7 +55,7 @@ from gsan_core.rules.validation import ensure, normalized, required_text
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.charges import create_charge, price_facts, price_of
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.operations import OperationCall
+from gsan_core.services.operations import OperationCall, PricedOperation
 from gsan_core.services.service_setup import ServiceSetup, exists_in
 
 __all__ = [
@@ -494,7 +494,14 @@ def close_in(
     charge_request = charge or ChargeRequest()
     charge_made: Charge | None = None
     if executed and service_type.updates_commercial and not order.commercial_applied:
-        suggested = price_of(uow, service_type=service_type, prop=prop, on=today)
+        operation = ctx.operations.get(service_type.operation or "")
+        suggested = price_of(
+            uow,
+            service_type=service_type,
+            prop=prop,
+            on=today,
+            facts=_priced_by(operation, uow, prop, commercial),
+        )
         _check_charge(
             ctx,
             uow,
@@ -534,7 +541,6 @@ def close_in(
             "charge_percentage": charge_request.percentage,
             "non_charge_reason_id": charge_request.non_charge_reason_id,
         }
-        operation = ctx.operations.get(service_type.operation or "")
         if prop is not None and (operation is None or operation.charges):
             charge_made = create_charge(
                 uow,
@@ -816,6 +822,19 @@ def _check_charge(
     )
 
 
+def _priced_by(
+    operation: object,
+    uow: UnitOfWork,
+    prop: Property | None,
+    data: object | None,
+) -> charge_rules.PriceFacts | None:
+    """What an operation prices from its input (§4.1 "with a given hidrômetro"),
+    or ``None``: the property as it is."""
+    if prop is None or not isinstance(operation, PricedOperation):
+        return None
+    return operation.price_facts(uow, prop=prop, data=data)
+
+
 def _run_operation(
     uow: UnitOfWork,
     ctx: ServiceContext,
@@ -913,7 +932,13 @@ def apply_operation_in(
     )
     assert prop is not None
     charge_request = charge or ChargeRequest()
-    suggested = price_of(uow, service_type=service_type, prop=prop, on=today)
+    suggested = price_of(
+        uow,
+        service_type=service_type,
+        prop=prop,
+        on=today,
+        facts=_priced_by(registered, uow, prop, data),
+    )
     if registered.charges:
         _check_charge(
             ctx,

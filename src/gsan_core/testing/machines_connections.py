@@ -5,13 +5,20 @@ The machine runs random sequences of connection operations on a few properties,
 through the two paths an operation takes (closing its order with execution, or
 from the menu with an order already closed), re-applies used orders and sends
 bad input, and compares the system with a plain model that only knows the
-profile's data (allowed sources, target roles, the coupling rule). Invariants:
+profile's data (allowed sources, target roles, the coupling rule). The "com
+hidrômetro" operations install and replace meters from a small pool, cuts and
+suppressions meet installed meters, so the invariants cross both areas:
 
 * every property's water and sewer situations are situations of the profile;
 * when an operation puts the water back to LIGADO the sewer is not LIG. FORA DE
   USO (the coupling rule);
 * an order is applied to the commercial side at most once;
-* nothing changes when a rule refuses an operation.
+* nothing changes when a rule refuses an operation (the meters and the
+  installation history included);
+* a meter is installed at most at one point and a point has at most one meter;
+* a meter is INSTALADO exactly when it has an open installation;
+* the water situation and the installation agree: a suppressed connection has
+  no open installation (the suppression removed it).
 
 Use it with any backend::
 
@@ -47,15 +54,24 @@ from gsan_core.model.connections import (
     AdministrativeCutInput,
     ChangeSituationInput,
     ConnectionTarget,
+    ConnectWithMeterInput,
+    ConnectWithReplacementInput,
     CutInput,
+    MeterInstallation,
+    MeterReplacement,
     ReconnectionInput,
+    ReconnectWithMeterInput,
+    ReconnectWithReplacementInput,
     RestorationInput,
+    RestoreWithMeterInput,
+    RestoreWithReplacementInput,
     SewerConnection,
     SewerConnectionInput,
     SuppressionInput,
     WaterConnection,
     WaterConnectionInput,
 )
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -66,11 +82,16 @@ from gsan_core.model.properties import (
 )
 from gsan_core.model.service_orders import ServiceType
 from gsan_core.model.units import OrganizationalUnit, User
-from gsan_core.rules.connections import OPERATIONS
+from gsan_core.rules.connections import OPERATIONS, MeterStep
+from gsan_core.rules.connections import meter_part as _meter_part
+from gsan_core.rules.hydrometers import situation_id
+from gsan_core.services.hydrometers import install_in
 from gsan_core.system import System
+from gsan_core.testing.hydrometers import METER
 
 __all__ = [
     "KEYS",
+    "METER_KEYS",
     "ConnectionLifecycle",
     "Situation",
     "connection_machine",
@@ -89,6 +110,19 @@ KEYS: tuple[str, ...] = (
     "sewer.billing_situation",
     "connection.change_situation",
 )
+#: The "com hidrômetro" operations (a rule of their own, so the others keep
+#: their share of the steps).
+METER_KEYS: tuple[str, ...] = (
+    "water.connect_with_meter",
+    "water.reconnect_with_meter",
+    "water.restore_with_meter",
+    "water.connect_with_replacement",
+    "water.reconnect_with_replacement",
+    "water.restore_with_replacement",
+)
+#: The meters the machine installs (numbers ``B24A000001``.. in stock location 1).
+POOL = 4
+WATER_POINT = MeasurementPoint.WATER_CONNECTION
 #: Service types that reach the menu path: an unlinked copy of each linked type,
 #: at this offset, listed in the profile's fallback roles.
 MENU_OFFSET = 90_000
@@ -110,12 +144,14 @@ _WATER = WaterConnectionInput(
 
 @attrs.frozen
 class Situation:
-    """What the model knows of a property."""
+    """What the model knows of a property (``meter``: the meter on its water
+    connection, if any)."""
 
     water: int
     sewer: int
     water_row: bool
     sewer_row: bool
+    meter: int | None = None
 
 
 @functools.cache
@@ -123,7 +159,7 @@ def machine_profile(name: str = "gsan_default") -> profiles.LoadedProfile:
     """The profile ``name`` plus an unlinked copy of each connection service type
     (reaching the operation only through the profile's fallback roles)."""
     loaded = profiles.load(name)
-    linked = [t for t in loaded.service_types if t.operation in KEYS]
+    linked = [t for t in loaded.service_types if t.operation in (*KEYS, *METER_KEYS)]
     roles = {role: set(ids) for role, ids in loaded.profile.roles.items()}
     copies: list[ServiceType] = []
     for service_type in linked:
@@ -205,6 +241,10 @@ class ConnectionLifecycle(RuleBasedStateMachine):
         self.gsan = type(self).make_system(self.loaded)
         self.model: dict[int, Situation] = {}
         self.applied: list[tuple[int, str, object]] = []
+        #: The pool's meter ids, and the ids of the meter situations.
+        self.meters: list[int] = []
+        self.installed_id = situation_id(self.profile, "installed")
+        self.available_id = situation_id(self.profile, "available")
         self._water_ids = sorted(
             i
             for r, ids in self.profile.roles.items()
@@ -248,9 +288,15 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             ),
             min_size=len(PROPERTIES),
             max_size=len(PROPERTIES),
-        )
+        ),
+        metered=st.lists(
+            st.booleans(), min_size=len(PROPERTIES), max_size=len(PROPERTIES)
+        ),
     )
-    def load(self, situations: list[tuple[int, int]]) -> None:
+    def load(self, situations: list[tuple[int, int]], metered: list[bool]) -> None:
+        """The properties, their connection rows, the meter pool and, on some
+        connected or cut properties, a meter already installed (as a GSAN
+        database holds them)."""
         _town(self.gsan, situations)
         water_rows: list[WaterConnection] = []
         sewer_rows: list[SewerConnection] = []
@@ -281,6 +327,42 @@ class ConnectionLifecycle(RuleBasedStateMachine):
                 )
             self.model[pid] = Situation(water, sewer, has_water, has_sewer)
         self.gsan.connections.load(actor=0, water=water_rows, sewer=sewer_rows)
+        fixed = "B24A" if self.profile.hydrometers.number_format == "4x6" else "B24AH"
+        self.gsan.hydrometers.insert_range(
+            fixed=fixed,
+            first=1,
+            last=POOL,
+            attributes=attrs.evolve(METER, turbine_type_id=1)
+            if fixed == "B24AH"
+            else METER,
+            location_id=1,
+            actor=0,
+        )
+        self.meters = [
+            m.id
+            for m in self.gsan.hydrometers.in_range(fixed=fixed, first=1, last=POOL)
+        ]
+        installable = self.profile.allowed("hydrometer.install.water")
+        with self.gsan.uow_factory() as uow:
+            for pid, meter_id, wanted in zip(
+                PROPERTIES, self.meters, metered, strict=False
+            ):
+                if wanted and self.model[pid].water in installable:
+                    install_in(
+                        uow,
+                        profile=self.profile,
+                        property_id=pid,
+                        point=WATER_POINT,
+                        installed_on=CONNECT_ON,
+                        reading=0,
+                        place_id=1,
+                        protection_id=6,
+                        actor=0,
+                        at=self.gsan.clock.now(),
+                        hydrometer_id=meter_id,
+                    )
+                    self.model[pid] = attrs.evolve(self.model[pid], meter=meter_id)
+            uow.commit()
 
     # ------------------------------------------------------------ the model
     def _type_and_input(self, key: str, variant: int) -> tuple[int, object | None]:
@@ -317,23 +399,75 @@ class ConnectionLifecycle(RuleBasedStateMachine):
                 sewer_status_id=self._one("sewer_status.feasible"),
             ),
         }
-        return type_id, inputs[key]
+        if key in inputs:
+            return type_id, inputs[key]
+        return type_id, self._meter_input(key, variant)
+
+    def _meter_input(self, key: str, variant: int) -> object:
+        """The input of a "com hidrômetro" operation, with a meter of the pool."""
+        incoming = self.meters[variant % POOL]
+        if OPERATIONS[key].meter is MeterStep.INSTALL:
+            meter = MeterInstallation(
+                hydrometer_id=incoming, reading=variant, place_id=1, protection_id=6
+            )
+            if key == "water.connect_with_meter":
+                return ConnectWithMeterInput(connection=_WATER, meter=meter)
+            if key == "water.reconnect_with_meter":
+                return ReconnectWithMeterInput(meter=meter)
+            return RestoreWithMeterInput(meter=meter)
+        replacement = MeterReplacement(
+            removal_reading=variant + 1,
+            outgoing_situation_id=self.available_id,
+            outgoing_location_id=1,
+            hydrometer_id=incoming,
+            place_id=1,
+            protection_id=6,
+        )
+        if key == "water.connect_with_replacement":
+            return ConnectWithReplacementInput(
+                connection=_WATER, replacement=replacement
+            )
+        if key == "water.reconnect_with_replacement":
+            return ReconnectWithReplacementInput(replacement=replacement)
+        return RestoreWithReplacementInput(replacement=replacement)
+
+    def _installed(self) -> set[int]:
+        """The meters the model has on some property."""
+        return {s.meter for s in self.model.values() if s.meter is not None}
 
     def _expect(
         self, pid: int, key: str, type_id: int, data: object | None
     ) -> Situation | None:
         """The property after ``key``, or ``None`` when a rule refuses it."""
         now = self.model[pid]
+        base = key.removesuffix("_with_meter").removesuffix("_with_replacement")
+        after = self._expect_connection(now, base, key, type_id, data)
+        step = OPERATIONS[key].meter
+        if after is None or step not in (MeterStep.INSTALL, MeterStep.REPLACE):
+            return after
+        # the meter step: the point empty for an installation (I-9) or holding a
+        # meter for a replacement (S-7); the incoming meter available (I-12, S-11)
+        part = _meter_part(data)
+        assert part is not None
+        incoming = part.hydrometer_id
+        if (now.meter is None) is (step is MeterStep.REPLACE):
+            return None
+        if incoming in self._installed():
+            return None
+        return attrs.evolve(after, meter=incoming)
+
+    def _expect_connection(
+        self, now: Situation, key: str, source_key: str, type_id: int, data: object
+    ) -> Situation | None:
+        """The connection's own rules (``key`` the base operation's, the sources
+        those of ``source_key``)."""
         allowed = self.profile.allowed
         connected = self._one("water_status.connected")
         if key == "water.connect":
-            if now.water not in allowed(key):
+            if now.water not in allowed(source_key):
                 return None
-            return Situation(
-                water=connected,
-                sewer=self._coupled(now.sewer),
-                water_row=True,
-                sewer_row=now.sewer_row,
+            return attrs.evolve(
+                now, water=connected, sewer=self._coupled(now.sewer), water_row=True
             )
         if key in ("water.cut", "water.administrative_cut", "water.suppress"):
             if not now.water_row or now.water not in allowed(key):
@@ -347,10 +481,11 @@ class ConnectionLifecycle(RuleBasedStateMachine):
                     if data.total
                     else "water_status.partially_suppressed_on_request"
                 )
-                return attrs.evolve(now, water=self._one(role))
+                # the suppression removes the meter (back to available)
+                return attrs.evolve(now, water=self._one(role), meter=None)
             return now
         if key in ("water.reconnect", "water.restore"):
-            if not now.water_row or now.water not in allowed(key):
+            if not now.water_row or now.water not in allowed(source_key):
                 return None
             return attrs.evolve(now, water=connected, sewer=self._coupled(now.sewer))
         if key == "sewer.connect":
@@ -365,6 +500,8 @@ class ConnectionLifecycle(RuleBasedStateMachine):
         assert data.target is not None
         assert data.water_status_id is not None
         assert data.sewer_status_id is not None
+        if data.target is not ConnectionTarget.SEWER and now.meter is not None:
+            return None  # V-AS6: a meter on the water connection
         after = now
         if data.target is not ConnectionTarget.SEWER:
             after = attrs.evolve(after, water=data.water_status_id, water_row=False)
@@ -402,6 +539,13 @@ class ConnectionLifecycle(RuleBasedStateMachine):
     # ------------------------------------------------------------ the system
     def _snapshot(self, pid: int) -> tuple[Any, ...]:
         prop = self.gsan.properties.get(pid)
+        with self.gsan.uow_factory() as uow:
+            meters = tuple(uow.hydrometers.get_many(self.meters).values())
+            history = tuple(
+                uow.hydrometer_installations.of_point(
+                    property_id=pid, point=WATER_POINT
+                )
+            )
         return (
             prop.version,
             prop.water_status_id,
@@ -409,6 +553,8 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             self.gsan.connections.water_connection(pid),
             self.gsan.connections.sewer_connection(pid),
             len(self.gsan.connections.history(pid)),
+            meters,
+            history,
         )
 
     def _run(
@@ -465,7 +611,20 @@ class ConnectionLifecycle(RuleBasedStateMachine):
         variant=st.integers(0, 11),
     )
     def operate(self, index: int, key: str, menu: bool, variant: int) -> None:
-        pid = PROPERTIES[index]
+        self._operate(PROPERTIES[index], key, menu, variant)
+
+    @rule(
+        index=st.integers(0, len(PROPERTIES) - 1),
+        key=st.sampled_from(METER_KEYS),
+        menu=st.booleans(),
+        variant=st.integers(0, 11),
+    )
+    def operate_with_a_meter(
+        self, index: int, key: str, menu: bool, variant: int
+    ) -> None:
+        self._operate(PROPERTIES[index], key, menu, variant)
+
+    def _operate(self, pid: int, key: str, menu: bool, variant: int) -> None:
         type_id, data = self._type_and_input(key, variant)
         expected = self._expect(pid, key, type_id, data)
         before = self._snapshot(pid)
@@ -537,6 +696,44 @@ class ConnectionLifecycle(RuleBasedStateMachine):
             assert (self.gsan.connections.sewer_connection(pid) is not None) is (
                 expected.sewer_row
             )
+
+    @invariant()
+    def meters_and_installations_agree_across_both_areas(self) -> None:
+        """A meter open at most at one point and a point with at most one meter;
+        INSTALADO exactly when open; no open installation on a suppressed
+        connection; the model's meters where the system has them."""
+        with self.gsan.uow_factory() as uow:
+            meters = uow.hydrometers.get_many(self.meters)
+            open_of_meter = {
+                m: uow.hydrometer_installations.current_of(m) for m in self.meters
+            }
+            open_of_point = {
+                pid: uow.hydrometer_installations.current(
+                    property_id=pid, point=WATER_POINT
+                )
+                for pid in self.model
+            }
+        suppressed = self.profile.ids("water_status.suppressed") | self.profile.ids(
+            "water_status.partially_suppressed_on_request"
+        )
+        for meter_id, current in open_of_meter.items():
+            installed = meters[meter_id].situation_id == self.installed_id
+            assert installed is (current is not None), meter_id
+            if current is not None:
+                point = open_of_point.get(current.property_id)
+                assert point is not None
+                assert point.id == current.id
+            else:
+                assert meters[meter_id].situation_id == self.available_id
+                assert meters[meter_id].location_id == 1
+        for pid, current in open_of_point.items():
+            expected = self.model[pid]
+            assert (None if current is None else current.hydrometer_id) == (
+                expected.meter
+            )
+            if current is not None:
+                assert open_of_meter[current.hydrometer_id] == current
+                assert expected.water not in suppressed
 
     @invariant()
     def applied_orders_are_marked(self) -> None:

@@ -354,6 +354,9 @@ def _strip_optional(tp: object) -> tuple[object, bool]:
 
 
 def _event_strategy(cls: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
+    # Hypothesis infers the other fields from the attrs types, which are strings
+    # under ``from __future__ import annotations`` until resolved.
+    attrs.resolve_types(cls)
     hints = typing.get_type_hints(cls)
     overrides: dict[str, st.SearchStrategy[object]] = {
         "occurred_at": aware_datetimes(),
