@@ -226,3 +226,22 @@ def test_r0765_bulletin_counts_overdue_orders_once(harness: Harness) -> None:
     )
     assert sorted(r.order_id for r in rows) == sorted([*made["old"], made["boundary"]])
     assert {r.closing_reason_id for r in rows} == {OVERDUE_REASON}
+
+
+def test_ven_02_pages_pending_orders_by_id(harness: Harness) -> None:
+    made = _orders(harness)
+    old = sorted([*made["old"], made["boundary"]])
+    before = harness.clock.now() - timedelta(days=99)
+    with harness.gsan.uow_factory() as uow:
+        pages = [
+            list(
+                uow.service_orders.pending_ids(
+                    service_type_id=OVERDUE,
+                    generated_before=before,
+                    limit=4,
+                    after_id=after,
+                )
+            )
+            for after in (0, old[3], old[-1])
+        ]
+    assert pages == [old[:4], old[4:], []]

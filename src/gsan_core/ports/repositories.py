@@ -139,10 +139,16 @@ class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
     """
 
     def pending_ids(
-        self, *, service_type_id: int, generated_before: datetime, limit: int
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        limit: int,
+        after_id: int = 0,
     ) -> Sequence[int]:
-        """Ids of pending orders of the type generated before the instant, the
-        ``limit`` lowest first."""
+        """Ids above ``after_id`` of pending orders of the type generated before
+        the instant, the ``limit`` lowest first (a batch pages with ``after_id``,
+        so it never walks again over the orders it closed)."""
         ...
 
     def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:

@@ -1724,13 +1724,17 @@ class ServiceOrderService(ServiceSetup):
             uow.commit()
         reason_id = reason.id
         used = [0]
+        last = [0]  # keyset paging: the next chunk starts after this id
 
         def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
             ids = uow.service_orders.pending_ids(
                 service_type_id=service_type_id,
                 generated_before=before,
                 limit=chunk_size,
+                after_id=last[0],
             )
+            if ids:
+                last[0] = ids[-1]
             closed = uow.service_orders.close_pending(
                 ids, reason_id=reason_id, closed_at=now
             )

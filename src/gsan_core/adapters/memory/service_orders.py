@@ -49,9 +49,18 @@ class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
         ]
 
     def pending_ids(
-        self, *, service_type_id: int, generated_before: datetime, limit: int
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        limit: int,
+        after_id: int = 0,
     ) -> Sequence[int]:
-        ids = sorted(o.id for o in self._pending(service_type_id, generated_before))
+        ids = sorted(
+            o.id
+            for o in self._pending(service_type_id, generated_before)
+            if o.id > after_id
+        )
         return ids[:limit]
 
     def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:

@@ -69,12 +69,17 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
         ]
 
     def pending_ids(
-        self, *, service_type_id: int, generated_before: datetime, limit: int
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        limit: int,
+        after_id: int = 0,
     ) -> Sequence[int]:
         t = self._table
         statement = (
             sa.select(t.c.id)
-            .where(*self._pending(service_type_id, generated_before))
+            .where(*self._pending(service_type_id, generated_before), t.c.id > after_id)
             .order_by(t.c.id)
             .limit(limit)
         )
