@@ -41,9 +41,10 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# two workers (pytest-xdist), one per core; pytest-cov combines their coverage
 pytest: $(STAMP)
 	$(BIN)/coverage erase
-	$(BIN)/coverage run -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --cov --cov-report=
 
 coverage: $(STAMP)
 	$(BIN)/coverage report --fail-under=95
@@ -65,7 +66,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.scale --quick
 
 test-long: $(STAMP)
-	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q -n 2
 
 clean:
 	rm -rf build .coverage .mypy_cache .ruff_cache .hypothesis
