@@ -344,6 +344,8 @@ def bench_cut(kind: str, *, size: int, rounds: int = 5) -> dict[str, Any]:
     moves both alike); each figure is the median over the rounds of the mean
     time per cut, and the ratio the median of the rounds' ratios.
     """
+    if size < 5 + rounds:
+        raise ValueError(f"size must be at least {5 + rounds}: 5 cuts warm up")
     with _backend(kind) as (backend, _):
         system = _system(backend)
         _properties(system, range(1, 2 * size + 1), water=3)

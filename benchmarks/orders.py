@@ -46,7 +46,7 @@ from gsan_core.model.service_orders import (
     ServiceType,
 )
 from gsan_core.services.operations import OperationCall
-from gsan_core.system import System
+from gsan_core.system import System, default_operations
 from gsan_core.testing import FixedClock
 from gsan_core.testing.town import load_town, small_town
 
@@ -521,7 +521,7 @@ def measure_close_with_operation(dialect: str, count: int) -> dict[str, object]:
     """The median time of closing one order with its operation, library vs baseline
     (each closes ``count`` different orders of the same kind, alternately)."""
     with scratch(dialect) as db:
-        gsan = db.system(operations=[CutLike()])
+        gsan = db.system(operations=[*default_operations(), CutLike()])
         order_ids = _orders_to_close(gsan, count)
         db.vacuum()
         library_ids, baseline_ids = order_ids[:count], order_ids[count:]

@@ -109,3 +109,19 @@ def test_the_scale_benchmark_measures_every_figure_on_a_small_utility(
     picture = scale.plot(figures, tmp_path / "scale.png")
     assert picture is not None
     assert picture.stat().st_size > 0
+
+
+def test_each_area_measures_its_single_command_on_sqlite() -> None:
+    """A tiny run of every area's command figure, so a change to the library
+    that breaks a benchmark's set-up fails here and not in ``make bench``."""
+    from benchmarks import connections, hydrometers, orders, requests  # noqa: PLC0415
+
+    figures = [
+        orders.measure_close_with_operation("sqlite", 2),
+        connections.bench_cut("sqlite", size=8, rounds=1),
+        hydrometers.bench_replace("sqlite", 2),
+        requests.opening("sqlite", 2),
+    ]
+    assert all(f is not None for f in figures)
+    assert all(float(str(f["library_s"])) > 0 for f in figures if f)
+    assert all(float(str(f["ratio"])) > 0 for f in figures if f)
