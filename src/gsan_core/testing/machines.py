@@ -176,12 +176,23 @@ class CatalogPropertiesMachine(RuleBasedStateMachine):
         if kind == "property_profile":
             return sum(1 for p in self.properties.values() if p.profile_id == ident)
         if kind == "category":
-            # Property.categories are not declared references (nested in JSON):
-            # only subcategories count.
-            return sum(
+            # the subcategories pointing to it and the properties with
+            # economies of it
+            subs = sum(
                 1
                 for sub in self._rows_of("subcategory")
                 if sub.attributes["category_id"] == ident
+            )
+            return subs + sum(
+                1
+                for p in self.properties.values()
+                if any(e.category_id == ident for e in p.categories)
+            )
+        if kind == "subcategory":
+            return sum(
+                1
+                for p in self.properties.values()
+                if any(e.subcategory_id == ident for e in p.categories)
             )
         return 0
 
