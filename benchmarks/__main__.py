@@ -61,14 +61,17 @@ def _simple_areas() -> list[tuple[str, Callable[..., list[dict[str, Any]]]]]:
 
 
 def _from_dict(raw: dict[str, Any]) -> Figure:
-    """A figure of a simple area (times in seconds; lower is better)."""
+    """A figure of a simple area (times in seconds, shown in milliseconds when
+    under one second; lower is better)."""
+    library, baseline = float(raw["library_s"]), float(raw["baseline_s"])
+    scale, unit = (1000.0, "ms") if max(library, baseline) < 1 else (1.0, "s")
     return Figure(
         area=str(raw["area"]),
         name=str(raw["name"]),
         backend=str(raw["backend"]),
-        unit="s",
-        library=float(raw["library_s"]),
-        baseline=float(raw["baseline_s"]),
+        unit=unit,
+        library=library * scale,
+        baseline=baseline * scale,
         higher_is_better=False,
         target=float(raw.get("target", 2.0)),
         baseline_kind="hand-written SQLAlchemy Core",

@@ -125,3 +125,14 @@ def test_each_area_measures_its_single_command_on_sqlite() -> None:
     assert all(f is not None for f in figures)
     assert all(float(str(f["library_s"])) > 0 for f in figures if f)
     assert all(float(str(f["ratio"])) > 0 for f in figures if f)
+
+
+def test_area_times_under_a_second_print_in_milliseconds() -> None:
+    from benchmarks.__main__ import _from_dict  # noqa: PLC0415
+
+    raw = {"area": "a", "name": "n", "backend": "sqlite", "size": 3}
+    short = _from_dict({**raw, "library_s": 0.004, "baseline_s": 0.002})
+    assert (short.unit, short.library, short.baseline) == ("ms", 4.0, 2.0)
+    assert short.ratio == 2.0
+    long = _from_dict({**raw, "library_s": 3.0, "baseline_s": 0.5})
+    assert (long.unit, long.library) == ("s", 3.0)

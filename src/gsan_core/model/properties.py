@@ -7,7 +7,7 @@ keep the water and sewer situations in sync through the operations here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import ClassVar
 
@@ -20,6 +20,7 @@ __all__ = [
     "CommercialSector",
     "Economies",
     "Locality",
+    "LocationLinks",
     "NetworkIndicator",
     "PropertiesLoaded",
     "Property",
@@ -100,6 +101,17 @@ class Route:
     #: ``rota_icimpressaosimultanea``: read and billed at once in the field.
     simultaneous_printing: bool = False
     version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class LocationLinks:
+    """How the location rows asked for point to each other (ids absent from a
+    mapping do not exist): what the property rules check a location against."""
+
+    active_localities: frozenset[int] = frozenset()
+    sector_locality: Mapping[int, int] = attrs.field(factory=dict)
+    block_sector: Mapping[int, int] = attrs.field(factory=dict)
+    route_locality: Mapping[int, int] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)

@@ -31,7 +31,7 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
     ServiceChargeValue,
@@ -54,6 +54,7 @@ __all__ = [
     "Entity",
     "HydrometerRepository",
     "InstallationRepository",
+    "LocationQueries",
     "MovementRepository",
     "PropertyRepository",
     "Repository",
@@ -280,6 +281,12 @@ class CatalogRepository(Protocol):
         """The row, or ``None``."""
         ...
 
+    def find_many(
+        self, keys: Iterable[tuple[str, int]]
+    ) -> Mapping[tuple[str, int], CatalogItem]:
+        """The rows of these ``(kind, id)`` keys that exist, in one round trip."""
+        ...
+
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         """The rows of a kind, by id."""
         ...
@@ -311,6 +318,22 @@ class CatalogRepository(Protocol):
         Catalog rows of other kinds pointing to it through a ``ref`` attribute are
         counted by the service, which knows the kinds.
         """
+        ...
+
+
+class LocationQueries(Protocol):
+    """The links between location rows, read in one round trip."""
+
+    def links(
+        self,
+        *,
+        localities: Collection[int],
+        sectors: Collection[int],
+        blocks: Collection[int],
+        routes: Collection[int],
+    ) -> LocationLinks:
+        """Which of ``localities`` are active, and the locality or sector each
+        of the given sectors, blocks and routes belongs to."""
         ...
 
 

@@ -51,6 +51,7 @@ from gsan_core.ports.repositories import (
     CollectionQueries,
     HydrometerRepository,
     InstallationRepository,
+    LocationQueries,
     MovementRepository,
     PropertyRepository,
     Repository,
@@ -109,6 +110,9 @@ class UnitOfWork(Protocol):
 
     @property
     def order_executions(self) -> Repository[OrderExecution]: ...
+
+    @property
+    def locations(self) -> LocationQueries: ...
 
     @property
     def collection(self) -> CollectionQueries: ...

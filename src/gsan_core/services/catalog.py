@@ -82,6 +82,8 @@ class CatalogService(Service):
         return () if check is None else tuple(check(item))
 
     def _typed(self, kind: CatalogKind, item: CatalogItem) -> CatalogItem:
+        if not kind.attributes and not item.attributes:
+            return item  # nothing to coerce (most reference tables)
         attributes, violations = rules.coerce_attributes(kind, item.attributes)
         ensure(violations)
         return attrs.evolve(item, attributes=attributes)

@@ -164,32 +164,54 @@ class PropertyService(Service):
     def _references(
         self, uow: UnitOfWork, props: Iterable[Property]
     ) -> rules.PropertyReferences:
-        """The reference ids the rules need for ``props``: the location rows
-        they point to (read by id, so the cost does not grow with the number of
-        blocks of the utility) and the small catalog kinds."""
+        """The reference ids the rules need for ``props``: the location and
+        catalog rows they point to, read by id (so the cost does not grow with
+        the size of the utility or of its catalog). A set holds the ids of
+        ``props`` that exist and are active, which is all the rules ask of it."""
         wanted = list(props)
+        kinds = {
+            "property_profile": {p.profile_id for p in wanted},
+            "water_status": {p.water_status_id for p in wanted},
+            "sewer_status": {p.sewer_status_id for p in wanted},
+            "category": {e.category_id for p in wanted for e in p.categories},
+            "subcategory": {
+                e.subcategory_id
+                for p in wanted
+                for e in p.categories
+                if e.subcategory_id is not None
+            },
+            "collection_situation": {
+                s for p in wanted for s in p.collection_situation_ids
+            },
+        }
+        items = uow.catalog.find_many(
+            (kind, i) for kind, ids in kinds.items() for i in ids
+        )
 
         def active(kind: str) -> frozenset[int]:
-            return frozenset(i.id for i in uow.catalog.list(kind, active_only=True))
+            return frozenset(
+                i for (k, i), item in items.items() if k == kind and item.active
+            )
 
-        localities = uow.localities.get_many({p.locality_id for p in wanted})
-        sectors = uow.sectors.get_many({p.sector_id for p in wanted})
-        blocks = uow.blocks.get_many({p.block_id for p in wanted})
-        routes = uow.routes.get_many(
-            {p.route_id for p in wanted if p.route_id is not None}
+        links = uow.locations.links(
+            localities={p.locality_id for p in wanted},
+            sectors={p.sector_id for p in wanted},
+            blocks={p.block_id for p in wanted},
+            routes={p.route_id for p in wanted if p.route_id is not None},
         )
         return rules.PropertyReferences(
-            localities=frozenset(i for i, loc in localities.items() if loc.active),
-            sector_locality={i: s.locality_id for i, s in sectors.items()},
-            block_sector={i: b.sector_id for i, b in blocks.items()},
-            route_locality={i: r.locality_id for i, r in routes.items()},
+            localities=links.active_localities,
+            sector_locality=links.sector_locality,
+            block_sector=links.block_sector,
+            route_locality=links.route_locality,
             profiles=active("property_profile"),
             water_statuses=active("water_status"),
             sewer_statuses=active("sewer_status"),
             categories=active("category"),
             subcategory_category={
-                item.id: item.integer("category_id") or 0
-                for item in uow.catalog.list("subcategory", active_only=True)
+                i: item.integer("category_id") or 0
+                for (k, i), item in items.items()
+                if k == "subcategory" and item.active
             },
             collection_situations=active("collection_situation"),
         )

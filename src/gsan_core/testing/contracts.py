@@ -45,6 +45,7 @@ from gsan_core.model.properties import (
     CommercialSector,
     Economies,
     Locality,
+    LocationLinks,
     NetworkIndicator,
     Property,
     Route,
@@ -143,6 +144,25 @@ class UnitOfWorkContract:
             assert uow.properties.get_many([1, 2]) == {1: prop}
             assert uow.units.find_by(superior_id=None) == [unit]
 
+    def test_location_links_in_one_read(self, uow_factory: Factory) -> None:
+        self._with_location(uow_factory)
+        with uow_factory() as uow:
+            uow.localities.add(Locality(id=2, name="VELHA", active=False))
+            uow.commit()
+        with uow_factory() as uow:
+            links = uow.locations.links(
+                localities=[1, 2, 404], sectors=[10, 404], blocks=[100], routes=[]
+            )
+            assert links == LocationLinks(
+                active_localities=frozenset({1}),
+                sector_locality={10: 1},
+                block_sector={100: 10},
+                route_locality={},
+            )
+            assert uow.locations.links(
+                localities=[], sectors=[], blocks=[], routes=[1000]
+            ) == LocationLinks(route_locality={1000: 1})
+
     def test_catalog_round_trip_with_decimals(self, uow_factory: Factory) -> None:
         item = CatalogItem(
             kind="sewer_profile",
@@ -161,6 +181,12 @@ class UnitOfWorkContract:
             assert stored.decimal("sewer_percentage") == Decimal("80.00")
             assert uow.catalog.list("cut_reason") == [other]
             assert uow.catalog.find("cut_reason", 2) is None
+            keys = [("sewer_profile", 1), ("cut_reason", 1), ("cut_reason", 2)]
+            assert uow.catalog.find_many(keys) == {
+                ("sewer_profile", 1): item,
+                ("cut_reason", 1): other,
+            }
+            assert uow.catalog.find_many([]) == {}
 
     def test_aware_datetimes_and_decimals_round_trip(
         self, uow_factory: Factory

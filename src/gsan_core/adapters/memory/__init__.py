@@ -27,6 +27,7 @@ from gsan_core.adapters.memory.ports import (
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
     MemoryCollectionQueries,
+    MemoryLocationQueries,
     MemoryPropertyRepository,
     MemoryRepository,
 )
@@ -81,6 +82,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.blocks: MemoryRepository[Block] = MemoryRepository(self, "block")
         self.routes: MemoryRepository[Route] = MemoryRepository(self, "route")
+        self.locations = MemoryLocationQueries(self)
         self.units: MemoryRepository[OrganizationalUnit] = MemoryRepository(
             self, "unit"
         )

@@ -9,11 +9,12 @@ from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import CutFact
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import LocationLinks, Property
 
 __all__ = [
     "MemoryCatalogRepository",
     "MemoryCollectionQueries",
+    "MemoryLocationQueries",
     "MemoryPropertyRepository",
     "MemoryRepository",
     "matches",
@@ -149,6 +150,12 @@ class MemoryCatalogRepository:
     def find(self, kind: str, id: int) -> CatalogItem | None:
         return self._uow.read(self._table, (kind, id))  # type: ignore[no-any-return]
 
+    def find_many(
+        self, keys: Iterable[tuple[str, int]]
+    ) -> Mapping[tuple[str, int], CatalogItem]:
+        found = ((key, self.find(*key)) for key in set(keys))
+        return {key: item for key, item in found if item is not None}
+
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         rows = [
             row
@@ -205,6 +212,36 @@ class MemoryCatalogRepository:
                 elif value == id or (_is_collection(value) and id in value):
                     count += 1
         return count
+
+
+class MemoryLocationQueries:
+    """The links between location rows of the memory store."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def _rows(self, table: str, ids: Collection[int]) -> list[Any]:
+        found = (self._uow.read(table, i) for i in set(ids))
+        return [row for row in found if row is not None]
+
+    def links(
+        self,
+        *,
+        localities: Collection[int],
+        sectors: Collection[int],
+        blocks: Collection[int],
+        routes: Collection[int],
+    ) -> LocationLinks:
+        return LocationLinks(
+            active_localities=frozenset(
+                r.id for r in self._rows("locality", localities) if r.active
+            ),
+            sector_locality={
+                r.id: r.locality_id for r in self._rows("sector", sectors)
+            },
+            block_sector={r.id: r.sector_id for r in self._rows("block", blocks)},
+            route_locality={r.id: r.locality_id for r in self._rows("route", routes)},
+        )
 
 
 class MemoryCollectionQueries:

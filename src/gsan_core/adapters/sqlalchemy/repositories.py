@@ -20,7 +20,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import CutFact
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import LocationLinks, Property
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -29,6 +29,7 @@ __all__ = [
     "CHUNK",
     "SqlCatalogRepository",
     "SqlCollectionQueries",
+    "SqlLocationQueries",
     "SqlPropertyRepository",
     "SqlRepository",
     "among",
@@ -313,6 +314,18 @@ class SqlCatalogRepository:
             )
         return None if row is None else self._item(row)
 
+    def find_many(
+        self, keys: Iterable[tuple[str, int]]
+    ) -> Mapping[tuple[str, int], CatalogItem]:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        t = self._table
+        statement = sa.select(t).where(sa.tuple_(t.c.kind, t.c.id).in_(wanted))
+        with translated("catalog"):
+            rows = self._conn.execute(statement).mappings()
+            return {(r["kind"], r["id"]): self._item(r) for r in rows}
+
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         t = self._table
 
@@ -401,6 +414,54 @@ class SqlCatalogRepository:
             else sa.func.json_extract(each.c.value, f"$.{key}")
         )
         return sa.exists(sa.select(1).select_from(each).where(item == value))
+
+
+class SqlLocationQueries:
+    """The links between location rows: one ``UNION ALL`` over the four tables."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def links(
+        self,
+        *,
+        localities: Collection[int],
+        sectors: Collection[int],
+        blocks: Collection[int],
+        routes: Collection[int],
+    ) -> LocationLinks:
+        t = self._uow.tables
+        locality, sector, block, route = (
+            t["locality"],
+            t["sector"],
+            t["block"],
+            t["route"],
+        )
+        parts = [
+            (1, locality, sa.case((locality.c.active, 1), else_=0), localities),
+            (2, sector, sector.c.locality_id, sectors),
+            (3, block, block.c.sector_id, blocks),
+            (4, route, route.c.locality_id, routes),
+        ]
+        selects = [
+            sa.select(
+                sa.literal(tag).label("tag"), table.c.id, value.label("value")
+            ).where(table.c.id.in_(sorted(set(ids))))
+            for tag, table, value, ids in parts
+            if ids
+        ]
+        found: dict[int, dict[int, int]] = {1: {}, 2: {}, 3: {}, 4: {}}
+        if selects:
+            with translated("location"):
+                rows = self._uow.connection.execute(sa.union_all(*selects))
+                for tag, row_id, value in rows:
+                    found[int(tag)][int(row_id)] = int(value)
+        return LocationLinks(
+            active_localities=frozenset(i for i, on in found[1].items() if on),
+            sector_locality=found[2],
+            block_sector=found[3],
+            route_locality=found[4],
+        )
 
 
 class SqlCollectionQueries:

@@ -36,6 +36,7 @@ from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPer
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
+    SqlLocationQueries,
     SqlPropertyRepository,
     SqlRepository,
 )
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
         )
         self.blocks: SqlRepository[Block] = SqlRepository(self, mappers.block, "block")
         self.routes: SqlRepository[Route] = SqlRepository(self, mappers.route, "route")
+        self.locations = SqlLocationQueries(self)
         self.units: SqlRepository[OrganizationalUnit] = SqlRepository(
             self, mappers.unit, "unit"
         )
