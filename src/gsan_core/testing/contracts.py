@@ -162,6 +162,15 @@ class UnitOfWorkContract:
             assert uow.locations.links(
                 localities=[], sectors=[], blocks=[], routes=[1000]
             ) == LocationLinks(route_locality={1000: 1})
+            many = range(1, 2_500)  # more ids than one statement carries
+            assert uow.locations.links(
+                localities=many, sectors=many, blocks=many, routes=many
+            ) == LocationLinks(
+                active_localities=frozenset({1}),
+                sector_locality={10: 1},
+                block_sector={100: 10},
+                route_locality={1000: 1},
+            )
 
     def test_catalog_round_trip_with_decimals(self, uow_factory: Factory) -> None:
         item = CatalogItem(
@@ -187,6 +196,8 @@ class UnitOfWorkContract:
                 ("cut_reason", 1): other,
             }
             assert uow.catalog.find_many([]) == {}
+            many = [("cut_reason", i) for i in range(1, 2_500)]
+            assert uow.catalog.find_many(many) == {("cut_reason", 1): other}
 
     def test_aware_datetimes_and_decimals_round_trip(
         self, uow_factory: Factory

@@ -317,14 +317,14 @@ class SqlCatalogRepository:
     def find_many(
         self, keys: Iterable[tuple[str, int]]
     ) -> Mapping[tuple[str, int], CatalogItem]:
-        wanted = sorted(set(keys))
-        if not wanted:
-            return {}
         t = self._table
-        statement = sa.select(t).where(sa.tuple_(t.c.kind, t.c.id).in_(wanted))
+        found: dict[tuple[str, int], CatalogItem] = {}
         with translated("catalog"):
-            rows = self._conn.execute(statement).mappings()
-            return {(r["kind"], r["id"]): self._item(r) for r in rows}
+            for batch in chunks(sorted(set(keys))):
+                statement = sa.select(t).where(sa.tuple_(t.c.kind, t.c.id).in_(batch))
+                for r in self._conn.execute(statement).mappings():
+                    found[(r["kind"], r["id"])] = self._item(r)
+        return found
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         t = self._table
@@ -443,19 +443,36 @@ class SqlLocationQueries:
             (3, block, block.c.sector_id, blocks),
             (4, route, route.c.locality_id, routes),
         ]
-        selects = [
-            sa.select(
-                sa.literal(tag).label("tag"), table.c.id, value.label("value")
-            ).where(table.c.id.in_(sorted(set(ids))))
+        dialect = self._uow.connection.dialect.name
+        # usually one statement; a bulk load's many ids go a CHUNK at a time
+        selects: list[tuple[int, sa.Select[Any]]] = [
+            (
+                len(batch),
+                sa.select(
+                    sa.literal(tag).label("tag"), table.c.id, value.label("value")
+                ).where(among(table.c.id, batch, dialect)),
+            )
             for tag, table, value, ids in parts
-            if ids
+            for batch in chunks(sorted(set(ids)))
         ]
         found: dict[int, dict[int, int]] = {1: {}, 2: {}, 3: {}, 4: {}}
-        if selects:
-            with translated("location"):
-                rows = self._uow.connection.execute(sa.union_all(*selects))
-                for tag, row_id, value in rows:
-                    found[int(tag)][int(row_id)] = int(value)
+
+        def run(group: list[sa.Select[Any]]) -> None:
+            rows = self._uow.connection.execute(sa.union_all(*group))
+            for tag, row_id, value in rows:
+                found[int(tag)][int(row_id)] = int(value)
+
+        group: list[sa.Select[Any]] = []
+        size = 0
+        with translated("location"):
+            for count, select in selects:
+                if group and size + count > CHUNK:
+                    run(group)
+                    group, size = [], 0
+                group.append(select)
+                size += count
+            if group:
+                run(group)
         return LocationLinks(
             active_localities=frozenset(i for i, on in found[1].items() if on),
             sector_locality=found[2],
