@@ -18,6 +18,11 @@ class SequentialIds:
         self._next: dict[str, int] = dict(starts or {})
         self._lock = threading.Lock()
 
+    def copy(self) -> SequentialIds:
+        """An independent generator that continues from where this one is."""
+        with self._lock:
+            return SequentialIds(self._start, starts=self._next)
+
     def next_id(self, kind: str) -> int:
         """One new id of ``kind``."""
         return self.next_ids(kind, 1)[0]

@@ -35,6 +35,18 @@ class MemoryStore:
         #: ``(table, field) -> value -> keys``: built on first use, kept at commit.
         self._indexes: dict[tuple[str, str], dict[Hashable, set[Hashable]]] = {}
 
+    def copy(self) -> MemoryStore:
+        """An independent store holding the same committed rows.
+
+        Rows are immutable, so the copy shares them and only the tables are new:
+        a seeded store copied per test or notebook is much cheaper than seeding
+        again.
+        """
+        with self.lock:
+            clone = MemoryStore()
+            clone.tables = {name: dict(rows) for name, rows in self.tables.items()}
+            return clone
+
     def table(self, name: str) -> dict[Hashable, Any]:
         """The committed rows of ``name`` (created empty on first use)."""
         with self.lock:
