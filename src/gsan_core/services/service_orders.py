@@ -9,7 +9,7 @@ operations run from the menu) compose them into their own transactions.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -1004,6 +1004,100 @@ def apply_operation_in(
     return current, made
 
 
+# ---------------------------------------------------------------- service types
+def _check_service_type(
+    uow: UnitOfWork, service_type: ServiceType, *, operations: Collection[str]
+) -> list[Violation]:
+    """The violations of storing ``service_type`` (CFG-05): texts, duplicates,
+    references, activities, materials, closing reasons and its operation."""
+    found: list[Violation] = []
+    found += required_text(
+        service_type.description,
+        field="Service type description",
+        campo="Descrição do tipo de serviço",
+        max_length=50,
+    )
+    found += required_text(
+        service_type.abbreviation,
+        field="Service type abbreviation",
+        campo="Descrição abreviada",
+        max_length=20,
+    )
+    if service_type.active:
+        for other in uow.service_types.find_by(active=True):
+            if other.id == service_type.id:
+                continue
+            if normalized(other.description) == normalized(service_type.description):
+                found.append(
+                    DUPLICATE_TYPE_DESCRIPTION(
+                        description=service_type.description, other_id=other.id
+                    )
+                )
+            if normalized(other.abbreviation) == normalized(service_type.abbreviation):
+                found.append(
+                    DUPLICATE_TYPE_ABBREVIATION(
+                        abbreviation=service_type.abbreviation, other_id=other.id
+                    )
+                )
+    for kind, value, field, campo in (
+        ("debit_type", service_type.debit_type_id, "Debit type", "Tipo de Débito"),
+        (
+            "service_profile",
+            service_type.profile_id,
+            "Service profile",
+            "Perfil do Serviço",
+        ),
+        ("service_priority", service_type.priority_id, "Priority", "Prioridade"),
+        (
+            "service_type_reference",
+            service_type.reference_id,
+            "Reference service type",
+            "Tipo de Serviço de Referência",
+        ),
+    ):
+        if value is not None:
+            item = uow.catalog.find(kind, value)
+            if item is None or not item.active:
+                found.append(
+                    TYPE_REFERENCE_MISSING(field=field, campo=campo, value=value)
+                )
+    found += (
+        config.check_activity_order(
+            [(a, n) for n, a in enumerate(service_type.activity_ids, start=1)]
+        )
+        if service_type.activity_ids
+        else ()
+    )
+    found += config.check_type_materials(service_type.materials, exists=exists_in(uow))
+    for activity in service_type.activity_ids:
+        item = uow.catalog.find("activity", activity)
+        if item is None or not item.active:
+            found.append(
+                TYPE_REFERENCE_MISSING(
+                    field="Activity", campo="Atividade", value=activity
+                )
+            )
+    for reason in service_type.closing_reason_ids:
+        if uow.catalog.find("closing_reason", reason) is None:
+            found.append(
+                TYPE_REFERENCE_MISSING(
+                    field="Closing reason",
+                    campo="Motivo de Encerramento",
+                    value=reason,
+                )
+            )
+    if service_type.infraction_inspection and service_type.reference_id is not None:
+        found.append(INFRACTION_WITH_REFERENCE())
+    if service_type.operation is not None and service_type.operation not in operations:
+        found.append(
+            UNKNOWN_OPERATION(
+                operation=service_type.operation,
+                known=", ".join(sorted(operations)) or "none",
+            )
+        )
+    return found
+
+
 # ---------------------------------------------------------------- the service
 class ServiceOrderService(ServiceSetup):
     """``gsan.service_orders``: service types, their tables and the OS lifecycle."""
@@ -1012,101 +1106,7 @@ class ServiceOrderService(ServiceSetup):
     def _check_type(
         self, uow: UnitOfWork, service_type: ServiceType
     ) -> list[Violation]:
-        found: list[Violation] = []
-        found += required_text(
-            service_type.description,
-            field="Service type description",
-            campo="Descrição do tipo de serviço",
-            max_length=50,
-        )
-        found += required_text(
-            service_type.abbreviation,
-            field="Service type abbreviation",
-            campo="Descrição abreviada",
-            max_length=20,
-        )
-        if service_type.active:
-            for other in uow.service_types.find_by(active=True):
-                if other.id == service_type.id:
-                    continue
-                if normalized(other.description) == normalized(
-                    service_type.description
-                ):
-                    found.append(
-                        DUPLICATE_TYPE_DESCRIPTION(
-                            description=service_type.description, other_id=other.id
-                        )
-                    )
-                if normalized(other.abbreviation) == normalized(
-                    service_type.abbreviation
-                ):
-                    found.append(
-                        DUPLICATE_TYPE_ABBREVIATION(
-                            abbreviation=service_type.abbreviation, other_id=other.id
-                        )
-                    )
-        for kind, value, field, campo in (
-            ("debit_type", service_type.debit_type_id, "Debit type", "Tipo de Débito"),
-            (
-                "service_profile",
-                service_type.profile_id,
-                "Service profile",
-                "Perfil do Serviço",
-            ),
-            ("service_priority", service_type.priority_id, "Priority", "Prioridade"),
-            (
-                "service_type_reference",
-                service_type.reference_id,
-                "Reference service type",
-                "Tipo de Serviço de Referência",
-            ),
-        ):
-            if value is not None:
-                item = uow.catalog.find(kind, value)
-                if item is None or not item.active:
-                    found.append(
-                        TYPE_REFERENCE_MISSING(field=field, campo=campo, value=value)
-                    )
-        found += (
-            config.check_activity_order(
-                [(a, n) for n, a in enumerate(service_type.activity_ids, start=1)]
-            )
-            if service_type.activity_ids
-            else ()
-        )
-        found += config.check_type_materials(
-            service_type.materials, exists=exists_in(uow)
-        )
-        for activity in service_type.activity_ids:
-            item = uow.catalog.find("activity", activity)
-            if item is None or not item.active:
-                found.append(
-                    TYPE_REFERENCE_MISSING(
-                        field="Activity", campo="Atividade", value=activity
-                    )
-                )
-        for reason in service_type.closing_reason_ids:
-            if uow.catalog.find("closing_reason", reason) is None:
-                found.append(
-                    TYPE_REFERENCE_MISSING(
-                        field="Closing reason",
-                        campo="Motivo de Encerramento",
-                        value=reason,
-                    )
-                )
-        if service_type.infraction_inspection and service_type.reference_id is not None:
-            found.append(INFRACTION_WITH_REFERENCE())
-        if (
-            service_type.operation is not None
-            and service_type.operation not in self._ctx.operations
-        ):
-            found.append(
-                UNKNOWN_OPERATION(
-                    operation=service_type.operation,
-                    known=", ".join(sorted(self._ctx.operations)) or "none",
-                )
-            )
-        return found
+        return _check_service_type(uow, service_type, operations=self._ctx.operations)
 
     def add_type(self, service_type: ServiceType, *, actor: int) -> ServiceType:
         """Insert a service type (CFG-05)."""
