@@ -43,7 +43,8 @@ from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome
 from gsan_core.services.charges import create_charge
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.request_flows import CLOSED_BY_COMMAND_REMARK, day_bounds
+from gsan_core.services.service_requests.closing import CLOSED_BY_COMMAND_REMARK
+from gsan_core.services.service_requests.common import day_bounds
 
 __all__ = [
     "ClosingScope",

@@ -26,18 +26,12 @@ import attrs
 
 from gsan_core.errors import ConfigurationError, Violation
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
-from gsan_core.model.service_requests import (
-    RequestSituation,
-    ServiceRequestForwarded,
-)
+from gsan_core.model.service_requests import RequestSituation, ServiceRequestForwarded
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.request_flows import (
-    RequestClosingResult,
-    apply_close,
-    move_request,
-    prepare_close,
-)
+from gsan_core.services.service_requests.closing import apply_close, prepare_close
+from gsan_core.services.service_requests.common import move_request
+from gsan_core.services.service_requests.results import RequestClosingResult
 
 __all__ = [
     "CLOSED_BY_ORDER_REMARK",

@@ -38,7 +38,8 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.request_flows import protocol_number, reiterate_in
+from gsan_core.services.service_requests.common import protocol_number
+from gsan_core.services.service_requests.updates import reiterate_in
 
 __all__ = [
     "SimplifiedResult",
