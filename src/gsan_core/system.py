@@ -39,9 +39,9 @@ from gsan_core.services.hydrometers import (
 )
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.properties import PropertyService
-from gsan_core.services.request_hooks import RequestOrderClosedHook
 from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.service_requests import ServiceRequestService
+from gsan_core.services.service_requests.hooks import RequestOrderClosedHook
 from gsan_core.services.units import UnitService
 from gsan_core.testing.clocks import DEFAULT_NOW, FixedClock
 from gsan_core.testing.ids import SequentialIds

@@ -668,7 +668,8 @@ def test_concurrent_change_is_refused(
     gsan: gsan_core.System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """C-CONC: the property changed between the read and the write."""
-    from gsan_core.services import connections as service  # noqa: PLC0415
+    # apply_in reads load_facts from the module that runs the operation
+    from gsan_core.services.connections import apply as service  # noqa: PLC0415
 
     add_property(gsan, 920, 3)
     add_property(gsan, 921, 3)

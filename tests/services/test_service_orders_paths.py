@@ -30,7 +30,8 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.rules.service_orders import RequestFacts
 from gsan_core.services.operations import OperationCall
-from gsan_core.services.service_orders import _Permissions, generate_in
+from gsan_core.services.service_orders import generate_in
+from gsan_core.services.service_orders.common import _Permissions
 from gsan_core.system import System, default_operations
 from gsan_core.testing.machines_orders import CountingOperation
 from tests.services.orders_support import (

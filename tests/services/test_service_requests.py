@@ -30,7 +30,7 @@ from gsan_core.model.service_requests import (
     UrgentRequestAlert,
 )
 from gsan_core.services.batches import BatchProgress
-from gsan_core.services.request_hooks import (
+from gsan_core.services.service_requests.hooks import (
     RequestClosedByOrder,
     RequestClosingProposed,
     RequestClosingRefused,

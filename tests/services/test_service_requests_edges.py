@@ -27,9 +27,9 @@ from gsan_core.model.service_requests import (
     SituationCriterion,
 )
 from gsan_core.model.units import OrganizationalUnit
-from gsan_core.services.request_batches import descendants
-from gsan_core.services.request_hooks import RequestOrderClosedHook
-from gsan_core.services.request_registry import filter_regulator_records
+from gsan_core.services.service_requests.batches import descendants
+from gsan_core.services.service_requests.hooks import RequestOrderClosedHook
+from gsan_core.services.service_requests.registry import filter_regulator_records
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     GROUP_SEWER,

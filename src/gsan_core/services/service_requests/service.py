@@ -1,14 +1,5 @@
-"""``gsan.service_requests``: the service requests (RA) of GSAN.
-
-Open a request (with its deadline, its first destination and its automatic OS),
-forward it between units, reiterate it, close it (with its orders, a duplicate
-reference, a charge, a follow-up request), reactivate it, command the closing of
-thousands, hand out manual numbers, register outages and their quick calls,
-answer the satisfaction survey and keep the regulator's complaints.
-
-The flows themselves are in :mod:`gsan_core.services.request_flows` (inside a
-caller's unit of work); this façade opens one unit of work per call.
-"""
+"""The service-request façade (``gsan.service_requests``): one unit of work per
+call over the flows of this package."""
 
 from __future__ import annotations
 
@@ -39,26 +30,28 @@ from gsan_core.rules import request_routing as routing
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
-from gsan_core.services import request_batches, request_flows, request_registry
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.context import Service, ServiceContext
-from gsan_core.services.request_configuration import RequestConfigurationService
-from gsan_core.services.request_flows import (
+from gsan_core.services.service_requests import batches, registry
+from gsan_core.services.service_requests.configuration import (
+    RequestConfigurationService,
+)
+from gsan_core.services.service_requests.forwarding import forward_in
+from gsan_core.services.service_requests.lifecycle import (
+    close_request_in,
+    open_in,
+    reactivate_in,
+)
+from gsan_core.services.service_requests.opening import generate_order_in
+from gsan_core.services.service_requests.place import suggest_in
+from gsan_core.services.service_requests.registry import SimplifiedResult
+from gsan_core.services.service_requests.results import (
     ForwardResult,
     OpeningResult,
     RequestClosingResult,
     RequestDetails,
 )
-from gsan_core.services.request_registry import SimplifiedResult
-
-__all__ = [
-    "ForwardResult",
-    "OpeningResult",
-    "RequestClosingResult",
-    "RequestDetails",
-    "ServiceRequestService",
-    "SimplifiedResult",
-]
+from gsan_core.services.service_requests.updates import reiterate_in, update_location_in
 
 
 class ServiceRequestService(Service):
@@ -130,7 +123,7 @@ class ServiceRequestService(Service):
         """Open a request from its serialisable command."""
         at = self._now()
         with self._work() as uow:
-            result = request_flows.open_in(uow, self._ctx, command, actor=actor, at=at)
+            result = open_in(uow, self._ctx, command, actor=actor, at=at)
             uow.commit()
         return result
 
@@ -142,9 +135,7 @@ class ServiceRequestService(Service):
         at = self._now()
         with self._work() as uow:
             try:
-                result = request_flows.open_in(
-                    uow, self._ctx, command, actor=actor, at=at
-                )
+                result = open_in(uow, self._ctx, command, actor=actor, at=at)
             except RuleViolation as refused:
                 return refused.violations, ()
             return (), result.warnings
@@ -154,7 +145,7 @@ class ServiceRequestService(Service):
     ) -> routing.Destination:
         """The destination a new request would get (§2.2), and why."""
         with self._work() as uow:
-            return request_flows.suggest_in(
+            return suggest_in(
                 uow,
                 self._ctx,
                 specification_id=specification_id,
@@ -171,7 +162,7 @@ class ServiceRequestService(Service):
     ) -> ServiceOrder:
         """Gerar Ordem de Serviço for a request (the optional OS of INS-20)."""
         with self._work() as uow:
-            order = request_flows.generate_order_in(
+            order = generate_order_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -199,7 +190,7 @@ class ServiceRequestService(Service):
         to the destination unit."""
         now = self._now()
         with self._work() as uow:
-            result = request_flows.forward_in(
+            result = forward_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -233,7 +224,7 @@ class ServiceRequestService(Service):
             for request_id in request_ids:
                 try:
                     results.append(
-                        request_flows.forward_in(
+                        forward_in(
                             uow,
                             self._ctx,
                             request_id=request_id,
@@ -272,7 +263,7 @@ class ServiceRequestService(Service):
         specification's offer of a new request (ENC-15)."""
         now = self._now()
         with self._work() as uow:
-            result = request_flows.close_request_in(
+            result = close_request_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -307,7 +298,7 @@ class ServiceRequestService(Service):
         closed one."""
         now = self._now()
         with self._work() as uow:
-            result = request_flows.reactivate_in(
+            result = reactivate_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -337,7 +328,7 @@ class ServiceRequestService(Service):
         """Reiterar RA (UC0425, REI-01..REI-04)."""
         now = self._now()
         with self._work() as uow:
-            request, _ = request_flows.reiterate_in(
+            request, _ = reiterate_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -363,7 +354,7 @@ class ServiceRequestService(Service):
         unblocks a blocked request."""
         now = self._now()
         with self._work() as uow:
-            request = request_flows.update_location_in(
+            request = update_location_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -446,7 +437,7 @@ class ServiceRequestService(Service):
     ) -> tuple[ManualNumberBlock, tuple[str, ...]]:
         """Gerar Numeração de RA Manual (UC0494, NUM-01..NUM-03)."""
         with self._work() as uow:
-            result = request_registry.generate_manual_numbers_in(
+            result = registry.generate_manual_numbers_in(
                 uow,
                 self._ctx,
                 unit_id=unit_id,
@@ -463,7 +454,7 @@ class ServiceRequestService(Service):
     ) -> OperationalOccurrence:
         """Inserir Ocorrência Operacional (a registered outage)."""
         with self._work() as uow:
-            new = request_registry.register_occurrence_in(
+            new = registry.register_occurrence_in(
                 uow, occurrence, actor=actor, at=self._now()
             )
             uow.commit()
@@ -480,7 +471,7 @@ class ServiceRequestService(Service):
         """The outage ended."""
         now = self._now()
         with self._work() as uow:
-            changed = request_registry.conclude_occurrence_in(
+            changed = registry.conclude_occurrence_in(
                 uow,
                 occurrence_id=occurrence_id,
                 concluded_at=concluded_at if concluded_at is not None else now,
@@ -513,7 +504,7 @@ class ServiceRequestService(Service):
     ) -> SimplifiedResult:
         """Inserir RA Simplificado (UC1530, SIMP-01..SIMP-07)."""
         with self._work() as uow:
-            result = request_registry.open_simplified_in(
+            result = registry.open_simplified_in(
                 uow,
                 self._ctx,
                 kind=kind,
@@ -549,7 +540,7 @@ class ServiceRequestService(Service):
     ) -> SatisfactionSurvey:
         """Registrar Pesquisa de Satisfação (UC1181, SAT-03, SAT-04)."""
         with self._work() as uow:
-            survey = request_registry.answer_survey_in(
+            survey = registry.answer_survey_in(
                 uow,
                 request_id=request_id,
                 well_served=well_served,
@@ -582,7 +573,7 @@ class ServiceRequestService(Service):
     ) -> RegulatorRecord:
         """Informar Dados da Agência Reguladora (ARG-01..ARG-05)."""
         with self._work() as uow:
-            record = request_registry.record_regulator_complaint_in(
+            record = registry.record_regulator_complaint_in(
                 uow,
                 self._ctx,
                 request_id=request_id,
@@ -609,7 +600,7 @@ class ServiceRequestService(Service):
     ) -> RegulatorRecord:
         """Informar Retorno para Agência Reguladora (ARG-07)."""
         with self._work() as uow:
-            record = request_registry.record_regulator_return_in(
+            record = registry.record_regulator_return_in(
                 uow,
                 record_id=record_id,
                 return_reason_id=return_reason_id,
@@ -652,7 +643,7 @@ class ServiceRequestService(Service):
             ensure([rules.REGULATOR_NO_FILTER()])
         with self._work() as uow:
             records = uow.regulator_records.find_by(**criteria)
-        return request_registry.filter_regulator_records(
+        return registry.filter_regulator_records(
             records,
             complained_from=complained_from,
             complained_until=complained_until,
@@ -676,7 +667,7 @@ class ServiceRequestService(Service):
     ) -> ClosingCommand:
         """Comandar Encerramento de RA (UC0735, CMD-01..CMD-05)."""
         with self._work() as uow:
-            command = request_batches.issue_command_in(
+            command = batches.issue_command_in(
                 uow,
                 self._ctx,
                 period_start=period_start,
@@ -707,7 +698,7 @@ class ServiceRequestService(Service):
         now = self._now()
         with self._work() as uow:
             command = uow.closing_commands.get(command_id)
-            scope = request_batches.closing_scope(uow, self._ctx, command)
+            scope = batches.closing_scope(uow, self._ctx, command)
             localities = (
                 []
                 if command.executed
@@ -718,11 +709,11 @@ class ServiceRequestService(Service):
                 )
             )
             if command.started_at is None:
-                uow.closing_commands.update(request_batches.started(command, now))
+                uow.closing_commands.update(batches.started(command, now))
                 uow.commit()
 
         def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
-            return request_batches.close_locality_in(
+            return batches.close_locality_in(
                 chunk_uow,
                 self._ctx,
                 command_id=command_id,
@@ -742,7 +733,7 @@ class ServiceRequestService(Service):
         with self._work() as uow:
             command = uow.closing_commands.get(command_id)
             if not command.executed:
-                finished = request_batches.finished(command, self._now())
+                finished = batches.finished(command, self._now())
                 uow.closing_commands.update(finished)
                 uow.record(
                     ClosingCommandExecuted(

@@ -1,0 +1,167 @@
+"""Loading what an operation's rules read: the facts (property, connection
+rows, networks, meters, "in field" lock) and the context (permissions, debts,
+billing's minimum, the order)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.connections import ConnectionKind
+from gsan_core.model.consumption import MeasurementKind
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import NetworkIndicator, Property
+from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.connections import (
+    CatalogLookup,
+    ConnectionContext,
+    ConnectionFacts,
+    MeterStep,
+    OperationSpec,
+)
+from gsan_core.services.connections.seams import WATER_POINT, WELL_POINT, MeterSeam
+
+#: The permission roles each operation may read (``permission.<role>`` ids).
+_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
+    "water.connect_without_order": ("connect_water_without_request",),
+    "water.suppress": ("suppress_water_connection",),
+    "sewer.connect": ("change_sewer_collection_percentage",),
+    "sewer.connect_without_order": (
+        "connect_sewer_without_request",
+        "change_sewer_collection_percentage",
+    ),
+    "sewer.update": ("change_sewer_collection_percentage",),
+    "sewer.feasible_billable.inform": ("change_sewer_collection_percentage",),
+    "connection.change_situation": ("change_situation_with_debts",),
+}
+_DEBTS = frozenset({"water.suppress", "connection.change_situation"})
+_MINIMUM = {
+    "water.minimum_consumption": MeasurementKind.WATER,
+    "sewer.minimum_volume": MeasurementKind.SEWER,
+}
+
+
+# ---------------------------------------------------------------- facts
+#: The operations whose rules read the block's networks.
+_NETWORK = frozenset(
+    {
+        "water.connect",
+        "water.connect_without_order",
+        "water.connect_with_meter",
+        "water.connect_with_replacement",
+        "water.restore_with_meter",
+        "sewer.connect",
+        "sewer.connect_without_order",
+        "sewer.billing_situation",
+        "sewer.feasible_billable.withdraw",
+        "connection.change_situation",
+    }
+)
+
+
+class _CatalogMemo:
+    """The reference rows an operation reads, read once per operation."""
+
+    def __init__(self, catalog: CatalogLookup) -> None:
+        self._catalog = catalog
+        self._rows: dict[tuple[str, int], CatalogItem | None] = {}
+
+    def find(self, kind: str, id: int) -> CatalogItem | None:
+        key = (kind, id)
+        if key not in self._rows:
+            self._rows[key] = self._catalog.find(kind, id)
+        return self._rows[key]
+
+
+def load_facts(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    property_id: int,
+    *,
+    spec: OperationSpec,
+    meters: MeterSeam,
+    prop: Property | None = None,
+) -> ConnectionFacts:
+    """What the rules of ``spec`` need to know about the property (``prop``: the
+    property already read in this unit of work)."""
+    if prop is None or prop.id != property_id:
+        prop = uow.properties.get(property_id)
+    key = spec.key
+    water_network = sewer_network = NetworkIndicator.NONE
+    if key in _NETWORK:
+        block = uow.blocks.get(prop.block_id)
+        water_network, sewer_network = block.water_network, block.sewer_network
+    both = key == "connection.change_situation"
+    ppp = False
+    if key.startswith("sewer.feasible_billable"):
+        locality = uow.localities.find(prop.locality_id)
+        ppp = locality is not None and locality.ppp_contract
+    water_meter = well_meter = False
+    if spec.meter is MeterStep.REFUSED_WHILE_INSTALLED:
+        water_meter = meters.installed(uow, property_id=prop.id, point=WATER_POINT)
+        well_meter = meters.installed(uow, property_id=prop.id, point=WELL_POINT)
+    water_kind = spec.kind is ConnectionKind.WATER
+    return ConnectionFacts(
+        property=prop,
+        water=uow.water_connections.find(prop.id) if water_kind or both else None,
+        sewer=uow.sewer_connections.find(prop.id) if not water_kind or both else None,
+        water_network=water_network,
+        sewer_network=sewer_network,
+        locked_reference=uow.field_lock.locked_reference(prop.id)
+        if spec.field_lock
+        else None,
+        ppp_contract=ppp,
+        water_meter=water_meter,
+        well_meter=well_meter,
+    )
+
+
+def _held(
+    uow: UnitOfWork, profile: UtilityProfile, actor: int, roles: Collection[str]
+) -> frozenset[str]:
+    return frozenset(
+        role
+        for role in roles
+        if any(
+            uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
+        )
+    )
+
+
+def _context(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    key: str,
+    facts: ConnectionFacts,
+    actor: int,
+    today: date,
+    effective_on: date,
+    order: ServiceOrder | None,
+    service_type: ServiceType | None,
+    request_id: int | None = None,
+) -> ConnectionContext:
+    zone = ZoneInfo(profile.timezone)
+    minimum_kind = _MINIMUM.get(key)
+    return ConnectionContext(
+        profile=profile,
+        catalog=_CatalogMemo(uow.catalog),
+        today=today,
+        effective_on=effective_on,
+        order=order,
+        service_type=service_type,
+        request_id=request_id
+        if request_id is not None or order is None
+        else order.request_id,
+        permissions=_held(uow, profile, actor, _PERMISSIONS.get(key, ())),
+        debts=uow.billing.open_debts(facts.property.id) if key in _DEBTS else (),
+        order_closed_on=None
+        if order is None or order.closed_at is None
+        else order.closed_at.astimezone(zone).date(),
+        calculated_minimum=None
+        if minimum_kind is None
+        else uow.billing.minimum_consumption(facts.property.id, kind=minimum_kind),
+    )

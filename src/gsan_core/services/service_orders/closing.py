@@ -1,0 +1,474 @@
+"""Closing an OS inside a caller's unit of work (:func:`close_in`): execution
+data, the commercial operation, the charge and the referenced order's effects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from gsan_core.errors import Message, Violation
+from gsan_core.model.billing import Charge
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.service_orders import (
+    CommercialOperationApplied,
+    ExecutedActivity,
+    InspectionResult,
+    OrderAction,
+    OrderExecution,
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceOrderClosed,
+    ServiceOrderReleased,
+    ServiceType,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import service_orders as rules
+from gsan_core.rules.service_orders import ChargeRequest, CloseRequest, RequestFacts
+from gsan_core.rules.validation import ensure
+from gsan_core.services.charges import create_charge, price_of
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.service_orders.commercial import (
+    _check_charge,
+    _priced_by,
+    _run_operation,
+)
+from gsan_core.services.service_orders.common import (
+    _move,
+    _Permissions,
+    _reference_of,
+    _unit_record,
+    _zone_instant,
+    order_property,
+)
+from gsan_core.services.service_orders.generation import generate_in
+from gsan_core.services.service_orders.results import ClosingResult
+
+
+# ---------------------------------------------------------------- closing
+def close_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    order_id: int,
+    reason_id: int,
+    closed_on: date,
+    actor: int,
+    at: datetime,
+    closing_time: time | None = None,
+    remark: str | None = None,
+    inspection_result: InspectionResult | None = None,
+    commercial: object | None = None,
+    charge: ChargeRequest | None = None,
+    return_type_id: int | None = None,
+    new_service_type_id: int | None = None,
+    pavement_area: Decimal | None = None,
+    activities_given: bool = False,
+    run_hooks: bool = True,
+    execution: Sequence[ExecutedActivity] | None = None,
+    expect_executed: bool | None = None,
+) -> ClosingResult:
+    """Close an OS inside ``uow``, with or without execution as the reason says.
+
+    ``execution`` is the execution data (activities with their periods, teams,
+    materials and kits; EXE-01..EXE-03), stored with the OS when it closes with
+    execution; ENC-12 is satisfied by it (``activities_given`` is the older way to
+    say activities were recorded elsewhere). ``expect_executed`` refuses a reason
+    of the other kind (the "close executed / not executed" commands).
+    """
+    order = uow.service_orders.get(order_id)
+    service_type = uow.service_types.get(order.service_type_id)
+    reason = uow.catalog.find("closing_reason", reason_id)
+    executed = reason is not None and reason.flag("executed")
+    if (
+        reason is not None
+        and expect_executed is not None
+        and executed != expect_executed
+    ):
+        ensure([_reason_mismatch(reason_id, executed=expect_executed)])
+    reference = _reference_of(uow, service_type)
+    return_type = None
+    if return_type_id is not None:
+        return_type = uow.catalog.find("referenced_return_type", return_type_id)
+    new_type = (
+        None
+        if new_service_type_id is None
+        else uow.service_types.find(new_service_type_id)
+    )
+    prop = order_property(uow, order)
+    locked = None
+    if prop is not None and not service_type.allows_property_in_field:
+        locked = uow.field_lock.locked_reference(prop.id)
+    open_of_request: Sequence[ServiceOrder] = ()
+    if order.request_id is not None:
+        open_of_request = uow.service_orders.find_by(request_id=order.request_id)
+    request = CloseRequest(
+        reason=reason,
+        reason_id=reason_id,
+        closed_on=closed_on,
+        remark=remark,
+        inspection_result=inspection_result,
+        activities_given=activities_given or bool(execution),
+        return_type=return_type,
+        new_service_type=new_type,
+        pavement_area=pavement_area,
+    )
+    today = at.astimezone(ctx.zone).date()
+    permissions = _Permissions(
+        ctx, uow, actor, ("close_order_before_today", "close_order_without_activities")
+    )
+    generated_on = order.generated_at.astimezone(ctx.zone).date()
+    ensure(
+        (
+            *rules.check_close(
+                order,
+                service_type=service_type,
+                request=request,
+                offered_reasons=rules.allowed_closing_reasons(
+                    service_type, [] if reason is None else [reason]
+                ),
+                reference=reference,
+                today=today,
+                generated_on=generated_on,
+                profile=ctx.profile,
+                has_permission=permissions,
+                locked_reference=locked,
+                open_orders_of_request=open_of_request,
+                new_type_reference=_reference_of(uow, new_type),
+            ),
+            *_execution_violations(
+                uow,
+                execution,
+                executed=executed,
+                service_type=service_type,
+                generated_on=generated_on,
+                closed_on=closed_on,
+            ),
+        )
+    )
+    assert reason is not None
+    closed_at = _zone_instant(ctx, closed_on, at, closing_time)
+    events: list[object] = []
+    applied = False
+    changes: dict[str, object] = {
+        "closed_at": closed_at,
+        "closing_reason_id": reason.id,
+        "closing_remark": remark,
+        "inspection_result": inspection_result,
+        "pavement_area": pavement_area,
+        "return_type_id": return_type_id,
+    }
+    charge_request = charge or ChargeRequest()
+    charge_made: Charge | None = None
+    if executed and service_type.updates_commercial and not order.commercial_applied:
+        operation = ctx.operations.get(service_type.operation or "")
+        suggested = price_of(
+            uow,
+            service_type=service_type,
+            prop=prop,
+            on=today,
+            facts=_priced_by(operation, uow, prop, commercial),
+        )
+        _check_charge(
+            ctx,
+            uow,
+            actor=actor,
+            service_type=service_type,
+            charge=charge_request,
+            suggested=suggested,
+        )
+        if service_type.operation is not None:
+            _run_operation(
+                uow,
+                ctx,
+                order=order,
+                service_type=service_type,
+                prop=prop,
+                data=commercial,
+                actor=actor,
+                at=at,
+                effective_on=closed_on,
+                via_closing=True,
+            )
+            events.append(
+                CommercialOperationApplied(
+                    occurred_at=at,
+                    actor=actor,
+                    order_id=order.id,
+                    operation=service_type.operation,
+                    property_id=order.property_id,
+                    via_closing=True,
+                )
+            )
+        applied = True
+        value = charge_request.value if charge_request.value is not None else suggested
+        changes |= {
+            "commercial_applied": True,
+            "current_value": value,
+            "charge_percentage": charge_request.percentage,
+            "non_charge_reason_id": charge_request.non_charge_reason_id,
+        }
+        if prop is not None and (operation is None or operation.charges):
+            charge_made = create_charge(
+                uow,
+                profile=ctx.profile,
+                service_type=service_type,
+                prop=prop,
+                value=value,
+                request=charge_request,
+                order=order,
+                request_id=order.request_id,
+                generated_on=order.generated_at.astimezone(ctx.zone).date(),
+                at=at,
+                actor=actor,
+            )
+    elif (
+        executed
+        and service_type.include_debit
+        and service_type.debit_type_id is not None
+    ):
+        value = service_type.value
+        if not value:
+            value = price_of(uow, service_type=service_type, prop=prop, on=today)
+        if value and value > 0:
+            ensure(rules.check_charged_property(order, prop))
+            assert prop is not None
+            charge_made = create_charge(
+                uow,
+                profile=ctx.profile,
+                service_type=service_type,
+                prop=prop,
+                value=value,
+                request=ChargeRequest(),
+                order=order,
+                request_id=order.request_id,
+                generated_on=order.generated_at.astimezone(ctx.zone).date(),
+                at=at,
+                actor=actor,
+            )
+    if (
+        executed
+        and return_type is not None
+        and return_type.flag("approval")
+        and return_type.flag("changes_service")
+        and new_type is not None
+    ):
+        changes["reference_service_type_id"] = new_type.id
+    action = OrderAction.CLOSE_EXECUTED if executed else OrderAction.CLOSE_NOT_EXECUTED
+    current = uow.service_orders.get(order.id)
+    closed = _move(uow, current, action, **changes)
+    _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
+    recorded = None
+    if execution:
+        recorded = OrderExecution(
+            id=closed.id, activities=tuple(execution), recorded_at=at, actor=actor
+        )
+        uow.order_executions.add(recorded)
+    events.insert(
+        0,
+        ServiceOrderClosed(
+            occurred_at=at,
+            actor=actor,
+            order_id=closed.id,
+            closing_reason_id=reason.id,
+            executed=executed,
+            closed_at=closed_at,
+            request_id=closed.request_id,
+        ),
+    )
+    referenced, follow_up = _referenced_effects(
+        uow,
+        ctx,
+        closed=closed,
+        reference=reference,
+        executed=executed,
+        reason=reason,
+        return_type=return_type,
+        new_type=new_type,
+        actor=actor,
+        at=at,
+        events=events,
+    )
+    uow.record(*events)  # type: ignore[arg-type]
+    effects: tuple[object, ...] = ()
+    if run_hooks:
+        effects = tuple(
+            result
+            for hook in ctx.order_closed_hooks
+            if (
+                result := hook(
+                    uow,
+                    order=closed,
+                    service_type=service_type,
+                    executed=executed,
+                    at=closed_at,
+                    actor=actor,
+                    context=ctx,
+                )
+            )
+            is not None
+        )
+    return ClosingResult(
+        order=closed,
+        executed=executed,
+        commercial_applied=applied,
+        charge=charge_made,
+        follow_up=follow_up,
+        referenced=referenced,
+        effects=effects,
+        execution=recorded,
+    )
+
+
+EXECUTION_WITHOUT_EXECUTING = Message(
+    "service_order.execution.not_executed",
+    en="Execution data is recorded only when an order is closed with execution.",
+    pt="Os dados de execução só são informados no encerramento com execução.",
+    rule="ENC-12",
+)
+
+
+def _execution_violations(
+    uow: UnitOfWork,
+    execution: Sequence[ExecutedActivity] | None,
+    *,
+    executed: bool,
+    service_type: ServiceType,
+    generated_on: date,
+    closed_on: date | None,
+) -> tuple[Violation, ...]:
+    """EXE-01..EXE-03 for the execution data given with a closing."""
+    if not execution:
+        return ()
+    if not executed:
+        return (EXECUTION_WITHOUT_EXECUTING(),)
+    team_ids = {t for a in execution for p in a.periods for t in p.team_ids}
+    material_ids = {m.material_id for a in execution for m in a.materials}
+    kit_ids = {k.kit_id for a in execution for k in a.kits}
+    activity_ids = {a.activity_id for a in execution}
+    return rules.check_execution(
+        execution,
+        service_type=service_type,
+        generated_on=generated_on,
+        closed_on=closed_on,
+        known_activities={
+            i: item
+            for i in activity_ids
+            if (item := uow.catalog.find("activity", i)) is not None
+        },
+        teams=uow.teams.get_many(team_ids),
+        materials={
+            i: item
+            for i in material_ids
+            if (item := uow.catalog.find("material", i)) is not None
+        },
+        kits=uow.material_kits.get_many(kit_ids),
+    )
+
+
+def _referenced_effects(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    closed: ServiceOrder,
+    reference: CatalogItem | None,
+    executed: bool,
+    reason: CatalogItem,
+    return_type: CatalogItem | None,
+    new_type: ServiceType | None,
+    actor: int,
+    at: datetime,
+    events: list[object],
+) -> tuple[ServiceOrder | None, ServiceOrder | None]:
+    """REF-05..REF-07: what closing an OS does to the OS it refers to."""
+    if closed.reference_order_id is None:
+        return None, None
+    referenced = uow.service_orders.find(closed.reference_order_id)
+    if referenced is None or not referenced.is_open:
+        return referenced, None
+    follow_up = None
+    if not executed:
+        updated = _move(
+            uow,
+            referenced,
+            OrderAction.CLOSE_WITH_REFERRING,
+            closed_at=closed.closed_at,
+            closing_reason_id=reason.id,
+        )
+    elif return_type is not None and (
+        reference is not None
+        and (reference.flag("diagnosis") or reference.flag("inspection"))
+    ):
+        target = return_type.integer("referenced_situation") or 1
+        action = OrderAction.RELEASE if target == 1 else OrderAction.RELEASE_CLOSING
+        if referenced.situation is not OrderSituation.AWAITING_RELEASE:
+            action = (
+                OrderAction.CLOSE_WITH_REFERRING if target != 1 else OrderAction.UPDATE
+            )
+        changes: dict[str, object] = {"commercial_applied": False}
+        if return_type.integer("closing_reason_id") is not None:
+            changes["closed_at"] = closed.closed_at
+            changes["return_type_id"] = return_type.id
+            if target != 1:
+                changes["closing_reason_id"] = return_type.integer("closing_reason_id")
+        if return_type.flag("changes_service") and new_type is not None:
+            changes["service_type_id"] = new_type.id
+        if reference.flag("diagnosis"):
+            changes["diagnosed"] = True
+        updated = _move(uow, referenced, action, **changes)
+        if (
+            return_type.flag("approval")
+            and closed.reference_service_type_id is not None
+        ):
+            request = None
+            if closed.request_id is not None:
+                request = RequestFacts(
+                    id=closed.request_id,
+                    allows_orders=True,
+                    pending=True,
+                    user_authorised=True,
+                    current_unit_id=closed.current_unit_id,
+                    property_id=closed.property_id,
+                )
+            follow_up = generate_in(
+                uow,
+                ctx,
+                service_type_id=closed.reference_service_type_id,
+                actor=actor,
+                at=at,
+                origin=OrderOrigin.FOLLOW_UP,
+                property_id=closed.property_id,
+                request=request,
+                unit_id=closed.current_unit_id,
+            )
+    else:
+        return referenced, None
+    events.append(
+        ServiceOrderReleased(
+            occurred_at=at,
+            actor=actor,
+            order_id=updated.id,
+            by_order_id=closed.id,
+            situation=updated.situation,
+        )
+    )
+    return updated, follow_up
+
+
+REASON_MISMATCH = Message(
+    "service_order.close.reason_mismatch",
+    en="Closing reason {reason_id} is for orders {expected}.",
+    pt="O motivo de encerramento {reason_id} é para ordens {esperado}.",
+    gsan_key="atencao.motivo_encerramento_invalido",
+    rule="ENC-06",
+)
+
+
+def _reason_mismatch(reason_id: int, *, executed: bool) -> Violation:
+    return REASON_MISMATCH(
+        reason_id=reason_id,
+        expected="not executed" if executed else "executed",
+        esperado="não executadas" if executed else "executadas",
+    )

@@ -1,0 +1,168 @@
+"""Generating an OS inside a caller's unit of work (:func:`generate_in`,
+:func:`generate_from_collection_in`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from gsan_core.model.service_orders import (
+    OrderAction,
+    OrderOrigin,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceOrderGenerated,
+    ServiceOrderSituationChanged,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import service_orders as rules
+from gsan_core.rules.service_orders import RequestFacts
+from gsan_core.rules.validation import ensure
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.service_orders.common import (
+    _locality_unit,
+    _move,
+    _reference_of,
+    _unit_record,
+)
+
+
+# ---------------------------------------------------------------- generation
+def generate_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    service_type_id: int,
+    actor: int,
+    at: datetime,
+    origin: OrderOrigin = OrderOrigin.STANDALONE,
+    property_id: int | None = None,
+    request: RequestFacts | None = None,
+    collection_document_id: int | None = None,
+    reference_order_id: int | None = None,
+    reference_service_type_id: int | None = None,
+    unit_id: int | None = None,
+    priority_id: int | None = None,
+    observation: str | None = None,
+    emitted: bool = False,
+) -> ServiceOrder:
+    """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation)."""
+    service_type = uow.service_types.find(service_type_id)
+    reference = _reference_of(uow, service_type)
+    open_of_request: Sequence[ServiceOrder] = ()
+    if request is not None:
+        open_of_request = uow.service_orders.find_by(request_id=request.id)
+        property_id = property_id if property_id is not None else request.property_id
+    reference_order = (
+        None
+        if reference_order_id is None
+        else uow.service_orders.find(reference_order_id)
+    )
+    found = rules.check_generation(
+        service_type=service_type,
+        service_type_id=service_type_id,
+        reference=reference,
+        request=request,
+        open_orders_of_request=open_of_request,
+        reference_order=reference_order,
+        observation=observation,
+    )
+    per_property = ctx.profile.service_orders.one_open_order_per_property_type
+    if per_property and property_id is not None and not found:
+        found = rules.check_property_uniqueness(
+            enabled=per_property,
+            property_id=property_id,
+            service_type_id=service_type_id,
+            open_orders_of_property=uow.service_orders.find_by(
+                property_id=property_id, service_type_id=service_type_id
+            ),
+        )
+    ensure(found)
+    assert service_type is not None
+    prop = None if property_id is None else uow.properties.get(property_id)
+    if unit_id is None:
+        unit_id = (
+            request.current_unit_id
+            if request is not None
+            else _locality_unit(uow, prop)
+        )
+    order = ServiceOrder(
+        id=uow.next_id("service_order"),
+        service_type_id=service_type.id,
+        origin=origin,
+        property_id=property_id,
+        request_id=None if request is None else request.id,
+        collection_document_id=collection_document_id,
+        reference_order_id=reference_order_id,
+        reference_service_type_id=reference_service_type_id,
+        generated_at=at,
+        emitted_at=at if emitted else None,
+        observation=observation,
+        original_value=service_type.value,
+        current_unit_id=unit_id,
+        original_priority_id=service_type.priority_id,
+        current_priority_id=priority_id
+        if priority_id is not None
+        else service_type.priority_id,
+    )
+    uow.service_orders.add(order)
+    _unit_record(uow, order, OrderUnitRelation.OPENED, actor, at)
+    events: list[object] = [
+        ServiceOrderGenerated(
+            occurred_at=at,
+            actor=actor,
+            order_id=order.id,
+            service_type_id=service_type.id,
+            origin=origin,
+            property_id=property_id,
+            request_id=order.request_id,
+        )
+    ]
+    if (
+        reference_order is not None
+        and reference is not None
+        and reference.flag("requires_reference_order")
+        and reference_order.is_open
+    ):
+        held = _move(uow, reference_order, OrderAction.HOLD_FOR_REFERENCE)
+        events.append(
+            ServiceOrderSituationChanged(
+                occurred_at=at,
+                actor=actor,
+                order_id=held.id,
+                before=reference_order.situation,
+                after=held.situation,
+            )
+        )
+    uow.record(*events)  # type: ignore[arg-type]
+    return order
+
+
+def generate_from_collection_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    service_type_id: int,
+    property_id: int,
+    collection_document_id: int,
+    actor: int,
+    at: datetime,
+    observation: str | None = None,
+) -> ServiceOrder:
+    """Generate inside ``uow`` the OS of a collection action (GEN-10: the unit is
+    the one of the property's locality, and there must be one)."""
+    prop = uow.properties.get(property_id)
+    unit_id = _locality_unit(uow, prop)
+    ensure(rules.check_collection_unit(prop, unit_id))
+    return generate_in(
+        uow,
+        ctx,
+        service_type_id=service_type_id,
+        actor=actor,
+        at=at,
+        origin=OrderOrigin.COLLECTION,
+        property_id=property_id,
+        collection_document_id=collection_document_id,
+        unit_id=unit_id,
+        observation=observation,
+    )

@@ -1,0 +1,302 @@
+"""The batch closing of service requests (UC0735 command, UC0736 execution;
+CMD-01..CMD-07).
+
+A command is issued first (its duplicate check, CMD-05); its execution runs
+through :func:`~gsan_core.services.batches.run_batch`, one unit of work per
+locality. Each locality is closed set-based: one query selects the candidates
+(pending, attended in the period, without a scheduled open order, filtered), one
+statement closes their open orders, one closes the requests, one updates the
+command's counters. A re-run selects only what is still pending: the execution is
+resumable and idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+import attrs
+
+from gsan_core.model.service_orders import (
+    OrderAction,
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceOrderClosed,
+    ServiceType,
+)
+from gsan_core.model.service_requests import (
+    ClosingCommand,
+    ClosingCommandIssued,
+    RequestAction,
+    RequestRef,
+    RequestSituation,
+    RequestSpecification,
+    ServiceRequestClosed,
+)
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import service_orders as order_rules
+from gsan_core.rules import service_requests as rules
+from gsan_core.rules.service_orders import ChargeRequest
+from gsan_core.rules.validation import ensure
+from gsan_core.services.batches import ChunkOutcome
+from gsan_core.services.charges import create_charge
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.service_requests.closing import CLOSED_BY_COMMAND_REMARK
+from gsan_core.services.service_requests.common import day_bounds
+
+__all__ = [
+    "ClosingScope",
+    "close_locality_in",
+    "closing_scope",
+    "descendants",
+    "finished",
+    "issue_command_in",
+    "started",
+]
+
+
+def descendants(unit_id: int, units: Mapping[int, OrganizationalUnit]) -> set[int]:
+    """The unit and every unit below it, at any depth (a cycle stops the walk)."""
+    children: dict[int, list[int]] = {}
+    for unit in units.values():
+        if unit.superior_id is not None:
+            children.setdefault(unit.superior_id, []).append(unit.id)
+    found = {unit_id}
+    pending = [unit_id]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def issue_command_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    period_start: date,
+    period_end: date,
+    reason_id: int,
+    responsible_id: int,
+    actor: int,
+    at: datetime,
+    attendance_unit_id: int | None = None,
+    current_unit_id: int | None = None,
+    superior_unit_id: int | None = None,
+    specification_ids: Iterable[int] = (),
+) -> ClosingCommand:
+    """UC0735 (CMD-01..CMD-05): register a batch closing command."""
+    command = ClosingCommand(
+        id=uow.next_id("closing_command"),
+        period_start=period_start,
+        period_end=period_end,
+        reason_id=reason_id,
+        responsible_id=responsible_id,
+        attendance_unit_id=attendance_unit_id,
+        current_unit_id=current_unit_id,
+        superior_unit_id=superior_unit_id,
+        specification_ids=specification_ids,
+        issued_at=at,
+        issued_by=actor,
+    )
+    units = {u.id: u for u in uow.units.find_by()}
+    ensure(
+        rules.check_closing_command(
+            command,
+            reason=uow.catalog.find("closing_reason", reason_id),
+            specifications=uow.request_specifications.get_many(
+                command.specification_ids
+            ),
+            units=units,
+            responsible=uow.users.find(responsible_id),
+            presidency_unit_id=ctx.profile.service_requests.presidency_unit_id,
+            others=uow.closing_commands.find_by(finished_at=None),
+        )
+    )
+    uow.closing_commands.add(command)
+    uow.record(ClosingCommandIssued(occurred_at=at, actor=actor, command_id=command.id))
+    return command
+
+
+def started(command: ClosingCommand, at: datetime) -> ClosingCommand:
+    """The command with its execution started."""
+    return attrs.evolve(command, started_at=at, version=command.version + 1)
+
+
+def finished(command: ClosingCommand, at: datetime) -> ClosingCommand:
+    """The command with its execution finished."""
+    return attrs.evolve(command, finished_at=at, version=command.version + 1)
+
+
+@attrs.frozen(kw_only=True)
+class ClosingScope:
+    """What a command selects, resolved once per execution."""
+
+    since: datetime
+    until: datetime
+    #: The current units to close (``None``: any).
+    current_unit_ids: frozenset[int] | None
+
+
+def closing_scope(
+    uow: UnitOfWork, ctx: ServiceContext, command: ClosingCommand
+) -> ClosingScope:
+    """CMD-06: the period as instants of the utility's zone and the units: the
+    current unit, or the superior unit and every unit below it."""
+    since, until = day_bounds(command.period_start, command.period_end, ctx.zone)
+    current: frozenset[int] | None = None
+    if command.current_unit_id is not None:
+        current = frozenset({command.current_unit_id})
+    elif command.superior_unit_id is not None:
+        units = {u.id: u for u in uow.units.find_by()}
+        current = frozenset(descendants(command.superior_unit_id, units))
+    return ClosingScope(since=since, until=until, current_unit_ids=current)
+
+
+def _charges(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    closed: Sequence[RequestRef],
+    specs: Mapping[int, RequestSpecification],
+    *,
+    actor: int,
+    at: datetime,
+) -> None:
+    """CMD-07: the specification's charge (1 installment, 100 %) when it has a
+    debit type and a value (``create_charge`` decides whether it is due)."""
+    for request in closed:
+        spec = specs[request.specification_id]
+        if (
+            spec.debit_type_id is None
+            or spec.debit_value is None
+            or request.property_id is None
+        ):
+            continue
+        prop = uow.properties.get(request.property_id)
+        create_charge(
+            uow,
+            profile=ctx.profile,
+            service_type=ServiceType(
+                id=spec.service_type_id or 0,
+                description=spec.description,
+                abbreviation=spec.description[:20],
+                debit_type_id=spec.debit_type_id,
+                charge_interest=spec.charge_interest,
+            ),
+            prop=prop,
+            value=spec.debit_value,
+            request=ChargeRequest(),
+            order=None,
+            request_id=request.id,
+            generated_on=request.attended_at.astimezone(ctx.zone).date(),
+            at=at,
+            actor=actor,
+        )
+
+
+def close_locality_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    command_id: int,
+    locality_id: int | None,
+    scope: ClosingScope,
+    actor: int,
+    now: datetime,
+) -> ChunkOutcome:
+    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits.
+
+    One query selects the candidates, one their open orders; the orders and the
+    requests are closed by a compare-and-set ``UPDATE`` per read version; the
+    orders' unit records, the events and the command's counters follow.
+    """
+    command = uow.closing_commands.get(command_id)
+    candidates = uow.service_requests.closing_candidates(
+        locality_id=locality_id,
+        since=scope.since,
+        until=scope.until,
+        attendance_unit_id=command.attendance_unit_id,
+        current_unit_ids=scope.current_unit_ids,
+        specification_ids=command.specification_ids or None,
+    )
+    if not candidates:
+        return ChunkOutcome()
+    remark = CLOSED_BY_COMMAND_REMARK.format(id=command.id)
+    user = uow.users.find(actor)
+    unit_id = None if user is None else user.unit_id
+    orders = uow.service_requests.open_orders_of([r.id for r in candidates])
+    for order in orders:
+        after = order_rules.transition(
+            OrderSituation(order.situation), OrderAction.CLOSE_BY_REQUEST
+        )
+        assert after is OrderSituation.CLOSED
+    assert rules.transition(RequestSituation.PENDING, RequestAction.CLOSE) is (
+        RequestSituation.CLOSED
+    )
+    uow.service_requests.close_orders(
+        orders, closed_at=now, reason_id=command.reason_id, remark=remark
+    )
+    if orders:
+        record_ids = uow.next_ids("order_unit", len(orders))
+        uow.order_units.add_many(
+            OrderUnitRecord(
+                id=ident,
+                order_id=order.id,
+                unit_id=unit_id,
+                user_id=actor,
+                relation=OrderUnitRelation.CLOSED,
+                at=now,
+            )
+            for ident, order in zip(record_ids, orders, strict=True)
+        )
+    uow.service_requests.close_requests(
+        candidates,
+        closed_at=now,
+        reason_id=command.reason_id,
+        remark=remark.upper(),
+        unit_id=unit_id,
+        actor=actor,
+    )
+    specs = uow.request_specifications.get_many(
+        {r.specification_id for r in candidates}
+    )
+    _charges(uow, ctx, candidates, specs, actor=actor, at=now)
+    uow.record(
+        *(
+            ServiceOrderClosed(
+                occurred_at=now,
+                actor=actor,
+                order_id=order.id,
+                closing_reason_id=command.reason_id,
+                executed=False,
+                closed_at=now,
+                request_id=order.request_id,
+            )
+            for order in orders
+        ),
+        *(
+            ServiceRequestClosed(
+                occurred_at=now,
+                actor=actor,
+                request_id=request.id,
+                closing_reason_id=command.reason_id,
+                executed=False,
+                closed_at=now,
+                command_id=command.id,
+            )
+            for request in candidates
+        ),
+    )
+    uow.closing_commands.update(
+        attrs.evolve(
+            command,
+            closed_requests=command.closed_requests + len(candidates),
+            closed_orders=command.closed_orders + len(orders),
+            version=command.version + 1,
+        )
+    )
+    uow.commit()
+    return ChunkOutcome(processed=len(candidates), changed=len(candidates))

@@ -1,0 +1,402 @@
+"""Opening, closing and reactivating an RA inside a caller's unit of work
+(:func:`open_in`, :func:`close_request_in`, :func:`reactivate_in`).
+
+They call each other, so they live together: an auto-closing specification
+closes the request it opens, a closing may open the follow-up request (ENC-15)
+and a reactivation opens a new one. Their steps are in the ``opening`` and
+``closing`` modules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from gsan_core.model.service_orders import OrderOrigin
+from gsan_core.model.service_requests import (
+    OpenRequest,
+    RequestAction,
+    RequestSituation,
+    RoutingReason,
+    RoutingStep,
+    ServiceRequest,
+    ServiceRequestOpened,
+    ServiceRequestReactivated,
+    UrgentRequestAlert,
+    location_fields,
+)
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import request_routing as routing
+from gsan_core.rules import service_requests as rules
+from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
+from gsan_core.rules.validation import ensure
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.service_orders import generate_in
+from gsan_core.services.service_requests.closing import apply_close, prepare_close
+from gsan_core.services.service_requests.common import (
+    _specification,
+    _user_unit,
+    load_units,
+    may_maintain,
+    protocol_number,
+)
+from gsan_core.services.service_requests.opening import (
+    _due_date,
+    _opening_facts,
+    _order_observation,
+    _warnings,
+)
+from gsan_core.services.service_requests.place import _place, _suggest
+from gsan_core.services.service_requests.results import (
+    OpeningResult,
+    RequestClosingResult,
+)
+
+
+def open_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    command: OpenRequest,
+    *,
+    actor: int,
+    at: datetime,
+    reactivation_of: ServiceRequest | None = None,
+    reactivation_reason_id: int | None = None,
+) -> OpeningResult:
+    """Open a request inside ``uow`` (INS-01..INS-25); with ``reactivation_of``,
+    the new request of a reactivation (REA-05, REA-06)."""
+    reactivation = reactivation_of is not None
+    spec, request_type, group = _specification(uow, command.specification_id)
+    sewer = group is not None and group.flag("sewer")
+    municipal = ctx.profile.service_requests.holiday_scope == "municipal"
+    place = _place(
+        uow,
+        command.location,
+        sewer=sewer,
+        full=not reactivation,
+        need_municipality=municipal,
+    )
+    property_requests: Sequence[ServiceRequest] = (
+        ()
+        if place.prop is None
+        else uow.service_requests.find_by(property_id=place.prop.id)
+    )
+    suggestion = routing.Destination(None, RoutingReason.NONE)
+    units: Mapping[int, OrganizationalUnit] = {}
+    more_units = [
+        command.unit_id,
+        command.destination_unit_id,
+        *(r.unit_id for r in command.requesters),
+    ]
+    if spec is not None:
+        suggestion, units = _suggest(
+            uow,
+            ctx.profile,
+            spec=spec,
+            group=group,
+            place=place,
+            reactivation=reactivation,
+            more_units=more_units,
+        )
+    else:
+        units = load_units(uow, more_units, ancestors=False)
+    facts = _opening_facts(
+        uow,
+        ctx,
+        command,
+        actor=actor,
+        at=at,
+        spec=spec,
+        request_type=request_type,
+        group=group,
+        place=place,
+        reactivation=reactivation,
+        units=units,
+        property_requests=property_requests,
+    )
+    ensure(rules.check_open(command, facts))
+    assert spec is not None
+    location = place.location
+    destination, reason = suggestion
+    informed = command.destination_unit_id
+    if informed is not None and reason is not RoutingReason.LARGE_CONSUMER:
+        destination, reason = informed, RoutingReason.INFORMED
+    if destination is not None:
+        found = units.get(destination)
+        ensure(
+            rules.check_destination(
+                destination, found if found is not None else uow.units.find(destination)
+            )
+        )
+    warnings = (
+        ()
+        if reactivation
+        else _warnings(
+            uow,
+            ctx.profile,
+            spec=spec,
+            request_type=request_type,
+            location=location,
+            now=at,
+            property_requests=property_requests,
+        )
+    )
+    attended_at = command.attended_at if command.attended_at is not None else at
+    due = _due_date(ctx, spec, attended_at, place.municipality_id)
+    situation = rules.situation_on_open(location)
+    action = (
+        RequestAction.OPEN
+        if situation is RequestSituation.PENDING
+        else RequestAction.OPEN_WITHOUT_ADDRESS
+    )
+    assert rules.transition(None, action) is situation
+    observation = command.observation
+    if observation is None and spec.message_id is not None:
+        message = uow.catalog.find("request_message", spec.message_id)
+        observation = None if message is None else message.description
+    current = destination if destination is not None else command.unit_id
+    manual = (
+        None if command.manual_number is None else int(command.manual_number.strip())
+    )
+    request_id = uow.next_id("service_request")
+    request = ServiceRequest(
+        id=request_id,
+        specification_id=spec.id,
+        situation=situation,
+        attended_at=attended_at,
+        online=command.attended_at is None,
+        manual_number=manual,
+        wait_started_at=command.wait_started_at,
+        wait_ended_at=command.wait_ended_at,
+        original_due_date=due,
+        current_due_date=due,
+        channel_id=command.channel_id,
+        protocol=command.protocol or protocol_number(request_id, at, ctx.zone),
+        observation=observation,
+        requesters=command.requesters,
+        opening_unit_id=command.unit_id,
+        opened_by=actor,
+        current_unit_id=current,
+        reactivation_of_id=None if reactivation_of is None else reactivation_of.id,
+        reactivation_reason_id=reactivation_reason_id,
+        urgent=spec.urgent,
+        submission_key=command.submission_key,
+        **location_fields(location),
+    )
+    uow.service_requests.add(request)
+    step = RoutingStep(
+        id=uow.next_id("routing_step"),
+        request_id=request.id,
+        from_unit_id=command.unit_id,
+        to_unit_id=current,
+        at=at,
+        registered_by=actor,
+        responsible_id=actor,
+        remark=command.remark or rules.DEFAULT_OPENING_REMARK,
+        automatic=command.remark is None,
+    )
+    uow.routing_steps.add(step)
+    events: list[object] = [
+        ServiceRequestOpened(
+            occurred_at=at,
+            actor=actor,
+            request_id=request.id,
+            specification_id=spec.id,
+            situation=situation,
+            unit_id=current,
+            routing_reason=reason,
+            property_id=request.property_id,
+            protocol=request.protocol,
+        )
+    ]
+    if reactivation_of is not None:
+        events.append(
+            ServiceRequestReactivated(
+                occurred_at=at,
+                actor=actor,
+                request_id=request.id,
+                previous_id=reactivation_of.id,
+            )
+        )
+    if spec.urgent:
+        events.append(
+            UrgentRequestAlert(
+                occurred_at=at, actor=actor, request_id=request.id, unit_id=current
+            )
+        )
+    uow.record(*events)  # type: ignore[arg-type]
+    order = None
+    if spec.service_type_id is not None:
+        order = generate_in(
+            uow,
+            ctx,
+            service_type_id=spec.service_type_id,
+            actor=actor,
+            at=at,
+            origin=OrderOrigin.REQUEST,
+            property_id=request.property_id,
+            request=RequestFacts(
+                id=request.id,
+                allows_orders=True,
+                pending=True,
+                user_authorised=True,
+                current_unit_id=current,
+                property_id=request.property_id,
+            ),
+            observation=_order_observation(observation),
+        )
+    closing = None
+    if spec.auto_close and not reactivation:
+        reason_id = ctx.profile.id("closing_reason.service_concluded")
+        closing = close_request_in(
+            uow,
+            ctx,
+            request_id=request.id,
+            reason_id=reason_id,
+            actor=actor,
+            now=at,
+            closed_at=attended_at,
+            authorise=False,
+        )
+        request = closing.request
+    return OpeningResult(
+        request=request,
+        step=step,
+        reason=reason,
+        order=order,
+        warnings=warnings,
+        closing=closing,
+    )
+
+
+def close_request_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    request_id: int,
+    reason_id: int | None,
+    actor: int,
+    now: datetime,
+    closed_at: datetime | None = None,
+    remark: str | None = None,
+    duplicate_of_id: int | None = None,
+    charge: ChargeRequest | None = None,
+    expected_version: int | None = None,
+    open_new_request: bool = False,
+    authorise: bool = True,
+    force_executed: bool = False,
+    charge_value: Decimal | None = None,
+) -> RequestClosingResult:
+    """Close a request inside ``uow`` (ENC-01..ENC-15)."""
+    plan, violations = prepare_close(
+        uow,
+        ctx.profile,
+        request_id=request_id,
+        reason_id=reason_id,
+        actor=actor,
+        now=now,
+        closed_at=closed_at,
+        remark=remark,
+        duplicate_of_id=duplicate_of_id,
+        expected_version=expected_version,
+        authorise=authorise,
+        force_executed=force_executed,
+    )
+    ensure(violations)
+    assert plan is not None
+    result = apply_close(
+        uow,
+        ctx,
+        plan,
+        actor=actor,
+        now=now,
+        charge=charge,
+        charge_value=charge_value,
+    )
+    offer = result.new_request_offer
+    if open_new_request and offer is not None:
+        previous = result.request
+        unit_id = _user_unit(uow, actor)
+        new = open_in(
+            uow,
+            ctx,
+            OpenRequest(
+                specification_id=offer,
+                unit_id=unit_id if unit_id is not None else previous.opening_unit_id,
+                channel_id=previous.channel_id,
+                location=previous.location,
+                requesters=previous.requesters,
+            ),
+            actor=actor,
+            at=now,
+        )
+        result = attrs.evolve(result, new_request=new)
+    return result
+
+
+# ---------------------------------------------------------------- reactivation
+def reactivate_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    request_id: int,
+    reason_id: int | None,
+    unit_id: int,
+    channel_id: int,
+    actor: int,
+    now: datetime,
+    attended_at: datetime | None = None,
+    destination_unit_id: int | None = None,
+    remark: str | None = None,
+    observation: str | None = None,
+) -> OpeningResult:
+    """Reactivate a closed request as a new linked one (REA-01..REA-06)."""
+    old = uow.service_requests.get(request_id)
+    successors = uow.service_requests.find_by(reactivation_of_id=request_id)
+    reason = (
+        None
+        if reason_id is None
+        else uow.catalog.find("reactivation_reason", reason_id)
+    )
+    units = load_units(uow, [old.current_unit_id, unit_id, _user_unit(uow, actor)])
+    ensure(
+        rules.check_reactivate(
+            old,
+            authorised=may_maintain(
+                uow, ctx.profile, actor=actor, unit_id=old.current_unit_id, units=units
+            ),
+            authorised_new_unit=may_maintain(
+                uow, ctx.profile, actor=actor, unit_id=unit_id, units=units
+            ),
+            new_unit_id=unit_id,
+            successor=successors[0] if successors else None,
+            destination_informed=destination_unit_id is not None,
+            remark=remark,
+            reason_id=reason_id,
+            reason=reason,
+            observation=observation,
+        )
+    )
+    return open_in(
+        uow,
+        ctx,
+        OpenRequest(
+            specification_id=old.specification_id,
+            unit_id=unit_id,
+            channel_id=channel_id,
+            attended_at=attended_at,
+            location=old.location,
+            requesters=old.requesters,
+            observation=observation if observation is not None else old.observation,
+            destination_unit_id=destination_unit_id,
+            remark=remark,
+            protocol=old.protocol,
+        ),
+        actor=actor,
+        at=now,
+        reactivation_of=old,
+        reactivation_reason_id=reason_id,
+    )
