@@ -148,9 +148,9 @@ def main() -> None:
             f"due {request.current_due_date}"
         )
 
-    gsan.clock.advance(timedelta(minutes=15))  # type: ignore[attr-defined]
+    gsan.clock.advance(timedelta(minutes=15))
     service.forward(request_id=leak.request.id, destination_unit_id=30, actor=100)
-    gsan.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
+    gsan.clock.advance(timedelta(hours=2))
     assert leak.order is not None
     closing = gsan.service_orders.close_executed(
         order_id=leak.order.id,
@@ -161,7 +161,7 @@ def main() -> None:
         remark="RAMAL TROCADO",
     )
     print(f"order {leak.order.id} closed by the contractor: {closing.effects}")
-    gsan.clock.advance(timedelta(minutes=10))  # type: ignore[attr-defined]
+    gsan.clock.advance(timedelta(minutes=10))
     service.close(request_id=leak.request.id, reason_id=2, actor=100)
     service.close(
         request_id=street.request.id, reason_id=4, actor=100, remark="nao localizado"

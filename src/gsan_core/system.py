@@ -8,7 +8,7 @@ a utility profile into the service objects (``gsan.catalog``, ``gsan.properties`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ from gsan_core.services.service_requests.hooks import RequestOrderClosedHook
 from gsan_core.services.units import UnitService
 from gsan_core.testing.clocks import DEFAULT_NOW, FixedClock
 from gsan_core.testing.ids import SequentialIds
+from gsan_core.timekeeping import Timekeeper
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -100,7 +101,12 @@ class System:
         loaded = _resolve(profile)
         self.loaded_profile = loaded
         self.profile: UtilityProfile = loaded.profile
-        self.clock: Clock = clock if clock is not None else SystemClock()
+        #: The system's time: ``now()``, ``today()``, and ``set()`` /
+        #: ``advance()`` on a settable clock (see :class:`Timekeeper`).
+        self.clock: Timekeeper = Timekeeper(
+            clock if clock is not None else SystemClock(),
+            timezone=self.profile.timezone,
+        )
         self.calendar: BusinessCalendar = (
             calendar
             if calendar is not None
@@ -143,6 +149,10 @@ class System:
         self.connections = ConnectionService(context, meters=ConnectionMeters())
         self.hydrometers = HydrometerService(context)
         self.service_requests = ServiceRequestService(context)
+
+    def today(self) -> date:
+        """The current date in the utility's timezone (``profile.timezone``)."""
+        return self.clock.today()
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:

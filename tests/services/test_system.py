@@ -37,7 +37,7 @@ def test_in_memory_options() -> None:
     assert gsan.catalog.list("water_status") == []
     assert gsan.events == ()
     stepping = SteppingClock(at)
-    assert gsan_core.in_memory(clock=stepping, seed=False).clock is stepping
+    assert gsan_core.in_memory(clock=stepping, seed=False).clock.source is stepping
 
 
 def test_in_memory_with_given_ids() -> None:
@@ -66,7 +66,8 @@ def test_system_defaults_to_the_system_clock_and_profile_calendar() -> None:
     gsan = gsan_core.System(
         uow_factory=memory_uow_factory(MemoryStore(), SequentialIds())
     )
-    assert isinstance(gsan.clock, SystemClock)
+    assert isinstance(gsan.clock.source, SystemClock)
+    assert not gsan.clock.settable
     assert gsan.clock.now().tzinfo is UTC
     assert gsan.profile.name == "gsan_default"
     assert gsan.calendar.is_holiday(date(2025, 8, 15), scope="state")  # Pará

@@ -8,7 +8,7 @@ being an error).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, assert_type
@@ -51,6 +51,13 @@ def systems(path: Path) -> None:
     assert_type(memory.profile, UtilityProfile)
     assert_type(memory.events, Sequence[DomainEvent])
     assert_type(memory.clock.now(), datetime)
+    assert_type(memory.today(), date)
+    assert_type(memory.clock.today(), date)
+    assert_type(memory.clock.advance(timedelta(minutes=15)), datetime)
+    assert_type(memory.clock.advance(days=2), datetime)
+    assert_type(memory.clock.set(date(2025, 3, 3)), datetime)
+    assert_type(memory.clock.settable, bool)
+    memory.clock.advance(days="2")  # type: ignore[arg-type]
     gsan_core.in_memory(seed="yes")  # type: ignore[arg-type]
     gsan_core.connect("sqlite://", migrate="yes")  # type: ignore[arg-type]
 

@@ -70,8 +70,8 @@ class HydrometerMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.system = type(self).make_system()
-        assert isinstance(self.system.clock, FixedClock)
-        self.clock: FixedClock = self.system.clock
+        assert isinstance(self.system.clock.source, FixedClock)
+        self.clock: FixedClock = self.system.clock.source
         lab = meter_lab(self.system, connected=3)
         water, well = MeasurementPoint.WATER_CONNECTION, MeasurementPoint.WELL
         self.points: list[Point] = [

@@ -103,7 +103,7 @@ class RequestMachine(RuleBasedStateMachine):
         return result
 
     def _tick(self) -> None:
-        self.gsan.clock.advance(timedelta(minutes=3))  # type: ignore[attr-defined]
+        self.gsan.clock.advance(timedelta(minutes=3))
 
     @property
     def _units(self) -> tuple[int, ...]:
@@ -185,7 +185,7 @@ class RequestMachine(RuleBasedStateMachine):
         """The customer calls again, maybe after the deadline."""
         if request_id < 0:
             return
-        self.gsan.clock.advance(timedelta(days=days))  # type: ignore[attr-defined]
+        self.gsan.clock.advance(timedelta(days=days))
         result = self._attempt(
             "reiterate",
             lambda: self.gsan.service_requests.reiterate(
