@@ -13,7 +13,7 @@ import gsan_core
 from gsan_core.errors import RuleViolation
 from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.properties import Property
-from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_orders import OrderSituation, ServiceType
 from gsan_core.model.service_requests import (
     OperationalOccurrence,
     PropertySituationProfile,
@@ -903,6 +903,49 @@ def test_generate_order_for_a_request_follows_gen_rules(
         request_id=optional.request.id, service_type_id=350, actor=utility.attendant
     )
     assert order.request_id == optional.request.id
+
+
+def test_gen_06_07_09_an_order_of_a_request_refers_to_another_order(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """GEN-06 (the reference is required), GEN-07 (of the same RA) and GEN-09
+    (the referred OS waits for its release), through the public API."""
+    diagnosis = ServiceType(
+        id=975, description="DIAGNOSTICO DO RA", abbreviation="DIAG RA", reference_id=1
+    )
+    gsan.service_orders.add_type(diagnosis, actor=0)
+    leak = open_(gsan, utility)
+    other = open_(
+        gsan, utility, location=RequestLocation(property_id=prop_id(utility, 1))
+    )
+    assert leak.order is not None and other.order is not None
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_requests.generate_order(
+            request_id=leak.request.id, service_type_id=975, actor=utility.attendant
+        )
+    assert refused.value.violations[0].rule == "GEN-06"
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_requests.generate_order(
+            request_id=leak.request.id,
+            service_type_id=975,
+            actor=utility.attendant,
+            reference_order_id=other.order.id,
+        )
+    assert refused.value.violations[0].rule == "GEN-07"
+    order = gsan.service_requests.generate_order(
+        request_id=leak.request.id,
+        service_type_id=975,
+        actor=utility.attendant,
+        reference_order_id=leak.order.id,
+        reference_service_type_id=350,
+    )
+    assert (order.request_id, order.reference_order_id) == (
+        leak.request.id,
+        leak.order.id,
+    )
+    assert order.reference_service_type_id == 350
+    held = gsan.service_orders.get(leak.order.id)
+    assert held.situation is OrderSituation.AWAITING_RELEASE
 
 
 def test_reactivation_opens_a_new_linked_request(

@@ -210,10 +210,16 @@ def generate_order_in(
     actor: int,
     at: datetime,
     observation: str | None = None,
+    reference_order_id: int | None = None,
+    reference_service_type_id: int | None = None,
+    priority_id: int | None = None,
 ) -> ServiceOrder:
     """Gerar OS for a request (UC0430 from an RA, GEN-01..GEN-09): the
     specification allows orders, the request is pending, the user may maintain
-    it; the OS goes to the request's current unit."""
+    it; the OS goes to the request's current unit. An OS of a type with a
+    reference (diagnosis, inspection) names the OS it refers to
+    (``reference_order_id``: GEN-06 requires it, GEN-07 of the same RA), which
+    then waits for its release (GEN-09)."""
     request = uow.service_requests.get(request_id)
     spec = uow.request_specifications.find(request.specification_id)
     return generate_in(
@@ -235,4 +241,7 @@ def generate_order_in(
             property_id=request.property_id,
         ),
         observation=observation,
+        reference_order_id=reference_order_id,
+        reference_service_type_id=reference_service_type_id,
+        priority_id=priority_id,
     )

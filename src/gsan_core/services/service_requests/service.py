@@ -159,8 +159,18 @@ class ServiceRequestService(Service):
         service_type_id: int,
         actor: int,
         observation: str | None = None,
+        reference_order_id: int | None = None,
+        reference_service_type_id: int | None = None,
+        priority_id: int | None = None,
     ) -> ServiceOrder:
-        """Gerar Ordem de Serviço for a request (the optional OS of INS-20)."""
+        """Gerar Ordem de Serviço for a request (the optional OS of INS-20).
+
+        A diagnosis or inspection OS names the OS it refers to
+        (``reference_order_id``: GEN-06 requires it for those types, GEN-07 of the
+        same RA; GEN-09 puts the referred OS on hold until it is released);
+        ``reference_service_type_id`` is the type an approved return generates
+        (REF-07).
+        """
         with self._work() as uow:
             order = generate_order_in(
                 uow,
@@ -170,6 +180,9 @@ class ServiceRequestService(Service):
                 actor=actor,
                 at=self._now(),
                 observation=observation,
+                reference_order_id=reference_order_id,
+                reference_service_type_id=reference_service_type_id,
+                priority_id=priority_id,
             )
             uow.commit()
         return order
