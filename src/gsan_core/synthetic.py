@@ -17,6 +17,7 @@ or from the command line: ``gsan-core generate --properties 100000 --url URL``.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -48,9 +49,12 @@ from gsan_core.testing.connection_data import connection_rows
 from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.town import water_status_for
 
+_LOG = logging.getLogger(__name__)
+
 __all__ = [
     "GenerationSummary",
     "Layout",
+    "PhaseProgress",
     "Shape",
     "debt_stream",
     "generate",
@@ -457,6 +461,46 @@ class GenerationSummary:
     units: int
 
 
+#: ``(phase, properties done, properties in all)`` after every chunk of a phase.
+PhaseProgress = Callable[[str, int, int], None]
+
+
+class _Phases:
+    """Reports the phases of :func:`generate` to its two callbacks."""
+
+    def __init__(
+        self,
+        total: int,
+        progress: Callable[[int, int | None], None] | None,
+        phases: PhaseProgress | None,
+    ) -> None:
+        self._total = total
+        self._progress = progress
+        self._phases = phases
+
+    def properties(self, done: int, _: int | None) -> None:
+        if self._progress is not None:
+            self._progress(done, self._total)
+        self("properties", done)
+
+    def __call__(self, phase: str, done: int) -> None:
+        if self._phases is not None:
+            self._phases(phase, done, self._total)
+
+
+class _Counted(Iterator[Property]):
+    """An iterator of properties that counts what it gave."""
+
+    def __init__(self, stream: Iterator[Property]) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def __next__(self) -> Property:
+        item = next(self._stream)
+        self.count += 1
+        return item
+
+
 def generate(
     system: System,
     *,
@@ -465,15 +509,20 @@ def generate(
     chunk_size: int = 20_000,
     today: date | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    phases: PhaseProgress | None = None,
 ) -> GenerationSummary:
     """Load a synthetic utility of ``properties`` properties into ``system``.
 
     Each chunk commits on its own; re-running with the same arguments skips what
-    is already there, so an interrupted load resumes.
+    is already there, so an interrupted load resumes. ``progress`` sees the
+    properties loaded; ``phases`` sees every phase (``"properties"``,
+    ``"connections and meters"``, ``"open bills"``; counted in properties).
     """
     shape = shape_for(properties, seed=seed)
     plan = layout(shape)
     on = today if today is not None else system.clock.now().date()
+    report = _Phases(properties, progress, phases)
+    _LOG.info("generating a synthetic utility of %d properties", properties)
     known_units = set(system.units.tree())
     system.units.register_many(
         [u for u in plan.units if u.id not in known_units], actor=SETUP_ACTOR
@@ -498,21 +547,33 @@ def generate(
         chunk_size=chunk_size,
         atomic=False,
         total=properties,
-        progress=progress,
+        progress=report.properties,
     )
     networks = _Networks()
     stream = property_stream(shape, plan)
+    done = 0
     while chunk := list(islice(stream, chunk_size)):
         networks += _load_networks(system, shape, chunk)
+        done += len(chunk)
+        report("connections and meters", done)
     loaded_debts = 0
     batch: list[OpenDebt] = []
-    for debt in debt_stream(shape, property_stream(shape, plan), today=on):
+    scanned = _Counted(property_stream(shape, plan))
+    for debt in debt_stream(shape, scanned, today=on):
         batch.append(debt)
         if len(batch) >= chunk_size:
             loaded_debts += _record_new(system, batch)
             batch = []
+            report("open bills", scanned.count)
     if batch:
         loaded_debts += _record_new(system, batch)
+    report("open bills", properties)
+    _LOG.info(
+        "synthetic utility loaded: %d properties, %d meters, %d open bills",
+        properties,
+        networks.meters,
+        loaded_debts,
+    )
     return GenerationSummary(
         localities=len(plan.localities),
         sectors=len(plan.sectors),

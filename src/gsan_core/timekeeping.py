@@ -62,9 +62,7 @@ class Timekeeper:
 
     def __init__(self, source: Clock, *, timezone: str) -> None:
         #: The clock read (a ``FixedClock``, the machine's ``SystemClock``...).
-        self.source: Clock = (
-            source.source if isinstance(source, Timekeeper) else source
-        )
+        self.source: Clock = source.source if isinstance(source, Timekeeper) else source
         #: The utility's timezone (``profile.timezone``): what ``today()`` uses.
         self.zone = ZoneInfo(timezone)
 

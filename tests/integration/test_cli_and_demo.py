@@ -27,14 +27,16 @@ def test_demo_runs_every_chapter(
 
 def test_database_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    assert main(["db", "upgrade", url]) == 0
-    assert main(["db", "current", url]) == 0
-    assert main(["seed", url]) == 0
+    assert main(["db", "upgrade", "--url", url]) == 0
+    assert main(["db", "current", "--url", url]) == 0
+    assert main(["seed", "--url", url]) == 0
     assert main(["profiles"]) == 0
     out = capsys.readouterr().out
-    assert "upgraded" in out
+    assert "created the gsan_core schema" in out
     assert "gsan_default" in out
-    assert main(["seed", url, "--profile", str(tmp_path / "missing.toml")]) == 1
+    assert (
+        main(["seed", "--url", url, "--profile", str(tmp_path / "missing.toml")]) == 2
+    )
     assert "no profile named" in capsys.readouterr().err
 
 

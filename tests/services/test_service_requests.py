@@ -918,7 +918,8 @@ def test_gen_06_07_09_an_order_of_a_request_refers_to_another_order(
     other = open_(
         gsan, utility, location=RequestLocation(property_id=prop_id(utility, 1))
     )
-    assert leak.order is not None and other.order is not None
+    assert leak.order is not None
+    assert other.order is not None
     with pytest.raises(RuleViolation) as refused:
         gsan.service_requests.generate_order(
             request_id=leak.request.id, service_type_id=975, actor=utility.attendant

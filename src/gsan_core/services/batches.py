@@ -13,6 +13,7 @@ command line draws it as a progress bar.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 K = TypeVar("K", bound=Hashable)
+
+_LOG = logging.getLogger(__name__)
 
 
 @attrs.frozen(kw_only=True)
@@ -94,12 +97,23 @@ def run_batch(
     started = time.perf_counter()
     processed = changed = 0
     skipped: dict[str, int] = {}
+    _LOG.info("batch %s: %d processing units", job, len(units))
     for done, unit in enumerate(units, start=1):
         with work() as uow:
             outcome = chunk(uow, unit)
+        _LOG.debug(
+            "batch %s: unit %d/%d (%s) committed: %d processed, %d changed",
+            job,
+            done,
+            len(units),
+            unit,
+            outcome.processed,
+            outcome.changed,
+        )
         processed += outcome.processed
         changed += outcome.changed
         for reason, count in outcome.skipped.items():
+            _LOG.debug("batch %s: unit %s skipped %d: %s", job, unit, count, reason)
             skipped[reason] = skipped.get(reason, 0) + count
         if progress is not None:
             progress(
@@ -111,7 +125,7 @@ def run_batch(
                     changed=changed,
                 )
             )
-    return BatchSummary(
+    summary = BatchSummary(
         job=job,
         units=len(units),
         processed=processed,
@@ -119,6 +133,15 @@ def run_batch(
         skipped=dict(sorted(skipped.items())),
         elapsed_seconds=time.perf_counter() - started,
     )
+    _LOG.info(
+        "batch %s done: %d processed, %d changed, skipped %s in %.1f s",
+        job,
+        processed,
+        changed,
+        summary.skipped or "none",
+        summary.elapsed_seconds,
+    )
+    return summary
 
 
 def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int]]:

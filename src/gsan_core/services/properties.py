@@ -7,6 +7,7 @@ inserts it with one statement per chunk.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
@@ -29,6 +30,8 @@ from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 
 __all__ = ["LoadSummary", "Progress", "PropertyService", "chunked"]
+
+_LOG = logging.getLogger(__name__)
 
 #: Progress callback of batch work: ``(done, total)``; ``total`` may be unknown.
 Progress = Callable[[int, int | None], None]
@@ -272,6 +275,11 @@ class PropertyService(Service):
                 self._record_load(uow, part, actor)
                 uow.commit()
             tally.merge(part)
+            _LOG.debug(
+                "properties: chunk committed, %d loaded, %d already stored",
+                part.loaded,
+                part.seen - part.loaded,
+            )
             if progress is not None:
                 progress(tally.seen, total)
         return tally.summary()
