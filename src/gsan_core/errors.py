@@ -136,6 +136,27 @@ class RuleViolation(GsanError):
         """Every violation's message in the given language."""
         return tuple(v.message(language) for v in self.violations)
 
+    #: The language :meth:`_render_traceback_` uses: the profile's, set by the
+    #: service that raised it (``"en"`` otherwise).
+    language: Language = "en"
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: every violation with its
+        rule, code, GSAN key and message."""
+        lines = [f"RuleViolation: {len(self.violations)} violation(s)"]
+        for violation in self.violations:
+            head = " ".join(
+                part
+                for part in (
+                    f"[{violation.rule}]" if violation.rule else "",
+                    violation.code,
+                    f"(GSAN {violation.gsan_key})" if violation.gsan_key else "",
+                )
+                if part
+            )
+            lines += [f"  {head}", f"    {violation.message(self.language)}"]
+        return lines
+
 
 class NotFound(GsanError, LookupError):
     """The entity ``entity`` with id ``id`` does not exist."""

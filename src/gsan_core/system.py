@@ -7,12 +7,13 @@ a utility profile into the service objects (``gsan.catalog``, ``gsan.properties`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gsan_core import profiles
+from gsan_core import display, profiles
 from gsan_core.adapters.calendar import HolidaysCalendar
 from gsan_core.adapters.clock import SystemClock
 from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
@@ -153,6 +154,32 @@ class System:
     def today(self) -> date:
         """The current date in the utility's timezone (``profile.timezone``)."""
         return self.clock.today()
+
+    # ------------------------------------------------------------ display
+    def names(self, kind: str, id: int) -> str | None:
+        """The name of ``id`` of ``kind`` (a catalog kind, ``"unit"``,
+        ``"user"``, ``"service_type"`` or ``"request_specification"``); ``None``
+        when there is none."""
+        with self.uow_factory() as uow:
+            if kind in ("unit", "user"):
+                found = (uow.units if kind == "unit" else uow.users).find(id)
+                return None if found is None else found.name
+            if kind in ("service_type", "request_specification"):
+                typed = (
+                    uow.service_types
+                    if kind == "service_type"
+                    else uow.request_specifications
+                ).find(id)
+                return None if typed is None else typed.description
+            if kind not in (self._kinds or kinds_by_name()):
+                return None
+            item = uow.catalog.find(kind, id)
+            return None if item is None else item.description
+
+    def show(self, result: object) -> display.Shown:
+        """``result`` with this system's names next to its ids, for a notebook
+        (``_repr_html_``) or ``print``."""
+        return display.Shown(result, functools.lru_cache(maxsize=512)(self.names))
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:

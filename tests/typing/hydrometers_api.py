@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import assert_type
 
 import gsan_core
+from gsan_core.display import NamedCounts
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -28,7 +29,7 @@ def stock(gsan: gsan_core.System) -> None:
     assert_type(
         gsan.hydrometers.in_range(fixed="B24A", first=1, last=10), list[Hydrometer]
     )
-    assert_type(gsan.hydrometers.stock(), dict[tuple[int | None, int], int])
+    assert_type(gsan.hydrometers.stock(), NamedCounts[tuple[int | None, int]])
     movement = gsan.hydrometers.move(
         hydrometer_ids=[1, 2],
         destination_id=3,

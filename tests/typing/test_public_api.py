@@ -27,6 +27,7 @@ from gsan_core import (
     profiles,
     serialization,
 )
+from gsan_core.display import NamedCounts, Shown
 from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.profile import UtilityProfile
@@ -90,7 +91,10 @@ def properties(gsan: System, prop: Property) -> None:
     assert_type(summary, LoadSummary)
     assert_type(summary.loaded, int)
     assert_type(gsan.properties.find_by(route_id=1000), Sequence[Property])
-    assert_type(gsan.properties.count_by_water_status(), Mapping[int, int])
+    assert_type(gsan.properties.count_by_water_status(), NamedCounts[int])
+    assert_type(gsan.properties.count_by_water_status()[3], int)
+    assert_type(gsan.show(prop), Shown)
+    assert_type(gsan.names("water_status", 3), str | None)
     assert_type(prop.economies, int)
     assert_type(prop.main_category, Economies | None)
     gsan.properties.register(prop)  # type: ignore[call-arg]

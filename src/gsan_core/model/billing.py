@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
@@ -111,6 +112,14 @@ class Charge:
     reference: int | None = None
     shares: tuple[ChargeShare, ...] = attrs.field(factory=tuple, converter=_shares)
     actor: int
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self, "property_id", "total", "installments", "service_order_id"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

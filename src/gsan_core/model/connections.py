@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
@@ -141,6 +142,12 @@ class WaterConnection:
     restored_on: date | None = None
     version: int = 1
 
+    def __repr__(self) -> str:
+        return short_repr(self, "connected_on", "cut_on", "suppressed_on")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
 
 @attrs.frozen(kw_only=True)
 class SewerConnection:
@@ -174,6 +181,12 @@ class SewerConnection:
     request_id: int | None = None
     version: int = 1
 
+    def __repr__(self) -> str:
+        return short_repr(self, "connected_on")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
 
 @attrs.frozen(kw_only=True)
 class SituationChange:
@@ -195,8 +208,23 @@ class SituationChange:
     #: A meter reading taken with the change (cut, suppression), if any.
     reading: int | None = None
 
+    # ---------------------------------------------------------------- inputs
 
-# ---------------------------------------------------------------- inputs
+    def __repr__(self) -> str:
+        return short_repr(
+            self,
+            "property_id",
+            "kind",
+            "before_id",
+            "after_id",
+            "effective_on",
+            "operation",
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+
 @attrs.frozen(kw_only=True)
 class WaterConnectionInput:
     """Efetuar Ligação de Água (UC0354): the connection data filled in."""

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.catalog import AttributeSpec, CatalogKind, Reference
 from gsan_core.model.events import DomainEvent
 
@@ -176,6 +177,12 @@ class Hydrometer:
     warranty_years: int | None = None
     version: int = 1
 
+    def __repr__(self) -> str:
+        return short_repr(self, "number", "situation_id", "location_id")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
 
 @attrs.frozen(kw_only=True)
 class StockEntry:
@@ -237,6 +244,14 @@ class HydrometerInstallation:
         return self.installed_on <= day and (
             self.removed_on is None or day < self.removed_on
         )
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self, "hydrometer_id", "property_id", "point", "installed_on", "removed_on"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

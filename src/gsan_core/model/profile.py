@@ -20,6 +20,8 @@ from typing import Literal
 
 import attrs
 
+from gsan_core.errors import Language
+
 __all__ = [
     "CollectionParameters",
     "ConnectionParameters",
@@ -187,6 +189,8 @@ class UtilityProfile:
     timezone: str = "America/Sao_Paulo"
     #: Brazilian state (UF) whose holidays the business calendar adds.
     state: str = "SP"
+    #: The language violations are shown in (``"pt"`` or ``"en"``).
+    language: Language = "pt"
     features: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
     roles: Mapping[str, frozenset[int]] = attrs.field(
         factory=dict, converter=_frozen_ids

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
@@ -172,6 +173,14 @@ class Property:
             if best is None or entry.count > best.count:
                 best = entry
         return best
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self, "water_status_id", "sewer_status_id", "locality_id", "route_id"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

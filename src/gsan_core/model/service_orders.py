@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.catalog import AttributeSpec, CatalogKind, Reference
 from gsan_core.model.events import DomainEvent
 
@@ -274,6 +275,19 @@ class ServiceOrder:
     def is_open(self) -> bool:
         """Not closed (pending, in execution or awaiting release)."""
         return self.situation is not OrderSituation.CLOSED
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self,
+            "situation",
+            "service_type_id",
+            "property_id",
+            "request_id",
+            "current_unit_id",
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

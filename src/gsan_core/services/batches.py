@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -78,6 +79,12 @@ class BatchSummary:
     changed: int
     skipped: Mapping[str, int]
     elapsed_seconds: float
+
+    def __repr__(self) -> str:
+        return short_repr(self, "job", "units", "processed", "changed")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 def run_batch(

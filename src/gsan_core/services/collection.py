@@ -16,6 +16,7 @@ from collections import Counter
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import OverdueBills
 from gsan_core.model.collection import CutOrdersGenerated
@@ -52,6 +53,12 @@ class CutOrderRun:
     def evaluated(self) -> int:
         """Properties looked at."""
         return self.summary.processed
+
+    def __repr__(self) -> str:
+        return short_repr(self, "group_id", "service_type_id", "generated", "evaluated")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 class CollectionService(Service):

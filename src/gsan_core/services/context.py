@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from gsan_core.errors import Violation
+from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.profile import UtilityProfile
@@ -70,9 +70,16 @@ class Service:
 
     @contextmanager
     def _work(self) -> Iterator[UnitOfWork]:
-        """Open a unit of work; publish its events once it committed and closed."""
-        with self._ctx.uow_factory() as uow:
-            yield uow
+        """Open a unit of work; publish its events once it committed and closed.
+
+        A :class:`RuleViolation` leaving it is marked with the profile's
+        language (what a notebook shows it in)."""
+        try:
+            with self._ctx.uow_factory() as uow:
+                yield uow
+        except RuleViolation as refused:
+            refused.language = self._ctx.profile.language
+            raise
         events = uow.collect_events()
         if events:
             self._ctx.publish(events)

@@ -8,11 +8,12 @@ inserts it with one statement per chunk.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
 import attrs
 
+from gsan_core.display import Named, NamedCounts
 from gsan_core.errors import ConcurrencyConflict, Violation
 from gsan_core.model.properties import (
     Block,
@@ -351,10 +352,23 @@ class PropertyService(Service):
             uow.commit()
         return changed
 
-    def count_by_water_status(self) -> Mapping[int, int]:
-        """How many active properties are in each water situation."""
+    def count_by_water_status(self) -> NamedCounts[int]:
+        """How many active properties are in each water situation; the keys are
+        the situation ids, shown with their names (``counts["LIGADO"]`` reads
+        the same entry as ``counts[3]``)."""
         with self._work() as uow:
-            return uow.properties.count_by_water_status()
+            counts = uow.properties.count_by_water_status()
+            found = uow.catalog.find_many(("water_status", key) for key in counts)
+        return NamedCounts(
+            {
+                Named(
+                    key, getattr(found.get(("water_status", key)), "description", None)
+                ): count
+                for key, count in counts.items()
+            },
+            title="Properties by water situation",
+            headers=("water situation", "properties"),
+        )
 
     # ------------------------------------------------------------ field lock
     def lock_route_in_field(self, route_id: int, *, reference: int) -> None:

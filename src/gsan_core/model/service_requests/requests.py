@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.service_requests.enums import RequestSituation, _aware
 
 
@@ -179,6 +180,19 @@ class ServiceRequest:
             sidewalk_pavement_id=self.sidewalk_pavement_id,
             description=self.location_description,
         )
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self,
+            "situation",
+            "specification_id",
+            "property_id",
+            "current_unit_id",
+            "current_due_date",
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 def _frozen_ids(value: Iterable[int]) -> frozenset[int]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import attrs
 
+from gsan_core.display import Named, NamedCounts
 from gsan_core.errors import ConcurrencyConflict, NotFound, Violation
 from gsan_core.model.hydrometers import (
     AnomalyActionStep,
@@ -426,17 +427,38 @@ class HydrometerService(Service):
 
     def stock(
         self, *, location_id: int | None = None, situation_id: int | None = None
-    ) -> dict[tuple[int | None, int], int]:
+    ) -> NamedCounts[tuple[int | None, int]]:
         """How many meters are at each ``(stock location, situation)``, optionally
-        of one location and/or one situation."""
+        of one location and/or one situation; the ids are shown with their
+        names (``None``: an installed meter, at no stock location)."""
         with self._work() as uow:
-            counts = uow.hydrometers.stock()
-        return {
-            key: count
-            for key, count in counts.items()
-            if (location_id is None or key[0] == location_id)
-            and (situation_id is None or key[1] == situation_id)
-        }
+            counts = {
+                key: count
+                for key, count in uow.hydrometers.stock().items()
+                if (location_id is None or key[0] == location_id)
+                and (situation_id is None or key[1] == situation_id)
+            }
+            found = uow.catalog.find_many(
+                [("hydrometer_stock_location", loc) for loc, _ in counts if loc]
+                + [("hydrometer_situation", sit) for _, sit in counts]
+            )
+
+        def name(kind: str, ident: int) -> str | None:
+            return getattr(found.get((kind, ident)), "description", None)
+
+        return NamedCounts(
+            {
+                (
+                    None
+                    if loc is None
+                    else Named(loc, name("hydrometer_stock_location", loc)),
+                    Named(sit, name("hydrometer_situation", sit)),
+                ): count
+                for (loc, sit), count in counts.items()
+            },
+            title="Meters by stock location and situation",
+            headers=("stock location", "situation", "meters"),
+        )
 
     # ------------------------------------------------------------ history
     def current_installation(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.model.billing import Charge
 from gsan_core.model.service_orders import OrderExecution, ServiceOrder
 from gsan_core.rules import charges as charge_rules
@@ -29,6 +30,12 @@ class ClosingResult:
     effects: tuple[object, ...] = ()
     #: The execution data stored with the OS (closing with execution).
     execution: OrderExecution | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(self, "order", "executed", "commercial_applied", "charge")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

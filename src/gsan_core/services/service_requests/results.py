@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from gsan_core.display import html_of, short_repr
 from gsan_core.errors import Violation
 from gsan_core.model.billing import Charge
 from gsan_core.model.service_orders import ServiceOrder
@@ -33,6 +34,12 @@ class OpeningResult:
     #: The closing, for an automatically closed specification (INS-22).
     closing: RequestClosingResult | None = None
 
+    def __repr__(self) -> str:
+        return short_repr(self, "request", "reason", "order")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
 
 @attrs.frozen(kw_only=True)
 class ForwardResult:
@@ -41,6 +48,12 @@ class ForwardResult:
     request: ServiceRequest
     step: RoutingStep
     orders_moved: int
+
+    def __repr__(self) -> str:
+        return short_repr(self, "request", "orders_moved")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -59,6 +72,12 @@ class RequestClosingResult:
     #: The satisfaction survey was requested (SAT-02).
     survey_requested: bool = False
 
+    def __repr__(self) -> str:
+        return short_repr(self, "request", "executed", "charge")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
 
 @attrs.frozen(kw_only=True)
 class RequestDetails:
@@ -71,3 +90,9 @@ class RequestDetails:
     #: The request it reactivates and the one that reactivated it, if any.
     previous_id: int | None = None
     successor_id: int | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(self, "request", "steps", "orders")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
