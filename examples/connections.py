@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 import gsan_core
+from gsan_core.display import money, named
 from gsan_core.model.connections import (
     ConnectWithMeterInput,
     CutInput,
@@ -38,7 +39,6 @@ from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.testing.hydrometers import METER
 
 ANA = 7  # the user who reports the work
-CONCLUDED = 2  # closing reason "conclusão do serviço" (executed)
 TODAY = date(2025, 1, 6)
 
 
@@ -89,32 +89,37 @@ def setup() -> gsan_core.System:
 
 def close(
     gsan: gsan_core.System,
-    service_type_id: int,
+    operation: str,
     data: object,
     property_id: int = 1001,
 ) -> None:
-    """Generate an order of the type for the property and close it executed."""
+    """Generate an order of the operation's service type (by profile role) for
+    the property and close it executed."""
+    service_type = gsan.profile.id(f"service_type.{operation}")
+    assert service_type is not None
     order = gsan.service_orders.generate(
-        service_type_id=service_type_id, property_id=property_id, actor=ANA
+        service_type_id=service_type, property_id=property_id, actor=ANA
     )
     result = gsan.service_orders.close_executed(
         order_id=order.id,
-        reason_id=CONCLUDED,
+        reason_id=gsan.profile.id("closing_reason.service_concluded") or 0,
         closed_on=TODAY,
         actor=ANA,
         commercial=data,
     )
-    charge = f", charged {result.charge.total}" if result.charge else ""
-    print(
-        f"order {order.id} (type {service_type_id}) closed{charge}: "
-        f"{situation(gsan, property_id)}"
-    )
+    charge = f", charged {money(result.charge.total)}" if result.charge else ""
+    name = named(gsan.names("service_type", service_type), service_type)
+    print(f"order {order.id} ({name}) closed{charge}: {situation(gsan, property_id)}")
 
 
 def situation(gsan: gsan_core.System, property_id: int = 1001) -> str:
     prop = gsan.properties.get(property_id)
-    water = gsan.catalog.get("water_status", prop.water_status_id).description
-    sewer = gsan.catalog.get("sewer_status", prop.sewer_status_id).description
+    water = named(
+        gsan.names("water_status", prop.water_status_id), prop.water_status_id
+    )
+    sewer = named(
+        gsan.names("sewer_status", prop.sewer_status_id), prop.sewer_status_id
+    )
     return f"water {water}, sewer {sewer}"
 
 
@@ -123,38 +128,41 @@ def main() -> None:
     print("before:", situation(gsan))
     close(
         gsan,
-        619,  # LIGACAO DE AGUA
+        "water.connect",
         WaterConnectionInput(
             connected_on=TODAY, diameter_id=1, material_id=1, profile_id=1
         ),
     )
-    close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1, seal_number=4471))
-    close(gsan, 243, ReconnectionInput())
+    close(gsan, "water.cut", CutInput(cut_type_id=1, cut_reason_id=1, seal_number=4471))
+    close(gsan, "water.reconnect", ReconnectionInput())
     close(
         gsan,
-        245,  # SUPRESSAO: reason 1 needs special permission 79
+        "water.suppress",  # reason 1 needs special permission 79
         SuppressionInput(suppression_type_id=1, suppression_reason_id=1),
     )
     try:
-        close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1))
+        close(gsan, "water.cut", CutInput(cut_type_id=1, cut_reason_id=1))
     except gsan_core.RuleViolation as refused:
         print("refused:", refused.violations[0].message("pt"))
-    close(gsan, 244, RestorationInput())
+    close(gsan, "water.restore", RestorationInput())
 
     print("history:")
     for change in gsan.connections.history(1001):
+        kind = f"{change.kind.value}_status"
+        before = named(gsan.names(kind, change.before_id), change.before_id)
+        after = named(gsan.names(kind, change.after_id), change.after_id)
+        user = named(gsan.names("user", change.actor), change.actor)
         print(
-            f"  {change.effective_on} {change.kind.value:<5} "
-            f"{change.before_id} -> {change.after_id} by {change.operation} "
-            f"(order {change.order_id}, user {change.actor})"
+            f"  {change.effective_on} {change.kind.value:<5} {before} -> {after} "
+            f"by {change.operation} (order {change.order_id}, user {user})"
         )
     total = sum(c.total for c in gsan.billing.charges(1001))
-    print("charges to bill:", total)
+    print("charges to bill:", money(total))
 
-    # Ligação de água com instalação de hidrômetro (type 1001, operation 706)
+    # Ligação de água com instalação de hidrômetro (GSAN operation 706)
     close(
         gsan,
-        1001,
+        "water.connect_with_meter",
         ConnectWithMeterInput(
             connection=WaterConnectionInput(
                 connected_on=TODAY, diameter_id=1, material_id=1, profile_id=1
@@ -165,10 +173,15 @@ def main() -> None:
         ),
         property_id=1002,
     )
-    close(gsan, 242, CutInput(cut_type_id=1, cut_reason_id=1, reading=12), 1002)
     close(
         gsan,
-        245,
+        "water.cut",
+        CutInput(cut_type_id=1, cut_reason_id=1, reading=12),
+        1002,
+    )
+    close(
+        gsan,
+        "water.suppress",
         SuppressionInput(suppression_type_id=1, suppression_reason_id=1, reading=15),
         1002,
     )

@@ -7,9 +7,9 @@ Run: python examples/hydrometers.py
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from zoneinfo import ZoneInfo
 
 import gsan_core
+from gsan_core.display import money, named
 from gsan_core.model.hydrometers import (
     HydrometerAttributes,
     InstallHydrometer,
@@ -19,20 +19,30 @@ from gsan_core.model.hydrometers import (
 from gsan_core.testing.town import load_town, small_town
 
 ACTOR = 1
-INSTALL, REPLACE, REMOVE = 304, 310, 307
+#: The field work, by profile role (GSAN's 304, 310 and 307 in gsan_default).
+INSTALL, REPLACE, REMOVE = (
+    "service_type.hydrometer.install",
+    "service_type.hydrometer.replace",
+    "service_type.hydrometer.remove",
+)
 
 
-def close(gsan: gsan_core.System, type_id: int, property_id: int, data: object) -> None:
+def close(gsan: gsan_core.System, role: str, property_id: int, data: object) -> None:
     """Generate the service order of the field work and close it as executed."""
-    today = gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    type_id = min(gsan.profile.ids(role))  # replace: 310 (and GSAN's 1421)
     order = gsan.service_orders.generate(
         service_type_id=type_id, property_id=property_id, actor=ACTOR
     )
     result = gsan.service_orders.close_executed(
-        order_id=order.id, reason_id=2, closed_on=today, actor=ACTOR, commercial=data
+        order_id=order.id,
+        reason_id=gsan.profile.id("closing_reason.service_concluded") or 0,
+        closed_on=gsan.today(),
+        actor=ACTOR,
+        commercial=data,
     )
-    charged = f", charged {result.charge.total}" if result.charge else ""
-    print(f"  order {order.id} ({type_id}) closed{charged}")
+    charged = f", charged {money(result.charge.total)}" if result.charge else ""
+    name = named(gsan.names("service_type", type_id), type_id)
+    print(f"  order {order.id} ({name}) closed{charged}")
 
 
 def main() -> None:
@@ -109,11 +119,14 @@ def main() -> None:
         print(f"history of property {property_id}:")
         for record in gsan.hydrometers.history(property_id=property_id):
             meter = gsan.hydrometers.get(record.hydrometer_id)
-            until = record.removed_on or "now"
+            readings = f"read {record.installation_reading} at installation"
+            if record.removed_on is None:
+                period = f"installed since {record.installed_on}"
+            else:
+                period = f"from {record.installed_on} until {record.removed_on}"
+                readings += f", {record.removal_reading} at removal"
             print(
-                f"  {meter.number} from {record.installed_on} until {until}"
-                f" ({record.origin.name.lower()}, read {record.installation_reading}"
-                f" -> {record.removal_reading})"
+                f"  {meter.number} {period} ({record.origin.name.lower()}, {readings})"
             )
 
     spare = gsan.hydrometers.in_range(fixed="B24A", first=4, last=9)
@@ -121,20 +134,14 @@ def main() -> None:
         hydrometer_ids=[m.id for m in spare],
         destination_id=2,
         reason_id=3,
-        moved_on=gsan.clock.now().date(),
+        moved_on=gsan.today(),
         moved_time=time(16, 0),
         actor=ACTOR,
     )
-    situations = {
-        s.id: s.description for s in gsan.catalog.list("hydrometer_situation")
-    }
-    locations = {
-        s.id: s.description for s in gsan.catalog.list("hydrometer_stock_location")
-    }
-    print("stock:")
+    print("stock (ids with their names):")
     for (location, situation), count in gsan.hydrometers.stock().items():
-        where = locations.get(location, "-") if location is not None else "-"
-        print(f"  {where:<24} {situations[situation]:<14} {count}")
+        where = "installed" if location is None else str(location)
+        print(f"  {where:<28} {situation!s:<18} {count}")
 
 
 if __name__ == "__main__":

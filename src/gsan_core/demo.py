@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from gsan_core.display import money, named
 from gsan_core.errors import RuleViolation
 from gsan_core.model.hydrometers import InstallHydrometer, ReplaceHydrometer
 from gsan_core.model.service_orders import (
@@ -37,13 +37,12 @@ def _town(gsan: System, town: Town, out: Out) -> None:
         f"{len(town.properties)} properties, {len(town.units)} units, "
         f"{len(town.users)} users."
     )
-    situations = {i.id: i.description for i in gsan.catalog.list("water_status")}
     counts = gsan.properties.count_by_water_status()
     total = sum(counts.values())
     out("Properties by water situation:")
     for status, count in counts.items():
         share = 100 * count / total
-        out(f"  {situations.get(status, status)!s:<20} {count:>6}  {share:5.1f}%")
+        out(f"  {status!s:<20} {count:>6}  {share:5.1f}%")
     tree = gsan.units.tree()
     out("Organisational units:")
     for unit in tree.values():
@@ -53,16 +52,20 @@ def _town(gsan: System, town: Town, out: Out) -> None:
 
 def _service_order(gsan: System, town: Town, out: Out) -> None:
     """An order generated, closed with execution data and charged."""
-    zone = ZoneInfo(gsan.profile.timezone)
-    today = gsan.clock.now().astimezone(zone).date()
+    today = gsan.today()
     prop = town.properties[0]
-    repair = gsan.service_orders.get_type(621)
+    repair = next(
+        t
+        for t in gsan.service_orders.types()
+        if t.description == "CONSERTO DE VAZAMENTO NO RAMAL"
+    )
     order = gsan.service_orders.generate(
         service_type_id=repair.id, property_id=prop.id, actor=102
     )
     out(
-        f"Order {order.id} ({repair.description}) generated for property "
-        f"{prop.id}: {order.situation.name.lower()}, unit {order.current_unit_id}."
+        f"Order {order.id} ({named(repair.description, repair.id)}) generated for "
+        f"property {prop.id}: {order.situation.name.lower()}, at "
+        f"{_name(gsan, 'unit', order.current_unit_id)}."
     )
     team = gsan.service_orders.add_team(
         name="EQUIPE DEMO",
@@ -74,7 +77,7 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
     )
     try:
         gsan.service_orders.close_executed(
-            order_id=order.id, reason_id=2, closed_on=today, actor=102
+            order_id=order.id, reason_id=_concluded(gsan), closed_on=today, actor=102
         )
     except RuleViolation as refused:
         out(f"Closing without activities is refused: {refused.messages('pt')[0]}")
@@ -82,13 +85,13 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
         service_type_id=repair.id, property_id=prop.id, installments=3
     )
     out(
-        f"Simulated in 3 installments at {simulated.computation.interest_rate}% a "
-        f"month: 3 x {simulated.computation.installment_value} = "
-        f"{simulated.computation.total}."
+        f"Simulated in 3 installments at {money(simulated.computation.interest_rate)}% "
+        f"a month: 3 x R$ {money(simulated.computation.installment_value)} = "
+        f"R$ {money(simulated.computation.total)}."
     )
     result = gsan.service_orders.close_executed(
         order_id=order.id,
-        reason_id=2,
+        reason_id=_concluded(gsan),
         closed_on=today,
         actor=102,
         remark="ramal substituído",
@@ -120,12 +123,13 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
     )
     if result.charge is not None:
         shares = ", ".join(
-            f"category {s.category_id} {s.amount}" for s in result.charge.shares
+            f"{_name(gsan, 'category', s.category_id)} R$ {money(s.amount)}"
+            for s in result.charge.shares
         )
+        debit = _name(gsan, "debit_type", result.charge.debit_type_id)
         out(
-            f"Charged {result.charge.total} (debit type "
-            f"{result.charge.debit_type_id}, {result.charge.installments} "
-            f"installment): {shares}."
+            f"Charged R$ {money(result.charge.total)} ({debit}, "
+            f"{result.charge.installments} installment): {shares}."
         )
     rows = gsan.service_orders.completed_orders_bulletin(start=today, end=today)
     out(f"Completed-orders bulletin of today: {len(rows)} order(s).")
@@ -138,32 +142,40 @@ def _cut(gsan: System, town: Town, out: Out) -> None:
     water, sewer = connection_rows(town.properties, gsan.profile)
     gsan.connections.load(water=water, sewer=sewer, actor=SETUP_ACTOR)
     out(f"Loaded {len(water)} water and {len(sewer)} sewer connections.")
-    prop = next(p for p in town.properties if p.water_status_id == 3)
+    connected = gsan.profile.id("water_status.connected")
+    prop = next(p for p in town.properties if p.water_status_id == connected)
     user = town.users[0].id
+    cut_type = gsan.profile.id("service_type.cut_order") or 0
     order = gsan.service_orders.generate(
-        service_type_id=242, property_id=prop.id, actor=user
+        service_type_id=cut_type, property_id=prop.id, actor=user
     )
-    out(f"Cut order {order.id} (type 242) generated for property {prop.id}.")
-    closed_on = gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    out(
+        f"Cut order {order.id} ({_name(gsan, 'service_type', cut_type)}) generated "
+        f"for property {prop.id}."
+    )
+    closed_on = gsan.today()
     result = gsan.service_orders.close_executed(
         order_id=order.id,
-        reason_id=2,
+        reason_id=_concluded(gsan),
         closed_on=closed_on,
         actor=user,
         commercial=CutInput(cut_type_id=1, cut_reason_id=1, seal_number=4471),
     )
     after = gsan.properties.get(prop.id)
-    status = gsan.catalog.get("water_status", after.water_status_id).description
+    status = _name(gsan, "water_status", after.water_status_id)
+    applied = "applied" if result.order.commercial_applied else "not applied"
+    charge = f"R$ {money(result.charge.total)}" if result.charge else "none"
     out(
         f"Closed with execution on {closed_on}: the property is {status}, "
-        f"the order applied: {result.order.commercial_applied}, "
-        f"charge to bill: {result.charge.total if result.charge else 'none'}."
+        f"the cut {applied} to the commercial side, charge to bill: {charge}."
     )
     for change in gsan.connections.history(prop.id):
+        kind = f"{change.kind.value}_status"
         out(
-            f"  history: {change.kind.value} {change.before_id} -> {change.after_id} "
-            f"on {change.effective_on} by {change.operation} (order {change.order_id}, "
-            f"user {change.actor})"
+            f"  history: {change.kind.value} {_name(gsan, kind, change.before_id)} -> "
+            f"{_name(gsan, kind, change.after_id)} on {change.effective_on} by "
+            f"{change.operation} (order {change.order_id}, "
+            f"{_name(gsan, 'user', change.actor)})"
         )
     again = gsan.connections.check(
         "water.cut",
@@ -176,19 +188,19 @@ def _cut(gsan: System, town: Town, out: Out) -> None:
 
 def _meter_replacement(gsan: System, town: Town, out: Out) -> None:
     """A batch of meters arrives; one is installed and then replaced."""
-    today = gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    today = gsan.today()
     batch = gsan.hydrometers.insert_range(
         fixed="B24A", first=1, last=20, attributes=METER, location_id=1, actor=1
     )
     out(f"Received {batch.count} meters, {batch.first_number}..{batch.last_number}.")
     home = next(p.id for p in town.properties if p.water_status_id == 3)
-    for type_id, data in (
+    for role, data in (
         (
-            304,
+            "service_type.hydrometer.install",
             InstallHydrometer(number=batch.first_number, place_id=1, protection_id=6),
         ),
         (
-            310,
+            "service_type.hydrometer.replace",
             ReplaceHydrometer(
                 removal_reading=312,
                 outgoing_situation_id=2,
@@ -199,28 +211,37 @@ def _meter_replacement(gsan: System, town: Town, out: Out) -> None:
             ),
         ),
     ):
+        type_id = min(gsan.profile.ids(role))
         order = gsan.service_orders.generate(
             service_type_id=type_id, property_id=home, actor=1
         )
         result = gsan.service_orders.close_executed(
-            order_id=order.id, reason_id=2, closed_on=today, actor=1, commercial=data
+            order_id=order.id,
+            reason_id=_concluded(gsan),
+            closed_on=today,
+            actor=1,
+            commercial=data,
         )
-        charge = result.charge.total if result.charge else "nothing"
-        out(f"Order {order.id} (service type {type_id}) closed; charged {charge}.")
+        charge = f"R$ {money(result.charge.total)}" if result.charge else "nothing"
+        out(
+            f"Order {order.id} ({_name(gsan, 'service_type', type_id)}) closed; "
+            f"charged {charge}."
+        )
     out(f"Installation history of property {home}:")
     for record in gsan.hydrometers.history(property_id=home):
         meter = gsan.hydrometers.get(record.hydrometer_id)
-        until = record.removed_on or "now"
-        out(
-            f"  {meter.number}  {record.installed_on} .. {until}  "
-            f"{record.origin.name.lower():<12} removal reading {record.removal_reading}"
-        )
-    situations = {
-        i.id: i.description for i in gsan.catalog.list("hydrometer_situation")
-    }
+        if record.removed_on is None:
+            period = f"installed since {record.installed_on}"
+        else:
+            period = (
+                f"{record.installed_on} .. {record.removed_on}, read "
+                f"{record.removal_reading} at removal"
+            )
+        out(f"  {meter.number}  {record.origin.name.lower():<12} {period}")
     out("Stock by location and situation:")
     for (location, situation), count in gsan.hydrometers.stock().items():
-        out(f"  location {location}  {situations[situation]:<14} {count}")
+        where = "installed" if location is None else str(location)
+        out(f"  {where:<28} {situation!s:<18} {count}")
 
 
 def _service_requests(gsan: System, town: Town, out: Out) -> None:
@@ -259,15 +280,16 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
     assert leak.order is not None
     closing = gsan.service_orders.close_executed(
         order_id=leak.order.id,
-        reason_id=2,
-        closed_on=gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date(),
+        reason_id=_concluded(gsan),
+        closed_on=gsan.today(),
         actor=contractor_user,
         activities_given=True,
         remark="RAMAL TROCADO",
     )
-    out(f"The contractor closed OS {leak.order.id}: {closing.effects[0]!r}")
+    effects = ", ".join(_effect(effect) for effect in closing.effects) or "nothing"
+    out(f"The contractor closed OS {leak.order.id}: {effects}.")
     closed = gsan.service_requests.close(
-        request_id=request.id, reason_id=2, actor=attendant
+        request_id=request.id, reason_id=_concluded(gsan), actor=attendant
     )
     out(f"RA {request.id} closed: {closed.request.situation.name}")
     outage = gsan.service_requests.open(
@@ -281,15 +303,15 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
     assert outage.order is not None
     result = gsan.service_orders.close_executed(
         order_id=outage.order.id,
-        reason_id=2,
-        closed_on=gsan.clock.now().astimezone(ZoneInfo(gsan.profile.timezone)).date(),
+        reason_id=_concluded(gsan),
+        closed_on=gsan.today(),
         actor=technician,
         activities_given=True,
     )
     status = gsan.service_requests.get(outage.request.id).situation.name
     out(
         f"RA {outage.request.id} (FALTA DE AGUA NO IMOVEL) closed through its OS "
-        f"{outage.order.id}: {type(result.effects[0]).__name__}, now {status}"
+        f"{outage.order.id} ({_effect(result.effects[0])}), now {status}"
     )
     for number in (request.id, outage.request.id):
         out(f"Routing history of RA {number}:")
@@ -298,6 +320,27 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
                 f"  {units[step.from_unit_id].name} -> {units[step.to_unit_id].name}"
                 f"  {step.remark or ''}"
             )
+
+
+def _name(gsan: System, kind: str, ident: int | None) -> str:
+    """``NAME (id)`` of ``ident`` of ``kind``."""
+    return "-" if ident is None else named(gsan.names(kind, ident), ident)
+
+
+def _concluded(gsan: System) -> int:
+    """The closing reason "conclusão do serviço" (executed), by profile role."""
+    return gsan.profile.id("closing_reason.service_concluded") or 0
+
+
+def _effect(effect: object) -> str:
+    """What an order-closed hook did, in words."""
+    words = {
+        "RequestClosedByOrder": "the RA was closed with it",
+        "RequestClosingProposed": "closing the RA was proposed",
+        "RequestRoutedBack": "the RA went back to the unit that sent it",
+        "RequestClosingRefused": "the RA stays open",
+    }
+    return words.get(type(effect).__name__, type(effect).__name__)
 
 
 #: The demo's chapters, in order: ``(title, function)``.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import runpy
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +21,10 @@ def test_demo_runs_every_chapter(
     for number, (title, _) in enumerate(demo.CHAPTERS, start=1):
         assert f"== {number}. {title}" in out
     assert "Closing without activities is refused" in out
-    assert "Charged 80.00" in out
+    assert "Charged R$ 80.00" in out
+    assert "LIGADO (3)" in out
+    assert "None" not in out
+    assert "Request" not in out  # no raw event reprs
     assert "Completed-orders bulletin of today: 1 order(s)." in out
 
 
@@ -40,8 +43,12 @@ def test_database_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "no profile named" in capsys.readouterr().err
 
 
-def test_python_dash_m(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "argv", ["gsan_core", "profiles"])
-    with pytest.raises(SystemExit) as stop:
-        runpy.run_module("gsan_core", run_name="__main__")
-    assert stop.value.code == 0
+def test_python_dash_m() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gsan_core", "profiles"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gsan_default" in done.stdout

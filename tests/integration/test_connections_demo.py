@@ -12,5 +12,5 @@ def test_demo_closes_a_cut_order(tmp_path: Path) -> None:
     demo.run(tmp_path / "demo.sqlite", properties=60, out=lines.append)
     text = "\n".join(lines)
     assert "A water cut: its order closed with execution" in text
-    assert "the property is CORTADO, the order applied: True" in text
-    assert "history: water 3 -> 5" in text
+    assert "the property is CORTADO (5), the cut applied to the commercial side" in text
+    assert "history: water LIGADO (3) -> CORTADO (5)" in text

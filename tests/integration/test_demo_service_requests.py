@@ -13,5 +13,5 @@ def test_demo_routes_forwards_and_closes_requests(tmp_path: Path) -> None:
     text = "\n".join(lines)
     assert "Service requests: routed, forwarded, closed through the order" in text
     assert "routed to CENTRAL DE ATENDIMENTO 01 because locality_group" in text
-    assert "RequestRoutedBack" in text
-    assert "RequestClosedByOrder, now CLOSED" in text
+    assert "the RA went back to the unit that sent it" in text
+    assert "(the RA was closed with it), now CLOSED" in text

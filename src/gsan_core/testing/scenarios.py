@@ -458,9 +458,12 @@ class Scenario:
         (a new connected one when none is given) at the call centre, with its
         routing configured: the specification's group in the scenario's
         locality goes to the office, dispatched by the call centre. Returns
-        the :class:`~gsan_core.services.service_requests.OpeningResult`."""
+        the :class:`~gsan_core.services.service_requests.OpeningResult`.
+        ``location`` (a ``RequestLocation``) replaces the property's."""
         place = self.ready()
-        prop_id = self._property_id(property)
+        location = options.pop("location", None)
+        if location is None:
+            location = RequestLocation(property_id=self._property_id(property))
         spec_id = self.specification(specification)
         self._route(spec_id)
         return self.system.service_requests.open(
@@ -468,7 +471,7 @@ class Scenario:
             unit_id=place.call_centre,
             channel_id=self.situation("request_channel", channel),
             actor=place.attendant,
-            location=RequestLocation(property_id=prop_id),
+            location=location,
             requesters=list(requesters),
             **options,
         )
