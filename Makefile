@@ -1,5 +1,6 @@
 # gsan_core — everything runs from a fresh machine with only python3 and make.
-#   make demo    the main job on an embedded SQLite file
+#   make demo    the main job on an embedded SQLite file (its own venv: only the
+#                sqlalchemy and cli extras)
 #   make test    every gate: lint, types, import rings, tests on memory/SQLite/PostgreSQL,
 #                coverage, README/docs/examples, docs build
 #   make bench   the benchmarks (library vs hand-written SQLAlchemy Core baseline),
@@ -9,6 +10,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
 GSAN_CORE_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export GSAN_CORE_TEST_POSTGRES_URL
 HYPOTHESIS_PROFILE ?= ci
@@ -25,8 +28,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/python -m gsan_core demo --database build/demo.sqlite
+$(DEMO_STAMP): pyproject.toml
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e '.[sqlalchemy,cli]'
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/gsan-core demo --database build/demo.sqlite
 
 test: lint typecheck imports pytest coverage docs
 
@@ -69,4 +78,4 @@ test-long: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q -n 2
 
 clean:
-	rm -rf build .coverage .mypy_cache .ruff_cache .hypothesis
+	rm -rf build .coverage .mypy_cache .ruff_cache .hypothesis $(DEMO_VENV)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.readme_snippets import run as run_readme
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -35,7 +37,18 @@ def test_example_runs(
     runpy.run_path(str(example), run_name="__main__")
 
 
-def test_readme_opens_with_the_two_commands() -> None:
-    head = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:6]
-    assert "make demo" in "\n".join(head)
-    assert "make test" in "\n".join(head)
+def test_readme_opens_with_pip_install() -> None:
+    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:6])
+    assert "pip install gsan-core" in head
+    assert 'pip install "gsan-core[sqlalchemy,cli]"' in head
+
+
+def test_readme_snippets_print_what_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    results = run_readme(ROOT / "README.md", {"sqlalchemy", "cli", "testing"})
+    checked = [r for r in results if r["expected"] is not None]
+    assert len(checked) >= 3
+    for result in checked:
+        assert result["printed"] == result["expected"]
