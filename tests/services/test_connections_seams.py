@@ -14,6 +14,7 @@ from gsan_core.services import connections as service
 from gsan_core.services.connections import ConnectionOperation
 from gsan_core.services.hydrometers import ConnectionMeters
 from gsan_core.services.operations import PricedOperation, registry
+from gsan_core.testing import Scenario
 from gsan_core.testing.hydrometers import METER
 from tests.services.connections_setup import (
     ACTOR,
@@ -104,20 +105,22 @@ def test_change_situation_needs_the_concluded_reason_role() -> None:
         if k != "closing_reason.service_concluded"
     }
     broken = attrs.evolve(loaded, profile=attrs.evolve(loaded.profile, roles=roles))
-    gsan = town(gsan_core.in_memory(broken))
-    add_property(gsan, 3, 3)
+    given = Scenario(gsan_core.in_memory(broken))
+    order = given.order("service_type.connection.change_situation")
     with pytest.raises(gsan_core.ConfigurationError):
-        gsan.connections.change_situation(
-            order_id=order_for(gsan, 1004, 3).id,
+        given.system.connections.change_situation(
+            order_id=order.id,
             data=ChangeSituationInput(target=ConnectionTarget.WATER, water_status_id=2),
-            actor=ACTOR,
+            actor=given.place.technician,
         )
 
 
 def test_batch_refuses_a_concurrent_change(monkeypatch: pytest.MonkeyPatch) -> None:
-    gsan = town(gsan_core.in_memory())
-    add_property(gsan, 4, 4)
+    given = Scenario(gsan_core.in_memory())
+    home = given.property(water="water_status.under_inspection")
     monkeypatch.setattr(MemoryConnectionBatches, "move_water", lambda *_, **__: 0)
     with pytest.raises(gsan_core.ConcurrencyConflict):
-        gsan.connections.promote_connected_under_analysis(actor=ACTOR)
-    assert gsan.properties.get(4).water_status_id == 4
+        given.system.connections.promote_connected_under_analysis(
+            actor=given.place.technician
+        )
+    assert given.system.properties.get(home.id).water_status_id == 4
