@@ -38,4 +38,6 @@ def test_the_demo_replaces_a_meter(tmp_path: Path) -> None:
     demo.run(tmp_path / "demo.sqlite", properties=40, out=lines.append)
     text = "\n".join(lines)
     assert ". A meter replacement" in text
-    assert "replacement  removal reading None" in text
+    assert "replacement  installed since" in text
+    assert "read 312 at removal" in text
+    assert "None" not in text
