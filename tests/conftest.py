@@ -29,6 +29,10 @@ from tests.templates import (
     SqliteTemplates,
 )
 
+#: The shipped plugin (its entry point is disabled in pyproject.toml so that
+#: gsan_core is imported after coverage starts).
+pytest_plugins = ["gsan_core.testing.pytest_plugin"]
+
 settings.register_profile(
     "dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
