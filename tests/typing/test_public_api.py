@@ -153,3 +153,15 @@ def testing_helpers() -> None:
         pass
 
     assert_type(TestMine, type[TestMine])
+
+
+def scenarios(gsan: System) -> None:
+    from gsan_core.model.service_orders import ServiceOrder, Team  # noqa: PLC0415
+    from gsan_core.testing import Scenario  # noqa: PLC0415
+
+    given = Scenario(gsan)
+    assert_type(given.property(water="CORTADO", meter=True), Property)
+    assert_type(given.order("service_type.cut_order"), ServiceOrder)
+    assert_type(given.team(), Team)
+    assert_type(given.situation("water_status", "LIGADO"), int)
+    given.property(water=3.5)  # type: ignore[arg-type]
