@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import gsan_core
 from gsan_core import profiles
 from gsan_core.adapters.sqlalchemy.migrations import heads
 from gsan_core.cli import main
+from gsan_core.synthetic import generate
 from tests.integration.conftest import Database
 
 SECRET = "s3cr3t-pw"
@@ -38,13 +40,23 @@ def one_error_line(
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def utility_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small utility generated once per module (a SQLite file)."""
+    path = tmp_path_factory.mktemp("utility") / "utility.db"
+    with gsan_core.connect(f"sqlite:///{path}", migrate=True, seed=True) as system:
+        generate(system, properties=400)
+        with system.backend.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture
-def utility(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """A small generated utility on SQLite (its URL)."""
-    url = f"sqlite:///{tmp_path / 'utility.db'}"
-    assert main(["generate", "--properties", "400", "--url", url]) == 0
-    capsys.readouterr()
-    return url
+def utility(utility_file: Path, tmp_path: Path) -> str:
+    """A copy of the small generated utility (its URL)."""
+    path = tmp_path / "utility.db"
+    shutil.copyfile(utility_file, path)
+    return f"sqlite:///{path}"
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,12 +260,14 @@ BAD_ARGUMENTS = {
 @pytest.mark.parametrize("case", BAD_ARGUMENTS, ids=str)
 def test_a_bad_argument_is_one_line_and_exit_2(
     case: str,
-    utility: str,
     tmp_path: Path,
+    request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     arguments, expected = BAD_ARGUMENTS[case]
     (tmp_path / "bare.db").touch()
+    needs = any("{utility}" in a for a in arguments)
+    utility = request.getfixturevalue("utility") if needs else ""
     given = [a.format(tmp=tmp_path, utility=utility) for a in arguments]
     assert main(given) == 2
     line = one_error_line(capsys)

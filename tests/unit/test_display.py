@@ -111,11 +111,15 @@ def test_short_reprs_and_html_of_an_order(
 def test_a_history_shows_as_one_table_with_names(
     town_system: tuple[gsan_core.System, int],
 ) -> None:
-    gsan, _ = town_system
-    steps = [
-        attrs.evolve(s, id=n)
-        for n, s in enumerate(gsan.service_orders.unit_history(1), start=1)
-    ]
+    gsan, prop = town_system
+    order = gsan.service_orders.generate(
+        service_type_id=621, property_id=prop, actor=102
+    )
+    gsan.service_orders.close_not_executed(
+        order_id=order.id, reason_id=4, closed_on=gsan.today(), actor=102
+    )
+    steps = gsan.service_orders.unit_history(order.id)
+    assert len(steps) == 2
     page = gsan.show(steps)._repr_html_()
     assert page.count("<tr>") == len(steps) + 1
     assert "ESCRITORIO LOCALIDADE 01 (102)" in page
@@ -156,3 +160,61 @@ def test_a_violation_in_a_notebook_shows_its_rules_in_the_profile_language(
     shown = refused.value._render_traceback_()[2].strip()
     assert shown == refused.value.violations[0].message("en")
     assert shown.startswith("Water connection situation 3 is in use")
+
+
+def test_every_main_result_has_a_short_repr_and_a_table() -> None:
+    """Property, connections, situation change, meter, installation, charge,
+    order, RA, routing step and the service results."""
+    from gsan_core.model.connections import CutInput  # noqa: PLC0415
+    from gsan_core.testing import Scenario  # noqa: PLC0415
+
+    gsan = gsan_core.in_memory()
+    given = Scenario(gsan)
+    home = given.property(water="LIGADO", sewer="LIGADO", meter=True)
+    order = given.order("service_type.cut_order", property=home)
+    closed = gsan.service_orders.close_executed(
+        order_id=order.id,
+        reason_id=2,
+        closed_on=gsan.today(),
+        actor=given.place.technician,
+        commercial=CutInput(cut_type_id=1, cut_reason_id=1),
+    )
+    opened = given.request("VAZAMENTO NO RAMAL", property=home)
+    gsan.clock.advance(minutes=5)
+    forwarded = gsan.service_requests.forward(
+        request_id=opened.request.id,
+        destination_unit_id=given.place.contractor,
+        actor=given.place.attendant,
+    )
+    run = gsan.collection.generate_cut_orders(group_id=1, actor=1)
+    installed = gsan.hydrometers.history(property_id=home.id)[0]
+    assert closed.charge is not None
+    shown = [
+        home,
+        gsan.connections.water_connection(home.id),
+        gsan.connections.sewer_connection(home.id),
+        gsan.connections.history(home.id)[0],
+        gsan.hydrometers.get(installed.hydrometer_id),
+        installed,
+        closed.charge,
+        closed.order,
+        closed,
+        opened,
+        opened.request,
+        opened.step,
+        forwarded,
+        gsan.service_requests.close(
+            request_id=opened.request.id, reason_id=4, actor=given.place.attendant
+        ),
+        gsan.service_requests.details(opened.request.id),
+        run,
+        run.summary,
+    ]
+    for result in shown:
+        text = repr(result)
+        assert text.startswith(f"<{type(result).__name__}"), text
+        assert len(text) < 200, text
+        page = result._repr_html_()  # type: ignore[union-attr]
+        assert page.startswith('<table class="gsan-core"><caption>'), page
+        assert "\n" not in text
+    assert "CORTADO (5)" in gsan.show(shown[3])._repr_html_()
