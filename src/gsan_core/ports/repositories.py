@@ -10,7 +10,10 @@ One convention for the whole library:
   one) with a compare-and-set on the stored version and raises
   :class:`~gsan_core.errors.ConcurrencyConflict` (nothing written) when the stored
   version moved;
-* ``add_many`` / ``update_many`` are the set-based forms: all or nothing.
+* ``add_many`` / ``update_many`` are the set-based forms: all or nothing;
+* ``lock(id)`` reads the entity and locks it until the transaction ends: a
+  concurrent ``lock`` or write of it waits, and everything the use case reads
+  after taking the lock is current (see ``docs/concurrency.md``).
 
 After a repository raises, the unit of work must be rolled back (leaving the
 ``with`` block does it).
@@ -117,6 +120,20 @@ class Repository(Protocol[E]):
 
     def update_many(self, entities: Iterable[E]) -> None:
         """Store new versions of many entities; all or nothing."""
+        ...
+
+    def lock(self, id: int) -> E:
+        """The entity, locked until the transaction ends; ``NotFound`` otherwise.
+
+        A unit of work that locks an aggregate root waits for one that holds it
+        (until the backend's lock timeout: then ``ConcurrencyConflict``) and then
+        reads the state that unit of work committed.
+        """
+        ...
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        """:meth:`lock` for many entities at once (in id order, so that two units
+        of work locking overlapping sets cannot deadlock); those that exist."""
         ...
 
 

@@ -101,6 +101,15 @@ class MemoryRepository(Generic[E]):
     def update(self, entity: E) -> None:
         self.update_many([entity])
 
+    def lock(self, id: int) -> E:
+        self._uow.lock_rows(self._table, [id])
+        return self.get(id)
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        wanted = sorted(set(ids))
+        self._uow.lock_rows(self._table, wanted)
+        return self.get_many(wanted)
+
     def update_many(self, entities: Iterable[E]) -> None:
         batch = list(entities)
         staged: list[tuple[Hashable, E, int]] = []

@@ -78,12 +78,28 @@ __all__ = [
 ]
 
 
-def create_engine(url: str, **options: Any) -> sa.Engine:
+#: How long a PostgreSQL statement waits for a row lock by default (ms).
+LOCK_TIMEOUT_MS = 10_000
+_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+
+
+def create_engine(
+    url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS, **options: Any
+) -> sa.Engine:
     """An engine set up the way the adapter needs it.
 
     SQLite: foreign keys on, a busy timeout, WAL for files, and the pysqlite
-    transaction workaround so SAVEPOINTs (joining mode) work. PostgreSQL: give a
-    ``postgresql+psycopg://`` URL (psycopg 3).
+    transaction workaround so SAVEPOINTs (joining mode) work. A unit of work that
+    writes to a file begins with ``BEGIN IMMEDIATE`` (the connection's execution
+    option ``gsan_sqlite_begin``; other transactions begin deferred): it takes the
+    database's write lock first, so concurrent writers (threads or processes)
+    queue for up to the busy timeout instead of failing when they first write,
+    and what it reads stays true until it commits (see ``docs/concurrency.md``).
+
+    PostgreSQL: give a ``postgresql+psycopg://`` URL (psycopg 3). Sessions get a
+    ``lock_timeout`` (``lock_timeout_ms``, 10 s by default; 0 waits for ever): a
+    unit of work waiting longer for a row another one locked gets
+    ``ConcurrencyConflict``.
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **options)
@@ -102,13 +118,22 @@ def create_engine(url: str, **options: Any) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: sa.Connection) -> None:
-            connection.exec_driver_sql("BEGIN")
+            mode = connection.get_execution_options().get("gsan_sqlite_begin")
+            if mode not in _BEGIN_MODES or not file_database:
+                mode = "DEFERRED"
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     if url.startswith("postgresql") and "+psycopg" not in url.split("://", 1)[0]:
         raise ConfigurationError(
             "use a postgresql+psycopg:// URL: gsan_core supports psycopg 3"
         )
+    if url.startswith("postgresql"):
+        connect_args = dict(options.pop("connect_args", {}))
+        timeout = int(lock_timeout_ms)
+        given = connect_args.get("options", "")
+        connect_args["options"] = f"{given} -c lock_timeout={timeout}".strip()
+        options["connect_args"] = connect_args
     return sa.create_engine(url, **options)
 
 

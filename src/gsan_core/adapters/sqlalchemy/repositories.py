@@ -167,6 +167,33 @@ class SqlRepository(Generic[E]):
     def find_by(self, **criteria: object) -> Sequence[E]:
         return self._select(*where(self._table, criteria, self._conn.dialect.name))
 
+    def lock(self, id: int) -> E:
+        with translated(self._entity, id):
+            row = (
+                self._conn.execute(self._mapper.lock_by_id, {"id": id})
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFound(self._entity, id)
+        return self._mapper.from_row(row)
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        found: dict[int, E] = {}
+        t = self._table
+        for batch in chunks(sorted(set(ids))):
+            statement = (
+                sa.select(t)
+                .where(among(t.c.id, batch, self._conn.dialect.name))
+                .order_by(t.c.id)
+                .with_for_update()
+            )
+            with translated(self._entity):
+                rows = self._conn.execute(statement).mappings().all()
+            for entity in self._mapper.from_rows(rows):
+                found[entity.id] = entity  # type: ignore[attr-defined]
+        return found
+
     def count_by(self, **criteria: object) -> int:
         statement = (
             sa.select(sa.func.count())
