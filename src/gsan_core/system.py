@@ -7,6 +7,7 @@ a utility profile into the service objects (``gsan.catalog``, ``gsan.properties`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 __all__ = ["SETUP_ACTOR", "ProfileSource", "System", "connect", "in_memory"]
+
+_LOG = logging.getLogger("gsan_core")
 
 #: The actor recorded for setup work (seeding reference rows). Commands always
 #: take an explicit actor: there is no implicit system user.
@@ -146,8 +149,24 @@ class System:
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
+        """Hand committed events to the in-process sinks, best-effort.
+
+        The work is committed and its events are in the outbox: a sink that
+        raises is logged (logger ``gsan_core``) and the next sink still runs, so
+        the caller never takes a committed command for a failed one (and a retry
+        cannot do the work twice). Deliver reliably from the outbox.
+        """
         for sink in self._sinks:
-            sink.publish(events)
+            try:
+                sink.publish(events)
+            except Exception:
+                _LOG.exception(
+                    "event sink %r failed after commit on %d event(s) (first: %s); "
+                    "the work stays committed and the events stay in the outbox",
+                    sink,
+                    len(events),
+                    type(events[0]).tag if events else "-",
+                )
 
     def subscribe(
         self, sink: EventSink | Callable[[Sequence[DomainEvent]], None]

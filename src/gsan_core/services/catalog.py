@@ -50,20 +50,20 @@ class CatalogService(Service):
     def get(self, kind: str, id: int) -> CatalogItem:
         """One row; ``NotFound`` if absent."""
         self.kind(kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.catalog.get(kind, id)
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         """The rows of a reference table, by id."""
         self.kind(kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.catalog.list(kind, active_only=active_only)
 
     # ------------------------------------------------------------------ checks
     def check(self, item: CatalogItem) -> tuple[Violation, ...]:
         """Every violation ``item`` would raise if added or stored (CAT-1..CAT-4)."""
         kind = self.kind(item.kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return self._check(uow, kind, item)
 
     def _check(

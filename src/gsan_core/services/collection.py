@@ -88,7 +88,7 @@ class CollectionService(Service):
             )
         at = self._now()
         today = self._today(at)
-        with self._work() as uow:
+        with self._read() as uow:
             service_type = uow.service_types.get(type_id)
             routes = uow.collection.routes_of_group(group_id)
             units = {

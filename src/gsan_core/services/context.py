@@ -76,3 +76,11 @@ class Service:
         events = uow.collect_events()
         if events:
             self._ctx.publish(events)
+
+    @contextmanager
+    def _read(self) -> Iterator[UnitOfWork]:
+        """Open a unit of work that only reads (queries): it runs beside writers
+        instead of queueing behind them."""
+        with self._ctx.uow_factory() as uow:
+            uow.read_only()
+            yield uow

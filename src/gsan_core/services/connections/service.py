@@ -79,17 +79,17 @@ class ConnectionService(Service):
     # ------------------------------------------------------------ reads
     def water_connection(self, property_id: int) -> WaterConnection | None:
         """The property's water connection, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.water_connections.find(property_id)
 
     def sewer_connection(self, property_id: int) -> SewerConnection | None:
         """The property's sewer connection, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.sewer_connections.find(property_id)
 
     def history(self, property_id: int) -> Sequence[SituationChange]:
         """Every water and sewer situation change of the property, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.situation_history.of_property(property_id)
 
     def changes_between(
@@ -102,7 +102,7 @@ class ConnectionService(Service):
     ) -> Sequence[SituationChange]:
         """Situation changes that took effect in ``[start, end]`` (GSAN R0906:
         suppressions, reconnections and restorations of a period)."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.situation_history.between(
                 start, end, operations=operations, kind=kind
             )
@@ -120,7 +120,7 @@ class ConnectionService(Service):
         included (nothing is written): GSAN's "validate for display" step. The
         order checks of the menu path are ``gsan.service_orders``'s."""
         at = self._now()
-        with self._work() as uow:
+        with self._read() as uow:
             order = None if order_id is None else uow.service_orders.get(order_id)
             service_type = (
                 None if order is None else uow.service_types.get(order.service_type_id)
@@ -288,7 +288,7 @@ class ConnectionService(Service):
         sources = profile.allowed(operation)
         connected = rules.role_id(profile, "water_status.connected")
         out_of_use = profile.ids("sewer_status.out_of_use")
-        with self._work() as uow:
+        with self._read() as uow:
             localities = uow.connection_batches.localities_with_water_status(sources)
 
         def chunk(uow: UnitOfWork, locality_id: int) -> ChunkOutcome:

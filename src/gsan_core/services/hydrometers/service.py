@@ -402,12 +402,12 @@ class HydrometerService(Service):
     # ------------------------------------------------------------ reads
     def get(self, id: int) -> Hydrometer:
         """One meter; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometers.get(id)
 
     def find_by_number(self, number: str) -> Hydrometer | None:
         """The meter with that number, or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometers.find_by_number(number.strip().upper())
 
     def in_range(self, *, fixed: str, first: int, last: int) -> list[Hydrometer]:
@@ -416,7 +416,7 @@ class HydrometerService(Service):
         ensure(
             [*rules.check_range(first, last, layout), *rules.check_fixed(fixed, layout)]
         )
-        with self._work() as uow:
+        with self._read() as uow:
             return [
                 meter
                 for lo, hi in _segments(layout, fixed, first, last)
@@ -429,7 +429,7 @@ class HydrometerService(Service):
     ) -> dict[tuple[int | None, int], int]:
         """How many meters are at each ``(stock location, situation)``, optionally
         of one location and/or one situation."""
-        with self._work() as uow:
+        with self._read() as uow:
             counts = uow.hydrometers.stock()
         return {
             key: count
@@ -446,7 +446,7 @@ class HydrometerService(Service):
         point: MeasurementPoint = MeasurementPoint.WATER_CONNECTION,
     ) -> HydrometerInstallation | None:
         """The open installation of the point, or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return current_installation(uow, property_id=property_id, point=point)
 
     def history(
@@ -457,19 +457,19 @@ class HydrometerService(Service):
     ) -> Sequence[HydrometerInstallation]:
         """ "Consultar Histórico de Instalação": every installation of the point,
         oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.of_point(
                 property_id=property_id, point=point
             )
 
     def installed_at(self, hydrometer_id: int) -> HydrometerInstallation | None:
         """Where the meter is installed now (its open installation), or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.current_of(hydrometer_id)
 
     def history_of(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
         """Every installation of the meter, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.of_hydrometer(hydrometer_id)
 
     def update_installation(
@@ -572,12 +572,12 @@ class HydrometerService(Service):
 
     def movements_of(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         """ "Consultar Movimentação": the movements of a meter, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_movements.of_hydrometer(hydrometer_id)
 
     def moved_hydrometers(self, movement_id: int) -> Sequence[int]:
         """The meters a movement moved (its lines)."""
-        with self._work() as uow:
+        with self._read() as uow:
             uow.hydrometer_movements.get(movement_id)
             return uow.hydrometer_movements.hydrometer_ids(movement_id)
 
@@ -638,7 +638,7 @@ class HydrometerService(Service):
         self, *, anomaly_id: int | None = None
     ) -> Sequence[ConsumptionAnomalyAction]:
         """The escalation rows (of one anomaly), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             if anomaly_id is None:
                 return uow.anomaly_actions.find_by()
             return uow.anomaly_actions.find_by(anomaly_id=anomaly_id)
@@ -654,7 +654,7 @@ class HydrometerService(Service):
         """What the anomaly does in its ``month``-th consecutive month for a
         property of the category and profile: the most specific active action
         (category and profile, then category, then profile, then every property)."""
-        with self._work() as uow:
+        with self._read() as uow:
             actions = uow.anomaly_actions.find_by(anomaly_id=anomaly_id, active=True)
         for wanted in (
             (category_id, property_profile_id),

@@ -127,19 +127,19 @@ class ServiceOrderService(ServiceSetup):
 
     def get_type(self, id: int) -> ServiceType:
         """One service type."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_types.get(id)
 
     def types(self, *, active_only: bool = False) -> Sequence[ServiceType]:
         """Every service type, by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             if active_only:
                 return uow.service_types.find_by(active=True)
             return uow.service_types.find_by()
 
     def closing_reasons(self, service_type_id: int) -> list[CatalogItem]:
         """The closing reasons offered for an OS of the type (ENC-06)."""
-        with self._work() as uow:
+        with self._read() as uow:
             service_type = uow.service_types.get(service_type_id)
             return rules.allowed_closing_reasons(
                 service_type, uow.catalog.list("closing_reason")
@@ -181,17 +181,17 @@ class ServiceOrderService(ServiceSetup):
 
     def get(self, id: int) -> ServiceOrder:
         """One OS."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_orders.get(id)
 
     def find_by(self, **criteria: object) -> Sequence[ServiceOrder]:
         """Orders whose fields equal the criteria (a collection means "in")."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_orders.find_by(**criteria)
 
     def unit_history(self, order_id: int) -> Sequence[OrderUnitRecord]:
         """Which units and users opened and closed the OS."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.order_units.find_by(order_id=order_id)
 
     def update(
@@ -444,7 +444,7 @@ class ServiceOrderService(ServiceSetup):
         written. ``metered``/``capacity_id`` give the property's meter (GSAN's
         "tipo de medição"); ``value`` replaces the price where the type allows it."""
         today = self._today()
-        with self._work() as uow:
+        with self._read() as uow:
             service_type = uow.service_types.find(service_type_id)
             ensure(
                 rules.check_generation(
@@ -504,7 +504,7 @@ class ServiceOrderService(ServiceSetup):
 
     def execution(self, order_id: int) -> OrderExecution | None:
         """The execution data stored when the OS closed with execution."""
-        with self._work() as uow:
+        with self._read() as uow:
             uow.service_orders.get(order_id)
             return uow.order_executions.find(order_id)
 
@@ -760,7 +760,7 @@ class ServiceOrderService(ServiceSetup):
         zone = self._ctx.zone
         first = datetime.combine(start, time(), zone)
         after = datetime.combine(end + timedelta(days=1), time(), zone)
-        with self._work() as uow:
+        with self._read() as uow:
             pairs = uow.service_orders.closed_between(
                 start=first,
                 end=after,

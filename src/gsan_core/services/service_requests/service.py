@@ -369,23 +369,23 @@ class ServiceRequestService(Service):
     # ------------------------------------------------------------ queries
     def get(self, id: int) -> ServiceRequest:
         """One request; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.get(id)
 
     def find_by(self, **criteria: object) -> Sequence[ServiceRequest]:
         """Requests whose fields equal the criteria (a collection means "in")."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.find_by(**criteria)
 
     def history(self, request_id: int) -> tuple[RoutingStep, ...]:
         """The routing steps of a request, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             steps = uow.routing_steps.find_by(request_id=request_id)
         return tuple(sorted(steps, key=lambda s: (s.at, s.id)))
 
     def details(self, request_id: int) -> RequestDetails:
         """A request with its routing history, orders and reiterations."""
-        with self._work() as uow:
+        with self._read() as uow:
             request = uow.service_requests.get(request_id)
             steps = uow.routing_steps.find_by(request_id=request_id)
             orders = uow.service_orders.find_by(request_id=request_id)
@@ -402,7 +402,7 @@ class ServiceRequestService(Service):
 
     def pending_of_unit(self, unit_id: int) -> Sequence[ServiceRequest]:
         """The open (pending and blocked) requests now in a unit."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.find_by(
                 current_unit_id=unit_id,
                 situation=[RequestSituation.PENDING, RequestSituation.BLOCKED],
@@ -414,14 +414,14 @@ class ServiceRequestService(Service):
         """Open requests whose current deadline is before ``today`` (the utility's
         today by default), earliest first."""
         day = today if today is not None else self._today()
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.overdue(today=day, unit_id=unit_id)
 
     def has_open_request(self, *, property_id: int, validation_code: str) -> bool:
         """EspecificacaoTipoValidacao (§1.7): whether the property has an open
         request whose specification allows ``validation_code`` ("I" cadastral
         update, "C" bill change, "V" due date, "T" debt transfer)."""
-        with self._work() as uow:
+        with self._read() as uow:
             open_requests = uow.service_requests.find_by(
                 property_id=property_id,
                 situation=[RequestSituation.PENDING, RequestSituation.BLOCKED],
@@ -484,7 +484,7 @@ class ServiceRequestService(Service):
 
     def open_occurrences(self) -> Sequence[OperationalOccurrence]:
         """The outages not concluded yet."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.occurrences.find_by(concluded_at=None)
 
     def open_simplified(
@@ -641,7 +641,7 @@ class ServiceRequestService(Service):
         periods = (complained_from, complained_until, returned_from, returned_until)
         if not criteria and all(p is None for p in periods):
             ensure([rules.REGULATOR_NO_FILTER()])
-        with self._work() as uow:
+        with self._read() as uow:
             records = uow.regulator_records.find_by(**criteria)
         return registry.filter_regulator_records(
             records,
@@ -686,7 +686,7 @@ class ServiceRequestService(Service):
 
     def closing_command(self, id: int) -> ClosingCommand:
         """One batch closing command with its counters."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.closing_commands.get(id)
 
     def execute_closing_command(
