@@ -230,7 +230,10 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         specification_ids: Collection[int] | None = None,
     ) -> Sequence[RequestRef]:
         """CMD-06: pending requests of the locality attended in ``[since, until)``
-        without any open scheduled order, filtered as given, by id."""
+        without any open scheduled order, filtered as given, by id.
+
+        The pending requests of the locality and period are locked first, until
+        the transaction ends (the roots of the orders read here)."""
         ...
 
     def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
@@ -365,7 +368,11 @@ class CollectionQueries(Protocol):
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
         """For every property of the routes, by id: route, situation, active flag,
-        and whether it has an open order of one of ``cut_service_type_ids``."""
+        and whether it has an open order of one of ``cut_service_type_ids``.
+
+        The routes' properties are locked first, until the transaction ends (the
+        roots of the orders decided here: a concurrent run or a single "Gerar
+        Ordem de Corte" waits, then sees the orders this one generated)."""
 
 
 class HydrometerRepository(Repository[Hydrometer], Protocol):

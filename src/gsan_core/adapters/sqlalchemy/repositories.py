@@ -34,6 +34,7 @@ __all__ = [
     "SqlRepository",
     "among",
     "chunks",
+    "lock_where",
     "prepared",
     "where",
 ]
@@ -101,6 +102,23 @@ def id_batches(
     size = ARRAY_CHUNK if dialect == "postgresql" else CHUNK
     for batch in chunks(ids, size):
         yield among(column, batch, dialect)
+
+
+def lock_where(
+    connection: sa.Connection, table: sa.Table, *clauses: sa.ColumnElement[bool]
+) -> None:
+    """Lock the rows of ``table`` matching ``clauses`` until the transaction ends
+    (``SELECT id ... ORDER BY id FOR UPDATE``), before a set-based read decides
+    about them: its own statement, so that the read that follows sees what the
+    previous holders committed. Nothing to do on SQLite, whose writing
+    transaction holds the database's write lock."""
+    if connection.dialect.name == "sqlite":
+        return
+    statement = (
+        sa.select(table.c.id).where(*clauses).order_by(table.c.id).with_for_update()
+    )
+    with translated(table.name):
+        connection.execute(statement)
 
 
 def where(
@@ -553,6 +571,7 @@ class SqlCollectionQueries:
 
         statement = prepared(prop, f"cut_facts:{cut_types}", build)
         wanted = among(prop.c.route_id, sorted(set(route_ids)), dialect)
+        lock_where(self._uow.connection, prop, wanted)
         with translated("property"):
             rows = self._uow.connection.execute(statement.where(wanted)).all()
         return [

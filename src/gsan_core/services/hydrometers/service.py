@@ -482,7 +482,7 @@ class HydrometerService(Service):
             changed = _update_installation(
                 uow,
                 profile=self.profile,
-                prop=uow.properties.get(property_id),
+                prop=uow.properties.lock(property_id),
                 data=data,
                 actor=actor,
                 at=at,

@@ -561,7 +561,8 @@ class ServiceOrderService(ServiceSetup):
         at = self._now()
         profile = self.profile
         with self._work() as uow:
-            prop = uow.properties.get(property_id)
+            # GEN-13 reads the property's open orders: lock it first
+            prop = uow.properties.lock(property_id)
             cut_types = profile.ids("service_type.cut_order")
             blocking = cut_types | profile.ids("service_type.cut")
             open_cut = [
@@ -655,95 +656,96 @@ class ServiceOrderService(ServiceSetup):
         )
         before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
         reason_ids = profile.ids("closing_reason.overdue")
-        with self._work() as uow:
-            ensure(
-                rules.check_overdue_request(
-                    service_type=uow.service_types.find(service_type_id),
-                    service_type_id=service_type_id,
-                    days=days,
-                    closable=profile.ids("service_type.overdue_closable"),
-                )
-            )
-            reason = (
-                uow.catalog.find("closing_reason", min(reason_ids))
-                if reason_ids
-                else None
-            )
-            if reason is None:
-                raise ConfigurationError(
-                    "the role closing_reason.overdue names no closing reason"
-                )
-            total = uow.service_orders.count_pending(
-                service_type_id=service_type_id, generated_before=before
-            )
-            if total == 0:
+        with self._exclusive("overdue closing", f"service type {service_type_id}"):
+            with self._work() as uow:
                 ensure(
-                    [
-                        rules.OVERDUE_NOTHING(
-                            service_type_id=service_type_id, cutoff=cutoff
-                        )
-                    ]
-                )
-            unit_id = _user_unit(uow, actor)
-            # the unit-trail ids of the whole batch, taken once (kept on commit)
-            reserved = uow.next_ids("order_unit", total)
-            uow.commit()
-        reason_id = reason.id
-        used = [0]
-        last = [0]  # keyset paging: the next chunk starts after this id
-
-        def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-            ids = uow.service_orders.pending_ids(
-                service_type_id=service_type_id,
-                generated_before=before,
-                limit=chunk_size,
-                after_id=last[0],
-            )
-            if ids:
-                last[0] = ids[-1]
-            closed = uow.service_orders.close_pending(
-                ids, reason_id=reason_id, closed_at=now
-            )
-            trail = list(reserved[used[0] : used[0] + len(closed)])
-            used[0] += len(trail)
-            if len(trail) < len(closed):  # more overdue orders than counted
-                trail += uow.next_ids("order_unit", len(closed) - len(trail))
-            uow.order_units.add_many(
-                OrderUnitRecord(
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=unit_id,
-                    user_id=actor,
-                    relation=OrderUnitRelation.CLOSED,
-                    at=now,
-                )
-                for trail_id, order_id in zip(trail, closed, strict=True)
-            )
-            if closed:
-                uow.record(
-                    OverdueOrdersClosed(
-                        occurred_at=now,
-                        actor=actor,
+                    rules.check_overdue_request(
+                        service_type=uow.service_types.find(service_type_id),
                         service_type_id=service_type_id,
-                        closing_reason_id=reason_id,
-                        order_ids=tuple(closed),
+                        days=days,
+                        closable=profile.ids("service_type.overdue_closable"),
                     )
                 )
-            uow.commit()
-            missed = len(ids) - len(closed)
-            return ChunkOutcome(
-                processed=len(ids),
-                changed=len(closed),
-                skipped={"no longer pending": missed} if missed else {},
-            )
+                reason = (
+                    uow.catalog.find("closing_reason", min(reason_ids))
+                    if reason_ids
+                    else None
+                )
+                if reason is None:
+                    raise ConfigurationError(
+                        "the role closing_reason.overdue names no closing reason"
+                    )
+                total = uow.service_orders.count_pending(
+                    service_type_id=service_type_id, generated_before=before
+                )
+                if total == 0:
+                    ensure(
+                        [
+                            rules.OVERDUE_NOTHING(
+                                service_type_id=service_type_id, cutoff=cutoff
+                            )
+                        ]
+                    )
+                unit_id = _user_unit(uow, actor)
+                # the unit-trail ids of the whole batch, taken once (kept on commit)
+                reserved = uow.next_ids("order_unit", total)
+                uow.commit()
+            reason_id = reason.id
+            used = [0]
+            last = [0]  # keyset paging: the next chunk starts after this id
 
-        return run_batch(
-            job="close_overdue",
-            units=range(math.ceil(total / chunk_size)),
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                ids = uow.service_orders.pending_ids(
+                    service_type_id=service_type_id,
+                    generated_before=before,
+                    limit=chunk_size,
+                    after_id=last[0],
+                )
+                if ids:
+                    last[0] = ids[-1]
+                closed = uow.service_orders.close_pending(
+                    ids, reason_id=reason_id, closed_at=now
+                )
+                trail = list(reserved[used[0] : used[0] + len(closed)])
+                used[0] += len(trail)
+                if len(trail) < len(closed):  # more overdue orders than counted
+                    trail += uow.next_ids("order_unit", len(closed) - len(trail))
+                uow.order_units.add_many(
+                    OrderUnitRecord(
+                        id=trail_id,
+                        order_id=order_id,
+                        unit_id=unit_id,
+                        user_id=actor,
+                        relation=OrderUnitRelation.CLOSED,
+                        at=now,
+                    )
+                    for trail_id, order_id in zip(trail, closed, strict=True)
+                )
+                if closed:
+                    uow.record(
+                        OverdueOrdersClosed(
+                            occurred_at=now,
+                            actor=actor,
+                            service_type_id=service_type_id,
+                            closing_reason_id=reason_id,
+                            order_ids=tuple(closed),
+                        )
+                    )
+                uow.commit()
+                missed = len(ids) - len(closed)
+                return ChunkOutcome(
+                    processed=len(ids),
+                    changed=len(closed),
+                    skipped={"no longer pending": missed} if missed else {},
+                )
+
+            return run_batch(
+                job="close_overdue",
+                units=range(math.ceil(total / chunk_size)),
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
 
     # ------------------------------------------------------------ bulletin
     def completed_orders_bulletin(

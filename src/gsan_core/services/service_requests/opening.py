@@ -213,8 +213,9 @@ def generate_order_in(
 ) -> ServiceOrder:
     """Gerar OS for a request (UC0430 from an RA, GEN-01..GEN-09): the
     specification allows orders, the request is pending, the user may maintain
-    it; the OS goes to the request's current unit."""
-    request = uow.service_requests.get(request_id)
+    it; the OS goes to the request's current unit. The request is locked
+    before it is read (``docs/concurrency.md``)."""
+    request = uow.service_requests.lock(request_id)
     spec = uow.request_specifications.find(request.specification_id)
     return generate_in(
         uow,

@@ -219,6 +219,8 @@ class ServiceRequestService(Service):
         the first failure of every request that cannot go."""
         now = self._now()
         with self._work() as uow:
+            # in id order, so that two joint forwardings cannot deadlock
+            uow.service_requests.lock_many(request_ids)
             results: list[ForwardResult] = []
             refused: list[Violation] = []
             for request_id in request_ids:
@@ -695,54 +697,55 @@ class ServiceRequestService(Service):
         """Execute a command (UC0736, CMD-06, CMD-07), one unit of work per
         locality. Run it again after an interruption: it resumes where it stopped
         and never closes a request twice."""
-        now = self._now()
-        with self._work() as uow:
-            command = uow.closing_commands.get(command_id)
-            scope = batches.closing_scope(uow, self._ctx, command)
-            localities = (
-                []
-                if command.executed
-                else list(
-                    uow.service_requests.closing_localities(
-                        since=scope.since, until=scope.until
+        with self._exclusive("request closing command", f"command {command_id}"):
+            now = self._now()
+            with self._work() as uow:
+                command = uow.closing_commands.get(command_id)
+                scope = batches.closing_scope(uow, self._ctx, command)
+                localities = (
+                    []
+                    if command.executed
+                    else list(
+                        uow.service_requests.closing_localities(
+                            since=scope.since, until=scope.until
+                        )
                     )
                 )
-            )
-            if command.started_at is None:
-                uow.closing_commands.update(batches.started(command, now))
-                uow.commit()
+                if command.started_at is None:
+                    uow.closing_commands.update(batches.started(command, now))
+                    uow.commit()
 
-        def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
-            return batches.close_locality_in(
-                chunk_uow,
-                self._ctx,
-                command_id=command_id,
-                locality_id=locality_id,
-                scope=scope,
-                actor=actor,
-                now=now,
-            )
-
-        summary = run_batch(
-            job=f"request_closing_command:{command_id}",
-            units=localities,
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
-        with self._work() as uow:
-            command = uow.closing_commands.get(command_id)
-            if not command.executed:
-                finished = batches.finished(command, self._now())
-                uow.closing_commands.update(finished)
-                uow.record(
-                    ClosingCommandExecuted(
-                        occurred_at=finished.finished_at or now,
-                        actor=actor,
-                        command_id=command_id,
-                        closed_requests=finished.closed_requests,
-                        closed_orders=finished.closed_orders,
-                    )
+            def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
+                return batches.close_locality_in(
+                    chunk_uow,
+                    self._ctx,
+                    command_id=command_id,
+                    locality_id=locality_id,
+                    scope=scope,
+                    actor=actor,
+                    now=now,
                 )
-                uow.commit()
-        return summary
+
+            summary = run_batch(
+                job=f"request_closing_command:{command_id}",
+                units=localities,
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
+            with self._work() as uow:
+                command = uow.closing_commands.get(command_id)
+                if not command.executed:
+                    finished = batches.finished(command, self._now())
+                    uow.closing_commands.update(finished)
+                    uow.record(
+                        ClosingCommandExecuted(
+                            occurred_at=finished.finished_at or now,
+                            actor=actor,
+                            command_id=command_id,
+                            closed_requests=finished.closed_requests,
+                            closed_orders=finished.closed_orders,
+                        )
+                    )
+                    uow.commit()
+            return summary
