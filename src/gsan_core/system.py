@@ -39,6 +39,7 @@ from gsan_core.services.hydrometers import (
     hydrometer_operations,
 )
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
+from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.service_requests import ServiceRequestService
@@ -146,6 +147,8 @@ class System:
         self.connections = ConnectionService(context, meters=ConnectionMeters())
         self.hydrometers = HydrometerService(context)
         self.service_requests = ServiceRequestService(context)
+        #: The committed events in commit order (reliable delivery).
+        self.outbox = OutboxService(context)
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:

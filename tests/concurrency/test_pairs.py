@@ -307,3 +307,28 @@ def test_gerar_ordem_de_corte_four_times_at_once(database: Database) -> None:
     open_cut = [o for o in system.service_orders.find_by(property_id=601) if o.is_open]
     assert len(open_cut) == 1, open_cut
     assert sum(1 for a in tried if a.value is True) == 1, tried
+
+
+# ---------------------------------------------------------------- catalog siblings
+def _add_reason(system: gsan_core.System, description: str) -> Attempt:
+    return attempt(
+        lambda: system.catalog.add("cut_reason", description=description, actor=1).id
+    )
+
+
+def test_two_additions_of_one_description_to_a_catalog_kind(
+    database: Database,
+) -> None:
+    """CAT-4 (a description is unique within its kind): four processes adding
+    the same description at once leave one row; the others are refused by the
+    rule (the kind is locked while a row is added), not by a duplicate id."""
+    system, shared = database.make()
+    before = len(system.catalog.list("cut_reason"))
+
+    tried = attempts(race(_add_reason, [(shared, "MOTIVO CONCORRENTE")] * 4))
+
+    assert sum(a.ok for a in tried) == 1, tried
+    assert {a.error for a in tried if not a.ok} == {"RuleViolation"}
+    rows = system.catalog.list("cut_reason")
+    assert len(rows) == before + 1
+    assert [r.description for r in rows].count("MOTIVO CONCORRENTE") == 1

@@ -255,6 +255,12 @@ class UnitOfWork(Protocol):
         """
         ...
 
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` until the transaction ends: for a rule whose
+        root is no single row (the rows of one catalog kind, CAT-4), the key
+        plays the root (``docs/concurrency.md``)."""
+        ...
+
     def hold_batch(self, job: str, key: str) -> None:
         """Hold the right to run batch ``job`` for ``key`` until this unit of work
         ends; :class:`~gsan_core.errors.BatchAlreadyRunning` when another unit

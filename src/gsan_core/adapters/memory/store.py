@@ -323,6 +323,10 @@ class MemoryUnitOfWorkBase:
         )
         return range(last + 1, last + count + 1)
 
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` until this transaction ends."""
+        self.lock_rows("key", [name])
+
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._store.hold_batch(self, job, key)

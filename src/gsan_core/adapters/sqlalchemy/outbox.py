@@ -26,7 +26,7 @@ from gsan_core.model.outbox import OutboxEntry
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlOutbox", "take_numbers"]
+__all__ = ["SqlOutbox", "lock_key", "take_numbers"]
 
 
 def take_numbers(
@@ -67,6 +67,12 @@ def take_numbers(
             )
             last = connection.execute(bump, params).scalar_one()
     return range(int(last) - count + 1, int(last) + 1)
+
+
+def lock_key(connection: sa.Connection, table: sa.Table, name: str) -> None:
+    """Lock the counter row ``name`` (made if missing) without moving it: the
+    transaction holds it until it ends (a named lock)."""
+    take_numbers(connection, table, name, 0, after=0)
 
 
 def _event(payload: Mapping[str, Any]) -> DomainEvent | None:

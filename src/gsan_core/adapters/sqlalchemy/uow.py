@@ -39,7 +39,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 )
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
-from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, take_numbers
+from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
@@ -322,6 +322,10 @@ class SqlUnitOfWork:
         return take_numbers(
             self.connection, self.tables["counter"], name, count, after=after
         )
+
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` (its counter row) until the transaction ends."""
+        lock_key(self.connection, self.tables["counter"], name)
 
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
