@@ -80,11 +80,17 @@ __all__ = [
 
 #: How long a PostgreSQL statement waits for a row lock by default (ms).
 LOCK_TIMEOUT_MS = 10_000
+#: How long a SQLite connection waits for the database's write lock (ms).
+BUSY_TIMEOUT_MS = 10_000
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
 
 def create_engine(
-    url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS, **options: Any
+    url: str,
+    *,
+    lock_timeout_ms: int = LOCK_TIMEOUT_MS,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    **options: Any,
 ) -> sa.Engine:
     """An engine set up the way the adapter needs it.
 
@@ -95,6 +101,8 @@ def create_engine(
     database's write lock first, so concurrent writers (threads or processes)
     queue for up to the busy timeout instead of failing when they first write,
     and what it reads stays true until it commits (see ``docs/concurrency.md``).
+    A writer that waited ``busy_timeout_ms`` (10 s by default) gets
+    ``ConcurrencyConflict``.
 
     PostgreSQL: give a ``postgresql+psycopg://`` URL (psycopg 3). Sessions get a
     ``lock_timeout`` (``lock_timeout_ms``, 10 s by default; 0 waits for ever): a
@@ -110,7 +118,7 @@ def create_engine(
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             if file_database:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
