@@ -19,7 +19,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, chunks, prepared
-from gsan_core.errors import GsanError
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.outbox import OutboxEntry
 
@@ -78,8 +77,9 @@ def lock_key(connection: sa.Connection, table: sa.Table, name: str) -> None:
 def _event(payload: Mapping[str, Any]) -> DomainEvent | None:
     try:
         return serialization.from_dict(dict(payload))
-    except (GsanError, ValueError, TypeError, KeyError):
-        # an event of another version of the library: the payload still tells
+    except Exception:
+        # an event of another version of the library (unknown tag, other
+        # fields): the entry still carries its payload
         return None
 
 
