@@ -14,16 +14,18 @@ import gsan_core
 from gsan_core.model.connections import ConnectionKind
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
-from gsan_core.model.service_requests import RequestLocation, RequestSituation
+from gsan_core.model.service_requests import RequestSituation
 from gsan_core.synthetic import generate
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
-    build_request_utility,
     request_profile,
 )
 from tests.concurrency.conftest import Database
 from tests.concurrency.support import Attempt, attempt, race
-from tests.concurrency.test_pairs import ANA, attempts, losers_got_library_errors
+from tests.concurrency.test_pairs import (
+    attempts,
+    losers_got_library_errors,
+    open_requests,
+)
 from tests.services.connections_setup import ACTOR, add_property, town
 from tests.services.orders_support import OVERDUE, TEST_TYPES, orders_profile
 
@@ -199,19 +201,7 @@ def test_request_batch_closing_executed_three_times_at_once(
     """CMD-06 (each selected request closed once, its orders with it) and the
     command's counters: three executions of one command started together."""
     system, shared = database.make(request_profile())
-    utility = build_request_utility(system)
-    props = [p.id for p in utility.town.properties if p.locality_id == 1][:12]
-    opened = [
-        system.service_requests.open(
-            specification_id=679,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=pid),
-            requesters=ANA,
-        ).request
-        for pid in props
-    ]
+    utility, opened = open_requests(system, 679, 12)
     # the command closes those still at the call centre
     selected = {r.id for r in opened if r.current_unit_id == utility.call_centre}
     assert len(selected) > 5

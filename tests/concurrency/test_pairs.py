@@ -23,10 +23,12 @@ from gsan_core.model.service_requests import (
     Requester,
     RequestLocation,
     RequestSituation,
+    ServiceRequest,
 )
 from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
+    RequestUtility,
     build_request_utility,
     request_profile,
 )
@@ -67,6 +69,26 @@ def attempts(outcomes: list[Outcome]) -> list[Attempt]:
 
 def losers_got_library_errors(tried: list[Attempt]) -> None:
     assert all(a.gsan_error for a in tried), [a for a in tried if not a.ok]
+
+
+def open_requests(
+    system: gsan_core.System, specification_id: int, count: int
+) -> tuple[RequestUtility, list[ServiceRequest]]:
+    """The request utility, and ``count`` requests of the specification opened
+    at the call centre on properties of locality 1."""
+    utility = build_request_utility(system)
+    props = [p.id for p in utility.town.properties if p.locality_id == 1][:count]
+    return utility, [
+        system.service_requests.open(
+            specification_id=specification_id,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=utility.attendant,
+            location=RequestLocation(property_id=pid),
+            requesters=ANA,
+        ).request
+        for pid in props
+    ]
 
 
 # ---------------------------------------------------------------- meter vs connection
@@ -194,19 +216,7 @@ def test_orders_generated_for_a_request_while_it_closes_or_moves(
     the request and all its orders): a request never ends closed with an open
     order, nor with an open order left in a unit it left."""
     system, shared = database.make(request_profile())
-    utility = build_request_utility(system)
-    props = [p.id for p in utility.town.properties if p.locality_id == 1][:8]
-    opened = [
-        system.service_requests.open(
-            specification_id=109,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=pid),
-            requesters=ANA,
-        ).request
-        for pid in props
-    ]
+    utility, opened = open_requests(system, 109, 8)
     ids = [r.id for r in opened]
     step = CONTEXT.Barrier(2)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from gsan_core.adapters.sqlalchemy.errors import is_unique_violation, translated
+from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import BatchAlreadyRunning
 
 if TYPE_CHECKING:
@@ -96,31 +96,24 @@ class BatchHolds:
             "holder": self._holder,
             "acquired_at": datetime.now(UTC),
         }
+        # one IMMEDIATE transaction: no other process reads or writes the lease
+        # between the read and the write
         with translated("batch_lease", key), self._transaction() as connection:
             current = connection.execute(
                 sa.select(table.c.holder).where(table.c.job == job, table.c.key == key)
             ).scalar()
+            if current == self._holder:
+                return
             if current is None:
-                try:
-                    connection.execute(sa.insert(table), [row])
-                except sa.exc.IntegrityError as error:
-                    if is_unique_violation(error):
-                        raise BatchAlreadyRunning(job, key) from error
-                    raise
-            elif current != self._holder:
-                if _alive(current):
-                    raise BatchAlreadyRunning(job, key)
-                taken = connection.execute(
+                connection.execute(sa.insert(table), [row])
+            elif _alive(current):
+                raise BatchAlreadyRunning(job, key)
+            else:  # its process is gone: take it over
+                connection.execute(
                     sa.update(table)
-                    .where(
-                        table.c.job == job,
-                        table.c.key == key,
-                        table.c.holder == current,
-                    )
+                    .where(table.c.job == job, table.c.key == key)
                     .values(holder=self._holder, acquired_at=row["acquired_at"])
-                ).rowcount
-                if taken != 1:
-                    raise BatchAlreadyRunning(job, key)
+                )
         self._leases.append((job, key))
 
     @contextmanager
