@@ -88,7 +88,7 @@ _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 def create_engine(
     url: str,
     *,
-    lock_timeout_ms: int = LOCK_TIMEOUT_MS,
+    lock_timeout_ms: int | None = LOCK_TIMEOUT_MS,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     **options: Any,
 ) -> sa.Engine:
@@ -105,9 +105,9 @@ def create_engine(
     ``ConcurrencyConflict``.
 
     PostgreSQL: give a ``postgresql+psycopg://`` URL (psycopg 3). Sessions get a
-    ``lock_timeout`` (``lock_timeout_ms``, 10 s by default; 0 waits for ever): a
-    unit of work waiting longer for a row another one locked gets
-    ``ConcurrencyConflict``.
+    ``lock_timeout`` (``lock_timeout_ms``, 10 s by default; 0 waits for ever,
+    ``None`` leaves the server's setting): a unit of work waiting longer for a
+    row another one locked gets ``ConcurrencyConflict``.
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **options)
@@ -136,13 +136,21 @@ def create_engine(
         raise ConfigurationError(
             "use a postgresql+psycopg:// URL: gsan_core supports psycopg 3"
         )
-    if url.startswith("postgresql"):
-        connect_args = dict(options.pop("connect_args", {}))
+    engine = sa.create_engine(url, **options)
+    if url.startswith("postgresql") and lock_timeout_ms is not None:
         timeout = int(lock_timeout_ms)
-        given = connect_args.get("options", "")
-        connect_args["options"] = f"{given} -c lock_timeout={timeout}".strip()
-        options["connect_args"] = connect_args
-    return sa.create_engine(url, **options)
+
+        @event.listens_for(engine, "connect")
+        def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+            # a SET once per new connection (not a startup option, which
+            # connection poolers such as PgBouncer refuse), committed so that
+            # the pool's rollback on return keeps it
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = {timeout}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
 
 
 @attrs.frozen
