@@ -63,18 +63,17 @@ def _write(system: gsan_core.System, kind: str) -> int:
     return WRITES
 
 
-def _consume(system: gsan_core.System, start: int, stop_after: float) -> list[int]:
+def _consume(system: gsan_core.System, start: int, expected: int) -> list[int]:
     """Page by id from ``start`` while the writers write, like a consumer that
-    keeps its position; stop once nothing came for ``stop_after`` seconds."""
+    keeps its position, until ``expected`` entries came (or half a minute)."""
     seen: list[int] = []
     position = start
-    quiet_since = time.monotonic()
-    while time.monotonic() - quiet_since < stop_after:
+    deadline = time.monotonic() + 30
+    while len(seen) < expected and time.monotonic() < deadline:
         page: list[OutboxEntry] = list(system.outbox.after(position, limit=7))
         if page:
             seen.extend(e.id for e in page)
             position = page[-1].id
-            quiet_since = time.monotonic()
         else:
             time.sleep(0.005)
     return seen
@@ -82,7 +81,7 @@ def _consume(system: gsan_core.System, start: int, stop_after: float) -> list[in
 
 def _role(system: gsan_core.System, role: str, start: int) -> int | list[int]:
     if role == "consumer":
-        return _consume(system, start, stop_after=1.5)
+        return _consume(system, start, expected=2 * WRITES)
     return _write(system, role)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import time
 import uuid
 from collections import Counter
+from multiprocessing.synchronize import Event
 from typing import Any
 
 import pytest
@@ -58,11 +58,15 @@ def orders_by_route(
 
 
 def _run_reporting(
-    shared: Shared, reports: multiprocessing.Queue[object], application: str
+    shared: Shared,
+    reports: multiprocessing.Queue[object],
+    application: str,
+    resume: Event,
 ) -> None:
     """The batch in a process of its own. It reports each committed chunk, and
     "writing" once the second chunk inserted its orders, which it then holds
-    uncommitted for a while: the fault hits a transaction with writes in it."""
+    uncommitted until ``resume`` is set: the fault hits a transaction with
+    writes in it."""
     inserts = [0]
     insert = SqlServiceOrderRepository.add_many
 
@@ -71,7 +75,7 @@ def _run_reporting(
         inserts[0] += 1
         if inserts[0] == 2:
             reports.put("writing")
-            time.sleep(1.5)
+            resume.wait(TIMEOUT)
 
     SqlServiceOrderRepository.add_many = slow_add_many  # type: ignore[method-assign]
     named = {"connect_args": {"application_name": application}}
@@ -128,7 +132,8 @@ def test_a_batch_whose_session_is_terminated_resumes_without_duplicates(
     application = f"gsan-fault-{uuid.uuid4().hex[:8]}"
     reports: multiprocessing.Queue[object] = CONTEXT.Queue()
 
-    process = start(_run_reporting, shared, reports, application)
+    resume = CONTEXT.Event()
+    process = start(_run_reporting, shared, reports, application, resume)
     _mid_second_chunk(reports)
     with postgres.engine.connect() as admin:
         terminated = admin.execute(
@@ -139,6 +144,7 @@ def test_a_batch_whose_session_is_terminated_resumes_without_duplicates(
             {"name": application},
         ).scalar_one()
     assert terminated >= 1
+    resume.set()  # its next statement meets the terminated session
     outcome = reports.get(timeout=TIMEOUT)
     process.join(timeout=TIMEOUT)
     assert outcome == ("failed", "PersistenceError", True)  # a library error
@@ -158,7 +164,7 @@ def test_a_batch_killed_mid_run_resumes_without_duplicates(
     expected = clean_run()
     reports: multiprocessing.Queue[object] = CONTEXT.Queue()
 
-    process = start(_run_reporting, shared, reports, "gsan-kill")
+    process = start(_run_reporting, shared, reports, "gsan-kill", CONTEXT.Event())
     _mid_second_chunk(reports)
     kill(process)
     while True:

@@ -113,7 +113,7 @@ class ConcurrencyContract:
             face = holder.properties.lock(1).block_face
             holder.rollback()
             other = _started(lambda: _lock_and_read(uow_factory))
-            other.join(timeout=HOLD * 10)
+            other.join(timeout=10)
             assert not other.is_alive()  # the holder's transaction ended
             assert other.outcome() == face
 
@@ -142,7 +142,7 @@ class ConcurrencyContract:
                 attrs.evolve(held, block_face=(face or 0) + 1, version=held.version + 1)
             )
             reader = _started(read)
-            reader.join(timeout=HOLD * 10)
+            reader.join(timeout=10)
             assert not reader.is_alive()  # it did not wait for the writer
             assert reader.outcome() == face  # nor saw its uncommitted work
             writer.commit()
