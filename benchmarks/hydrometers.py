@@ -191,7 +191,20 @@ def _outbox(
 
 
 def _reserve(connection: sa.Connection, tables: Tables, kind: str, count: int) -> int:
-    """The baseline's ids: one ``UPDATE ... RETURNING`` on the id-block row."""
+    """The baseline's ids: one ``UPDATE ... RETURNING`` on the id-block row (for
+    the outbox, on its gap-free counter, as the library does)."""
+    if kind == "outbox":
+        counter = tables["counter"]
+        last = connection.execute(
+            sa.update(counter)
+            .where(counter.c.name == kind)
+            .values(value=counter.c.value + count)
+            .returning(counter.c.value)
+        ).scalar()
+        if last is None:
+            connection.execute(sa.insert(counter).values(name=kind, value=count))
+            return 1
+        return int(last) - count + 1
     table = tables["id_block"]
     bump = (
         sa.update(table)

@@ -10,6 +10,7 @@ system over SQLite or PostgreSQL.
 """
 
 from gsan_core.errors import (
+    BatchAlreadyRunning,
     ConcurrencyConflict,
     ConfigurationError,
     DuplicateEntity,
@@ -25,6 +26,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "SETUP_ACTOR",
+    "BatchAlreadyRunning",
     "ConcurrencyConflict",
     "ConfigurationError",
     "DuplicateEntity",

@@ -23,6 +23,7 @@ from typing import Literal
 import attrs
 
 __all__ = [
+    "BatchAlreadyRunning",
     "ConcurrencyConflict",
     "ConfigurationError",
     "DuplicateEntity",
@@ -192,6 +193,16 @@ class ConcurrencyConflict(GsanError):
             f"{entity} {id!r} was changed by someone else "
             f"(expected version {expected_version})"
         )
+
+
+class BatchAlreadyRunning(GsanError):
+    """Another run of the same batch for the same key holds it; this run did
+    nothing (``job`` and ``key`` name it: "cut orders", "group 3")."""
+
+    def __init__(self, job: str, key: str) -> None:
+        self.job = job
+        self.key = key
+        super().__init__(f"{job} is already running for {key}")
 
 
 class ConfigurationError(GsanError):

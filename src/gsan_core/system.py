@@ -8,6 +8,7 @@ a utility profile into the service objects (``gsan.catalog``, ``gsan.properties`
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from gsan_core.services.hydrometers import (
     hydrometer_operations,
 )
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
+from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.service_requests import ServiceRequestService
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 __all__ = ["SETUP_ACTOR", "ProfileSource", "System", "connect", "in_memory"]
+
+_LOG = logging.getLogger("gsan_core")
 
 #: The actor recorded for setup work (seeding reference rows). Commands always
 #: take an explicit actor: there is no implicit system user.
@@ -150,6 +154,8 @@ class System:
         self.connections = ConnectionService(context, meters=ConnectionMeters())
         self.hydrometers = HydrometerService(context)
         self.service_requests = ServiceRequestService(context)
+        #: The committed events in commit order (reliable delivery).
+        self.outbox = OutboxService(context)
 
     def today(self) -> date:
         """The current date in the utility's timezone (``profile.timezone``)."""
@@ -161,6 +167,7 @@ class System:
         ``"user"``, ``"service_type"`` or ``"request_specification"``); ``None``
         when there is none."""
         with self.uow_factory() as uow:
+            uow.read_only()
             if kind in ("unit", "user"):
                 found = (uow.units if kind == "unit" else uow.users).find(id)
                 return None if found is None else found.name
@@ -183,8 +190,24 @@ class System:
 
     # ------------------------------------------------------------ events
     def _publish(self, events: Sequence[DomainEvent]) -> None:
+        """Hand committed events to the in-process sinks, best-effort.
+
+        The work is committed and its events are in the outbox: a sink that
+        raises is logged (logger ``gsan_core``) and the next sink still runs, so
+        the caller never takes a committed command for a failed one (and a retry
+        cannot do the work twice). Deliver reliably from the outbox.
+        """
         for sink in self._sinks:
-            sink.publish(events)
+            try:
+                sink.publish(events)
+            except Exception:
+                _LOG.exception(
+                    "event sink %r failed after commit on %d event(s) (first: %s); "
+                    "the work stays committed and the events stay in the outbox",
+                    sink,
+                    len(events),
+                    type(events[0]).tag if events else "-",
+                )
 
     def subscribe(
         self, sink: EventSink | Callable[[Sequence[DomainEvent]], None]

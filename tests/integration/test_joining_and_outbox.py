@@ -154,3 +154,41 @@ def test_library_work_without_commit_is_rolled_back_inside_the_host(
             )
             uow.commit()
     assert cut_reasons(sql_backend) == ["COM COMMIT"]
+
+
+def test_an_entry_of_an_unknown_event_keeps_its_payload(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    """An event written by another version of the library (a tag this one does
+    not know, or other fields) is handed on with its payload and no event."""
+    sql_system.outbox.relay(lambda _: None, batch_size=1_000)
+    start = max(r["id"] for r in outbox(sql_backend))
+    table = sql_backend.tables["outbox"]
+    with sql_backend.engine.begin() as connection:
+        connection.execute(
+            sa.insert(table),
+            [
+                {
+                    "id": start + 1,
+                    "tag": "future.thing_happened",
+                    "occurred_at": sql_system.clock.now(),
+                    "actor": 1,
+                    "payload": {"type": "future.thing_happened", "x": 1},
+                    "published_at": None,
+                },
+                {
+                    "id": start + 2,
+                    "tag": "catalog.item_added",
+                    "occurred_at": sql_system.clock.now(),
+                    "actor": 1,
+                    "payload": {"type": "catalog.item_added", "renamed": 1},
+                    "published_at": None,
+                },
+            ],
+        )
+    entries = sql_system.outbox.pending()
+    assert [(e.tag, e.event) for e in entries] == [
+        ("future.thing_happened", None),
+        ("catalog.item_added", None),
+    ]
+    assert entries[0].payload["x"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,46 @@ def test_connect_migrates_and_seeds(empty_database: Database) -> None:
         empty_database.url, migrate=True, seed=True, schema=schema, prefix=PREFIX
     ) as again:
         assert again.seed() == 0
+
+
+def test_0010_counters_start_after_what_was_issued(empty_database: Database) -> None:
+    """Migration 0010: the outbox counter starts after the outbox ids the id
+    blocks gave, the manual-number counter after the last number issued
+    (NUM-03), so neither hands out a number twice."""
+    engine, schema = empty_database.engine, empty_database.schema
+    upgrade(engine, schema=schema, prefix=PREFIX, revision="0007")
+    older = build_tables(schema=schema, prefix=PREFIX)
+    with engine.begin() as connection:
+        connection.execute(
+            older["outbox"].insert(),
+            [
+                {
+                    "id": ident,
+                    "tag": "x",
+                    "occurred_at": datetime(2025, 1, 6, tzinfo=UTC),
+                    "actor": 1,
+                    "payload": {},
+                    "published_at": None,
+                }
+                for ident in (7, 130)
+            ],
+        )
+        connection.execute(
+            older["manual_number_block"].insert(),
+            [
+                {
+                    "id": 1,
+                    "unit_id": 1,
+                    "first_number": 101,
+                    "last_number": 130,
+                    "generated_at": datetime(2025, 1, 6, tzinfo=UTC),
+                    "generated_by": 1,
+                    "version": 1,
+                }
+            ],
+        )
+    upgrade(engine, schema=schema, prefix=PREFIX)
+    backend = SqlBackend(engine, tables=build_tables(schema=schema, prefix=PREFIX))
+    with backend.uow_factory() as uow:
+        assert list(uow.take_numbers("outbox", 1)) == [131]
+        assert list(uow.take_numbers("manual_request_number", 2)) == [131, 132]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import attrs
 import pytest
 
 import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.testing import FixedClock
 from gsan_core.testing.contracts import location
-from tests.conftest import PostgresSchema
+from tests.conftest import POSTGRES_URL, PostgresSchema
 from tests.services.conftest import valid_property
 
 pytestmark = pytest.mark.postgres
@@ -121,3 +123,28 @@ def test_same_property_through_the_service_one_wins(postgres: PostgresSchema) ->
         system.properties.update(attrs.evolve(stored, block_face=5), actor=10)
     final = system.properties.get(1)
     assert (final.block_face, final.profile_id, final.version) == (5, 4, 3)
+
+
+def test_a_lock_waited_past_the_lock_timeout_is_a_conflict(
+    postgres: PostgresSchema,
+) -> None:
+    """A unit of work that waits for a root longer than ``lock_timeout_ms`` gets
+    ``ConcurrencyConflict`` (SQLSTATE 55P03), not a persistence error."""
+    backend = postgres.reset()
+    with backend.uow_factory() as uow:
+        uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="X"))
+        uow.take_numbers("x", 1)
+        uow.commit()
+    assert POSTGRES_URL is not None
+    impatient = SqlBackend(
+        create_engine(POSTGRES_URL, lock_timeout_ms=150), tables=backend.tables
+    )
+    with backend.uow_factory() as holder:
+        holder.lock_key("x")
+        started = time.monotonic()
+        with pytest.raises(ConcurrencyConflict), impatient.uow_factory() as uow:
+            uow.lock_key("x")
+        assert time.monotonic() - started < 5
+    with impatient.uow_factory() as uow:  # free again
+        uow.lock_key("x")
+    impatient.engine.dispose()

@@ -25,6 +25,7 @@ def test_stale_sqlite_transaction_conflicts(tmp_path: Path) -> None:
         uow.properties.add(sample_property())
         uow.commit()
     with backend.uow_factory() as first:
+        first.read_only()  # deferred: it does not hold the write lock
         seen = first.properties.get(1)  # the read opens the snapshot
         with backend.uow_factory() as second:
             second.properties.update(attrs.evolve(seen, block_face=8, version=2))

@@ -91,7 +91,10 @@ class ConnectionBatches(Protocol):
     ) -> Sequence[BatchCandidate]:
         """Active properties of the locality in the water situations, by id;
         with ``cut_on_or_before``, only those whose water connection was cut on
-        or before that day; never those of the excluded property profiles."""
+        or before that day; never those of the excluded property profiles.
+
+        The locality's properties in those situations are locked first, until
+        the transaction ends: the batch then decides on what it will write."""
         ...
 
     def move_water(

@@ -10,7 +10,10 @@ One convention for the whole library:
   one) with a compare-and-set on the stored version and raises
   :class:`~gsan_core.errors.ConcurrencyConflict` (nothing written) when the stored
   version moved;
-* ``add_many`` / ``update_many`` are the set-based forms: all or nothing.
+* ``add_many`` / ``update_many`` are the set-based forms: all or nothing;
+* ``lock(id)`` reads the entity and locks it until the transaction ends: a
+  concurrent ``lock`` or write of it waits, and everything the use case reads
+  after taking the lock is current (see ``docs/concurrency.md``).
 
 After a repository raises, the unit of work must be rolled back (leaving the
 ``with`` block does it).
@@ -119,6 +122,20 @@ class Repository(Protocol[E]):
         """Store new versions of many entities; all or nothing."""
         ...
 
+    def lock(self, id: int) -> E:
+        """The entity, locked until the transaction ends; ``NotFound`` otherwise.
+
+        A unit of work that locks an aggregate root waits for one that holds it
+        (until the backend's lock timeout: then ``ConcurrencyConflict``) and then
+        reads the state that unit of work committed.
+        """
+        ...
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        """:meth:`lock` for many entities at once (in id order, so that two units
+        of work locking overlapping sets cannot deadlock); those that exist."""
+        ...
+
 
 class PropertyRepository(Repository[Property], Protocol):
     """Properties, with the grouped reads the batch jobs and the demo need."""
@@ -213,7 +230,10 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         specification_ids: Collection[int] | None = None,
     ) -> Sequence[RequestRef]:
         """CMD-06: pending requests of the locality attended in ``[since, until)``
-        without any open scheduled order, filtered as given, by id."""
+        without any open scheduled order, filtered as given, by id.
+
+        The pending requests of the locality and period are locked first, until
+        the transaction ends (the roots of the orders read here)."""
         ...
 
     def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
@@ -348,7 +368,11 @@ class CollectionQueries(Protocol):
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
         """For every property of the routes, by id: route, situation, active flag,
-        and whether it has an open order of one of ``cut_service_type_ids``."""
+        and whether it has an open order of one of ``cut_service_type_ids``.
+
+        The routes' properties are locked first, until the transaction ends (the
+        roots of the orders decided here: a concurrent run or a single "Gerar
+        Ordem de Corte" waits, then sees the orders this one generated)."""
 
 
 class HydrometerRepository(Repository[Hydrometer], Protocol):

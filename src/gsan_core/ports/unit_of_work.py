@@ -2,7 +2,14 @@
 
 A unit of work is a context manager around one transaction. It rolls back unless
 ``commit()`` ran (also when an exception leaves the block), collects the events
-the use case records, and hands them out only once committed.
+the use case records, writes them to its outbox with the work, and hands them out
+only once committed.
+
+Concurrency (``docs/concurrency.md``, ADR 0004): a use case whose rule reads
+state that another use case may change at the same time first *locks* the
+aggregate root that state hangs from (``uow.properties.lock(id)``,
+``uow.service_requests.lock(id)``); the lock lasts until the transaction ends,
+and what the use case reads after taking it is what it will commit against.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from gsan_core.ports.connections import (
     WaterConnectionRepository,
 )
 from gsan_core.ports.field_lock import FieldLock
+from gsan_core.ports.outbox import Outbox
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
     AssociationRepository,
@@ -193,6 +201,9 @@ class UnitOfWork(Protocol):
     @property
     def field_lock(self) -> FieldLock: ...
 
+    @property
+    def outbox(self) -> Outbox: ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(
@@ -224,6 +235,36 @@ class UnitOfWork(Protocol):
 
     def next_ids(self, kind: str, count: int) -> Sequence[int]:
         """``count`` new ids of ``kind``."""
+        ...
+
+    def read_only(self) -> None:
+        """Declare, before the first read, that this unit of work will not write.
+
+        A backend may then run it beside writers instead of queueing it behind
+        them (SQLite begins its transaction deferred instead of immediate).
+        """
+        ...
+
+    def take_numbers(self, name: str, count: int, *, after: int = 0) -> Sequence[int]:
+        """``count`` consecutive numbers of the gap-free counter ``name``.
+
+        Taken in this unit of work's transaction: concurrent takers queue, and a
+        rollback gives the numbers back, so numbers are handed out without gaps
+        in commit order. The first number is greater than ``after`` (a floor for
+        numbers issued before the counter existed).
+        """
+        ...
+
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` until the transaction ends: for a rule whose
+        root is no single row (the rows of one catalog kind, CAT-4), the key
+        plays the root (``docs/concurrency.md``)."""
+        ...
+
+    def hold_batch(self, job: str, key: str) -> None:
+        """Hold the right to run batch ``job`` for ``key`` until this unit of work
+        ends; :class:`~gsan_core.errors.BatchAlreadyRunning` when another unit
+        of work (of any process) holds it. A holder that dies releases it."""
         ...
 
 

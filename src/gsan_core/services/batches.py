@@ -9,6 +9,18 @@ interrupted job resumes by running it again, with no duplicates.
 
 A progress callback receives a :class:`BatchProgress` after every unit; the
 command line draws it as a progress bar.
+
+Two runs of the same job at the same time (``docs/concurrency.md``):
+
+* a batch method runs inside ``Service._exclusive(job, key)``, which holds the
+  job for that key for the whole run (``UnitOfWork.hold_batch``: an advisory
+  lock on PostgreSQL, a lease row on SQLite); a second run gets
+  :class:`~gsan_core.errors.BatchAlreadyRunning` ("cut orders is already running
+  for group 3") before it does anything;
+* independently of that, each unit locks the aggregate roots it decides about
+  before it reads them (the properties of its routes, the requests of its
+  locality), so it never acts on an item that another transaction (a single
+  command, or a run that lost its hold) took meanwhile.
 """
 
 from __future__ import annotations

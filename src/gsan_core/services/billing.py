@@ -35,10 +35,10 @@ class BillingService(Service):
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         """Every open item of a property."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.billing.open_debts(property_id)
 
     def charges(self, property_id: int) -> Sequence[Charge]:
         """The charges created for a property."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.billing.charges_of(property_id)

@@ -50,20 +50,20 @@ class CatalogService(Service):
     def get(self, kind: str, id: int) -> CatalogItem:
         """One row; ``NotFound`` if absent."""
         self.kind(kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.catalog.get(kind, id)
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
         """The rows of a reference table, by id."""
         self.kind(kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.catalog.list(kind, active_only=active_only)
 
     # ------------------------------------------------------------------ checks
     def check(self, item: CatalogItem) -> tuple[Violation, ...]:
         """Every violation ``item`` would raise if added or stored (CAT-1..CAT-4)."""
         kind = self.kind(item.kind)
-        with self._work() as uow:
+        with self._read() as uow:
             return self._check(uow, kind, item)
 
     def _check(
@@ -100,9 +100,14 @@ class CatalogService(Service):
         active: bool = True,
         id: int | None = None,
     ) -> CatalogItem:
-        """Insert a row; its id is the kind's highest id plus one unless given."""
+        """Insert a row; its id is the kind's highest id plus one unless given.
+
+        The kind is locked first (CAT-4 compares the row with its siblings, and
+        the next id is read from them), so two concurrent additions of a kind
+        run one after the other."""
         spec = self.kind(kind)
         with self._work() as uow:
+            uow.lock_key(f"catalog.{kind}")
             if id is None:
                 id = max((row.id for row in uow.catalog.list(kind)), default=0) + 1  # noqa: A001
             item = CatalogItem(
@@ -139,9 +144,11 @@ class CatalogService(Service):
         """Change a row the caller read at ``expected_version`` (optimistic lock).
 
         Only the given fields change; ``attributes`` are merged into the stored ones.
+        The kind is locked first (CAT-4 against the siblings).
         """
         spec = self.kind(kind)
         with self._work() as uow:
+            uow.lock_key(f"catalog.{kind}")
             current = uow.catalog.get(kind, id)
             if current.version != expected_version:
                 raise ConcurrencyConflict(f"catalog.{kind}", id, expected_version)

@@ -93,110 +93,113 @@ class CollectionService(Service):
                 "no cut service type: give service_type_id or map the profile role "
                 "'service_type.cut_order'"
             )
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            service_type = uow.service_types.get(type_id)
-            routes = uow.collection.routes_of_group(group_id)
-            units = {
-                unit.locality_id: unit.id
-                for unit in uow.units.find_by(active=True)
-                if unit.locality_id is not None
-            }
-        cut_types = profile.ids("service_type.cut") | {type_id}
-        allowed = profile.allowed("water.cut")
-        criteria = profile.collection
-        limit = overdue_limit(today, criteria)
+        with self._exclusive("cut orders", f"group {group_id}"):
+            at = self._now()
+            today = self._today(at)
+            with self._read() as uow:
+                service_type = uow.service_types.get(type_id)
+                routes = uow.collection.routes_of_group(group_id)
+                units = {
+                    unit.locality_id: unit.id
+                    for unit in uow.units.find_by(active=True)
+                    if unit.locality_id is not None
+                }
+            cut_types = profile.ids("service_type.cut") | {type_id}
+            allowed = profile.allowed("water.cut")
+            criteria = profile.collection
+            limit = overdue_limit(today, criteria)
 
-        def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
-            facts = uow.collection.route_cut_facts(route_ids, cut_types)
-            candidates = [
-                f.property_id
-                for f in facts
-                if f.active
-                and f.water_status_id in allowed
-                and not f.has_open_cut_order
-            ]
-            overdue = (
-                uow.billing.overdue_bills(candidates, due_before=limit)
-                if candidates
-                else {}
-            )
-            decisions = {
-                f.property_id: decide_cut(
-                    f,
-                    overdue=overdue.get(f.property_id, NONE_OVERDUE),
-                    allowed_situations=allowed,
-                    criteria=criteria,
-                    unit_id=units.get(f.locality_id),
-                )
-                for f in facts
-            }
-            chosen = [
-                f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
-            ]
-            skipped = Counter(
-                str(d.value)
-                for d in decisions.values()
-                if d is not CutDecision.GENERATE
-            )
-            if chosen:
-                order_ids = uow.next_ids("service_order", len(chosen))
-                trail_ids = uow.next_ids("order_unit", len(chosen))
-                orders = [
-                    ServiceOrder(
-                        id=order_id,
-                        service_type_id=type_id,
-                        origin=OrderOrigin.COLLECTION,
-                        property_id=fact.property_id,
-                        generated_at=at,
-                        original_value=service_type.value,
-                        current_unit_id=units[fact.locality_id],
-                        original_priority_id=service_type.priority_id,
-                        current_priority_id=service_type.priority_id,
-                    )
-                    for order_id, fact in zip(order_ids, chosen, strict=True)
+            def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
+                facts = uow.collection.route_cut_facts(route_ids, cut_types)
+                candidates = [
+                    f.property_id
+                    for f in facts
+                    if f.active
+                    and f.water_status_id in allowed
+                    and not f.has_open_cut_order
                 ]
-                uow.service_orders.add_many(orders)
-                uow.order_units.add_many(
-                    OrderUnitRecord(
-                        id=trail_id,
-                        order_id=order.id,
-                        unit_id=order.current_unit_id,
-                        user_id=actor,
-                        relation=OrderUnitRelation.OPENED,
-                        at=at,
-                    )
-                    for trail_id, order in zip(trail_ids, orders, strict=True)
+                overdue = (
+                    uow.billing.overdue_bills(candidates, due_before=limit)
+                    if candidates
+                    else {}
                 )
-                by_route: dict[int, list[ServiceOrder]] = {}
-                for fact, order in zip(chosen, orders, strict=True):
-                    by_route.setdefault(fact.route_id, []).append(order)
-                for route_id, made in by_route.items():
-                    uow.record(
-                        CutOrdersGenerated(
-                            occurred_at=at,
-                            actor=actor,
-                            group_id=group_id,
-                            route_id=route_id,
-                            service_type_id=type_id,
-                            order_ids=[o.id for o in made],
-                            property_ids=[o.property_id or 0 for o in made],
-                        )
+                decisions = {
+                    f.property_id: decide_cut(
+                        f,
+                        overdue=overdue.get(f.property_id, NONE_OVERDUE),
+                        allowed_situations=allowed,
+                        criteria=criteria,
+                        unit_id=units.get(f.locality_id),
                     )
-                uow.commit()
-            return ChunkOutcome(
-                processed=len(facts), changed=len(chosen), skipped=skipped
-            )
+                    for f in facts
+                }
+                chosen = [
+                    f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
+                ]
+                skipped = Counter(
+                    str(d.value)
+                    for d in decisions.values()
+                    if d is not CutDecision.GENERATE
+                )
+                if chosen:
+                    order_ids = uow.next_ids("service_order", len(chosen))
+                    trail_ids = uow.next_ids("order_unit", len(chosen))
+                    orders = [
+                        ServiceOrder(
+                            id=order_id,
+                            service_type_id=type_id,
+                            origin=OrderOrigin.COLLECTION,
+                            property_id=fact.property_id,
+                            generated_at=at,
+                            original_value=service_type.value,
+                            current_unit_id=units[fact.locality_id],
+                            original_priority_id=service_type.priority_id,
+                            current_priority_id=service_type.priority_id,
+                        )
+                        for order_id, fact in zip(order_ids, chosen, strict=True)
+                    ]
+                    uow.service_orders.add_many(orders)
+                    uow.order_units.add_many(
+                        OrderUnitRecord(
+                            id=trail_id,
+                            order_id=order.id,
+                            unit_id=order.current_unit_id,
+                            user_id=actor,
+                            relation=OrderUnitRelation.OPENED,
+                            at=at,
+                        )
+                        for trail_id, order in zip(trail_ids, orders, strict=True)
+                    )
+                    by_route: dict[int, list[ServiceOrder]] = {}
+                    for fact, order in zip(chosen, orders, strict=True):
+                        by_route.setdefault(fact.route_id, []).append(order)
+                    for route_id, made in by_route.items():
+                        uow.record(
+                            CutOrdersGenerated(
+                                occurred_at=at,
+                                actor=actor,
+                                group_id=group_id,
+                                route_id=route_id,
+                                service_type_id=type_id,
+                                order_ids=[o.id for o in made],
+                                property_ids=[o.property_id or 0 for o in made],
+                            )
+                        )
+                    uow.commit()
+                return ChunkOutcome(
+                    processed=len(facts), changed=len(chosen), skipped=skipped
+                )
 
-        summary = run_batch(
-            job=f"cut orders of group {group_id}",
-            units=[
-                tuple(routes[n : n + routes_per_chunk])
-                for n in range(0, len(routes), routes_per_chunk)
-            ],
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
-        return CutOrderRun(group_id=group_id, service_type_id=type_id, summary=summary)
+            summary = run_batch(
+                job=f"cut orders of group {group_id}",
+                units=[
+                    tuple(routes[n : n + routes_per_chunk])
+                    for n in range(0, len(routes), routes_per_chunk)
+                ],
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
+            return CutOrderRun(
+                group_id=group_id, service_type_id=type_id, summary=summary
+            )

@@ -83,3 +83,19 @@ class Service:
         events = uow.collect_events()
         if events:
             self._ctx.publish(events)
+
+    @contextmanager
+    def _exclusive(self, job: str, key: str) -> Iterator[None]:
+        """Hold batch ``job`` for ``key`` while the block runs (a unit of work
+        stays open to hold it); ``BatchAlreadyRunning`` when another run does."""
+        with self._ctx.uow_factory() as holder:
+            holder.hold_batch(job, key)
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[UnitOfWork]:
+        """Open a unit of work that only reads (queries): it runs beside writers
+        instead of queueing behind them."""
+        with self._ctx.uow_factory() as uow:
+            uow.read_only()
+            yield uow

@@ -151,17 +151,17 @@ class PropertyService(Service):
 
     def locality(self, id: int) -> Locality:
         """One locality."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.localities.get(id)
 
     def block(self, id: int) -> Block:
         """One block with its network indicators."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.blocks.get(id)
 
     def route(self, id: int) -> Route:
         """One route."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.routes.get(id)
 
     # ------------------------------------------------------------ properties
@@ -222,7 +222,7 @@ class PropertyService(Service):
 
     def check(self, prop: Property) -> tuple[object, ...]:
         """Every PRO-1/PRO-2 violation ``prop`` would raise on registration."""
-        with self._work() as uow:
+        with self._read() as uow:
             return rules.check_property(prop, refs=self._references(uow, [prop]))
 
     def register(self, prop: Property, *, actor: int) -> Property:
@@ -320,12 +320,12 @@ class PropertyService(Service):
 
     def get(self, id: int) -> Property:
         """One property; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.properties.get(id)
 
     def find_by(self, **criteria: object) -> Sequence[Property]:
         """Properties whose fields equal the criteria (a collection means "in")."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.properties.find_by(**criteria)
 
     def update(self, prop: Property, *, actor: int) -> Property:
@@ -356,7 +356,7 @@ class PropertyService(Service):
         """How many active properties are in each water situation; the keys are
         the situation ids, shown with their names (``counts["LIGADO"]`` reads
         the same entry as ``counts[3]``)."""
-        with self._work() as uow:
+        with self._read() as uow:
             counts = uow.properties.count_by_water_status()
             found = uow.catalog.find_many(("water_status", key) for key in counts)
         return NamedCounts(
@@ -386,5 +386,5 @@ class PropertyService(Service):
 
     def locked_reference(self, property_id: int) -> int | None:
         """The reference month that locks the property in the field, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.field_lock.locked_reference(property_id)

@@ -242,7 +242,7 @@ class ServiceSetup(Service):
         self, *, service_type_id: int | None = None
     ) -> Sequence[ServiceChargeValue]:
         """The price table, by id (of one type when given)."""
-        with self._work() as uow:
+        with self._read() as uow:
             if service_type_id is None:
                 return uow.service_prices.find_by()
             return uow.service_prices.find_by(service_type_id=service_type_id)
@@ -250,7 +250,7 @@ class ServiceSetup(Service):
     def commercial_price_table(self) -> list[ServicePriceListing]:
         """ "Tabela de Valores de Serviços Comerciais" (SIM-02): every active type
         with a positive base value, by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             types = uow.service_types.find_by(active=True)
         return [
             ServicePriceListing(
@@ -343,7 +343,7 @@ class ServiceSetup(Service):
 
     def get_team(self, id: int) -> Team:
         """One team."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.teams.get(id)
 
     def teams(
@@ -355,7 +355,7 @@ class ServiceSetup(Service):
             criteria["unit_id"] = unit_id
         if active_only:
             criteria["active"] = True
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.teams.find_by(**criteria)
 
     # ------------------------------------------------------------ material kits
@@ -410,12 +410,12 @@ class ServiceSetup(Service):
 
     def get_kit(self, id: int) -> MaterialKit:
         """One material kit."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.material_kits.get(id)
 
     def kits(self, *, active_only: bool = False) -> Sequence[MaterialKit]:
         """The material kits, by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             if active_only:
                 return uow.material_kits.find_by(active=True)
             return uow.material_kits.find_by()

@@ -96,12 +96,12 @@ class UnitService(Service):
 
     def get(self, id: int) -> OrganizationalUnit:
         """One unit; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.units.get(id)
 
     def tree(self) -> Mapping[int, OrganizationalUnit]:
         """Every unit by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             return self._tree(uow)
 
     def ancestors(self, id: int) -> list[OrganizationalUnit]:
@@ -137,7 +137,7 @@ class UnitService(Service):
 
     def user(self, id: int) -> User:
         """One user; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.users.get(id)
 
     # ------------------------------------------------------------ permissions
@@ -156,5 +156,5 @@ class UnitService(Service):
 
     def has_permission(self, *, user_id: int, permission_id: int) -> bool:
         """Whether the user holds the special permission."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.permissions.has(user_id, permission_id)

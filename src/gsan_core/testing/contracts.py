@@ -312,6 +312,7 @@ class UnitOfWorkContract:
         with uow_factory() as writer:
             writer.properties.add(sample_property())
             with uow_factory() as reader:
+                reader.read_only()  # a writing one would queue behind ``writer``
                 assert reader.properties.find(1) is None
             assert writer.properties.find(1) is not None
             writer.commit()

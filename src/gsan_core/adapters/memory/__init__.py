@@ -19,6 +19,7 @@ from gsan_core.adapters.memory.hydrometers import (
     MemoryInstallationRepository,
     MemoryMovementRepository,
 )
+from gsan_core.adapters.memory.outbox import MemoryOutbox
 from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
@@ -125,6 +126,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
+        self.outbox = MemoryOutbox(self)
 
     def _service_request_repositories(self) -> None:
         self.service_requests = MemoryServiceRequestRepository(self, "service_request")

@@ -114,9 +114,17 @@ class MemoryConnectionBatches:
         excluded_profile_ids: Collection[int] = (),
     ) -> Sequence[BatchCandidate]:
         wanted = set(water_status_ids)
+        self._uow.lock_rows(
+            "property",
+            sorted(
+                p.id
+                for p in self._uow.rows_where("property", "locality_id", locality_id)
+                if p.water_status_id in wanted
+            ),
+        )
         excluded = set(excluded_profile_ids)
         found: list[BatchCandidate] = []
-        for prop in self._uow.rows("property"):
+        for prop in self._uow.rows_where("property", "locality_id", locality_id):
             if (
                 prop.locality_id != locality_id
                 or not prop.active

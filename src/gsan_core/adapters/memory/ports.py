@@ -158,9 +158,12 @@ class MemoryFieldLock:
         self._uow = uow
 
     def locked_reference(self, property_id: int) -> int | None:
+        """The lock of the property's route; the route stays share-locked until
+        the transaction ends, so billing cannot lock it in between."""
         prop = self._uow.read("property", property_id)
         if prop is None or prop.route_id is None:
             return None
+        self._uow.lock_rows("route", [prop.route_id], shared=True)
         route = self._uow.read("route", prop.route_id)
         if route is None or not route.simultaneous_printing:
             return None
@@ -168,7 +171,9 @@ class MemoryFieldLock:
         return reference
 
     def lock_route(self, route_id: int, reference: int) -> None:
+        self._uow.lock_rows("route", [route_id])
         self._uow.write("field_lock", route_id, reference, expect=UNCHECKED)
 
     def unlock_route(self, route_id: int) -> None:
+        self._uow.lock_rows("route", [route_id])
         self._uow.delete("field_lock", route_id, expect=UNCHECKED)

@@ -101,6 +101,15 @@ class MemoryRepository(Generic[E]):
     def update(self, entity: E) -> None:
         self.update_many([entity])
 
+    def lock(self, id: int) -> E:
+        self._uow.lock_rows(self._table, [id])
+        return self.get(id)
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        wanted = sorted(set(ids))
+        self._uow.lock_rows(self._table, wanted)
+        return self.get_many(wanted)
+
     def update_many(self, entities: Iterable[E]) -> None:
         batch = list(entities)
         staged: list[tuple[Hashable, E, int]] = []
@@ -257,14 +266,19 @@ class MemoryCollectionQueries:
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
         cut_types = set(cut_service_type_ids)
-        props = sorted(
-            (
-                p
-                for route_id in set(route_ids)
-                for p in self._uow.rows_where("property", "route_id", route_id)
-            ),
-            key=lambda p: p.id,
-        )
+
+        def of_routes() -> list[Any]:
+            return sorted(
+                (
+                    p
+                    for route_id in set(route_ids)
+                    for p in self._uow.rows_where("property", "route_id", route_id)
+                ),
+                key=lambda p: p.id,
+            )
+
+        self._uow.lock_rows("property", [p.id for p in of_routes()])
+        props = of_routes()
         open_cut = {
             o.property_id
             for p in props

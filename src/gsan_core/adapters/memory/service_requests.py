@@ -84,6 +84,16 @@ class MemoryServiceRequestRepository(MemoryRepository[ServiceRequest]):
         current_unit_ids: Collection[int] | None = None,
         specification_ids: Collection[int] | None = None,
     ) -> Sequence[RequestRef]:
+        self._uow.lock_rows(
+            self._table,
+            sorted(
+                r.id
+                for r in self._uow.rows(self._table)
+                if r.situation is RequestSituation.PENDING
+                and r.locality_id == locality_id
+                and since <= r.attended_at < until
+            ),
+        )
         scheduled = self._scheduled()
         found = [
             r

@@ -6,34 +6,147 @@ them at ``commit()`` under the store's lock after checking, for every versioned
 row it touched, that the committed version is still the one it started from. A
 failed check raises and applies nothing: the same compare-and-set contract as the
 SQL adapter.
+
+Reads see the latest committed state (as PostgreSQL's READ COMMITTED does), and
+row locks (:class:`RowLocks`) let a unit of work hold an aggregate root until it
+ends its transaction, as ``SELECT ... FOR UPDATE`` does; the committed events go
+to the store's outbox at commit, under the store's lock, so outbox ids follow
+commit order.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator, Sequence
+import time
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from gsan_core.errors import ConcurrencyConflict, DuplicateEntity
+import attrs
+
+from gsan_core.errors import BatchAlreadyRunning, ConcurrencyConflict, DuplicateEntity
 from gsan_core.model.events import DomainEvent
 from gsan_core.ports.ids import IdGenerator
 
-__all__ = ["MemoryStore", "MemoryUnitOfWorkBase"]
+__all__ = [
+    "LOCK_TIMEOUT",
+    "Counter",
+    "MemoryStore",
+    "MemoryUnitOfWorkBase",
+    "OutboxRow",
+    "RowLocks",
+]
+
+#: Seconds a unit of work waits for a row lock before ``ConcurrencyConflict``.
+LOCK_TIMEOUT = 10.0
 
 _DELETED: Any = object()
 #: Sentinel: write without a compare-and-set (sets, flags).
 UNCHECKED: Any = object()
 
 
+class RowLocks:
+    """Shared and exclusive locks on rows, held by units of work.
+
+    A lock is held until its owner releases everything (at the end of its
+    transaction). Waiting is bounded by ``timeout`` (then ``ConcurrencyConflict``);
+    a lock held by *another* unit of work of the *same* thread can never be
+    released while this one waits, so that is a conflict at once.
+    """
+
+    def __init__(self, timeout: float = LOCK_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._changed = threading.Condition()
+        #: key -> {owner: thread id}; an exclusive holder is alone in it.
+        self._holders: dict[Hashable, dict[object, int]] = {}
+        self._exclusive: set[Hashable] = set()
+        self._owned: dict[object, set[Hashable]] = {}
+
+    def _blockers(self, owner: object, key: Hashable, shared: bool) -> list[int]:
+        holders = self._holders.get(key, {})
+        others = [thread for who, thread in holders.items() if who is not owner]
+        if shared and key not in self._exclusive:
+            return []
+        return others
+
+    def acquire(
+        self, owner: object, keys: Iterable[Hashable], *, shared: bool = False
+    ) -> None:
+        """Lock ``keys`` for ``owner`` (all of them, or none on failure)."""
+        wanted = list(keys)
+        thread = threading.get_ident()
+        deadline = time.monotonic() + self.timeout
+        with self._changed:
+            while True:
+                blocked = [
+                    (key, blockers)
+                    for key in wanted
+                    if (blockers := self._blockers(owner, key, shared))
+                ]
+                if not blocked:
+                    break
+                key, blockers = blocked[0]
+                remaining = deadline - time.monotonic()
+                if thread in blockers or remaining <= 0:
+                    raise ConcurrencyConflict(_entity(key), _ident(key), -1)
+                self._changed.wait(remaining)
+            owned = self._owned.setdefault(owner, set())
+            for key in wanted:
+                holders = self._holders.setdefault(key, {})
+                exclusive = key in self._exclusive and owner in holders
+                holders[owner] = thread
+                if not shared or exclusive:
+                    self._exclusive.add(key)
+                owned.add(key)
+
+    def release(self, owner: object) -> None:
+        """Release every lock ``owner`` holds."""
+        with self._changed:
+            for key in self._owned.pop(owner, ()):
+                holders = self._holders.get(key, {})
+                holders.pop(owner, None)
+                if not holders:
+                    self._holders.pop(key, None)
+                    self._exclusive.discard(key)
+            self._changed.notify_all()
+
+
+def _entity(key: Hashable) -> str:
+    return str(key[0]) if isinstance(key, tuple) else str(key)
+
+
+def _ident(key: Hashable) -> object:
+    return key[1] if isinstance(key, tuple) and len(key) > 1 else key
+
+
 class MemoryStore:
     """Committed state of an in-memory system: tables of ``key -> value``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.lock = threading.RLock()
         self.tables: dict[str, dict[Hashable, Any]] = {}
         #: ``(table, field) -> value -> keys``: built on first use, kept at commit.
         self._indexes: dict[tuple[str, str], dict[Hashable, set[Hashable]]] = {}
+        #: Row locks of the units of work (``(table, key)``).
+        self.row_locks = RowLocks(lock_timeout)
+        #: Batch runs in progress: ``(job, key) -> holder``.
+        self._batches: dict[tuple[str, str], object] = {}
+        #: Whether committed events are kept in the ``outbox`` table.
+        self.outbox = True
+
+    def hold_batch(self, owner: object, job: str, key: str) -> None:
+        """Hold batch ``job`` for ``key`` for ``owner`` (see :meth:`release`)."""
+        with self.lock:
+            holder = self._batches.setdefault((job, key), owner)
+            if holder is not owner:
+                raise BatchAlreadyRunning(job, key)
+
+    def release_batches(self, owner: object) -> None:
+        """Release the batches ``owner`` holds."""
+        with self.lock:
+            for name in [k for k, v in self._batches.items() if v is owner]:
+                del self._batches[name]
 
     def copy(self) -> MemoryStore:
         """An independent store holding the same committed rows.
@@ -43,8 +156,9 @@ class MemoryStore:
         again.
         """
         with self.lock:
-            clone = MemoryStore()
+            clone = MemoryStore(lock_timeout=self.row_locks.timeout)
             clone.tables = {name: dict(rows) for name, rows in self.tables.items()}
+            clone.outbox = self.outbox
             return clone
 
     def table(self, name: str) -> dict[Hashable, Any]:
@@ -84,6 +198,39 @@ def _version(value: Any) -> int | None:
     return getattr(value, "version", None)
 
 
+@attrs.frozen(kw_only=True)
+class Counter:
+    """A gap-free counter's last number (table ``counter``)."""
+
+    value: int
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class OutboxRow:
+    """A committed event in the store's outbox (table ``outbox``)."""
+
+    id: int
+    event: DomainEvent
+    published_at: datetime | None = None
+
+    @property
+    def published(self) -> bool:
+        """Whether a consumer acknowledged it."""
+        return self.published_at is not None
+
+
+def _append_outbox(store: MemoryStore, events: Sequence[DomainEvent]) -> None:
+    """Give committed events the next outbox ids (the store's lock is held)."""
+    counters = store.table("counter")
+    current = counters.get("outbox")
+    last = 0 if current is None else current.value
+    for offset, event in enumerate(events, start=1):
+        store.apply("outbox", last + offset, OutboxRow(id=last + offset, event=event))
+    version = 1 if current is None else current.version + 1
+    store.apply("counter", "outbox", Counter(value=last + len(events), version=version))
+
+
 class MemoryUnitOfWorkBase:
     """Transaction mechanics of the memory unit of work (repositories come on top)."""
 
@@ -96,6 +243,7 @@ class MemoryUnitOfWorkBase:
         self._events: list[DomainEvent] = []
         self._committed: list[DomainEvent] = []
         self._open = False
+        self._read_only = False
 
     # ------------------------------------------------------------ context
     def __enter__(self) -> Self:
@@ -109,16 +257,21 @@ class MemoryUnitOfWorkBase:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.rollback()
-        self._open = False
+        try:
+            self.rollback()
+        finally:
+            self._store.release_batches(self)
+            self._open = False
 
     def _reset(self) -> None:
         self._changes = {}
         self._expected = {}
         self._events = []
+        self._store.row_locks.release(self)
 
     def commit(self) -> None:
-        """Check every compare-and-set, then apply all changes at once."""
+        """Check every compare-and-set, then apply all changes and write the
+        outbox at once."""
         store = self._store
         with store.lock:
             for (table, key), expected in self._expected.items():
@@ -131,12 +284,52 @@ class MemoryUnitOfWorkBase:
             for table, rows in self._changes.items():
                 for key, value in rows.items():
                     store.apply(table, key, None if value is _DELETED else value)
+            if self._events and store.outbox:
+                _append_outbox(store, self._events)
         self._committed.extend(self._events)
         self._reset()
 
     def rollback(self) -> None:
         """Forget the changes and the events recorded since the last commit."""
         self._reset()
+
+    def read_only(self) -> None:
+        """Nothing to prepare in memory: reads never wait for writers."""
+        self._read_only = True
+
+    # ------------------------------------------------------------ concurrency
+    def lock_rows(
+        self, table: str, keys: Iterable[Hashable], *, shared: bool = False
+    ) -> None:
+        """Lock rows of ``table`` until this transaction ends (commit/rollback)."""
+        self._store.row_locks.acquire(
+            self, [(table, key) for key in keys], shared=shared
+        )
+
+    def take_numbers(self, name: str, count: int, *, after: int = 0) -> Sequence[int]:
+        """``count`` consecutive numbers of counter ``name`` (queued by a row lock,
+        written with the work: a rollback gives them back)."""
+        self.lock_rows("counter", [name])
+        current = self.read("counter", name)
+        last = max(0 if current is None else current.value, after)
+        self.write(
+            "counter",
+            name,
+            Counter(
+                value=last + count,
+                version=1 if current is None else current.version + 1,
+            ),
+            expect=None if current is None else current.version,
+        )
+        return range(last + 1, last + count + 1)
+
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` until this transaction ends."""
+        self.lock_rows("key", [name])
+
+    def hold_batch(self, job: str, key: str) -> None:
+        """Hold batch ``job`` for ``key`` until this unit of work ends."""
+        self._store.hold_batch(self, job, key)
 
     def record(self, *events: DomainEvent) -> None:
         """Record events produced by the use case."""

@@ -78,12 +78,36 @@ __all__ = [
 ]
 
 
-def create_engine(url: str, **options: Any) -> sa.Engine:
+#: How long a PostgreSQL statement waits for a row lock by default (ms).
+LOCK_TIMEOUT_MS = 10_000
+#: How long a SQLite connection waits for the database's write lock (ms).
+BUSY_TIMEOUT_MS = 10_000
+_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+
+
+def create_engine(
+    url: str,
+    *,
+    lock_timeout_ms: int | None = LOCK_TIMEOUT_MS,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    **options: Any,
+) -> sa.Engine:
     """An engine set up the way the adapter needs it.
 
     SQLite: foreign keys on, a busy timeout, WAL for files, and the pysqlite
-    transaction workaround so SAVEPOINTs (joining mode) work. PostgreSQL: give a
-    ``postgresql+psycopg://`` URL (psycopg 3).
+    transaction workaround so SAVEPOINTs (joining mode) work. A unit of work that
+    writes to a file begins with ``BEGIN IMMEDIATE`` (the connection's execution
+    option ``gsan_sqlite_begin``; other transactions begin deferred): it takes the
+    database's write lock first, so concurrent writers (threads or processes)
+    queue for up to the busy timeout instead of failing when they first write,
+    and what it reads stays true until it commits (see ``docs/concurrency.md``).
+    A writer that waited ``busy_timeout_ms`` (10 s by default) gets
+    ``ConcurrencyConflict``.
+
+    PostgreSQL: give a ``postgresql+psycopg://`` URL (psycopg 3). Sessions get a
+    ``lock_timeout`` (``lock_timeout_ms``, 10 s by default; 0 waits for ever,
+    ``None`` leaves the server's setting): a unit of work waiting longer for a
+    row another one locked gets ``ConcurrencyConflict``.
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **options)
@@ -94,7 +118,7 @@ def create_engine(url: str, **options: Any) -> sa.Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             if file_database:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
@@ -102,14 +126,31 @@ def create_engine(url: str, **options: Any) -> sa.Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: sa.Connection) -> None:
-            connection.exec_driver_sql("BEGIN")
+            mode = connection.get_execution_options().get("gsan_sqlite_begin")
+            if mode not in _BEGIN_MODES or not file_database:
+                mode = "DEFERRED"
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     if url.startswith("postgresql") and "+psycopg" not in url.split("://", 1)[0]:
         raise ConfigurationError(
             "use a postgresql+psycopg:// URL: gsan_core supports psycopg 3"
         )
-    return sa.create_engine(url, **options)
+    engine = sa.create_engine(url, **options)
+    if url.startswith("postgresql") and lock_timeout_ms is not None:
+        timeout = int(lock_timeout_ms)
+
+        @event.listens_for(engine, "connect")
+        def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+            # a SET once per new connection (not a startup option, which
+            # connection poolers such as PgBouncer refuse), committed so that
+            # the pool's rollback on return keeps it
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = {timeout}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
 
 
 @attrs.frozen

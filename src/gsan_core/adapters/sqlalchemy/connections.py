@@ -15,6 +15,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlRepository,
     chunks,
     id_batches,
+    lock_where,
 )
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.connections import (
@@ -135,6 +136,12 @@ class SqlConnectionBatches:
         excluded_profile_ids: Collection[int] = (),
     ) -> Sequence[BatchCandidate]:
         p, w = self._property, self._water
+        lock_where(
+            self._uow.connection,
+            p,
+            p.c.locality_id == locality_id,
+            p.c.water_status_id.in_(list(water_status_ids)),
+        )
         statement = sa.select(p.c.id, p.c.water_status_id, p.c.sewer_status_id).where(
             p.c.locality_id == locality_id,
             p.c.active.is_(True),

@@ -148,6 +148,12 @@ class RowMapper(Generic[T]):
         """``SELECT * ... WHERE id = :id`` (built once per mapper)."""
         return sa.select(self.table).where(self.table.c.id == sa.bindparam("id"))
 
+    @functools.cached_property
+    def lock_by_id(self) -> sa.Select[Any]:
+        """``SELECT * ... WHERE id = :id FOR UPDATE`` (a plain read on SQLite,
+        whose writing transaction already holds the database's write lock)."""
+        return self.select_by_id.with_for_update()
+
     def to_row(self, entity: T) -> dict[str, Any]:
         """The column values of ``entity``."""
         if self._plain:

@@ -270,20 +270,37 @@ class SqlFieldLock:
         self._t = uow.tables["field_lock"]
 
     def locked_reference(self, property_id: int) -> int | None:
+        """The lock of the property's route. The route row is share-locked first
+        (``FOR SHARE``, until the transaction ends), so billing cannot lock the
+        route between this read and the commit; the lock is read after it."""
         prop = self._uow.tables["property"]
         route = self._uow.tables["route"]
-        statement = (
-            sa.select(self._t.c.reference)
-            .select_from(
-                prop.join(route, route.c.id == prop.c.route_id).join(
-                    self._t, self._t.c.route_id == route.c.id
-                )
-            )
-            .where(prop.c.id == property_id, route.c.simultaneous_printing.is_(True))
+        statement = prepared(
+            self._t,
+            "route_of_property",
+            lambda: (
+                sa.select(route.c.id, route.c.simultaneous_printing)
+                .select_from(prop.join(route, route.c.id == prop.c.route_id))
+                .where(prop.c.id == sa.bindparam("k_id"))
+                .with_for_update(read=True, of=route)
+            ),
         )
+        connection = self._uow.connection
         with translated("field_lock"):
-            value = self._uow.connection.execute(statement).scalar()
+            found = connection.execute(statement, {"k_id": property_id}).first()
+            if found is None or not found.simultaneous_printing:
+                return None
+            value = connection.execute(
+                sa.select(self._t.c.reference).where(self._t.c.route_id == found.id)
+            ).scalar()
         return None if value is None else int(value)
+
+    def _lock_route(self, route_id: int) -> None:
+        route = self._uow.tables["route"]
+        with translated("route", route_id):
+            self._uow.connection.execute(
+                sa.select(route.c.id).where(route.c.id == route_id).with_for_update()
+            )
 
     def lock_route(self, route_id: int, reference: int) -> None:
         self.unlock_route(route_id)
@@ -293,6 +310,7 @@ class SqlFieldLock:
             )
 
     def unlock_route(self, route_id: int) -> None:
+        self._lock_route(route_id)
         with translated("field_lock"):
             self._uow.connection.execute(
                 sa.delete(self._t).where(self._t.c.route_id == route_id)

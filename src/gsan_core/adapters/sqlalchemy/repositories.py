@@ -34,6 +34,7 @@ __all__ = [
     "SqlRepository",
     "among",
     "chunks",
+    "lock_where",
     "prepared",
     "where",
 ]
@@ -103,6 +104,23 @@ def id_batches(
         yield among(column, batch, dialect)
 
 
+def lock_where(
+    connection: sa.Connection, table: sa.Table, *clauses: sa.ColumnElement[bool]
+) -> None:
+    """Lock the rows of ``table`` matching ``clauses`` until the transaction ends
+    (``SELECT id ... ORDER BY id FOR UPDATE``), before a set-based read decides
+    about them: its own statement, so that the read that follows sees what the
+    previous holders committed. Nothing to do on SQLite, whose writing
+    transaction holds the database's write lock."""
+    if connection.dialect.name == "sqlite":
+        return
+    statement = (
+        sa.select(table.c.id).where(*clauses).order_by(table.c.id).with_for_update()
+    )
+    with translated(table.name):
+        connection.execute(statement)
+
+
 def where(
     table: sa.Table, criteria: Mapping[str, object], dialect: str = "sqlite"
 ) -> list[sa.ColumnElement[bool]]:
@@ -166,6 +184,33 @@ class SqlRepository(Generic[E]):
 
     def find_by(self, **criteria: object) -> Sequence[E]:
         return self._select(*where(self._table, criteria, self._conn.dialect.name))
+
+    def lock(self, id: int) -> E:
+        with translated(self._entity, id):
+            row = (
+                self._conn.execute(self._mapper.lock_by_id, {"id": id})
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFound(self._entity, id)
+        return self._mapper.from_row(row)
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        found: dict[int, E] = {}
+        t = self._table
+        for batch in chunks(sorted(set(ids))):
+            statement = (
+                sa.select(t)
+                .where(among(t.c.id, batch, self._conn.dialect.name))
+                .order_by(t.c.id)
+                .with_for_update()
+            )
+            with translated(self._entity):
+                rows = self._conn.execute(statement).mappings().all()
+            for entity in self._mapper.from_rows(rows):
+                found[entity.id] = entity  # type: ignore[attr-defined]
+        return found
 
     def count_by(self, **criteria: object) -> int:
         statement = (
@@ -526,6 +571,7 @@ class SqlCollectionQueries:
 
         statement = prepared(prop, f"cut_facts:{cut_types}", build)
         wanted = among(prop.c.route_id, sorted(set(route_ids)), dialect)
+        lock_where(self._uow.connection, prop, wanted)
         with translated("property"):
             rows = self._uow.connection.execute(statement.where(wanted)).all()
         return [

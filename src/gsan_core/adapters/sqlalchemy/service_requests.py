@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.repositories import CHUNK, SqlRepository, chunks
+from gsan_core.adapters.sqlalchemy.repositories import (
+    CHUNK,
+    SqlRepository,
+    chunks,
+    lock_where,
+)
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import (
@@ -115,6 +120,9 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
             clauses.append(t.c.current_unit_id.in_(list(current_unit_ids)))
         if specification_ids is not None:
             clauses.append(t.c.specification_id.in_(list(specification_ids)))
+        # the pending requests of the place and period first (the roots of the
+        # orders read next), then the candidates among them
+        lock_where(self._conn, t, *clauses[:4])
         statement = (
             sa.select(
                 t.c.id,

@@ -7,7 +7,13 @@ the host decides the outer commit, and leaving without ``commit()`` rolls back
 only the library's work.
 
 With the outbox on, the events of the unit of work are written to the ``outbox``
-table in the same transaction as the work itself.
+table in the same transaction as the work itself, with ids taken from a gap-free
+counter just before the commit: the counter's row lock queues the committing
+transactions, so outbox ids follow commit order (``docs/concurrency.md``).
+
+On a SQLite file an owning unit of work begins ``IMMEDIATE`` (it queues for the
+database's write lock before its first read) unless :meth:`read_only` declared
+that it only reads.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlMovementRepository,
 )
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
+from gsan_core.adapters.sqlalchemy.leases import BatchHolds
+from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
@@ -95,6 +103,8 @@ class SqlUnitOfWork:
         self._tx: sa.Transaction | None = None
         self._events: list[DomainEvent] = []
         self._committed: list[DomainEvent] = []
+        self._read_only = False
+        self._batches = BatchHolds(backend, joined=joined)
         #: SQLite id blocks this transaction may hand out (see TransactionIds).
         self._id_blocks: dict[str, tuple[int, int]] = {}
         mappers = backend.mappers
@@ -159,6 +169,7 @@ class SqlUnitOfWork:
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
+        self.outbox = SqlOutbox(self)
 
     def _service_request_repositories(self, mappers: Mappers) -> None:
         self.service_requests = SqlServiceRequestRepository(
@@ -216,11 +227,12 @@ class SqlUnitOfWork:
             raise PersistenceError(msg)
         if self._tx is None or not self._tx.is_active:
             with translated("transaction"):
-                self._tx = (
-                    self._connection.begin_nested()
-                    if self._joined is not None
-                    else self._connection.begin()
-                )
+                if self._joined is not None:
+                    self._tx = self._connection.begin_nested()
+                else:
+                    mode = "DEFERRED" if self._read_only else "IMMEDIATE"
+                    self._connection.execution_options(gsan_sqlite_begin=mode)
+                    self._tx = self._connection.begin()
         return self._connection
 
     def __enter__(self) -> Self:
@@ -241,9 +253,12 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
-            if self._joined is None and self._connection is not None:
-                self._connection.close()
-            self._connection = None
+            try:
+                self._batches.release()
+            finally:
+                if self._joined is None and self._connection is not None:
+                    self._connection.close()
+                self._connection = None
 
     # ------------------------------------------------------------ transaction
     def commit(self) -> None:
@@ -296,8 +311,30 @@ class SqlUnitOfWork:
             spare=self._backend.spare_ids if owned else None,
         ).next_ids(kind, count)
 
+    # ------------------------------------------------------------ concurrency
+    def read_only(self) -> None:
+        """This unit of work only reads: on SQLite it begins deferred, beside
+        the writers, instead of queueing for the write lock."""
+        self._read_only = True
+
+    def take_numbers(self, name: str, count: int, *, after: int = 0) -> Sequence[int]:
+        """``count`` consecutive numbers of counter ``name``, in this transaction."""
+        return take_numbers(
+            self.connection, self.tables["counter"], name, count, after=after
+        )
+
+    def lock_key(self, name: str) -> None:
+        """Lock the key ``name`` (its counter row) until the transaction ends."""
+        lock_key(self.connection, self.tables["counter"], name)
+
+    def hold_batch(self, job: str, key: str) -> None:
+        """Hold batch ``job`` for ``key`` until this unit of work ends."""
+        self._batches.hold(self, job, key)
+
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
-        ids = self.next_ids("outbox", len(events))
+        # the last statement before COMMIT: the counter's row lock is held from
+        # here to the commit, so ids are handed out in commit order
+        ids = self.take_numbers("outbox", len(events))
         rows = [
             {
                 "id": ident,

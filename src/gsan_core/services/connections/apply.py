@@ -65,13 +65,16 @@ def _evaluate(
     effective_on: date | None = None,
     request_id: int | None = None,
     prop: Property | None = None,
+    lock: bool = False,
 ) -> _Evaluation:
     spec = OPERATIONS.get(operation)
     if spec is None:
         raise ConfigurationError(f"no connection operation {operation!r}")
     today = at.astimezone(ZoneInfo(profile.timezone)).date()
     on = effective_on or today
-    facts = load_facts(uow, profile, property_id, spec=spec, meters=meters, prop=prop)
+    facts = load_facts(
+        uow, profile, property_id, spec=spec, meters=meters, prop=prop, lock=lock
+    )
     context = _context(
         uow,
         profile,
@@ -185,6 +188,9 @@ def apply_in(
     date); it defaults to the utility-local date of ``at``. Raises
     ``RuleViolation`` with the violations of the operation and of its meter step
     (nothing written) when a rule refuses it.
+
+    The property is locked before anything is read (a ``prop`` given was read
+    under its lock by the caller).
     """
     evaluation = _evaluate(
         uow,
@@ -200,6 +206,7 @@ def apply_in(
         effective_on=effective_on,
         request_id=request_id,
         prop=prop,
+        lock=True,
     )
     ensure(evaluation.violations)
     decision = evaluation.decision

@@ -84,11 +84,20 @@ def load_facts(
     spec: OperationSpec,
     meters: MeterSeam,
     prop: Property | None = None,
+    lock: bool = False,
 ) -> ConnectionFacts:
     """What the rules of ``spec`` need to know about the property (``prop``: the
-    property already read in this unit of work)."""
+    property already read in this unit of work, under its lock when ``lock``).
+
+    With ``lock`` the property is read under its lock (when not given): it is
+    the root of the connection rows, the situations and the meters the rules
+    read, so the decision holds until the commit (``docs/concurrency.md``)."""
     if prop is None or prop.id != property_id:
-        prop = uow.properties.get(property_id)
+        prop = (
+            uow.properties.lock(property_id)
+            if lock
+            else uow.properties.get(property_id)
+        )
     key = spec.key
     water_network = sewer_network = NetworkIndicator.NONE
     if key in _NETWORK:

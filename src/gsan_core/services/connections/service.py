@@ -79,17 +79,17 @@ class ConnectionService(Service):
     # ------------------------------------------------------------ reads
     def water_connection(self, property_id: int) -> WaterConnection | None:
         """The property's water connection, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.water_connections.find(property_id)
 
     def sewer_connection(self, property_id: int) -> SewerConnection | None:
         """The property's sewer connection, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.sewer_connections.find(property_id)
 
     def history(self, property_id: int) -> Sequence[SituationChange]:
         """Every water and sewer situation change of the property, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.situation_history.of_property(property_id)
 
     def changes_between(
@@ -102,7 +102,7 @@ class ConnectionService(Service):
     ) -> Sequence[SituationChange]:
         """Situation changes that took effect in ``[start, end]`` (GSAN R0906:
         suppressions, reconnections and restorations of a period)."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.situation_history.between(
                 start, end, operations=operations, kind=kind
             )
@@ -120,7 +120,7 @@ class ConnectionService(Service):
         included (nothing is written): GSAN's "validate for display" step. The
         order checks of the menu path are ``gsan.service_orders``'s."""
         at = self._now()
-        with self._work() as uow:
+        with self._read() as uow:
             order = None if order_id is None else uow.service_orders.get(order_id)
             service_type = (
                 None if order is None else uow.service_types.get(order.service_type_id)
@@ -284,84 +284,87 @@ class ConnectionService(Service):
         cut_on_or_before: date | None = None,
         excluded_profiles: Collection[int] = (),
     ) -> BatchSummary:
-        profile = self.profile
-        sources = profile.allowed(operation)
-        connected = rules.role_id(profile, "water_status.connected")
-        out_of_use = profile.ids("sewer_status.out_of_use")
-        with self._work() as uow:
-            localities = uow.connection_batches.localities_with_water_status(sources)
-
-        def chunk(uow: UnitOfWork, locality_id: int) -> ChunkOutcome:
-            at = self._now()
-            today = self._today(at)
-            candidates = uow.connection_batches.candidates(
-                locality_id=locality_id,
-                water_status_ids=sources,
-                cut_on_or_before=cut_on_or_before,
-                excluded_profile_ids=excluded_profiles,
-            )
-            chosen: Sequence[BatchCandidate] = candidates
-            if reference is not None:
-                real = uow.billing.real_consumption(
-                    [c.property_id for c in candidates],
-                    reference=reference,
-                    real_type_ids=profile.ids("consumption_type.real"),
+        with self._exclusive(operation, "every locality"):
+            profile = self.profile
+            sources = profile.allowed(operation)
+            connected = rules.role_id(profile, "water_status.connected")
+            out_of_use = profile.ids("sewer_status.out_of_use")
+            with self._read() as uow:
+                localities = uow.connection_batches.localities_with_water_status(
+                    sources
                 )
-                chosen = [c for c in candidates if c.property_id in real]
-            skipped = len(candidates) - len(chosen)
-            if not chosen:
+
+            def chunk(uow: UnitOfWork, locality_id: int) -> ChunkOutcome:
+                at = self._now()
+                today = self._today(at)
+                candidates = uow.connection_batches.candidates(
+                    locality_id=locality_id,
+                    water_status_ids=sources,
+                    cut_on_or_before=cut_on_or_before,
+                    excluded_profile_ids=excluded_profiles,
+                )
+                chosen: Sequence[BatchCandidate] = candidates
+                if reference is not None:
+                    real = uow.billing.real_consumption(
+                        [c.property_id for c in candidates],
+                        reference=reference,
+                        real_type_ids=profile.ids("consumption_type.real"),
+                    )
+                    chosen = [c for c in candidates if c.property_id in real]
+                skipped = len(candidates) - len(chosen)
+                if not chosen:
+                    return ChunkOutcome(
+                        processed=len(candidates),
+                        skipped={"no real consumption": skipped} if skipped else {},
+                    )
+                ids = [c.property_id for c in chosen]
+                moved = uow.connection_batches.move_water(
+                    ids,
+                    from_ids=sources,
+                    to_id=connected,
+                    sewer_from_ids=out_of_use,
+                    sewer_to=connected,
+                )
+                if moved != len(ids):
+                    raise ConcurrencyConflict("property", ids[0], -1)
+                if reference is not None:
+                    uow.connection_batches.mark_reconnected(ids, on=today)
+                uow.situation_history.add_many(
+                    _batch_history(
+                        uow,
+                        chosen,
+                        operation=operation,
+                        connected=connected,
+                        out_of_use=out_of_use,
+                        today=today,
+                        at=at,
+                        actor=actor,
+                    )
+                )
+                uow.record(
+                    ConnectionsChangedInBatch(
+                        occurred_at=at,
+                        actor=actor,
+                        operation=operation,
+                        locality_id=locality_id,
+                        count=len(ids),
+                        reference=reference,
+                    )
+                )
+                uow.commit()
                 return ChunkOutcome(
                     processed=len(candidates),
+                    changed=len(ids),
                     skipped={"no real consumption": skipped} if skipped else {},
                 )
-            ids = [c.property_id for c in chosen]
-            moved = uow.connection_batches.move_water(
-                ids,
-                from_ids=sources,
-                to_id=connected,
-                sewer_from_ids=out_of_use,
-                sewer_to=connected,
-            )
-            if moved != len(ids):
-                raise ConcurrencyConflict("property", ids[0], -1)
-            if reference is not None:
-                uow.connection_batches.mark_reconnected(ids, on=today)
-            uow.situation_history.add_many(
-                _batch_history(
-                    uow,
-                    chosen,
-                    operation=operation,
-                    connected=connected,
-                    out_of_use=out_of_use,
-                    today=today,
-                    at=at,
-                    actor=actor,
-                )
-            )
-            uow.record(
-                ConnectionsChangedInBatch(
-                    occurred_at=at,
-                    actor=actor,
-                    operation=operation,
-                    locality_id=locality_id,
-                    count=len(ids),
-                    reference=reference,
-                )
-            )
-            uow.commit()
-            return ChunkOutcome(
-                processed=len(candidates),
-                changed=len(ids),
-                skipped={"no real consumption": skipped} if skipped else {},
-            )
 
-        return run_batch(
-            job=operation,
-            units=localities,
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
+            return run_batch(
+                job=operation,
+                units=localities,
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
 
     # ------------------------------------------------------------ CAEMA
     def inform_feasible_billable(

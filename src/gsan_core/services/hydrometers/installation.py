@@ -236,7 +236,7 @@ def install_in(
     plan = _plan_install(
         uow,
         profile=profile,
-        prop=uow.properties.get(property_id),
+        prop=uow.properties.lock(property_id),
         point=point,
         installed_on=installed_on,
         reading=reading,

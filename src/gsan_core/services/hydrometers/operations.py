@@ -41,7 +41,11 @@ from gsan_core.services.operations import CommercialOperation, OperationCall
 
 # ================================================================ operations
 def _operation_property(call: OperationCall) -> Property:
-    return call.uow.properties.get(call.property_id)
+    """The OS's property, under its lock: the connection's situation and the
+    point's installations hang from it (``docs/concurrency.md``)."""
+    if call.property is not None and call.property.id == call.property_id:
+        return call.property  # read under its lock by the closing
+    return call.uow.properties.lock(call.property_id)
 
 
 def _connection_violations(

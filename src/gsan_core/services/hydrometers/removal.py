@@ -187,7 +187,7 @@ def remove_in(
     plan = _plan_remove(
         uow,
         profile=profile,
-        prop=uow.properties.get(property_id),
+        prop=uow.properties.lock(property_id),
         point=point,
         removed_on=removed_on,
         reading=reading,
@@ -331,7 +331,7 @@ def replace_in(
     plan = _plan_replace(
         uow,
         profile=profile,
-        prop=uow.properties.get(property_id),
+        prop=uow.properties.lock(property_id),
         point=point,
         replaced_on=replaced_on,
         removal_reading=removal_reading,

@@ -403,12 +403,12 @@ class HydrometerService(Service):
     # ------------------------------------------------------------ reads
     def get(self, id: int) -> Hydrometer:
         """One meter; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometers.get(id)
 
     def find_by_number(self, number: str) -> Hydrometer | None:
         """The meter with that number, or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometers.find_by_number(number.strip().upper())
 
     def in_range(self, *, fixed: str, first: int, last: int) -> list[Hydrometer]:
@@ -417,7 +417,7 @@ class HydrometerService(Service):
         ensure(
             [*rules.check_range(first, last, layout), *rules.check_fixed(fixed, layout)]
         )
-        with self._work() as uow:
+        with self._read() as uow:
             return [
                 meter
                 for lo, hi in _segments(layout, fixed, first, last)
@@ -431,7 +431,7 @@ class HydrometerService(Service):
         """How many meters are at each ``(stock location, situation)``, optionally
         of one location and/or one situation; the ids are shown with their
         names (``None``: an installed meter, at no stock location)."""
-        with self._work() as uow:
+        with self._read() as uow:
             counts = {
                 key: count
                 for key, count in uow.hydrometers.stock().items()
@@ -468,7 +468,7 @@ class HydrometerService(Service):
         point: MeasurementPoint = MeasurementPoint.WATER_CONNECTION,
     ) -> HydrometerInstallation | None:
         """The open installation of the point, or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return current_installation(uow, property_id=property_id, point=point)
 
     def history(
@@ -479,19 +479,19 @@ class HydrometerService(Service):
     ) -> Sequence[HydrometerInstallation]:
         """ "Consultar Histórico de Instalação": every installation of the point,
         oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.of_point(
                 property_id=property_id, point=point
             )
 
     def installed_at(self, hydrometer_id: int) -> HydrometerInstallation | None:
         """Where the meter is installed now (its open installation), or ``None``."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.current_of(hydrometer_id)
 
     def history_of(self, hydrometer_id: int) -> Sequence[HydrometerInstallation]:
         """Every installation of the meter, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_installations.of_hydrometer(hydrometer_id)
 
     def update_installation(
@@ -504,7 +504,7 @@ class HydrometerService(Service):
             changed = _update_installation(
                 uow,
                 profile=self.profile,
-                prop=uow.properties.get(property_id),
+                prop=uow.properties.lock(property_id),
                 data=data,
                 actor=actor,
                 at=at,
@@ -594,12 +594,12 @@ class HydrometerService(Service):
 
     def movements_of(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         """ "Consultar Movimentação": the movements of a meter, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.hydrometer_movements.of_hydrometer(hydrometer_id)
 
     def moved_hydrometers(self, movement_id: int) -> Sequence[int]:
         """The meters a movement moved (its lines)."""
-        with self._work() as uow:
+        with self._read() as uow:
             uow.hydrometer_movements.get(movement_id)
             return uow.hydrometer_movements.hydrometer_ids(movement_id)
 
@@ -660,7 +660,7 @@ class HydrometerService(Service):
         self, *, anomaly_id: int | None = None
     ) -> Sequence[ConsumptionAnomalyAction]:
         """The escalation rows (of one anomaly), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             if anomaly_id is None:
                 return uow.anomaly_actions.find_by()
             return uow.anomaly_actions.find_by(anomaly_id=anomaly_id)
@@ -676,7 +676,7 @@ class HydrometerService(Service):
         """What the anomaly does in its ``month``-th consecutive month for a
         property of the category and profile: the most specific active action
         (category and profile, then category, then profile, then every property)."""
-        with self._work() as uow:
+        with self._read() as uow:
             actions = uow.anomaly_actions.find_by(anomaly_id=anomaly_id, active=True)
         for wanted in (
             (category_id, property_profile_id),

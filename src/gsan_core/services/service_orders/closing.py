@@ -79,6 +79,11 @@ def close_in(
     of the other kind (the "close executed / not executed" commands).
     """
     order = uow.service_orders.get(order_id)
+    if order.request_id is not None:
+        # the request's other orders (ENC) and the request itself (its closing
+        # hook) are read below: lock the request first, then read the order again
+        uow.service_requests.lock_many([order.request_id])
+        order = uow.service_orders.get(order_id)
     service_type = uow.service_types.get(order.service_type_id)
     reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")

@@ -78,10 +78,12 @@ def _reference_of(
 
 
 def order_property(uow: UnitOfWork, order: ServiceOrder) -> Property | None:
-    """The property of an OS: its own (the RA's is copied onto the OS at generation)."""
+    """The property of an OS (its own: the RA's is copied onto the OS at
+    generation), read under its lock: the OS is about to change it, or what
+    hangs from it (``docs/concurrency.md``)."""
     if order.property_id is None:
         return None
-    return uow.properties.find(order.property_id)
+    return uow.properties.lock_many([order.property_id]).get(order.property_id)
 
 
 def _user_unit(uow: UnitOfWork, actor: int) -> int | None:

@@ -46,11 +46,17 @@ def generate_in(
     observation: str | None = None,
     emitted: bool = False,
 ) -> ServiceOrder:
-    """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation)."""
+    """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation).
+
+    The request (GEN-05 reads its open orders) and, when the profile allows one
+    open order per property and type, the property are locked before their
+    orders are read (``docs/concurrency.md``)."""
     service_type = uow.service_types.find(service_type_id)
     reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
     if request is not None:
+        # (the facts may describe a request another module keeps: no NotFound)
+        uow.service_requests.lock_many([request.id])
         open_of_request = uow.service_orders.find_by(request_id=request.id)
         property_id = property_id if property_id is not None else request.property_id
     reference_order = (
@@ -69,6 +75,7 @@ def generate_in(
     )
     per_property = ctx.profile.service_orders.one_open_order_per_property_type
     if per_property and property_id is not None and not found:
+        uow.properties.lock_many([property_id])
         found = rules.check_property_uniqueness(
             enabled=per_property,
             property_id=property_id,

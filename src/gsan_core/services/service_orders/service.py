@@ -127,19 +127,19 @@ class ServiceOrderService(ServiceSetup):
 
     def get_type(self, id: int) -> ServiceType:
         """One service type."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_types.get(id)
 
     def types(self, *, active_only: bool = False) -> Sequence[ServiceType]:
         """Every service type, by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             if active_only:
                 return uow.service_types.find_by(active=True)
             return uow.service_types.find_by()
 
     def closing_reasons(self, service_type_id: int) -> list[CatalogItem]:
         """The closing reasons offered for an OS of the type (ENC-06)."""
-        with self._work() as uow:
+        with self._read() as uow:
             service_type = uow.service_types.get(service_type_id)
             return rules.allowed_closing_reasons(
                 service_type, uow.catalog.list("closing_reason")
@@ -181,17 +181,17 @@ class ServiceOrderService(ServiceSetup):
 
     def get(self, id: int) -> ServiceOrder:
         """One OS."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_orders.get(id)
 
     def find_by(self, **criteria: object) -> Sequence[ServiceOrder]:
         """Orders whose fields equal the criteria (a collection means "in")."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_orders.find_by(**criteria)
 
     def unit_history(self, order_id: int) -> Sequence[OrderUnitRecord]:
         """Which units and users opened and closed the OS."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.order_units.find_by(order_id=order_id)
 
     def update(
@@ -444,7 +444,7 @@ class ServiceOrderService(ServiceSetup):
         written. ``metered``/``capacity_id`` give the property's meter (GSAN's
         "tipo de medição"); ``value`` replaces the price where the type allows it."""
         today = self._today()
-        with self._work() as uow:
+        with self._read() as uow:
             service_type = uow.service_types.find(service_type_id)
             ensure(
                 rules.check_generation(
@@ -504,7 +504,7 @@ class ServiceOrderService(ServiceSetup):
 
     def execution(self, order_id: int) -> OrderExecution | None:
         """The execution data stored when the OS closed with execution."""
-        with self._work() as uow:
+        with self._read() as uow:
             uow.service_orders.get(order_id)
             return uow.order_executions.find(order_id)
 
@@ -561,7 +561,8 @@ class ServiceOrderService(ServiceSetup):
         at = self._now()
         profile = self.profile
         with self._work() as uow:
-            prop = uow.properties.get(property_id)
+            # GEN-13 reads the property's open orders: lock it first
+            prop = uow.properties.lock(property_id)
             cut_types = profile.ids("service_type.cut_order")
             blocking = cut_types | profile.ids("service_type.cut")
             open_cut = [
@@ -655,95 +656,96 @@ class ServiceOrderService(ServiceSetup):
         )
         before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
         reason_ids = profile.ids("closing_reason.overdue")
-        with self._work() as uow:
-            ensure(
-                rules.check_overdue_request(
-                    service_type=uow.service_types.find(service_type_id),
-                    service_type_id=service_type_id,
-                    days=days,
-                    closable=profile.ids("service_type.overdue_closable"),
-                )
-            )
-            reason = (
-                uow.catalog.find("closing_reason", min(reason_ids))
-                if reason_ids
-                else None
-            )
-            if reason is None:
-                raise ConfigurationError(
-                    "the role closing_reason.overdue names no closing reason"
-                )
-            total = uow.service_orders.count_pending(
-                service_type_id=service_type_id, generated_before=before
-            )
-            if total == 0:
+        with self._exclusive("overdue closing", f"service type {service_type_id}"):
+            with self._work() as uow:
                 ensure(
-                    [
-                        rules.OVERDUE_NOTHING(
-                            service_type_id=service_type_id, cutoff=cutoff
-                        )
-                    ]
-                )
-            unit_id = _user_unit(uow, actor)
-            # the unit-trail ids of the whole batch, taken once (kept on commit)
-            reserved = uow.next_ids("order_unit", total)
-            uow.commit()
-        reason_id = reason.id
-        used = [0]
-        last = [0]  # keyset paging: the next chunk starts after this id
-
-        def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-            ids = uow.service_orders.pending_ids(
-                service_type_id=service_type_id,
-                generated_before=before,
-                limit=chunk_size,
-                after_id=last[0],
-            )
-            if ids:
-                last[0] = ids[-1]
-            closed = uow.service_orders.close_pending(
-                ids, reason_id=reason_id, closed_at=now
-            )
-            trail = list(reserved[used[0] : used[0] + len(closed)])
-            used[0] += len(trail)
-            if len(trail) < len(closed):  # more overdue orders than counted
-                trail += uow.next_ids("order_unit", len(closed) - len(trail))
-            uow.order_units.add_many(
-                OrderUnitRecord(
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=unit_id,
-                    user_id=actor,
-                    relation=OrderUnitRelation.CLOSED,
-                    at=now,
-                )
-                for trail_id, order_id in zip(trail, closed, strict=True)
-            )
-            if closed:
-                uow.record(
-                    OverdueOrdersClosed(
-                        occurred_at=now,
-                        actor=actor,
+                    rules.check_overdue_request(
+                        service_type=uow.service_types.find(service_type_id),
                         service_type_id=service_type_id,
-                        closing_reason_id=reason_id,
-                        order_ids=tuple(closed),
+                        days=days,
+                        closable=profile.ids("service_type.overdue_closable"),
                     )
                 )
-            uow.commit()
-            missed = len(ids) - len(closed)
-            return ChunkOutcome(
-                processed=len(ids),
-                changed=len(closed),
-                skipped={"no longer pending": missed} if missed else {},
-            )
+                reason = (
+                    uow.catalog.find("closing_reason", min(reason_ids))
+                    if reason_ids
+                    else None
+                )
+                if reason is None:
+                    raise ConfigurationError(
+                        "the role closing_reason.overdue names no closing reason"
+                    )
+                total = uow.service_orders.count_pending(
+                    service_type_id=service_type_id, generated_before=before
+                )
+                if total == 0:
+                    ensure(
+                        [
+                            rules.OVERDUE_NOTHING(
+                                service_type_id=service_type_id, cutoff=cutoff
+                            )
+                        ]
+                    )
+                unit_id = _user_unit(uow, actor)
+                # the unit-trail ids of the whole batch, taken once (kept on commit)
+                reserved = uow.next_ids("order_unit", total)
+                uow.commit()
+            reason_id = reason.id
+            used = [0]
+            last = [0]  # keyset paging: the next chunk starts after this id
 
-        return run_batch(
-            job="close_overdue",
-            units=range(math.ceil(total / chunk_size)),
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                ids = uow.service_orders.pending_ids(
+                    service_type_id=service_type_id,
+                    generated_before=before,
+                    limit=chunk_size,
+                    after_id=last[0],
+                )
+                if ids:
+                    last[0] = ids[-1]
+                closed = uow.service_orders.close_pending(
+                    ids, reason_id=reason_id, closed_at=now
+                )
+                trail = list(reserved[used[0] : used[0] + len(closed)])
+                used[0] += len(trail)
+                if len(trail) < len(closed):  # more overdue orders than counted
+                    trail += uow.next_ids("order_unit", len(closed) - len(trail))
+                uow.order_units.add_many(
+                    OrderUnitRecord(
+                        id=trail_id,
+                        order_id=order_id,
+                        unit_id=unit_id,
+                        user_id=actor,
+                        relation=OrderUnitRelation.CLOSED,
+                        at=now,
+                    )
+                    for trail_id, order_id in zip(trail, closed, strict=True)
+                )
+                if closed:
+                    uow.record(
+                        OverdueOrdersClosed(
+                            occurred_at=now,
+                            actor=actor,
+                            service_type_id=service_type_id,
+                            closing_reason_id=reason_id,
+                            order_ids=tuple(closed),
+                        )
+                    )
+                uow.commit()
+                missed = len(ids) - len(closed)
+                return ChunkOutcome(
+                    processed=len(ids),
+                    changed=len(closed),
+                    skipped={"no longer pending": missed} if missed else {},
+                )
+
+            return run_batch(
+                job="close_overdue",
+                units=range(math.ceil(total / chunk_size)),
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
 
     # ------------------------------------------------------------ bulletin
     def completed_orders_bulletin(
@@ -760,7 +762,7 @@ class ServiceOrderService(ServiceSetup):
         zone = self._ctx.zone
         first = datetime.combine(start, time(), zone)
         after = datetime.combine(end + timedelta(days=1), time(), zone)
-        with self._work() as uow:
+        with self._read() as uow:
             pairs = uow.service_orders.closed_between(
                 start=first,
                 end=after,

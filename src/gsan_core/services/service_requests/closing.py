@@ -79,8 +79,9 @@ def prepare_close(
     authorise: bool = True,
     force_executed: bool = False,
 ) -> tuple[_ClosePlan | None, tuple[Violation, ...]]:
-    """Read and check a closing (ENC-01..ENC-08); nothing is written."""
-    request = uow.service_requests.get(request_id)
+    """Read and check a closing (ENC-01..ENC-08); nothing is written. The
+    request is locked before it and its orders are read."""
+    request = uow.service_requests.lock(request_id)
     spec = uow.request_specifications.find(request.specification_id)
     reason = (
         None if reason_id is None else uow.catalog.find("closing_reason", reason_id)

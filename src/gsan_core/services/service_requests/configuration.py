@@ -127,7 +127,7 @@ class RequestConfigurationService(Service):
 
     def specification(self, id: int) -> RequestSpecification:
         """One specification."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.request_specifications.get(id)
 
     def specifications(
@@ -139,7 +139,7 @@ class RequestConfigurationService(Service):
             criteria["request_type_id"] = request_type_id
         if active_only:
             criteria["active"] = True
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.request_specifications.find_by(**criteria)
 
     # ------------------------------------------------------------ situation profiles
@@ -188,7 +188,7 @@ class RequestConfigurationService(Service):
 
     def situation_profiles(self) -> Sequence[PropertySituationProfile]:
         """Every property-situation profile, by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.situation_profiles.find_by()
 
     # ------------------------------------------------------------ locality x specification
@@ -245,7 +245,7 @@ class RequestConfigurationService(Service):
         self, *, locality_id: int | None = None
     ) -> Sequence[LocalitySpecificationUnit]:
         """The locality x specification associations (of one locality)."""
-        with self._work() as uow:
+        with self._read() as uow:
             if locality_id is None:
                 return uow.locality_specification_units.find_by()
             return uow.locality_specification_units.find_by(locality_id=locality_id)
@@ -315,7 +315,7 @@ class RequestConfigurationService(Service):
 
     def collection_situation_units(self) -> Sequence[CollectionSituationUnit]:
         """Every collection-situation association."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.collection_situation_units.find_by()
 
     # ------------------------------------------------------------ locality x group
@@ -361,7 +361,7 @@ class RequestConfigurationService(Service):
         self, *, locality_id: int | None = None
     ) -> Sequence[LocalityGroupUnit]:
         """The locality x group associations (of one locality)."""
-        with self._work() as uow:
+        with self._read() as uow:
             if locality_id is None:
                 return uow.locality_group_units.find_by()
             return uow.locality_group_units.find_by(locality_id=locality_id)

@@ -35,8 +35,9 @@ def forward_in(
     joint: bool = False,
 ) -> ForwardResult:
     """Forward a request (TRM-01..TRM-15, first failure only) and move it and all
-    its orders to the destination."""
-    request = uow.service_requests.get(request_id)
+    its orders to the destination. The request is locked before it and its
+    orders are read (``docs/concurrency.md``)."""
+    request = uow.service_requests.lock(request_id)
     when = now if at is None else at
     orders = tuple(uow.service_orders.find_by(request_id=request_id))
     user = uow.users.find(actor)

@@ -78,6 +78,7 @@ def open_in(
         sewer=sewer,
         full=not reactivation,
         need_municipality=municipal,
+        lock=True,
     )
     property_requests: Sequence[ServiceRequest] = (
         ()
@@ -353,8 +354,9 @@ def reactivate_in(
     remark: str | None = None,
     observation: str | None = None,
 ) -> OpeningResult:
-    """Reactivate a closed request as a new linked one (REA-01..REA-06)."""
-    old = uow.service_requests.get(request_id)
+    """Reactivate a closed request as a new linked one (REA-01..REA-06). The
+    closed request is locked first: it is reactivated once."""
+    old = uow.service_requests.lock(request_id)
     successors = uow.service_requests.find_by(reactivation_of_id=request_id)
     reason = (
         None

@@ -219,8 +219,9 @@ def generate_order_in(
     it; the OS goes to the request's current unit. An OS of a type with a
     reference (diagnosis, inspection) names the OS it refers to
     (``reference_order_id``: GEN-06 requires it, GEN-07 of the same RA), which
-    then waits for its release (GEN-09)."""
-    request = uow.service_requests.get(request_id)
+    then waits for its release (GEN-09). The request is locked before it is
+    read (``docs/concurrency.md``)."""
+    request = uow.service_requests.lock(request_id)
     spec = uow.request_specifications.find(request.specification_id)
     return generate_in(
         uow,

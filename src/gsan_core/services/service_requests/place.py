@@ -52,14 +52,21 @@ def _place(
     sewer: bool,
     full: bool,
     need_municipality: bool = False,
+    lock: bool = False,
 ) -> _Place:
     """The place with what the rules read about it. Only what is needed is read:
     the block for a sewer type or an unchecked block, the locality when there is
-    no property (or when municipal holidays need its municipality)."""
+    no property (or when municipal holidays need its municipality). With
+    ``lock`` the property is read under its lock (the requests of the property
+    are read next: INS-07 and the other duplicate checks)."""
     unknown: list[tuple[str, str, int]] = []
     prop = None
     if location.property_id is not None:
-        prop = uow.properties.find(location.property_id)
+        prop = (
+            uow.properties.lock_many([location.property_id]).get(location.property_id)
+            if lock
+            else uow.properties.find(location.property_id)
+        )
         if prop is None:
             unknown.append(("Property", "Imóvel", location.property_id))
     location = _completed_location(location, prop)

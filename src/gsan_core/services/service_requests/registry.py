@@ -65,8 +65,12 @@ def generate_manual_numbers_in(
 ) -> tuple[ManualNumberBlock, tuple[str, ...]]:
     """UC0494 (NUM-01..NUM-03): hand ``quantity`` manual numbers to a unit.
 
-    Numbers are global (the unit is only printed on the sheet); each is printed
-    as 9 zero-padded digits, a dash and its modulo-11 check digit.
+    Numbers are global (the unit is only printed on the sheet) and contiguous,
+    as GSAN issues them from ``ultimoRAManual``: they come from the counter
+    ``manual_request_number`` in this unit of work's transaction, so two
+    concurrent requesters get consecutive blocks and a refused or rolled-back
+    generation gives its numbers back. Each is printed as 9 zero-padded
+    digits, a dash and its modulo-11 check digit.
     """
     ensure(
         rules.check_manual_generation(
@@ -76,7 +80,12 @@ def generate_manual_numbers_in(
             limit=ctx.profile.service_requests.manual_numbers_limit,
         )
     )
-    numbers = uow.next_ids("manual_request_number", quantity)
+    issued = uow.manual_number_blocks.find_by()  # a floor for older data
+    numbers = uow.take_numbers(
+        "manual_request_number",
+        quantity,
+        after=max((b.last_number for b in issued), default=0),
+    )
     block = ManualNumberBlock(
         id=uow.next_id("manual_number_block"),
         unit_id=unit_id,

@@ -232,6 +232,8 @@ class ServiceRequestService(Service):
         the first failure of every request that cannot go."""
         now = self._now()
         with self._work() as uow:
+            # in id order, so that two joint forwardings cannot deadlock
+            uow.service_requests.lock_many(request_ids)
             results: list[ForwardResult] = []
             refused: list[Violation] = []
             for request_id in request_ids:
@@ -382,23 +384,23 @@ class ServiceRequestService(Service):
     # ------------------------------------------------------------ queries
     def get(self, id: int) -> ServiceRequest:
         """One request; ``NotFound`` if absent."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.get(id)
 
     def find_by(self, **criteria: object) -> Sequence[ServiceRequest]:
         """Requests whose fields equal the criteria (a collection means "in")."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.find_by(**criteria)
 
     def history(self, request_id: int) -> tuple[RoutingStep, ...]:
         """The routing steps of a request, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             steps = uow.routing_steps.find_by(request_id=request_id)
         return tuple(sorted(steps, key=lambda s: (s.at, s.id)))
 
     def details(self, request_id: int) -> RequestDetails:
         """A request with its routing history, orders and reiterations."""
-        with self._work() as uow:
+        with self._read() as uow:
             request = uow.service_requests.get(request_id)
             steps = uow.routing_steps.find_by(request_id=request_id)
             orders = uow.service_orders.find_by(request_id=request_id)
@@ -415,7 +417,7 @@ class ServiceRequestService(Service):
 
     def pending_of_unit(self, unit_id: int) -> Sequence[ServiceRequest]:
         """The open (pending and blocked) requests now in a unit."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.find_by(
                 current_unit_id=unit_id,
                 situation=[RequestSituation.PENDING, RequestSituation.BLOCKED],
@@ -427,14 +429,14 @@ class ServiceRequestService(Service):
         """Open requests whose current deadline is before ``today`` (the utility's
         today by default), earliest first."""
         day = today if today is not None else self._today()
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.service_requests.overdue(today=day, unit_id=unit_id)
 
     def has_open_request(self, *, property_id: int, validation_code: str) -> bool:
         """EspecificacaoTipoValidacao (§1.7): whether the property has an open
         request whose specification allows ``validation_code`` ("I" cadastral
         update, "C" bill change, "V" due date, "T" debt transfer)."""
-        with self._work() as uow:
+        with self._read() as uow:
             open_requests = uow.service_requests.find_by(
                 property_id=property_id,
                 situation=[RequestSituation.PENDING, RequestSituation.BLOCKED],
@@ -497,7 +499,7 @@ class ServiceRequestService(Service):
 
     def open_occurrences(self) -> Sequence[OperationalOccurrence]:
         """The outages not concluded yet."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.occurrences.find_by(concluded_at=None)
 
     def open_simplified(
@@ -654,7 +656,7 @@ class ServiceRequestService(Service):
         periods = (complained_from, complained_until, returned_from, returned_until)
         if not criteria and all(p is None for p in periods):
             ensure([rules.REGULATOR_NO_FILTER()])
-        with self._work() as uow:
+        with self._read() as uow:
             records = uow.regulator_records.find_by(**criteria)
         return registry.filter_regulator_records(
             records,
@@ -699,7 +701,7 @@ class ServiceRequestService(Service):
 
     def closing_command(self, id: int) -> ClosingCommand:
         """One batch closing command with its counters."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.closing_commands.get(id)
 
     def execute_closing_command(
@@ -708,54 +710,55 @@ class ServiceRequestService(Service):
         """Execute a command (UC0736, CMD-06, CMD-07), one unit of work per
         locality. Run it again after an interruption: it resumes where it stopped
         and never closes a request twice."""
-        now = self._now()
-        with self._work() as uow:
-            command = uow.closing_commands.get(command_id)
-            scope = batches.closing_scope(uow, self._ctx, command)
-            localities = (
-                []
-                if command.executed
-                else list(
-                    uow.service_requests.closing_localities(
-                        since=scope.since, until=scope.until
+        with self._exclusive("request closing command", f"command {command_id}"):
+            now = self._now()
+            with self._work() as uow:
+                command = uow.closing_commands.get(command_id)
+                scope = batches.closing_scope(uow, self._ctx, command)
+                localities = (
+                    []
+                    if command.executed
+                    else list(
+                        uow.service_requests.closing_localities(
+                            since=scope.since, until=scope.until
+                        )
                     )
                 )
-            )
-            if command.started_at is None:
-                uow.closing_commands.update(batches.started(command, now))
-                uow.commit()
+                if command.started_at is None:
+                    uow.closing_commands.update(batches.started(command, now))
+                    uow.commit()
 
-        def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
-            return batches.close_locality_in(
-                chunk_uow,
-                self._ctx,
-                command_id=command_id,
-                locality_id=locality_id,
-                scope=scope,
-                actor=actor,
-                now=now,
-            )
-
-        summary = run_batch(
-            job=f"request_closing_command:{command_id}",
-            units=localities,
-            chunk=chunk,
-            work=self._work,
-            progress=progress,
-        )
-        with self._work() as uow:
-            command = uow.closing_commands.get(command_id)
-            if not command.executed:
-                finished = batches.finished(command, self._now())
-                uow.closing_commands.update(finished)
-                uow.record(
-                    ClosingCommandExecuted(
-                        occurred_at=finished.finished_at or now,
-                        actor=actor,
-                        command_id=command_id,
-                        closed_requests=finished.closed_requests,
-                        closed_orders=finished.closed_orders,
-                    )
+            def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
+                return batches.close_locality_in(
+                    chunk_uow,
+                    self._ctx,
+                    command_id=command_id,
+                    locality_id=locality_id,
+                    scope=scope,
+                    actor=actor,
+                    now=now,
                 )
-                uow.commit()
-        return summary
+
+            summary = run_batch(
+                job=f"request_closing_command:{command_id}",
+                units=localities,
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
+            with self._work() as uow:
+                command = uow.closing_commands.get(command_id)
+                if not command.executed:
+                    finished = batches.finished(command, self._now())
+                    uow.closing_commands.update(finished)
+                    uow.record(
+                        ClosingCommandExecuted(
+                            occurred_at=finished.finished_at or now,
+                            actor=actor,
+                            command_id=command_id,
+                            closed_requests=finished.closed_requests,
+                            closed_orders=finished.closed_orders,
+                        )
+                    )
+                    uow.commit()
+            return summary

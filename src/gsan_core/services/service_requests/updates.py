@@ -110,8 +110,9 @@ def update_location_in(
     """Change the place of a request (UPD-01..UPD-07): informing a structured
     address unblocks it, leaving only a description blocks it; a new property
     takes the request's orders with it (UPD-08) and re-runs the duplicate,
-    situation and debt checks (UPD-06)."""
-    request = uow.service_requests.get(request_id)
+    situation and debt checks (UPD-06). The request is locked before its orders
+    are read, and the new property before its requests are."""
+    request = uow.service_requests.lock(request_id)
     orders = uow.service_orders.find_by(request_id=request_id)
     ensure(
         rules.check_location_change(
@@ -125,7 +126,7 @@ def update_location_in(
     )
     spec, request_type, group = _specification(uow, request.specification_id)
     sewer = group is not None and group.flag("sewer")
-    place = _place(uow, location, sewer=sewer, full=True)
+    place = _place(uow, location, sewer=sewer, full=True, lock=True)
     command = OpenRequest(
         specification_id=request.specification_id,
         unit_id=request.opening_unit_id,

@@ -38,6 +38,28 @@ def define(b: TableBuilder) -> None:
         sa.Column("payload", Json, nullable=False),
         sa.Column("published_at", UtcDateTime, nullable=True),
         sa.Index(f"ix_{b.name('outbox')}_unpublished", "published_at"),
+        # what a relay reads: the unpublished entries in id order
+        sa.Index(
+            f"ix_{b.name('outbox')}_pending",
+            "id",
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        ),
+    )
+    # gap-free counters taken in the unit of work's transaction (outbox ids,
+    # manual request numbers): a row lock queues the takers
+    b.table(
+        "counter",
+        sa.Column("name", sa.String(80), primary_key=True),
+        sa.Column("value", sa.BigInteger, nullable=False),
+    )
+    # who runs which batch (SQLite; PostgreSQL uses an advisory lock)
+    b.table(
+        "batch_lease",
+        sa.Column("job", sa.String(120), primary_key=True),
+        sa.Column("key", sa.String(120), primary_key=True),
+        sa.Column("holder", sa.String(200), nullable=False),
+        sa.Column("acquired_at", UtcDateTime, nullable=False),
     )
     b.table(
         "catalog_item",
