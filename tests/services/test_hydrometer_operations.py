@@ -364,23 +364,68 @@ def test_the_menu_path_runs_once_per_order(
     assert lab.state() == before
 
 
-def test_the_menu_path_checks_the_service_type(lab: Lab) -> None:
+WRONG_TYPE_CASES = [
+    (
+        "hydrometer.install",
+        "I-2",
+        "atencao.servico_associado_instalacao_hidrometro_invalida",
+        "instalação de hidrômetro",
+    ),
+    (
+        "hydrometer.remove",
+        "R-2",
+        "atencao.servico_associado_retirada_hidrometro_invalida",
+        "retirada de hidrômetro",
+    ),
+    (
+        "hydrometer.replace",
+        "S-2",
+        "atencao.servico_associado_substituicao_hidrometro_invalida",
+        "substituição de hidrômetro",
+    ),
+    (
+        "hydrometer.relocate",
+        "M-2",
+        "atencao.servico_associado_remanejamento_hidrometro_invalida",
+        "remanejamento de hidrômetro",
+    ),
+    (
+        "hydrometer.update_installation",
+        "A-1",
+        "atencao.servico_associado_atualizar_instalacao_hidrometro_invalida",
+        "alteração dos dados da instalação de hidrômetro",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "rule", "key", "words"), WRONG_TYPE_CASES)
+def test_i_02_r_02_s_02_m_02_a_01_the_menu_path_checks_the_service_type(
+    lab: Lab, operation: str, rule: str, key: str, words: str
+) -> None:
+    """I-2, R-2, S-2, M-2, A-1 (OS-2): an order whose type is neither linked to the
+    operation nor one of its fallback ids is refused with the operation's own
+    GSAN key and words, in Portuguese only."""
     order = lab.system.service_orders.generate(
         service_type_id=33, property_id=lab.home, actor=1
     )
     lab.system.service_orders.close_executed(
         order_id=order.id, reason_id=2, closed_on=TODAY, actor=1
     )
+    before = lab.state()
     with pytest.raises(gsan_core.RuleViolation) as error:
         lab.system.service_orders.apply_operation(
-            operation="hydrometer.install",
+            operation=operation,
             order_id=order.id,
             actor=1,
-            data=menu_data("hydrometer.install", lab),
+            data=menu_data(operation, lab),
         )
-    assert violation_of(error, "service_order.commercial.wrong_service_type").rule == (
-        "COM-04"
+    violation = violation_of(error, f"{operation}.wrong_service_type")
+    assert (violation.rule, violation.gsan_key) == (rule, key)
+    assert violation.message("pt") == (
+        f"Serviço associado à ordem de serviço informada não permite {words}."
     )
+    assert str(order.id) in violation.message("en")
+    assert lab.state() == before
 
 
 def test_a_02_an_installation_order_allows_corrections_for_30_days(
@@ -420,13 +465,15 @@ def test_i_12_installing_a_meter_that_is_not_available(lab: Lab) -> None:
     )
 
 
-def test_i_08_and_i_09_installing_where_it_cannot_go(lab: Lab) -> None:
+def test_i_07_and_i_09_installing_where_it_cannot_go(lab: Lab) -> None:
+    """A POTENCIAL property has no water connection row: GSAN refuses it for its
+    situation (I-7) before it would look for the row (I-8)."""
     refused(
         lab,
         lab.installing(property_id=lab.lab.potential),
-        "hydrometer.no_water_connection",
-        "I-8",
-        "atencao.naocadastrado",
+        "hydrometer.install.water_situation_not_allowed",
+        "I-7",
+        "atencao.instalacao_hidrometro_situacao_ligacao_agua_invalida",
     )
     lab.install()
     refused(

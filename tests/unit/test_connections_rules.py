@@ -1232,12 +1232,22 @@ def test_v_mb2_plugging_needs_the_water_not_connected_nor_cut() -> None:
         rule="V-MB2",
         gsan_key="atencao.situacao_tamponamento_ligacao_agua_imovel_invalida",
     )
-    deactivate = violations(
-        "sewer.billing_situation", None, facts(5, 3, with_sewer=True), billing(752)
+    # each sewer operation names itself, in GSAN's words
+    plug = only(found, "connection.sewer.billing.plug.water_status_not_allowed")
+    assert "inválida para efetuar a tamponamento da ligação de esgoto" in (
+        plug.message("pt")
     )
-    assert only(
-        deactivate, "connection.sewer.billing.deactivate.water_status_not_allowed"
-    ).gsan_key == ("atencao.situacao_desativacao_ligacao_agua_imovel_invalida")
+    assert "cannot be plugged" in plug.message("en")
+    deactivate = only(
+        violations(
+            "sewer.billing_situation", None, facts(5, 3, with_sewer=True), billing(752)
+        ),
+        "connection.sewer.billing.deactivate.water_status_not_allowed",
+    )
+    assert deactivate.gsan_key == (
+        "atencao.situacao_desativacao_ligacao_agua_imovel_invalida"
+    )
+    assert "efetuar a desativação da ligação de esgoto" in deactivate.message("pt")
 
 
 def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
@@ -1246,24 +1256,28 @@ def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
             "plug",
             6,
             "atencao.situacao_tamponamento_ligacao_esgoto_imovel_invalida",
+            "tamponamento",
         ),
         752: (
             "deactivate",
             6,
             "atencao.situacao_desativacao_ligacao_esgoto_imovel_invalida",
+            "desativação",
         ),
         753: (
             "restore",
             3,
             "atencao.situacao_restabelecimento_ligacao_esgoto_imovel_invalida",
+            "restabelecimento",
         ),
         754: (
             "reactivate",
             3,
             "atencao.situacao_reativacaoo_ligacao_esgoto_imovel_invalida",
+            "reativação",
         ),
     }
-    for type_id, (change, sewer, key) in cases.items():
+    for type_id, (change, sewer, key, name) in cases.items():
         found = violations(
             "sewer.billing_situation",
             None,
@@ -1276,6 +1290,10 @@ def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
             rule="V-MB3",
             gsan_key=key,
         )
+        refusal = only(
+            found, f"connection.sewer.billing.{change}.sewer_status_not_allowed"
+        )
+        assert f"inválida para {name} da ligação de esgoto" in refusal.message("pt")
 
 
 def test_sewer_billing_targets() -> None:

@@ -83,26 +83,27 @@ def check_point_situation(
 ) -> list[Violation]:
     """I-7 / I-7' and I-8 (M-7): the connection's situation allows the operation.
 
-    Water: the property has a water connection (its situation's
-    ``connection_exists`` flag) and, when ``operation`` has allowed source
-    situations in the profile (``transitions["<operation>.water"]``), its water
-    situation is one of them. Well: the sewer situation is one of
-    ``transitions["<operation>.well"]`` when the profile lists them.
+    Water: when ``operation`` has allowed source situations in the profile
+    (``transitions["<operation>.water"]``), the water situation is one of them
+    (I-7, checked first, as GSAN does: a FACTÍVEL property is refused for its
+    situation, not for its missing connection); then the property has a water
+    connection (its situation's ``connection_exists`` flag, I-8). Well: the
+    sewer situation is one of ``transitions["<operation>.well"]`` when the
+    profile lists them.
     """
     found: list[Violation] = []
     if point is MeasurementPoint.WATER_CONNECTION:
         name = water_status.description if water_status else prop.water_status_id
-        if water_status is None or not water_status.flag("connection_exists"):
-            found.append(
-                _with_rule(NO_WATER_CONNECTION, connection_rule)(
-                    property_id=prop.id, situation=name
-                )
-            )
-            return found
         allowed = profile.allowed(f"{operation}.water")
         if allowed and prop.water_status_id not in allowed:
             found.append(
                 WATER_SITUATION_NOT_ALLOWED(property_id=prop.id, situation=name)
+            )
+        elif water_status is None or not water_status.flag("connection_exists"):
+            found.append(
+                _with_rule(NO_WATER_CONNECTION, connection_rule)(
+                    property_id=prop.id, situation=name
+                )
             )
         return found
     allowed = profile.allowed(f"{operation}.well")

@@ -38,6 +38,7 @@ from gsan_core.rules.hydrometers.messages import (
     NO_METER_TO_RELOCATE,
     NO_METER_TO_REPLACE,
     NO_METER_TO_UPDATE,
+    OUTGOING_TARGET_INSTALLED,
     PERIOD_OVERLAP,
     POINT_HAS_METER,
     REMOVAL_DATE_INVALID,
@@ -223,7 +224,8 @@ def check_removal(
     """R-7..R-11 (``replacing``: S-7, S-8, S-12, S-13 for the outgoing meter).
 
     R-7: a meter is installed at the point; R-8: the situation the meter takes
-    exists and is not INSTALADO (GSAN checks it only on replacement); R-9: the
+    exists and is not INSTALADO (GSAN checks it only on replacement, S-8, whose
+    code and words a replacement's refusal carries); R-9: the
     stock location exists when given, and the meter ends with one unless the
     situation is a lost/stolen one; R-10: the reading is optional on removal,
     required on replacement, a whole number >= 0 within the meter's digits; R-11:
@@ -272,11 +274,8 @@ def check_removal(
             )
         )
     elif situation_role(profile, situation.id) == "installed":
-        found.append(
-            _with_rule(TARGET_INSTALLED, rules["situation"])(
-                situation=situation.description
-            )
-        )
+        refusal = OUTGOING_TARGET_INSTALLED if replacing else TARGET_INSTALLED
+        found.append(refusal(situation=situation.description))
     lost = situation is not None and situation.flag("lost")
     if removal.location_id is not None and (
         removal.location is None or not removal.location.active

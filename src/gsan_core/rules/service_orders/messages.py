@@ -231,7 +231,7 @@ COMMERCIAL_ALREADY_APPLIED = Message(
 WRONG_SERVICE_TYPE_FOR_OPERATION = Message(
     "service_order.commercial.wrong_service_type",
     en="The service of order {order_id} (type {service_type_id}) does not allow {operation}.",
-    pt="Serviço associado à ordem de serviço informada não permite {operation}.",
+    pt="Serviço associado à ordem de serviço informada não permite {operacao}.",
     gsan_key="atencao.servico_associado_ordem_servico_invalido",
     rule="COM-04",
 )

@@ -398,7 +398,14 @@ class ConnectionService(Service):
         request_id: int | None,
     ) -> list[int]:
         if not self.profile.enabled("sewer.feasible_billable"):
-            ensure([rules.FEATURE_DISABLED(feature="sewer.feasible_billable")])
+            ensure(
+                [
+                    rules.FEATURE_DISABLED(
+                        feature="sewer.feasible_billable",
+                        funcionalidade="a situação de esgoto factível faturável",
+                    )
+                ]
+            )
         at = self._now()
         changed: list[int] = []
         sources = self.profile.allowed(operation)

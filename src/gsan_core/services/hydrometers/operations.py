@@ -8,7 +8,7 @@ from datetime import datetime
 
 import attrs
 
-from gsan_core.errors import Violation
+from gsan_core.errors import Message, Violation
 from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerRelocated,
@@ -96,6 +96,12 @@ class _Operation:
     input_type: type | None = None
     menu_variant: MenuVariant = "strict"
     charges: bool = True
+
+    @property
+    def wrong_type_message(self) -> Message | None:
+        """I-2, R-2, S-2, M-2, A-1: the operation's own "the order's service does
+        not allow..." message, with its GSAN key."""
+        return rules.WRONG_SERVICE_TYPE.get(self.key)
 
 
 class _PricedByIncomingMeter(_Operation):
