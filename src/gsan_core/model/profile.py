@@ -26,6 +26,7 @@ __all__ = [
     "HolidayScope",
     "HydrometerNumberFormat",
     "HydrometerParameters",
+    "NewOrderRestriction",
     "ReactivationRouting",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
@@ -65,6 +66,22 @@ class SystemParameters:
 
 
 @attrs.frozen(kw_only=True)
+class NewOrderRestriction:
+    """CAGEPA's ``ServicoTipo.prazoRestricaoNovaOrdemServico``: no new order of
+    ``service_type_id`` for a property within ``days`` days of the closing of
+    its last order of that type (GEN-18)."""
+
+    service_type_id: int
+    days: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+def _restrictions(
+    value: Iterable[NewOrderRestriction],
+) -> tuple[NewOrderRestriction, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
 class ServiceOrderParameters:
     """``sistema_parametro`` values read by the service-order rules."""
 
@@ -88,6 +105,19 @@ class ServiceOrderParameters:
     #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
     #: also accepts the Mercosul format (ABC1D23) used since 2018.
     accept_mercosul_plates: bool = False
+    #: GEN-18 (CAGEPA): the service types whose new order waits some days after
+    #: the closing of the property's last order of the type. GSAN's main line
+    #: has no such window (empty).
+    new_order_restrictions: tuple[NewOrderRestriction, ...] = attrs.field(
+        default=(), converter=_restrictions
+    )
+
+    def restriction_days(self, service_type_id: int) -> int:
+        """GEN-18: the days a new order of the type waits (0: no window)."""
+        for restriction in self.new_order_restrictions:
+            if restriction.service_type_id == service_type_id:
+                return restriction.days
+        return 0
 
 
 @attrs.frozen(kw_only=True)

@@ -119,6 +119,9 @@ from gsan_core.rules.service_orders.messages import (
     MENU_ORDER_NOT_EXECUTED as MENU_ORDER_NOT_EXECUTED,
 )
 from gsan_core.rules.service_orders.messages import (
+    NEW_ORDER_WITHIN_RESTRICTION as NEW_ORDER_WITHIN_RESTRICTION,
+)
+from gsan_core.rules.service_orders.messages import (
     NEW_SERVICE_TYPE_HAS_REFERENCE as NEW_SERVICE_TYPE_HAS_REFERENCE,
 )
 from gsan_core.rules.service_orders.messages import (
@@ -214,6 +217,8 @@ from gsan_core.rules.service_orders.origins import (
     check_cut_order,
     check_overdue_request,
     check_property_uniqueness,
+    check_restriction_window,
+    last_closing,
     overdue_cutoff,
 )
 
@@ -237,9 +242,11 @@ __all__ = [
     "check_menu_path",
     "check_overdue_request",
     "check_property_uniqueness",
+    "check_restriction_window",
     "check_transition",
     "check_type_matches",
     "check_update",
+    "last_closing",
     "overdue_cutoff",
     "reference_spec",
     "transition",

@@ -344,6 +344,13 @@ OPEN_ORDER_FOR_PROPERTY = Message(
     gsan_key="atencao.servico_tipo.existe_os",
     rule="GEN-05",
 )
+NEW_ORDER_WITHIN_RESTRICTION = Message(
+    "service_order.generate.within_restriction_window",
+    en="Service order {last_order_id} of type {service_type_id} was closed for property {property_id} on {closed_on}: a new one waits {restriction_days} days.",
+    pt="A ordem de serviço {last_order_id} do tipo de serviço {service_type_id} foi encerrada para o imóvel {property_id} em {closed_on}: uma nova só pode ser gerada após {restriction_days} dias.",
+    gsan_key="atencao.servico_tipo.existe_os_restricao_dias",
+    rule="GEN-18",
+)
 CUT_ORDER_WATER_STATUS = Message(
     "service_order.cut_order.water_status_not_allowed",
     en="The water connection of property {property_id} is in situation {water_status_id}: a cut order needs it connected or connected under inspection.",
