@@ -414,6 +414,38 @@ def test_v_la5_no_network_in_the_block(gsan: gsan_core.System) -> None:
     assert refused.value.code == "connection.water.connect.no_network"
 
 
+def test_v_la7_a_profile_with_bound_tariffs_needs_one_of_them(
+    gsan: gsan_core.System,
+) -> None:
+    """The default profile binds tariff 2 (TARIFA AGUA BRUTA) to water profile 3:
+    connecting with profile 3 needs a property with tariff 2, read from the
+    catalog and the property on every backend; nothing is written when refused."""
+    raw_water = attrs.evolve(CONNECT, profile_id=3)
+    add_property(gsan, 530, 1, consumption_tariff_id=1)
+    add_property(gsan, 531, 1, consumption_tariff_id=2)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.connections.connect_water_without_order(
+            property_id=530, data=raw_water, actor=ACTOR
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "connection.water.connect.tariff_not_allowed",
+        "V-LA7",
+        "atencao.tarifa_consumo_perfil_ligacao",
+    )
+    assert _situations(gsan, 530) == (1, 1)
+    assert gsan.connections.water_connection(530) is None
+    gsan.connections.connect_water_without_order(
+        property_id=531, data=raw_water, actor=ACTOR
+    )
+    assert _situations(gsan, 531) == (3, 1)
+    # profile 1 has no tariff bound to it: any tariff connects
+    gsan.connections.connect_water_without_order(
+        property_id=530, data=CONNECT, actor=ACTOR
+    )
+    assert _situations(gsan, 530) == (3, 1)
+
+
 def test_suppression_debt_gate_and_permission_79(gsan: gsan_core.System) -> None:
     add_property(gsan, 600, 3)
     gsan.billing.record_debts(

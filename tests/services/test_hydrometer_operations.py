@@ -188,6 +188,78 @@ def test_install_a_well_meter_by_number(lab: Lab) -> None:
     assert lab.system.hydrometers.current_installation(property_id=lab.home) is None
 
 
+def test_e_2_r_e_3_a_well_meter_records_the_wells_type_on_the_property(
+    lab: Lab,
+) -> None:
+    """Installation E-2 (well): the type chosen (a ``well_type`` offered for
+    meters) goes on the property (GSAN ``imovel.poco_id``); a replacement keeps
+    it (GSAN resets it, [Q] of §3.3 E-3); a correction (UC0368) may change it;
+    the removal clears it (§3.2 E-3)."""
+    system = lab.system
+    lab.close(
+        305,
+        InstallHydrometer(
+            point=WELL,
+            hydrometer_id=lab.meters[0],
+            place_id=1,
+            protection_id=6,
+            well_type_id=2,
+        ),
+    )
+    assert system.properties.get(lab.home).well_type_id == 2
+    installed = [e for e in system.events if isinstance(e, HydrometerInstalled)]
+    assert installed[-1].well_type_id == 2
+    lab.close(
+        REPLACE,
+        ReplaceHydrometer(
+            point=WELL,
+            removal_reading=5,
+            outgoing_situation_id=3,
+            outgoing_location_id=1,
+            hydrometer_id=lab.meters[1],
+            place_id=1,
+            protection_id=6,
+        ),
+    )
+    assert system.properties.get(lab.home).well_type_id == 2
+    lab.close(CONFIRM, UpdateInstallation(point=WELL, well_type_id=1))
+    assert system.properties.get(lab.home).well_type_id == 1
+    lab.close(REMOVE, RemoveHydrometer(point=WELL, situation_id=3, location_id=1))
+    assert system.properties.get(lab.home).well_type_id is None
+    assert (
+        system.hydrometers.current_installation(property_id=lab.home, point=WELL)
+        is None
+    )
+
+
+def test_i_13_the_well_type_is_offered_for_meters_and_only_on_a_well(
+    lab: Lab,
+) -> None:
+    """I-13: type 3 (CACIMBA) is not offered for meters, 99 does not exist, and a
+    water connection meter takes no well type; nothing is written."""
+    for point, type_id, code in (
+        (WELL, 3, "hydrometer.install.well_type_not_offered"),
+        (WELL, 99, "hydrometer.install.well_type_not_offered"),
+        (WATER, 1, "hydrometer.install.well_type_on_water_connection"),
+    ):
+        data = InstallHydrometer(
+            point=point,
+            hydrometer_id=lab.meters[0],
+            place_id=1,
+            protection_id=6,
+            well_type_id=type_id,
+        )
+        key = "atencao.pesquisa_inexistente" if point is WELL else None
+        refused(
+            lab,
+            lab.closing(305 if point is WELL else INSTALL, data),
+            code,
+            "I-13",
+            key,
+        )
+    assert lab.system.properties.get(lab.home).well_type_id is None
+
+
 def test_remove_by_closing_its_order(lab: Lab) -> None:
     lab.install()
     result = lab.close(

@@ -122,7 +122,9 @@ def facts(
     with_sewer: bool = False,
     **changes: Any,
 ) -> ConnectionFacts:
-    prop_changes = {k: changes.pop(k) for k in ("active",) if k in changes}
+    prop_changes = {
+        k: changes.pop(k) for k in ("active", "consumption_tariff_id") if k in changes
+    }
     return ConnectionFacts(
         property=prop(water, sewer, **prop_changes),
         water=water_row() if with_water else None,
@@ -356,6 +358,44 @@ def test_v_la6_inactive_property_cannot_be_connected() -> None:
         rule="V-LA6",
         gsan_key="atencao.situacao_imovel_indicador_exclusao",
     )
+
+
+def test_v_la7_the_tariff_is_one_bound_to_the_connection_profile() -> None:
+    """When tariffs are bound to the chosen profile, the property's tariff is one
+    of them (GSAN ``atencao.tarifa_consumo_perfil_ligacao``); a profile with no
+    tariff bound leaves any tariff, or none, alone."""
+    bound = {3: frozenset({2, 4})}
+    raw_water = attrs.evolve(CONNECT, profile_id=3)
+    for key, extra in (
+        ("water.connect", {}),
+        (
+            "water.connect_without_order",
+            {"permissions": {"connect_water_without_request"}},
+        ),
+    ):
+        refused = violations(
+            key,
+            raw_water,
+            facts(1, consumption_tariff_id=1, profile_tariffs=bound),
+            ctx(**extra),
+        )
+        violation = assert_violation(
+            refused,
+            "connection.water.connect.tariff_not_allowed",
+            rule="V-LA7",
+            gsan_key="atencao.tarifa_consumo_perfil_ligacao",
+        )
+        assert violation.params["allowed"] == "2, 4"
+        assert violation.message("pt") == (
+            "Tarifa de consumo do imóvel é diferente da tarifa permitida para o "
+            "perfil selecionado."
+        )
+    without = violations("water.connect", raw_water, facts(1, profile_tariffs=bound))
+    assert only(without, "connection.water.connect.tariff_not_allowed")
+    allowed = facts(1, consumption_tariff_id=4, profile_tariffs=bound)
+    assert violations("water.connect", raw_water, allowed) == ()
+    # profile 1 has no tariff bound to it
+    assert violations("water.connect", CONNECT, facts(1, profile_tariffs=bound)) == ()
 
 
 def test_v_la8_required_fields_of_the_connection() -> None:

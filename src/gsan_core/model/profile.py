@@ -63,6 +63,13 @@ class SystemParameters:
     #: GSAN's ``validacaoGerarDebito`` rejects charges whose *integer part* is
     #: zero (so 0.50 is refused). ``False`` (our default) only refuses <= 0.
     reject_charges_below_one: bool = False
+    #: §4.2 ``percentualCobranca``: the percentages of the value a charge may
+    #: bill (GSAN's form offers 100, 70 and 50). Another value is refused
+    #: (COM-06); GSAN's ``Util.calcularValorDebitoComPorcentagem`` would bill it
+    #: as 100 %.
+    charge_percentages: tuple[int, ...] = attrs.field(
+        default=(100, 70, 50), converter=tuple
+    )
 
 
 @attrs.frozen(kw_only=True)

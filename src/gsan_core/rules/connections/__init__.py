@@ -147,6 +147,9 @@ from gsan_core.rules.connections.messages import (
 from gsan_core.rules.connections.messages import (
     SUPPRESSION_TYPE_MISMATCH as SUPPRESSION_TYPE_MISMATCH,
 )
+from gsan_core.rules.connections.messages import (
+    TARIFF_NOT_ALLOWED as TARIFF_NOT_ALLOWED,
+)
 from gsan_core.rules.connections.messages import UNKNOWN_REFERENCE as UNKNOWN_REFERENCE
 from gsan_core.rules.connections.messages import UPDATE_CUT_DATA as UPDATE_CUT_DATA
 from gsan_core.rules.connections.messages import (

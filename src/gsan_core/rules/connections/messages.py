@@ -250,6 +250,13 @@ BILLING_SEWER_STATUS = {
     )
     for change, key in _BILLING_SEWER_KEYS.items()
 }
+TARIFF_NOT_ALLOWED = _m(
+    "connection.water.connect.tariff_not_allowed",
+    "The consumption tariff {tariff_id} of property {property_id} is not one of those bound to connection profile {profile_id} ({allowed}).",
+    "Tarifa de consumo do imóvel é diferente da tarifa permitida para o perfil selecionado.",
+    key="atencao.tarifa_consumo_perfil_ligacao",
+    rule="V-LA7",
+)
 MINIMUM_BELOW_CALCULATED = _m(
     "connection.water.minimum_below_calculated",
     "The minimum consumption {value} m³ is below the calculated minimum {minimum} m³ of property {property_id}.",

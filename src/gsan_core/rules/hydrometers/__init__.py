@@ -18,6 +18,7 @@ from gsan_core.rules.hydrometers.checks import (
     check_point_situation,
     check_property,
     check_reading,
+    check_well_type,
 )
 from gsan_core.rules.hydrometers.installation import (
     IncomingMeter,
@@ -212,6 +213,7 @@ __all__ = [
     "check_relocation",
     "check_removal",
     "check_update_window",
+    "check_well_type",
     "manufacture_year_of",
     "movement_situation",
     "number_layout",

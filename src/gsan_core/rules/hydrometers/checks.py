@@ -20,6 +20,8 @@ from gsan_core.rules.hydrometers.messages import (
     REFERENCE_MISSING,
     SEWER_SITUATION_NOT_ALLOWED,
     WATER_SITUATION_NOT_ALLOWED,
+    WELL_TYPE_NOT_OFFERED,
+    WELL_TYPE_ON_WATER_CONNECTION,
     _with_rule,
 )
 from gsan_core.rules.validation import REQUIRED, optional_text
@@ -111,6 +113,26 @@ def check_point_situation(
         name = sewer_status.description if sewer_status else prop.sewer_status_id
         found.append(SEWER_SITUATION_NOT_ALLOWED(property_id=prop.id, situation=name))
     return found
+
+
+def check_well_type(
+    *,
+    point: MeasurementPoint,
+    well_type_id: object,
+    well_type: CatalogItem | None,
+    rule: str = "I-13",
+) -> list[Violation]:
+    """I-13 (A-4 on the correction screen): the optional well type of a well
+    meter is an active ``well_type`` row offered for meters (GSAN lists only the
+    types whose "hidrômetro tipo poço" flag is set); a water connection meter
+    takes none."""
+    if well_type_id is None:
+        return []
+    if point is not MeasurementPoint.WELL:
+        return [_with_rule(WELL_TYPE_ON_WATER_CONNECTION, rule)()]
+    if well_type is None or not well_type.active or not well_type.flag("meter_well"):
+        return [_with_rule(WELL_TYPE_NOT_OFFERED, rule)(well_type_id=well_type_id)]
+    return []
 
 
 def check_reading(

@@ -296,6 +296,19 @@ METER_NOT_AVAILABLE = Message(
     rule="I-12",
 )
 INSTALLATION_REFERENCE_MISSING = _with_rule(REFERENCE_MISSING, "I-13")
+WELL_TYPE_NOT_OFFERED = Message(
+    "hydrometer.install.well_type_not_offered",
+    en="Well type {well_type_id} does not exist, is inactive or is not offered for well meters.",
+    pt="Tipo de Poço {well_type_id} inexistente, inativo ou não disponível para hidrômetro de poço.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="I-13",
+)
+WELL_TYPE_ON_WATER_CONNECTION = Message(
+    "hydrometer.install.well_type_on_water_connection",
+    en="A well type is given only for a meter on the well, not on the water connection.",
+    pt="O tipo de poço só é informado para o hidrômetro instalado no poço.",
+    rule="I-13",
+)
 INSTALLED_IN_FUTURE = Message(
     "hydrometer.install.date_in_future",
     en="The installation date {installed_on} is after today ({today}).",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -258,12 +258,23 @@ def check_charge_request(
     permission_id: int | None,
     non_charge_reasons: Iterable[int],
     reject_below_one: bool = False,
+    percentages: Collection[int] = CHARGE_PERCENTAGES,
 ) -> tuple[Violation, ...]:
     """COM-06..COM-08 and DEB-05 for what the operator filled in (and, with
-    ``reject_below_one``, GSAN's refusal of a value between 0 and 1)."""
+    ``reject_below_one``, GSAN's refusal of a value between 0 and 1).
+
+    The percentage is one of ``percentages`` (the profile's
+    ``system.charge_percentages``, GSAN's 100, 70, 50): GSAN's screen offers
+    only those and its server bills any other value as 100 %; the library
+    refuses it rather than bill the full value silently."""
     found: list[Violation] = []
-    if charge.percentage not in CHARGE_PERCENTAGES:
-        found.append(INVALID_PERCENTAGE(percentage=charge.percentage))
+    if charge.percentage not in percentages:
+        found.append(
+            INVALID_PERCENTAGE(
+                percentage=charge.percentage,
+                allowed=", ".join(str(p) for p in percentages),
+            )
+        )
     if charge.installments < 1:
         found.append(INVALID_INSTALLMENTS(installments=charge.installments))
     elif charge.installments > max_installments:

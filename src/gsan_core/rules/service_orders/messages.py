@@ -264,8 +264,8 @@ TOO_MANY_INSTALLMENTS = Message(
 )
 INVALID_PERCENTAGE = Message(
     "service_order.charge.invalid_percentage",
-    en="The charge percentage must be 100, 70 or 50, got {percentage}.",
-    pt="O percentual de cobrança deve ser 100, 70 ou 50; informado {percentage}.",
+    en="The charge percentage must be one of {allowed}, got {percentage}.",
+    pt="O percentual de cobrança deve ser um destes: {allowed}; informado {percentage}.",
     rule="COM-06",
 )
 INVALID_INSTALLMENTS = Message(

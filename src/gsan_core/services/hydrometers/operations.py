@@ -34,6 +34,7 @@ from gsan_core.services.hydrometers.installation import (
     MeterPlan,
     _plan_install,
     current_installation,
+    set_well_type,
 )
 from gsan_core.services.hydrometers.removal import _plan_remove, _plan_replace
 from gsan_core.services.operations import CommercialOperation, OperationCall
@@ -150,6 +151,7 @@ class InstallOperation(_PricedByIncomingMeter):
             seal=data.seal,
             tamper_seal=data.tamper_seal,
             check_field_lock=True,
+            well_type_id=data.well_type_id,
         )
         _apply(prop, plan, *_connection_violations(call, prop, data.point, self.key))
 
@@ -338,9 +340,17 @@ def _update_installation(
                 today=_today(profile, at),
                 point_last_removal=last_removal,
             ),
+            *rules.check_well_type(
+                point=point,
+                well_type_id=data.well_type_id,
+                well_type=_item(uow, "well_type", data.well_type_id),
+            ),
         ]
     )
     assert current is not None
+    if data.well_type_id is not None:
+        # GSAN's correction screen may change the well's type (imovel.poco_id).
+        set_well_type(uow, prop.id, data.well_type_id)
 
     changed = attrs.evolve(
         current,

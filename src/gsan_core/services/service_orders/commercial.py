@@ -60,6 +60,7 @@ def _check_charge(
             service_type=service_type,
             suggested_value=suggested,
             max_installments=ctx.profile.system.max_installments,
+            percentages=ctx.profile.system.charge_percentages,
             may_waive=may_waive,
             permission_id=ctx.profile.id("permission.inform_non_charge_reason"),
             non_charge_reasons=reasons,

@@ -477,6 +477,7 @@ class ServiceOrderService(ServiceSetup):
                 service_type=service_type,
                 suggested_value=suggested,
                 max_installments=self.profile.system.max_installments,
+                percentages=self.profile.system.charge_percentages,
                 may_waive=True,
                 permission_id=None,
                 non_charge_reasons=(),

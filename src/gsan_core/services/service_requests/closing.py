@@ -228,6 +228,7 @@ def _request_charge(
             service_type=descriptor,
             suggested_value=spec.debit_value,
             max_installments=ctx_profile.system.max_installments,
+            percentages=ctx_profile.system.charge_percentages,
             may_waive=may_waive,
             permission_id=ctx_profile.id("permission.inform_non_charge_reason"),
             non_charge_reasons=[
