@@ -12,6 +12,7 @@ import pytest
 import gsan_core
 from gsan_core.errors import RuleViolation
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import (
@@ -30,6 +31,7 @@ from gsan_core.model.service_requests import (
     UrgentRequestAlert,
 )
 from gsan_core.services.batches import BatchProgress
+from gsan_core.services.hydrometers import install_in
 from gsan_core.services.service_requests.hooks import (
     RequestClosedByOrder,
     RequestClosingProposed,
@@ -37,6 +39,7 @@ from gsan_core.services.service_requests.hooks import (
     RequestRoutedBack,
 )
 from gsan_core.testing import FixedClock
+from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     RequestUtility,
@@ -479,6 +482,78 @@ def test_open_property_situation_debts_and_submission_key(
         open_(gsan, utility, 3, submission_key="form-1")
     assert twice.value.code == "service_request.open.submitted_twice"
     assert twice.value.violations[0].params["other_id"] == first.request.id
+
+
+def test_ins_10_the_meter_facts_come_from_the_meter_area(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """INS-10: a specification for properties with a meter on the water
+    connection refuses a property without one and accepts it once the meter area
+    has a meter installed there; the caller no longer says whether it has one."""
+    configuration = gsan.service_requests.configuration
+    configuration.add_situation_profile(
+        PropertySituationProfile(
+            id=1,
+            description="LIGADOS COM HIDROMETRO",
+            criteria=[SituationCriterion(water_status_id=3, water_meter=True)],
+        ),
+        actor=0,
+    )
+    base = configuration.specification(216)
+    configuration.update_specification(
+        attrs.evolve(base, property_situation_id=1), actor=0
+    )
+    target = add_property(gsan, utility, 9_000_005, water_status_id=3)
+    place = RequestLocation(property_id=target.id)
+    with pytest.raises(RuleViolation) as refused:
+        open_(gsan, utility, 216, location=place)
+    assert refused.value.codes == ("service_request.open.situation_mismatch",)
+    assert refused.value.violations[0].rule == "INS-10"
+    meter = gsan.hydrometers.insert(
+        number="B24A000077", attributes=METER, location_id=1, actor=0
+    )
+    at = gsan.clock.now()
+    with gsan.uow_factory() as uow:
+        install_in(
+            uow,
+            profile=gsan.profile,
+            property_id=target.id,
+            point=MeasurementPoint.WATER_CONNECTION,
+            installed_on=at.date() - timedelta(days=1),
+            reading=0,
+            place_id=1,
+            protection_id=6,
+            actor=0,
+            at=at,
+            hydrometer_id=meter.id,
+            check_field_lock=False,
+        )
+        uow.commit()
+    opened = open_(gsan, utility, 216, location=place)
+    assert opened.request.property_id == target.id
+
+
+def test_ins_13_the_due_date_gate_is_gsans_special_permission_34(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """INS-13: a specification that changes the alternative due date refuses a
+    property whose due date changed less than 6 months ago, unless the user holds
+    GSAN's special permission 34 (INFORMAR_VENCIMENTO_ALTERNATIVO_ANTES_DO_
+    PERIODO_VALIDO, role ``permission.change_due_date_anytime``)."""
+    configuration = gsan.service_requests.configuration
+    base = configuration.specification(216)
+    configuration.update_specification(
+        attrs.evolve(base, alternative_due_date=True), actor=0
+    )
+    assert gsan.profile.ids("permission.change_due_date_anytime") == {34}
+    recent = gsan.clock.now().date() - timedelta(days=30)
+    with pytest.raises(RuleViolation) as refused:
+        open_(gsan, utility, 216, last_due_date_change_on=recent)
+    assert refused.value.codes == ("service_request.open.due_date_changed_recently",)
+    assert refused.value.violations[0].gsan_key == "atencao.imovel.vencimento.alterado"
+    gsan.units.grant(user_id=utility.attendant, permission_id=34)
+    opened = open_(gsan, utility, 216, last_due_date_change_on=recent)
+    assert opened.request.specification_id == 216
 
 
 def test_open_auto_close_specification(
