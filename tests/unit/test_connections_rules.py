@@ -8,7 +8,7 @@ catalog and a date are all they read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -198,10 +198,54 @@ def test_c_atv_inactive_property_refused_with_gsan_key() -> None:
 
 
 def test_c_la_cut_needs_a_water_connection_row() -> None:
+    """V-CO6 (C-LA): a cut needs the property's water connection row."""
     found = violations("water.cut", CUT, facts(with_water=False))
     assert_violation(
         found, "connection.water.missing", rule="C-LA", gsan_key="atencao.naocadastrado"
     )
+
+
+def test_v_su4_a_suppression_needs_an_active_property_with_a_connection() -> None:
+    without_row = violations("water.suppress", SUPPRESS, facts(with_water=False))
+    assert_violation(
+        without_row,
+        "connection.water.missing",
+        rule="C-LA",
+        gsan_key="atencao.naocadastrado",
+    )
+    inactive = violations("water.suppress", SUPPRESS, facts(active=False))
+    assert_violation(
+        inactive,
+        "connection.property_inactive",
+        rule="C-ATV",
+        gsan_key="atencao.atualizar_imovel_situacao_invalida",
+    )
+    assert violations("water.suppress", SUPPRESS, facts()) == ()
+
+
+def test_v_su6_the_suppression_date_defaults_to_the_closing_and_is_checked() -> None:
+    """The date defaults to the order's closing date (the operation's effective
+    date); a date after today, or before the connection, is refused (GSAN's
+    message says "Data do Corte": the library names the suppression date)."""
+    closing = ctx(effective_on=TODAY - timedelta(days=2))
+    assert decide("water.suppress", SUPPRESS, facts(), closing).effective_on == (
+        TODAY - timedelta(days=2)
+    )
+    future = attrs.evolve(SUPPRESS, suppressed_on=TODAY + timedelta(days=1))
+    assert_violation(
+        violations("water.suppress", future, facts()),
+        "connection.date_in_future",
+        rule="C-DATE",
+        gsan_key="atencao.data.invalida",
+    )
+    early = attrs.evolve(SUPPRESS, suppressed_on=date(2024, 1, 9))
+    refused = assert_violation(
+        violations("water.suppress", early, facts()),
+        "connection.date_too_early",
+        rule="C-DATE",
+        gsan_key="atencao.data.invalida",
+    )
+    assert "supress" in refused.message("pt").lower()
 
 
 def test_c_la_minimum_volume_needs_a_sewer_connection_row() -> None:

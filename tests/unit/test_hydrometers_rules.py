@@ -1235,6 +1235,18 @@ def test_a_06_the_installation_reading_is_zero_or_more() -> None:
     assert update(fine) == []
 
 
+def test_a_07_only_a_removed_record_takes_a_removal_reading() -> None:
+    violation = only(
+        update(InstallationChanges(removal_reading=5)),
+        "hydrometer.update.not_removed",
+        "A-7",
+        None,
+    )
+    assert violation.params["installation_id"] == installation().id
+    removed = attrs.evolve(installation(), removed_on=TODAY)
+    assert update(InstallationChanges(removal_reading=5), current=removed) == []
+
+
 def test_a_08_a_cut_connection_keeps_its_cut_reading() -> None:
     cut = prop(water_status_id=5)
     only(

@@ -427,6 +427,8 @@ class UpdateInstallation:
     stand: bool | None = None
     seal: str | None = None
     tamper_seal: str | None = None
+    #: A-7: only a removed record has a removal reading; the record corrected is
+    #: the current one, so a value here is refused.
     removal_reading: int | None = None
     cut_reading: int | None = None
     suppression_reading: int | None = None

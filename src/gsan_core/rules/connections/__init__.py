@@ -114,6 +114,9 @@ from gsan_core.rules.connections.messages import (
 from gsan_core.rules.connections.messages import NO_WATER_NETWORK as NO_WATER_NETWORK
 from gsan_core.rules.connections.messages import NOT_PPP_LOCALITY as NOT_PPP_LOCALITY
 from gsan_core.rules.connections.messages import (
+    ORDER_REQUIRED as ORDER_REQUIRED,
+)
+from gsan_core.rules.connections.messages import (
     PERCENTAGE_OUT_OF_RANGE as PERCENTAGE_OUT_OF_RANGE,
 )
 from gsan_core.rules.connections.messages import PROPERTY_IN_FIELD as PROPERTY_IN_FIELD

@@ -250,6 +250,13 @@ BILLING_SEWER_STATUS = {
     )
     for change, key in _BILLING_SEWER_KEYS.items()
 }
+ORDER_REQUIRED = _m(
+    "connection.order_required",
+    "Operation {operation} runs only through its service order: give the order.",
+    "Informe Ordem de Serviço.",
+    key="atencao.required",
+    rule="C-OS",
+)
 TARIFF_NOT_ALLOWED = _m(
     "connection.water.connect.tariff_not_allowed",
     "The consumption tariff {tariff_id} of property {property_id} is not one of those bound to connection profile {profile_id} ({allowed}).",

@@ -38,6 +38,7 @@ from gsan_core.rules.hydrometers.messages import (
     NO_METER_TO_RELOCATE,
     NO_METER_TO_REPLACE,
     NO_METER_TO_UPDATE,
+    NOT_REMOVED,
     OUTGOING_TARGET_INSTALLED,
     PERIOD_OVERLAP,
     POINT_HAS_METER,
@@ -380,6 +381,7 @@ class InstallationChanges:
     tamper_seal: object = None
     cut_reading: object = None
     suppression_reading: object = None
+    removal_reading: object = None
 
 
 def check_installation_update(
@@ -400,8 +402,9 @@ def check_installation_update(
     a meter is installed. A-5: the installation date is not after today (and,
     I-15, not before the previous installation's end). A-6: the installation
     reading is >= 0 (GSAN: > 0, which contradicts installation's default 0).
-    A-8: a cut connection keeps a cut reading. A-7 (a removal reading when the
-    record has a removal date) never applies: the current installation is open.
+    A-8: a cut connection keeps a cut reading. A-7: a removal reading belongs to
+    a record with a removal date; the record corrected is the open one, so a
+    removal reading given is refused rather than dropped.
     """
     found: list[Violation] = []
     if point is MeasurementPoint.WATER_CONNECTION and (
@@ -460,6 +463,8 @@ def check_installation_update(
     if changes.stand is not None and not isinstance(changes.stand, bool):
         found.append(_with_rule(REQUIRED, "A-6")(field="Stand", campo="Cavalete"))
     found += _seals(changes.seal, changes.tamper_seal, "A-6")
+    if changes.removal_reading is not None and current.removed_on is None:
+        found.append(NOT_REMOVED(installation_id=current.id))
     for value, field, campo in (
         (changes.cut_reading, "Cut reading", "Leitura de Corte"),
         (changes.suppression_reading, "Suppression reading", "Leitura de Supressão"),

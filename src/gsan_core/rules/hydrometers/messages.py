@@ -410,6 +410,12 @@ NO_METER_TO_UPDATE = Message(
     gsan_key="atencao.imovel.ligacao_agua.hidrometro.inexistente",
     rule="A-4",
 )
+NOT_REMOVED = Message(
+    "hydrometer.update.not_removed",
+    en="Installation {installation_id} is current (not removed): it takes no removal reading.",
+    pt="A instalação {installation_id} é a atual (o hidrômetro não foi retirado): não há leitura de retirada a informar.",
+    rule="A-7",
+)
 CUT_READING_REQUIRED = Message(
     "hydrometer.update.cut_reading_required",
     en="Property {property_id} is cut: its meter needs the reading at the cut.",

@@ -322,6 +322,7 @@ def _update_installation(
         tamper_seal=data.tamper_seal,
         cut_reading=data.cut_reading,
         suppression_reading=data.suppression_reading,
+        removal_reading=data.removal_reading,
     )
     ensure(
         [
