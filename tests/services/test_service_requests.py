@@ -892,7 +892,7 @@ def test_order_closing_closes_the_request_and_sends_the_survey(
         order_id=opened.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
         remark="agua normalizada",
     )
@@ -934,7 +934,7 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
         order_id=opened.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
     )
     assert closing.effects == (RequestClosingProposed(request_id=opened.request.id),)
@@ -952,7 +952,7 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
         order_id=leak.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
     )
     (effect,) = refused.effects
@@ -962,6 +962,49 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
     assert (
         gsan.service_requests.get(leak.request.id).situation is RequestSituation.PENDING
     )
+
+
+def test_enc_01_an_order_of_a_request_is_closed_by_who_may_maintain_the_request(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """ENC-01 (service orders): the technician of the office may not close the
+    order of an RA that stays in the call centre (AUTH-01 on the RA's current
+    unit; GSAN ``atencao.nao_possivel_encerramento_os``), nothing is written;
+    once the RA is forwarded to his unit he may, and so may the call centre."""
+    opened = open_(gsan, utility, 684)
+    assert opened.order is not None
+    assert opened.request.current_unit_id == utility.call_centre
+    tick(clock)
+    before = gsan.service_orders.get(opened.order.id)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_orders.close_executed(
+            order_id=opened.order.id,
+            reason_id=2,
+            closed_on=clock.now().date(),
+            actor=utility.technician,
+            activities_given=True,
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "service_order.close.request_of_another_unit",
+        "ENC-01",
+        "atencao.nao_possivel_encerramento_os",
+    )
+    assert gsan.service_orders.get(opened.order.id) == before
+    gsan.service_requests.forward(
+        request_id=opened.request.id,
+        destination_unit_id=utility.office,
+        actor=utility.attendant,
+    )
+    tick(clock)
+    closed = gsan.service_orders.close_executed(
+        order_id=opened.order.id,
+        reason_id=2,
+        closed_on=clock.now().date(),
+        actor=utility.technician,
+        activities_given=True,
+    )
+    assert closed.order.situation is OrderSituation.CLOSED
 
 
 def test_generate_order_for_a_request_follows_gen_rules(

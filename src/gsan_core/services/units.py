@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.units import (
     OrganizationalUnit,
     UnitChanged,
@@ -15,11 +16,60 @@ from gsan_core.model.units import (
     UserRegistered,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import request_routing as routing
 from gsan_core.rules import units as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 
-__all__ = ["UnitService"]
+__all__ = ["UnitService", "load_units", "may_maintain"]
+
+
+def load_units(
+    uow: UnitOfWork, ids: Iterable[int | None], *, ancestors: bool = True
+) -> dict[int, OrganizationalUnit]:
+    """The units of ``ids`` with their dispatch centres and (optionally) every
+    superior up the tree, in a few round trips (one per missing level)."""
+    found: dict[int, OrganizationalUnit] = {}
+    wanted = {i for i in ids if i is not None}
+    while wanted:
+        loaded = uow.units.get_many(wanted)
+        found.update(loaded)
+        missing: set[int] = set()
+        for unit in loaded.values():
+            for other in (
+                unit.dispatch_centre_id,
+                unit.superior_id if ancestors else None,
+            ):
+                if other is not None and other not in found:
+                    missing.add(other)
+        wanted = missing - set(found) - (wanted - set(loaded))
+    return found
+
+
+def may_maintain(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    actor: int,
+    unit_id: int,
+    units: Mapping[int, OrganizationalUnit] | None = None,
+) -> bool:
+    """AUTH-01 for the acting user on a request now in ``unit_id``."""
+    user = uow.users.find(actor)
+    user_unit = None if user is None else user.unit_id
+    tree = dict(units) if units is not None else {}
+    missing = [u for u in (unit_id, user_unit) if u is not None and u not in tree]
+    if missing:
+        tree.update(load_units(uow, missing))
+    return routing.is_authorised(
+        user_unit_id=user_unit,
+        unit_id=unit_id,
+        units=tree,
+        may_forward_anywhere=any(
+            uow.permissions.has(actor, pid)
+            for pid in profile.ids("permission.forward_request_to_any_unit")
+        ),
+    )
 
 
 class UnitService(Service):

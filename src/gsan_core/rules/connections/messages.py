@@ -255,7 +255,7 @@ ORDER_REQUIRED = _m(
     "Operation {operation} runs only through its service order: give the order.",
     "Informe Ordem de Serviço.",
     key="atencao.required",
-    rule="C-OS",
+    rule="V-CO1",
 )
 TARIFF_NOT_ALLOWED = _m(
     "connection.water.connect.tariff_not_allowed",

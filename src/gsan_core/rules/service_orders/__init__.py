@@ -15,6 +15,7 @@ from gsan_core.rules.service_orders.closing import (
     allowed_closing_reasons,
     check_charge_request,
     check_close,
+    check_closing_user,
     check_execution,
 )
 from gsan_core.rules.service_orders.commercial import (
@@ -234,6 +235,7 @@ __all__ = [
     "check_charge_request",
     "check_charged_property",
     "check_close",
+    "check_closing_user",
     "check_collection_unit",
     "check_cut_order",
     "check_execution",

@@ -34,6 +34,8 @@ from gsan_core.rules.service_orders.messages import (
     CLOSING_DATE_IN_FUTURE,
     CLOSING_DATE_TOO_EARLY,
     CLOSING_REASON_NOT_ALLOWED,
+    CLOSING_UNIT_NOT_AUTHORISED,
+    CLOSING_USER_NOT_AUTHORISED,
     DATE_REQUIRED,
     DIAGNOSIS_REMARK_REQUIRED,
     EXECUTION_ACTIVITY_REPEATED,
@@ -73,6 +75,31 @@ def allowed_closing_reasons(
     if service_type.closing_reason_ids:
         return [r for r in usable if r.id in service_type.closing_reason_ids]
     return usable
+
+
+def check_closing_user(
+    order: ServiceOrder,
+    *,
+    request_unit_id: int | None,
+    may_maintain_request: bool,
+    validate_location: bool,
+    user_in_order_unit_or_above: bool,
+) -> tuple[Violation, ...]:
+    """ENC-01: who may close an OS. With an RA (``request_unit_id``, its current
+    unit), a user who may maintain the RA there (AUTH-01). Without one, when the profile validates the
+    location (``indicadorValidarLocalizacaoEncerramentoOS``), a user of the
+    order's current unit or of one of its superiors."""
+    if request_unit_id is not None:
+        if may_maintain_request:
+            return ()
+        return (
+            CLOSING_USER_NOT_AUTHORISED(order_id=order.id, unit_id=request_unit_id),
+        )
+    if not validate_location or user_in_order_unit_or_above:
+        return ()
+    return (
+        CLOSING_UNIT_NOT_AUTHORISED(order_id=order.id, unit_id=order.current_unit_id),
+    )
 
 
 def check_close(

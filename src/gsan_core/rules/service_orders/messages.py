@@ -344,6 +344,20 @@ OPEN_ORDER_FOR_PROPERTY = Message(
     gsan_key="atencao.servico_tipo.existe_os",
     rule="GEN-05",
 )
+CLOSING_USER_NOT_AUTHORISED = Message(
+    "service_order.close.request_of_another_unit",
+    en="The request of service order {order_id} is in unit {unit_id}: the user may not maintain it, so the order cannot be closed.",
+    pt="O RA desta ordem de serviço pertence à unidade {unit_id}. Não é possível encerrar a ordem de serviço.",
+    gsan_key="atencao.nao_possivel_encerramento_os",
+    rule="ENC-01",
+)
+CLOSING_UNIT_NOT_AUTHORISED = Message(
+    "service_order.close.order_of_another_unit",
+    en="Service order {order_id} is in unit {unit_id}: only that unit or a superior one may close it.",
+    pt="A ordem de serviço {order_id} foi gerada por outra unidade organizacional ({unit_id}).",
+    gsan_key="atencao.os_foi_gerada_por_outra_unidade_organizacional",
+    rule="ENC-01",
+)
 NEW_ORDER_WITHIN_RESTRICTION = Message(
     "service_order.generate.within_restriction_window",
     en="Service order {last_order_id} of type {service_type_id} was closed for property {property_id} on {closed_on}: a new one waits {restriction_days} days.",

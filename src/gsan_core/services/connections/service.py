@@ -118,34 +118,33 @@ class ConnectionService(Service):
     ) -> tuple[Violation, ...]:
         """Every rule violation of running ``operation`` now, its meter step's
         included (nothing is written): GSAN's "validate for display" step. The
-        order checks of the menu path are ``gsan.service_orders``'s; an
-        operation that runs only through its order needs ``order_id`` (V-CO1
-        for a cut, C-OS for the others)."""
+        order checks of the menu path are ``gsan.service_orders``'s. A cut
+        exists only through its order: without ``order_id`` it says so (V-CO1,
+        "Informe Ordem de Serviço")."""
         at = self._now()
-        spec = rules.OPERATIONS.get(operation)
         missing_order: tuple[Violation, ...] = ()
-        if spec is not None and spec.menu_variant is not None and order_id is None:
-            rule = "V-CO1" if operation == "water.cut" else "C-OS"
-            missing_order = (
-                attrs.evolve(rules.ORDER_REQUIRED, rule=rule)(operation=operation),
-            )
+        if operation == "water.cut" and order_id is None:
+            missing_order = (rules.ORDER_REQUIRED(operation=operation),)
         with self._work() as uow:
             order = None if order_id is None else uow.service_orders.get(order_id)
             service_type = (
                 None if order is None else uow.service_types.get(order.service_type_id)
             )
-            return _evaluate(
-                uow,
-                self.profile,
-                operation=operation,
-                property_id=property_id,
-                data=data,
-                actor=actor,
-                at=at,
-                meters=self.meters,
-                order=order,
-                service_type=service_type,
-            ).violations + missing_order
+            return (
+                _evaluate(
+                    uow,
+                    self.profile,
+                    operation=operation,
+                    property_id=property_id,
+                    data=data,
+                    actor=actor,
+                    at=at,
+                    meters=self.meters,
+                    order=order,
+                    service_type=service_type,
+                ).violations
+                + missing_order
+            )
 
     # ------------------------------------------------------------ without an order
     def connect_water_without_order(

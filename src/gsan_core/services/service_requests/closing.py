@@ -43,9 +43,9 @@ from gsan_core.services.service_requests.common import (
     _permission,
     _user_unit,
     _zone,
-    may_maintain,
 )
 from gsan_core.services.service_requests.results import RequestClosingResult
+from gsan_core.services.units import may_maintain
 
 #: ``parecer`` of the batch closing (CMD-07).
 CLOSED_BY_COMMAND_REMARK = "RA encerrado por meio do comando de encerramento {id}"

@@ -31,9 +31,9 @@ from gsan_core.services.service_orders import generate_in
 from gsan_core.services.service_requests.common import (
     _local_date,
     _permission,
-    may_maintain,
 )
 from gsan_core.services.service_requests.place import _Place
+from gsan_core.services.units import may_maintain
 
 
 def _warnings(
