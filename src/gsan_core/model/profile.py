@@ -70,6 +70,10 @@ class SystemParameters:
     charge_percentages: tuple[int, ...] = attrs.field(
         default=(100, 70, 50), converter=tuple
     )
+    #: The company (``empresa``) with ``indicadorEmpresaPrincipal = 1``: the
+    #: utility itself, to which a contractor unit may not belong (UNI-6, GSAN
+    #: U-3). ``None`` names no main company.
+    main_company_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)

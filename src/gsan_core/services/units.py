@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -22,6 +22,8 @@ from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 
 __all__ = ["UnitService", "load_units", "may_maintain"]
+
+Violations = tuple[Violation, ...]
 
 
 def load_units(
@@ -78,14 +80,56 @@ class UnitService(Service):
     def _tree(self, uow: UnitOfWork) -> dict[int, OrganizationalUnit]:
         return {unit.id: unit for unit in uow.units.find_by()}
 
-    def _type_levels(self, uow: UnitOfWork) -> dict[int, int | None]:
-        return {
-            item.id: item.integer("level")
-            for item in uow.catalog.list("unit_type", active_only=True)
+    def _unit_checks(
+        self, uow: UnitOfWork
+    ) -> Callable[[OrganizationalUnit, Mapping[int, OrganizationalUnit]], Violations]:
+        """UNI-1..UNI-6 against the stored unit types and the profile."""
+        types = uow.catalog.list("unit_type", active_only=True)
+        levels = {item.id: item.integer("level") for item in types}
+        contractor_types = {
+            item.id for item in types if item.text("code") == rules.CONTRACTOR_TYPE_CODE
         }
+        vary = self.profile.service_requests.vary_unit_hierarchy
+        main_company = self.profile.system.main_company_id
+
+        def check(
+            unit: OrganizationalUnit, tree: Mapping[int, OrganizationalUnit]
+        ) -> Violations:
+            return rules.check_unit(
+                unit,
+                units=tree,
+                type_levels=levels,
+                vary_hierarchy=vary,
+                contractor_types=contractor_types,
+                main_company_id=main_company,
+            )
+
+        return check
+
+    def _in_use(self, uow: UnitOfWork, unit: OrganizationalUnit) -> Violations:
+        """UNI-7: the specifications and sewer divisions ``unit`` serves."""
+        if unit.accepts_routing and unit.sewer:
+            return ()
+        specifications = (
+            ()
+            if unit.accepts_routing
+            else [s.id for s in uow.request_specifications.find_by(unit_id=unit.id)]
+        )
+        divisions = (
+            ()
+            if unit.sewer
+            else [
+                item.description
+                for item in uow.catalog.list("sewer_division")
+                if item.integer("unit_id") == unit.id
+            ]
+        )
+        return rules.check_unit_in_use(
+            unit, specification_ids=specifications, sewer_divisions=divisions
+        )
 
     def register(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
-        """Add a unit (UNI-1..UNI-5)."""
+        """Add a unit (UNI-1..UNI-6)."""
         return self.register_many([unit], actor=actor)[0]
 
     def register_many(
@@ -95,15 +139,10 @@ class UnitService(Service):
         new = [attrs.evolve(u, version=1) for u in units]
         with self._work() as uow:
             tree = self._tree(uow)
-            levels = self._type_levels(uow)
+            check = self._unit_checks(uow)
             violations: list[Violation] = []
             for unit in new:
-                violations += rules.check_unit(
-                    unit,
-                    units=tree,
-                    type_levels=levels,
-                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
-                )
+                violations += check(unit, tree)
                 tree[unit.id] = unit
             ensure(violations)
             uow.units.add_many(new)
@@ -118,19 +157,15 @@ class UnitService(Service):
         return new
 
     def update(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
-        """Store a change of a unit read at ``unit.version``."""
+        """Store a change of a unit read at ``unit.version`` (UNI-1..UNI-7)."""
         with self._work() as uow:
             stored = uow.units.get(unit.id)
             if stored.version != unit.version:
                 raise ConcurrencyConflict("unit", unit.id, unit.version)
             changed = attrs.evolve(unit, version=stored.version + 1)
             ensure(
-                rules.check_unit(
-                    changed,
-                    units=self._tree(uow),
-                    type_levels=self._type_levels(uow),
-                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
-                )
+                self._unit_checks(uow)(changed, self._tree(uow))
+                + self._in_use(uow, changed)
             )
             uow.units.update(changed)
             uow.record(
