@@ -107,6 +107,10 @@ def counts(gsan: gsan_core.System) -> tuple[int, int, int]:
 def test_open_routes_generates_the_order_and_records_the_step(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """INS-16: both deadlines from the attendance date and the specification;
+    INS-20: the specification's service type generates the order in the same
+    transaction; INS-24: the opening step is always recorded; INS-25: an urgent
+    specification alerts the users of the unit."""
     result = open_(gsan, utility)
     request = result.request
     # locality 1 x water group -> office 102, whose dispatch centre is 101
@@ -303,6 +307,8 @@ def test_open_destination_inactive_writes_nothing(
 def test_open_blocked_with_only_a_description_then_unblocked(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """UPD-07: a free-text place blocks the request, a structured address makes it
+    pending again, on each save."""
     result = open_(
         gsan, utility, 613, location=RequestLocation(description="ESQUINA DO MERCADO")
     )
@@ -342,6 +348,8 @@ def test_open_blocked_with_only_a_description_then_unblocked(
 def test_update_location_moves_the_orders_to_the_new_property(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """UPD-08: a new property takes the request's open orders with it (changing
+    the specification is "Manter RA" as a whole, issue #18)."""
     result = open_(gsan, utility)
     other = prop_id(utility, 1)
     gsan.service_requests.update_location(
@@ -358,6 +366,35 @@ def test_update_location_moves_the_orders_to_the_new_property(
             actor=utility.attendant,
         )
     assert refused.value.code == "service_request.open.location_required"
+
+
+def test_upd_06_a_new_place_is_checked_for_duplicates_but_not_against_itself(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """UPD-06: moving a request onto a property with a pending request of the
+    same specification is refused like INS-09; its own property is not a
+    duplicate."""
+    first = open_(gsan, utility, 3)
+    second = open_(
+        gsan, utility, 3, location=RequestLocation(property_id=prop_id(utility, 1))
+    )
+    before = gsan.service_requests.get(second.request.id)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_requests.update_location(
+            request_id=second.request.id,
+            location=RequestLocation(property_id=first.request.property_id),
+            actor=utility.attendant,
+        )
+    assert [(v.code, v.rule) for v in refused.value.violations] == [
+        ("service_request.open.duplicate", "INS-09")
+    ]
+    assert gsan.service_requests.get(second.request.id) == before
+    same = gsan.service_requests.update_location(
+        request_id=first.request.id,
+        location=RequestLocation(property_id=first.request.property_id),
+        actor=utility.attendant,
+    )
+    assert same.version == first.request.version + 1
 
 
 def test_open_hard_duplicate_and_soft_warnings(
@@ -559,6 +596,8 @@ def test_ins_13_the_due_date_gate_is_gsans_special_permission_34(
 def test_open_auto_close_specification(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """INS-22: an auto-closing specification closes the request at once with
+    reason 2, closed at the attendance time."""
     gsan.service_requests.configuration.add_specification(
         RequestSpecification(
             id=5000,
@@ -774,6 +813,9 @@ def test_forward_many_is_all_or_nothing(
 def test_close_not_executed_closes_every_open_order(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-09: a not-executed reason closes every open order with the same reason;
+    ENC-10: the request is closed with the reason and remark by the user's unit,
+    its current unit unchanged."""
     opened = open_(gsan, utility)
     assert opened.order is not None
     tick(clock)
@@ -844,6 +886,8 @@ def test_close_as_duplicate_of_a_reference(
 def test_close_concluded_charges_the_specification(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-14: closing with reason 2 charges the specification's debit type and
+    value."""
     opened = open_(gsan, utility, 216)
     tick(clock)
     result = gsan.service_requests.close(
@@ -858,6 +902,8 @@ def test_close_concluded_charges_the_specification(
 def test_close_offers_and_opens_the_new_request(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-15: a specification with a follow-up specification offers a new
+    request, opened on the same property when accepted."""
     configuration = gsan.service_requests.configuration
     base = configuration.specification(311)
     configuration.update_specification(
@@ -880,6 +926,8 @@ def test_close_offers_and_opens_the_new_request(
 def test_order_closing_closes_the_request_and_sends_the_survey(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-12 / SAT-02: closing with reason 2 a request whose service type sends
+    the satisfaction survey requests it; SAT-04: answered once."""
     wants = (
         Requester(
             name="ANA", address="RUA 1", email="ana@example.com", survey_opt_in=True
@@ -1026,6 +1074,8 @@ def test_generate_order_for_a_request_follows_gen_rules(
 def test_reactivation_opens_a_new_linked_request(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """REA-06: reactivating creates a new pending request linked to the old one,
+    with the same protocol and an automatic order; the old one stays closed."""
     opened = open_(gsan, utility)
     tick(clock)
     gsan.service_requests.close(
@@ -1119,6 +1169,9 @@ def test_queries_pending_overdue_and_validation_codes(
 def test_batch_closing_command_by_locality_resumable_and_idempotent(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """CMD-06: the command closes the pending requests of the period, locality by
+    locality, leaving blocked ones; CMD-07: each through the normal closing, with
+    the command's reason and remark."""
     opened = [
         open_(
             gsan,
@@ -1187,6 +1240,8 @@ def test_batch_closing_command_by_locality_resumable_and_idempotent(
 def test_batch_closing_closes_orders_and_skips_scheduled_ones(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """CMD-06: filtered by current unit and specification; CMD-07: the request's
+    orders are closed with the command's reason and counted."""
     with_order = open_(gsan, utility)
     assert with_order.order is not None
     tick(clock)
@@ -1212,6 +1267,11 @@ def test_batch_closing_closes_orders_and_skips_scheduled_ones(
 def test_simplified_requests_and_the_occurrence_registry(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """SIMP-02: the four kinds of simplified request; SIMP-03: an outage call is
+    born closed against its occurrence; SIMP-04: a commercial call or an
+    operational one without an occurrence goes to the normal opening with the
+    same protocol; SIMP-07: the closing unit is recorded (GSAN builds the row but
+    never saves it, docs/profiles.md)."""
     outage = gsan.service_requests.register_occurrence(
         OperationalOccurrence(
             id=0,
@@ -1239,6 +1299,7 @@ def test_simplified_requests_and_the_occurrence_registry(
     assert call.request.situation is RequestSituation.CLOSED
     assert call.request.specification_id == 1040
     assert call.request.occurrence_id == outage.id
+    assert call.request.closing_unit_id == utility.call_centre
     assert (
         gsan.service_requests.history(call.request.id)[0].to_unit_id
         == utility.call_centre
@@ -1248,6 +1309,10 @@ def test_simplified_requests_and_the_occurrence_registry(
     )
     assert commercial.redirect
     assert commercial.request is None
+    unknown_outage = gsan.service_requests.open_simplified(
+        kind=SimplifiedKind.OPERATIONAL, name="JOSE", actor=utility.attendant
+    )
+    assert (unknown_outage.redirect, unknown_outage.request) == (True, None)
     opened = open_(gsan, utility, 3, protocol=commercial.protocol)
     assert opened.request.protocol == commercial.protocol
     info = gsan.service_requests.open_simplified(
