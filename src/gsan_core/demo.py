@@ -301,6 +301,10 @@ def _service_requests(gsan: System, town: Town, out: Out) -> None:
         requesters=ana,
     )
     assert outage.order is not None
+    # ENC-01: the technician closes the order of an RA in his own unit
+    gsan.service_requests.forward(
+        request_id=outage.request.id, destination_unit_id=102, actor=attendant
+    )
     result = gsan.service_orders.close_executed(
         order_id=outage.order.id,
         reason_id=_concluded(gsan),

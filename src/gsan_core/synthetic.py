@@ -66,6 +66,9 @@ __all__ = [
 
 #: Property ids start here (a matrícula-like range).
 FIRST_PROPERTY_ID = 10_000_001
+#: The consumption tariff of every synthetic property (the default profile's
+#: TARIFA NORMAL, bound to no connection profile).
+NORMAL_TARIFF = 1
 #: Debt ids start here.
 FIRST_DEBT_ID = 500_000_001
 #: Meter and installation ids: this base plus the property's index, so a
@@ -276,6 +279,7 @@ def property_stream(shape: Shape, plan: Layout) -> Iterator[Property]:
             categories=_categories(rng),
             water_status_id=water,
             sewer_status_id=sewer,
+            consumption_tariff_id=NORMAL_TARIFF,
         )
 
 

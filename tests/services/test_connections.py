@@ -140,6 +140,9 @@ def _situations(system: gsan_core.System, pid: int) -> tuple[int, int]:
 def test_operation_runs_by_closing_its_order(
     gsan: gsan_core.System, case: Case
 ) -> None:
+    """Every operation run by closing its order: E-TRX (the audit event with
+    its actor and order, and the situation history), E-OS (the order marked as
+    applied) and E-DEB (the type's charge where it has one)."""
     pid = 100
     add_property(gsan, pid, *case.before)
     order = order_for(gsan, case.service_type_id, pid)
@@ -191,6 +194,94 @@ def test_operation_runs_from_the_menu_once(gsan: gsan_core.System, case: Case) -
         )
     assert "service_order.commercial.already_applied" in refused.value.codes
     assert gsan.properties.get(pid).version == version
+
+
+#: The operations whose GSAN order checks the notes number: C-OS (the "aditivo"
+#: variant but for the sewer connection, strict) and C-IM.
+ORDER_CHECKS = [
+    ("water.connect", 619, "V-LA2", "V-LA3", "grace"),
+    ("water.cut", 242, "V-CO3", "V-CO4", "grace"),
+    ("water.suppress", 245, "V-SU2", "V-SU3", "grace"),
+    ("sewer.connect", 726, "V-LE2", "V-LE3", "strict"),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "type_id", "order_rule", "property_rule", "variant"),
+    ORDER_CHECKS,
+    ids=[c[0] for c in ORDER_CHECKS],
+)
+def test_v_la2_v_la3_v_co3_v_co4_v_su2_v_su3_v_le2_v_le3_the_order_checks(
+    gsan: gsan_core.System,
+    key: str,
+    type_id: int,
+    order_rule: str,
+    property_rule: str,
+    variant: str,
+) -> None:
+    """C-OS from the menu (V-LA2, V-CO3, V-SU2, V-LE2): an open order is refused;
+    an order closed without execution is accepted within its reason's grace days
+    for an "aditivo" operation and refused for a strict one (the sewer
+    connection). C-IM (V-LA3, V-CO4, V-SU3, V-LE3): an order without property is
+    refused. Nothing is written by a refusal."""
+    case = next(c for c in CASES if c.key == key)
+    pid = 700 + type_id % 100
+    add_property(gsan, pid, *case.before)
+    open_order = order_for(gsan, type_id, pid)
+    with pytest.raises(RuleViolation) as not_closed:
+        gsan.service_orders.apply_operation(
+            operation=key, order_id=open_order.id, actor=ACTOR, data=case.data
+        )
+    assert not_closed.value.code == "service_order.commercial.not_closed"
+    graced = closed_not_applied(gsan, type_id, pid, reason=DEBT_PAID)
+    version = gsan.properties.get(pid).version
+
+    def apply_graced() -> object:
+        return gsan.service_orders.apply_operation(
+            operation=key, order_id=graced.id, actor=ACTOR, data=case.data
+        )
+
+    if variant == "grace":
+        apply_graced()
+        assert _situations(gsan, pid) == case.after
+    else:
+        with pytest.raises(RuleViolation) as strict:
+            apply_graced()
+        assert strict.value.code == "service_order.commercial.not_executed"
+        assert gsan.properties.get(pid).version == version
+    nowhere = gsan.service_orders.generate(
+        service_type_id=type_id, property_id=None, actor=ACTOR
+    )
+    gsan.service_orders.close_executed(
+        order_id=nowhere.id, reason_id=CONCLUDED, closed_on=TODAY, actor=ACTOR
+    )
+    with pytest.raises(RuleViolation) as no_property:
+        gsan.service_orders.apply_operation(
+            operation=key, order_id=nowhere.id, actor=ACTOR, data=case.data
+        )
+    assert no_property.value.code == "service_order.commercial.no_property"
+    assert not gsan.service_orders.get(nowhere.id).commercial_applied
+
+
+def test_v_co1_a_cut_runs_only_through_its_order(gsan: gsan_core.System) -> None:
+    """V-CO1: the cut has no entry point without an order, and validating it for
+    display without one says so ("Informe Ordem de Serviço")."""
+    add_property(gsan, 330, 3)
+    found = gsan.connections.check("water.cut", property_id=330, data=CUT, actor=ACTOR)
+    assert [(v.code, v.rule) for v in found] == [("connection.order_required", "V-CO1")]
+    assert found[0].message("pt") == "Informe Ordem de Serviço."
+    order = order_for(gsan, 242, 330)
+    assert (
+        gsan.connections.check(
+            "water.cut", property_id=330, data=CUT, actor=ACTOR, order_id=order.id
+        )
+        == ()
+    )
+    assert not hasattr(gsan.connections, "cut")
+    without = gsan.connections.check(
+        "water.connect_without_order", property_id=330, data=CONNECT, actor=ACTOR
+    )
+    assert "connection.order_required" not in [v.code for v in without]
 
 
 def test_c_st_wrong_service_type_for_the_order_writes_nothing(
@@ -412,6 +503,38 @@ def test_v_la5_no_network_in_the_block(gsan: gsan_core.System) -> None:
             property_id=520, data=CONNECT, actor=ACTOR
         )
     assert refused.value.code == "connection.water.connect.no_network"
+
+
+def test_v_la7_a_profile_with_bound_tariffs_needs_one_of_them(
+    gsan: gsan_core.System,
+) -> None:
+    """The default profile binds tariff 2 (TARIFA AGUA BRUTA) to water profile 3:
+    connecting with profile 3 needs a property with tariff 2, read from the
+    catalog and the property on every backend; nothing is written when refused."""
+    raw_water = attrs.evolve(CONNECT, profile_id=3)
+    add_property(gsan, 530, 1, consumption_tariff_id=1)
+    add_property(gsan, 531, 1, consumption_tariff_id=2)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.connections.connect_water_without_order(
+            property_id=530, data=raw_water, actor=ACTOR
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "connection.water.connect.tariff_not_allowed",
+        "V-LA7",
+        "atencao.tarifa_consumo_perfil_ligacao",
+    )
+    assert _situations(gsan, 530) == (1, 1)
+    assert gsan.connections.water_connection(530) is None
+    gsan.connections.connect_water_without_order(
+        property_id=531, data=raw_water, actor=ACTOR
+    )
+    assert _situations(gsan, 531) == (3, 1)
+    # profile 1 has no tariff bound to it: any tariff connects
+    gsan.connections.connect_water_without_order(
+        property_id=530, data=CONNECT, actor=ACTOR
+    )
+    assert _situations(gsan, 530) == (3, 1)
 
 
 def test_suppression_debt_gate_and_permission_79(gsan: gsan_core.System) -> None:

@@ -140,6 +140,11 @@ def refused(lab: Lab, action: object, code: str, rule: str, key: str | None) -> 
 
 # ================================================================ closing path
 def test_install_by_closing_its_order(lab: Lab) -> None:
+    """Installation's effects (§3.1): E-1 a new record from the order's closing
+    date, by the user; E-2 it is the point's current record; E-3 the meter is
+    INSTALADO and keeps its stock location; E-5 the order is applied and the
+    type charged; E-6 the operation is audited (the event carries the actor).
+    E-4, the contractor bulletin, is not modelled (docs/profiles.md)."""
     result = lab.install()
     assert result.commercial_applied
     installed = lab.system.hydrometers.current_installation(property_id=lab.home)
@@ -161,6 +166,8 @@ def test_install_by_closing_its_order(lab: Lab) -> None:
     assert result.order.commercial_applied
     kinds = {type(e) for e in lab.system.events}
     assert {HydrometerInstalled, CommercialOperationApplied} <= kinds
+    audit = [e for e in lab.system.events if isinstance(e, HydrometerInstalled)]
+    assert (audit[-1].actor, audit[-1].installation_id) == (1, installed.id)
 
 
 def test_install_a_well_meter_by_number(lab: Lab) -> None:
@@ -188,7 +195,83 @@ def test_install_a_well_meter_by_number(lab: Lab) -> None:
     assert lab.system.hydrometers.current_installation(property_id=lab.home) is None
 
 
+def test_e_2_r_e_3_a_well_meter_records_the_wells_type_on_the_property(
+    lab: Lab,
+) -> None:
+    """Installation E-2 (well): the type chosen (a ``well_type`` offered for
+    meters) goes on the property (GSAN ``imovel.poco_id``); a replacement keeps
+    it (GSAN resets it, [Q] of §3.3 E-3); a correction (UC0368) may change it;
+    the removal clears it (§3.2 E-3)."""
+    system = lab.system
+    lab.close(
+        305,
+        InstallHydrometer(
+            point=WELL,
+            hydrometer_id=lab.meters[0],
+            place_id=1,
+            protection_id=6,
+            well_type_id=2,
+        ),
+    )
+    assert system.properties.get(lab.home).well_type_id == 2
+    installed = [e for e in system.events if isinstance(e, HydrometerInstalled)]
+    assert installed[-1].well_type_id == 2
+    lab.close(
+        REPLACE,
+        ReplaceHydrometer(
+            point=WELL,
+            removal_reading=5,
+            outgoing_situation_id=3,
+            outgoing_location_id=1,
+            hydrometer_id=lab.meters[1],
+            place_id=1,
+            protection_id=6,
+        ),
+    )
+    assert system.properties.get(lab.home).well_type_id == 2
+    lab.close(CONFIRM, UpdateInstallation(point=WELL, well_type_id=1))
+    assert system.properties.get(lab.home).well_type_id == 1
+    lab.close(REMOVE, RemoveHydrometer(point=WELL, situation_id=3, location_id=1))
+    assert system.properties.get(lab.home).well_type_id is None
+    assert (
+        system.hydrometers.current_installation(property_id=lab.home, point=WELL)
+        is None
+    )
+
+
+def test_i_13_the_well_type_is_offered_for_meters_and_only_on_a_well(
+    lab: Lab,
+) -> None:
+    """I-13: type 3 (CACIMBA) is not offered for meters, 99 does not exist, and a
+    water connection meter takes no well type; nothing is written."""
+    for point, type_id, code in (
+        (WELL, 3, "hydrometer.install.well_type_not_offered"),
+        (WELL, 99, "hydrometer.install.well_type_not_offered"),
+        (WATER, 1, "hydrometer.install.well_type_on_water_connection"),
+    ):
+        data = InstallHydrometer(
+            point=point,
+            hydrometer_id=lab.meters[0],
+            place_id=1,
+            protection_id=6,
+            well_type_id=type_id,
+        )
+        key = "atencao.pesquisa_inexistente" if point is WELL else None
+        refused(
+            lab,
+            lab.closing(305 if point is WELL else INSTALL, data),
+            code,
+            "I-13",
+            key,
+        )
+    assert lab.system.properties.get(lab.home).well_type_id is None
+
+
 def test_remove_by_closing_its_order(lab: Lab) -> None:
+    """Removal's effects (§3.2): E-1 the record closes on the order's closing
+    date with the reading and the user; E-2 the meter takes the chosen situation
+    and location; E-3 the point has no meter any more; E-4 the order is applied
+    (its type has no debit, so no charge)."""
     lab.install()
     result = lab.close(
         REMOVE, RemoveHydrometer(reading=33, situation_id=2, location_id=3)
@@ -201,6 +284,8 @@ def test_remove_by_closing_its_order(lab: Lab) -> None:
     meter = lab.system.hydrometers.get(lab.meters[0])
     assert (meter.situation_id, meter.location_id) == (2, 3)
     assert any(isinstance(e, HydrometerRemoved) for e in lab.system.events)
+    assert lab.system.hydrometers.current_installation(property_id=lab.home) is None
+    assert result.order.commercial_applied
 
 
 def test_a_stolen_meter_leaves_without_location(lab: Lab) -> None:
@@ -212,6 +297,10 @@ def test_a_stolen_meter_leaves_without_location(lab: Lab) -> None:
 
 
 def test_replace_by_closing_its_order(lab: Lab) -> None:
+    """Replacement's effects (§3.3): E-1 the outgoing record closes; E-2 a new
+    record (origin 2, replacement) opens the same day; E-3 it is the point's
+    current record; E-4 the incoming meter is INSTALADO, the outgoing one takes
+    the chosen situation and location; E-5 the order is applied and charged."""
     lab.install()
     result = lab.close(
         REPLACE,
@@ -247,6 +336,8 @@ def test_replace_by_closing_its_order(lab: Lab) -> None:
         old.id,
         new.id,
     )
+    assert lab.system.hydrometers.current_installation(property_id=lab.home) == new
+    assert result.order.commercial_applied
 
 
 def test_relocate_by_closing_its_order(lab: Lab) -> None:
@@ -364,23 +455,136 @@ def test_the_menu_path_runs_once_per_order(
     assert lab.state() == before
 
 
-def test_the_menu_path_checks_the_service_type(lab: Lab) -> None:
+@pytest.mark.parametrize(("operation", "type_id", "needs_meter"), MENU_CASES[:4])
+def test_os_1_os_3_os_4_os_5_the_order_checks_of_every_meter_operation(
+    lab: Lab, operation: str, type_id: int, needs_meter: bool
+) -> None:
+    """The common order preconditions of §3.0 for installation (I-1, I-3, I-4,
+    I-5), removal (R-1, R-3, R-4, R-5), replacement (S-1, S-3, S-4, S-5) and
+    relocation (M-1, M-3, M-4, M-5): OS-1 the order exists; OS-3 from the menu it
+    is closed, executed and not applied yet (COM-01..COM-03); OS-4 it has a
+    property (COM-05); OS-5 the property is active. Each refusal writes
+    nothing."""
+    system = lab.system
+    if needs_meter:
+        lab.install()
+    data = menu_data(operation, lab)
+
+    def apply(order_id: int) -> object:
+        return system.service_orders.apply_operation(
+            operation=operation, order_id=order_id, actor=1, data=data
+        )
+
+    before = lab.state()
+    with pytest.raises(gsan_core.NotFound):  # OS-1
+        apply(987_654)
+    pending = system.service_orders.generate(
+        service_type_id=type_id, property_id=lab.home, actor=1
+    )
+    refused(
+        lab,
+        lambda: apply(pending.id),
+        "service_order.commercial.not_closed",
+        "COM-01",
+        "atencao.ordem_servico_situacao",
+    )
+    cancelled = system.service_orders.generate(
+        service_type_id=type_id, property_id=lab.home, actor=1
+    )
+    system.service_orders.close_not_executed(
+        order_id=cancelled.id, reason_id=4, closed_on=TODAY, actor=1
+    )
+    refused(
+        lab,
+        lambda: apply(cancelled.id),
+        "service_order.commercial.not_executed",
+        "COM-02",
+        "atencao.ordem_servico_nao_executada",
+    )
+    nowhere = system.service_orders.generate(
+        service_type_id=type_id, property_id=None, actor=1
+    )
+    refused(
+        lab,
+        lambda: apply(nowhere.id),
+        "service_order.commercial.no_property",
+        "COM-05",
+        "atencao.ordem_servico_imovel_invalida",
+    )
+    inactive = system.properties.get(lab.home)
+    system.properties.update(attrs.evolve(inactive, active=False), actor=1)
+    refused(
+        lab,
+        lab.closing(type_id, data),
+        "hydrometer.property_inactive",
+        "OS-5",
+        "atencao.atualizar_imovel_situacao_invalida",
+    )
+    assert lab.state()[0] == before[0]
+
+
+WRONG_TYPE_CASES = [
+    (
+        "hydrometer.install",
+        "I-2",
+        "atencao.servico_associado_instalacao_hidrometro_invalida",
+        "instalação de hidrômetro",
+    ),
+    (
+        "hydrometer.remove",
+        "R-2",
+        "atencao.servico_associado_retirada_hidrometro_invalida",
+        "retirada de hidrômetro",
+    ),
+    (
+        "hydrometer.replace",
+        "S-2",
+        "atencao.servico_associado_substituicao_hidrometro_invalida",
+        "substituição de hidrômetro",
+    ),
+    (
+        "hydrometer.relocate",
+        "M-2",
+        "atencao.servico_associado_remanejamento_hidrometro_invalida",
+        "remanejamento de hidrômetro",
+    ),
+    (
+        "hydrometer.update_installation",
+        "A-1",
+        "atencao.servico_associado_atualizar_instalacao_hidrometro_invalida",
+        "alteração dos dados da instalação de hidrômetro",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "rule", "key", "words"), WRONG_TYPE_CASES)
+def test_i_02_r_02_s_02_m_02_a_01_the_menu_path_checks_the_service_type(
+    lab: Lab, operation: str, rule: str, key: str, words: str
+) -> None:
+    """I-2, R-2, S-2, M-2, A-1 (OS-2): an order whose type is neither linked to the
+    operation nor one of its fallback ids is refused with the operation's own
+    GSAN key and words, in Portuguese only."""
     order = lab.system.service_orders.generate(
         service_type_id=33, property_id=lab.home, actor=1
     )
     lab.system.service_orders.close_executed(
         order_id=order.id, reason_id=2, closed_on=TODAY, actor=1
     )
+    before = lab.state()
     with pytest.raises(gsan_core.RuleViolation) as error:
         lab.system.service_orders.apply_operation(
-            operation="hydrometer.install",
+            operation=operation,
             order_id=order.id,
             actor=1,
-            data=menu_data("hydrometer.install", lab),
+            data=menu_data(operation, lab),
         )
-    assert violation_of(error, "service_order.commercial.wrong_service_type").rule == (
-        "COM-04"
+    violation = violation_of(error, f"{operation}.wrong_service_type")
+    assert (violation.rule, violation.gsan_key) == (rule, key)
+    assert violation.message("pt") == (
+        f"Serviço associado à ordem de serviço informada não permite {words}."
     )
+    assert str(order.id) in violation.message("en")
+    assert lab.state() == before
 
 
 def test_a_02_an_installation_order_allows_corrections_for_30_days(
@@ -420,13 +624,15 @@ def test_i_12_installing_a_meter_that_is_not_available(lab: Lab) -> None:
     )
 
 
-def test_i_08_and_i_09_installing_where_it_cannot_go(lab: Lab) -> None:
+def test_i_07_and_i_09_installing_where_it_cannot_go(lab: Lab) -> None:
+    """A POTENCIAL property has no water connection row: GSAN refuses it for its
+    situation (I-7) before it would look for the row (I-8)."""
     refused(
         lab,
         lab.installing(property_id=lab.lab.potential),
-        "hydrometer.no_water_connection",
-        "I-8",
-        "atencao.naocadastrado",
+        "hydrometer.install.water_situation_not_allowed",
+        "I-7",
+        "atencao.instalacao_hidrometro_situacao_ligacao_agua_invalida",
     )
     lab.install()
     refused(
@@ -468,6 +674,9 @@ def test_i_11_the_locality_takes_meters_of_its_stock_location(lab: Lab) -> None:
 
 
 def test_os_05_and_os_06_inactive_or_in_field(lab: Lab) -> None:
+    """OS-5 on an installation (I-5); OS-6, the billing lock "in field", on the
+    installation, the removal, the relocation and the replacement (I-6, R-6,
+    M-6, S-6; the last is issue gsan#160)."""
     refused(
         lab,
         lab.installing(property_id=lab.lab.inactive),
@@ -640,6 +849,8 @@ def test_the_operation_needs_its_input(lab: Lab) -> None:
 
 # ================================================================ update by property
 def test_a_rules_when_correcting_by_property(lab: Lab) -> None:
+    """UC0368 by property: A-3 (an active property), A-4, A-5, A-7 (the current
+    record takes no removal reading) and A-8."""
     system = lab.system
 
     def correct(property_id: int, **changes: object) -> object:
@@ -678,6 +889,13 @@ def test_a_rules_when_correcting_by_property(lab: Lab) -> None:
         "hydrometer.property_inactive",
         "A-3",
         "atencao.atualizar_imovel_situacao_invalida",
+    )
+    refused(
+        lab,
+        lambda: correct(lab.lab.cut, removal_reading=5),
+        "hydrometer.update.not_removed",
+        "A-7",
+        None,
     )
 
 

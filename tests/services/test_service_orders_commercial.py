@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from gsan_core.errors import ConfigurationError, RuleViolation
-from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.billing import CollectionForm, DebtKind, OpenDebt
 from gsan_core.model.properties import Economies
 from gsan_core.model.service_orders import (
     CommercialOperationApplied,
@@ -86,6 +86,30 @@ def test_closing_runs_the_operation_once_and_charges(harness: Harness) -> None:
     )
     assert harness.counting.calls == {order.id: 1}
     assert len(charges(harness)) == 1
+
+
+def test_deb_06_the_charge_record_is_gsans_debito_a_cobrar(harness: Harness) -> None:
+    """§4.4: the charge of a closed order stores what GSAN's DebitoACobrar does:
+    value, installments and the installments bills already carried (0 at
+    creation), the form of collection (1, in the bill), the debit type, the
+    order, its RA and the split by category; and reads back so on every
+    backend."""
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    order = harness.generate(COMMERCIAL)
+    made = close_executed(harness, order.id, charge=ChargeRequest(installments=3))
+    charge = made.charge
+    assert charge is not None
+    (stored,) = charges(harness)
+    assert stored == charge
+    assert stored.installments_billed == 0
+    assert stored.collection_form is CollectionForm.IN_BILL
+    assert stored.collection_form == 1
+    assert stored.installments == 3
+    assert stored.debit_type_id == 7
+    assert stored.service_order_id == order.id
+    assert stored.service_request_id == order.request_id
+    assert sum(share.amount for share in stored.shares) == stored.total
+    assert abs(stored.total - stored.installment_value * 3) < D("0.01")
 
 
 def test_a_failing_operation_leaves_the_order_pending(harness: Harness) -> None:
@@ -406,6 +430,45 @@ def test_com_06_percentage_and_installments_with_permission_30(
     assert charge.installment_value == D("7.1404527")
     assert charge.total == D("21.42")
     assert charge.interest_rate == D("1.00")
+
+
+def test_com_06_a_percentage_the_profile_does_not_offer_is_refused(
+    harness: Harness,
+) -> None:
+    """§4.2: GSAN's form offers 100, 70 and 50 and its server bills any other
+    value as 100 %; the library refuses it (nothing written) rather than bill the
+    full value silently. A utility that offers another percentage lists it in
+    ``system.charge_percentages`` and it is billed as given."""
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    order = harness.generate(COMMERCIAL)
+    before = harness.orders()
+    with pytest.raises(RuleViolation) as error:
+        close_executed(harness, order.id, charge=ChargeRequest(percentage=80))
+    refused = violation(error, "service_order.charge.invalid_percentage")
+    assert refused.rule == "COM-06"
+    assert refused.params["allowed"] == "100, 70, 50"
+    assert "100, 70, 50" in refused.message("pt")
+    assert harness.orders() == before
+    assert harness.counting.calls == {}
+    assert charges(harness) == []
+    loaded = orders_profile()
+    offering = attrs.evolve(
+        loaded,
+        profile=attrs.evolve(
+            loaded.profile,
+            system=attrs.evolve(loaded.profile.system, charge_percentages=(100, 80)),
+        ),
+    )
+    result = harness.with_profile(offering).service_orders.close_executed(
+        order_id=order.id,
+        reason_id=EXECUTED,
+        closed_on=harness.today,
+        actor=ACTOR,
+        charge=ChargeRequest(percentage=80),
+    )
+    assert result.charge is not None
+    assert result.charge.total == D("24.00")  # 30.00 x 80 %
+    assert result.order.charge_percentage == 80
 
 
 def test_com_07_value_changed_only_where_the_type_allows(harness: Harness) -> None:

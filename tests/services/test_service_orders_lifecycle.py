@@ -37,6 +37,7 @@ from tests.services.orders_support import (
     EXECUTED,
     GAVE_UP,
     LEAK_REPAIR,
+    OTHER,
     OTHER_CUT,
     PLAIN,
     Harness,
@@ -484,3 +485,38 @@ def test_execution_data_only_with_execution(harness: Harness) -> None:
     found = violation(error, "service_order.execution.not_executed")
     assert (found.rule, found.gsan_key) == ("ENC-12", None)
     unchanged(harness, before)
+
+
+# ---------------------------------------------------------------- ENC-01
+def test_enc_01_without_a_request_the_profile_may_check_the_closing_unit(
+    harness: Harness,
+) -> None:
+    """ENC-01 for an order without RA: with ``validate_location_on_close``
+    (GSAN ``indicadorValidarLocalizacaoEncerramentoOS``) only a user of the
+    order's current unit, or of a superior one, closes it
+    (``atencao.os_foi_gerada_por_outra_unidade_organizacional``); without it
+    (GSAN's default) anyone may."""
+    order = harness.generate(PLAIN)
+    checking = harness.variant(validate_location_on_close=True)
+    before = harness.orders()
+    with pytest.raises(RuleViolation) as refused:
+        checking.service_orders.close_not_executed(
+            order_id=order.id, reason_id=GAVE_UP, closed_on=harness.today, actor=OTHER
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "service_order.close.order_of_another_unit",
+        "ENC-01",
+        "atencao.os_foi_gerada_por_outra_unidade_organizacional",
+    )
+    assert violation.params["unit_id"] == order.current_unit_id
+    assert harness.orders() == before
+    closed = checking.service_orders.close_not_executed(
+        order_id=order.id, reason_id=GAVE_UP, closed_on=harness.today, actor=ACTOR
+    )
+    assert closed.order.situation is OrderSituation.CLOSED
+    other = harness.generate(PLAIN)
+    anyone = harness.gsan.service_orders.close_not_executed(
+        order_id=other.id, reason_id=GAVE_UP, closed_on=harness.today, actor=OTHER
+    )
+    assert anyone.order.situation is OrderSituation.CLOSED

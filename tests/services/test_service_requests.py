@@ -12,6 +12,7 @@ import pytest
 import gsan_core
 from gsan_core.errors import RuleViolation
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import OrderSituation, ServiceType
 from gsan_core.model.service_requests import (
@@ -30,6 +31,7 @@ from gsan_core.model.service_requests import (
     UrgentRequestAlert,
 )
 from gsan_core.services.batches import BatchProgress
+from gsan_core.services.hydrometers import install_in
 from gsan_core.services.service_requests.hooks import (
     RequestClosedByOrder,
     RequestClosingProposed,
@@ -37,6 +39,7 @@ from gsan_core.services.service_requests.hooks import (
     RequestRoutedBack,
 )
 from gsan_core.testing import FixedClock
+from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     RequestUtility,
@@ -104,6 +107,10 @@ def counts(gsan: gsan_core.System) -> tuple[int, int, int]:
 def test_open_routes_generates_the_order_and_records_the_step(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """INS-16: both deadlines from the attendance date and the specification;
+    INS-20: the specification's service type generates the order in the same
+    transaction; INS-24: the opening step is always recorded; INS-25: an urgent
+    specification alerts the users of the unit."""
     result = open_(gsan, utility)
     request = result.request
     # locality 1 x water group -> office 102, whose dispatch centre is 101
@@ -300,6 +307,8 @@ def test_open_destination_inactive_writes_nothing(
 def test_open_blocked_with_only_a_description_then_unblocked(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """UPD-07: a free-text place blocks the request, a structured address makes it
+    pending again, on each save."""
     result = open_(
         gsan, utility, 613, location=RequestLocation(description="ESQUINA DO MERCADO")
     )
@@ -339,6 +348,8 @@ def test_open_blocked_with_only_a_description_then_unblocked(
 def test_update_location_moves_the_orders_to_the_new_property(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """UPD-08: a new property takes the request's open orders with it (changing
+    the specification is "Manter RA" as a whole, issue #18)."""
     result = open_(gsan, utility)
     other = prop_id(utility, 1)
     gsan.service_requests.update_location(
@@ -355,6 +366,35 @@ def test_update_location_moves_the_orders_to_the_new_property(
             actor=utility.attendant,
         )
     assert refused.value.code == "service_request.open.location_required"
+
+
+def test_upd_06_a_new_place_is_checked_for_duplicates_but_not_against_itself(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """UPD-06: moving a request onto a property with a pending request of the
+    same specification is refused like INS-09; its own property is not a
+    duplicate."""
+    first = open_(gsan, utility, 3)
+    second = open_(
+        gsan, utility, 3, location=RequestLocation(property_id=prop_id(utility, 1))
+    )
+    before = gsan.service_requests.get(second.request.id)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_requests.update_location(
+            request_id=second.request.id,
+            location=RequestLocation(property_id=first.request.property_id),
+            actor=utility.attendant,
+        )
+    assert [(v.code, v.rule) for v in refused.value.violations] == [
+        ("service_request.open.duplicate", "INS-09")
+    ]
+    assert gsan.service_requests.get(second.request.id) == before
+    same = gsan.service_requests.update_location(
+        request_id=first.request.id,
+        location=RequestLocation(property_id=first.request.property_id),
+        actor=utility.attendant,
+    )
+    assert same.version == first.request.version + 1
 
 
 def test_open_hard_duplicate_and_soft_warnings(
@@ -481,9 +521,83 @@ def test_open_property_situation_debts_and_submission_key(
     assert twice.value.violations[0].params["other_id"] == first.request.id
 
 
+def test_ins_10_the_meter_facts_come_from_the_meter_area(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """INS-10: a specification for properties with a meter on the water
+    connection refuses a property without one and accepts it once the meter area
+    has a meter installed there; the caller no longer says whether it has one."""
+    configuration = gsan.service_requests.configuration
+    configuration.add_situation_profile(
+        PropertySituationProfile(
+            id=1,
+            description="LIGADOS COM HIDROMETRO",
+            criteria=[SituationCriterion(water_status_id=3, water_meter=True)],
+        ),
+        actor=0,
+    )
+    base = configuration.specification(216)
+    configuration.update_specification(
+        attrs.evolve(base, property_situation_id=1), actor=0
+    )
+    target = add_property(gsan, utility, 9_000_005, water_status_id=3)
+    place = RequestLocation(property_id=target.id)
+    with pytest.raises(RuleViolation) as refused:
+        open_(gsan, utility, 216, location=place)
+    assert refused.value.codes == ("service_request.open.situation_mismatch",)
+    assert refused.value.violations[0].rule == "INS-10"
+    meter = gsan.hydrometers.insert(
+        number="B24A000077", attributes=METER, location_id=1, actor=0
+    )
+    at = gsan.clock.now()
+    with gsan.uow_factory() as uow:
+        install_in(
+            uow,
+            profile=gsan.profile,
+            property_id=target.id,
+            point=MeasurementPoint.WATER_CONNECTION,
+            installed_on=at.date() - timedelta(days=1),
+            reading=0,
+            place_id=1,
+            protection_id=6,
+            actor=0,
+            at=at,
+            hydrometer_id=meter.id,
+            check_field_lock=False,
+        )
+        uow.commit()
+    opened = open_(gsan, utility, 216, location=place)
+    assert opened.request.property_id == target.id
+
+
+def test_ins_13_the_due_date_gate_is_gsans_special_permission_34(
+    gsan: gsan_core.System, utility: RequestUtility
+) -> None:
+    """INS-13: a specification that changes the alternative due date refuses a
+    property whose due date changed less than 6 months ago, unless the user holds
+    GSAN's special permission 34 (INFORMAR_VENCIMENTO_ALTERNATIVO_ANTES_DO_
+    PERIODO_VALIDO, role ``permission.change_due_date_anytime``)."""
+    configuration = gsan.service_requests.configuration
+    base = configuration.specification(216)
+    configuration.update_specification(
+        attrs.evolve(base, alternative_due_date=True), actor=0
+    )
+    assert gsan.profile.ids("permission.change_due_date_anytime") == {34}
+    recent = gsan.clock.now().date() - timedelta(days=30)
+    with pytest.raises(RuleViolation) as refused:
+        open_(gsan, utility, 216, last_due_date_change_on=recent)
+    assert refused.value.codes == ("service_request.open.due_date_changed_recently",)
+    assert refused.value.violations[0].gsan_key == "atencao.imovel.vencimento.alterado"
+    gsan.units.grant(user_id=utility.attendant, permission_id=34)
+    opened = open_(gsan, utility, 216, last_due_date_change_on=recent)
+    assert opened.request.specification_id == 216
+
+
 def test_open_auto_close_specification(
     gsan: gsan_core.System, utility: RequestUtility
 ) -> None:
+    """INS-22: an auto-closing specification closes the request at once with
+    reason 2, closed at the attendance time."""
     gsan.service_requests.configuration.add_specification(
         RequestSpecification(
             id=5000,
@@ -699,6 +813,9 @@ def test_forward_many_is_all_or_nothing(
 def test_close_not_executed_closes_every_open_order(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-09: a not-executed reason closes every open order with the same reason;
+    ENC-10: the request is closed with the reason and remark by the user's unit,
+    its current unit unchanged."""
     opened = open_(gsan, utility)
     assert opened.order is not None
     tick(clock)
@@ -769,6 +886,8 @@ def test_close_as_duplicate_of_a_reference(
 def test_close_concluded_charges_the_specification(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-14: closing with reason 2 charges the specification's debit type and
+    value."""
     opened = open_(gsan, utility, 216)
     tick(clock)
     result = gsan.service_requests.close(
@@ -783,6 +902,8 @@ def test_close_concluded_charges_the_specification(
 def test_close_offers_and_opens_the_new_request(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-15: a specification with a follow-up specification offers a new
+    request, opened on the same property when accepted."""
     configuration = gsan.service_requests.configuration
     base = configuration.specification(311)
     configuration.update_specification(
@@ -805,6 +926,8 @@ def test_close_offers_and_opens_the_new_request(
 def test_order_closing_closes_the_request_and_sends_the_survey(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """ENC-12 / SAT-02: closing with reason 2 a request whose service type sends
+    the satisfaction survey requests it; SAT-04: answered once."""
     wants = (
         Requester(
             name="ANA", address="RUA 1", email="ana@example.com", survey_opt_in=True
@@ -817,7 +940,7 @@ def test_order_closing_closes_the_request_and_sends_the_survey(
         order_id=opened.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
         remark="agua normalizada",
     )
@@ -859,7 +982,7 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
         order_id=opened.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
     )
     assert closing.effects == (RequestClosingProposed(request_id=opened.request.id),)
@@ -877,7 +1000,7 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
         order_id=leak.order.id,
         reason_id=2,
         closed_on=clock.now().date(),
-        actor=utility.technician,
+        actor=utility.attendant,
         activities_given=True,
     )
     (effect,) = refused.effects
@@ -887,6 +1010,49 @@ def test_order_closing_proposes_or_refuses_the_request_closing(
     assert (
         gsan.service_requests.get(leak.request.id).situation is RequestSituation.PENDING
     )
+
+
+def test_enc_01_an_order_of_a_request_is_closed_by_who_may_maintain_the_request(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """ENC-01 (service orders): the technician of the office may not close the
+    order of an RA that stays in the call centre (AUTH-01 on the RA's current
+    unit; GSAN ``atencao.nao_possivel_encerramento_os``), nothing is written;
+    once the RA is forwarded to his unit he may, and so may the call centre."""
+    opened = open_(gsan, utility, 684)
+    assert opened.order is not None
+    assert opened.request.current_unit_id == utility.call_centre
+    tick(clock)
+    before = gsan.service_orders.get(opened.order.id)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_orders.close_executed(
+            order_id=opened.order.id,
+            reason_id=2,
+            closed_on=clock.now().date(),
+            actor=utility.technician,
+            activities_given=True,
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "service_order.close.request_of_another_unit",
+        "ENC-01",
+        "atencao.nao_possivel_encerramento_os",
+    )
+    assert gsan.service_orders.get(opened.order.id) == before
+    gsan.service_requests.forward(
+        request_id=opened.request.id,
+        destination_unit_id=utility.office,
+        actor=utility.attendant,
+    )
+    tick(clock)
+    closed = gsan.service_orders.close_executed(
+        order_id=opened.order.id,
+        reason_id=2,
+        closed_on=clock.now().date(),
+        actor=utility.technician,
+        activities_given=True,
+    )
+    assert closed.order.situation is OrderSituation.CLOSED
 
 
 def test_generate_order_for_a_request_follows_gen_rules(
@@ -952,6 +1118,8 @@ def test_gen_06_07_09_an_order_of_a_request_refers_to_another_order(
 def test_reactivation_opens_a_new_linked_request(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """REA-06: reactivating creates a new pending request linked to the old one,
+    with the same protocol and an automatic order; the old one stays closed."""
     opened = open_(gsan, utility)
     tick(clock)
     gsan.service_requests.close(
@@ -1045,6 +1213,9 @@ def test_queries_pending_overdue_and_validation_codes(
 def test_batch_closing_command_by_locality_resumable_and_idempotent(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """CMD-06: the command closes the pending requests of the period, locality by
+    locality, leaving blocked ones; CMD-07: each through the normal closing, with
+    the command's reason and remark."""
     opened = [
         open_(
             gsan,
@@ -1113,6 +1284,8 @@ def test_batch_closing_command_by_locality_resumable_and_idempotent(
 def test_batch_closing_closes_orders_and_skips_scheduled_ones(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """CMD-06: filtered by current unit and specification; CMD-07: the request's
+    orders are closed with the command's reason and counted."""
     with_order = open_(gsan, utility)
     assert with_order.order is not None
     tick(clock)
@@ -1138,6 +1311,11 @@ def test_batch_closing_closes_orders_and_skips_scheduled_ones(
 def test_simplified_requests_and_the_occurrence_registry(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """SIMP-02: the four kinds of simplified request; SIMP-03: an outage call is
+    born closed against its occurrence; SIMP-04: a commercial call or an
+    operational one without an occurrence goes to the normal opening with the
+    same protocol; SIMP-07: the closing unit is recorded (GSAN builds the row but
+    never saves it, docs/profiles.md)."""
     outage = gsan.service_requests.register_occurrence(
         OperationalOccurrence(
             id=0,
@@ -1165,6 +1343,7 @@ def test_simplified_requests_and_the_occurrence_registry(
     assert call.request.situation is RequestSituation.CLOSED
     assert call.request.specification_id == 1040
     assert call.request.occurrence_id == outage.id
+    assert call.request.closing_unit_id == utility.call_centre
     assert (
         gsan.service_requests.history(call.request.id)[0].to_unit_id
         == utility.call_centre
@@ -1174,6 +1353,10 @@ def test_simplified_requests_and_the_occurrence_registry(
     )
     assert commercial.redirect
     assert commercial.request is None
+    unknown_outage = gsan.service_requests.open_simplified(
+        kind=SimplifiedKind.OPERATIONAL, name="JOSE", actor=utility.attendant
+    )
+    assert (unknown_outage.redirect, unknown_outage.request) == (True, None)
     opened = open_(gsan, utility, 3, protocol=commercial.protocol)
     assert opened.request.protocol == commercial.protocol
     info = gsan.service_requests.open_simplified(

@@ -435,10 +435,41 @@ def test_configuration_reads_and_stale_writes(
     ] == [311]
 
 
+# ================================================================= configuration
+def test_cfg_01_request_type_description_unique_group_required(
+    gsan: gsan_core.System,
+) -> None:
+    """CFG-01: a request type's description is unique
+    (``atencao.tipo.solicitacao.ja.existe``), its group is required, its flags
+    default to "no" and it is inserted active."""
+    with pytest.raises(RuleViolation) as duplicate:
+        gsan.catalog.add(
+            "request_type",
+            description="tarifa  social",
+            attributes={"group_id": 1},
+            actor=0,
+        )
+    (violation,) = duplicate.value.violations
+    assert (violation.code, violation.gsan_key) == (
+        "catalog.duplicate_description",
+        "atencao.tipo.solicitacao.ja.existe",
+    )
+    with pytest.raises(RuleViolation) as no_group:
+        gsan.catalog.add("request_type", description="NOVO TIPO", actor=0)
+    assert no_group.value.codes == ("common.required",)
+    added = gsan.catalog.add(
+        "request_type", description="NOVO TIPO", attributes={"group_id": 1}, actor=0
+    )
+    assert added.active
+    assert not any(added.flag(f) for f in ("outage", "social_tariff", "system_use"))
+
+
 # ================================================================= batch
 def test_batch_closing_below_a_superior_unit_charges_the_specification(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:
+    """CMD-06: the requests of the superior unit and its subordinates only;
+    CMD-07: closed like any request, so the specification's charge is made."""
     charged = open_(gsan, utility, 216)
     elsewhere = open_(
         gsan,

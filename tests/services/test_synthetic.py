@@ -32,6 +32,9 @@ def test_the_water_situations_follow_caer_2007() -> None:
     assert share[6] == pytest.approx(0.105, abs=0.01)  # SUPRIMIDO
     assert share[5] == pytest.approx(0.058, abs=0.01)  # CORTADO
     assert share.get(1, 0) + share.get(2, 0) < 0.01  # POTENCIAL, FACTIVEL
+    # every synthetic property has the default profile's TARIFA NORMAL (V-LA7)
+    tariffs = {p.consumption_tariff_id for p in property_stream(shape, layout(shape))}
+    assert tariffs == {1}
 
 
 def test_about_half_of_the_properties_have_an_installed_meter() -> None:

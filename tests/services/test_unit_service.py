@@ -5,10 +5,13 @@ Every test runs on memory, SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import pytest
 
 import gsan_core
+from gsan_core import profiles
 from gsan_core.errors import (
     ConcurrencyConflict,
     DuplicateEntity,
@@ -104,6 +107,57 @@ def test_uni_2_update_refuses_a_cycle(tree: gsan_core.System) -> None:
         )
     assert "unit.cycle" in caught.value.codes
     assert tree.units.get(1).superior_id is None
+
+
+def test_uni_7_u_5_units_keep_the_flags_what_they_serve_needs(
+    tree: gsan_core.System,
+) -> None:
+    """GSAN U-5: the first unit of a specification keeps accepting forwarded
+    requests; the unit of a sewer division stays a sewer unit."""
+    configuration = tree.service_requests.configuration
+    configuration.update_specification(
+        attrs.evolve(configuration.specification(232), unit_id=OFFICE.id), actor=1
+    )
+    with pytest.raises(RuleViolation) as caught:
+        tree.units.update(attrs.evolve(OFFICE, accepts_routing=False), actor=1)
+    assert [(v.code, v.gsan_key) for v in caught.value.violations] == [
+        ("unit.routing_in_use", "atencao.unidade.tramitacao")
+    ]
+    sewer_office = tree.units.update(attrs.evolve(OFFICE, sewer=True), actor=1)
+    tree.catalog.add(
+        "sewer_division",
+        id=50,
+        description="DIVISAO SUL",
+        attributes={"unit_id": OFFICE.id},
+        actor=1,
+    )
+    with pytest.raises(RuleViolation) as caught:
+        tree.units.update(attrs.evolve(sewer_office, sewer=False), actor=1)
+    assert caught.value.violations[0].params["division"] == "DIVISAO SUL"
+    assert caught.value.codes == ("unit.sewer_in_use",)
+    assert tree.units.get(OFFICE.id) == sewer_office
+    # the centre serves neither: both flags may go
+    tree.units.update(attrs.evolve(CENTRE, accepts_routing=False), actor=1)
+
+
+def test_uni_6_u_3_the_main_company_has_no_contractor_unit(
+    make_system: Callable[..., gsan_core.System],
+) -> None:
+    loaded = profiles.default()
+    system_params = attrs.evolve(loaded.profile.system, main_company_id=1)
+    gsan = make_system(
+        attrs.evolve(loaded, profile=attrs.evolve(loaded.profile, system=system_params))
+    )
+    gsan.units.register_many([REGIONAL, BUSINESS, CENTRE], actor=1)
+    contractor = OrganizationalUnit(
+        id=5, name="EMPREITEIRA", unit_type_id=16, superior_id=3, company_id=1
+    )
+    with pytest.raises(RuleViolation) as caught:
+        gsan.units.register(contractor, actor=1)
+    assert caught.value.codes == ("unit.contractor_of_main_company",)
+    assert gsan.units.register(attrs.evolve(contractor, company_id=2), actor=1)
+    with pytest.raises(RuleViolation):
+        gsan.units.update(attrs.evolve(contractor, company_id=1), actor=1)
 
 
 def test_update_of_a_missing_unit(tree: gsan_core.System) -> None:

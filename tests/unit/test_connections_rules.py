@@ -8,7 +8,7 @@ catalog and a date are all they read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -122,7 +122,9 @@ def facts(
     with_sewer: bool = False,
     **changes: Any,
 ) -> ConnectionFacts:
-    prop_changes = {k: changes.pop(k) for k in ("active",) if k in changes}
+    prop_changes = {
+        k: changes.pop(k) for k in ("active", "consumption_tariff_id") if k in changes
+    }
     return ConnectionFacts(
         property=prop(water, sewer, **prop_changes),
         water=water_row() if with_water else None,
@@ -196,10 +198,54 @@ def test_c_atv_inactive_property_refused_with_gsan_key() -> None:
 
 
 def test_c_la_cut_needs_a_water_connection_row() -> None:
+    """V-CO6 (C-LA): a cut needs the property's water connection row."""
     found = violations("water.cut", CUT, facts(with_water=False))
     assert_violation(
         found, "connection.water.missing", rule="C-LA", gsan_key="atencao.naocadastrado"
     )
+
+
+def test_v_su4_a_suppression_needs_an_active_property_with_a_connection() -> None:
+    without_row = violations("water.suppress", SUPPRESS, facts(with_water=False))
+    assert_violation(
+        without_row,
+        "connection.water.missing",
+        rule="C-LA",
+        gsan_key="atencao.naocadastrado",
+    )
+    inactive = violations("water.suppress", SUPPRESS, facts(active=False))
+    assert_violation(
+        inactive,
+        "connection.property_inactive",
+        rule="C-ATV",
+        gsan_key="atencao.atualizar_imovel_situacao_invalida",
+    )
+    assert violations("water.suppress", SUPPRESS, facts()) == ()
+
+
+def test_v_su6_the_suppression_date_defaults_to_the_closing_and_is_checked() -> None:
+    """The date defaults to the order's closing date (the operation's effective
+    date); a date after today, or before the connection, is refused (GSAN's
+    message says "Data do Corte": the library names the suppression date)."""
+    closing = ctx(effective_on=TODAY - timedelta(days=2))
+    assert decide("water.suppress", SUPPRESS, facts(), closing).effective_on == (
+        TODAY - timedelta(days=2)
+    )
+    future = attrs.evolve(SUPPRESS, suppressed_on=TODAY + timedelta(days=1))
+    assert_violation(
+        violations("water.suppress", future, facts()),
+        "connection.date_in_future",
+        rule="C-DATE",
+        gsan_key="atencao.data.invalida",
+    )
+    early = attrs.evolve(SUPPRESS, suppressed_on=date(2024, 1, 9))
+    refused = assert_violation(
+        violations("water.suppress", early, facts()),
+        "connection.date_too_early",
+        rule="C-DATE",
+        gsan_key="atencao.data.invalida",
+    )
+    assert "supress" in refused.message("pt").lower()
 
 
 def test_c_la_minimum_volume_needs_a_sewer_connection_row() -> None:
@@ -356,6 +402,44 @@ def test_v_la6_inactive_property_cannot_be_connected() -> None:
         rule="V-LA6",
         gsan_key="atencao.situacao_imovel_indicador_exclusao",
     )
+
+
+def test_v_la7_the_tariff_is_one_bound_to_the_connection_profile() -> None:
+    """When tariffs are bound to the chosen profile, the property's tariff is one
+    of them (GSAN ``atencao.tarifa_consumo_perfil_ligacao``); a profile with no
+    tariff bound leaves any tariff, or none, alone."""
+    bound = {3: frozenset({2, 4})}
+    raw_water = attrs.evolve(CONNECT, profile_id=3)
+    for key, extra in (
+        ("water.connect", {}),
+        (
+            "water.connect_without_order",
+            {"permissions": {"connect_water_without_request"}},
+        ),
+    ):
+        refused = violations(
+            key,
+            raw_water,
+            facts(1, consumption_tariff_id=1, profile_tariffs=bound),
+            ctx(**extra),
+        )
+        violation = assert_violation(
+            refused,
+            "connection.water.connect.tariff_not_allowed",
+            rule="V-LA7",
+            gsan_key="atencao.tarifa_consumo_perfil_ligacao",
+        )
+        assert violation.params["allowed"] == "2, 4"
+        assert violation.message("pt") == (
+            "Tarifa de consumo do imóvel é diferente da tarifa permitida para o "
+            "perfil selecionado."
+        )
+    without = violations("water.connect", raw_water, facts(1, profile_tariffs=bound))
+    assert only(without, "connection.water.connect.tariff_not_allowed")
+    allowed = facts(1, consumption_tariff_id=4, profile_tariffs=bound)
+    assert violations("water.connect", raw_water, allowed) == ()
+    # profile 1 has no tariff bound to it
+    assert violations("water.connect", CONNECT, facts(1, profile_tariffs=bound)) == ()
 
 
 def test_v_la8_required_fields_of_the_connection() -> None:
@@ -1232,12 +1316,22 @@ def test_v_mb2_plugging_needs_the_water_not_connected_nor_cut() -> None:
         rule="V-MB2",
         gsan_key="atencao.situacao_tamponamento_ligacao_agua_imovel_invalida",
     )
-    deactivate = violations(
-        "sewer.billing_situation", None, facts(5, 3, with_sewer=True), billing(752)
+    # each sewer operation names itself, in GSAN's words
+    plug = only(found, "connection.sewer.billing.plug.water_status_not_allowed")
+    assert "inválida para efetuar a tamponamento da ligação de esgoto" in (
+        plug.message("pt")
     )
-    assert only(
-        deactivate, "connection.sewer.billing.deactivate.water_status_not_allowed"
-    ).gsan_key == ("atencao.situacao_desativacao_ligacao_agua_imovel_invalida")
+    assert "cannot be plugged" in plug.message("en")
+    deactivate = only(
+        violations(
+            "sewer.billing_situation", None, facts(5, 3, with_sewer=True), billing(752)
+        ),
+        "connection.sewer.billing.deactivate.water_status_not_allowed",
+    )
+    assert deactivate.gsan_key == (
+        "atencao.situacao_desativacao_ligacao_agua_imovel_invalida"
+    )
+    assert "efetuar a desativação da ligação de esgoto" in deactivate.message("pt")
 
 
 def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
@@ -1246,24 +1340,28 @@ def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
             "plug",
             6,
             "atencao.situacao_tamponamento_ligacao_esgoto_imovel_invalida",
+            "tamponamento",
         ),
         752: (
             "deactivate",
             6,
             "atencao.situacao_desativacao_ligacao_esgoto_imovel_invalida",
+            "desativação",
         ),
         753: (
             "restore",
             3,
             "atencao.situacao_restabelecimento_ligacao_esgoto_imovel_invalida",
+            "restabelecimento",
         ),
         754: (
             "reactivate",
             3,
             "atencao.situacao_reativacaoo_ligacao_esgoto_imovel_invalida",
+            "reativação",
         ),
     }
-    for type_id, (change, sewer, key) in cases.items():
+    for type_id, (change, sewer, key, name) in cases.items():
         found = violations(
             "sewer.billing_situation",
             None,
@@ -1276,6 +1374,10 @@ def test_v_mb3_q2_sewer_preconditions_are_enforced() -> None:
             rule="V-MB3",
             gsan_key=key,
         )
+        refusal = only(
+            found, f"connection.sewer.billing.{change}.sewer_status_not_allowed"
+        )
+        assert f"inválida para {name} da ligação de esgoto" in refusal.message("pt")
 
 
 def test_sewer_billing_targets() -> None:

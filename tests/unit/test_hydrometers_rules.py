@@ -290,6 +290,8 @@ def test_layouts_of_the_profiles() -> None:
     assert six_only.max_sequence == 999_999
     assert "6-digit" in six_only.describe()
     assert "6 or 7" in FOUR_SIX.describe()
+    assert "sequencial de 6 ou 7 dígitos" in FOUR_SIX.describe_pt()
+    assert "sequencial de 6 dígitos" in six_only.describe_pt()
     assert (FIVE_FIVE.fixed_length, FIVE_FIVE.sequence_digits) == (5, 5)
     casal = rules.number_layout(
         attrs.evolve(
@@ -299,6 +301,7 @@ def test_layouts_of_the_profiles() -> None:
     assert casal == FIVE_SEVEN
     assert FREE.free
     assert "letters or digits" in FREE.describe()
+    assert "letras ou dígitos" in FREE.describe_pt()
     assert FOUR_SIX.number("B24A", 123) == "B24A000123"
     assert FOUR_SIX.number("B24A", 1_234_567) == "B24A1234567"
 
@@ -673,12 +676,42 @@ def test_i_07_prime_a_well_meter_needs_the_sewer_connected() -> None:
 
 
 def test_i_08_the_property_has_a_water_connection() -> None:
-    for water in (POTENCIAL, None):
-        only(
-            situation_check(WATER, water=water, property_=prop(water_status_id=1)),
-            "hydrometer.no_water_connection",
-            "I-8",
-            "atencao.naocadastrado",
+    # an allowed situation whose row is unknown: the connection cannot be shown
+    only(
+        situation_check(WATER, water=None, property_=prop(water_status_id=3)),
+        "hydrometer.no_water_connection",
+        "I-8",
+        "atencao.naocadastrado",
+    )
+    # a profile that allows installing on POTENCIAL still needs the connection
+    lenient = attrs.evolve(
+        PROFILE,
+        transitions={**PROFILE.transitions, "hydrometer.install.water": [1, 3]},
+    )
+    found = rules.check_point_situation(
+        lenient,
+        point=WATER,
+        prop=prop(water_status_id=1),
+        water_status=POTENCIAL,
+        sewer_status=None,
+        operation="hydrometer.install",
+    )
+    only(found, "hydrometer.no_water_connection", "I-8", "atencao.naocadastrado")
+
+
+def test_i_07_before_i_08_a_property_without_connection_is_refused_for_its_situation() -> (
+    None
+):
+    """GSAN checks the situation first: a POTENCIAL or FACTÍVEL property has no
+    water connection row, and the refusal is I-7's, not I-8's."""
+    for water in (POTENCIAL, item("water_status", 2, "FACTIVEL")):
+        found = situation_check(
+            WATER, water=water, property_=prop(water_status_id=water.id)
+        )
+        assert [v.rule for v in found] == ["I-7"]
+        assert (
+            found[0].gsan_key
+            == "atencao.instalacao_hidrometro_situacao_ligacao_agua_invalida"
         )
 
 
@@ -939,11 +972,15 @@ def test_s_07_a_meter_is_installed_at_the_point() -> None:
 
 
 def test_s_08_the_outgoing_situation_is_not_installed() -> None:
-    only(
+    """A replacement's refusal carries the replacement's code and words."""
+    violation = only(
         remove(given=removal(situation_id=1, situation=INSTALLED), replacing=True),
-        "hydrometer.remove.target_installed",
+        "hydrometer.replace.target_installed",
         "S-8",
         "atencao.hidrometro_situacao_disponivel",
+    )
+    assert violation.message("pt").startswith(
+        "Informe uma situação válida p/ o hidrômetro substituído"
     )
 
 
@@ -1198,6 +1235,18 @@ def test_a_06_the_installation_reading_is_zero_or_more() -> None:
     assert update(fine) == []
 
 
+def test_a_07_only_a_removed_record_takes_a_removal_reading() -> None:
+    violation = only(
+        update(InstallationChanges(removal_reading=5)),
+        "hydrometer.update.not_removed",
+        "A-7",
+        None,
+    )
+    assert violation.params["installation_id"] == installation().id
+    removed = attrs.evolve(installation(), removed_on=TODAY)
+    assert update(InstallationChanges(removal_reading=5), current=removed) == []
+
+
 def test_a_08_a_cut_connection_keeps_its_cut_reading() -> None:
     cut = prop(water_status_id=5)
     only(
@@ -1299,7 +1348,12 @@ def test_v_05_the_destination_differs_from_the_origin() -> None:
 def test_v_06_date_window_reason_and_remark() -> None:
     only(move(moved_on=date(2025, 1, 7)), "hydrometer.move.date_in_future", "V-6", None)
     assert move(moved_on=date(2023, 1, 17)) == []
-    only(move(moved_on=date(2023, 1, 16)), "hydrometer.move.date_too_old", "V-6", None)
+    only(
+        move(moved_on=date(2023, 1, 16)),
+        "hydrometer.move.date_too_old",
+        "V-6",
+        "atencao.data.movimentacao.nao.inferior.data.limite",
+    )
     only(
         move(reason=None),
         "hydrometer.reference_missing",

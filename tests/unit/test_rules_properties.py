@@ -25,6 +25,8 @@ REFS = PropertyReferences(
     categories=frozenset({1, 2}),
     subcategory_category={10: 1, 20: 2},
     collection_situations=frozenset({2, 3}),
+    consumption_tariffs=frozenset({1, 2}),
+    well_types=frozenset({1}),
 )
 
 
@@ -223,6 +225,8 @@ def test_pro_1_location_entry_of_another_entity_keeps_its_name() -> None:
             "subcategoria",
             99,
         ),
+        ({"consumption_tariff_id": 9}, "consumption tariff", "tarifa de consumo", 9),
+        ({"well_type_id": 9}, "well type", "tipo de poço", 9),
     ],
 )
 def test_pro_2_references_must_exist(
@@ -237,6 +241,13 @@ def test_pro_2_references_must_exist(
         en=[f"Property 7: {field} {value} does not exist or is inactive."],
         pt=[f"Imóvel 7: {campo} {value} inexistente ou inativo(a)."],
     )
+
+
+def test_pro_2_a_known_tariff_and_well_type_or_none() -> None:
+    assert (
+        check_property(prop(consumption_tariff_id=2, well_type_id=1), refs=REFS) == ()
+    )
+    assert check_property(prop(consumption_tariff_id=None), refs=REFS) == ()
 
 
 def test_pro_2_every_unknown_collection_situation_in_order() -> None:

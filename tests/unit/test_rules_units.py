@@ -1,4 +1,7 @@
-"""UNI-1..UNI-5 and USR-1: the unit tree and users (``gsan_core.rules.units``)."""
+"""UNI-1..UNI-7 and USR-1: the unit tree and users (``gsan_core.rules.units``).
+
+GSAN's U-1 is UNI-5, U-2 UNI-1, U-3 UNI-6, U-4 UNI-4 and U-5 UNI-7.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import pytest
 
 from gsan_core.errors import Violation
 from gsan_core.model.units import OrganizationalUnit, User
-from gsan_core.rules.units import ancestors, check_unit, check_user
+from gsan_core.rules.units import ancestors, check_unit, check_unit_in_use, check_user
 from tests.support import assert_violation, only
 
 #: unit type id -> level (a regional management above localities...).
@@ -26,17 +29,24 @@ CLOSED = unit(4, name="FECHADA", acronym="FC", superior_id=1, active=False)
 TREE = {u.id: u for u in (ROOT, CENTRE, OFFICE, CLOSED)}
 
 
+#: The contractor unit type (code ``T``).
+CONTRACTOR_TYPE = 16
+
+
 def check(
     new: OrganizationalUnit,
     *,
     units: dict[int, OrganizationalUnit] | None = None,
     vary: bool = True,
+    main_company: int | None = None,
 ) -> tuple[Violation, ...]:
     return check_unit(
         new,
         units=TREE if units is None else units,
         type_levels=LEVELS,
         vary_hierarchy=vary,
+        contractor_types={CONTRACTOR_TYPE},
+        main_company_id=main_company,
     )
 
 
@@ -78,6 +88,7 @@ def test_uni_1_unit_type_must_exist() -> None:
 
 
 def test_uni_1_name_unique_among_active_units() -> None:
+    """GSAN U-2: the description is unique among active units."""
     violation = only(check(unit(9, name=" escritorio ")))
     assert_violation(
         violation,
@@ -92,6 +103,7 @@ def test_uni_1_name_unique_among_active_units() -> None:
 
 
 def test_uni_1_acronym_unique_among_active_units() -> None:
+    """GSAN U-2: the acronym (sigla) is unique among active units."""
     violation = only(check(unit(9, acronym="gr")))
     assert_violation(
         violation,
@@ -169,6 +181,8 @@ def test_uni_3_dispatch_centre_exists_and_is_active(centre: int) -> None:
 
 # ---------------------------------------------------------------- UNI-4
 def test_uni_4_superior_level_smaller_when_the_hierarchy_varies() -> None:
+    """GSAN U-4 with ``indicadorVariaHierarquiaUnidade = 1``; an equal level is
+    refused (GSAN's quirk lets it pass, docs/profiles.md)."""
     below_root = unit(9, superior_id=1, unit_type_id=16)  # level 3 under level 1
     assert check(below_root, vary=True) == ()
     same_level = unit(9, superior_id=2, unit_type_id=12)  # level 2 under level 2
@@ -186,6 +200,7 @@ def test_uni_4_superior_level_smaller_when_the_hierarchy_varies() -> None:
 
 
 def test_uni_4_strict_hierarchy_needs_exactly_one_level_above() -> None:
+    """GSAN U-4 without ``indicadorVariaHierarquiaUnidade``."""
     assert check(unit(9, superior_id=2, unit_type_id=16), vary=False) == ()
     skipping = unit(9, superior_id=1, unit_type_id=16)  # level 3 under level 1
     violation = only(check(skipping, vary=False))
@@ -211,6 +226,8 @@ def test_uni_4_types_without_level_are_not_compared() -> None:
 
 # ---------------------------------------------------------------- UNI-5
 def test_uni_5_one_active_unit_per_locality() -> None:
+    """GSAN U-1, for the locality (the library's units name no regional
+    management or business unit)."""
     violation = only(check(unit(9, superior_id=1, locality_id=5)))
     assert_violation(
         violation,
@@ -222,6 +239,67 @@ def test_uni_5_one_active_unit_per_locality() -> None:
     )
     closed_office = {**TREE, 3: attrs.evolve(OFFICE, active=False)}
     assert check(unit(9, superior_id=1, locality_id=5), units=closed_office) == ()
+
+
+# ---------------------------------------------------------------- UNI-6
+def test_uni_6_a_contractor_unit_cannot_belong_to_the_main_company() -> None:
+    """GSAN U-3: a unit of type ``T`` whose company is the main company."""
+    contractor = unit(9, superior_id=2, unit_type_id=CONTRACTOR_TYPE, company_id=1)
+    violation = only(check(contractor, main_company=1))
+    assert_violation(
+        violation,
+        code="unit.contractor_of_main_company",
+        rule="UNI-6",
+        gsan_key="atencao.inserir_unidade_organizacional_terceirizada_associada",
+        en=["A contractor unit cannot belong to the main company (1)."],
+        pt=[
+            "Unidade com tipo Terceirizada não pode estar associada à empresa "
+            "principal (1)."
+        ],
+    )
+    # another company, another type, or no main company named: accepted
+    assert check(attrs.evolve(contractor, company_id=2), main_company=1) == ()
+    assert check(attrs.evolve(contractor, unit_type_id=20), main_company=1) == ()
+    assert check(contractor, main_company=None) == ()
+
+
+# ---------------------------------------------------------------- UNI-7
+def test_uni_7_a_specification_unit_keeps_accepting_routing() -> None:
+    """GSAN U-5: ``indicadorTramite = 2`` on a unit an especificação names."""
+    closed = attrs.evolve(OFFICE, accepts_routing=False)
+    violation = only(
+        check_unit_in_use(closed, specification_ids=[717, 232], sewer_divisions=())
+    )
+    assert_violation(
+        violation,
+        code="unit.routing_in_use",
+        rule="UNI-7",
+        gsan_key="atencao.unidade.tramitacao",
+        en=[
+            "Unit 3 is the first unit of request specification 232 and must keep "
+            "accepting forwarded requests."
+        ],
+        pt=["especificação 232", "não pode deixar de aceitar trâmite"],
+    )
+    assert check_unit_in_use(OFFICE, specification_ids=[232], sewer_divisions=()) == ()
+    assert check_unit_in_use(closed, specification_ids=(), sewer_divisions=()) == ()
+
+
+def test_uni_7_a_sewer_division_unit_stays_a_sewer_unit() -> None:
+    """GSAN U-5: ``indicadorEsgoto = 2`` on a unit a divisão de esgoto names."""
+    violation = only(
+        check_unit_in_use(OFFICE, specification_ids=(), sewer_divisions=["NORTE"])
+    )
+    assert_violation(
+        violation,
+        code="unit.sewer_in_use",
+        rule="UNI-7",
+        gsan_key="atencao.unidade.esgoto",
+        en=["Unit 3 serves sewer division 'NORTE' and must stay a sewer unit."],
+        pt=["divisão de esgoto 'NORTE'", "não pode deixar de ser unidade de esgoto"],
+    )
+    sewer = attrs.evolve(OFFICE, sewer=True)
+    assert check_unit_in_use(sewer, specification_ids=(), sewer_divisions=["N"]) == ()
 
 
 # ---------------------------------------------------------------- USR-1

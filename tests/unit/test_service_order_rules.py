@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -34,7 +35,7 @@ from gsan_core.rules.service_orders import (
     CloseRequest,
     RequestFacts,
 )
-from tests.unit.orders_helpers import TODAY, codes, item, only, order, service_type
+from tests.unit.orders_helpers import AT, TODAY, codes, item, only, order, service_type
 
 PROFILE = profiles.default().profile
 CONCLUDED = item("closing_reason", 2, executed=True)
@@ -1205,3 +1206,47 @@ def test_model_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         OrderExecution(id=1, recorded_at=naive, actor=1)
     assert OrderExecution(id=3, recorded_at=order().generated_at, actor=1).order_id == 3
+
+
+# ---------------------------------------------------------------- GEN-18
+def test_gen_18_last_closing_is_the_latest_closed_order_of_the_type() -> None:
+    zone = ZoneInfo("America/Fortaleza")
+    closed = OrderSituation.CLOSED
+    orders = [
+        order(1, situation=closed, closed_at=AT - timedelta(days=40)),
+        order(2, situation=closed, closed_at=AT - timedelta(days=3)),
+        order(3, service_type_id=11, situation=closed, closed_at=AT),
+        order(4),
+    ]
+    assert rules.last_closing(orders, service_type_id=10, zone=zone) == (
+        2,
+        (AT - timedelta(days=3)).astimezone(zone).date(),
+    )
+    assert rules.last_closing([order(4)], service_type_id=10, zone=zone) is None
+
+
+def test_gen_18_window_counts_whole_days_from_the_closing() -> None:
+    def check(days: int, closed_days_ago: int, **more: Any) -> list[str]:
+        found = rules.check_restriction_window(
+            property_id=more.pop("property_id", 5),
+            service_type_id=10,
+            days=days,
+            last_closed=(7, TODAY - timedelta(days=closed_days_ago)),
+            today=TODAY,
+            **more,
+        )
+        return codes(found)
+
+    refused = ["service_order.generate.within_restriction_window"]
+    assert check(30, 0) == refused
+    assert check(30, 29) == refused
+    assert check(30, 30) == []
+    assert check(0, 0) == []
+    assert check(30, 0, may_bypass=True) == []
+    assert check(30, 0, property_id=None) == []
+    assert (
+        rules.check_restriction_window(
+            property_id=5, service_type_id=10, days=30, last_closed=None, today=TODAY
+        )
+        == ()
+    )

@@ -879,7 +879,7 @@ def test_valid_cpf() -> None:
 
 
 # ================================================================= place (UPD)
-def test_upd_01_to_05_before_the_place_changes() -> None:
+def test_upd_01_02_03_04_05_before_the_place_changes() -> None:
     blocked = request(duplicate_of_id=9, situation=RequestSituation.CLOSED)
     found = r.check_location_change(
         blocked,
@@ -1587,7 +1587,7 @@ def test_rea_05_reason_remark_and_lengths() -> None:
 
 
 # ================================================================= reiteration
-def test_rei_01_to_04() -> None:
+def test_rei_01_02_03_04() -> None:
     today = date(2025, 1, 6)
     for situation in (RequestSituation.CLOSED, RequestSituation.BLOCKED):
         one(
@@ -1939,7 +1939,7 @@ def test_simp_occurrence_registry() -> None:
 
 
 # ================================================================= survey
-def test_sat_03_and_04() -> None:
+def test_sat_03_04() -> None:
     answers = {
         "well_served": True,
         "resolved": False,

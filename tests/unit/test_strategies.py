@@ -109,6 +109,13 @@ def test_reference_attributes_without_known_targets_are_ids(item: CatalogItem) -
     assert isinstance(item.attributes["category_id"], int)
 
 
+@given(gst.properties(consumption_tariff_ids=(1, 2), well_type_ids=(1, 2)))
+def test_properties_with_a_tariff_and_a_well_type_pass_pro_2(prop: Property) -> None:
+    assert prop.consumption_tariff_id in (None, 1, 2)
+    assert prop.well_type_id in (None, 1, 2)
+    assert SYSTEM.properties.check(prop) == ()
+
+
 @given(gst.properties(collection_situation_ids=()))
 def test_properties_without_collection_situations(prop: Property) -> None:
     assert prop.collection_situation_ids == frozenset()

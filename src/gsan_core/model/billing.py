@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import ClassVar
 
 import attrs
@@ -23,6 +23,7 @@ __all__ = [
     "Charge",
     "ChargeCreated",
     "ChargeShare",
+    "CollectionForm",
     "DebtKind",
     "OpenDebt",
     "OverdueBills",
@@ -40,6 +41,19 @@ class DebtKind(StrEnum):
     """A charge still to be billed (``débito a cobrar``)."""
     CREDIT = "credit"
     """A credit still to be granted (``crédito a realizar``)."""
+
+
+class CollectionForm(IntEnum):
+    """How a charge is collected (GSAN ``CobrancaForma``, ``cbfm_id``)."""
+
+    IN_BILL = 1
+    """``COBRANCA_EM_CONTA``: one installment on each water bill."""
+    CREDIT_CARD = 3
+    """``COBRANCA_EM_CARTAO_CREDITO``."""
+    ICMS = 4
+    """``COBRANCA_POR_ICMS``."""
+    STATEMENT = 5
+    """``COBRANCA_POR_EXTRATO``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -94,7 +108,13 @@ def _shares(value: Iterable[ChargeShare]) -> tuple[ChargeShare, ...]:
 
 @attrs.frozen(kw_only=True)
 class Charge:
-    """A charge to be billed with the water bill (``DebitoACobrar``)."""
+    """A charge to be billed with the water bill (``DebitoACobrar``).
+
+    What GSAN stores for the débito a cobrar of a closed order (§4.4): the value,
+    the installments and how many of them bills already carried (0 at creation),
+    the form of collection (in the bill), the debit type, the order, the RA and
+    the split by category.
+    """
 
     id: int
     property_id: int
@@ -103,6 +123,11 @@ class Charge:
     total: Decimal
     installments: int
     installment_value: Decimal
+    #: ``numeroPrestacaoCobradas``: installments bills already carried; 0 when
+    #: the charge is created.
+    installments_billed: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    #: ``cobrancaForma``: the service charges of an order go in the bill (1).
+    collection_form: CollectionForm = CollectionForm.IN_BILL
     #: Monthly interest (%) used to compute the installments.
     interest_rate: Decimal = Decimal(0)
     service_order_id: int | None = None

@@ -47,6 +47,7 @@ __all__ = [
     "HYDROMETER_TYPE",
     "HYDROMETER_WRITE_OFF_REASON",
     "MAX_NUMBER_LENGTH",
+    "WELL_TYPE",
     "AnomalyActionStep",
     "ConsumptionAnomalyAction",
     "Hydrometer",
@@ -379,6 +380,9 @@ class InstallHydrometer:
     stand: bool = False
     seal: str | None = None
     tamper_seal: str | None = None
+    #: A well meter only: the type of the well (a ``well_type`` row offered for
+    #: meters), stored on the property (GSAN ``imovel.poco_id``); optional.
+    well_type_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -438,9 +442,13 @@ class UpdateInstallation:
     stand: bool | None = None
     seal: str | None = None
     tamper_seal: str | None = None
+    #: A-7: only a removed record has a removal reading; the record corrected is
+    #: the current one, so a value here is refused.
     removal_reading: int | None = None
     cut_reading: int | None = None
     suppression_reading: int | None = None
+    #: A well meter only: a new type for the property's well (``None`` keeps it).
+    well_type_id: int | None = None
 
 
 # ---------------------------------------------------------------- events
@@ -487,6 +495,8 @@ class HydrometerInstalled(DomainEvent):
     point: MeasurementPoint
     installed_on: date
     reading: int
+    #: A well meter: the well type recorded on the property.
+    well_type_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -801,6 +811,22 @@ HYDROMETER_TURBINE_TYPE = CatalogKind(
     ),
     referenced_by=(Reference(_METER, "turbine_type_id"),),
 )
+WELL_TYPE = CatalogKind(
+    name="well_type",
+    title="Well type",
+    title_pt="Tipo de Poço",
+    gsan_table="cadastro.poco_tipo",
+    attributes=(
+        AttributeSpec(
+            name="meter_well",
+            type="bool",
+            default=True,
+            doc="indicadorHidrometroTipoPoco: offered when a meter is installed on "
+            "a well (only such types are)",
+        ),
+    ),
+    referenced_by=(Reference("property", "well_type_id"),),
+)
 CONSUMPTION_ANOMALY = CatalogKind(
     name="consumption_anomaly",
     title="Consumption anomaly",
@@ -847,5 +873,6 @@ HYDROMETER_KINDS: tuple[CatalogKind, ...] = (
     HYDROMETER_PROTECTION,
     HYDROMETER_RETURN_CONTROL,
     HYDROMETER_TURBINE_TYPE,
+    WELL_TYPE,
     CONSUMPTION_ANOMALY,
 )

@@ -28,6 +28,7 @@ __all__ = [
     "HolidayScope",
     "HydrometerNumberFormat",
     "HydrometerParameters",
+    "NewOrderRestriction",
     "ReactivationRouting",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
@@ -64,6 +65,33 @@ class SystemParameters:
     #: GSAN's ``validacaoGerarDebito`` rejects charges whose *integer part* is
     #: zero (so 0.50 is refused). ``False`` (our default) only refuses <= 0.
     reject_charges_below_one: bool = False
+    #: §4.2 ``percentualCobranca``: the percentages of the value a charge may
+    #: bill (GSAN's form offers 100, 70 and 50). Another value is refused
+    #: (COM-06); GSAN's ``Util.calcularValorDebitoComPorcentagem`` would bill it
+    #: as 100 %.
+    charge_percentages: tuple[int, ...] = attrs.field(
+        default=(100, 70, 50), converter=tuple
+    )
+    #: The company (``empresa``) with ``indicadorEmpresaPrincipal = 1``: the
+    #: utility itself, to which a contractor unit may not belong (UNI-6, GSAN
+    #: U-3). ``None`` names no main company.
+    main_company_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class NewOrderRestriction:
+    """CAGEPA's ``ServicoTipo.prazoRestricaoNovaOrdemServico``: no new order of
+    ``service_type_id`` for a property within ``days`` days of the closing of
+    its last order of that type (GEN-18)."""
+
+    service_type_id: int
+    days: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+def _restrictions(
+    value: Iterable[NewOrderRestriction],
+) -> tuple[NewOrderRestriction, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -90,6 +118,19 @@ class ServiceOrderParameters:
     #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
     #: also accepts the Mercosul format (ABC1D23) used since 2018.
     accept_mercosul_plates: bool = False
+    #: GEN-18 (CAGEPA): the service types whose new order waits some days after
+    #: the closing of the property's last order of the type. GSAN's main line
+    #: has no such window (empty).
+    new_order_restrictions: tuple[NewOrderRestriction, ...] = attrs.field(
+        default=(), converter=_restrictions
+    )
+
+    def restriction_days(self, service_type_id: int) -> int:
+        """GEN-18: the days a new order of the type waits (0: no window)."""
+        for restriction in self.new_order_restrictions:
+            if restriction.service_type_id == service_type_id:
+                return restriction.days
+        return 0
 
 
 @attrs.frozen(kw_only=True)

@@ -152,6 +152,12 @@ class Property:
     )
     water_status_id: int
     sewer_status_id: int
+    #: ``imov.cstf_id``: the consumption tariff (a ``consumption_tariff`` row),
+    #: read by the profile x tariff check of a water connection (V-LA7).
+    consumption_tariff_id: int | None = None
+    #: ``imov.poco_id``: the type of the property's well (a ``well_type`` row),
+    #: chosen when a meter is installed on the well and cleared when it leaves.
+    well_type_id: int | None = None
     #: Active collection situations (judicial, negativado...) of the property.
     collection_situation_ids: frozenset[int] = attrs.field(
         factory=frozenset, converter=_ids

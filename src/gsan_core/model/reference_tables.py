@@ -268,6 +268,23 @@ PROPERTY_PROFILE = CatalogKind(
     ),
     referenced_by=(Reference("property", "profile_id"),),
 )
+CONSUMPTION_TARIFF = CatalogKind(
+    name="consumption_tariff",
+    title="Consumption tariff",
+    title_pt="Tarifa de Consumo",
+    gsan_table="faturamento.consumo_tarifa",
+    attributes=(
+        AttributeSpec(
+            name="water_profile_id",
+            type="ref",
+            ref="water_profile",
+            doc="lapf_id: the water connection profile the tariff is bound to; a "
+            "connection with a profile some tariff is bound to needs one of them "
+            "(V-LA7)",
+        ),
+    ),
+    referenced_by=(Reference("property", "consumption_tariff_id"),),
+)
 CATEGORY = CatalogKind(
     name="category",
     title="Category",
@@ -336,6 +353,7 @@ FOUNDATION_KINDS: tuple[CatalogKind, ...] = (
     ACTIVITY,
     SPECIAL_EQUIPMENT,
     PROPERTY_PROFILE,
+    CONSUMPTION_TARIFF,
     CATEGORY,
     SUBCATEGORY,
     COLLECTION_SITUATION,

@@ -1,7 +1,8 @@
 """Service charges: percentage, installments with or without interest, and the
 split of a charge over the property's categories (``domain/service-orders.md`` §4).
 
-* CHG-1 (§4.2): the percentage is 100, 70 or 50 of the value;
+* CHG-1 (§4.2): the base is the percentage of the value (the percentages a
+  charge may use are checked before, COM-06: GSAN's 100, 70, 50);
 * CHG-2 (§4.3): with interest ``i`` (% per month, only when the type charges
   interest and there is more than one installment) the installment is the Price
   (French amortisation) payment; every division rounds HALF_UP to 7 places, as
@@ -52,10 +53,14 @@ def _divide(numerator: Decimal, denominator: Decimal) -> Decimal:
 
 
 def apply_percentage(value: Decimal, percentage: int) -> Decimal:
-    """CHG-1: the base of the charge (70 and 50 reduce it; anything else is 100)."""
-    if percentage in (70, 50):
-        return value * Decimal(percentage) / HUNDRED
-    return value
+    """CHG-1: the base of the charge, ``value x percentage / 100``.
+
+    GSAN's ``Util.calcularValorDebitoComPorcentagem`` reduces only by 70 and 50
+    and bills any other value as 100 %; the services refuse a percentage the
+    profile does not offer before computing (COM-06)."""
+    if percentage == 100:
+        return value
+    return value * Decimal(percentage) / HUNDRED
 
 
 def installment_value(base: Decimal, installments: int, rate: Decimal) -> Decimal:

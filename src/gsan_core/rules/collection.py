@@ -6,7 +6,10 @@
 * CUT-3: its overdue bills (due more than ``overdue_after_days`` ago) are at
   least ``min_overdue_bills`` and add up to at least ``min_overdue_amount``
   (GEN-14);
-* CUT-4: a unit is mapped to its locality (GEN-10).
+* CUT-4: a unit is mapped to its locality (GEN-10);
+* CUT-5: with a restriction window for the cut type (GEN-18, CAGEPA), its last
+  cut order closed at least that many days ago (a batch skips the property
+  where a single generation would refuse it).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class CutDecision(StrEnum):
     OPEN_ORDER = "open cut order"
     NO_DEBT = "overdue debts below the criteria"
     NO_UNIT = "no unit for the locality"
+    RESTRICTED = "within the new order restriction window"
 
 
 def overdue_limit(today: date, criteria: CollectionParameters) -> date:

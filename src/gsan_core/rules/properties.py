@@ -70,6 +70,8 @@ _PT = {
     "water situation": "situação de ligação de água",
     "sewer situation": "situação de ligação de esgoto",
     "collection situation": "situação de cobrança",
+    "consumption tariff": "tarifa de consumo",
+    "well type": "tipo de poço",
     "category": "categoria",
     "subcategory": "subcategoria",
     "water": "água",
@@ -94,6 +96,9 @@ class PropertyReferences:
     categories: frozenset[int]
     subcategory_category: Mapping[int, int]
     collection_situations: frozenset[int]
+    #: ``cstf_id`` and ``poco_id`` rows, active (checked only when set).
+    consumption_tariffs: frozenset[int] = frozenset()
+    well_types: frozenset[int] = frozenset()
 
 
 def check_property(
@@ -158,6 +163,11 @@ def check_property(
         unknown("sewer situation", prop.sewer_status_id)
     for situation in sorted(prop.collection_situation_ids - refs.collection_situations):
         unknown("collection situation", situation)
+    tariff = prop.consumption_tariff_id
+    if tariff is not None and tariff not in refs.consumption_tariffs:
+        unknown("consumption tariff", tariff)
+    if prop.well_type_id is not None and prop.well_type_id not in refs.well_types:
+        unknown("well type", prop.well_type_id)
     if not prop.categories:
         found.append(MISSING_ECONOMIES(property_id=pid))
     for entry in prop.categories:

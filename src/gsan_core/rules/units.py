@@ -6,32 +6,42 @@
 * UNI-4 (GSAN U-4): the superior's type level is smaller than the unit's; unless
   ``vary_unit_hierarchy`` is on, exactly one level above;
 * UNI-5 (GSAN U-1): at most one active unit per locality;
+* UNI-6 (GSAN U-3): a contractor unit (type code ``T``) may not belong to the
+  main company;
+* UNI-7 (GSAN U-5): a unit that is the first unit of a request specification
+  keeps accepting forwarded requests; a unit serving a sewer division stays a
+  sewer unit;
 * USR-1: a user's name is required and their home unit exists and is active.
-
-GSAN U-3 (contractor units and the main company) and U-5 (units referenced by
-request specifications) belong to the service-request area.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from gsan_core.errors import Message, Violation
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.validation import normalized, required_text
 
 __all__ = [
+    "CONTRACTOR_OF_MAIN_COMPANY",
+    "CONTRACTOR_TYPE_CODE",
     "CYCLE",
     "DUPLICATE_ACRONYM",
     "DUPLICATE_LOCALITY",
     "DUPLICATE_NAME",
     "HIERARCHY_LEVEL",
+    "ROUTING_UNIT_IN_USE",
+    "SEWER_UNIT_IN_USE",
     "UNKNOWN_UNIT",
     "UNKNOWN_UNIT_TYPE",
     "ancestors",
     "check_unit",
+    "check_unit_in_use",
     "check_user",
 ]
+
+#: ``UnidadeTipo.UNIDADE_TIPO_TERCERIZADO``: the type code of a contractor unit.
+CONTRACTOR_TYPE_CODE = "T"
 
 DUPLICATE_NAME = Message(
     "unit.duplicate_name",
@@ -83,6 +93,32 @@ DUPLICATE_LOCALITY = Message(
     gsan_key="atencao.inserir_unidade_organizacional_localidade_ja_cadastradado",
     rule="UNI-5",
 )
+CONTRACTOR_OF_MAIN_COMPANY = Message(
+    "unit.contractor_of_main_company",
+    en="A contractor unit cannot belong to the main company ({company_id}).",
+    pt="Unidade com tipo Terceirizada não pode estar associada à empresa "
+    "principal ({company_id}).",
+    gsan_key="atencao.inserir_unidade_organizacional_terceirizada_associada",
+    rule="UNI-6",
+)
+ROUTING_UNIT_IN_USE = Message(
+    "unit.routing_in_use",
+    en="Unit {unit_id} is the first unit of request specification "
+    "{specification_id} and must keep accepting forwarded requests.",
+    pt="Unidade Organizacional está associada à especificação {specification_id} "
+    "de solicitação de registro de atendimento e não pode deixar de aceitar "
+    "trâmite.",
+    gsan_key="atencao.unidade.tramitacao",
+    rule="UNI-7",
+)
+SEWER_UNIT_IN_USE = Message(
+    "unit.sewer_in_use",
+    en="Unit {unit_id} serves sewer division {division!r} and must stay a sewer unit.",
+    pt="Unidade Organizacional está associada à divisão de esgoto {division!r} e "
+    "não pode deixar de ser unidade de esgoto.",
+    gsan_key="atencao.unidade.esgoto",
+    rule="UNI-7",
+)
 
 
 _PAPEL = {
@@ -117,10 +153,13 @@ def check_unit(
     units: Mapping[int, OrganizationalUnit],
     type_levels: Mapping[int, int | None],
     vary_hierarchy: bool,
+    contractor_types: Collection[int] = (),
+    main_company_id: int | None = None,
 ) -> tuple[Violation, ...]:
-    """Every UNI-1..UNI-5 violation of ``unit`` within the stored ``units``.
+    """Every UNI-1..UNI-6 violation of ``unit`` within the stored ``units``.
 
-    ``type_levels`` maps the active unit-type ids to their level.
+    ``type_levels`` maps the active unit-type ids to their level;
+    ``contractor_types`` are the ids of the types coded ``T``.
     """
     found: list[Violation] = list(
         required_text(
@@ -147,6 +186,36 @@ def check_unit(
         centre = units.get(unit.dispatch_centre_id)
         if centre is None or not centre.active:
             found.append(_unknown_unit("dispatch centre", unit.dispatch_centre_id))
+    if (
+        unit.unit_type_id in contractor_types
+        and main_company_id is not None
+        and unit.company_id == main_company_id
+    ):
+        found.append(CONTRACTOR_OF_MAIN_COMPANY(company_id=main_company_id))
+    return tuple(found)
+
+
+def check_unit_in_use(
+    unit: OrganizationalUnit,
+    *,
+    specification_ids: Collection[int],
+    sewer_divisions: Collection[str],
+) -> tuple[Violation, ...]:
+    """UNI-7: what ``unit`` serves that its flags must keep.
+
+    ``specification_ids`` are the request specifications whose first unit it is;
+    ``sewer_divisions`` the descriptions of the sewer divisions it serves. As in
+    GSAN, the flags are checked on every save, not only when they change.
+    """
+    found: list[Violation] = []
+    if not unit.accepts_routing and specification_ids:
+        found.append(
+            ROUTING_UNIT_IN_USE(
+                unit_id=unit.id, specification_id=min(specification_ids)
+            )
+        )
+    if not unit.sewer and sewer_divisions:
+        found.append(SEWER_UNIT_IN_USE(unit_id=unit.id, division=min(sewer_divisions)))
     return tuple(found)
 
 

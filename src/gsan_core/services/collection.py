@@ -7,7 +7,9 @@ statements: the routes' properties with their situation and whether an open cut
 order exists, their overdue bills counted and added up (one call to the billing
 port), and the inserts of the new orders, their unit trail and the events. A
 property that already has an open cut order is skipped, so an interrupted run
-resumes by running it again, with no duplicate.
+resumes by running it again, with no duplicate. With a restriction window for
+the cut type (GEN-18, CAGEPA's profile) the properties chosen are also read for
+their last cut order, and one closed within the window is skipped (CUT-5).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules.collection import CutDecision, decide_cut, overdue_limit
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.context import Service
@@ -108,6 +111,25 @@ class CollectionService(Service):
             allowed = profile.allowed("water.cut")
             criteria = profile.collection
             limit = overdue_limit(today, criteria)
+            window = profile.service_orders.restriction_days(type_id)
+
+            def _restricted(uow: UnitOfWork, property_id: int) -> bool:
+                """CUT-5 (GEN-18): the property's last cut order closed too
+                recently."""
+                orders = uow.service_orders.find_by(
+                    property_id=property_id, service_type_id=type_id
+                )
+                return bool(
+                    order_rules.check_restriction_window(
+                        property_id=property_id,
+                        service_type_id=type_id,
+                        days=window,
+                        last_closed=order_rules.last_closing(
+                            orders, service_type_id=type_id, zone=self._ctx.zone
+                        ),
+                        today=today,
+                    )
+                )
 
             def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
                 facts = uow.collection.route_cut_facts(route_ids, cut_types)
@@ -133,6 +155,12 @@ class CollectionService(Service):
                     )
                     for f in facts
                 }
+                if window > 0:
+                    for fact in facts:
+                        if decisions[fact.property_id] is CutDecision.GENERATE and (
+                            _restricted(uow, fact.property_id)
+                        ):
+                            decisions[fact.property_id] = CutDecision.RESTRICTED
                 chosen = [
                     f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
                 ]

@@ -187,6 +187,12 @@ class PropertyService(Service):
             "collection_situation": {
                 s for p in wanted for s in p.collection_situation_ids
             },
+            "consumption_tariff": {
+                p.consumption_tariff_id
+                for p in wanted
+                if p.consumption_tariff_id is not None
+            },
+            "well_type": {p.well_type_id for p in wanted if p.well_type_id is not None},
         }
         items = uow.catalog.find_many(
             (kind, i) for kind, ids in kinds.items() for i in ids
@@ -218,6 +224,8 @@ class PropertyService(Service):
                 if k == "subcategory" and item.active
             },
             collection_situations=active("collection_situation"),
+            consumption_tariffs=active("consumption_tariff"),
+            well_types=active("well_type"),
         )
 
     def check(self, prop: Property) -> tuple[object, ...]:

@@ -14,8 +14,6 @@ from gsan_core.services.service_requests.closing import (
 )
 from gsan_core.services.service_requests.common import (
     day_bounds,
-    load_units,
-    may_maintain,
     move_request,
     protocol_number,
 )
@@ -34,6 +32,7 @@ from gsan_core.services.service_requests.results import (
     RequestDetails,
 )
 from gsan_core.services.service_requests.updates import reiterate_in, update_location_in
+from gsan_core.services.units import load_units, may_maintain
 
 __all__ = [
     "CLOSED_BY_COMMAND_REMARK",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.units import (
     OrganizationalUnit,
     UnitChanged,
@@ -15,11 +16,62 @@ from gsan_core.model.units import (
     UserRegistered,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import request_routing as routing
 from gsan_core.rules import units as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 
-__all__ = ["UnitService"]
+__all__ = ["UnitService", "load_units", "may_maintain"]
+
+Violations = tuple[Violation, ...]
+
+
+def load_units(
+    uow: UnitOfWork, ids: Iterable[int | None], *, ancestors: bool = True
+) -> dict[int, OrganizationalUnit]:
+    """The units of ``ids`` with their dispatch centres and (optionally) every
+    superior up the tree, in a few round trips (one per missing level)."""
+    found: dict[int, OrganizationalUnit] = {}
+    wanted = {i for i in ids if i is not None}
+    while wanted:
+        loaded = uow.units.get_many(wanted)
+        found.update(loaded)
+        missing: set[int] = set()
+        for unit in loaded.values():
+            for other in (
+                unit.dispatch_centre_id,
+                unit.superior_id if ancestors else None,
+            ):
+                if other is not None and other not in found:
+                    missing.add(other)
+        wanted = missing - set(found) - (wanted - set(loaded))
+    return found
+
+
+def may_maintain(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    actor: int,
+    unit_id: int,
+    units: Mapping[int, OrganizationalUnit] | None = None,
+) -> bool:
+    """AUTH-01 for the acting user on a request now in ``unit_id``."""
+    user = uow.users.find(actor)
+    user_unit = None if user is None else user.unit_id
+    tree = dict(units) if units is not None else {}
+    missing = [u for u in (unit_id, user_unit) if u is not None and u not in tree]
+    if missing:
+        tree.update(load_units(uow, missing))
+    return routing.is_authorised(
+        user_unit_id=user_unit,
+        unit_id=unit_id,
+        units=tree,
+        may_forward_anywhere=any(
+            uow.permissions.has(actor, pid)
+            for pid in profile.ids("permission.forward_request_to_any_unit")
+        ),
+    )
 
 
 class UnitService(Service):
@@ -28,14 +80,56 @@ class UnitService(Service):
     def _tree(self, uow: UnitOfWork) -> dict[int, OrganizationalUnit]:
         return {unit.id: unit for unit in uow.units.find_by()}
 
-    def _type_levels(self, uow: UnitOfWork) -> dict[int, int | None]:
-        return {
-            item.id: item.integer("level")
-            for item in uow.catalog.list("unit_type", active_only=True)
+    def _unit_checks(
+        self, uow: UnitOfWork
+    ) -> Callable[[OrganizationalUnit, Mapping[int, OrganizationalUnit]], Violations]:
+        """UNI-1..UNI-6 against the stored unit types and the profile."""
+        types = uow.catalog.list("unit_type", active_only=True)
+        levels = {item.id: item.integer("level") for item in types}
+        contractor_types = {
+            item.id for item in types if item.text("code") == rules.CONTRACTOR_TYPE_CODE
         }
+        vary = self.profile.service_requests.vary_unit_hierarchy
+        main_company = self.profile.system.main_company_id
+
+        def check(
+            unit: OrganizationalUnit, tree: Mapping[int, OrganizationalUnit]
+        ) -> Violations:
+            return rules.check_unit(
+                unit,
+                units=tree,
+                type_levels=levels,
+                vary_hierarchy=vary,
+                contractor_types=contractor_types,
+                main_company_id=main_company,
+            )
+
+        return check
+
+    def _in_use(self, uow: UnitOfWork, unit: OrganizationalUnit) -> Violations:
+        """UNI-7: the specifications and sewer divisions ``unit`` serves."""
+        if unit.accepts_routing and unit.sewer:
+            return ()
+        specifications = (
+            ()
+            if unit.accepts_routing
+            else [s.id for s in uow.request_specifications.find_by(unit_id=unit.id)]
+        )
+        divisions = (
+            ()
+            if unit.sewer
+            else [
+                item.description
+                for item in uow.catalog.list("sewer_division")
+                if item.integer("unit_id") == unit.id
+            ]
+        )
+        return rules.check_unit_in_use(
+            unit, specification_ids=specifications, sewer_divisions=divisions
+        )
 
     def register(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
-        """Add a unit (UNI-1..UNI-5)."""
+        """Add a unit (UNI-1..UNI-6)."""
         return self.register_many([unit], actor=actor)[0]
 
     def register_many(
@@ -45,15 +139,10 @@ class UnitService(Service):
         new = [attrs.evolve(u, version=1) for u in units]
         with self._work() as uow:
             tree = self._tree(uow)
-            levels = self._type_levels(uow)
+            check = self._unit_checks(uow)
             violations: list[Violation] = []
             for unit in new:
-                violations += rules.check_unit(
-                    unit,
-                    units=tree,
-                    type_levels=levels,
-                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
-                )
+                violations += check(unit, tree)
                 tree[unit.id] = unit
             ensure(violations)
             uow.units.add_many(new)
@@ -68,19 +157,15 @@ class UnitService(Service):
         return new
 
     def update(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
-        """Store a change of a unit read at ``unit.version``."""
+        """Store a change of a unit read at ``unit.version`` (UNI-1..UNI-7)."""
         with self._work() as uow:
             stored = uow.units.get(unit.id)
             if stored.version != unit.version:
                 raise ConcurrencyConflict("unit", unit.id, unit.version)
             changed = attrs.evolve(unit, version=stored.version + 1)
             ensure(
-                rules.check_unit(
-                    changed,
-                    units=self._tree(uow),
-                    type_levels=self._type_levels(uow),
-                    vary_hierarchy=self.profile.service_requests.vary_unit_hierarchy,
-                )
+                self._unit_checks(uow)(changed, self._tree(uow))
+                + self._in_use(uow, changed)
             )
             uow.units.update(changed)
             uow.record(

@@ -35,6 +35,7 @@ from gsan_core.errors import (
 from gsan_core.model.billing import (
     Charge,
     ChargeShare,
+    CollectionForm,
     DebtKind,
     OpenDebt,
     OverdueBills,
@@ -93,6 +94,8 @@ def sample_property(id: int = 1) -> Property:
         ),
         water_status_id=3,
         sewer_status_id=1,
+        consumption_tariff_id=2,
+        well_type_id=1,
         collection_situation_ids=frozenset([2, 3]),
     )
 
@@ -209,6 +212,8 @@ class UnitOfWorkContract:
             total=Decimal("306.0194016"),
             installments=3,
             installment_value=Decimal("102.0064672"),
+            installments_billed=1,
+            collection_form=CollectionForm.CREDIT_CARD,
             interest_rate=Decimal("1.00"),
             service_order_id=11,
             generated_at=AT,

@@ -266,7 +266,17 @@ class RequestMachine(RuleBasedStateMachine):
         if not orders:
             return
         self._tick()
-        actor = self.utility.contractor_user if contractor else self.utility.technician
+        u = self.utility
+        # ENC-01: the order is closed by a user of the request's current unit (the
+        # management's administrator, above every unit, elsewhere); the
+        # contractor's user is refused while the request is not with it.
+        at = self.gsan.service_requests.get(request_id).current_unit_id
+        home = {
+            u.call_centre: u.attendant,
+            u.office: u.technician,
+            u.contractor: u.contractor_user,
+        }
+        actor = u.contractor_user if contractor else home.get(at, u.admin)
         service = self.gsan.service_orders
         close = service.close_executed if executed else service.close_not_executed
         self._attempt(

@@ -226,8 +226,12 @@ def properties(
     categories: Sequence[tuple[int, int | None]] = DEFAULT_CATEGORIES,
     collection_situation_ids: Sequence[int] = (1, 2, 3),
     max_categories: int = 3,
+    consumption_tariff_ids: Sequence[int] = (),
+    well_type_ids: Sequence[int] = (),
 ) -> st.SearchStrategy[Property]:
-    """Properties whose references are drawn from the given ids (PRO-1, PRO-2)."""
+    """Properties whose references are drawn from the given ids (PRO-1, PRO-2);
+    the tariff and the well type are ``None`` or one of the ids given (always
+    ``None`` when none is)."""
 
     def build(
         *,
@@ -239,6 +243,8 @@ def properties(
         sewer: int,
         entries: tuple[Economies, ...],
         situations: frozenset[int],
+        tariff: int | None,
+        well_type: int | None,
     ) -> Property:
         locality, sector, block, route = where
         return Property(
@@ -252,8 +258,13 @@ def properties(
             categories=entries,
             water_status_id=water,
             sewer_status_id=sewer,
+            consumption_tariff_id=tariff,
+            well_type_id=well_type,
             collection_situation_ids=situations,
         )
+
+    def optional(ids: Sequence[int]) -> st.SearchStrategy[int | None]:
+        return st.none() | st.sampled_from(list(ids)) if ids else st.none()
 
     return st.builds(
         build,
@@ -269,6 +280,8 @@ def properties(
         )
         if collection_situation_ids
         else st.just(frozenset()),
+        tariff=optional(consumption_tariff_ids),
+        well_type=optional(well_type_ids),
     )
 
 

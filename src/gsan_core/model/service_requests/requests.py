@@ -237,9 +237,6 @@ class OpenRequest:
     #: The property's responsible customer, when the specification validates
     #: its document (INS-19); ``None``: the property has none.
     responsible: Requester | None = None
-    #: Meter facts of the property (INS-10); ``None``: unknown, matches any.
-    water_meter: bool | None = None
-    well_meter: bool | None = None
 
 
 def location_fields(location: RequestLocation) -> dict[str, Any]:

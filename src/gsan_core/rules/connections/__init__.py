@@ -114,6 +114,9 @@ from gsan_core.rules.connections.messages import (
 from gsan_core.rules.connections.messages import NO_WATER_NETWORK as NO_WATER_NETWORK
 from gsan_core.rules.connections.messages import NOT_PPP_LOCALITY as NOT_PPP_LOCALITY
 from gsan_core.rules.connections.messages import (
+    ORDER_REQUIRED as ORDER_REQUIRED,
+)
+from gsan_core.rules.connections.messages import (
     PERCENTAGE_OUT_OF_RANGE as PERCENTAGE_OUT_OF_RANGE,
 )
 from gsan_core.rules.connections.messages import PROPERTY_IN_FIELD as PROPERTY_IN_FIELD
@@ -146,6 +149,9 @@ from gsan_core.rules.connections.messages import (
 )
 from gsan_core.rules.connections.messages import (
     SUPPRESSION_TYPE_MISMATCH as SUPPRESSION_TYPE_MISMATCH,
+)
+from gsan_core.rules.connections.messages import (
+    TARIFF_NOT_ALLOWED as TARIFF_NOT_ALLOWED,
 )
 from gsan_core.rules.connections.messages import UNKNOWN_REFERENCE as UNKNOWN_REFERENCE
 from gsan_core.rules.connections.messages import UPDATE_CUT_DATA as UPDATE_CUT_DATA

@@ -3,7 +3,7 @@ operation, its decision, and the enums they share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Protocol
@@ -58,6 +58,9 @@ class ConnectionFacts:
     #: hydrometer area answers these; without it there is no meter).
     water_meter: bool = False
     well_meter: bool = False
+    #: V-LA7: the consumption tariffs bound to each water connection profile (a
+    #: profile no tariff is bound to is absent; read by the connections only).
+    profile_tariffs: Mapping[int, frozenset[int]] = attrs.field(factory=dict)
 
 
 def _permissions(value: Iterable[str]) -> frozenset[str]:

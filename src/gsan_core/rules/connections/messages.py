@@ -219,13 +219,20 @@ _BILLING_SEWER_KEYS = {
     SewerBillingChange.RESTORE: "atencao.situacao_restabelecimento_ligacao_esgoto_imovel_invalida",
     SewerBillingChange.REACTIVATE: "atencao.situacao_reativacaoo_ligacao_esgoto_imovel_invalida",
 }
+#: Each sewer billing change names itself in its refusals (GSAN's texts).
+_BILLING_NAMES = {
+    SewerBillingChange.PLUG: ("plugged", "tamponamento"),
+    SewerBillingChange.DEACTIVATE: ("deactivated", "desativação"),
+    SewerBillingChange.RESTORE: ("restored", "restabelecimento"),
+    SewerBillingChange.REACTIVATE: ("reactivated", "reativação"),
+}
 BILLING_WATER_STATUS = {
     change: _m(
         f"connection.sewer.billing.{change.value}.water_status_not_allowed",
         "The water situation of property {property_id} is {status}: the sewer "
-        f"cannot {change.value}.",
+        f"connection cannot be {_BILLING_NAMES[change][0]}.",
         "Situação da Ligação de água do Imóvel {status} está inválida para efetuar a "
-        "alteração da ligação de esgoto.",
+        f"{_BILLING_NAMES[change][1]} da ligação de esgoto.",
         key=key,
         rule="V-MB2",
     )
@@ -234,15 +241,29 @@ BILLING_WATER_STATUS = {
 BILLING_SEWER_STATUS = {
     change: _m(
         f"connection.sewer.billing.{change.value}.sewer_status_not_allowed",
-        "The sewer situation of property {property_id} is {status}: it cannot "
-        f"{change.value}.",
-        "Situação da Ligação de Esgoto do Imóvel {status} está inválida para a "
-        "alteração da ligação de esgoto.",
+        "The sewer situation of property {property_id} is {status}: it cannot be "
+        f"{_BILLING_NAMES[change][0]}.",
+        "Situação da Ligação de Esgoto do Imóvel {status} está inválida para "
+        f"{_BILLING_NAMES[change][1]} da ligação de esgoto.",
         key=key,
         rule="V-MB3",
     )
     for change, key in _BILLING_SEWER_KEYS.items()
 }
+ORDER_REQUIRED = _m(
+    "connection.order_required",
+    "Operation {operation} runs only through its service order: give the order.",
+    "Informe Ordem de Serviço.",
+    key="atencao.required",
+    rule="V-CO1",
+)
+TARIFF_NOT_ALLOWED = _m(
+    "connection.water.connect.tariff_not_allowed",
+    "The consumption tariff {tariff_id} of property {property_id} is not one of those bound to connection profile {profile_id} ({allowed}).",
+    "Tarifa de consumo do imóvel é diferente da tarifa permitida para o perfil selecionado.",
+    key="atencao.tarifa_consumo_perfil_ligacao",
+    rule="V-LA7",
+)
 MINIMUM_BELOW_CALCULATED = _m(
     "connection.water.minimum_below_calculated",
     "The minimum consumption {value} m³ is below the calculated minimum {minimum} m³ of property {property_id}.",
@@ -365,7 +386,7 @@ CUT_TYPE_STATUS = _m(
 FEATURE_DISABLED = _m(
     "connection.feature_disabled",
     "The utility does not use {feature}.",
-    "A empresa não utiliza {feature}.",
+    "A empresa não utiliza {funcionalidade}.",
     key="atencao.usuario.permissao_negada",
     rule="V-FF1",
 )

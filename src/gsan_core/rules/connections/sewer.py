@@ -381,7 +381,12 @@ def _update_sewer(
 def _feasible_billable_enabled(ctx: ConnectionContext) -> list[Violation]:
     if ctx.profile.enabled("sewer.feasible_billable"):
         return []
-    return [FEATURE_DISABLED(feature="sewer.feasible_billable")]
+    return [
+        FEATURE_DISABLED(
+            feature="sewer.feasible_billable",
+            funcionalidade="a situação de esgoto factível faturável",
+        )
+    ]
 
 
 def _inform_feasible_billable(

@@ -60,6 +60,7 @@ from gsan_core.rules.connections.messages import (
     SUPPRESSION_DEBTS,
     SUPPRESSION_PERMISSION,
     SUPPRESSION_TYPE_MISMATCH,
+    TARIFF_NOT_ALLOWED,
     UPDATE_CUT_DATA,
     UPDATE_ORDER_TOO_OLD,
     UPDATE_SUPPRESSION_DATA,
@@ -109,6 +110,26 @@ def _water_fields(
     return found
 
 
+def _tariff_for_profile(
+    facts: ConnectionFacts, profile_id: int | None
+) -> list[Violation]:
+    """V-LA7: when consumption tariffs are bound to the connection profile
+    chosen, the property's tariff is one of them (a property without a tariff
+    is refused too)."""
+    bound = facts.profile_tariffs.get(profile_id) if profile_id is not None else None
+    tariff = facts.property.consumption_tariff_id
+    if not bound or tariff in bound:
+        return []
+    return [
+        TARIFF_NOT_ALLOWED(
+            property_id=facts.property.id,
+            tariff_id=tariff,
+            profile_id=profile_id,
+            allowed=", ".join(str(t) for t in sorted(bound)),
+        )
+    ]
+
+
 def _connect_water(
     facts: ConnectionFacts,
     ctx: ConnectionContext,
@@ -131,6 +152,7 @@ def _connect_water(
         origin_id=data.origin_id,
         seal_number=data.seal_number,
     )
+    found += _tariff_for_profile(facts, data.profile_id)
     found += _not_negative(
         data.minimum_consumption, "Minimum consumption", "Consumo Mínimo"
     )

@@ -18,6 +18,7 @@ from gsan_core.rules.hydrometers.checks import (
     check_point_situation,
     check_property,
     check_reading,
+    check_well_type,
 )
 from gsan_core.rules.hydrometers.installation import (
     IncomingMeter,
@@ -109,6 +110,9 @@ from gsan_core.rules.hydrometers.messages import (
 )
 from gsan_core.rules.hydrometers.messages import NOTHING_SELECTED as NOTHING_SELECTED
 from gsan_core.rules.hydrometers.messages import NUMBER_EXISTS as NUMBER_EXISTS
+from gsan_core.rules.hydrometers.messages import (
+    OUTGOING_TARGET_INSTALLED as OUTGOING_TARGET_INSTALLED,
+)
 from gsan_core.rules.hydrometers.messages import PERIOD_OVERLAP as PERIOD_OVERLAP
 from gsan_core.rules.hydrometers.messages import POINT_HAS_METER as POINT_HAS_METER
 from gsan_core.rules.hydrometers.messages import PROPERTY_IN_FIELD as PROPERTY_IN_FIELD
@@ -147,6 +151,9 @@ from gsan_core.rules.hydrometers.messages import (
 )
 from gsan_core.rules.hydrometers.messages import (
     WATER_SITUATION_WITHOUT_METER as WATER_SITUATION_WITHOUT_METER,
+)
+from gsan_core.rules.hydrometers.messages import (
+    WRONG_SERVICE_TYPE as WRONG_SERVICE_TYPE,
 )
 from gsan_core.rules.hydrometers.messages import YEAR_IN_FUTURE as YEAR_IN_FUTURE
 from gsan_core.rules.hydrometers.messages import YEAR_MISMATCH as YEAR_MISMATCH
@@ -206,6 +213,7 @@ __all__ = [
     "check_relocation",
     "check_removal",
     "check_update_window",
+    "check_well_type",
     "manufacture_year_of",
     "movement_situation",
     "number_layout",

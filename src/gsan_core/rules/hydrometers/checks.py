@@ -20,6 +20,8 @@ from gsan_core.rules.hydrometers.messages import (
     REFERENCE_MISSING,
     SEWER_SITUATION_NOT_ALLOWED,
     WATER_SITUATION_NOT_ALLOWED,
+    WELL_TYPE_NOT_OFFERED,
+    WELL_TYPE_ON_WATER_CONNECTION,
     _with_rule,
 )
 from gsan_core.rules.validation import REQUIRED, optional_text
@@ -83,26 +85,27 @@ def check_point_situation(
 ) -> list[Violation]:
     """I-7 / I-7' and I-8 (M-7): the connection's situation allows the operation.
 
-    Water: the property has a water connection (its situation's
-    ``connection_exists`` flag) and, when ``operation`` has allowed source
-    situations in the profile (``transitions["<operation>.water"]``), its water
-    situation is one of them. Well: the sewer situation is one of
-    ``transitions["<operation>.well"]`` when the profile lists them.
+    Water: when ``operation`` has allowed source situations in the profile
+    (``transitions["<operation>.water"]``), the water situation is one of them
+    (I-7, checked first, as GSAN does: a FACTÍVEL property is refused for its
+    situation, not for its missing connection); then the property has a water
+    connection (its situation's ``connection_exists`` flag, I-8). Well: the
+    sewer situation is one of ``transitions["<operation>.well"]`` when the
+    profile lists them.
     """
     found: list[Violation] = []
     if point is MeasurementPoint.WATER_CONNECTION:
         name = water_status.description if water_status else prop.water_status_id
-        if water_status is None or not water_status.flag("connection_exists"):
-            found.append(
-                _with_rule(NO_WATER_CONNECTION, connection_rule)(
-                    property_id=prop.id, situation=name
-                )
-            )
-            return found
         allowed = profile.allowed(f"{operation}.water")
         if allowed and prop.water_status_id not in allowed:
             found.append(
                 WATER_SITUATION_NOT_ALLOWED(property_id=prop.id, situation=name)
+            )
+        elif water_status is None or not water_status.flag("connection_exists"):
+            found.append(
+                _with_rule(NO_WATER_CONNECTION, connection_rule)(
+                    property_id=prop.id, situation=name
+                )
             )
         return found
     allowed = profile.allowed(f"{operation}.well")
@@ -110,6 +113,26 @@ def check_point_situation(
         name = sewer_status.description if sewer_status else prop.sewer_status_id
         found.append(SEWER_SITUATION_NOT_ALLOWED(property_id=prop.id, situation=name))
     return found
+
+
+def check_well_type(
+    *,
+    point: MeasurementPoint,
+    well_type_id: object,
+    well_type: CatalogItem | None,
+    rule: str = "I-13",
+) -> list[Violation]:
+    """I-13 (A-4 on the correction screen): the optional well type of a well
+    meter is an active ``well_type`` row offered for meters (GSAN lists only the
+    types whose "hidrômetro tipo poço" flag is set); a water connection meter
+    takes none."""
+    if well_type_id is None:
+        return []
+    if point is not MeasurementPoint.WELL:
+        return [_with_rule(WELL_TYPE_ON_WATER_CONNECTION, rule)()]
+    if well_type is None or not well_type.active or not well_type.flag("meter_well"):
+        return [_with_rule(WELL_TYPE_NOT_OFFERED, rule)(well_type_id=well_type_id)]
+    return []
 
 
 def check_reading(

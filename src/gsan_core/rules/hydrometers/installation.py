@@ -38,6 +38,8 @@ from gsan_core.rules.hydrometers.messages import (
     NO_METER_TO_RELOCATE,
     NO_METER_TO_REPLACE,
     NO_METER_TO_UPDATE,
+    NOT_REMOVED,
+    OUTGOING_TARGET_INSTALLED,
     PERIOD_OVERLAP,
     POINT_HAS_METER,
     REMOVAL_DATE_INVALID,
@@ -223,7 +225,8 @@ def check_removal(
     """R-7..R-11 (``replacing``: S-7, S-8, S-12, S-13 for the outgoing meter).
 
     R-7: a meter is installed at the point; R-8: the situation the meter takes
-    exists and is not INSTALADO (GSAN checks it only on replacement); R-9: the
+    exists and is not INSTALADO (GSAN checks it only on replacement, S-8, whose
+    code and words a replacement's refusal carries); R-9: the
     stock location exists when given, and the meter ends with one unless the
     situation is a lost/stolen one; R-10: the reading is optional on removal,
     required on replacement, a whole number >= 0 within the meter's digits; R-11:
@@ -272,11 +275,8 @@ def check_removal(
             )
         )
     elif situation_role(profile, situation.id) == "installed":
-        found.append(
-            _with_rule(TARGET_INSTALLED, rules["situation"])(
-                situation=situation.description
-            )
-        )
+        refusal = OUTGOING_TARGET_INSTALLED if replacing else TARGET_INSTALLED
+        found.append(refusal(situation=situation.description))
     lost = situation is not None and situation.flag("lost")
     if removal.location_id is not None and (
         removal.location is None or not removal.location.active
@@ -381,6 +381,7 @@ class InstallationChanges:
     tamper_seal: object = None
     cut_reading: object = None
     suppression_reading: object = None
+    removal_reading: object = None
 
 
 def check_installation_update(
@@ -401,8 +402,9 @@ def check_installation_update(
     a meter is installed. A-5: the installation date is not after today (and,
     I-15, not before the previous installation's end). A-6: the installation
     reading is >= 0 (GSAN: > 0, which contradicts installation's default 0).
-    A-8: a cut connection keeps a cut reading. A-7 (a removal reading when the
-    record has a removal date) never applies: the current installation is open.
+    A-8: a cut connection keeps a cut reading. A-7: a removal reading belongs to
+    a record with a removal date; the record corrected is the open one, so a
+    removal reading given is refused rather than dropped.
     """
     found: list[Violation] = []
     if point is MeasurementPoint.WATER_CONNECTION and (
@@ -461,6 +463,8 @@ def check_installation_update(
     if changes.stand is not None and not isinstance(changes.stand, bool):
         found.append(_with_rule(REQUIRED, "A-6")(field="Stand", campo="Cavalete"))
     found += _seals(changes.seal, changes.tamper_seal, "A-6")
+    if changes.removal_reading is not None and current.removed_on is None:
+        found.append(NOT_REMOVED(installation_id=current.id))
     for value, field, campo in (
         (changes.cut_reading, "Cut reading", "Leitura de Corte"),
         (changes.suppression_reading, "Suppression reading", "Leitura de Supressão"),

@@ -24,7 +24,7 @@ MALFORMED_FIXED = Message(
 MALFORMED_NUMBER = Message(
     "hydrometer.number.malformed",
     en="The hydrometer number {number!r} does not follow the {layout} layout ({expected}).",
-    pt="O número do hidrômetro {number!r} não segue o formato {layout} ({expected}).",
+    pt="O número do hidrômetro {number!r} não segue o formato {layout!r} ({esperado}).",
     gsan_key="errors.invalid",
     rule="H-12",
 )
@@ -168,6 +168,56 @@ PROPERTY_IN_FIELD = attrs.evolve(
     _ORDER_IN_FIELD, code="hydrometer.property_in_field", rule="OS-6"
 )
 
+# ---------------------------------------------------------------- I-2, R-2, S-2, M-2, A-1
+_WRONG_TYPE: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "install",
+        "atencao.servico_associado_instalacao_hidrometro_invalida",
+        "I-2",
+        "install a hydrometer",
+        "instalação de hidrômetro",
+    ),
+    (
+        "remove",
+        "atencao.servico_associado_retirada_hidrometro_invalida",
+        "R-2",
+        "remove a hydrometer",
+        "retirada de hidrômetro",
+    ),
+    (
+        "replace",
+        "atencao.servico_associado_substituicao_hidrometro_invalida",
+        "S-2",
+        "replace a hydrometer",
+        "substituição de hidrômetro",
+    ),
+    (
+        "relocate",
+        "atencao.servico_associado_remanejamento_hidrometro_invalida",
+        "M-2",
+        "relocate a hydrometer",
+        "remanejamento de hidrômetro",
+    ),
+    (
+        "update_installation",
+        "atencao.servico_associado_atualizar_instalacao_hidrometro_invalida",
+        "A-1",
+        "change the hydrometer installation data",
+        "alteração dos dados da instalação de hidrômetro",
+    ),
+)
+#: Each meter operation's own "the order's service does not allow..." message.
+WRONG_SERVICE_TYPE: dict[str, Message] = {
+    f"hydrometer.{key}": Message(
+        f"hydrometer.{key}.wrong_service_type",
+        en=f"The service of order {{order_id}} (type {{service_type_id}}) does not allow to {what}.",
+        pt=f"Serviço associado à ordem de serviço informada não permite {oque}.",
+        gsan_key=gsan_key,
+        rule=rule,
+    )
+    for key, gsan_key, rule, what, oque in _WRONG_TYPE
+}
+
 # ---------------------------------------------------------------- readings
 READING_NOT_A_NUMBER = Message(
     "hydrometer.reading.not_a_number",
@@ -246,6 +296,19 @@ METER_NOT_AVAILABLE = Message(
     rule="I-12",
 )
 INSTALLATION_REFERENCE_MISSING = _with_rule(REFERENCE_MISSING, "I-13")
+WELL_TYPE_NOT_OFFERED = Message(
+    "hydrometer.install.well_type_not_offered",
+    en="Well type {well_type_id} does not exist, is inactive or is not offered for well meters.",
+    pt="Tipo de Poço {well_type_id} inexistente, inativo ou não disponível para hidrômetro de poço.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="I-13",
+)
+WELL_TYPE_ON_WATER_CONNECTION = Message(
+    "hydrometer.install.well_type_on_water_connection",
+    en="A well type is given only for a meter on the well, not on the water connection.",
+    pt="O tipo de poço só é informado para o hidrômetro instalado no poço.",
+    rule="I-13",
+)
 INSTALLED_IN_FUTURE = Message(
     "hydrometer.install.date_in_future",
     en="The installation date {installed_on} is after today ({today}).",
@@ -281,6 +344,14 @@ TARGET_INSTALLED = Message(
     pt="Informe uma situação válida p/ o hidrômetro retirado ({situation}).",
     gsan_key="atencao.hidrometro_situacao_disponivel",
     rule="R-8",
+)
+#: S-8: GSAN's own refusal (the removal's R-8 borrows its key).
+OUTGOING_TARGET_INSTALLED = Message(
+    "hydrometer.replace.target_installed",
+    en="The replaced meter cannot stay {situation}: choose another situation for it.",
+    pt="Informe uma situação válida p/ o hidrômetro substituído ({situation}).",
+    gsan_key="atencao.hidrometro_situacao_disponivel",
+    rule="S-8",
 )
 LOCATION_REQUIRED = Message(
     "hydrometer.remove.location_required",
@@ -339,6 +410,12 @@ NO_METER_TO_UPDATE = Message(
     gsan_key="atencao.imovel.ligacao_agua.hidrometro.inexistente",
     rule="A-4",
 )
+NOT_REMOVED = Message(
+    "hydrometer.update.not_removed",
+    en="Installation {installation_id} is current (not removed): it takes no removal reading.",
+    pt="A instalação {installation_id} é a atual (o hidrômetro não foi retirado): não há leitura de retirada a informar.",
+    rule="A-7",
+)
 CUT_READING_REQUIRED = Message(
     "hydrometer.update.cut_reading_required",
     en="Property {property_id} is cut: its meter needs the reading at the cut.",
@@ -393,6 +470,7 @@ MOVEMENT_DATE_TOO_OLD = Message(
     "hydrometer.move.date_too_old",
     en="The movement date {moved_on} is before {earliest} (at most {days} days back).",
     pt="A Data de Movimentação deve ser maior que a data atual menos {days} dias.",
+    gsan_key="atencao.data.movimentacao.nao.inferior.data.limite",
     rule="V-6",
 )
 MOVEMENT_REASON_UNKNOWN = _with_rule(REFERENCE_MISSING, "V-6")

@@ -80,6 +80,19 @@ class NumberLayout:
         )
         return f"{self.fixed_length}-character fixed part + {digits}-digit sequence"
 
+    def describe_pt(self) -> str:
+        """The description of the layout in Portuguese."""
+        if self.free:
+            return "1 a 12 letras ou dígitos"
+        digits = (
+            str(self.sequence_digits)
+            if self.max_sequence_digits == self.sequence_digits
+            else f"{self.sequence_digits} ou {self.max_sequence_digits}"
+        )
+        return (
+            f"fixo de {self.fixed_length} caracteres + sequencial de {digits} dígitos"
+        )
+
 
 def number_layout(profile: UtilityProfile) -> NumberLayout:
     """The layout of the utility's meter numbers (``hydrometers.number_format``)."""
@@ -155,7 +168,12 @@ def check_number(number: object, layout: NumberLayout) -> list[Violation]:
     ):
         return []
     return [
-        MALFORMED_NUMBER(number=number, layout=layout.name, expected=layout.describe())
+        MALFORMED_NUMBER(
+            number=number,
+            layout=layout.name,
+            expected=layout.describe(),
+            esperado=layout.describe_pt(),
+        )
     ]
 
 

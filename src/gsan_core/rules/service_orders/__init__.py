@@ -15,6 +15,7 @@ from gsan_core.rules.service_orders.closing import (
     allowed_closing_reasons,
     check_charge_request,
     check_close,
+    check_closing_user,
     check_execution,
 )
 from gsan_core.rules.service_orders.commercial import (
@@ -119,6 +120,9 @@ from gsan_core.rules.service_orders.messages import (
     MENU_ORDER_NOT_EXECUTED as MENU_ORDER_NOT_EXECUTED,
 )
 from gsan_core.rules.service_orders.messages import (
+    NEW_ORDER_WITHIN_RESTRICTION as NEW_ORDER_WITHIN_RESTRICTION,
+)
+from gsan_core.rules.service_orders.messages import (
     NEW_SERVICE_TYPE_HAS_REFERENCE as NEW_SERVICE_TYPE_HAS_REFERENCE,
 )
 from gsan_core.rules.service_orders.messages import (
@@ -214,6 +218,8 @@ from gsan_core.rules.service_orders.origins import (
     check_cut_order,
     check_overdue_request,
     check_property_uniqueness,
+    check_restriction_window,
+    last_closing,
     overdue_cutoff,
 )
 
@@ -229,6 +235,7 @@ __all__ = [
     "check_charge_request",
     "check_charged_property",
     "check_close",
+    "check_closing_user",
     "check_collection_unit",
     "check_cut_order",
     "check_execution",
@@ -237,9 +244,11 @@ __all__ = [
     "check_menu_path",
     "check_overdue_request",
     "check_property_uniqueness",
+    "check_restriction_window",
     "check_transition",
     "check_type_matches",
     "check_update",
+    "last_closing",
     "overdue_cutoff",
     "reference_spec",
     "transition",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -34,6 +34,8 @@ from gsan_core.rules.service_orders.messages import (
     CLOSING_DATE_IN_FUTURE,
     CLOSING_DATE_TOO_EARLY,
     CLOSING_REASON_NOT_ALLOWED,
+    CLOSING_UNIT_NOT_AUTHORISED,
+    CLOSING_USER_NOT_AUTHORISED,
     DATE_REQUIRED,
     DIAGNOSIS_REMARK_REQUIRED,
     EXECUTION_ACTIVITY_REPEATED,
@@ -73,6 +75,31 @@ def allowed_closing_reasons(
     if service_type.closing_reason_ids:
         return [r for r in usable if r.id in service_type.closing_reason_ids]
     return usable
+
+
+def check_closing_user(
+    order: ServiceOrder,
+    *,
+    request_unit_id: int | None,
+    may_maintain_request: bool,
+    validate_location: bool,
+    user_in_order_unit_or_above: bool,
+) -> tuple[Violation, ...]:
+    """ENC-01: who may close an OS. With an RA (``request_unit_id``, its current
+    unit), a user who may maintain the RA there (AUTH-01). Without one, when the profile validates the
+    location (``indicadorValidarLocalizacaoEncerramentoOS``), a user of the
+    order's current unit or of one of its superiors."""
+    if request_unit_id is not None:
+        if may_maintain_request:
+            return ()
+        return (
+            CLOSING_USER_NOT_AUTHORISED(order_id=order.id, unit_id=request_unit_id),
+        )
+    if not validate_location or user_in_order_unit_or_above:
+        return ()
+    return (
+        CLOSING_UNIT_NOT_AUTHORISED(order_id=order.id, unit_id=order.current_unit_id),
+    )
 
 
 def check_close(
@@ -258,12 +285,23 @@ def check_charge_request(
     permission_id: int | None,
     non_charge_reasons: Iterable[int],
     reject_below_one: bool = False,
+    percentages: Collection[int] = CHARGE_PERCENTAGES,
 ) -> tuple[Violation, ...]:
     """COM-06..COM-08 and DEB-05 for what the operator filled in (and, with
-    ``reject_below_one``, GSAN's refusal of a value between 0 and 1)."""
+    ``reject_below_one``, GSAN's refusal of a value between 0 and 1).
+
+    The percentage is one of ``percentages`` (the profile's
+    ``system.charge_percentages``, GSAN's 100, 70, 50): GSAN's screen offers
+    only those and its server bills any other value as 100 %; the library
+    refuses it rather than bill the full value silently."""
     found: list[Violation] = []
-    if charge.percentage not in CHARGE_PERCENTAGES:
-        found.append(INVALID_PERCENTAGE(percentage=charge.percentage))
+    if charge.percentage not in percentages:
+        found.append(
+            INVALID_PERCENTAGE(
+                percentage=charge.percentage,
+                allowed=", ".join(str(p) for p in percentages),
+            )
+        )
     if charge.installments < 1:
         found.append(INVALID_INSTALLMENTS(installments=charge.installments))
     elif charge.installments > max_installments:

@@ -60,6 +60,7 @@ def check_type_matches(
     operation: str,
     operation_title: str,
     profile: UtilityProfile,
+    operation_title_pt: str | None = None,
     message: Message | None = None,
 ) -> tuple[Violation, ...]:
     """COM-04 (GSAN C-ST): the OS's type runs ``operation``, either because the type
@@ -68,7 +69,8 @@ def check_type_matches(
 
     ``message`` replaces the generic violation with the operation's own (GSAN has
     one message per operation, e.g. ``atencao.servico_associado_corte_ligacao_agua_invalida``);
-    it receives the same parameters."""
+    it receives the same parameters. The generic message names the operation by
+    ``operation_title`` in English and ``operation_title_pt`` in Portuguese."""
     linked = service_type.operation == operation
     fallback = service_type.id in profile.ids(f"service_type.{operation}")
     if linked or fallback:
@@ -78,6 +80,7 @@ def check_type_matches(
             order_id=order.id,
             service_type_id=service_type.id,
             operation=operation_title,
+            operacao=operation_title_pt or operation,
         ),
     )
 

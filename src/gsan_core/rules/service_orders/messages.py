@@ -231,7 +231,7 @@ COMMERCIAL_ALREADY_APPLIED = Message(
 WRONG_SERVICE_TYPE_FOR_OPERATION = Message(
     "service_order.commercial.wrong_service_type",
     en="The service of order {order_id} (type {service_type_id}) does not allow {operation}.",
-    pt="Serviço associado à ordem de serviço informada não permite {operation}.",
+    pt="Serviço associado à ordem de serviço informada não permite {operacao}.",
     gsan_key="atencao.servico_associado_ordem_servico_invalido",
     rule="COM-04",
 )
@@ -264,8 +264,8 @@ TOO_MANY_INSTALLMENTS = Message(
 )
 INVALID_PERCENTAGE = Message(
     "service_order.charge.invalid_percentage",
-    en="The charge percentage must be 100, 70 or 50, got {percentage}.",
-    pt="O percentual de cobrança deve ser 100, 70 ou 50; informado {percentage}.",
+    en="The charge percentage must be one of {allowed}, got {percentage}.",
+    pt="O percentual de cobrança deve ser um destes: {allowed}; informado {percentage}.",
     rule="COM-06",
 )
 INVALID_INSTALLMENTS = Message(
@@ -343,6 +343,27 @@ OPEN_ORDER_FOR_PROPERTY = Message(
     pt="Já existe ordem de serviço {other_id} com este tipo de serviço {service_type_id} para o imóvel {property_id}.",
     gsan_key="atencao.servico_tipo.existe_os",
     rule="GEN-05",
+)
+CLOSING_USER_NOT_AUTHORISED = Message(
+    "service_order.close.request_of_another_unit",
+    en="The request of service order {order_id} is in unit {unit_id}: the user may not maintain it, so the order cannot be closed.",
+    pt="O RA desta ordem de serviço pertence à unidade {unit_id}. Não é possível encerrar a ordem de serviço.",
+    gsan_key="atencao.nao_possivel_encerramento_os",
+    rule="ENC-01",
+)
+CLOSING_UNIT_NOT_AUTHORISED = Message(
+    "service_order.close.order_of_another_unit",
+    en="Service order {order_id} is in unit {unit_id}: only that unit or a superior one may close it.",
+    pt="A ordem de serviço {order_id} foi gerada por outra unidade organizacional ({unit_id}).",
+    gsan_key="atencao.os_foi_gerada_por_outra_unidade_organizacional",
+    rule="ENC-01",
+)
+NEW_ORDER_WITHIN_RESTRICTION = Message(
+    "service_order.generate.within_restriction_window",
+    en="Service order {last_order_id} of type {service_type_id} was closed for property {property_id} on {closed_on}: a new one waits {restriction_days} days.",
+    pt="A ordem de serviço {last_order_id} do tipo de serviço {service_type_id} foi encerrada para o imóvel {property_id} em {closed_on}: uma nova só pode ser gerada após {restriction_days} dias.",
+    gsan_key="atencao.servico_tipo.existe_os_restricao_dias",
+    rule="GEN-18",
 )
 CUT_ORDER_WATER_STATUS = Message(
     "service_order.cut_order.water_status_not_allowed",

@@ -4,7 +4,7 @@ orders (VEN)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from gsan_core.errors import Violation
 from gsan_core.model.billing import DebtKind, OpenDebt
@@ -15,6 +15,7 @@ from gsan_core.rules.service_orders.messages import (
     CUT_ORDER_NO_NOTICE,
     CUT_ORDER_TYPE_MISSING,
     CUT_ORDER_WATER_STATUS,
+    NEW_ORDER_WITHIN_RESTRICTION,
     NO_UNIT_FOR_LOCALITY,
     OPEN_ORDER_FOR_PROPERTY,
     OVERDUE_DAYS_INVALID,
@@ -54,6 +55,52 @@ def check_property_uniqueness(
                 ),
             )
     return ()
+
+
+def last_closing(
+    orders: Iterable[ServiceOrder], *, service_type_id: int, zone: tzinfo
+) -> tuple[int, date] | None:
+    """The most recent closing (order id, local date) among ``orders`` of the type."""
+    closings = [
+        (order.closed_at, order.id)
+        for order in orders
+        if order.service_type_id == service_type_id and order.closed_at is not None
+    ]
+    if not closings:
+        return None
+    closed_at, order_id = max(closings)
+    return order_id, closed_at.astimezone(zone).date()
+
+
+def check_restriction_window(
+    *,
+    property_id: int | None,
+    service_type_id: int,
+    days: int,
+    last_closed: tuple[int, date] | None,
+    today: date,
+    may_bypass: bool = False,
+) -> tuple[Violation, ...]:
+    """GEN-18 (CAGEPA's [FS0010] "Verificar restrição de emissão da Ordem de
+    Serviço"): a new order of a type with a restriction of ``days`` days is
+    refused while the property's last order of that type closed less than
+    ``days`` days ago, unless the user holds the special permission
+    (``may_bypass``). Open orders are GEN-05's (and the profile option
+    ``one_open_order_per_property_type``'s), not this rule's."""
+    if days <= 0 or property_id is None or last_closed is None or may_bypass:
+        return ()
+    order_id, closed_on = last_closed
+    if (today - closed_on).days >= days:
+        return ()
+    return (
+        NEW_ORDER_WITHIN_RESTRICTION(
+            last_order_id=order_id,
+            service_type_id=service_type_id,
+            property_id=property_id,
+            closed_on=closed_on,
+            restriction_days=days,
+        ),
+    )
 
 
 def bills_in_period(

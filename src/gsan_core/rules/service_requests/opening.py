@@ -167,6 +167,10 @@ class OpeningFacts:
     #: Pending requests of the same property and specification (INS-09).
     pending_same: tuple[ServiceRequest, ...] = ()
     situation_profile: PropertySituationProfile | None = None
+    #: INS-10: a meter is installed on the property's water connection / on its
+    #: well, read from the library's meter area (``None``: unknown, matches any).
+    water_meter: bool | None = None
+    well_meter: bool | None = None
     has_debts: bool = False
     #: Requester units and users by id (INS-18).
     units: Mapping[int, OrganizationalUnit] = attrs.field(factory=dict)
@@ -288,8 +292,8 @@ def _check_property(
         profile,
         water_status_id=prop.water_status_id,
         sewer_status_id=prop.sewer_status_id,
-        water_meter=command.water_meter,
-        well_meter=command.well_meter,
+        water_meter=facts.water_meter,
+        well_meter=facts.well_meter,
         per_row=facts.params.situation_criteria_per_row,
     ):
         found.append(

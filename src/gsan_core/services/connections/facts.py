@@ -113,6 +113,12 @@ def load_facts(
         water_meter = meters.installed(uow, property_id=prop.id, point=WATER_POINT)
         well_meter = meters.installed(uow, property_id=prop.id, point=WELL_POINT)
     water_kind = spec.kind is ConnectionKind.WATER
+    profile_tariffs: dict[int, set[int]] = {}
+    if key.startswith("water.connect"):
+        for tariff in uow.catalog.list("consumption_tariff"):
+            bound = tariff.integer("water_profile_id")
+            if bound is not None:
+                profile_tariffs.setdefault(bound, set()).add(tariff.id)
     return ConnectionFacts(
         property=prop,
         water=uow.water_connections.find(prop.id) if water_kind or both else None,
@@ -125,6 +131,7 @@ def load_facts(
         ppp_contract=ppp,
         water_meter=water_meter,
         well_meter=well_meter,
+        profile_tariffs={p: frozenset(t) for p, t in profile_tariffs.items()},
     )
 
 

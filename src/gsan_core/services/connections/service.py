@@ -118,25 +118,33 @@ class ConnectionService(Service):
     ) -> tuple[Violation, ...]:
         """Every rule violation of running ``operation`` now, its meter step's
         included (nothing is written): GSAN's "validate for display" step. The
-        order checks of the menu path are ``gsan.service_orders``'s."""
+        order checks of the menu path are ``gsan.service_orders``'s. A cut
+        exists only through its order: without ``order_id`` it says so (V-CO1,
+        "Informe Ordem de Serviço")."""
         at = self._now()
+        missing_order: tuple[Violation, ...] = ()
+        if operation == "water.cut" and order_id is None:
+            missing_order = (rules.ORDER_REQUIRED(operation=operation),)
         with self._read() as uow:
             order = None if order_id is None else uow.service_orders.get(order_id)
             service_type = (
                 None if order is None else uow.service_types.get(order.service_type_id)
             )
-            return _evaluate(
-                uow,
-                self.profile,
-                operation=operation,
-                property_id=property_id,
-                data=data,
-                actor=actor,
-                at=at,
-                meters=self.meters,
-                order=order,
-                service_type=service_type,
-            ).violations
+            return (
+                _evaluate(
+                    uow,
+                    self.profile,
+                    operation=operation,
+                    property_id=property_id,
+                    data=data,
+                    actor=actor,
+                    at=at,
+                    meters=self.meters,
+                    order=order,
+                    service_type=service_type,
+                ).violations
+                + missing_order
+            )
 
     # ------------------------------------------------------------ without an order
     def connect_water_without_order(
@@ -401,7 +409,14 @@ class ConnectionService(Service):
         request_id: int | None,
     ) -> list[int]:
         if not self.profile.enabled("sewer.feasible_billable"):
-            ensure([rules.FEATURE_DISABLED(feature="sewer.feasible_billable")])
+            ensure(
+                [
+                    rules.FEATURE_DISABLED(
+                        feature="sewer.feasible_billable",
+                        funcionalidade="a situação de esgoto factível faturável",
+                    )
+                ]
+            )
         at = self._now()
         changed: list[int] = []
         sources = self.profile.allowed(operation)

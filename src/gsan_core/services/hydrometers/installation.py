@@ -146,6 +146,7 @@ def _plan_install(
     seal: object,
     tamper_seal: object,
     check_field_lock: bool,
+    well_type_id: object = None,
 ) -> MeterPlan[HydrometerInstallation]:
     incoming = _find_meter(uow, profile, hydrometer_id, number)
     new = _new_installation(
@@ -176,6 +177,11 @@ def _plan_install(
                 property_id=prop.id, point=point
             ),
         ),
+        *rules.check_well_type(
+            point=point,
+            well_type_id=well_type_id,
+            well_type=_item(uow, "well_type", well_type_id),
+        ),
     ]
 
     def apply() -> HydrometerInstallation:
@@ -191,6 +197,11 @@ def _plan_install(
             actor=actor,
             at=at,
         )
+        well_type = None
+        if point is MeasurementPoint.WELL:
+            # E-2: the well's pointer is the record; its type goes on the property.
+            assert well_type_id is None or isinstance(well_type_id, int)
+            well_type = set_well_type(uow, prop.id, well_type_id)
         uow.record(
             HydrometerInstalled(
                 occurred_at=at,
@@ -201,11 +212,27 @@ def _plan_install(
                 point=point,
                 installed_on=installed_on,
                 reading=installation.installation_reading,
+                well_type_id=well_type,
             )
         )
         return installation
 
     return MeterPlan(violations=tuple(violations), apply=apply)
+
+
+def set_well_type(
+    uow: UnitOfWork, property_id: int, well_type_id: int | None
+) -> int | None:
+    """Record the type of the property's well (GSAN ``imovel.poco_id``), reading
+    the property as this unit of work has it; returns the type."""
+    current = uow.properties.get(property_id)
+    if current.well_type_id != well_type_id:
+        uow.properties.update(
+            attrs.evolve(
+                current, well_type_id=well_type_id, version=current.version + 1
+            )
+        )
+    return well_type_id
 
 
 def install_in(
@@ -226,6 +253,7 @@ def install_in(
     seal: str | None = None,
     tamper_seal: str | None = None,
     check_field_lock: bool = True,
+    well_type_id: int | None = None,
 ) -> HydrometerInstallation:
     """Install a meter (by id or number) at a property's measurement point.
 
@@ -250,6 +278,7 @@ def install_in(
         seal=seal,
         tamper_seal=tamper_seal,
         check_field_lock=check_field_lock,
+        well_type_id=well_type_id,
     )
     ensure(plan.violations)
     return plan.apply()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import attrs
 
-from gsan_core.errors import Violation
+from gsan_core.errors import Message, Violation
 from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerRelocated,
@@ -34,6 +34,7 @@ from gsan_core.services.hydrometers.installation import (
     MeterPlan,
     _plan_install,
     current_installation,
+    set_well_type,
 )
 from gsan_core.services.hydrometers.removal import _plan_remove, _plan_replace
 from gsan_core.services.operations import CommercialOperation, OperationCall
@@ -101,6 +102,12 @@ class _Operation:
     menu_variant: MenuVariant = "strict"
     charges: bool = True
 
+    @property
+    def wrong_type_message(self) -> Message | None:
+        """I-2, R-2, S-2, M-2, A-1: the operation's own "the order's service does
+        not allow..." message, with its GSAN key."""
+        return rules.WRONG_SERVICE_TYPE.get(self.key)
+
 
 class _PricedByIncomingMeter(_Operation):
     """An operation priced as GSAN prices a meter installation (§4.1 "with a
@@ -148,6 +155,7 @@ class InstallOperation(_PricedByIncomingMeter):
             seal=data.seal,
             tamper_seal=data.tamper_seal,
             check_field_lock=True,
+            well_type_id=data.well_type_id,
         )
         _apply(prop, plan, *_connection_violations(call, prop, data.point, self.key))
 
@@ -318,6 +326,7 @@ def _update_installation(
         tamper_seal=data.tamper_seal,
         cut_reading=data.cut_reading,
         suppression_reading=data.suppression_reading,
+        removal_reading=data.removal_reading,
     )
     ensure(
         [
@@ -336,9 +345,17 @@ def _update_installation(
                 today=_today(profile, at),
                 point_last_removal=last_removal,
             ),
+            *rules.check_well_type(
+                point=point,
+                well_type_id=data.well_type_id,
+                well_type=_item(uow, "well_type", data.well_type_id),
+            ),
         ]
     )
     assert current is not None
+    if data.well_type_id is not None:
+        # GSAN's correction screen may change the well's type (imovel.poco_id).
+        set_well_type(uow, prop.id, data.well_type_id)
 
     changed = attrs.evolve(
         current,

@@ -34,6 +34,7 @@ from gsan_core.services.hydrometers.installation import (
     _Removing,
     _write_installation,
     current_installation,
+    set_well_type,
 )
 
 
@@ -145,6 +146,9 @@ def _plan_remove(
         closed, meter = _write_removal(
             uow, checked=checked, actor=actor, suppression=suppression
         )
+        if point is MeasurementPoint.WELL:
+            # E-3: the well has no meter, and no type recorded, any more.
+            set_well_type(uow, prop.id, None)
         uow.record(
             HydrometerRemoved(
                 occurred_at=at,

@@ -26,6 +26,7 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
+from gsan_core.rules import units as unit_rules
 from gsan_core.rules.service_orders import ChargeRequest, CloseRequest, RequestFacts
 from gsan_core.rules.validation import ensure
 from gsan_core.services.charges import create_charge, price_of
@@ -45,6 +46,7 @@ from gsan_core.services.service_orders.common import (
 )
 from gsan_core.services.service_orders.generation import generate_in
 from gsan_core.services.service_orders.results import ClosingResult
+from gsan_core.services.units import load_units, may_maintain
 
 
 # ---------------------------------------------------------------- closing
@@ -69,6 +71,7 @@ def close_in(
     run_hooks: bool = True,
     execution: Sequence[ExecutedActivity] | None = None,
     expect_executed: bool | None = None,
+    authorise: bool = False,
 ) -> ClosingResult:
     """Close an OS inside ``uow``, with or without execution as the reason says.
 
@@ -77,6 +80,8 @@ def close_in(
     execution; ENC-12 is satisfied by it (``activities_given`` is the older way to
     say activities were recorded elsewhere). ``expect_executed`` refuses a reason
     of the other kind (the "close executed / not executed" commands).
+    ``authorise`` checks who closes (ENC-01; the user's own closing, not the
+    cascades of closing an RA or of changing a connection's situation).
     """
     order = uow.service_orders.get(order_id)
     if order.request_id is not None:
@@ -84,6 +89,8 @@ def close_in(
         # hook) are read below: lock the request first, then read the order again
         uow.service_requests.lock_many([order.request_id])
         order = uow.service_orders.get(order_id)
+    if authorise:
+        ensure(_closing_user(uow, ctx, order, actor))
     service_type = uow.service_types.get(order.service_type_id)
     reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")
@@ -469,6 +476,40 @@ REASON_MISMATCH = Message(
     gsan_key="atencao.motivo_encerramento_invalido",
     rule="ENC-06",
 )
+
+
+def _closing_user(
+    uow: UnitOfWork, ctx: ServiceContext, order: ServiceOrder, actor: int
+) -> tuple[Violation, ...]:
+    """ENC-01 for the acting user: AUTH-01 on the order's RA, or the order's
+    unit (or a superior) when the profile validates the location (an RA kept
+    outside this store counts as none)."""
+    request_unit = None
+    may = in_unit = True
+    request = (
+        None
+        if order.request_id is None
+        else uow.service_requests.find(order.request_id)
+    )
+    if request is not None:
+        request_unit = request.current_unit_id
+        may = may_maintain(uow, ctx.profile, actor=actor, unit_id=request_unit)
+    elif (
+        ctx.profile.service_orders.validate_location_on_close
+        and order.current_unit_id is not None
+    ):
+        user = uow.users.find(actor)
+        home = None if user is None else user.unit_id
+        tree = load_units(uow, [order.current_unit_id])
+        above = {u.id for u in unit_rules.ancestors(order.current_unit_id, tree)}
+        in_unit = home is not None and (home == order.current_unit_id or home in above)
+    return rules.check_closing_user(
+        order,
+        request_unit_id=request_unit,
+        may_maintain_request=may,
+        validate_location=ctx.profile.service_orders.validate_location_on_close,
+        user_in_order_unit_or_above=in_unit,
+    )
 
 
 def _reason_mismatch(reason_id: int, *, executed: bool) -> Violation:

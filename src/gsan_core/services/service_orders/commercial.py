@@ -29,7 +29,7 @@ from gsan_core.services.service_orders.common import _permission, order_property
 COMMERCIAL_DATA_REQUIRED = Message(
     "service_order.commercial.data_required",
     en="Closing order {order_id} runs {operation}: give its data ({input_type}).",
-    pt="O encerramento da ordem {order_id} executa {operation}: informe os dados ({input_type}).",
+    pt="O encerramento da ordem {order_id} executa {operacao}: informe os dados ({input_type!r}).",
     rule="COM-05",
 )
 
@@ -60,6 +60,7 @@ def _check_charge(
             service_type=service_type,
             suggested_value=suggested,
             max_installments=ctx.profile.system.max_installments,
+            percentages=ctx.profile.system.charge_percentages,
             may_waive=may_waive,
             permission_id=ctx.profile.id("permission.inform_non_charge_reason"),
             non_charge_reasons=reasons,
@@ -112,6 +113,7 @@ def _run_operation(
                 COMMERCIAL_DATA_REQUIRED(
                     order_id=order.id,
                     operation=operation.title,
+                    operacao=operation.title_pt,
                     input_type=operation.input_type.__name__,
                 )
             ]
@@ -167,6 +169,7 @@ def apply_operation_in(
                 service_type=service_type,
                 operation=operation,
                 operation_title=registered.title,
+                operation_title_pt=registered.title_pt,
                 profile=ctx.profile,
                 message=getattr(registered, "wrong_type_message", None),
             ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from gsan_core.errors import Violation
 from gsan_core.model.service_orders import (
     OrderAction,
     OrderOrigin,
@@ -22,6 +23,7 @@ from gsan_core.services.context import ServiceContext
 from gsan_core.services.service_orders.common import (
     _locality_unit,
     _move,
+    _permission,
     _reference_of,
     _unit_record,
 )
@@ -84,6 +86,10 @@ def generate_in(
                 property_id=property_id, service_type_id=service_type_id
             ),
         )
+    if not found:
+        found = _restriction_window(
+            uow, ctx, service_type_id, property_id=property_id, actor=actor, at=at
+        )
     ensure(found)
     assert service_type is not None
     prop = None if property_id is None else uow.properties.get(property_id)
@@ -143,6 +149,34 @@ def generate_in(
         )
     uow.record(*events)  # type: ignore[arg-type]
     return order
+
+
+def _restriction_window(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    service_type_id: int,
+    *,
+    property_id: int | None,
+    actor: int,
+    at: datetime,
+) -> tuple[Violation, ...]:
+    """GEN-18: the profile's restriction window of the type (CAGEPA)."""
+    days = ctx.profile.service_orders.restriction_days(service_type_id)
+    if days <= 0 or property_id is None:
+        return ()
+    orders = uow.service_orders.find_by(
+        property_id=property_id, service_type_id=service_type_id
+    )
+    return rules.check_restriction_window(
+        property_id=property_id,
+        service_type_id=service_type_id,
+        days=days,
+        last_closed=rules.last_closing(
+            orders, service_type_id=service_type_id, zone=ctx.zone
+        ),
+        today=at.astimezone(ctx.zone).date(),
+        may_bypass=_permission(ctx, uow, actor, "generate_order_within_restriction"),
+    )
 
 
 def generate_from_collection_in(

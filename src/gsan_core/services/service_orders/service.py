@@ -353,6 +353,7 @@ class ServiceOrderService(ServiceSetup):
                 remark=remark,
                 inspection_result=inspection_result,
                 expect_executed=False,
+                authorise=True,
             )
             uow.commit()
         return result
@@ -400,6 +401,7 @@ class ServiceOrderService(ServiceSetup):
                 activities_given=activities_given,
                 execution=execution,
                 expect_executed=True,
+                authorise=True,
             )
             uow.commit()
         return result
@@ -477,6 +479,7 @@ class ServiceOrderService(ServiceSetup):
                 service_type=service_type,
                 suggested_value=suggested,
                 max_installments=self.profile.system.max_installments,
+                percentages=self.profile.system.charge_percentages,
                 may_waive=True,
                 permission_id=None,
                 non_charge_reasons=(),

@@ -42,7 +42,7 @@ INFRACTION_WITH_REFERENCE = Message(
 UNKNOWN_OPERATION = Message(
     "service_type.unknown_operation",
     en="No commercial operation {operation!r} is registered (known: {known}).",
-    pt="Nenhuma operação comercial {operation!r} registrada (conhecidas: {known}).",
+    pt="Nenhuma operação comercial {operation!r} registrada (conhecidas: {conhecidas}).",
     rule="CFG-05",
 )
 
@@ -136,6 +136,7 @@ def _check_service_type(
             UNKNOWN_OPERATION(
                 operation=service_type.operation,
                 known=", ".join(sorted(operations)) or "none",
+                conhecidas=", ".join(sorted(operations)) or "nenhuma",
             )
         )
     return found

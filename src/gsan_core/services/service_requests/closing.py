@@ -43,9 +43,9 @@ from gsan_core.services.service_requests.common import (
     _permission,
     _user_unit,
     _zone,
-    may_maintain,
 )
 from gsan_core.services.service_requests.results import RequestClosingResult
+from gsan_core.services.units import may_maintain
 
 #: ``parecer`` of the batch closing (CMD-07).
 CLOSED_BY_COMMAND_REMARK = "RA encerrado por meio do comando de encerramento {id}"
@@ -229,6 +229,7 @@ def _request_charge(
             service_type=descriptor,
             suggested_value=spec.debit_value,
             max_installments=ctx_profile.system.max_installments,
+            percentages=ctx_profile.system.charge_percentages,
             may_waive=may_waive,
             permission_id=ctx_profile.id("permission.inform_non_charge_reason"),
             non_charge_reasons=[

@@ -3,7 +3,6 @@ permissions, the protocol number, moving a request, its specification."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -17,9 +16,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     ServiceRequest,
 )
-from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
-from gsan_core.rules import request_routing as routing
 
 _OPEN_SITUATIONS = (
     OrderSituation.PENDING,
@@ -37,58 +34,11 @@ def _local_date(at: datetime, zone: tzinfo) -> date:
     return at.astimezone(zone).date()
 
 
-def load_units(
-    uow: UnitOfWork, ids: Iterable[int | None], *, ancestors: bool = True
-) -> dict[int, OrganizationalUnit]:
-    """The units of ``ids`` with their dispatch centres and (optionally) every
-    superior up the tree, in a few round trips (one per missing level)."""
-    found: dict[int, OrganizationalUnit] = {}
-    wanted = {i for i in ids if i is not None}
-    while wanted:
-        loaded = uow.units.get_many(wanted)
-        found.update(loaded)
-        missing: set[int] = set()
-        for unit in loaded.values():
-            for other in (
-                unit.dispatch_centre_id,
-                unit.superior_id if ancestors else None,
-            ):
-                if other is not None and other not in found:
-                    missing.add(other)
-        wanted = missing - set(found) - (wanted - set(loaded))
-    return found
-
-
 def _permission(
     profile: UtilityProfile, uow: UnitOfWork, actor: int, role: str
 ) -> bool:
     return any(
         uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
-    )
-
-
-def may_maintain(
-    uow: UnitOfWork,
-    profile: UtilityProfile,
-    *,
-    actor: int,
-    unit_id: int,
-    units: Mapping[int, OrganizationalUnit] | None = None,
-) -> bool:
-    """AUTH-01 for the acting user on a request now in ``unit_id``."""
-    user = uow.users.find(actor)
-    user_unit = None if user is None else user.unit_id
-    tree = dict(units) if units is not None else {}
-    missing = [u for u in (unit_id, user_unit) if u is not None and u not in tree]
-    if missing:
-        tree.update(load_units(uow, missing))
-    return routing.is_authorised(
-        user_unit_id=user_unit,
-        unit_id=unit_id,
-        units=tree,
-        may_forward_anywhere=_permission(
-            profile, uow, actor, "forward_request_to_any_unit"
-        ),
     )
 
 

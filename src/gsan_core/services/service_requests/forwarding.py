@@ -13,10 +13,10 @@ from gsan_core.services.context import ServiceContext
 from gsan_core.services.service_requests.common import (
     _permission,
     _specification,
-    load_units,
     move_request,
 )
 from gsan_core.services.service_requests.results import ForwardResult
+from gsan_core.services.units import load_units
 
 
 # ---------------------------------------------------------------- forwarding

@@ -39,8 +39,6 @@ from gsan_core.services.service_requests.closing import apply_close, prepare_clo
 from gsan_core.services.service_requests.common import (
     _specification,
     _user_unit,
-    load_units,
-    may_maintain,
     protocol_number,
 )
 from gsan_core.services.service_requests.opening import (
@@ -54,6 +52,7 @@ from gsan_core.services.service_requests.results import (
     OpeningResult,
     RequestClosingResult,
 )
+from gsan_core.services.units import load_units, may_maintain
 
 
 def open_in(

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from gsan_core.errors import Violation
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import OrderOrigin, ServiceOrder
@@ -30,9 +31,9 @@ from gsan_core.services.service_orders import generate_in
 from gsan_core.services.service_requests.common import (
     _local_date,
     _permission,
-    may_maintain,
 )
 from gsan_core.services.service_requests.place import _Place
+from gsan_core.services.units import may_maintain
 
 
 def _warnings(
@@ -125,6 +126,7 @@ def _opening_facts(
     prop = place.prop
     pending_same: tuple[ServiceRequest, ...] = ()
     situation_profile = None
+    water_meter = well_meter = None
     has_debts = False
     if spec is not None and prop is not None:
         pending_same = tuple(
@@ -134,6 +136,12 @@ def _opening_facts(
         )
         if spec.property_situation_id is not None:
             situation_profile = uow.situation_profiles.find(spec.property_situation_id)
+            # INS-10's meter facts: the meter area's current installations.
+            water_meter, well_meter = (
+                uow.hydrometer_installations.current(property_id=prop.id, point=point)
+                is not None
+                for point in (MeasurementPoint.WATER_CONNECTION, MeasurementPoint.WELL)
+            )
         if spec.check_debts and not reactivation:
             has_debts = _has_debts(uow, prop)
     requester_units = {r.unit_id for r in command.requesters if r.unit_id is not None}
@@ -166,6 +174,8 @@ def _opening_facts(
         division_compatible=place.division_compatible,
         pending_same=pending_same,
         situation_profile=situation_profile,
+        water_meter=water_meter,
+        well_meter=well_meter,
         has_debts=has_debts,
         units={u: units[u] for u in requester_units if u in units},
         users=uow.users.get_many(requester_users) if requester_users else {},

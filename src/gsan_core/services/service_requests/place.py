@@ -17,7 +17,10 @@ from gsan_core.rules import request_routing as routing
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.service_requests.common import _specification, load_units
+from gsan_core.services.service_requests.common import (
+    _specification,
+)
+from gsan_core.services.units import load_units
 
 
 def _completed_location(

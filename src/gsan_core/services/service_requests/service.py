@@ -84,8 +84,6 @@ class ServiceRequestService(Service):
         duplicate_payment_ids: Iterable[int] = (),
         last_due_date_change_on: date | None = None,
         responsible: Requester | None = None,
-        water_meter: bool | None = None,
-        well_meter: bool | None = None,
     ) -> OpeningResult:
         """Inserir Registro de Atendimento (UC0366, INS-01..INS-25).
 
@@ -113,8 +111,6 @@ class ServiceRequestService(Service):
                 duplicate_payment_ids=duplicate_payment_ids,
                 last_due_date_change_on=last_due_date_change_on,
                 responsible=responsible,
-                water_meter=water_meter,
-                well_meter=well_meter,
             ),
             actor=actor,
         )

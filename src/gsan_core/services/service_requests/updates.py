@@ -27,10 +27,10 @@ from gsan_core.services.context import ServiceContext
 from gsan_core.services.service_requests.common import (
     _local_date,
     _specification,
-    may_maintain,
 )
 from gsan_core.services.service_requests.opening import _opening_facts
 from gsan_core.services.service_requests.place import _place
+from gsan_core.services.units import may_maintain
 
 
 # ---------------------------------------------------------------- reiteration

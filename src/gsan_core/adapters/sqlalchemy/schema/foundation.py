@@ -123,6 +123,8 @@ def define(b: TableBuilder) -> None:
         sa.Column("categories", Json, nullable=False),
         sa.Column("water_status_id", sa.BigInteger, nullable=False),
         sa.Column("sewer_status_id", sa.BigInteger, nullable=False),
+        sa.Column("consumption_tariff_id", sa.BigInteger, nullable=True),
+        sa.Column("well_type_id", sa.BigInteger, nullable=True),
         sa.Column("collection_situation_ids", Json, nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
         _version(),
@@ -187,6 +189,12 @@ def define(b: TableBuilder) -> None:
         sa.Column("total", Money, nullable=False),
         sa.Column("installments", sa.Integer, nullable=False),
         sa.Column("installment_value", Money, nullable=False),
+        sa.Column(
+            "installments_billed", sa.Integer, nullable=False, server_default="0"
+        ),
+        sa.Column(
+            "collection_form", sa.SmallInteger, nullable=False, server_default="1"
+        ),
         sa.Column("interest_rate", Money, nullable=False),
         sa.Column("service_order_id", sa.BigInteger, nullable=True),
         sa.Column("service_request_id", sa.BigInteger, nullable=True),

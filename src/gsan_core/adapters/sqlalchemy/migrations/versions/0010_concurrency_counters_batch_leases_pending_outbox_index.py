@@ -5,7 +5,7 @@ transaction: the outbox ids (in commit order from now on) and the manual request
 numbers (NUM-03). Both start after what was handed out before this revision.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -18,7 +18,7 @@ from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import UtcDateTime
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
