@@ -1,14 +1,16 @@
 """The exceptions ``gsan_core`` raises, and the violations a rule reports.
 
-Every error a caller can expect derives from :class:`GsanError`::
+Every error a caller can expect derives from :class:`GsanError`, and every one
+has a stable ``code`` (what integrators match on)::
 
-    GsanError
-      RuleViolation        a business rule refused the command (expected; show it)
-      NotFound             an entity that should exist does not
-      DuplicateEntity      an entity with that id already exists
-      ConcurrencyConflict  someone else changed the entity since it was read
-      ConfigurationError   bad wiring, a missing extra, an invalid profile file
-      PersistenceError     a database error the adapter translated
+    GsanError                                       code
+      RuleViolation        a rule refused it        the first violation's code
+      NotFound             should exist, does not   not_found.<entity>
+      DuplicateEntity      that id already exists   duplicate.<entity>
+      ConcurrencyConflict  changed since read       concurrency_conflict
+      BatchAlreadyRunning  another run holds it     batch_already_running
+      ConfigurationError   wiring, extra, profile   configuration.<problem>
+      PersistenceError     a database error         persistence.<kind>
 
 A :class:`Violation` carries a stable dotted ``code`` (what integrators match on),
 the GSAN message key when GSAN has one, the numbered rule of the domain notes, the
@@ -18,7 +20,7 @@ parameters, and the message in English and Brazilian Portuguese.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -106,7 +108,19 @@ class Message:
 
 
 class GsanError(Exception):
-    """The root of every exception ``gsan_core`` raises on purpose."""
+    """The root of every exception ``gsan_core`` raises on purpose.
+
+    ``code`` is stable and dotted: match on it, never on the message (which is
+    for people, and never carries SQL text, parameters or passwords)."""
+
+    #: The code of the class when an instance does not refine it.
+    default_code: ClassVar[str] = "gsan_error"
+    _code: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The stable code of this error."""
+        return self._code if self._code is not None else self.default_code
 
 
 class RuleViolation(GsanError):
@@ -162,18 +176,25 @@ class RuleViolation(GsanError):
 class NotFound(GsanError, LookupError):
     """The entity ``entity`` with id ``id`` does not exist."""
 
+    default_code = "not_found"
+
     def __init__(self, entity: str, id: object) -> None:
         self.entity = entity
         self.id = id
+        self._code = f"not_found.{entity}" if entity else self.default_code
         super().__init__(f"{entity} {id!r} not found")
 
 
 class DuplicateEntity(GsanError):
-    """An entity with the same identity already exists."""
+    """An entity with the same identity already exists (a unique key that is a
+    business rule is a :class:`RuleViolation` naming the rule instead)."""
+
+    default_code = "duplicate"
 
     def __init__(self, entity: str, id: object) -> None:
         self.entity = entity
         self.id = id
+        self._code = f"duplicate.{entity}" if entity else self.default_code
         super().__init__(f"{entity} {id!r} already exists")
 
 
@@ -181,23 +202,36 @@ class ConcurrencyConflict(GsanError):
     """The entity changed since it was read; nothing was written.
 
     GSAN's message key for this situation is ``atencao.atualizacao.timestamp``.
+    ``expected_version`` is ``None`` when the version is unknown (a concurrent
+    writer held a lock past the timeout, the database reported a conflict).
     """
 
     gsan_key = "atencao.atualizacao.timestamp"
+    default_code = "concurrency_conflict"
 
-    def __init__(self, entity: str, id: object, expected_version: int) -> None:
+    def __init__(
+        self, entity: str, id: object, expected_version: int | None = None
+    ) -> None:
         self.entity = entity
         self.id = id
-        self.expected_version = expected_version
-        super().__init__(
-            f"{entity} {id!r} was changed by someone else "
-            f"(expected version {expected_version})"
-        )
+        known = expected_version is not None and expected_version >= 0
+        self.expected_version = expected_version if known else None
+        what = f"{entity} {id!r}" if entity else "the data"
+        if known:
+            text = (
+                f"{what} was changed by someone else "
+                f"(expected version {expected_version})"
+            )
+        else:
+            text = f"{what} was changed or held by someone else; retry"
+        super().__init__(text)
 
 
 class BatchAlreadyRunning(GsanError):
     """Another run of the same batch for the same key holds it; this run did
     nothing (``job`` and ``key`` name it: "cut orders", "group 3")."""
+
+    default_code = "batch_already_running"
 
     def __init__(self, job: str, key: str) -> None:
         self.job = job
@@ -209,7 +243,12 @@ class ConfigurationError(GsanError):
     """Bad wiring, a missing optional dependency, or an invalid profile.
 
     For profile files ``file``, ``field`` and ``problem`` say what is wrong where.
+    ``kind`` names the problem in the code ``configuration.<kind>``: ``profile``
+    (a profile file, the default when ``file`` is given), ``schema`` (the
+    database's schema revision), ``missing_extra``, ``wiring`` (the default).
     """
+
+    default_code = "configuration"
 
     def __init__(
         self,
@@ -217,8 +256,11 @@ class ConfigurationError(GsanError):
         *,
         file: str | None = None,
         field: str | None = None,
+        kind: str | None = None,
     ) -> None:
         self.problem = problem
+        self.kind = kind or ("profile" if file else "wiring")
+        self._code = f"configuration.{self.kind}"
         self.file = file
         self.field = field
         where = ", ".join(
@@ -233,4 +275,17 @@ class ConfigurationError(GsanError):
 
 
 class PersistenceError(GsanError):
-    """A database error that the adapter translated (no driver error escapes)."""
+    """A database error that the adapter translated (no driver error escapes).
+
+    The message names the kind and the entity, never the SQL text, its
+    parameters or the connection's password; the original error is chained
+    (``__cause__``) for the logs. ``kind`` makes the code ``persistence.<kind>``:
+    ``integrity``, ``database``, ``value``, ``schema``.
+    """
+
+    default_code = "persistence"
+
+    def __init__(self, message: str, *, kind: str = "database") -> None:
+        self.kind = kind
+        self._code = f"persistence.{kind}"
+        super().__init__(message)

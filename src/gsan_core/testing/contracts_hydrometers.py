@@ -21,7 +21,11 @@ from typing import Any
 import attrs
 import pytest
 
-from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    RuleViolation,
+)
 from gsan_core.model.hydrometers import (
     AnomalyActionStep,
     ConsumptionAnomalyAction,
@@ -121,8 +125,13 @@ class HydrometerRepositoriesContract:
             ]
             assert repo.between("B24A000010", "B24A000010") == [meters[1]]
             assert repo.stock() == {(None, 4): 1, (1, 3): 2, (3, 2): 1}
-        with uow_factory() as uow, pytest.raises(DuplicateEntity):
+        with uow_factory() as uow, pytest.raises(RuleViolation) as taken:
             uow.hydrometers.add(_meter(9, "B24A000009"))
+            uow.commit()
+        # H-10: the unique number is the rule's last line, named as the rule
+        assert taken.value.code == "hydrometer.number.exists"
+        assert taken.value.violations[0].rule == "H-10"
+        assert "B24A000009" not in str(taken.value)
 
     def test_meters_compare_and_set(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:
@@ -204,6 +213,15 @@ class HydrometerRepositoriesContract:
             assert history.last_removal(property_id=1, point=WELL) is None
             assert history.last_removal(hydrometer_id=1) == date(2024, 9, 1)
             assert history.last_removal(hydrometer_id=2) is None
+        with uow_factory() as uow, pytest.raises(RuleViolation) as taken:
+            uow.hydrometers.add(_meter(3, "B24A000003"))
+            uow.hydrometer_installations.add(_installation(4, hydrometer_id=3))
+            uow.commit()
+        # I-9: one open installation per point, whoever wrote it first
+        assert taken.value.code == "hydrometer.install.point_has_meter"
+        assert taken.value.violations[0].rule == "I-9"
+        with uow_factory() as uow:
+            assert uow.hydrometer_installations.find(4) is None
 
     def test_movements_and_their_lines(self, uow_factory: Factory) -> None:
         first = HydrometerMovement(

@@ -8,7 +8,7 @@ from datetime import date
 import attrs
 
 from gsan_core.adapters.memory.repositories import MemoryRepository
-from gsan_core.errors import ConcurrencyConflict, DuplicateEntity
+from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -17,12 +17,25 @@ from gsan_core.model.hydrometers import (
     MovedHydrometer,
     StockEntry,
 )
+from gsan_core.rules.uniques import UniqueRule, unique_rule, unique_violation
 
 __all__ = [
     "MemoryHydrometerRepository",
     "MemoryInstallationRepository",
     "MemoryMovementRepository",
 ]
+
+
+def _key(table: str, *columns: str) -> UniqueRule:
+    found = unique_rule(table, columns=columns)
+    assert found is not None, (table, columns)
+    return found
+
+
+#: The unique keys the SQL schema enforces, enforced the same way here.
+_NUMBER_KEY = _key("hydrometer", "number")
+_OPEN_POINT_KEY = _key("hydrometer_installation", "property_id", "point")
+_OPEN_METER_KEY = _key("hydrometer_installation", "hydrometer_id")
 
 
 class MemoryHydrometerRepository(MemoryRepository[Hydrometer]):
@@ -33,7 +46,7 @@ class MemoryHydrometerRepository(MemoryRepository[Hydrometer]):
         taken = {meter.number for meter in self._uow.rows(self._table)}
         for meter in batch:
             if meter.number in taken:
-                raise DuplicateEntity(self._table, meter.number)
+                raise RuleViolation([unique_violation(_NUMBER_KEY)])
             taken.add(meter.number)
         super().add_many(batch)
 
@@ -109,7 +122,27 @@ def _chronological(
 
 
 class MemoryInstallationRepository(MemoryRepository[HydrometerInstallation]):
-    """The installation history."""
+    """The installation history: one open installation per point and per meter,
+    as the SQL schema's partial unique indexes."""
+
+    def add_many(self, entities: Iterable[HydrometerInstallation]) -> None:
+        batch = list(entities)
+        open_rows = [row for row in self._uow.rows(self._table) if row.is_open]
+        points = {(row.property_id, row.point) for row in open_rows}
+        meters = {row.hydrometer_id for row in open_rows}
+        for row in batch:
+            if not row.is_open:
+                continue
+            if (row.property_id, row.point) in points:
+                raise RuleViolation([unique_violation(_OPEN_POINT_KEY)])
+            if row.hydrometer_id in meters:
+                raise RuleViolation([unique_violation(_OPEN_METER_KEY)])
+            points.add((row.property_id, row.point))
+            meters.add(row.hydrometer_id)
+        super().add_many(batch)
+
+    def add(self, entity: HydrometerInstallation) -> None:
+        self.add_many([entity])
 
     def current(
         self, *, property_id: int, point: MeasurementPoint
