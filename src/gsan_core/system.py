@@ -354,12 +354,17 @@ def connect(
     calendar: BusinessCalendar | None = None,
     outbox: bool = True,
     extra_operations: Sequence[CommercialOperation] = (),
+    check_schema: bool = True,
     **engine_options: Any,
 ) -> System:
     """A system over a SQL database (SQLite or PostgreSQL), via SQLAlchemy Core.
 
     ``migrate=True`` upgrades the schema to the library's newest revision first;
-    ``seed=True`` then inserts the profile's missing reference rows. Needs
+    ``seed=True`` then inserts the profile's missing reference rows. Without
+    ``migrate``, a database whose schema is not the library's newest revision
+    is refused with :class:`~gsan_core.errors.ConfigurationError` (code
+    ``configuration.schema``: "run `gsan-core db upgrade`", or a newer revision
+    this library does not know); ``check_schema=False`` skips the check. Needs
     ``pip install gsan-core[sqlalchemy]`` (``[postgres]`` for PostgreSQL).
     """
     try:
@@ -379,8 +384,14 @@ def connect(
         outbox=outbox,
         **engine_options,
     )
-    if migrate:
-        backend.upgrade()
+    try:
+        if migrate:
+            backend.upgrade()
+        elif check_schema:
+            backend.check_schema()
+    except BaseException:
+        backend.dispose()
+        raise
     system = System(
         uow_factory=backend.uow_factory,
         profile=profile,

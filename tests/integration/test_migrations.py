@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -172,3 +173,51 @@ def test_0010_counters_start_after_what_was_issued(empty_database: Database) -> 
     with backend.uow_factory() as uow:
         assert list(uow.take_numbers("outbox", 1)) == [131]
         assert list(uow.take_numbers("manual_request_number", 2)) == [131, 132]
+
+
+def test_connect_refuses_a_schema_that_is_not_the_newest(
+    empty_database: Database,
+) -> None:
+    """A database with no schema, an older revision or an unknown newer one is
+    refused at ``connect()`` (``configuration.schema``), unless the check is
+    skipped; ``create_all()`` stamps the newest revision."""
+    engine, schema = empty_database.engine, empty_database.schema
+
+    def connecting(**options: Any) -> gsan_core.System:
+        return gsan_core.connect(
+            empty_database.url, schema=schema, prefix=PREFIX, **options
+        )
+
+    with pytest.raises(gsan_core.ConfigurationError) as missing:
+        connecting()
+    assert missing.value.code == "configuration.schema"
+    assert "gsan-core db upgrade" in str(missing.value)
+    upgrade(engine, schema=schema, prefix=PREFIX, revision="0007")
+    with pytest.raises(gsan_core.ConfigurationError) as older:
+        connecting()
+    assert "0007" in str(older.value)
+    assert "run `gsan-core db upgrade`" in str(older.value)
+    connecting(check_schema=False).close()
+    upgrade(engine, schema=schema, prefix=PREFIX)
+    connecting().close()
+    with engine.begin() as connection:
+        table = f'"{schema}".' if schema else ""
+        connection.exec_driver_sql(
+            f"UPDATE {table}{PREFIX}alembic_version SET version_num = '9999'"
+        )
+    with pytest.raises(gsan_core.ConfigurationError) as newer:
+        connecting()
+    assert "9999" in str(newer.value)
+    assert "newer gsan_core" in str(newer.value)
+
+
+def test_create_all_stamps_the_newest_revision(tmp_path: Path) -> None:
+    backend = SqlBackend.open(f"sqlite:///{tmp_path / 'made.db'}", prefix=PREFIX)
+    try:
+        backend.create_all()
+        backend.check_schema()
+        assert current(backend.engine, prefix=PREFIX) == heads()[0]
+    finally:
+        backend.dispose()
+    with gsan_core.connect(f"sqlite:///{tmp_path / 'made.db'}", prefix=PREFIX):
+        pass

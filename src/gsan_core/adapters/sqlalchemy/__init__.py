@@ -317,13 +317,51 @@ class SqlBackend:
         return lambda: SqlUnitOfWork(self, joined=connection)
 
     def create_all(self) -> None:
-        """Create the tables directly (tests and notebooks; use migrations elsewhere)."""
+        """Create the tables directly (tests and notebooks; use migrations
+        elsewhere), stamped with the newest revision so :meth:`check_schema`
+        passes."""
+        from gsan_core.adapters.sqlalchemy.migrations import stamp  # noqa: PLC0415
+
         with translated("schema"), self.engine.begin() as connection:
             if self.tables.schema and connection.dialect.name == "postgresql":
                 connection.execute(
                     sa.schema.CreateSchema(self.tables.schema, if_not_exists=True)
                 )
             self.tables.metadata.create_all(connection)
+            stamp(connection, schema=self.tables.schema, prefix=self.tables.prefix)
+
+    def check_schema(self) -> None:
+        """Refuse a database whose schema is not this library's newest revision
+        (``ConfigurationError``, code ``configuration.schema``): an older one
+        needs ``gsan-core db upgrade``; a newer one a newer gsan_core."""
+        from gsan_core.adapters.sqlalchemy.migrations import (  # noqa: PLC0415
+            heads,
+            state,
+        )
+
+        where, revision = state(
+            self.engine, schema=self.tables.schema, prefix=self.tables.prefix
+        )
+        newest = ", ".join(heads())
+        if where == "current":
+            return
+        if where == "missing":
+            problem = (
+                "the database has no gsan_core schema: run `gsan-core db upgrade` "
+                "(or connect(..., migrate=True))"
+            )
+        elif where == "older":
+            problem = (
+                f"the database's gsan_core schema is at revision {revision}, older "
+                f"than this gsan_core's {newest}: run `gsan-core db upgrade`"
+            )
+        else:
+            problem = (
+                f"the database's gsan_core schema is at revision {revision}, "
+                f"unknown to this gsan_core (newest {newest}): it was migrated by a "
+                "newer gsan_core; upgrade the library"
+            )
+        raise ConfigurationError(problem, kind="schema")
 
     def upgrade(self, revision: str = "head") -> None:
         """Upgrade the schema with the shipped Alembic migrations."""

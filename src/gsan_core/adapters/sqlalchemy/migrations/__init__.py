@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import sys
 from importlib import resources
+from typing import Literal
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 
-__all__ = ["config", "current", "heads", "upgrade"]
+__all__ = ["SchemaState", "config", "current", "heads", "stamp", "state", "upgrade"]
+
+#: Where a database's schema stands against this library's migrations.
+SchemaState = Literal["current", "older", "newer", "missing"]
 
 
 def config(connection: sa.Connection, *, schema: str | None, prefix: str) -> object:
@@ -66,12 +70,60 @@ def current(
         return context.get_current_revision()
 
 
-def heads() -> tuple[str, ...]:
-    """The newest revision(s) shipped with the library."""
+def _scripts() -> object:
     from alembic.config import Config  # noqa: PLC0415
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 
     cfg = Config()
     location = resources.files("gsan_core.adapters.sqlalchemy.migrations")
     cfg.set_main_option("script_location", str(location))
-    return tuple(ScriptDirectory.from_config(cfg).get_heads())
+    return ScriptDirectory.from_config(cfg)
+
+
+def heads() -> tuple[str, ...]:
+    """The newest revision(s) shipped with the library."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
+    scripts = _scripts()
+    assert isinstance(scripts, ScriptDirectory)
+    return tuple(scripts.get_heads())
+
+
+def known(revision: str) -> bool:
+    """Whether ``revision`` is one of the library's migrations."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+    from alembic.util import CommandError  # noqa: PLC0415
+
+    scripts = _scripts()
+    assert isinstance(scripts, ScriptDirectory)
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def state(
+    engine: sa.Engine, *, schema: str | None = None, prefix: str = "gsan_"
+) -> tuple[SchemaState, str | None]:
+    """Where the database's schema stands, and its revision."""
+    revision = current(engine, schema=schema, prefix=prefix)
+    if revision is None:
+        return "missing", None
+    if revision in heads():
+        return "current", revision
+    return ("older" if known(revision) else "newer"), revision
+
+
+def stamp(connection: sa.Connection, *, schema: str | None, prefix: str) -> None:
+    """Record the newest revision without running the migrations (the tables
+    were created from the metadata, which is what the newest revision builds)."""
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+
+    context = MigrationContext.configure(
+        connection,
+        opts={
+            "version_table": f"{prefix}alembic_version",
+            "version_table_schema": schema,
+        },
+    )
+    context.stamp(_scripts(), "heads")  # type: ignore[arg-type]
