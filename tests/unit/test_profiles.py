@@ -446,3 +446,37 @@ def test_catalog_merge_over_a_base_without_a_catalog_table(tmp_path: Path) -> No
         'extends = "base.toml"\nname = "c"\n[[catalog.cut_reason]]\nid = 1\ndescription = "A"\n',
     )
     assert len(profiles.load(child).seeds) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("binary.toml", b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00", "not a text file"),
+        ("nul.toml", b'name = "x"\x00\n', "NUL bytes"),
+        ("empty.toml", b"", "empty"),
+        ("blank.json", b"  \n", "empty"),
+        ("object.json", b"{}", "empty"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested deeper"),
+        ("deep.toml", b"a = " + b"[" * 5_000 + b"]" * 5_000, "nested deeper"),
+        ("tables.toml", b"[" + b".".join([b"t"] * 40) + b"]\nx = 1\n", "nested"),
+        ("deep_object.json", b'{"a":' * 30 + b"1" + b"}" * 30, "nested deeper"),
+    ],
+)
+def test_a_broken_profile_file_is_a_configuration_error_naming_it(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ConfigurationError) as caught:
+        profiles.load(path)
+    assert caught.value.file == str(path)
+    assert caught.value.code == "configuration.profile"
+    assert problem in str(caught.value)
+
+
+def test_a_profile_path_that_cannot_be_read(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(ConfigurationError) as caught:
+        profiles.load(folder)
+    assert caught.value.file == str(folder)

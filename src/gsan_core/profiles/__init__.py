@@ -166,20 +166,61 @@ def _read_raw(source: str | Path) -> tuple[dict[str, Any], str, Path | None]:
     json_format = path.suffix.lower() == ".json"
     if not json_format and path.suffix.lower() != ".toml":
         raise ConfigurationError("a profile file must be .toml or .json", file=label)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            "not a text file (a profile is UTF-8 TOML or JSON)", file=label
+        ) from exc
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})",
+            file=label,
+        ) from exc
     return _parse(text, label, json_format=json_format), label, path.parent
 
 
+#: How deep tables and lists may nest in a profile (the deepest real one is 4).
+MAX_DEPTH = 16
+
+
 def _parse(text: str, label: str, *, json_format: bool) -> dict[str, Any]:
+    if "\x00" in text:
+        raise ConfigurationError("not a text file (it contains NUL bytes)", file=label)
+    if not text.strip():
+        raise ConfigurationError("the profile file is empty", file=label)
     try:
         data = json.loads(text) if json_format else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(
             f"not valid {'JSON' if json_format else 'TOML'}: {exc}", file=label
         ) from exc
+    except RecursionError as exc:
+        raise ConfigurationError(
+            f"nested deeper than {MAX_DEPTH} levels", file=label
+        ) from exc
     if not isinstance(data, dict):
         raise ConfigurationError("the document must be a table/object", file=label)
+    if _too_deep(data):
+        raise ConfigurationError(f"nested deeper than {MAX_DEPTH} levels", file=label)
+    if not data:
+        raise ConfigurationError("the profile file is empty", file=label)
     return data
+
+
+def _too_deep(data: object) -> bool:
+    """Whether tables and lists nest deeper than :data:`MAX_DEPTH` (iterative:
+    a deep document must not exhaust the stack here either)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+    return False
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
