@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.clock import Clock
 from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
+from gsan_core.services.validation import checked
 
 __all__ = ["CatalogCheck", "Service", "ServiceContext"]
 
@@ -49,7 +51,20 @@ class ServiceContext:
 
 
 class Service:
-    """Base of the service objects: gives them the context and a unit of work."""
+    """Base of the service objects: gives them the context and a unit of work.
+
+    Every public method of a subclass is wrapped by
+    :func:`~gsan_core.services.validation.checked`: its arguments are checked
+    against its annotations before it runs (a bad one is a ``RuleViolation``
+    with code ``input.invalid.<field>``)."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(member):
+                continue
+            if not getattr(member, "__gsan_checked__", False):
+                setattr(cls, name, checked(member))
 
     def __init__(self, context: ServiceContext) -> None:
         self._ctx = context

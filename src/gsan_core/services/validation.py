@@ -1,0 +1,605 @@
+"""Input checked where it enters: the arguments of every public service method.
+
+:class:`~gsan_core.services.context.Service` wraps each public method of its
+subclasses with :func:`checked`. On the method's first call a plan is built from
+its annotations (``typing.get_type_hints``), one check per parameter, and kept:
+later calls only run the checks. A bad argument is a
+:class:`~gsan_core.errors.RuleViolation` whose code names the field
+(``input.invalid.<field>``, ``input.invalid.<field>.<attribute>`` inside an
+attrs object), raised before anything is read or written, on every backend
+alike:
+
+* ids (``id``, ``*_id``, ``*_ids``, ``*_by``, ``actor``) are ints in
+  ``0 .. 2**63-1`` (GSAN numbers some reference rows from 0, the hydrometer
+  tables' "not informed" rows; ``actor`` 0 is the setup actor; whether an id
+  exists is the command's own check); a ``bool`` is not an int;
+  other ints fit their column (:mod:`gsan_core.model.limits`) or 64 bits;
+* text is a ``str`` without NUL characters, no longer than its column;
+* dates are ``date`` (not ``datetime``), datetimes are aware, both within the
+  years :data:`MIN_YEAR` .. :data:`MAX_YEAR`;
+* decimals are finite ``Decimal`` (or ``int``) that fit ``NUMERIC(20, 7)``;
+* collections are collections (a ``str`` is not a collection of ids; a
+  one-shot iterator is read once into a tuple and passed on as that tuple);
+* enums are members, literals one of their values, attrs objects instances of
+  their class whose attributes are checked the same way.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import inspect
+import math
+import types
+import typing
+from collections import abc
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from gsan_core.errors import RuleViolation, Violation
+from gsan_core.model.limits import INT_BITS, TEXT_LENGTHS
+
+__all__ = ["MAX_YEAR", "MIN_YEAR", "checked", "invalid"]
+
+#: The years a date or datetime argument may fall in.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+_ID_MAX = 2**63 - 1
+_INT64 = (-(2**63), 2**63 - 1)
+#: NUMERIC(20, 7): 13 digits before the point.
+_DECIMAL_LIMIT = Decimal(10) ** 13
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: A check takes the value and its field path, appends what is wrong, and
+#: returns the value to pass on (a one-shot iterator becomes a tuple).
+Check = Callable[[Any, str, list[Violation]], Any]
+
+
+def invalid(field: str, en: str, pt: str, **params: object) -> Violation:
+    """The violation of one bad argument (code ``input.invalid.<field>``)."""
+    return Violation(
+        code=f"input.invalid.{field}",
+        en="{field} is not valid: " + en + ".",
+        pt="Valor inválido em {field}: " + pt + ".",
+        gsan_key="atencao.campo_invalido",
+        params={"field": field, **params},
+    )
+
+
+# ------------------------------------------------------------------ scalars
+def _is_id(name: str) -> bool:
+    leaf = name.rsplit(".", 1)[-1]
+    return (
+        leaf in ("id", "ids")
+        or leaf.endswith(("_id", "_ids", "_by"))
+        or leaf == "actor"
+    )
+
+
+def _int_check(name: str) -> Check:
+    leaf = name.rsplit(".", 1)[-1]
+    if _is_id(name):
+        low, high = 0, _ID_MAX
+    elif leaf in INT_BITS:
+        bits = INT_BITS[leaf]
+        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    else:
+        low, high = _INT64
+    is_id = _is_id(name)
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if type(value) is not int and (
+            not isinstance(value, int) or isinstance(value, bool)
+        ):
+            out.append(
+                invalid(path, "must be an integer", "deve ser um número inteiro")
+            )
+        elif not low <= value <= high:
+            if is_id:
+                out.append(
+                    invalid(
+                        path,
+                        "must be an id between {low} and {high}",
+                        "deve ser um identificador entre {low} e {high}",
+                        low=low,
+                        high=high,
+                    )
+                )
+            else:
+                out.append(
+                    invalid(
+                        path,
+                        "must be between {low} and {high}",
+                        "deve estar entre {low} e {high}",
+                        low=low,
+                        high=high,
+                    )
+                )
+        return value
+
+    return check
+
+
+def _str_check(name: str) -> Check:
+    limit = TEXT_LENGTHS.get(name.rsplit(".", 1)[-1])
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, str):
+            out.append(invalid(path, "must be text", "deve ser um texto"))
+        elif "\x00" in value:
+            out.append(
+                invalid(path, "contains a NUL character", "contém um caractere nulo")
+            )
+        elif limit is not None and len(value) > limit:
+            out.append(
+                invalid(
+                    path,
+                    "has {length} characters; at most {max_length} are allowed",
+                    "tem {length} caracteres; o máximo é {max_length}",
+                    length=len(value),
+                    max_length=limit,
+                )
+            )
+        return value
+
+    return check
+
+
+def _bool_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if not isinstance(value, bool):
+        out.append(
+            invalid(path, "must be true or false", "deve ser verdadeiro ou falso")
+        )
+    return value
+
+
+def _year_ok(value: date) -> bool:
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def _date_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        out.append(invalid(path, "must be a date", "deve ser uma data"))
+    elif not _year_ok(value):
+        out.append(_year_violation(path))
+    return value
+
+
+def _year_violation(path: str) -> Violation:
+    return invalid(
+        path,
+        "must fall in the years {low} to {high}",
+        "deve estar entre os anos {low} e {high}",
+        low=MIN_YEAR,
+        high=MAX_YEAR,
+    )
+
+
+def _datetime_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if not isinstance(value, datetime):
+        out.append(invalid(path, "must be a datetime", "deve ser uma data e hora"))
+    elif value.tzinfo is None or value.utcoffset() is None:
+        out.append(
+            invalid(
+                path,
+                "must be aware (carry a time zone)",
+                "deve informar o fuso horário",
+            )
+        )
+    elif not _year_ok(value):
+        out.append(_year_violation(path))
+    return value
+
+
+def _time_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if not isinstance(value, time):
+        out.append(invalid(path, "must be a time of day", "deve ser uma hora do dia"))
+    return value
+
+
+def _decimal_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        out.append(invalid(path, "must be a decimal", "deve ser um número decimal"))
+    elif isinstance(value, Decimal) and not value.is_finite():
+        out.append(invalid(path, "must be finite", "deve ser um número finito"))
+    elif not -_DECIMAL_LIMIT < value < _DECIMAL_LIMIT:
+        out.append(
+            invalid(
+                path,
+                "must be smaller than 10**13 in magnitude",
+                "deve ser menor que 10**13 em valor absoluto",
+            )
+        )
+    return value
+
+
+def _float_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if isinstance(value, bool) or not isinstance(value, float | int):
+        out.append(invalid(path, "must be a number", "deve ser um número"))
+    elif not math.isfinite(value):
+        out.append(invalid(path, "must be finite", "deve ser um número finito"))
+    return value
+
+
+def _instance_check(kind: type, *, label: str) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, kind):
+            out.append(
+                invalid(
+                    path,
+                    "must be a {kind}",
+                    "deve ser do tipo {kind}",
+                    kind=label,
+                )
+            )
+        return value
+
+    return check
+
+
+def _enum_check(kind: type[enum.Enum]) -> Check:
+    options = ", ".join(str(member.name) for member in kind)
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, kind):
+            out.append(
+                invalid(
+                    path,
+                    "must be one of {kind}: {options}",
+                    "deve ser um de {kind}: {options}",
+                    kind=kind.__name__,
+                    options=options,
+                )
+            )
+        return value
+
+    return check
+
+
+def _literal_check(allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not any(
+            value == option and type(value) is type(option) for option in allowed
+        ):
+            out.append(
+                invalid(
+                    path,
+                    "must be one of {options}",
+                    "deve ser um de {options}",
+                    options=", ".join(repr(option) for option in allowed),
+                )
+            )
+        return value
+
+    return check
+
+
+def _callable_check(value: Any, path: str, out: list[Violation]) -> Any:
+    if not callable(value):
+        out.append(invalid(path, "must be callable", "deve ser uma função"))
+    return value
+
+
+# ------------------------------------------------------------------ compounds
+def _optional(inner: Check | None) -> Check | None:
+    if inner is None:
+        return None
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        return None if value is None else inner(value, path, out)
+
+    return check
+
+
+def _required(inner: Check) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if value is None:
+            out.append(invalid(path, "is required", "é obrigatório(a)"))
+            return value
+        return inner(value, path, out)
+
+    return check
+
+
+def _any_of(checks: list[Check]) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        first: list[Violation] = []
+        for option in checks:
+            found: list[Violation] = []
+            result = option(value, path, found)
+            if not found:
+                return result
+            first = first or found
+        out.extend(first)
+        return value
+
+    return check
+
+
+_ONE_SHOT = (abc.Iterator,)
+
+
+def _collection_check(
+    container: type, element: Check | None, *, sequence: bool, materialize: bool
+) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if isinstance(value, str | bytes | bytearray) or not isinstance(
+            value, container
+        ):
+            out.append(invalid(path, "must be a collection", "deve ser uma coleção"))
+            return value
+        if sequence and not isinstance(value, abc.Sequence):
+            out.append(invalid(path, "must be a sequence", "deve ser uma sequência"))
+            return value
+        if materialize and isinstance(value, _ONE_SHOT):
+            value = tuple(value)
+        if element is not None:
+            for item in value:
+                before = len(out)
+                element(item, path, out)
+                if len(out) > before:  # one bad element is enough to say
+                    break
+        return value
+
+    return check
+
+
+def _tuple_check(items: tuple[Any, ...], name: str) -> Check:
+    if len(items) == 2 and items[1] is Ellipsis:
+        return _collection_check(
+            tuple, _build(items[0], name), sequence=True, materialize=False
+        )
+    checks = [_build(item, name) for item in items]
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, tuple | list) or len(value) != len(checks):
+            out.append(
+                invalid(
+                    path,
+                    "must be a tuple of {size} values",
+                    "deve ser uma tupla de {size} valores",
+                    size=len(checks),
+                )
+            )
+            return value
+        for item, item_check in zip(value, checks, strict=True):
+            if item_check is not None:
+                item_check(item, path, out)
+        return value
+
+    return check
+
+
+def _mapping_check(key: Check | None, item: Check | None) -> Check:
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, abc.Mapping):
+            out.append(invalid(path, "must be a mapping", "deve ser um mapeamento"))
+            return value
+        for k, v in value.items():
+            if key is not None:
+                key(k, path, out)
+            if item is not None:
+                item(v, path, out)
+        return value
+
+    return check
+
+
+#: Plans of attrs classes, built once (a placeholder while one is being built,
+#: so a class that refers to itself does not recurse).
+_ATTRS_PLANS: dict[type, list[tuple[str, Check]] | None] = {}
+
+
+def _attrs_plan(kind: type) -> list[tuple[str, Check]]:
+    if kind in _ATTRS_PLANS:
+        return _ATTRS_PLANS[kind] or []
+    _ATTRS_PLANS[kind] = None
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:
+        hints = {}
+    plan: list[tuple[str, Check]] = []
+    for field in attrs.fields(kind):
+        annotation = hints.get(field.name)
+        if annotation is None:
+            continue
+        found = _build(annotation, field.name)
+        if found is not None:
+            plan.append((field.name, found))
+    _ATTRS_PLANS[kind] = plan
+    return plan
+
+
+def _attrs_check(kind: type) -> Check:
+    plan: list[list[tuple[str, Check]]] = []
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if not isinstance(value, kind):
+            out.append(
+                invalid(
+                    path,
+                    "must be a {kind}",
+                    "deve ser do tipo {kind}",
+                    kind=kind.__name__,
+                )
+            )
+            return value
+        if not plan:
+            plan.append(_attrs_plan(kind))
+        for field, field_check in plan[0]:
+            field_check(getattr(value, field), f"{path}.{field}", out)
+        return value
+
+    return check
+
+
+_SEQUENCES: dict[Any, tuple[type, bool, bool]] = {
+    # origin -> (container to accept, must be a sequence, read an iterator once)
+    abc.Sequence: (abc.Sequence, True, False),
+    list: (list, True, False),
+    abc.Iterable: (abc.Iterable, False, True),
+    abc.Collection: (abc.Collection, False, False),
+    abc.Set: (abc.Set, False, False),
+    set: (set, False, False),
+    frozenset: (frozenset, False, False),
+}
+_SCALARS: dict[Any, Check] = {
+    bool: _bool_check,
+    date: _date_check,
+    datetime: _datetime_check,
+    time: _time_check,
+    Decimal: _decimal_check,
+    float: _float_check,
+}
+
+
+def _build(annotation: Any, name: str) -> Check | None:
+    """The check of one annotation (``None``: anything goes)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if annotation in (Any, object) or isinstance(annotation, TypeVar):
+        return None
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in args if arg is not type(None)]
+        if any(option in (Any, object) for option in options):
+            return None
+        built = [_build(option, name) for option in options]
+        usable = [check for check in built if check is not None]
+        if len(usable) < len(built):
+            return None
+        inner = usable[0] if len(usable) == 1 else _any_of(usable)
+        return _optional(inner) if len(options) < len(args) else _required(inner)
+    if annotation is type(None):
+        return _literal_check((None,))
+    if annotation is int:
+        return _required(_int_check(name))
+    if annotation is str:
+        return _required(_str_check(name))
+    if annotation in _SCALARS:
+        return _required(_SCALARS[annotation])
+    if origin is typing.Literal:
+        return _literal_check(args)
+    if origin is tuple:
+        return _required(_tuple_check(args, name))
+    if origin in _SEQUENCES:
+        container, sequence, materialize = _SEQUENCES[origin]
+        element = _build(args[0], name) if args else None
+        return _required(
+            _collection_check(
+                container, element, sequence=sequence, materialize=materialize
+            )
+        )
+    if origin in (abc.Mapping, dict):
+        key = _build(args[0], name) if args else None
+        item = _build(args[1], name) if args else None
+        return _required(_mapping_check(key, item))
+    if origin is abc.Callable or annotation is abc.Callable:
+        return _required(_callable_check)
+    if isinstance(annotation, type):
+        if issubclass(annotation, enum.Enum):
+            return _required(_enum_check(annotation))
+        if attrs.has(annotation):
+            return _required(_attrs_check(annotation))
+        if getattr(annotation, "_is_protocol", False):
+            return None
+        return _required(_instance_check(annotation, label=annotation.__name__))
+    return None
+
+
+# ------------------------------------------------------------------ methods
+@attrs.frozen
+class _Plan:
+    positional: tuple[str, ...]
+    names: frozenset[str]
+    required: frozenset[str]
+    checks: tuple[tuple[str, Check], ...]
+    open_keywords: bool
+    open_positional: bool
+
+
+def _plan(function: Callable[..., Any]) -> _Plan:
+    signature = inspect.signature(function)
+    hints = typing.get_type_hints(function)
+    parameters = list(signature.parameters.values())[1:]  # self
+    positional = tuple(
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    )
+    named = [p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    checks = []
+    for parameter in named:
+        annotation = hints.get(parameter.name)
+        found = None if annotation is None else _build(annotation, parameter.name)
+        if found is not None:
+            checks.append((parameter.name, found))
+    return _Plan(
+        positional=positional,
+        names=frozenset(p.name for p in named),
+        required=frozenset(p.name for p in named if p.default is p.empty),
+        checks=tuple(checks),
+        open_keywords=any(p.kind is p.VAR_KEYWORD for p in parameters),
+        open_positional=any(p.kind is p.VAR_POSITIONAL for p in parameters),
+    )
+
+
+def _arguments(
+    plan: _Plan, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, Any] | Violation:
+    if len(args) > len(plan.positional) and not plan.open_positional:
+        return invalid(
+            "arguments",
+            "{count} positional arguments given; at most {allowed} are taken",
+            "{count} argumentos posicionais informados; no máximo {allowed}",
+            count=len(args),
+            allowed=len(plan.positional),
+        )
+    given = dict(zip(plan.positional, args, strict=False))
+    for name, value in kwargs.items():
+        if name in given or (name not in plan.names and not plan.open_keywords):
+            return invalid(
+                name,
+                "is not an argument of this command (or is given twice)",
+                "não é argumento deste comando (ou foi informado duas vezes)",
+            )
+        given[name] = value
+    missing = sorted(plan.required - given.keys())
+    if missing:
+        return invalid(missing[0], "is required", "é obrigatório(a)")
+    return given
+
+
+def checked(function: F) -> F:
+    """``function`` (a service method) with its arguments checked first."""
+    plans: list[_Plan] = []
+
+    @functools.wraps(function)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not plans:
+            plans.append(_plan(function))
+        plan = plans[0]
+        given = _arguments(plan, args, kwargs)
+        if isinstance(given, Violation):
+            raise RuleViolation([given])
+        found: list[Violation] = []
+        changed = False
+        for name, check in plan.checks:
+            if name in given:
+                value = given[name]
+                result = check(value, name, found)
+                if result is not value:
+                    given[name] = result
+                    changed = True
+        if found:
+            raise RuleViolation(found)
+        if changed:
+            positional = [given.pop(name) for name in plan.positional[: len(args)]]
+            return function(self, *positional, *args[len(positional) :], **given)
+        return function(self, *args, **kwargs)
+
+    wrapper.__gsan_checked__ = True  # type: ignore[attr-defined]
+    return typing.cast("F", wrapper)
