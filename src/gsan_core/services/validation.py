@@ -366,9 +366,12 @@ def _tuple_check(items: tuple[Any, ...], name: str) -> Check:
                 )
             )
             return value
+        before = len(out)
         for item, item_check in zip(value, checks, strict=True):
             if item_check is not None:
                 item_check(item, path, out)
+            if len(out) > before:
+                break
         return value
 
     return check
