@@ -130,7 +130,7 @@ class _Probe(Service):
     def __init__(self) -> None:
         self.seen: list[object] = []
 
-    def take(  # noqa: PLR0913
+    def take(
         self,
         first: int,
         *,
@@ -228,14 +228,11 @@ def test_good_arguments_pass_and_iterators_are_read_once() -> None:
 
 
 def test_the_plan_is_built_once_per_method() -> None:
-    calls: list[int] = []
-
     def method(self: object, value: int) -> int:
         return value
 
     wrapped = checked(method)
     probe = object()
-    for number in range(3):
-        calls.append(wrapped(probe, number))
+    calls = [wrapped(probe, number) for number in range(3)]
     assert calls == [0, 1, 2]
     assert wrapped.__wrapped__ is method  # type: ignore[attr-defined]

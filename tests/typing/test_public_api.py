@@ -112,12 +112,13 @@ def units(gsan: System, unit: OrganizationalUnit) -> None:
 
 
 def errors(error: GsanError, violation: Violation) -> None:
+    assert_type(error.code, str)
     if isinstance(error, RuleViolation):
         assert_type(error.violations, tuple[Violation, ...])
         assert_type(error.codes, tuple[str, ...])
         assert_type(error.messages("pt"), tuple[str, ...])
     if isinstance(error, ConcurrencyConflict):
-        assert_type(error.expected_version, int)
+        assert_type(error.expected_version, int | None)
     if isinstance(error, NotFound):
         assert_type(error.entity, str)
     if isinstance(error, ConfigurationError):

@@ -13,7 +13,9 @@ alike:
   ``0 .. 2**63-1`` (GSAN numbers some reference rows from 0, the hydrometer
   tables' "not informed" rows; ``actor`` 0 is the setup actor; whether an id
   exists is the command's own check); a ``bool`` is not an int;
-  other ints fit their column (:mod:`gsan_core.model.limits`) or 64 bits;
+  sizes, counts, offsets, versions and percentages have their ranges
+  (:data:`NAMED_RANGES`), references are ``yyyymm``, other ints fit their
+  column (:mod:`gsan_core.model.limits`) or 64 bits;
 * text is a ``str`` without NUL characters, no longer than its column;
 * dates are ``date`` (not ``datetime``), datetimes are aware, both within the
   years :data:`MIN_YEAR` .. :data:`MAX_YEAR`;
@@ -43,7 +45,15 @@ import attrs
 from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.limits import INT_BITS, TEXT_LENGTHS
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "checked", "invalid"]
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NAMED_RANGES",
+    "REFERENCES",
+    "checked",
+    "int_range",
+    "invalid",
+]
 
 #: The years a date or datetime argument may fall in.
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -80,15 +90,52 @@ def _is_id(name: str) -> bool:
     )
 
 
-def _int_check(name: str) -> Check:
+_INT32_MAX = 2**31 - 1
+#: Ranges of the integer arguments that are not ids, by name: sizes and
+#: counts are at least 1, offsets at least 0, a version starts at 1.
+NAMED_RANGES: dict[str, tuple[int, int]] = {
+    **dict.fromkeys(
+        (
+            "chunk_size",
+            "batch_size",
+            "routes_per_chunk",
+            "limit",
+            "max_batches",
+            "quantity",
+            "installments",
+            "month",
+        ),
+        (1, _INT32_MAX),
+    ),
+    **dict.fromkeys(
+        ("days", "position", "work_minutes", "first", "last", "total"),
+        (0, _INT32_MAX),
+    ),
+    "expected_version": (1, _ID_MAX),
+    "percentage": (0, 100),
+}
+#: Billing references (``yyyymm``) by name.
+REFERENCES = frozenset({"reference", "reference_from", "reference_to"})
+
+
+def int_range(name: str) -> tuple[int, int]:
+    """The range of the integer argument or attribute ``name``."""
     leaf = name.rsplit(".", 1)[-1]
     if _is_id(name):
-        low, high = 0, _ID_MAX
-    elif leaf in INT_BITS:
+        return 0, _ID_MAX
+    if leaf in NAMED_RANGES:
+        return NAMED_RANGES[leaf]
+    if leaf in REFERENCES:
+        return MIN_YEAR * 100 + 1, MAX_YEAR * 100 + 12
+    if leaf in INT_BITS:
         bits = INT_BITS[leaf]
-        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    else:
-        low, high = _INT64
+        return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return _INT64
+
+
+def _int_check(name: str) -> Check:
+    low, high = int_range(name)
+    month_of_reference = name.rsplit(".", 1)[-1] in REFERENCES
     is_id = _is_id(name)
 
     def check(value: Any, path: str, out: list[Violation]) -> Any:
@@ -97,6 +144,14 @@ def _int_check(name: str) -> Check:
         ):
             out.append(
                 invalid(path, "must be an integer", "deve ser um número inteiro")
+            )
+        elif month_of_reference and low <= value <= high and not 1 <= value % 100 <= 12:
+            out.append(
+                invalid(
+                    path,
+                    "must be a reference yyyymm with a month from 1 to 12",
+                    "deve ser uma referência aaaamm com mês de 1 a 12",
+                )
             )
         elif not low <= value <= high:
             if is_id:
