@@ -48,7 +48,9 @@ def setup() -> gsan_core.System:
         OrganizationalUnit(id=1, name="ESCRITORIO", unit_type_id=12), actor=0
     )
     gsan.units.register_user(User(id=ANA, name="ANA", unit_id=1), actor=0)
-    gsan.units.grant(user_id=ANA, permission_id=79)  # suppress (special permission)
+    gsan.units.grant(
+        user_id=ANA, permission_id=79, actor=0
+    )  # suppress (special permission)
     gsan.properties.load_locations(
         actor=0,
         localities=[Locality(id=1, name="CENTRO")],

@@ -29,7 +29,7 @@ def main() -> None:
 
     database = Path(tempfile.mkdtemp()) / "quickstart.db"
     with gsan_core.connect(f"sqlite:///{database}", migrate=True, seed=True) as db:
-        load_town(db, town, actor=1)
+        load_town(db, town, actor=gsan_core.SETUP_ACTOR)  # no users yet
         assert (
             db.properties.count_by_water_status()
             == gsan.properties.count_by_water_status()

@@ -28,6 +28,7 @@ from gsan_core.ports.clock import Clock
 from gsan_core.ports.events import EventSink
 from gsan_core.ports.ids import IdGenerator
 from gsan_core.ports.unit_of_work import UnitOfWorkFactory
+from gsan_core.rules import units as unit_rules
 from gsan_core.rules.service_configuration import check_reference_config
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
@@ -59,7 +60,7 @@ _LOG = logging.getLogger("gsan_core")
 
 #: The actor recorded for setup work (seeding reference rows). Commands always
 #: take an explicit actor: there is no implicit system user.
-SETUP_ACTOR = 0
+SETUP_ACTOR = unit_rules.SETUP_ACTOR
 
 ProfileSource = str | Path | UtilityProfile | profiles.LoadedProfile
 
@@ -102,6 +103,7 @@ class System:
         backend: Any = None,
         operations: Sequence[CommercialOperation] | None = None,
         order_closed_hooks: Sequence[OrderClosedHook] | None = None,
+        check_actors: bool = False,
     ) -> None:
         loaded = _resolve(profile)
         self.loaded_profile = loaded
@@ -142,7 +144,9 @@ class System:
                 else default_order_closed_hooks()
             ),
             catalog_checks=default_catalog_checks(),
+            check_actors=check_actors,
         )
+        self._check_actors = check_actors
         self._operations = operations
         self._order_closed_hooks = order_closed_hooks
         self.catalog = CatalogService(context)
@@ -244,6 +248,7 @@ class System:
             backend=self.backend,
             operations=self._operations,
             order_closed_hooks=self._order_closed_hooks,
+            check_actors=self._check_actors,
         )
 
     # ------------------------------------------------------------ setup
@@ -319,12 +324,16 @@ def in_memory(
     calendar: BusinessCalendar | None = None,
     seed: bool = True,
     extra_operations: Sequence[CommercialOperation] = (),
+    check_actors: bool = False,
 ) -> System:
     """A system in memory, seeded with the profile's reference rows.
 
     The clock is fixed at ``now`` (Monday 2025-01-06 09:00 in Brasília by
     default) unless a ``clock`` is given; ids are sequential from 1 per kind.
     ``extra_operations`` are registered beside :func:`default_operations`.
+    ``check_actors=True`` refuses commands whose actor is neither
+    :data:`SETUP_ACTOR` nor a registered, active user (USR-2); a notebook's
+    system has no users, so it is off here and on in :func:`connect`.
     """
     store = MemoryStore()
     system = System(
@@ -334,6 +343,7 @@ def in_memory(
         calendar=calendar,
         backend=store,
         operations=[*default_operations(), *extra_operations],
+        check_actors=check_actors,
     )
     if seed:
         system.seed()
@@ -355,6 +365,7 @@ def connect(
     outbox: bool = True,
     extra_operations: Sequence[CommercialOperation] = (),
     check_schema: bool = True,
+    check_actors: bool = True,
     **engine_options: Any,
 ) -> System:
     """A system over a SQL database (SQLite or PostgreSQL), via SQLAlchemy Core.
@@ -364,7 +375,9 @@ def connect(
     ``migrate``, a database whose schema is not the library's newest revision
     is refused with :class:`~gsan_core.errors.ConfigurationError` (code
     ``configuration.schema``: "run `gsan-core db upgrade`", or a newer revision
-    this library does not know); ``check_schema=False`` skips the check. Needs
+    this library does not know); ``check_schema=False`` skips the check.
+    Every command's actor must be :data:`SETUP_ACTOR` or a registered, active
+    user (USR-2) unless ``check_actors=False``. Needs
     ``pip install gsan-core[sqlalchemy]`` (``[postgres]`` for PostgreSQL).
     """
     try:
@@ -400,6 +413,7 @@ def connect(
         on_close=backend.dispose,
         backend=backend,
         operations=[*default_operations(), *extra_operations],
+        check_actors=check_actors,
     )
     if seed:
         system.seed()

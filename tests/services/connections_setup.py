@@ -102,7 +102,7 @@ def town(system: gsan_core.System) -> gsan_core.System:
         ],
     )
     for permission in (30, 65, 67, 76, 79, 81):
-        system.units.grant(user_id=ACTOR, permission_id=permission)
+        system.units.grant(user_id=ACTOR, permission_id=permission, actor=0)
     return system
 
 

@@ -94,7 +94,7 @@ def test_deb_06_the_charge_record_is_gsans_debito_a_cobrar(harness: Harness) -> 
     creation), the form of collection (1, in the bill), the debit type, the
     order, its RA and the split by category; and reads back so on every
     backend."""
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     order = harness.generate(COMMERCIAL)
     made = close_executed(harness, order.id, charge=ChargeRequest(installments=3))
     charge = made.charge
@@ -272,7 +272,7 @@ def test_ref_06_07_a_service_change_swaps_the_type_and_generates_the_next(
 
 # ---------------------------------------------------------------- charges (DEB)
 def test_deb_01_automatic_charge_only_when_executed(harness: Harness) -> None:
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=106)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=106, actor=0)
     executed = harness.generate(METER_TEST)
     result = close_executed(harness, executed.id)
     assert result.charge is not None
@@ -289,7 +289,7 @@ def test_deb_01_automatic_charge_only_when_executed(harness: Harness) -> None:
 
 
 def test_deb_01_split_of_the_charge_by_category(harness: Harness) -> None:
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=106)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=106, actor=0)
     prop = harness.prop(
         0,
         categories=(
@@ -308,7 +308,7 @@ def test_deb_01_split_of_the_charge_by_category(harness: Harness) -> None:
 def test_deb_02_no_charge_when_a_payment_slip_was_issued_that_day(
     harness: Harness,
 ) -> None:
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=106)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=106, actor=0)
     order = harness.generate(METER_TEST)
     harness.gsan.billing.record_debts(
         [
@@ -348,7 +348,7 @@ def test_deb_03_no_charge_of_zero_for_a_social_tariff_property(
 
 
 def test_deb_04_a_charged_service_needs_a_property(harness: Harness) -> None:
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=106)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=106, actor=0)
     order = harness.generate(METER_TEST, property_id=None)
     before = harness.orders()
     with pytest.raises(RuleViolation) as error:
@@ -361,7 +361,7 @@ def test_deb_04_a_charged_service_needs_a_property(harness: Harness) -> None:
 def test_deb_05_values_below_one_by_profile_option(harness: Harness) -> None:
     gsan = harness.with_profile(_below_one())
     order = harness.generate(EDITABLE)
-    gsan.units.grant(user_id=ACTOR, permission_id=30)
+    gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     before = harness.orders()
     with pytest.raises(RuleViolation) as error:
         gsan.service_orders.close_executed(
@@ -400,7 +400,7 @@ def test_deb_06_non_charge_reason_skips_the_charge(harness: Harness) -> None:
         close_executed(harness, order.id, charge=ChargeRequest(non_charge_reason_id=1))
     found = violation(error, "service_order.charge.permission_required")
     assert (found.rule, found.params["permission_id"]) == ("COM-06", 30)
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     result = close_executed(
         harness, order.id, charge=ChargeRequest(non_charge_reason_id=1)
     )
@@ -422,7 +422,7 @@ def test_com_06_percentage_and_installments_with_permission_30(
         "atencao.necessario_permissao_especial"
     )
     assert harness.counting.calls == {}
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     charge = close_executed(harness, order.id, charge=request).charge
     assert charge is not None
     # 30.00 x 70 % = 21.00 in 3 at 1 %: 1/1.01^3 = 0.9705901, factor 2.9409900,
@@ -439,7 +439,7 @@ def test_com_06_a_percentage_the_profile_does_not_offer_is_refused(
     value as 100 %; the library refuses it (nothing written) rather than bill the
     full value silently. A utility that offers another percentage lists it in
     ``system.charge_percentages`` and it is billed as given."""
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     order = harness.generate(COMMERCIAL)
     before = harness.orders()
     with pytest.raises(RuleViolation) as error:
@@ -486,7 +486,7 @@ def test_com_07_value_changed_only_where_the_type_allows(harness: Harness) -> No
 
 
 def test_com_08_installments_within_the_maximum(harness: Harness) -> None:
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=30)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=30, actor=0)
     order = harness.generate(COMMERCIAL)
     with pytest.raises(RuleViolation) as error:
         close_executed(harness, order.id, charge=ChargeRequest(installments=13))

@@ -431,7 +431,7 @@ def test_enc_12_activities_required_and_satisfied_by_execution_data(
 
 def test_enc_12_permission_106_closes_without_activities(harness: Harness) -> None:
     order = harness.generate(LEAK_REPAIR)
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=106)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=106, actor=0)
     result = harness.gsan.service_orders.close_executed(
         order_id=order.id, reason_id=EXECUTED, closed_on=harness.today, actor=ACTOR
     )

@@ -165,7 +165,7 @@ def test_enc_10_permission_57_is_asked_only_when_needed(harness: Harness) -> Non
             order_id=order.id, reason_id=GAVE_UP, closed_on=early, actor=ACTOR
         )
     assert error.value.violations[0].rule == "ENC-10"
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=57)
+    harness.gsan.units.grant(user_id=ACTOR, permission_id=57, actor=0)
     result = harness.gsan.service_orders.close_not_executed(
         order_id=order.id, reason_id=GAVE_UP, closed_on=early, actor=ACTOR
     )

@@ -96,8 +96,9 @@ def test_gen_18_any_closing_counts_and_the_permission_lifts_it(
         restricted(harness).service_orders.generate(
             service_type_id=PLAIN, property_id=harness.prop(), actor=ACTOR
         )
-    harness.gsan.units.grant(user_id=ACTOR, permission_id=9001)
-    lifted = restricted(harness, bypass_permission=9001).service_orders.generate(
+    bypassing = restricted(harness, bypass_permission=9001)
+    bypassing.units.grant(user_id=ACTOR, permission_id=9001, actor=0)
+    lifted = bypassing.service_orders.generate(
         service_type_id=PLAIN, property_id=harness.prop(), actor=ACTOR
     )
     assert lifted.service_type_id == PLAIN

@@ -588,7 +588,7 @@ def test_ins_13_the_due_date_gate_is_gsans_special_permission_34(
         open_(gsan, utility, 216, last_due_date_change_on=recent)
     assert refused.value.codes == ("service_request.open.due_date_changed_recently",)
     assert refused.value.violations[0].gsan_key == "atencao.imovel.vencimento.alterado"
-    gsan.units.grant(user_id=utility.attendant, permission_id=34)
+    gsan.units.grant(user_id=utility.attendant, permission_id=34, actor=0)
     opened = open_(gsan, utility, 216, last_due_date_change_on=recent)
     assert opened.request.specification_id == 216
 
@@ -726,7 +726,7 @@ def test_forward_authorisation_and_permission_110(
             actor=utility.clerk,
         )
     assert refused.value.code == "service_request.forward.not_authorised"
-    gsan.units.grant(user_id=utility.clerk, permission_id=110)
+    gsan.units.grant(user_id=utility.clerk, permission_id=110, actor=0)
     moved = gsan.service_requests.forward(
         request_id=opened.request.id,
         destination_unit_id=utility.office,

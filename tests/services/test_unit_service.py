@@ -205,14 +205,46 @@ def test_usr_1_user_needs_an_active_home_unit(tree: gsan_core.System) -> None:
 def test_special_permissions(tree: gsan_core.System) -> None:
     tree.units.register_user(User(id=7, name="ANA", unit_id=4), actor=1)
     assert not tree.units.has_permission(user_id=7, permission_id=30)
-    tree.units.grant(user_id=7, permission_id=30)
-    tree.units.grant(user_id=7, permission_id=30)
-    tree.units.grant(user_id=7, permission_id=81)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    tree.units.grant(user_id=7, permission_id=81, actor=0)
     assert tree.units.has_permission(user_id=7, permission_id=30)
-    tree.units.revoke(user_id=7, permission_id=30)
-    tree.units.revoke(user_id=7, permission_id=30)
+    tree.units.revoke(user_id=7, permission_id=30, actor=0)
+    tree.units.revoke(user_id=7, permission_id=30, actor=0)
     assert not tree.units.has_permission(user_id=7, permission_id=30)
     assert tree.units.has_permission(user_id=7, permission_id=81)
-    with pytest.raises(NotFound):
-        tree.units.grant(user_id=404, permission_id=30)
+    with pytest.raises(RuleViolation) as unknown:
+        tree.units.grant(user_id=404, permission_id=30, actor=0)
+    assert unknown.value.codes == ("user.unknown",)
     assert not tree.units.has_permission(user_id=404, permission_id=30)
+
+
+def test_usr_2_grants_are_audited_announced_and_need_a_known_permission(
+    tree: gsan_core.System,
+) -> None:
+    """USR-2: a grant or revocation takes an actor, is recorded (who, when) and
+    emits an event; a permission the profile does not know is refused; a
+    deactivated user holds no permission and may not act."""
+    tree.units.register_user(User(id=7, name="ANA", unit_id=4), actor=1)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    tree.clock.advance(hours=1)
+    tree.units.revoke(user_id=7, permission_id=30, actor=0)
+    changes = tree.units.permission_changes(user_id=7)
+    assert [(c.granted, c.actor, c.permission_id) for c in changes] == [
+        (True, 0, 30),
+        (False, 0, 30),
+    ]
+    assert changes[0].at < changes[1].at
+    tags = [event.tag for event in tree.events]
+    assert "user.permission_granted" in tags
+    assert "user.permission_revoked" in tags
+    with pytest.raises(RuleViolation) as unknown:
+        tree.units.grant(user_id=7, permission_id=999_999, actor=0)
+    assert unknown.value.codes == ("user.permission.unknown",)
+    assert len(tree.units.permission_changes(user_id=7)) == 2
+    tree.units.grant(user_id=7, permission_id=81, actor=0)
+    assert tree.units.has_permission(user_id=7, permission_id=81)
+    tree.units.set_user_active(user_id=7, active=False, actor=0)
+    assert not tree.units.has_permission(user_id=7, permission_id=81)
+    tree.units.set_user_active(user_id=7, active=True, actor=0)
+    assert tree.units.has_permission(user_id=7, permission_id=81)

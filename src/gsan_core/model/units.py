@@ -7,6 +7,7 @@ a dispatch centre (``unidade centralizadora``). Users belong to one home unit
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 import attrs
@@ -15,9 +16,13 @@ from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "OrganizationalUnit",
+    "PermissionChange",
+    "PermissionGranted",
+    "PermissionRevoked",
     "UnitChanged",
     "UnitRegistered",
     "User",
+    "UserChanged",
     "UserRegistered",
 ]
 
@@ -86,3 +91,45 @@ class UserRegistered(DomainEvent):
     tag: ClassVar[str] = "user.registered"
     user_id: int
     unit_id: int
+
+
+@attrs.frozen(kw_only=True)
+class PermissionChange:
+    """One grant or revocation of a special permission: who, to whom, when
+    (the audit trail of ``units.grant`` / ``units.revoke``)."""
+
+    id: int
+    user_id: int
+    permission_id: int
+    #: ``True`` for a grant, ``False`` for a revocation.
+    granted: bool
+    actor: int
+    at: datetime
+    version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class PermissionGranted(DomainEvent):
+    """A special permission was granted to a user."""
+
+    tag: ClassVar[str] = "user.permission_granted"
+    user_id: int
+    permission_id: int
+
+
+@attrs.frozen(kw_only=True)
+class PermissionRevoked(DomainEvent):
+    """A special permission was revoked from a user."""
+
+    tag: ClassVar[str] = "user.permission_revoked"
+    user_id: int
+    permission_id: int
+
+
+@attrs.frozen(kw_only=True)
+class UserChanged(DomainEvent):
+    """A user was activated or deactivated."""
+
+    tag: ClassVar[str] = "user.changed"
+    user_id: int
+    active: bool

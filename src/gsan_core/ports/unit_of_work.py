@@ -42,7 +42,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
-from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.billing import Billing
 from gsan_core.ports.connections import (
     ConnectionBatches,
@@ -97,6 +97,11 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> Repository[User]: ...
+
+    @property
+    def permission_changes(self) -> Repository[PermissionChange]:
+        """The audit trail of special-permission grants and revocations."""
+        ...
 
     @property
     def service_types(self) -> Repository[ServiceType]: ...

@@ -12,6 +12,10 @@
   keeps accepting forwarded requests; a unit serving a sewer division stays a
   sewer unit;
 * USR-1: a user's name is required and their home unit exists and is active.
+* USR-2: a command's actor is the setup actor (0) or a registered, active user;
+  a special permission is granted to or revoked from a registered user, and
+  only a permission the utility's profile knows (one of its ``permission.*``
+  roles); a deactivated user holds no permission.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.validation import normalized, required_text
 
 __all__ = [
+    "ACTOR_INACTIVE",
+    "ACTOR_UNKNOWN",
     "CONTRACTOR_OF_MAIN_COMPANY",
     "CONTRACTOR_TYPE_CODE",
     "CYCLE",
@@ -30,15 +36,52 @@ __all__ = [
     "DUPLICATE_LOCALITY",
     "DUPLICATE_NAME",
     "HIERARCHY_LEVEL",
+    "PERMISSION_UNKNOWN",
     "ROUTING_UNIT_IN_USE",
+    "SETUP_ACTOR",
     "SEWER_UNIT_IN_USE",
     "UNKNOWN_UNIT",
     "UNKNOWN_UNIT_TYPE",
+    "USER_UNKNOWN",
     "ancestors",
+    "check_actor",
+    "check_permission_change",
     "check_unit",
     "check_unit_in_use",
     "check_user",
 ]
+
+#: The actor of setup work (seeding reference rows, loading data): not a user.
+SETUP_ACTOR = 0
+
+ACTOR_UNKNOWN = Message(
+    "actor.unknown",
+    en="The acting user {actor} is not registered.",
+    pt="Usuário {actor} inexistente.",
+    gsan_key="atencao.usuario.inexistente",
+    rule="USR-2",
+)
+ACTOR_INACTIVE = Message(
+    "actor.inactive",
+    en="The acting user {actor} is inactive.",
+    pt="Usuário {actor} inativo.",
+    gsan_key="atencao.usuario.inativo",
+    rule="USR-2",
+)
+USER_UNKNOWN = Message(
+    "user.unknown",
+    en="User {user_id} is not registered.",
+    pt="Usuário {user_id} inexistente.",
+    gsan_key="atencao.usuario.inexistente",
+    rule="USR-2",
+)
+PERMISSION_UNKNOWN = Message(
+    "user.permission.unknown",
+    en="Special permission {permission_id} is not one this utility uses.",
+    pt="Permissão especial {permission_id} inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="USR-2",
+)
 
 #: ``UnidadeTipo.UNIDADE_TIPO_TERCERIZADO``: the type code of a contractor unit.
 CONTRACTOR_TYPE_CODE = "T"
@@ -280,4 +323,28 @@ def check_user(
     unit = units.get(user.unit_id)
     if unit is None or not unit.active:
         found.append(_unknown_unit("home", user.unit_id))
+    return tuple(found)
+
+
+def check_actor(actor: int, user: User | None) -> tuple[Violation, ...]:
+    """USR-2: ``actor`` is the setup actor or the registered, active ``user``."""
+    if actor == SETUP_ACTOR:
+        return ()
+    if user is None:
+        return (ACTOR_UNKNOWN(actor=actor),)
+    if not user.active:
+        return (ACTOR_INACTIVE(actor=actor),)
+    return ()
+
+
+def check_permission_change(
+    *, user_id: int, user: User | None, permission_id: int, known: Collection[int]
+) -> tuple[Violation, ...]:
+    """USR-2: a grant or revocation names a registered user and a permission of
+    the profile's ``permission.*`` roles."""
+    found: list[Violation] = []
+    if user is None:
+        found.append(USER_UNKNOWN(user_id=user_id))
+    if permission_id not in known:
+        found.append(PERMISSION_UNKNOWN(permission_id=permission_id))
     return tuple(found)

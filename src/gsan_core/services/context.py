@@ -17,8 +17,10 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.clock import Clock
 from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from gsan_core.rules import units as unit_rules
+from gsan_core.rules.validation import ensure
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
-from gsan_core.services.validation import checked
+from gsan_core.services.validation import ACTING, checked
 
 __all__ = ["CatalogCheck", "Service", "ServiceContext"]
 
@@ -43,6 +45,9 @@ class ServiceContext:
     order_closed_hooks: tuple[OrderClosedHook, ...] = ()
     #: Extra rules of some reference tables, by kind name.
     catalog_checks: Mapping[str, CatalogCheck] = attrs.field(factory=dict)
+    #: USR-2: refuse a command whose actor is neither the setup actor nor a
+    #: registered, active user.
+    check_actors: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -91,6 +96,8 @@ class Service:
         language (what a notebook shows it in)."""
         try:
             with self._ctx.uow_factory() as uow:
+                if self._ctx.check_actors:
+                    _check_actor(uow)
                 yield uow
         except RuleViolation as refused:
             refused.language = self._ctx.profile.language
@@ -114,3 +121,15 @@ class Service:
         with self._ctx.uow_factory() as uow:
             uow.read_only()
             yield uow
+
+
+def _check_actor(uow: UnitOfWork) -> None:
+    """USR-2 for the running command's actor, once per command, in its first
+    unit of work (so a user deactivated meanwhile is seen)."""
+    acting = ACTING.get()
+    if acting is None or acting[1]:
+        return
+    actor = acting[0]
+    user = None if actor == unit_rules.SETUP_ACTOR else uow.users.find(actor)
+    ensure(unit_rules.check_actor(actor, user))
+    acting[1] = True

@@ -10,9 +10,13 @@ from gsan_core.errors import ConcurrencyConflict, Violation
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.units import (
     OrganizationalUnit,
+    PermissionChange,
+    PermissionGranted,
+    PermissionRevoked,
     UnitChanged,
     UnitRegistered,
     User,
+    UserChanged,
     UserRegistered,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -226,18 +230,88 @@ class UnitService(Service):
             return uow.users.get(id)
 
     # ------------------------------------------------------------ permissions
-    def grant(self, *, user_id: int, permission_id: int) -> None:
-        """Grant a special permission (``PermissaoEspecial`` id) to a user."""
+    def grant(self, *, user_id: int, permission_id: int, actor: int) -> None:
+        """Grant a special permission (``PermissaoEspecial`` id) to a user
+        (USR-2): recorded in the audit trail (:meth:`permission_changes`) and
+        announced by ``PermissionGranted``."""
+        self._change_permission(
+            user_id=user_id, permission_id=permission_id, actor=actor, granted=True
+        )
+
+    def revoke(self, *, user_id: int, permission_id: int, actor: int) -> None:
+        """Revoke a special permission (USR-2): audited, ``PermissionRevoked``."""
+        self._change_permission(
+            user_id=user_id, permission_id=permission_id, actor=actor, granted=False
+        )
+
+    def _change_permission(
+        self, *, user_id: int, permission_id: int, actor: int, granted: bool
+    ) -> None:
+        known = {
+            pid
+            for role, ids in self.profile.roles.items()
+            if role.startswith("permission.")
+            for pid in ids
+        }
         with self._work() as uow:
-            uow.users.get(user_id)
-            uow.permissions.grant(user_id, permission_id)
+            ensure(
+                rules.check_permission_change(
+                    user_id=user_id,
+                    user=uow.users.lock_many([user_id]).get(user_id),
+                    permission_id=permission_id,
+                    known=known,
+                )
+            )
+            now = self._now()
+            if granted:
+                uow.permissions.grant(user_id, permission_id)
+            else:
+                uow.permissions.revoke(user_id, permission_id)
+            uow.permission_changes.add(
+                PermissionChange(
+                    id=uow.next_id("permission_change"),
+                    user_id=user_id,
+                    permission_id=permission_id,
+                    granted=granted,
+                    actor=actor,
+                    at=now,
+                )
+            )
+            event = PermissionGranted if granted else PermissionRevoked
+            uow.record(
+                event(
+                    occurred_at=now,
+                    actor=actor,
+                    user_id=user_id,
+                    permission_id=permission_id,
+                )
+            )
             uow.commit()
 
-    def revoke(self, *, user_id: int, permission_id: int) -> None:
-        """Revoke a special permission."""
+    def permission_changes(self, *, user_id: int) -> list[PermissionChange]:
+        """The grants and revocations of ``user_id``'s special permissions,
+        oldest first (who changed them and when)."""
+        with self._read() as uow:
+            found = uow.permission_changes.find_by(user_id=user_id)
+        return sorted(found, key=lambda change: (change.at, change.id))
+
+    def set_user_active(self, *, user_id: int, active: bool, actor: int) -> User:
+        """Activate or deactivate a user: a deactivated user may not act
+        (USR-2) and holds no special permission while inactive."""
         with self._work() as uow:
-            uow.permissions.revoke(user_id, permission_id)
+            user = uow.users.lock(user_id)
+            changed = attrs.evolve(user, active=active, version=user.version + 1)
+            uow.users.update(changed)
+            uow.record(
+                UserChanged(
+                    occurred_at=self._now(),
+                    actor=actor,
+                    user_id=user_id,
+                    active=active,
+                )
+            )
             uow.commit()
+        return changed
 
     def has_permission(self, *, user_id: int, permission_id: int) -> bool:
         """Whether the user holds the special permission."""

@@ -28,6 +28,7 @@ alike:
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import functools
 import inspect
@@ -46,6 +47,7 @@ from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.limits import INT_BITS, TEXT_LENGTHS
 
 __all__ = [
+    "ACTING",
     "MAX_YEAR",
     "MIN_YEAR",
     "NAMED_RANGES",
@@ -63,6 +65,13 @@ _INT64 = (-(2**63), 2**63 - 1)
 _DECIMAL_LIMIT = Decimal(10) ** 13
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The actor of the command running in this context and whether it was checked
+#: (``[actor, checked]``): the first unit of work of the command checks it
+#: (USR-2) in its own transaction.
+ACTING: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+    "gsan_core_acting", default=None
+)
 
 #: A check takes the value and its field path, appends what is wrong, and
 #: returns the value to pass on (a one-shot iterator becomes a tuple).
@@ -654,10 +663,15 @@ def checked(function: F) -> F:
                     changed = True
         if found:
             raise RuleViolation(found)
-        if changed:
-            positional = [given.pop(name) for name in plan.positional[: len(args)]]
-            return function(self, *positional, *args[len(positional) :], **given)
-        return function(self, *args, **kwargs)
+        token = ACTING.set([given["actor"], False]) if "actor" in given else None
+        try:
+            if changed:
+                positional = [given.pop(name) for name in plan.positional[: len(args)]]
+                return function(self, *positional, *args[len(positional) :], **given)
+            return function(self, *args, **kwargs)
+        finally:
+            if token is not None:
+                ACTING.reset(token)
 
     wrapper.__gsan_checked__ = True  # type: ignore[attr-defined]
     return typing.cast("F", wrapper)

@@ -196,7 +196,7 @@ def _town(gsan: System, situations: list[tuple[int, int]]) -> None:
     for permission in gsan.profile.roles:
         if permission.startswith("permission."):
             for pid in gsan.profile.ids(permission):
-                gsan.units.grant(user_id=ACTOR, permission_id=pid)
+                gsan.units.grant(user_id=ACTOR, permission_id=pid, actor=0)
     gsan.properties.load_locations(
         actor=0,
         localities=[Locality(id=1, name="CENTRO")],

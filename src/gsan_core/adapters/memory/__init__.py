@@ -64,7 +64,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
-from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.ids import IdGenerator
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork", "memory_uow_factory"]
@@ -88,6 +88,9 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "unit"
         )
         self.users: MemoryRepository[User] = MemoryRepository(self, "user")
+        self.permission_changes: MemoryRepository[PermissionChange] = MemoryRepository(
+            self, "permission_change"
+        )
         self.service_types: MemoryRepository[ServiceType] = MemoryRepository(
             self, "service_type"
         )

@@ -140,7 +140,11 @@ class MemoryPermissions:
         self._uow = uow
 
     def has(self, user_id: int, permission_id: int) -> bool:
-        return self._uow.read("permission", (user_id, permission_id)) is not None
+        """A deactivated user holds no permission (the grant stays stored)."""
+        if self._uow.read("permission", (user_id, permission_id)) is None:
+            return False
+        user = self._uow.read("user", user_id)
+        return user is None or bool(user.active)
 
     def grant(self, user_id: int, permission_id: int) -> None:
         self._uow.write(

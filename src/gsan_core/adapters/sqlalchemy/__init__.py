@@ -65,7 +65,7 @@ from gsan_core.model.service_requests import (
     SatisfactionSurvey,
     ServiceRequest,
 )
-from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.ids import IdGenerator
 
 __all__ = [
@@ -194,6 +194,7 @@ class Mappers:
     operational_occurrence: RowMapper[OperationalOccurrence]
     satisfaction_survey: RowMapper[SatisfactionSurvey]
     regulator_record: RowMapper[RegulatorRecord]
+    permission_change: RowMapper[PermissionChange]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -259,6 +260,7 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            permission_change=RowMapper(PermissionChange, tables["permission_change"]),
         )
 
 

@@ -232,13 +232,20 @@ class SqlPermissions:
         )
 
     def has(self, user_id: int, permission_id: int) -> bool:
+        """A deactivated user holds no permission (the grant stays stored)."""
         t = self._t
+        users = self._uow.tables["user"]
         statement = prepared(
             t,
             "has",
-            lambda: sa.select(sa.literal(1)).where(
-                t.c.user_id == sa.bindparam("k_user"),
-                t.c.permission_id == sa.bindparam("k_permission"),
+            lambda: (
+                sa.select(sa.literal(1))
+                .select_from(t.outerjoin(users, users.c.id == t.c.user_id))
+                .where(
+                    t.c.user_id == sa.bindparam("k_user"),
+                    t.c.permission_id == sa.bindparam("k_permission"),
+                    sa.or_(users.c.id.is_(None), users.c.active.is_(True)),
+                )
             ),
         )
         with translated("user_permission"):

@@ -81,7 +81,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
-from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
@@ -125,6 +125,9 @@ class SqlUnitOfWork:
             self, mappers.unit, "unit"
         )
         self.users: SqlRepository[User] = SqlRepository(self, mappers.user, "user")
+        self.permission_changes: SqlRepository[PermissionChange] = SqlRepository(
+            self, mappers.permission_change, "permission_change"
+        )
         self.service_types: SqlRepository[ServiceType] = SqlRepository(
             self, mappers.service_type, "service_type"
         )

@@ -165,6 +165,17 @@ def define(b: TableBuilder) -> None:
         sa.Column("permission_id", sa.BigInteger, primary_key=True),
     )
     b.table(
+        "permission_change",
+        _id(),
+        sa.Column("user_id", sa.BigInteger, nullable=False),
+        sa.Column("permission_id", sa.BigInteger, nullable=False),
+        sa.Column("granted", sa.Boolean, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        sa.Column("at", UtcDateTime, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('permission_change')}_user", "user_id"),
+    )
+    b.table(
         "field_lock",
         sa.Column("route_id", sa.BigInteger, primary_key=True),
         sa.Column("reference", sa.Integer, nullable=False),
