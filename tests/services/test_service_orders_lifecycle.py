@@ -80,6 +80,28 @@ def test_gen_04_unknown_service_type_writes_nothing(harness: Harness) -> None:
     assert harness.orders() == {}
 
 
+def test_a_priority_or_unit_that_does_not_exist_is_refused_not_stored(
+    harness: Harness,
+) -> None:
+    with pytest.raises(RuleViolation) as error:
+        harness.generate(PLAIN, priority_id=987_654, unit_id=876_543)
+    assert error.value.codes == (
+        "service_order.reference_missing",
+        "service_order.reference_missing",
+    )
+    assert harness.orders() == {}
+    order = harness.generate(PLAIN)
+    with pytest.raises(RuleViolation) as updating:
+        harness.gsan.service_orders.update(
+            order_id=order.id,
+            expected_version=order.version,
+            actor=ACTOR,
+            priority_id=987_654,
+        )
+    assert updating.value.codes == ("service_order.reference_missing",)
+    assert harness.gsan.service_orders.get(order.id) == order
+
+
 def test_gen_05_per_property_uniqueness_is_a_profile_option(harness: Harness) -> None:
     first = harness.generate(PLAIN)
     second = harness.generate(PLAIN)

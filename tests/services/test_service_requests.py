@@ -674,6 +674,23 @@ def test_forward_moves_the_request_and_all_its_orders(
     assert history[-1].remark == "PARA VISTORIA"
 
 
+def test_forward_refuses_a_responsible_user_that_does_not_exist(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    opened = open_(gsan, utility)
+    tick(clock)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_requests.forward(
+            request_id=opened.request.id,
+            destination_unit_id=utility.office,
+            actor=utility.attendant,
+            responsible_id=424_242,
+        )
+    assert refused.value.codes == ("service_request.forward.responsible_unknown",)
+    unchanged = gsan.service_requests.history(opened.request.id)
+    assert [s.to_unit_id for s in unchanged] == [utility.call_centre]
+
+
 @pytest.mark.parametrize(
     ("destination", "code", "key"),
     [

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import attrs
 
+from gsan_core.errors import Message, Violation
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
@@ -21,6 +22,38 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
+
+ORDER_REFERENCE_MISSING = Message(
+    "service_order.reference_missing",
+    en="{field} {value} does not exist or is inactive.",
+    pt="{campo} {value} inexistente ou inativo(a).",
+    gsan_key="atencao.pesquisa_inexistente",
+)
+
+
+def missing_references(
+    uow: UnitOfWork, *, priority_id: int | None = None, unit_id: int | None = None
+) -> list[Violation]:
+    """A priority or a unit an order is given that does not exist or is
+    inactive (refused, not stored)."""
+    found: list[Violation] = []
+    if priority_id is not None:
+        priority = uow.catalog.find("service_priority", priority_id)
+        if priority is None or not priority.active:
+            found.append(
+                ORDER_REFERENCE_MISSING(
+                    field="Priority", campo="Prioridade", value=priority_id
+                )
+            )
+    if unit_id is not None:
+        unit = uow.units.find(unit_id)
+        if unit is None or not unit.active:
+            found.append(
+                ORDER_REFERENCE_MISSING(
+                    field="Unit", campo="Unidade organizacional", value=unit_id
+                )
+            )
+    return found
 
 
 # ---------------------------------------------------------------- helpers

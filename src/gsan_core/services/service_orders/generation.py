@@ -26,6 +26,7 @@ from gsan_core.services.service_orders.common import (
     _permission,
     _reference_of,
     _unit_record,
+    missing_references,
 )
 
 
@@ -74,6 +75,10 @@ def generate_in(
         open_orders_of_request=open_of_request,
         reference_order=reference_order,
         observation=observation,
+    )
+    found = (
+        *found,
+        *missing_references(uow, priority_id=priority_id, unit_id=unit_id),
     )
     per_property = ctx.profile.service_orders.one_open_order_per_property_type
     if per_property and property_id is not None and not found:

@@ -49,6 +49,7 @@ from gsan_core.services.service_orders.common import (
     _move,
     _reference_of,
     _user_unit,
+    missing_references,
 )
 from gsan_core.services.service_orders.generation import (
     generate_from_collection_in,
@@ -247,6 +248,7 @@ class ServiceOrderService(ServiceSetup):
                     or ref_id != order.reference_order_id,
                 )
             )
+            ensure(missing_references(uow, priority_id=priority_id))
             changed = attrs.evolve(
                 order,
                 service_type_id=type_id,

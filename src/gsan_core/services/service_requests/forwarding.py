@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from gsan_core.errors import Message
 from gsan_core.model.service_requests import ServiceRequestForwarded, UrgentRequestAlert
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
@@ -17,6 +18,14 @@ from gsan_core.services.service_requests.common import (
 )
 from gsan_core.services.service_requests.results import ForwardResult
 from gsan_core.services.units import load_units
+
+#: The user named responsible for a routing step must be registered and active.
+RESPONSIBLE_UNKNOWN = Message(
+    "service_request.forward.responsible_unknown",
+    en="The responsible user {responsible_id} does not exist or is inactive.",
+    pt="Usuário responsável {responsible_id} inexistente ou inativo.",
+    gsan_key="atencao.pesquisa_inexistente",
+)
 
 
 # ---------------------------------------------------------------- forwarding
@@ -85,6 +94,10 @@ def forward_in(
         joint=joint,
     )
     ensure(rules.check_forward(facts))
+    if responsible_id is not None:
+        responsible = uow.users.find(responsible_id)
+        if responsible is None or not responsible.active:
+            ensure([RESPONSIBLE_UNKNOWN(responsible_id=responsible_id)])
     ensure(
         rules.check_text(
             remark,
