@@ -236,3 +236,69 @@ def test_the_plan_is_built_once_per_method() -> None:
     calls = [wrapped(probe, number) for number in range(3)]
     assert calls == [0, 1, 2]
     assert wrapped.__wrapped__ is method  # type: ignore[attr-defined]
+
+
+@attrs.frozen
+class Leaf:
+    at: datetime
+    money: Decimal
+    when: date
+    flag: bool
+    color: Color
+    user_ids: frozenset[int] = frozenset()
+    reference: int = 202501
+
+
+@attrs.frozen
+class Branch:
+    name: str | None
+    leaves: tuple[Leaf, ...]
+
+
+def test_the_fast_path_and_the_plan_agree() -> None:
+    """A generated predicate accepts the common case at once; whatever it does
+    not accept goes through the field-by-field plan, which names the field."""
+    good = Leaf(
+        at=AT, money=Decimal(1), when=date(2025, 1, 1), flag=True, color=Color.RED
+    )
+    probe = _Probe()
+
+    class Trees(Service):
+        def __init__(self) -> None:
+            pass
+
+        def take(self, *, branches: Sequence[Branch]) -> int:
+            return len(branches)
+
+    trees = Trees()
+    assert trees.take(branches=[Branch(name=None, leaves=(good,))] * 3) == 3
+    cases = {
+        "branches.name": Branch(name="A\x00", leaves=(good,)),
+        "branches.leaves.money": Branch(
+            name="A", leaves=(attrs.evolve(good, money=Decimal("NaN")),)
+        ),
+        "branches.leaves.user_ids": Branch(
+            name="A", leaves=(attrs.evolve(good, user_ids=frozenset({-1})),)
+        ),
+        "branches.leaves.reference": Branch(
+            name="A", leaves=(attrs.evolve(good, reference=202513),)
+        ),
+    }
+    for field, branch in cases.items():
+        assert _codes(lambda branch=branch: trees.take(branches=[branch])) == (
+            f"input.invalid.{field}",
+        )
+
+    # an int subclass fails the fast path and passes the plan
+    class Code(int):
+        pass
+
+    assert (
+        trees.take(
+            branches=[
+                Branch(name=None, leaves=(attrs.evolve(good, reference=Code(202501)),))
+            ]
+        )
+        == 1
+    )
+    del probe

@@ -481,8 +481,114 @@ def _attrs_plan(kind: type) -> list[tuple[str, Check]]:
     return plan
 
 
+#: Generated "all valid?" predicates of attrs classes (the fast path: one
+#: compiled expression per class; the field-by-field plan runs only when it
+#: says no, to name what is wrong).
+_FAST: dict[type, Callable[[Any], bool]] = {}
+
+
+def _fast_expression(
+    annotation: Any, name: str, var: str, names: dict[str, Any]
+) -> str | None:
+    """A Python expression true when ``var`` is valid for ``annotation`` (at
+    least as strict as the check), or ``None`` when there is none."""
+    origin = typing.get_origin(annotation)
+    if annotation in (Any, object) or isinstance(annotation, TypeVar):
+        return "True"
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        options = [arg for arg in args if arg is not type(None)]
+        if len(options) != 1 or len(options) == len(args):
+            return None
+        inner = _fast_expression(options[0], name, var, names)
+        return None if inner is None else f"({var} is None or {inner})"
+    leaf = name.rsplit(".", 1)[-1]
+    if annotation is int:
+        if leaf in REFERENCES:
+            return None
+        low, high = int_range(name)
+        return f"(type({var}) is int and {low} <= {var} <= {high})"
+    if annotation is str:
+        limit = TEXT_LENGTHS.get(leaf)
+        length = f" and len({var}) <= {limit}" if limit is not None else ""
+        return f"(type({var}) is str and '\\x00' not in {var}{length})"
+    if annotation is bool:
+        return f"({var} is True or {var} is False)"
+    years = f"{MIN_YEAR} <= {var}.year <= {MAX_YEAR}"
+    if annotation is date:
+        return f"(type({var}) is _date and {years})"
+    if annotation is datetime:
+        return (
+            f"(type({var}) is _datetime and {var}.tzinfo is not None"
+            f" and {var}.utcoffset() is not None and {years})"
+        )
+    if annotation is Decimal:
+        return (
+            f"(type({var}) is _Decimal and {var}.is_finite()"
+            f" and -_LIMIT < {var} < _LIMIT)"
+        )
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        key = f"_kind{len(names)}"
+        names[key] = annotation
+        return f"(type({var}) is {key})"
+    if isinstance(annotation, type) and attrs.has(annotation):
+        key = f"_kind{len(names)}"
+        names[key] = annotation
+        names[f"{key}_fast"] = _fast(annotation)
+        return f"(type({var}) is {key} and {key}_fast({var}))"
+    if origin in (tuple, frozenset) and typing.get_args(annotation):
+        args = typing.get_args(annotation)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return None
+        inner = _fast_expression(args[0], name, "_x", names)
+        if inner is None:
+            return None
+        container = "tuple" if origin is tuple else "frozenset"
+        return f"(type({var}) is {container} and all({inner} for _x in {var}))"
+    return None
+
+
+def _never(value: Any) -> bool:
+    del value
+    return False
+
+
+def _fast(kind: type) -> Callable[[Any], bool]:
+    """The generated predicate of ``kind`` (``lambda value: False`` when a
+    field has no fast form: the plan then always runs)."""
+    found = _FAST.get(kind)
+    if found is not None:
+        return found
+    _FAST[kind] = _never  # while it is built (a class that refers to itself)
+    names: dict[str, Any] = {
+        "_date": date,
+        "_datetime": datetime,
+        "_Decimal": Decimal,
+        "_LIMIT": _DECIMAL_LIMIT,
+    }
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:
+        hints = {}
+    terms = []
+    for field in attrs.fields(kind):
+        annotation = hints.get(field.name)
+        if annotation is None:
+            continue
+        term = _fast_expression(annotation, field.name, f"v.{field.name}", names)
+        if term is None:
+            terms = ["False"]
+            break
+        terms.append(term)
+    source = "lambda v: " + (" and ".join(terms) if terms else "True")
+    predicate: Callable[[Any], bool] = eval(source, names)  # noqa: S307 - built from annotations
+    _FAST[kind] = predicate
+    return predicate
+
+
 def _attrs_check(kind: type) -> Check:
     plan: list[list[tuple[str, Check]]] = []
+    fast: list[Callable[[Any], bool]] = []
 
     def check(value: Any, path: str, out: list[Violation]) -> Any:
         if not isinstance(value, kind):
@@ -494,6 +600,10 @@ def _attrs_check(kind: type) -> Check:
                     kind=kind.__name__,
                 )
             )
+            return value
+        if not fast:
+            fast.append(_fast(kind))
+        if fast[0](value):
             return value
         if not plan:
             plan.append(_attrs_plan(kind))
