@@ -104,5 +104,6 @@ def _routes(system: gsan_core.System, group: int) -> list[int]:
 
 
 def test_routes_per_chunk_must_be_positive(utility: gsan_core.System) -> None:
-    with pytest.raises(ValueError, match="routes_per_chunk"):
+    with pytest.raises(gsan_core.RuleViolation) as refused:
         utility.collection.generate_cut_orders(group_id=1, actor=1, routes_per_chunk=0)
+    assert refused.value.code == "input.invalid.routes_per_chunk"
