@@ -89,7 +89,7 @@ class RowLocks:
                 key, blockers = blocked[0]
                 remaining = deadline - time.monotonic()
                 if thread in blockers or remaining <= 0:
-                    raise ConcurrencyConflict(_entity(key), _ident(key), -1)
+                    raise ConcurrencyConflict(_entity(key), _ident(key))
                 self._changed.wait(remaining)
             owned = self._owned.setdefault(owner, set())
             for key in wanted:

@@ -334,7 +334,7 @@ class ConnectionService(Service):
                     sewer_to=connected,
                 )
                 if moved != len(ids):
-                    raise ConcurrencyConflict("property", ids[0], -1)
+                    raise ConcurrencyConflict("property", ids[0])
                 if reference is not None:
                     uow.connection_batches.mark_reconnected(ids, on=today)
                 uow.situation_history.add_many(
