@@ -117,8 +117,9 @@ def test_the_relay_hands_batches_on_in_order_at_least_once(
     assert run.last_id == handed[2][-1]
     assert system.outbox.pending() == []
     assert system.outbox.relay(lambda _: None).entries == 0
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(gsan_core.RuleViolation) as refused:
         system.outbox.relay(lambda _: None, batch_size=0)
+    assert refused.value.code == "input.invalid.batch_size"
 
 
 def test_the_relay_stops_after_max_batches(system: gsan_core.System) -> None:

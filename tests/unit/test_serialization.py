@@ -24,7 +24,14 @@ from gsan_core.model.properties import (
     PropertyChanged,
     PropertyRegistered,
 )
-from gsan_core.model.units import UnitChanged, UnitRegistered, UserRegistered
+from gsan_core.model.units import (
+    PermissionGranted,
+    PermissionRevoked,
+    UnitChanged,
+    UnitRegistered,
+    UserChanged,
+    UserRegistered,
+)
 from gsan_core.testing.strategies import events
 
 RECIFE = timezone(timedelta(hours=-3))
@@ -42,6 +49,9 @@ SAMPLES: list[DomainEvent] = [
     UnitRegistered(occurred_at=AT, actor=7, unit_id=101),
     UnitChanged(occurred_at=AT, actor=8, unit_id=101, version=2),
     UserRegistered(occurred_at=AT, actor=9, user_id=5, unit_id=101),
+    UserChanged(occurred_at=AT, actor=0, user_id=5, active=False),
+    PermissionGranted(occurred_at=AT, actor=0, user_id=5, permission_id=30),
+    PermissionRevoked(occurred_at=AT, actor=0, user_id=5, permission_id=30),
     ChargeCreated(
         occurred_at=AT,
         actor=10,

@@ -13,7 +13,7 @@ alike:
   ``0 .. 2**63-1`` (GSAN numbers some reference rows from 0, the hydrometer
   tables' "not informed" rows; ``actor`` 0 is the setup actor; whether an id
   exists is the command's own check); a ``bool`` is not an int;
-  sizes, counts, offsets, versions and percentages have their ranges
+  sizes, offsets and versions have their ranges
   (:data:`NAMED_RANGES`), references are ``yyyymm``, other ints fit their
   column (:mod:`gsan_core.model.limits`) or 64 bits;
 * text is a ``str`` without NUL characters, no longer than its column;
@@ -103,6 +103,8 @@ _INT32_MAX = 2**31 - 1
 #: Ranges of the integer arguments that are not ids, by name: sizes and
 #: counts are at least 1, offsets at least 0, a version starts at 1.
 NAMED_RANGES: dict[str, tuple[int, int]] = {
+    # (the rules check installments, quantities, days and percentages
+    # themselves, with their GSAN messages: only the column's width here)
     **dict.fromkeys(
         (
             "chunk_size",
@@ -110,18 +112,15 @@ NAMED_RANGES: dict[str, tuple[int, int]] = {
             "routes_per_chunk",
             "limit",
             "max_batches",
-            "quantity",
-            "installments",
             "month",
         ),
         (1, _INT32_MAX),
     ),
     **dict.fromkeys(
-        ("days", "position", "work_minutes", "first", "last", "total"),
-        (0, _INT32_MAX),
+        ("position", "work_minutes", "first", "last", "total"), (0, _INT32_MAX)
     ),
-    "expected_version": (1, _ID_MAX),
-    "percentage": (0, 100),
+    # a version starts at 1; 0 names a row that is not there (a stale read)
+    "expected_version": (0, _ID_MAX),
 }
 #: Billing references (``yyyymm``) by name.
 REFERENCES = frozenset({"reference", "reference_from", "reference_to"})
