@@ -163,19 +163,25 @@ def cut_orders_limit(
         )
         .exists()
     )
-    owed = (
-        sa.select(
-            debt.c.property_id,
-            sa.func.count().label("bills"),
-            sa.func.sum(debt.c.amount, type_=NUMBER).label("amount"),
-        )
-        .where(debt.c.kind == DebtKind.BILL.value, debt.c.due_date < due_before)
-        .group_by(debt.c.property_id)
-        .subquery("d")
-    )
     generated = 0
     for chunk in routes:
         route_ids = list(chunk)
+        owed = (
+            sa.select(
+                debt.c.property_id,
+                sa.func.count().label("bills"),
+                sa.func.sum(debt.c.amount, type_=NUMBER).label("amount"),
+            )
+            .where(
+                debt.c.kind == DebtKind.BILL.value,
+                debt.c.due_date < due_before,
+                debt.c.property_id.in_(
+                    sa.select(prop.c.id).where(prop.c.route_id.in_(route_ids))
+                ),
+            )
+            .group_by(debt.c.property_id)
+            .subquery("d")
+        )
         chosen = (
             sa.select(
                 prop.c.id.label("property_id"),

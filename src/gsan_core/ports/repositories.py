@@ -26,7 +26,7 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutFact
+from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -373,6 +373,18 @@ class CollectionQueries(Protocol):
         The routes' properties are locked first, until the transaction ends (the
         roots of the orders decided here: a concurrent run or a single "Gerar
         Ordem de Corte" waits, then sees the orders this one generated)."""
+
+    def select_cut_orders(
+        self, route_ids: Collection[int], criteria: CutCriteria
+    ) -> CutSelection | None:
+        """CUT-1..CUT-5 decided in the store, set-based, for the properties of
+        the routes (locked first, as :meth:`route_cut_facts`): the chosen
+        properties and the skips counted by reason (``CutDecision`` values).
+
+        ``None`` when the adapter does not decide in the store: the service
+        then reads :meth:`route_cut_facts` and runs the pure rules
+        (``gsan_core.rules.collection``), which stay the specification."""
+        ...
 
 
 class HydrometerRepository(Repository[Hydrometer], Protocol):

@@ -15,13 +15,14 @@ their last cut order, and one closed within the window is skipped (CUT-5).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, time, timedelta
 
 import attrs
 
 from gsan_core.display import html_of, short_repr
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import OverdueBills
-from gsan_core.model.collection import CutOrdersGenerated
+from gsan_core.model.collection import CutCriteria, CutOrdersGenerated, CutSelection
 from gsan_core.model.service_orders import (
     OrderOrigin,
     OrderUnitRecord,
@@ -113,6 +114,23 @@ class CollectionService(Service):
             limit = overdue_limit(today, criteria)
             window = profile.service_orders.restriction_days(type_id)
 
+            since = (
+                datetime.combine(
+                    today - timedelta(days=window - 1), time(), self._ctx.zone
+                )
+                if window > 0
+                else None
+            )
+            wanted = CutCriteria(
+                cut_service_type_ids=cut_types,
+                allowed_situations=allowed,
+                due_before=limit,
+                min_bills=criteria.min_overdue_bills,
+                min_amount=criteria.min_overdue_amount,
+                restricted_type_id=type_id if window > 0 else None,
+                restricted_since=since,
+            )
+
             def _restricted(uow: UnitOfWork, property_id: int) -> bool:
                 """CUT-5 (GEN-18): the property's last cut order closed too
                 recently."""
@@ -131,7 +149,9 @@ class CollectionService(Service):
                     )
                 )
 
-            def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
+            def decide(uow: UnitOfWork, route_ids: tuple[int, ...]) -> CutSelection:
+                """The pure rules CUT-1..CUT-5 over the chunk's facts (the
+                specification; an adapter may decide the same in its store)."""
                 facts = uow.collection.route_cut_facts(route_ids, cut_types)
                 candidates = [
                     f.property_id
@@ -161,14 +181,25 @@ class CollectionService(Service):
                             _restricted(uow, fact.property_id)
                         ):
                             decisions[fact.property_id] = CutDecision.RESTRICTED
-                chosen = [
-                    f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
-                ]
-                skipped = Counter(
-                    str(d.value)
-                    for d in decisions.values()
-                    if d is not CutDecision.GENERATE
+                return CutSelection(
+                    processed=len(facts),
+                    chosen=tuple(
+                        f
+                        for f in facts
+                        if decisions[f.property_id] is CutDecision.GENERATE
+                    ),
+                    skipped=Counter(
+                        str(d.value)
+                        for d in decisions.values()
+                        if d is not CutDecision.GENERATE
+                    ),
                 )
+
+            def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
+                selection = uow.collection.select_cut_orders(route_ids, wanted)
+                if selection is None:
+                    selection = decide(uow, route_ids)
+                chosen = selection.chosen
                 if chosen:
                     order_ids = uow.next_ids("service_order", len(chosen))
                     trail_ids = uow.next_ids("order_unit", len(chosen))
@@ -215,7 +246,9 @@ class CollectionService(Service):
                         )
                     uow.commit()
                 return ChunkOutcome(
-                    processed=len(facts), changed=len(chosen), skipped=skipped
+                    processed=selection.processed,
+                    changed=len(chosen),
+                    skipped=dict(selection.skipped),
                 )
 
             summary = run_batch(

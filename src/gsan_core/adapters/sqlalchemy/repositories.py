@@ -19,7 +19,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 )
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutFact
+from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
 from gsan_core.model.properties import LocationLinks, Property
 
 if TYPE_CHECKING:
@@ -585,3 +585,12 @@ class SqlCollectionQueries:
             )
             for pid, route, locality, status, active, has_open in rows
         ]
+
+    def select_cut_orders(
+        self, route_ids: Collection[int], criteria: CutCriteria
+    ) -> CutSelection | None:
+        from gsan_core.adapters.sqlalchemy.collection import (  # noqa: PLC0415
+            select_cut_orders,
+        )
+
+        return select_cut_orders(self._uow, route_ids, criteria)
