@@ -180,6 +180,30 @@ class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
         the instant, no remark, version + 1); return the ids it closed."""
         ...
 
+    def close_next_pending(
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        after_id: int,
+        limit: int,
+        reason_id: int,
+        closed_at: datetime,
+        trail_ids: Sequence[int],
+        unit_id: int | None,
+        user_id: int,
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """One chunk of the overdue closing: select the :meth:`pending_ids`
+        after ``after_id`` (at most ``limit``), close those still pending as
+        :meth:`close_pending` does, and append one CLOSED unit-trail row per
+        of the first ``len(trail_ids)`` orders closed (ids from ``trail_ids`` in
+        order-id order; the caller adds the rows of any order beyond them).
+        Returns ``(ids selected, ids closed)``, ascending.
+
+        The SQL adapter does it in one statement on PostgreSQL (the update and
+        the trail insert are data-modifying CTEs)."""
+        ...
+
     def closed_between(
         self,
         *,

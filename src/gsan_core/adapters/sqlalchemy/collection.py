@@ -112,7 +112,12 @@ def select_cut_orders(
 def _decided(
     uow: SqlUnitOfWork, routes: list[int], criteria: CutCriteria, dialect: str
 ) -> sa.Select[Any]:
-    """Every property of the routes with its decision code (0: generate)."""
+    """Every property of the routes with its decision code (0: generate).
+
+    Every per-property question is a probe keyed by the property: on
+    PostgreSQL a ``LATERAL`` subquery (which the planner cannot turn into a
+    hash of every open order or every bill of the utility, whose cost would
+    grow with its size), on SQLite a correlated subquery (SQLite probes)."""
     t = uow.tables
     prop, order, debt, unit = (
         t["property"],
@@ -120,56 +125,54 @@ def _decided(
         t["open_debt"],
         t["unit"],
     )
-    of_routes = among(prop.c.route_id, routes, dialect)
     closed = int(OrderSituation.CLOSED)
-    open_cut = (
-        sa.select(sa.literal(1))
-        .where(
-            order.c.property_id == prop.c.id,
-            order.c.service_type_id.in_(sorted(criteria.cut_service_type_ids)),
-            order.c.situation != closed,
-        )
-        .exists()
+    postgres = dialect == "postgresql"
+    open_cut = sa.select(sa.literal(1).label("hit")).where(
+        order.c.property_id == prop.c.id,
+        order.c.service_type_id.in_(sorted(criteria.cut_service_type_ids)),
+        order.c.situation != closed,
     )
-    if dialect == "sqlite":
-        amount: sa.ColumnElement[Any] = sa.cast(
+    if postgres:
+        amount: sa.ColumnElement[Any] = debt.c.amount
+        minimum: Any = criteria.min_amount
+    else:
+        amount = sa.cast(
             sa.func.round(sa.cast(debt.c.amount, sa.Float) * _SCALE), sa.Integer
         )
-        minimum: Any = int((criteria.min_amount * _SCALE).to_integral_value())
-    else:
-        amount = debt.c.amount
-        minimum = criteria.min_amount
-    owed = (
-        sa.select(
-            debt.c.property_id,
-            sa.func.count().label("bills"),
-            sa.func.sum(amount).label("amount"),
-        )
-        .where(
-            debt.c.kind == DebtKind.BILL.value,
-            debt.c.due_date < criteria.due_before,
-            debt.c.property_id.in_(sa.select(prop.c.id).where(of_routes)),
-        )
-        .group_by(debt.c.property_id)
-        .subquery("owed")
+        minimum = int((criteria.min_amount * _SCALE).to_integral_value())
+    owed = sa.select(
+        sa.func.count().label("bills"), sa.func.sum(amount).label("amount")
+    ).where(
+        debt.c.property_id == prop.c.id,
+        debt.c.kind == DebtKind.BILL.value,
+        debt.c.due_date < criteria.due_before,
     )
     served = (
         sa.select(sa.literal(1))
-        .where(
-            unit.c.locality_id == prop.c.locality_id,
-            unit.c.active.is_(True),
-        )
+        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
         .exists()
     )
+    joined: Any = prop
+    bills: Any
+    total: Any
+    if postgres:
+        open_probe = open_cut.limit(1).lateral("open_cut")
+        debts = owed.lateral("owed")
+        joined = prop.outerjoin(open_probe, sa.true()).join(debts, sa.true())
+        has_open: sa.ColumnElement[bool] = open_probe.c.hit.is_not(None)
+        bills, total = debts.c.bills, debts.c.amount
+    else:
+        has_open = open_cut.exists()
+        bills = owed.with_only_columns(sa.func.count()).scalar_subquery()
+        total = owed.with_only_columns(sa.func.sum(amount)).scalar_subquery()
     cases: list[tuple[sa.ColumnElement[bool], int]] = [
         (prop.c.active.is_not(True), 1),
         (prop.c.water_status_id.not_in(sorted(criteria.allowed_situations)), 2),
-        (open_cut, 3),
+        (has_open, 3),
         (
             sa.or_(
-                owed.c.bills.is_(None),
-                owed.c.bills < max(1, criteria.min_bills),
-                owed.c.amount < minimum,
+                bills < max(1, criteria.min_bills),
+                sa.func.coalesce(total, 0) < minimum,
             ),
             4,
         ),
@@ -197,6 +200,6 @@ def _decided(
             prop.c.water_status_id,
             sa.case(*cases, else_=0).label("decision"),
         )
-        .select_from(prop.outerjoin(owed, owed.c.property_id == prop.c.id))
-        .where(of_routes)
+        .select_from(joined)
+        .where(among(prop.c.route_id, routes, dialect))
     )
