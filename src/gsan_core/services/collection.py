@@ -261,6 +261,9 @@ class CollectionService(Service):
                 work=self._work,
                 progress=progress,
             )
+            self._refresh_statistics(
+                {"service_order": summary.changed, "order_unit": summary.changed}
+            )
             return CutOrderRun(
                 group_id=group_id, service_type_id=type_id, summary=summary
             )

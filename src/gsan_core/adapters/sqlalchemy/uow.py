@@ -18,7 +18,7 @@ that it only reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -87,6 +87,10 @@ if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
 
 __all__ = ["SqlUnitOfWork"]
+
+#: A batch that wrote more than this share of a table's estimated rows
+#: refreshes its statistics (``refresh_statistics``).
+STALE_SHARE = 0.1
 
 
 class SqlUnitOfWork:
@@ -330,6 +334,31 @@ class SqlUnitOfWork:
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """``ANALYZE`` the tables of which ``changed`` rows are more than a
+        tenth of the planner's row estimate (PostgreSQL); ``PRAGMA optimize``
+        on SQLite, which analyses what it finds stale."""
+        connection = self.connection
+        with translated("statistics"):
+            if connection.dialect.name == "sqlite":
+                if any(changed.values()):
+                    connection.exec_driver_sql("PRAGMA optimize")
+                return
+            for name, rows in changed.items():
+                table = self.tables[name]
+                qualified = (
+                    f"{table.schema}.{table.name}" if table.schema else table.name
+                )
+                estimate = connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": qualified},
+                ).scalar()
+                if rows and (estimate is None or rows > STALE_SHARE * max(estimate, 0)):
+                    quoted = connection.dialect.identifier_preparer.format_table(table)
+                    connection.exec_driver_sql(f"ANALYZE {quoted}")
 
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         # the last statement before COMMIT: the counter's row lock is held from

@@ -746,13 +746,17 @@ class ServiceOrderService(ServiceSetup):
                     skipped={"no longer pending": missed} if missed else {},
                 )
 
-            return run_batch(
+            summary = run_batch(
                 job="close_overdue",
                 units=range(math.ceil(total / chunk_size)),
                 chunk=chunk,
                 work=self._work,
                 progress=progress,
             )
+            self._refresh_statistics(
+                {"service_order": summary.changed, "order_unit": summary.changed}
+            )
+            return summary
 
     # ------------------------------------------------------------ bulletin
     def completed_orders_bulletin(
