@@ -87,3 +87,36 @@ def test_refreshing_statistics_is_harmless_on_sqlite_and_in_memory(
     memory = gsan_core.in_memory()
     with memory.uow_factory() as uow:
         uow.refresh_statistics({"service_order": 10})
+
+
+def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
+    tmp_path: Path,
+) -> None:
+    """Catalog rows read by id come from the backend's cache; a change made
+    through the backend is seen by the next command."""
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    with gsan_core.connect(url, migrate=True, seed=True) as system:
+        backend: SqlBackend = system.backend
+        reads: list[str] = []
+        sa.event.listen(
+            backend.engine,
+            "before_cursor_execute",
+            lambda *args: reads.append(str(args[2])),
+        )
+        item = system.catalog.get("closing_reason", 2)
+        reads.clear()
+        for _ in range(3):
+            with system.uow_factory() as uow:
+                assert uow.catalog.get("closing_reason", 2) == item
+        assert not [r for r in reads if "catalog_item" in r]
+        changed = system.catalog.update(
+            "closing_reason",
+            2,
+            description="CONCLUIDO",
+            expected_version=item.version,
+            actor=1,
+        )
+        with system.uow_factory() as uow:
+            assert uow.catalog.get("closing_reason", 2) == changed
+    with gsan_core.connect(url, reference_ttl=0) as uncached:
+        assert uncached.backend.reference.ttl == 0

@@ -42,13 +42,13 @@ from tests.conftest import PostgresSchema
 BUDGETS: dict[str, int] = {
     # one chunk of the cut-order batch (8 routes): BEGIN, lock, decide,
     # orders, trail, outbox counter, outbox, COMMIT (+ an id block now and then)
-    "cut-order batch, per chunk": 10,
+    "cut-order batch, per chunk": 8,
     # one chunk of the overdue closing: BEGIN, close + trail (one statement on
     # PostgreSQL), outbox counter, outbox, COMMIT
     "overdue closing, per chunk": 7,
-    "close a cut order with its cut": 25,
-    "open an RA with routing and its order": 40,
-    "generate a service order": 12,
+    "close a cut order with its cut": 20,
+    "open an RA with routing and its order": 16,
+    "generate a service order": 9,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS

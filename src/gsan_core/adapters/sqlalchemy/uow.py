@@ -41,6 +41,7 @@ from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
+from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
@@ -111,6 +112,8 @@ class SqlUnitOfWork:
         self._batches = BatchHolds(backend, joined=joined)
         #: SQLite id blocks this transaction may hand out (see TransactionIds).
         self._id_blocks: dict[str, tuple[int, int]] = {}
+        #: The cached reference tables this unit of work wrote (reference.py).
+        self._written: set[str] = set()
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -264,6 +267,25 @@ class SqlUnitOfWork:
                     self._connection.close()
                 self._connection = None
 
+    # ------------------------------------------------------------ reference rows
+    def reference_cache(self, table: str) -> ReferenceCache | None:
+        """The backend's cache of ``table``'s rows by id, or ``None``: not a
+        cached table, or one this unit of work wrote (it reads its own writes)."""
+        if table not in CACHED_TABLES or table in self._written:
+            return None
+        return self._backend.reference
+
+    def wrote(self, table: str) -> None:
+        """This unit of work wrote ``table``: read it from the database, and
+        forget the backend's cached rows of it when the transaction ends."""
+        if table in CACHED_TABLES:
+            self._written.add(table)
+
+    def _forget_written(self) -> None:
+        if self._written:
+            self._backend.reference.invalidate(self._written)
+            self._written = set()
+
     # ------------------------------------------------------------ transaction
     def commit(self) -> None:
         """Write the outbox rows and commit (or release the savepoint)."""
@@ -278,6 +300,7 @@ class SqlUnitOfWork:
             self._id_blocks = {}
         self._committed.extend(self._events)
         self._events = []
+        self._forget_written()
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
@@ -287,6 +310,7 @@ class SqlUnitOfWork:
             with translated("rollback"):
                 self._tx.rollback()
         self._tx = None
+        self._forget_written()
 
     def record(self, *events: DomainEvent) -> None:
         """Record events produced by the use case."""
