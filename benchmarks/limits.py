@@ -634,3 +634,227 @@ def _write_all(connection: sa.Connection, writes: Sequence[Any]) -> None:
 
 def lean_window(today: date, days: int) -> date:
     return today - timedelta(days=days)
+
+
+def lean_open_request(
+    sql: SqlBackend,
+    *,
+    specification_id: int,
+    channel_id: int,
+    group_id: int,
+    call_centre: int,
+    attendant: int,
+    property_id: int,
+    ids: Any,
+    now: datetime,
+) -> None:
+    """Open an RA routed by locality x group with its automatic order, lean:
+    one joined read of the specification, its type and group, the channel, the
+    opening unit, the attendant's unit, the message, the property, the first
+    destination and the order's type, with the duplicate check; then one write
+    transaction (one statement on PostgreSQL)."""
+    t = sql.tables
+    spec, prop, req = (
+        t["request_specification"],
+        t["property"],
+        t["service_request"],
+    )
+    catalog, user, stype = t["catalog_item"], t["user"], t["service_type"]
+    unit, lgu = t["unit"], t["locality_group_unit"]
+    centre = unit.alias("centre")
+    kind = catalog.alias("kind")
+    group = catalog.alias("grp")
+    channel = catalog.alias("channel")
+    message = catalog.alias("message")
+    opening = unit.alias("opening")
+    destination = (
+        sa.select(
+            sa.case((centre.c.accepts_routing.is_(True), centre.c.id), else_=unit.c.id)
+        )
+        .select_from(
+            lgu.join(unit, unit.c.id == lgu.c.unit_id).outerjoin(
+                centre, centre.c.id == unit.c.dispatch_centre_id
+            )
+        )
+        .where(
+            lgu.c.locality_id == prop.c.locality_id,
+            lgu.c.group_id == group_id,
+            unit.c.accepts_routing.is_(True),
+            unit.c.active.is_(True),
+        )
+        .order_by(lgu.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    duplicate = (
+        sa.select(sa.literal(1))
+        .where(
+            req.c.property_id == prop.c.id,
+            req.c.specification_id == specification_id,
+            req.c.situation == 1,
+        )
+        .exists()
+    )
+    read = (
+        sa.select(
+            spec.c.deadline_days,
+            spec.c.service_type_id,
+            spec.c.urgent,
+            spec.c.active,
+            kind.c.active.label("kind_active"),
+            group.c.attributes.label("group_attributes"),
+            channel.c.active.label("channel_active"),
+            opening.c.active.label("opening_active"),
+            opening.c.may_open_requests,
+            message.c.description.label("message"),
+            prop.c.locality_id,
+            prop.c.sector_id,
+            prop.c.block_id,
+            destination.label("destination"),
+            duplicate.label("duplicate"),
+            stype.c.value,
+            stype.c.priority_id,
+            sa.select(user.c.unit_id)
+            .where(user.c.id == attendant)
+            .scalar_subquery()
+            .label("home"),
+        )
+        .select_from(
+            spec.join(
+                kind,
+                sa.and_(
+                    kind.c.kind == "request_type", kind.c.id == spec.c.request_type_id
+                ),
+            )
+            .join(
+                group,
+                sa.and_(
+                    group.c.kind == "request_type_group",
+                    group.c.id
+                    == sa.cast(
+                        kind.c.attributes["group_id"].as_string(), sa.BigInteger
+                    ),
+                ),
+            )
+            .join(
+                channel,
+                sa.and_(
+                    channel.c.kind == "request_channel", channel.c.id == channel_id
+                ),
+            )
+            .join(opening, opening.c.id == call_centre)
+            .outerjoin(
+                message,
+                sa.and_(
+                    message.c.kind == "request_message",
+                    message.c.id == spec.c.message_id,
+                ),
+            )
+            .join(prop, prop.c.id == property_id)
+            .join(stype, stype.c.id == spec.c.service_type_id)
+        )
+        .where(spec.c.id == specification_id)
+    )
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert row.active
+        assert row.kind_active
+        assert row.channel_active
+        assert row.opening_active
+        assert row.may_open_requests
+        assert not row.duplicate
+        assert row.destination is not None
+        request_id, step_id, order_id, trail_id = (next(ids) for _ in range(4))
+        due = now.date() + timedelta(days=row.deadline_days)
+        request_row: dict[str, Any] = {c.name: None for c in req.c}
+        request_row.update(
+            id=request_id,
+            specification_id=specification_id,
+            situation=1,
+            attended_at=now,
+            online=True,
+            original_due_date=due,
+            current_due_date=due,
+            channel_id=channel_id,
+            protocol=f"20251{request_id:09d}",
+            property_id=property_id,
+            locality_id=row.locality_id,
+            sector_id=row.sector_id,
+            block_id=row.block_id,
+            requesters=[{"name": "ANA", "address": "RUA 1", "principal": True}],
+            opening_unit_id=call_centre,
+            opened_by=attendant,
+            current_unit_id=row.destination,
+            observation=row.message,
+            reiterations=0,
+            urgent=row.urgent,
+            version=1,
+        )
+        order_row: dict[str, Any] = {c.name: None for c in t["service_order"].c}
+        order_row.update(
+            id=order_id,
+            service_type_id=row.service_type_id,
+            situation=int(OrderSituation.PENDING),
+            origin=OrderOrigin.REQUEST.value,
+            property_id=property_id,
+            request_id=request_id,
+            generated_at=now,
+            original_value=row.value,
+            commercial_applied=False,
+            diagnosed=False,
+            scheduled=False,
+            automatic_closing=False,
+            current_unit_id=row.destination,
+            original_priority_id=row.priority_id,
+            current_priority_id=row.priority_id,
+            version=1,
+        )
+        first = _take(connection, t["counter"], "outbox", 3)
+        payload = {"request_id": request_id, "order_id": order_id}
+        _write_all(
+            connection,
+            [
+                sa.insert(req).values(request_row),
+                sa.insert(t["routing_step"]).values(
+                    id=step_id,
+                    request_id=request_id,
+                    from_unit_id=call_centre,
+                    to_unit_id=row.destination,
+                    at=now,
+                    registered_by=attendant,
+                    responsible_id=attendant,
+                    remark="TRAMITE GERADO PELO SISTEMA NA ABERTURA DO REGISTRO",
+                    automatic=True,
+                    version=1,
+                ),
+                sa.insert(t["service_order"]).values(order_row),
+                sa.insert(t["order_unit"]).values(
+                    id=trail_id,
+                    order_id=order_id,
+                    unit_id=row.home,
+                    user_id=attendant,
+                    relation=int(OrderUnitRelation.OPENED),
+                    at=now,
+                    version=1,
+                ),
+                sa.insert(t["outbox"]).values(
+                    [
+                        {
+                            "id": first + n,
+                            "tag": tag,
+                            "occurred_at": now,
+                            "actor": attendant,
+                            "payload": payload,
+                            "published_at": None,
+                        }
+                        for n, tag in enumerate(
+                            (
+                                "service_request.opened",
+                                "service_request.urgent_alert",
+                                "service_order.generated",
+                            )
+                        )
+                    ]
+                ),
+            ],
+        )

@@ -71,7 +71,6 @@ from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     GROUP_WATER,
-    RequestUtility,
     request_profile,
 )
 
@@ -336,19 +335,25 @@ def cut_limit(
     table (``chunk=0``), or ``chunk`` routes per transaction."""
     route = sql.tables["route"]
     with sql.engine.connect() as connection:
-        routes = list(
-            connection.execute(
-                sa.select(route.c.id)
-                .where(route.c.group_id.in_(group_ids))
-                .order_by(route.c.group_id, route.c.id)
-            ).scalars()
-        )
+        rows = connection.execute(
+            sa.select(route.c.group_id, route.c.id)
+            .where(route.c.group_id.in_(group_ids))
+            .order_by(route.c.group_id, route.c.id)
+        ).all()
+    by_group: dict[int, list[int]] = {}
+    for group_id, route_id in rows:
+        by_group.setdefault(group_id, []).append(route_id)
     profile = gsan.profile
     criteria = profile.collection
+    # the library's chunks: ``chunk`` routes of one group at a time
     pieces = (
-        [routes]
+        [[route_id for _, route_id in rows]]
         if chunk == 0
-        else [routes[n : n + chunk] for n in range(0, len(routes), chunk)]
+        else [
+            routes[n : n + chunk]
+            for routes in by_group.values()
+            for n in range(0, len(routes), chunk)
+        ]
     )
     return limits.cut_orders_limit(
         sql,
@@ -710,7 +715,6 @@ def measure_opening(
             locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
         )
     attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
-    shape = RequestUtility(town=None, call_centre=attendant, attendant=attendant)  # type: ignore[arg-type]
     ids = itertools.count(BASELINE_IDS + 5_000_000)
 
     def library(n: int) -> None:
@@ -725,7 +729,17 @@ def measure_opening(
         assert result.order is not None
 
     def baseline(n: int) -> None:
-        request_bench.baseline_open(sql, shape, homes[2 * n + 1], ids, NOW)
+        limits.lean_open_request(
+            sql,
+            specification_id=request_bench.SPECIFICATION,
+            channel_id=CHANNEL_PHONE,
+            group_id=GROUP_WATER,
+            call_centre=attendant,
+            attendant=attendant,
+            property_id=homes[2 * n + 1],
+            ids=ids,
+            now=NOW,
+        )
 
     library_s, baseline_s = _interleaved(library, baseline, count)
     request = sql.tables["service_request"]
@@ -740,7 +754,7 @@ def measure_opening(
         "the library and the baseline routed differently",
         destinations,
     )
-    return _command("open an RA with routing", size, library_s, baseline_s)
+    return _command("open an RA with routing (lean SQL)", size, library_s, baseline_s)
 
 
 # ---------------------------------------------------------------- one point

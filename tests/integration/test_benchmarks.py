@@ -96,7 +96,7 @@ def test_the_scale_benchmark_measures_every_figure_on_a_small_utility(
         "overdue-order closing vs set-based, per chunk",
         "close a cut order (lean SQL)",
         "replace a meter",
-        "open an RA with routing",
+        "open an RA with routing (lean SQL)",
     ]
     cut = figures[2]
     assert cut["rows"] == 1_000
