@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -47,7 +48,7 @@ NOW = datetime(2025, 1, 6, 12, tzinfo=UTC)
 CUT = 242
 
 
-def _order(ident: int, property_id: int, **changes: object) -> ServiceOrder:
+def _order(ident: int, property_id: int, **changes: Any) -> ServiceOrder:
     order = ServiceOrder(
         id=ident,
         service_type_id=CUT,
