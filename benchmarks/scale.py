@@ -816,16 +816,21 @@ def _line(figure: dict[str, Any]) -> str:
 def table(figures: Sequence[dict[str, Any]]) -> str:
     """The figures as a Markdown table (the one in ``docs/scale.md``)."""
     lines = [
-        "| Figure | Backend | Properties | Library | Baseline | Ratio | Peak |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| Figure | Backend | Properties | Library | Limit | Ratio | Spread | Peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for f in figures:
         baseline = f"{f['baseline']:,.1f}" if "baseline" in f else "—"
         ratio = f"{f['ratio']:.2f}" if "ratio" in f else "—"
+        spread = (
+            f"{f['library_spread']:.0%} / {f['baseline_spread']:.0%}"
+            if "library_spread" in f
+            else ""
+        )
         peak = f"{f['peak_mib']:.1f} MiB" if "peak_mib" in f else ""
         lines.append(
             f"| {f['name']} ({f['unit']}) | {f['backend']} | {f['size']:,} | "
-            f"{f['library']:,.1f} | {baseline} | {ratio} | {peak} |"
+            f"{f['library']:,.1f} | {baseline} | {ratio} | {spread} | {peak} |"
         )
     return "\n".join(lines)
 
