@@ -75,3 +75,6 @@ class CutSelection:
     processed: int
     chosen: tuple[CutFact, ...]
     skipped: Mapping[str, int] = attrs.field(factory=dict)
+    #: The unit of each chosen property's locality (CUT-4: its active unit of
+    #: the highest id), by locality id.
+    units: Mapping[int, int] = attrs.field(factory=dict)

@@ -18,7 +18,6 @@ window is skipped (CUT-5).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -28,7 +27,6 @@ from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import OverdueBills
 from gsan_core.model.collection import (
     CutCriteria,
-    CutFact,
     CutOrdersGenerated,
     CutSelection,
 )
@@ -86,8 +84,6 @@ class _CutPlan:
     today: date
     zone: tzinfo
     service_type: ServiceType
-    #: The active unit of each locality (CUT-4, GEN-10).
-    units: Mapping[int, int]
     cut_types: frozenset[int]
     allowed: frozenset[int]
     criteria: CollectionParameters
@@ -124,7 +120,7 @@ class _CutPlan:
         if selection is None:
             selection = self.decide(uow, route_ids)
         if selection.chosen:
-            self.write(uow, selection.chosen)
+            self.write(uow, selection)
             uow.commit()
         return ChunkOutcome(
             processed=selection.processed,
@@ -149,13 +145,25 @@ class _CutPlan:
             if candidates
             else {}
         )
+        # CUT-4: the active unit of each locality (the highest id, as the
+        # database decides), read for the chunk's localities only
+        localities = sorted({f.locality_id for f in facts})
+        units = {
+            unit.locality_id: unit.id
+            for unit in (
+                uow.units.find_by(active=True, locality_id=localities)
+                if localities
+                else ()
+            )
+            if unit.locality_id is not None
+        }
         decisions = {
             f.property_id: decide_cut(
                 f,
                 overdue=overdue.get(f.property_id, NONE_OVERDUE),
                 allowed_situations=self.allowed,
                 criteria=self.criteria,
-                unit_id=self.units.get(f.locality_id),
+                unit_id=units.get(f.locality_id),
             )
             for f in facts
         }
@@ -165,11 +173,13 @@ class _CutPlan:
                     self.restricted(uow, fact.property_id)
                 ):
                     decisions[fact.property_id] = CutDecision.RESTRICTED
+        chosen = tuple(
+            f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
+        )
         return CutSelection(
             processed=len(facts),
-            chosen=tuple(
-                f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
-            ),
+            chosen=chosen,
+            units={f.locality_id: units[f.locality_id] for f in chosen},
             skipped=Counter(
                 str(d.value)
                 for d in decisions.values()
@@ -194,9 +204,9 @@ class _CutPlan:
             )
         )
 
-    def write(self, uow: UnitOfWork, chosen: Sequence[CutFact]) -> None:
+    def write(self, uow: UnitOfWork, selection: CutSelection) -> None:
         """The chunk's orders, their unit trail and one event per route."""
-        kind, at = self.service_type, self.at
+        kind, at, chosen = self.service_type, self.at, selection.chosen
         order_ids = uow.next_ids("service_order", len(chosen))
         trail_ids = uow.next_ids("order_unit", len(chosen))
         orders = [
@@ -207,7 +217,7 @@ class _CutPlan:
                 property_id=fact.property_id,
                 generated_at=at,
                 original_value=kind.value,
-                current_unit_id=self.units[fact.locality_id],
+                current_unit_id=selection.units[fact.locality_id],
                 original_priority_id=kind.priority_id,
                 current_priority_id=kind.priority_id,
             )
@@ -281,11 +291,6 @@ class CollectionService(Service):
             with self._read() as uow:
                 service_type = uow.service_types.get(type_id)
                 routes = uow.collection.routes_of_group(group_id)
-                units = {
-                    unit.locality_id: unit.id
-                    for unit in uow.units.find_by(active=True)
-                    if unit.locality_id is not None
-                }
             plan = _CutPlan(
                 group_id=group_id,
                 actor=actor,
@@ -293,7 +298,6 @@ class CollectionService(Service):
                 today=self._today(at),
                 zone=self._ctx.zone,
                 service_type=service_type,
-                units=units,
                 cut_types=profile.ids("service_type.cut") | {type_id},
                 allowed=profile.allowed("water.cut"),
                 criteria=profile.collection,

@@ -209,6 +209,7 @@ class BatchStatementsContract:
         }
         expected[7] = CutDecision.RESTRICTED
         assert [f.property_id for f in selection.chosen] == [1]
+        assert dict(selection.units) == {1: 5}  # CUT-4: the locality's unit
         assert selection.processed == len(props)
         skipped: dict[str, int] = {}
         for decision in expected.values():

@@ -64,6 +64,12 @@ def select_cut_orders(
     routes = sorted(set(route_ids))
     lock_where(connection, prop, among(prop.c.route_id, routes, dialect))
     decided = _decided(uow, routes, criteria, dialect).subquery("decided")
+    unit = uow.tables["unit"]
+    serving = (
+        sa.select(sa.func.max(unit.c.id))
+        .where(unit.c.locality_id == decided.c.locality_id, unit.c.active.is_(True))
+        .scalar_subquery()
+    )
     no_int = sa.cast(sa.null(), sa.Integer)
     statement = sa.union_all(
         sa.select(
@@ -72,10 +78,12 @@ def select_cut_orders(
             decided.c.route_id,
             decided.c.locality_id,
             decided.c.water_status_id,
+            serving,
         ).where(decided.c.decision == 0),
         sa.select(
             decided.c.decision,
             sa.func.count(),
+            no_int,
             no_int,
             no_int,
             no_int,
@@ -87,8 +95,10 @@ def select_cut_orders(
         rows = connection.execute(statement).all()
     chosen: list[CutFact] = []
     skipped: dict[str, int] = {}
-    for decision, value, route_id, locality_id, status in rows:
+    units: dict[int, int] = {}
+    for decision, value, route_id, locality_id, status, unit_id in rows:
         if decision == 0:
+            units[int(locality_id)] = int(unit_id)
             chosen.append(
                 CutFact(
                     property_id=int(value),
@@ -106,6 +116,7 @@ def select_cut_orders(
         processed=len(chosen) + sum(skipped.values()),
         chosen=tuple(chosen),
         skipped=dict(sorted(skipped.items())),
+        units=units,
     )
 
 
