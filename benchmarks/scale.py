@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 import tracemalloc
@@ -51,9 +52,9 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import connections as connection_bench
 from benchmarks import hydrometers as meter_bench
+from benchmarks import limits
 from benchmarks import requests as request_bench
 from benchmarks.harness import RESULTS, Run
-from benchmarks.orders import baseline_close_overdue
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.hydrometers import ReplaceHydrometer
@@ -70,7 +71,6 @@ from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     GROUP_WATER,
-    RequestUtility,
     request_profile,
 )
 
@@ -82,6 +82,9 @@ TODAY = NOW.date()
 ADMIN = 1  # the synthetic utility's administrator, in unit 1
 CUT_TYPE = 242
 OVERDUE_TYPE = 458  # CORTE DE AGUA POR DEBITO: closable when overdue (VEN-01)
+OVERDUE_REASON = 32  # CANCELADO POR DECURSO DE PRAZO (closing_reason.overdue)
+#: Passes of each batch variant (median and spread reported).
+REPEATS = 3
 #: Ids of the rows the benchmark adds itself (far above the library's own).
 OVERDUE_IDS = 8_000_000_000
 BASELINE_IDS = 9_000_000_000
@@ -319,41 +322,140 @@ def count_orders(sql: SqlBackend, service_type_id: int) -> int:
         )
 
 
+def _spread(seconds: Sequence[float]) -> dict[str, float]:
+    """Median seconds and the spread ((max - min) / median) of the passes."""
+    median = statistics.median(seconds)
+    return {"median_s": median, "spread": (max(seconds) - min(seconds)) / median}
+
+
+def cut_limit(
+    gsan: gsan_core.System, sql: SqlBackend, group_ids: Sequence[int], *, chunk: int
+) -> int:
+    """The set-based limit over every group: all its routes in one statement per
+    table (``chunk=0``), or ``chunk`` routes per transaction."""
+    route = sql.tables["route"]
+    with sql.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(route.c.group_id, route.c.id)
+            .where(route.c.group_id.in_(group_ids))
+            .order_by(route.c.group_id, route.c.id)
+        ).all()
+    by_group: dict[int, list[int]] = {}
+    for group_id, route_id in rows:
+        by_group.setdefault(group_id, []).append(route_id)
+    profile = gsan.profile
+    criteria = profile.collection
+    # the library's chunks: ``chunk`` routes of one group at a time
+    pieces = (
+        [[route_id for _, route_id in rows]]
+        if chunk == 0
+        else [
+            routes[n : n + chunk]
+            for routes in by_group.values()
+            for n in range(0, len(routes), chunk)
+        ]
+    )
+    return limits.cut_orders_limit(
+        sql,
+        routes=pieces,
+        type_id=CUT_TYPE,
+        cut_types=sorted(profile.ids("service_type.cut") | {CUT_TYPE}),
+        allowed=sorted(profile.allowed("water.cut")),
+        min_bills=max(1, criteria.min_overdue_bills),
+        min_amount=criteria.min_overdue_amount,
+        due_before=TODAY - timedelta(days=criteria.overdue_after_days),
+        now=NOW,
+        actor=ADMIN,
+    )
+
+
+def count_properties(sql: SqlBackend) -> int:
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        return int(
+            connection.execute(
+                sa.select(sa.func.count()).select_from(prop)
+            ).scalar_one()
+        )
+
+
 def measure_cut_orders(
-    gsan: gsan_core.System, sql: SqlBackend, size: int
-) -> dict[str, Any]:
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """The library, the set-based limit in one statement per table and the
+    limit at the library's chunk (8 routes): ``repeats`` passes each, the orders
+    deleted and ``ANALYZE`` run before each; every variant must write the same
+    orders (:func:`benchmarks.limits.order_hash`)."""
     group_ids = groups(sql)
-    library_s, evaluated = timed(lambda: library_cut_orders(gsan, group_ids))
-    generated = count_orders(sql, CUT_TYPE)
-    delete_orders(sql, CUT_TYPE)
-    baseline_s, (base_evaluated, base_generated) = timed(
-        lambda: baseline_cut_orders(gsan, sql, group_ids)
-    )
-    assert (base_evaluated, base_generated) == (evaluated, generated), (
-        "the baseline and the library disagree",
-        (base_evaluated, base_generated),
-        (evaluated, generated),
-    )
+    evaluated = count_properties(sql)
+    variants: dict[str, Callable[[], object]] = {
+        "library": lambda: library_cut_orders(gsan, group_ids),
+        "limit": lambda: cut_limit(gsan, sql, group_ids, chunk=0),
+        "limit_chunked": lambda: cut_limit(gsan, sql, group_ids, chunk=8),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in variants}
+    hashes: dict[str, tuple[int, str]] = {}
+    for _ in range(repeats):
+        for name, action in variants.items():
+            delete_orders(sql, CUT_TYPE)
+            spent, _result = timed(action)
+            seconds[name].append(spent)
+            hashes.setdefault(name, limits.order_hash(sql, CUT_TYPE))
+    assert len(set(hashes.values())) == 1, ("the variants disagree", hashes)
+    generated = hashes["library"][0] // 1
     delete_orders(sql, CUT_TYPE)
     tracemalloc.start()
     library_cut_orders(gsan, group_ids)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     analyze(sql)
-    return {
-        "name": "cut-order generation",
-        "unit": "properties/s",
-        "higher_is_better": True,
-        "target": 0.5,
-        "size": size,
-        "rows": evaluated,
-        "generated": generated,
-        "library": evaluated / library_s,
-        "baseline": evaluated / baseline_s,
-        "library_s": library_s,
-        "baseline_s": baseline_s,
-        "peak_mib": peak / 2**20,
-    }
+    return _batch_figures(
+        "cut-order generation",
+        "properties/s",
+        size,
+        evaluated,
+        seconds,
+        generated=generated,
+        peak_mib=peak / 2**20,
+    )
+
+
+def _batch_figures(
+    name: str,
+    unit: str,
+    size: int,
+    rows: int,
+    seconds: dict[str, list[float]],
+    **extra: Any,
+) -> list[dict[str, Any]]:
+    """The library's figure against the limit (one statement) and the chunked
+    limit: rows/s of the median pass, with each variant's spread."""
+    library = _spread(seconds["library"])
+    figures = []
+    for limit_name, label in (
+        ("limit", "set-based, one statement"),
+        ("limit_chunked", "set-based, per chunk"),
+    ):
+        limit = _spread(seconds[limit_name])
+        figures.append(
+            {
+                "name": f"{name} vs {label}",
+                "unit": unit,
+                "higher_is_better": True,
+                "target": 0.5,
+                "size": size,
+                "rows": rows,
+                "library": rows / library["median_s"],
+                "baseline": rows / limit["median_s"],
+                "library_s": library["median_s"],
+                "baseline_s": limit["median_s"],
+                "library_spread": library["spread"],
+                "baseline_spread": limit["spread"],
+                "repeats": len(seconds["library"]),
+                **extra,
+            }
+        )
+    return figures
 
 
 # ---------------------------------------------------------------- overdue orders
@@ -401,41 +503,50 @@ def reopen_overdue(sql: SqlBackend) -> None:
 
 
 def measure_overdue(
-    gsan: gsan_core.System, sql: SqlBackend, size: int
-) -> dict[str, Any]:
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """UC0734: the library against the set-based limit, whole and per 1,000
+    orders; ``repeats`` passes each, reopened and analysed before each."""
     count = load_overdue(gsan, size)
-    analyze(sql)
-    library_s, summary = timed(
-        lambda: gsan.service_orders.close_overdue(
+    before = NOW - timedelta(days=99)
+
+    def library() -> None:
+        summary = gsan.service_orders.close_overdue(
             service_type_id=OVERDUE_TYPE, days=10, actor=ADMIN
         )
-    )
-    assert summary.changed == count, summary
-    reopen_overdue(sql)
-    baseline_s, closed = timed(
-        lambda: baseline_close_overdue(
-            sql.engine,
-            sql.tables,
-            before=NOW - timedelta(days=99),
-            service_type_id=OVERDUE_TYPE,
-            unit_id=1,
-            actor=ADMIN,
-            now=NOW,
-        )
-    )
-    assert closed == count, closed
-    return {
-        "name": "overdue-order closing",
-        "unit": "orders/s",
-        "higher_is_better": True,
-        "target": 0.5,
-        "size": size,
-        "rows": count,
-        "library": count / library_s,
-        "baseline": count / baseline_s,
-        "library_s": library_s,
-        "baseline_s": baseline_s,
+        assert summary.changed == count, summary
+
+    def limit(chunk: int | None) -> Callable[[], object]:
+        def run() -> None:
+            closed = limits.overdue_limit(
+                sql,
+                service_type_id=OVERDUE_TYPE,
+                before=before,
+                reason_id=OVERDUE_REASON,
+                unit_id=1,
+                actor=ADMIN,
+                now=NOW,
+                chunk=chunk,
+            )
+            assert closed == count, closed
+
+        return run
+
+    variants = {
+        "library": library,
+        "limit": limit(None),
+        "limit_chunked": limit(1_000),
     }
+    seconds: dict[str, list[float]] = {name: [] for name in variants}
+    hashes: dict[str, tuple[int, str]] = {}
+    for _ in range(repeats):
+        for name, action in variants.items():
+            reopen_overdue(sql)
+            spent, _result = timed(action)
+            seconds[name].append(spent)
+            hashes.setdefault(name, limits.order_hash(sql, OVERDUE_TYPE))
+    assert len(set(hashes.values())) == 1, ("the variants disagree", hashes)
+    return _batch_figures("overdue-order closing", "orders/s", size, count, seconds)
 
 
 # ---------------------------------------------------------------- single commands
@@ -521,12 +632,17 @@ def measure_cut_closing(
             commercial=connection_bench.CUT,
         )
 
+    ids = itertools.count(BASELINE_IDS + 8_000_000)
+
     def baseline(n: int) -> None:
-        connection_bench._cut_by_hand(sql, [tuple(theirs[n])], BASELINE_IDS + 10 * n)
+        limits.lean_close_cut(
+            sql, theirs[n][0], ids=ids, today=TODAY, now=NOW, actor=ADMIN
+        )
 
     library_s, baseline_s = _interleaved(library, baseline, count)
     assert gsan.properties.get(mine[-1][1]).water_status_id == 5
-    return _command("close a cut order", size, library_s, baseline_s)
+    assert gsan.properties.get(theirs[count - 1][1]).water_status_id == 5
+    return _command("close a cut order (lean SQL)", size, library_s, baseline_s)
 
 
 def measure_replacement(
@@ -599,7 +715,6 @@ def measure_opening(
             locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
         )
     attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
-    shape = RequestUtility(town=None, call_centre=attendant, attendant=attendant)  # type: ignore[arg-type]
     ids = itertools.count(BASELINE_IDS + 5_000_000)
 
     def library(n: int) -> None:
@@ -614,7 +729,17 @@ def measure_opening(
         assert result.order is not None
 
     def baseline(n: int) -> None:
-        request_bench.baseline_open(sql, shape, homes[2 * n + 1], ids, NOW)
+        limits.lean_open_request(
+            sql,
+            specification_id=request_bench.SPECIFICATION,
+            channel_id=CHANNEL_PHONE,
+            group_id=GROUP_WATER,
+            call_centre=attendant,
+            attendant=attendant,
+            property_id=homes[2 * n + 1],
+            ids=ids,
+            now=NOW,
+        )
 
     library_s, baseline_s = _interleaved(library, baseline, count)
     request = sql.tables["service_request"]
@@ -629,12 +754,17 @@ def measure_opening(
         "the library and the baseline routed differently",
         destinations,
     )
-    return _command("open an RA with routing", size, library_s, baseline_s)
+    return _command("open an RA with routing (lean SQL)", size, library_s, baseline_s)
 
 
 # ---------------------------------------------------------------- one point
 def measure(
-    backend: str, size: int, *, postgres_url: str | None, commands: int
+    backend: str,
+    size: int,
+    *,
+    postgres_url: str | None,
+    commands: int,
+    repeats: int = REPEATS,
 ) -> list[dict[str, Any]]:
     """Every figure of one backend at one size."""
     figures: list[dict[str, Any]] = []
@@ -653,15 +783,16 @@ def measure(
             }
         )
         for step in (
-            lambda: measure_cut_orders(gsan, sql, size),
-            lambda: measure_overdue(gsan, sql, size),
+            lambda: measure_cut_orders(gsan, sql, size, repeats),
+            lambda: measure_overdue(gsan, sql, size, repeats),
             lambda: measure_cut_closing(gsan, sql, size, commands),
             lambda: measure_replacement(gsan, sql, size, commands),
             lambda: measure_opening(gsan, sql, size, commands),
         ):
-            figure = step()
-            print(f"... {backend} {size:,}: {_line(figure)}", file=sys.stderr)
-            figures.append(figure)
+            made = step()
+            for figure in made if isinstance(made, list) else [made]:
+                print(f"... {backend} {size:,}: {_line(figure)}", file=sys.stderr)
+                figures.append(figure)
     for figure in figures:
         figure["backend"] = backend
         if "baseline" in figure:
@@ -685,16 +816,21 @@ def _line(figure: dict[str, Any]) -> str:
 def table(figures: Sequence[dict[str, Any]]) -> str:
     """The figures as a Markdown table (the one in ``docs/scale.md``)."""
     lines = [
-        "| Figure | Backend | Properties | Library | Baseline | Ratio | Peak |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| Figure | Backend | Properties | Library | Limit | Ratio | Spread | Peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for f in figures:
         baseline = f"{f['baseline']:,.1f}" if "baseline" in f else "—"
         ratio = f"{f['ratio']:.2f}" if "ratio" in f else "—"
+        spread = (
+            f"{f['library_spread']:.0%} / {f['baseline_spread']:.0%}"
+            if "library_spread" in f
+            else ""
+        )
         peak = f"{f['peak_mib']:.1f} MiB" if "peak_mib" in f else ""
         lines.append(
             f"| {f['name']} ({f['unit']}) | {f['backend']} | {f['size']:,} | "
-            f"{f['library']:,.1f} | {baseline} | {ratio} | {peak} |"
+            f"{f['library']:,.1f} | {baseline} | {ratio} | {spread} | {peak} |"
         )
     return "\n".join(lines)
 
@@ -708,7 +844,10 @@ def plot(figures: Sequence[dict[str, Any]], path: Path) -> Path | None:
         import matplotlib.pyplot as plt  # noqa: PLC0415
     except ImportError:  # the bench extra is not installed
         return None
-    names = ("cut-order generation", "overdue-order closing")
+    names = (
+        "cut-order generation vs set-based, per chunk",
+        "overdue-order closing vs set-based, per chunk",
+    )
     fig, axes = plt.subplots(1, len(names), figsize=(11, 4.2))
     for axis, name in zip(axes, names, strict=True):
         for backend, style in (("sqlite", "-"), ("postgres", "--")):
@@ -724,7 +863,10 @@ def plot(figures: Sequence[dict[str, Any]], path: Path) -> Path | None:
                 sizes, [p[1] for p in points], "o" + style, label=f"library, {backend}"
             )
             axis.plot(
-                sizes, [p[2] for p in points], "s" + style, label=f"baseline, {backend}"
+                sizes,
+                [p[2] for p in points],
+                "s" + style,
+                label=f"set-based limit, {backend}",
             )
         axis.set_xscale("log")
         axis.set_ylim(bottom=0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -73,11 +74,17 @@ def _resolve(profile: ProfileSource) -> profiles.LoadedProfile:
     return profiles.load(profile)
 
 
-class _RecordingSink:
-    """Keeps every published event (``System.events``)."""
+#: How many events a system from :func:`connect` keeps in ``System.events``
+#: (the most recent ones): a long-lived process must not keep every event.
+CONNECT_KEEPS = 1_000
 
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
+
+class _RecordingSink:
+    """Keeps the published events (``System.events``): all of them, or the
+    most recent ``limit`` (a ring)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.events: deque[DomainEvent] = deque(maxlen=limit)
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
         self.events.extend(events)
@@ -97,7 +104,7 @@ class System:
         clock: Clock | None = None,
         calendar: BusinessCalendar | None = None,
         sinks: Sequence[EventSink] = (),
-        keep_events: bool = True,
+        keep_events: bool | int = True,
         kinds: Mapping[str, CatalogKind] | None = None,
         on_close: Callable[[], None] | None = None,
         backend: Any = None,
@@ -120,7 +127,13 @@ class System:
             else HolidaysCalendar(state=self.profile.state)
         )
         self._sinks: list[EventSink] = list(sinks)
-        self._recorder = _RecordingSink() if keep_events else None
+        if keep_events is not True and keep_events < 0:
+            raise ValueError("keep_events must be True, False or a count >= 0")
+        self._recorder = (
+            None
+            if keep_events is False or keep_events == 0
+            else _RecordingSink(None if keep_events is True else int(keep_events))
+        )
         if self._recorder is not None:
             self._sinks.append(self._recorder)
         self._on_close = on_close
@@ -224,7 +237,9 @@ class System:
 
     @property
     def events(self) -> Sequence[DomainEvent]:
-        """Every event published by this system (when ``keep_events``)."""
+        """The events published by this system: every one (``keep_events=True``,
+        the default of :func:`in_memory`), the most recent ``keep_events`` (an
+        int: :func:`connect` keeps the last 1,000), or none (``False``)."""
         return tuple(self._recorder.events) if self._recorder else ()
 
     def joining(self, connection: Any) -> System:
@@ -366,6 +381,7 @@ def connect(
     extra_operations: Sequence[CommercialOperation] = (),
     check_schema: bool = True,
     check_actors: bool = True,
+    keep_events: bool | int = CONNECT_KEEPS,
     **engine_options: Any,
 ) -> System:
     """A system over a SQL database (SQLite or PostgreSQL), via SQLAlchemy Core.
@@ -379,6 +395,11 @@ def connect(
     Every command's actor must be :data:`SETUP_ACTOR` or a registered, active
     user (USR-2) unless ``check_actors=False``. Needs
     ``pip install gsan-core[sqlalchemy]`` (``[postgres]`` for PostgreSQL).
+
+    ``System.events`` keeps only the most recent ``keep_events`` events (1,000;
+    ``False`` keeps none, ``True`` every one): a host process or the command
+    line runs for long, and the outbox (or a sink) is where events are
+    consumed.
     """
     try:
         from gsan_core.adapters.sqlalchemy import (  # noqa: PLC0415
@@ -414,6 +435,7 @@ def connect(
         backend=backend,
         operations=[*default_operations(), *extra_operations],
         check_actors=check_actors,
+        keep_events=keep_events,
     )
     if seed:
         system.seed()

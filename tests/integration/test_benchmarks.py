@@ -87,25 +87,28 @@ def test_the_scale_benchmark_measures_every_figure_on_a_small_utility(
 ) -> None:
     from benchmarks import scale  # noqa: PLC0415
 
-    figures = scale.measure("sqlite", 1_000, postgres_url=None, commands=20)
+    figures = scale.measure("sqlite", 1_000, postgres_url=None, commands=20, repeats=1)
     assert [f["name"] for f in figures] == [
         "synthetic generation",
-        "cut-order generation",
-        "overdue-order closing",
-        "close a cut order",
+        "cut-order generation vs set-based, one statement",
+        "cut-order generation vs set-based, per chunk",
+        "overdue-order closing vs set-based, one statement",
+        "overdue-order closing vs set-based, per chunk",
+        "close a cut order (lean SQL)",
         "replace a meter",
-        "open an RA with routing",
+        "open an RA with routing (lean SQL)",
     ]
-    cut = figures[1]
+    cut = figures[2]
     assert cut["rows"] == 1_000
     assert cut["generated"] > 0
     assert cut["peak_mib"] > 0
     assert all(f["ratio"] > 0 for f in figures[1:])
-    assert "| cut-order generation (properties/s) | sqlite | 1,000 |" in scale.table(
-        figures
+    assert (
+        "| cut-order generation vs set-based, per chunk (properties/s) | sqlite | 1,000 |"
+        in scale.table(figures)
     )
     path = scale.write(figures, tmp_path, quick=True)
-    assert json.loads(path.read_text())["figures"][1]["name"] == "cut-order generation"
+    assert json.loads(path.read_text())["figures"][2]["name"] == cut["name"]
     picture = scale.plot(figures, tmp_path / "scale.png")
     assert picture is not None
     assert picture.stat().st_size > 0

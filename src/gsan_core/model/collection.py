@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import ClassVar
 
 import attrs
 
 from gsan_core.model.events import DomainEvent
 
-__all__ = ["CutFact", "CutOrdersGenerated"]
+__all__ = ["CutCriteria", "CutFact", "CutOrdersGenerated", "CutSelection"]
 
 
 @attrs.frozen(kw_only=True)
@@ -38,3 +41,40 @@ class CutOrdersGenerated(DomainEvent):
     service_type_id: int
     order_ids: tuple[int, ...] = attrs.field(converter=_ids)
     property_ids: tuple[int, ...] = attrs.field(converter=_ids)
+
+
+def _frozen_ids(value: frozenset[int] | set[int] | tuple[int, ...]) -> frozenset[int]:
+    return frozenset(value)
+
+
+@attrs.frozen(kw_only=True)
+class CutCriteria:
+    """CUT-1..CUT-5 as data, for an adapter that decides a chunk of routes in
+    the database (``CollectionQueries.select_cut_orders``)."""
+
+    #: The order types that count as an open cut order (CUT-2).
+    cut_service_type_ids: frozenset[int] = attrs.field(converter=_frozen_ids)
+    #: The water situations that allow a cut (CUT-1).
+    allowed_situations: frozenset[int] = attrs.field(converter=_frozen_ids)
+    #: CUT-3: bills due before this day count, at least this many, adding up
+    #: to at least this amount.
+    due_before: date
+    min_bills: int
+    min_amount: Decimal
+    #: CUT-5 (GEN-18): the type whose last closing restricts a new order, and
+    #: the instant from which a closing is too recent (``None``: no window).
+    restricted_type_id: int | None = None
+    restricted_since: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CutSelection:
+    """What the database decided for a chunk of routes: the properties that
+    get an order (by id) and how many were skipped, by reason."""
+
+    processed: int
+    chosen: tuple[CutFact, ...]
+    skipped: Mapping[str, int] = attrs.field(factory=dict)
+    #: The unit of each chosen property's locality (CUT-4: its active unit of
+    #: the highest id), by locality id.
+    units: Mapping[int, int] = attrs.field(factory=dict)

@@ -26,7 +26,7 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutFact
+from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -178,6 +178,30 @@ class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
     ) -> Sequence[int]:
         """Close those of ``ids`` that are still pending (situation 2, the reason,
         the instant, no remark, version + 1); return the ids it closed."""
+        ...
+
+    def close_next_pending(
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        after_id: int,
+        limit: int,
+        reason_id: int,
+        closed_at: datetime,
+        trail_ids: Sequence[int],
+        unit_id: int | None,
+        user_id: int,
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """One chunk of the overdue closing: select the :meth:`pending_ids`
+        after ``after_id`` (at most ``limit``), close those still pending as
+        :meth:`close_pending` does, and append one CLOSED unit-trail row per
+        of the first ``len(trail_ids)`` orders closed (ids from ``trail_ids`` in
+        order-id order; the caller adds the rows of any order beyond them).
+        Returns ``(ids selected, ids closed)``, ascending.
+
+        The SQL adapter does it in one statement on PostgreSQL (the update and
+        the trail insert are data-modifying CTEs)."""
         ...
 
     def closed_between(
@@ -373,6 +397,18 @@ class CollectionQueries(Protocol):
         The routes' properties are locked first, until the transaction ends (the
         roots of the orders decided here: a concurrent run or a single "Gerar
         Ordem de Corte" waits, then sees the orders this one generated)."""
+
+    def select_cut_orders(
+        self, route_ids: Collection[int], criteria: CutCriteria
+    ) -> CutSelection | None:
+        """CUT-1..CUT-5 decided in the store, set-based, for the properties of
+        the routes (locked first, as :meth:`route_cut_facts`): the chosen
+        properties and the skips counted by reason (``CutDecision`` values).
+
+        ``None`` when the adapter does not decide in the store: the service
+        then reads :meth:`route_cut_facts` and runs the pure rules
+        (``gsan_core.rules.collection``), which stay the specification."""
+        ...
 
 
 class HydrometerRepository(Repository[Hydrometer], Protocol):

@@ -14,7 +14,7 @@ and what the use case reads after taking it is what it will commit against.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -270,6 +270,13 @@ class UnitOfWork(Protocol):
         """Hold the right to run batch ``job`` for ``key`` until this unit of work
         ends; :class:`~gsan_core.errors.BatchAlreadyRunning` when another unit
         of work (of any process) holds it. A holder that dies releases it."""
+        ...
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """A batch wrote ``changed[table]`` rows of these tables: when that is
+        a large share of a table, refresh the store's planner statistics
+        (``ANALYZE`` on PostgreSQL, ``PRAGMA optimize`` on SQLite; nothing in
+        memory), so the next statements are planned on the new sizes."""
         ...
 
 

@@ -3,30 +3,40 @@
 GSAN's GERAR_ATIVIDADE_ACAO_COBRANCA splits the group into routes and runs each
 route on its own. Here a chunk of whole routes (``routes_per_chunk``, 8 by
 default; 1 is GSAN's split) is one unit of work with a fixed number of
-statements: the routes' properties with their situation and whether an open cut
-order exists, their overdue bills counted and added up (one call to the billing
-port), and the inserts of the new orders, their unit trail and the events. A
-property that already has an open cut order is skipped, so an interrupted run
-resumes by running it again, with no duplicate. With a restriction window for
-the cut type (GEN-18, CAGEPA's profile) the properties chosen are also read for
-their last cut order, and one closed within the window is skipped (CUT-5).
+statements. On the SQL backends the store decides the chunk
+(``CollectionQueries.select_cut_orders``: the routes' properties locked, then
+CUT-1..CUT-5 in one statement, skips counted by reason); elsewhere the service
+reads the chunk's facts and overdue bills and runs the pure rules of
+:mod:`gsan_core.rules.collection`, which stay the specification. Then the new
+orders, their unit trail and one event per route are written. A property that
+already has an open cut order is skipped, so an interrupted run resumes by
+running it again, with no duplicate. With a restriction window for the cut type
+(GEN-18, CAGEPA's profile) a property whose last cut order closed within the
+window is skipped (CUT-5).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
 
 from gsan_core.display import html_of, short_repr
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import OverdueBills
-from gsan_core.model.collection import CutOrdersGenerated
+from gsan_core.model.collection import (
+    CutCriteria,
+    CutOrdersGenerated,
+    CutSelection,
+)
+from gsan_core.model.profile import CollectionParameters
 from gsan_core.model.service_orders import (
     OrderOrigin,
     OrderUnitRecord,
     OrderUnitRelation,
     ServiceOrder,
+    ServiceType,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as order_rules
@@ -64,6 +74,184 @@ class CutOrderRun:
         return html_of(self)
 
 
+@attrs.frozen(kw_only=True)
+class _CutPlan:
+    """What every chunk of one cut-order run needs, read once at its start."""
+
+    group_id: int
+    actor: int
+    at: datetime
+    today: date
+    zone: tzinfo
+    service_type: ServiceType
+    cut_types: frozenset[int]
+    allowed: frozenset[int]
+    criteria: CollectionParameters
+    #: GEN-18's restriction window of the type, in days (0: none).
+    window: int
+
+    @property
+    def type_id(self) -> int:
+        return self.service_type.id
+
+    def wanted(self) -> CutCriteria:
+        """The rules as data, for an adapter that decides in its store."""
+        since = (
+            datetime.combine(
+                self.today - timedelta(days=self.window - 1), time(), self.zone
+            )
+            if self.window > 0
+            else None
+        )
+        return CutCriteria(
+            cut_service_type_ids=self.cut_types,
+            allowed_situations=self.allowed,
+            due_before=overdue_limit(self.today, self.criteria),
+            min_bills=self.criteria.min_overdue_bills,
+            min_amount=self.criteria.min_overdue_amount,
+            restricted_type_id=self.type_id if self.window > 0 else None,
+            restricted_since=since,
+        )
+
+    def chunk(self, uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
+        """One chunk of routes: decide (in the store, or by the pure rules),
+        write the orders, their trail and the events, commit."""
+        selection = uow.collection.select_cut_orders(route_ids, self.wanted())
+        if selection is None:
+            selection = self.decide(uow, route_ids)
+        if selection.chosen:
+            self.write(uow, selection)
+            uow.commit()
+        return ChunkOutcome(
+            processed=selection.processed,
+            changed=len(selection.chosen),
+            skipped=dict(selection.skipped),
+        )
+
+    def decide(self, uow: UnitOfWork, route_ids: tuple[int, ...]) -> CutSelection:
+        """The pure rules CUT-1..CUT-5 over the chunk's facts (the
+        specification; an adapter may decide the same in its store)."""
+        facts = uow.collection.route_cut_facts(route_ids, self.cut_types)
+        candidates = [
+            f.property_id
+            for f in facts
+            if f.active
+            and f.water_status_id in self.allowed
+            and not f.has_open_cut_order
+        ]
+        limit = overdue_limit(self.today, self.criteria)
+        overdue = (
+            uow.billing.overdue_bills(candidates, due_before=limit)
+            if candidates
+            else {}
+        )
+        # CUT-4: the active unit of each locality (the highest id, as the
+        # database decides), read for the chunk's localities only
+        localities = sorted({f.locality_id for f in facts})
+        units = {
+            unit.locality_id: unit.id
+            for unit in (
+                uow.units.find_by(active=True, locality_id=localities)
+                if localities
+                else ()
+            )
+            if unit.locality_id is not None
+        }
+        decisions = {
+            f.property_id: decide_cut(
+                f,
+                overdue=overdue.get(f.property_id, NONE_OVERDUE),
+                allowed_situations=self.allowed,
+                criteria=self.criteria,
+                unit_id=units.get(f.locality_id),
+            )
+            for f in facts
+        }
+        if self.window > 0:
+            for fact in facts:
+                if decisions[fact.property_id] is CutDecision.GENERATE and (
+                    self.restricted(uow, fact.property_id)
+                ):
+                    decisions[fact.property_id] = CutDecision.RESTRICTED
+        chosen = tuple(
+            f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
+        )
+        return CutSelection(
+            processed=len(facts),
+            chosen=chosen,
+            units={f.locality_id: units[f.locality_id] for f in chosen},
+            skipped=Counter(
+                str(d.value)
+                for d in decisions.values()
+                if d is not CutDecision.GENERATE
+            ),
+        )
+
+    def restricted(self, uow: UnitOfWork, property_id: int) -> bool:
+        """CUT-5 (GEN-18): the property's last cut order closed too recently."""
+        orders = uow.service_orders.find_by(
+            property_id=property_id, service_type_id=self.type_id
+        )
+        return bool(
+            order_rules.check_restriction_window(
+                property_id=property_id,
+                service_type_id=self.type_id,
+                days=self.window,
+                last_closed=order_rules.last_closing(
+                    orders, service_type_id=self.type_id, zone=self.zone
+                ),
+                today=self.today,
+            )
+        )
+
+    def write(self, uow: UnitOfWork, selection: CutSelection) -> None:
+        """The chunk's orders, their unit trail and one event per route."""
+        kind, at, chosen = self.service_type, self.at, selection.chosen
+        order_ids = uow.next_ids("service_order", len(chosen))
+        trail_ids = uow.next_ids("order_unit", len(chosen))
+        orders = [
+            ServiceOrder(
+                id=order_id,
+                service_type_id=kind.id,
+                origin=OrderOrigin.COLLECTION,
+                property_id=fact.property_id,
+                generated_at=at,
+                original_value=kind.value,
+                current_unit_id=selection.units[fact.locality_id],
+                original_priority_id=kind.priority_id,
+                current_priority_id=kind.priority_id,
+            )
+            for order_id, fact in zip(order_ids, chosen, strict=True)
+        ]
+        uow.service_orders.add_many(orders)
+        uow.order_units.add_many(
+            OrderUnitRecord(
+                id=trail_id,
+                order_id=order.id,
+                unit_id=order.current_unit_id,
+                user_id=self.actor,
+                relation=OrderUnitRelation.OPENED,
+                at=at,
+            )
+            for trail_id, order in zip(trail_ids, orders, strict=True)
+        )
+        by_route: dict[int, list[ServiceOrder]] = {}
+        for fact, order in zip(chosen, orders, strict=True):
+            by_route.setdefault(fact.route_id, []).append(order)
+        for route_id, made in by_route.items():
+            uow.record(
+                CutOrdersGenerated(
+                    occurred_at=at,
+                    actor=self.actor,
+                    group_id=self.group_id,
+                    route_id=route_id,
+                    service_type_id=kind.id,
+                    order_ids=[o.id for o in made],
+                    property_ids=[o.property_id or 0 for o in made],
+                )
+            )
+
+
 class CollectionService(Service):
     """``gsan.collection``: collection actions run in batch."""
 
@@ -77,11 +265,13 @@ class CollectionService(Service):
         routes_per_chunk: int = 8,
     ) -> CutOrderRun:
         """Generate a cut order for every property of the group that qualifies
-        (CUT-1..CUT-4); returns what was generated and skipped.
+        (CUT-1..CUT-5); returns what was generated and skipped.
 
         The group's routes are taken ``routes_per_chunk`` at a time (whole routes,
         as GSAN splits the action by route; 1 gives GSAN's one route per
-        transaction), each chunk in one unit of work.
+        transaction), each chunk in one unit of work. On the SQL backends the
+        chunk is decided in the database (``select_cut_orders``); in memory the
+        pure rules of :mod:`gsan_core.rules.collection` decide.
         """
         if routes_per_chunk < 1:
             raise ValueError("routes_per_chunk must be at least 1")
@@ -98,135 +288,33 @@ class CollectionService(Service):
             )
         with self._exclusive("cut orders", f"group {group_id}"):
             at = self._now()
-            today = self._today(at)
             with self._read() as uow:
                 service_type = uow.service_types.get(type_id)
                 routes = uow.collection.routes_of_group(group_id)
-                units = {
-                    unit.locality_id: unit.id
-                    for unit in uow.units.find_by(active=True)
-                    if unit.locality_id is not None
-                }
-            cut_types = profile.ids("service_type.cut") | {type_id}
-            allowed = profile.allowed("water.cut")
-            criteria = profile.collection
-            limit = overdue_limit(today, criteria)
-            window = profile.service_orders.restriction_days(type_id)
-
-            def _restricted(uow: UnitOfWork, property_id: int) -> bool:
-                """CUT-5 (GEN-18): the property's last cut order closed too
-                recently."""
-                orders = uow.service_orders.find_by(
-                    property_id=property_id, service_type_id=type_id
-                )
-                return bool(
-                    order_rules.check_restriction_window(
-                        property_id=property_id,
-                        service_type_id=type_id,
-                        days=window,
-                        last_closed=order_rules.last_closing(
-                            orders, service_type_id=type_id, zone=self._ctx.zone
-                        ),
-                        today=today,
-                    )
-                )
-
-            def chunk(uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
-                facts = uow.collection.route_cut_facts(route_ids, cut_types)
-                candidates = [
-                    f.property_id
-                    for f in facts
-                    if f.active
-                    and f.water_status_id in allowed
-                    and not f.has_open_cut_order
-                ]
-                overdue = (
-                    uow.billing.overdue_bills(candidates, due_before=limit)
-                    if candidates
-                    else {}
-                )
-                decisions = {
-                    f.property_id: decide_cut(
-                        f,
-                        overdue=overdue.get(f.property_id, NONE_OVERDUE),
-                        allowed_situations=allowed,
-                        criteria=criteria,
-                        unit_id=units.get(f.locality_id),
-                    )
-                    for f in facts
-                }
-                if window > 0:
-                    for fact in facts:
-                        if decisions[fact.property_id] is CutDecision.GENERATE and (
-                            _restricted(uow, fact.property_id)
-                        ):
-                            decisions[fact.property_id] = CutDecision.RESTRICTED
-                chosen = [
-                    f for f in facts if decisions[f.property_id] is CutDecision.GENERATE
-                ]
-                skipped = Counter(
-                    str(d.value)
-                    for d in decisions.values()
-                    if d is not CutDecision.GENERATE
-                )
-                if chosen:
-                    order_ids = uow.next_ids("service_order", len(chosen))
-                    trail_ids = uow.next_ids("order_unit", len(chosen))
-                    orders = [
-                        ServiceOrder(
-                            id=order_id,
-                            service_type_id=type_id,
-                            origin=OrderOrigin.COLLECTION,
-                            property_id=fact.property_id,
-                            generated_at=at,
-                            original_value=service_type.value,
-                            current_unit_id=units[fact.locality_id],
-                            original_priority_id=service_type.priority_id,
-                            current_priority_id=service_type.priority_id,
-                        )
-                        for order_id, fact in zip(order_ids, chosen, strict=True)
-                    ]
-                    uow.service_orders.add_many(orders)
-                    uow.order_units.add_many(
-                        OrderUnitRecord(
-                            id=trail_id,
-                            order_id=order.id,
-                            unit_id=order.current_unit_id,
-                            user_id=actor,
-                            relation=OrderUnitRelation.OPENED,
-                            at=at,
-                        )
-                        for trail_id, order in zip(trail_ids, orders, strict=True)
-                    )
-                    by_route: dict[int, list[ServiceOrder]] = {}
-                    for fact, order in zip(chosen, orders, strict=True):
-                        by_route.setdefault(fact.route_id, []).append(order)
-                    for route_id, made in by_route.items():
-                        uow.record(
-                            CutOrdersGenerated(
-                                occurred_at=at,
-                                actor=actor,
-                                group_id=group_id,
-                                route_id=route_id,
-                                service_type_id=type_id,
-                                order_ids=[o.id for o in made],
-                                property_ids=[o.property_id or 0 for o in made],
-                            )
-                        )
-                    uow.commit()
-                return ChunkOutcome(
-                    processed=len(facts), changed=len(chosen), skipped=skipped
-                )
-
+            plan = _CutPlan(
+                group_id=group_id,
+                actor=actor,
+                at=at,
+                today=self._today(at),
+                zone=self._ctx.zone,
+                service_type=service_type,
+                cut_types=profile.ids("service_type.cut") | {type_id},
+                allowed=profile.allowed("water.cut"),
+                criteria=profile.collection,
+                window=profile.service_orders.restriction_days(type_id),
+            )
             summary = run_batch(
                 job=f"cut orders of group {group_id}",
                 units=[
                     tuple(routes[n : n + routes_per_chunk])
                     for n in range(0, len(routes), routes_per_chunk)
                 ],
-                chunk=chunk,
+                chunk=plan.chunk,
                 work=self._work,
                 progress=progress,
+            )
+            self._refresh_statistics(
+                {"service_order": summary.changed, "order_unit": summary.changed}
             )
             return CutOrderRun(
                 group_id=group_id, service_type_id=type_id, summary=summary

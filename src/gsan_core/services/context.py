@@ -114,6 +114,14 @@ class Service:
             holder.hold_batch(job, key)
             yield
 
+    def _refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """After a batch wrote ``changed[table]`` rows: let the store refresh
+        its planner statistics where that is a large share of a table."""
+        if any(changed.values()):
+            with self._ctx.uow_factory() as uow:
+                uow.refresh_statistics(changed)
+                uow.commit()
+
     @contextmanager
     def _read(self) -> Iterator[UnitOfWork]:
         """Open a unit of work that only reads (queries): it runs beside writers

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutFact
+from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
 from gsan_core.model.properties import LocationLinks, Property
 
 __all__ = [
@@ -261,6 +261,12 @@ class MemoryCollectionQueries:
 
     def routes_of_group(self, group_id: int) -> Sequence[int]:
         return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
+
+    def select_cut_orders(
+        self, route_ids: Collection[int], criteria: CutCriteria
+    ) -> CutSelection | None:
+        """The memory store does not decide: the service runs the pure rules."""
+        return None
 
     def route_cut_facts(
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]

@@ -87,6 +87,42 @@ class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
             closed.append(ident)
         return closed
 
+    def close_next_pending(
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        after_id: int,
+        limit: int,
+        reason_id: int,
+        closed_at: datetime,
+        trail_ids: Sequence[int],
+        unit_id: int | None,
+        user_id: int,
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        picked = self.pending_ids(
+            service_type_id=service_type_id,
+            generated_before=generated_before,
+            limit=limit,
+            after_id=after_id,
+        )
+        closed = self.close_pending(picked, reason_id=reason_id, closed_at=closed_at)
+        for trail_id, order_id in zip(trail_ids, closed, strict=False):
+            self._uow.write(
+                "order_unit",
+                trail_id,
+                OrderUnitRecord(
+                    id=trail_id,
+                    order_id=order_id,
+                    unit_id=unit_id,
+                    user_id=user_id,
+                    relation=OrderUnitRelation.CLOSED,
+                    at=closed_at,
+                ),
+                expect=None,
+            )
+        return picked, closed
+
     def closed_between(
         self,
         *,

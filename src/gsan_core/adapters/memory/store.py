@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -330,6 +330,9 @@ class MemoryUnitOfWorkBase:
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._store.hold_batch(self, job, key)
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """Nothing to refresh: the memory store has no planner."""
 
     def record(self, *events: DomainEvent) -> None:
         """Record events produced by the use case."""

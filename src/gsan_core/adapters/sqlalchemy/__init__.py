@@ -18,6 +18,7 @@ from sqlalchemy import event
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.ids import HiLoIds, SpareBlocks, reserve
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.reference import ReferenceCache
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
@@ -80,6 +81,8 @@ __all__ = [
 
 #: How long a PostgreSQL statement waits for a row lock by default (ms).
 LOCK_TIMEOUT_MS = 10_000
+#: Seconds a backend keeps a reference row it read by id (``reference.py``).
+REFERENCE_TTL = 30.0
 #: How long a SQLite connection waits for the database's write lock (ms).
 BUSY_TIMEOUT_MS = 10_000
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
@@ -275,6 +278,7 @@ class SqlBackend:
         ids: IdGenerator | None = None,
         outbox: bool = True,
         owns_engine: bool = False,
+        reference_ttl: float = REFERENCE_TTL,
     ) -> None:
         self.engine = engine
         self.tables = tables
@@ -286,6 +290,9 @@ class SqlBackend:
         self.ids: IdGenerator | None = ids
         #: Unused ids of committed SQLite blocks (when ``ids`` is None).
         self.spare_ids = SpareBlocks()
+        #: Reference rows read by id (catalog, service types, units, users),
+        #: kept ``reference_ttl`` seconds (see ``reference.py``).
+        self.reference = ReferenceCache(reference_ttl)
 
     @classmethod
     def open(
@@ -298,6 +305,7 @@ class SqlBackend:
         prefix: str = "gsan_",
         ids: IdGenerator | None = None,
         outbox: bool = True,
+        reference_ttl: float = REFERENCE_TTL,
         **engine_options: Any,
     ) -> SqlBackend:
         """A backend for ``url`` (or a given ``engine``)."""
@@ -308,7 +316,14 @@ class SqlBackend:
             assert url is not None
             engine = create_engine(url, **engine_options)
         tables = build_tables(metadata, schema=schema, prefix=prefix)
-        return cls(engine, tables=tables, ids=ids, outbox=outbox, owns_engine=owns)
+        return cls(
+            engine,
+            tables=tables,
+            ids=ids,
+            outbox=outbox,
+            owns_engine=owns,
+            reference_ttl=reference_ttl,
+        )
 
     def uow_factory(self) -> SqlUnitOfWork:
         """A new owning unit of work (this method is the factory)."""

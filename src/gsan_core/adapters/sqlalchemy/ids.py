@@ -95,9 +95,10 @@ class HiLoIds:
         with self._lock:
             start, end = self._free.get(kind, (0, 0))
             if end - start < count:
-                # a batch asking for more than a block gets room for the next
-                # few chunks too, so a chunked job takes ids once in a while
-                size = self._block if count <= self._block else 4 * count
+                # a batch asking for more than a quarter of a block gets room
+                # for its next few chunks too, so a chunked job takes ids once
+                # every four chunks rather than every chunk
+                size = max(self._block, 4 * count)
                 with translated("id_block", kind), self._engine.begin() as connection:
                     start = _take(connection, self._table, kind, size)
                 end = start + size

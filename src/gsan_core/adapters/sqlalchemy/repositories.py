@@ -6,7 +6,7 @@ import json
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -17,9 +17,10 @@ from gsan_core.adapters.sqlalchemy.mappers import (
     decode_attributes,
     encode_attributes,
 )
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutFact
+from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
 from gsan_core.model.properties import LocationLinks, Property
 
 if TYPE_CHECKING:
@@ -165,15 +166,43 @@ class SqlRepository(Generic[E]):
         return found
 
     def find(self, id: int) -> E | None:
+        cache = self._uow.reference_cache(self._entity)
+        if cache is not None:
+            hit = cache.get(self._entity, id)
+            if hit is not MISSING:
+                return cast("E | None", hit)
+            generation = cache.generation(self._entity)
         with translated(self._entity):
             row = (
                 self._conn.execute(self._mapper.select_by_id, {"id": id})
                 .mappings()
                 .first()
             )
-        return None if row is None else self._mapper.from_row(row)
+        found = None if row is None else self._mapper.from_row(row)
+        if cache is not None:
+            cache.put(self._entity, id, found, generation)
+        return found
 
     def get_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        found: dict[int, E] = {}
+        cache = self._uow.reference_cache(self._entity)
+        if cache is not None:
+            wanted = set(ids)
+            for ident in list(wanted):
+                hit = cache.get(self._entity, ident)
+                if hit is not MISSING:
+                    wanted.discard(ident)
+                    if hit is not None:
+                        found[ident] = hit
+            generation = cache.generation(self._entity)
+            for entity in self._get_many(wanted).values():
+                ident = entity.id  # type: ignore[attr-defined]
+                found[ident] = entity
+                cache.put(self._entity, ident, entity, generation)
+            return found
+        return self._get_many(ids)
+
+    def _get_many(self, ids: Iterable[int]) -> dict[int, E]:
         found: dict[int, E] = {}
         for batch in chunks(set(ids)):
             for entity in self._select(
@@ -222,10 +251,12 @@ class SqlRepository(Generic[E]):
             return int(self._conn.execute(statement).scalar_one())
 
     def add(self, entity: E) -> None:
+        self._uow.wrote(self._entity)
         with translated(self._entity, getattr(entity, "id", None)):
             self._conn.execute(sa.insert(self._table), [self._mapper.to_row(entity)])
 
     def add_many(self, entities: Iterable[E]) -> None:
+        self._uow.wrote(self._entity)
         for batch in chunks(entities, 5 * CHUNK):
             rows = self._mapper.to_rows(batch)
             # One row: its id, as add() and the memory adapter report it; a batch
@@ -242,6 +273,7 @@ class SqlRepository(Generic[E]):
         return params
 
     def update(self, entity: E) -> None:
+        self._uow.wrote(self._entity)
         params = self._params(entity)
         with translated(self._entity, params["k_id"]):
             result = self._conn.execute(self._update, params)
@@ -249,6 +281,7 @@ class SqlRepository(Generic[E]):
             self._conflict([params])
 
     def update_many(self, entities: Iterable[E]) -> None:
+        self._uow.wrote(self._entity)
         for batch in chunks(entities, CHUNK):
             params = [self._params(e) for e in batch]
             with translated(self._entity):
@@ -343,6 +376,18 @@ class SqlCatalogRepository:
         return found
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
+        cache = self._uow.reference_cache("catalog_item")
+        if cache is None:
+            return self._find(kind, id)
+        hit = cache.get("catalog_item", (kind, id))
+        if hit is not MISSING:
+            return cast("CatalogItem | None", hit)
+        generation = cache.generation("catalog_item")
+        found = self._find(kind, id)
+        cache.put("catalog_item", (kind, id), found, generation)
+        return found
+
+    def _find(self, kind: str, id: int) -> CatalogItem | None:
         t = self._table
         statement = prepared(
             t,
@@ -389,6 +434,7 @@ class SqlCatalogRepository:
         self.add_many([item])
 
     def add_many(self, items: Iterable[CatalogItem]) -> None:
+        self._uow.wrote("catalog_item")
         rows = [self._row(i) for i in items]
         if not rows:
             return
@@ -409,6 +455,7 @@ class SqlCatalogRepository:
         raise ConcurrencyConflict(f"catalog.{item.kind}", item.id, expected)
 
     def update(self, item: CatalogItem) -> None:
+        self._uow.wrote("catalog_item")
         expected = item.version - 1
         row = self._row(item)
         del row["kind"], row["id"]
@@ -419,6 +466,7 @@ class SqlCatalogRepository:
         self._check(result.rowcount, item, expected)
 
     def remove(self, item: CatalogItem) -> None:
+        self._uow.wrote("catalog_item")
         with translated(f"catalog.{item.kind}", item.id):
             result = self._conn.execute(
                 sa.delete(self._table).where(self._cas(item, item.version))
@@ -585,3 +633,12 @@ class SqlCollectionQueries:
             )
             for pid, route, locality, status, active, has_open in rows
         ]
+
+    def select_cut_orders(
+        self, route_ids: Collection[int], criteria: CutCriteria
+    ) -> CutSelection | None:
+        from gsan_core.adapters.sqlalchemy.collection import (  # noqa: PLC0415
+            select_cut_orders,
+        )
+
+        return select_cut_orders(self._uow, route_ids, criteria)

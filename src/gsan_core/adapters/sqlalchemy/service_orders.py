@@ -116,6 +116,116 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
         with translated("service_order"):
             return sorted(int(i) for i in self._conn.execute(statement).scalars())
 
+    def close_next_pending(
+        self,
+        *,
+        service_type_id: int,
+        generated_before: datetime,
+        after_id: int,
+        limit: int,
+        reason_id: int,
+        closed_at: datetime,
+        trail_ids: Sequence[int],
+        unit_id: int | None,
+        user_id: int,
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        t = self._table
+        picked_select = (
+            sa.select(t.c.id)
+            .where(*self._pending(service_type_id, generated_before), t.c.id > after_id)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        if self._conn.dialect.name != "postgresql":
+            picked = [int(i) for i in self._conn.execute(picked_select).scalars()]
+            closed = self.close_pending(
+                picked, reason_id=reason_id, closed_at=closed_at
+            )
+            self._uow.order_units.add_many(
+                OrderUnitRecord(
+                    id=trail_id,
+                    order_id=order_id,
+                    unit_id=unit_id,
+                    user_id=user_id,
+                    relation=OrderUnitRelation.CLOSED,
+                    at=closed_at,
+                )
+                for trail_id, order_id in zip(trail_ids, closed, strict=False)
+            )
+            return picked, closed
+        statement = self._close_chunk(
+            picked_select.cte("picked"),
+            reason_id=reason_id,
+            closed_at=closed_at,
+            trail_ids=list(trail_ids),
+            unit_id=unit_id,
+            user_id=user_id,
+        )
+        with translated("service_order"):
+            rows = self._conn.execute(statement).all()
+        return [int(i) for i, _ in rows], [int(i) for i, done in rows if done]
+
+    def _close_chunk(
+        self,
+        picked: Any,
+        *,
+        reason_id: int,
+        closed_at: datetime,
+        trail_ids: list[int],
+        unit_id: int | None,
+        user_id: int,
+    ) -> sa.Select[Any]:
+        """PostgreSQL: the chunk's update and trail insert in one statement."""
+        from sqlalchemy.dialects import postgresql  # noqa: PLC0415
+        from sqlalchemy.sql.elements import Grouping  # noqa: PLC0415
+
+        t, ou = self._table, self._trail.table
+        closed = (
+            sa.update(t)
+            .where(
+                t.c.id.in_(sa.select(picked.c.id)),
+                t.c.situation == int(OrderSituation.PENDING),
+            )
+            .values(
+                situation=int(OrderSituation.CLOSED),
+                closing_reason_id=reason_id,
+                closed_at=closed_at,
+                closing_remark=None,
+                version=t.c.version + 1,
+            )
+            .returning(t.c.id)
+            .cte("closed")
+        )
+        numbered = sa.select(
+            closed.c.id,
+            sa.func.row_number().over(order_by=closed.c.id).label("n"),
+        ).cte("numbered")
+        ids: Any = Grouping(
+            sa.bindparam("trail_ids", trail_ids, type_=postgresql.ARRAY(sa.BigInteger))
+        )
+        trail = (
+            sa.insert(ou)
+            .from_select(
+                ["id", "order_id", "unit_id", "user_id", "relation", "at", "version"],
+                sa.select(
+                    ids[numbered.c.n],
+                    numbered.c.id,
+                    sa.literal(unit_id, ou.c.unit_id.type),
+                    sa.literal(user_id, ou.c.user_id.type),
+                    sa.literal(int(OrderUnitRelation.CLOSED), ou.c.relation.type),
+                    sa.literal(closed_at, ou.c.at.type),
+                    sa.literal(1, ou.c.version.type),
+                ).where(numbered.c.n <= len(trail_ids)),
+            )
+            .cte("trail")
+        )
+        return (
+            sa.select(picked.c.id, closed.c.id.is_not(None))
+            .select_from(picked.outerjoin(closed, closed.c.id == picked.c.id))
+            .order_by(picked.c.id)
+            .add_cte(trail)
+        )
+
     def closed_between(
         self,
         *,

@@ -18,7 +18,7 @@ that it only reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -41,6 +41,7 @@ from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
+from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
@@ -88,6 +89,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlUnitOfWork"]
 
+#: A batch that wrote more than this share of a table's estimated rows
+#: refreshes its statistics (``refresh_statistics``).
+STALE_SHARE = 0.1
+
 
 class SqlUnitOfWork:
     """One transaction (or savepoint) over every table of the library."""
@@ -107,6 +112,8 @@ class SqlUnitOfWork:
         self._batches = BatchHolds(backend, joined=joined)
         #: SQLite id blocks this transaction may hand out (see TransactionIds).
         self._id_blocks: dict[str, tuple[int, int]] = {}
+        #: The cached reference tables this unit of work wrote (reference.py).
+        self._written: set[str] = set()
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -263,6 +270,25 @@ class SqlUnitOfWork:
                     self._connection.close()
                 self._connection = None
 
+    # ------------------------------------------------------------ reference rows
+    def reference_cache(self, table: str) -> ReferenceCache | None:
+        """The backend's cache of ``table``'s rows by id, or ``None``: not a
+        cached table, or one this unit of work wrote (it reads its own writes)."""
+        if table not in CACHED_TABLES or table in self._written:
+            return None
+        return self._backend.reference
+
+    def wrote(self, table: str) -> None:
+        """This unit of work wrote ``table``: read it from the database, and
+        forget the backend's cached rows of it when the transaction ends."""
+        if table in CACHED_TABLES:
+            self._written.add(table)
+
+    def _forget_written(self) -> None:
+        if self._written:
+            self._backend.reference.invalidate(self._written)
+            self._written = set()
+
     # ------------------------------------------------------------ transaction
     def commit(self) -> None:
         """Write the outbox rows and commit (or release the savepoint)."""
@@ -277,6 +303,7 @@ class SqlUnitOfWork:
             self._id_blocks = {}
         self._committed.extend(self._events)
         self._events = []
+        self._forget_written()
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
@@ -286,6 +313,7 @@ class SqlUnitOfWork:
             with translated("rollback"):
                 self._tx.rollback()
         self._tx = None
+        self._forget_written()
 
     def record(self, *events: DomainEvent) -> None:
         """Record events produced by the use case."""
@@ -333,6 +361,31 @@ class SqlUnitOfWork:
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """``ANALYZE`` the tables of which ``changed`` rows are more than a
+        tenth of the planner's row estimate (PostgreSQL); ``PRAGMA optimize``
+        on SQLite, which analyses what it finds stale."""
+        connection = self.connection
+        with translated("statistics"):
+            if connection.dialect.name == "sqlite":
+                if any(changed.values()):
+                    connection.exec_driver_sql("PRAGMA optimize")
+                return
+            for name, rows in changed.items():
+                table = self.tables[name]
+                qualified = (
+                    f"{table.schema}.{table.name}" if table.schema else table.name
+                )
+                estimate = connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": qualified},
+                ).scalar()
+                if rows and (estimate is None or rows > STALE_SHARE * max(estimate, 0)):
+                    quoted = connection.dialect.identifier_preparer.format_table(table)
+                    connection.exec_driver_sql(f"ANALYZE {quoted}")
 
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         # the last statement before COMMIT: the counter's row lock is held from

@@ -700,32 +700,36 @@ class ServiceOrderService(ServiceSetup):
             last = [0]  # keyset paging: the next chunk starts after this id
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                ids = uow.service_orders.pending_ids(
+                trail = reserved[used[0] : used[0] + chunk_size]
+                ids, closed = uow.service_orders.close_next_pending(
                     service_type_id=service_type_id,
                     generated_before=before,
-                    limit=chunk_size,
                     after_id=last[0],
+                    limit=chunk_size,
+                    reason_id=reason_id,
+                    closed_at=now,
+                    trail_ids=trail,
+                    unit_id=unit_id,
+                    user_id=actor,
                 )
                 if ids:
                     last[0] = ids[-1]
-                closed = uow.service_orders.close_pending(
-                    ids, reason_id=reason_id, closed_at=now
-                )
-                trail = list(reserved[used[0] : used[0] + len(closed)])
-                used[0] += len(trail)
-                if len(trail) < len(closed):  # more overdue orders than counted
-                    trail += uow.next_ids("order_unit", len(closed) - len(trail))
-                uow.order_units.add_many(
-                    OrderUnitRecord(
-                        id=trail_id,
-                        order_id=order_id,
-                        unit_id=unit_id,
-                        user_id=actor,
-                        relation=OrderUnitRelation.CLOSED,
-                        at=now,
+                used[0] += min(len(trail), len(closed))
+                if len(closed) > len(trail):  # more overdue orders than counted
+                    extra = closed[len(trail) :]
+                    uow.order_units.add_many(
+                        OrderUnitRecord(
+                            id=trail_id,
+                            order_id=order_id,
+                            unit_id=unit_id,
+                            user_id=actor,
+                            relation=OrderUnitRelation.CLOSED,
+                            at=now,
+                        )
+                        for trail_id, order_id in zip(
+                            uow.next_ids("order_unit", len(extra)), extra, strict=True
+                        )
                     )
-                    for trail_id, order_id in zip(trail, closed, strict=True)
-                )
                 if closed:
                     uow.record(
                         OverdueOrdersClosed(
@@ -744,13 +748,17 @@ class ServiceOrderService(ServiceSetup):
                     skipped={"no longer pending": missed} if missed else {},
                 )
 
-            return run_batch(
+            summary = run_batch(
                 job="close_overdue",
                 units=range(math.ceil(total / chunk_size)),
                 chunk=chunk,
                 work=self._work,
                 progress=progress,
             )
+            self._refresh_statistics(
+                {"service_order": summary.changed, "order_unit": summary.changed}
+            )
+            return summary
 
     # ------------------------------------------------------------ bulletin
     def completed_orders_bulletin(

@@ -111,6 +111,14 @@ def define(b: TableBuilder) -> None:
             "generated_at",
         ),
         sa.Index(f"ix_{b.name('service_order')}_closed_at", "closed_at"),
+        # the open-order check (CUT-2, GEN-13) as a probe (migration 0012)
+        sa.Index(
+            f"ix_{b.name('service_order')}_open_property_type",
+            "property_id",
+            "service_type_id",
+            postgresql_where=sa.text("situation <> 2"),
+            sqlite_where=sa.text("situation <> 2"),
+        ),
     )
     b.table(
         "order_unit",

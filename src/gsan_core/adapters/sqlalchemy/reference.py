@@ -1,0 +1,82 @@
+"""A cache of reference rows read by id, shared by a backend's units of work.
+
+A command reads reference rows (catalog items, service types, units, users)
+that change rarely; reading each of them again in every command is one round
+trip each (issue 20: closing a cut order read three catalog rows, its service
+type and the user's unit). The backend keeps what it read, by table and key:
+
+* a write to a cached table through this backend empties that table's entries
+  when its unit of work ends (commit or not: dropping entries is always safe),
+  and a unit of work that wrote a table reads it from the database until then;
+* a read that raced with such a write does not store what it read (a
+  generation number per table);
+* another process's writes are seen once an entry is older than ``ttl``
+  seconds (``SqlBackend(reference_ttl=...)``; ``0`` turns the cache off).
+
+Only reads by id are cached: the rules that decide on a whole kind (CAT-4's
+unique descriptions, the next id) read the database under the kind's lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Hashable
+from typing import Any
+
+__all__ = ["CACHED_TABLES", "MISSING", "ReferenceCache"]
+
+#: The reference tables whose by-id reads are cached.
+CACHED_TABLES = frozenset({"catalog_item", "service_type", "unit", "user"})
+#: Returned by :meth:`ReferenceCache.get` when the key is not cached.
+MISSING: Any = object()
+
+
+class ReferenceCache:
+    """Rows by ``(table, key)`` for ``ttl`` seconds; thread-safe."""
+
+    def __init__(
+        self, ttl: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rows: dict[tuple[str, Hashable], tuple[float, Any]] = {}
+        self._generations: dict[str, int] = {}
+
+    def generation(self, table: str) -> int:
+        """The table's generation: take it before reading the database."""
+        with self._lock:
+            return self._generations.get(table, 0)
+
+    def get(self, table: str, key: Hashable) -> Any:
+        """The cached row (``None`` for a row known not to exist), or
+        :data:`MISSING`."""
+        if self.ttl <= 0:
+            return MISSING
+        with self._lock:
+            found = self._rows.get((table, key))
+            if found is None:
+                return MISSING
+            stored, value = found
+            if self._clock() - stored > self.ttl:
+                del self._rows[(table, key)]
+                return MISSING
+            return value
+
+    def put(self, table: str, key: Hashable, value: Any, generation: int) -> None:
+        """Keep ``value`` unless the table was written since ``generation``."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if self._generations.get(table, 0) == generation:
+                self._rows[(table, key)] = (self._clock(), value)
+
+    def invalidate(self, tables: Collection[str]) -> None:
+        """Forget the entries of ``tables`` (they were written)."""
+        if not tables:
+            return
+        with self._lock:
+            for table in tables:
+                self._generations[table] = self._generations.get(table, 0) + 1
+            self._rows = {k: v for k, v in self._rows.items() if k[0] not in tables}

@@ -1,0 +1,223 @@
+"""The contract of the batch statements of a unit of work (issue 20).
+
+Subclass it with a ``uow_factory`` fixture over an empty, migrated store, as
+:class:`~gsan_core.testing.contracts.UnitOfWorkContract`::
+
+    from gsan_core.testing.contracts_batches import BatchStatementsContract
+
+    class TestMyBatches(BatchStatementsContract):
+        @pytest.fixture
+        def uow_factory(self, my_engine):
+            return MyBackend(my_engine).uow_factory
+
+It checks the chunk of the overdue closing (``close_next_pending``), the
+set-based cut-order decision (``CollectionQueries.select_cut_orders``: an
+adapter may decline with ``None``; when it decides, it must decide as the pure
+rules CUT-1..CUT-5 do) and ``refresh_statistics``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from gsan_core.model.billing import DebtKind, OpenDebt, OverdueBills
+from gsan_core.model.collection import CutCriteria
+from gsan_core.model.profile import CollectionParameters
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceType,
+)
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.collection import CutDecision, decide_cut
+from gsan_core.testing.contracts import location, sample_property
+
+__all__ = ["BatchStatementsContract"]
+
+Factory = Callable[[], UnitOfWork]
+NOW = datetime(2025, 1, 6, 12, tzinfo=UTC)
+CUT = 242
+
+
+def _order(ident: int, property_id: int, **changes: Any) -> ServiceOrder:
+    order = ServiceOrder(
+        id=ident,
+        service_type_id=CUT,
+        origin=OrderOrigin.COLLECTION,
+        property_id=property_id,
+        generated_at=NOW - timedelta(days=400),
+        current_unit_id=1,
+    )
+    return attrs.evolve(order, **changes)
+
+
+def _cut_type() -> ServiceType:
+    return ServiceType(id=CUT, description="CORTE", abbreviation="CORTE")
+
+
+class BatchStatementsContract:
+    """What the batches ask of a unit of work beyond the repositories."""
+
+    @pytest.fixture
+    def uow_factory(self) -> Factory:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def test_a_chunk_of_the_overdue_closing_closes_and_records_its_trail(
+        self, uow_factory: Factory
+    ) -> None:
+        """VEN-02: pending orders after the id, at most ``limit``, closed with
+        their trail rows; one no longer pending is selected, not closed."""
+        with uow_factory() as uow:
+            uow.service_types.add(_cut_type())
+            uow.service_orders.add_many(
+                [
+                    _order(1, 10),
+                    _order(2, 11, situation=OrderSituation.CLOSED),
+                    _order(3, 12),
+                    _order(4, 13),
+                    _order(5, 14, generated_at=NOW),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            picked, closed = uow.service_orders.close_next_pending(
+                service_type_id=CUT,
+                generated_before=NOW - timedelta(days=1),
+                after_id=1,
+                limit=2,
+                reason_id=32,
+                closed_at=NOW,
+                trail_ids=[901],
+                unit_id=7,
+                user_id=1,
+            )
+            uow.commit()
+        assert list(picked) == [3, 4]
+        assert list(closed) == [3, 4]
+        with uow_factory() as uow:
+            three, four = uow.service_orders.get(3), uow.service_orders.get(4)
+            trail = uow.order_units.find_by(order_id=3)
+            assert uow.order_units.find_by(order_id=4) == []
+            assert uow.service_orders.get(1).situation is OrderSituation.PENDING
+        assert three.situation is four.situation is OrderSituation.CLOSED
+        assert three.closing_reason_id == 32
+        assert three.closed_at == NOW
+        assert three.version == 2
+        assert [(r.id, r.unit_id, r.user_id, r.relation) for r in trail] == [
+            (901, 7, 1, OrderUnitRelation.CLOSED)
+        ]
+
+    def test_the_set_based_cut_decision_agrees_with_the_pure_rules(
+        self, uow_factory: Factory
+    ) -> None:
+        """CUT-1..CUT-5 decided by the adapter (when it decides) as by
+        :func:`gsan_core.rules.collection.decide_cut`."""
+        loc, sector, block, route = location()
+        criteria = CollectionParameters(
+            min_overdue_bills=2, min_overdue_amount=Decimal("20.5")
+        )
+        limit = date(2025, 1, 1)
+        props = [
+            attrs.evolve(sample_property(1), water_status_id=3),
+            attrs.evolve(sample_property(2), water_status_id=5),
+            attrs.evolve(sample_property(3), water_status_id=3, active=False),
+            attrs.evolve(sample_property(4), water_status_id=3),
+            attrs.evolve(sample_property(5), water_status_id=3),
+            attrs.evolve(sample_property(6), water_status_id=3),
+            attrs.evolve(sample_property(7), water_status_id=3),
+        ]
+        bills = [
+            (1, "10.25"),
+            (1, "10.25"),
+            (2, "50"),
+            (2, "50"),
+            (4, "50"),
+            (4, "50"),
+            (5, "20"),
+            (6, "10"),
+            (6, "10"),
+            (7, "30"),
+            (7, "30"),
+        ]
+        with uow_factory() as uow:
+            uow.localities.add(loc)
+            uow.sectors.add(sector)
+            uow.blocks.add(block)
+            uow.routes.add(route)
+            uow.units.add(
+                OrganizationalUnit(id=5, name="SEDE", unit_type_id=1, locality_id=1)
+            )
+            uow.properties.add_many(props)
+            uow.service_types.add(_cut_type())
+            uow.billing.record_debts(
+                OpenDebt(
+                    id=n,
+                    property_id=pid,
+                    kind=DebtKind.BILL,
+                    amount=Decimal(amount),
+                    due_date=date(2024, 11, 1),
+                )
+                for n, (pid, amount) in enumerate(bills, start=1)
+            )
+            uow.service_orders.add_many(
+                [
+                    _order(1, 4),  # open: CUT-2
+                    _order(
+                        2,
+                        7,
+                        situation=OrderSituation.CLOSED,
+                        closed_at=NOW - timedelta(days=3),
+                    ),  # closed 3 days ago: CUT-5 with a 30-day window
+                ]
+            )
+            uow.commit()
+        wanted = CutCriteria(
+            cut_service_type_ids={CUT},
+            allowed_situations={3},
+            due_before=limit,
+            min_bills=criteria.min_overdue_bills,
+            min_amount=criteria.min_overdue_amount,
+            restricted_type_id=CUT,
+            restricted_since=NOW - timedelta(days=29),
+        )
+        with uow_factory() as uow:
+            selection = uow.collection.select_cut_orders([route.id], wanted)
+            facts = uow.collection.route_cut_facts([route.id], {CUT})
+            overdue = uow.billing.overdue_bills(
+                [f.property_id for f in facts], due_before=limit
+            )
+        if selection is None:  # the adapter leaves the decision to the service
+            return
+        expected = {
+            f.property_id: decide_cut(
+                f,
+                overdue=overdue.get(f.property_id, OverdueBills()),
+                allowed_situations=frozenset({3}),
+                criteria=criteria,
+                unit_id=5,
+            )
+            for f in facts
+        }
+        expected[7] = CutDecision.RESTRICTED
+        assert [f.property_id for f in selection.chosen] == [1]
+        assert dict(selection.units) == {1: 5}  # CUT-4: the locality's unit
+        assert selection.processed == len(props)
+        skipped: dict[str, int] = {}
+        for decision in expected.values():
+            if decision is not CutDecision.GENERATE:
+                skipped[str(decision.value)] = skipped.get(str(decision.value), 0) + 1
+        assert dict(selection.skipped) == skipped
+
+    def test_refreshing_statistics_does_not_fail(self, uow_factory: Factory) -> None:
+        with uow_factory() as uow:
+            uow.refresh_statistics({"service_order": 10, "order_unit": 0})
+            uow.commit()

@@ -1,0 +1,122 @@
+"""Issue 20: a long-lived process keeps a bounded number of events, and a batch
+that changed a table a lot refreshes its planner statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.synthetic import generate
+from tests.conftest import PostgresSchema
+
+
+def test_connect_keeps_only_the_most_recent_events(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ring.db'}"
+    with gsan_core.connect(url, migrate=True, seed=True, keep_events=3) as system:
+        generate(system, properties=40, seed=5)
+        kept = system.events
+        assert len(kept) == 3
+    other = f"sqlite:///{tmp_path / 'none.db'}"
+    with gsan_core.connect(other, migrate=True, seed=True, keep_events=False) as system:
+        generate(system, properties=10, seed=6)
+        assert system.events == ()
+
+
+def test_connect_keeps_a_bounded_ring_by_default(tmp_path: Path) -> None:
+    from gsan_core.system import CONNECT_KEEPS  # noqa: PLC0415
+
+    url = f"sqlite:///{tmp_path / 'default.db'}"
+    with gsan_core.connect(url, migrate=True, seed=True) as system:
+        recorder = system._recorder
+        assert recorder is not None
+        assert recorder.events.maxlen == CONNECT_KEEPS
+
+
+def test_in_memory_keeps_every_event_and_a_negative_count_is_refused() -> None:
+    system = gsan_core.in_memory()
+    generate(system, properties=30, seed=5)
+    assert len(system.events) > 3
+    with pytest.raises(ValueError, match="keep_events"):
+        gsan_core.System(uow_factory=system.uow_factory, keep_events=-1)
+
+
+@pytest.mark.postgres
+def test_a_batch_that_grew_a_table_refreshes_its_statistics(
+    postgres: PostgresSchema,
+) -> None:
+    backend: SqlBackend = postgres.reset("gsan_default")
+    system = gsan_core.System(uow_factory=backend.uow_factory, backend=backend)
+    generate(system, properties=600, seed=5)
+    order = backend.tables["service_order"]
+    name = f"{order.schema}.{order.name}"
+
+    def estimate() -> float:
+        with backend.engine.connect() as connection:
+            return float(
+                connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": name},
+                ).scalar_one()
+            )
+
+    with backend.engine.connect().execution_options(
+        isolation_level="AUTOCOMMIT"
+    ) as connection:
+        connection.exec_driver_sql(f"ANALYZE {name}")
+    before = estimate()
+    with system.uow_factory() as uow:
+        group = min(r.group_id for r in uow.routes.find_by())
+    run = system.collection.generate_cut_orders(group_id=group, actor=1)
+    assert run.generated > 0
+    assert estimate() == before + run.generated  # ANALYZE counted the new orders
+
+
+def test_refreshing_statistics_is_harmless_on_sqlite_and_in_memory(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with gsan_core.connect(url, migrate=True) as system, system.uow_factory() as uow:
+        uow.refresh_statistics({"service_order": 10, "order_unit": 0})
+        uow.commit()
+    memory = gsan_core.in_memory()
+    with memory.uow_factory() as uow:
+        uow.refresh_statistics({"service_order": 10})
+
+
+def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
+    tmp_path: Path,
+) -> None:
+    """Catalog rows read by id come from the backend's cache; a change made
+    through the backend is seen by the next command."""
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    with gsan_core.connect(url, migrate=True, seed=True) as system:
+        backend: SqlBackend = system.backend
+        reads: list[str] = []
+        sa.event.listen(
+            backend.engine,
+            "before_cursor_execute",
+            lambda *args: reads.append(str(args[2])),
+        )
+        item = system.catalog.get("closing_reason", 2)
+        reads.clear()
+        for _ in range(3):
+            with system.uow_factory() as uow:
+                assert uow.catalog.get("closing_reason", 2) == item
+        assert not [r for r in reads if "catalog_item" in r]
+        changed = system.catalog.update(
+            "closing_reason",
+            2,
+            description="CONCLUIDO",
+            expected_version=item.version,
+            actor=1,
+        )
+        with system.uow_factory() as uow:
+            assert uow.catalog.get("closing_reason", 2) == changed
+    with gsan_core.connect(url, reference_ttl=0) as uncached:
+        assert uncached.backend.reference.ttl == 0

@@ -1,0 +1,254 @@
+"""Statements per public command and per batch chunk, held to a budget (issue 20).
+
+Every statement the library sends is counted with SQLAlchemy's
+``before_cursor_execute`` event on the engine, plus one per ``BEGIN`` and one
+per ``COMMIT`` (the round trips a transaction costs), on every connection of
+the engine: the id blocks taken in their own short transaction count too. Each
+command runs once to warm what is cached (id blocks, prepared statements) and is
+counted the second time, on a fresh target, so the count is deterministic.
+
+``BUDGETS`` is the one table of the budgets; lowering a number is the way to
+hold a gain. Measured on PostgreSQL and on SQLite (SQLite's figure is the same
+or lower: no lock statements).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.model.connections import CutInput
+from gsan_core.model.service_requests import Requester, RequestLocation
+from gsan_core.synthetic import generate
+from gsan_core.testing import FixedClock
+from gsan_core.testing.request_utility import (
+    CHANNEL_PHONE,
+    build_request_utility,
+    request_profile,
+)
+from tests.conftest import PostgresSchema
+
+#: Statements (BEGIN and COMMIT included) each command may send.
+BUDGETS: dict[str, int] = {
+    # one chunk of the cut-order batch (8 routes): BEGIN, lock, decide,
+    # orders, trail, outbox counter, outbox, COMMIT (+ an id block now and then)
+    "cut-order batch, per chunk": 8,
+    # one chunk of the overdue closing: BEGIN, close + trail (one statement on
+    # PostgreSQL), outbox counter, outbox, COMMIT
+    "overdue closing, per chunk": 7,
+    "close a cut order with its cut": 20,
+    "open an RA with routing and its order": 16,
+    "generate a service order": 9,
+}
+
+SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
+CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
+ANA = (Requester(name="ANA", address="RUA 1"),)
+
+
+class Counter:
+    """Statements sent through an engine while :meth:`counting` is open."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.count = 0
+        self.on = False
+        self.statements: list[str] = []
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _statement(*args: Any) -> None:
+            if self.on:
+                self.count += 1
+                self.statements.append(" ".join(str(args[2]).split())[:80])
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: sa.Connection) -> None:
+            # SQLite's BEGIN is sent as a statement (counted above)
+            if self.on and connection.dialect.name != "sqlite":
+                self.count += 1
+                self.statements.append("BEGIN")
+
+        @event.listens_for(engine, "rollback")
+        def _rollback(connection: sa.Connection) -> None:
+            if self.on:
+                self.count += 1
+                self.statements.append("ROLLBACK")
+
+        @event.listens_for(engine, "commit")
+        def _commit(connection: sa.Connection) -> None:
+            if self.on:
+                self.count += 1
+                self.statements.append("COMMIT")
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        self.count, self.statements, self.on = 0, [], True
+        try:
+            yield
+        finally:
+            self.on = False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlBackend]:
+    if request.param == "sqlite":
+        backend = SqlBackend(
+            create_engine(f"sqlite:///{tmp_path / 'budget.db'}"),
+            tables=build_tables(),
+            owns_engine=True,
+        )
+        backend.create_all()
+        yield backend
+        backend.dispose()
+    else:
+        pg: PostgresSchema = request.getfixturevalue("postgres")
+        yield pg.reset()
+
+
+def _system(sql: SqlBackend) -> gsan_core.System:
+    system = gsan_core.System(
+        uow_factory=sql.uow_factory,
+        backend=sql,
+        profile=request_profile(large_consumer_unit_id=None),
+        clock=FixedClock(),
+        keep_events=False,
+    )
+    system.seed()
+    return system
+
+
+def _measure(counter: Counter, action: Callable[[int], object]) -> int:
+    action(0)  # warm: id blocks, caches
+    with counter.counting():
+        action(1)
+    return counter.count
+
+
+def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    found: dict[str, int] = {}
+
+    # the batches, per chunk: the group of the most routes, a route a chunk
+    generate(system, properties=1_200, seed=3)
+    with system.uow_factory() as uow:
+        routes = [(r.group_id, r.id) for r in uow.routes.find_by()]
+    group = max(
+        {g for g, _ in routes}, key=lambda g: sum(1 for x, _ in routes if x == g)
+    )
+    marks: list[int] = []
+    with counter.counting():
+        system.collection.generate_cut_orders(
+            group_id=group,
+            actor=1,
+            routes_per_chunk=1,
+            progress=lambda _: marks.append(counter.count),
+        )
+    found["cut-order batch, per chunk"] = per_chunk(marks)
+
+    # single commands
+    cut_orders = [
+        o
+        for o in system.service_orders.find_by(service_type_id=242)
+        if system.properties.get(o.property_id or 0).water_status_id == 3
+    ]
+    assert len(cut_orders) >= 2
+    found["close a cut order with its cut"] = _measure(
+        counter,
+        lambda n: system.service_orders.close_executed(
+            order_id=cut_orders[n].id,
+            reason_id=2,
+            closed_on=system.clock.today(),
+            actor=1,
+            commercial=CUT,
+        ),
+    )
+    homes = [
+        p.id
+        for p in system.properties.find_by(water_status_id=3)
+        if not system.service_orders.find_by(property_id=p.id)
+    ]
+    found["generate a service order"] = _measure(
+        counter,
+        lambda n: system.service_orders.generate(
+            service_type_id=242, property_id=homes[n], actor=1
+        ),
+    )
+    found["overdue closing, per chunk"] = overdue_per_chunk(system, counter, homes[2:8])
+    assert_within(found)
+
+
+def per_chunk(marks: list[int]) -> int:
+    """The most statements one chunk sent: the counts between two progress
+    calls (the first chunk, which follows the run's reads, is left out)."""
+    assert len(marks) >= 3, marks
+    return max(b - a for a, b in itertools.pairwise(marks))
+
+
+def overdue_per_chunk(
+    system: gsan_core.System, counter: Counter, homes: list[int]
+) -> int:
+    """Statements of a chunk of the overdue closing (UC0734): six orders of
+    type 458 a year old, closed two per chunk."""
+    for home in homes:
+        system.service_orders.generate(service_type_id=458, property_id=home, actor=1)
+    system.clock.advance(timedelta(days=365))
+    marks: list[int] = []
+    with counter.counting():
+        system.service_orders.close_overdue(
+            service_type_id=458,
+            days=1,
+            actor=1,
+            chunk_size=2,
+            progress=lambda _: marks.append(counter.count),
+        )
+    return per_chunk(marks)
+
+
+def test_opening_a_request_holds_its_statement_budget(sql: SqlBackend) -> None:
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=4, actor=0)
+    homes = [p.id for p in utility.town.properties]
+    found = {
+        "open an RA with routing and its order": _measure(
+            counter,
+            lambda n: system.service_requests.open(
+                specification_id=SPECIFICATION,
+                unit_id=utility.call_centre,
+                channel_id=CHANNEL_PHONE,
+                actor=utility.attendant,
+                location=RequestLocation(property_id=homes[n]),
+                requesters=ANA,
+            ),
+        )
+    }
+    assert_within(found)
+
+
+def assert_within(found: dict[str, int]) -> None:
+    print(found)
+    over = {name: (n, BUDGETS[name]) for name, n in found.items() if n > BUDGETS[name]}
+    assert not over, f"over budget (statements, budget): {over}"
+
+
+def test_the_budget_table_names_what_the_tests_measure() -> None:
+    measured = {
+        "cut-order batch, per chunk",
+        "close a cut order with its cut",
+        "generate a service order",
+        "open an RA with routing and its order",
+        "overdue closing, per chunk",
+    }
+    assert set(BUDGETS) == measured
+    assert all(n > 0 for n in BUDGETS.values())
+    assert list(itertools.islice(BUDGETS, 1)) == ["cut-order batch, per chunk"]
