@@ -130,6 +130,9 @@ def _as_debt(charge: Charge) -> OpenDebt:
         kind=DebtKind.CHARGE,
         amount=charge.total,
         debit_type_id=charge.debit_type_id,
+        reference=charge.reference,
+        installments=charge.installments,
+        installments_billed=charge.installments_billed,
     )
 
 

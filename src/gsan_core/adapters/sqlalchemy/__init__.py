@@ -21,6 +21,15 @@ from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.accounts import (
+    Certificate,
+    CollectionDocument,
+    Customer,
+    CustomerProperty,
+    CustomerType,
+    PowerSphere,
+    SurchargeIndex,
+)
 from gsan_core.model.billing import Charge, OpenDebt
 from gsan_core.model.connections import (
     SewerConnection,
@@ -194,6 +203,13 @@ class Mappers:
     operational_occurrence: RowMapper[OperationalOccurrence]
     satisfaction_survey: RowMapper[SatisfactionSurvey]
     regulator_record: RowMapper[RegulatorRecord]
+    customer: RowMapper[Customer]
+    customer_type: RowMapper[CustomerType]
+    power_sphere: RowMapper[PowerSphere]
+    customer_property: RowMapper[CustomerProperty]
+    surcharge_index: RowMapper[SurchargeIndex]
+    collection_document: RowMapper[CollectionDocument]
+    certificate: RowMapper[Certificate]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -259,6 +275,15 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            customer=RowMapper(Customer, tables["customer"]),
+            customer_type=RowMapper(CustomerType, tables["customer_type"]),
+            power_sphere=RowMapper(PowerSphere, tables["power_sphere"]),
+            customer_property=RowMapper(CustomerProperty, tables["customer_property"]),
+            surcharge_index=RowMapper(SurchargeIndex, tables["surcharge_index"]),
+            collection_document=RowMapper(
+                CollectionDocument, tables["collection_document"]
+            ),
+            certificate=RowMapper(Certificate, tables["certificate"]),
         )
 
 

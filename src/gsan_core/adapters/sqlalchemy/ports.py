@@ -69,9 +69,14 @@ class SqlBilling:
                 charge_t.c.property_id,
                 charge_t.c.total,
                 charge_t.c.debit_type_id,
+                charge_t.c.reference,
+                charge_t.c.installments,
+                charge_t.c.installments_billed,
             ).where(among(charge_t.c.property_id, batch, dialect))
             with translated("charge"):
-                for cid, pid, total, debit_type in conn.execute(charges):
+                for cid, pid, total, debit_type, ref, parts, billed in conn.execute(
+                    charges
+                ):
                     found.setdefault(pid, []).append(
                         OpenDebt(
                             id=cid,
@@ -79,6 +84,9 @@ class SqlBilling:
                             kind=DebtKind.CHARGE,
                             amount=total,
                             debit_type_id=debit_type,
+                            reference=ref,
+                            installments=parts,
+                            installments_billed=billed,
                         )
                     )
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}

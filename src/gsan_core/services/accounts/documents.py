@@ -1,0 +1,266 @@
+"""The statement and certificate use cases' steps inside a unit of work."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from gsan_core.errors import RuleViolation
+from gsan_core.model.accounts import (
+    AccountDebts,
+    CertificateIssued,
+    CollectionDocumentIssued,
+    CustomerProperty,
+    DebtOwner,
+    DebtStatement,
+    NoDebtCertificate,
+    RelationType,
+    SurchargeOption,
+)
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.accounts import documents as rules
+from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts.customers import current_customer
+from gsan_core.rules.accounts.debts import DebtQuery
+from gsan_core.services.accounts.customers import hierarchy
+from gsan_core.services.accounts.debts import DebtReader
+
+__all__ = [
+    "PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER",
+    "PERMISSION_STATEMENT_DISCOUNT",
+    "PERMISSION_STATEMENT_FEE",
+    "PERMISSION_STATEMENT_VALIDITY",
+    "customer_debts",
+    "issue_customer_certificate",
+    "issue_property_certificate",
+    "issue_statement",
+    "new_code",
+]
+
+#: Special permissions (``PermissaoEspecial``) the documents read.
+PERMISSION_STATEMENT_DISCOUNT = 43
+PERMISSION_STATEMENT_FEE = 44
+PERMISSION_STATEMENT_VALIDITY = 71
+PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER = 75
+
+
+def new_code(issued_on: date) -> str:
+    """A fresh CND-11 authentication code."""
+    letters = "".join(secrets.choice(string.ascii_uppercase) for _ in range(2))
+    digits = "".join(secrets.choice(string.digits) for _ in range(2))
+    return rules.authentication_code(letters, digits, issued_on)
+
+
+def issue_statement(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    selected: Collection[int] | None,
+    option: SurchargeOption,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> DebtStatement:
+    """UC0630/UC0444: the statement of the ticked items, persisted."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    debts = reader.debts(
+        [property_id], query=rules.statement_query(), properties={property_id: prop}
+    )
+    params = profile.extrato
+    fee = (
+        params.valor_taxa
+        if params.cobrar_taxa and uow.permissions.has(actor, PERMISSION_STATEMENT_FEE)
+        else Decimal(0)
+    )
+    document_id = uow.next_id("collection_document")
+    result = rules.statement(
+        debts,
+        property_id=property_id,
+        locality_id=prop.locality_id,
+        document_id=document_id,
+        selected=selected,
+        option=option,
+        fee=fee,
+        params=params,
+        at=at,
+        today=today,
+        actor=actor,
+        special_validity=uow.permissions.has(actor, PERMISSION_STATEMENT_VALIDITY),
+        may_discount=uow.permissions.has(actor, PERMISSION_STATEMENT_DISCOUNT),
+    )
+    uow.collection_documents.add(result.document)
+    uow.record(
+        CollectionDocumentIssued(
+            occurred_at=at,
+            actor=actor,
+            document_id=document_id,
+            property_id=property_id,
+            value=result.value,
+        )
+    )
+    return result
+
+
+def _sphere_allows(
+    uow: UnitOfWork, customer_id: int | None, *, for_property: bool
+) -> bool:
+    if customer_id is None:
+        return True
+    customer = uow.customers.find(customer_id)
+    kind = (
+        None if customer is None else uow.customer_types.find(customer.customer_type_id)
+    )
+    sphere = None if kind is None else uow.power_spheres.find(kind.power_sphere_id)
+    if sphere is None:
+        return True
+    if for_property:
+        return sphere.property_certificate_allowed
+    return sphere.customer_certificate_allowed
+
+
+def issue_property_certificate(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """UC0738: refuse, or issue and persist the certificate of a property."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    relations = reader.relations([property_id])
+    responsible = current_customer(relations, RelationType.RESPONSIBLE)
+    allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    debts = reader.debts(
+        [property_id],
+        query=rules.certificate_query(profile.cnd, today),
+        properties={property_id: prop},
+        relations=relations,
+    )
+    result = rules.property_certificate(
+        debts,
+        property_id=property_id,
+        certificate_id=uow.next_id("certificate"),
+        code=new_code(today),
+        params=profile.cnd,
+        at=at,
+        today=today,
+        actor=actor,
+        responsible_sphere_allows=allows,
+    )
+    _store(uow, result, at=at, actor=actor)
+    return result
+
+
+def _store(
+    uow: UnitOfWork, result: NoDebtCertificate, *, at: datetime, actor: int
+) -> None:
+    cert = result.certificate
+    uow.certificates.add(cert)
+    uow.record(
+        CertificateIssued(
+            occurred_at=at,
+            actor=actor,
+            certificate_id=cert.id,
+            subject=cert.subject,
+            authentication_code=cert.authentication_code,
+            property_id=cert.property_id,
+            customer_id=cert.customer_id,
+        )
+    )
+
+
+def customer_debts(
+    reader: DebtReader,
+    relations: Sequence[CustomerProperty],
+    *,
+    customer_id: int,
+    owner: DebtOwner,
+    query: DebtQuery,
+) -> AccountDebts:
+    """UC0067 by customer (modes 2, 3, 4) over the customer's relations."""
+    mine = [r for r in relations if r.customer_id == customer_id]
+    current = sorted({r.property_id for r in mine if r.is_open})
+    ever = sorted({r.property_id for r in mine})
+    if owner is DebtOwner.CURRENT_PROPERTIES:
+        return reader.debts(current, query=query)
+    if owner is DebtOwner.CURRENT_AND_FORMER:
+        return reader.debts(current, query=query, charge_property_ids=ever)
+    debts = reader.debts(ever, query=query, charge_property_ids=ever)
+    named = [
+        x
+        for x in debts.bills + debts.previous_bills
+        if x.debt.billed_customer_id == customer_id
+    ]
+    return AccountDebts(
+        property_ids=debts.property_ids,
+        bills=named,
+        payment_slips=debts.payment_slips,
+        charges=debts.charges,
+        credits=debts.credits,
+    )
+
+
+def issue_customer_certificate(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    customer_id: int,
+    owner: DebtOwner,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """The by-customer certificate (CNC-01..CNC-07), persisted."""
+    customer = uow.customers.find(customer_id)
+    if customer is None:
+        raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])  # CNC-01
+    if not _sphere_allows(uow, customer_id, for_property=False):
+        raise RuleViolation(
+            [m.CUSTOMER_SPHERE_REFUSES(customer_id=customer_id)]
+        )  # CNC-02
+    superior = customer.responsible_customer_id
+    if (
+        superior is not None
+        and superior != customer_id
+        and not uow.permissions.has(actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER)
+    ):
+        raise RuleViolation(
+            [m.SUPERIOR_CUSTOMER(customer_id=customer_id, responsible_id=superior)]
+        )  # CNC-03
+    uow.lock_key("customer.hierarchy")
+    checked = hierarchy(uow, customer_id)  # CNC-05
+    relations = uow.customer_properties.find_by(customer_id=checked)
+    query = rules.customer_certificate_query(profile.cnd, today)
+    per_customer = [
+        (
+            cid,
+            customer_debts(
+                reader, relations, customer_id=cid, owner=owner, query=query
+            ),
+        )
+        for cid in checked
+    ]
+    result = rules.customer_certificate(
+        per_customer,
+        customer_id=customer_id,
+        certificate_id=uow.next_id("certificate"),
+        code=new_code(today),
+        params=profile.cnd,
+        at=at,
+        today=today,
+        actor=actor,
+    )
+    _store(uow, result, at=at, actor=actor)
+    return result
