@@ -16,6 +16,7 @@ from gsan_core.model.accounts import (
     PowerSphere,
     RelationType,
 )
+from gsan_core.model.units import OrganizationalUnit, User
 from tests.services.conftest import add_location, valid_property
 
 CPF_ANA = "52998224725"
@@ -26,6 +27,10 @@ CNPJ_ACME = "11222333000181"
 def setup_counter(system: gsan_core.System) -> gsan_core.System:
     """A property, the spheres of power and customer types of the counter."""
     add_location(system)
+    system.units.register(
+        OrganizationalUnit(id=1, name="ATENDIMENTO", unit_type_id=10), actor=0
+    )
+    system.units.register_user(User(id=1, name="ATENDENTE", unit_id=1), actor=0)
     system.properties.register(valid_property(1), actor=1)
     system.properties.register(valid_property(2), actor=1)
     system.accounts.load_reference(
