@@ -207,7 +207,7 @@ def test_acr_surcharges_are_priced_per_bill(
     assert debts.bills[0].updated_value == D("105.00")
 
 
-def test_odb_08_exempt_responsible_customer_and_category(
+def test_odb_08_acr_14_exempt_responsible_customer(
     account: tuple[gsan_core.System, int, int],
 ) -> None:
     system, ana, _ = account
@@ -220,7 +220,7 @@ def test_odb_08_exempt_responsible_customer_and_category(
     assert sum(m.total for m in memos) == 0
 
 
-def test_odb_08_exempt_category() -> None:
+def test_odb_08_acr_14_exempt_category() -> None:
     """A category with ``catg_iccobrancaacrescimos = 2`` (profile option)."""
     loaded = gsan_core.in_memory().loaded_profile
     profile = attrs.evolve(
@@ -236,7 +236,7 @@ def test_odb_08_exempt_category() -> None:
     assert memo.total == 0
 
 
-def test_open_debts_by_customer_modes(
+def test_cnc_04_open_debts_by_customer_modes(
     account: tuple[gsan_core.System, int, int],
 ) -> None:
     system, ana, bia = account

@@ -177,6 +177,30 @@ def test_ext_12_fee_with_profile_and_permission_44() -> None:
     assert fee.value == D("103.50")
 
 
+def test_ext_03_05_plan_charges_are_not_offered_one_by_one(
+    account: tuple[gsan_core.System, int, int],
+) -> None:
+    system, _, _ = account
+    system.billing.record_debts(
+        [
+            item(
+                601,
+                DebtKind.CHARGE,
+                amount=D("10"),
+                financing_type_id=3,
+                installment_plan_id=7,
+            ),
+            item(602, DebtKind.CHARGE, amount=D("20"), financing_type_id=2),
+        ]
+    )
+    result = system.accounts.issue_statement(
+        actor=1, property_id=1, surcharges=SurchargeOption.EXCLUDE
+    )
+    assert [x.debt.id for x in result.charges] == [301, 602]
+    with pytest.raises(RuleViolation):
+        system.accounts.issue_statement(actor=1, property_id=1, selected=[601])
+
+
 # ================================================================ certificates
 def test_cnd_01_03_04_06_11_refused_with_debts_issued_without(
     account: tuple[gsan_core.System, int, int],
@@ -223,7 +247,7 @@ def test_cnd_11_an_expired_certificate_does_not_verify(
     assert exc.value.violations[0].code == "accounts.certificate.code_expired"
 
 
-def test_cnd_06_a_credit_alone_gives_the_positive_effect_title(
+def test_cnd_06_07_a_credit_alone_gives_the_positive_effect_title(
     account: tuple[gsan_core.System, int, int],
 ) -> None:
     system, _, _ = account
