@@ -268,6 +268,27 @@ def test_acr_10_correction_threshold_and_missing_factor() -> None:
     assert memo.correction == 0
 
 
+def test_acr_11_collection_time_keeps_only_the_fine_of_a_later_bill() -> None:
+    kept = assess(
+        bill(),
+        today=TODAY,
+        indices=TABLE,
+        params=P,
+        is_business_day=weekdays,
+        collection_month=202412,
+    )
+    assert kept.total == D("5.00")
+    later = assess(
+        bill(),
+        today=TODAY,
+        indices=TABLE,
+        params=P,
+        is_business_day=weekdays,
+        collection_month=202410,
+    )
+    assert (later.fine, later.interest, later.correction) == (D("2.00"), 0, 0)
+
+
 def test_acr_13_rounding_half_up_or_down() -> None:
     odd = bill(amount=D("33.33"))
     up = assess(odd, today=TODAY, indices=TABLE, params=P, is_business_day=weekdays)

@@ -150,10 +150,13 @@ def assess(
     exempt: ZeroReason | None = None,
     paid_on: date | None = None,
     overdue_after_days: int = 0,
+    collection_month: int | None = None,
 ) -> SurchargeMemo:
     """ACR-01..ACR-13 for one item: its fine, interest and monetary correction
     with every value used (ACR-16). ``exempt`` is an ODB-08 exemption found by
-    the caller (category or customer)."""
+    the caller (category or customer). ``collection_month`` (``yyyymm``) is the
+    collection-time variant (ACR-11): a bill due after that month carries its
+    fine only."""
     memo = SurchargeMemo(
         debt_id=debt.id,
         reference=debt.reference,
@@ -190,7 +193,10 @@ def assess(
     memo = attrs.evolve(memo, business_days_late=counted)
     if counted <= params.grace_business_days:  # ACR-05
         return attrs.evolve(memo, zero_reason=ZeroReason.WITHIN_GRACE)
-    return _priced(memo, debt, due=due, base=base, indices=indices, params=params)
+    priced = _priced(memo, debt, due=due, base=base, indices=indices, params=params)
+    if collection_month is not None and month_of(due) > collection_month:  # ACR-11
+        return attrs.evolve(priced, interest=ZERO, correction=ZERO)
+    return priced
 
 
 def _priced(
