@@ -193,10 +193,10 @@ def assess(
     memo = attrs.evolve(memo, business_days_late=counted)
     if counted <= params.grace_business_days:  # ACR-05
         return attrs.evolve(memo, zero_reason=ZeroReason.WITHIN_GRACE)
-    priced = _priced(memo, debt, due=due, base=base, indices=indices, params=params)
+    result = _priced(memo, debt, due=due, base=base, indices=indices, params=params)
     if collection_month is not None and month_of(due) > collection_month:  # ACR-11
-        return attrs.evolve(priced, interest=ZERO, correction=ZERO)
-    return priced
+        return attrs.evolve(result, interest=ZERO, correction=ZERO)
+    return result
 
 
 def _priced(
