@@ -31,6 +31,8 @@ __all__ = [
     "HydrometerParameters",
     "NewOrderRestriction",
     "ReactivationRouting",
+    "SecondCopyFeeRule",
+    "SecondCopyParameters",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
     "SewerDeactivationTarget",
@@ -46,6 +48,7 @@ HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
 SewerDeactivationTarget = Literal["network", "out_of_use"]
 ReactivationRouting = Literal["opening", "gsan"]
 SurchargeRounding = Literal["half_up", "down"]
+SecondCopyFeeRule = Literal["pct_tarifa_minima", "parametro"]
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -314,6 +317,29 @@ class StatementParameters:
 
 
 @attrs.frozen(kw_only=True)
+class SecondCopyParameters:
+    """Segunda via de conta (profile section ``segunda_via``, UC0482)."""
+
+    #: SVS-02: GSAN's default controller charges 10 % of the minimum tariff
+    #: (``"pct_tarifa_minima"``); CAER, CAEMA, CAERN the parameter value
+    #: ``parm_vlsegundavia`` (``"parametro"``).
+    fee_rule: SecondCopyFeeRule = "pct_tarifa_minima"
+    #: ``parm_vlsegundavia``.
+    valor: Decimal = Decimal(0)
+    #: The minimum tariff value of consumo tarifa NORMAL / SOCIAL (the tariff
+    #: engine is billing's: the integrator gives the current values).
+    tarifa_minima: Decimal = Decimal(0)
+    tarifa_minima_social: Decimal = Decimal(0)
+    #: SVS-01: property profiles with ``iper_icgerardeb2aviaconta = 2`` (no fee).
+    perfis_sem_taxa: frozenset[int] = attrs.field(
+        factory=frozenset, converter=frozenset
+    )
+    #: SVS-06 ``parm_icdocumentovalido``: a customer of the property must have a
+    #: CPF/CNPJ (unless the user holds permission 73).
+    exige_documento: bool = False
+
+
+@attrs.frozen(kw_only=True)
 class UtilityProfile:
     """The data that differ between utilities. Frozen and serialisable."""
 
@@ -343,6 +369,7 @@ class UtilityProfile:
     surcharge: SurchargeParameters = attrs.field(factory=SurchargeParameters)
     cnd: CertificateParameters = attrs.field(factory=CertificateParameters)
     extrato: StatementParameters = attrs.field(factory=StatementParameters)
+    segunda_via: SecondCopyParameters = attrs.field(factory=SecondCopyParameters)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

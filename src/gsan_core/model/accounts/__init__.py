@@ -23,6 +23,8 @@ from gsan_core.model.accounts.debts import (
 )
 from gsan_core.model.accounts.documents import (
     Barcode,
+    BillCopy,
+    BillCopyIssued,
     Certificate,
     CertificateIssued,
     CertificateSubject,
@@ -38,6 +40,8 @@ from gsan_core.model.accounts.documents import (
 __all__ = [
     "AccountDebts",
     "Barcode",
+    "BillCopy",
+    "BillCopyIssued",
     "Certificate",
     "CertificateIssued",
     "CertificateSubject",

@@ -19,11 +19,13 @@ import attrs
 
 from gsan_core.display import html_of, short_repr
 from gsan_core.model.accounts.debts import DebtLine
-from gsan_core.model.billing import DebtKind
+from gsan_core.model.billing import Charge, DebtKind
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "Barcode",
+    "BillCopy",
+    "BillCopyIssued",
     "Certificate",
     "CertificateIssued",
     "CertificateSubject",
@@ -240,3 +242,47 @@ class CertificateIssued(DomainEvent):
     authentication_code: str
     property_id: int | None = None
     customer_id: int | None = None
+
+
+def _charges(value: Iterable[Charge]) -> tuple[Charge, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class BillCopy:
+    """Segunda via de conta (UC0482): the bills reprinted, their updated value,
+    and the fee charges created (none for the "sem taxa" copy)."""
+
+    property_id: int
+    issued_at: datetime
+    bills: tuple[DebtLine, ...] = attrs.field(converter=_lines)
+    fees: tuple[Charge, ...] = attrs.field(factory=tuple, converter=_charges)
+
+    @property
+    def total(self) -> Decimal:
+        """Σ bills."""
+        return sum((x.value for x in self.bills), ZERO)
+
+    @property
+    def surcharges(self) -> Decimal:
+        return sum((x.surcharges for x in self.bills), ZERO)
+
+    @property
+    def fee(self) -> Decimal:
+        return sum((c.total for c in self.fees), ZERO)
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "total", "fee")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+
+@attrs.frozen(kw_only=True)
+class BillCopyIssued(DomainEvent):
+    """A second copy of bills was issued (with or without a fee)."""
+
+    tag: ClassVar[str] = "accounts.bill_copy_issued"
+    property_id: int
+    bill_ids: tuple[int, ...] = attrs.field(converter=_ints)
+    fee: Decimal = ZERO

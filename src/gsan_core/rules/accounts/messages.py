@@ -216,3 +216,33 @@ CODE_EXPIRED = Message(
     gsan_key="errors.portal.fora_periodo_validade",
     rule="CND-11",
 )
+
+# ---------------------------------------------------------------- second copy
+BILL_IN_REVIEW = Message(
+    "accounts.bill_copy.in_review",
+    en="Bill {debt_id} is under review: no copy can be issued.",
+    pt="Não é permitido emitir segunda via de conta em revisão.",
+    gsan_key="atencao.nao_permite_emitir_conta_em_revisao",
+    rule="SVS-04",
+)
+CUSTOMER_WITHOUT_DOCUMENT = Message(
+    "accounts.bill_copy.customer_without_document",
+    en="No customer of property {property_id} has a CPF or CNPJ.",
+    pt="Nenhum cliente do imóvel possui CPF ou CNPJ informado.",
+    gsan_key="atencao.cliente_documento_nao_informado",
+    rule="SVS-06",
+)
+NO_OPEN_BILL = Message(
+    "accounts.bill_copy.no_open_bill",
+    en="Property {property_id} has no open bill.",
+    pt="Imóvel sem débitos.",
+    gsan_key="atencao.imovel_sem_debitos",
+    rule="SVS-08",
+)
+BILL_NOT_OPEN = Message(
+    "accounts.bill_copy.bill_not_open",
+    en="Bill {debt_id} is not an open bill of property {property_id}.",
+    pt="A conta {debt_id} não é uma conta em aberto do imóvel {property_id}.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="SVS-08",
+)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
+    BillCopy,
+    BillCopyIssued,
     CertificateIssued,
     CollectionDocumentIssued,
     CustomerProperty,
@@ -20,10 +22,12 @@ from gsan_core.model.accounts import (
     RelationType,
     SurchargeOption,
 )
+from gsan_core.model.billing import Charge
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as rules
 from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts import second_copy as copy_rules
 from gsan_core.rules.accounts.customers import current_customer
 from gsan_core.rules.accounts.debts import DebtQuery
 from gsan_core.services.accounts.customers import hierarchy
@@ -31,10 +35,12 @@ from gsan_core.services.accounts.debts import DebtReader
 
 __all__ = [
     "PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER",
+    "PERMISSION_COPY_WITHOUT_DOCUMENT",
     "PERMISSION_STATEMENT_DISCOUNT",
     "PERMISSION_STATEMENT_FEE",
     "PERMISSION_STATEMENT_VALIDITY",
     "customer_debts",
+    "issue_bill_copy",
     "issue_customer_certificate",
     "issue_property_certificate",
     "issue_statement",
@@ -263,4 +269,85 @@ def issue_customer_certificate(
         actor=actor,
     )
     _store(uow, result, at=at, actor=actor)
+    return result
+
+
+#: ``EMITIR_2_VIA_SEM_DOCUMENTO_VALIDO``.
+PERMISSION_COPY_WITHOUT_DOCUMENT = 73
+
+
+def issue_bill_copy(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    bill_ids: Collection[int] | None,
+    with_fee: bool,
+    at: datetime,
+    actor: int,
+) -> BillCopy:
+    """UC0482: the copy of the chosen bills; with a fee, one charge of debit type
+    101 per bill (SVS-01, SVS-02)."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    relations = reader.relations([property_id])
+    params = profile.segunda_via
+    needs_document = params.exige_documento and not uow.permissions.has(
+        actor, PERMISSION_COPY_WITHOUT_DOCUMENT
+    )
+    has_document = False
+    if needs_document:
+        open_ids = {r.customer_id for r in relations if r.is_open}
+        found = uow.customers.get_many(open_ids) if open_ids else {}
+        has_document = any(c.document for c in found.values())
+    debts = reader.debts(
+        [property_id],
+        query=DebtQuery(charges=False, credits=False, payment_slips=False),
+        properties={property_id: prop},
+        relations=relations,
+    )
+    chosen = copy_rules.chosen_bills(
+        debts,
+        property_id=property_id,
+        bill_ids=bill_ids,
+        needs_document=needs_document,
+        has_document=has_document,
+    )
+    fees: list[Charge] = []
+    if copy_rules.fee_wanted(
+        with_fee=with_fee, property_profile_id=prop.profile_id, params=params
+    ):
+        value = copy_rules.fee_value(
+            social_tariff=profile.plays(
+                "property_profile.social_tariff", prop.profile_id
+            ),
+            params=params,
+        )
+        for line, ident in zip(
+            chosen, uow.next_ids("charge", len(chosen)), strict=True
+        ):
+            fee = Charge(
+                id=ident,
+                property_id=property_id,
+                debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
+                total=value,
+                installments=1,
+                installment_value=value,
+                generated_at=at,
+                reference=line.debt.reference,
+                actor=actor,
+            )
+            uow.billing.add_charge(fee)
+            fees.append(fee)
+    result = BillCopy(property_id=property_id, issued_at=at, bills=chosen, fees=fees)
+    uow.record(
+        BillCopyIssued(
+            occurred_at=at,
+            actor=actor,
+            property_id=property_id,
+            bill_ids=[x.debt.id for x in chosen],
+            fee=result.fee,
+        )
+    )
     return result

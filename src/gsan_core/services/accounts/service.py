@@ -12,6 +12,7 @@ import attrs
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
+    BillCopy,
     CertificateVerification,
     CollectionDocument,
     Customer,
@@ -289,6 +290,33 @@ class AccountService(Service):
                 option=surcharges,
                 at=at,
                 today=today,
+                actor=actor,
+            )
+            uow.commit()
+        return result
+
+    def issue_bill_copy(
+        self,
+        *,
+        actor: int,
+        property_id: int,
+        bill_ids: Collection[int] | None = None,
+        with_fee: bool = False,
+    ) -> BillCopy:
+        """Emitir Segunda Via da Conta (UC0482). By default "sem taxa" (the
+        menu entry, and after a retification, a parcelamento or a refund);
+        ``with_fee=True`` charges the fee of SVS-01/SVS-02 per bill."""
+        at = self._now()
+        today = self._today(at)
+        with self._work() as uow:
+            result = docs.issue_bill_copy(
+                uow,
+                self._reader(uow, today),
+                profile=self.profile,
+                property_id=property_id,
+                bill_ids=bill_ids,
+                with_fee=with_fee,
+                at=at,
                 actor=actor,
             )
             uow.commit()
