@@ -36,6 +36,7 @@ from gsan_core.model.accounts.documents import (
     NoDebtCertificate,
     SurchargeOption,
 )
+from gsan_core.model.accounts.view import CustomerLink, PropertyView
 
 __all__ = [
     "AccountDebts",
@@ -50,6 +51,7 @@ __all__ = [
     "CollectionDocumentIssued",
     "Customer",
     "CustomerChanged",
+    "CustomerLink",
     "CustomerProperty",
     "CustomerRegistered",
     "CustomerType",
@@ -61,6 +63,7 @@ __all__ = [
     "NoDebtCertificate",
     "PersonKind",
     "PowerSphere",
+    "PropertyView",
     "RelationType",
     "SurchargeIndex",
     "SurchargeIndexChanged",

@@ -16,12 +16,14 @@ from gsan_core.model.accounts import (
     CertificateVerification,
     CollectionDocument,
     Customer,
+    CustomerLink,
     CustomerProperty,
     CustomerType,
     DebtOwner,
     DebtStatement,
     NoDebtCertificate,
     PowerSphere,
+    PropertyView,
     RelationType,
     SurchargeIndex,
     SurchargeIndexChanged,
@@ -259,6 +261,51 @@ class AccountService(Service):
                 customer_id=customer_id,
                 owner=owner or DebtOwner.CURRENT_PROPERTIES,
                 query=query,
+            )
+
+    def property_view(self, property_id: int) -> PropertyView:
+        """ "Consultar Imóvel": registration, customers, connections and their
+        history, meters and their history, requests and orders, debts with
+        surcharges, read in a bounded number of statements (one per table,
+        whatever the property holds)."""
+        today = self._today()
+        with self._read() as uow:
+            reader = self._reader(uow, today)
+            prop = reader.properties([property_id])[property_id]
+            relations = reader.relations([property_id])
+            customers = uow.customers.get_many({r.customer_id for r in relations})
+            debts = reader.debts(
+                [property_id],
+                query=DebtQuery(),
+                properties={property_id: prop},
+                relations=relations,
+            )
+            return PropertyView(
+                registration=prop,
+                locality=uow.localities.find(prop.locality_id),
+                customers=[
+                    CustomerLink(relation=r, customer=customers[r.customer_id])
+                    for r in sorted(relations, key=lambda r: (r.start, r.id))
+                    if r.customer_id in customers
+                ],
+                water_connection=uow.water_connections.find(property_id),
+                sewer_connection=uow.sewer_connections.find(property_id),
+                situation_history=uow.situation_history.of_property(property_id),
+                meter_history=sorted(
+                    uow.hydrometer_installations.find_by(property_id=property_id),
+                    key=lambda i: (i.installed_on, i.id),
+                ),
+                requests=sorted(
+                    uow.service_requests.find_by(property_id=property_id),
+                    key=lambda r: (r.attended_at, r.id),
+                    reverse=True,
+                ),
+                orders=sorted(
+                    uow.service_orders.find_by(property_id=property_id),
+                    key=lambda o: (o.generated_at, o.id),
+                    reverse=True,
+                ),
+                debts=debts,
             )
 
     def surcharges(self, property_id: int) -> list[SurchargeMemo]:
