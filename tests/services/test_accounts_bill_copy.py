@@ -115,3 +115,21 @@ def test_svs_06_a_customer_with_a_document_unless_permission_73() -> None:
     other = _profiled(exige_documento=True)
     other.units.grant(user_id=1, permission_id=73)
     assert other.accounts.issue_bill_copy(actor=1, property_id=1).total == D("150.00")
+
+
+def test_ext_13_svs_05_a_special_situation_issues_no_document() -> None:
+    system = _profiled()
+    loaded = system.loaded_profile
+    profile = attrs.evolve(
+        loaded.profile,
+        extrato=attrs.evolve(loaded.profile.extrato, situacoes_sem_documento={3}),
+    )
+    blocked = gsan_core.in_memory(attrs.evolve(loaded, profile=profile))
+    setup_counter(blocked)
+    blocked.billing.record_debts([item(101)])
+    with pytest.raises(RuleViolation) as exc:
+        blocked.accounts.issue_bill_copy(actor=1, property_id=1)
+    assert exc.value.violations[0].rule == "SVS-05"
+    with pytest.raises(RuleViolation) as exc:
+        blocked.accounts.issue_statement(actor=1, property_id=1)
+    assert exc.value.violations[0].rule == "EXT-13"

@@ -310,6 +310,11 @@ class StatementParameters:
     codigo_empresa_febraban: int = attrs.field(
         default=0, validator=[attrs.validators.ge(0), attrs.validators.le(9999)]
     )
+    #: EXT-13, SVS-05: collection situations of the property whose special
+    #: situation type has ``cbsp_icemitedoccobranca = 2`` (no document is issued).
+    situacoes_sem_documento: frozenset[int] = attrs.field(
+        factory=frozenset, converter=frozenset
+    )
     #: FEBRABAN segment (position 2): 2 = saneamento.
     segmento: int = attrs.field(
         default=2, validator=[attrs.validators.ge(1), attrs.validators.le(9)]

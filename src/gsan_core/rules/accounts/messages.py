@@ -246,3 +246,10 @@ BILL_NOT_OPEN = Message(
     gsan_key="atencao.pesquisa_inexistente",
     rule="SVS-08",
 )
+COPY_SPECIAL_SITUATION = Message(
+    "accounts.bill_copy.special_situation",
+    en="Property {property_id} is in a special collection situation that issues no copy.",
+    pt="Segunda via não emitida: imóvel em situação especial de cobrança.",
+    gsan_key="atencao.segundavianaoemitido_imovel_situacaoespecial",
+    rule="SVS-05",
+)

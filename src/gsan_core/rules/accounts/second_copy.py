@@ -32,9 +32,10 @@ def chosen_bills(
     bill_ids: Collection[int] | None,
     needs_document: bool,
     has_document: bool,
+    special_situation_blocks: bool = False,
 ) -> tuple[DebtLine, ...]:
-    """SVS-04, SVS-06, SVS-08: the bills to reprint (every open bill when
-    ``bill_ids`` is None), or every reason not to."""
+    """SVS-04, SVS-05, SVS-06, SVS-08: the bills to reprint (every open bill
+    when ``bill_ids`` is None), or every reason not to."""
     offered = debts.bills + debts.previous_bills
     if not offered:
         raise RuleViolation([m.NO_OPEN_BILL(property_id=property_id)])
@@ -51,6 +52,8 @@ def chosen_bills(
         for x in chosen
         if x.debt.in_review and x.debt.review_reason_id != PLAN_ENTRY_REVIEW_REASON
     ]
+    if special_situation_blocks:
+        found.append(m.COPY_SPECIAL_SITUATION(property_id=property_id))
     if needs_document and not has_document:
         found.append(m.CUSTOMER_WITHOUT_DOCUMENT(property_id=property_id))
     if found:

@@ -24,6 +24,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.billing import Charge
 from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as rules
 from gsan_core.rules.accounts import messages as m
@@ -100,6 +101,7 @@ def issue_statement(
         actor=actor,
         special_validity=uow.permissions.has(actor, PERMISSION_STATEMENT_VALIDITY),
         may_discount=uow.permissions.has(actor, PERMISSION_STATEMENT_DISCOUNT),
+        special_situation_blocks=_special_situation(profile, prop),
     )
     uow.collection_documents.add(result.document)
     uow.record(
@@ -112,6 +114,11 @@ def issue_statement(
         )
     )
     return result
+
+
+def _special_situation(profile: UtilityProfile, prop: Property) -> bool:
+    """EXT-13, SVS-05: the property is in a situation that issues no document."""
+    return bool(prop.collection_situation_ids & profile.extrato.situacoes_sem_documento)
 
 
 def _sphere_allows(
@@ -313,6 +320,7 @@ def issue_bill_copy(
         bill_ids=bill_ids,
         needs_document=needs_document,
         has_document=has_document,
+        special_situation_blocks=_special_situation(profile, prop),
     )
     fees: list[Charge] = []
     if copy_rules.fee_wanted(

@@ -1,0 +1,184 @@
+"""The accounts model's values and the rules' edges (customers, UC0067 ranges)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from gsan_core.errors import RuleViolation
+from gsan_core.model.accounts import (
+    AccountDebts,
+    BillCopy,
+    Certificate,
+    CertificateSubject,
+    CollectionDocument,
+    Customer,
+    DebtLine,
+    DebtStatement,
+    NoDebtCertificate,
+    PersonKind,
+    SurchargeIndex,
+    SurchargeMemo,
+    SurchargeOption,
+)
+from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.profile import StatementParameters, SurchargeParameters
+from gsan_core.rules.accounts.barcode import arrecadacao
+from gsan_core.rules.accounts.customers import (
+    check_customer,
+    clean_document,
+    customers_under,
+)
+from gsan_core.rules.accounts.debts import DebtQuery, select_debts
+from gsan_core.rules.accounts.documents import statement
+from gsan_core.rules.accounts.surcharges import IndexTable, assess, check_index
+
+D = Decimal
+AT = datetime(2025, 1, 6, 12, tzinfo=UTC)
+BILL = OpenDebt(
+    id=1,
+    property_id=1,
+    kind=DebtKind.BILL,
+    amount=D("10"),
+    due_date=date(2024, 12, 10),
+    reference=202411,
+)
+
+
+def test_model_validators() -> None:
+    with pytest.raises(ValueError, match="11 or 14 digits"):
+        Customer(
+            id=1,
+            name="X",
+            customer_type_id=1,
+            person_kind=PersonKind.INDIVIDUAL,
+            document="123",
+        )
+    with pytest.raises(ValueError, match="yyyymm"):
+        SurchargeIndex(id=202513, fine_rate=D(1), interest_rate=D(1))
+    assert SurchargeIndex(id=202501, fine_rate=D(1), interest_rate=D(1)).month == 202501
+    with pytest.raises(ValueError, match="0 or -1"):
+        SurchargeParameters(index_month_offset=2)
+
+
+def test_reprs_and_html_of_the_values() -> None:
+    customer = Customer(
+        id=1, name="ANA", customer_type_id=1, person_kind=PersonKind.INDIVIDUAL
+    )
+    memo = SurchargeMemo(debt_id=1, reference=202411, due_date=date(2024, 12, 10))
+    line = DebtLine(debt=BILL, value=D("10"), surcharge=memo)
+    debts = AccountDebts(property_ids=(1,), bills=[line])
+    code = arrecadacao(value=D("10"), company=1, free_field="0" * 25)
+    document = CollectionDocument(
+        id=1,
+        property_id=1,
+        issued_at=AT,
+        valid_until=date(2025, 1, 11),
+        value=D("10"),
+        barcode=code.digits,
+        actor=1,
+    )
+    result = DebtStatement(
+        document=document,
+        bills=[line],
+        previous_bills=[],
+        payment_slips=[],
+        charges=[],
+        credits=[],
+        barcode=code,
+        bills_total=D("10"),
+        services_total=D(0),
+        credits_total=D(0),
+    )
+    cert = Certificate(
+        id=1,
+        subject=CertificateSubject.PROPERTY,
+        property_id=1,
+        issued_at=AT,
+        issued_on=date(2025, 1, 6),
+        valid_until=date(2025, 3, 7),
+        authentication_code="A1B220250106",
+        title="T",
+        actor=1,
+    )
+    printed = NoDebtCertificate(certificate=cert, title="T", text="x")
+    copy = BillCopy(property_id=1, issued_at=AT, bills=[line])
+    for value in (customer, memo, debts, document, result, cert, printed, copy):
+        assert repr(value).startswith("<")
+        assert "<table" in value._repr_html_()
+    assert line.kind is DebtKind.BILL
+    assert debts.bills_total == D("10")
+    assert copy.surcharges == 0
+    assert copy.total == D("10")
+    assert result.value == D("10")
+    assert printed.valid_until == date(2025, 3, 7)
+
+
+def test_customer_rules_edges() -> None:
+    assert clean_document(None) is None
+    assert clean_document("  ") is None
+    assert clean_document("11.222.333/0001-81") == "11222333000181"
+    blank = Customer(
+        id=1,
+        name=" ",
+        customer_type_id=9,
+        person_kind=PersonKind.INDIVIDUAL,
+        responsible_customer_id=5,
+    )
+    found = check_customer(blank, type_exists=False, responsible_exists=False)
+    assert [v.code for v in found] == [
+        "accounts.customer.name_required",
+        "accounts.customer.type_not_found",
+        "accounts.customer.not_found",
+    ]
+    # a loop in stored data is walked once
+    assert customers_under(1, lambda level: {i: [1, 2] for i in level}) == [1, 2]
+
+
+def test_odb_01_reference_range_and_index_edges() -> None:
+    debts = select_debts(
+        [BILL],
+        property_ids=[1],
+        query=DebtQuery(reference_from=202412),
+        current_user={},
+        split_previous_occupants=True,
+    )
+    assert debts.bills == ()
+    table = IndexTable([SurchargeIndex(id=202502, fine_rate=D(2), interest_rate=D(1))])
+    assert table.latest() is not None
+    assert IndexTable([]).latest() is None
+    memo = assess(
+        BILL,
+        today=date(2025, 1, 6),
+        indices=table,
+        params=SurchargeParameters(),
+        is_business_day=lambda _: True,
+    )
+    assert memo.final_factor_month is None  # no index up to the data base
+    assert memo.correction == 0
+    row = SurchargeIndex(
+        id=202502, fine_rate=D(2), interest_rate=D(1), interest_limit=D(0)
+    )
+    assert [v.rule for v in check_index(row, existing=[])] == ["IDX-03"]
+
+
+def test_ext_13_a_blocking_special_situation_refuses() -> None:
+    debts = AccountDebts(property_ids=(1,), bills=[DebtLine(debt=BILL, value=D(10))])
+    with pytest.raises(RuleViolation) as exc:
+        statement(
+            debts,
+            property_id=1,
+            locality_id=1,
+            document_id=1,
+            selected=None,
+            option=SurchargeOption.INCLUDE,
+            fee=D(0),
+            params=StatementParameters(),
+            at=AT,
+            today=date(2025, 1, 6),
+            actor=1,
+            special_situation_blocks=True,
+        )
+    assert exc.value.violations[0].rule == "EXT-13"
