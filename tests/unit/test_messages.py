@@ -76,6 +76,7 @@ _NEUTRAL = """
     last_order_id restriction_days well_type_id tariff_id installation_id
     company_id
     customer_type_id power_sphere_id responsible_id relation_id debt_id month
+    payment_id
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.

@@ -28,6 +28,8 @@ __all__ = [
     "DebtKind",
     "OpenDebt",
     "OverdueBills",
+    "Payment",
+    "PaymentSituation",
 ]
 
 
@@ -144,6 +146,42 @@ class OpenDebt:
         return max(
             self.installments - self.installments_billed - self.bonus_installments, 0
         )
+
+
+class PaymentSituation(IntEnum):
+    """``PagamentoSituacao`` of a payment (the ones the refunds read)."""
+
+    CLASSIFIED = 0
+    """``PAGAMENTO_CLASSIFICADO``."""
+    DUPLICATE = 1
+    """``PAGAMENTO_EM_DUPLICIDADE``: the refunds of UC1130/UC1131 look for these."""
+    REFUNDED = 9
+    """``DUPLICIDADE_EXCESSO_DEVOLVIDO``: the duplicated amount was returned."""
+
+
+@attrs.frozen(kw_only=True)
+class Payment:
+    """A payment received by collection (``arrecadacao.pagamento``)."""
+
+    id: int
+    property_id: int
+    value: Decimal
+    paid_on: date
+    #: ``pgmt_amreferenciapagamento``: the month of the bill it paid.
+    reference: int | None = None
+    #: ``pgmt_amreferenciaarrecadacao``: the collection month it was classified in.
+    collection_month: int | None = None
+    situation: PaymentSituation = PaymentSituation.CLASSIFIED
+    previous_situation: PaymentSituation | None = None
+    #: The payment slip it paid (``gpag_id``), when not a bill.
+    slip_id: int | None = None
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "value", "reference", "situation")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -25,6 +25,7 @@ from gsan_core.model.accounts import (
     CustomerProperty,
     CustomerType,
     PowerSphere,
+    RequestPayment,
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
@@ -225,6 +226,11 @@ class UnitOfWork(Protocol):
 
     @property
     def certificates(self) -> Repository[Certificate]: ...
+
+    @property
+    def request_payments(self) -> Repository[RequestPayment]:
+        """Duplicated payments linked to refund RAs (§6.1)."""
+        ...
 
     @property
     def billing(self) -> Billing: ...

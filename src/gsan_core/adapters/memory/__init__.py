@@ -48,6 +48,7 @@ from gsan_core.model.accounts import (
     CustomerProperty,
     CustomerType,
     PowerSphere,
+    RequestPayment,
     SurchargeIndex,
 )
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
@@ -196,6 +197,9 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.certificates: MemoryRepository[Certificate] = MemoryRepository(
             self, "certificate"
+        )
+        self.request_payments: MemoryRepository[RequestPayment] = MemoryRepository(
+            self, "request_payment"
         )
 
 

@@ -28,9 +28,10 @@ from gsan_core.model.accounts import (
     CustomerProperty,
     CustomerType,
     PowerSphere,
+    RequestPayment,
     SurchargeIndex,
 )
-from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.billing import Charge, OpenDebt, Payment
 from gsan_core.model.connections import (
     SewerConnection,
     SituationChange,
@@ -210,6 +211,8 @@ class Mappers:
     surcharge_index: RowMapper[SurchargeIndex]
     collection_document: RowMapper[CollectionDocument]
     certificate: RowMapper[Certificate]
+    payment: RowMapper[Payment]
+    request_payment: RowMapper[RequestPayment]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -284,6 +287,8 @@ class Mappers:
                 CollectionDocument, tables["collection_document"]
             ),
             certificate=RowMapper(Certificate, tables["certificate"]),
+            payment=RowMapper(Payment, tables["payment"]),
+            request_payment=RowMapper(RequestPayment, tables["request_payment"]),
         )
 
 

@@ -64,6 +64,7 @@ from gsan_core.model.accounts import (
     CustomerProperty,
     CustomerType,
     PowerSphere,
+    RequestPayment,
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
@@ -249,6 +250,9 @@ class SqlUnitOfWork:
         )
         self.certificates: SqlRepository[Certificate] = SqlRepository(
             self, mappers.certificate, "certificate"
+        )
+        self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
+            self, mappers.request_payment, "request_payment"
         )
 
     # ------------------------------------------------------------ connection

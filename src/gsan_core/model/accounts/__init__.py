@@ -36,10 +36,18 @@ from gsan_core.model.accounts.documents import (
     NoDebtCertificate,
     SurchargeOption,
 )
+from gsan_core.model.accounts.refunds import (
+    Allocation,
+    PaymentsLinked,
+    RefundDone,
+    RefundResult,
+    RequestPayment,
+)
 from gsan_core.model.accounts.view import CustomerLink, PropertyView
 
 __all__ = [
     "AccountDebts",
+    "Allocation",
     "Barcode",
     "BillCopy",
     "BillCopyIssued",
@@ -61,10 +69,14 @@ __all__ = [
     "DocumentItem",
     "IndexLookup",
     "NoDebtCertificate",
+    "PaymentsLinked",
     "PersonKind",
     "PowerSphere",
     "PropertyView",
+    "RefundDone",
+    "RefundResult",
     "RelationType",
+    "RequestPayment",
     "SurchargeIndex",
     "SurchargeIndexChanged",
     "SurchargeMemo",

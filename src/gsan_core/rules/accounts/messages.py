@@ -253,3 +253,82 @@ COPY_SPECIAL_SITUATION = Message(
     gsan_key="atencao.segundavianaoemitido_imovel_situacaoespecial",
     rule="SVS-05",
 )
+
+# ---------------------------------------------------------------- refunds
+FILTER_EMPTY = Message(
+    "accounts.refund.filter_empty",
+    en="Give an RA number, a property, a profile or an attendance period.",
+    pt="Informe pelo menos um parâmetro de pesquisa.",
+    gsan_key="atencao.filtro.nenhum_parametro_informado",
+    rule="DEV-01",
+)
+PERIOD_INVALID = Message(
+    "accounts.refund.period_invalid",
+    en="The period starts ({start}) after it ends ({end}).",
+    pt="A data inicial ({start}) é posterior à data final ({end}).",
+    gsan_key="atencao.data.intervalo.invalido",
+    rule="DEV-02",
+)
+REQUEST_NOT_FOUND = Message(
+    "accounts.refund.request_not_found",
+    en="RA {request_id} does not exist.",
+    pt="Registro de Atendimento {request_id} inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-03",
+)
+REQUEST_NOT_PENDING = Message(
+    "accounts.refund.request_not_pending",
+    en="RA {request_id} is already closed.",
+    pt="Registro de Atendimento já foi Encerrado.",
+    gsan_key="atencao.situacao.ra.deve.ser.pendente",
+    rule="DEV-03",
+)
+NOT_A_REFUND_REQUEST = Message(
+    "accounts.refund.not_a_refund_request",
+    en="RA {request_id} is not a request for a refund of duplicated payments.",
+    pt="O Registro de Atendimento não corresponde a uma devolução de pagamento em duplicidade.",
+    gsan_key="atencao.ra.nao.corresponde.devolucao.pagamento",
+    rule="DEV-03",
+)
+REFUND_PROPERTY_NOT_FOUND = Message(
+    "accounts.refund.property_not_found",
+    en="Property {property_id} does not exist.",
+    pt="Imóvel {property_id} inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-04",
+)
+NOTHING_FOUND = Message(
+    "accounts.refund.nothing_found",
+    en="No RA of a refund of duplicated payments matches.",
+    pt="A pesquisa não retornou nenhum resultado.",
+    gsan_key="atencao.pesquisa.nenhumresultado",
+    rule="DEV-05",
+)
+NO_PAYMENT_SELECTED = Message(
+    "accounts.refund.no_payment_selected",
+    en="Tick at least one payment of the RA.",
+    pt="Nenhum pagamento selecionado.",
+    gsan_key="atencao.nenhum.pagamento.selecionado",
+    rule="DEV-07",
+)
+PAYMENT_NOT_LINKED = Message(
+    "accounts.refund.payment_not_linked",
+    en="Payment {payment_id} is not a duplicated payment of RA {request_id} still to refund.",
+    pt="O pagamento {payment_id} não é um pagamento em duplicidade do Registro de Atendimento a devolver.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-06",
+)
+BILL_NOT_OFFERED = Message(
+    "accounts.refund.bill_not_offered",
+    en="Bill {debt_id} is not an open bill of the property that can take a credit.",
+    pt="A conta {debt_id} não é uma conta em aberto do imóvel que possa receber crédito.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-06",
+)
+NO_DUPLICATE_PAYMENT = Message(
+    "accounts.refund.no_duplicate_payment",
+    en="Property {property_id} has no duplicated payment {payment_id}.",
+    pt="Não existe pagamento em duplicidade para o imóvel informado.",
+    gsan_key="nao_exite_pagamento_duplicidade",
+    rule="DEV-06",
+)

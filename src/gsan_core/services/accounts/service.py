@@ -24,12 +24,15 @@ from gsan_core.model.accounts import (
     NoDebtCertificate,
     PowerSphere,
     PropertyView,
+    RefundResult,
     RelationType,
+    RequestPayment,
     SurchargeIndex,
     SurchargeIndexChanged,
     SurchargeMemo,
     SurchargeOption,
 )
+from gsan_core.model.service_requests import ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as document_rules
 from gsan_core.rules.accounts import messages as m
@@ -41,6 +44,7 @@ from gsan_core.rules.accounts.surcharges import (
 )
 from gsan_core.services.accounts import customers as flows
 from gsan_core.services.accounts import documents as docs
+from gsan_core.services.accounts import refunds as refund_flows
 from gsan_core.services.accounts.debts import DebtReader
 from gsan_core.services.context import Service
 
@@ -365,6 +369,74 @@ class AccountService(Service):
                 with_fee=with_fee,
                 at=at,
                 actor=actor,
+            )
+            uow.commit()
+        return result
+
+    # ------------------------------------------------------------ refunds
+    def link_duplicate_payments(
+        self, *, actor: int, request_id: int, payment_ids: Collection[int]
+    ) -> list[RequestPayment]:
+        """Link the property's duplicated payments to a refund RA (§6.1)."""
+        at = self._now()
+        with self._work() as uow:
+            rows = refund_flows.link_payments(
+                uow,
+                request_id=request_id,
+                payment_ids=list(payment_ids),
+                at=at,
+                actor=actor,
+            )
+            uow.commit()
+        return rows
+
+    def refund_requests(
+        self,
+        *,
+        request_id: int | None = None,
+        property_id: int | None = None,
+        profile_ids: Collection[int] = (),
+        attended_from: date | None = None,
+        attended_to: date | None = None,
+    ) -> list[ServiceRequest]:
+        """Filtrar RA Devolução de Valores / de Pagamento em Duplicidade
+        (UC1130, DEV-01..DEV-05), by attendance time."""
+        with self._read() as uow:
+            return refund_flows.find_refund_requests(
+                uow,
+                request_id=request_id,
+                property_id=property_id,
+                profile_ids=set(profile_ids),
+                attended_from=attended_from,
+                attended_to=attended_to,
+                local_date=self._local_date,
+            )
+
+    def refund(
+        self,
+        *,
+        actor: int,
+        request_id: int,
+        payment_ids: Sequence[int],
+        bill_ids: Sequence[int] = (),
+        close: bool = True,
+    ) -> RefundResult:
+        """Efetuar Devolução (UC1131, DEV-06..DEV-15), in one unit of work:
+        credit the ticked payments to the ticked bills, the rest as credits to
+        grant, mark the payments refunded and close the RA (``close``)."""
+        at = self._now()
+        today = self._today(at)
+        with self._work() as uow:
+            result = refund_flows.refund(
+                uow,
+                self._ctx,
+                request_id=request_id,
+                payment_ids=payment_ids,
+                bill_ids=bill_ids,
+                close=close,
+                actor=actor,
+                at=at,
+                today=today,
             )
             uow.commit()
         return result

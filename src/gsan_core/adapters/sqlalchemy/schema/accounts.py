@@ -132,3 +132,31 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('certificate')}_customer", "customer_id"),
     )
+    b.table(
+        "payment",
+        _id(),
+        _ref("property_id", nullable=False),
+        sa.Column("value", Money, nullable=False),
+        sa.Column("paid_on", sa.Date, nullable=False),
+        sa.Column("reference", sa.Integer, nullable=True),
+        sa.Column("collection_month", sa.Integer, nullable=True),
+        sa.Column("situation", sa.SmallInteger, nullable=False),
+        sa.Column("previous_situation", sa.SmallInteger, nullable=True),
+        _ref("slip_id"),
+        _version(),
+        sa.Index(f"ix_{b.name('payment')}_property", "property_id"),
+    )
+    b.table(
+        "request_payment",
+        _id(),
+        _ref("request_id", nullable=False),
+        _ref("payment_id", nullable=False),
+        _ref("property_id", nullable=False),
+        sa.Column("reference", sa.Integer, nullable=True),
+        sa.Column("paid_on", sa.Date, nullable=False),
+        sa.Column("value", Money, nullable=False),
+        _flag("refunded"),
+        _version(),
+        sa.Index(f"ix_{b.name('request_payment')}_request", "request_id"),
+        sa.Index(f"ix_{b.name('request_payment')}_payment", "payment_id"),
+    )

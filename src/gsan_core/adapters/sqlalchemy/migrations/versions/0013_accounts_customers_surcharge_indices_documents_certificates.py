@@ -1,4 +1,4 @@
-"""accounts: customers and their property relations, the surcharge index table, collection documents, certificates; the open-debt columns UC0067 reads
+"""accounts: customers and their property relations, the surcharge index table, collection documents, certificates, payments and the payments linked to refund RAs; the open-debt columns UC0067 reads
 
 Revision ID: 0013
 Revises: 0010
@@ -168,10 +168,56 @@ def upgrade() -> None:
         ["customer_id"],
         schema=schema(),
     )
+    op.create_table(
+        t("payment"),
+        _id(),
+        sa.Column("property_id", sa.BigInteger(), nullable=False),
+        sa.Column("value", Money(), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("reference", sa.Integer(), nullable=True),
+        sa.Column("collection_month", sa.Integer(), nullable=True),
+        sa.Column("situation", sa.SmallInteger(), nullable=False),
+        sa.Column("previous_situation", sa.SmallInteger(), nullable=True),
+        sa.Column("slip_id", sa.BigInteger(), nullable=True),
+        _version(),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+    op.create_index(
+        ix("payment", "property"), t("payment"), ["property_id"], schema=schema()
+    )
+    op.create_table(
+        t("request_payment"),
+        _id(),
+        sa.Column("request_id", sa.BigInteger(), nullable=False),
+        sa.Column("payment_id", sa.BigInteger(), nullable=False),
+        sa.Column("property_id", sa.BigInteger(), nullable=False),
+        sa.Column("reference", sa.Integer(), nullable=True),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("value", Money(), nullable=False),
+        sa.Column("refunded", sa.Boolean(), nullable=False),
+        _version(),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+    op.create_index(
+        ix("request_payment", "request"),
+        t("request_payment"),
+        ["request_id"],
+        schema=schema(),
+    )
+    op.create_index(
+        ix("request_payment", "payment"),
+        t("request_payment"),
+        ["payment_id"],
+        schema=schema(),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "request_payment",
+        "payment",
         "certificate",
         "collection_document",
         "surcharge_index",
