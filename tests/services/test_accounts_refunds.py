@@ -126,7 +126,10 @@ def test_dev_08_09_10_12_13_14_15_payments_credited_to_bills(
     """DEV-13: the bills, the payments, the links and the RA change together."""
     system, request_id, home = refund_ra
     result = system.accounts.refund(
-        actor=ATTENDANT, request_id=request_id, payment_ids=[7002, 7001], bill_ids=[801, 802]
+        actor=ATTENDANT,
+        request_id=request_id,
+        payment_ids=[7002, 7001],
+        bill_ids=[801, 802],
     )
     # largest payment first: 60 -> 50 on 801, 10 on 802; 20 -> 20 on 802
     assert [(a.payment_id, a.bill_id, a.amount) for a in result.allocations] == [
@@ -154,7 +157,9 @@ def test_dev_08_09_10_12_13_14_15_payments_credited_to_bills(
     )
     assert any(isinstance(e, RefundDone) for e in system.events)
     with pytest.raises(RuleViolation) as exc:  # closed now
-        system.accounts.refund(actor=ATTENDANT, request_id=request_id, payment_ids=[7001])
+        system.accounts.refund(
+            actor=ATTENDANT, request_id=request_id, payment_ids=[7001]
+        )
     assert exc.value.violations[0].gsan_key == "atencao.situacao.ra.deve.ser.pendente"
 
 
@@ -163,7 +168,11 @@ def test_dev_08_11_the_leftover_becomes_a_credit_to_grant(
 ) -> None:
     system, request_id, home = refund_ra
     result = system.accounts.refund(
-        actor=ATTENDANT, request_id=request_id, payment_ids=[7001], bill_ids=[802], close=False
+        actor=ATTENDANT,
+        request_id=request_id,
+        payment_ids=[7001],
+        bill_ids=[802],
+        close=False,
     )
     assert result.credited_on_bills == D("30.00")
     assert result.credit_to_grant == D("30.00")
@@ -176,7 +185,9 @@ def test_dev_08_11_the_leftover_becomes_a_credit_to_grant(
     assert result.message.endswith("e crédito a realizar gerado com sucesso")
     assert system.service_requests.get(request_id).situation is RequestSituation.PENDING
     # 7002 is still to refund, with no bill: all of it as a credit
-    only = system.accounts.refund(actor=ATTENDANT, request_id=request_id, payment_ids=[7002])
+    only = system.accounts.refund(
+        actor=ATTENDANT, request_id=request_id, payment_ids=[7002]
+    )
     assert only.credit_to_grant == D("20.00")
     assert only.message == "Crédito a realizar gerado com sucesso"
     assert only.remark.endswith("lançado como crédito a realizar ")
