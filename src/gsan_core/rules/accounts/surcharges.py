@@ -13,8 +13,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-
-import attrs
+from typing import Any
 
 from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.accounts import (
@@ -157,57 +156,54 @@ def assess(
     the caller (category or customer). ``collection_month`` (``yyyymm``) is the
     collection-time variant (ACR-11): a bill due after that month carries its
     fine only."""
-    memo = SurchargeMemo(
-        debt_id=debt.id,
-        reference=debt.reference,
-        due_date=debt.due_date,
-        base_value=debt.amount,
-        fines_billed=debt.fines_billed,
-        fine_charged=debt.fine_charged,
-        grace_days=params.grace_business_days,
-    )
+    memo: dict[str, Any] = {
+        "debt_id": debt.id,
+        "reference": debt.reference,
+        "due_date": debt.due_date,
+        "base_value": debt.amount,
+        "fines_billed": debt.fines_billed,
+        "fine_charged": debt.fine_charged,
+        "grace_days": params.grace_business_days,
+    }
     priced = debt.kind is DebtKind.BILL or (
         params.price_guias and debt.kind is DebtKind.PAYMENT_SLIP
     )
     if not priced or debt.due_date is None:
-        return attrs.evolve(memo, zero_reason=ZeroReason.NOT_A_BILL)  # ACR-01
+        return SurchargeMemo(**memo, zero_reason=ZeroReason.NOT_A_BILL)  # ACR-01
     if exempt is not None:
-        return attrs.evolve(memo, zero_reason=exempt)  # ACR-14 / ODB-08
+        return SurchargeMemo(**memo, zero_reason=exempt)  # ACR-14 / ODB-08
     if not has_municipality:
-        return attrs.evolve(memo, zero_reason=ZeroReason.NO_MUNICIPALITY)  # ACR-02
+        return SurchargeMemo(**memo, zero_reason=ZeroReason.NO_MUNICIPALITY)  # ACR-02
     if debt.automatic_debit:
-        return attrs.evolve(memo, zero_reason=ZeroReason.AUTOMATIC_DEBIT)  # ACR-03
+        return SurchargeMemo(**memo, zero_reason=ZeroReason.AUTOMATIC_DEBIT)  # ACR-03
     due = debt.due_date
     base = paid_on if paid_on is not None else today  # ACR-04
     grace_end = base
     if paid_on is None and params.grace_uses_vencimento_cobranca:
         grace_end = today - timedelta(days=overdue_after_days)
-    memo = attrs.evolve(
-        memo, base_date=base, paid=paid_on is not None, grace_end=grace_end
-    )
+    memo |= {"base_date": base, "paid": paid_on is not None, "grace_end": grace_end}
     if base <= due:
-        return attrs.evolve(memo, zero_reason=ZeroReason.NOT_DUE)
+        return SurchargeMemo(**memo, zero_reason=ZeroReason.NOT_DUE)
     counted = _business_days(
         due, grace_end, is_business_day, params.grace_business_days
     )
-    memo = attrs.evolve(memo, business_days_late=counted)
+    memo["business_days_late"] = counted
     if counted <= params.grace_business_days:  # ACR-05
-        return attrs.evolve(memo, zero_reason=ZeroReason.WITHIN_GRACE)
-    result = _priced(memo, debt, due=due, base=base, indices=indices, params=params)
+        return SurchargeMemo(**memo, zero_reason=ZeroReason.WITHIN_GRACE)
+    memo |= _priced(debt, due=due, base=base, indices=indices, params=params)
     if collection_month is not None and month_of(due) > collection_month:  # ACR-11
-        return attrs.evolve(result, interest=ZERO, correction=ZERO)
-    return result
+        memo |= {"interest": ZERO, "correction": ZERO}
+    return SurchargeMemo(**memo)
 
 
 def _priced(
-    memo: SurchargeMemo,
     debt: OpenDebt,
     *,
     due: date,
     base: date,
     indices: IndexTable,
     params: SurchargeParameters,
-) -> SurchargeMemo:
+) -> dict[str, Any]:
     days = (base - due).days  # ACR-07
     months = months_between(due, base)
     index, lookup = indices.initial(
@@ -248,28 +244,27 @@ def _priced(
         if applies and ZERO not in (initial, final):
             ratio = divide7(final, initial)
             raw_correction = value * ratio - value
-    return attrs.evolve(
-        memo,
-        days_late=days,
-        months_late=months,
-        index_month=None if index is None else index.id,
-        index_lookup=lookup,
-        fine_rate=fine_rate,
-        fine_capped=fine_capped,
-        interest_rate=interest_rate,
-        interest_capped=interest_capped,
-        initial_factor=initial,
-        final_factor=final,
-        final_factor_month=final_month,
-        correction_ratio=ratio,
-        correction_applies=applies,
-        raw_fine=raw_fine,
-        raw_interest=raw_interest,
-        raw_correction=raw_correction,
-        fine=_cents(raw_fine, params.rounding),  # ACR-13
-        interest=_cents(raw_interest, params.rounding),
-        correction=_cents(raw_correction, params.rounding),
-    )
+    return {
+        "days_late": days,
+        "months_late": months,
+        "index_month": None if index is None else index.id,
+        "index_lookup": lookup,
+        "fine_rate": fine_rate,
+        "fine_capped": fine_capped,
+        "interest_rate": interest_rate,
+        "interest_capped": interest_capped,
+        "initial_factor": initial,
+        "final_factor": final,
+        "final_factor_month": final_month,
+        "correction_ratio": ratio,
+        "correction_applies": applies,
+        "raw_fine": raw_fine,
+        "raw_interest": raw_interest,
+        "raw_correction": raw_correction,
+        "fine": _cents(raw_fine, params.rounding),  # ACR-13
+        "interest": _cents(raw_interest, params.rounding),
+        "correction": _cents(raw_correction, params.rounding),
+    }
 
 
 def check_amount(value: Decimal, *, field: str, field_pt: str) -> list[Violation]:

@@ -53,7 +53,12 @@ class DebtReader:
     # ------------------------------------------------------------ reads
     def properties(self, property_ids: Collection[int]) -> Mapping[int, Property]:
         """The properties, or a violation naming the first missing one."""
-        found = self._uow.properties.get_many(property_ids)
+        if len(property_ids) == 1:
+            (only,) = property_ids
+            single = self._uow.properties.find(only)
+            found = {} if single is None else {only: single}
+        else:
+            found = dict(self._uow.properties.get_many(property_ids))
         missing = sorted(set(property_ids) - set(found))
         if missing:
             raise RuleViolation([m.PROPERTY_NOT_FOUND(property_id=i) for i in missing])
@@ -112,9 +117,13 @@ class DebtReader:
         by_property: Mapping[int, Sequence[CustomerProperty]],
     ) -> Callable[[OpenDebt], SurchargeMemo]:
         params = self._profile.surcharge
-        localities = self._uow.localities.get_many(
-            {p.locality_id for p in props.values()}
-        )
+        locality_ids = {p.locality_id for p in props.values()}
+        if len(locality_ids) == 1:
+            (only,) = locality_ids
+            single = self._uow.localities.find(only)
+            localities = {} if single is None else {only: single}
+        else:
+            localities = dict(self._uow.localities.get_many(locality_ids))
         responsible_ids = {
             pid: current_customer(rels, RelationType.RESPONSIBLE)
             for pid, rels in by_property.items()
