@@ -364,3 +364,40 @@ def test_cnc_01_02_03_05_06_07_the_certificate_by_customer(
         system.accounts.issue_customer_certificate(actor=1, customer_id=union.id)
     assert exc.value.violations[0].rule == "CNC-02"
     _ = bia
+
+
+def test_ctr_01_02_03_the_service_contract(
+    account: tuple[gsan_core.System, int, int],
+) -> None:
+    """CTR-01..CTR-03 (field-work §8): a document of a property's customer;
+    the legal variant needs a company; nothing is stored."""
+    system, ana, _ = account
+    contract = system.accounts.service_contract(property_id=1, customer_id=ana)
+    assert contract.customer_name == "ANA"
+    assert contract.customer_document == "52998224725"
+    assert contract.categories[0][2] == 2
+    assert "<table" in contract._repr_html_()
+    assert repr(contract).startswith("<ServiceContract")
+    with pytest.raises(RuleViolation) as exc:
+        system.accounts.service_contract(property_id=404, customer_id=ana)
+    assert exc.value.violations[0].rule == "CTR-01"
+    with pytest.raises(RuleViolation) as exc:
+        system.accounts.service_contract(property_id=3, customer_id=ana)
+    assert exc.value.violations[0].code == "accounts.contract.customer_not_of_property"
+    with pytest.raises(RuleViolation) as exc:
+        system.accounts.service_contract(property_id=1, customer_id=ana, legal=True)
+    assert exc.value.violations[0].rule == "CTR-02"
+    acme = system.accounts.register_customer(
+        actor=1, name="ACME", customer_type_id=2, document=CNPJ_ACME
+    )
+    system.accounts.relate(
+        actor=1,
+        customer_id=acme.id,
+        property_id=1,
+        relation=RelationType.OWNER,
+        start=date(2024, 1, 1),
+    )
+    legal = system.accounts.service_contract(
+        property_id=1, customer_id=acme.id, legal=True
+    )
+    assert legal.legal

@@ -34,6 +34,7 @@ from gsan_core.model.accounts.documents import (
     DebtStatement,
     DocumentItem,
     NoDebtCertificate,
+    ServiceContract,
     SurchargeOption,
 )
 from gsan_core.model.accounts.refunds import (
@@ -77,6 +78,7 @@ __all__ = [
     "RefundResult",
     "RelationType",
     "RequestPayment",
+    "ServiceContract",
     "SurchargeIndex",
     "SurchargeIndexChanged",
     "SurchargeMemo",

@@ -35,6 +35,7 @@ __all__ = [
     "DebtStatement",
     "DocumentItem",
     "NoDebtCertificate",
+    "ServiceContract",
     "SurchargeOption",
 ]
 
@@ -286,3 +287,38 @@ class BillCopyIssued(DomainEvent):
     property_id: int
     bill_ids: tuple[int, ...] = attrs.field(converter=_ints)
     fee: Decimal = ZERO
+
+
+def _categories(
+    value: Iterable[tuple[int, int | None, int]],
+) -> tuple[tuple[int, int | None, int], ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ServiceContract:
+    """Contrato de Prestação de Serviço (field-work §8, CTR-01..CTR-03): a
+    document, not a stored entity. ``legal`` is the "Jurídico" variant for a
+    company customer."""
+
+    property_id: int
+    customer_id: int
+    customer_name: str
+    customer_document: str | None
+    legal: bool = False
+    locality_id: int
+    sector_id: int
+    block_id: int
+    #: (category, subcategory, economies) of the property.
+    categories: tuple[tuple[int, int | None, int], ...] = attrs.field(
+        converter=_categories
+    )
+    water_status_id: int
+    sewer_status_id: int
+    issued_on: date
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "customer_id", "legal")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)

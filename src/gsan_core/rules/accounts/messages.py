@@ -332,3 +332,26 @@ NO_DUPLICATE_PAYMENT = Message(
     gsan_key="nao_exite_pagamento_duplicidade",
     rule="DEV-06",
 )
+
+# ---------------------------------------------------------------- contracts
+CONTRACT_PROPERTY_NOT_FOUND = Message(
+    "accounts.contract.property_not_found",
+    en="Property {property_id} does not exist.",
+    pt="Imóvel inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="CTR-01",
+)
+CONTRACT_CUSTOMER_NOT_OF_PROPERTY = Message(
+    "accounts.contract.customer_not_of_property",
+    en="Customer {customer_id} is not a customer of property {property_id}.",
+    pt="O cliente {customer_id} não é cliente do imóvel {property_id}.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="CTR-01",
+)
+CONTRACT_NOT_A_COMPANY = Message(
+    "accounts.contract.not_a_company",
+    en="The legal-entity contract needs a company customer; {customer_id} is a person.",
+    pt="O contrato jurídico exige cliente pessoa jurídica.",
+    gsan_key="atencao.cliente_pessoa_juridica",
+    rule="CTR-02",
+)

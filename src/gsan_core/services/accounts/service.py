@@ -22,11 +22,13 @@ from gsan_core.model.accounts import (
     DebtOwner,
     DebtStatement,
     NoDebtCertificate,
+    PersonKind,
     PowerSphere,
     PropertyView,
     RefundResult,
     RelationType,
     RequestPayment,
+    ServiceContract,
     SurchargeIndex,
     SurchargeIndexChanged,
     SurchargeMemo,
@@ -372,6 +374,51 @@ class AccountService(Service):
             )
             uow.commit()
         return result
+
+    def service_contract(
+        self, *, property_id: int, customer_id: int, legal: bool = False
+    ) -> ServiceContract:
+        """Emitir Contrato de Prestação de Serviço (CTR-01..CTR-03): the
+        contracting customer must be one of the property's customers; the
+        "Jurídico" variant (``legal``) needs a company. Nothing is stored."""
+        today = self._today()
+        with self._read() as uow:
+            prop = uow.properties.find(property_id)
+            if prop is None:
+                raise RuleViolation(
+                    [m.CONTRACT_PROPERTY_NOT_FOUND(property_id=property_id)]
+                )
+            customer = uow.customers.find(customer_id)
+            related = {
+                r.customer_id
+                for r in uow.customer_properties.find_by(property_id=property_id)
+            }
+        if customer is None or customer_id not in related:
+            raise RuleViolation(
+                [
+                    m.CONTRACT_CUSTOMER_NOT_OF_PROPERTY(
+                        customer_id=customer_id, property_id=property_id
+                    )
+                ]
+            )
+        if legal and customer.person_kind is not PersonKind.COMPANY:
+            raise RuleViolation([m.CONTRACT_NOT_A_COMPANY(customer_id=customer_id)])
+        return ServiceContract(
+            property_id=property_id,
+            customer_id=customer_id,
+            customer_name=customer.name,
+            customer_document=customer.document,
+            legal=legal,
+            locality_id=prop.locality_id,
+            sector_id=prop.sector_id,
+            block_id=prop.block_id,
+            categories=[
+                (c.category_id, c.subcategory_id, c.count) for c in prop.categories
+            ],
+            water_status_id=prop.water_status_id,
+            sewer_status_id=prop.sewer_status_id,
+            issued_on=today,
+        )
 
     # ------------------------------------------------------------ refunds
     def link_duplicate_payments(
