@@ -401,3 +401,31 @@ def test_ctr_01_02_03_the_service_contract(
         property_id=1, customer_id=acme.id, legal=True
     )
     assert legal.legal
+
+
+def test_ext_11_16_statements_of_many_properties_in_chunks(
+    account: tuple[gsan_core.System, int, int],
+) -> None:
+    """The mass mailing: one statement per property with items, in chunks;
+    a re-run skips what was issued today (resumable, never twice)."""
+    system, _, _ = account
+    seen: list[int] = []
+    summary = system.accounts.issue_statements(
+        actor=1,
+        property_ids=[1, 2, 3, 404],
+        chunk_size=2,
+        progress=lambda p: seen.append(p.units_done),
+    )
+    assert summary.units == 2
+    assert seen == [1, 2]
+    assert summary.changed == 2
+    assert summary.skipped == {
+        "accounts.statement.nothing_to_list": 1,
+        "property not found": 1,
+    }
+    single = system.accounts.collection_documents(1)
+    assert len(single) == 1
+    again = system.accounts.issue_statements(actor=1, property_ids=[1, 2, 3])
+    assert again.changed == 0
+    assert again.skipped["already issued today"] == 2
+    assert len(system.accounts.collection_documents(1)) == 1

@@ -111,6 +111,36 @@ class DebtReader:
             charge_property_ids=charge_property_ids,
         )
 
+    def debts_by_property(
+        self,
+        props: Mapping[int, Property],
+        *,
+        query: DebtQuery,
+    ) -> dict[int, AccountDebts]:
+        """UC0067 for many properties at once (batches): one read of each
+        table for the whole set, then the rule per property."""
+        scope = list(props)
+        rels = self.relations(scope)
+        by_property: dict[int, list[CustomerProperty]] = {}
+        for rel in rels:
+            by_property.setdefault(rel.property_id, []).append(rel)
+        items = self._uow.billing.open_debts_of(scope)
+        price = self._pricer(props, by_property) if query.surcharges else None
+        split = self._profile.surcharge.split_previous_occupants
+        return {
+            pid: select_debts(
+                items.get(pid, ()),
+                property_ids=[pid],
+                query=query,
+                current_user={
+                    pid: current_customer(by_property.get(pid, ()), RelationType.USER)
+                },
+                split_previous_occupants=split,
+                price=price,
+            )
+            for pid in scope
+        }
+
     def _pricer(
         self,
         props: Mapping[int, Property],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -33,6 +33,7 @@ from gsan_core.rules.accounts.customers import current_customer
 from gsan_core.rules.accounts.debts import DebtQuery
 from gsan_core.services.accounts.customers import hierarchy
 from gsan_core.services.accounts.debts import DebtReader
+from gsan_core.services.batches import ChunkOutcome
 
 __all__ = [
     "PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER",
@@ -46,6 +47,7 @@ __all__ = [
     "issue_property_certificate",
     "issue_statement",
     "new_code",
+    "statements_chunk",
 ]
 
 #: Special permissions (``PermissaoEspecial``) the documents read.
@@ -114,6 +116,76 @@ def issue_statement(
         )
     )
     return result
+
+
+def statements_chunk(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_ids: Sequence[int],
+    at: datetime,
+    today: date,
+    local_date: Callable[[datetime], date],
+    actor: int,
+) -> ChunkOutcome:
+    """One unit of the mass mailing: every statement of ``property_ids`` in one
+    unit of work, reading each table once; properties with nothing to list, a
+    refusal, or a statement already issued today are skipped (so a re-run
+    resumes without issuing twice)."""
+    props = uow.properties.lock_many(property_ids)
+    issued_today = {
+        d.property_id
+        for d in uow.collection_documents.find_by(property_id=list(props))
+        if local_date(d.issued_at) == today
+    }
+    wanted = {pid: p for pid, p in props.items() if pid not in issued_today}
+    skipped: dict[str, int] = {}
+    if len(props) < len(property_ids):
+        skipped["property not found"] = len(property_ids) - len(props)
+    if issued_today:
+        skipped["already issued today"] = len(issued_today)
+    by_property = reader.debts_by_property(wanted, query=rules.statement_query())
+    ids = iter(uow.next_ids("collection_document", len(wanted)) if wanted else [])
+    made: list[DebtStatement] = []
+    for pid, debts in by_property.items():
+        prop = wanted[pid]
+        document_id = next(ids)
+        try:
+            made.append(
+                rules.statement(
+                    debts,
+                    property_id=pid,
+                    locality_id=prop.locality_id,
+                    document_id=document_id,
+                    selected=None,
+                    option=SurchargeOption.INCLUDE,
+                    fee=Decimal(0),
+                    params=profile.extrato,
+                    at=at,
+                    today=today,
+                    actor=actor,
+                    special_situation_blocks=_special_situation(profile, prop),
+                )
+            )
+        except RuleViolation as refused:
+            code = refused.violations[0].code
+            skipped[code] = skipped.get(code, 0) + 1
+    uow.collection_documents.add_many(s.document for s in made)
+    uow.record(
+        *(
+            CollectionDocumentIssued(
+                occurred_at=at,
+                actor=actor,
+                document_id=s.document.id,
+                property_id=s.document.property_id,
+                value=s.value,
+            )
+            for s in made
+        )
+    )
+    uow.commit()
+    return ChunkOutcome(processed=len(property_ids), changed=len(made), skipped=skipped)
 
 
 def _special_situation(profile: UtilityProfile, prop: Property) -> bool:

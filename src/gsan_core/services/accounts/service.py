@@ -48,6 +48,7 @@ from gsan_core.services.accounts import customers as flows
 from gsan_core.services.accounts import documents as docs
 from gsan_core.services.accounts import refunds as refund_flows
 from gsan_core.services.accounts.debts import DebtReader
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.context import Service
 
 __all__ = ["AccountService"]
@@ -487,6 +488,48 @@ class AccountService(Service):
             )
             uow.commit()
         return result
+
+    def issue_statements(
+        self,
+        *,
+        actor: int,
+        property_ids: Sequence[int],
+        chunk_size: int = 1_000,
+        progress: Progress | None = None,
+        key: str = "mailing",
+    ) -> BatchSummary:
+        """The statements of many properties (a mass mailing), chunked: each
+        chunk reads every table once and commits on its own; memory is bounded
+        by the chunk. Resumable: a property with a statement issued today is
+        skipped. Holds the job ``("statements", key)`` while it runs."""
+        ordered = sorted(set(property_ids))
+        units = [
+            tuple(ordered[i : i + chunk_size])
+            for i in range(0, len(ordered), chunk_size)
+        ]
+        with self._exclusive("statements", key):
+            at = self._now()
+            today = self._today(at)
+
+            def chunk(uow: UnitOfWork, unit: tuple[int, ...]) -> ChunkOutcome:
+                return docs.statements_chunk(
+                    uow,
+                    self._reader(uow, today),
+                    profile=self.profile,
+                    property_ids=unit,
+                    at=at,
+                    today=today,
+                    local_date=self._local_date,
+                    actor=actor,
+                )
+
+            return run_batch(
+                job="statements",
+                units=units,
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
 
     def collection_documents(self, property_id: int) -> Sequence[CollectionDocument]:
         """The collection documents issued for a property."""
