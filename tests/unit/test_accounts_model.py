@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from gsan_core.errors import RuleViolation
@@ -182,3 +183,40 @@ def test_ext_13_a_blocking_special_situation_refuses() -> None:
             special_situation_blocks=True,
         )
     assert exc.value.violations[0].rule == "EXT-13"
+
+
+def test_payments_and_refund_results_show_themselves() -> None:
+    from gsan_core.model.accounts import Allocation, RefundResult  # noqa: PLC0415
+    from gsan_core.model.billing import Payment  # noqa: PLC0415
+
+    paid = Payment(id=1, property_id=1, value=D("10"), paid_on=date(2025, 1, 2))
+    result = RefundResult(
+        request_id=1,
+        allocations=[Allocation(payment_id=1, bill_id=None, amount=D("10"))],
+        retified_bills=[],
+        credits=[],
+        payments=[paid],
+        remark="r",
+        message="Crédito a realizar gerado com sucesso",
+    )
+    for value in (paid, result):
+        assert repr(value).startswith("<")
+        assert "<table" in value._repr_html_()
+
+
+def test_dev_08_a_small_payment_stops_at_the_first_bill() -> None:
+    from gsan_core.model.accounts import RequestPayment  # noqa: PLC0415
+    from gsan_core.rules.accounts.refunds import allocate  # noqa: PLC0415
+
+    small = RequestPayment(
+        id=1,
+        request_id=1,
+        payment_id=7,
+        property_id=1,
+        reference=202410,
+        paid_on=date(2025, 1, 2),
+        value=D("10"),
+    )
+    other = attrs.evolve(BILL, id=2)
+    (only,) = allocate([small], [BILL, other])
+    assert (only.bill_id, only.amount) == (1, D("10"))
