@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
@@ -220,3 +222,97 @@ def test_dev_08_a_small_payment_stops_at_the_first_bill() -> None:
     other = attrs.evolve(BILL, id=2)
     (only,) = allocate([small], [BILL, other])
     assert (only.bill_id, only.amount) == (1, D("10"))
+
+
+money = st.decimals(min_value=D("0.01"), max_value=D("9999.99"), places=2)
+
+
+@given(
+    bills=st.lists(
+        st.tuples(money, st.integers(min_value=0, max_value=900)), max_size=8
+    ),
+    charges=st.lists(money, max_size=3),
+    credits=st.lists(
+        st.decimals(min_value=D("0.01"), max_value=D("50"), places=2), max_size=2
+    ),
+    option=st.sampled_from(list(SurchargeOption)),
+)
+def test_ext_11_19_the_statement_totals_are_the_sum_of_its_items(
+    bills: list[tuple[Decimal, int]],
+    charges: list[Decimal],
+    credits: list[Decimal],
+    option: SurchargeOption,
+) -> None:
+    """Property: the document's value is its items' values plus the surcharges
+    counted, and the printed summary adds up to it."""
+    table = IndexTable(
+        [
+            SurchargeIndex(id=m, fine_rate=D(2), interest_rate=D(1))
+            for m in (202201, 202501)
+        ]
+    )
+    today = date(2025, 1, 6)
+    items = [
+        OpenDebt(
+            id=n + 1,
+            property_id=1,
+            kind=DebtKind.BILL,
+            amount=amount,
+            due_date=date(2022, 6, 1) + timedelta(days=days),
+            reference=202205,
+        )
+        for n, (amount, days) in enumerate(bills)
+    ]
+    items += [
+        OpenDebt(id=100 + n, property_id=1, kind=DebtKind.CHARGE, amount=a)
+        for n, a in enumerate(charges)
+    ]
+    items += [
+        OpenDebt(id=200 + n, property_id=1, kind=DebtKind.CREDIT, amount=a)
+        for n, a in enumerate(credits)
+    ]
+    debts = select_debts(
+        items,
+        property_ids=[1],
+        query=DebtQuery(),
+        current_user={},
+        split_previous_occupants=True,
+        price=lambda d: assess(
+            d,
+            today=today,
+            indices=table,
+            params=SurchargeParameters(),
+            is_business_day=lambda _: True,
+        ),
+    )
+    try:
+        result = statement(
+            debts,
+            property_id=1,
+            locality_id=1,
+            document_id=1,
+            selected=None,
+            option=option,
+            fee=D(0),
+            params=StatementParameters(),
+            at=AT,
+            today=today,
+            actor=1,
+            may_discount=True,
+        )
+    except RuleViolation as refused:
+        rules = {v.rule for v in refused.violations}
+        if not rules <= {"EXT-07", "EXT-14"}:
+            raise
+        return
+    doc = result.document
+    debit = sum((i.value for i in doc.items if i.kind is not DebtKind.CREDIT), D(0))
+    credit = sum((i.value for i in doc.items if i.kind is DebtKind.CREDIT), D(0))
+    surcharges = sum((i.surcharges for i in doc.items), D(0))
+    counted = D(0) if option is SurchargeOption.EXCLUDE else surcharges
+    discount = surcharges if option is SurchargeOption.INCLUDE_WITH_DISCOUNT else D(0)
+    assert doc.value == debit - credit + counted - discount
+    assert (
+        doc.value == result.bills_total + result.services_total - result.credits_total
+    )
+    assert doc.barcode[4:15] == f"{int(doc.value * 100):011d}"
