@@ -42,13 +42,15 @@ class DebtReader:
         profile: UtilityProfile,
         calendar: BusinessCalendar,
         today: date,
+        business_days: dict[tuple[date, int | None], bool] | None = None,
     ) -> None:
         self._uow = uow
         self._profile = profile
         self._calendar = calendar
         self._today = today
         self._indices: IndexTable | None = None
-        self._business: dict[tuple[date, int | None], bool] = {}
+        #: Business days already asked (shared by the readers of one service).
+        self._business = business_days if business_days is not None else {}
 
     # ------------------------------------------------------------ reads
     def properties(self, property_ids: Collection[int]) -> Mapping[int, Property]:

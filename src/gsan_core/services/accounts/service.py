@@ -49,7 +49,7 @@ from gsan_core.services.accounts import documents as docs
 from gsan_core.services.accounts import refunds as refund_flows
 from gsan_core.services.accounts.debts import DebtReader
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
-from gsan_core.services.context import Service
+from gsan_core.services.context import Service, ServiceContext
 
 __all__ = ["AccountService"]
 
@@ -57,9 +57,21 @@ __all__ = ["AccountService"]
 class AccountService(Service):
     """``gsan.accounts``: the counter's account services."""
 
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__(context)
+        #: Business days already asked, shared by the use cases (ACR-05).
+        self._business_days: dict[tuple[date, int | None], bool] = {}
+
     def _reader(self, uow: UnitOfWork, today: date) -> DebtReader:
+        cache = self._business_days
+        if len(cache) > 100_000:  # a long-lived service: keep it bounded
+            cache.clear()
         return DebtReader(
-            uow, profile=self.profile, calendar=self._ctx.calendar, today=today
+            uow,
+            profile=self.profile,
+            calendar=self._ctx.calendar,
+            today=today,
+            business_days=cache,
         )
 
     # ------------------------------------------------------------ customers
