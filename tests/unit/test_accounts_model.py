@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gsan_core import errors as gsan_core_errors
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
@@ -316,3 +318,33 @@ def test_ext_11_19_the_statement_totals_are_the_sum_of_its_items(
         doc.value == result.bills_total + result.services_total - result.credits_total
     )
     assert doc.barcode[4:15] == f"{int(doc.value * 100):011d}"
+
+
+def test_the_account_sections_load_from_a_profile_file(tmp_path: Path) -> None:
+    """The §2.3 variations and the certificate options as a utility writes them."""
+    from gsan_core import profiles  # noqa: PLC0415
+
+    path = tmp_path / "cs.toml"
+    path.write_text(
+        'extends = "gsan_default"\nname = "cs_like"\n'
+        "[surcharge]\nprice_guias = true\nindex_month_offset = 0\n"
+        'grace_uses_vencimento_cobranca = false\nrounding = "down"\n'
+        "exempt_category_ids = [4]\n"
+        "[cnd]\nefeito_positivo = true\nvalidade_dias = 30\n"
+        '[extrato]\nvalor_taxa = "2.50"\ncobrar_taxa = true\n'
+        '[segunda_via]\nfee_rule = "parametro"\nvalor = "3.00"\n',
+        encoding="utf-8",
+    )
+    loaded = profiles.load(path).profile
+    assert loaded.surcharge.rounding == "down"
+    assert loaded.surcharge.index_month_offset == 0
+    assert loaded.surcharge.exempt_category_ids == frozenset({4})
+    assert loaded.cnd.efeito_positivo
+    assert loaded.extrato.valor_taxa == D("2.50")
+    assert loaded.segunda_via.fee_rule == "parametro"
+    path.write_text(
+        'extends = "gsan_default"\nname = "bad"\n[surcharge]\nindex_month_offset = 3\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(gsan_core_errors.ConfigurationError):
+        profiles.load(path)
