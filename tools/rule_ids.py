@@ -7,7 +7,7 @@ notes give next to them, into ``tests/data/rule_ids.txt`` and
     .venv/bin/python tools/rule_ids.py --domain DIR    # notes elsewhere
 
 The domain notes (``connections.md``, ``hydrometers.md``, ``service-orders.md``,
-``service-requests.md``) live outside the repository, in the team's shared
+``service-requests.md``, ``account-services.md``) live outside the repository, in the team's shared
 folder; the list is copied into the repository so the test that checks every
 rule is named by a test or listed as not implemented
 (``tests/docs/test_rule_coverage.py``) runs on a clean clone.
@@ -49,6 +49,11 @@ AREAS: dict[str, tuple[str, str]] = {
     "service-requests": (
         "service-requests.md",
         r"(?:INS|UPD|TRM|ENC|REA|REI|CMD|NUM|SIMP|SAT|CFG|AUTH)-\d{2}b?|U-\d",
+    ),
+    # sections 1-7 of the account services (sections 8-13 are other issues)
+    "accounts": (
+        "account-services.md",
+        r"(?:ODB|ACR|IDX|EXT|CND|CNC|SVS|DEV|SIM)-\d{2}",
     ),
 }
 _KEY = re.compile(r"`(atencao\.[A-Za-z0-9_.]*[A-Za-z0-9_])`")

@@ -31,6 +31,7 @@ from gsan_core.ports.ids import IdGenerator
 from gsan_core.ports.unit_of_work import UnitOfWorkFactory
 from gsan_core.rules import units as unit_rules
 from gsan_core.rules.service_configuration import check_reference_config
+from gsan_core.services.accounts import AccountService
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
@@ -171,6 +172,8 @@ class System:
         self.connections = ConnectionService(context, meters=ConnectionMeters())
         self.hydrometers = HydrometerService(context)
         self.service_requests = ServiceRequestService(context)
+        #: Customers, open debts with surcharges, statements, certificates.
+        self.accounts = AccountService(context)
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

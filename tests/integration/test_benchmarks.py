@@ -139,3 +139,14 @@ def test_area_times_under_a_second_print_in_milliseconds() -> None:
     assert short.ratio == 2.0
     long = _from_dict({**raw, "library_s": 3.0, "baseline_s": 0.5})
     assert (long.unit, long.library) == ("s", 3.0)
+
+
+def test_the_accounts_statement_figure_agrees_with_its_baseline() -> None:
+    """The library's statement and the hand-written one price the same value
+    (the figure asserts it) on a SQLite file."""
+    from benchmarks import accounts  # noqa: PLC0415
+
+    found = accounts.statement("sqlite", 1)
+    assert found is not None
+    assert found["size"] == accounts.BILLS
+    assert found["library_s"] > 0

@@ -75,12 +75,16 @@ _NEUTRAL = """
     unit_type_id user_id valid_from valid_until value year expected
     last_order_id restriction_days well_type_id tariff_id installation_id
     company_id actor responsible_id
+    company_id
+    customer_type_id power_sphere_id responsible_id relation_id debt_id month
+    payment_id
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.
 _PORTUGUESE = """
     acao apos campo conhecidas cujo entidade esperado extra_pt filho funcionalidade
     mercosul_pt no_ponto operacao oque pai papel ponto qual situacao tipo
+    field_pt kind_pt relation_pt
     """
 PORTUGUESE = frozenset(_PORTUGUESE.split())
 #: Placeholders holding an identifier of the API, shown as the caller typed it

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import IntEnum, StrEnum
 from typing import ClassVar
 
@@ -20,6 +20,7 @@ from gsan_core.display import html_of, short_repr
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
+    "BillStatus",
     "Charge",
     "ChargeCreated",
     "ChargeShare",
@@ -27,6 +28,8 @@ __all__ = [
     "DebtKind",
     "OpenDebt",
     "OverdueBills",
+    "Payment",
+    "PaymentSituation",
 ]
 
 
@@ -56,13 +59,34 @@ class CollectionForm(IntEnum):
     """``COBRANCA_POR_EXTRATO``."""
 
 
+class BillStatus(IntEnum):
+    """``DebitoCreditoSituacao`` of an open item (ODB-01 keeps 0, 1, 2 and 5)."""
+
+    NORMAL = 0
+    RETIFIED = 1
+    """``RETIFICADA``."""
+    INCLUDED = 2
+    """``INCLUIDA``."""
+    CANCELLED = 3
+    PARCELLED = 5
+    """``PARCELADA``: in an installment plan (ODB-03)."""
+
+
 @attrs.frozen(kw_only=True)
 class OpenDebt:
-    """One open item of a property's account."""
+    """One open item of a property's account.
+
+    The fields after ``issued_on`` are what UC0067 and the late-payment
+    surcharges (UC0216) read; their defaults describe a plain item (a normal
+    bill, not in review, nothing charged yet), so a billing system that does not
+    know them still answers correctly for the common case.
+    """
 
     id: int
     property_id: int
     kind: DebtKind
+    #: The net value: for a bill ``água + esgoto + débitos − créditos − impostos``;
+    #: for a charge or credit its total value (see ``installments``).
     amount: Decimal
     due_date: date | None = None
     #: Billing reference month as ``yyyymm`` (bills).
@@ -70,6 +94,94 @@ class OpenDebt:
     debit_type_id: int | None = None
     #: Issue date (payment slips).
     issued_on: date | None = None
+    #: ``DebitoCreditoSituacao`` (ODB-01, ODB-03).
+    status: BillStatus = BillStatus.NORMAL
+    #: ``cnta_dtrevisao is not null``: the bill is under review (and the reason).
+    in_review: bool = False
+    review_reason_id: int | None = None
+    #: ``cnta_amreferenciabaixacontabil``: month the bill went to dívida ativa.
+    written_off_reference: int | None = None
+    #: The USER customer of the bill (``cliente_conta`` relation 2, ODB-02).
+    user_customer_id: int | None = None
+    #: The customer whose name is printed on the bill (``clct_icnomeconta = 1``).
+    billed_customer_id: int | None = None
+    #: ``cnta_iccobrancamulta = 1``: the fine was already charged (ACR-08).
+    fine_charged: bool = False
+    #: Fines already billed inside this bill (débito tipo 80, ACR-08).
+    fines_billed: Decimal = Decimal(0)
+    #: A payment of the bill came by automatic debit (ACR-03).
+    automatic_debit: bool = False
+    #: Charges and credits: installments, installments billed and bonus (ODB-05).
+    installments: int = 1
+    installments_billed: int = 0
+    bonus_installments: int = 0
+    #: ``FinanciamentoTipo`` of a charge (EXT-03) and its installment plan.
+    financing_type_id: int | None = None
+    installment_plan_id: int | None = None
+    #: Credits already linked to a refund (``Devolucao``) are not open (ODB-06).
+    refunded: bool = False
+    #: ``DocumentoTipo`` of a payment slip (EXT-06: 2 = entrada de parcelamento).
+    document_type_id: int | None = None
+
+    @property
+    def remaining(self) -> Decimal:
+        """ODB-05: a charge or credit minus its billed installments (each
+        installment truncated to cents); a bill or slip is its amount."""
+        if (
+            self.kind not in (DebtKind.CHARGE, DebtKind.CREDIT)
+            or self.installments <= 1
+        ):
+            return self.amount
+        billed = self.installments_billed + self.bonus_installments
+        if billed >= self.installments:
+            return Decimal(0)
+        share = (self.amount / self.installments).quantize(
+            Decimal("0.01"), rounding=ROUND_DOWN
+        )
+        return self.amount - share * billed
+
+    @property
+    def remaining_installments(self) -> int:
+        """Installments still to bill (charges and credits)."""
+        return max(
+            self.installments - self.installments_billed - self.bonus_installments, 0
+        )
+
+
+class PaymentSituation(IntEnum):
+    """``PagamentoSituacao`` of a payment (the ones the refunds read)."""
+
+    CLASSIFIED = 0
+    """``PAGAMENTO_CLASSIFICADO``."""
+    DUPLICATE = 1
+    """``PAGAMENTO_EM_DUPLICIDADE``: the refunds of UC1130/UC1131 look for these."""
+    REFUNDED = 9
+    """``DUPLICIDADE_EXCESSO_DEVOLVIDO``: the duplicated amount was returned."""
+
+
+@attrs.frozen(kw_only=True)
+class Payment:
+    """A payment received by collection (``arrecadacao.pagamento``)."""
+
+    id: int
+    property_id: int
+    value: Decimal
+    paid_on: date
+    #: ``pgmt_amreferenciapagamento``: the month of the bill it paid.
+    reference: int | None = None
+    #: ``pgmt_amreferenciaarrecadacao``: the collection month it was classified in.
+    collection_month: int | None = None
+    situation: PaymentSituation = PaymentSituation.CLASSIFIED
+    previous_situation: PaymentSituation | None = None
+    #: The payment slip it paid (``gpag_id``), when not a bill.
+    slip_id: int | None = None
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "value", "reference", "situation")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -23,6 +23,7 @@ import attrs
 from gsan_core.errors import Language
 
 __all__ = [
+    "CertificateParameters",
     "CollectionParameters",
     "ConnectionParameters",
     "HolidayScope",
@@ -30,9 +31,14 @@ __all__ = [
     "HydrometerParameters",
     "NewOrderRestriction",
     "ReactivationRouting",
+    "SecondCopyFeeRule",
+    "SecondCopyParameters",
     "ServiceOrderParameters",
     "ServiceRequestParameters",
     "SewerDeactivationTarget",
+    "StatementParameters",
+    "SurchargeParameters",
+    "SurchargeRounding",
     "SystemParameters",
     "UtilityProfile",
 ]
@@ -41,6 +47,8 @@ HolidayScope = Literal["national", "state", "municipal"]
 HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
 SewerDeactivationTarget = Literal["network", "out_of_use"]
 ReactivationRouting = Literal["opening", "gsan"]
+SurchargeRounding = Literal["half_up", "down"]
+SecondCopyFeeRule = Literal["pct_tarifa_minima", "parametro"]
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
@@ -220,6 +228,122 @@ class CollectionParameters:
     overdue_after_days: int = 0
 
 
+def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value not in (0, -1):
+        msg = f"{attribute.name} must be 0 or -1, got {value}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class SurchargeParameters:
+    """UC0216 late-payment surcharges and the §2.3 per-utility variations
+    (profile section ``surcharge``)."""
+
+    #: ACR-01: CS also prices payment slips; GSAN (P) prices bills only.
+    price_guias: bool = False
+    #: ACR-06: the first index looked up is the due month + this (P: −1, CS/CE: 0).
+    index_month_offset: int = attrs.field(default=-1, validator=_month_offset)
+    #: ACR-04: for unpaid items the grace ends ``numeroDiasVencimentoCobranca``
+    #: (``collection.overdue_after_days``) days before today (P since 2020);
+    #: ``False``: today (CS, CE).
+    grace_uses_vencimento_cobranca: bool = True
+    #: ACR-13: final rounding of each surcharge (P: HALF_UP; CS, CE: DOWN).
+    rounding: SurchargeRounding = "half_up"
+    #: ``numeroDiasCalculoAcrescimos``: grace in business days (ACR-05).
+    grace_business_days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    #: ``numeroMesesCalculoCorrecao``: correction only when more months late
+    #: than this (``None``: always, ACR-10).
+    correction_min_months: int | None = None
+    #: ACR-05: business days skip the holidays of this scope (GSAN: national +
+    #: the property's municipality).
+    holiday_scope: HolidayScope = "municipal"
+    #: ODB-08: categories with ``catg_iccobrancaacrescimos = 2``.
+    exempt_category_ids: frozenset[int] = attrs.field(
+        factory=frozenset, converter=frozenset
+    )
+    #: ODB-02: split bills left by previous occupants into their own block (P).
+    split_previous_occupants: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class CertificateParameters:
+    """Certidão Negativa de Débitos (profile section ``cnd``)."""
+
+    #: ``parm_icgeracndcomefeiposit``: ``True`` always issues, listing the debts
+    #: ("com efeito positivo", CND-05); ``False`` refuses (CND-04).
+    efeito_positivo: bool = False
+    #: ``parm_icdebacobvalidocertidao``: open charges also block (CND-04).
+    debito_a_cobrar_bloqueia: bool = False
+    #: ``parm_nndiasvenctodebgercnd``: debts count only when due at least this
+    #: many days ago (CND-03, CNC-06).
+    dias_carencia: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    #: CS ``parm_qtddiasvalidcertidaonegat``: days of validity of a persisted
+    #: certificate with an authentication code (CND-11).
+    validade_dias: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    #: CS: contas written off to dívida ativa do not count (CND-03).
+    exclui_divida_ativa: bool = False
+    #: CND-05 (CS): with efeito positivo, open charges still refuse when they
+    #: block; P never refuses with efeito positivo.
+    efeito_positivo_respeita_debito_a_cobrar: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class StatementParameters:
+    """Extrato de Débitos (profile section ``extrato``)."""
+
+    #: ``parm_nndiasvalidadeextrato`` (EXT-17).
+    validade_dias: int = attrs.field(default=5, validator=attrs.validators.ge(0))
+    #: ``numeroDiasValidadeExtratoPermissaoEspecial`` for permission 71.
+    validade_dias_permissao: int = attrs.field(
+        default=30, validator=attrs.validators.ge(0)
+    )
+    #: ``parm_iccobrartaxaextrato`` (EXT-12): a fee is added for users holding
+    #: permission 44.
+    cobrar_taxa: bool = False
+    #: The fee's value (``parm_vlsegundavia`` of indicator 3, EXT-12).
+    valor_taxa: Decimal = Decimal(0)
+    #: ``parm_vlextratofichacomp`` (EXT-18): a statement of at least this value
+    #: needs a bank slip (0: never). The library emits the utility barcode and
+    #: records the threshold on the document.
+    valor_minimo_ficha_compensacao: Decimal = Decimal(0)
+    #: FEBRABAN company code (4 digits) of the utility, positions 16–19.
+    codigo_empresa_febraban: int = attrs.field(
+        default=0, validator=[attrs.validators.ge(0), attrs.validators.le(9999)]
+    )
+    #: EXT-13, SVS-05: collection situations of the property whose special
+    #: situation type has ``cbsp_icemitedoccobranca = 2`` (no document is issued).
+    situacoes_sem_documento: frozenset[int] = attrs.field(
+        factory=frozenset, converter=frozenset
+    )
+    #: FEBRABAN segment (position 2): 2 = saneamento.
+    segmento: int = attrs.field(
+        default=2, validator=[attrs.validators.ge(1), attrs.validators.le(9)]
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SecondCopyParameters:
+    """Segunda via de conta (profile section ``segunda_via``, UC0482)."""
+
+    #: SVS-02: GSAN's default controller charges 10 % of the minimum tariff
+    #: (``"pct_tarifa_minima"``); CAER, CAEMA, CAERN the parameter value
+    #: ``parm_vlsegundavia`` (``"parametro"``).
+    fee_rule: SecondCopyFeeRule = "pct_tarifa_minima"
+    #: ``parm_vlsegundavia``.
+    valor: Decimal = Decimal(0)
+    #: The minimum tariff value of consumo tarifa NORMAL / SOCIAL (the tariff
+    #: engine is billing's: the integrator gives the current values).
+    tarifa_minima: Decimal = Decimal(0)
+    tarifa_minima_social: Decimal = Decimal(0)
+    #: SVS-01: property profiles with ``iper_icgerardeb2aviaconta = 2`` (no fee).
+    perfis_sem_taxa: frozenset[int] = attrs.field(
+        factory=frozenset, converter=frozenset
+    )
+    #: SVS-06 ``parm_icdocumentovalido``: a customer of the property must have a
+    #: CPF/CNPJ (unless the user holds permission 73).
+    exige_documento: bool = False
+
+
 @attrs.frozen(kw_only=True)
 class UtilityProfile:
     """The data that differ between utilities. Frozen and serialisable."""
@@ -247,6 +371,10 @@ class UtilityProfile:
         factory=ServiceRequestParameters
     )
     collection: CollectionParameters = attrs.field(factory=CollectionParameters)
+    surcharge: SurchargeParameters = attrs.field(factory=SurchargeParameters)
+    cnd: CertificateParameters = attrs.field(factory=CertificateParameters)
+    extrato: StatementParameters = attrs.field(factory=StatementParameters)
+    segunda_via: SecondCopyParameters = attrs.field(factory=SecondCopyParameters)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["Billing"]
@@ -62,6 +62,26 @@ class Billing(Protocol):
 
     def settle(self, debt_ids: Iterable[int]) -> None:
         """Mark open items as paid (default adapters; integrators may refuse)."""
+        ...
+
+    def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
+        """Store new versions of open items (a bill retified with a credit, a
+        credit granted: UC0150 as the refunds use it)."""
+        ...
+
+    def payments_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[Payment]]:
+        """The payments of many properties (one round trip), by id."""
+        ...
+
+    def record_payments(self, payments: Iterable[Payment]) -> None:
+        """Load payments (default adapters; integrators may refuse)."""
+        ...
+
+    def update_payments(self, payments: Iterable[Payment]) -> None:
+        """Store new versions of payments (their situation after a refund);
+        compare-and-set on each payment's version."""
         ...
 
     def real_consumption(

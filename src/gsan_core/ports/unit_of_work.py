@@ -18,6 +18,16 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
+from gsan_core.model.accounts import (
+    Certificate,
+    CollectionDocument,
+    Customer,
+    CustomerProperty,
+    CustomerType,
+    PowerSphere,
+    RequestPayment,
+    SurchargeIndex,
+)
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -196,6 +206,36 @@ class UnitOfWork(Protocol):
 
     @property
     def regulator_records(self) -> Repository[RegulatorRecord]: ...
+
+    @property
+    def customers(self) -> Repository[Customer]: ...
+
+    @property
+    def customer_types(self) -> Repository[CustomerType]: ...
+
+    @property
+    def power_spheres(self) -> Repository[PowerSphere]: ...
+
+    @property
+    def customer_properties(self) -> Repository[CustomerProperty]:
+        """``cliente_imovel``: customer–property relations (by customer or property)."""
+        ...
+
+    @property
+    def surcharge_indices(self) -> Repository[SurchargeIndex]:
+        """The index table of the late-payment surcharges (id = ``yyyymm``)."""
+        ...
+
+    @property
+    def collection_documents(self) -> Repository[CollectionDocument]: ...
+
+    @property
+    def certificates(self) -> Repository[Certificate]: ...
+
+    @property
+    def request_payments(self) -> Repository[RequestPayment]:
+        """Duplicated payments linked to refund RAs (§6.1)."""
+        ...
 
     @property
     def billing(self) -> Billing: ...

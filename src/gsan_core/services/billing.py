@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.billing import Charge, OpenDebt, Payment
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.services.context import Service
 
@@ -19,6 +19,17 @@ class BillingService(Service):
         with self._work() as uow:
             uow.billing.record_debts(debts)
             uow.commit()
+
+    def record_payments(self, payments: Iterable[Payment]) -> None:
+        """Load payments into the default store (the refunds read them)."""
+        with self._work() as uow:
+            uow.billing.record_payments(payments)
+            uow.commit()
+
+    def payments(self, property_id: int) -> Sequence[Payment]:
+        """The payments of a property, by id."""
+        with self._read() as uow:
+            return uow.billing.payments_of([property_id]).get(property_id, [])
 
     def settle(self, debt_ids: Iterable[int]) -> None:
         """Mark open items as paid."""

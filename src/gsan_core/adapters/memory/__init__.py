@@ -41,6 +41,16 @@ from gsan_core.adapters.memory.service_requests import (
     MemoryServiceRequestRepository,
 )
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
+from gsan_core.model.accounts import (
+    Certificate,
+    CollectionDocument,
+    Customer,
+    CustomerProperty,
+    CustomerType,
+    PowerSphere,
+    RequestPayment,
+    SurchargeIndex,
+)
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.service_orders import (
@@ -126,6 +136,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             MemoryRepository(self, "consumption_anomaly_action")
         )
         self._service_request_repositories()
+        self._account_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -168,6 +179,30 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.regulator_records: MemoryRepository[RegulatorRecord] = MemoryRepository(
             self, "regulator_record"
+        )
+
+    def _account_repositories(self) -> None:
+        self.customers: MemoryRepository[Customer] = MemoryRepository(self, "customer")
+        self.customer_types: MemoryRepository[CustomerType] = MemoryRepository(
+            self, "customer_type"
+        )
+        self.power_spheres: MemoryRepository[PowerSphere] = MemoryRepository(
+            self, "power_sphere"
+        )
+        self.customer_properties: MemoryRepository[CustomerProperty] = MemoryRepository(
+            self, "customer_property"
+        )
+        self.surcharge_indices: MemoryRepository[SurchargeIndex] = MemoryRepository(
+            self, "surcharge_index"
+        )
+        self.collection_documents: MemoryRepository[CollectionDocument] = (
+            MemoryRepository(self, "collection_document")
+        )
+        self.certificates: MemoryRepository[Certificate] = MemoryRepository(
+            self, "certificate"
+        )
+        self.request_payments: MemoryRepository[RequestPayment] = MemoryRepository(
+            self, "request_payment"
         )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
+from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
-from gsan_core.errors import DuplicateEntity
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
+from gsan_core.errors import DuplicateEntity, NotFound
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 __all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
@@ -22,6 +23,7 @@ class MemoryBilling:
 
     def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
         self._uow = uow
+        self._payments: MemoryRepository[Payment] = MemoryRepository(uow, "payment")
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))
@@ -79,6 +81,26 @@ class MemoryBilling:
         for ident in debt_ids:
             self._uow.delete("open_debt", ident, expect=UNCHECKED)
 
+    def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
+        for debt in debts:
+            if self._uow.read("open_debt", debt.id) is None:
+                raise NotFound("open_debt", debt.id)
+            self._uow.write("open_debt", debt.id, debt, expect=UNCHECKED)
+
+    def payments_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[Payment]]:
+        found: dict[int, list[Payment]] = {}
+        for payment in self._payments.find_by(property_id=list(set(property_ids))):
+            found.setdefault(payment.property_id, []).append(payment)
+        return found
+
+    def record_payments(self, payments: Iterable[Payment]) -> None:
+        self._payments.add_many(payments)
+
+    def update_payments(self, payments: Iterable[Payment]) -> None:
+        self._payments.update_many(payments)
+
     def real_consumption(
         self,
         property_ids: Iterable[int],
@@ -130,6 +152,9 @@ def _as_debt(charge: Charge) -> OpenDebt:
         kind=DebtKind.CHARGE,
         amount=charge.total,
         debit_type_id=charge.debit_type_id,
+        reference=charge.reference,
+        installments=charge.installments,
+        installments_billed=charge.installments_billed,
     )
 
 

@@ -22,7 +22,17 @@ from gsan_core.adapters.sqlalchemy.reference import ReferenceCache
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.errors import ConfigurationError
-from gsan_core.model.billing import Charge, OpenDebt
+from gsan_core.model.accounts import (
+    Certificate,
+    CollectionDocument,
+    Customer,
+    CustomerProperty,
+    CustomerType,
+    PowerSphere,
+    RequestPayment,
+    SurchargeIndex,
+)
+from gsan_core.model.billing import Charge, OpenDebt, Payment
 from gsan_core.model.connections import (
     SewerConnection,
     SituationChange,
@@ -198,6 +208,15 @@ class Mappers:
     satisfaction_survey: RowMapper[SatisfactionSurvey]
     regulator_record: RowMapper[RegulatorRecord]
     permission_change: RowMapper[PermissionChange]
+    customer: RowMapper[Customer]
+    customer_type: RowMapper[CustomerType]
+    power_sphere: RowMapper[PowerSphere]
+    customer_property: RowMapper[CustomerProperty]
+    surcharge_index: RowMapper[SurchargeIndex]
+    collection_document: RowMapper[CollectionDocument]
+    certificate: RowMapper[Certificate]
+    payment: RowMapper[Payment]
+    request_payment: RowMapper[RequestPayment]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -264,6 +283,17 @@ class Mappers:
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
+            customer=RowMapper(Customer, tables["customer"]),
+            customer_type=RowMapper(CustomerType, tables["customer_type"]),
+            power_sphere=RowMapper(PowerSphere, tables["power_sphere"]),
+            customer_property=RowMapper(CustomerProperty, tables["customer_property"]),
+            surcharge_index=RowMapper(SurchargeIndex, tables["surcharge_index"]),
+            collection_document=RowMapper(
+                CollectionDocument, tables["collection_document"]
+            ),
+            certificate=RowMapper(Certificate, tables["certificate"]),
+            payment=RowMapper(Payment, tables["payment"]),
+            request_payment=RowMapper(RequestPayment, tables["request_payment"]),
         )
 
 

@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.repositories import (
+    SqlRepository,
     among,
     chunks,
     id_batches,
     prepared,
 )
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills
+from gsan_core.errors import NotFound
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
@@ -38,6 +40,9 @@ class SqlBilling:
         self._debts: RowMapper[OpenDebt] = uow.mappers.open_debt
         self._charges: RowMapper[Charge] = uow.mappers.charge
         self._consumption: RowMapper[ConsumptionRecord] = uow.mappers.consumption
+        self._payments: SqlRepository[Payment] = SqlRepository(
+            uow, uow.mappers.payment, "payment"
+        )
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
         return list(self.open_debts_of([property_id]).get(property_id, []))
@@ -69,9 +74,14 @@ class SqlBilling:
                 charge_t.c.property_id,
                 charge_t.c.total,
                 charge_t.c.debit_type_id,
+                charge_t.c.reference,
+                charge_t.c.installments,
+                charge_t.c.installments_billed,
             ).where(among(charge_t.c.property_id, batch, dialect))
             with translated("charge"):
-                for cid, pid, total, debit_type in conn.execute(charges):
+                for cid, pid, total, debit_type, ref, parts, billed in conn.execute(
+                    charges
+                ):
                     found.setdefault(pid, []).append(
                         OpenDebt(
                             id=cid,
@@ -79,6 +89,9 @@ class SqlBilling:
                             kind=DebtKind.CHARGE,
                             amount=total,
                             debit_type_id=debit_type,
+                            reference=ref,
+                            installments=parts,
+                            installments_billed=billed,
                         )
                     )
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
@@ -163,6 +176,38 @@ class SqlBilling:
                 self._uow.connection.execute(
                     sa.insert(self._debts.table), self._debts.to_rows(batch)
                 )
+
+    def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
+        t = self._debts.table
+        statement = (
+            sa.update(t)
+            .where(t.c.id == sa.bindparam("k_id"))
+            .values({c.key: sa.bindparam(f"v_{c.key}") for c in t.c if c.key != "id"})
+        )
+        for batch in chunks(debts, 1_000):
+            params = [
+                {"k_id": row["id"]} | {f"v_{k}": v for k, v in row.items() if k != "id"}
+                for row in self._debts.to_rows(batch)
+            ]
+            with translated("open_debt"):
+                result = self._uow.connection.execute(statement, params)
+            if result.rowcount != len(params):
+                raise NotFound("open_debt", params[0]["k_id"])
+
+    def payments_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[Payment]]:
+        found: dict[int, list[Payment]] = {}
+        for batch in chunks(set(property_ids)):
+            for payment in self._payments.find_by(property_id=list(batch)):
+                found.setdefault(payment.property_id, []).append(payment)
+        return found
+
+    def record_payments(self, payments: Iterable[Payment]) -> None:
+        self._payments.add_many(payments)
+
+    def update_payments(self, payments: Iterable[Payment]) -> None:
+        self._payments.update_many(payments)
 
     def settle(self, debt_ids: Iterable[int]) -> None:
         t = self._debts.table

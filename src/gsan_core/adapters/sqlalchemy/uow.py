@@ -58,6 +58,16 @@ from gsan_core.adapters.sqlalchemy.service_requests import (
     SqlServiceRequestRepository,
 )
 from gsan_core.errors import PersistenceError
+from gsan_core.model.accounts import (
+    Certificate,
+    CollectionDocument,
+    Customer,
+    CustomerProperty,
+    CustomerType,
+    PowerSphere,
+    RequestPayment,
+    SurchargeIndex,
+)
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -176,6 +186,7 @@ class SqlUnitOfWork:
             self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
         )
         self._service_request_repositories(mappers)
+        self._account_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
@@ -226,6 +237,32 @@ class SqlUnitOfWork:
         )
         self.regulator_records: SqlRepository[RegulatorRecord] = SqlRepository(
             self, mappers.regulator_record, "regulator_record"
+        )
+
+    def _account_repositories(self, mappers: Mappers) -> None:
+        self.customers: SqlRepository[Customer] = SqlRepository(
+            self, mappers.customer, "customer"
+        )
+        self.customer_types: SqlRepository[CustomerType] = SqlRepository(
+            self, mappers.customer_type, "customer_type"
+        )
+        self.power_spheres: SqlRepository[PowerSphere] = SqlRepository(
+            self, mappers.power_sphere, "power_sphere"
+        )
+        self.customer_properties: SqlRepository[CustomerProperty] = SqlRepository(
+            self, mappers.customer_property, "customer_property"
+        )
+        self.surcharge_indices: SqlRepository[SurchargeIndex] = SqlRepository(
+            self, mappers.surcharge_index, "surcharge_index"
+        )
+        self.collection_documents: SqlRepository[CollectionDocument] = SqlRepository(
+            self, mappers.collection_document, "collection_document"
+        )
+        self.certificates: SqlRepository[Certificate] = SqlRepository(
+            self, mappers.certificate, "certificate"
+        )
+        self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
+            self, mappers.request_payment, "request_payment"
         )
 
     # ------------------------------------------------------------ connection

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.model.accounts import Customer, RelationType
 from gsan_core.model.service_orders import OrderOrigin
 from gsan_core.model.service_requests import (
     OpenRequest,
     RequestAction,
+    Requester,
     RequestSituation,
     RoutingReason,
     RoutingStep,
@@ -55,6 +57,50 @@ from gsan_core.services.service_requests.results import (
 from gsan_core.services.units import load_units, may_maintain
 
 
+def with_customers(uow: UnitOfWork, command: OpenRequest) -> OpenRequest:
+    """The requesters and the property's responsible as GSAN reads them from
+    the customer register: a requester naming a registered customer gets its
+    name and CPF/CNPJ when the form left them out, and a property with an open
+    RESPONSIBLE relation gives the responsible INS-19 checks (when the command
+    names none). Customers the register does not know stay as given."""
+    wanted = {r.customer_id for r in command.requesters if r.customer_id is not None}
+    property_id = command.location.property_id
+    responsible_id = None
+    if command.responsible is None and property_id is not None:
+        responsible_id = next(
+            (
+                r.customer_id
+                for r in uow.customer_properties.find_by(property_id=property_id)
+                if r.relation is RelationType.RESPONSIBLE and r.is_open
+            ),
+            None,
+        )
+    if responsible_id is not None:
+        wanted.add(responsible_id)
+    if not wanted:
+        return command
+    known = uow.customers.get_many(wanted)
+    requesters = tuple(_from_register(r, known) for r in command.requesters)
+    responsible = command.responsible
+    if responsible_id is not None and responsible_id in known:
+        customer = known[responsible_id]
+        responsible = Requester(
+            customer_id=customer.id, name=customer.name, document=customer.document
+        )
+    return attrs.evolve(command, requesters=requesters, responsible=responsible)
+
+
+def _from_register(requester: Requester, known: Mapping[int, Customer]) -> Requester:
+    customer = known.get(requester.customer_id or 0)
+    if customer is None:
+        return requester
+    return attrs.evolve(
+        requester,
+        name=requester.name or customer.name,
+        document=requester.document or customer.document,
+    )
+
+
 def open_in(
     uow: UnitOfWork,
     ctx: ServiceContext,
@@ -68,6 +114,7 @@ def open_in(
     """Open a request inside ``uow`` (INS-01..INS-25); with ``reactivation_of``,
     the new request of a reactivation (REA-05, REA-06)."""
     reactivation = reactivation_of is not None
+    command = with_customers(uow, command)
     spec, request_type, group = _specification(uow, command.specification_id)
     sewer = group is not None and group.flag("sewer")
     municipal = ctx.profile.service_requests.holiday_scope == "municipal"

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.schema import (
+    accounts,
     connections,
     foundation,
     hydrometers,
@@ -62,6 +63,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     connections.define,
     hydrometers.define,
     service_requests.define,
+    accounts.define,
 )
 
 

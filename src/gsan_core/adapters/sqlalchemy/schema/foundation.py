@@ -190,6 +190,7 @@ def define(b: TableBuilder) -> None:
         sa.Column("reference", sa.Integer, nullable=True),
         sa.Column("debit_type_id", sa.BigInteger, nullable=True),
         sa.Column("issued_on", sa.Date, nullable=True),
+        *open_debt_account_columns(),
         sa.Index(f"ix_{b.name('open_debt')}_property", "property_id"),
     )
     b.table(
@@ -215,3 +216,35 @@ def define(b: TableBuilder) -> None:
         sa.Column("actor", sa.BigInteger, nullable=False),
         sa.Index(f"ix_{b.name('charge')}_property", "property_id"),
     )
+
+
+def open_debt_account_columns() -> list[sa.Column[object]]:
+    """The columns UC0067 and the surcharges read (migration 0013 added them)."""
+
+    def flag(name: str) -> sa.Column[object]:
+        return sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false())
+
+    def count(name: str, default: str) -> sa.Column[object]:
+        return sa.Column(name, sa.Integer, nullable=False, server_default=default)
+
+    def ref(name: str) -> sa.Column[object]:
+        return sa.Column(name, sa.BigInteger, nullable=True)
+
+    return [
+        sa.Column("status", sa.SmallInteger, nullable=False, server_default="0"),
+        flag("in_review"),
+        ref("review_reason_id"),
+        sa.Column("written_off_reference", sa.Integer, nullable=True),
+        ref("user_customer_id"),
+        ref("billed_customer_id"),
+        flag("fine_charged"),
+        sa.Column("fines_billed", Money, nullable=False, server_default="0"),
+        flag("automatic_debit"),
+        count("installments", "1"),
+        count("installments_billed", "0"),
+        count("bonus_installments", "0"),
+        ref("financing_type_id"),
+        ref("installment_plan_id"),
+        flag("refunded"),
+        ref("document_type_id"),
+    ]

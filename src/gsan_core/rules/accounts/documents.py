@@ -1,0 +1,346 @@
+"""The debt statement (EXT-) and the no-debt certificates (CND-, CNC-)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from gsan_core.errors import RuleViolation, Violation
+from gsan_core.model.accounts import (
+    AccountDebts,
+    Certificate,
+    CertificateSubject,
+    CertificateVerification,
+    CollectionDocument,
+    DebtLine,
+    DebtStatement,
+    DocumentItem,
+    NoDebtCertificate,
+    SurchargeOption,
+    WrittenOffFilter,
+)
+from gsan_core.model.accounts.documents import STATEMENT_DOCUMENT_TYPE
+from gsan_core.model.billing import BillStatus
+from gsan_core.model.profile import CertificateParameters, StatementParameters
+from gsan_core.rules.accounts import barcode as bc
+from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts.debts import ENTRY_SLIP_DOCUMENT_TYPE, DebtQuery
+
+__all__ = [
+    "NEGATIVE_TITLE",
+    "PLAN_FINANCING_TYPES",
+    "POSITIVE_TITLE",
+    "authentication_code",
+    "certificate_query",
+    "customer_certificate",
+    "customer_certificate_query",
+    "offered_lines",
+    "property_certificate",
+    "statement",
+    "statement_query",
+    "verify_certificate",
+]
+
+ZERO = Decimal(0)
+#: EXT-03: charges of these ``FinanciamentoTipo`` belong to an installment plan
+#: (2 PARCELAMENTO_AGUA, 3 _ESGOTO, 4 _SERVICO, 8 JUROS_PARCELAMENTO).
+PLAN_FINANCING_TYPES = frozenset({2, 3, 4, 8})
+NEGATIVE_TITLE = "Certidão Negativa de Débito"
+POSITIVE_TITLE = "Certidão Negativa de Débito – Com Efeito Positivo"
+CUSTOMER_TITLE = "CERTIDÃO NEGATIVA DE DÉBITOS POR CLIENTE"
+NEGATIVE_TEXT = (
+    "O imóvel se encontra em situação regular, sem débitos, acordos ou serviços a "
+    "faturar, nesta data."
+)
+POSITIVE_TEXT = "O imóvel se encontra na seguinte situação:"
+
+
+# ================================================================ statement
+def statement_query() -> DebtQuery:
+    """EXT-01: every reference and due date, contas em revisão included,
+    charges, credits and slips, surcharges computed."""
+    return DebtQuery()
+
+
+def offered_lines(debts: AccountDebts) -> tuple[DebtLine, ...]:
+    """EXT-02, EXT-03, EXT-05, EXT-06: what the attendant may tick."""
+    lines: list[DebtLine] = []
+    lines += [x for x in debts.bills if x.debt.status is not BillStatus.PARCELLED]
+    lines += list(debts.previous_bills)
+    lines += [
+        x
+        for x in debts.payment_slips
+        if x.debt.document_type_id != ENTRY_SLIP_DOCUMENT_TYPE
+    ]
+    lines += [
+        x
+        for x in debts.charges
+        if x.debt.financing_type_id not in PLAN_FINANCING_TYPES
+        or (x.debt.financing_type_id == 2 and x.debt.installment_plan_id is None)
+    ]
+    lines += list(debts.credits)
+    return tuple(lines)
+
+
+def _validity(
+    today: date,
+    ticked_bills: Sequence[DebtLine],
+    params: StatementParameters,
+    *,
+    special: bool,
+) -> date:
+    """EXT-17: today + the statement days (permission 71: the special days),
+    extended to the latest due date of the ticked bills."""
+    days = params.validade_dias_permissao if special else params.validade_dias
+    until = today + timedelta(days=days)
+    dues = [x.debt.due_date for x in ticked_bills if x.debt.due_date is not None]
+    return max([until, *dues])
+
+
+def statement(
+    debts: AccountDebts,
+    *,
+    property_id: int,
+    locality_id: int,
+    document_id: int,
+    selected: Collection[int] | None,
+    option: SurchargeOption,
+    fee: Decimal,
+    params: StatementParameters,
+    at: datetime,
+    today: date,
+    actor: int,
+    special_validity: bool = False,
+    may_discount: bool = False,
+    special_situation_blocks: bool = False,
+) -> DebtStatement:
+    """EXT-07..EXT-19: the statement of the ticked items (every offered item
+    when ``selected`` is None), with its value, validity and barcode."""
+    found: list[Violation] = []
+    if debts.empty:
+        raise RuleViolation([m.NO_DEBT_NOR_CREDIT(property_id=property_id)])
+    if special_situation_blocks:
+        found.append(m.SPECIAL_SITUATION(property_id=property_id))
+    if option is SurchargeOption.INCLUDE_WITH_DISCOUNT and not may_discount:
+        found.append(m.DISCOUNT_NEEDS_PERMISSION())
+    offered = offered_lines(debts)
+    by_id = {x.debt.id: x for x in offered}
+    if selected is not None:
+        found += [
+            m.ITEM_NOT_OPEN(debt_id=i, property_id=property_id)
+            for i in sorted(set(selected) - set(by_id))
+        ]
+    if found:
+        raise RuleViolation(found)
+    ticked = (
+        offered
+        if selected is None
+        else tuple(x for x in offered if x.debt.id in selected)
+    )
+    ticked_ids = {x.debt.id for x in ticked}
+
+    def pick(lines: Sequence[DebtLine]) -> tuple[DebtLine, ...]:
+        return tuple(x for x in lines if x.debt.id in ticked_ids)
+
+    bills = pick(debts.bills) + pick(debts.previous_bills)
+    slips, charges, credit_lines = (
+        pick(debts.payment_slips),
+        pick(debts.charges),
+        pick(debts.credits),
+    )
+    bills_total = sum((x.value for x in bills), ZERO)  # EXT-08
+    surcharges = sum((x.surcharges for x in bills), ZERO)  # EXT-09
+    counted = ZERO if option is SurchargeOption.EXCLUDE else surcharges  # EXT-10
+    discount = surcharges if option is SurchargeOption.INCLUDE_WITH_DISCOUNT else ZERO
+    debits = sum((x.value for x in slips + charges), ZERO)
+    credit_total = sum((x.value for x in credit_lines), ZERO)
+    value = bills_total + debits - credit_total + counted - discount + fee  # EXT-11
+    if value < 0:
+        raise RuleViolation([m.NEGATIVE_RESULT(value=value)])  # EXT-14
+    code = bc.arrecadacao(
+        value=value,
+        company=params.codigo_empresa_febraban,
+        segment=params.segmento,
+        free_field=bc.collection_document_field(
+            locality_id=locality_id,
+            property_id=property_id,
+            document_id=document_id,
+            document_type_id=STATEMENT_DOCUMENT_TYPE,
+        ),
+    )  # EXT-18
+    document = CollectionDocument(
+        id=document_id,
+        property_id=property_id,
+        issued_at=at,
+        valid_until=_validity(today, bills, params, special=special_validity),
+        value=value,
+        surcharges=counted
+        if option is not SurchargeOption.INCLUDE_WITH_DISCOUNT
+        else surcharges,
+        discount=discount,
+        fee=fee,
+        debt_situation=1 if ticked else 5,
+        barcode=code.digits,
+        items=[
+            DocumentItem(
+                debt_id=x.debt.id,
+                kind=x.debt.kind,
+                value=x.value,
+                surcharges=x.surcharges,
+                reference=x.debt.reference,
+                due_date=x.debt.due_date,
+            )
+            for x in ticked
+        ],
+        actor=actor,
+    )  # EXT-16
+    return DebtStatement(
+        document=document,
+        bills=pick(debts.bills),
+        previous_bills=pick(debts.previous_bills),
+        payment_slips=slips,
+        charges=charges,
+        credits=credit_lines,
+        barcode=code,
+        bills_total=bills_total,
+        services_total=counted + debits + fee,
+        credits_total=credit_total + discount,
+    )  # EXT-19
+
+
+# ================================================================ certificates
+def authentication_code(letters: str, digits: str, issued_on: date) -> str:
+    """CND-11: letter, digit, letter, digit, then ``yyyyMMdd`` of issue, upper case."""
+    return (
+        f"{letters[0]}{digits[0]}{letters[1]}{digits[1]}".upper()
+        + issued_on.strftime("%Y%m%d")
+    )
+
+
+def certificate_query(params: CertificateParameters, today: date) -> DebtQuery:
+    """CND-03: due up to today − N days, contas em revisão included, charges,
+    credits and slips, surcharges, dívida ativa by profile."""
+    return DebtQuery(
+        reference_from=190001,
+        reference_to=299901,
+        due_from=date(1900, 1, 1),
+        due_to=today - timedelta(days=params.dias_carencia),
+        include_in_review=True,
+        written_off=WrittenOffFilter.EXCLUDE
+        if params.exclui_divida_ativa
+        else WrittenOffFilter.BOTH,
+    )
+
+
+def customer_certificate_query(params: CertificateParameters, today: date) -> DebtQuery:
+    """CNC-06: bills (review excluded) and slips, no charges, credits or surcharges."""
+    return DebtQuery(
+        due_to=today - timedelta(days=params.dias_carencia),
+        include_in_review=False,
+        charges=False,
+        credits=False,
+        surcharges=False,
+    )
+
+
+def property_certificate(
+    debts: AccountDebts,
+    *,
+    property_id: int,
+    certificate_id: int,
+    code: str,
+    params: CertificateParameters,
+    at: datetime,
+    today: date,
+    actor: int,
+    responsible_sphere_allows: bool = True,
+) -> NoDebtCertificate:
+    """CND-02, CND-04..CND-07, CND-11: refuse, or the certificate and its text."""
+    if not responsible_sphere_allows:
+        raise RuleViolation([m.RESPONSIBLE_SPHERE_REFUSES(property_id=property_id)])
+    blocking_debts = bool(debts.bills or debts.payment_slips)
+    blocking_charges = params.debito_a_cobrar_bloqueia and bool(debts.charges)
+    if not params.efeito_positivo:
+        if blocking_debts or blocking_charges:
+            raise RuleViolation(
+                [m.PROPERTY_HAS_DEBTS(property_id=property_id)]
+            )  # CND-04
+    elif blocking_charges and params.efeito_positivo_respeita_debito_a_cobrar:
+        raise RuleViolation([m.PROPERTY_HAS_DEBTS(property_id=property_id)])  # CND-05
+    lines = debts.bills + debts.payment_slips + debts.charges + debts.credits  # CND-07
+    positive = bool(lines)  # CND-06
+    title = POSITIVE_TITLE if positive else NEGATIVE_TITLE
+    certificate = Certificate(
+        id=certificate_id,
+        subject=CertificateSubject.PROPERTY,
+        property_id=property_id,
+        issued_at=at,
+        issued_on=today,
+        valid_until=today + timedelta(days=params.validade_dias),
+        authentication_code=code,
+        positive_effect=positive,
+        title=title,
+        actor=actor,
+    )
+    return NoDebtCertificate(
+        certificate=certificate,
+        title=title,
+        text=POSITIVE_TEXT if positive else NEGATIVE_TEXT,
+        lines=lines,
+        property_ids=(property_id,),
+    )
+
+
+def customer_certificate(
+    debts_by_customer: Sequence[tuple[int, AccountDebts]],
+    *,
+    customer_id: int,
+    certificate_id: int,
+    code: str,
+    params: CertificateParameters,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """CNC-06, CNC-07: refuse when any checked customer has a bill or slip; else
+    the certificate listing every checked customer and its properties."""
+    for checked_id, debts in debts_by_customer:
+        if debts.bills or debts.previous_bills or debts.payment_slips or debts.charges:
+            raise RuleViolation([m.CUSTOMER_HAS_DEBTS(customer_id=checked_id)])
+    properties = sorted({p for _, d in debts_by_customer for p in d.property_ids})
+    certificate = Certificate(
+        id=certificate_id,
+        subject=CertificateSubject.CUSTOMER,
+        customer_id=customer_id,
+        issued_at=at,
+        issued_on=today,
+        valid_until=today + timedelta(days=params.validade_dias),
+        authentication_code=code,
+        title=CUSTOMER_TITLE,
+        actor=actor,
+    )
+    text = (
+        "Não encontramos débitos referente(s) ao(s) imóvel(eis) do(s) cliente(s) "
+        f"até a presente data: {today:%d/%m/%Y}."
+    )
+    return NoDebtCertificate(
+        certificate=certificate,
+        title=CUSTOMER_TITLE,
+        text=text,
+        customer_ids=tuple(c for c, _ in debts_by_customer),
+        property_ids=tuple(properties),
+    )
+
+
+def verify_certificate(
+    found: Certificate | None, *, property_id: int | None, code: str, today: date
+) -> CertificateVerification:
+    """CND-11: the code must name a certificate of the property, still valid."""
+    if property_id is None or not code.strip():
+        raise RuleViolation([m.CODE_REQUIRED()])
+    if found is None:
+        raise RuleViolation([m.CODE_INVALID(property_id=property_id, code=code)])
+    if found.valid_until < today:
+        raise RuleViolation([m.CODE_EXPIRED(code=code, valid_until=found.valid_until)])
+    return CertificateVerification(valid=True, certificate=found)

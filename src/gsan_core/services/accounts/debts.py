@@ -1,0 +1,204 @@
+"""Reading open debts (UC0067) with their surcharges (UC0216) inside a unit of work.
+
+These helpers are shared by the account use cases: they read what UC0067 needs
+in a bounded number of statements (the relations of the properties, the
+responsible customers, the index table, the properties' localities, the open
+items in one round trip) whatever the number of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+
+from gsan_core.errors import RuleViolation
+from gsan_core.model.accounts import (
+    AccountDebts,
+    CustomerProperty,
+    RelationType,
+    SurchargeMemo,
+    ZeroReason,
+)
+from gsan_core.model.billing import OpenDebt
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
+from gsan_core.ports.calendar import BusinessCalendar
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts.customers import current_customer
+from gsan_core.rules.accounts.debts import DebtQuery, select_debts
+from gsan_core.rules.accounts.surcharges import IndexTable, assess
+
+__all__ = ["DebtReader"]
+
+
+class DebtReader:
+    """UC0067 over one unit of work."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        *,
+        profile: UtilityProfile,
+        calendar: BusinessCalendar,
+        today: date,
+        business_days: dict[tuple[date, int | None], bool] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._profile = profile
+        self._calendar = calendar
+        self._today = today
+        self._indices: IndexTable | None = None
+        #: Business days already asked (shared by the readers of one service).
+        self._business = business_days if business_days is not None else {}
+
+    # ------------------------------------------------------------ reads
+    def properties(self, property_ids: Collection[int]) -> Mapping[int, Property]:
+        """The properties, or a violation naming the first missing one."""
+        if len(property_ids) == 1:
+            (only,) = property_ids
+            single = self._uow.properties.find(only)
+            found = {} if single is None else {only: single}
+        else:
+            found = dict(self._uow.properties.get_many(property_ids))
+        missing = sorted(set(property_ids) - set(found))
+        if missing:
+            raise RuleViolation([m.PROPERTY_NOT_FOUND(property_id=i) for i in missing])
+        return found
+
+    def relations(self, property_ids: Collection[int]) -> Sequence[CustomerProperty]:
+        if not property_ids:
+            return []
+        return self._uow.customer_properties.find_by(property_id=list(property_ids))
+
+    def indices(self) -> IndexTable:
+        if self._indices is None:
+            self._indices = IndexTable(self._uow.surcharge_indices.find_by())
+        return self._indices
+
+    # ------------------------------------------------------------ UC0067
+    def debts(
+        self,
+        property_ids: Sequence[int],
+        *,
+        query: DebtQuery,
+        charge_property_ids: Sequence[int] | None = None,
+        properties: Mapping[int, Property] | None = None,
+        relations: Sequence[CustomerProperty] | None = None,
+    ) -> AccountDebts:
+        """UC0067 for ``property_ids`` (every id must exist)."""
+        scope = set(property_ids) | set(charge_property_ids or ())
+        props = properties if properties is not None else self.properties(scope)
+        rels = relations if relations is not None else self.relations(list(scope))
+        by_property: dict[int, list[CustomerProperty]] = {}
+        for rel in rels:
+            by_property.setdefault(rel.property_id, []).append(rel)
+        current_user = {
+            pid: current_customer(by_property.get(pid, ()), RelationType.USER)
+            for pid in scope
+        }
+        items = [
+            debt
+            for debts in self._uow.billing.open_debts_of(scope).values()
+            for debt in debts
+        ]
+        price = self._pricer(props, by_property) if query.surcharges else None
+        return select_debts(
+            items,
+            property_ids=property_ids,
+            query=query,
+            current_user=current_user,
+            split_previous_occupants=self._profile.surcharge.split_previous_occupants,
+            price=price,
+            charge_property_ids=charge_property_ids,
+        )
+
+    def debts_by_property(
+        self,
+        props: Mapping[int, Property],
+        *,
+        query: DebtQuery,
+    ) -> dict[int, AccountDebts]:
+        """UC0067 for many properties at once (batches): one read of each
+        table for the whole set, then the rule per property."""
+        scope = list(props)
+        rels = self.relations(scope)
+        by_property: dict[int, list[CustomerProperty]] = {}
+        for rel in rels:
+            by_property.setdefault(rel.property_id, []).append(rel)
+        items = self._uow.billing.open_debts_of(scope)
+        price = self._pricer(props, by_property) if query.surcharges else None
+        split = self._profile.surcharge.split_previous_occupants
+        return {
+            pid: select_debts(
+                items.get(pid, ()),
+                property_ids=[pid],
+                query=query,
+                current_user={
+                    pid: current_customer(by_property.get(pid, ()), RelationType.USER)
+                },
+                split_previous_occupants=split,
+                price=price,
+            )
+            for pid in scope
+        }
+
+    def _pricer(
+        self,
+        props: Mapping[int, Property],
+        by_property: Mapping[int, Sequence[CustomerProperty]],
+    ) -> Callable[[OpenDebt], SurchargeMemo]:
+        params = self._profile.surcharge
+        locality_ids = {p.locality_id for p in props.values()}
+        if len(locality_ids) == 1:
+            (only,) = locality_ids
+            single = self._uow.localities.find(only)
+            localities = {} if single is None else {only: single}
+        else:
+            localities = dict(self._uow.localities.get_many(locality_ids))
+        responsible_ids = {
+            pid: current_customer(rels, RelationType.RESPONSIBLE)
+            for pid, rels in by_property.items()
+        }
+        wanted = {c for c in responsible_ids.values() if c is not None}
+        customers = self._uow.customers.get_many(wanted) if wanted else {}
+        indices = self.indices()
+        overdue_days = self._profile.collection.overdue_after_days
+
+        def exemption(prop: Property) -> ZeroReason | None:
+            main = prop.main_category
+            if main is not None and main.category_id in params.exempt_category_ids:
+                return ZeroReason.EXEMPT_CATEGORY
+            responsible = customers.get(responsible_ids.get(prop.id) or 0)
+            if responsible is not None and not responsible.charges_surcharges:
+                return ZeroReason.EXEMPT_CUSTOMER
+            return None
+
+        def price(debt: OpenDebt) -> SurchargeMemo:
+            prop = props[debt.property_id]
+            locality = localities.get(prop.locality_id)
+            municipality = None if locality is None else locality.municipality_id
+            return assess(
+                debt,
+                today=self._today,
+                indices=indices,
+                params=params,
+                is_business_day=lambda day: self._is_business_day(day, municipality),
+                has_municipality=municipality is not None,
+                exempt=exemption(prop),
+                overdue_after_days=overdue_days,
+            )
+
+        return price
+
+    def _is_business_day(self, day: date, municipality_id: int | None) -> bool:
+        key = (day, municipality_id)
+        known = self._business.get(key)
+        if known is None:
+            known = self._calendar.is_business_day(
+                day,
+                scope=self._profile.surcharge.holiday_scope,
+                municipality_id=municipality_id,
+            )
+            self._business[key] = known
+        return known

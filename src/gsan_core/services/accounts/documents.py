@@ -1,0 +1,433 @@
+"""The statement and certificate use cases' steps inside a unit of work."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from gsan_core.errors import RuleViolation
+from gsan_core.model.accounts import (
+    AccountDebts,
+    BillCopy,
+    BillCopyIssued,
+    CertificateIssued,
+    CollectionDocumentIssued,
+    CustomerProperty,
+    DebtOwner,
+    DebtStatement,
+    NoDebtCertificate,
+    RelationType,
+    SurchargeOption,
+)
+from gsan_core.model.billing import Charge
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.properties import Property
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.accounts import documents as rules
+from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts import second_copy as copy_rules
+from gsan_core.rules.accounts.customers import current_customer
+from gsan_core.rules.accounts.debts import DebtQuery
+from gsan_core.services.accounts.customers import hierarchy
+from gsan_core.services.accounts.debts import DebtReader
+from gsan_core.services.batches import ChunkOutcome
+
+__all__ = [
+    "PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER",
+    "PERMISSION_COPY_WITHOUT_DOCUMENT",
+    "PERMISSION_STATEMENT_DISCOUNT",
+    "PERMISSION_STATEMENT_FEE",
+    "PERMISSION_STATEMENT_VALIDITY",
+    "customer_debts",
+    "issue_bill_copy",
+    "issue_customer_certificate",
+    "issue_property_certificate",
+    "issue_statement",
+    "new_code",
+    "statements_chunk",
+]
+
+#: Special permissions (``PermissaoEspecial``) the documents read.
+PERMISSION_STATEMENT_DISCOUNT = 43
+PERMISSION_STATEMENT_FEE = 44
+PERMISSION_STATEMENT_VALIDITY = 71
+PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER = 75
+
+
+def new_code(issued_on: date) -> str:
+    """A fresh CND-11 authentication code."""
+    letters = "".join(secrets.choice(string.ascii_uppercase) for _ in range(2))
+    digits = "".join(secrets.choice(string.digits) for _ in range(2))
+    return rules.authentication_code(letters, digits, issued_on)
+
+
+def issue_statement(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    selected: Collection[int] | None,
+    option: SurchargeOption,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> DebtStatement:
+    """UC0630/UC0444: the statement of the ticked items, persisted."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    debts = reader.debts(
+        [property_id], query=rules.statement_query(), properties={property_id: prop}
+    )
+    params = profile.extrato
+    fee = (
+        params.valor_taxa
+        if params.cobrar_taxa and uow.permissions.has(actor, PERMISSION_STATEMENT_FEE)
+        else Decimal(0)
+    )
+    document_id = uow.next_id("collection_document")
+    result = rules.statement(
+        debts,
+        property_id=property_id,
+        locality_id=prop.locality_id,
+        document_id=document_id,
+        selected=selected,
+        option=option,
+        fee=fee,
+        params=params,
+        at=at,
+        today=today,
+        actor=actor,
+        special_validity=uow.permissions.has(actor, PERMISSION_STATEMENT_VALIDITY),
+        may_discount=uow.permissions.has(actor, PERMISSION_STATEMENT_DISCOUNT),
+        special_situation_blocks=_special_situation(profile, prop),
+    )
+    uow.collection_documents.add(result.document)
+    uow.record(
+        CollectionDocumentIssued(
+            occurred_at=at,
+            actor=actor,
+            document_id=document_id,
+            property_id=property_id,
+            value=result.value,
+        )
+    )
+    return result
+
+
+def statements_chunk(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_ids: Sequence[int],
+    at: datetime,
+    today: date,
+    local_date: Callable[[datetime], date],
+    actor: int,
+) -> ChunkOutcome:
+    """One unit of the mass mailing: every statement of ``property_ids`` in one
+    unit of work, reading each table once; properties with nothing to list, a
+    refusal, or a statement already issued today are skipped (so a re-run
+    resumes without issuing twice)."""
+    props = uow.properties.lock_many(property_ids)
+    issued_today = {
+        d.property_id
+        for d in uow.collection_documents.find_by(property_id=list(props))
+        if local_date(d.issued_at) == today
+    }
+    wanted = {pid: p for pid, p in props.items() if pid not in issued_today}
+    skipped: dict[str, int] = {}
+    if len(props) < len(property_ids):
+        skipped["property not found"] = len(property_ids) - len(props)
+    if issued_today:
+        skipped["already issued today"] = len(issued_today)
+    by_property = reader.debts_by_property(wanted, query=rules.statement_query())
+    ids = iter(uow.next_ids("collection_document", len(wanted)) if wanted else [])
+    made: list[DebtStatement] = []
+    for pid, debts in by_property.items():
+        prop = wanted[pid]
+        document_id = next(ids)
+        try:
+            made.append(
+                rules.statement(
+                    debts,
+                    property_id=pid,
+                    locality_id=prop.locality_id,
+                    document_id=document_id,
+                    selected=None,
+                    option=SurchargeOption.INCLUDE,
+                    fee=Decimal(0),
+                    params=profile.extrato,
+                    at=at,
+                    today=today,
+                    actor=actor,
+                    special_situation_blocks=_special_situation(profile, prop),
+                )
+            )
+        except RuleViolation as refused:
+            code = refused.violations[0].code
+            skipped[code] = skipped.get(code, 0) + 1
+    uow.collection_documents.add_many(s.document for s in made)
+    uow.record(
+        *(
+            CollectionDocumentIssued(
+                occurred_at=at,
+                actor=actor,
+                document_id=s.document.id,
+                property_id=s.document.property_id,
+                value=s.value,
+            )
+            for s in made
+        )
+    )
+    uow.commit()
+    return ChunkOutcome(processed=len(property_ids), changed=len(made), skipped=skipped)
+
+
+def _special_situation(profile: UtilityProfile, prop: Property) -> bool:
+    """EXT-13, SVS-05: the property is in a situation that issues no document."""
+    return bool(prop.collection_situation_ids & profile.extrato.situacoes_sem_documento)
+
+
+def _sphere_allows(
+    uow: UnitOfWork, customer_id: int | None, *, for_property: bool
+) -> bool:
+    if customer_id is None:
+        return True
+    customer = uow.customers.find(customer_id)
+    kind = (
+        None if customer is None else uow.customer_types.find(customer.customer_type_id)
+    )
+    sphere = None if kind is None else uow.power_spheres.find(kind.power_sphere_id)
+    if sphere is None:
+        return True
+    if for_property:
+        return sphere.property_certificate_allowed
+    return sphere.customer_certificate_allowed
+
+
+def issue_property_certificate(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """UC0738: refuse, or issue and persist the certificate of a property."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    relations = reader.relations([property_id])
+    responsible = current_customer(relations, RelationType.RESPONSIBLE)
+    allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    debts = reader.debts(
+        [property_id],
+        query=rules.certificate_query(profile.cnd, today),
+        properties={property_id: prop},
+        relations=relations,
+    )
+    result = rules.property_certificate(
+        debts,
+        property_id=property_id,
+        certificate_id=uow.next_id("certificate"),
+        code=new_code(today),
+        params=profile.cnd,
+        at=at,
+        today=today,
+        actor=actor,
+        responsible_sphere_allows=allows,
+    )
+    _store(uow, result, at=at, actor=actor)
+    return result
+
+
+def _store(
+    uow: UnitOfWork, result: NoDebtCertificate, *, at: datetime, actor: int
+) -> None:
+    cert = result.certificate
+    uow.certificates.add(cert)
+    uow.record(
+        CertificateIssued(
+            occurred_at=at,
+            actor=actor,
+            certificate_id=cert.id,
+            subject=cert.subject,
+            authentication_code=cert.authentication_code,
+            property_id=cert.property_id,
+            customer_id=cert.customer_id,
+        )
+    )
+
+
+def customer_debts(
+    reader: DebtReader,
+    relations: Sequence[CustomerProperty],
+    *,
+    customer_id: int,
+    owner: DebtOwner,
+    query: DebtQuery,
+) -> AccountDebts:
+    """UC0067 by customer (modes 2, 3, 4) over the customer's relations."""
+    mine = [r for r in relations if r.customer_id == customer_id]
+    current = sorted({r.property_id for r in mine if r.is_open})
+    ever = sorted({r.property_id for r in mine})
+    if owner is DebtOwner.CURRENT_PROPERTIES:
+        return reader.debts(current, query=query)
+    if owner is DebtOwner.CURRENT_AND_FORMER:
+        return reader.debts(current, query=query, charge_property_ids=ever)
+    debts = reader.debts(ever, query=query, charge_property_ids=ever)
+    named = [
+        x
+        for x in debts.bills + debts.previous_bills
+        if x.debt.billed_customer_id == customer_id
+    ]
+    return AccountDebts(
+        property_ids=debts.property_ids,
+        bills=named,
+        payment_slips=debts.payment_slips,
+        charges=debts.charges,
+        credits=debts.credits,
+    )
+
+
+def issue_customer_certificate(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    customer_id: int,
+    owner: DebtOwner,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """The by-customer certificate (CNC-01..CNC-07), persisted."""
+    customer = uow.customers.find(customer_id)
+    if customer is None:
+        raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])  # CNC-01
+    if not _sphere_allows(uow, customer_id, for_property=False):
+        raise RuleViolation(
+            [m.CUSTOMER_SPHERE_REFUSES(customer_id=customer_id)]
+        )  # CNC-02
+    superior = customer.responsible_customer_id
+    if (
+        superior is not None
+        and superior != customer_id
+        and not uow.permissions.has(actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER)
+    ):
+        raise RuleViolation(
+            [m.SUPERIOR_CUSTOMER(customer_id=customer_id, responsible_id=superior)]
+        )  # CNC-03
+    uow.lock_key("customer.hierarchy")
+    checked = hierarchy(uow, customer_id)  # CNC-05
+    relations = uow.customer_properties.find_by(customer_id=checked)
+    query = rules.customer_certificate_query(profile.cnd, today)
+    per_customer = [
+        (
+            cid,
+            customer_debts(
+                reader, relations, customer_id=cid, owner=owner, query=query
+            ),
+        )
+        for cid in checked
+    ]
+    result = rules.customer_certificate(
+        per_customer,
+        customer_id=customer_id,
+        certificate_id=uow.next_id("certificate"),
+        code=new_code(today),
+        params=profile.cnd,
+        at=at,
+        today=today,
+        actor=actor,
+    )
+    _store(uow, result, at=at, actor=actor)
+    return result
+
+
+#: ``EMITIR_2_VIA_SEM_DOCUMENTO_VALIDO``.
+PERMISSION_COPY_WITHOUT_DOCUMENT = 73
+
+
+def issue_bill_copy(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    property_id: int,
+    bill_ids: Collection[int] | None,
+    with_fee: bool,
+    at: datetime,
+    actor: int,
+) -> BillCopy:
+    """UC0482: the copy of the chosen bills; with a fee, one charge of debit type
+    101 per bill (SVS-01, SVS-02)."""
+    prop = reader.properties([property_id])[property_id]
+    uow.properties.lock(property_id)
+    relations = reader.relations([property_id])
+    params = profile.segunda_via
+    needs_document = params.exige_documento and not uow.permissions.has(
+        actor, PERMISSION_COPY_WITHOUT_DOCUMENT
+    )
+    has_document = False
+    if needs_document:
+        open_ids = {r.customer_id for r in relations if r.is_open}
+        found = uow.customers.get_many(open_ids) if open_ids else {}
+        has_document = any(c.document for c in found.values())
+    debts = reader.debts(
+        [property_id],
+        query=DebtQuery(charges=False, credits=False, payment_slips=False),
+        properties={property_id: prop},
+        relations=relations,
+    )
+    chosen = copy_rules.chosen_bills(
+        debts,
+        property_id=property_id,
+        bill_ids=bill_ids,
+        needs_document=needs_document,
+        has_document=has_document,
+        special_situation_blocks=_special_situation(profile, prop),
+    )
+    fees: list[Charge] = []
+    if copy_rules.fee_wanted(
+        with_fee=with_fee, property_profile_id=prop.profile_id, params=params
+    ):
+        value = copy_rules.fee_value(
+            social_tariff=profile.plays(
+                "property_profile.social_tariff", prop.profile_id
+            ),
+            params=params,
+        )
+        for line, ident in zip(
+            chosen, uow.next_ids("charge", len(chosen)), strict=True
+        ):
+            fee = Charge(
+                id=ident,
+                property_id=property_id,
+                debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
+                total=value,
+                installments=1,
+                installment_value=value,
+                generated_at=at,
+                reference=line.debt.reference,
+                actor=actor,
+            )
+            uow.billing.add_charge(fee)
+            fees.append(fee)
+    result = BillCopy(property_id=property_id, issued_at=at, bills=chosen, fees=fees)
+    uow.record(
+        BillCopyIssued(
+            occurred_at=at,
+            actor=actor,
+            property_id=property_id,
+            bill_ids=[x.debt.id for x in chosen],
+            fee=result.fee,
+        )
+    )
+    return result
