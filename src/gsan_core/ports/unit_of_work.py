@@ -21,6 +21,7 @@ from typing import Protocol, Self
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -67,6 +68,7 @@ from gsan_core.ports.repositories import (
     ServicePriceRepository,
     ServiceRequestRepository,
 )
+from gsan_core.ports.scheduling import ScheduleRepository
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -191,6 +193,18 @@ class UnitOfWork(Protocol):
 
     @property
     def regulator_records(self) -> Repository[RegulatorRecord]: ...
+
+    @property
+    def schedules(self) -> ScheduleRepository: ...
+
+    @property
+    def programmings(self) -> Repository[ScheduledOrder]: ...
+
+    @property
+    def special_days(self) -> Repository[SpecialDay]: ...
+
+    @property
+    def team_followers(self) -> Repository[TeamFollower]: ...
 
     @property
     def billing(self) -> Billing: ...

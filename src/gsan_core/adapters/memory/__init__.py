@@ -32,6 +32,7 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
+from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
 from gsan_core.adapters.memory.service_orders import (
     MemoryServiceOrderRepository,
     MemoryServicePriceRepository,
@@ -43,6 +44,7 @@ from gsan_core.adapters.memory.service_requests import (
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -123,6 +125,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             MemoryRepository(self, "consumption_anomaly_action")
         )
         self._service_request_repositories()
+        self._scheduling_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -165,6 +168,18 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.regulator_records: MemoryRepository[RegulatorRecord] = MemoryRepository(
             self, "regulator_record"
+        )
+
+    def _scheduling_repositories(self) -> None:
+        self.schedules = MemoryScheduleRepository(self, "schedule")
+        self.programmings: MemoryRepository[ScheduledOrder] = MemoryRepository(
+            self, "scheduled_order"
+        )
+        self.special_days: MemoryRepository[SpecialDay] = MemoryRepository(
+            self, "special_day"
+        )
+        self.team_followers: MemoryRepository[TeamFollower] = MemoryRepository(
+            self, "team_follower"
         )
 
 

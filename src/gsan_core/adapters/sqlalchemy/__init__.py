@@ -41,6 +41,12 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.scheduling import (
+    Schedule,
+    ScheduledOrder,
+    SpecialDay,
+    TeamFollower,
+)
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -194,6 +200,10 @@ class Mappers:
     operational_occurrence: RowMapper[OperationalOccurrence]
     satisfaction_survey: RowMapper[SatisfactionSurvey]
     regulator_record: RowMapper[RegulatorRecord]
+    schedule: RowMapper[Schedule]
+    scheduled_order: RowMapper[ScheduledOrder]
+    special_day: RowMapper[SpecialDay]
+    team_follower: RowMapper[TeamFollower]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -259,6 +269,10 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            schedule=RowMapper(Schedule, tables["schedule"]),
+            scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),
+            special_day=RowMapper(SpecialDay, tables["special_day"]),
+            team_follower=RowMapper(TeamFollower, tables["team_follower"]),
         )
 
 

@@ -48,6 +48,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlPropertyRepository,
     SqlRepository,
 )
+from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
 from gsan_core.adapters.sqlalchemy.service_orders import (
     SqlServiceOrderRepository,
     SqlServicePriceRepository,
@@ -60,6 +61,7 @@ from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -166,6 +168,7 @@ class SqlUnitOfWork:
             self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
         )
         self._service_request_repositories(mappers)
+        self._scheduling_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
@@ -216,6 +219,18 @@ class SqlUnitOfWork:
         )
         self.regulator_records: SqlRepository[RegulatorRecord] = SqlRepository(
             self, mappers.regulator_record, "regulator_record"
+        )
+
+    def _scheduling_repositories(self, mappers: Mappers) -> None:
+        self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
+        self.programmings: SqlRepository[ScheduledOrder] = SqlRepository(
+            self, mappers.scheduled_order, "scheduled_order"
+        )
+        self.special_days: SqlRepository[SpecialDay] = SqlRepository(
+            self, mappers.special_day, "special_day"
+        )
+        self.team_followers: SqlRepository[TeamFollower] = SqlRepository(
+            self, mappers.team_follower, "team_follower"
         )
 
     # ------------------------------------------------------------ connection

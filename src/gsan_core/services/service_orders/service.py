@@ -336,10 +336,12 @@ class ServiceOrderService(ServiceSetup):
         closing_time: time | None = None,
         remark: str | None = None,
         inspection_result: InspectionResult | None = None,
+        route_on: date | None = None,
     ) -> ClosingResult:
         """Close without execution (how an OS is cancelled): the reason's
         ``executed`` flag must be off. An OS referring to another closes that one
-        too with the same reason (REF-05)."""
+        too with the same reason (REF-05). ``route_on``: closed from the follow-up
+        of that date's roteiro (ENC-02, ENC-11)."""
         with self._work() as uow:
             result = close_in(
                 uow,
@@ -354,6 +356,7 @@ class ServiceOrderService(ServiceSetup):
                 inspection_result=inspection_result,
                 expect_executed=False,
                 authorise=True,
+                route_on=route_on,
             )
             uow.commit()
         return result
@@ -375,12 +378,15 @@ class ServiceOrderService(ServiceSetup):
         pavement_area: Decimal | None = None,
         activities_given: bool = False,
         execution: Sequence[ExecutedActivity] | None = None,
+        route_on: date | None = None,
     ) -> ClosingResult:
         """Close with execution; a type that updates the commercial system runs its
         operation (with ``commercial`` as input) in the same transaction, once.
 
         ``execution`` (activities with periods, teams, materials and kits) is
-        checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12."""
+        checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
+        ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
+        ENC-11)."""
         with self._work() as uow:
             result = close_in(
                 uow,
@@ -402,6 +408,7 @@ class ServiceOrderService(ServiceSetup):
                 execution=execution,
                 expect_executed=True,
                 authorise=True,
+                route_on=route_on,
             )
             uow.commit()
         return result

@@ -136,6 +136,8 @@ def define(b: TableBuilder) -> None:
         sa.Column("imei", sa.String(20), nullable=True),
         sa.Column("responsible_user_id", sa.BigInteger, nullable=True),
         _flag("automatic_scheduling"),
+        sa.Column("nature_id", sa.BigInteger, nullable=True),
+        sa.Column("vehicle_id", sa.BigInteger, nullable=True),
         sa.Column("components", Json, nullable=False),
         sa.Column("equipment_ids", Json, nullable=False),
         _flag("active"),
