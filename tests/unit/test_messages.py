@@ -75,6 +75,7 @@ _NEUTRAL = """
     unit_type_id user_id valid_from valid_until value year expected
     last_order_id restriction_days well_type_id tariff_id installation_id
     company_id
+    earlier teams until sequence team_unit_id free needed nature_id vehicle_id
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.
@@ -155,6 +156,7 @@ _AREAS = {
     "service_type.": "service-orders",
     "service_price.": "service-orders",
     "team.": "service-orders",
+    "schedule.": "service-orders",
     "service_request.": "service-requests",
 }
 
