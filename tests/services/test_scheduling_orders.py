@@ -5,12 +5,14 @@ day, special days (ROT-02..ROT-04) and followers (ROT-12, ROT-13)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import attrs
 import pytest
 
-from gsan_core.errors import RuleViolation
+from gsan_core.errors import ConcurrencyConflict, GsanError, RuleViolation
 from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import OrderSituation, TeamComponent
 from tests.services.scheduling_support import (
@@ -149,7 +151,9 @@ def test_prg_02_one_order_on_several_teams_with_a_principal(dispatch: Dispatch) 
     assert dispatch.gsan.service_orders.get(order.id).scheduled
 
 
-def test_several_orders_on_one_team_in_sequence_and_the_day_s_load(dispatch: Dispatch) -> None:
+def test_several_orders_on_one_team_in_sequence_and_the_day_s_load(
+    dispatch: Dispatch,
+) -> None:
     orders = [dispatch.order(QUICK) for _ in range(3)]
     rows = dispatch.program(*orders)
     assert [(r.order_id, r.sequence) for r in rows] == [
@@ -724,3 +728,54 @@ def test_rot_12_unknown_user_nature_or_team_is_refused(dispatch: Dispatch) -> No
         )
     assert len(refused.value.violations) == 3
     assert rules_of(refused) == {"ROT-12"}
+
+
+# ================================================================ concurrency
+def _race(*commands: Callable[[], object]) -> list[object]:
+    """Run the commands at once in threads; what each returned or raised."""
+    barrier = threading.Barrier(len(commands))
+    outcomes: list[object] = [None] * len(commands)
+
+    def run(index: int, command: Callable[[], object]) -> None:
+        barrier.wait(5)
+        try:
+            outcomes[index] = command()
+        except GsanError as refused:
+            outcomes[index] = refused
+
+    threads = [
+        threading.Thread(target=run, args=(n, c)) for n, c in enumerate(commands)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def test_prg_12_two_dispatchers_on_one_team_s_day_never_exceed_its_work_load(
+    dispatch: Dispatch,
+) -> None:
+    dispatch.program(dispatch.order())  # 120 of 300 minutes
+    one, two = dispatch.order(), dispatch.order()
+    outcomes = _race(lambda: dispatch.program(one), lambda: dispatch.program(two))
+    refused = [o for o in outcomes if isinstance(o, GsanError)]
+    assert len(refused) == 1, outcomes
+    assert isinstance(refused[0], RuleViolation | ConcurrencyConflict)
+    day = dispatch.gsan.scheduling.day(unit_id=dispatch.place.office, on=MONDAY)
+    assert day.team(dispatch.team.id).used_minutes == 240
+    assert [r.sequence for r in day.team(dispatch.team.id).programmings] == [1, 2]
+
+
+def test_prg_07_two_dispatchers_programming_one_order_one_wins(
+    dispatch: Dispatch,
+) -> None:
+    order = dispatch.order()
+    outcomes = _race(
+        lambda: dispatch.program(order),
+        lambda: dispatch.program(order, team=dispatch.other, on=TUESDAY),
+    )
+    refused = [o for o in outcomes if isinstance(o, GsanError)]
+    assert len(refused) == 1, outcomes
+    assert isinstance(refused[0], RuleViolation | ConcurrencyConflict)
+    assert len(dispatch.gsan.scheduling.programmings(order_id=order.id)) == 1
