@@ -779,3 +779,31 @@ def test_prg_07_two_dispatchers_programming_one_order_one_wins(
     assert len(refused) == 1, outcomes
     assert isinstance(refused[0], RuleViolation | ConcurrencyConflict)
     assert len(dispatch.gsan.scheduling.programmings(order_id=order.id)) == 1
+
+
+def test_the_overdue_closing_ends_the_programmings_of_the_orders_it_closes(
+    dispatch: Dispatch,
+) -> None:
+    """§2.6.7 in the overdue batch (VEN-02): its orders leave their routes."""
+    from gsan_core.system import System  # noqa: PLC0415
+
+    roles = dict(dispatch.gsan.profile.roles) | {
+        "service_type.overdue_closable": {QUICK}
+    }
+    overdue = System(
+        uow_factory=dispatch.gsan.uow_factory,
+        profile=attrs.evolve(dispatch.gsan.profile, roles=roles),
+        clock=dispatch.clock,
+    )
+    now = dispatch.clock.now()
+    dispatch.clock.set(now - timedelta(days=200))
+    old = dispatch.order(QUICK)
+    dispatch.clock.set(now)
+    fresh = dispatch.order(QUICK)
+    dispatch.program(old, fresh, on=TUESDAY)
+    overdue.service_orders.close_overdue(
+        service_type_id=QUICK, days=10, actor=dispatch.place.technician
+    )
+    [row] = dispatch.gsan.scheduling.programmings(order_id=old.id)
+    assert (row.active, row.outcome) == (False, ScheduleOutcome.CANCELLED)
+    assert dispatch.gsan.scheduling.programmings(order_id=fresh.id, active_only=True)

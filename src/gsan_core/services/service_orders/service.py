@@ -17,6 +17,7 @@ from gsan_core.errors import (
     Violation,
 )
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import (
     CompletedOrderRow,
     ExecutedActivity,
@@ -54,6 +55,7 @@ from gsan_core.services.service_orders.generation import (
     generate_from_collection_in,
     generate_in,
 )
+from gsan_core.services.service_orders.programmings import deactivate
 from gsan_core.services.service_orders.results import (
     CUT_ORDER_OBSERVATION,
     ChargeSimulation,
@@ -732,6 +734,16 @@ class ServiceOrderService(ServiceSetup):
                     for trail_id, order_id in zip(trail, closed, strict=True)
                 )
                 if closed:
+                    # §2.6.7: a closed order leaves its routes (one read per chunk)
+                    programmed = uow.programmings.find_by(
+                        order_id=list(closed), active=True
+                    )
+                    if programmed:
+                        uow.programmings.update_many(
+                            deactivate(
+                                programmed, ScheduleOutcome.CANCELLED, actor=actor
+                            )
+                        )
                     uow.record(
                         OverdueOrdersClosed(
                             occurred_at=now,
