@@ -46,7 +46,10 @@ from gsan_core.services.service_orders.common import (
     order_property,
 )
 from gsan_core.services.service_orders.generation import generate_in
-from gsan_core.services.service_orders.programmings import release_on_close_in
+from gsan_core.services.service_orders.programmings import (
+    lock_days,
+    release_on_close_in,
+)
 from gsan_core.services.service_orders.results import ClosingResult
 from gsan_core.services.units import load_units, may_maintain
 
@@ -99,6 +102,11 @@ def close_in(
     if authorise:
         ensure(_closing_user(uow, ctx, order, actor))
     programmed = uow.programmings.find_by(order_id=order.id, active=True)
+    if programmed:
+        # the days' sequences are compacted below: lock their roteiros first
+        for unit_id in sorted({r.unit_id for r in programmed}):
+            lock_days(uow, unit_id, {r.on for r in programmed if r.unit_id == unit_id})
+        programmed = uow.programmings.find_by(order_id=order.id, active=True)
     if authorise or route_on is not None:
         ensure(
             check_close_origin(
