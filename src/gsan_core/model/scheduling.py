@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
 
 import attrs
@@ -23,11 +23,14 @@ from gsan_core.model.catalog import AttributeSpec, CatalogKind, Reference
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
+    "CALIBRATION",
     "SCHEDULING_KINDS",
     "TEAM_NATURE",
     "VEHICLE",
     "OrderProgrammed",
     "OrderSituationInformed",
+    "OrdersScheduledAutomatically",
+    "PrioritizationKind",
     "ProgrammingMoved",
     "ProgrammingRemoved",
     "ProgrammingReordered",
@@ -40,6 +43,23 @@ __all__ = [
     "TeamFollower",
     "TeamFollowerSaved",
 ]
+
+
+class PrioritizationKind(IntEnum):
+    """``os_priorizacao_tipo``: what a calibration row weighs (UC1190)."""
+
+    LOCATION = 1
+    """Localização (GSAN: the street's grau; here the property's locality)."""
+    NETWORK_DIAMETER = 2
+    """Diâmetro de rede."""
+    REITERATION = 3
+    """Reiterations of the order's RA."""
+    RECURRENCE = 4
+    """Reincidência: the RA reactivates a closed one."""
+    DAYS_OPEN = 5
+    """Days since the order was generated."""
+    SERVICE_TYPE = 6
+    """The service type's importance (CAL-02)."""
 
 
 class ScheduleOutcome(StrEnum):
@@ -231,6 +251,16 @@ class ScheduleDayClosed(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
+class OrdersScheduledAutomatically(DomainEvent):
+    """UC1190 placed orders on a unit's teams for a date."""
+
+    tag: ClassVar[str] = "schedule.automatic"
+    unit_id: int
+    on: date
+    order_ids: tuple[int, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class SpecialDayAdded(DomainEvent):
     """A team may be programmed on a weekend or holiday."""
 
@@ -280,4 +310,53 @@ VEHICLE = CatalogKind(
     referenced_by=(Reference("team", "vehicle_id"),),
 )
 
-SCHEDULING_KINDS: tuple[CatalogKind, ...] = (TEAM_NATURE, VEHICLE)
+CALIBRATION = CatalogKind(
+    name="calibration",
+    title="Scheduling calibration",
+    title_pt="Calibragem da Programação",
+    gsan_table="atendimentopublico.os_programa_calibragem",
+    description_unique=False,
+    attributes=(
+        AttributeSpec(
+            name="kind",
+            type="int",
+            required=True,
+            min_value=1,
+            max_value=6,
+            doc="pztp_id: the prioritisation kind (PrioritizationKind)",
+        ),
+        AttributeSpec(
+            name="importance", type="int", min_value=0, doc="ospc_nngrauimportancia"
+        ),
+        AttributeSpec(
+            name="range_from", type="int", doc="ospc_nnfaixainicio (kinds 2 to 5)"
+        ),
+        AttributeSpec(
+            name="range_to", type="int", doc="ospc_nnfaixafim (kinds 2 to 5)"
+        ),
+        AttributeSpec(
+            name="weight",
+            type="int",
+            required=True,
+            default=1,
+            min_value=0,
+            doc="ospc_nnpeso",
+        ),
+        AttributeSpec(
+            name="factor",
+            type="int",
+            required=True,
+            default=1,
+            min_value=0,
+            doc="ospc_nnfator",
+        ),
+        AttributeSpec(
+            name="locality_id",
+            type="int",
+            doc="kind 1: the locality whose properties' orders the row weighs",
+        ),
+    ),
+    referenced_by=(Reference("service_type", "calibration_id"),),
+)
+
+SCHEDULING_KINDS: tuple[CatalogKind, ...] = (TEAM_NATURE, VEHICLE, CALIBRATION)

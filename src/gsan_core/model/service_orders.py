@@ -214,6 +214,9 @@ class ServiceType:
     send_survey: bool = False
     #: ``svtp_nntempomedioexecucao`` (minutes).
     average_execution_minutes: int | None = None
+    #: ``ospc_id``: the importance for automatic scheduling (CAL-02), a
+    #: ``calibration`` row of the service-type kind.
+    calibration_id: int | None = None
     active: bool = True
     version: int = 1
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from gsan_core.errors import Message
 
 __all__ = [
+    "CALIBRATION_KIND_MISMATCH",
+    "CALIBRATION_UNKNOWN",
+    "CALIBRATION_VALUE_REQUIRED",
     "CLOSE_AFTER_SCHEDULE_DATE",
     "CLOSE_FROM_FOLLOW_UP",
     "DAY_ALREADY_CLOSED",
     "DAY_IN_FUTURE",
     "FOLLOWER_UNKNOWN",
+    "IMPORTANCE_NOTHING_SELECTED",
+    "IMPORTANCE_TYPE_UNKNOWN",
+    "IMPORTANCE_VALUE_REQUIRED",
     "MANY_TO_MANY",
     "MONTH_IN_PAST",
     "NOTHING_SCHEDULED",
@@ -279,4 +285,49 @@ FOLLOWER_UNKNOWN = Message(
     pt="{campo} {value} inexistente ou inativo(a).",
     gsan_key="atencao.pesquisa_inexistente",
     rule="ROT-12",
+)
+CALIBRATION_UNKNOWN = Message(
+    "schedule.calibration.unknown",
+    en="Calibration row {calibration_id} does not exist or is inactive.",
+    pt="Calibragem {calibration_id} inexistente ou inativa.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="CAL-01",
+)
+CALIBRATION_VALUE_REQUIRED = Message(
+    "schedule.calibration.value_required",
+    en="{field} of calibration row {calibration_id} is required (an integer, "
+    "zero or more).",
+    pt="{campo} da calibragem {calibration_id} é obrigatório (inteiro, zero ou mais).",
+    gsan_key="atencao.campo_texto.obrigatorio",
+    rule="CAL-01",
+)
+IMPORTANCE_NOTHING_SELECTED = Message(
+    "schedule.importance.nothing_selected",
+    en="Select at least one service type to give an importance.",
+    pt="Selecione ao menos um tipo de serviço para atualizar.",
+    gsan_key="atencao.registros.nao_selecionados_atualizacao",
+    rule="CAL-02",
+)
+IMPORTANCE_TYPE_UNKNOWN = Message(
+    "schedule.importance.type_unknown",
+    en="Service type {service_type_id} does not exist or is inactive.",
+    pt="Tipo de serviço {service_type_id} inexistente ou inativo.",
+    gsan_key="atencao.pesquisa.nenhumresultado",
+    rule="CAL-02",
+)
+IMPORTANCE_VALUE_REQUIRED = Message(
+    "schedule.importance.value_required",
+    en="Service type {service_type_id} is selected without an importance.",
+    pt="Tipo de serviço {service_type_id} selecionado sem grau de importância.",
+    gsan_key="atencao.campo_selecionado.obrigatorio",
+    rule="CAL-02",
+)
+CALIBRATION_KIND_MISMATCH = Message(
+    "schedule.importance.not_a_service_type_row",
+    en="Calibration row {calibration_id} given to service type {service_type_id} "
+    "is not a service-type importance.",
+    pt="A calibragem {calibration_id} informada para o tipo de serviço "
+    "{service_type_id} não é um grau de importância de tipo de serviço.",
+    gsan_key="atencao.campo_selecionado.obrigatorio",
+    rule="CAL-02",
 )

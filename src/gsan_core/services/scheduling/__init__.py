@@ -5,6 +5,7 @@ programmings (§2.6.7) that the OS closing runs in its own unit of work."""
 from __future__ import annotations
 
 from gsan_core.services.scheduling.results import (
+    AutomaticScheduling,
     DayClosing,
     RouteStop,
     ScheduleDay,
@@ -14,6 +15,7 @@ from gsan_core.services.scheduling.service import SchedulingService
 from gsan_core.services.service_orders.programmings import release_on_close_in
 
 __all__ = [
+    "AutomaticScheduling",
     "DayClosing",
     "RouteStop",
     "ScheduleDay",

@@ -8,8 +8,9 @@ from datetime import date
 import attrs
 
 from gsan_core.model.scheduling import Schedule, ScheduledOrder
+from gsan_core.rules.scheduling.automatic import Placement
 
-__all__ = ["DayClosing", "RouteStop", "ScheduleDay", "TeamDay"]
+__all__ = ["AutomaticScheduling", "DayClosing", "RouteStop", "ScheduleDay", "TeamDay"]
 
 
 def _rows(value: Iterable[ScheduledOrder]) -> tuple[ScheduledOrder, ...]:
@@ -83,3 +84,26 @@ class DayClosing:
 
     schedule: Schedule
     returned_order_ids: tuple[int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class AutomaticScheduling:
+    """What a UC1190 run did: each placement with its score and parts."""
+
+    unit_id: int
+    on: date
+    #: How many open orders of automatic types were ranked.
+    considered: int
+    placements: tuple[Placement, ...]
+    #: The orders ranked but not placed, in rank order.
+    left_order_ids: tuple[int, ...]
+    #: The teams that worked (automatic scheduling on; a special day when the
+    #: date is a weekend or holiday).
+    team_ids: tuple[int, ...]
+
+    def placed_per_team(self) -> dict[int, int]:
+        """How many orders each working team got."""
+        counts = dict.fromkeys(self.team_ids, 0)
+        for placement in self.placements:
+            counts[placement.team_id] += 1
+        return counts

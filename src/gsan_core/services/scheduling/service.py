@@ -43,7 +43,7 @@ from gsan_core.rules.scheduling.messages import (
 )
 from gsan_core.rules.service_configuration import REFERENCE_MISSING
 from gsan_core.rules.validation import ensure
-from gsan_core.services.scheduling.follow_up import FollowUp
+from gsan_core.services.scheduling.automatic import Automatic
 from gsan_core.services.scheduling.results import (
     DayClosing,
     RouteStop,
@@ -63,7 +63,7 @@ from gsan_core.services.service_orders.programmings import (
 __all__ = ["SchedulingService"]
 
 
-class SchedulingService(FollowUp):
+class SchedulingService(Automatic):
     """``gsan.scheduling``: roteiros, programmings, follow-up and calendars."""
 
     @property

@@ -62,6 +62,7 @@ def define(b: TableBuilder) -> None:
         _flag("auto_close_request"),
         _flag("send_survey"),
         sa.Column("average_execution_minutes", sa.Integer, nullable=True),
+        sa.Column("calibration_id", sa.BigInteger, nullable=True),
         _flag("active"),
         _version(),
     )
@@ -111,6 +112,12 @@ def define(b: TableBuilder) -> None:
             "generated_at",
         ),
         sa.Index(f"ix_{b.name('service_order')}_closed_at", "closed_at"),
+        # the candidates of a unit's automatic scheduling (UC1190)
+        sa.Index(
+            f"ix_{b.name('service_order')}_unit_situation",
+            "current_unit_id",
+            "situation",
+        ),
     )
     b.table(
         "order_unit",

@@ -1,5 +1,5 @@
 """scheduling: roteiros, programmings, special days, team followers; team nature
-and vehicle
+and vehicle; a service type's calibration; the orders of a unit by situation
 
 Revision ID: 0014
 Revises: 0010
@@ -35,6 +35,18 @@ def upgrade() -> None:
             sa.Column(column, sa.BigInteger(), nullable=True),
             schema=schema(),
         )
+    op.add_column(
+        t("service_type"),
+        sa.Column("calibration_id", sa.BigInteger(), nullable=True),
+        schema=schema(),
+    )
+    op.create_index(
+        ix("service_order", "unit_situation"),
+        t("service_order"),
+        ["current_unit_id", "situation"],
+        unique=False,
+        schema=schema(),
+    )
     op.create_table(
         t("schedule"),
         _id(),
@@ -130,5 +142,11 @@ def downgrade() -> None:
     op.drop_table(t("scheduled_order"), schema=schema())
     op.drop_index(ix("schedule", "unit_on"), table_name=t("schedule"), schema=schema())
     op.drop_table(t("schedule"), schema=schema())
+    op.drop_index(
+        ix("service_order", "unit_situation"),
+        table_name=t("service_order"),
+        schema=schema(),
+    )
+    op.drop_column(t("service_type"), "calibration_id", schema=schema())
     op.drop_column(t("team"), "vehicle_id", schema=schema())
     op.drop_column(t("team"), "nature_id", schema=schema())
