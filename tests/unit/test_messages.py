@@ -76,6 +76,7 @@ _NEUTRAL = """
     last_order_id restriction_days well_type_id tariff_id installation_id
     company_id
     earlier teams until sequence team_unit_id free needed nature_id vehicle_id
+    calibration_id
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.
