@@ -34,6 +34,7 @@ __all__ = [
     "ProgrammingMoved",
     "ProgrammingRemoved",
     "ProgrammingReordered",
+    "SchedulableOrder",
     "Schedule",
     "ScheduleDayClosed",
     "ScheduleOutcome",
@@ -145,6 +146,19 @@ class ScheduledOrder:
 
     def _repr_html_(self) -> str:
         return html_of(self)
+
+
+@attrs.frozen(kw_only=True)
+class SchedulableOrder:
+    """What automatic scheduling reads of a candidate order (UC1190): an open
+    order of a unit, of a type that takes automatic scheduling, not programmed."""
+
+    id: int
+    service_type_id: int
+    generated_at: datetime
+    version: int
+    property_id: int | None = None
+    request_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -29,6 +29,7 @@ from gsan_core.model.scheduling import (
     SpecialDay,
     TeamFollower,
 )
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["SchedulingRepositoriesContract"]
@@ -138,6 +139,46 @@ class SchedulingRepositoriesContract:
             uow.commit()
         with uow_factory() as uow:
             assert uow.team_followers.get(7).team_ids == frozenset()
+
+    def test_the_candidates_of_automatic_scheduling(self, uow_factory: Factory) -> None:
+        """UC1190 reads a unit's open, unprogrammed orders of automatic types."""
+        automatic = ServiceType(
+            id=1, description="A", abbreviation="A", automatic_scheduling=True
+        )
+        manual = ServiceType(id=2, description="M", abbreviation="M")
+
+        def order(ident: int, **changes: Any) -> ServiceOrder:
+            base = ServiceOrder(
+                id=ident,
+                service_type_id=1,
+                generated_at=AT,
+                current_unit_id=10,
+                property_id=5,
+                request_id=None,
+            )
+            return attrs.evolve(base, **changes)
+
+        with uow_factory() as uow:
+            uow.service_types.add_many([automatic, manual])
+            uow.service_orders.add_many(
+                [
+                    order(1),
+                    order(2, situation=OrderSituation.IN_EXECUTION, version=3),
+                    order(3, service_type_id=2),
+                    order(4, scheduled=True),
+                    order(5, situation=OrderSituation.CLOSED),
+                    order(6, current_unit_id=11),
+                    order(7, situation=OrderSituation.AWAITING_RELEASE),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.service_orders.schedulable(10)
+        assert [(o.id, o.version, o.property_id) for o in found] == [
+            (1, 1, 5),
+            (2, 3, 5),
+        ]
+        assert found[0].generated_at == AT
 
     def test_a_roteiro_key_queues_a_second_writer(self, uow_factory: Factory) -> None:
         """Two units of work locking the same roteiro key: the second waits for

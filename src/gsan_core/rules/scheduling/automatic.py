@@ -30,6 +30,7 @@ from gsan_core.rules.scheduling.messages import (
 )
 
 __all__ = [
+    "CalibrationIndex",
     "Candidate",
     "Placement",
     "ScorePart",
@@ -78,54 +79,82 @@ class Candidate:
     missing_equipment_id: int | None = None
 
 
-def _by_range(
-    rows: Sequence[CatalogItem], kind: PrioritizationKind, value: int | None
-) -> CatalogItem | None:
-    if value is None:
-        return None
-    for row in rows:
-        low, high = row.integer("range_from"), row.integer("range_to")
-        if row.integer("kind") != kind or low is None or high is None:
-            continue
-        if low <= value <= high:
-            return row
-    return None
+#: ``(kind, value, calibration row id, weight, factor)``: a part, as a tuple.
+_Part = tuple[PrioritizationKind, int | None, int | None, int, int]
+_ID_KINDS = (PrioritizationKind.LOCATION, PrioritizationKind.SERVICE_TYPE)
+
+
+class CalibrationIndex:
+    """The active calibration rows, indexed once for scoring many orders."""
+
+    def __init__(self, calibration: Mapping[int, CatalogItem]) -> None:
+        self.by_id: dict[int, tuple[int | None, int, int]] = {}
+        self.ranges: dict[int, list[tuple[int, int, int, int, int]]] = {}
+        for ident in sorted(calibration):
+            row = calibration[ident]
+            kind = row.integer("kind")
+            weight, factor = row.integer("weight"), row.integer("factor")
+            entry = (
+                kind,
+                0 if weight is None else weight,
+                0 if factor is None else factor,
+            )
+            self.by_id[ident] = entry
+            low, high = row.integer("range_from"), row.integer("range_to")
+            if kind is not None and low is not None and high is not None:
+                self.ranges.setdefault(kind, []).append(
+                    (low, high, ident, entry[1], entry[2])
+                )
+
+    def assigned(self, kind: PrioritizationKind, ident: int | None) -> _Part:
+        """A kind matched by the row assigned (location, service type)."""
+        entry = None if ident is None else self.by_id.get(ident)
+        if entry is None or entry[0] != kind:
+            return (kind, None, None, 1, 1)
+        return (kind, None, ident, entry[1], entry[2])
+
+    def ranged(self, kind: PrioritizationKind, value: int | None) -> _Part:
+        """A kind matched by ``range_from <= value <= range_to`` (first by id)."""
+        if value is not None:
+            for low, high, ident, weight, factor in self.ranges.get(kind, ()):
+                if low <= value <= high:
+                    return (kind, value, ident, weight, factor)
+        return (kind, value, None, 1, 1)
+
+
+def _parts(candidate: Candidate, index: CalibrationIndex) -> tuple[_Part, ...]:
+    return (
+        index.assigned(PrioritizationKind.LOCATION, candidate.location_calibration_id),
+        index.ranged(PrioritizationKind.NETWORK_DIAMETER, candidate.network_diameter),
+        index.ranged(PrioritizationKind.REITERATION, candidate.reiterations),
+        index.ranged(PrioritizationKind.RECURRENCE, candidate.recurrences),
+        index.ranged(PrioritizationKind.DAYS_OPEN, candidate.days_open),
+        index.assigned(
+            PrioritizationKind.SERVICE_TYPE, candidate.service_type_calibration_id
+        ),
+    )
+
+
+def _explained(parts: tuple[_Part, ...]) -> tuple[ScorePart, ...]:
+    return tuple(
+        ScorePart(kind=k, value=v, calibration_id=i, weight=w, factor=f)
+        for k, v, i, w, f in parts
+    )
 
 
 def score(
-    candidate: Candidate, *, calibration: Mapping[int, CatalogItem]
+    candidate: Candidate, *, calibration: Mapping[int, CatalogItem] | CalibrationIndex
 ) -> tuple[int, tuple[ScorePart, ...]]:
     """CAL-03: the order's score and its parts. ``calibration`` holds the active
     calibration rows by id; the range kinds match ``range_from ≤ value ≤
     range_to`` (the first by id), the id kinds the row assigned."""
-    ordered = [calibration[k] for k in sorted(calibration)]
-    found: list[tuple[PrioritizationKind, int | None, CatalogItem | None]] = []
-    for kind, assigned in (
-        (PrioritizationKind.LOCATION, candidate.location_calibration_id),
-        (PrioritizationKind.SERVICE_TYPE, candidate.service_type_calibration_id),
-    ):
-        row = None if assigned is None else calibration.get(assigned)
-        if row is not None and row.integer("kind") != kind:
-            row = None
-        found.append((kind, None, row))
-    for kind, value in (
-        (PrioritizationKind.NETWORK_DIAMETER, candidate.network_diameter),
-        (PrioritizationKind.REITERATION, candidate.reiterations),
-        (PrioritizationKind.RECURRENCE, candidate.recurrences),
-        (PrioritizationKind.DAYS_OPEN, candidate.days_open),
-    ):
-        found.append((kind, value, _by_range(ordered, kind, value)))
-    parts = tuple(
-        ScorePart(
-            kind=kind,
-            value=value,
-            calibration_id=None if row is None else row.id,
-            weight=1 if row is None else row.integer("weight") or 0,
-            factor=1 if row is None else row.integer("factor") or 0,
-        )
-        for kind, value, row in sorted(found, key=lambda item: item[0])
+    index = (
+        calibration
+        if isinstance(calibration, CalibrationIndex)
+        else CalibrationIndex(calibration)
     )
-    return sum(p.points for p in parts), parts
+    parts = _parts(candidate, index)
+    return sum(p[3] * p[4] for p in parts), _explained(parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,9 +173,25 @@ class Placement:
 
 
 def _rank(
-    candidates: Iterable[Candidate], calibration: Mapping[int, CatalogItem]
-) -> list[tuple[Candidate, int, tuple[ScorePart, ...]]]:
-    scored = [(c, *score(c, calibration=calibration)) for c in candidates]
+    candidates: Iterable[Candidate], index: CalibrationIndex
+) -> list[tuple[Candidate, int, tuple[_Part, ...]]]:
+    scored = []
+    # many orders share their inputs (type, days open...): score each set once
+    memo: dict[tuple[object, ...], tuple[int, tuple[_Part, ...]]] = {}
+    for candidate in candidates:
+        key = (
+            candidate.location_calibration_id,
+            candidate.network_diameter,
+            candidate.reiterations,
+            candidate.recurrences,
+            candidate.days_open,
+            candidate.service_type_calibration_id,
+        )
+        known = memo.get(key)
+        if known is None:
+            parts = _parts(candidate, index)
+            known = memo[key] = (sum(p[3] * p[4] for p in parts), parts)
+        scored.append((candidate, *known))
     scored.sort(key=lambda item: (-item[1], item[0].generated_at, item[0].order_id))
     return scored
 
@@ -170,7 +215,7 @@ def place(
     placements: list[Placement] = []
     left: list[int] = []
     stopped = False
-    for candidate, total, parts in _rank(candidates, calibration):
+    for candidate, total, parts in _rank(candidates, CalibrationIndex(calibration)):
         if stopped:
             left.append(candidate.order_id)
             continue
@@ -198,7 +243,7 @@ def place(
                 sequence=sequence[team_id],
                 minutes=candidate.minutes,
                 score=total,
-                parts=parts,
+                parts=_explained(parts),
                 free_after=after,
             )
         )

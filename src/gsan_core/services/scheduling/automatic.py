@@ -28,8 +28,6 @@ from gsan_core.model.scheduling import (
     ScheduleOutcome,
 )
 from gsan_core.model.service_orders import (
-    OrderSituation,
-    ServiceOrder,
     ServiceType,
     ServiceTypeSaved,
     Team,
@@ -217,25 +215,12 @@ class Automatic(FollowUp):
         self, uow: UnitOfWork, unit_id: int, on: date, today: date
     ) -> tuple[list[auto.Candidate], dict[int, int]]:
         """The candidates and the version each order was read at."""
-        orders: Sequence[ServiceOrder] = uow.service_orders.find_by(
-            current_unit_id=unit_id,
-            situation=[OrderSituation.PENDING, OrderSituation.IN_EXECUTION],
-            scheduled=False,
-        )
+        orders = uow.service_orders.schedulable(unit_id)
         types = uow.service_types.get_many({o.service_type_id for o in orders})
-        orders = [
-            o
-            for o in orders
-            if (t := types.get(o.service_type_id)) is not None
-            and t.automatic_scheduling
-        ]
         if not orders:
             return [], {}
         requests = uow.service_requests.get_many(
             {o.request_id for o in orders if o.request_id is not None}
-        )
-        properties = uow.properties.get_many(
-            {o.property_id for o in orders if o.property_id is not None}
         )
         location_rows = {
             r.integer("locality_id"): r.id
@@ -245,6 +230,14 @@ class Automatic(FollowUp):
             if r.integer("kind") == PrioritizationKind.LOCATION
             and r.integer("locality_id") is not None
         }
+        # the properties matter only for the location rows, when there are any
+        properties = (
+            uow.properties.get_many(
+                {o.property_id for o in orders if o.property_id is not None}
+            )
+            if location_rows
+            else {}
+        )
         missing = _missing_equipment(
             uow.programmings.find_by(unit_id=unit_id, on=on - timedelta(days=1))
         )
