@@ -562,7 +562,9 @@ def test_closing_a_day_returns_the_orders_left_open_to_the_pool(
     closing = dispatch.gsan.scheduling.close_day(
         unit_id=dispatch.place.office, on=MONDAY, actor=dispatch.place.technician
     )
-    assert closing.returned_order_ids == (left.id,)
+    assert closing.returned_order_ids == (left.id, working.id)
+    back = dispatch.gsan.service_orders.get(working.id)
+    assert (back.situation, back.scheduled) == (OrderSituation.IN_EXECUTION, False)
     assert closing.schedule.closed
     assert not dispatch.gsan.service_orders.get(left.id).scheduled
     with pytest.raises(RuleViolation) as refused:

@@ -448,9 +448,10 @@ class SchedulingService(Automatic):
 
     def close_day(self, *, unit_id: int, on: date, actor: int) -> DayClosing:
         """Close a roteiro's day: the programmings still active end as
-        ``DAY_CLOSED`` and their open orders go back to the pool (not programmed;
-        an order in execution stays in execution); nothing more can be programmed
-        on that day."""
+        ``DAY_CLOSED``; their open orders, and those informed in execution that
+        day and still open, go back to the pool (not programmed, unless
+        programmed on another day; an order in execution stays in execution);
+        nothing more can be programmed on that day."""
         at = self._now()
         with self._work() as uow:
             lock_days(uow, unit_id, [on])
@@ -464,8 +465,16 @@ class SchedulingService(Automatic):
                 violations.append(DAY_ALREADY_CLOSED(unit_id=unit_id, on=on))
             ensure(violations)
             schedule = found[0]
-            rows = uow.programmings.find_by(unit_id=unit_id, on=on, active=True)
-            orders = uow.service_orders.lock_many({r.order_id for r in rows})
+            every = uow.programmings.find_by(unit_id=unit_id, on=on)
+            rows = [r for r in every if r.active]
+            # the orders left open: still on the day, or informed in execution
+            orders = uow.service_orders.lock_many(
+                {
+                    r.order_id
+                    for r in every
+                    if r.active or r.outcome is ScheduleOutcome.IN_EXECUTION
+                }
+            )
             uow.programmings.update_many(
                 deactivate(rows, ScheduleOutcome.DAY_CLOSED, actor=actor)
             )
