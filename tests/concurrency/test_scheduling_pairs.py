@@ -85,8 +85,7 @@ def test_prg_12_dispatchers_in_processes_never_over_program_a_team_s_day(
 def _program_one(
     system: gsan_core.System, unit_id: int, actor: int, team_id: int, order_id: int
 ) -> Attempt:
-    return in_step(
-        CONTEXT.Barrier(1),
+    return attempt(
         lambda: (
             system.scheduling.program(
                 unit_id=unit_id,
