@@ -94,10 +94,11 @@ class CalibrationIndex:
             row = calibration[ident]
             kind = row.integer("kind")
             weight, factor = row.integer("weight"), row.integer("factor")
+            # a row stored without them counts as the catalog's default, 1
             entry = (
                 kind,
-                0 if weight is None else weight,
-                0 if factor is None else factor,
+                1 if weight is None else weight,
+                1 if factor is None else factor,
             )
             self.by_id[ident] = entry
             low, high = row.integer("range_from"), row.integer("range_to")
