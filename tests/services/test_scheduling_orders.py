@@ -248,6 +248,21 @@ def test_prg_08_an_inclusion_at_a_sequence_renumbers_the_others(
     assert codes(refused) == {"schedule.sequence_over_limit"}
 
 
+def test_prg_08_several_orders_included_at_a_sequence_keep_their_order(
+    dispatch: Dispatch,
+) -> None:
+    first, second = dispatch.order(QUICK), dispatch.order(QUICK)
+    dispatch.program(first, second)
+    one, two = dispatch.order(QUICK), dispatch.order(QUICK)
+    dispatch.program(one, two, sequence=2)
+    route = dispatch.gsan.scheduling.route(team_id=dispatch.team.id, on=MONDAY)
+    assert [s.order_id for s in route] == [first.id, one.id, two.id, second.id]
+    [moved] = [
+        r for r in dispatch.gsan.scheduling.programmings(order_id=second.id) if r.active
+    ]
+    assert (moved.sequence, moved.version) == (4, 2)
+
+
 def test_prg_08_reorder_within_the_team_s_limit(dispatch: Dispatch) -> None:
     orders = [dispatch.order(QUICK) for _ in range(3)]
     dispatch.program(*orders)

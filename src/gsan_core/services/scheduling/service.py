@@ -175,7 +175,14 @@ class SchedulingService(Automatic):
                         if row.id not in before:
                             created.append(row)
                         elif row.sequence != before[row.id].sequence:
-                            renumbered.append(row)
+                            # renumbered once or more: one new version
+                            renumbered.append(
+                                attrs.evolve(
+                                    before[row.id],
+                                    sequence=row.sequence,
+                                    version=before[row.id].version + 1,
+                                )
+                            )
             if renumbered:
                 uow.programmings.update_many(renumbered)
             uow.programmings.add_many(created)
