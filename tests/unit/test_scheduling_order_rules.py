@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import attrs
+import pytest
 
 from gsan_core.model.catalog import CatalogItem
-from gsan_core.model.scheduling import ScheduledOrder, SpecialDay
+from gsan_core.model.scheduling import (
+    Schedule,
+    ScheduledOrder,
+    SpecialDay,
+    TeamFollower,
+)
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, Team
 from gsan_core.rules import scheduling as rules
 from gsan_core.rules.scheduling import automatic as auto
@@ -365,3 +371,42 @@ def test_uc1190_placement_with_missing_equipment_and_no_room() -> None:
         candidates, teams=teams, used={}, taken={1: 2}, calibration={}, fill_gaps=True
     )
     assert [(p.order_id, p.team_id, p.sequence) for p in placed] == [(3, 1, 3)]
+
+
+def test_the_scheduling_model_shows_itself_and_refuses_naive_instants() -> None:
+    schedule = Schedule(id=1, unit_id=10, on=MONDAY)
+    assert "unit_id=10" in repr(schedule)
+    assert "<table" in schedule._repr_html_()
+    assert "sequence=1" in repr(row(1, 1))
+    assert "<table" in row(1, 1)._repr_html_()
+    assert TeamFollower(id=7).user_id == 7
+    with pytest.raises(ValueError, match="timezone-aware"):
+        Schedule(id=1, unit_id=10, on=MONDAY, closed_at=datetime(2026, 12, 7))  # noqa: DTZ001
+
+
+def test_prg_12_an_unknown_team_is_not_weighed() -> None:
+    request = rules.ProgramRequest(unit_id=10, on=MONDAY, team_ids=(9,), order_ids=(1,))
+    found = rules.check_program(
+        request,
+        today=MONDAY,
+        teams={},
+        orders={1: order()},
+        active={},
+        used={},
+        minutes={1: 60},
+    )
+    assert [v.code for v in found] == ["schedule.team_unknown"]
+
+
+def test_cal_03_a_value_outside_every_range_counts_the_default() -> None:
+    rows = {
+        1: CatalogItem(
+            kind="calibration",
+            id=1,
+            description="10 A 20 DIAS",
+            attributes={"kind": 5, "range_from": 10, "range_to": 20, "weight": 9},
+        )
+    }
+    index = auto.CalibrationIndex(rows)
+    assert index.ranged(auto.PrioritizationKind.DAYS_OPEN, 3)[2:] == (None, 1, 1)
+    assert index.ranged(auto.PrioritizationKind.DAYS_OPEN, 15)[2:] == (1, 9, 1)
