@@ -76,6 +76,7 @@ def _from_dict(raw: dict[str, Any]) -> Figure:
         target=float(raw.get("target", 2.0)),
         baseline_kind="hand-written SQLAlchemy Core",
         rows=int(raw["size"]) if raw.get("size") is not None else None,
+        notes=str(raw.get("notes", "")),
     )
 
 

@@ -45,6 +45,7 @@ from gsan_core.services.hydrometers import (
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
+from gsan_core.services.scheduling import SchedulingService
 from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.service_requests import ServiceRequestService
 from gsan_core.services.service_requests.hooks import RequestOrderClosedHook
@@ -174,6 +175,8 @@ class System:
         self.service_requests = ServiceRequestService(context)
         #: Customers, open debts with surcharges, statements, certificates.
         self.accounts = AccountService(context)
+        #: Roteiros: programming orders on teams, the follow-up, calendars.
+        self.scheduling = SchedulingService(context)
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

@@ -32,6 +32,7 @@ AREA_WORDS = {
     "service-orders": ("order", "service_configuration"),
     "service-requests": ("request",),
     "accounts": ("account",),
+    "field-work": ("schedul", "field"),
 }
 _NOT_IMPLEMENTED = re.compile(
     r"^## Rules not implemented\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M

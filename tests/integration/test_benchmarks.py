@@ -150,3 +150,14 @@ def test_the_accounts_statement_figure_agrees_with_its_baseline() -> None:
     assert found is not None
     assert found["size"] == accounts.BILLS
     assert found["library_s"] > 0
+
+
+def test_the_scheduling_benchmark_places_the_same_orders_as_its_baseline() -> None:
+    """UC1190 beside its hand-written baseline, small, on SQLite (the full run is
+    10,000 orders over 50 teams on PostgreSQL)."""
+    from benchmarks import scheduling  # noqa: PLC0415
+
+    figure = scheduling.measure("sqlite", orders=300, teams=4, plot=False)
+    # measure() asserts the library placed as many orders as the baseline
+    assert 0 < figure["placements"] < 300  # type: ignore[operator]
+    assert figure["library_s"] > 0  # type: ignore[operator]

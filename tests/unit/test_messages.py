@@ -78,6 +78,8 @@ _NEUTRAL = """
     company_id
     customer_type_id power_sphere_id responsible_id relation_id debt_id month
     payment_id
+    earlier teams until sequence team_unit_id free needed nature_id vehicle_id
+    calibration_id
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.
@@ -159,6 +161,7 @@ _AREAS = {
     "service_type.": "service-orders",
     "service_price.": "service-orders",
     "team.": "service-orders",
+    "schedule.": "service-orders",
     "service_request.": "service-requests",
 }
 

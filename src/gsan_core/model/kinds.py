@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.hydrometers import HYDROMETER_KINDS
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
+from gsan_core.model.scheduling import SCHEDULING_KINDS
 from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
 from gsan_core.model.service_requests import SERVICE_REQUEST_KINDS
 
@@ -17,6 +18,7 @@ ALL_KINDS: tuple[CatalogKind, ...] = (
     *SERVICE_ORDER_KINDS,
     *HYDROMETER_KINDS,
     *SERVICE_REQUEST_KINDS,
+    *SCHEDULING_KINDS,
 )
 
 

@@ -126,6 +126,13 @@ class ServiceOrderParameters:
     #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
     #: also accepts the Mercosul format (ABC1D23) used since 2018.
     accept_mercosul_plates: bool = False
+    #: PRG-12: GSAN checks a team's work load only when the mobile follow-up
+    #: includes or moves an order; ``True`` (the default) checks it whenever an
+    #: order is programmed or moved, so no team's day is over-programmed.
+    scheduling_checks_work_load: bool = True
+    #: UC1190: GSAN's automatic scheduling stops at the first order (by score)
+    #: that no team has room for; ``True`` goes on with the next, smaller ones.
+    automatic_scheduling_fills_gaps: bool = False
     #: GEN-18 (CAGEPA): the service types whose new order waits some days after
     #: the closing of the property's last order of the type. GSAN's main line
     #: has no such window (empty).

@@ -214,6 +214,9 @@ class ServiceType:
     send_survey: bool = False
     #: ``svtp_nntempomedioexecucao`` (minutes).
     average_execution_minutes: int | None = None
+    #: ``ospc_id``: the importance for automatic scheduling (CAL-02), a
+    #: ``calibration`` row of the service-type kind.
+    calibration_id: int | None = None
     active: bool = True
     version: int = 1
 
@@ -394,6 +397,10 @@ class Team:
     responsible_user_id: int | None = None
     #: ``eqpe_icprogramacaoautomatica``.
     automatic_scheduling: bool = False
+    #: ``eqna_id`` (caema): the team's nature (VEI-01), a ``team_nature`` row.
+    nature_id: int | None = None
+    #: The team's vehicle (VEI-02), a ``vehicle`` row; its plate is the team's.
+    vehicle_id: int | None = None
     components: tuple[TeamComponent, ...] = attrs.field(
         factory=tuple, converter=_components
     )

@@ -35,6 +35,7 @@ from gsan_core.model.hydrometers import (
     StockEntry,
 )
 from gsan_core.model.properties import LocationLinks, Property
+from gsan_core.model.scheduling import SchedulableOrder
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
     ServiceChargeValue,
@@ -167,6 +168,12 @@ class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
         """Ids above ``after_id`` of pending orders of the type generated before
         the instant, the ``limit`` lowest first (a batch pages with ``after_id``,
         so it never walks again over the orders it closed)."""
+        ...
+
+    def schedulable(self, unit_id: int) -> Sequence[SchedulableOrder]:
+        """The unit's open orders (pending or in execution) not programmed whose
+        type takes automatic scheduling, by id (UC1190's candidates, one
+        statement)."""
         ...
 
     def count_pending(self, *, service_type_id: int, generated_before: datetime) -> int:

@@ -31,6 +31,7 @@ from gsan_core.model.accounts import (
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -77,6 +78,7 @@ from gsan_core.ports.repositories import (
     ServicePriceRepository,
     ServiceRequestRepository,
 )
+from gsan_core.ports.scheduling import ScheduleRepository
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -236,6 +238,18 @@ class UnitOfWork(Protocol):
     def request_payments(self) -> Repository[RequestPayment]:
         """Duplicated payments linked to refund RAs (§6.1)."""
         ...
+
+    @property
+    def schedules(self) -> ScheduleRepository: ...
+
+    @property
+    def programmings(self) -> Repository[ScheduledOrder]: ...
+
+    @property
+    def special_days(self) -> Repository[SpecialDay]: ...
+
+    @property
+    def team_followers(self) -> Repository[TeamFollower]: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -26,6 +26,9 @@ from gsan_core.rules.validation import normalized, optional_text, required_text
 
 __all__ = [
     "MAX_TEAM_MINUTES",
+    "TEAM_NATURE_UNKNOWN",
+    "TEAM_VEHICLE_TAKEN",
+    "TEAM_VEHICLE_UNKNOWN",
     "Exists",
     "check_activity_order",
     "check_kit",
@@ -211,6 +214,27 @@ TEAM_COMPONENT_INVALID = Message(
     gsan_key="atencao.inserir_equipe_componente_invalido",
     rule="PRG-13",
 )
+TEAM_NATURE_UNKNOWN = Message(
+    "team.nature_unknown",
+    en="Team nature {nature_id} does not exist or is inactive.",
+    pt="Natureza de Equipe {nature_id} inexistente ou inativa.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="VEI-01",
+)
+TEAM_VEHICLE_UNKNOWN = Message(
+    "team.vehicle_unknown",
+    en="Vehicle {vehicle_id} does not exist or is inactive.",
+    pt="Veículo {vehicle_id} inexistente ou inativo.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="VEI-02",
+)
+TEAM_VEHICLE_TAKEN = Message(
+    "team.vehicle_taken",
+    en="Vehicle {vehicle_id} is already the vehicle of active team {other_id}.",
+    pt="O veículo {vehicle_id} já pertence à equipe ativa {other_id}.",
+    gsan_key="atencao.veiculo_ja_associado_equipe",
+    rule="VEI-02",
+)
 REFERENCE_MISSING = Message(
     "service_order.reference_missing",
     en="{field} {value} does not exist or is inactive.",
@@ -395,7 +419,8 @@ def check_team(
     """PRG-13 for a team among the stored ``others``: work load up to 24 hours (in
     minutes), plate of three letters and four digits, a unique name, an IMEI unique
     among active teams, exactly one responsible component and no employee twice;
-    and the unit, profile, equipment and employees it names exist."""
+    and the unit, profile, equipment and employees it names exist. VEI-01/VEI-02:
+    its nature and vehicle exist, and a vehicle serves one active team."""
     found: list[Violation] = list(
         required_text(
             team.name, field="Team name", campo="Nome da equipe", max_length=40
@@ -418,6 +443,19 @@ def check_team(
             found.append(TEAM_NAME_TAKEN(name=team.name, other_id=other.id))
         if team.active and other.active and team.imei and other.imei == team.imei:
             found.append(TEAM_IMEI_TAKEN(imei=team.imei, other_id=other.id))
+        if (
+            team.active
+            and other.active
+            and team.vehicle_id is not None
+            and other.vehicle_id == team.vehicle_id
+        ):
+            found.append(
+                TEAM_VEHICLE_TAKEN(vehicle_id=team.vehicle_id, other_id=other.id)
+            )
+    if team.nature_id is not None and not exists("team_nature", team.nature_id):
+        found.append(TEAM_NATURE_UNKNOWN(nature_id=team.nature_id))
+    if team.vehicle_id is not None and not exists("vehicle", team.vehicle_id):
+        found.append(TEAM_VEHICLE_UNKNOWN(vehicle_id=team.vehicle_id))
     found += _components(team, exists=exists)
     for kind, value, field, campo in (
         ("unit", team.unit_id, "Unit", "Unidade Organizacional"),

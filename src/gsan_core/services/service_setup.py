@@ -36,7 +36,9 @@ from gsan_core.services.context import Service
 
 __all__ = ["ServiceSetup", "exists_in"]
 
-_CATALOG_KINDS = frozenset({"service_profile", "special_equipment", "material"})
+_CATALOG_KINDS = frozenset(
+    {"service_profile", "special_equipment", "material", "team_nature", "vehicle"}
+)
 
 
 def exists_in(uow: UnitOfWork) -> Callable[[str, int], bool]:
@@ -56,6 +58,18 @@ def exists_in(uow: UnitOfWork) -> Callable[[str, int], bool]:
         raise ValueError(msg)
 
     return exists
+
+
+def _vehicle_plate(
+    uow: UnitOfWork, vehicle_id: int | None, plate: str | None
+) -> str | None:
+    """The team's plate: its vehicle's (VEI-02) when it has one, else ``plate``."""
+    if vehicle_id is None:
+        return plate
+    vehicle = uow.catalog.find("vehicle", vehicle_id)
+    if vehicle is None:
+        return plate
+    return vehicle.text("plate") or plate
 
 
 class ServiceSetup(Service):
@@ -300,9 +314,15 @@ class ServiceSetup(Service):
         responsible_user_id: int | None = None,
         automatic_scheduling: bool = False,
         equipment_ids: Iterable[int] = (),
+        nature_id: int | None = None,
+        vehicle_id: int | None = None,
     ) -> Team:
-        """Insert a team ("Inserir Equipe", PRG-13); the plate is stored upper-case."""
+        """Insert a team ("Inserir Equipe", PRG-13); the plate is stored upper-case.
+
+        ``nature_id`` is a ``team_nature`` row (VEI-01); ``vehicle_id`` a ``vehicle``
+        row (VEI-02) whose plate becomes the team's."""
         with self._work() as uow:
+            plate = _vehicle_plate(uow, vehicle_id, plate)
             team = Team(
                 id=uow.next_id("team"),
                 name=name,
@@ -315,6 +335,8 @@ class ServiceSetup(Service):
                 imei=imei,
                 responsible_user_id=responsible_user_id,
                 automatic_scheduling=automatic_scheduling,
+                nature_id=nature_id,
+                vehicle_id=vehicle_id,
                 components=tuple(components),
                 equipment_ids=frozenset(equipment_ids),
             )
@@ -330,9 +352,10 @@ class ServiceSetup(Service):
             stored = uow.teams.get(team.id)
             if stored.version != team.version:
                 raise ConcurrencyConflict("team", team.id, team.version)
+            plate = _vehicle_plate(uow, team.vehicle_id, team.plate)
             changed = attrs.evolve(
                 team,
-                plate=None if team.plate is None else team.plate.upper(),
+                plate=None if plate is None else plate.upper(),
                 version=stored.version + 1,
             )
             self._check_team(uow, changed)

@@ -32,6 +32,7 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
+from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
 from gsan_core.adapters.memory.service_orders import (
     MemoryServiceOrderRepository,
     MemoryServicePriceRepository,
@@ -53,6 +54,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -137,6 +139,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self._service_request_repositories()
         self._account_repositories()
+        self._scheduling_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -203,6 +206,18 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.request_payments: MemoryRepository[RequestPayment] = MemoryRepository(
             self, "request_payment"
+        )
+
+    def _scheduling_repositories(self) -> None:
+        self.schedules = MemoryScheduleRepository(self, "schedule")
+        self.programmings: MemoryRepository[ScheduledOrder] = MemoryRepository(
+            self, "scheduled_order"
+        )
+        self.special_days: MemoryRepository[SpecialDay] = MemoryRepository(
+            self, "special_day"
+        )
+        self.team_followers: MemoryRepository[TeamFollower] = MemoryRepository(
+            self, "team_follower"
         )
 
 

@@ -11,6 +11,7 @@ import attrs
 
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.scheduling import SchedulableOrder
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRecord,
@@ -36,6 +37,27 @@ class MemoryServicePriceRepository(MemoryRepository[ServiceChargeValue]):
 
 class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
     """Service orders in memory."""
+
+    def schedulable(self, unit_id: int) -> Sequence[SchedulableOrder]:
+        open_ = (OrderSituation.PENDING, OrderSituation.IN_EXECUTION)
+        found = []
+        for order in self._uow.rows_where(self._table, "current_unit_id", unit_id):
+            if order.situation not in open_ or order.scheduled:
+                continue
+            service_type = self._uow.read("service_type", order.service_type_id)
+            if service_type is None or not service_type.automatic_scheduling:
+                continue
+            found.append(
+                SchedulableOrder(
+                    id=order.id,
+                    service_type_id=order.service_type_id,
+                    generated_at=order.generated_at,
+                    version=order.version,
+                    property_id=order.property_id,
+                    request_id=order.request_id,
+                )
+            )
+        return sorted(found, key=lambda o: o.id)
 
     def _pending(
         self, service_type_id: int, generated_before: datetime

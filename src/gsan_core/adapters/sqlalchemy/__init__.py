@@ -52,6 +52,12 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.scheduling import (
+    Schedule,
+    ScheduledOrder,
+    SpecialDay,
+    TeamFollower,
+)
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -217,6 +223,10 @@ class Mappers:
     certificate: RowMapper[Certificate]
     payment: RowMapper[Payment]
     request_payment: RowMapper[RequestPayment]
+    schedule: RowMapper[Schedule]
+    scheduled_order: RowMapper[ScheduledOrder]
+    special_day: RowMapper[SpecialDay]
+    team_follower: RowMapper[TeamFollower]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -294,6 +304,10 @@ class Mappers:
             certificate=RowMapper(Certificate, tables["certificate"]),
             payment=RowMapper(Payment, tables["payment"]),
             request_payment=RowMapper(RequestPayment, tables["request_payment"]),
+            schedule=RowMapper(Schedule, tables["schedule"]),
+            scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),
+            special_day=RowMapper(SpecialDay, tables["special_day"]),
+            team_follower=RowMapper(TeamFollower, tables["team_follower"]),
         )
 
 

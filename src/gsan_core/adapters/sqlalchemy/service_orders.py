@@ -15,6 +15,7 @@ from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.errors import ConcurrencyConflict, NotFound
+from gsan_core.model.scheduling import SchedulableOrder
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRecord,
@@ -57,6 +58,42 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
     ) -> None:
         super().__init__(uow, mapper, "service_order")
         self._trail = trail
+
+    def schedulable(self, unit_id: int) -> Sequence[SchedulableOrder]:
+        t, types = self._table, self._uow.tables["service_type"]
+        statement = (
+            sa.select(
+                t.c.id,
+                t.c.service_type_id,
+                t.c.generated_at,
+                t.c.version,
+                t.c.property_id,
+                t.c.request_id,
+            )
+            .join(types, types.c.id == t.c.service_type_id)
+            .where(
+                t.c.current_unit_id == unit_id,
+                t.c.situation.in_(
+                    [int(OrderSituation.PENDING), int(OrderSituation.IN_EXECUTION)]
+                ),
+                t.c.scheduled.is_(False),
+                types.c.automatic_scheduling.is_(True),
+            )
+            .order_by(t.c.id)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).all()
+        return [
+            SchedulableOrder(
+                id=row[0],
+                service_type_id=row[1],
+                generated_at=row[2],
+                version=row[3],
+                property_id=row[4],
+                request_id=row[5],
+            )
+            for row in rows
+        ]
 
     def _pending(
         self, service_type_id: int, generated_before: datetime

@@ -49,6 +49,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlPropertyRepository,
     SqlRepository,
 )
+from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
 from gsan_core.adapters.sqlalchemy.service_orders import (
     SqlServiceOrderRepository,
     SqlServicePriceRepository,
@@ -71,6 +72,7 @@ from gsan_core.model.accounts import (
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -187,6 +189,7 @@ class SqlUnitOfWork:
         )
         self._service_request_repositories(mappers)
         self._account_repositories(mappers)
+        self._scheduling_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
@@ -263,6 +266,18 @@ class SqlUnitOfWork:
         )
         self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
             self, mappers.request_payment, "request_payment"
+        )
+
+    def _scheduling_repositories(self, mappers: Mappers) -> None:
+        self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
+        self.programmings: SqlRepository[ScheduledOrder] = SqlRepository(
+            self, mappers.scheduled_order, "scheduled_order"
+        )
+        self.special_days: SqlRepository[SpecialDay] = SqlRepository(
+            self, mappers.special_day, "special_day"
+        )
+        self.team_followers: SqlRepository[TeamFollower] = SqlRepository(
+            self, mappers.team_follower, "team_follower"
         )
 
     # ------------------------------------------------------------ connection

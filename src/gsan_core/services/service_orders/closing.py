@@ -27,6 +27,7 @@ from gsan_core.model.service_orders import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules import units as unit_rules
+from gsan_core.rules.scheduling import check_close_origin
 from gsan_core.rules.service_orders import ChargeRequest, CloseRequest, RequestFacts
 from gsan_core.rules.validation import ensure
 from gsan_core.services.charges import create_charge, price_of
@@ -45,6 +46,10 @@ from gsan_core.services.service_orders.common import (
     order_property,
 )
 from gsan_core.services.service_orders.generation import generate_in
+from gsan_core.services.service_orders.programmings import (
+    lock_days,
+    release_on_close_in,
+)
 from gsan_core.services.service_orders.results import ClosingResult
 from gsan_core.services.units import load_units, may_maintain
 
@@ -72,6 +77,7 @@ def close_in(
     execution: Sequence[ExecutedActivity] | None = None,
     expect_executed: bool | None = None,
     authorise: bool = False,
+    route_on: date | None = None,
 ) -> ClosingResult:
     """Close an OS inside ``uow``, with or without execution as the reason says.
 
@@ -81,7 +87,11 @@ def close_in(
     say activities were recorded elsewhere). ``expect_executed`` refuses a reason
     of the other kind (the "close executed / not executed" commands).
     ``authorise`` checks who closes (ENC-01; the user's own closing, not the
-    cascades of closing an RA or of changing a connection's situation).
+    cascades of closing an RA or of changing a connection's situation); it also
+    refuses an order programmed on a route of today or earlier unless
+    ``route_on`` says the closing comes from that route's follow-up (ENC-02),
+    whose date the closing date may not pass (ENC-11). The order's active
+    programmings end (§2.6.7).
     """
     order = uow.service_orders.get(order_id)
     if order.request_id is not None:
@@ -91,6 +101,22 @@ def close_in(
         order = uow.service_orders.get(order_id)
     if authorise:
         ensure(_closing_user(uow, ctx, order, actor))
+    programmed = uow.programmings.find_by(order_id=order.id, active=True)
+    if programmed:
+        # the days' sequences are compacted below: lock their roteiros first
+        for unit_id in sorted({r.unit_id for r in programmed}):
+            lock_days(uow, unit_id, {r.on for r in programmed if r.unit_id == unit_id})
+        programmed = uow.programmings.find_by(order_id=order.id, active=True)
+    if authorise or route_on is not None:
+        ensure(
+            check_close_origin(
+                order,
+                active=programmed,
+                today=at.astimezone(ctx.zone).date(),
+                closed_on=closed_on,
+                route_on=route_on,
+            )
+        )
     service_type = uow.service_types.get(order.service_type_id)
     reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")
@@ -304,6 +330,9 @@ def close_in(
         events=events,
     )
     uow.record(*events)  # type: ignore[arg-type]
+    release_on_close_in(
+        uow, closed, closed_on=closed_on, actor=actor, at=at, active=programmed
+    )
     effects: tuple[object, ...] = ()
     if run_hooks:
         effects = tuple(

@@ -17,6 +17,7 @@ from gsan_core.errors import (
     Violation,
 )
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import (
     CompletedOrderRow,
     ExecutedActivity,
@@ -55,6 +56,7 @@ from gsan_core.services.service_orders.generation import (
     generate_from_collection_in,
     generate_in,
 )
+from gsan_core.services.service_orders.programmings import deactivate
 from gsan_core.services.service_orders.results import (
     CUT_ORDER_OBSERVATION,
     ChargeSimulation,
@@ -338,10 +340,12 @@ class ServiceOrderService(ServiceSetup):
         closing_time: time | None = None,
         remark: str | None = None,
         inspection_result: InspectionResult | None = None,
+        route_on: date | None = None,
     ) -> ClosingResult:
         """Close without execution (how an OS is cancelled): the reason's
         ``executed`` flag must be off. An OS referring to another closes that one
-        too with the same reason (REF-05)."""
+        too with the same reason (REF-05). ``route_on``: closed from the follow-up
+        of that date's roteiro (ENC-02, ENC-11)."""
         with self._work() as uow:
             result = close_in(
                 uow,
@@ -356,6 +360,7 @@ class ServiceOrderService(ServiceSetup):
                 inspection_result=inspection_result,
                 expect_executed=False,
                 authorise=True,
+                route_on=route_on,
             )
             uow.commit()
         return result
@@ -377,12 +382,15 @@ class ServiceOrderService(ServiceSetup):
         pavement_area: Decimal | None = None,
         activities_given: bool = False,
         execution: Sequence[ExecutedActivity] | None = None,
+        route_on: date | None = None,
     ) -> ClosingResult:
         """Close with execution; a type that updates the commercial system runs its
         operation (with ``commercial`` as input) in the same transaction, once.
 
         ``execution`` (activities with periods, teams, materials and kits) is
-        checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12."""
+        checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
+        ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
+        ENC-11)."""
         with self._work() as uow:
             result = close_in(
                 uow,
@@ -404,6 +412,7 @@ class ServiceOrderService(ServiceSetup):
                 execution=execution,
                 expect_executed=True,
                 authorise=True,
+                route_on=route_on,
             )
             uow.commit()
         return result
@@ -731,6 +740,16 @@ class ServiceOrderService(ServiceSetup):
                         )
                     )
                 if closed:
+                    # §2.6.7: a closed order leaves its routes (one read per chunk)
+                    programmed = uow.programmings.find_by(
+                        order_id=list(closed), active=True
+                    )
+                    if programmed:
+                        uow.programmings.update_many(
+                            deactivate(
+                                programmed, ScheduleOutcome.CANCELLED, actor=actor
+                            )
+                        )
                     uow.record(
                         OverdueOrdersClosed(
                             occurred_at=now,

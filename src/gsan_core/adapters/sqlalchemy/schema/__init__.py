@@ -18,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     connections,
     foundation,
     hydrometers,
+    scheduling,
     service_orders,
     service_requests,
 )
@@ -64,6 +65,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     hydrometers.define,
     service_requests.define,
     accounts.define,
+    scheduling.define,
 )
 
 

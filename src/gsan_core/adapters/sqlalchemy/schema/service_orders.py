@@ -62,6 +62,7 @@ def define(b: TableBuilder) -> None:
         _flag("auto_close_request"),
         _flag("send_survey"),
         sa.Column("average_execution_minutes", sa.Integer, nullable=True),
+        sa.Column("calibration_id", sa.BigInteger, nullable=True),
         _flag("active"),
         _version(),
     )
@@ -119,6 +120,12 @@ def define(b: TableBuilder) -> None:
             postgresql_where=sa.text("situation <> 2"),
             sqlite_where=sa.text("situation <> 2"),
         ),
+        # the candidates of a unit's automatic scheduling (UC1190)
+        sa.Index(
+            f"ix_{b.name('service_order')}_unit_situation",
+            "current_unit_id",
+            "situation",
+        ),
     )
     b.table(
         "order_unit",
@@ -144,6 +151,8 @@ def define(b: TableBuilder) -> None:
         sa.Column("imei", sa.String(20), nullable=True),
         sa.Column("responsible_user_id", sa.BigInteger, nullable=True),
         _flag("automatic_scheduling"),
+        sa.Column("nature_id", sa.BigInteger, nullable=True),
+        sa.Column("vehicle_id", sa.BigInteger, nullable=True),
         sa.Column("components", Json, nullable=False),
         sa.Column("equipment_ids", Json, nullable=False),
         _flag("active"),

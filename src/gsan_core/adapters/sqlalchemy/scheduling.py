@@ -1,0 +1,29 @@
+"""SQL scheduling repositories: the roteiros' date-range query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
+from gsan_core.model.scheduling import Schedule
+
+__all__ = ["SqlScheduleRepository"]
+
+
+class SqlScheduleRepository(SqlRepository[Schedule]):
+    """Roteiros in the ``schedule`` table (unique per unit and date)."""
+
+    def between(self, unit_id: int, first: date, last: date) -> Sequence[Schedule]:
+        t = self._table
+        statement = (
+            sa.select(t)
+            .where(t.c.unit_id == unit_id, t.c.on.between(first, last))
+            .order_by(t.c.on, t.c.id)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)

@@ -1,0 +1,593 @@
+"""The scheduling service (``gsan.scheduling``): elaborate and follow up the
+units' roteiros (UC0456, UC0470), close a roteiro's day, and the calendar
+queries.
+
+Concurrency (``docs/concurrency.md``): every command that changes a roteiro
+locks the roteiro's named key (unit and date; several dates in date order),
+then the orders it programs, before it reads the teams' days. Two dispatchers
+programming the same team's day queue; the second reads what the first
+committed and its workload check (PRG-12) or PRG-07 decides.
+"""
+
+from __future__ import annotations
+
+import calendar as months
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+
+from gsan_core.errors import Violation
+from gsan_core.model.scheduling import (
+    OrderProgrammed,
+    OrderSituationInformed,
+    ProgrammingMoved,
+    ProgrammingRemoved,
+    ProgrammingReordered,
+    Schedule,
+    ScheduleDayClosed,
+    ScheduledOrder,
+    ScheduleOutcome,
+)
+from gsan_core.model.service_orders import OrderAction, OrderSituation, ServiceOrder
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import scheduling as rules
+from gsan_core.rules.scheduling.messages import (
+    DAY_ALREADY_CLOSED,
+    DAY_IN_FUTURE,
+    NOT_PROGRAMMED,
+    NOTHING_SCHEDULED,
+    ORDER_UNKNOWN,
+    TEAM_UNKNOWN,
+)
+from gsan_core.rules.service_configuration import REFERENCE_MISSING
+from gsan_core.rules.validation import ensure
+from gsan_core.services.scheduling.automatic import Automatic
+from gsan_core.services.scheduling.results import (
+    DayClosing,
+    RouteStop,
+    ScheduleDay,
+    TeamDay,
+)
+from gsan_core.services.service_orders.common import _move
+from gsan_core.services.service_orders.programmings import (
+    by_order,
+    deactivate,
+    lock_days,
+    minutes_of,
+    resequence_teams,
+    used_minutes,
+)
+
+__all__ = ["SchedulingService"]
+
+
+class SchedulingService(Automatic):
+    """``gsan.scheduling``: roteiros, programmings, follow-up and calendars."""
+
+    @property
+    def _enforce_work_load(self) -> bool:
+        return self.profile.service_orders.scheduling_checks_work_load
+
+    # ------------------------------------------------------------ elaborate
+    def program(
+        self,
+        *,
+        unit_id: int,
+        on: date,
+        team_ids: Sequence[int],
+        order_ids: Sequence[int],
+        actor: int,
+        until: date | None = None,
+        principal_team_id: int | None = None,
+        sequence: int | None = None,
+    ) -> list[ScheduledOrder]:
+        """Program orders on the unit's roteiro of ``on`` (created if missing), one
+        programming per day up to ``until``: one order on several teams (the
+        principal is ``principal_team_id``, else the first) or several orders on
+        one team, in the order given, appended or from position ``sequence``
+        (PRG-01..PRG-08, PRG-12)."""
+        request = rules.ProgramRequest(
+            unit_id=unit_id,
+            on=on,
+            until=until,
+            team_ids=tuple(dict.fromkeys(team_ids)),
+            order_ids=tuple(dict.fromkeys(order_ids)),
+            principal_team_id=principal_team_id,
+        )
+        at = self._now()
+        days = rules.days_of(on, until)
+        with self._work() as uow:
+            lock_days(uow, unit_id, days)
+            orders = uow.service_orders.lock_many(request.order_ids)
+            teams = {
+                k: t
+                for k, t in uow.teams.get_many(request.team_ids).items()
+                if t.active
+            }
+            active = by_order(
+                uow.programmings.find_by(order_id=list(request.order_ids), active=True)
+            )
+            day_rows = uow.programmings.find_by(
+                unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
+            )
+            schedules = {
+                s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)
+            }
+            found = rules.check_program(
+                request,
+                today=self._today(at),
+                teams=teams,
+                orders=orders,
+                active=active,
+                used=used_minutes(uow, day_rows, known=orders),
+                minutes=minutes_of(uow, orders.values()),
+                closed_days=[d for d, s in schedules.items() if s.closed],
+                enforce_work_load=self._enforce_work_load,
+            )
+            if sequence is not None and len(request.team_ids) == 1:
+                team_id = request.team_ids[0]
+                for day in days:
+                    current = sum(
+                        1 for r in day_rows if r.team_id == team_id and r.on == day
+                    )
+                    found += rules.check_insert_sequence(
+                        team_id=team_id, on=day, sequence=sequence, current=current
+                    )
+            ensure(found)
+            for day in days:
+                if day not in schedules:
+                    schedules[day] = Schedule(
+                        id=uow.next_id("schedule"), unit_id=unit_id, on=day
+                    )
+                    uow.schedules.add(schedules[day])
+            principal = principal_team_id or request.team_ids[0]
+            created: list[ScheduledOrder] = []
+            renumbered: list[ScheduledOrder] = []
+            ids = iter(
+                uow.next_ids(
+                    "scheduled_order", len(days) * len(request.team_ids) * len(orders)
+                )
+            )
+            for day in days:
+                for team_id in request.team_ids:
+                    rows = [r for r in day_rows if r.team_id == team_id and r.on == day]
+                    position = sequence
+                    for order_id in request.order_ids:
+                        new = ScheduledOrder(
+                            id=next(ids),
+                            schedule_id=schedules[day].id,
+                            order_id=order_id,
+                            team_id=team_id,
+                            unit_id=unit_id,
+                            on=day,
+                            sequence=0,
+                            principal=team_id == principal,
+                            scheduled_by=actor,
+                            scheduled_at=at,
+                        )
+                        rows = rules.resequence(rows, first=new, at=position)
+                        if position is not None:
+                            position += 1
+                    before = {r.id: r for r in day_rows}
+                    for row in rows:
+                        if row.id not in before:
+                            created.append(row)
+                        elif row.sequence != before[row.id].sequence:
+                            # renumbered once or more: one new version
+                            renumbered.append(
+                                attrs.evolve(
+                                    before[row.id],
+                                    sequence=row.sequence,
+                                    version=before[row.id].version + 1,
+                                )
+                            )
+            if renumbered:
+                uow.programmings.update_many(renumbered)
+            uow.programmings.add_many(created)
+            uow.service_orders.update_many(
+                [
+                    attrs.evolve(o, scheduled=True, version=o.version + 1)
+                    for o in orders.values()
+                ]
+            )
+            uow.record(
+                *(
+                    OrderProgrammed(
+                        occurred_at=at,
+                        actor=actor,
+                        order_id=row.order_id,
+                        team_id=row.team_id,
+                        on=row.on,
+                        sequence=row.sequence,
+                        principal=row.principal,
+                        programming_id=row.id,
+                    )
+                    for row in created
+                )
+            )
+            uow.commit()
+        return sorted(created, key=lambda r: (r.on, r.team_id, r.sequence))
+
+    # ------------------------------------------------------------ follow-up
+    def _rows_of_day(
+        self, uow: UnitOfWork, order_id: int, on: date
+    ) -> tuple[ServiceOrder, list[ScheduledOrder]]:
+        """Lock the roteiro of the order's programming on ``on`` and the order; its
+        active rows of that day (``NOT_PROGRAMMED`` when none)."""
+        seen = uow.programmings.find_by(order_id=order_id, on=on, active=True)
+        if seen:
+            lock_days(uow, seen[0].unit_id, [on])
+        order = uow.service_orders.lock_many([order_id]).get(order_id)
+        if order is None:
+            ensure([ORDER_UNKNOWN(order_id=order_id)])
+        assert order is not None
+        rows = list(uow.programmings.find_by(order_id=order_id, on=on, active=True))
+        if not rows:
+            ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
+        return order, rows
+
+    def move(
+        self, *, order_id: int, on: date, to_team_id: int, actor: int
+    ) -> ScheduledOrder:
+        """Move ("remanejar") an order's programming of ``on`` to another team of
+        the roteiro's unit, at the end of its day (PRG-09, PRG-11, PRG-12)."""
+        at = self._now()
+        with self._work() as uow:
+            order, rows = self._rows_of_day(uow, order_id, on)
+            row = rows[0]
+            target = uow.teams.find(to_team_id)
+            if target is not None and not target.active:
+                target = None
+            target_rows = uow.programmings.find_by(
+                unit_id=row.unit_id, on=on, team_id=to_team_id, active=True
+            )
+            minutes = minutes_of(uow, [order]).get(order_id, 0)
+            ensure(
+                rules.check_move(
+                    order,
+                    rows_of_day=rows,
+                    unit_id=row.unit_id,
+                    target=target,
+                    target_id=to_team_id,
+                    target_used=used_minutes(uow, target_rows).get((to_team_id, on), 0),
+                    minutes=minutes,
+                    enforce_work_load=self._enforce_work_load
+                    and row.team_id != to_team_id,
+                )
+            )
+            if row.team_id == to_team_id:
+                return row
+            relocated = deactivate([row], ScheduleOutcome.RELOCATED, actor=actor)
+            uow.programmings.update_many(relocated)
+            resequence_teams(uow, row.unit_id, on, [row.team_id], leaving={row.id})
+            moved = ScheduledOrder(
+                id=uow.next_id("scheduled_order"),
+                schedule_id=row.schedule_id,
+                order_id=order_id,
+                team_id=to_team_id,
+                unit_id=row.unit_id,
+                on=on,
+                sequence=len(target_rows) + 1,
+                principal=True,
+                scheduled_by=actor,
+                scheduled_at=at,
+            )
+            uow.programmings.add(moved)
+            uow.record(
+                ProgrammingMoved(
+                    occurred_at=at,
+                    actor=actor,
+                    order_id=order_id,
+                    on=on,
+                    from_team_id=row.team_id,
+                    to_team_id=to_team_id,
+                    programming_id=moved.id,
+                )
+            )
+            uow.commit()
+        return moved
+
+    def reorder(
+        self,
+        *,
+        order_id: int,
+        on: date,
+        sequence: int,
+        actor: int,
+        team_id: int | None = None,
+    ) -> list[ScheduledOrder]:
+        """Give an order another place in its team's day (PRG-08); returns the
+        team's day in its new order. ``team_id`` picks the team when the order is
+        programmed for several."""
+        at = self._now()
+        with self._work() as uow:
+            order, rows = self._rows_of_day(uow, order_id, on)
+            del order
+            mine = [r for r in rows if team_id is None or r.team_id == team_id]
+            if not mine:
+                ensure([TEAM_UNKNOWN(team_id=team_id)])
+            row = mine[0]
+            team_rows = uow.programmings.find_by(
+                unit_id=row.unit_id, on=on, team_id=row.team_id, active=True
+            )
+            ensure(rules.check_reorder(row, team_rows=team_rows, sequence=sequence))
+            moved = attrs.evolve(row, version=row.version + 1)
+            ordered = rules.resequence(team_rows, first=moved, at=sequence)
+            before = {r.id: r for r in team_rows}
+            changed = [
+                r for r in ordered if r.sequence != before[r.id].sequence or r is moved
+            ]
+            if row.sequence != sequence:
+                uow.programmings.update_many(changed)
+                uow.record(
+                    ProgrammingReordered(
+                        occurred_at=at,
+                        actor=actor,
+                        order_id=order_id,
+                        team_id=row.team_id,
+                        on=on,
+                        sequence=sequence,
+                    )
+                )
+            uow.commit()
+        return ordered if row.sequence != sequence else list(team_rows)
+
+    def remove(self, *, order_id: int, on: date, actor: int) -> ServiceOrder:
+        """Take an order off the roteiro of ``on`` (every team): it returns to the
+        pool unless it is programmed on another day (PRG-09)."""
+        at = self._now()
+        with self._work() as uow:
+            order, rows = self._rows_of_day(uow, order_id, on)
+            ensure(rules.check_follow_up(order))
+            removed = deactivate(rows, ScheduleOutcome.REMOVED, actor=actor)
+            uow.programmings.update_many(removed)
+            resequence_teams(
+                uow,
+                rows[0].unit_id,
+                on,
+                {r.team_id for r in rows},
+                leaving={r.id for r in rows},
+            )
+            others = uow.programmings.find_by(order_id=order_id, active=True)
+            changed = order
+            if not others and order.scheduled:
+                changed = attrs.evolve(
+                    order, scheduled=False, version=order.version + 1
+                )
+                uow.service_orders.update(changed)
+            uow.record(
+                ProgrammingRemoved(
+                    occurred_at=at,
+                    actor=actor,
+                    order_id=order_id,
+                    on=on,
+                    outcome=ScheduleOutcome.REMOVED,
+                )
+            )
+            uow.commit()
+        return changed
+
+    def inform_situation(
+        self,
+        *,
+        order_id: int,
+        on: date,
+        situation: OrderSituation,
+        actor: int,
+        reason_id: int | None = None,
+        missing_equipment_id: int | None = None,
+    ) -> ServiceOrder:
+        """Inform a programmed order's situation on the roteiro of ``on`` (UC0470):
+        ``IN_EXECUTION`` (the OS goes to 3 and stays programmed) or ``PENDING``
+        (not finished: the OS goes to 1 and back to the pool, with the reason,
+        a ``non_execution_reason``, and the special equipment that was missing).
+        The day's programmings end either way (PRG-09, PRG-10)."""
+        at = self._now()
+        with self._work() as uow:
+            order, rows = self._rows_of_day(uow, order_id, on)
+            all_active = uow.programmings.find_by(order_id=order_id, active=True)
+            found = rules.check_inform(
+                order, situation=situation, on=on, active=all_active
+            )
+            found += self._reason_violations(uow, reason_id, missing_equipment_id)
+            ensure(found)
+            outcome = rules.INFORMABLE[situation]
+            ended = deactivate(
+                rows,
+                outcome,
+                actor=actor,
+                reason_id=reason_id,
+                missing_equipment_id=missing_equipment_id,
+            )
+            uow.programmings.update_many(ended)
+            resequence_teams(
+                uow,
+                rows[0].unit_id,
+                on,
+                {r.team_id for r in rows},
+                leaving={r.id for r in rows},
+            )
+            changed = self._informed(uow, order, situation)
+            uow.record(
+                OrderSituationInformed(
+                    occurred_at=at,
+                    actor=actor,
+                    order_id=order_id,
+                    on=on,
+                    outcome=outcome,
+                    reason_id=reason_id,
+                )
+            )
+            uow.commit()
+        return changed
+
+    @staticmethod
+    def _reason_violations(
+        uow: UnitOfWork, reason_id: int | None, equipment_id: int | None
+    ) -> list[Violation]:
+        found: list[Violation] = []
+        for kind, value, field, campo in (
+            ("non_execution_reason", reason_id, "Reason", "Motivo de Não Encerramento"),
+            ("special_equipment", equipment_id, "Special equipment", "Equipamento"),
+        ):
+            if value is None:
+                continue
+            item = uow.catalog.find(kind, value)
+            if item is None or not item.active:
+                found.append(REFERENCE_MISSING(field=field, campo=campo, value=value))
+        return found
+
+    @staticmethod
+    def _informed(
+        uow: UnitOfWork, order: ServiceOrder, situation: OrderSituation
+    ) -> ServiceOrder:
+        if situation is OrderSituation.IN_EXECUTION:
+            if order.situation is OrderSituation.IN_EXECUTION:
+                return order
+            return _move(uow, order, OrderAction.START_EXECUTION)
+        if order.situation is OrderSituation.IN_EXECUTION:
+            return _move(uow, order, OrderAction.BACK_TO_PENDING, scheduled=False)
+        changed = attrs.evolve(order, scheduled=False, version=order.version + 1)
+        uow.service_orders.update(changed)
+        return changed
+
+    def close_day(self, *, unit_id: int, on: date, actor: int) -> DayClosing:
+        """Close a roteiro's day: the programmings still active end as
+        ``DAY_CLOSED``; their open orders, and those informed in execution that
+        day and still open, go back to the pool (not programmed, unless
+        programmed on another day; an order in execution stays in execution);
+        nothing more can be programmed on that day."""
+        at = self._now()
+        with self._work() as uow:
+            lock_days(uow, unit_id, [on])
+            found = uow.schedules.find_by(unit_id=unit_id, on=on)
+            violations: list[Violation] = []
+            if on > self._today(at):
+                violations.append(DAY_IN_FUTURE(on=on))
+            if not found:
+                violations.append(NOTHING_SCHEDULED(unit_id=unit_id, on=on))
+            elif found[0].closed:
+                violations.append(DAY_ALREADY_CLOSED(unit_id=unit_id, on=on))
+            ensure(violations)
+            schedule = found[0]
+            every = uow.programmings.find_by(unit_id=unit_id, on=on)
+            rows = [r for r in every if r.active]
+            # the orders left open: still on the day, or informed in execution
+            orders = uow.service_orders.lock_many(
+                {
+                    r.order_id
+                    for r in every
+                    if r.active or r.outcome is ScheduleOutcome.IN_EXECUTION
+                }
+            )
+            uow.programmings.update_many(
+                deactivate(rows, ScheduleOutcome.DAY_CLOSED, actor=actor)
+            )
+            still = by_order(
+                uow.programmings.find_by(order_id=list(orders), active=True)
+            )
+            returned = [
+                attrs.evolve(o, scheduled=False, version=o.version + 1)
+                for o in orders.values()
+                if o.is_open and o.scheduled and o.id not in still
+            ]
+            uow.service_orders.update_many(returned)
+            closed = attrs.evolve(
+                schedule,
+                closed=True,
+                closed_at=at,
+                closed_by=actor,
+                version=schedule.version + 1,
+            )
+            uow.schedules.update(closed)
+            ids = tuple(sorted(o.id for o in returned))
+            uow.record(
+                ScheduleDayClosed(
+                    occurred_at=at,
+                    actor=actor,
+                    schedule_id=schedule.id,
+                    unit_id=unit_id,
+                    on=on,
+                    returned=ids,
+                )
+            )
+            uow.commit()
+        return DayClosing(schedule=closed, returned_order_ids=ids)
+
+    # ------------------------------------------------------------ queries
+    def calendar(self, *, unit_id: int, year: int, month: int) -> list[date]:
+        """The dates of the month with a roteiro of the unit (the calendar screen)."""
+        last = months.monthrange(year, month)[1]
+        with self._read() as uow:
+            found = uow.schedules.between(
+                unit_id, date(year, month, 1), date(year, month, last)
+            )
+        return [s.on for s in found]
+
+    def day(self, *, unit_id: int, on: date) -> ScheduleDay:
+        """The unit's roteiro of ``on``: every active team with its programmings in
+        sequence and how full its day is."""
+        with self._read() as uow:
+            found = uow.schedules.find_by(unit_id=unit_id, on=on)
+            teams = uow.teams.find_by(unit_id=unit_id, active=True)
+            rows = uow.programmings.find_by(unit_id=unit_id, on=on, active=True)
+            used = used_minutes(uow, rows)
+        per_team: dict[int, list[ScheduledOrder]] = defaultdict(list)
+        for row in rows:
+            per_team[row.team_id].append(row)
+        return ScheduleDay(
+            unit_id=unit_id,
+            on=on,
+            schedule=found[0] if found else None,
+            teams=[
+                TeamDay(
+                    team_id=t.id,
+                    name=t.name,
+                    work_minutes=t.work_minutes,
+                    used_minutes=used.get((t.id, on), 0),
+                    programmings=sorted(per_team[t.id], key=lambda r: r.sequence),
+                )
+                for t in teams
+            ],
+        )
+
+    def route(self, *, team_id: int, on: date) -> list[RouteStop]:
+        """A team's route of ``on`` as data, in sequence (the route sheet)."""
+        with self._read() as uow:
+            team = uow.teams.get(team_id)
+            rows = uow.programmings.find_by(
+                unit_id=team.unit_id, on=on, team_id=team_id, active=True
+            )
+            orders = uow.service_orders.get_many({r.order_id for r in rows})
+            types = uow.service_types.get_many(
+                {o.service_type_id for o in orders.values()}
+            )
+        stops = []
+        for row in sorted(rows, key=lambda r: r.sequence):
+            order = orders[row.order_id]
+            service_type = types[order.service_type_id]
+            stops.append(
+                RouteStop(
+                    sequence=row.sequence,
+                    order_id=order.id,
+                    service_type_id=service_type.id,
+                    service_type=service_type.description,
+                    minutes=service_type.average_execution_minutes or 0,
+                    principal=row.principal,
+                    property_id=order.property_id,
+                    request_id=order.request_id,
+                    observation=order.observation,
+                )
+            )
+        return stops
+
+    def programmings(
+        self, *, order_id: int, active_only: bool = False
+    ) -> Sequence[ScheduledOrder]:
+        """An order's programmings (its scheduling history), by id."""
+        with self._read() as uow:
+            if active_only:
+                return uow.programmings.find_by(order_id=order_id, active=True)
+            return uow.programmings.find_by(order_id=order_id)
