@@ -305,10 +305,16 @@ from gsan_core.rules.service_requests.messages import (
     UPDATE_CONCURRENT as UPDATE_CONCURRENT,
 )
 from gsan_core.rules.service_requests.messages import (
+    UPDATE_DUE_BEFORE_ATTENDANCE as UPDATE_DUE_BEFORE_ATTENDANCE,
+)
+from gsan_core.rules.service_requests.messages import (
     UPDATE_DUPLICATE as UPDATE_DUPLICATE,
 )
 from gsan_core.rules.service_requests.messages import (
     UPDATE_NOT_AUTHORISED as UPDATE_NOT_AUTHORISED,
+)
+from gsan_core.rules.service_requests.messages import (
+    UPDATE_NOTHING as UPDATE_NOTHING,
 )
 from gsan_core.rules.service_requests.messages import (
     UPDATE_ORDER_SCHEDULED as UPDATE_ORDER_SCHEDULED,
@@ -328,6 +334,7 @@ from gsan_core.rules.service_requests.numbering import (
 from gsan_core.rules.service_requests.opening import (
     OpeningFacts,
     check_destination,
+    check_due_date_change,
     check_location_change,
     check_open,
     check_text,
@@ -445,6 +452,7 @@ __all__ = [
     "check_closing_command",
     "check_destination",
     "check_digit",
+    "check_due_date_change",
     "check_forward",
     "check_location_change",
     "check_manual_generation",
