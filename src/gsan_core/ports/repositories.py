@@ -35,6 +35,12 @@ from gsan_core.model.hydrometers import (
     StockEntry,
 )
 from gsan_core.model.properties import LocationLinks, Property
+from gsan_core.model.service_desk import (
+    MessageStatus,
+    OutboundMessage,
+    ScheduleKind,
+    SupplySchedule,
+)
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
     ServiceChargeValue,
@@ -59,11 +65,13 @@ __all__ = [
     "InstallationRepository",
     "LocationQueries",
     "MovementRepository",
+    "OutboundMessageRepository",
     "PropertyRepository",
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
     "ServiceRequestRepository",
+    "SupplyScheduleRepository",
 ]
 
 #: A ``find_by`` criterion: a value to equal, or a collection to be in.
@@ -454,4 +462,70 @@ class MovementRepository(Repository[HydrometerMovement], Protocol):
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         """The movements that moved the meter, oldest first."""
+        ...
+
+
+class SupplyScheduleRepository(Repository[SupplySchedule], Protocol):
+    """The supply and maintenance windows (``abastecimento_programacao`` and
+    ``manutencao_programacao``), keyed by month and place."""
+
+    def covering(
+        self,
+        *,
+        reference: int,
+        area_id: int | None = None,
+        neighbourhood_id: int | None = None,
+        sector_id: int | None = None,
+        locality_id: int | None = None,
+    ) -> Sequence[SupplySchedule]:
+        """The windows of month ``reference`` whose area, neighbourhood, sector
+        or locality is the one given (PAM-06), by start; one statement."""
+        ...
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        reference: int | None = None,
+        kind: ScheduleKind | None = None,
+        municipality_id: int | None = None,
+        locality_id: int | None = None,
+        sector_id: int | None = None,
+        neighbourhood_id: int | None = None,
+        area_id: int | None = None,
+    ) -> Sequence[SupplySchedule]:
+        """A page of the windows matching every criterion given, by start
+        instant and id; one statement."""
+        ...
+
+    def remove(self, schedule: SupplySchedule) -> None:
+        """Delete the window (compare-and-set on its version)."""
+        ...
+
+
+class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
+    """The outbound text messages and their history (``mensagem_sms_historico``)."""
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        phone: str | None = None,
+        request_id: int | None = None,
+        property_id: int | None = None,
+        customer_id: int | None = None,
+        reason: str | None = None,
+        status: Collection[MessageStatus] | None = None,
+        created_from: datetime | None = None,
+        created_until: datetime | None = None,
+    ) -> Sequence[OutboundMessage]:
+        """A page of the messages matching every criterion given (created in
+        ``[created_from, created_until)``), newest first; one statement."""
+        ...
+
+    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        """The oldest ``limit`` messages to send: pending, or failed with fewer
+        than ``max_attempts`` attempts, by id."""
         ...

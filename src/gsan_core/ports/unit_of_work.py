@@ -21,6 +21,7 @@ from typing import Protocol, Self
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -61,11 +62,13 @@ from gsan_core.ports.repositories import (
     InstallationRepository,
     LocationQueries,
     MovementRepository,
+    OutboundMessageRepository,
     PropertyRepository,
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
     ServiceRequestRepository,
+    SupplyScheduleRepository,
 )
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
@@ -191,6 +194,18 @@ class UnitOfWork(Protocol):
 
     @property
     def regulator_records(self) -> Repository[RegulatorRecord]: ...
+
+    @property
+    def supply_schedules(self) -> SupplyScheduleRepository: ...
+
+    @property
+    def outbound_messages(self) -> OutboundMessageRepository: ...
+
+    @property
+    def message_cursors(self) -> Repository[MessageCursor]: ...
+
+    @property
+    def procedures(self) -> Repository[OperatingProcedure]: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -32,6 +32,10 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
+from gsan_core.adapters.memory.service_desk import (
+    MemoryOutboundMessageRepository,
+    MemorySupplyScheduleRepository,
+)
 from gsan_core.adapters.memory.service_orders import (
     MemoryServiceOrderRepository,
     MemoryServicePriceRepository,
@@ -43,6 +47,7 @@ from gsan_core.adapters.memory.service_requests import (
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -123,6 +128,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             MemoryRepository(self, "consumption_anomaly_action")
         )
         self._service_request_repositories()
+        self._service_desk_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -165,6 +171,18 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.regulator_records: MemoryRepository[RegulatorRecord] = MemoryRepository(
             self, "regulator_record"
+        )
+
+    def _service_desk_repositories(self) -> None:
+        self.supply_schedules = MemorySupplyScheduleRepository(self, "supply_schedule")
+        self.outbound_messages = MemoryOutboundMessageRepository(
+            self, "outbound_message"
+        )
+        self.message_cursors: MemoryRepository[MessageCursor] = MemoryRepository(
+            self, "message_cursor"
+        )
+        self.procedures: MemoryRepository[OperatingProcedure] = MemoryRepository(
+            self, "operating_procedure"
         )
 
 

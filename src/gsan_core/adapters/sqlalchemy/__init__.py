@@ -41,6 +41,12 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.service_desk import (
+    MessageCursor,
+    OperatingProcedure,
+    OutboundMessage,
+    SupplySchedule,
+)
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -194,6 +200,10 @@ class Mappers:
     operational_occurrence: RowMapper[OperationalOccurrence]
     satisfaction_survey: RowMapper[SatisfactionSurvey]
     regulator_record: RowMapper[RegulatorRecord]
+    supply_schedule: RowMapper[SupplySchedule]
+    outbound_message: RowMapper[OutboundMessage]
+    message_cursor: RowMapper[MessageCursor]
+    operating_procedure: RowMapper[OperatingProcedure]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -259,6 +269,12 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            supply_schedule=RowMapper(SupplySchedule, tables["supply_schedule"]),
+            outbound_message=RowMapper(OutboundMessage, tables["outbound_message"]),
+            message_cursor=RowMapper(MessageCursor, tables["message_cursor"]),
+            operating_procedure=RowMapper(
+                OperatingProcedure, tables["operating_procedure"]
+            ),
         )
 
 

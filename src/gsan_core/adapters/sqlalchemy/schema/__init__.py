@@ -17,6 +17,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     connections,
     foundation,
     hydrometers,
+    service_desk,
     service_orders,
     service_requests,
 )
@@ -62,6 +63,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     connections.define,
     hydrometers.define,
     service_requests.define,
+    service_desk.define,
 )
 
 
