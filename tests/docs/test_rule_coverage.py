@@ -31,6 +31,7 @@ AREA_WORDS = {
     "hydrometers": ("hydrometer", "meter"),
     "service-orders": ("order", "service_configuration"),
     "service-requests": ("request",),
+    "account-services": ("desk", "request"),
 }
 _NOT_IMPLEMENTED = re.compile(
     r"^## Rules not implemented\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M

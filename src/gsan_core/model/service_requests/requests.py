@@ -259,21 +259,6 @@ class RequestChange:
     #: The deadline typed on the form: overwrites the original and current ones.
     due_date: date | None = None
 
-    @property
-    def empty(self) -> bool:
-        """Nothing to change."""
-        return all(
-            value is None
-            for value in (
-                self.specification_id,
-                self.unit_id,
-                self.requesters,
-                self.location,
-                self.observation,
-                self.due_date,
-            )
-        )
-
 
 def location_fields(location: RequestLocation) -> dict[str, Any]:
     """The :class:`ServiceRequest` fields of a :class:`RequestLocation`."""
