@@ -7,15 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import attrs
 import pytest
 
 import gsan_core
 from gsan_core.errors import RuleViolation
 from gsan_core.model.service_requests import (
+    OperationalOccurrence,
     RequestChange,
     Requester,
     RequestLocation,
     ServiceRequestUpdated,
+    SimplifiedKind,
 )
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
@@ -168,3 +171,68 @@ def test_upd_06_a_new_specification_is_checked_for_duplicates(
         actor=utility.attendant,
     )
     assert (moved.specification_id, moved.property_id) == (3, prop_id(utility, 2))
+
+
+# ================================================================= occurrences
+def test_simp_03_an_occurrence_is_edited_and_removed_unless_a_request_uses_it(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """SIMP-03, Manter Ocorrência Operacional: an open occurrence is edited (the
+    registry's rules again, not against itself; a stale read refused), removed
+    when no request refers to it (``atencao.dependencias.existentes``
+    otherwise); a concluded one does not change."""
+    registry = gsan.service_requests
+    base = OperationalOccurrence(
+        id=0,
+        type_id=1,
+        reason_id=2,
+        municipality_id=101,
+        locality_id=1,
+        description="ROMPIMENTO DA ADUTORA",
+        occurred_at=clock.now(),
+    )
+    outage = registry.register_occurrence(base, actor=utility.attendant)
+    other = registry.register_occurrence(
+        attrs.evolve(base, locality_id=2), actor=utility.attendant
+    )
+    edited = registry.update_occurrence(
+        attrs.evolve(outage, description="ROMPIMENTO DA ADUTORA PRINCIPAL"),
+        actor=utility.attendant,
+    )
+    assert (edited.description, edited.version) == (
+        "ROMPIMENTO DA ADUTORA PRINCIPAL",
+        2,
+    )
+    with pytest.raises(RuleViolation) as duplicate:
+        registry.update_occurrence(
+            attrs.evolve(other, locality_id=1), actor=utility.attendant
+        )
+    assert duplicate.value.code == "service_request.occurrence.exists"
+    with pytest.raises(RuleViolation) as stale:
+        registry.update_occurrence(
+            attrs.evolve(outage, description="X"), actor=utility.attendant
+        )
+    assert stale.value.violations[0].gsan_key == "atencao.atualizacao.timestamp"
+    registry.open_simplified(
+        kind=SimplifiedKind.OPERATIONAL,
+        name="JOSE",
+        occurrence_id=outage.id,
+        actor=utility.attendant,
+    )
+    with pytest.raises(RuleViolation) as used:
+        registry.remove_occurrence(occurrence_id=outage.id, actor=utility.attendant)
+    assert used.value.violations[0].gsan_key == "atencao.dependencias.existentes"
+    removed = registry.remove_occurrence(
+        occurrence_id=other.id, actor=utility.attendant, expected_version=1
+    )
+    assert removed == other
+    assert [o.id for o in registry.open_occurrences()] == [outage.id]
+    tick(clock)
+    concluded = registry.conclude_occurrence(
+        occurrence_id=outage.id, actor=utility.attendant
+    )
+    with pytest.raises(RuleViolation) as closed:
+        registry.update_occurrence(
+            attrs.evolve(concluded, description="Y"), actor=utility.attendant
+        )
+    assert closed.value.code == "service_request.occurrence.concluded"

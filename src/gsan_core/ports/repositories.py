@@ -67,6 +67,7 @@ __all__ = [
     "MovementRepository",
     "OutboundMessageRepository",
     "PropertyRepository",
+    "RemovableRepository",
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
@@ -142,6 +143,15 @@ class Repository(Protocol[E]):
     def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         """:meth:`lock` for many entities at once (in id order, so that two units
         of work locking overlapping sets cannot deadlock); those that exist."""
+        ...
+
+
+class RemovableRepository(Repository[E], Protocol):
+    """A repository whose entities may be deleted."""
+
+    def remove(self, entity: E) -> None:
+        """Delete the entity (compare-and-set on its version): ``NotFound`` when
+        it is gone, ``ConcurrencyConflict`` when its version moved."""
         ...
 
 

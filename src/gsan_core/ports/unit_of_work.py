@@ -64,6 +64,7 @@ from gsan_core.ports.repositories import (
     MovementRepository,
     OutboundMessageRepository,
     PropertyRepository,
+    RemovableRepository,
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
@@ -187,7 +188,7 @@ class UnitOfWork(Protocol):
     def manual_number_blocks(self) -> Repository[ManualNumberBlock]: ...
 
     @property
-    def occurrences(self) -> Repository[OperationalOccurrence]: ...
+    def occurrences(self) -> RemovableRepository[OperationalOccurrence]: ...
 
     @property
     def surveys(self) -> Repository[SatisfactionSurvey]: ...

@@ -31,6 +31,7 @@ from gsan_core.model.service_desk import (
     ScheduleKind,
     SupplySchedule,
 )
+from gsan_core.model.service_requests import OperationalOccurrence
 from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["ServiceDeskRepositoriesContract"]
@@ -203,3 +204,24 @@ class ServiceDeskRepositoriesContract:
             assert uow.procedures.find_by(service_type_id=304, active=True) == [
                 procedure
             ]
+
+    def test_occurrences_are_removed_with_compare_and_set(
+        self, uow_factory: Factory
+    ) -> None:
+        occurrence = OperationalOccurrence(
+            id=1, type_id=1, reason_id=2, description="ADUTORA", occurred_at=AT
+        )
+        with uow_factory() as uow:
+            uow.occurrences.add(occurrence)
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(ConcurrencyConflict):
+                uow.occurrences.remove(attrs.evolve(occurrence, version=2))
+            uow.rollback()
+        with uow_factory() as uow:
+            uow.occurrences.remove(occurrence)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.occurrences.find(1) is None
+            with pytest.raises(NotFound):
+                uow.occurrences.remove(occurrence)

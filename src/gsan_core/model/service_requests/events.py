@@ -160,6 +160,8 @@ class OperationalOccurrenceChanged(DomainEvent):
     tag: ClassVar[str] = "service_request.occurrence_changed"
     occurrence_id: int
     concluded: bool
+    #: The occurrence was removed (registered by mistake).
+    removed: bool = False
 
 
 @attrs.frozen(kw_only=True)

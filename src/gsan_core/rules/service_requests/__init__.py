@@ -377,10 +377,16 @@ from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_CONCLUDED as OCCURRENCE_CONCLUDED,
 )
 from gsan_core.rules.service_requests.record_messages import (
+    OCCURRENCE_CONCURRENT as OCCURRENCE_CONCURRENT,
+)
+from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_EXISTS as OCCURRENCE_EXISTS,
 )
 from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_FIELD_REQUIRED as OCCURRENCE_FIELD_REQUIRED,
+)
+from gsan_core.rules.service_requests.record_messages import (
+    OCCURRENCE_IN_USE as OCCURRENCE_IN_USE,
 )
 from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_REASON_OF_OTHER_TYPE as OCCURRENCE_REASON_OF_OTHER_TYPE,

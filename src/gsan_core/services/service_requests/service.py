@@ -551,6 +551,42 @@ class ServiceRequestService(Service):
             uow.commit()
         return changed
 
+    def update_occurrence(
+        self,
+        occurrence: OperationalOccurrence,
+        *,
+        actor: int,
+        expected_version: int | None = None,
+    ) -> OperationalOccurrence:
+        """Manter Ocorrência Operacional: store a changed occurrence (an
+        ``attrs.evolve`` of one read): its description, areas, forecast, place,
+        type or reason; a concluded one does not change."""
+        with self._work() as uow:
+            changed = registry.update_occurrence_in(
+                uow,
+                occurrence,
+                actor=actor,
+                at=self._now(),
+                expected_version=expected_version,
+            )
+            uow.commit()
+        return changed
+
+    def remove_occurrence(
+        self, *, occurrence_id: int, actor: int, expected_version: int | None = None
+    ) -> OperationalOccurrence:
+        """Remove an occurrence no request refers to; returns it as it was."""
+        with self._work() as uow:
+            removed = registry.remove_occurrence_in(
+                uow,
+                occurrence_id=occurrence_id,
+                actor=actor,
+                at=self._now(),
+                expected_version=expected_version,
+            )
+            uow.commit()
+        return removed
+
     def open_occurrences(self) -> Sequence[OperationalOccurrence]:
         """The outages not concluded yet."""
         with self._read() as uow:
