@@ -146,15 +146,6 @@ class Repository(Protocol[E]):
         ...
 
 
-class RemovableRepository(Repository[E], Protocol):
-    """A repository whose entities may be deleted."""
-
-    def remove(self, entity: E) -> None:
-        """Delete the entity (compare-and-set on its version): ``NotFound`` when
-        it is gone, ``ConcurrencyConflict`` when its version moved."""
-        ...
-
-
 class PropertyRepository(Repository[Property], Protocol):
     """Properties, with the grouped reads the batch jobs and the demo need."""
 
@@ -393,7 +384,16 @@ class CollectionQueries(Protocol):
         Ordem de Corte" waits, then sees the orders this one generated)."""
 
 
-class HydrometerRepository(Repository[Hydrometer], Protocol):
+class RemovableRepository(Repository[E], Protocol):
+    """A repository whose entities may be deleted."""
+
+    def remove(self, entity: E) -> None:
+        """Delete the entity (compare-and-set on its version): ``NotFound`` when
+        it is gone, ``ConcurrencyConflict`` when its version moved."""
+        ...
+
+
+class HydrometerRepository(RemovableRepository[Hydrometer], Protocol):
     """Meters, with the number look-ups and the stock count."""
 
     def find_by_number(self, number: str) -> Hydrometer | None:
@@ -472,6 +472,24 @@ class MovementRepository(Repository[HydrometerMovement], Protocol):
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         """The movements that moved the meter, oldest first."""
+        ...
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        moved_from: datetime | None = None,
+        moved_until: datetime | None = None,
+        location_id: int | None = None,
+        situation_id: int | None = None,
+        number_from: str | None = None,
+        number_to: str | None = None,
+    ) -> Sequence[HydrometerMovement]:
+        """ "Consultar Movimentação de Hidrômetro": a page of the movements moved
+        in ``[moved_from, moved_until)``, from or to ``location_id``, leaving
+        the meters in ``situation_id``, that moved a meter numbered between
+        ``number_from`` and ``number_to``; newest first, one statement."""
         ...
 
 
