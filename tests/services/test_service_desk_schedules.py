@@ -291,3 +291,35 @@ def test_pam_08_the_calendar_pages_in_one_statement(gsan: gsan_core.System) -> N
     assert len(selects) <= 2
     with pytest.raises(ValueError, match="limit"):
         gsan.service_desk.schedules(limit=0)
+
+
+def test_pam_01_informar_saves_the_month_list_in_one_call(
+    gsan: gsan_core.System,
+) -> None:
+    """PAM-01: "Informar" saves the whole list of a place's month: new windows
+    added, edited ones replaced, those left out removed, all or nothing
+    (PAM-03 inside the list, PAM-05 on a stale window)."""
+    kept = window(gsan, days=(6, 6))
+    dropped = window(gsan, days=(8, 8))
+    new = attrs.evolve(
+        kept, id=0, starts_on=date(2025, 1, 10), ends_on=date(2025, 1, 10)
+    )
+    saved = gsan.service_desk.inform(
+        place=kept,
+        windows=[attrs.evolve(kept, end_time=time(20)), new],
+        actor=1,
+    )
+    assert [(w.starts_on.day, w.end_time, w.version) for w in saved] == [
+        (6, time(20), 2),
+        (10, time(18), 1),
+    ]
+    assert gsan.service_desk.schedules(reference=202501, area_id=AREA) == list(saved)
+    assert gsan.service_desk.schedules(reference=202501).count(dropped) == 0
+    clash = attrs.evolve(new, id=0)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_desk.inform(place=kept, windows=[*saved, clash], actor=1)
+    assert refused.value.violations[0].rule == "PAM-03"
+    with pytest.raises(RuleViolation) as stale:
+        gsan.service_desk.inform(place=kept, windows=[kept], actor=1)
+    assert stale.value.violations[0].rule == "PAM-05"
+    assert gsan.service_desk.schedules(reference=202501, area_id=AREA) == list(saved)

@@ -25,6 +25,7 @@ from gsan_core.services.context import ServiceContext
 __all__ = [
     "copy_supply_in",
     "covering_in",
+    "inform_in",
     "outage_warnings_in",
     "remove_schedule_in",
     "save_schedule_in",
@@ -102,6 +103,78 @@ def save_schedule_in(
         )
     )
     return schedule
+
+
+def inform_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    place: SupplySchedule,
+    windows: Sequence[SupplySchedule],
+    actor: int,
+    at: datetime,
+) -> tuple[SupplySchedule, ...]:
+    """PAM-01 "Informar": the whole list of a place's month at once. ``place``
+    names the place and month (any window of it); ``windows`` is the list as the
+    screen shows it after editing: a window with ``id`` 0 is new, one with a
+    stored id replaces it (PAM-05 on its version), a stored window missing from
+    the list is removed. Every window passes PAM-02 and PAM-03 against the
+    others of the list; nothing is written on any violation."""
+    stored = {w.id: w for w in _same_list(uow, place)}
+    fresh = [w for w in windows if w.id == 0]
+    ids = iter(uow.next_ids("supply_schedule", len(fresh)) if fresh else ())
+    added: list[SupplySchedule] = []
+    changed: list[SupplySchedule] = []
+    unchanged: list[SupplySchedule] = []
+    found: list[Violation] = []
+    for window in windows:
+        located = attrs.evolve(
+            window,
+            reference=place.reference,
+            municipality_id=place.municipality_id,
+            locality_id=place.locality_id,
+            sector_id=place.sector_id,
+            neighbourhood_id=place.neighbourhood_id,
+            area_id=place.area_id,
+        )
+        current = stored.get(window.id)
+        if window.id == 0:
+            added.append(attrs.evolve(located, id=next(ids), version=1))
+        elif current is None or current.version != window.version:
+            found.append(
+                rules.SCHEDULE_CONCURRENT(record_id=window.id, expected=window.version)
+            )
+        elif located == current:
+            unchanged.append(current)
+        else:
+            changed.append(attrs.evolve(located, version=current.version + 1))
+    final = [*added, *changed, *unchanged]
+    as_gsan = ctx.profile.service_requests.schedule_overlap_as_gsan
+    for window in final:
+        found += rules.check_schedule(window, final, overlap_as_gsan=as_gsan)
+    ensure(found)
+    listed = {w.id for w in final}
+    removed = [w for ident, w in stored.items() if ident not in listed]
+    for window in removed:
+        uow.supply_schedules.remove(window)
+    if added:
+        uow.supply_schedules.add_many(added)
+    if changed:
+        uow.supply_schedules.update_many(changed)
+    uow.record(
+        *(
+            SupplyScheduleChanged(
+                occurred_at=at, actor=actor, schedule_id=w.id, kind=w.kind, change=what
+            )
+            for what, group in (
+                ("added", added),
+                ("changed", changed),
+                ("removed", removed),
+            )
+            for w in group
+        )
+    )
+    return tuple(sorted(final, key=lambda w: (w.starts_on, w.start_time, w.id)))
 
 
 def remove_schedule_in(

@@ -108,6 +108,31 @@ class ServiceDeskService(Service):
             uow.commit()
         return stored
 
+    def inform(
+        self,
+        *,
+        place: SupplySchedule,
+        windows: Sequence[SupplySchedule],
+        actor: int,
+    ) -> tuple[SupplySchedule, ...]:
+        """PAM-01 "Informar Programação de Abastecimento e Manutenção": save
+        the whole list of a place's month in one call, as the screen does
+        (``id`` 0 adds a window, a stored id replaces it, a stored window left
+        out is removed); every window passes PAM-02/PAM-03 against the list,
+        PAM-05 against its stored version; all or nothing. ``place`` is any
+        window of the place and month (the first of ``schedules(...)``)."""
+        with self._work() as uow:
+            saved = schedules.inform_in(
+                uow,
+                self._ctx,
+                place=place,
+                windows=windows,
+                actor=actor,
+                at=self._now(),
+            )
+            uow.commit()
+        return saved
+
     def update_schedule(
         self,
         schedule: SupplySchedule,
