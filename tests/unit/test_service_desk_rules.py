@@ -14,7 +14,9 @@ from gsan_core.model.service_desk import (
     ScheduleKind,
     SupplySchedule,
 )
+from gsan_core.model.service_requests import RequestChange, Requester, RequestLocation
 from gsan_core.rules import service_desk as rules
+from gsan_core.serialization import make_converter
 
 LOCAL = timezone(timedelta(hours=-3))
 WINDOW = SupplySchedule(
@@ -131,3 +133,18 @@ def test_sms_01_messages_and_procedures_show_themselves() -> None:
     for record in (message, procedure):
         assert type(record).__name__ in repr(record)
         assert "<" in record._repr_html_()
+
+
+def test_the_manter_ra_command_round_trips_through_the_converter() -> None:
+    """The "Manter RA" form is a serialisable command (offline devices,
+    queues), like the opening one."""
+    change = RequestChange(
+        specification_id=679,
+        requesters=[Requester(name="BIA", phone="91988887777")],
+        location=RequestLocation(property_id=1, area_id=3),
+        due_date=date(2025, 1, 20),
+    )
+    converter = make_converter()
+    data = converter.unstructure(change)
+    assert data["due_date"] == "2025-01-20"
+    assert converter.structure(data, RequestChange) == change
