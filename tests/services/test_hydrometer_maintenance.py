@@ -49,7 +49,7 @@ def test_movements_page_by_period_location_situation_and_number_range(
     )
     assert in_range == [second]
     assert system.hydrometers.movements(number_from="B24A000006") == []
-    with pytest.raises(ValueError, match="limit"):
+    with pytest.raises(gsan_core.RuleViolation, match="1 to 500"):
         system.hydrometers.movements(limit=501)
 
 

@@ -289,7 +289,7 @@ def test_pam_08_the_calendar_pages_in_one_statement(gsan: gsan_core.System) -> N
     assert [w.starts_on.day for w in rest] == list(range(9, 21))
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 2
-    with pytest.raises(ValueError, match="limit"):
+    with pytest.raises(RuleViolation, match="1 to 500"):
         gsan.service_desk.schedules(limit=0)
 
 

@@ -74,7 +74,7 @@ _NEUTRAL = """
     superior_level suppression_type_id team_id to today type_id unit_id
     unit_type_id user_id valid_from valid_until value year expected
     last_order_id restriction_days well_type_id tariff_id installation_id
-    company_id due_on
+    company_id due_on offset
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.

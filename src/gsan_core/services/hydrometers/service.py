@@ -28,7 +28,7 @@ from gsan_core.model.hydrometers import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import hydrometers as rules
 from gsan_core.rules.hydrometers import MeterEvent, NumberLayout
-from gsan_core.rules.validation import ensure
+from gsan_core.rules.validation import check_page, ensure
 from gsan_core.services.context import Service
 from gsan_core.services.hydrometers.common import _METER_KINDS, _item, _references
 from gsan_core.services.hydrometers.installation import current_installation
@@ -656,9 +656,7 @@ class HydrometerService(Service):
         leaving the meters in a situation, or moving a meter numbered between
         ``number_from`` and ``number_to`` (GSAN's fixed part + range); newest
         first, one statement a page."""
-        if not 1 <= limit <= _MAX_PAGE or offset < 0:
-            msg = f"limit must be in 1..{_MAX_PAGE} and offset not negative"
-            raise ValueError(msg)
+        ensure(check_page(limit=limit, offset=offset, maximum=_MAX_PAGE))
         with self._read() as uow:
             return uow.hydrometer_movements.search(
                 limit=limit,

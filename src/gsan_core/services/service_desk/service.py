@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 import attrs
 
+from gsan_core.errors import ConfigurationError
 from gsan_core.model.service_desk import (
     MaintenanceSituation,
     MessageStatus,
@@ -20,6 +21,7 @@ from gsan_core.model.service_desk import (
     month_reference,
 )
 from gsan_core.ports.messages import GatewayReply, MessageGateway
+from gsan_core.rules.validation import check_page, ensure
 from gsan_core.services.context import Service, ServiceContext
 from gsan_core.services.service_desk import messages, procedures, schedules
 
@@ -30,12 +32,7 @@ MAX_PAGE = 500
 
 
 def _page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE:
-        msg = f"limit must be between 1 and {MAX_PAGE}, got {limit}"
-        raise ValueError(msg)
-    if offset < 0:
-        msg = f"offset must not be negative, got {offset}"
-        raise ValueError(msg)
+    ensure(check_page(limit=limit, offset=offset, maximum=MAX_PAGE))
 
 
 @attrs.frozen(kw_only=True)
@@ -337,7 +334,7 @@ class ServiceDeskService(Service):
         target = gateway if gateway is not None else self.gateway
         if target is None:
             msg = "no message gateway: pass one or set gsan.service_desk.gateway"
-            raise ValueError(msg)
+            raise ConfigurationError(msg)
         entries, composed = self.compose_messages(actor=actor) if compose else (0, ())
         sent = failed = 0
         attempts = self.profile.service_requests.sms_max_attempts
