@@ -10,7 +10,7 @@ import pytest
 
 import gsan_core
 from gsan_core.errors import RuleViolation
-from gsan_core.model.service_desk import ProcedureScope
+from gsan_core.model.service_desk import OperatingProcedureChanged, ProcedureScope
 from gsan_core.testing.request_utility import build_request_utility, request_profile
 
 
@@ -45,8 +45,18 @@ def test_pop_01_a_procedure_is_attached_to_a_specification_or_a_service_type(
             title="X", document="x.pdf", specification_id=99999, actor=1
         )
     assert unknown.value.violations[0].gsan_key == "atencao.label_inexistente"
-    withdrawn = gsan.service_desk.update_procedure(attrs.evolve(leak, active=False))
+    withdrawn = gsan.service_desk.update_procedure(
+        attrs.evolve(leak, active=False), actor=1
+    )
     assert withdrawn.version == 2
+    changes = [e for e in gsan.events if isinstance(e, OperatingProcedureChanged)]
+    assert [(e.procedure_id, e.active, e.actor) for e in changes] == [
+        (leak.id, True, 1),
+        (leak.id, False, 1),
+    ]
+    with pytest.raises(RuleViolation) as stale:
+        gsan.service_desk.update_procedure(leak, actor=1)
+    assert stale.value.violations[0].gsan_key == "atencao.atualizacao.timestamp"
     assert gsan.service_desk.procedures(specification_id=679) == []
     assert gsan.service_desk.procedures(specification_id=679, active_only=False) == [
         withdrawn

@@ -21,6 +21,7 @@ __all__ = [
     "MessageCursor",
     "MessageStatus",
     "OperatingProcedure",
+    "OperatingProcedureChanged",
     "OutboundMessage",
     "OutboundMessageChanged",
     "ProcedureScope",
@@ -208,3 +209,12 @@ class OperatingProcedure:
 
     def _repr_html_(self) -> str:
         return html_of(self)
+
+
+@attrs.frozen(kw_only=True)
+class OperatingProcedureChanged(DomainEvent):
+    """A procedure was attached or changed."""
+
+    tag: ClassVar[str] = "service_desk.procedure_changed"
+    procedure_id: int
+    active: bool

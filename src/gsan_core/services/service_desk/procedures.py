@@ -10,7 +10,11 @@ from datetime import datetime
 import attrs
 
 from gsan_core.errors import Violation
-from gsan_core.model.service_desk import OperatingProcedure, ProcedureScope
+from gsan_core.model.service_desk import (
+    OperatingProcedure,
+    OperatingProcedureChanged,
+    ProcedureScope,
+)
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_desk as rules
 from gsan_core.rules.validation import ensure
@@ -22,6 +26,7 @@ def save_procedure_in(
     uow: UnitOfWork,
     procedure: OperatingProcedure,
     *,
+    actor: int,
     at: datetime,
     expected_version: int | None = None,
 ) -> OperatingProcedure:
@@ -56,6 +61,7 @@ def save_procedure_in(
             procedure, id=uow.next_id("operating_procedure"), changed_at=at, version=1
         )
         uow.procedures.add(new)
+        _record(uow, new, actor=actor, at=at)
         return new
     current = uow.procedures.get(procedure.id)
     wanted = expected_version if expected_version is not None else procedure.version
@@ -66,7 +72,21 @@ def save_procedure_in(
     ensure(found)
     changed = attrs.evolve(procedure, changed_at=at, version=current.version + 1)
     uow.procedures.update(changed)
+    _record(uow, changed, actor=actor, at=at)
     return changed
+
+
+def _record(
+    uow: UnitOfWork, procedure: OperatingProcedure, *, actor: int, at: datetime
+) -> None:
+    uow.record(
+        OperatingProcedureChanged(
+            occurred_at=at,
+            actor=actor,
+            procedure_id=procedure.id,
+            active=procedure.active,
+        )
+    )
 
 
 def find_procedures_in(

@@ -403,9 +403,7 @@ class ServiceDeskService(Service):
         summary: str | None = None,
     ) -> OperatingProcedure:
         """Attach a standard operating procedure (POP-01) to a specification or
-        a service type. ``actor`` is who attached it (kept in the event log of
-        the caller; the procedure keeps its change instant)."""
-        del actor
+        a service type."""
         procedure = OperatingProcedure(
             id=0,
             title=title,
@@ -416,17 +414,27 @@ class ServiceDeskService(Service):
             changed_at=self._now(),
         )
         with self._work() as uow:
-            stored = procedures.save_procedure_in(uow, procedure, at=self._now())
+            stored = procedures.save_procedure_in(
+                uow, procedure, actor=actor, at=self._now()
+            )
             uow.commit()
         return stored
 
     def update_procedure(
-        self, procedure: OperatingProcedure, *, expected_version: int | None = None
+        self,
+        procedure: OperatingProcedure,
+        *,
+        actor: int,
+        expected_version: int | None = None,
     ) -> OperatingProcedure:
         """Store a changed procedure (``active=False`` withdraws it)."""
         with self._work() as uow:
             stored = procedures.save_procedure_in(
-                uow, procedure, at=self._now(), expected_version=expected_version
+                uow,
+                procedure,
+                actor=actor,
+                at=self._now(),
+                expected_version=expected_version,
             )
             uow.commit()
         return stored
