@@ -56,6 +56,9 @@ AREAS: dict[str, tuple[str, str]] = {
         "account-services.md",
         r"(?:ODB|ACR|IDX|EXT|CND|CNC|SVS|DEV|SIM)-\d{2}",
     ),
+    # only the service desk's sections of the account-services notes (§8, §10,
+    # §11); the other sections belong to billing and collection
+    "account-services": ("account-services.md", r"(?:PAM|SMS|POP)-\d{2}"),
 }
 _KEY = re.compile(r"`(atencao\.[A-Za-z0-9_.]*[A-Za-z0-9_])`")
 _LEAD = re.compile(r"^\s*(?:[-*|]\s*|\d+\.\s*)*(?:\*\*)?")

@@ -19,6 +19,7 @@ from gsan_core import display, profiles
 from gsan_core.adapters.calendar import HolidaysCalendar
 from gsan_core.adapters.clock import SystemClock
 from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
+from gsan_core.adapters.messages import LoggingGateway
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.events import DomainEvent
@@ -46,6 +47,7 @@ from gsan_core.services.operations import CommercialOperation, OrderClosedHook, 
 from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
 from gsan_core.services.scheduling import SchedulingService
+from gsan_core.services.service_desk import ServiceDeskService
 from gsan_core.services.service_orders import ServiceOrderService
 from gsan_core.services.service_requests import ServiceRequestService
 from gsan_core.services.service_requests.hooks import RequestOrderClosedHook
@@ -177,6 +179,8 @@ class System:
         self.accounts = AccountService(context)
         #: Roteiros: programming orders on teams, the follow-up, calendars.
         self.scheduling = SchedulingService(context)
+        #: Supply and maintenance schedule, text messages, procedures.
+        self.service_desk = ServiceDeskService(context, gateway=LoggingGateway())
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

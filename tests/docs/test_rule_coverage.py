@@ -33,6 +33,7 @@ AREA_WORDS = {
     "service-requests": ("request",),
     "accounts": ("account",),
     "field-work": ("schedul", "field"),
+    "account-services": ("desk", "request"),
 }
 _NOT_IMPLEMENTED = re.compile(
     r"^## Rules not implemented\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M

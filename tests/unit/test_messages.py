@@ -80,6 +80,7 @@ _NEUTRAL = """
     payment_id
     earlier teams until sequence team_unit_id free needed nature_id vehicle_id
     calibration_id
+    due_on offset
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.

@@ -475,6 +475,16 @@ class HydrometerChanged(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
+class HydrometerDeleted(DomainEvent):
+    """A meter registered by mistake left the register ("Manter Hidrômetro",
+    remover)."""
+
+    tag: ClassVar[str] = "hydrometer.deleted"
+    hydrometer_id: int
+    number: str
+
+
+@attrs.frozen(kw_only=True)
 class HydrometersBulkUpdated(DomainEvent):
     """The meters of a number range took the same data ("Atualizar Conjunto")."""
 

@@ -219,6 +219,25 @@ class ServiceRequestParameters:
     simplified_document_operational: bool = False
     simplified_document_commercial: bool = False
     simplified_document_reiteration: bool = False
+    #: PAM-03: ``True`` refuses, as GSAN, only a window whose start or end falls
+    #: inside an existing one; ``False`` also a window that contains one.
+    schedule_overlap_as_gsan: bool = False
+    #: PAM-06: ``True`` applies, as GSAN, the window's hours to its first and
+    #: last day alike; ``False`` covers from the start instant to the end one.
+    schedule_hours_as_gsan: bool = False
+    #: PAM-07: ``True`` warns an outage request whenever no supply window covers
+    #: its area then (GSAN, also where the utility keeps no rotation);
+    #: ``False`` only when the area has supply windows that month.
+    warn_unscheduled_supply: bool = False
+    #: SMS-01 ``tamanhoMaximoMensagemSms``: a longer text is cut.
+    sms_max_length: int = 160
+    #: SMS-01: a message the gateway refused is retried this many times in all.
+    sms_max_attempts: int = 3
+    #: ENC-13: the text sent to the requester of a request closed that came by
+    #: the SMS channel (``{request_id}``, ``{protocol}``).
+    sms_request_closed_text: str = (
+        "Sua solicitacao {protocol} (RA {request_id}) foi encerrada. Obrigado."
+    )
 
 
 @attrs.frozen(kw_only=True)

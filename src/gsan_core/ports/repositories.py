@@ -36,6 +36,12 @@ from gsan_core.model.hydrometers import (
 )
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.scheduling import SchedulableOrder
+from gsan_core.model.service_desk import (
+    MessageStatus,
+    OutboundMessage,
+    ScheduleKind,
+    SupplySchedule,
+)
 from gsan_core.model.service_orders import (
     OrderUnitRecord,
     ServiceChargeValue,
@@ -60,11 +66,14 @@ __all__ = [
     "InstallationRepository",
     "LocationQueries",
     "MovementRepository",
+    "OutboundMessageRepository",
     "PropertyRepository",
+    "RemovableRepository",
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
     "ServiceRequestRepository",
+    "SupplyScheduleRepository",
 ]
 
 #: A ``find_by`` criterion: a value to equal, or a collection to be in.
@@ -418,7 +427,16 @@ class CollectionQueries(Protocol):
         ...
 
 
-class HydrometerRepository(Repository[Hydrometer], Protocol):
+class RemovableRepository(Repository[E], Protocol):
+    """A repository whose entities may be deleted."""
+
+    def remove(self, entity: E) -> None:
+        """Delete the entity (compare-and-set on its version): ``NotFound`` when
+        it is gone, ``ConcurrencyConflict`` when its version moved."""
+        ...
+
+
+class HydrometerRepository(RemovableRepository[Hydrometer], Protocol):
     """Meters, with the number look-ups and the stock count."""
 
     def find_by_number(self, number: str) -> Hydrometer | None:
@@ -497,4 +515,88 @@ class MovementRepository(Repository[HydrometerMovement], Protocol):
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         """The movements that moved the meter, oldest first."""
+        ...
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        moved_from: datetime | None = None,
+        moved_until: datetime | None = None,
+        location_id: int | None = None,
+        situation_id: int | None = None,
+        number_from: str | None = None,
+        number_to: str | None = None,
+    ) -> Sequence[HydrometerMovement]:
+        """ "Consultar Movimentação de Hidrômetro": a page of the movements moved
+        in ``[moved_from, moved_until)``, from or to ``location_id``, leaving
+        the meters in ``situation_id``, that moved a meter numbered between
+        ``number_from`` and ``number_to``; newest first, one statement."""
+        ...
+
+
+class SupplyScheduleRepository(Repository[SupplySchedule], Protocol):
+    """The supply and maintenance windows (``abastecimento_programacao`` and
+    ``manutencao_programacao``), keyed by month and place."""
+
+    def covering(
+        self,
+        *,
+        reference: int,
+        area_id: int | None = None,
+        neighbourhood_id: int | None = None,
+        sector_id: int | None = None,
+        locality_id: int | None = None,
+    ) -> Sequence[SupplySchedule]:
+        """The windows of month ``reference`` whose area, neighbourhood, sector
+        or locality is the one given (PAM-06), by start; one statement."""
+        ...
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        reference: int | None = None,
+        kind: ScheduleKind | None = None,
+        municipality_id: int | None = None,
+        locality_id: int | None = None,
+        sector_id: int | None = None,
+        neighbourhood_id: int | None = None,
+        area_id: int | None = None,
+    ) -> Sequence[SupplySchedule]:
+        """A page of the windows matching every criterion given, by start
+        instant and id; one statement."""
+        ...
+
+    def remove(self, schedule: SupplySchedule) -> None:
+        """Delete the window (compare-and-set on its version)."""
+        ...
+
+
+class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
+    """The outbound text messages and their history (``mensagem_sms_historico``)."""
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        phone: str | None = None,
+        request_id: int | None = None,
+        property_id: int | None = None,
+        customer_id: int | None = None,
+        reason: str | None = None,
+        status: Collection[MessageStatus] | None = None,
+        created_from: datetime | None = None,
+        created_until: datetime | None = None,
+    ) -> Sequence[OutboundMessage]:
+        """A page of the messages matching every criterion given (created in
+        ``[created_from, created_until)``), newest first; one statement."""
+        ...
+
+    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        """The oldest ``limit`` messages to send: pending, or failed with fewer
+        than ``max_attempts`` attempts, by id."""
         ...

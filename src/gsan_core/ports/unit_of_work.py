@@ -32,6 +32,7 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -72,11 +73,14 @@ from gsan_core.ports.repositories import (
     InstallationRepository,
     LocationQueries,
     MovementRepository,
+    OutboundMessageRepository,
     PropertyRepository,
+    RemovableRepository,
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
     ServiceRequestRepository,
+    SupplyScheduleRepository,
 )
 from gsan_core.ports.scheduling import ScheduleRepository
 
@@ -201,7 +205,7 @@ class UnitOfWork(Protocol):
     def manual_number_blocks(self) -> Repository[ManualNumberBlock]: ...
 
     @property
-    def occurrences(self) -> Repository[OperationalOccurrence]: ...
+    def occurrences(self) -> RemovableRepository[OperationalOccurrence]: ...
 
     @property
     def surveys(self) -> Repository[SatisfactionSurvey]: ...
@@ -250,6 +254,18 @@ class UnitOfWork(Protocol):
 
     @property
     def team_followers(self) -> Repository[TeamFollower]: ...
+
+    @property
+    def supply_schedules(self) -> SupplyScheduleRepository: ...
+
+    @property
+    def outbound_messages(self) -> OutboundMessageRepository: ...
+
+    @property
+    def message_cursors(self) -> Repository[MessageCursor]: ...
+
+    @property
+    def procedures(self) -> Repository[OperatingProcedure]: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from gsan_core.errors import Message, RuleViolation, Violation
 
 __all__ = [
+    "PAGE_INVALID",
     "REQUIRED",
     "TOO_LONG",
+    "check_page",
     "ensure",
     "normalized",
     "optional_text",
@@ -27,6 +29,19 @@ TOO_LONG = Message(
     pt="{campo} tem {length} caracteres; o máximo é {max_length}.",
     gsan_key="atencao.execedeu_limit_observacao",
 )
+
+PAGE_INVALID = Message(
+    "common.page_invalid",
+    en="A page has 1 to {maximum} rows from an offset of 0 or more (got {limit} from {offset}).",
+    pt="Uma página tem de 1 a {maximum} linhas a partir do deslocamento 0 ou maior ({limit} a partir de {offset}).",
+)
+
+
+def check_page(*, limit: int, offset: int, maximum: int) -> tuple[Violation, ...]:
+    """A query's page: ``1 <= limit <= maximum`` rows from ``offset >= 0``."""
+    if 1 <= limit <= maximum and offset >= 0:
+        return ()
+    return (PAGE_INVALID(maximum=maximum, limit=limit, offset=offset),)
 
 
 def ensure(violations: Iterable[Violation]) -> None:

@@ -14,6 +14,8 @@ from gsan_core.services.service_requests.registry import (
     record_regulator_complaint_in,
     record_regulator_return_in,
     register_occurrence_in,
+    remove_occurrence_in,
+    update_occurrence_in,
 )
 from gsan_core.services.service_requests.registry import (
     filter_regulator_records as filter_regulator_records,  # noqa: PLC0414 (re-export)
@@ -28,4 +30,6 @@ __all__ = [
     "record_regulator_complaint_in",
     "record_regulator_return_in",
     "register_occurrence_in",
+    "remove_occurrence_in",
+    "update_occurrence_in",
 ]

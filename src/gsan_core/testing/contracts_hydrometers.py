@@ -254,6 +254,37 @@ class HydrometerRepositoriesContract:
             assert movements.of_hydrometer(2) == [first]
             with pytest.raises(NotFound):
                 movements.get(3)
+            # "Consultar Movimentação de Hidrômetro": newest first, paged
+            assert movements.search(limit=10) == [first, second]
+            assert movements.search(limit=1, offset=1) == [second]
+            assert movements.search(limit=10, moved_until=AT) == [second]
+            assert movements.search(limit=10, moved_from=AT) == [first]
+            assert movements.search(limit=10, location_id=1) == [first]
+            assert movements.search(limit=10, location_id=3) == [first, second]
+            assert movements.search(limit=10, situation_id=3) == []
+            ranged = movements.search(
+                limit=10, number_from="B24A000002", number_to="B24A000009"
+            )
+            assert ranged == [first]
+            assert movements.search(limit=10, number_to="B24A000001") == [
+                first,
+                second,
+            ]
+
+    def test_a_meter_without_references_is_removed(self, uow_factory: Factory) -> None:
+        meter = _meter(1, "B24A000001")
+        with uow_factory() as uow:
+            uow.hydrometers.add(meter)
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(ConcurrencyConflict):
+                uow.hydrometers.remove(attrs.evolve(meter, version=2))
+            uow.rollback()
+        with uow_factory() as uow:
+            uow.hydrometers.remove(meter)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.hydrometers.find_by_number("B24A000001") is None
 
     def test_anomaly_actions_round_trip(self, uow_factory: Factory) -> None:
         action = ConsumptionAnomalyAction(

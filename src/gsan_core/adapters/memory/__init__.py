@@ -33,6 +33,10 @@ from gsan_core.adapters.memory.repositories import (
     MemoryRepository,
 )
 from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
+from gsan_core.adapters.memory.service_desk import (
+    MemoryOutboundMessageRepository,
+    MemorySupplyScheduleRepository,
+)
 from gsan_core.adapters.memory.service_orders import (
     MemoryServiceOrderRepository,
     MemoryServicePriceRepository,
@@ -55,6 +59,7 @@ from gsan_core.model.accounts import (
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -140,6 +145,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self._service_request_repositories()
         self._account_repositories()
         self._scheduling_repositories()
+        self._service_desk_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -218,6 +224,18 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.team_followers: MemoryRepository[TeamFollower] = MemoryRepository(
             self, "team_follower"
+        )
+
+    def _service_desk_repositories(self) -> None:
+        self.supply_schedules = MemorySupplyScheduleRepository(self, "supply_schedule")
+        self.outbound_messages = MemoryOutboundMessageRepository(
+            self, "outbound_message"
+        )
+        self.message_cursors: MemoryRepository[MessageCursor] = MemoryRepository(
+            self, "message_cursor"
+        )
+        self.procedures: MemoryRepository[OperatingProcedure] = MemoryRepository(
+            self, "operating_procedure"
         )
 
 

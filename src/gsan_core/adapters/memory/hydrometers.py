@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 import attrs
 
@@ -211,6 +211,38 @@ class MemoryMovementRepository(MemoryRepository[HydrometerMovement]):
             for line in self._uow.rows(self._lines)
             if line.movement_id == movement_id
         )
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        moved_from: datetime | None = None,
+        moved_until: datetime | None = None,
+        location_id: int | None = None,
+        situation_id: int | None = None,
+        number_from: str | None = None,
+        number_to: str | None = None,
+    ) -> Sequence[HydrometerMovement]:
+        rows = [
+            m
+            for m in self._uow.rows(self._table)
+            if (moved_from is None or m.moved_at >= moved_from)
+            and (moved_until is None or m.moved_at < moved_until)
+            and (location_id is None or location_id in (m.origin_id, m.destination_id))
+            and (situation_id is None or m.situation_id == situation_id)
+        ]
+        if number_from is not None or number_to is not None:
+            low, high = number_from or "", number_to or "\uffff"
+            numbers = {meter.id: meter.number for meter in self._uow.rows("hydrometer")}
+            wanted = {
+                line.movement_id
+                for line in self._uow.rows(self._lines)
+                if low <= numbers.get(line.hydrometer_id, "") <= high
+            }
+            rows = [m for m in rows if m.id in wanted]
+        rows.sort(key=lambda m: (m.moved_at, m.id), reverse=True)
+        return rows[offset : offset + limit]
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         ids = {

@@ -77,6 +77,17 @@ class MemoryRepository(Generic[E]):
         rows.sort(key=self._key)  # type: ignore[arg-type]
         return rows
 
+    def remove(self, entity: E) -> None:
+        """Delete ``entity`` (compare-and-set on its version)."""
+        key = self._key(entity)
+        current = self._uow.read(self._table, key)
+        if current is None:
+            raise NotFound(self._table, key)
+        version = entity.version  # type: ignore[attr-defined]
+        if current.version != version:
+            raise ConcurrencyConflict(self._table, key, version)
+        self._uow.delete(self._table, key, expect=current.version)
+
     def count_by(self, **criteria: object) -> int:
         return sum(1 for row in self._candidates(criteria) if matches(row, criteria))
 

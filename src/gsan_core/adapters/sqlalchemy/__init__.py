@@ -58,6 +58,12 @@ from gsan_core.model.scheduling import (
     SpecialDay,
     TeamFollower,
 )
+from gsan_core.model.service_desk import (
+    MessageCursor,
+    OperatingProcedure,
+    OutboundMessage,
+    SupplySchedule,
+)
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -227,6 +233,10 @@ class Mappers:
     scheduled_order: RowMapper[ScheduledOrder]
     special_day: RowMapper[SpecialDay]
     team_follower: RowMapper[TeamFollower]
+    supply_schedule: RowMapper[SupplySchedule]
+    outbound_message: RowMapper[OutboundMessage]
+    message_cursor: RowMapper[MessageCursor]
+    operating_procedure: RowMapper[OperatingProcedure]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -308,6 +318,12 @@ class Mappers:
             scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),
             special_day=RowMapper(SpecialDay, tables["special_day"]),
             team_follower=RowMapper(TeamFollower, tables["team_follower"]),
+            supply_schedule=RowMapper(SupplySchedule, tables["supply_schedule"]),
+            outbound_message=RowMapper(OutboundMessage, tables["outbound_message"]),
+            message_cursor=RowMapper(MessageCursor, tables["message_cursor"]),
+            operating_procedure=RowMapper(
+                OperatingProcedure, tables["operating_procedure"]
+            ),
         )
 
 

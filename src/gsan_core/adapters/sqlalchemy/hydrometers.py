@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -220,6 +220,55 @@ class SqlMovementRepository(SqlRepository[HydrometerMovement]):
         )
         with translated("hydrometer_movement_line"):
             return [int(i) for i in self._conn.execute(statement).scalars()]
+
+    def search(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        moved_from: datetime | None = None,
+        moved_until: datetime | None = None,
+        location_id: int | None = None,
+        situation_id: int | None = None,
+        number_from: str | None = None,
+        number_to: str | None = None,
+    ) -> Sequence[HydrometerMovement]:
+        t, lines = self._table, self._lines
+        clauses: list[sa.ColumnElement[bool]] = []
+        if moved_from is not None:
+            clauses.append(t.c.moved_at >= moved_from)
+        if moved_until is not None:
+            clauses.append(t.c.moved_at < moved_until)
+        if location_id is not None:
+            clauses.append(
+                sa.or_(t.c.origin_id == location_id, t.c.destination_id == location_id)
+            )
+        if situation_id is not None:
+            clauses.append(t.c.situation_id == situation_id)
+        if number_from is not None or number_to is not None:
+            meters = self._uow.tables["hydrometer"]
+            inner = [lines.c.movement_id == t.c.id]
+            if number_from is not None:
+                inner.append(meters.c.number >= number_from)
+            if number_to is not None:
+                inner.append(meters.c.number <= number_to)
+            clauses.append(
+                sa.exists(
+                    sa.select(lines.c.movement_id)
+                    .join(meters, meters.c.id == lines.c.hydrometer_id)
+                    .where(*inner)
+                )
+            )
+        statement = (
+            sa.select(t)
+            .where(*clauses)
+            .order_by(t.c.moved_at.desc(), t.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with translated("hydrometer_movement"):
+            rows = self._conn.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
         t, lines = self._table, self._lines

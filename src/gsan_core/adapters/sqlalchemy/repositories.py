@@ -241,6 +241,19 @@ class SqlRepository(Generic[E]):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 
+    def remove(self, entity: E) -> None:
+        """Delete ``entity`` (compare-and-set on its version)."""
+        t = self._table
+        ident, version = entity.id, entity.version  # type: ignore[attr-defined]
+        with translated(self._entity, ident):
+            result = self._conn.execute(
+                sa.delete(t).where(t.c.id == ident, t.c.version == version)
+            )
+        if result.rowcount != 1:
+            if self.find(ident) is None:
+                raise NotFound(self._entity, ident)
+            raise ConcurrencyConflict(self._entity, ident, version)
+
     def count_by(self, **criteria: object) -> int:
         statement = (
             sa.select(sa.func.count())

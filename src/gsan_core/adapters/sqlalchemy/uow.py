@@ -50,6 +50,10 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlRepository,
 )
 from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
+from gsan_core.adapters.sqlalchemy.service_desk import (
+    SqlOutboundMessageRepository,
+    SqlSupplyScheduleRepository,
+)
 from gsan_core.adapters.sqlalchemy.service_orders import (
     SqlServiceOrderRepository,
     SqlServicePriceRepository,
@@ -73,6 +77,7 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
@@ -240,6 +245,19 @@ class SqlUnitOfWork:
         )
         self.regulator_records: SqlRepository[RegulatorRecord] = SqlRepository(
             self, mappers.regulator_record, "regulator_record"
+        )
+
+        self.supply_schedules = SqlSupplyScheduleRepository(
+            self, mappers.supply_schedule, "supply_schedule"
+        )
+        self.outbound_messages = SqlOutboundMessageRepository(
+            self, mappers.outbound_message, "outbound_message"
+        )
+        self.message_cursors: SqlRepository[MessageCursor] = SqlRepository(
+            self, mappers.message_cursor, "message_cursor"
+        )
+        self.procedures: SqlRepository[OperatingProcedure] = SqlRepository(
+            self, mappers.operating_procedure, "operating_procedure"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

@@ -46,6 +46,7 @@ from gsan_core.model.service_requests.events import (
     ServiceRequestOpened,
     ServiceRequestReactivated,
     ServiceRequestReiterated,
+    ServiceRequestUpdated,
     UrgentRequestAlert,
 )
 from gsan_core.model.service_requests.records import (
@@ -60,6 +61,7 @@ from gsan_core.model.service_requests.records import (
 )
 from gsan_core.model.service_requests.requests import (
     OpenRequest,
+    RequestChange,
     Requester,
     RequestLocation,
     RequestRef,
@@ -114,6 +116,7 @@ __all__ = [
     "RegulatorSituation",
     "Reiteration",
     "RequestAction",
+    "RequestChange",
     "RequestConfigurationChanged",
     "RequestLocation",
     "RequestRef",
@@ -132,6 +135,7 @@ __all__ = [
     "ServiceRequestOpened",
     "ServiceRequestReactivated",
     "ServiceRequestReiterated",
+    "ServiceRequestUpdated",
     "SimplifiedKind",
     "SituationCriterion",
     "SpecificationServiceType",

@@ -63,6 +63,17 @@ class ServiceRequestLocationChanged(DomainEvent):
 
 
 @attrs.frozen(kw_only=True)
+class ServiceRequestUpdated(DomainEvent):
+    """ "Manter RA": the named fields of an open request changed."""
+
+    tag: ClassVar[str] = "service_request.updated"
+    request_id: int
+    fields: tuple[str, ...]
+    specification_id: int
+    situation: RequestSituation
+
+
+@attrs.frozen(kw_only=True)
 class ServiceRequestClosed(DomainEvent):
     """A request was closed."""
 
@@ -149,6 +160,8 @@ class OperationalOccurrenceChanged(DomainEvent):
     tag: ClassVar[str] = "service_request.occurrence_changed"
     occurrence_id: int
     concluded: bool
+    #: The occurrence was removed (registered by mistake).
+    removed: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -239,6 +239,27 @@ class OpenRequest:
     responsible: Requester | None = None
 
 
+@attrs.frozen(kw_only=True)
+class RequestChange:
+    """The "Manter Registro de Atendimento" form (UC0408): what changes on an open
+    request. ``None`` leaves a field as it is."""
+
+    #: A new specification (the request type goes with it); the deadline is
+    #: recomputed from the attendance date unless ``due_date`` is given.
+    specification_id: int | None = None
+    #: The attendance unit (``ra_unidade`` relation 1); the current unit stays.
+    unit_id: int | None = None
+    #: The requesters, replacing the ones recorded.
+    requesters: tuple[Requester, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_requesters)
+    )
+    #: The place of the occurrence.
+    location: RequestLocation | None = None
+    observation: str | None = None
+    #: The deadline typed on the form: overwrites the original and current ones.
+    due_date: date | None = None
+
+
 def location_fields(location: RequestLocation) -> dict[str, Any]:
     """The :class:`ServiceRequest` fields of a :class:`RequestLocation`."""
     return {

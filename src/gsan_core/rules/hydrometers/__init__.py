@@ -74,6 +74,7 @@ from gsan_core.rules.hydrometers.messages import LOCATION_REQUIRED, RANGE_EMPTY
 from gsan_core.rules.hydrometers.messages import LOCATION_UNKNOWN as LOCATION_UNKNOWN
 from gsan_core.rules.hydrometers.messages import MALFORMED_FIXED as MALFORMED_FIXED
 from gsan_core.rules.hydrometers.messages import MALFORMED_NUMBER as MALFORMED_NUMBER
+from gsan_core.rules.hydrometers.messages import METER_IN_USE as METER_IN_USE
 from gsan_core.rules.hydrometers.messages import (
     METER_NOT_AVAILABLE as METER_NOT_AVAILABLE,
 )

@@ -491,3 +491,9 @@ ANOMALY_STEP_MONTHS = Message(
     rule="CA-2",
 )
 ANOMALY_REFERENCE_MISSING = _with_rule(REFERENCE_MISSING, "CA-1")
+METER_IN_USE = Message(
+    "hydrometer.delete.in_use",
+    en="Meter {hydrometer_id} has {installations} installation(s) and {movements} movement(s): it cannot be deleted.",
+    pt="Hidrômetro {hydrometer_id} possui histórico de instalação ou movimentação. Remova as dependências.",
+    gsan_key="atencao.dependencias.existentes",
+)

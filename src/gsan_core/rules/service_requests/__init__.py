@@ -305,10 +305,16 @@ from gsan_core.rules.service_requests.messages import (
     UPDATE_CONCURRENT as UPDATE_CONCURRENT,
 )
 from gsan_core.rules.service_requests.messages import (
+    UPDATE_DUE_BEFORE_ATTENDANCE as UPDATE_DUE_BEFORE_ATTENDANCE,
+)
+from gsan_core.rules.service_requests.messages import (
     UPDATE_DUPLICATE as UPDATE_DUPLICATE,
 )
 from gsan_core.rules.service_requests.messages import (
     UPDATE_NOT_AUTHORISED as UPDATE_NOT_AUTHORISED,
+)
+from gsan_core.rules.service_requests.messages import (
+    UPDATE_NOTHING as UPDATE_NOTHING,
 )
 from gsan_core.rules.service_requests.messages import (
     UPDATE_ORDER_SCHEDULED as UPDATE_ORDER_SCHEDULED,
@@ -328,6 +334,7 @@ from gsan_core.rules.service_requests.numbering import (
 from gsan_core.rules.service_requests.opening import (
     OpeningFacts,
     check_destination,
+    check_due_date_change,
     check_location_change,
     check_open,
     check_text,
@@ -370,10 +377,16 @@ from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_CONCLUDED as OCCURRENCE_CONCLUDED,
 )
 from gsan_core.rules.service_requests.record_messages import (
+    OCCURRENCE_CONCURRENT as OCCURRENCE_CONCURRENT,
+)
+from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_EXISTS as OCCURRENCE_EXISTS,
 )
 from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_FIELD_REQUIRED as OCCURRENCE_FIELD_REQUIRED,
+)
+from gsan_core.rules.service_requests.record_messages import (
+    OCCURRENCE_IN_USE as OCCURRENCE_IN_USE,
 )
 from gsan_core.rules.service_requests.record_messages import (
     OCCURRENCE_REASON_OF_OTHER_TYPE as OCCURRENCE_REASON_OF_OTHER_TYPE,
@@ -445,6 +458,7 @@ __all__ = [
     "check_closing_command",
     "check_destination",
     "check_digit",
+    "check_due_date_change",
     "check_forward",
     "check_location_change",
     "check_manual_generation",

@@ -693,3 +693,15 @@ UPDATE_CONCURRENT = _m(
     "UPD-05",
     "atencao.atualizacao.timestamp",
 )
+UPDATE_DUE_BEFORE_ATTENDANCE = _m(
+    "service_request.update.due_before_attendance",
+    "The due date {due_on} is before the attendance date {attended_on}.",
+    "Data prevista {due_on} anterior à data do atendimento {attended_on}.",
+    "UPD-09",
+)
+UPDATE_NOTHING = _m(
+    "service_request.update.nothing_to_change",
+    "Nothing to change on service request {request_id}.",
+    "Nenhuma alteração informada para o registro de atendimento {request_id}.",
+    "UPD-09",
+)

@@ -61,6 +61,7 @@ from gsan_core.rules.service_requests.messages import (
     UNKNOWN_SPECIFICATION,
     UPDATE_CLOSED,
     UPDATE_CONCURRENT,
+    UPDATE_DUE_BEFORE_ATTENDANCE,
     UPDATE_DUPLICATE,
     UPDATE_NOT_AUTHORISED,
     UPDATE_ORDER_SCHEDULED,
@@ -590,3 +591,14 @@ def check_location_change(
             )
         )
     return tuple(found)
+
+
+def check_due_date_change(
+    *, due_date: date, attended_on: date
+) -> tuple[Violation, ...]:
+    """UPD-09: the deadline typed on the form overwrites both deadlines; it
+    cannot fall before the attendance day (a library rule: GSAN's form
+    recomputes it and never offers an earlier one)."""
+    if due_date < attended_on:
+        return (UPDATE_DUE_BEFORE_ATTENDANCE(due_on=due_date, attended_on=attended_on),)
+    return ()

@@ -142,6 +142,20 @@ OCCURRENCE_EXISTS = _m(
     "SIMP-03",
     "atencao.ocorrencia_operacional_ja_existente",
 )
+OCCURRENCE_IN_USE = _m(
+    "service_request.occurrence.in_use",
+    "Occurrence {occurrence_id} is referenced by {count} service request(s): it cannot be removed.",
+    "Ocorrência operacional {occurrence_id} possui {count} registro(s) de atendimento vinculado(s). Remova as dependências.",
+    "SIMP-03",
+    "atencao.dependencias.existentes",
+)
+OCCURRENCE_CONCURRENT = _m(
+    "service_request.occurrence.concurrent",
+    "Occurrence {occurrence_id} changed since it was read (version {expected}).",
+    "Ocorrência operacional {occurrence_id} atualizada por outro usuário.",
+    "SIMP-03",
+    "atencao.atualizacao.timestamp",
+)
 OCCURRENCE_CONCLUDED = _m(
     "service_request.occurrence.concluded",
     "Occurrence {occurrence_id} is already concluded.",

@@ -16,6 +16,7 @@ from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerAttributes,
     HydrometerChanged,
+    HydrometerDeleted,
     HydrometerInstallation,
     HydrometerMovement,
     HydrometersBulkUpdated,
@@ -27,11 +28,14 @@ from gsan_core.model.hydrometers import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import hydrometers as rules
 from gsan_core.rules.hydrometers import MeterEvent, NumberLayout
-from gsan_core.rules.validation import ensure
+from gsan_core.rules.validation import check_page, ensure
 from gsan_core.services.context import Service
 from gsan_core.services.hydrometers.common import _METER_KINDS, _item, _references
 from gsan_core.services.hydrometers.installation import current_installation
 from gsan_core.services.hydrometers.operations import _update_installation
+
+#: The most rows one page of a query returns.
+_MAX_PAGE = 500
 
 
 # ================================================================ the service
@@ -342,6 +346,44 @@ class HydrometerService(Service):
             uow.commit()
         return changed
 
+    def delete(
+        self, hydrometer_id: int, *, expected_version: int, actor: int
+    ) -> Hydrometer:
+        """Remove a meter from the register ("Manter Hidrômetro", remover), as
+        GSAN allows it: only a meter with no installation history and no stock
+        movement (GSAN's delete fails on their references,
+        ``atencao.dependencias.existentes``), read at ``expected_version``."""
+        at = self._now()
+        with self._work() as uow:
+            meter = uow.hydrometers.get(hydrometer_id)
+            if meter.version != expected_version:
+                raise ConcurrencyConflict("hydrometer", hydrometer_id, expected_version)
+            installations = uow.hydrometer_installations.count_by(
+                hydrometer_id=hydrometer_id
+            )
+            movements = len(uow.hydrometer_movements.of_hydrometer(hydrometer_id))
+            if installations or movements:
+                ensure(
+                    [
+                        rules.METER_IN_USE(
+                            hydrometer_id=hydrometer_id,
+                            installations=installations,
+                            movements=movements,
+                        )
+                    ]
+                )
+            uow.hydrometers.remove(meter)
+            uow.record(
+                HydrometerDeleted(
+                    occurred_at=at,
+                    actor=actor,
+                    hydrometer_id=hydrometer_id,
+                    number=meter.number,
+                )
+            )
+            uow.commit()
+        return meter
+
     def update_range(
         self,
         *,
@@ -596,6 +638,36 @@ class HydrometerService(Service):
         """ "Consultar Movimentação": the movements of a meter, oldest first."""
         with self._read() as uow:
             return uow.hydrometer_movements.of_hydrometer(hydrometer_id)
+
+    def movements(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        moved_from: datetime | None = None,
+        moved_until: datetime | None = None,
+        location_id: int | None = None,
+        situation_id: int | None = None,
+        number_from: str | None = None,
+        number_to: str | None = None,
+    ) -> Sequence[HydrometerMovement]:
+        """ "Consultar Movimentação de Hidrômetro": a page of the movements in
+        the period ``[moved_from, moved_until)``, from or to a stock location,
+        leaving the meters in a situation, or moving a meter numbered between
+        ``number_from`` and ``number_to`` (GSAN's fixed part + range); newest
+        first, one statement a page."""
+        ensure(check_page(limit=limit, offset=offset, maximum=_MAX_PAGE))
+        with self._read() as uow:
+            return uow.hydrometer_movements.search(
+                limit=limit,
+                offset=offset,
+                moved_from=moved_from,
+                moved_until=moved_until,
+                location_id=location_id,
+                situation_id=situation_id,
+                number_from=number_from,
+                number_to=number_to,
+            )
 
     def moved_hydrometers(self, movement_id: int) -> Sequence[int]:
         """The meters a movement moved (its lines)."""

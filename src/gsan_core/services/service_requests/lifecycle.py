@@ -36,6 +36,7 @@ from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
+from gsan_core.services.service_desk.schedules import outage_warnings_in
 from gsan_core.services.service_orders import generate_in
 from gsan_core.services.service_requests.closing import apply_close, prepare_close
 from gsan_core.services.service_requests.common import (
@@ -192,6 +193,19 @@ def open_in(
         )
     )
     attended_at = command.attended_at if command.attended_at is not None else at
+    if (
+        not reactivation
+        and request_type is not None
+        and request_type.flag("outage")
+        and location.area_id is not None
+    ):
+        warnings += outage_warnings_in(
+            uow,
+            ctx,
+            at=attended_at,
+            area_id=location.area_id,
+            neighbourhood_id=location.neighbourhood_id,
+        )
     due = _due_date(ctx, spec, attended_at, place.municipality_id)
     situation = rules.situation_on_open(location)
     action = (

@@ -50,6 +50,8 @@ __all__ = [
     "record_regulator_complaint_in",
     "record_regulator_return_in",
     "register_occurrence_in",
+    "remove_occurrence_in",
+    "update_occurrence_in",
 ]
 
 
@@ -126,6 +128,9 @@ def register_occurrence_in(
 
 
 def _check_occurrence(uow: UnitOfWork, occurrence: OperationalOccurrence) -> None:
+    # the open occurrences of a type and reason are read to keep one per place:
+    # the registry's key plays their root (docs/concurrency.md)
+    uow.lock_key("operational occurrences")
     ensure(
         rules.check_occurrence(
             occurrence,
@@ -166,6 +171,77 @@ def conclude_occurrence_in(
         )
     )
     return changed
+
+
+def update_occurrence_in(
+    uow: UnitOfWork,
+    occurrence: OperationalOccurrence,
+    *,
+    actor: int,
+    at: datetime,
+    expected_version: int | None = None,
+) -> OperationalOccurrence:
+    """Manter Ocorrência Operacional: store a changed occurrence (an
+    ``attrs.evolve`` of one read). A concluded one does not change; the stored
+    version must be the one read; the registry's rules run again, the
+    occurrence not counting as its own duplicate."""
+    current = uow.occurrences.get(occurrence.id)
+    wanted = expected_version if expected_version is not None else occurrence.version
+    if not current.open:
+        ensure([rules.OCCURRENCE_CONCLUDED(occurrence_id=occurrence.id)])
+    if wanted != current.version:
+        ensure(
+            [rules.OCCURRENCE_CONCURRENT(occurrence_id=occurrence.id, expected=wanted)]
+        )
+    changed = attrs.evolve(occurrence, version=current.version + 1)
+    _check_occurrence(uow, changed)
+    uow.occurrences.update(changed)
+    uow.record(
+        OperationalOccurrenceChanged(
+            occurred_at=at,
+            actor=actor,
+            occurrence_id=changed.id,
+            concluded=not changed.open,
+        )
+    )
+    return changed
+
+
+def remove_occurrence_in(
+    uow: UnitOfWork,
+    *,
+    occurrence_id: int,
+    actor: int,
+    at: datetime,
+    expected_version: int | None = None,
+) -> OperationalOccurrence:
+    """Remove an occurrence registered by mistake: refused while a request
+    refers to it (GSAN's removal fails on the reference,
+    ``atencao.dependencias.existentes``) or when it changed since read."""
+    uow.lock_key("operational occurrences")
+    current = uow.occurrences.get(occurrence_id)
+    found = []
+    if expected_version is not None and expected_version != current.version:
+        found.append(
+            rules.OCCURRENCE_CONCURRENT(
+                occurrence_id=occurrence_id, expected=expected_version
+            )
+        )
+    users = uow.service_requests.count_by(occurrence_id=occurrence_id)
+    if users:
+        found.append(rules.OCCURRENCE_IN_USE(occurrence_id=occurrence_id, count=users))
+    ensure(found)
+    uow.occurrences.remove(current)
+    uow.record(
+        OperationalOccurrenceChanged(
+            occurred_at=at,
+            actor=actor,
+            occurrence_id=occurrence_id,
+            concluded=not current.open,
+            removed=True,
+        )
+    )
+    return current
 
 
 # ---------------------------------------------------------------- simplified

@@ -17,6 +17,7 @@ from gsan_core.model.service_requests import (
     OperationalOccurrence,
     RegulatorRecord,
     RegulatorSituation,
+    RequestChange,
     Requester,
     RequestLocation,
     RequestSituation,
@@ -42,6 +43,7 @@ from gsan_core.services.service_requests.lifecycle import (
     open_in,
     reactivate_in,
 )
+from gsan_core.services.service_requests.maintenance import update_request_in
 from gsan_core.services.service_requests.opening import generate_order_in
 from gsan_core.services.service_requests.place import suggest_in
 from gsan_core.services.service_requests.registry import SimplifiedResult
@@ -377,6 +379,62 @@ class ServiceRequestService(Service):
             uow.commit()
         return request
 
+    def update(
+        self,
+        *,
+        request_id: int,
+        actor: int,
+        specification_id: int | None = None,
+        unit_id: int | None = None,
+        requesters: Iterable[Requester] | None = None,
+        location: RequestLocation | None = None,
+        observation: str | None = None,
+        due_date: date | None = None,
+        expected_version: int | None = None,
+    ) -> ServiceRequest:
+        """Manter Registro de Atendimento (UC0408, UPD-01..UPD-09): change the
+        specification, the attendance unit, the requesters, the place, the
+        observation or the deadline of an open request. ``None`` leaves a field
+        as it is. A closed request is refused (UPD-03,
+        ``atencao.registro_atendimento_situacao``); nothing is written on any
+        violation."""
+        return self.execute_change(
+            request_id=request_id,
+            change=RequestChange(
+                specification_id=specification_id,
+                unit_id=unit_id,
+                requesters=None if requesters is None else tuple(requesters),
+                location=location,
+                observation=observation,
+                due_date=due_date,
+            ),
+            actor=actor,
+            expected_version=expected_version,
+        )
+
+    def execute_change(
+        self,
+        *,
+        request_id: int,
+        change: RequestChange,
+        actor: int,
+        expected_version: int | None = None,
+    ) -> ServiceRequest:
+        """:meth:`update` from its serialisable command."""
+        now = self._now()
+        with self._work() as uow:
+            request = update_request_in(
+                uow,
+                self._ctx,
+                request_id=request_id,
+                change=change,
+                actor=actor,
+                now=now,
+                expected_version=expected_version,
+            )
+            uow.commit()
+        return request
+
     # ------------------------------------------------------------ queries
     def get(self, id: int) -> ServiceRequest:
         """One request; ``NotFound`` if absent."""
@@ -492,6 +550,42 @@ class ServiceRequestService(Service):
             )
             uow.commit()
         return changed
+
+    def update_occurrence(
+        self,
+        occurrence: OperationalOccurrence,
+        *,
+        actor: int,
+        expected_version: int | None = None,
+    ) -> OperationalOccurrence:
+        """Manter Ocorrência Operacional: store a changed occurrence (an
+        ``attrs.evolve`` of one read): its description, areas, forecast, place,
+        type or reason; a concluded one does not change."""
+        with self._work() as uow:
+            changed = registry.update_occurrence_in(
+                uow,
+                occurrence,
+                actor=actor,
+                at=self._now(),
+                expected_version=expected_version,
+            )
+            uow.commit()
+        return changed
+
+    def remove_occurrence(
+        self, *, occurrence_id: int, actor: int, expected_version: int | None = None
+    ) -> OperationalOccurrence:
+        """Remove an occurrence no request refers to; returns it as it was."""
+        with self._work() as uow:
+            removed = registry.remove_occurrence_in(
+                uow,
+                occurrence_id=occurrence_id,
+                actor=actor,
+                at=self._now(),
+                expected_version=expected_version,
+            )
+            uow.commit()
+        return removed
 
     def open_occurrences(self) -> Sequence[OperationalOccurrence]:
         """The outages not concluded yet."""

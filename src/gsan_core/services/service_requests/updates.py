@@ -9,16 +9,12 @@ from datetime import datetime
 import attrs
 
 from gsan_core.model.service_requests import (
-    OpenRequest,
     Reiteration,
-    RequestAction,
+    RequestChange,
     RequestLocation,
-    RequestSituation,
     ServiceRequest,
-    ServiceRequestLocationChanged,
     ServiceRequestReiterated,
     UrgentRequestAlert,
-    location_fields,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
@@ -26,10 +22,8 @@ from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.service_requests.common import (
     _local_date,
-    _specification,
 )
-from gsan_core.services.service_requests.opening import _opening_facts
-from gsan_core.services.service_requests.place import _place
+from gsan_core.services.service_requests.maintenance import update_request_in
 from gsan_core.services.units import may_maintain
 
 
@@ -107,89 +101,17 @@ def update_location_in(
     now: datetime,
     expected_version: int | None = None,
 ) -> ServiceRequest:
-    """Change the place of a request (UPD-01..UPD-07): informing a structured
+    """Change the place of a request (UPD-01..UPD-08): informing a structured
     address unblocks it, leaving only a description blocks it; a new property
     takes the request's orders with it (UPD-08) and re-runs the duplicate,
-    situation and debt checks (UPD-06). The request is locked before its orders
-    are read, and the new property before its requests are."""
-    request = uow.service_requests.lock(request_id)
-    orders = uow.service_orders.find_by(request_id=request_id)
-    ensure(
-        rules.check_location_change(
-            request,
-            expected_version=expected_version,
-            authorised=may_maintain(
-                uow, ctx.profile, actor=actor, unit_id=request.current_unit_id
-            ),
-            orders=orders,
-        )
-    )
-    spec, request_type, group = _specification(uow, request.specification_id)
-    sewer = group is not None and group.flag("sewer")
-    place = _place(uow, location, sewer=sewer, full=True, lock=True)
-    command = OpenRequest(
-        specification_id=request.specification_id,
-        unit_id=request.opening_unit_id,
-        channel_id=request.channel_id,
-        location=place.location,
-        requesters=request.requesters,
-        observation=request.observation,
-    )
-    others = (
-        ()
-        if place.prop is None
-        else [
-            r
-            for r in uow.service_requests.find_by(property_id=place.prop.id)
-            if r.id != request_id
-        ]
-    )
-    facts = _opening_facts(
+    situation and debt checks (UPD-06). The whole form is
+    :func:`~gsan_core.services.service_requests.maintenance.update_request_in`."""
+    return update_request_in(
         uow,
         ctx,
-        command,
+        request_id=request_id,
+        change=RequestChange(location=location),
         actor=actor,
-        at=now,
-        spec=spec,
-        request_type=request_type,
-        group=group,
-        place=place,
-        reactivation=False,
-        units={},
-        property_requests=others,
+        now=now,
+        expected_version=expected_version,
     )
-    found = [
-        v
-        for v in rules.check_open(command, facts)
-        if v.rule in {"INS-07", "INS-08", "INS-09", "INS-10", "INS-11", "INS-12"}
-    ]
-    ensure(found)
-    situation = rules.situation_on_open(place.location)
-    action = (
-        RequestAction.INFORM_ADDRESS
-        if situation is RequestSituation.PENDING
-        else RequestAction.REMOVE_ADDRESS
-    )
-    after = rules.transition(request.situation, action)
-    assert after is situation
-    changed = attrs.evolve(
-        request,
-        situation=situation,
-        version=request.version + 1,
-        **location_fields(place.location),
-    )
-    uow.service_requests.update(changed)
-    if changed.property_id != request.property_id:
-        moved = [
-            attrs.evolve(o, property_id=changed.property_id, version=o.version + 1)
-            for o in orders
-            if o.is_open
-        ]
-        if moved:
-            uow.service_orders.update_many(moved)
-    uow.record(
-        ServiceRequestLocationChanged(
-            occurred_at=now, actor=actor, request_id=request_id, situation=situation
-        )
-    )
-    return changed

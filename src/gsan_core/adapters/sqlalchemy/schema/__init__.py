@@ -19,6 +19,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     foundation,
     hydrometers,
     scheduling,
+    service_desk,
     service_orders,
     service_requests,
 )
@@ -66,6 +67,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     service_requests.define,
     accounts.define,
     scheduling.define,
+    service_desk.define,
 )
 
 
