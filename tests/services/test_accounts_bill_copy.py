@@ -113,7 +113,7 @@ def test_svs_06_a_customer_with_a_document_unless_permission_73() -> None:
     )
     assert system.accounts.issue_bill_copy(actor=1, property_id=1).total == D("150.00")
     other = _profiled(exige_documento=True)
-    other.units.grant(user_id=1, permission_id=73)
+    other.units.grant(user_id=1, permission_id=73, actor=0)
     assert other.accounts.issue_bill_copy(actor=1, property_id=1).total == D("150.00")
 
 

@@ -273,9 +273,15 @@ def test_idx_01_05_06_inform_index_inserts_updates_and_refuses(
     assert exc.value.violations[0].rule == "IDX-01"
     with pytest.raises(RuleViolation) as exc:
         system.accounts.inform_index(
-            actor=1, month=202502, fine_rate=D("-2"), interest_rate=D("Infinity")
+            actor=1, month=202502, fine_rate=D("-2"), interest_rate=D("-1")
         )
     assert [v.rule for v in exc.value.violations] == ["IDX-02", "IDX-02"]
+    # a non-finite rate is refused where it enters, before the rules
+    with pytest.raises(RuleViolation) as exc:
+        system.accounts.inform_index(
+            actor=1, month=202502, fine_rate=D("2"), interest_rate=D("Infinity")
+        )
+    assert exc.value.code == "input.invalid.interest_rate"
     assert len(system.accounts.indices()) == before
     updated = system.accounts.inform_index(
         actor=1,

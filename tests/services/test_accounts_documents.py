@@ -121,7 +121,7 @@ def test_ext_10_surcharge_options_and_permission_43(
             surcharges=SurchargeOption.INCLUDE_WITH_DISCOUNT,
         )
     assert codes(exc) == ["accounts.statement.discount_needs_permission"]
-    system.units.grant(user_id=1, permission_id=43)
+    system.units.grant(user_id=1, permission_id=43, actor=0)
     discounted = system.accounts.issue_statement(
         actor=1,
         property_id=1,
@@ -149,7 +149,7 @@ def test_ext_07_14_17_refusals_and_the_special_validity(
         system.accounts.issue_statement(actor=1, property_id=404)
     assert codes(exc) == ["accounts.property.not_found"]
     assert list(system.accounts.collection_documents(1)) == []  # nothing written
-    system.units.grant(user_id=1, permission_id=71)
+    system.units.grant(user_id=1, permission_id=71, actor=0)
     special = system.accounts.issue_statement(actor=1, property_id=1, selected=[301])
     assert special.valid_until == TODAY + timedelta(days=30)
 
@@ -169,7 +169,7 @@ def test_ext_12_fee_with_profile_and_permission_44() -> None:
         actor=1, property_id=1, surcharges=SurchargeOption.EXCLUDE
     )
     assert plain.document.fee == 0
-    system.units.grant(user_id=1, permission_id=44)
+    system.units.grant(user_id=1, permission_id=44, actor=0)
     fee = system.accounts.issue_statement(
         actor=1, property_id=1, surcharges=SurchargeOption.EXCLUDE
     )
@@ -227,12 +227,16 @@ def test_cnd_01_03_04_06_11_refused_with_debts_issued_without(
     assert code.endswith("20250106")
     assert cert.valid_until == TODAY + timedelta(days=60)
     assert any(isinstance(e, CertificateIssued) for e in system.events)
-    ok = system.accounts.verify_certificate(property_id=3, code=code.lower())
+    ok = system.accounts.verify_certificate(
+        property_id=3, authentication_code=code.lower()
+    )
     assert ok.valid
     assert ok.certificate == cert.certificate
     for pid, wrong in ((3, "A1B220250106"), (1, code), (None, code), (3, " ")):
         with pytest.raises(RuleViolation) as exc:
-            system.accounts.verify_certificate(property_id=pid, code=wrong)
+            system.accounts.verify_certificate(
+                property_id=pid, authentication_code=wrong
+            )
         assert exc.value.violations[0].rule == "CND-11"
 
 
@@ -243,7 +247,9 @@ def test_cnd_11_an_expired_certificate_does_not_verify(
     cert = system.accounts.issue_certificate(actor=1, property_id=3)
     clock.advance(timedelta(days=61))
     with pytest.raises(RuleViolation) as exc:
-        system.accounts.verify_certificate(property_id=3, code=cert.authentication_code)
+        system.accounts.verify_certificate(
+            property_id=3, authentication_code=cert.authentication_code
+        )
     assert exc.value.violations[0].code == "accounts.certificate.code_expired"
 
 
@@ -344,7 +350,7 @@ def test_cnc_01_02_03_05_06_07_the_certificate_by_customer(
     with pytest.raises(RuleViolation) as exc:
         system.accounts.issue_customer_certificate(actor=1, customer_id=branch.id)
     assert exc.value.violations[0].rule == "CNC-03"
-    system.units.grant(user_id=1, permission_id=75)
+    system.units.grant(user_id=1, permission_id=75, actor=0)
     assert system.accounts.issue_customer_certificate(actor=1, customer_id=branch.id)
     # the branch now also answers for bia's old property, with debts
     system.accounts.relate(

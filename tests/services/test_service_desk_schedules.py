@@ -290,7 +290,10 @@ def test_pam_08_the_calendar_pages_in_one_statement(gsan: gsan_core.System) -> N
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 2
     with pytest.raises(RuleViolation, match="1 to 500"):
+        gsan.service_desk.schedules(limit=501)
+    with pytest.raises(RuleViolation) as refused:
         gsan.service_desk.schedules(limit=0)
+    assert refused.value.code == "input.invalid.limit"
 
 
 def test_pam_01_informar_saves_the_month_list_in_one_call(

@@ -347,6 +347,34 @@ def _callable_check(value: Any, path: str, out: list[Violation]) -> Any:
     return value
 
 
+def _protocol_check(kind: type) -> Check:
+    """A port given as an argument (a gateway, a sink): an object with every
+    method the protocol names (structural, as ``runtime_checkable`` checks)."""
+    members = sorted(
+        {
+            name
+            for base in kind.__mro__
+            if getattr(base, "_is_protocol", False) and base is not typing.Protocol
+            for name in vars(base)
+            if not name.startswith("_")
+        }
+    )
+
+    def check(value: Any, path: str, out: list[Violation]) -> Any:
+        if any(not callable(getattr(value, name, None)) for name in members):
+            out.append(
+                invalid(
+                    path,
+                    "must be a {kind}",
+                    "deve ser do tipo {kind}",
+                    kind=kind.__name__,
+                )
+            )
+        return value
+
+    return check
+
+
 # ------------------------------------------------------------------ compounds
 def _optional(inner: Check | None) -> Check | None:
     if inner is None:
@@ -681,7 +709,7 @@ def _build(annotation: Any, name: str) -> Check | None:
         if attrs.has(annotation):
             return _required(_attrs_check(annotation))
         if getattr(annotation, "_is_protocol", False):
-            return None
+            return _required(_protocol_check(annotation))
         return _required(_instance_check(annotation, label=annotation.__name__))
     return None
 

@@ -35,10 +35,12 @@ class DebtQuery:
     """The inputs of UC0067 (§1.1), with GSAN's flags as booleans."""
 
     owner: DebtOwner = DebtOwner.PROPERTY
-    reference_from: int = 101
-    reference_to: int = 999912
-    due_from: date = date.min
-    due_to: date = date.max
+    #: (GSAN's "000101" and "999912" mean "any month"; these are the
+    #: widest references the library takes.)
+    reference_from: int = 190001
+    reference_to: int = 299912
+    due_from: date = date(1900, 1, 1)
+    due_to: date = date(2999, 12, 31)
     #: ``indicadorConta``: include bills under review.
     include_in_review: bool = True
     bills: bool = True

@@ -50,11 +50,20 @@ __all__ = [
     "statements_chunk",
 ]
 
-#: Special permissions (``PermissaoEspecial``) the documents read.
-PERMISSION_STATEMENT_DISCOUNT = 43
-PERMISSION_STATEMENT_FEE = 44
-PERMISSION_STATEMENT_VALIDITY = 71
-PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER = 75
+#: The profile roles (``permission.<role>``) of the special permissions
+#: (``PermissaoEspecial``) the documents read; GSAN's ids are 43, 44, 71, 75
+#: and 73 (the profiles map them).
+PERMISSION_STATEMENT_DISCOUNT = "statement_discount"
+PERMISSION_STATEMENT_FEE = "statement_fee"
+PERMISSION_STATEMENT_VALIDITY = "statement_special_validity"
+PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER = "certificate_superior_customer"
+
+
+def _holds(profile: UtilityProfile, uow: UnitOfWork, actor: int, role: str) -> bool:
+    """Whether ``actor`` holds a special permission the profile maps ``role`` to."""
+    return any(
+        uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
+    )
 
 
 def new_code(issued_on: date) -> str:
@@ -85,7 +94,7 @@ def issue_statement(
     params = profile.extrato
     fee = (
         params.valor_taxa
-        if params.cobrar_taxa and uow.permissions.has(actor, PERMISSION_STATEMENT_FEE)
+        if params.cobrar_taxa and _holds(profile, uow, actor, PERMISSION_STATEMENT_FEE)
         else Decimal(0)
     )
     document_id = uow.next_id("collection_document")
@@ -101,8 +110,8 @@ def issue_statement(
         at=at,
         today=today,
         actor=actor,
-        special_validity=uow.permissions.has(actor, PERMISSION_STATEMENT_VALIDITY),
-        may_discount=uow.permissions.has(actor, PERMISSION_STATEMENT_DISCOUNT),
+        special_validity=_holds(profile, uow, actor, PERMISSION_STATEMENT_VALIDITY),
+        may_discount=_holds(profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT),
         special_situation_blocks=_special_situation(profile, prop),
     )
     uow.collection_documents.add(result.document)
@@ -319,7 +328,7 @@ def issue_customer_certificate(
     if (
         superior is not None
         and superior != customer_id
-        and not uow.permissions.has(actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER)
+        and not _holds(profile, uow, actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER)
     ):
         raise RuleViolation(
             [m.SUPERIOR_CUSTOMER(customer_id=customer_id, responsible_id=superior)]
@@ -352,7 +361,7 @@ def issue_customer_certificate(
 
 
 #: ``EMITIR_2_VIA_SEM_DOCUMENTO_VALIDO``.
-PERMISSION_COPY_WITHOUT_DOCUMENT = 73
+PERMISSION_COPY_WITHOUT_DOCUMENT = "bill_copy_without_document"
 
 
 def issue_bill_copy(
@@ -372,8 +381,8 @@ def issue_bill_copy(
     uow.properties.lock(property_id)
     relations = reader.relations([property_id])
     params = profile.segunda_via
-    needs_document = params.exige_documento and not uow.permissions.has(
-        actor, PERMISSION_COPY_WITHOUT_DOCUMENT
+    needs_document = params.exige_documento and not _holds(
+        profile, uow, actor, PERMISSION_COPY_WITHOUT_DOCUMENT
     )
     has_document = False
     if needs_document:

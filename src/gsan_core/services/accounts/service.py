@@ -591,12 +591,12 @@ class AccountService(Service):
         return result
 
     def verify_certificate(
-        self, *, property_id: int | None, code: str
+        self, *, property_id: int | None, authentication_code: str
     ) -> CertificateVerification:
         """CND-11: check a printed authentication code (``RuleViolation`` when it
         does not verify)."""
         today = self._today()
-        wanted = code.strip().upper()
+        wanted = authentication_code.strip().upper()
         with self._read() as uow:
             found = (
                 uow.certificates.find_by(
