@@ -114,7 +114,7 @@ def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
             2,
             description="CONCLUIDO",
             expected_version=item.version,
-            actor=1,
+            actor=0,
         )
         with system.uow_factory() as uow:
             assert uow.catalog.get("closing_reason", 2) == changed

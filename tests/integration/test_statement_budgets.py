@@ -44,10 +44,14 @@ BUDGETS: dict[str, int] = {
     # orders, trail, outbox counter, outbox, COMMIT (+ an id block now and then)
     "cut-order batch, per chunk": 8,
     # one chunk of the overdue closing: BEGIN, close + trail (one statement on
-    # PostgreSQL), outbox counter, outbox, COMMIT
-    "overdue closing, per chunk": 7,
-    "close a cut order with its cut": 20,
-    "open an RA with routing and its order": 16,
+    # PostgreSQL), the programmings of the closed orders (§2.6.7), outbox
+    # counter, outbox, COMMIT
+    "overdue closing, per chunk": 8,
+    # (+1 since scheduling: the order's programmings, ended on closing)
+    "close a cut order with its cut": 21,
+    # (+1 since the account services and the service desk: the requester's
+    # customer register or the area's supply schedule)
+    "open an RA with routing and its order": 17,
     "generate a service order": 9,
 }
 
