@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import calendar as months
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
 
 import attrs
 
@@ -101,88 +101,35 @@ class SchedulingService(Automatic):
         with self._work() as uow:
             lock_days(uow, unit_id, days)
             orders = uow.service_orders.lock_many(request.order_ids)
-            teams = {
-                k: t
-                for k, t in uow.teams.get_many(request.team_ids).items()
-                if t.active
-            }
-            active = by_order(
-                uow.programmings.find_by(order_id=list(request.order_ids), active=True)
-            )
             day_rows = uow.programmings.find_by(
                 unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
             )
             schedules = {
                 s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)
             }
-            found = rules.check_program(
-                request,
-                today=self._today(at),
-                teams=teams,
-                orders=orders,
-                active=active,
-                used=used_minutes(uow, day_rows, known=orders),
-                minutes=minutes_of(uow, orders.values()),
-                closed_days=[d for d, s in schedules.items() if s.closed],
-                enforce_work_load=self._enforce_work_load,
+            ensure(
+                self._program_violations(
+                    uow, request, orders, day_rows, schedules, sequence=sequence
+                )
             )
-            if sequence is not None and len(request.team_ids) == 1:
-                team_id = request.team_ids[0]
-                for day in days:
-                    current = sum(
-                        1 for r in day_rows if r.team_id == team_id and r.on == day
-                    )
-                    found += rules.check_insert_sequence(
-                        team_id=team_id, on=day, sequence=sequence, current=current
-                    )
-            ensure(found)
             for day in days:
                 if day not in schedules:
                     schedules[day] = Schedule(
                         id=uow.next_id("schedule"), unit_id=unit_id, on=day
                     )
                     uow.schedules.add(schedules[day])
-            principal = principal_team_id or request.team_ids[0]
-            created: list[ScheduledOrder] = []
-            renumbered: list[ScheduledOrder] = []
-            ids = iter(
-                uow.next_ids(
-                    "scheduled_order", len(days) * len(request.team_ids) * len(orders)
-                )
+            ids = uow.next_ids(
+                "scheduled_order", len(days) * len(request.team_ids) * len(orders)
             )
-            for day in days:
-                for team_id in request.team_ids:
-                    rows = [r for r in day_rows if r.team_id == team_id and r.on == day]
-                    position = sequence
-                    for order_id in request.order_ids:
-                        new = ScheduledOrder(
-                            id=next(ids),
-                            schedule_id=schedules[day].id,
-                            order_id=order_id,
-                            team_id=team_id,
-                            unit_id=unit_id,
-                            on=day,
-                            sequence=0,
-                            principal=team_id == principal,
-                            scheduled_by=actor,
-                            scheduled_at=at,
-                        )
-                        rows = rules.resequence(rows, first=new, at=position)
-                        if position is not None:
-                            position += 1
-                    before = {r.id: r for r in day_rows}
-                    for row in rows:
-                        if row.id not in before:
-                            created.append(row)
-                        elif row.sequence != before[row.id].sequence:
-                            # renumbered once or more: one new version
-                            renumbered.append(
-                                attrs.evolve(
-                                    before[row.id],
-                                    sequence=row.sequence,
-                                    version=before[row.id].version + 1,
-                                )
-                            )
+            created, renumbered = _placed(
+                request,
+                day_rows,
+                schedules,
+                ids=iter(ids),
+                sequence=sequence,
+                actor=actor,
+                at=at,
+            )
             if renumbered:
                 uow.programmings.update_many(renumbered)
             uow.programmings.add_many(created)
@@ -209,6 +156,45 @@ class SchedulingService(Automatic):
             )
             uow.commit()
         return sorted(created, key=lambda r: (r.on, r.team_id, r.sequence))
+
+    def _program_violations(
+        self,
+        uow: UnitOfWork,
+        request: rules.ProgramRequest,
+        orders: Mapping[int, ServiceOrder],
+        day_rows: Sequence[ScheduledOrder],
+        schedules: Mapping[date, Schedule],
+        *,
+        sequence: int | None,
+    ) -> list[Violation]:
+        """PRG-01..PRG-08 and PRG-12 over what ``program`` read under its locks."""
+        teams = {
+            k: t for k, t in uow.teams.get_many(request.team_ids).items() if t.active
+        }
+        active = by_order(
+            uow.programmings.find_by(order_id=list(request.order_ids), active=True)
+        )
+        found = rules.check_program(
+            request,
+            today=self._today(),
+            teams=teams,
+            orders=orders,
+            active=active,
+            used=used_minutes(uow, day_rows, known=orders),
+            minutes=minutes_of(uow, orders.values()),
+            closed_days=[d for d, s in schedules.items() if s.closed],
+            enforce_work_load=self._enforce_work_load,
+        )
+        if sequence is not None and len(request.team_ids) == 1:
+            team_id = request.team_ids[0]
+            for day in rules.days_of(request.on, request.until):
+                current = sum(
+                    1 for r in day_rows if r.team_id == team_id and r.on == day
+                )
+                found += rules.check_insert_sequence(
+                    team_id=team_id, on=day, sequence=sequence, current=current
+                )
+        return found
 
     # ------------------------------------------------------------ follow-up
     def _rows_of_day(
@@ -591,3 +577,53 @@ class SchedulingService(Automatic):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
+
+
+def _placed(
+    request: rules.ProgramRequest,
+    day_rows: Sequence[ScheduledOrder],
+    schedules: Mapping[date, Schedule],
+    *,
+    ids: Iterator[int],
+    sequence: int | None,
+    actor: int,
+    at: datetime,
+) -> tuple[list[ScheduledOrder], list[ScheduledOrder]]:
+    """The new programmings of ``program`` and the rows they renumber (each moved
+    row once, with one new version), team by team and day by day."""
+    principal = request.principal_team_id or request.team_ids[0]
+    before = {r.id: r for r in day_rows}
+    created: list[ScheduledOrder] = []
+    renumbered: list[ScheduledOrder] = []
+    for day in rules.days_of(request.on, request.until):
+        for team_id in request.team_ids:
+            rows = [r for r in day_rows if r.team_id == team_id and r.on == day]
+            position = sequence
+            for order_id in request.order_ids:
+                new = ScheduledOrder(
+                    id=next(ids),
+                    schedule_id=schedules[day].id,
+                    order_id=order_id,
+                    team_id=team_id,
+                    unit_id=request.unit_id,
+                    on=day,
+                    sequence=0,
+                    principal=team_id == principal,
+                    scheduled_by=actor,
+                    scheduled_at=at,
+                )
+                rows = rules.resequence(rows, first=new, at=position)
+                if position is not None:
+                    position += 1
+            for row in rows:
+                if row.id not in before:
+                    created.append(row)
+                elif row.sequence != before[row.id].sequence:
+                    renumbered.append(
+                        attrs.evolve(
+                            before[row.id],
+                            sequence=row.sequence,
+                            version=before[row.id].version + 1,
+                        )
+                    )
+    return created, renumbered
