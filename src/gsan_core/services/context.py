@@ -131,6 +131,16 @@ class Service:
             yield uow
 
 
+def holds_permission(
+    profile: UtilityProfile, uow: UnitOfWork, actor: int, role: str
+) -> bool:
+    """Whether ``actor`` holds a special permission (``PermissaoEspecial``) that
+    the profile maps ``role`` to (``permission.<role>``)."""
+    return any(
+        uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
+    )
+
+
 def _check_actor(uow: UnitOfWork) -> None:
     """USR-2 for the running command's actor, once per command, in its first
     unit of work (so a user deactivated meanwhile is seen)."""

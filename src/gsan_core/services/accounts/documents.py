@@ -34,6 +34,7 @@ from gsan_core.rules.accounts.debts import DebtQuery
 from gsan_core.services.accounts.customers import hierarchy
 from gsan_core.services.accounts.debts import DebtReader
 from gsan_core.services.batches import ChunkOutcome
+from gsan_core.services.context import holds_permission
 
 __all__ = [
     "PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER",
@@ -57,13 +58,6 @@ PERMISSION_STATEMENT_DISCOUNT = "statement_discount"
 PERMISSION_STATEMENT_FEE = "statement_fee"
 PERMISSION_STATEMENT_VALIDITY = "statement_special_validity"
 PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER = "certificate_superior_customer"
-
-
-def _holds(profile: UtilityProfile, uow: UnitOfWork, actor: int, role: str) -> bool:
-    """Whether ``actor`` holds a special permission the profile maps ``role`` to."""
-    return any(
-        uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
-    )
 
 
 def new_code(issued_on: date) -> str:
@@ -94,7 +88,8 @@ def issue_statement(
     params = profile.extrato
     fee = (
         params.valor_taxa
-        if params.cobrar_taxa and _holds(profile, uow, actor, PERMISSION_STATEMENT_FEE)
+        if params.cobrar_taxa
+        and holds_permission(profile, uow, actor, PERMISSION_STATEMENT_FEE)
         else Decimal(0)
     )
     document_id = uow.next_id("collection_document")
@@ -110,8 +105,12 @@ def issue_statement(
         at=at,
         today=today,
         actor=actor,
-        special_validity=_holds(profile, uow, actor, PERMISSION_STATEMENT_VALIDITY),
-        may_discount=_holds(profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT),
+        special_validity=holds_permission(
+            profile, uow, actor, PERMISSION_STATEMENT_VALIDITY
+        ),
+        may_discount=holds_permission(
+            profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT
+        ),
         special_situation_blocks=_special_situation(profile, prop),
     )
     uow.collection_documents.add(result.document)
@@ -328,7 +327,9 @@ def issue_customer_certificate(
     if (
         superior is not None
         and superior != customer_id
-        and not _holds(profile, uow, actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER)
+        and not holds_permission(
+            profile, uow, actor, PERMISSION_CERTIFICATE_SUPERIOR_CUSTOMER
+        )
     ):
         raise RuleViolation(
             [m.SUPERIOR_CUSTOMER(customer_id=customer_id, responsible_id=superior)]
@@ -381,7 +382,7 @@ def issue_bill_copy(
     uow.properties.lock(property_id)
     relations = reader.relations([property_id])
     params = profile.segunda_via
-    needs_document = params.exige_documento and not _holds(
+    needs_document = params.exige_documento and not holds_permission(
         profile, uow, actor, PERMISSION_COPY_WITHOUT_DOCUMENT
     )
     has_document = False

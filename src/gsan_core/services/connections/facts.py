@@ -23,6 +23,7 @@ from gsan_core.rules.connections import (
     OperationSpec,
 )
 from gsan_core.services.connections.seams import WATER_POINT, WELL_POINT, MeterSeam
+from gsan_core.services.context import holds_permission
 
 #: The permission roles each operation may read (``permission.<role>`` ids).
 _PERMISSIONS: Mapping[str, tuple[str, ...]] = {
@@ -139,11 +140,7 @@ def _held(
     uow: UnitOfWork, profile: UtilityProfile, actor: int, roles: Collection[str]
 ) -> frozenset[str]:
     return frozenset(
-        role
-        for role in roles
-        if any(
-            uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
-        )
+        role for role in roles if holds_permission(profile, uow, actor, role)
     )
 
 

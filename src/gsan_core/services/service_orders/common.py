@@ -21,7 +21,7 @@ from gsan_core.model.service_orders import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import ServiceContext, holds_permission
 
 ORDER_REFERENCE_MISSING = Message(
     "service_order.reference_missing",
@@ -72,8 +72,7 @@ def _catalog_map(uow: UnitOfWork, kind: str) -> dict[int, CatalogItem]:
 
 
 def _permission(ctx: ServiceContext, uow: UnitOfWork, actor: int, role: str) -> bool:
-    ids = ctx.profile.ids(f"permission.{role}")
-    return any(uow.permissions.has(actor, pid) for pid in ids)
+    return holds_permission(ctx.profile, uow, actor, role)
 
 
 class _Permissions(Mapping[str, bool]):

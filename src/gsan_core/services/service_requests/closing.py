@@ -36,11 +36,10 @@ from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
 from gsan_core.services.charges import create_charge
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import ServiceContext, holds_permission
 from gsan_core.services.service_orders import close_in
 from gsan_core.services.service_requests.common import (
     _local_date,
-    _permission,
     _user_unit,
     _zone,
 )
@@ -222,7 +221,7 @@ def _request_charge(
         charge_interest=spec.charge_interest,
     )
     request_charge = charge or ChargeRequest()
-    may_waive = _permission(ctx_profile, uow, actor, "inform_non_charge_reason")
+    may_waive = holds_permission(ctx_profile, uow, actor, "inform_non_charge_reason")
     ensure(
         order_rules.check_charge_request(
             request_charge,

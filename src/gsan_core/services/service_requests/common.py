@@ -34,14 +34,6 @@ def _local_date(at: datetime, zone: tzinfo) -> date:
     return at.astimezone(zone).date()
 
 
-def _permission(
-    profile: UtilityProfile, uow: UnitOfWork, actor: int, role: str
-) -> bool:
-    return any(
-        uow.permissions.has(actor, pid) for pid in profile.ids(f"permission.{role}")
-    )
-
-
 def _user_unit(uow: UnitOfWork, actor: int) -> int | None:
     user = uow.users.find(actor)
     return None if user is None else user.unit_id

@@ -10,9 +10,8 @@ from gsan_core.model.service_requests import ServiceRequestForwarded, UrgentRequ
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import ServiceContext, holds_permission
 from gsan_core.services.service_requests.common import (
-    _permission,
     _specification,
     move_request,
 )
@@ -87,7 +86,7 @@ def forward_in(
         now=now,
         zone=ctx.zone,
         params=ctx.profile.service_requests,
-        may_forward_anywhere=_permission(
+        may_forward_anywhere=holds_permission(
             ctx.profile, uow, actor, "forward_request_to_any_unit"
         ),
         expected_version=expected_version,

@@ -26,11 +26,10 @@ from gsan_core.rules import request_routing as routing
 from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import RequestFacts
-from gsan_core.services.context import ServiceContext
+from gsan_core.services.context import ServiceContext, holds_permission
 from gsan_core.services.service_orders import generate_in
 from gsan_core.services.service_requests.common import (
     _local_date,
-    _permission,
 )
 from gsan_core.services.service_requests.place import _Place
 from gsan_core.services.units import may_maintain
@@ -182,7 +181,9 @@ def _opening_facts(
         submitted=submitted,
         last_manual_number=last_manual,
         manual_used_by=used_by,
-        may_change_due_date=_permission(profile, uow, actor, "change_due_date_anytime"),
+        may_change_due_date=holds_permission(
+            profile, uow, actor, "change_due_date_anytime"
+        ),
         reactivation=reactivation,
     )
 
