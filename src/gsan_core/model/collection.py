@@ -10,8 +10,17 @@ from typing import ClassVar
 import attrs
 
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.service_orders import OrderUnitRecord, ServiceOrder
 
-__all__ = ["CutCriteria", "CutFact", "CutOrdersGenerated", "CutSelection"]
+__all__ = [
+    "CutCriteria",
+    "CutFact",
+    "CutOrderTemplate",
+    "CutOrdersGenerated",
+    "CutOrdersWritten",
+    "CutSelection",
+    "WrittenCutOrder",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -78,3 +87,34 @@ class CutSelection:
     #: The unit of each chosen property's locality (CUT-4: its active unit of
     #: the highest id), by locality id.
     units: Mapping[int, int] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class CutOrderTemplate:
+    """What every order of a chunk shares, for an adapter that writes the
+    chunk's orders in the store (``CollectionQueries.write_cut_orders``).
+
+    ``order`` and ``trail`` are samples: the store writes them as they are,
+    but for the new ids, the property and its locality's unit."""
+
+    order: ServiceOrder
+    trail: OrderUnitRecord
+
+
+@attrs.frozen(kw_only=True)
+class WrittenCutOrder:
+    """One order a chunk wrote: its id, its property and the property's route."""
+
+    order_id: int
+    property_id: int
+    route_id: int
+
+
+@attrs.frozen(kw_only=True)
+class CutOrdersWritten:
+    """What the store decided and wrote for a chunk of routes: the orders
+    (ascending by id, which follows the property id) and the skips by reason."""
+
+    processed: int
+    orders: tuple[WrittenCutOrder, ...]
+    skipped: Mapping[str, int] = attrs.field(factory=dict)

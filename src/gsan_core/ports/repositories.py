@@ -26,7 +26,13 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
+from gsan_core.model.collection import (
+    CutCriteria,
+    CutFact,
+    CutOrdersWritten,
+    CutOrderTemplate,
+    CutSelection,
+)
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -424,6 +430,23 @@ class CollectionQueries(Protocol):
         ``None`` when the adapter does not decide in the store: the service
         then reads :meth:`route_cut_facts` and runs the pure rules
         (``gsan_core.rules.collection``), which stay the specification."""
+        ...
+
+    def write_cut_orders(
+        self,
+        route_ids: Collection[int],
+        criteria: CutCriteria,
+        template: CutOrderTemplate,
+    ) -> CutOrdersWritten | None:
+        """:meth:`select_cut_orders` and the writes in one go, set-based: the
+        chosen properties' orders (as ``template.order``, with new ids
+        ascending with the property id and the unit of CUT-4) and their trail
+        rows (as ``template.trail``) inserted in the store, in the caller's
+        transaction. The caller records the events.
+
+        ``None`` when the adapter does not write in the store: the service then
+        decides with :meth:`select_cut_orders` (or the pure rules) and writes
+        through the repositories."""
         ...
 
 

@@ -18,6 +18,7 @@ window is skipped (CUT-5).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -28,7 +29,9 @@ from gsan_core.model.billing import OverdueBills
 from gsan_core.model.collection import (
     CutCriteria,
     CutOrdersGenerated,
+    CutOrderTemplate,
     CutSelection,
+    WrittenCutOrder,
 )
 from gsan_core.model.profile import CollectionParameters
 from gsan_core.model.service_orders import (
@@ -116,6 +119,18 @@ class _CutPlan:
     def chunk(self, uow: UnitOfWork, route_ids: tuple[int, ...]) -> ChunkOutcome:
         """One chunk of routes: decide (in the store, or by the pure rules),
         write the orders, their trail and the events, commit."""
+        written = uow.collection.write_cut_orders(
+            route_ids, self.wanted(), self.template()
+        )
+        if written is not None:
+            if written.orders:
+                self.record(uow, written.orders)
+                uow.commit()
+            return ChunkOutcome(
+                processed=written.processed,
+                changed=len(written.orders),
+                skipped=dict(written.skipped),
+            )
         selection = uow.collection.select_cut_orders(route_ids, self.wanted())
         if selection is None:
             selection = self.decide(uow, route_ids)
@@ -204,50 +219,87 @@ class _CutPlan:
             )
         )
 
+    def template(self) -> CutOrderTemplate:
+        """The order and trail row every order of the run shares (the store
+        fills in the ids, the property and the unit)."""
+        return CutOrderTemplate(
+            order=self.order(0, property_id=0, unit_id=None),
+            trail=self.trail(0, order_id=0, unit_id=None),
+        )
+
+    def order(
+        self, ident: int, *, property_id: int, unit_id: int | None
+    ) -> ServiceOrder:
+        kind = self.service_type
+        return ServiceOrder(
+            id=ident,
+            service_type_id=kind.id,
+            origin=OrderOrigin.COLLECTION,
+            property_id=property_id,
+            generated_at=self.at,
+            original_value=kind.value,
+            current_unit_id=unit_id,
+            original_priority_id=kind.priority_id,
+            current_priority_id=kind.priority_id,
+        )
+
+    def trail(
+        self, ident: int, *, order_id: int, unit_id: int | None
+    ) -> OrderUnitRecord:
+        return OrderUnitRecord(
+            id=ident,
+            order_id=order_id,
+            unit_id=unit_id,
+            user_id=self.actor,
+            relation=OrderUnitRelation.OPENED,
+            at=self.at,
+        )
+
     def write(self, uow: UnitOfWork, selection: CutSelection) -> None:
         """The chunk's orders, their unit trail and one event per route."""
-        kind, at, chosen = self.service_type, self.at, selection.chosen
+        chosen = selection.chosen
         order_ids = uow.next_ids("service_order", len(chosen))
         trail_ids = uow.next_ids("order_unit", len(chosen))
         orders = [
-            ServiceOrder(
-                id=order_id,
-                service_type_id=kind.id,
-                origin=OrderOrigin.COLLECTION,
+            self.order(
+                order_id,
                 property_id=fact.property_id,
-                generated_at=at,
-                original_value=kind.value,
-                current_unit_id=selection.units[fact.locality_id],
-                original_priority_id=kind.priority_id,
-                current_priority_id=kind.priority_id,
+                unit_id=selection.units[fact.locality_id],
             )
             for order_id, fact in zip(order_ids, chosen, strict=True)
         ]
         uow.service_orders.add_many(orders)
         uow.order_units.add_many(
-            OrderUnitRecord(
-                id=trail_id,
-                order_id=order.id,
-                unit_id=order.current_unit_id,
-                user_id=self.actor,
-                relation=OrderUnitRelation.OPENED,
-                at=at,
-            )
+            self.trail(trail_id, order_id=order.id, unit_id=order.current_unit_id)
             for trail_id, order in zip(trail_ids, orders, strict=True)
         )
-        by_route: dict[int, list[ServiceOrder]] = {}
-        for fact, order in zip(chosen, orders, strict=True):
-            by_route.setdefault(fact.route_id, []).append(order)
-        for route_id, made in by_route.items():
+        self.record(
+            uow,
+            [
+                WrittenCutOrder(
+                    order_id=order.id,
+                    property_id=fact.property_id,
+                    route_id=fact.route_id,
+                )
+                for fact, order in zip(chosen, orders, strict=True)
+            ],
+        )
+
+    def record(self, uow: UnitOfWork, orders: Sequence[WrittenCutOrder]) -> None:
+        """One event per route of the chunk's orders (in the orders' order)."""
+        by_route: dict[int, list[WrittenCutOrder]] = {}
+        for made in orders:
+            by_route.setdefault(made.route_id, []).append(made)
+        for route_id, made_here in by_route.items():
             uow.record(
                 CutOrdersGenerated(
-                    occurred_at=at,
+                    occurred_at=self.at,
                     actor=self.actor,
                     group_id=self.group_id,
                     route_id=route_id,
-                    service_type_id=kind.id,
-                    order_ids=[o.id for o in made],
-                    property_ids=[o.property_id or 0 for o in made],
+                    service_type_id=self.type_id,
+                    order_ids=[o.order_id for o in made_here],
+                    property_ids=[o.property_id for o in made_here],
                 )
             )
 

@@ -8,7 +8,13 @@ from typing import Any, Generic, TypeVar
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
+from gsan_core.model.collection import (
+    CutCriteria,
+    CutFact,
+    CutOrdersWritten,
+    CutOrderTemplate,
+    CutSelection,
+)
 from gsan_core.model.properties import LocationLinks, Property
 
 __all__ = [
@@ -277,6 +283,15 @@ class MemoryCollectionQueries:
         self, route_ids: Collection[int], criteria: CutCriteria
     ) -> CutSelection | None:
         """The memory store does not decide: the service runs the pure rules."""
+        return None
+
+    def write_cut_orders(
+        self,
+        route_ids: Collection[int],
+        criteria: CutCriteria,
+        template: CutOrderTemplate,
+    ) -> CutOrdersWritten | None:
+        """The memory store does not write set-based: the service does."""
         return None
 
     def route_cut_facts(

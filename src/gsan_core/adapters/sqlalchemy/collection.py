@@ -39,10 +39,10 @@ from gsan_core.rules.collection import CutDecision
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["select_cut_orders"]
+__all__ = ["REASONS", "decided_properties", "select_cut_orders"]
 
 #: The decision codes of the ``CASE``, in the order the rules apply.
-_REASONS = {
+REASONS = {
     1: CutDecision.INACTIVE,
     2: CutDecision.SITUATION,
     3: CutDecision.OPEN_ORDER,
@@ -63,7 +63,7 @@ def select_cut_orders(
     prop = uow.tables["property"]
     routes = sorted(set(route_ids))
     lock_where(connection, prop, among(prop.c.route_id, routes, dialect))
-    decided = _decided(uow, routes, criteria, dialect).subquery("decided")
+    decided = decided_properties(uow, routes, criteria, dialect).subquery("decided")
     unit = uow.tables["unit"]
     serving = (
         sa.select(sa.func.max(unit.c.id))
@@ -110,7 +110,7 @@ def select_cut_orders(
                 )
             )
         else:
-            skipped[str(_REASONS[int(decision)].value)] = int(value)
+            skipped[str(REASONS[int(decision)].value)] = int(value)
     chosen.sort(key=lambda fact: fact.property_id)
     return CutSelection(
         processed=len(chosen) + sum(skipped.values()),
@@ -120,7 +120,7 @@ def select_cut_orders(
     )
 
 
-def _decided(
+def decided_properties(
     uow: SqlUnitOfWork, routes: list[int], criteria: CutCriteria, dialect: str
 ) -> sa.Select[Any]:
     """Every property of the routes with its decision code (0: generate).

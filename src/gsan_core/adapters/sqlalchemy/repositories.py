@@ -20,7 +20,13 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
-from gsan_core.model.collection import CutCriteria, CutFact, CutSelection
+from gsan_core.model.collection import (
+    CutCriteria,
+    CutFact,
+    CutOrdersWritten,
+    CutOrderTemplate,
+    CutSelection,
+)
 from gsan_core.model.properties import LocationLinks, Property
 
 if TYPE_CHECKING:
@@ -655,3 +661,15 @@ class SqlCollectionQueries:
         )
 
         return select_cut_orders(self._uow, route_ids, criteria)
+
+    def write_cut_orders(
+        self,
+        route_ids: Collection[int],
+        criteria: CutCriteria,
+        template: CutOrderTemplate,
+    ) -> CutOrdersWritten | None:
+        from gsan_core.adapters.sqlalchemy.cut_orders import (  # noqa: PLC0415
+            write_cut_orders,
+        )
+
+        return write_cut_orders(self._uow, route_ids, criteria, template)
