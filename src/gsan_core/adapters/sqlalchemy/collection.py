@@ -121,9 +121,15 @@ def select_cut_orders(
 
 
 def decided_properties(
-    uow: SqlUnitOfWork, routes: list[int], criteria: CutCriteria, dialect: str
+    uow: SqlUnitOfWork,
+    routes: list[int] | sa.BindParameter[Any],
+    criteria: CutCriteria,
+    dialect: str,
 ) -> sa.Select[Any]:
     """Every property of the routes with its decision code (0: generate).
+
+    ``routes`` is a list of route ids, or (PostgreSQL) an array parameter
+    given when the statement runs, so that one statement serves every chunk.
 
     Every per-property question is a probe keyed by the property: on
     PostgreSQL a ``LATERAL`` subquery (which the planner cannot turn into a
@@ -212,5 +218,9 @@ def decided_properties(
             sa.case(*cases, else_=0).label("decision"),
         )
         .select_from(joined)
-        .where(among(prop.c.route_id, routes, dialect))
+        .where(
+            prop.c.route_id == sa.any_(routes)
+            if isinstance(routes, sa.BindParameter)
+            else among(prop.c.route_id, routes, dialect)
+        )
     )

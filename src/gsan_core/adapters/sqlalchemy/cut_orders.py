@@ -31,6 +31,7 @@ SQLite has no data-modifying CTEs: there :func:`write_cut_orders` returns
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,12 @@ __all__ = ["write_cut_orders"]
 #: The columns the store fills in per order / per trail row.
 _ORDER_OWN = ("id", "property_id", "current_unit_id")
 _TRAIL_OWN = ("id", "order_id", "unit_id")
+#: The routes of the chunk: the statement's one parameter.
+_ROUTES = "cut_routes"
+#: Statements kept (a run uses one; a few runs may interleave).
+_KEEP = 8
+_STATEMENTS: dict[tuple[object, ...], sa.Executable] = {}
+_LOCK = threading.Lock()
 
 
 def write_cut_orders(
@@ -71,11 +78,11 @@ def write_cut_orders(
     prop = uow.tables["property"]
     routes = sorted(set(route_ids))
     lock_where(connection, prop, among(prop.c.route_id, routes, "postgresql"))
-    statement = _statement(uow, routes, criteria, template)
+    statement = _cached(uow, criteria, template)
     uow.wrote("service_order")
     uow.wrote("order_unit")
     with translated("service_order"):
-        rows = connection.execute(statement).all()
+        rows = connection.execute(statement, {_ROUTES: routes}).all()
     orders: list[WrittenCutOrder] = []
     skipped: dict[str, int] = {}
     for decision, value, property_id, route_id in rows:
@@ -97,6 +104,25 @@ def write_cut_orders(
     )
 
 
+def _cached(
+    uow: SqlUnitOfWork, criteria: CutCriteria, template: CutOrderTemplate
+) -> sa.Executable:
+    """The chunk's statement, built once per run (its criteria and template)
+    and reused for every chunk: only the routes change, as a parameter, so
+    SQLAlchemy compiles it once and the server plans it as a prepared
+    statement."""
+    key = (uow.tables["service_order"], criteria, repr(template))
+    with _LOCK:
+        found = _STATEMENTS.get(key)
+    if found is None:
+        found = _statement(uow, criteria, template)
+        with _LOCK:
+            _STATEMENTS[key] = found
+            while len(_STATEMENTS) > _KEEP:
+                _STATEMENTS.pop(next(iter(_STATEMENTS)))
+    return found
+
+
 def _constants(
     table: sa.Table, row: dict[str, Any], own: tuple[str, ...]
 ) -> list[sa.ColumnElement[Any]]:
@@ -109,10 +135,7 @@ def _constants(
 
 
 def _statement(
-    uow: SqlUnitOfWork,
-    routes: list[int],
-    criteria: CutCriteria,
-    template: CutOrderTemplate,
+    uow: SqlUnitOfWork, criteria: CutCriteria, template: CutOrderTemplate
 ) -> sa.Executable:
     t = uow.tables
     order, trail, unit, block = (
@@ -121,6 +144,7 @@ def _statement(
         t["unit"],
         t["id_block"],
     )
+    routes = sa.bindparam(_ROUTES, type_=postgresql.ARRAY(sa.BigInteger))
     decided = decided_properties(uow, routes, criteria, "postgresql").cte("decided")
     serving = (
         sa.select(sa.func.max(unit.c.id))
@@ -138,9 +162,10 @@ def _statement(
         .cte("chosen")
     )
     counted = sa.select(sa.func.count().label("c")).select_from(chosen).cte("counted")
-    kinds = sa.values(sa.column("name", sa.String), name="kinds").data(
-        [("service_order",), ("order_unit",)]
-    )
+    kinds = sa.union_all(
+        sa.select(sa.literal("service_order").label("name")),
+        sa.select(sa.literal("order_unit").label("name")),
+    ).subquery("kinds")
     upsert = postgresql.insert(block).from_select(
         ["name", "next_value"],
         sa.select(kinds.c.name, counted.c.c + 1)
