@@ -166,16 +166,23 @@ def _charges(
     at: datetime,
 ) -> None:
     """CMD-07: the specification's charge (1 installment, 100 %) when it has a
-    debit type and a value (``create_charge`` decides whether it is due)."""
-    for request in closed:
+    debit type and a value (``create_charge`` decides whether it is due).
+    The charged requests' properties are read in one query, not one each."""
+    charged = [
+        request
+        for request in closed
+        if request.property_id is not None
+        and specs[request.specification_id].debit_type_id is not None
+        and specs[request.specification_id].debit_value is not None
+    ]
+    if not charged:
+        return
+    props = uow.properties.get_many({r.property_id or 0 for r in charged})
+    for request in charged:
         spec = specs[request.specification_id]
-        if (
-            spec.debit_type_id is None
-            or spec.debit_value is None
-            or request.property_id is None
-        ):
-            continue
-        prop = uow.properties.get(request.property_id)
+        assert spec.debit_value is not None
+        assert request.property_id is not None
+        prop = props.get(request.property_id) or uow.properties.get(request.property_id)
         create_charge(
             uow,
             profile=ctx.profile,
