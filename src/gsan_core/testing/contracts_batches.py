@@ -13,7 +13,8 @@ Subclass it with a ``uow_factory`` fixture over an empty, migrated store, as
 It checks the chunk of the overdue closing (``close_next_pending``), the
 set-based cut-order decision (``CollectionQueries.select_cut_orders``: an
 adapter may decline with ``None``; when it decides, it must decide as the pure
-rules CUT-1..CUT-5 do) and ``refresh_statistics``.
+rules CUT-1..CUT-5 do), the set-based writing of a cut-order chunk
+(``CollectionQueries.write_cut_orders``, the same), and ``refresh_statistics``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import attrs
 import pytest
 
 from gsan_core.model.billing import DebtKind, OpenDebt, OverdueBills
-from gsan_core.model.collection import CutCriteria
+from gsan_core.model.collection import CutCriteria, CutOrderTemplate
 from gsan_core.model.profile import CollectionParameters
 from gsan_core.model.service_orders import (
     OrderOrigin,
     OrderSituation,
+    OrderUnitRecord,
     OrderUnitRelation,
     ServiceOrder,
     ServiceType,
@@ -62,6 +64,84 @@ def _order(ident: int, property_id: int, **changes: Any) -> ServiceOrder:
 
 def _cut_type() -> ServiceType:
     return ServiceType(id=CUT, description="CORTE", abbreviation="CORTE")
+
+
+def _cut_utility(
+    uow_factory: Factory,
+) -> tuple[Any, CutCriteria, CollectionParameters, date, int]:
+    """A route of seven properties, one of which qualifies (property 1): the
+    route, the criteria, the profile's parameters, the due limit and the
+    number of properties."""
+    loc, sector, block, route = location()
+    criteria = CollectionParameters(
+        min_overdue_bills=2, min_overdue_amount=Decimal("20.5")
+    )
+    limit = date(2025, 1, 1)
+    props = [
+        attrs.evolve(sample_property(1), water_status_id=3),
+        attrs.evolve(sample_property(2), water_status_id=5),
+        attrs.evolve(sample_property(3), water_status_id=3, active=False),
+        attrs.evolve(sample_property(4), water_status_id=3),
+        attrs.evolve(sample_property(5), water_status_id=3),
+        attrs.evolve(sample_property(6), water_status_id=3),
+        attrs.evolve(sample_property(7), water_status_id=3),
+    ]
+    bills = [
+        (1, "10.25"),
+        (1, "10.25"),
+        (2, "50"),
+        (2, "50"),
+        (4, "50"),
+        (4, "50"),
+        (5, "20"),
+        (6, "10"),
+        (6, "10"),
+        (7, "30"),
+        (7, "30"),
+    ]
+    with uow_factory() as uow:
+        uow.localities.add(loc)
+        uow.sectors.add(sector)
+        uow.blocks.add(block)
+        uow.routes.add(route)
+        uow.units.add(
+            OrganizationalUnit(id=5, name="SEDE", unit_type_id=1, locality_id=1)
+        )
+        uow.properties.add_many(props)
+        uow.service_types.add(_cut_type())
+        uow.billing.record_debts(
+            OpenDebt(
+                id=n,
+                property_id=pid,
+                kind=DebtKind.BILL,
+                amount=Decimal(amount),
+                due_date=date(2024, 11, 1),
+            )
+            for n, (pid, amount) in enumerate(bills, start=1)
+        )
+        first, second = uow.next_ids("service_order", 2)
+        uow.service_orders.add_many(
+            [
+                _order(first, 4),  # open: CUT-2
+                _order(
+                    second,
+                    7,
+                    situation=OrderSituation.CLOSED,
+                    closed_at=NOW - timedelta(days=3),
+                ),  # closed 3 days ago: CUT-5 with a 30-day window
+            ]
+        )
+        uow.commit()
+    wanted = CutCriteria(
+        cut_service_type_ids={CUT},
+        allowed_situations={3},
+        due_before=limit,
+        min_bills=criteria.min_overdue_bills,
+        min_amount=criteria.min_overdue_amount,
+        restricted_type_id=CUT,
+        restricted_since=NOW - timedelta(days=29),
+    )
+    return route, wanted, criteria, limit, len(props)
 
 
 class BatchStatementsContract:
@@ -121,74 +201,7 @@ class BatchStatementsContract:
     ) -> None:
         """CUT-1..CUT-5 decided by the adapter (when it decides) as by
         :func:`gsan_core.rules.collection.decide_cut`."""
-        loc, sector, block, route = location()
-        criteria = CollectionParameters(
-            min_overdue_bills=2, min_overdue_amount=Decimal("20.5")
-        )
-        limit = date(2025, 1, 1)
-        props = [
-            attrs.evolve(sample_property(1), water_status_id=3),
-            attrs.evolve(sample_property(2), water_status_id=5),
-            attrs.evolve(sample_property(3), water_status_id=3, active=False),
-            attrs.evolve(sample_property(4), water_status_id=3),
-            attrs.evolve(sample_property(5), water_status_id=3),
-            attrs.evolve(sample_property(6), water_status_id=3),
-            attrs.evolve(sample_property(7), water_status_id=3),
-        ]
-        bills = [
-            (1, "10.25"),
-            (1, "10.25"),
-            (2, "50"),
-            (2, "50"),
-            (4, "50"),
-            (4, "50"),
-            (5, "20"),
-            (6, "10"),
-            (6, "10"),
-            (7, "30"),
-            (7, "30"),
-        ]
-        with uow_factory() as uow:
-            uow.localities.add(loc)
-            uow.sectors.add(sector)
-            uow.blocks.add(block)
-            uow.routes.add(route)
-            uow.units.add(
-                OrganizationalUnit(id=5, name="SEDE", unit_type_id=1, locality_id=1)
-            )
-            uow.properties.add_many(props)
-            uow.service_types.add(_cut_type())
-            uow.billing.record_debts(
-                OpenDebt(
-                    id=n,
-                    property_id=pid,
-                    kind=DebtKind.BILL,
-                    amount=Decimal(amount),
-                    due_date=date(2024, 11, 1),
-                )
-                for n, (pid, amount) in enumerate(bills, start=1)
-            )
-            uow.service_orders.add_many(
-                [
-                    _order(1, 4),  # open: CUT-2
-                    _order(
-                        2,
-                        7,
-                        situation=OrderSituation.CLOSED,
-                        closed_at=NOW - timedelta(days=3),
-                    ),  # closed 3 days ago: CUT-5 with a 30-day window
-                ]
-            )
-            uow.commit()
-        wanted = CutCriteria(
-            cut_service_type_ids={CUT},
-            allowed_situations={3},
-            due_before=limit,
-            min_bills=criteria.min_overdue_bills,
-            min_amount=criteria.min_overdue_amount,
-            restricted_type_id=CUT,
-            restricted_since=NOW - timedelta(days=29),
-        )
+        route, wanted, criteria, limit, count = _cut_utility(uow_factory)
         with uow_factory() as uow:
             selection = uow.collection.select_cut_orders([route.id], wanted)
             facts = uow.collection.route_cut_facts([route.id], {CUT})
@@ -210,12 +223,65 @@ class BatchStatementsContract:
         expected[7] = CutDecision.RESTRICTED
         assert [f.property_id for f in selection.chosen] == [1]
         assert dict(selection.units) == {1: 5}  # CUT-4: the locality's unit
-        assert selection.processed == len(props)
+        assert selection.processed == count
         skipped: dict[str, int] = {}
         for decision in expected.values():
             if decision is not CutDecision.GENERATE:
                 skipped[str(decision.value)] = skipped.get(str(decision.value), 0) + 1
         assert dict(selection.skipped) == skipped
+
+    def test_the_set_based_cut_writing_writes_what_the_rules_choose(
+        self, uow_factory: Factory
+    ) -> None:
+        """CUT-1..CUT-5 decided and the orders and trail rows written by the
+        adapter (``write_cut_orders``, when it writes): the template's order
+        for each chosen property with its locality's unit (CUT-4), nothing left
+        behind by a rollback, ids that no other writer gets, and a second run
+        skipping the property that now has an open order (CUT-2)."""
+        route, wanted, _criteria, _limit, count = _cut_utility(uow_factory)
+        template = CutOrderTemplate(
+            order=_order(0, 0, generated_at=NOW, current_unit_id=None),
+            trail=OrderUnitRecord(
+                id=0,
+                order_id=0,
+                unit_id=None,
+                user_id=9,
+                relation=OrderUnitRelation.OPENED,
+                at=NOW,
+            ),
+        )
+        with uow_factory() as uow:
+            written = uow.collection.write_cut_orders([route.id], wanted, template)
+            uow.rollback()
+        if written is None:  # the adapter leaves the writing to the service
+            return
+        assert [w.property_id for w in written.orders] == [1]
+        with uow_factory() as uow:
+            assert uow.service_orders.find_by(property_id=1) == []
+        with uow_factory() as uow:
+            written = uow.collection.write_cut_orders([route.id], wanted, template)
+            assert written is not None
+            uow.commit()
+        assert written.processed == count
+        (made,) = written.orders
+        assert made.route_id == route.id
+        with uow_factory() as uow:
+            order = uow.service_orders.get(made.order_id)
+            trail = uow.order_units.find_by(order_id=made.order_id)
+            fresh = uow.next_id("service_order")
+        assert order == _order(made.order_id, 1, generated_at=NOW, current_unit_id=5)
+        assert [(r.unit_id, r.user_id, r.relation) for r in trail] == [
+            (5, 9, OrderUnitRelation.OPENED)
+        ]
+        assert fresh != made.order_id
+        with uow_factory() as uow:
+            again = uow.collection.write_cut_orders([route.id], wanted, template)
+            uow.commit()
+        assert again is not None
+        assert again.orders == ()
+        assert dict(again.skipped)[str(CutDecision.OPEN_ORDER.value)] == (
+            dict(written.skipped).get(str(CutDecision.OPEN_ORDER.value), 0) + 1
+        )
 
     def test_refreshing_statistics_does_not_fail(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:
