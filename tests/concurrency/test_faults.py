@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 import gsan_core
+from gsan_core.adapters.sqlalchemy.repositories import SqlCollectionQueries
 from gsan_core.adapters.sqlalchemy.service_orders import SqlServiceOrderRepository
 from gsan_core.errors import GsanError
 from gsan_core.synthetic import generate
@@ -69,15 +70,26 @@ def _run_reporting(
     writes in it."""
     inserts = [0]
     insert = SqlServiceOrderRepository.add_many
+    write = SqlCollectionQueries.write_cut_orders
 
-    def slow_add_many(self: SqlServiceOrderRepository, orders: Any) -> None:
-        insert(self, orders)
+    def wrote() -> None:
         inserts[0] += 1
         if inserts[0] == 2:
             reports.put("writing")
             resume.wait(TIMEOUT)
 
+    def slow_add_many(self: SqlServiceOrderRepository, orders: Any) -> None:
+        insert(self, orders)  # SQLite: the orders written through the repository
+        wrote()
+
+    def slow_write(self: SqlCollectionQueries, *args: Any) -> Any:
+        written = write(self, *args)  # PostgreSQL: decided and written at once
+        if written is not None and written.orders:
+            wrote()
+        return written
+
     SqlServiceOrderRepository.add_many = slow_add_many  # type: ignore[method-assign]
+    SqlCollectionQueries.write_cut_orders = slow_write  # type: ignore[method-assign]
     named = {"connect_args": {"application_name": application}}
     system = shared.connect(**(named if shared.backend == "postgres" else {}))
     try:
