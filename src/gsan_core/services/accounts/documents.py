@@ -340,6 +340,7 @@ def issue_customer_certificate(
     uow.lock_key("customer.hierarchy")
     checked = hierarchy(uow, customer_id)  # CNC-05
     relations = uow.customer_properties.find_by(customer_id=checked)
+    reader.preload({r.property_id for r in relations})  # one read for all
     query = rules.customer_certificate_query(profile.cnd, today)
     per_customer = [
         (
