@@ -163,6 +163,8 @@ def render_certificate(
     page.text(
         f"Emitida em {cert.issued_on:%d/%m/%Y}, válida até {cert.valid_until:%d/%m/%Y}."
     )
+    if certificate.validity_text:  # CND-10
+        page.text(certificate.validity_text)
     page.text(f"Código de autenticação: {cert.authentication_code}", bold=True)
     return page.output()
 
