@@ -26,13 +26,14 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 )
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import NotFound
+from gsan_core.model.accounts import SurchargeIndex
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions"]
+__all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions", "SqlSurchargeIndices"]
 
 T = TypeVar("T")
 
@@ -67,6 +68,26 @@ def _positional(
         return cls(**dict(zip(names, values, strict=True)))
 
     return columns, build
+
+
+class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
+    """The index table (UC0216): every statement and certificate reads it whole,
+    so that read is one prepared statement of positional rows."""
+
+    def find_by(self, **criteria: object) -> Sequence[SurchargeIndex]:
+        if criteria:
+            return super().find_by(**criteria)
+        table = self._mapper.table
+        columns, build = prepared(
+            table, "positional", lambda: _positional(self._mapper)
+        )
+        statement = prepared(
+            table,
+            "all_by_id",
+            lambda: sa.select(*columns).order_by(table.c.id),
+        )
+        with translated("surcharge_index"):
+            return [build(row) for row in self._uow.connection.execute(statement)]
 
 
 class SqlBilling:
