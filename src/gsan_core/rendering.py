@@ -22,8 +22,9 @@ import attrs
 
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.accounts import DebtLine, DebtStatement, NoDebtCertificate
+from gsan_core.services.scheduling.results import RouteSheet
 
-__all__ = ["Template", "render_certificate", "render_statement"]
+__all__ = ["Template", "render_certificate", "render_route_sheet", "render_statement"]
 
 _REPLACEMENTS = {"–": "-", "—": "-", "“": '"', "”": '"', "’": "'"}
 
@@ -37,6 +38,7 @@ class Template:
     address: str = ""
     phone: str = ""
     statement_title: str = "EXTRATO DE DÉBITOS"
+    route_sheet_title: str = "ROTEIRO DA EQUIPE"
     footer: str = "Documento emitido pelo sistema comercial."
 
 
@@ -161,5 +163,58 @@ def render_certificate(
     page.text(
         f"Emitida em {cert.issued_on:%d/%m/%Y}, válida até {cert.valid_until:%d/%m/%Y}."
     )
+    if certificate.validity_text:  # CND-10
+        page.text(certificate.validity_text)
     page.text(f"Código de autenticação: {cert.authentication_code}", bold=True)
+    return page.output()
+
+
+_ROUTE_COLUMNS = (
+    ("Seq.", 12),
+    ("OS", 20),
+    ("Serviço", 62),
+    ("Min.", 14),
+    ("Imóvel", 22),
+    ("RA", 20),
+    ("Princ.", 15),
+)
+
+
+def render_route_sheet(sheet: RouteSheet, *, template: Template | None = None) -> bytes:
+    """The printable route sheet of a team's day (field-work §9.3, beside the
+    route file): the team, its device, the date, one line per stop in sequence
+    with its estimated minutes, the observations, and the day's total against
+    the team's work load."""
+    page = _Page(template or Template())
+    page.text(page.template.route_sheet_title, size=13, bold=True)
+    page.text(
+        f"Equipe: {sheet.team_id} - {sheet.team_name}   "
+        f"Data: {sheet.on:%d/%m/%Y}   IMEI: {sheet.imei or '-'}"
+    )
+    page.pdf.set_font("Helvetica", "B", 9)
+    for title, width in _ROUTE_COLUMNS:
+        page.pdf.cell(width, 6, _latin1(title), border=1)
+    page.pdf.ln(6)
+    page.pdf.set_font("Helvetica", "", 9)
+    for stop in sheet.stops:
+        cells = (
+            str(stop.sequence),
+            str(stop.order_id),
+            stop.service_type[:34],
+            str(stop.minutes),
+            "" if stop.property_id is None else str(stop.property_id),
+            "" if stop.request_id is None else str(stop.request_id),
+            "Sim" if stop.principal else "Não",
+        )
+        for (_, width), cell in zip(_ROUTE_COLUMNS, cells, strict=True):
+            page.pdf.cell(width, 6, _latin1(cell), border=1)
+        page.pdf.ln(6)
+        if stop.observation:
+            page.text(f"   Obs.: {stop.observation}", size=8, height=5)
+    page.pdf.ln(2)
+    page.text(
+        f"Ordens: {len(sheet.stops)}   Tempo estimado: {sheet.minutes} min "
+        f"de {sheet.work_minutes} min da carga de trabalho",
+        bold=True,
+    )
     return page.output()

@@ -111,3 +111,46 @@ def test_prg_07_one_order_programmed_by_three_dispatchers_at_once(
     assert sum(1 for a in tried if a.ok) == 1
     assert all(a.gsan_error for a in tried if not a.ok)
     assert len(system.scheduling.programmings(order_id=orders[0])) == 1
+
+
+def _program_as_read(
+    system: gsan_core.System,
+    unit_id: int,
+    actor: int,
+    team_id: int,
+    order_id: int,
+    version: int,
+) -> Attempt:
+    return attempt(
+        lambda: (
+            system.scheduling.program(
+                unit_id=unit_id,
+                on=DAY,
+                team_ids=[team_id],
+                order_ids=[order_id],
+                expected_versions={order_id: version},
+                actor=actor,
+            )[0].id
+        ),
+    )
+
+
+def test_prg_07_dispatchers_who_read_the_same_order_one_wins_the_others_conflict(
+    database: Database,
+) -> None:
+    """Three processes program the order at the version their screens read: one
+    wins; the others read a newer version under the lock and get
+    ``ConcurrencyConflict`` (not PRG-07's refusal), with nothing written."""
+    system, shared = database.make()
+    unit, actor, team, orders = _setup(system, 1)
+    read = system.service_orders.get(orders[0]).version
+    outcomes = race(
+        _program_as_read,
+        [(shared, unit, actor, team, orders[0], read) for _ in range(3)],
+    )
+    assert all(o.ok for o in outcomes), outcomes
+    tried = [o.value for o in outcomes]
+    assert sum(1 for a in tried if a.ok) == 1
+    assert sorted(a.error for a in tried if not a.ok) == ["ConcurrencyConflict"] * 2
+    assert len(system.scheduling.programmings(order_id=orders[0])) == 1
+    assert system.service_orders.get(orders[0]).version == read + 1

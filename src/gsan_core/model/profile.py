@@ -311,6 +311,16 @@ class CertificateParameters:
     #: CND-05 (CS): with efeito positivo, open charges still refuse when they
     #: block; P never refuses with efeito positivo.
     efeito_positivo_respeita_debito_a_cobrar: bool = False
+    #: CND-12: ``"gsan"`` titles the certificate as GSAN does (CND-06);
+    #: ``"caema"`` as CAEMA's layout does (positive with negative effect when a
+    #: parcelamento is being paid or a listed bill is under review, positive
+    #: when a listed bill is past due, else negative).
+    layout: str = attrs.field(
+        default="gsan", validator=attrs.validators.in_(("gsan", "caema"))
+    )
+    #: CND-10: the printed validity sentence (COMPESA "Validade de 5 dias",
+    #: CAEMA "Validade de 60 dias"; empty: none).
+    texto_validade: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -23,13 +23,15 @@ from gsan_core.rules.validation import ensure
 __all__ = ["create_charge", "given_meter_facts", "price_facts", "price_of"]
 
 
-def price_facts(uow: UnitOfWork, prop: Property) -> rules.PriceFacts:
-    """What the price lookup reads from a property (and its water meter): the
-    property is metered when a meter is installed on its water connection, and
-    the capacity is that meter's (§4.1, ``tipoMedicao = 1``)."""
-    installed = uow.hydrometer_installations.current(
-        property_id=prop.id, point=MeasurementPoint.WATER_CONNECTION
-    )
+def price_facts(
+    uow: UnitOfWork,
+    prop: Property,
+    point: MeasurementPoint = MeasurementPoint.WATER_CONNECTION,
+) -> rules.PriceFacts:
+    """What the price lookup reads from a property (and its meter at ``point``):
+    the property is metered when a meter is installed there, and the capacity
+    is that meter's (§4.1, ``tipoMedicao`` 1 water connection, 2 well)."""
+    installed = uow.hydrometer_installations.current(property_id=prop.id, point=point)
     meter = None if installed is None else uow.hydrometers.get(installed.hydrometer_id)
     main = prop.main_category
     subcategories = sorted(

@@ -6,10 +6,12 @@ commits or rolls back with the rules' own writes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import enum
+import typing
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -22,14 +24,70 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     id_batches,
     prepared,
 )
+from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import NotFound
+from gsan_core.model.accounts import SurchargeIndex
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions"]
+__all__ = ["SqlBilling", "SqlFieldLock", "SqlPermissions", "SqlSurchargeIndices"]
+
+T = TypeVar("T")
+
+
+def _positional(
+    mapper: RowMapper[T],
+) -> tuple[list[sa.Column[Any]], Callable[[Sequence[Any]], T]]:
+    """The columns of ``mapper``'s fields, in field order, and a builder of the
+    entity from a plain row of them. The open items of a property are the hot
+    read of every statement and certificate: positional rows with the names
+    zipped in C cost a third of ``RowMapper.from_row``'s keyed lookups."""
+    names = [name for name, _, _ in mapper.fields]
+    columns = [mapper.table.c[name] for name in names]
+    hints = typing.get_type_hints(mapper.cls)
+    decoders: list[tuple[int, Callable[[Any], Any]]] = []
+    for at, (name, _, decode) in enumerate(mapper.fields):
+        kind = hints[name]
+        if decode is None or isinstance(columns[at].type, Money):
+            continue  # Money columns already return Decimal
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            members: dict[Any, Any] = {m.value: m for m in kind}
+            members[None] = None
+            decoders.append((at, members.__getitem__))
+        else:
+            decoders.append((at, decode))
+    cls = mapper.cls
+
+    def build(row: Sequence[Any]) -> T:
+        values = list(row)
+        for at, decode in decoders:
+            values[at] = decode(values[at])
+        return cls(**dict(zip(names, values, strict=True)))
+
+    return columns, build
+
+
+class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
+    """The index table (UC0216): every statement and certificate reads it whole,
+    so that read is one prepared statement of positional rows."""
+
+    def find_by(self, **criteria: object) -> Sequence[SurchargeIndex]:
+        if criteria:
+            return super().find_by(**criteria)
+        table = self._mapper.table
+        columns, build = prepared(
+            table, "positional", lambda: _positional(self._mapper)
+        )
+        statement = prepared(
+            table,
+            "all_by_id",
+            lambda: sa.select(*columns).order_by(table.c.id),
+        )
+        with translated("surcharge_index"):
+            return [build(row) for row in self._uow.connection.execute(statement)]
 
 
 class SqlBilling:
@@ -59,28 +117,55 @@ class SqlBilling:
         charge_t = self._charges.table
         found: dict[int, list[OpenDebt]] = {}
         stored_kinds = None if kinds is None else [k.value for k in kinds]
-        for batch in chunks(set(property_ids)):
-            debts = sa.select(debt_t).where(among(debt_t.c.property_id, batch, dialect))
-            if stored_kinds is not None:
-                debts = debts.where(debt_t.c.kind.in_(stored_kinds))
+        columns, build = prepared(
+            debt_t, "positional", lambda: _positional(self._debts)
+        )
+        charge_columns = (
+            charge_t.c.id,
+            charge_t.c.property_id,
+            charge_t.c.total,
+            charge_t.c.debit_type_id,
+            charge_t.c.reference,
+            charge_t.c.installments,
+            charge_t.c.installments_billed,
+        )
+        wanted = set(property_ids)
+        for batch in chunks(wanted):
+            params: dict[str, Any] = {}
+            if len(wanted) == 1 and stored_kinds is None:  # the counter's hot path
+                debts = prepared(
+                    debt_t,
+                    "open_of_one",
+                    lambda: sa.select(*columns).where(
+                        debt_t.c.property_id == sa.bindparam("k_property")
+                    ),
+                )
+                charges = prepared(
+                    charge_t,
+                    "open_of_one",
+                    lambda: sa.select(*charge_columns).where(
+                        charge_t.c.property_id == sa.bindparam("k_property")
+                    ),
+                )
+                params = {"k_property": batch[0]}
+            else:
+                debts = sa.select(*columns).where(
+                    among(debt_t.c.property_id, batch, dialect)
+                )
+                if stored_kinds is not None:
+                    debts = debts.where(debt_t.c.kind.in_(stored_kinds))
+                charges = sa.select(*charge_columns).where(
+                    among(charge_t.c.property_id, batch, dialect)
+                )
             with translated("open_debt"):
-                for row in conn.execute(debts).mappings():
-                    debt = self._debts.from_row(row)
+                for row in conn.execute(debts, params):
+                    debt = build(row)
                     found.setdefault(debt.property_id, []).append(debt)
             if kinds is not None and DebtKind.CHARGE not in kinds:
                 continue
-            charges = sa.select(
-                charge_t.c.id,
-                charge_t.c.property_id,
-                charge_t.c.total,
-                charge_t.c.debit_type_id,
-                charge_t.c.reference,
-                charge_t.c.installments,
-                charge_t.c.installments_billed,
-            ).where(among(charge_t.c.property_id, batch, dialect))
             with translated("charge"):
                 for cid, pid, total, debit_type, ref, parts, billed in conn.execute(
-                    charges
+                    charges, params
                 ):
                     found.setdefault(pid, []).append(
                         OpenDebt(

@@ -40,7 +40,12 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
-from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
+from gsan_core.adapters.sqlalchemy.ports import (
+    SqlBilling,
+    SqlFieldLock,
+    SqlPermissions,
+    SqlSurchargeIndices,
+)
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
@@ -273,7 +278,7 @@ class SqlUnitOfWork:
         self.customer_properties: SqlRepository[CustomerProperty] = SqlRepository(
             self, mappers.customer_property, "customer_property"
         )
-        self.surcharge_indices: SqlRepository[SurchargeIndex] = SqlRepository(
+        self.surcharge_indices: SqlRepository[SurchargeIndex] = SqlSurchargeIndices(
             self, mappers.surcharge_index, "surcharge_index"
         )
         self.collection_documents: SqlRepository[CollectionDocument] = SqlRepository(

@@ -198,6 +198,11 @@ class NoDebtCertificate:
     #: By customer: every checked customer and its properties (CNC-07).
     customer_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_ints)
     property_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_ints)
+    #: CND-08: the property pays a parcelamento (a normal installment charge
+    #: with installments still to bill).
+    installment_plan: bool = False
+    #: CND-10: the printed validity sentence of the utility (may be empty).
+    validity_text: str = ""
 
     @property
     def authentication_code(self) -> str:

@@ -21,7 +21,7 @@ from gsan_core.model.accounts import (
     WrittenOffFilter,
 )
 from gsan_core.model.accounts.documents import STATEMENT_DOCUMENT_TYPE
-from gsan_core.model.billing import BillStatus
+from gsan_core.model.billing import BillStatus, DebtKind
 from gsan_core.model.profile import CertificateParameters, StatementParameters
 from gsan_core.rules.accounts import barcode as bc
 from gsan_core.rules.accounts import messages as m
@@ -54,6 +54,14 @@ NEGATIVE_TEXT = (
     "faturar, nesta data."
 )
 POSITIVE_TEXT = "O imóvel se encontra na seguinte situação:"
+#: CND-12, CAEMA's layout.
+CAEMA_POSITIVE_NEGATIVE_EFFECT = "CERTIDÃO POSITIVA COM EFEITO DE NEGATIVA"
+CAEMA_POSITIVE = "CERTIDÃO POSITIVA DE DÉBITOS"
+CAEMA_NEGATIVE = "CERTIDÃO NEGATIVA DE DÉBITOS"
+CAEMA_NEGATIVE_TEXT = (
+    "Certificamos que, para o imóvel acima, não encontramos débitos até a "
+    "presente data."
+)
 
 
 # ================================================================ statement
@@ -270,7 +278,17 @@ def property_certificate(
         raise RuleViolation([m.PROPERTY_HAS_DEBTS(property_id=property_id)])  # CND-05
     lines = debts.bills + debts.payment_slips + debts.charges + debts.credits  # CND-07
     positive = bool(lines)  # CND-06
-    title = POSITIVE_TITLE if positive else NEGATIVE_TITLE
+    plan = paying_installment_plan(debts.charges)  # CND-08
+    title, text = (
+        (POSITIVE_TITLE, POSITIVE_TEXT)
+        if positive
+        else (
+            NEGATIVE_TITLE,
+            NEGATIVE_TEXT,
+        )
+    )
+    if params.layout == "caema":
+        title, text = caema_title(lines, installment_plan=plan, today=today)
     certificate = Certificate(
         id=certificate_id,
         subject=CertificateSubject.PROPERTY,
@@ -286,10 +304,37 @@ def property_certificate(
     return NoDebtCertificate(
         certificate=certificate,
         title=title,
-        text=POSITIVE_TEXT if positive else NEGATIVE_TEXT,
+        text=text,
         lines=lines,
         property_ids=(property_id,),
+        installment_plan=plan,
+        validity_text=params.texto_validade,
     )
+
+
+def paying_installment_plan(charges: Sequence[DebtLine]) -> bool:
+    """CND-08: a normal charge of a parcelamento with installments still to
+    bill (billed < installments − bonus)."""
+    return any(
+        x.debt.installment_plan_id is not None
+        and x.debt.status is BillStatus.NORMAL
+        and x.debt.installments_billed < x.debt.installments - x.debt.bonus_installments
+        for x in charges
+    )
+
+
+def caema_title(
+    lines: Sequence[DebtLine], *, installment_plan: bool, today: date
+) -> tuple[str, str]:
+    """CND-12, CAEMA's title and text: positive with negative effect when a
+    parcelamento is being paid or a listed bill is under review; positive when a
+    listed bill is past due; else negative."""
+    bills = [x for x in lines if x.debt.kind is DebtKind.BILL]
+    if installment_plan or any(x.debt.in_review for x in bills):
+        return CAEMA_POSITIVE_NEGATIVE_EFFECT, POSITIVE_TEXT
+    if any(x.debt.due_date is not None and x.debt.due_date < today for x in bills):
+        return CAEMA_POSITIVE, POSITIVE_TEXT
+    return CAEMA_NEGATIVE, CAEMA_NEGATIVE_TEXT
 
 
 def customer_certificate(

@@ -355,3 +355,15 @@ CONTRACT_NOT_A_COMPANY = Message(
     gsan_key="atencao.cliente_pessoa_juridica",
     rule="CTR-02",
 )
+SIMULATION_PROPERTY_NOT_FOUND = Message(
+    "accounts.simulation.property_not_found",
+    en="Property {property_id} does not exist.",
+    pt="Matrícula inexistente.",
+    rule="SIM-01",
+)
+SIMULATION_SERVICE_TYPE_NOT_FOUND = Message(
+    "accounts.simulation.service_type_not_found",
+    en="Service type {service_type_id} does not exist.",
+    pt="Tipo de Serviço inexistente.",
+    rule="SIM-01",
+)

@@ -10,6 +10,7 @@ and each final value to cents, HALF_UP (P) or DOWN (CS, CE) by profile.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -45,8 +46,10 @@ _CENT = Decimal("0.01")
 _FOUR = Decimal("0.0001")
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def divide7(a: Decimal, b: Decimal) -> Decimal:
-    """``Util.dividirArredondando``: ``a / b`` HALF_UP to 7 decimal places."""
+    """``Util.dividirArredondando``: ``a / b`` HALF_UP to 7 decimal places
+    (memoised: a statement divides the same few index rates for every bill)."""
     return (a / b).quantize(_SEVEN, rounding=ROUND_HALF_UP)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "SPECIAL_DAY_WORKING_DAY",
     "TEAM_NOT_IN_UNIT",
     "TEAM_UNKNOWN",
+    "TEAM_WITHOUT_DEVICE",
     "UNIT_WITHOUT_LOCALITY",
     "UNIT_WITHOUT_MUNICIPALITY",
     "UNTIL_BEFORE_DATE",
@@ -330,4 +331,11 @@ CALIBRATION_KIND_MISMATCH = Message(
     "{service_type_id} não é um grau de importância de tipo de serviço.",
     gsan_key="atencao.campo_selecionado.obrigatorio",
     rule="CAL-02",
+)
+
+TEAM_WITHOUT_DEVICE = Message(
+    "schedule.route_file.team_without_device",
+    en="Team {team_id} has no device (IMEI): its route file has no addressee.",
+    pt="A equipe {team_id} não tem aparelho (IMEI) para receber o arquivo do roteiro.",
+    rule="ROT-06",
 )

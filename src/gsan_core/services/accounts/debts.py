@@ -49,6 +49,15 @@ class DebtReader:
         self._calendar = calendar
         self._today = today
         self._indices: IndexTable | None = None
+        #: What :meth:`preload` read: properties, relations, open items.
+        self._preloaded: (
+            tuple[
+                Mapping[int, Property],
+                Sequence[CustomerProperty],
+                Mapping[int, Sequence[OpenDebt]],
+            ]
+            | None
+        ) = None
         #: Business days already asked (shared by the readers of one service).
         self._business = business_days if business_days is not None else {}
 
@@ -76,6 +85,35 @@ class DebtReader:
             self._indices = IndexTable(self._uow.surcharge_indices.find_by())
         return self._indices
 
+    def preload(self, property_ids: Collection[int]) -> None:
+        """Read the properties, their relations and their open items once, for
+        the UC0067 calls that follow over subsets of them (the by-customer
+        certificate asks once per customer of the hierarchy)."""
+        ids = sorted(set(property_ids))
+        props = self.properties(ids) if ids else {}
+        rels = self.relations(ids)
+        items = self._uow.billing.open_debts_of(ids) if ids else {}
+        self._preloaded = (props, rels, items)
+
+    def _open_items(
+        self, scope: Collection[int]
+    ) -> tuple[
+        Mapping[int, Property] | None,
+        Sequence[CustomerProperty] | None,
+        Mapping[int, Sequence[OpenDebt]] | None,
+    ]:
+        """What :meth:`preload` read about ``scope``, when it covers it."""
+        if self._preloaded is None:
+            return None, None, None
+        props, rels, items = self._preloaded
+        if not set(scope) <= set(props):
+            return None, None, None
+        return (
+            {pid: props[pid] for pid in scope},
+            [r for r in rels if r.property_id in scope],
+            {pid: items[pid] for pid in scope if pid in items},
+        )
+
     # ------------------------------------------------------------ UC0067
     def debts(
         self,
@@ -88,8 +126,13 @@ class DebtReader:
     ) -> AccountDebts:
         """UC0067 for ``property_ids`` (every id must exist)."""
         scope = set(property_ids) | set(charge_property_ids or ())
-        props = properties if properties is not None else self.properties(scope)
-        rels = relations if relations is not None else self.relations(list(scope))
+        known_props, known_rels, known_items = self._open_items(scope)
+        props = properties if properties is not None else known_props
+        if props is None:
+            props = self.properties(scope)
+        rels = relations if relations is not None else known_rels
+        if rels is None:
+            rels = self.relations(list(scope))
         by_property: dict[int, list[CustomerProperty]] = {}
         for rel in rels:
             by_property.setdefault(rel.property_id, []).append(rel)
@@ -97,11 +140,10 @@ class DebtReader:
             pid: current_customer(by_property.get(pid, ()), RelationType.USER)
             for pid in scope
         }
-        items = [
-            debt
-            for debts in self._uow.billing.open_debts_of(scope).values()
-            for debt in debts
-        ]
+        found = known_items
+        if found is None:
+            found = self._uow.billing.open_debts_of(scope) if scope else {}
+        items = [debt for debts in found.values() for debt in debts]
         price = self._pricer(props, by_property) if query.surcharges else None
         return select_debts(
             items,

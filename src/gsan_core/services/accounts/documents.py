@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from gsan_core.errors import RuleViolation
+from gsan_core.errors import NotFound, RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
     BillCopy,
@@ -79,9 +79,13 @@ def issue_statement(
     today: date,
     actor: int,
 ) -> DebtStatement:
-    """UC0630/UC0444: the statement of the ticked items, persisted."""
-    prop = reader.properties([property_id])[property_id]
-    uow.properties.lock(property_id)
+    """UC0630/UC0444: the statement of the ticked items, persisted. The
+    property is read once, under its lock; the discount permission is asked
+    only when a discount is."""
+    try:
+        prop = uow.properties.lock(property_id)
+    except NotFound:
+        raise RuleViolation([m.PROPERTY_NOT_FOUND(property_id=property_id)]) from None
     debts = reader.debts(
         [property_id], query=rules.statement_query(), properties={property_id: prop}
     )
@@ -108,9 +112,8 @@ def issue_statement(
         special_validity=holds_permission(
             profile, uow, actor, PERMISSION_STATEMENT_VALIDITY
         ),
-        may_discount=holds_permission(
-            profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT
-        ),
+        may_discount=option is SurchargeOption.INCLUDE_WITH_DISCOUNT
+        and holds_permission(profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT),
         special_situation_blocks=_special_situation(profile, prop),
     )
     uow.collection_documents.add(result.document)
@@ -337,6 +340,7 @@ def issue_customer_certificate(
     uow.lock_key("customer.hierarchy")
     checked = hierarchy(uow, customer_id)  # CNC-05
     relations = uow.customer_properties.find_by(customer_id=checked)
+    reader.preload({r.property_id for r in relations})  # one read for all
     query = rules.customer_certificate_query(profile.cnd, today)
     per_customer = [
         (

@@ -34,6 +34,8 @@ from gsan_core.model.accounts import (
     SurchargeMemo,
     SurchargeOption,
 )
+from gsan_core.model.hydrometers import MeasurementPoint
+from gsan_core.model.service_orders import ServiceType
 from gsan_core.model.service_requests import ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as document_rules
@@ -47,6 +49,7 @@ from gsan_core.rules.accounts.surcharges import (
 from gsan_core.services.accounts import customers as flows
 from gsan_core.services.accounts import documents as docs
 from gsan_core.services.accounts import refunds as refund_flows
+from gsan_core.services.accounts import simulation
 from gsan_core.services.accounts.debts import DebtReader
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.context import Service, ServiceContext
@@ -589,6 +592,34 @@ class AccountService(Service):
             )
             uow.commit()
         return result
+
+    # ------------------------------------------------------------ simulation
+    def simulate_service_charge(
+        self,
+        *,
+        property_id: int,
+        service_type_id: int,
+        measurement: MeasurementPoint = MeasurementPoint.WATER_CONNECTION,
+    ) -> Decimal:
+        """ "Simular Cobrança de Serviços" (SIM-01): the value the service would
+        be charged at today for the property, by the service orders' price
+        lookup (``measurement``: GSAN's tipo de medição, the water connection's
+        meter or the well's). Nothing is written."""
+        today = self._today()
+        with self._read() as uow:
+            return simulation.simulate_charge(
+                uow,
+                property_id=property_id,
+                service_type_id=service_type_id,
+                measurement=measurement,
+                on=today,
+            )
+
+    def service_table(self) -> list[ServiceType]:
+        """ "Tabela de Valores de Serviços Comerciais" (SIM-02): the active
+        service types with a base value above zero, by description."""
+        with self._read() as uow:
+            return simulation.service_table(uow)
 
     def verify_certificate(
         self, *, property_id: int | None, authentication_code: str

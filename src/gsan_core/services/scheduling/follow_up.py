@@ -165,15 +165,22 @@ class FollowUp(Service):
     def followed_teams(self, *, user_id: int) -> list[Team]:
         """The active teams a user follows (ROT-13), by id."""
         with self._read() as uow:
-            follower = uow.team_followers.find(user_id)
-            if follower is None:
-                return []
-            by_nature: Sequence[Team] = ()
-            if follower.nature_ids:
-                by_nature = uow.teams.find_by(
-                    nature_id=sorted(follower.nature_ids), active=True
-                )
-            named = uow.teams.get_many(follower.team_ids)
-        found = {t.id: t for t in by_nature}
-        found.update({k: t for k, t in named.items() if t.active})
+            found = followed_in(uow, user_id)
         return [found[k] for k in sorted(found)]
+
+
+def followed_in(uow: UnitOfWork, user_id: int) -> dict[int, Team]:
+    """The active teams ``user_id`` follows (ROT-13): those of his natures and
+    those named, by id; none when he follows nothing."""
+    follower = uow.team_followers.find(user_id)
+    if follower is None:
+        return {}
+    by_nature: Sequence[Team] = ()
+    if follower.nature_ids:
+        by_nature = uow.teams.find_by(
+            nature_id=sorted(follower.nature_ids), active=True
+        )
+    named = uow.teams.get_many(follower.team_ids)
+    found = {t.id: t for t in by_nature}
+    found.update({k: t for k, t in named.items() if t.active})
+    return found

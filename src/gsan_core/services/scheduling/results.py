@@ -10,7 +10,14 @@ import attrs
 from gsan_core.model.scheduling import Schedule, ScheduledOrder
 from gsan_core.rules.scheduling.automatic import Placement
 
-__all__ = ["AutomaticScheduling", "DayClosing", "RouteStop", "ScheduleDay", "TeamDay"]
+__all__ = [
+    "AutomaticScheduling",
+    "DayClosing",
+    "RouteSheet",
+    "RouteStop",
+    "ScheduleDay",
+    "TeamDay",
+]
 
 
 def _rows(value: Iterable[ScheduledOrder]) -> tuple[ScheduledOrder, ...]:
@@ -76,6 +83,30 @@ class RouteStop:
     property_id: int | None
     request_id: int | None
     observation: str | None
+
+
+def _stops(value: Iterable[RouteStop]) -> tuple[RouteStop, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class RouteSheet:
+    """A team's day out (the route sheet and the route file's content): the
+    team, its device and its stops in sequence."""
+
+    team_id: int
+    team_name: str
+    unit_id: int
+    on: date
+    #: ``eqpe_nnimei``: the device the route file is addressed to (ROT-06).
+    imei: str | None
+    work_minutes: int
+    stops: tuple[RouteStop, ...] = attrs.field(converter=_stops)
+
+    @property
+    def minutes(self) -> int:
+        """The estimated minutes of the day's stops."""
+        return sum(s.minutes for s in self.stops)
 
 
 @attrs.frozen(kw_only=True)

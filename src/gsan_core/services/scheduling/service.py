@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import attrs
 
-from gsan_core.errors import Violation
+from gsan_core.errors import ConcurrencyConflict, Violation
 from gsan_core.model.scheduling import (
     OrderProgrammed,
     OrderSituationInformed,
@@ -43,13 +43,14 @@ from gsan_core.rules.scheduling.messages import (
 )
 from gsan_core.rules.service_configuration import REFERENCE_MISSING
 from gsan_core.rules.validation import ensure
-from gsan_core.services.scheduling.automatic import Automatic
+from gsan_core.services.scheduling.follow_up import followed_in
 from gsan_core.services.scheduling.results import (
     DayClosing,
     RouteStop,
     ScheduleDay,
     TeamDay,
 )
+from gsan_core.services.scheduling.route_files import RouteFiles
 from gsan_core.services.service_orders.common import _move
 from gsan_core.services.service_orders.programmings import (
     by_order,
@@ -63,7 +64,7 @@ from gsan_core.services.service_orders.programmings import (
 __all__ = ["SchedulingService"]
 
 
-class SchedulingService(Automatic):
+class SchedulingService(RouteFiles):
     """``gsan.scheduling``: roteiros, programmings, follow-up and calendars."""
 
     @property
@@ -82,12 +83,19 @@ class SchedulingService(Automatic):
         until: date | None = None,
         principal_team_id: int | None = None,
         sequence: int | None = None,
+        expected_versions: Mapping[int, int] | None = None,
     ) -> list[ScheduledOrder]:
         """Program orders on the unit's roteiro of ``on`` (created if missing), one
         programming per day up to ``until``: one order on several teams (the
         principal is ``principal_team_id``, else the first) or several orders on
         one team, in the order given, appended or from position ``sequence``
-        (PRG-01..PRG-08, PRG-12)."""
+        (PRG-01..PRG-08, PRG-12).
+
+        ``expected_versions`` (order id to the version the dispatcher's screen
+        showed) makes the command optimistic: when another dispatcher changed
+        one of those orders in between (programmed it, for one), the call raises
+        ``ConcurrencyConflict`` and writes nothing, instead of judging the
+        request against the new state (PRG-07's refusal)."""
         request = rules.ProgramRequest(
             unit_id=unit_id,
             on=on,
@@ -101,6 +109,7 @@ class SchedulingService(Automatic):
         with self._work() as uow:
             lock_days(uow, unit_id, days)
             orders = uow.service_orders.lock_many(request.order_ids)
+            _check_versions(orders, expected_versions or {})
             day_rows = uow.programmings.find_by(
                 unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
             )
@@ -512,13 +521,20 @@ class SchedulingService(Automatic):
             )
         return [s.on for s in found]
 
-    def day(self, *, unit_id: int, on: date) -> ScheduleDay:
+    def day(
+        self, *, unit_id: int, on: date, follower_id: int | None = None
+    ) -> ScheduleDay:
         """The unit's roteiro of ``on``: every active team with its programmings in
-        sequence and how full its day is."""
+        sequence and how full its day is. With ``follower_id`` (the follow-up
+        screen of that user), only the teams he follows (ROT-13)."""
         with self._read() as uow:
             found = uow.schedules.find_by(unit_id=unit_id, on=on)
             teams = uow.teams.find_by(unit_id=unit_id, active=True)
             rows = uow.programmings.find_by(unit_id=unit_id, on=on, active=True)
+            if follower_id is not None:
+                followed = followed_in(uow, follower_id)
+                teams = [t for t in teams if t.id in followed]
+                rows = [r for r in rows if r.team_id in followed]
             used = used_minutes(uow, rows)
         per_team: dict[int, list[ScheduledOrder]] = defaultdict(list)
         for row in rows:
@@ -540,34 +556,9 @@ class SchedulingService(Automatic):
         )
 
     def route(self, *, team_id: int, on: date) -> list[RouteStop]:
-        """A team's route of ``on`` as data, in sequence (the route sheet)."""
-        with self._read() as uow:
-            team = uow.teams.get(team_id)
-            rows = uow.programmings.find_by(
-                unit_id=team.unit_id, on=on, team_id=team_id, active=True
-            )
-            orders = uow.service_orders.get_many({r.order_id for r in rows})
-            types = uow.service_types.get_many(
-                {o.service_type_id for o in orders.values()}
-            )
-        stops = []
-        for row in sorted(rows, key=lambda r: r.sequence):
-            order = orders[row.order_id]
-            service_type = types[order.service_type_id]
-            stops.append(
-                RouteStop(
-                    sequence=row.sequence,
-                    order_id=order.id,
-                    service_type_id=service_type.id,
-                    service_type=service_type.description,
-                    minutes=service_type.average_execution_minutes or 0,
-                    principal=row.principal,
-                    property_id=order.property_id,
-                    request_id=order.request_id,
-                    observation=order.observation,
-                )
-            )
-        return stops
+        """A team's route of ``on`` as data, in sequence (the route sheet's
+        lines; :meth:`route_sheet` has the team and its device too)."""
+        return list(self.route_sheet(team_id=team_id, on=on).stops)
 
     def programmings(
         self, *, order_id: int, active_only: bool = False
@@ -577,6 +568,17 @@ class SchedulingService(Automatic):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
+
+
+def _check_versions(
+    orders: Mapping[int, ServiceOrder], expected: Mapping[int, int]
+) -> None:
+    """``ConcurrencyConflict`` for the first order (by id) whose locked version
+    is not the one its dispatcher read."""
+    for order_id in sorted(expected):
+        order = orders.get(order_id)
+        if order is not None and order.version != expected[order_id]:
+            raise ConcurrencyConflict("service_order", order_id, expected[order_id])
 
 
 def _placed(
