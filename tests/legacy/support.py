@@ -48,7 +48,7 @@ def _filler(data_type: str) -> Any:
     if data_type == "date":
         return date(2020, 1, 1)
     if data_type.startswith("timestamp"):
-        return datetime(2020, 1, 1)
+        return datetime(2020, 1, 1)  # noqa: DTZ001 - GSAN's stamps are naive
     if data_type == "boolean":
         return True
     return "x"
@@ -83,7 +83,9 @@ def ensure_row(
     names = ", ".join(row)
     params = ", ".join(f":{k}" for k in row)
     connection.execute(
-        sa.text(f"INSERT INTO {table} ({names}) VALUES ({params}) ON CONFLICT DO NOTHING"),
+        sa.text(
+            f"INSERT INTO {table} ({names}) VALUES ({params}) ON CONFLICT DO NOTHING"
+        ),
         row,
     )
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import attrs
 import pytest
-import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
 from gsan_core.errors import ConcurrencyConflict
@@ -38,7 +37,9 @@ def _water(ident: int, **changes: Any) -> WaterConnection:
 
 
 def _row(run: Run, table: str, key: str, ident: int) -> dict[str, Any]:
-    return dict(run(f"SELECT * FROM {table} WHERE {key} = :i", i=ident).mappings().one())
+    return dict(
+        run(f"SELECT * FROM {table} WHERE {key} = :i", i=ident).mappings().one()
+    )
 
 
 @pytest.fixture
@@ -78,7 +79,9 @@ def test_no_column_outside_the_mapping_changes_after_a_library_write(
     with legacy.uow_factory() as uow:
         water = uow.water_connections.lock(1000)
         uow.water_connections.update(
-            attrs.evolve(water, cut_on=date(2024, 5, 2), cut_type_id=1, version=water.version + 1)
+            attrs.evolve(
+                water, cut_on=date(2024, 5, 2), cut_type_id=1, version=water.version + 1
+            )
         )
         prop = uow.properties.lock(1000)
         uow.properties.update(
@@ -118,9 +121,12 @@ def test_a_gsan_full_row_update_makes_the_next_compare_and_set_conflict(
             attrs.evolve(read, seal_number="LIB", version=read.version + 1)
         )
     assert caught.value.code == "concurrency_conflict"
-    assert _row(run_sql, "atendimentopublico.ligacao_agua", "lagu_id", 1000)[
-        "lagu_nnlacre"
-    ] == "GSAN"
+    assert (
+        _row(run_sql, "atendimentopublico.ligacao_agua", "lagu_id", 1000)[
+            "lagu_nnlacre"
+        ]
+        == "GSAN"
+    )
 
 
 def test_a_gsan_stampless_bulk_update_makes_the_next_compare_and_set_conflict(
@@ -226,7 +232,10 @@ def test_sewer_flags_are_gsans_1_2_and_extra_fields_go_to_the_companion(
         assert (again.grease_trap, again.request_id, again.version) == (False, 56, 2)
         uow.sewer_connections.remove(again)
         uow.commit()
-    assert run_sql("SELECT count(*) FROM gsan_core.sewer_connection_extra").scalar_one() == 0
+    assert (
+        run_sql("SELECT count(*) FROM gsan_core.sewer_connection_extra").scalar_one()
+        == 0
+    )
 
 
 def test_a_meter_round_trips_with_its_defaults_and_companion_field(

@@ -66,7 +66,10 @@ def test_a_missing_table_is_listed_once(legacy_engine: sa.Engine) -> None:
         connection.exec_driver_sql(
             "DROP TABLE atendimentopublico.ligacao_esgoto CASCADE"
         )
-    with legacy_engine.connect() as connection, pytest.raises(ConfigurationError) as caught:
+    with (
+        legacy_engine.connect() as connection,
+        pytest.raises(ConfigurationError) as caught,
+    ):
         check_schema(connection, LegacyProfile())
     assert "missing table atendimentopublico.ligacao_esgoto" in str(caught.value)
     assert "ligacao_esgoto.lesg_" not in str(caught.value)
@@ -91,7 +94,9 @@ def test_without_the_locking_migration_the_adapter_reads_and_refuses_writes(
     assert "locking=True" in str(caught.value)
 
 
-def test_the_locking_migration_is_opt_in_and_reversible(legacy_engine: sa.Engine) -> None:
+def test_the_locking_migration_is_opt_in_and_reversible(
+    legacy_engine: sa.Engine,
+) -> None:
     profile = LegacyProfile()
     assert companion.current(legacy_engine, profile) == companion.COMPANION
     companion.upgrade(legacy_engine, profile, locking=True)

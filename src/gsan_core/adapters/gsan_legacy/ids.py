@@ -43,7 +43,9 @@ class SequenceIds:
         with translated("id_sequence", kind), self._engine.connect() as connection:
             values = [
                 int(v)
-                for v in connection.execute(_MANY, {"seq": sequence, "n": count}).scalars()
+                for v in connection.execute(
+                    _MANY, {"seq": sequence, "n": count}
+                ).scalars()
             ]
             connection.commit()
         if kind in CHECK_DIGIT_KINDS:

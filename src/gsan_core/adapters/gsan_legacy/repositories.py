@@ -120,9 +120,7 @@ class LegacyRepository(Generic[E]):
     def add_many(self, entities: Iterable[E]) -> None:
         version = self._writable()
         shape, table = self._shape, self._shape.table
-        defaults = dict(
-            self._uow.profile.not_null_defaults.get(shape.entity.table, {})
-        )
+        defaults = dict(self._uow.profile.not_null_defaults.get(shape.entity.table, {}))
         for batch in chunks(entities):
             gsan, extra = [], []
             for entity in batch:
@@ -162,7 +160,7 @@ class LegacyRepository(Generic[E]):
             params, extra = [], []
             for entity in batch:
                 row, more = shape.split(entity)
-                expected = entity.version - 1  # type: ignore[attr-defined]
+                expected = entity.version - 1
                 params.append(
                     {f"v_{c}": row[c] for c in shape.owned}
                     | {"k_id": row[key], "k_expected": expected}
@@ -248,12 +246,18 @@ class LegacyPropertyRepository:
         self._map = tables.maps["property"]
         self._version = tables.version
 
-    def _read(self, clause: sa.ColumnElement[bool], *, lock: bool = False) -> list[Property]:
+    def _read(
+        self, clause: sa.ColumnElement[bool], *, lock: bool = False
+    ) -> list[Property]:
         t, cols = self._t, self._map.columns
         version: Any = t.c[self._version] if self._version else sa.literal(1)
-        statement = sa.select(
-            *(t.c[c].label(f) for f, c in cols.items()), version.label("version")
-        ).where(clause).order_by(t.c[self._map.key])
+        statement = (
+            sa.select(
+                *(t.c[c].label(f) for f, c in cols.items()), version.label("version")
+            )
+            .where(clause)
+            .order_by(t.c[self._map.key])
+        )
         if lock:
             statement = statement.with_for_update(of=t)
         connection = self._uow.connection

@@ -48,7 +48,9 @@ class SchemaReport:
     @property
     def ok(self) -> bool:
         """The profile's map resolves on this database (reads work)."""
-        return not (self.missing_tables or self.missing_columns or self.missing_sequences)
+        return not (
+            self.missing_tables or self.missing_columns or self.missing_sequences
+        )
 
     @property
     def writable(self) -> bool:
@@ -70,8 +72,8 @@ def _required(profile: LegacyProfile) -> dict[str, set[str]]:
         columns = wanted.setdefault(entity.table, set())
         columns.update(entity.columns.values())
         columns.update((entity.key, entity.stamp))
-    for table, columns in profile.required_columns.items():
-        wanted.setdefault(table, set()).update(columns)
+    for table, needed in profile.required_columns.items():
+        wanted.setdefault(table, set()).update(needed)
     for table in profile.catalog_tables.values():
         wanted.setdefault(table, set())
     return wanted

@@ -15,7 +15,11 @@ import sqlalchemy as sa
 from gsan_core.adapters.gsan_legacy import codecs
 from gsan_core.adapters.gsan_legacy.profile import EntityMap, LegacyProfile
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
-from gsan_core.model.connections import SewerConnection, SituationChange, WaterConnection
+from gsan_core.model.connections import (
+    SewerConnection,
+    SituationChange,
+    WaterConnection,
+)
 from gsan_core.model.hydrometers import Hydrometer
 
 __all__ = ["LegacyTables"]
@@ -34,8 +38,10 @@ def _gsan_table(
         sa.Column(entity.key, sa.Integer, primary_key=True, autoincrement=False)
     ]
     # the NOT NULL columns the profile fills on insert are written then only
-    for column in sorted({*entity.columns.values(), *defaults} - {entity.key}):
-        columns.append(sa.Column(column))
+    columns.extend(
+        sa.Column(column)
+        for column in sorted({*entity.columns.values(), *defaults} - {entity.key})
+    )
     columns.append(sa.Column(entity.stamp, sa.DateTime))
     if version:
         columns.append(sa.Column(version, sa.Integer))
@@ -141,7 +147,7 @@ class Shape:
 VERSION_LABEL = "__version"
 
 
-def _shape(
+def _shape(  # noqa: PLR0917 - private, called three times
     profile: LegacyProfile,
     cls: type[Any],
     table: sa.Table,
@@ -201,7 +207,12 @@ class LegacyTables:
         self.version = profile.version_column if locking else None
         self.maps = {
             name: profile.entity(name)
-            for name in ("water_connection", "sewer_connection", "hydrometer", "property")
+            for name in (
+                "water_connection",
+                "sewer_connection",
+                "hydrometer",
+                "property",
+            )
         }
         self.gsan = {
             name: _gsan_table(

@@ -129,12 +129,16 @@ class LegacyUnitOfWork:
         outbox = self.tables.companion["outbox"]
         sequence = f"{self.profile.companion_schema}.seq_outbox"
         with translated("outbox"):
-            ids = self.connection.execute(
-                sa.text(
-                    "SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"
-                ),
-                {"seq": sequence, "n": len(events)},
-            ).scalars().all()
+            ids = (
+                self.connection.execute(
+                    sa.text(
+                        "SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"
+                    ),
+                    {"seq": sequence, "n": len(events)},
+                )
+                .scalars()
+                .all()
+            )
             self.connection.execute(
                 sa.insert(outbox),
                 [

@@ -194,7 +194,9 @@ class RowMapper(Generic[T]):
             return {name: getattr(entity, name) for name, _, _ in self.fields}
         columns = self.columns
         return {
-            columns[name]: (enc(getattr(entity, name)) if enc else getattr(entity, name))
+            columns[name]: (
+                enc(getattr(entity, name)) if enc else getattr(entity, name)
+            )
             for name, enc, _ in self.fields
         }
 

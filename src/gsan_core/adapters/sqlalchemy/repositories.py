@@ -311,9 +311,8 @@ class SqlRepository(Generic[E]):
 
     def _conflict(self, params: list[dict[str, Any]]) -> None:
         """Raise for the first row whose stored version was not the expected one."""
-        stored = {
-            key: version
-            for key, version in self._conn.execute(
+        stored = dict(
+            self._conn.execute(
                 sa.select(self._key, self._ver).where(
                     among(
                         self._key,
@@ -321,8 +320,8 @@ class SqlRepository(Generic[E]):
                         self._conn.dialect.name,
                     )
                 )
-            )
-        }
+            ).all()
+        )
         for p in params:
             if p["k_id"] not in stored:
                 raise NotFound(self._entity, p["k_id"])

@@ -57,7 +57,10 @@ def upgrade() -> None:
         schema=schema,
     )
     op.create_index(
-        "ix_situation_change_property", "situation_change", ["property_id"], schema=schema
+        "ix_situation_change_property",
+        "situation_change",
+        ["property_id"],
+        schema=schema,
     )
     op.create_index(
         "ix_situation_change_effective",
@@ -83,7 +86,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     schema = _schema()
-    for table in ("hydrometer_extra", "sewer_connection_extra", "situation_change", "outbox"):
+    for table in (
+        "hydrometer_extra",
+        "sewer_connection_extra",
+        "situation_change",
+        "outbox",
+    ):
         op.drop_table(table, schema=schema)
     op.execute(sa.text(f'DROP SEQUENCE "{schema}".seq_situation_change'))
     op.execute(sa.text(f'DROP SEQUENCE "{schema}".seq_outbox'))
