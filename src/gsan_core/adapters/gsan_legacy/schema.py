@@ -141,7 +141,8 @@ def check_schema(connection: sa.Connection, profile: LegacyProfile) -> SchemaRep
         problems = report.problems()
         msg = (
             f"the database does not match the GSAN {profile.line} line profile "
-            f"({len(problems)} problems): " + "; ".join(problems)
+            f"({len(problems)} problem{'' if len(problems) == 1 else 's'}): "
+            + "; ".join(problems)
         )
         raise ConfigurationError(msg, kind="schema")
     return report
