@@ -39,7 +39,8 @@ class LegacyServer:
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         self.base = self.url.database or "postgres"
-        self.template = f"{self.base}_legacy_tpl"
+        # one template per pytest process (xdist workers build their own)
+        self.template = f"{self.base}_legacy_tpl_{os.getpid()}"
         self.admin = _admin(url)
         self._drop(self.template)
         self._create(self.template)

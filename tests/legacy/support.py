@@ -130,13 +130,13 @@ def seed_reference(connection: sa.Connection) -> None:
         ("atendimentopublico.ligacao_esgoto_perfil", "lepf_id", (1, 2)),
         ("atendimentopublico.corte_tipo", "cotp_id", (1, 2)),
         ("atendimentopublico.motivo_corte", "mtco_id", (1, 2)),
-        ("micromedicao.hidrometro_situacao", "hist_id", (1, 2, 3)),
-        ("micromedicao.hidrometro_marca", "himc_id", (1,)),
-        ("micromedicao.hidrometro_capacidade", "hicp_id", (1,)),
-        ("micromedicao.hidrometro_diametro", "hidm_id", (1,)),
+        ("micromedicao.hidrometro_situacao", "hist_id", (1, 2, 3, 4)),
+        ("micromedicao.hidrometro_marca", "himc_id", (1, 10)),
+        ("micromedicao.hidrometro_capacidade", "hicp_id", (1, 5)),
+        ("micromedicao.hidrometro_diametro", "hidm_id", (1, 13)),
         ("micromedicao.hidrometro_tipo", "hitp_id", (1,)),
-        ("micromedicao.hidrometro_classe_metrlg", "hicm_id", (1,)),
-        ("micromedicao.hidrometro_local_armaz", "hila_id", (1, 2)),
+        ("micromedicao.hidrometro_classe_metrlg", "hicm_id", (1, 2)),
+        ("micromedicao.hidrometro_local_armaz", "hila_id", (1, 2, 3)),
     ):
         for ident in ids:
             ensure_row(connection, table, {key: ident})

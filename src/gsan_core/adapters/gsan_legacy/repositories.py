@@ -20,10 +20,16 @@ from sqlalchemy.dialects import postgresql
 from gsan_core.adapters.gsan_legacy.tables import Shape
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, chunks
-from gsan_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    NotFound,
+    RuleViolation,
+)
 from gsan_core.model.connections import ConnectionKind, SituationChange
-from gsan_core.model.hydrometers import Hydrometer
+from gsan_core.model.hydrometers import Hydrometer, StockEntry
 from gsan_core.model.properties import Economies, Property
+from gsan_core.rules.uniques import unique_rule, unique_violation
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
@@ -126,17 +132,25 @@ class LegacyRepository(Generic[E]):
             for entity in batch:
                 row, more = shape.split(entity)
                 gsan.append(
-                    {**row, shape.entity.stamp: self._uow.local_now, version: 1}
+                    {
+                        **row,
+                        shape.entity.stamp: self._uow.local_now,
+                        version: entity.version,
+                    }
                 )
                 if any(v is not None for v in more.values()):
                     extra.append({shape.entity.key: row[shape.entity.key], **more})
             # the profile's values for NOT NULL columns outside the map
             gsan = [defaults | row for row in gsan]
             statement = sa.insert(table)
+            self._before_insert(gsan)
             with translated(self._entity, gsan[0][shape.entity.key]):
                 self._conn.execute(statement, gsan)
                 if extra and shape.extra is not None:
                     self._conn.execute(sa.insert(shape.extra), extra)
+
+    def _before_insert(self, rows: list[dict[str, Any]]) -> None:
+        """Checks GSAN leaves to its Java code (no unique index to rely on)."""
 
     def update(self, entity: E) -> None:
         self.update_many([entity])
@@ -222,16 +236,98 @@ class LegacyRepository(Generic[E]):
 class LegacyHydrometerRepository(LegacyRepository[Hydrometer]):
     """Meters (``micromedicao.hidrometro``)."""
 
+    def _column(self, field: str) -> sa.Column[Any]:
+        return self._shape.table.c[self._shape.mapper.columns[field]]
+
+    def _before_insert(self, rows: list[dict[str, Any]]) -> None:
+        # H-10: GSAN has no unique index on the number (its Java checks), so
+        # the adapter serialises inserts of a number with a transaction-scoped
+        # advisory lock and checks inside it
+        column = self._column("number")
+        numbers = sorted({r[column.key] for r in rows})
+        with translated("hydrometer"):
+            self._conn.execute(
+                sa.text(
+                    "SELECT pg_advisory_xact_lock(hashtext('gsan_core.hydrometer:' || n))"
+                    " FROM unnest(CAST(:numbers AS text[])) AS n ORDER BY n"
+                ),
+                {"numbers": numbers},
+            )
+            taken = self._conn.execute(
+                sa.select(column).where(column.in_(numbers)).limit(1)
+            ).first()
+        if taken is not None:
+            rule = unique_rule("hydrometer", columns=("number",))
+            assert rule is not None
+            raise RuleViolation([unique_violation(rule)])
+
     def find_by_number(self, number: str) -> Hydrometer | None:
-        found = self.find_by(number=number)
+        found = self._rows(self._column("number") == number)
         return found[0] if found else None
 
     def between(self, first: str, last: str) -> Sequence[Hydrometer]:
-        column = self._shape.table.c[self._shape.mapper.columns["number"]]
-        return self._rows(column.between(first, last))
+        column = self._column("number")
+        return sorted(
+            self._rows(
+                column >= first,
+                column <= last,
+                sa.func.length(column) == len(first),
+            ),
+            key=lambda h: h.number,
+        )
 
     def numbers_between(self, first: str, last: str) -> Sequence[str]:
         return [h.number for h in self.between(first, last)]
+
+    def stock(self) -> Mapping[tuple[int | None, int], int]:
+        location, situation = self._column("location_id"), self._column("situation_id")
+        statement = sa.select(location, situation, sa.func.count()).group_by(
+            location, situation
+        )
+        with translated("hydrometer"):
+            counts = {
+                (None if loc is None else int(loc), int(sit)): int(n)
+                for loc, sit, n in self._conn.execute(statement)
+            }
+        return dict(sorted(counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])))
+
+    def stock_entries(self, ids: Iterable[int]) -> Mapping[int, StockEntry]:
+        return {
+            ident: StockEntry(
+                id=meter.id,
+                number=meter.number,
+                situation_id=meter.situation_id,
+                location_id=meter.location_id,
+                version=meter.version,
+            )
+            for ident, meter in self.get_many(ids).items()
+        }
+
+    def move_many(
+        self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
+    ) -> None:
+        version = self._writable()
+        t, key = self._shape.table, self._shape.key
+        statement = (
+            sa.update(t)
+            .where(
+                key == sa.bindparam("k_id"),
+                t.c[version] == sa.bindparam("k_expected"),
+            )
+            .values(
+                {
+                    self._column("location_id").key: location_id,
+                    self._column("situation_id").key: situation_id,
+                    self._shape.entity.stamp: self._uow.now_expression,
+                }
+            )
+        )
+        for batch in chunks(read):
+            params = [{"k_id": i, "k_expected": v} for i, v in batch]
+            with translated("hydrometer"):
+                result = self._conn.execute(statement, params)
+            if result.rowcount != len(params):
+                self._conflict(params)
 
 
 class LegacyPropertyRepository:
