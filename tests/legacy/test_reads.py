@@ -141,3 +141,41 @@ def test_codecs() -> None:
     assert from_db(naive) == aware
     assert to_db(None) is None
     assert from_db(None) is None
+
+
+def test_the_catalogue_reads_gsans_reference_tables(
+    legacy: LegacyBackend, run_sql: Run
+) -> None:
+    run_sql(
+        "UPDATE atendimentopublico.ligacao_agua_situacao SET"
+        " last_dsligacaoaguasituacao = 'CORTADO', last_dsabreviado = 'CT',"
+        " last_icuso = 1 WHERE last_id = 5"
+    )
+    run_sql(
+        "UPDATE atendimentopublico.ligacao_agua_situacao SET last_icuso = 2"
+        " WHERE last_id = 9"
+    )
+    with legacy.uow_factory() as uow:
+        cut = uow.catalog.get("water_status", 5)
+        assert (cut.description, cut.abbreviation, cut.active) == (
+            "CORTADO",
+            "CT",
+            True,
+        )
+        assert not uow.catalog.get("water_status", 9).active
+        assert [i.id for i in uow.catalog.list("water_status")] == list(range(1, 10))
+        assert 9 not in {
+            i.id for i in uow.catalog.list("water_status", active_only=True)
+        }
+        found = uow.catalog.find_many(
+            [("water_status", 5), ("cut_type", 1), ("cut_type", 99)]
+        )
+        assert set(found) == {("water_status", 5), ("cut_type", 1)}
+        assert uow.catalog.find("cut_type", 99) is None
+        with pytest.raises(NotFound):
+            uow.catalog.get("cut_type", 99)
+        with pytest.raises(ConfigurationError) as caught:
+            uow.catalog.add(cut)
+        assert caught.value.code == "configuration.read_only"
+        with pytest.raises(ConfigurationError):
+            uow.catalog.list("no_such_kind")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from gsan_core import serialization
+from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHistory,
     LegacyHydrometerRepository,
@@ -78,6 +79,7 @@ class LegacyUnitOfWork:
             self, self.tables.hydrometer, "hydrometer"
         )
         self.situation_history = LegacyHistory(self)
+        self.catalog = LegacyCatalog(self)
         return self
 
     def __exit__(
