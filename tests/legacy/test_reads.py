@@ -179,3 +179,44 @@ def test_the_catalogue_reads_gsans_reference_tables(
         assert caught.value.code == "configuration.read_only"
         with pytest.raises(ConfigurationError):
             uow.catalog.list("no_such_kind")
+
+
+def test_location_rows_read_from_gsans_cadastre(
+    legacy: LegacyBackend, run_sql: Run
+) -> None:
+    with legacy.engine.begin() as connection:
+        seed_property(connection, 1000)
+        ensure_row(
+            connection,
+            "micromedicao.rota",
+            {"rota_id": 7, "stcm_id": 1, "rota_cdrota": 3, "cbgr_id": 2, "lttp_id": 1},
+        )
+    run_sql(
+        "UPDATE cadastro.localidade SET loca_nmlocalidade = 'BELEM', loca_icuso = 1"
+        " WHERE loca_id = 1"
+    )
+    run_sql("UPDATE cadastro.quadra SET qdra_icredeagua = 3, qdra_icredeesgoto = 2")
+    with legacy.uow_factory() as uow:
+        locality = uow.localities.get(1)
+        assert (locality.name, locality.active) == ("BELEM", True)
+        block = uow.blocks.get(1)
+        assert (block.locality_id, block.sector_id) == (1, 1)
+        assert (block.water_network.name, block.sewer_network.name) == (
+            "PARTIAL",
+            "NETWORK",
+        )
+        route = uow.routes.get(7)
+        assert (route.locality_id, route.sector_id, route.code, route.group_id) == (
+            1,
+            1,
+            3,
+            2,
+        )
+        assert uow.sectors.get(1).locality_id == 1
+        assert list(uow.routes.get_many([7, 8])) == [7]
+        # route 1 is the seeded block's
+        assert [r.id for r in uow.routes.find_by(sector_id=1)] == [1, 7]
+        with pytest.raises(NotFound):
+            uow.localities.get(99)
+        with pytest.raises(ConfigurationError):
+            uow.localities.update(locality)

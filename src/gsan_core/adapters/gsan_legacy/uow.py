@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from gsan_core import serialization
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
+from gsan_core.adapters.gsan_legacy.location import location_repositories
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHistory,
     LegacyHydrometerRepository,
@@ -80,6 +81,9 @@ class LegacyUnitOfWork:
         )
         self.situation_history = LegacyHistory(self)
         self.catalog = LegacyCatalog(self)
+        self.localities, self.sectors, self.blocks, self.routes = location_repositories(
+            self
+        )
         return self
 
     def __exit__(
