@@ -220,3 +220,31 @@ def test_location_rows_read_from_gsans_cadastre(
             uow.localities.get(99)
         with pytest.raises(ConfigurationError):
             uow.localities.update(locality)
+
+
+def test_units_read_with_gsans_flags(legacy: LegacyBackend, run_sql: Run) -> None:
+    with legacy.engine.begin() as connection:
+        ensure_row(
+            connection,
+            "cadastro.unidade_organizacional",
+            {
+                "unid_id": 20,
+                "unid_dsunidade": "ATENDIMENTO",
+                "unid_dssiglaunidade": "AT",
+                "unid_ictramite": 1,
+                "unid_icabertura": 2,
+                "unid_iccentralatendimento": 1,
+                "unid_ictarifasocial": 2,
+                "unid_icesgoto": 2,
+                "unid_icuso": 1,
+            },
+        )
+    with legacy.uow_factory() as uow:
+        unit = uow.units.get(20)
+    assert (unit.name, unit.acronym) == ("ATENDIMENTO", "AT")
+    assert (unit.accepts_routing, unit.may_open_requests, unit.call_centre) == (
+        True,
+        False,
+        True,
+    )
+    assert (unit.social_tariff, unit.sewer, unit.active) == (False, False, True)

@@ -1,4 +1,4 @@
-"""Location reads from GSAN's tables: localities, sectors, blocks, routes.
+"""Cadastre reads from GSAN's tables: localities, sectors, blocks, routes, units.
 
 One joined statement per entity (a block's locality comes from its sector, as
 GSAN keeps it). These rows are GSAN's cadastre: the library reads them and
@@ -22,6 +22,7 @@ from gsan_core.model.properties import (
     NetworkIndicator,
     Route,
 )
+from gsan_core.model.units import OrganizationalUnit
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
@@ -94,7 +95,33 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
         ),
     ),
 }
+_QUERIES["unit"] = (
+    "SELECT u.unid_id AS id, u.unid_dsunidade AS name,"
+    " u.unid_dssiglaunidade AS acronym, u.untp_id AS unit_type_id,"
+    " u.unid_idsuperior AS superior_id, u.unid_idcentralizadora AS dispatch_centre_id,"
+    " u.unid_ictramite AS routing, u.unid_icabertura AS opening,"
+    " u.unid_iccentralatendimento AS call_centre, u.unid_ictarifasocial AS social,"
+    " u.unid_icesgoto AS sewer, u.loca_id AS locality_id, u.empr_id AS company_id,"
+    " u.unid_icuso AS in_use FROM cadastro.unidade_organizacional u",
+    lambda r, yes: OrganizationalUnit(
+        id=r["id"],
+        name=(r["name"] or "").rstrip(),
+        acronym=None if r["acronym"] is None else r["acronym"].rstrip(),
+        unit_type_id=r["unit_type_id"],
+        superior_id=r["superior_id"],
+        dispatch_centre_id=r["dispatch_centre_id"],
+        accepts_routing=r["routing"] == yes,
+        may_open_requests=r["opening"] == yes,
+        call_centre=r["call_centre"] == yes,
+        social_tariff=r["social"] == yes,
+        sewer=r["sewer"] == yes,
+        locality_id=r["locality_id"],
+        company_id=r["company_id"],
+        active=r["in_use"] in (None, yes),
+    ),
+)
 _KEYS = {
+    "unit": "u.unid_id",
     "locality": "l.loca_id",
     "sector": "s.stcm_id",
     "block": "q.qdra_id",

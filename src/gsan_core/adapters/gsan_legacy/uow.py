@@ -17,7 +17,10 @@ import sqlalchemy as sa
 
 from gsan_core import serialization
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
-from gsan_core.adapters.gsan_legacy.location import location_repositories
+from gsan_core.adapters.gsan_legacy.location import (
+    LegacyLocationRepository,
+    location_repositories,
+)
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHistory,
     LegacyHydrometerRepository,
@@ -28,6 +31,7 @@ from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.units import OrganizationalUnit
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
@@ -84,6 +88,7 @@ class LegacyUnitOfWork:
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
+        self.units = LegacyLocationRepository[OrganizationalUnit](self, "unit")
         return self
 
     def __exit__(
