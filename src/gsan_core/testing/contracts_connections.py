@@ -35,6 +35,7 @@ from gsan_core.model.connections import (
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import ALL, BATCHES, BILLING, require
 from gsan_core.testing.contracts import location, sample_property
 
 __all__ = ["ConnectionsContract", "sample_water_connection"]
@@ -72,13 +73,23 @@ def _and_commit(uow: UnitOfWork, action: Callable[[], object]) -> None:
 class ConnectionsContract:
     """Connection repositories, history, batch work and consumption of one adapter."""
 
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`).
+    capabilities: frozenset[str] = ALL
+
     @pytest.fixture
     def uow_factory(self) -> Factory:
         """Override: units of work over an empty, migrated store."""
         raise NotImplementedError
 
-    @staticmethod
-    def _properties(factory: Factory, *ids: int, **changes: object) -> None:
+    def _properties(self, factory: Factory, *ids: int, **changes: object) -> None:
+        self.seed_properties(factory, ids, changes)
+
+    def seed_properties(
+        self, factory: Factory, ids: tuple[int, ...], changes: dict[str, object]
+    ) -> None:
+        """Store ``sample_property(id)`` (with ``changes``) for each id and the
+        location it points to. Override when the adapter cannot add them
+        through its ports (a GSAN database: insert GSAN's rows)."""
         loc, sector, block, route = location()
         with factory() as uow:
             uow.localities.add(loc)
@@ -178,6 +189,7 @@ class ConnectionsContract:
                 _and_commit(uow, lambda: uow.situation_history.add_many(changes[:1]))
 
     def test_batch_selection_and_set_based_moves(self, uow_factory: Factory) -> None:
+        require(self.capabilities, BATCHES)
         self._properties(uow_factory, 1, 2, 3, 4, water_status_id=5, sewer_status_id=5)
         with uow_factory() as uow:
             uow.water_connections.add_many(
@@ -232,6 +244,7 @@ class ConnectionsContract:
             assert uow.properties.get(4).sewer_status_id == 5
 
     def test_consumption_history_port(self, uow_factory: Factory) -> None:
+        require(self.capabilities, BILLING)
         records = [
             ConsumptionRecord(
                 property_id=1,

@@ -37,6 +37,12 @@ from gsan_core.model.hydrometers import (
     MeterPurpose,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import (
+    ALL,
+    ANOMALY_ACTIONS,
+    METER_HISTORY,
+    require,
+)
 from gsan_core.testing.contracts import location, sample_property
 
 __all__ = ["HydrometerRepositoriesContract"]
@@ -87,6 +93,9 @@ def _installation(ident: int, **changes: Any) -> HydrometerInstallation:
 
 class HydrometerRepositoriesContract:
     """Meters, installation history, movements and anomaly actions of one adapter."""
+
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`).
+    capabilities: frozenset[str] = ALL
 
     @pytest.fixture
     def uow_factory(self) -> Factory:
@@ -181,6 +190,7 @@ class HydrometerRepositoriesContract:
             assert uow.hydrometers.get(2).version == 5
 
     def test_installation_history(self, uow_factory: Factory) -> None:
+        require(self.capabilities, METER_HISTORY)
         self._with_property(uow_factory)
         records = [
             _installation(
@@ -224,6 +234,7 @@ class HydrometerRepositoriesContract:
             assert uow.hydrometer_installations.find(4) is None
 
     def test_movements_and_their_lines(self, uow_factory: Factory) -> None:
+        require(self.capabilities, METER_HISTORY)
         first = HydrometerMovement(
             id=1,
             moved_at=AT,
@@ -287,6 +298,7 @@ class HydrometerRepositoriesContract:
             assert uow.hydrometers.find_by_number("B24A000001") is None
 
     def test_anomaly_actions_round_trip(self, uow_factory: Factory) -> None:
+        require(self.capabilities, ANOMALY_ACTIONS)
         action = ConsumptionAnomalyAction(
             id=1,
             anomaly_id=6,

@@ -4,6 +4,12 @@
 column of the same name through a codec chosen from the field's type (enums by
 value, tuples of attrs values and sets as JSON, everything else as is). The codecs
 are resolved once, so mapping a row is a dictionary comprehension.
+
+The mapper is also *mappable* onto tables the library does not own (an existing
+GSAN database): ``columns`` renames fields (``{"connected_on":
+"lagu_dtligacaoagua"}``), ``overrides`` replaces codecs (GSAN's 1/2 flags,
+``char(n)`` padding), and ``id_column`` / ``version_column`` name the key and the
+compare-and-set column. The defaults keep the library's own tables unchanged.
 """
 
 from __future__ import annotations
@@ -107,46 +113,74 @@ class RowMapper(Generic[T]):
         table: sa.Table,
         *,
         overrides: Mapping[str, Codec] | None = None,
+        columns: Mapping[str, str] | None = None,
+        id_column: str = "id",
+        version_column: str = "version",
+        touch: Mapping[str, Any] | None = None,
+        writable: Iterable[str] | None = None,
     ) -> None:
         self.cls = cls
         self.table = table
+        #: The key and compare-and-set columns (``id`` / ``version`` by default).
+        self.id_column = id_column
+        self.version_column = version_column
+        #: Columns every update also sets to a fixed SQL expression (a legacy
+        #: table's last-change stamp), outside the entity's fields.
+        self.touch = dict(touch or {})
+        #: The fields an update writes (``None``: every field). A mapper onto a
+        #: table shared with another application updates only what it owns.
+        self.writable = None if writable is None else frozenset(writable)
         hints = typing.get_type_hints(cls)
-        columns = set(table.c.keys())
+        present = set(table.c.keys())
+        renamed = dict(columns or {})
+        #: field name -> column key, for every field of the class.
+        self.columns: dict[str, str] = {}
         self.fields: list[
             tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
         ] = []
         for field in attrs.fields(cls):  # type: ignore[arg-type]
-            if field.name not in columns:
+            column = renamed.get(field.name, field.name)
+            if column not in present:
                 msg = f"{cls.__name__}.{field.name} has no column in {table.name}"
                 raise TypeError(msg)
             encode, decode = (overrides or {}).get(field.name) or _codec_for(
                 hints[field.name]
             )
+            self.columns[field.name] = column
             self.fields.append((field.name, encode, decode))
-        self._plain = all(e is None for _, e, _ in self.fields)
+        self._identity = all(k == v for k, v in self.columns.items())
+        self._plain = self._identity and all(e is None for _, e, _ in self.fields)
 
     @functools.cached_property
     def cas_update(self) -> sa.Update:
         """``UPDATE ... WHERE id = :k_id AND version = :k_expected`` setting every
         other column from ``v_<column>`` parameters (built once per mapper)."""
         table = self.table
-        data = [c for c in table.c if c.key not in {"id", "version"}]
+        key, version = self.id_column, self.version_column
+        skip = {key, version, *self.touch}
+        data = [c for c in table.c if c.key not in skip]
+        if self.writable is not None:
+            owned = {self.columns[f] for f in self.writable}
+            data = [c for c in data if c.key in owned]
         return (
             sa.update(table)
             .where(
-                table.c.id == sa.bindparam("k_id"),
-                table.c.version == sa.bindparam("k_expected"),
+                table.c[key] == sa.bindparam("k_id"),
+                table.c[version] == sa.bindparam("k_expected"),
             )
             .values(
                 {c.key: sa.bindparam(f"v_{c.key}") for c in data}
-                | {"version": sa.bindparam("v_version")}
+                | {version: sa.bindparam("v_version")}
+                | self.touch
             )
         )
 
     @functools.cached_property
     def select_by_id(self) -> sa.Select[Any]:
         """``SELECT * ... WHERE id = :id`` (built once per mapper)."""
-        return sa.select(self.table).where(self.table.c.id == sa.bindparam("id"))
+        return sa.select(self.table).where(
+            self.table.c[self.id_column] == sa.bindparam("id")
+        )
 
     @functools.cached_property
     def lock_by_id(self) -> sa.Select[Any]:
@@ -158,8 +192,11 @@ class RowMapper(Generic[T]):
         """The column values of ``entity``."""
         if self._plain:
             return {name: getattr(entity, name) for name, _, _ in self.fields}
+        columns = self.columns
         return {
-            name: (enc(getattr(entity, name)) if enc else getattr(entity, name))
+            columns[name]: (
+                enc(getattr(entity, name)) if enc else getattr(entity, name)
+            )
             for name, enc, _ in self.fields
         }
 
@@ -169,6 +206,14 @@ class RowMapper(Generic[T]):
 
     def from_row(self, row: Mapping[Any, Any]) -> T:
         """The entity of a row (``RowMapping``)."""
+        if not self._identity:
+            columns = self.columns
+            return self.cls(
+                **{
+                    name: (dec(row[columns[name]]) if dec else row[columns[name]])
+                    for name, _, dec in self.fields
+                }
+            )
         return self.cls(
             **{
                 name: (dec(row[name]) if dec else row[name])

@@ -152,6 +152,10 @@ class SqlRepository(Generic[E]):
         self._mapper = mapper
         self._table = mapper.table
         self._entity = entity
+        #: The key and version columns (``id`` / ``version`` unless the mapper
+        #: maps the aggregate onto someone else's table).
+        self._key = mapper.table.c[mapper.id_column]
+        self._ver = mapper.table.c[mapper.version_column]
         #: The compare-and-set update, built once per backend by the mapper.
         self._update = mapper.cas_update
 
@@ -160,7 +164,7 @@ class SqlRepository(Generic[E]):
         return self._uow.connection
 
     def _select(self, *clauses: sa.ColumnElement[bool]) -> list[E]:
-        statement = sa.select(self._table).where(*clauses).order_by(self._table.c.id)
+        statement = sa.select(self._table).where(*clauses).order_by(self._key)
         with translated(self._entity):
             rows = self._conn.execute(statement).mappings().all()
         return self._mapper.from_rows(rows)
@@ -212,7 +216,7 @@ class SqlRepository(Generic[E]):
         found: dict[int, E] = {}
         for batch in chunks(set(ids)):
             for entity in self._select(
-                among(self._table.c.id, batch, self._conn.dialect.name)
+                among(self._key, batch, self._conn.dialect.name)
             ):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
@@ -237,8 +241,8 @@ class SqlRepository(Generic[E]):
         for batch in chunks(sorted(set(ids))):
             statement = (
                 sa.select(t)
-                .where(among(t.c.id, batch, self._conn.dialect.name))
-                .order_by(t.c.id)
+                .where(among(self._key, batch, self._conn.dialect.name))
+                .order_by(self._key)
                 .with_for_update()
             )
             with translated(self._entity):
@@ -253,7 +257,7 @@ class SqlRepository(Generic[E]):
         ident, version = entity.id, entity.version  # type: ignore[attr-defined]
         with translated(self._entity, ident):
             result = self._conn.execute(
-                sa.delete(t).where(t.c.id == ident, t.c.version == version)
+                sa.delete(t).where(self._key == ident, self._ver == version)
             )
         if result.rowcount != 1:
             if self.find(ident) is None:
@@ -280,15 +284,18 @@ class SqlRepository(Generic[E]):
             rows = self._mapper.to_rows(batch)
             # One row: its id, as add() and the memory adapter report it; a batch
             # cannot tell which row collided, so the first ids stand for it.
-            key = rows[0]["id"] if len(rows) == 1 else [r["id"] for r in rows][:5]
+            k = self._mapper.id_column
+            key = rows[0][k] if len(rows) == 1 else [r[k] for r in rows][:5]
             with translated(self._entity, key):
                 self._conn.execute(sa.insert(self._table), rows)
 
     def _params(self, entity: E) -> dict[str, Any]:
         row = self._mapper.to_row(entity)
-        params = {f"v_{key}": value for key, value in row.items() if key != "id"}
-        params["k_id"] = row["id"]
-        params["k_expected"] = row["version"] - 1
+        k, v = self._mapper.id_column, self._mapper.version_column
+        params = {f"v_{key}": value for key, value in row.items() if key != k}
+        params["k_id"] = row[k]
+        params["k_expected"] = row[v] - 1
+        params.setdefault("v_version", row[v])
         return params
 
     def update(self, entity: E) -> None:
@@ -310,18 +317,17 @@ class SqlRepository(Generic[E]):
 
     def _conflict(self, params: list[dict[str, Any]]) -> None:
         """Raise for the first row whose stored version was not the expected one."""
-        stored = {
-            row.id: row.version
-            for row in self._conn.execute(
-                sa.select(self._table.c.id, self._table.c.version).where(
+        stored = dict(
+            self._conn.execute(
+                sa.select(self._key, self._ver).where(
                     among(
-                        self._table.c.id,
+                        self._key,
                         [p["k_id"] for p in params],
                         self._conn.dialect.name,
                     )
                 )
-            )
-        }
+            ).all()
+        )
         for p in params:
             if p["k_id"] not in stored:
                 raise NotFound(self._entity, p["k_id"])

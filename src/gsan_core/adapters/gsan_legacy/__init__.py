@@ -1,0 +1,77 @@
+"""Run gsan_core on a utility's existing GSAN PostgreSQL database (phase 1).
+
+:class:`LegacyBackend` points the library at GSAN's own tables through a
+:class:`~gsan_core.adapters.gsan_legacy.profile.LegacyProfile`:
+
+* at start-up it reflects the live schema and fails fast with the precise list
+  of missing tables, columns and sequences for the profile's GSAN line
+  (:func:`~gsan_core.adapters.gsan_legacy.schema.check_schema`);
+* ids come from GSAN's sequences (they interleave with GSAN's own ``nextval``);
+* it reads properties, water and sewer connections and meters from GSAN's
+  tables, and writes connections, property situations and meters, updating
+  only the columns it owns and stamping ``*_tmultimaalteracao``;
+* what GSAN does not store (outbox, situation history, extra fields) lives in a
+  companion schema with its own Alembic history
+  (:mod:`gsan_core.adapters.gsan_legacy.migrations`);
+* writes need the opt-in optimistic-locking migration; without it the backend
+  is read-only and says so (:attr:`LegacyBackend.read_only`, and every write
+  raises ``configuration.read_only``).
+
+See ``docs/legacy.md`` ("Running on an existing GSAN database").
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.gsan_legacy.ids import SequenceIds
+from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
+from gsan_core.adapters.gsan_legacy.schema import SchemaReport, check_schema
+from gsan_core.adapters.gsan_legacy.tables import LegacyTables
+from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.errors import ConfigurationError
+
+__all__ = [
+    "LINES",
+    "LegacyBackend",
+    "LegacyProfile",
+    "LegacyUnitOfWork",
+    "SchemaReport",
+    "SequenceIds",
+    "check_schema",
+]
+
+
+class LegacyBackend:
+    """gsan_core over a GSAN database: start-up check, tables, ids, units of work."""
+
+    def __init__(self, engine: sa.Engine, profile: LegacyProfile | None = None) -> None:
+        if engine.dialect.name != "postgresql":
+            msg = "the GSAN legacy adapter runs on PostgreSQL only"
+            raise ConfigurationError(msg)
+        self.engine = engine
+        self.profile = profile or LegacyProfile.for_line()
+        with translated("schema"), engine.connect() as connection:
+            #: What the start-up check found (raises if the map does not resolve).
+            self.report: SchemaReport = check_schema(connection, self.profile)
+        #: No writes: the locking migration (or the companion schema) is missing.
+        self.read_only = not self.report.writable
+        self.tables = LegacyTables(self.profile, locking=not self.read_only)
+        self.ids = SequenceIds(engine, self.profile)
+
+    def uow_factory(self) -> LegacyUnitOfWork:
+        """A new unit of work (use it in a ``with`` block)."""
+        return LegacyUnitOfWork(self)
+
+    def status(self) -> str:
+        """One line for logs: the line, and read-only or writable and why."""
+        if not self.read_only:
+            return f"GSAN {self.profile.line} line: writable (optimistic locking on)"
+        why = (
+            "companion schema not migrated"
+            if self.report.companion_missing
+            else "no optimistic-locking column on "
+            + ", ".join(self.report.unlocked_tables)
+        )
+        return f"GSAN {self.profile.line} line: read-only ({why})"

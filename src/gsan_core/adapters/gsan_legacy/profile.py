@@ -1,0 +1,349 @@
+"""The legacy profile: what differs between GSAN databases the adapter runs on.
+
+A :class:`LegacyProfile` names the GSAN *line* (the fork the utility runs:
+COSANPA's ``prodigasistemas/gsan``, CAEMA, CAGEPA, Consenso), the time zone of
+GSAN's naive local timestamps, the 1/2 flag convention, defaults for GSAN's
+NOT NULL columns the library has no value for, the sequence of each id kind,
+the GSAN table of each catalogue kind, and per-line column overrides.
+
+The entity maps (:data:`ENTITY_MAPS`) say which GSAN table and columns hold each
+field of an aggregate; a field with no GSAN column lives in the companion schema
+(:data:`COMPANION_FIELDS`) unless the line's override maps it to a column the
+fork added (CAEMA keeps a sewer connection's service request in
+``ligacao_esgoto.rgat_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from gsan_core.errors import ConfigurationError
+
+__all__ = [
+    "COMPANION_FIELDS",
+    "ENTITY_MAPS",
+    "LINES",
+    "EntityMap",
+    "LegacyProfile",
+    "Line",
+]
+
+Line = Literal["cosanpa", "caema", "cagepa", "consenso"]
+#: The GSAN lines and the repository each one's mappings come from.
+LINES: Mapping[str, str] = MappingProxyType(
+    {
+        "cosanpa": "prodigasistemas/gsan",
+        "caema": "prodigasistemas/gsan-caema",
+        "cagepa": "Procenge/GSAN-CAGEPA",
+        "consenso": "consensotec/gsan",
+    }
+)
+
+
+@attrs.frozen(kw_only=True)
+class EntityMap:
+    """Where one aggregate lives in GSAN: table, key, last-change stamp, fields."""
+
+    table: str
+    key: str
+    #: ``*_tmultimaalteracao``: bumped by every library write.
+    stamp: str
+    #: field -> column (every field the GSAN table holds; ``version`` excluded).
+    columns: Mapping[str, str]
+    #: Fields kept as GSAN 1/2 flags (1 = yes, 2 = no).
+    flags: frozenset[str] = frozenset()
+    #: Fields stored in ``char(n)`` columns (padding stripped on read).
+    padded: frozenset[str] = frozenset()
+
+    @property
+    def schema(self) -> str:
+        return self.table.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.table.split(".", 1)[1]
+
+
+_WATER = EntityMap(
+    table="atendimentopublico.ligacao_agua",
+    key="lagu_id",
+    stamp="lagu_tmultimaalteracao",
+    columns={
+        "id": "lagu_id",
+        "connected_on": "lagu_dtligacaoagua",
+        "implanted_on": "lagu_dtimplantacao",
+        "diameter_id": "lagd_id",
+        "material_id": "lagm_id",
+        "profile_id": "lapf_id",
+        "branch_location_id": "rlin_id",
+        "origin_id": "lgor_id",
+        "seal_number": "lagu_nnlacre",
+        "street_pavement_id": "prua_id",
+        "sidewalk_pavement_id": "pcal_id",
+        "branch_depth": "lagu_profundidade_ramal",
+        "branch_distance": "lagu_dist_inst_ramal",
+        "minimum_consumption": "lagu_nnconsumominimoagua",
+        "cut_on": "lagu_dtcorte",
+        "cut_seal": "lagu_nnselocorte",
+        "cut_type_id": "cotp_id",
+        "cut_reason_id": "mtco_id",
+        "administrative_cut_on": "lagu_dtcorteadministrativo",
+        "reconnected_on": "lagu_dtreligacaoagua",
+        "suppressed_on": "lagu_dtsupressaoagua",
+        "suppression_seal": "lagu_nnselosupressao",
+        "suppression_type_id": "stip_id",
+        "suppression_reason_id": "spmt_id",
+        "restored_on": "lagu_dtrestabelecimentoagua",
+    },
+)
+_SEWER = EntityMap(
+    table="atendimentopublico.ligacao_esgoto",
+    key="lesg_id",
+    stamp="lesg_tmultimaalteracao",
+    columns={
+        "id": "lesg_id",
+        "connected_on": "lesg_dtligacao",
+        "diameter_id": "legd_id",
+        "material_id": "legm_id",
+        "profile_id": "lepf_id",
+        "collection_percentage": "lesg_pccoleta",
+        "sewer_percentage": "lesg_pcesgoto",
+        "grease_trap": "lesg_iccaixagordura",
+        "connection_indicator": "lesg_icligacaoesgoto",
+        "minimum_volume": "lesg_nnconsumominimoesgoto",
+        "drainage_id": "lees_id",
+        "waste_destination_id": "ledd_id",
+        "inspection_box_id": "leci_id",
+        "rainwater_destination_id": "leda_id",
+        "origin_id": "lgor_id",
+    },
+    flags=frozenset({"grease_trap", "connection_indicator"}),
+)
+_METER = EntityMap(
+    table="micromedicao.hidrometro",
+    key="hidr_id",
+    stamp="hidr_tmultimaalteracao",
+    columns={
+        "id": "hidr_id",
+        "number": "hidr_nnhidrometro",
+        "acquired_on": "hidr_dtaquisicao",
+        "manufacture_year": "hidr_nnanofabricacao",
+        "purpose": "hidr_icmacro",
+        "reading_digits": "hidr_nndigitosleitura",
+        "type_id": "hitp_id",
+        "situation_id": "hist_id",
+        "brand_id": "himc_id",
+        "capacity_id": "hicp_id",
+        "diameter_id": "hidm_id",
+        "metrological_class_id": "hicm_id",
+        "register_id": "hire_id",
+        "location_id": "hila_id",
+        "last_revision_on": "hidr_dtultimarevisao",
+        "written_off_on": "hidr_dtbaixa",
+        "write_off_reason_id": "himb_id",
+        "accumulated_reading": "hidr_nnleituraacumulada",
+        "transition_flow": "hidr_vztransicao",
+        "nominal_flow": "hidr_vznominal",
+        "minimum_flow": "hidr_vzminima",
+        "invoice_number": "hidr_nnnotafiscal",
+        "warranty_years": "hidr_nntempogarantia",
+    },
+)
+#: The property columns the library reads and the two situations it writes.
+_PROPERTY = EntityMap(
+    table="cadastro.imovel",
+    key="imov_id",
+    stamp="imov_tmultimaalteracao",
+    columns={
+        "id": "imov_id",
+        "locality_id": "loca_id",
+        "sector_id": "stcm_id",
+        "block_id": "qdra_id",
+        "block_face": "qdfa_id",
+        "profile_id": "iper_id",
+        "water_status_id": "last_id",
+        "sewer_status_id": "lest_id",
+        "consumption_tariff_id": "cstf_id",
+        "well_type_id": "poco_id",
+        "active": "imov_icexclusao",
+    },
+)
+
+#: entity -> its GSAN table and columns on the COSANPA line.
+ENTITY_MAPS: Mapping[str, EntityMap] = MappingProxyType(
+    {
+        "water_connection": _WATER,
+        "sewer_connection": _SEWER,
+        "hydrometer": _METER,
+        "property": _PROPERTY,
+    }
+)
+#: entity -> fields GSAN does not store (kept in the companion schema).
+COMPANION_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sewer_connection": ("previous_status_id", "request_id"),
+        "hydrometer": ("turbine_type_id",),
+    }
+)
+
+#: Per line: entity -> field -> the fork's own column (from the lines' mappings,
+#: ``fork-column-drift.csv``): the field leaves the companion schema for it.
+_LINE_COLUMNS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "cosanpa": {},
+    "caema": {"sewer_connection": {"request_id": "rgat_id"}},
+    "cagepa": {},
+    "consenso": {},
+}
+#: Per line: columns the fork's own screens need on the tables the adapter
+#: writes (checked at start-up, never written by the library).
+_LINE_REQUIRED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "cosanpa": {},
+    "caema": {
+        "atendimentopublico.ligacao_agua": ("lagu_icpermanenciahidrometro",),
+        "atendimentopublico.ligacao_esgoto": ("rgat_id",),
+    },
+    "cagepa": {
+        "atendimentopublico.ligacao_agua": (
+            "lagu_idfunccorte",
+            "lagu_idfuncligacaoagua",
+        ),
+    },
+    "consenso": {
+        "atendimentopublico.ligacao_esgoto": (
+            "lesg_dtcorte",
+            "lesg_dtreligacaoesgoto",
+            "lesg_dtrestabelecimento",
+            "lesg_dtsupressaoesgoto",
+            "mtco_id",
+            "spmt_id",
+        ),
+    },
+}
+
+_SEQUENCES: Mapping[str, str] = {
+    "property": "cadastro.seq_imovel",
+    "hydrometer": "micromedicao.seq_hidrometro",
+    "hydrometer_installation": "micromedicao.seq_hidrometro_inst_hist",
+    "hydrometer_movement": "micromedicao.seq_hidrometro_movimentacao",
+    "service_order": "atendimentopublico.seq_ordem_servico",
+    "service_request": "atendimentopublico.seq_registro_atendimento",
+    "routing_step": "atendimentopublico.seq_tramite",
+    "user": "seguranca.seq_usuario",
+    "unit": "cadastro.seq_unidade_organizacional",
+    "locality": "cadastro.seq_localidade",
+    "sector": "cadastro.seq_setor_comercial",
+    "block": "cadastro.seq_quadra",
+    "route": "micromedicao.seq_rota",
+}
+_CATALOG_TABLES: Mapping[str, str] = {
+    "water_status": "atendimentopublico.ligacao_agua_situacao",
+    "sewer_status": "atendimentopublico.ligacao_esgoto_situacao",
+    "water_diameter": "atendimentopublico.ligacao_agua_diametro",
+    "water_material": "atendimentopublico.ligacao_agua_material",
+    "water_profile": "atendimentopublico.ligacao_agua_perfil",
+    "sewer_diameter": "atendimentopublico.ligacao_esgoto_diametro",
+    "sewer_material": "atendimentopublico.ligacao_esgoto_material",
+    "sewer_profile": "atendimentopublico.ligacao_esgoto_perfil",
+    "cut_type": "atendimentopublico.corte_tipo",
+    "cut_reason": "atendimentopublico.motivo_corte",
+    "suppression_type": "atendimentopublico.supressao_tipo",
+    "suppression_reason": "atendimentopublico.supressao_motivo",
+    "hydrometer_situation": "micromedicao.hidrometro_situacao",
+    "hydrometer_brand": "micromedicao.hidrometro_marca",
+    "hydrometer_capacity": "micromedicao.hidrometro_capacidade",
+    "hydrometer_diameter": "micromedicao.hidrometro_diametro",
+    "hydrometer_type": "micromedicao.hidrometro_tipo",
+    "stock_location": "micromedicao.hidrometro_local_armaz",
+    "service_type": "atendimentopublico.servico_tipo",
+    "property_profile": "cadastro.imovel_perfil",
+}
+_NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
+    # GSAN's screens show a meter as "not operational" unless told otherwise.
+    "micromedicao.hidrometro": {"hidr_icoperacional": 2},
+    "atendimentopublico.ligacao_esgoto": {"lesg_icligacaoesgoto": 2},
+}
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen(kw_only=True)
+class LegacyProfile:
+    """How the adapter reads one utility's GSAN database.
+
+    Build one with :meth:`for_line`; every mapping can be replaced with
+    ``attrs.evolve`` (a utility that renamed a sequence, a time zone).
+    """
+
+    line: str = attrs.field(default="cosanpa")
+    #: GSAN stores naive local timestamps; this is their zone.
+    time_zone: str = "America/Belem"
+    #: GSAN's flag convention: 1 = yes, 2 = no.
+    flag_true: int = 1
+    flag_false: int = 2
+    #: table -> column -> value for NOT NULL columns the library has no value for.
+    not_null_defaults: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=lambda: _frozen(_NOT_NULL_DEFAULTS), converter=_frozen
+    )
+    #: id kind -> ``schema.sequence``.
+    sequences: Mapping[str, str] = attrs.field(
+        factory=lambda: _frozen(_SEQUENCES), converter=_frozen
+    )
+    #: catalogue kind -> ``schema.table``.
+    catalog_tables: Mapping[str, str] = attrs.field(
+        factory=lambda: _frozen(_CATALOG_TABLES), converter=_frozen
+    )
+    #: entity -> field -> column of this line (on top of :data:`ENTITY_MAPS`).
+    column_overrides: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_frozen
+    )
+    #: table -> columns this line's own screens need (checked, never written).
+    required_columns: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, converter=_frozen
+    )
+    #: The companion schema (outbox, history, extra fields, its version table).
+    companion_schema: str = "gsan_core"
+    #: The optimistic-locking column the opt-in migration adds to written tables.
+    version_column: str = "gsan_core_version"
+
+    @line.validator
+    def _known_line(self, _: object, value: str) -> None:
+        if value not in LINES:
+            msg = f"unknown GSAN line {value!r}; one of {', '.join(LINES)}"
+            raise ConfigurationError(msg, field="line", kind="profile")
+
+    @classmethod
+    def for_line(cls, line: str = "cosanpa", **changes: Any) -> LegacyProfile:
+        """The profile of a GSAN line, with that line's column overrides."""
+        if line not in LINES:
+            msg = f"unknown GSAN line {line!r}; one of {', '.join(LINES)}"
+            raise ConfigurationError(msg, field="line", kind="profile")
+        changes.setdefault("column_overrides", _LINE_COLUMNS[line])
+        changes.setdefault("required_columns", _LINE_REQUIRED[line])
+        return cls(line=line, **changes)
+
+    def entity(self, name: str) -> EntityMap:
+        """The entity's map on this line (overrides applied)."""
+        base = ENTITY_MAPS[name]
+        extra = self.column_overrides.get(name)
+        if not extra:
+            return base
+        return attrs.evolve(base, columns={**base.columns, **extra})
+
+    def companion_fields(self, name: str) -> tuple[str, ...]:
+        """The entity's fields kept in the companion schema on this line."""
+        mapped = self.entity(name).columns
+        return tuple(f for f in COMPANION_FIELDS.get(name, ()) if f not in mapped)
+
+    def sequence(self, kind: str) -> str:
+        """The GSAN sequence ids of ``kind`` come from."""
+        try:
+            return self.sequences[kind]
+        except KeyError:
+            msg = f"no GSAN sequence for id kind {kind!r} in the legacy profile"
+            raise ConfigurationError(msg, field="sequences", kind="profile") from None

@@ -1,0 +1,166 @@
+"""The legacy unit of work: one PostgreSQL transaction over GSAN's tables.
+
+It offers the repositories phase 1 maps (properties, water and sewer
+connections, the situation history, meters), the id port over GSAN's
+sequences, and the events written to the companion outbox on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from gsan_core import serialization
+from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
+from gsan_core.adapters.gsan_legacy.location import (
+    LegacyLocationRepository,
+    location_repositories,
+)
+from gsan_core.adapters.gsan_legacy.repositories import (
+    LegacyHistory,
+    LegacyHydrometerRepository,
+    LegacyPropertyRepository,
+    LegacyRepository,
+)
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.connections import SewerConnection, WaterConnection
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.units import OrganizationalUnit
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.gsan_legacy import LegacyBackend
+
+__all__ = ["LegacyUnitOfWork"]
+
+
+class LegacyUnitOfWork:
+    """Owns one transaction; rolls back unless :meth:`commit` ran."""
+
+    def __init__(self, backend: LegacyBackend) -> None:
+        self._backend = backend
+        self.profile = backend.profile
+        self.tables = backend.tables
+        self._connection: sa.Connection | None = None
+        self._events: list[DomainEvent] = []
+        self._read_only = False
+
+    # ------------------------------------------------------------ plumbing
+    @property
+    def connection(self) -> sa.Connection:
+        if self._connection is None:
+            msg = "the unit of work is not open (use it in a with block)"
+            raise ConfigurationError(msg)
+        return self._connection
+
+    @property
+    def now_expression(self) -> Any:
+        """GSAN's stamp: the database's now, naive, in the profile's zone."""
+        return self.tables.now
+
+    @property
+    def local_now(self) -> datetime:
+        """The same stamp computed here (for inserts)."""
+        zone = ZoneInfo(self.profile.time_zone)
+        return datetime.now(zone).replace(tzinfo=None)
+
+    def __enter__(self) -> Self:
+        with translated("connection"):
+            self._connection = self._backend.engine.connect()
+            self._connection.begin()
+        self.properties = LegacyPropertyRepository(self)
+        self.water_connections = LegacyRepository[WaterConnection](
+            self, self.tables.water, "water_connection"
+        )
+        self.sewer_connections = LegacyRepository[SewerConnection](
+            self, self.tables.sewer, "sewer_connection"
+        )
+        self.hydrometers = LegacyHydrometerRepository(
+            self, self.tables.hydrometer, "hydrometer"
+        )
+        self.situation_history = LegacyHistory(self)
+        self.catalog = LegacyCatalog(self)
+        self.localities, self.sectors, self.blocks, self.routes = location_repositories(
+            self
+        )
+        self.units = LegacyLocationRepository[OrganizationalUnit](self, "unit")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._connection is not None:
+            try:
+                if self._connection.in_transaction():
+                    self._connection.rollback()
+            finally:
+                self._connection.close()
+                self._connection = None
+
+    def commit(self) -> None:
+        """Write the events to the companion outbox and commit."""
+        if self._read_only:
+            self.connection.rollback()
+            return
+        if self._events:
+            self._write_outbox(self._events)
+        with translated("commit"):
+            self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+        self._events.clear()
+
+    def read_only(self) -> None:
+        """This unit of work only reads: commit ends it without writing."""
+        self._read_only = True
+
+    def record(self, *events: DomainEvent) -> None:
+        self._events.extend(events)
+
+    def collect_events(self) -> Sequence[DomainEvent]:
+        events, self._events = self._events, []
+        return events
+
+    def next_id(self, kind: str) -> int:
+        return self._backend.ids.next_id(kind)
+
+    def next_ids(self, kind: str, count: int) -> Sequence[int]:
+        return self._backend.ids.next_ids(kind, count)
+
+    def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
+        outbox = self.tables.companion["outbox"]
+        sequence = f"{self.profile.companion_schema}.seq_outbox"
+        with translated("outbox"):
+            ids = (
+                self.connection.execute(
+                    sa.text(
+                        "SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"
+                    ),
+                    {"seq": sequence, "n": len(events)},
+                )
+                .scalars()
+                .all()
+            )
+            self.connection.execute(
+                sa.insert(outbox),
+                [
+                    {
+                        "id": ident,
+                        "tag": type(event).tag,
+                        "occurred_at": event.occurred_at,
+                        "actor": event.actor,
+                        "payload": serialization.to_dict(event),
+                        "published_at": None,
+                    }
+                    for ident, event in zip(ids, events, strict=True)
+                ],
+            )

@@ -1,0 +1,41 @@
+"""Capability flags of the shipped contract suites.
+
+A contract suite runs every test by default. An adapter that cannot do part of
+what a port offers (an adapter over a GSAN database that cannot load reference
+data through the ports, or has no set-based batch work yet) narrows the suite's
+``capabilities``; the tests that need a missing capability are skipped, naming
+it, and the rest run::
+
+    class TestMyConnections(ConnectionsContract):
+        capabilities = ALL - {BATCHES, BILLING}
+"""
+
+from __future__ import annotations
+
+import pytest
+
+__all__ = [
+    "ALL",
+    "ANOMALY_ACTIONS",
+    "BATCHES",
+    "BILLING",
+    "METER_HISTORY",
+    "require",
+]
+
+#: The set-based batch port (``uow.connection_batches``).
+BATCHES = "batches"
+#: The billing port's loaders and queries (``uow.billing``).
+BILLING = "billing"
+#: The meter installation history and movements.
+METER_HISTORY = "meter_history"
+#: The consumption-anomaly actions table.
+ANOMALY_ACTIONS = "anomaly_actions"
+#: Every capability (the default of every suite).
+ALL = frozenset({BATCHES, BILLING, METER_HISTORY, ANOMALY_ACTIONS})
+
+
+def require(capabilities: frozenset[str], capability: str) -> None:
+    """Skip the calling test unless the adapter offers ``capability``."""
+    if capability not in capabilities:
+        pytest.skip(f"the adapter does not offer {capability!r}")
