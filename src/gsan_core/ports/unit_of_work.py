@@ -29,6 +29,7 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -82,6 +83,7 @@ from gsan_core.ports.repositories import (
     ServiceRequestRepository,
     SupplyScheduleRepository,
 )
+from gsan_core.ports.field_work import SelectiveQueries
 from gsan_core.ports.scheduling import ScheduleRepository
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
@@ -266,6 +268,21 @@ class UnitOfWork(Protocol):
 
     @property
     def procedures(self) -> Repository[OperatingProcedure]: ...
+
+    @property
+    def selective_commands(self) -> Repository[SelectiveCommand]:
+        """Selective commands (SEL)."""
+        ...
+
+    @property
+    def selective_orders(self) -> Repository[SelectiveOrder]:
+        """The orders each selective command emitted (one per property)."""
+        ...
+
+    @property
+    def selective(self) -> SelectiveQueries:
+        """The selective emission's set-based reads."""
+        ...
 
     @property
     def billing(self) -> Billing: ...

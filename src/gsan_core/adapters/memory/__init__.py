@@ -32,6 +32,7 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
+from gsan_core.adapters.memory.field_work import MemorySelectiveQueries
 from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
 from gsan_core.adapters.memory.service_desk import (
     MemoryOutboundMessageRepository,
@@ -56,6 +57,7 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -146,6 +148,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self._account_repositories()
         self._scheduling_repositories()
         self._service_desk_repositories()
+        self._field_work_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -225,6 +228,15 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.team_followers: MemoryRepository[TeamFollower] = MemoryRepository(
             self, "team_follower"
         )
+
+    def _field_work_repositories(self) -> None:
+        self.selective_commands: MemoryRepository[SelectiveCommand] = (
+            MemoryRepository(self, "selective_command")
+        )
+        self.selective_orders: MemoryRepository[SelectiveOrder] = MemoryRepository(
+            self, "selective_order"
+        )
+        self.selective = MemorySelectiveQueries(self)
 
     def _service_desk_repositories(self) -> None:
         self.supply_schedules = MemorySupplyScheduleRepository(self, "supply_schedule")

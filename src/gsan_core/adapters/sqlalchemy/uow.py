@@ -49,6 +49,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlPropertyRepository,
     SqlRepository,
 )
+from gsan_core.adapters.sqlalchemy.field_work import SqlSelectiveQueries
 from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
 from gsan_core.adapters.sqlalchemy.service_desk import (
     SqlOutboundMessageRepository,
@@ -74,6 +75,7 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -195,6 +197,7 @@ class SqlUnitOfWork:
         self._service_request_repositories(mappers)
         self._account_repositories(mappers)
         self._scheduling_repositories(mappers)
+        self._field_work_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
@@ -285,6 +288,15 @@ class SqlUnitOfWork:
         self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
             self, mappers.request_payment, "request_payment"
         )
+
+    def _field_work_repositories(self, mappers: Mappers) -> None:
+        self.selective_commands: SqlRepository[SelectiveCommand] = SqlRepository(
+            self, mappers.selective_command, "selective_command"
+        )
+        self.selective_orders: SqlRepository[SelectiveOrder] = SqlRepository(
+            self, mappers.selective_order, "selective_order"
+        )
+        self.selective = SqlSelectiveQueries(self)
 
     def _scheduling_repositories(self, mappers: Mappers) -> None:
         self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
