@@ -29,6 +29,7 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -277,6 +278,21 @@ class UnitOfWork(Protocol):
     @property
     def selective_orders(self) -> Repository[SelectiveOrder]:
         """The orders each selective command emitted (one per property)."""
+        ...
+
+    @property
+    def field_files(self) -> Repository[FieldFile]:
+        """Field-device files (TXT)."""
+        ...
+
+    @property
+    def field_file_items(self) -> Repository[FieldFileItem]:
+        """The orders of each field-device file, in file order."""
+        ...
+
+    @property
+    def return_lines(self) -> Repository[ReturnLine]:
+        """Staged lines of the devices' returns (RET-01)."""
         ...
 
     @property

@@ -57,6 +57,7 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -237,6 +238,15 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "selective_order"
         )
         self.selective = MemorySelectiveQueries(self)
+        self.field_files: MemoryRepository[FieldFile] = MemoryRepository(
+            self, "field_file"
+        )
+        self.field_file_items: MemoryRepository[FieldFileItem] = MemoryRepository(
+            self, "field_file_item"
+        )
+        self.return_lines: MemoryRepository[ReturnLine] = MemoryRepository(
+            self, "field_return_line"
+        )
 
     def _service_desk_repositories(self) -> None:
         self.supply_schedules = MemorySupplyScheduleRepository(self, "supply_schedule")

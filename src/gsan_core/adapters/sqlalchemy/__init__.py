@@ -39,6 +39,7 @@ from gsan_core.model.connections import (
     WaterConnection,
 )
 from gsan_core.model.consumption import ConsumptionRecord
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import (
     SelectiveCommand,
     SelectiveCriteria,
@@ -244,6 +245,9 @@ class Mappers:
     operating_procedure: RowMapper[OperatingProcedure]
     selective_command: RowMapper[SelectiveCommand]
     selective_order: RowMapper[SelectiveOrder]
+    field_file: RowMapper[FieldFile]
+    field_file_item: RowMapper[FieldFileItem]
+    return_line: RowMapper[ReturnLine]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -337,6 +341,9 @@ class Mappers:
                 overrides={"criteria": value_codec(SelectiveCriteria)},
             ),
             selective_order=RowMapper(SelectiveOrder, tables["selective_order"]),
+            field_file=RowMapper(FieldFile, tables["field_file"]),
+            field_file_item=RowMapper(FieldFileItem, tables["field_file_item"]),
+            return_line=RowMapper(ReturnLine, tables["field_return_line"]),
         )
 
 

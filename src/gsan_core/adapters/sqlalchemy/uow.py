@@ -75,6 +75,7 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
@@ -297,6 +298,15 @@ class SqlUnitOfWork:
             self, mappers.selective_order, "selective_order"
         )
         self.selective = SqlSelectiveQueries(self)
+        self.field_files: SqlRepository[FieldFile] = SqlRepository(
+            self, mappers.field_file, "field_file"
+        )
+        self.field_file_items: SqlRepository[FieldFileItem] = SqlRepository(
+            self, mappers.field_file_item, "field_file_item"
+        )
+        self.return_lines: SqlRepository[ReturnLine] = SqlRepository(
+            self, mappers.return_line, "field_return_line"
+        )
 
     def _scheduling_repositories(self, mappers: Mappers) -> None:
         self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")

@@ -18,7 +18,7 @@ from gsan_core.model.service_orders import OrderSituation
 from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
-from gsan_core.services.context import Service
+from gsan_core.services.field_work.file_service import FieldFilesService
 from gsan_core.services.field_work.selective import (
     EmissionPlan,
     SelectiveRun,
@@ -44,8 +44,9 @@ class CommandProgress:
         return self.command.emitted
 
 
-class FieldWorkService(Service):
-    """``gsan.field_work``: selective commands and their emission."""
+class FieldWorkService(FieldFilesService):
+    """``gsan.field_work``: selective commands and their emission, the files
+    for field devices and their returns."""
 
     def create_selective_command(
         self,

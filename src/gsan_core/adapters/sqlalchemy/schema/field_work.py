@@ -59,3 +59,49 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('selective_order')}_command", "command_id", "order_id"),
     )
+    b.table(
+        "field_file",
+        _id(),
+        sa.Column("kind", sa.SmallInteger, nullable=False),
+        sa.Column("command_id", sa.BigInteger, nullable=True),
+        sa.Column("agent_id", sa.BigInteger, nullable=True),
+        sa.Column("situation", sa.SmallInteger, nullable=False),
+        sa.Column("order_count", sa.Integer, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("created_by", sa.BigInteger, nullable=False),
+        sa.Column("released_at", UtcDateTime, nullable=True),
+        sa.Column("sent_at", UtcDateTime, nullable=True),
+        sa.Column("finished_at", UtcDateTime, nullable=True),
+        _version(),
+        sa.Index(f"ix_{b.name('field_file')}_agent", "agent_id", "situation"),
+    )
+    b.table(
+        "field_file_item",
+        _id(),
+        sa.Column("file_id", sa.BigInteger, nullable=False),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("sequence", sa.Integer, nullable=False),
+        _version(),
+        sa.Index(
+            f"ix_{b.name('field_file_item')}_file", "file_id", "sequence", unique=True
+        ),
+        sa.Index(f"ix_{b.name('field_file_item')}_order", "order_id"),
+    )
+    b.table(
+        "field_return_line",
+        _id(),
+        sa.Column("file_id", sa.BigInteger, nullable=False),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("record", sa.SmallInteger, nullable=False),
+        sa.Column("line_number", sa.Integer, nullable=False),
+        sa.Column("fields", Json, nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("received_at", UtcDateTime, nullable=False),
+        sa.Column("applied", sa.Boolean, nullable=False),
+        _version(),
+        # the same line is staged once per file (RET-01)
+        sa.Index(
+            f"ix_{b.name('field_return_line')}_digest", "file_id", "digest", unique=True
+        ),
+        sa.Index(f"ix_{b.name('field_return_line')}_order", "file_id", "order_id"),
+    )
