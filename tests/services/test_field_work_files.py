@@ -62,7 +62,7 @@ def _executed(order_id: int, when: str, reason: int = EXECUTED) -> str:
     return f"1|{order_id}|1|{reason}|{when}|SERVIÇO OK|{INSPECTION}|"
 
 
-def test_txt_02_05_a_file_carries_the_commands_pending_orders_in_place_order(
+def test_sel_05_txt_02_05_insp_03_a_file_carries_the_commands_pending_orders_in_place_order(
     emitted: tuple[gsan_core.System, int],
 ) -> None:
     system, command_id = emitted
@@ -121,7 +121,7 @@ def test_txt_04_the_cap_per_file() -> None:
     assert raised.value.violations[0].rule == "TXT-04"
 
 
-def test_txt_07_09_release_download_finish(emitted: tuple[gsan_core.System, int]) -> None:
+def test_txt_07_08_09_release_download_finish(emitted: tuple[gsan_core.System, int]) -> None:
     system, command_id = emitted
     file_id = _file(system, command_id)
     with pytest.raises(gsan_core.RuleViolation):  # not released yet
@@ -295,3 +295,32 @@ def test_ret_line_by_line_profile_stages_the_good_lines() -> None:
         actor=1,
     )
     assert not report.ok and report.staged == 1
+
+
+def test_ret_05_a_returned_cut_runs_the_cut_operation(system: gsan_core.System) -> None:
+    """RET-05: record 3's cut data run the cut of a cut order closed with
+    execution, in the same unit of work as the close."""
+    generate(system, properties=200, seed=4)
+    with system.uow_factory() as uow:
+        connected = sorted(
+            p.id for p in uow.properties.find_by(water_status_id=3) if p.active
+        )
+    made = system.field_work.create_selective_command(
+        description="CORTE",
+        service_type_id=242,
+        criteria=SelectiveCriteria(property_id=connected[0]),
+        actor=1,
+    )
+    assert system.field_work.emit_selective_orders(command_id=made.id, actor=1).generated == 1
+    file_id, orders = _ready(system, made.id)
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    data = _return(
+        file_id,
+        [f"1|{orders[0]}|1|{EXECUTED}|{when}|CORTADO|242|", f"3|{orders[0]}|1|1|123|456|"],
+    )
+    assert system.field_work.process_field_return(file_id=file_id, source=data, actor=1).ok
+    applied = system.field_work.apply_field_returns(file_id=file_id, actor=1)
+    assert applied.failed == () and applied.closed == (orders[0],)
+    order = system.service_orders.get(orders[0])
+    assert order.commercial_applied
+    assert system.properties.get(connected[0]).water_status_id != 3
