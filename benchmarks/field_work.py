@@ -32,7 +32,11 @@ from benchmarks.harness import render
 from benchmarks.orders import NOW, Scratch, scratch
 from gsan_core import serialization
 from gsan_core.model.field_work import SelectiveCriteria, SelectiveOrdersEmitted
-from gsan_core.model.service_orders import OrderOrigin, OrderSituation, OrderUnitRelation
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+)
 from gsan_core.synthetic import generate
 
 AREA = "field_work"
@@ -63,13 +67,20 @@ def baseline(db: Scratch, command_id: int) -> int:
     """The emission by hand; returns the orders written."""
     t = db.tables
     prop, order, trail, link, unit = (
-        t["property"], t["service_order"], t["order_unit"], t["selective_order"],
+        t["property"],
+        t["service_order"],
+        t["order_unit"],
+        t["selective_order"],
         t["unit"],
     )
     command, counter, outbox = t["selective_command"], t["counter"], t["outbox"]
     with db.engine.connect() as connection:
-        ids = connection.execute(sa.select(prop.c.id).order_by(prop.c.id)).scalars().all()
-    bounds = [(ids[n], ids[min(n + CHUNK, len(ids)) - 1]) for n in range(0, len(ids), CHUNK)]
+        ids = (
+            connection.execute(sa.select(prop.c.id).order_by(prop.c.id)).scalars().all()
+        )
+    bounds = [
+        (ids[n], ids[min(n + CHUNK, len(ids)) - 1]) for n in range(0, len(ids), CHUNK)
+    ]
     del ids
     since = NOW - timedelta(days=90)
     serving = (
@@ -92,10 +103,14 @@ def baseline(db: Scratch, command_id: int) -> int:
     for first, last in bounds:
         with db.engine.begin() as connection:
             connection.execute(
-                sa.select(command.c.id).where(command.c.id == command_id).with_for_update()
+                sa.select(command.c.id)
+                .where(command.c.id == command_id)
+                .with_for_update()
             )
             connection.execute(
-                sa.select(prop.c.id).where(prop.c.id.between(first, last)).with_for_update()
+                sa.select(prop.c.id)
+                .where(prop.c.id.between(first, last))
+                .with_for_update()
             )
             rows = connection.execute(
                 sa.select(prop.c.id, serving.label("unit_id")).where(
@@ -121,41 +136,65 @@ def baseline(db: Scratch, command_id: int) -> int:
             connection.execute(
                 sa.insert(trail),
                 [
-                    {"id": ident, "order_id": ident, "unit_id": unit_id,
-                     "user_id": ACTOR, "relation": OrderUnitRelation.OPENED.value,
-                     "at": NOW, "version": 1}
+                    {
+                        "id": ident,
+                        "order_id": ident,
+                        "unit_id": unit_id,
+                        "user_id": ACTOR,
+                        "relation": OrderUnitRelation.OPENED.value,
+                        "at": NOW,
+                        "version": 1,
+                    }
                     for ident, (_, unit_id) in zip(ids, rows, strict=True)
                 ],
             )
             connection.execute(
                 sa.insert(link),
                 [
-                    {"id": ident, "command_id": command_id, "order_id": ident,
-                     "property_id": pid, "version": 1}
+                    {
+                        "id": ident,
+                        "command_id": command_id,
+                        "order_id": ident,
+                        "property_id": pid,
+                        "version": 1,
+                    }
                     for ident, (pid, _) in zip(ids, rows, strict=True)
                 ],
             )
             connection.execute(
                 sa.update(command)
                 .where(command.c.id == command_id)
-                .values(emitted=command.c.emitted + len(rows), emitted_at=NOW,
-                        version=command.c.version + 1)
+                .values(
+                    emitted=command.c.emitted + len(rows),
+                    emitted_at=NOW,
+                    version=command.c.version + 1,
+                )
             )
             event = SelectiveOrdersEmitted(
-                occurred_at=NOW, actor=ACTOR, command_id=command_id,
-                service_type_id=TYPE, order_ids=ids, property_ids=[r[0] for r in rows],
+                occurred_at=NOW,
+                actor=ACTOR,
+                command_id=command_id,
+                service_type_id=TYPE,
+                order_ids=ids,
+                property_ids=[r[0] for r in rows],
             )
             number = connection.execute(
-                sa.update(counter).where(counter.c.name == "outbox")
-                .values(value=counter.c.value + 1).returning(counter.c.value)
+                sa.update(counter)
+                .where(counter.c.name == "outbox")
+                .values(value=counter.c.value + 1)
+                .returning(counter.c.value)
             ).scalar()
             if number is None:
                 connection.execute(sa.insert(counter).values(name="outbox", value=1))
                 number = 1
             connection.execute(
                 sa.insert(outbox).values(
-                    id=number, tag=event.tag, occurred_at=NOW, actor=ACTOR,
-                    payload=serialization.to_dict(event), published_at=None,
+                    id=number,
+                    tag=event.tag,
+                    occurred_at=NOW,
+                    actor=ACTOR,
+                    payload=serialization.to_dict(event),
+                    published_at=None,
                 )
             )
             written += len(rows)
@@ -164,17 +203,36 @@ def baseline(db: Scratch, command_id: int) -> int:
 
 def _order_row(ident: int, property_id: int, unit_id: int) -> dict[str, Any]:
     return {
-        "id": ident, "service_type_id": TYPE,
-        "situation": int(OrderSituation.PENDING), "origin": OrderOrigin.SELECTIVE.value,
-        "property_id": property_id, "request_id": None, "collection_document_id": None,
-        "reference_order_id": None, "reference_service_type_id": None,
-        "generated_at": NOW, "emitted_at": NOW, "closed_at": None,
-        "closing_reason_id": None, "closing_remark": None, "observation": None,
-        "original_value": None, "current_value": None, "charge_percentage": None,
-        "non_charge_reason_id": None, "commercial_applied": False, "diagnosed": False,
-        "scheduled": False, "automatic_closing": False, "current_unit_id": unit_id,
-        "original_priority_id": 1, "current_priority_id": 1, "return_type_id": None,
-        "inspection_result": None, "pavement_area": None, "version": 1,
+        "id": ident,
+        "service_type_id": TYPE,
+        "situation": int(OrderSituation.PENDING),
+        "origin": OrderOrigin.SELECTIVE.value,
+        "property_id": property_id,
+        "request_id": None,
+        "collection_document_id": None,
+        "reference_order_id": None,
+        "reference_service_type_id": None,
+        "generated_at": NOW,
+        "emitted_at": NOW,
+        "closed_at": None,
+        "closing_reason_id": None,
+        "closing_remark": None,
+        "observation": None,
+        "original_value": None,
+        "current_value": None,
+        "charge_percentage": None,
+        "non_charge_reason_id": None,
+        "commercial_applied": False,
+        "diagnosed": False,
+        "scheduled": False,
+        "automatic_closing": False,
+        "current_unit_id": unit_id,
+        "original_priority_id": 1,
+        "current_priority_id": 1,
+        "return_type_id": None,
+        "inspection_result": None,
+        "pavement_area": None,
+        "version": 1,
     }
 
 
@@ -182,7 +240,9 @@ def _forget(db: Scratch, command_id: int) -> None:
     """Delete what the baseline wrote, so that the library starts clean."""
     t = db.tables
     with db.engine.begin() as connection:
-        connection.execute(sa.delete(t["order_unit"]).where(t["order_unit"].c.id >= FIRST_ID))
+        connection.execute(
+            sa.delete(t["order_unit"]).where(t["order_unit"].c.id >= FIRST_ID)
+        )
         connection.execute(
             sa.delete(t["service_order"]).where(t["service_order"].c.id >= FIRST_ID)
         )

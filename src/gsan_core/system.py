@@ -36,9 +36,9 @@ from gsan_core.services.accounts import AccountService
 from gsan_core.services.billing import BillingService
 from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
-from gsan_core.services.field_work import FieldWorkService
 from gsan_core.services.connections import ConnectionService, connection_operations
 from gsan_core.services.context import CatalogCheck, ServiceContext
+from gsan_core.services.field_work import FieldWorkService
 from gsan_core.services.hydrometers import (
     ConnectionMeters,
     HydrometerService,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import attrs
 import pytest
 
 import gsan_core
+from gsan_core import profiles
 from gsan_core.model.field_files import FileKind, FileSituation
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation
@@ -77,8 +79,11 @@ def test_sel_05_txt_02_05_insp_03_a_file_carries_the_commands_pending_orders_in_
     assert [int(r[3]) for r in records] == list(range(1, 13))  # sequence
     assert all(len(r) == 33 for r in records)  # type, 31 fields, terminator
     assert all("null" not in line for line in lines)
-    inspection = list(system.field_work.field_file_lines(file_id=file.id, layout="inspection"))
-    assert len(inspection) == 12 and all(line.count(";") == 31 for line in inspection)
+    inspection = list(
+        system.field_work.field_file_lines(file_id=file.id, layout="inspection")
+    )
+    assert len(inspection) == 12
+    assert all(line.count(";") == 31 for line in inspection)
 
 
 def test_txt_03_04_06_what_a_file_refuses(
@@ -97,10 +102,6 @@ def test_txt_03_04_06_what_a_file_refuses(
 
 
 def test_txt_04_the_cap_per_file() -> None:
-    import attrs
-
-    from gsan_core import profiles
-
     loaded = profiles.default()
     profile = attrs.evolve(
         loaded.profile,
@@ -121,23 +122,32 @@ def test_txt_04_the_cap_per_file() -> None:
     assert raised.value.violations[0].rule == "TXT-04"
 
 
-def test_txt_07_08_09_release_download_finish(emitted: tuple[gsan_core.System, int]) -> None:
+def test_txt_07_08_09_release_download_finish(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
     system, command_id = emitted
     file_id = _file(system, command_id)
     with pytest.raises(gsan_core.RuleViolation):  # not released yet
-        system.field_work.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+        system.field_work.download_field_file(
+            file_id=file_id, out=io.BytesIO(), actor=1
+        )
     with pytest.raises(gsan_core.RuleViolation):  # never in the field
         system.field_work.finish_field_file(file_id=file_id, actor=1)
-    released = system.field_work.release_field_file(file_id=file_id, agent_id=5, actor=1)
+    released = system.field_work.release_field_file(
+        file_id=file_id, agent_id=5, actor=1
+    )
     assert released.situation is FileSituation.RELEASED
     with pytest.raises(gsan_core.RuleViolation) as twice:
         system.field_work.release_field_file(file_id=file_id, agent_id=5, actor=1)
     assert twice.value.violations[0].gsan_key == "atencao.arquivo_txt_liberado"
     out = io.BytesIO()
     sent = system.field_work.download_field_file(file_id=file_id, out=out, actor=1)
-    assert sent.situation is FileSituation.IN_FIELD and out.getvalue()
+    assert sent.situation is FileSituation.IN_FIELD
+    assert out.getvalue()
     with pytest.raises(gsan_core.RuleViolation) as again:
-        system.field_work.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+        system.field_work.download_field_file(
+            file_id=file_id, out=io.BytesIO(), actor=1
+        )
     assert again.value.violations[0].gsan_key == "atencao.arquivo_ja_baixado"
     done = system.field_work.finish_field_file(file_id=file_id, actor=1)
     assert done.situation is FileSituation.FINISHED_BY_USER
@@ -145,8 +155,10 @@ def test_txt_07_08_09_release_download_finish(emitted: tuple[gsan_core.System, i
         system.field_work.finish_field_file(file_id=file_id, actor=1)
 
 
-def test_txt_07_an_agent_holds_one_open_file(emitted: tuple[gsan_core.System, int]) -> None:
-    system, command_id = emitted
+def test_txt_07_an_agent_holds_one_open_file(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    system, _command_id = emitted
     orders = [o.id for o in system.service_orders.find_by(service_type_id=INSPECTION)]
     one = system.field_work.generate_field_file(
         kind=FileKind.COLLECTION, order_ids=orders[:3], actor=1
@@ -157,7 +169,10 @@ def test_txt_07_an_agent_holds_one_open_file(emitted: tuple[gsan_core.System, in
     system.field_work.release_field_file(file_id=one.id, agent_id=9, actor=1)
     with pytest.raises(gsan_core.RuleViolation) as busy:
         system.field_work.release_field_file(file_id=two.id, agent_id=9, actor=1)
-    assert busy.value.violations[0].gsan_key == "atencao.arquivo_txt_leiturista_nao_liberado"
+    assert (
+        busy.value.violations[0].gsan_key
+        == "atencao.arquivo_txt_leiturista_nao_liberado"
+    )
 
 
 def test_ret_01_02_03_04_a_return_is_staged_once_and_closes_its_orders(
@@ -176,9 +191,15 @@ def test_ret_01_02_03_04_a_return_is_staged_once_and_closes_its_orders(
             f"2|{orders[0]}|JOSÉ|123|||||81|5555|",  # empty last field: accepted
         ],
     )
-    report = system.field_work.process_field_return(file_id=file_id, source=data, actor=1)
-    assert report.ok and (report.staged, report.discarded) == (3, 0)
-    assert system.field_work.field_file(file_id=file_id).situation is FileSituation.TRANSMITTED
+    report = system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    )
+    assert report.ok
+    assert (report.staged, report.discarded) == (3, 0)
+    assert (
+        system.field_work.field_file(file_id=file_id).situation
+        is FileSituation.TRANSMITTED
+    )
     again = system.field_work.process_field_return(
         file_id=file_id, source=io.BytesIO(data), actor=1
     )
@@ -188,7 +209,8 @@ def test_ret_01_02_03_04_a_return_is_staged_once_and_closes_its_orders(
     assert applied.failed == ()
     assert set(applied.closed) == {orders[0], orders[1]}
     closed = system.service_orders.get(orders[0])
-    assert closed.situation is OrderSituation.CLOSED and closed.closing_reason_id == EXECUTED
+    assert closed.situation is OrderSituation.CLOSED
+    assert closed.closing_reason_id == EXECUTED
     assert system.service_orders.get(orders[1]).closing_reason_id == NOT_EXECUTED
     assert system.field_work.apply_field_returns(file_id=file_id, actor=1).closed == ()
     rows = system.field_work.field_file_report()
@@ -196,7 +218,9 @@ def test_ret_01_02_03_04_a_return_is_staged_once_and_closes_its_orders(
     assert (row.executed, row.not_executed, row.pending) == (1, 1, 10)
 
 
-def test_ret_08_a_late_return_fails_alone(emitted: tuple[gsan_core.System, int]) -> None:
+def test_ret_08_a_late_return_fails_alone(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
     """RET-08: the closing-date window of a selective order (ENC-10) applies:
     an old execution fails, reported, and the other order closes."""
     system, command_id = emitted
@@ -205,9 +229,14 @@ def test_ret_08_a_late_return_fails_alone(emitted: tuple[gsan_core.System, int])
     old = (now - timedelta(days=400)).strftime("%d/%m/%Y %H:%M:%S")
     data = _return(
         file_id,
-        [_executed(orders[0], old), _executed(orders[1], now.strftime("%d/%m/%Y %H:%M:%S"))],
+        [
+            _executed(orders[0], old),
+            _executed(orders[1], now.strftime("%d/%m/%Y %H:%M:%S")),
+        ],
     )
-    assert system.field_work.process_field_return(file_id=file_id, source=data, actor=1).ok
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    ).ok
     applied = system.field_work.apply_field_returns(file_id=file_id, actor=1)
     assert applied.closed == (orders[1],)
     assert [f[0] for f in applied.failed] == [orders[0]]
@@ -232,7 +261,8 @@ def test_ret_bad_lines_are_reported_and_nothing_is_staged(
     report = system.field_work.process_field_return(
         file_id=file_id, source=_return(file_id, lines), actor=1
     )
-    assert not report.ok and report.staged == 0
+    assert not report.ok
+    assert report.staged == 0
     assert [(e.line, e.code) for e in report.errors] == [
         (3, "return.record_type"),
         (4, "return.field_count"),
@@ -250,27 +280,41 @@ def test_ret_file_level_errors(emitted: tuple[gsan_core.System, int]) -> None:
     file_id, orders = _ready(system, command_id)
     when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
     headless = (_executed(orders[0], when) + "\n").encode("iso-8859-1")
-    assert system.field_work.process_field_return(
-        file_id=file_id, source=headless, actor=1
-    ).errors[0].code == "return.header"
+    assert (
+        system.field_work.process_field_return(
+            file_id=file_id, source=headless, actor=1
+        )
+        .errors[0]
+        .code
+        == "return.header"
+    )
     other = _return(file_id + 1000, [_executed(orders[0], when)])
-    assert system.field_work.process_field_return(
-        file_id=file_id, source=other, actor=1
-    ).errors[0].code == "return.wrong_file"
-    utf8 = _return(file_id, [_executed(orders[0], when)]).decode("iso-8859-1").encode("utf-8")
-    codes = {e.code for e in system.field_work.process_field_return(
-        file_id=file_id, source=utf8, actor=1).errors}
+    assert (
+        system.field_work.process_field_return(file_id=file_id, source=other, actor=1)
+        .errors[0]
+        .code
+        == "return.wrong_file"
+    )
+    utf8 = (
+        _return(file_id, [_executed(orders[0], when)])
+        .decode("iso-8859-1")
+        .encode("utf-8")
+    )
+    codes = {
+        e.code
+        for e in system.field_work.process_field_return(
+            file_id=file_id, source=utf8, actor=1
+        ).errors
+    }
     assert codes == {"return.encoding"}
     huge = _return(file_id, ["1|" + "9" * 70_000 + "|"])
-    report = system.field_work.process_field_return(file_id=file_id, source=huge, actor=1)
+    report = system.field_work.process_field_return(
+        file_id=file_id, source=huge, actor=1
+    )
     assert [e.code for e in report.errors] == ["return.line_too_long"]
 
 
 def test_ret_line_by_line_profile_stages_the_good_lines() -> None:
-    import attrs
-
-    from gsan_core import profiles
-
     loaded = profiles.default()
     profile = attrs.evolve(
         loaded.profile,
@@ -294,7 +338,8 @@ def test_ret_line_by_line_profile_stages_the_good_lines() -> None:
         source=_return(file_id, [_executed(orders[0], when), "X|1|"]),
         actor=1,
     )
-    assert not report.ok and report.staged == 1
+    assert not report.ok
+    assert report.staged == 1
 
 
 def test_ret_05_a_returned_cut_runs_the_cut_operation(system: gsan_core.System) -> None:
@@ -311,16 +356,25 @@ def test_ret_05_a_returned_cut_runs_the_cut_operation(system: gsan_core.System) 
         criteria=SelectiveCriteria(property_id=connected[0]),
         actor=1,
     )
-    assert system.field_work.emit_selective_orders(command_id=made.id, actor=1).generated == 1
+    assert (
+        system.field_work.emit_selective_orders(command_id=made.id, actor=1).generated
+        == 1
+    )
     file_id, orders = _ready(system, made.id)
     when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
     data = _return(
         file_id,
-        [f"1|{orders[0]}|1|{EXECUTED}|{when}|CORTADO|242|", f"3|{orders[0]}|1|1|123|456|"],
+        [
+            f"1|{orders[0]}|1|{EXECUTED}|{when}|CORTADO|242|",
+            f"3|{orders[0]}|1|1|123|456|",
+        ],
     )
-    assert system.field_work.process_field_return(file_id=file_id, source=data, actor=1).ok
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    ).ok
     applied = system.field_work.apply_field_returns(file_id=file_id, actor=1)
-    assert applied.failed == () and applied.closed == (orders[0],)
+    assert applied.failed == ()
+    assert applied.closed == (orders[0],)
     order = system.service_orders.get(orders[0])
     assert order.commercial_applied
     assert system.properties.get(connected[0]).water_status_id != 3

@@ -39,7 +39,9 @@ def command(system: gsan_core.System, **criteria: object) -> int:
         description="INSPECAO CENTRO",
         service_type_id=INSPECTION,
         criteria=SelectiveCriteria(
-            locality_first=first, locality_last=first, **criteria  # type: ignore[arg-type]
+            locality_first=first,
+            locality_last=first,
+            **criteria,  # type: ignore[arg-type]
         ),
         actor=1,
     )
@@ -61,14 +63,18 @@ def test_sel_01_emits_one_selective_order_per_matching_property(
     assert run.evaluated == run.generated + sum(run.skipped.values())
     assert {o.origin for o in orders} == {OrderOrigin.SELECTIVE}
     assert all(o.emitted_at is not None for o in orders)
-    assert all(o.request_id is None and o.collection_document_id is None for o in orders)
+    assert all(
+        o.request_id is None and o.collection_document_id is None for o in orders
+    )
     assert len({o.property_id for o in orders}) == len(orders)
     first = localities(utility)[0]
     for order in orders:
         prop = utility.properties.get(order.property_id or 0)
-        assert prop.locality_id == first and prop.water_status_id == 3
+        assert prop.locality_id == first
+        assert prop.water_status_id == 3
     assert "water situation not selected" in run.skipped
-    assert seen and seen[-1].changed == run.generated
+    assert seen
+    assert seen[-1].changed == run.generated
     stored = utility.field_work.selective_command(command_id=ident)
     assert stored.emitted == run.generated
     events = [e for e in utility.events if isinstance(e, SelectiveOrdersEmitted)]
@@ -78,15 +84,22 @@ def test_sel_01_emits_one_selective_order_per_matching_property(
 def test_sel_01_emission_is_idempotent_and_resumable(utility: gsan_core.System) -> None:
     """A second run emits nothing and says why; chunk sizes do not change the result."""
     ident = command(utility)
-    first = utility.field_work.emit_selective_orders(command_id=ident, actor=1, chunk_size=7)
+    first = utility.field_work.emit_selective_orders(
+        command_id=ident, actor=1, chunk_size=7
+    )
     again = utility.field_work.emit_selective_orders(command_id=ident, actor=1)
     assert first.generated > 0
     assert again.generated == 0
     assert again.skipped["already emitted by this command"] == first.generated
-    assert len(utility.service_orders.find_by(service_type_id=INSPECTION)) == first.generated
+    assert (
+        len(utility.service_orders.find_by(service_type_id=INSPECTION))
+        == first.generated
+    )
 
 
-def test_sel_04_the_cap_of_a_command_holds_across_runs(utility: gsan_core.System) -> None:
+def test_sel_04_the_cap_of_a_command_holds_across_runs(
+    utility: gsan_core.System,
+) -> None:
     first = localities(utility)[0]
     made = utility.field_work.create_selective_command(
         description="CAPPED",
@@ -95,7 +108,9 @@ def test_sel_04_the_cap_of_a_command_holds_across_runs(utility: gsan_core.System
         actor=1,
         max_orders=5,
     )
-    run = utility.field_work.emit_selective_orders(command_id=made.id, actor=1, chunk_size=3)
+    run = utility.field_work.emit_selective_orders(
+        command_id=made.id, actor=1, chunk_size=3
+    )
     assert run.generated == 5
     assert run.skipped["command cap reached"] > 0
     rerun = utility.field_work.emit_selective_orders(command_id=made.id, actor=1)
@@ -103,20 +118,32 @@ def test_sel_04_the_cap_of_a_command_holds_across_runs(utility: gsan_core.System
     assert len(utility.service_orders.find_by(service_type_id=INSPECTION)) == 5
 
 
-def test_gen_11_an_open_selective_order_blocks_a_new_one(utility: gsan_core.System) -> None:
+def test_gen_11_an_open_selective_order_blocks_a_new_one(
+    utility: gsan_core.System,
+) -> None:
     """GEN-11: an open order of 304/310/1420/350 without RA nor document, emitted
     in the last 90 days, skips the property; an older one does not."""
     first = localities(utility)[0]
     with utility.uow_factory() as uow:
-        props = sorted(p.id for p in uow.properties.find_by(locality_id=first) if p.active)
+        props = sorted(
+            p.id for p in uow.properties.find_by(locality_id=first) if p.active
+        )
         now = utility.clock.now()
         ids = uow.next_ids("service_order", 2)
         uow.service_orders.add_many(
             [
-                ServiceOrder(id=ids[0], service_type_id=304, property_id=props[0],
-                             generated_at=now - timedelta(days=10)),
-                ServiceOrder(id=ids[1], service_type_id=304, property_id=props[1],
-                             generated_at=now - timedelta(days=120)),
+                ServiceOrder(
+                    id=ids[0],
+                    service_type_id=304,
+                    property_id=props[0],
+                    generated_at=now - timedelta(days=10),
+                ),
+                ServiceOrder(
+                    id=ids[1],
+                    service_type_id=304,
+                    property_id=props[1],
+                    generated_at=now - timedelta(days=120),
+                ),
             ]
         )
         uow.commit()
@@ -125,7 +152,10 @@ def test_gen_11_an_open_selective_order_blocks_a_new_one(utility: gsan_core.Syst
     assert run.generated == 0
     assert run.skipped == {"open selective order (GEN-11)": 1}
     other = command(utility, property_id=props[1])
-    assert utility.field_work.emit_selective_orders(command_id=other, actor=1).generated == 1
+    assert (
+        utility.field_work.emit_selective_orders(command_id=other, actor=1).generated
+        == 1
+    )
 
 
 def test_sel_02_closing_a_command_closes_its_pending_orders(
@@ -157,8 +187,12 @@ def test_sel_02_closing_a_command_closes_its_pending_orders(
 def test_sel_02_needs_a_not_executed_reason(utility: gsan_core.System) -> None:
     ident = command(utility)
     with pytest.raises(gsan_core.RuleViolation) as raised:
-        utility.field_work.close_selective_command(command_id=ident, reason_id=2, actor=1)
-    assert raised.value.violations[0].code == "field_work.command.closing_reason_invalid"
+        utility.field_work.close_selective_command(
+            command_id=ident, reason_id=2, actor=1
+        )
+    assert (
+        raised.value.violations[0].code == "field_work.command.closing_reason_invalid"
+    )
 
 
 def test_sel_04_a_command_needs_a_location_and_a_description(
@@ -174,8 +208,8 @@ def test_sel_04_a_command_needs_a_location_and_a_description(
     rules = {v.rule for v in raised.value.violations}
     assert "SEL-04" in rules
     assert len(raised.value.violations) == 2
+    command_with = SelectiveCriteria(locality_first=1)
     with pytest.raises(gsan_core.NotFound):
-        command_with = SelectiveCriteria(locality_first=1)
         utility.field_work.create_selective_command(
             description="X", service_type_id=999_999, criteria=command_with, actor=1
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-def _aware(_: object, attribute: attrs.Attribute[object], value: datetime | None) -> None:
+def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
     if value is not None and value.tzinfo is None:
         msg = f"{attribute.name} must be an aware datetime"
         raise ValueError(msg)
@@ -148,6 +148,10 @@ class LineError:
     reason: str
 
 
+def _errors(value: tuple[LineError, ...] | list[LineError]) -> tuple[LineError, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ReturnReport:
     """What processing one return did."""
@@ -157,7 +161,7 @@ class ReturnReport:
     staged: int
     #: Lines already staged by an earlier processing (RET-01), left as they were.
     discarded: int
-    errors: tuple[LineError, ...] = attrs.field(factory=tuple, converter=tuple)
+    errors: tuple[LineError, ...] = attrs.field(factory=tuple, converter=_errors)
     #: Errors beyond the first ``errors`` kept (a huge bad file is not held).
     more_errors: int = 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 
-def _frozen_ids(value: frozenset[int] | set[int] | tuple[int, ...] | list[int]) -> frozenset[int]:
+def _frozen_ids(
+    value: frozenset[int] | set[int] | tuple[int, ...] | list[int],
+) -> frozenset[int]:
     return frozenset(value)
 
 
@@ -42,13 +44,15 @@ def _ids(value: tuple[int, ...] | list[int]) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _aware(_: object, attribute: attrs.Attribute[object], value: datetime | None) -> None:
+def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
     if value is not None and value.tzinfo is None:
         msg = f"{attribute.name} must be an aware datetime"
         raise ValueError(msg)
 
 
-def _range(instance: SelectiveCriteria, attribute: attrs.Attribute[object], value: int | None) -> None:
+def _range(
+    instance: SelectiveCriteria, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
     first = getattr(instance, attribute.name.replace("_last", "_first"))
     if value is not None and first is not None and value < first:
         msg = f"{attribute.name} ({value}) is before its first bound ({first})"
@@ -71,8 +75,12 @@ class SelectiveCriteria:
     sector_last: int | None = attrs.field(default=None, validator=_range)
     route_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
     property_id: int | None = None
-    water_status_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
-    sewer_status_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
+    water_status_ids: frozenset[int] = attrs.field(
+        factory=frozenset, converter=_frozen_ids
+    )
+    sewer_status_ids: frozenset[int] = attrs.field(
+        factory=frozenset, converter=_frozen_ids
+    )
     #: Property profiles (``iper_id``).
     profile_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
     #: Debts: at least this many open bills (0: debts are not a criterion).
@@ -114,10 +122,14 @@ class SelectiveCommand:
     @property
     def remaining(self) -> int | None:
         """Orders the command may still emit (``None``: no cap)."""
-        return None if self.max_orders is None else max(0, self.max_orders - self.emitted)
+        return (
+            None if self.max_orders is None else max(0, self.max_orders - self.emitted)
+        )
 
     def __repr__(self) -> str:
-        return short_repr(self, "description", "service_type_id", "situation", "emitted")
+        return short_repr(
+            self, "description", "service_type_id", "situation", "emitted"
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -65,6 +65,7 @@ from gsan_core.ports.connections import (
     WaterConnectionRepository,
 )
 from gsan_core.ports.field_lock import FieldLock
+from gsan_core.ports.field_work import SelectiveQueries
 from gsan_core.ports.outbox import Outbox
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
@@ -84,7 +85,6 @@ from gsan_core.ports.repositories import (
     ServiceRequestRepository,
     SupplyScheduleRepository,
 )
-from gsan_core.ports.field_work import SelectiveQueries
 from gsan_core.ports.scheduling import ScheduleRepository
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]

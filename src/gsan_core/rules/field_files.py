@@ -25,8 +25,8 @@ from gsan_core.model.field_files import FieldFile, FileSituation, LineError
 
 __all__ = [
     "AGENT_BUSY",
-    "BAD_PERIOD",
     "ALREADY_DOWNLOADED",
+    "BAD_PERIOD",
     "FILE_FINISHED",
     "IN_OPEN_FILE",
     "NO_AGENT",
@@ -220,13 +220,17 @@ def _check_field(kind: str, value: str, position: int, line: int) -> LineError |
     if kind.startswith("i"):
         text = value.strip()
         if not (text.isdigit() and len(text) <= 18):
-            return _error(line, "number", f"field {position} is not a number: {value!r}")
+            return _error(
+                line, "number", f"field {position} is not a number: {value!r}"
+            )
         return None
     try:
         datetime.strptime(value.strip(), "%d/%m/%Y %H:%M:%S")  # noqa: DTZ007
     except ValueError:
         return _error(
-            line, "date", f"field {position} is not a date dd/MM/yyyy HH:mm:ss: {value!r}"
+            line,
+            "date",
+            f"field {position} is not a date dd/MM/yyyy HH:mm:ss: {value!r}",
         )
     return None
 
@@ -242,9 +246,7 @@ def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
     kind = int(head)
     fields = parts[1:]
     spec = RETURN_RECORDS[kind]
-    required = len(spec) - sum(
-        1 for k in reversed(spec) if k.endswith("?") or k == "t"
-    )
+    required = len(spec) - sum(1 for k in reversed(spec) if k.endswith("?") or k == "t")
     if not required <= len(fields) <= len(spec):
         return _error(
             line,

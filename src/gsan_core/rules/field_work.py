@@ -126,15 +126,23 @@ def check_close_command(
     return found
 
 
-def decide_selective(fact: SelectiveFact, criteria: SelectiveCriteria) -> SelectiveDecision:
+def decide_selective(
+    fact: SelectiveFact, criteria: SelectiveCriteria
+) -> SelectiveDecision:
     """The decision for one property looked at (see the module docstring)."""
     if fact.emitted:
         return SelectiveDecision.EMITTED
     if not fact.active:
         return SelectiveDecision.INACTIVE
-    if criteria.water_status_ids and fact.water_status_id not in criteria.water_status_ids:
+    if (
+        criteria.water_status_ids
+        and fact.water_status_id not in criteria.water_status_ids
+    ):
         return SelectiveDecision.WATER_SITUATION
-    if criteria.sewer_status_ids and fact.sewer_status_id not in criteria.sewer_status_ids:
+    if (
+        criteria.sewer_status_ids
+        and fact.sewer_status_id not in criteria.sewer_status_ids
+    ):
         return SelectiveDecision.SEWER_SITUATION
     if criteria.profile_ids and fact.profile_id not in criteria.profile_ids:
         return SelectiveDecision.PROFILE

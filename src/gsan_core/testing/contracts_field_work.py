@@ -81,7 +81,9 @@ class FieldWorkContract:
 
     def _seed(self, uow_factory: Factory) -> None:
         loc, sector, block, route = location()
-        props = [attrs.evolve(sample_property(n), water_status_id=3) for n in range(1, 11)]
+        props = [
+            attrs.evolve(sample_property(n), water_status_id=3) for n in range(1, 11)
+        ]
         props[1] = attrs.evolve(props[1], water_status_id=5)  # 2: situation
         props[2] = attrs.evolve(props[2], active=False)  # 3: inactive
         props[9] = attrs.evolve(props[9], locality_id=2)  # 10: out of scope / no unit
@@ -211,8 +213,12 @@ class FieldWorkContract:
             uow.service_orders.add_many(
                 [
                     _order(11, 1, service_type_id=INSPECTION),
-                    _order(12, 2, service_type_id=INSPECTION,
-                           situation=OrderSituation.IN_EXECUTION),
+                    _order(
+                        12,
+                        2,
+                        service_type_id=INSPECTION,
+                        situation=OrderSituation.IN_EXECUTION,
+                    ),
                     _order(13, 3, service_type_id=INSPECTION),
                 ]
             )
@@ -222,7 +228,11 @@ class FieldWorkContract:
             )
             uow.commit()
         with uow_factory() as uow:
-            first = uow.selective.pending_orders_of_command(1, after_order_id=0, limit=2)
-            rest = uow.selective.pending_orders_of_command(1, after_order_id=11, limit=2)
+            first = uow.selective.pending_orders_of_command(
+                1, after_order_id=0, limit=2
+            )
+            rest = uow.selective.pending_orders_of_command(
+                1, after_order_id=11, limit=2
+            )
         assert list(first) == [5, 11]
         assert list(rest) == [13]

@@ -14,6 +14,7 @@ from gsan_core.adapters.memory.connections import (
     MemorySituationHistory,
     MemoryWaterConnectionRepository,
 )
+from gsan_core.adapters.memory.field_work import MemorySelectiveQueries
 from gsan_core.adapters.memory.hydrometers import (
     MemoryHydrometerRepository,
     MemoryInstallationRepository,
@@ -32,7 +33,6 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
-from gsan_core.adapters.memory.field_work import MemorySelectiveQueries
 from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
 from gsan_core.adapters.memory.service_desk import (
     MemoryOutboundMessageRepository,
@@ -231,8 +231,8 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
 
     def _field_work_repositories(self) -> None:
-        self.selective_commands: MemoryRepository[SelectiveCommand] = (
-            MemoryRepository(self, "selective_command")
+        self.selective_commands: MemoryRepository[SelectiveCommand] = MemoryRepository(
+            self, "selective_command"
         )
         self.selective_orders: MemoryRepository[SelectiveOrder] = MemoryRepository(
             self, "selective_order"

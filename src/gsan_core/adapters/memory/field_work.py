@@ -65,13 +65,19 @@ class MemorySelectiveQueries:
     def select_selective(
         self, first: int, last: int, wanted: SelectiveWanted
     ) -> SelectiveSelection:
-        self._uow.lock_rows("property", [p.id for p in self._scope(wanted.criteria, first, last)])
-        facts = [self._fact(p, wanted) for p in self._scope(wanted.criteria, first, last)]
+        self._uow.lock_rows(
+            "property", [p.id for p in self._scope(wanted.criteria, first, last)]
+        )
+        facts = [
+            self._fact(p, wanted) for p in self._scope(wanted.criteria, first, last)
+        ]
         decisions = {f.property_id: decide_selective(f, wanted.criteria) for f in facts}
         return SelectiveSelection(
             processed=len(facts),
             chosen=tuple(
-                f for f in facts if decisions[f.property_id] is SelectiveDecision.GENERATE
+                f
+                for f in facts
+                if decisions[f.property_id] is SelectiveDecision.GENERATE
             ),
             skipped=dict(
                 sorted(

@@ -90,9 +90,11 @@ class SqlSelectiveQueries:
             .where(*self._scope(criteria))
             .subquery("numbered")
         )
-        starts = sa.select(numbered.c.id).where(
-            (numbered.c.n - 1) % size == 0
-        ).order_by(numbered.c.id)
+        starts = (
+            sa.select(numbered.c.id)
+            .where((numbered.c.n - 1) % size == 0)
+            .order_by(numbered.c.id)
+        )
         last = sa.select(sa.func.max(prop.c.id)).where(*self._scope(criteria))
         with translated("property"):
             firsts = [int(i) for i in self._uow.connection.execute(starts).scalars()]
@@ -114,12 +116,24 @@ class SqlSelectiveQueries:
         d = decided.c
         statement = sa.union_all(
             sa.select(
-                d.decision, d.id, d.locality_id, d.water_status_id,
-                d.sewer_status_id, d.profile_id, d.bills, d.unit_id,
+                d.decision,
+                d.id,
+                d.locality_id,
+                d.water_status_id,
+                d.sewer_status_id,
+                d.profile_id,
+                d.bills,
+                d.unit_id,
             ).where(d.decision == 0),
             sa.select(
-                d.decision, sa.func.count(), no_int, no_int, no_int, no_int,
-                no_int, no_int,
+                d.decision,
+                sa.func.count(),
+                no_int,
+                no_int,
+                no_int,
+                no_int,
+                no_int,
+                no_int,
             )
             .where(d.decision != 0)
             .group_by(d.decision),
@@ -159,13 +173,18 @@ class SqlSelectiveQueries:
         """Every property of the chunk with its decision code (0: generate)."""
         t = self._uow.tables
         prop, order, debt, unit, link = (
-            t["property"], t["service_order"], t["open_debt"], t["unit"],
+            t["property"],
+            t["service_order"],
+            t["open_debt"],
+            t["unit"],
             t["selective_order"],
         )
         c = wanted.criteria
         emitted = (
             sa.select(sa.literal(1))
-            .where(link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id)
+            .where(
+                link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
+            )
             .exists()
         )
         open_order = (

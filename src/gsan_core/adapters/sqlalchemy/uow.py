@@ -32,6 +32,7 @@ from gsan_core.adapters.sqlalchemy.connections import (
     SqlWaterConnectionRepository,
 )
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.field_work import SqlSelectiveQueries
 from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlHydrometerRepository,
     SqlInstallationRepository,
@@ -49,7 +50,6 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlPropertyRepository,
     SqlRepository,
 )
-from gsan_core.adapters.sqlalchemy.field_work import SqlSelectiveQueries
 from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
 from gsan_core.adapters.sqlalchemy.service_desk import (
     SqlOutboundMessageRepository,

@@ -18,6 +18,7 @@ from gsan_core.model.field_files import (
     FileSituation,
     LineError,
     ReturnApplied,
+    ReturnLine,
     ReturnReport,
 )
 from gsan_core.model.service_orders import OrderSituation
@@ -85,7 +86,9 @@ class FieldFilesService(Service):
             else:
                 wanted = list(order_ids or ())
             orders = uow.service_orders.get_many(wanted)
-            eligible = [o for o in orders.values() if o.situation is OrderSituation.PENDING]
+            eligible = [
+                o for o in orders.values() if o.situation is OrderSituation.PENDING
+            ]
             ensure([rules.NO_ORDERS()] if not eligible else [])
             limit = params.max_orders_per_file
             if limit is not None and len(eligible) > limit:
@@ -149,7 +152,9 @@ class FieldFilesService(Service):
             )
         return sorted(found, key=lambda f: (f.created_at, f.id), reverse=True)
 
-    def release_field_file(self, *, file_id: int, agent_id: int, actor: int) -> FieldFile:
+    def release_field_file(
+        self, *, file_id: int, agent_id: int, actor: int
+    ) -> FieldFile:
         """TXT-07: release an available file to an agent who holds no other
         file not yet finished."""
         with self._work() as uow:
@@ -242,7 +247,7 @@ class FieldFilesService(Service):
             uow.commit()
         return done
 
-    # --------------------------------------------------------------- returns
+    # --------------------------------------------------------- device returns
     def process_field_return(
         self, *, file_id: int, source: bytes | str | IO[bytes], actor: int
     ) -> ReturnReport:
@@ -261,7 +266,9 @@ class FieldFilesService(Service):
                 reason=f"file {file_id} is in situation {file.situation.name}: "
                 "it takes no return",
             )
-            return ReturnReport(file_id=file_id, lines=0, staged=0, discarded=0, errors=(problem,))
+            return ReturnReport(
+                file_id=file_id, lines=0, staged=0, discarded=0, errors=(problem,)
+            )
         stream = returns.rewindable(source)
         try:
             state = returns.check_lines(self._read, file, stream, params.file_encoding)
@@ -314,7 +321,7 @@ class FieldFilesService(Service):
                 staged = uow.return_lines.find_by(
                     file_id=file_id, order_id=ids, applied=False
                 )
-            by_order: dict[int, list[returns.ReturnLine]] = {}
+            by_order: dict[int, list[ReturnLine]] = {}
             for line in staged:
                 by_order.setdefault(line.order_id, []).append(line)
             for order_id in ids:
@@ -343,7 +350,7 @@ class FieldFilesService(Service):
         )
 
     def _apply_one(
-        self, order_id: int, lines: Sequence[returns.ReturnLine], actor: int
+        self, order_id: int, lines: Sequence[ReturnLine], actor: int
     ) -> None:
         first, executed = returns.execution_of(lines, self._ctx.zone)
         fields = first.fields
@@ -391,7 +398,9 @@ class FieldFilesService(Service):
             ids = [i.order_id for i in items]
             with self._read() as uow:
                 orders = uow.service_orders.get_many(ids)
-                reasons = {r.id: r.flag("executed") for r in uow.catalog.list("closing_reason")}
+                reasons = {
+                    r.id: r.flag("executed") for r in uow.catalog.list("closing_reason")
+                }
                 waiting = {
                     line.order_id
                     for line in uow.return_lines.find_by(

@@ -59,9 +59,7 @@ def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
         }
     for reason in sorted(reasons, key=lambda r: r.id):
         if reason.active:
-            yield record(
-                "04", [reason.id, reason.description, reason.flag("executed")]
-            )
+            yield record("04", [reason.id, reason.description, reason.flag("executed")])
     for kind in sorted(types, key=lambda t: t.id):
         if kind.active:
             yield record("11", [kind.id, kind.description, ""])
@@ -119,7 +117,9 @@ def inspection_lines(
         for item in items:
             order = orders[item.order_id]
             prop = props.get(order.property_id or 0)
-            economies = {c.category_id: c.count for c in getattr(prop, "categories", ())}
+            economies = {
+                c.category_id: c.count for c in getattr(prop, "categories", ())
+            }
             fields: list[object] = [
                 order.id,
                 produced_on,

@@ -90,13 +90,13 @@ def rewindable(source: bytes | str | IO[bytes]) -> IO[bytes]:
     if isinstance(source, bytes):
         return io.BytesIO(source)
     if isinstance(source, str):
-        return open(source, "rb")  # noqa: SIM115 - closed by the caller
+        return open(source, "rb")
     if source.seekable():
         return source
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
     shutil.copyfileobj(source, spool)
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def read_lines(
@@ -203,7 +203,9 @@ def check_lines(
         _check_orders(read, state, chunk)
     if state.header is None and not state.headless:
         state.error(
-            LineError(line=1, code="return.header", reason="the header (record 0) is missing")
+            LineError(
+                line=1, code="return.header", reason="the header (record 0) is missing"
+            )
         )
     for order_id, line in state.without_close.items():
         if order_id not in state.with_close:
@@ -222,14 +224,22 @@ def _layout_ok(state: _Check, parsed: ParsedLine) -> bool:
     key = bytes.fromhex(parsed.digest)[:16]
     if key in state.seen:
         state.error(
-            LineError(line=parsed.line, code="return.duplicate_line", reason="the same line came before")
+            LineError(
+                line=parsed.line,
+                code="return.duplicate_line",
+                reason="the same line came before",
+            )
         )
         return False
     state.seen.add(key)
     if parsed.record == 0:
         if state.header is not None or state.lines != 1:
             state.error(
-                LineError(line=parsed.line, code="return.header", reason="the header must be the first line, once")
+                LineError(
+                    line=parsed.line,
+                    code="return.header",
+                    reason="the header must be the first line, once",
+                )
             )
             return False
         if int(parsed.fields[0]) != state.file.id:
@@ -389,7 +399,9 @@ def cut_input(lines: Sequence[ReturnLine]) -> CutInput | None:
     return None
 
 
-def execution_of(lines: Sequence[ReturnLine], zone: object) -> tuple[ReturnLine, datetime]:
+def execution_of(
+    lines: Sequence[ReturnLine], zone: object
+) -> tuple[ReturnLine, datetime]:
     """Record 1 of an order's staged lines and its execution instant."""
     first = next(line for line in lines if line.record == 1)
     return first, executed_at(first.fields, zone)  # type: ignore[arg-type]

@@ -71,7 +71,9 @@ class SelectiveRun:
         return dict(self.summary.skipped)
 
     def __repr__(self) -> str:
-        return short_repr(self, "command_id", "service_type_id", "generated", "evaluated")
+        return short_repr(
+            self, "command_id", "service_type_id", "generated", "evaluated"
+        )
 
     def _repr_html_(self) -> str:
         return html_of(self)
@@ -100,7 +102,10 @@ class EmissionPlan:
         )
 
     def write(
-        self, uow: UnitOfWork, command: SelectiveCommand, chosen: Sequence[SelectiveFact]
+        self,
+        uow: UnitOfWork,
+        command: SelectiveCommand,
+        chosen: Sequence[SelectiveFact],
     ) -> None:
         """SEL-01: the orders (already emitted, no RA, no document), their
         unit trail, their link to the command, the command's count, one event."""
@@ -203,7 +208,9 @@ def close_pending_chunk(
         return []
     locked = uow.service_orders.lock_many(ids)
     pending = [
-        locked[i] for i in ids if i in locked and locked[i].situation is OrderSituation.PENDING
+        locked[i]
+        for i in ids
+        if i in locked and locked[i].situation is OrderSituation.PENDING
     ]
     uow.service_orders.update_many(
         attrs.evolve(

@@ -15,6 +15,7 @@ from gsan_core.model.field_work import (
     SelectiveWanted,
 )
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
@@ -24,7 +25,6 @@ from gsan_core.services.field_work.selective import (
     SelectiveRun,
     close_pending_chunk,
 )
-from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["CommandProgress", "FieldWorkService"]
 
@@ -108,7 +108,7 @@ class FieldWorkService(FieldFilesService):
         with self._read() as uow:
             command = uow.selective_commands.get(command_id)
             links = uow.selective_orders.find_by(command_id=command_id)
-            counts = {s: 0 for s in OrderSituation}
+            counts = dict.fromkeys(OrderSituation, 0)
             ids = [link.order_id for link in links]
             for order in uow.service_orders.get_many(ids).values():
                 counts[order.situation] += 1

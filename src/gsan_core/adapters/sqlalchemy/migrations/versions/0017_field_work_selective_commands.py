@@ -69,7 +69,6 @@ def upgrade() -> None:
         schema=schema(),
     )
 
-
     op.create_table(
         t("field_file"),
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
