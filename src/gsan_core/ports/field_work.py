@@ -9,7 +9,7 @@ that every adapter decides as those rules do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from gsan_core.model.field_work import (
@@ -18,7 +18,7 @@ from gsan_core.model.field_work import (
     SelectiveWanted,
 )
 
-__all__ = ["SelectiveQueries"]
+__all__ = ["FieldFileQueries", "SelectiveQueries"]
 
 
 class SelectiveQueries(Protocol):
@@ -46,4 +46,26 @@ class SelectiveQueries(Protocol):
     ) -> Sequence[int]:
         """Ids (ascending, after ``after_order_id``, at most ``limit``) of the
         command's orders still pending (SEL-02)."""
+        ...
+
+
+class FieldFileQueries(Protocol):
+    """The device files' set-based reads: plain rows, no aggregates built."""
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        """One joined row per order of the file with sequence ``first`` to
+        ``last``, in file order: ``(order id, service type id, sequence,
+        property id, locality id, sector id, block id, block face or 0,
+        profile id, route id or 0, water status id, sewer status id)``
+        (the property's columns 0 when the order has none)."""
+        ...
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        """The situation of each of ``order_ids`` that is in the file."""
+        ...
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        """Which of ``digests`` the file's staged lines already have."""
         ...

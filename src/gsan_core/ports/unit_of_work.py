@@ -65,7 +65,7 @@ from gsan_core.ports.connections import (
     WaterConnectionRepository,
 )
 from gsan_core.ports.field_lock import FieldLock
-from gsan_core.ports.field_work import SelectiveQueries
+from gsan_core.ports.field_work import FieldFileQueries, SelectiveQueries
 from gsan_core.ports.outbox import Outbox
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
@@ -293,6 +293,11 @@ class UnitOfWork(Protocol):
     @property
     def return_lines(self) -> Repository[ReturnLine]:
         """Staged lines of the devices' returns (RET-01)."""
+        ...
+
+    @property
+    def field_file_queries(self) -> FieldFileQueries:
+        """The device files' set-based reads."""
         ...
 
     @property

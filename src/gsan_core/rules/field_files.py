@@ -37,6 +37,7 @@ __all__ = [
     "check_download",
     "check_finish",
     "check_release",
+    "clean",
     "parse_return_line",
     "record",
 ]
@@ -170,6 +171,11 @@ def _text(value: object) -> str:
     return str(value).translate(_UNSAFE).strip()
 
 
+def clean(value: object) -> str:
+    """A value as a field: no separator or line break inside, ``""`` for none."""
+    return _text(value)
+
+
 def record(kind: str, fields: Iterable[object], *, separator: str = "|") -> str:
     """One record of a layout: the record type then each field, every one
     followed by the separator (a value never carries a separator or a line
@@ -214,6 +220,32 @@ def _error(line: int, code: str, reason: str) -> LineError:
     return LineError(line=line, code=f"return.{code}", reason=reason)
 
 
+def _datetime(value: str) -> datetime:
+    """``dd/MM/yyyy HH:mm:ss`` (naive: the caller gives the zone); a wrong
+    shape or an impossible date is ``ValueError``."""
+    if (
+        len(value) != 19
+        or value[2] != "/"
+        or value[5] != "/"
+        or value[10] != " "
+        or value[13] != ":"
+        or value[16] != ":"
+    ):
+        raise ValueError(value)
+    parts = (
+        value[6:10],
+        value[3:5],
+        value[0:2],
+        value[11:13],
+        value[14:16],
+        value[17:19],
+    )
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(value)
+    year, month, day, hour, minute, second = (int(p) for p in parts)
+    return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
+
+
 def _check_field(kind: str, value: str, position: int, line: int) -> LineError | None:
     if kind == "t" or (kind.endswith("?") and value.strip() == ""):
         return None
@@ -225,7 +257,7 @@ def _check_field(kind: str, value: str, position: int, line: int) -> LineError |
             )
         return None
     try:
-        datetime.strptime(value.strip(), "%d/%m/%Y %H:%M:%S")  # noqa: DTZ007
+        _datetime(value.strip())
     except ValueError:
         return _error(
             line,
@@ -265,4 +297,4 @@ def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
 
 def executed_at(fields: Sequence[str], zone: tzinfo) -> datetime:
     """Record 1's execution date-time, in the utility's zone."""
-    return datetime.strptime(fields[3], "%d/%m/%Y %H:%M:%S").replace(tzinfo=zone)
+    return _datetime(fields[3]).replace(tzinfo=zone)

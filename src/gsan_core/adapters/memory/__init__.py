@@ -14,7 +14,10 @@ from gsan_core.adapters.memory.connections import (
     MemorySituationHistory,
     MemoryWaterConnectionRepository,
 )
-from gsan_core.adapters.memory.field_work import MemorySelectiveQueries
+from gsan_core.adapters.memory.field_work import (
+    MemoryFieldFileQueries,
+    MemorySelectiveQueries,
+)
 from gsan_core.adapters.memory.hydrometers import (
     MemoryHydrometerRepository,
     MemoryInstallationRepository,
@@ -238,6 +241,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "selective_order"
         )
         self.selective = MemorySelectiveQueries(self)
+        self.field_file_queries = MemoryFieldFileQueries(self)
         self.field_files: MemoryRepository[FieldFile] = MemoryRepository(
             self, "field_file"
         )

@@ -5,7 +5,7 @@ is checked against)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gsan_core.model.billing import DebtKind
@@ -22,7 +22,7 @@ from gsan_core.rules.field_work import decide_selective
 if TYPE_CHECKING:
     from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 
-__all__ = ["MemorySelectiveQueries", "in_scope"]
+__all__ = ["MemoryFieldFileQueries", "MemorySelectiveQueries", "in_scope"]
 
 
 def in_scope(prop: Any, criteria: SelectiveCriteria) -> bool:
@@ -143,3 +143,67 @@ class MemorySelectiveQueries:
                 if len(found) == limit:
                     break
         return found
+
+
+class MemoryFieldFileQueries:
+    """The device files' reads in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        items = sorted(
+            (
+                i
+                for i in self._uow.rows_where("field_file_item", "file_id", file_id)
+                if first <= i.sequence <= last
+            ),
+            key=lambda i: i.sequence,
+        )
+        rows: list[tuple[int, ...]] = []
+        for item in items:
+            order = self._uow.read("service_order", item.order_id)
+            prop = (
+                self._uow.read("property", order.property_id)
+                if order.property_id is not None
+                else None
+            )
+            place: tuple[int, ...] = (
+                (
+                    prop.id,
+                    prop.locality_id,
+                    prop.sector_id,
+                    prop.block_id,
+                    prop.block_face or 0,
+                    prop.profile_id,
+                    prop.route_id or 0,
+                    prop.water_status_id,
+                    prop.sewer_status_id,
+                )
+                if prop is not None
+                else (0,) * 9
+            )
+            rows.append((order.id, order.service_type_id, item.sequence, *place))
+        return rows
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        found: dict[int, int] = {}
+        for order_id in order_ids:
+            if any(
+                i.file_id == file_id
+                for i in self._uow.rows_where("field_file_item", "order_id", order_id)
+            ):
+                found[order_id] = int(
+                    self._uow.read("service_order", order_id).situation
+                )
+        return found
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        return {
+            line.digest
+            for digest in set(digests)
+            for line in self._uow.rows_where("field_return_line", "digest", digest)
+            if line.file_id == file_id
+        }

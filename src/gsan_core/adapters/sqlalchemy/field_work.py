@@ -16,7 +16,7 @@ proves the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ from gsan_core.model.service_orders import OrderSituation
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlSelectiveQueries"]
+__all__ = ["SqlFieldFileQueries", "SqlSelectiveQueries"]
 
 #: The decision codes of the ``CASE``, in the order the rules apply.
 _REASONS = {
@@ -254,3 +254,67 @@ class SqlSelectiveQueries:
         )
         with translated("selective_order"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+
+class SqlFieldFileQueries:
+    """The device files' reads: one joined statement each."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        t = self._uow.tables
+        item, order, prop = t["field_file_item"], t["service_order"], t["property"]
+
+        def zero(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+            return sa.func.coalesce(column, 0)
+
+        statement = (
+            sa.select(
+                order.c.id,
+                order.c.service_type_id,
+                item.c.sequence,
+                zero(prop.c.id),
+                zero(prop.c.locality_id),
+                zero(prop.c.sector_id),
+                zero(prop.c.block_id),
+                zero(prop.c.block_face),
+                zero(prop.c.profile_id),
+                zero(prop.c.route_id),
+                zero(prop.c.water_status_id),
+                zero(prop.c.sewer_status_id),
+            )
+            .join(order, order.c.id == item.c.order_id)
+            .outerjoin(prop, prop.c.id == order.c.property_id)
+            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .order_by(item.c.sequence)
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        return [tuple(int(v) for v in row) for row in rows]
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        t = self._uow.tables
+        item, order = t["field_file_item"], t["service_order"]
+        dialect = self._uow.connection.dialect.name
+        statement = (
+            sa.select(order.c.id, order.c.situation)
+            .join(item, item.c.order_id == order.c.id)
+            .where(
+                item.c.file_id == file_id, among(item.c.order_id, order_ids, dialect)
+            )
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        return {int(i): int(s) for i, s in rows}
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        line = self._uow.tables["field_return_line"]
+        dialect = self._uow.connection.dialect.name
+        statement = sa.select(line.c.digest).where(
+            line.c.file_id == file_id, among(line.c.digest, digests, dialect)
+        )
+        with translated("field_return_line"):
+            return set(self._uow.connection.execute(statement).scalars())

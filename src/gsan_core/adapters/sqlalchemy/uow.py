@@ -32,7 +32,10 @@ from gsan_core.adapters.sqlalchemy.connections import (
     SqlWaterConnectionRepository,
 )
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.field_work import SqlSelectiveQueries
+from gsan_core.adapters.sqlalchemy.field_work import (
+    SqlFieldFileQueries,
+    SqlSelectiveQueries,
+)
 from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlHydrometerRepository,
     SqlInstallationRepository,
@@ -298,6 +301,7 @@ class SqlUnitOfWork:
             self, mappers.selective_order, "selective_order"
         )
         self.selective = SqlSelectiveQueries(self)
+        self.field_file_queries = SqlFieldFileQueries(self)
         self.field_files: SqlRepository[FieldFile] = SqlRepository(
             self, mappers.field_file, "field_file"
         )

@@ -132,7 +132,7 @@ def _too_long(number: int) -> LineError:
 def _decoded(
     body: bytes, number: int, encoding: str
 ) -> tuple[str | None, LineError | None]:
-    if encoding == "iso-8859-1" and any(b >= 0x80 for b in body):
+    if encoding == "iso-8859-1" and not body.isascii():
         # ISO-8859-1 decodes any byte: a UTF-8 file would pass as mojibake
         try:
             body.decode("utf-8")
@@ -282,20 +282,14 @@ def _check_orders(read: Work, state: _Check, chunk: Sequence[ParsedLine]) -> Non
     """The orders a chunk names: in this file, and not closed."""
     ids = sorted({p.order_id for p in chunk})
     with read() as uow:
-        in_file = {
-            i.order_id
-            for i in uow.field_file_items.find_by(file_id=state.file.id, order_id=ids)
-        }
-        orders = uow.service_orders.get_many(ids)
-        staged = {
-            line.digest
-            for line in uow.return_lines.find_by(
-                file_id=state.file.id, digest=[p.digest for p in chunk]
-            )
-        }
+        states = uow.field_file_queries.order_states(state.file.id, ids)
+        staged = uow.field_file_queries.staged_digests(
+            state.file.id, [p.digest for p in chunk]
+        )
+    closed = int(OrderSituation.CLOSED)
     for parsed in chunk:
-        order = orders.get(parsed.order_id)
-        if parsed.order_id not in in_file:
+        situation = states.get(parsed.order_id)
+        if situation is None:
             state.error(
                 LineError(
                     line=parsed.line,
@@ -303,11 +297,7 @@ def _check_orders(read: Work, state: _Check, chunk: Sequence[ParsedLine]) -> Non
                     reason=f"order {parsed.order_id} is not in file {state.file.id}",
                 )
             )
-        elif (
-            order is not None
-            and order.situation is OrderSituation.CLOSED
-            and parsed.digest not in staged
-        ):
+        elif situation == closed and parsed.digest not in staged:
             state.error(
                 LineError(
                     line=parsed.line,
@@ -333,12 +323,9 @@ def stage_lines(
 
     def flush() -> None:
         nonlocal staged, discarded
-        known = {
-            line.digest
-            for line in uow.return_lines.find_by(
-                file_id=file.id, digest=[p.digest for p in chunk]
-            )
-        }
+        known = uow.field_file_queries.staged_digests(
+            file.id, [p.digest for p in chunk]
+        )
         fresh = [p for p in chunk if p.digest not in known]
         discarded += len(chunk) - len(fresh)
         if fresh:
