@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -269,22 +270,24 @@ class FieldFilesService(Service):
             return ReturnReport(
                 file_id=file_id, lines=0, staged=0, discarded=0, errors=(problem,)
             )
-        stream = returns.rewindable(source)
+        if isinstance(source, bytes):
+            stream: IO[bytes] = io.BytesIO(source)
+        elif isinstance(source, str):
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        else:
+            stream = source
         try:
-            state = returns.check_lines(self._read, file, stream, params.file_encoding)
-            if state.errors and not params.returns_line_by_line:
-                return returns.report(file, state, 0, 0)
-            stream.seek(0)
             with self._work() as uow:
                 current = uow.field_files.lock(file_id)
-                staged, discarded = returns.stage_lines(
+                state = returns.process_lines(
                     uow,
                     current,
                     stream,
                     encoding=params.file_encoding,
-                    skip=state.bad,
                     at=self._now(),
                 )
+                if state.errors and not params.returns_line_by_line:
+                    return returns.report(state, kept=False)  # rolled back
                 flag = int(state.header.fields[1]) if state.header is not None else 0
                 if flag in (4, 6) and current.situation is not FileSituation(flag):
                     uow.field_files.update(
@@ -297,9 +300,9 @@ class FieldFilesService(Service):
                     )
                 uow.commit()
         finally:
-            if not isinstance(source, bytes) and stream is not source:
+            if isinstance(source, str):
                 stream.close()
-        return returns.report(file, state, staged, discarded)
+        return returns.report(state, kept=True)
 
     def apply_field_returns(
         self, *, file_id: int, actor: int, order_ids: Sequence[int] | None = None

@@ -1,13 +1,15 @@
 """Devices' returns (RET): parse and stage, then apply through the closing path.
 
-Processing a return reads the stream twice, a line at a time (never the whole
-file, never a line longer than :data:`MAX_LINE`): the first pass checks every
-line (layout, then the orders it names, a chunk of lines at a time) and
-reports every bad one with its number and reason; the second stages the good
-lines in one unit of work, so a return that fails validation stages nothing
-unless the profile says lines apply one by one (``returns_line_by_line``). A
-line staged before is recognised by its digest and discarded (RET-01), so the
-same return processed twice changes nothing the second time.
+Processing a return reads the stream once, a line at a time (never the whole
+file, never a line longer than :data:`MAX_LINE`), in one unit of work: every
+line is checked (its layout, then the orders a chunk of lines names, in one
+read per chunk), every bad one reported with its number and reason, and the
+good ones staged a chunk at a time. When a line is bad the unit of work is
+rolled back, so a return that fails validation stages nothing, unless the
+profile says lines apply one by one (``returns_line_by_line``): then the good
+lines are committed. A line staged before is recognised by its digest and
+discarded (RET-01), so the same return processed twice changes nothing the
+second time.
 
 Applying the staged lines (RET-03) closes each order in its own unit of work
 through :func:`~gsan_core.services.service_orders.closing.close_in`, the same
@@ -20,9 +22,6 @@ fails is reported and the others go on.
 
 from __future__ import annotations
 
-import io
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -47,11 +46,9 @@ __all__ = [
     "MAX_ERRORS",
     "MAX_LINE",
     "AppliedReturn",
-    "check_lines",
     "cut_input",
+    "process_lines",
     "read_lines",
-    "rewindable",
-    "stage_lines",
 ]
 
 #: The longest line a return may have (bytes).
@@ -82,21 +79,6 @@ class AppliedReturn:
     closed: tuple[int, ...]
     #: ``(order id, error code, message)`` of every order that failed.
     failed: tuple[tuple[int, str, str], ...]
-
-
-def rewindable(source: bytes | str | IO[bytes]) -> IO[bytes]:
-    """A stream that can be read twice: bytes, a path, or a binary stream
-    (spooled to a temporary file when it cannot seek)."""
-    if isinstance(source, bytes):
-        return io.BytesIO(source)
-    if isinstance(source, str):
-        return open(source, "rb")
-    if source.seekable():
-        return source
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
-    shutil.copyfileobj(source, spool)
-    spool.seek(0)
-    return spool
 
 
 def read_lines(
@@ -168,6 +150,8 @@ class _Check:
     without_close: dict[int, int] = attrs.field(factory=dict)
     lines: int = 0
     headless: bool = False
+    staged: int = 0
+    discarded: int = 0
 
     def error(self, problem: LineError) -> None:
         self.bad.add(problem.line)
@@ -177,10 +161,18 @@ class _Check:
             self.more += 1
 
 
-def check_lines(
-    read: Work, file: FieldFile, stream: IO[bytes], encoding: str
+def process_lines(
+    uow: UnitOfWork,
+    file: FieldFile,
+    stream: IO[bytes],
+    *,
+    encoding: str,
+    at: datetime,
 ) -> _Check:
-    """The first pass: every line checked, every bad one reported."""
+    """One pass over the return in ``uow``: every line checked (the layout,
+    then the orders of a chunk of lines in one read), every bad one reported,
+    every good one not staged before staged (the caller commits, or rolls
+    everything back when a line is bad and the profile wants all or nothing)."""
     state = _Check(file=file)
     chunk: list[ParsedLine] = []
     for number, text, problem in read_lines(stream, encoding):
@@ -197,10 +189,10 @@ def check_lines(
         if parsed.record != 0:
             chunk.append(parsed)
         if len(chunk) >= CHUNK:
-            _check_orders(read, state, chunk)
+            _flush(uow, state, chunk, at)
             chunk = []
     if chunk:
-        _check_orders(read, state, chunk)
+        _flush(uow, state, chunk, at)
     if state.header is None and not state.headless:
         state.error(
             LineError(
@@ -278,15 +270,18 @@ def _layout_ok(state: _Check, parsed: ParsedLine) -> bool:
     return True
 
 
-def _check_orders(read: Work, state: _Check, chunk: Sequence[ParsedLine]) -> None:
-    """The orders a chunk names: in this file, and not closed."""
+def _flush(
+    uow: UnitOfWork, state: _Check, chunk: Sequence[ParsedLine], at: datetime
+) -> None:
+    """A chunk of good-looking lines: their orders must be in this file and not
+    closed (one read); the good lines not staged before are staged (one
+    insert), the others counted as discarded."""
     ids = sorted({p.order_id for p in chunk})
-    with read() as uow:
-        states = uow.field_file_queries.order_states(state.file.id, ids)
-        staged = uow.field_file_queries.staged_digests(
-            state.file.id, [p.digest for p in chunk]
-        )
+    queries = uow.field_file_queries
+    states = queries.order_states(state.file.id, ids)
+    known = queries.staged_digests(state.file.id, [p.digest for p in chunk])
     closed = int(OrderSituation.CLOSED)
+    fresh: list[ParsedLine] = []
     for parsed in chunk:
         situation = states.get(parsed.order_id)
         if situation is None:
@@ -297,7 +292,9 @@ def _check_orders(read: Work, state: _Check, chunk: Sequence[ParsedLine]) -> Non
                     reason=f"order {parsed.order_id} is not in file {state.file.id}",
                 )
             )
-        elif situation == closed and parsed.digest not in staged:
+        elif parsed.digest in known:
+            state.discarded += 1
+        elif situation == closed:
             state.error(
                 LineError(
                     line=parsed.line,
@@ -305,68 +302,33 @@ def _check_orders(read: Work, state: _Check, chunk: Sequence[ParsedLine]) -> Non
                     reason=f"order {parsed.order_id} is already closed",
                 )
             )
-
-
-def stage_lines(
-    uow: UnitOfWork,
-    file: FieldFile,
-    stream: IO[bytes],
-    *,
-    encoding: str,
-    skip: set[int],
-    at: datetime,
-) -> tuple[int, int]:
-    """The second pass, in ``uow``: every good line not staged before is
-    staged. Returns ``(staged, discarded)``."""
-    staged = discarded = 0
-    chunk: list[ParsedLine] = []
-
-    def flush() -> None:
-        nonlocal staged, discarded
-        known = uow.field_file_queries.staged_digests(
-            file.id, [p.digest for p in chunk]
-        )
-        fresh = [p for p in chunk if p.digest not in known]
-        discarded += len(chunk) - len(fresh)
-        if fresh:
-            ids = uow.next_ids("field_return_line", len(fresh))
-            uow.return_lines.add_many(
-                ReturnLine(
-                    id=ident,
-                    file_id=file.id,
-                    order_id=p.order_id,
-                    record=p.record,
-                    line_number=p.line,
-                    fields=p.fields,
-                    digest=p.digest,
-                    received_at=at,
-                )
-                for ident, p in zip(ids, fresh, strict=True)
+        else:
+            fresh.append(parsed)
+    if fresh:
+        line_ids = uow.next_ids("field_return_line", len(fresh))
+        uow.return_lines.add_many(
+            ReturnLine(
+                id=ident,
+                file_id=state.file.id,
+                order_id=p.order_id,
+                record=p.record,
+                line_number=p.line,
+                fields=p.fields,
+                digest=p.digest,
+                received_at=at,
             )
-        staged += len(fresh)
-        chunk.clear()
-
-    for number, text, problem in read_lines(stream, encoding):
-        if problem is not None or text is None or number in skip:
-            continue
-        parsed = parse_return_line(text, number)
-        if isinstance(parsed, LineError) or parsed.record == 0:
-            continue
-        chunk.append(parsed)
-        if len(chunk) >= CHUNK:
-            flush()
-    if chunk:
-        flush()
-    return staged, discarded
+            for ident, p in zip(line_ids, fresh, strict=True)
+        )
+        state.staged += len(fresh)
 
 
-def report(file: FieldFile, state: _Check, staged: int, discarded: int) -> ReturnReport:
-    """The report of one processing."""
+def report(state: _Check, *, kept: bool) -> ReturnReport:
+    """The report of one processing (``kept``: its staged lines were committed)."""
     return ReturnReport(
-        file_id=file.id,
+        file_id=state.file.id,
         lines=state.lines,
-        staged=staged,
-        discarded=discarded,
+        staged=state.staged if kept else 0,
+        discarded=state.discarded if kept else 0,
         errors=tuple(sorted(state.errors, key=lambda e: e.line)),
         more_errors=state.more,
     )
