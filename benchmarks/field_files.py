@@ -220,7 +220,8 @@ def measure(dialect: str, *, properties: int) -> list[dict[str, object]]:
         tracemalloc.stop()
         assert twice.staged == 0
         assert twice.discarded == report.staged
-        assert report.ok and report.staged == staged_by_hand, report
+        assert report.ok, report
+        assert report.staged == staged_by_hand, report
         process = {
             "area": AREA,
             "name": "process a device return (RET)",

@@ -27,6 +27,7 @@ import attrs
 import pytest
 
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.field_files import FieldFile, FieldFileItem, FileKind, ReturnLine
 from gsan_core.model.field_work import (
     CommandSituation,
     SelectiveCommand,
@@ -236,3 +237,48 @@ class FieldWorkContract:
             )
         assert list(first) == [5, 11]
         assert list(rest) == [13]
+
+    def test_txt_05_ret_01_the_device_file_reads(self, uow_factory: Factory) -> None:
+        """TXT-05/RET-01: a file's joined rows in file order, the states of its
+        orders (an order of another file is absent) and its staged digests."""
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            uow.field_files.add(
+                FieldFile(
+                    id=1,
+                    kind=FileKind.COLLECTION,
+                    order_count=2,
+                    created_at=NOW,
+                    created_by=1,
+                )
+            )
+            uow.field_file_items.add_many(
+                [
+                    FieldFileItem(id=1, file_id=1, order_id=4, sequence=2),
+                    FieldFileItem(id=2, file_id=1, order_id=1, sequence=1),
+                    FieldFileItem(id=3, file_id=2, order_id=2, sequence=1),
+                ]
+            )
+            uow.return_lines.add(
+                ReturnLine(
+                    id=1,
+                    file_id=1,
+                    order_id=1,
+                    record=1,
+                    line_number=2,
+                    fields=("1", "x"),
+                    digest="abc",
+                    received_at=NOW,
+                )
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            rows = uow.field_file_queries.file_rows(1, 1, 2)
+            states = uow.field_file_queries.order_states(1, [1, 2, 4])
+            digests = uow.field_file_queries.staged_digests(1, ["abc", "def"])
+            other = uow.field_file_queries.staged_digests(2, ["abc"])
+        assert [r[:3] for r in rows] == [(1, 304, 1), (4, 304, 2)]
+        assert rows[0][3:] == (5, 1, 10, 100, 2, 1, 1000, 3, 1)
+        assert dict(states) == {1: 1, 4: 2}
+        assert digests == {"abc"}
+        assert other == set()
