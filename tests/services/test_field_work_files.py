@@ -378,3 +378,19 @@ def test_ret_05_a_returned_cut_runs_the_cut_operation(system: gsan_core.System) 
     order = system.service_orders.get(orders[0])
     assert order.commercial_applied
     assert system.properties.get(connected[0]).water_status_id != 3
+
+
+def test_ret_a_runaway_return_stops_with_a_file_error(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """A return with more lines than its file's orders can have (a wrong or
+    runaway file, a 1 GB upload) stops at the bound: memory stays bounded."""
+    system, command_id = emitted
+    file_id, orders = _ready(system, command_id)
+    lines = [f"6|{orders[0]}|{n}|" for n in range(1, 30 * len(orders) + 50)]
+    report = system.field_work.process_field_return(
+        file_id=file_id, source=_return(file_id, lines), actor=1
+    )
+    assert report.staged == 0
+    assert report.errors[-1].code == "return.too_many_lines"
+    assert report.lines < len(lines)

@@ -55,6 +55,9 @@ __all__ = [
 MAX_LINE = 64 * 1024
 #: The bad lines a report keeps (the others are counted).
 MAX_ERRORS = 1_000
+#: The most lines a return may carry per order of its file (records 1 to 9,
+#: record 6 once per inspection situation found).
+MAX_LINES_PER_ORDER = 30
 #: Lines checked or staged per round trip.
 CHUNK = 1_000
 #: The file situations that accept a return (a transmitted one accepts it
@@ -175,8 +178,21 @@ def process_lines(
     everything back when a line is bad and the profile wants all or nothing)."""
     state = _Check(file=file)
     chunk: list[ParsedLine] = []
+    most = MAX_LINES_PER_ORDER * file.order_count + 1
     for number, text, problem in read_lines(stream, encoding):
         state.lines += 1
+        if len(state.seen) >= most:
+            # more good lines than the file's orders can have: a wrong or
+            # runaway file; stop here (time and memory stay bounded)
+            state.error(
+                LineError(
+                    line=number,
+                    code="return.too_many_lines",
+                    reason=f"more than {most} lines for the {file.order_count} "
+                    "orders of the file: the rest is not read",
+                )
+            )
+            break
         if problem is not None or text is None:
             state.error(problem or _too_long(number))
             continue
