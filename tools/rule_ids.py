@@ -46,7 +46,7 @@ AREAS: dict[str, tuple[str, str]] = {
         "service-orders.md",
         r"(?:GEN|UPD|PRG|EXE|ENC|REF|COM|DEB|CFG|VEN|FIS|PAV)-\d{2}",
     ),
-    "field-work": ("field-work.md", r"(?:ROT|CAL|VEI)-\d{2}"),
+    "field-work": ("field-work.md", r"(?:ROT|CAL|VEI|SEL|TXT|RET|INSP|VIS|ESG)-\d{2}"),
     "service-requests": (
         "service-requests.md",
         r"(?:INS|UPD|TRM|ENC|REA|REI|CMD|NUM|SIMP|SAT|CFG|AUTH)-\d{2}b?|U-\d",

@@ -38,6 +38,7 @@ from gsan_core.services.catalog import CatalogService
 from gsan_core.services.collection import CollectionService
 from gsan_core.services.connections import ConnectionService, connection_operations
 from gsan_core.services.context import CatalogCheck, ServiceContext
+from gsan_core.services.field_work import FieldWorkService
 from gsan_core.services.hydrometers import (
     ConnectionMeters,
     HydrometerService,
@@ -181,6 +182,8 @@ class System:
         self.scheduling = SchedulingService(context)
         #: Supply and maintenance schedule, text messages, procedures.
         self.service_desk = ServiceDeskService(context, gateway=LoggingGateway())
+        #: Selective commands and their emission (field work II).
+        self.field_work = FieldWorkService(context)
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

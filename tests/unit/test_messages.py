@@ -85,6 +85,7 @@ _NEUTRAL = """
     earlier teams until sequence team_unit_id free needed nature_id vehicle_id
     calibration_id
     due_on offset
+    command_id max_orders agent_id file_id order_ids
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.

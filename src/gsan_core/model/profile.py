@@ -26,6 +26,8 @@ __all__ = [
     "CertificateParameters",
     "CollectionParameters",
     "ConnectionParameters",
+    "FieldWorkParameters",
+    "FileEncoding",
     "HolidayScope",
     "HydrometerNumberFormat",
     "HydrometerParameters",
@@ -48,6 +50,7 @@ HydrometerNumberFormat = Literal["4x6", "5x5", "5x7", "free"]
 SewerDeactivationTarget = Literal["network", "out_of_use"]
 ReactivationRouting = Literal["opening", "gsan"]
 SurchargeRounding = Literal["half_up", "down"]
+FileEncoding = Literal["iso-8859-1", "utf-8"]
 SecondCopyFeeRule = Literal["pct_tarifa_minima", "parametro"]
 
 
@@ -254,6 +257,36 @@ class CollectionParameters:
     overdue_after_days: int = 0
 
 
+def _encoding(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in ("iso-8859-1", "utf-8"):
+        msg = f"{attribute.name} must be 'iso-8859-1' or 'utf-8', got {value!r}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class FieldWorkParameters:
+    """The field-device files and their returns (field work II, TXT/RET).
+
+    GSAN writes the outbound file in the server's default charset, reads the
+    online return as UTF-8 and the offline return in the default charset
+    again (field-work §14 item 3): here one declared encoding per utility
+    serves the file and both returns."""
+
+    #: The encoding of the files and returns: ``"iso-8859-1"`` (legacy
+    #: devices, the default) or ``"utf-8"``.
+    file_encoding: FileEncoding = attrs.field(default="iso-8859-1", validator=_encoding)
+    #: ``numeroLimiteOSCobranca`` (TXT-04): at most this many orders per file
+    #: (``None``: no cap).
+    max_orders_per_file: int | None = None
+    #: TXT-06: an order already in a file not yet finished is refused in a
+    #: new one (``False`` keeps GSAN's behaviour: the same pending order may
+    #: travel in two files).
+    one_open_file_per_order: bool = True
+    #: A return whose lines fail validation applies nothing (``False``, the
+    #: default) or stages its good lines one by one (``True``).
+    returns_line_by_line: bool = False
+
+
 def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value not in (0, -1):
         msg = f"{attribute.name} must be 0 or -1, got {value}"
@@ -411,6 +444,7 @@ class UtilityProfile:
     cnd: CertificateParameters = attrs.field(factory=CertificateParameters)
     extrato: StatementParameters = attrs.field(factory=StatementParameters)
     segunda_via: SecondCopyParameters = attrs.field(factory=SecondCopyParameters)
+    field_work: FieldWorkParameters = attrs.field(factory=FieldWorkParameters)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

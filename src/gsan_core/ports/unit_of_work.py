@@ -29,6 +29,8 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -63,6 +65,7 @@ from gsan_core.ports.connections import (
     WaterConnectionRepository,
 )
 from gsan_core.ports.field_lock import FieldLock
+from gsan_core.ports.field_work import FieldFileQueries, SelectiveQueries
 from gsan_core.ports.outbox import Outbox
 from gsan_core.ports.permissions import Permissions
 from gsan_core.ports.repositories import (
@@ -266,6 +269,41 @@ class UnitOfWork(Protocol):
 
     @property
     def procedures(self) -> Repository[OperatingProcedure]: ...
+
+    @property
+    def selective_commands(self) -> Repository[SelectiveCommand]:
+        """Selective commands (SEL)."""
+        ...
+
+    @property
+    def selective_orders(self) -> Repository[SelectiveOrder]:
+        """The orders each selective command emitted (one per property)."""
+        ...
+
+    @property
+    def field_files(self) -> Repository[FieldFile]:
+        """Field-device files (TXT)."""
+        ...
+
+    @property
+    def field_file_items(self) -> Repository[FieldFileItem]:
+        """The orders of each field-device file, in file order."""
+        ...
+
+    @property
+    def return_lines(self) -> Repository[ReturnLine]:
+        """Staged lines of the devices' returns (RET-01)."""
+        ...
+
+    @property
+    def field_file_queries(self) -> FieldFileQueries:
+        """The device files' set-based reads."""
+        ...
+
+    @property
+    def selective(self) -> SelectiveQueries:
+        """The selective emission's set-based reads."""
+        ...
 
     @property
     def billing(self) -> Billing: ...

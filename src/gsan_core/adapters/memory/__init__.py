@@ -14,6 +14,10 @@ from gsan_core.adapters.memory.connections import (
     MemorySituationHistory,
     MemoryWaterConnectionRepository,
 )
+from gsan_core.adapters.memory.field_work import (
+    MemoryFieldFileQueries,
+    MemorySelectiveQueries,
+)
 from gsan_core.adapters.memory.hydrometers import (
     MemoryHydrometerRepository,
     MemoryInstallationRepository,
@@ -56,6 +60,8 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -146,6 +152,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self._account_repositories()
         self._scheduling_repositories()
         self._service_desk_repositories()
+        self._field_work_repositories()
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
@@ -224,6 +231,25 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.team_followers: MemoryRepository[TeamFollower] = MemoryRepository(
             self, "team_follower"
+        )
+
+    def _field_work_repositories(self) -> None:
+        self.selective_commands: MemoryRepository[SelectiveCommand] = MemoryRepository(
+            self, "selective_command"
+        )
+        self.selective_orders: MemoryRepository[SelectiveOrder] = MemoryRepository(
+            self, "selective_order"
+        )
+        self.selective = MemorySelectiveQueries(self)
+        self.field_file_queries = MemoryFieldFileQueries(self)
+        self.field_files: MemoryRepository[FieldFile] = MemoryRepository(
+            self, "field_file"
+        )
+        self.field_file_items: MemoryRepository[FieldFileItem] = MemoryRepository(
+            self, "field_file_item"
+        )
+        self.return_lines: MemoryRepository[ReturnLine] = MemoryRepository(
+            self, "field_return_line"
         )
 
     def _service_desk_repositories(self) -> None:

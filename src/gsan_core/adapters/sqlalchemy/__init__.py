@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.ids import HiLoIds, SpareBlocks, reserve
-from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.mappers import RowMapper, value_codec
 from gsan_core.adapters.sqlalchemy.reference import ReferenceCache
 from gsan_core.adapters.sqlalchemy.schema import Tables, build_tables
 from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -39,6 +39,12 @@ from gsan_core.model.connections import (
     WaterConnection,
 )
 from gsan_core.model.consumption import ConsumptionRecord
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
+from gsan_core.model.field_work import (
+    SelectiveCommand,
+    SelectiveCriteria,
+    SelectiveOrder,
+)
 from gsan_core.model.hydrometers import (
     ConsumptionAnomalyAction,
     Hydrometer,
@@ -237,6 +243,11 @@ class Mappers:
     outbound_message: RowMapper[OutboundMessage]
     message_cursor: RowMapper[MessageCursor]
     operating_procedure: RowMapper[OperatingProcedure]
+    selective_command: RowMapper[SelectiveCommand]
+    selective_order: RowMapper[SelectiveOrder]
+    field_file: RowMapper[FieldFile]
+    field_file_item: RowMapper[FieldFileItem]
+    return_line: RowMapper[ReturnLine]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -324,6 +335,15 @@ class Mappers:
             operating_procedure=RowMapper(
                 OperatingProcedure, tables["operating_procedure"]
             ),
+            selective_command=RowMapper(
+                SelectiveCommand,
+                tables["selective_command"],
+                overrides={"criteria": value_codec(SelectiveCriteria)},
+            ),
+            selective_order=RowMapper(SelectiveOrder, tables["selective_order"]),
+            field_file=RowMapper(FieldFile, tables["field_file"]),
+            field_file_item=RowMapper(FieldFileItem, tables["field_file_item"]),
+            return_line=RowMapper(ReturnLine, tables["field_return_line"]),
         )
 
 

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import sqlalchemy as sa
 
-__all__ = ["RowMapper", "decode_attributes", "encode_attributes"]
+__all__ = ["RowMapper", "decode_attributes", "encode_attributes", "value_codec"]
 
 T = TypeVar("T")
 Codec = tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None]
@@ -88,6 +88,13 @@ class _ValueCodec:
                 if name in data
             }
         )
+
+
+def value_codec(cls: type) -> Codec:
+    """The codec of a column holding a small attrs value object as JSON
+    (a ``RowMapper`` override, e.g. a selective command's criteria)."""
+    codec = _ValueCodec(cls)
+    return codec.encode, codec.decode
 
 
 def _json_codec(tp: Any) -> Codec:

@@ -32,6 +32,10 @@ from gsan_core.adapters.sqlalchemy.connections import (
     SqlWaterConnectionRepository,
 )
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.field_work import (
+    SqlFieldFileQueries,
+    SqlSelectiveQueries,
+)
 from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlHydrometerRepository,
     SqlInstallationRepository,
@@ -79,6 +83,8 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.events import DomainEvent
+from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
+from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
@@ -200,6 +206,7 @@ class SqlUnitOfWork:
         self._service_request_repositories(mappers)
         self._account_repositories(mappers)
         self._scheduling_repositories(mappers)
+        self._field_work_repositories(mappers)
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
@@ -289,6 +296,25 @@ class SqlUnitOfWork:
         )
         self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
             self, mappers.request_payment, "request_payment"
+        )
+
+    def _field_work_repositories(self, mappers: Mappers) -> None:
+        self.selective_commands: SqlRepository[SelectiveCommand] = SqlRepository(
+            self, mappers.selective_command, "selective_command"
+        )
+        self.selective_orders: SqlRepository[SelectiveOrder] = SqlRepository(
+            self, mappers.selective_order, "selective_order"
+        )
+        self.selective = SqlSelectiveQueries(self)
+        self.field_file_queries = SqlFieldFileQueries(self)
+        self.field_files: SqlRepository[FieldFile] = SqlRepository(
+            self, mappers.field_file, "field_file"
+        )
+        self.field_file_items: SqlRepository[FieldFileItem] = SqlRepository(
+            self, mappers.field_file_item, "field_file_item"
+        )
+        self.return_lines: SqlRepository[ReturnLine] = SqlRepository(
+            self, mappers.return_line, "field_return_line"
         )
 
     def _scheduling_repositories(self, mappers: Mappers) -> None:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.schema import (
     accounts,
     connections,
+    field_work,
     foundation,
     hydrometers,
     scheduling,
@@ -68,6 +69,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     accounts.define,
     scheduling.define,
     service_desk.define,
+    field_work.define,
 )
 
 

@@ -1,0 +1,256 @@
+"""Field-device files and returns (TXT, RET) beside hand-written Core baselines.
+
+A synthetic utility whose properties all get a selective order (100,000 on
+PostgreSQL; 10,000 with ``--quick``), all in one file:
+
+* **writing the file**: ``write_field_file`` (the smartphone layout, streamed a
+  page of 1,000 orders at a time) beside a baseline that streams one joined
+  ``SELECT`` (items, orders, properties) with a server-side cursor and formats
+  the same ``16`` records;
+* **processing a return** of one record 1 per order: ``process_field_return``
+  (two passes, every line checked, staged in one transaction) beside a baseline
+  that parses the lines, checks the chunk's orders against the file in one
+  query per 1,000 lines and inserts the staged rows with ``executemany``, in
+  one transaction.
+
+Figures: rows/s and the ratio library/baseline time; the library's peak Python
+memory while writing and processing (``tracemalloc``) shows both are bounded.
+
+Run alone with ``python -m benchmarks.field_files [--quick]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from benchmarks.harness import render
+from benchmarks.orders import NOW, Scratch, scratch
+from gsan_core.model.field_files import FileKind
+from gsan_core.model.field_work import SelectiveCriteria
+from gsan_core.synthetic import generate
+
+AREA = "field_files"
+CHUNK = 1_000
+
+
+def _load(db: Scratch, properties: int) -> tuple[Any, int]:
+    gsan = db.system(keep_events=False)
+    generate(gsan, properties=properties, seed=7)
+    with gsan.uow_factory() as uow:
+        localities = sorted({p.locality_id for p in uow.properties.find_by()})
+    command = gsan.field_work.create_selective_command(
+        description="BENCH",
+        service_type_id=350,
+        criteria=SelectiveCriteria(
+            locality_first=localities[0], locality_last=localities[-1]
+        ),
+        actor=1,
+    )
+    gsan.field_work.emit_selective_orders(
+        command_id=command.id, actor=1, chunk_size=5_000
+    )
+    file = gsan.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, command_id=command.id, actor=1
+    )
+    gsan.field_work.release_field_file(file_id=file.id, agent_id=1, actor=1)
+    db.vacuum()
+    return gsan, file.id
+
+
+def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
+    t = db.tables
+    item, order, prop = t["field_file_item"], t["service_order"], t["property"]
+    statement = (
+        sa.select(
+            order.c.id,
+            order.c.service_type_id,
+            item.c.sequence,
+            prop.c.locality_id,
+            prop.c.sector_id,
+            prop.c.block_id,
+            prop.c.block_face,
+            order.c.property_id,
+            prop.c.profile_id,
+            prop.c.route_id,
+        )
+        .join(order, order.c.id == item.c.order_id)
+        .join(prop, prop.c.id == order.c.property_id)
+        .where(item.c.file_id == file_id)
+        .order_by(item.c.sequence)
+    )
+    count = 0
+    out.write(f"00|{file_id}|\n".encode("iso-8859-1"))
+    with db.engine.connect() as connection:
+        rows = connection.execution_options(stream_results=True, yield_per=CHUNK)
+        for r in rows.execute(statement):
+            fields = [
+                r[0],
+                r[1],
+                r[2],
+                "",
+                f"{r[3]}.{r[4]}.{r[5]}.{r[6] or ''}",
+                r[7],
+                r[8],
+                "",
+                "",
+                r[9],
+                "",
+                "",
+                1,
+                *[""] * 18,
+            ]
+            out.write(
+                ("16|" + "|".join(str(f) for f in fields) + "|\n").encode("iso-8859-1")
+            )
+            count += 1
+    return count
+
+
+def _return_bytes(orders: Sequence[int], file_id: int) -> bytes:
+    when = NOW.strftime("%d/%m/%Y %H:%M:%S")
+    lines = [f"0|{file_id}|4|"] + [f"1|{o}|1|2|{when}|OK|350|" for o in orders]
+    return ("\n".join(lines) + "\n").encode("iso-8859-1")
+
+
+def baseline_return(db: Scratch, file_id: int, data: bytes) -> int:
+    t = db.tables
+    item, staged = t["field_file_item"], t["field_return_line"]
+    lines = data.decode("iso-8859-1").splitlines()[1:]
+    count, next_id = 0, 10**12
+    with db.engine.begin() as connection:
+        for start in range(0, len(lines), CHUNK):
+            chunk = [line.split("|") for line in lines[start : start + CHUNK]]
+            ids = [int(p[1]) for p in chunk]
+            known = set(
+                connection.execute(
+                    sa.select(item.c.order_id).where(
+                        item.c.file_id == file_id, item.c.order_id.in_(ids)
+                    )
+                ).scalars()
+            )
+            rows = []
+            for n, parts in enumerate(chunk):
+                if int(parts[1]) not in known:
+                    continue
+                fields = parts[1:-1]
+                digest = hashlib.sha256("|".join(parts[:-1]).encode()).hexdigest()
+                rows.append(
+                    {
+                        "id": next_id,
+                        "file_id": file_id,
+                        "order_id": int(parts[1]),
+                        "record": 1,
+                        "line_number": start + n + 2,
+                        "fields": fields,
+                        "digest": digest,
+                        "received_at": NOW,
+                        "applied": False,
+                        "version": 1,
+                    }
+                )
+                next_id += 1
+            connection.execute(sa.insert(staged), rows)
+            count += len(rows)
+        connection.execute(sa.delete(staged).where(staged.c.id >= 10**12))  # undo
+    return count
+
+
+def measure(dialect: str, *, properties: int) -> list[dict[str, object]]:
+    with scratch(dialect) as db:
+        gsan, file_id = _load(db, properties)
+        with tempfile.TemporaryFile() as out:
+            started = time.perf_counter()
+            by_hand = baseline_write(db, file_id, out)
+            baseline_s = time.perf_counter() - started
+        with tempfile.TemporaryFile() as out:
+            started = time.perf_counter()
+            written = gsan.field_work.write_field_file(file_id=file_id, out=out)
+            library_s = time.perf_counter() - started
+            # the memory of a second write (tracemalloc would slow the timed one)
+            tracemalloc.start()
+            with tempfile.TemporaryFile() as again:
+                gsan.field_work.write_field_file(file_id=file_id, out=again)
+            _, peak_write = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            out.seek(0)
+            orders = [
+                int(line.split(b"|")[1]) for line in out if line.startswith(b"16|")
+            ]
+        assert len(orders) == by_hand
+        write = {
+            "area": AREA,
+            "name": "write a device file (TXT)",
+            "backend": dialect,
+            "size": by_hand,
+            "library_s": library_s,
+            "baseline_s": baseline_s,
+            "ratio": library_s / baseline_s,
+            "target": 2.0,
+            "notes": (
+                f"{by_hand / library_s:,.0f} orders/s (baseline {by_hand / baseline_s:,.0f});"
+                f" {written} lines; peak Python memory {peak_write / 2**20:.1f} MiB"
+            ),
+        }
+        data = _return_bytes(orders, file_id)
+        del orders
+        started = time.perf_counter()
+        staged_by_hand = baseline_return(db, file_id, data)
+        baseline_s = time.perf_counter() - started
+        started = time.perf_counter()
+        report = gsan.field_work.process_field_return(
+            file_id=file_id, source=io.BytesIO(data), actor=1
+        )
+        library_s = time.perf_counter() - started
+        # the memory of processing it again (every line read, checked, discarded)
+        tracemalloc.start()
+        twice = gsan.field_work.process_field_return(
+            file_id=file_id, source=io.BytesIO(data), actor=1
+        )
+        _, peak_return = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert twice.staged == 0
+        assert twice.discarded == report.staged
+        assert report.ok, report
+        assert report.staged == staged_by_hand, report
+        process = {
+            "area": AREA,
+            "name": "process a device return (RET)",
+            "backend": dialect,
+            "size": report.staged,
+            "library_s": library_s,
+            "baseline_s": baseline_s,
+            "ratio": library_s / baseline_s,
+            "target": 2.0,
+            "notes": (
+                f"{report.staged / library_s:,.0f} lines/s (baseline "
+                f"{staged_by_hand / baseline_s:,.0f}); peak Python memory "
+                f"{peak_return / 2**20:.1f} MiB (the {len(data) / 2**20:.1f} MiB input held by the caller)"
+            ),
+        }
+    return [write, process]
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Every figure of this area (``quick``: small sizes, for a smoke run)."""
+    return measure("postgresql", properties=10_000 if quick else 100_000)
+
+
+def main(argv: Sequence[str]) -> int:
+    figures = run("--quick" in argv)
+    print(render(figures))
+    print(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,319 @@
+"""Selective emission (SEL-01, GEN-11) beside a hand-written SQLAlchemy Core baseline.
+
+``emit_selective_orders`` over a synthetic utility (100,000 properties on
+PostgreSQL; 10,000 with ``--quick``), every property of every locality in
+scope, water situation 3 (LIGADO) selected. The baseline does the same database
+work by hand, chunk by chunk at the library's chunk size (2,000 properties by
+id): it locks the command and the chunk's properties, selects the properties
+that qualify (the same GEN-11 / already-emitted / unit probes) in one
+statement, inserts the orders, their unit trail and their links to the command
+with one ``executemany`` each, moves the command's count and writes one outbox
+row, then commits. It runs first; its rows are deleted before the library's
+run, so both emit the same orders (checked). The figures are rows/s and the
+ratio library/baseline time; the library's peak Python memory is measured on
+a second run (which emits nothing and reads every chunk again).
+
+Run alone with ``python -m benchmarks.field_work [--quick]``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import tracemalloc
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from benchmarks.harness import render
+from benchmarks.orders import NOW, Scratch, scratch
+from gsan_core import serialization
+from gsan_core.model.field_work import SelectiveCriteria, SelectiveOrdersEmitted
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+)
+from gsan_core.synthetic import generate
+
+AREA = "field_work"
+TYPE = 350
+ACTOR = 1
+CHUNK = 2_000
+FIRST_ID = 10**12  # the baseline's ids: far from the library's
+
+
+def _command(gsan: Any, description: str) -> int:
+    with gsan.uow_factory() as uow:
+        localities = sorted({p.locality_id for p in uow.properties.find_by()})
+    return int(
+        gsan.field_work.create_selective_command(
+            description=description,
+            service_type_id=TYPE,
+            criteria=SelectiveCriteria(
+                locality_first=localities[0],
+                locality_last=localities[-1],
+                water_status_ids={3},
+            ),
+            actor=ACTOR,
+        ).id
+    )
+
+
+def baseline(db: Scratch, command_id: int) -> int:
+    """The emission by hand; returns the orders written."""
+    t = db.tables
+    prop, order, trail, link, unit = (
+        t["property"],
+        t["service_order"],
+        t["order_unit"],
+        t["selective_order"],
+        t["unit"],
+    )
+    command, counter, outbox = t["selective_command"], t["counter"], t["outbox"]
+    with db.engine.connect() as connection:
+        ids = (
+            connection.execute(sa.select(prop.c.id).order_by(prop.c.id)).scalars().all()
+        )
+    bounds = [
+        (ids[n], ids[min(n + CHUNK, len(ids)) - 1]) for n in range(0, len(ids), CHUNK)
+    ]
+    del ids
+    since = NOW - timedelta(days=90)
+    serving = (
+        sa.select(sa.func.max(unit.c.id))
+        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
+        .scalar_subquery()
+    )
+    blocked = sa.exists().where(
+        order.c.property_id == prop.c.id,
+        order.c.service_type_id.in_([304, 310, 350, 1420]),
+        order.c.situation != int(OrderSituation.CLOSED),
+        order.c.request_id.is_(None),
+        order.c.collection_document_id.is_(None),
+        order.c.generated_at >= since,
+    )
+    emitted = sa.exists().where(
+        link.c.property_id == prop.c.id, link.c.command_id == command_id
+    )
+    next_id, written = FIRST_ID, 0
+    for first, last in bounds:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.select(command.c.id)
+                .where(command.c.id == command_id)
+                .with_for_update()
+            )
+            connection.execute(
+                sa.select(prop.c.id)
+                .where(prop.c.id.between(first, last))
+                .with_for_update()
+            )
+            rows = connection.execute(
+                sa.select(prop.c.id, serving.label("unit_id")).where(
+                    prop.c.id.between(first, last),
+                    prop.c.active.is_(True),
+                    prop.c.water_status_id == 3,
+                    ~emitted,
+                    ~blocked,
+                    serving.is_not(None),
+                )
+            ).all()
+            if not rows:
+                continue
+            ids = list(range(next_id, next_id + len(rows)))
+            next_id += len(rows)
+            connection.execute(
+                sa.insert(order),
+                [
+                    _order_row(ident, pid, unit_id)
+                    for ident, (pid, unit_id) in zip(ids, rows, strict=True)
+                ],
+            )
+            connection.execute(
+                sa.insert(trail),
+                [
+                    {
+                        "id": ident,
+                        "order_id": ident,
+                        "unit_id": unit_id,
+                        "user_id": ACTOR,
+                        "relation": OrderUnitRelation.OPENED.value,
+                        "at": NOW,
+                        "version": 1,
+                    }
+                    for ident, (_, unit_id) in zip(ids, rows, strict=True)
+                ],
+            )
+            connection.execute(
+                sa.insert(link),
+                [
+                    {
+                        "id": ident,
+                        "command_id": command_id,
+                        "order_id": ident,
+                        "property_id": pid,
+                        "version": 1,
+                    }
+                    for ident, (pid, _) in zip(ids, rows, strict=True)
+                ],
+            )
+            connection.execute(
+                sa.update(command)
+                .where(command.c.id == command_id)
+                .values(
+                    emitted=command.c.emitted + len(rows),
+                    emitted_at=NOW,
+                    version=command.c.version + 1,
+                )
+            )
+            event = SelectiveOrdersEmitted(
+                occurred_at=NOW,
+                actor=ACTOR,
+                command_id=command_id,
+                service_type_id=TYPE,
+                order_ids=ids,
+                property_ids=[r[0] for r in rows],
+            )
+            number = connection.execute(
+                sa.update(counter)
+                .where(counter.c.name == "outbox")
+                .values(value=counter.c.value + 1)
+                .returning(counter.c.value)
+            ).scalar()
+            if number is None:
+                connection.execute(sa.insert(counter).values(name="outbox", value=1))
+                number = 1
+            connection.execute(
+                sa.insert(outbox).values(
+                    id=number,
+                    tag=event.tag,
+                    occurred_at=NOW,
+                    actor=ACTOR,
+                    payload=serialization.to_dict(event),
+                    published_at=None,
+                )
+            )
+            written += len(rows)
+    return written
+
+
+def _order_row(ident: int, property_id: int, unit_id: int) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "service_type_id": TYPE,
+        "situation": int(OrderSituation.PENDING),
+        "origin": OrderOrigin.SELECTIVE.value,
+        "property_id": property_id,
+        "request_id": None,
+        "collection_document_id": None,
+        "reference_order_id": None,
+        "reference_service_type_id": None,
+        "generated_at": NOW,
+        "emitted_at": NOW,
+        "closed_at": None,
+        "closing_reason_id": None,
+        "closing_remark": None,
+        "observation": None,
+        "original_value": None,
+        "current_value": None,
+        "charge_percentage": None,
+        "non_charge_reason_id": None,
+        "commercial_applied": False,
+        "diagnosed": False,
+        "scheduled": False,
+        "automatic_closing": False,
+        "current_unit_id": unit_id,
+        "original_priority_id": 1,
+        "current_priority_id": 1,
+        "return_type_id": None,
+        "inspection_result": None,
+        "pavement_area": None,
+        "version": 1,
+    }
+
+
+def _forget(db: Scratch, command_id: int) -> None:
+    """Delete what the baseline wrote, so that the library starts clean."""
+    t = db.tables
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.delete(t["order_unit"]).where(t["order_unit"].c.id >= FIRST_ID)
+        )
+        connection.execute(
+            sa.delete(t["service_order"]).where(t["service_order"].c.id >= FIRST_ID)
+        )
+        connection.execute(
+            sa.delete(t["selective_order"]).where(
+                t["selective_order"].c.command_id == command_id
+            )
+        )
+
+
+def measure(dialect: str, *, properties: int) -> dict[str, object]:
+    with scratch(dialect) as db:
+        gsan = db.system(keep_events=False)
+        generate(gsan, properties=properties, seed=7)
+        by_hand = _command(gsan, "BASELINE")
+        library = _command(gsan, "LIBRARY")
+        db.vacuum()
+        started = time.perf_counter()
+        expected = baseline(db, by_hand)
+        baseline_s = time.perf_counter() - started
+        _forget(db, by_hand)
+        db.vacuum()
+        started = time.perf_counter()
+        run = gsan.field_work.emit_selective_orders(
+            command_id=library, actor=ACTOR, chunk_size=CHUNK
+        )
+        library_s = time.perf_counter() - started
+        assert run.generated == expected, (run.generated, expected)
+        tracemalloc.start()
+        again = gsan.field_work.emit_selective_orders(
+            command_id=library, actor=ACTOR, chunk_size=CHUNK
+        )
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert again.generated == 0
+    return {
+        "area": AREA,
+        "name": "selective emission (SEL-01)",
+        "backend": dialect,
+        "size": properties,
+        "library_s": library_s,
+        "baseline_s": baseline_s,
+        "ratio": library_s / baseline_s,
+        "rate": run.evaluated / library_s,
+        "baseline_rate": run.evaluated / baseline_s,
+        "target": 2.0,
+        "notes": (
+            f"{run.generated} orders over {run.evaluated} properties; "
+            f"{properties / library_s:,.0f} properties/s (baseline "
+            f"{properties / baseline_s:,.0f}); peak Python memory of a re-run "
+            f"{peak / 2**20:.1f} MiB (tracemalloc)"
+        ),
+    }
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Every figure of this area (``quick``: small sizes, for a smoke run)."""
+    if quick:
+        return [measure("postgresql", properties=10_000)]
+    return [
+        measure("postgresql", properties=10_000),
+        measure("postgresql", properties=100_000),
+    ]
+
+
+def main(argv: Sequence[str]) -> int:
+    figures = run("--quick" in argv)
+    print(render(figures))
+    print(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

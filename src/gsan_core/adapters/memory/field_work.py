@@ -1,0 +1,209 @@
+"""The selective emission's reads over the memory store: the pure rules of
+:mod:`gsan_core.rules.field_work` decide (the specification the SQL statement
+is checked against)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.field_work import (
+    SelectiveCriteria,
+    SelectiveDecision,
+    SelectiveFact,
+    SelectiveSelection,
+    SelectiveWanted,
+)
+from gsan_core.model.service_orders import OrderSituation
+from gsan_core.rules.field_work import decide_selective
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
+
+__all__ = ["MemoryFieldFileQueries", "MemorySelectiveQueries", "in_scope"]
+
+
+def in_scope(prop: Any, criteria: SelectiveCriteria) -> bool:
+    """The property is inside the criteria's location bounds."""
+    c = criteria
+    return (
+        (c.locality_first is None or prop.locality_id >= c.locality_first)
+        and (c.locality_last is None or prop.locality_id <= c.locality_last)
+        and (c.sector_first is None or prop.sector_id >= c.sector_first)
+        and (c.sector_last is None or prop.sector_id <= c.sector_last)
+        and (not c.route_ids or prop.route_id in c.route_ids)
+        and (c.property_id is None or prop.id == c.property_id)
+    )
+
+
+class MemorySelectiveQueries:
+    """The selective emission's reads in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def _scope(self, criteria: SelectiveCriteria, first: int, last: int) -> list[Any]:
+        return sorted(
+            (
+                p
+                for p in self._uow.rows("property")
+                if first <= p.id <= last and in_scope(p, criteria)
+            ),
+            key=lambda p: p.id,
+        )
+
+    def chunk_bounds(
+        self, criteria: SelectiveCriteria, size: int
+    ) -> Sequence[tuple[int, int]]:
+        ids = [p.id for p in self._scope(criteria, -(2**62), 2**62)]
+        return [
+            (ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)
+        ]
+
+    def select_selective(
+        self, first: int, last: int, wanted: SelectiveWanted
+    ) -> SelectiveSelection:
+        self._uow.lock_rows(
+            "property", [p.id for p in self._scope(wanted.criteria, first, last)]
+        )
+        facts = [
+            self._fact(p, wanted) for p in self._scope(wanted.criteria, first, last)
+        ]
+        decisions = {f.property_id: decide_selective(f, wanted.criteria) for f in facts}
+        return SelectiveSelection(
+            processed=len(facts),
+            chosen=tuple(
+                f
+                for f in facts
+                if decisions[f.property_id] is SelectiveDecision.GENERATE
+            ),
+            skipped=dict(
+                sorted(
+                    Counter(
+                        d.value
+                        for d in decisions.values()
+                        if d is not SelectiveDecision.GENERATE
+                    ).items()
+                )
+            ),
+        )
+
+    def _fact(self, prop: Any, wanted: SelectiveWanted) -> SelectiveFact:
+        uow = self._uow
+        emitted = any(
+            row.command_id == wanted.command_id
+            for row in uow.rows_where("selective_order", "property_id", prop.id)
+        )
+        has_open = any(
+            o.situation is not OrderSituation.CLOSED
+            and o.service_type_id in wanted.blocking_type_ids
+            and o.request_id is None
+            and o.collection_document_id is None
+            and o.generated_at >= wanted.open_since
+            for o in uow.rows_where("service_order", "property_id", prop.id)
+        )
+        bills = sum(
+            1
+            for d in uow.rows_where("open_debt", "property_id", prop.id)
+            if d.kind is DebtKind.BILL
+        )
+        units = [
+            u.id
+            for u in uow.rows_where("unit", "locality_id", prop.locality_id)
+            if u.active
+        ]
+        return SelectiveFact(
+            property_id=prop.id,
+            locality_id=prop.locality_id,
+            water_status_id=prop.water_status_id,
+            sewer_status_id=prop.sewer_status_id,
+            profile_id=prop.profile_id,
+            active=prop.active,
+            open_bills=bills,
+            emitted=emitted,
+            has_open_order=has_open,
+            unit_id=max(units) if units else None,
+        )
+
+    def pending_orders_of_command(
+        self, command_id: int, *, after_order_id: int, limit: int
+    ) -> Sequence[int]:
+        ids = sorted(
+            row.order_id
+            for row in self._uow.rows_where("selective_order", "command_id", command_id)
+            if row.order_id > after_order_id
+        )
+        found: list[int] = []
+        for order_id in ids:
+            order = self._uow.read("service_order", order_id)
+            if order is not None and order.situation is OrderSituation.PENDING:
+                found.append(order_id)
+                if len(found) == limit:
+                    break
+        return found
+
+
+class MemoryFieldFileQueries:
+    """The device files' reads in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        items = sorted(
+            (
+                i
+                for i in self._uow.rows_where("field_file_item", "file_id", file_id)
+                if first <= i.sequence <= last
+            ),
+            key=lambda i: i.sequence,
+        )
+        rows: list[tuple[int, ...]] = []
+        for item in items:
+            order = self._uow.read("service_order", item.order_id)
+            prop = (
+                self._uow.read("property", order.property_id)
+                if order.property_id is not None
+                else None
+            )
+            place: tuple[int, ...] = (
+                (
+                    prop.id,
+                    prop.locality_id,
+                    prop.sector_id,
+                    prop.block_id,
+                    prop.block_face or 0,
+                    prop.profile_id,
+                    prop.route_id or 0,
+                    prop.water_status_id,
+                    prop.sewer_status_id,
+                )
+                if prop is not None
+                else (0,) * 9
+            )
+            rows.append((order.id, order.service_type_id, item.sequence, *place))
+        return rows
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        found: dict[int, int] = {}
+        for order_id in order_ids:
+            if any(
+                i.file_id == file_id
+                for i in self._uow.rows_where("field_file_item", "order_id", order_id)
+            ):
+                found[order_id] = int(
+                    self._uow.read("service_order", order_id).situation
+                )
+        return found
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        return {
+            line.digest
+            for digest in set(digests)
+            for line in self._uow.rows_where("field_return_line", "digest", digest)
+            if line.file_id == file_id
+        }

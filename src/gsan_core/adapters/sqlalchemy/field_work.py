@@ -1,0 +1,320 @@
+"""The selective emission decided in the database (field work II).
+
+For a chunk of properties (an id range inside the command's location bounds),
+after the chunk's properties are locked (their own statement, so that the read
+sees what earlier holders committed), **one** statement decides every property
+with :func:`gsan_core.rules.field_work.decide_selective` written as a ``CASE``
+in the same order; it returns the chosen properties one row each (with the
+active unit of their locality) and the others counted by reason
+(``GROUP BY``). Every per-property question is an index probe keyed by the
+property (``ix_selective_order_property``, the open-order partial index of
+migration 0012, ``ix_open_debt_property``), so a chunk's cost does not grow
+with the utility. The memory adapter runs the pure rules, and the contract
+suite :class:`~gsan_core.testing.contracts_field_work.FieldWorkContract`
+proves the two agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.field_work import (
+    SelectiveCriteria,
+    SelectiveDecision,
+    SelectiveFact,
+    SelectiveSelection,
+    SelectiveWanted,
+)
+from gsan_core.model.service_orders import OrderSituation
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["SqlFieldFileQueries", "SqlSelectiveQueries"]
+
+#: The decision codes of the ``CASE``, in the order the rules apply.
+_REASONS = {
+    1: SelectiveDecision.EMITTED,
+    2: SelectiveDecision.INACTIVE,
+    3: SelectiveDecision.WATER_SITUATION,
+    4: SelectiveDecision.SEWER_SITUATION,
+    5: SelectiveDecision.PROFILE,
+    6: SelectiveDecision.DEBTS,
+    7: SelectiveDecision.OPEN_ORDER,
+    8: SelectiveDecision.NO_UNIT,
+}
+
+
+class SqlSelectiveQueries:
+    """The selective emission's reads: one statement per chunk."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def _scope(self, criteria: SelectiveCriteria) -> list[sa.ColumnElement[bool]]:
+        prop = self._uow.tables["property"]
+        dialect = self._uow.connection.dialect.name
+        c = criteria
+        clauses: list[sa.ColumnElement[bool]] = []
+        if c.locality_first is not None:
+            clauses.append(prop.c.locality_id >= c.locality_first)
+        if c.locality_last is not None:
+            clauses.append(prop.c.locality_id <= c.locality_last)
+        if c.sector_first is not None:
+            clauses.append(prop.c.sector_id >= c.sector_first)
+        if c.sector_last is not None:
+            clauses.append(prop.c.sector_id <= c.sector_last)
+        if c.route_ids:
+            clauses.append(among(prop.c.route_id, sorted(c.route_ids), dialect))
+        if c.property_id is not None:
+            clauses.append(prop.c.id == c.property_id)
+        return clauses
+
+    def chunk_bounds(
+        self, criteria: SelectiveCriteria, size: int
+    ) -> Sequence[tuple[int, int]]:
+        """The first id of every ``size``-th property in scope (a window
+        function: the ids never leave the database) and the last one."""
+        prop = self._uow.tables["property"]
+        numbered = (
+            sa.select(
+                prop.c.id,
+                sa.func.row_number().over(order_by=prop.c.id).label("n"),
+            )
+            .where(*self._scope(criteria))
+            .subquery("numbered")
+        )
+        starts = (
+            sa.select(numbered.c.id)
+            .where((numbered.c.n - 1) % size == 0)
+            .order_by(numbered.c.id)
+        )
+        last = sa.select(sa.func.max(prop.c.id)).where(*self._scope(criteria))
+        with translated("property"):
+            firsts = [int(i) for i in self._uow.connection.execute(starts).scalars()]
+            final = self._uow.connection.execute(last).scalar()
+        if not firsts or final is None:
+            return []
+        ends = [f - 1 for f in firsts[1:]] + [int(final)]
+        return list(zip(firsts, ends, strict=True))
+
+    def select_selective(
+        self, first: int, last: int, wanted: SelectiveWanted
+    ) -> SelectiveSelection:
+        connection = self._uow.connection
+        prop = self._uow.tables["property"]
+        in_chunk = [prop.c.id.between(first, last), *self._scope(wanted.criteria)]
+        lock_where(connection, prop, *in_chunk)
+        decided = self._decided(wanted, in_chunk).subquery("decided")
+        no_int = sa.cast(sa.null(), sa.Integer)
+        d = decided.c
+        statement = sa.union_all(
+            sa.select(
+                d.decision,
+                d.id,
+                d.locality_id,
+                d.water_status_id,
+                d.sewer_status_id,
+                d.profile_id,
+                d.bills,
+                d.unit_id,
+            ).where(d.decision == 0),
+            sa.select(
+                d.decision,
+                sa.func.count(),
+                no_int,
+                no_int,
+                no_int,
+                no_int,
+                no_int,
+                no_int,
+            )
+            .where(d.decision != 0)
+            .group_by(d.decision),
+        )
+        with translated("property"):
+            rows = connection.execute(statement).all()
+        chosen: list[SelectiveFact] = []
+        skipped: dict[str, int] = {}
+        for decision, value, locality, water, sewer, profile, bills, unit in rows:
+            if decision == 0:
+                chosen.append(
+                    SelectiveFact(
+                        property_id=int(value),
+                        locality_id=int(locality),
+                        water_status_id=int(water),
+                        sewer_status_id=int(sewer),
+                        profile_id=int(profile),
+                        active=True,
+                        open_bills=int(bills),
+                        emitted=False,
+                        has_open_order=False,
+                        unit_id=int(unit),
+                    )
+                )
+            else:
+                skipped[str(_REASONS[int(decision)].value)] = int(value)
+        chosen.sort(key=lambda fact: fact.property_id)
+        return SelectiveSelection(
+            processed=len(chosen) + sum(skipped.values()),
+            chosen=tuple(chosen),
+            skipped=dict(sorted(skipped.items())),
+        )
+
+    def _decided(
+        self, wanted: SelectiveWanted, in_chunk: list[sa.ColumnElement[bool]]
+    ) -> sa.Select[Any]:
+        """Every property of the chunk with its decision code (0: generate)."""
+        t = self._uow.tables
+        prop, order, debt, unit, link = (
+            t["property"],
+            t["service_order"],
+            t["open_debt"],
+            t["unit"],
+            t["selective_order"],
+        )
+        c = wanted.criteria
+        emitted = (
+            sa.select(sa.literal(1))
+            .where(
+                link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
+            )
+            .exists()
+        )
+        open_order = (
+            sa.select(sa.literal(1))
+            .where(
+                order.c.property_id == prop.c.id,
+                order.c.service_type_id.in_(sorted(wanted.blocking_type_ids)),
+                order.c.situation != int(OrderSituation.CLOSED),
+                order.c.request_id.is_(None),
+                order.c.collection_document_id.is_(None),
+                order.c.generated_at >= wanted.open_since,
+            )
+            .exists()
+        )
+        bills: sa.ColumnElement[Any] = (
+            sa.select(sa.func.count())
+            .where(debt.c.property_id == prop.c.id, debt.c.kind == DebtKind.BILL.value)
+            .scalar_subquery()
+            if c.min_open_bills > 0
+            else sa.literal(0)
+        )
+        serving = (
+            sa.select(sa.func.max(unit.c.id))
+            .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
+            .scalar_subquery()
+        )
+        cases: list[tuple[sa.ColumnElement[bool], int]] = [
+            (emitted, 1),
+            (prop.c.active.is_not(True), 2),
+        ]
+        if c.water_status_ids:
+            cases.append((prop.c.water_status_id.not_in(sorted(c.water_status_ids)), 3))
+        if c.sewer_status_ids:
+            cases.append((prop.c.sewer_status_id.not_in(sorted(c.sewer_status_ids)), 4))
+        if c.profile_ids:
+            cases.append((prop.c.profile_id.not_in(sorted(c.profile_ids)), 5))
+        if c.min_open_bills > 0:
+            cases.append((bills < c.min_open_bills, 6))
+        cases.append((open_order, 7))
+        cases.append((serving.is_(None), 8))
+        return sa.select(
+            prop.c.id,
+            prop.c.locality_id,
+            prop.c.water_status_id,
+            prop.c.sewer_status_id,
+            prop.c.profile_id,
+            bills.label("bills"),
+            serving.label("unit_id"),
+            sa.case(*cases, else_=0).label("decision"),
+        ).where(*in_chunk)
+
+    def pending_orders_of_command(
+        self, command_id: int, *, after_order_id: int, limit: int
+    ) -> Sequence[int]:
+        t = self._uow.tables
+        link, order = t["selective_order"], t["service_order"]
+        statement = (
+            sa.select(link.c.order_id)
+            .join(order, order.c.id == link.c.order_id)
+            .where(
+                link.c.command_id == command_id,
+                link.c.order_id > after_order_id,
+                order.c.situation == int(OrderSituation.PENDING),
+            )
+            .order_by(link.c.order_id)
+            .limit(limit)
+        )
+        with translated("selective_order"):
+            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+
+class SqlFieldFileQueries:
+    """The device files' reads: one joined statement each."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        t = self._uow.tables
+        item, order, prop = t["field_file_item"], t["service_order"], t["property"]
+
+        def zero(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+            return sa.func.coalesce(column, 0)
+
+        statement = (
+            sa.select(
+                order.c.id,
+                order.c.service_type_id,
+                item.c.sequence,
+                zero(prop.c.id),
+                zero(prop.c.locality_id),
+                zero(prop.c.sector_id),
+                zero(prop.c.block_id),
+                zero(prop.c.block_face),
+                zero(prop.c.profile_id),
+                zero(prop.c.route_id),
+                zero(prop.c.water_status_id),
+                zero(prop.c.sewer_status_id),
+            )
+            .join(order, order.c.id == item.c.order_id)
+            .outerjoin(prop, prop.c.id == order.c.property_id)
+            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .order_by(item.c.sequence)
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        return [tuple(int(v) for v in row) for row in rows]
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        t = self._uow.tables
+        item, order = t["field_file_item"], t["service_order"]
+        dialect = self._uow.connection.dialect.name
+        statement = (
+            sa.select(order.c.id, order.c.situation)
+            .join(item, item.c.order_id == order.c.id)
+            .where(
+                item.c.file_id == file_id, among(item.c.order_id, order_ids, dialect)
+            )
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        return {int(i): int(s) for i, s in rows}
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        line = self._uow.tables["field_return_line"]
+        dialect = self._uow.connection.dialect.name
+        statement = sa.select(line.c.digest).where(
+            line.c.file_id == file_id, among(line.c.digest, digests, dialect)
+        )
+        with translated("field_return_line"):
+            return set(self._uow.connection.execute(statement).scalars())

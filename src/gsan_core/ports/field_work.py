@@ -1,0 +1,71 @@
+"""Ports of field work II: the set-based reads of the selective emission.
+
+The conventions of :mod:`gsan_core.ports.repositories` hold. An adapter decides
+a chunk of the emission in its store (one statement on the SQL backends; the
+pure rules of :mod:`gsan_core.rules.field_work` in memory), and the contract
+suite :class:`gsan_core.testing.contracts_field_work.FieldWorkContract` checks
+that every adapter decides as those rules do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from gsan_core.model.field_work import (
+    SelectiveCriteria,
+    SelectiveSelection,
+    SelectiveWanted,
+)
+
+__all__ = ["FieldFileQueries", "SelectiveQueries"]
+
+
+class SelectiveQueries(Protocol):
+    """The selective emission's reads."""
+
+    def chunk_bounds(
+        self, criteria: SelectiveCriteria, size: int
+    ) -> Sequence[tuple[int, int]]:
+        """``(first, last)`` property-id ranges covering, ``size`` properties
+        each, the properties the criteria's location bounds take in (localities,
+        sectors, routes, one property), in id order. Computed in the store:
+        the caller never holds every id."""
+        ...
+
+    def select_selective(
+        self, first: int, last: int, wanted: SelectiveWanted
+    ) -> SelectiveSelection:
+        """Lock the properties in scope with ids ``first`` to ``last`` and
+        decide each by :func:`~gsan_core.rules.field_work.decide_selective`:
+        the chosen ones by property id, the others counted by reason."""
+        ...
+
+    def pending_orders_of_command(
+        self, command_id: int, *, after_order_id: int, limit: int
+    ) -> Sequence[int]:
+        """Ids (ascending, after ``after_order_id``, at most ``limit``) of the
+        command's orders still pending (SEL-02)."""
+        ...
+
+
+class FieldFileQueries(Protocol):
+    """The device files' set-based reads: plain rows, no aggregates built."""
+
+    def file_rows(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[tuple[int, ...]]:
+        """One joined row per order of the file with sequence ``first`` to
+        ``last``, in file order: ``(order id, service type id, sequence,
+        property id, locality id, sector id, block id, block face or 0,
+        profile id, route id or 0, water status id, sewer status id)``
+        (the property's columns 0 when the order has none)."""
+        ...
+
+    def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
+        """The situation of each of ``order_ids`` that is in the file."""
+        ...
+
+    def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
+        """Which of ``digests`` the file's staged lines already have."""
+        ...

@@ -1,0 +1,443 @@
+"""The field-device files and returns of ``gsan.field_work`` (TXT, RET, R1536)."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import IO, Literal
+
+import attrs
+
+from gsan_core.errors import GsanError, RuleViolation
+from gsan_core.model.field_files import (
+    FieldFile,
+    FieldFileGenerated,
+    FieldFileItem,
+    FileKind,
+    FileSituation,
+    LineError,
+    ReturnApplied,
+    ReturnLine,
+    ReturnReport,
+)
+from gsan_core.model.service_orders import OrderSituation
+from gsan_core.rules import field_files as rules
+from gsan_core.rules.validation import ensure
+from gsan_core.services.context import Service
+from gsan_core.services.field_work import returns
+from gsan_core.services.field_work.files import (
+    inspection_lines,
+    page_items,
+    smartphone_lines,
+)
+from gsan_core.services.service_orders.closing import close_in
+
+__all__ = ["FieldFileRow", "FieldFilesService", "Layout"]
+
+Layout = Literal["smartphone", "inspection"]
+_FILE_ERROR = "return.file"
+
+
+@attrs.frozen(kw_only=True)
+class FieldFileRow:
+    """R1536 (Acompanhamento OS Cobrança Smartphone) as data: one file's
+    orders counted by situation, with its agent and date."""
+
+    file_id: int
+    kind: FileKind
+    agent_id: int | None
+    on: date
+    situation: FileSituation
+    orders: int
+    pending: int
+    executed: int
+    not_executed: int
+    #: Orders whose return is staged and not applied yet.
+    returned: int
+
+
+class FieldFilesService(Service):
+    """Files for field devices and their returns (``gsan.field_work``)."""
+
+    # ------------------------------------------------------------ generation
+    def generate_field_file(
+        self,
+        *,
+        kind: FileKind,
+        actor: int,
+        order_ids: Sequence[int] | None = None,
+        command_id: int | None = None,
+    ) -> FieldFile:
+        """Generate a file (UC1497, TXT-02..TXT-06): the chosen pending
+        orders, or every pending order of the selective command (SEL-05),
+        ordered by locality, sector, block and property (TXT-02). An order
+        already in a file not finished is refused (TXT-06, unless the profile
+        keeps GSAN's behaviour); more orders than the profile's cap is refused
+        (TXT-04); nothing eligible is refused (TXT-03)."""
+        params = self.profile.field_work
+        with self._work() as uow:
+            if order_ids is None and command_id is not None:
+                uow.selective_commands.get(command_id)
+                wanted = [
+                    link.order_id
+                    for link in uow.selective_orders.find_by(command_id=command_id)
+                ]
+            else:
+                wanted = list(order_ids or ())
+            orders = uow.service_orders.get_many(wanted)
+            eligible = [
+                o for o in orders.values() if o.situation is OrderSituation.PENDING
+            ]
+            ensure([rules.NO_ORDERS()] if not eligible else [])
+            limit = params.max_orders_per_file
+            if limit is not None and len(eligible) > limit:
+                ensure([rules.OVER_LIMIT(count=len(eligible), limit=limit)])
+            if params.one_open_file_per_order:
+                busy = _in_open_files(uow, [o.id for o in eligible])
+                ensure([rules.IN_OPEN_FILE(order_ids=busy)] if busy else [])
+            props = uow.properties.get_many(
+                sorted({o.property_id for o in eligible if o.property_id})
+            )
+
+            def place(order_id: int) -> tuple[int, int, int, int]:
+                prop = props.get(orders[order_id].property_id or 0)
+                if prop is None:
+                    return (0, 0, 0, order_id)
+                return (prop.locality_id, prop.sector_id, prop.block_id, prop.id)
+
+            ordered = sorted((o.id for o in eligible), key=lambda i: (place(i), i))
+            at = self._now()
+            file = FieldFile(
+                id=uow.next_id("field_file"),
+                kind=kind,
+                command_id=command_id,
+                order_count=len(ordered),
+                created_at=at,
+                created_by=actor,
+            )
+            uow.field_files.add(file)
+            ids = uow.next_ids("field_file_item", len(ordered))
+            uow.field_file_items.add_many(
+                FieldFileItem(id=ident, file_id=file.id, order_id=order_id, sequence=n)
+                for n, (ident, order_id) in enumerate(zip(ids, ordered, strict=True), 1)
+            )
+            uow.record(
+                FieldFileGenerated(
+                    occurred_at=at,
+                    actor=actor,
+                    file_id=file.id,
+                    kind=int(kind),
+                    order_count=len(ordered),
+                )
+            )
+            uow.commit()
+        return file
+
+    # ------------------------------------------------------------ life cycle
+    def field_file(self, *, file_id: int) -> FieldFile:
+        """The file (``NotFound`` when there is none)."""
+        with self._read() as uow:
+            return uow.field_files.get(file_id)
+
+    def field_files(
+        self, *, situation: FileSituation | None = None
+    ) -> Sequence[FieldFile]:
+        """UC1499: the files, newest first, optionally of one situation."""
+        with self._read() as uow:
+            found = (
+                uow.field_files.find_by(situation=situation)
+                if situation is not None
+                else uow.field_files.find_by()
+            )
+        return sorted(found, key=lambda f: (f.created_at, f.id), reverse=True)
+
+    def release_field_file(
+        self, *, file_id: int, agent_id: int, actor: int
+    ) -> FieldFile:
+        """TXT-07: release an available file to an agent who holds no other
+        file not yet finished."""
+        with self._work() as uow:
+            uow.lock_key(f"field agent {agent_id}")  # one open file per agent
+            file = uow.field_files.lock(file_id)
+            other = next(
+                (
+                    f.id
+                    for f in uow.field_files.find_by(agent_id=agent_id)
+                    if f.id != file_id
+                    and not f.situation.finished
+                    and f.situation is not FileSituation.AVAILABLE
+                ),
+                None,
+            )
+            ensure(rules.check_release(file, agent_id=agent_id, other_open=other))
+            done = attrs.evolve(
+                file,
+                agent_id=agent_id,
+                situation=FileSituation.RELEASED,
+                released_at=self._now(),
+                version=file.version + 1,
+            )
+            uow.field_files.update(done)
+            uow.commit()
+        return done
+
+    def download_field_file(
+        self, *, file_id: int, out: IO[bytes], actor: int
+    ) -> FieldFile:
+        """TXT-08/TXT-09: write a released file to ``out`` (the device's or the
+        offline download) and put it in the field; a second download is
+        refused. Returns the file in its new situation."""
+        with self._work() as uow:
+            file = uow.field_files.lock(file_id)
+            ensure(rules.check_download(file))
+            self._write(file, out, "smartphone")
+            done = attrs.evolve(
+                file,
+                situation=FileSituation.IN_FIELD,
+                sent_at=self._now(),
+                version=file.version + 1,
+            )
+            uow.field_files.update(done)
+            uow.commit()
+        return done
+
+    def write_field_file(
+        self, *, file_id: int, out: IO[bytes], layout: Layout = "smartphone"
+    ) -> int:
+        """Write the file's text to ``out`` in a layout (``"smartphone"``:
+        UC1484's records; ``"inspection"``: INSP-03's ``;`` lines) without
+        changing its situation (UC1499's "consultar"); returns the lines
+        written. Streamed: a page of orders at a time."""
+        with self._read() as uow:
+            file = uow.field_files.get(file_id)
+        return self._write(file, out, layout)
+
+    def field_file_lines(
+        self, *, file_id: int, layout: Layout = "smartphone"
+    ) -> Iterator[str]:
+        """The file's lines as text, lazily (see :meth:`write_field_file`)."""
+        with self._read() as uow:
+            file = uow.field_files.get(file_id)
+        if layout == "inspection":
+            produced = self._today().strftime("%d/%m/%Y")
+            return inspection_lines(self._read, file, produced_on=produced)
+        return smartphone_lines(self._read, file)
+
+    def _write(self, file: FieldFile, out: IO[bytes], layout: Layout) -> int:
+        encoding = self.profile.field_work.file_encoding
+        count = 0
+        for line in self.field_file_lines(file_id=file.id, layout=layout):
+            out.write(line.encode(encoding, errors="replace"))
+            count += 1
+        return count
+
+    def finish_field_file(self, *, file_id: int, actor: int) -> FieldFile:
+        """TXT-07: the user finishes a file that went to the field."""
+        with self._work() as uow:
+            file = uow.field_files.lock(file_id)
+            ensure(rules.check_finish(file))
+            done = attrs.evolve(
+                file,
+                situation=FileSituation.FINISHED_BY_USER,
+                finished_at=self._now(),
+                version=file.version + 1,
+            )
+            uow.field_files.update(done)
+            uow.commit()
+        return done
+
+    # --------------------------------------------------------- device returns
+    def process_field_return(
+        self, *, file_id: int, source: bytes | str | IO[bytes], actor: int
+    ) -> ReturnReport:
+        """RET-01/RET-02 (UC1487): check every line of the device's return,
+        report every bad one (number, code, reason), and stage the good ones
+        (nothing when a line is bad, unless the profile applies lines one by
+        one). Idempotent: lines staged before are discarded. The header's
+        finalisation flag 4 or 6 moves the file to that situation."""
+        params = self.profile.field_work
+        with self._read() as uow:
+            file = uow.field_files.get(file_id)
+        if file.situation not in returns.ACCEPTING:
+            problem = LineError(
+                line=0,
+                code=_FILE_ERROR,
+                reason=f"file {file_id} is in situation {file.situation.name}: "
+                "it takes no return",
+            )
+            return ReturnReport(
+                file_id=file_id, lines=0, staged=0, discarded=0, errors=(problem,)
+            )
+        if isinstance(source, bytes):
+            stream: IO[bytes] = io.BytesIO(source)
+        elif isinstance(source, str):
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        else:
+            stream = source
+        try:
+            with self._work() as uow:
+                current = uow.field_files.lock(file_id)
+                state = returns.process_lines(
+                    uow,
+                    current,
+                    stream,
+                    encoding=params.file_encoding,
+                    at=self._now(),
+                )
+                if state.errors and not params.returns_line_by_line:
+                    return returns.report(state, kept=False)  # rolled back
+                flag = int(state.header.fields[1]) if state.header is not None else 0
+                if flag in (4, 6) and current.situation is not FileSituation(flag):
+                    uow.field_files.update(
+                        attrs.evolve(
+                            current,
+                            situation=FileSituation(flag),
+                            finished_at=self._now(),
+                            version=current.version + 1,
+                        )
+                    )
+                uow.commit()
+        finally:
+            if isinstance(source, str):
+                stream.close()
+        return returns.report(state, kept=True)
+
+    def apply_field_returns(
+        self, *, file_id: int, actor: int, order_ids: Sequence[int] | None = None
+    ) -> returns.AppliedReturn:
+        """RET-03..RET-08 (UC1500 "encerrar"): close each order of the file
+        with a staged, not yet applied return (or only ``order_ids``), each in
+        its own unit of work through the closing path; failures are reported
+        and the others go on."""
+        with self._read() as uow:
+            file = uow.field_files.get(file_id)
+        only = set(order_ids) if order_ids is not None else None
+        closed: list[int] = []
+        failed: list[tuple[int, str, str]] = []
+        for items in page_items(self._read, file):
+            ids = [i.order_id for i in items if only is None or i.order_id in only]
+            if not ids:
+                continue
+            with self._read() as uow:
+                staged = uow.return_lines.find_by(
+                    file_id=file_id, order_id=ids, applied=False
+                )
+            by_order: dict[int, list[ReturnLine]] = {}
+            for line in staged:
+                by_order.setdefault(line.order_id, []).append(line)
+            for order_id in ids:
+                lines = sorted(by_order.get(order_id, ()), key=lambda x: x.line_number)
+                if not any(line.record == 1 for line in lines):
+                    continue
+                try:
+                    self._apply_one(order_id, lines, actor)
+                except GsanError as error:
+                    failed.append(returns.failure(order_id, error))
+                else:
+                    closed.append(order_id)
+        with self._work() as uow:
+            uow.record(
+                ReturnApplied(
+                    occurred_at=self._now(),
+                    actor=actor,
+                    file_id=file_id,
+                    closed_order_ids=closed,
+                    failed_order_ids=[f[0] for f in failed],
+                )
+            )
+            uow.commit()
+        return returns.AppliedReturn(
+            file_id=file_id, closed=tuple(closed), failed=tuple(failed)
+        )
+
+    def _apply_one(
+        self, order_id: int, lines: Sequence[ReturnLine], actor: int
+    ) -> None:
+        first, executed = returns.execution_of(lines, self._ctx.zone)
+        fields = first.fields
+        with self._work() as uow:
+            close_in(
+                uow,
+                self._ctx,
+                order_id=order_id,
+                reason_id=int(fields[2]),
+                closed_on=executed.date(),
+                closing_time=executed.time(),
+                actor=actor,
+                at=self._now(),
+                remark=fields[4] or None,
+                commercial=returns.cut_input(lines),
+                authorise=True,
+            )
+            uow.return_lines.update_many(
+                attrs.evolve(line, applied=True, version=line.version + 1)
+                for line in lines
+            )
+            uow.commit()
+
+    # ----------------------------------------------------------------- R1536
+    def field_file_report(
+        self, *, first: date | None = None, last: date | None = None
+    ) -> Sequence[FieldFileRow]:
+        """R1536 as data: per file (of a creation period), its orders by
+        situation and how many have a return waiting to be applied (a page of
+        orders per read); ``attrs.asdict`` of each row feeds a data frame or a
+        bar chart."""
+        if first is not None and last is not None and last < first:
+            raise RuleViolation([rules.BAD_PERIOD(first=first, last=last)])
+        rows: list[FieldFileRow] = []
+        for file in self.field_files():
+            on = self._local_date(file.created_at)
+            if (first and on < first) or (last and on > last):
+                continue
+            rows.append(self._row(file, on))
+        return rows
+
+    def _row(self, file: FieldFile, on: date) -> FieldFileRow:
+        counts: Counter[str] = Counter()
+        for items in page_items(self._read, file):
+            ids = [i.order_id for i in items]
+            with self._read() as uow:
+                orders = uow.service_orders.get_many(ids)
+                reasons = {
+                    r.id: r.flag("executed") for r in uow.catalog.list("closing_reason")
+                }
+                waiting = {
+                    line.order_id
+                    for line in uow.return_lines.find_by(
+                        file_id=file.id, order_id=ids, applied=False
+                    )
+                }
+            counts["returned"] += len(waiting)
+            for order in orders.values():
+                if order.situation is not OrderSituation.CLOSED:
+                    counts["pending"] += 1
+                elif reasons.get(order.closing_reason_id or 0, False):
+                    counts["executed"] += 1
+                else:
+                    counts["not_executed"] += 1
+        return FieldFileRow(
+            file_id=file.id,
+            kind=file.kind,
+            agent_id=file.agent_id,
+            on=on,
+            situation=file.situation,
+            orders=file.order_count,
+            pending=counts["pending"],
+            executed=counts["executed"],
+            not_executed=counts["not_executed"],
+            returned=counts["returned"],
+        )
+
+
+def _in_open_files(uow: object, order_ids: Sequence[int]) -> list[int]:
+    """TXT-06: the orders already in a file not yet finished."""
+    items = uow.field_file_items.find_by(order_id=list(order_ids))  # type: ignore[attr-defined]
+    if not items:
+        return []
+    files = uow.field_files.get_many(sorted({i.file_id for i in items}))  # type: ignore[attr-defined]
+    return sorted(
+        {i.order_id for i in items if not files[i.file_id].situation.finished}
+    )

@@ -1,0 +1,259 @@
+"""``gsan.field_work``: selective commands (SEL) and their emission."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import attrs
+
+from gsan_core.model.field_work import (
+    CommandSituation,
+    SelectiveCommand,
+    SelectiveCommandClosed,
+    SelectiveCriteria,
+    SelectiveWanted,
+)
+from gsan_core.model.service_orders import OrderSituation
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import field_work as rules
+from gsan_core.rules.validation import ensure
+from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
+from gsan_core.services.field_work.file_service import FieldFilesService
+from gsan_core.services.field_work.selective import (
+    EmissionPlan,
+    SelectiveRun,
+    close_pending_chunk,
+)
+
+__all__ = ["CommandProgress", "FieldWorkService"]
+
+
+@attrs.frozen(kw_only=True)
+class CommandProgress:
+    """SEL-04: where a command's orders are (the consult screen's counts)."""
+
+    command: SelectiveCommand
+    pending: int
+    in_execution: int
+    closed: int
+
+    @property
+    def generated(self) -> int:
+        """Orders the command emitted."""
+        return self.command.emitted
+
+
+class FieldWorkService(FieldFilesService):
+    """``gsan.field_work``: selective commands and their emission, the files
+    for field devices and their returns."""
+
+    def create_selective_command(
+        self,
+        *,
+        description: str,
+        service_type_id: int,
+        criteria: SelectiveCriteria,
+        actor: int,
+        max_orders: int | None = None,
+        to_text_file: bool = False,
+    ) -> SelectiveCommand:
+        """Record a selective command ("Emitir Ordens Seletivas", UC0711): its
+        criteria, the service type of its orders and its cap. Nothing is
+        emitted yet (:meth:`emit_selective_orders`)."""
+        if max_orders is not None and max_orders < 1:
+            ensure([rules.BAD_CAP(max_orders=max_orders)])
+        with self._work() as uow:
+            service_type = uow.service_types.get(service_type_id)
+            ensure(
+                rules.check_new_command(
+                    description=description,
+                    service_type=service_type,
+                    criteria=criteria,
+                )
+            )
+            command = SelectiveCommand(
+                id=uow.next_id("selective_command"),
+                description=description.strip(),
+                service_type_id=service_type_id,
+                criteria=criteria,
+                max_orders=max_orders,
+                created_at=self._now(),
+                created_by=actor,
+                to_text_file=to_text_file,
+            )
+            uow.selective_commands.add(command)
+            uow.commit()
+        return command
+
+    def selective_command(self, *, command_id: int) -> SelectiveCommand:
+        """The command (``NotFound`` when there is none)."""
+        with self._read() as uow:
+            return uow.selective_commands.get(command_id)
+
+    def selective_commands(
+        self, *, situation: CommandSituation | None = None
+    ) -> Sequence[SelectiveCommand]:
+        """SEL-04: the commands, newest first, optionally of one situation."""
+        with self._read() as uow:
+            found = (
+                uow.selective_commands.find_by(situation=situation)
+                if situation is not None
+                else uow.selective_commands.find_by()
+            )
+        return sorted(found, key=lambda c: (c.created_at, c.id), reverse=True)
+
+    def command_progress(self, *, command_id: int) -> CommandProgress:
+        """SEL-04: the command with its orders counted by situation."""
+        with self._read() as uow:
+            command = uow.selective_commands.get(command_id)
+            links = uow.selective_orders.find_by(command_id=command_id)
+            counts = dict.fromkeys(OrderSituation, 0)
+            ids = [link.order_id for link in links]
+            for order in uow.service_orders.get_many(ids).values():
+                counts[order.situation] += 1
+        return CommandProgress(
+            command=command,
+            pending=counts[OrderSituation.PENDING],
+            in_execution=counts[OrderSituation.IN_EXECUTION]
+            + counts[OrderSituation.AWAITING_RELEASE],
+            closed=counts[OrderSituation.CLOSED],
+        )
+
+    def emit_selective_orders(
+        self,
+        *,
+        command_id: int,
+        actor: int,
+        progress: Progress | None = None,
+        chunk_size: int = 2_000,
+    ) -> SelectiveRun:
+        """Emit the command's orders (SEL-01, GEN-11): one per property that
+        matches, up to the command's cap; returns what was generated and what
+        was skipped, by reason.
+
+        Chunked (``chunk_size`` properties per unit of work), set-based (one
+        statement decides a chunk), resumable and idempotent: running it again
+        emits only what an interrupted run did not.
+        """
+        with self._exclusive("selective emission", f"command {command_id}"):
+            at = self._now()
+            with self._read() as uow:
+                command = uow.selective_commands.get(command_id)
+                service_type = uow.service_types.get(command.service_type_id)
+            ensure(rules.check_emit_command(command))
+            blocking = self.profile.ids("service_type.selective_blocking")
+            plan = EmissionPlan(
+                command_id=command_id,
+                actor=actor,
+                at=at,
+                service_type=service_type,
+                wanted=SelectiveWanted(
+                    command_id=command_id,
+                    criteria=command.criteria,
+                    blocking_type_ids=(blocking or rules.GEN11_TYPE_IDS)
+                    | {service_type.id},
+                    open_since=at - timedelta(days=rules.GEN11_DAYS),
+                ),
+            )
+            with self._read() as uow:
+                bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
+            summary = run_batch(
+                job=f"selective emission of command {command_id}",
+                units=bounds,
+                chunk=plan.chunk,
+                work=self._work,
+                progress=progress,
+            )
+            self._refresh_statistics(
+                {
+                    "service_order": summary.changed,
+                    "order_unit": summary.changed,
+                    "selective_order": summary.changed,
+                }
+            )
+        return SelectiveRun(
+            command_id=command_id,
+            service_type_id=service_type.id,
+            summary=summary,
+        )
+
+    def close_selective_command(
+        self,
+        *,
+        command_id: int,
+        reason_id: int,
+        actor: int,
+        progress: Progress | None = None,
+        chunk_size: int = 1_000,
+    ) -> SelectiveCommand:
+        """SEL-02/SEL-03: close every still-pending order of the command
+        without execution with ``reason_id`` (pages of ``chunk_size``, each
+        its own unit of work: a re-run closes the rest), then close the
+        command. Orders in execution or awaiting release stay as they are."""
+        at = self._now()
+        with self._exclusive("selective closing", f"command {command_id}"):
+            with self._read() as uow:
+                command = uow.selective_commands.get(command_id)
+                reason = uow.catalog.find("closing_reason", reason_id)
+                user = uow.users.find(actor)
+            ensure(
+                rules.check_close_command(command, reason=reason, reason_id=reason_id)
+            )
+            unit_id = None if user is None else user.unit_id
+            last = [0]
+            closed: list[int] = []
+
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                ids = close_pending_chunk(
+                    uow,
+                    command_id=command_id,
+                    after_order_id=last[0],
+                    limit=chunk_size,
+                    reason_id=reason_id,
+                    at=at,
+                    actor=actor,
+                    unit_id=unit_id,
+                )
+                if ids:
+                    last[0] = ids[-1]
+                    closed.extend(ids)
+                uow.commit()
+                return ChunkOutcome(processed=len(ids), changed=len(ids))
+
+            with self._read() as uow:
+                emitted = uow.selective_orders.count_by(command_id=command_id)
+            pages = max(1, -(-emitted // chunk_size))
+            run_batch(
+                job=f"closing of selective command {command_id}",
+                units=list(range(pages)),
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
+            with self._work() as uow:
+                current = uow.selective_commands.lock(command_id)
+                ensure(
+                    rules.check_close_command(
+                        current, reason=reason, reason_id=reason_id
+                    )
+                )
+                done = attrs.evolve(
+                    current,
+                    situation=CommandSituation.CLOSED,
+                    closed_at=at,
+                    closed_by=actor,
+                    version=current.version + 1,
+                )
+                uow.selective_commands.update(done)
+                uow.record(
+                    SelectiveCommandClosed(
+                        occurred_at=at,
+                        actor=actor,
+                        command_id=command_id,
+                        reason_id=reason_id,
+                        closed_order_ids=closed,
+                    )
+                )
+                uow.commit()
+        return done

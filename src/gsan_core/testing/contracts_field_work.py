@@ -1,0 +1,284 @@
+"""The contract of the field-work stores: selective commands, the orders they
+emitted and the set-based reads of the selective emission.
+
+Subclass it with a ``uow_factory`` fixture over an empty, migrated store, as
+:class:`~gsan_core.testing.contracts.UnitOfWorkContract`::
+
+    from gsan_core.testing.contracts_field_work import FieldWorkContract
+
+    class TestMyFieldWork(FieldWorkContract):
+        @pytest.fixture
+        def uow_factory(self, my_engine):
+            return MyBackend(my_engine).uow_factory
+
+It checks that a store keeps a command with its criteria, cuts the location
+bounds into id chunks, and decides a chunk exactly as
+:func:`gsan_core.rules.field_work.decide_selective` does (SEL-01, GEN-11).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.field_files import FieldFile, FieldFileItem, FileKind, ReturnLine
+from gsan_core.model.field_work import (
+    CommandSituation,
+    SelectiveCommand,
+    SelectiveCriteria,
+    SelectiveOrder,
+    SelectiveWanted,
+)
+from gsan_core.model.properties import Locality
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.contracts import location, sample_property
+
+__all__ = ["FieldWorkContract"]
+
+Factory = Callable[[], UnitOfWork]
+NOW = datetime(2025, 3, 3, 12, tzinfo=UTC)
+INSPECTION = 350
+
+
+def _order(ident: int, property_id: int, **changes: Any) -> ServiceOrder:
+    order = ServiceOrder(
+        id=ident,
+        service_type_id=304,
+        property_id=property_id,
+        generated_at=NOW - timedelta(days=5),
+        current_unit_id=5,
+    )
+    return attrs.evolve(order, **changes)
+
+
+def _command(**changes: Any) -> SelectiveCommand:
+    command = SelectiveCommand(
+        id=1,
+        description="INSPECAO",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(
+            locality_first=1, locality_last=1, water_status_ids={3}, min_open_bills=1
+        ),
+        created_at=NOW,
+        created_by=1,
+    )
+    return attrs.evolve(command, **changes)
+
+
+class FieldWorkContract:
+    """What the selective emission asks of a unit of work."""
+
+    @pytest.fixture
+    def uow_factory(self) -> Factory:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _seed(self, uow_factory: Factory) -> None:
+        loc, sector, block, route = location()
+        props = [
+            attrs.evolve(sample_property(n), water_status_id=3) for n in range(1, 11)
+        ]
+        props[1] = attrs.evolve(props[1], water_status_id=5)  # 2: situation
+        props[2] = attrs.evolve(props[2], active=False)  # 3: inactive
+        props[9] = attrs.evolve(props[9], locality_id=2)  # 10: out of scope / no unit
+        with uow_factory() as uow:
+            uow.localities.add(loc)
+            uow.localities.add(
+                Locality(id=2, name="NORTE", municipality_id=7, stock_location_id=None)
+            )
+            uow.sectors.add(sector)
+            uow.blocks.add(block)
+            uow.routes.add(route)
+            uow.units.add(
+                OrganizationalUnit(id=5, name="SEDE", unit_type_id=1, locality_id=1)
+            )
+            uow.properties.add_many(props)
+            for type_id in (304, INSPECTION):
+                uow.service_types.add(
+                    ServiceType(id=type_id, description=f"T{type_id}", abbreviation="T")
+                )
+            uow.billing.record_debts(
+                OpenDebt(
+                    id=n,
+                    property_id=pid,
+                    kind=DebtKind.BILL,
+                    amount=Decimal("10"),
+                    due_date=NOW.date(),
+                )
+                for n, pid in enumerate([1, 2, 3, 5, 6, 7, 8, 9, 10], start=1)
+            )  # 4: no bill
+            uow.service_orders.add_many(
+                [
+                    _order(1, 5),  # GEN-11: blocks 5
+                    _order(2, 6, request_id=77),  # with an RA: does not block
+                    _order(3, 7, generated_at=NOW - timedelta(days=91)),  # too old
+                    _order(4, 8, situation=OrderSituation.CLOSED),  # closed
+                    _order(5, 9, service_type_id=INSPECTION),  # the command's own
+                ]
+            )
+            uow.selective_commands.add(_command())
+            uow.selective_orders.add(
+                SelectiveOrder(id=1, command_id=1, order_id=5, property_id=9)
+            )
+            uow.commit()
+
+    def test_a_command_keeps_its_criteria_and_moves_by_compare_and_set(
+        self, uow_factory: Factory
+    ) -> None:
+        with uow_factory() as uow:
+            uow.selective_commands.add(_command(max_orders=40))
+            uow.commit()
+        with uow_factory() as uow:
+            stored = uow.selective_commands.get(1)
+            assert stored == _command(max_orders=40)
+            uow.selective_commands.update(
+                attrs.evolve(
+                    stored, emitted=3, situation=CommandSituation.CLOSED, version=2
+                )
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            again = uow.selective_commands.get(1)
+        assert (again.emitted, again.situation, again.version) == (
+            3,
+            CommandSituation.CLOSED,
+            2,
+        )
+        assert again.criteria.water_status_ids == frozenset({3})
+
+    def test_chunk_bounds_cut_the_location_into_id_ranges(
+        self, uow_factory: Factory
+    ) -> None:
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            bounds = uow.selective.chunk_bounds(
+                SelectiveCriteria(locality_first=1, locality_last=1), 4
+            )
+            one = uow.selective.chunk_bounds(SelectiveCriteria(property_id=10), 4)
+            none = uow.selective.chunk_bounds(SelectiveCriteria(locality_first=3), 4)
+        assert list(bounds) == [(1, 4), (5, 8), (9, 9)]
+        assert list(one) == [(10, 10)]
+        assert list(none) == []
+
+    def test_sel_01_gen_11_a_chunk_is_decided_as_the_pure_rules_decide(
+        self, uow_factory: Factory
+    ) -> None:
+        """SEL-01/GEN-11: every reason, in the rules' order."""
+        self._seed(uow_factory)
+        wanted = SelectiveWanted(
+            command_id=1,
+            criteria=_command().criteria,
+            blocking_type_ids={304, 310, 350, 1420},
+            open_since=NOW - timedelta(days=90),
+        )
+        with uow_factory() as uow:
+            selection = uow.selective.select_selective(1, 10, wanted)
+        assert [f.property_id for f in selection.chosen] == [1, 6, 7, 8]
+        assert {f.unit_id for f in selection.chosen} == {5}
+        assert selection.processed == 9
+        assert dict(selection.skipped) == {
+            "already emitted by this command": 1,
+            "inactive property": 1,
+            "not enough open bills": 1,
+            "open selective order (GEN-11)": 1,
+            "water situation not selected": 1,
+        }
+
+    def test_a_property_without_a_serving_unit_is_skipped(
+        self, uow_factory: Factory
+    ) -> None:
+        self._seed(uow_factory)
+        wanted = SelectiveWanted(
+            command_id=2,
+            criteria=SelectiveCriteria(property_id=10),
+            blocking_type_ids={304},
+            open_since=NOW,
+        )
+        with uow_factory() as uow:
+            selection = uow.selective.select_selective(1, 10, wanted)
+        assert selection.chosen == ()
+        assert dict(selection.skipped) == {"no active unit serves the locality": 1}
+
+    def test_sel_02_the_pending_orders_of_a_command_by_keyset(
+        self, uow_factory: Factory
+    ) -> None:
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            uow.service_orders.add_many(
+                [
+                    _order(11, 1, service_type_id=INSPECTION),
+                    _order(
+                        12,
+                        2,
+                        service_type_id=INSPECTION,
+                        situation=OrderSituation.IN_EXECUTION,
+                    ),
+                    _order(13, 3, service_type_id=INSPECTION),
+                ]
+            )
+            uow.selective_orders.add_many(
+                SelectiveOrder(id=n, command_id=1, order_id=o, property_id=p)
+                for n, o, p in [(2, 11, 1), (3, 12, 2), (4, 13, 3)]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            first = uow.selective.pending_orders_of_command(
+                1, after_order_id=0, limit=2
+            )
+            rest = uow.selective.pending_orders_of_command(
+                1, after_order_id=11, limit=2
+            )
+        assert list(first) == [5, 11]
+        assert list(rest) == [13]
+
+    def test_txt_05_ret_01_the_device_file_reads(self, uow_factory: Factory) -> None:
+        """TXT-05/RET-01: a file's joined rows in file order, the states of its
+        orders (an order of another file is absent) and its staged digests."""
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            uow.field_files.add(
+                FieldFile(
+                    id=1,
+                    kind=FileKind.COLLECTION,
+                    order_count=2,
+                    created_at=NOW,
+                    created_by=1,
+                )
+            )
+            uow.field_file_items.add_many(
+                [
+                    FieldFileItem(id=1, file_id=1, order_id=4, sequence=2),
+                    FieldFileItem(id=2, file_id=1, order_id=1, sequence=1),
+                    FieldFileItem(id=3, file_id=2, order_id=2, sequence=1),
+                ]
+            )
+            uow.return_lines.add(
+                ReturnLine(
+                    id=1,
+                    file_id=1,
+                    order_id=1,
+                    record=1,
+                    line_number=2,
+                    fields=("1", "x"),
+                    digest="abc",
+                    received_at=NOW,
+                )
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            rows = uow.field_file_queries.file_rows(1, 1, 2)
+            states = uow.field_file_queries.order_states(1, [1, 2, 4])
+            digests = uow.field_file_queries.staged_digests(1, ["abc", "def"])
+            other = uow.field_file_queries.staged_digests(2, ["abc"])
+        assert [r[:3] for r in rows] == [(1, 304, 1), (4, 304, 2)]
+        assert rows[0][3:] == (5, 1, 10, 100, 2, 1, 1000, 3, 1)
+        assert dict(states) == {1: 1, 4: 2}
+        assert digests == {"abc"}
+        assert other == set()
