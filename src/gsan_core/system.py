@@ -43,6 +43,7 @@ from gsan_core.services.hydrometers import (
     HydrometerService,
     hydrometer_operations,
 )
+from gsan_core.services.inspections import InspectionService
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
@@ -181,6 +182,8 @@ class System:
         self.scheduling = SchedulingService(context)
         #: Supply and maintenance schedule, text messages, procedures.
         self.service_desk = ServiceDeskService(context, gateway=LoggingGateway())
+        #: Inspection returns (fiscalização) and infraction notices.
+        self.inspections = InspectionService(context, meters=ConnectionMeters())
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

@@ -30,6 +30,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import InfractionNotice, InspectionFinding
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -266,6 +267,12 @@ class UnitOfWork(Protocol):
 
     @property
     def procedures(self) -> Repository[OperatingProcedure]: ...
+
+    @property
+    def inspection_findings(self) -> RemovableRepository[InspectionFinding]: ...
+
+    @property
+    def infraction_notices(self) -> Repository[InfractionNotice]: ...
 
     @property
     def billing(self) -> Billing: ...

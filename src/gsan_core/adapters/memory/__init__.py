@@ -57,6 +57,7 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import InfractionNotice, InspectionFinding
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -236,6 +237,12 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.procedures: MemoryRepository[OperatingProcedure] = MemoryRepository(
             self, "operating_procedure"
+        )
+        self.inspection_findings: MemoryRepository[InspectionFinding] = (
+            MemoryRepository(self, "inspection_finding")
+        )
+        self.infraction_notices: MemoryRepository[InfractionNotice] = MemoryRepository(
+            self, "infraction_notice"
         )
 
 

@@ -45,6 +45,7 @@ from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerMovement,
 )
+from gsan_core.model.inspections import InfractionNotice, InspectionFinding
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -237,6 +238,8 @@ class Mappers:
     outbound_message: RowMapper[OutboundMessage]
     message_cursor: RowMapper[MessageCursor]
     operating_procedure: RowMapper[OperatingProcedure]
+    inspection_finding: RowMapper[InspectionFinding]
+    infraction_notice: RowMapper[InfractionNotice]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -302,6 +305,10 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            inspection_finding=RowMapper(
+                InspectionFinding, tables["inspection_finding"]
+            ),
+            infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
             customer=RowMapper(Customer, tables["customer"]),
             customer_type=RowMapper(CustomerType, tables["customer_type"]),

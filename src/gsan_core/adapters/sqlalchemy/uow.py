@@ -75,6 +75,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import InfractionNotice, InspectionFinding
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -258,6 +259,12 @@ class SqlUnitOfWork:
         )
         self.procedures: SqlRepository[OperatingProcedure] = SqlRepository(
             self, mappers.operating_procedure, "operating_procedure"
+        )
+        self.inspection_findings: SqlRepository[InspectionFinding] = SqlRepository(
+            self, mappers.inspection_finding, "inspection_finding"
+        )
+        self.infraction_notices: SqlRepository[InfractionNotice] = SqlRepository(
+            self, mappers.infraction_notice, "infraction_notice"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

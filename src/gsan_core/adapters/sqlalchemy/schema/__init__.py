@@ -18,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     connections,
     foundation,
     hydrometers,
+    inspections,
     scheduling,
     service_desk,
     service_orders,
@@ -68,6 +69,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     accounts.define,
     scheduling.define,
     service_desk.define,
+    inspections.define,
 )
 
 
