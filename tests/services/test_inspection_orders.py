@@ -65,7 +65,7 @@ def gsan(system: gsan_core.System) -> gsan_core.System:
         expected_version=fine.version,
         actor=0,
     )
-    situations = [
+    situations: list[tuple[int, str, dict[str, object]]] = [
         (ILLEGAL, "LIGACAO CLANDESTINA", {"validates_water": True}),
         (IRREGULAR, "CONSUMO IRREGULAR", {"validates_water": True}),
         (NOTICE, "AUTO DE INFRACAO", {"controls_notices": True}),

@@ -25,7 +25,7 @@ INSPECTION = ServiceType(
 ORDER = ServiceOrder(id=10, service_type_id=1, property_id=5, generated_at=AT)
 
 
-def _situation(sid: int, **flags: object) -> CatalogItem:
+def _situation(sid: int, **flags: bool | int) -> CatalogItem:
     return CatalogItem(
         kind="inspection_situation", id=sid, description=f"S{sid}", attributes=flags
     )

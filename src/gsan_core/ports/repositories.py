@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
@@ -35,6 +36,7 @@ from gsan_core.model.hydrometers import (
     StockEntry,
 )
 from gsan_core.model.properties import LocationLinks, Property
+from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
 from gsan_core.model.service_desk import (
     MessageStatus,
@@ -69,6 +71,7 @@ __all__ = [
     "OutboundMessageRepository",
     "PropertyRepository",
     "RemovableRepository",
+    "RepavingRepository",
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
@@ -599,4 +602,18 @@ class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
     def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
         """The oldest ``limit`` messages to send: pending, or failed with fewer
         than ``max_attempts`` attempts, by id."""
+        ...
+
+
+class RepavingRepository(Repository[RepavingWork], Protocol):
+    """Repaving works, with the set-based automatic acceptance (PAV-03)."""
+
+    def accept_convergent(
+        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """One chunk of the automatic acceptance: the ids above ``after_id`` of
+        returned works not yet accepted (at most ``limit``, lowest first), and
+        those of them it accepted (PAV-03: same street pavement, area within
+        ``percentage`` %; accepted on the execution date, by ``user_id``,
+        remark "ACEITE AUTOMATICO" appended), both ascending."""
         ...

@@ -77,6 +77,7 @@ from gsan_core.ports.repositories import (
     OutboundMessageRepository,
     PropertyRepository,
     RemovableRepository,
+    RepavingRepository,
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
@@ -273,6 +274,9 @@ class UnitOfWork(Protocol):
 
     @property
     def infraction_notices(self) -> Repository[InfractionNotice]: ...
+
+    @property
+    def repaving_works(self) -> RepavingRepository: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -25,6 +25,7 @@ from gsan_core.adapters.memory.ports import (
     MemoryFieldLock,
     MemoryPermissions,
 )
+from gsan_core.adapters.memory.repaving import MemoryRepavingRepository
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
     MemoryCollectionQueries,
@@ -244,6 +245,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.infraction_notices: MemoryRepository[InfractionNotice] = MemoryRepository(
             self, "infraction_notice"
         )
+        self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
 
 
 def memory_uow_factory(

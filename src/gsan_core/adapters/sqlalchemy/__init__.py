@@ -53,6 +53,7 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import (
     Schedule,
     ScheduledOrder,
@@ -240,6 +241,7 @@ class Mappers:
     operating_procedure: RowMapper[OperatingProcedure]
     inspection_finding: RowMapper[InspectionFinding]
     infraction_notice: RowMapper[InfractionNotice]
+    repaving_work: RowMapper[RepavingWork]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -309,6 +311,7 @@ class Mappers:
                 InspectionFinding, tables["inspection_finding"]
             ),
             infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
+            repaving_work=RowMapper(RepavingWork, tables["repaving_work"]),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
             customer=RowMapper(Customer, tables["customer"]),
             customer_type=RowMapper(CustomerType, tables["customer_type"]),

@@ -42,6 +42,7 @@ from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
+from gsan_core.adapters.sqlalchemy.repaving import SqlRepavingRepository
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
@@ -265,6 +266,9 @@ class SqlUnitOfWork:
         )
         self.infraction_notices: SqlRepository[InfractionNotice] = SqlRepository(
             self, mappers.infraction_notice, "infraction_notice"
+        )
+        self.repaving_works = SqlRepavingRepository(
+            self, mappers.repaving_work, "repaving_work"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from gsan_core.adapters.sqlalchemy.types import UtcDateTime
+from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.schema import TableBuilder
@@ -67,4 +67,35 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{notice}_appeal", "situation", "appeal_until", "id"),
         sa.Index(f"ix_{notice}_property", "property_id"),
         sa.Index(f"ix_{notice}_order", "order_id"),
+    )
+    work = b.name("repaving_work")
+    b.table(
+        "repaving_work",
+        _id(),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("property_id", sa.BigInteger, nullable=True),
+        sa.Column("unit_id", sa.BigInteger, nullable=False),
+        sa.Column("closed_on", sa.Date, nullable=False),
+        sa.Column("street_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("street_area", Money, nullable=True),
+        sa.Column("sidewalk_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("sidewalk_area", Money, nullable=True),
+        sa.Column("returned_street_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("returned_street_area", Money, nullable=True),
+        sa.Column("returned_sidewalk_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("returned_sidewalk_area", Money, nullable=True),
+        sa.Column("returned_on", sa.Date, nullable=True),
+        sa.Column("acceptance", sa.SmallInteger, nullable=True),
+        sa.Column("accepted_on", sa.Date, nullable=True),
+        sa.Column("acceptance_remark", sa.String(200), nullable=True),
+        sa.Column("accepted_by", sa.BigInteger, nullable=True),
+        sa.Column("rejected_on", sa.Date, nullable=True),
+        sa.Column("rejection_reason_id", sa.BigInteger, nullable=True),
+        sa.Column("rejection_remark", sa.String(200), nullable=True),
+        sa.Column("opened_at", UtcDateTime, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{work}_order", "order_id", unique=True),
+        sa.Index(f"ix_{work}_unit", "unit_id", "returned_on", "acceptance"),
+        sa.Index(f"ix_{work}_pending", "acceptance", "id"),
     )

@@ -1,4 +1,4 @@
-"""inspections: the situations found on inspection orders and the infraction notices
+"""inspections: the situations found on inspection orders, the infraction notices and the repaving works
 
 Revision ID: 0018
 Revises: 0015
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
-from gsan_core.adapters.sqlalchemy.types import UtcDateTime
+from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
 
 revision = "0018"
 down_revision = "0015"
@@ -68,10 +68,43 @@ def upgrade() -> None:
     _index("infraction_notice", "appeal", ["situation", "appeal_until", "id"])
     _index("infraction_notice", "property", ["property_id"])
     _index("infraction_notice", "order", ["order_id"])
+    op.create_table(
+        t("repaving_work"),
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("order_id", sa.BigInteger(), nullable=False),
+        sa.Column("property_id", sa.BigInteger(), nullable=True),
+        sa.Column("unit_id", sa.BigInteger(), nullable=False),
+        sa.Column("closed_on", sa.Date(), nullable=False),
+        sa.Column("street_pavement_id", sa.BigInteger(), nullable=True),
+        sa.Column("street_area", Money(), nullable=True),
+        sa.Column("sidewalk_pavement_id", sa.BigInteger(), nullable=True),
+        sa.Column("sidewalk_area", Money(), nullable=True),
+        sa.Column("returned_street_pavement_id", sa.BigInteger(), nullable=True),
+        sa.Column("returned_street_area", Money(), nullable=True),
+        sa.Column("returned_sidewalk_pavement_id", sa.BigInteger(), nullable=True),
+        sa.Column("returned_sidewalk_area", Money(), nullable=True),
+        sa.Column("returned_on", sa.Date(), nullable=True),
+        sa.Column("acceptance", sa.SmallInteger(), nullable=True),
+        sa.Column("accepted_on", sa.Date(), nullable=True),
+        sa.Column("acceptance_remark", sa.String(length=200), nullable=True),
+        sa.Column("accepted_by", sa.BigInteger(), nullable=True),
+        sa.Column("rejected_on", sa.Date(), nullable=True),
+        sa.Column("rejection_reason_id", sa.BigInteger(), nullable=True),
+        sa.Column("rejection_remark", sa.String(length=200), nullable=True),
+        sa.Column("opened_at", UtcDateTime(), nullable=False),
+        sa.Column("actor", sa.BigInteger(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+    _index("repaving_work", "order", ["order_id"], unique=True)
+    _index("repaving_work", "unit", ["unit_id", "returned_on", "acceptance"])
+    _index("repaving_work", "pending", ["acceptance", "id"])
 
 
 def downgrade() -> None:
     for table, suffixes in (
+        ("repaving_work", ("pending", "unit", "order")),
         ("infraction_notice", ("order", "property", "appeal")),
         ("inspection_finding", ("property", "order")),
     ):
