@@ -13,7 +13,8 @@ import pytest
 import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.inspections import NoticeSituation, SituationFound
-from gsan_core.model.service_orders import OrderSituation, ServiceType
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
 from tests.services.connections_setup import (
@@ -415,3 +416,67 @@ def test_aut_02_notice_update_checks_dates_and_version(gsan: gsan_core.System) -
     assert changed.version == notice.version + 1
     with pytest.raises(ConcurrencyConflict):
         gsan.inspections.update_notice(notice, actor=ACTOR)
+
+
+def _closed_orders(gsan: gsan_core.System, reasons: list[int]) -> list[int]:
+    """Orders closed today by a contractor unit (company 3), one per reason."""
+    gsan.units.register(
+        OrganizationalUnit(id=60, name="EMPREITEIRA", unit_type_id=16, company_id=3),
+        actor=0,
+    )
+    gsan.service_orders.add_type(
+        ServiceType(id=705, description="FISCALIZACAO DE OS", abbreviation="FISC OS"),
+        actor=0,
+    )
+    add_property(gsan, 420, 3)
+    now = gsan.clock.now()
+    orders = [
+        ServiceOrder(
+            id=9_000 + n,
+            service_type_id=PLAIN,
+            situation=OrderSituation.CLOSED,
+            property_id=420,
+            generated_at=now - timedelta(days=3),
+            closed_at=now - timedelta(days=1),
+            closing_reason_id=reason,
+            current_unit_id=60,
+        )
+        for n, reason in enumerate(reasons)
+    ]
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add_many(orders)
+        uow.commit()
+    return [o.id for o in orders]
+
+
+def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> None:
+    """UC1176 (service-orders §2.9.3): every order closed by the contractor's
+    units with a reason other than conclusion (2) and overdue (32) gets an
+    inspection order; of the concluded ones, the percentage rounded half down
+    (50 % of 3 is 1); a re-run skips the orders under inspection."""
+    ids = _closed_orders(gsan, [4, 2, 2, 2, 32, 3])
+    summary = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=50, actor=ACTOR, chunk_size=4
+    )
+    assert (summary.processed, summary.changed) == (6, 3)
+    generated = [o for o in gsan.service_orders.find_by() if o.service_type_id == 705]
+    referenced = sorted(o.reference_order_id or 0 for o in generated)
+    assert ids[0] in referenced
+    assert ids[5] in referenced
+    assert len(set(referenced) & set(ids[1:4])) == 1
+    assert all(
+        o.situation is OrderSituation.PENDING
+        and o.current_unit_id == 60
+        and o.property_id == 420
+        and o.emitted_at is not None
+        for o in generated
+    )
+    again = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=0, actor=ACTOR
+    )
+    assert (again.processed, again.changed) == (3, 0)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.generate_for_closed(
+            company_id=3, days=0, sample_percentage=101, actor=ACTOR
+        )
+    assert refused.value.violations[0].code == "inspection.batch_invalid"

@@ -24,10 +24,12 @@ __all__ = [
     "INSPECTION_SEWER_EFFECT",
     "INSPECTION_SITUATION",
     "INSPECTION_WATER_EFFECT",
+    "ClosedOrderRow",
     "InfractionNotice",
     "InfractionNoticeIssued",
     "InfractionNoticesExpired",
     "InspectionFinding",
+    "InspectionOrdersGenerated",
     "InspectionReturnInformed",
     "NoticeSituation",
     "SituationFound",
@@ -104,7 +106,27 @@ class InfractionNotice:
     version: int = 1
 
 
+@attrs.frozen(kw_only=True)
+class ClosedOrderRow:
+    """A closed order the inspection batch (UC1176) may inspect."""
+
+    order_id: int
+    property_id: int
+    unit_id: int | None
+    closing_reason_id: int | None
+
+
 # ---------------------------------------------------------------- events
+@attrs.frozen(kw_only=True)
+class InspectionOrdersGenerated(DomainEvent):
+    """One chunk of the inspection batch of closed orders (UC1176)."""
+
+    tag: ClassVar[str] = "inspection.orders_generated"
+    service_type_id: int
+    order_ids: tuple[int, ...]
+    referenced_ids: tuple[int, ...]
+
+
 @attrs.frozen(kw_only=True)
 class InspectionReturnInformed(DomainEvent):
     """The return of an inspection order was informed (UC0488)."""

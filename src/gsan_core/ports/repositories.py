@@ -35,6 +35,7 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
+from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
@@ -65,6 +66,7 @@ __all__ = [
     "Criterion",
     "Entity",
     "HydrometerRepository",
+    "InspectionBatchQueries",
     "InstallationRepository",
     "LocationQueries",
     "MovementRepository",
@@ -616,4 +618,25 @@ class RepavingRepository(Repository[RepavingWork], Protocol):
         those of them it accepted (PAV-03: same street pavement, area within
         ``percentage`` %; accepted on the execution date, by ``user_id``,
         remark "ACEITE AUTOMATICO" appended), both ascending."""
+        ...
+
+
+class InspectionBatchQueries(Protocol):
+    """The reads of the inspection batch of closed orders (UC1176), each one
+    statement over the service orders."""
+
+    def closed_candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        reason_ids: Collection[int] | None = None,
+    ) -> Sequence[ClosedOrderRow]:
+        """Closed orders with a property, closed since the instant by one of the
+        units, with no open order of an inspection type referring to them, ids
+        above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
+        those closed with one of these reasons)."""
         ...

@@ -71,6 +71,7 @@ from gsan_core.ports.repositories import (
     CatalogRepository,
     CollectionQueries,
     HydrometerRepository,
+    InspectionBatchQueries,
     InstallationRepository,
     LocationQueries,
     MovementRepository,
@@ -277,6 +278,9 @@ class UnitOfWork(Protocol):
 
     @property
     def repaving_works(self) -> RepavingRepository: ...
+
+    @property
+    def inspection_batches(self) -> InspectionBatchQueries: ...
 
     @property
     def billing(self) -> Billing: ...

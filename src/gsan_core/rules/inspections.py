@@ -24,6 +24,7 @@ __all__ = [
     "charge_times",
     "charge_value",
     "check_appeal",
+    "check_batch",
     "check_close_inspection",
     "check_notice",
     "check_notice_change",
@@ -137,6 +138,19 @@ NOTICE_IN_FUTURE = Message(
     gsan_key="atencao.data.maior.data.corrente",
     rule="AUT-02",
 )
+BATCH_INVALID = Message(
+    "inspection.batch_invalid",
+    en="The days ({days}) must be at least 1 and the sample percentage ({percentage}) from 0 to 100.",
+    pt="Informe a quantidade de dias (a partir de 1) e o percentual da amostra (de 0 a 100).",
+    gsan_key="atencao.campo.invalido",
+)
+
+
+def check_batch(*, days: int, percentage: int) -> list[Violation]:
+    """UC1176's parameters: at least one day back; a percentage 0..100."""
+    if days < 1 or not 0 <= percentage <= 100:
+        return [BATCH_INVALID(days=days, percentage=percentage)]
+    return []
 
 
 def check_close_inspection(

@@ -4,13 +4,15 @@ the debts in one unit of work, and the infraction notices it issues (AUT)."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict, Message, Violation
+from gsan_core.errors import ConcurrencyConflict, ConfigurationError, Message, Violation
 from gsan_core.model.billing import Charge
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
@@ -18,16 +20,18 @@ from gsan_core.model.inspections import (
     InfractionNoticeIssued,
     InfractionNoticesExpired,
     InspectionFinding,
+    InspectionOrdersGenerated,
     InspectionReturnInformed,
     NoticeSituation,
     SituationFound,
 )
 from gsan_core.model.properties import Property
-from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.model.service_orders import OrderOrigin, ServiceOrder, ServiceType
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.charges import create_charge, price_of
 from gsan_core.services.connections.apply import apply_in
 from gsan_core.services.connections.seams import MeterSeam
@@ -51,6 +55,7 @@ NOTICE_REQUIRED = Message(
 )
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
+_PAGE = 100_000
 
 
 @attrs.frozen(kw_only=True)
@@ -144,6 +149,118 @@ class InspectionService(Service):
             uow.commit()
         return result
 
+    # ------------------------------------------------------------ UC1176
+    def generate_for_closed(
+        self,
+        *,
+        company_id: int,
+        days: int,
+        sample_percentage: int,
+        actor: int,
+        seed: int = 0,
+        progress: Progress | None = None,
+        chunk_size: int = 5_000,
+    ) -> BatchSummary:
+        """Gerar Ordem de Fiscalização para OS encerradas (UC1176): among the
+        orders closed in the last ``days`` days by the units of contractor
+        ``company_id``, with a property and no open inspection referring to
+        them, every one closed with a reason other than the service's
+        conclusion and the overdue closing gets an inspection order (type of
+        role ``service_type.inspection_of_closed``, GSAN 705), and a sample of
+        ``sample_percentage`` % (rounded half down; deterministic for ``seed``)
+        of those closed with the conclusion does. The new orders are pending,
+        emitted, of the same property and unit, referring to the inspected one.
+
+        Set-based and chunked: one statement reads the concluded candidates'
+        ids for the sample, then per chunk one statement reads the candidates
+        and one bulk insert writes the orders; each chunk commits. A re-run
+        skips the orders already under inspection."""
+        ensure(rules.check_batch(days=days, percentage=sample_percentage))
+        at = self._now()
+        since = at - timedelta(days=days)
+        profile = self.profile
+        type_ids = profile.ids("service_type.inspection_of_closed")
+        concluded = profile.ids("closing_reason.service_concluded")
+        excluded = concluded | profile.ids("closing_reason.overdue")
+        with self._exclusive("inspection of closed orders", f"company {company_id}"):
+            with self._work() as uow:
+                if not type_ids or uow.service_types.find(min(type_ids)) is None:
+                    raise ConfigurationError(
+                        "the role service_type.inspection_of_closed names no service type"
+                    )
+                units = frozenset(
+                    u.id for u in uow.units.find_by(company_id=company_id)
+                )
+                sample, total = _sample(
+                    uow,
+                    units=units,
+                    since=since,
+                    type_ids=type_ids,
+                    concluded=concluded,
+                    percentage=sample_percentage,
+                    seed=seed,
+                )
+            type_id = min(type_ids)
+            last = [0]
+
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                rows = uow.inspection_batches.closed_candidates(
+                    unit_ids=units,
+                    closed_since=since,
+                    inspection_type_ids=type_ids,
+                    after_id=last[0],
+                    limit=chunk_size,
+                )
+                if not rows:
+                    return ChunkOutcome()
+                last[0] = rows[-1].order_id
+                chosen = [
+                    r
+                    for r in rows
+                    if r.closing_reason_id not in excluded or r.order_id in sample
+                ]
+                ids = uow.next_ids("service_order", len(chosen))
+                uow.service_orders.add_many(
+                    ServiceOrder(
+                        id=ident,
+                        service_type_id=type_id,
+                        origin=OrderOrigin.INSPECTION,
+                        property_id=r.property_id,
+                        reference_order_id=r.order_id,
+                        generated_at=at,
+                        emitted_at=at,
+                        current_unit_id=r.unit_id,
+                    )
+                    for ident, r in zip(ids, chosen, strict=True)
+                )
+                if chosen:
+                    uow.record(
+                        InspectionOrdersGenerated(
+                            occurred_at=at,
+                            actor=actor,
+                            service_type_id=type_id,
+                            order_ids=tuple(ids),
+                            referenced_ids=tuple(r.order_id for r in chosen),
+                        )
+                    )
+                uow.commit()
+                skipped = len(rows) - len(chosen)
+                return ChunkOutcome(
+                    processed=len(rows),
+                    changed=len(chosen),
+                    skipped={"not sampled": skipped} if skipped else {},
+                )
+
+            summary = run_batch(
+                job="inspect_closed_orders",
+                units=range(math.ceil(total / chunk_size)),
+                chunk=chunk,
+                work=self._work,
+                progress=progress,
+            )
+        self._refresh_statistics({"service_order": summary.changed})
+        return summary
+
     # ------------------------------------------------------------ notices
     def update_notice(
         self,
@@ -217,6 +334,45 @@ class InspectionService(Service):
 
 
 # ---------------------------------------------------------------- helpers
+def _sample(
+    uow: UnitOfWork,
+    *,
+    units: frozenset[int],
+    since: datetime,
+    type_ids: frozenset[int],
+    concluded: frozenset[int],
+    percentage: int,
+    seed: int,
+) -> tuple[frozenset[int], int]:
+    """The concluded candidates to inspect: ``percentage`` % of them (rounded
+    half down), the lowest by a seeded hash of their id; and how many
+    candidates there are (one statement per 100,000)."""
+    if not units:
+        return frozenset(), 0
+    ids: list[int] = []
+    total = after = 0
+    while True:
+        rows = uow.inspection_batches.closed_candidates(
+            unit_ids=units,
+            closed_since=since,
+            inspection_type_ids=type_ids,
+            after_id=after,
+            limit=_PAGE,
+        )
+        total += len(rows)
+        ids += [r.order_id for r in rows if r.closing_reason_id in concluded]
+        if len(rows) < _PAGE:
+            break
+        after = rows[-1].order_id
+    count = math.ceil(Decimal(len(ids) * percentage) / 100 - Decimal("0.5"))
+    ranked = sorted(ids, key=lambda i: _rank(seed, i))
+    return frozenset(ranked[:count]), total
+
+
+def _rank(seed: int, order_id: int) -> bytes:
+    return hashlib.blake2b(f"{seed}:{order_id}".encode(), digest_size=8).digest()
+
+
 def _inform_in(
     uow: UnitOfWork,
     ctx: ServiceContext,

@@ -25,7 +25,10 @@ from gsan_core.adapters.memory.ports import (
     MemoryFieldLock,
     MemoryPermissions,
 )
-from gsan_core.adapters.memory.repaving import MemoryRepavingRepository
+from gsan_core.adapters.memory.repaving import (
+    MemoryInspectionBatches,
+    MemoryRepavingRepository,
+)
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
     MemoryCollectionQueries,
@@ -246,6 +249,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
             self, "infraction_notice"
         )
         self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
+        self.inspection_batches = MemoryInspectionBatches(self)
 
 
 def memory_uow_factory(

@@ -4,7 +4,8 @@ that converge."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -12,7 +13,9 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
+from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder
 
 __all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
 
@@ -76,3 +79,58 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
             )
             accepted = sorted(self._conn.execute(statement).scalars())
         return ids, accepted
+
+
+class SqlInspectionBatches(SqlRepository[ServiceOrder]):
+    """The inspection batch's reads over the ``service_order`` table."""
+
+    def closed_candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        reason_ids: Collection[int] | None = None,
+    ) -> Sequence[ClosedOrderRow]:
+        o = self._table
+        i = o.alias("inspection")
+        open_inspection = (
+            sa.select(i.c.id)
+            .where(
+                i.c.reference_order_id == o.c.id,
+                i.c.service_type_id.in_(sorted(inspection_type_ids)),
+                i.c.situation != int(OrderSituation.CLOSED),
+            )
+            .exists()
+        )
+        clauses = [
+            o.c.id > after_id,
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.property_id.is_not(None),
+            o.c.closed_at >= closed_since,
+            o.c.current_unit_id.in_(sorted(unit_ids)),
+            ~open_inspection,
+        ]
+        if reason_ids is not None:
+            clauses.append(o.c.closing_reason_id.in_(sorted(reason_ids)))
+        statement = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(*clauses)
+            .order_by(o.c.id)
+            .limit(limit)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).all()
+        return [
+            ClosedOrderRow(
+                order_id=r.id,
+                property_id=r.property_id,
+                unit_id=r.current_unit_id,
+                closing_reason_id=r.closing_reason_id,
+            )
+            for r in rows
+        ]

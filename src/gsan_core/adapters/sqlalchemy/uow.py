@@ -42,7 +42,10 @@ from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.ports import SqlBilling, SqlFieldLock, SqlPermissions
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
-from gsan_core.adapters.sqlalchemy.repaving import SqlRepavingRepository
+from gsan_core.adapters.sqlalchemy.repaving import (
+    SqlInspectionBatches,
+    SqlRepavingRepository,
+)
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
@@ -269,6 +272,9 @@ class SqlUnitOfWork:
         )
         self.repaving_works = SqlRepavingRepository(
             self, mappers.repaving_work, "repaving_work"
+        )
+        self.inspection_batches = SqlInspectionBatches(
+            self, mappers.service_order, "service_order"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:
