@@ -1,6 +1,10 @@
 """Inspection and repaving benchmarks, each beside a hand-written SQLAlchemy
 Core baseline doing the same database work (PostgreSQL).
 
+* ``inspect_closed_orders``: UC1176 over N closed orders of a contractor's
+  unit (100,000; half closed by conclusion, 10 % of those sampled) vs, by
+  hand, per chunk of 5,000 candidates one ``INSERT ... SELECT`` of their
+  inspection orders and one read of the chunk's last id (target: ratio <= 2);
 * ``accept_repaving``: the automatic repaving acceptance (PAV-03) over N
   returned works (100,000; half of them converge) vs, by hand, per chunk of
   5,000 works one select of the chunk's ids and one ``UPDATE`` of those that
@@ -20,6 +24,7 @@ from decimal import Decimal
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from benchmarks.harness import render
 from benchmarks.orders import ACTOR, NOW, Scratch, scratch
@@ -28,6 +33,13 @@ from gsan_core.adapters.sqlalchemy.repaving import AUTOMATIC, convergent
 from gsan_core.adapters.sqlalchemy.schema import Tables
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    ServiceOrder,
+    ServiceType,
+)
+from gsan_core.model.units import OrganizationalUnit
 from gsan_core.system import System
 from gsan_core.testing import FixedClock
 
@@ -35,6 +47,10 @@ AREA = "inspections"
 CHUNK = 5_000
 PERCENTAGE = Decimal(5)
 CLOSED = date(2025, 5, 1)
+INSPECTED, INSPECTION = 992, 705
+CONTRACTOR_UNIT, COMPANY = 60, 3
+#: The closed orders' ids start above the ids the library's generator gives.
+FIRST_ORDER = 50_000_000
 
 
 def _figure(
@@ -177,11 +193,184 @@ def measure_accept_repaving(dialect: str, size: int) -> dict[str, object]:
     return _figure("accept_repaving", dialect, size, library, baseline)
 
 
+# ---------------------------------------------------------------- UC1176
+def _load_closed(gsan: System, size: int) -> None:
+    gsan.service_orders.add_types(
+        [
+            ServiceType(
+                id=INSPECTED, description="SERVICO BENCH", abbreviation="SERV B"
+            ),
+            ServiceType(
+                id=INSPECTION, description="FISCALIZACAO BENCH", abbreviation="FISC B"
+            ),
+        ],
+        actor=0,
+    )
+    gsan.units.register(
+        OrganizationalUnit(
+            id=CONTRACTOR_UNIT, name="EMPREITEIRA", unit_type_id=16, company_id=COMPANY
+        ),
+        actor=0,
+    )
+    step = 10_000
+    for first in range(1, size + 1, step):
+        with gsan.uow_factory() as uow:
+            uow.service_orders.add_many(
+                ServiceOrder(
+                    id=FIRST_ORDER + ident,
+                    service_type_id=INSPECTED,
+                    situation=OrderSituation.CLOSED,
+                    property_id=ident,
+                    generated_at=NOW - timedelta(days=5),
+                    closed_at=NOW - timedelta(days=1),
+                    # half closed by conclusion (sampled), half by another reason
+                    closing_reason_id=2 if ident % 2 == 0 else 4,
+                    current_unit_id=CONTRACTOR_UNIT,
+                )
+                for ident in range(first, min(first + step, size + 1))
+            )
+            uow.commit()
+
+
+def _drop_inspections(db: Scratch) -> None:
+    orders = db.tables["service_order"]
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.delete(orders).where(orders.c.service_type_id == INSPECTION)
+        )
+    db.vacuum()
+
+
+def baseline_inspect(db: Scratch, *, sample: frozenset[int], chunk: int = CHUNK) -> int:
+    """UC1176 by hand: per chunk one ``INSERT ... SELECT`` of the inspection
+    orders of the chunk's candidates (keyset by id) and one read of the
+    chunk's last id, each chunk committed."""
+    o = db.tables["service_order"]
+    i = o.alias("i")
+    template = db.backend.mappers.service_order.to_row(
+        ServiceOrder(
+            id=0,
+            service_type_id=INSPECTION,
+            origin=OrderOrigin.INSPECTION,
+            generated_at=NOW,
+            emitted_at=NOW,
+        )
+    )
+    dynamic = {"id", "property_id", "reference_order_id", "current_unit_id"}
+    with db.engine.connect() as connection:
+        base = int(connection.execute(sa.select(sa.func.max(o.c.id))).scalar_one())
+    candidates = (
+        sa.select(o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id)
+        .where(
+            o.c.id > sa.bindparam("last"),
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.property_id.is_not(None),
+            o.c.closed_at >= NOW - timedelta(days=5),
+            o.c.current_unit_id.in_([CONTRACTOR_UNIT]),
+            ~sa.select(i.c.id)
+            .where(
+                i.c.reference_order_id == o.c.id,
+                i.c.service_type_id == INSPECTION,
+                i.c.situation != int(OrderSituation.CLOSED),
+            )
+            .exists(),
+        )
+        .order_by(o.c.id)
+        .limit(chunk)
+        .cte("c")
+    )
+    chosen = sa.or_(
+        candidates.c.closing_reason_id.not_in([2, 32]),
+        candidates.c.id
+        == sa.func.any(sa.bindparam("sample", type_=ARRAY(sa.BigInteger))),
+    )
+    columns = [c.key for c in o.c]
+    values = {
+        "id": sa.bindparam("base")
+        + sa.func.row_number().over(order_by=candidates.c.id),
+        "property_id": candidates.c.property_id,
+        "reference_order_id": candidates.c.id,
+        "current_unit_id": candidates.c.current_unit_id,
+    }
+    select = sa.select(
+        *[
+            values[name]
+            if name in dynamic
+            else sa.literal(template[name], o.c[name].type)
+            for name in columns
+        ]
+    ).where(chosen)
+    insert = (
+        o.insert().from_select(columns, select).add_cte(candidates).returning(o.c.id)
+    )
+    last_of = sa.select(sa.func.max(sa.literal_column("id"))).select_from(
+        sa.select(o.c.id)
+        .where(
+            o.c.id > sa.bindparam("last"),
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.current_unit_id.in_([CONTRACTOR_UNIT]),
+            o.c.service_type_id == INSPECTED,
+        )
+        .order_by(o.c.id)
+        .limit(chunk)
+        .subquery()
+    )
+    made = last = 0
+    sampled = sorted(sample)
+    while True:
+        with db.engine.begin() as connection:
+            written = len(
+                connection.execute(
+                    insert, {"last": last, "base": base + made, "sample": sampled}
+                ).all()
+            )
+            upper = connection.execute(last_of, {"last": last}).scalar()
+        if upper is None:
+            return made
+        made += written
+        last = int(upper)
+
+
+def measure_inspect_closed(dialect: str, size: int) -> dict[str, object]:
+    """Generate the inspections of ``size`` closed orders (10 % of the
+    concluded half sampled) with the library, then by hand."""
+    with scratch(dialect) as db:
+        gsan = _system(db)
+        _load_closed(gsan, size)
+        db.vacuum()
+        started = time.perf_counter()
+        summary = gsan.inspections.generate_for_closed(
+            company_id=COMPANY,
+            days=5,
+            sample_percentage=10,
+            actor=ACTOR,
+            chunk_size=CHUNK,
+        )
+        library = time.perf_counter() - started
+        expected = size // 2 + round(size // 2 * 0.1)
+        assert summary.changed == expected, summary
+        with gsan.uow_factory() as uow:
+            sample = frozenset(
+                o.reference_order_id or 0
+                for o in uow.service_orders.find_by(service_type_id=INSPECTION)
+                if (o.reference_order_id or 0) % 2 == 0
+            )
+        _drop_inspections(db)
+        started = time.perf_counter()
+        made = baseline_inspect(db, sample=sample)
+        baseline = time.perf_counter() - started
+        assert made == expected, made
+    return _figure("inspect_closed_orders", dialect, size, library, baseline)
+
+
 # ---------------------------------------------------------------- entry points
 def run(quick: bool) -> list[dict[str, object]]:
     """Every figure of this area (``quick``: small sizes, for a smoke run)."""
     size = 5_000 if quick else 100_000
-    return [measure_accept_repaving("postgresql", size)]
+    return [
+        measure_accept_repaving("postgresql", size),
+        measure_inspect_closed("postgresql", size),
+    ]
 
 
 def main(argv: list[str]) -> int:
