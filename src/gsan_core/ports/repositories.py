@@ -640,3 +640,16 @@ class InspectionBatchQueries(Protocol):
         above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
         those closed with one of these reasons)."""
         ...
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        """Insert one order like ``template`` per row of ``referenced``
+        (ascending ids), with the row's property and unit and the row's order
+        as its reference, ids ``first_id, first_id + 1, ...`` in that order
+        (the SQL adapter: one ``INSERT ... SELECT``)."""
+        ...

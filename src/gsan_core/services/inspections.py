@@ -201,6 +201,13 @@ class InspectionService(Service):
                     seed=seed,
                 )
             type_id = min(type_ids)
+            template = ServiceOrder(
+                id=0,
+                service_type_id=type_id,
+                origin=OrderOrigin.INSPECTION,
+                generated_at=at,
+                emitted_at=at,
+            )
             last = [0]
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
@@ -220,19 +227,10 @@ class InspectionService(Service):
                     if r.closing_reason_id not in excluded or r.order_id in sample
                 ]
                 ids = uow.next_ids("service_order", len(chosen))
-                uow.service_orders.add_many(
-                    ServiceOrder(
-                        id=ident,
-                        service_type_id=type_id,
-                        origin=OrderOrigin.INSPECTION,
-                        property_id=r.property_id,
-                        reference_order_id=r.order_id,
-                        generated_at=at,
-                        emitted_at=at,
-                        current_unit_id=r.unit_id,
+                if chosen:
+                    uow.inspection_batches.add_inspections(
+                        referenced=chosen, first_id=ids[0], template=template
                     )
-                    for ident, r in zip(ids, chosen, strict=True)
-                )
                 if chosen:
                     uow.record(
                         InspectionOrdersGenerated(

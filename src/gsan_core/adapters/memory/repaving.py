@@ -97,3 +97,21 @@ class MemoryInspectionBatches:
             and (reason_ids is None or o.closing_reason_id in reason_ids)
         ]
         return rows[:limit]
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        MemoryRepository[ServiceOrder](self._uow, "service_order").add_many(
+            attrs.evolve(
+                template,
+                id=first_id + n,
+                property_id=row.property_id,
+                reference_order_id=row.order_id,
+                current_unit_id=row.unit_id,
+            )
+            for n, row in enumerate(referenced)
+        )

@@ -134,3 +134,34 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             )
             for r in rows
         ]
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        if not referenced:
+            return
+        o = self._table
+        static = self._mapper.to_row(template)
+        source = {
+            "id": sa.literal(first_id - 1, sa.BigInteger)
+            + sa.func.row_number().over(order_by=o.c.id),
+            "property_id": o.c.property_id,
+            "reference_order_id": o.c.id,
+            "current_unit_id": o.c.current_unit_id,
+        }
+        columns = [c.key for c in o.c]
+        select = sa.select(
+            *[
+                source[name]
+                if name in source
+                else sa.literal(static[name], o.c[name].type)
+                for name in columns
+            ]
+        ).where(o.c.id.in_(sa.bindparam("ids", expanding=True)))
+        statement = o.insert().from_select(columns, select)
+        with translated(self._entity):
+            self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})
