@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
@@ -161,7 +162,12 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 else sa.literal(static[name], o.c[name].type)
                 for name in columns
             ]
-        ).where(o.c.id.in_(sa.bindparam("ids", expanding=True)))
+        ).where(
+            # one array parameter on PostgreSQL rather than thousands
+            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
+            if self._conn.dialect.name == "postgresql"
+            else o.c.id.in_(sa.bindparam("ids", expanding=True))
+        )
         statement = o.insert().from_select(columns, select)
         with translated(self._entity):
             self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})
