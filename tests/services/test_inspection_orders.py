@@ -480,3 +480,67 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
             company_id=3, days=0, sample_percentage=101, actor=ACTOR
         )
     assert refused.value.violations[0].code == "inspection.batch_invalid"
+
+
+def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> None:
+    """FIS-16: the non-acceptance reasons are a catalog (description required,
+    in use or not); FIS-14: an executed order is inspected once: accepted,
+    accepted with a reservation, or refused with an active reason; FIS-15: a
+    reason flagged so needs the observation."""
+    reasons = gsan.catalog
+    with pytest.raises(RuleViolation):
+        reasons.add("non_acceptance_reason", id=1, description="", actor=0)
+    reasons.add(
+        "non_acceptance_reason",
+        id=1,
+        description="SERVICO INCOMPLETO",
+        attributes={"observation_required": True},
+        actor=0,
+    )
+    reasons.add("non_acceptance_reason", id=2, description="SUJEIRA NO LOCAL", actor=0)
+    add_property(gsan, 430, 3)
+    open_order = order_for(gsan, PLAIN, 430)
+    with pytest.raises(RuleViolation) as pending:
+        gsan.inspections.inspect_order(
+            order_id=open_order.id, accepted=True, actor=ACTOR
+        )
+    assert _codes(pending) == ["inspection.acceptance_order_not_executed"]
+    executed = []
+    for _ in range(3):
+        order = order_for(gsan, PLAIN, 430)
+        gsan.service_orders.close_executed(
+            order_id=order.id, reason_id=CONCLUDED, closed_on=_today(gsan), actor=ACTOR
+        )
+        executed.append(order.id)
+    done = gsan.inspections.inspect_order(
+        order_id=executed[0], accepted=True, actor=ACTOR
+    )
+    assert (done.accepted, done.reason_id) == (True, None)
+    with pytest.raises(RuleViolation) as twice:
+        gsan.inspections.inspect_order(
+            order_id=executed[0], accepted=False, reason_id=2, actor=ACTOR
+        )
+    assert _codes(twice) == ["inspection.acceptance_twice"]
+    reserved = gsan.inspections.inspect_order(
+        order_id=executed[1], accepted=True, reason_id=2, actor=ACTOR
+    )
+    assert (reserved.accepted, reserved.reason_id) == (True, 2)
+    with pytest.raises(RuleViolation) as no_reason:
+        gsan.inspections.inspect_order(
+            order_id=executed[2], accepted=False, actor=ACTOR
+        )
+    assert _codes(no_reason) == ["inspection.acceptance_reason_required"]
+    with pytest.raises(RuleViolation) as no_observation:
+        gsan.inspections.inspect_order(
+            order_id=executed[2], accepted=False, reason_id=1, actor=ACTOR
+        )
+    assert [v.rule for v in no_observation.value.violations] == ["FIS-15"]
+    refused = gsan.inspections.inspect_order(
+        order_id=executed[2],
+        accepted=False,
+        reason_id=1,
+        observation="FALTOU RECOMPOR A CALCADA",
+        actor=ACTOR,
+    )
+    assert gsan.inspections.order_acceptance(executed[2]) == refused
+    assert gsan.inspections.order_acceptance(open_order.id) is None

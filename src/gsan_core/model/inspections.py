@@ -24,6 +24,7 @@ __all__ = [
     "INSPECTION_SEWER_EFFECT",
     "INSPECTION_SITUATION",
     "INSPECTION_WATER_EFFECT",
+    "NON_ACCEPTANCE_REASON",
     "ClosedOrderRow",
     "InfractionNotice",
     "InfractionNoticeIssued",
@@ -32,6 +33,8 @@ __all__ = [
     "InspectionOrdersGenerated",
     "InspectionReturnInformed",
     "NoticeSituation",
+    "OrderAcceptance",
+    "OrderAcceptanceRecorded",
     "SituationFound",
 ]
 
@@ -116,7 +119,34 @@ class ClosedOrderRow:
     closing_reason_id: int | None
 
 
+@attrs.frozen(kw_only=True)
+class OrderAcceptance:
+    """The inspection of a contractor's executed order (FIS-14): accepted,
+    accepted with a reservation (a non-acceptance reason and observation), or
+    not accepted (the reason says why; the contractor's bulletin penalises it)."""
+
+    id: int
+    order_id: int
+    accepted: bool
+    #: ``osna_id``: the non-acceptance reason (a reservation or the refusal).
+    reason_id: int | None = None
+    observation: str | None = None
+    actor: int
+    at: datetime
+    version: int = 1
+
+
 # ---------------------------------------------------------------- events
+@attrs.frozen(kw_only=True)
+class OrderAcceptanceRecorded(DomainEvent):
+    """A contractor's executed order was inspected (FIS-14)."""
+
+    tag: ClassVar[str] = "inspection.order_acceptance"
+    order_id: int
+    accepted: bool
+    reason_id: int | None = None
+
+
 @attrs.frozen(kw_only=True)
 class InspectionOrdersGenerated(DomainEvent):
     """One chunk of the inspection batch of closed orders (UC1176)."""
@@ -262,7 +292,22 @@ INSPECTION_CHARGE = CatalogKind(
         ),
     ),
 )
+NON_ACCEPTANCE_REASON = CatalogKind(
+    name="non_acceptance_reason",
+    title="Non-acceptance reason",
+    title_pt="Motivo Não Aceite",
+    gsan_table="atendimentopublico.os_acomp_mot_nao_aceite",
+    attributes=(
+        AttributeSpec(
+            name="observation_required",
+            type="bool",
+            default=False,
+            doc="osna_icobservacaoobrig: the observation is mandatory (FIS-15)",
+        ),
+    ),
+)
 INSPECTION_KINDS: tuple[CatalogKind, ...] = (
+    NON_ACCEPTANCE_REASON,
     INSPECTION_SITUATION,
     INSPECTION_WATER_EFFECT,
     INSPECTION_SEWER_EFFECT,

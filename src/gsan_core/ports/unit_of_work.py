@@ -30,7 +30,11 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
-from gsan_core.model.inspections import InfractionNotice, InspectionFinding
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -281,6 +285,9 @@ class UnitOfWork(Protocol):
 
     @property
     def inspection_batches(self) -> InspectionBatchQueries: ...
+
+    @property
+    def order_acceptances(self) -> Repository[OrderAcceptance]: ...
 
     @property
     def billing(self) -> Billing: ...

@@ -23,6 +23,7 @@ __all__ = [
     "RETURN_NOT_INFORMED",
     "charge_times",
     "charge_value",
+    "check_acceptance",
     "check_appeal",
     "check_batch",
     "check_close_inspection",
@@ -151,6 +152,67 @@ def check_batch(*, days: int, percentage: int) -> list[Violation]:
     if days < 1 or not 0 <= percentage <= 100:
         return [BATCH_INVALID(days=days, percentage=percentage)]
     return []
+
+
+ACCEPTANCE_ORDER_NOT_EXECUTED = Message(
+    "inspection.acceptance_order_not_executed",
+    en="Service order {order_id} was not closed with execution: there is nothing to inspect.",
+    pt="A ordem de serviço {order_id} não foi encerrada com execução.",
+    gsan_key="atencao.ordem_servico_nao_executada",
+    rule="FIS-14",
+)
+ACCEPTANCE_TWICE = Message(
+    "inspection.acceptance_twice",
+    en="Service order {order_id} was already inspected.",
+    pt="A ordem de serviço {order_id} já foi fiscalizada.",
+    gsan_key="atencao.registro_atualizado_por_outro_usuario",
+    rule="FIS-14",
+)
+ACCEPTANCE_REASON_REQUIRED = Message(
+    "inspection.acceptance_reason_required",
+    en="A refusal needs an active non-acceptance reason.",
+    pt="Informe o Motivo Não Aceite.",
+    gsan_key="atencao.required",
+    rule="FIS-14",
+)
+ACCEPTANCE_OBSERVATION_REQUIRED = Message(
+    "inspection.acceptance_observation_required",
+    en="Non-acceptance reason {reason_id} requires an observation.",
+    pt="O motivo não aceite {reason_id} exige a observação.",
+    gsan_key="atencao.required",
+    rule="FIS-15",
+)
+
+
+def check_acceptance(
+    *,
+    order_id: int,
+    executed: bool,
+    already: bool,
+    accepted: bool,
+    reason: CatalogItem | None,
+    reason_id: int | None,
+    observation: str | None,
+) -> list[Violation]:
+    """FIS-14: only an order closed with execution, inspected once; "concluir"
+    accepts, "ressalva" accepts with an active reason, a refusal needs one;
+    FIS-15: a reason flagged so needs the observation."""
+    found: list[Violation] = []
+    if not executed:
+        found.append(ACCEPTANCE_ORDER_NOT_EXECUTED(order_id=order_id))
+    if already:
+        found.append(ACCEPTANCE_TWICE(order_id=order_id))
+    usable = reason is not None and reason.active
+    if (reason_id is not None or not accepted) and not usable:
+        found.append(ACCEPTANCE_REASON_REQUIRED())
+    if (
+        usable
+        and reason is not None
+        and reason.flag("observation_required")
+        and not (observation or "").strip()
+    ):
+        found.append(ACCEPTANCE_OBSERVATION_REQUIRED(reason_id=reason.id))
+    return found
 
 
 def check_close_inspection(

@@ -23,10 +23,17 @@ from gsan_core.model.inspections import (
     InspectionOrdersGenerated,
     InspectionReturnInformed,
     NoticeSituation,
+    OrderAcceptance,
+    OrderAcceptanceRecorded,
     SituationFound,
 )
 from gsan_core.model.properties import Property
-from gsan_core.model.service_orders import OrderOrigin, ServiceOrder, ServiceType
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.service_orders import ChargeRequest
@@ -258,6 +265,75 @@ class InspectionService(Service):
             )
         self._refresh_statistics({"service_order": summary.changed})
         return summary
+
+    # ------------------------------------------------------------ contractor
+    def inspect_order(
+        self,
+        *,
+        order_id: int,
+        accepted: bool,
+        actor: int,
+        reason_id: int | None = None,
+        observation: str | None = None,
+    ) -> OrderAcceptance:
+        """Fiscalizar OS Acompanhamento de Serviço (FIS-14, FIS-15): the
+        utility inspects an order a contractor executed: "concluir"
+        (``accepted``), "ressalva" (``accepted`` with a non-acceptance reason
+        and observation) or not accepted (a reason is required; the refusal is
+        recorded against the contractor's order, once, for its bulletin)."""
+        at = self._now()
+        with self._work() as uow:
+            order = uow.service_orders.lock(order_id)
+            reason = (
+                None
+                if reason_id is None
+                else uow.catalog.find("non_acceptance_reason", reason_id)
+            )
+            closing = (
+                None
+                if order.closing_reason_id is None
+                else uow.catalog.find("closing_reason", order.closing_reason_id)
+            )
+            ensure(
+                rules.check_acceptance(
+                    order_id=order.id,
+                    executed=order.situation is OrderSituation.CLOSED
+                    and closing is not None
+                    and closing.flag("executed"),
+                    already=bool(uow.order_acceptances.find_by(order_id=order.id)),
+                    accepted=accepted,
+                    reason=reason,
+                    reason_id=reason_id,
+                    observation=observation,
+                )
+            )
+            record = OrderAcceptance(
+                id=uow.next_id("order_acceptance"),
+                order_id=order.id,
+                accepted=accepted,
+                reason_id=reason_id,
+                observation=observation,
+                actor=actor,
+                at=at,
+            )
+            uow.order_acceptances.add(record)
+            uow.record(
+                OrderAcceptanceRecorded(
+                    occurred_at=at,
+                    actor=actor,
+                    order_id=order.id,
+                    accepted=accepted,
+                    reason_id=reason_id,
+                )
+            )
+            uow.commit()
+        return record
+
+    def order_acceptance(self, order_id: int) -> OrderAcceptance | None:
+        """The inspection of an executed order, if it was inspected."""
+        with self._work() as uow:
+            found = uow.order_acceptances.find_by(order_id=order_id)
+        return found[0] if found else None
 
     # ------------------------------------------------------------ notices
     def update_notice(

@@ -28,6 +28,7 @@ from gsan_core.model.inspections import (
     InfractionNotice,
     InspectionFinding,
     NoticeSituation,
+    OrderAcceptance,
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -140,6 +141,24 @@ class InspectionRepositoriesContract:
             )
             with pytest.raises(NotFound):
                 uow.infraction_notices.get(2)
+
+    def test_order_acceptance_round_trip(self, uow_factory: Factory) -> None:
+        record = OrderAcceptance(
+            id=1,
+            order_id=100,
+            accepted=False,
+            reason_id=2,
+            observation="X",
+            actor=1,
+            at=AT,
+        )
+        with uow_factory() as uow:
+            uow.order_acceptances.add(record)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.order_acceptances.find_by(order_id=100) == [record]
+            with pytest.raises(DuplicateEntity):
+                uow.order_acceptances.add(record)
 
     def test_repaving_work_round_trip(self, uow_factory: Factory) -> None:
         work = _returned(1, "10.25", sidewalk_area=Decimal("2.50"))

@@ -61,7 +61,11 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
-from gsan_core.model.inspections import InfractionNotice, InspectionFinding
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -250,6 +254,9 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
         self.inspection_batches = MemoryInspectionBatches(self)
+        self.order_acceptances: MemoryRepository[OrderAcceptance] = MemoryRepository(
+            self, "order_acceptance"
+        )
 
 
 def memory_uow_factory(

@@ -45,7 +45,11 @@ from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerMovement,
 )
-from gsan_core.model.inspections import InfractionNotice, InspectionFinding
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -242,6 +246,7 @@ class Mappers:
     inspection_finding: RowMapper[InspectionFinding]
     infraction_notice: RowMapper[InfractionNotice]
     repaving_work: RowMapper[RepavingWork]
+    order_acceptance: RowMapper[OrderAcceptance]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -312,6 +317,7 @@ class Mappers:
             ),
             infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
             repaving_work=RowMapper(RepavingWork, tables["repaving_work"]),
+            order_acceptance=RowMapper(OrderAcceptance, tables["order_acceptance"]),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
             customer=RowMapper(Customer, tables["customer"]),
             customer_type=RowMapper(CustomerType, tables["customer_type"]),

@@ -79,7 +79,11 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
-from gsan_core.model.inspections import InfractionNotice, InspectionFinding
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -275,6 +279,9 @@ class SqlUnitOfWork:
         )
         self.inspection_batches = SqlInspectionBatches(
             self, mappers.service_order, "service_order"
+        )
+        self.order_acceptances: SqlRepository[OrderAcceptance] = SqlRepository(
+            self, mappers.order_acceptance, "order_acceptance"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

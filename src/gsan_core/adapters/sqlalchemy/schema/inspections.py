@@ -68,6 +68,19 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{notice}_property", "property_id"),
         sa.Index(f"ix_{notice}_order", "order_id"),
     )
+    acceptance = b.name("order_acceptance")
+    b.table(
+        "order_acceptance",
+        _id(),
+        _ref("order_id", nullable=False),
+        sa.Column("accepted", sa.Boolean, nullable=False),
+        _ref("reason_id"),
+        sa.Column("observation", sa.String(400), nullable=True),
+        _ref("actor", nullable=False),
+        sa.Column("at", UtcDateTime, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{acceptance}_order", "order_id", unique=True),
+    )
     work = b.name("repaving_work")
     b.table(
         "repaving_work",

@@ -69,6 +69,20 @@ def upgrade() -> None:
     _index("infraction_notice", "property", ["property_id"])
     _index("infraction_notice", "order", ["order_id"])
     op.create_table(
+        t("order_acceptance"),
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("order_id", sa.BigInteger(), nullable=False),
+        sa.Column("accepted", sa.Boolean(), nullable=False),
+        sa.Column("reason_id", sa.BigInteger(), nullable=True),
+        sa.Column("observation", sa.String(length=400), nullable=True),
+        sa.Column("actor", sa.BigInteger(), nullable=False),
+        sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+    _index("order_acceptance", "order", ["order_id"], unique=True)
+    op.create_table(
         t("repaving_work"),
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("order_id", sa.BigInteger(), nullable=False),
@@ -105,6 +119,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, suffixes in (
         ("repaving_work", ("pending", "unit", "order")),
+        ("order_acceptance", ("order",)),
         ("infraction_notice", ("order", "property", "appeal")),
         ("inspection_finding", ("property", "order")),
     ):
