@@ -223,10 +223,10 @@ INSPECTION_SITUATION = CatalogKind(
 _EFFECT_ATTRIBUTES = (
     AttributeSpec(
         name="situation_id",
-        type="ref",
-        ref=_SITUATION,
+        type="int",
         required=True,
-        doc="fzst_id: the inspection situation",
+        min_value=1,
+        doc="fzst_id: the inspection situation (an inspection_situation id)",
     ),
     AttributeSpec(
         name="status_id",
@@ -269,7 +269,13 @@ INSPECTION_CHARGE = CatalogKind(
     gsan_table="atendimentopublico.fisc_sit_servico_a_cobrar",
     description_unique=False,
     attributes=(
-        AttributeSpec(name="situation_id", type="ref", ref=_SITUATION, required=True),
+        AttributeSpec(
+            name="situation_id",
+            type="int",
+            required=True,
+            min_value=1,
+            doc="fzst_id: the inspection situation (an inspection_situation id)",
+        ),
         AttributeSpec(
             name="debit_type_id", type="ref", ref="debit_type", required=True
         ),
