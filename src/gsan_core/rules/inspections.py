@@ -128,14 +128,14 @@ APPEAL_BEFORE_NOTICE = Message(
 FOUND_IN_FUTURE = Message(
     "inspection.found_in_future",
     en="The date situation {situation_id} was found ({found_on}) is after today.",
-    pt="A data da fiscalização {found_on} é posterior à data corrente.",
+    pt="A data da fiscalização da situação {situation_id} é posterior à data corrente.",
     gsan_key="atencao.data.maior.data.corrente",
     rule="FIS-10",
 )
 NOTICE_IN_FUTURE = Message(
     "inspection.notice_in_future",
     en="The notice's issue date {issued_on} is after today.",
-    pt="A data de emissão do auto {issued_on} é posterior à data corrente.",
+    pt="A data de emissão do auto é posterior à data corrente.",
     gsan_key="atencao.data.maior.data.corrente",
     rule="AUT-02",
 )
@@ -394,7 +394,7 @@ def check_appeal(
 NOTICE_CHARGED = Message(
     "inspection.notice_charged",
     en="Infraction notice {notice_id} has charged debts: it cannot be changed.",
-    pt="O auto de infração {notice_id} possui débitos ativos: não é possível alterá-lo.",
+    pt="O auto de infração possui débitos ativos: não é possível alterá-lo.",
     gsan_key="atencao.auto_possui_debitos_ativos",
     rule="AUT-03",
 )

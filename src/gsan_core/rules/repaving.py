@@ -44,49 +44,49 @@ NOT_EXECUTED_WITH_PAVEMENT = Message(
 NOT_OF_THE_UNIT = Message(
     "repaving.user_not_of_unit",
     en="A user of unit {user_unit_id} is not of repaving unit {unit_id}: cannot update its orders.",
-    pt="Usuário da unidade {user_unit_id} não pertence à unidade repavimentadora {unit_id}: não possui permissão para atualizar.",
+    pt="O usuário não pertence à unidade repavimentadora {unit_id}: não possui permissão para atualizar.",
     gsan_key="atencao.nao_possui_permissao_para_atualizar",
     rule="PAV-01",
 )
 EXECUTED_BEFORE_CLOSING = Message(
     "repaving.executed_before_closing",
     en="The execution date {returned_on} is before the order's closing date {closed_on}.",
-    pt="A data de execução {returned_on} é menor que a data de encerramento da OS {closed_on}.",
+    pt="A data de execução é menor que a data de encerramento da OS {closed_on}.",
     gsan_key="atencao.data.execucao.menor.data.encerramento",
     rule="PAV-02",
 )
 EXECUTED_BEFORE_RETURN = Message(
     "repaving.executed_before_return",
     en="The execution date {returned_on} is before the previous return {previous}.",
-    pt="A data de execução {returned_on} é menor que a data do retorno anterior {previous}.",
+    pt="A data de execução é menor que a data do retorno anterior.",
     gsan_key="atencao.data.execucao.menor.data.retorno",
     rule="PAV-02",
 )
 EXECUTED_BEFORE_REFUSAL = Message(
     "repaving.executed_before_refusal",
     en="The execution date {returned_on} is before the refusal {previous}.",
-    pt="A data de execução {returned_on} é menor que a data do não aceite {previous}.",
+    pt="A data de execução é menor que a data do não aceite.",
     gsan_key="atencao.data.execucao.menor.data.aceite",
     rule="PAV-02",
 )
 EXECUTED_IN_FUTURE = Message(
     "repaving.executed_in_future",
     en="The execution date {returned_on} is after today.",
-    pt="A data de execução {returned_on} é posterior à data corrente.",
+    pt="A data de execução é posterior à data corrente.",
     gsan_key="atencao.data.superior.data.corrente",
     rule="PAV-02",
 )
 AREA_INVALID = Message(
     "repaving.area_invalid",
     en="The returned {field} area {area} is negative or beyond the order's {sent}.",
-    pt="A metragem retornada {area} é negativa ou maior que a da ordem {sent}.",
+    pt="A metragem retornada {area} é negativa ou maior que a da ordem.",
     gsan_key="atencao.metragemSomentePositiva",
     rule="PAV-02",
 )
 ALREADY_ACCEPTED = Message(
     "repaving.already_accepted",
     en="Order(s) {order_ids} are already accepted.",
-    pt="Ordem(ns) de serviço {order_ids} selecionada(s) já aceita(s).",
+    pt="Ordem(ns) de serviço selecionada(s) já aceita(s).",
     gsan_key="atencao.os.repavimentacao.aceite_selecionada",
     rule="PAV-04",
 )

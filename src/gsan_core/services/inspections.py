@@ -49,7 +49,7 @@ __all__ = ["InspectionReturn", "InspectionService", "NoticeInput"]
 CONNECTION_DATA_REQUIRED = Message(
     "inspection.connection_data_required",
     en="Situation {situation_id} runs the connection operation {operation}: give its data.",
-    pt="A situação {situation_id} executa a operação {operation} na ligação: informe os dados.",
+    pt="A situação {situation_id} altera a ligação: informe os dados da operação.",
     gsan_key="atencao.required",
     rule="FIS-03",
 )
