@@ -202,3 +202,27 @@ def test_enc_04_only_infraction_inspections_wait() -> None:
             ORDER, service_type=INSPECTION, findings=[]
         )
     ] == ["ENC-04"]
+
+
+def test_fis_11_notice_date_required_and_not_in_the_future() -> None:
+    """FIS-11: the issue date is mandatory and not after today (AUT-02)."""
+    missing = rules.check_notice(
+        employee_id=1, issued_on=None, appeal_from=None, appeal_until=None, today=TODAY
+    )
+    assert [v.code for v in missing] == ["inspection.notice_required"]
+    future = rules.check_notice(
+        employee_id=1,
+        issued_on=date(2025, 1, 7),
+        appeal_from=None,
+        appeal_until=None,
+        today=TODAY,
+    )
+    assert [v.code for v in future] == ["inspection.notice_in_future"]
+
+
+def test_fis_13_calculation_codes_without_consumption_give_no_value() -> None:
+    """FIS-13: codes needing billing's consumption history are not valued."""
+    row = CatalogItem(
+        kind="inspection_charge", id=1, description="M", attributes={"calculation": 1}
+    )
+    assert rules.charge_value(row, order_price=None, suggested=None) is None

@@ -64,11 +64,6 @@ class RepavingWork:
     actor: int
     version: int = 1
 
-    @property
-    def returned(self) -> bool:
-        """The repaving unit informed its return (and it was not rejected since)."""
-        return self.returned_on is not None
-
 
 @attrs.frozen(kw_only=True)
 class RepavingOpened(DomainEvent):
