@@ -44,9 +44,11 @@ from gsan_core.services.hydrometers import (
     HydrometerService,
     hydrometer_operations,
 )
+from gsan_core.services.inspections import InspectionService
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook, registry
 from gsan_core.services.outbox import OutboxService
 from gsan_core.services.properties import PropertyService
+from gsan_core.services.repaving import RepavingService
 from gsan_core.services.scheduling import SchedulingService
 from gsan_core.services.service_desk import ServiceDeskService
 from gsan_core.services.service_orders import ServiceOrderService
@@ -184,6 +186,10 @@ class System:
         self.service_desk = ServiceDeskService(context, gateway=LoggingGateway())
         #: Selective commands and their emission (field work II).
         self.field_work = FieldWorkService(context)
+        #: Inspection returns (fiscalização) and infraction notices.
+        self.inspections = InspectionService(context, meters=ConnectionMeters())
+        #: Repaving works: returns and acceptance.
+        self.repaving = RepavingService(context)
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
 

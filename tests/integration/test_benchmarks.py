@@ -161,3 +161,22 @@ def test_the_scheduling_benchmark_places_the_same_orders_as_its_baseline() -> No
     # measure() asserts the library placed as many orders as the baseline
     assert 0 < figure["placements"] < 300  # type: ignore[operator]
     assert figure["library_s"] > 0  # type: ignore[operator]
+
+
+def test_the_inspection_benchmarks_write_what_their_baselines_write() -> None:
+    """The UC1176 and automatic repaving acceptance figures at a tiny size on
+    PostgreSQL (each asserts the library and the baseline wrote as much)."""
+    import os  # noqa: PLC0415
+
+    if not os.environ.get("GSAN_CORE_TEST_POSTGRES_URL"):
+        if os.environ.get("GSAN_CORE_REQUIRE_POSTGRES") == "1":
+            pytest.fail("GSAN_CORE_TEST_POSTGRES_URL is required")
+        pytest.skip("no PostgreSQL")
+    from benchmarks import inspections  # noqa: PLC0415
+
+    figures = [
+        inspections.measure_accept_repaving("postgresql", 200),
+        inspections.measure_inspect_closed("postgresql", 200),
+    ]
+    assert [f["size"] for f in figures] == [200, 200]
+    assert all(float(str(f["ratio"])) > 0 for f in figures)

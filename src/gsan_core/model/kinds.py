@@ -6,7 +6,9 @@ from collections.abc import Mapping
 
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.hydrometers import HYDROMETER_KINDS
+from gsan_core.model.inspections import INSPECTION_KINDS
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
+from gsan_core.model.repaving import REPAVING_KINDS
 from gsan_core.model.scheduling import SCHEDULING_KINDS
 from gsan_core.model.service_orders import SERVICE_ORDER_KINDS
 from gsan_core.model.service_requests import SERVICE_REQUEST_KINDS
@@ -19,6 +21,8 @@ ALL_KINDS: tuple[CatalogKind, ...] = (
     *HYDROMETER_KINDS,
     *SERVICE_REQUEST_KINDS,
     *SCHEDULING_KINDS,
+    *INSPECTION_KINDS,
+    *REPAVING_KINDS,
 )
 
 

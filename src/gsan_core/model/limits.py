@@ -14,6 +14,7 @@ __all__ = ["INT_BITS", "TEXT_LENGTHS"]
 #: The longest text each column name takes (the widest of its tables).
 TEXT_LENGTHS: Mapping[str, int] = {
     "abbreviation": 20,
+    "acceptance_remark": 200,
     "acronym": 20,
     "address_complement": 50,
     "address_number": 10,
@@ -53,6 +54,7 @@ TEXT_LENGTHS: Mapping[str, int] = {
     "protocol_number": 30,
     "reason": 40,
     "reference_point": 60,
+    "rejection_remark": 200,
     "remark": 400,
     "requester_name": 60,
     "resolved_comment": 400,
@@ -71,6 +73,7 @@ TEXT_LENGTHS: Mapping[str, int] = {
 
 #: The integer width of the columns narrower than 64 bits.
 INT_BITS: Mapping[str, int] = {
+    "acceptance": 16,
     "accumulated_reading": 32,
     "attempts": 32,
     "average_execution_minutes": 32,

@@ -126,6 +126,15 @@ class ServiceOrderParameters:
     #: The billing port does not model collection documents, so the caller
     #: names it; ``False`` (the default) does not ask for one.
     cut_order_requires_notice: bool = False
+    #: ``indicadorControlaAutoInfracao``: an inspection situation that controls
+    #: infraction notices issues one from the return (AUT-01, FIS-11).
+    controls_infraction_notices: bool = True
+    #: ``numeroDiasPrazoRecursoAutoInfracao``: days after a notice's appeal
+    #: deadline before the batch charges its fines (AUT-05).
+    notice_appeal_grace_days: int = 0
+    #: ``percentualConvergenciaRepavimentacao``: a returned street area within
+    #: this percentage of the sent one is accepted automatically (PAV-03).
+    repaving_convergence_percentage: Decimal = Decimal(0)
     #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
     #: also accepts the Mercosul format (ABC1D23) used since 2018.
     accept_mercosul_plates: bool = False

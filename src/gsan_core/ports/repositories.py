@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from gsan_core.model.catalog import CatalogItem, Reference
@@ -40,7 +41,9 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
+from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.properties import LocationLinks, Property
+from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
 from gsan_core.model.service_desk import (
     MessageStatus,
@@ -69,12 +72,14 @@ __all__ = [
     "Criterion",
     "Entity",
     "HydrometerRepository",
+    "InspectionBatchQueries",
     "InstallationRepository",
     "LocationQueries",
     "MovementRepository",
     "OutboundMessageRepository",
     "PropertyRepository",
     "RemovableRepository",
+    "RepavingRepository",
     "Repository",
     "ServiceOrderRepository",
     "ServicePriceRepository",
@@ -622,4 +627,52 @@ class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
     def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
         """The oldest ``limit`` messages to send: pending, or failed with fewer
         than ``max_attempts`` attempts, by id."""
+        ...
+
+
+class RepavingRepository(Repository[RepavingWork], Protocol):
+    """Repaving works, with the set-based automatic acceptance (PAV-03)."""
+
+    def accept_convergent(
+        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """One chunk of the automatic acceptance: the ids above ``after_id`` of
+        returned works not yet accepted (at most ``limit``, lowest first), and
+        those of them it accepted (PAV-03: same street pavement, area within
+        ``percentage`` %; accepted on the execution date, by ``user_id``,
+        remark "ACEITE AUTOMATICO" appended), both ascending."""
+        ...
+
+
+class InspectionBatchQueries(Protocol):
+    """The reads of the inspection batch of closed orders (UC1176), each one
+    statement over the service orders."""
+
+    def closed_candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        reason_ids: Collection[int] | None = None,
+    ) -> Sequence[ClosedOrderRow]:
+        """Closed orders with a property, closed since the instant by one of the
+        units, with no open order of an inspection type referring to them, ids
+        above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
+        those closed with one of these reasons)."""
+        ...
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        """Insert one order like ``template`` per row of ``referenced``
+        (ascending ids), with the row's property and unit and the row's order
+        as its reference, ids ``first_id, first_id + 1, ...`` in that order
+        (the SQL adapter: one ``INSERT ... SELECT``)."""
         ...

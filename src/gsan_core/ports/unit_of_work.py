@@ -32,6 +32,11 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -73,12 +78,14 @@ from gsan_core.ports.repositories import (
     CatalogRepository,
     CollectionQueries,
     HydrometerRepository,
+    InspectionBatchQueries,
     InstallationRepository,
     LocationQueries,
     MovementRepository,
     OutboundMessageRepository,
     PropertyRepository,
     RemovableRepository,
+    RepavingRepository,
     Repository,
     ServiceOrderRepository,
     ServicePriceRepository,
@@ -304,6 +311,21 @@ class UnitOfWork(Protocol):
     def selective(self) -> SelectiveQueries:
         """The selective emission's set-based reads."""
         ...
+
+    @property
+    def inspection_findings(self) -> RemovableRepository[InspectionFinding]: ...
+
+    @property
+    def infraction_notices(self) -> Repository[InfractionNotice]: ...
+
+    @property
+    def repaving_works(self) -> RepavingRepository: ...
+
+    @property
+    def inspection_batches(self) -> InspectionBatchQueries: ...
+
+    @property
+    def order_acceptances(self) -> Repository[OrderAcceptance]: ...
 
     @property
     def billing(self) -> Billing: ...

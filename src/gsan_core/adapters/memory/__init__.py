@@ -29,6 +29,10 @@ from gsan_core.adapters.memory.ports import (
     MemoryFieldLock,
     MemoryPermissions,
 )
+from gsan_core.adapters.memory.repaving import (
+    MemoryInspectionBatches,
+    MemoryRepavingRepository,
+)
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
     MemoryCollectionQueries,
@@ -63,6 +67,11 @@ from gsan_core.model.accounts import (
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -262,6 +271,17 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.procedures: MemoryRepository[OperatingProcedure] = MemoryRepository(
             self, "operating_procedure"
+        )
+        self.inspection_findings: MemoryRepository[InspectionFinding] = (
+            MemoryRepository(self, "inspection_finding")
+        )
+        self.infraction_notices: MemoryRepository[InfractionNotice] = MemoryRepository(
+            self, "infraction_notice"
+        )
+        self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
+        self.inspection_batches = MemoryInspectionBatches(self)
+        self.order_acceptances: MemoryRepository[OrderAcceptance] = MemoryRepository(
+            self, "order_acceptance"
         )
 
 

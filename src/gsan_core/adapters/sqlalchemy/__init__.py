@@ -51,6 +51,11 @@ from gsan_core.model.hydrometers import (
     HydrometerInstallation,
     HydrometerMovement,
 )
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -58,6 +63,7 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
+from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import (
     Schedule,
     ScheduledOrder,
@@ -248,6 +254,10 @@ class Mappers:
     field_file: RowMapper[FieldFile]
     field_file_item: RowMapper[FieldFileItem]
     return_line: RowMapper[ReturnLine]
+    inspection_finding: RowMapper[InspectionFinding]
+    infraction_notice: RowMapper[InfractionNotice]
+    repaving_work: RowMapper[RepavingWork]
+    order_acceptance: RowMapper[OrderAcceptance]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -313,6 +323,12 @@ class Mappers:
                 SatisfactionSurvey, tables["satisfaction_survey"]
             ),
             regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
+            inspection_finding=RowMapper(
+                InspectionFinding, tables["inspection_finding"]
+            ),
+            infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
+            repaving_work=RowMapper(RepavingWork, tables["repaving_work"]),
+            order_acceptance=RowMapper(OrderAcceptance, tables["order_acceptance"]),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
             customer=RowMapper(Customer, tables["customer"]),
             customer_type=RowMapper(CustomerType, tables["customer_type"]),

@@ -51,6 +51,10 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlSurchargeIndices,
 )
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
+from gsan_core.adapters.sqlalchemy.repaving import (
+    SqlInspectionBatches,
+    SqlRepavingRepository,
+)
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlCatalogRepository,
     SqlCollectionQueries,
@@ -86,6 +90,11 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    OrderAcceptance,
+)
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
@@ -270,6 +279,21 @@ class SqlUnitOfWork:
         )
         self.procedures: SqlRepository[OperatingProcedure] = SqlRepository(
             self, mappers.operating_procedure, "operating_procedure"
+        )
+        self.inspection_findings: SqlRepository[InspectionFinding] = SqlRepository(
+            self, mappers.inspection_finding, "inspection_finding"
+        )
+        self.infraction_notices: SqlRepository[InfractionNotice] = SqlRepository(
+            self, mappers.infraction_notice, "infraction_notice"
+        )
+        self.repaving_works = SqlRepavingRepository(
+            self, mappers.repaving_work, "repaving_work"
+        )
+        self.inspection_batches = SqlInspectionBatches(
+            self, mappers.service_order, "service_order"
+        )
+        self.order_acceptances: SqlRepository[OrderAcceptance] = SqlRepository(
+            self, mappers.order_acceptance, "order_acceptance"
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

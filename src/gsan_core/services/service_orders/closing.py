@@ -27,6 +27,7 @@ from gsan_core.model.service_orders import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules import units as unit_rules
+from gsan_core.rules.inspections import check_close_inspection
 from gsan_core.rules.scheduling import check_close_origin
 from gsan_core.rules.service_orders import ChargeRequest, CloseRequest, RequestFacts
 from gsan_core.rules.validation import ensure
@@ -55,6 +56,17 @@ from gsan_core.services.units import load_units, may_maintain
 
 
 # ---------------------------------------------------------------- closing
+def _inspection_violations(
+    uow: UnitOfWork, order: ServiceOrder, service_type: ServiceType, *, executed: bool
+) -> list[Violation]:
+    """ENC-04: an infraction inspection closes with execution only after its
+    return was informed (its findings are read only for such a type)."""
+    if not (executed and service_type.infraction_inspection):
+        return []
+    findings = uow.inspection_findings.find_by(order_id=order.id)
+    return check_close_inspection(order, service_type=service_type, findings=findings)
+
+
 def close_in(
     uow: UnitOfWork,
     ctx: ServiceContext,
@@ -184,6 +196,7 @@ def close_in(
                 generated_on=generated_on,
                 closed_on=closed_on,
             ),
+            *_inspection_violations(uow, order, service_type, executed=executed),
         )
     )
     assert reason is not None

@@ -19,6 +19,7 @@ from gsan_core.adapters.sqlalchemy.schema import (
     field_work,
     foundation,
     hydrometers,
+    inspections,
     scheduling,
     service_desk,
     service_orders,
@@ -70,6 +71,7 @@ AREAS: tuple[Callable[[TableBuilder], None], ...] = (
     scheduling.define,
     service_desk.define,
     field_work.define,
+    inspections.define,
 )
 
 

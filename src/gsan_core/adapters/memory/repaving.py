@@ -1,0 +1,117 @@
+"""In-memory repaving works: the automatic acceptance done row by row (the
+reference the SQL statement is compared with)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from gsan_core.adapters.memory.repositories import MemoryRepository
+from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
+from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.rules.repaving import converges
+
+__all__ = ["MemoryInspectionBatches", "MemoryRepavingRepository", "automatic_remark"]
+
+AUTOMATIC = "ACEITE AUTOMATICO"
+
+
+def automatic_remark(remark: str | None) -> str:
+    """The remark of an automatic acceptance, appended to an existing one."""
+    return AUTOMATIC if not remark else f"{remark} {AUTOMATIC}"
+
+
+class MemoryRepavingRepository(MemoryRepository[RepavingWork]):
+    """Repaving works in memory."""
+
+    def accept_convergent(
+        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        pending = [
+            w
+            for w in self._uow.rows(self._table)
+            if w.id > after_id and w.returned_on is not None and w.acceptance is None
+        ]
+        pending.sort(key=lambda w: w.id)
+        chunk = pending[:limit]
+        accepted = []
+        for work in chunk:
+            if converges(work, percentage=percentage):
+                self.update(
+                    attrs.evolve(
+                        work,
+                        acceptance=RepavingAcceptance.ACCEPTED,
+                        accepted_on=work.returned_on,
+                        accepted_by=user_id,
+                        acceptance_remark=automatic_remark(work.acceptance_remark),
+                        version=work.version + 1,
+                    )
+                )
+                accepted.append(work.id)
+        return [w.id for w in chunk], accepted
+
+
+class MemoryInspectionBatches:
+    """The inspection batch's reads over the memory store's service orders."""
+
+    def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
+        self._uow = uow
+
+    def closed_candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        reason_ids: Collection[int] | None = None,
+    ) -> Sequence[ClosedOrderRow]:
+        orders: list[ServiceOrder] = list(self._uow.rows("service_order"))
+        inspected = {
+            o.reference_order_id
+            for o in orders
+            if o.service_type_id in inspection_type_ids
+            and o.situation is not OrderSituation.CLOSED
+        }
+        rows = [
+            ClosedOrderRow(
+                order_id=o.id,
+                property_id=o.property_id,
+                unit_id=o.current_unit_id,
+                closing_reason_id=o.closing_reason_id,
+            )
+            for o in sorted(orders, key=lambda o: o.id)
+            if o.id > after_id
+            and o.situation is OrderSituation.CLOSED
+            and o.property_id is not None
+            and o.closed_at is not None
+            and o.closed_at >= closed_since
+            and o.current_unit_id in unit_ids
+            and o.id not in inspected
+            and (reason_ids is None or o.closing_reason_id in reason_ids)
+        ]
+        return rows[:limit]
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        MemoryRepository[ServiceOrder](self._uow, "service_order").add_many(
+            attrs.evolve(
+                template,
+                id=first_id + n,
+                property_id=row.property_id,
+                reference_order_id=row.order_id,
+                current_unit_id=row.unit_id,
+            )
+            for n, row in enumerate(referenced)
+        )

@@ -1,0 +1,173 @@
+"""SQL repaving works: the automatic acceptance (PAV-03) is one select of a
+chunk of returned, not yet accepted works and one set-based update of those
+that converge."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
+from gsan_core.adapters.sqlalchemy.types import Money
+from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+
+__all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
+
+AUTOMATIC = "ACEITE AUTOMATICO"
+
+
+def convergent(
+    t: sa.Table, percentage: sa.ColumnElement[Decimal]
+) -> sa.ColumnElement[bool]:
+    """PAV-03 in SQL: same street pavement and the area within the percentage."""
+    return sa.and_(
+        t.c.returned_street_pavement_id.is_not_distinct_from(t.c.street_pavement_id),
+        sa.or_(
+            sa.and_(t.c.street_area.is_(None), t.c.returned_street_area.is_(None)),
+            sa.func.abs(t.c.returned_street_area - t.c.street_area)
+            <= t.c.street_area * percentage / 100,
+        ),
+    )
+
+
+class SqlRepavingRepository(SqlRepository[RepavingWork]):
+    """Repaving works in the ``repaving_work`` table."""
+
+    def accept_convergent(
+        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        t = self._table
+        chunk = (
+            sa.select(t.c.id)
+            .where(
+                t.c.id > after_id,
+                t.c.returned_on.is_not(None),
+                t.c.acceptance.is_(None),
+            )
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with translated(self._entity):
+            ids = list(self._conn.execute(chunk).scalars())
+            if not ids:
+                return [], []
+            remark = sa.case(
+                (t.c.acceptance_remark.is_(None), sa.literal(AUTOMATIC)),
+                else_=t.c.acceptance_remark + " " + AUTOMATIC,
+            )
+            statement = (
+                sa.update(t)
+                .where(
+                    t.c.id.in_(ids),
+                    t.c.acceptance.is_(None),
+                    convergent(t, sa.literal(percentage, Money())),
+                )
+                .values(
+                    acceptance=int(RepavingAcceptance.ACCEPTED),
+                    accepted_on=t.c.returned_on,
+                    accepted_by=user_id,
+                    acceptance_remark=remark,
+                    version=t.c.version + 1,
+                )
+                .returning(t.c.id)
+            )
+            accepted = sorted(self._conn.execute(statement).scalars())
+        return ids, accepted
+
+
+class SqlInspectionBatches(SqlRepository[ServiceOrder]):
+    """The inspection batch's reads over the ``service_order`` table."""
+
+    def closed_candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        reason_ids: Collection[int] | None = None,
+    ) -> Sequence[ClosedOrderRow]:
+        o = self._table
+        i = o.alias("inspection")
+        open_inspection = (
+            sa.select(i.c.id)
+            .where(
+                i.c.reference_order_id == o.c.id,
+                i.c.service_type_id.in_(sorted(inspection_type_ids)),
+                i.c.situation != int(OrderSituation.CLOSED),
+            )
+            .exists()
+        )
+        clauses = [
+            o.c.id > after_id,
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.property_id.is_not(None),
+            o.c.closed_at >= closed_since,
+            o.c.current_unit_id.in_(sorted(unit_ids)),
+            ~open_inspection,
+        ]
+        if reason_ids is not None:
+            clauses.append(o.c.closing_reason_id.in_(sorted(reason_ids)))
+        statement = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(*clauses)
+            .order_by(o.c.id)
+            .limit(limit)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).all()
+        return [
+            ClosedOrderRow(
+                order_id=r.id,
+                property_id=r.property_id,
+                unit_id=r.current_unit_id,
+                closing_reason_id=r.closing_reason_id,
+            )
+            for r in rows
+        ]
+
+    def add_inspections(
+        self,
+        *,
+        referenced: Sequence[ClosedOrderRow],
+        first_id: int,
+        template: ServiceOrder,
+    ) -> None:
+        if not referenced:
+            return
+        o = self._table
+        static = self._mapper.to_row(template)
+        source = {
+            "id": sa.literal(first_id - 1, sa.BigInteger)
+            + sa.func.row_number().over(order_by=o.c.id),
+            "property_id": o.c.property_id,
+            "reference_order_id": o.c.id,
+            "current_unit_id": o.c.current_unit_id,
+        }
+        columns = [c.key for c in o.c]
+        select = sa.select(
+            *[
+                source[name]
+                if name in source
+                else sa.literal(static[name], o.c[name].type)
+                for name in columns
+            ]
+        ).where(
+            # one array parameter on PostgreSQL rather than thousands
+            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
+            if self._conn.dialect.name == "postgresql"
+            else o.c.id.in_(sa.bindparam("ids", expanding=True))
+        )
+        statement = o.insert().from_select(columns, select)
+        with translated(self._entity):
+            self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})

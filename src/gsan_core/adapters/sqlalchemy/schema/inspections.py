@@ -1,0 +1,114 @@
+"""Tables of the inspection (fiscalização) area: the situations found on an
+inspection order and the infraction notices they issue.
+
+Hot queries are keyed: findings by order (ENC-04 on closing, the return) and by
+property (reincidence); notices by situation and appeal end (the AUT-05 batch)
+and by property.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.schema import TableBuilder
+
+__all__ = ["define"]
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False)
+
+
+def _ref(name: str, *, nullable: bool = True) -> sa.Column[int]:
+    return sa.Column(name, sa.BigInteger, nullable=nullable)
+
+
+def define(b: TableBuilder) -> None:
+    """Define the inspection tables on ``b``."""
+    finding = b.name("inspection_finding")
+    b.table(
+        "inspection_finding",
+        _id(),
+        _ref("order_id", nullable=False),
+        _ref("situation_id", nullable=False),
+        _ref("property_id"),
+        sa.Column("found_on", sa.Date, nullable=False),
+        sa.Column("charged", sa.Boolean, nullable=False),
+        sa.Column("operation", sa.String(40), nullable=True),
+        _ref("actor", nullable=False),
+        sa.Column("recorded_at", UtcDateTime, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{finding}_order", "order_id", "situation_id", unique=True),
+        sa.Index(f"ix_{finding}_property", "property_id", "situation_id"),
+    )
+    notice = b.name("infraction_notice")
+    b.table(
+        "infraction_notice",
+        _id(),
+        _ref("property_id"),
+        _ref("order_id"),
+        _ref("situation_id", nullable=False),
+        sa.Column("situation", sa.SmallInteger, nullable=False),
+        _ref("employee_id", nullable=False),
+        sa.Column("issued_on", sa.Date, nullable=False),
+        sa.Column("appeal_from", sa.Date, nullable=True),
+        sa.Column("appeal_until", sa.Date, nullable=True),
+        _ref("debit_type_id"),
+        sa.Column("installments", sa.Integer, nullable=False),
+        sa.Column("observation", sa.String(400), nullable=True),
+        _ref("charge_id"),
+        _ref("actor", nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{notice}_appeal", "situation", "appeal_until", "id"),
+        sa.Index(f"ix_{notice}_property", "property_id"),
+        sa.Index(f"ix_{notice}_order", "order_id"),
+    )
+    acceptance = b.name("order_acceptance")
+    b.table(
+        "order_acceptance",
+        _id(),
+        _ref("order_id", nullable=False),
+        sa.Column("accepted", sa.Boolean, nullable=False),
+        _ref("reason_id"),
+        sa.Column("observation", sa.String(400), nullable=True),
+        _ref("actor", nullable=False),
+        sa.Column("at", UtcDateTime, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{acceptance}_order", "order_id", unique=True),
+    )
+    work = b.name("repaving_work")
+    b.table(
+        "repaving_work",
+        _id(),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("property_id", sa.BigInteger, nullable=True),
+        sa.Column("unit_id", sa.BigInteger, nullable=False),
+        sa.Column("closed_on", sa.Date, nullable=False),
+        sa.Column("street_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("street_area", Money, nullable=True),
+        sa.Column("sidewalk_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("sidewalk_area", Money, nullable=True),
+        sa.Column("returned_street_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("returned_street_area", Money, nullable=True),
+        sa.Column("returned_sidewalk_pavement_id", sa.BigInteger, nullable=True),
+        sa.Column("returned_sidewalk_area", Money, nullable=True),
+        sa.Column("returned_on", sa.Date, nullable=True),
+        sa.Column("acceptance", sa.SmallInteger, nullable=True),
+        sa.Column("accepted_on", sa.Date, nullable=True),
+        sa.Column("acceptance_remark", sa.String(200), nullable=True),
+        sa.Column("accepted_by", sa.BigInteger, nullable=True),
+        sa.Column("rejected_on", sa.Date, nullable=True),
+        sa.Column("rejection_reason_id", sa.BigInteger, nullable=True),
+        sa.Column("rejection_remark", sa.String(200), nullable=True),
+        sa.Column("opened_at", UtcDateTime, nullable=False),
+        sa.Column("actor", sa.BigInteger, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{work}_order", "order_id", unique=True),
+        sa.Index(f"ix_{work}_unit", "unit_id", "returned_on", "acceptance"),
+        sa.Index(f"ix_{work}_pending", "acceptance", "id"),
+    )

@@ -1,0 +1,421 @@
+"""Inspection (fiscalização) rules: the return of an inspection order
+(FIS-01..FIS-13), the order that waits for it (ENC-04) and the infraction
+notices (AUT-01..AUT-05). Pure functions over loaded state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from gsan_core.errors import Message, Violation
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    NoticeSituation,
+    SituationFound,
+)
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+
+__all__ = [
+    "INDICATORS",
+    "RETURN_NOT_INFORMED",
+    "charge_times",
+    "charge_value",
+    "check_acceptance",
+    "check_appeal",
+    "check_batch",
+    "check_close_inspection",
+    "check_notice",
+    "check_notice_change",
+    "check_return",
+    "expired_notices",
+    "matching_effect",
+]
+
+RETURN_NOT_INFORMED = Message(
+    "inspection.return_not_informed",
+    en="Service order {order_id} is an infraction inspection: inform its return before closing it.",
+    pt="A ordem de serviço {order_id} é de fiscalização de infração: informe o retorno da fiscalização antes de encerrá-la.",
+    gsan_key="atencao.ordem_servico_fiscalizacao_imovel",
+    rule="ENC-04",
+)
+NOT_AN_INSPECTION = Message(
+    "inspection.not_an_inspection",
+    en="Service order {order_id} is not of an infraction-inspection service type.",
+    pt="A ordem de serviço {order_id} não é de um tipo de serviço de fiscalização de infração.",
+    gsan_key="atencao.os.servico_tipo_nao_fiscalizacao",
+    rule="FIS-01",
+)
+ORDER_NOT_PENDING = Message(
+    "inspection.order_not_pending",
+    en="Service order {order_id} is not pending: its return cannot be informed.",
+    pt="Esta Ordem de Serviço {order_id} está ENCERRADA.",
+    gsan_key="atencao.os.encerrada",
+    rule="FIS-02",
+)
+WATER_INCOMPATIBLE = Message(
+    "inspection.water_incompatible",
+    en="Situation {situation_id} is incompatible with the property's water situation {status_id}.",
+    pt="Situação de fiscalização {situation_id} incompatível com a situação de água {status_id} do imóvel.",
+    gsan_key="atencao.situacao.agua.incompativel",
+    rule="FIS-03",
+)
+SEWER_INCOMPATIBLE = Message(
+    "inspection.sewer_incompatible",
+    en="Situation {situation_id} is incompatible with the property's sewer situation {status_id}.",
+    pt="Situação de fiscalização {situation_id} incompatível com a situação de esgoto {status_id} do imóvel.",
+    gsan_key="atencao.situacao.esgoto.incompativel",
+    rule="FIS-04",
+)
+_ONE_OF = {
+    "validates_water": ("FIS-05", "atencao.validar_situacao_ligacao_agua"),
+    "validates_sewer": ("FIS-06", "atencao.validar_situacao_ligacao_esgoto"),
+    "changes_connection_date": ("FIS-07", "atencao.alterar_ligacao_imovel"),
+    "validates_meter_capacity": (
+        "FIS-08",
+        "atencao.validar_capacidade_hidrometro_imovel",
+    ),
+    "controls_notices": ("FIS-09", "atencao.controle_autos_infracao"),
+}
+#: The indicators only one selected situation may carry (FIS-05..FIS-09).
+INDICATORS: Mapping[str, Message] = {
+    name: Message(
+        f"inspection.only_one.{name}",
+        en=f"Only one selected situation may have the indicator {name}.",
+        pt="Somente uma situação encontrada selecionada pode ter este indicador.",
+        gsan_key=key,
+        rule=rule,
+    )
+    for name, (rule, key) in _ONE_OF.items()
+}
+SITUATION_TWICE = Message(
+    "inspection.situation_twice",
+    en="Situation {situation_id} was selected twice.",
+    pt="Situação de fiscalização {situation_id} já selecionada.",
+    gsan_key="atencao.situacao.fiscalizacao.ja.selecionada",
+    rule="FIS-10",
+)
+SITUATION_REQUIRED = Message(
+    "inspection.situation_required",
+    en="Inform at least one situation found (an active inspection situation).",
+    pt="Informe a Situação Encontrada.",
+    gsan_key="atencao.required",
+    rule="FIS-10",
+)
+FINDING_LOCKED = Message(
+    "inspection.finding_locked",
+    en="Situation {situation_id} already changed the connection or was charged: it cannot be removed from the return.",
+    pt="A situação {situation_id} já alterou a ligação ou gerou débito: não é possível desmarcá-la.",
+    gsan_key="atencao.nao_e_possivel_desmarcar_debito_gerado",
+    rule="FIS-12",
+)
+NOTICE_DATA_REQUIRED = Message(
+    "inspection.notice_required",
+    en="The infraction notice needs the {field}.",
+    pt="Informe {campo} do auto de infração.",
+    gsan_key="atencao.required",
+    rule="FIS-11",
+)
+APPEAL_BEFORE_NOTICE = Message(
+    "inspection.appeal_before_notice",
+    en="The appeal period ({appeal_from} to {appeal_until}) must start on or after the notice ({issued_on}) and end on or after it starts.",
+    pt="O prazo de recurso deve começar na data de emissão do auto ou depois, e terminar depois de começar.",
+    gsan_key="atencao.data_final_menor_data_inicial",
+    rule="AUT-02",
+)
+FOUND_IN_FUTURE = Message(
+    "inspection.found_in_future",
+    en="The date situation {situation_id} was found ({found_on}) is after today.",
+    pt="A data da fiscalização da situação {situation_id} é posterior à data corrente.",
+    gsan_key="atencao.data.maior.data.corrente",
+    rule="FIS-10",
+)
+NOTICE_IN_FUTURE = Message(
+    "inspection.notice_in_future",
+    en="The notice's issue date {issued_on} is after today.",
+    pt="A data de emissão do auto é posterior à data corrente.",
+    gsan_key="atencao.data.maior.data.corrente",
+    rule="AUT-02",
+)
+BATCH_INVALID = Message(
+    "inspection.batch_invalid",
+    en="The days ({days}) must be at least 1 and the sample percentage ({percentage}) from 0 to 100.",
+    pt="Informe a quantidade de dias (a partir de 1) e o percentual da amostra (de 0 a 100).",
+    gsan_key="atencao.campo.invalido",
+)
+
+
+def check_batch(*, days: int, percentage: int) -> list[Violation]:
+    """UC1176's parameters: at least one day back; a percentage 0..100."""
+    if days < 1 or not 0 <= percentage <= 100:
+        return [BATCH_INVALID(days=days, percentage=percentage)]
+    return []
+
+
+ACCEPTANCE_ORDER_NOT_EXECUTED = Message(
+    "inspection.acceptance_order_not_executed",
+    en="Service order {order_id} was not closed with execution: there is nothing to inspect.",
+    pt="A ordem de serviço {order_id} não foi encerrada com execução.",
+    gsan_key="atencao.ordem_servico_nao_executada",
+    rule="FIS-14",
+)
+ACCEPTANCE_TWICE = Message(
+    "inspection.acceptance_twice",
+    en="Service order {order_id} was already inspected.",
+    pt="A ordem de serviço {order_id} já foi fiscalizada.",
+    gsan_key="atencao.registro_atualizado_por_outro_usuario",
+    rule="FIS-14",
+)
+ACCEPTANCE_REASON_REQUIRED = Message(
+    "inspection.acceptance_reason_required",
+    en="A refusal needs an active non-acceptance reason.",
+    pt="Informe o Motivo Não Aceite.",
+    gsan_key="atencao.required",
+    rule="FIS-14",
+)
+ACCEPTANCE_OBSERVATION_REQUIRED = Message(
+    "inspection.acceptance_observation_required",
+    en="Non-acceptance reason {reason_id} requires an observation.",
+    pt="O motivo não aceite {reason_id} exige a observação.",
+    gsan_key="atencao.required",
+    rule="FIS-15",
+)
+
+
+def check_acceptance(
+    *,
+    order_id: int,
+    executed: bool,
+    already: bool,
+    accepted: bool,
+    reason: CatalogItem | None,
+    reason_id: int | None,
+    observation: str | None,
+) -> list[Violation]:
+    """FIS-14: only an order closed with execution, inspected once; "concluir"
+    accepts, "ressalva" accepts with an active reason, a refusal needs one;
+    FIS-15: a reason flagged so needs the observation."""
+    found: list[Violation] = []
+    if not executed:
+        found.append(ACCEPTANCE_ORDER_NOT_EXECUTED(order_id=order_id))
+    if already:
+        found.append(ACCEPTANCE_TWICE(order_id=order_id))
+    usable = reason is not None and reason.active
+    if (reason_id is not None or not accepted) and not usable:
+        found.append(ACCEPTANCE_REASON_REQUIRED())
+    if (
+        usable
+        and reason is not None
+        and reason.flag("observation_required")
+        and not (observation or "").strip()
+    ):
+        found.append(ACCEPTANCE_OBSERVATION_REQUIRED(reason_id=reason.id))
+    return found
+
+
+def check_close_inspection(
+    order: ServiceOrder,
+    *,
+    service_type: ServiceType,
+    findings: Sequence[InspectionFinding],
+) -> list[Violation]:
+    """ENC-04: an infraction-inspection order closes (with execution) only
+    after its return was informed."""
+    if service_type.infraction_inspection and not findings:
+        return [RETURN_NOT_INFORMED(order_id=order.id)]
+    return []
+
+
+def matching_effect(
+    rows: Iterable[CatalogItem], *, situation_id: int, status_id: int
+) -> CatalogItem | None:
+    """The active row of an effect matrix for the situation and the
+    connection's current situation (FIS-03/04), if any."""
+    for row in rows:
+        if (
+            row.active
+            and row.integer("situation_id") == situation_id
+            and row.integer("status_id") == status_id
+        ):
+            return row
+    return None
+
+
+def check_return(
+    order: ServiceOrder,
+    *,
+    service_type: ServiceType,
+    found: Sequence[SituationFound],
+    situations: Mapping[int, CatalogItem],
+    water_rows: Sequence[CatalogItem],
+    sewer_rows: Sequence[CatalogItem],
+    water_status_id: int | None,
+    sewer_status_id: int | None,
+    previous: Sequence[InspectionFinding],
+    today: date,
+) -> list[Violation]:
+    """Every violation of an inspection return (FIS-01..FIS-10, FIS-12)."""
+    if not service_type.infraction_inspection:
+        return [NOT_AN_INSPECTION(order_id=order.id)]
+    if order.situation is not OrderSituation.PENDING:
+        return [ORDER_NOT_PENDING(order_id=order.id)]
+    found_ids = [f.situation_id for f in found]
+    chosen = [situations[i] for i in dict.fromkeys(found_ids) if i in situations]
+    violations: list[Violation] = []
+    if not found or len(chosen) != len(set(found_ids)):
+        violations.append(SITUATION_REQUIRED())
+    violations.extend(
+        SITUATION_TWICE(situation_id=situation_id)
+        for situation_id in sorted({i for i in found_ids if found_ids.count(i) > 1})
+    )
+    for name, message in INDICATORS.items():
+        if sum(1 for item in chosen if item.flag(name)) > 1:
+            violations.append(message())
+    for item in chosen:
+        violations += _compatibility(
+            item,
+            water_rows=water_rows,
+            sewer_rows=sewer_rows,
+            water_status_id=water_status_id,
+            sewer_status_id=sewer_status_id,
+        )
+    violations += [
+        FOUND_IN_FUTURE(situation_id=f.situation_id, found_on=f.found_on)
+        for f in found
+        if f.found_on > today
+    ]
+    violations += [
+        FINDING_LOCKED(situation_id=p.situation_id)
+        for p in previous
+        if (p.charged or p.operation is not None) and p.situation_id not in found_ids
+    ]
+    return violations
+
+
+def _compatibility(
+    item: CatalogItem,
+    *,
+    water_rows: Sequence[CatalogItem],
+    sewer_rows: Sequence[CatalogItem],
+    water_status_id: int | None,
+    sewer_status_id: int | None,
+) -> list[Violation]:
+    found: list[Violation] = []
+    checks = (
+        ("validates_water", water_rows, water_status_id, WATER_INCOMPATIBLE),
+        ("validates_sewer", sewer_rows, sewer_status_id, SEWER_INCOMPATIBLE),
+    )
+    for flag, rows, status_id, message in checks:
+        if not item.flag(flag):
+            continue
+        if (
+            status_id is None
+            or matching_effect(rows, situation_id=item.id, status_id=status_id) is None
+        ):
+            found.append(message(situation_id=item.id, status_id=status_id))
+    return found
+
+
+def charge_times(
+    row: CatalogItem, *, reincident: bool, months_since_cut: int | None
+) -> int:
+    """``calcularInserirValor``'s multiplier: the configured times (the
+    reincidence times for a reincident property), capped by the months since
+    the connection was cut or suppressed. GSAN does not multiply at all when
+    those months equal the times; that quirk is not copied."""
+    times = row.integer("times") or 1
+    if reincident and row.integer("times_reincident") is not None:
+        times = row.integer("times_reincident") or times
+    if months_since_cut is not None:
+        times = max(1, min(times, months_since_cut))
+    return times
+
+
+def charge_value(
+    row: CatalogItem,
+    *,
+    order_price: Decimal | None,
+    suggested: Decimal | None,
+) -> Decimal | None:
+    """The unit value of a charge row by its calculation code: 4 the inspection
+    order's service price, 10 the debit type's suggested value. The codes that
+    need billing's consumption history (1-3, 5-9, 11) give ``None`` here."""
+    code = row.integer("calculation")
+    if code == 4:
+        return order_price
+    if code == 10:
+        return suggested
+    return None
+
+
+def check_notice(
+    *,
+    employee_id: int | None,
+    issued_on: date | None,
+    appeal_from: date | None,
+    appeal_until: date | None,
+    today: date,
+) -> list[Violation]:
+    """FIS-11 / AUT-02: the responsible employee and the emission date are
+    mandatory; the appeal period starts on or after the emission and ends on or
+    after it starts; the emission is not in the future."""
+    found: list[Violation] = []
+    if employee_id is None:
+        found.append(NOTICE_DATA_REQUIRED(field="employee", campo="o funcionário"))
+    if issued_on is None:
+        found.append(
+            NOTICE_DATA_REQUIRED(field="issue date", campo="a data de emissão")
+        )
+        return found
+    if issued_on > today:
+        found.append(NOTICE_IN_FUTURE(issued_on=issued_on))
+    found += check_appeal(
+        issued_on=issued_on, appeal_from=appeal_from, appeal_until=appeal_until
+    )
+    return found
+
+
+def check_appeal(
+    *, issued_on: date, appeal_from: date | None, appeal_until: date | None
+) -> list[Violation]:
+    """AUT-02: the appeal period is not before the notice, nor reversed."""
+    start = appeal_from or issued_on
+    if start < issued_on or (appeal_until is not None and appeal_until < start):
+        return [
+            APPEAL_BEFORE_NOTICE(
+                appeal_from=appeal_from, appeal_until=appeal_until, issued_on=issued_on
+            )
+        ]
+    return []
+
+
+NOTICE_CHARGED = Message(
+    "inspection.notice_charged",
+    en="Infraction notice {notice_id} has charged debts: it cannot be changed.",
+    pt="O auto de infração possui débitos ativos: não é possível alterá-lo.",
+    gsan_key="atencao.auto_possui_debitos_ativos",
+    rule="AUT-03",
+)
+
+
+def check_notice_change(stored: InfractionNotice) -> list[Violation]:
+    """AUT-03: a notice whose fine was charged cannot be changed."""
+    if stored.charge_id is not None:
+        return [NOTICE_CHARGED(notice_id=stored.id)]
+    return []
+
+
+def expired_notices(
+    notices: Iterable[InfractionNotice], *, today: date, grace_days: int
+) -> list[InfractionNotice]:
+    """AUT-05: the notices still in their appeal period whose appeal ended more
+    than ``grace_days`` days before ``today``."""
+    return [
+        n
+        for n in notices
+        if n.situation is NoticeSituation.APPEAL_OPEN
+        and n.appeal_until is not None
+        and (today - n.appeal_until).days > grace_days
+    ]

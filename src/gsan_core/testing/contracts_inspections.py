@@ -1,0 +1,214 @@
+"""The contract of the inspection and repaving repositories (findings of
+inspection orders, infraction notices, repaving works with their set-based
+automatic acceptance), shipped for integrators.
+
+Subclass it like :class:`gsan_core.testing.contracts.UnitOfWorkContract`, with a
+``uow_factory`` fixture returning units of work over an empty, migrated store::
+
+    class TestMyInspections(InspectionRepositoriesContract):
+        @pytest.fixture
+        def uow_factory(self, my_engine):
+            return MyBackend(my_engine).uow_factory
+
+Needs ``gsan-core[testing]`` (pytest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    NoticeSituation,
+    OrderAcceptance,
+)
+from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.ports.unit_of_work import UnitOfWork
+
+__all__ = ["InspectionRepositoriesContract"]
+
+Factory = Callable[[], UnitOfWork]
+AT = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+DAY = date(2025, 1, 6)
+
+
+def _finding(ident: int, **changes: Any) -> InspectionFinding:
+    base = InspectionFinding(
+        id=ident,
+        order_id=100 + ident // 10,
+        situation_id=ident % 10,
+        property_id=7,
+        found_on=DAY,
+        actor=1,
+        recorded_at=AT,
+    )
+    return attrs.evolve(base, **changes)
+
+
+def _notice(ident: int, **changes: Any) -> InfractionNotice:
+    base = InfractionNotice(
+        id=ident,
+        property_id=7,
+        order_id=100,
+        situation_id=3,
+        employee_id=1,
+        issued_on=DAY,
+        appeal_until=date(2025, 1, 20),
+        debit_type_id=7,
+        actor=1,
+    )
+    return attrs.evolve(base, **changes)
+
+
+def _work(ident: int, **changes: Any) -> RepavingWork:
+    base = RepavingWork(
+        id=ident,
+        order_id=1000 + ident,
+        property_id=7,
+        unit_id=50,
+        closed_on=DAY,
+        street_pavement_id=1,
+        street_area=Decimal("10.00"),
+        opened_at=AT,
+        actor=1,
+    )
+    return attrs.evolve(base, **changes)
+
+
+def _returned(ident: int, area: str, pavement: int = 1, **changes: Any) -> RepavingWork:
+    return _work(
+        ident,
+        returned_on=date(2025, 1, 8),
+        returned_street_pavement_id=pavement,
+        returned_street_area=Decimal(area),
+        **changes,
+    )
+
+
+class InspectionRepositoriesContract:
+    """What every adapter's inspection and repaving repositories must do."""
+
+    @pytest.fixture
+    def uow_factory(self) -> Factory:
+        raise NotImplementedError("override the uow_factory fixture")
+
+    def test_findings_by_order_and_removal(self, uow_factory: Factory) -> None:
+        with uow_factory() as uow:
+            uow.inspection_findings.add_many([_finding(11), _finding(12), _finding(21)])
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.inspection_findings.find_by(order_id=101)
+            assert [f.id for f in found] == [11, 12]
+            uow.inspection_findings.remove(found[0])
+            uow.commit()
+        with uow_factory() as uow:
+            assert [f.id for f in uow.inspection_findings.find_by(property_id=7)] == [
+                12,
+                21,
+            ]
+            with pytest.raises(DuplicateEntity):
+                uow.inspection_findings.add(_finding(12))
+
+    def test_notices_round_trip_and_compare_and_set(self, uow_factory: Factory) -> None:
+        notice = _notice(1, observation="MULTA", appeal_from=DAY)
+        with uow_factory() as uow:
+            uow.infraction_notices.add(notice)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.infraction_notices.get(1) == notice
+            assert uow.infraction_notices.find_by(
+                situation=NoticeSituation.APPEAL_OPEN
+            ) == [notice]
+            changed = attrs.evolve(
+                notice, situation=NoticeSituation.APPEAL_EXPIRED, version=2
+            )
+            uow.infraction_notices.update(changed)
+            uow.commit()
+        with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+            uow.infraction_notices.update(attrs.evolve(notice, version=2))
+        with uow_factory() as uow:
+            assert (
+                uow.infraction_notices.get(1).situation
+                is NoticeSituation.APPEAL_EXPIRED
+            )
+            with pytest.raises(NotFound):
+                uow.infraction_notices.get(2)
+
+    def test_order_acceptance_round_trip(self, uow_factory: Factory) -> None:
+        record = OrderAcceptance(
+            id=1,
+            order_id=100,
+            accepted=False,
+            reason_id=2,
+            observation="X",
+            actor=1,
+            at=AT,
+        )
+        with uow_factory() as uow:
+            uow.order_acceptances.add(record)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.order_acceptances.find_by(order_id=100) == [record]
+            with pytest.raises(DuplicateEntity):
+                uow.order_acceptances.add(record)
+
+    def test_repaving_work_round_trip(self, uow_factory: Factory) -> None:
+        work = _returned(1, "10.25", sidewalk_area=Decimal("2.50"))
+        with uow_factory() as uow:
+            uow.repaving_works.add(work)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.repaving_works.get(1) == work
+            assert uow.repaving_works.find_by(unit_id=50, acceptance=None) == [work]
+
+    def test_automatic_acceptance_is_chunked_and_set_based(
+        self, uow_factory: Factory
+    ) -> None:
+        """PAV-03: same street pavement and area within the percentage, in
+        id chunks; the remark is appended to an existing one."""
+        works = [
+            _returned(1, "10.00"),
+            _returned(2, "10.50", acceptance_remark="CONFERIDO"),
+            _returned(3, "10.51"),
+            _returned(4, "10.00", pavement=2),
+            _work(5),
+            _returned(6, "9.50", acceptance=RepavingAcceptance.REFUSED),
+            _work(
+                7,
+                street_area=None,
+                street_pavement_id=None,
+                returned_on=date(2025, 1, 8),
+            ),
+        ]
+        with uow_factory() as uow:
+            uow.repaving_works.add_many(works)
+            uow.commit()
+        with uow_factory() as uow:
+            first = uow.repaving_works.accept_convergent(
+                percentage=Decimal(5), after_id=0, limit=3, user_id=9
+            )
+            second = uow.repaving_works.accept_convergent(
+                percentage=Decimal(5), after_id=3, limit=3, user_id=9
+            )
+            uow.commit()
+        assert first == ([1, 2, 3], [1, 2])
+        assert second == ([4, 7], [7])
+        with uow_factory() as uow:
+            accepted = uow.repaving_works.get(2)
+            assert accepted.acceptance is RepavingAcceptance.ACCEPTED
+            assert accepted.accepted_on == date(2025, 1, 8)
+            assert accepted.accepted_by == 9
+            assert accepted.acceptance_remark == "CONFERIDO ACEITE AUTOMATICO"
+            assert accepted.version == 2
+            assert uow.repaving_works.get(3).acceptance is None
+            assert uow.repaving_works.accept_convergent(
+                percentage=Decimal(5), after_id=0, limit=10, user_id=9
+            ) == ([3, 4], [])

@@ -1,0 +1,546 @@
+"""Inspection orders (fiscalização): the return of an infraction-inspection
+order (UC0488) with its effects, the closing that waits for it (ENC-04) and the
+infraction notices (AUT), on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+import pytest
+
+import gsan_core
+from gsan_core.errors import ConcurrencyConflict, RuleViolation
+from gsan_core.model.inspections import NoticeSituation, SituationFound
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.services.inspections import NoticeInput
+from gsan_core.testing import FixedClock
+from tests.services.connections_setup import (
+    ACTOR,
+    CONCLUDED,
+    CUT,
+    DESISTED,
+    add_property,
+    order_for,
+    town,
+)
+
+INSPECTION = 980
+PLAIN = 981
+FINE_TYPE = 7
+ILLEGAL = 1  # found using water while the connection is cut: validates water
+IRREGULAR = 2  # irregular consumption on a connected property: cuts it
+NOTICE = 3  # controls infraction notices
+BLOCKED = 4  # validates water, another indicator
+REINCIDENT = 5  # checks reincidence, charged
+
+
+def _codes(refused: pytest.ExceptionInfo[RuleViolation]) -> list[str]:
+    return [v.code for v in refused.value.violations]
+
+
+@pytest.fixture
+def gsan(system: gsan_core.System) -> gsan_core.System:
+    town(system)
+    system.service_orders.add_types(
+        [
+            ServiceType(
+                id=INSPECTION,
+                description="FISCALIZACAO DE INFRACAO",
+                abbreviation="FISC INFR",
+                infraction_inspection=True,
+                value=Decimal("40.00"),
+            ),
+            ServiceType(id=PLAIN, description="VISITA SIMPLES", abbreviation="VISITA"),
+        ],
+        actor=0,
+    )
+    catalog = system.catalog
+    fine = catalog.get("debit_type", FINE_TYPE)
+    catalog.update(
+        "debit_type",
+        FINE_TYPE,
+        attributes={"suggested_value": Decimal("25.00")},
+        expected_version=fine.version,
+        actor=0,
+    )
+    situations: list[tuple[int, str, dict[str, object]]] = [
+        (ILLEGAL, "LIGACAO CLANDESTINA", {"validates_water": True}),
+        (IRREGULAR, "CONSUMO IRREGULAR", {"validates_water": True}),
+        (NOTICE, "AUTO DE INFRACAO", {"controls_notices": True}),
+        (BLOCKED, "HIDROMETRO VIOLADO", {"validates_water": True}),
+        (
+            REINCIDENT,
+            "FRAUDE REINCIDENTE",
+            {"checks_reincidence": True, "collection_situation_id": 2},
+        ),
+    ]
+    for sid, description, flags in situations:
+        catalog.add(
+            "inspection_situation",
+            id=sid,
+            description=description,
+            attributes=flags,
+            actor=0,
+        )
+    catalog.add(
+        "inspection_water_effect",
+        id=1,
+        description="CLANDESTINA EM CORTADO",
+        attributes={"situation_id": ILLEGAL, "status_id": 5},
+        actor=0,
+    )
+    catalog.add(
+        "inspection_water_effect",
+        id=2,
+        description="IRREGULAR EM LIGADO",
+        attributes={
+            "situation_id": IRREGULAR,
+            "status_id": 3,
+            "operation": "water.cut",
+        },
+        actor=0,
+    )
+    for calculation, times in ((4, 1), (10, 2)):
+        catalog.add(
+            "inspection_charge",
+            id=calculation,
+            description=f"MULTA {calculation}",
+            attributes={
+                "situation_id": REINCIDENT,
+                "debit_type_id": FINE_TYPE,
+                "calculation": calculation,
+                "times": times,
+                "times_reincident": 3,
+            },
+            actor=0,
+        )
+    return system
+
+
+def _inspection(gsan: gsan_core.System, pid: int, water: int = 3) -> int:
+    add_property(gsan, pid, water)
+    return order_for(gsan, INSPECTION, pid).id
+
+
+def _today(gsan: gsan_core.System) -> date:
+    return gsan.today()
+
+
+def test_enc_04_inspection_order_waits_for_its_return(gsan: gsan_core.System) -> None:
+    """ENC-04: an infraction-inspection order does not close with execution
+    before its return; after the return it closes through the usual closing."""
+    order_id = _inspection(gsan, 400)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.service_orders.close_executed(
+            order_id=order_id, reason_id=CONCLUDED, closed_on=_today(gsan), actor=ACTOR
+        )
+    violation = refused.value.violations[0]
+    assert (violation.code, violation.rule, violation.gsan_key) == (
+        "inspection.return_not_informed",
+        "ENC-04",
+        "atencao.ordem_servico_fiscalizacao_imovel",
+    )
+    assert gsan.service_orders.get(order_id).situation is OrderSituation.PENDING
+    gsan.inspections.inform_return(
+        order_id=order_id,
+        found=[SituationFound(situation_id=REINCIDENT, found_on=_today(gsan))],
+        actor=ACTOR,
+    )
+    closed = gsan.service_orders.close_executed(
+        order_id=order_id, reason_id=CONCLUDED, closed_on=_today(gsan), actor=ACTOR
+    )
+    assert closed.order.situation is OrderSituation.CLOSED
+
+
+def test_enc_04_cancelling_an_inspection_needs_no_return(
+    gsan: gsan_core.System,
+) -> None:
+    """ENC-04 is about the executed closing: an inspection that will not happen
+    is cancelled (closed without execution) without a return."""
+    order_id = _inspection(gsan, 401)
+    result = gsan.service_orders.close_not_executed(
+        order_id=order_id, reason_id=DESISTED, closed_on=_today(gsan), actor=ACTOR
+    )
+    assert result.order.situation is OrderSituation.CLOSED
+
+
+def test_fis_01_02_return_only_for_a_pending_inspection(gsan: gsan_core.System) -> None:
+    """FIS-01: the order's type is an infraction inspection; FIS-02: it is pending."""
+    add_property(gsan, 402, 3)
+    plain = order_for(gsan, PLAIN, 402)
+    found = [SituationFound(situation_id=REINCIDENT, found_on=_today(gsan))]
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(order_id=plain.id, found=found, actor=ACTOR)
+    assert refused.value.violations[0].rule == "FIS-01"
+    assert (
+        refused.value.violations[0].gsan_key
+        == "atencao.os.servico_tipo_nao_fiscalizacao"
+    )
+    order_id = _inspection(gsan, 403)
+    gsan.service_orders.close_not_executed(
+        order_id=order_id, reason_id=DESISTED, closed_on=_today(gsan), actor=ACTOR
+    )
+    with pytest.raises(RuleViolation) as closed:
+        gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    assert _codes(closed) == ["inspection.order_not_pending"]
+    assert gsan.inspections.findings(order_id) == []
+
+
+def test_fis_03_incompatible_water_situation_writes_nothing(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-03: a situation that validates the water situation needs a matrix
+    row for the property's current one ("clandestine" on a connected property
+    has none)."""
+    order_id = _inspection(gsan, 404, water=3)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[SituationFound(situation_id=ILLEGAL, found_on=_today(gsan))],
+            actor=ACTOR,
+        )
+    violation = refused.value.violations[0]
+    assert (violation.rule, violation.gsan_key) == (
+        "FIS-03",
+        "atencao.situacao.agua.incompativel",
+    )
+    assert gsan.inspections.findings(order_id) == []
+
+
+def test_fis_03_the_effect_runs_the_connection_operation(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-03/04: the matrix row for the current situation names the connection
+    operation (a cut here), run through the connection operations in the same
+    unit of work; its data is required."""
+    order_id = _inspection(gsan, 405, water=3)
+    found = [SituationFound(situation_id=IRREGULAR, found_on=_today(gsan))]
+    with pytest.raises(RuleViolation) as missing:
+        gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    assert _codes(missing) == ["inspection.connection_data_required"]
+    result = gsan.inspections.inform_return(
+        order_id=order_id, found=found, actor=ACTOR, connection_data=CUT
+    )
+    assert result.operation == "water.cut"
+    assert gsan.properties.get(405).water_status_id == 5
+    assert [f.operation for f in gsan.inspections.findings(order_id)] == ["water.cut"]
+    assert gsan.service_orders.get(order_id).situation is OrderSituation.PENDING
+
+
+def test_fis_05_09_10_selection_rules(gsan: gsan_core.System) -> None:
+    """FIS-05: one water-validating situation; FIS-10: no situation twice, at
+    least one known situation."""
+    order_id = _inspection(gsan, 406, water=5)
+    today = _today(gsan)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[
+                SituationFound(situation_id=ILLEGAL, found_on=today),
+                SituationFound(situation_id=BLOCKED, found_on=today),
+                SituationFound(situation_id=REINCIDENT, found_on=today),
+                SituationFound(situation_id=REINCIDENT, found_on=today),
+            ],
+            actor=ACTOR,
+        )
+    codes = _codes(refused)
+    assert "inspection.only_one.validates_water" in codes
+    assert "inspection.situation_twice" in codes
+    with pytest.raises(RuleViolation) as empty:
+        gsan.inspections.inform_return(order_id=order_id, found=[], actor=ACTOR)
+    assert _codes(empty) == ["inspection.situation_required"]
+    with pytest.raises(RuleViolation) as future:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[SituationFound(situation_id=ILLEGAL, found_on=today + timedelta(1))],
+            actor=ACTOR,
+        )
+    assert _codes(future) == ["inspection.found_in_future"]
+    assert gsan.inspections.findings(order_id) == []
+
+
+def test_fis_13_debts_once_with_reincidence(gsan: gsan_core.System) -> None:
+    """FIS-13: the situation's debts are charged once per order and situation
+    (code 4: the order type's price; code 10: the debit type's suggested value
+    times the configured times); a property with a reincidence-checking
+    finding on an earlier order is charged the reincidence times; the
+    situation's collection situation is added to the property."""
+    today = _today(gsan)
+    first = _inspection(gsan, 407)
+    found = [SituationFound(situation_id=REINCIDENT, found_on=today, charge=True)]
+    result = gsan.inspections.inform_return(order_id=first, found=found, actor=ACTOR)
+    assert sorted(c.total for c in result.charges) == [
+        Decimal("40.00"),
+        Decimal("50.00"),
+    ]
+    assert 2 in gsan.properties.get(407).collection_situation_ids
+    again = gsan.inspections.inform_return(order_id=first, found=found, actor=ACTOR)
+    assert again.charges == ()
+    assert len(gsan.billing.charges(407)) == 2
+    second = order_for(gsan, INSPECTION, 407).id
+    repeated = gsan.inspections.inform_return(order_id=second, found=found, actor=ACTOR)
+    assert sorted(c.total for c in repeated.charges) == [
+        Decimal("75.00"),
+        Decimal("120.00"),
+    ]
+
+
+def test_fis_12_a_charged_situation_stays(gsan: gsan_core.System) -> None:
+    """FIS-12: a situation that was charged cannot be left out of a later
+    return; one that did nothing can."""
+    today = _today(gsan)
+    order_id = _inspection(gsan, 408)
+    gsan.inspections.inform_return(
+        order_id=order_id,
+        found=[
+            SituationFound(situation_id=REINCIDENT, found_on=today, charge=True),
+            SituationFound(situation_id=NOTICE, found_on=today),
+        ],
+        actor=ACTOR,
+        notice=NoticeInput(employee_id=ACTOR, issued_on=today),
+    )
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[SituationFound(situation_id=NOTICE, found_on=today)],
+            actor=ACTOR,
+        )
+    assert refused.value.violations[0].rule == "FIS-12"
+    kept = gsan.inspections.inform_return(
+        order_id=order_id,
+        found=[SituationFound(situation_id=REINCIDENT, found_on=today)],
+        actor=ACTOR,
+    )
+    assert [f.situation_id for f in kept.findings] == [REINCIDENT]
+    assert [f.situation_id for f in gsan.inspections.findings(order_id)] == [REINCIDENT]
+
+
+def test_fis_11_aut_01_notice_issued_from_the_return(gsan: gsan_core.System) -> None:
+    """FIS-11/AUT-01: a situation that controls notices needs the notice's
+    employee and date, and an appeal period not before the notice (AUT-02);
+    the return then issues it."""
+    today = _today(gsan)
+    order_id = _inspection(gsan, 409)
+    found = [SituationFound(situation_id=NOTICE, found_on=today)]
+    with pytest.raises(RuleViolation) as missing:
+        gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    assert _codes(missing) == ["inspection.notice_data_required"]
+    with pytest.raises(RuleViolation) as bad:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=found,
+            actor=ACTOR,
+            notice=NoticeInput(
+                employee_id=None,
+                issued_on=today,
+                appeal_from=today - timedelta(days=1),
+            ),
+        )
+    assert {v.rule for v in bad.value.violations} == {"FIS-11", "AUT-02"}
+    assert gsan.inspections.notices(property_id=409) == []
+    result = gsan.inspections.inform_return(
+        order_id=order_id,
+        found=found,
+        actor=ACTOR,
+        notice=NoticeInput(
+            employee_id=ACTOR,
+            issued_on=today,
+            appeal_until=today + timedelta(days=15),
+            debit_type_id=FINE_TYPE,
+        ),
+    )
+    assert result.notice is not None
+    assert gsan.inspections.notices(property_id=409) == [result.notice]
+    assert result.notice.situation is NoticeSituation.APPEAL_OPEN
+
+
+def test_aut_05_batch_charges_expired_notices_once(
+    gsan: gsan_core.System, clock: FixedClock
+) -> None:
+    """AUT-05: notices whose appeal ended are charged their fine and move to
+    "appeal expired"; a second run does nothing. AUT-03: a charged notice
+    cannot be changed."""
+    today = _today(gsan)
+    order_id = _inspection(gsan, 410)
+    notice = gsan.inspections.inform_return(
+        order_id=order_id,
+        found=[SituationFound(situation_id=NOTICE, found_on=today)],
+        actor=ACTOR,
+        notice=NoticeInput(
+            employee_id=ACTOR,
+            issued_on=today,
+            appeal_until=today + timedelta(days=10),
+            debit_type_id=FINE_TYPE,
+        ),
+    ).notice
+    assert notice is not None
+    assert gsan.inspections.expire_notices(actor=ACTOR) == ()
+    clock.advance(timedelta(days=11))
+    expired = gsan.inspections.expire_notices(actor=ACTOR)
+    assert [n.situation for n in expired] == [NoticeSituation.APPEAL_EXPIRED]
+    assert [c.total for c in gsan.billing.charges(410)] == [Decimal("25.00")]
+    assert gsan.inspections.expire_notices(actor=ACTOR) == ()
+    stored = gsan.inspections.notice(notice.id)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.update_notice(
+            attrs.evolve(stored, observation="RECURSO"), actor=ACTOR
+        )
+    assert refused.value.violations[0].rule == "AUT-03"
+
+
+def test_aut_02_notice_update_checks_dates_and_version(gsan: gsan_core.System) -> None:
+    """AUT-02: the appeal period may not start before the notice; a stale
+    copy is a concurrency conflict."""
+    today = _today(gsan)
+    order_id = _inspection(gsan, 411)
+    notice = gsan.inspections.inform_return(
+        order_id=order_id,
+        found=[SituationFound(situation_id=NOTICE, found_on=today)],
+        actor=ACTOR,
+        notice=NoticeInput(employee_id=ACTOR, issued_on=today),
+    ).notice
+    assert notice is not None
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.update_notice(
+            attrs.evolve(notice, appeal_from=today - timedelta(days=3)), actor=ACTOR
+        )
+    assert (
+        refused.value.violations[0].gsan_key == "atencao.data_final_menor_data_inicial"
+    )
+    changed = gsan.inspections.update_notice(
+        attrs.evolve(notice, appeal_until=today + timedelta(days=30)), actor=ACTOR
+    )
+    assert changed.version == notice.version + 1
+    with pytest.raises(ConcurrencyConflict):
+        gsan.inspections.update_notice(notice, actor=ACTOR)
+
+
+def _closed_orders(gsan: gsan_core.System, reasons: list[int]) -> list[int]:
+    """Orders closed today by a contractor unit (company 3), one per reason."""
+    gsan.units.register(
+        OrganizationalUnit(id=60, name="EMPREITEIRA", unit_type_id=16, company_id=3),
+        actor=0,
+    )
+    gsan.service_orders.add_type(
+        ServiceType(id=705, description="FISCALIZACAO DE OS", abbreviation="FISC OS"),
+        actor=0,
+    )
+    add_property(gsan, 420, 3)
+    now = gsan.clock.now()
+    orders = [
+        ServiceOrder(
+            id=9_000 + n,
+            service_type_id=PLAIN,
+            situation=OrderSituation.CLOSED,
+            property_id=420,
+            generated_at=now - timedelta(days=3),
+            closed_at=now - timedelta(days=1),
+            closing_reason_id=reason,
+            current_unit_id=60,
+        )
+        for n, reason in enumerate(reasons)
+    ]
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add_many(orders)
+        uow.commit()
+    return [o.id for o in orders]
+
+
+def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> None:
+    """UC1176 (service-orders §2.9.3): every order closed by the contractor's
+    units with a reason other than conclusion (2) and overdue (32) gets an
+    inspection order; of the concluded ones, the percentage rounded half down
+    (50 % of 3 is 1); a re-run skips the orders under inspection."""
+    ids = _closed_orders(gsan, [4, 2, 2, 2, 32, 3])
+    summary = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=50, actor=ACTOR, chunk_size=4
+    )
+    assert (summary.processed, summary.changed) == (6, 3)
+    generated = [o for o in gsan.service_orders.find_by() if o.service_type_id == 705]
+    referenced = sorted(o.reference_order_id or 0 for o in generated)
+    assert ids[0] in referenced
+    assert ids[5] in referenced
+    assert len(set(referenced) & set(ids[1:4])) == 1
+    assert all(
+        o.situation is OrderSituation.PENDING
+        and o.current_unit_id == 60
+        and o.property_id == 420
+        and o.emitted_at is not None
+        for o in generated
+    )
+    again = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=0, actor=ACTOR
+    )
+    assert (again.processed, again.changed) == (3, 0)
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.generate_for_closed(
+            company_id=3, days=0, sample_percentage=101, actor=ACTOR
+        )
+    assert refused.value.violations[0].code == "inspection.batch_invalid"
+
+
+def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> None:
+    """FIS-16: the non-acceptance reasons are a catalog (description required,
+    in use or not); FIS-14: an executed order is inspected once: accepted,
+    accepted with a reservation, or refused with an active reason; FIS-15: a
+    reason flagged so needs the observation."""
+    reasons = gsan.catalog
+    with pytest.raises(RuleViolation):
+        reasons.add("non_acceptance_reason", id=1, description="", actor=0)
+    reasons.add(
+        "non_acceptance_reason",
+        id=1,
+        description="SERVICO INCOMPLETO",
+        attributes={"observation_required": True},
+        actor=0,
+    )
+    reasons.add("non_acceptance_reason", id=2, description="SUJEIRA NO LOCAL", actor=0)
+    add_property(gsan, 430, 3)
+    open_order = order_for(gsan, PLAIN, 430)
+    with pytest.raises(RuleViolation) as pending:
+        gsan.inspections.inspect_order(
+            order_id=open_order.id, accepted=True, actor=ACTOR
+        )
+    assert _codes(pending) == ["inspection.acceptance_order_not_executed"]
+    executed = []
+    for _ in range(3):
+        order = order_for(gsan, PLAIN, 430)
+        gsan.service_orders.close_executed(
+            order_id=order.id, reason_id=CONCLUDED, closed_on=_today(gsan), actor=ACTOR
+        )
+        executed.append(order.id)
+    done = gsan.inspections.inspect_order(
+        order_id=executed[0], accepted=True, actor=ACTOR
+    )
+    assert (done.accepted, done.reason_id) == (True, None)
+    with pytest.raises(RuleViolation) as twice:
+        gsan.inspections.inspect_order(
+            order_id=executed[0], accepted=False, reason_id=2, actor=ACTOR
+        )
+    assert _codes(twice) == ["inspection.acceptance_twice"]
+    reserved = gsan.inspections.inspect_order(
+        order_id=executed[1], accepted=True, reason_id=2, actor=ACTOR
+    )
+    assert (reserved.accepted, reserved.reason_id) == (True, 2)
+    with pytest.raises(RuleViolation) as no_reason:
+        gsan.inspections.inspect_order(
+            order_id=executed[2], accepted=False, actor=ACTOR
+        )
+    assert _codes(no_reason) == ["inspection.acceptance_reason_required"]
+    with pytest.raises(RuleViolation) as no_observation:
+        gsan.inspections.inspect_order(
+            order_id=executed[2], accepted=False, reason_id=1, actor=ACTOR
+        )
+    assert [v.rule for v in no_observation.value.violations] == ["FIS-15"]
+    refused = gsan.inspections.inspect_order(
+        order_id=executed[2],
+        accepted=False,
+        reason_id=1,
+        observation="FALTOU RECOMPOR A CALCADA",
+        actor=ACTOR,
+    )
+    assert gsan.inspections.order_acceptance(executed[2]) == refused
+    assert gsan.inspections.order_acceptance(open_order.id) is None

@@ -1,0 +1,228 @@
+"""The pure inspection rules (``gsan_core.rules.inspections``): the return's
+checks, the charge multiplier and the expired notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    NoticeSituation,
+    SituationFound,
+)
+from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.rules import inspections as rules
+
+TODAY = date(2025, 1, 6)
+AT = datetime(2025, 1, 6, 12, tzinfo=UTC)
+INSPECTION = ServiceType(
+    id=1, description="FISC", abbreviation="FISC", infraction_inspection=True
+)
+ORDER = ServiceOrder(id=10, service_type_id=1, property_id=5, generated_at=AT)
+
+
+def _situation(sid: int, **flags: bool | int) -> CatalogItem:
+    return CatalogItem(
+        kind="inspection_situation", id=sid, description=f"S{sid}", attributes=flags
+    )
+
+
+def _effect(kind: str, situation_id: int, status_id: int) -> CatalogItem:
+    return CatalogItem(
+        kind=kind,
+        id=situation_id * 10 + status_id,
+        description="E",
+        attributes={"situation_id": situation_id, "status_id": status_id},
+    )
+
+
+def _check(
+    situations: dict[int, CatalogItem], *ids: int, **options: object
+) -> list[str]:
+    found = [SituationFound(situation_id=i, found_on=TODAY) for i in ids]
+    arguments: dict[str, object] = {
+        "service_type": INSPECTION,
+        "found": found,
+        "situations": situations,
+        "water_rows": [],
+        "sewer_rows": [],
+        "water_status_id": 3,
+        "sewer_status_id": 3,
+        "previous": [],
+        "today": TODAY,
+    }
+    arguments.update(options)
+    return [v.code for v in rules.check_return(ORDER, **arguments)]  # type: ignore[arg-type]
+
+
+def test_fis_04_sewer_situation_must_match_the_matrix() -> None:
+    """FIS-04: a situation validating the sewer situation needs a sewer matrix
+    row for the property's current sewer situation."""
+    situations = {1: _situation(1, validates_sewer=True)}
+    assert _check(situations, 1) == ["inspection.sewer_incompatible"]
+    rows = [_effect("inspection_sewer_effect", 1, 3)]
+    assert _check(situations, 1, sewer_rows=rows) == []
+    assert _check(situations, 1, sewer_rows=rows, sewer_status_id=5) == [
+        "inspection.sewer_incompatible"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "rule", "key"),
+    [
+        ("validates_water", "FIS-05", "atencao.validar_situacao_ligacao_agua"),
+        ("validates_sewer", "FIS-06", "atencao.validar_situacao_ligacao_esgoto"),
+        ("changes_connection_date", "FIS-07", "atencao.alterar_ligacao_imovel"),
+        (
+            "validates_meter_capacity",
+            "FIS-08",
+            "atencao.validar_capacidade_hidrometro_imovel",
+        ),
+        ("controls_notices", "FIS-09", "atencao.controle_autos_infracao"),
+    ],
+)
+def test_fis_05_06_07_08_09_one_situation_per_indicator(
+    flag: str, rule: str, key: str
+) -> None:
+    """FIS-05..FIS-09: at most one selected situation carries each indicator."""
+    situations = {1: _situation(1, **{flag: True}), 2: _situation(2, **{flag: True})}
+    rows = [
+        _effect("inspection_water_effect", 1, 3),
+        _effect("inspection_water_effect", 2, 3),
+    ]
+    sewer = [
+        _effect("inspection_sewer_effect", 1, 3),
+        _effect("inspection_sewer_effect", 2, 3),
+    ]
+    violations = rules.check_return(
+        ORDER,
+        service_type=INSPECTION,
+        found=[SituationFound(situation_id=i, found_on=TODAY) for i in (1, 2)],
+        situations=situations,
+        water_rows=rows,
+        sewer_rows=sewer,
+        water_status_id=3,
+        sewer_status_id=3,
+        previous=[],
+        today=TODAY,
+    )
+    assert [(v.rule, v.gsan_key) for v in violations] == [(rule, key)]
+    assert _check({1: situations[1]}, 1, water_rows=rows, sewer_rows=sewer) == []
+
+
+def test_fis_10_unknown_or_inactive_situation_is_required() -> None:
+    """FIS-10: every chosen situation is a known active one."""
+    assert _check({}, 7) == ["inspection.situation_required"]
+
+
+def test_fis_12_only_effect_free_findings_may_be_dropped() -> None:
+    """FIS-12: a stored finding that changed the connection or was charged
+    must stay in the return."""
+    stored = [
+        InspectionFinding(
+            id=1,
+            order_id=ORDER.id,
+            situation_id=1,
+            property_id=5,
+            found_on=TODAY,
+            operation="water.cut",
+            actor=1,
+            recorded_at=AT,
+        ),
+        InspectionFinding(
+            id=2,
+            order_id=ORDER.id,
+            situation_id=2,
+            property_id=5,
+            found_on=TODAY,
+            actor=1,
+            recorded_at=AT,
+        ),
+    ]
+    situations = {3: _situation(3)}
+    assert _check(situations, 3, previous=stored) == ["inspection.finding_locked"]
+
+
+def test_fis_13_charge_times_with_reincidence_and_cut_months() -> None:
+    """FIS-13 (``calcularInserirValor``): the configured times, the reincidence
+    times for a reincident property, capped by the months since the cut (at
+    least once; GSAN's "no multiplication when equal" quirk is not copied)."""
+    row = CatalogItem(
+        kind="inspection_charge",
+        id=1,
+        description="M",
+        attributes={"times": 2, "times_reincident": 4, "calculation": 10},
+    )
+    assert rules.charge_times(row, reincident=False, months_since_cut=None) == 2
+    assert rules.charge_times(row, reincident=True, months_since_cut=None) == 4
+    assert rules.charge_times(row, reincident=True, months_since_cut=3) == 3
+    assert rules.charge_times(row, reincident=False, months_since_cut=2) == 2
+    assert rules.charge_times(row, reincident=False, months_since_cut=0) == 1
+
+
+def test_aut_05_expired_notices_after_the_grace_days() -> None:
+    """AUT-05: only notices still in their appeal period whose deadline ended
+    more than the grace days ago."""
+    base = InfractionNotice(
+        id=1,
+        property_id=5,
+        order_id=10,
+        situation_id=3,
+        employee_id=1,
+        issued_on=date(2024, 12, 1),
+        appeal_until=date(2025, 1, 1),
+        actor=1,
+    )
+    judged = InfractionNotice(
+        id=2,
+        property_id=5,
+        order_id=10,
+        situation_id=3,
+        situation=NoticeSituation.UNDER_REVIEW,
+        employee_id=1,
+        issued_on=date(2024, 12, 1),
+        appeal_until=date(2025, 1, 1),
+        actor=1,
+    )
+    assert rules.expired_notices([base, judged], today=TODAY, grace_days=0) == [base]
+    assert rules.expired_notices([base], today=TODAY, grace_days=5) == []
+
+
+def test_enc_04_only_infraction_inspections_wait() -> None:
+    """ENC-04: an ordinary type never waits for a return."""
+    plain = ServiceType(id=2, description="X", abbreviation="X")
+    assert rules.check_close_inspection(ORDER, service_type=plain, findings=[]) == []
+    assert [
+        v.rule
+        for v in rules.check_close_inspection(
+            ORDER, service_type=INSPECTION, findings=[]
+        )
+    ] == ["ENC-04"]
+
+
+def test_fis_11_notice_date_required_and_not_in_the_future() -> None:
+    """FIS-11: the issue date is mandatory and not after today (AUT-02)."""
+    missing = rules.check_notice(
+        employee_id=1, issued_on=None, appeal_from=None, appeal_until=None, today=TODAY
+    )
+    assert [v.code for v in missing] == ["inspection.notice_required"]
+    future = rules.check_notice(
+        employee_id=1,
+        issued_on=date(2025, 1, 7),
+        appeal_from=None,
+        appeal_until=None,
+        today=TODAY,
+    )
+    assert [v.code for v in future] == ["inspection.notice_in_future"]
+
+
+def test_fis_13_calculation_codes_without_consumption_give_no_value() -> None:
+    """FIS-13: codes needing billing's consumption history are not valued."""
+    row = CatalogItem(
+        kind="inspection_charge", id=1, description="M", attributes={"calculation": 1}
+    )
+    assert rules.charge_value(row, order_price=None, suggested=None) is None
