@@ -252,6 +252,12 @@ class ServicePriceRepository(Repository[ServiceChargeValue], Protocol):
         """Delete the row at its current version (compare-and-set)."""
         ...
 
+    def of_type(self, service_type_id: int) -> Sequence[ServiceChargeValue]:
+        """The rows that price ``service_type_id`` (CHG-5's look-up), by id: a
+        reference read an adapter may serve from its reference cache (the
+        rules that check the table itself read it with ``find_by``)."""
+        ...
+
 
 class AssociationRepository(Repository[E], Protocol):
     """Configuration rows that are replaced as a set (routing associations)."""

@@ -85,7 +85,15 @@ def price_of(
     installs)."""
     if prop is None:
         return service_type.value
-    rows = uow.service_prices.find_by(service_type_id=service_type.id)
+    rows = [
+        row
+        for row in uow.service_prices.of_type(service_type.id)
+        if row.valid_from <= on <= row.valid_until
+    ]
+    if not rows:
+        # no row prices the type that day: the type's own value, whatever the
+        # property's meter (which is then not read: one read less per closing)
+        return service_type.value
     return rules.lookup_price(
         rows,
         service_type=service_type,

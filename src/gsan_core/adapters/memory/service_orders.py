@@ -34,6 +34,9 @@ class MemoryServicePriceRepository(MemoryRepository[ServiceChargeValue]):
             raise ConcurrencyConflict(self._table, row.id, row.version)
         self._uow.delete(self._table, row.id, expect=current.version)
 
+    def of_type(self, service_type_id: int) -> Sequence[ServiceChargeValue]:
+        return self.find_by(service_type_id=service_type_id)
+
 
 class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
     """Service orders in memory."""

@@ -27,7 +27,9 @@ from typing import Any
 __all__ = ["CACHED_TABLES", "MISSING", "ReferenceCache"]
 
 #: The reference tables whose by-id reads are cached.
-CACHED_TABLES = frozenset({"catalog_item", "service_type", "unit", "user"})
+CACHED_TABLES = frozenset(
+    {"catalog_item", "service_charge_value", "service_type", "unit", "user"}
+)
 #: Returned by :meth:`ReferenceCache.get` when the key is not cached.
 MISSING: Any = object()
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.scheduling import SchedulableOrder
@@ -35,7 +36,23 @@ _TRAIL = "ou_"
 class SqlServicePriceRepository(SqlRepository[ServiceChargeValue]):
     """The service price table."""
 
+    def of_type(self, service_type_id: int) -> Sequence[ServiceChargeValue]:
+        """The type's price rows, through the backend's reference cache (one
+        entry per type, emptied by any write to the table through the backend)."""
+        cache = self._uow.reference_cache(self._entity)
+        key = ("service_type", service_type_id)
+        if cache is None:
+            return self.find_by(service_type_id=service_type_id)
+        hit = cache.get(self._entity, key)
+        if hit is not MISSING:
+            return cast("Sequence[ServiceChargeValue]", hit)
+        generation = cache.generation(self._entity)
+        rows = tuple(self.find_by(service_type_id=service_type_id))
+        cache.put(self._entity, key, rows, generation)
+        return rows
+
     def remove(self, row: ServiceChargeValue) -> None:
+        self._uow.wrote(self._entity)
         t = self._table
         with translated(self._entity, row.id):
             result = self._conn.execute(

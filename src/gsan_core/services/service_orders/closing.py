@@ -308,8 +308,10 @@ def close_in(
     ):
         changes["reference_service_type_id"] = new_type.id
     action = OrderAction.CLOSE_EXECUTED if executed else OrderAction.CLOSE_NOT_EXECUTED
-    current = uow.service_orders.get(order.id)
-    closed = _move(uow, current, action, **changes)
+    # the order as read above: nothing in between writes it (the commercial
+    # operation writes the property's rows), and its compare-and-set update
+    # refuses a version that moved meanwhile
+    closed = _move(uow, order, action, **changes)
     _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
     recorded = None
     if execution:
