@@ -664,6 +664,25 @@ class InspectionBatchQueries(Protocol):
         those closed with one of these reasons)."""
         ...
 
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        """UC1176's sample, drawn in the store: of the candidates (as
+        :meth:`closed_candidates` with no ``after_id``) closed with one of
+        ``reason_ids``, the ids of the
+        :func:`~gsan_core.rules.inspections.sample_size` of them of lowest
+        ``(sample_rank(seed, id), id)``, ascending; and how many candidates
+        there are in all (the SQL adapter: two statements, a count and an
+        ordered, limited select of ids; no candidate row is read)."""
+        ...
+
     def add_inspections(
         self,
         *,

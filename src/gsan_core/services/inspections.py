@@ -4,7 +4,6 @@ the debts in one unit of work, and the infraction notices it issues (AUT)."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -62,7 +61,6 @@ NOTICE_REQUIRED = Message(
 )
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
-_PAGE = 100_000
 
 
 @attrs.frozen(kw_only=True)
@@ -178,8 +176,9 @@ class InspectionService(Service):
         of those closed with the conclusion does. The new orders are pending,
         emitted, of the same property and unit, referring to the inspected one.
 
-        Set-based and chunked: one statement reads the concluded candidates'
-        ids for the sample, then per chunk one statement reads the candidates
+        Set-based and chunked: the sample is drawn in the database (one count
+        and one select of the sampled ids ordered by a seeded rank, the same
+        on every backend), then per chunk one statement reads the candidates
         and one bulk insert writes the orders; each chunk commits. A re-run
         skips the orders already under inspection."""
         ensure(rules.check_batch(days=days, percentage=sample_percentage))
@@ -419,32 +418,20 @@ def _sample(
     seed: int,
 ) -> tuple[frozenset[int], int]:
     """The concluded candidates to inspect: ``percentage`` % of them (rounded
-    half down), the lowest by a seeded hash of their id; and how many
-    candidates there are (one statement per 100,000)."""
+    half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
+    for ``seed``, drawn in the store (no candidate row is read); and how many
+    candidates there are."""
     if not units:
         return frozenset(), 0
-    ids: list[int] = []
-    total = after = 0
-    while True:
-        rows = uow.inspection_batches.closed_candidates(
-            unit_ids=units,
-            closed_since=since,
-            inspection_type_ids=type_ids,
-            after_id=after,
-            limit=_PAGE,
-        )
-        total += len(rows)
-        ids += [r.order_id for r in rows if r.closing_reason_id in concluded]
-        if len(rows) < _PAGE:
-            break
-        after = rows[-1].order_id
-    count = math.ceil(Decimal(len(ids) * percentage) / 100 - Decimal("0.5"))
-    ranked = sorted(ids, key=lambda i: _rank(seed, i))
-    return frozenset(ranked[:count]), total
-
-
-def _rank(seed: int, order_id: int) -> bytes:
-    return hashlib.blake2b(f"{seed}:{order_id}".encode(), digest_size=8).digest()
+    ids, total = uow.inspection_batches.concluded_sample(
+        unit_ids=units,
+        closed_since=since,
+        inspection_type_ids=type_ids,
+        reason_ids=concluded,
+        percentage=percentage,
+        seed=seed,
+    )
+    return frozenset(ids), total
 
 
 def _inform_in(

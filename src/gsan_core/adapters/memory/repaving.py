@@ -3,6 +3,7 @@ reference the SQL statement is compared with)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.rules.repaving import converges
 
 __all__ = ["MemoryInspectionBatches", "MemoryRepavingRepository", "automatic_remark"]
@@ -97,6 +99,27 @@ class MemoryInspectionBatches:
             and (reason_ids is None or o.closing_reason_id in reason_ids)
         ]
         return rows[:limit]
+
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        rows = self.closed_candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+            after_id=0,
+            limit=sys.maxsize,
+        )
+        ids = [r.order_id for r in rows if r.closing_reason_id in reason_ids]
+        ranked = sorted(ids, key=lambda i: (sample_rank(seed, i), i))
+        return sorted(ranked[: sample_size(len(ids), percentage)]), len(rows)
 
     def add_inspections(
         self,

@@ -17,6 +17,12 @@ from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.rules.inspections import (
+    SAMPLE_MIXER,
+    SAMPLE_MODULUS,
+    SAMPLE_MULTIPLIER,
+    sample_size,
+)
 
 __all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
 
@@ -96,24 +102,12 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         reason_ids: Collection[int] | None = None,
     ) -> Sequence[ClosedOrderRow]:
         o = self._table
-        i = o.alias("inspection")
-        open_inspection = (
-            sa.select(i.c.id)
-            .where(
-                i.c.reference_order_id == o.c.id,
-                i.c.service_type_id.in_(sorted(inspection_type_ids)),
-                i.c.situation != int(OrderSituation.CLOSED),
-            )
-            .exists()
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
         )
-        clauses = [
-            o.c.id > after_id,
-            o.c.situation == int(OrderSituation.CLOSED),
-            o.c.property_id.is_not(None),
-            o.c.closed_at >= closed_since,
-            o.c.current_unit_id.in_(sorted(unit_ids)),
-            ~open_inspection,
-        ]
+        clauses.append(o.c.id > after_id)
         if reason_ids is not None:
             clauses.append(o.c.closing_reason_id.in_(sorted(reason_ids)))
         statement = (
@@ -134,6 +128,67 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 closing_reason_id=r.closing_reason_id,
             )
             for r in rows
+        ]
+
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        o = self._table
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+        )
+        concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
+        counts = sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((concluded, 1), else_=0)), 0),
+        ).where(*clauses)
+        with translated(self._entity):
+            total, eligible = self._conn.execute(counts).one()
+            size = sample_size(int(eligible), percentage)
+            if size == 0:
+                return [], int(total)
+            statement = (
+                sa.select(o.c.id)
+                .where(*clauses, concluded)
+                .order_by(_rank(o.c.id, seed), o.c.id)
+                .limit(size)
+            )
+            ids = sorted(self._conn.execute(statement).scalars())
+        return ids, int(total)
+
+    def _candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+    ) -> list[sa.ColumnElement[bool]]:
+        o = self._table
+        i = o.alias("inspection")
+        open_inspection = (
+            sa.select(i.c.id)
+            .where(
+                i.c.reference_order_id == o.c.id,
+                i.c.service_type_id.in_(sorted(inspection_type_ids)),
+                i.c.situation != int(OrderSituation.CLOSED),
+            )
+            .exists()
+        )
+        return [
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.property_id.is_not(None),
+            o.c.closed_at >= closed_since,
+            o.c.current_unit_id.in_(sorted(unit_ids)),
+            ~open_inspection,
         ]
 
     def add_inspections(
@@ -171,3 +226,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         statement = o.insert().from_select(columns, select)
         with translated(self._entity):
             self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})
+
+
+def _rank(order_id: sa.ColumnElement[int], seed: int) -> sa.ColumnElement[int]:
+    """:func:`~gsan_core.rules.inspections.sample_rank` in SQL (bigint
+    arithmetic; every operand non-negative, every product below 2**63)."""
+    modulus = sa.literal(SAMPLE_MODULUS, sa.BigInteger)
+    x = (
+        order_id % modulus * sa.literal(SAMPLE_MULTIPLIER, sa.BigInteger)
+        + sa.literal(seed % SAMPLE_MODULUS, sa.BigInteger)
+    ) % modulus
+    return (x * x % modulus * sa.literal(SAMPLE_MIXER, sa.BigInteger) + x) % modulus
