@@ -664,6 +664,25 @@ class InspectionBatchQueries(Protocol):
         those closed with one of these reasons)."""
         ...
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        """One chunk of UC1176: of the ``limit`` lowest candidates above
+        ``after_id`` (as :meth:`closed_candidates`), the rows to inspect
+        (closed with a reason not in ``skipped_reason_ids``, or in
+        ``sample_ids``), ascending; how many candidates the chunk holds; and
+        the highest of their ids (``after_id`` when none). The SQL adapter:
+        one statement, only the rows to inspect are read."""
+        ...
+
     def concluded_sample(
         self,
         *,

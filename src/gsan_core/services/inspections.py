@@ -217,21 +217,17 @@ class InspectionService(Service):
             last = [0]
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                rows = uow.inspection_batches.closed_candidates(
+                chosen, scanned, last[0] = uow.inspection_batches.chunk_to_inspect(
                     unit_ids=units,
                     closed_since=since,
                     inspection_type_ids=type_ids,
                     after_id=last[0],
                     limit=chunk_size,
+                    skipped_reason_ids=excluded,
+                    sample_ids=sample,
                 )
-                if not rows:
+                if not scanned:
                     return ChunkOutcome()
-                last[0] = rows[-1].order_id
-                chosen = [
-                    r
-                    for r in rows
-                    if r.closing_reason_id not in excluded or r.order_id in sample
-                ]
                 ids = uow.next_ids("service_order", len(chosen))
                 if chosen:
                     uow.inspection_batches.add_inspections(
@@ -248,9 +244,9 @@ class InspectionService(Service):
                         )
                     )
                 uow.commit()
-                skipped = len(rows) - len(chosen)
+                skipped = scanned - len(chosen)
                 return ChunkOutcome(
-                    processed=len(rows),
+                    processed=scanned,
                     changed=len(chosen),
                     skipped={"not sampled": skipped} if skipped else {},
                 )

@@ -268,3 +268,38 @@ class InspectionRepositoriesContract:
             assert drawn == (expected, len(candidates)), (seed, percentage)
         assert len(expected) == len(concluded) == 38
         assert len(candidates) == 57
+        with uow_factory() as uow:
+            first = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_000,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[1_002, 1_008, 1_040],
+            )
+            tail = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_059,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[],
+            )
+            done = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_060,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[1_002],
+            )
+        # the chunk is 1001, 1002, 1004, 1006, 1008, 1009 (1003, 1005, 1007 are
+        # no candidates); 1006 and 1009 were closed with reason 4
+        assert [r.order_id for r in first[0]] == [1_002, 1_006, 1_008, 1_009]
+        assert first[1:] == (6, 1_009)
+        assert first[0][0].property_id == 2 and first[0][0].unit_id == 60
+        assert ([r.order_id for r in tail[0]], tail[1:]) == ([1_060], (1, 1_060))
+        assert done == ([], 0, 1_060)

@@ -100,6 +100,32 @@ class MemoryInspectionBatches:
         ]
         return rows[:limit]
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        rows = self.closed_candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+            after_id=after_id,
+            limit=limit,
+        )
+        chosen = [
+            r
+            for r in rows
+            if r.closing_reason_id not in skipped_reason_ids
+            or r.order_id in sample_ids
+        ]
+        return chosen, len(rows), rows[-1].order_id if rows else after_id
+
     def concluded_sample(
         self,
         *,

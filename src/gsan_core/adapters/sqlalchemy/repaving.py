@@ -130,6 +130,78 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             for r in rows
         ]
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        o = self._table
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+        )
+        chunk = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(*clauses, o.c.id > after_id)
+            .order_by(o.c.id)
+            .limit(limit)
+            .cte("chunk")
+        )
+        # only the chunk's sampled ids travel (at most ``limit`` of them)
+        sampled = sorted(i for i in sample_ids if i > after_id)[:limit]
+        reason = chunk.c.closing_reason_id
+        chosen = sa.or_(
+            reason.is_(None),
+            reason.not_in(sorted(skipped_reason_ids)),
+            self._among(chunk.c.id, sampled),
+        )
+        totals = sa.select(
+            sa.func.count().label("scanned"), sa.func.max(chunk.c.id).label("last")
+        ).subquery("totals")
+        picked = sa.select(chunk).where(chosen).subquery("picked")
+        statement = (
+            sa.select(totals, picked)
+            .select_from(totals.outerjoin(picked, sa.true()))
+            .order_by(picked.c.id)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement, {"sampled": sampled}).all()
+        first = rows[0]
+        return (
+            [
+                ClosedOrderRow(
+                    order_id=r.id,
+                    property_id=r.property_id,
+                    unit_id=r.current_unit_id,
+                    closing_reason_id=r.closing_reason_id,
+                )
+                for r in rows
+                if r.id is not None
+            ],
+            int(first.scanned),
+            after_id if first.last is None else int(first.last),
+        )
+
+    def _among(
+        self, column: sa.ColumnElement[int], ids: Sequence[int]
+    ) -> sa.ColumnElement[bool]:
+        """``column`` among the ``sampled`` parameter: one array parameter on
+        PostgreSQL rather than thousands."""
+        if self._conn.dialect.name == "postgresql":
+            return column == sa.func.any(
+                sa.bindparam("sampled", type_=ARRAY(sa.BigInteger))
+            )
+        return column.in_(sa.bindparam("sampled", expanding=True))
+
     def concluded_sample(
         self,
         *,
