@@ -32,8 +32,8 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
-from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.inspections import sample_rank, sample_size
 
 __all__ = ["InspectionRepositoriesContract"]
 
@@ -300,6 +300,7 @@ class InspectionRepositoriesContract:
         # no candidates); 1006 and 1009 were closed with reason 4
         assert [r.order_id for r in first[0]] == [1_002, 1_006, 1_008, 1_009]
         assert first[1:] == (6, 1_009)
-        assert first[0][0].property_id == 2 and first[0][0].unit_id == 60
+        assert first[0][0].property_id == 2
+        assert first[0][0].unit_id == 60
         assert ([r.order_id for r in tail[0]], tail[1:]) == ([1_060], (1, 1_060))
         assert done == ([], 0, 1_060)

@@ -121,8 +121,7 @@ class MemoryInspectionBatches:
         chosen = [
             r
             for r in rows
-            if r.closing_reason_id not in skipped_reason_ids
-            or r.order_id in sample_ids
+            if r.closing_reason_id not in skipped_reason_ids or r.order_id in sample_ids
         ]
         return chosen, len(rows), rows[-1].order_id if rows else after_id
 
