@@ -708,9 +708,15 @@ class InspectionBatchQueries(Protocol):
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         """Insert one order like ``template`` per row of ``referenced``
         (ascending ids), with the row's property and unit and the row's order
         as its reference, ids ``first_id, first_id + 1, ...`` in that order
-        (the SQL adapter: one ``INSERT ... SELECT``)."""
+        (the SQL adapter: one ``INSERT ... SELECT``); with ``trail_first_id``,
+        also each new order's unit-trail record (``order_unit``: opened by
+        the row's unit and user ``opened_by`` at the template's
+        ``generated_at``, ids from ``trail_first_id`` in the same order; one
+        more ``INSERT ... SELECT``)."""
         ...

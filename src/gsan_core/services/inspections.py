@@ -174,12 +174,13 @@ class InspectionService(Service):
         role ``service_type.inspection_of_closed``, GSAN 705), and a sample of
         ``sample_percentage`` % (rounded half down; deterministic for ``seed``)
         of those closed with the conclusion does. The new orders are pending,
-        emitted, of the same property and unit, referring to the inspected one.
+        emitted, of the same property and unit, referring to the inspected one,
+        each with its unit-trail record (opened by that unit and ``actor``).
 
         Set-based and chunked: the sample is drawn in the database (one count
         and one select of the sampled ids ordered by a seeded rank, the same
-        on every backend), then per chunk one statement reads the candidates
-        and one bulk insert writes the orders; each chunk commits. A re-run
+        on every backend), then per chunk one statement reads the rows to
+        inspect and two ``INSERT ... SELECT`` write the orders and their trail; each chunk commits. A re-run
         skips the orders already under inspection."""
         ensure(rules.check_batch(days=days, percentage=sample_percentage))
         at = self._now()
@@ -231,7 +232,11 @@ class InspectionService(Service):
                 ids = uow.next_ids("service_order", len(chosen))
                 if chosen:
                     uow.inspection_batches.add_inspections(
-                        referenced=chosen, first_id=ids[0], template=template
+                        referenced=chosen,
+                        first_id=ids[0],
+                        template=template,
+                        trail_first_id=uow.next_ids("order_unit", len(chosen))[0],
+                        opened_by=actor,
                     )
                 if chosen:
                     uow.record(
@@ -258,7 +263,9 @@ class InspectionService(Service):
                 work=self._work,
                 progress=progress,
             )
-        self._refresh_statistics({"service_order": summary.changed})
+        self._refresh_statistics(
+            {"service_order": summary.changed, "order_unit": summary.changed}
+        )
         return summary
 
     # ------------------------------------------------------------ contractor

@@ -31,7 +31,12 @@ from gsan_core.model.inspections import (
     OrderAcceptance,
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.inspections import sample_rank, sample_size
 
@@ -304,3 +309,22 @@ class InspectionRepositoriesContract:
         assert first[0][0].unit_id == 60
         assert ([r.order_id for r in tail[0]], tail[1:]) == ([1_060], (1, 1_060))
         assert done == ([], 0, 1_060)
+        template = ServiceOrder(id=0, service_type_id=705, generated_at=AT)
+        with uow_factory() as uow:
+            uow.inspection_batches.add_inspections(
+                referenced=first[0],
+                first_id=6_001,
+                template=template,
+                trail_first_id=71,
+                opened_by=9,
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            made = [uow.service_orders.get(6_001 + n) for n in range(4)]
+            trail = [uow.order_units.get(71 + n) for n in range(4)]
+        assert [o.reference_order_id for o in made] == [1_002, 1_006, 1_008, 1_009]
+        assert [o.property_id for o in made] == [2, 6, 8, 9]
+        assert [(r.order_id, r.unit_id, r.user_id) for r in trail] == [
+            (6_001 + n, 60, 9) for n in range(4)
+        ]
+        assert {(r.relation, r.at) for r in trail} == {(OrderUnitRelation.OPENED, AT)}

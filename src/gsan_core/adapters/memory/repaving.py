@@ -14,7 +14,12 @@ from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceOrder,
+)
 from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.rules.repaving import converges
 
@@ -152,6 +157,8 @@ class MemoryInspectionBatches:
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         MemoryRepository[ServiceOrder](self._uow, "service_order").add_many(
             attrs.evolve(
@@ -160,6 +167,19 @@ class MemoryInspectionBatches:
                 property_id=row.property_id,
                 reference_order_id=row.order_id,
                 current_unit_id=row.unit_id,
+            )
+            for n, row in enumerate(referenced)
+        )
+        if trail_first_id is None:
+            return
+        MemoryRepository[OrderUnitRecord](self._uow, "order_unit").add_many(
+            OrderUnitRecord(
+                id=trail_first_id + n,
+                order_id=first_id + n,
+                unit_id=row.unit_id,
+                user_id=opened_by,
+                relation=OrderUnitRelation.OPENED,
+                at=template.generated_at,
             )
             for n, row in enumerate(referenced)
         )

@@ -16,7 +16,11 @@ from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+)
 from gsan_core.rules.inspections import (
     SAMPLE_MIXER,
     SAMPLE_MODULUS,
@@ -269,6 +273,8 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         if not referenced:
             return
@@ -296,8 +302,47 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             else o.c.id.in_(sa.bindparam("ids", expanding=True))
         )
         statement = o.insert().from_select(columns, select)
+        ids = {"ids": [r.order_id for r in referenced]}
         with translated(self._entity):
-            self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})
+            self._conn.execute(statement, ids)
+        if trail_first_id is not None:
+            self._add_trail(
+                select.whereclause,
+                first_id=first_id,
+                trail_first_id=trail_first_id,
+                opened_by=opened_by,
+                at=template.generated_at,
+                ids=ids,
+            )
+
+    def _add_trail(
+        self,
+        among: sa.ColumnElement[bool] | None,
+        *,
+        first_id: int,
+        trail_first_id: int,
+        opened_by: int,
+        at: datetime,
+        ids: dict[str, list[int]],
+    ) -> None:
+        """The new orders' "opened" unit-trail records, one ``INSERT ...
+        SELECT`` over the inspected orders (numbered as the new orders are)."""
+        o = self._table
+        trail = self._uow.tables["order_unit"]
+        number = sa.func.row_number().over(order_by=o.c.id)
+        values = {
+            "id": sa.literal(trail_first_id - 1, sa.BigInteger) + number,
+            "order_id": sa.literal(first_id - 1, sa.BigInteger) + number,
+            "unit_id": o.c.current_unit_id,
+            "user_id": sa.literal(opened_by, sa.BigInteger),
+            "relation": sa.literal(int(OrderUnitRelation.OPENED), sa.SmallInteger),
+            "at": sa.literal(at, trail.c.at.type),
+            "version": sa.literal(1, sa.Integer),
+        }
+        columns = [c.key for c in trail.c]
+        select = sa.select(*[values[name] for name in columns]).where(among)
+        with translated("order_unit"):
+            self._conn.execute(trail.insert().from_select(columns, select), ids)
 
 
 def _rank(order_id: sa.ColumnElement[int], seed: int) -> sa.ColumnElement[int]:
