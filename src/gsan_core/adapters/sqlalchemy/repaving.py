@@ -288,6 +288,12 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             "current_unit_id": o.c.current_unit_id,
         }
         columns = [c.key for c in o.c]
+        # one array parameter on PostgreSQL rather than thousands
+        among = (
+            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
+            if self._conn.dialect.name == "postgresql"
+            else o.c.id.in_(sa.bindparam("ids", expanding=True))
+        )
         select = sa.select(
             *[
                 source[name]
@@ -295,19 +301,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 else sa.literal(static[name], o.c[name].type)
                 for name in columns
             ]
-        ).where(
-            # one array parameter on PostgreSQL rather than thousands
-            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
-            if self._conn.dialect.name == "postgresql"
-            else o.c.id.in_(sa.bindparam("ids", expanding=True))
-        )
+        ).where(among)
         statement = o.insert().from_select(columns, select)
         ids = {"ids": [r.order_id for r in referenced]}
         with translated(self._entity):
             self._conn.execute(statement, ids)
         if trail_first_id is not None:
             self._add_trail(
-                select.whereclause,
+                among,
                 first_id=first_id,
                 trail_first_id=trail_first_id,
                 opened_by=opened_by,
@@ -317,7 +318,7 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
 
     def _add_trail(
         self,
-        among: sa.ColumnElement[bool] | None,
+        among: sa.ColumnElement[bool],
         *,
         first_id: int,
         trail_first_id: int,
