@@ -4,7 +4,8 @@ Core baseline doing the same database work (PostgreSQL).
 * ``inspect_closed_orders``: UC1176 over N closed orders of a contractor's
   unit (100,000; half closed by conclusion, 10 % of those sampled) vs, by
   hand, per chunk of 5,000 candidates one ``INSERT ... SELECT`` of their
-  inspection orders and one read of the chunk's last id (target: ratio <= 2);
+  inspection orders, one of the orders' unit-trail records and one read of
+  the chunk's last id (target: ratio <= 2);
 * ``accept_repaving``: the automatic repaving acceptance (PAV-03) over N
   returned works (100,000; half of them converge) vs, by hand, per chunk of
   5,000 works one select of the chunk's ids and one ``UPDATE`` of those that
@@ -232,9 +233,30 @@ def _load_closed(gsan: System, size: int) -> None:
             uow.commit()
 
 
+def _trail_rows(db: Scratch) -> int:
+    """How many unit-trail records the inspection orders have."""
+    orders, trail = db.tables["service_order"], db.tables["order_unit"]
+    with db.engine.connect() as connection:
+        return int(
+            connection.execute(
+                sa.select(sa.func.count())
+                .select_from(trail.join(orders, orders.c.id == trail.c.order_id))
+                .where(orders.c.service_type_id == INSPECTION)
+            ).scalar_one()
+        )
+
+
 def _drop_inspections(db: Scratch) -> None:
     orders = db.tables["service_order"]
+    trail = db.tables["order_unit"]
     with db.engine.begin() as connection:
+        connection.execute(
+            sa.delete(trail).where(
+                trail.c.order_id.in_(
+                    sa.select(orders.c.id).where(orders.c.service_type_id == INSPECTION)
+                )
+            )
+        )
         connection.execute(
             sa.delete(orders).where(orders.c.service_type_id == INSPECTION)
         )
@@ -243,8 +265,8 @@ def _drop_inspections(db: Scratch) -> None:
 
 def baseline_inspect(db: Scratch, *, sample: frozenset[int], chunk: int = CHUNK) -> int:
     """UC1176 by hand: per chunk one ``INSERT ... SELECT`` of the inspection
-    orders of the chunk's candidates (keyset by id) and one read of the
-    chunk's last id, each chunk committed."""
+    orders of the chunk's candidates (keyset by id), one of their unit-trail
+    records and one read of the chunk's last id, each chunk committed."""
     o = db.tables["service_order"]
     i = o.alias("i")
     template = db.backend.mappers.service_order.to_row(
@@ -257,8 +279,30 @@ def baseline_inspect(db: Scratch, *, sample: frozenset[int], chunk: int = CHUNK)
         )
     )
     dynamic = {"id", "property_id", "reference_order_id", "current_unit_id"}
+    u = db.tables["order_unit"]
     with db.engine.connect() as connection:
         base = int(connection.execute(sa.select(sa.func.max(o.c.id))).scalar_one())
+        trail_base = int(
+            connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(u.c.id), 0))
+            ).scalar_one()
+        )
+    trail_values = {
+        "id": sa.bindparam("trail_base") + sa.func.row_number().over(order_by=o.c.id),
+        "order_id": o.c.id,
+        "unit_id": o.c.current_unit_id,
+        "user_id": sa.literal(ACTOR, sa.BigInteger),
+        "relation": sa.literal(1, sa.SmallInteger),
+        "at": sa.literal(NOW, u.c.at.type),
+        "version": sa.literal(1, sa.Integer),
+    }
+    trail_columns = [c.key for c in u.c]
+    trail_insert = u.insert().from_select(
+        trail_columns,
+        sa.select(*[trail_values[name] for name in trail_columns]).where(
+            o.c.id > sa.bindparam("low"), o.c.id <= sa.bindparam("high")
+        ),
+    )
     candidates = (
         sa.select(o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id)
         .where(
@@ -324,6 +368,15 @@ def baseline_inspect(db: Scratch, *, sample: frozenset[int], chunk: int = CHUNK)
                     insert, {"last": last, "base": base + made, "sample": sampled}
                 ).all()
             )
+            if written:
+                connection.execute(
+                    trail_insert,
+                    {
+                        "trail_base": trail_base + made,
+                        "low": base + made,
+                        "high": base + made + written,
+                    },
+                )
             upper = connection.execute(last_of, {"last": last}).scalar()
         if upper is None:
             return made
@@ -349,6 +402,7 @@ def measure_inspect_closed(dialect: str, size: int) -> dict[str, object]:
         library = time.perf_counter() - started
         expected = size // 2 + round(size // 2 * 0.1)
         assert summary.changed == expected, summary
+        assert _trail_rows(db) == expected
         with gsan.uow_factory() as uow:
             sample = frozenset(
                 o.reference_order_id or 0
@@ -360,6 +414,7 @@ def measure_inspect_closed(dialect: str, size: int) -> dict[str, object]:
         made = baseline_inspect(db, sample=sample)
         baseline = time.perf_counter() - started
         assert made == expected, made
+        assert _trail_rows(db) == expected
     return _figure("inspect_closed_orders", dialect, size, library, baseline)
 
 

@@ -13,7 +13,12 @@ import pytest
 import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.inspections import NoticeSituation, SituationFound
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
@@ -453,8 +458,10 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
     """UC1176 (service-orders §2.9.3): every order closed by the contractor's
     units with a reason other than conclusion (2) and overdue (32) gets an
     inspection order; of the concluded ones, the percentage rounded half down
-    (50 % of 3 is 1); a re-run skips the orders under inspection."""
+    (50 % of 3 is 1); each new order has its "opened" unit-trail record; a
+    re-run skips the orders under inspection."""
     ids = _closed_orders(gsan, [4, 2, 2, 2, 32, 3])
+    now = gsan.clock.now()
     summary = gsan.inspections.generate_for_closed(
         company_id=3, days=5, sample_percentage=50, actor=ACTOR, chunk_size=4
     )
@@ -470,6 +477,20 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
         and o.property_id == 420
         and o.emitted_at is not None
         for o in generated
+    )
+    with gsan.uow_factory() as uow:
+        trail = {
+            r.order_id: r
+            for o in generated
+            for r in uow.order_units.find_by(order_id=o.id)
+        }
+    assert sorted(trail) == sorted(o.id for o in generated)
+    assert all(
+        r.relation is OrderUnitRelation.OPENED
+        and r.unit_id == 60
+        and r.user_id == ACTOR
+        and r.at == now
+        for r in trail.values()
     )
     again = gsan.inspections.generate_for_closed(
         company_id=3, days=5, sample_percentage=0, actor=ACTOR

@@ -670,15 +670,59 @@ class InspectionBatchQueries(Protocol):
         those closed with one of these reasons)."""
         ...
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        """One chunk of UC1176: of the ``limit`` lowest candidates above
+        ``after_id`` (as :meth:`closed_candidates`), the rows to inspect
+        (closed with a reason not in ``skipped_reason_ids``, or in
+        ``sample_ids``), ascending; how many candidates the chunk holds; and
+        the highest of their ids (``after_id`` when none). The SQL adapter:
+        one statement, only the rows to inspect are read."""
+        ...
+
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        """UC1176's sample, drawn in the store: of the candidates (as
+        :meth:`closed_candidates` with no ``after_id``) closed with one of
+        ``reason_ids``, the ids of the
+        :func:`~gsan_core.rules.inspections.sample_size` of them of lowest
+        ``(sample_rank(seed, id), id)``, ascending; and how many candidates
+        there are in all (the SQL adapter: two statements, a count and an
+        ordered, limited select of ids; no candidate row is read)."""
+        ...
+
     def add_inspections(
         self,
         *,
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         """Insert one order like ``template`` per row of ``referenced``
         (ascending ids), with the row's property and unit and the row's order
         as its reference, ids ``first_id, first_id + 1, ...`` in that order
-        (the SQL adapter: one ``INSERT ... SELECT``)."""
+        (the SQL adapter: one ``INSERT ... SELECT``); with ``trail_first_id``,
+        also each new order's unit-trail record (``order_unit``: opened by
+        the row's unit and user ``opened_by`` at the template's
+        ``generated_at``, ids from ``trail_first_id`` in the same order; one
+        more ``INSERT ... SELECT``)."""
         ...

@@ -21,6 +21,9 @@ from gsan_core.model.service_orders import OrderSituation, ServiceOrder, Service
 __all__ = [
     "INDICATORS",
     "RETURN_NOT_INFORMED",
+    "SAMPLE_MIXER",
+    "SAMPLE_MODULUS",
+    "SAMPLE_MULTIPLIER",
     "charge_times",
     "charge_value",
     "check_acceptance",
@@ -32,6 +35,8 @@ __all__ = [
     "check_return",
     "expired_notices",
     "matching_effect",
+    "sample_rank",
+    "sample_size",
 ]
 
 RETURN_NOT_INFORMED = Message(
@@ -152,6 +157,31 @@ def check_batch(*, days: int, percentage: int) -> list[Violation]:
     if days < 1 or not 0 <= percentage <= 100:
         return [BATCH_INVALID(days=days, percentage=percentage)]
     return []
+
+
+#: The seeded sample's rank (UC1176) is integer arithmetic modulo this prime
+#: (2**31 - 1), so every product stays below 2**63 and Python, PostgreSQL and
+#: SQLite compute the same value.
+SAMPLE_MODULUS = 2_147_483_647
+SAMPLE_MULTIPLIER = 1_500_450_271
+SAMPLE_MIXER = 747_796_405
+
+
+def sample_rank(seed: int, order_id: int) -> int:
+    """UC1176's deterministic pseudo-random rank of a candidate order for a
+    seed: the sample is the candidates of lowest ``(rank, order id)``. Only
+    ``+``, ``*`` and ``%`` of non-negative integers below 2**63, so the SQL
+    adapters compute it in the database (see :func:`sample_size`)."""
+    x = (order_id % SAMPLE_MODULUS * SAMPLE_MULTIPLIER + seed % SAMPLE_MODULUS) % (
+        SAMPLE_MODULUS
+    )
+    return (x * x % SAMPLE_MODULUS * SAMPLE_MIXER + x) % SAMPLE_MODULUS
+
+
+def sample_size(count: int, percentage: int) -> int:
+    """UC1176: ``percentage`` % of ``count`` candidates, rounded half down
+    (50 % of 3 is 1)."""
+    return (count * percentage + 49) // 100
 
 
 ACCEPTANCE_ORDER_NOT_EXECUTED = Message(

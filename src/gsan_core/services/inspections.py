@@ -4,7 +4,6 @@ the debts in one unit of work, and the infraction notices it issues (AUT)."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -62,7 +61,6 @@ NOTICE_REQUIRED = Message(
 )
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
-_PAGE = 100_000
 
 
 @attrs.frozen(kw_only=True)
@@ -176,11 +174,13 @@ class InspectionService(Service):
         role ``service_type.inspection_of_closed``, GSAN 705), and a sample of
         ``sample_percentage`` % (rounded half down; deterministic for ``seed``)
         of those closed with the conclusion does. The new orders are pending,
-        emitted, of the same property and unit, referring to the inspected one.
+        emitted, of the same property and unit, referring to the inspected one,
+        each with its unit-trail record (opened by that unit and ``actor``).
 
-        Set-based and chunked: one statement reads the concluded candidates'
-        ids for the sample, then per chunk one statement reads the candidates
-        and one bulk insert writes the orders; each chunk commits. A re-run
+        Set-based and chunked: the sample is drawn in the database (one count
+        and one select of the sampled ids ordered by a seeded rank, the same
+        on every backend), then per chunk one statement reads the rows to
+        inspect and two ``INSERT ... SELECT`` write the orders and their trail; each chunk commits. A re-run
         skips the orders already under inspection."""
         ensure(rules.check_batch(days=days, percentage=sample_percentage))
         at = self._now()
@@ -218,25 +218,25 @@ class InspectionService(Service):
             last = [0]
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                rows = uow.inspection_batches.closed_candidates(
+                chosen, scanned, last[0] = uow.inspection_batches.chunk_to_inspect(
                     unit_ids=units,
                     closed_since=since,
                     inspection_type_ids=type_ids,
                     after_id=last[0],
                     limit=chunk_size,
+                    skipped_reason_ids=excluded,
+                    sample_ids=sample,
                 )
-                if not rows:
+                if not scanned:
                     return ChunkOutcome()
-                last[0] = rows[-1].order_id
-                chosen = [
-                    r
-                    for r in rows
-                    if r.closing_reason_id not in excluded or r.order_id in sample
-                ]
                 ids = uow.next_ids("service_order", len(chosen))
                 if chosen:
                     uow.inspection_batches.add_inspections(
-                        referenced=chosen, first_id=ids[0], template=template
+                        referenced=chosen,
+                        first_id=ids[0],
+                        template=template,
+                        trail_first_id=uow.next_ids("order_unit", len(chosen))[0],
+                        opened_by=actor,
                     )
                 if chosen:
                     uow.record(
@@ -249,9 +249,9 @@ class InspectionService(Service):
                         )
                     )
                 uow.commit()
-                skipped = len(rows) - len(chosen)
+                skipped = scanned - len(chosen)
                 return ChunkOutcome(
-                    processed=len(rows),
+                    processed=scanned,
                     changed=len(chosen),
                     skipped={"not sampled": skipped} if skipped else {},
                 )
@@ -263,7 +263,9 @@ class InspectionService(Service):
                 work=self._work,
                 progress=progress,
             )
-        self._refresh_statistics({"service_order": summary.changed})
+        self._refresh_statistics(
+            {"service_order": summary.changed, "order_unit": summary.changed}
+        )
         return summary
 
     # ------------------------------------------------------------ contractor
@@ -419,32 +421,20 @@ def _sample(
     seed: int,
 ) -> tuple[frozenset[int], int]:
     """The concluded candidates to inspect: ``percentage`` % of them (rounded
-    half down), the lowest by a seeded hash of their id; and how many
-    candidates there are (one statement per 100,000)."""
+    half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
+    for ``seed``, drawn in the store (no candidate row is read); and how many
+    candidates there are."""
     if not units:
         return frozenset(), 0
-    ids: list[int] = []
-    total = after = 0
-    while True:
-        rows = uow.inspection_batches.closed_candidates(
-            unit_ids=units,
-            closed_since=since,
-            inspection_type_ids=type_ids,
-            after_id=after,
-            limit=_PAGE,
-        )
-        total += len(rows)
-        ids += [r.order_id for r in rows if r.closing_reason_id in concluded]
-        if len(rows) < _PAGE:
-            break
-        after = rows[-1].order_id
-    count = math.ceil(Decimal(len(ids) * percentage) / 100 - Decimal("0.5"))
-    ranked = sorted(ids, key=lambda i: _rank(seed, i))
-    return frozenset(ranked[:count]), total
-
-
-def _rank(seed: int, order_id: int) -> bytes:
-    return hashlib.blake2b(f"{seed}:{order_id}".encode(), digest_size=8).digest()
+    ids, total = uow.inspection_batches.concluded_sample(
+        unit_ids=units,
+        closed_since=since,
+        inspection_type_ids=type_ids,
+        reason_ids=concluded,
+        percentage=percentage,
+        seed=seed,
+    )
+    return frozenset(ids), total
 
 
 def _inform_in(

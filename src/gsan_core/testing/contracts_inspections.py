@@ -16,7 +16,7 @@ Needs ``gsan-core[testing]`` (pytest).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +31,14 @@ from gsan_core.model.inspections import (
     OrderAcceptance,
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceType,
+)
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules.inspections import sample_rank, sample_size
 
 __all__ = ["InspectionRepositoriesContract"]
 
@@ -212,3 +219,112 @@ class InspectionRepositoriesContract:
             assert uow.repaving_works.accept_convergent(
                 percentage=Decimal(5), after_id=0, limit=10, user_id=9
             ) == ([3, 4], [])
+
+    def test_uc1176_sample_is_drawn_in_the_store(self, uow_factory: Factory) -> None:
+        """UC1176: the store draws the seeded sample of the concluded
+        candidates (lowest ``(sample_rank, id)``, rounded half down) exactly
+        as the pure rule does, so every backend picks the same orders; orders
+        under an open inspection, of other units or closed before the
+        instant are no candidates."""
+        since = AT - timedelta(days=5)
+        closed = [
+            ServiceOrder(
+                id=1_000 + n,
+                service_type_id=992,
+                situation=OrderSituation.CLOSED,
+                property_id=n,
+                generated_at=since,
+                closed_at=since - timedelta(minutes=1) if n == 3 else AT,
+                closing_reason_id=2 if n % 3 else 4,
+                current_unit_id=61 if n == 5 else 60,
+            )
+            for n in range(1, 61)
+        ]
+        inspection = ServiceOrder(
+            id=5_000,
+            service_type_id=705,
+            generated_at=AT,
+            property_id=7,
+            reference_order_id=1_007,
+            current_unit_id=60,
+        )
+        with uow_factory() as uow:
+            uow.service_types.add_many(
+                ServiceType(id=ident, description=f"TIPO {ident}", abbreviation="T")
+                for ident in (705, 992)
+            )
+            uow.service_orders.add_many([*closed, inspection])
+            uow.commit()
+        excluded = {1_003, 1_005, 1_007}
+        candidates = [o for o in closed if o.id not in excluded]
+        concluded = [o.id for o in candidates if o.closing_reason_id == 2]
+        for seed, percentage in ((0, 10), (7, 50), (-3, 25), (11, 0), (2, 100)):
+            ranked = sorted(concluded, key=lambda i: (sample_rank(seed, i), i))
+            expected = sorted(ranked[: sample_size(len(concluded), percentage)])
+            with uow_factory() as uow:
+                drawn = uow.inspection_batches.concluded_sample(
+                    unit_ids=[60],
+                    closed_since=since,
+                    inspection_type_ids=[705],
+                    reason_ids=[2, 32],
+                    percentage=percentage,
+                    seed=seed,
+                )
+            assert drawn == (expected, len(candidates)), (seed, percentage)
+        assert len(expected) == len(concluded) == 38
+        assert len(candidates) == 57
+        with uow_factory() as uow:
+            first = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_000,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[1_002, 1_008, 1_040],
+            )
+            tail = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_059,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[],
+            )
+            done = uow.inspection_batches.chunk_to_inspect(
+                unit_ids=[60],
+                closed_since=since,
+                inspection_type_ids=[705],
+                after_id=1_060,
+                limit=6,
+                skipped_reason_ids=[2, 32],
+                sample_ids=[1_002],
+            )
+        # the chunk is 1001, 1002, 1004, 1006, 1008, 1009 (1003, 1005, 1007 are
+        # no candidates); 1006 and 1009 were closed with reason 4
+        assert [r.order_id for r in first[0]] == [1_002, 1_006, 1_008, 1_009]
+        assert first[1:] == (6, 1_009)
+        assert first[0][0].property_id == 2
+        assert first[0][0].unit_id == 60
+        assert ([r.order_id for r in tail[0]], tail[1:]) == ([1_060], (1, 1_060))
+        assert done == ([], 0, 1_060)
+        template = ServiceOrder(id=0, service_type_id=705, generated_at=AT)
+        with uow_factory() as uow:
+            uow.inspection_batches.add_inspections(
+                referenced=first[0],
+                first_id=6_001,
+                template=template,
+                trail_first_id=71,
+                opened_by=9,
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            made = [uow.service_orders.get(6_001 + n) for n in range(4)]
+            trail = [uow.order_units.get(71 + n) for n in range(4)]
+        assert [o.reference_order_id for o in made] == [1_002, 1_006, 1_008, 1_009]
+        assert [o.property_id for o in made] == [2, 6, 8, 9]
+        assert [(r.order_id, r.unit_id, r.user_id) for r in trail] == [
+            (6_001 + n, 60, 9) for n in range(4)
+        ]
+        assert {(r.relation, r.at) for r in trail} == {(OrderUnitRelation.OPENED, AT)}

@@ -3,6 +3,7 @@ reference the SQL statement is compared with)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +14,13 @@ from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRecord,
+    OrderUnitRelation,
+    ServiceOrder,
+)
+from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.rules.repaving import converges
 
 __all__ = ["MemoryInspectionBatches", "MemoryRepavingRepository", "automatic_remark"]
@@ -98,12 +105,60 @@ class MemoryInspectionBatches:
         ]
         return rows[:limit]
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        rows = self.closed_candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+            after_id=after_id,
+            limit=limit,
+        )
+        chosen = [
+            r
+            for r in rows
+            if r.closing_reason_id not in skipped_reason_ids or r.order_id in sample_ids
+        ]
+        return chosen, len(rows), rows[-1].order_id if rows else after_id
+
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        rows = self.closed_candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+            after_id=0,
+            limit=sys.maxsize,
+        )
+        ids = [r.order_id for r in rows if r.closing_reason_id in reason_ids]
+        ranked = sorted(ids, key=lambda i: (sample_rank(seed, i), i))
+        return sorted(ranked[: sample_size(len(ids), percentage)]), len(rows)
+
     def add_inspections(
         self,
         *,
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         MemoryRepository[ServiceOrder](self._uow, "service_order").add_many(
             attrs.evolve(
@@ -112,6 +167,19 @@ class MemoryInspectionBatches:
                 property_id=row.property_id,
                 reference_order_id=row.order_id,
                 current_unit_id=row.unit_id,
+            )
+            for n, row in enumerate(referenced)
+        )
+        if trail_first_id is None:
+            return
+        MemoryRepository[OrderUnitRecord](self._uow, "order_unit").add_many(
+            OrderUnitRecord(
+                id=trail_first_id + n,
+                order_id=first_id + n,
+                unit_id=row.unit_id,
+                user_id=opened_by,
+                relation=OrderUnitRelation.OPENED,
+                at=template.generated_at,
             )
             for n, row in enumerate(referenced)
         )

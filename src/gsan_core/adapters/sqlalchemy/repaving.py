@@ -16,7 +16,17 @@ from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.model.inspections import ClosedOrderRow
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_orders import (
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+)
+from gsan_core.rules.inspections import (
+    SAMPLE_MIXER,
+    SAMPLE_MODULUS,
+    SAMPLE_MULTIPLIER,
+    sample_size,
+)
 
 __all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
 
@@ -96,24 +106,12 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         reason_ids: Collection[int] | None = None,
     ) -> Sequence[ClosedOrderRow]:
         o = self._table
-        i = o.alias("inspection")
-        open_inspection = (
-            sa.select(i.c.id)
-            .where(
-                i.c.reference_order_id == o.c.id,
-                i.c.service_type_id.in_(sorted(inspection_type_ids)),
-                i.c.situation != int(OrderSituation.CLOSED),
-            )
-            .exists()
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
         )
-        clauses = [
-            o.c.id > after_id,
-            o.c.situation == int(OrderSituation.CLOSED),
-            o.c.property_id.is_not(None),
-            o.c.closed_at >= closed_since,
-            o.c.current_unit_id.in_(sorted(unit_ids)),
-            ~open_inspection,
-        ]
+        clauses.append(o.c.id > after_id)
         if reason_ids is not None:
             clauses.append(o.c.closing_reason_id.in_(sorted(reason_ids)))
         statement = (
@@ -136,12 +134,147 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             for r in rows
         ]
 
+    def chunk_to_inspect(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+    ) -> tuple[Sequence[ClosedOrderRow], int, int]:
+        o = self._table
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+        )
+        chunk = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(*clauses, o.c.id > after_id)
+            .order_by(o.c.id)
+            .limit(limit)
+            .cte("chunk")
+        )
+        # only the chunk's sampled ids travel (at most ``limit`` of them)
+        sampled = sorted(i for i in sample_ids if i > after_id)[:limit]
+        reason = chunk.c.closing_reason_id
+        chosen = sa.or_(
+            reason.is_(None),
+            reason.not_in(sorted(skipped_reason_ids)),
+            self._among(chunk.c.id, sampled),
+        )
+        totals = sa.select(
+            sa.func.count().label("scanned"), sa.func.max(chunk.c.id).label("last")
+        ).subquery("totals")
+        picked = sa.select(chunk).where(chosen).subquery("picked")
+        statement = (
+            sa.select(totals, picked)
+            .select_from(totals.outerjoin(picked, sa.true()))
+            .order_by(picked.c.id)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement, {"sampled": sampled}).all()
+        first = rows[0]
+        return (
+            [
+                ClosedOrderRow(
+                    order_id=r.id,
+                    property_id=r.property_id,
+                    unit_id=r.current_unit_id,
+                    closing_reason_id=r.closing_reason_id,
+                )
+                for r in rows
+                if r.id is not None
+            ],
+            int(first.scanned),
+            after_id if first.last is None else int(first.last),
+        )
+
+    def _among(
+        self, column: sa.ColumnElement[int], ids: Sequence[int]
+    ) -> sa.ColumnElement[bool]:
+        """``column`` among the ``sampled`` parameter: one array parameter on
+        PostgreSQL rather than thousands."""
+        if self._conn.dialect.name == "postgresql":
+            return column == sa.func.any(
+                sa.bindparam("sampled", type_=ARRAY(sa.BigInteger))
+            )
+        return column.in_(sa.bindparam("sampled", expanding=True))
+
+    def concluded_sample(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        reason_ids: Collection[int],
+        percentage: int,
+        seed: int,
+    ) -> tuple[Sequence[int], int]:
+        o = self._table
+        clauses = self._candidates(
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+        )
+        concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
+        counts = sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((concluded, 1), else_=0)), 0),
+        ).where(*clauses)
+        with translated(self._entity):
+            total, eligible = self._conn.execute(counts).one()
+            size = sample_size(int(eligible), percentage)
+            if size == 0:
+                return [], int(total)
+            statement = (
+                sa.select(o.c.id)
+                .where(*clauses, concluded)
+                .order_by(_rank(o.c.id, seed), o.c.id)
+                .limit(size)
+            )
+            ids = sorted(self._conn.execute(statement).scalars())
+        return ids, int(total)
+
+    def _candidates(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+    ) -> list[sa.ColumnElement[bool]]:
+        o = self._table
+        i = o.alias("inspection")
+        open_inspection = (
+            sa.select(i.c.id)
+            .where(
+                i.c.reference_order_id == o.c.id,
+                i.c.service_type_id.in_(sorted(inspection_type_ids)),
+                i.c.situation != int(OrderSituation.CLOSED),
+            )
+            .exists()
+        )
+        return [
+            o.c.situation == int(OrderSituation.CLOSED),
+            o.c.property_id.is_not(None),
+            o.c.closed_at >= closed_since,
+            o.c.current_unit_id.in_(sorted(unit_ids)),
+            ~open_inspection,
+        ]
+
     def add_inspections(
         self,
         *,
         referenced: Sequence[ClosedOrderRow],
         first_id: int,
         template: ServiceOrder,
+        trail_first_id: int | None = None,
+        opened_by: int = 0,
     ) -> None:
         if not referenced:
             return
@@ -155,6 +288,12 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             "current_unit_id": o.c.current_unit_id,
         }
         columns = [c.key for c in o.c]
+        # one array parameter on PostgreSQL rather than thousands
+        among = (
+            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
+            if self._conn.dialect.name == "postgresql"
+            else o.c.id.in_(sa.bindparam("ids", expanding=True))
+        )
         select = sa.select(
             *[
                 source[name]
@@ -162,12 +301,57 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 else sa.literal(static[name], o.c[name].type)
                 for name in columns
             ]
-        ).where(
-            # one array parameter on PostgreSQL rather than thousands
-            o.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.BigInteger)))
-            if self._conn.dialect.name == "postgresql"
-            else o.c.id.in_(sa.bindparam("ids", expanding=True))
-        )
+        ).where(among)
         statement = o.insert().from_select(columns, select)
+        ids = {"ids": [r.order_id for r in referenced]}
         with translated(self._entity):
-            self._conn.execute(statement, {"ids": [r.order_id for r in referenced]})
+            self._conn.execute(statement, ids)
+        if trail_first_id is not None:
+            self._add_trail(
+                among,
+                first_id=first_id,
+                trail_first_id=trail_first_id,
+                opened_by=opened_by,
+                at=template.generated_at,
+                ids=ids,
+            )
+
+    def _add_trail(
+        self,
+        among: sa.ColumnElement[bool],
+        *,
+        first_id: int,
+        trail_first_id: int,
+        opened_by: int,
+        at: datetime,
+        ids: dict[str, list[int]],
+    ) -> None:
+        """The new orders' "opened" unit-trail records, one ``INSERT ...
+        SELECT`` over the inspected orders (numbered as the new orders are)."""
+        o = self._table
+        trail = self._uow.tables["order_unit"]
+        number = sa.func.row_number().over(order_by=o.c.id)
+        values = {
+            "id": sa.literal(trail_first_id - 1, sa.BigInteger) + number,
+            "order_id": sa.literal(first_id - 1, sa.BigInteger) + number,
+            "unit_id": o.c.current_unit_id,
+            "user_id": sa.literal(opened_by, sa.BigInteger),
+            "relation": sa.literal(int(OrderUnitRelation.OPENED), sa.SmallInteger),
+            "at": sa.literal(at, trail.c.at.type),
+            "version": sa.literal(1, sa.Integer),
+        }
+        columns = [c.key for c in trail.c]
+        select = sa.select(*[values[name] for name in columns]).where(among)
+        with translated("order_unit"):
+            self._conn.execute(trail.insert().from_select(columns, select), ids)
+
+
+def _rank(order_id: sa.ColumnElement[int], seed: int) -> sa.ColumnElement[int]:
+    """:func:`~gsan_core.rules.inspections.sample_rank` in SQL (bigint
+    arithmetic; every operand non-negative, every product below 2**63)."""
+    modulus = sa.literal(SAMPLE_MODULUS, sa.BigInteger)
+    x = (
+        order_id % modulus * sa.literal(SAMPLE_MULTIPLIER, sa.BigInteger)
+        + sa.literal(seed % SAMPLE_MODULUS, sa.BigInteger)
+    ) % modulus
+    return (x * x % modulus * sa.literal(SAMPLE_MIXER, sa.BigInteger) + x) % modulus
