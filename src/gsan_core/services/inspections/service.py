@@ -1,91 +1,40 @@
-"""The inspection façade (``gsan.inspections``): informing the return of an
-infraction-inspection order (UC0488) with its effects on the connections and
-the debts in one unit of work, and the infraction notices it issues (AUT)."""
+"""``gsan.inspections``: the façade over inspection returns (UC0488), the
+inspection orders of closed orders (UC1176), contractor acceptance (FIS-14..16)
+and infraction notices (AUT)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict, ConfigurationError, Message, Violation
-from gsan_core.model.billing import Charge
-from gsan_core.model.catalog import CatalogItem
+from gsan_core.errors import ConcurrencyConflict, ConfigurationError
 from gsan_core.model.inspections import (
     InfractionNotice,
-    InfractionNoticeIssued,
     InfractionNoticesExpired,
     InspectionFinding,
     InspectionOrdersGenerated,
-    InspectionReturnInformed,
     NoticeSituation,
     OrderAcceptance,
     OrderAcceptanceRecorded,
     SituationFound,
 )
-from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     OrderOrigin,
     OrderSituation,
     ServiceOrder,
-    ServiceType,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
-from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
-from gsan_core.services.charges import create_charge, price_of
-from gsan_core.services.connections.apply import apply_in
 from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import Service, ServiceContext
-
-__all__ = ["InspectionReturn", "InspectionService", "NoticeInput"]
-
-CONNECTION_DATA_REQUIRED = Message(
-    "inspection.connection_data_required",
-    en="Situation {situation_id} runs the connection operation {operation}: give its data.",
-    pt="A situação {situation_id} altera a ligação: informe os dados da operação.",
-    gsan_key="atencao.required",
-    rule="FIS-03",
-)
-NOTICE_REQUIRED = Message(
-    "inspection.notice_data_required",
-    en="Situation {situation_id} controls infraction notices: give the notice's data.",
-    pt="A situação {situation_id} controla autos de infração: informe os dados do auto.",
-    gsan_key="atencao.required",
-    rule="FIS-11",
-)
-_NOTICE_KINDS = "inspection_charge"
-_SITUATION = "inspection_situation"
-
-
-@attrs.frozen(kw_only=True)
-class NoticeInput:
-    """The infraction notice part of a return (FIS-11)."""
-
-    employee_id: int | None
-    issued_on: date | None
-    appeal_from: date | None = None
-    appeal_until: date | None = None
-    debit_type_id: int | None = None
-    installments: int = 1
-    observation: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class InspectionReturn:
-    """What informing a return did."""
-
-    order: ServiceOrder
-    findings: tuple[InspectionFinding, ...]
-    charges: tuple[Charge, ...] = ()
-    notice: InfractionNotice | None = None
-    #: The connection operation the return ran, if any.
-    operation: str | None = None
+from gsan_core.services.inspections.notices import expire_notice
+from gsan_core.services.inspections.results import InspectionReturn, NoticeInput
+from gsan_core.services.inspections.returns import inform_in
 
 
 class InspectionService(Service):
@@ -139,7 +88,7 @@ class InspectionService(Service):
         at = self._now()
         today = self._today(at)
         with self._work() as uow:
-            result = _inform_in(
+            result = inform_in(
                 uow,
                 self._ctx,
                 order_id=order_id,
@@ -393,7 +342,7 @@ class InspectionService(Service):
             )
             expired = rules.expired_notices(candidates, today=today, grace_days=grace)
             changed = [
-                _expire(uow, self._ctx, n, actor=actor, at=at, today=today)
+                expire_notice(uow, self._ctx, n, actor=actor, at=at, today=today)
                 for n in sorted(expired, key=lambda n: n.id)
             ]
             if changed:
@@ -409,7 +358,6 @@ class InspectionService(Service):
         return tuple(changed)
 
 
-# ---------------------------------------------------------------- helpers
 def _sample(
     uow: UnitOfWork,
     *,
@@ -435,404 +383,3 @@ def _sample(
         seed=seed,
     )
     return frozenset(ids), total
-
-
-def _inform_in(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    *,
-    order_id: int,
-    found: Sequence[SituationFound],
-    actor: int,
-    at: datetime,
-    today: date,
-    connection_data: object | None,
-    notice: NoticeInput | None,
-    meters: MeterSeam,
-) -> InspectionReturn:
-    order = uow.service_orders.lock(order_id)
-    service_type = uow.service_types.get(order.service_type_id)
-    prop = None
-    if order.property_id is not None:
-        prop = uow.properties.lock_many([order.property_id]).get(order.property_id)
-    ids = sorted({f.situation_id for f in found})
-    situations = {
-        item.id: item
-        for item in uow.catalog.find_many([(_SITUATION, i) for i in ids]).values()
-        if item.active
-    }
-    water_rows = uow.catalog.list("inspection_water_effect", active_only=True)
-    sewer_rows = uow.catalog.list("inspection_sewer_effect", active_only=True)
-    previous = uow.inspection_findings.find_by(order_id=order.id)
-    ensure(
-        rules.check_return(
-            order,
-            service_type=service_type,
-            found=found,
-            situations=situations,
-            water_rows=water_rows,
-            sewer_rows=sewer_rows,
-            water_status_id=None if prop is None else prop.water_status_id,
-            sewer_status_id=None if prop is None else prop.sewer_status_id,
-            previous=previous,
-            today=today,
-        )
-    )
-    kept = {p.situation_id: p for p in previous}
-    new = [f for f in found if f.situation_id not in kept]
-    operation, effect_owner = _operation_of(
-        [situations[f.situation_id] for f in new], prop, water_rows, sewer_rows
-    )
-    controls = [
-        situations[f.situation_id]
-        for f in new
-        if situations[f.situation_id].flag("controls_notices")
-    ]
-    ensure(
-        _effect_violations(
-            ctx,
-            operation=operation,
-            owner=effect_owner,
-            connection_data=connection_data,
-            controls=controls,
-            notice=notice,
-            today=today,
-        )
-    )
-    if prop is not None:
-        prop = _add_collection_situations(
-            uow, prop, [situations[f.situation_id] for f in new]
-        )
-    if operation is not None and prop is not None:
-        apply_in(
-            uow,
-            ctx.profile,
-            operation=operation,
-            property_id=prop.id,
-            data=connection_data,
-            actor=actor,
-            at=at,
-            meters=meters,
-            order=order,
-            service_type=service_type,
-        )
-    charges = _charge(
-        uow,
-        ctx,
-        order=order,
-        service_type=service_type,
-        prop=prop,
-        new=new,
-        situations=situations,
-        actor=actor,
-        at=at,
-        today=today,
-    )
-    charged = {situation_id for situation_id, _ in charges}
-    findings = [
-        InspectionFinding(
-            id=uow.next_id("inspection_finding"),
-            order_id=order.id,
-            situation_id=f.situation_id,
-            property_id=order.property_id,
-            found_on=f.found_on,
-            charged=f.situation_id in charged,
-            operation=operation if f.situation_id == effect_owner else None,
-            actor=actor,
-            recorded_at=at,
-        )
-        for f in new
-    ]
-    wanted = {f.situation_id for f in found}
-    dropped = [p for p in previous if p.situation_id not in wanted]
-    for finding in dropped:
-        uow.inspection_findings.remove(finding)
-    uow.inspection_findings.add_many(findings)
-    issued = None
-    if (
-        controls
-        and notice is not None
-        and ctx.profile.service_orders.controls_infraction_notices
-    ):
-        issued = _issue(uow, order, controls[0], notice, actor=actor, at=at)
-    uow.record(
-        InspectionReturnInformed(
-            occurred_at=at,
-            actor=actor,
-            order_id=order.id,
-            situation_ids=tuple(sorted(wanted)),
-            charge_ids=tuple(c.id for _, c in charges),
-            notice_id=None if issued is None else issued.id,
-        )
-    )
-    all_findings = [p for p in previous if p.situation_id in wanted] + findings
-    return InspectionReturn(
-        order=order,
-        findings=tuple(sorted(all_findings, key=lambda f: f.situation_id)),
-        charges=tuple(c for _, c in charges),
-        notice=issued,
-        operation=operation,
-    )
-
-
-def _operation_of(
-    chosen: Sequence[CatalogItem],
-    prop: Property | None,
-    water_rows: Sequence[CatalogItem],
-    sewer_rows: Sequence[CatalogItem],
-) -> tuple[str | None, int | None]:
-    """The connection operation the new situations run (at most one water and
-    one sewer validating situation exist, FIS-05/06; water first)."""
-    if prop is None:
-        return None, None
-    for flag, rows, status in (
-        ("validates_water", water_rows, prop.water_status_id),
-        ("validates_sewer", sewer_rows, prop.sewer_status_id),
-    ):
-        for item in chosen:
-            if not item.flag(flag):
-                continue
-            row = rules.matching_effect(rows, situation_id=item.id, status_id=status)
-            if row is not None and row.text("operation"):
-                return row.text("operation"), item.id
-    return None, None
-
-
-def _effect_violations(
-    ctx: ServiceContext,
-    *,
-    operation: str | None,
-    owner: int | None,
-    connection_data: object | None,
-    controls: Sequence[CatalogItem],
-    notice: NoticeInput | None,
-    today: date,
-) -> list[Violation]:
-    found: list[Violation] = []
-    if operation is not None and connection_data is None:
-        found.append(CONNECTION_DATA_REQUIRED(situation_id=owner, operation=operation))
-    if controls and ctx.profile.service_orders.controls_infraction_notices:
-        if notice is None:
-            found.append(NOTICE_REQUIRED(situation_id=controls[0].id))
-        else:
-            found += rules.check_notice(
-                employee_id=notice.employee_id,
-                issued_on=notice.issued_on,
-                appeal_from=notice.appeal_from,
-                appeal_until=notice.appeal_until,
-                today=today,
-            )
-    return found
-
-
-def _add_collection_situations(
-    uow: UnitOfWork, prop: Property, chosen: Sequence[CatalogItem]
-) -> Property:
-    added = {
-        i
-        for item in chosen
-        if (i := item.integer("collection_situation_id")) is not None
-    } - set(prop.collection_situation_ids)
-    if not added:
-        return prop
-    changed = attrs.evolve(
-        prop,
-        collection_situation_ids=prop.collection_situation_ids | added,
-        version=prop.version + 1,
-    )
-    uow.properties.update(changed)
-    return changed
-
-
-def _charge(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    *,
-    order: ServiceOrder,
-    service_type: ServiceType,
-    prop: Property | None,
-    new: Sequence[SituationFound],
-    situations: dict[int, CatalogItem],
-    actor: int,
-    at: datetime,
-    today: date,
-) -> list[tuple[int, Charge]]:
-    wanted = [f.situation_id for f in new if f.charge]
-    if prop is None or not wanted:
-        return []
-    rows = [
-        row
-        for row in uow.catalog.list(_NOTICE_KINDS, active_only=True)
-        if row.integer("situation_id") in wanted and not row.flag("notice_fine")
-    ]
-    if not rows:
-        return []
-    reincident = _reincident(uow, prop, order, situations)
-    price = price_of(uow, service_type=service_type, prop=prop, on=today)
-    created: list[tuple[int, Charge]] = []
-    for row in sorted(rows, key=lambda r: r.id):
-        situation_id = row.integer("situation_id")
-        assert situation_id is not None
-        charge = _charge_row(
-            uow,
-            ctx,
-            row,
-            order=order,
-            service_type=service_type,
-            prop=prop,
-            price=price,
-            reincident=reincident
-            and situations[situation_id].flag("checks_reincidence"),
-            actor=actor,
-            at=at,
-        )
-        if charge is not None:
-            created.append((situation_id, charge))
-    return created
-
-
-def _charge_row(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    row: CatalogItem,
-    *,
-    order: ServiceOrder,
-    service_type: ServiceType,
-    prop: Property,
-    price: Decimal | None,
-    reincident: bool,
-    actor: int,
-    at: datetime,
-) -> Charge | None:
-    debit_type_id = row.integer("debit_type_id")
-    debit_type = (
-        None if debit_type_id is None else uow.catalog.find("debit_type", debit_type_id)
-    )
-    unit = rules.charge_value(
-        row,
-        order_price=price,
-        suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
-    )
-    if unit is None:
-        return None
-    times = rules.charge_times(row, reincident=reincident, months_since_cut=None)
-    return create_charge(
-        uow,
-        profile=ctx.profile,
-        service_type=attrs.evolve(service_type, debit_type_id=debit_type_id),
-        prop=prop,
-        value=unit * times,
-        request=ChargeRequest(),
-        order=order,
-        request_id=order.request_id,
-        generated_on=order.generated_at.astimezone(ctx.zone).date(),
-        at=at,
-        actor=actor,
-    )
-
-
-def _reincident(
-    uow: UnitOfWork,
-    prop: Property,
-    order: ServiceOrder,
-    situations: dict[int, CatalogItem],
-) -> bool:
-    """The property had a finding of a reincidence-checking situation on
-    another order before."""
-    before = uow.inspection_findings.find_by(property_id=prop.id)
-    others = [f for f in before if f.order_id != order.id]
-    if not others:
-        return False
-    checked = uow.catalog.find_many(
-        [(_SITUATION, i) for i in sorted({f.situation_id for f in others})]
-    )
-    return any(item.flag("checks_reincidence") for item in checked.values())
-
-
-def _issue(
-    uow: UnitOfWork,
-    order: ServiceOrder,
-    situation: CatalogItem,
-    data: NoticeInput,
-    *,
-    actor: int,
-    at: datetime,
-) -> InfractionNotice:
-    assert data.employee_id is not None
-    assert data.issued_on is not None
-    notice = InfractionNotice(
-        id=uow.next_id("infraction_notice"),
-        property_id=order.property_id,
-        order_id=order.id,
-        situation_id=situation.id,
-        employee_id=data.employee_id,
-        issued_on=data.issued_on,
-        appeal_from=data.appeal_from,
-        appeal_until=data.appeal_until,
-        debit_type_id=data.debit_type_id,
-        installments=data.installments,
-        observation=data.observation,
-        actor=actor,
-    )
-    uow.infraction_notices.add(notice)
-    uow.record(
-        InfractionNoticeIssued(
-            occurred_at=at,
-            actor=actor,
-            notice_id=notice.id,
-            property_id=order.property_id,
-        )
-    )
-    return notice
-
-
-def _expire(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    notice: InfractionNotice,
-    *,
-    actor: int,
-    at: datetime,
-    today: date,
-) -> InfractionNotice:
-    charge = None
-    prop = (
-        None if notice.property_id is None else uow.properties.find(notice.property_id)
-    )
-    if (
-        notice.debit_type_id is not None
-        and prop is not None
-        and notice.charge_id is None
-    ):
-        debit_type = uow.catalog.find("debit_type", notice.debit_type_id)
-        value = None if debit_type is None else debit_type.decimal("suggested_value")
-        order = (
-            None
-            if notice.order_id is None
-            else uow.service_orders.find(notice.order_id)
-        )
-        if value is not None and order is not None:
-            service_type = uow.service_types.get(order.service_type_id)
-            charge = create_charge(
-                uow,
-                profile=ctx.profile,
-                service_type=attrs.evolve(
-                    service_type, debit_type_id=notice.debit_type_id
-                ),
-                prop=prop,
-                value=value,
-                request=ChargeRequest(installments=max(1, notice.installments)),
-                order=order,
-                request_id=order.request_id,
-                generated_on=today,
-                at=at,
-                actor=actor,
-            )
-    changed = attrs.evolve(
-        notice,
-        situation=NoticeSituation.APPEAL_EXPIRED,
-        charge_id=None if charge is None else charge.id,
-        version=notice.version + 1,
-    )
-    uow.infraction_notices.update(changed)
-    return changed

@@ -1,0 +1,134 @@
+"""The debts an inspection return charges (FIS-13): once per order and
+situation, with the reincidence multiplier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import attrs
+
+from gsan_core.model.billing import Charge
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.inspections import (
+    SituationFound,
+)
+from gsan_core.model.properties import Property
+from gsan_core.model.service_orders import (
+    ServiceOrder,
+    ServiceType,
+)
+from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.rules import inspections as rules
+from gsan_core.rules.service_orders import ChargeRequest
+from gsan_core.services.charges import create_charge, price_of
+from gsan_core.services.context import ServiceContext
+
+_NOTICE_KINDS = "inspection_charge"
+_SITUATION = "inspection_situation"
+
+
+def charge_findings(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    order: ServiceOrder,
+    service_type: ServiceType,
+    prop: Property | None,
+    new: Sequence[SituationFound],
+    situations: dict[int, CatalogItem],
+    actor: int,
+    at: datetime,
+    today: date,
+) -> list[tuple[int, Charge]]:
+    wanted = [f.situation_id for f in new if f.charge]
+    if prop is None or not wanted:
+        return []
+    rows = [
+        row
+        for row in uow.catalog.list(_NOTICE_KINDS, active_only=True)
+        if row.integer("situation_id") in wanted and not row.flag("notice_fine")
+    ]
+    if not rows:
+        return []
+    reincident = _reincident(uow, prop, order, situations)
+    price = price_of(uow, service_type=service_type, prop=prop, on=today)
+    created: list[tuple[int, Charge]] = []
+    for row in sorted(rows, key=lambda r: r.id):
+        situation_id = row.integer("situation_id")
+        assert situation_id is not None
+        charge = _charge_row(
+            uow,
+            ctx,
+            row,
+            order=order,
+            service_type=service_type,
+            prop=prop,
+            price=price,
+            reincident=reincident
+            and situations[situation_id].flag("checks_reincidence"),
+            actor=actor,
+            at=at,
+        )
+        if charge is not None:
+            created.append((situation_id, charge))
+    return created
+
+
+def _charge_row(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    row: CatalogItem,
+    *,
+    order: ServiceOrder,
+    service_type: ServiceType,
+    prop: Property,
+    price: Decimal | None,
+    reincident: bool,
+    actor: int,
+    at: datetime,
+) -> Charge | None:
+    debit_type_id = row.integer("debit_type_id")
+    debit_type = (
+        None if debit_type_id is None else uow.catalog.find("debit_type", debit_type_id)
+    )
+    unit = rules.charge_value(
+        row,
+        order_price=price,
+        suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
+    )
+    if unit is None:
+        return None
+    times = rules.charge_times(row, reincident=reincident, months_since_cut=None)
+    return create_charge(
+        uow,
+        profile=ctx.profile,
+        service_type=attrs.evolve(service_type, debit_type_id=debit_type_id),
+        prop=prop,
+        value=unit * times,
+        request=ChargeRequest(),
+        order=order,
+        request_id=order.request_id,
+        generated_on=order.generated_at.astimezone(ctx.zone).date(),
+        at=at,
+        actor=actor,
+    )
+
+
+def _reincident(
+    uow: UnitOfWork,
+    prop: Property,
+    order: ServiceOrder,
+    situations: dict[int, CatalogItem],
+) -> bool:
+    """The property had a finding of a reincidence-checking situation on
+    another order before."""
+    before = uow.inspection_findings.find_by(property_id=prop.id)
+    others = [f for f in before if f.order_id != order.id]
+    if not others:
+        return False
+    checked = uow.catalog.find_many(
+        [(_SITUATION, i) for i in sorted({f.situation_id for f in others})]
+    )
+    return any(item.flag("checks_reincidence") for item in checked.values())
