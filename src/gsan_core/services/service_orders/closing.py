@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 
+import attrs
+
 from gsan_core.errors import Message, Violation
 from gsan_core.model.billing import Charge
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.properties import Property
+from gsan_core.model.scheduling import ScheduledOrder
 from gsan_core.model.service_orders import (
     CommercialOperationApplied,
     ExecutedActivity,
@@ -105,6 +109,160 @@ def close_in(
     whose date the closing date may not pass (ENC-11). The order's active
     programmings end (§2.6.7).
     """
+    order, programmed = _lock_order(
+        uow,
+        ctx,
+        order_id=order_id,
+        actor=actor,
+        at=at,
+        authorise=authorise,
+        closed_on=closed_on,
+        route_on=route_on,
+    )
+    facts = _read_and_check(
+        uow,
+        ctx,
+        order,
+        request=CloseRequest(
+            reason=None,
+            reason_id=reason_id,
+            closed_on=closed_on,
+            remark=remark,
+            inspection_result=inspection_result,
+            activities_given=activities_given or bool(execution),
+            return_type=None,
+            new_service_type=None,
+            pavement_area=pavement_area,
+        ),
+        reason_id=reason_id,
+        closed_on=closed_on,
+        return_type_id=return_type_id,
+        new_service_type_id=new_service_type_id,
+        execution=execution,
+        expect_executed=expect_executed,
+        actor=actor,
+        at=at,
+    )
+    reason, service_type, executed = facts.reason, facts.service_type, facts.executed
+    closed_at = _zone_instant(ctx, closed_on, at, closing_time)
+    events: list[object] = []
+    changes: dict[str, object] = {
+        "closed_at": closed_at,
+        "closing_reason_id": reason.id,
+        "closing_remark": remark,
+        "inspection_result": inspection_result,
+        "pavement_area": pavement_area,
+        "return_type_id": return_type_id,
+    }
+    applied, charge_made = _commercial_effects(
+        uow,
+        ctx,
+        order,
+        facts,
+        commercial=commercial,
+        charge=charge,
+        closed_on=closed_on,
+        actor=actor,
+        at=at,
+        changes=changes,
+        events=events,
+    )
+    return_type, new_type = facts.return_type, facts.new_type
+    if (
+        executed
+        and return_type is not None
+        and return_type.flag("approval")
+        and return_type.flag("changes_service")
+        and new_type is not None
+    ):
+        changes["reference_service_type_id"] = new_type.id
+    action = OrderAction.CLOSE_EXECUTED if executed else OrderAction.CLOSE_NOT_EXECUTED
+    # the order as read above: nothing in between writes it (the commercial
+    # operation writes the property's rows), and its compare-and-set update
+    # refuses a version that moved meanwhile
+    closed = _move(uow, order, action, **changes)
+    _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
+    recorded = None
+    if execution:
+        recorded = OrderExecution(
+            id=closed.id, activities=tuple(execution), recorded_at=at, actor=actor
+        )
+        uow.order_executions.add(recorded)
+    events.insert(
+        0,
+        ServiceOrderClosed(
+            occurred_at=at,
+            actor=actor,
+            order_id=closed.id,
+            closing_reason_id=reason.id,
+            executed=executed,
+            closed_at=closed_at,
+            request_id=closed.request_id,
+        ),
+    )
+    referenced, follow_up = _referenced_effects(
+        uow,
+        ctx,
+        closed=closed,
+        reference=facts.reference,
+        executed=executed,
+        reason=reason,
+        return_type=return_type,
+        new_type=new_type,
+        actor=actor,
+        at=at,
+        events=events,
+    )
+    uow.record(*events)  # type: ignore[arg-type]
+    release_on_close_in(
+        uow, closed, closed_on=closed_on, actor=actor, at=at, active=programmed
+    )
+    effects: tuple[object, ...] = ()
+    if run_hooks:
+        effects = _run_close_hooks(
+            uow, ctx, closed, service_type, executed=executed, at=closed_at, actor=actor
+        )
+    return ClosingResult(
+        order=closed,
+        executed=executed,
+        commercial_applied=applied,
+        charge=charge_made,
+        follow_up=follow_up,
+        referenced=referenced,
+        effects=effects,
+        execution=recorded,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _ClosingFacts:
+    """What the closing rules read, once, after the order's locks."""
+
+    service_type: ServiceType
+    reason: CatalogItem
+    executed: bool
+    reference: CatalogItem | None
+    return_type: CatalogItem | None
+    new_type: ServiceType | None
+    prop: Property | None
+    today: date
+
+
+def _lock_order(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    order_id: int,
+    actor: int,
+    at: datetime,
+    authorise: bool,
+    closed_on: date,
+    route_on: date | None,
+) -> tuple[ServiceOrder, Sequence[ScheduledOrder]]:
+    """The order, read after its request's lock when it has one (ADR 0004),
+    the closing user checked (ENC-01), and its active programmings read after
+    their roteiros' locks and checked against the closing's origin (ENC-02,
+    ENC-11)."""
     order = uow.service_orders.get(order_id)
     if order.request_id is not None:
         # the request's other orders (ENC) and the request itself (its closing
@@ -129,6 +287,25 @@ def close_in(
                 route_on=route_on,
             )
         )
+    return order, programmed
+
+
+def _read_and_check(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    *,
+    request: CloseRequest,
+    reason_id: int,
+    closed_on: date,
+    return_type_id: int | None,
+    new_service_type_id: int | None,
+    execution: Sequence[ExecutedActivity] | None,
+    expect_executed: bool | None,
+    actor: int,
+    at: datetime,
+) -> _ClosingFacts:
+    """Read what the closing rules need and run them (ENC, EXE, ENC-04)."""
     service_type = uow.service_types.get(order.service_type_id)
     reason = uow.catalog.find("closing_reason", reason_id)
     executed = reason is not None and reason.flag("executed")
@@ -154,16 +331,8 @@ def close_in(
     open_of_request: Sequence[ServiceOrder] = ()
     if order.request_id is not None:
         open_of_request = uow.service_orders.find_by(request_id=order.request_id)
-    request = CloseRequest(
-        reason=reason,
-        reason_id=reason_id,
-        closed_on=closed_on,
-        remark=remark,
-        inspection_result=inspection_result,
-        activities_given=activities_given or bool(execution),
-        return_type=return_type,
-        new_service_type=new_type,
-        pavement_area=pavement_area,
+    request = attrs.evolve(
+        request, reason=reason, return_type=return_type, new_service_type=new_type
     )
     today = at.astimezone(ctx.zone).date()
     permissions = _Permissions(
@@ -200,20 +369,41 @@ def close_in(
         )
     )
     assert reason is not None
-    closed_at = _zone_instant(ctx, closed_on, at, closing_time)
-    events: list[object] = []
-    applied = False
-    changes: dict[str, object] = {
-        "closed_at": closed_at,
-        "closing_reason_id": reason.id,
-        "closing_remark": remark,
-        "inspection_result": inspection_result,
-        "pavement_area": pavement_area,
-        "return_type_id": return_type_id,
-    }
-    charge_request = charge or ChargeRequest()
-    charge_made: Charge | None = None
-    if executed and service_type.updates_commercial and not order.commercial_applied:
+    return _ClosingFacts(
+        service_type=service_type,
+        reason=reason,
+        executed=executed,
+        reference=reference,
+        return_type=return_type,
+        new_type=new_type,
+        prop=prop,
+        today=today,
+    )
+
+
+def _commercial_effects(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    facts: _ClosingFacts,
+    *,
+    commercial: object | None,
+    charge: ChargeRequest | None,
+    closed_on: date,
+    actor: int,
+    at: datetime,
+    changes: dict[str, object],
+    events: list[object],
+) -> tuple[bool, Charge | None]:
+    """An executed order's commercial operation and its charge, or its
+    service type's debit (ENC, §2.6.4); adds the order's changes to
+    ``changes`` and the operation's event to ``events``. Whether the
+    operation ran, and the charge made."""
+    service_type, prop, today = facts.service_type, facts.prop, facts.today
+    if not facts.executed:
+        return False, None
+    if service_type.updates_commercial and not order.commercial_applied:
+        charge_request = charge or ChargeRequest()
         operation = ctx.operations.get(service_type.operation or "")
         suggested = price_of(
             uow,
@@ -253,7 +443,6 @@ def close_in(
                     via_closing=True,
                 )
             )
-        applied = True
         value = charge_request.value if charge_request.value is not None else suggested
         changes |= {
             "commercial_applied": True,
@@ -261,120 +450,95 @@ def close_in(
             "charge_percentage": charge_request.percentage,
             "non_charge_reason_id": charge_request.non_charge_reason_id,
         }
+        made = None
         if prop is not None and (operation is None or operation.charges):
-            charge_made = create_charge(
+            made = _charge(
                 uow,
-                profile=ctx.profile,
+                ctx,
+                order,
                 service_type=service_type,
                 prop=prop,
                 value=value,
                 request=charge_request,
-                order=order,
-                request_id=order.request_id,
-                generated_on=order.generated_at.astimezone(ctx.zone).date(),
                 at=at,
                 actor=actor,
             )
-    elif (
-        executed
-        and service_type.include_debit
-        and service_type.debit_type_id is not None
-    ):
+        return True, made
+    if service_type.include_debit and service_type.debit_type_id is not None:
         value = service_type.value
         if not value:
             value = price_of(uow, service_type=service_type, prop=prop, on=today)
         if value and value > 0:
             ensure(rules.check_charged_property(order, prop))
             assert prop is not None
-            charge_made = create_charge(
+            return False, _charge(
                 uow,
-                profile=ctx.profile,
+                ctx,
+                order,
                 service_type=service_type,
                 prop=prop,
                 value=value,
                 request=ChargeRequest(),
-                order=order,
-                request_id=order.request_id,
-                generated_on=order.generated_at.astimezone(ctx.zone).date(),
                 at=at,
                 actor=actor,
             )
-    if (
-        executed
-        and return_type is not None
-        and return_type.flag("approval")
-        and return_type.flag("changes_service")
-        and new_type is not None
-    ):
-        changes["reference_service_type_id"] = new_type.id
-    action = OrderAction.CLOSE_EXECUTED if executed else OrderAction.CLOSE_NOT_EXECUTED
-    # the order as read above: nothing in between writes it (the commercial
-    # operation writes the property's rows), and its compare-and-set update
-    # refuses a version that moved meanwhile
-    closed = _move(uow, order, action, **changes)
-    _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
-    recorded = None
-    if execution:
-        recorded = OrderExecution(
-            id=closed.id, activities=tuple(execution), recorded_at=at, actor=actor
-        )
-        uow.order_executions.add(recorded)
-    events.insert(
-        0,
-        ServiceOrderClosed(
-            occurred_at=at,
-            actor=actor,
-            order_id=closed.id,
-            closing_reason_id=reason.id,
-            executed=executed,
-            closed_at=closed_at,
-            request_id=closed.request_id,
-        ),
-    )
-    referenced, follow_up = _referenced_effects(
+    return False, None
+
+
+def _charge(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    *,
+    service_type: ServiceType,
+    prop: Property,
+    value: Decimal | None,
+    request: ChargeRequest,
+    at: datetime,
+    actor: int,
+) -> Charge | None:
+    """The closing's charge of the service (DEB), dated by the order."""
+    return create_charge(
         uow,
-        ctx,
-        closed=closed,
-        reference=reference,
-        executed=executed,
-        reason=reason,
-        return_type=return_type,
-        new_type=new_type,
-        actor=actor,
+        profile=ctx.profile,
+        service_type=service_type,
+        prop=prop,
+        value=value,
+        request=request,
+        order=order,
+        request_id=order.request_id,
+        generated_on=order.generated_at.astimezone(ctx.zone).date(),
         at=at,
-        events=events,
+        actor=actor,
     )
-    uow.record(*events)  # type: ignore[arg-type]
-    release_on_close_in(
-        uow, closed, closed_on=closed_on, actor=actor, at=at, active=programmed
-    )
-    effects: tuple[object, ...] = ()
-    if run_hooks:
-        effects = tuple(
-            result
-            for hook in ctx.order_closed_hooks
-            if (
-                result := hook(
-                    uow,
-                    order=closed,
-                    service_type=service_type,
-                    executed=executed,
-                    at=closed_at,
-                    actor=actor,
-                    context=ctx,
-                )
+
+
+def _run_close_hooks(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    closed: ServiceOrder,
+    service_type: ServiceType,
+    *,
+    executed: bool,
+    at: datetime,
+    actor: int,
+) -> tuple[object, ...]:
+    """The effects other areas hang on an order's closing (an RA's closing)."""
+    return tuple(
+        result
+        for hook in ctx.order_closed_hooks
+        if (
+            result := hook(
+                uow,
+                order=closed,
+                service_type=service_type,
+                executed=executed,
+                at=at,
+                actor=actor,
+                context=ctx,
             )
-            is not None
         )
-    return ClosingResult(
-        order=closed,
-        executed=executed,
-        commercial_applied=applied,
-        charge=charge_made,
-        follow_up=follow_up,
-        referenced=referenced,
-        effects=effects,
-        execution=recorded,
+        is not None
     )
 
 
