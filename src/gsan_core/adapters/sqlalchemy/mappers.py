@@ -182,6 +182,15 @@ class RowMapper(Generic[T]):
         self._plain = self._identity and all(e is None for _, e, _ in self.fields)
 
     @functools.cached_property
+    def key_columns(self) -> tuple[sa.Column[Any], sa.Column[Any]]:
+        """The id and version columns (looked up once: every unit of work
+        builds some sixty repositories from these mappers)."""
+        return (
+            self.table.c[self.id_column],
+            self.table.c[self.version_column],
+        )
+
+    @functools.cached_property
     def cas_update(self) -> sa.Update:
         """``UPDATE ... WHERE id = :k_id AND version = :k_expected`` setting every
         other column from ``v_<column>`` parameters (built once per mapper)."""
