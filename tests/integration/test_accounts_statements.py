@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
@@ -99,3 +101,32 @@ def test_ext_19_the_statement_s_statements_do_not_grow_with_the_bills(
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, counter.statements
+
+
+def test_the_index_table_s_entities_are_reused_only_while_its_rows_are_unchanged(
+    sql: SqlBackend,
+) -> None:
+    """Every statement reads the index table; the entities are rebuilt only
+    when a row differs from the last read (an update through the library, which
+    bumps the version, or a write behind its back)."""
+    system = _system(sql)
+    first = system.accounts.indices()
+    again = system.accounts.indices()
+    assert again == first
+    assert again[0] is first[0]
+    system.accounts.inform_index(
+        actor=1,
+        month=202410,
+        fine_rate=Decimal("3"),
+        interest_rate=Decimal("1"),
+        correction_factor=Decimal("1.0000"),
+    )
+    updated = {i.id: i for i in system.accounts.indices()}
+    assert updated[202410].fine_rate == Decimal("3")
+    table = sql.tables["surcharge_index"]
+    with sql.engine.begin() as connection:
+        connection.execute(
+            sa.update(table).where(table.c.id == 202410).values(fine_rate="4")
+        )
+    behind = {i.id: i for i in system.accounts.indices()}
+    assert behind[202410].fine_rate == Decimal("4")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,9 +47,17 @@ def _codec_for(tp: Any) -> Codec:
     origin = typing.get_origin(tp)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         enum_type = tp
-        return (lambda v: None if v is None else v.value), (
-            lambda v: None if v is None else enum_type(v)
-        )
+        # member -> value by a dict lookup: ``member.value`` is a descriptor
+        # call, and this encoder runs per item of a document.
+        values: dict[Any, Any] = {member: member.value for member in tp}
+
+        def encode(v: Any) -> Any:
+            if v is None:
+                return None
+            found = values.get(v)
+            return v.value if found is None else found
+
+        return encode, (lambda v: None if v is None else enum_type(v))
     if origin in (frozenset, set):
         return sorted, (lambda v: frozenset(v or ()))
     if origin is tuple:
@@ -73,12 +82,26 @@ class _ValueCodec:
         self.cls = cls
         hints = typing.get_type_hints(cls)
         self.fields = [(f.name, *_json_codec(hints[f.name])) for f in attrs.fields(cls)]
+        # encode() is per item of a document (120 for a statement): one
+        # attrgetter for every field, then the encoders by position.
+        self._names = [name for name, _, _ in self.fields]
+        self._encoders = [
+            (at, enc) for at, (_, enc, _) in enumerate(self.fields) if enc is not None
+        ]
+        getter = operator.attrgetter(*self._names) if self._names else None
+        self._values: Callable[[Any], list[Any]] = (
+            (lambda _: [])
+            if getter is None
+            else (lambda v: [getter(v)])
+            if len(self._names) == 1
+            else (lambda v: list(getter(v)))
+        )
 
     def encode(self, value: Any) -> dict[str, Any]:
-        return {
-            name: (enc(getattr(value, name)) if enc else getattr(value, name))
-            for name, enc, _ in self.fields
-        }
+        values = self._values(value)
+        for at, enc in self._encoders:
+            values[at] = enc(values[at])
+        return dict(zip(self._names, values, strict=True))
 
     def decode(self, data: Mapping[Any, Any]) -> Any:
         return self.cls(
@@ -157,6 +180,15 @@ class RowMapper(Generic[T]):
             self.fields.append((field.name, encode, decode))
         self._identity = all(k == v for k, v in self.columns.items())
         self._plain = self._identity and all(e is None for _, e, _ in self.fields)
+
+    @functools.cached_property
+    def key_columns(self) -> tuple[sa.Column[Any], sa.Column[Any]]:
+        """The id and version columns (looked up once: every unit of work
+        builds some sixty repositories from these mappers)."""
+        return (
+            self.table.c[self.id_column],
+            self.table.c[self.version_column],
+        )
 
     @functools.cached_property
     def cas_update(self) -> sa.Update:

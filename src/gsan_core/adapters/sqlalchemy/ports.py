@@ -87,7 +87,17 @@ class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
             lambda: sa.select(*columns).order_by(table.c.id),
         )
         with translated("surcharge_index"):
-            return [build(row) for row in self._uow.connection.execute(statement)]
+            rows = self._uow.connection.execute(statement).all()
+        # The rows are read every time (inside the caller's transaction); only
+        # the entities are reused when every row, its version included, equals
+        # the last read's. Index rows are immutable values, so sharing them is
+        # safe, and it saves building ~one object per month on every statement.
+        last: list[Any] = prepared(table, "last_read", lambda: [([], [])])
+        seen, built = last[0]
+        if rows != seen:
+            built = [build(row) for row in rows]
+            last[0] = (rows, built)
+        return list(built)
 
 
 class SqlBilling:

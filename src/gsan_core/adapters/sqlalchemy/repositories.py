@@ -154,8 +154,7 @@ class SqlRepository(Generic[E]):
         self._entity = entity
         #: The key and version columns (``id`` / ``version`` unless the mapper
         #: maps the aggregate onto someone else's table).
-        self._key = mapper.table.c[mapper.id_column]
-        self._ver = mapper.table.c[mapper.version_column]
+        self._key, self._ver = mapper.key_columns
         #: The compare-and-set update, built once per backend by the mapper.
         self._update = mapper.cas_update
 

@@ -75,6 +75,7 @@ class IndexTable:
     def __init__(self, rows: Iterable[SurchargeIndex]) -> None:
         self.rows: tuple[SurchargeIndex, ...] = tuple(sorted(rows, key=lambda r: r.id))
         self._months = [r.id for r in self.rows]
+        self._finals: dict[int, SurchargeIndex | None] = {}
 
     def exact(self, month: int) -> SurchargeIndex | None:
         at = bisect.bisect_left(self._months, month)
@@ -112,7 +113,10 @@ class IndexTable:
     def final(self, base: date) -> SurchargeIndex | None:
         """ACR-10: the index of the data base's month, else the latest before."""
         month = month_of(base)
-        return self.exact(month) or self.latest_before(month)
+        if month in self._finals:  # every item of a statement asks for today's
+            return self._finals[month]
+        found = self._finals[month] = self.exact(month) or self.latest_before(month)
+        return found
 
 
 def _business_days(
