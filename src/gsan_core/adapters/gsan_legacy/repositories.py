@@ -10,8 +10,7 @@ same transaction. Without the locking migration every write raises
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -26,7 +25,6 @@ from gsan_core.errors import (
     NotFound,
     RuleViolation,
 )
-from gsan_core.model.connections import ConnectionKind, SituationChange
 from gsan_core.model.hydrometers import Hydrometer, StockEntry
 from gsan_core.model.properties import Economies, Property
 from gsan_core.rules.uniques import unique_rule, unique_violation
@@ -35,7 +33,6 @@ if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
 __all__ = [
-    "LegacyHistory",
     "LegacyHydrometerRepository",
     "LegacyPropertyRepository",
     "LegacyRepository",
@@ -447,46 +444,3 @@ class LegacyPropertyRepository:
             if self.find(entity.id) is None:
                 raise NotFound("property", entity.id)
             raise ConcurrencyConflict("property", entity.id, entity.version)
-
-
-class LegacyHistory:
-    """The situation history, in the companion schema (GSAN keeps none)."""
-
-    def __init__(self, uow: LegacyUnitOfWork) -> None:
-        self._uow = uow
-        self._mapper = uow.tables.history
-        self._t = self._mapper.table
-
-    def add_many(self, changes: Iterable[SituationChange]) -> None:
-        for batch in chunks(changes):
-            with translated("situation_change"):
-                self._uow.connection.execute(
-                    sa.insert(self._t), self._mapper.to_rows(batch)
-                )
-
-    def _rows(self, statement: sa.Select[Any]) -> list[SituationChange]:
-        with translated("situation_change"):
-            rows = self._uow.connection.execute(statement).mappings().all()
-        return self._mapper.from_rows(rows)
-
-    def of_property(self, property_id: int) -> Sequence[SituationChange]:
-        t = self._t
-        return self._rows(
-            sa.select(t).where(t.c.property_id == property_id).order_by(t.c.at, t.c.id)
-        )
-
-    def between(
-        self,
-        start: date,
-        end: date,
-        *,
-        operations: Collection[str] | None = None,
-        kind: ConnectionKind | None = None,
-    ) -> Sequence[SituationChange]:
-        t = self._t
-        statement = sa.select(t).where(t.c.effective_on.between(start, end))
-        if operations is not None:
-            statement = statement.where(t.c.operation.in_(list(operations)))
-        if kind is not None:
-            statement = statement.where(t.c.kind == kind.value)
-        return self._rows(statement.order_by(t.c.effective_on, t.c.id))

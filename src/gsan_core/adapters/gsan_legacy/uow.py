@@ -22,11 +22,11 @@ from gsan_core.adapters.gsan_legacy.location import (
     location_repositories,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
-    LegacyHistory,
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
     LegacyRepository,
 )
+from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
@@ -83,7 +83,7 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
-        self.situation_history = LegacyHistory(self)
+        self.situation_history = SqlSituationHistory(self, self.tables.history)
         self.catalog = LegacyCatalog(self)
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -63,10 +63,19 @@ class SqlSewerConnectionRepository(_Removable[SewerConnection]):
     """Sewer connections."""
 
 
+class Connected(Protocol):
+    """A unit of work's open connection: all the situation history needs, so
+    that the library's tables and the legacy adapter's companion table share
+    one implementation."""
+
+    @property
+    def connection(self) -> sa.Connection: ...
+
+
 class SqlSituationHistory:
     """The append-only situation history."""
 
-    def __init__(self, uow: SqlUnitOfWork, mapper: RowMapper[SituationChange]) -> None:
+    def __init__(self, uow: Connected, mapper: RowMapper[SituationChange]) -> None:
         self._uow = uow
         self._mapper = mapper
         self._t = mapper.table
