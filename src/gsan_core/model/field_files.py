@@ -52,6 +52,10 @@ class FileKind(IntEnum):
     """OS de cobrança (types flagged ``svtp_icservicocobranca``)."""
     MICROMETERING = 2
     """OS de micromedição (types flagged ``svtp_icservicomicromedicao``, VIS-01)."""
+    ANOMALY_INSPECTION = 3
+    """prodiga's zipped anomaly-inspection file of a command (INSP-01..INSP-03)."""
+    FIELD_VISIT = 4
+    """caema's field-visit file (``arq_txt_visita_campo``, INSP-04..INSP-10)."""
 
 
 class FileSituation(IntEnum):

@@ -724,6 +724,12 @@ HYDROMETER_STOCK_LOCATION = CatalogKind(
             default=False,
             doc="hila_icoficina: a workshop; meters moved in go to maintenance",
         ),
+        AttributeSpec(
+            name="agent_id",
+            type="int",
+            doc="the field agent responsible for the location: its available "
+            "meters travel in his micrometering files (VIS-01)",
+        ),
     ),
     referenced_by=(
         Reference(_METER, "location_id"),

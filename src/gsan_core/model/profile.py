@@ -294,6 +294,10 @@ class FieldWorkParameters:
     #: A return whose lines fail validation applies nothing (``False``, the
     #: default) or stages its good lines one by one (``True``).
     returns_line_by_line: bool = False
+    #: INSP-09: the closing reason of a processed field visit. GSAN closes
+    #: the visit with motive 2 (CONCLUSAO_SERVICO) on the not-executed path;
+    #: here the reason's own kind decides (2: closed executed).
+    visit_closing_reason_id: int = 2
 
 
 def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:

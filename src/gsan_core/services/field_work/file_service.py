@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -24,6 +25,8 @@ from gsan_core.model.field_files import (
 )
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.rules import field_files as rules
+from gsan_core.rules.field_files import parse_return_line
+from gsan_core.rules.field_visits import WRONG_KIND, parse_visit_line
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 from gsan_core.services.field_work import returns
@@ -32,11 +35,20 @@ from gsan_core.services.field_work.files import (
     page_items,
     smartphone_lines,
 )
+from gsan_core.services.field_work.visit_layout import (
+    micrometering_lines,
+    visit_lines,
+)
+from gsan_core.services.field_work.visits import check_micrometering_download
 from gsan_core.services.service_orders.closing import close_in
 
 __all__ = ["FieldFileRow", "FieldFilesService", "Layout"]
 
-Layout = Literal["smartphone", "inspection"]
+Layout = Literal["smartphone", "inspection", "visit"]
+_LAYOUTS: dict[FileKind, Layout] = {
+    FileKind.ANOMALY_INSPECTION: "inspection",
+    FileKind.FIELD_VISIT: "visit",
+}
 _FILE_ERROR = "return.file"
 
 
@@ -192,7 +204,8 @@ class FieldFilesService(Service):
         with self._work() as uow:
             file = uow.field_files.lock(file_id)
             ensure(rules.check_download(file))
-            self._write(file, out, "smartphone")
+            ensure(check_micrometering_download(uow, file, self.profile))
+            self._write(file, out, None)
             done = attrs.evolve(
                 file,
                 situation=FileSituation.IN_FIELD,
@@ -204,7 +217,7 @@ class FieldFilesService(Service):
         return done
 
     def write_field_file(
-        self, *, file_id: int, out: IO[bytes], layout: Layout = "smartphone"
+        self, *, file_id: int, out: IO[bytes], layout: Layout | None = None
     ) -> int:
         """Write the file's text to ``out`` in a layout (``"smartphone"``:
         UC1484's records; ``"inspection"``: INSP-03's ``;`` lines) without
@@ -215,17 +228,30 @@ class FieldFilesService(Service):
         return self._write(file, out, layout)
 
     def field_file_lines(
-        self, *, file_id: int, layout: Layout = "smartphone"
+        self, *, file_id: int, layout: Layout | None = None
     ) -> Iterator[str]:
-        """The file's lines as text, lazily (see :meth:`write_field_file`)."""
+        """The file's lines as text, lazily (see :meth:`write_field_file`);
+        ``layout=None`` is the file's own: ``"visit"`` for a field-visit file
+        (INSP-06), ``"inspection"`` for an anomaly-inspection one (INSP-03),
+        ``"smartphone"`` otherwise (a micrometering file adds its meters,
+        VIS-01)."""
         with self._read() as uow:
             file = uow.field_files.get(file_id)
-        if layout == "inspection":
-            produced = self._today().strftime("%d/%m/%Y")
+        chosen = layout or _LAYOUTS.get(file.kind, "smartphone")
+        produced = self._today().strftime("%d/%m/%Y")
+        if chosen == "inspection":
             return inspection_lines(self._read, file, produced_on=produced)
+        if chosen == "visit":
+            return visit_lines(self._read, file, programmed_on=produced)
+        if file.kind is FileKind.MICROMETERING:
+            available = self.profile.ids("hydrometer_situation.available")
+            return itertools.chain(
+                smartphone_lines(self._read, file),
+                micrometering_lines(self._read, file, available_ids=available),
+            )
         return smartphone_lines(self._read, file)
 
-    def _write(self, file: FieldFile, out: IO[bytes], layout: Layout) -> int:
+    def _write(self, file: FieldFile, out: IO[bytes], layout: Layout | None) -> int:
         encoding = self.profile.field_work.file_encoding
         count = 0
         for line in self.field_file_lines(file_id=file.id, layout=layout):
@@ -285,6 +311,9 @@ class FieldFilesService(Service):
                     stream,
                     encoding=params.file_encoding,
                     at=self._now(),
+                    parse=parse_visit_line
+                    if current.kind is FileKind.FIELD_VISIT
+                    else parse_return_line,
                 )
                 if state.errors and not params.returns_line_by_line:
                     return returns.report(state, kept=False)  # rolled back
@@ -313,6 +342,8 @@ class FieldFilesService(Service):
         and the others go on."""
         with self._read() as uow:
             file = uow.field_files.get(file_id)
+        if file.kind is FileKind.FIELD_VISIT:  # processed with process_visit
+            ensure([WRONG_KIND(file_id=file_id, kind="device (not a visit)")])
         only = set(order_ids) if order_ids is not None else None
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []

@@ -171,6 +171,7 @@ def process_lines(
     *,
     encoding: str,
     at: datetime,
+    parse: Callable[[str, int], ParsedLine | LineError] = parse_return_line,
 ) -> _Check:
     """One pass over the return in ``uow``: every line checked (the layout,
     then the orders of a chunk of lines in one read), every bad one reported,
@@ -196,7 +197,7 @@ def process_lines(
         if problem is not None or text is None:
             state.error(problem or _too_long(number))
             continue
-        parsed = parse_return_line(text, number)
+        parsed = parse(text, number)
         if isinstance(parsed, LineError):
             state.error(parsed)
             continue

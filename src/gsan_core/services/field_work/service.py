@@ -20,11 +20,13 @@ from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
 from gsan_core.services.field_work.file_service import FieldFilesService
+from gsan_core.services.field_work.inspections import FieldVisitsService
 from gsan_core.services.field_work.selective import (
     EmissionPlan,
     SelectiveRun,
     close_pending_chunk,
 )
+from gsan_core.services.field_work.visits import MeasurementVisitsService
 
 __all__ = ["CommandProgress", "FieldWorkService"]
 
@@ -44,7 +46,7 @@ class CommandProgress:
         return self.command.emitted
 
 
-class FieldWorkService(FieldFilesService):
+class FieldWorkService(FieldVisitsService, MeasurementVisitsService, FieldFilesService):
     """``gsan.field_work``: selective commands and their emission, the files
     for field devices and their returns."""
 
