@@ -11,10 +11,12 @@ from datetime import timedelta
 import pytest
 
 import gsan_core
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_files import FileKind, FileSituation
 from gsan_core.model.field_visits import MeasurementVisitClosed, VisitProcessed
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.rules.field_visits import months_before
 from gsan_core.synthetic import generate
 from gsan_core.testing.hydrometers import METER
 
@@ -91,6 +93,60 @@ def test_insp_01_03_the_inspection_file_of_a_command_is_one_zipped_txt(
     assert list(system.field_work.field_file_lines(file_id=file.id)) == [
         f"{line}\n" for line in lines
     ]
+
+
+def test_insp_02_only_the_properties_that_repeat_the_anomaly_go_to_the_file(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    system, command_id = emitted
+    with system.uow_factory() as uow:
+        links = sorted(
+            uow.selective_orders.find_by(command_id=command_id),
+            key=lambda link: link.order_id,
+        )
+    props = [link.property_id for link in links]
+
+    def month(
+        property_id: int, reference: int, anomaly: int | None
+    ) -> ConsumptionRecord:
+        return ConsumptionRecord(
+            property_id=property_id,
+            reference=reference,
+            consumption_type_id=1,
+            billed_volume=10,
+            anomaly_id=anomaly,
+        )
+
+    system.billing.record_consumption(
+        [
+            *(month(p, r, 5) for p in props[:3] for r in (202610, 202611)),
+            month(props[3], 202611, 5),  # only the last month
+            month(props[3], 202610, None),
+            *(month(props[4], r, 9) for r in (202610, 202611)),  # another anomaly
+            month(props[5], 202612, 5),  # the billing month itself: not billed
+        ]
+    )
+    file = system.field_work.generate_inspection_file(
+        command_id=command_id,
+        anomaly_ids={5, 7},
+        consecutive=2,
+        billing_month=202612,
+        actor=1,
+    )
+    assert file.order_count == 3
+    with system.uow_factory() as uow:
+        items = uow.field_file_items.find_by(file_id=file.id)
+    assert {i.order_id for i in items} == {link.order_id for link in links[:3]}
+    with pytest.raises(gsan_core.RuleViolation) as none:
+        system.field_work.generate_inspection_file(
+            command_id=command_id, anomaly_ids={8}, billing_month=202612, actor=1
+        )
+    assert none.value.violations[0].gsan_key == "atencao.pesquisa.nenhumresultado"
+
+
+def test_insp_02_the_billing_months_counted_back() -> None:
+    assert months_before(202602, 3) == (202601, 202512, 202511)
+    assert months_before(202612, 0) == (202611,)
 
 
 def test_insp_01_02_refused_for_a_closed_command_or_orders_no_longer_pending(
@@ -238,7 +294,8 @@ def test_insp_08_09_10_processing_a_visit_keeps_actions_and_closes_the_visit(
         file_id=file_id, source=_visit_return(file_id, orders[:3]), actor=1
     )
     rows = {r.order_id: r for r in system.field_work.visit_file_orders(file_id=file_id)}
-    assert rows[orders[0]].can_update and rows[orders[0]].received_at is not None
+    assert rows[orders[0]].can_update
+    assert rows[orders[0]].received_at is not None
     assert not rows[orders[5]].can_update  # INSP-10: no return yet
     with pytest.raises(gsan_core.RuleViolation) as unproposed:
         system.field_work.process_visit(
@@ -250,7 +307,7 @@ def test_insp_08_09_10_processing_a_visit_keeps_actions_and_closes_the_visit(
     )
     assert isinstance(event, VisitProcessed)
     assert (event.anomaly_id, event.anomaly_text) == (5, "HIDROMETRO PARADO")
-    assert event.sidewalk_pavement_id == 1 and event.street_pavement_id is None
+    assert (event.street_pavement_id, event.sidewalk_pavement_id) == (None, 1)
     (new_id,) = event.generated_order_ids
     new = system.service_orders.get(new_id)
     visit = system.service_orders.get(orders[0])
@@ -261,9 +318,9 @@ def test_insp_08_09_10_processing_a_visit_keeps_actions_and_closes_the_visit(
     assert visit.situation is OrderSituation.CLOSED
     assert visit.closing_reason_id == 2  # INSP-09: CONCLUSAO DO SERVICO
     # processed (conferida), closed, nothing left to update (INSP-10)
-    row = {
-        r.order_id: r for r in system.field_work.visit_file_orders(file_id=file_id)
-    }[orders[0]]
+    row = {r.order_id: r for r in system.field_work.visit_file_orders(file_id=file_id)}[
+        orders[0]
+    ]
     assert (row.pending, row.checked, row.can_update) == (False, True, False)
     with pytest.raises(gsan_core.RuleViolation) as twice:
         system.field_work.process_visit(file_id=file_id, order_id=orders[0], actor=1)
@@ -277,7 +334,7 @@ def test_insp_08_09_10_processing_a_visit_keeps_actions_and_closes_the_visit(
     applied = system.field_work.process_visits(
         file_id=file_id, actor=1, keep_actions=True
     )
-    assert applied.closed == (orders[2],) and applied.failed == ()
+    assert (applied.closed, applied.failed) == ((orders[2],), ())
     with pytest.raises(gsan_core.RuleViolation):
         system.field_work.apply_field_returns(file_id=file_id, actor=1)
 
@@ -291,7 +348,7 @@ def test_insp_08_a_failing_close_writes_nothing(
     system.field_work.process_field_return(
         file_id=file_id, source=_visit_return(file_id, orders[:1]), actor=1
     )
-    system.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    system.clock.advance(timedelta(days=1))
     system.service_orders.close_not_executed(
         order_id=orders[0],
         reason_id=NOT_EXECUTED,
@@ -320,7 +377,9 @@ def test_vis_01_a_micrometering_file_carries_the_agents_available_meters(
     )
     system.field_work.release_field_file(file_id=file.id, agent_id=AGENT, actor=1)
     with pytest.raises(gsan_core.RuleViolation) as none:
-        system.field_work.download_field_file(file_id=file.id, out=io.BytesIO(), actor=1)
+        system.field_work.download_field_file(
+            file_id=file.id, out=io.BytesIO(), actor=1
+        )
     assert none.value.violations[0].gsan_key == (
         "atencao.arquivo_txt_nao_ex_hidrometros_agente"
     )

@@ -86,6 +86,7 @@ _NEUTRAL = """
     calibration_id
     due_on offset
     command_id max_orders agent_id file_id order_ids
+    service_type_ids
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.

@@ -46,3 +46,6 @@ class ConsumptionRecord:
     billed_volume: int = attrs.field(validator=_non_negative)
     #: ``cshi_nnconsumominimo``: the minimum consumption billing computed (UC0105).
     minimum: int | None = None
+    #: ``ltan_id`` of the month's reading: the reading anomaly found, if any
+    #: (INSP-02 selects the properties that repeat one).
+    anomaly_id: int | None = None

@@ -96,6 +96,18 @@ class Billing(Protocol):
         and billed more than zero (UC1073). Set-based: one round trip per chunk."""
         ...
 
+    def repeated_anomaly(
+        self,
+        property_ids: Iterable[int],
+        *,
+        anomaly_ids: Collection[int],
+        references: Collection[int],
+    ) -> set[int]:
+        """The properties among ``property_ids`` whose *water* reading had one
+        of ``anomaly_ids`` in every one of the ``references`` months
+        (``yyyymm``; INSP-02). Set-based: one round trip per chunk."""
+        ...
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

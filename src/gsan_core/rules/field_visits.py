@@ -43,6 +43,7 @@ __all__ = [
     "check_measurement_visit",
     "check_visit_actions",
     "inspection_file_name",
+    "months_before",
     "parse_visit_line",
 ]
 
@@ -75,7 +76,7 @@ NOTHING_SELECTED = Message(
 WRONG_KIND = Message(
     "field_work.visit.wrong_kind",
     en="File {file_id} is not a {kind} file.",
-    pt="O arquivo {file_id} não é um arquivo de {kind}.",
+    pt="O arquivo {file_id} não é um arquivo de {kind_pt}.",
     rule="INSP-08",
 )
 NOT_RETURNED = Message(
@@ -160,6 +161,17 @@ def check_agent_meters(
     if limit is not None and count > limit:
         return [TOO_MANY_METERS(agent_id=agent_id, count=count, limit=limit)]
     return []
+
+
+def months_before(month: int, count: int) -> tuple[int, ...]:
+    """INSP-02: the ``count`` billing months (``yyyymm``) before ``month``,
+    newest first (``month`` itself, not billed yet, is not one of them)."""
+    year, number = divmod(month, 100)
+    found: list[int] = []
+    for _ in range(max(count, 1)):
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+        found.append(year * 100 + number)
+    return tuple(found)
 
 
 def check_visit_actions(

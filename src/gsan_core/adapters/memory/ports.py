@@ -121,6 +121,25 @@ class MemoryBilling:
                 found.add(ident)
         return found
 
+    def repeated_anomaly(
+        self,
+        property_ids: Iterable[int],
+        *,
+        anomaly_ids: Collection[int],
+        references: Collection[int],
+    ) -> set[int]:
+        found: set[int] = set()
+        for ident in property_ids:
+            rows = [
+                self._uow.read("consumption", (ident, month, MeasurementKind.WATER))
+                for month in references
+            ]
+            if references and all(
+                row is not None and row.anomaly_id in anomaly_ids for row in rows
+            ):
+                found.add(ident)
+        return found
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

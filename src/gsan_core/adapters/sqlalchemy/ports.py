@@ -336,6 +336,36 @@ class SqlBilling:
                 found.update(connection.execute(statement).scalars())
         return found
 
+    def repeated_anomaly(
+        self,
+        property_ids: Iterable[int],
+        *,
+        anomaly_ids: Collection[int],
+        references: Collection[int],
+    ) -> set[int]:
+        t = self._consumption.table
+        months = sorted(set(references))
+        anomalies = sorted(set(anomaly_ids))
+        found: set[int] = set()
+        if not months or not anomalies:
+            return found
+        connection = self._uow.connection
+        for clause in id_batches(connection, t.c.property_id, property_ids):
+            statement = (
+                sa.select(t.c.property_id)
+                .where(
+                    clause,
+                    t.c.reference.in_(months),
+                    t.c.kind == MeasurementKind.WATER.value,
+                    t.c.anomaly_id.in_(anomalies),
+                )
+                .group_by(t.c.property_id)
+                .having(sa.func.count() == len(months))
+            )
+            with translated("consumption_history"):
+                found.update(connection.execute(statement).scalars())
+        return found
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

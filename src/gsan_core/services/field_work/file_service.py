@@ -343,7 +343,15 @@ class FieldFilesService(Service):
         with self._read() as uow:
             file = uow.field_files.get(file_id)
         if file.kind is FileKind.FIELD_VISIT:  # processed with process_visit
-            ensure([WRONG_KIND(file_id=file_id, kind="device (not a visit)")])
+            ensure(
+                [
+                    WRONG_KIND(
+                        file_id=file_id,
+                        kind="smartphone (a visit is processed one by one)",
+                        kind_pt="smartphone (visitas: processar uma a uma)",
+                    )
+                ]
+            )
         only = set(order_ids) if order_ids is not None else None
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []

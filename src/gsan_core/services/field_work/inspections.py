@@ -59,11 +59,28 @@ class FieldVisitsService(Service):
     """Anomaly-inspection and field-visit files (``gsan.field_work``)."""
 
     # ------------------------------------------------- prodiga's command file
-    def generate_inspection_file(self, *, command_id: int, actor: int) -> FieldFile:
+    def generate_inspection_file(
+        self,
+        *,
+        command_id: int,
+        actor: int,
+        anomaly_ids: Collection[int] = (),
+        consecutive: int = 1,
+        billing_month: int | None = None,
+    ) -> FieldFile:
         """INSP-01/INSP-02 ("Gerar TXT OS Inspeção de Anormalidade"): a file of
         the command's orders in place order, at most the command's cap. The
-        command must be open and every one of its orders still pending; an
-        order already in a file not finished is refused (TXT-06's decision)."""
+        command must be open and every one of its orders still pending.
+
+        With ``anomaly_ids`` (the command's reading anomalies) only the orders
+        whose property had one of them in each of the ``consecutive`` billing
+        months before ``billing_month`` (``yyyymm``, GSAN's
+        ``anoMesFaturamento``; default: the current month) go to the file, as
+        the billing port reports them. An order already in a file not
+        finished is refused (TXT-06's decision)."""
+        months = rules.months_before(
+            billing_month or int(self._today().strftime("%Y%m")), consecutive
+        )
         with self._work() as uow:
             command = uow.selective_commands.lock(command_id)
             links = uow.selective_orders.find_by(command_id=command_id)
@@ -73,6 +90,13 @@ class FieldVisitsService(Service):
             )
             ensure(rules.check_inspection_command(command, not_pending=not_pending))
             chosen = sorted(orders.values(), key=lambda o: o.id)
+            if anomaly_ids:
+                repeated = uow.billing.repeated_anomaly(
+                    sorted({o.property_id for o in chosen if o.property_id}),
+                    anomaly_ids=anomaly_ids,
+                    references=months,
+                )
+                chosen = [o for o in chosen if o.property_id in repeated]
             if command.max_orders is not None:
                 chosen = chosen[: command.max_orders]
             ensure([rules.NOTHING_SELECTED()] if not chosen else [])
@@ -215,7 +239,15 @@ class FieldVisitsService(Service):
         with self._work() as uow:
             file = uow.field_files.get(file_id)
             if file.kind is not FileKind.FIELD_VISIT:
-                ensure([rules.WRONG_KIND(file_id=file_id, kind="field visit")])
+                ensure(
+                    [
+                        rules.WRONG_KIND(
+                            file_id=file_id,
+                            kind="field visit",
+                            kind_pt="visita de campo",
+                        )
+                    ]
+                )
             lines = uow.return_lines.find_by(
                 file_id=file_id, order_id=order_id, applied=False
             )
