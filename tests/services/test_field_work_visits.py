@@ -207,11 +207,15 @@ def test_insp_06_the_visit_layout_never_carries_credentials(
     emitted: tuple[gsan_core.System, int],
 ) -> None:
     system, command_id = emitted
+    anomaly = system.catalog.add(
+        "reading_anomaly", description="HIDROMETRO PARADO", abbreviation="HPAR", actor=1
+    )
     file_id, lines = _visit_in_field(system, command_id)
     assert lines[0] == f"00|{file_id}|"
     agent = [line for line in lines if line.startswith("07|")]
     assert agent == [f"07|{AGENT}||||"]  # id; login, password, IMEI left empty
     assert any(line.startswith("02|") for line in lines)  # street pavements
+    assert f"01|{anomaly.id}|HIDROMETRO PARADO|HPAR|" in lines  # reading anomalies
     assert any(line.startswith("04|") for line in lines)  # service types
     visits = [line.split("|") for line in lines if line.startswith("09|")]
     clients = [line for line in lines if line.startswith("08|")]

@@ -23,6 +23,7 @@ from gsan_core.model.events import DomainEvent
 __all__ = [
     "FIELD_VISIT_KINDS",
     "MEASUREMENT_RETURN_REASON",
+    "READING_ANOMALY",
     "MeasurementVisitClosed",
     "VisitFileOrder",
     "VisitProcessed",
@@ -44,7 +45,22 @@ MEASUREMENT_RETURN_REASON = CatalogKind(
     abbreviation_max_length=10,
 )
 
-FIELD_VISIT_KINDS: tuple[CatalogKind, ...] = (MEASUREMENT_RETURN_REASON,)
+#: ``LeituraAnormalidade`` (``ltan_id``): what a reader or a visit finds at
+#: the meter. The visit file sends them (INSP-06 record ``01``), the visit's
+#: return names one (INSP-07) and an inspection file selects by them (INSP-02).
+READING_ANOMALY = CatalogKind(
+    name="reading_anomaly",
+    title="Reading anomaly",
+    title_pt="Anormalidade de Leitura",
+    gsan_table="micromedicao.leitura_anormalidade",
+    description_max_length=25,
+    abbreviation_max_length=5,
+)
+
+FIELD_VISIT_KINDS: tuple[CatalogKind, ...] = (
+    MEASUREMENT_RETURN_REASON,
+    READING_ANOMALY,
+)
 
 
 @attrs.frozen(kw_only=True)

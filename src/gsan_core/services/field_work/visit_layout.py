@@ -78,7 +78,7 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
     not written; nor are the client's data the library does not hold."""
     yield record("00", [file.id])
     with read() as uow:
-        anomalies = uow.catalog.list("consumption_anomaly")
+        anomalies = uow.catalog.list("reading_anomaly")
         streets = uow.catalog.list("street_pavement")
         sidewalks = uow.catalog.list("sidewalk_pavement")
         types = uow.service_types.find_by()
