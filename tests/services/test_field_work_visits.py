@@ -288,6 +288,20 @@ def test_insp_07_bad_visit_lines_are_reported_and_nothing_is_staged(
         assert uow.return_lines.count_by(file_id=file_id) == 0
 
 
+def test_insp_07_a_visit_return_in_the_wrong_encoding_is_reported(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    system, command_id = emitted
+    file_id, lines = _visit_in_field(system, command_id)
+    order = _orders_of(lines)[0]
+    data = f"00|{file_id}|\n01|{order}| | | |HIDRÔMETRO| |\n".encode()
+    report = system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    )
+    assert [(e.line, e.code) for e in report.errors] == [(2, "return.encoding")]
+    assert report.staged == 0
+
+
 def test_insp_08_09_10_processing_a_visit_keeps_actions_and_closes_the_visit(
     emitted: tuple[gsan_core.System, int],
 ) -> None:

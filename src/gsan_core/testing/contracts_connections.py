@@ -291,3 +291,50 @@ class ConnectionsContract:
             assert uow.billing.minimum_consumption(9) is None
             with pytest.raises(DuplicateEntity):
                 _and_commit(uow, lambda: uow.billing.record_consumption(records[:1]))
+
+    def test_repeated_reading_anomaly(self, uow_factory: Factory) -> None:
+        """INSP-02: the properties whose water reading had one of the anomalies
+        in every one of the months."""
+        require(self.capabilities, BILLING)
+
+        def month(
+            property_id: int,
+            reference: int,
+            anomaly_id: int | None,
+            kind: MeasurementKind = MeasurementKind.WATER,
+        ) -> ConsumptionRecord:
+            return ConsumptionRecord(
+                property_id=property_id,
+                reference=reference,
+                kind=kind,
+                consumption_type_id=1,
+                billed_volume=5,
+                anomaly_id=anomaly_id,
+            )
+
+        with uow_factory() as uow:
+            uow.billing.record_consumption(
+                [
+                    month(1, 202410, 5),
+                    month(1, 202411, 7),
+                    month(2, 202410, 5),
+                    month(2, 202411, None),
+                    month(3, 202411, 5),
+                    month(4, 202410, 5, MeasurementKind.SEWER),
+                    month(4, 202411, 5, MeasurementKind.SEWER),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            both = [202410, 202411]
+            found = uow.billing.repeated_anomaly(
+                [1, 2, 3, 4, 9], anomaly_ids=[5, 7], references=both
+            )
+            assert found == {1}
+            assert uow.billing.repeated_anomaly(
+                [1, 2, 3], anomaly_ids=[5], references=[202410]
+            ) == {1, 2}
+            assert (
+                uow.billing.repeated_anomaly([1], anomaly_ids=[5], references=[])
+                == set()
+            )
