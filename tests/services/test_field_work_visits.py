@@ -198,9 +198,17 @@ def test_insp_04_05_a_visit_file_takes_at_most_200_pending_orders(
     assert file.order_count == 200  # INSP-04 (GSAN would store 230)
     rows = system.field_work.visit_file_orders(file_id=file.id)
     assert [r.sequence for r in rows] == list(range(1, 201))
-    with pytest.raises(gsan_core.RuleViolation) as nothing:
-        system.field_work.generate_visit_file(order_ids=[], actor=1)
-    assert nothing.value.violations[0].rule == "INSP-05"
+    # the next file of the command takes the orders not in an open file
+    following = system.field_work.generate_visit_file(command_id=command.id, actor=1)
+    assert following.order_count == 30
+    taken = {r.order_id for r in rows}
+    assert not taken & {
+        r.order_id for r in system.field_work.visit_file_orders(file_id=following.id)
+    }
+    for chosen in ([], sorted(taken)[:3]):  # nothing, or only busy orders
+        with pytest.raises(gsan_core.RuleViolation) as nothing:
+            system.field_work.generate_visit_file(order_ids=chosen, actor=1)
+        assert nothing.value.violations[0].rule == "INSP-05"
 
 
 def test_insp_06_the_visit_layout_never_carries_credentials(

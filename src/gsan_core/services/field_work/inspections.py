@@ -148,8 +148,10 @@ class FieldVisitsService(Service):
         """INSP-04/INSP-05 (caema UC1220): a field-visit file of the chosen
         pending orders, or of the command's pending orders, in place order,
         the first 200 of them (sequence 1..200, programmed for today); none
-        pending is refused. The file counts the orders it carries (GSAN
-        stores the size of the whole selection: not copied)."""
+        pending is refused. An order already in a file not finished is left
+        out (TXT-06's decision), so the next file of a command takes the
+        next 200. The file counts the orders it carries (GSAN stores the size
+        of the whole selection: not copied)."""
         with self._work() as uow:
             if order_ids is None and command_id is not None:
                 uow.selective_commands.get(command_id)
@@ -164,8 +166,9 @@ class FieldVisitsService(Service):
                 (o for o in orders.values() if o.situation is OrderSituation.PENDING),
                 key=lambda o: o.id,
             )
+            busy = set(self._busy(uow, pending))
+            pending = [o for o in pending if o.id not in busy]
             ensure([rules.NOTHING_SELECTED()] if not pending else [])
-            self._refuse_busy(uow, pending)
             file = create_file_in(
                 uow,
                 kind=FileKind.FIELD_VISIT,
@@ -179,16 +182,21 @@ class FieldVisitsService(Service):
             uow.commit()
         return file
 
-    def _refuse_busy(self, uow: UnitOfWork, orders: Sequence[ServiceOrder]) -> None:
+    def _busy(self, uow: UnitOfWork, orders: Sequence[ServiceOrder]) -> list[int]:
+        """TXT-06's decision: the orders already in a file not finished (none
+        when the profile keeps GSAN's behaviour)."""
         if not self.profile.field_work.one_open_file_per_order:
-            return
+            return []
         items = uow.field_file_items.find_by(order_id=[o.id for o in orders])
         if not items:
-            return
+            return []
         files = uow.field_files.get_many(sorted({i.file_id for i in items}))
-        busy = sorted(
+        return sorted(
             {i.order_id for i in items if not files[i.file_id].situation.finished}
         )
+
+    def _refuse_busy(self, uow: UnitOfWork, orders: Sequence[ServiceOrder]) -> None:
+        busy = self._busy(uow, orders)
         ensure([IN_OPEN_FILE(order_ids=busy)] if busy else [])
 
     def visit_file_orders(self, *, file_id: int) -> Sequence[VisitFileOrder]:
