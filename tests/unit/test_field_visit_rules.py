@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gsan_core.model.field_files import LineError
 from gsan_core.rules import field_visits as rules
 from gsan_core.rules.field_files import ParsedLine
@@ -83,3 +86,35 @@ def test_vis_02_a_measurement_visit_of_another_type_is_refused() -> None:
         anomaly_id=None,
     )
     assert [v.code for v in found] == ["field_work.measurement.not_a_visit"]
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_characters="|\r\n", blacklist_categories=["Cs"]),
+    max_size=12,
+)
+
+
+@given(
+    order=st.integers(min_value=1, max_value=10**12),
+    name=_TEXT,
+    phone=st.sampled_from(["", " ", "32221111"]),
+    extension=st.sampled_from(["", " ", "12"]),
+)
+def test_insp_07_positions_never_shift_whatever_is_empty(
+    order: int, name: str, phone: str, extension: str
+) -> None:
+    text = f"02|{name}| | | | | |98|{phone}|{extension}|{order}|"
+    parsed = _parsed(text)
+    assert parsed.order_id == order
+    assert parsed.fields == (
+        str(order),
+        name.strip(),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "98",
+        phone.strip(),
+        extension.strip(),
+    )
