@@ -11,6 +11,12 @@ from datetime import timedelta
 import pytest
 
 import gsan_core
+from gsan_core.model.accounts.customers import (
+    CustomerType,
+    PersonKind,
+    PowerSphere,
+    RelationType,
+)
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_files import FileKind, FileSituation
 from gsan_core.model.field_visits import MeasurementVisitClosed, VisitProcessed
@@ -218,7 +224,34 @@ def test_insp_06_the_visit_layout_never_carries_credentials(
     anomaly = system.catalog.add(
         "reading_anomaly", description="HIDROMETRO PARADO", abbreviation="HPAR", actor=1
     )
+    with system.uow_factory() as uow:
+        link = min(
+            uow.selective_orders.find_by(command_id=command_id),
+            key=lambda link: link.order_id,
+        )
+    system.accounts.load_reference(
+        power_spheres=[PowerSphere(id=1, description="PARTICULAR")],
+        customer_types=[
+            CustomerType(
+                id=1,
+                description="PESSOA FISICA",
+                person_kind=PersonKind.INDIVIDUAL,
+                power_sphere_id=1,
+            )
+        ],
+    )
+    ana = system.accounts.register_customer(
+        actor=1, name="ANA", customer_type_id=1, document="529.982.247-25"
+    )
+    system.accounts.relate(
+        actor=1,
+        customer_id=ana.id,
+        property_id=link.property_id,
+        relation=RelationType.USER,
+        start=system.clock.now().date() - timedelta(days=30),
+    )
     file_id, lines = _visit_in_field(system, command_id)
+    assert f"08|{link.order_id}|||ANA|52998224725|||||||" in lines  # its user
     assert lines[0] == f"00|{file_id}|"
     agent = [line for line in lines if line.startswith("07|")]
     assert agent == [f"07|{AGENT}||||"]  # id; login, password, IMEI left empty

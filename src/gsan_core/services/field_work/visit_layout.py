@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.field_files import FieldFile, FieldFileItem, FileKind
 from gsan_core.model.service_orders import ServiceOrder
@@ -75,7 +76,8 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
     login and password are never written (field-work §14 item 5), their
     positions stay empty so a device's parser does not shift. The RG issuers
     and states (``05``, ``06``) are not in the library's catalogue and are
-    not written; nor are the client's data the library does not hold."""
+    not written; record ``08`` carries the property's user (the open user
+    relation): name, CPF or CNPJ, the RG and phone fields empty."""
     yield record("00", [file.id])
     with read() as uow:
         anomalies = uow.catalog.list("reading_anomaly")
@@ -94,9 +96,10 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
             yield record("04", [kind.id, kind.description])
     yield record("07", [file.agent_id, "", "", ""])
     for rows in _pages(read, file):
+        users = _users(read, [row[3] for row in rows if row[3]])
         for oid, _, seq, pid, loc, sec, blk, face, prof, _, wat, sew in rows:
             place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-            yield record("08", [oid, "", "", "", "", "", "", "", "", "", ""])
+            yield record("08", [oid, "", "", *users.get(pid, ("", "", "")), *[""] * 5])
             yield record(
                 "09",
                 [
@@ -117,6 +120,36 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
                     "",  # anomaly registered
                 ],
             )
+
+
+def _users(
+    read: Reader, property_ids: Sequence[int]
+) -> dict[int, tuple[str, str, str]]:
+    """The open user relation of each property (one read a page): the
+    customer's name, CPF and CNPJ (record ``08``)."""
+    if not property_ids:
+        return {}
+    with read() as uow:
+        relations = [
+            r
+            for r in uow.customer_properties.find_by(
+                property_id=list(property_ids), relation=RelationType.USER
+            )
+            if r.is_open
+        ]
+        customers = uow.customers.get_many(sorted({r.customer_id for r in relations}))
+    found: dict[int, tuple[str, str, str]] = {}
+    for relation in sorted(relations, key=lambda r: r.id):
+        customer = customers.get(relation.customer_id)
+        if customer is None:
+            continue
+        document = customer.document or ""
+        found[relation.property_id] = (
+            clean(customer.name),
+            document if len(document) == 11 else "",
+            document if len(document) == 14 else "",
+        )
+    return found
 
 
 def micrometering_lines(
