@@ -21,11 +21,14 @@ from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "BillStatus",
+    "CashPaymentTerms",
     "Charge",
     "ChargeCreated",
     "ChargeShare",
     "CollectionForm",
     "DebtKind",
+    "InstallmentPlan",
+    "InstallmentPlanStatus",
     "OpenDebt",
     "OverdueBills",
     "Payment",
@@ -122,6 +125,9 @@ class OpenDebt:
     refunded: bool = False
     #: ``DocumentoTipo`` of a payment slip (EXT-06: 2 = entrada de parcelamento).
     document_type_id: int | None = None
+    #: The active *contrato de parcelamento por cliente* the item is tied to
+    #: (ODB-04, SVS-07); billing gives it only while the contract is active.
+    contract_id: int | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -146,6 +152,72 @@ class OpenDebt:
         return max(
             self.installments - self.installments_billed - self.bonus_installments, 0
         )
+
+
+class InstallmentPlanStatus(IntEnum):
+    """``ParcelamentoSituacao`` of an installment plan."""
+
+    NORMAL = 1
+    UNDONE = 2
+    """``DESFEITO``: the plan was undone."""
+
+
+@attrs.frozen(kw_only=True)
+class InstallmentPlan:
+    """A parcelamento (installment agreement) of a property, as the statement
+    reads it (EXT-04): its charges and credits are the open items whose
+    ``installment_plan_id`` names it."""
+
+    id: int
+    property_id: int
+    status: InstallmentPlanStatus = InstallmentPlanStatus.NORMAL
+    made_on: date
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "status", "made_on")
+
+
+def _percent(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        msg = f"{attribute.name} must be a percentage in [0, 100], got {value}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class CashPaymentTerms:
+    """The cash-payment discounts of a parcelamento profile (``ParcelamentoPerfil``
+    of the current ``ResolucaoDiretoria``, UC0214): the share of each surcharge
+    forgiven when the debt is paid at once (EXT-15)."""
+
+    id: int
+    #: The property profile (``imovelPerfil``) the terms apply to.
+    property_profile_id: int
+    #: ``percentualDescontoAcrescimoMulta`` (%).
+    fine_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
+    #: ``percentualDescontoAcrescimoJurosMora`` (%).
+    interest_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
+    #: ``percentualDescontoAcrescimoAtualizacaoMonetaria`` (%).
+    correction_discount: Decimal = attrs.field(
+        default=Decimal(0), validator=_percent
+    )
+    #: ``dataLimiteDescontoPagamentoAVista``: the last day the terms hold
+    #: (``None``: no limit).
+    valid_until: date | None = None
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_profile_id", "fine_discount", "valid_until")
+
+    @staticmethod
+    def fitting(
+        rows: Iterable[CashPaymentTerms], *, on: date
+    ) -> CashPaymentTerms | None:
+        """The reference adapters' choice among a profile's terms: of those
+        still valid on ``on``, the one with the highest id (the latest
+        resolution)."""
+        valid = [t for t in rows if t.valid_until is None or on <= t.valid_until]
+        return max(valid, key=lambda t: t.id) if valid else None
 
 
 class PaymentSituation(IntEnum):

@@ -21,6 +21,7 @@ from typing import Literal
 import attrs
 
 from gsan_core.errors import Language
+from gsan_core.model.billing import DebtKind
 
 __all__ = [
     "CertificateParameters",
@@ -331,6 +332,25 @@ class SurchargeParameters:
     )
     #: ODB-02: split bills left by previous occupants into their own block (P).
     split_previous_occupants: bool = True
+    #: ODB-04 ``parm_icbloqctasctrparceldebito``: bills tied to an active
+    #: contract of parcelamento by customer are not open debts.
+    contract_blocks_bills: bool = False
+    #: ODB-04 ``indicadorBloqueioDebitoACobrarContratoParcelDebito``: the same
+    #: for charges (débitos a cobrar).
+    contract_blocks_charges: bool = False
+    #: ODB-04 ``indicadorBloqueioGuiasOuAcresContratoParcelDebito``: the same
+    #: for payment slips (guias).
+    contract_blocks_slips: bool = False
+
+    @property
+    def contract_blocked(self) -> frozenset[DebtKind]:
+        """ODB-04: the kinds of open item a contract of parcelamento hides."""
+        flags = (
+            (self.contract_blocks_bills, DebtKind.BILL),
+            (self.contract_blocks_charges, DebtKind.CHARGE),
+            (self.contract_blocks_slips, DebtKind.PAYMENT_SLIP),
+        )
+        return frozenset(kind for on, kind in flags if on)
 
 
 @attrs.frozen(kw_only=True)
@@ -420,6 +440,10 @@ class SecondCopyParameters:
     #: SVS-06 ``parm_icdocumentovalido``: a customer of the property must have a
     #: CPF/CNPJ (unless the user holds permission 73).
     exige_documento: bool = False
+    #: SVS-07 ``indicadorBloqueioContasContratoParcelManterConta``: a copy of a
+    #: set of bills ("manter conjunto de contas") leaves out the bills tied to
+    #: an active contract of parcelamento.
+    bloqueia_contrato_conjunto: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -32,7 +32,13 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
-from gsan_core.model.billing import Charge, OpenDebt, Payment
+from gsan_core.model.billing import (
+    CashPaymentTerms,
+    Charge,
+    InstallmentPlan,
+    OpenDebt,
+    Payment,
+)
 from gsan_core.model.connections import (
     SewerConnection,
     SituationChange,
@@ -240,6 +246,8 @@ class Mappers:
     collection_document: RowMapper[CollectionDocument]
     certificate: RowMapper[Certificate]
     payment: RowMapper[Payment]
+    installment_plan: RowMapper[InstallmentPlan]
+    cash_payment_terms: RowMapper[CashPaymentTerms]
     request_payment: RowMapper[RequestPayment]
     schedule: RowMapper[Schedule]
     scheduled_order: RowMapper[ScheduledOrder]
@@ -340,6 +348,10 @@ class Mappers:
             ),
             certificate=RowMapper(Certificate, tables["certificate"]),
             payment=RowMapper(Payment, tables["payment"]),
+            installment_plan=RowMapper(InstallmentPlan, tables["installment_plan"]),
+            cash_payment_terms=RowMapper(
+                CashPaymentTerms, tables["cash_payment_terms"]
+            ),
             request_payment=RowMapper(RequestPayment, tables["request_payment"]),
             schedule=RowMapper(Schedule, tables["schedule"]),
             scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),

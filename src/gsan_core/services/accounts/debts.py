@@ -157,6 +157,7 @@ class DebtReader:
             split_previous_occupants=self._profile.surcharge.split_previous_occupants,
             price=price,
             charge_property_ids=charge_property_ids,
+            contract_blocked=self._profile.surcharge.contract_blocked,
         )
 
     def debts_by_property(
@@ -185,6 +186,7 @@ class DebtReader:
                 },
                 split_previous_occupants=split,
                 price=price,
+                contract_blocked=self._profile.surcharge.contract_blocked,
             )
             for pid in scope
         }

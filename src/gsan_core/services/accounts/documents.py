@@ -379,6 +379,7 @@ def issue_bill_copy(
     with_fee: bool,
     at: datetime,
     actor: int,
+    bill_set: bool = False,
 ) -> BillCopy:
     """UC0482: the copy of the chosen bills; with a fee, one charge of debit type
     101 per bill (SVS-01, SVS-02)."""
@@ -407,6 +408,7 @@ def issue_bill_copy(
         needs_document=needs_document,
         has_document=has_document,
         special_situation_blocks=_special_situation(profile, prop),
+        drop_contract_bills=bill_set and params.bloqueia_contrato_conjunto,
     )
     fees: list[Charge] = []
     if copy_rules.fee_wanted(

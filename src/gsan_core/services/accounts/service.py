@@ -371,10 +371,14 @@ class AccountService(Service):
         property_id: int,
         bill_ids: Collection[int] | None = None,
         with_fee: bool = False,
+        bill_set: bool = False,
     ) -> BillCopy:
         """Emitir Segunda Via da Conta (UC0482). By default "sem taxa" (the
         menu entry, and after a retification, a parcelamento or a refund);
-        ``with_fee=True`` charges the fee of SVS-01/SVS-02 per bill."""
+        ``with_fee=True`` charges the fee of SVS-01/SVS-02 per bill.
+        ``bill_set=True`` is the "manter conjunto de contas" mode: with the
+        profile's ``segunda_via.bloqueia_contrato_conjunto``, bills tied to an
+        active contract of parcelamento are left out (SVS-07)."""
         at = self._now()
         today = self._today(at)
         with self._work() as uow:
@@ -387,6 +391,7 @@ class AccountService(Service):
                 with_fee=with_fee,
                 at=at,
                 actor=actor,
+                bill_set=bill_set,
             )
             uow.commit()
         return result

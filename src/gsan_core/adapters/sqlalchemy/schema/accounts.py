@@ -147,6 +147,28 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{b.name('payment')}_property", "property_id"),
     )
     b.table(
+        "installment_plan",
+        _id(),
+        _ref("property_id", nullable=False),
+        sa.Column("status", sa.SmallInteger, nullable=False),
+        sa.Column("made_on", sa.Date, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('installment_plan')}_property", "property_id"),
+    )
+    b.table(
+        "cash_payment_terms",
+        _id(),
+        _ref("property_profile_id", nullable=False),
+        sa.Column("fine_discount", Money, nullable=False),
+        sa.Column("interest_discount", Money, nullable=False),
+        sa.Column("correction_discount", Money, nullable=False),
+        sa.Column("valid_until", sa.Date, nullable=True),
+        _version(),
+        sa.Index(
+            f"ix_{b.name('cash_payment_terms')}_profile", "property_profile_id"
+        ),
+    )
+    b.table(
         "request_payment",
         _id(),
         _ref("request_id", nullable=False),
