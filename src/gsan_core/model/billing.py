@@ -198,9 +198,7 @@ class CashPaymentTerms:
     #: ``percentualDescontoAcrescimoJurosMora`` (%).
     interest_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
     #: ``percentualDescontoAcrescimoAtualizacaoMonetaria`` (%).
-    correction_discount: Decimal = attrs.field(
-        default=Decimal(0), validator=_percent
-    )
+    correction_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
     #: ``dataLimiteDescontoPagamentoAVista``: the last day the terms hold
     #: (``None``: no limit).
     valid_until: date | None = None

@@ -413,6 +413,9 @@ class StatementParameters:
     situacoes_sem_documento: frozenset[int] = attrs.field(
         factory=frozenset, converter=frozenset
     )
+    #: EXT-15 ``SistemaParametro.resolucaoDiretoria`` is set: the statement
+    #: offers the cash-payment discount of the parcelamento profile.
+    resolucao_diretoria: bool = False
     #: FEBRABAN segment (position 2): 2 = saneamento.
     segmento: int = attrs.field(
         default=2, validator=[attrs.validators.ge(1), attrs.validators.le(9)]

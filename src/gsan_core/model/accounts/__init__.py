@@ -12,9 +12,11 @@ from gsan_core.model.accounts.customers import (
 )
 from gsan_core.model.accounts.debts import (
     AccountDebts,
+    Anticipation,
     DebtLine,
     DebtOwner,
     IndexLookup,
+    PlanLines,
     SurchargeIndex,
     SurchargeIndexChanged,
     SurchargeMemo,
@@ -49,6 +51,7 @@ from gsan_core.model.accounts.view import CustomerLink, PropertyView
 __all__ = [
     "AccountDebts",
     "Allocation",
+    "Anticipation",
     "Barcode",
     "BillCopy",
     "BillCopyIssued",
@@ -72,6 +75,7 @@ __all__ = [
     "NoDebtCertificate",
     "PaymentsLinked",
     "PersonKind",
+    "PlanLines",
     "PowerSphere",
     "PropertyView",
     "RefundDone",

@@ -18,7 +18,7 @@ from typing import ClassVar
 import attrs
 
 from gsan_core.display import html_of, short_repr
-from gsan_core.model.accounts.debts import DebtLine
+from gsan_core.model.accounts.debts import Anticipation, DebtLine, PlanLines
 from gsan_core.model.billing import Charge, DebtKind
 from gsan_core.model.events import DomainEvent
 
@@ -59,6 +59,14 @@ def _lines(value: Iterable[DebtLine]) -> tuple[DebtLine, ...]:
 
 
 def _ints(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+def _plans(value: Iterable[PlanLines]) -> tuple[PlanLines, ...]:
+    return tuple(value)
+
+
+def _ahead(value: Iterable[Anticipation]) -> tuple[Anticipation, ...]:
     return tuple(value)
 
 
@@ -139,6 +147,17 @@ class DebtStatement:
     services_total: Decimal
     #: "desconto/créditos" = credits + discount.
     credits_total: Decimal
+    #: EXT-04: the property's parcelamentos in situation NORMAL with a total
+    #: other than zero, those ticked (``plan_ids``), and the installments
+    #: anticipated of the others.
+    plans: tuple[PlanLines, ...] = attrs.field(factory=tuple, converter=_plans)
+    plan_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_ints)
+    anticipations: tuple[Anticipation, ...] = attrs.field(
+        factory=tuple, converter=_ahead
+    )
+    #: EXT-15: the cash-payment discount of the parcelamento profile (part of
+    #: the document's discount).
+    cash_discount: Decimal = ZERO
 
     @property
     def value(self) -> Decimal:

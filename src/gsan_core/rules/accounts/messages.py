@@ -367,3 +367,37 @@ SIMULATION_SERVICE_TYPE_NOT_FOUND = Message(
     pt="Tipo de Serviço inexistente.",
     rule="SIM-01",
 )
+
+# ---------------------------------------------------------------- parcelamentos
+PLAN_NOT_OPEN = Message(
+    "accounts.statement.plan_not_open",
+    en="Installment plan {number} is not an open parcelamento of property "
+    "{property_id}.",
+    pt="O parcelamento {number} não está em aberto no imóvel {property_id}.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="EXT-04",
+)
+ANTICIPATION_INVALID = Message(
+    "accounts.statement.anticipation_invalid",
+    en="Item {debt_id} cannot have {installments} installments anticipated "
+    "({maximum} left, in a plan not ticked whole).",
+    pt="Não é possível antecipar {installments} parcela(s) do item {debt_id} "
+    "({maximum} restante(s)).",
+    rule="EXT-04",
+)
+CASH_DISCOUNT_NOT_OFFERED = Message(
+    "accounts.statement.cash_discount_not_offered",
+    en="The cash-payment discount needs a board resolution "
+    "(extrato.resolucao_diretoria) and the surcharges included.",
+    pt="O desconto para pagamento à vista exige resolução de diretoria e "
+    "acréscimos incluídos.",
+    rule="EXT-15",
+)
+NO_CASH_TERMS = Message(
+    "accounts.statement.no_cash_terms",
+    en="No parcelamento profile gives property {property_id} cash-payment terms "
+    "on {on}.",
+    pt="Não há perfil de parcelamento com desconto à vista para o imóvel "
+    "{property_id} em {on}.",
+    rule="EXT-15",
+)

@@ -3,7 +3,7 @@ no-debt certificates."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -344,9 +344,18 @@ class AccountService(Service):
         property_id: int,
         selected: Collection[int] | None = None,
         surcharges: SurchargeOption = SurchargeOption.INCLUDE,
+        plan_ids: Collection[int] = (),
+        anticipate: Mapping[int, int] | None = None,
+        cash_payment: bool = False,
     ) -> DebtStatement:
         """Extrato de Débitos (EXT-01..EXT-19): the ticked items (all offered
-        when ``selected`` is None), persisted as a collection document."""
+        when ``selected`` is None), persisted as a collection document.
+
+        ``plan_ids`` ticks whole parcelamentos (their remaining charges less
+        their credits); ``anticipate`` pays ahead installments of a plan's
+        charge or credit (item id → count, EXT-04). ``cash_payment`` applies
+        the parcelamento profile's cash-payment discount to the bills'
+        surcharges (EXT-15; the profile's ``extrato.resolucao_diretoria``)."""
         at = self._now()
         today = self._today(at)
         with self._work() as uow:
@@ -360,6 +369,9 @@ class AccountService(Service):
                 at=at,
                 today=today,
                 actor=actor,
+                plan_ids=plan_ids,
+                anticipate=anticipate,
+                cash_payment=cash_payment,
             )
             uow.commit()
         return result

@@ -164,9 +164,7 @@ def define(b: TableBuilder) -> None:
         sa.Column("correction_discount", Money, nullable=False),
         sa.Column("valid_until", sa.Date, nullable=True),
         _version(),
-        sa.Index(
-            f"ix_{b.name('cash_payment_terms')}_profile", "property_profile_id"
-        ),
+        sa.Index(f"ix_{b.name('cash_payment_terms')}_profile", "property_profile_id"),
     )
     b.table(
         "request_payment",
