@@ -13,9 +13,11 @@ from gsan_core.model.accounts import (
     AccountDebts,
     Anticipation,
     Certificate,
+    CertificateHeader,
     CertificateSubject,
     CertificateVerification,
     CollectionDocument,
+    Customer,
     DebtLine,
     DebtStatement,
     DocumentItem,
@@ -36,6 +38,7 @@ from gsan_core.model.profile import (
     StatementParameters,
     SurchargeRounding,
 )
+from gsan_core.model.properties import Locality, Property
 from gsan_core.rules.accounts import agreements as ag
 from gsan_core.rules.accounts import barcode as bc
 from gsan_core.rules.accounts import messages as m
@@ -48,6 +51,7 @@ __all__ = [
     "POSITIVE_TITLE",
     "Agreements",
     "authentication_code",
+    "certificate_header",
     "certificate_query",
     "customer_certificate",
     "customer_certificate_query",
@@ -340,6 +344,35 @@ def _priced_statement(
 
 
 # ================================================================ certificates
+def certificate_header(
+    prop: Property, *, locality: Locality | None, user: Customer | None
+) -> CertificateHeader:
+    """CND-09: the header of a property, from what the certificate already
+    read (the property, its locality, its current user)."""
+    main = prop.main_category
+    return CertificateHeader(
+        property_id=prop.id,
+        inscription=f"{prop.locality_id}.{prop.sector_id}.{prop.block_id}",
+        locality_id=prop.locality_id,
+        locality_name=None if locality is None else locality.name,
+        municipality_id=None if locality is None else locality.municipality_id,
+        user_id=None if user is None else user.id,
+        user_name=None if user is None else user.name,
+        user_document=None if user is None else user.document,
+        user_person_kind=None if user is None else user.person_kind,
+        categories=[
+            (c.category_id, c.subcategory_id, c.count) for c in prop.categories
+        ],
+        main_category_id=None if main is None else main.category_id,
+        main_subcategory_id=None if main is None else main.subcategory_id,
+        economies=sum(c.count for c in prop.categories),
+        profile_id=prop.profile_id,
+        water_status_id=prop.water_status_id,
+        sewer_status_id=prop.sewer_status_id,
+        well_type_id=prop.well_type_id,
+    )
+
+
 def authentication_code(letters: str, digits: str, issued_on: date) -> str:
     """CND-11: letter, digit, letter, digit, then ``yyyyMMdd`` of issue, upper case."""
     return (
@@ -385,6 +418,7 @@ def property_certificate(
     today: date,
     actor: int,
     responsible_sphere_allows: bool = True,
+    header: CertificateHeader | None = None,
 ) -> NoDebtCertificate:
     """CND-02, CND-04..CND-07, CND-11: refuse, or the certificate and its text."""
     if not responsible_sphere_allows:
@@ -431,6 +465,7 @@ def property_certificate(
         property_ids=(property_id,),
         installment_plan=plan,
         validity_text=params.texto_validade,
+        headers=() if header is None else (header,),
     )
 
 
@@ -469,9 +504,11 @@ def customer_certificate(
     at: datetime,
     today: date,
     actor: int,
+    headers: Sequence[CertificateHeader] = (),
 ) -> NoDebtCertificate:
     """CNC-06, CNC-07: refuse when any checked customer has a bill or slip; else
-    the certificate listing every checked customer and its properties."""
+    the certificate listing every checked customer and its properties (with
+    their ``headers``: matrícula, water situation, user)."""
     for checked_id, debts in debts_by_customer:
         if debts.bills or debts.previous_bills or debts.payment_slips or debts.charges:
             raise RuleViolation([m.CUSTOMER_HAS_DEBTS(customer_id=checked_id)])
@@ -497,6 +534,7 @@ def customer_certificate(
         text=text,
         customer_ids=tuple(c for c, _ in debts_by_customer),
         property_ids=tuple(properties),
+        headers=[h for h in headers if h.property_id in set(properties)],
     )
 
 

@@ -14,6 +14,8 @@ from datetime import date
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
+    CertificateHeader,
+    Customer,
     CustomerProperty,
     RelationType,
     SurchargeMemo,
@@ -21,12 +23,13 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.billing import OpenDebt
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import Locality, Property
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import messages as m
 from gsan_core.rules.accounts.customers import current_customer
 from gsan_core.rules.accounts.debts import DebtQuery, select_debts
+from gsan_core.rules.accounts.documents import certificate_header
 from gsan_core.rules.accounts.surcharges import IndexTable, assess
 
 #: A property's share of pricing its items: its business-day test, whether its
@@ -64,6 +67,13 @@ class DebtReader:
         ) = None
         #: Business days already asked (shared by the readers of one service).
         self._business = business_days if business_days is not None else {}
+        #: Localities and customers already read (the pricer's reads, reused
+        #: by the certificate's header, CND-09).
+        self._localities: dict[int, Locality] = {}
+        self._customers: dict[int, Customer] = {}
+        #: Read the properties' users with their responsible customers (the
+        #: certificate's header, CND-09, asks; the statement does not).
+        self.with_users = False
 
     # ------------------------------------------------------------ reads
     def properties(self, property_ids: Collection[int]) -> Mapping[int, Property]:
@@ -83,6 +93,25 @@ class DebtReader:
         if not property_ids:
             return []
         return self._uow.customer_properties.find_by(property_id=list(property_ids))
+
+    def localities(self, ids: Collection[int]) -> Mapping[int, Locality]:
+        """The localities, read once per reader (only those not read yet)."""
+        missing = set(ids) - set(self._localities)
+        if len(missing) == 1:
+            (only,) = missing
+            single = self._uow.localities.find(only)
+            if single is not None:
+                self._localities[only] = single
+        elif missing:
+            self._localities |= dict(self._uow.localities.get_many(missing))
+        return {i: self._localities[i] for i in ids if i in self._localities}
+
+    def customers(self, ids: Collection[int]) -> Mapping[int, Customer]:
+        """The customers, read once per reader (only those not read yet)."""
+        missing = set(ids) - set(self._customers)
+        if missing:
+            self._customers |= dict(self._uow.customers.get_many(missing))
+        return {i: self._customers[i] for i in ids if i in self._customers}
 
     def indices(self) -> IndexTable:
         if self._indices is None:
@@ -117,6 +146,38 @@ class DebtReader:
             [r for r in rels if r.property_id in scope],
             {pid: items[pid] for pid in scope if pid in items},
         )
+
+    def headers(
+        self,
+        props: Mapping[int, Property],
+        relations: Sequence[CustomerProperty],
+    ) -> list[CertificateHeader]:
+        """CND-09 / CNC-07: the certificate header of each property, from what
+        was read (the users and localities not read yet in one read each)."""
+        by_property: dict[int, list[CustomerProperty]] = {}
+        for rel in relations:
+            by_property.setdefault(rel.property_id, []).append(rel)
+        users = {
+            pid: current_customer(by_property.get(pid, ()), RelationType.USER)
+            for pid in props
+        }
+        customers = self.customers({u for u in users.values() if u is not None})
+        localities = self.localities({p.locality_id for p in props.values()})
+        return [
+            certificate_header(
+                prop,
+                locality=localities.get(prop.locality_id),
+                user=customers.get(users[pid] or 0),
+            )
+            for pid, prop in sorted(props.items())
+        ]
+
+    def preloaded(self) -> tuple[Mapping[int, Property], Sequence[CustomerProperty]]:
+        """The properties and relations :meth:`preload` read."""
+        if self._preloaded is None:
+            return {}, []
+        props, rels, _ = self._preloaded
+        return props, rels
 
     # ------------------------------------------------------------ UC0067
     def debts(
@@ -197,19 +258,20 @@ class DebtReader:
         by_property: Mapping[int, Sequence[CustomerProperty]],
     ) -> Callable[[OpenDebt], SurchargeMemo]:
         params = self._profile.surcharge
-        locality_ids = {p.locality_id for p in props.values()}
-        if len(locality_ids) == 1:
-            (only,) = locality_ids
-            single = self._uow.localities.find(only)
-            localities = {} if single is None else {only: single}
-        else:
-            localities = dict(self._uow.localities.get_many(locality_ids))
+        localities = self.localities({p.locality_id for p in props.values()})
         responsible_ids = {
             pid: current_customer(rels, RelationType.RESPONSIBLE)
             for pid, rels in by_property.items()
         }
         wanted = {c for c in responsible_ids.values() if c is not None}
-        customers = self._uow.customers.get_many(wanted) if wanted else {}
+        if self.with_users:
+            # the certificate's header names the users (CND-09): one read of
+            # both costs what one read of the responsible customers did
+            users = (
+                current_customer(r, RelationType.USER) for r in by_property.values()
+            )
+            wanted |= {u for u in users if u is not None}
+        customers = self.customers(wanted)
         indices = self.indices()
         overdue_days = self._profile.collection.overdue_after_days
 

@@ -262,6 +262,7 @@ def issue_property_certificate(
     relations = reader.relations([property_id])
     responsible = current_customer(relations, RelationType.RESPONSIBLE)
     allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    reader.with_users = True  # the header names the user (CND-09)
     debts = reader.debts(
         [property_id],
         query=rules.certificate_query(profile.cnd, today),
@@ -278,6 +279,7 @@ def issue_property_certificate(
         today=today,
         actor=actor,
         responsible_sphere_allows=allows,
+        header=reader.headers({property_id: prop}, relations)[0],
     )
     _store(uow, result, at=at, actor=actor)
     return result
@@ -376,8 +378,10 @@ def issue_customer_certificate(
         )
         for cid in checked
     ]
+    props, rels = reader.preloaded()
     result = rules.customer_certificate(
         per_customer,
+        headers=reader.headers(props, rels),
         customer_id=customer_id,
         certificate_id=uow.next_id("certificate"),
         code=new_code(today),
