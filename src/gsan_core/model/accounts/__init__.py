@@ -44,6 +44,7 @@ from gsan_core.model.accounts.refunds import (
     Allocation,
     PaymentsLinked,
     RefundDone,
+    RefundGuideSubject,
     RefundResult,
     RequestPayment,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "PowerSphere",
     "PropertyView",
     "RefundDone",
+    "RefundGuideSubject",
     "RefundResult",
     "RelationType",
     "RequestPayment",

@@ -401,3 +401,51 @@ NO_CASH_TERMS = Message(
     "{property_id} em {on}.",
     rule="EXT-15",
 )
+
+# ---------------------------------------------------------------- DEV-16
+GUIDE_REQUEST_WITHOUT_SUBJECT = Message(
+    "accounts.refund_guide.request_without_subject",
+    en="RA {request_id} has neither a property nor a principal customer "
+    "requester: no refund guide can be issued from it.",
+    pt="Registro de Atendimento {request_id} sem imóvel e sem cliente "
+    "solicitante principal.",
+    gsan_key="atencao.registro.atendimento.sem.imovel.cliente",
+    rule="DEV-16",
+)
+GUIDE_REQUEST_CLOSED = Message(
+    "accounts.refund_guide.request_closed",
+    en="RA {request_id} is closed.",
+    pt="Registro de Atendimento {request_id} está encerrado.",
+    gsan_key="atencao.registro_atendimento.esta.encerrado",
+    rule="DEV-16",
+)
+GUIDE_NOT_ALLOWED = Message(
+    "accounts.refund_guide.not_allowed",
+    en="The specification {specification_id} of RA {request_id} does not "
+    "generate credit: no refund guide.",
+    pt="A especificação {specification_id} do Registro de Atendimento "
+    "{request_id} não permite guia de devolução.",
+    gsan_key="atencao.registro_atendimento.nao.permite.guia.devolucao",
+    rule="DEV-16",
+)
+GUIDE_ORDER_WITHOUT_REQUEST = Message(
+    "accounts.refund_guide.order_without_request",
+    en="Service order {order_id} does not belong to an RA.",
+    pt="A ordem de serviço {order_id} não está associada a um registro de atendimento.",
+    gsan_key="atencao.ordem_servico.nao.esta.associado.registro_atendimento",
+    rule="DEV-16",
+)
+GUIDE_SUBJECT_REQUIRED = Message(
+    "accounts.refund_guide.subject_required",
+    en="Give the RA or the service order of the refund guide.",
+    pt="Informe o registro de atendimento ou a ordem de serviço da guia de devolução.",
+    gsan_key="atencao.required",
+    rule="DEV-16",
+)
+GUIDE_ORDER_NOT_FOUND = Message(
+    "accounts.refund_guide.order_not_found",
+    en="Service order {order_id} does not exist.",
+    pt="Ordem de serviço {order_id} inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-16",
+)

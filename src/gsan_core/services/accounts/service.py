@@ -25,6 +25,7 @@ from gsan_core.model.accounts import (
     PersonKind,
     PowerSphere,
     PropertyView,
+    RefundGuideSubject,
     RefundResult,
     RelationType,
     RequestPayment,
@@ -40,6 +41,7 @@ from gsan_core.model.service_requests import ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as document_rules
 from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts import refunds as refund_rules
 from gsan_core.rules.accounts.debts import DebtQuery
 from gsan_core.rules.accounts.surcharges import (
     IndexTable,
@@ -520,6 +522,38 @@ class AccountService(Service):
             )
             uow.commit()
         return result
+
+    def refund_guide_subject(
+        self, *, request_id: int | None = None, order_id: int | None = None
+    ) -> RefundGuideSubject:
+        """DEV-16: check that a Guia de Devolução may be issued from an RA (or
+        from a service order's RA) and say for which property or customer.
+        The specifications that generate credit (``step_icgeracaocredito``)
+        are the profile's role ``specification.generates_credit``. Nothing is
+        written: Arrecadação issues the guide."""
+        if request_id is None and order_id is None:
+            raise RuleViolation([m.GUIDE_SUBJECT_REQUIRED()])
+        with self._read() as uow:
+            order_request: int | None = None
+            if order_id is not None:
+                order = uow.service_orders.find(order_id)
+                if order is None:
+                    raise RuleViolation([m.GUIDE_ORDER_NOT_FOUND(order_id=order_id)])
+                order_request = order.request_id
+                request_id = order_request if order_request is not None else request_id
+            request = (
+                None if request_id is None else uow.service_requests.find(request_id)
+            )
+        generates = request is not None and self.profile.plays(
+            refund_rules.CREDIT_SPECIFICATION_ROLE, request.specification_id
+        )
+        return refund_rules.refund_guide_subject(
+            request,
+            request_id=request_id,
+            order_id=order_id,
+            order_request_id=order_request,
+            generates_credit=generates,
+        )
 
     def issue_statements(
         self,
