@@ -21,7 +21,9 @@ from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "BillStatus",
+    "BilledConsumption",
     "CashPaymentTerms",
+    "CategoryTariff",
     "Charge",
     "ChargeCreated",
     "ChargeShare",
@@ -33,6 +35,8 @@ __all__ = [
     "OverdueBills",
     "Payment",
     "PaymentSituation",
+    "Tariff",
+    "TariffRange",
 ]
 
 
@@ -216,6 +220,75 @@ class CashPaymentTerms:
         resolution)."""
         valid = [t for t in rows if t.valid_until is None or on <= t.valid_until]
         return max(valid, key=lambda t: t.id) if valid else None
+
+
+@attrs.frozen(kw_only=True)
+class TariffRange:
+    """One consumption range of a category's tariff (``consumo_tarifa_faixa``):
+    the price of each m³ from ``start`` (exclusive) up to ``end`` (inclusive,
+    ``None``: no upper bound), per economy."""
+
+    start: int = attrs.field(validator=attrs.validators.ge(0))
+    end: int | None = None
+    price: Decimal
+
+
+def _ranges(value: Iterable[TariffRange]) -> tuple[TariffRange, ...]:
+    return tuple(sorted(value, key=lambda r: r.start))
+
+
+@attrs.frozen(kw_only=True)
+class CategoryTariff:
+    """A category's part of a tariff (``consumo_tarifa_categoria``): the
+    minimum volume and value per economy, and the ranges above it."""
+
+    category_id: int
+    minimum_volume: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    minimum_value: Decimal = Decimal(0)
+    ranges: tuple[TariffRange, ...] = attrs.field(factory=tuple, converter=_ranges)
+
+
+def _categories(value: Iterable[CategoryTariff]) -> tuple[CategoryTariff, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Tariff:
+    """A consumption tariff in force from ``valid_from`` (``consumo_tarifa_vigencia``)."""
+
+    id: int
+    #: ``cstf_id``: the consumption tariff (``consumption_tariff`` row).
+    tariff_id: int
+    valid_from: date
+    categories: tuple[CategoryTariff, ...] = attrs.field(
+        factory=tuple, converter=_categories
+    )
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "tariff_id", "valid_from")
+
+
+def _economies(value: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(c), int(e)) for c, e in value)
+
+
+@attrs.frozen(kw_only=True)
+class BilledConsumption:
+    """What a bill charged for water and sewer and on what (ACR-12): its
+    tariff, water volume, economies per category, the values billed and the
+    sewer percentage (``None``: the sewer was not connected)."""
+
+    #: The bill (``OpenDebt.id``).
+    id: int
+    tariff_id: int
+    water_volume: int = attrs.field(validator=attrs.validators.ge(0))
+    #: (category, economies) of the bill.
+    economies: tuple[tuple[int, int], ...] = attrs.field(converter=_economies)
+    water_value: Decimal
+    sewer_value: Decimal = Decimal(0)
+    sewer_percent: Decimal | None = None
+    version: int = 1
 
 
 class PaymentSituation(IntEnum):

@@ -316,6 +316,13 @@ class SurchargeParameters:
     #: (``collection.overdue_after_days``) days before today (P since 2020);
     #: ``False``: today (CS, CE).
     grace_uses_vencimento_cobranca: bool = True
+    #: ACR-12 ``parm_icatualizacaotarifaria = 1``: a bill's "correction" is
+    #: the tariff update (the bill re-priced at the tariff in force, through
+    #: the billing port), not the monetary correction of the index.
+    tariff_update: bool = False
+    #: ACR-12 ``parm_amatualizacaotarifaria``: only bills of a reference month
+    #: before this one (``yyyymm``) are re-priced (``None``: every bill).
+    tariff_update_before: int | None = None
     #: ACR-13: final rounding of each surcharge (P: HALF_UP; CS, CE: DOWN).
     rounding: SurchargeRounding = "half_up"
     #: ``numeroDiasCalculoAcrescimos``: grace in business days (ACR-05).

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from gsan_core.model.billing import (
+    BilledConsumption,
     CashPaymentTerms,
     Charge,
     DebtKind,
@@ -19,6 +20,7 @@ from gsan_core.model.billing import (
     OpenDebt,
     OverdueBills,
     Payment,
+    Tariff,
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.model.properties import Property
@@ -137,4 +139,27 @@ class Billing(Protocol):
 
     def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
         """Load cash-payment terms (default adapters; integrators may refuse)."""
+        ...
+
+    def tariffs_in_force(
+        self, tariff_ids: Iterable[int], *, on: date
+    ) -> Mapping[int, Tariff]:
+        """The tariff in force on ``on`` of each consumption tariff (the
+        latest ``valid_from`` not after it), by ``tariff_id`` (ACR-12)."""
+        ...
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        """Load tariffs (default adapters; integrators may refuse)."""
+        ...
+
+    def billed_consumption(
+        self, bill_ids: Iterable[int]
+    ) -> Mapping[int, BilledConsumption]:
+        """What each bill charged for water and sewer and on what (ACR-12),
+        by bill id (bills billing does not know are left out)."""
+        ...
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        """Load bills' billed consumption (default adapters; integrators may
+        refuse)."""
         ...

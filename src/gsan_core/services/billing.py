@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gsan_core.model.billing import (
+    BilledConsumption,
     CashPaymentTerms,
     Charge,
     InstallmentPlan,
     OpenDebt,
     Payment,
+    Tariff,
 )
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.services.context import Service
@@ -50,6 +52,18 @@ class BillingService(Service):
         default store (EXT-15)."""
         with self._work() as uow:
             uow.billing.record_cash_payment_terms(terms)
+            uow.commit()
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        """Load tariffs into the default store (ACR-12 re-prices with them)."""
+        with self._work() as uow:
+            uow.billing.record_tariffs(tariffs)
+            uow.commit()
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        """Load what bills charged for water and sewer (ACR-12)."""
+        with self._work() as uow:
+            uow.billing.record_billed_consumption(rows)
             uow.commit()
 
     def payments(self, property_id: int) -> Sequence[Payment]:

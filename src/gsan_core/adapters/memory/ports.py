@@ -13,6 +13,7 @@ from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
 from gsan_core.errors import DuplicateEntity, NotFound
 from gsan_core.model.billing import (
+    BilledConsumption,
     CashPaymentTerms,
     Charge,
     DebtKind,
@@ -20,6 +21,7 @@ from gsan_core.model.billing import (
     OpenDebt,
     OverdueBills,
     Payment,
+    Tariff,
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.model.properties import Property
@@ -38,6 +40,10 @@ class MemoryBilling:
         )
         self._terms: MemoryRepository[CashPaymentTerms] = MemoryRepository(
             uow, "cash_payment_terms"
+        )
+        self._tariffs: MemoryRepository[Tariff] = MemoryRepository(uow, "tariff")
+        self._billed: MemoryRepository[BilledConsumption] = MemoryRepository(
+            uow, "billed_consumption"
         )
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
@@ -179,6 +185,30 @@ class MemoryBilling:
 
     def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
         self._terms.add_many(terms)
+
+    def tariffs_in_force(
+        self, tariff_ids: Iterable[int], *, on: date
+    ) -> Mapping[int, Tariff]:
+        found: dict[int, Tariff] = {}
+        wanted = list(set(tariff_ids))
+        rows = self._tariffs.find_by(tariff_id=wanted) if wanted else []
+        for row in sorted(rows, key=lambda t: (t.valid_from, t.id)):
+            if row.valid_from <= on:
+                found[row.tariff_id] = row
+        return found
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        self._tariffs.add_many(tariffs)
+
+    def billed_consumption(
+        self, bill_ids: Iterable[int]
+    ) -> Mapping[int, BilledConsumption]:
+        wanted = list(set(bill_ids))
+        rows = self._billed.find_by(id=wanted) if wanted else []
+        return {row.id: row for row in rows}
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        self._billed.add_many(rows)
 
 
 def _as_debt(charge: Charge) -> OpenDebt:

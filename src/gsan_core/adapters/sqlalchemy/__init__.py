@@ -33,11 +33,13 @@ from gsan_core.model.accounts import (
     SurchargeIndex,
 )
 from gsan_core.model.billing import (
+    BilledConsumption,
     CashPaymentTerms,
     Charge,
     InstallmentPlan,
     OpenDebt,
     Payment,
+    Tariff,
 )
 from gsan_core.model.connections import (
     SewerConnection,
@@ -248,6 +250,8 @@ class Mappers:
     payment: RowMapper[Payment]
     installment_plan: RowMapper[InstallmentPlan]
     cash_payment_terms: RowMapper[CashPaymentTerms]
+    tariff: RowMapper[Tariff]
+    billed_consumption: RowMapper[BilledConsumption]
     request_payment: RowMapper[RequestPayment]
     schedule: RowMapper[Schedule]
     scheduled_order: RowMapper[ScheduledOrder]
@@ -351,6 +355,10 @@ class Mappers:
             installment_plan=RowMapper(InstallmentPlan, tables["installment_plan"]),
             cash_payment_terms=RowMapper(
                 CashPaymentTerms, tables["cash_payment_terms"]
+            ),
+            tariff=RowMapper(Tariff, tables["tariff"]),
+            billed_consumption=RowMapper(
+                BilledConsumption, tables["billed_consumption"]
             ),
             request_payment=RowMapper(RequestPayment, tables["request_payment"]),
             schedule=RowMapper(Schedule, tables["schedule"]),

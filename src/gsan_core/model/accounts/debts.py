@@ -128,6 +128,8 @@ class SurchargeMemo:
     final_factor_month: int | None = None
     correction_ratio: Decimal = ZERO
     correction_applies: bool = False
+    #: ACR-12: the correction is the tariff update (the bill re-priced).
+    tariff_updated: bool = False
     raw_fine: Decimal = ZERO
     raw_interest: Decimal = ZERO
     raw_correction: Decimal = ZERO

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
@@ -21,7 +22,7 @@ from gsan_core.model.accounts import (
     SurchargeMemo,
     ZeroReason,
 )
-from gsan_core.model.billing import OpenDebt
+from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Locality, Property
 from gsan_core.ports.calendar import BusinessCalendar
@@ -31,6 +32,7 @@ from gsan_core.rules.accounts.customers import current_customer
 from gsan_core.rules.accounts.debts import DebtQuery, select_debts
 from gsan_core.rules.accounts.documents import certificate_header
 from gsan_core.rules.accounts.surcharges import IndexTable, assess
+from gsan_core.rules.accounts.tariffs import tariff_update
 
 #: A property's share of pricing its items: its business-day test, whether its
 #: locality has a municipality (ACR-02), its exemption (ODB-08).
@@ -209,7 +211,7 @@ class DebtReader:
         if found is None:
             found = self._uow.billing.open_debts_of(scope) if scope else {}
         items = [debt for debts in found.values() for debt in debts]
-        price = self._pricer(props, by_property) if query.surcharges else None
+        price = self._pricer(props, by_property, items) if query.surcharges else None
         return select_debts(
             items,
             property_ids=property_ids,
@@ -235,7 +237,11 @@ class DebtReader:
         for rel in rels:
             by_property.setdefault(rel.property_id, []).append(rel)
         items = self._uow.billing.open_debts_of(scope)
-        price = self._pricer(props, by_property) if query.surcharges else None
+        price = (
+            self._pricer(props, by_property, [d for v in items.values() for d in v])
+            if query.surcharges
+            else None
+        )
         split = self._profile.surcharge.split_previous_occupants
         return {
             pid: select_debts(
@@ -256,8 +262,10 @@ class DebtReader:
         self,
         props: Mapping[int, Property],
         by_property: Mapping[int, Sequence[CustomerProperty]],
+        items: Sequence[OpenDebt] = (),
     ) -> Callable[[OpenDebt], SurchargeMemo]:
         params = self._profile.surcharge
+        updates = self._tariff_updates(items) if params.tariff_update else {}
         localities = self.localities({p.locality_id for p in props.values()})
         responsible_ids = {
             pid: current_customer(rels, RelationType.RESPONSIBLE)
@@ -313,9 +321,36 @@ class DebtReader:
                 has_municipality=has_municipality,
                 exempt=exempt,
                 overdue_after_days=overdue_days,
+                tariff_difference=updates.get(debt.id),
             )
 
         return price
+
+    def _tariff_updates(self, items: Sequence[OpenDebt]) -> dict[int, Decimal]:
+        """ACR-12: each bill's re-priced difference, from what it billed and
+        the tariff in force today (two reads, whatever the number of bills;
+        none when no bill is old enough)."""
+        before = self._profile.surcharge.tariff_update_before
+        bill_ids = [
+            d.id
+            for d in items
+            if d.kind is DebtKind.BILL
+            and (before is None or (d.reference or 0) < before)
+        ]
+        if not bill_ids:
+            return {}
+        billed = self._uow.billing.billed_consumption(bill_ids)
+        tariff_ids = {b.tariff_id for b in billed.values()}
+        tariffs = (
+            self._uow.billing.tariffs_in_force(tariff_ids, on=self._today)
+            if tariff_ids
+            else {}
+        )
+        return {
+            bill_id: tariff_update(row, tariffs[row.tariff_id])
+            for bill_id, row in billed.items()
+            if row.tariff_id in tariffs
+        }
 
     def _is_business_day(self, day: date, municipality_id: int | None) -> bool:
         key = (day, municipality_id)

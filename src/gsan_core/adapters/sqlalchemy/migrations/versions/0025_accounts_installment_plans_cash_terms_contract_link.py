@@ -1,4 +1,4 @@
-"""accounts: installment plans (EXT-04), the cash-payment terms of the parcelamento profile (EXT-15) and the contract-of-parcelamento link of an open item (ODB-04, SVS-07)
+"""accounts: installment plans (EXT-04), the cash-payment terms of the parcelamento profile (EXT-15), the contract-of-parcelamento link of an open item (ODB-04, SVS-07), the tariffs and the bills' billed consumption (ACR-12)
 
 Revision ID: 0025
 Revises: 0018
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
-from gsan_core.adapters.sqlalchemy.types import Money
+from gsan_core.adapters.sqlalchemy.types import Json, Money
 
 revision = "0025"
 down_revision = "0018"
@@ -68,8 +68,41 @@ def upgrade() -> None:
         schema=schema(),
     )
 
+    op.create_table(
+        t("tariff"),
+        _id(),
+        sa.Column("tariff_id", sa.BigInteger(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("categories", Json, nullable=False),
+        _version(),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+    op.create_index(
+        ix("tariff", "tariff"),
+        t("tariff"),
+        ["tariff_id", "valid_from"],
+        schema=schema(),
+    )
+    op.create_table(
+        t("billed_consumption"),
+        _id(),
+        sa.Column("tariff_id", sa.BigInteger(), nullable=False),
+        sa.Column("water_volume", sa.Integer(), nullable=False),
+        sa.Column("economies", Json, nullable=False),
+        sa.Column("water_value", Money(), nullable=False),
+        sa.Column("sewer_value", Money(), nullable=False),
+        sa.Column("sewer_percent", Money(), nullable=True),
+        _version(),
+        sa.PrimaryKeyConstraint("id"),
+        schema=schema(),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table(t("billed_consumption"), schema=schema())
+    op.drop_index(ix("tariff", "tariff"), table_name=t("tariff"), schema=schema())
+    op.drop_table(t("tariff"), schema=schema())
     op.drop_index(
         ix("cash_payment_terms", "profile"),
         table_name=t("cash_payment_terms"),
