@@ -21,7 +21,13 @@ from typing import Any
 import attrs
 
 from gsan_core.errors import ConfigurationError
-from gsan_core.model.accounts import DebtLine, DebtStatement, NoDebtCertificate
+from gsan_core.model.accounts import (
+    CertificateHeader,
+    DebtLine,
+    DebtStatement,
+    NoDebtCertificate,
+    PersonKind,
+)
 from gsan_core.services.scheduling.results import RouteSheet
 
 __all__ = ["Template", "render_certificate", "render_route_sheet", "render_statement"]
@@ -144,6 +150,20 @@ def render_statement(
     return page.output()
 
 
+def _header_line(header: CertificateHeader) -> str:
+    """One property's registration data, as the certificate's header prints it."""
+    user = header.user_name or "-"
+    kind = "CNPJ" if header.user_person_kind is PersonKind.COMPANY else "CPF"
+    document = f" {kind}: {header.user_document}" if header.user_document else ""
+    return (
+        f"Imóvel {header.property_id} - Inscrição {header.inscription} - "
+        f"Localidade {header.locality_name or header.locality_id} - "
+        f"Usuário: {user}{document} - Economias: {header.economies} - "
+        f"Perfil {header.profile_id} - Água {header.water_status_id} / "
+        f"Esgoto {header.sewer_status_id}"
+    )
+
+
 def render_certificate(
     certificate: NoDebtCertificate, *, template: Template | None = None
 ) -> bytes:
@@ -158,6 +178,8 @@ def render_certificate(
         else f"Cliente: {cert.customer_id}"
     )
     page.text(subject)
+    for header in certificate.headers:  # CND-09, CNC-07
+        page.text(_header_line(header))
     page.text(certificate.text)
     page.table("Itens", _rows(certificate.lines))
     page.text(

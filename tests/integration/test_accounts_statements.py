@@ -130,3 +130,33 @@ def test_the_index_table_s_entities_are_reused_only_while_its_rows_are_unchanged
         )
     behind = {i.id: i for i in system.accounts.indices()}
     assert behind[202410].fine_rate == Decimal("4")
+
+
+def test_cnd_09_the_header_reuses_the_certificate_s_reads(sql: SqlBackend) -> None:
+    """The header's user and locality come from the reads the surcharges
+    already make: one read of the customers (responsible and user together),
+    one of the locality."""
+    system = _system(sql)
+    ana = system.accounts.register_customer(actor=1, name="ANA", customer_type_id=2)
+    for relation in (RelationType.USER, RelationType.RESPONSIBLE):
+        system.accounts.relate(
+            actor=1,
+            customer_id=ana.id,
+            property_id=1,
+            relation=relation,
+            start=date(2024, 1, 1),
+        )
+    counter = Counter(sql.engine)
+    system.accounts.issue_certificate(actor=1, property_id=1)  # warm
+    with counter.counting():
+        cert = system.accounts.issue_certificate(actor=1, property_id=1)
+    assert cert.header is not None
+    assert cert.header.user_name == "ANA"
+    customers = [s for s in counter.statements if s.startswith("SELECT gsan_customer.")]
+    localities = [
+        s for s in counter.statements if s.startswith("SELECT gsan_locality.")
+    ]
+    # CND-02's sphere check reads the responsible customer; the surcharges'
+    # read brings the user along (no read of its own for the header)
+    assert len(customers) == 2, counter.statements
+    assert len(localities) == 1, counter.statements

@@ -21,15 +21,22 @@ from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "BillStatus",
+    "BilledConsumption",
+    "CashPaymentTerms",
+    "CategoryTariff",
     "Charge",
     "ChargeCreated",
     "ChargeShare",
     "CollectionForm",
     "DebtKind",
+    "InstallmentPlan",
+    "InstallmentPlanStatus",
     "OpenDebt",
     "OverdueBills",
     "Payment",
     "PaymentSituation",
+    "Tariff",
+    "TariffRange",
 ]
 
 
@@ -122,6 +129,9 @@ class OpenDebt:
     refunded: bool = False
     #: ``DocumentoTipo`` of a payment slip (EXT-06: 2 = entrada de parcelamento).
     document_type_id: int | None = None
+    #: The active *contrato de parcelamento por cliente* the item is tied to
+    #: (ODB-04, SVS-07); billing gives it only while the contract is active.
+    contract_id: int | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -146,6 +156,139 @@ class OpenDebt:
         return max(
             self.installments - self.installments_billed - self.bonus_installments, 0
         )
+
+
+class InstallmentPlanStatus(IntEnum):
+    """``ParcelamentoSituacao`` of an installment plan."""
+
+    NORMAL = 1
+    UNDONE = 2
+    """``DESFEITO``: the plan was undone."""
+
+
+@attrs.frozen(kw_only=True)
+class InstallmentPlan:
+    """A parcelamento (installment agreement) of a property, as the statement
+    reads it (EXT-04): its charges and credits are the open items whose
+    ``installment_plan_id`` names it."""
+
+    id: int
+    property_id: int
+    status: InstallmentPlanStatus = InstallmentPlanStatus.NORMAL
+    made_on: date
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "status", "made_on")
+
+
+def _percent(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        msg = f"{attribute.name} must be a percentage in [0, 100], got {value}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class CashPaymentTerms:
+    """The cash-payment discounts of a parcelamento profile (``ParcelamentoPerfil``
+    of the current ``ResolucaoDiretoria``, UC0214): the share of each surcharge
+    forgiven when the debt is paid at once (EXT-15)."""
+
+    id: int
+    #: The property profile (``imovelPerfil``) the terms apply to.
+    property_profile_id: int
+    #: ``percentualDescontoAcrescimoMulta`` (%).
+    fine_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
+    #: ``percentualDescontoAcrescimoJurosMora`` (%).
+    interest_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
+    #: ``percentualDescontoAcrescimoAtualizacaoMonetaria`` (%).
+    correction_discount: Decimal = attrs.field(default=Decimal(0), validator=_percent)
+    #: ``dataLimiteDescontoPagamentoAVista``: the last day the terms hold
+    #: (``None``: no limit).
+    valid_until: date | None = None
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_profile_id", "fine_discount", "valid_until")
+
+    @staticmethod
+    def fitting(
+        rows: Iterable[CashPaymentTerms], *, on: date
+    ) -> CashPaymentTerms | None:
+        """The reference adapters' choice among a profile's terms: of those
+        still valid on ``on``, the one with the highest id (the latest
+        resolution)."""
+        valid = [t for t in rows if t.valid_until is None or on <= t.valid_until]
+        return max(valid, key=lambda t: t.id) if valid else None
+
+
+@attrs.frozen(kw_only=True)
+class TariffRange:
+    """One consumption range of a category's tariff (``consumo_tarifa_faixa``):
+    the price of each m³ from ``start`` (exclusive) up to ``end`` (inclusive,
+    ``None``: no upper bound), per economy."""
+
+    start: int = attrs.field(validator=attrs.validators.ge(0))
+    end: int | None = None
+    price: Decimal
+
+
+def _ranges(value: Iterable[TariffRange]) -> tuple[TariffRange, ...]:
+    return tuple(sorted(value, key=lambda r: r.start))
+
+
+@attrs.frozen(kw_only=True)
+class CategoryTariff:
+    """A category's part of a tariff (``consumo_tarifa_categoria``): the
+    minimum volume and value per economy, and the ranges above it."""
+
+    category_id: int
+    minimum_volume: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    minimum_value: Decimal = Decimal(0)
+    ranges: tuple[TariffRange, ...] = attrs.field(factory=tuple, converter=_ranges)
+
+
+def _categories(value: Iterable[CategoryTariff]) -> tuple[CategoryTariff, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Tariff:
+    """A consumption tariff in force from ``valid_from`` (``consumo_tarifa_vigencia``)."""
+
+    id: int
+    #: ``cstf_id``: the consumption tariff (``consumption_tariff`` row).
+    tariff_id: int
+    valid_from: date
+    categories: tuple[CategoryTariff, ...] = attrs.field(
+        factory=tuple, converter=_categories
+    )
+    version: int = 1
+
+    def __repr__(self) -> str:
+        return short_repr(self, "tariff_id", "valid_from")
+
+
+def _economies(value: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(c), int(e)) for c, e in value)
+
+
+@attrs.frozen(kw_only=True)
+class BilledConsumption:
+    """What a bill charged for water and sewer and on what (ACR-12): its
+    tariff, water volume, economies per category, the values billed and the
+    sewer percentage (``None``: the sewer was not connected)."""
+
+    #: The bill (``OpenDebt.id``).
+    id: int
+    tariff_id: int
+    water_volume: int = attrs.field(validator=attrs.validators.ge(0))
+    #: (category, economies) of the bill.
+    economies: tuple[tuple[int, int], ...] = attrs.field(converter=_economies)
+    water_value: Decimal
+    sewer_value: Decimal = Decimal(0)
+    sewer_percent: Decimal | None = None
+    version: int = 1
 
 
 class PaymentSituation(IntEnum):

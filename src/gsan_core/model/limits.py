@@ -129,6 +129,7 @@ INT_BITS: Mapping[str, int] = {
     "version": 32,
     "warranty_years": 16,
     "water_network": 16,
+    "water_volume": 32,
     "work_minutes": 32,
     "written_off_reference": 32,
 }

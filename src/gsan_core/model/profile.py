@@ -21,6 +21,7 @@ from typing import Literal
 import attrs
 
 from gsan_core.errors import Language
+from gsan_core.model.billing import DebtKind
 
 __all__ = [
     "CertificateParameters",
@@ -319,6 +320,13 @@ class SurchargeParameters:
     #: (``collection.overdue_after_days``) days before today (P since 2020);
     #: ``False``: today (CS, CE).
     grace_uses_vencimento_cobranca: bool = True
+    #: ACR-12 ``parm_icatualizacaotarifaria = 1``: a bill's "correction" is
+    #: the tariff update (the bill re-priced at the tariff in force, through
+    #: the billing port), not the monetary correction of the index.
+    tariff_update: bool = False
+    #: ACR-12 ``parm_amatualizacaotarifaria``: only bills of a reference month
+    #: before this one (``yyyymm``) are re-priced (``None``: every bill).
+    tariff_update_before: int | None = None
     #: ACR-13: final rounding of each surcharge (P: HALF_UP; CS, CE: DOWN).
     rounding: SurchargeRounding = "half_up"
     #: ``numeroDiasCalculoAcrescimos``: grace in business days (ACR-05).
@@ -335,6 +343,25 @@ class SurchargeParameters:
     )
     #: ODB-02: split bills left by previous occupants into their own block (P).
     split_previous_occupants: bool = True
+    #: ODB-04 ``parm_icbloqctasctrparceldebito``: bills tied to an active
+    #: contract of parcelamento by customer are not open debts.
+    contract_blocks_bills: bool = False
+    #: ODB-04 ``indicadorBloqueioDebitoACobrarContratoParcelDebito``: the same
+    #: for charges (débitos a cobrar).
+    contract_blocks_charges: bool = False
+    #: ODB-04 ``indicadorBloqueioGuiasOuAcresContratoParcelDebito``: the same
+    #: for payment slips (guias).
+    contract_blocks_slips: bool = False
+
+    @property
+    def contract_blocked(self) -> frozenset[DebtKind]:
+        """ODB-04: the kinds of open item a contract of parcelamento hides."""
+        flags = (
+            (self.contract_blocks_bills, DebtKind.BILL),
+            (self.contract_blocks_charges, DebtKind.CHARGE),
+            (self.contract_blocks_slips, DebtKind.PAYMENT_SLIP),
+        )
+        return frozenset(kind for on, kind in flags if on)
 
 
 @attrs.frozen(kw_only=True)
@@ -397,6 +424,9 @@ class StatementParameters:
     situacoes_sem_documento: frozenset[int] = attrs.field(
         factory=frozenset, converter=frozenset
     )
+    #: EXT-15 ``SistemaParametro.resolucaoDiretoria`` is set: the statement
+    #: offers the cash-payment discount of the parcelamento profile.
+    resolucao_diretoria: bool = False
     #: FEBRABAN segment (position 2): 2 = saneamento.
     segmento: int = attrs.field(
         default=2, validator=[attrs.validators.ge(1), attrs.validators.le(9)]
@@ -424,6 +454,10 @@ class SecondCopyParameters:
     #: SVS-06 ``parm_icdocumentovalido``: a customer of the property must have a
     #: CPF/CNPJ (unless the user holds permission 73).
     exige_documento: bool = False
+    #: SVS-07 ``indicadorBloqueioContasContratoParcelManterConta``: a copy of a
+    #: set of bills ("manter conjunto de contas") leaves out the bills tied to
+    #: an active contract of parcelamento.
+    bloqueia_contrato_conjunto: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -11,8 +11,19 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
+from gsan_core.model.billing import (
+    BilledConsumption,
+    CashPaymentTerms,
+    Charge,
+    DebtKind,
+    InstallmentPlan,
+    OpenDebt,
+    OverdueBills,
+    Payment,
+    Tariff,
+)
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
+from gsan_core.model.properties import Property
 
 __all__ = ["Billing"]
 
@@ -117,4 +128,50 @@ class Billing(Protocol):
 
     def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
         """Load consumption history rows (default adapters; integrators may refuse)."""
+        ...
+
+    def installment_plans_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[InstallmentPlan]]:
+        """The parcelamentos of many properties (one round trip), any status;
+        their charges and credits are the open items naming them (EXT-04)."""
+        ...
+
+    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
+        """Load installment plans (default adapters; integrators may refuse)."""
+        ...
+
+    def cash_payment_terms(
+        self, prop: Property, *, on: date
+    ) -> CashPaymentTerms | None:
+        """The cash-payment discounts of the parcelamento profile that fits the
+        property on that day (UC0214; EXT-15), or ``None``. The reference
+        adapters choose by the property's profile and the terms' last day."""
+        ...
+
+    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
+        """Load cash-payment terms (default adapters; integrators may refuse)."""
+        ...
+
+    def tariffs_in_force(
+        self, tariff_ids: Iterable[int], *, on: date
+    ) -> Mapping[int, Tariff]:
+        """The tariff in force on ``on`` of each consumption tariff (the
+        latest ``valid_from`` not after it), by ``tariff_id`` (ACR-12)."""
+        ...
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        """Load tariffs (default adapters; integrators may refuse)."""
+        ...
+
+    def billed_consumption(
+        self, bill_ids: Iterable[int]
+    ) -> Mapping[int, BilledConsumption]:
+        """What each bill charged for water and sewer and on what (ACR-12),
+        by bill id (bills billing does not know are left out)."""
+        ...
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        """Load bills' billed consumption (default adapters; integrators may
+        refuse)."""
         ...

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from gsan_core.model.billing import Charge, OpenDebt, Payment
+from gsan_core.model.billing import (
+    BilledConsumption,
+    CashPaymentTerms,
+    Charge,
+    InstallmentPlan,
+    OpenDebt,
+    Payment,
+    Tariff,
+)
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.services.context import Service
 
@@ -24,6 +32,38 @@ class BillingService(Service):
         """Load payments into the default store (the refunds read them)."""
         with self._work() as uow:
             uow.billing.record_payments(payments)
+            uow.commit()
+
+    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
+        """Load parcelamentos into the default store (the statement reads them,
+        EXT-04)."""
+        with self._work() as uow:
+            uow.billing.record_installment_plans(plans)
+            uow.commit()
+
+    def installment_plans(self, property_id: int) -> Sequence[InstallmentPlan]:
+        """The parcelamentos of a property, by id."""
+        with self._read() as uow:
+            found = uow.billing.installment_plans_of([property_id])
+            return found.get(property_id, [])
+
+    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
+        """Load the cash-payment terms of the parcelamento profiles into the
+        default store (EXT-15)."""
+        with self._work() as uow:
+            uow.billing.record_cash_payment_terms(terms)
+            uow.commit()
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        """Load tariffs into the default store (ACR-12 re-prices with them)."""
+        with self._work() as uow:
+            uow.billing.record_tariffs(tariffs)
+            uow.commit()
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        """Load what bills charged for water and sewer (ACR-12)."""
+        with self._work() as uow:
+            uow.billing.record_billed_consumption(rows)
             uow.commit()
 
     def payments(self, property_id: int) -> Sequence[Payment]:

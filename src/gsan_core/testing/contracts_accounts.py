@@ -12,7 +12,8 @@ fixture, ``uow_factory``, over an empty, migrated store)::
 
 It covers the customer, relation, index, document and certificate repositories
 (round trips with decimals, dates and item lists, compare-and-set, "in"
-queries) and the billing port's open items with the fields UC0067 reads.
+queries), the billing port's open items with the fields UC0067 reads, and its
+installment plans, cash-payment terms, tariffs and billed consumption.
 Needs ``gsan-core[testing]`` (pytest).
 """
 
@@ -39,7 +40,19 @@ from gsan_core.model.accounts import (
     RelationType,
     SurchargeIndex,
 )
-from gsan_core.model.billing import BillStatus, DebtKind, OpenDebt
+from gsan_core.model.billing import (
+    BilledConsumption,
+    BillStatus,
+    CashPaymentTerms,
+    CategoryTariff,
+    DebtKind,
+    InstallmentPlan,
+    InstallmentPlanStatus,
+    OpenDebt,
+    Tariff,
+    TariffRange,
+)
+from gsan_core.model.properties import Property
 from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = ["AccountsContract"]
@@ -214,6 +227,7 @@ class AccountsContract:
             fines_billed=Decimal("1.60"),
             automatic_debit=True,
             installment_plan_id=9,
+            contract_id=31,
         )
         credit = OpenDebt(
             id=2,
@@ -236,3 +250,96 @@ class AccountsContract:
         assert found[2] == credit
         assert found[2].remaining == Decimal("10.00")
         assert found[2].remaining_installments == 1
+
+    def test_plans_and_cash_terms_of_the_billing_port(
+        self, uow_factory: Factory
+    ) -> None:
+        """EXT-04, EXT-15: plans by property in one call, any status; the terms
+        of the property's profile still valid that day, the latest first."""
+        plans = [
+            InstallmentPlan(id=7, property_id=100, made_on=date(2024, 6, 1)),
+            InstallmentPlan(
+                id=8,
+                property_id=100,
+                made_on=date(2024, 7, 1),
+                status=InstallmentPlanStatus.UNDONE,
+            ),
+            InstallmentPlan(id=9, property_id=101, made_on=date(2024, 8, 1)),
+        ]
+        terms = [
+            CashPaymentTerms(id=1, property_profile_id=1, fine_discount=Decimal("100")),
+            CashPaymentTerms(
+                id=2,
+                property_profile_id=1,
+                interest_discount=Decimal("12.50"),
+                valid_until=date(2025, 1, 31),
+            ),
+            CashPaymentTerms(id=3, property_profile_id=2),
+        ]
+        with uow_factory() as uow:
+            uow.billing.record_installment_plans(plans)
+            uow.billing.record_cash_payment_terms(terms)
+            uow.commit()
+        prop = Property(
+            id=100,
+            locality_id=1,
+            sector_id=1,
+            block_id=1,
+            profile_id=1,
+            water_status_id=3,
+            sewer_status_id=1,
+        )
+        with uow_factory() as uow:
+            found = uow.billing.installment_plans_of([100, 101, 102])
+            assert [p.id for p in found[100]] == [7, 8]
+            assert list(found[101]) == [plans[2]]
+            assert 102 not in found
+            assert uow.billing.cash_payment_terms(prop, on=date(2025, 1, 6)) == terms[1]
+            assert uow.billing.cash_payment_terms(prop, on=date(2025, 2, 1)) == terms[0]
+            other = attrs.evolve(prop, profile_id=9)
+            assert uow.billing.cash_payment_terms(other, on=date(2025, 1, 6)) is None
+
+    def test_tariffs_and_billed_consumption_of_the_billing_port(
+        self, uow_factory: Factory
+    ) -> None:
+        """ACR-12: the tariff in force on a day per consumption tariff, and
+        what each bill charged, with their nested ranges and decimals."""
+
+        def tariff(ident: int, valid_from: date, tariff_id: int = 5) -> Tariff:
+            return Tariff(
+                id=ident,
+                tariff_id=tariff_id,
+                valid_from=valid_from,
+                categories=[
+                    CategoryTariff(
+                        category_id=1,
+                        minimum_volume=10,
+                        minimum_value=Decimal("30.10"),
+                        ranges=[TariffRange(start=10, end=20, price=Decimal("4.15"))],
+                    )
+                ],
+            )
+
+        tariffs = [
+            tariff(1, date(2024, 1, 1)),
+            tariff(2, date(2024, 12, 1)),
+            tariff(3, date(2099, 1, 1)),
+            tariff(4, date(2024, 1, 1), tariff_id=6),
+        ]
+        billed = BilledConsumption(
+            id=55,
+            tariff_id=5,
+            water_volume=15,
+            economies=[(1, 2), (2, 1)],
+            water_value=Decimal("170.05"),
+            sewer_value=Decimal("136.04"),
+            sewer_percent=Decimal("80"),
+        )
+        with uow_factory() as uow:
+            uow.billing.record_tariffs(tariffs)
+            uow.billing.record_billed_consumption([billed])
+            uow.commit()
+        with uow_factory() as uow:
+            in_force = uow.billing.tariffs_in_force([5, 6, 7], on=date(2025, 1, 6))
+            assert in_force == {5: tariffs[1], 6: tariffs[3]}
+            assert uow.billing.billed_consumption([55, 56]) == {55: billed}

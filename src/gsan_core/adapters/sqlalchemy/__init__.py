@@ -32,7 +32,15 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
-from gsan_core.model.billing import Charge, OpenDebt, Payment
+from gsan_core.model.billing import (
+    BilledConsumption,
+    CashPaymentTerms,
+    Charge,
+    InstallmentPlan,
+    OpenDebt,
+    Payment,
+    Tariff,
+)
 from gsan_core.model.connections import (
     SewerConnection,
     SituationChange,
@@ -240,6 +248,10 @@ class Mappers:
     collection_document: RowMapper[CollectionDocument]
     certificate: RowMapper[Certificate]
     payment: RowMapper[Payment]
+    installment_plan: RowMapper[InstallmentPlan]
+    cash_payment_terms: RowMapper[CashPaymentTerms]
+    tariff: RowMapper[Tariff]
+    billed_consumption: RowMapper[BilledConsumption]
     request_payment: RowMapper[RequestPayment]
     schedule: RowMapper[Schedule]
     scheduled_order: RowMapper[ScheduledOrder]
@@ -340,6 +352,14 @@ class Mappers:
             ),
             certificate=RowMapper(Certificate, tables["certificate"]),
             payment=RowMapper(Payment, tables["payment"]),
+            installment_plan=RowMapper(InstallmentPlan, tables["installment_plan"]),
+            cash_payment_terms=RowMapper(
+                CashPaymentTerms, tables["cash_payment_terms"]
+            ),
+            tariff=RowMapper(Tariff, tables["tariff"]),
+            billed_consumption=RowMapper(
+                BilledConsumption, tables["billed_consumption"]
+            ),
             request_payment=RowMapper(RequestPayment, tables["request_payment"]),
             schedule=RowMapper(Schedule, tables["schedule"]),
             scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),

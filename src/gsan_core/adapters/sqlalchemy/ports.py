@@ -27,8 +27,19 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import NotFound
 from gsan_core.model.accounts import SurchargeIndex
-from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
+from gsan_core.model.billing import (
+    BilledConsumption,
+    CashPaymentTerms,
+    Charge,
+    DebtKind,
+    InstallmentPlan,
+    OpenDebt,
+    OverdueBills,
+    Payment,
+    Tariff,
+)
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
+from gsan_core.model.properties import Property
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -110,6 +121,18 @@ class SqlBilling:
         self._consumption: RowMapper[ConsumptionRecord] = uow.mappers.consumption
         self._payments: SqlRepository[Payment] = SqlRepository(
             uow, uow.mappers.payment, "payment"
+        )
+        self._plans: SqlRepository[InstallmentPlan] = SqlRepository(
+            uow, uow.mappers.installment_plan, "installment_plan"
+        )
+        self._terms: SqlRepository[CashPaymentTerms] = SqlRepository(
+            uow, uow.mappers.cash_payment_terms, "cash_payment_terms"
+        )
+        self._tariffs: SqlRepository[Tariff] = SqlRepository(
+            uow, uow.mappers.tariff, "tariff"
+        )
+        self._billed: SqlRepository[BilledConsumption] = SqlRepository(
+            uow, uow.mappers.billed_consumption, "billed_consumption"
         )
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
@@ -300,6 +323,52 @@ class SqlBilling:
 
     def record_payments(self, payments: Iterable[Payment]) -> None:
         self._payments.add_many(payments)
+
+    def installment_plans_of(
+        self, property_ids: Iterable[int]
+    ) -> Mapping[int, Sequence[InstallmentPlan]]:
+        found: dict[int, list[InstallmentPlan]] = {}
+        for batch in chunks(set(property_ids)):
+            for plan in self._plans.find_by(property_id=list(batch)):
+                found.setdefault(plan.property_id, []).append(plan)
+        return {k: sorted(v, key=lambda p: p.id) for k, v in found.items()}
+
+    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
+        self._plans.add_many(plans)
+
+    def cash_payment_terms(
+        self, prop: Property, *, on: date
+    ) -> CashPaymentTerms | None:
+        return CashPaymentTerms.fitting(
+            self._terms.find_by(property_profile_id=prop.profile_id), on=on
+        )
+
+    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
+        self._terms.add_many(terms)
+
+    def tariffs_in_force(
+        self, tariff_ids: Iterable[int], *, on: date
+    ) -> Mapping[int, Tariff]:
+        found: dict[int, Tariff] = {}
+        wanted = list(set(tariff_ids))
+        rows = self._tariffs.find_by(tariff_id=wanted) if wanted else []
+        for row in sorted(rows, key=lambda t: (t.valid_from, t.id)):
+            if row.valid_from <= on:
+                found[row.tariff_id] = row
+        return found
+
+    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
+        self._tariffs.add_many(tariffs)
+
+    def billed_consumption(
+        self, bill_ids: Iterable[int]
+    ) -> Mapping[int, BilledConsumption]:
+        wanted = list(set(bill_ids))
+        rows = self._billed.find_by(id=wanted) if wanted else []
+        return {row.id: row for row in rows}
+
+    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
+        self._billed.add_many(rows)
 
     def update_payments(self, payments: Iterable[Payment]) -> None:
         self._payments.update_many(payments)

@@ -17,14 +17,16 @@ from typing import ClassVar
 import attrs
 
 from gsan_core.display import html_of, short_repr
-from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.billing import DebtKind, InstallmentPlan, OpenDebt
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
     "AccountDebts",
+    "Anticipation",
     "DebtLine",
     "DebtOwner",
     "IndexLookup",
+    "PlanLines",
     "SurchargeIndex",
     "SurchargeIndexChanged",
     "SurchargeMemo",
@@ -126,6 +128,8 @@ class SurchargeMemo:
     final_factor_month: int | None = None
     correction_ratio: Decimal = ZERO
     correction_applies: bool = False
+    #: ACR-12: the correction is the tariff update (the bill re-priced).
+    tariff_updated: bool = False
     raw_fine: Decimal = ZERO
     raw_interest: Decimal = ZERO
     raw_correction: Decimal = ZERO
@@ -172,6 +176,40 @@ class DebtLine:
         return self.value + self.surcharges
 
 
+def _lines(value: Iterable[DebtLine]) -> tuple[DebtLine, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class PlanLines:
+    """A parcelamento as the statement shows it (EXT-04): the plan, its
+    remaining charges and credits, and ``total = Σ charges − Σ credits``."""
+
+    plan: InstallmentPlan
+    charges: tuple[DebtLine, ...] = attrs.field(factory=tuple, converter=_lines)
+    credits: tuple[DebtLine, ...] = attrs.field(factory=tuple, converter=_lines)
+
+    @property
+    def total(self) -> Decimal:
+        debits = sum((x.value for x in self.charges), ZERO)
+        return debits - sum((x.value for x in self.credits), ZERO)
+
+    @property
+    def lines(self) -> tuple[DebtLine, ...]:
+        return self.charges + self.credits
+
+
+@attrs.frozen(kw_only=True)
+class Anticipation:
+    """Installments of a plan's charge or credit paid ahead on the statement
+    (EXT-04 ``antecipacaoParcela``): how many and their value."""
+
+    debt_id: int
+    kind: DebtKind
+    installments: int
+    value: Decimal
+
+
 class DebtOwner(IntEnum):
     """``indicadorDebito`` of UC0067."""
 
@@ -191,10 +229,6 @@ class WrittenOffFilter(IntEnum):
     ONLY = 1
     EXCLUDE = 2
     BOTH = 3
-
-
-def _lines(value: Iterable[DebtLine]) -> tuple[DebtLine, ...]:
-    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -18,7 +18,8 @@ from typing import ClassVar
 import attrs
 
 from gsan_core.display import html_of, short_repr
-from gsan_core.model.accounts.debts import DebtLine
+from gsan_core.model.accounts.customers import PersonKind
+from gsan_core.model.accounts.debts import Anticipation, DebtLine, PlanLines
 from gsan_core.model.billing import Charge, DebtKind
 from gsan_core.model.events import DomainEvent
 
@@ -27,6 +28,7 @@ __all__ = [
     "BillCopy",
     "BillCopyIssued",
     "Certificate",
+    "CertificateHeader",
     "CertificateIssued",
     "CertificateSubject",
     "CertificateVerification",
@@ -59,6 +61,14 @@ def _lines(value: Iterable[DebtLine]) -> tuple[DebtLine, ...]:
 
 
 def _ints(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+def _plans(value: Iterable[PlanLines]) -> tuple[PlanLines, ...]:
+    return tuple(value)
+
+
+def _ahead(value: Iterable[Anticipation]) -> tuple[Anticipation, ...]:
     return tuple(value)
 
 
@@ -139,6 +149,17 @@ class DebtStatement:
     services_total: Decimal
     #: "desconto/créditos" = credits + discount.
     credits_total: Decimal
+    #: EXT-04: the property's parcelamentos in situation NORMAL with a total
+    #: other than zero, those ticked (``plan_ids``), and the installments
+    #: anticipated of the others.
+    plans: tuple[PlanLines, ...] = attrs.field(factory=tuple, converter=_plans)
+    plan_ids: tuple[int, ...] = attrs.field(factory=tuple, converter=_ints)
+    anticipations: tuple[Anticipation, ...] = attrs.field(
+        factory=tuple, converter=_ahead
+    )
+    #: EXT-15: the cash-payment discount of the parcelamento profile (part of
+    #: the document's discount).
+    cash_discount: Decimal = ZERO
 
     @property
     def value(self) -> Decimal:
@@ -187,6 +208,52 @@ class Certificate:
         return html_of(self)
 
 
+def _categories(
+    value: Iterable[tuple[int, int | None, int]],
+) -> tuple[tuple[int, int | None, int], ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class CertificateHeader:
+    """CND-09: the registration data printed at the head of a certificate, for
+    one property: its user (name, CPF or CNPJ by the customer's person kind),
+    matrícula and inscrição, locality and municipality, categories and
+    economies, profile, water and sewer situation and well type. The company
+    data is the renderer's letterhead (``Template``)."""
+
+    property_id: int
+    #: ``localidade.setor.quadra`` (GSAN's inscrição without lot and sublot,
+    #: which this library's property does not keep).
+    inscription: str
+    locality_id: int
+    locality_name: str | None = None
+    municipality_id: int | None = None
+    user_id: int | None = None
+    user_name: str | None = None
+    #: The user's CPF or CNPJ (digits), as its person kind says.
+    user_document: str | None = None
+    user_person_kind: PersonKind | None = None
+    #: (category, subcategory, economies) of the property.
+    categories: tuple[tuple[int, int | None, int], ...] = attrs.field(
+        factory=tuple, converter=_categories
+    )
+    main_category_id: int | None = None
+    main_subcategory_id: int | None = None
+    economies: int = 0
+    profile_id: int
+    water_status_id: int
+    sewer_status_id: int
+    well_type_id: int | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(self, "property_id", "inscription", "user_name")
+
+
+def _headers(value: Iterable[CertificateHeader]) -> tuple[CertificateHeader, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class NoDebtCertificate:
     """The certificate as printed: title, text, items (CND-06/07, CNC-07)."""
@@ -203,6 +270,16 @@ class NoDebtCertificate:
     installment_plan: bool = False
     #: CND-10: the printed validity sentence of the utility (may be empty).
     validity_text: str = ""
+    #: CND-09 / CNC-07: the header of each property (one by property; by
+    #: customer, every property of the checked customers).
+    headers: tuple[CertificateHeader, ...] = attrs.field(
+        factory=tuple, converter=_headers
+    )
+
+    @property
+    def header(self) -> CertificateHeader | None:
+        """The header of a by-property certificate (CND-09)."""
+        return self.headers[0] if len(self.headers) == 1 else None
 
     @property
     def authentication_code(self) -> str:
@@ -292,12 +369,6 @@ class BillCopyIssued(DomainEvent):
     property_id: int
     bill_ids: tuple[int, ...] = attrs.field(converter=_ints)
     fee: Decimal = ZERO
-
-
-def _categories(
-    value: Iterable[tuple[int, int | None, int]],
-) -> tuple[tuple[int, int | None, int], ...]:
-    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -17,6 +17,7 @@ __all__ = [
     "Allocation",
     "PaymentsLinked",
     "RefundDone",
+    "RefundGuideSubject",
     "RefundResult",
     "RequestPayment",
 ]
@@ -116,3 +117,19 @@ class PaymentsLinked(DomainEvent):
     tag: ClassVar[str] = "accounts.payments_linked"
     request_id: int
     payment_ids: tuple[int, ...] = attrs.field(converter=_ids)
+
+
+@attrs.frozen(kw_only=True)
+class RefundGuideSubject:
+    """What a Guia de Devolução may be issued from (DEV-16): an open RA whose
+    specification generates credit (or the RA of a service order), with its
+    property or, without one, its principal customer requester. Arrecadação
+    issues the guide itself (value, validity, accounting references)."""
+
+    request_id: int
+    order_id: int | None = None
+    property_id: int | None = None
+    #: The RA's principal customer requester (the guide's customer when the
+    #: RA has no property).
+    customer_id: int | None = None
+    specification_id: int

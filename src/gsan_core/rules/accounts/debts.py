@@ -7,7 +7,7 @@ pricing the bills' late-payment surcharges through the ``price`` callback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -98,8 +98,12 @@ def select_debts(
     split_previous_occupants: bool,
     price: Callable[[OpenDebt], SurchargeMemo] | None = None,
     charge_property_ids: Sequence[int] | None = None,
+    contract_blocked: Collection[DebtKind] = (),
 ) -> AccountDebts:
     """UC0067 over the items of ``property_ids``.
+
+    ``contract_blocked`` are the kinds an active contract of parcelamento by
+    customer hides (ODB-04: the items naming a contract are not open debts).
 
     ``current_user`` maps each property to its current USER customer (ODB-02);
     bills of another user go to ``previous_bills`` when
@@ -115,6 +119,8 @@ def select_debts(
     credit_lines: list[DebtLine] = []
     ordered = sorted(items, key=lambda d: (d.property_id, d.reference or 0, d.id))
     for debt in ordered:
+        if debt.contract_id is not None and debt.kind in contract_blocked:
+            continue  # ODB-04
         if debt.kind is DebtKind.BILL and query.bills and debt.property_id in wanted:
             if not _bill_kept(debt, query):
                 continue

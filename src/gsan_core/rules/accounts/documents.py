@@ -2,36 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+import attrs
 
 from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.accounts import (
     AccountDebts,
+    Anticipation,
     Certificate,
+    CertificateHeader,
     CertificateSubject,
     CertificateVerification,
     CollectionDocument,
+    Customer,
     DebtLine,
     DebtStatement,
     DocumentItem,
     NoDebtCertificate,
+    PlanLines,
     SurchargeOption,
     WrittenOffFilter,
 )
 from gsan_core.model.accounts.documents import STATEMENT_DOCUMENT_TYPE
-from gsan_core.model.billing import BillStatus, DebtKind
-from gsan_core.model.profile import CertificateParameters, StatementParameters
+from gsan_core.model.billing import (
+    BillStatus,
+    CashPaymentTerms,
+    DebtKind,
+    InstallmentPlan,
+)
+from gsan_core.model.profile import (
+    CertificateParameters,
+    StatementParameters,
+    SurchargeRounding,
+)
+from gsan_core.model.properties import Locality, Property
+from gsan_core.rules.accounts import agreements as ag
 from gsan_core.rules.accounts import barcode as bc
 from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts.agreements import PLAN_FINANCING_TYPES
 from gsan_core.rules.accounts.debts import ENTRY_SLIP_DOCUMENT_TYPE, DebtQuery
 
 __all__ = [
     "NEGATIVE_TITLE",
     "PLAN_FINANCING_TYPES",
     "POSITIVE_TITLE",
+    "Agreements",
     "authentication_code",
+    "certificate_header",
     "certificate_query",
     "customer_certificate",
     "customer_certificate_query",
@@ -43,9 +63,6 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
-#: EXT-03: charges of these ``FinanciamentoTipo`` belong to an installment plan
-#: (2 PARCELAMENTO_AGUA, 3 _ESGOTO, 4 _SERVICO, 8 JUROS_PARCELAMENTO).
-PLAN_FINANCING_TYPES = frozenset({2, 3, 4, 8})
 NEGATIVE_TITLE = "Certidão Negativa de Débito"
 POSITIVE_TITLE = "Certidão Negativa de Débito – Com Efeito Positivo"
 CUSTOMER_TITLE = "CERTIDÃO NEGATIVA DE DÉBITOS POR CLIENTE"
@@ -87,7 +104,7 @@ def offered_lines(debts: AccountDebts) -> tuple[DebtLine, ...]:
         if x.debt.financing_type_id not in PLAN_FINANCING_TYPES
         or (x.debt.financing_type_id == 2 and x.debt.installment_plan_id is None)
     ]
-    lines += list(debts.credits)
+    lines += [x for x in debts.credits if not ag.in_plan(x.debt)]  # EXT-04
     return tuple(lines)
 
 
@@ -106,6 +123,47 @@ def _validity(
     return max([until, *dues])
 
 
+@attrs.frozen(kw_only=True)
+class Agreements:
+    """What the statement reads of the parcelamentos (EXT-04, EXT-15): the
+    property's plans, those ticked whole, the installments to anticipate
+    (item id → count), and the cash-payment terms when asked."""
+
+    plans: Sequence[InstallmentPlan] = ()
+    plan_ids: Collection[int] = ()
+    anticipations: Mapping[int, int] = attrs.field(factory=dict)
+    #: EXT-15 asked ("calcular desconto").
+    cash_payment: bool = False
+    #: ``SistemaParametro.resolucaoDiretoria`` is set (the button is offered).
+    cash_offered: bool = False
+    cash_terms: CashPaymentTerms | None = None
+    rounding: SurchargeRounding = "half_up"
+
+
+def _agreement_checks(
+    agreements: Agreements,
+    plans: Sequence[PlanLines],
+    *,
+    property_id: int,
+    option: SurchargeOption,
+    today: date,
+) -> tuple[tuple[Anticipation, ...], list[Violation]]:
+    found = [
+        m.PLAN_NOT_OPEN(number=i, property_id=property_id)
+        for i in sorted(set(agreements.plan_ids) - {g.plan.id for g in plans})
+    ]
+    ahead, refused = ag.anticipate(
+        plans, ticked_plans=agreements.plan_ids, wanted=agreements.anticipations
+    )
+    found += refused
+    if agreements.cash_payment:
+        if not agreements.cash_offered or option is not SurchargeOption.INCLUDE:
+            found.append(m.CASH_DISCOUNT_NOT_OFFERED())
+        elif agreements.cash_terms is None:
+            found.append(m.NO_CASH_TERMS(property_id=property_id, on=today))
+    return ahead, found
+
+
 def statement(
     debts: AccountDebts,
     *,
@@ -122,9 +180,12 @@ def statement(
     special_validity: bool = False,
     may_discount: bool = False,
     special_situation_blocks: bool = False,
+    agreements: Agreements | None = None,
 ) -> DebtStatement:
-    """EXT-07..EXT-19: the statement of the ticked items (every offered item
-    when ``selected`` is None), with its value, validity and barcode."""
+    """EXT-04, EXT-07..EXT-19: the statement of the ticked items (every offered
+    item when ``selected`` is None), the ticked parcelamentos and the
+    anticipated installments, with its value, validity and barcode."""
+    agreements = agreements or Agreements()
     found: list[Violation] = []
     if debts.empty:
         raise RuleViolation([m.NO_DEBT_NOR_CREDIT(property_id=property_id)])
@@ -139,6 +200,11 @@ def statement(
             m.ITEM_NOT_OPEN(debt_id=i, property_id=property_id)
             for i in sorted(set(selected) - set(by_id))
         ]
+    plans = ag.plan_lines(debts, agreements.plans)
+    ahead, refused = _agreement_checks(
+        agreements, plans, property_id=property_id, option=option, today=today
+    )
+    found += refused
     if found:
         raise RuleViolation(found)
     ticked = (
@@ -146,6 +212,57 @@ def statement(
         if selected is None
         else tuple(x for x in offered if x.debt.id in selected)
     )
+    ticked_plans = [g for g in plans if g.plan.id in agreements.plan_ids]
+    return _priced_statement(
+        debts,
+        ticked=ticked,
+        ticked_plans=ticked_plans,
+        ahead=ahead,
+        plans=plans,
+        agreements=agreements,
+        property_id=property_id,
+        locality_id=locality_id,
+        document_id=document_id,
+        option=option,
+        fee=fee,
+        params=params,
+        at=at,
+        today=today,
+        actor=actor,
+        special_validity=special_validity,
+    )
+
+
+def _item(line: DebtLine, value: Decimal | None = None) -> DocumentItem:
+    return DocumentItem(
+        debt_id=line.debt.id,
+        kind=line.debt.kind,
+        value=line.value if value is None else value,
+        surcharges=line.surcharges,
+        reference=line.debt.reference,
+        due_date=line.debt.due_date,
+    )
+
+
+def _priced_statement(
+    debts: AccountDebts,
+    *,
+    ticked: Sequence[DebtLine],
+    ticked_plans: Sequence[PlanLines],
+    ahead: Sequence[Anticipation],
+    plans: Sequence[PlanLines],
+    agreements: Agreements,
+    property_id: int,
+    locality_id: int,
+    document_id: int,
+    option: SurchargeOption,
+    fee: Decimal,
+    params: StatementParameters,
+    at: datetime,
+    today: date,
+    actor: int,
+    special_validity: bool,
+) -> DebtStatement:
     ticked_ids = {x.debt.id for x in ticked}
 
     def pick(lines: Sequence[DebtLine]) -> tuple[DebtLine, ...]:
@@ -161,8 +278,19 @@ def statement(
     surcharges = sum((x.surcharges for x in bills), ZERO)  # EXT-09
     counted = ZERO if option is SurchargeOption.EXCLUDE else surcharges  # EXT-10
     discount = surcharges if option is SurchargeOption.INCLUDE_WITH_DISCOUNT else ZERO
-    debits = sum((x.value for x in slips + charges), ZERO)
+    cash = ZERO
+    if agreements.cash_payment and agreements.cash_terms is not None:  # EXT-15
+        cash = ag.cash_discount(
+            bills, agreements.cash_terms, rounding=agreements.rounding
+        )
+    plan_debits = sum((x.value for g in ticked_plans for x in g.charges), ZERO)
+    plan_credits = sum((x.value for g in ticked_plans for x in g.credits), ZERO)
+    ahead_debits = sum((a.value for a in ahead if a.kind is DebtKind.CHARGE), ZERO)
+    ahead_credits = sum((a.value for a in ahead if a.kind is DebtKind.CREDIT), ZERO)
+    debits = sum((x.value for x in slips + charges), ZERO) + plan_debits + ahead_debits
     credit_total = sum((x.value for x in credit_lines), ZERO)
+    credit_total += plan_credits + ahead_credits
+    discount += cash
     value = bills_total + debits - credit_total + counted - discount + fee  # EXT-11
     if value < 0:
         raise RuleViolation([m.NEGATIVE_RESULT(value=value)])  # EXT-14
@@ -177,6 +305,10 @@ def statement(
             document_type_id=STATEMENT_DOCUMENT_TYPE,
         ),
     )  # EXT-18
+    plan_lines = [x for g in ticked_plans for x in g.lines]
+    by_id = {x.debt.id: x for g in plans for x in g.lines}
+    items = [_item(x) for x in ticked] + [_item(x) for x in plan_lines]
+    items += [_item(by_id[a.debt_id], a.value) for a in ahead]
     document = CollectionDocument(
         id=document_id,
         property_id=property_id,
@@ -188,19 +320,9 @@ def statement(
         else surcharges,
         discount=discount,
         fee=fee,
-        debt_situation=1 if ticked else 5,
+        debt_situation=1 if items else 5,
         barcode=code.digits,
-        items=[
-            DocumentItem(
-                debt_id=x.debt.id,
-                kind=x.debt.kind,
-                value=x.value,
-                surcharges=x.surcharges,
-                reference=x.debt.reference,
-                due_date=x.debt.due_date,
-            )
-            for x in ticked
-        ],
+        items=items,
         actor=actor,
     )  # EXT-16
     return DebtStatement(
@@ -214,10 +336,43 @@ def statement(
         bills_total=bills_total,
         services_total=counted + debits + fee,
         credits_total=credit_total + discount,
+        plans=plans,
+        plan_ids=[g.plan.id for g in ticked_plans],
+        anticipations=ahead,
+        cash_discount=cash,
     )  # EXT-19
 
 
 # ================================================================ certificates
+def certificate_header(
+    prop: Property, *, locality: Locality | None, user: Customer | None
+) -> CertificateHeader:
+    """CND-09: the header of a property, from what the certificate already
+    read (the property, its locality, its current user)."""
+    main = prop.main_category
+    return CertificateHeader(
+        property_id=prop.id,
+        inscription=f"{prop.locality_id}.{prop.sector_id}.{prop.block_id}",
+        locality_id=prop.locality_id,
+        locality_name=None if locality is None else locality.name,
+        municipality_id=None if locality is None else locality.municipality_id,
+        user_id=None if user is None else user.id,
+        user_name=None if user is None else user.name,
+        user_document=None if user is None else user.document,
+        user_person_kind=None if user is None else user.person_kind,
+        categories=[
+            (c.category_id, c.subcategory_id, c.count) for c in prop.categories
+        ],
+        main_category_id=None if main is None else main.category_id,
+        main_subcategory_id=None if main is None else main.subcategory_id,
+        economies=sum(c.count for c in prop.categories),
+        profile_id=prop.profile_id,
+        water_status_id=prop.water_status_id,
+        sewer_status_id=prop.sewer_status_id,
+        well_type_id=prop.well_type_id,
+    )
+
+
 def authentication_code(letters: str, digits: str, issued_on: date) -> str:
     """CND-11: letter, digit, letter, digit, then ``yyyyMMdd`` of issue, upper case."""
     return (
@@ -263,6 +418,7 @@ def property_certificate(
     today: date,
     actor: int,
     responsible_sphere_allows: bool = True,
+    header: CertificateHeader | None = None,
 ) -> NoDebtCertificate:
     """CND-02, CND-04..CND-07, CND-11: refuse, or the certificate and its text."""
     if not responsible_sphere_allows:
@@ -309,6 +465,7 @@ def property_certificate(
         property_ids=(property_id,),
         installment_plan=plan,
         validity_text=params.texto_validade,
+        headers=() if header is None else (header,),
     )
 
 
@@ -347,9 +504,11 @@ def customer_certificate(
     at: datetime,
     today: date,
     actor: int,
+    headers: Sequence[CertificateHeader] = (),
 ) -> NoDebtCertificate:
     """CNC-06, CNC-07: refuse when any checked customer has a bill or slip; else
-    the certificate listing every checked customer and its properties."""
+    the certificate listing every checked customer and its properties (with
+    their ``headers``: matrícula, water situation, user)."""
     for checked_id, debts in debts_by_customer:
         if debts.bills or debts.previous_bills or debts.payment_slips or debts.charges:
             raise RuleViolation([m.CUSTOMER_HAS_DEBTS(customer_id=checked_id)])
@@ -375,6 +534,7 @@ def customer_certificate(
         text=text,
         customer_ids=tuple(c for c, _ in debts_by_customer),
         property_ids=tuple(properties),
+        headers=[h for h in headers if h.property_id in set(properties)],
     )
 
 

@@ -367,3 +367,85 @@ SIMULATION_SERVICE_TYPE_NOT_FOUND = Message(
     pt="Tipo de Serviço inexistente.",
     rule="SIM-01",
 )
+
+# ---------------------------------------------------------------- parcelamentos
+PLAN_NOT_OPEN = Message(
+    "accounts.statement.plan_not_open",
+    en="Installment plan {number} is not an open parcelamento of property "
+    "{property_id}.",
+    pt="O parcelamento {number} não está em aberto no imóvel {property_id}.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="EXT-04",
+)
+ANTICIPATION_INVALID = Message(
+    "accounts.statement.anticipation_invalid",
+    en="Item {debt_id} cannot have {installments} installments anticipated "
+    "({maximum} left, in a plan not ticked whole).",
+    pt="Não é possível antecipar {installments} parcela(s) do item {debt_id} "
+    "({maximum} restante(s)).",
+    rule="EXT-04",
+)
+CASH_DISCOUNT_NOT_OFFERED = Message(
+    "accounts.statement.cash_discount_not_offered",
+    en="The cash-payment discount needs a board resolution "
+    "(extrato.resolucao_diretoria) and the surcharges included.",
+    pt="O desconto para pagamento à vista exige resolução de diretoria e "
+    "acréscimos incluídos.",
+    rule="EXT-15",
+)
+NO_CASH_TERMS = Message(
+    "accounts.statement.no_cash_terms",
+    en="No parcelamento profile gives property {property_id} cash-payment terms "
+    "on {on}.",
+    pt="Não há perfil de parcelamento com desconto à vista para o imóvel "
+    "{property_id} em {on}.",
+    rule="EXT-15",
+)
+
+# ---------------------------------------------------------------- DEV-16
+GUIDE_REQUEST_WITHOUT_SUBJECT = Message(
+    "accounts.refund_guide.request_without_subject",
+    en="RA {request_id} has neither a property nor a principal customer "
+    "requester: no refund guide can be issued from it.",
+    pt="Registro de Atendimento {request_id} sem imóvel e sem cliente "
+    "solicitante principal.",
+    gsan_key="atencao.registro.atendimento.sem.imovel.cliente",
+    rule="DEV-16",
+)
+GUIDE_REQUEST_CLOSED = Message(
+    "accounts.refund_guide.request_closed",
+    en="RA {request_id} is closed.",
+    pt="Registro de Atendimento {request_id} está encerrado.",
+    gsan_key="atencao.registro_atendimento.esta.encerrado",
+    rule="DEV-16",
+)
+GUIDE_NOT_ALLOWED = Message(
+    "accounts.refund_guide.not_allowed",
+    en="The specification {specification_id} of RA {request_id} does not "
+    "generate credit: no refund guide.",
+    pt="A especificação {specification_id} do Registro de Atendimento "
+    "{request_id} não permite guia de devolução.",
+    gsan_key="atencao.registro_atendimento.nao.permite.guia.devolucao",
+    rule="DEV-16",
+)
+GUIDE_ORDER_WITHOUT_REQUEST = Message(
+    "accounts.refund_guide.order_without_request",
+    en="Service order {order_id} does not belong to an RA.",
+    pt="A ordem de serviço {order_id} não está associada a um registro de atendimento.",
+    gsan_key="atencao.ordem_servico.nao.esta.associado.registro_atendimento",
+    rule="DEV-16",
+)
+GUIDE_SUBJECT_REQUIRED = Message(
+    "accounts.refund_guide.subject_required",
+    en="Give the RA or the service order of the refund guide.",
+    pt="Informe o registro de atendimento ou a ordem de serviço da guia de devolução.",
+    gsan_key="atencao.required",
+    rule="DEV-16",
+)
+GUIDE_ORDER_NOT_FOUND = Message(
+    "accounts.refund_guide.order_not_found",
+    en="Service order {order_id} does not exist.",
+    pt="Ordem de serviço {order_id} inexistente.",
+    gsan_key="atencao.pesquisa_inexistente",
+    rule="DEV-16",
+)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import attrs
 
 from gsan_core.errors import RuleViolation, Violation
-from gsan_core.model.accounts import Allocation, RequestPayment
+from gsan_core.model.accounts import Allocation, RefundGuideSubject, RequestPayment
 from gsan_core.model.billing import (
     BillStatus,
     DebtKind,
@@ -17,10 +17,12 @@ from gsan_core.model.billing import (
     Payment,
     PaymentSituation,
 )
+from gsan_core.model.service_requests import ServiceRequest
 from gsan_core.rules.accounts import messages as m
 
 __all__ = [
     "CREDIT_ORIGIN_DUPLICATE_PAYMENTS",
+    "CREDIT_SPECIFICATION_ROLE",
     "CREDIT_TYPE_REFUND",
     "allocate",
     "check_filter",
@@ -30,6 +32,7 @@ __all__ = [
     "ensure_selection",
     "offered_bills",
     "pt_money",
+    "refund_guide_subject",
     "refunded_payments",
     "success_message",
 ]
@@ -252,4 +255,50 @@ def ensure_selection(
     return (
         [by_payment[i] for i in payment_ids],
         [by_bill[i] for i in bill_ids],
+    )
+
+
+#: The profile role of the specifications with ``step_icgeracaocredito = 1``
+#: (a refund guide may be issued from their RAs, DEV-16).
+CREDIT_SPECIFICATION_ROLE = "specification.generates_credit"
+
+
+def refund_guide_subject(
+    request: ServiceRequest | None,
+    *,
+    request_id: int | None,
+    order_id: int | None = None,
+    order_request_id: int | None = None,
+    generates_credit: bool,
+) -> RefundGuideSubject:
+    """DEV-16 (``validarExibirInserirGuiaDevolucao``): an order must belong to
+    an RA; the RA must exist, have a property or a principal customer
+    requester, be open, and its specification generate credit."""
+    if order_id is not None and order_request_id is None:
+        raise RuleViolation([m.GUIDE_ORDER_WITHOUT_REQUEST(order_id=order_id)])
+    if request is None:
+        raise RuleViolation([m.REQUEST_NOT_FOUND(request_id=request_id)])
+    customer = next(
+        (r.customer_id for r in request.requesters if r.principal and r.customer_id),
+        None,
+    )
+    found: list[Violation] = []
+    if request.property_id is None and customer is None:
+        found.append(m.GUIDE_REQUEST_WITHOUT_SUBJECT(request_id=request.id))
+    if not request.is_open:
+        found.append(m.GUIDE_REQUEST_CLOSED(request_id=request.id))
+    if not generates_credit:
+        found.append(
+            m.GUIDE_NOT_ALLOWED(
+                request_id=request.id, specification_id=request.specification_id
+            )
+        )
+    if found:
+        raise RuleViolation(found)
+    return RefundGuideSubject(
+        request_id=request.id,
+        order_id=order_id,
+        property_id=request.property_id,
+        customer_id=customer,
+        specification_id=request.specification_id,
     )

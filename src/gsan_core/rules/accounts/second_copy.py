@@ -33,10 +33,19 @@ def chosen_bills(
     needs_document: bool,
     has_document: bool,
     special_situation_blocks: bool = False,
+    drop_contract_bills: bool = False,
 ) -> tuple[DebtLine, ...]:
     """SVS-04, SVS-05, SVS-06, SVS-08: the bills to reprint (every open bill
-    when ``bill_ids`` is None), or every reason not to."""
+    when ``bill_ids`` is None), or every reason not to. ``drop_contract_bills``
+    (SVS-07, the "manter conjunto de contas" mode with its contract block):
+    bills tied to an active contract of parcelamento are left out of the set,
+    silently, as GSAN drops them."""
     offered = debts.bills + debts.previous_bills
+    if drop_contract_bills:
+        contract = {x.debt.id for x in offered if x.debt.contract_id is not None}
+        offered = tuple(x for x in offered if x.debt.id not in contract)
+        if bill_ids is not None:
+            bill_ids = set(bill_ids) - contract
     if not offered:
         raise RuleViolation([m.NO_OPEN_BILL(property_id=property_id)])
     by_id = {x.debt.id: x for x in offered}

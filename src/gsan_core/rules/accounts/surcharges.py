@@ -157,12 +157,14 @@ def assess(
     paid_on: date | None = None,
     overdue_after_days: int = 0,
     collection_month: int | None = None,
+    tariff_difference: Decimal | None = None,
 ) -> SurchargeMemo:
     """ACR-01..ACR-13 for one item: its fine, interest and monetary correction
     with every value used (ACR-16). ``exempt`` is an ODB-08 exemption found by
     the caller (category or customer). ``collection_month`` (``yyyymm``) is the
     collection-time variant (ACR-11): a bill due after that month carries its
-    fine only."""
+    fine only. ``tariff_difference`` is ACR-12's re-priced value minus the
+    billed one (never negative) when the profile updates by tariff."""
     memo: dict[str, Any] = {
         "debt_id": debt.id,
         "reference": debt.reference,
@@ -198,6 +200,8 @@ def assess(
     if counted <= params.grace_business_days:  # ACR-05
         return SurchargeMemo(**memo, zero_reason=ZeroReason.WITHIN_GRACE)
     memo |= _priced(debt, due=due, base=base, indices=indices, params=params)
+    if params.tariff_update and debt.kind is DebtKind.BILL:  # ACR-12
+        memo |= _tariff_updated(debt, tariff_difference, params)
     if collection_month is not None and month_of(due) > collection_month:  # ACR-11
         memo |= {"interest": ZERO, "correction": ZERO}
     return SurchargeMemo(**memo)
@@ -271,6 +275,24 @@ def _priced(
         "fine": _cents(raw_fine, params.rounding),  # ACR-13
         "interest": _cents(raw_interest, params.rounding),
         "correction": _cents(raw_correction, params.rounding),
+    }
+
+
+def _tariff_updated(
+    debt: OpenDebt, difference: Decimal | None, params: SurchargeParameters
+) -> dict[str, Any]:
+    """ACR-12: a bill of a reference before ``tariff_update_before`` carries
+    its re-priced difference as its correction; any other bill none (the
+    monetary correction does not apply in this mode)."""
+    before = params.tariff_update_before
+    due = before is None or (debt.reference or 0) < before
+    value = difference if due and difference is not None else ZERO
+    return {
+        "raw_correction": value,
+        "correction": _cents(value, params.rounding),
+        "correction_ratio": ZERO,
+        "correction_applies": due and difference is not None,
+        "tariff_updated": due and difference is not None,
     }
 
 

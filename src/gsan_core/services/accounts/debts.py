@@ -10,24 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
+    CertificateHeader,
+    Customer,
     CustomerProperty,
     RelationType,
     SurchargeMemo,
     ZeroReason,
 )
-from gsan_core.model.billing import OpenDebt
+from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import Locality, Property
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import messages as m
 from gsan_core.rules.accounts.customers import current_customer
 from gsan_core.rules.accounts.debts import DebtQuery, select_debts
+from gsan_core.rules.accounts.documents import certificate_header
 from gsan_core.rules.accounts.surcharges import IndexTable, assess
+from gsan_core.rules.accounts.tariffs import tariff_update
 
 #: A property's share of pricing its items: its business-day test, whether its
 #: locality has a municipality (ACR-02), its exemption (ODB-08).
@@ -64,6 +69,13 @@ class DebtReader:
         ) = None
         #: Business days already asked (shared by the readers of one service).
         self._business = business_days if business_days is not None else {}
+        #: Localities and customers already read (the pricer's reads, reused
+        #: by the certificate's header, CND-09).
+        self._localities: dict[int, Locality] = {}
+        self._customers: dict[int, Customer] = {}
+        #: Read the properties' users with their responsible customers (the
+        #: certificate's header, CND-09, asks; the statement does not).
+        self.with_users = False
 
     # ------------------------------------------------------------ reads
     def properties(self, property_ids: Collection[int]) -> Mapping[int, Property]:
@@ -83,6 +95,25 @@ class DebtReader:
         if not property_ids:
             return []
         return self._uow.customer_properties.find_by(property_id=list(property_ids))
+
+    def localities(self, ids: Collection[int]) -> Mapping[int, Locality]:
+        """The localities, read once per reader (only those not read yet)."""
+        missing = set(ids) - set(self._localities)
+        if len(missing) == 1:
+            (only,) = missing
+            single = self._uow.localities.find(only)
+            if single is not None:
+                self._localities[only] = single
+        elif missing:
+            self._localities |= dict(self._uow.localities.get_many(missing))
+        return {i: self._localities[i] for i in ids if i in self._localities}
+
+    def customers(self, ids: Collection[int]) -> Mapping[int, Customer]:
+        """The customers, read once per reader (only those not read yet)."""
+        missing = set(ids) - set(self._customers)
+        if missing:
+            self._customers |= dict(self._uow.customers.get_many(missing))
+        return {i: self._customers[i] for i in ids if i in self._customers}
 
     def indices(self) -> IndexTable:
         if self._indices is None:
@@ -118,6 +149,38 @@ class DebtReader:
             {pid: items[pid] for pid in scope if pid in items},
         )
 
+    def headers(
+        self,
+        props: Mapping[int, Property],
+        relations: Sequence[CustomerProperty],
+    ) -> list[CertificateHeader]:
+        """CND-09 / CNC-07: the certificate header of each property, from what
+        was read (the users and localities not read yet in one read each)."""
+        by_property: dict[int, list[CustomerProperty]] = {}
+        for rel in relations:
+            by_property.setdefault(rel.property_id, []).append(rel)
+        users = {
+            pid: current_customer(by_property.get(pid, ()), RelationType.USER)
+            for pid in props
+        }
+        customers = self.customers({u for u in users.values() if u is not None})
+        localities = self.localities({p.locality_id for p in props.values()})
+        return [
+            certificate_header(
+                prop,
+                locality=localities.get(prop.locality_id),
+                user=customers.get(users[pid] or 0),
+            )
+            for pid, prop in sorted(props.items())
+        ]
+
+    def preloaded(self) -> tuple[Mapping[int, Property], Sequence[CustomerProperty]]:
+        """The properties and relations :meth:`preload` read."""
+        if self._preloaded is None:
+            return {}, []
+        props, rels, _ = self._preloaded
+        return props, rels
+
     # ------------------------------------------------------------ UC0067
     def debts(
         self,
@@ -148,7 +211,7 @@ class DebtReader:
         if found is None:
             found = self._uow.billing.open_debts_of(scope) if scope else {}
         items = [debt for debts in found.values() for debt in debts]
-        price = self._pricer(props, by_property) if query.surcharges else None
+        price = self._pricer(props, by_property, items) if query.surcharges else None
         return select_debts(
             items,
             property_ids=property_ids,
@@ -157,6 +220,7 @@ class DebtReader:
             split_previous_occupants=self._profile.surcharge.split_previous_occupants,
             price=price,
             charge_property_ids=charge_property_ids,
+            contract_blocked=self._profile.surcharge.contract_blocked,
         )
 
     def debts_by_property(
@@ -173,7 +237,11 @@ class DebtReader:
         for rel in rels:
             by_property.setdefault(rel.property_id, []).append(rel)
         items = self._uow.billing.open_debts_of(scope)
-        price = self._pricer(props, by_property) if query.surcharges else None
+        price = (
+            self._pricer(props, by_property, [d for v in items.values() for d in v])
+            if query.surcharges
+            else None
+        )
         split = self._profile.surcharge.split_previous_occupants
         return {
             pid: select_debts(
@@ -185,6 +253,7 @@ class DebtReader:
                 },
                 split_previous_occupants=split,
                 price=price,
+                contract_blocked=self._profile.surcharge.contract_blocked,
             )
             for pid in scope
         }
@@ -193,21 +262,24 @@ class DebtReader:
         self,
         props: Mapping[int, Property],
         by_property: Mapping[int, Sequence[CustomerProperty]],
+        items: Sequence[OpenDebt] = (),
     ) -> Callable[[OpenDebt], SurchargeMemo]:
         params = self._profile.surcharge
-        locality_ids = {p.locality_id for p in props.values()}
-        if len(locality_ids) == 1:
-            (only,) = locality_ids
-            single = self._uow.localities.find(only)
-            localities = {} if single is None else {only: single}
-        else:
-            localities = dict(self._uow.localities.get_many(locality_ids))
+        updates = self._tariff_updates(items) if params.tariff_update else {}
+        localities = self.localities({p.locality_id for p in props.values()})
         responsible_ids = {
             pid: current_customer(rels, RelationType.RESPONSIBLE)
             for pid, rels in by_property.items()
         }
         wanted = {c for c in responsible_ids.values() if c is not None}
-        customers = self._uow.customers.get_many(wanted) if wanted else {}
+        if self.with_users:
+            # the certificate's header names the users (CND-09): one read of
+            # both costs what one read of the responsible customers did
+            users = (
+                current_customer(r, RelationType.USER) for r in by_property.values()
+            )
+            wanted |= {u for u in users if u is not None}
+        customers = self.customers(wanted)
         indices = self.indices()
         overdue_days = self._profile.collection.overdue_after_days
 
@@ -249,9 +321,36 @@ class DebtReader:
                 has_municipality=has_municipality,
                 exempt=exempt,
                 overdue_after_days=overdue_days,
+                tariff_difference=updates.get(debt.id),
             )
 
         return price
+
+    def _tariff_updates(self, items: Sequence[OpenDebt]) -> dict[int, Decimal]:
+        """ACR-12: each bill's re-priced difference, from what it billed and
+        the tariff in force today (two reads, whatever the number of bills;
+        none when no bill is old enough)."""
+        before = self._profile.surcharge.tariff_update_before
+        bill_ids = [
+            d.id
+            for d in items
+            if d.kind is DebtKind.BILL
+            and (before is None or (d.reference or 0) < before)
+        ]
+        if not bill_ids:
+            return {}
+        billed = self._uow.billing.billed_consumption(bill_ids)
+        tariff_ids = {b.tariff_id for b in billed.values()}
+        tariffs = (
+            self._uow.billing.tariffs_in_force(tariff_ids, on=self._today)
+            if tariff_ids
+            else {}
+        )
+        return {
+            bill_id: tariff_update(row, tariffs[row.tariff_id])
+            for bill_id, row in billed.items()
+            if row.tariff_id in tariffs
+        }
 
     def _is_business_day(self, day: date, municipality_id: int | None) -> bool:
         key = (day, municipality_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -78,10 +78,14 @@ def issue_statement(
     at: datetime,
     today: date,
     actor: int,
+    plan_ids: Collection[int] = (),
+    anticipate: Mapping[int, int] | None = None,
+    cash_payment: bool = False,
 ) -> DebtStatement:
     """UC0630/UC0444: the statement of the ticked items, persisted. The
     property is read once, under its lock; the discount permission is asked
-    only when a discount is."""
+    only when a discount is; the plans only when an item names one (EXT-04),
+    the cash-payment terms only when asked (EXT-15)."""
     try:
         prop = uow.properties.lock(property_id)
     except NotFound:
@@ -95,6 +99,26 @@ def issue_statement(
         if params.cobrar_taxa
         and holds_permission(profile, uow, actor, PERMISSION_STATEMENT_FEE)
         else Decimal(0)
+    )
+    named_plans = any(
+        x.debt.installment_plan_id is not None for x in debts.charges + debts.credits
+    )
+    plans = (
+        uow.billing.installment_plans_of([property_id]).get(property_id, ())
+        if named_plans
+        else ()
+    )
+    cash_offered = params.resolucao_diretoria
+    agreements = rules.Agreements(
+        plans=plans,
+        plan_ids=frozenset(plan_ids),
+        anticipations=dict(anticipate or {}),
+        cash_payment=cash_payment,
+        cash_offered=cash_offered,
+        cash_terms=uow.billing.cash_payment_terms(prop, on=today)
+        if cash_payment and cash_offered
+        else None,
+        rounding=profile.surcharge.rounding,
     )
     document_id = uow.next_id("collection_document")
     result = rules.statement(
@@ -115,6 +139,7 @@ def issue_statement(
         may_discount=option is SurchargeOption.INCLUDE_WITH_DISCOUNT
         and holds_permission(profile, uow, actor, PERMISSION_STATEMENT_DISCOUNT),
         special_situation_blocks=_special_situation(profile, prop),
+        agreements=agreements,
     )
     uow.collection_documents.add(result.document)
     uow.record(
@@ -237,6 +262,7 @@ def issue_property_certificate(
     relations = reader.relations([property_id])
     responsible = current_customer(relations, RelationType.RESPONSIBLE)
     allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    reader.with_users = True  # the header names the user (CND-09)
     debts = reader.debts(
         [property_id],
         query=rules.certificate_query(profile.cnd, today),
@@ -253,6 +279,7 @@ def issue_property_certificate(
         today=today,
         actor=actor,
         responsible_sphere_allows=allows,
+        header=reader.headers({property_id: prop}, relations)[0],
     )
     _store(uow, result, at=at, actor=actor)
     return result
@@ -351,8 +378,10 @@ def issue_customer_certificate(
         )
         for cid in checked
     ]
+    props, rels = reader.preloaded()
     result = rules.customer_certificate(
         per_customer,
+        headers=reader.headers(props, rels),
         customer_id=customer_id,
         certificate_id=uow.next_id("certificate"),
         code=new_code(today),
@@ -379,6 +408,7 @@ def issue_bill_copy(
     with_fee: bool,
     at: datetime,
     actor: int,
+    bill_set: bool = False,
 ) -> BillCopy:
     """UC0482: the copy of the chosen bills; with a fee, one charge of debit type
     101 per bill (SVS-01, SVS-02)."""
@@ -407,6 +437,7 @@ def issue_bill_copy(
         needs_document=needs_document,
         has_document=has_document,
         special_situation_blocks=_special_situation(profile, prop),
+        drop_contract_bills=bill_set and params.bloqueia_contrato_conjunto,
     )
     fees: list[Charge] = []
     if copy_rules.fee_wanted(

@@ -3,7 +3,7 @@ no-debt certificates."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from gsan_core.model.accounts import (
     PersonKind,
     PowerSphere,
     PropertyView,
+    RefundGuideSubject,
     RefundResult,
     RelationType,
     RequestPayment,
@@ -40,6 +41,7 @@ from gsan_core.model.service_requests import ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import documents as document_rules
 from gsan_core.rules.accounts import messages as m
+from gsan_core.rules.accounts import refunds as refund_rules
 from gsan_core.rules.accounts.debts import DebtQuery
 from gsan_core.rules.accounts.surcharges import (
     IndexTable,
@@ -344,9 +346,18 @@ class AccountService(Service):
         property_id: int,
         selected: Collection[int] | None = None,
         surcharges: SurchargeOption = SurchargeOption.INCLUDE,
+        plan_ids: Collection[int] = (),
+        anticipate: Mapping[int, int] | None = None,
+        cash_payment: bool = False,
     ) -> DebtStatement:
         """Extrato de Débitos (EXT-01..EXT-19): the ticked items (all offered
-        when ``selected`` is None), persisted as a collection document."""
+        when ``selected`` is None), persisted as a collection document.
+
+        ``plan_ids`` ticks whole parcelamentos (their remaining charges less
+        their credits); ``anticipate`` pays ahead installments of a plan's
+        charge or credit (item id → count, EXT-04). ``cash_payment`` applies
+        the parcelamento profile's cash-payment discount to the bills'
+        surcharges (EXT-15; the profile's ``extrato.resolucao_diretoria``)."""
         at = self._now()
         today = self._today(at)
         with self._work() as uow:
@@ -360,6 +371,9 @@ class AccountService(Service):
                 at=at,
                 today=today,
                 actor=actor,
+                plan_ids=plan_ids,
+                anticipate=anticipate,
+                cash_payment=cash_payment,
             )
             uow.commit()
         return result
@@ -371,10 +385,14 @@ class AccountService(Service):
         property_id: int,
         bill_ids: Collection[int] | None = None,
         with_fee: bool = False,
+        bill_set: bool = False,
     ) -> BillCopy:
         """Emitir Segunda Via da Conta (UC0482). By default "sem taxa" (the
         menu entry, and after a retification, a parcelamento or a refund);
-        ``with_fee=True`` charges the fee of SVS-01/SVS-02 per bill."""
+        ``with_fee=True`` charges the fee of SVS-01/SVS-02 per bill.
+        ``bill_set=True`` is the "manter conjunto de contas" mode: with the
+        profile's ``segunda_via.bloqueia_contrato_conjunto``, bills tied to an
+        active contract of parcelamento are left out (SVS-07)."""
         at = self._now()
         today = self._today(at)
         with self._work() as uow:
@@ -387,6 +405,7 @@ class AccountService(Service):
                 with_fee=with_fee,
                 at=at,
                 actor=actor,
+                bill_set=bill_set,
             )
             uow.commit()
         return result
@@ -503,6 +522,38 @@ class AccountService(Service):
             )
             uow.commit()
         return result
+
+    def refund_guide_subject(
+        self, *, request_id: int | None = None, order_id: int | None = None
+    ) -> RefundGuideSubject:
+        """DEV-16: check that a Guia de Devolução may be issued from an RA (or
+        from a service order's RA) and say for which property or customer.
+        The specifications that generate credit (``step_icgeracaocredito``)
+        are the profile's role ``specification.generates_credit``. Nothing is
+        written: Arrecadação issues the guide."""
+        if request_id is None and order_id is None:
+            raise RuleViolation([m.GUIDE_SUBJECT_REQUIRED()])
+        with self._read() as uow:
+            order_request: int | None = None
+            if order_id is not None:
+                order = uow.service_orders.find(order_id)
+                if order is None:
+                    raise RuleViolation([m.GUIDE_ORDER_NOT_FOUND(order_id=order_id)])
+                order_request = order.request_id
+                request_id = order_request if order_request is not None else request_id
+            request = (
+                None if request_id is None else uow.service_requests.find(request_id)
+            )
+        generates = request is not None and self.profile.plays(
+            refund_rules.CREDIT_SPECIFICATION_ROLE, request.specification_id
+        )
+        return refund_rules.refund_guide_subject(
+            request,
+            request_id=request_id,
+            order_id=order_id,
+            order_request_id=order_request,
+            generates_credit=generates,
+        )
 
     def issue_statements(
         self,

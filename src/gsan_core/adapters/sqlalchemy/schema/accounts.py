@@ -147,6 +147,46 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{b.name('payment')}_property", "property_id"),
     )
     b.table(
+        "installment_plan",
+        _id(),
+        _ref("property_id", nullable=False),
+        sa.Column("status", sa.SmallInteger, nullable=False),
+        sa.Column("made_on", sa.Date, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('installment_plan')}_property", "property_id"),
+    )
+    b.table(
+        "cash_payment_terms",
+        _id(),
+        _ref("property_profile_id", nullable=False),
+        sa.Column("fine_discount", Money, nullable=False),
+        sa.Column("interest_discount", Money, nullable=False),
+        sa.Column("correction_discount", Money, nullable=False),
+        sa.Column("valid_until", sa.Date, nullable=True),
+        _version(),
+        sa.Index(f"ix_{b.name('cash_payment_terms')}_profile", "property_profile_id"),
+    )
+    b.table(
+        "tariff",
+        _id(),
+        _ref("tariff_id", nullable=False),
+        sa.Column("valid_from", sa.Date, nullable=False),
+        sa.Column("categories", Json, nullable=False),
+        _version(),
+        sa.Index(f"ix_{b.name('tariff')}_tariff", "tariff_id", "valid_from"),
+    )
+    b.table(
+        "billed_consumption",
+        _id(),
+        _ref("tariff_id", nullable=False),
+        sa.Column("water_volume", sa.Integer, nullable=False),
+        sa.Column("economies", Json, nullable=False),
+        sa.Column("water_value", Money, nullable=False),
+        sa.Column("sewer_value", Money, nullable=False),
+        sa.Column("sewer_percent", Money, nullable=True),
+        _version(),
+    )
+    b.table(
         "request_payment",
         _id(),
         _ref("request_id", nullable=False),

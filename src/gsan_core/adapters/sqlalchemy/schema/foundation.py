@@ -191,6 +191,7 @@ def define(b: TableBuilder) -> None:
         sa.Column("debit_type_id", sa.BigInteger, nullable=True),
         sa.Column("issued_on", sa.Date, nullable=True),
         *open_debt_account_columns(),
+        *open_debt_contract_columns(),
         sa.Index(f"ix_{b.name('open_debt')}_property", "property_id"),
     )
     b.table(
@@ -216,6 +217,11 @@ def define(b: TableBuilder) -> None:
         sa.Column("actor", sa.BigInteger, nullable=False),
         sa.Index(f"ix_{b.name('charge')}_property", "property_id"),
     )
+
+
+def open_debt_contract_columns() -> list[sa.Column[object]]:
+    """The contract-of-parcelamento link of ODB-04 / SVS-07 (migration 0025)."""
+    return [sa.Column("contract_id", sa.BigInteger, nullable=True)]
 
 
 def open_debt_account_columns() -> list[sa.Column[object]]:
