@@ -25,6 +25,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy.ids import SequenceIds
+from gsan_core.adapters.gsan_legacy.meters_history import HistoryTables
 from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
 from gsan_core.adapters.gsan_legacy.schema import SchemaReport, check_schema
 from gsan_core.adapters.gsan_legacy.tables import LegacyTables
@@ -58,6 +59,9 @@ class LegacyBackend:
         #: No writes: the locking migration (or the companion schema) is missing.
         self.read_only = not self.report.writable
         self.tables = LegacyTables(self.profile, locking=not self.read_only)
+        self.history_tables = HistoryTables(
+            self.profile.companion_schema, self.tables.version
+        )
         self.ids = SequenceIds(engine, self.profile)
 
     def uow_factory(self) -> LegacyUnitOfWork:

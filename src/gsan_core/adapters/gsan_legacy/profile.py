@@ -306,6 +306,9 @@ class LegacyProfile:
     required_columns: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=_frozen
     )
+    #: The situation a stock movement GSAN wrote is read with (GSAN does not
+    #: store it; the library's own movements keep theirs): DISPONIVEL.
+    movement_situation_id: int = 3
     #: The companion schema (outbox, history, extra fields, its version table).
     companion_schema: str = "gsan_core"
     #: The optimistic-locking column the opt-in migration adds to written tables.

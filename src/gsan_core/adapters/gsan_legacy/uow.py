@@ -21,6 +21,10 @@ from gsan_core.adapters.gsan_legacy.location import (
     LegacyLocationRepository,
     location_repositories,
 )
+from gsan_core.adapters.gsan_legacy.meters_history import (
+    LegacyInstallationRepository,
+    LegacyMovementRepository,
+)
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
@@ -46,6 +50,7 @@ class LegacyUnitOfWork:
         self._backend = backend
         self.profile = backend.profile
         self.tables = backend.tables
+        self.history_tables = backend.history_tables
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         self._read_only = False
@@ -83,6 +88,8 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
+        self.hydrometer_installations = LegacyInstallationRepository(self)
+        self.hydrometer_movements = LegacyMovementRepository(self)
         self.situation_history = SqlSituationHistory(self, self.tables.history)
         self.catalog = LegacyCatalog(self)
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
