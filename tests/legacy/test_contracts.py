@@ -1,7 +1,8 @@
 """The shipped contract suites on the legacy adapter (GSAN's own tables).
 
-Only the capability-gated tests are left out: the set-based batch port, the
-billing port and the anomaly actions are not mapped in phase 1. The meter
+Only the capability-gated tests are left out: the billing port's loaders and
+the anomaly actions are not mapped in phase 1. The set-based batch port and the
+meter history run on GSAN's tables. The meter
 history (installations, movements) runs on GSAN's tables.
 """
 
@@ -11,23 +12,23 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
 from gsan_core.testing.capabilities import (
     ALL,
     ANOMALY_ACTIONS,
-    BATCHES,
     BILLING,
 )
 from gsan_core.testing.contracts_connections import ConnectionsContract
 from gsan_core.testing.contracts_hydrometers import HydrometerRepositoriesContract
-from tests.legacy.support import seed_property, seed_water_connection
+from tests.legacy.support import ensure_row, seed_property, seed_water_connection
 
 pytestmark = pytest.mark.postgres
 
 
 class TestLegacyConnections(ConnectionsContract):
-    capabilities = ALL - {BATCHES, BILLING}
+    capabilities = ALL - {BILLING}
 
     @pytest.fixture
     def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:
@@ -45,6 +46,16 @@ class TestLegacyConnections(ConnectionsContract):
                     water=int(changes.get("water_status_id", 3)),  # type: ignore[call-overload]
                     sewer=int(changes.get("sewer_status_id", 1)),  # type: ignore[call-overload]
                 )
+
+    def change_property_profile(
+        self, factory: Any, property_id: int, *, profile_id: int
+    ) -> None:
+        with self._backend.engine.begin() as connection:
+            ensure_row(connection, "cadastro.imovel_perfil", {"iper_id": profile_id})
+            connection.execute(
+                sa.text("UPDATE cadastro.imovel SET iper_id = :p WHERE imov_id = :i"),
+                {"p": profile_id, "i": property_id},
+            )
 
 
 class TestLegacyHydrometers(HydrometerRepositoriesContract):

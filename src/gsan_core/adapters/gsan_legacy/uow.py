@@ -16,6 +16,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from gsan_core import serialization
+from gsan_core.adapters.gsan_legacy.batches import (
+    LegacyCollectionQueries,
+    LegacyConnectionBatches,
+)
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
     LegacyLocationRepository,
@@ -88,6 +92,8 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
+        self.connection_batches = LegacyConnectionBatches(self)
+        self.collection = LegacyCollectionQueries(self)
         self.hydrometer_installations = LegacyInstallationRepository(self)
         self.hydrometer_movements = LegacyMovementRepository(self)
         self.situation_history = SqlSituationHistory(self, self.tables.history)
