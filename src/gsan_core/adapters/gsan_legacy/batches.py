@@ -292,7 +292,8 @@ class LegacyCollectionQueries:
             "SELECT rota_id FROM micromedicao.rota WHERE cbgr_id = :g ORDER BY rota_id"
         )
         with translated("route"):
-            return [int(i) for i in self._conn.execute(statement, {"g": group_id})]
+            rows = self._conn.execute(statement, {"g": group_id}).scalars()
+            return [int(i) for i in rows]
 
     def _local(self, value: datetime | None) -> datetime | None:
         if value is None:
