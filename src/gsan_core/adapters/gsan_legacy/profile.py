@@ -312,9 +312,9 @@ class LegacyProfile:
     #: The situation a stock movement GSAN wrote is read with (GSAN does not
     #: store it; the library's own movements keep theirs): DISPONIVEL.
     movement_situation_id: int = 3
-    #: The situations (``dcst_idatual``) of an open bill in ``faturamento.conta``:
-    #: NORMAL, RETIFICADA, INCLUIDA (GSAN's ``DebitoCreditoSituacao``).
-    open_bill_situations: tuple[int, ...] = (0, 1, 2)
+    #: The situations (``dcst_idatual``) of an open item in GSAN's billing
+    #: tables (ODB-01): NORMAL, RETIFICADA, INCLUIDA, PARCELADA.
+    open_bill_situations: tuple[int, ...] = (0, 1, 2, 5)
     #: The companion schema (outbox, history, extra fields, its version table).
     companion_schema: str = "gsan_core"
     #: The optimistic-locking column the opt-in migration adds to written tables.

@@ -29,6 +29,12 @@ from gsan_core.adapters.gsan_legacy.meters_history import (
     LegacyInstallationRepository,
     LegacyMovementRepository,
 )
+from gsan_core.adapters.gsan_legacy.readers import (
+    LegacyBilling,
+    LegacyPermissions,
+    LegacyServiceOrders,
+    LegacyUsers,
+)
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
@@ -92,6 +98,10 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
+        self.users = LegacyUsers(self)
+        self.permissions = LegacyPermissions(self)
+        self.service_orders = LegacyServiceOrders(self)
+        self.billing = LegacyBilling(self)
         self.connection_batches = LegacyConnectionBatches(self)
         self.collection = LegacyCollectionQueries(self)
         self.hydrometer_installations = LegacyInstallationRepository(self)
