@@ -94,8 +94,16 @@ def test_an_installation_is_written_as_gsan_writes_it(
     assert rows[1]["hidi_nnlacre"] == "L1        "  # char(10)
     assert rows[1]["hidi_tmultimaalteracao"] is not None
     with meters.uow_factory() as uow:
-        assert uow.hydrometer_installations.get(1) == _installation(1)
-        assert uow.hydrometer_installations.get(2) == well
+        history = uow.hydrometer_installations
+        assert history.get(1) == _installation(1)
+        assert history.get(2) == well
+        # what the services filter on (a meter's records, a property's)
+        assert history.count_by(hydrometer_id=2) == 1
+        assert history.find_by(property_id=1000, point=MeasurementPoint.WELL) == [well]
+        assert history.find_by(property_id=[1000], removed_on=None) == [
+            _installation(1),
+            well,
+        ]
 
 
 def test_a_removal_is_a_compare_and_set_that_gsan_trips(

@@ -102,6 +102,25 @@ HISTORY_COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: Fields ``find_by`` filters on -> their GSAN column.
+_INSTALLATION_FIELDS = {
+    "id": "hidi_id",
+    "hydrometer_id": "hidr_id",
+    "point": "medt_id",
+    "installed_on": "hidi_dtinstalacaohidrometro",
+    "removed_on": "hidi_dtretiradahidrometro",
+    "origin": "hidi_icinstalacaosubstituicao",
+    "installed_by": "usur_idinstalacao",
+    "removed_by": "usur_idretirada",
+}
+_MOVEMENT_FIELDS = {
+    "id": "himv_id",
+    "reason_id": "himm_id",
+    "destination_id": "hila_idhidmtlocalarmzdest",
+    "actor": "usur_id",
+}
+
+
 def _table(metadata: sa.MetaData, name: str, version: str | None) -> sa.Table:
     schema, table = name.split(".")
     key, *rest = HISTORY_COLUMNS[name]
@@ -163,6 +182,15 @@ class HistoryTables:
                 ),
                 schema=companion,
             )
+
+
+def _plain(value: object) -> object:
+    """An enum member as the value GSAN stores."""
+    return (
+        int(value)
+        if isinstance(value, MeasurementPoint | InstallationOrigin)
+        else value
+    )
 
 
 class _HistoryRepository(Generic[E]):
@@ -235,6 +263,23 @@ class _HistoryRepository(Generic[E]):
             for entity in self._read(among(self._key, batch, "postgresql")):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
+
+    def _criterion(self, field: str) -> sa.ColumnElement[Any]:
+        """The GSAN expression of a field ``find_by`` filters on."""
+        raise NotImplementedError
+
+    def find_by(self, **criteria: object) -> Sequence[E]:
+        clauses: list[sa.ColumnElement[bool]] = []
+        for field, value in criteria.items():
+            column = self._criterion(field)
+            if isinstance(value, (list, tuple, set, frozenset)):
+                clauses.append(column.in_([_plain(v) for v in value]))
+            else:
+                clauses.append(column == _plain(value))
+        return self._read(*clauses)
+
+    def count_by(self, **criteria: object) -> int:
+        return len(self.find_by(**criteria))
 
     def lock(self, id: int) -> E:
         found = self._read(self._key == id, lock=True)
@@ -412,6 +457,12 @@ class LegacyInstallationRepository(_HistoryRepository[HydrometerInstallation]):
             "usur_idretirada": i.removed_by,
         }
         return row, {"hidi_id": i.id, "registered_at": i.registered_at}
+
+    def _criterion(self, field: str) -> sa.ColumnElement[Any]:
+        t = self._t
+        if field == "property_id":
+            return sa.func.coalesce(t.c.lagu_id, t.c.imov_id)
+        return t.c[_INSTALLATION_FIELDS[field]]
 
     def _owner(self, point: MeasurementPoint) -> sa.Column[Any]:
         column = "lagu_id" if point is MeasurementPoint.WATER_CONNECTION else "imov_id"
@@ -607,6 +658,9 @@ class LegacyMovementRepository(_HistoryRepository[HydrometerMovement]):
             "registered_at": m.registered_at,
         }
         return row, extra
+
+    def _criterion(self, field: str) -> sa.ColumnElement[Any]:
+        return self._t.c[_MOVEMENT_FIELDS[field]]
 
     def add_lines(self, movement_id: int, hydrometer_ids: Iterable[int]) -> None:
         self._writable()
