@@ -20,6 +20,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.rules.collection import CutDecision
+from tests.conftest import POSTGRES_URL
 from tests.legacy.support import ensure_row, seed_property
 
 pytestmark = pytest.mark.postgres
@@ -214,3 +215,18 @@ def test_the_cut_orders_are_not_written_without_the_locking(
     with backend.uow_factory() as uow, pytest.raises(ConfigurationError) as caught:
         uow.collection.write_cut_orders([1], CRITERIA, TEMPLATE)
     assert caught.value.code == "configuration.read_only"
+
+
+def test_the_benchmark_orders_the_same_properties_on_both_schemas(
+    legacy_server: object,
+) -> None:
+    """``benchmarks/legacy.py`` at a small size: the library's schema and
+    GSAN's, through the same chunk function, order the same properties (the
+    run asserts it) and every property is evaluated."""
+    from benchmarks import legacy as bench  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    figures = bench.measure(1_000, 1, POSTGRES_URL)
+    assert figures["evaluated"] == 1_000
+    assert figures["orders"] > 0
+    assert figures["ratio"] > 0
