@@ -15,6 +15,7 @@ from gsan_core.errors import ConfigurationError, NotFound
 from gsan_core.model.billing import BillStatus, DebtKind, OverdueBills
 from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_requests import Requester, RequestSituation
 from gsan_core.model.units import User
 from tests.legacy.support import ensure_row, seed_property
 
@@ -159,6 +160,8 @@ def test_orders_read_as_the_library_s_service_orders(gsan_rows: LegacyBackend) -
             order
         ]
         assert uow.service_orders.find_by(property_id=1000, service_type_id=[458]) == []
+        assert uow.service_orders.find_by(commercial_applied=True) == [order]
+        assert uow.service_orders.find_by(diagnosed=True) == []
         with pytest.raises(ConfigurationError) as caught:
             uow.service_orders.add(order)
     assert caught.value.code == "configuration.read_only"
@@ -219,3 +222,69 @@ def test_consumption_history_reads(gsan_rows: LegacyBackend) -> None:
         assert uow.billing.minimum_consumption(1000) == 10
         assert uow.billing.minimum_consumption(1000, kind=MeasurementKind.SEWER) == 6
         assert uow.billing.minimum_consumption(1001) is None
+
+
+def test_a_request_reads_with_its_requesters_and_units(legacy: LegacyBackend) -> None:
+    with legacy.engine.begin() as c:
+        seed_property(c, 1000)
+        ensure_row(c, "cadastro.unidade_organizacional", {"unid_id": 4})
+        ensure_row(
+            c,
+            "atendimentopublico.registro_atendimento",
+            {
+                "rgat_id": 31,
+                "step_id": 5,
+                "meso_id": 2,
+                "rgat_cdsituacao": 1,
+                "rgat_tmregistroatendimento": datetime(2024, 7, 1, 10, 0),  # noqa: DTZ001
+                "rgat_dtprevistaoriginal": date(2024, 7, 4),
+                "rgat_dtprevistaatual": date(2024, 7, 5),
+                "rgat_icatendimentoonline": 1,
+                "imov_id": 1000,
+                "unid_idatual": 4,
+                "rgat_dsobservacao": "VAZAMENTO",
+            },
+        )
+        for ident, name, principal, protocol in (
+            (1, "JOAO", 1, "20240700000017"),
+            (2, "ANA", 2, None),
+        ):
+            ensure_row(
+                c,
+                "atendimentopublico.ra_solicitante",
+                {
+                    "raso_id": ident,
+                    "rgat_id": 31,
+                    "raso_nmsolicitante": name,
+                    "raso_icsolicitanteprincipal": principal,
+                    "raso_nnprotocoloatendimento": protocol,
+                    "raso_icenvioemailpesquisa": 2,
+                },
+            )
+        ensure_row(
+            c,
+            "atendimentopublico.ra_unidade",
+            {"raun_id": 1, "rgat_id": 31, "unid_id": 4, "usur_id": 3, "attp_id": 1},
+        )
+    with legacy.uow_factory() as uow:
+        request = uow.service_requests.get(31)
+        assert uow.service_requests.find_by(property_id=1000) == [request]
+        assert uow.service_requests.count_by(property_id=1001) == 0
+        with pytest.raises(ConfigurationError):
+            uow.service_requests.update(request)
+    assert request.situation is RequestSituation.PENDING
+    assert request.attended_at == datetime(2024, 7, 1, 10, 0, tzinfo=BELEM)
+    assert (request.specification_id, request.channel_id) == (5, 2)
+    assert request.online
+    assert (request.original_due_date, request.current_due_date) == (
+        date(2024, 7, 4),
+        date(2024, 7, 5),
+    )
+    assert request.protocol == "20240700000017"
+    assert request.requesters == (
+        Requester(name="JOAO", principal=True),
+        Requester(name="ANA", principal=False),
+    )
+    assert (request.opening_unit_id, request.opened_by) == (4, 3)
+    assert (request.closing_unit_id, request.closed_by) == (None, None)
+    assert request.observation == "VAZAMENTO"

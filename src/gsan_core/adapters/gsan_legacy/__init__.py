@@ -8,10 +8,10 @@
   (:func:`~gsan_core.adapters.gsan_legacy.schema.check_schema`);
 * ids come from GSAN's sequences (they interleave with GSAN's own ``nextval``);
 * it reads properties, water and sewer connections, meters and their history,
-  users, permissions, service orders, open debts and consumption from GSAN's
-  tables, and writes connections, property situations, meters, their history
-  and the cut-order batch's orders, updating only the columns it owns and
-  stamping ``*_tmultimaalteracao``;
+  users, permissions, service orders and requests, open debts and consumption
+  from GSAN's tables, and writes connections, property situations, meters,
+  their history and the cut-order batch's orders, updating only the columns it
+  owns and stamping ``*_tmultimaalteracao``;
 * what GSAN does not store (outbox, situation history, extra fields) lives in a
   companion schema with its own Alembic history
   (:mod:`gsan_core.adapters.gsan_legacy.migrations`);

@@ -13,6 +13,8 @@ are not offered at all: GSAN's screens own those rows).
   ``guia_pagamento`` (slips), ``debito_a_cobrar`` (charges) and
   ``credito_a_realizar`` (credits) in the profile's ``open_bill_situations``;
   the ids are each table's own;
+* service requests: ``atendimentopublico.registro_atendimento`` with
+  ``ra_solicitante`` and ``ra_unidade``;
 * consumption: ``micromedicao.consumo_historico``.
 """
 
@@ -40,6 +42,11 @@ from gsan_core.model.billing import (
 )
 from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_requests import (
+    Requester,
+    RequestSituation,
+    ServiceRequest,
+)
 from gsan_core.model.units import User
 
 if TYPE_CHECKING:
@@ -49,6 +56,7 @@ __all__ = [
     "LegacyBilling",
     "LegacyPermissions",
     "LegacyServiceOrders",
+    "LegacyServiceRequests",
     "LegacyUsers",
 ]
 
@@ -180,8 +188,10 @@ class LegacyServiceOrders(_Reads):
     def find_by(self, **criteria: object) -> Sequence[ServiceOrder]:
         clauses: list[str] = []
         params: dict[str, Any] = {}
-        for n, (field, value) in enumerate(criteria.items()):
+        flags = {True: self._yes, False: self._uow.profile.flag_false}
+        for n, (field, given) in enumerate(criteria.items()):
             column = ORDER_COLUMNS[field]
+            value = flags[bool(given)] if field in _FLAGS else given
             if isinstance(value, (list, tuple, set, frozenset)):
                 clauses.append(f"{column} = ANY(:p{n})")
                 params[f"p{n}"] = [int(v) for v in value]
@@ -417,3 +427,150 @@ def _debt(kind: DebtKind, row: Any) -> OpenDebt:
         installment_plan_id=plan,
         document_type_id=document,
     )
+
+
+# ---------------------------------------------------------------- service requests
+#: ServiceRequest field -> ``registro_atendimento`` column.
+REQUEST_COLUMNS = {
+    "id": "rgat_id",
+    "specification_id": "step_id",
+    "situation": "rgat_cdsituacao",
+    "attended_at": "rgat_tmregistroatendimento",
+    "online": "rgat_icatendimentoonline",
+    "manual_number": "rgat_idmanual",
+    "wait_started_at": "rgat_tminicioespera",
+    "wait_ended_at": "rgat_tmfimespera",
+    "original_due_date": "rgat_dtprevistaoriginal",
+    "current_due_date": "rgat_dtprevistaatual",
+    "channel_id": "meso_id",
+    "property_id": "imov_id",
+    "locality_id": "loca_id",
+    "sector_id": "stcm_id",
+    "block_id": "qdra_id",
+    "sewer_division_id": "dves_id",
+    "area_id": "brar_id",
+    "address_complement": "rgat_dscomplementondereco",
+    "reference_point": "rgat_dspontoreferencia",
+    "street_pavement_id": "prua_id",
+    "sidewalk_pavement_id": "pcal_id",
+    "location_description": "rgat_dslocalocorrencia",
+    "observation": "rgat_dsobservacao",
+    "current_unit_id": "unid_idatual",
+    "closed_at": "rgat_tmencerramento",
+    "closing_reason_id": "amen_id",
+    "closing_remark": "rgat_dsparecerencerramento",
+    "duplicate_of_id": "rgat_idduplicidade",
+    "non_charge_reason_id": "sncm_id",
+    "reactivation_of_id": "rgat_idreativacao",
+    "reactivation_reason_id": "rmrv_id",
+    "reiterations": "rgat_qtreiteracoes",
+    "last_reiterated_at": "rgat_tmultimareiteracao",
+}
+_REQUEST_INSTANTS = frozenset(
+    {
+        "attended_at",
+        "wait_started_at",
+        "wait_ended_at",
+        "closed_at",
+        "last_reiterated_at",
+    }
+)
+#: ``atendimento_relacao_tipo`` of the unit that opened and closed a request.
+_OPENED, _CLOSED = 1, 3
+
+
+class LegacyServiceRequests(_Reads):
+    """Service requests (``registro_atendimento``) with their requesters
+    (``ra_solicitante``) and their opening and closing unit and user
+    (``ra_unidade``); written in phase 2.
+
+    The structured address beyond the block (street, neighbourhood,
+    municipality) is GSAN's ``logradouro`` tables, outside the mapped subset:
+    it reads as ``None``. The protocol is the principal requester's
+    ``raso_nnprotocoloatendimento``.
+    """
+
+    _entity, _what, _key = "service_request", "service requests", "r.rgat_id"
+    _sql = (
+        "SELECT "
+        + ", ".join(f"r.{c} AS {f}" for f, c in REQUEST_COLUMNS.items())
+        + ", o.unid_id AS opening_unit_id, o.usur_id AS opened_by,"
+        " c.unid_id AS closing_unit_id, c.usur_id AS closed_by"
+        " FROM atendimentopublico.registro_atendimento r"
+        f" LEFT JOIN atendimentopublico.ra_unidade o ON o.rgat_id = r.rgat_id"
+        f" AND o.attp_id = {_OPENED}"
+        " LEFT JOIN atendimentopublico.ra_unidade c ON c.rgat_id = r.rgat_id"
+        f" AND c.attp_id = {_CLOSED}"
+    )
+
+    def _rows(
+        self, where: str, params: Mapping[str, Any], lock: bool = False
+    ) -> list[Any]:
+        sql = f"{self._sql} WHERE {where} ORDER BY {self._key}"
+        if lock:
+            sql += " FOR UPDATE OF r"
+        with translated(self._entity):
+            rows = self._uow.connection.execute(sa.text(sql), params).mappings().all()
+            requesters = self._requesters([r["id"] for r in rows]) if rows else {}
+        return [self._request(r, requesters.get(r["id"], [])) for r in rows]
+
+    def _requesters(self, ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+        found: dict[int, list[tuple[Any, ...]]] = {}
+        rows = self._uow.connection.execute(
+            sa.text(
+                "SELECT rgat_id, clie_id, unid_id, func_id, raso_nmsolicitante,"
+                " raso_dsemail, raso_icenvioemailpesquisa, raso_icsolicitanteprincipal,"
+                " raso_nnprotocoloatendimento FROM atendimentopublico.ra_solicitante"
+                " WHERE rgat_id = ANY(:ids) ORDER BY rgat_id,"
+                " raso_icsolicitanteprincipal, raso_id"
+            ),
+            {"ids": ids},
+        )
+        for row in rows:
+            found.setdefault(row[0], []).append(tuple(row[1:]))
+        return found
+
+    def _request(self, r: Any, requesters: list[tuple[Any, ...]]) -> ServiceRequest:
+        values: dict[str, Any] = dict(r)
+        for field in _REQUEST_INSTANTS:
+            if values[field] is not None:
+                values[field] = values[field].replace(tzinfo=self._zone)
+        values["situation"] = RequestSituation(values["situation"])
+        values["online"] = values["online"] == self._yes
+        values["reiterations"] = values["reiterations"] or 0
+        protocol = next((p[-1] for p in requesters if p[-2] == self._yes), None)
+        values["protocol"] = (protocol or str(values["id"])).rstrip()
+        values["requesters"] = tuple(
+            Requester(
+                customer_id=customer,
+                unit_id=unit,
+                employee_id=employee,
+                name=None if name is None else name.rstrip(),
+                email=email,
+                survey_opt_in=survey == self._yes,
+                principal=principal == self._yes,
+            )
+            for customer, unit, employee, name, email, survey, principal, _ in requesters
+        )
+        return ServiceRequest(**values)
+
+    def _build(self, row: Any) -> Any:  # pragma: no cover - _rows builds
+        raise NotImplementedError
+
+    def find_by(self, **criteria: object) -> Sequence[ServiceRequest]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        for n, (field, value) in enumerate(criteria.items()):
+            column = f"r.{REQUEST_COLUMNS[field]}"
+            if isinstance(value, (list, tuple, set, frozenset)):
+                clauses.append(f"{column} = ANY(:p{n})")
+                params[f"p{n}"] = [int(v) for v in value]
+            elif value is None:
+                clauses.append(f"{column} IS NULL")
+            else:
+                clauses.append(f"{column} = :p{n}")
+                params[f"p{n}"] = int(value) if isinstance(value, int) else value
+        return self._rows(" AND ".join(clauses) or "TRUE", params)
+
+    def count_by(self, **criteria: object) -> int:
+        return len(self.find_by(**criteria))

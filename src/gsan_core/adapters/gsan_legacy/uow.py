@@ -33,6 +33,7 @@ from gsan_core.adapters.gsan_legacy.readers import (
     LegacyBilling,
     LegacyPermissions,
     LegacyServiceOrders,
+    LegacyServiceRequests,
     LegacyUsers,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
@@ -101,6 +102,7 @@ class LegacyUnitOfWork:
         self.users = LegacyUsers(self)
         self.permissions = LegacyPermissions(self)
         self.service_orders = LegacyServiceOrders(self)
+        self.service_requests = LegacyServiceRequests(self)
         self.billing = LegacyBilling(self)
         self.connection_batches = LegacyConnectionBatches(self)
         self.collection = LegacyCollectionQueries(self)
