@@ -1,7 +1,9 @@
 """The legacy unit of work: one PostgreSQL transaction over GSAN's tables.
 
 It offers the repositories phase 1 maps (properties, water and sewer
-connections, the situation history, meters), the id port over GSAN's
+connections, the situation history, meters and their installation history and
+movements, the connection and cut-order batches, and the reads of users,
+permissions, orders, requests, debts and consumption), the id port over GSAN's
 sequences, and the events written to the companion outbox on commit.
 """
 
