@@ -137,6 +137,23 @@ def seed_reference(connection: sa.Connection) -> None:
         ("micromedicao.hidrometro_tipo", "hitp_id", (1,)),
         ("micromedicao.hidrometro_classe_metrlg", "hicm_id", (1, 2)),
         ("micromedicao.hidrometro_local_armaz", "hila_id", (1, 2, 3)),
+        # the meter history: points, places, protections, reasons, users
+        ("micromedicao.medicao_tipo", "medt_id", (1, 2)),
+        ("micromedicao.hidrometro_local_inst", "hili_id", (1, 2)),
+        ("micromedicao.hidrometro_protecao", "hipr_id", (1, 6)),
+        ("micromedicao.hidrometro_motivo_movim", "himm_id", (1, 2)),
     ):
         for ident in ids:
             ensure_row(connection, table, {key: ident})
+    for ident in range(1, 6):  # users: the login is unique
+        ensure_row(
+            connection,
+            "seguranca.usuario",
+            {"usur_id": ident, "usur_nmlogin": f"user{ident}"},
+        )
+
+
+def seed_water_connection(connection: sa.Connection, property_id: int) -> None:
+    """GSAN's water connection row of a seeded property (a meter installed on
+    the connection names it: ``hidrometro_inst_hist.lagu_id``)."""
+    ensure_row(connection, "atendimentopublico.ligacao_agua", {"lagu_id": property_id})

@@ -1,8 +1,9 @@
 """The shipped contract suites on the legacy adapter (GSAN's own tables).
 
-Only the capability-gated tests are left out: the set-based batch port, the
-billing port, the meter installation history and movements and the anomaly
-actions are not mapped in phase 1.
+Only the capability-gated tests are left out: the billing port's loaders and
+the anomaly actions are not mapped in phase 1. The set-based batch port and the
+meter history run on GSAN's tables. The meter
+history (installations, movements) runs on GSAN's tables.
 """
 
 from __future__ import annotations
@@ -11,24 +12,23 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
 from gsan_core.testing.capabilities import (
     ALL,
     ANOMALY_ACTIONS,
-    BATCHES,
     BILLING,
-    METER_HISTORY,
 )
 from gsan_core.testing.contracts_connections import ConnectionsContract
 from gsan_core.testing.contracts_hydrometers import HydrometerRepositoriesContract
-from tests.legacy.support import seed_property
+from tests.legacy.support import ensure_row, seed_property, seed_water_connection
 
 pytestmark = pytest.mark.postgres
 
 
 class TestLegacyConnections(ConnectionsContract):
-    capabilities = ALL - {BATCHES, BILLING}
+    capabilities = ALL - {BILLING}
 
     @pytest.fixture
     def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:
@@ -47,10 +47,31 @@ class TestLegacyConnections(ConnectionsContract):
                     sewer=int(changes.get("sewer_status_id", 1)),  # type: ignore[call-overload]
                 )
 
+    def change_property_profile(
+        self, factory: Any, property_id: int, *, profile_id: int
+    ) -> None:
+        with self._backend.engine.begin() as connection:
+            ensure_row(connection, "cadastro.imovel_perfil", {"iper_id": profile_id})
+            connection.execute(
+                sa.text("UPDATE cadastro.imovel SET iper_id = :p WHERE imov_id = :i"),
+                {"p": profile_id, "i": property_id},
+            )
+
 
 class TestLegacyHydrometers(HydrometerRepositoriesContract):
-    capabilities = ALL - {METER_HISTORY, ANOMALY_ACTIONS}
+    capabilities = ALL - {ANOMALY_ACTIONS}
+    _backend: LegacyBackend
 
     @pytest.fixture
     def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:
+        type(self)._backend = legacy
         return legacy.uow_factory
+
+    @staticmethod
+    def _with_property(factory: Any) -> None:
+        # GSAN's cadastre is read-only for the library: the property and its
+        # water connection are GSAN's rows
+        backend = TestLegacyHydrometers._backend
+        with backend.engine.begin() as connection:
+            seed_property(connection, 1)
+            seed_water_connection(connection, 1)

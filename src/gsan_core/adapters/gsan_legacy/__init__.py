@@ -7,9 +7,11 @@
   of missing tables, columns and sequences for the profile's GSAN line
   (:func:`~gsan_core.adapters.gsan_legacy.schema.check_schema`);
 * ids come from GSAN's sequences (they interleave with GSAN's own ``nextval``);
-* it reads properties, water and sewer connections and meters from GSAN's
-  tables, and writes connections, property situations and meters, updating
-  only the columns it owns and stamping ``*_tmultimaalteracao``;
+* it reads properties, water and sewer connections, meters and their history,
+  users, permissions, service orders and requests, open debts and consumption
+  from GSAN's tables, and writes connections, property situations, meters,
+  their history and the cut-order batch's orders, updating only the columns it
+  owns and stamping ``*_tmultimaalteracao``;
 * what GSAN does not store (outbox, situation history, extra fields) lives in a
   companion schema with its own Alembic history
   (:mod:`gsan_core.adapters.gsan_legacy.migrations`);
@@ -25,6 +27,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy.ids import SequenceIds
+from gsan_core.adapters.gsan_legacy.meters_history import HistoryTables
 from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
 from gsan_core.adapters.gsan_legacy.schema import SchemaReport, check_schema
 from gsan_core.adapters.gsan_legacy.tables import LegacyTables
@@ -58,6 +61,9 @@ class LegacyBackend:
         #: No writes: the locking migration (or the companion schema) is missing.
         self.read_only = not self.report.writable
         self.tables = LegacyTables(self.profile, locking=not self.read_only)
+        self.history_tables = HistoryTables(
+            self.profile.companion_schema, self.tables.version
+        )
         self.ids = SequenceIds(engine, self.profile)
 
     def uow_factory(self) -> LegacyUnitOfWork:

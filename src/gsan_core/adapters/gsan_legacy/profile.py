@@ -230,6 +230,7 @@ _SEQUENCES: Mapping[str, str] = {
     "hydrometer_installation": "micromedicao.seq_hidrometro_inst_hist",
     "hydrometer_movement": "micromedicao.seq_hidrometro_movimentacao",
     "service_order": "atendimentopublico.seq_ordem_servico",
+    "order_unit": "atendimentopublico.seq_ordem_servico_unidade",
     "service_request": "atendimentopublico.seq_registro_atendimento",
     "routing_step": "atendimentopublico.seq_tramite",
     "user": "seguranca.seq_usuario",
@@ -265,6 +266,8 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     # GSAN's screens show a meter as "not operational" unless told otherwise.
     "micromedicao.hidrometro": {"hidr_icoperacional": 2},
     "atendimentopublico.ligacao_esgoto": {"lesg_icligacaoesgoto": 2},
+    # an order whose type has no priority (GSAN's priority ids: the utility's)
+    "atendimentopublico.ordem_servico": {"stpr_idoriginal": 1, "stpr_idatual": 1},
 }
 
 
@@ -306,6 +309,12 @@ class LegacyProfile:
     required_columns: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=_frozen
     )
+    #: The situation a stock movement GSAN wrote is read with (GSAN does not
+    #: store it; the library's own movements keep theirs): DISPONIVEL.
+    movement_situation_id: int = 3
+    #: The situations (``dcst_idatual``) of an open item in GSAN's billing
+    #: tables (ODB-01): NORMAL, RETIFICADA, INCLUIDA, PARCELADA.
+    open_bill_situations: tuple[int, ...] = (0, 1, 2, 5)
     #: The companion schema (outbox, history, extra fields, its version table).
     companion_schema: str = "gsan_core"
     #: The optimistic-locking column the opt-in migration adds to written tables.

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import attrs
 import sqlalchemy as sa
 
+from gsan_core.adapters.gsan_legacy.meters_history import HISTORY_COLUMNS
 from gsan_core.adapters.gsan_legacy.profile import ENTITY_MAPS, LegacyProfile
 from gsan_core.errors import ConfigurationError
 
@@ -28,6 +29,8 @@ WRITTEN_TABLES = (
     "atendimentopublico.ligacao_esgoto",
     "cadastro.imovel",
     "micromedicao.hidrometro",
+    "micromedicao.hidrometro_inst_hist",
+    "micromedicao.hidrometro_movimentacao",
 )
 
 
@@ -72,6 +75,8 @@ def _required(profile: LegacyProfile) -> dict[str, set[str]]:
         columns = wanted.setdefault(entity.table, set())
         columns.update(entity.columns.values())
         columns.update((entity.key, entity.stamp))
+    for table, read in HISTORY_COLUMNS.items():
+        wanted.setdefault(table, set()).update(read)
     for table, needed in profile.required_columns.items():
         wanted.setdefault(table, set()).update(needed)
     for table in profile.catalog_tables.values():

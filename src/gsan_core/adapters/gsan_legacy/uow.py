@@ -1,7 +1,9 @@
 """The legacy unit of work: one PostgreSQL transaction over GSAN's tables.
 
 It offers the repositories phase 1 maps (properties, water and sewer
-connections, the situation history, meters), the id port over GSAN's
+connections, the situation history, meters and their installation history and
+movements, the connection and cut-order batches, and the reads of users,
+permissions, orders, requests, debts and consumption), the id port over GSAN's
 sequences, and the events written to the companion outbox on commit.
 """
 
@@ -16,10 +18,25 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from gsan_core import serialization
+from gsan_core.adapters.gsan_legacy.batches import (
+    LegacyCollectionQueries,
+    LegacyConnectionBatches,
+)
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
     LegacyLocationRepository,
     location_repositories,
+)
+from gsan_core.adapters.gsan_legacy.meters_history import (
+    LegacyInstallationRepository,
+    LegacyMovementRepository,
+)
+from gsan_core.adapters.gsan_legacy.readers import (
+    LegacyBilling,
+    LegacyPermissions,
+    LegacyServiceOrders,
+    LegacyServiceRequests,
+    LegacyUsers,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
@@ -46,6 +63,7 @@ class LegacyUnitOfWork:
         self._backend = backend
         self.profile = backend.profile
         self.tables = backend.tables
+        self.history_tables = backend.history_tables
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         self._read_only = False
@@ -83,6 +101,15 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
+        self.users = LegacyUsers(self)
+        self.permissions = LegacyPermissions(self)
+        self.service_orders = LegacyServiceOrders(self)
+        self.service_requests = LegacyServiceRequests(self)
+        self.billing = LegacyBilling(self)
+        self.connection_batches = LegacyConnectionBatches(self)
+        self.collection = LegacyCollectionQueries(self)
+        self.hydrometer_installations = LegacyInstallationRepository(self)
+        self.hydrometer_movements = LegacyMovementRepository(self)
         self.situation_history = SqlSituationHistory(self, self.tables.history)
         self.catalog = LegacyCatalog(self)
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(

@@ -5,6 +5,9 @@
 * ``c0002`` (opt-in) adds the optimistic-locking column and its ``BEFORE
   UPDATE`` trigger to the GSAN tables the library writes. Without it the
   adapter runs read-only.
+* ``c0003`` (opt-in, with ``c0002``) does the same for the meter history
+  tables (installations, movements) and adds the companion rows of their
+  fields GSAN does not store.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ __all__ = ["COMPANION", "LOCKING", "current", "downgrade", "upgrade"]
 
 #: The revision with the companion tables only (read-only adapter).
 COMPANION = "c0001"
-#: The revision that also enables optimistic locking on the written tables.
-LOCKING = "c0002"
+#: The revision that also enables optimistic locking on the written tables
+#: (``c0002``: connections, properties, meters; ``c0003``: the meter history).
+LOCKING = "c0003"
 
 
 def _config(connection: sa.Connection, profile: LegacyProfile) -> object:
