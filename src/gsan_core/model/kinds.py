@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gsan_core.model.bulletins import BULLETIN_KINDS
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.hydrometers import HYDROMETER_KINDS
 from gsan_core.model.inspections import INSPECTION_KINDS
@@ -23,6 +24,7 @@ ALL_KINDS: tuple[CatalogKind, ...] = (
     *SCHEDULING_KINDS,
     *INSPECTION_KINDS,
     *REPAVING_KINDS,
+    *BULLETIN_KINDS,
 )
 
 

@@ -86,6 +86,7 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
@@ -96,6 +97,7 @@ from gsan_core.model.inspections import (
     OrderAcceptance,
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.repaving import RepavingCost
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
@@ -294,6 +296,17 @@ class SqlUnitOfWork:
         )
         self.order_acceptances: SqlRepository[OrderAcceptance] = SqlRepository(
             self, mappers.order_acceptance, "order_acceptance"
+        )
+        self.repaving_costs: SqlRepository[RepavingCost] = SqlRepository(
+            self, mappers.repaving_cost, "repaving_cost"
+        )
+        self.order_bulletins: SqlRepository[OrderBulletin] = SqlRepository(
+            self, mappers.order_bulletin, "order_bulletin"
+        )
+        self.concluded_inspections: SqlRepository[ConcludedOrderInspection] = (
+            SqlRepository(
+                self, mappers.concluded_order_inspection, "concluded_order_inspection"
+            )
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:
