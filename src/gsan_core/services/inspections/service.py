@@ -31,13 +31,14 @@ from gsan_core.rules import inspections as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.connections.seams import MeterSeam
-from gsan_core.services.context import Service, ServiceContext
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.inspections.bulletins import Bulletins
 from gsan_core.services.inspections.notices import expire_notice
 from gsan_core.services.inspections.results import InspectionReturn, NoticeInput
 from gsan_core.services.inspections.returns import inform_in
 
 
-class InspectionService(Service):
+class InspectionService(Bulletins):
     """``gsan.inspections``: inspection returns and infraction notices."""
 
     def __init__(self, context: ServiceContext, *, meters: MeterSeam) -> None:
