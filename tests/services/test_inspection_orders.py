@@ -396,6 +396,56 @@ def test_aut_05_batch_charges_expired_notices_once(
     assert refused.value.violations[0].rule == "AUT-03"
 
 
+def test_aut_05_batch_is_chunked_and_set_based(
+    gsan: gsan_core.System, clock: FixedClock
+) -> None:
+    """AUT-05: the batch runs by chunks of notices (here one per chunk),
+    reporting its progress; each expired notice with a fine gets one charge,
+    a notice without a debit type only moves to "appeal expired"; a notice
+    still in its appeal period is left alone."""
+    today = _today(gsan)
+    notices = []
+    for pid, until, debit_type in (
+        (420, 5, FINE_TYPE),
+        (421, 6, None),
+        (422, 7, FINE_TYPE),
+        (423, 40, FINE_TYPE),
+    ):
+        order_id = _inspection(gsan, pid)
+        notice = gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[SituationFound(situation_id=NOTICE, found_on=today)],
+            actor=ACTOR,
+            notice=NoticeInput(
+                employee_id=ACTOR,
+                issued_on=today,
+                appeal_until=today + timedelta(days=until),
+                debit_type_id=debit_type,
+            ),
+        ).notice
+        assert notice is not None
+        notices.append(notice)
+    clock.advance(timedelta(days=10))
+    seen: list[int] = []
+    expired = gsan.inspections.expire_notices(
+        actor=ACTOR, chunk_size=1, progress=lambda p: seen.append(p.units_done)
+    )
+    assert seen == [1, 2, 3]
+    assert [n.id for n in expired] == [n.id for n in notices[:3]]
+    assert [n.charge_id is not None for n in expired] == [True, False, True]
+    assert [gsan.inspections.notice(n.id) for n in expired] == list(expired)
+    assert [len(gsan.billing.charges(pid)) for pid in (420, 421, 422, 423)] == [
+        1,
+        0,
+        1,
+        0,
+    ]
+    assert gsan.inspections.notice(notices[3].id).situation is (
+        NoticeSituation.APPEAL_OPEN
+    )
+    assert gsan.inspections.expire_notices(actor=ACTOR) == ()
+
+
 def test_aut_02_notice_update_checks_dates_and_version(gsan: gsan_core.System) -> None:
     """AUT-02: the appeal period may not start before the notice; a stale
     copy is a concurrency conflict."""

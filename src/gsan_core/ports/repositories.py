@@ -41,7 +41,7 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.inspections import ClosedOrderRow, InfractionNotice
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
@@ -72,6 +72,7 @@ __all__ = [
     "Criterion",
     "Entity",
     "HydrometerRepository",
+    "InfractionNoticeRepository",
     "InspectionBatchQueries",
     "InstallationRepository",
     "LocationQueries",
@@ -633,6 +634,32 @@ class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
     def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
         """The oldest ``limit`` messages to send: pending, or failed with fewer
         than ``max_attempts`` attempts, by id."""
+        ...
+
+
+class InfractionNoticeRepository(Repository[InfractionNotice], Protocol):
+    """Infraction notices, with the chunked reads and the set-based update of
+    the batch that expires them (AUT-05)."""
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        """How many notices in their appeal period have an appeal end before
+        ``appeal_before``."""
+        ...
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        """The ``limit`` lowest of those notices with ids above ``after_id``;
+        one statement."""
+        ...
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        """Move the notices (as read) to "appeal expired", each with its
+        charge when ``charge_ids`` has one, their versions plus one: one
+        compare-and-set statement (``ConcurrencyConflict`` and nothing written
+        when one moved)."""
         ...
 
 

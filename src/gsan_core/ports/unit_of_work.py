@@ -34,7 +34,6 @@ from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
@@ -80,6 +79,7 @@ from gsan_core.ports.repositories import (
     CatalogRepository,
     CollectionQueries,
     HydrometerRepository,
+    InfractionNoticeRepository,
     InspectionBatchQueries,
     InstallationRepository,
     LocationQueries,
@@ -318,7 +318,7 @@ class UnitOfWork(Protocol):
     def inspection_findings(self) -> RemovableRepository[InspectionFinding]: ...
 
     @property
-    def infraction_notices(self) -> Repository[InfractionNotice]: ...
+    def infraction_notices(self) -> InfractionNoticeRepository: ...
 
     @property
     def repaving_works(self) -> RepavingRepository: ...

@@ -149,6 +149,54 @@ class InspectionRepositoriesContract:
             with pytest.raises(NotFound):
                 uow.infraction_notices.get(2)
 
+    def test_notice_expiry_chunks_and_set_based_update(
+        self, uow_factory: Factory
+    ) -> None:
+        """AUT-05: the open notices whose appeal ended before the day, by id
+        chunks; one compare-and-set update expires a chunk with its charges,
+        and refuses it all when one notice moved."""
+        notices = [
+            _notice(1),
+            _notice(2, appeal_until=date(2025, 1, 25)),
+            _notice(3, appeal_until=date(2025, 1, 10)),
+            _notice(4, situation=NoticeSituation.APPEAL_EXPIRED),
+            _notice(5, appeal_until=None),
+            _notice(6, appeal_until=date(2025, 1, 5)),
+        ]
+        before = date(2025, 1, 21)
+        with uow_factory() as uow:
+            uow.infraction_notices.add_many(notices)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.infraction_notices.count_expired(appeal_before=before) == 3
+            chunk = uow.infraction_notices.expired_chunk(
+                appeal_before=before, after_id=1, limit=1
+            )
+            assert chunk == [notices[2]]
+            stale = [notices[0], attrs.evolve(notices[5], version=7)]
+            with pytest.raises(ConcurrencyConflict):
+                uow.infraction_notices.mark_expired(stale, charge_ids={1: 90})
+        with uow_factory() as uow:
+            assert uow.infraction_notices.get(1) == notices[0]
+            uow.infraction_notices.mark_expired(
+                [notices[0], notices[5]], charge_ids={1: 90}
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            first, sixth = uow.infraction_notices.get(1), uow.infraction_notices.get(6)
+            assert (first.situation, first.charge_id, first.version) == (
+                NoticeSituation.APPEAL_EXPIRED,
+                90,
+                2,
+            )
+            assert (sixth.situation, sixth.charge_id) == (
+                NoticeSituation.APPEAL_EXPIRED,
+                None,
+            )
+            assert uow.infraction_notices.expired_chunk(
+                appeal_before=before, after_id=0, limit=10
+            ) == [notices[2]]
+
     def test_order_acceptance_round_trip(self, uow_factory: Factory) -> None:
         record = OrderAcceptance(
             id=1,

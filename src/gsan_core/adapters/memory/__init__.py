@@ -30,6 +30,7 @@ from gsan_core.adapters.memory.ports import (
     MemoryPermissions,
 )
 from gsan_core.adapters.memory.repaving import (
+    MemoryInfractionNotices,
     MemoryInspectionBatches,
     MemoryRepavingRepository,
 )
@@ -69,7 +70,6 @@ from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
@@ -277,9 +277,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.inspection_findings: MemoryRepository[InspectionFinding] = (
             MemoryRepository(self, "inspection_finding")
         )
-        self.infraction_notices: MemoryRepository[InfractionNotice] = MemoryRepository(
-            self, "infraction_notice"
-        )
+        self.infraction_notices = MemoryInfractionNotices(self, "infraction_notice")
         self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
         self.inspection_batches = MemoryInspectionBatches(self)
         self.order_acceptances: MemoryRepository[OrderAcceptance] = MemoryRepository(

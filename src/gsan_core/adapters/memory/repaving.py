@@ -4,15 +4,19 @@ reference the SQL statement is compared with)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.inspections import (
+    ClosedOrderRow,
+    InfractionNotice,
+    NoticeSituation,
+)
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -23,7 +27,12 @@ from gsan_core.model.service_orders import (
 from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.rules.repaving import converges
 
-__all__ = ["MemoryInspectionBatches", "MemoryRepavingRepository", "automatic_remark"]
+__all__ = [
+    "MemoryInfractionNotices",
+    "MemoryInspectionBatches",
+    "MemoryRepavingRepository",
+    "automatic_remark",
+]
 
 AUTOMATIC = "ACEITE AUTOMATICO"
 
@@ -61,6 +70,43 @@ class MemoryRepavingRepository(MemoryRepository[RepavingWork]):
                 )
                 accepted.append(work.id)
         return [w.id for w in chunk], accepted
+
+
+class MemoryInfractionNotices(MemoryRepository[InfractionNotice]):
+    """Infraction notices in memory, with the expiry batch's reads (AUT-05)."""
+
+    def _expired(self, appeal_before: date) -> list[InfractionNotice]:
+        return sorted(
+            (
+                n
+                for n in self._uow.rows(self._table)
+                if n.situation is NoticeSituation.APPEAL_OPEN
+                and n.appeal_until is not None
+                and n.appeal_until < appeal_before
+            ),
+            key=lambda n: n.id,
+        )
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        return len(self._expired(appeal_before))
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        return [n for n in self._expired(appeal_before) if n.id > after_id][:limit]
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        self.update_many(
+            attrs.evolve(
+                n,
+                situation=NoticeSituation.APPEAL_EXPIRED,
+                charge_id=charge_ids.get(n.id, n.charge_id),
+                version=n.version + 1,
+            )
+            for n in notices
+        )
 
 
 class MemoryInspectionBatches:

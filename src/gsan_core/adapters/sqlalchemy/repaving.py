@@ -4,8 +4,8 @@ that converge."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,7 +14,12 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.errors import ConcurrencyConflict
+from gsan_core.model.inspections import (
+    ClosedOrderRow,
+    InfractionNotice,
+    NoticeSituation,
+)
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -28,7 +33,12 @@ from gsan_core.rules.inspections import (
     sample_size,
 )
 
-__all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
+__all__ = [
+    "AUTOMATIC",
+    "SqlInfractionNotices",
+    "SqlRepavingRepository",
+    "convergent",
+]
 
 AUTOMATIC = "ACEITE AUTOMATICO"
 
@@ -90,6 +100,69 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
             )
             accepted = sorted(self._conn.execute(statement).scalars())
         return ids, accepted
+
+
+class SqlInfractionNotices(SqlRepository[InfractionNotice]):
+    """Infraction notices: the expiry batch (AUT-05) reads a chunk in one
+    statement (the ``situation, appeal_until, id`` index) and expires it in
+    one compare-and-set ``UPDATE``."""
+
+    def _expired(self, appeal_before: date) -> list[sa.ColumnElement[bool]]:
+        t = self._table
+        return [
+            t.c.situation == int(NoticeSituation.APPEAL_OPEN),
+            t.c.appeal_until < appeal_before,
+        ]
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        statement = sa.select(sa.func.count()).where(*self._expired(appeal_before))
+        with translated(self._entity):
+            return int(self._conn.execute(statement).scalar_one())
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        t = self._table
+        statement = (
+            sa.select(t)
+            .where(*self._expired(appeal_before), t.c.id > after_id)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        if not notices:
+            return
+        t = self._table
+        versions = {n.id: n.version for n in notices}
+        charged = {i: c for i, c in charge_ids.items() if i in versions}
+        charge = (
+            sa.case(charged, value=t.c.id, else_=t.c.charge_id)
+            if charged
+            else t.c.charge_id
+        )
+        statement = (
+            sa.update(t)
+            .where(
+                t.c.id.in_(sorted(versions)),
+                t.c.version == sa.case(versions, value=t.c.id),
+            )
+            .values(
+                situation=int(NoticeSituation.APPEAL_EXPIRED),
+                charge_id=charge,
+                version=t.c.version + 1,
+            )
+        )
+        with translated(self._entity):
+            result = self._conn.execute(statement)
+        if result.rowcount != len(versions):
+            first = notices[0]
+            raise ConcurrencyConflict(self._entity, first.id, first.version)
 
 
 class SqlInspectionBatches(SqlRepository[ServiceOrder]):

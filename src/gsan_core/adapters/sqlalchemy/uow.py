@@ -52,6 +52,7 @@ from gsan_core.adapters.sqlalchemy.ports import (
 )
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
 from gsan_core.adapters.sqlalchemy.repaving import (
+    SqlInfractionNotices,
     SqlInspectionBatches,
     SqlRepavingRepository,
 )
@@ -92,7 +93,6 @@ from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
@@ -285,7 +285,7 @@ class SqlUnitOfWork:
         self.inspection_findings: SqlRepository[InspectionFinding] = SqlRepository(
             self, mappers.inspection_finding, "inspection_finding"
         )
-        self.infraction_notices: SqlRepository[InfractionNotice] = SqlRepository(
+        self.infraction_notices = SqlInfractionNotices(
             self, mappers.infraction_notice, "infraction_notice"
         )
         self.repaving_works = SqlRepavingRepository(

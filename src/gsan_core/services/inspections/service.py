@@ -16,7 +16,6 @@ from gsan_core.model.inspections import (
     InfractionNoticesExpired,
     InspectionFinding,
     InspectionOrdersGenerated,
-    NoticeSituation,
     OrderAcceptance,
     OrderAcceptanceRecorded,
     SituationFound,
@@ -33,7 +32,7 @@ from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run
 from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.inspections.bulletins import Bulletins
-from gsan_core.services.inspections.notices import expire_notice
+from gsan_core.services.inspections.notices import expire_chunk
 from gsan_core.services.inspections.results import InspectionReturn, NoticeInput
 from gsan_core.services.inspections.returns import inform_in
 
@@ -328,34 +327,62 @@ class InspectionService(Bulletins):
             uow.commit()
         return changed
 
-    def expire_notices(self, *, actor: int) -> tuple[InfractionNotice, ...]:
+    def expire_notices(
+        self,
+        *,
+        actor: int,
+        chunk_size: int = 1_000,
+        progress: Progress | None = None,
+    ) -> tuple[InfractionNotice, ...]:
         """Atualizar Autos de Infração com Prazo de Recurso Vencido (AUT-05):
         the notices in their appeal period whose deadline passed more than the
         profile's ``notice_appeal_grace_days`` get their fine charged (the
-        debit type's suggested value, once per notice) and move to
-        "appeal expired"."""
+        debit type's suggested value, once per notice) and move to "appeal
+        expired". Chunked by notice id, set-based per chunk (one read of the
+        chunk, one of its properties, orders and types, one write of its
+        charges, one compare-and-set update of the notices), each chunk
+        committed: a re-run resumes and charges nothing twice."""
         at = self._now()
         today = self._today(at)
         grace = self.profile.service_orders.notice_appeal_grace_days
-        with self._work() as uow:
-            candidates = uow.infraction_notices.find_by(
-                situation=NoticeSituation.APPEAL_OPEN
-            )
-            expired = rules.expired_notices(candidates, today=today, grace_days=grace)
-            changed = [
-                expire_notice(uow, self._ctx, n, actor=actor, at=at, today=today)
-                for n in sorted(expired, key=lambda n: n.id)
-            ]
-            if changed:
+        before = today - timedelta(days=grace)
+        changed: list[InfractionNotice] = []
+        with self._exclusive("notice expiry", "all"):
+            with self._work() as uow:
+                total = uow.infraction_notices.count_expired(appeal_before=before)
+            last = [0]
+
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                notices = uow.infraction_notices.expired_chunk(
+                    appeal_before=before, after_id=last[0], limit=chunk_size
+                )
+                if not notices:
+                    return ChunkOutcome()
+                last[0] = notices[-1].id
+                done = expire_chunk(
+                    uow, self._ctx, notices, actor=actor, at=at, today=today
+                )
+                charged = sum(1 for n in done if n.charge_id is not None)
                 uow.record(
                     InfractionNoticesExpired(
                         occurred_at=at,
                         actor=actor,
-                        notice_ids=tuple(n.id for n in changed),
-                        charged=sum(1 for n in changed if n.charge_id is not None),
+                        notice_ids=tuple(n.id for n in done),
+                        charged=charged,
                     )
                 )
-            uow.commit()
+                uow.commit()
+                changed.extend(done)
+                return ChunkOutcome(processed=len(done), changed=len(done))
+
+            if total:
+                run_batch(
+                    job="expire_notices",
+                    units=range(math.ceil(total / chunk_size)),
+                    chunk=chunk,
+                    work=self._work,
+                    progress=progress,
+                )
         return tuple(changed)
 
 
