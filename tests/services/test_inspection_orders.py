@@ -27,6 +27,7 @@ from tests.services.connections_setup import (
     CONCLUDED,
     CUT,
     DESISTED,
+    PPP_BLOCK,
     add_property,
     order_for,
     town,
@@ -551,6 +552,62 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
             company_id=3, days=0, sample_percentage=101, actor=ACTOR
         )
     assert refused.value.violations[0].code == "inspection.batch_invalid"
+
+
+def test_uc1176_filters_by_service_type_and_locality(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176's other filters: only the closed orders of the service types
+    given, and of properties in the locality range given (a reversed range is
+    refused, nothing written)."""
+    ids = _closed_orders(gsan, [4, 3])
+    add_property(gsan, 421, 3, block=PPP_BLOCK)  # locality 2
+    other = ServiceOrder(
+        id=9_100,
+        service_type_id=INSPECTION,
+        situation=OrderSituation.CLOSED,
+        property_id=421,
+        generated_at=gsan.clock.now() - timedelta(days=3),
+        closed_at=gsan.clock.now() - timedelta(days=1),
+        closing_reason_id=4,
+        current_unit_id=60,
+    )
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add(other)
+        uow.commit()
+    with pytest.raises(RuleViolation) as reversed_range:
+        gsan.inspections.generate_for_closed(
+            company_id=3,
+            days=5,
+            sample_percentage=0,
+            actor=ACTOR,
+            locality_from=2,
+            locality_until=1,
+        )
+    assert _codes(reversed_range) == ["inspection.batch_locality_range"]
+    by_type = gsan.inspections.generate_for_closed(
+        company_id=3,
+        days=5,
+        sample_percentage=0,
+        actor=ACTOR,
+        service_type_ids=[INSPECTION],
+    )
+    assert (by_type.processed, by_type.changed) == (1, 1)
+    by_locality = gsan.inspections.generate_for_closed(
+        company_id=3,
+        days=5,
+        sample_percentage=0,
+        actor=ACTOR,
+        locality_from=1,
+        locality_until=1,
+    )
+    assert (by_locality.processed, by_locality.changed) == (2, 2)
+    referenced = sorted(
+        o.reference_order_id or 0
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    )
+    assert referenced == sorted([*ids, other.id])
 
 
 def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> None:

@@ -41,7 +41,11 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
-from gsan_core.model.inspections import ClosedOrderRow, InfractionNotice
+from gsan_core.model.inspections import (
+    ClosedOrderFilter,
+    ClosedOrderRow,
+    InfractionNotice,
+)
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
@@ -690,11 +694,13 @@ class InspectionBatchQueries(Protocol):
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         """Closed orders with a property, closed since the instant by one of the
         units, with no open order of an inspection type referring to them, ids
         above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
-        those closed with one of these reasons)."""
+        those closed with one of these reasons; ``filters``: only those of its
+        service types and of properties in its locality range)."""
         ...
 
     def chunk_to_inspect(
@@ -707,6 +713,7 @@ class InspectionBatchQueries(Protocol):
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         """One chunk of UC1176: of the ``limit`` lowest candidates above
         ``after_id`` (as :meth:`closed_candidates`), the rows to inspect
@@ -725,6 +732,7 @@ class InspectionBatchQueries(Protocol):
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         """UC1176's sample, drawn in the store: of the candidates (as
         :meth:`closed_candidates` with no ``after_id``) closed with one of

@@ -152,11 +152,32 @@ BATCH_INVALID = Message(
 )
 
 
-def check_batch(*, days: int, percentage: int) -> list[Violation]:
-    """UC1176's parameters: at least one day back; a percentage 0..100."""
+BATCH_LOCALITY_RANGE = Message(
+    "inspection.batch_locality_range",
+    en="The final locality {until} is before the initial one {from_}.",
+    pt="A localidade final {until} é menor que a inicial {from_}.",
+)
+
+
+def check_batch(
+    *,
+    days: int,
+    percentage: int,
+    locality_from: int | None = None,
+    locality_until: int | None = None,
+) -> list[Violation]:
+    """UC1176's parameters: at least one day back; a percentage 0..100; a
+    locality range not reversed."""
+    found: list[Violation] = []
     if days < 1 or not 0 <= percentage <= 100:
-        return [BATCH_INVALID(days=days, percentage=percentage)]
-    return []
+        found.append(BATCH_INVALID(days=days, percentage=percentage))
+    if (
+        locality_from is not None
+        and locality_until is not None
+        and locality_until < locality_from
+    ):
+        found.append(BATCH_LOCALITY_RANGE(from_=locality_from, until=locality_until))
+    return found
 
 
 #: The seeded sample's rank (UC1176) is integer arithmetic modulo this prime

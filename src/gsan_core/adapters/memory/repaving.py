@@ -13,6 +13,7 @@ import attrs
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import (
+    ClosedOrderFilter,
     ClosedOrderRow,
     InfractionNotice,
     NoticeSituation,
@@ -124,6 +125,7 @@ class MemoryInspectionBatches:
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         orders: list[ServiceOrder] = list(self._uow.rows("service_order"))
         inspected = {
@@ -148,8 +150,25 @@ class MemoryInspectionBatches:
             and o.current_unit_id in unit_ids
             and o.id not in inspected
             and (reason_ids is None or o.closing_reason_id in reason_ids)
+            and self._kept(o, filters)
         ]
         return rows[:limit]
+
+    def _kept(self, order: ServiceOrder, filters: ClosedOrderFilter | None) -> bool:
+        if filters is None:
+            return True
+        types = filters.service_type_ids
+        if types is not None and order.service_type_id not in types:
+            return False
+        if not filters.by_locality:
+            return True
+        prop = self._uow.read("property", order.property_id)
+        if prop is None:
+            return False
+        low, high = filters.locality_from, filters.locality_until
+        return (low is None or prop.locality_id >= low) and (
+            high is None or prop.locality_id <= high
+        )
 
     def chunk_to_inspect(
         self,
@@ -161,6 +180,7 @@ class MemoryInspectionBatches:
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         rows = self.closed_candidates(
             unit_ids=unit_ids,
@@ -168,6 +188,7 @@ class MemoryInspectionBatches:
             inspection_type_ids=inspection_type_ids,
             after_id=after_id,
             limit=limit,
+            filters=filters,
         )
         chosen = [
             r
@@ -185,6 +206,7 @@ class MemoryInspectionBatches:
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         rows = self.closed_candidates(
             unit_ids=unit_ids,
@@ -192,6 +214,7 @@ class MemoryInspectionBatches:
             inspection_type_ids=inspection_type_ids,
             after_id=0,
             limit=sys.maxsize,
+            filters=filters,
         )
         ids = [r.order_id for r in rows if r.closing_reason_id in reason_ids]
         ranked = sorted(ids, key=lambda i: (sample_rank(seed, i), i))

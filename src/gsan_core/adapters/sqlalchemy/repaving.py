@@ -16,6 +16,7 @@ from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.inspections import (
+    ClosedOrderFilter,
     ClosedOrderRow,
     InfractionNotice,
     NoticeSituation,
@@ -177,12 +178,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         clauses.append(o.c.id > after_id)
         if reason_ids is not None:
@@ -217,12 +220,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         chunk = (
             sa.select(
@@ -288,12 +293,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
         counts = sa.select(
@@ -320,6 +327,7 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         unit_ids: Collection[int],
         closed_since: datetime,
         inspection_type_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> list[sa.ColumnElement[bool]]:
         o = self._table
         i = o.alias("inspection")
@@ -338,7 +346,29 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             o.c.closed_at >= closed_since,
             o.c.current_unit_id.in_(sorted(unit_ids)),
             ~open_inspection,
+            *self._filtered(filters),
         ]
+
+    def _filtered(
+        self, filters: ClosedOrderFilter | None
+    ) -> list[sa.ColumnElement[bool]]:
+        """UC1176's optional filters: the orders' service types, and their
+        properties' locality range (one semi-join on the property table)."""
+        if filters is None:
+            return []
+        o = self._table
+        found: list[sa.ColumnElement[bool]] = []
+        if filters.service_type_ids is not None:
+            found.append(o.c.service_type_id.in_(sorted(filters.service_type_ids)))
+        if filters.by_locality:
+            p = self._uow.tables["property"]
+            bounds: list[sa.ColumnElement[bool]] = []
+            if filters.locality_from is not None:
+                bounds.append(p.c.locality_id >= filters.locality_from)
+            if filters.locality_until is not None:
+                bounds.append(p.c.locality_id <= filters.locality_until)
+            found.append(sa.exists().where(p.c.id == o.c.property_id, *bounds))
+        return found
 
     def add_inspections(
         self,

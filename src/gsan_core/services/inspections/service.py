@@ -5,13 +5,14 @@ and infraction notices (AUT)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError
 from gsan_core.model.inspections import (
+    ClosedOrderFilter,
     InfractionNotice,
     InfractionNoticesExpired,
     InspectionFinding,
@@ -114,6 +115,9 @@ class InspectionService(Bulletins):
         seed: int = 0,
         progress: Progress | None = None,
         chunk_size: int = 5_000,
+        service_type_ids: Collection[int] | None = None,
+        locality_from: int | None = None,
+        locality_until: int | None = None,
     ) -> BatchSummary:
         """Gerar Ordem de Fiscalização para OS encerradas (UC1176): among the
         orders closed in the last ``days`` days by the units of contractor
@@ -130,8 +134,26 @@ class InspectionService(Bulletins):
         and one select of the sampled ids ordered by a seeded rank, the same
         on every backend), then per chunk one statement reads the rows to
         inspect and two ``INSERT ... SELECT`` write the orders and their trail; each chunk commits. A re-run
-        skips the orders already under inspection."""
-        ensure(rules.check_batch(days=days, percentage=sample_percentage))
+        skips the orders already under inspection.
+
+        ``service_type_ids`` keeps only the closed orders of those types;
+        ``locality_from`` / ``locality_until`` only those whose property is
+        in that locality range (both bounds included)."""
+        ensure(
+            rules.check_batch(
+                days=days,
+                percentage=sample_percentage,
+                locality_from=locality_from,
+                locality_until=locality_until,
+            )
+        )
+        filters = ClosedOrderFilter(
+            service_type_ids=(
+                None if service_type_ids is None else frozenset[int](service_type_ids)
+            ),
+            locality_from=locality_from,
+            locality_until=locality_until,
+        )
         at = self._now()
         since = at - timedelta(days=days)
         profile = self.profile
@@ -155,6 +177,7 @@ class InspectionService(Bulletins):
                     concluded=concluded,
                     percentage=sample_percentage,
                     seed=seed,
+                    filters=filters,
                 )
             type_id = min(type_ids)
             template = ServiceOrder(
@@ -175,6 +198,7 @@ class InspectionService(Bulletins):
                     limit=chunk_size,
                     skipped_reason_ids=excluded,
                     sample_ids=sample,
+                    filters=filters,
                 )
                 if not scanned:
                     return ChunkOutcome()
@@ -395,6 +419,7 @@ def _sample(
     concluded: frozenset[int],
     percentage: int,
     seed: int,
+    filters: ClosedOrderFilter | None = None,
 ) -> tuple[frozenset[int], int]:
     """The concluded candidates to inspect: ``percentage`` % of them (rounded
     half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
@@ -409,5 +434,6 @@ def _sample(
         reason_ids=concluded,
         percentage=percentage,
         seed=seed,
+        filters=filters,
     )
     return frozenset(ids), total
