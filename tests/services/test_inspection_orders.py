@@ -19,6 +19,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
     ServiceType,
 )
+from gsan_core.model.service_requests import Requester
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
@@ -171,6 +172,41 @@ def test_enc_04_cancelling_an_inspection_needs_no_return(
         order_id=order_id, reason_id=DESISTED, closed_on=_today(gsan), actor=ACTOR
     )
     assert result.order.situation is OrderSituation.CLOSED
+
+
+def test_uc0488_a_finding_opens_the_request_its_matrix_names(
+    gsan: gsan_core.System,
+) -> None:
+    """UC0488: a new situation whose water matrix row (for the property's
+    current situation) names a request specification opens that RA for the
+    property through the requests' opening rules, in the return's unit of
+    work; refused there (INS-18: a requester without its address), nothing of
+    the return is written."""
+    gsan.catalog.add(
+        "inspection_water_effect",
+        description="HIDROMETRO VIOLADO EM LIGADO",
+        attributes={"situation_id": BLOCKED, "status_id": 3, "specification_id": 311},
+        actor=0,
+    )
+    order_id = _inspection(gsan, 430)
+    found = [SituationFound(situation_id=BLOCKED, found_on=_today(gsan))]
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=found,
+            actor=ACTOR,
+            requester=Requester(name="FISCAL"),
+        )
+    assert [v.rule for v in refused.value.violations] == ["INS-18"]
+    assert gsan.inspections.findings(order_id) == []
+    assert gsan.service_requests.find_by(property_id=430) == []
+    result = gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    (request,) = result.requests
+    assert (request.specification_id, request.property_id) == (311, 430)
+    assert gsan.service_requests.get(request.id) == request
+    assert gsan.service_requests.find_by(property_id=430) == [request]
+    again = gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    assert again.requests == ()
 
 
 def test_fis_01_02_return_only_for_a_pending_inspection(gsan: gsan_core.System) -> None:

@@ -26,6 +26,7 @@ from gsan_core.model.service_orders import (
     OrderSituation,
     ServiceOrder,
 )
+from gsan_core.model.service_requests import Requester
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.validation import ensure
@@ -72,6 +73,7 @@ class InspectionService(Bulletins):
         actor: int,
         connection_data: object | None = None,
         notice: NoticeInput | None = None,
+        requester: Requester | None = None,
     ) -> InspectionReturn:
         """Informar Retorno da Ordem de Fiscalização (UC0488).
 
@@ -83,7 +85,10 @@ class InspectionService(Bulletins):
         input), the collection situation it adds to the property, its debts
         when ``charge`` is set (once per order and situation, FIS-13; the
         reincidence times when the property had a reincidence-checking finding
-        before) and the infraction notice (``notice``) when it controls them.
+        before), the infraction notice (``notice``) when it controls them, and
+        the request (RA) its matrix row's specification asks for, opened
+        through the requests' opening rules (``requester``, else the acting
+        user for its unit).
         The order stays open: it is closed afterwards by the usual closing,
         which refuses it before this return (ENC-04)."""
         at = self._now()
@@ -100,6 +105,7 @@ class InspectionService(Bulletins):
                 connection_data=connection_data,
                 notice=notice,
                 meters=self._meters,
+                requester=requester,
             )
             uow.commit()
         return result
