@@ -330,6 +330,39 @@ def test_fis_13_debts_once_with_reincidence(gsan: gsan_core.System) -> None:
     ]
 
 
+def _months_ago(day: date, months: int) -> date:
+    """The first day of the month ``months`` before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def test_fis_13_times_capped_by_the_months_since_the_cut(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13: on a cut connection the configured times are capped by the
+    whole months since the cut (at least once; GSAN's "no multiplication when
+    they are equal" quirk is not copied): cut last month, the code-10 row
+    configured twice is charged once; cut three months ago, twice."""
+    today = _today(gsan)
+    totals = []
+    for pid, months in ((440, 1), (441, 3)):
+        cut_on = _months_ago(today, months)
+        add_property(gsan, pid, 5, water_changes={"cut_on": cut_on})
+        order_id = order_for(gsan, INSPECTION, pid).id
+        result = gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[
+                SituationFound(situation_id=REINCIDENT, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+        totals.append(sorted(c.total for c in result.charges))
+    assert totals == [
+        [Decimal("25.00"), Decimal("40.00")],
+        [Decimal("40.00"), Decimal("50.00")],
+    ]
+
+
 def test_fis_12_a_charged_situation_stays(gsan: gsan_core.System) -> None:
     """FIS-12: a situation that was charged cannot be left out of a later
     return; one that did nothing can."""

@@ -369,6 +369,12 @@ def _compatibility(
     return found
 
 
+def months_between(since: date, today: date) -> int:
+    """Whole calendar months from ``since`` to ``today`` (0 within the same
+    month), as FIS-13 counts the months since a cut or suppression."""
+    return max(0, (today.year - since.year) * 12 + today.month - since.month)
+
+
 def charge_times(
     row: CatalogItem, *, reincident: bool, months_since_cut: int | None
 ) -> int:
