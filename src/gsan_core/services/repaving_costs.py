@@ -17,6 +17,7 @@ from gsan_core.model.catalog import CatalogItem, CatalogItemAdded, CatalogItemCh
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.repaving import (
     CostLine,
+    PavementSurface,
     RepavingAcceptance,
     RepavingCost,
     RepavingCostChanged,
@@ -203,7 +204,14 @@ class RepavingCosts(Service):
             cost = uow.repaving_costs.get(cost_id)
             uow.lock_key(f"repaving_cost.{cost.unit_id}")
             cost = uow.repaving_costs.get(cost_id)
-            works = uow.repaving_works.find_by(unit_id=cost.unit_id)
+            column = (
+                "street_pavement_id"
+                if cost.surface is PavementSurface.STREET
+                else "sidewalk_pavement_id"
+            )
+            works = uow.repaving_works.find_by(
+                unit_id=cost.unit_id, **{column: cost.pavement_type_id}
+            )
             ensure(rules.check_cost_removal(cost, works=works))
             uow.repaving_costs.remove(cost)
             uow.record(
@@ -245,9 +253,11 @@ class RepavingCosts(Service):
 
     def costed(self, work_ids: Sequence[int]) -> Sequence[RepavingCostLine]:
         """The cost columns of the follow-up queries (``in_repaving``,
-        ``in_acceptance``): each work valued as in the bulletin (PAV-11)."""
+        ``in_acceptance``): each work valued as in the bulletin (PAV-11), in
+        the order given (unknown ids are left out)."""
         with self._work() as uow:
-            works = [uow.repaving_works.get(i) for i in work_ids]
+            found = uow.repaving_works.get_many(work_ids)
+            works = [found[i] for i in work_ids if i in found]
             units = {w.unit_id for w in works}
             costs = [
                 c for u in sorted(units) for c in uow.repaving_costs.find_by(unit_id=u)
