@@ -679,6 +679,52 @@ def test_uc1176_filters_by_service_type_and_locality(
     assert referenced == sorted([*ids, other.id])
 
 
+def test_closing_an_inspection_not_accepted_refuses_the_inspected_order(
+    gsan: gsan_core.System,
+) -> None:
+    """service-orders §2.9.4: closing an inspection order with the service not
+    accepted records the order it refers to as not accepted, once, with the
+    first active reason flagged for inspection and GSAN's observation; an
+    accepted service records nothing."""
+    (inspected, other) = _closed_orders(gsan, [4, 3])
+    gsan.catalog.add(
+        "non_acceptance_reason",
+        id=8,
+        description="SERVICO MAL EXECUTADO",
+        attributes={"for_inspection": True},
+        actor=0,
+    )
+    gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=0, actor=ACTOR
+    )
+    by_reference = {
+        o.reference_order_id: o.id
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    }
+    gsan.service_orders.close_executed(
+        order_id=by_reference[inspected],
+        reason_id=CONCLUDED,
+        closed_on=_today(gsan),
+        actor=ACTOR,
+        service_accepted=False,
+    )
+    refused = gsan.inspections.order_acceptance(inspected)
+    assert refused is not None
+    assert (refused.accepted, refused.reason_id, refused.observation) == (
+        False,
+        8,
+        f"USUÁRIO {ACTOR} REJEITOU A ORDEM DE SERVIÇO",
+    )
+    gsan.service_orders.close_executed(
+        order_id=by_reference[other],
+        reason_id=CONCLUDED,
+        closed_on=_today(gsan),
+        actor=ACTOR,
+    )
+    assert gsan.inspections.order_acceptance(other) is None
+
+
 def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> None:
     """FIS-16: the non-acceptance reasons are a catalog (description required,
     in use or not); FIS-14: an executed order is inspected once: accepted,

@@ -326,6 +326,13 @@ NON_ACCEPTANCE_REASON = CatalogKind(
             default=False,
             doc="osna_icobservacaoobrig: the observation is mandatory (FIS-15)",
         ),
+        AttributeSpec(
+            name="for_inspection",
+            type="bool",
+            default=False,
+            doc="the reason a refused inspection records against the inspected "
+            "order when its inspection order closes (service-orders §2.9.4)",
+        ),
     ),
 )
 INSPECTION_KINDS: tuple[CatalogKind, ...] = (

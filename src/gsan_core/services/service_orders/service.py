@@ -41,6 +41,7 @@ from gsan_core.rules import service_configuration as config
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
 from gsan_core.rules.validation import ensure
+from gsan_core.services.acceptances import refuse_referenced_in
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.bulletins import record_bulletin_in
 from gsan_core.services.charges import price_facts
@@ -386,6 +387,7 @@ class ServiceOrderService(ServiceSetup):
         execution: Sequence[ExecutedActivity] | None = None,
         route_on: date | None = None,
         bulletin: BulletinInput | None = None,
+        service_accepted: bool = True,
     ) -> ClosingResult:
         """Close with execution; a type that updates the commercial system runs its
         operation (with ``commercial`` as input) in the same transaction, once.
@@ -393,6 +395,10 @@ class ServiceOrderService(ServiceSetup):
         A type that asks the contractor's bulletin (a ``service_type_bulletin``
         row) records ``bulletin``'s quantities in the same transaction (ENC-19:
         empty or zero quantities need ``zero_confirmed``).
+
+        ``service_accepted=False`` on an inspection order (one referring to
+        another order) records the inspected order as not accepted against
+        its contractor, once (service-orders §2.9.4).
 
         ``execution`` (activities with periods, teams, materials and kits) is
         checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
@@ -428,6 +434,10 @@ class ServiceOrderService(ServiceSetup):
                 actor=actor,
                 at=self._now(),
             )
+            if not service_accepted:
+                refuse_referenced_in(
+                    uow, order=result.order, actor=actor, at=self._now()
+                )
             uow.commit()
         return result
 
