@@ -19,6 +19,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
     ServiceType,
 )
+from gsan_core.model.service_requests import Requester
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
@@ -27,6 +28,7 @@ from tests.services.connections_setup import (
     CONCLUDED,
     CUT,
     DESISTED,
+    PPP_BLOCK,
     add_property,
     order_for,
     town,
@@ -172,6 +174,41 @@ def test_enc_04_cancelling_an_inspection_needs_no_return(
     assert result.order.situation is OrderSituation.CLOSED
 
 
+def test_uc0488_a_finding_opens_the_request_its_matrix_names(
+    gsan: gsan_core.System,
+) -> None:
+    """UC0488: a new situation whose water matrix row (for the property's
+    current situation) names a request specification opens that RA for the
+    property through the requests' opening rules, in the return's unit of
+    work; refused there (INS-18: a requester without its address), nothing of
+    the return is written."""
+    gsan.catalog.add(
+        "inspection_water_effect",
+        description="HIDROMETRO VIOLADO EM LIGADO",
+        attributes={"situation_id": BLOCKED, "status_id": 3, "specification_id": 311},
+        actor=0,
+    )
+    order_id = _inspection(gsan, 430)
+    found = [SituationFound(situation_id=BLOCKED, found_on=_today(gsan))]
+    with pytest.raises(RuleViolation) as refused:
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=found,
+            actor=ACTOR,
+            requester=Requester(name="FISCAL"),
+        )
+    assert [v.rule for v in refused.value.violations] == ["INS-18"]
+    assert gsan.inspections.findings(order_id) == []
+    assert gsan.service_requests.find_by(property_id=430) == []
+    result = gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    (request,) = result.requests
+    assert (request.specification_id, request.property_id) == (311, 430)
+    assert gsan.service_requests.get(request.id) == request
+    assert gsan.service_requests.find_by(property_id=430) == [request]
+    again = gsan.inspections.inform_return(order_id=order_id, found=found, actor=ACTOR)
+    assert again.requests == ()
+
+
 def test_fis_01_02_return_only_for_a_pending_inspection(gsan: gsan_core.System) -> None:
     """FIS-01: the order's type is an infraction inspection; FIS-02: it is pending."""
     add_property(gsan, 402, 3)
@@ -293,6 +330,39 @@ def test_fis_13_debts_once_with_reincidence(gsan: gsan_core.System) -> None:
     ]
 
 
+def _months_ago(day: date, months: int) -> date:
+    """The first day of the month ``months`` before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def test_fis_13_times_capped_by_the_months_since_the_cut(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13: on a cut connection the configured times are capped by the
+    whole months since the cut (at least once; GSAN's "no multiplication when
+    they are equal" quirk is not copied): cut last month, the code-10 row
+    configured twice is charged once; cut three months ago, twice."""
+    today = _today(gsan)
+    totals = []
+    for pid, months in ((440, 1), (441, 3)):
+        cut_on = _months_ago(today, months)
+        add_property(gsan, pid, 5, water_changes={"cut_on": cut_on})
+        order_id = order_for(gsan, INSPECTION, pid).id
+        result = gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[
+                SituationFound(situation_id=REINCIDENT, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+        totals.append(sorted(c.total for c in result.charges))
+    assert totals == [
+        [Decimal("25.00"), Decimal("40.00")],
+        [Decimal("40.00"), Decimal("50.00")],
+    ]
+
+
 def test_fis_12_a_charged_situation_stays(gsan: gsan_core.System) -> None:
     """FIS-12: a situation that was charged cannot be left out of a later
     return; one that did nothing can."""
@@ -394,6 +464,56 @@ def test_aut_05_batch_charges_expired_notices_once(
             attrs.evolve(stored, observation="RECURSO"), actor=ACTOR
         )
     assert refused.value.violations[0].rule == "AUT-03"
+
+
+def test_aut_05_batch_is_chunked_and_set_based(
+    gsan: gsan_core.System, clock: FixedClock
+) -> None:
+    """AUT-05: the batch runs by chunks of notices (here one per chunk),
+    reporting its progress; each expired notice with a fine gets one charge,
+    a notice without a debit type only moves to "appeal expired"; a notice
+    still in its appeal period is left alone."""
+    today = _today(gsan)
+    notices = []
+    for pid, until, debit_type in (
+        (420, 5, FINE_TYPE),
+        (421, 6, None),
+        (422, 7, FINE_TYPE),
+        (423, 40, FINE_TYPE),
+    ):
+        order_id = _inspection(gsan, pid)
+        notice = gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[SituationFound(situation_id=NOTICE, found_on=today)],
+            actor=ACTOR,
+            notice=NoticeInput(
+                employee_id=ACTOR,
+                issued_on=today,
+                appeal_until=today + timedelta(days=until),
+                debit_type_id=debit_type,
+            ),
+        ).notice
+        assert notice is not None
+        notices.append(notice)
+    clock.advance(timedelta(days=10))
+    seen: list[int] = []
+    expired = gsan.inspections.expire_notices(
+        actor=ACTOR, chunk_size=1, progress=lambda p: seen.append(p.units_done)
+    )
+    assert seen == [1, 2, 3]
+    assert [n.id for n in expired] == [n.id for n in notices[:3]]
+    assert [n.charge_id is not None for n in expired] == [True, False, True]
+    assert [gsan.inspections.notice(n.id) for n in expired] == list(expired)
+    assert [len(gsan.billing.charges(pid)) for pid in (420, 421, 422, 423)] == [
+        1,
+        0,
+        1,
+        0,
+    ]
+    assert gsan.inspections.notice(notices[3].id).situation is (
+        NoticeSituation.APPEAL_OPEN
+    )
+    assert gsan.inspections.expire_notices(actor=ACTOR) == ()
 
 
 def test_aut_02_notice_update_checks_dates_and_version(gsan: gsan_core.System) -> None:
@@ -501,6 +621,108 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
             company_id=3, days=0, sample_percentage=101, actor=ACTOR
         )
     assert refused.value.violations[0].code == "inspection.batch_invalid"
+
+
+def test_uc1176_filters_by_service_type_and_locality(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176's other filters: only the closed orders of the service types
+    given, and of properties in the locality range given (a reversed range is
+    refused, nothing written)."""
+    ids = _closed_orders(gsan, [4, 3])
+    add_property(gsan, 421, 3, block=PPP_BLOCK)  # locality 2
+    other = ServiceOrder(
+        id=9_100,
+        service_type_id=INSPECTION,
+        situation=OrderSituation.CLOSED,
+        property_id=421,
+        generated_at=gsan.clock.now() - timedelta(days=3),
+        closed_at=gsan.clock.now() - timedelta(days=1),
+        closing_reason_id=4,
+        current_unit_id=60,
+    )
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add(other)
+        uow.commit()
+    with pytest.raises(RuleViolation) as reversed_range:
+        gsan.inspections.generate_for_closed(
+            company_id=3,
+            days=5,
+            sample_percentage=0,
+            actor=ACTOR,
+            locality_from=2,
+            locality_until=1,
+        )
+    assert _codes(reversed_range) == ["inspection.batch_locality_range"]
+    by_type = gsan.inspections.generate_for_closed(
+        company_id=3,
+        days=5,
+        sample_percentage=0,
+        actor=ACTOR,
+        service_type_ids=[INSPECTION],
+    )
+    assert (by_type.processed, by_type.changed) == (1, 1)
+    by_locality = gsan.inspections.generate_for_closed(
+        company_id=3,
+        days=5,
+        sample_percentage=0,
+        actor=ACTOR,
+        locality_from=1,
+        locality_until=1,
+    )
+    assert (by_locality.processed, by_locality.changed) == (2, 2)
+    referenced = sorted(
+        o.reference_order_id or 0
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    )
+    assert referenced == sorted([*ids, other.id])
+
+
+def test_closing_an_inspection_not_accepted_refuses_the_inspected_order(
+    gsan: gsan_core.System,
+) -> None:
+    """service-orders §2.9.4: closing an inspection order with the service not
+    accepted records the order it refers to as not accepted, once, with the
+    first active reason flagged for inspection and GSAN's observation; an
+    accepted service records nothing."""
+    (inspected, other) = _closed_orders(gsan, [4, 3])
+    gsan.catalog.add(
+        "non_acceptance_reason",
+        id=8,
+        description="SERVICO MAL EXECUTADO",
+        attributes={"for_inspection": True},
+        actor=0,
+    )
+    gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=0, actor=ACTOR
+    )
+    by_reference = {
+        o.reference_order_id: o.id
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    }
+    gsan.service_orders.close_executed(
+        order_id=by_reference[inspected],
+        reason_id=CONCLUDED,
+        closed_on=_today(gsan),
+        actor=ACTOR,
+        service_accepted=False,
+    )
+    refused = gsan.inspections.order_acceptance(inspected)
+    assert refused is not None
+    assert (refused.accepted, refused.reason_id, refused.observation) == (
+        False,
+        8,
+        f"USUÁRIO {ACTOR} REJEITOU A ORDEM DE SERVIÇO",
+    )
+    gsan.service_orders.close_executed(
+        order_id=by_reference[other],
+        reason_id=CONCLUDED,
+        closed_on=_today(gsan),
+        actor=ACTOR,
+    )
+    assert gsan.inspections.order_acceptance(other) is None
 
 
 def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "INSPECTION_SITUATION",
     "INSPECTION_WATER_EFFECT",
     "NON_ACCEPTANCE_REASON",
+    "ClosedOrderFilter",
     "ClosedOrderRow",
     "InfractionNotice",
     "InfractionNoticeIssued",
@@ -107,6 +108,21 @@ class InfractionNotice:
     charge_id: int | None = None
     actor: int
     version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class ClosedOrderFilter:
+    """UC1176's optional filters of the closed orders to inspect: their
+    service types, and a range of their properties' localities."""
+
+    service_type_ids: frozenset[int] | None = None
+    locality_from: int | None = None
+    locality_until: int | None = None
+
+    @property
+    def by_locality(self) -> bool:
+        """Whether a locality bound is given."""
+        return self.locality_from is not None or self.locality_until is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -309,6 +325,13 @@ NON_ACCEPTANCE_REASON = CatalogKind(
             type="bool",
             default=False,
             doc="osna_icobservacaoobrig: the observation is mandatory (FIS-15)",
+        ),
+        AttributeSpec(
+            name="for_inspection",
+            type="bool",
+            default=False,
+            doc="the reason a refused inspection records against the inspected "
+            "order when its inspection order closes (service-orders §2.9.4)",
         ),
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gsan_core.model.bulletins import BULLETIN_KINDS
 from gsan_core.model.catalog import CatalogKind
 from gsan_core.model.field_visits import FIELD_VISIT_KINDS
 from gsan_core.model.hydrometers import HYDROMETER_KINDS
@@ -25,6 +26,7 @@ ALL_KINDS: tuple[CatalogKind, ...] = (
     *INSPECTION_KINDS,
     *REPAVING_KINDS,
     *FIELD_VISIT_KINDS,
+    *BULLETIN_KINDS,
 )
 
 

@@ -136,6 +136,9 @@ class ServiceOrderParameters:
     #: ``percentualConvergenciaRepavimentacao``: a returned street area within
     #: this percentage of the sent one is accepted automatically (PAV-03).
     repaving_convergence_percentage: Decimal = Decimal(0)
+    #: FIS-17: GSAN refuses a concluded order's inspection dated today (the
+    #: date must be *before* today); ``True`` accepts today's inspection.
+    concluded_inspection_today: bool = False
     #: PRG-13: GSAN only accepts the old plates (3 letters + 4 digits); ``True``
     #: also accepts the Mercosul format (ABC1D23) used since 2018.
     accept_mercosul_plates: bool = False

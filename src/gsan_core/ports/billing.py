@@ -63,6 +63,10 @@ class Billing(Protocol):
         """Create a charge to be billed ("débito a cobrar")."""
         ...
 
+    def add_charges(self, charges: Iterable[Charge]) -> None:
+        """Create many charges (a batch's chunk): one round trip per chunk."""
+        ...
+
     def charges_of(self, property_id: int) -> Sequence[Charge]:
         """Charges created for the property."""
         ...

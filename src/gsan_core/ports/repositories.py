@@ -41,7 +41,11 @@ from gsan_core.model.hydrometers import (
     MeasurementPoint,
     StockEntry,
 )
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.inspections import (
+    ClosedOrderFilter,
+    ClosedOrderRow,
+    InfractionNotice,
+)
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.scheduling import SchedulableOrder
@@ -72,6 +76,7 @@ __all__ = [
     "Criterion",
     "Entity",
     "HydrometerRepository",
+    "InfractionNoticeRepository",
     "InspectionBatchQueries",
     "InstallationRepository",
     "LocationQueries",
@@ -636,6 +641,32 @@ class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
         ...
 
 
+class InfractionNoticeRepository(Repository[InfractionNotice], Protocol):
+    """Infraction notices, with the chunked reads and the set-based update of
+    the batch that expires them (AUT-05)."""
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        """How many notices in their appeal period have an appeal end before
+        ``appeal_before``."""
+        ...
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        """The ``limit`` lowest of those notices with ids above ``after_id``;
+        one statement."""
+        ...
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        """Move the notices (as read) to "appeal expired", each with its
+        charge when ``charge_ids`` has one, their versions plus one: one
+        compare-and-set statement (``ConcurrencyConflict`` and nothing written
+        when one moved)."""
+        ...
+
+
 class RepavingRepository(Repository[RepavingWork], Protocol):
     """Repaving works, with the set-based automatic acceptance (PAV-03)."""
 
@@ -663,11 +694,13 @@ class InspectionBatchQueries(Protocol):
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         """Closed orders with a property, closed since the instant by one of the
         units, with no open order of an inspection type referring to them, ids
         above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
-        those closed with one of these reasons)."""
+        those closed with one of these reasons; ``filters``: only those of its
+        service types and of properties in its locality range)."""
         ...
 
     def chunk_to_inspect(
@@ -680,6 +713,7 @@ class InspectionBatchQueries(Protocol):
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         """One chunk of UC1176: of the ``limit`` lowest candidates above
         ``after_id`` (as :meth:`closed_candidates`), the rows to inspect
@@ -698,6 +732,7 @@ class InspectionBatchQueries(Protocol):
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         """UC1176's sample, drawn in the store: of the candidates (as
         :meth:`closed_candidates` with no ``after_id``) closed with one of

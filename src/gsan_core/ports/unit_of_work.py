@@ -28,16 +28,17 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.repaving import RepavingCost
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
@@ -78,6 +79,7 @@ from gsan_core.ports.repositories import (
     CatalogRepository,
     CollectionQueries,
     HydrometerRepository,
+    InfractionNoticeRepository,
     InspectionBatchQueries,
     InstallationRepository,
     LocationQueries,
@@ -316,7 +318,7 @@ class UnitOfWork(Protocol):
     def inspection_findings(self) -> RemovableRepository[InspectionFinding]: ...
 
     @property
-    def infraction_notices(self) -> Repository[InfractionNotice]: ...
+    def infraction_notices(self) -> InfractionNoticeRepository: ...
 
     @property
     def repaving_works(self) -> RepavingRepository: ...
@@ -326,6 +328,21 @@ class UnitOfWork(Protocol):
 
     @property
     def order_acceptances(self) -> Repository[OrderAcceptance]: ...
+
+    @property
+    def repaving_costs(self) -> RemovableRepository[RepavingCost]:
+        """Repaving costs per unit, surface and pavement type (PAV-06..08)."""
+        ...
+
+    @property
+    def order_bulletins(self) -> Repository[OrderBulletin]:
+        """Executed orders' bulletin quantities (ENC-19)."""
+        ...
+
+    @property
+    def concluded_inspections(self) -> Repository[ConcludedOrderInspection]:
+        """Concluded orders' inspections (FIS-17/18)."""
+        ...
 
     @property
     def billing(self) -> Billing: ...

@@ -152,11 +152,32 @@ BATCH_INVALID = Message(
 )
 
 
-def check_batch(*, days: int, percentage: int) -> list[Violation]:
-    """UC1176's parameters: at least one day back; a percentage 0..100."""
+BATCH_LOCALITY_RANGE = Message(
+    "inspection.batch_locality_range",
+    en="The final locality {until} is before the initial one {from_}.",
+    pt="A localidade final {until} é menor que a inicial {from_}.",
+)
+
+
+def check_batch(
+    *,
+    days: int,
+    percentage: int,
+    locality_from: int | None = None,
+    locality_until: int | None = None,
+) -> list[Violation]:
+    """UC1176's parameters: at least one day back; a percentage 0..100; a
+    locality range not reversed."""
+    found: list[Violation] = []
     if days < 1 or not 0 <= percentage <= 100:
-        return [BATCH_INVALID(days=days, percentage=percentage)]
-    return []
+        found.append(BATCH_INVALID(days=days, percentage=percentage))
+    if (
+        locality_from is not None
+        and locality_until is not None
+        and locality_until < locality_from
+    ):
+        found.append(BATCH_LOCALITY_RANGE(from_=locality_from, until=locality_until))
+    return found
 
 
 #: The seeded sample's rank (UC1176) is integer arithmetic modulo this prime
@@ -346,6 +367,12 @@ def _compatibility(
         ):
             found.append(message(situation_id=item.id, status_id=status_id))
     return found
+
+
+def months_between(since: date, today: date) -> int:
+    """Whole calendar months from ``since`` to ``today`` (0 within the same
+    month), as FIS-13 counts the months since a cut or suppression."""
+    return max(0, (today.year - since.year) * 12 + today.month - since.month)
 
 
 def charge_times(

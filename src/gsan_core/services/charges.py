@@ -20,7 +20,14 @@ from gsan_core.rules import charges as rules
 from gsan_core.rules.service_orders import INVALID_VALUE, ChargeRequest
 from gsan_core.rules.validation import ensure
 
-__all__ = ["create_charge", "given_meter_facts", "price_facts", "price_of"]
+__all__ = [
+    "build_charge",
+    "charge_created",
+    "create_charge",
+    "given_meter_facts",
+    "price_facts",
+    "price_of",
+]
 
 
 def price_facts(
@@ -102,7 +109,7 @@ def price_of(
     )
 
 
-def create_charge(
+def build_charge(
     uow: UnitOfWork,
     *,
     profile: UtilityProfile,
@@ -116,7 +123,8 @@ def create_charge(
     at: datetime,
     actor: int,
 ) -> Charge | None:
-    """Create the charge of a service, or ``None`` when it is not charged.
+    """The charge of a service, not yet written, or ``None`` when it is not
+    charged (the rules of :func:`create_charge`).
 
     No charge without a debit type (DEB-01, DEB-06), with a non-charge reason
     (COM-06, DEB-06), when the value is not positive (GSAN only charges a value
@@ -146,7 +154,7 @@ def create_charge(
         charge_interest=service_type.charge_interest,
         categories=prop.categories,
     )
-    charge = Charge(
+    return Charge(
         id=uow.next_id("charge"),
         property_id=prop.id,
         debit_type_id=debit_type,
@@ -160,16 +168,60 @@ def create_charge(
         shares=computed.shares,
         actor=actor,
     )
-    uow.billing.add_charge(charge)
-    uow.record(
-        ChargeCreated(
-            occurred_at=at,
-            actor=actor,
-            charge_id=charge.id,
-            property_id=prop.id,
-            total=charge.total,
-            service_order_id=charge.service_order_id,
-            service_request_id=request_id,
-        )
+
+
+def create_charge(
+    uow: UnitOfWork,
+    *,
+    profile: UtilityProfile,
+    service_type: ServiceType,
+    prop: Property,
+    value: Decimal | None,
+    request: ChargeRequest,
+    order: ServiceOrder | None,
+    request_id: int | None,
+    generated_on: date,
+    at: datetime,
+    actor: int,
+) -> Charge | None:
+    """Create the charge of a service, or ``None`` when it is not charged.
+
+    No charge without a debit type (DEB-01, DEB-06), with a non-charge reason
+    (COM-06, DEB-06), when the value is not positive (GSAN only charges a value
+    above zero; DEB-03 names the social-tariff case), or when a payment slip of
+    the same debit type was issued for the property on the day the OS was
+    generated: the customer already paid it (DEB-02). With the profile's
+    ``reject_charges_below_one`` (GSAN's integer-part test) a value between 0
+    and 1 is refused (DEB-05).
+    """
+    charge = build_charge(
+        uow,
+        profile=profile,
+        service_type=service_type,
+        prop=prop,
+        value=value,
+        request=request,
+        order=order,
+        request_id=request_id,
+        generated_on=generated_on,
+        at=at,
+        actor=actor,
     )
+    if charge is None:
+        return None
+    uow.billing.add_charge(charge)
+    uow.record(charge_created(charge, at=at))
     return charge
+
+
+def charge_created(charge: Charge, *, at: datetime) -> ChargeCreated:
+    """The event of a charge written."""
+    return ChargeCreated(
+        occurred_at=at,
+        actor=charge.actor,
+        charge_id=charge.id,
+        property_id=charge.property_id,
+        total=charge.total,
+        service_order_id=charge.service_order_id,
+        service_request_id=charge.service_request_id,
+    )

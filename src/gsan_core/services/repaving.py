@@ -26,7 +26,8 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import repaving as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
-from gsan_core.services.context import Service, holds_permission
+from gsan_core.services.context import holds_permission
+from gsan_core.services.repaving_costs import RepavingCosts, repaves, unit_of_user
 
 __all__ = ["RepavingService"]
 
@@ -34,7 +35,7 @@ _GROUPING = "repaving_neighbourhood"
 _PERMISSION = "update_repaving"
 
 
-class RepavingService(Service):
+class RepavingService(RepavingCosts):
     """``gsan.repaving``: repaving works, their returns and acceptance."""
 
     # ------------------------------------------------------------ queries
@@ -100,7 +101,7 @@ class RepavingService(Service):
                     street_area=street_area,
                     sidewalk_area=sidewalk_area,
                     unit_id=unit_id,
-                    repaving_unit=_repaves(self, uow, unit_id, groupings),
+                    repaving_unit=repaves(self.profile, uow, unit_id, groupings),
                 )
             )
             assert unit_id is not None
@@ -155,7 +156,7 @@ class RepavingService(Service):
             ensure(
                 rules.check_return(
                     work,
-                    user_unit_id=_unit_of_user(uow, actor),
+                    user_unit_id=unit_of_user(uow, actor),
                     authorised=holds_permission(self.profile, uow, actor, _PERMISSION),
                     returned_on=returned_on,
                     street_area=street_area,
@@ -235,7 +236,7 @@ class RepavingService(Service):
                     works,
                     on=on,
                     today=self._today(at),
-                    user_unit_id=_unit_of_user(uow, actor),
+                    user_unit_id=unit_of_user(uow, actor),
                     authorised=holds_permission(self.profile, uow, actor, _PERMISSION),
                 )
             )
@@ -328,28 +329,8 @@ def _locked(uow: UnitOfWork, work_id: int, expected: int | None) -> RepavingWork
     return work
 
 
-def _unit_of_user(uow: UnitOfWork, actor: int) -> int | None:
-    user = uow.users.find(actor)
-    return None if user is None else user.unit_id
-
-
 def _unit_of(groupings: Sequence[CatalogItem], neighbourhood_id: int) -> int | None:
     for row in groupings:
         if row.integer("neighbourhood_id") == neighbourhood_id:
             return row.integer("unit_id")
     return None
-
-
-def _repaves(
-    service: RepavingService,
-    uow: UnitOfWork,
-    unit_id: int | None,
-    groupings: Sequence[CatalogItem],
-) -> bool:
-    if unit_id is None:
-        return False
-    if any(row.integer("unit_id") == unit_id for row in groupings):
-        return True
-    unit = uow.units.find(unit_id)
-    types = service.profile.ids("unit_type.repaving")
-    return unit is not None and unit.active and unit.unit_type_id in types

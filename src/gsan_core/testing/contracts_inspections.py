@@ -1,6 +1,7 @@
 """The contract of the inspection and repaving repositories (findings of
-inspection orders, infraction notices, repaving works with their set-based
-automatic acceptance), shipped for integrators.
+inspection orders, infraction notices with their set-based expiry, repaving
+works with their set-based automatic acceptance, repaving costs, bulletin
+quantities and concluded-order inspections), shipped for integrators.
 
 Subclass it like :class:`gsan_core.testing.contracts.UnitOfWorkContract`, with a
 ``uow_factory`` fixture returning units of work over an empty, migrated store::
@@ -24,13 +25,23 @@ import attrs
 import pytest
 
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.model.bulletins import (
+    ConcludedOrderInspection,
+    InspectionCode,
+    OrderBulletin,
+)
 from gsan_core.model.inspections import (
     InfractionNotice,
     InspectionFinding,
     NoticeSituation,
     OrderAcceptance,
 )
-from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
+from gsan_core.model.repaving import (
+    PavementSurface,
+    RepavingAcceptance,
+    RepavingCost,
+    RepavingWork,
+)
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRelation,
@@ -148,6 +159,108 @@ class InspectionRepositoriesContract:
             )
             with pytest.raises(NotFound):
                 uow.infraction_notices.get(2)
+
+    def test_notice_expiry_chunks_and_set_based_update(
+        self, uow_factory: Factory
+    ) -> None:
+        """AUT-05: the open notices whose appeal ended before the day, by id
+        chunks; one compare-and-set update expires a chunk with its charges,
+        and refuses it all when one notice moved."""
+        notices = [
+            _notice(1),
+            _notice(2, appeal_until=date(2025, 1, 25)),
+            _notice(3, appeal_until=date(2025, 1, 10)),
+            _notice(4, situation=NoticeSituation.APPEAL_EXPIRED),
+            _notice(5, appeal_until=None),
+            _notice(6, appeal_until=date(2025, 1, 5)),
+        ]
+        before = date(2025, 1, 21)
+        with uow_factory() as uow:
+            uow.infraction_notices.add_many(notices)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.infraction_notices.count_expired(appeal_before=before) == 3
+            chunk = uow.infraction_notices.expired_chunk(
+                appeal_before=before, after_id=1, limit=1
+            )
+            assert chunk == [notices[2]]
+            stale = [notices[0], attrs.evolve(notices[5], version=7)]
+            with pytest.raises(ConcurrencyConflict):
+                uow.infraction_notices.mark_expired(stale, charge_ids={1: 90})
+        with uow_factory() as uow:
+            assert uow.infraction_notices.get(1) == notices[0]
+            uow.infraction_notices.mark_expired(
+                [notices[0], notices[5]], charge_ids={1: 90}
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            first, sixth = uow.infraction_notices.get(1), uow.infraction_notices.get(6)
+            assert (first.situation, first.charge_id, first.version) == (
+                NoticeSituation.APPEAL_EXPIRED,
+                90,
+                2,
+            )
+            assert (sixth.situation, sixth.charge_id) == (
+                NoticeSituation.APPEAL_EXPIRED,
+                None,
+            )
+            assert uow.infraction_notices.expired_chunk(
+                appeal_before=before, after_id=0, limit=10
+            ) == [notices[2]]
+
+    def test_costs_bulletins_and_concluded_inspections_round_trip(
+        self, uow_factory: Factory
+    ) -> None:
+        """PAV-06, ENC-19, FIS-17: the repaving costs (found by unit, surface
+        and pavement type; removed at their version), the bulletin
+        quantities and the concluded-order inspections round-trip."""
+        cost = RepavingCost(
+            id=1,
+            unit_id=50,
+            surface=PavementSurface.SIDEWALK,
+            pavement_type_id=2,
+            valid_from=DAY,
+            value=Decimal("35.50"),
+            actor=1,
+        )
+        bulletin = OrderBulletin(
+            id=100,
+            order_id=100,
+            has_pavement=True,
+            asphalt=Decimal("3.50"),
+            actor=1,
+            at=AT,
+        )
+        inspection = ConcludedOrderInspection(
+            id=100,
+            order_id=100,
+            code=InspectionCode.REPROVED,
+            inspected_on_1=DAY,
+            inspected_on_2=DAY + timedelta(days=2),
+            inspector_id=3,
+            bulletin_month=202501,
+            register_swapped=True,
+            actor=1,
+        )
+        with uow_factory() as uow:
+            uow.repaving_costs.add(cost)
+            uow.order_bulletins.add(bulletin)
+            uow.concluded_inspections.add(inspection)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.repaving_costs.find_by(
+                unit_id=50, surface=PavementSurface.SIDEWALK, pavement_type_id=2
+            ) == [cost]
+            assert uow.repaving_costs.find_by(surface=PavementSurface.STREET) == []
+            assert uow.order_bulletins.get(100) == bulletin
+            assert uow.concluded_inspections.get(100) == inspection
+            with pytest.raises(ConcurrencyConflict):
+                uow.repaving_costs.remove(attrs.evolve(cost, version=2))
+        with uow_factory() as uow:
+            uow.repaving_costs.remove(cost)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.repaving_costs.find(1) is None
 
     def test_order_acceptance_round_trip(self, uow_factory: Factory) -> None:
         record = OrderAcceptance(

@@ -30,6 +30,7 @@ from gsan_core.adapters.memory.ports import (
     MemoryPermissions,
 )
 from gsan_core.adapters.memory.repaving import (
+    MemoryInfractionNotices,
     MemoryInspectionBatches,
     MemoryRepavingRepository,
 )
@@ -64,15 +65,16 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.repaving import RepavingCost
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
@@ -275,13 +277,20 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.inspection_findings: MemoryRepository[InspectionFinding] = (
             MemoryRepository(self, "inspection_finding")
         )
-        self.infraction_notices: MemoryRepository[InfractionNotice] = MemoryRepository(
-            self, "infraction_notice"
-        )
+        self.infraction_notices = MemoryInfractionNotices(self, "infraction_notice")
         self.repaving_works = MemoryRepavingRepository(self, "repaving_work")
         self.inspection_batches = MemoryInspectionBatches(self)
         self.order_acceptances: MemoryRepository[OrderAcceptance] = MemoryRepository(
             self, "order_acceptance"
+        )
+        self.repaving_costs: MemoryRepository[RepavingCost] = MemoryRepository(
+            self, "repaving_cost"
+        )
+        self.order_bulletins: MemoryRepository[OrderBulletin] = MemoryRepository(
+            self, "order_bulletin"
+        )
+        self.concluded_inspections: MemoryRepository[ConcludedOrderInspection] = (
+            MemoryRepository(self, "concluded_order_inspection")
         )
 
 

@@ -88,6 +88,10 @@ class MemoryBilling:
     def add_charge(self, charge: Charge) -> None:
         self._uow.write("charge", charge.id, charge, expect=None)
 
+    def add_charges(self, charges: Iterable[Charge]) -> None:
+        for charge in charges:
+            self.add_charge(charge)
+
     def charges_of(self, property_id: int) -> Sequence[Charge]:
         return sorted(
             self._uow.rows_where("charge", "property_id", property_id),

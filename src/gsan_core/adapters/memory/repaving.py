@@ -4,15 +4,20 @@ reference the SQL statement is compared with)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.model.inspections import (
+    ClosedOrderFilter,
+    ClosedOrderRow,
+    InfractionNotice,
+    NoticeSituation,
+)
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -23,7 +28,12 @@ from gsan_core.model.service_orders import (
 from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.rules.repaving import converges
 
-__all__ = ["MemoryInspectionBatches", "MemoryRepavingRepository", "automatic_remark"]
+__all__ = [
+    "MemoryInfractionNotices",
+    "MemoryInspectionBatches",
+    "MemoryRepavingRepository",
+    "automatic_remark",
+]
 
 AUTOMATIC = "ACEITE AUTOMATICO"
 
@@ -63,6 +73,43 @@ class MemoryRepavingRepository(MemoryRepository[RepavingWork]):
         return [w.id for w in chunk], accepted
 
 
+class MemoryInfractionNotices(MemoryRepository[InfractionNotice]):
+    """Infraction notices in memory, with the expiry batch's reads (AUT-05)."""
+
+    def _expired(self, appeal_before: date) -> list[InfractionNotice]:
+        return sorted(
+            (
+                n
+                for n in self._uow.rows(self._table)
+                if n.situation is NoticeSituation.APPEAL_OPEN
+                and n.appeal_until is not None
+                and n.appeal_until < appeal_before
+            ),
+            key=lambda n: n.id,
+        )
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        return len(self._expired(appeal_before))
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        return [n for n in self._expired(appeal_before) if n.id > after_id][:limit]
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        self.update_many(
+            attrs.evolve(
+                n,
+                situation=NoticeSituation.APPEAL_EXPIRED,
+                charge_id=charge_ids.get(n.id, n.charge_id),
+                version=n.version + 1,
+            )
+            for n in notices
+        )
+
+
 class MemoryInspectionBatches:
     """The inspection batch's reads over the memory store's service orders."""
 
@@ -78,6 +125,7 @@ class MemoryInspectionBatches:
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         orders: list[ServiceOrder] = list(self._uow.rows("service_order"))
         inspected = {
@@ -102,8 +150,25 @@ class MemoryInspectionBatches:
             and o.current_unit_id in unit_ids
             and o.id not in inspected
             and (reason_ids is None or o.closing_reason_id in reason_ids)
+            and self._kept(o, filters)
         ]
         return rows[:limit]
+
+    def _kept(self, order: ServiceOrder, filters: ClosedOrderFilter | None) -> bool:
+        if filters is None:
+            return True
+        types = filters.service_type_ids
+        if types is not None and order.service_type_id not in types:
+            return False
+        if not filters.by_locality:
+            return True
+        prop = self._uow.read("property", order.property_id)
+        if prop is None:
+            return False
+        low, high = filters.locality_from, filters.locality_until
+        return (low is None or prop.locality_id >= low) and (
+            high is None or prop.locality_id <= high
+        )
 
     def chunk_to_inspect(
         self,
@@ -115,6 +180,7 @@ class MemoryInspectionBatches:
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         rows = self.closed_candidates(
             unit_ids=unit_ids,
@@ -122,6 +188,7 @@ class MemoryInspectionBatches:
             inspection_type_ids=inspection_type_ids,
             after_id=after_id,
             limit=limit,
+            filters=filters,
         )
         chosen = [
             r
@@ -139,6 +206,7 @@ class MemoryInspectionBatches:
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         rows = self.closed_candidates(
             unit_ids=unit_ids,
@@ -146,6 +214,7 @@ class MemoryInspectionBatches:
             inspection_type_ids=inspection_type_ids,
             after_id=0,
             limit=sys.maxsize,
+            filters=filters,
         )
         ids = [r.order_id for r in rows if r.closing_reason_id in reason_ids]
         ranked = sorted(ids, key=lambda i: (sample_rank(seed, i), i))

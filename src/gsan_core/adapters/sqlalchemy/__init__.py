@@ -41,6 +41,7 @@ from gsan_core.model.billing import (
     Payment,
     Tariff,
 )
+from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.connections import (
     SewerConnection,
     SituationChange,
@@ -71,7 +72,7 @@ from gsan_core.model.properties import (
     Property,
     Route,
 )
-from gsan_core.model.repaving import RepavingWork
+from gsan_core.model.repaving import RepavingCost, RepavingWork
 from gsan_core.model.scheduling import (
     Schedule,
     ScheduledOrder,
@@ -270,6 +271,9 @@ class Mappers:
     infraction_notice: RowMapper[InfractionNotice]
     repaving_work: RowMapper[RepavingWork]
     order_acceptance: RowMapper[OrderAcceptance]
+    repaving_cost: RowMapper[RepavingCost]
+    order_bulletin: RowMapper[OrderBulletin]
+    concluded_order_inspection: RowMapper[ConcludedOrderInspection]
 
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
@@ -341,6 +345,11 @@ class Mappers:
             infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
             repaving_work=RowMapper(RepavingWork, tables["repaving_work"]),
             order_acceptance=RowMapper(OrderAcceptance, tables["order_acceptance"]),
+            repaving_cost=RowMapper(RepavingCost, tables["repaving_cost"]),
+            order_bulletin=RowMapper(OrderBulletin, tables["order_bulletin"]),
+            concluded_order_inspection=RowMapper(
+                ConcludedOrderInspection, tables["concluded_order_inspection"]
+            ),
             permission_change=RowMapper(PermissionChange, tables["permission_change"]),
             customer=RowMapper(Customer, tables["customer"]),
             customer_type=RowMapper(CustomerType, tables["customer_type"]),

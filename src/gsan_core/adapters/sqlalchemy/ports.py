@@ -280,6 +280,13 @@ class SqlBilling:
                 sa.insert(self._charges.table), [self._charges.to_row(charge)]
             )
 
+    def add_charges(self, charges: Iterable[Charge]) -> None:
+        for batch in chunks(charges, 5_000):
+            with translated("charge"):
+                self._uow.connection.execute(
+                    sa.insert(self._charges.table), self._charges.to_rows(batch)
+                )
+
     def charges_of(self, property_id: int) -> Sequence[Charge]:
         t = self._charges.table
         with translated("charge"):

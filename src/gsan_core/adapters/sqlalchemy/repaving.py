@@ -4,8 +4,8 @@ that converge."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,7 +14,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
-from gsan_core.model.inspections import ClosedOrderRow
+from gsan_core.errors import ConcurrencyConflict
+from gsan_core.model.inspections import (
+    ClosedOrderFilter,
+    ClosedOrderRow,
+    InfractionNotice,
+    NoticeSituation,
+)
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -28,7 +34,12 @@ from gsan_core.rules.inspections import (
     sample_size,
 )
 
-__all__ = ["AUTOMATIC", "SqlRepavingRepository", "convergent"]
+__all__ = [
+    "AUTOMATIC",
+    "SqlInfractionNotices",
+    "SqlRepavingRepository",
+    "convergent",
+]
 
 AUTOMATIC = "ACEITE AUTOMATICO"
 
@@ -92,6 +103,69 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
         return ids, accepted
 
 
+class SqlInfractionNotices(SqlRepository[InfractionNotice]):
+    """Infraction notices: the expiry batch (AUT-05) reads a chunk in one
+    statement (the ``situation, appeal_until, id`` index) and expires it in
+    one compare-and-set ``UPDATE``."""
+
+    def _expired(self, appeal_before: date) -> list[sa.ColumnElement[bool]]:
+        t = self._table
+        return [
+            t.c.situation == int(NoticeSituation.APPEAL_OPEN),
+            t.c.appeal_until < appeal_before,
+        ]
+
+    def count_expired(self, *, appeal_before: date) -> int:
+        statement = sa.select(sa.func.count()).where(*self._expired(appeal_before))
+        with translated(self._entity):
+            return int(self._conn.execute(statement).scalar_one())
+
+    def expired_chunk(
+        self, *, appeal_before: date, after_id: int, limit: int
+    ) -> Sequence[InfractionNotice]:
+        t = self._table
+        statement = (
+            sa.select(t)
+            .where(*self._expired(appeal_before), t.c.id > after_id)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        return self._mapper.from_rows(rows)
+
+    def mark_expired(
+        self, notices: Sequence[InfractionNotice], *, charge_ids: Mapping[int, int]
+    ) -> None:
+        if not notices:
+            return
+        t = self._table
+        versions = {n.id: n.version for n in notices}
+        charged = {i: c for i, c in charge_ids.items() if i in versions}
+        charge = (
+            sa.case(charged, value=t.c.id, else_=t.c.charge_id)
+            if charged
+            else t.c.charge_id
+        )
+        statement = (
+            sa.update(t)
+            .where(
+                t.c.id.in_(sorted(versions)),
+                t.c.version == sa.case(versions, value=t.c.id),
+            )
+            .values(
+                situation=int(NoticeSituation.APPEAL_EXPIRED),
+                charge_id=charge,
+                version=t.c.version + 1,
+            )
+        )
+        with translated(self._entity):
+            result = self._conn.execute(statement)
+        if result.rowcount != len(versions):
+            first = notices[0]
+            raise ConcurrencyConflict(self._entity, first.id, first.version)
+
+
 class SqlInspectionBatches(SqlRepository[ServiceOrder]):
     """The inspection batch's reads over the ``service_order`` table."""
 
@@ -104,12 +178,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
+        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         clauses.append(o.c.id > after_id)
         if reason_ids is not None:
@@ -144,12 +220,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         chunk = (
             sa.select(
@@ -215,12 +293,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
+        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         o = self._table
         clauses = self._candidates(
             unit_ids=unit_ids,
             closed_since=closed_since,
             inspection_type_ids=inspection_type_ids,
+            filters=filters,
         )
         concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
         counts = sa.select(
@@ -247,6 +327,7 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         unit_ids: Collection[int],
         closed_since: datetime,
         inspection_type_ids: Collection[int],
+        filters: ClosedOrderFilter | None = None,
     ) -> list[sa.ColumnElement[bool]]:
         o = self._table
         i = o.alias("inspection")
@@ -265,7 +346,29 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             o.c.closed_at >= closed_since,
             o.c.current_unit_id.in_(sorted(unit_ids)),
             ~open_inspection,
+            *self._filtered(filters),
         ]
+
+    def _filtered(
+        self, filters: ClosedOrderFilter | None
+    ) -> list[sa.ColumnElement[bool]]:
+        """UC1176's optional filters: the orders' service types, and their
+        properties' locality range (one semi-join on the property table)."""
+        if filters is None:
+            return []
+        o = self._table
+        found: list[sa.ColumnElement[bool]] = []
+        if filters.service_type_ids is not None:
+            found.append(o.c.service_type_id.in_(sorted(filters.service_type_ids)))
+        if filters.by_locality:
+            p = self._uow.tables["property"]
+            bounds: list[sa.ColumnElement[bool]] = []
+            if filters.locality_from is not None:
+                bounds.append(p.c.locality_id >= filters.locality_from)
+            if filters.locality_until is not None:
+                bounds.append(p.c.locality_id <= filters.locality_until)
+            found.append(sa.exists().where(p.c.id == o.c.property_id, *bounds))
+        return found
 
     def add_inspections(
         self,

@@ -52,6 +52,7 @@ from gsan_core.adapters.sqlalchemy.ports import (
 )
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
 from gsan_core.adapters.sqlalchemy.repaving import (
+    SqlInfractionNotices,
     SqlInspectionBatches,
     SqlRepavingRepository,
 )
@@ -86,16 +87,17 @@ from gsan_core.model.accounts import (
     RequestPayment,
     SurchargeIndex,
 )
+from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
-    InfractionNotice,
     InspectionFinding,
     OrderAcceptance,
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.repaving import RepavingCost
 from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
@@ -283,7 +285,7 @@ class SqlUnitOfWork:
         self.inspection_findings: SqlRepository[InspectionFinding] = SqlRepository(
             self, mappers.inspection_finding, "inspection_finding"
         )
-        self.infraction_notices: SqlRepository[InfractionNotice] = SqlRepository(
+        self.infraction_notices = SqlInfractionNotices(
             self, mappers.infraction_notice, "infraction_notice"
         )
         self.repaving_works = SqlRepavingRepository(
@@ -294,6 +296,17 @@ class SqlUnitOfWork:
         )
         self.order_acceptances: SqlRepository[OrderAcceptance] = SqlRepository(
             self, mappers.order_acceptance, "order_acceptance"
+        )
+        self.repaving_costs: SqlRepository[RepavingCost] = SqlRepository(
+            self, mappers.repaving_cost, "repaving_cost"
+        )
+        self.order_bulletins: SqlRepository[OrderBulletin] = SqlRepository(
+            self, mappers.order_bulletin, "order_bulletin"
+        )
+        self.concluded_inspections: SqlRepository[ConcludedOrderInspection] = (
+            SqlRepository(
+                self, mappers.concluded_order_inspection, "concluded_order_inspection"
+            )
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:

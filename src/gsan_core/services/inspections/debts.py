@@ -53,6 +53,7 @@ def charge_findings(
     if not rows:
         return []
     reincident = _reincident(uow, prop, order, situations)
+    months = _months_since_cut(uow, ctx, prop, today)
     price = price_of(uow, service_type=service_type, prop=prop, on=today)
     created: list[tuple[int, Charge]] = []
     for row in sorted(rows, key=lambda r: r.id):
@@ -68,6 +69,7 @@ def charge_findings(
             price=price,
             reincident=reincident
             and situations[situation_id].flag("checks_reincidence"),
+            months_since_cut=months,
             actor=actor,
             at=at,
         )
@@ -86,6 +88,7 @@ def _charge_row(
     prop: Property,
     price: Decimal | None,
     reincident: bool,
+    months_since_cut: int | None,
     actor: int,
     at: datetime,
 ) -> Charge | None:
@@ -100,7 +103,9 @@ def _charge_row(
     )
     if unit is None:
         return None
-    times = rules.charge_times(row, reincident=reincident, months_since_cut=None)
+    times = rules.charge_times(
+        row, reincident=reincident, months_since_cut=months_since_cut
+    )
     return create_charge(
         uow,
         profile=ctx.profile,
@@ -114,6 +119,29 @@ def _charge_row(
         at=at,
         actor=actor,
     )
+
+
+def _months_since_cut(
+    uow: UnitOfWork, ctx: ServiceContext, prop: Property, today: date
+) -> int | None:
+    """FIS-13: the whole months since the property's water connection was cut
+    (a water situation of role ``water_status.cut``) or suppressed (the
+    ``water_status.*suppressed*`` roles); ``None`` otherwise."""
+    profile = ctx.profile
+    cut = profile.ids("water_status.cut")
+    suppressed = (
+        profile.ids("water_status.suppressed")
+        | profile.ids("water_status.partially_suppressed")
+        | profile.ids("water_status.partially_suppressed_on_request")
+    )
+    status = prop.water_status_id
+    if status not in cut | suppressed:
+        return None
+    connection = uow.water_connections.find(prop.id)
+    if connection is None:
+        return None
+    since = connection.cut_on if status in cut else connection.suppressed_on
+    return None if since is None else rules.months_between(since, today)
 
 
 def _reincident(

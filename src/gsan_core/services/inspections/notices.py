@@ -3,10 +3,13 @@ whose appeal period passed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 import attrs
 
+from gsan_core.model.billing import Charge
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -18,7 +21,7 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.service_orders import ChargeRequest
-from gsan_core.services.charges import create_charge
+from gsan_core.services.charges import build_charge, charge_created
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.inspections.results import NoticeInput
 
@@ -60,53 +63,74 @@ def issue_notice(
     return notice
 
 
-def expire_notice(
+def expire_chunk(
     uow: UnitOfWork,
     ctx: ServiceContext,
-    notice: InfractionNotice,
+    notices: Sequence[InfractionNotice],
     *,
     actor: int,
     at: datetime,
     today: date,
-) -> InfractionNotice:
-    charge = None
-    prop = (
-        None if notice.property_id is None else uow.properties.find(notice.property_id)
+) -> tuple[InfractionNotice, ...]:
+    """AUT-05 for one chunk of expired notices: each not yet charged, with a
+    debit type of suggested value, a property and an order, gets its fine
+    (in its installments, through the charge rules); all move to "appeal
+    expired". The chunk's properties, orders, types and debit types are read
+    in one round trip each, the charges written in one and the notices
+    updated in one compare-and-set statement."""
+    props = uow.properties.get_many(
+        {n.property_id for n in notices if n.property_id is not None}
     )
-    if (
-        notice.debit_type_id is not None
-        and prop is not None
-        and notice.charge_id is None
-    ):
-        debit_type = uow.catalog.find("debit_type", notice.debit_type_id)
-        value = None if debit_type is None else debit_type.decimal("suggested_value")
-        order = (
-            None
-            if notice.order_id is None
-            else uow.service_orders.find(notice.order_id)
-        )
-        if value is not None and order is not None:
-            service_type = uow.service_types.get(order.service_type_id)
-            charge = create_charge(
-                uow,
-                profile=ctx.profile,
-                service_type=attrs.evolve(
-                    service_type, debit_type_id=notice.debit_type_id
-                ),
-                prop=prop,
-                value=value,
-                request=ChargeRequest(installments=max(1, notice.installments)),
-                order=order,
-                request_id=order.request_id,
-                generated_on=today,
-                at=at,
-                actor=actor,
+    orders = uow.service_orders.get_many(
+        {n.order_id for n in notices if n.order_id is not None}
+    )
+    types = uow.service_types.get_many({o.service_type_id for o in orders.values()})
+    values: dict[int, Decimal | None] = {}
+    charges: list[Charge] = []
+    charge_ids: dict[int, int] = {}
+    for notice in notices:
+        prop = None if notice.property_id is None else props.get(notice.property_id)
+        order = None if notice.order_id is None else orders.get(notice.order_id)
+        debit_type_id = notice.debit_type_id
+        if prop is None or order is None or debit_type_id is None:
+            continue
+        if notice.charge_id is not None:
+            continue
+        if debit_type_id not in values:
+            row = uow.catalog.find("debit_type", debit_type_id)
+            values[debit_type_id] = (
+                None if row is None else row.decimal("suggested_value")
             )
-    changed = attrs.evolve(
-        notice,
-        situation=NoticeSituation.APPEAL_EXPIRED,
-        charge_id=None if charge is None else charge.id,
-        version=notice.version + 1,
+        value = values[debit_type_id]
+        if value is None:
+            continue
+        charge = build_charge(
+            uow,
+            profile=ctx.profile,
+            service_type=attrs.evolve(
+                types[order.service_type_id], debit_type_id=debit_type_id
+            ),
+            prop=prop,
+            value=value,
+            request=ChargeRequest(installments=max(1, notice.installments)),
+            order=order,
+            request_id=order.request_id,
+            generated_on=today,
+            at=at,
+            actor=actor,
+        )
+        if charge is not None:
+            charges.append(charge)
+            charge_ids[notice.id] = charge.id
+    uow.billing.add_charges(charges)
+    uow.record(*(charge_created(c, at=at) for c in charges))
+    uow.infraction_notices.mark_expired(notices, charge_ids=charge_ids)
+    return tuple(
+        attrs.evolve(
+            n,
+            situation=NoticeSituation.APPEAL_EXPIRED,
+            charge_id=charge_ids.get(n.id, n.charge_id),
+            version=n.version + 1,
+        )
+        for n in notices
     )
-    uow.infraction_notices.update(changed)
-    return changed

@@ -14,6 +14,7 @@ from gsan_core.model.inspections import (
 from gsan_core.model.service_orders import (
     ServiceOrder,
 )
+from gsan_core.model.service_requests import ServiceRequest
 
 
 @attrs.frozen(kw_only=True)
@@ -39,3 +40,5 @@ class InspectionReturn:
     notice: InfractionNotice | None = None
     #: The connection operation the return ran, if any.
     operation: str | None = None
+    #: The requests (RA) the return opened (a matrix row's specification).
+    requests: tuple[ServiceRequest, ...] = ()

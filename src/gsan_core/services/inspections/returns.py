@@ -18,6 +18,7 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.model.service_requests import Requester, ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.validation import ensure
@@ -26,6 +27,10 @@ from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.inspections.debts import charge_findings
 from gsan_core.services.inspections.notices import issue_notice
+from gsan_core.services.inspections.requests import (
+    open_requests,
+    requested_specifications,
+)
 from gsan_core.services.inspections.results import InspectionReturn, NoticeInput
 
 CONNECTION_DATA_REQUIRED = Message(
@@ -72,6 +77,7 @@ def inform_in(
     connection_data: object | None,
     notice: NoticeInput | None,
     meters: MeterSeam,
+    requester: Requester | None = None,
 ) -> InspectionReturn:
     facts = _read(uow, order_id, found)
     order, service_type, situations = facts.order, facts.service_type, facts.situations
@@ -114,10 +120,10 @@ def inform_in(
         )
     )
     prop = facts.prop
+    requests: tuple[ServiceRequest, ...] = ()
     if prop is not None:
-        prop = _add_collection_situations(
-            uow, prop, [situations[f.situation_id] for f in new]
-        )
+        chosen = [situations[f.situation_id] for f in new]
+        prop = _add_collection_situations(uow, prop, chosen)
         if operation is not None:
             apply_in(
                 uow,
@@ -131,6 +137,18 @@ def inform_in(
                 order=order,
                 service_type=service_type,
             )
+        requests = open_requests(
+            uow,
+            ctx,
+            specifications=requested_specifications(
+                chosen, facts.prop, facts.water_rows, facts.sewer_rows
+            ),
+            order=order,
+            prop=prop,
+            requester=requester,
+            actor=actor,
+            at=at,
+        )
     charges = charge_findings(
         uow,
         ctx,
@@ -176,6 +194,7 @@ def inform_in(
         charges=tuple(c for _, c in charges),
         notice=issued,
         operation=operation,
+        requests=requests,
     )
 
 

@@ -5,18 +5,18 @@ and infraction notices (AUT)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError
 from gsan_core.model.inspections import (
+    ClosedOrderFilter,
     InfractionNotice,
     InfractionNoticesExpired,
     InspectionFinding,
     InspectionOrdersGenerated,
-    NoticeSituation,
     OrderAcceptance,
     OrderAcceptanceRecorded,
     SituationFound,
@@ -26,18 +26,20 @@ from gsan_core.model.service_orders import (
     OrderSituation,
     ServiceOrder,
 )
+from gsan_core.model.service_requests import Requester
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
 from gsan_core.services.connections.seams import MeterSeam
-from gsan_core.services.context import Service, ServiceContext
-from gsan_core.services.inspections.notices import expire_notice
+from gsan_core.services.context import ServiceContext
+from gsan_core.services.inspections.bulletins import Bulletins
+from gsan_core.services.inspections.notices import expire_chunk
 from gsan_core.services.inspections.results import InspectionReturn, NoticeInput
 from gsan_core.services.inspections.returns import inform_in
 
 
-class InspectionService(Service):
+class InspectionService(Bulletins):
     """``gsan.inspections``: inspection returns and infraction notices."""
 
     def __init__(self, context: ServiceContext, *, meters: MeterSeam) -> None:
@@ -71,6 +73,7 @@ class InspectionService(Service):
         actor: int,
         connection_data: object | None = None,
         notice: NoticeInput | None = None,
+        requester: Requester | None = None,
     ) -> InspectionReturn:
         """Informar Retorno da Ordem de Fiscalização (UC0488).
 
@@ -82,7 +85,10 @@ class InspectionService(Service):
         input), the collection situation it adds to the property, its debts
         when ``charge`` is set (once per order and situation, FIS-13; the
         reincidence times when the property had a reincidence-checking finding
-        before) and the infraction notice (``notice``) when it controls them.
+        before), the infraction notice (``notice``) when it controls them, and
+        the request (RA) its matrix row's specification asks for, opened
+        through the requests' opening rules (``requester``, else the acting
+        user for its unit).
         The order stays open: it is closed afterwards by the usual closing,
         which refuses it before this return (ENC-04)."""
         at = self._now()
@@ -99,6 +105,7 @@ class InspectionService(Service):
                 connection_data=connection_data,
                 notice=notice,
                 meters=self._meters,
+                requester=requester,
             )
             uow.commit()
         return result
@@ -114,6 +121,9 @@ class InspectionService(Service):
         seed: int = 0,
         progress: Progress | None = None,
         chunk_size: int = 5_000,
+        service_type_ids: Collection[int] | None = None,
+        locality_from: int | None = None,
+        locality_until: int | None = None,
     ) -> BatchSummary:
         """Gerar Ordem de Fiscalização para OS encerradas (UC1176): among the
         orders closed in the last ``days`` days by the units of contractor
@@ -130,8 +140,26 @@ class InspectionService(Service):
         and one select of the sampled ids ordered by a seeded rank, the same
         on every backend), then per chunk one statement reads the rows to
         inspect and two ``INSERT ... SELECT`` write the orders and their trail; each chunk commits. A re-run
-        skips the orders already under inspection."""
-        ensure(rules.check_batch(days=days, percentage=sample_percentage))
+        skips the orders already under inspection.
+
+        ``service_type_ids`` keeps only the closed orders of those types;
+        ``locality_from`` / ``locality_until`` only those whose property is
+        in that locality range (both bounds included)."""
+        ensure(
+            rules.check_batch(
+                days=days,
+                percentage=sample_percentage,
+                locality_from=locality_from,
+                locality_until=locality_until,
+            )
+        )
+        filters = ClosedOrderFilter(
+            service_type_ids=(
+                None if service_type_ids is None else frozenset[int](service_type_ids)
+            ),
+            locality_from=locality_from,
+            locality_until=locality_until,
+        )
         at = self._now()
         since = at - timedelta(days=days)
         profile = self.profile
@@ -155,6 +183,7 @@ class InspectionService(Service):
                     concluded=concluded,
                     percentage=sample_percentage,
                     seed=seed,
+                    filters=filters,
                 )
             type_id = min(type_ids)
             template = ServiceOrder(
@@ -175,6 +204,7 @@ class InspectionService(Service):
                     limit=chunk_size,
                     skipped_reason_ids=excluded,
                     sample_ids=sample,
+                    filters=filters,
                 )
                 if not scanned:
                     return ChunkOutcome()
@@ -327,34 +357,62 @@ class InspectionService(Service):
             uow.commit()
         return changed
 
-    def expire_notices(self, *, actor: int) -> tuple[InfractionNotice, ...]:
+    def expire_notices(
+        self,
+        *,
+        actor: int,
+        chunk_size: int = 1_000,
+        progress: Progress | None = None,
+    ) -> tuple[InfractionNotice, ...]:
         """Atualizar Autos de Infração com Prazo de Recurso Vencido (AUT-05):
         the notices in their appeal period whose deadline passed more than the
         profile's ``notice_appeal_grace_days`` get their fine charged (the
-        debit type's suggested value, once per notice) and move to
-        "appeal expired"."""
+        debit type's suggested value, once per notice) and move to "appeal
+        expired". Chunked by notice id, set-based per chunk (one read of the
+        chunk, one of its properties, orders and types, one write of its
+        charges, one compare-and-set update of the notices), each chunk
+        committed: a re-run resumes and charges nothing twice."""
         at = self._now()
         today = self._today(at)
         grace = self.profile.service_orders.notice_appeal_grace_days
-        with self._work() as uow:
-            candidates = uow.infraction_notices.find_by(
-                situation=NoticeSituation.APPEAL_OPEN
-            )
-            expired = rules.expired_notices(candidates, today=today, grace_days=grace)
-            changed = [
-                expire_notice(uow, self._ctx, n, actor=actor, at=at, today=today)
-                for n in sorted(expired, key=lambda n: n.id)
-            ]
-            if changed:
+        before = today - timedelta(days=grace)
+        changed: list[InfractionNotice] = []
+        with self._exclusive("notice expiry", "all"):
+            with self._work() as uow:
+                total = uow.infraction_notices.count_expired(appeal_before=before)
+            last = [0]
+
+            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                notices = uow.infraction_notices.expired_chunk(
+                    appeal_before=before, after_id=last[0], limit=chunk_size
+                )
+                if not notices:
+                    return ChunkOutcome()
+                last[0] = notices[-1].id
+                done = expire_chunk(
+                    uow, self._ctx, notices, actor=actor, at=at, today=today
+                )
+                charged = sum(1 for n in done if n.charge_id is not None)
                 uow.record(
                     InfractionNoticesExpired(
                         occurred_at=at,
                         actor=actor,
-                        notice_ids=tuple(n.id for n in changed),
-                        charged=sum(1 for n in changed if n.charge_id is not None),
+                        notice_ids=tuple(n.id for n in done),
+                        charged=charged,
                     )
                 )
-            uow.commit()
+                uow.commit()
+                changed.extend(done)
+                return ChunkOutcome(processed=len(done), changed=len(done))
+
+            if total:
+                run_batch(
+                    job="expire_notices",
+                    units=range(math.ceil(total / chunk_size)),
+                    chunk=chunk,
+                    work=self._work,
+                    progress=progress,
+                )
         return tuple(changed)
 
 
@@ -367,6 +425,7 @@ def _sample(
     concluded: frozenset[int],
     percentage: int,
     seed: int,
+    filters: ClosedOrderFilter | None = None,
 ) -> tuple[frozenset[int], int]:
     """The concluded candidates to inspect: ``percentage`` % of them (rounded
     half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
@@ -381,5 +440,6 @@ def _sample(
         reason_ids=concluded,
         percentage=percentage,
         seed=seed,
+        filters=filters,
     )
     return frozenset(ids), total

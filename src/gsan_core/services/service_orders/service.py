@@ -16,6 +16,7 @@ from gsan_core.errors import (
     NotFound,
     Violation,
 )
+from gsan_core.model.bulletins import BulletinInput
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import (
@@ -40,7 +41,9 @@ from gsan_core.rules import service_configuration as config
 from gsan_core.rules import service_orders as rules
 from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
 from gsan_core.rules.validation import ensure
+from gsan_core.services.acceptances import refuse_referenced_in
 from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.bulletins import record_bulletin_in
 from gsan_core.services.charges import price_facts
 from gsan_core.services.service_orders.closing import close_in
 from gsan_core.services.service_orders.commercial import apply_operation_in
@@ -383,9 +386,19 @@ class ServiceOrderService(ServiceSetup):
         activities_given: bool = False,
         execution: Sequence[ExecutedActivity] | None = None,
         route_on: date | None = None,
+        bulletin: BulletinInput | None = None,
+        service_accepted: bool = True,
     ) -> ClosingResult:
         """Close with execution; a type that updates the commercial system runs its
         operation (with ``commercial`` as input) in the same transaction, once.
+
+        A type that asks the contractor's bulletin (a ``service_type_bulletin``
+        row) records ``bulletin``'s quantities in the same transaction (ENC-19:
+        empty or zero quantities need ``zero_confirmed``).
+
+        ``service_accepted=False`` on an inspection order (one referring to
+        another order) records the inspected order as not accepted against
+        its contractor, once (service-orders §2.9.4).
 
         ``execution`` (activities with periods, teams, materials and kits) is
         checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
@@ -414,6 +427,17 @@ class ServiceOrderService(ServiceSetup):
                 authorise=True,
                 route_on=route_on,
             )
+            record_bulletin_in(
+                uow,
+                order=result.order,
+                bulletin=bulletin,
+                actor=actor,
+                at=self._now(),
+            )
+            if not service_accepted:
+                refuse_referenced_in(
+                    uow, order=result.order, actor=actor, at=self._now()
+                )
             uow.commit()
         return result
 

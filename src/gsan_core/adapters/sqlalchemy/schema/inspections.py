@@ -112,3 +112,63 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{work}_unit", "unit_id", "returned_on", "acceptance"),
         sa.Index(f"ix_{work}_pending", "acceptance", "id"),
     )
+    _bulletin_tables(b)
+
+
+def _bulletin_tables(b: TableBuilder) -> None:
+    """The repaving costs (PAV-06..08, keyed by unit, surface and pavement
+    type), an executed order's bulletin quantities (ENC-19) and a concluded
+    order's inspection (FIS-17/18), both keyed by the order."""
+    cost = b.name("repaving_cost")
+    b.table(
+        "repaving_cost",
+        _id(),
+        _ref("unit_id", nullable=False),
+        sa.Column("surface", sa.SmallInteger, nullable=False),
+        _ref("pavement_type_id", nullable=False),
+        sa.Column("valid_from", sa.Date, nullable=False),
+        sa.Column("valid_until", sa.Date, nullable=True),
+        sa.Column("value", Money, nullable=False),
+        _ref("actor", nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(
+            f"ix_{cost}_vigency",
+            "unit_id",
+            "surface",
+            "pavement_type_id",
+            "valid_from",
+            unique=True,
+        ),
+    )
+    bulletin = b.name("order_bulletin")
+    b.table(
+        "order_bulletin",
+        _id(),
+        _ref("order_id", nullable=False),
+        sa.Column("has_pavement", sa.Boolean, nullable=True),
+        sa.Column("asphalt", Money, nullable=False),
+        sa.Column("paving_stone", Money, nullable=False),
+        sa.Column("sidewalk", Money, nullable=False),
+        _ref("actor", nullable=False),
+        sa.Column("at", UtcDateTime, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{bulletin}_order", "order_id", unique=True),
+    )
+    concluded = b.name("concluded_order_inspection")
+    b.table(
+        "concluded_order_inspection",
+        _id(),
+        _ref("order_id", nullable=False),
+        sa.Column("code", sa.SmallInteger, nullable=False),
+        sa.Column("inspected_on_1", sa.Date, nullable=True),
+        sa.Column("inspected_on_2", sa.Date, nullable=True),
+        sa.Column("inspected_on_3", sa.Date, nullable=True),
+        _ref("inspector_id"),
+        sa.Column("bulletin_month", sa.Integer, nullable=True),
+        sa.Column("bulletin_closed_on", sa.Date, nullable=True),
+        sa.Column("protection_box_swapped", sa.Boolean, nullable=False),
+        sa.Column("register_swapped", sa.Boolean, nullable=False),
+        _ref("actor", nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index(f"ix_{concluded}_order", "order_id", unique=True),
+    )
