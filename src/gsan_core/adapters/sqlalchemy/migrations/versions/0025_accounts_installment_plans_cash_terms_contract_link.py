@@ -1,7 +1,7 @@
 """accounts: installment plans (EXT-04), the cash-payment terms of the parcelamento profile (EXT-15), the contract-of-parcelamento link of an open item (ODB-04, SVS-07), the tariffs and the bills' billed consumption (ACR-12)
 
 Revision ID: 0025
-Revises: 0018
+Revises: 0023
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import Json, Money
 
 revision = "0025"
-down_revision = "0018"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
