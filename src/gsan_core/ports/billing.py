@@ -1,5 +1,8 @@
 """The billing port: a property's open debts, payment slips, and new charges.
 
+Loading debts, payments and consumption into the default stores is the seeding
+port's (:mod:`gsan_core.ports.seeding`), not this one's.
+
 The default adapters (memory and SQL) keep these in this library's own tables, in
 the same transaction as the rules; integrators replace them with their billing
 system.
@@ -12,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from gsan_core.model.billing import Charge, DebtKind, OpenDebt, OverdueBills, Payment
-from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
+from gsan_core.model.consumption import MeasurementKind
 
 __all__ = ["Billing"]
 
@@ -56,12 +59,9 @@ class Billing(Protocol):
         """Charges created for the property."""
         ...
 
-    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
-        """Load open items (default adapters; integrators may refuse)."""
-        ...
-
-    def settle(self, debt_ids: Iterable[int]) -> None:
-        """Mark open items as paid (default adapters; integrators may refuse)."""
+    def add_credits(self, credits: Iterable[OpenDebt]) -> None:
+        """Create credits to be granted ("crédito a realizar", kind ``CREDIT``:
+        DEV-11 as the refunds use it)."""
         ...
 
     def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
@@ -73,10 +73,6 @@ class Billing(Protocol):
         self, property_ids: Iterable[int]
     ) -> Mapping[int, Sequence[Payment]]:
         """The payments of many properties (one round trip), by id."""
-        ...
-
-    def record_payments(self, payments: Iterable[Payment]) -> None:
-        """Load payments (default adapters; integrators may refuse)."""
         ...
 
     def update_payments(self, payments: Iterable[Payment]) -> None:
@@ -101,8 +97,4 @@ class Billing(Protocol):
     ) -> int | None:
         """UC0105: the minimum consumption billing computed for the property (its
         latest reference), or ``None`` when billing does not know it."""
-        ...
-
-    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
-        """Load consumption history rows (default adapters; integrators may refuse)."""
         ...

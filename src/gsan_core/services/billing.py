@@ -17,13 +17,13 @@ class BillingService(Service):
     def record_debts(self, debts: Iterable[OpenDebt]) -> None:
         """Load open items (bills, slips, charges, credits) into the default store."""
         with self._work() as uow:
-            uow.billing.record_debts(debts)
+            uow.seeding.record_debts(debts)
             uow.commit()
 
     def record_payments(self, payments: Iterable[Payment]) -> None:
         """Load payments into the default store (the refunds read them)."""
         with self._work() as uow:
-            uow.billing.record_payments(payments)
+            uow.seeding.record_payments(payments)
             uow.commit()
 
     def payments(self, property_id: int) -> Sequence[Payment]:
@@ -34,14 +34,14 @@ class BillingService(Service):
     def settle(self, debt_ids: Iterable[int]) -> None:
         """Mark open items as paid."""
         with self._work() as uow:
-            uow.billing.settle(debt_ids)
+            uow.seeding.settle(debt_ids)
             uow.commit()
 
     def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
         """Load consumption history rows into the default store (UC1073 and the
         minimum consumption read them)."""
         with self._work() as uow:
-            uow.billing.record_consumption(records)
+            uow.seeding.record_consumption(records)
             uow.commit()
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:

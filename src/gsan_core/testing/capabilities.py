@@ -20,6 +20,7 @@ __all__ = [
     "BATCHES",
     "BILLING",
     "METER_HISTORY",
+    "SEEDING",
     "require",
 ]
 
@@ -31,8 +32,11 @@ BILLING = "billing"
 METER_HISTORY = "meter_history"
 #: The consumption-anomaly actions table.
 ANOMALY_ACTIONS = "anomaly_actions"
+#: The seeding port (``uow.seeding``): loading debts, payments, consumption,
+#: permissions and the field lock into the default stores.
+SEEDING = "seeding"
 #: Every capability (the default of every suite).
-ALL = frozenset({BATCHES, BILLING, METER_HISTORY, ANOMALY_ACTIONS})
+ALL = frozenset({BATCHES, BILLING, METER_HISTORY, ANOMALY_ACTIONS, SEEDING})
 
 
 def require(capabilities: frozenset[str], capability: str) -> None:

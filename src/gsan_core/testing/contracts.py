@@ -53,6 +53,7 @@ from gsan_core.model.properties import (
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import ALL, BILLING, SEEDING, require
 
 __all__ = ["UnitOfWorkContract", "location", "sample_property"]
 
@@ -102,6 +103,10 @@ def sample_property(id: int = 1) -> Property:
 
 class UnitOfWorkContract:
     """Repositories, transactions, compare-and-set and ports of one adapter."""
+
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`): an
+    #: adapter without the seeding port or the billing port narrows it.
+    capabilities: frozenset[str] = ALL
 
     @pytest.fixture
     def uow_factory(self) -> Factory:
@@ -205,6 +210,8 @@ class UnitOfWorkContract:
     def test_aware_datetimes_and_decimals_round_trip(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
         charge = Charge(
             id=7,
             property_id=1,
@@ -231,7 +238,7 @@ class UnitOfWorkContract:
         )
         with uow_factory() as uow:
             uow.billing.add_charge(charge)
-            uow.billing.record_debts([debt])
+            uow.seeding.record_debts([debt])
             uow.commit()
         with uow_factory() as uow:
             (stored,) = uow.billing.charges_of(1)
@@ -421,6 +428,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ ports and ids
     def test_permissions_and_field_lock(self, uow_factory: Factory) -> None:
+        require(self.capabilities, SEEDING)
         self._with_location(uow_factory)
         loc, sector, _, _ = location()
         printing = Route(
@@ -435,24 +443,26 @@ class UnitOfWorkContract:
             uow.routes.add(printing)
             uow.properties.add(attrs.evolve(sample_property(1), route_id=2000))
             uow.properties.add(sample_property(2))
-            uow.permissions.grant(9, 30)
-            uow.permissions.grant(9, 30)
-            uow.field_lock.lock_route(2000, 202501)
-            uow.field_lock.lock_route(1000, 202501)
+            uow.seeding.grant(9, 30)
+            uow.seeding.grant(9, 30)
+            uow.seeding.lock_route(2000, 202501)
+            uow.seeding.lock_route(1000, 202501)
             uow.commit()
         with uow_factory() as uow:
             assert uow.permissions.has(9, 30)
             assert not uow.permissions.has(9, 31)
             assert uow.field_lock.locked_reference(1) == 202501
             assert uow.field_lock.locked_reference(2) is None  # not simultaneous
-            uow.permissions.revoke(9, 30)
-            uow.field_lock.unlock_route(2000)
+            uow.seeding.revoke(9, 30)
+            uow.seeding.unlock_route(2000)
             uow.commit()
         with uow_factory() as uow:
             assert not uow.permissions.has(9, 30)
             assert uow.field_lock.locked_reference(1) is None
 
     def test_payment_slip_lookup_and_settle(self, uow_factory: Factory) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
         slip = OpenDebt(
             id=1,
             property_id=1,
@@ -462,7 +472,7 @@ class UnitOfWorkContract:
             issued_on=date(2025, 1, 3),
         )
         with uow_factory() as uow:
-            uow.billing.record_debts([slip])
+            uow.seeding.record_debts([slip])
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.has_payment_slip(
@@ -472,7 +482,7 @@ class UnitOfWorkContract:
                 property_id=1, debit_type_id=5, issued_on=date(2025, 1, 4)
             )
             assert uow.billing.open_debts_of([1, 2]) == {1: [slip]}
-            uow.billing.settle([1])
+            uow.seeding.settle([1])
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.open_debts(1) == []
@@ -480,6 +490,9 @@ class UnitOfWorkContract:
     def test_overdue_bills_are_counted_and_added_up_per_property(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
+
         def bill(ident: int, pid: int, amount: str, due: date) -> OpenDebt:
             return OpenDebt(
                 id=ident,
@@ -491,7 +504,7 @@ class UnitOfWorkContract:
 
         limit = date(2025, 3, 1)
         with uow_factory() as uow:
-            uow.billing.record_debts(
+            uow.seeding.record_debts(
                 [
                     bill(1, 1, "10.10", date(2025, 1, 5)),
                     bill(2, 1, "0.05", date(2025, 2, 28)),

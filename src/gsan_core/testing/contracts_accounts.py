@@ -41,6 +41,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.billing import BillStatus, DebtKind, OpenDebt
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import ALL, SEEDING, require
 
 __all__ = ["AccountsContract"]
 
@@ -62,6 +63,9 @@ def _customer(ident: int, **changes: object) -> Customer:
 
 class AccountsContract:
     """Account repositories and the billing port's open items of one adapter."""
+
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`).
+    capabilities: frozenset[str] = ALL
 
     @pytest.fixture
     def uow_factory(self) -> Factory:
@@ -197,6 +201,7 @@ class AccountsContract:
             )
 
     def test_open_items_carry_what_uc0067_reads(self, uow_factory: Factory) -> None:
+        require(self.capabilities, SEEDING)
         bill = OpenDebt(
             id=1,
             property_id=100,
@@ -228,7 +233,7 @@ class AccountsContract:
             document_type_id=None,
         )
         with uow_factory() as uow:
-            uow.billing.record_debts([bill, credit])
+            uow.seeding.record_debts([bill, credit])
             uow.commit()
         with uow_factory() as uow:
             found = {d.id: d for d in uow.billing.open_debts(100)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -36,7 +36,13 @@ from gsan_core.model.units import OrganizationalUnit
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
 
-__all__ = ["LegacyUnitOfWork"]
+__all__ = ["NO_SEEDING", "LegacyUnitOfWork"]
+
+NO_SEEDING = (
+    "the GSAN database's own billing, security and field-lock modules own"
+    " debts, payments, consumption, permissions and the field lock: the"
+    " legacy adapter has no seeding port (load them through GSAN)"
+)
 
 
 class LegacyUnitOfWork:
@@ -51,6 +57,11 @@ class LegacyUnitOfWork:
         self._read_only = False
 
     # ------------------------------------------------------------ plumbing
+    @property
+    def seeding(self) -> NoReturn:
+        """None: GSAN's billing, security and field lock own that data."""
+        raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+
     @property
     def connection(self) -> sa.Connection:
         if self._connection is None:
