@@ -53,7 +53,14 @@ from gsan_core.model.properties import (
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.unit_of_work import UnitOfWork
-from gsan_core.testing.capabilities import ALL, BILLING, SEEDING, require
+from gsan_core.testing.capabilities import (
+    ALL,
+    BILLING,
+    CATALOG_WRITES,
+    REGISTRY_WRITES,
+    SEEDING,
+    require,
+)
 
 __all__ = ["UnitOfWorkContract", "location", "sample_property"]
 
@@ -126,6 +133,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ round trips
     def test_entities_round_trip(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         prop = sample_property()
         unit = OrganizationalUnit(id=5, name="SEDE", unit_type_id=10, acronym="SD")
@@ -153,6 +161,7 @@ class UnitOfWorkContract:
             assert uow.units.find_by(superior_id=None) == [unit]
 
     def test_location_links_in_one_read(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.localities.add(Locality(id=2, name="VELHA", active=False))
@@ -181,6 +190,7 @@ class UnitOfWorkContract:
             )
 
     def test_catalog_round_trip_with_decimals(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         item = CatalogItem(
             kind="sewer_profile",
             id=1,
@@ -261,6 +271,7 @@ class UnitOfWorkContract:
             assert uow.properties.find(404) is None
 
     def test_add_existing_raises_duplicate(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -271,6 +282,7 @@ class UnitOfWorkContract:
             assert uow.properties.count_by() == 1
 
     def test_add_many_is_atomic(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property(5))
@@ -291,6 +303,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ transactions
     def test_rollback_unless_committed(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -298,6 +311,7 @@ class UnitOfWorkContract:
             assert uow.properties.find(1) is None
 
     def test_rollback_on_error(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with pytest.raises(RuntimeError), uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -308,6 +322,7 @@ class UnitOfWorkContract:
     def test_explicit_rollback_discards_work_and_events(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         with uow_factory() as uow:
             uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
             uow.record(
@@ -320,6 +335,7 @@ class UnitOfWorkContract:
             assert uow.catalog.find("cut_reason", 1) is None
 
     def test_uncommitted_work_is_isolated(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as writer:
             writer.properties.add(sample_property())
@@ -332,6 +348,7 @@ class UnitOfWorkContract:
             assert reader.properties.find(1) is not None
 
     def test_work_continues_after_commit(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         with uow_factory() as uow:
             uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
             uow.commit()
@@ -341,6 +358,7 @@ class UnitOfWorkContract:
             assert [i.id for i in uow.catalog.list("cut_reason")] == [1, 2]
 
     def test_events_only_for_committed_work(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         event = CatalogItemAdded(occurred_at=AT, actor=3, kind="cut_reason", item_id=1)
         with uow_factory() as uow:
             uow.record(event)
@@ -357,6 +375,7 @@ class UnitOfWorkContract:
     def test_stale_update_conflicts_and_writes_nothing(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -374,6 +393,7 @@ class UnitOfWorkContract:
             assert (stored.block_face, stored.version) == (9, 2)
 
     def test_update_many_checks_every_version(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add_many([sample_property(1), sample_property(2)])
@@ -390,12 +410,14 @@ class UnitOfWorkContract:
             assert {p.block_face for p in uow.properties.find_by()} == {4}
 
     def test_update_of_missing_raises_not_found(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         with uow_factory() as uow, pytest.raises(NotFound):
             uow.units.update(
                 OrganizationalUnit(id=77, name="X", unit_type_id=1, version=2)
             )
 
     def test_catalog_compare_and_set(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         item = CatalogItem(kind="cut_reason", id=1, description="A")
         with uow_factory() as uow:
             uow.catalog.add(item)
@@ -414,6 +436,7 @@ class UnitOfWorkContract:
             assert uow.catalog.find("cut_reason", 1) is None
 
     def test_catalog_usage_counts_references(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add_many([sample_property(1), sample_property(2)])
@@ -428,6 +451,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ ports and ids
     def test_permissions_and_field_lock(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         require(self.capabilities, SEEDING)
         self._with_location(uow_factory)
         loc, sector, _, _ = location()

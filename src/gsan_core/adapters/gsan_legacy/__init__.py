@@ -58,7 +58,13 @@ class LegacyBackend:
         #: No writes: the locking migration (or the companion schema) is missing.
         self.read_only = not self.report.writable
         self.tables = LegacyTables(self.profile, locking=not self.read_only)
-        self.ids = SequenceIds(engine, self.profile)
+        self.ids = SequenceIds(
+            engine,
+            self.profile,
+            None
+            if self.report.companion_missing
+            else self.tables.companion["id_block"],
+        )
 
     def uow_factory(self) -> LegacyUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""

@@ -381,6 +381,13 @@ class LegacyProfile:
         mapped = self.entity(name).columns
         return tuple(f for f in COMPANION_FIELDS.get(name, ()) if f not in mapped)
 
+    def has_sequence(self, kind: str) -> bool:
+        """Whether ids of ``kind`` come from a GSAN sequence."""
+        return kind in self.sequences or (
+            kind.startswith("catalog.")
+            and kind.removeprefix("catalog.") in self.catalog_tables
+        )
+
     def sequence(self, kind: str) -> str:
         """The GSAN sequence ids of ``kind`` come from (a catalogue kind,
         ``catalog.<kind>``, not in :attr:`sequences`: its table's own)."""
