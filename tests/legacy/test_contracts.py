@@ -10,11 +10,13 @@ catalogue rows are not written through the ports in phase 1.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
+from gsan_core.model.hydrometers import Hydrometer, MeterPurpose
 from gsan_core.testing.capabilities import (
     ALL,
     ANOMALY_ACTIONS,
@@ -39,6 +41,29 @@ class TestLegacyUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
     def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:
         return legacy.uow_factory
+
+    def probe_add(self, uow: Any, n: int) -> None:
+        """A meter: what phase 1 writes without a property."""
+        uow.hydrometers.add(
+            Hydrometer(
+                id=n,
+                number=f"P{n}",
+                acquired_on=date(2024, 3, 1),
+                manufacture_year=2024,
+                purpose=MeterPurpose.OPERATIONAL,
+                reading_digits=5,
+                type_id=1,
+                situation_id=3,
+                brand_id=10,
+                capacity_id=5,
+                diameter_id=13,
+                metrological_class_id=2,
+                location_id=1,
+            )
+        )
+
+    def probe_found(self, uow: Any, n: int) -> bool:
+        return uow.hydrometers.find(n) is not None
 
 
 class TestLegacyConnections(ConnectionsContract):

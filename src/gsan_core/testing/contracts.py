@@ -120,6 +120,17 @@ class UnitOfWorkContract:
         """Override: units of work over an empty, migrated store."""
         raise NotImplementedError
 
+    # ------------------------------------------------------------ probes
+    def probe_add(self, uow: UnitOfWork, n: int) -> None:
+        """Write one row keyed ``n`` through the ports: the write of the
+        transaction tests (rollback, isolation, events). Override it with a
+        write your adapter offers (the default adds a catalogue row)."""
+        uow.catalog.add(CatalogItem(kind="cut_reason", id=n, description=f"P{n}"))
+
+    def probe_found(self, uow: UnitOfWork, n: int) -> bool:
+        """Whether :meth:`probe_add`'s row ``n`` is visible to ``uow``."""
+        return uow.catalog.find("cut_reason", n) is not None
+
     # ------------------------------------------------------------ helpers
     @staticmethod
     def _with_location(factory: Factory) -> None:
@@ -322,9 +333,8 @@ class UnitOfWorkContract:
     def test_explicit_rollback_discards_work_and_events(
         self, uow_factory: Factory
     ) -> None:
-        require(self.capabilities, CATALOG_WRITES)
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.record(
                 CatalogItemAdded(occurred_at=AT, actor=1, kind="cut_reason", item_id=1)
             )
@@ -332,7 +342,28 @@ class UnitOfWorkContract:
             uow.commit()
             assert uow.collect_events() == []
         with uow_factory() as uow:
-            assert uow.catalog.find("cut_reason", 1) is None
+            assert not self.probe_found(uow, 1)
+
+    def test_a_write_rolls_back_unless_committed(self, uow_factory: Factory) -> None:
+        with uow_factory() as uow:
+            self.probe_add(uow, 1)
+        with pytest.raises(RuntimeError), uow_factory() as uow:
+            self.probe_add(uow, 2)
+            raise RuntimeError
+        with uow_factory() as uow:
+            assert not self.probe_found(uow, 1)
+            assert not self.probe_found(uow, 2)
+
+    def test_a_write_is_isolated_until_committed(self, uow_factory: Factory) -> None:
+        with uow_factory() as writer:
+            self.probe_add(writer, 1)
+            with uow_factory() as reader:
+                reader.read_only()  # a writing one would queue behind ``writer``
+                assert not self.probe_found(reader, 1)
+            assert self.probe_found(writer, 1)
+            writer.commit()
+        with uow_factory() as reader:
+            assert self.probe_found(reader, 1)
 
     def test_uncommitted_work_is_isolated(self, uow_factory: Factory) -> None:
         require(self.capabilities, REGISTRY_WRITES)
@@ -348,23 +379,22 @@ class UnitOfWorkContract:
             assert reader.properties.find(1) is not None
 
     def test_work_continues_after_commit(self, uow_factory: Factory) -> None:
-        require(self.capabilities, CATALOG_WRITES)
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.commit()
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=2, description="B"))
+            self.probe_add(uow, 2)
             uow.commit()
         with uow_factory() as uow:
-            assert [i.id for i in uow.catalog.list("cut_reason")] == [1, 2]
+            assert self.probe_found(uow, 1)
+            assert self.probe_found(uow, 2)
 
     def test_events_only_for_committed_work(self, uow_factory: Factory) -> None:
-        require(self.capabilities, CATALOG_WRITES)
         event = CatalogItemAdded(occurred_at=AT, actor=3, kind="cut_reason", item_id=1)
         with uow_factory() as uow:
             uow.record(event)
         assert uow.collect_events() == []
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.record(event)
             assert uow.collect_events() == []
             uow.commit()

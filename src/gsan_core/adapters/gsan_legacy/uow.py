@@ -54,6 +54,8 @@ class LegacyUnitOfWork:
         self.tables = backend.tables
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
+        #: Events of committed work, not yet collected.
+        self._committed: list[DomainEvent] = []
         self._read_only = False
 
     # ------------------------------------------------------------ plumbing
@@ -108,6 +110,7 @@ class LegacyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._events = []  # what was not committed is dropped with the work
         if self._connection is not None:
             try:
                 if self._connection.in_transaction():
@@ -120,11 +123,14 @@ class LegacyUnitOfWork:
         """Write the events to the companion outbox and commit."""
         if self._read_only:
             self.connection.rollback()
+            self._events = []
             return
         if self._events:
             self._write_outbox(self._events)
         with translated("commit"):
             self.connection.commit()
+        self._committed.extend(self._events)
+        self._events = []
 
     def rollback(self) -> None:
         self.connection.rollback()
@@ -138,7 +144,8 @@ class LegacyUnitOfWork:
         self._events.extend(events)
 
     def collect_events(self) -> Sequence[DomainEvent]:
-        events, self._events = self._events, []
+        """Events of committed work, once (uncommitted ones are never handed out)."""
+        events, self._committed = self._committed, []
         return events
 
     def next_id(self, kind: str) -> int:
