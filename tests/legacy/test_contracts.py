@@ -1,25 +1,33 @@
 """The shipped contract suites on the legacy adapter (GSAN's own tables).
 
-Only the capability-gated tests are left out: the billing port's loaders and
-the anomaly actions are not mapped in phase 1. The set-based batch port and the
-meter history run on GSAN's tables. The meter
-history (installations, movements) runs on GSAN's tables.
+Only the capability-gated tests are left out: the billing port's loaders
+(the seeding port is GSAN's own modules') and the anomaly actions are not
+mapped in phase 1; properties, locations, units, users (GSAN's cadastro and
+security screens) and catalogue rows are not written through the ports in
+phase 1. The set-based batch port and the meter history (installations,
+movements) run on GSAN's tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
+from gsan_core.model.hydrometers import Hydrometer, MeterPurpose
 from gsan_core.testing.capabilities import (
     ALL,
     ANOMALY_ACTIONS,
     BILLING,
+    CATALOG_WRITES,
+    REGISTRY_WRITES,
+    SEEDING,
 )
+from gsan_core.testing.contracts import UnitOfWorkContract
 from gsan_core.testing.contracts_connections import ConnectionsContract
 from gsan_core.testing.contracts_hydrometers import HydrometerRepositoriesContract
 from tests.legacy.support import ensure_row, seed_property, seed_water_connection
@@ -27,8 +35,39 @@ from tests.legacy.support import ensure_row, seed_property, seed_water_connectio
 pytestmark = pytest.mark.postgres
 
 
+class TestLegacyUnitOfWork(UnitOfWorkContract):
+    capabilities = ALL - {SEEDING, BILLING, REGISTRY_WRITES, CATALOG_WRITES}
+
+    @pytest.fixture
+    def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:
+        return legacy.uow_factory
+
+    def probe_add(self, uow: Any, n: int) -> None:
+        """A meter: what phase 1 writes without a property."""
+        uow.hydrometers.add(
+            Hydrometer(
+                id=n,
+                number=f"P{n}",
+                acquired_on=date(2024, 3, 1),
+                manufacture_year=2024,
+                purpose=MeterPurpose.OPERATIONAL,
+                reading_digits=5,
+                type_id=1,
+                situation_id=3,
+                brand_id=10,
+                capacity_id=5,
+                diameter_id=13,
+                metrological_class_id=2,
+                location_id=1,
+            )
+        )
+
+    def probe_found(self, uow: Any, n: int) -> bool:
+        return uow.hydrometers.find(n) is not None
+
+
 class TestLegacyConnections(ConnectionsContract):
-    capabilities = ALL - {BILLING}
+    capabilities = ALL - {BILLING, SEEDING}
 
     @pytest.fixture
     def uow_factory(self, legacy: LegacyBackend) -> Callable[[], Any]:

@@ -109,14 +109,6 @@ def _fields(obj: Any) -> dict[str, Any]:
     return attrs.asdict(obj, recurse=False)
 
 
-def test_an_id_kind_without_a_sequence_is_a_profile_error(
-    legacy: LegacyBackend,
-) -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        legacy.ids.next_id("no_such_kind")
-    assert caught.value.code == "configuration.profile"
-
-
 def test_the_legacy_backend_needs_postgresql(tmp_path: Any) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
     with pytest.raises(ConfigurationError):

@@ -26,7 +26,7 @@ from gsan_core.model.catalog import (
 )
 from gsan_core.model.kinds import ALL_KINDS
 from gsan_core.model.reference_tables import FOUNDATION_KINDS
-from gsan_core.testing import DEFAULT_NOW
+from gsan_core.testing import DEFAULT_NOW, SequentialIds
 from tests.services.conftest import valid_property
 from tests.support import assert_violation, only
 
@@ -118,6 +118,30 @@ def test_add_with_an_explicit_id(system: gsan_core.System) -> None:
     assert system.catalog.get("cut_reason", 90) == item
     nxt = system.catalog.add("cut_reason", description="OUTRO", actor=1)
     assert nxt.id == 91
+
+
+def test_cat_ids_come_from_the_id_port_and_are_not_reused(
+    system: gsan_core.System,
+) -> None:
+    """Issue 19: a new row's id is the id port's (kind ``catalog.<kind>``),
+    moved past the seeded rows; a removed row's id is not handed out again
+    (``max + 1`` gave it to the next row)."""
+    first = system.catalog.add("cut_reason", description="UM", actor=1)
+    seeded = [i.id for i in system.catalog.list("cut_reason") if i.id != first.id]
+    assert first.id == max(seeded) + 1
+    system.catalog.remove("cut_reason", first.id, expected_version=1, actor=1)
+    second = system.catalog.add("cut_reason", description="DOIS", actor=1)
+    assert second.id == first.id + 1
+
+
+def test_cat_ids_follow_the_id_generator() -> None:
+    """Issue 19: the catalogue takes ids from the system's id generator, as a
+    GSAN database hands them out from the table's sequence."""
+    ids = SequentialIds(starts={"catalog.cut_reason": 500})
+    gsan = gsan_core.in_memory(ids=ids)
+    item = gsan.catalog.add("cut_reason", description="NOVO", actor=1)
+    assert item.id == 500
+    assert ids.next_id("catalog.cut_reason") == 501
 
 
 def test_add_an_inactive_row(system: gsan_core.System) -> None:

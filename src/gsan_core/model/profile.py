@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from gsan_core.errors import Language
 from gsan_core.model.billing import DebtKind
+from gsan_core.model.limits import TEXT_LENGTHS
 
 __all__ = [
     "CertificateParameters",
@@ -61,6 +62,17 @@ def _names(value: Iterable[str]) -> frozenset[str]:
 
 def _frozen_ids(value: Mapping[str, Iterable[int]]) -> Mapping[str, frozenset[int]]:
     return {str(k): frozenset(int(i) for i in v) for k, v in value.items()}
+
+
+def _lengths(value: Mapping[str, int]) -> Mapping[str, int]:
+    return {str(k): v for k, v in value.items()}
+
+
+def _positive_lengths(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for name, length in value.items():
+        if type(length) is not int or length < 1:
+            msg = f"{attribute.name}.{name} must be a positive integer, not {length!r}"
+            raise ValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -495,6 +507,18 @@ class UtilityProfile:
     extrato: StatementParameters = attrs.field(factory=StatementParameters)
     segunda_via: SecondCopyParameters = attrs.field(factory=SecondCopyParameters)
     field_work: FieldWorkParameters = attrs.field(factory=FieldWorkParameters)
+    #: The longest text each field name takes, over the library's own columns
+    #: (:data:`gsan_core.model.limits.TEXT_LENGTHS`): a utility whose database
+    #: has narrower ones (a GSAN line: ``hidr_nnhidrometro`` is ``char(10)``)
+    #: narrows them here, and input is refused where it enters.
+    text_lengths: Mapping[str, int] = attrs.field(
+        factory=dict, converter=_lengths, validator=_positive_lengths
+    )
+
+    def text_length(self, name: str) -> int | None:
+        """The longest text the field ``name`` takes (``None``: no limit)."""
+        found = self.text_lengths.get(name)
+        return found if found is not None else TEXT_LENGTHS.get(name)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids that play ``role`` (empty when the utility does not use it)."""

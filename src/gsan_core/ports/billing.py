@@ -1,5 +1,8 @@
 """The billing port: a property's open debts, payment slips, and new charges.
 
+Loading debts, payments and consumption into the default stores is the seeding
+port's (:mod:`gsan_core.ports.seeding`), not this one's.
+
 The default adapters (memory and SQL) keep these in this library's own tables, in
 the same transaction as the rules; integrators replace them with their billing
 system.
@@ -22,7 +25,7 @@ from gsan_core.model.billing import (
     Payment,
     Tariff,
 )
-from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
+from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.properties import Property
 
 __all__ = ["Billing"]
@@ -71,12 +74,9 @@ class Billing(Protocol):
         """Charges created for the property."""
         ...
 
-    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
-        """Load open items (default adapters; integrators may refuse)."""
-        ...
-
-    def settle(self, debt_ids: Iterable[int]) -> None:
-        """Mark open items as paid (default adapters; integrators may refuse)."""
+    def add_credits(self, credits: Iterable[OpenDebt]) -> None:
+        """Create credits to be granted ("crédito a realizar", kind ``CREDIT``:
+        DEV-11 as the refunds use it)."""
         ...
 
     def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
@@ -88,10 +88,6 @@ class Billing(Protocol):
         self, property_ids: Iterable[int]
     ) -> Mapping[int, Sequence[Payment]]:
         """The payments of many properties (one round trip), by id."""
-        ...
-
-    def record_payments(self, payments: Iterable[Payment]) -> None:
-        """Load payments (default adapters; integrators may refuse)."""
         ...
 
     def update_payments(self, payments: Iterable[Payment]) -> None:
@@ -130,19 +126,11 @@ class Billing(Protocol):
         latest reference), or ``None`` when billing does not know it."""
         ...
 
-    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
-        """Load consumption history rows (default adapters; integrators may refuse)."""
-        ...
-
     def installment_plans_of(
         self, property_ids: Iterable[int]
     ) -> Mapping[int, Sequence[InstallmentPlan]]:
         """The parcelamentos of many properties (one round trip), any status;
         their charges and credits are the open items naming them (EXT-04)."""
-        ...
-
-    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
-        """Load installment plans (default adapters; integrators may refuse)."""
         ...
 
     def cash_payment_terms(
@@ -153,10 +141,6 @@ class Billing(Protocol):
         adapters choose by the property's profile and the terms' last day."""
         ...
 
-    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
-        """Load cash-payment terms (default adapters; integrators may refuse)."""
-        ...
-
     def tariffs_in_force(
         self, tariff_ids: Iterable[int], *, on: date
     ) -> Mapping[int, Tariff]:
@@ -164,18 +148,9 @@ class Billing(Protocol):
         latest ``valid_from`` not after it), by ``tariff_id`` (ACR-12)."""
         ...
 
-    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
-        """Load tariffs (default adapters; integrators may refuse)."""
-        ...
-
     def billed_consumption(
         self, bill_ids: Iterable[int]
     ) -> Mapping[int, BilledConsumption]:
         """What each bill charged for water and sewer and on what (ACR-12),
         by bill id (bills billing does not know are left out)."""
-        ...
-
-    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
-        """Load bills' billed consumption (default adapters; integrators may
-        refuse)."""
         ...

@@ -3,6 +3,8 @@
 A property whose reading route is a simultaneous-printing route cannot change
 while its billing group is being read and billed for a reference month
 (GSAN ``validarImovelEmCampo``, message ``atencao.imovel_em_campo``).
+Locking and releasing routes in the default stores is the seeding port's
+(:mod:`gsan_core.ports.seeding`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,4 @@ class FieldLock(Protocol):
 
     def locked_reference(self, property_id: int) -> int | None:
         """The reference month (``yyyymm``) that locks the property, or ``None``."""
-        ...
-
-    def lock_route(self, route_id: int, reference: int) -> None:
-        """Start billing a route in the field (default adapters)."""
-        ...
-
-    def unlock_route(self, route_id: int) -> None:
-        """The route's group was billed: release it (default adapters)."""
         ...

@@ -1,4 +1,8 @@
-"""The permissions port: a user's special permissions, by GSAN id."""
+"""The permissions port: a user's special permissions, by GSAN id.
+
+Granting and revoking them in the default stores is the seeding port's
+(:mod:`gsan_core.ports.seeding`).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,4 @@ class Permissions(Protocol):
 
     def has(self, user_id: int, permission_id: int) -> bool:
         """Whether the user holds the special permission."""
-        ...
-
-    def grant(self, user_id: int, permission_id: int) -> None:
-        """Grant a permission (default adapters; integrators may refuse)."""
-        ...
-
-    def revoke(self, user_id: int, permission_id: int) -> None:
-        """Revoke a permission (default adapters; integrators may refuse)."""
         ...

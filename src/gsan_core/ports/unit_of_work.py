@@ -95,6 +95,7 @@ from gsan_core.ports.repositories import (
     SupplyScheduleRepository,
 )
 from gsan_core.ports.scheduling import ScheduleRepository
+from gsan_core.ports.seeding import Seeding
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
 
@@ -352,6 +353,13 @@ class UnitOfWork(Protocol):
 
     @property
     def field_lock(self) -> FieldLock: ...
+
+    @property
+    def seeding(self) -> Seeding:
+        """Loading the outside modules' data into the default stores (debts,
+        payments, consumption, permissions, the field lock); a backend over
+        a database those modules own has none (``ConfigurationError``)."""
+        ...
 
     @property
     def outbox(self) -> Outbox: ...

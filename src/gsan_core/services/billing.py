@@ -25,20 +25,20 @@ class BillingService(Service):
     def record_debts(self, debts: Iterable[OpenDebt]) -> None:
         """Load open items (bills, slips, charges, credits) into the default store."""
         with self._work() as uow:
-            uow.billing.record_debts(debts)
+            uow.seeding.record_debts(debts)
             uow.commit()
 
     def record_payments(self, payments: Iterable[Payment]) -> None:
         """Load payments into the default store (the refunds read them)."""
         with self._work() as uow:
-            uow.billing.record_payments(payments)
+            uow.seeding.record_payments(payments)
             uow.commit()
 
     def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
         """Load parcelamentos into the default store (the statement reads them,
         EXT-04)."""
         with self._work() as uow:
-            uow.billing.record_installment_plans(plans)
+            uow.seeding.record_installment_plans(plans)
             uow.commit()
 
     def installment_plans(self, property_id: int) -> Sequence[InstallmentPlan]:
@@ -51,19 +51,19 @@ class BillingService(Service):
         """Load the cash-payment terms of the parcelamento profiles into the
         default store (EXT-15)."""
         with self._work() as uow:
-            uow.billing.record_cash_payment_terms(terms)
+            uow.seeding.record_cash_payment_terms(terms)
             uow.commit()
 
     def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
         """Load tariffs into the default store (ACR-12 re-prices with them)."""
         with self._work() as uow:
-            uow.billing.record_tariffs(tariffs)
+            uow.seeding.record_tariffs(tariffs)
             uow.commit()
 
     def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
         """Load what bills charged for water and sewer (ACR-12)."""
         with self._work() as uow:
-            uow.billing.record_billed_consumption(rows)
+            uow.seeding.record_billed_consumption(rows)
             uow.commit()
 
     def payments(self, property_id: int) -> Sequence[Payment]:
@@ -74,14 +74,14 @@ class BillingService(Service):
     def settle(self, debt_ids: Iterable[int]) -> None:
         """Mark open items as paid."""
         with self._work() as uow:
-            uow.billing.settle(debt_ids)
+            uow.seeding.settle(debt_ids)
             uow.commit()
 
     def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
         """Load consumption history rows into the default store (UC1073 and the
         minimum consumption read them)."""
         with self._work() as uow:
-            uow.billing.record_consumption(records)
+            uow.seeding.record_consumption(records)
             uow.commit()
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:

@@ -31,6 +31,18 @@ UNKNOWN_KIND = Message(
 _UNSET: object = object()
 
 
+def _new_id(uow: UnitOfWork, kind: str) -> int:
+    """A new id of ``kind`` from the id port: ids a remove freed are not
+    handed out again, and a sequence behind the rows added with explicit ids
+    (seeds, loads) moves past the highest of them in one call."""
+    name = f"catalog.{kind}"
+    ident = uow.next_id(name)
+    highest = max((row.id for row in uow.catalog.list(kind)), default=0)
+    if ident <= highest:
+        ident = uow.next_ids(name, highest - ident + 1)[-1]
+    return ident
+
+
 class CatalogService(Service):
     """``gsan.catalog``: every "Inserir X / Manter X" reference table."""
 
@@ -100,16 +112,17 @@ class CatalogService(Service):
         active: bool = True,
         id: int | None = None,
     ) -> CatalogItem:
-        """Insert a row; its id is the kind's highest id plus one unless given.
+        """Insert a row; unless given, its id comes from the id port (kind
+        ``catalog.<kind>``: on a GSAN database, the table's own sequence), past
+        the rows added with explicit ids (the profile's seeds).
 
-        The kind is locked first (CAT-4 compares the row with its siblings, and
-        the next id is read from them), so two concurrent additions of a kind
-        run one after the other."""
+        The kind is locked first (CAT-4 compares the row with its siblings),
+        so two concurrent additions of a kind run one after the other."""
         spec = self.kind(kind)
         with self._work() as uow:
             uow.lock_key(f"catalog.{kind}")
             if id is None:
-                id = max((row.id for row in uow.catalog.list(kind)), default=0) + 1  # noqa: A001
+                id = _new_id(uow, kind)  # noqa: A001
             item = CatalogItem(
                 kind=kind,
                 id=id,

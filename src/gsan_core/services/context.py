@@ -20,7 +20,7 @@ from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from gsan_core.rules import units as unit_rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
-from gsan_core.services.validation import ACTING, checked
+from gsan_core.services.validation import ACTING, Lengths, checked, lengths_key
 
 __all__ = ["CatalogCheck", "Service", "ServiceContext"]
 
@@ -48,6 +48,12 @@ class ServiceContext:
     #: USR-2: refuse a command whose actor is neither the setup actor nor a
     #: registered, active user.
     check_actors: bool = False
+    #: The profile's text-length overrides as the validator's cache key.
+    lengths: Lengths = attrs.field(init=False)
+
+    @lengths.default
+    def _lengths_of_profile(self) -> Lengths:
+        return lengths_key(self.profile.text_lengths)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -73,6 +79,8 @@ class Service:
 
     def __init__(self, context: ServiceContext) -> None:
         self._ctx = context
+        #: The active text limits (the profile's overrides), for the validator.
+        self._lengths = context.lengths
 
     @property
     def profile(self) -> UtilityProfile:

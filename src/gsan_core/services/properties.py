@@ -383,13 +383,13 @@ class PropertyService(Service):
         """Billing started for the route in the field (``yyyymm`` reference)."""
         with self._work() as uow:
             uow.routes.get(route_id)
-            uow.field_lock.lock_route(route_id, reference)
+            uow.seeding.lock_route(route_id, reference)
             uow.commit()
 
     def unlock_route(self, route_id: int) -> None:
         """The route's group was billed; its properties may change again."""
         with self._work() as uow:
-            uow.field_lock.unlock_route(route_id)
+            uow.seeding.unlock_route(route_id)
             uow.commit()
 
     def locked_reference(self, property_id: int) -> int | None:

@@ -264,9 +264,9 @@ class UnitService(Service):
             )
             now = self._now()
             if granted:
-                uow.permissions.grant(user_id, permission_id)
+                uow.seeding.grant(user_id, permission_id)
             else:
-                uow.permissions.revoke(user_id, permission_id)
+                uow.seeding.revoke(user_id, permission_id)
             uow.permission_changes.add(
                 PermissionChange(
                     id=uow.next_id("permission_change"),

@@ -16,7 +16,9 @@ alike:
   sizes, offsets and versions have their ranges
   (:data:`NAMED_RANGES`), references are ``yyyymm``, other ints fit their
   column (:mod:`gsan_core.model.limits`) or 64 bits;
-* text is a ``str`` without NUL characters, no longer than its column;
+* text is a ``str`` without NUL characters, no longer than its column (or
+  than the profile's ``text_lengths`` says: the *active* limits, see
+  :func:`checked`);
 * dates are ``date`` (not ``datetime``), datetimes are aware, both within the
   years :data:`MIN_YEAR` .. :data:`MAX_YEAR`;
 * decimals are finite ``Decimal`` (or ``int``) that fit ``NUMERIC(20, 7)``;
@@ -55,6 +57,7 @@ __all__ = [
     "checked",
     "int_range",
     "invalid",
+    "lengths_key",
 ]
 
 #: The years a date or datetime argument may fall in.
@@ -72,6 +75,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 ACTING: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "gsan_core_acting", default=None
 )
+
+#: The profile's text-length overrides the plans being built follow (sorted
+#: ``(name, length)`` pairs; empty: the library's own columns). Plans are
+#: cached per overrides, so a system whose profile narrows a length checks
+#: against it while another system in the process keeps the defaults.
+Lengths = tuple[tuple[str, int], ...]
+_BUILDING: contextvars.ContextVar[Lengths] = contextvars.ContextVar(
+    "gsan_core_lengths", default=()
+)
+
+
+def _text_limit(leaf: str) -> int | None:
+    """The longest text of the field ``leaf`` under the limits being built."""
+    for name, length in _BUILDING.get():
+        if name == leaf:
+            return length
+    return TEXT_LENGTHS.get(leaf)
+
+
+def lengths_key(overrides: typing.Mapping[str, int]) -> Lengths:
+    """The cache key of a profile's ``text_lengths``."""
+    return tuple(sorted(overrides.items()))
+
 
 #: A check takes the value and its field path, appends what is wrong, and
 #: returns the value to pass on (a one-shot iterator becomes a tuple).
@@ -188,7 +214,7 @@ def _int_check(name: str) -> Check:
 
 
 def _str_check(name: str) -> Check:
-    limit = TEXT_LENGTHS.get(name.rsplit(".", 1)[-1])
+    limit = _text_limit(name.rsplit(".", 1)[-1])
 
     def check(value: Any, path: str, out: list[Violation]) -> Any:
         if not isinstance(value, str):
@@ -485,13 +511,24 @@ def _mapping_check(key: Check | None, item: Check | None) -> Check:
 
 #: Plans of attrs classes, built once (a placeholder while one is being built,
 #: so a class that refers to itself does not recurse).
-_ATTRS_PLANS: dict[type, list[tuple[str, Check]] | None] = {}
+_ATTRS_PLANS: dict[tuple[type, Lengths], list[tuple[str, Check]] | None] = {}
 
 
-def _attrs_plan(kind: type) -> list[tuple[str, Check]]:
-    if kind in _ATTRS_PLANS:
-        return _ATTRS_PLANS[kind] or []
-    _ATTRS_PLANS[kind] = None
+def _attrs_plan(kind: type, lengths: Lengths) -> list[tuple[str, Check]]:
+    key = (kind, lengths)
+    if key in _ATTRS_PLANS:
+        return _ATTRS_PLANS[key] or []
+    _ATTRS_PLANS[key] = None
+    token = _BUILDING.set(lengths)
+    try:
+        plan = _attrs_fields_plan(kind)
+    finally:
+        _BUILDING.reset(token)
+    _ATTRS_PLANS[key] = plan
+    return plan
+
+
+def _attrs_fields_plan(kind: type) -> list[tuple[str, Check]]:
     try:
         hints = typing.get_type_hints(kind)
     except Exception:
@@ -504,14 +541,13 @@ def _attrs_plan(kind: type) -> list[tuple[str, Check]]:
         found = _build(annotation, field.name)
         if found is not None:
             plan.append((field.name, found))
-    _ATTRS_PLANS[kind] = plan
     return plan
 
 
 #: Generated "all valid?" predicates of attrs classes (the fast path: one
 #: compiled expression per class; the field-by-field plan runs only when it
 #: says no, to name what is wrong).
-_FAST: dict[type, Callable[[Any], bool]] = {}
+_FAST: dict[tuple[type, Lengths], Callable[[Any], bool]] = {}
 
 
 def _fast_expression(
@@ -536,7 +572,7 @@ def _fast_expression(
         low, high = int_range(name)
         return f"(type({var}) is int and {low} <= {var} <= {high})"
     if annotation is str:
-        limit = TEXT_LENGTHS.get(leaf)
+        limit = _text_limit(leaf)
         length = f" and len({var}) <= {limit}" if limit is not None else ""
         return f"(type({var}) is str and '\\x00' not in {var}{length})"
     if annotation is bool:
@@ -561,7 +597,7 @@ def _fast_expression(
     if isinstance(annotation, type) and attrs.has(annotation):
         key = f"_kind{len(names)}"
         names[key] = annotation
-        names[f"{key}_fast"] = _fast(annotation)
+        names[f"{key}_fast"] = _fast(annotation, _BUILDING.get())
         return f"(type({var}) is {key} and {key}_fast({var}))"
     if origin in (tuple, frozenset) and typing.get_args(annotation):
         args = typing.get_args(annotation)
@@ -580,13 +616,23 @@ def _never(value: Any) -> bool:
     return False
 
 
-def _fast(kind: type) -> Callable[[Any], bool]:
+def _fast(kind: type, lengths: Lengths) -> Callable[[Any], bool]:
     """The generated predicate of ``kind`` (``lambda value: False`` when a
     field has no fast form: the plan then always runs)."""
-    found = _FAST.get(kind)
+    found = _FAST.get((kind, lengths))
     if found is not None:
         return found
-    _FAST[kind] = _never  # while it is built (a class that refers to itself)
+    _FAST[kind, lengths] = _never  # while it is built (a class that refers to itself)
+    token = _BUILDING.set(lengths)
+    try:
+        predicate = _fast_predicate(kind)
+    finally:
+        _BUILDING.reset(token)
+    _FAST[kind, lengths] = predicate
+    return predicate
+
+
+def _fast_predicate(kind: type) -> Callable[[Any], bool]:
     names: dict[str, Any] = {
         "_date": date,
         "_datetime": datetime,
@@ -609,13 +655,13 @@ def _fast(kind: type) -> Callable[[Any], bool]:
         terms.append(term)
     source = "lambda v: " + (" and ".join(terms) if terms else "True")
     predicate: Callable[[Any], bool] = eval(source, names)  # noqa: S307 - built from annotations
-    _FAST[kind] = predicate
     return predicate
 
 
 def _attrs_check(kind: type) -> Check:
     plan: list[list[tuple[str, Check]]] = []
     fast: list[Callable[[Any], bool]] = []
+    lengths = _BUILDING.get()
 
     def check(value: Any, path: str, out: list[Violation]) -> Any:
         if not isinstance(value, kind):
@@ -629,11 +675,11 @@ def _attrs_check(kind: type) -> Check:
             )
             return value
         if not fast:
-            fast.append(_fast(kind))
+            fast.append(_fast(kind, lengths))
         if fast[0](value):
             return value
         if not plan:
-            plan.append(_attrs_plan(kind))
+            plan.append(_attrs_plan(kind, lengths))
         for field, field_check in plan[0]:
             field_check(getattr(value, field), f"{path}.{field}", out)
         return value
@@ -778,14 +824,24 @@ def _arguments(
 
 
 def checked(function: F) -> F:
-    """``function`` (a service method) with its arguments checked first."""
-    plans: list[_Plan] = []
+    """``function`` (a service method) with its arguments checked first.
+
+    The text lengths checked are the *active* ones: the library's columns
+    (:data:`~gsan_core.model.limits.TEXT_LENGTHS`) with the overrides of the
+    service's profile (``UtilityProfile.text_lengths``, read through the
+    service's ``_lengths`` key); a plan is built once per set of overrides."""
+    plans: dict[Lengths, _Plan] = {}
 
     @functools.wraps(function)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not plans:
-            plans.append(_plan(function))
-        plan = plans[0]
+        lengths: Lengths = getattr(self, "_lengths", ())
+        plan = plans.get(lengths)
+        if plan is None:
+            building = _BUILDING.set(lengths)
+            try:
+                plan = plans[lengths] = _plan(function)
+            finally:
+                _BUILDING.reset(building)
         given = _arguments(plan, args, kwargs)
         if isinstance(given, Violation):
             raise RuleViolation([given])

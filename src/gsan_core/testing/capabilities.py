@@ -19,7 +19,10 @@ __all__ = [
     "ANOMALY_ACTIONS",
     "BATCHES",
     "BILLING",
+    "CATALOG_WRITES",
     "METER_HISTORY",
+    "REGISTRY_WRITES",
+    "SEEDING",
     "require",
 ]
 
@@ -31,8 +34,27 @@ BILLING = "billing"
 METER_HISTORY = "meter_history"
 #: The consumption-anomaly actions table.
 ANOMALY_ACTIONS = "anomaly_actions"
+#: The seeding port (``uow.seeding``): loading debts, payments, consumption,
+#: permissions and the field lock into the default stores.
+SEEDING = "seeding"
+#: Inserting properties, localities, sectors, blocks, routes, organisational
+#: units and users through the ports, and changing their fields (a GSAN
+#: database registers them in its own screens).
+REGISTRY_WRITES = "registry_writes"
+#: Adding, changing and removing catalogue rows through ``uow.catalog``.
+CATALOG_WRITES = "catalog_writes"
 #: Every capability (the default of every suite).
-ALL = frozenset({BATCHES, BILLING, METER_HISTORY, ANOMALY_ACTIONS})
+ALL = frozenset(
+    {
+        BATCHES,
+        BILLING,
+        METER_HISTORY,
+        ANOMALY_ACTIONS,
+        SEEDING,
+        REGISTRY_WRITES,
+        CATALOG_WRITES,
+    }
+)
 
 
 def require(capabilities: frozenset[str], capability: str) -> None:

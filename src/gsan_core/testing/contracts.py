@@ -53,6 +53,14 @@ from gsan_core.model.properties import (
 )
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import (
+    ALL,
+    BILLING,
+    CATALOG_WRITES,
+    REGISTRY_WRITES,
+    SEEDING,
+    require,
+)
 
 __all__ = ["UnitOfWorkContract", "location", "sample_property"]
 
@@ -103,10 +111,25 @@ def sample_property(id: int = 1) -> Property:
 class UnitOfWorkContract:
     """Repositories, transactions, compare-and-set and ports of one adapter."""
 
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`): an
+    #: adapter without the seeding port or the billing port narrows it.
+    capabilities: frozenset[str] = ALL
+
     @pytest.fixture
     def uow_factory(self) -> Factory:
         """Override: units of work over an empty, migrated store."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------ probes
+    def probe_add(self, uow: UnitOfWork, n: int) -> None:
+        """Write one row keyed ``n`` through the ports: the write of the
+        transaction tests (rollback, isolation, events). Override it with a
+        write your adapter offers (the default adds a catalogue row)."""
+        uow.catalog.add(CatalogItem(kind="cut_reason", id=n, description=f"P{n}"))
+
+    def probe_found(self, uow: UnitOfWork, n: int) -> bool:
+        """Whether :meth:`probe_add`'s row ``n`` is visible to ``uow``."""
+        return uow.catalog.find("cut_reason", n) is not None
 
     # ------------------------------------------------------------ helpers
     @staticmethod
@@ -121,6 +144,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ round trips
     def test_entities_round_trip(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         prop = sample_property()
         unit = OrganizationalUnit(id=5, name="SEDE", unit_type_id=10, acronym="SD")
@@ -148,6 +172,7 @@ class UnitOfWorkContract:
             assert uow.units.find_by(superior_id=None) == [unit]
 
     def test_location_links_in_one_read(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.localities.add(Locality(id=2, name="VELHA", active=False))
@@ -176,6 +201,7 @@ class UnitOfWorkContract:
             )
 
     def test_catalog_round_trip_with_decimals(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         item = CatalogItem(
             kind="sewer_profile",
             id=1,
@@ -205,6 +231,8 @@ class UnitOfWorkContract:
     def test_aware_datetimes_and_decimals_round_trip(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
         charge = Charge(
             id=7,
             property_id=1,
@@ -231,7 +259,7 @@ class UnitOfWorkContract:
         )
         with uow_factory() as uow:
             uow.billing.add_charge(charge)
-            uow.billing.record_debts([debt])
+            uow.seeding.record_debts([debt])
             uow.commit()
         with uow_factory() as uow:
             (stored,) = uow.billing.charges_of(1)
@@ -254,6 +282,7 @@ class UnitOfWorkContract:
             assert uow.properties.find(404) is None
 
     def test_add_existing_raises_duplicate(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -264,6 +293,7 @@ class UnitOfWorkContract:
             assert uow.properties.count_by() == 1
 
     def test_add_many_is_atomic(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property(5))
@@ -284,6 +314,7 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ transactions
     def test_rollback_unless_committed(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -291,6 +322,7 @@ class UnitOfWorkContract:
             assert uow.properties.find(1) is None
 
     def test_rollback_on_error(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with pytest.raises(RuntimeError), uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -302,7 +334,7 @@ class UnitOfWorkContract:
         self, uow_factory: Factory
     ) -> None:
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.record(
                 CatalogItemAdded(occurred_at=AT, actor=1, kind="cut_reason", item_id=1)
             )
@@ -310,9 +342,31 @@ class UnitOfWorkContract:
             uow.commit()
             assert uow.collect_events() == []
         with uow_factory() as uow:
-            assert uow.catalog.find("cut_reason", 1) is None
+            assert not self.probe_found(uow, 1)
+
+    def test_a_write_rolls_back_unless_committed(self, uow_factory: Factory) -> None:
+        with uow_factory() as uow:
+            self.probe_add(uow, 1)
+        with pytest.raises(RuntimeError), uow_factory() as uow:
+            self.probe_add(uow, 2)
+            raise RuntimeError
+        with uow_factory() as uow:
+            assert not self.probe_found(uow, 1)
+            assert not self.probe_found(uow, 2)
+
+    def test_a_write_is_isolated_until_committed(self, uow_factory: Factory) -> None:
+        with uow_factory() as writer:
+            self.probe_add(writer, 1)
+            with uow_factory() as reader:
+                reader.read_only()  # a writing one would queue behind ``writer``
+                assert not self.probe_found(reader, 1)
+            assert self.probe_found(writer, 1)
+            writer.commit()
+        with uow_factory() as reader:
+            assert self.probe_found(reader, 1)
 
     def test_uncommitted_work_is_isolated(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as writer:
             writer.properties.add(sample_property())
@@ -326,12 +380,13 @@ class UnitOfWorkContract:
 
     def test_work_continues_after_commit(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.commit()
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=2, description="B"))
+            self.probe_add(uow, 2)
             uow.commit()
         with uow_factory() as uow:
-            assert [i.id for i in uow.catalog.list("cut_reason")] == [1, 2]
+            assert self.probe_found(uow, 1)
+            assert self.probe_found(uow, 2)
 
     def test_events_only_for_committed_work(self, uow_factory: Factory) -> None:
         event = CatalogItemAdded(occurred_at=AT, actor=3, kind="cut_reason", item_id=1)
@@ -339,7 +394,7 @@ class UnitOfWorkContract:
             uow.record(event)
         assert uow.collect_events() == []
         with uow_factory() as uow:
-            uow.catalog.add(CatalogItem(kind="cut_reason", id=1, description="A"))
+            self.probe_add(uow, 1)
             uow.record(event)
             assert uow.collect_events() == []
             uow.commit()
@@ -350,6 +405,7 @@ class UnitOfWorkContract:
     def test_stale_update_conflicts_and_writes_nothing(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add(sample_property())
@@ -367,6 +423,7 @@ class UnitOfWorkContract:
             assert (stored.block_face, stored.version) == (9, 2)
 
     def test_update_many_checks_every_version(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add_many([sample_property(1), sample_property(2)])
@@ -383,12 +440,14 @@ class UnitOfWorkContract:
             assert {p.block_face for p in uow.properties.find_by()} == {4}
 
     def test_update_of_missing_raises_not_found(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         with uow_factory() as uow, pytest.raises(NotFound):
             uow.units.update(
                 OrganizationalUnit(id=77, name="X", unit_type_id=1, version=2)
             )
 
     def test_catalog_compare_and_set(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
         item = CatalogItem(kind="cut_reason", id=1, description="A")
         with uow_factory() as uow:
             uow.catalog.add(item)
@@ -407,6 +466,7 @@ class UnitOfWorkContract:
             assert uow.catalog.find("cut_reason", 1) is None
 
     def test_catalog_usage_counts_references(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
             uow.properties.add_many([sample_property(1), sample_property(2)])
@@ -421,6 +481,8 @@ class UnitOfWorkContract:
 
     # ------------------------------------------------------------ ports and ids
     def test_permissions_and_field_lock(self, uow_factory: Factory) -> None:
+        require(self.capabilities, REGISTRY_WRITES)
+        require(self.capabilities, SEEDING)
         self._with_location(uow_factory)
         loc, sector, _, _ = location()
         printing = Route(
@@ -435,24 +497,26 @@ class UnitOfWorkContract:
             uow.routes.add(printing)
             uow.properties.add(attrs.evolve(sample_property(1), route_id=2000))
             uow.properties.add(sample_property(2))
-            uow.permissions.grant(9, 30)
-            uow.permissions.grant(9, 30)
-            uow.field_lock.lock_route(2000, 202501)
-            uow.field_lock.lock_route(1000, 202501)
+            uow.seeding.grant(9, 30)
+            uow.seeding.grant(9, 30)
+            uow.seeding.lock_route(2000, 202501)
+            uow.seeding.lock_route(1000, 202501)
             uow.commit()
         with uow_factory() as uow:
             assert uow.permissions.has(9, 30)
             assert not uow.permissions.has(9, 31)
             assert uow.field_lock.locked_reference(1) == 202501
             assert uow.field_lock.locked_reference(2) is None  # not simultaneous
-            uow.permissions.revoke(9, 30)
-            uow.field_lock.unlock_route(2000)
+            uow.seeding.revoke(9, 30)
+            uow.seeding.unlock_route(2000)
             uow.commit()
         with uow_factory() as uow:
             assert not uow.permissions.has(9, 30)
             assert uow.field_lock.locked_reference(1) is None
 
     def test_payment_slip_lookup_and_settle(self, uow_factory: Factory) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
         slip = OpenDebt(
             id=1,
             property_id=1,
@@ -462,7 +526,7 @@ class UnitOfWorkContract:
             issued_on=date(2025, 1, 3),
         )
         with uow_factory() as uow:
-            uow.billing.record_debts([slip])
+            uow.seeding.record_debts([slip])
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.has_payment_slip(
@@ -472,7 +536,7 @@ class UnitOfWorkContract:
                 property_id=1, debit_type_id=5, issued_on=date(2025, 1, 4)
             )
             assert uow.billing.open_debts_of([1, 2]) == {1: [slip]}
-            uow.billing.settle([1])
+            uow.seeding.settle([1])
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.open_debts(1) == []
@@ -480,6 +544,9 @@ class UnitOfWorkContract:
     def test_overdue_bills_are_counted_and_added_up_per_property(
         self, uow_factory: Factory
     ) -> None:
+        require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
+
         def bill(ident: int, pid: int, amount: str, due: date) -> OpenDebt:
             return OpenDebt(
                 id=ident,
@@ -491,7 +558,7 @@ class UnitOfWorkContract:
 
         limit = date(2025, 3, 1)
         with uow_factory() as uow:
-            uow.billing.record_debts(
+            uow.seeding.record_debts(
                 [
                     bill(1, 1, "10.10", date(2025, 1, 5)),
                     bill(2, 1, "0.05", date(2025, 2, 28)),

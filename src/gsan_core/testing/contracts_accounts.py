@@ -54,6 +54,7 @@ from gsan_core.model.billing import (
 )
 from gsan_core.model.properties import Property
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import ALL, SEEDING, require
 
 __all__ = ["AccountsContract"]
 
@@ -75,6 +76,9 @@ def _customer(ident: int, **changes: object) -> Customer:
 
 class AccountsContract:
     """Account repositories and the billing port's open items of one adapter."""
+
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`).
+    capabilities: frozenset[str] = ALL
 
     @pytest.fixture
     def uow_factory(self) -> Factory:
@@ -210,6 +214,7 @@ class AccountsContract:
             )
 
     def test_open_items_carry_what_uc0067_reads(self, uow_factory: Factory) -> None:
+        require(self.capabilities, SEEDING)
         bill = OpenDebt(
             id=1,
             property_id=100,
@@ -242,7 +247,7 @@ class AccountsContract:
             document_type_id=None,
         )
         with uow_factory() as uow:
-            uow.billing.record_debts([bill, credit])
+            uow.seeding.record_debts([bill, credit])
             uow.commit()
         with uow_factory() as uow:
             found = {d.id: d for d in uow.billing.open_debts(100)}
@@ -256,6 +261,7 @@ class AccountsContract:
     ) -> None:
         """EXT-04, EXT-15: plans by property in one call, any status; the terms
         of the property's profile still valid that day, the latest first."""
+        require(self.capabilities, SEEDING)
         plans = [
             InstallmentPlan(id=7, property_id=100, made_on=date(2024, 6, 1)),
             InstallmentPlan(
@@ -277,8 +283,8 @@ class AccountsContract:
             CashPaymentTerms(id=3, property_profile_id=2),
         ]
         with uow_factory() as uow:
-            uow.billing.record_installment_plans(plans)
-            uow.billing.record_cash_payment_terms(terms)
+            uow.seeding.record_installment_plans(plans)
+            uow.seeding.record_cash_payment_terms(terms)
             uow.commit()
         prop = Property(
             id=100,
@@ -304,6 +310,7 @@ class AccountsContract:
     ) -> None:
         """ACR-12: the tariff in force on a day per consumption tariff, and
         what each bill charged, with their nested ranges and decimals."""
+        require(self.capabilities, SEEDING)
 
         def tariff(ident: int, valid_from: date, tariff_id: int = 5) -> Tariff:
             return Tariff(
@@ -336,8 +343,8 @@ class AccountsContract:
             sewer_percent=Decimal("80"),
         )
         with uow_factory() as uow:
-            uow.billing.record_tariffs(tariffs)
-            uow.billing.record_billed_consumption([billed])
+            uow.seeding.record_tariffs(tariffs)
+            uow.seeding.record_billed_consumption([billed])
             uow.commit()
         with uow_factory() as uow:
             in_force = uow.billing.tariffs_in_force([5, 6, 7], on=date(2025, 1, 6))

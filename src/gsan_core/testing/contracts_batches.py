@@ -109,7 +109,7 @@ def _cut_utility(
         )
         uow.properties.add_many(props)
         uow.service_types.add(_cut_type())
-        uow.billing.record_debts(
+        uow.seeding.record_debts(
             OpenDebt(
                 id=n,
                 property_id=pid,

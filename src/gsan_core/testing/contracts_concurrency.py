@@ -22,6 +22,7 @@ import pytest
 from gsan_core.errors import BatchAlreadyRunning, NotFound
 from gsan_core.model.catalog import CatalogItemAdded
 from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.testing.capabilities import ALL, SEEDING, require
 from gsan_core.testing.contracts import location, sample_property
 
 __all__ = ["ConcurrencyContract"]
@@ -69,6 +70,9 @@ def _event(item_id: int) -> CatalogItemAdded:
 
 class ConcurrencyContract:
     """Locks, counters, keys, batch holds and the outbox under two threads."""
+
+    #: What the adapter offers (:mod:`gsan_core.testing.capabilities`).
+    capabilities: frozenset[str] = ALL
 
     @pytest.fixture
     def uow_factory(self) -> Factory:  # pragma: no cover - overridden
@@ -171,11 +175,12 @@ class ConcurrencyContract:
     ) -> None:
         """OS-6 / C-CAMPO: a command that found its property's route free keeps
         it free until it commits; billing's lock of the route waits."""
+        require(self.capabilities, SEEDING)
         self._property(uow_factory)
 
         def bill() -> float:
             with uow_factory() as uow:
-                uow.field_lock.lock_route(1000, 202501)
+                uow.seeding.lock_route(1000, 202501)
                 uow.commit()
                 return time.monotonic()
 

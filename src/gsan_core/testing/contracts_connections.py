@@ -35,7 +35,7 @@ from gsan_core.model.connections import (
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.ports.unit_of_work import UnitOfWork
-from gsan_core.testing.capabilities import ALL, BATCHES, BILLING, require
+from gsan_core.testing.capabilities import ALL, BATCHES, BILLING, SEEDING, require
 from gsan_core.testing.contracts import location, sample_property
 
 __all__ = ["ConnectionsContract", "sample_water_connection"]
@@ -257,6 +257,7 @@ class ConnectionsContract:
 
     def test_consumption_history_port(self, uow_factory: Factory) -> None:
         require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
         records = [
             ConsumptionRecord(
                 property_id=1,
@@ -288,7 +289,7 @@ class ConnectionsContract:
             ),
         ]
         with uow_factory() as uow:
-            uow.billing.record_consumption(records)
+            uow.seeding.record_consumption(records)
             uow.commit()
         with uow_factory() as uow:
             assert uow.billing.real_consumption(
@@ -302,12 +303,13 @@ class ConnectionsContract:
             assert uow.billing.minimum_consumption(4, kind=MeasurementKind.SEWER) == 6
             assert uow.billing.minimum_consumption(9) is None
             with pytest.raises(DuplicateEntity):
-                _and_commit(uow, lambda: uow.billing.record_consumption(records[:1]))
+                _and_commit(uow, lambda: uow.seeding.record_consumption(records[:1]))
 
     def test_repeated_reading_anomaly(self, uow_factory: Factory) -> None:
         """INSP-02: the properties whose water reading had one of the anomalies
         in every one of the months."""
         require(self.capabilities, BILLING)
+        require(self.capabilities, SEEDING)
 
         def month(
             property_id: int,
@@ -325,7 +327,7 @@ class ConnectionsContract:
             )
 
         with uow_factory() as uow:
-            uow.billing.record_consumption(
+            uow.seeding.record_consumption(
                 [
                     month(1, 202410, 5),
                     month(1, 202411, 7),

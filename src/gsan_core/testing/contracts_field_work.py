@@ -104,7 +104,7 @@ class FieldWorkContract:
                 uow.service_types.add(
                     ServiceType(id=type_id, description=f"T{type_id}", abbreviation="T")
                 )
-            uow.billing.record_debts(
+            uow.seeding.record_debts(
                 OpenDebt(
                     id=n,
                     property_id=pid,

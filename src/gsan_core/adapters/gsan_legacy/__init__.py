@@ -64,7 +64,13 @@ class LegacyBackend:
         self.history_tables = HistoryTables(
             self.profile.companion_schema, self.tables.version
         )
-        self.ids = SequenceIds(engine, self.profile)
+        self.ids = SequenceIds(
+            engine,
+            self.profile,
+            None
+            if self.report.companion_missing
+            else self.tables.companion["id_block"],
+        )
 
     def uow_factory(self) -> LegacyUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""

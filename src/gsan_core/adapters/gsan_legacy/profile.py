@@ -22,6 +22,7 @@ from typing import Any, Literal
 import attrs
 
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.profile import UtilityProfile
 
 __all__ = [
     "COMPANION_FIELDS",
@@ -30,6 +31,7 @@ __all__ = [
     "EntityMap",
     "LegacyProfile",
     "Line",
+    "catalog_sequence",
 ]
 
 Line = Literal["cosanpa", "caema", "cagepa", "consenso"]
@@ -224,22 +226,13 @@ _LINE_REQUIRED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     },
 }
 
-_SEQUENCES: Mapping[str, str] = {
-    "property": "cadastro.seq_imovel",
-    "hydrometer": "micromedicao.seq_hidrometro",
-    "hydrometer_installation": "micromedicao.seq_hidrometro_inst_hist",
-    "hydrometer_movement": "micromedicao.seq_hidrometro_movimentacao",
-    "service_order": "atendimentopublico.seq_ordem_servico",
-    "order_unit": "atendimentopublico.seq_ordem_servico_unidade",
-    "service_request": "atendimentopublico.seq_registro_atendimento",
-    "routing_step": "atendimentopublico.seq_tramite",
-    "user": "seguranca.seq_usuario",
-    "unit": "cadastro.seq_unidade_organizacional",
-    "locality": "cadastro.seq_localidade",
-    "sector": "cadastro.seq_setor_comercial",
-    "block": "cadastro.seq_quadra",
-    "route": "micromedicao.seq_rota",
-}
+
+def catalog_sequence(table: str) -> str:
+    """GSAN's sequence of a reference table (``schema.seq_<table>``)."""
+    schema, name = table.split(".", 1)
+    return f"{schema}.seq_{name}"
+
+
 _CATALOG_TABLES: Mapping[str, str] = {
     "water_status": "atendimentopublico.ligacao_agua_situacao",
     "sewer_status": "atendimentopublico.ligacao_esgoto_situacao",
@@ -261,6 +254,37 @@ _CATALOG_TABLES: Mapping[str, str] = {
     "stock_location": "micromedicao.hidrometro_local_armaz",
     "service_type": "atendimentopublico.servico_tipo",
     "property_profile": "cadastro.imovel_perfil",
+}
+_SEQUENCES: Mapping[str, str] = {
+    # the catalogue's ids: ``catalog.<kind>`` from the table's own sequence
+    **{
+        f"catalog.{kind}": catalog_sequence(table)
+        for kind, table in _CATALOG_TABLES.items()
+    },
+    "property": "cadastro.seq_imovel",
+    "hydrometer": "micromedicao.seq_hidrometro",
+    "hydrometer_installation": "micromedicao.seq_hidrometro_inst_hist",
+    "hydrometer_movement": "micromedicao.seq_hidrometro_movimentacao",
+    "service_order": "atendimentopublico.seq_ordem_servico",
+    "order_unit": "atendimentopublico.seq_ordem_servico_unidade",
+    "service_request": "atendimentopublico.seq_registro_atendimento",
+    "routing_step": "atendimentopublico.seq_tramite",
+    "user": "seguranca.seq_usuario",
+    "unit": "cadastro.seq_unidade_organizacional",
+    "locality": "cadastro.seq_localidade",
+    "sector": "cadastro.seq_setor_comercial",
+    "block": "cadastro.seq_quadra",
+    "route": "micromedicao.seq_rota",
+}
+#: Per line: the longest text of the fields the adapter writes, where GSAN's
+#: column is narrower than the library's own (``hidr_nnhidrometro`` is
+#: ``varchar(11)``, the library's meter number 12).
+_COSANPA_LENGTHS: Mapping[str, int] = {"number": 11, "seal_number": 10}
+_LINE_LENGTHS: Mapping[str, Mapping[str, int]] = {
+    "cosanpa": _COSANPA_LENGTHS,
+    "caema": _COSANPA_LENGTHS,
+    "cagepa": _COSANPA_LENGTHS,
+    "consenso": _COSANPA_LENGTHS,
 }
 _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     # GSAN's screens show a meter as "not operational" unless told otherwise.
@@ -315,6 +339,11 @@ class LegacyProfile:
     #: The situations (``dcst_idatual``) of an open item in GSAN's billing
     #: tables (ODB-01): NORMAL, RETIFICADA, INCLUIDA, PARCELADA.
     open_bill_situations: tuple[int, ...] = (0, 1, 2, 5)
+    #: field -> the longest text GSAN's column takes, where it is narrower
+    #: than the library's (:meth:`narrow` puts them in a utility profile).
+    text_lengths: Mapping[str, int] = attrs.field(
+        factory=lambda: _frozen(_COSANPA_LENGTHS), converter=_frozen
+    )
     #: The companion schema (outbox, history, extra fields, its version table).
     companion_schema: str = "gsan_core"
     #: The optimistic-locking column the opt-in migration adds to written tables.
@@ -334,7 +363,19 @@ class LegacyProfile:
             raise ConfigurationError(msg, field="line", kind="profile")
         changes.setdefault("column_overrides", _LINE_COLUMNS[line])
         changes.setdefault("required_columns", _LINE_REQUIRED[line])
+        changes.setdefault("text_lengths", _LINE_LENGTHS[line])
         return cls(line=line, **changes)
+
+    def narrow(self, profile: UtilityProfile) -> UtilityProfile:
+        """``profile`` with this line's text lengths where they are narrower,
+        so the services refuse, where input enters, text GSAN's columns
+        would not take (the narrowest of both wins)."""
+        lengths = dict(profile.text_lengths)
+        for name, length in self.text_lengths.items():
+            current = profile.text_length(name)
+            if current is None or length < current:
+                lengths[name] = length
+        return attrs.evolve(profile, text_lengths=lengths)
 
     def entity(self, name: str) -> EntityMap:
         """The entity's map on this line (overrides applied)."""
@@ -349,10 +390,21 @@ class LegacyProfile:
         mapped = self.entity(name).columns
         return tuple(f for f in COMPANION_FIELDS.get(name, ()) if f not in mapped)
 
+    def has_sequence(self, kind: str) -> bool:
+        """Whether ids of ``kind`` come from a GSAN sequence."""
+        return kind in self.sequences or (
+            kind.startswith("catalog.")
+            and kind.removeprefix("catalog.") in self.catalog_tables
+        )
+
     def sequence(self, kind: str) -> str:
-        """The GSAN sequence ids of ``kind`` come from."""
+        """The GSAN sequence ids of ``kind`` come from (a catalogue kind,
+        ``catalog.<kind>``, not in :attr:`sequences`: its table's own)."""
         try:
             return self.sequences[kind]
         except KeyError:
+            table = self.catalog_tables.get(kind.removeprefix("catalog."))
+            if kind.startswith("catalog.") and table is not None:
+                return catalog_sequence(table)
             msg = f"no GSAN sequence for id kind {kind!r} in the legacy profile"
             raise ConfigurationError(msg, field="sequences", kind="profile") from None

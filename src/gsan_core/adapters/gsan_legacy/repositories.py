@@ -39,6 +39,10 @@ __all__ = [
 ]
 
 E = TypeVar("E")
+NO_PROPERTY_INSERTS = (
+    "properties are registered by GSAN's cadastro (Inserir Imóvel): the legacy"
+    " adapter updates a property's situations and well, and inserts none"
+)
 READ_ONLY = (
     "the GSAN database is read-only for gsan_core: run the opt-in optimistic-"
     "locking migration (gsan_core.adapters.gsan_legacy.migrations.upgrade("
@@ -423,6 +427,14 @@ class LegacyPropertyRepository:
         if not found:
             raise NotFound("property", id)
         return found[0]
+
+    def add(self, entity: Property) -> None:
+        self.add_many([entity])
+
+    def add_many(self, entities: Iterable[Property]) -> None:
+        """Properties are GSAN's cadastro's: phase 1 inserts none."""
+        del entities
+        raise ConfigurationError(NO_PROPERTY_INSERTS, kind="read_only")
 
     def update(self, entity: Property) -> None:
         if self._version is None:

@@ -86,6 +86,13 @@ def _companion(metadata: sa.MetaData, schema: str) -> dict[str, sa.Table]:
             sa.Column("turbine_type_id", sa.Integer),
             schema=schema,
         ),
+        "id_block": sa.Table(
+            "id_block",
+            metadata,
+            sa.Column("name", sa.String(80), primary_key=True),
+            sa.Column("next_value", sa.BigInteger, nullable=False),
+            schema=schema,
+        ),
         "outbox": sa.Table(
             "outbox",
             metadata,

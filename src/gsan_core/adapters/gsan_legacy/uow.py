@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -53,7 +53,13 @@ from gsan_core.model.units import OrganizationalUnit
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
 
-__all__ = ["LegacyUnitOfWork"]
+__all__ = ["NO_SEEDING", "LegacyUnitOfWork"]
+
+NO_SEEDING = (
+    "the GSAN database's own billing, security and field-lock modules own"
+    " debts, payments, consumption, permissions and the field lock: the"
+    " legacy adapter has no seeding port (load them through GSAN)"
+)
 
 
 class LegacyUnitOfWork:
@@ -66,9 +72,16 @@ class LegacyUnitOfWork:
         self.history_tables = backend.history_tables
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
+        #: Events of committed work, not yet collected.
+        self._committed: list[DomainEvent] = []
         self._read_only = False
 
     # ------------------------------------------------------------ plumbing
+    @property
+    def seeding(self) -> NoReturn:
+        """None: GSAN's billing, security and field lock own that data."""
+        raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+
     @property
     def connection(self) -> sa.Connection:
         if self._connection is None:
@@ -124,6 +137,7 @@ class LegacyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._events = []  # what was not committed is dropped with the work
         if self._connection is not None:
             try:
                 if self._connection.in_transaction():
@@ -136,11 +150,14 @@ class LegacyUnitOfWork:
         """Write the events to the companion outbox and commit."""
         if self._read_only:
             self.connection.rollback()
+            self._events = []
             return
         if self._events:
             self._write_outbox(self._events)
         with translated("commit"):
             self.connection.commit()
+        self._committed.extend(self._events)
+        self._events = []
 
     def rollback(self) -> None:
         self.connection.rollback()
@@ -154,7 +171,8 @@ class LegacyUnitOfWork:
         self._events.extend(events)
 
     def collect_events(self) -> Sequence[DomainEvent]:
-        events, self._events = self._events, []
+        """Events of committed work, once (uncommitted ones are never handed out)."""
+        events, self._committed = self._committed, []
         return events
 
     def next_id(self, kind: str) -> int:

@@ -28,6 +28,7 @@ from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
     MemoryPermissions,
+    MemorySeeding,
 )
 from gsan_core.adapters.memory.repaving import (
     MemoryInfractionNotices,
@@ -167,6 +168,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
+        self.seeding = MemorySeeding(self.billing, self.permissions, self.field_lock)
         self.outbox = MemoryOutbox(self)
 
     def _service_request_repositories(self) -> None:

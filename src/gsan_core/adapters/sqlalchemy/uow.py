@@ -48,6 +48,7 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
     SqlFieldLock,
     SqlPermissions,
+    SqlSeeding,
     SqlSurchargeIndices,
 )
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
@@ -221,6 +222,7 @@ class SqlUnitOfWork:
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
+        self.seeding = SqlSeeding(self.billing, self.permissions, self.field_lock)
         self.outbox = SqlOutbox(self)
 
     def _service_request_repositories(self, mappers: Mappers) -> None:

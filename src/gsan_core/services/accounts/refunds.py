@@ -197,7 +197,7 @@ def refund(
         collection_month=month_of(today),
     )
     uow.billing.replace_debts(retified)  # DEV-10
-    uow.billing.record_debts(granted)  # DEV-11
+    uow.billing.add_credits(granted)  # DEV-11
     uow.billing.update_payments(payments)  # DEV-12
     uow.request_payments.update_many(
         attrs.evolve(p, refunded=True, version=p.version + 1) for p in chosen_payments

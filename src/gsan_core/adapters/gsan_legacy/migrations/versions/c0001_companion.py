@@ -1,4 +1,5 @@
-"""companion schema: outbox, situation history, extra fields GSAN does not store
+"""companion schema: outbox, situation history, extra fields GSAN does not store,
+and the id blocks of the kinds GSAN has no sequence for
 
 Revision ID: c0001
 Revises:
@@ -83,10 +84,19 @@ def upgrade() -> None:
         schema=schema,
     )
 
+    # ids of the kinds GSAN has no sequence for (the library's own records)
+    op.create_table(
+        "id_block",
+        sa.Column("name", sa.String(80), primary_key=True),
+        sa.Column("next_value", sa.BigInteger, nullable=False),
+        schema=schema,
+    )
+
 
 def downgrade() -> None:
     schema = _schema()
     for table in (
+        "id_block",
         "hydrometer_extra",
         "sewer_connection_extra",
         "situation_change",
