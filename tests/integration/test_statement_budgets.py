@@ -75,6 +75,21 @@ POSTGRES: dict[str, int] = {
     # BEGIN, select + close + trail (one statement), outbox counter, outbox,
     # COMMIT
     "overdue closing, per chunk": 6,
+    # the command's writes wait and go as one statement of data-modifying
+    # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py): BEGIN, the
+    # order, its programmings, the property (locked), its water connection,
+    # the meter's installation, the meter, DEB-02's payment slip, every write
+    # (property, connection, history, charge, order, trail, outbox counter,
+    # outbox), COMMIT
+    "close a cut order with its cut": 10,
+    # BEGIN, the requester's register, the specification, the property, its
+    # open requests, the routing unit, the permission, the request and its
+    # routing step (sent before the order reads them), the request, the
+    # property's orders, the property, the order + trail + outbox, COMMIT
+    "open an RA with routing and its order": 13,
+    # BEGIN, the property (checked, then read by generation), the locality's
+    # unit, order + trail + outbox counter + outbox, COMMIT
+    "generate a service order": 6,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS

@@ -163,7 +163,7 @@ class ServiceOrderService(ServiceSetup):
     ) -> ServiceOrder:
         """Generate a standalone OS for a property (no RA)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             if property_id is not None and uow.properties.find(property_id) is None:
                 raise NotFound("property", property_id)
             order = generate_in(
@@ -346,7 +346,7 @@ class ServiceOrderService(ServiceSetup):
         ``executed`` flag must be off. An OS referring to another closes that one
         too with the same reason (REF-05). ``route_on``: closed from the follow-up
         of that date's roteiro (ENC-02, ENC-11)."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = close_in(
                 uow,
                 self._ctx,
@@ -391,7 +391,7 @@ class ServiceOrderService(ServiceSetup):
         checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
         ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
         ENC-11)."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = close_in(
                 uow,
                 self._ctx,
