@@ -19,6 +19,7 @@ import attrs
 import pytest
 from sqlalchemy import event
 
+import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.catalog import CatalogItemAdded
@@ -185,8 +186,6 @@ def test_elsewhere_writes_go_at_once(backend: str, tmp_path: Path) -> None:
     """SQLite has no data-modifying CTEs, memory nothing to send: the
     declaration changes nothing there."""
     if backend == "memory":
-        import gsan_core
-
         factory = gsan_core.in_memory(seed=False).uow_factory
     else:
         sql = SqlBackend(
@@ -203,4 +202,3 @@ def test_elsewhere_writes_go_at_once(backend: str, tmp_path: Path) -> None:
         uow.defer_writes()
         with pytest.raises(DuplicateEntity):
             uow.units.add(_unit(1))
-
