@@ -164,8 +164,11 @@ class ServiceOrderService(ServiceSetup):
         """Generate a standalone OS for a property (no RA)."""
         at = self._now()
         with self._work(defer=True) as uow:
-            if property_id is not None and uow.properties.find(property_id) is None:
-                raise NotFound("property", property_id)
+            prop = None
+            if property_id is not None:
+                prop = uow.properties.find(property_id)
+                if prop is None:
+                    raise NotFound("property", property_id)
             order = generate_in(
                 uow,
                 self._ctx,
@@ -178,6 +181,7 @@ class ServiceOrderService(ServiceSetup):
                 observation=observation,
                 reference_order_id=reference_order_id,
                 reference_service_type_id=reference_service_type_id,
+                known_property=prop,
             )
             uow.commit()
         return order
