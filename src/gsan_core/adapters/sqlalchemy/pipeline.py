@@ -33,10 +33,13 @@ from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.model.events import DomainEvent
 
-__all__ = ["WriteBuffer", "deferred_insert", "outbox_rows", "reader"]
+__all__ = ["MOST_ROWS", "WriteBuffer", "deferred_insert", "outbox_rows", "reader"]
 
-#: The most rows an insert leaves waiting (a larger one is sent at once).
-MOST_ROWS = 1_000
+#: The most rows an insert leaves waiting (a larger one is sent at once):
+#: each row is a CTE of its own, as SQLAlchemy caches the compiled form of a
+#: single-row ``INSERT`` and not of a multi-row one (a command's statement is
+#: compiled once, then taken from the cache).
+MOST_ROWS = 20
 
 
 def deferred_insert(
@@ -88,19 +91,11 @@ class WriteBuffer:
     def insert(
         self, entity: str, table: sa.Table, rows: Sequence[dict[str, Any]], key: object
     ) -> None:
-        # one VALUES list per table: inserts of one table next to each other
-        # are merged (same columns), as a multi-row insert would send them
-        last = self.writes[-1] if self.writes else None
-        if (
-            last is not None
-            and last.table is table
-            and last.expected is None
-            and isinstance(last.statement, _Rows)
-            and last.statement.keys == tuple(rows[0])
-        ):
-            last.statement.rows.extend(rows)
-            return
-        self.writes.append(_Write(entity, table, _Rows(list(rows)), key, None, None))
+        for row in rows:
+            statement: Any = (
+                sa.insert(table).values(row).returning(sa.literal_column("1"))
+            )
+            self.writes.append(_Write(entity, table, statement, key, None, None))
 
     def update(
         self,
@@ -112,26 +107,21 @@ class WriteBuffer:
     ) -> None:
         self.writes.append(_Write(entity, table, statement, key, 1, on_short))
 
-    def statement(self, outbox: sa.Insert | None) -> sa.Select[Any]:
+    def statement(self, outbox: Sequence[sa.Insert] | None) -> sa.Select[Any]:
         """One SELECT of the count of every write's touched rows, the writes
         as its CTEs (and the outbox's write, when given, the last one)."""
         counts: list[Any] = []
         for i, write in enumerate(self.writes):
-            body = write.statement
-            if isinstance(body, _Rows):
-                body = (
-                    sa.insert(write.table)
-                    .values(body.rows)
-                    .returning(sa.literal_column("1"))
-                )
-            cte = body.cte(f"w{i}")
+            cte = write.statement.cte(f"w{i}")
             counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
-        if outbox is not None:
-            cte = outbox.cte("w_outbox")
+        for i, row in enumerate(outbox or ()):
+            cte = row.cte(f"o{i}")
             counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
         return sa.select(*counts)
 
-    def send(self, connection: sa.Connection, outbox: sa.Insert | None = None) -> None:
+    def send(
+        self, connection: sa.Connection, outbox: Sequence[sa.Insert] | None = None
+    ) -> None:
         """Send the writes (and ``outbox``) as one statement; raise the error
         of the first write that touched fewer rows than it must."""
         writes, self.writes = self.writes, []
@@ -153,17 +143,6 @@ class WriteBuffer:
                 write.on_short()
 
 
-@attrs.define
-class _Rows:
-    """The rows of an insert not built yet (more may join them)."""
-
-    rows: list[dict[str, Any]]
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(self.rows[0])
-
-
 class _Owned(Exception):
     """Carries an integrity error to its write (never leaves this module)."""
 
@@ -180,16 +159,17 @@ def _owner(writes: Sequence[_Write], error: sa_exc.IntegrityError) -> Exception:
     for write in writes:
         if write.table.name == table:
             return _Owned(write, error)
-    inserts = [w for w in writes if isinstance(w.statement, _Rows)]
+    inserts = [w for w in writes if w.expected is None]
     return _Owned(inserts[0], error) if inserts else error
 
 
 def outbox_rows(
     counter: sa.Table, outbox: sa.Table, events: Sequence[DomainEvent]
-) -> sa.Insert:
-    """The outbox's write for one statement: the counter ``outbox`` moved by
-    the number of events (an upsert: made on a fresh store), and the rows
-    numbered from its new value, ids as :func:`~.outbox.take_numbers` gives."""
+) -> list[sa.Insert]:
+    """The outbox's writes for one statement: the counter ``outbox`` moved by
+    the number of events (an upsert: made on a fresh store), and one insert a
+    row numbered from its new value, ids as :func:`~.outbox.take_numbers`
+    gives."""
     n = len(events)
     bump = (
         postgresql.insert(counter)
@@ -202,15 +182,17 @@ def outbox_rows(
         .cte("outbox_counter")
     )
     last = sa.select(bump.c.value).scalar_subquery()
-    rows = [
-        {
-            "id": last - (n - 1 - i),
-            "tag": type(event).tag,
-            "occurred_at": event.occurred_at,
-            "actor": event.actor,
-            "payload": serialization.to_dict(event),
-            "published_at": None,
-        }
+    return [
+        sa.insert(outbox)
+        .values(
+            id=last - (n - 1 - i),
+            tag=type(event).tag,
+            occurred_at=event.occurred_at,
+            actor=event.actor,
+            payload=serialization.to_dict(event),
+            published_at=None,
+        )
+        .returning(outbox.c.id)
+        .add_cte(bump)
         for i, event in enumerate(events)
     ]
-    return sa.insert(outbox).values(rows).returning(outbox.c.id).add_cte(bump)

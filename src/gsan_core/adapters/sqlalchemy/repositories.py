@@ -17,7 +17,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
     decode_attributes,
     encode_attributes,
 )
-from gsan_core.adapters.sqlalchemy.pipeline import reader
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
@@ -304,7 +304,7 @@ class SqlRepository(Generic[E]):
         self._uow.wrote(self._entity)
         for batch in chunks(entities, 5 * CHUNK):
             rows = self._mapper.to_rows(batch)
-            if rows and self._deferred() and len(rows) <= CHUNK:
+            if rows and self._deferred() and len(rows) <= MOST_ROWS:
                 k = self._mapper.id_column
                 key = rows[0][k] if len(rows) == 1 else [r[k] for r in rows][:5]
                 self._uow.pending.insert(self._entity, self._table, rows, key)
