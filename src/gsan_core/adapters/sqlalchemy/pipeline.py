@@ -67,10 +67,29 @@ def reader(uow: object, *tables: sa.Table) -> sa.Connection:
 class _Write:
     entity: str
     table: sa.Table
-    statement: Any  # an INSERT or UPDATE ... RETURNING
+    update: bool  # an UPDATE ... WHERE key AND version (else an INSERT)
+    values: dict[str, Any]  # column key -> value
     key: object
     expected: int | None  # rows it must touch (None: any)
     on_short: Callable[[], None] | None  # raises the repository's error
+    #: the update's key and expected version, and their columns
+    where: tuple[object, object] = (None, None)
+    columns: tuple[str, str] = ("id", "version")
+
+    def shape(self) -> tuple[object, ...]:
+        return (self.update, self.table, tuple(self.values), self.columns)
+
+    def params(self, i: int) -> dict[str, Any]:
+        found = {f"w{i}_{c}": v for c, v in self.values.items()}
+        if self.update:
+            found[f"w{i}__k"], found[f"w{i}__e"] = self.where
+        return found
+
+
+#: Statements built once per shape (the tables written, in order, their
+#: columns and the number of events): SQLAlchemy then compiles each once.
+_BUILT: dict[tuple[object, ...], sa.Select[Any]] = {}
+_MOST_BUILT = 512
 
 
 @attrs.define
@@ -92,46 +111,84 @@ class WriteBuffer:
         self, entity: str, table: sa.Table, rows: Sequence[dict[str, Any]], key: object
     ) -> None:
         for row in rows:
-            statement: Any = (
-                sa.insert(table).values(row).returning(sa.literal_column("1"))
+            self.writes.append(
+                _Write(
+                    entity=entity,
+                    table=table,
+                    update=False,
+                    values=dict(row),
+                    key=key,
+                    expected=None,
+                    on_short=None,
+                )
             )
-            self.writes.append(_Write(entity, table, statement, key, None, None))
 
     def update(
         self,
+        *,
         entity: str,
         table: sa.Table,
-        statement: Any,
-        key: object,
+        values: dict[str, Any],
+        where: tuple[object, object],
+        columns: tuple[str, str],
         on_short: Callable[[], None],
     ) -> None:
-        self.writes.append(_Write(entity, table, statement, key, 1, on_short))
+        self.writes.append(
+            _Write(
+                entity=entity,
+                table=table,
+                update=True,
+                values=values,
+                key=where[0],
+                expected=1,
+                on_short=on_short,
+                where=where,
+                columns=columns,
+            )
+        )
 
-    def statement(self, outbox: Sequence[sa.Insert] | None) -> sa.Select[Any]:
+    def statement(self, outbox: _Events | None) -> sa.Select[Any]:
         """One SELECT of the count of every write's touched rows, the writes
-        as its CTEs (and the outbox's write, when given, the last one)."""
+        as its CTEs (and the outbox's, when given, the last ones), with bound
+        parameters ``w<i>_<column>``: built once per shape."""
+        shape = (
+            tuple(w.shape() for w in self.writes),
+            None if outbox is None else (outbox.counter, outbox.table, outbox.n),
+        )
+        built = _BUILT.get(shape)
+        if built is None:
+            if len(_BUILT) >= _MOST_BUILT:
+                _BUILT.clear()
+            built = _BUILT[shape] = self._build(outbox)
+        return built
+
+    def _build(self, outbox: _Events | None) -> sa.Select[Any]:
         counts: list[Any] = []
-        for i, write in enumerate(self.writes):
-            cte = write.statement.cte(f"w{i}")
-            counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
-        for i, row in enumerate(outbox or ()):
-            cte = row.cte(f"o{i}")
+        ctes = [_dml(i, w) for i, w in enumerate(self.writes)]
+        if outbox is not None:
+            ctes += outbox.statements()
+        for i, dml in enumerate(ctes):
+            cte = dml.cte(f"w{i}")
             counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
         return sa.select(*counts)
 
-    def send(
-        self, connection: sa.Connection, outbox: Sequence[sa.Insert] | None = None
-    ) -> None:
+    def send(self, connection: sa.Connection, outbox: _Events | None = None) -> None:
         """Send the writes (and ``outbox``) as one statement; raise the error
         of the first write that touched fewer rows than it must."""
         writes, self.writes = self.writes, []
         if not writes and outbox is None:
             return
-        statement = WriteBuffer(writes).statement(outbox)
+        pending = WriteBuffer(writes)
+        statement = pending.statement(outbox)
+        params: dict[str, Any] = {}
+        for i, write in enumerate(writes):
+            params |= write.params(i)
+        if outbox is not None:
+            params |= outbox.params()
         try:
             with translated("statement"):
                 try:
-                    counts = connection.execute(statement).one()
+                    counts = connection.execute(statement, params).one()
                 except sa_exc.IntegrityError as error:
                     raise _owner(writes, error) from error
         except _Owned as owned:
@@ -141,6 +198,20 @@ class WriteBuffer:
             if write.expected is not None and count != write.expected:
                 assert write.on_short is not None
                 write.on_short()
+
+
+def _dml(i: int, write: _Write) -> Any:
+    t = write.table
+    values: dict[str, Any] = {c: sa.bindparam(f"w{i}_{c}") for c in write.values}
+    if not write.update:
+        return sa.insert(t).values(values).returning(sa.literal_column("1"))
+    key, version = (t.c[c] for c in write.columns)
+    return (
+        sa.update(t)
+        .where(key == sa.bindparam(f"w{i}__k"), version == sa.bindparam(f"w{i}__e"))
+        .values(values)
+        .returning(sa.literal_column("1"))
+    )
 
 
 class _Owned(Exception):
@@ -159,40 +230,67 @@ def _owner(writes: Sequence[_Write], error: sa_exc.IntegrityError) -> Exception:
     for write in writes:
         if write.table.name == table:
             return _Owned(write, error)
-    inserts = [w for w in writes if w.expected is None]
+    inserts = [w for w in writes if not w.update]
     return _Owned(inserts[0], error) if inserts else error
 
 
-def outbox_rows(
-    counter: sa.Table, outbox: sa.Table, events: Sequence[DomainEvent]
-) -> list[sa.Insert]:
+@attrs.define
+class _Events:
     """The outbox's writes for one statement: the counter ``outbox`` moved by
     the number of events (an upsert: made on a fresh store), and one insert a
     row numbered from its new value, ids as :func:`~.outbox.take_numbers`
     gives."""
-    n = len(events)
-    bump = (
-        postgresql.insert(counter)
-        .values(name="outbox", value=n)
-        .on_conflict_do_update(
-            index_elements=[counter.c.name],
-            set_={"value": counter.c.value + n},
+
+    counter: sa.Table
+    table: sa.Table
+    events: Sequence[DomainEvent]
+
+    @property
+    def n(self) -> int:
+        return len(self.events)
+
+    def statements(self) -> list[Any]:
+        counter, outbox, n = self.counter, self.table, self.n
+        bump = (
+            postgresql.insert(counter)
+            .values(name="outbox", value=sa.bindparam("o_n"))
+            .on_conflict_do_update(
+                index_elements=[counter.c.name],
+                set_={"value": counter.c.value + sa.bindparam("o_n")},
+            )
+            .returning(counter.c.value)
+            .cte("outbox_counter")
         )
-        .returning(counter.c.value)
-        .cte("outbox_counter")
-    )
-    last = sa.select(bump.c.value).scalar_subquery()
-    return [
-        sa.insert(outbox)
-        .values(
-            id=last - (n - 1 - i),
-            tag=type(event).tag,
-            occurred_at=event.occurred_at,
-            actor=event.actor,
-            payload=serialization.to_dict(event),
-            published_at=None,
-        )
-        .returning(outbox.c.id)
-        .add_cte(bump)
-        for i, event in enumerate(events)
-    ]
+        last = sa.select(bump.c.value).scalar_subquery()
+        return [
+            sa.insert(outbox)
+            .values(
+                id=last - (n - 1 - i),
+                **{
+                    c: sa.bindparam(f"o{i}_{c}")
+                    for c in ("tag", "occurred_at", "actor", "payload")
+                },
+                published_at=None,
+            )
+            .returning(outbox.c.id)
+            .add_cte(bump)
+            for i in range(n)
+        ]
+
+    def params(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"o_n": self.n}
+        for i, event in enumerate(self.events):
+            found |= {
+                f"o{i}_tag": type(event).tag,
+                f"o{i}_occurred_at": event.occurred_at,
+                f"o{i}_actor": event.actor,
+                f"o{i}_payload": serialization.to_dict(event),
+            }
+        return found
+
+
+def outbox_rows(
+    counter: sa.Table, outbox: sa.Table, events: Sequence[DomainEvent]
+) -> _Events:
+    """The outbox's writes of ``events`` for :meth:`WriteBuffer.send`."""
+    return _Events(counter, outbox, list(events))

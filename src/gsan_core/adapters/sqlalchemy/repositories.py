@@ -348,18 +348,13 @@ class SqlRepository(Generic[E]):
             for c in self._table.c
             if f"v_{c.key}" in params and c.key != self._key.key
         }
-        statement = (
-            sa.update(self._table)
-            .where(self._key == params["k_id"], self._ver == params["k_expected"])
-            .values(values)
-            .returning(self._key)
-        )
         pending.update(
-            self._entity,
-            self._table,
-            statement,
-            params["k_id"],
-            lambda: self._conflict([params]),
+            entity=self._entity,
+            table=self._table,
+            values=values,
+            where=(params["k_id"], params["k_expected"]),
+            columns=(self._key.key, self._ver.key),
+            on_short=lambda: self._conflict([params]),
         )
 
     def update_many(self, entities: Iterable[E]) -> None:
