@@ -405,6 +405,16 @@ class UnitOfWork(Protocol):
         """
         ...
 
+    def defer_writes(self) -> None:
+        """Declare that a repository's inserts and updates may be sent later,
+        together: at the unit of work's next read or at its commit (one
+        statement on PostgreSQL). A write's ``DuplicateEntity`` or
+        ``ConcurrencyConflict`` then comes at that point instead of at once;
+        nothing is written either way. For a command's one transaction
+        (issue 20); a backend may write at once regardless.
+        """
+        ...
+
     def take_numbers(self, name: str, count: int, *, after: int = 0) -> Sequence[int]:
         """``count`` consecutive numbers of the gap-free counter ``name``.
 

@@ -97,13 +97,17 @@ class Service:
         return at.astimezone(self._ctx.zone).date()
 
     @contextmanager
-    def _work(self) -> Iterator[UnitOfWork]:
+    def _work(self, *, defer: bool = False) -> Iterator[UnitOfWork]:
         """Open a unit of work; publish its events once it committed and closed.
 
+        ``defer``: its writes are sent together (``UnitOfWork.defer_writes``),
+        for a command whose writes follow its reads.
         A :class:`RuleViolation` leaving it is marked with the profile's
         language (what a notebook shows it in)."""
         try:
             with self._ctx.uow_factory() as uow:
+                if defer:
+                    uow.defer_writes()
                 if self._ctx.check_actors:
                     _check_actor(uow)
                 yield uow

@@ -167,6 +167,10 @@ class LegacyUnitOfWork:
         """This unit of work only reads: commit ends it without writing."""
         self._read_only = True
 
+    def defer_writes(self) -> None:
+        """A GSAN database's writes are sent one by one (its tables stamp
+        columns of their own)."""
+
     def record(self, *events: DomainEvent) -> None:
         self._events.extend(events)
 

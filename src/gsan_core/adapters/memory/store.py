@@ -297,6 +297,9 @@ class MemoryUnitOfWorkBase:
         """Nothing to prepare in memory: reads never wait for writers."""
         self._read_only = True
 
+    def defer_writes(self) -> None:
+        """Nothing to send in memory: every write is at once."""
+
     # ------------------------------------------------------------ concurrency
     def lock_rows(
         self, table: str, keys: Iterable[Hashable], *, shared: bool = False

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
     SqlRepository,
@@ -82,10 +83,11 @@ class SqlSituationHistory:
 
     def add_many(self, changes: Iterable[SituationChange]) -> None:
         for batch in chunks(changes, 5 * CHUNK):
+            rows = self._mapper.to_rows(batch)
+            if deferred_insert(self._uow, "situation_change", self._t, rows):
+                continue
             with translated("situation_change"):
-                self._uow.connection.execute(
-                    sa.insert(self._t), self._mapper.to_rows(batch)
-                )
+                self._uow.connection.execute(sa.insert(self._t), rows)
 
     def _select(self, statement: sa.Select[Any]) -> list[SituationChange]:
         with translated("situation_change"):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert, reader
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlRepository,
     among,
@@ -278,9 +279,13 @@ class SqlBilling:
             "k_issued_on": issued_on,
         }
         with translated("open_debt"):
-            return self._uow.connection.execute(statement, params).first() is not None
+            connection = reader(self._uow, t)
+            return connection.execute(statement, params).first() is not None
 
     def add_charge(self, charge: Charge) -> None:
+        row = self._charges.to_row(charge)
+        if deferred_insert(self._uow, "charge", self._charges.table, [row]):
+            return
         with translated("charge", charge.id):
             self._uow.connection.execute(
                 sa.insert(self._charges.table), [self._charges.to_row(charge)]

@@ -17,6 +17,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
     decode_attributes,
     encode_attributes,
 )
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
@@ -162,10 +163,16 @@ class SqlRepository(Generic[E]):
     def _conn(self) -> sa.Connection:
         return self._uow.connection
 
+    @property
+    def _read(self) -> sa.Connection:
+        """The connection for a read of this table alone (pending writes of
+        other tables may wait: ``pipeline.py``)."""
+        return reader(self._uow, self._table)
+
     def _select(self, *clauses: sa.ColumnElement[bool]) -> list[E]:
         statement = sa.select(self._table).where(*clauses).order_by(self._key)
         with translated(self._entity):
-            rows = self._conn.execute(statement).mappings().all()
+            rows = self._read.execute(statement).mappings().all()
         return self._mapper.from_rows(rows)
 
     def get(self, id: int) -> E:
@@ -183,7 +190,7 @@ class SqlRepository(Generic[E]):
             generation = cache.generation(self._entity)
         with translated(self._entity):
             row = (
-                self._conn.execute(self._mapper.select_by_id, {"id": id})
+                self._read.execute(self._mapper.select_by_id, {"id": id})
                 .mappings()
                 .first()
             )
@@ -215,18 +222,18 @@ class SqlRepository(Generic[E]):
         found: dict[int, E] = {}
         for batch in chunks(set(ids)):
             for entity in self._select(
-                among(self._key, batch, self._conn.dialect.name)
+                among(self._key, batch, self._read.dialect.name)
             ):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
 
     def find_by(self, **criteria: object) -> Sequence[E]:
-        return self._select(*where(self._table, criteria, self._conn.dialect.name))
+        return self._select(*where(self._table, criteria, self._read.dialect.name))
 
     def lock(self, id: int) -> E:
         with translated(self._entity, id):
             row = (
-                self._conn.execute(self._mapper.lock_by_id, {"id": id})
+                self._read.execute(self._mapper.lock_by_id, {"id": id})
                 .mappings()
                 .first()
             )
@@ -240,12 +247,12 @@ class SqlRepository(Generic[E]):
         for batch in chunks(sorted(set(ids))):
             statement = (
                 sa.select(t)
-                .where(among(self._key, batch, self._conn.dialect.name))
+                .where(among(self._key, batch, self._read.dialect.name))
                 .order_by(self._key)
                 .with_for_update()
             )
             with translated(self._entity):
-                rows = self._conn.execute(statement).mappings().all()
+                rows = self._read.execute(statement).mappings().all()
             for entity in self._mapper.from_rows(rows):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
@@ -267,13 +274,29 @@ class SqlRepository(Generic[E]):
         statement = (
             sa.select(sa.func.count())
             .select_from(self._table)
-            .where(*where(self._table, criteria, self._conn.dialect.name))
+            .where(*where(self._table, criteria, self._read.dialect.name))
         )
         with translated(self._entity):
             return int(self._conn.execute(statement).scalar_one())
 
+    def _deferred(self) -> bool:
+        """Whether this write may wait in the unit of work's pending writes
+        (``pipeline.py``): a unit of work that defers, a table of the library's
+        own (no columns stamped or left alone by the mapper)."""
+        mapper = self._mapper
+        return (
+            getattr(self._uow, "deferring", False)
+            and not mapper.touch
+            and mapper.writable is None
+        )
+
     def add(self, entity: E) -> None:
         self._uow.wrote(self._entity)
+        if self._deferred():
+            row = self._mapper.to_row(entity)
+            key = row[self._mapper.id_column]
+            self._uow.pending.insert(self._entity, self._table, [row], key)
+            return
         with translated(self._entity, getattr(entity, "id", None)):
             self._conn.execute(sa.insert(self._table), [self._mapper.to_row(entity)])
 
@@ -281,6 +304,11 @@ class SqlRepository(Generic[E]):
         self._uow.wrote(self._entity)
         for batch in chunks(entities, 5 * CHUNK):
             rows = self._mapper.to_rows(batch)
+            if rows and self._deferred() and len(rows) <= MOST_ROWS:
+                k = self._mapper.id_column
+                key = rows[0][k] if len(rows) == 1 else [r[k] for r in rows][:5]
+                self._uow.pending.insert(self._entity, self._table, rows, key)
+                continue
             # One row: its id, as add() and the memory adapter report it; a batch
             # cannot tell which row collided, so the first ids stand for it.
             k = self._mapper.id_column
@@ -300,10 +328,34 @@ class SqlRepository(Generic[E]):
     def update(self, entity: E) -> None:
         self._uow.wrote(self._entity)
         params = self._params(entity)
+        if self._deferred():
+            self._defer_update(params)
+            return
         with translated(self._entity, params["k_id"]):
             result = self._conn.execute(self._update, params)
         if result.rowcount != 1:
             self._conflict([params])
+
+    def _defer_update(self, params: dict[str, Any]) -> None:
+        """The compare-and-set update left in the pending writes, with its
+        values bound (a statement of its own within the CTEs)."""
+        pending = self._uow.pending
+        if pending.touches(self._table):
+            # a second write of a table in one statement would not see the first
+            _ = self._conn  # sends the waiting writes
+        values = {
+            c.key: params[f"v_{c.key}"]
+            for c in self._table.c
+            if f"v_{c.key}" in params and c.key != self._key.key
+        }
+        pending.update(
+            entity=self._entity,
+            table=self._table,
+            values=values,
+            where=(params["k_id"], params["k_expected"]),
+            columns=(self._key.key, self._ver.key),
+            on_short=lambda: self._conflict([params]),
+        )
 
     def update_many(self, entities: Iterable[E]) -> None:
         self._uow.wrote(self._entity)

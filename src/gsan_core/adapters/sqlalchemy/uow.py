@@ -44,6 +44,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
+from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows
 from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
     SqlFieldLock,
@@ -154,6 +155,9 @@ class SqlUnitOfWork:
         self._id_blocks: dict[str, tuple[int, int]] = {}
         #: The cached reference tables this unit of work wrote (reference.py).
         self._written: set[str] = set()
+        #: Writes not sent yet (defer_writes, pipeline.py).
+        self.pending = WriteBuffer()
+        self._defer = False
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -371,7 +375,36 @@ class SqlUnitOfWork:
     # ------------------------------------------------------------ connection
     @property
     def connection(self) -> sa.Connection:
-        """The connection, inside an active transaction (begun on first use)."""
+        """The connection, inside an active transaction (begun on first use),
+        after the writes waiting to be sent (the caller reads its own writes)."""
+        connection = self._open()
+        if self.pending:
+            self.pending.send(connection)
+        return connection
+
+    def reading(self, *tables: sa.Table) -> sa.Connection:
+        """The connection for a read of ``tables`` only: the waiting writes
+        are sent first when they write one of them (a read of other tables
+        does not need them)."""
+        connection = self._open()
+        if self.pending.touches(*tables):
+            self.pending.send(connection)
+        return connection
+
+    @property
+    def deferring(self) -> bool:
+        """Whether repositories may leave their writes in :attr:`pending`."""
+        return self._defer
+
+    def defer_writes(self) -> None:
+        """Send this unit of work's inserts and updates together (PostgreSQL):
+        at its next read or its commit, in one statement (``pipeline.py``).
+        A write's ``DuplicateEntity`` / ``ConcurrencyConflict`` then comes at
+        that point instead of at once; nothing is written either way."""
+        if self._backend.engine.dialect.name == "postgresql":
+            self._defer = True
+
+    def _open(self) -> sa.Connection:
         if self._connection is None:
             msg = "the unit of work is used outside its 'with' block"
             raise PersistenceError(msg)
@@ -432,7 +465,15 @@ class SqlUnitOfWork:
     # ------------------------------------------------------------ transaction
     def commit(self) -> None:
         """Write the outbox rows and commit (or release the savepoint)."""
-        if self._events and self._backend.outbox:
+        if self._defer and (self.pending or self._events):
+            # the waiting writes and the outbox's: one statement
+            outbox = None
+            if self._events and self._backend.outbox:
+                outbox = outbox_rows(
+                    self.tables["counter"], self.tables["outbox"], self._events
+                )
+            self.pending.send(self._open(), outbox)
+        elif self._events and self._backend.outbox:
             self._write_outbox(self._events)
         if self._tx is not None and self._tx.is_active:
             with translated("commit"):
@@ -448,6 +489,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
+        self.pending.clear()
         self._id_blocks = {}  # their reservation is rolled back too
         if self._tx is not None and self._tx.is_active:
             with translated("rollback"):

@@ -70,6 +70,9 @@ class RequestFacts:
     user_authorised: bool
     current_unit_id: int | None = None
     property_id: int | None = None
+    #: Opened in the same unit of work: no other writer sees it yet (nothing
+    #: to lock) and it has no orders yet (none to read).
+    new: bool = False
 
 
 @attrs.frozen(kw_only=True)

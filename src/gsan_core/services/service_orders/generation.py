@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from gsan_core.errors import Violation
+from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     OrderAction,
     OrderOrigin,
@@ -48,19 +49,22 @@ def generate_in(
     priority_id: int | None = None,
     observation: str | None = None,
     emitted: bool = False,
+    known_property: Property | None = None,
 ) -> ServiceOrder:
     """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation).
 
     The request (GEN-05 reads its open orders) and, when the profile allows one
     open order per property and type, the property are locked before their
-    orders are read (``docs/concurrency.md``)."""
+    orders are read (``docs/concurrency.md``). ``known_property``: the
+    property as the caller read it in ``uow`` (not read again unless locked)."""
     service_type = uow.service_types.find(service_type_id)
     reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
-    if request is not None:
+    if request is not None and not request.new:
         # (the facts may describe a request another module keeps: no NotFound)
         uow.service_requests.lock_many([request.id])
         open_of_request = uow.service_orders.find_by(request_id=request.id)
+    if request is not None:
         property_id = property_id if property_id is not None else request.property_id
     reference_order = (
         None
@@ -82,7 +86,7 @@ def generate_in(
     )
     per_property = ctx.profile.service_orders.one_open_order_per_property_type
     if per_property and property_id is not None and not found:
-        uow.properties.lock_many([property_id])
+        known_property = uow.properties.lock_many([property_id]).get(property_id)
         found = rules.check_property_uniqueness(
             enabled=per_property,
             property_id=property_id,
@@ -97,7 +101,13 @@ def generate_in(
         )
     ensure(found)
     assert service_type is not None
-    prop = None if property_id is None else uow.properties.get(property_id)
+    prop = None
+    if property_id is not None:
+        prop = (
+            known_property
+            if known_property is not None and known_property.id == property_id
+            else uow.properties.get(property_id)
+        )
     if unit_id is None:
         unit_id = (
             request.current_unit_id

@@ -166,9 +166,12 @@ class ServiceOrderService(ServiceSetup):
     ) -> ServiceOrder:
         """Generate a standalone OS for a property (no RA)."""
         at = self._now()
-        with self._work() as uow:
-            if property_id is not None and uow.properties.find(property_id) is None:
-                raise NotFound("property", property_id)
+        with self._work(defer=True) as uow:
+            prop = None
+            if property_id is not None:
+                prop = uow.properties.find(property_id)
+                if prop is None:
+                    raise NotFound("property", property_id)
             order = generate_in(
                 uow,
                 self._ctx,
@@ -181,6 +184,7 @@ class ServiceOrderService(ServiceSetup):
                 observation=observation,
                 reference_order_id=reference_order_id,
                 reference_service_type_id=reference_service_type_id,
+                known_property=prop,
             )
             uow.commit()
         return order
@@ -349,7 +353,7 @@ class ServiceOrderService(ServiceSetup):
         ``executed`` flag must be off. An OS referring to another closes that one
         too with the same reason (REF-05). ``route_on``: closed from the follow-up
         of that date's roteiro (ENC-02, ENC-11)."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = close_in(
                 uow,
                 self._ctx,
@@ -404,7 +408,7 @@ class ServiceOrderService(ServiceSetup):
         checked (EXE-01..EXE-03), stored with the OS and satisfies ENC-12.
         ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
         ENC-11)."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = close_in(
                 uow,
                 self._ctx,

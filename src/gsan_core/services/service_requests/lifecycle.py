@@ -306,7 +306,9 @@ def open_in(
                 user_authorised=True,
                 current_unit_id=current,
                 property_id=request.property_id,
+                new=True,
             ),
+            known_property=place.prop,
             observation=_order_observation(observation),
         )
     closing = None

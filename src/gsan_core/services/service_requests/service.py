@@ -120,7 +120,7 @@ class ServiceRequestService(Service):
     def submit(self, command: OpenRequest, *, actor: int) -> OpeningResult:
         """Open a request from its serialisable command."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = open_in(uow, self._ctx, command, actor=actor, at=at)
             uow.commit()
         return result

@@ -1,0 +1,139 @@
+"""Single commands beside their lean hand-written SQL (issue 20), alone.
+
+``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]``
+
+One synthetic utility of ``--size`` properties on PostgreSQL (the scale
+report's), its cut orders generated once; then, ``--repeats`` times, each
+command and its lean version (:mod:`benchmarks.limits`: one joined read, one
+write statement) run in alternating rounds of ten calls on different rows
+(:func:`benchmarks.scale._interleaved`). Printed per command: the median over
+the repeats of the mean milliseconds per call, the spread (lowest and highest
+repeat) and the ratio of the medians (target <= 2). The scale report measures
+the same commands once per size, beside the batches; this is the quick way to
+follow the commands alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from benchmarks import scale
+
+
+def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
+    """The figure of ``step`` (given the repeat's number) over ``repeats``."""
+    runs = []
+    base = scale.BASELINE_IDS
+    try:
+        for r in range(repeats):
+            # the lean versions take ids from a fixed start: one range a repeat
+            scale.BASELINE_IDS = base + r * 100_000
+            runs.append(step(r))
+    finally:
+        scale.BASELINE_IDS = base
+    library = [float(f["library"]) for f in runs]
+    baseline = [float(f["baseline"]) for f in runs]
+    figure = dict(runs[0])
+    figure |= {
+        "library": statistics.median(library),
+        "baseline": statistics.median(baseline),
+        "library_spread": (min(library), max(library)),
+        "baseline_spread": (min(baseline), max(baseline)),
+        "repeats": repeats,
+    }
+    figure["ratio"] = figure["library"] / figure["baseline"]
+    return figure
+
+
+def measure(size: int, repeats: int, commands: int, url: str) -> list[dict[str, Any]]:
+    """The commands' figures on a fresh utility of ``size`` properties."""
+    with scale.utility("postgres", size, url) as (gsan, sql, _seconds):
+        scale.library_cut_orders(gsan, scale.groups(sql))
+        scale.analyze(sql)
+        # each repeat closes and opens on rows of its own
+        per = commands * 2
+        return [
+            _repeat(
+                lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+                repeats,
+            ),
+            _repeat(
+                lambda r: _opening(gsan, sql, size, commands, skip=r * per),
+                repeats,
+            ),
+        ]
+
+
+def _cut_closing(
+    gsan: Any, sql: Any, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    # closed orders leave the pending ones: every repeat takes the next ones
+    del skip
+    return scale.measure_cut_closing(gsan, sql, size, count)
+
+
+def _opening(
+    gsan: Any, sql: Any, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    # a property keeps its pending request (INS-09): every repeat opens on
+    # properties no earlier one used
+    del skip
+    original = scale._connected
+
+    def fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
+        found = original(sql, metered=metered, limit=limit + len(_USED))
+        chosen = [i for i in found if i not in _USED][:limit]
+        _USED.update(chosen)
+        return chosen
+
+    scale._connected = fresh  # type: ignore[assignment]
+    try:
+        return scale.measure_opening(gsan, sql, size, count)
+    finally:
+        scale._connected = original  # type: ignore[assignment]
+
+
+_USED: set[int] = set()
+
+
+def render(figures: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        f"{'command':38} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
+    ]
+    for f in figures:
+        lo, hi = f["library_spread"]
+        blo, bhi = f["baseline_spread"]
+        lines.append(
+            f"{f['name']:38} {f['size']:>8,} "
+            f"{f['library']:>7.2f} ({lo:.2f}-{hi:.2f}) "
+            f"{f['baseline']:>7.2f} ({blo:.2f}-{bhi:.2f}) {f['ratio']:>6.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.commands", description=__doc__
+    )
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--commands", type=int, default=200)
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
+    )
+    args = parser.parse_args(argv)
+    if not args.postgres_url:
+        print("no --postgres-url", file=sys.stderr)
+        return 2
+    figures = measure(args.size, args.repeats, args.commands, args.postgres_url)
+    print(render(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,296 @@
+"""Writes sent together: a command's inserts and updates in one statement.
+
+A unit of work that declared :meth:`~SqlUnitOfWork.defer_writes` on
+PostgreSQL keeps its repositories' inserts and compare-and-set updates here
+instead of sending each one, and sends them as **one** statement of
+data-modifying CTEs, each returning the rows it touched, when the unit of
+work next reads (it reads its own writes) or commits. At the commit the same
+statement also takes the outbox ids (an upsert of the ``outbox`` counter, whose
+row lock is held to the commit, so ids still follow commit order) and writes
+the outbox rows: a command's whole write is one round trip (issue 20).
+
+What stays true: every write of a CTE sees the snapshot the statement began
+with, so a write never follows another one of the same row in one statement
+(an update of a table that already has a write waiting sends the waiting ones
+first); an update that touched no row raises, after the statement, the
+error its repository raises at once (``ConcurrencyConflict`` or ``NotFound``),
+and a unique key broken by an insert the error of that insert's entity; the
+transaction then rolls back, as it does when the error comes at once. What
+changes is only *when* the error comes: at the next read or at the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql
+
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.model.events import DomainEvent
+
+__all__ = ["MOST_ROWS", "WriteBuffer", "deferred_insert", "outbox_rows", "reader"]
+
+#: The most rows an insert leaves waiting (a larger one is sent at once):
+#: each row is a CTE of its own, as SQLAlchemy caches the compiled form of a
+#: single-row ``INSERT`` and not of a multi-row one (a command's statement is
+#: compiled once, then taken from the cache).
+MOST_ROWS = 20
+
+
+def deferred_insert(
+    uow: object, entity: str, table: sa.Table, rows: Sequence[dict[str, Any]]
+) -> bool:
+    """Leave ``rows`` of ``table`` in ``uow``'s pending writes, when it defers
+    them: whether it did (if not, the caller inserts them at once)."""
+    if not rows or len(rows) > MOST_ROWS or not getattr(uow, "deferring", False):
+        return False
+    key = rows[0].get("id") if len(rows) == 1 else [r.get("id") for r in rows][:5]
+    uow.pending.insert(entity, table, rows, key)  # type: ignore[attr-defined]
+    return True
+
+
+def reader(uow: object, *tables: sa.Table) -> sa.Connection:
+    """``uow``'s connection for a read of ``tables`` only: the pending writes
+    are sent first when one of them writes one of those tables."""
+    reading = getattr(uow, "reading", None)
+    if reading is None:
+        return uow.connection  # type: ignore[attr-defined, no-any-return]
+    return reading(*tables)  # type: ignore[no-any-return]
+
+
+@attrs.define
+class _Write:
+    entity: str
+    table: sa.Table
+    update: bool  # an UPDATE ... WHERE key AND version (else an INSERT)
+    values: dict[str, Any]  # column key -> value
+    key: object
+    expected: int | None  # rows it must touch (None: any)
+    on_short: Callable[[], None] | None  # raises the repository's error
+    #: the update's key and expected version, and their columns
+    where: tuple[object, object] = (None, None)
+    columns: tuple[str, str] = ("id", "version")
+
+    def shape(self) -> tuple[object, ...]:
+        return (self.update, self.table, tuple(self.values), self.columns)
+
+    def params(self, i: int) -> dict[str, Any]:
+        found = {f"w{i}_{c}": v for c, v in self.values.items()}
+        if self.update:
+            found[f"w{i}__k"], found[f"w{i}__e"] = self.where
+        return found
+
+
+#: Statements built once per shape (the tables written, in order, their
+#: columns and the number of events): SQLAlchemy then compiles each once.
+_BUILT: dict[tuple[object, ...], sa.Select[Any]] = {}
+_MOST_BUILT = 512
+
+
+@attrs.define
+class WriteBuffer:
+    """The writes a unit of work has not sent yet."""
+
+    writes: list[_Write] = attrs.Factory(list)
+
+    def __bool__(self) -> bool:
+        return bool(self.writes)
+
+    def clear(self) -> None:
+        self.writes = []
+
+    def touches(self, *tables: sa.Table) -> bool:
+        return any(w.table in tables for w in self.writes)
+
+    def insert(
+        self, entity: str, table: sa.Table, rows: Sequence[dict[str, Any]], key: object
+    ) -> None:
+        for row in rows:
+            self.writes.append(
+                _Write(
+                    entity=entity,
+                    table=table,
+                    update=False,
+                    values=dict(row),
+                    key=key,
+                    expected=None,
+                    on_short=None,
+                )
+            )
+
+    def update(
+        self,
+        *,
+        entity: str,
+        table: sa.Table,
+        values: dict[str, Any],
+        where: tuple[object, object],
+        columns: tuple[str, str],
+        on_short: Callable[[], None],
+    ) -> None:
+        self.writes.append(
+            _Write(
+                entity=entity,
+                table=table,
+                update=True,
+                values=values,
+                key=where[0],
+                expected=1,
+                on_short=on_short,
+                where=where,
+                columns=columns,
+            )
+        )
+
+    def statement(self, outbox: _Events | None) -> sa.Select[Any]:
+        """One SELECT of the count of every write's touched rows, the writes
+        as its CTEs (and the outbox's, when given, the last ones), with bound
+        parameters ``w<i>_<column>``: built once per shape."""
+        shape = (
+            tuple(w.shape() for w in self.writes),
+            None if outbox is None else (outbox.counter, outbox.table, outbox.n),
+        )
+        built = _BUILT.get(shape)
+        if built is None:
+            if len(_BUILT) >= _MOST_BUILT:
+                _BUILT.clear()
+            built = _BUILT[shape] = self._build(outbox)
+        return built
+
+    def _build(self, outbox: _Events | None) -> sa.Select[Any]:
+        counts: list[Any] = []
+        ctes = [_dml(i, w) for i, w in enumerate(self.writes)]
+        if outbox is not None:
+            ctes += outbox.statements()
+        for i, dml in enumerate(ctes):
+            cte = dml.cte(f"w{i}")
+            counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
+        return sa.select(*counts)
+
+    def send(self, connection: sa.Connection, outbox: _Events | None = None) -> None:
+        """Send the writes (and ``outbox``) as one statement; raise the error
+        of the first write that touched fewer rows than it must."""
+        writes, self.writes = self.writes, []
+        if not writes and outbox is None:
+            return
+        pending = WriteBuffer(writes)
+        statement = pending.statement(outbox)
+        params: dict[str, Any] = {}
+        for i, write in enumerate(writes):
+            params |= write.params(i)
+        if outbox is not None:
+            params |= outbox.params()
+        try:
+            with translated("statement"):
+                try:
+                    counts = connection.execute(statement, params).one()
+                except sa_exc.IntegrityError as error:
+                    raise _owner(writes, error) from error
+        except _Owned as owned:
+            with translated(owned.write.entity, owned.write.key):
+                raise owned.error from None
+        for write, count in zip(writes, counts, strict=False):
+            if write.expected is not None and count != write.expected:
+                assert write.on_short is not None
+                write.on_short()
+
+
+def _dml(i: int, write: _Write) -> Any:
+    t = write.table
+    values: dict[str, Any] = {c: sa.bindparam(f"w{i}_{c}") for c in write.values}
+    if not write.update:
+        return sa.insert(t).values(values).returning(sa.literal_column("1"))
+    key, version = (t.c[c] for c in write.columns)
+    return (
+        sa.update(t)
+        .where(key == sa.bindparam(f"w{i}__k"), version == sa.bindparam(f"w{i}__e"))
+        .values(values)
+        .returning(sa.literal_column("1"))
+    )
+
+
+class _Owned(Exception):
+    """Carries an integrity error to its write (never leaves this module)."""
+
+    def __init__(self, write: _Write, error: sa_exc.IntegrityError) -> None:
+        super().__init__()
+        self.write, self.error = write, error
+
+
+def _owner(writes: Sequence[_Write], error: sa_exc.IntegrityError) -> Exception:
+    """The write whose table the database named in ``error`` (the first
+    insert when it named none): its entity and key go with the error."""
+    diag = getattr(error.orig, "diag", None)
+    table = getattr(diag, "table_name", None)
+    for write in writes:
+        if write.table.name == table:
+            return _Owned(write, error)
+    inserts = [w for w in writes if not w.update]
+    return _Owned(inserts[0], error) if inserts else error
+
+
+@attrs.define
+class _Events:
+    """The outbox's writes for one statement: the counter ``outbox`` moved by
+    the number of events (an upsert: made on a fresh store), and one insert a
+    row numbered from its new value, ids as :func:`~.outbox.take_numbers`
+    gives."""
+
+    counter: sa.Table
+    table: sa.Table
+    events: Sequence[DomainEvent]
+
+    @property
+    def n(self) -> int:
+        return len(self.events)
+
+    def statements(self) -> list[Any]:
+        counter, outbox, n = self.counter, self.table, self.n
+        bump = (
+            postgresql.insert(counter)
+            .values(name="outbox", value=sa.bindparam("o_n"))
+            .on_conflict_do_update(
+                index_elements=[counter.c.name],
+                set_={"value": counter.c.value + sa.bindparam("o_n")},
+            )
+            .returning(counter.c.value)
+            .cte("outbox_counter")
+        )
+        last = sa.select(bump.c.value).scalar_subquery()
+        return [
+            sa.insert(outbox)
+            .values(
+                id=last - (n - 1 - i),
+                **{
+                    c: sa.bindparam(f"o{i}_{c}")
+                    for c in ("tag", "occurred_at", "actor", "payload")
+                },
+                published_at=None,
+            )
+            .returning(outbox.c.id)
+            .add_cte(bump)
+            for i in range(n)
+        ]
+
+    def params(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"o_n": self.n}
+        for i, event in enumerate(self.events):
+            found |= {
+                f"o{i}_tag": type(event).tag,
+                f"o{i}_occurred_at": event.occurred_at,
+                f"o{i}_actor": event.actor,
+                f"o{i}_payload": serialization.to_dict(event),
+            }
+        return found
+
+
+def outbox_rows(
+    counter: sa.Table, outbox: sa.Table, events: Sequence[DomainEvent]
+) -> _Events:
+    """The outbox's writes of ``events`` for :meth:`WriteBuffer.send`."""
+    return _Events(counter, outbox, list(events))

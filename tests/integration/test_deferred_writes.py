@@ -1,0 +1,204 @@
+"""A command's writes sent together (issue 20, ``adapters/sqlalchemy/pipeline.py``).
+
+A unit of work that called ``defer_writes()`` on PostgreSQL keeps its inserts
+and compare-and-set updates and sends them as one statement at its next read
+of a written table or at its commit, with the outbox's counter and rows. The
+outcome is the one of writing at once: the unit of work reads its own writes,
+a stale update or a duplicate raises the same error (at the commit), and
+nothing is written then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from sqlalchemy import event
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.model.catalog import CatalogItemAdded
+from gsan_core.model.units import OrganizationalUnit
+from tests.conftest import PostgresSchema
+
+AT = datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+pytestmark = pytest.mark.postgres
+
+
+def _unit(ident: int, name: str = "U") -> OrganizationalUnit:
+    return OrganizationalUnit(id=ident, name=name, unit_type_id=1)
+
+
+def _added(item_id: int) -> CatalogItemAdded:
+    return CatalogItemAdded(occurred_at=AT, actor=1, kind="unit", item_id=item_id)
+
+
+@pytest.fixture
+def pg(postgres: PostgresSchema) -> SqlBackend:
+    return postgres.reset()
+
+
+@pytest.fixture
+def statements(pg: SqlBackend) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def _seen(*args: Any) -> None:
+        sent.append(" ".join(str(args[2]).split())[:40])
+
+    event.listen(pg.engine, "before_cursor_execute", _seen)
+    yield sent
+    event.remove(pg.engine, "before_cursor_execute", _seen)
+
+
+def test_the_writes_and_the_outbox_go_as_one_statement(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.add_many([_unit(1), _unit(2)])
+        uow.units.add(_unit(3))
+        uow.record(_added(1), _added(2))
+        assert statements == []  # nothing sent yet
+        uow.commit()
+    assert len(statements) == 1
+    assert statements[0].startswith("WITH")
+    with pg.uow_factory() as uow:
+        assert sorted(uow.units.get_many([1, 2, 3])) == [1, 2, 3]
+        entries = uow.outbox.pending(10)
+    # a fresh store: the counter row is made by the same statement
+    assert [e.id for e in entries] == [1, 2]
+    assert [e.payload["item_id"] for e in entries] == [1, 2]
+
+
+def test_outbox_ids_follow_on_from_a_deferred_commit_to_the_next(
+    pg: SqlBackend,
+) -> None:
+    for first in (1, 3):
+        with pg.uow_factory() as uow:
+            uow.defer_writes()
+            uow.record(_added(first), _added(first + 1))
+            uow.commit()
+    with pg.uow_factory() as uow:  # writing at once, after
+        uow.record(_added(5))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        entries = uow.outbox.pending(10)
+    assert [(e.id, e.payload["item_id"]) for e in entries] == [
+        (i, i) for i in range(1, 6)
+    ]
+
+
+def test_a_read_of_a_written_table_sees_the_writes(pg: SqlBackend) -> None:
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.add(_unit(1))
+        assert uow.units.get(1).name == "U"
+        uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
+        # a second update of one row: the first is sent before it waits
+        uow.units.update(attrs.evolve(_unit(1, "W"), version=3))
+        assert [u.name for u in uow.units.find_by()] == ["W"]
+        uow.commit()
+    with pg.uow_factory() as uow:
+        stored = uow.units.get(1)
+    assert (stored.name, stored.version) == ("W", 3)
+
+
+def test_a_read_of_another_table_lets_the_writes_wait(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.add(_unit(1))
+        assert uow.users.find(9) is None
+        assert len(statements) == 1  # the read alone
+        uow.commit()
+    assert len(statements) == 2
+
+
+def test_a_stale_update_raises_at_the_commit_and_writes_nothing(
+    pg: SqlBackend,
+) -> None:
+    with pg.uow_factory() as uow:
+        uow.units.add(_unit(1))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.add(_unit(2))
+        uow.units.update(attrs.evolve(_unit(1, "STALE"), version=2))
+        uow.record(_added(2))
+        with pytest.raises(ConcurrencyConflict) as caught:
+            uow.commit()
+    assert (caught.value.entity, caught.value.id) == ("unit", 1)
+    with pg.uow_factory() as uow:
+        assert [(u.id, u.name) for u in uow.units.find_by()] == [(1, "V")]
+        assert uow.outbox.pending(10) == []
+
+
+def test_an_update_of_a_missing_row_raises_not_found(pg: SqlBackend) -> None:
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.update(attrs.evolve(_unit(77), version=2))
+        with pytest.raises(NotFound):
+            uow.commit()
+
+
+def test_a_duplicate_raises_for_its_entity_and_writes_nothing(
+    pg: SqlBackend,
+) -> None:
+    with pg.uow_factory() as uow:
+        uow.units.add(_unit(1))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.users.find(1)  # another table: nothing sent
+        uow.units.add(_unit(1))
+        uow.record(_added(1))
+        with pytest.raises(DuplicateEntity) as caught:
+            uow.commit()
+    assert caught.value.entity == "unit"
+    with pg.uow_factory() as uow:
+        assert uow.units.count_by() == 1
+        assert uow.outbox.pending(10) == []
+
+
+def test_leaving_without_commit_sends_nothing(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.add(_unit(1))
+    assert statements == []
+    with pg.uow_factory() as uow:
+        assert uow.units.find(1) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "memory"])
+def test_elsewhere_writes_go_at_once(backend: str, tmp_path: Path) -> None:
+    """SQLite has no data-modifying CTEs, memory nothing to send: the
+    declaration changes nothing there."""
+    if backend == "memory":
+        factory = gsan_core.in_memory(seed=False).uow_factory
+    else:
+        sql = SqlBackend(
+            create_engine(f"sqlite:///{tmp_path / 'w.db'}"),
+            tables=build_tables(),
+            owns_engine=True,
+        )
+        sql.create_all()
+        factory = sql.uow_factory
+    with factory() as uow:
+        uow.units.add(_unit(1))
+        uow.commit()
+    with factory() as uow:
+        uow.defer_writes()
+        with pytest.raises(DuplicateEntity):
+            uow.units.add(_unit(1))
