@@ -56,3 +56,23 @@ def test_chg_5_a_unit_of_work_that_wrote_prices_reads_its_own_rows(
             assert price.id not in {r.id for r in uow.service_prices.of_type(TYPE)}
         # not committed: rolled back
     assert _rows(sql) == before
+
+
+def _active(backend: SqlBackend, kind: str) -> list[str]:
+    with backend.uow_factory() as uow:
+        return [i.description for i in uow.catalog.list(kind, active_only=True)]
+
+
+def test_a_kinds_active_rows_are_cached_and_a_write_is_seen(sql: SqlBackend) -> None:
+    """ENC-19's setup lookup (a kind's active rows) costs no statement once read;
+    a catalogue change through the backend is seen by the next list."""
+    system = _system(sql)
+    kind = "closing_reason"
+    counter = Counter(sql.engine)
+    before = _active(sql, kind)
+    with counter.counting():
+        assert _active(sql, kind) == before
+    assert not [s for s in counter.statements if s.startswith("SELECT")]
+
+    system.catalog.add(kind, description="MOTIVO NOVO DO CACHE", actor=1)
+    assert _active(sql, kind) == [*before, "MOTIVO NOVO DO CACHE"]

@@ -13,8 +13,10 @@ type and the user's unit). The backend keeps what it read, by table and key:
 * another process's writes are seen once an entry is older than ``ttl``
   seconds (``SqlBackend(reference_ttl=...)``; ``0`` turns the cache off).
 
-Only reads by id are cached: the rules that decide on a whole kind (CAT-4's
-unique descriptions, the next id) read the database under the kind's lock.
+Reads by id are cached, and a catalogue kind's active rows (the lists a command
+looks a setting up in, e.g. ENC-19's bulletin setup of a service type); the rules
+that decide on a whole kind (CAT-4's unique descriptions, the next id) read every
+row of the kind from the database, under the kind's lock.
 """
 
 from __future__ import annotations

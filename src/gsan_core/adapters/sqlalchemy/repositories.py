@@ -493,6 +493,20 @@ class SqlCatalogRepository:
         return found
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        cache = self._uow.reference_cache("catalog_item") if active_only else None
+        if cache is None:
+            return self._list(kind, active_only=active_only)
+        # a kind's active rows, as the by-id reads: the rules that decide on a
+        # whole kind (CAT-4, the next id) read every row, not this list
+        hit = cache.get("catalog_item", ("active", kind))
+        if hit is not MISSING:
+            return cast("Sequence[CatalogItem]", hit)
+        generation = cache.generation("catalog_item")
+        found = tuple(self._list(kind, active_only=True))
+        cache.put("catalog_item", ("active", kind), found, generation)
+        return found
+
+    def _list(self, kind: str, *, active_only: bool) -> Sequence[CatalogItem]:
         t = self._table
 
         def build() -> sa.Select[Any]:
