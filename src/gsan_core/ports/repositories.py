@@ -421,6 +421,12 @@ class CollectionQueries(Protocol):
         """The route ids of a billing/collection group, ascending."""
         ...
 
+    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
+        """``(route id, properties of the route)`` for every route of the
+        group, by route id (one ``GROUP BY``): what sizes the batch's chunks
+        in properties."""
+        ...
+
     def route_cut_facts(
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:
