@@ -65,6 +65,12 @@ BUDGETS: dict[str, int] = {
     # that refills the id blocks of its three kinds adds their short
     # transactions: checked apart, below)
     "selective emission, per chunk": 11,
+    # one locality of the RA batch closing (UC0736) on SQLite: BEGIN, the
+    # command, the candidates (CMD-06), their open orders, close the orders,
+    # the orders' trail, close the requests, the command's counters, the
+    # specifications (CMD-07), outbox counter, outbox, COMMIT (the actor's
+    # unit comes from the reference cache)
+    "RA batch closing, per locality": 12,
 }
 
 #: Where PostgreSQL sends fewer (data-modifying CTEs), its own lower budget.
@@ -75,6 +81,10 @@ POSTGRES: dict[str, int] = {
     # BEGIN, select + close + trail (one statement), outbox counter, outbox,
     # COMMIT
     "overdue closing, per chunk": 6,
+    # BEGIN, lock the pending requests of the locality and period, select +
+    # close the requests and their orders + the orders' trail with its ids +
+    # the command's counters (one statement), outbox counter, outbox, COMMIT
+    "RA batch closing, per locality": 6,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -294,6 +304,56 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
     assert len(refills) <= len(counts) // 4 + 1
 
 
+def test_the_request_batch_closing_holds_its_statement_budget(
+    sql: SqlBackend,
+) -> None:
+    """CMD-06: a locality of the batch closing sends a fixed number of
+    statements, whatever its number of requests and orders."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=200, actor=0)
+    by_locality: dict[int, list[int]] = {}
+    for prop in utility.town.properties:
+        by_locality.setdefault(prop.locality_id, []).append(prop.id)
+    assert len(by_locality) >= 2
+    for homes in by_locality.values():
+        for home in homes[:3]:
+            system.service_requests.open(
+                specification_id=SPECIFICATION,
+                unit_id=utility.call_centre,
+                channel_id=CHANNEL_PHONE,
+                actor=utility.attendant,
+                location=RequestLocation(property_id=home),
+                requesters=ANA,
+            )
+    system.clock.advance(timedelta(minutes=5))
+    today = system.clock.today()
+    command = system.service_requests.issue_closing_command(
+        period_start=today,
+        period_end=today,
+        reason_id=32,
+        responsible_id=utility.attendant,
+        actor=utility.attendant,
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = system.service_requests.execute_closing_command(
+            command_id=command.id,
+            actor=utility.admin,
+            progress=lambda _: marks.append(counter.count),
+        )
+    assert summary.changed == 3 * len(by_locality)
+    assert system.service_requests.closing_command(command.id).closed_orders == (
+        3 * len(by_locality)
+    )
+    # the last locality's statements (the first follows the run's reads)
+    assert len(marks) >= 2, marks
+    assert_within(
+        {"RA batch closing, per locality": marks[-1] - marks[-2]},
+        sql.engine.dialect.name,
+    )
+
+
 def assert_within(found: dict[str, int], dialect: str) -> None:
     print(found)
     budgets = {**BUDGETS, **(POSTGRES if dialect == "postgresql" else {})}
@@ -309,6 +369,7 @@ def test_the_budget_table_names_what_the_tests_measure() -> None:
         "open an RA with routing and its order",
         "overdue closing, per chunk",
         "selective emission, per chunk",
+        "RA batch closing, per locality",
     }
     assert set(BUDGETS) == measured
     assert set(POSTGRES) <= measured
