@@ -50,6 +50,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
+from benchmarks import batches as batch_bench
 from benchmarks import connections as connection_bench
 from benchmarks import hydrometers as meter_bench
 from benchmarks import limits
@@ -78,7 +79,15 @@ from gsan_core.testing.request_utility import (
 
 SIZES = (10_000, 100_000, 1_000_000)
 #: The measurements, in the order they run (``--only`` picks some).
-STEPS = ("cut-orders", "overdue", "cut-closing", "replacement", "opening")
+STEPS = (
+    "cut-orders",
+    "overdue",
+    "cut-closing",
+    "replacement",
+    "opening",
+    "ra-closing",
+    "reconnection",
+)
 QUICK_SIZES = (2_000, 10_000)
 BACKENDS = ("sqlite", "postgres")
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
@@ -558,6 +567,34 @@ def measure_overdue(
     return _batch_figures("overdue-order closing", "orders/s", size, count, seconds)
 
 
+# ---------------------------------------------------------------- issue 20 batches
+def measure_ra_closing(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """UC0736 against the set-based limit, whole and per locality
+    (:mod:`benchmarks.batches`); PostgreSQL only (the limit is one statement of
+    data-modifying CTEs)."""
+    if sql.engine.dialect.name != "postgresql":
+        return []
+    count, seconds = batch_bench.measure_ra_closing(
+        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+    )
+    return _batch_figures("RA batch closing", "requests/s", size, count, seconds)
+
+
+def measure_reconnection(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """UC1073 against the set-based limit, whole and per locality
+    (:mod:`benchmarks.batches`); PostgreSQL only."""
+    if sql.engine.dialect.name != "postgresql":
+        return []
+    count, seconds = batch_bench.measure_reconnection(
+        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+    )
+    return _batch_figures("UC1073 reconnection", "candidates/s", size, count, seconds)
+
+
 # ---------------------------------------------------------------- single commands
 def _interleaved(
     library: Callable[[int], None], baseline: Callable[[int], None], count: int
@@ -798,6 +835,9 @@ def measure(
             "cut-closing": lambda: measure_cut_closing(gsan, sql, size, commands),
             "replacement": lambda: measure_replacement(gsan, sql, size, commands),
             "opening": lambda: measure_opening(gsan, sql, size, commands),
+            # last: they change a tenth of the properties' situations
+            "ra-closing": lambda: measure_ra_closing(gsan, sql, size, repeats),
+            "reconnection": lambda: measure_reconnection(gsan, sql, size, repeats),
         }
         for name, step in steps.items():
             if name not in only:
