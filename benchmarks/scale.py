@@ -50,6 +50,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
+from benchmarks import batches as batch_bench
 from benchmarks import connections as connection_bench
 from benchmarks import hydrometers as meter_bench
 from benchmarks import limits
@@ -65,6 +66,8 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.model.service_requests import RequestLocation
+from gsan_core.services.batches import sized_chunks
+from gsan_core.services.collection import PROPERTIES_PER_CHUNK
 from gsan_core.synthetic import FIRST_METER_ID, FIRST_PROPERTY_ID, generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.hydrometers import METER
@@ -75,6 +78,16 @@ from gsan_core.testing.request_utility import (
 )
 
 SIZES = (10_000, 100_000, 1_000_000)
+#: The measurements, in the order they run (``--only`` picks some).
+STEPS = (
+    "cut-orders",
+    "overdue",
+    "cut-closing",
+    "replacement",
+    "opening",
+    "ra-closing",
+    "reconnection",
+)
 QUICK_SIZES = (2_000, 10_000)
 BACKENDS = ("sqlite", "postgres")
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
@@ -332,27 +345,29 @@ def cut_limit(
     gsan: gsan_core.System, sql: SqlBackend, group_ids: Sequence[int], *, chunk: int
 ) -> int:
     """The set-based limit over every group: all its routes in one statement per
-    table (``chunk=0``), or ``chunk`` routes per transaction."""
-    route = sql.tables["route"]
+    table (``chunk=0``), or the library's chunks (whole routes of one group
+    packed up to ``chunk`` properties) one transaction each."""
+    route, prop = sql.tables["route"], sql.tables["property"]
     with sql.engine.connect() as connection:
         rows = connection.execute(
-            sa.select(route.c.group_id, route.c.id)
+            sa.select(route.c.group_id, route.c.id, sa.func.count(prop.c.id))
+            .select_from(route.outerjoin(prop, prop.c.route_id == route.c.id))
             .where(route.c.group_id.in_(group_ids))
+            .group_by(route.c.group_id, route.c.id)
             .order_by(route.c.group_id, route.c.id)
         ).all()
-    by_group: dict[int, list[int]] = {}
-    for group_id, route_id in rows:
-        by_group.setdefault(group_id, []).append(route_id)
+    by_group: dict[int, list[tuple[int, int]]] = {}
+    for group_id, route_id, count in rows:
+        by_group.setdefault(group_id, []).append((route_id, count))
     profile = gsan.profile
     criteria = profile.collection
-    # the library's chunks: ``chunk`` routes of one group at a time
     pieces = (
-        [[route_id for _, route_id in rows]]
+        [[route_id for _, route_id, _ in rows]]
         if chunk == 0
         else [
-            routes[n : n + chunk]
-            for routes in by_group.values()
-            for n in range(0, len(routes), chunk)
+            list(piece)
+            for sizes in by_group.values()
+            for piece in sized_chunks(sizes, chunk)
         ]
     )
     return limits.cut_orders_limit(
@@ -383,7 +398,8 @@ def measure_cut_orders(
     gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
 ) -> list[dict[str, Any]]:
     """The library, the set-based limit in one statement per table and the
-    limit at the library's chunk (8 routes): ``repeats`` passes each, the orders
+    limit at the library's chunks (routes packed up to
+    ``PROPERTIES_PER_CHUNK`` properties): ``repeats`` passes each, the orders
     deleted and ``ANALYZE`` run before each; every variant must write the same
     orders (:func:`benchmarks.limits.order_hash`)."""
     group_ids = groups(sql)
@@ -391,7 +407,9 @@ def measure_cut_orders(
     variants: dict[str, Callable[[], object]] = {
         "library": lambda: library_cut_orders(gsan, group_ids),
         "limit": lambda: cut_limit(gsan, sql, group_ids, chunk=0),
-        "limit_chunked": lambda: cut_limit(gsan, sql, group_ids, chunk=8),
+        "limit_chunked": lambda: cut_limit(
+            gsan, sql, group_ids, chunk=PROPERTIES_PER_CHUNK
+        ),
     }
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     hashes: dict[str, tuple[int, str]] = {}
@@ -547,6 +565,34 @@ def measure_overdue(
             hashes.setdefault(name, limits.order_hash(sql, OVERDUE_TYPE))
     assert len(set(hashes.values())) == 1, ("the variants disagree", hashes)
     return _batch_figures("overdue-order closing", "orders/s", size, count, seconds)
+
+
+# ---------------------------------------------------------------- issue 20 batches
+def measure_ra_closing(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """UC0736 against the set-based limit, whole and per locality
+    (:mod:`benchmarks.batches`); PostgreSQL only (the limit is one statement of
+    data-modifying CTEs)."""
+    if sql.engine.dialect.name != "postgresql":
+        return []
+    count, seconds = batch_bench.measure_ra_closing(
+        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+    )
+    return _batch_figures("RA batch closing", "requests/s", size, count, seconds)
+
+
+def measure_reconnection(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
+) -> list[dict[str, Any]]:
+    """UC1073 against the set-based limit, whole and per locality
+    (:mod:`benchmarks.batches`); PostgreSQL only."""
+    if sql.engine.dialect.name != "postgresql":
+        return []
+    count, seconds = batch_bench.measure_reconnection(
+        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+    )
+    return _batch_figures("UC1073 reconnection", "candidates/s", size, count, seconds)
 
 
 # ---------------------------------------------------------------- single commands
@@ -765,8 +811,9 @@ def measure(
     postgres_url: str | None,
     commands: int,
     repeats: int = REPEATS,
+    only: Sequence[str] = STEPS,
 ) -> list[dict[str, Any]]:
-    """Every figure of one backend at one size."""
+    """Every figure (of the ``only`` steps) of one backend at one size."""
     figures: list[dict[str, Any]] = []
     with utility(backend, size, postgres_url) as (gsan, sql, generation_s):
         print(
@@ -782,13 +829,19 @@ def measure(
                 "library_s": generation_s,
             }
         )
-        for step in (
-            lambda: measure_cut_orders(gsan, sql, size, repeats),
-            lambda: measure_overdue(gsan, sql, size, repeats),
-            lambda: measure_cut_closing(gsan, sql, size, commands),
-            lambda: measure_replacement(gsan, sql, size, commands),
-            lambda: measure_opening(gsan, sql, size, commands),
-        ):
+        steps: dict[str, Callable[[], Any]] = {
+            "cut-orders": lambda: measure_cut_orders(gsan, sql, size, repeats),
+            "overdue": lambda: measure_overdue(gsan, sql, size, repeats),
+            "cut-closing": lambda: measure_cut_closing(gsan, sql, size, commands),
+            "replacement": lambda: measure_replacement(gsan, sql, size, commands),
+            "opening": lambda: measure_opening(gsan, sql, size, commands),
+            # last: they change a tenth of the properties' situations
+            "ra-closing": lambda: measure_ra_closing(gsan, sql, size, repeats),
+            "reconnection": lambda: measure_reconnection(gsan, sql, size, repeats),
+        }
+        for name, step in steps.items():
+            if name not in only:
+                continue
             made = step()
             for figure in made if isinstance(made, list) else [made]:
                 print(f"... {backend} {size:,}: {_line(figure)}", file=sys.stderr)
@@ -915,6 +968,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
     )
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--only",
+        default=",".join(STEPS),
+        help=f"comma-separated measurements (of {', '.join(STEPS)})",
+    )
     args = parser.parse_args(argv)
     sizes = (
         [int(s) for s in args.sizes.split(",")]
@@ -934,6 +992,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     size,
                     postgres_url=args.postgres_url,
                     commands=min(args.commands, max(20, size // 100)),
+                    only=[s for s in args.only.split(",") if s],
                 )
             )
             write(figures, args.output_dir, quick=args.quick)

@@ -71,7 +71,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cut-orders", "--help"]) == 0
     text = capsys.readouterr().out
     assert "GSAN_CORE_URL" in text
-    assert "[default: 8" in text  # --routes-per-chunk
+    assert "[default: 5000" in text  # --properties-per-chunk
 
 
 def test_demo_builds_and_narrates_a_database(

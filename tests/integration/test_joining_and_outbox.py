@@ -63,6 +63,29 @@ def test_outbox_rows_for_committed_work_only(
     assert ids == sorted(set(ids))
 
 
+def test_a_batch_of_events_is_written_whole_and_in_order(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    """A unit of work's many events (a batch chunk's: one INSERT of a JSON array
+    on PostgreSQL) come back as they were recorded, in id order."""
+    seeded = len(outbox(sql_backend))
+    events = [
+        CatalogItemAdded(
+            occurred_at=DEFAULT_NOW, actor=40 + n, kind="cut_reason 'é\"", item_id=n
+        )
+        for n in range(45)
+    ]
+    with sql_system.uow_factory() as uow:
+        uow.record(*events)
+        uow.commit()
+    rows = outbox(sql_backend)[seeded:]
+    assert [serialization.from_dict(dict(r["payload"])) for r in rows] == events
+    assert [(r["tag"], r["actor"], r["occurred_at"]) for r in rows] == [
+        ("catalog.item_added", e.actor, DEFAULT_NOW) for e in events
+    ]
+    assert all(r["published_at"] is None for r in rows)
+
+
 def test_outbox_can_be_turned_off(sql_backend: SqlBackend) -> None:
     quiet = SqlBackend(sql_backend.engine, tables=sql_backend.tables, outbox=False)
     system = gsan_core.System(uow_factory=quiet.uow_factory, clock=FixedClock())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy import event
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
 from gsan_core.model.connections import CutInput
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.synthetic import generate
@@ -38,6 +39,13 @@ from gsan_core.testing.request_utility import (
     request_profile,
 )
 from tests.conftest import PostgresSchema
+from tests.services.connections_setup import (
+    ACTOR,
+    NETWORK_BLOCK,
+    PPP_BLOCK,
+    add_property,
+    town,
+)
 
 #: Statements (BEGIN and COMMIT included) each command may send.
 BUDGETS: dict[str, int] = {
@@ -68,6 +76,16 @@ BUDGETS: dict[str, int] = {
     # that refills the id blocks of its three kinds adds their short
     # transactions: checked apart, below)
     "selective emission, per chunk": 11,
+    # one locality of the RA batch closing (UC0736) on SQLite: BEGIN, the
+    # command, the candidates (CMD-06), their open orders, close the orders,
+    # the orders' trail, close the requests, the command's counters, the
+    # specifications (CMD-07), outbox counter, outbox, COMMIT (the actor's
+    # unit comes from the reference cache)
+    "RA batch closing, per locality": 12,
+    # one locality of UC1073 on SQLite: BEGIN, the candidates, their real
+    # consumption (billing), move the situations, the reconnection dates, the
+    # history, outbox counter, outbox, COMMIT
+    "UC1073 reconnection, per locality": 9,
 }
 
 #: Where PostgreSQL sends fewer (data-modifying CTEs), its own lower budget.
@@ -92,6 +110,14 @@ POSTGRES: dict[str, int] = {
     # BEGIN, the property, the locality's unit, order + trail + outbox
     # counter + outbox, COMMIT
     "generate a service order": 5,
+    # BEGIN, lock the pending requests of the locality and period, select +
+    # close the requests and their orders + the orders' trail with its ids +
+    # the command's counters (one statement), outbox counter, outbox, COMMIT
+    "RA batch closing, per locality": 6,
+    # BEGIN, lock the locality's cut properties, select + real consumption +
+    # moves + reconnection dates + history with its ids (one statement),
+    # outbox counter, outbox, COMMIT
+    "UC1073 reconnection, per locality": 6,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -311,6 +337,92 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
     assert len(refills) <= len(counts) // 4 + 1
 
 
+def test_the_request_batch_closing_holds_its_statement_budget(
+    sql: SqlBackend,
+) -> None:
+    """CMD-06: a locality of the batch closing sends a fixed number of
+    statements, whatever its number of requests and orders."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=200, actor=0)
+    by_locality: dict[int, list[int]] = {}
+    for prop in utility.town.properties:
+        by_locality.setdefault(prop.locality_id, []).append(prop.id)
+    assert len(by_locality) >= 2
+    for homes in by_locality.values():
+        for home in homes[:3]:
+            system.service_requests.open(
+                specification_id=SPECIFICATION,
+                unit_id=utility.call_centre,
+                channel_id=CHANNEL_PHONE,
+                actor=utility.attendant,
+                location=RequestLocation(property_id=home),
+                requesters=ANA,
+            )
+    system.clock.advance(timedelta(minutes=5))
+    today = system.clock.today()
+    command = system.service_requests.issue_closing_command(
+        period_start=today,
+        period_end=today,
+        reason_id=32,
+        responsible_id=utility.attendant,
+        actor=utility.attendant,
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = system.service_requests.execute_closing_command(
+            command_id=command.id,
+            actor=utility.admin,
+            progress=lambda _: marks.append(counter.count),
+        )
+    assert summary.changed == 3 * len(by_locality)
+    assert system.service_requests.closing_command(command.id).closed_orders == (
+        3 * len(by_locality)
+    )
+    # the last locality's statements (the first follows the run's reads)
+    assert len(marks) >= 2, marks
+    assert_within(
+        {"RA batch closing, per locality": marks[-1] - marks[-2]},
+        sql.engine.dialect.name,
+    )
+
+
+def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> None:
+    """UC1073: a locality of the reconnection sends a fixed number of
+    statements, whatever its number of properties."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    gsan = town(system)
+    old_cut = {"cut_on": date(2024, 11, 15)}
+    for pid in range(1, 9):
+        block = PPP_BLOCK if pid % 2 else NETWORK_BLOCK
+        add_property(gsan, pid, 5, 5, block=block, water_changes=old_cut)
+    gsan.billing.record_consumption(
+        [
+            ConsumptionRecord(
+                property_id=pid,
+                reference=202412,
+                consumption_type_id=1,
+                billed_volume=9,
+            )
+            for pid in range(1, 8)
+        ]
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = gsan.connections.reconnect_cut_with_real_consumption(
+            reference=202412,
+            actor=ACTOR,
+            progress=lambda _: marks.append(counter.count),
+        )
+    assert (summary.units, summary.changed) == (2, 7)
+    assert len(marks) == 2, marks
+    assert_within(
+        {"UC1073 reconnection, per locality": marks[-1] - marks[-2]},
+        sql.engine.dialect.name,
+    )
+
+
 def assert_within(found: dict[str, int], dialect: str) -> None:
     print(found)
     budgets = {**BUDGETS, **(POSTGRES if dialect == "postgresql" else {})}
@@ -326,6 +438,8 @@ def test_the_budget_table_names_what_the_tests_measure() -> None:
         "open an RA with routing and its order",
         "overdue closing, per chunk",
         "selective emission, per chunk",
+        "RA batch closing, per locality",
+        "UC1073 reconnection, per locality",
     }
     assert set(BUDGETS) == measured
     assert set(POSTGRES) <= measured

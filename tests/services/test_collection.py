@@ -9,7 +9,7 @@ from gsan_core.errors import ConfigurationError
 from gsan_core.model.collection import CutOrdersGenerated
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.service_orders import OrderOrigin
-from gsan_core.services.batches import BatchProgress
+from gsan_core.services.batches import BatchProgress, sized_chunks
 from gsan_core.synthetic import generate
 
 
@@ -107,3 +107,55 @@ def test_routes_per_chunk_must_be_positive(utility: gsan_core.System) -> None:
     with pytest.raises(gsan_core.RuleViolation) as refused:
         utility.collection.generate_cut_orders(group_id=1, actor=1, routes_per_chunk=0)
     assert refused.value.code == "input.invalid.routes_per_chunk"
+
+
+@pytest.mark.parametrize("properties_per_chunk", [1, 60, 100_000])
+def test_chunks_sized_in_properties_generate_the_same_orders(
+    utility: gsan_core.System, properties_per_chunk: int
+) -> None:
+    """Issue 20: whole routes packed up to ``properties_per_chunk`` properties
+    per unit of work; the orders do not depend on the packing, and a second
+    run (a resume) adds none."""
+    reference = gsan_core.in_memory()
+    generate(reference, properties=700, seed=11)
+    group = groups(utility)[0]
+    wide = reference.collection.generate_cut_orders(
+        group_id=group, actor=1, routes_per_chunk=1
+    )
+    seen: list[BatchProgress] = []
+    sized = utility.collection.generate_cut_orders(
+        group_id=group,
+        actor=1,
+        properties_per_chunk=properties_per_chunk,
+        progress=seen.append,
+    )
+    assert sized.summary.skipped == wide.summary.skipped
+    assert sized.generated == wide.generated
+    with utility.uow_factory() as uow:
+        sizes = list(uow.collection.route_sizes_of_group(group))
+    assert [r for r, _ in sizes] == _routes(utility, group)
+    assert sum(n for _, n in sizes) == sized.evaluated
+    assert seen[-1].units_total == len(sized_chunks(sizes, properties_per_chunk))
+    if properties_per_chunk == 1:
+        assert seen[-1].units_total == len(sizes)
+    if properties_per_chunk == 100_000:
+        assert seen[-1].units_total == 1
+    again = utility.collection.generate_cut_orders(group_id=group, actor=1)
+    assert again.generated == 0
+
+
+def test_sized_chunks_pack_whole_units_up_to_the_limit() -> None:
+    sizes = [("a", 3), ("b", 4), ("c", 9), ("d", 1), ("e", 0), ("f", 2)]
+    assert sized_chunks(sizes, 7) == [("a", "b"), ("c",), ("d", "e", "f")]
+    assert sized_chunks(sizes, 100) == [("a", "b", "c", "d", "e", "f")]
+    assert sized_chunks([], 5) == []
+    with pytest.raises(ValueError, match="limit"):
+        sized_chunks(sizes, 0)
+
+
+def test_properties_per_chunk_must_be_positive(utility: gsan_core.System) -> None:
+    with pytest.raises(gsan_core.RuleViolation) as refused:
+        utility.collection.generate_cut_orders(
+            group_id=1, actor=1, properties_per_chunk=0
+        )
+    assert refused.value.code == "input.invalid.properties_per_chunk"

@@ -20,6 +20,7 @@ from gsan_core import profiles
 from gsan_core.cli.database import BadArgument, Database
 from gsan_core.cli.output import err, out, phases, summary_table
 from gsan_core.errors import GsanError
+from gsan_core.services.collection import PROPERTIES_PER_CHUNK
 
 __all__ = ["cli", "run"]
 
@@ -301,11 +302,17 @@ def _groups(system: gsan_core.System) -> list[int]:
     "--all-groups", is_flag=True, help="Every collection group of the database."
 )
 @click.option(
+    "--properties-per-chunk",
+    type=POSITIVE,
+    default=PROPERTIES_PER_CHUNK,
+    show_default=True,
+    help="Whole routes packed per transaction up to this many properties.",
+)
+@click.option(
     "--routes-per-chunk",
     type=POSITIVE,
-    default=8,
-    show_default=True,
-    help="Whole routes per transaction (1 is GSAN's split).",
+    default=None,
+    help="Whole routes per transaction instead (1 is GSAN's split).",
 )
 @ACTOR
 @database_options()
@@ -318,7 +325,8 @@ def cut_orders(
     profile: str,
     group_ids: tuple[int, ...],
     all_groups: bool,
-    routes_per_chunk: int,
+    properties_per_chunk: int,
+    routes_per_chunk: int | None,
     actor: int,
 ) -> None:
     """Generate the cut orders of collection groups (CUT-1..CUT-4)."""
@@ -344,6 +352,7 @@ def cut_orders(
                     group_id=group,
                     actor=actor,
                     routes_per_chunk=routes_per_chunk,
+                    properties_per_chunk=properties_per_chunk,
                     progress=bars.of(f"group {group}: route chunks", "chunks"),
                 )
                 for group in groups

@@ -54,6 +54,8 @@ __all__ = [
     "SewerUpdateInput",
     "SituationChange",
     "SuppressionInput",
+    "WaterBatch",
+    "WaterBatchWritten",
     "WaterConnection",
     "WaterConnectionInput",
     "WaterUpdateInput",
@@ -527,6 +529,38 @@ class ConnectionsChangedInBatch(DomainEvent):
     count: int
     #: The billing reference (``yyyymm``) the batch read, if any.
     reference: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WaterBatch:
+    """What a connection batch selects and does, per locality, as data (for a
+    store that writes the batch set-based: UC1073, UC0823)."""
+
+    #: The operation key (``"water.reconnect_by_consumption"``...).
+    operation: str
+    #: The water situations selected (the operation's sources).
+    water_status_ids: frozenset[int]
+    #: Only connections cut on or before this day (UC1073).
+    cut_on_or_before: date | None = None
+    #: Property profiles never selected (UC1073: the social tariff).
+    excluded_profile_ids: frozenset[int] = frozenset()
+    #: Only properties whose water consumption of this month is real and
+    #: billed (UC1073); the connection's reconnection date is set.
+    reference: int | None = None
+    real_type_ids: frozenset[int] = frozenset()
+    #: The water situation the chosen go to, and the sewer coupling.
+    to_id: int
+    sewer_from_ids: frozenset[int] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
+class WaterBatchWritten:
+    """What a store wrote for one locality of a :class:`WaterBatch`."""
+
+    #: Candidates selected.
+    processed: int
+    #: Properties changed (the others had no real consumption).
+    changed: int
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from gsan_core.model.connections import (
@@ -19,6 +19,8 @@ from gsan_core.model.connections import (
     ConnectionKind,
     SewerConnection,
     SituationChange,
+    WaterBatch,
+    WaterBatchWritten,
     WaterConnection,
 )
 from gsan_core.ports.repositories import Repository
@@ -95,6 +97,26 @@ class ConnectionBatches(Protocol):
 
         The locality's properties in those situations are locked first, until
         the transaction ends: the batch then decides on what it will write."""
+        ...
+
+    def write_water_batch(
+        self,
+        *,
+        locality_id: int,
+        batch: WaterBatch,
+        today: date,
+        at: datetime,
+        actor: int,
+    ) -> WaterBatchWritten | None:
+        """One locality of ``batch`` selected and written in the store in one
+        go (after the lock of :meth:`candidates`): the candidates, those with
+        real consumption (``batch.reference``), their situations moved, the
+        reconnection date set, and one situation-history row per change (water,
+        then sewer when coupled; ids reserved in the same statement).
+
+        ``None`` when the store does not write set-based: the service then runs
+        :meth:`candidates`, the billing port, :meth:`move_water` and
+        :meth:`mark_reconnected` step by step."""
         ...
 
     def move_water(

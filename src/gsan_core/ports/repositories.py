@@ -61,6 +61,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.model.service_requests import (
+    ClosedByCommand,
     CollectionSituationUnit,
     LocalityGroupUnit,
     LocalitySpecificationUnit,
@@ -298,6 +299,33 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         the transaction ends (the roots of the orders read here)."""
         ...
 
+    def close_by_command(
+        self,
+        *,
+        command_id: int,
+        locality_id: int | None,
+        since: datetime,
+        until: datetime,
+        attendance_unit_id: int | None,
+        current_unit_ids: Collection[int] | None,
+        specification_ids: Collection[int] | None,
+        reason_id: int,
+        closed_at: datetime,
+        order_remark: str,
+        request_remark: str,
+        actor: int,
+    ) -> ClosedByCommand | None:
+        """UC0736 for one locality written set-based in the store (CMD-06):
+        the :meth:`closing_candidates` closed (``closing_unit_id`` the actor's
+        unit), their open orders closed with a unit-trail row each (relation
+        CLOSED), and the command's counters increased, the ids of the trail
+        reserved in the same statement.
+
+        ``None`` when the store does not write set-based: the service then
+        runs :meth:`closing_candidates`, :meth:`open_orders_of`,
+        :meth:`close_orders` and :meth:`close_requests` with the pure rules."""
+        ...
+
     def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
         """The open orders (pending, in execution, awaiting release) of requests."""
         ...
@@ -424,6 +452,12 @@ class CollectionQueries(Protocol):
 
     def routes_of_group(self, group_id: int) -> Sequence[int]:
         """The route ids of a billing/collection group, ascending."""
+        ...
+
+    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
+        """``(route id, properties of the route)`` for every route of the
+        group, by route id (one ``GROUP BY``): what sizes the batch's chunks
+        in properties."""
         ...
 
     def route_cut_facts(

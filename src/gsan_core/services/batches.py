@@ -43,6 +43,7 @@ __all__ = [
     "Progress",
     "id_ranges",
     "run_batch",
+    "sized_chunks",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -170,3 +171,27 @@ def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int]]:
         (ordered[i], ordered[min(i + size, len(ordered)) - 1])
         for i in range(0, len(ordered), size)
     ]
+
+
+def sized_chunks(sizes: Sequence[tuple[K, int]], limit: int) -> list[tuple[K, ...]]:
+    """Consecutive units packed into chunks of at most ``limit`` rows (a unit
+    bigger than ``limit`` is a chunk of its own; a unit is never split).
+
+    ``sizes`` is ``(unit, rows)`` in processing order: the cut-order batch packs
+    whole routes into chunks of a few thousand properties, so that a chunk's
+    fixed cost (its transaction, its statements) is spread over enough rows
+    whatever the routes' sizes."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    chunks: list[tuple[K, ...]] = []
+    current: list[K] = []
+    rows = 0
+    for unit, size in sizes:
+        if current and rows + size > limit:
+            chunks.append(tuple(current))
+            current, rows = [], 0
+        current.append(unit)
+        rows += size
+    if current:
+        chunks.append(tuple(current))
+    return chunks

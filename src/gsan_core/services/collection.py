@@ -1,9 +1,11 @@
 """The collection action that generates cut orders for a collection group.
 
 GSAN's GERAR_ATIVIDADE_ACAO_COBRANCA splits the group into routes and runs each
-route on its own. Here a chunk of whole routes (``routes_per_chunk``, 8 by
-default; 1 is GSAN's split) is one unit of work with a fixed number of
-statements. On the SQL backends the store decides the chunk
+route on its own. Here a chunk of whole routes is one unit of work with a fixed
+number of statements: routes packed up to ``properties_per_chunk`` properties
+(:data:`PROPERTIES_PER_CHUNK` by default, so that the chunk's fixed cost is
+spread over enough rows whatever the routes' sizes), or ``routes_per_chunk``
+routes when given (1 is GSAN's split). On the SQL backends the store decides the chunk
 (``CollectionQueries.select_cut_orders``: the routes' properties locked, then
 CUT-1..CUT-5 in one statement, skips counted by reason); elsewhere the service
 reads the chunk's facts and overdue bills and runs the pure rules of
@@ -44,10 +46,21 @@ from gsan_core.model.service_orders import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules.collection import CutDecision, decide_cut, overdue_limit
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import (
+    BatchSummary,
+    ChunkOutcome,
+    Progress,
+    run_batch,
+    sized_chunks,
+)
 from gsan_core.services.context import Service
 
-__all__ = ["CollectionService", "CutOrderRun"]
+__all__ = ["PROPERTIES_PER_CHUNK", "CollectionService", "CutOrderRun"]
+
+#: Properties per chunk of the cut-order batch by default (whole routes packed
+#: up to it): a few thousand rows, so that a chunk's fixed statements are a
+#: small share of its time and its locks and memory stay bounded (issue 20).
+PROPERTIES_PER_CHUNK = 5_000
 
 NONE_OVERDUE = OverdueBills()
 
@@ -314,19 +327,24 @@ class CollectionService(Service):
         actor: int,
         service_type_id: int | None = None,
         progress: Progress | None = None,
-        routes_per_chunk: int = 8,
+        routes_per_chunk: int | None = None,
+        properties_per_chunk: int = PROPERTIES_PER_CHUNK,
     ) -> CutOrderRun:
         """Generate a cut order for every property of the group that qualifies
         (CUT-1..CUT-5); returns what was generated and skipped.
 
-        The group's routes are taken ``routes_per_chunk`` at a time (whole routes,
-        as GSAN splits the action by route; 1 gives GSAN's one route per
-        transaction), each chunk in one unit of work. On the SQL backends the
+        The group's whole routes (GSAN splits the action by route) are packed
+        into chunks of at most ``properties_per_chunk`` properties (a bigger
+        route is a chunk of its own), or taken ``routes_per_chunk`` at a time
+        when it is given (1 gives GSAN's one route per transaction); each chunk
+        is one unit of work. On the SQL backends the
         chunk is decided in the database (``select_cut_orders``); in memory the
         pure rules of :mod:`gsan_core.rules.collection` decide.
         """
-        if routes_per_chunk < 1:
+        if routes_per_chunk is not None and routes_per_chunk < 1:
             raise ValueError("routes_per_chunk must be at least 1")
+        if properties_per_chunk < 1:
+            raise ValueError("properties_per_chunk must be at least 1")
         profile = self.profile
         type_id = (
             service_type_id
@@ -342,7 +360,17 @@ class CollectionService(Service):
             at = self._now()
             with self._read() as uow:
                 service_type = uow.service_types.get(type_id)
-                routes = uow.collection.routes_of_group(group_id)
+                if routes_per_chunk is None:
+                    units = sized_chunks(
+                        uow.collection.route_sizes_of_group(group_id),
+                        properties_per_chunk,
+                    )
+                else:
+                    routes = uow.collection.routes_of_group(group_id)
+                    units = [
+                        tuple(routes[n : n + routes_per_chunk])
+                        for n in range(0, len(routes), routes_per_chunk)
+                    ]
             plan = _CutPlan(
                 group_id=group_id,
                 actor=actor,
@@ -357,10 +385,7 @@ class CollectionService(Service):
             )
             summary = run_batch(
                 job=f"cut orders of group {group_id}",
-                units=[
-                    tuple(routes[n : n + routes_per_chunk])
-                    for n in range(0, len(routes), routes_per_chunk)
-                ],
+                units=units,
                 chunk=plan.chunk,
                 work=self._work,
                 progress=progress,

@@ -136,6 +136,7 @@ NAMED_RANGES: dict[str, tuple[int, int]] = {
             "chunk_size",
             "batch_size",
             "routes_per_chunk",
+            "properties_per_chunk",
             "limit",
             "max_batches",
             "month",

@@ -16,6 +16,7 @@ from gsan_core.model.connections import (
     ConnectionKind,
     SewerConnection,
     SituationChange,
+    WaterBatchWritten,
     WaterConnection,
 )
 
@@ -104,6 +105,11 @@ class MemoryConnectionBatches:
                 if p.active and p.water_status_id in wanted
             }
         )
+
+    def write_water_batch(self, **_: Any) -> WaterBatchWritten | None:
+        """The memory store does not write set-based: the service runs the
+        steps with the pure rules."""
+        return None
 
     def candidates(
         self,

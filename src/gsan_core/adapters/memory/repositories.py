@@ -279,6 +279,14 @@ class MemoryCollectionQueries:
     def routes_of_group(self, group_id: int) -> Sequence[int]:
         return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
 
+    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
+        routes = self.routes_of_group(group_id)
+        sizes = dict.fromkeys(routes, 0)
+        for prop in self._uow.rows("property"):
+            if prop.route_id in sizes:
+                sizes[prop.route_id] += 1
+        return [(route, sizes[route]) for route in routes]
+
     def select_cut_orders(
         self, route_ids: Collection[int], criteria: CutCriteria
     ) -> CutSelection | None:

@@ -12,6 +12,7 @@ from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import (
+    ClosedByCommand,
     CollectionSituationUnit,
     LocalityGroupUnit,
     LocalitySpecificationUnit,
@@ -73,6 +74,11 @@ class MemoryServiceRequestRepository(MemoryRepository[ServiceRequest]):
             and since <= r.attended_at < until
         }
         return sorted(found, key=lambda v: (v is None, v or 0))
+
+    def close_by_command(self, **_: Any) -> ClosedByCommand | None:
+        """The memory store does not write set-based: the service runs the
+        pure rules over :meth:`closing_candidates`."""
+        return None
 
     def closing_candidates(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -24,6 +24,8 @@ from gsan_core.model.connections import (
     ConnectionKind,
     SewerConnection,
     SituationChange,
+    WaterBatch,
+    WaterBatchWritten,
     WaterConnection,
 )
 
@@ -137,6 +139,28 @@ class SqlConnectionBatches:
         )
         with translated("property"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+    def write_water_batch(
+        self,
+        *,
+        locality_id: int,
+        batch: WaterBatch,
+        today: date,
+        at: datetime,
+        actor: int,
+    ) -> WaterBatchWritten | None:
+        from gsan_core.adapters.sqlalchemy.water_batches import (  # noqa: PLC0415
+            write_water_batch,
+        )
+
+        return write_water_batch(
+            self._uow,
+            locality_id=locality_id,
+            batch=batch,
+            today=today,
+            at=at,
+            actor=actor,
+        )
 
     def candidates(
         self,

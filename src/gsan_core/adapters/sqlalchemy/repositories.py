@@ -680,6 +680,19 @@ class SqlCollectionQueries:
         with translated("route"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
 
+    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
+        route, prop = self._uow.tables["route"], self._uow.tables["property"]
+        statement = (
+            sa.select(route.c.id, sa.func.count(prop.c.id))
+            .select_from(route.outerjoin(prop, prop.c.route_id == route.c.id))
+            .where(route.c.group_id == group_id)
+            .group_by(route.c.id)
+            .order_by(route.c.id)
+        )
+        with translated("route"):
+            rows = self._uow.connection.execute(statement).all()
+        return [(int(ident), int(count)) for ident, count in rows]
+
     def route_cut_facts(
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
     ) -> Sequence[CutFact]:

@@ -18,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import (
+    ClosedByCommand,
     CollectionSituationUnit,
     LocalityGroupUnit,
     LocalitySpecificationUnit,
@@ -146,6 +147,13 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
             )
             for ident, version, spec, prop, attended in rows
         ]
+
+    def close_by_command(self, **given: Any) -> ClosedByCommand | None:
+        from gsan_core.adapters.sqlalchemy.request_closing import (  # noqa: PLC0415
+            close_by_command,
+        )
+
+        return close_by_command(self._uow, **given)
 
     def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:
         o = self._orders

@@ -50,6 +50,7 @@ from gsan_core.model.service_requests.events import (
     UrgentRequestAlert,
 )
 from gsan_core.model.service_requests.records import (
+    ClosedByCommand,
     ClosingCommand,
     ManualNumberBlock,
     OperationalOccurrence,
@@ -98,6 +99,7 @@ __all__ = [
     "SEWER_DIVISION",
     "SIDEWALK_PAVEMENT",
     "STREET_PAVEMENT",
+    "ClosedByCommand",
     "ClosingCommand",
     "ClosingCommandExecuted",
     "ClosingCommandIssued",

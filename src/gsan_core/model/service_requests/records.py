@@ -5,6 +5,7 @@ occurrences, satisfaction surveys and regulatory agency records."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -16,6 +17,9 @@ from gsan_core.model.service_requests.enums import (
     _ids,
 )
 
+if TYPE_CHECKING:
+    from gsan_core.model.service_requests.requests import RequestRef
+
 
 @attrs.frozen(kw_only=True)
 class OrderRef:
@@ -25,6 +29,21 @@ class OrderRef:
     version: int
     request_id: int
     situation: int
+
+
+@attrs.frozen(kw_only=True)
+class ClosedByCommand:
+    """What a store closed set-based for one locality of a batch closing
+    command (UC0736): the requests and their open orders closed, the orders'
+    trail rows and the command's counters written in the same statement."""
+
+    #: The requests closed, by id (their new version).
+    requests: tuple[RequestRef, ...] = ()
+    #: Their open orders closed, by id (their new version).
+    orders: tuple[OrderRef, ...] = ()
+    #: The closed requests whose specification has a charge (CMD-07): the
+    #: service creates it through the billing port.
+    charged: frozenset[int] = frozenset()
 
 
 @attrs.frozen(kw_only=True)

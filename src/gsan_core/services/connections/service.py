@@ -23,6 +23,8 @@ from gsan_core.model.connections import (
     SewerConnection,
     SewerConnectionInput,
     SituationChange,
+    WaterBatch,
+    WaterBatchWritten,
     WaterConnection,
     WaterConnectionInput,
 )
@@ -302,69 +304,60 @@ class ConnectionService(Service):
                     sources
                 )
 
+            batch = WaterBatch(
+                operation=operation,
+                water_status_ids=frozenset(sources),
+                cut_on_or_before=cut_on_or_before,
+                excluded_profile_ids=frozenset(excluded_profiles),
+                reference=reference,
+                real_type_ids=(
+                    frozenset(profile.ids("consumption_type.real"))
+                    if reference is not None
+                    else frozenset()
+                ),
+                to_id=connected,
+                sewer_from_ids=frozenset(out_of_use),
+            )
+
             def chunk(uow: UnitOfWork, locality_id: int) -> ChunkOutcome:
                 at = self._now()
                 today = self._today(at)
-                candidates = uow.connection_batches.candidates(
+                written = uow.connection_batches.write_water_batch(
                     locality_id=locality_id,
-                    water_status_ids=sources,
-                    cut_on_or_before=cut_on_or_before,
-                    excluded_profile_ids=excluded_profiles,
+                    batch=batch,
+                    today=today,
+                    at=at,
+                    actor=actor,
                 )
-                chosen: Sequence[BatchCandidate] = candidates
-                if reference is not None:
-                    real = uow.billing.real_consumption(
-                        [c.property_id for c in candidates],
-                        reference=reference,
-                        real_type_ids=profile.ids("consumption_type.real"),
-                    )
-                    chosen = [c for c in candidates if c.property_id in real]
-                skipped = len(candidates) - len(chosen)
-                if not chosen:
-                    return ChunkOutcome(
-                        processed=len(candidates),
-                        skipped={"no real consumption": skipped} if skipped else {},
-                    )
-                ids = [c.property_id for c in chosen]
-                moved = uow.connection_batches.move_water(
-                    ids,
-                    from_ids=sources,
-                    to_id=connected,
-                    sewer_from_ids=out_of_use,
-                    sewer_to=connected,
-                )
-                if moved != len(ids):
-                    raise ConcurrencyConflict("property", ids[0])
-                if reference is not None:
-                    uow.connection_batches.mark_reconnected(ids, on=today)
-                uow.situation_history.add_many(
-                    _batch_history(
+                if written is None:
+                    written = _water_steps(
                         uow,
-                        chosen,
-                        operation=operation,
-                        connected=connected,
-                        out_of_use=out_of_use,
+                        batch,
+                        locality_id=locality_id,
                         today=today,
                         at=at,
                         actor=actor,
                     )
+                skipped = written.processed - written.changed
+                outcome = ChunkOutcome(
+                    processed=written.processed,
+                    changed=written.changed,
+                    skipped={"no real consumption": skipped} if skipped else {},
                 )
+                if not written.changed:
+                    return outcome
                 uow.record(
                     ConnectionsChangedInBatch(
                         occurred_at=at,
                         actor=actor,
                         operation=operation,
                         locality_id=locality_id,
-                        count=len(ids),
+                        count=written.changed,
                         reference=reference,
                     )
                 )
                 uow.commit()
-                return ChunkOutcome(
-                    processed=len(candidates),
-                    changed=len(ids),
-                    skipped={"no real consumption": skipped} if skipped else {},
-                )
+                return outcome
 
             return run_batch(
                 job=operation,
@@ -439,6 +432,62 @@ class ConnectionService(Service):
                 changed.append(prop.id)
             uow.commit()
         return changed
+
+
+def _water_steps(
+    uow: UnitOfWork,
+    batch: WaterBatch,
+    *,
+    locality_id: int,
+    today: date,
+    at: datetime,
+    actor: int,
+) -> WaterBatchWritten:
+    """One locality of a connection batch through the ports, step by step
+    (a store that does not write it set-based): the candidates, those with
+    real consumption (billing port), the moves, the reconnection dates and
+    the history."""
+    candidates = uow.connection_batches.candidates(
+        locality_id=locality_id,
+        water_status_ids=batch.water_status_ids,
+        cut_on_or_before=batch.cut_on_or_before,
+        excluded_profile_ids=batch.excluded_profile_ids,
+    )
+    chosen: Sequence[BatchCandidate] = candidates
+    if batch.reference is not None:
+        real = uow.billing.real_consumption(
+            [c.property_id for c in candidates],
+            reference=batch.reference,
+            real_type_ids=batch.real_type_ids,
+        )
+        chosen = [c for c in candidates if c.property_id in real]
+    if not chosen:
+        return WaterBatchWritten(processed=len(candidates), changed=0)
+    ids = [c.property_id for c in chosen]
+    moved = uow.connection_batches.move_water(
+        ids,
+        from_ids=batch.water_status_ids,
+        to_id=batch.to_id,
+        sewer_from_ids=batch.sewer_from_ids,
+        sewer_to=batch.to_id,
+    )
+    if moved != len(ids):
+        raise ConcurrencyConflict("property", ids[0])
+    if batch.reference is not None:
+        uow.connection_batches.mark_reconnected(ids, on=today)
+    uow.situation_history.add_many(
+        _batch_history(
+            uow,
+            chosen,
+            operation=batch.operation,
+            connected=batch.to_id,
+            out_of_use=batch.sewer_from_ids,
+            today=today,
+            at=at,
+            actor=actor,
+        )
+    )
+    return WaterBatchWritten(processed=len(candidates), changed=len(ids))
 
 
 def _batch_history(

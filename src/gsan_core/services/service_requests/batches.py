@@ -26,6 +26,7 @@ from gsan_core.model.service_orders import (
     ServiceType,
 )
 from gsan_core.model.service_requests import (
+    ClosedByCommand,
     ClosingCommand,
     ClosingCommandIssued,
     RequestAction,
@@ -139,6 +140,10 @@ class ClosingScope:
     until: datetime
     #: The current units to close (``None``: any).
     current_unit_ids: frozenset[int] | None
+    #: The command's filters and reason (fixed once it is issued).
+    reason_id: int = 0
+    attendance_unit_id: int | None = None
+    specification_ids: frozenset[int] = frozenset()
 
 
 def closing_scope(
@@ -153,7 +158,14 @@ def closing_scope(
     elif command.superior_unit_id is not None:
         units = {u.id: u for u in uow.units.find_by()}
         current = frozenset(descendants(command.superior_unit_id, units))
-    return ClosingScope(since=since, until=until, current_unit_ids=current)
+    return ClosingScope(
+        since=since,
+        until=until,
+        current_unit_ids=current,
+        reason_id=command.reason_id,
+        attendance_unit_id=command.attendance_unit_id,
+        specification_ids=command.specification_ids,
+    )
 
 
 def _charges(
@@ -216,10 +228,92 @@ def close_locality_in(
 ) -> ChunkOutcome:
     """UC0736 for one locality (CMD-06, CMD-07), set-based; commits.
 
-    One query selects the candidates, one their open orders; the orders and the
-    requests are closed by a compare-and-set ``UPDATE`` per read version; the
-    orders' unit records, the events and the command's counters follow.
+    A store that writes set-based (PostgreSQL) selects, closes, records the
+    trail and counts in one statement (``close_by_command``); elsewhere one
+    query selects the candidates, one their open orders, the orders and the
+    requests are closed by a compare-and-set ``UPDATE`` per read version, and
+    the orders' unit records and the command's counters follow. Then the
+    charges (CMD-07) and the events.
     """
+    remark = CLOSED_BY_COMMAND_REMARK.format(id=command_id)
+    assert rules.transition(RequestSituation.PENDING, RequestAction.CLOSE) is (
+        RequestSituation.CLOSED
+    )
+    done = uow.service_requests.close_by_command(
+        command_id=command_id,
+        locality_id=locality_id,
+        since=scope.since,
+        until=scope.until,
+        attendance_unit_id=scope.attendance_unit_id,
+        current_unit_ids=scope.current_unit_ids,
+        specification_ids=scope.specification_ids or None,
+        reason_id=scope.reason_id,
+        closed_at=now,
+        order_remark=remark,
+        request_remark=remark.upper(),
+        actor=actor,
+    )
+    if done is None:
+        done = _close_by_rules(
+            uow,
+            command_id=command_id,
+            locality_id=locality_id,
+            scope=scope,
+            remark=remark,
+            actor=actor,
+            now=now,
+        )
+    if not done.requests:
+        return ChunkOutcome()
+    charged = [r for r in done.requests if r.id in done.charged]
+    if charged:
+        specs = uow.request_specifications.get_many(
+            {r.specification_id for r in charged}
+        )
+        _charges(uow, ctx, charged, specs, actor=actor, at=now)
+    uow.record(
+        *(
+            ServiceOrderClosed(
+                occurred_at=now,
+                actor=actor,
+                order_id=order.id,
+                closing_reason_id=scope.reason_id,
+                executed=False,
+                closed_at=now,
+                request_id=order.request_id,
+            )
+            for order in done.orders
+        ),
+        *(
+            ServiceRequestClosed(
+                occurred_at=now,
+                actor=actor,
+                request_id=request.id,
+                closing_reason_id=scope.reason_id,
+                executed=False,
+                closed_at=now,
+                command_id=command_id,
+            )
+            for request in done.requests
+        ),
+    )
+    uow.commit()
+    count = len(done.requests)
+    return ChunkOutcome(processed=count, changed=count)
+
+
+def _close_by_rules(
+    uow: UnitOfWork,
+    *,
+    command_id: int,
+    locality_id: int | None,
+    scope: ClosingScope,
+    remark: str,
+    actor: int,
+    now: datetime,
+) -> ClosedByCommand:
+    """The locality closed through the repositories, step by step (a store
+    that does not write set-based in one statement)."""
     command = uow.closing_commands.get(command_id)
     candidates = uow.service_requests.closing_candidates(
         locality_id=locality_id,
@@ -230,8 +324,7 @@ def close_locality_in(
         specification_ids=command.specification_ids or None,
     )
     if not candidates:
-        return ChunkOutcome()
-    remark = CLOSED_BY_COMMAND_REMARK.format(id=command.id)
+        return ClosedByCommand()
     user = uow.users.find(actor)
     unit_id = None if user is None else user.unit_id
     orders = uow.service_requests.open_orders_of([r.id for r in candidates])
@@ -240,9 +333,6 @@ def close_locality_in(
             OrderSituation(order.situation), OrderAction.CLOSE_BY_REQUEST
         )
         assert after is OrderSituation.CLOSED
-    assert rules.transition(RequestSituation.PENDING, RequestAction.CLOSE) is (
-        RequestSituation.CLOSED
-    )
     uow.service_requests.close_orders(
         orders, closed_at=now, reason_id=command.reason_id, remark=remark
     )
@@ -267,36 +357,6 @@ def close_locality_in(
         unit_id=unit_id,
         actor=actor,
     )
-    specs = uow.request_specifications.get_many(
-        {r.specification_id for r in candidates}
-    )
-    _charges(uow, ctx, candidates, specs, actor=actor, at=now)
-    uow.record(
-        *(
-            ServiceOrderClosed(
-                occurred_at=now,
-                actor=actor,
-                order_id=order.id,
-                closing_reason_id=command.reason_id,
-                executed=False,
-                closed_at=now,
-                request_id=order.request_id,
-            )
-            for order in orders
-        ),
-        *(
-            ServiceRequestClosed(
-                occurred_at=now,
-                actor=actor,
-                request_id=request.id,
-                closing_reason_id=command.reason_id,
-                executed=False,
-                closed_at=now,
-                command_id=command.id,
-            )
-            for request in candidates
-        ),
-    )
     uow.closing_commands.update(
         attrs.evolve(
             command,
@@ -305,5 +365,16 @@ def close_locality_in(
             version=command.version + 1,
         )
     )
-    uow.commit()
-    return ChunkOutcome(processed=len(candidates), changed=len(candidates))
+    specs = uow.request_specifications.get_many(
+        {r.specification_id for r in candidates}
+    )
+    return ClosedByCommand(
+        requests=tuple(candidates),
+        orders=tuple(orders),
+        charged=frozenset(
+            r.id
+            for r in candidates
+            if specs[r.specification_id].debit_type_id is not None
+            and specs[r.specification_id].debit_value is not None
+        ),
+    )

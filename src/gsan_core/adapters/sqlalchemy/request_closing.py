@@ -1,0 +1,285 @@
+"""The batch closing of requests (UC0736) written in one statement (PostgreSQL).
+
+After the locality's pending requests of the period are locked (their own
+statement, so that what follows sees what earlier holders committed: a
+statement's snapshot is taken when it starts), **one** statement of
+data-modifying CTEs does the rest of the locality in the database:
+
+1. ``candidates``: CMD-06's selection (pending, attended in the period, no open
+   scheduled order, the command's filters), as ``closing_candidates`` reads it;
+2. ``requests``: ``UPDATE ... FROM candidates`` closes them (the actor's unit
+   as the closing unit, read by a scalar subquery), ``RETURNING`` what the
+   events and CMD-07's charges need (and whether the specification charges);
+3. ``orders``: ``UPDATE`` of their open orders (closed by request);
+4. ``ids``: the trail's ids reserved in ``id_block`` by the count of orders
+   closed (an upsert, only when there are some);
+5. ``trail``: ``INSERT ... SELECT`` of the orders' unit-trail rows (CLOSED);
+6. ``command``: the command's counters increased by the counts;
+7. the answer: the requests and the orders closed.
+
+A locality is thus BEGIN, the lock, this statement, the outbox (its counter
+and its rows) and COMMIT, whatever its number of requests. SQLite has no
+data-modifying CTEs: there :func:`close_by_command` returns ``None`` and the
+service runs the candidates' read and the set-based updates one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import lock_where
+from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
+from gsan_core.model.service_requests import (
+    ClosedByCommand,
+    OrderRef,
+    RequestRef,
+    RequestSituation,
+)
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["close_by_command"]
+
+_TRAIL = "order_unit"
+
+
+def close_by_command(
+    uow: SqlUnitOfWork,
+    *,
+    command_id: int,
+    locality_id: int | None,
+    since: datetime,
+    until: datetime,
+    attendance_unit_id: int | None,
+    current_unit_ids: Collection[int] | None,
+    specification_ids: Collection[int] | None,
+    reason_id: int,
+    closed_at: datetime,
+    order_remark: str,
+    request_remark: str,
+    actor: int,
+) -> ClosedByCommand | None:
+    """CMD-06 for one locality, closed and recorded in one statement after
+    the lock (PostgreSQL; ``None`` elsewhere)."""
+    connection = uow.connection
+    if connection.dialect.name != "postgresql":
+        return None
+    t = uow.tables
+    request, order = t["service_request"], t["service_order"]
+    pending = [
+        request.c.situation == RequestSituation.PENDING.value,
+        request.c.locality_id.is_(None)
+        if locality_id is None
+        else request.c.locality_id == locality_id,
+        request.c.attended_at >= since,
+        request.c.attended_at < until,
+    ]
+    lock_where(connection, request, *pending)
+    scheduled = sa.exists(
+        sa.select(sa.literal(1)).where(
+            order.c.request_id == request.c.id,
+            order.c.scheduled.is_(True),
+            order.c.situation != OrderSituation.CLOSED.value,
+        )
+    )
+    clauses = [*pending, ~scheduled]
+    if attendance_unit_id is not None:
+        clauses.append(request.c.opening_unit_id == attendance_unit_id)
+    if current_unit_ids is not None:
+        clauses.append(request.c.current_unit_id.in_(sorted(current_unit_ids)))
+    if specification_ids is not None:
+        clauses.append(request.c.specification_id.in_(sorted(specification_ids)))
+    statement = _statement(
+        uow,
+        sa.select(request.c.id).where(*clauses).cte("candidates"),
+        command_id=command_id,
+        reason_id=reason_id,
+        closed_at=closed_at,
+        order_remark=order_remark,
+        request_remark=request_remark,
+        actor=actor,
+    )
+    for name in ("service_request", "service_order", _TRAIL, "closing_command"):
+        uow.wrote(name)
+    with translated("service_request"):
+        rows = connection.execute(statement).all()
+    requests: list[RequestRef] = []
+    orders: list[OrderRef] = []
+    charged: set[int] = set()
+    for kind, ident, version, spec, prop, attended, charges in rows:
+        if kind == 0:
+            requests.append(
+                RequestRef(
+                    id=int(ident),
+                    version=int(version),
+                    specification_id=int(spec),
+                    property_id=None if prop is None else int(prop),
+                    attended_at=attended,
+                )
+            )
+            if charges:
+                charged.add(int(ident))
+        else:
+            orders.append(
+                OrderRef(
+                    id=int(ident),
+                    version=int(version),
+                    request_id=int(spec),
+                    situation=int(OrderSituation.CLOSED),
+                )
+            )
+    return ClosedByCommand(
+        requests=tuple(sorted(requests, key=lambda r: r.id)),
+        orders=tuple(sorted(orders, key=lambda o: o.id)),
+        charged=frozenset(charged),
+    )
+
+
+def _statement(
+    uow: SqlUnitOfWork,
+    candidates: Any,
+    *,
+    command_id: int,
+    reason_id: int,
+    closed_at: datetime,
+    order_remark: str,
+    request_remark: str,
+    actor: int,
+) -> sa.Executable:
+    t = uow.tables
+    request, order, trail = t["service_request"], t["service_order"], t[_TRAIL]
+    spec, user, command = t["request_specification"], t["user"], t["closing_command"]
+    block = t["id_block"]
+    unit_of_actor = (
+        sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+    )
+    charges = (
+        sa.select(sa.literal(1))
+        .where(
+            spec.c.id == request.c.specification_id,
+            spec.c.debit_type_id.is_not(None),
+            spec.c.debit_value.is_not(None),
+        )
+        .exists()
+        .correlate(request)
+    )
+    closed_requests = (
+        sa.update(request)
+        .where(
+            request.c.id == candidates.c.id,
+            request.c.situation == RequestSituation.PENDING.value,
+        )
+        .values(
+            situation=RequestSituation.CLOSED.value,
+            closed_at=closed_at,
+            closing_reason_id=reason_id,
+            closing_remark=request_remark,
+            closing_unit_id=unit_of_actor,
+            closed_by=actor,
+            version=request.c.version + 1,
+        )
+        .returning(
+            request.c.id,
+            request.c.version,
+            request.c.specification_id,
+            request.c.property_id,
+            request.c.attended_at,
+            charges.label("charges"),
+        )
+        .cte("requests")
+    )
+    closed_orders = (
+        sa.update(order)
+        .where(
+            order.c.request_id.in_(sa.select(candidates.c.id)),
+            order.c.situation != OrderSituation.CLOSED.value,
+        )
+        .values(
+            situation=OrderSituation.CLOSED.value,
+            closed_at=closed_at,
+            closing_reason_id=reason_id,
+            closing_remark=order_remark,
+            version=order.c.version + 1,
+        )
+        .returning(order.c.id, order.c.version, order.c.request_id)
+        .cte("orders")
+    )
+    counted = (
+        sa.select(sa.func.count().label("c")).select_from(closed_orders).cte("counted")
+    )
+    upsert = postgresql.insert(block).from_select(
+        ["name", "next_value"],
+        sa.select(sa.literal(_TRAIL), counted.c.c + 1).where(counted.c.c > 0),
+    )
+    ids = (
+        upsert.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"next_value": block.c.next_value + upsert.excluded.next_value - 1},
+        )
+        .returning(block.c.next_value)
+        .cte("ids")
+    )
+    numbered = sa.select(
+        closed_orders.c.id,
+        sa.func.row_number().over(order_by=closed_orders.c.id).label("n"),
+    ).cte("numbered")
+    trailed = (
+        sa.insert(trail)
+        .from_select(
+            ["id", "order_id", "unit_id", "user_id", "relation", "at", "version"],
+            sa.select(
+                ids.c.next_value - counted.c.c + numbered.c.n - 1,
+                numbered.c.id,
+                unit_of_actor,
+                sa.literal(actor, trail.c.user_id.type),
+                sa.literal(int(OrderUnitRelation.CLOSED), trail.c.relation.type),
+                sa.literal(closed_at, trail.c.at.type),
+                sa.literal(1, trail.c.version.type),
+            ).select_from(numbered.join(counted, sa.true()).join(ids, sa.true())),
+        )
+        .cte("trail")
+    )
+    counters = (
+        sa.update(command)
+        .where(command.c.id == command_id)
+        .values(
+            closed_requests=command.c.closed_requests
+            + sa.select(sa.func.count()).select_from(closed_requests).scalar_subquery(),
+            closed_orders=command.c.closed_orders
+            + sa.select(counted.c.c).scalar_subquery(),
+            version=command.c.version + 1,
+        )
+        .cte("command")
+    )
+    no_int = sa.cast(sa.null(), sa.BigInteger)
+    return (
+        sa.union_all(
+            sa.select(
+                sa.literal(0).label("kind"),
+                closed_requests.c.id,
+                closed_requests.c.version,
+                closed_requests.c.specification_id,
+                closed_requests.c.property_id,
+                closed_requests.c.attended_at,
+                closed_requests.c.charges,
+            ),
+            sa.select(
+                sa.literal(1),
+                closed_orders.c.id,
+                closed_orders.c.version,
+                closed_orders.c.request_id,
+                no_int,
+                sa.cast(sa.null(), request.c.attended_at.type),
+                sa.false(),
+            ),
+        )
+        .add_cte(trailed)
+        .add_cte(counters)
+    )

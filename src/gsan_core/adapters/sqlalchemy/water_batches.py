@@ -1,0 +1,280 @@
+"""A locality of a connection batch (UC1073, UC0823) written in one statement
+(PostgreSQL).
+
+After the locality's properties in the batch's water situations are locked
+(their own statement, as :meth:`SqlConnectionBatches.candidates` does, so that
+what follows sees what earlier holders committed), **one** statement of
+data-modifying CTEs does the rest of the locality in the database:
+
+1. ``candidates``: the active properties of the locality in the situations
+   (cut on or before the limit, not of an excluded profile);
+2. ``chosen``: those whose water consumption of the reference month is real
+   and billed (UC1073; an index probe of ``consumption_history`` keyed by the
+   property), or every candidate;
+3. ``moved``: ``UPDATE ... FROM chosen`` of their water situation, and of the
+   sewer situation where the coupling applies;
+4. ``marked``: the water connections' reconnection date (UC1073);
+5. ``steps``: one history step per change, water then sewer, numbered by
+   property; ``ids``: their ids reserved in ``id_block`` (an upsert, only when
+   there are some); ``history``: ``INSERT ... SELECT`` of the rows;
+6. the answer: the counts of candidates, chosen and moved.
+
+The statement is built once per run (the batch, the day, the actor) and the
+locality is its one parameter, so SQLAlchemy compiles it once and the server
+plans it as a prepared statement. SQLite has no data-modifying CTEs: there
+:func:`write_water_batch` returns ``None`` and the service runs the steps.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import lock_where
+from gsan_core.errors import ConcurrencyConflict
+from gsan_core.model.connections import (
+    ConnectionKind,
+    SituationChange,
+    WaterBatch,
+    WaterBatchWritten,
+)
+from gsan_core.model.consumption import MeasurementKind
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["write_water_batch"]
+
+_HISTORY = "situation_change"
+#: The history columns the statement fills per row; the others are constants.
+_OWN = ("id", "property_id", "kind", "before_id")
+_LOCALITY = "batch_locality"
+#: The chunk's day and instant: parameters too, so one statement serves a run.
+_TODAY, _AT = "batch_today", "batch_at"
+#: The template's fields given per chunk, by history column.
+_GIVEN = {"effective_on": _TODAY, "at": _AT}
+_KEEP = 8
+_STATEMENTS: dict[tuple[object, ...], sa.Executable] = {}
+_LOCK = threading.Lock()
+
+
+def write_water_batch(
+    uow: SqlUnitOfWork,
+    *,
+    locality_id: int,
+    batch: WaterBatch,
+    today: date,
+    at: datetime,
+    actor: int,
+) -> WaterBatchWritten | None:
+    """The locality of ``batch`` selected and written after the lock
+    (PostgreSQL; ``None`` elsewhere)."""
+    connection = uow.connection
+    if connection.dialect.name != "postgresql":
+        return None
+    prop = uow.tables["property"]
+    lock_where(
+        connection,
+        prop,
+        prop.c.locality_id == locality_id,
+        prop.c.water_status_id.in_(sorted(batch.water_status_ids)),
+    )
+    key = (uow.tables[_HISTORY], batch, actor)
+    with _LOCK:
+        statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _statement(uow, batch, today=today, at=at, actor=actor)
+        with _LOCK:
+            _STATEMENTS[key] = statement
+            while len(_STATEMENTS) > _KEEP:
+                _STATEMENTS.pop(next(iter(_STATEMENTS)))
+    with translated("property"):
+        processed, chosen, moved = connection.execute(
+            statement, {_LOCALITY: locality_id, _TODAY: today, _AT: at}
+        ).one()
+    if moved != chosen:  # the rows are locked: only a broken lock gets here
+        raise ConcurrencyConflict("property", locality_id)
+    return WaterBatchWritten(processed=int(processed), changed=int(moved))
+
+
+def _statement(
+    uow: SqlUnitOfWork, batch: WaterBatch, *, today: date, at: datetime, actor: int
+) -> sa.Executable:
+    t = uow.tables
+    prop, water = t["property"], t["water_connection"]
+    sources = sorted(batch.water_status_ids)
+    selected = sa.select(
+        prop.c.id, prop.c.water_status_id, prop.c.sewer_status_id
+    ).where(
+        prop.c.locality_id == sa.bindparam(_LOCALITY, type_=sa.BigInteger),
+        prop.c.active.is_(True),
+        prop.c.water_status_id.in_(sources),
+    )
+    if batch.excluded_profile_ids:
+        selected = selected.where(
+            prop.c.profile_id.not_in(sorted(batch.excluded_profile_ids))
+        )
+    if batch.cut_on_or_before is not None:
+        selected = selected.join(water, water.c.id == prop.c.id).where(
+            water.c.cut_on <= batch.cut_on_or_before
+        )
+    candidates = selected.cte("candidates")
+    chosen = candidates
+    if batch.reference is not None:
+        chosen = (
+            sa.select(candidates)
+            .where(_real_consumption(uow, batch, candidates.c.id))
+            .cte("chosen")
+        )
+    sewer: Any = prop.c.sewer_status_id
+    if batch.sewer_from_ids:
+        sewer = sa.case(
+            (prop.c.sewer_status_id.in_(sorted(batch.sewer_from_ids)), batch.to_id),
+            else_=prop.c.sewer_status_id,
+        )
+    moved = (
+        sa.update(prop)
+        .where(prop.c.id == chosen.c.id, prop.c.water_status_id.in_(sources))
+        .values(
+            water_status_id=batch.to_id,
+            sewer_status_id=sewer,
+            version=prop.c.version + 1,
+        )
+        .returning(prop.c.id)
+        .cte("moved")
+    )
+    history_rows = _history(uow, batch, chosen, moved, today=today, at=at, actor=actor)
+    answer = sa.select(
+        sa.select(sa.func.count()).select_from(candidates).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(chosen).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(moved).scalar_subquery(),
+    ).add_cte(history_rows)
+    if batch.reference is not None:
+        marked = (
+            sa.update(water)
+            .where(water.c.id.in_(sa.select(moved.c.id)))
+            .values(
+                reconnected_on=sa.bindparam(_TODAY, type_=water.c.reconnected_on.type),
+                version=water.c.version + 1,
+            )
+            .cte("marked")
+        )
+        answer = answer.add_cte(marked)
+    return answer
+
+
+def _real_consumption(
+    uow: SqlUnitOfWork, batch: WaterBatch, property_id: Any
+) -> sa.ColumnElement[bool]:
+    """UC1073: the property's water consumption of the reference month is of a
+    real type and billed (what the billing port's ``real_consumption`` reads)."""
+    c = uow.tables["consumption_history"]
+    return (
+        sa.select(sa.literal(1))
+        .where(
+            c.c.property_id == property_id,
+            c.c.reference == batch.reference,
+            c.c.kind == MeasurementKind.WATER.value,
+            c.c.consumption_type_id.in_(sorted(batch.real_type_ids)),
+            c.c.billed_volume > 0,
+        )
+        .exists()
+    )
+
+
+def _history(
+    uow: SqlUnitOfWork,
+    batch: WaterBatch,
+    chosen: Any,
+    moved: Any,
+    *,
+    today: date,
+    at: datetime,
+    actor: int,
+) -> Any:
+    """The history rows of the moved properties, water then sewer, with their
+    ids reserved in ``id_block`` in the same statement."""
+    history, block = uow.tables[_HISTORY], uow.tables["id_block"]
+    mapper = uow.mappers.situation_change
+    template = SituationChange(
+        id=0,
+        property_id=0,
+        kind=ConnectionKind.WATER,
+        before_id=0,
+        after_id=batch.to_id,
+        effective_on=today,
+        at=at,
+        operation=batch.operation,
+        actor=actor,
+    )
+    row = mapper.to_row(template)
+    sewer_kind = mapper.to_row(attrs.evolve(template, kind=ConnectionKind.SEWER))[
+        "kind"
+    ]
+    both = moved.join(chosen, chosen.c.id == moved.c.id)
+    branches = [
+        sa.select(
+            moved.c.id.label("property_id"),
+            sa.literal(0).label("o"),
+            sa.literal(row["kind"], history.c.kind.type).label("kind"),
+            chosen.c.water_status_id.label("before_id"),
+        ).select_from(both)
+    ]
+    if batch.sewer_from_ids:
+        branches.append(
+            sa.select(
+                moved.c.id,
+                sa.literal(1),
+                sa.literal(sewer_kind, history.c.kind.type),
+                chosen.c.sewer_status_id,
+            )
+            .select_from(both)
+            .where(chosen.c.sewer_status_id.in_(sorted(batch.sewer_from_ids)))
+        )
+    steps = sa.union_all(*branches).cte("steps")
+    numbered = sa.select(
+        steps,
+        sa.func.row_number().over(order_by=(steps.c.property_id, steps.c.o)).label("n"),
+    ).cte("numbered")
+    counted = sa.select(sa.func.count().label("c")).select_from(steps).cte("counted")
+    upsert = postgresql.insert(block).from_select(
+        ["name", "next_value"],
+        sa.select(sa.literal(_HISTORY), counted.c.c + 1).where(counted.c.c > 0),
+    )
+    ids = (
+        upsert.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"next_value": block.c.next_value + upsert.excluded.next_value - 1},
+        )
+        .returning(block.c.next_value)
+        .cte("ids")
+    )
+    constants = [
+        (
+            sa.bindparam(_GIVEN[name], type_=history.c[name].type)
+            if name in _GIVEN
+            else sa.literal(value, history.c[name].type)
+        ).label(name)
+        for name, value in row.items()
+        if name not in _OWN
+    ]
+    return (
+        sa.insert(history)
+        .from_select(
+            [*_OWN, *(name for name in row if name not in _OWN)],
+            sa.select(
+                ids.c.next_value - counted.c.c + numbered.c.n - 1,
+                numbered.c.property_id,
+                numbered.c.kind,
+                numbered.c.before_id,
+                *constants,
+            ).select_from(numbered.join(counted, sa.true()).join(ids, sa.true())),
+        )
+        .cte("history")
+    )
