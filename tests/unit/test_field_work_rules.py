@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -101,6 +102,47 @@ def test_sel_01_sel_04_the_rules_of_a_command() -> None:
     assert field_work.decide_selective(_fact(sewer_status_id=2), criteria) is (
         SelectiveDecision.PROFILE
     )
+
+
+def test_sel_04_the_measured_criteria_in_their_order() -> None:
+    """SEL-04: debt amount, then average consumption, then consecutive
+    anomalies, then the meter's installation period, then GEN-11."""
+    criteria = SelectiveCriteria(
+        min_debt_amount="50",
+        consumption_first=10,
+        consumption_last=20,
+        consecutive_anomalies=2,
+        meter_installed_first=date(2024, 1, 1),
+        meter_installed_last=date(2024, 12, 31),
+    )
+    good = _fact(
+        debt_total=Decimal(50),
+        average_consumption=Decimal(15),
+        anomaly_streak=2,
+        meter_installed_on=date(2024, 6, 1),
+    )
+    decide = field_work.decide_selective
+    assert decide(good, criteria) is SelectiveDecision.GENERATE
+    cases = [
+        ({"debt_total": Decimal("49.99")}, SelectiveDecision.DEBT_AMOUNT),
+        ({"average_consumption": None}, SelectiveDecision.CONSUMPTION),
+        ({"average_consumption": Decimal("9.9")}, SelectiveDecision.CONSUMPTION),
+        ({"average_consumption": Decimal("20.1")}, SelectiveDecision.CONSUMPTION),
+        ({"anomaly_streak": 1}, SelectiveDecision.ANOMALY),
+        ({"meter_installed_on": None}, SelectiveDecision.METER),
+        ({"meter_installed_on": date(2025, 1, 1)}, SelectiveDecision.METER),
+        ({"has_open_order": True}, SelectiveDecision.OPEN_ORDER),
+    ]
+    for changes, expected in cases:
+        assert decide(attrs.evolve(good, **changes), criteria) is expected
+    assert decide(_fact(), SelectiveCriteria()) is SelectiveDecision.GENERATE
+    with pytest.raises(ValueError, match="before its first bound"):
+        SelectiveCriteria(consumption_first=5, consumption_last=4)
+    with pytest.raises(ValueError, match="before its first bound"):
+        SelectiveCriteria(block_first=5, block_last=4)
+    assert field_work.consumption_since(date(2025, 3, 3), 6) == 202410
+    assert field_work.consumption_since(date(2025, 1, 31), 1) == 202501
+    assert field_work.consumption_since(date(2025, 1, 31), 13) == 202401
 
 
 def test_txt_07_the_life_cycle_guards() -> None:

@@ -46,3 +46,6 @@ class ConsumptionRecord:
     billed_volume: int = attrs.field(validator=_non_negative)
     #: ``cshi_nnconsumominimo``: the minimum consumption billing computed (UC0105).
     minimum: int | None = None
+    #: ``csan_id``: the consumption anomaly of the month, if any (read by the
+    #: selective criteria of consecutive anomalies).
+    anomaly_id: int | None = None

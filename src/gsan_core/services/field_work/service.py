@@ -154,6 +154,10 @@ class FieldWorkService(FieldFilesService):
                     blocking_type_ids=(blocking or rules.GEN11_TYPE_IDS)
                     | {service_type.id},
                     open_since=at - timedelta(days=rules.GEN11_DAYS),
+                    consumption_since=rules.consumption_since(
+                        self._today(at),
+                        command.criteria.consumption_months,
+                    ),
                 ),
             )
             with self._read() as uow:

@@ -103,4 +103,5 @@ def define(b: TableBuilder) -> None:
         sa.Column("consumption_type_id", sa.BigInteger, nullable=False),
         sa.Column("billed_volume", sa.Integer, nullable=False),
         sa.Column("minimum", sa.Integer, nullable=True),
+        sa.Column("anomaly_id", sa.BigInteger, nullable=True),
     )
