@@ -288,7 +288,7 @@ class UnitOfWork(Protocol):
         ...
 
     @property
-    def field_files(self) -> Repository[FieldFile]:
+    def field_files(self) -> RemovableRepository[FieldFile]:
         """Field-device files (TXT)."""
         ...
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
+from gsan_core.model.field_files import FieldFileFilter
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -250,3 +251,51 @@ class MemoryFieldFileQueries:
             for line in self._uow.rows_where("field_return_line", "digest", digest)
             if line.file_id == file_id
         }
+
+    def eligible_orders(
+        self, wanted: FieldFileFilter, *, skip_open_files: bool, limit: int | None
+    ) -> Sequence[int]:
+        uow = self._uow
+        sectors, blocks = wanted.sectors, wanted.blocks
+        found: list[tuple[tuple[int, ...], int]] = []
+        for order in uow.rows("service_order"):
+            if order.situation is not OrderSituation.PENDING or not order.property_id:
+                continue
+            if (
+                wanted.service_type_ids
+                and order.service_type_id not in wanted.service_type_ids
+            ):
+                continue
+            prop = uow.read("property", order.property_id)
+            if prop is None or not prop.active:
+                continue
+            if (
+                wanted.locality_id is not None
+                and prop.locality_id != wanted.locality_id
+            ):
+                continue
+            code = uow.read("sector", prop.sector_id).code
+            number = uow.read("block", prop.block_id).number
+            if sectors is not None and not sectors[0] <= code <= sectors[1]:
+                continue
+            if blocks is not None and not blocks[0] <= number <= blocks[1]:
+                continue
+            if skip_open_files and self._in_open_file(order.id):
+                continue
+            place = (prop.locality_id, code, number, prop.id, order.id)
+            found.append((place, order.id))
+        found.sort()
+        ids = [order_id for _, order_id in found]
+        return ids if limit is None else ids[:limit]
+
+    def _in_open_file(self, order_id: int) -> bool:
+        return any(
+            not self._uow.read("field_file", item.file_id).situation.finished
+            for item in self._uow.rows_where("field_file_item", "order_id", order_id)
+        )
+
+    def delete_items(self, file_id: int) -> int:
+        items = list(self._uow.rows_where("field_file_item", "file_id", file_id))
+        for item in items:
+            self._uow.delete("field_file_item", item.id, expect=item.version)
+        return len(items)

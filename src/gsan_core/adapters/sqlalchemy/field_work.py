@@ -25,6 +25,7 @@ from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
+from gsan_core.model.field_files import FieldFileFilter, FileSituation
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -429,3 +430,60 @@ class SqlFieldFileQueries:
         )
         with translated("field_return_line"):
             return set(self._uow.connection.execute(statement).scalars())
+
+    def eligible_orders(
+        self, wanted: FieldFileFilter, *, skip_open_files: bool, limit: int | None
+    ) -> Sequence[int]:
+        t = self._uow.tables
+        order, prop, sector, block = (
+            t["service_order"],
+            t["property"],
+            t["sector"],
+            t["block"],
+        )
+        item, file = t["field_file_item"], t["field_file"]
+        dialect = self._uow.connection.dialect.name
+        clauses: list[sa.ColumnElement[bool]] = [
+            order.c.situation == int(OrderSituation.PENDING),
+            prop.c.active.is_(True),
+        ]
+        if wanted.locality_id is not None:
+            clauses.append(prop.c.locality_id == wanted.locality_id)
+        if wanted.sectors is not None:
+            clauses.append(sector.c.code.between(*wanted.sectors))
+        if wanted.blocks is not None:
+            clauses.append(block.c.number.between(*wanted.blocks))
+        if wanted.service_type_ids:
+            clauses.append(
+                among(order.c.service_type_id, sorted(wanted.service_type_ids), dialect)
+            )
+        if skip_open_files:
+            finished = [int(s) for s in FileSituation if s.finished]
+            clauses.append(
+                ~sa.select(sa.literal(1))
+                .select_from(item.join(file, file.c.id == item.c.file_id))
+                .where(item.c.order_id == order.c.id, file.c.situation.not_in(finished))
+                .exists()
+            )
+        statement = (
+            sa.select(order.c.id)
+            .join(prop, prop.c.id == order.c.property_id)
+            .join(sector, sector.c.id == prop.c.sector_id)
+            .join(block, block.c.id == prop.c.block_id)
+            .where(*clauses)
+            .order_by(
+                prop.c.locality_id, sector.c.code, block.c.number, prop.c.id, order.c.id
+            )
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        with translated("service_order"):
+            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+    def delete_items(self, file_id: int) -> int:
+        item = self._uow.tables["field_file_item"]
+        with translated("field_file_item"):
+            result = self._uow.connection.execute(
+                sa.delete(item).where(item.c.file_id == file_id)
+            )
+        return int(result.rowcount)

@@ -20,6 +20,7 @@ from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
 from gsan_core.services.field_work.file_service import FieldFilesService
+from gsan_core.services.field_work.maintenance import FieldFileMaintenance
 from gsan_core.services.field_work.selective import (
     EmissionPlan,
     SelectiveRun,
@@ -44,7 +45,7 @@ class CommandProgress:
         return self.command.emitted
 
 
-class FieldWorkService(FieldFilesService):
+class FieldWorkService(FieldFilesService, FieldFileMaintenance):
     """``gsan.field_work``: selective commands and their emission, the files
     for field devices and their returns."""
 

@@ -1,0 +1,248 @@
+"""Field-device files II: the file filter (TXT-01), deleting a file (TXT-10),
+the client data of a return (RET-06) and the order update a device's return
+forbids (UPD-05), on every backend."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import gsan_core
+from gsan_core.model.field_files import (
+    FieldFileFilter,
+    FieldFilesDeleted,
+    FileKind,
+    FileSituation,
+)
+from gsan_core.model.field_work import SelectiveCriteria
+from gsan_core.model.service_orders import OrderSituation
+from gsan_core.synthetic import generate
+
+INSPECTION = 350
+EXECUTED = 2
+
+
+@pytest.fixture
+def emitted(system: gsan_core.System) -> tuple[gsan_core.System, int]:
+    generate(system, properties=300, seed=9)
+    with system.uow_factory() as uow:
+        first = min(p.locality_id for p in uow.properties.find_by())
+    command = system.field_work.create_selective_command(
+        description="INSPECAO",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
+        actor=1,
+        max_orders=12,
+    )
+    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
+    return system, command.id
+
+
+def _ready(system: gsan_core.System, command_id: int) -> tuple[int, list[int]]:
+    """A file in the field, with its orders in file order."""
+    file_id = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, command_id=command_id, actor=1
+    ).id
+    system.field_work.release_field_file(file_id=file_id, agent_id=77, actor=1)
+    out = io.BytesIO()
+    system.field_work.download_field_file(file_id=file_id, out=out, actor=1)
+    orders = [
+        int(line.split("|")[1])
+        for line in out.getvalue().decode("iso-8859-1").splitlines()
+        if line.startswith("16|")
+    ]
+    return file_id, orders
+
+
+def _return(file_id: int, lines: list[str], flag: int = 4) -> bytes:
+    return ("\n".join([f"0|{file_id}|{flag}|", *lines]) + "\n").encode("iso-8859-1")
+
+
+def test_upd_05_an_order_a_device_returned_cannot_be_updated(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """UPD-05: once the device transmitted the file, its orders do not change
+    by hand; an order of a file still in the field does."""
+    system, command_id = emitted
+    file_id, orders = _ready(system, command_id)
+    first = system.service_orders.get(orders[0])
+    updated = system.service_orders.update(
+        order_id=first.id,
+        expected_version=first.version,
+        actor=1,
+        observation="IN THE FIELD",
+    )
+    assert updated.observation == "IN THE FIELD"
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    data = _return(file_id, [f"1|{orders[1]}|1|{EXECUTED}|{when}|OK|{INSPECTION}|"])
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    ).ok
+    assert (
+        system.field_work.field_file(file_id=file_id).situation
+        is FileSituation.TRANSMITTED
+    )
+    for order_id in (orders[0], orders[1]):
+        order = system.service_orders.get(order_id)
+        with pytest.raises(gsan_core.RuleViolation) as refused:
+            system.service_orders.update(
+                order_id=order_id,
+                expected_version=order.version,
+                actor=1,
+                observation="TOO LATE",
+            )
+        violation = refused.value.violations[0]
+        assert violation.rule == "UPD-05"
+        assert violation.gsan_key == (
+            "atencao.nao_possivel.atualizar_os.situacao_finalizado"
+        )
+        assert system.service_orders.get(order_id).observation != "TOO LATE"
+
+
+def _place(system: gsan_core.System, order_id: int) -> tuple[int, int, int]:
+    """The locality, sector code and block number of an order's property."""
+    with system.uow_factory() as uow:
+        order = uow.service_orders.get(order_id)
+        prop = uow.properties.get(order.property_id or 0)
+        code = uow.sectors.get(prop.sector_id).code
+        number = uow.blocks.get(prop.block_id).number
+    return prop.locality_id, code, number
+
+
+def test_txt_01_02_a_file_from_a_locality_sector_and_block_filter(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """TXT-01/TXT-02: the filter's pending orders in place order; the orders
+    already in an open file are left out (TXT-06), so a second file of the
+    same filter finds nothing (TXT-03)."""
+    system, _ = emitted
+    pending = system.service_orders.find_by(service_type_id=INSPECTION)
+    locality, code, number = _place(system, pending[0].id)
+    where = FieldFileFilter(
+        locality_id=locality,
+        sector_first=code,
+        sector_last=code,
+        block_first=number,
+        block_last=number,
+        service_type_ids={INSPECTION},
+    )
+    expected = {
+        o.id for o in pending if _place(system, o.id) == (locality, code, number)
+    }
+    file = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, where=where, actor=1
+    )
+    lines = list(system.field_work.field_file_lines(file_id=file.id))
+    carried = [int(line.split("|")[1]) for line in lines if line.startswith("16|")]
+    assert set(carried) == expected
+    assert file.order_count == len(expected) > 0
+    whole = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION,
+        where=FieldFileFilter(locality_id=locality, service_type_ids={INSPECTION}),
+        actor=1,
+    )
+    assert whole.order_count == sum(
+        1 for o in pending if _place(system, o.id)[0] == locality
+    ) - len(expected)
+    with pytest.raises(gsan_core.RuleViolation) as empty:
+        system.field_work.generate_field_file(
+            kind=FileKind.COLLECTION, where=where, actor=1
+        )
+    assert empty.value.violations[0].rule == "TXT-03"
+
+
+def test_txt_01_the_filter_is_validated(emitted: tuple[gsan_core.System, int]) -> None:
+    """TXT-01: unknown locality; a sector range without locality; unknown
+    sector and block bounds, each looked up in its own sector."""
+    system, _ = emitted
+    pending = system.service_orders.find_by(service_type_id=INSPECTION)
+    locality, code, number = _place(system, pending[0].id)
+
+    def refused(where: FieldFileFilter) -> list[str]:
+        with pytest.raises(gsan_core.RuleViolation) as raised:
+            system.field_work.generate_field_file(
+                kind=FileKind.COLLECTION, where=where, actor=1
+            )
+        assert {v.rule for v in raised.value.violations} == {"TXT-01"}
+        return [v.code for v in raised.value.violations]
+
+    assert refused(FieldFileFilter(locality_id=99_999)) == [
+        "field_work.file.locality_unknown"
+    ]
+    assert refused(FieldFileFilter(sector_first=code)) == [
+        "field_work.file.locality_missing"
+    ]
+    assert refused(
+        FieldFileFilter(locality_id=locality, sector_first=code, sector_last=9_999)
+    ) == ["field_work.file.sector_unknown"]
+    assert refused(
+        FieldFileFilter(
+            locality_id=locality,
+            sector_first=code,
+            block_first=number,
+            block_last=9_999,
+        )
+    ) == ["field_work.file.block_unknown"]
+    assert refused(FieldFileFilter(locality_id=locality, block_first=number)) == [
+        "field_work.file.sector_missing"
+    ]
+
+
+def test_txt_10_deleting_available_files_leaves_their_orders_pending(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """TXT-10: only available files are deleted, all or none; the orders stay
+    pending and may go to another file."""
+    system, command_id = emitted
+    first = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, command_id=command_id, actor=1
+    )
+    orders = [
+        int(line.split("|")[1])
+        for line in system.field_work.field_file_lines(file_id=first.id)
+        if line.startswith("16|")
+    ]
+    with system.uow_factory() as uow:
+        order = uow.service_orders.get(orders[0])
+        prop = uow.properties.get(order.property_id or 0)
+    released, _ = _ready_other(system, prop.locality_id)
+    with pytest.raises(gsan_core.RuleViolation) as busy:
+        system.field_work.delete_field_files(file_ids=[first.id, released], actor=1)
+    assert busy.value.violations[0].rule == "TXT-10"
+    assert system.field_work.field_file(file_id=first.id).order_count == len(orders)
+    assert system.field_work.delete_field_files(file_ids=[first.id], actor=1) == len(
+        orders
+    )
+    with pytest.raises(gsan_core.NotFound):
+        system.field_work.field_file(file_id=first.id)
+    with system.uow_factory() as uow:
+        assert uow.field_file_items.find_by(file_id=first.id) == []
+    assert all(
+        system.service_orders.get(o).situation is OrderSituation.PENDING for o in orders
+    )
+    again = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, command_id=command_id, actor=1
+    )
+    assert again.order_count == len(orders)
+    assert any(
+        isinstance(e, FieldFilesDeleted) and e.file_ids == (first.id,)
+        for e in system.events
+    )
+
+
+def _ready_other(system: gsan_core.System, locality: int) -> tuple[int, list[int]]:
+    """A released file of another command's orders."""
+    made = system.field_work.create_selective_command(
+        description="OUTRO",
+        service_type_id=304,
+        criteria=SelectiveCriteria(locality_first=locality, locality_last=locality),
+        actor=1,
+        max_orders=3,
+    )
+    system.field_work.emit_selective_orders(command_id=made.id, actor=1)
+    file_id = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, command_id=made.id, actor=1
+    ).id
+    system.field_work.release_field_file(file_id=file_id, agent_id=78, actor=1)
+    return file_id, []
