@@ -5,10 +5,17 @@ forbids (UPD-05), on every backend."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 
 import gsan_core
+from gsan_core.model.accounts.customers import (
+    CustomerType,
+    PersonKind,
+    PowerSphere,
+    RelationType,
+)
 from gsan_core.model.field_files import (
     FieldFileFilter,
     FieldFilesDeleted,
@@ -246,3 +253,87 @@ def _ready_other(system: gsan_core.System, locality: int) -> tuple[int, list[int
     ).id
     system.field_work.release_field_file(file_id=file_id, agent_id=78, actor=1)
     return file_id, []
+
+
+CPF_ANA = "52998224725"
+CPF_JOAO = "11144477735"
+
+
+def _customers(system: gsan_core.System) -> None:
+    system.accounts.load_reference(
+        power_spheres=[PowerSphere(id=1, description="PARTICULAR")],
+        customer_types=[
+            CustomerType(
+                id=1,
+                description="PESSOA FISICA",
+                person_kind=PersonKind.INDIVIDUAL,
+                power_sphere_id=1,
+            )
+        ],
+    )
+
+
+def test_ret_06_the_returned_client_data_reach_the_customer_register(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """RET-06: the current user with the same CPF is updated (identity card,
+    phone); a new CPF becomes the property's user from the execution day; a
+    bad CPF is a bad line; no user and no document writes nothing."""
+    system, command_id = emitted
+    _customers(system)
+    file_id, orders = _ready(system, command_id)
+    props = [system.service_orders.get(o).property_id or 0 for o in orders[:3]]
+    today = system.clock.today()
+    ana = system.accounts.register_customer(
+        actor=1, name="ANA", customer_type_id=1, document=CPF_ANA
+    )
+    system.accounts.relate(
+        actor=1,
+        customer_id=ana.id,
+        property_id=props[0],
+        relation=RelationType.USER,
+        start=today - timedelta(days=30),
+    )
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    done = [f"1|{o}|1|{EXECUTED}|{when}|OK|{INSPECTION}|" for o in orders[:3]]
+    data = _return(
+        file_id,
+        [
+            *done,
+            f"2|{orders[0]}|ANA SILVA|{CPF_ANA}||1234567|1|10|98|32221111||",
+            f"2|{orders[1]}|JOAO|{CPF_JOAO}||||||99887766|12|",
+            f"2|{orders[2]}|MARIA|52998224724|||||||",
+        ],
+    )
+    bad = system.field_work.process_field_return(file_id=file_id, source=data, actor=1)
+    assert [(e.line, e.code) for e in bad.errors] == [(7, "return.document")]
+    good = data.replace(b"|MARIA|52998224724|", b"|MARIA||")
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=good, actor=1
+    ).ok
+    applied = system.field_work.apply_field_returns(file_id=file_id, actor=1)
+    assert set(applied.closed) == set(orders[:3])
+    assert applied.failed == ()
+    updated = system.accounts.customer(ana.id)
+    assert (updated.name, updated.identity_card, updated.phone_area) == (
+        "ANA SILVA",
+        "1234567",
+        "98",
+    )
+    assert (updated.identity_issuer_id, updated.identity_state_id) == (1, 10)
+    assert updated.phone == "32221111"
+    assert updated.phone_extension is None
+    users = [
+        r
+        for r in system.accounts.relations(property_id=props[1])
+        if r.relation is RelationType.USER and r.is_open
+    ]
+    assert len(users) == 1
+    joao = system.accounts.customer(users[0].customer_id)
+    assert (joao.document, joao.phone, joao.phone_extension) == (
+        CPF_JOAO,
+        "99887766",
+        "12",
+    )
+    assert users[0].start == today
+    assert not [r for r in system.accounts.relations(property_id=props[2]) if r.is_open]

@@ -172,12 +172,22 @@ def test_txt_05_a_record_never_writes_null_nor_breaks_a_line() -> None:
         ("1|5|1|2|03-03-2025 10:00:00|OK|350|", "return.date"),
         ("1|5|1|2|aa/03/2025 10:00:00|OK|350|", "return.date"),
         ("1|5|x|2|03/03/2025 10:00:00|OK|350|", "return.number"),
+        ("2|5|ANA|52998224724|||||||", "return.document"),  # RET-06
+        ("2|5|ACME||11222333000180||||||", "return.document"),
+        ("2|5|ANA|||||||123456789012345678901|", "return.too_long"),
     ],
 )
 def test_ret_a_bad_field_is_reported_with_its_code(text: str, code: str) -> None:
     parsed = field_files.parse_return_line(text, 7)
     assert isinstance(parsed, LineError)
     assert (parsed.line, parsed.code) == (7, code)
+
+
+def test_ret_06_a_good_client_record_is_kept_as_sent() -> None:
+    """RET-06: record 2 with a valid CPF and an empty last field."""
+    parsed = field_files.parse_return_line("2|5|ANA|529.982.247-25||||||98|3222|", 3)
+    assert not isinstance(parsed, LineError)
+    assert parsed.fields[2] == "529.982.247-25"
 
 
 def test_ret_a_line_without_its_terminator_is_read_the_same() -> None:

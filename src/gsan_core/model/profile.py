@@ -294,6 +294,10 @@ class FieldWorkParameters:
     #: A return whose lines fail validation applies nothing (``False``, the
     #: default) or stages its good lines one by one (``True``).
     returns_line_by_line: bool = False
+    #: RET-06: applying a return writes its client data (record 2) to the
+    #: customer register in the same unit of work (``False`` keeps caema's
+    #: current code, where that call is commented out: the data stay staged).
+    returns_update_customers: bool = True
 
 
 def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:

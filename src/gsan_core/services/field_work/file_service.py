@@ -28,6 +28,7 @@ from gsan_core.rules import field_files as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 from gsan_core.services.field_work import returns
+from gsan_core.services.field_work.clients import returned_client, write_client
 from gsan_core.services.field_work.files import (
     inspection_lines,
     page_items,
@@ -379,6 +380,18 @@ class FieldFilesService(Service):
                 commercial=returns.cut_input(lines),
                 authorise=True,
             )
+            client = returned_client(lines)
+            if client is not None and self.profile.field_work.returns_update_customers:
+                order = uow.service_orders.get(order_id)
+                if order.property_id is not None:
+                    write_client(
+                        uow,
+                        property_id=order.property_id,
+                        client=client,
+                        on=executed.date(),
+                        at=self._now(),
+                        actor=actor,
+                    )
             uow.return_lines.update_many(
                 attrs.evolve(line, applied=True, version=line.version + 1)
                 for line in lines

@@ -1,4 +1,4 @@
-"""field work II: the consumption anomaly of a month, read by the selective criteria
+"""field work II: the consumption anomaly of a month (selective criteria), a customer's identity card and phone (returns)
 
 Revision ID: 0022
 Revises: 0018
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from gsan_core.adapters.sqlalchemy.migrations.naming import schema, t
+from gsan_core.adapters.sqlalchemy.schema.accounts import customer_contact_columns
 
 revision = "0022"
 down_revision = "0018"
@@ -24,8 +25,13 @@ def upgrade() -> None:
         sa.Column("anomaly_id", sa.BigInteger(), nullable=True),
         schema=schema(),
     )
+    for column in customer_contact_columns():
+        op.add_column(t("customer"), column, schema=schema())
 
 
 def downgrade() -> None:
+    with op.batch_alter_table(t("customer"), schema=schema()) as batch:
+        for column in reversed(customer_contact_columns()):
+            batch.drop_column(column.name)
     with op.batch_alter_table(t("consumption_history"), schema=schema()) as batch:
         batch.drop_column("anomaly_id")
