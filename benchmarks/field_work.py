@@ -13,7 +13,8 @@ run, so both emit the same orders (checked). The figures are rows/s and the
 ratio library/baseline time; the library's peak Python memory is measured on
 a second run (which emits nothing and reads every chunk again).
 
-Run alone with ``python -m benchmarks.field_work [--quick]``.
+Run alone with ``python -m benchmarks.field_work [--quick | --million]``
+(``--million``: 10,000 and 1,000,000 properties, the scale check of issue 16).
 """
 
 from __future__ import annotations
@@ -298,8 +299,16 @@ def measure(dialect: str, *, properties: int) -> dict[str, object]:
     }
 
 
-def run(quick: bool) -> list[dict[str, object]]:
-    """Every figure of this area (``quick``: small sizes, for a smoke run)."""
+def run(quick: bool, *, million: bool = False) -> list[dict[str, object]]:
+    """Every figure of this area (``quick``: small sizes, for a smoke run;
+    ``million``: 10,000 then 1,000,000 properties, the scale check: the
+    throughput at 1M stays within 30% of the one at 10k)."""
+    if million:
+        small = measure("postgresql", properties=10_000)
+        large = measure("postgresql", properties=1_000_000)
+        kept = float(large["rate"]) / float(small["rate"])  # type: ignore[arg-type]
+        large["notes"] = f"{large['notes']}; rate at 1M / rate at 10k = {kept:.2f}"
+        return [small, large]
     if quick:
         return [measure("postgresql", properties=10_000)]
     return [
@@ -309,7 +318,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 
 def main(argv: Sequence[str]) -> int:
-    figures = run("--quick" in argv)
+    figures = run("--quick" in argv, million="--million" in argv)
     print(render(figures))
     print(json.dumps(figures, indent=2, default=str))
     return 0

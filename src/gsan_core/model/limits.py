@@ -96,6 +96,7 @@ INT_BITS: Mapping[str, int] = {
     "economies_from": 32,
     "economies_to": 32,
     "emitted": 32,
+    "generated": 32,
     "grade": 16,
     "inspection_result": 16,
     "installation_reading": 32,

@@ -61,6 +61,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
+from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.billing import Billing
 from gsan_core.ports.connections import (
@@ -285,6 +286,16 @@ class UnitOfWork(Protocol):
     @property
     def selective_orders(self) -> Repository[SelectiveOrder]:
         """The orders each selective command emitted (one per property)."""
+        ...
+
+    @property
+    def sewer_commands(self) -> Repository[SewerCommand]:
+        """Sewer-connection commands (ESG)."""
+        ...
+
+    @property
+    def sewer_command_orders(self) -> Repository[SewerCommandOrder]:
+        """The orders each sewer command generated (one per property)."""
         ...
 
     @property

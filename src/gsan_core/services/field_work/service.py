@@ -26,6 +26,7 @@ from gsan_core.services.field_work.selective import (
     SelectiveRun,
     close_pending_chunk,
 )
+from gsan_core.services.field_work.sewer import SewerCommands
 
 __all__ = ["CommandProgress", "FieldWorkService"]
 
@@ -45,7 +46,7 @@ class CommandProgress:
         return self.command.emitted
 
 
-class FieldWorkService(FieldFilesService, FieldFileMaintenance):
+class FieldWorkService(FieldFilesService, FieldFileMaintenance, SewerCommands):
     """``gsan.field_work``: selective commands and their emission, the files
     for field devices and their returns."""
 
