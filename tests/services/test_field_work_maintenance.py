@@ -1,6 +1,6 @@
 """Field-device files II: the file filter (TXT-01), deleting a file (TXT-10),
-the client data of a return (RET-06) and the order update a device's return
-forbids (UPD-05), on every backend."""
+and the client data of a return (RET-06), on every backend (UPD-05, the
+order update a device's return forbids: ``test_service_orders_device_files``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from gsan_core.model.field_files import (
     FieldFileFilter,
     FieldFilesDeleted,
     FileKind,
-    FileSituation,
 )
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation
@@ -64,47 +63,6 @@ def _ready(system: gsan_core.System, command_id: int) -> tuple[int, list[int]]:
 
 def _return(file_id: int, lines: list[str], flag: int = 4) -> bytes:
     return ("\n".join([f"0|{file_id}|{flag}|", *lines]) + "\n").encode("iso-8859-1")
-
-
-def test_upd_05_an_order_a_device_returned_cannot_be_updated(
-    emitted: tuple[gsan_core.System, int],
-) -> None:
-    """UPD-05: once the device transmitted the file, its orders do not change
-    by hand; an order of a file still in the field does."""
-    system, command_id = emitted
-    file_id, orders = _ready(system, command_id)
-    first = system.service_orders.get(orders[0])
-    updated = system.service_orders.update(
-        order_id=first.id,
-        expected_version=first.version,
-        actor=1,
-        observation="IN THE FIELD",
-    )
-    assert updated.observation == "IN THE FIELD"
-    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
-    data = _return(file_id, [f"1|{orders[1]}|1|{EXECUTED}|{when}|OK|{INSPECTION}|"])
-    assert system.field_work.process_field_return(
-        file_id=file_id, source=data, actor=1
-    ).ok
-    assert (
-        system.field_work.field_file(file_id=file_id).situation
-        is FileSituation.TRANSMITTED
-    )
-    for order_id in (orders[0], orders[1]):
-        order = system.service_orders.get(order_id)
-        with pytest.raises(gsan_core.RuleViolation) as refused:
-            system.service_orders.update(
-                order_id=order_id,
-                expected_version=order.version,
-                actor=1,
-                observation="TOO LATE",
-            )
-        violation = refused.value.violations[0]
-        assert violation.rule == "UPD-05"
-        assert violation.gsan_key == (
-            "atencao.nao_possivel.atualizar_os.situacao_finalizado"
-        )
-        assert system.service_orders.get(order_id).observation != "TOO LATE"
 
 
 def _place(system: gsan_core.System, order_id: int) -> tuple[int, int, int]:
