@@ -13,13 +13,16 @@ run, so both emit the same orders (checked). The figures are rows/s and the
 ratio library/baseline time; the library's peak Python memory is measured on
 a second run (which emits nothing and reads every chunk again).
 
-Run alone with ``python -m benchmarks.field_work [--quick]``.
+Run alone with ``python -m benchmarks.field_work [--quick | --million]``
+(``--million``: 10,000 and 1,000,000 properties, the scale check of issue 16).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
 import tracemalloc
 from collections.abc import Sequence
@@ -253,7 +256,37 @@ def _forget(db: Scratch, command_id: int) -> None:
         )
 
 
-def measure(dialect: str, *, properties: int) -> dict[str, object]:
+class _RssSampler:
+    """The process's resident memory sampled every 0.2 s in a thread while a
+    run lasts (Linux ``/proc/self/statm``): its start and its peak."""
+
+    def __init__(self) -> None:
+        self.start = self.peak = _rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, _rss())
+
+    def __enter__(self) -> _RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss())
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def measure(dialect: str, *, properties: int, rerun: bool = True) -> dict[str, object]:
+    """One size; ``rerun=False`` (the 1M scale check) skips the traced re-run
+    and reports the resident memory sampled during the library's run."""
     with scratch(dialect) as db:
         gsan = db.system(keep_events=False)
         generate(gsan, properties=properties, seed=7)
@@ -266,18 +299,25 @@ def measure(dialect: str, *, properties: int) -> dict[str, object]:
         _forget(db, by_hand)
         db.vacuum()
         started = time.perf_counter()
-        run = gsan.field_work.emit_selective_orders(
-            command_id=library, actor=ACTOR, chunk_size=CHUNK
-        )
+        with _RssSampler() as rss:
+            run = gsan.field_work.emit_selective_orders(
+                command_id=library, actor=ACTOR, chunk_size=CHUNK
+            )
         library_s = time.perf_counter() - started
         assert run.generated == expected, (run.generated, expected)
-        tracemalloc.start()
-        again = gsan.field_work.emit_selective_orders(
-            command_id=library, actor=ACTOR, chunk_size=CHUNK
+        memory = (
+            f"resident memory {rss.start / 2**20:.0f} MiB at the start of the "
+            f"run, peak {rss.peak / 2**20:.0f} MiB"
         )
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        assert again.generated == 0
+        if rerun:
+            tracemalloc.start()
+            again = gsan.field_work.emit_selective_orders(
+                command_id=library, actor=ACTOR, chunk_size=CHUNK
+            )
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            assert again.generated == 0
+            memory += f"; peak Python memory of a re-run {peak / 2**20:.1f} MiB"
     return {
         "area": AREA,
         "name": "selective emission (SEL-01)",
@@ -292,14 +332,21 @@ def measure(dialect: str, *, properties: int) -> dict[str, object]:
         "notes": (
             f"{run.generated} orders over {run.evaluated} properties; "
             f"{properties / library_s:,.0f} properties/s (baseline "
-            f"{properties / baseline_s:,.0f}); peak Python memory of a re-run "
-            f"{peak / 2**20:.1f} MiB (tracemalloc)"
+            f"{properties / baseline_s:,.0f}); {memory}"
         ),
     }
 
 
-def run(quick: bool) -> list[dict[str, object]]:
-    """Every figure of this area (``quick``: small sizes, for a smoke run)."""
+def run(quick: bool, *, million: bool = False) -> list[dict[str, object]]:
+    """Every figure of this area (``quick``: small sizes, for a smoke run;
+    ``million``: 10,000 then 1,000,000 properties, the scale check: the
+    throughput at 1M stays within 30% of the one at 10k)."""
+    if million:
+        small = measure("postgresql", properties=10_000, rerun=False)
+        large = measure("postgresql", properties=1_000_000, rerun=False)
+        kept = float(large["rate"]) / float(small["rate"])  # type: ignore[arg-type]
+        large["notes"] = f"{large['notes']}; rate at 1M / rate at 10k = {kept:.2f}"
+        return [small, large]
     if quick:
         return [measure("postgresql", properties=10_000)]
     return [
@@ -309,7 +356,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 
 def main(argv: Sequence[str]) -> int:
-    figures = run("--quick" in argv)
+    figures = run("--quick" in argv, million="--million" in argv)
     print(render(figures))
     print(json.dumps(figures, indent=2, default=str))
     return 0

@@ -188,7 +188,7 @@ def test_ret_01_02_03_04_a_return_is_staged_once_and_closes_its_orders(
         [
             _executed(orders[0], when),
             _executed(orders[1], when, reason=NOT_EXECUTED),
-            f"2|{orders[0]}|JOSÉ|123|||||81|5555|",  # empty last field: accepted
+            f"2|{orders[0]}|JOSÉ|52998224725|||||81|5555|",  # empty last field: accepted
         ],
     )
     report = system.field_work.process_field_return(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import attrs
 import pytest
 
 import gsan_core
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_work import (
     CommandSituation,
     SelectiveCommandClosed,
@@ -222,3 +224,53 @@ def test_commands_are_listed_newest_first(utility: gsan_core.System) -> None:
         c.id for c in listed
     } >= {one, two}
     assert attrs.has(type(listed[0]))
+
+
+def test_sel_04_the_measured_criteria_are_kept_and_applied(
+    utility: gsan_core.System,
+) -> None:
+    """SEL-04: a command's consumption, anomaly, debt and meter criteria are
+    stored with it and select in the emission (the window ends in the month
+    of the run)."""
+    first = localities(utility)[0]
+    with utility.uow_factory() as uow:
+        props = sorted(p.id for p in uow.properties.find_by() if p.locality_id == first)
+    month = utility.clock.today()
+    reference = month.year * 100 + month.month
+    with utility.uow_factory() as uow:
+        uow.billing.record_consumption(
+            ConsumptionRecord(
+                property_id=pid,
+                reference=reference,
+                consumption_type_id=1,
+                billed_volume=15 if n % 2 else 40,
+                anomaly_id=3 if n % 3 == 0 else None,
+            )
+            for n, pid in enumerate(props)
+        )
+        uow.commit()
+    criteria = SelectiveCriteria(
+        locality_first=first,
+        locality_last=first,
+        consumption_first=10,
+        consumption_last=20,
+        consecutive_anomalies=1,
+        anomaly_ids={3},
+        min_debt_amount=Decimal("0.00"),
+    )
+    made = utility.field_work.create_selective_command(
+        description="CONSUMO", service_type_id=INSPECTION, criteria=criteria, actor=1
+    )
+    assert utility.field_work.selective_command(command_id=made.id).criteria == (
+        criteria
+    )
+    run = utility.field_work.emit_selective_orders(command_id=made.id, actor=1)
+    assert run.evaluated == len(props)
+    picked = {
+        o.property_id
+        for o in utility.service_orders.find_by(service_type_id=INSPECTION)
+    }
+    wanted = {pid for n, pid in enumerate(props) if n % 2 and n % 3 == 0}
+    assert picked
+    assert picked <= wanted
+    assert run.skipped.get("average consumption out of range", 0) > 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -103,6 +104,47 @@ def test_sel_01_sel_04_the_rules_of_a_command() -> None:
     )
 
 
+def test_sel_04_the_measured_criteria_in_their_order() -> None:
+    """SEL-04: debt amount, then average consumption, then consecutive
+    anomalies, then the meter's installation period, then GEN-11."""
+    criteria = SelectiveCriteria(
+        min_debt_amount="50",
+        consumption_first=10,
+        consumption_last=20,
+        consecutive_anomalies=2,
+        meter_installed_first=date(2024, 1, 1),
+        meter_installed_last=date(2024, 12, 31),
+    )
+    good = _fact(
+        debt_total=Decimal(50),
+        average_consumption=Decimal(15),
+        anomaly_streak=2,
+        meter_installed_on=date(2024, 6, 1),
+    )
+    decide = field_work.decide_selective
+    assert decide(good, criteria) is SelectiveDecision.GENERATE
+    cases = [
+        ({"debt_total": Decimal("49.99")}, SelectiveDecision.DEBT_AMOUNT),
+        ({"average_consumption": None}, SelectiveDecision.CONSUMPTION),
+        ({"average_consumption": Decimal("9.9")}, SelectiveDecision.CONSUMPTION),
+        ({"average_consumption": Decimal("20.1")}, SelectiveDecision.CONSUMPTION),
+        ({"anomaly_streak": 1}, SelectiveDecision.ANOMALY),
+        ({"meter_installed_on": None}, SelectiveDecision.METER),
+        ({"meter_installed_on": date(2025, 1, 1)}, SelectiveDecision.METER),
+        ({"has_open_order": True}, SelectiveDecision.OPEN_ORDER),
+    ]
+    for changes, expected in cases:
+        assert decide(attrs.evolve(good, **changes), criteria) is expected
+    assert decide(_fact(), SelectiveCriteria()) is SelectiveDecision.GENERATE
+    with pytest.raises(ValueError, match="before its first bound"):
+        SelectiveCriteria(consumption_first=5, consumption_last=4)
+    with pytest.raises(ValueError, match="before its first bound"):
+        SelectiveCriteria(block_first=5, block_last=4)
+    assert field_work.consumption_since(date(2025, 3, 3), 6) == 202410
+    assert field_work.consumption_since(date(2025, 1, 31), 1) == 202501
+    assert field_work.consumption_since(date(2025, 1, 31), 13) == 202401
+
+
 def test_txt_07_the_life_cycle_guards() -> None:
     finished = _file(FileSituation.TRANSMITTED)
     assert [
@@ -130,12 +172,22 @@ def test_txt_05_a_record_never_writes_null_nor_breaks_a_line() -> None:
         ("1|5|1|2|03-03-2025 10:00:00|OK|350|", "return.date"),
         ("1|5|1|2|aa/03/2025 10:00:00|OK|350|", "return.date"),
         ("1|5|x|2|03/03/2025 10:00:00|OK|350|", "return.number"),
+        ("2|5|ANA|52998224724|||||||", "return.document"),  # RET-06
+        ("2|5|ACME||11222333000180||||||", "return.document"),
+        ("2|5|ANA|||||||123456789012345678901|", "return.too_long"),
     ],
 )
 def test_ret_a_bad_field_is_reported_with_its_code(text: str, code: str) -> None:
     parsed = field_files.parse_return_line(text, 7)
     assert isinstance(parsed, LineError)
     assert (parsed.line, parsed.code) == (7, code)
+
+
+def test_ret_06_a_good_client_record_is_kept_as_sent() -> None:
+    """RET-06: record 2 with a valid CPF and an empty last field."""
+    parsed = field_files.parse_return_line("2|5|ANA|529.982.247-25||||||98|3222|", 3)
+    assert not isinstance(parsed, LineError)
+    assert parsed.fields[2] == "529.982.247-25"
 
 
 def test_ret_a_line_without_its_terminator_is_read_the_same() -> None:

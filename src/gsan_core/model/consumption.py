@@ -46,6 +46,7 @@ class ConsumptionRecord:
     billed_volume: int = attrs.field(validator=_non_negative)
     #: ``cshi_nnconsumominimo``: the minimum consumption billing computed (UC0105).
     minimum: int | None = None
-    #: ``ltan_id`` of the month's reading: the reading anomaly found, if any
-    #: (INSP-02 selects the properties that repeat one).
+    #: The month's anomaly, if any (GSAN's ``csan_id`` of the consumption or
+    #: ``ltan_id`` of the reading, as the utility's billing records it): INSP-02
+    #: and the selective criterion of consecutive anomalies read it.
     anomaly_id: int | None = None

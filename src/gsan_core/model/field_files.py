@@ -19,9 +19,12 @@ from gsan_core.display import html_of, short_repr
 from gsan_core.model.events import DomainEvent
 
 __all__ = [
+    "DEVICE_RETURNED",
     "FieldFile",
+    "FieldFileFilter",
     "FieldFileGenerated",
     "FieldFileItem",
+    "FieldFilesDeleted",
     "FileKind",
     "FileSituation",
     "LineError",
@@ -88,6 +91,13 @@ _FINISHED = frozenset(
 )
 
 
+#: The situations a device's upload sets (RET-02): the device sent its work
+#: back; its orders no longer change by hand (UPD-05).
+DEVICE_RETURNED = frozenset(
+    {FileSituation.TRANSMITTED, FileSituation.FINISHED_INCOMPLETE}
+)
+
+
 @attrs.frozen(kw_only=True)
 class FieldFile:
     """One smartphone file (``arq_txt_os_cobranca``)."""
@@ -109,6 +119,57 @@ class FieldFile:
 
     def __repr__(self) -> str:
         return short_repr(self, "kind", "situation", "order_count", "agent_id")
+
+
+def _frozen_ids(
+    value: frozenset[int] | set[int] | tuple[int, ...] | list[int],
+) -> frozenset[int]:
+    return frozenset(value)
+
+
+def _bound(
+    instance: object, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    first = getattr(instance, attribute.name.replace("_last", "_first"))
+    if value is not None and first is not None and value < first:
+        msg = f"{attribute.name} ({value}) is before its first bound ({first})"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class FieldFileFilter:
+    """TXT-01/TXT-02: the location filter a file is generated from
+    (``par_arq_txt_os_cobranca``): a locality, a range of its commercial
+    sectors by code (``POSC_CDSETORCOMERCIALINICIAL/FINAL``), a range of
+    blocks by number (``POSC_NNQUADRAINICIAL/FINAL``) and the service types
+    (``par_arq_txt_os_serv_tipo``; empty: any)."""
+
+    locality_id: int | None = None
+    sector_first: int | None = None
+    sector_last: int | None = attrs.field(default=None, validator=_bound)
+    block_first: int | None = None
+    block_last: int | None = attrs.field(default=None, validator=_bound)
+    service_type_ids: frozenset[int] = attrs.field(
+        factory=frozenset, converter=_frozen_ids
+    )
+
+    @property
+    def sectors(self) -> tuple[int, int] | None:
+        """The sector codes taken in (a missing final bound is the initial)."""
+        return _pair(self.sector_first, self.sector_last)
+
+    @property
+    def blocks(self) -> tuple[int, int] | None:
+        """The block numbers taken in (a missing final bound is the initial)."""
+        return _pair(self.block_first, self.block_last)
+
+
+def _pair(first: int | None, last: int | None) -> tuple[int, int] | None:
+    if first is None and last is None:
+        return None
+    low = first if first is not None else last
+    high = last if last is not None else first
+    return (low or 0), (high or 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -188,6 +249,15 @@ class FieldFileGenerated(DomainEvent):
     tag: ClassVar[str] = "field_work.file_generated"
     file_id: int
     kind: int
+    order_count: int
+
+
+@attrs.frozen(kw_only=True)
+class FieldFilesDeleted(DomainEvent):
+    """TXT-10: available files were deleted; their orders stay pending."""
+
+    tag: ClassVar[str] = "field_work.files_deleted"
+    file_ids: tuple[int, ...] = attrs.field(converter=_ids)
     order_count: int
 
 

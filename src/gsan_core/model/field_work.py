@@ -11,7 +11,8 @@ collection document (SEL-01), each tied to the command by a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
 
@@ -85,6 +86,51 @@ class SelectiveCriteria:
     profile_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
     #: Debts: at least this many open bills (0: debts are not a criterion).
     min_open_bills: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    #: Blocks (``qdra_idinicial/final``), by id: a location bound.
+    block_first: int | None = None
+    block_last: int | None = attrs.field(default=None, validator=_range)
+    #: Debts: the property's open debts (bills and charges) add up to at
+    #: least this amount (``None``: not a criterion).
+    min_debt_amount: Decimal | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(Decimal),
+        validator=attrs.validators.optional(attrs.validators.ge(Decimal(0))),
+    )
+    #: Consumption (``coss_nnconsumoeconomiainicial/final``, ``coss_nnmediaconsumo``):
+    #: the average billed water volume (m³) of the property's consumption
+    #: history in the last ``consumption_months`` reference months lies in
+    #: this range; a property without history in the window fails it.
+    consumption_first: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    consumption_last: int | None = attrs.field(default=None, validator=_range)
+    consumption_months: int = attrs.field(default=6, validator=attrs.validators.ge(1))
+    #: Anomalies (``coss_qtconsecutivaanormalidade``, ``csan_id``): the
+    #: property's latest ``consecutive_anomalies`` water consumptions all carry
+    #: a consumption anomaly (one of ``anomaly_ids``, or any when empty);
+    #: 0: anomalies are not a criterion.
+    consecutive_anomalies: int = attrs.field(
+        default=0, validator=attrs.validators.ge(0)
+    )
+    anomaly_ids: frozenset[int] = attrs.field(factory=frozenset, converter=_frozen_ids)
+    #: The meter (``coss_amhidrometroinstinicial/final``): the property's
+    #: installed water meter was installed in this period (inclusive); a
+    #: property without an installed meter fails it.
+    meter_installed_first: date | None = None
+    meter_installed_last: date | None = attrs.field(default=None, validator=_range)
+
+    @property
+    def uses_consumption(self) -> bool:
+        """The average consumption is a criterion."""
+        return self.consumption_first is not None or self.consumption_last is not None
+
+    @property
+    def uses_meter(self) -> bool:
+        """The meter's installation date is a criterion."""
+        return (
+            self.meter_installed_first is not None
+            or self.meter_installed_last is not None
+        )
 
 
 class CommandSituation(IntEnum):
@@ -154,6 +200,10 @@ class SelectiveDecision(StrEnum):
     SEWER_SITUATION = "sewer situation not selected"
     PROFILE = "profile not selected"
     DEBTS = "not enough open bills"
+    DEBT_AMOUNT = "open debts below the amount"
+    CONSUMPTION = "average consumption out of range"
+    ANOMALY = "no consecutive consumption anomalies"
+    METER = "meter installation not in the period"
     OPEN_ORDER = "open selective order (GEN-11)"
     NO_UNIT = "no active unit serves the locality"
     CAP = "command cap reached"
@@ -176,6 +226,16 @@ class SelectiveFact:
     has_open_order: bool
     #: The active unit serving its locality (highest id), if any.
     unit_id: int | None
+    #: The sum of its open debts (read when the criteria use it).
+    debt_total: Decimal = Decimal(0)
+    #: Its average billed water volume in the consumption window (``None``:
+    #: no history there; read when the criteria use it).
+    average_consumption: Decimal | None = None
+    #: How many of its latest water consumptions in a row carry a selected
+    #: anomaly (read when the criteria use it).
+    anomaly_streak: int = 0
+    #: When its installed water meter was installed (``None``: none).
+    meter_installed_on: date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -188,6 +248,8 @@ class SelectiveWanted:
     #: document, generated at or after ``open_since``, block a new order.
     blocking_type_ids: frozenset[int] = attrs.field(converter=_frozen_ids)
     open_since: datetime = attrs.field(validator=_aware)
+    #: The first reference month (``yyyymm``) of the consumption window.
+    consumption_since: int = 0
 
 
 @attrs.frozen(kw_only=True)

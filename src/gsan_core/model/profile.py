@@ -314,6 +314,19 @@ class FieldWorkParameters:
     #: the visit with motive 2 (CONCLUSAO_SERVICO) on the not-executed path;
     #: here the reason's own kind decides (2: closed executed).
     visit_closing_reason_id: int = 2
+    #: RET-06: applying a return writes its client data (record 2) to the
+    #: customer register in the same unit of work (``False`` keeps caema's
+    #: current code, where that call is commented out: the data stay staged).
+    returns_update_customers: bool = True
+    #: ESG-02 ``numeroDiasEncerramentoOrdemServicoFactivelFaturavel``: a
+    #: notified sewer-connection order closes automatically once it is this
+    #: many days old.
+    sewer_close_after_days: int = attrs.field(
+        default=30, validator=attrs.validators.ge(0)
+    )
+    #: ESG-03: the (executed) closing reason of those orders
+    #: (``AtendimentoMotivoEncerramento.CONCLUSAO_SERVICO``).
+    sewer_close_reason_id: int = 2
 
 
 def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from gsan_core.model.field_files import FieldFileFilter
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveSelection,
@@ -68,4 +69,18 @@ class FieldFileQueries(Protocol):
 
     def staged_digests(self, file_id: int, digests: Sequence[str]) -> set[str]:
         """Which of ``digests`` the file's staged lines already have."""
+        ...
+
+    def eligible_orders(
+        self, wanted: FieldFileFilter, *, skip_open_files: bool, limit: int | None
+    ) -> Sequence[int]:
+        """TXT-02: the pending orders of active properties inside the filter
+        (locality, sector codes, block numbers, service types), in place order
+        (locality, sector code, block number, property, order), at most
+        ``limit``; with ``skip_open_files`` the orders already in a file not
+        yet finished are left out (TXT-06)."""
+        ...
+
+    def delete_items(self, file_id: int) -> int:
+        """TXT-10: delete the file's items (one statement); returns how many."""
         ...

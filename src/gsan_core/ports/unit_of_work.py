@@ -62,6 +62,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
+from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.billing import Billing
 from gsan_core.ports.connections import (
@@ -291,7 +292,17 @@ class UnitOfWork(Protocol):
         ...
 
     @property
-    def field_files(self) -> Repository[FieldFile]:
+    def sewer_commands(self) -> Repository[SewerCommand]:
+        """Sewer-connection commands (ESG)."""
+        ...
+
+    @property
+    def sewer_command_orders(self) -> Repository[SewerCommandOrder]:
+        """The orders each sewer command generated (one per property)."""
+        ...
+
+    @property
+    def field_files(self) -> RemovableRepository[FieldFile]:
         """Field-device files (TXT)."""
         ...
 

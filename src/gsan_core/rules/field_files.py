@@ -21,7 +21,9 @@ from datetime import datetime, tzinfo
 import attrs
 
 from gsan_core.errors import Message, Violation
+from gsan_core.model.accounts.customers import PersonKind
 from gsan_core.model.field_files import FieldFile, FileSituation, LineError
+from gsan_core.rules.accounts.customers import check_document, clean_document
 
 __all__ = [
     "AGENT_BUSY",
@@ -267,6 +269,30 @@ def _check_field(kind: str, value: str, position: int, line: int) -> LineError |
     return None
 
 
+#: Record 2's text fields and the most characters the register keeps: name,
+#: identity card, area code, phone, extension.
+_CLIENT_LENGTHS = ((2, 100), (5, 20), (8, 4), (9, 20), (10, 6))
+
+
+def _client_documents(fields: Sequence[str], line: int) -> LineError | None:
+    """Record 2's CPF (field 3) and CNPJ (field 4), when sent, have valid
+    check digits and its texts fit the customer register (RET-06 writes them
+    there)."""
+    for position, most in _CLIENT_LENGTHS:
+        if len(fields[position - 1].strip()) > most:
+            return _error(
+                line, "too_long", f"field {position} is longer than {most} characters"
+            )
+    for position, kind in ((3, PersonKind.INDIVIDUAL), (4, PersonKind.COMPANY)):
+        digits = clean_document(fields[position - 1])
+        if digits is not None and check_document(digits, kind):
+            name = "CPF" if kind is PersonKind.INDIVIDUAL else "CNPJ"
+            return _error(
+                line, "document", f"field {position} is not a valid {name}: {digits!r}"
+            )
+    return None
+
+
 def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
     """One line of a return (without its line break)."""
     parts = text.split("|")
@@ -288,6 +314,10 @@ def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
     fields = fields + [""] * (len(spec) - len(fields))
     for position, (k, value) in enumerate(zip(spec, fields, strict=True), start=1):
         problem = _check_field(k, value, position, line)
+        if problem is not None:
+            return problem
+    if kind == 2:
+        problem = _client_documents(fields, line)
         if problem is not None:
             return problem
     clean = tuple(f.strip() for f in fields)

@@ -6,7 +6,9 @@
   cannot be closed again (:func:`check_close_command`).
 * The emission decides each property looked at with :func:`decide_selective`,
   in this order: already emitted by the command (what makes a re-run
-  idempotent), inactive, the situation / profile / debt criteria, GEN-11 (an
+  idempotent), inactive, the situation / profile / debt criteria, the debt
+  amount, average consumption, consecutive anomalies and meter installation
+  criteria, GEN-11 (an
   open order of an installation/substitution/inspection type without RA and
   without collection document, emitted in the last 90 days), and an active
   unit serving the locality.
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from gsan_core.errors import Message, Violation
 from gsan_core.model.catalog import CatalogItem
@@ -39,6 +42,7 @@ __all__ = [
     "check_close_command",
     "check_emit_command",
     "check_new_command",
+    "consumption_since",
     "decide_selective",
 ]
 
@@ -105,6 +109,13 @@ def check_new_command(
     return found
 
 
+def consumption_since(on: date, months: int) -> int:
+    """The first reference month (``yyyymm``) of a consumption window of
+    ``months`` months ending with the month of ``on``."""
+    index = on.year * 12 + on.month - 1 - (months - 1)
+    return (index // 12) * 100 + index % 12 + 1
+
+
 def check_emit_command(command: SelectiveCommand) -> Sequence[Violation]:
     """SEL-03: a closed command emits nothing more."""
     if command.situation is CommandSituation.CLOSED:
@@ -148,6 +159,33 @@ def decide_selective(
         return SelectiveDecision.PROFILE
     if fact.open_bills < criteria.min_open_bills:
         return SelectiveDecision.DEBTS
+    return _measured(fact, criteria)
+
+
+def _measured(fact: SelectiveFact, criteria: SelectiveCriteria) -> SelectiveDecision:
+    """The debt amount, consumption, anomaly and meter criteria, then GEN-11
+    and the serving unit."""
+    c = criteria
+    if c.min_debt_amount is not None and fact.debt_total < c.min_debt_amount:
+        return SelectiveDecision.DEBT_AMOUNT
+    if c.uses_consumption:
+        average = fact.average_consumption
+        if (
+            average is None
+            or (c.consumption_first is not None and average < c.consumption_first)
+            or (c.consumption_last is not None and average > c.consumption_last)
+        ):
+            return SelectiveDecision.CONSUMPTION
+    if c.consecutive_anomalies and fact.anomaly_streak < c.consecutive_anomalies:
+        return SelectiveDecision.ANOMALY
+    if c.uses_meter:
+        on = fact.meter_installed_on
+        if (
+            on is None
+            or (c.meter_installed_first is not None and on < c.meter_installed_first)
+            or (c.meter_installed_last is not None and on > c.meter_installed_last)
+        ):
+            return SelectiveDecision.METER
     if fact.has_open_order:
         return SelectiveDecision.OPEN_ORDER
     if fact.unit_id is None:

@@ -19,7 +19,7 @@ bounds into id chunks, and decides a chunk exactly as
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ import attrs
 import pytest
 
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_files import FieldFile, FieldFileItem, FileKind, ReturnLine
 from gsan_core.model.field_work import (
     CommandSituation,
@@ -40,6 +41,7 @@ from gsan_core.model.service_orders import OrderSituation, ServiceOrder, Service
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.testing.contracts import location, sample_property
+from gsan_core.testing.contracts_hydrometers import _installation, _meter
 
 __all__ = ["FieldWorkContract"]
 
@@ -205,6 +207,82 @@ class FieldWorkContract:
             selection = uow.selective.select_selective(1, 10, wanted)
         assert selection.chosen == ()
         assert dict(selection.skipped) == {"no active unit serves the locality": 1}
+
+    def test_sel_criteria_debt_amount_consumption_anomalies_and_meter(
+        self, uow_factory: Factory
+    ) -> None:
+        """SEL-04 criteria (consumption range, consecutive anomalies, debt
+        amount, meter installation period, block range) decided in the store
+        as the pure rules decide them."""
+        self._seed(uow_factory)
+        history = [  # property, reference, volume, anomaly
+            (1, 202501, 10, 7),
+            (1, 202502, 20, 7),
+            (1, 202503, 30, 8),
+            (6, 202412, 99, None),  # before the window
+            (6, 202502, 5, None),
+            (7, 202501, 12, None),
+            (7, 202502, 14, 7),
+            (7, 202503, 16, 7),
+            (8, 202503, 18, 7),
+        ]
+        with uow_factory() as uow:
+            uow.seeding.record_consumption(
+                ConsumptionRecord(
+                    property_id=pid,
+                    reference=ref,
+                    consumption_type_id=1,
+                    billed_volume=volume,
+                    anomaly_id=anomaly,
+                )
+                for pid, ref, volume, anomaly in history
+            )
+            uow.hydrometers.add_many([_meter(1, "A25A000001"), _meter(2, "A25A000002")])
+            uow.hydrometer_installations.add_many(
+                [
+                    _installation(1, property_id=1, installed_on=date(2024, 2, 1)),
+                    _installation(
+                        2, hydrometer_id=2, property_id=7, installed_on=date(2023, 1, 1)
+                    ),
+                ]
+            )
+            uow.commit()
+
+        def decide(**criteria: Any) -> tuple[list[int], dict[str, int]]:
+            wanted = SelectiveWanted(
+                command_id=2,
+                criteria=SelectiveCriteria(
+                    locality_first=1, locality_last=1, **criteria
+                ),
+                blocking_type_ids={304},
+                open_since=NOW - timedelta(days=90),
+                consumption_since=202501,
+            )
+            with uow_factory() as uow:
+                selection = uow.selective.select_selective(1, 10, wanted)
+            return [f.property_id for f in selection.chosen], dict(selection.skipped)
+
+        average = "average consumption out of range"
+        chosen, skipped = decide(consumption_first=10, consumption_last=19)
+        assert chosen == [7, 8]  # 1 averages 20, 6 averages 5, others none
+        assert skipped[average] == 6
+        assert decide(consumption_last=20)[0] == [1, 6, 7, 8]
+        streak, skipped = decide(consecutive_anomalies=2)
+        assert streak == [1, 7]
+        assert skipped["no consecutive consumption anomalies"] == 6
+        assert decide(consecutive_anomalies=2, anomaly_ids={7})[0] == [7]
+        assert decide(consecutive_anomalies=1, anomaly_ids={7})[0] == [7, 8]
+        rich, skipped = decide(min_debt_amount=Decimal("10"))
+        assert rich == [1, 2, 6, 7, 8, 9]
+        assert skipped["open debts below the amount"] == 1  # 4: no debt
+        metered, skipped = decide(
+            meter_installed_first=date(2024, 1, 1),
+            meter_installed_last=date(2024, 12, 31),
+        )
+        assert metered == [1]
+        assert skipped["meter installation not in the period"] == 7
+        assert decide(block_first=101)[0] == []
+        assert len(decide(block_first=100, block_last=100)[0]) == 7
 
     def test_sel_02_the_pending_orders_of_a_command_by_keyset(
         self, uow_factory: Factory

@@ -99,6 +99,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
+from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -252,6 +253,12 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
         self.selective_orders: MemoryRepository[SelectiveOrder] = MemoryRepository(
             self, "selective_order"
+        )
+        self.sewer_commands: MemoryRepository[SewerCommand] = MemoryRepository(
+            self, "sewer_command"
+        )
+        self.sewer_command_orders: MemoryRepository[SewerCommandOrder] = (
+            MemoryRepository(self, "sewer_command_order")
         )
         self.selective = MemorySelectiveQueries(self)
         self.field_file_queries = MemoryFieldFileQueries(self)

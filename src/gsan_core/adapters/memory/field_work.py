@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gsan_core.model.billing import DebtKind
+from gsan_core.model.consumption import MeasurementKind
+from gsan_core.model.field_files import FieldFileFilter
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -16,6 +19,7 @@ from gsan_core.model.field_work import (
     SelectiveSelection,
     SelectiveWanted,
 )
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.rules.field_work import decide_selective
 
@@ -33,6 +37,8 @@ def in_scope(prop: Any, criteria: SelectiveCriteria) -> bool:
         and (c.locality_last is None or prop.locality_id <= c.locality_last)
         and (c.sector_first is None or prop.sector_id >= c.sector_first)
         and (c.sector_last is None or prop.sector_id <= c.sector_last)
+        and (c.block_first is None or prop.block_id >= c.block_first)
+        and (c.block_last is None or prop.block_id <= c.block_last)
         and (not c.route_ids or prop.route_id in c.route_ids)
         and (c.property_id is None or prop.id == c.property_id)
     )
@@ -104,11 +110,8 @@ class MemorySelectiveQueries:
             and o.generated_at >= wanted.open_since
             for o in uow.rows_where("service_order", "property_id", prop.id)
         )
-        bills = sum(
-            1
-            for d in uow.rows_where("open_debt", "property_id", prop.id)
-            if d.kind is DebtKind.BILL
-        )
+        debts = list(uow.rows_where("open_debt", "property_id", prop.id))
+        bills = sum(1 for d in debts if d.kind is DebtKind.BILL)
         units = [
             u.id
             for u in uow.rows_where("unit", "locality_id", prop.locality_id)
@@ -125,7 +128,48 @@ class MemorySelectiveQueries:
             emitted=emitted,
             has_open_order=has_open,
             unit_id=max(units) if units else None,
+            debt_total=sum((Decimal(d.amount) for d in debts), Decimal(0)),
+            **self._measures(prop.id, wanted),
         )
+
+    def _measures(self, property_id: int, wanted: SelectiveWanted) -> dict[str, Any]:
+        """The consumption, anomaly and meter facts of a property."""
+        c = wanted.criteria
+        if not (c.uses_consumption or c.consecutive_anomalies or c.uses_meter):
+            return {}
+        history = sorted(
+            (
+                r
+                for r in self._uow.rows("consumption")
+                if r.property_id == property_id and r.kind is MeasurementKind.WATER
+            ),
+            key=lambda r: r.reference,
+            reverse=True,
+        )
+        window = [
+            r.billed_volume for r in history if r.reference >= wanted.consumption_since
+        ]
+        streak = 0
+        for record in history:
+            if record.anomaly_id is None or (
+                c.anomaly_ids and record.anomaly_id not in c.anomaly_ids
+            ):
+                break
+            streak += 1
+        meters = [
+            i.installed_on
+            for i in self._uow.rows_where(
+                "hydrometer_installation", "property_id", property_id
+            )
+            if i.removed_on is None and i.point is MeasurementPoint.WATER_CONNECTION
+        ]
+        return {
+            "average_consumption": (
+                Decimal(sum(window)) / len(window) if window else None
+            ),
+            "anomaly_streak": streak,
+            "meter_installed_on": meters[0] if meters else None,
+        }
 
     def pending_orders_of_command(
         self, command_id: int, *, after_order_id: int, limit: int
@@ -207,3 +251,51 @@ class MemoryFieldFileQueries:
             for line in self._uow.rows_where("field_return_line", "digest", digest)
             if line.file_id == file_id
         }
+
+    def eligible_orders(
+        self, wanted: FieldFileFilter, *, skip_open_files: bool, limit: int | None
+    ) -> Sequence[int]:
+        uow = self._uow
+        sectors, blocks = wanted.sectors, wanted.blocks
+        found: list[tuple[tuple[int, ...], int]] = []
+        for order in uow.rows("service_order"):
+            if order.situation is not OrderSituation.PENDING or not order.property_id:
+                continue
+            if (
+                wanted.service_type_ids
+                and order.service_type_id not in wanted.service_type_ids
+            ):
+                continue
+            prop = uow.read("property", order.property_id)
+            if prop is None or not prop.active:
+                continue
+            if (
+                wanted.locality_id is not None
+                and prop.locality_id != wanted.locality_id
+            ):
+                continue
+            code = uow.read("sector", prop.sector_id).code
+            number = uow.read("block", prop.block_id).number
+            if sectors is not None and not sectors[0] <= code <= sectors[1]:
+                continue
+            if blocks is not None and not blocks[0] <= number <= blocks[1]:
+                continue
+            if skip_open_files and self._in_open_file(order.id):
+                continue
+            place = (prop.locality_id, code, number, prop.id, order.id)
+            found.append((place, order.id))
+        found.sort()
+        ids = [order_id for _, order_id in found]
+        return ids if limit is None else ids[:limit]
+
+    def _in_open_file(self, order_id: int) -> bool:
+        return any(
+            not self._uow.read("field_file", item.file_id).situation.finished
+            for item in self._uow.rows_where("field_file_item", "order_id", order_id)
+        )
+
+    def delete_items(self, file_id: int) -> int:
+        items = list(self._uow.rows_where("field_file_item", "file_id", file_id))
+        for item in items:
+            self._uow.delete("field_file_item", item.id, expect=item.version)
+        return len(items)

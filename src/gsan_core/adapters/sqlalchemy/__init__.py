@@ -44,6 +44,7 @@ from gsan_core.model.billing import (
 from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.connections import (
     SewerConnection,
+    SewerConnectionInput,
     SituationChange,
     WaterConnection,
 )
@@ -109,6 +110,7 @@ from gsan_core.model.service_requests import (
     SatisfactionSurvey,
     ServiceRequest,
 )
+from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 from gsan_core.ports.ids import IdGenerator
 
@@ -264,6 +266,8 @@ class Mappers:
     operating_procedure: RowMapper[OperatingProcedure]
     selective_command: RowMapper[SelectiveCommand]
     selective_order: RowMapper[SelectiveOrder]
+    sewer_command: RowMapper[SewerCommand]
+    sewer_command_order: RowMapper[SewerCommandOrder]
     field_file: RowMapper[FieldFile]
     field_file_item: RowMapper[FieldFileItem]
     return_line: RowMapper[ReturnLine]
@@ -386,6 +390,17 @@ class Mappers:
                 overrides={"criteria": value_codec(SelectiveCriteria)},
             ),
             selective_order=RowMapper(SelectiveOrder, tables["selective_order"]),
+            sewer_command=RowMapper(
+                SewerCommand,
+                tables["sewer_command"],
+                overrides={
+                    "criteria": value_codec(SelectiveCriteria),
+                    "connection": value_codec(SewerConnectionInput),
+                },
+            ),
+            sewer_command_order=RowMapper(
+                SewerCommandOrder, tables["sewer_command_order"]
+            ),
             field_file=RowMapper(FieldFile, tables["field_file"]),
             field_file_item=RowMapper(FieldFileItem, tables["field_file_item"]),
             return_line=RowMapper(ReturnLine, tables["field_return_line"]),

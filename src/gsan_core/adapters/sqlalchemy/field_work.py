@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
 from gsan_core.model.billing import DebtKind
+from gsan_core.model.consumption import MeasurementKind
+from gsan_core.model.field_files import FieldFileFilter, FileSituation
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -31,6 +33,7 @@ from gsan_core.model.field_work import (
     SelectiveSelection,
     SelectiveWanted,
 )
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
 
 if TYPE_CHECKING:
@@ -48,6 +51,10 @@ _REASONS = {
     6: SelectiveDecision.DEBTS,
     7: SelectiveDecision.OPEN_ORDER,
     8: SelectiveDecision.NO_UNIT,
+    9: SelectiveDecision.DEBT_AMOUNT,
+    10: SelectiveDecision.CONSUMPTION,
+    11: SelectiveDecision.ANOMALY,
+    12: SelectiveDecision.METER,
 }
 
 
@@ -70,6 +77,10 @@ class SqlSelectiveQueries:
             clauses.append(prop.c.sector_id >= c.sector_first)
         if c.sector_last is not None:
             clauses.append(prop.c.sector_id <= c.sector_last)
+        if c.block_first is not None:
+            clauses.append(prop.c.block_id >= c.block_first)
+        if c.block_last is not None:
+            clauses.append(prop.c.block_id <= c.block_last)
         if c.route_ids:
             clauses.append(among(prop.c.route_id, sorted(c.route_ids), dialect))
         if c.property_id is not None:
@@ -223,6 +234,7 @@ class SqlSelectiveQueries:
             cases.append((prop.c.profile_id.not_in(sorted(c.profile_ids)), 5))
         if c.min_open_bills > 0:
             cases.append((bills < c.min_open_bills, 6))
+        cases.extend(self._measured(wanted))
         cases.append((open_order, 7))
         cases.append((serving.is_(None), 8))
         return sa.select(
@@ -235,6 +247,94 @@ class SqlSelectiveQueries:
             serving.label("unit_id"),
             sa.case(*cases, else_=0).label("decision"),
         ).where(*in_chunk)
+
+    def _measured(
+        self, wanted: SelectiveWanted
+    ) -> list[tuple[sa.ColumnElement[bool], int]]:
+        """The debt amount, consumption, anomaly and meter criteria as ``CASE``
+        branches: each a probe keyed by the property (``ix_open_debt_property``,
+        the consumption history's primary key, the open-point index of the
+        meter installations), present only when the criteria use it."""
+        t = self._uow.tables
+        prop, debt, history, meter = (
+            t["property"],
+            t["open_debt"],
+            t["consumption_history"],
+            t["hydrometer_installation"],
+        )
+        c = wanted.criteria
+        cases: list[tuple[sa.ColumnElement[bool], int]] = []
+        if c.min_debt_amount is not None:
+            total = (
+                sa.select(sa.func.coalesce(sa.func.sum(debt.c.amount), 0))
+                .where(debt.c.property_id == prop.c.id)
+                .scalar_subquery()
+            )
+            least = sa.bindparam(
+                None, c.min_debt_amount, type_=sa.Numeric(20, 7, asdecimal=True)
+            )  # a number, not Money (text on SQLite)
+            cases.append((total < least, 9))
+        water = [
+            history.c.property_id == prop.c.id,
+            history.c.kind == MeasurementKind.WATER.value,
+        ]
+        if c.uses_consumption:
+            average = (
+                sa.select(sa.func.avg(history.c.billed_volume))
+                .where(*water, history.c.reference >= wanted.consumption_since)
+                .scalar_subquery()
+            )
+            out: list[sa.ColumnElement[bool]] = [average.is_(None)]
+            if c.consumption_first is not None:
+                out.append(average < c.consumption_first)
+            if c.consumption_last is not None:
+                out.append(average > c.consumption_last)
+            cases.append((sa.or_(*out), 10))
+        if c.consecutive_anomalies:
+            cases.append((self._streak(c, water) < c.consecutive_anomalies, 11))
+        if c.uses_meter:
+            installed = (
+                sa.select(sa.func.max(meter.c.installed_on))
+                .where(
+                    meter.c.property_id == prop.c.id,
+                    meter.c.point == int(MeasurementPoint.WATER_CONNECTION),
+                    meter.c.removed_on.is_(None),
+                )
+                .scalar_subquery()
+            )
+            late: list[sa.ColumnElement[bool]] = [installed.is_(None)]
+            if c.meter_installed_first is not None:
+                late.append(installed < c.meter_installed_first)
+            if c.meter_installed_last is not None:
+                late.append(installed > c.meter_installed_last)
+            cases.append((sa.or_(*late), 12))
+        return cases
+
+    def _streak(
+        self, criteria: SelectiveCriteria, water: list[sa.ColumnElement[bool]]
+    ) -> sa.ColumnElement[Any]:
+        """How many of the latest water consumptions in a row carry a selected
+        anomaly: those after the latest one that does not (no ``LIMIT``, no
+        window: two probes of the history's primary key)."""
+        t = self._uow.tables
+        history, prop = t["consumption_history"], t["property"]
+        dialect = self._uow.connection.dialect.name
+        alias = history.alias("breaking")
+        breaking = (
+            sa.select(sa.func.max(alias.c.reference))
+            .where(
+                alias.c.property_id == prop.c.id,
+                alias.c.kind == MeasurementKind.WATER.value,
+                sa.not_(_matching_on(alias, criteria, dialect)),
+            )
+            .correlate(prop)
+            .scalar_subquery()
+        )
+        return (
+            sa.select(sa.func.count())
+            .where(*water, history.c.reference > sa.func.coalesce(breaking, 0))
+            .scalar_subquery()
+        )
 
     def pending_orders_of_command(
         self, command_id: int, *, after_order_id: int, limit: int
@@ -254,6 +354,18 @@ class SqlSelectiveQueries:
         )
         with translated("selective_order"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+
+def _matching_on(
+    table: sa.FromClause, criteria: SelectiveCriteria, dialect: str
+) -> sa.ColumnElement[bool]:
+    """The consumption row carries a selected anomaly."""
+    anomaly = table.c.anomaly_id
+    if criteria.anomaly_ids:
+        return sa.and_(
+            anomaly.is_not(None), among(anomaly, sorted(criteria.anomaly_ids), dialect)
+        )
+    return anomaly.is_not(None)
 
 
 class SqlFieldFileQueries:
@@ -318,3 +430,60 @@ class SqlFieldFileQueries:
         )
         with translated("field_return_line"):
             return set(self._uow.connection.execute(statement).scalars())
+
+    def eligible_orders(
+        self, wanted: FieldFileFilter, *, skip_open_files: bool, limit: int | None
+    ) -> Sequence[int]:
+        t = self._uow.tables
+        order, prop, sector, block = (
+            t["service_order"],
+            t["property"],
+            t["sector"],
+            t["block"],
+        )
+        item, file = t["field_file_item"], t["field_file"]
+        dialect = self._uow.connection.dialect.name
+        clauses: list[sa.ColumnElement[bool]] = [
+            order.c.situation == int(OrderSituation.PENDING),
+            prop.c.active.is_(True),
+        ]
+        if wanted.locality_id is not None:
+            clauses.append(prop.c.locality_id == wanted.locality_id)
+        if wanted.sectors is not None:
+            clauses.append(sector.c.code.between(*wanted.sectors))
+        if wanted.blocks is not None:
+            clauses.append(block.c.number.between(*wanted.blocks))
+        if wanted.service_type_ids:
+            clauses.append(
+                among(order.c.service_type_id, sorted(wanted.service_type_ids), dialect)
+            )
+        if skip_open_files:
+            finished = [int(s) for s in FileSituation if s.finished]
+            clauses.append(
+                ~sa.select(sa.literal(1))
+                .select_from(item.join(file, file.c.id == item.c.file_id))
+                .where(item.c.order_id == order.c.id, file.c.situation.not_in(finished))
+                .exists()
+            )
+        statement = (
+            sa.select(order.c.id)
+            .join(prop, prop.c.id == order.c.property_id)
+            .join(sector, sector.c.id == prop.c.sector_id)
+            .join(block, block.c.id == prop.c.block_id)
+            .where(*clauses)
+            .order_by(
+                prop.c.locality_id, sector.c.code, block.c.number, prop.c.id, order.c.id
+            )
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        with translated("service_order"):
+            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+    def delete_items(self, file_id: int) -> int:
+        item = self._uow.tables["field_file_item"]
+        with translated("field_file_item"):
+            result = self._uow.connection.execute(
+                sa.delete(item).where(item.c.file_id == file_id)
+            )
+        return int(result.rowcount)

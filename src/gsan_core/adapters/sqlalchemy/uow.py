@@ -125,6 +125,7 @@ from gsan_core.model.service_requests import (
     RoutingStep,
     SatisfactionSurvey,
 )
+from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 
 if TYPE_CHECKING:
@@ -382,6 +383,12 @@ class SqlUnitOfWork:
             self, mappers.selective_order, "selective_order"
         )
         self.selective = SqlSelectiveQueries(self)
+        self.sewer_commands: SqlRepository[SewerCommand] = SqlRepository(
+            self, mappers.sewer_command, "sewer_command"
+        )
+        self.sewer_command_orders: SqlRepository[SewerCommandOrder] = SqlRepository(
+            self, mappers.sewer_command_order, "sewer_command_order"
+        )
         self.field_file_queries = SqlFieldFileQueries(self)
         self.field_files: SqlRepository[FieldFile] = SqlRepository(
             self, mappers.field_file, "field_file"

@@ -102,6 +102,16 @@ class Customer:
     #: late-payment surcharges (ODB-08).
     charges_surcharges: bool = True
     email: str | None = None
+    #: ``clie_nnrg``, ``oerg_id``, ``unfe_id``: the identity card (RG), its
+    #: issuer and state (written by a field device's return, RET-06).
+    identity_card: str | None = None
+    identity_issuer_id: int | None = None
+    identity_state_id: int | None = None
+    #: ``cliente_fone`` with ``indicadorTelefonePadrao = 1``: the default
+    #: phone's area code, number and extension.
+    phone_area: str | None = None
+    phone: str | None = None
+    phone_extension: str | None = None
     active: bool = True
     version: int = 1
 

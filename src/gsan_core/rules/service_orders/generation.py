@@ -13,6 +13,7 @@ from gsan_core.rules.service_orders.messages import (
     CLOSED_ORDER_UNCHANGEABLE,
     OBSERVATION_TOO_LONG,
     OPEN_ORDER_OF_SAME_TYPE,
+    ORDER_TRANSMITTED,
     REFERENCE_ORDER_OTHER_REQUEST,
     REFERENCE_ORDER_REQUIRED,
     REFERENCE_ORDER_WRONG_SITUATION,
@@ -130,14 +131,19 @@ def check_update(
     request: RequestFacts | None,
     reference_order: ServiceOrder | None,
     reference_changed: bool = True,
+    transmitted_file_id: int | None = None,
 ) -> tuple[Violation, ...]:
     """UPD-01..UPD-04: a closed OS never changes; the reference rules GEN-06..09
     are re-validated when the type or the referenced OS changes (an unchanged
     reference was validated at generation, and the OS it holds is awaiting
-    release since then, which GEN-09 would refuse)."""
+    release since then, which GEN-09 would refuse). UPD-05: an order a field
+    device already returned (``transmitted_file_id``, its file transmitted or
+    finished incomplete by the device) does not change either."""
     if not order.is_open:
         return (CLOSED_ORDER_UNCHANGEABLE(order_id=order.id),)
     found: list[Violation] = []
+    if transmitted_file_id is not None:
+        found.append(ORDER_TRANSMITTED(order_id=order.id, file_id=transmitted_file_id))
     if observation is not None and len(observation) > MAX_OBSERVATION:
         found.append(OBSERVATION_TOO_LONG(length=len(observation)))
     if service_type is None or not service_type.active:

@@ -93,6 +93,13 @@ OBSERVATION_TOO_LONG = Message(
     gsan_key="atencao.execedeu_limit_observacao",
     rule="UPD-02",
 )
+ORDER_TRANSMITTED = Message(
+    "service_order.update.transmitted",
+    en="Service order {order_id} was already returned by a field device (file {file_id}) and cannot change.",
+    pt="Não é possível atualizar a ordem de serviço {order_id}: o arquivo {file_id} do dispositivo móvel já foi finalizado.",
+    gsan_key="atencao.nao_possivel.atualizar_os.situacao_finalizado",
+    rule="UPD-05",
+)
 AUTOMATIC_CLOSING_ONLY = Message(
     "service_order.close.automatic_only",
     en="Service order {order_id} is flagged for automatic closing and cannot be closed by hand.",

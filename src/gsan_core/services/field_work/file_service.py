@@ -14,6 +14,7 @@ import attrs
 from gsan_core.errors import GsanError, RuleViolation
 from gsan_core.model.field_files import (
     FieldFile,
+    FieldFileFilter,
     FieldFileGenerated,
     FieldFileItem,
     FileKind,
@@ -30,11 +31,13 @@ from gsan_core.rules.field_visits import WRONG_KIND, parse_visit_line
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 from gsan_core.services.field_work import returns
+from gsan_core.services.field_work.clients import returned_client, write_client
 from gsan_core.services.field_work.files import (
     inspection_lines,
     page_items,
     smartphone_lines,
 )
+from gsan_core.services.field_work.maintenance import filtered_orders
 from gsan_core.services.field_work.visit_layout import (
     micrometering_lines,
     visit_lines,
@@ -81,16 +84,22 @@ class FieldFilesService(Service):
         actor: int,
         order_ids: Sequence[int] | None = None,
         command_id: int | None = None,
+        where: FieldFileFilter | None = None,
     ) -> FieldFile:
         """Generate a file (UC1497, TXT-02..TXT-06): the chosen pending
-        orders, or every pending order of the selective command (SEL-05),
-        ordered by locality, sector, block and property (TXT-02). An order
+        orders, every pending order of the selective command (SEL-05), or
+        every pending order ``where`` a location filter takes in (TXT-01: the
+        filter is validated; the orders already in an open file are left out
+        when the profile refuses them in two files), ordered by locality,
+        sector, block and property (TXT-02). An order
         already in a file not finished is refused (TXT-06, unless the profile
         keeps GSAN's behaviour); more orders than the profile's cap is refused
         (TXT-04); nothing eligible is refused (TXT-03)."""
         params = self.profile.field_work
         with self._work() as uow:
-            if order_ids is None and command_id is not None:
+            if where is not None:
+                wanted = filtered_orders(uow, where, params)
+            elif order_ids is None and command_id is not None:
                 uow.selective_commands.get(command_id)
                 wanted = [
                     link.order_id
@@ -410,6 +419,18 @@ class FieldFilesService(Service):
                 commercial=returns.cut_input(lines),
                 authorise=True,
             )
+            client = returned_client(lines)
+            if client is not None and self.profile.field_work.returns_update_customers:
+                order = uow.service_orders.get(order_id)
+                if order.property_id is not None:
+                    write_client(
+                        uow,
+                        property_id=order.property_id,
+                        client=client,
+                        on=executed.date(),
+                        at=self._now(),
+                        actor=actor,
+                    )
             uow.return_lines.update_many(
                 attrs.evolve(line, applied=True, version=line.version + 1)
                 for line in lines

@@ -21,11 +21,13 @@ from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
 from gsan_core.services.field_work.file_service import FieldFilesService
 from gsan_core.services.field_work.inspections import FieldVisitsService
+from gsan_core.services.field_work.maintenance import FieldFileMaintenance
 from gsan_core.services.field_work.selective import (
     EmissionPlan,
     SelectiveRun,
     close_pending_chunk,
 )
+from gsan_core.services.field_work.sewer import SewerCommands
 from gsan_core.services.field_work.visits import MeasurementVisitsService
 
 __all__ = ["CommandProgress", "FieldWorkService"]
@@ -46,7 +48,13 @@ class CommandProgress:
         return self.command.emitted
 
 
-class FieldWorkService(FieldVisitsService, MeasurementVisitsService, FieldFilesService):
+class FieldWorkService(
+    FieldVisitsService,
+    MeasurementVisitsService,
+    FieldFilesService,
+    FieldFileMaintenance,
+    SewerCommands,
+):
     """``gsan.field_work``: selective commands and their emission, the files
     for field devices and their returns."""
 
@@ -156,6 +164,10 @@ class FieldWorkService(FieldVisitsService, MeasurementVisitsService, FieldFilesS
                     blocking_type_ids=(blocking or rules.GEN11_TYPE_IDS)
                     | {service_type.id},
                     open_since=at - timedelta(days=rules.GEN11_DAYS),
+                    consumption_since=rules.consumption_since(
+                        self._today(at),
+                        command.criteria.consumption_months,
+                    ),
                 ),
             )
             with self._read() as uow:

@@ -18,6 +18,7 @@ from gsan_core.errors import (
 )
 from gsan_core.model.bulletins import BulletinInput
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.field_files import DEVICE_RETURNED
 from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import (
     CompletedOrderRow,
@@ -255,6 +256,7 @@ class ServiceOrderService(ServiceSetup):
                     reference_order=reference_order,
                     reference_changed=type_id != order.service_type_id
                     or ref_id != order.reference_order_id,
+                    transmitted_file_id=_transmitted_file(uow, order_id),
                 )
             )
             ensure(missing_references(uow, priority_id=priority_id))
@@ -857,3 +859,14 @@ class ServiceOrderService(ServiceSetup):
                 )
             )
         return rows
+
+
+def _transmitted_file(uow: UnitOfWork, order_id: int) -> int | None:
+    """UPD-05: the field-device file holding the order that the device
+    already sent back (transmitted, or finished incomplete by the device)."""
+    items = uow.field_file_items.find_by(order_id=order_id)
+    if not items:
+        return None
+    files = [uow.field_files.get(item.file_id) for item in items]
+    returned = [f.id for f in files if f.situation in DEVICE_RETURNED]
+    return max(returned) if returned else None

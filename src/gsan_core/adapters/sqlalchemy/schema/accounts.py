@@ -63,6 +63,7 @@ def define(b: TableBuilder) -> None:
         _ref("responsible_customer_id"),
         _flag("charges_surcharges"),
         sa.Column("email", sa.String(80), nullable=True),
+        *customer_contact_columns(),
         _flag("active"),
         _version(),
         sa.Index(f"ix_{b.name('customer')}_document", "document"),
@@ -200,3 +201,15 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{b.name('request_payment')}_request", "request_id"),
         sa.Index(f"ix_{b.name('request_payment')}_payment", "payment_id"),
     )
+
+
+def customer_contact_columns() -> list[sa.Column[object]]:
+    """The identity card and default phone of a customer (migration 0022)."""
+    return [
+        sa.Column("identity_card", sa.String(20), nullable=True),
+        sa.Column("identity_issuer_id", sa.BigInteger, nullable=True),
+        sa.Column("identity_state_id", sa.BigInteger, nullable=True),
+        sa.Column("phone_area", sa.String(4), nullable=True),
+        sa.Column("phone", sa.String(20), nullable=True),
+        sa.Column("phone_extension", sa.String(6), nullable=True),
+    ]

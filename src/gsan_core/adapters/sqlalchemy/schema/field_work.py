@@ -105,3 +105,43 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('field_return_line')}_order", "file_id", "order_id"),
     )
+    sewer_tables(b)
+
+
+def sewer_tables(b: TableBuilder) -> None:
+    """The sewer-connection commands and their orders (ESG, migration 0022)."""
+    b.table(
+        "sewer_command",
+        _id(),
+        sa.Column("description", sa.String(100), nullable=False),
+        sa.Column("service_type_id", sa.BigInteger, nullable=False),
+        sa.Column("criteria", Json, nullable=False),
+        sa.Column("connection", Json, nullable=False),
+        sa.Column("automatic_close", sa.Boolean, nullable=False),
+        sa.Column("closing_remark", sa.String(200), nullable=True),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("created_by", sa.BigInteger, nullable=False),
+        sa.Column("executed_at", UtcDateTime, nullable=True),
+        sa.Column("finished_at", UtcDateTime, nullable=True),
+        sa.Column("generated", sa.Integer, nullable=False),
+        _version(),
+    )
+    b.table(
+        "sewer_command_order",
+        _id(),
+        sa.Column("command_id", sa.BigInteger, nullable=False),
+        sa.Column("order_id", sa.BigInteger, nullable=False),
+        sa.Column("property_id", sa.BigInteger, nullable=False),
+        sa.Column("notified_at", UtcDateTime, nullable=True),
+        _version(),
+        sa.Index(
+            f"ix_{b.name('sewer_command_order')}_property",
+            "property_id",
+            "command_id",
+            unique=True,
+        ),
+        sa.Index(
+            f"ix_{b.name('sewer_command_order')}_command", "command_id", "order_id"
+        ),
+        sa.Index(f"ix_{b.name('sewer_command_order')}_order", "order_id"),
+    )

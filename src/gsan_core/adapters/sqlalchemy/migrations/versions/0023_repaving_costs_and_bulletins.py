@@ -1,7 +1,7 @@
 """repaving costs per unit and pavement type, the bulletin quantities of executed orders, the inspection of concluded orders
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from gsan_core.adapters.sqlalchemy.migrations.naming import ix, schema, t
 from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
