@@ -88,13 +88,14 @@ _NEUTRAL = """
     command_id max_orders agent_id file_id order_ids
     service_type_ids
     nth pavement_type_id current_from user_unit_id
+    code file_ids
     """
 NEUTRAL = frozenset(_NEUTRAL.split())
 #: Placeholders a message fills with Portuguese words of its own.
 _PORTUGUESE = """
     acao apos campo conhecidas cujo entidade esperado extra_pt filho funcionalidade
     mercosul_pt no_ponto operacao oque pai papel ponto qual situacao tipo
-    field_pt kind_pt relation_pt fields_pt
+    field_pt kind_pt relation_pt fields_pt bound_pt
     """
 PORTUGUESE = frozenset(_PORTUGUESE.split())
 #: Placeholders holding an identifier of the API, shown as the caller typed it

@@ -51,17 +51,20 @@ SECTOR_MISSING = Message(
     gsan_key="atencao.campo_texto.obrigatorio",
     rule="TXT-01",
 )
+#: A range bound in the Portuguese text.
+_PT = {"initial": "inicial", "final": "final"}
+
 SECTOR_UNKNOWN = Message(
     "field_work.file.sector_unknown",
     en="Sector {code} does not exist in locality {locality_id} ({bound}).",
-    pt="Setor Comercial {bound} {code} inexistente na localidade {locality_id}.",
+    pt="Setor Comercial {bound_pt} {code} inexistente na localidade {locality_id}.",
     gsan_key="atencao.pesquisa_inexistente",
     rule="TXT-01",
 )
 BLOCK_UNKNOWN = Message(
     "field_work.file.block_unknown",
     en="Block {number} does not exist in sector {code} ({bound}).",
-    pt="Quadra {bound} {number} inexistente no setor {code}.",
+    pt="Quadra {bound_pt} {number} inexistente no setor {code}.",
     gsan_key="atencao.pesquisa_inexistente",
     rule="TXT-01",
 )
@@ -95,7 +98,12 @@ def check_filter(
         for bound, code in sectors:
             if code is not None and code not in sector_codes:
                 found.append(
-                    SECTOR_UNKNOWN(code=code, locality_id=f.locality_id, bound=bound)
+                    SECTOR_UNKNOWN(
+                        code=code,
+                        locality_id=f.locality_id,
+                        bound=bound,
+                        bound_pt=_PT[bound],
+                    )
                 )
     blocks = [
         ("initial", f.block_first, f.sector_first),
@@ -112,7 +120,11 @@ def check_filter(
             found.append(SECTOR_MISSING())
             break
         if code in sector_codes and number not in block_numbers.get(code, ()):
-            found.append(BLOCK_UNKNOWN(number=number, code=code, bound=bound))
+            found.append(
+                BLOCK_UNKNOWN(
+                    number=number, code=code, bound=bound, bound_pt=_PT[bound]
+                )
+            )
     return found
 
 

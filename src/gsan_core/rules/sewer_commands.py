@@ -36,7 +36,7 @@ TYPE_NOT_SEWER = Message(
     en="Service type {service_type_id} runs the operation {operation} when closed; "
     "a sewer-connection command needs a type that runs none or informs the "
     "sewer connection as factível faturável.",
-    pt="O tipo de serviço {service_type_id} executa a operação {operation} no "
+    pt="O tipo de serviço {service_type_id} executa a operação {operation!r} no "
     "encerramento; o comando de conexão de esgoto exige um tipo sem operação ou "
     "que informe a ligação de esgoto factível faturável.",
     gsan_key="atencao.servico_tipo_nao_existe",

@@ -29,6 +29,8 @@ UNKNOWN_KIND = Message(
 )
 
 _UNSET: object = object()
+#: The id a new row is checked with before the id port numbers it (no row has it).
+_PROVISIONAL_ID = 2**62
 
 
 def _new_id(uow: UnitOfWork, kind: str) -> int:
@@ -121,11 +123,10 @@ class CatalogService(Service):
         spec = self.kind(kind)
         with self._work() as uow:
             uow.lock_key(f"catalog.{kind}")
-            if id is None:
-                id = _new_id(uow, kind)  # noqa: A001
             item = CatalogItem(
                 kind=kind,
-                id=id,
+                # a refused row takes no id: checked first, numbered after
+                id=id if id is not None else _PROVISIONAL_ID,
                 description=description,
                 abbreviation=abbreviation,
                 active=active,
@@ -133,6 +134,8 @@ class CatalogService(Service):
             )
             ensure(self._check(uow, spec, item))
             item = self._typed(spec, item)
+            if id is None:
+                item = attrs.evolve(item, id=_new_id(uow, kind))
             uow.catalog.add(item)
             uow.record(
                 CatalogItemAdded(
