@@ -23,6 +23,7 @@ import attrs
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.accounts import (
     CertificateHeader,
+    CustomerStatement,
     DebtLine,
     DebtStatement,
     NoDebtCertificate,
@@ -30,7 +31,13 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.services.scheduling.results import RouteSheet
 
-__all__ = ["Template", "render_certificate", "render_route_sheet", "render_statement"]
+__all__ = [
+    "Template",
+    "render_certificate",
+    "render_customer_statement",
+    "render_route_sheet",
+    "render_statement",
+]
 
 _REPLACEMENTS = {"–": "-", "—": "-", "“": '"', "”": '"', "’": "'"}
 
@@ -122,14 +129,8 @@ def _rows(lines: Sequence[DebtLine]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def render_statement(
-    statement: DebtStatement, *, template: Template | None = None
-) -> bytes:
-    """The PDF of an Extrato de Débitos: its items, summary, validity, the
-    linha digitável and the Interleaved 2 of 5 barcode."""
-    page = _Page(template or Template())
+def _statement_body(page: _Page, statement: DebtStatement) -> None:
     doc = statement.document
-    page.text(page.template.statement_title, size=13, bold=True)
     page.text(
         f"Matrícula: {doc.property_id}   Documento: {doc.id}   "
         f"Emissão: {doc.issued_at:%d/%m/%Y}   Validade: {doc.valid_until:%d/%m/%Y}"
@@ -147,6 +148,35 @@ def render_statement(
     y = page.pdf.get_y() + 2
     page.pdf.interleaved2of5(statement.barcode.digits, x=15, y=y, w=0.8, h=13)
     page.pdf.set_y(y + 16)
+
+
+def render_statement(
+    statement: DebtStatement, *, template: Template | None = None
+) -> bytes:
+    """The PDF of an Extrato de Débitos: its items, summary, validity, the
+    linha digitável and the Interleaved 2 of 5 barcode."""
+    page = _Page(template or Template())
+    page.text(page.template.statement_title, size=13, bold=True)
+    _statement_body(page, statement)
+    return page.output()
+
+
+def render_customer_statement(
+    statement: CustomerStatement, *, template: Template | None = None
+) -> bytes:
+    """The PDF of an Extrato de Débitos por Cliente (EXT-20): the customer's
+    totals, then each property's statement (with its own barcode) on a page."""
+    page = _Page(template or Template())
+    page.text(
+        f"{page.template.statement_title} - Cliente {statement.customer_id}",
+        size=13,
+        bold=True,
+    )
+    page.text(f"Imóveis: {', '.join(map(str, statement.property_ids))}")
+    page.text(f"Total a pagar: {_money(statement.value)}", bold=True)
+    for one in statement.statements:
+        page.pdf.add_page()
+        _statement_body(page, one)
     return page.output()
 
 

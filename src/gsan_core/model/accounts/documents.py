@@ -177,6 +177,48 @@ class DebtStatement:
         return html_of(self)
 
 
+@attrs.frozen(kw_only=True)
+class CustomerStatement:
+    """The Extrato de Débitos por Cliente (EXT-20): one statement per property
+    of the customer and of the customers under it, grouped by property."""
+
+    customer_id: int
+    #: The customer and everyone under it, breadth-first (as CNC-05).
+    customer_ids: tuple[int, ...]
+    #: One persisted statement per property with something to list.
+    statements: tuple[DebtStatement, ...]
+    #: The properties left out, with the code of their refusal (EXT-07, EXT-13,
+    #: EXT-14).
+    skipped: dict[int, str] = attrs.field(factory=dict)
+
+    @property
+    def property_ids(self) -> tuple[int, ...]:
+        return tuple(s.document.property_id for s in self.statements)
+
+    @property
+    def bills_total(self) -> Decimal:
+        return sum((s.bills_total for s in self.statements), ZERO)
+
+    @property
+    def services_total(self) -> Decimal:
+        return sum((s.services_total for s in self.statements), ZERO)
+
+    @property
+    def credits_total(self) -> Decimal:
+        return sum((s.credits_total for s in self.statements), ZERO)
+
+    @property
+    def value(self) -> Decimal:
+        """ "total a pagar" of every property."""
+        return sum((s.value for s in self.statements), ZERO)
+
+    def __repr__(self) -> str:
+        return short_repr(self, "customer_id", "property_ids", "value")
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+
 class CertificateSubject(StrEnum):
     PROPERTY = "property"
     CUSTOMER = "customer"

@@ -130,6 +130,13 @@ NO_DEBT_NOR_CREDIT = Message(
     gsan_key="atencao.imovel_sem_debito_credito",
     rule="EXT-07",
 )
+CUSTOMER_WITHOUT_PROPERTIES = Message(
+    "accounts.statement.customer_without_properties",
+    en="Customer {customer_id} (and the customers under it) has no current property.",
+    pt="A pesquisa não retornou nenhum resultado.",
+    gsan_key="atencao.relatorio.vazio",
+    rule="EXT-20",
+)
 SPECIAL_SITUATION = Message(
     "accounts.statement.special_situation",
     en="Property {property_id} is in a special collection situation that issues no document.",

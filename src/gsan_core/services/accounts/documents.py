@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from gsan_core.errors import NotFound, RuleViolation
+from gsan_core.errors import NotFound, RuleViolation, Violation
 from gsan_core.model.accounts import (
     AccountDebts,
     BillCopy,
@@ -16,6 +16,7 @@ from gsan_core.model.accounts import (
     CertificateIssued,
     CollectionDocumentIssued,
     CustomerProperty,
+    CustomerStatement,
     DebtOwner,
     DebtStatement,
     NoDebtCertificate,
@@ -45,6 +46,7 @@ __all__ = [
     "customer_debts",
     "issue_bill_copy",
     "issue_customer_certificate",
+    "issue_customer_statement",
     "issue_property_certificate",
     "issue_statement",
     "new_code",
@@ -181,16 +183,40 @@ def statements_chunk(
         skipped["property not found"] = len(property_ids) - len(props)
     if issued_today:
         skipped["already issued today"] = len(issued_today)
-    by_property = reader.debts_by_property(wanted, query=rules.statement_query())
-    ids = iter(uow.next_ids("collection_document", len(wanted)) if wanted else [])
+    made, refused = _statements_of(
+        uow, reader, profile=profile, props=wanted, at=at, today=today, actor=actor
+    )
+    for violation in refused.values():
+        skipped[violation.code] = skipped.get(violation.code, 0) + 1
+    _persist(uow, made, at=at, actor=actor)
+    uow.commit()
+    return ChunkOutcome(processed=len(property_ids), changed=len(made), skipped=skipped)
+
+
+def _statements_of(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    props: Mapping[int, Property],
+    at: datetime,
+    today: date,
+    actor: int,
+) -> tuple[list[DebtStatement], dict[int, Violation]]:
+    """The statement of everything offered of each property (no fee, acréscimos
+    included), reading each table once for the whole set; the refused
+    properties map to their refusal."""
+    by_property = reader.debts_by_property(props, query=rules.statement_query())
+    ids = iter(uow.next_ids("collection_document", len(props)) if props else [])
     made: list[DebtStatement] = []
-    for pid, debts in by_property.items():
-        prop = wanted[pid]
+    refused: dict[int, Violation] = {}
+    for pid in sorted(by_property):
+        prop = props[pid]
         document_id = next(ids)
         try:
             made.append(
                 rules.statement(
-                    debts,
+                    by_property[pid],
                     property_id=pid,
                     locality_id=prop.locality_id,
                     document_id=document_id,
@@ -204,9 +230,15 @@ def statements_chunk(
                     special_situation_blocks=_special_situation(profile, prop),
                 )
             )
-        except RuleViolation as refused:
-            code = refused.violations[0].code
-            skipped[code] = skipped.get(code, 0) + 1
+        except RuleViolation as refusal:
+            refused[pid] = refusal.violations[0]
+    return made, refused
+
+
+def _persist(
+    uow: UnitOfWork, made: Sequence[DebtStatement], *, at: datetime, actor: int
+) -> None:
+    """The collection documents of ``made`` and their events, in one write."""
     uow.collection_documents.add_many(s.document for s in made)
     uow.record(
         *(
@@ -220,8 +252,50 @@ def statements_chunk(
             for s in made
         )
     )
-    uow.commit()
-    return ChunkOutcome(processed=len(property_ids), changed=len(made), skipped=skipped)
+
+
+def issue_customer_statement(
+    uow: UnitOfWork,
+    reader: DebtReader,
+    *,
+    profile: UtilityProfile,
+    customer_id: int,
+    relation: RelationType | None,
+    at: datetime,
+    today: date,
+    actor: int,
+) -> CustomerStatement:
+    """EXT-20, the Extrato de Débitos por Cliente: the customer and those under
+    it (walked as CNC-05), the properties of their current relations (of
+    ``relation`` only, when given), one statement per property, persisted.
+    The hierarchy is read one level at a time; the relations, the properties
+    (locked) and each debt table once for all of them."""
+    if uow.customers.find(customer_id) is None:
+        raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])
+    uow.lock_key("customer.hierarchy")
+    customer_ids = hierarchy(uow, customer_id)
+    property_ids = sorted(
+        {
+            r.property_id
+            for r in uow.customer_properties.find_by(customer_id=customer_ids)
+            if r.is_open and (relation is None or r.relation is relation)
+        }
+    )
+    props = uow.properties.lock_many(property_ids) if property_ids else {}
+    if not props:
+        raise RuleViolation([m.CUSTOMER_WITHOUT_PROPERTIES(customer_id=customer_id)])
+    made, refused = _statements_of(
+        uow, reader, profile=profile, props=props, at=at, today=today, actor=actor
+    )
+    if not made:  # nothing to issue for any property: each one's refusal
+        raise RuleViolation([refused[pid] for pid in sorted(refused)])
+    _persist(uow, made, at=at, actor=actor)
+    return CustomerStatement(
+        customer_id=customer_id,
+        customer_ids=tuple(customer_ids),
+        statements=tuple(made),
+        skipped={pid: v.code for pid, v in refused.items()},
+    )
 
 
 def _special_situation(profile: UtilityProfile, prop: Property) -> bool:

@@ -18,6 +18,7 @@ from gsan_core.model.accounts import (
     Customer,
     CustomerLink,
     CustomerProperty,
+    CustomerStatement,
     CustomerType,
     DebtOwner,
     DebtStatement,
@@ -374,6 +375,34 @@ class AccountService(Service):
                 plan_ids=plan_ids,
                 anticipate=anticipate,
                 cash_payment=cash_payment,
+            )
+            uow.commit()
+        return result
+
+    def issue_customer_statement(
+        self,
+        *,
+        actor: int,
+        customer_id: int,
+        relation: RelationType | None = None,
+    ) -> CustomerStatement:
+        """Extrato de Débitos por Cliente (EXT-20): the statement of every
+        current property of the customer and of the customers under it (of
+        ``relation`` only, when given), one collection document per property,
+        everything offered ticked, acréscimos included, no fee. Properties with
+        nothing to list are skipped; none at all is refused."""
+        at = self._now()
+        today = self._today(at)
+        with self._work() as uow:
+            result = docs.issue_customer_statement(
+                uow,
+                self._reader(uow, today),
+                profile=self.profile,
+                customer_id=customer_id,
+                relation=relation,
+                at=at,
+                today=today,
+                actor=actor,
             )
             uow.commit()
         return result
