@@ -49,7 +49,6 @@ __all__ = [
     "MAX_LINE",
     "AppliedReturn",
     "commercial_input",
-    "cut_input",
     "process_lines",
     "read_lines",
 ]
@@ -352,12 +351,6 @@ def report(state: _Check, *, kept: bool) -> ReturnReport:
         errors=tuple(sorted(state.errors, key=lambda e: e.line)),
         more_errors=state.more,
     )
-
-
-def cut_input(lines: Sequence[ReturnLine]) -> CutInput | None:
-    """RET-05: the cut data of record 3, as the cut operation's input."""
-    found = _inputs(lines, total=lambda _: True)
-    return next((i for i in found if isinstance(i, CutInput)), None)
 
 
 def commercial_input(
