@@ -394,3 +394,142 @@ def test_ret_a_runaway_return_stops_with_a_file_error(
     assert report.staged == 0
     assert report.errors[-1].code == "return.too_many_lines"
     assert report.lines < len(lines)
+
+
+def _one_order_file(
+    system: gsan_core.System, service_type_id: int, property_id: int
+) -> tuple[int, int]:
+    made = system.field_work.create_selective_command(
+        description="RETORNO",
+        service_type_id=service_type_id,
+        criteria=SelectiveCriteria(property_id=property_id),
+        actor=1,
+    )
+    assert (
+        system.field_work.emit_selective_orders(command_id=made.id, actor=1).generated
+        == 1
+    )
+    file_id, orders = _ready(system, made.id)
+    return file_id, orders[0]
+
+
+def _apply(
+    system: gsan_core.System, file_id: int, lines: list[str]
+) -> tuple[tuple[int, ...], tuple[tuple[int, str, str], ...]]:
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=_return(file_id, lines), actor=1
+    ).ok
+    applied = system.field_work.apply_field_returns(file_id=file_id, actor=1)
+    return applied.closed, applied.failed
+
+
+def _connected(system: gsan_core.System, metered: bool = False) -> list[int]:
+    with system.uow_factory() as uow:
+        with_meter = {
+            i.property_id
+            for i in uow.hydrometer_installations.find_by()
+            if i.removed_on is None
+        }
+        return sorted(
+            p.id
+            for p in uow.properties.find_by(water_status_id=3)
+            if p.active and (p.id in with_meter) == metered
+        )
+
+
+@pytest.mark.parametrize(("suppression_type", "status"), [(1, 6), (2, 8)])
+def test_ret_05_record_4_a_returned_suppression_runs_the_suppression(
+    system: gsan_core.System, suppression_type: int, status: int
+) -> None:
+    """RET-05, record 4: a suppression order closed with execution runs the
+    suppression from the staged motive, type, reading and seal; the type says
+    total or partial (SUPRIMIDO / SUP. PARC. PEDIDO)."""
+    generate(system, properties=200, seed=4)
+    system.units.grant(user_id=1, permission_id=79, actor=0)  # V-SU8
+    target = _connected(system)[0]
+    file_id, order_id = _one_order_file(system, 245, target)
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    closed, failed = _apply(
+        system,
+        file_id,
+        [
+            f"1|{order_id}|1|{EXECUTED}|{when}|SUPRIMIDO|245|",
+            f"4|{order_id}|1|{suppression_type}|321|654||",
+        ],
+    )
+    assert (closed, failed) == ((order_id,), ())
+    assert system.service_orders.get(order_id).commercial_applied
+    with system.uow_factory() as uow:
+        assert uow.properties.get(target).water_status_id == status
+        water = uow.water_connections.get(target)
+    assert (water.suppression_type_id, water.suppression_seal) == (
+        suppression_type,
+        654,
+    )
+    # RET-01/RET-07: applied once; a second apply has nothing left to do
+    again = system.field_work.apply_field_returns(file_id=file_id, actor=1)
+    assert (again.closed, again.failed) == ((), ())
+
+
+def test_ret_05_record_8_a_returned_removal_relocates_the_meter(
+    system: gsan_core.System,
+) -> None:
+    """RET-05, record 8: the place, protection and stand of a meter-relocation
+    order's return run the relocation (GSAN's "remoção" runs remanejamento)."""
+    generate(system, properties=200, seed=4)
+    target = _connected(system, metered=True)[0]
+    file_id, order_id = _one_order_file(system, 308, target)
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    closed, failed = _apply(
+        system,
+        file_id,
+        [
+            f"1|{order_id}|1|{EXECUTED}|{when}|REMANEJADO|308|",
+            f"8|{order_id}|3|9|1|",
+        ],
+    )
+    assert (closed, failed) == ((order_id,), ())
+    current = system.hydrometers.current_installation(property_id=target)
+    assert current is not None
+    assert (current.place_id, current.protection_id, current.stand) == (3, 9, True)
+
+
+def test_ret_05_an_operation_without_its_record_or_refused_closes_nothing(
+    system: gsan_core.System,
+) -> None:
+    """RET-05: an executed suppression with no record 4 is reported with the
+    "data required" code, a suppression the operation refuses (V-SU8: no
+    permission 79 for a motive other than the customer's) with the
+    operation's code; neither order is closed, its lines stay to apply."""
+    generate(system, properties=200, seed=4)
+    first, second = _connected(system)[:2]
+    file_a, order_a = _one_order_file(system, 245, first)
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    closed, failed = _apply(
+        system, file_a, [f"1|{order_a}|1|{EXECUTED}|{when}|SUPRIMIDO|245|"]
+    )
+    assert closed == ()
+    assert [f[:2] for f in failed] == [
+        (order_a, "service_order.commercial.data_required")
+    ]
+    file_b, order_b = _one_order_file(system, 245, second)
+    closed, failed = _apply(
+        system,
+        file_b,
+        [
+            f"1|{order_b}|1|{EXECUTED}|{when}|SUPRIMIDO|245|",
+            f"4|{order_b}|1|1||||",
+        ],
+    )
+    assert closed == ()
+    assert [f[:2] for f in failed] == [
+        (order_b, "connection.water.suppress.permission_required")
+    ]
+    for order_id, prop in ((order_a, first), (order_b, second)):
+        assert (
+            system.service_orders.get(order_id).situation is not OrderSituation.CLOSED
+        )
+        assert system.properties.get(prop).water_status_id == 3
+    with system.uow_factory() as uow:
+        waiting = uow.return_lines.find_by(file_id=file_b, applied=False)
+    assert len(waiting) == 2

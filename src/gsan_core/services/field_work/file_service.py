@@ -25,6 +25,7 @@ from gsan_core.model.field_files import (
     ReturnReport,
 )
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_files as rules
 from gsan_core.rules.field_files import parse_return_line
 from gsan_core.rules.field_visits import WRONG_KIND, parse_visit_line
@@ -406,6 +407,7 @@ class FieldFilesService(Service):
         first, executed = returns.execution_of(lines, self._ctx.zone)
         fields = first.fields
         with self._work() as uow:
+            commercial = self._commercial(uow, order_id, lines)
             close_in(
                 uow,
                 self._ctx,
@@ -416,7 +418,7 @@ class FieldFilesService(Service):
                 actor=actor,
                 at=self._now(),
                 remark=fields[4] or None,
-                commercial=returns.cut_input(lines),
+                commercial=commercial,
                 authorise=True,
             )
             client = returned_client(lines)
@@ -436,6 +438,22 @@ class FieldFilesService(Service):
                 for line in lines
             )
             uow.commit()
+
+    def _commercial(
+        self, uow: UnitOfWork, order_id: int, lines: Sequence[ReturnLine]
+    ) -> object | None:
+        """RET-05: the staged input of the operation the order's type runs."""
+        order = uow.service_orders.get(order_id)
+        key = uow.service_types.get(order.service_type_id).operation
+        operation = self._ctx.operations.get(key or "")
+
+        def total(type_id: int) -> bool:
+            row = uow.catalog.find("suppression_type", type_id)
+            return row is None or not row.flag("partial")
+
+        return returns.commercial_input(
+            lines, None if operation is None else operation.input_type, total=total
+        )
 
     # ----------------------------------------------------------------- R1536
     def field_file_report(

@@ -15,7 +15,8 @@ Applying the staged lines (RET-03) closes each order in its own unit of work
 through :func:`~gsan_core.services.service_orders.closing.close_in`, the same
 path and rules as a close from the screen: the reason's ``executed`` flag
 chooses executed or not (RET-04), the commercial operation runs from the
-staged cut data (RET-05), the closing-date windows apply (RET-08), and the
+staged record that carries its input (RET-05: record 3 a cut, 4 a
+suppression, 8 a meter relocation), the closing-date windows apply (RET-08), and the
 lines are marked applied (RET-07) in the same unit of work. An order that
 fails is reported and the others go on.
 """
@@ -30,7 +31,7 @@ from typing import IO
 import attrs
 
 from gsan_core.errors import GsanError
-from gsan_core.model.connections import CutInput
+from gsan_core.model.connections import CutInput, SuppressionInput
 from gsan_core.model.field_files import (
     FieldFile,
     FileSituation,
@@ -38,6 +39,7 @@ from gsan_core.model.field_files import (
     ReturnLine,
     ReturnReport,
 )
+from gsan_core.model.hydrometers import RelocateHydrometer
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import ParsedLine, executed_at, parse_return_line
@@ -46,7 +48,7 @@ __all__ = [
     "MAX_ERRORS",
     "MAX_LINE",
     "AppliedReturn",
-    "cut_input",
+    "commercial_input",
     "process_lines",
     "read_lines",
 ]
@@ -351,18 +353,51 @@ def report(state: _Check, *, kept: bool) -> ReturnReport:
     )
 
 
-def cut_input(lines: Sequence[ReturnLine]) -> CutInput | None:
-    """RET-05: the cut data of record 3, as the cut operation's input."""
+def commercial_input(
+    lines: Sequence[ReturnLine],
+    wanted: type | None,
+    *,
+    total: Callable[[int], bool],
+) -> object | None:
+    """RET-05: the input of the operation the order's type runs (``wanted``),
+    from the staged record that carries it: record 3 a cut, record 4 a
+    suppression, record 8 a meter relocation (GSAN's "remoção" runs the
+    relocation). ``total(type id)``: whether a suppression type is total.
+    ``None`` when no staged record carries that input: the close then
+    refuses with the operation's "data required" error (COM-05)."""
+    if wanted is None:
+        return None
+    return next((i for i in _inputs(lines, total=total) if isinstance(i, wanted)), None)
+
+
+def _opt(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def _inputs(
+    lines: Sequence[ReturnLine], *, total: Callable[[int], bool]
+) -> Iterator[object]:
     for line in lines:
+        f = line.fields
         if line.record == 3:
-            f = line.fields
-            return CutInput(
+            yield CutInput(
                 cut_reason_id=int(f[1]),
                 cut_type_id=int(f[2]),
-                reading=int(f[3]) if f[3] else None,
-                seal_number=int(f[4]) if f[4] else None,
+                reading=_opt(f[3]),
+                seal_number=_opt(f[4]),
             )
-    return None
+        elif line.record == 4:
+            yield SuppressionInput(
+                suppression_reason_id=int(f[1]),
+                suppression_type_id=int(f[2]),
+                total=total(int(f[2])),
+                reading=_opt(f[3]),
+                seal_number=_opt(f[4]),
+            )
+        elif line.record == 8:
+            yield RelocateHydrometer(
+                place_id=int(f[1]), protection_id=int(f[2]), stand=f[3] == "1"
+            )
 
 
 def execution_of(
