@@ -12,7 +12,9 @@ import pytest
 
 import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
+from gsan_core.model.billing import CategoryTariff, Tariff
 from gsan_core.model.inspections import NoticeSituation, SituationFound
+from gsan_core.model.properties import Economies
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRelation,
@@ -787,3 +789,77 @@ def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> Non
     )
     assert gsan.inspections.order_acceptance(executed[2]) == refused
     assert gsan.inspections.order_acceptance(open_order.id) is None
+
+
+def _minimum_tariff_charge(gsan: gsan_core.System) -> int:
+    """A situation whose debt is the minimum tariff (calculation 11)."""
+    situation = gsan.catalog.add(
+        "inspection_situation",
+        description="CONSUMO NAO FATURADO",
+        attributes={},
+        actor=0,
+    )
+    gsan.catalog.add(
+        "inspection_charge",
+        description="TARIFA MINIMA",
+        attributes={
+            "situation_id": situation.id,
+            "debit_type_id": FINE_TYPE,
+            "calculation": 11,
+            "times": 2,
+        },
+        actor=0,
+    )
+    return situation.id
+
+
+def _minimum(value: str, category_id: int = 1) -> CategoryTariff:
+    return CategoryTariff(category_id=category_id, minimum_value=Decimal(value))
+
+
+def test_fis_13_code_11_charges_the_minimum_tariff_in_force(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13 code 11: the debt is the minimum tariff of the property's main
+    category in the tariff in force today (billing port), times its economies
+    capped at four, times the row's times; without a tariff nothing is charged."""
+    situation_id = _minimum_tariff_charge(gsan)
+    today = _today(gsan)
+    gsan.billing.record_tariffs(
+        [
+            Tariff(
+                id=1,
+                tariff_id=2,
+                valid_from=today - timedelta(days=400),
+                categories=[_minimum("9.00")],
+            ),
+            Tariff(
+                id=2,
+                tariff_id=2,
+                valid_from=today - timedelta(days=30),
+                categories=[_minimum("12.50"), _minimum("40.00", 2)],
+            ),
+            Tariff(
+                id=3,
+                tariff_id=2,
+                valid_from=today + timedelta(days=30),
+                categories=[_minimum("99.00")],
+            ),
+        ]
+    )
+    economies = [Economies(category_id=1, count=5), Economies(category_id=2, count=1)]
+    for pid, tariff_id in ((470, 2), (471, None)):
+        add_property(
+            gsan, pid, 3, categories=economies, consumption_tariff_id=tariff_id
+        )
+        order_id = order_for(gsan, INSPECTION, pid).id
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[
+                SituationFound(situation_id=situation_id, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+    # 12.50 x min(6 economies, 4) x 2 times
+    assert [c.total for c in gsan.billing.charges(470)] == [Decimal("100.00")]
+    assert list(gsan.billing.charges(471)) == []

@@ -4,9 +4,11 @@ checks, the charge multiplier and the expired notices."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
+from gsan_core.model.billing import CategoryTariff, Tariff
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -226,3 +228,29 @@ def test_fis_13_calculation_codes_without_consumption_give_no_value() -> None:
         kind="inspection_charge", id=1, description="M", attributes={"calculation": 1}
     )
     assert rules.charge_value(row, order_price=None, suggested=None) is None
+
+
+def test_fis_13_code_11_is_the_main_category_minimum_tariff() -> None:
+    """FIS-13 code 11: the minimum value per economy of the main category,
+    times the economies capped at four; nothing without a tariff or a part
+    for the category."""
+    tariff = Tariff(
+        id=1,
+        tariff_id=3,
+        valid_from=date(2024, 1, 1),
+        categories=[
+            CategoryTariff(category_id=1, minimum_value=Decimal("12.50")),
+            CategoryTariff(category_id=2, minimum_value=Decimal("30.00")),
+        ],
+    )
+    assert rules.tariff_minimum(tariff, category_id=1, economies=2) == Decimal("25.00")
+    assert rules.tariff_minimum(tariff, category_id=2, economies=9) == Decimal("120.00")
+    assert rules.tariff_minimum(tariff, category_id=4, economies=1) is None
+    assert rules.tariff_minimum(None, category_id=1, economies=1) is None
+    row = CatalogItem(
+        kind="inspection_charge", id=1, description="M", attributes={"calculation": 11}
+    )
+    value = rules.charge_value(
+        row, order_price=Decimal(1), suggested=Decimal(2), minimum_tariff=Decimal(7)
+    )
+    assert value == Decimal(7)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from gsan_core.errors import Message, Violation
+from gsan_core.model.billing import Tariff
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -20,6 +21,7 @@ from gsan_core.model.service_orders import OrderSituation, ServiceOrder, Service
 
 __all__ = [
     "INDICATORS",
+    "MINIMUM_TARIFF_ECONOMIES",
     "RETURN_NOT_INFORMED",
     "SAMPLE_MIXER",
     "SAMPLE_MODULUS",
@@ -37,7 +39,11 @@ __all__ = [
     "matching_effect",
     "sample_rank",
     "sample_size",
+    "tariff_minimum",
 ]
+
+#: FIS-13 code 11: the economies the minimum tariff is charged for, at most.
+MINIMUM_TARIFF_ECONOMIES = 4
 
 RETURN_NOT_INFORMED = Message(
     "inspection.return_not_informed",
@@ -395,16 +401,35 @@ def charge_value(
     *,
     order_price: Decimal | None,
     suggested: Decimal | None,
+    minimum_tariff: Decimal | None = None,
 ) -> Decimal | None:
     """The unit value of a charge row by its calculation code: 4 the inspection
-    order's service price, 10 the debit type's suggested value. The codes that
-    need billing's consumption history (1-3, 5-9, 11) give ``None`` here."""
+    order's service price, 10 the debit type's suggested value, 11 the minimum
+    tariff of the property's main category (``tariff_minimum``). The codes that
+    need billing's consumption history (1-3, 5-9) give ``None`` here."""
     code = row.integer("calculation")
     if code == 4:
         return order_price
     if code == 10:
         return suggested
+    if code == 11:
+        return minimum_tariff
     return None
+
+
+def tariff_minimum(
+    tariff: Tariff | None, *, category_id: int, economies: int
+) -> Decimal | None:
+    """FIS-13 code 11: the minimum value per economy of ``category_id`` in the
+    tariff in force, times the property's economies capped at
+    ``MINIMUM_TARIFF_ECONOMIES``; ``None`` without a tariff or when the tariff
+    has no part for the category."""
+    if tariff is None:
+        return None
+    part = next((c for c in tariff.categories if c.category_id == category_id), None)
+    if part is None:
+        return None
+    return part.minimum_value * max(min(economies, MINIMUM_TARIFF_ECONOMIES), 1)
 
 
 def check_notice(

@@ -27,6 +27,7 @@ from gsan_core.services.context import ServiceContext
 
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
+_MINIMUM_TARIFF = 11
 
 
 def charge_findings(
@@ -55,6 +56,11 @@ def charge_findings(
     reincident = _reincident(uow, prop, order, situations)
     months = _months_since_cut(uow, ctx, prop, today)
     price = price_of(uow, service_type=service_type, prop=prop, on=today)
+    minimum = (
+        _minimum_tariff(uow, prop, today)
+        if any(r.integer("calculation") == _MINIMUM_TARIFF for r in rows)
+        else None
+    )
     created: list[tuple[int, Charge]] = []
     for row in sorted(rows, key=lambda r: r.id):
         situation_id = row.integer("situation_id")
@@ -67,6 +73,7 @@ def charge_findings(
             service_type=service_type,
             prop=prop,
             price=price,
+            minimum=minimum,
             reincident=reincident
             and situations[situation_id].flag("checks_reincidence"),
             months_since_cut=months,
@@ -87,6 +94,7 @@ def _charge_row(
     service_type: ServiceType,
     prop: Property,
     price: Decimal | None,
+    minimum: Decimal | None,
     reincident: bool,
     months_since_cut: int | None,
     actor: int,
@@ -100,6 +108,7 @@ def _charge_row(
         row,
         order_price=price,
         suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
+        minimum_tariff=minimum,
     )
     if unit is None:
         return None
@@ -118,6 +127,20 @@ def _charge_row(
         generated_on=order.generated_at.astimezone(ctx.zone).date(),
         at=at,
         actor=actor,
+    )
+
+
+def _minimum_tariff(uow: UnitOfWork, prop: Property, today: date) -> Decimal | None:
+    """FIS-13 code 11: the minimum tariff of the property's main category in
+    the tariff in force today of the property's consumption tariff, read
+    through the billing port (``None`` without a tariff or a category)."""
+    main = prop.main_category
+    tariff_id = prop.consumption_tariff_id
+    if main is None or tariff_id is None:
+        return None
+    tariffs = uow.billing.tariffs_in_force([tariff_id], on=today)
+    return rules.tariff_minimum(
+        tariffs.get(tariff_id), category_id=main.category_id, economies=prop.economies
     )
 
 
