@@ -12,7 +12,8 @@ import pytest
 
 import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
-from gsan_core.model.billing import CategoryTariff, Tariff
+from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.inspections import NoticeSituation, SituationFound
 from gsan_core.model.properties import Economies
 from gsan_core.model.service_orders import (
@@ -791,8 +792,8 @@ def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> Non
     assert gsan.inspections.order_acceptance(open_order.id) is None
 
 
-def _minimum_tariff_charge(gsan: gsan_core.System) -> int:
-    """A situation whose debt is the minimum tariff (calculation 11)."""
+def _minimum_tariff_charge(gsan: gsan_core.System, calculation: int = 11) -> int:
+    """A situation whose debt is valued at the tariff (calculation 11 or 1)."""
     situation = gsan.catalog.add(
         "inspection_situation",
         description="CONSUMO NAO FATURADO",
@@ -805,8 +806,8 @@ def _minimum_tariff_charge(gsan: gsan_core.System) -> int:
         attributes={
             "situation_id": situation.id,
             "debit_type_id": FINE_TYPE,
-            "calculation": 11,
-            "times": 2,
+            "calculation": calculation,
+            "times": 2 if calculation == 11 else 1,
         },
         actor=0,
     )
@@ -863,3 +864,52 @@ def test_fis_13_code_11_charges_the_minimum_tariff_in_force(
     # 12.50 x min(6 economies, 4) x 2 times
     assert [c.total for c in gsan.billing.charges(470)] == [Decimal("100.00")]
     assert list(gsan.billing.charges(471)) == []
+
+
+def test_fis_13_code_1_charges_the_average_consumption_at_the_tariff(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13 code 1: the water and sewer, at the tariff in force, of the
+    average of the property's last six billed water volumes (billing port's
+    consumption history), re-priced as ACR-12 re-prices a bill; a plugged sewer
+    adds nothing and no history values the minimum of each economy."""
+    situation_id = _minimum_tariff_charge(gsan, calculation=1)
+    today = _today(gsan)
+    part = CategoryTariff(
+        category_id=1,
+        minimum_volume=10,
+        minimum_value=Decimal("20.00"),
+        ranges=[TariffRange(start=10, price=Decimal("3.00"))],
+    )
+    gsan.billing.record_tariffs(
+        [
+            Tariff(
+                id=1,
+                tariff_id=2,
+                valid_from=today - timedelta(days=30),
+                categories=[part],
+            )
+        ]
+    )
+    volumes = {202401: 500, 202402: 20, 202403: 22, 202404: 24, 202405: 26}
+    volumes |= {202406: 28, 202407: 30}
+    gsan.billing.record_consumption(
+        ConsumptionRecord(
+            property_id=472, reference=month, consumption_type_id=1, billed_volume=v
+        )
+        for month, v in volumes.items()
+    )
+    two = [Economies(category_id=1, count=2)]
+    for pid, sewer in ((472, 3), (473, 6)):
+        add_property(gsan, pid, 3, sewer, categories=two, consumption_tariff_id=2)
+        gsan.inspections.inform_return(
+            order_id=order_for(gsan, INSPECTION, pid).id,
+            found=[
+                SituationFound(situation_id=situation_id, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+    # average 25 m3, 12.5 per economy: (20.00 + 2.5 x 3.00) x 2 = 55.00 water,
+    # + 100 % sewer
+    assert [c.total for c in gsan.billing.charges(472)] == [Decimal("110.00")]
+    assert [c.total for c in gsan.billing.charges(473)] == [Decimal("40.00")]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from gsan_core.model.billing import Charge
+from gsan_core.model.billing import Charge, Tariff
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     SituationFound,
@@ -27,7 +27,8 @@ from gsan_core.services.context import ServiceContext
 
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
-_MINIMUM_TARIFF = 11
+#: The calculation codes valued at the tariff in force (FIS-13).
+_AT_TARIFF = (1, 11)
 
 
 def charge_findings(
@@ -56,9 +57,9 @@ def charge_findings(
     reincident = _reincident(uow, prop, order, situations)
     months = _months_since_cut(uow, ctx, prop, today)
     price = price_of(uow, service_type=service_type, prop=prop, on=today)
-    minimum = (
-        _minimum_tariff(uow, prop, today)
-        if any(r.integer("calculation") == _MINIMUM_TARIFF for r in rows)
+    tariff = (
+        _tariff_of(uow, prop, today)
+        if any(r.integer("calculation") in _AT_TARIFF for r in rows)
         else None
     )
     created: list[tuple[int, Charge]] = []
@@ -73,7 +74,7 @@ def charge_findings(
             service_type=service_type,
             prop=prop,
             price=price,
-            minimum=minimum,
+            tariff=tariff,
             reincident=reincident
             and situations[situation_id].flag("checks_reincidence"),
             months_since_cut=months,
@@ -94,7 +95,7 @@ def _charge_row(
     service_type: ServiceType,
     prop: Property,
     price: Decimal | None,
-    minimum: Decimal | None,
+    tariff: Tariff | None,
     reincident: bool,
     months_since_cut: int | None,
     actor: int,
@@ -108,7 +109,8 @@ def _charge_row(
         row,
         order_price=price,
         suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
-        minimum_tariff=minimum,
+        minimum_tariff=_minimum(prop, tariff),
+        average=_average(uow, ctx, row, prop, tariff),
     )
     if unit is None:
         return None
@@ -130,17 +132,52 @@ def _charge_row(
     )
 
 
-def _minimum_tariff(uow: UnitOfWork, prop: Property, today: date) -> Decimal | None:
-    """FIS-13 code 11: the minimum tariff of the property's main category in
-    the tariff in force today of the property's consumption tariff, read
-    through the billing port (``None`` without a tariff or a category)."""
-    main = prop.main_category
+def _tariff_of(uow: UnitOfWork, prop: Property, today: date) -> Tariff | None:
+    """The tariff in force today of the property's consumption tariff, read
+    through the billing port (FIS-13 codes 1 and 11)."""
     tariff_id = prop.consumption_tariff_id
-    if main is None or tariff_id is None:
+    if tariff_id is None:
         return None
-    tariffs = uow.billing.tariffs_in_force([tariff_id], on=today)
+    return uow.billing.tariffs_in_force([tariff_id], on=today).get(tariff_id)
+
+
+def _minimum(prop: Property, tariff: Tariff | None) -> Decimal | None:
+    """FIS-13 code 11: the minimum tariff of the property's main category."""
+    main = prop.main_category
+    if main is None:
+        return None
     return rules.tariff_minimum(
-        tariffs.get(tariff_id), category_id=main.category_id, economies=prop.economies
+        tariff, category_id=main.category_id, economies=prop.economies
+    )
+
+
+def _average(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    row: CatalogItem,
+    prop: Property,
+    tariff: Tariff | None,
+) -> Decimal | None:
+    """FIS-13 code 1: the water and sewer of the average of the property's
+    last ``average_months`` billed water volumes (billing port), the sewer at
+    the sewer connection's percentage unless it is out of use or plugged."""
+    if tariff is None or row.integer("calculation") != 1:
+        return None
+    months = row.integer("average_months") or rules.AVERAGE_MONTHS
+    volumes = uow.billing.billed_volumes(prop.id, last=months)
+    profile = ctx.profile
+    idle = profile.ids("sewer_status.out_of_use") | profile.ids("sewer_status.plugged")
+    sewer = uow.sewer_connections.find(prop.id)
+    percent = (
+        None
+        if sewer is None or prop.sewer_status_id in idle
+        else sewer.sewer_percentage
+    )
+    return rules.average_value(
+        volumes,
+        tariff,
+        economies=[(c.category_id, c.count) for c in prop.categories],
+        sewer_percent=percent,
     )
 
 
