@@ -12,7 +12,10 @@ import pytest
 
 import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
+from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.inspections import NoticeSituation, SituationFound
+from gsan_core.model.properties import Economies
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRelation,
@@ -787,3 +790,126 @@ def test_fis_14_15_16_contractor_order_acceptance(gsan: gsan_core.System) -> Non
     )
     assert gsan.inspections.order_acceptance(executed[2]) == refused
     assert gsan.inspections.order_acceptance(open_order.id) is None
+
+
+def _minimum_tariff_charge(gsan: gsan_core.System, calculation: int = 11) -> int:
+    """A situation whose debt is valued at the tariff (calculation 11 or 1)."""
+    situation = gsan.catalog.add(
+        "inspection_situation",
+        description="CONSUMO NAO FATURADO",
+        attributes={},
+        actor=0,
+    )
+    gsan.catalog.add(
+        "inspection_charge",
+        description="TARIFA MINIMA",
+        attributes={
+            "situation_id": situation.id,
+            "debit_type_id": FINE_TYPE,
+            "calculation": calculation,
+            "times": 2 if calculation == 11 else 1,
+        },
+        actor=0,
+    )
+    return situation.id
+
+
+def _minimum(value: str, category_id: int = 1) -> CategoryTariff:
+    return CategoryTariff(category_id=category_id, minimum_value=Decimal(value))
+
+
+def test_fis_13_code_11_charges_the_minimum_tariff_in_force(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13 code 11: the debt is the minimum tariff of the property's main
+    category in the tariff in force today (billing port), times its economies
+    capped at four, times the row's times; without a tariff nothing is charged."""
+    situation_id = _minimum_tariff_charge(gsan)
+    today = _today(gsan)
+    gsan.billing.record_tariffs(
+        [
+            Tariff(
+                id=1,
+                tariff_id=2,
+                valid_from=today - timedelta(days=400),
+                categories=[_minimum("9.00")],
+            ),
+            Tariff(
+                id=2,
+                tariff_id=2,
+                valid_from=today - timedelta(days=30),
+                categories=[_minimum("12.50"), _minimum("40.00", 2)],
+            ),
+            Tariff(
+                id=3,
+                tariff_id=2,
+                valid_from=today + timedelta(days=30),
+                categories=[_minimum("99.00")],
+            ),
+        ]
+    )
+    economies = [Economies(category_id=1, count=5), Economies(category_id=2, count=1)]
+    for pid, tariff_id in ((470, 2), (471, None)):
+        add_property(
+            gsan, pid, 3, categories=economies, consumption_tariff_id=tariff_id
+        )
+        order_id = order_for(gsan, INSPECTION, pid).id
+        gsan.inspections.inform_return(
+            order_id=order_id,
+            found=[
+                SituationFound(situation_id=situation_id, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+    # 12.50 x min(6 economies, 4) x 2 times
+    assert [c.total for c in gsan.billing.charges(470)] == [Decimal("100.00")]
+    assert list(gsan.billing.charges(471)) == []
+
+
+def test_fis_13_code_1_charges_the_average_consumption_at_the_tariff(
+    gsan: gsan_core.System,
+) -> None:
+    """FIS-13 code 1: the water and sewer, at the tariff in force, of the
+    average of the property's last six billed water volumes (billing port's
+    consumption history), re-priced as ACR-12 re-prices a bill; a plugged sewer
+    adds nothing and no history values the minimum of each economy."""
+    situation_id = _minimum_tariff_charge(gsan, calculation=1)
+    today = _today(gsan)
+    part = CategoryTariff(
+        category_id=1,
+        minimum_volume=10,
+        minimum_value=Decimal("20.00"),
+        ranges=[TariffRange(start=10, price=Decimal("3.00"))],
+    )
+    gsan.billing.record_tariffs(
+        [
+            Tariff(
+                id=1,
+                tariff_id=2,
+                valid_from=today - timedelta(days=30),
+                categories=[part],
+            )
+        ]
+    )
+    volumes = {202401: 500, 202402: 20, 202403: 22, 202404: 24, 202405: 26}
+    volumes |= {202406: 28, 202407: 30}
+    gsan.billing.record_consumption(
+        ConsumptionRecord(
+            property_id=472, reference=month, consumption_type_id=1, billed_volume=v
+        )
+        for month, v in volumes.items()
+    )
+    two = [Economies(category_id=1, count=2)]
+    for pid, sewer in ((472, 3), (473, 6)):
+        add_property(gsan, pid, 3, sewer, categories=two, consumption_tariff_id=2)
+        gsan.inspections.inform_return(
+            order_id=order_for(gsan, INSPECTION, pid).id,
+            found=[
+                SituationFound(situation_id=situation_id, found_on=today, charge=True)
+            ],
+            actor=ACTOR,
+        )
+    # average 25 m3, 12.5 per economy: (20.00 + 2.5 x 3.00) x 2 = 55.00 water,
+    # + 100 % sewer
+    assert [c.total for c in gsan.billing.charges(472)] == [Decimal("110.00")]
+    assert [c.total for c in gsan.billing.charges(473)] == [Decimal("40.00")]

@@ -4,9 +4,11 @@ checks, the charge multiplier and the expired notices."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
+from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -226,3 +228,57 @@ def test_fis_13_calculation_codes_without_consumption_give_no_value() -> None:
         kind="inspection_charge", id=1, description="M", attributes={"calculation": 1}
     )
     assert rules.charge_value(row, order_price=None, suggested=None) is None
+
+
+def test_fis_13_code_11_is_the_main_category_minimum_tariff() -> None:
+    """FIS-13 code 11: the minimum value per economy of the main category,
+    times the economies capped at four; nothing without a tariff or a part
+    for the category."""
+    tariff = Tariff(
+        id=1,
+        tariff_id=3,
+        valid_from=date(2024, 1, 1),
+        categories=[
+            CategoryTariff(category_id=1, minimum_value=Decimal("12.50")),
+            CategoryTariff(category_id=2, minimum_value=Decimal("30.00")),
+        ],
+    )
+    assert rules.tariff_minimum(tariff, category_id=1, economies=2) == Decimal("25.00")
+    assert rules.tariff_minimum(tariff, category_id=2, economies=9) == Decimal("120.00")
+    assert rules.tariff_minimum(tariff, category_id=4, economies=1) is None
+    assert rules.tariff_minimum(None, category_id=1, economies=1) is None
+    row = CatalogItem(
+        kind="inspection_charge", id=1, description="M", attributes={"calculation": 11}
+    )
+    value = rules.charge_value(
+        row, order_price=Decimal(1), suggested=Decimal(2), minimum_tariff=Decimal(7)
+    )
+    assert value == Decimal(7)
+
+
+def test_fis_13_code_1_values_the_average_consumption() -> None:
+    """FIS-13 code 1: the average billed volume rounded HALF_UP to whole m³,
+    shared by the economies, at the tariff; sewer at its percentage."""
+    part = CategoryTariff(
+        category_id=1,
+        minimum_volume=10,
+        minimum_value=Decimal("10.00"),
+        ranges=[TariffRange(start=10, price=Decimal("2.00"))],
+    )
+    tariff = Tariff(id=1, tariff_id=3, valid_from=date(2024, 1, 1), categories=[part])
+    value = rules.average_value(
+        [15, 16], tariff, economies=[(1, 1)], sewer_percent=Decimal(50)
+    )
+    assert value == Decimal("33.00")  # 16 m3: 10 + 6 x 2 = 22, + 50 % sewer 11
+    assert rules.average_value(
+        [], tariff, economies=[(1, 2)], sewer_percent=None
+    ) == Decimal("20.00")
+    assert (
+        rules.average_value([5], None, economies=[(1, 1)], sewer_percent=None) is None
+    )
+    row = CatalogItem(
+        kind="inspection_charge", id=1, description="M", attributes={"calculation": 1}
+    )
+    assert rules.charge_value(
+        row, order_price=None, suggested=None, average=Decimal(3)
+    ) == Decimal(3)

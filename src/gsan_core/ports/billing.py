@@ -126,6 +126,17 @@ class Billing(Protocol):
         latest reference), or ``None`` when billing does not know it."""
         ...
 
+    def billed_volumes(
+        self,
+        property_id: int,
+        *,
+        last: int,
+        kind: MeasurementKind = MeasurementKind.WATER,
+    ) -> Sequence[int]:
+        """The billed volumes (m³) of the property's ``last`` latest months of
+        consumption history, newest first (FIS-13 code 1)."""
+        ...
+
     def installment_plans_of(
         self, property_ids: Iterable[int]
     ) -> Mapping[int, Sequence[InstallmentPlan]]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from gsan_core.errors import Message, Violation
+from gsan_core.model.billing import BilledConsumption, Tariff
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -17,13 +18,17 @@ from gsan_core.model.inspections import (
     SituationFound,
 )
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.rules.accounts.tariffs import reprice
 
 __all__ = [
+    "AVERAGE_MONTHS",
     "INDICATORS",
+    "MINIMUM_TARIFF_ECONOMIES",
     "RETURN_NOT_INFORMED",
     "SAMPLE_MIXER",
     "SAMPLE_MODULUS",
     "SAMPLE_MULTIPLIER",
+    "average_value",
     "charge_times",
     "charge_value",
     "check_acceptance",
@@ -37,7 +42,13 @@ __all__ = [
     "matching_effect",
     "sample_rank",
     "sample_size",
+    "tariff_minimum",
 ]
+
+#: FIS-13 code 11: the economies the minimum tariff is charged for, at most.
+MINIMUM_TARIFF_ECONOMIES = 4
+#: FIS-13 code 1: the months of history averaged when the row names none.
+AVERAGE_MONTHS = 6
 
 RETURN_NOT_INFORMED = Message(
     "inspection.return_not_informed",
@@ -395,16 +406,70 @@ def charge_value(
     *,
     order_price: Decimal | None,
     suggested: Decimal | None,
+    minimum_tariff: Decimal | None = None,
+    average: Decimal | None = None,
 ) -> Decimal | None:
     """The unit value of a charge row by its calculation code: 4 the inspection
-    order's service price, 10 the debit type's suggested value. The codes that
-    need billing's consumption history (1-3, 5-9, 11) give ``None`` here."""
+    order's service price, 10 the debit type's suggested value, 11 the minimum
+    tariff of the property's main category (``tariff_minimum``), 1 the water
+    and sewer of the average consumption (``average_value``). The codes 2-3
+    and 5-9 give ``None`` here."""
     code = row.integer("calculation")
     if code == 4:
         return order_price
     if code == 10:
         return suggested
+    if code == 11:
+        return minimum_tariff
+    if code == 1:
+        return average
     return None
+
+
+def average_value(
+    volumes: Sequence[int],
+    tariff: Tariff | None,
+    *,
+    economies: Iterable[tuple[int, int]],
+    sewer_percent: Decimal | None,
+) -> Decimal | None:
+    """FIS-13 code 1: the water and sewer, at the tariff in force, of the
+    average of the billed volumes (HALF_UP to whole m³; no history: 0 m³, the
+    minimum of each economy), re-priced as ACR-12 re-prices a bill
+    (``rules.accounts.tariffs.reprice``); ``None`` without a tariff."""
+    if tariff is None:
+        return None
+    volume = 0
+    if volumes:
+        mean = Decimal(sum(volumes)) / len(volumes)
+        volume = int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    water, sewer = reprice(
+        BilledConsumption(
+            id=0,
+            tariff_id=tariff.tariff_id,
+            water_volume=volume,
+            economies=tuple(economies),
+            water_value=Decimal(0),
+            sewer_percent=sewer_percent,
+        ),
+        tariff,
+    )
+    return water + sewer
+
+
+def tariff_minimum(
+    tariff: Tariff | None, *, category_id: int, economies: int
+) -> Decimal | None:
+    """FIS-13 code 11: the minimum value per economy of ``category_id`` in the
+    tariff in force, times the property's economies capped at
+    ``MINIMUM_TARIFF_ECONOMIES``; ``None`` without a tariff or when the tariff
+    has no part for the category."""
+    if tariff is None:
+        return None
+    part = next((c for c in tariff.categories if c.category_id == category_id), None)
+    if part is None:
+        return None
+    return part.minimum_value * max(min(economies, MINIMUM_TARIFF_ECONOMIES), 1)
 
 
 def check_notice(

@@ -302,6 +302,12 @@ class ConnectionsContract:
             assert uow.billing.minimum_consumption(4) is None
             assert uow.billing.minimum_consumption(4, kind=MeasurementKind.SEWER) == 6
             assert uow.billing.minimum_consumption(9) is None
+            assert uow.billing.billed_volumes(1, last=1) == [12]
+            assert uow.billing.billed_volumes(1, last=6) == [12, 12]
+            assert uow.billing.billed_volumes(4, last=6) == []
+            assert uow.billing.billed_volumes(
+                4, last=6, kind=MeasurementKind.SEWER
+            ) == [7]
             with pytest.raises(DuplicateEntity):
                 _and_commit(uow, lambda: uow.seeding.record_consumption(records[:1]))
 

@@ -168,6 +168,24 @@ class MemoryBilling:
                 found.add(ident)
         return found
 
+    def billed_volumes(
+        self,
+        property_id: int,
+        *,
+        last: int,
+        kind: MeasurementKind = MeasurementKind.WATER,
+    ) -> Sequence[int]:
+        rows = sorted(
+            (
+                r
+                for r in self._uow.rows("consumption")
+                if r.property_id == property_id and r.kind is kind
+            ),
+            key=lambda r: r.reference,
+            reverse=True,
+        )
+        return [r.billed_volume for r in rows[: max(last, 0)]]
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

@@ -456,6 +456,23 @@ class SqlBilling:
                 found.update(connection.execute(statement).scalars())
         return found
 
+    def billed_volumes(
+        self,
+        property_id: int,
+        *,
+        last: int,
+        kind: MeasurementKind = MeasurementKind.WATER,
+    ) -> Sequence[int]:
+        t = self._consumption.table
+        statement = (
+            sa.select(t.c.billed_volume)
+            .where(t.c.property_id == property_id, t.c.kind == kind.value)
+            .order_by(t.c.reference.desc())
+            .limit(max(last, 0))
+        )
+        with translated("consumption_history"):
+            return [int(v) for v in self._uow.connection.execute(statement).scalars()]
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

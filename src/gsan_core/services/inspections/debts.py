@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from gsan_core.model.billing import Charge
+from gsan_core.model.billing import Charge, Tariff
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     SituationFound,
@@ -27,6 +27,8 @@ from gsan_core.services.context import ServiceContext
 
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
+#: The calculation codes valued at the tariff in force (FIS-13).
+_AT_TARIFF = (1, 11)
 
 
 def charge_findings(
@@ -55,6 +57,11 @@ def charge_findings(
     reincident = _reincident(uow, prop, order, situations)
     months = _months_since_cut(uow, ctx, prop, today)
     price = price_of(uow, service_type=service_type, prop=prop, on=today)
+    tariff = (
+        _tariff_of(uow, prop, today)
+        if any(r.integer("calculation") in _AT_TARIFF for r in rows)
+        else None
+    )
     created: list[tuple[int, Charge]] = []
     for row in sorted(rows, key=lambda r: r.id):
         situation_id = row.integer("situation_id")
@@ -67,6 +74,7 @@ def charge_findings(
             service_type=service_type,
             prop=prop,
             price=price,
+            tariff=tariff,
             reincident=reincident
             and situations[situation_id].flag("checks_reincidence"),
             months_since_cut=months,
@@ -87,6 +95,7 @@ def _charge_row(
     service_type: ServiceType,
     prop: Property,
     price: Decimal | None,
+    tariff: Tariff | None,
     reincident: bool,
     months_since_cut: int | None,
     actor: int,
@@ -100,6 +109,8 @@ def _charge_row(
         row,
         order_price=price,
         suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
+        minimum_tariff=_minimum(prop, tariff),
+        average=_average(uow, ctx, row, prop, tariff),
     )
     if unit is None:
         return None
@@ -118,6 +129,55 @@ def _charge_row(
         generated_on=order.generated_at.astimezone(ctx.zone).date(),
         at=at,
         actor=actor,
+    )
+
+
+def _tariff_of(uow: UnitOfWork, prop: Property, today: date) -> Tariff | None:
+    """The tariff in force today of the property's consumption tariff, read
+    through the billing port (FIS-13 codes 1 and 11)."""
+    tariff_id = prop.consumption_tariff_id
+    if tariff_id is None:
+        return None
+    return uow.billing.tariffs_in_force([tariff_id], on=today).get(tariff_id)
+
+
+def _minimum(prop: Property, tariff: Tariff | None) -> Decimal | None:
+    """FIS-13 code 11: the minimum tariff of the property's main category."""
+    main = prop.main_category
+    if main is None:
+        return None
+    return rules.tariff_minimum(
+        tariff, category_id=main.category_id, economies=prop.economies
+    )
+
+
+def _average(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    row: CatalogItem,
+    prop: Property,
+    tariff: Tariff | None,
+) -> Decimal | None:
+    """FIS-13 code 1: the water and sewer of the average of the property's
+    last ``average_months`` billed water volumes (billing port), the sewer at
+    the sewer connection's percentage unless it is out of use or plugged."""
+    if tariff is None or row.integer("calculation") != 1:
+        return None
+    months = row.integer("average_months") or rules.AVERAGE_MONTHS
+    volumes = uow.billing.billed_volumes(prop.id, last=months)
+    profile = ctx.profile
+    idle = profile.ids("sewer_status.out_of_use") | profile.ids("sewer_status.plugged")
+    sewer = uow.sewer_connections.find(prop.id)
+    percent = (
+        None
+        if sewer is None or prop.sewer_status_id in idle
+        else sewer.sewer_percentage
+    )
+    return rules.average_value(
+        volumes,
+        tariff,
+        economies=[(c.category_id, c.count) for c in prop.categories],
+        sewer_percent=percent,
     )
 
 
