@@ -282,3 +282,24 @@ def test_fis_13_code_1_values_the_average_consumption() -> None:
     assert rules.charge_value(
         row, order_price=None, suggested=None, average=Decimal(3)
     ) == Decimal(3)
+
+
+def test_fis_13_other_calculation_codes_give_no_value() -> None:
+    """FIS-13: the calculation codes 2-3 and 5-9 have no value here."""
+    for code in (2, 5, 9):
+        row = CatalogItem(
+            kind="inspection_charge",
+            id=code,
+            description="M",
+            attributes={"calculation": code},
+        )
+        assert (
+            rules.charge_value(
+                row,
+                order_price=Decimal(1),
+                suggested=Decimal(2),
+                minimum_tariff=Decimal(3),
+                average=Decimal(4),
+            )
+            is None
+        )
