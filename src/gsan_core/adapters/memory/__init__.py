@@ -28,7 +28,6 @@ from gsan_core.adapters.memory.ports import (
     MemoryBilling,
     MemoryFieldLock,
     MemoryPermissions,
-    MemorySeeding,
 )
 from gsan_core.adapters.memory.repaving import (
     MemoryInfractionNotices,
@@ -56,6 +55,7 @@ from gsan_core.adapters.memory.service_requests import (
     MemoryServiceRequestRepository,
 )
 from gsan_core.adapters.memory.store import MemoryStore, MemoryUnitOfWorkBase
+from gsan_core.adapters.seeding import StoreSeeding
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
@@ -169,7 +169,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.billing = MemoryBilling(self)
         self.permissions = MemoryPermissions(self)
         self.field_lock = MemoryFieldLock(self)
-        self.seeding = MemorySeeding(self.billing, self.permissions, self.field_lock)
+        self.seeding = StoreSeeding(self.billing, self.permissions, self.field_lock)
         self.outbox = MemoryOutbox(self)
 
     def _service_request_repositories(self) -> None:

@@ -26,7 +26,7 @@ from gsan_core.model.billing import (
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.model.properties import Property
 
-__all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions", "MemorySeeding"]
+__all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
 
 
 class MemoryBilling:
@@ -316,54 +316,3 @@ class MemoryFieldLock:
     def unlock_route(self, route_id: int) -> None:
         self._uow.lock_rows("route", [route_id])
         self._uow.delete("field_lock", route_id, expect=UNCHECKED)
-
-
-class MemorySeeding:
-    """The seeding port over this adapter's billing, permissions and field
-    lock: it loads the default stores."""
-
-    def __init__(
-        self,
-        billing: MemoryBilling,
-        permissions: MemoryPermissions,
-        field_lock: MemoryFieldLock,
-    ) -> None:
-        self._billing = billing
-        self._permissions = permissions
-        self._field_lock = field_lock
-
-    def record_debts(self, debts: Iterable[OpenDebt]) -> None:
-        self._billing.record_debts(debts)
-
-    def settle(self, debt_ids: Iterable[int]) -> None:
-        self._billing.settle(debt_ids)
-
-    def record_payments(self, payments: Iterable[Payment]) -> None:
-        self._billing.record_payments(payments)
-
-    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
-        self._billing.record_consumption(records)
-
-    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
-        self._billing.record_installment_plans(plans)
-
-    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
-        self._billing.record_cash_payment_terms(terms)
-
-    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
-        self._billing.record_tariffs(tariffs)
-
-    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
-        self._billing.record_billed_consumption(rows)
-
-    def grant(self, user_id: int, permission_id: int) -> None:
-        self._permissions.grant(user_id, permission_id)
-
-    def revoke(self, user_id: int, permission_id: int) -> None:
-        self._permissions.revoke(user_id, permission_id)
-
-    def lock_route(self, route_id: int, reference: int) -> None:
-        self._field_lock.lock_route(route_id, reference)
-
-    def unlock_route(self, route_id: int) -> None:
-        self._field_lock.unlock_route(route_id)

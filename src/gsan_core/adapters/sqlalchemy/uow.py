@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Self
 import sqlalchemy as sa
 
 from gsan_core import serialization
+from gsan_core.adapters.seeding import StoreSeeding
 from gsan_core.adapters.sqlalchemy.connections import (
     SqlConnectionBatches,
     SqlSewerConnectionRepository,
@@ -51,7 +52,6 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
     SqlFieldLock,
     SqlPermissions,
-    SqlSeeding,
     SqlSurchargeIndices,
 )
 from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
@@ -260,7 +260,7 @@ class SqlUnitOfWork:
         self.billing = SqlBilling(self)
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
-        self.seeding = SqlSeeding(self.billing, self.permissions, self.field_lock)
+        self.seeding = StoreSeeding(self.billing, self.permissions, self.field_lock)
         self.outbox = SqlOutbox(self)
 
     def _service_request_repositories(self, mappers: Mappers) -> None:
