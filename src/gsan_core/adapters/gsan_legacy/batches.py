@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy.repositories import READ_ONLY
+from gsan_core.adapters.sqlalchemy.collection import cut_selection
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import ARRAY_CHUNK, chunks
 from gsan_core.errors import ConfigurationError
@@ -377,31 +378,7 @@ class LegacyCollectionQueries:
         )
         with translated("property"):
             rows = self._conn.execute(statement, params).all()
-        chosen: list[CutFact] = []
-        skipped: dict[str, int] = {}
-        units: dict[int, int] = {}
-        for decision, value, route_id, locality_id, status, unit_id in rows:
-            if decision == 0:
-                units[int(locality_id)] = int(unit_id)
-                chosen.append(
-                    CutFact(
-                        property_id=int(value),
-                        route_id=int(route_id),
-                        locality_id=int(locality_id),
-                        water_status_id=int(status),
-                        active=True,
-                        has_open_cut_order=False,
-                    )
-                )
-            else:
-                skipped[str(REASONS[int(decision)].value)] = int(value)
-        chosen.sort(key=lambda fact: fact.property_id)
-        return CutSelection(
-            processed=len(chosen) + sum(skipped.values()),
-            chosen=tuple(chosen),
-            skipped=dict(sorted(skipped.items())),
-            units=units,
-        )
+        return cut_selection(rows)
 
     def _order_constants(self, template: CutOrderTemplate) -> dict[str, Any]:
         """The template order's columns but the per-order ones, as GSAN stores

@@ -24,7 +24,7 @@ proves the two agree on Hypothesis-generated utilities.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -39,7 +39,7 @@ from gsan_core.rules.collection import CutDecision
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["REASONS", "decided_properties", "select_cut_orders"]
+__all__ = ["REASONS", "cut_selection", "decided_properties", "select_cut_orders"]
 
 #: The decision codes of the ``CASE``, in the order the rules apply.
 REASONS = {
@@ -93,6 +93,13 @@ def select_cut_orders(
     )
     with translated("property"):
         rows = connection.execute(statement).all()
+    return cut_selection(rows)
+
+
+def cut_selection(rows: Iterable[Sequence[Any]]) -> CutSelection:
+    """The chunk's selection from the decision query's rows: ``(0, property,
+    route, locality, water status, serving unit)`` for a chosen property, and
+    ``(decision, count, ...)`` for each skip reason."""
     chosen: list[CutFact] = []
     skipped: dict[str, int] = {}
     units: dict[int, int] = {}
