@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import event
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.model.billing import Charge
 from gsan_core.model.connections import CutInput
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_work import SelectiveCriteria
@@ -385,6 +387,69 @@ def test_the_request_batch_closing_holds_its_statement_budget(
         {"RA batch closing, per locality": marks[-1] - marks[-2]},
         sql.engine.dialect.name,
     )
+
+
+def test_cmd_07_batch_closing_charges_set_based(sql: SqlBackend) -> None:
+    """CMD-07: the charges of a locality's closed requests (specification 216,
+    debit type 2 of 25.00) are made set-based: the statements of a locality
+    are the same with one charged request as with four (one read of the
+    properties, one of DEB-02's payment slips, one ``INSERT`` of the charges)."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=200, actor=0)
+    by_locality: dict[int, list[int]] = {}
+    for prop in utility.town.properties:
+        by_locality.setdefault(prop.locality_id, []).append(prop.id)
+    per_locality: list[int] = []
+    taken = 0
+    for count in (1, 4):
+        for homes in by_locality.values():
+            for home in homes[taken : taken + count]:
+                system.service_requests.open(
+                    specification_id=216,
+                    unit_id=utility.call_centre,
+                    channel_id=CHANNEL_PHONE,
+                    actor=utility.attendant,
+                    location=RequestLocation(property_id=home),
+                    requesters=ANA,
+                )
+        taken += count
+        system.clock.advance(timedelta(minutes=5))
+        today = system.clock.today()
+        command = system.service_requests.issue_closing_command(
+            period_start=today,
+            period_end=today,
+            reason_id=32,
+            responsible_id=utility.attendant,
+            actor=utility.attendant,
+        )
+        changed, marks = _execute(system, counter, command.id, utility.admin)
+        assert changed == count * len(by_locality)
+        assert len(marks) >= 2, marks
+        per_locality.append(marks[-1] - marks[-2])
+    charges = [c for homes in by_locality.values() for c in _charges(system, homes)]
+    assert len(charges) == 5 * len(by_locality)
+    assert {c.total for c in charges} == {Decimal("25.00")}
+    assert per_locality[0] == per_locality[1], per_locality
+
+
+def _execute(
+    system: gsan_core.System, counter: Counter, command_id: int, actor: int
+) -> tuple[int, list[int]]:
+    """Run the closing command: its changed count and the statement count at
+    each locality's end."""
+    marks: list[int] = []
+    with counter.counting():
+        summary = system.service_requests.execute_closing_command(
+            command_id=command_id,
+            actor=actor,
+            progress=lambda _: marks.append(counter.count),
+        )
+    return summary.changed, marks
+
+
+def _charges(system: gsan_core.System, homes: list[int]) -> list[Charge]:
+    return [c for home in homes[:5] for c in system.billing.charges(home)]
 
 
 def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> None:

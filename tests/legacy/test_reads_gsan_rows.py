@@ -183,6 +183,14 @@ def test_debts_are_gsans_open_items(gsan_rows: LegacyBackend) -> None:
             property_id=1000, debit_type_id=41, issued_on=date(2024, 12, 1)
         )
         charges_only = uow.billing.open_debts_of([1000], kinds=[DebtKind.CHARGE])
+        slips = uow.billing.payment_slips_issued(
+            [
+                (1000, 41, date(2024, 12, 1)),
+                (1000, 41, date(2024, 12, 2)),
+                (1000, 7, date(2024, 12, 1)),
+                (1001, 41, date(2024, 12, 1)),
+            ]
+        )
     bills = [d for d in debts if d.kind is DebtKind.BILL]
     assert [(b.id, b.amount, b.status) for b in bills] == [
         (1, Decimal("60.00"), BillStatus.NORMAL),
@@ -207,6 +215,8 @@ def test_debts_are_gsans_open_items(gsan_rows: LegacyBackend) -> None:
     )
     assert overdue == {1000: OverdueBills(count=1, amount=Decimal("60.00"))}
     assert slip
+    # DEB-02 for a chunk: only the key of the slip itself
+    assert slips == {(1000, 41, date(2024, 12, 1))}
 
 
 def test_consumption_history_reads(gsan_rows: LegacyBackend) -> None:

@@ -1324,6 +1324,53 @@ def test_batch_closing_closes_orders_and_skips_scheduled_ones(
     assert gsan.service_requests.closing_command(command.id).closed_orders == 1
 
 
+def test_cmd_07_batch_closing_leaves_out_a_charge_paid_by_a_slip(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """CMD-07 with DEB-02: the batch reads the chunk's payment slips at once;
+    a property with a slip of the specification's debit type issued on the
+    attendance day gets no charge, one with a slip of another type does."""
+    paid = open_(gsan, utility, 216)
+    other = open_(
+        gsan,
+        utility,
+        216,
+        location=RequestLocation(property_id=prop_id(utility, 1)),
+    )
+    day = clock.now().date()
+    gsan.billing.record_debts(
+        [
+            OpenDebt(
+                id=901 + i,
+                property_id=request.request.property_id or 0,
+                kind=DebtKind.PAYMENT_SLIP,
+                amount=Decimal("25.00"),
+                debit_type_id=debit_type,
+                issued_on=day,
+            )
+            for i, (request, debit_type) in enumerate(((paid, 2), (other, 9)))
+        ]
+    )
+    tick(clock)
+    command = gsan.service_requests.issue_closing_command(
+        period_start=day,
+        period_end=day,
+        reason_id=32,
+        responsible_id=utility.attendant,
+        actor=utility.attendant,
+    )
+    summary = gsan.service_requests.execute_closing_command(
+        command_id=command.id, actor=utility.admin
+    )
+    assert summary.changed == 2
+    assert gsan.billing.charges(prop_id(utility)) == []
+    (charge,) = gsan.billing.charges(prop_id(utility, 1))
+    assert (charge.service_request_id, charge.total) == (
+        other.request.id,
+        Decimal("25.00"),
+    )
+
+
 # ================================================================= simplified
 def test_simplified_requests_and_the_occurrence_registry(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock

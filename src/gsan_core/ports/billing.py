@@ -62,6 +62,14 @@ class Billing(Protocol):
         """Whether a payment slip of that debit type was issued on that day."""
         ...
 
+    def payment_slips_issued(
+        self, keys: Iterable[tuple[int, int, date]]
+    ) -> set[tuple[int, int, date]]:
+        """:meth:`has_payment_slip` for many charges at once (a batch's chunk,
+        DEB-02): of the ``(property_id, debit_type_id, issued_on)`` keys, those
+        for which such a slip was issued; one round trip per chunk."""
+        ...
+
     def add_charge(self, charge: Charge) -> None:
         """Create a charge to be billed ("débito a cobrar")."""
         ...

@@ -122,9 +122,12 @@ def build_charge(
     generated_on: date,
     at: datetime,
     actor: int,
+    slip_issued: bool | None = None,
 ) -> Charge | None:
     """The charge of a service, not yet written, or ``None`` when it is not
-    charged (the rules of :func:`create_charge`).
+    charged (the rules of :func:`create_charge`). ``slip_issued``: DEB-02's
+    answer when the caller read it for a whole chunk
+    (``Billing.payment_slips_issued``); ``None`` asks billing here.
 
     No charge without a debit type (DEB-01, DEB-06), with a non-charge reason
     (COM-06, DEB-06), when the value is not positive (GSAN only charges a value
@@ -142,9 +145,11 @@ def build_charge(
         return None
     if profile.system.reject_charges_below_one and amount < 1:
         ensure([INVALID_VALUE(value=amount)])
-    if uow.billing.has_payment_slip(
-        property_id=prop.id, debit_type_id=debit_type, issued_on=generated_on
-    ):
+    if slip_issued is None:
+        slip_issued = uow.billing.has_payment_slip(
+            property_id=prop.id, debit_type_id=debit_type, issued_on=generated_on
+        )
+    if slip_issued:
         return None
     computed = rules.compute_charge(
         value=amount,

@@ -331,6 +331,26 @@ class LegacyBilling:
         with translated("open_debt"):
             return bool(self._conn.execute(statement, params).scalar_one())
 
+    def payment_slips_issued(
+        self, keys: Iterable[tuple[int, int, date]]
+    ) -> set[tuple[int, int, date]]:
+        statement = sa.text(
+            "SELECT imov_id, dbtp_id, gpag_dtemissao FROM faturamento.guia_pagamento"
+            " WHERE imov_id = ANY(:p) AND dbtp_id = ANY(:t) AND gpag_dtemissao = ANY(:d)"
+        )
+        wanted = set(keys)
+        found: set[tuple[int, int, date]] = set()
+        for batch in chunks(sorted(wanted), ARRAY_CHUNK):
+            params = {
+                "p": sorted({k[0] for k in batch}),
+                "t": sorted({k[1] for k in batch}),
+                "d": sorted({k[2] for k in batch}),
+            }
+            with translated("open_debt"):
+                rows = self._conn.execute(statement, params).all()
+            found |= {(p, t, d) for p, t, d in rows if (p, t, d) in wanted}
+        return found
+
     def add_charge(self, charge: Charge) -> None:
         raise _phase_2("charges (débitos a cobrar)")
 

@@ -85,6 +85,17 @@ class MemoryBilling:
             for debt in self._uow.rows_where("open_debt", "property_id", property_id)
         )
 
+    def payment_slips_issued(
+        self, keys: Iterable[tuple[int, int, date]]
+    ) -> set[tuple[int, int, date]]:
+        return {
+            key
+            for key in keys
+            if self.has_payment_slip(
+                property_id=key[0], debit_type_id=key[1], issued_on=key[2]
+            )
+        }
+
     def add_charge(self, charge: Charge) -> None:
         self._uow.write("charge", charge.id, charge, expect=None)
 

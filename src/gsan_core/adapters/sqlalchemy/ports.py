@@ -281,6 +281,31 @@ class SqlBilling:
             connection = reader(self._uow, t)
             return connection.execute(statement, params).first() is not None
 
+    def payment_slips_issued(
+        self, keys: Iterable[tuple[int, int, date]]
+    ) -> set[tuple[int, int, date]]:
+        t = self._debts.table
+        wanted = set(keys)
+        found: set[tuple[int, int, date]] = set()
+        for batch in chunks(sorted(wanted)):
+            connection = reader(self._uow, t)
+            dialect = connection.dialect.name
+            statement = sa.select(
+                t.c.property_id, t.c.debit_type_id, t.c.issued_on
+            ).where(
+                among(t.c.property_id, {k[0] for k in batch}, dialect),
+                t.c.kind == DebtKind.PAYMENT_SLIP.value,
+                t.c.debit_type_id.in_(sorted({k[1] for k in batch})),
+                t.c.issued_on.in_(sorted({k[2] for k in batch})),
+            )
+            with translated("open_debt"):
+                found |= {
+                    (int(p), int(d), i)
+                    for p, d, i in connection.execute(statement)
+                    if (p, d, i) in wanted
+                }
+        return found
+
     def add_charge(self, charge: Charge) -> None:
         row = self._charges.to_row(charge)
         if deferred_insert(self._uow, "charge", self._charges.table, [row]):

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 import attrs
 
+from gsan_core.model.billing import Charge
 from gsan_core.model.service_orders import (
     OrderAction,
     OrderSituation,
@@ -42,7 +43,7 @@ from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
 from gsan_core.services.batches import ChunkOutcome
-from gsan_core.services.charges import create_charge
+from gsan_core.services.charges import build_charge, charge_created
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.service_requests.closing import CLOSED_BY_COMMAND_REMARK
 from gsan_core.services.service_requests.common import day_bounds
@@ -178,8 +179,11 @@ def _charges(
     at: datetime,
 ) -> None:
     """CMD-07: the specification's charge (1 installment, 100 %) when it has a
-    debit type and a value (``create_charge`` decides whether it is due).
-    The charged requests' properties are read in one query, not one each."""
+    debit type and a value (``build_charge`` decides whether it is due).
+
+    Set-based: the charged requests' properties are read in one query, DEB-02's
+    payment slips in one, and the charges written by one ``add_charges``
+    (one ``INSERT``), whatever the number of requests."""
     charged = [
         request
         for request in closed
@@ -190,12 +194,25 @@ def _charges(
     if not charged:
         return
     props = uow.properties.get_many({r.property_id or 0 for r in charged})
+    days = {r.id: r.attended_at.astimezone(ctx.zone).date() for r in charged}
+    issued = uow.billing.payment_slips_issued(
+        {
+            (
+                r.property_id or 0,
+                specs[r.specification_id].debit_type_id or 0,
+                days[r.id],
+            )
+            for r in charged
+        }
+    )
+    charges: list[Charge] = []
     for request in charged:
         spec = specs[request.specification_id]
         assert spec.debit_value is not None
+        assert spec.debit_type_id is not None
         assert request.property_id is not None
         prop = props.get(request.property_id) or uow.properties.get(request.property_id)
-        create_charge(
+        charge = build_charge(
             uow,
             profile=ctx.profile,
             service_type=ServiceType(
@@ -210,10 +227,16 @@ def _charges(
             request=ChargeRequest(),
             order=None,
             request_id=request.id,
-            generated_on=request.attended_at.astimezone(ctx.zone).date(),
+            generated_on=days[request.id],
             at=at,
             actor=actor,
+            slip_issued=(prop.id, spec.debit_type_id, days[request.id]) in issued,
         )
+        if charge is not None:
+            charges.append(charge)
+    if charges:
+        uow.billing.add_charges(charges)
+        uow.record(*(charge_created(c, at=at) for c in charges))
 
 
 def close_locality_in(
