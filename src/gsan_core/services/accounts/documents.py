@@ -8,6 +8,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+import attrs
+
 from gsan_core.errors import NotFound, RuleViolation, Violation
 from gsan_core.model.accounts import (
     AccountDebts,
@@ -43,6 +45,7 @@ __all__ = [
     "PERMISSION_STATEMENT_DISCOUNT",
     "PERMISSION_STATEMENT_FEE",
     "PERMISSION_STATEMENT_VALIDITY",
+    "Issuing",
     "customer_debts",
     "issue_bill_copy",
     "issue_customer_certificate",
@@ -69,17 +72,26 @@ def new_code(issued_on: date) -> str:
     return rules.authentication_code(letters, digits, issued_on)
 
 
+@attrs.frozen(kw_only=True)
+class Issuing:
+    """What every counter document is issued with (the statements, the
+    certificates, the bill copy): the unit of work and its debt reader, the
+    profile, the instant and local day of issue, and the actor."""
+
+    uow: UnitOfWork
+    reader: DebtReader
+    profile: UtilityProfile
+    at: datetime
+    today: date
+    actor: int
+
+
 def issue_statement(
-    uow: UnitOfWork,
-    reader: DebtReader,
+    run: Issuing,
     *,
-    profile: UtilityProfile,
     property_id: int,
     selected: Collection[int] | None,
     option: SurchargeOption,
-    at: datetime,
-    today: date,
-    actor: int,
     plan_ids: Collection[int] = (),
     anticipate: Mapping[int, int] | None = None,
     cash_payment: bool = False,
@@ -88,6 +100,8 @@ def issue_statement(
     property is read once, under its lock; the discount permission is asked
     only when a discount is; the plans only when an item names one (EXT-04),
     the cash-payment terms only when asked (EXT-15)."""
+    uow, reader, profile = run.uow, run.reader, run.profile
+    at, today, actor = run.at, run.today, run.actor
     try:
         prop = uow.properties.lock(property_id)
     except NotFound:
@@ -157,20 +171,16 @@ def issue_statement(
 
 
 def statements_chunk(
-    uow: UnitOfWork,
-    reader: DebtReader,
+    run: Issuing,
     *,
-    profile: UtilityProfile,
     property_ids: Sequence[int],
-    at: datetime,
-    today: date,
     local_date: Callable[[datetime], date],
-    actor: int,
 ) -> ChunkOutcome:
     """One unit of the mass mailing: every statement of ``property_ids`` in one
     unit of work, reading each table once; properties with nothing to list, a
     refusal, or a statement already issued today are skipped (so a re-run
     resumes without issuing twice)."""
+    uow, today = run.uow, run.today
     props = uow.properties.lock_many(property_ids)
     issued_today = {
         d.property_id
@@ -183,29 +193,22 @@ def statements_chunk(
         skipped["property not found"] = len(property_ids) - len(props)
     if issued_today:
         skipped["already issued today"] = len(issued_today)
-    made, refused = _statements_of(
-        uow, reader, profile=profile, props=wanted, at=at, today=today, actor=actor
-    )
+    made, refused = _statements_of(run, wanted)
     for violation in refused.values():
         skipped[violation.code] = skipped.get(violation.code, 0) + 1
-    _persist(uow, made, at=at, actor=actor)
+    _persist(run, made)
     uow.commit()
     return ChunkOutcome(processed=len(property_ids), changed=len(made), skipped=skipped)
 
 
 def _statements_of(
-    uow: UnitOfWork,
-    reader: DebtReader,
-    *,
-    profile: UtilityProfile,
-    props: Mapping[int, Property],
-    at: datetime,
-    today: date,
-    actor: int,
+    run: Issuing, props: Mapping[int, Property]
 ) -> tuple[list[DebtStatement], dict[int, Violation]]:
     """The statement of everything offered of each property (no fee, acréscimos
     included), reading each table once for the whole set; the refused
     properties map to their refusal."""
+    uow, reader, profile = run.uow, run.reader, run.profile
+    at, today, actor = run.at, run.today, run.actor
     by_property = reader.debts_by_property(props, query=rules.statement_query())
     ids = iter(uow.next_ids("collection_document", len(props)) if props else [])
     made: list[DebtStatement] = []
@@ -235,10 +238,9 @@ def _statements_of(
     return made, refused
 
 
-def _persist(
-    uow: UnitOfWork, made: Sequence[DebtStatement], *, at: datetime, actor: int
-) -> None:
+def _persist(run: Issuing, made: Sequence[DebtStatement]) -> None:
     """The collection documents of ``made`` and their events, in one write."""
+    uow, at, actor = run.uow, run.at, run.actor
     uow.collection_documents.add_many(s.document for s in made)
     uow.record(
         *(
@@ -255,21 +257,17 @@ def _persist(
 
 
 def issue_customer_statement(
-    uow: UnitOfWork,
-    reader: DebtReader,
+    run: Issuing,
     *,
-    profile: UtilityProfile,
     customer_id: int,
     relation: RelationType | None,
-    at: datetime,
-    today: date,
-    actor: int,
 ) -> CustomerStatement:
     """EXT-20, the Extrato de Débitos por Cliente: the customer and those under
     it (walked as CNC-05), the properties of their current relations (of
     ``relation`` only, when given), one statement per property, persisted.
     The hierarchy is read one level at a time; the relations, the properties
     (locked) and each debt table once for all of them."""
+    uow = run.uow
     if uow.customers.find(customer_id) is None:
         raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])
     uow.lock_key("customer.hierarchy")
@@ -284,12 +282,10 @@ def issue_customer_statement(
     props = uow.properties.lock_many(property_ids) if property_ids else {}
     if not props:
         raise RuleViolation([m.CUSTOMER_WITHOUT_PROPERTIES(customer_id=customer_id)])
-    made, refused = _statements_of(
-        uow, reader, profile=profile, props=props, at=at, today=today, actor=actor
-    )
+    made, refused = _statements_of(run, props)
     if not made:  # nothing to issue for any property: each one's refusal
         raise RuleViolation([refused[pid] for pid in sorted(refused)])
-    _persist(uow, made, at=at, actor=actor)
+    _persist(run, made)
     return CustomerStatement(
         customer_id=customer_id,
         customer_ids=tuple(customer_ids),
@@ -320,17 +316,10 @@ def _sphere_allows(
     return sphere.customer_certificate_allowed
 
 
-def issue_property_certificate(
-    uow: UnitOfWork,
-    reader: DebtReader,
-    *,
-    profile: UtilityProfile,
-    property_id: int,
-    at: datetime,
-    today: date,
-    actor: int,
-) -> NoDebtCertificate:
+def issue_property_certificate(run: Issuing, *, property_id: int) -> NoDebtCertificate:
     """UC0738: refuse, or issue and persist the certificate of a property."""
+    uow, reader, profile = run.uow, run.reader, run.profile
+    at, today, actor = run.at, run.today, run.actor
     prop = reader.properties([property_id])[property_id]
     uow.properties.lock(property_id)
     relations = reader.relations([property_id])
@@ -355,13 +344,12 @@ def issue_property_certificate(
         responsible_sphere_allows=allows,
         header=reader.headers({property_id: prop}, relations)[0],
     )
-    _store(uow, result, at=at, actor=actor)
+    _store(run, result)
     return result
 
 
-def _store(
-    uow: UnitOfWork, result: NoDebtCertificate, *, at: datetime, actor: int
-) -> None:
+def _store(run: Issuing, result: NoDebtCertificate) -> None:
+    uow, at, actor = run.uow, run.at, run.actor
     cert = result.certificate
     uow.certificates.add(cert)
     uow.record(
@@ -409,17 +397,11 @@ def customer_debts(
 
 
 def issue_customer_certificate(
-    uow: UnitOfWork,
-    reader: DebtReader,
-    *,
-    profile: UtilityProfile,
-    customer_id: int,
-    owner: DebtOwner,
-    at: datetime,
-    today: date,
-    actor: int,
+    run: Issuing, *, customer_id: int, owner: DebtOwner
 ) -> NoDebtCertificate:
     """The by-customer certificate (CNC-01..CNC-07), persisted."""
+    uow, reader, profile = run.uow, run.reader, run.profile
+    at, today, actor = run.at, run.today, run.actor
     customer = uow.customers.find(customer_id)
     if customer is None:
         raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])  # CNC-01
@@ -464,7 +446,7 @@ def issue_customer_certificate(
         today=today,
         actor=actor,
     )
-    _store(uow, result, at=at, actor=actor)
+    _store(run, result)
     return result
 
 
@@ -473,19 +455,17 @@ PERMISSION_COPY_WITHOUT_DOCUMENT = "bill_copy_without_document"
 
 
 def issue_bill_copy(
-    uow: UnitOfWork,
-    reader: DebtReader,
+    run: Issuing,
     *,
-    profile: UtilityProfile,
     property_id: int,
     bill_ids: Collection[int] | None,
     with_fee: bool,
-    at: datetime,
-    actor: int,
     bill_set: bool = False,
 ) -> BillCopy:
     """UC0482: the copy of the chosen bills; with a fee, one charge of debit type
     101 per bill (SVS-01, SVS-02)."""
+    uow, reader, profile = run.uow, run.reader, run.profile
+    at, actor = run.at, run.actor
     prop = reader.properties([property_id])[property_id]
     uow.properties.lock(property_id)
     relations = reader.relations([property_id])

@@ -3,8 +3,9 @@ no-debt certificates."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -78,6 +79,27 @@ class AccountService(Service):
             calendar=self._ctx.calendar,
             today=today,
             business_days=cache,
+        )
+
+    @contextmanager
+    def _issuing(self, actor: int) -> Iterator[docs.Issuing]:
+        """A committed unit of work for a counter document (D3): what each
+        issuing command is run with, the unit of work committed once the
+        document is made."""
+        at = self._now()
+        with self._work() as uow:
+            yield self._issuing_in(uow, at=at, actor=actor)
+            uow.commit()
+
+    def _issuing_in(self, uow: UnitOfWork, *, at: datetime, actor: int) -> docs.Issuing:
+        today = self._today(at)
+        return docs.Issuing(
+            uow=uow,
+            reader=self._reader(uow, today),
+            profile=self.profile,
+            at=at,
+            today=today,
+            actor=actor,
         )
 
     # ------------------------------------------------------------ customers
@@ -359,25 +381,16 @@ class AccountService(Service):
         charge or credit (item id → count, EXT-04). ``cash_payment`` applies
         the parcelamento profile's cash-payment discount to the bills'
         surcharges (EXT-15; the profile's ``extrato.resolucao_diretoria``)."""
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            result = docs.issue_statement(
-                uow,
-                self._reader(uow, today),
-                profile=self.profile,
+        with self._issuing(actor) as run:
+            return docs.issue_statement(
+                run,
                 property_id=property_id,
                 selected=selected,
                 option=surcharges,
-                at=at,
-                today=today,
-                actor=actor,
                 plan_ids=plan_ids,
                 anticipate=anticipate,
                 cash_payment=cash_payment,
             )
-            uow.commit()
-        return result
 
     def issue_customer_statement(
         self,
@@ -391,21 +404,10 @@ class AccountService(Service):
         ``relation`` only, when given), one collection document per property,
         everything offered ticked, acréscimos included, no fee. Properties with
         nothing to list are skipped; none at all is refused."""
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            result = docs.issue_customer_statement(
-                uow,
-                self._reader(uow, today),
-                profile=self.profile,
-                customer_id=customer_id,
-                relation=relation,
-                at=at,
-                today=today,
-                actor=actor,
+        with self._issuing(actor) as run:
+            return docs.issue_customer_statement(
+                run, customer_id=customer_id, relation=relation
             )
-            uow.commit()
-        return result
 
     def issue_bill_copy(
         self,
@@ -422,22 +424,14 @@ class AccountService(Service):
         ``bill_set=True`` is the "manter conjunto de contas" mode: with the
         profile's ``segunda_via.bloqueia_contrato_conjunto``, bills tied to an
         active contract of parcelamento are left out (SVS-07)."""
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            result = docs.issue_bill_copy(
-                uow,
-                self._reader(uow, today),
-                profile=self.profile,
+        with self._issuing(actor) as run:
+            return docs.issue_bill_copy(
+                run,
                 property_id=property_id,
                 bill_ids=bill_ids,
                 with_fee=with_fee,
-                at=at,
-                actor=actor,
                 bill_set=bill_set,
             )
-            uow.commit()
-        return result
 
     def service_contract(
         self, *, property_id: int, customer_id: int, legal: bool = False
@@ -604,18 +598,12 @@ class AccountService(Service):
         ]
         with self._exclusive("statements", key):
             at = self._now()
-            today = self._today(at)
 
             def chunk(uow: UnitOfWork, unit: tuple[int, ...]) -> ChunkOutcome:
                 return docs.statements_chunk(
-                    uow,
-                    self._reader(uow, today),
-                    profile=self.profile,
+                    self._issuing_in(uow, at=at, actor=actor),
                     property_ids=unit,
-                    at=at,
-                    today=today,
                     local_date=self._local_date,
-                    actor=actor,
                 )
 
             return run_batch(
@@ -633,20 +621,8 @@ class AccountService(Service):
 
     def issue_certificate(self, *, actor: int, property_id: int) -> NoDebtCertificate:
         """Certidão Negativa de Débitos of a property (CND-01..CND-11)."""
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            result = docs.issue_property_certificate(
-                uow,
-                self._reader(uow, today),
-                profile=self.profile,
-                property_id=property_id,
-                at=at,
-                today=today,
-                actor=actor,
-            )
-            uow.commit()
-        return result
+        with self._issuing(actor) as run:
+            return docs.issue_property_certificate(run, property_id=property_id)
 
     def issue_customer_certificate(
         self,
@@ -657,21 +633,10 @@ class AccountService(Service):
     ) -> NoDebtCertificate:
         """Certidão Negativa por Cliente (CNC-01..CNC-07); ``scope`` is the
         "Responsável" option (CNC-04)."""
-        at = self._now()
-        today = self._today(at)
-        with self._work() as uow:
-            result = docs.issue_customer_certificate(
-                uow,
-                self._reader(uow, today),
-                profile=self.profile,
-                customer_id=customer_id,
-                owner=scope,
-                at=at,
-                today=today,
-                actor=actor,
+        with self._issuing(actor) as run:
+            return docs.issue_customer_certificate(
+                run, customer_id=customer_id, owner=scope
             )
-            uow.commit()
-        return result
 
     # ------------------------------------------------------------ simulation
     def simulate_service_charge(
