@@ -280,7 +280,9 @@ class PersistenceError(GsanError):
     The message names the kind and the entity, never the SQL text, its
     parameters or the connection's password; the original error is chained
     (``__cause__``) for the logs. ``kind`` makes the code ``persistence.<kind>``:
-    ``integrity``, ``database``, ``value``, ``schema``.
+    ``integrity``, ``database``, ``value``, ``schema``; ``unsent_writes`` is an
+    internal error (a statement named a table whose deferred writes wait unsent:
+    a bug of an adapter, never of the caller).
     """
 
     default_code = "persistence"

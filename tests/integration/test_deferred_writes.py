@@ -17,11 +17,18 @@ from typing import Any
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
-from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.adapters.sqlalchemy.pipeline import reader
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    DuplicateEntity,
+    NotFound,
+    PersistenceError,
+)
 from gsan_core.model.catalog import CatalogItemAdded
 from gsan_core.model.units import OrganizationalUnit
 from tests.conftest import PostgresSchema
@@ -119,6 +126,38 @@ def test_a_read_of_another_table_lets_the_writes_wait(
         assert len(statements) == 1  # the read alone
         uow.commit()
     assert len(statements) == 2
+
+
+def test_a_read_around_reader_of_a_table_with_waiting_writes_is_refused(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """A repository that read a table whose writes wait, through a
+    connection that did not send them (``reader`` for other tables, or one
+    kept from before the writes), would miss its own writes: the statement is
+    refused before it is sent, with an internal error."""
+    units = pg.tables["unit"]
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        kept = uow.connection
+        uow.units.add(_unit(1))
+        around = reader(uow, pg.tables["user"])
+        for connection in (around, kept):
+            with pytest.raises(PersistenceError) as refused:
+                connection.execute(sa.select(units.c.id))
+            assert refused.value.code == "persistence.unsent_writes"
+            assert "unit" in str(refused.value)
+        # nor is a direct write of that table let through ahead of the waiting one
+        with pytest.raises(PersistenceError):
+            kept.execute(sa.delete(units))
+        assert statements == []
+        # a read of other tables, and a reader naming the table, go on
+        assert around.execute(sa.select(pg.tables["user"].c.id)).all() == []
+        rows = reader(uow, units).execute(sa.select(units.c.id)).all()
+        assert [r.id for r in rows] == [1]
+        uow.commit()
+    with pg.uow_factory() as uow:  # the connection is not watched any more
+        uow.units.add(_unit(2))
+        assert uow.connection.execute(sa.select(units.c.id)).all() != []
 
 
 def test_a_stale_update_raises_at_the_commit_and_writes_nothing(

@@ -9,6 +9,14 @@ statement also takes the outbox ids (an upsert of the ``outbox`` counter, whose
 row lock is held to the commit, so ids still follow commit order) and writes
 the outbox rows: a command's whole write is one round trip (issue 20).
 
+Reads see the waiting writes because they are **enforced** to go through
+:func:`reader` (or the unit of work's ``connection``, which sends every waiting
+write first): while writes wait, a statement that names one of their tables
+on the connection, not sent by the buffer itself, is refused before it
+reaches the database with ``PersistenceError`` ``persistence.unsent_writes``
+(an internal error: a repository read around :func:`reader`, or kept a
+connection from before the writes). See :func:`watch`.
+
 What stays true: every write of a CTE sees the snapshot the statement began
 with, so a write never follows another one of the same row in one statement
 (an update of a table that already has a write waiting sends the waiting ones
@@ -21,19 +29,30 @@ changes is only *when* the error comes: at the next read or at the commit.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.util import find_tables
 
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 
-__all__ = ["MOST_ROWS", "WriteBuffer", "deferred_insert", "outbox_rows", "reader"]
+__all__ = [
+    "MOST_ROWS",
+    "WriteBuffer",
+    "deferred_insert",
+    "outbox_rows",
+    "reader",
+    "watch",
+]
 
 #: The most rows an insert leaves waiting (a larger one is sent at once):
 #: each row is a CTE of its own, as SQLAlchemy caches the compiled form of a
@@ -61,6 +80,42 @@ def reader(uow: object, *tables: sa.Table) -> sa.Connection:
     if reading is None:
         return uow.connection  # type: ignore[attr-defined, no-any-return]
     return reading(*tables)  # type: ignore[no-any-return]
+
+
+#: The waiting writes of each connection whose unit of work defers them.
+_WAITING: weakref.WeakKeyDictionary[sa.Connection, WriteBuffer] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def watch(connection: sa.Connection, pending: WriteBuffer | None) -> WriteBuffer | None:
+    """Refuse, on ``connection``, a statement naming a table ``pending``
+    writes while they wait (``None``: stop watching); the buffer it watched
+    before is returned, for a unit of work joined to a host's connection to
+    give back on leaving."""
+    engine = connection.engine
+    if not sa_event.contains(engine, "before_execute", _refuse_unsent):
+        sa_event.listen(engine, "before_execute", _refuse_unsent)
+    before = _WAITING.pop(connection, None)
+    if pending is not None:
+        _WAITING[connection] = pending
+    return before
+
+
+def _refuse_unsent(
+    connection: sa.Connection, clause: object, *_args: object, **_kwargs: object
+) -> None:
+    pending = _WAITING.get(connection)
+    if not pending or not isinstance(clause, sa.ClauseElement):
+        return  # nothing waits, or a text statement (its tables are unknown)
+    named = set(find_tables(clause, check_columns=True, include_crud=True))
+    waiting = sorted({w.table.name for w in pending.writes if w.table in named})
+    if waiting:
+        msg = (
+            f"internal error: a statement names {', '.join(waiting)} while writes "
+            "to it wait unsent (read through pipeline.reader())"
+        )
+        raise PersistenceError(msg, kind="unsent_writes")
 
 
 @attrs.define

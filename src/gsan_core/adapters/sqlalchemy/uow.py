@@ -47,7 +47,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 from gsan_core.adapters.sqlalchemy.ids import TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
-from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows
+from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows, watch
 from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
     SqlFieldLock,
@@ -192,6 +192,8 @@ class SqlUnitOfWork:
         #: Writes not sent yet (defer_writes, pipeline.py).
         self.pending = WriteBuffer()
         self._defer = False
+        #: The buffer the connection was watched for before (a host's).
+        self._watched: WriteBuffer | None = None
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -443,6 +445,8 @@ class SqlUnitOfWork:
         that point instead of at once; nothing is written either way."""
         if self._backend.engine.dialect.name == "postgresql":
             self._defer = True
+            if self._connection is not None:
+                self._watched = watch(self._connection, self.pending)
 
     def _open(self) -> sa.Connection:
         if self._connection is None:
@@ -465,6 +469,8 @@ class SqlUnitOfWork:
             with translated("connection"):
                 self._connection = self._backend.engine.connect()
         self._events = []
+        if self._defer:
+            self._watched = watch(self._connection, self.pending)
         return self
 
     def __exit__(
@@ -476,6 +482,8 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
+            if self._defer and self._connection is not None:
+                watch(self._connection, self._watched)
             try:
                 self._batches.release()
             finally:
