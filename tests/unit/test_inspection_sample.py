@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gsan_core.model.inspections import ClosedOrderFilter, ClosedOrderScope
 from gsan_core.rules.inspections import (
     SAMPLE_MIXER,
     SAMPLE_MODULUS,
@@ -58,3 +62,27 @@ def test_uc1176_sample_rank_spreads_consecutive_ids() -> None:
     ]
     assert all(1_000 < n < 1_500 for n in quarters), quarters
     assert len(set(chosen) & set(draw(1))) < 1_000
+
+
+def test_uc1176_the_candidates_scope_holds_sets_and_an_aware_instant() -> None:
+    """UC1176: the scope every candidate query of the batch starts from keeps
+    its ids as sets and refuses a naive instant."""
+    since = datetime(2025, 1, 6, tzinfo=UTC)
+    scope = ClosedOrderScope(
+        unit_ids=[60, 60, 61],
+        closed_since=since,
+        inspection_type_ids=(705,),
+        filters=ClosedOrderFilter(locality_from=1),
+    )
+    assert (scope.unit_ids, scope.inspection_type_ids) == (
+        frozenset({60, 61}),
+        frozenset({705}),
+    )
+    assert scope.filters is not None
+    assert scope.filters.by_locality
+    with pytest.raises(ValueError, match="closed_since must be timezone-aware"):
+        ClosedOrderScope(
+            unit_ids=[60],
+            closed_since=since.replace(tzinfo=None),
+            inspection_type_ids=[705],
+        )

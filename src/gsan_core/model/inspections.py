@@ -9,9 +9,10 @@ the findings and the notices are entities with their own tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import IntEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -27,6 +28,7 @@ __all__ = [
     "NON_ACCEPTANCE_REASON",
     "ClosedOrderFilter",
     "ClosedOrderRow",
+    "ClosedOrderScope",
     "InfractionNotice",
     "InfractionNoticeIssued",
     "InfractionNoticesExpired",
@@ -123,6 +125,28 @@ class ClosedOrderFilter:
     def by_locality(self) -> bool:
         """Whether a locality bound is given."""
         return self.locality_from is not None or self.locality_until is not None
+
+
+def _ids(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(value)
+
+
+def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
+    if value.tzinfo is None:
+        raise ValueError(f"{attribute.name} must be timezone-aware")
+
+
+@attrs.frozen(kw_only=True)
+class ClosedOrderScope:
+    """The candidates of UC1176, which every query of the inspection batch
+    starts from: closed orders with a property, closed since ``closed_since``
+    by one of ``unit_ids``, with no open order of one of
+    ``inspection_type_ids`` referring to them, kept by ``filters``."""
+
+    unit_ids: frozenset[int] = attrs.field(converter=_ids)
+    closed_since: datetime = attrs.field(validator=_aware)
+    inspection_type_ids: frozenset[int] = attrs.field(converter=_ids)
+    filters: ClosedOrderFilter | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -42,8 +42,8 @@ from gsan_core.model.hydrometers import (
     StockEntry,
 )
 from gsan_core.model.inspections import (
-    ClosedOrderFilter,
     ClosedOrderRow,
+    ClosedOrderScope,
     InfractionNotice,
 )
 from gsan_core.model.properties import LocationLinks, Property
@@ -721,33 +721,25 @@ class InspectionBatchQueries(Protocol):
 
     def closed_candidates(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
-        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
-        """Closed orders with a property, closed since the instant by one of the
-        units, with no open order of an inspection type referring to them, ids
-        above ``after_id``, the ``limit`` lowest first (``reason_ids``: only
-        those closed with one of these reasons; ``filters``: only those of its
-        service types and of properties in its locality range)."""
+        """The candidates of ``scope`` with ids above ``after_id``, the
+        ``limit`` lowest first (``reason_ids``: only those closed with one of
+        these reasons)."""
         ...
 
     def chunk_to_inspect(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         """One chunk of UC1176: of the ``limit`` lowest candidates above
         ``after_id`` (as :meth:`closed_candidates`), the rows to inspect
@@ -759,14 +751,11 @@ class InspectionBatchQueries(Protocol):
 
     def concluded_sample(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         """UC1176's sample, drawn in the store: of the candidates (as
         :meth:`closed_candidates` with no ``after_id``) closed with one of

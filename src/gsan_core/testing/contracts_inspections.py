@@ -31,6 +31,7 @@ from gsan_core.model.bulletins import (
     OrderBulletin,
 )
 from gsan_core.model.inspections import (
+    ClosedOrderScope,
     InfractionNotice,
     InspectionFinding,
     NoticeSituation,
@@ -369,6 +370,9 @@ class InspectionRepositoriesContract:
             uow.service_orders.add_many([*closed, inspection])
             uow.commit()
         excluded = {1_003, 1_005, 1_007}
+        scope = ClosedOrderScope(
+            unit_ids=[60], closed_since=since, inspection_type_ids=[705]
+        )
         candidates = [o for o in closed if o.id not in excluded]
         concluded = [o.id for o in candidates if o.closing_reason_id == 2]
         for seed, percentage in ((0, 10), (7, 50), (-3, 25), (11, 0), (2, 100)):
@@ -376,9 +380,7 @@ class InspectionRepositoriesContract:
             expected = sorted(ranked[: sample_size(len(concluded), percentage)])
             with uow_factory() as uow:
                 drawn = uow.inspection_batches.concluded_sample(
-                    unit_ids=[60],
-                    closed_since=since,
-                    inspection_type_ids=[705],
+                    scope,
                     reason_ids=[2, 32],
                     percentage=percentage,
                     seed=seed,
@@ -388,27 +390,21 @@ class InspectionRepositoriesContract:
         assert len(candidates) == 57
         with uow_factory() as uow:
             first = uow.inspection_batches.chunk_to_inspect(
-                unit_ids=[60],
-                closed_since=since,
-                inspection_type_ids=[705],
+                scope,
                 after_id=1_000,
                 limit=6,
                 skipped_reason_ids=[2, 32],
                 sample_ids=[1_002, 1_008, 1_040],
             )
             tail = uow.inspection_batches.chunk_to_inspect(
-                unit_ids=[60],
-                closed_since=since,
-                inspection_type_ids=[705],
+                scope,
                 after_id=1_059,
                 limit=6,
                 skipped_reason_ids=[2, 32],
                 sample_ids=[],
             )
             done = uow.inspection_batches.chunk_to_inspect(
-                unit_ids=[60],
-                closed_since=since,
-                inspection_type_ids=[705],
+                scope,
                 after_id=1_060,
                 limit=6,
                 skipped_reason_ids=[2, 32],

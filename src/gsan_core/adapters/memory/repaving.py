@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import attrs
@@ -15,6 +15,7 @@ from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
+    ClosedOrderScope,
     InfractionNotice,
     NoticeSituation,
 )
@@ -118,20 +119,17 @@ class MemoryInspectionBatches:
 
     def closed_candidates(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
-        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         orders: list[ServiceOrder] = list(self._uow.rows("service_order"))
         inspected = {
             o.reference_order_id
             for o in orders
-            if o.service_type_id in inspection_type_ids
+            if o.service_type_id in scope.inspection_type_ids
             and o.situation is not OrderSituation.CLOSED
         }
         rows = [
@@ -146,11 +144,11 @@ class MemoryInspectionBatches:
             and o.situation is OrderSituation.CLOSED
             and o.property_id is not None
             and o.closed_at is not None
-            and o.closed_at >= closed_since
-            and o.current_unit_id in unit_ids
+            and o.closed_at >= scope.closed_since
+            and o.current_unit_id in scope.unit_ids
             and o.id not in inspected
             and (reason_ids is None or o.closing_reason_id in reason_ids)
-            and self._kept(o, filters)
+            and self._kept(o, scope.filters)
         ]
         return rows[:limit]
 
@@ -172,24 +170,14 @@ class MemoryInspectionBatches:
 
     def chunk_to_inspect(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
-        rows = self.closed_candidates(
-            unit_ids=unit_ids,
-            closed_since=closed_since,
-            inspection_type_ids=inspection_type_ids,
-            after_id=after_id,
-            limit=limit,
-            filters=filters,
-        )
+        rows = self.closed_candidates(scope, after_id=after_id, limit=limit)
         chosen = [
             r
             for r in rows
@@ -199,23 +187,13 @@ class MemoryInspectionBatches:
 
     def concluded_sample(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
-        rows = self.closed_candidates(
-            unit_ids=unit_ids,
-            closed_since=closed_since,
-            inspection_type_ids=inspection_type_ids,
-            after_id=0,
-            limit=sys.maxsize,
-            filters=filters,
-        )
+        rows = self.closed_candidates(scope, after_id=0, limit=sys.maxsize)
         ids = [r.order_id for r in rows if r.closing_reason_id in reason_ids]
         ranked = sorted(ids, key=lambda i: (sample_rank(seed, i), i))
         return sorted(ranked[: sample_size(len(ids), percentage)]), len(rows)

@@ -18,6 +18,7 @@ from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
+    ClosedOrderScope,
     InfractionNotice,
     NoticeSituation,
 )
@@ -171,22 +172,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
 
     def closed_candidates(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         reason_ids: Collection[int] | None = None,
-        filters: ClosedOrderFilter | None = None,
     ) -> Sequence[ClosedOrderRow]:
         o = self._table
-        clauses = self._candidates(
-            unit_ids=unit_ids,
-            closed_since=closed_since,
-            inspection_type_ids=inspection_type_ids,
-            filters=filters,
-        )
+        clauses = self._candidates(scope)
         clauses.append(o.c.id > after_id)
         if reason_ids is not None:
             clauses.append(o.c.closing_reason_id.in_(sorted(reason_ids)))
@@ -212,23 +205,15 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
 
     def chunk_to_inspect(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         after_id: int,
         limit: int,
         skipped_reason_ids: Collection[int],
         sample_ids: Collection[int],
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[ClosedOrderRow], int, int]:
         o = self._table
-        clauses = self._candidates(
-            unit_ids=unit_ids,
-            closed_since=closed_since,
-            inspection_type_ids=inspection_type_ids,
-            filters=filters,
-        )
+        clauses = self._candidates(scope)
         chunk = (
             sa.select(
                 o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
@@ -286,22 +271,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
 
     def concluded_sample(
         self,
+        scope: ClosedOrderScope,
         *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
         reason_ids: Collection[int],
         percentage: int,
         seed: int,
-        filters: ClosedOrderFilter | None = None,
     ) -> tuple[Sequence[int], int]:
         o = self._table
-        clauses = self._candidates(
-            unit_ids=unit_ids,
-            closed_since=closed_since,
-            inspection_type_ids=inspection_type_ids,
-            filters=filters,
-        )
+        clauses = self._candidates(scope)
         concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
         counts = sa.select(
             sa.func.count(),
@@ -321,21 +298,14 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             ids = sorted(self._conn.execute(statement).scalars())
         return ids, int(total)
 
-    def _candidates(
-        self,
-        *,
-        unit_ids: Collection[int],
-        closed_since: datetime,
-        inspection_type_ids: Collection[int],
-        filters: ClosedOrderFilter | None = None,
-    ) -> list[sa.ColumnElement[bool]]:
+    def _candidates(self, scope: ClosedOrderScope) -> list[sa.ColumnElement[bool]]:
         o = self._table
         i = o.alias("inspection")
         open_inspection = (
             sa.select(i.c.id)
             .where(
                 i.c.reference_order_id == o.c.id,
-                i.c.service_type_id.in_(sorted(inspection_type_ids)),
+                i.c.service_type_id.in_(sorted(scope.inspection_type_ids)),
                 i.c.situation != int(OrderSituation.CLOSED),
             )
             .exists()
@@ -343,10 +313,10 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         return [
             o.c.situation == int(OrderSituation.CLOSED),
             o.c.property_id.is_not(None),
-            o.c.closed_at >= closed_since,
-            o.c.current_unit_id.in_(sorted(unit_ids)),
+            o.c.closed_at >= scope.closed_since,
+            o.c.current_unit_id.in_(sorted(scope.unit_ids)),
             ~open_inspection,
-            *self._filtered(filters),
+            *self._filtered(scope.filters),
         ]
 
     def _filtered(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import attrs
 
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
+    ClosedOrderScope,
     InfractionNotice,
     InfractionNoticesExpired,
     InspectionFinding,
@@ -175,15 +176,18 @@ class InspectionService(Bulletins):
                 units = frozenset(
                     u.id for u in uow.units.find_by(company_id=company_id)
                 )
+                scope = ClosedOrderScope(
+                    unit_ids=units,
+                    closed_since=since,
+                    inspection_type_ids=type_ids,
+                    filters=filters,
+                )
                 sample, total = _sample(
                     uow,
-                    units=units,
-                    since=since,
-                    type_ids=type_ids,
+                    scope,
                     concluded=concluded,
                     percentage=sample_percentage,
                     seed=seed,
-                    filters=filters,
                 )
             type_id = min(type_ids)
             template = ServiceOrder(
@@ -197,14 +201,11 @@ class InspectionService(Bulletins):
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
                 chosen, scanned, last[0] = uow.inspection_batches.chunk_to_inspect(
-                    unit_ids=units,
-                    closed_since=since,
-                    inspection_type_ids=type_ids,
+                    scope,
                     after_id=last[0],
                     limit=chunk_size,
                     skipped_reason_ids=excluded,
                     sample_ids=sample,
-                    filters=filters,
                 )
                 if not scanned:
                     return ChunkOutcome()
@@ -418,28 +419,19 @@ class InspectionService(Bulletins):
 
 def _sample(
     uow: UnitOfWork,
+    scope: ClosedOrderScope,
     *,
-    units: frozenset[int],
-    since: datetime,
-    type_ids: frozenset[int],
     concluded: frozenset[int],
     percentage: int,
     seed: int,
-    filters: ClosedOrderFilter | None = None,
 ) -> tuple[frozenset[int], int]:
     """The concluded candidates to inspect: ``percentage`` % of them (rounded
     half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
     for ``seed``, drawn in the store (no candidate row is read); and how many
     candidates there are."""
-    if not units:
+    if not scope.unit_ids:
         return frozenset(), 0
     ids, total = uow.inspection_batches.concluded_sample(
-        unit_ids=units,
-        closed_since=since,
-        inspection_type_ids=type_ids,
-        reason_ids=concluded,
-        percentage=percentage,
-        seed=seed,
-        filters=filters,
+        scope, reason_ids=concluded, percentage=percentage, seed=seed
     )
     return frozenset(ids), total
