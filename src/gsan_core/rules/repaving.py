@@ -13,6 +13,7 @@ from gsan_core.errors import Message, Violation
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 
 __all__ = [
+    "AUTOMATIC_ACCEPTANCE",
     "check_acceptance",
     "check_open",
     "check_rejection",
@@ -192,6 +193,10 @@ def check_return(
         if not _area_ok(area, sent, percentage):
             found.append(AREA_INVALID(field=name, area=area, sent=sent))
     return found
+
+
+#: The remark of an automatic acceptance (PAV-03), appended to the work's own.
+AUTOMATIC_ACCEPTANCE = "ACEITE AUTOMATICO"
 
 
 def converges(work: RepavingWork, *, percentage: Decimal) -> bool:

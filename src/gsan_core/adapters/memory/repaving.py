@@ -27,6 +27,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
 )
 from gsan_core.rules.inspections import sample_rank, sample_size
+from gsan_core.rules.repaving import AUTOMATIC_ACCEPTANCE as AUTOMATIC
 from gsan_core.rules.repaving import converges
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "MemoryRepavingRepository",
     "automatic_remark",
 ]
-
-AUTOMATIC = "ACEITE AUTOMATICO"
 
 
 def automatic_remark(remark: str | None) -> str:

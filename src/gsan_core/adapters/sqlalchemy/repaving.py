@@ -34,6 +34,7 @@ from gsan_core.rules.inspections import (
     SAMPLE_MULTIPLIER,
     sample_size,
 )
+from gsan_core.rules.repaving import AUTOMATIC_ACCEPTANCE as AUTOMATIC
 
 __all__ = [
     "AUTOMATIC",
@@ -41,8 +42,6 @@ __all__ = [
     "SqlRepavingRepository",
     "convergent",
 ]
-
-AUTOMATIC = "ACEITE AUTOMATICO"
 
 
 def convergent(
