@@ -430,6 +430,7 @@ def test_cmd_07_batch_closing_charges_set_based(sql: SqlBackend) -> None:
     charges = [c for homes in by_locality.values() for c in _charges(system, homes)]
     assert len(charges) == 5 * len(by_locality)
     assert {c.total for c in charges} == {Decimal("25.00")}
+    print({"CMD-07, a locality with 1 and with 4 charged requests": per_locality})
     assert per_locality[0] == per_locality[1], per_locality
 
 
