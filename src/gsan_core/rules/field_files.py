@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -29,17 +30,21 @@ __all__ = [
     "AGENT_BUSY",
     "ALREADY_DOWNLOADED",
     "BAD_PERIOD",
+    "DELIVERED_DOCUMENTS",
     "FILE_FINISHED",
     "IN_OPEN_FILE",
     "NO_AGENT",
     "NO_ORDERS",
     "OVER_LIMIT",
+    "PHOTO_TYPES",
     "RETURN_RECORDS",
     "ParsedLine",
+    "brazilian_money",
     "check_download",
     "check_finish",
     "check_release",
     "clean",
+    "debt_fields",
     "parse_return_line",
     "record",
 ]
@@ -184,6 +189,47 @@ def record(kind: str, fields: Iterable[object], *, separator: str = "|") -> str:
     break: they become spaces), ending with a line feed."""
     parts = [kind, *(_text(f) for f in fields)] if kind else [_text(f) for f in fields]
     return separator.join(parts) + separator + "\n"
+
+
+#: Record ``06`` of UC1484: the fixed "documento entregue" codes an
+#: inspection's return (record 5) answers with (``ConstantesSistema``).
+DELIVERED_DOCUMENTS: tuple[tuple[int, str], ...] = (
+    (1, "SOL. COMPARECIMENTO"),
+    (2, "AUTO DE INFRACAO"),
+    (3, "INFRACAO DE ESGOTO"),
+    (4, "NENHUM"),
+)
+#: Record ``15`` of UC1484: the fixed photo types (``FotoSituacaoOrdemServico``).
+PHOTO_TYPES: tuple[tuple[int, str], ...] = (
+    (11, "ANTES DA EXECUCAO"),
+    (12, "DURANTE A EXECUCAO"),
+    (13, "APOS A EXECUCAO"),
+    (14, "FACHADA DO IMOVEL"),
+)
+_CENT = Decimal("0.01")
+
+
+def brazilian_money(value: Decimal) -> str:
+    """GSAN's ``Util.formatarMoedaReal``: ``1.234,56`` (dot for thousands,
+    comma for the cents, rounded half up)."""
+    amount = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return f"{amount:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
+def debt_fields(
+    order_id: int,
+    reference: int | None,
+    due_date: date | None,
+    situation: str,
+    value: Decimal,
+) -> str:
+    """Record ``17`` of UC1484 (``gerarArquivoTextoExecucaoOSDebitos``): the
+    order, the bill's reference ``MM/AAAA``, its due date ``dd/MM/yyyy``, its
+    situation text and its value ``1.234,56``. As GSAN writes it, the value
+    is the last field, with no separator after it."""
+    month = "" if reference is None else f"{reference % 100:02d}/{reference // 100}"
+    due = "" if due_date is None else due_date.strftime("%d/%m/%Y")
+    return f"17|{order_id}|{month}|{due}|{_text(situation)}|{brazilian_money(value)}\n"
 
 
 # --------------------------------------------------------------- the return
