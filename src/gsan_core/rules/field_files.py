@@ -339,6 +339,29 @@ def _client_documents(fields: Sequence[str], line: int) -> LineError | None:
     return None
 
 
+#: The fields (1-based, after the type) that take one of a closed set of
+#: values: record 5's delivered document (the ``06`` codes), record 7's
+#: meter type (1 water, 2 well) and stand flag, record 9's two change flags.
+_CLOSED_SETS: dict[int, tuple[tuple[int, frozenset[int]], ...]] = {
+    5: ((2, frozenset(code for code, _ in DELIVERED_DOCUMENTS)),),
+    7: ((5, frozenset({1, 2})), (7, frozenset({1, 2}))),
+    9: ((4, frozenset({1, 2})), (5, frozenset({1, 2}))),
+}
+
+
+def _closed_sets(kind: int, fields: Sequence[str], line: int) -> LineError | None:
+    for position, allowed in _CLOSED_SETS.get(kind, ()):
+        value = fields[position - 1].strip()
+        if value and int(value) not in allowed:
+            return _error(
+                line,
+                "code",
+                f"field {position} of record {kind} is {value}, "
+                f"not one of {sorted(allowed)}",
+            )
+    return None
+
+
 def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
     """One line of a return (without its line break)."""
     parts = text.split("|")
@@ -362,10 +385,10 @@ def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
         problem = _check_field(k, value, position, line)
         if problem is not None:
             return problem
-    if kind == 2:
-        problem = _client_documents(fields, line)
-        if problem is not None:
-            return problem
+    problem = _client_documents(fields, line) if kind == 2 else None
+    problem = problem or _closed_sets(kind, fields, line)
+    if problem is not None:
+        return problem
     clean = tuple(f.strip() for f in fields)
     digest = hashlib.sha256("|".join((str(kind), *clean)).encode()).hexdigest()
     return ParsedLine(line=line, record=kind, fields=clean, digest=digest)
