@@ -9,12 +9,12 @@ caller's stream with the utility's declared encoding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from gsan_core.model.billing import BillStatus, DebtKind
 from gsan_core.model.catalog import CatalogItem
-from gsan_core.model.field_files import FieldFile, FieldFileItem
+from gsan_core.model.field_files import FieldFile, FieldFileItem, FileOrderDetail
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import (
     DELIVERED_DOCUMENTS,
@@ -28,6 +28,7 @@ __all__ = [
     "PAGE",
     "debt_lines",
     "inspection_lines",
+    "order_record",
     "page_items",
     "parameter_lines",
     "smartphone_lines",
@@ -35,6 +36,8 @@ __all__ = [
 
 #: Orders per page when a file is written or its return applied.
 PAGE = 1_000
+#: Digits of a CPF and of a CNPJ (a customer's ``document`` is one or the other).
+CPF_LENGTH, CNPJ_LENGTH = 11, 14
 
 Reader = Callable[[], AbstractContextManager[UnitOfWork]]
 
@@ -129,23 +132,79 @@ def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
 
 def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
-    (:func:`parameter_lines`), one ``16`` per order in file order (one joined
-    read per page of orders), then the ``17`` of every order (a second pass,
-    a page at a time: :func:`debt_lines`). Fields the library does not hold
-    (address text, economies) are written empty, never as ``null``."""
+    (:func:`parameter_lines`), one ``16`` per order in file order, then the
+    ``17`` of every order (a second pass, a page at a time:
+    :func:`debt_lines`). Record ``16`` is read two joined reads a page (the
+    order's place, ``file_rows``; its user customer and water meter,
+    ``order_details``): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
-    tail = "|" * 18 + "\n"
-    for rows in _pages(read, file):
-        for oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew in rows:
-            place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-            yield (
-                f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||"
-                f"{route or ''}|{water.get(wat, '')}|{sewer.get(sew, '')}|1|{tail}"
-            )
+    for first in range(1, file.order_count + 1, PAGE):
+        last = first + PAGE - 1
+        with read() as uow:
+            rows = uow.field_file_queries.file_rows(file.id, first, last)
+            details = uow.field_file_queries.order_details(file.id, first, last)
+        for row, detail in zip(rows, details, strict=True):
+            yield order_record(row, detail, water=water, sewer=sewer)
     yield from debt_lines(read, file)
+
+
+def order_record(
+    row: tuple[int, ...],
+    detail: FileOrderDetail,
+    *,
+    water: Mapping[int, str],
+    sewer: Mapping[int, str],
+) -> str:
+    """Record ``16``: the order, type, sequence, address (empty: the library
+    has no streets), inscription, property, profile id, economies and
+    principal category (empty), route (for the billing group), water and sewer
+    situation descriptions, measurement type 1, the water meter's type,
+    number, situation, place, protection, stand (1/2) and brand (ids; all
+    empty without a meter), the last reading (empty: billing's), the user
+    customer's name, CPF, CNPJ, RG, RG issuer and state ids, default phone's
+    area code, number and extension, and the 6-month average consumption
+    (empty: billing's). Empty, never ``null``."""
+    oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
+    place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
+    document = detail.document or ""
+    has_meter = detail.meter_number is not None
+    fields: list[object] = [
+        oid,
+        tid,
+        seq,
+        "",
+        place,
+        pid or "",
+        prof or "",
+        "",
+        "",
+        route or "",
+        water.get(wat, ""),
+        sewer.get(sew, ""),
+        1,
+        detail.meter_type_id,
+        detail.meter_number,
+        detail.meter_situation_id,
+        detail.place_id,
+        detail.protection_id,
+        detail.stand if has_meter else None,
+        detail.brand_id,
+        None,
+        detail.customer_name,
+        document if len(document) == CPF_LENGTH else None,
+        document if len(document) == CNPJ_LENGTH else None,
+        detail.identity_card,
+        detail.identity_issuer_id,
+        detail.identity_state_id,
+        detail.phone_area,
+        detail.phone,
+        detail.phone_extension,
+        None,
+    ]
+    return record("16", fields)
 
 
 def debt_lines(read: Reader, file: FieldFile) -> Iterator[str]:
