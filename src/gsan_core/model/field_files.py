@@ -229,6 +229,8 @@ class FileOrderDetail:
     protection_id: int | None = None
     stand: bool | None = None
     brand_id: int | None = None
+    #: The order's collection document (record ``17`` lists its bills).
+    collection_document_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -171,6 +171,8 @@ _UNSAFE = str.maketrans({"|": " ", ";": " ", "\r": " ", "\n": " "})
 def _text(value: object) -> str:
     if value is None:
         return ""  # GSAN writes the text "null" for some fields: never here
+    if type(value) is int:  # the common case first (a bool is not an int here)
+        return str(value)
     if isinstance(value, bool):
         return "1" if value else "2"
     if isinstance(value, datetime):
@@ -187,7 +189,7 @@ def record(kind: str, fields: Iterable[object], *, separator: str = "|") -> str:
     """One record of a layout: the record type then each field, every one
     followed by the separator (a value never carries a separator or a line
     break: they become spaces), ending with a line feed."""
-    parts = [kind, *(_text(f) for f in fields)] if kind else [_text(f) for f in fields]
+    parts = [kind, *map(_text, fields)] if kind else list(map(_text, fields))
     return separator.join(parts) + separator + "\n"
 
 

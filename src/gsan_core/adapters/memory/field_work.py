@@ -248,11 +248,15 @@ class MemoryFieldFileQueries:
         for item in items:
             order = self._uow.read("service_order", item.order_id)
             pid = order.property_id
+            document = order.collection_document_id
             found.append(
-                FileOrderDetail(order_id=order.id)
+                FileOrderDetail(order_id=order.id, collection_document_id=document)
                 if pid is None
                 else FileOrderDetail(
-                    order_id=order.id, **self._user(pid), **self._meter(pid)
+                    order_id=order.id,
+                    collection_document_id=document,
+                    **self._user(pid),
+                    **self._meter(pid),
                 )
             )
         return found

@@ -75,7 +75,16 @@ _CUSTOMER_FIELDS = (
     "phone",
     "phone_extension",
 )
-_METER_FIELDS = (
+_METER_COLUMNS = (
+    "number",
+    "type_id",
+    "situation_id",
+    "place_id",
+    "protection_id",
+    "stand",
+    "brand_id",
+)
+_METER_AND_DOCUMENT = (
     "meter_number",
     "meter_type_id",
     "meter_situation_id",
@@ -83,6 +92,7 @@ _METER_FIELDS = (
     "protection_id",
     "stand",
     "brand_id",
+    "collection_document_id",
 )
 
 
@@ -442,21 +452,29 @@ class SqlFieldFileQueries:
         item, order = t["field_file_item"], t["service_order"]
         relation, customer = t["customer_property"], t["customer"]
         place, meter = t["hydrometer_installation"], t["hydrometer"]
-        user = (
-            sa.select(sa.func.min(relation.c.id))
+        page = sa.and_(item.c.file_id == file_id, item.c.sequence.between(first, last))
+        # the page's properties bound both derived tables, so the store reads
+        # only their relations and meters (by the property indexes)
+        page_properties = (
+            sa.select(order.c.property_id)
+            .join(item, item.c.order_id == order.c.id)
+            .where(page)
+        )
+        users = (
+            sa.select(
+                relation.c.property_id, sa.func.min(relation.c.id).label("chosen_id")
+            )
             .where(
-                relation.c.property_id == order.c.property_id,
                 relation.c.relation == int(RelationType.USER),
                 relation.c.end.is_(None),
+                relation.c.property_id.in_(page_properties),
             )
-            .correlate(order)
-            .scalar_subquery()
+            .group_by(relation.c.property_id)
+            .subquery("users")
         )
-        chosen = relation.alias("chosen")
-        statement = (
+        meters = (
             sa.select(
-                order.c.id,
-                *(customer.c[name] for name in _CUSTOMER_FIELDS),
+                place.c.property_id,
                 meter.c.number,
                 meter.c.type_id,
                 meter.c.situation_id,
@@ -465,25 +483,39 @@ class SqlFieldFileQueries:
                 place.c.stand,
                 meter.c.brand_id,
             )
+            .join(meter, meter.c.id == place.c.hydrometer_id)
+            .where(
+                place.c.point == int(MeasurementPoint.WATER_CONNECTION),
+                place.c.removed_on.is_(None),
+                place.c.property_id.in_(page_properties),
+            )
+            .subquery("meters")
+        )
+        chosen = relation.alias("chosen")
+        statement = (
+            sa.select(
+                order.c.id,
+                *(customer.c[name] for name in _CUSTOMER_FIELDS),
+                *(meters.c[name] for name in _METER_COLUMNS),
+                order.c.collection_document_id,
+            )
             .select_from(item)
             .join(order, order.c.id == item.c.order_id)
-            .outerjoin(chosen, chosen.c.id == user)
+            .outerjoin(users, users.c.property_id == order.c.property_id)
+            .outerjoin(chosen, chosen.c.id == users.c.chosen_id)
             .outerjoin(customer, customer.c.id == chosen.c.customer_id)
-            .outerjoin(
-                place,
-                sa.and_(
-                    place.c.property_id == order.c.property_id,
-                    place.c.point == int(MeasurementPoint.WATER_CONNECTION),
-                    place.c.removed_on.is_(None),
-                ),
-            )
-            .outerjoin(meter, meter.c.id == place.c.hydrometer_id)
-            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .outerjoin(meters, meters.c.property_id == order.c.property_id)
+            .where(page)
             .order_by(item.c.sequence)
         )
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        names = ("order_id", "customer_name", *_CUSTOMER_FIELDS[1:], *_METER_FIELDS)
+        names = (
+            "order_id",
+            "customer_name",
+            *_CUSTOMER_FIELDS[1:],
+            *_METER_AND_DOCUMENT,
+        )
         return [FileOrderDetail(**dict(zip(names, row, strict=True))) for row in rows]
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:

@@ -133,14 +133,16 @@ def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
 def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
-    ``17`` of every order (a second pass, a page at a time:
-    :func:`debt_lines`). Record ``16`` is read two joined reads a page (the
-    order's place, ``file_rows``; its user customer and water meter,
+    ``17`` of every order (:func:`debt_lines`, a second pass over the pages
+    whose orders have a collection document, the only state kept between the
+    passes). Record ``16`` is read two joined reads a page (the order's place,
+    ``file_rows``; its user customer, water meter and collection document,
     ``order_details``): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
+    with_documents: list[int] = []
     for first in range(1, file.order_count + 1, PAGE):
         last = first + PAGE - 1
         with read() as uow:
@@ -148,7 +150,9 @@ def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
             details = uow.field_file_queries.order_details(file.id, first, last)
         for row, detail in zip(rows, details, strict=True):
             yield order_record(row, detail, water=water, sewer=sewer)
-    yield from debt_lines(read, file)
+        if any(d.collection_document_id is not None for d in details):
+            with_documents.append(first)
+    yield from debt_lines(read, file, with_documents)
 
 
 def order_record(
@@ -207,24 +211,27 @@ def order_record(
     return record("16", fields)
 
 
-def debt_lines(read: Reader, file: FieldFile) -> Iterator[str]:
+def debt_lines(
+    read: Reader, file: FieldFile, pages: Sequence[int] | None = None
+) -> Iterator[str]:
     """UC1484's ``17`` records (IT0021 "Selecionar Débitos da OS"): the bills
-    of each order's collection document, in file order and by reference
-    (three reads a page: the orders, their documents, and billing's open
-    bills of their properties for the situation text, empty for a bill no
-    longer open)."""
-    for items in page_items(read, file):
+    of each order's collection document, in file order and by reference, for
+    the pages starting at ``pages`` (every page when ``None``). One unit of
+    work a page: the orders' documents (``order_details``), the documents,
+    and billing's open bills of their properties for the situation text
+    (empty for a bill no longer open)."""
+    starts = range(1, file.order_count + 1, PAGE) if pages is None else pages
+    for first in starts:
         with read() as uow:
-            orders = uow.service_orders.get_many([i.order_id for i in items])
-            documents = uow.collection_documents.get_many(
-                sorted(
-                    {
-                        o.collection_document_id
-                        for o in orders.values()
-                        if o.collection_document_id is not None
-                    }
-                )
+            details = uow.field_file_queries.order_details(
+                file.id, first, first + PAGE - 1
             )
+            wanted = {
+                d.order_id: d.collection_document_id
+                for d in details
+                if d.collection_document_id is not None
+            }
+            documents = uow.collection_documents.get_many(sorted(set(wanted.values())))
             debts = (
                 uow.billing.open_debts_of(
                     sorted({d.property_id for d in documents.values()}),
@@ -238,17 +245,15 @@ def debt_lines(read: Reader, file: FieldFile) -> Iterator[str]:
             for found in debts.values()
             for d in found
         }
-        for item in items:
-            order = orders.get(item.order_id)
-            document = documents.get(
-                (order.collection_document_id if order else None) or 0
-            )
-            if document is None:
-                continue
-            bills = [i for i in document.items if i.kind is DebtKind.BILL]
-            for bill in sorted(bills, key=lambda b: (b.reference or 0, b.debt_id)):
+        for order_id, document_id in wanted.items():
+            document = documents.get(document_id)
+            bills = [] if document is None else document.items
+            for bill in sorted(
+                (b for b in bills if b.kind is DebtKind.BILL),
+                key=lambda b: (b.reference or 0, b.debt_id),
+            ):
                 yield debt_fields(
-                    item.order_id,
+                    order_id,
                     bill.reference,
                     bill.due_date,
                     situation.get(bill.debt_id, ""),
