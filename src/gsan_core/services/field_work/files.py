@@ -2,9 +2,13 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (1,000 orders a page, one joined read of the
-orders and their properties each: ``FieldFileQueries.file_rows``) and the service encodes them into the
-caller's stream with the utility's declared encoding.
+yields the records page by page (1,000 orders a page; two joined reads each:
+``FieldFileQueries.file_rows``, the orders and their properties, and
+``FieldFileQueries.order_details``, their user customers, water meters and
+collection documents), then the debts of the pages that have documents, and
+the service encodes them into the caller's stream with the utility's
+declared encoding. What the passes keep between them is the list of those
+pages' first sequences.
 """
 
 from __future__ import annotations
