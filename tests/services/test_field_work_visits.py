@@ -258,6 +258,8 @@ def test_insp_06_the_visit_layout_never_carries_credentials(
     assert any(line.startswith("02|") for line in lines)  # street pavements
     assert f"01|{anomaly.id}|HIDROMETRO PARADO|HPAR|" in lines  # reading anomalies
     assert any(line.startswith("04|") for line in lines)  # service types
+    assert "05|1|SECRETARIA DE SEGURANCA|SSP|" in lines  # RG issuers (INSP-06)
+    assert "06|25|SAO PAULO|SP|" in lines  # federal units (INSP-06)
     visits = [line.split("|") for line in lines if line.startswith("09|")]
     clients = [line for line in lines if line.startswith("08|")]
     assert len(visits) == len(clients) == 12

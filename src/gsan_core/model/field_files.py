@@ -26,6 +26,7 @@ __all__ = [
     "FieldFileItem",
     "FieldFilesDeleted",
     "FileKind",
+    "FileOrderDetail",
     "FileSituation",
     "LineError",
     "ReturnApplied",
@@ -202,6 +203,34 @@ class ReturnLine:
     #: Consolidated into the order (RET-07).
     applied: bool = False
     version: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class FileOrderDetail:
+    """What record ``16`` of the smartphone file (UC1484) carries of an
+    order's property beyond its place: the user customer (the open
+    ``USUARIO`` relation with the lowest id) and the meter of the water
+    connection (its open installation). ``None`` where there is none."""
+
+    order_id: int
+    customer_name: str | None = None
+    #: CPF (11 digits) or CNPJ (14 digits).
+    document: str | None = None
+    identity_card: str | None = None
+    identity_issuer_id: int | None = None
+    identity_state_id: int | None = None
+    phone_area: str | None = None
+    phone: str | None = None
+    phone_extension: str | None = None
+    meter_number: str | None = None
+    meter_type_id: int | None = None
+    meter_situation_id: int | None = None
+    place_id: int | None = None
+    protection_id: int | None = None
+    stand: bool | None = None
+    brand_id: int | None = None
+    #: The order's collection document (record ``17`` lists its bills).
+    collection_document_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -82,6 +82,10 @@ class InspectionFinding:
     charged: bool = False
     #: The connection operation the situation ran (``water.cut``...), if any.
     operation: str | None = None
+    #: UC0488's "documento entregue" (``indicadorDocumentoEntregue``): 1
+    #: solicitação de comparecimento, 2 auto de infração, 3 infração de esgoto,
+    #: 4 nenhum (a device's return, record 5); ``None`` when not informed.
+    delivered_document: int | None = None
     actor: int
     recorded_at: datetime
     version: int = 1

@@ -328,6 +328,24 @@ UNIT_TYPE = CatalogKind(
     referenced_by=(Reference("unit", "unit_type_id"),),
 )
 
+IDENTITY_ISSUER = CatalogKind(
+    name="identity_issuer",
+    title="Identity card issuer",
+    title_pt="Órgão Expedidor do RG",
+    gsan_table="cadastro.orgao_expedidor_rg",
+    description_max_length=30,
+    abbreviation_max_length=6,
+)
+FEDERAL_UNIT = CatalogKind(
+    name="federal_unit",
+    title="Federal unit (state)",
+    title_pt="Unidade Federação",
+    gsan_table="cadastro.unidade_federacao",
+    description_max_length=30,
+    abbreviation_max_length=2,
+    abbreviation_required=True,
+)
+
 FOUNDATION_KINDS: tuple[CatalogKind, ...] = (
     WATER_STATUS,
     SEWER_STATUS,
@@ -358,4 +376,6 @@ FOUNDATION_KINDS: tuple[CatalogKind, ...] = (
     SUBCATEGORY,
     COLLECTION_SITUATION,
     UNIT_TYPE,
+    IDENTITY_ISSUER,
+    FEDERAL_UNIT,
 )

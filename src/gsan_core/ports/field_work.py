@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from gsan_core.model.field_files import FieldFileFilter
+from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveSelection,
@@ -61,6 +61,15 @@ class FieldFileQueries(Protocol):
         property id, locality id, sector id, block id, block face or 0,
         profile id, route id or 0, water status id, sewer status id)``
         (the property's columns 0 when the order has none)."""
+        ...
+
+    def order_details(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[FileOrderDetail]:
+        """UC1484 record ``16``: one joined read of the user customer and the
+        water connection's open meter of the orders of the file with
+        sequence ``first`` to ``last``, in file order (an order without a
+        property has every field ``None``)."""
         ...
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:

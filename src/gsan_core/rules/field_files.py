@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -29,17 +30,21 @@ __all__ = [
     "AGENT_BUSY",
     "ALREADY_DOWNLOADED",
     "BAD_PERIOD",
+    "DELIVERED_DOCUMENTS",
     "FILE_FINISHED",
     "IN_OPEN_FILE",
     "NO_AGENT",
     "NO_ORDERS",
     "OVER_LIMIT",
+    "PHOTO_TYPES",
     "RETURN_RECORDS",
     "ParsedLine",
+    "brazilian_money",
     "check_download",
     "check_finish",
     "check_release",
     "clean",
+    "debt_fields",
     "parse_return_line",
     "record",
 ]
@@ -166,6 +171,8 @@ _UNSAFE = str.maketrans({"|": " ", ";": " ", "\r": " ", "\n": " "})
 def _text(value: object) -> str:
     if value is None:
         return ""  # GSAN writes the text "null" for some fields: never here
+    if type(value) is int:  # the common case first (a bool is not an int here)
+        return str(value)
     if isinstance(value, bool):
         return "1" if value else "2"
     if isinstance(value, datetime):
@@ -182,8 +189,49 @@ def record(kind: str, fields: Iterable[object], *, separator: str = "|") -> str:
     """One record of a layout: the record type then each field, every one
     followed by the separator (a value never carries a separator or a line
     break: they become spaces), ending with a line feed."""
-    parts = [kind, *(_text(f) for f in fields)] if kind else [_text(f) for f in fields]
+    parts = [kind, *map(_text, fields)] if kind else list(map(_text, fields))
     return separator.join(parts) + separator + "\n"
+
+
+#: Record ``06`` of UC1484: the fixed "documento entregue" codes an
+#: inspection's return (record 5) answers with (``ConstantesSistema``).
+DELIVERED_DOCUMENTS: tuple[tuple[int, str], ...] = (
+    (1, "SOL. COMPARECIMENTO"),
+    (2, "AUTO DE INFRACAO"),
+    (3, "INFRACAO DE ESGOTO"),
+    (4, "NENHUM"),
+)
+#: Record ``15`` of UC1484: the fixed photo types (``FotoSituacaoOrdemServico``).
+PHOTO_TYPES: tuple[tuple[int, str], ...] = (
+    (11, "ANTES DA EXECUCAO"),
+    (12, "DURANTE A EXECUCAO"),
+    (13, "APOS A EXECUCAO"),
+    (14, "FACHADA DO IMOVEL"),
+)
+_CENT = Decimal("0.01")
+
+
+def brazilian_money(value: Decimal) -> str:
+    """GSAN's ``Util.formatarMoedaReal``: ``1.234,56`` (dot for thousands,
+    comma for the cents, rounded half up)."""
+    amount = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return f"{amount:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
+def debt_fields(
+    order_id: int,
+    reference: int | None,
+    due_date: date | None,
+    situation: str,
+    value: Decimal,
+) -> str:
+    """Record ``17`` of UC1484 (``gerarArquivoTextoExecucaoOSDebitos``): the
+    order, the bill's reference ``MM/AAAA``, its due date ``dd/MM/yyyy``, its
+    situation text and its value ``1.234,56``. As GSAN writes it, the value
+    is the last field, with no separator after it."""
+    month = "" if reference is None else f"{reference % 100:02d}/{reference // 100}"
+    due = "" if due_date is None else due_date.strftime("%d/%m/%Y")
+    return f"17|{order_id}|{month}|{due}|{_text(situation)}|{brazilian_money(value)}\n"
 
 
 # --------------------------------------------------------------- the return
@@ -293,6 +341,29 @@ def _client_documents(fields: Sequence[str], line: int) -> LineError | None:
     return None
 
 
+#: The fields (1-based, after the type) that take one of a closed set of
+#: values: record 5's delivered document (the ``06`` codes), record 7's
+#: meter type (1 water, 2 well) and stand flag, record 9's two change flags.
+_CLOSED_SETS: dict[int, tuple[tuple[int, frozenset[int]], ...]] = {
+    5: ((2, frozenset(code for code, _ in DELIVERED_DOCUMENTS)),),
+    7: ((5, frozenset({1, 2})), (7, frozenset({1, 2}))),
+    9: ((4, frozenset({1, 2})), (5, frozenset({1, 2}))),
+}
+
+
+def _closed_sets(kind: int, fields: Sequence[str], line: int) -> LineError | None:
+    for position, allowed in _CLOSED_SETS.get(kind, ()):
+        value = fields[position - 1].strip()
+        if value and int(value) not in allowed:
+            return _error(
+                line,
+                "code",
+                f"field {position} of record {kind} is {value}, "
+                f"not one of {sorted(allowed)}",
+            )
+    return None
+
+
 def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
     """One line of a return (without its line break)."""
     parts = text.split("|")
@@ -316,10 +387,10 @@ def parse_return_line(text: str, line: int) -> ParsedLine | LineError:
         problem = _check_field(k, value, position, line)
         if problem is not None:
             return problem
-    if kind == 2:
-        problem = _client_documents(fields, line)
-        if problem is not None:
-            return problem
+    problem = _client_documents(fields, line) if kind == 2 else None
+    problem = problem or _closed_sets(kind, fields, line)
+    if problem is not None:
+        return problem
     clean = tuple(f.strip() for f in fields)
     digest = hashlib.sha256("|".join((str(kind), *clean)).encode()).hexdigest()
     return ParsedLine(line=line, record=kind, fields=clean, digest=digest)

@@ -26,9 +26,21 @@ from typing import Any
 import attrs
 import pytest
 
+from gsan_core.model.accounts.customers import (
+    Customer,
+    CustomerProperty,
+    PersonKind,
+    RelationType,
+)
 from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.consumption import ConsumptionRecord
-from gsan_core.model.field_files import FieldFile, FieldFileItem, FileKind, ReturnLine
+from gsan_core.model.field_files import (
+    FieldFile,
+    FieldFileItem,
+    FileKind,
+    FileOrderDetail,
+    ReturnLine,
+)
 from gsan_core.model.field_work import (
     CommandSituation,
     SelectiveCommand,
@@ -315,6 +327,105 @@ class FieldWorkContract:
             )
         assert list(first) == [5, 11]
         assert list(rest) == [13]
+
+    def test_txt_uc1484_record_16_order_details_one_joined_read(
+        self, uow_factory: Factory
+    ) -> None:
+        """UC1484 record 16: per order of a page, in file order, the open USER
+        relation's customer (the lowest id; a closed one or an owner is not
+        it) and the water connection's open meter (a removed one is not)."""
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            uow.field_files.add(
+                FieldFile(
+                    id=1,
+                    kind=FileKind.COLLECTION,
+                    order_count=2,
+                    created_at=NOW,
+                    created_by=1,
+                )
+            )
+            uow.field_file_items.add_many(
+                [
+                    FieldFileItem(id=1, file_id=1, order_id=4, sequence=2),
+                    FieldFileItem(id=2, file_id=1, order_id=1, sequence=1),
+                ]
+            )
+            uow.customers.add_many(
+                [
+                    Customer(
+                        id=1,
+                        name="MARIA",
+                        customer_type_id=1,
+                        person_kind=PersonKind.INDIVIDUAL,
+                        document="52998224725",
+                        identity_card="123",
+                        identity_issuer_id=1,
+                        identity_state_id=25,
+                        phone_area="11",
+                        phone="5550000",
+                        phone_extension="9",
+                    ),
+                    Customer(
+                        id=2,
+                        name="JOSE",
+                        customer_type_id=1,
+                        person_kind=PersonKind.INDIVIDUAL,
+                    ),
+                ]
+            )
+            uow.customer_properties.add_many(
+                CustomerProperty(
+                    id=ident,
+                    customer_id=customer,
+                    property_id=5,
+                    relation=relation,
+                    start=date(2024, 1, 1),
+                    end=end,
+                )
+                for ident, customer, relation, end in [
+                    (20, 2, RelationType.USER, date(2024, 6, 1)),
+                    (21, 1, RelationType.USER, None),
+                    (22, 2, RelationType.OWNER, None),
+                    (23, 2, RelationType.USER, None),
+                ]
+            )
+            uow.hydrometers.add_many([_meter(1, "A1"), _meter(2, "A2")])
+            uow.hydrometer_installations.add_many(
+                [
+                    _installation(1, property_id=5, place_id=2, protection_id=7),
+                    _installation(
+                        2,
+                        hydrometer_id=2,
+                        property_id=8,
+                        removed_on=date(2024, 9, 1),
+                        removal_reading=20,
+                    ),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            details = uow.field_file_queries.order_details(1, 1, 2)
+        assert [d.order_id for d in details] == [1, 4]
+        assert details[0] == FileOrderDetail(
+            order_id=1,
+            customer_name="MARIA",
+            document="52998224725",
+            identity_card="123",
+            identity_issuer_id=1,
+            identity_state_id=25,
+            phone_area="11",
+            phone="5550000",
+            phone_extension="9",
+            meter_number="A1",
+            meter_type_id=1,
+            meter_situation_id=3,
+            place_id=2,
+            protection_id=7,
+            stand=True,
+            brand_id=10,
+        )
+        assert details[1] == FileOrderDetail(order_id=4)
 
     def test_txt_05_ret_01_the_device_file_reads(self, uow_factory: Factory) -> None:
         """TXT-05/RET-01: a file's joined rows in file order, the states of its

@@ -9,9 +9,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
-from gsan_core.model.field_files import FieldFileFilter
+from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -231,6 +232,83 @@ class MemoryFieldFileQueries:
             )
             rows.append((order.id, order.service_type_id, item.sequence, *place))
         return rows
+
+    def order_details(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[FileOrderDetail]:
+        items = sorted(
+            (
+                i
+                for i in self._uow.rows_where("field_file_item", "file_id", file_id)
+                if first <= i.sequence <= last
+            ),
+            key=lambda i: i.sequence,
+        )
+        found: list[FileOrderDetail] = []
+        for item in items:
+            order = self._uow.read("service_order", item.order_id)
+            pid = order.property_id
+            document = order.collection_document_id
+            found.append(
+                FileOrderDetail(order_id=order.id, collection_document_id=document)
+                if pid is None
+                else FileOrderDetail(
+                    order_id=order.id,
+                    collection_document_id=document,
+                    **self._user(pid),
+                    **self._meter(pid),
+                )
+            )
+        return found
+
+    def _user(self, property_id: int) -> dict[str, Any]:
+        relations = sorted(
+            (
+                r
+                for r in self._uow.rows_where(
+                    "customer_property", "property_id", property_id
+                )
+                if r.relation == RelationType.USER and r.end is None
+            ),
+            key=lambda r: r.id,
+        )
+        if not relations:
+            return {}
+        customer = self._uow.read("customer", relations[0].customer_id)
+        return {
+            "customer_name": customer.name,
+            "document": customer.document,
+            "identity_card": customer.identity_card,
+            "identity_issuer_id": customer.identity_issuer_id,
+            "identity_state_id": customer.identity_state_id,
+            "phone_area": customer.phone_area,
+            "phone": customer.phone,
+            "phone_extension": customer.phone_extension,
+        }
+
+    def _meter(self, property_id: int) -> dict[str, Any]:
+        current = next(
+            (
+                i
+                for i in self._uow.rows_where(
+                    "hydrometer_installation", "property_id", property_id
+                )
+                if i.point == MeasurementPoint.WATER_CONNECTION and i.removed_on is None
+            ),
+            None,
+        )
+        if current is None:
+            return {}
+        meter = self._uow.read("hydrometer", current.hydrometer_id)
+        return {
+            "meter_number": meter.number,
+            "meter_type_id": meter.type_id,
+            "meter_situation_id": meter.situation_id,
+            "place_id": current.place_id,
+            "protection_id": current.protection_id,
+            "stand": current.stand,
+            "brand_id": meter.brand_id,
+        }
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         found: dict[int, int] = {}

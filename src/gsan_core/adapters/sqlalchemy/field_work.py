@@ -23,9 +23,14 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
-from gsan_core.model.field_files import FieldFileFilter, FileSituation
+from gsan_core.model.field_files import (
+    FieldFileFilter,
+    FileOrderDetail,
+    FileSituation,
+)
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -56,6 +61,39 @@ _REASONS = {
     11: SelectiveDecision.ANOMALY,
     12: SelectiveDecision.METER,
 }
+
+
+#: The customer columns record ``16`` reads, as named in ``FileOrderDetail``
+#: (its ``customer_name`` is the customer's ``name``).
+_CUSTOMER_FIELDS = (
+    "name",
+    "document",
+    "identity_card",
+    "identity_issuer_id",
+    "identity_state_id",
+    "phone_area",
+    "phone",
+    "phone_extension",
+)
+_METER_COLUMNS = (
+    "number",
+    "type_id",
+    "situation_id",
+    "place_id",
+    "protection_id",
+    "stand",
+    "brand_id",
+)
+_METER_AND_DOCUMENT = (
+    "meter_number",
+    "meter_type_id",
+    "meter_situation_id",
+    "place_id",
+    "protection_id",
+    "stand",
+    "brand_id",
+    "collection_document_id",
+)
 
 
 class SqlSelectiveQueries:
@@ -406,6 +444,79 @@ class SqlFieldFileQueries:
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
         return [tuple(int(v) for v in row) for row in rows]
+
+    def order_details(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[FileOrderDetail]:
+        t = self._uow.tables
+        item, order = t["field_file_item"], t["service_order"]
+        relation, customer = t["customer_property"], t["customer"]
+        place, meter = t["hydrometer_installation"], t["hydrometer"]
+        page = sa.and_(item.c.file_id == file_id, item.c.sequence.between(first, last))
+        # the page's properties bound both derived tables, so the store reads
+        # only their relations and meters (by the property indexes)
+        page_properties = (
+            sa.select(order.c.property_id)
+            .join(item, item.c.order_id == order.c.id)
+            .where(page)
+        )
+        users = (
+            sa.select(
+                relation.c.property_id, sa.func.min(relation.c.id).label("chosen_id")
+            )
+            .where(
+                relation.c.relation == int(RelationType.USER),
+                relation.c.end.is_(None),
+                relation.c.property_id.in_(page_properties),
+            )
+            .group_by(relation.c.property_id)
+            .subquery("users")
+        )
+        meters = (
+            sa.select(
+                place.c.property_id,
+                meter.c.number,
+                meter.c.type_id,
+                meter.c.situation_id,
+                place.c.place_id,
+                place.c.protection_id,
+                place.c.stand,
+                meter.c.brand_id,
+            )
+            .join(meter, meter.c.id == place.c.hydrometer_id)
+            .where(
+                place.c.point == int(MeasurementPoint.WATER_CONNECTION),
+                place.c.removed_on.is_(None),
+                place.c.property_id.in_(page_properties),
+            )
+            .subquery("meters")
+        )
+        chosen = relation.alias("chosen")
+        statement = (
+            sa.select(
+                order.c.id,
+                *(customer.c[name] for name in _CUSTOMER_FIELDS),
+                *(meters.c[name] for name in _METER_COLUMNS),
+                order.c.collection_document_id,
+            )
+            .select_from(item)
+            .join(order, order.c.id == item.c.order_id)
+            .outerjoin(users, users.c.property_id == order.c.property_id)
+            .outerjoin(chosen, chosen.c.id == users.c.chosen_id)
+            .outerjoin(customer, customer.c.id == chosen.c.customer_id)
+            .outerjoin(meters, meters.c.property_id == order.c.property_id)
+            .where(page)
+            .order_by(item.c.sequence)
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        names = (
+            "order_id",
+            "customer_name",
+            *_CUSTOMER_FIELDS[1:],
+            *_METER_AND_DOCUMENT,
+        )
+        return [FileOrderDetail(**dict(zip(names, row, strict=True))) for row in rows]
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         t = self._uow.tables

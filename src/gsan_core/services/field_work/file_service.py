@@ -6,7 +6,7 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Literal
 
 import attrs
@@ -24,6 +24,7 @@ from gsan_core.model.field_files import (
     ReturnLine,
     ReturnReport,
 )
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_files as rules
@@ -44,6 +45,8 @@ from gsan_core.services.field_work.visit_layout import (
     visit_lines,
 )
 from gsan_core.services.field_work.visits import check_micrometering_download
+from gsan_core.services.hydrometers import ConnectionMeters
+from gsan_core.services.inspections.returns import inform_in
 from gsan_core.services.service_orders.closing import close_in
 
 __all__ = ["FieldFileRow", "FieldFilesService", "Layout"]
@@ -407,6 +410,14 @@ class FieldFilesService(Service):
         first, executed = returns.execution_of(lines, self._ctx.zone)
         fields = first.fields
         with self._work() as uow:
+            self._inspection(
+                uow,
+                order_id,
+                lines,
+                reason_id=int(fields[2]),
+                executed=executed,
+                actor=actor,
+            )
             commercial = self._commercial(uow, order_id, lines)
             close_in(
                 uow,
@@ -439,6 +450,43 @@ class FieldFilesService(Service):
             )
             uow.commit()
 
+    def _inspection(
+        self,
+        uow: UnitOfWork,
+        order_id: int,
+        lines: Sequence[ReturnLine],
+        *,
+        reason_id: int,
+        executed: datetime,
+        actor: int,
+    ) -> None:
+        """RET-05, records 5 and 6 (``informarRetornoFiscalizacaoOSCobrancaSmartphone``):
+        an order closed with execution whose return found inspection
+        situations has them informed first, in the same unit of work, through
+        the inspection return (UC0488: every FIS rule and effect), with the
+        delivered document of record 5; the close then finds the return it
+        needs (ENC-04)."""
+        found = returns.situations_found(lines, executed.date())
+        if not found:
+            return
+        reason = uow.catalog.find("closing_reason", reason_id)
+        if reason is None or not reason.flag("executed"):
+            return  # GSAN informs the inspection only on an executed close
+        at = self._now()
+        inform_in(
+            uow,
+            self._ctx,
+            order_id=order_id,
+            found=found,
+            actor=actor,
+            at=at,
+            today=self._local_date(at),
+            connection_data=None,
+            notice=None,
+            meters=ConnectionMeters(),
+            delivered_document=returns.delivered_document(lines),
+        )
+
     def _commercial(
         self, uow: UnitOfWork, order_id: int, lines: Sequence[ReturnLine]
     ) -> object | None:
@@ -451,8 +499,21 @@ class FieldFilesService(Service):
             row = uow.catalog.find("suppression_type", type_id)
             return row is None or not row.flag("partial")
 
+        def placement(point: MeasurementPoint) -> tuple[int, int] | None:
+            if order.property_id is None:
+                return None
+            current = uow.hydrometer_installations.current(
+                property_id=order.property_id, point=point
+            )
+            return (
+                None if current is None else (current.place_id, current.protection_id)
+            )
+
         return returns.commercial_input(
-            lines, None if operation is None else operation.input_type, total=total
+            lines,
+            None if operation is None else operation.input_type,
+            total=total,
+            placement=placement,
         )
 
     # ----------------------------------------------------------------- R1536

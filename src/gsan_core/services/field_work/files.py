@@ -2,24 +2,46 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (1,000 orders a page, one joined read of the
-orders and their properties each: ``FieldFileQueries.file_rows``) and the service encodes them into the
-caller's stream with the utility's declared encoding.
+yields the records page by page (1,000 orders a page; two joined reads each:
+``FieldFileQueries.file_rows``, the orders and their properties, and
+``FieldFileQueries.order_details``, their user customers, water meters and
+collection documents), then the debts of the pages that have documents, and
+the service encodes them into the caller's stream with the utility's
+declared encoding. What the passes keep between them is the list of those
+pages' first sequences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 
-from gsan_core.model.field_files import FieldFile, FieldFileItem
+from gsan_core.model.billing import BillStatus, DebtKind
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.field_files import FieldFile, FieldFileItem, FileOrderDetail
 from gsan_core.ports.unit_of_work import UnitOfWork
-from gsan_core.rules.field_files import clean, record
+from gsan_core.rules.field_files import (
+    DELIVERED_DOCUMENTS,
+    PHOTO_TYPES,
+    clean,
+    debt_fields,
+    record,
+)
 
-__all__ = ["PAGE", "inspection_lines", "page_items", "smartphone_lines"]
+__all__ = [
+    "PAGE",
+    "debt_lines",
+    "inspection_lines",
+    "order_record",
+    "page_items",
+    "parameter_lines",
+    "smartphone_lines",
+]
 
 #: Orders per page when a file is written or its return applied.
 PAGE = 1_000
+#: Digits of a CPF and of a CNPJ (a customer's ``document`` is one or the other).
+CPF_LENGTH, CNPJ_LENGTH = 11, 14
 
 Reader = Callable[[], AbstractContextManager[UnitOfWork]]
 
@@ -41,32 +63,206 @@ def _pages(read: Reader, file: FieldFile) -> Iterator[Sequence[tuple[int, ...]]]
         yield rows
 
 
-def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
-    """UC1484's layout: ``00`` the file id, ``04`` the closing reasons (id,
-    description, executed 1/2), ``11`` the service types, then one ``16`` per
-    order in file order (one joined read per page of orders). Fields the
-    library does not hold (client, meter, address text, economies) are
-    written empty, never as ``null``."""
-    yield record("00", [file.id])
+#: Records ``07`` to ``14`` of UC1484 (after ``11``'s service types): the
+#: active rows of a reference table, id and description.
+_TABLES: tuple[tuple[str, str], ...] = (
+    ("07", "well_type"),
+    ("08", "hydrometer_protection"),
+    ("09", "suppression_reason"),
+    ("10", "cut_reason"),
+    ("12", "suppression_type"),
+    ("13", "hydrometer_installation_place"),
+    ("14", "cut_type"),
+)
+#: Record ``17``'s situation text of an open bill (``DebitoCreditoSituacao``).
+_BILL_SITUATION = {
+    BillStatus.NORMAL: "NORMAL",
+    BillStatus.RETIFIED: "RETIFICADA",
+    BillStatus.INCLUDED: "INCLUIDA",
+    BillStatus.CANCELLED: "CANCELADA",
+    BillStatus.PARCELLED: "PARCELADA",
+}
+
+
+def _active(items: Sequence[CatalogItem]) -> list[CatalogItem]:
+    return sorted((i for i in items if i.active), key=lambda i: i.id)
+
+
+def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
+    """UC1484's parameter records ``00`` to ``15`` (one read): ``00`` the file,
+    ``01`` the agent (his id; the other four positions, login and password
+    among them, stay empty: field-work §14 item 5), ``02`` the active RG
+    issuers, ``03`` every federal unit (id, description, sigla), ``04`` the
+    active closing reasons (id, description, executed 1/2), ``05`` every
+    inspection situation, ``06`` the fixed "documento entregue" codes, ``07``
+    to ``10`` and ``12`` to ``14`` the active well types, meter protections,
+    suppression and cut reasons, suppression types, meter installation places
+    and cut types, ``11`` the active service types, ``15`` the fixed photo
+    types."""
     with read() as uow:
-        reasons = uow.catalog.list("closing_reason")
+        catalog = {
+            kind: uow.catalog.list(kind)
+            for kind in (
+                "identity_issuer",
+                "federal_unit",
+                "closing_reason",
+                "inspection_situation",
+                *(name for _, name in _TABLES),
+            )
+        }
         types = uow.service_types.find_by()
+    yield record("00", [file.id])
+    yield record("01", [file.agent_id, "", "", "", ""])
+    for item in _active(catalog["identity_issuer"]):
+        yield record("02", [item.id, item.description])
+    for item in sorted(catalog["federal_unit"], key=lambda i: i.id):
+        yield record("03", [item.id, item.description, item.abbreviation])
+    for item in _active(catalog["closing_reason"]):
+        yield record("04", [item.id, item.description, item.flag("executed")])
+    for item in sorted(catalog["inspection_situation"], key=lambda i: i.id):
+        yield record("05", [item.id, item.description])
+    for code, text in DELIVERED_DOCUMENTS:
+        yield record("06", [code, text])
+    for number, name in _TABLES:
+        if number == "12":
+            for kind in sorted(types, key=lambda t: t.id):
+                if kind.active:
+                    yield record("11", [kind.id, kind.description, ""])
+        for item in _active(catalog[name]):
+            yield record(number, [item.id, item.description])
+    for code, text in PHOTO_TYPES:
+        yield record("15", [code, text])
+
+
+def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
+    """UC1484's layout: the parameter records ``00`` to ``15``
+    (:func:`parameter_lines`), one ``16`` per order in file order, then the
+    ``17`` of every order (:func:`debt_lines`, a second pass over the pages
+    whose orders have a collection document, the only state kept between the
+    passes). Record ``16`` is read two joined reads a page (the order's place,
+    ``file_rows``; its user customer, water meter and collection document,
+    ``order_details``): :func:`order_record`."""
+    yield from parameter_lines(read, file)
+    with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
-    for reason in sorted(reasons, key=lambda r: r.id):
-        if reason.active:
-            yield record("04", [reason.id, reason.description, reason.flag("executed")])
-    for kind in sorted(types, key=lambda t: t.id):
-        if kind.active:
-            yield record("11", [kind.id, kind.description, ""])
-    tail = "|" * 18 + "\n"
-    for rows in _pages(read, file):
-        for oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew in rows:
-            place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-            yield (
-                f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||"
-                f"{route or ''}|{water.get(wat, '')}|{sewer.get(sew, '')}|1|{tail}"
+    with_documents: list[int] = []
+    for first in range(1, file.order_count + 1, PAGE):
+        last = first + PAGE - 1
+        with read() as uow:
+            rows = uow.field_file_queries.file_rows(file.id, first, last)
+            details = uow.field_file_queries.order_details(file.id, first, last)
+        for row, detail in zip(rows, details, strict=True):
+            yield order_record(row, detail, water=water, sewer=sewer)
+        if any(d.collection_document_id is not None for d in details):
+            with_documents.append(first)
+    yield from debt_lines(read, file, with_documents)
+
+
+def order_record(
+    row: tuple[int, ...],
+    detail: FileOrderDetail,
+    *,
+    water: Mapping[int, str],
+    sewer: Mapping[int, str],
+) -> str:
+    """Record ``16``: the order, type, sequence, address (empty: the library
+    has no streets), inscription, property, profile id, economies and
+    principal category (empty), route (for the billing group), water and sewer
+    situation descriptions, measurement type 1, the water meter's type,
+    number, situation, place, protection, stand (1/2) and brand (ids; all
+    empty without a meter), the last reading (empty: billing's), the user
+    customer's name, CPF, CNPJ, RG, RG issuer and state ids, default phone's
+    area code, number and extension, and the 6-month average consumption
+    (empty: billing's). Empty, never ``null``."""
+    oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
+    place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
+    document = detail.document or ""
+    has_meter = detail.meter_number is not None
+    fields: list[object] = [
+        oid,
+        tid,
+        seq,
+        "",
+        place,
+        pid or "",
+        prof or "",
+        "",
+        "",
+        route or "",
+        water.get(wat, ""),
+        sewer.get(sew, ""),
+        1,
+        detail.meter_type_id,
+        detail.meter_number,
+        detail.meter_situation_id,
+        detail.place_id,
+        detail.protection_id,
+        detail.stand if has_meter else None,
+        detail.brand_id,
+        None,
+        detail.customer_name,
+        document if len(document) == CPF_LENGTH else None,
+        document if len(document) == CNPJ_LENGTH else None,
+        detail.identity_card,
+        detail.identity_issuer_id,
+        detail.identity_state_id,
+        detail.phone_area,
+        detail.phone,
+        detail.phone_extension,
+        None,
+    ]
+    return record("16", fields)
+
+
+def debt_lines(
+    read: Reader, file: FieldFile, pages: Sequence[int] | None = None
+) -> Iterator[str]:
+    """UC1484's ``17`` records (IT0021 "Selecionar Débitos da OS"): the bills
+    of each order's collection document, in file order and by reference, for
+    the pages starting at ``pages`` (every page when ``None``). One unit of
+    work a page: the orders' documents (``order_details``), the documents,
+    and billing's open bills of their properties for the situation text
+    (empty for a bill no longer open)."""
+    starts = range(1, file.order_count + 1, PAGE) if pages is None else pages
+    for first in starts:
+        with read() as uow:
+            details = uow.field_file_queries.order_details(
+                file.id, first, first + PAGE - 1
             )
+            wanted = {
+                d.order_id: d.collection_document_id
+                for d in details
+                if d.collection_document_id is not None
+            }
+            documents = uow.collection_documents.get_many(sorted(set(wanted.values())))
+            debts = (
+                uow.billing.open_debts_of(
+                    sorted({d.property_id for d in documents.values()}),
+                    kinds=(DebtKind.BILL,),
+                )
+                if documents
+                else {}
+            )
+        situation = {
+            d.id: _BILL_SITUATION.get(d.status, "")
+            for found in debts.values()
+            for d in found
+        }
+        for order_id, document_id in wanted.items():
+            document = documents.get(document_id)
+            bills = [] if document is None else document.items
+            for bill in sorted(
+                (b for b in bills if b.kind is DebtKind.BILL),
+                key=lambda b: (b.reference or 0, b.debt_id),
+            ):
+                yield debt_fields(
+                    order_id,
+                    bill.reference,
+                    bill.due_date,
+                    situation.get(bill.debt_id, ""),
+                    bill.value,
+                )
 
 
 def inspection_lines(

@@ -16,7 +16,10 @@ through :func:`~gsan_core.services.service_orders.closing.close_in`, the same
 path and rules as a close from the screen: the reason's ``executed`` flag
 chooses executed or not (RET-04), the commercial operation runs from the
 staged record that carries its input (RET-05: record 3 a cut, 4 a
-suppression, 8 a meter relocation), the closing-date windows apply (RET-08), and the
+suppression, 7 a meter replacement, 8 a meter relocation, 9 the protection
+box's installation update), the inspection situations of record 6 (with the
+delivered document of record 5) are informed first through the inspection
+return (UC0488, FIS rules), the closing-date windows apply (RET-08), and the
 lines are marked applied (RET-07) in the same unit of work. An order that
 fails is reported and the others go on.
 """
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO
 
 import attrs
@@ -39,7 +42,13 @@ from gsan_core.model.field_files import (
     ReturnLine,
     ReturnReport,
 )
-from gsan_core.model.hydrometers import RelocateHydrometer
+from gsan_core.model.hydrometers import (
+    MeasurementPoint,
+    RelocateHydrometer,
+    ReplaceHydrometer,
+    UpdateInstallation,
+)
+from gsan_core.model.inspections import SituationFound
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import ParsedLine, executed_at, parse_return_line
@@ -353,29 +362,70 @@ def report(state: _Check, *, kept: bool) -> ReturnReport:
     )
 
 
+#: Where a record 7 or 9 takes the current meter's place and protection from:
+#: ``placement(point)`` is ``(place id, protection id)`` of the point's open
+#: installation, ``None`` when it has no meter.
+Placement = Callable[[MeasurementPoint], tuple[int, int] | None]
+
+
 def commercial_input(
     lines: Sequence[ReturnLine],
     wanted: type | None,
     *,
     total: Callable[[int], bool],
+    placement: Placement = lambda _: None,
 ) -> object | None:
     """RET-05: the input of the operation the order's type runs (``wanted``),
     from the staged record that carries it: record 3 a cut, record 4 a
-    suppression, record 8 a meter relocation (GSAN's "remoção" runs the
-    relocation). ``total(type id)``: whether a suppression type is total.
-    ``None`` when no staged record carries that input: the close then
-    refuses with the operation's "data required" error (COM-05)."""
+    suppression, record 7 a meter replacement, record 8 a meter relocation
+    (GSAN's "remoção" runs the relocation), record 9 an update of the meter's
+    installation (the protection box: its place and protection).
+    ``total(type id)``: whether a suppression type is total. ``None`` when no
+    staged record carries that input: the close then refuses with the
+    operation's "data required" error (COM-05)."""
     if wanted is None:
         return None
-    return next((i for i in _inputs(lines, total=total) if isinstance(i, wanted)), None)
+    found = _inputs(lines, total=total, placement=placement)
+    return next((i for i in found if isinstance(i, wanted)), None)
 
 
 def _opt(value: str) -> int | None:
     return int(value) if value else None
 
 
+def _point(flag: str) -> MeasurementPoint:
+    """Record 7's meter type: 1 the water connection, 2 the well."""
+    return MeasurementPoint.WELL if flag == "2" else MeasurementPoint.WATER_CONNECTION
+
+
+def _replacement(f: Sequence[str], placement: Placement) -> ReplaceHydrometer | None:
+    """Record 7 (``ExecucaoOSSubstituicao``): the outgoing meter's reading,
+    situation and stock location, the point, the incoming meter, the stand
+    flag and the incoming meter's reading; the incoming meter keeps the
+    current place and protection (the record has none). No removal reading:
+    no input (the close refuses with "data required")."""
+    if not f[1]:
+        return None
+    point = _point(f[4])
+    place, protection = placement(point) or (0, 0)
+    return ReplaceHydrometer(
+        point=point,
+        removal_reading=int(f[1]),
+        outgoing_situation_id=int(f[2]),
+        outgoing_location_id=int(f[3]),
+        hydrometer_id=_opt(f[5]),
+        stand=f[6] == "1",
+        reading=_opt(f[7]) or 0,
+        place_id=place,
+        protection_id=protection,
+    )
+
+
 def _inputs(
-    lines: Sequence[ReturnLine], *, total: Callable[[int], bool]
+    lines: Sequence[ReturnLine],
+    *,
+    total: Callable[[int], bool],
+    placement: Placement,
 ) -> Iterator[object]:
     for line in lines:
         f = line.fields
@@ -394,10 +444,33 @@ def _inputs(
                 reading=_opt(f[3]),
                 seal_number=_opt(f[4]),
             )
+        elif line.record == 7:
+            replacement = _replacement(f, placement)
+            if replacement is not None:
+                yield replacement
         elif line.record == 8:
             yield RelocateHydrometer(
                 place_id=int(f[1]), protection_id=int(f[2]), stand=f[3] == "1"
             )
+        elif line.record == 9:
+            # GSAN runs the substitution for a protection box (QUIRK, RET-05):
+            # here the box changes the current installation's place and
+            # protection, the operation of the type decides what runs
+            yield UpdateInstallation(place_id=int(f[1]), protection_id=int(f[2]))
+
+
+def situations_found(lines: Sequence[ReturnLine], on: date) -> list[SituationFound]:
+    """Record 6 (``ExecucaoOSSituacoesEncontradas``): the inspection
+    situations found, one line each, found on the execution day (the same
+    situation twice counts once)."""
+    ids = sorted({int(line.fields[1]) for line in lines if line.record == 6})
+    return [SituationFound(situation_id=i, found_on=on) for i in ids]
+
+
+def delivered_document(lines: Sequence[ReturnLine]) -> int | None:
+    """Record 5 (``ExecucaoOSFiscalizacao``): the "documento entregue" code
+    (the ``06`` table) of the inspection, ``None`` when not returned."""
+    return next((int(x.fields[1]) for x in lines if x.record == 5), None)
 
 
 def execution_of(

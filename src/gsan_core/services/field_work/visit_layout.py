@@ -74,16 +74,19 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
     the agent, then per order ``08`` its client and ``09`` the order, every
     field followed by ``|``. Record ``07`` carries the agent's id only: his
     login and password are never written (field-work §14 item 5), their
-    positions stay empty so a device's parser does not shift. The RG issuers
-    and states (``05``, ``06``) are not in the library's catalogue and are
-    not written; record ``08`` carries the property's user (the open user
-    relation): name, CPF or CNPJ, the RG and phone fields empty."""
+    positions stay empty so a device's parser does not shift. ``05`` the
+    active RG issuers (id, description, abbreviation), ``06`` the federal
+    units (id, description, sigla); record ``08`` carries the property's user
+    (the open user relation): name, CPF or CNPJ, the RG and phone fields
+    empty."""
     yield record("00", [file.id])
     with read() as uow:
         anomalies = uow.catalog.list("reading_anomaly")
         streets = uow.catalog.list("street_pavement")
         sidewalks = uow.catalog.list("sidewalk_pavement")
         types = uow.service_types.find_by()
+        issuers = uow.catalog.list("identity_issuer")
+        states = uow.catalog.list("federal_unit")
         profiles = {i.id: i.description for i in uow.catalog.list("property_profile")}
         water = {i.id: i.description for i in uow.catalog.list("water_status")}
         sewer = {i.id: i.description for i in uow.catalog.list("sewer_status")}
@@ -94,6 +97,10 @@ def visit_lines(read: Reader, file: FieldFile, *, programmed_on: str) -> Iterato
     for kind in sorted(types, key=lambda t: t.id):
         if kind.active:
             yield record("04", [kind.id, kind.description])
+    for code, items in (("05", issuers), ("06", states)):
+        for item in sorted(items, key=lambda i: i.id):
+            if item.active:
+                yield record(code, [item.id, item.description, item.abbreviation])
     yield record("07", [file.agent_id, "", "", ""])
     for rows in _pages(read, file):
         users = _users(read, [row[3] for row in rows if row[3]])

@@ -78,7 +78,10 @@ def inform_in(
     notice: NoticeInput | None,
     meters: MeterSeam,
     requester: Requester | None = None,
+    delivered_document: int | None = None,
 ) -> InspectionReturn:
+    """UC0488 in the caller's unit of work (see ``InspectionService.inform_return``);
+    ``delivered_document``: the "documento entregue" code the new findings keep."""
     facts = _read(uow, order_id, found)
     order, service_type, situations = facts.order, facts.service_type, facts.situations
     ensure(
@@ -170,6 +173,7 @@ def inform_in(
         operation=(operation, effect_owner),
         actor=actor,
         at=at,
+        delivered_document=delivered_document,
     )
     issued = None
     if (
@@ -231,6 +235,7 @@ def _record_findings(
     operation: tuple[str | None, int | None],
     actor: int,
     at: datetime,
+    delivered_document: int | None = None,
 ) -> tuple[InspectionFinding, ...]:
     """Store the new situations' findings and remove the stored ones the
     return left out (FIS-12 already refused those that had effects); the
@@ -246,6 +251,7 @@ def _record_findings(
             found_on=f.found_on,
             charged=f.situation_id in charged,
             operation=name if f.situation_id == owner else None,
+            delivered_document=delivered_document,
             actor=actor,
             recorded_at=at,
         )

@@ -75,6 +75,7 @@ class InspectionService(Bulletins):
         connection_data: object | None = None,
         notice: NoticeInput | None = None,
         requester: Requester | None = None,
+        delivered_document: int | None = None,
     ) -> InspectionReturn:
         """Informar Retorno da Ordem de Fiscalização (UC0488).
 
@@ -89,7 +90,9 @@ class InspectionService(Bulletins):
         before), the infraction notice (``notice``) when it controls them, and
         the request (RA) its matrix row's specification asks for, opened
         through the requests' opening rules (``requester``, else the acting
-        user for its unit).
+        user for its unit). ``delivered_document`` is the screen's "documento
+        entregue" (1 solicitação de comparecimento, 2 auto de infração, 3
+        infração de esgoto, 4 nenhum), kept on the new findings.
         The order stays open: it is closed afterwards by the usual closing,
         which refuses it before this return (ENC-04)."""
         at = self._now()
@@ -107,6 +110,7 @@ class InspectionService(Bulletins):
                 notice=notice,
                 meters=self._meters,
                 requester=requester,
+                delivered_document=delivered_document,
             )
             uow.commit()
         return result

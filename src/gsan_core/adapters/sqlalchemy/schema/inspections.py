@@ -40,6 +40,7 @@ def define(b: TableBuilder) -> None:
         sa.Column("found_on", sa.Date, nullable=False),
         sa.Column("charged", sa.Boolean, nullable=False),
         sa.Column("operation", sa.String(40), nullable=True),
+        sa.Column("delivered_document", sa.SmallInteger, nullable=True),
         _ref("actor", nullable=False),
         sa.Column("recorded_at", UtcDateTime, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
