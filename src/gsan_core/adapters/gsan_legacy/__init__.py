@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gsan_core.adapters.gsan_legacy.catalog import CatalogLayouts
 from gsan_core.adapters.gsan_legacy.ids import SequenceIds
 from gsan_core.adapters.gsan_legacy.meters_history import HistoryTables
 from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
@@ -64,6 +65,8 @@ class LegacyBackend:
         self.history_tables = HistoryTables(
             self.profile.companion_schema, self.tables.version
         )
+        #: The reference tables' columns, resolved once (catalogue port).
+        self.catalog_layouts = CatalogLayouts(self.profile.version_column)
         self.ids = SequenceIds(
             engine,
             self.profile,

@@ -255,6 +255,14 @@ _CATALOG_TABLES: Mapping[str, str] = {
     "service_type": "atendimentopublico.servico_tipo",
     "property_profile": "cadastro.imovel_perfil",
 }
+#: catalogue kind -> attribute -> column of its GSAN table (the typed columns a
+#: reference table adds to id, description, abbreviation and ``*_icuso``).
+_CATALOG_ATTRIBUTES: Mapping[str, Mapping[str, str]] = {
+    "sewer_profile": {
+        "sewer_percentage": "lepf_pcesgoto",
+        "main": "lepf_icprincipal",
+    },
+}
 _SEQUENCES: Mapping[str, str] = {
     # the catalogue's ids: ``catalog.<kind>`` from the table's own sequence
     **{
@@ -324,6 +332,11 @@ class LegacyProfile:
     #: catalogue kind -> ``schema.table``.
     catalog_tables: Mapping[str, str] = attrs.field(
         factory=lambda: _frozen(_CATALOG_TABLES), converter=_frozen
+    )
+    #: catalogue kind -> attribute -> column (the attributes the catalogue reads
+    #: and writes; an attribute without a column is refused on write).
+    catalog_attributes: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=lambda: _frozen(_CATALOG_ATTRIBUTES), converter=_frozen
     )
     #: entity -> field -> column of this line (on top of :data:`ENTITY_MAPS`).
     column_overrides: Mapping[str, Mapping[str, str]] = attrs.field(

@@ -70,6 +70,7 @@ class LegacyUnitOfWork:
         self.profile = backend.profile
         self.tables = backend.tables
         self.history_tables = backend.history_tables
+        self.catalog_layouts = backend.catalog_layouts
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         #: Events of committed work, not yet collected.
