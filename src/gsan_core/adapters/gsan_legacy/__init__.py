@@ -50,11 +50,20 @@ __all__ = [
 class LegacyBackend:
     """gsan_core over a GSAN database: start-up check, tables, ids, units of work."""
 
-    def __init__(self, engine: sa.Engine, profile: LegacyProfile | None = None) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        profile: LegacyProfile | None = None,
+        *,
+        seeding: bool = False,
+    ) -> None:
         if engine.dialect.name != "postgresql":
             msg = "the GSAN legacy adapter runs on PostgreSQL only"
             raise ConfigurationError(msg)
         self.engine = engine
+        #: Whether units of work offer the seeding port (tests, demos, data
+        #: loading; off for production, where GSAN's modules own those rows).
+        self.seeding = seeding
         self.profile = profile or LegacyProfile.for_line()
         with translated("schema"), engine.connect() as connection:
             #: What the start-up check found (raises if the map does not resolve).

@@ -300,6 +300,15 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "atendimentopublico.ligacao_esgoto": {"lesg_icligacaoesgoto": 2},
     # an order whose type has no priority (GSAN's priority ids: the utility's)
     "atendimentopublico.ordem_servico": {"stpr_idoriginal": 1, "stpr_idatual": 1},
+    # the seeding port's bills and slips: no check digit, no sewer share, the
+    # first tariff, financing type and accounting item (a property without a
+    # tariff takes ``cstf_id``; a slip without a debit type ``dbtp_id``)
+    "faturamento.conta": {
+        "cnta_dgverificadorconta": 0,
+        "cnta_pcesgoto": 0,
+        "cstf_id": 1,
+    },
+    "faturamento.guia_pagamento": {"fntp_id": 1, "lict_id": 1, "dbtp_id": 1},
 }
 
 
@@ -352,6 +361,10 @@ class LegacyProfile:
     #: The situations (``dcst_idatual``) of an open item in GSAN's billing
     #: tables (ODB-01): NORMAL, RETIFICADA, INCLUIDA, PARCELADA.
     open_bill_situations: tuple[int, ...] = (0, 1, 2, 5)
+    #: The situation the seeding port's ``settle`` puts items in: GSAN's
+    #: ``DebitoCreditoSituacao.PAGA`` (13 on COSANPA's line; 8 on older
+    #: forks, where 8 is also DEBITO_PRESCRITO).
+    settled_situation: int = 13
     #: field -> the longest text GSAN's column takes, where it is narrower
     #: than the library's (:meth:`narrow` puts them in a utility profile).
     text_lengths: Mapping[str, int] = attrs.field(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -43,6 +43,7 @@ from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyPropertyRepository,
     LegacyRepository,
 )
+from gsan_core.adapters.gsan_legacy.seeding import LegacySeeding
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
@@ -58,7 +59,8 @@ __all__ = ["NO_SEEDING", "LegacyUnitOfWork"]
 NO_SEEDING = (
     "the GSAN database's own billing, security and field-lock modules own"
     " debts, payments, consumption, permissions and the field lock: the"
-    " legacy adapter has no seeding port (load them through GSAN)"
+    " legacy adapter offers the seeding port only when asked"
+    " (LegacyBackend(engine, seeding=True): tests, demos, data loading)"
 )
 
 
@@ -79,9 +81,13 @@ class LegacyUnitOfWork:
 
     # ------------------------------------------------------------ plumbing
     @property
-    def seeding(self) -> NoReturn:
-        """None: GSAN's billing, security and field lock own that data."""
-        raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+    def seeding(self) -> LegacySeeding:
+        """The seeding port, on a backend built with ``seeding=True`` (tests,
+        demos, data loading); otherwise GSAN's billing, security and field
+        lock own that data and this raises ``configuration.no_seeding``."""
+        if not self._backend.seeding:
+            raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+        return LegacySeeding(self)
 
     @property
     def connection(self) -> sa.Connection:
