@@ -10,8 +10,11 @@
 * it reads properties, water and sewer connections, meters and their history,
   users, permissions, service orders and requests, open debts and consumption
   from GSAN's tables, and writes connections, property situations, meters,
-  their history and the cut-order batch's orders, updating only the columns it
-  owns and stamping ``*_tmultimaalteracao``;
+  their history, the cut-order batch's orders and (with ``c0004``) catalogue
+  rows, updating only the columns it owns and stamping ``*_tmultimaalteracao``;
+* ``seeding=True`` (tests, demos, data loading; off for production) offers the
+  seeding port: permissions, bills and slips written as GSAN writes them
+  (:mod:`gsan_core.adapters.gsan_legacy.seeding`);
 * what GSAN does not store (outbox, situation history, extra fields) lives in a
   companion schema with its own Alembic history
   (:mod:`gsan_core.adapters.gsan_legacy.migrations`);
