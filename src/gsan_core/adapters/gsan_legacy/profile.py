@@ -300,6 +300,16 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "atendimentopublico.ligacao_esgoto": {"lesg_icligacaoesgoto": 2},
     # an order whose type has no priority (GSAN's priority ids: the utility's)
     "atendimentopublico.ordem_servico": {"stpr_idoriginal": 1, "stpr_idatual": 1},
+    # a property the library registers: no lot, sub-lot nor house number, not
+    # a condominium, no automatic debit, the first tariff (GSAN's screen asks)
+    "cadastro.imovel": {
+        "imov_nnlote": 0,
+        "imov_nnsublote": 0,
+        "imov_nnimovel": "0",
+        "imov_icimovelcondominio": 2,
+        "imov_icdebitoconta": 2,
+        "cstf_id": 1,
+    },
     # the seeding port's bills and slips: no check digit, no sewer share, the
     # first tariff, financing type and accounting item (a property without a
     # tariff takes ``cstf_id``; a slip without a debit type ``dbtp_id``)
