@@ -319,6 +319,15 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "cstf_id": 1,
     },
     "faturamento.guia_pagamento": {"fntp_id": 1, "lict_id": 1, "dbtp_id": 1},
+    # charges and credits: the first financing type, accounting item,
+    # collection form, debit type, credit type and credit origin
+    "faturamento.debito_a_cobrar": {
+        "fntp_id": 1,
+        "lict_id": 1,
+        "cbfm_id": 1,
+        "dbtp_id": 1,
+    },
+    "faturamento.credito_a_realizar": {"lict_id": 1, "crti_id": 1, "crog_id": 1},
 }
 
 

@@ -7,16 +7,21 @@ What it writes:
 
 * special permissions: ``seguranca.usuario_permissao_espec`` (idempotent
   grant and revoke, stamped);
-* open bills (``faturamento.conta`` with its ``conta_geral`` row) and payment
-  slips (``guia_pagamento`` with ``guia_pagamento_geral``): the ids are the
-  debts' own, the property's locality, block, situations and tariff are copied
-  from ``cadastro.imovel`` (as GSAN's billing does), the other NOT NULL columns
-  take the profile's ``not_null_defaults`` of the table;
+* open bills (``faturamento.conta`` with its ``conta_geral`` row), payment
+  slips (``guia_pagamento`` with ``guia_pagamento_geral``), charges
+  (``debito_a_cobrar`` with ``debito_a_cobrar_geral``, not historical) and
+  credits (``credito_a_realizar`` with ``credito_a_realizar_geral``): the ids
+  are the debts' own, the property's locality, block, situations and tariff
+  are copied from ``cadastro.imovel`` (as GSAN's billing does), the other NOT
+  NULL columns take the profile's ``not_null_defaults`` of the table;
+* the consumption history (``micromedicao.consumo_historico``, ids from its
+  sequence; GSAN's unique index on month, property and connection kind makes
+  a month that is there a ``DuplicateEntity``);
 * ``settle``: the items leave the open situations for the profile's
   ``settled_situation`` (GSAN's ``DebitoCreditoSituacao.PAGA``).
 
-Charges and credits, payments, consumption, installment plans, tariffs,
-billed consumption and the field lock are not seeded yet: they raise
+Payments, installment plans, cash-payment terms, tariffs, billed consumption
+and the field lock are not seeded yet: they raise
 ``configuration.no_seeding`` naming what is missing.
 """
 
@@ -30,6 +35,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.consumption import ConsumptionRecord
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
@@ -48,6 +54,20 @@ _TABLES: Mapping[DebtKind, tuple[str, str, str]] = {
         "faturamento.guia_pagamento_geral",
         "gpag_id",
     ),
+    DebtKind.CHARGE: (
+        "faturamento.debito_a_cobrar",
+        "faturamento.debito_a_cobrar_geral",
+        "dbac_id",
+    ),
+    DebtKind.CREDIT: (
+        "faturamento.credito_a_realizar",
+        "faturamento.credito_a_realizar_geral",
+        "crar_id",
+    ),
+}
+#: The ``*_geral`` parent's own NOT NULL columns (a charge's "historical" flag).
+_PARENT_COLUMNS: Mapping[str, Mapping[str, int]] = {
+    "faturamento.debito_a_cobrar_geral": {"dage_ichistorico": 2},
 }
 
 
@@ -97,10 +117,59 @@ def _slip(debt: OpenDebt, fine: int) -> dict[str, Any]:
     }
 
 
+def _charge(debt: OpenDebt, fine: int) -> dict[str, Any]:
+    del fine  # a charge has no fine flag
+    return {
+        "dbac_id": debt.id,
+        "imov_id": debt.property_id,
+        "dbtp_id": debt.debit_type_id,
+        "dbac_amreferenciadebito": debt.reference,
+        "dbac_amreferenciacontabil": _reference(debt),
+        "dbac_vldebito": debt.amount,
+        "dbac_nnprestacaodebito": debt.installments,
+        "dbac_nnprestacaocobradas": debt.installments_billed,
+        "dbac_nnparcelabonus": debt.bonus_installments,
+        "fntp_id": debt.financing_type_id,
+        "dcst_idatual": debt.status.value,
+        "cmrv_id": debt.review_reason_id,
+        "parc_id": debt.installment_plan_id,
+        "dotp_id": debt.document_type_id,
+    }
+
+
+def _credit(debt: OpenDebt, fine: int) -> dict[str, Any]:
+    del fine  # a credit has no fine flag
+    return {
+        "crar_id": debt.id,
+        "imov_id": debt.property_id,
+        "crar_amreferenciacredito": debt.reference,
+        "crar_vlcredito": debt.amount,
+        "crar_nnprestacaocredito": debt.installments,
+        "crar_nnprestacaorealizadas": debt.installments_billed,
+        "crar_nnparcelabonus": debt.bonus_installments,
+        "dcst_idatual": debt.status.value,
+        "parc_id": debt.installment_plan_id,
+        "dotp_id": debt.document_type_id,
+    }
+
+
+_BUILD = {
+    DebtKind.BILL: _bill,
+    DebtKind.PAYMENT_SLIP: _slip,
+    DebtKind.CHARGE: _charge,
+    DebtKind.CREDIT: _credit,
+}
+#: The instant a charge's or credit's value was last computed (NOT NULL).
+_UPDATED_AT: Mapping[DebtKind, str] = {
+    DebtKind.CHARGE: "dbac_tmatudebito",
+    DebtKind.CREDIT: "crar_tmatucredito",
+}
 #: Columns copied from the property's ``cadastro.imovel`` row.
 _FROM_PROPERTY: Mapping[DebtKind, tuple[str, ...]] = {
     DebtKind.BILL: ("loca_id", "qdra_id", "last_id", "lest_id", "cstf_id"),
     DebtKind.PAYMENT_SLIP: ("loca_id",),
+    DebtKind.CHARGE: ("loca_id", "qdra_id"),
+    DebtKind.CREDIT: ("loca_id", "qdra_id"),
 }
 
 
@@ -138,17 +207,13 @@ class LegacySeeding:
 
     # ------------------------------------------------------------ debts
     def record_debts(self, debts: Iterable[OpenDebt]) -> None:
-        """Load open bills and payment slips (one row per debt, its id kept)."""
+        """Load open bills, slips, charges and credits (one row per debt, its
+        id kept)."""
         profile = self._uow.profile
         for debt in debts:
-            if debt.kind not in _TABLES:
-                raise ConfigurationError(
-                    NOT_SEEDED.format(what=f"{debt.kind.value} debts"),
-                    kind="no_seeding",
-                )
             table, parent, key = _TABLES[debt.kind]
             fine = profile.flag_true if debt.fine_charged else profile.flag_false
-            build = _bill if debt.kind is DebtKind.BILL else _slip
+            build = _BUILD[debt.kind]
             defaults = profile.not_null_defaults.get(table, {})
             row = {
                 **{
@@ -159,6 +224,8 @@ class LegacySeeding:
                 **{k: v for k, v in build(debt, fine).items() if v is not None},
                 f"{key.removesuffix('_id')}_tmultimaalteracao": self._uow.local_now,
             }
+            if debt.kind in _UPDATED_AT:  # when the item was last recomputed
+                row[_UPDATED_AT[debt.kind]] = self._uow.local_now
             self._insert(debt, table, parent, key, row)
 
     def _insert(
@@ -176,8 +243,13 @@ class LegacySeeding:
         params |= {f"d_{c}": defaults[c] for c in copied if c in defaults}
         params["property"] = debt.property_id
         with translated(debt.kind.value, debt.id):
+            more = _PARENT_COLUMNS.get(parent, {})
             self._conn.execute(
-                sa.text(f"INSERT INTO {parent} ({key}) VALUES (:id)"), {"id": debt.id}
+                sa.text(
+                    f"INSERT INTO {parent} ({', '.join([key, *more])})"
+                    f" VALUES ({', '.join([':id', *(f':{c}' for c in more)])})"
+                ),
+                {"id": debt.id, **more},
             )
             inserted = self._conn.execute(
                 sa.text(
@@ -209,15 +281,41 @@ class LegacySeeding:
                     },
                 )
 
+    # ------------------------------------------------------------ consumption
+    def record_consumption(self, records: Iterable[ConsumptionRecord]) -> None:
+        """Load consumption history rows (``DuplicateEntity`` for a month of
+        a property's connection that is there: GSAN's unique index)."""
+        rows = [
+            {
+                "p": r.property_id,
+                "r": r.reference,
+                "k": r.kind.value,
+                "t": r.consumption_type_id,
+                "v": r.billed_volume,
+                "m": r.minimum,
+                "a": r.anomaly_id,
+                "now": self._uow.local_now,
+            }
+            for r in records
+        ]
+        if not rows:
+            return
+        statement = sa.text(
+            "INSERT INTO micromedicao.consumo_historico (cshi_id, imov_id,"
+            " cshi_amfaturamento, lgti_id, cstp_id, cshi_nnconsumofaturadomes,"
+            " cshi_nnconsumominimo, csan_id, cshi_tmultimaalteracao) VALUES"
+            " (nextval('micromedicao.seq_consumo_historico'), :p, :r, :k, :t, :v,"
+            " :m, :a, :now)"
+        )
+        with translated("consumption_history", rows[0]["p"]):
+            self._conn.execute(statement, rows)
+
     # ------------------------------------------------------------ not yet
     def _missing(self, what: str) -> ConfigurationError:
         return ConfigurationError(NOT_SEEDED.format(what=what), kind="no_seeding")
 
     def record_payments(self, payments: Iterable[object]) -> None:
         raise self._missing("payments (arrecadacao.pagamento)")
-
-    def record_consumption(self, records: Iterable[object]) -> None:
-        raise self._missing("consumption history")
 
     def record_installment_plans(self, plans: Iterable[object]) -> None:
         raise self._missing("installment plans")
