@@ -1,7 +1,8 @@
-"""Issue 19 item 3: registering a property on GSAN's tables (REGISTRY_WRITES,
-as far as phase 2 goes): the id with its modulo-11 check digit from
+"""Issue 19 item 3: registry writes on GSAN's tables (REGISTRY_WRITES, as far
+as phase 2 goes): a property with its id's modulo-11 check digit from
 ``cadastro.seq_imovel``, the mapped columns with the profile's NOT NULL
-defaults, the economies per subcategory and the collection situations."""
+defaults, the economies per subcategory and the collection situations;
+organisational units and users, changed by compare-and-set (``c0004``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile
-from gsan_core.errors import ConfigurationError, DuplicateEntity
+from gsan_core.adapters.gsan_legacy import migrations as companion
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    DuplicateEntity,
+    NotFound,
+)
 from gsan_core.model.properties import Economies, Property
+from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.service_requests.numbering import check_digit
 from tests.legacy.support import ensure_row, seed_property
 
@@ -112,3 +120,55 @@ def test_what_gsan_cannot_store_is_refused_and_nothing_written(
         uow.commit()
     with plain.uow_factory() as uow:
         assert uow.properties.get(ident).collection_situation_ids == frozenset()
+
+
+def test_units_and_users_are_registered_and_changed_by_compare_and_set(
+    registry: LegacyBackend, run_sql: Run
+) -> None:
+    with registry.engine.begin() as connection:
+        for table, key, ident in (
+            ("cadastro.unidade_tipo", "untp_id", 10),
+            ("cadastro.unidade_tipo", "untp_id", 12),
+            ("seguranca.usuario_situacao", "usst_id", 2),
+        ):
+            ensure_row(connection, table, {key: ident})
+    head = OrganizationalUnit(id=50, name="SEDE", unit_type_id=10, acronym="SD")
+    child = OrganizationalUnit(
+        id=51, name="FILIAL", unit_type_id=12, superior_id=50, dispatch_centre_id=50
+    )
+    user = User(id=90, name="ANA", unit_id=51, login="ana")
+    with registry.uow_factory() as uow:
+        uow.units.add_many([head, child])
+        uow.users.add(user)
+        uow.commit()
+    with registry.uow_factory() as uow:
+        assert uow.units.get(51) == attrs.evolve(child, company_id=1)
+        assert uow.users.get(90) == user
+        uow.users.update(attrs.evolve(user, active=False, version=2))
+        uow.units.update(attrs.evolve(child, name="FILIAL 2", version=2))
+        uow.commit()
+    assert run_sql(
+        "SELECT unid_dsunidade, unid_ictramite, empr_id FROM"
+        " cadastro.unidade_organizacional WHERE unid_id = 51"
+    ).one() == ("FILIAL 2", 1, 1)  # accepts routing: GSAN's 1
+    run_sql("UPDATE seguranca.usuario SET usur_nmusuario = 'GSAN' WHERE usur_id = 90")
+    with registry.uow_factory() as uow:
+        stored = uow.users.get(90)
+        assert (stored.name, stored.active, stored.version) == ("GSAN", False, 3)
+        with pytest.raises(ConcurrencyConflict):
+            uow.users.update(attrs.evolve(user, version=3))
+        with pytest.raises(NotFound):
+            uow.units.update(attrs.evolve(head, id=77, version=2))
+        with pytest.raises(ConfigurationError) as caught:
+            uow.users.add(User(id=91, name="SEM LOGIN", unit_id=51))
+        assert caught.value.code == "configuration.unmapped"
+
+
+def test_registry_writes_need_the_version_column(locked_engine: sa.Engine) -> None:
+    companion.downgrade(locked_engine, LegacyProfile(), "c0003")
+    backend = LegacyBackend(locked_engine)
+    with backend.uow_factory() as uow:
+        assert uow.users.get(1).version == 1  # GSAN's seeded user, read as ever
+        with pytest.raises(ConfigurationError) as caught:
+            uow.units.add(OrganizationalUnit(id=5, name="X", unit_type_id=1))
+        assert caught.value.code == "configuration.read_only"

@@ -310,6 +310,16 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "imov_icdebitoconta": 2,
         "cstf_id": 1,
     },
+    # a unit or user the library registers: the first company; a user's
+    # type, scope and default report, without GSAN's welcome message
+    "cadastro.unidade_organizacional": {"empr_id": 1},
+    "seguranca.usuario": {
+        "utip_id": 1,
+        "usab_id": 1,
+        "empr_id": 1,
+        "usur_ictiporelatoriopadrao": 1,
+        "usur_icexibemensagem": 2,
+    },
     # the seeding port's bills and slips: no check digit, no sewer share, the
     # first tariff, financing type and accounting item (a property without a
     # tariff takes ``cstf_id``; a slip without a debit type ``dbtp_id``)

@@ -24,7 +24,6 @@ from gsan_core.adapters.gsan_legacy.batches import (
 )
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
-    LegacyLocationRepository,
     location_repositories,
 )
 from gsan_core.adapters.gsan_legacy.meters_history import (
@@ -36,7 +35,10 @@ from gsan_core.adapters.gsan_legacy.readers import (
     LegacyPermissions,
     LegacyServiceOrders,
     LegacyServiceRequests,
-    LegacyUsers,
+)
+from gsan_core.adapters.gsan_legacy.registry import (
+    LegacyUnitRepository,
+    LegacyUserRepository,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
@@ -49,7 +51,6 @@ from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
-from gsan_core.model.units import OrganizationalUnit
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
@@ -121,7 +122,7 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
-        self.users = LegacyUsers(self)
+        self.users = LegacyUserRepository(self)
         self.permissions = LegacyPermissions(self)
         self.service_orders = LegacyServiceOrders(self)
         self.service_requests = LegacyServiceRequests(self)
@@ -135,7 +136,7 @@ class LegacyUnitOfWork:
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
-        self.units = LegacyLocationRepository[OrganizationalUnit](self, "unit")
+        self.units = LegacyUnitRepository(self)
         return self
 
     def __exit__(

@@ -1,6 +1,7 @@
-"""opt-in, with the locking: catalogue writes on GSAN's reference tables
+"""opt-in, with the locking: catalogue and registry writes on GSAN's tables
 
-Each reference table of the profile's ``catalog_tables`` that exists gets the
+Each reference table of the profile's ``catalog_tables`` that exists, and the
+registry tables of organisational units and users, get the
 optimistic-locking column and its ``BEFORE UPDATE`` trigger (``c0002``'s
 function), so a catalogue write is a compare-and-set that fails when GSAN's
 "Manter" screen or another writer changed the row first. The companion schema
@@ -23,9 +24,13 @@ branch_labels = None
 depends_on = None
 
 
+#: The registry tables the library writes units and users to.
+REGISTRY = ("cadastro.unidade_organizacional", "seguranca.usuario")
+
+
 def _names() -> tuple[str, str, tuple[str, ...]]:
     attributes = context.config.attributes
-    tables = tuple(sorted(set(attributes.get("catalog_tables", ()))))
+    tables = tuple(sorted({*attributes.get("catalog_tables", ()), *REGISTRY}))
     return str(attributes["schema"]), str(attributes["version_column"]), tables
 
 
