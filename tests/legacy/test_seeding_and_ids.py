@@ -1,5 +1,5 @@
-"""Issue 19 item 1 on the legacy adapter: no seeding port (GSAN's modules own
-that data), catalogue ids from the reference table's own sequence, ids of the
+"""Issue 19 item 1 on the legacy adapter: no seeding port unless asked (GSAN's
+modules own that data), catalogue ids from the reference table's own sequence, ids of the
 kinds GSAN has no sequence for from the companion schema."""
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ def test_the_legacy_adapter_has_no_seeding_port(legacy: LegacyBackend) -> None:
     assert caught.value.code == "configuration.no_seeding"
 
 
-def test_the_legacy_adapter_inserts_no_property(legacy: LegacyBackend) -> None:
+def test_a_property_id_without_gsans_check_digit_is_refused(
+    legacy: LegacyBackend,
+) -> None:
     with legacy.uow_factory() as uow, pytest.raises(ConfigurationError) as caught:
-        uow.properties.add(sample_property(7))
-    assert caught.value.code == "configuration.read_only"
+        uow.properties.add(sample_property(7))  # 0 followed by 7: not mod-11
+    assert caught.value.code == "configuration.profile"
 
 
 def test_catalogue_ids_interleave_with_the_tables_sequence(

@@ -10,8 +10,11 @@
 * it reads properties, water and sewer connections, meters and their history,
   users, permissions, service orders and requests, open debts and consumption
   from GSAN's tables, and writes connections, property situations, meters,
-  their history and the cut-order batch's orders, updating only the columns it
-  owns and stamping ``*_tmultimaalteracao``;
+  their history, the cut-order batch's orders and (with ``c0004``) catalogue
+  rows, updating only the columns it owns and stamping ``*_tmultimaalteracao``;
+* ``seeding=True`` (tests, demos, data loading; off for production) offers the
+  seeding port: permissions, bills and slips written as GSAN writes them
+  (:mod:`gsan_core.adapters.gsan_legacy.seeding`);
 * what GSAN does not store (outbox, situation history, extra fields) lives in a
   companion schema with its own Alembic history
   (:mod:`gsan_core.adapters.gsan_legacy.migrations`);
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gsan_core.adapters.gsan_legacy.catalog import CatalogLayouts
 from gsan_core.adapters.gsan_legacy.ids import SequenceIds
 from gsan_core.adapters.gsan_legacy.meters_history import HistoryTables
 from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
@@ -49,11 +53,20 @@ __all__ = [
 class LegacyBackend:
     """gsan_core over a GSAN database: start-up check, tables, ids, units of work."""
 
-    def __init__(self, engine: sa.Engine, profile: LegacyProfile | None = None) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        profile: LegacyProfile | None = None,
+        *,
+        seeding: bool = False,
+    ) -> None:
         if engine.dialect.name != "postgresql":
             msg = "the GSAN legacy adapter runs on PostgreSQL only"
             raise ConfigurationError(msg)
         self.engine = engine
+        #: Whether units of work offer the seeding port (tests, demos, data
+        #: loading; off for production, where GSAN's modules own those rows).
+        self.seeding = seeding
         self.profile = profile or LegacyProfile.for_line()
         with translated("schema"), engine.connect() as connection:
             #: What the start-up check found (raises if the map does not resolve).
@@ -64,6 +77,8 @@ class LegacyBackend:
         self.history_tables = HistoryTables(
             self.profile.companion_schema, self.tables.version
         )
+        #: The reference tables' columns, resolved once (catalogue port).
+        self.catalog_layouts = CatalogLayouts(self.profile.version_column)
         self.ids = SequenceIds(
             engine,
             self.profile,

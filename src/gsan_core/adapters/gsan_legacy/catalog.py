@@ -1,32 +1,49 @@
-"""The catalogue read from GSAN's own reference tables (phase 1: reads only).
+"""The catalogue over GSAN's own reference tables: reads and (opt-in) writes.
 
 Each catalogue kind maps to a GSAN table (``LegacyProfile.catalog_tables``).
 GSAN's reference tables share a layout: a prefix (``last_``, ``cotp_``...), the
 key ``<prefix>id``, a description ``<prefix>ds...``, an optional abbreviation
-``<prefix>dsab...`` and the "in use" flag ``<prefix>icuso`` (1 = yes). The
-columns are resolved once per table from ``information_schema``. Catalogue
-writes on GSAN's tables are phase 2: they raise ``configuration.read_only``.
+``<prefix>dsab...``, the "in use" flag ``<prefix>icuso`` (1 = yes) and the
+last-change stamp ``<prefix>tmultimaalteracao``; the typed columns some add
+(a sewer profile's percentage) are the profile's ``catalog_attributes``. The
+columns are resolved once per table and backend from ``information_schema``.
+
+Writes (``add``, ``update``, ``remove``; deactivating is an update with
+``active=False``) need the opt-in locking migration (``c0004`` puts the
+version column on the reference tables): they set only the mapped columns and
+the profile's NOT NULL defaults, stamp ``*_tmultimaalteracao`` and are a
+compare-and-set on the version column, so two writers (the library's, or
+GSAN's "Manter" screen, whose updates bump the column through the trigger)
+never overwrite each other. An abbreviation on a table without an
+abbreviation column is kept in the companion ``catalog_extra`` table.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.errors import ConfigurationError, NotFound
-from gsan_core.model.catalog import CatalogItem
+from gsan_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
+from gsan_core.model.catalog import AttributeValue, CatalogItem
+from gsan_core.model.kinds import kinds_by_name
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
-__all__ = ["CatalogLayout", "LegacyCatalog", "layout_of"]
+__all__ = ["CatalogLayout", "CatalogLayouts", "LegacyCatalog", "layout_of"]
 
-PHASE_2 = "catalogue writes on GSAN's reference tables come in phase 2"
+READ_ONLY = (
+    "GSAN's reference table {table} has no optimistic-locking column: run the"
+    " opt-in locking migration (gsan_core.adapters.gsan_legacy.migrations."
+    "upgrade(engine, profile, locking=True)) before writing the catalogue"
+)
+_KINDS = kinds_by_name()
 
 
 @attrs.frozen
@@ -38,10 +55,17 @@ class CatalogLayout:
     description: str | None
     abbreviation: str | None
     in_use: str | None
+    #: ``<prefix>tmultimaalteracao``, if the table has it.
+    stamp: str | None = None
+    #: The opt-in optimistic-locking column, once migrated.
+    version: str | None = None
 
 
-def layout_of(table: str, columns: Sequence[str]) -> CatalogLayout:
-    """Find the key, description, abbreviation and flag among ``columns``."""
+def layout_of(
+    table: str, columns: Sequence[str], version_column: str | None = None
+) -> CatalogLayout:
+    """Find the key, description, abbreviation, flag, stamp and version among
+    ``columns``."""
     key = next((c for c in columns if c.endswith("_id")), columns[0])
     prefix = key.removesuffix("id")
     abbreviation = next((c for c in columns if c.startswith(f"{prefix}dsab")), None)
@@ -50,15 +74,25 @@ def layout_of(table: str, columns: Sequence[str]) -> CatalogLayout:
         None,
     )
     in_use = f"{prefix}icuso" if f"{prefix}icuso" in columns else None
-    return CatalogLayout(table, key, description, abbreviation, in_use)
+    stamp = f"{prefix}tmultimaalteracao"
+    return CatalogLayout(
+        table,
+        key,
+        description,
+        abbreviation,
+        in_use,
+        stamp if stamp in columns else None,
+        version_column if version_column in columns else None,
+    )
 
 
-class _Layouts:
+class CatalogLayouts:
     """Layouts resolved once per backend (thread-safe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version_column: str | None = None) -> None:
         self._lock = threading.Lock()
         self._found: dict[str, CatalogLayout] = {}
+        self._version = version_column
 
     def get(self, connection: sa.Connection, table: str) -> CatalogLayout:
         with self._lock:
@@ -76,56 +110,95 @@ class _Layouts:
                 {"s": schema, "t": name},
             ).scalars()
         )
-        layout = layout_of(table, columns)
+        layout = layout_of(table, columns, self._version)
         with self._lock:
             self._found[table] = layout
         return layout
 
 
-LAYOUTS = _Layouts()
-
-
 class LegacyCatalog:
-    """The catalogue port over GSAN's reference tables (reads)."""
+    """The catalogue port over GSAN's reference tables."""
 
     def __init__(self, uow: LegacyUnitOfWork) -> None:
         self._uow = uow
+        self._layouts: CatalogLayouts = uow.catalog_layouts
+
+    @property
+    def _conn(self) -> sa.Connection:
+        return self._uow.connection
 
     def _layout(self, kind: str) -> CatalogLayout:
         table = self._uow.profile.catalog_tables.get(kind)
         if table is None:
             msg = f"no GSAN table for catalogue kind {kind!r} in the legacy profile"
             raise ConfigurationError(msg, field="catalog_tables", kind="profile")
-        return LAYOUTS.get(self._uow.connection, table)
+        return self._layouts.get(self._conn, table)
 
+    def _attributes(self, kind: str) -> Mapping[str, str]:
+        return self._uow.profile.catalog_attributes.get(kind, {})
+
+    # ---------------------------------------------------------------- reads
     def _read(
         self, kind: str, where: str, params: Mapping[str, Any]
     ) -> list[CatalogItem]:
         layout = self._layout(kind)
-        description = layout.description or "NULL"
-        abbreviation = layout.abbreviation or "NULL"
-        in_use = layout.in_use or "1"
+        attributes = self._attributes(kind)
+        short = layout.abbreviation and f"t.{layout.abbreviation}"
+        join = ""
+        if short is None and layout.version is not None:
+            # the companion abbreviation (``c0004`` made the table with the column)
+            join = (
+                f" LEFT JOIN {self._uow.profile.companion_schema}.catalog_extra x"
+                f" ON x.catalog_table = :table AND x.id = t.{layout.key}"
+            )
+            short = "x.abbreviation"
+        extra = "".join(f", t.{c} AS a_{n}" for n, c in attributes.items())
         statement = sa.text(
-            f"SELECT {layout.key} AS id, {description} AS description,"
-            f" {abbreviation} AS abbreviation, {in_use} AS in_use"
-            f" FROM {layout.table} WHERE {where} ORDER BY {layout.key}"
+            f"SELECT t.{layout.key} AS id,"
+            f" {f't.{layout.description}' if layout.description else 'NULL'}"
+            f" AS description, {short or 'NULL'} AS abbreviation,"
+            f" {f't.{layout.in_use}' if layout.in_use else '1'} AS in_use,"
+            f" {f't.{layout.version}' if layout.version else '1'} AS version{extra}"
+            f" FROM {layout.table} t{join} WHERE {where} ORDER BY t.{layout.key}"
         )
         with translated("catalog"):
-            rows = self._uow.connection.execute(statement, params).all()
-        return [
-            CatalogItem(
-                kind=kind,
-                id=int(ident),
-                description=(text or "").rstrip(),
-                abbreviation=None if short is None else str(short).rstrip(),
-                active=use in (None, self._uow.profile.flag_true),
-            )
-            for ident, text, short, use in rows
-        ]
+            rows = self._conn.execute(
+                statement, {**params, "table": layout.table}
+            ).mappings()
+            return [self._item(kind, row, attributes) for row in rows]
+
+    def _item(
+        self, kind: str, row: sa.RowMapping, attributes: Mapping[str, str]
+    ) -> CatalogItem:
+        short = row["abbreviation"]
+        return CatalogItem(
+            kind=kind,
+            id=int(row["id"]),
+            description=(row["description"] or "").rstrip(),
+            abbreviation=None if short is None else str(short).rstrip(),
+            active=row["in_use"] in (None, self._uow.profile.flag_true),
+            attributes={
+                name: self._decode(kind, name, row[f"a_{name}"]) for name in attributes
+            },
+            version=int(row["version"]),
+        )
+
+    def _decode(self, kind: str, name: str, value: Any) -> AttributeValue:
+        spec = _KINDS[kind].attribute(name) if kind in _KINDS else None
+        kind_of = spec.type if spec is not None else None
+        if value is None:
+            return None
+        if kind_of == "bool":
+            return bool(value == self._uow.profile.flag_true)
+        if kind_of == "decimal":
+            return Decimal(value)
+        if isinstance(value, str):
+            return value.rstrip()
+        return value  # type: ignore[no-any-return]
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
         key = self._layout(kind).key
-        found = self._read(kind, f"{key} = :id", {"id": id})
+        found = self._read(kind, f"t.{key} = :id", {"id": id})
         return found[0] if found else None
 
     def get(self, kind: str, id: int) -> CatalogItem:
@@ -144,7 +217,7 @@ class LegacyCatalog:
         found: dict[tuple[str, int], CatalogItem] = {}
         for kind, ids in by_kind.items():
             key = self._layout(kind).key
-            for item in self._read(kind, f"{key} = ANY(:ids)", {"ids": sorted(ids)}):
+            for item in self._read(kind, f"t.{key} = ANY(:ids)", {"ids": sorted(ids)}):
                 found[kind, item.id] = item
         return found
 
@@ -152,14 +225,126 @@ class LegacyCatalog:
         items = self._read(kind, "TRUE", {})
         return [i for i in items if i.active] if active_only else items
 
+    # ---------------------------------------------------------------- writes
+    def _writable(self, kind: str) -> tuple[CatalogLayout, str]:
+        layout = self._layout(kind)
+        if layout.version is None:
+            msg = READ_ONLY.format(table=layout.table)
+            raise ConfigurationError(msg, kind="read_only")
+        return layout, layout.version
+
+    def _values(self, item: CatalogItem, layout: CatalogLayout) -> dict[str, Any]:
+        """The mapped columns of ``item`` (an unmapped attribute is refused)."""
+        profile = self._uow.profile
+        columns = self._attributes(item.kind)
+        unmapped = sorted(set(item.attributes) - set(columns))
+        if unmapped:
+            msg = (
+                f"catalogue kind {item.kind!r} has no GSAN column for"
+                f" {', '.join(unmapped)} (LegacyProfile.catalog_attributes)"
+            )
+            raise ConfigurationError(msg, field="catalog_attributes", kind="profile")
+        values: dict[str, Any] = {}
+        if layout.description is not None:
+            values[layout.description] = item.description
+        if layout.abbreviation is not None:
+            values[layout.abbreviation] = item.abbreviation
+        if layout.in_use is not None:
+            values[layout.in_use] = (
+                profile.flag_true if item.active else profile.flag_false
+            )
+        for name, column in columns.items():
+            value = item.attributes.get(name)
+            if isinstance(value, bool):
+                value = profile.flag_true if value else profile.flag_false
+            values[column] = value
+        return values
+
     def add(self, item: CatalogItem) -> None:
-        raise ConfigurationError(PHASE_2, kind="read_only")
+        self.add_many([item])
 
     def add_many(self, items: Iterable[CatalogItem]) -> None:
-        raise ConfigurationError(PHASE_2, kind="read_only")
+        """Insert GSAN rows with the profile's NOT NULL defaults, stamped."""
+        for item in items:
+            layout, version = self._writable(item.kind)
+            defaults = self._uow.profile.not_null_defaults.get(layout.table, {})
+            row = {
+                **defaults,
+                **self._values(item, layout),
+                layout.key: item.id,
+                version: item.version,
+            }
+            if layout.stamp is not None:
+                row[layout.stamp] = self._uow.local_now
+            names = ", ".join(row)
+            params = ", ".join(f":p{n}" for n in range(len(row)))
+            statement = sa.text(
+                f"INSERT INTO {layout.table} ({names}) VALUES ({params})"
+            )
+            with translated(item.kind, item.id):
+                self._conn.execute(
+                    statement, {f"p{n}": v for n, v in enumerate(row.values())}
+                )
+                self._keep_abbreviation(layout, item)
+
+    def _keep_abbreviation(self, layout: CatalogLayout, item: CatalogItem) -> None:
+        if layout.abbreviation is not None:
+            return
+        self._conn.execute(
+            sa.text(
+                f"INSERT INTO {self._uow.profile.companion_schema}.catalog_extra"
+                " (catalog_table, id, abbreviation) VALUES (:t, :i, :a)"
+                " ON CONFLICT (catalog_table, id)"
+                " DO UPDATE SET abbreviation = excluded.abbreviation"
+            ),
+            {"t": layout.table, "i": item.id, "a": item.abbreviation},
+        )
 
     def update(self, item: CatalogItem) -> None:
-        raise ConfigurationError(PHASE_2, kind="read_only")
+        """Compare-and-set: ``item.version`` is the stored version plus one."""
+        layout, version = self._writable(item.kind)
+        values = self._values(item, layout)
+        sets = [f"{c} = :p{n}" for n, c in enumerate(values)]
+        if layout.stamp is not None:
+            sets.append(f"{layout.stamp} = :stamp")
+        statement = sa.text(
+            f"UPDATE {layout.table} SET {', '.join(sets)}"
+            f" WHERE {layout.key} = :id AND {version} = :expected"
+        )
+        params = {f"p{n}": v for n, v in enumerate(values.values())}
+        params |= {"id": item.id, "expected": item.version - 1}
+        params["stamp"] = self._uow.local_now
+        with translated(item.kind, item.id):
+            changed = self._conn.execute(statement, params).rowcount
+            if changed == 1:
+                self._keep_abbreviation(layout, item)
+        if changed != 1:
+            self._conflict(layout, item, item.version)
 
     def remove(self, item: CatalogItem) -> None:
-        raise ConfigurationError(PHASE_2, kind="read_only")
+        """Delete the row at ``item.version`` (GSAN's foreign keys refuse a
+        row in use, translated)."""
+        layout, version = self._writable(item.kind)
+        statement = sa.text(
+            f"DELETE FROM {layout.table} WHERE {layout.key} = :id"
+            f" AND {version} = :version"
+        )
+        with translated(item.kind, item.id):
+            removed = self._conn.execute(
+                statement, {"id": item.id, "version": item.version}
+            ).rowcount
+            if removed == 1 and layout.abbreviation is None:
+                self._conn.execute(
+                    sa.text(
+                        f"DELETE FROM {self._uow.profile.companion_schema}"
+                        ".catalog_extra WHERE catalog_table = :t AND id = :i"
+                    ),
+                    {"t": layout.table, "i": item.id},
+                )
+        if removed != 1:
+            self._conflict(layout, item, item.version)
+
+    def _conflict(self, layout: CatalogLayout, item: CatalogItem, seen: int) -> None:
+        if self.find(item.kind, item.id) is None:
+            raise NotFound(item.kind, item.id)
+        raise ConcurrencyConflict(item.kind, item.id, seen)

@@ -255,6 +255,14 @@ _CATALOG_TABLES: Mapping[str, str] = {
     "service_type": "atendimentopublico.servico_tipo",
     "property_profile": "cadastro.imovel_perfil",
 }
+#: catalogue kind -> attribute -> column of its GSAN table (the typed columns a
+#: reference table adds to id, description, abbreviation and ``*_icuso``).
+_CATALOG_ATTRIBUTES: Mapping[str, Mapping[str, str]] = {
+    "sewer_profile": {
+        "sewer_percentage": "lepf_pcesgoto",
+        "main": "lepf_icprincipal",
+    },
+}
 _SEQUENCES: Mapping[str, str] = {
     # the catalogue's ids: ``catalog.<kind>`` from the table's own sequence
     **{
@@ -292,6 +300,44 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
     "atendimentopublico.ligacao_esgoto": {"lesg_icligacaoesgoto": 2},
     # an order whose type has no priority (GSAN's priority ids: the utility's)
     "atendimentopublico.ordem_servico": {"stpr_idoriginal": 1, "stpr_idatual": 1},
+    # a property the library registers: no lot, sub-lot nor house number, not
+    # a condominium, no automatic debit, the first tariff (GSAN's screen asks)
+    "cadastro.imovel": {
+        "imov_nnlote": 0,
+        "imov_nnsublote": 0,
+        "imov_nnimovel": "0",
+        "imov_icimovelcondominio": 2,
+        "imov_icdebitoconta": 2,
+        "cstf_id": 1,
+    },
+    # a unit or user the library registers: the first company; a user's
+    # type, scope and default report, without GSAN's welcome message
+    "cadastro.unidade_organizacional": {"empr_id": 1},
+    "seguranca.usuario": {
+        "utip_id": 1,
+        "usab_id": 1,
+        "empr_id": 1,
+        "usur_ictiporelatoriopadrao": 1,
+        "usur_icexibemensagem": 2,
+    },
+    # the seeding port's bills and slips: no check digit, no sewer share, the
+    # first tariff, financing type and accounting item (a property without a
+    # tariff takes ``cstf_id``; a slip without a debit type ``dbtp_id``)
+    "faturamento.conta": {
+        "cnta_dgverificadorconta": 0,
+        "cnta_pcesgoto": 0,
+        "cstf_id": 1,
+    },
+    "faturamento.guia_pagamento": {"fntp_id": 1, "lict_id": 1, "dbtp_id": 1},
+    # charges and credits: the first financing type, accounting item,
+    # collection form, debit type, credit type and credit origin
+    "faturamento.debito_a_cobrar": {
+        "fntp_id": 1,
+        "lict_id": 1,
+        "cbfm_id": 1,
+        "dbtp_id": 1,
+    },
+    "faturamento.credito_a_realizar": {"lict_id": 1, "crti_id": 1, "crog_id": 1},
 }
 
 
@@ -325,6 +371,11 @@ class LegacyProfile:
     catalog_tables: Mapping[str, str] = attrs.field(
         factory=lambda: _frozen(_CATALOG_TABLES), converter=_frozen
     )
+    #: catalogue kind -> attribute -> column (the attributes the catalogue reads
+    #: and writes; an attribute without a column is refused on write).
+    catalog_attributes: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=lambda: _frozen(_CATALOG_ATTRIBUTES), converter=_frozen
+    )
     #: entity -> field -> column of this line (on top of :data:`ENTITY_MAPS`).
     column_overrides: Mapping[str, Mapping[str, str]] = attrs.field(
         factory=dict, converter=_frozen
@@ -339,6 +390,10 @@ class LegacyProfile:
     #: The situations (``dcst_idatual``) of an open item in GSAN's billing
     #: tables (ODB-01): NORMAL, RETIFICADA, INCLUIDA, PARCELADA.
     open_bill_situations: tuple[int, ...] = (0, 1, 2, 5)
+    #: The situation the seeding port's ``settle`` puts items in: GSAN's
+    #: ``DebitoCreditoSituacao.PAGA`` (13 on COSANPA's line; 8 on older
+    #: forks, where 8 is also DEBITO_PRESCRITO).
+    settled_situation: int = 13
     #: field -> the longest text GSAN's column takes, where it is narrower
     #: than the library's (:meth:`narrow` puts them in a utility profile).
     text_lengths: Mapping[str, int] = attrs.field(

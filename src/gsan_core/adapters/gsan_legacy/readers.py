@@ -390,6 +390,55 @@ class LegacyBilling:
                 found.update(self._conn.execute(statement, params).scalars())
         return found
 
+    def repeated_anomaly(
+        self,
+        property_ids: Iterable[int],
+        *,
+        anomaly_ids: Collection[int],
+        references: Collection[int],
+    ) -> set[int]:
+        """INSP-02 on ``consumo_historico``: water months with one of the
+        anomalies (``csan_id``) in every one of ``references``."""
+        months, anomalies = sorted(set(references)), sorted(set(anomaly_ids))
+        found: set[int] = set()
+        if not months or not anomalies:
+            return found
+        statement = sa.text(
+            "SELECT imov_id FROM micromedicao.consumo_historico"
+            " WHERE imov_id = ANY(:ids) AND lgti_id = :k"
+            " AND cshi_amfaturamento = ANY(:months) AND csan_id = ANY(:anomalies)"
+            " GROUP BY imov_id HAVING count(*) = :n"
+        )
+        for batch in chunks(sorted(set(property_ids)), ARRAY_CHUNK):
+            params = {
+                "ids": batch,
+                "k": MeasurementKind.WATER.value,
+                "months": months,
+                "anomalies": anomalies,
+                "n": len(months),
+            }
+            with translated("consumption_history"):
+                found.update(self._conn.execute(statement, params).scalars())
+        return found
+
+    def billed_volumes(
+        self,
+        property_id: int,
+        *,
+        last: int,
+        kind: MeasurementKind = MeasurementKind.WATER,
+    ) -> Sequence[int]:
+        """The billed volumes of the ``last`` latest months, newest first."""
+        statement = sa.text(
+            "SELECT cshi_nnconsumofaturadomes FROM micromedicao.consumo_historico"
+            " WHERE imov_id = :p AND lgti_id = :k"
+            " ORDER BY cshi_amfaturamento DESC LIMIT :n"
+        )
+        params = {"p": property_id, "k": kind.value, "n": max(last, 0)}
+        with translated("consumption_history"):
+            rows = self._conn.execute(statement, params).scalars()
+            return [int(v or 0) for v in rows]
+
     def minimum_consumption(
         self, property_id: int, *, kind: MeasurementKind = MeasurementKind.WATER
     ) -> int | None:

@@ -27,6 +27,7 @@ from gsan_core.errors import (
 )
 from gsan_core.model.hydrometers import Hydrometer, StockEntry
 from gsan_core.model.properties import Economies, Property
+from gsan_core.rules.service_requests.numbering import with_check_digit
 from gsan_core.rules.uniques import unique_rule, unique_violation
 
 if TYPE_CHECKING:
@@ -39,9 +40,18 @@ __all__ = [
 ]
 
 E = TypeVar("E")
-NO_PROPERTY_INSERTS = (
-    "properties are registered by GSAN's cadastro (Inserir Imóvel): the legacy"
-    " adapter updates a property's situations and well, and inserts none"
+BAD_PROPERTY_ID = (
+    "property id {id} has no valid modulo-11 check digit: GSAN's imov_id is"
+    " the cadastro.seq_imovel value followed by it (uow.next_id('property'))"
+)
+NO_SUBCATEGORY = (
+    "GSAN keeps a property's economies per subcategory (imovel_subcategoria):"
+    " category {category} of property {property} has no subcategory"
+)
+NO_COLLECTION_CLIENT = (
+    "GSAN's imovel_cobranca_situacao needs a client (clie_id): set"
+    " not_null_defaults['cadastro.imovel_cobranca_situacao']['clie_id'] in the"
+    " legacy profile to write property {property}'s collection situations"
 )
 READ_ONLY = (
     "the GSAN database is read-only for gsan_core: run the opt-in optimistic-"
@@ -432,9 +442,90 @@ class LegacyPropertyRepository:
         self.add_many([entity])
 
     def add_many(self, entities: Iterable[Property]) -> None:
-        """Properties are GSAN's cadastro's: phase 1 inserts none."""
-        del entities
-        raise ConfigurationError(NO_PROPERTY_INSERTS, kind="read_only")
+        """Insert properties as GSAN's "Inserir Imóvel" stores them: the mapped
+        ``imovel`` columns (``imov_icexclusao`` 2 while active), the profile's
+        NOT NULL defaults, the stamp and version, the economies in
+        ``imovel_subcategoria`` and the collection situations in
+        ``imovel_cobranca_situacao``. The route is not written: GSAN's route
+        of a property is its block's (``quadra.rota_id``)."""
+        if self._version is None:
+            raise ConfigurationError(READ_ONLY, kind="read_only")
+        for entity in entities:
+            self._insert(entity, self._version)
+
+    def _insert(self, entity: Property, version: str) -> None:
+        if with_check_digit(entity.id // 10) != entity.id:
+            raise ConfigurationError(
+                BAD_PROPERTY_ID.format(id=entity.id), kind="profile"
+            )
+        profile, cols = self._uow.profile, self._map.columns
+        row = dict(profile.not_null_defaults.get(self._map.table, {}))
+        for field, column in cols.items():
+            value = getattr(entity, field)
+            if field == "active":
+                value = profile.flag_false if value else profile.flag_true
+            if value is not None:
+                row[column] = value
+        row |= {self._map.stamp: self._uow.local_now, version: entity.version}
+        connection = self._uow.connection
+        with translated("property", entity.id):
+            connection.execute(sa.insert(self._t), [row])
+            self._insert_economies(entity)
+            self._insert_situations(entity)
+
+    def _insert_economies(self, entity: Property) -> None:
+        rows = []
+        for economy in entity.categories:
+            if economy.subcategory_id is None:
+                msg = NO_SUBCATEGORY.format(
+                    category=economy.category_id, property=entity.id
+                )
+                raise ConfigurationError(msg, kind="unmapped")
+            rows.append(
+                {
+                    "i": entity.id,
+                    "s": economy.subcategory_id,
+                    "n": economy.count,
+                    "now": self._uow.local_now,
+                }
+            )
+        if rows:
+            self._uow.connection.execute(
+                sa.text(
+                    "INSERT INTO cadastro.imovel_subcategoria"
+                    " (imov_id, scat_id, imsb_qteconomia, imsb_tmultimaalteracao)"
+                    " VALUES (:i, :s, :n, :now)"
+                ),
+                rows,
+            )
+
+    def _insert_situations(self, entity: Property) -> None:
+        if not entity.collection_situation_ids:
+            return
+        table = "cadastro.imovel_cobranca_situacao"
+        client = self._uow.profile.not_null_defaults.get(table, {}).get("clie_id")
+        if client is None:
+            msg = NO_COLLECTION_CLIENT.format(property=entity.id)
+            raise ConfigurationError(msg, field="not_null_defaults", kind="profile")
+        now = self._uow.local_now
+        self._uow.connection.execute(
+            sa.text(
+                f"INSERT INTO {table} (iscb_id, imov_id, cbst_id,"
+                " iscb_dtimplantacaocobranca, iscb_tmultimaalteracao, clie_id)"
+                " VALUES (nextval('cadastro.seq_imovel_cobranca_situacao'),"
+                " :i, :s, :today, :now, :client)"
+            ),
+            [
+                {
+                    "i": entity.id,
+                    "s": situation,
+                    "today": now.date(),
+                    "now": now,
+                    "client": client,
+                }
+                for situation in sorted(entity.collection_situation_ids)
+            ],
+        )
 
     def update(self, entity: Property) -> None:
         if self._version is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,7 +24,6 @@ from gsan_core.adapters.gsan_legacy.batches import (
 )
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
-    LegacyLocationRepository,
     location_repositories,
 )
 from gsan_core.adapters.gsan_legacy.meters_history import (
@@ -36,19 +35,22 @@ from gsan_core.adapters.gsan_legacy.readers import (
     LegacyPermissions,
     LegacyServiceOrders,
     LegacyServiceRequests,
-    LegacyUsers,
+)
+from gsan_core.adapters.gsan_legacy.registry import (
+    LegacyUnitRepository,
+    LegacyUserRepository,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
     LegacyRepository,
 )
+from gsan_core.adapters.gsan_legacy.seeding import LegacySeeding
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
-from gsan_core.model.units import OrganizationalUnit
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
@@ -58,7 +60,8 @@ __all__ = ["NO_SEEDING", "LegacyUnitOfWork"]
 NO_SEEDING = (
     "the GSAN database's own billing, security and field-lock modules own"
     " debts, payments, consumption, permissions and the field lock: the"
-    " legacy adapter has no seeding port (load them through GSAN)"
+    " legacy adapter offers the seeding port only when asked"
+    " (LegacyBackend(engine, seeding=True): tests, demos, data loading)"
 )
 
 
@@ -70,6 +73,7 @@ class LegacyUnitOfWork:
         self.profile = backend.profile
         self.tables = backend.tables
         self.history_tables = backend.history_tables
+        self.catalog_layouts = backend.catalog_layouts
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         #: Events of committed work, not yet collected.
@@ -78,9 +82,13 @@ class LegacyUnitOfWork:
 
     # ------------------------------------------------------------ plumbing
     @property
-    def seeding(self) -> NoReturn:
-        """None: GSAN's billing, security and field lock own that data."""
-        raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+    def seeding(self) -> LegacySeeding:
+        """The seeding port, on a backend built with ``seeding=True`` (tests,
+        demos, data loading); otherwise GSAN's billing, security and field
+        lock own that data and this raises ``configuration.no_seeding``."""
+        if not self._backend.seeding:
+            raise ConfigurationError(NO_SEEDING, kind="no_seeding")
+        return LegacySeeding(self)
 
     @property
     def connection(self) -> sa.Connection:
@@ -114,7 +122,7 @@ class LegacyUnitOfWork:
         self.hydrometers = LegacyHydrometerRepository(
             self, self.tables.hydrometer, "hydrometer"
         )
-        self.users = LegacyUsers(self)
+        self.users = LegacyUserRepository(self)
         self.permissions = LegacyPermissions(self)
         self.service_orders = LegacyServiceOrders(self)
         self.service_requests = LegacyServiceRequests(self)
@@ -128,7 +136,7 @@ class LegacyUnitOfWork:
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
-        self.units = LegacyLocationRepository[OrganizationalUnit](self, "unit")
+        self.units = LegacyUnitRepository(self)
         return self
 
     def __exit__(

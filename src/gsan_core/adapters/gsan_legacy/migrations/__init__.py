@@ -8,6 +8,9 @@
 * ``c0003`` (opt-in, with ``c0002``) does the same for the meter history
   tables (installations, movements) and adds the companion rows of their
   fields GSAN does not store.
+* ``c0004`` (opt-in, with ``c0003``) does the same for the reference tables of
+  the profile's ``catalog_tables`` (catalogue writes) and adds the companion
+  abbreviations of the tables without one.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ __all__ = ["COMPANION", "LOCKING", "current", "downgrade", "upgrade"]
 #: The revision with the companion tables only (read-only adapter).
 COMPANION = "c0001"
 #: The revision that also enables optimistic locking on the written tables
-#: (``c0002``: connections, properties, meters; ``c0003``: the meter history).
-LOCKING = "c0003"
+#: (``c0002``: connections, properties, meters; ``c0003``: the meter history;
+#: ``c0004``: the catalogue's reference tables).
+LOCKING = "c0004"
 
 
 def _config(connection: sa.Connection, profile: LegacyProfile) -> object:
@@ -38,6 +42,7 @@ def _config(connection: sa.Connection, profile: LegacyProfile) -> object:
     cfg.attributes["connection"] = connection
     cfg.attributes["schema"] = profile.companion_schema
     cfg.attributes["version_column"] = profile.version_column
+    cfg.attributes["catalog_tables"] = tuple(profile.catalog_tables.values())
     return cfg
 
 

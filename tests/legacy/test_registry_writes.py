@@ -1,0 +1,174 @@
+"""Issue 19 item 3: registry writes on GSAN's tables (REGISTRY_WRITES, as far
+as phase 2 goes): a property with its id's modulo-11 check digit from
+``cadastro.seq_imovel``, the mapped columns with the profile's NOT NULL
+defaults, the economies per subcategory and the collection situations;
+organisational units and users, changed by compare-and-set (``c0004``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pytest
+import sqlalchemy as sa
+
+from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile
+from gsan_core.adapters.gsan_legacy import migrations as companion
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    DuplicateEntity,
+    NotFound,
+)
+from gsan_core.model.properties import Economies, Property
+from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.rules.service_requests.numbering import check_digit
+from tests.legacy.support import ensure_row, seed_property
+
+pytestmark = pytest.mark.postgres
+Run = Callable[..., sa.CursorResult[object]]
+
+
+@pytest.fixture
+def registry(locked_engine: sa.Engine) -> LegacyBackend:
+    """GSAN's location and reference rows, and a profile with the client
+    GSAN's collection situations need."""
+    with locked_engine.begin() as connection:
+        # a GSAN property: its location and the rows imovel's defaults point to
+        seed_property(connection, 9)
+        for table, key, ids in (
+            ("cadastro.imovel_perfil", "iper_id", (1,)),
+            ("faturamento.consumo_tarifa", "cstf_id", (1, 2)),
+            ("cadastro.poco_tipo", "poco_id", (1,)),
+            ("cobranca.cobranca_situacao", "cbst_id", (2, 3)),
+            ("cadastro.cliente", "clie_id", (1,)),
+        ):
+            for ident in ids:
+                ensure_row(connection, table, {key: ident})
+    base = LegacyProfile.for_line()
+    profile = attrs.evolve(
+        base,
+        not_null_defaults={
+            **base.not_null_defaults,
+            "cadastro.imovel_cobranca_situacao": {"clie_id": 1},
+        },
+    )
+    return LegacyBackend(locked_engine, profile)
+
+
+def _property(ident: int, **changes: object) -> Property:
+    return attrs.evolve(
+        Property(
+            id=ident,
+            locality_id=1,
+            sector_id=1,
+            block_id=1,
+            profile_id=1,
+            categories=(Economies(category_id=1, subcategory_id=10, count=2),),
+            water_status_id=3,
+            sewer_status_id=1,
+            consumption_tariff_id=2,
+            well_type_id=1,
+            collection_situation_ids=frozenset([2, 3]),
+        ),
+        **changes,
+    )
+
+
+def test_a_property_is_registered_as_gsan_registers_it(
+    registry: LegacyBackend, run_sql: Run
+) -> None:
+    with registry.uow_factory() as uow:
+        ident = uow.next_id("property")
+        prop = _property(ident)
+        uow.properties.add(prop)
+        uow.commit()
+    assert ident % 10 == check_digit(ident // 10)
+    with registry.uow_factory() as uow:
+        assert uow.properties.get(ident) == prop
+    row = run_sql(
+        "SELECT imov_icexclusao, imov_nnlote, imov_icimovelcondominio,"
+        " imov_tmultimaalteracao IS NOT NULL, gsan_core_version"
+        " FROM cadastro.imovel WHERE imov_id = :i",
+        i=ident,
+    ).one()
+    assert tuple(row) == (2, 0, 2, True, 1)
+    with registry.uow_factory() as uow, pytest.raises(DuplicateEntity):
+        uow.properties.add(prop)
+
+
+def test_what_gsan_cannot_store_is_refused_and_nothing_written(
+    registry: LegacyBackend, locked_engine: sa.Engine
+) -> None:
+    with registry.uow_factory() as uow:
+        ident = uow.next_id("property")
+        with pytest.raises(ConfigurationError) as caught:
+            uow.properties.add(_property(ident + 1 if ident % 10 < 9 else ident - 1))
+        assert caught.value.code == "configuration.profile"  # the check digit
+        category_level = Economies(category_id=1, subcategory_id=None, count=1)
+        with pytest.raises(ConfigurationError) as caught:
+            uow.properties.add(_property(ident, categories=(category_level,)))
+        assert caught.value.code == "configuration.unmapped"
+    with registry.uow_factory() as uow:
+        assert uow.properties.find(ident) is None
+    plain = LegacyBackend(locked_engine)  # no client for collection situations
+    with plain.uow_factory() as uow, pytest.raises(ConfigurationError) as caught:
+        uow.properties.add(_property(ident))
+    assert caught.value.field == "not_null_defaults"
+    with plain.uow_factory() as uow:
+        uow.properties.add(_property(ident, collection_situation_ids=frozenset()))
+        uow.commit()
+    with plain.uow_factory() as uow:
+        assert uow.properties.get(ident).collection_situation_ids == frozenset()
+
+
+def test_units_and_users_are_registered_and_changed_by_compare_and_set(
+    registry: LegacyBackend, run_sql: Run
+) -> None:
+    with registry.engine.begin() as connection:
+        for table, key, ident in (
+            ("cadastro.unidade_tipo", "untp_id", 10),
+            ("cadastro.unidade_tipo", "untp_id", 12),
+            ("seguranca.usuario_situacao", "usst_id", 2),
+        ):
+            ensure_row(connection, table, {key: ident})
+    head = OrganizationalUnit(id=50, name="SEDE", unit_type_id=10, acronym="SD")
+    child = OrganizationalUnit(
+        id=51, name="FILIAL", unit_type_id=12, superior_id=50, dispatch_centre_id=50
+    )
+    user = User(id=90, name="ANA", unit_id=51, login="ana")
+    with registry.uow_factory() as uow:
+        uow.units.add_many([head, child])
+        uow.users.add(user)
+        uow.commit()
+    with registry.uow_factory() as uow:
+        assert uow.units.get(51) == attrs.evolve(child, company_id=1)
+        assert uow.users.get(90) == user
+        uow.users.update(attrs.evolve(user, active=False, version=2))
+        uow.units.update(attrs.evolve(child, name="FILIAL 2", version=2))
+        uow.commit()
+    assert run_sql(
+        "SELECT unid_dsunidade, unid_ictramite, empr_id FROM"
+        " cadastro.unidade_organizacional WHERE unid_id = 51"
+    ).one() == ("FILIAL 2", 1, 1)  # accepts routing: GSAN's 1
+    run_sql("UPDATE seguranca.usuario SET usur_nmusuario = 'GSAN' WHERE usur_id = 90")
+    with registry.uow_factory() as uow:
+        stored = uow.users.get(90)
+        assert (stored.name, stored.active, stored.version) == ("GSAN", False, 3)
+        with pytest.raises(ConcurrencyConflict):
+            uow.users.update(attrs.evolve(user, version=3))
+        with pytest.raises(NotFound):
+            uow.units.update(attrs.evolve(head, id=77, version=2))
+        with pytest.raises(ConfigurationError) as caught:
+            uow.users.add(User(id=91, name="SEM LOGIN", unit_id=51))
+        assert caught.value.code == "configuration.unmapped"
+
+
+def test_registry_writes_need_the_version_column(locked_engine: sa.Engine) -> None:
+    companion.downgrade(locked_engine, LegacyProfile(), "c0003")
+    backend = LegacyBackend(locked_engine)
+    with backend.uow_factory() as uow:
+        assert uow.users.get(1).version == 1  # GSAN's seeded user, read as ever
+        with pytest.raises(ConfigurationError) as caught:
+            uow.units.add(OrganizationalUnit(id=5, name="X", unit_type_id=1))
+        assert caught.value.code == "configuration.read_only"
