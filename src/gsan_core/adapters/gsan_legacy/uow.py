@@ -31,6 +31,7 @@ from gsan_core.adapters.gsan_legacy.meters_history import (
     LegacyInstallationRepository,
     LegacyMovementRepository,
 )
+from gsan_core.adapters.gsan_legacy.optional import LegacyFieldLock
 from gsan_core.adapters.gsan_legacy.readers import (
     LegacyBilling,
     LegacyPermissions,
@@ -70,6 +71,7 @@ class LegacyUnitOfWork:
         self.profile = backend.profile
         self.tables = backend.tables
         self.history_tables = backend.history_tables
+        self.report = backend.report
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         #: Events of committed work, not yet collected.
@@ -119,6 +121,7 @@ class LegacyUnitOfWork:
         self.service_orders = LegacyServiceOrders(self)
         self.service_requests = LegacyServiceRequests(self)
         self.billing = LegacyBilling(self)
+        self.field_lock = LegacyFieldLock(self)
         self.connection_batches = LegacyConnectionBatches(self)
         self.collection = LegacyCollectionQueries(self)
         self.hydrometer_installations = LegacyInstallationRepository(self)
