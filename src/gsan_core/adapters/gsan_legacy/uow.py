@@ -22,7 +22,6 @@ from gsan_core.adapters.gsan_legacy.batches import (
     LegacyCollectionQueries,
     LegacyConnectionBatches,
 )
-from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
     LegacyLocationRepository,
     location_repositories,
@@ -43,6 +42,10 @@ from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
     LegacyRepository,
+)
+from gsan_core.adapters.gsan_legacy.service_reads import (
+    LegacyServiceCatalog,
+    LegacyServiceTypes,
 )
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
@@ -127,7 +130,8 @@ class LegacyUnitOfWork:
         self.hydrometer_installations = LegacyInstallationRepository(self)
         self.hydrometer_movements = LegacyMovementRepository(self)
         self.situation_history = SqlSituationHistory(self, self.tables.history)
-        self.catalog = LegacyCatalog(self)
+        self.catalog = LegacyServiceCatalog(self)
+        self.service_types = LegacyServiceTypes(self)
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
