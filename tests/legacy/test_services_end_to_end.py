@@ -156,12 +156,6 @@ def test_water_connection_without_order_writes_gsans_rows(
     assert (water["lagd_id"], water["lagm_id"], water["lapf_id"]) == (1, 1, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the installation row is inserted before the new ligacao_agua row"
-    " it references (GSAN's foreign key fk7): the operation must write the"
-    " connection first on the legacy adapter",
-)
 def test_water_connection_without_order_with_a_meter_writes_gsans_rows(
     gsan: gsan_core.System,
 ) -> None:
@@ -196,7 +190,7 @@ def test_water_connection_without_order_with_a_meter_writes_gsans_rows(
     history = _row(gsan, "micromedicao.hidrometro_inst_hist", "hidr_id", meter_id)
     assert (history["lagu_id"], history["medt_id"]) == (1000, 1)
     assert history["hidi_dtinstalacaohidrometro"] == TODAY
-    assert history["hidi_nnleiturainstalacaohidrometro"] == 10
+    assert history["hidi_nnleitinstalacaohidmt"] == 10
     assert history["hidi_dtretiradahidrometro"] is None
 
 
