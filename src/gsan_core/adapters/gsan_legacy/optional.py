@@ -64,6 +64,11 @@ OPTIONAL_FEATURES: Mapping[str, Mapping[str, frozenset[str]]] = {
             {"ftac_id", "ftcm_id", "ftat_id", "ftac_tmrealizacao"}
         ),
     },
+    # a request's neighbourhood and municipality (its street is lgbr_id)
+    "address": {
+        "cadastro.logradouro_bairro": frozenset({"lgbr_id", "bair_id"}),
+        "cadastro.bairro": frozenset({"bair_id", "muni_id"}),
+    },
     "payments": {
         "arrecadacao.pagamento": frozenset(
             {
@@ -82,6 +87,7 @@ OPTIONAL_FEATURES: Mapping[str, Mapping[str, frozenset[str]]] = {
 }
 
 _WHAT = {
+    "address": "a request's neighbourhood and municipality",
     "field_lock": "the field lock (imóvel em campo)",
     "payments": "payments (arrecadacao.pagamento)",
 }

@@ -35,13 +35,18 @@ from gsan_core.adapters.gsan_legacy.readers import (
     LegacyBilling,
     LegacyPermissions,
     LegacyServiceOrders,
-    LegacyServiceRequests,
     LegacyUsers,
 )
 from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyHydrometerRepository,
     LegacyPropertyRepository,
     LegacyRepository,
+)
+from gsan_core.adapters.gsan_legacy.requests import (
+    LegacyOrderUnits,
+    LegacyReiterations,
+    LegacyRequestReads,
+    LegacyRoutingSteps,
 )
 from gsan_core.adapters.gsan_legacy.service_reads import (
     LegacyServiceCatalog,
@@ -122,7 +127,10 @@ class LegacyUnitOfWork:
         self.users = LegacyUsers(self)
         self.permissions = LegacyPermissions(self)
         self.service_orders = LegacyServiceOrders(self)
-        self.service_requests = LegacyServiceRequests(self)
+        self.service_requests = LegacyRequestReads(self)
+        self.routing_steps = LegacyRoutingSteps(self)
+        self.reiterations = LegacyReiterations(self)
+        self.order_units = LegacyOrderUnits(self)
         self.billing = LegacyBilling(self)
         self.field_lock = LegacyFieldLock(self)
         self.connection_batches = LegacyConnectionBatches(self)
