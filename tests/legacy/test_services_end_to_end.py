@@ -238,3 +238,27 @@ def test_without_the_billing_schedule_the_field_lock_check_refuses(
             actor=ACTOR,
         )
     assert refused.value.code == "configuration.feature_unavailable"
+
+
+def test_an_operation_closing_an_order_is_refused_and_writes_nothing(
+    gsan: gsan_core.System,
+) -> None:
+    """Closing an order (with the connection operations its type runs) writes
+    the order and its trail: phase 2, ``configuration.read_only``."""
+    engine: sa.Engine = gsan.backend.engine
+    with engine.begin() as c:
+        ensure_row(
+            c,
+            "atendimentopublico.ordem_servico",
+            {"orse_id": 55, "imov_id": 1000, "svtp_id": 1004, "orse_cdsituacao": 1},
+        )
+    prop = _row(gsan, "cadastro.imovel", "imov_id", 1000)
+    order = _row(gsan, "atendimentopublico.ordem_servico", "orse_id", 55)
+    with pytest.raises(ConfigurationError) as refused:
+        gsan.service_orders.close_not_executed(
+            order_id=55, reason_id=2, closed_on=TODAY, actor=ACTOR
+        )
+    assert refused.value.code == "configuration.read_only"
+    assert "phase 2" in str(refused.value)
+    assert _row(gsan, "cadastro.imovel", "imov_id", 1000) == prop
+    assert _row(gsan, "atendimentopublico.ordem_servico", "orse_id", 55) == order

@@ -58,6 +58,7 @@ from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.units import OrganizationalUnit
+from gsan_core.ports.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
@@ -68,6 +69,16 @@ NO_SEEDING = (
     "the GSAN database's own billing, security and field-lock modules own"
     " debts, payments, consumption, permissions and the field lock: the"
     " legacy adapter has no seeding port (load them through GSAN)"
+)
+
+
+PHASE_2_PORT = (
+    "gsan_core maps {name} on GSAN's tables in phase 2 (or the unit of work"
+    " is not open)"
+)
+#: The unit-of-work ports (the protocol's members).
+_PORTS = frozenset(
+    name for name in dir(UnitOfWork) if not name.startswith("_")
 )
 
 
@@ -85,6 +96,15 @@ class LegacyUnitOfWork:
         #: Events of committed work, not yet collected.
         self._committed: list[DomainEvent] = []
         self._read_only = False
+
+    def __getattr__(self, name: str) -> NoReturn:
+        """A port of the library's unit of work that phase 1 does not map
+        (programmings, teams, ...): phase 2, ``configuration.read_only``,
+        rather than an ``AttributeError`` in the middle of a service."""
+        if name in _PORTS:
+            msg = PHASE_2_PORT.format(name=name)
+            raise ConfigurationError(msg, kind="read_only")
+        raise AttributeError(name)
 
     # ------------------------------------------------------------ plumbing
     @property
