@@ -262,3 +262,24 @@ def test_an_operation_closing_an_order_is_refused_and_writes_nothing(
     assert "phase 2" in str(refused.value)
     assert _row(gsan, "cadastro.imovel", "imov_id", 1000) == prop
     assert _row(gsan, "atendimentopublico.ordem_servico", "orse_id", 55) == order
+
+
+def test_the_promotion_batch_connects_properties_under_analysis(
+    gsan: gsan_core.System,
+) -> None:
+    """UC0823 (``water.promote_analysis``), set-based on GSAN's tables."""
+    engine: sa.Engine = gsan.backend.engine
+    with engine.begin() as c:
+        seed_property(c, 1001, water=4, sewer=1)
+        ensure_row(c, "atendimentopublico.ligacao_agua", {"lagu_id": 1001})
+    prop = _row(gsan, "cadastro.imovel", "imov_id", 1001)
+    summary = gsan.connections.promote_connected_under_analysis(actor=ACTOR)
+    assert summary.changed == 1
+    after = _row(gsan, "cadastro.imovel", "imov_id", 1001)
+    assert after["last_id"] == 3
+    assert _changed(prop, after) <= {
+        "last_id",
+        "imov_tmultimaalteracao",
+        "gsan_core_version",
+    }
+    assert _row(gsan, "cadastro.imovel", "imov_id", 1000)["last_id"] == 2

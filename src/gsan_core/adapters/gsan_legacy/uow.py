@@ -9,7 +9,7 @@ sequences, and the events written to the companion outbox on commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, Self
@@ -54,7 +54,8 @@ from gsan_core.adapters.gsan_legacy.service_reads import (
 )
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.errors import ConfigurationError
+from gsan_core.adapters.sqlalchemy.leases import advisory_key
+from gsan_core.errors import BatchAlreadyRunning, ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.units import OrganizationalUnit
@@ -77,9 +78,7 @@ PHASE_2_PORT = (
     " is not open)"
 )
 #: The unit-of-work ports (the protocol's members).
-_PORTS = frozenset(
-    name for name in dir(UnitOfWork) if not name.startswith("_")
-)
+_PORTS = frozenset(name for name in dir(UnitOfWork) if not name.startswith("_"))
 
 
 class LegacyUnitOfWork:
@@ -213,6 +212,23 @@ class LegacyUnitOfWork:
         """Events of committed work, once (uncommitted ones are never handed out)."""
         events, self._committed = self._committed, []
         return events
+
+    def hold_batch(self, job: str, key: str) -> None:
+        """Hold batch ``job`` for ``key`` until this unit of work ends: a
+        transaction-scoped advisory lock in the companion schema's namespace
+        (released when the holder's connection dies)."""
+        namespace = f"{self.profile.companion_schema}."
+        statement = sa.select(
+            sa.func.pg_try_advisory_xact_lock(advisory_key(namespace, job, key))
+        )
+        with translated("batch_lease", key):
+            held = self.connection.execute(statement).scalar_one()
+        if not held:
+            raise BatchAlreadyRunning(job, key)
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """Nothing: GSAN's tables are the utility DBA's to analyse (a batch
+        changes a small share of ``imovel`` and ``ligacao_agua``)."""
 
     def next_id(self, kind: str) -> int:
         return self._backend.ids.next_id(kind)
