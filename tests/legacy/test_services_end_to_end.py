@@ -283,3 +283,45 @@ def test_the_promotion_batch_connects_properties_under_analysis(
         "gsan_core_version",
     }
     assert _row(gsan, "cadastro.imovel", "imov_id", 1000)["last_id"] == 2
+
+
+def test_the_reconnection_batch_reconnects_cut_properties_with_real_consumption(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1073 (``water.reconnect_by_consumption``): GSAN's consumption history
+    says which cut properties consumed; they are reconnected today."""
+    engine: sa.Engine = gsan.backend.engine
+    with engine.begin() as c:
+        for ident, billed in ((1002, 12), (1003, 0)):
+            seed_property(c, ident, water=5, sewer=1)
+            ensure_row(
+                c,
+                "atendimentopublico.ligacao_agua",
+                {"lagu_id": ident, "lagu_dtcorte": date(2024, 1, 10)},
+            )
+            ensure_row(
+                c,
+                "micromedicao.consumo_historico",
+                {
+                    "cshi_id": ident,
+                    "imov_id": ident,
+                    "lgti_id": 1,
+                    "cshi_amfaturamento": 202412,
+                    "cstp_id": 1,
+                    "cshi_nnconsumofaturadomes": billed,
+                },
+            )
+    water = _row(gsan, "atendimentopublico.ligacao_agua", "lagu_id", 1002)
+    summary = gsan.connections.reconnect_cut_with_real_consumption(
+        reference=202412, actor=ACTOR
+    )
+    assert (summary.processed, summary.changed) == (2, 1)
+    assert _row(gsan, "cadastro.imovel", "imov_id", 1002)["last_id"] == 3
+    assert _row(gsan, "cadastro.imovel", "imov_id", 1003)["last_id"] == 5
+    after = _row(gsan, "atendimentopublico.ligacao_agua", "lagu_id", 1002)
+    assert after["lagu_dtreligacaoagua"] == TODAY
+    assert _changed(water, after) <= {
+        "lagu_dtreligacaoagua",
+        "lagu_tmultimaalteracao",
+        "gsan_core_version",
+    }
