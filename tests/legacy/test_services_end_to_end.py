@@ -23,6 +23,7 @@ from gsan_core.model.connections import (
     SewerConnectionInput,
     WaterConnectionInput,
 )
+from gsan_core.model.hydrometers import UpdateInstallation
 from gsan_core.profiles import load
 from gsan_core.testing.clocks import FixedClock
 from gsan_core.testing.hydrometers import METER
@@ -192,6 +193,22 @@ def test_water_connection_without_order_with_a_meter_writes_gsans_rows(
     assert history["hidi_dtinstalacaohidrometro"] == TODAY
     assert history["hidi_nnleitinstalacaohidmt"] == 10
     assert history["hidi_dtretiradahidrometro"] is None
+    # UC0368 by the property, no order: the record is corrected in place
+    gsan.hydrometers.update_installation(
+        property_id=1000,
+        data=UpdateInstallation(place_id=2, seal="S123", stand=True),
+        actor=ACTOR,
+    )
+    corrected = _row(gsan, "micromedicao.hidrometro_inst_hist", "hidr_id", meter_id)
+    assert (corrected["hili_id"], corrected["hidi_nnselo"]) == (2, "S123")
+    assert corrected["hidi_iccavalete"] == 1  # GSAN's 1: with a stand
+    assert _changed(history, corrected) <= {
+        "hili_id",
+        "hidi_nnselo",
+        "hidi_iccavalete",
+        "hidi_tmultimaalteracao",
+        "gsan_core_version",
+    }
 
 
 def test_sewer_connection_without_order_writes_gsans_rows(
