@@ -19,6 +19,8 @@ import gsan_core
 from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.connections import (
+    ChangeSituationInput,
+    ConnectionTarget,
     MeterInstallation,
     SewerConnectionInput,
     WaterConnectionInput,
@@ -257,11 +259,13 @@ def test_without_the_billing_schedule_the_field_lock_check_refuses(
     assert refused.value.code == "configuration.feature_unavailable"
 
 
+@pytest.mark.parametrize("how", ["close_not_executed", "change_situation"])
 def test_an_operation_closing_an_order_is_refused_and_writes_nothing(
-    gsan: gsan_core.System,
+    gsan: gsan_core.System, how: str
 ) -> None:
-    """Closing an order (with the connection operations its type runs) writes
-    the order and its trail: phase 2, ``configuration.read_only``."""
+    """Closing an order (with the connection operations its type runs, here
+    Alterar Situação, UC0555) writes the order and its trail: phase 2,
+    ``configuration.read_only``, with nothing written."""
     engine: sa.Engine = gsan.backend.engine
     with engine.begin() as c:
         ensure_row(
@@ -272,9 +276,18 @@ def test_an_operation_closing_an_order_is_refused_and_writes_nothing(
     prop = _row(gsan, "cadastro.imovel", "imov_id", 1000)
     order = _row(gsan, "atendimentopublico.ordem_servico", "orse_id", 55)
     with pytest.raises(ConfigurationError) as refused:
-        gsan.service_orders.close_not_executed(
-            order_id=55, reason_id=2, closed_on=TODAY, actor=ACTOR
-        )
+        if how == "close_not_executed":
+            gsan.service_orders.close_not_executed(
+                order_id=55, reason_id=2, closed_on=TODAY, actor=ACTOR
+            )
+        else:
+            gsan.connections.change_situation(
+                order_id=55,
+                data=ChangeSituationInput(
+                    target=ConnectionTarget.WATER, water_status_id=2
+                ),
+                actor=ACTOR,
+            )
     assert refused.value.code == "configuration.read_only"
     assert "phase 2" in str(refused.value)
     assert _row(gsan, "cadastro.imovel", "imov_id", 1000) == prop
