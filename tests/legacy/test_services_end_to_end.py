@@ -275,19 +275,20 @@ def test_an_operation_closing_an_order_is_refused_and_writes_nothing(
         )
     prop = _row(gsan, "cadastro.imovel", "imov_id", 1000)
     order = _row(gsan, "atendimentopublico.ordem_servico", "orse_id", 55)
-    with pytest.raises(ConfigurationError) as refused:
+
+    def close() -> object:
         if how == "close_not_executed":
-            gsan.service_orders.close_not_executed(
+            return gsan.service_orders.close_not_executed(
                 order_id=55, reason_id=2, closed_on=TODAY, actor=ACTOR
             )
-        else:
-            gsan.connections.change_situation(
-                order_id=55,
-                data=ChangeSituationInput(
-                    target=ConnectionTarget.WATER, water_status_id=2
-                ),
-                actor=ACTOR,
-            )
+        return gsan.connections.change_situation(
+            order_id=55,
+            data=ChangeSituationInput(target=ConnectionTarget.WATER, water_status_id=2),
+            actor=ACTOR,
+        )
+
+    with pytest.raises(ConfigurationError) as refused:
+        close()
     assert refused.value.code == "configuration.read_only"
     assert "phase 2" in str(refused.value)
     assert _row(gsan, "cadastro.imovel", "imov_id", 1000) == prop
