@@ -92,13 +92,23 @@ class LegacyBackend:
         return LegacyUnitOfWork(self)
 
     def status(self) -> str:
-        """One line for logs: the line, and read-only or writable and why."""
+        """One line for logs: the line, read-only or writable and why, and the
+        optional features the database lacks the tables of."""
+        missing = self.report.unavailable
+        without = (
+            "; without " + ", ".join(f.replace("_", " ") for f in sorted(missing))
+            if missing
+            else ""
+        )
         if not self.read_only:
-            return f"GSAN {self.profile.line} line: writable (optimistic locking on)"
+            return (
+                f"GSAN {self.profile.line} line: writable (optimistic locking on)"
+                + without
+            )
         why = (
             "companion schema not migrated"
             if self.report.companion_missing
             else "no optimistic-locking column on "
             + ", ".join(self.report.unlocked_tables)
         )
-        return f"GSAN {self.profile.line} line: read-only ({why})"
+        return f"GSAN {self.profile.line} line: read-only ({why}){without}"

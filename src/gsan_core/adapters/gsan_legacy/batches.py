@@ -55,7 +55,11 @@ from gsan_core.model.collection import (
     CutSelection,
     WrittenCutOrder,
 )
-from gsan_core.model.connections import BatchCandidate
+from gsan_core.model.connections import (
+    BatchCandidate,
+    WaterBatch,
+    WaterBatchWritten,
+)
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.rules.collection import CutDecision
 
@@ -142,6 +146,20 @@ class LegacyConnectionBatches:
                 statement, {"s": sorted(status_ids), "yes": self._yes}
             )
             return [int(i) for i in rows.scalars()]
+
+    def write_water_batch(
+        self,
+        *,
+        locality_id: int,
+        batch: WaterBatch,
+        today: date,
+        at: datetime,
+        actor: int,
+    ) -> WaterBatchWritten | None:
+        """``None``: on GSAN's tables the service runs the batch step by step
+        (:meth:`candidates`, the billing port, :meth:`move_water`,
+        :meth:`mark_reconnected`), each step set-based."""
+        return None
 
     def candidates(
         self,

@@ -252,6 +252,14 @@ _CATALOG_TABLES: Mapping[str, str] = {
     "hydrometer_diameter": "micromedicao.hidrometro_diametro",
     "hydrometer_type": "micromedicao.hidrometro_tipo",
     "stock_location": "micromedicao.hidrometro_local_armaz",
+    # the kinds the meter services read (stock entry, movement, installation)
+    "hydrometer_stock_location": "micromedicao.hidrometro_local_armaz",
+    "hydrometer_metrological_class": "micromedicao.hidrometro_classe_metrlg",
+    "hydrometer_register": "micromedicao.hidrometro_relojoaria",
+    "hydrometer_movement_reason": "micromedicao.hidrometro_motivo_movim",
+    "hydrometer_write_off_reason": "micromedicao.hidrometro_motivo_baixa",
+    "hydrometer_installation_place": "micromedicao.hidrometro_local_inst",
+    "hydrometer_protection": "micromedicao.hidrometro_protecao",
     "service_type": "atendimentopublico.servico_tipo",
     "property_profile": "cadastro.imovel_perfil",
 }

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy.batches import ORDER_COLUMNS
+from gsan_core.adapters.gsan_legacy.charges import read_charges
+from gsan_core.adapters.gsan_legacy.optional import read_payments
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import ARRAY_CHUNK, chunks
 from gsan_core.errors import ConfigurationError, NotFound
@@ -355,13 +357,12 @@ class LegacyBilling:
         raise _phase_2("charges (débitos a cobrar)")
 
     def charges_of(self, property_id: int) -> Sequence[Charge]:
-        raise _phase_2("charges (débitos a cobrar) and reads them back")
+        return read_charges(self._uow, property_id)
 
     def payments_of(
         self, property_ids: Iterable[int]
     ) -> Mapping[int, Sequence[Payment]]:
-        msg = "GSAN's payments (arrecadacao.pagamento) are not mapped in phase 1"
-        raise ConfigurationError(msg, kind="read_only")
+        return read_payments(self._uow, property_ids)
 
     def update_payments(self, payments: Iterable[Payment]) -> None:
         raise _phase_2("payments")

@@ -12,12 +12,13 @@ database in one go rather than one error at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy.meters_history import HISTORY_COLUMNS
+from gsan_core.adapters.gsan_legacy.optional import OPTIONAL_FEATURES
 from gsan_core.adapters.gsan_legacy.profile import ENTITY_MAPS, LegacyProfile
 from gsan_core.errors import ConfigurationError
 
@@ -47,6 +48,10 @@ class SchemaReport:
     unlocked_tables: tuple[str, ...] = ()
     #: The companion schema is not migrated (no outbox, history, extra fields).
     companion_missing: bool = False
+    #: Optional features (``field_lock``, ``payments``) whose GSAN tables or
+    #: columns are missing, with what is missing: their ports raise
+    #: ``configuration.feature_unavailable``, the rest works.
+    unavailable: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -91,7 +96,8 @@ def _split(names: Iterable[str]) -> list[str]:
 def inspect_schema(connection: sa.Connection, profile: LegacyProfile) -> SchemaReport:
     """Compare the live schema with ``profile`` (three catalogue queries)."""
     wanted = _required(profile)
-    schemas = _split([*wanted, *profile.sequences.values()])
+    optional = [t for tables in OPTIONAL_FEATURES.values() for t in tables]
+    schemas = _split([*wanted, *optional, *profile.sequences.values()])
     rows = connection.execute(
         sa.text(
             "SELECT table_schema || '.' || table_name, column_name"
@@ -136,7 +142,25 @@ def inspect_schema(connection: sa.Connection, profile: LegacyProfile) -> SchemaR
             if profile.version_column not in present.get(t, set())
         ),
         companion_missing=not companion,
+        unavailable=_unavailable(present),
     )
+
+
+def _unavailable(present: Mapping[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for feature, tables in OPTIONAL_FEATURES.items():
+        missing = sorted(
+            problem
+            for table, columns in tables.items()
+            for problem in (
+                [f"table {table}"]
+                if table not in present
+                else [f"column {table}.{c}" for c in columns - present[table]]
+            )
+        )
+        if missing:
+            found[feature] = tuple(missing)
+    return found
 
 
 def check_schema(connection: sa.Connection, profile: LegacyProfile) -> SchemaReport:

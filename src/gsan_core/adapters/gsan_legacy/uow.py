@@ -9,10 +9,10 @@ sequences, and the events written to the companion outbox on commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -22,7 +22,6 @@ from gsan_core.adapters.gsan_legacy.batches import (
     LegacyCollectionQueries,
     LegacyConnectionBatches,
 )
-from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.location import (
     location_repositories,
 )
@@ -30,11 +29,11 @@ from gsan_core.adapters.gsan_legacy.meters_history import (
     LegacyInstallationRepository,
     LegacyMovementRepository,
 )
+from gsan_core.adapters.gsan_legacy.optional import LegacyFieldLock
 from gsan_core.adapters.gsan_legacy.readers import (
     LegacyBilling,
     LegacyPermissions,
     LegacyServiceOrders,
-    LegacyServiceRequests,
 )
 from gsan_core.adapters.gsan_legacy.registry import (
     LegacyUnitRepository,
@@ -45,12 +44,24 @@ from gsan_core.adapters.gsan_legacy.repositories import (
     LegacyPropertyRepository,
     LegacyRepository,
 )
+from gsan_core.adapters.gsan_legacy.requests import (
+    LegacyOrderUnits,
+    LegacyReiterations,
+    LegacyRequestReads,
+    LegacyRoutingSteps,
+)
 from gsan_core.adapters.gsan_legacy.seeding import LegacySeeding
+from gsan_core.adapters.gsan_legacy.service_reads import (
+    LegacyServiceCatalog,
+    LegacyServiceTypes,
+)
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.errors import ConfigurationError
+from gsan_core.adapters.sqlalchemy.leases import advisory_key
+from gsan_core.errors import BatchAlreadyRunning, ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
+from gsan_core.ports.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy import LegacyBackend
@@ -65,6 +76,14 @@ NO_SEEDING = (
 )
 
 
+PHASE_2_PORT = (
+    "gsan_core maps {name} on GSAN's tables in phase 2 (or the unit of work"
+    " is not open)"
+)
+#: The unit-of-work ports (the protocol's members).
+_PORTS = frozenset(name for name in dir(UnitOfWork) if not name.startswith("_"))
+
+
 class LegacyUnitOfWork:
     """Owns one transaction; rolls back unless :meth:`commit` ran."""
 
@@ -74,11 +93,21 @@ class LegacyUnitOfWork:
         self.tables = backend.tables
         self.history_tables = backend.history_tables
         self.catalog_layouts = backend.catalog_layouts
+        self.report = backend.report
         self._connection: sa.Connection | None = None
         self._events: list[DomainEvent] = []
         #: Events of committed work, not yet collected.
         self._committed: list[DomainEvent] = []
         self._read_only = False
+
+    def __getattr__(self, name: str) -> NoReturn:
+        """A port of the library's unit of work that phase 1 does not map
+        (programmings, teams, ...): phase 2, ``configuration.read_only``,
+        rather than an ``AttributeError`` in the middle of a service."""
+        if name in _PORTS:
+            msg = PHASE_2_PORT.format(name=name)
+            raise ConfigurationError(msg, kind="read_only")
+        raise AttributeError(name)
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -125,14 +154,19 @@ class LegacyUnitOfWork:
         self.users = LegacyUserRepository(self)
         self.permissions = LegacyPermissions(self)
         self.service_orders = LegacyServiceOrders(self)
-        self.service_requests = LegacyServiceRequests(self)
+        self.service_requests = LegacyRequestReads(self)
+        self.routing_steps = LegacyRoutingSteps(self)
+        self.reiterations = LegacyReiterations(self)
+        self.order_units = LegacyOrderUnits(self)
         self.billing = LegacyBilling(self)
+        self.field_lock = LegacyFieldLock(self)
         self.connection_batches = LegacyConnectionBatches(self)
         self.collection = LegacyCollectionQueries(self)
         self.hydrometer_installations = LegacyInstallationRepository(self)
         self.hydrometer_movements = LegacyMovementRepository(self)
         self.situation_history = SqlSituationHistory(self, self.tables.history)
-        self.catalog = LegacyCatalog(self)
+        self.catalog = LegacyServiceCatalog(self)
+        self.service_types = LegacyServiceTypes(self)
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
@@ -186,6 +220,23 @@ class LegacyUnitOfWork:
         """Events of committed work, once (uncommitted ones are never handed out)."""
         events, self._committed = self._committed, []
         return events
+
+    def hold_batch(self, job: str, key: str) -> None:
+        """Hold batch ``job`` for ``key`` until this unit of work ends: a
+        transaction-scoped advisory lock in the companion schema's namespace
+        (released when the holder's connection dies)."""
+        namespace = f"{self.profile.companion_schema}."
+        statement = sa.select(
+            sa.func.pg_try_advisory_xact_lock(advisory_key(namespace, job, key))
+        )
+        with translated("batch_lease", key):
+            held = self.connection.execute(statement).scalar_one()
+        if not held:
+            raise BatchAlreadyRunning(job, key)
+
+    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+        """Nothing: GSAN's tables are the utility DBA's to analyse (a batch
+        changes a small share of ``imovel`` and ``ligacao_agua``)."""
 
     def next_id(self, kind: str) -> int:
         return self._backend.ids.next_id(kind)

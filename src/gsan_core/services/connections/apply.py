@@ -211,8 +211,6 @@ def apply_in(
     ensure(evaluation.violations)
     decision = evaluation.decision
     assert decision is not None
-    if evaluation.meter_work is not None:
-        evaluation.meter_work.apply()
     _store(
         uow,
         evaluation.facts,
@@ -221,6 +219,7 @@ def apply_in(
         order_id=None if order is None else order.id,
         actor=actor,
         at=at,
+        meter_work=evaluation.meter_work,
     )
     return decision
 
@@ -234,6 +233,7 @@ def _store(
     order_id: int | None,
     actor: int,
     at: datetime,
+    meter_work: PlannedMeterWork | None = None,
 ) -> None:
     before = facts.property
     after = decision.property
@@ -241,6 +241,10 @@ def _store(
         uow.properties.update(after)
     _store_row(uow.water_connections, facts.water, decision.water)
     _store_row(uow.sewer_connections, facts.sewer, decision.sewer)
+    if meter_work is not None:
+        # after a new connection row: an installation on the water connection
+        # references it (GSAN's hidrometro_inst_hist.lagu_id foreign key)
+        meter_work.apply()
     if ConnectionKind.WATER in decision.removed and facts.water is not None:
         uow.water_connections.remove(facts.water)
     if ConnectionKind.SEWER in decision.removed and facts.sewer is not None:
