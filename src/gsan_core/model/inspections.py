@@ -261,6 +261,13 @@ _EFFECT_ATTRIBUTES = (
         type="int",
         doc="solicitacao_tipo_especificacao: the RA the finding asks for",
     ),
+    AttributeSpec(
+        name="bill_months",
+        type="int",
+        min_value=0,
+        doc="numeroMesesFatura: the months an inspection debt of calculation 5 "
+        "(water) or 6 (sewer) is multiplied by (FIS-13)",
+    ),
 )
 INSPECTION_WATER_EFFECT = CatalogKind(
     name="inspection_water_effect",
@@ -301,8 +308,9 @@ INSPECTION_CHARGE = CatalogKind(
             required=True,
             min_value=1,
             max_value=11,
-            doc="fsac_cdconsumocalculo: 4 the order type's price, 10 the debit "
-            "type's suggested value (the others need billing's consumption)",
+            doc="fsac_cdconsumocalculo: 1-3 and 5-6 from billing's consumption "
+            "history, 4 the order type's price, 10 the debit type's suggested "
+            "value, 11 the minimum tariff; 7-9 charge nothing (FIS-13)",
         ),
         AttributeSpec(name="times", type="int", min_value=1, default=1),
         AttributeSpec(name="times_reincident", type="int", min_value=1),
