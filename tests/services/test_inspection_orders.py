@@ -15,7 +15,13 @@ from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.inspections import NoticeSituation, SituationFound
-from gsan_core.model.properties import Economies
+from gsan_core.model.properties import (
+    Block,
+    CommercialSector,
+    Economies,
+    Locality,
+    Route,
+)
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRelation,
@@ -680,6 +686,59 @@ def test_uc1176_filters_by_service_type_and_locality(
         if o.service_type_id == 705
     )
     assert referenced == sorted([*ids, other.id])
+
+
+def test_uc1176_filters_by_collection_group_gerencia_and_business_unit(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176's location filters: the collection group of the property's route
+    (``cbgr_id``), the gerência regional (``greg_id``) and unidade de negócio
+    (``uneg_id``) of the property's locality; each narrows the candidates."""
+    ids = _closed_orders(gsan, [4])
+    gsan.properties.load_locations(
+        actor=0,
+        localities=[
+            Locality(id=3, name="LESTE", regional_management_id=7, business_unit_id=8)
+        ],
+        sectors=[CommercialSector(id=31, locality_id=3, code=1)],
+        blocks=[Block(id=301, locality_id=3, sector_id=31, number=1)],
+        routes=[Route(id=310, locality_id=3, sector_id=31, code=1, group_id=4)],
+    )
+    add_property(gsan, 422, 3, block=301, locality_id=3, sector_id=31, route_id=310)
+    east = ServiceOrder(
+        id=9_200,
+        service_type_id=PLAIN,
+        situation=OrderSituation.CLOSED,
+        property_id=422,
+        generated_at=gsan.clock.now() - timedelta(days=3),
+        closed_at=gsan.clock.now() - timedelta(days=1),
+        closing_reason_id=4,
+        current_unit_id=60,
+    )
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add(east)
+        uow.commit()
+
+    def run(**filters: int) -> tuple[int, int]:
+        done = gsan.inspections.generate_for_closed(
+            company_id=3, days=5, sample_percentage=0, actor=ACTOR, **filters
+        )
+        return done.processed, done.changed
+
+    assert run(collection_group_id=5) == (0, 0)
+    assert run(regional_management_id=9) == (0, 0)
+    assert run(business_unit_id=9, regional_management_id=7) == (0, 0)
+    assert run(collection_group_id=4, regional_management_id=7, business_unit_id=8) == (
+        1,
+        1,
+    )
+    assert run() == (1, 1)
+    referenced = sorted(
+        o.reference_order_id or 0
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    )
+    assert referenced == sorted([*ids, east.id])
 
 
 def test_closing_an_inspection_not_accepted_refuses_the_inspected_order(

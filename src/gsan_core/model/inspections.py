@@ -113,16 +113,40 @@ class InfractionNotice:
 @attrs.frozen(kw_only=True)
 class ClosedOrderFilter:
     """UC1176's optional filters of the closed orders to inspect: their
-    service types, and a range of their properties' localities."""
+    service types, a range of their properties' localities, the collection
+    group of their properties' routes, and the gerência regional and unidade
+    de negócio of their properties' localities."""
 
     service_type_ids: frozenset[int] | None = None
     locality_from: int | None = None
     locality_until: int | None = None
+    #: ``cbgr_id`` of the property's route (``Route.group_id``).
+    collection_group_id: int | None = None
+    #: ``greg_id`` of the property's locality.
+    regional_management_id: int | None = None
+    #: ``uneg_id`` of the property's locality.
+    business_unit_id: int | None = None
 
     @property
     def by_locality(self) -> bool:
         """Whether a locality bound is given."""
         return self.locality_from is not None or self.locality_until is not None
+
+    @property
+    def by_locality_row(self) -> bool:
+        """Whether the locality's gerência or unidade de negócio is filtered."""
+        return (
+            self.regional_management_id is not None or self.business_unit_id is not None
+        )
+
+    @property
+    def by_property(self) -> bool:
+        """Whether any filter reads the order's property (or its rows)."""
+        return (
+            self.by_locality
+            or self.by_locality_row
+            or self.collection_group_id is not None
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ from gsan_core.model.inspections import (
     InfractionNotice,
     NoticeSituation,
 )
+from gsan_core.model.properties import Property
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -160,14 +161,39 @@ class MemoryInspectionBatches:
         types = filters.service_type_ids
         if types is not None and order.service_type_id not in types:
             return False
-        if not filters.by_locality:
+        if not filters.by_property:
             return True
         prop = self._uow.read("property", order.property_id)
         if prop is None:
             return False
         low, high = filters.locality_from, filters.locality_until
-        return (low is None or prop.locality_id >= low) and (
-            high is None or prop.locality_id <= high
+        if (low is not None and prop.locality_id < low) or (
+            high is not None and prop.locality_id > high
+        ):
+            return False
+        return self._kept_rows(prop, filters)
+
+    def _kept_rows(self, prop: Property, filters: ClosedOrderFilter) -> bool:
+        """UC1176's collection group (the property's route) and gerência
+        regional / unidade de negócio (the property's locality)."""
+        group = filters.collection_group_id
+        if group is not None:
+            route = (
+                None
+                if prop.route_id is None
+                else self._uow.read("route", prop.route_id)
+            )
+            if route is None or route.group_id != group:
+                return False
+        if not filters.by_locality_row:
+            return True
+        locality = self._uow.read("locality", prop.locality_id)
+        return locality is not None and all(
+            wanted is None or getattr(locality, name) == wanted
+            for name, wanted in (
+                ("regional_management_id", filters.regional_management_id),
+                ("business_unit_id", filters.business_unit_id),
+            )
         )
 
     def chunk_to_inspect(

@@ -360,14 +360,40 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         found: list[sa.ColumnElement[bool]] = []
         if filters.service_type_ids is not None:
             found.append(o.c.service_type_id.in_(sorted(filters.service_type_ids)))
-        if filters.by_locality:
+        if filters.by_property:
             p = self._uow.tables["property"]
             bounds: list[sa.ColumnElement[bool]] = []
             if filters.locality_from is not None:
                 bounds.append(p.c.locality_id >= filters.locality_from)
             if filters.locality_until is not None:
                 bounds.append(p.c.locality_id <= filters.locality_until)
+            bounds += self._property_rows(p, filters)
             found.append(sa.exists().where(p.c.id == o.c.property_id, *bounds))
+        return found
+
+    def _property_rows(
+        self, p: sa.Table, filters: ClosedOrderFilter
+    ) -> list[sa.ColumnElement[bool]]:
+        """UC1176's collection group (the property's route) and gerência
+        regional / unidade de negócio (its locality), as semi-joins."""
+        found: list[sa.ColumnElement[bool]] = []
+        if filters.collection_group_id is not None:
+            r = self._uow.tables["route"]
+            found.append(
+                sa.exists().where(
+                    r.c.id == p.c.route_id, r.c.group_id == filters.collection_group_id
+                )
+            )
+        if filters.by_locality_row:
+            loc = self._uow.tables["locality"]
+            wanted = [loc.c.id == p.c.locality_id]
+            if filters.regional_management_id is not None:
+                wanted.append(
+                    loc.c.regional_management_id == filters.regional_management_id
+                )
+            if filters.business_unit_id is not None:
+                wanted.append(loc.c.business_unit_id == filters.business_unit_id)
+            found.append(sa.exists().where(*wanted))
         return found
 
     def add_inspections(

@@ -124,6 +124,9 @@ class InspectionService(Bulletins):
         service_type_ids: Collection[int] | None = None,
         locality_from: int | None = None,
         locality_until: int | None = None,
+        collection_group_id: int | None = None,
+        regional_management_id: int | None = None,
+        business_unit_id: int | None = None,
     ) -> BatchSummary:
         """Gerar Ordem de Fiscalização para OS encerradas (UC1176): among the
         orders closed in the last ``days`` days by the units of contractor
@@ -144,7 +147,11 @@ class InspectionService(Bulletins):
 
         ``service_type_ids`` keeps only the closed orders of those types;
         ``locality_from`` / ``locality_until`` only those whose property is
-        in that locality range (both bounds included)."""
+        in that locality range (both bounds included); ``collection_group_id``
+        only those whose property's route is of that collection group
+        (``cbgr_id``); ``regional_management_id`` / ``business_unit_id`` only
+        those whose property's locality is of that gerência regional
+        (``greg_id``) / unidade de negócio (``uneg_id``)."""
         ensure(
             rules.check_batch(
                 days=days,
@@ -159,6 +166,9 @@ class InspectionService(Bulletins):
             ),
             locality_from=locality_from,
             locality_until=locality_until,
+            collection_group_id=collection_group_id,
+            regional_management_id=regional_management_id,
+            business_unit_id=business_unit_id,
         )
         at = self._now()
         since = at - timedelta(days=days)
