@@ -14,7 +14,12 @@ import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
 from gsan_core.model.consumption import ConsumptionRecord
-from gsan_core.model.inspections import NoticeSituation, SituationFound
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.inspections import (
+    InspectionOrdersGenerated,
+    NoticeSituation,
+    SituationFound,
+)
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -30,6 +35,7 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.model.service_requests import Requester
 from gsan_core.model.units import OrganizationalUnit
+from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
 from tests.services.connections_setup import (
@@ -630,6 +636,51 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
             company_id=3, days=0, sample_percentage=101, actor=ACTOR
         )
     assert refused.value.violations[0].code == "inspection.batch_invalid"
+
+
+def test_uc1176_same_orders_and_skips_on_every_backend(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176 (service-orders §2.9.3) as the pure rules specify it, on memory,
+    SQLite and PostgreSQL alike (the PostgreSQL adapter inserts each chunk in
+    one statement): the orders inspected are the non-concluded ones and the
+    concluded ones of lowest ``sample_rank`` (``sample_size`` of them); each
+    chunk's new orders have consecutive ids numbered in inspected-order
+    order; the events carry exactly what was stored; the skips count the
+    concluded orders not sampled; ids given afterwards do not collide."""
+    reasons = [2, 4, 2, 2, 32, 3, 2, 2, 4, 2, 2, 2, 32]
+    ids = _closed_orders(gsan, reasons)
+    by_reason = dict(zip(ids, reasons, strict=True))
+    concluded = [i for i in ids if by_reason[i] == 2]
+    ranked = sorted(concluded, key=lambda i: (sample_rank(7, i), i))
+    sampled = ranked[: sample_size(len(concluded), 40)]
+    # the overdue ones (32) are never inspected
+    expected = sorted({*sampled, *(i for i in ids if by_reason[i] not in (2, 32))})
+    received: list[DomainEvent] = []
+    gsan.subscribe(received.extend)
+    summary = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=40, actor=ACTOR, seed=7, chunk_size=4
+    )
+    assert (summary.processed, summary.changed) == (13, len(expected))
+    assert summary.skipped == {"not sampled": 13 - len(expected)}
+    made = sorted(
+        (o for o in gsan.service_orders.find_by() if o.service_type_id == 705),
+        key=lambda o: o.id,
+    )
+    assert [o.reference_order_id for o in made] == expected
+    events = [e for e in received if isinstance(e, InspectionOrdersGenerated)]
+    assert [i for e in events for i in e.order_ids] == [o.id for o in made]
+    assert [i for e in events for i in e.referenced_ids] == expected
+    for event in events:
+        first = event.order_ids[0]
+        assert event.order_ids == tuple(range(first, first + len(event.order_ids)))
+    with gsan.uow_factory() as uow:
+        trail = [r for o in made for r in uow.order_units.find_by(order_id=o.id)]
+        later = uow.next_ids("service_order", 3)
+        later_trail = uow.next_ids("order_unit", 3)
+    assert [r.order_id for r in trail] == [o.id for o in made]
+    assert not set(later) & {o.id for o in made}
+    assert not set(later_trail) & {r.id for r in trail}
 
 
 def test_uc1176_filters_by_service_type_and_locality(

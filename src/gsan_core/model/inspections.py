@@ -30,6 +30,7 @@ __all__ = [
     "InfractionNotice",
     "InfractionNoticeIssued",
     "InfractionNoticesExpired",
+    "InspectedChunk",
     "InspectionFinding",
     "InspectionOrdersGenerated",
     "InspectionReturnInformed",
@@ -157,6 +158,19 @@ class ClosedOrderRow:
     property_id: int
     unit_id: int | None
     closing_reason_id: int | None
+
+
+@attrs.frozen(kw_only=True)
+class InspectedChunk:
+    """What one chunk of the inspection batch (UC1176) did: how many
+    candidates it scanned, the highest of their ids (the next chunk starts
+    above it), the new inspection orders' ids (consecutive) and the orders
+    they inspect, in the same order."""
+
+    scanned: int
+    last_id: int
+    order_ids: tuple[int, ...] = ()
+    referenced_ids: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

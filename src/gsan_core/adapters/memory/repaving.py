@@ -10,12 +10,14 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
     InfractionNotice,
+    InspectedChunk,
     NoticeSituation,
 )
 from gsan_core.model.properties import Property
@@ -222,6 +224,35 @@ class MemoryInspectionBatches:
             if r.closing_reason_id not in skipped_reason_ids or r.order_id in sample_ids
         ]
         return chosen, len(rows), rows[-1].order_id if rows else after_id
+
+    def inspect_chunk(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+        template: ServiceOrder,
+        opened_by: int,
+        filters: ClosedOrderFilter | None = None,
+    ) -> InspectedChunk:
+        return inspect_by_rows(
+            self,
+            self._uow.next_ids,
+            unit_ids=unit_ids,
+            closed_since=closed_since,
+            inspection_type_ids=inspection_type_ids,
+            after_id=after_id,
+            limit=limit,
+            skipped_reason_ids=skipped_reason_ids,
+            sample_ids=sample_ids,
+            template=template,
+            opened_by=opened_by,
+            filters=filters,
+        )
 
     def concluded_sample(
         self,

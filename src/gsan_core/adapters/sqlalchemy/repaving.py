@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
+from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
@@ -19,6 +22,7 @@ from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
     InfractionNotice,
+    InspectedChunk,
     NoticeSituation,
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
@@ -271,6 +275,170 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             ],
             int(first.scanned),
             after_id if first.last is None else int(first.last),
+        )
+
+    def inspect_chunk(
+        self,
+        *,
+        unit_ids: Collection[int],
+        closed_since: datetime,
+        inspection_type_ids: Collection[int],
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+        template: ServiceOrder,
+        opened_by: int,
+        filters: ClosedOrderFilter | None = None,
+    ) -> InspectedChunk:
+        if not self._uow.ids_in_statements():
+            return inspect_by_rows(
+                self,
+                self._uow.next_ids,
+                unit_ids=unit_ids,
+                closed_since=closed_since,
+                inspection_type_ids=inspection_type_ids,
+                after_id=after_id,
+                limit=limit,
+                skipped_reason_ids=skipped_reason_ids,
+                sample_ids=sample_ids,
+                template=template,
+                opened_by=opened_by,
+                filters=filters,
+            )
+        o = self._table
+        chunk = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(
+                *self._candidates(
+                    unit_ids=unit_ids,
+                    closed_since=closed_since,
+                    inspection_type_ids=inspection_type_ids,
+                    filters=filters,
+                ),
+                o.c.id > after_id,
+            )
+            .order_by(o.c.id)
+            .limit(limit)
+            .cte("chunk")
+        )
+        sampled = sorted(i for i in sample_ids if i > after_id)[:limit]
+        reason = chunk.c.closing_reason_id
+        picked = (
+            sa.select(chunk, sa.func.row_number().over(order_by=chunk.c.id).label("n"))
+            .where(
+                sa.or_(
+                    reason.is_(None),
+                    reason.not_in(sorted(skipped_reason_ids)),
+                    self._among(chunk.c.id, sampled),
+                )
+            )
+            .cte("picked")
+        )
+        statement = self._inserted(chunk, picked, template, opened_by)
+        with translated(self._entity):
+            row = self._conn.execute(statement, {"sampled": sampled}).one()
+        referenced = tuple(row.referenced or ())
+        if not row.scanned:
+            return InspectedChunk(scanned=0, last_id=after_id)
+        first = int(row.first)
+        return InspectedChunk(
+            scanned=int(row.scanned),
+            last_id=int(row.last),
+            order_ids=tuple(range(first, first + len(referenced))),
+            referenced_ids=referenced,
+        )
+
+    def _inserted(
+        self, chunk: sa.CTE, picked: sa.CTE, template: ServiceOrder, opened_by: int
+    ) -> sa.Select[Any]:
+        """The chunk's writes as data-modifying CTEs: both id reservations,
+        the orders' and the trail's ``INSERT ... SELECT``; the statement
+        returns the counts, the first order id and the inspected ids."""
+        o = self._table
+        trail = self._uow.tables["order_unit"]
+        count = sa.select(sa.func.count()).select_from(picked).scalar_subquery()
+        orders_after = self._reserve("service_order", count)
+        trail_after = self._reserve("order_unit", count)
+        first = sa.select(orders_after.c.after - count).scalar_subquery()
+        static = self._mapper.to_row(template)
+        source = {
+            "id": first - 1 + picked.c.n,
+            "property_id": picked.c.property_id,
+            "reference_order_id": picked.c.id,
+            "current_unit_id": picked.c.current_unit_id,
+        }
+        columns = [c.key for c in o.c]
+        made = (
+            o.insert()
+            .from_select(
+                columns,
+                sa.select(
+                    *[
+                        source[name]
+                        if name in source
+                        else sa.literal(static[name], o.c[name].type)
+                        for name in columns
+                    ]
+                ),
+            )
+            .returning(o.c.id, o.c.reference_order_id, o.c.current_unit_id)
+            .cte("made")
+        )
+        trail_first = sa.select(trail_after.c.after - count).scalar_subquery()
+        values = {
+            "id": trail_first + made.c.id - first,
+            "order_id": made.c.id,
+            "unit_id": made.c.current_unit_id,
+            "user_id": sa.literal(opened_by, sa.BigInteger),
+            "relation": sa.literal(int(OrderUnitRelation.OPENED), sa.SmallInteger),
+            "at": sa.literal(template.generated_at, trail.c.at.type),
+            "version": sa.literal(1, sa.Integer),
+        }
+        names = [c.key for c in trail.c]
+        trailed = (
+            trail.insert()
+            .from_select(names, sa.select(*[values[n] for n in names]))
+            .returning(trail.c.id)
+            .cte("trailed")
+        )
+        return sa.select(
+            sa.select(sa.func.count())
+            .select_from(chunk)
+            .scalar_subquery()
+            .label("scanned"),
+            sa.select(sa.func.max(chunk.c.id)).scalar_subquery().label("last"),
+            first.label("first"),
+            sa.select(
+                sa.func.array_agg(
+                    aggregate_order_by(made.c.reference_order_id, made.c.id)
+                )
+            )
+            .scalar_subquery()
+            .label("referenced"),
+            sa.select(sa.func.count())
+            .select_from(trailed)
+            .scalar_subquery()
+            .label("trails"),
+        )
+
+    def _reserve(self, kind: str, count: sa.ScalarSelect[int]) -> sa.CTE:
+        """``count`` ids of ``kind`` reserved in ``id_block`` inside the
+        statement (an upsert, as :func:`~gsan_core.adapters.sqlalchemy.ids`
+        takes a block); the CTE's ``after`` is the next free id after them."""
+        block = self._uow.tables["id_block"]
+        upsert = postgresql.insert(block).values(name=kind, next_value=count + 1)
+        return (
+            upsert.on_conflict_do_update(
+                index_elements=[block.c.name],
+                set_={
+                    "next_value": block.c.next_value + upsert.excluded.next_value - 1
+                },
+            )
+            .returning(block.c.next_value.label("after"))
+            .cte(f"ids_{kind}")
         )
 
     def _among(

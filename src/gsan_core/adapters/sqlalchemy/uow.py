@@ -44,7 +44,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlInstallationRepository,
     SqlMovementRepository,
 )
-from gsan_core.adapters.sqlalchemy.ids import TransactionIds
+from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows
@@ -563,6 +563,19 @@ class SqlUnitOfWork:
             blocks=self._id_blocks if owned else None,
             spare=self._backend.spare_ids if owned else None,
         ).next_ids(kind, count)
+
+    def ids_in_statements(self) -> bool:
+        """Whether a statement may reserve its own ids in ``id_block`` (one
+        ``INSERT ... ON CONFLICT`` upsert inside it): on PostgreSQL, when the
+        ids come from this backend's blocks (:class:`HiLoIds` over its
+        table); their cached blocks were taken from it before, so no id is
+        given twice."""
+        ids = self._backend.ids
+        return (
+            self._backend.engine.dialect.name == "postgresql"
+            and isinstance(ids, HiLoIds)
+            and ids.table is self.tables["id_block"]
+        )
 
     # ------------------------------------------------------------ concurrency
     def read_only(self) -> None:

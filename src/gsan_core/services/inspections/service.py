@@ -206,7 +206,7 @@ class InspectionService(Bulletins):
             last = [0]
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                chosen, scanned, last[0] = uow.inspection_batches.chunk_to_inspect(
+                done = uow.inspection_batches.inspect_chunk(
                     unit_ids=units,
                     closed_since=since,
                     inspection_type_ids=type_ids,
@@ -214,34 +214,28 @@ class InspectionService(Bulletins):
                     limit=chunk_size,
                     skipped_reason_ids=excluded,
                     sample_ids=sample,
+                    template=template,
+                    opened_by=actor,
                     filters=filters,
                 )
-                if not scanned:
+                if not done.scanned:
                     return ChunkOutcome()
-                ids = uow.next_ids("service_order", len(chosen))
-                if chosen:
-                    uow.inspection_batches.add_inspections(
-                        referenced=chosen,
-                        first_id=ids[0],
-                        template=template,
-                        trail_first_id=uow.next_ids("order_unit", len(chosen))[0],
-                        opened_by=actor,
-                    )
-                if chosen:
+                last[0] = done.last_id
+                if done.order_ids:
                     uow.record(
                         InspectionOrdersGenerated(
                             occurred_at=at,
                             actor=actor,
                             service_type_id=type_id,
-                            order_ids=tuple(ids),
-                            referenced_ids=tuple(r.order_id for r in chosen),
+                            order_ids=done.order_ids,
+                            referenced_ids=done.referenced_ids,
                         )
                     )
                 uow.commit()
-                skipped = scanned - len(chosen)
+                skipped = done.scanned - len(done.order_ids)
                 return ChunkOutcome(
-                    processed=scanned,
-                    changed=len(chosen),
+                    processed=done.scanned,
+                    changed=len(done.order_ids),
                     skipped={"not sampled": skipped} if skipped else {},
                 )
 
