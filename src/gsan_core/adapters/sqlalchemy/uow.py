@@ -597,10 +597,14 @@ class SqlUnitOfWork:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
 
-    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
-        """``ANALYZE`` the tables of which ``changed`` rows are more than a
-        tenth of the planner's row estimate (PostgreSQL); ``PRAGMA optimize``
-        on SQLite, which analyses what it finds stale."""
+    def refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
+        """``ANALYZE`` the tables of which ``changed`` rows are more than
+        ``share`` (default :data:`STALE_SHARE`, a tenth) of the planner's row
+        estimate (PostgreSQL); ``PRAGMA optimize`` on SQLite, which analyses
+        what it finds stale."""
+        stale = STALE_SHARE if share is None else share
         connection = self.connection
         with translated("statistics"):
             if connection.dialect.name == "sqlite":
@@ -618,7 +622,7 @@ class SqlUnitOfWork:
                     ),
                     {"t": qualified},
                 ).scalar()
-                if rows and (estimate is None or rows > STALE_SHARE * max(estimate, 0)):
+                if rows and (estimate is None or rows > stale * max(estimate, 0)):
                     quoted = connection.dialect.identifier_preparer.format_table(table)
                     connection.exec_driver_sql(f"ANALYZE {quoted}")
 

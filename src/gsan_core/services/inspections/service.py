@@ -246,8 +246,11 @@ class InspectionService(Bulletins):
                 work=self._work,
                 progress=progress,
             )
+        # only a table that grew a lot (at least doubled: a new one) is
+        # analysed; PostgreSQL scales a stale estimate by the table's pages
         self._refresh_statistics(
-            {"service_order": summary.changed, "order_unit": summary.changed}
+            {"service_order": summary.changed, "order_unit": summary.changed},
+            share=1.0,
         )
         return summary
 
