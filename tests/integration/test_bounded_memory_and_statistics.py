@@ -3,6 +3,7 @@ that changed a table a lot refreshes its planner statistics."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.synthetic import generate
 from tests.conftest import PostgresSchema
 
@@ -75,6 +77,56 @@ def test_a_batch_that_grew_a_table_refreshes_its_statistics(
     run = system.collection.generate_cut_orders(group_id=group, actor=1)
     assert run.generated > 0
     assert estimate() == before + run.generated  # ANALYZE counted the new orders
+
+
+@pytest.mark.postgres
+def test_a_share_keeps_the_statistics_of_a_table_that_grew_little(
+    postgres: PostgresSchema,
+) -> None:
+    """``refresh_statistics(share=...)`` (UC1176 passes 1.0: analyse only a
+    table that at least doubled): a table grown by half keeps its statistics
+    with share 1.0 and gets them refreshed with the default tenth."""
+    backend: SqlBackend = postgres.reset("gsan_default")
+    order = backend.tables["service_order"]
+    name = f"{order.schema}.{order.name}"
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def add(first: int, count: int) -> None:
+        with backend.uow_factory() as uow:
+            uow.service_orders.add_many(
+                ServiceOrder(id=first + n, service_type_id=1, generated_at=at)
+                for n in range(count)
+            )
+            uow.commit()
+
+    def estimate() -> float:
+        with backend.engine.connect() as connection:
+            return float(
+                connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": name},
+                ).scalar_one()
+            )
+
+    with backend.uow_factory() as uow:
+        uow.service_types.add(ServiceType(id=1, description="TIPO", abbreviation="T"))
+        uow.commit()
+    add(1, 100)
+    with backend.uow_factory() as uow:
+        uow.refresh_statistics({"service_order": 100}, share=1.0)
+        uow.commit()
+    assert estimate() == 100  # a new table: analysed
+    add(1_000, 50)
+    with backend.uow_factory() as uow:
+        uow.refresh_statistics({"service_order": 50}, share=1.0)
+        uow.commit()
+    assert estimate() == 100
+    with backend.uow_factory() as uow:
+        uow.refresh_statistics({"service_order": 50})
+        uow.commit()
+    assert estimate() == 150
 
 
 def test_refreshing_statistics_is_harmless_on_sqlite_and_in_memory(

@@ -187,10 +187,21 @@ def test_location_rows_read_from_gsans_cadastre(
         "UPDATE cadastro.localidade SET loca_nmlocalidade = 'BELEM', loca_icuso = 1"
         " WHERE loca_id = 1"
     )
+    # UC1176's location filters read the gerência regional and unidade de negócio
+    with legacy.engine.connect() as connection:
+        greg, uneg = connection.execute(
+            sa.text(
+                "SELECT greg_id, uneg_id FROM cadastro.localidade WHERE loca_id = 1"
+            )
+        ).one()
     run_sql("UPDATE cadastro.quadra SET qdra_icredeagua = 3, qdra_icredeesgoto = 2")
     with legacy.uow_factory() as uow:
         locality = uow.localities.get(1)
         assert (locality.name, locality.active) == ("BELEM", True)
+        assert (locality.regional_management_id, locality.business_unit_id) == (
+            greg,
+            uneg,
+        )
         block = uow.blocks.get(1)
         assert (block.locality_id, block.sector_id) == (1, 1)
         assert (block.water_network.name, block.sewer_network.name) == (

@@ -14,8 +14,19 @@ import gsan_core
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
 from gsan_core.model.consumption import ConsumptionRecord
-from gsan_core.model.inspections import NoticeSituation, SituationFound
-from gsan_core.model.properties import Economies
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.inspections import (
+    InspectionOrdersGenerated,
+    NoticeSituation,
+    SituationFound,
+)
+from gsan_core.model.properties import (
+    Block,
+    CommercialSector,
+    Economies,
+    Locality,
+    Route,
+)
 from gsan_core.model.service_orders import (
     OrderSituation,
     OrderUnitRelation,
@@ -24,6 +35,7 @@ from gsan_core.model.service_orders import (
 )
 from gsan_core.model.service_requests import Requester
 from gsan_core.model.units import OrganizationalUnit
+from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
 from tests.services.connections_setup import (
@@ -626,6 +638,51 @@ def test_uc1176_inspection_orders_for_closed_orders(gsan: gsan_core.System) -> N
     assert refused.value.violations[0].code == "inspection.batch_invalid"
 
 
+def test_uc1176_same_orders_and_skips_on_every_backend(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176 (service-orders §2.9.3) as the pure rules specify it, on memory,
+    SQLite and PostgreSQL alike (the PostgreSQL adapter inserts each chunk in
+    one statement): the orders inspected are the non-concluded ones and the
+    concluded ones of lowest ``sample_rank`` (``sample_size`` of them); each
+    chunk's new orders have consecutive ids numbered in inspected-order
+    order; the events carry exactly what was stored; the skips count the
+    concluded orders not sampled; ids given afterwards do not collide."""
+    reasons = [2, 4, 2, 2, 32, 3, 2, 2, 4, 2, 2, 2, 32]
+    ids = _closed_orders(gsan, reasons)
+    by_reason = dict(zip(ids, reasons, strict=True))
+    concluded = [i for i in ids if by_reason[i] == 2]
+    ranked = sorted(concluded, key=lambda i: (sample_rank(7, i), i))
+    sampled = ranked[: sample_size(len(concluded), 40)]
+    # the overdue ones (32) are never inspected
+    expected = sorted({*sampled, *(i for i in ids if by_reason[i] not in (2, 32))})
+    received: list[DomainEvent] = []
+    gsan.subscribe(received.extend)
+    summary = gsan.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=40, actor=ACTOR, seed=7, chunk_size=4
+    )
+    assert (summary.processed, summary.changed) == (13, len(expected))
+    assert summary.skipped == {"not sampled": 13 - len(expected)}
+    made = sorted(
+        (o for o in gsan.service_orders.find_by() if o.service_type_id == 705),
+        key=lambda o: o.id,
+    )
+    assert [o.reference_order_id for o in made] == expected
+    events = [e for e in received if isinstance(e, InspectionOrdersGenerated)]
+    assert [i for e in events for i in e.order_ids] == [o.id for o in made]
+    assert [i for e in events for i in e.referenced_ids] == expected
+    for event in events:
+        first = event.order_ids[0]
+        assert event.order_ids == tuple(range(first, first + len(event.order_ids)))
+    with gsan.uow_factory() as uow:
+        trail = [r for o in made for r in uow.order_units.find_by(order_id=o.id)]
+        later = uow.next_ids("service_order", 3)
+        later_trail = uow.next_ids("order_unit", 3)
+    assert [r.order_id for r in trail] == [o.id for o in made]
+    assert not set(later) & {o.id for o in made}
+    assert not set(later_trail) & {r.id for r in trail}
+
+
 def test_uc1176_filters_by_service_type_and_locality(
     gsan: gsan_core.System,
 ) -> None:
@@ -680,6 +737,59 @@ def test_uc1176_filters_by_service_type_and_locality(
         if o.service_type_id == 705
     )
     assert referenced == sorted([*ids, other.id])
+
+
+def test_uc1176_filters_by_collection_group_gerencia_and_business_unit(
+    gsan: gsan_core.System,
+) -> None:
+    """UC1176's location filters: the collection group of the property's route
+    (``cbgr_id``), the gerência regional (``greg_id``) and unidade de negócio
+    (``uneg_id``) of the property's locality; each narrows the candidates."""
+    ids = _closed_orders(gsan, [4])
+    gsan.properties.load_locations(
+        actor=0,
+        localities=[
+            Locality(id=3, name="LESTE", regional_management_id=7, business_unit_id=8)
+        ],
+        sectors=[CommercialSector(id=31, locality_id=3, code=1)],
+        blocks=[Block(id=301, locality_id=3, sector_id=31, number=1)],
+        routes=[Route(id=310, locality_id=3, sector_id=31, code=1, group_id=4)],
+    )
+    add_property(gsan, 422, 3, block=301, locality_id=3, sector_id=31, route_id=310)
+    east = ServiceOrder(
+        id=9_200,
+        service_type_id=PLAIN,
+        situation=OrderSituation.CLOSED,
+        property_id=422,
+        generated_at=gsan.clock.now() - timedelta(days=3),
+        closed_at=gsan.clock.now() - timedelta(days=1),
+        closing_reason_id=4,
+        current_unit_id=60,
+    )
+    with gsan.uow_factory() as uow:
+        uow.service_orders.add(east)
+        uow.commit()
+
+    def run(**filters: int) -> tuple[int, int]:
+        done = gsan.inspections.generate_for_closed(
+            company_id=3, days=5, sample_percentage=0, actor=ACTOR, **filters
+        )
+        return done.processed, done.changed
+
+    assert run(collection_group_id=5) == (0, 0)
+    assert run(regional_management_id=9) == (0, 0)
+    assert run(business_unit_id=9, regional_management_id=7) == (0, 0)
+    assert run(collection_group_id=4, regional_management_id=7, business_unit_id=8) == (
+        1,
+        1,
+    )
+    assert run() == (1, 1)
+    referenced = sorted(
+        o.reference_order_id or 0
+        for o in gsan.service_orders.find_by()
+        if o.service_type_id == 705
+    )
+    assert referenced == sorted([*ids, east.id])
 
 
 def test_closing_an_inspection_not_accepted_refuses_the_inspected_order(

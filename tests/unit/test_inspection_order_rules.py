@@ -284,22 +284,69 @@ def test_fis_13_code_1_values_the_average_consumption() -> None:
     ) == Decimal(3)
 
 
-def test_fis_13_other_calculation_codes_give_no_value() -> None:
-    """FIS-13: the calculation codes 2-3 and 5-9 have no value here."""
-    for code in (2, 5, 9):
+def test_fis_13_codes_0_and_7_to_9_give_no_value() -> None:
+    """FIS-13: GSAN's return has no branch for the codes 0 and 7-9 (no value);
+    the codes 2, 3, 5 and 6 take the value the service computed."""
+    for code in (0, 2, 3, 5, 6, 7, 8, 9):
         row = CatalogItem(
             kind="inspection_charge",
-            id=code,
+            id=code + 1,
             description="M",
             attributes={"calculation": code},
         )
-        assert (
-            rules.charge_value(
-                row,
-                order_price=Decimal(1),
-                suggested=Decimal(2),
-                minimum_tariff=Decimal(3),
-                average=Decimal(4),
-            )
-            is None
+        value = rules.charge_value(
+            row,
+            order_price=Decimal(1),
+            suggested=Decimal(2),
+            minimum_tariff=Decimal(3),
+            average=Decimal(4),
+            consumption=Decimal(5),
         )
+        assert value == (Decimal(5) if code in rules.CONSUMPTION_CODES else None)
+
+
+def test_fis_13_code_2_greater_volume_and_minimum_volume() -> None:
+    """FIS-13 codes 2, 5, 6: the measured average when at least the
+    non-measured one, else the non-measured; the non-measured fallback is the
+    tariff's minimum volume times the economies."""
+    assert rules.greater_volume(measured=12, non_measured=12) == 12
+    assert rules.greater_volume(measured=8, non_measured=12) == 12
+    assert rules.greater_volume(measured=30, non_measured=12) == 30
+    tariff = Tariff(
+        id=1,
+        tariff_id=3,
+        valid_from=date(2024, 1, 1),
+        categories=[CategoryTariff(category_id=1, minimum_volume=10)],
+    )
+    assert rules.minimum_volume(tariff, economies=[(1, 2), (4, 3)]) == 20
+    assert rules.minimum_volume(None, economies=[(1, 2)]) == 0
+    assert rules.average_volume([1, 2]) == 2
+    assert rules.average_volume([]) == 0
+
+
+def test_fis_13_code_3_shortfall_months_and_value() -> None:
+    """FIS-13 code 3: the months since the meter's installation capped by the
+    averaged months, and the sum of (top value - each month's value)."""
+    assert (
+        rules.shortfall_months(installed_on=date(2024, 11, 20), today=TODAY, limit=6)
+        == 2
+    )
+    assert (
+        rules.shortfall_months(installed_on=date(2020, 1, 1), today=TODAY, limit=6) == 6
+    )
+    value = rules.shortfall_value(Decimal(80), [Decimal(80), Decimal(35)])
+    assert value == Decimal(45)
+    assert rules.shortfall_value(Decimal(80), []) == Decimal(0)
+
+
+def test_fis_13_code_5_and_6_months_factor() -> None:
+    """FIS-13 codes 5/6: the matrix row's months, else the months since the
+    cut; none or 0 gives 1; capped by numeroMaximoMesesSancoes."""
+    assert rules.months_factor(configured=3, months_since_cut=9, max_months=None) == 3
+    assert rules.months_factor(configured=None, months_since_cut=9, max_months=6) == 6
+    assert rules.months_factor(configured=8, months_since_cut=None, max_months=6) == 6
+    assert rules.months_factor(configured=None, months_since_cut=0, max_months=6) == 1
+    assert (
+        rules.months_factor(configured=None, months_since_cut=None, max_months=None)
+        == 1
+    )

@@ -32,6 +32,7 @@ __all__ = [
     "InfractionNotice",
     "InfractionNoticeIssued",
     "InfractionNoticesExpired",
+    "InspectedChunk",
     "InspectionFinding",
     "InspectionOrdersGenerated",
     "InspectionReturnInformed",
@@ -119,16 +120,40 @@ class InfractionNotice:
 @attrs.frozen(kw_only=True)
 class ClosedOrderFilter:
     """UC1176's optional filters of the closed orders to inspect: their
-    service types, and a range of their properties' localities."""
+    service types, a range of their properties' localities, the collection
+    group of their properties' routes, and the gerência regional and unidade
+    de negócio of their properties' localities."""
 
     service_type_ids: frozenset[int] | None = None
     locality_from: int | None = None
     locality_until: int | None = None
+    #: ``cbgr_id`` of the property's route (``Route.group_id``).
+    collection_group_id: int | None = None
+    #: ``greg_id`` of the property's locality.
+    regional_management_id: int | None = None
+    #: ``uneg_id`` of the property's locality.
+    business_unit_id: int | None = None
 
     @property
     def by_locality(self) -> bool:
         """Whether a locality bound is given."""
         return self.locality_from is not None or self.locality_until is not None
+
+    @property
+    def by_locality_row(self) -> bool:
+        """Whether the locality's gerência or unidade de negócio is filtered."""
+        return (
+            self.regional_management_id is not None or self.business_unit_id is not None
+        )
+
+    @property
+    def by_property(self) -> bool:
+        """Whether any filter reads the order's property (or its rows)."""
+        return (
+            self.by_locality
+            or self.by_locality_row
+            or self.collection_group_id is not None
+        )
 
 
 def _ids(value: Iterable[int]) -> frozenset[int]:
@@ -161,6 +186,19 @@ class ClosedOrderRow:
     property_id: int
     unit_id: int | None
     closing_reason_id: int | None
+
+
+@attrs.frozen(kw_only=True)
+class InspectedChunk:
+    """What one chunk of the inspection batch (UC1176) did: how many
+    candidates it scanned, the highest of their ids (the next chunk starts
+    above it), the new inspection orders' ids (consecutive) and the orders
+    they inspect, in the same order."""
+
+    scanned: int
+    last_id: int
+    order_ids: tuple[int, ...] = ()
+    referenced_ids: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -289,6 +327,13 @@ _EFFECT_ATTRIBUTES = (
         type="int",
         doc="solicitacao_tipo_especificacao: the RA the finding asks for",
     ),
+    AttributeSpec(
+        name="bill_months",
+        type="int",
+        min_value=0,
+        doc="numeroMesesFatura: the months an inspection debt of calculation 5 "
+        "(water) or 6 (sewer) is multiplied by (FIS-13)",
+    ),
 )
 INSPECTION_WATER_EFFECT = CatalogKind(
     name="inspection_water_effect",
@@ -329,8 +374,9 @@ INSPECTION_CHARGE = CatalogKind(
             required=True,
             min_value=1,
             max_value=11,
-            doc="fsac_cdconsumocalculo: 4 the order type's price, 10 the debit "
-            "type's suggested value (the others need billing's consumption)",
+            doc="fsac_cdconsumocalculo: 1-3 and 5-6 from billing's consumption "
+            "history, 4 the order type's price, 10 the debit type's suggested "
+            "value, 11 the minimum tariff; 7-9 charge nothing (FIS-13)",
         ),
         AttributeSpec(name="times", type="int", min_value=1, default=1),
         AttributeSpec(name="times_reincident", type="int", min_value=1),

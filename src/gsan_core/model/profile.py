@@ -142,6 +142,9 @@ class ServiceOrderParameters:
     #: ``indicadorControlaAutoInfracao``: an inspection situation that controls
     #: infraction notices issues one from the return (AUT-01, FIS-11).
     controls_infraction_notices: bool = True
+    #: ``numeroMaximoMesesSancoes``: the cap of the months factor of an
+    #: inspection debt of calculation 5 (FIS-13); ``None``: no cap.
+    max_sanction_months: int | None = None
     #: ``numeroDiasPrazoRecursoAutoInfracao``: days after a notice's appeal
     #: deadline before the batch charges its fines (AUT-05).
     notice_appeal_grace_days: int = 0

@@ -59,6 +59,10 @@ class Locality:
     stock_location_id: int | None = None
     #: CAEMA ``loca_iccontratoppp``: the locality is under a PPP sewer contract.
     ppp_contract: bool = False
+    #: ``greg_id``: the gerência regional (regional management) of the locality.
+    regional_management_id: int | None = None
+    #: ``uneg_id``: the unidade de negócio (business unit) of the locality.
+    business_unit_id: int | None = None
     active: bool = True
     version: int = 1
 

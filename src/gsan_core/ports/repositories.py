@@ -45,6 +45,7 @@ from gsan_core.model.inspections import (
     ClosedOrderRow,
     ClosedOrderScope,
     InfractionNotice,
+    InspectedChunk,
 )
 from gsan_core.model.properties import LocationLinks, Property
 from gsan_core.model.repaving import RepavingWork
@@ -747,6 +748,25 @@ class InspectionBatchQueries(Protocol):
         ``sample_ids``), ascending; how many candidates the chunk holds; and
         the highest of their ids (``after_id`` when none). The SQL adapter:
         one statement, only the rows to inspect are read."""
+        ...
+
+    def inspect_chunk(
+        self,
+        scope: ClosedOrderScope,
+        *,
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+        template: ServiceOrder,
+        opened_by: int,
+    ) -> InspectedChunk:
+        """One chunk of UC1176 done: :meth:`chunk_to_inspect`'s rows get
+        their orders and unit-trail records as :meth:`add_inspections` writes
+        them, with consecutive new ids of ``service_order`` and ``order_unit``.
+        The SQL adapter on PostgreSQL: one statement (the candidates selected,
+        the ids reserved in ``id_block``, both ``INSERT ... SELECT``); no
+        candidate row is read, only the inspected ids come back as an array."""
         ...
 
     def concluded_sample(

@@ -448,11 +448,15 @@ class UnitOfWork(Protocol):
         of work (of any process) holds it. A holder that dies releases it."""
         ...
 
-    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+    def refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
         """A batch wrote ``changed[table]`` rows of these tables: when that is
         a large share of a table, refresh the store's planner statistics
         (``ANALYZE`` on PostgreSQL, ``PRAGMA optimize`` on SQLite; nothing in
-        memory), so the next statements are planned on the new sizes."""
+        memory), so the next statements are planned on the new sizes.
+        ``share``: the fraction of the table's estimated rows above which it
+        is refreshed (``None``: the store's default, a tenth on PostgreSQL)."""
         ...
 
 

@@ -22,13 +22,16 @@ from gsan_core.rules.accounts.tariffs import reprice
 
 __all__ = [
     "AVERAGE_MONTHS",
+    "CONSUMPTION_CODES",
     "INDICATORS",
     "MINIMUM_TARIFF_ECONOMIES",
+    "NO_METER",
     "RETURN_NOT_INFORMED",
     "SAMPLE_MIXER",
     "SAMPLE_MODULUS",
     "SAMPLE_MULTIPLIER",
     "average_value",
+    "average_volume",
     "charge_times",
     "charge_value",
     "check_acceptance",
@@ -38,10 +41,16 @@ __all__ = [
     "check_notice",
     "check_notice_change",
     "check_return",
+    "consumption_value",
     "expired_notices",
+    "greater_volume",
     "matching_effect",
+    "minimum_volume",
+    "months_factor",
     "sample_rank",
     "sample_size",
+    "shortfall_months",
+    "shortfall_value",
     "tariff_minimum",
 ]
 
@@ -49,7 +58,17 @@ __all__ = [
 MINIMUM_TARIFF_ECONOMIES = 4
 #: FIS-13 code 1: the months of history averaged when the row names none.
 AVERAGE_MONTHS = 6
+#: FIS-13: the calculation codes valued from the consumption history and the
+#: non-measured average (GSAN's 7.1.2, 7.1.3, 7.1.5, 7.1.6).
+CONSUMPTION_CODES = frozenset({2, 3, 5, 6})
 
+NO_METER = Message(
+    "inspection.no_meter",
+    en="Property {property_id} has no meter on its water connection: the inspection debt (calculation 3) counts the months since its installation.",
+    pt="Imóvel {property_id} com ligação de água sem hidrômetro.",
+    gsan_key="atencao.imovel_ligacao_agua_sem_hidrometro",
+    rule="FIS-13",
+)
 RETURN_NOT_INFORMED = Message(
     "inspection.return_not_informed",
     en="Service order {order_id} is an infraction inspection: inform its return before closing it.",
@@ -408,12 +427,16 @@ def charge_value(
     suggested: Decimal | None,
     minimum_tariff: Decimal | None = None,
     average: Decimal | None = None,
+    consumption: Decimal | None = None,
 ) -> Decimal | None:
     """The unit value of a charge row by its calculation code: 4 the inspection
     order's service price, 10 the debit type's suggested value, 11 the minimum
     tariff of the property's main category (``tariff_minimum``), 1 the water
-    and sewer of the average consumption (``average_value``). The codes 2-3
-    and 5-9 give ``None`` here."""
+    and sewer of the average consumption (``average_value``), 2, 3, 5 and 6 the
+    value the service computed from the consumption history (``consumption``:
+    ``greater_volume``, ``shortfall_value``, ``months_factor``). GSAN's
+    ``informarRetornoOSFiscalizacao`` has no branch for the codes 0 and 7-9:
+    they charge nothing (``None``), as there."""
     code = row.integer("calculation")
     if code == 4:
         return order_price
@@ -423,26 +446,30 @@ def charge_value(
         return minimum_tariff
     if code == 1:
         return average
+    if code in CONSUMPTION_CODES:
+        return consumption
     return None
 
 
-def average_value(
-    volumes: Sequence[int],
-    tariff: Tariff | None,
+def average_volume(volumes: Sequence[int]) -> int:
+    """FIS-13: the average of the billed volumes, HALF_UP to whole m³ (0
+    without history)."""
+    if not volumes:
+        return 0
+    mean = Decimal(sum(volumes)) / len(volumes)
+    return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def consumption_value(
+    volume: int,
+    tariff: Tariff,
     *,
     economies: Iterable[tuple[int, int]],
     sewer_percent: Decimal | None,
-) -> Decimal | None:
-    """FIS-13 code 1: the water and sewer, at the tariff in force, of the
-    average of the billed volumes (HALF_UP to whole m³; no history: 0 m³, the
-    minimum of each economy), re-priced as ACR-12 re-prices a bill
-    (``rules.accounts.tariffs.reprice``); ``None`` without a tariff."""
-    if tariff is None:
-        return None
-    volume = 0
-    if volumes:
-        mean = Decimal(sum(volumes)) / len(volumes)
-        volume = int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+) -> Decimal:
+    """FIS-13 [SB0004] "Calcular Valor de Água e/ou Esgoto": the water and
+    sewer of ``volume`` m³ at the tariff in force, re-priced as ACR-12
+    re-prices a bill (``rules.accounts.tariffs.reprice``)."""
     water, sewer = reprice(
         BilledConsumption(
             id=0,
@@ -455,6 +482,75 @@ def average_value(
         tariff,
     )
     return water + sewer
+
+
+def average_value(
+    volumes: Sequence[int],
+    tariff: Tariff | None,
+    *,
+    economies: Iterable[tuple[int, int]],
+    sewer_percent: Decimal | None,
+) -> Decimal | None:
+    """FIS-13 code 1: the water and sewer, at the tariff in force, of the
+    average of the billed volumes (``average_volume``; no history: 0 m³, the
+    minimum of each economy); ``None`` without a tariff."""
+    if tariff is None:
+        return None
+    return consumption_value(
+        average_volume(volumes),
+        tariff,
+        economies=economies,
+        sewer_percent=sewer_percent,
+    )
+
+
+def minimum_volume(
+    tariff: Tariff | None, *, economies: Iterable[tuple[int, int]]
+) -> int:
+    """The minimum consumption of the property in the tariff in force (each
+    category's minimum volume times its economies, UC0105): the non-measured
+    average of FIS-13 when billing has not recorded one."""
+    if tariff is None:
+        return 0
+    parts = {c.category_id: c.minimum_volume for c in tariff.categories}
+    return sum(parts.get(category, 0) * count for category, count in economies)
+
+
+def greater_volume(*, measured: int, non_measured: int) -> int:
+    """FIS-13 codes 2, 5 and 6 (``informarRetornoOSFiscalizacao`` 7.1.2,
+    7.1.5, 7.1.6): the measured average when it is at least the non-measured
+    average, else the non-measured average."""
+    return measured if measured >= non_measured else non_measured
+
+
+def shortfall_months(*, installed_on: date, today: date, limit: int) -> int:
+    """FIS-13 code 3 (7.1.3.4): the months charged back, the whole months
+    since the meter was installed, at most ``limit`` (``mesesMediaConsumo``)."""
+    return min(months_between(installed_on, today), limit)
+
+
+def shortfall_value(top: Decimal, billed: Sequence[Decimal]) -> Decimal:
+    """FIS-13 code 3 (7.1.3.5): the sum over the months charged back of the
+    value at the greater of the non-measured average and the highest measured
+    consumption (``top``) less the value of what each month billed, both at
+    the tariff in force."""
+    return sum((top - value for value in billed), Decimal(0))
+
+
+def months_factor(
+    *, configured: int | None, months_since_cut: int | None, max_months: int | None
+) -> int:
+    """FIS-13 code 5 (``obterFatorMultiplicacaoParaFiscalizacaoAgua``): the
+    months of the water matrix row (``numeroMesesFatura``), else the whole
+    months since the cut or suppression; none or 0 gives 1, any other is capped
+    by ``max_months`` (``numeroMaximoMesesSancoes``). Code 6 (the sewer's)
+    passes no months since a cut and no cap: the sewer row's months, else 1."""
+    factor = configured if configured is not None else months_since_cut
+    if not factor:
+        return 1
+    if max_months is not None and factor > max_months:
+        return max_months
+    return factor
 
 
 def tariff_minimum(

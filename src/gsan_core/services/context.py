@@ -126,12 +126,15 @@ class Service:
             holder.hold_batch(job, key)
             yield
 
-    def _refresh_statistics(self, changed: Mapping[str, int]) -> None:
+    def _refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
         """After a batch wrote ``changed[table]`` rows: let the store refresh
-        its planner statistics where that is a large share of a table."""
+        its planner statistics where that is a large share of a table (more
+        than ``share`` of its rows; ``None``: the store's default)."""
         if any(changed.values()):
             with self._ctx.uow_factory() as uow:
-                uow.refresh_statistics(changed)
+                uow.refresh_statistics(changed, share=share)
                 uow.commit()
 
     @contextmanager

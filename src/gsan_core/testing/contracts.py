@@ -71,7 +71,14 @@ AT = datetime(2025, 1, 6, 9, 30, tzinfo=timezone(timedelta(hours=-3)))
 def location() -> tuple[Locality, CommercialSector, Block, Route]:
     """A minimal location for properties: one locality, sector, block and route."""
     return (
-        Locality(id=1, name="CENTRO", municipality_id=7, stock_location_id=None),
+        Locality(
+            id=1,
+            name="CENTRO",
+            municipality_id=7,
+            stock_location_id=None,
+            regional_management_id=4,
+            business_unit_id=5,
+        ),
         CommercialSector(id=10, locality_id=1, code=1, name="SETOR 1"),
         Block(
             id=100,

@@ -437,3 +437,85 @@ class InspectionRepositoriesContract:
             (6_001 + n, 60, 9) for n in range(4)
         ]
         assert {(r.relation, r.at) for r in trail} == {(OrderUnitRelation.OPENED, AT)}
+
+    def test_uc1176_chunk_done_in_the_store(self, uow_factory: Factory) -> None:
+        """UC1176's ``inspect_chunk`` (one statement on PostgreSQL) inspects
+        what ``chunk_to_inspect`` chooses and writes what ``add_inspections``
+        writes, with consecutive ids the id port does not give again."""
+        closed = [
+            ServiceOrder(
+                id=2_000 + n,
+                service_type_id=992,
+                situation=OrderSituation.CLOSED,
+                property_id=n,
+                generated_at=AT - timedelta(days=2),
+                closed_at=AT,
+                closing_reason_id=2 if n % 3 else 4,
+                current_unit_id=60,
+            )
+            for n in range(1, 13)
+        ]
+        open_inspection = ServiceOrder(
+            id=7_000,
+            service_type_id=705,
+            generated_at=AT,
+            property_id=7,
+            reference_order_id=2_007,
+            current_unit_id=60,
+        )
+        with uow_factory() as uow:
+            uow.service_types.add_many(
+                ServiceType(id=ident, description=f"TIPO {ident}", abbreviation="T")
+                for ident in (705, 992)
+            )
+            uow.service_orders.add_many([*closed, open_inspection])
+            uow.commit()
+        template = ServiceOrder(id=0, service_type_id=705, generated_at=AT)
+        done = []
+        for after in (2_000, 2_009, 2_012):
+            with uow_factory() as uow:
+                done.append(
+                    uow.inspection_batches.inspect_chunk(
+                        ClosedOrderScope(
+                            unit_ids=[60],
+                            closed_since=AT - timedelta(days=5),
+                            inspection_type_ids=[705],
+                        ),
+                        after_id=after,
+                        limit=8,
+                        skipped_reason_ids=[2, 32],
+                        sample_ids=[2_002, 2_008, 2_011],
+                        template=template,
+                        opened_by=9,
+                    )
+                )
+                uow.commit()
+        # chunk 1: 2001..2009 less 2007 (under inspection); 2003, 2006, 2009
+        # closed with reason 4; 2002 and 2008 sampled
+        first, second, last = done
+        assert (first.scanned, first.last_id) == (8, 2_009)
+        assert first.referenced_ids == (2_002, 2_003, 2_006, 2_008, 2_009)
+        assert (second.scanned, second.last_id) == (3, 2_012)
+        assert second.referenced_ids == (2_011, 2_012)
+        assert (last.scanned, last.last_id, last.order_ids) == (0, 2_012, ())
+        for chunk in (first, second):
+            start = chunk.order_ids[0]
+            assert chunk.order_ids == tuple(
+                range(start, start + len(chunk.referenced_ids))
+            )
+        made = [*first.order_ids, *second.order_ids]
+        with uow_factory() as uow:
+            orders = [uow.service_orders.get(i) for i in made]
+            trail = [r for i in made for r in uow.order_units.find_by(order_id=i)]
+            later = uow.next_ids("service_order", 2)
+        assert [o.reference_order_id for o in orders] == [
+            *first.referenced_ids,
+            *second.referenced_ids,
+        ]
+        assert [o.property_id for o in orders] == [2, 3, 6, 8, 9, 11, 12]
+        assert {(o.service_type_id, o.current_unit_id) for o in orders} == {(705, 60)}
+        assert [(r.order_id, r.unit_id, r.user_id) for r in trail] == [
+            (i, 60, 9) for i in made
+        ]
+        assert len({r.id for r in trail}) == len(made)
+        assert not set(later) & set(made)

@@ -45,12 +45,15 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
     "locality": (
         "SELECT l.loca_id AS id, l.loca_nmlocalidade AS name,"
         " l.muni_idprincipal AS municipality_id, l.hila_id AS stock_location_id,"
+        " l.greg_id AS regional_management_id, l.uneg_id AS business_unit_id,"
         " l.loca_icuso AS in_use FROM cadastro.localidade l",
         lambda r, yes: Locality(
             id=r["id"],
             name=(r["name"] or "").rstrip(),
             municipality_id=r["municipality_id"],
             stock_location_id=r["stock_location_id"],
+            regional_management_id=r["regional_management_id"],
+            business_unit_id=r["business_unit_id"],
             active=r["in_use"] in (None, yes),
         ),
     ),

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.model.inspections import (
@@ -17,8 +18,10 @@ from gsan_core.model.inspections import (
     ClosedOrderRow,
     ClosedOrderScope,
     InfractionNotice,
+    InspectedChunk,
     NoticeSituation,
 )
+from gsan_core.model.properties import Property
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.service_orders import (
     OrderSituation,
@@ -157,14 +160,39 @@ class MemoryInspectionBatches:
         types = filters.service_type_ids
         if types is not None and order.service_type_id not in types:
             return False
-        if not filters.by_locality:
+        if not filters.by_property:
             return True
         prop = self._uow.read("property", order.property_id)
         if prop is None:
             return False
         low, high = filters.locality_from, filters.locality_until
-        return (low is None or prop.locality_id >= low) and (
-            high is None or prop.locality_id <= high
+        if (low is not None and prop.locality_id < low) or (
+            high is not None and prop.locality_id > high
+        ):
+            return False
+        return self._kept_rows(prop, filters)
+
+    def _kept_rows(self, prop: Property, filters: ClosedOrderFilter) -> bool:
+        """UC1176's collection group (the property's route) and gerência
+        regional / unidade de negócio (the property's locality)."""
+        group = filters.collection_group_id
+        if group is not None:
+            route = (
+                None
+                if prop.route_id is None
+                else self._uow.read("route", prop.route_id)
+            )
+            if route is None or route.group_id != group:
+                return False
+        if not filters.by_locality_row:
+            return True
+        locality = self._uow.read("locality", prop.locality_id)
+        return locality is not None and all(
+            wanted is None or getattr(locality, name) == wanted
+            for name, wanted in (
+                ("regional_management_id", filters.regional_management_id),
+                ("business_unit_id", filters.business_unit_id),
+            )
         )
 
     def chunk_to_inspect(
@@ -183,6 +211,29 @@ class MemoryInspectionBatches:
             if r.closing_reason_id not in skipped_reason_ids or r.order_id in sample_ids
         ]
         return chosen, len(rows), rows[-1].order_id if rows else after_id
+
+    def inspect_chunk(
+        self,
+        scope: ClosedOrderScope,
+        *,
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+        template: ServiceOrder,
+        opened_by: int,
+    ) -> InspectedChunk:
+        return inspect_by_rows(
+            self,
+            self._uow.next_ids,
+            scope,
+            after_id=after_id,
+            limit=limit,
+            skipped_reason_ids=skipped_reason_ids,
+            sample_ids=sample_ids,
+            template=template,
+            opened_by=opened_by,
+        )
 
     def concluded_sample(
         self,

@@ -334,7 +334,9 @@ class MemoryUnitOfWorkBase:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._store.hold_batch(self, job, key)
 
-    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+    def refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
         """Nothing to refresh: the memory store has no planner."""
 
     def record(self, *events: DomainEvent) -> None:

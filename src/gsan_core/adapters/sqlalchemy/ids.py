@@ -81,6 +81,11 @@ class HiLoIds:
         self._lock = threading.Lock()
         self._free: dict[str, tuple[int, int]] = {}
 
+    @property
+    def table(self) -> sa.Table:
+        """The ``id_block`` table the blocks are taken from."""
+        return self._table
+
     def next_id(self, kind: str) -> int:
         """One new id of ``kind``."""
         return self.next_ids(kind, 1)[0]

@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
+from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
@@ -20,6 +23,7 @@ from gsan_core.model.inspections import (
     ClosedOrderRow,
     ClosedOrderScope,
     InfractionNotice,
+    InspectedChunk,
     NoticeSituation,
 )
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
@@ -257,6 +261,159 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             after_id if first.last is None else int(first.last),
         )
 
+    def inspect_chunk(
+        self,
+        scope: ClosedOrderScope,
+        *,
+        after_id: int,
+        limit: int,
+        skipped_reason_ids: Collection[int],
+        sample_ids: Collection[int],
+        template: ServiceOrder,
+        opened_by: int,
+    ) -> InspectedChunk:
+        if not self._uow.ids_in_statements():
+            return inspect_by_rows(
+                self,
+                self._uow.next_ids,
+                scope,
+                after_id=after_id,
+                limit=limit,
+                skipped_reason_ids=skipped_reason_ids,
+                sample_ids=sample_ids,
+                template=template,
+                opened_by=opened_by,
+            )
+        o = self._table
+        chunk = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(
+                *self._candidates(scope),
+                o.c.id > after_id,
+            )
+            .order_by(o.c.id)
+            .limit(limit)
+            .cte("chunk")
+        )
+        sampled = sorted(i for i in sample_ids if i > after_id)[:limit]
+        reason = chunk.c.closing_reason_id
+        picked = (
+            sa.select(chunk, sa.func.row_number().over(order_by=chunk.c.id).label("n"))
+            .where(
+                sa.or_(
+                    reason.is_(None),
+                    reason.not_in(sorted(skipped_reason_ids)),
+                    self._among(chunk.c.id, sampled),
+                )
+            )
+            .cte("picked")
+        )
+        statement = self._inserted(chunk, picked, template, opened_by)
+        with translated(self._entity):
+            row = self._conn.execute(statement, {"sampled": sampled}).one()
+        referenced = tuple(row.referenced or ())
+        if not row.scanned:
+            return InspectedChunk(scanned=0, last_id=after_id)
+        first = int(row.first)
+        return InspectedChunk(
+            scanned=int(row.scanned),
+            last_id=int(row.last),
+            order_ids=tuple(range(first, first + len(referenced))),
+            referenced_ids=referenced,
+        )
+
+    def _inserted(
+        self, chunk: sa.CTE, picked: sa.CTE, template: ServiceOrder, opened_by: int
+    ) -> sa.Select[Any]:
+        """The chunk's writes as data-modifying CTEs: both id reservations,
+        the orders' and the trail's ``INSERT ... SELECT``; the statement
+        returns the counts, the first order id and the inspected ids."""
+        o = self._table
+        trail = self._uow.tables["order_unit"]
+        count = sa.select(sa.func.count()).select_from(picked).scalar_subquery()
+        orders_after = self._reserve("service_order", count)
+        trail_after = self._reserve("order_unit", count)
+        first = sa.select(orders_after.c.after - count).scalar_subquery()
+        static = self._mapper.to_row(template)
+        source = {
+            "id": first - 1 + picked.c.n,
+            "property_id": picked.c.property_id,
+            "reference_order_id": picked.c.id,
+            "current_unit_id": picked.c.current_unit_id,
+        }
+        columns = [c.key for c in o.c]
+        made = (
+            o.insert()
+            .from_select(
+                columns,
+                sa.select(
+                    *[
+                        source[name]
+                        if name in source
+                        else sa.literal(static[name], o.c[name].type)
+                        for name in columns
+                    ]
+                ),
+            )
+            .returning(o.c.id, o.c.reference_order_id, o.c.current_unit_id)
+            .cte("made")
+        )
+        trail_first = sa.select(trail_after.c.after - count).scalar_subquery()
+        values = {
+            "id": trail_first + made.c.id - first,
+            "order_id": made.c.id,
+            "unit_id": made.c.current_unit_id,
+            "user_id": sa.literal(opened_by, sa.BigInteger),
+            "relation": sa.literal(int(OrderUnitRelation.OPENED), sa.SmallInteger),
+            "at": sa.literal(template.generated_at, trail.c.at.type),
+            "version": sa.literal(1, sa.Integer),
+        }
+        names = [c.key for c in trail.c]
+        trailed = (
+            trail.insert()
+            .from_select(names, sa.select(*[values[n] for n in names]))
+            .returning(trail.c.id)
+            .cte("trailed")
+        )
+        return sa.select(
+            sa.select(sa.func.count())
+            .select_from(chunk)
+            .scalar_subquery()
+            .label("scanned"),
+            sa.select(sa.func.max(chunk.c.id)).scalar_subquery().label("last"),
+            first.label("first"),
+            sa.select(
+                sa.func.array_agg(
+                    aggregate_order_by(made.c.reference_order_id, made.c.id)
+                )
+            )
+            .scalar_subquery()
+            .label("referenced"),
+            sa.select(sa.func.count())
+            .select_from(trailed)
+            .scalar_subquery()
+            .label("trails"),
+        )
+
+    def _reserve(self, kind: str, count: sa.ScalarSelect[int]) -> sa.CTE:
+        """``count`` ids of ``kind`` reserved in ``id_block`` inside the
+        statement (an upsert, as :func:`~gsan_core.adapters.sqlalchemy.ids`
+        takes a block); the CTE's ``after`` is the next free id after them."""
+        block = self._uow.tables["id_block"]
+        upsert = postgresql.insert(block).values(name=kind, next_value=count + 1)
+        return (
+            upsert.on_conflict_do_update(
+                index_elements=[block.c.name],
+                set_={
+                    "next_value": block.c.next_value + upsert.excluded.next_value - 1
+                },
+            )
+            .returning(block.c.next_value.label("after"))
+            .cte(f"ids_{kind}")
+        )
+
     def _among(
         self, column: sa.ColumnElement[int], ids: Sequence[int]
     ) -> sa.ColumnElement[bool]:
@@ -329,14 +486,40 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         found: list[sa.ColumnElement[bool]] = []
         if filters.service_type_ids is not None:
             found.append(o.c.service_type_id.in_(sorted(filters.service_type_ids)))
-        if filters.by_locality:
+        if filters.by_property:
             p = self._uow.tables["property"]
             bounds: list[sa.ColumnElement[bool]] = []
             if filters.locality_from is not None:
                 bounds.append(p.c.locality_id >= filters.locality_from)
             if filters.locality_until is not None:
                 bounds.append(p.c.locality_id <= filters.locality_until)
+            bounds += self._property_rows(p, filters)
             found.append(sa.exists().where(p.c.id == o.c.property_id, *bounds))
+        return found
+
+    def _property_rows(
+        self, p: sa.Table, filters: ClosedOrderFilter
+    ) -> list[sa.ColumnElement[bool]]:
+        """UC1176's collection group (the property's route) and gerência
+        regional / unidade de negócio (its locality), as semi-joins."""
+        found: list[sa.ColumnElement[bool]] = []
+        if filters.collection_group_id is not None:
+            r = self._uow.tables["route"]
+            found.append(
+                sa.exists().where(
+                    r.c.id == p.c.route_id, r.c.group_id == filters.collection_group_id
+                )
+            )
+        if filters.by_locality_row:
+            loc = self._uow.tables["locality"]
+            wanted = [loc.c.id == p.c.locality_id]
+            if filters.regional_management_id is not None:
+                wanted.append(
+                    loc.c.regional_management_id == filters.regional_management_id
+                )
+            if filters.business_unit_id is not None:
+                wanted.append(loc.c.business_unit_id == filters.business_unit_id)
+            found.append(sa.exists().where(*wanted))
         return found
 
     def add_inspections(

@@ -44,7 +44,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
     SqlInstallationRepository,
     SqlMovementRepository,
 )
-from gsan_core.adapters.sqlalchemy.ids import TransactionIds
+from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
 from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows, watch
@@ -572,6 +572,19 @@ class SqlUnitOfWork:
             spare=self._backend.spare_ids if owned else None,
         ).next_ids(kind, count)
 
+    def ids_in_statements(self) -> bool:
+        """Whether a statement may reserve its own ids in ``id_block`` (one
+        ``INSERT ... ON CONFLICT`` upsert inside it): on PostgreSQL, when the
+        ids come from this backend's blocks (:class:`HiLoIds` over its
+        table); their cached blocks were taken from it before, so no id is
+        given twice."""
+        ids = self._backend.ids
+        return (
+            self._backend.engine.dialect.name == "postgresql"
+            and isinstance(ids, HiLoIds)
+            and ids.table is self.tables["id_block"]
+        )
+
     # ------------------------------------------------------------ concurrency
     def read_only(self) -> None:
         """This unit of work only reads: on SQLite it begins deferred, beside
@@ -592,10 +605,14 @@ class SqlUnitOfWork:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
 
-    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
-        """``ANALYZE`` the tables of which ``changed`` rows are more than a
-        tenth of the planner's row estimate (PostgreSQL); ``PRAGMA optimize``
-        on SQLite, which analyses what it finds stale."""
+    def refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
+        """``ANALYZE`` the tables of which ``changed`` rows are more than
+        ``share`` (default :data:`STALE_SHARE`, a tenth) of the planner's row
+        estimate (PostgreSQL); ``PRAGMA optimize`` on SQLite, which analyses
+        what it finds stale."""
+        stale = STALE_SHARE if share is None else share
         connection = self.connection
         with translated("statistics"):
             if connection.dialect.name == "sqlite":
@@ -613,7 +630,7 @@ class SqlUnitOfWork:
                     ),
                     {"t": qualified},
                 ).scalar()
-                if rows and (estimate is None or rows > STALE_SHARE * max(estimate, 0)):
+                if rows and (estimate is None or rows > stale * max(estimate, 0)):
                     quoted = connection.dialect.identifier_preparer.format_table(table)
                     connection.exec_driver_sql(f"ANALYZE {quoted}")
 

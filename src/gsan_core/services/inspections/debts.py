@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.errors import RuleViolation
 from gsan_core.model.billing import Charge, Tariff
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.inspections import (
     SituationFound,
 )
@@ -28,7 +30,7 @@ from gsan_core.services.context import ServiceContext
 _NOTICE_KINDS = "inspection_charge"
 _SITUATION = "inspection_situation"
 #: The calculation codes valued at the tariff in force (FIS-13).
-_AT_TARIFF = (1, 11)
+_AT_TARIFF = frozenset({1, 11}) | rules.CONSUMPTION_CODES
 
 
 def charge_findings(
@@ -80,6 +82,7 @@ def charge_findings(
             months_since_cut=months,
             actor=actor,
             at=at,
+            today=today,
         )
         if charge is not None:
             created.append((situation_id, charge))
@@ -100,6 +103,7 @@ def _charge_row(
     months_since_cut: int | None,
     actor: int,
     at: datetime,
+    today: date,
 ) -> Charge | None:
     debit_type_id = row.integer("debit_type_id")
     debit_type = (
@@ -111,6 +115,17 @@ def _charge_row(
         suggested=None if debit_type is None else debit_type.decimal("suggested_value"),
         minimum_tariff=_minimum(prop, tariff),
         average=_average(uow, ctx, row, prop, tariff),
+        consumption=None
+        if tariff is None
+        else _consumption(
+            uow,
+            ctx,
+            row,
+            prop=prop,
+            tariff=tariff,
+            today=today,
+            months_since_cut=months_since_cut,
+        ),
     )
     if unit is None:
         return None
@@ -163,22 +178,126 @@ def _average(
     the sewer connection's percentage unless it is out of use or plugged."""
     if tariff is None or row.integer("calculation") != 1:
         return None
-    months = row.integer("average_months") or rules.AVERAGE_MONTHS
-    volumes = uow.billing.billed_volumes(prop.id, last=months)
-    profile = ctx.profile
-    idle = profile.ids("sewer_status.out_of_use") | profile.ids("sewer_status.plugged")
-    sewer = uow.sewer_connections.find(prop.id)
-    percent = (
-        None
-        if sewer is None or prop.sewer_status_id in idle
-        else sewer.sewer_percentage
-    )
+    volumes = uow.billing.billed_volumes(prop.id, last=_months(row))
     return rules.average_value(
         volumes,
         tariff,
-        economies=[(c.category_id, c.count) for c in prop.categories],
-        sewer_percent=percent,
+        economies=_economies(prop),
+        sewer_percent=_sewer_percent(uow, ctx, prop),
     )
+
+
+def _months(row: CatalogItem) -> int:
+    """The months of history a row reads (GSAN's ``mesesMediaConsumo``)."""
+    return row.integer("average_months") or rules.AVERAGE_MONTHS
+
+
+def _economies(prop: Property) -> list[tuple[int, int]]:
+    return [(c.category_id, c.count) for c in prop.categories]
+
+
+def _sewer_percent(
+    uow: UnitOfWork, ctx: ServiceContext, prop: Property
+) -> Decimal | None:
+    """The sewer connection's percentage, ``None`` (no sewer value) when it is
+    out of use or plugged or there is none."""
+    profile = ctx.profile
+    idle = profile.ids("sewer_status.out_of_use") | profile.ids("sewer_status.plugged")
+    sewer = uow.sewer_connections.find(prop.id)
+    if sewer is None or prop.sewer_status_id in idle:
+        return None
+    return sewer.sewer_percentage
+
+
+def _consumption(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    row: CatalogItem,
+    *,
+    prop: Property,
+    tariff: Tariff,
+    today: date,
+    months_since_cut: int | None,
+) -> Decimal | None:
+    """FIS-13 codes 2, 3, 5 and 6 (``informarRetornoOSFiscalizacao`` 7.1.2,
+    7.1.3, 7.1.5, 7.1.6): valued at the tariff in force from the property's
+    billed volumes (the measured average, the highest) and its non-measured
+    average (billing's minimum consumption, else the tariff's minimum volumes)."""
+    code = row.integer("calculation")
+    if code not in rules.CONSUMPTION_CODES:
+        return None
+    economies = _economies(prop)
+    percent = _sewer_percent(uow, ctx, prop)
+
+    def value(volume: int) -> Decimal:
+        return rules.consumption_value(
+            volume, tariff, economies=economies, sewer_percent=percent
+        )
+
+    volumes = uow.billing.billed_volumes(prop.id, last=_months(row))
+    non_measured = uow.billing.minimum_consumption(prop.id)
+    if non_measured is None:
+        non_measured = rules.minimum_volume(tariff, economies=economies)
+    if code == 3:
+        top = value(max(non_measured, max(volumes, default=0)))
+        months = rules.shortfall_months(
+            installed_on=_meter_installed_on(uow, prop),
+            today=today,
+            limit=_months(row),
+        )
+        return rules.shortfall_value(top, [value(v) for v in volumes[:months]])
+    base = value(
+        rules.greater_volume(
+            measured=rules.average_volume(volumes), non_measured=non_measured
+        )
+    )
+    if code == 2:
+        return base
+    return base * _factor(uow, ctx, row, prop, months_since_cut)
+
+
+def _factor(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    row: CatalogItem,
+    prop: Property,
+    months_since_cut: int | None,
+) -> int:
+    """Codes 5 (water) and 6 (sewer): the months factor, from the inspection
+    matrix row of the situation and the connection's current situation."""
+    situation_id = row.integer("situation_id")
+    assert situation_id is not None
+    if row.integer("calculation") == 5:
+        kind, status_id = "inspection_water_effect", prop.water_status_id
+        cap = ctx.profile.service_orders.max_sanction_months
+    else:
+        kind, status_id, cap, months_since_cut = (
+            "inspection_sewer_effect",
+            prop.sewer_status_id,
+            None,
+            None,
+        )
+    effect = rules.matching_effect(
+        uow.catalog.list(kind, active_only=True),
+        situation_id=situation_id,
+        status_id=status_id,
+    )
+    return rules.months_factor(
+        configured=None if effect is None else effect.integer("bill_months"),
+        months_since_cut=months_since_cut,
+        max_months=cap,
+    )
+
+
+def _meter_installed_on(uow: UnitOfWork, prop: Property) -> date:
+    """Code 3: the installation date of the water connection's meter; GSAN
+    refuses the return of a property without one."""
+    current = uow.hydrometer_installations.current(
+        property_id=prop.id, point=MeasurementPoint.WATER_CONNECTION
+    )
+    if current is None:
+        raise RuleViolation([rules.NO_METER(property_id=prop.id)])
+    return current.installed_on
 
 
 def _months_since_cut(

@@ -129,6 +129,9 @@ class InspectionService(Bulletins):
         service_type_ids: Collection[int] | None = None,
         locality_from: int | None = None,
         locality_until: int | None = None,
+        collection_group_id: int | None = None,
+        regional_management_id: int | None = None,
+        business_unit_id: int | None = None,
     ) -> BatchSummary:
         """Gerar Ordem de Fiscalização para OS encerradas (UC1176): among the
         orders closed in the last ``days`` days by the units of contractor
@@ -149,7 +152,11 @@ class InspectionService(Bulletins):
 
         ``service_type_ids`` keeps only the closed orders of those types;
         ``locality_from`` / ``locality_until`` only those whose property is
-        in that locality range (both bounds included)."""
+        in that locality range (both bounds included); ``collection_group_id``
+        only those whose property's route is of that collection group
+        (``cbgr_id``); ``regional_management_id`` / ``business_unit_id`` only
+        those whose property's locality is of that gerência regional
+        (``greg_id``) / unidade de negócio (``uneg_id``)."""
         ensure(
             rules.check_batch(
                 days=days,
@@ -164,6 +171,9 @@ class InspectionService(Bulletins):
             ),
             locality_from=locality_from,
             locality_until=locality_until,
+            collection_group_id=collection_group_id,
+            regional_management_id=regional_management_id,
+            business_unit_id=business_unit_id,
         )
         at = self._now()
         since = at - timedelta(days=days)
@@ -204,39 +214,33 @@ class InspectionService(Bulletins):
             last = [0]
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                chosen, scanned, last[0] = uow.inspection_batches.chunk_to_inspect(
+                done = uow.inspection_batches.inspect_chunk(
                     scope,
                     after_id=last[0],
                     limit=chunk_size,
                     skipped_reason_ids=excluded,
                     sample_ids=sample,
+                    template=template,
+                    opened_by=actor,
                 )
-                if not scanned:
+                if not done.scanned:
                     return ChunkOutcome()
-                ids = uow.next_ids("service_order", len(chosen))
-                if chosen:
-                    uow.inspection_batches.add_inspections(
-                        referenced=chosen,
-                        first_id=ids[0],
-                        template=template,
-                        trail_first_id=uow.next_ids("order_unit", len(chosen))[0],
-                        opened_by=actor,
-                    )
-                if chosen:
+                last[0] = done.last_id
+                if done.order_ids:
                     uow.record(
                         InspectionOrdersGenerated(
                             occurred_at=at,
                             actor=actor,
                             service_type_id=type_id,
-                            order_ids=tuple(ids),
-                            referenced_ids=tuple(r.order_id for r in chosen),
+                            order_ids=done.order_ids,
+                            referenced_ids=done.referenced_ids,
                         )
                     )
                 uow.commit()
-                skipped = scanned - len(chosen)
+                skipped = done.scanned - len(done.order_ids)
                 return ChunkOutcome(
-                    processed=scanned,
-                    changed=len(chosen),
+                    processed=done.scanned,
+                    changed=len(done.order_ids),
                     skipped={"not sampled": skipped} if skipped else {},
                 )
 
@@ -247,8 +251,11 @@ class InspectionService(Bulletins):
                 work=self._work,
                 progress=progress,
             )
+        # only a table that grew a lot (at least doubled: a new one) is
+        # analysed; PostgreSQL scales a stale estimate by the table's pages
         self._refresh_statistics(
-            {"service_order": summary.changed, "order_unit": summary.changed}
+            {"service_order": summary.changed, "order_unit": summary.changed},
+            share=1.0,
         )
         return summary
 

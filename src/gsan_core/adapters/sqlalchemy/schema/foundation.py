@@ -78,6 +78,8 @@ def define(b: TableBuilder) -> None:
         sa.Column("municipality_id", sa.BigInteger, nullable=True),
         sa.Column("stock_location_id", sa.BigInteger, nullable=True),
         sa.Column("ppp_contract", sa.Boolean, nullable=False),
+        sa.Column("regional_management_id", sa.BigInteger, nullable=True),
+        sa.Column("business_unit_id", sa.BigInteger, nullable=True),
         sa.Column("active", sa.Boolean, nullable=False),
         _version(),
     )

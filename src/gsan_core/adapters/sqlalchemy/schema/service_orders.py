@@ -112,6 +112,14 @@ def define(b: TableBuilder) -> None:
             "generated_at",
         ),
         sa.Index(f"ix_{b.name('service_order')}_closed_at", "closed_at"),
+        # UC1176's open-inspection probe (migration 0029): most orders refer
+        # to none, so only those that do are indexed
+        sa.Index(
+            f"ix_{b.name('service_order')}_reference",
+            "reference_order_id",
+            postgresql_where=sa.text("reference_order_id IS NOT NULL"),
+            sqlite_where=sa.text("reference_order_id IS NOT NULL"),
+        ),
         # the open-order check (CUT-2, GEN-13) as a probe (migration 0012)
         sa.Index(
             f"ix_{b.name('service_order')}_open_property_type",
