@@ -1,7 +1,7 @@
 """properties: gerência regional (greg_id) and unidade de negócio (uneg_id) of a locality
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from gsan_core.adapters.sqlalchemy.migrations.naming import schema, t
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
