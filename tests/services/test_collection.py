@@ -223,3 +223,18 @@ def test_cut_1_to_cut_5_chunks_across_groups_agree_with_one_run_per_group(
 def test_cut_orders_of_no_group_do_nothing(utility: gsan_core.System) -> None:
     run = utility.collection.generate_cut_orders_of_groups(group_ids=[], actor=1)
     assert (run.group_ids, run.generated, run.evaluated) == ((), 0, 0)
+
+
+def test_cut_orders_of_groups_are_refused_while_one_group_runs(
+    utility: gsan_core.System,
+) -> None:
+    """The run holds the key of every group: a run of one of them elsewhere
+    refuses it before anything is written."""
+    group = groups(utility)[0]
+    with utility.uow_factory() as other_run:
+        other_run.hold_batch("cut orders", f"group {group}")
+        with pytest.raises(gsan_core.BatchAlreadyRunning):
+            utility.collection.generate_cut_orders_of_groups(group_ids=[group], actor=1)
+    assert utility.service_orders.find_by(service_type_id=242) == []
+    run = utility.collection.generate_cut_orders_of_groups(group_ids=[group], actor=1)
+    assert run.generated > 0
