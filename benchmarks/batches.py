@@ -5,18 +5,21 @@ Each is measured on the scale benchmark's utility (:mod:`benchmarks.scale`):
 
 * **RA batch closing**: a pending request attended yesterday on every tenth
   property (specification 679), an open order on every other one. The library
-  (``service_requests.execute_closing_command``, one unit of work per locality)
+  (``service_requests.execute_closing_command``, one unit of work per
+  ``LOCALITIES_PER_CHUNK`` localities)
   against the limit: the selection, the requests' and the orders' closing, the
   orders' trail and the command's counters in **one** statement, and the same
   outbox rows (one per request closed and per order closed) in one
-  ``INSERT ... SELECT``; once for the whole utility and once per locality (the
-  library's chunk). Figure: requests per second.
+  ``INSERT ... SELECT``; once for the whole utility and once per chunk of
+  the library's localities (one statement per chunk). Figure: requests per
+  second.
 * **UC1073**: every tenth property cut three months ago, with a real, billed
   consumption of the reference month on two of three of them and the sewer
   out of use on every other one. The library
   (``connections.reconnect_cut_with_real_consumption``) against one statement
   (selection, moves, reconnection dates, history) and one outbox row per
-  locality; whole and per locality. Figure: candidates per second.
+  locality; whole and per chunk of the library's localities. Figure:
+  candidates per second.
 
 Every variant must leave the same rows (a hash over the columns that do not
 hold ids or instants); ``ANALYZE`` runs before each pass.
@@ -47,6 +50,7 @@ from gsan_core.model.service_requests import (
     ServiceRequest,
 )
 from gsan_core.rules.connections import reconnection_cut_limit
+from gsan_core.services.batches import LOCALITIES_PER_CHUNK, taken
 from gsan_core.services.service_requests.closing import CLOSED_BY_COMMAND_REMARK
 from gsan_core.testing.request_utility import CHANNEL_PHONE
 
@@ -238,12 +242,14 @@ def ra_closing_limit(
         )
     remark = CLOSED_BY_COMMAND_REMARK.format(id=command_id)
     closed = 0
-    for locality in localities:
+    # per chunk: the library's chunks (LOCALITIES_PER_CHUNK localities per
+    # transaction), one statement for all of them
+    for chunk in taken(list(localities), LOCALITIES_PER_CHUNK):
         with sql.engine.begin() as connection:
             closed += _close_requests_by_hand(
                 connection,
                 sql,
-                locality=locality if per_locality else ...,
+                locality=list(chunk) if per_locality else ...,
                 since=since,
                 until=since + timedelta(days=1),
                 command_id=command_id,
@@ -281,7 +287,7 @@ def _close_requests_by_hand(
     now: datetime,
 ) -> int:
     n = _names(sql)
-    where_locality = "" if locality is ... else "AND r.locality_id = :locality"
+    where_locality = "" if locality is ... else "AND r.locality_id = ANY(:locality)"
     counts = connection.execute(
         sa.text(f"""
         WITH candidates AS (
@@ -539,9 +545,12 @@ def reconnection_limit(
         "now": now,
         "operation": "water.reconnect_by_consumption",
     }
-    where_locality = "AND p.locality_id = :locality" if per_locality else ""
+    where_locality = "AND p.locality_id = ANY(:locality)" if per_locality else ""
     moved = 0
-    for locality in localities:
+    # per chunk: the library's chunks (LOCALITIES_PER_CHUNK localities per
+    # transaction), one statement for all of them
+    for chunk in taken(list(localities), LOCALITIES_PER_CHUNK):
+        locality = list(chunk)
         with sql.engine.begin() as connection:
             rows = connection.execute(
                 sa.text(f"""

@@ -304,9 +304,10 @@ def plans(gsan: gsan_core.System, group_ids: Sequence[int]) -> dict[int, _CutPla
     at = service._now()
     with service._read() as uow:
         service_type = uow.service_types.get(type_id)
+        routes = {group: uow.collection.routes_of_group(group) for group in group_ids}
     return {
         group: _CutPlan(
-            group_id=group,
+            groups=dict.fromkeys(routes[group], group),
             actor=ADMIN,
             at=at,
             today=service._today(at),

@@ -173,13 +173,11 @@ def groups(sql: SqlBackend) -> list[int]:
 
 
 def library_cut_orders(gsan: gsan_core.System, group_ids: Sequence[int]) -> int:
-    """The library's batch over every group; returns properties evaluated."""
-    evaluated = 0
-    for group in group_ids:
-        evaluated += gsan.collection.generate_cut_orders(
-            group_id=group, actor=ADMIN
-        ).evaluated
-    return evaluated
+    """The library's batch over every group in one run (chunks spanning
+    groups); returns properties evaluated."""
+    return gsan.collection.generate_cut_orders_of_groups(
+        group_ids=group_ids, actor=ADMIN
+    ).evaluated
 
 
 def baseline_cut_orders(
@@ -345,8 +343,8 @@ def cut_limit(
     gsan: gsan_core.System, sql: SqlBackend, group_ids: Sequence[int], *, chunk: int
 ) -> int:
     """The set-based limit over every group: all its routes in one statement per
-    table (``chunk=0``), or the library's chunks (whole routes of one group
-    packed up to ``chunk`` properties) one transaction each."""
+    table (``chunk=0``), or the library's chunks (whole routes packed up to
+    ``chunk`` properties across groups, in group order) one transaction each."""
     route, prop = sql.tables["route"], sql.tables["property"]
     with sql.engine.connect() as connection:
         rows = connection.execute(
@@ -356,9 +354,6 @@ def cut_limit(
             .group_by(route.c.group_id, route.c.id)
             .order_by(route.c.group_id, route.c.id)
         ).all()
-    by_group: dict[int, list[tuple[int, int]]] = {}
-    for group_id, route_id, count in rows:
-        by_group.setdefault(group_id, []).append((route_id, count))
     profile = gsan.profile
     criteria = profile.collection
     pieces = (
@@ -366,8 +361,9 @@ def cut_limit(
         if chunk == 0
         else [
             list(piece)
-            for sizes in by_group.values()
-            for piece in sized_chunks(sizes, chunk)
+            for piece in sized_chunks(
+                [(route_id, count) for _, route_id, count in rows], chunk
+            )
         ]
     )
     return limits.cut_orders_limit(

@@ -376,6 +376,7 @@ def test_the_request_batch_closing_holds_its_statement_budget(
             command_id=command.id,
             actor=utility.admin,
             progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=1,
         )
     assert summary.changed == 3 * len(by_locality)
     assert system.service_requests.closing_command(command.id).closed_orders == (
@@ -480,6 +481,7 @@ def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> N
             reference=202412,
             actor=ACTOR,
             progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=1,
         )
     assert (summary.units, summary.changed) == (2, 7)
     assert len(marks) == 2, marks

@@ -159,3 +159,82 @@ def test_properties_per_chunk_must_be_positive(utility: gsan_core.System) -> Non
             group_id=1, actor=1, properties_per_chunk=0
         )
     assert refused.value.code == "input.invalid.properties_per_chunk"
+
+
+def _made(system: gsan_core.System) -> list[tuple[object, ...]]:
+    """The cut orders as data, without their ids (which follow the chunks)."""
+    return sorted(
+        (o.property_id, o.current_unit_id, o.situation, o.origin)
+        for o in system.service_orders.find_by(service_type_id=242)
+    )
+
+
+def _route_events(system: gsan_core.System) -> list[tuple[object, ...]]:
+    return sorted(
+        (e.group_id, e.route_id, tuple(e.property_ids), len(e.order_ids))
+        for e in system.events
+        if isinstance(e, CutOrdersGenerated)
+    )
+
+
+@pytest.mark.parametrize("properties_per_chunk", [60, 100_000])
+def test_cut_1_to_cut_5_chunks_across_groups_agree_with_one_run_per_group(
+    system: gsan_core.System, properties_per_chunk: int
+) -> None:
+    """Issue 20: ``generate_cut_orders_of_groups`` packs the routes of several
+    groups into chunks that span groups; CUT-1..CUT-5 decide per property, so
+    the orders, the skips and the events (one per route, with its group) are
+    those of one run per group, and a second run adds none."""
+    utility = system
+    generate(utility, properties=3_000, seed=11)
+    reference = gsan_core.in_memory()
+    generate(reference, properties=3_000, seed=11)
+    wanted = groups(reference)
+    assert len(wanted) > 1
+    per_group = [
+        reference.collection.generate_cut_orders(group_id=group, actor=1)
+        for group in wanted
+    ]
+    seen: list[BatchProgress] = []
+    run = utility.collection.generate_cut_orders_of_groups(
+        group_ids=reversed(wanted),
+        actor=1,
+        properties_per_chunk=properties_per_chunk,
+        progress=seen.append,
+    )
+    assert run.group_ids == tuple(wanted)
+    assert run.generated == sum(r.generated for r in per_group) > 0
+    assert run.evaluated == sum(r.evaluated for r in per_group)
+    skipped: dict[str, int] = {}
+    for one in per_group:
+        for reason, count in one.summary.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    assert dict(run.summary.skipped) == skipped
+    assert _made(utility) == _made(reference)
+    assert _route_events(utility) == _route_events(reference)
+    if properties_per_chunk == 100_000:
+        assert seen[-1].units_total == 1
+    assert "generated" in repr(run)
+    again = utility.collection.generate_cut_orders_of_groups(group_ids=wanted, actor=1)
+    assert again.generated == 0
+    assert again.summary.skipped["open cut order"] == run.generated
+
+
+def test_cut_orders_of_no_group_do_nothing(utility: gsan_core.System) -> None:
+    run = utility.collection.generate_cut_orders_of_groups(group_ids=[], actor=1)
+    assert (run.group_ids, run.generated, run.evaluated) == ((), 0, 0)
+
+
+def test_cut_orders_of_groups_are_refused_while_one_group_runs(
+    utility: gsan_core.System,
+) -> None:
+    """The run holds the key of every group: a run of one of them elsewhere
+    refuses it before anything is written."""
+    group = groups(utility)[0]
+    with utility.uow_factory() as other_run:
+        other_run.hold_batch("cut orders", f"group {group}")
+        with pytest.raises(gsan_core.BatchAlreadyRunning):
+            utility.collection.generate_cut_orders_of_groups(group_ids=[group], actor=1)
+    assert utility.service_orders.find_by(service_type_id=242) == []
+    run = utility.collection.generate_cut_orders_of_groups(group_ids=[group], actor=1)
+    assert run.generated > 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 import gsan_core
 from gsan_core.model.connections import ConnectionKind, ConnectionsChangedInBatch
 from gsan_core.model.consumption import ConsumptionRecord
@@ -18,9 +20,12 @@ def _situations(system: gsan_core.System, pid: int) -> tuple[int, int]:
     return prop.water_status_id, prop.sewer_status_id
 
 
+@pytest.mark.parametrize(("per_chunk", "units"), [(1, 2), (8, 1)])
 def test_uc1073_reconnects_cut_properties_with_real_consumption(
-    system: gsan_core.System,
+    system: gsan_core.System, per_chunk: int, units: int
 ) -> None:
+    """UC1073, one locality per unit of work (GSAN's split) or several
+    (issue 20): the same properties reconnected, one event per locality."""
     gsan = town(system)
     add_property(gsan, 1, 5, 5, water_changes=OLD_CUT)  # real, billed: back
     add_property(gsan, 2, 5, 1, water_changes=OLD_CUT)  # average consumption
@@ -51,11 +56,14 @@ def test_uc1073_reconnects_cut_properties_with_real_consumption(
     )
     seen: list[BatchProgress] = []
     summary = gsan.connections.reconnect_cut_with_real_consumption(
-        reference=202412, actor=ACTOR, progress=seen.append
+        reference=202412,
+        actor=ACTOR,
+        progress=seen.append,
+        localities_per_chunk=per_chunk,
     )
-    assert (summary.units, summary.processed, summary.changed) == (2, 5, 2)
+    assert (summary.units, summary.processed, summary.changed) == (units, 5, 2)
     assert summary.skipped == {"no real consumption": 3}
-    assert [p.units_done for p in seen] == [1, 2]
+    assert [p.units_done for p in seen] == list(range(1, units + 1))
     assert _situations(gsan, 1) == (3, 3)
     assert _situations(gsan, 7) == (3, 3)
     for pid in (2, 3, 4, 5, 8):

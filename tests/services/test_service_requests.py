@@ -1270,11 +1270,17 @@ def test_batch_closing_command_by_locality_resumable_and_idempotent(
 
     with pytest.raises(KeyboardInterrupt):
         gsan.service_requests.execute_closing_command(
-            command_id=command.id, actor=utility.admin, progress=stop_after_first
+            command_id=command.id,
+            actor=utility.admin,
+            progress=stop_after_first,
+            localities_per_chunk=1,
         )
     assert gsan.service_requests.closing_command(command.id).closed_requests == 3
     summary = gsan.service_requests.execute_closing_command(
-        command_id=command.id, actor=utility.admin, progress=seen.append
+        command_id=command.id,
+        actor=utility.admin,
+        progress=seen.append,
+        localities_per_chunk=1,
     )
     assert (summary.units, summary.changed) == (1, 3)
     final = gsan.service_requests.closing_command(command.id)

@@ -488,7 +488,7 @@ def test_batch_closing_below_a_superior_unit_charges_the_specification(
         superior_unit_id=utility.call_centre,
     )
     summary = gsan.service_requests.execute_closing_command(
-        command_id=command.id, actor=utility.admin
+        command_id=command.id, actor=utility.admin, localities_per_chunk=1
     )
     assert (summary.units, summary.changed) == (2, 1)
     assert gsan.service_requests.get(charged.request.id).situation is (

@@ -346,21 +346,32 @@ def cut_orders(
             "the chunks before the error were committed and a property with an "
             "open cut order is skipped: running the same command again resumes"
         )
+        runs: list[Any]
         with phases(state.start) as bars:
-            runs = [
-                system.collection.generate_cut_orders(
-                    group_id=group,
-                    actor=actor,
-                    routes_per_chunk=routes_per_chunk,
-                    properties_per_chunk=properties_per_chunk,
-                    progress=bars.of(f"group {group}: route chunks", "chunks"),
-                )
-                for group in groups
-            ]
+            if routes_per_chunk is None:
+                # issue 20: one run, its chunks packed across the groups
+                runs = [
+                    system.collection.generate_cut_orders_of_groups(
+                        group_ids=groups,
+                        actor=actor,
+                        properties_per_chunk=properties_per_chunk,
+                        progress=bars.of("route chunks", "chunks"),
+                    )
+                ]
+            else:
+                runs = [
+                    system.collection.generate_cut_orders(
+                        group_id=group,
+                        actor=actor,
+                        routes_per_chunk=routes_per_chunk,
+                        progress=bars.of(f"group {group}: route chunks", "chunks"),
+                    )
+                    for group in groups
+                ]
     table = summary_table(
         "Cut orders",
         [
-            ("groups", len(runs)),
+            ("groups", len(groups)),
             ("properties evaluated", sum(r.evaluated for r in runs)),
             ("cut orders generated", sum(r.generated for r in runs)),
             ("seconds", sum(r.summary.elapsed_seconds for r in runs)),

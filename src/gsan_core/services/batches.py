@@ -37,16 +37,25 @@ from gsan_core.display import html_of, short_repr
 from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
+    "LOCALITIES_PER_CHUNK",
     "BatchProgress",
     "BatchSummary",
     "ChunkOutcome",
     "Progress",
+    "combined",
     "id_ranges",
     "run_batch",
     "sized_chunks",
+    "taken",
 ]
 
 K = TypeVar("K", bound=Hashable)
+
+#: Localities per unit of work of the locality batches (the RA closing
+#: command, UC1073 / UC0823): each locality is processed as on its own, the
+#: chunk commits once (issue 20: a locality of a few hundred candidates left
+#: the transaction's fixed cost a large share of its time).
+LOCALITIES_PER_CHUNK = 8
 
 _LOG = logging.getLogger(__name__)
 
@@ -195,3 +204,26 @@ def sized_chunks(sizes: Sequence[tuple[K, int]], limit: int) -> list[tuple[K, ..
     if current:
         chunks.append(tuple(current))
     return chunks
+
+
+def taken(units: Sequence[K], size: int) -> list[tuple[K, ...]]:
+    """Consecutive units, ``size`` at a time (the last chunk may be smaller):
+    the RA closing command and the connection batches take several
+    localities per unit of work, so that a transaction's fixed cost (BEGIN,
+    the outbox, COMMIT) is paid per chunk, not per locality (issue 20)."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    return [tuple(units[n : n + size]) for n in range(0, len(units), size)]
+
+
+def combined(outcomes: Sequence[ChunkOutcome]) -> ChunkOutcome:
+    """The outcomes of the units of one chunk added up."""
+    skipped: dict[str, int] = {}
+    for outcome in outcomes:
+        for reason, count in outcome.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    return ChunkOutcome(
+        processed=sum(o.processed for o in outcomes),
+        changed=sum(o.changed for o in outcomes),
+        skipped=dict(sorted(skipped.items())),
+    )

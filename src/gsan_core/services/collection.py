@@ -20,7 +20,7 @@ window is skipped (CUT-5).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -55,7 +55,12 @@ from gsan_core.services.batches import (
 )
 from gsan_core.services.context import Service
 
-__all__ = ["PROPERTIES_PER_CHUNK", "CollectionService", "CutOrderRun"]
+__all__ = [
+    "PROPERTIES_PER_CHUNK",
+    "CollectionService",
+    "CutOrderRun",
+    "CutOrdersOfGroupsRun",
+]
 
 #: Properties per chunk of the cut-order batch by default (whole routes packed
 #: up to it): a few thousand rows, so that a chunk's fixed statements are a
@@ -91,10 +96,39 @@ class CutOrderRun:
 
 
 @attrs.frozen(kw_only=True)
+class CutOrdersOfGroupsRun:
+    """What one cut-order batch over several collection groups did (their
+    routes packed into chunks that may span groups)."""
+
+    group_ids: tuple[int, ...]
+    service_type_id: int
+    summary: BatchSummary
+
+    @property
+    def generated(self) -> int:
+        """Cut orders generated."""
+        return self.summary.changed
+
+    @property
+    def evaluated(self) -> int:
+        """Properties looked at."""
+        return self.summary.processed
+
+    def __repr__(self) -> str:
+        return short_repr(
+            self, "group_ids", "service_type_id", "generated", "evaluated"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+
+@attrs.frozen(kw_only=True)
 class _CutPlan:
     """What every chunk of one cut-order run needs, read once at its start."""
 
-    group_id: int
+    #: The collection group of each route of the run (a chunk may span groups).
+    groups: Mapping[int, int]
     actor: int
     at: datetime
     today: date
@@ -308,7 +342,7 @@ class _CutPlan:
                 CutOrdersGenerated(
                     occurred_at=self.at,
                     actor=self.actor,
-                    group_id=self.group_id,
+                    group_id=self.groups[route_id],
                     route_id=route_id,
                     service_type_id=self.type_id,
                     order_ids=[o.order_id for o in made_here],
@@ -341,6 +375,59 @@ class CollectionService(Service):
         chunk is decided in the database (``select_cut_orders``); in memory the
         pure rules of :mod:`gsan_core.rules.collection` decide.
         """
+        type_id, summary = self._generate(
+            [group_id],
+            actor=actor,
+            service_type_id=service_type_id,
+            progress=progress,
+            routes_per_chunk=routes_per_chunk,
+            properties_per_chunk=properties_per_chunk,
+        )
+        return CutOrderRun(group_id=group_id, service_type_id=type_id, summary=summary)
+
+    def generate_cut_orders_of_groups(
+        self,
+        *,
+        group_ids: Iterable[int],
+        actor: int,
+        service_type_id: int | None = None,
+        progress: Progress | None = None,
+        properties_per_chunk: int = PROPERTIES_PER_CHUNK,
+    ) -> CutOrdersOfGroupsRun:
+        """:meth:`generate_cut_orders` for several collection groups in one run
+        (issue 20): the groups are held together, their whole routes packed
+        into chunks of at most ``properties_per_chunk`` properties **across
+        groups** (in group order), so that a chunk's fixed cost (its
+        transaction, its statements) is paid per few thousand properties
+        rather than per group, and the run's own costs (the hold, the read of
+        the routes, the statistics check) once. The orders and the skips are
+        those of one run per group (CUT-1..CUT-5 decide per property); the
+        events stay one per route, with the route's group."""
+        groups = sorted(set(group_ids))
+        type_id, summary = self._generate(
+            groups,
+            actor=actor,
+            service_type_id=service_type_id,
+            progress=progress,
+            routes_per_chunk=None,
+            properties_per_chunk=properties_per_chunk,
+        )
+        return CutOrdersOfGroupsRun(
+            group_ids=tuple(groups), service_type_id=type_id, summary=summary
+        )
+
+    def _generate(
+        self,
+        group_ids: Sequence[int],
+        *,
+        actor: int,
+        service_type_id: int | None,
+        progress: Progress | None,
+        routes_per_chunk: int | None,
+        properties_per_chunk: int,
+    ) -> tuple[int, BatchSummary]:
+        """The cut-order batch over the routes of ``group_ids``, held for
+        each group; returns the order type and the summary."""
         if routes_per_chunk is not None and routes_per_chunk < 1:
             raise ValueError("routes_per_chunk must be at least 1")
         if properties_per_chunk < 1:
@@ -356,23 +443,16 @@ class CollectionService(Service):
                 "no cut service type: give service_type_id or map the profile role "
                 "'service_type.cut_order'"
             )
-        with self._exclusive("cut orders", f"group {group_id}"):
+        keys = [f"group {group}" for group in group_ids]
+        with self._exclusive("cut orders", *keys):
             at = self._now()
             with self._read() as uow:
                 service_type = uow.service_types.get(type_id)
-                if routes_per_chunk is None:
-                    units = sized_chunks(
-                        uow.collection.route_sizes_of_group(group_id),
-                        properties_per_chunk,
-                    )
-                else:
-                    routes = uow.collection.routes_of_group(group_id)
-                    units = [
-                        tuple(routes[n : n + routes_per_chunk])
-                        for n in range(0, len(routes), routes_per_chunk)
-                    ]
+                groups, units = _units(
+                    uow, group_ids, routes_per_chunk, properties_per_chunk
+                )
             plan = _CutPlan(
-                group_id=group_id,
+                groups=groups,
                 actor=actor,
                 at=at,
                 today=self._today(at),
@@ -383,8 +463,9 @@ class CollectionService(Service):
                 criteria=profile.collection,
                 window=profile.service_orders.restriction_days(type_id),
             )
+            named = ", ".join(str(group) for group in group_ids)
             summary = run_batch(
-                job=f"cut orders of group {group_id}",
+                job=f"cut orders of group{'s' if len(group_ids) > 1 else ''} {named}",
                 units=units,
                 chunk=plan.chunk,
                 work=self._work,
@@ -393,6 +474,33 @@ class CollectionService(Service):
             self._refresh_statistics(
                 {"service_order": summary.changed, "order_unit": summary.changed}
             )
-            return CutOrderRun(
-                group_id=group_id, service_type_id=type_id, summary=summary
+            return type_id, summary
+
+
+def _units(
+    uow: UnitOfWork,
+    group_ids: Sequence[int],
+    routes_per_chunk: int | None,
+    properties_per_chunk: int,
+) -> tuple[dict[int, int], list[tuple[int, ...]]]:
+    """The group of every route of ``group_ids`` and the run's chunks: whole
+    routes packed up to ``properties_per_chunk`` properties across the groups
+    (in group order), or ``routes_per_chunk`` routes of one group at a time."""
+    groups: dict[int, int] = {}
+    sizes: list[tuple[int, int]] = []
+    units: list[tuple[int, ...]] = []
+    for group_id in group_ids:
+        if routes_per_chunk is None:
+            mine = list(uow.collection.route_sizes_of_group(group_id))
+            sizes.extend(mine)
+            routes = [route for route, _ in mine]
+        else:
+            routes = list(uow.collection.routes_of_group(group_id))
+            units.extend(
+                tuple(routes[n : n + routes_per_chunk])
+                for n in range(0, len(routes), routes_per_chunk)
             )
+        groups.update(dict.fromkeys(routes, group_id))
+    if routes_per_chunk is None:
+        units = sized_chunks(sizes, properties_per_chunk)
+    return groups, units

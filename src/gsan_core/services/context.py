@@ -119,11 +119,13 @@ class Service:
             self._ctx.publish(events)
 
     @contextmanager
-    def _exclusive(self, job: str, key: str) -> Iterator[None]:
-        """Hold batch ``job`` for ``key`` while the block runs (a unit of work
-        stays open to hold it); ``BatchAlreadyRunning`` when another run does."""
+    def _exclusive(self, job: str, *keys: str) -> Iterator[None]:
+        """Hold batch ``job`` for every key of ``keys`` (in order) while the
+        block runs (one unit of work stays open to hold them);
+        ``BatchAlreadyRunning`` when another run holds one of them."""
         with self._ctx.uow_factory() as holder:
-            holder.hold_batch(job, key)
+            for key in keys:
+                holder.hold_batch(job, key)
             yield
 
     def _refresh_statistics(

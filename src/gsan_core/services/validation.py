@@ -137,6 +137,7 @@ NAMED_RANGES: dict[str, tuple[int, int]] = {
             "batch_size",
             "routes_per_chunk",
             "properties_per_chunk",
+            "localities_per_chunk",
             "limit",
             "max_batches",
             "month",

@@ -118,13 +118,19 @@ def lock_where(
     """Lock the rows of ``table`` matching ``clauses`` until the transaction ends
     (``SELECT id ... ORDER BY id FOR UPDATE``), before a set-based read decides
     about them: its own statement, so that the read that follows sees what the
-    previous holders committed. Nothing to do on SQLite, whose writing
-    transaction holds the database's write lock."""
+    previous holders committed. Only their count comes back (a chunk's
+    thousands of ids are not sent to the client for nothing). Nothing to do
+    on SQLite, whose writing transaction holds the database's write lock."""
     if connection.dialect.name == "sqlite":
         return
-    statement = (
-        sa.select(table.c.id).where(*clauses).order_by(table.c.id).with_for_update()
+    locked = (
+        sa.select(table.c.id)
+        .where(*clauses)
+        .order_by(table.c.id)
+        .with_for_update()
+        .subquery("locked")
     )
+    statement = sa.select(sa.func.count()).select_from(locked)
     with translated(table.name):
         connection.execute(statement)
 

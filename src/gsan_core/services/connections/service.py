@@ -33,7 +33,15 @@ from gsan_core.rules import connections as rules
 from gsan_core.rules import service_orders as order_rules
 from gsan_core.rules.connections import ConnectionDecision
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import (
+    LOCALITIES_PER_CHUNK,
+    BatchSummary,
+    ChunkOutcome,
+    Progress,
+    combined,
+    run_batch,
+    taken,
+)
 from gsan_core.services.connections.apply import _evaluate, apply_in
 from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import Service, ServiceContext
@@ -251,7 +259,12 @@ class ConnectionService(Service):
 
     # ------------------------------------------------------------ batches
     def reconnect_cut_with_real_consumption(
-        self, *, reference: int, actor: int, progress: Progress | None = None
+        self,
+        *,
+        reference: int,
+        actor: int,
+        progress: Progress | None = None,
+        localities_per_chunk: int = LOCALITIES_PER_CHUNK,
     ) -> BatchSummary:
         """UC1073 "religar imóveis cortados com consumo real", per locality.
 
@@ -260,13 +273,15 @@ class ConnectionService(Service):
         ``reference`` month, not on the social tariff, whose water consumption of
         that month billing reports as real and billed, go back to LIGADO (the
         sewer coupling applies) with today as the reconnection date. Idempotent:
-        a reconnected property is no longer a candidate.
+        a reconnected property is no longer a candidate. Each unit of work
+        takes ``localities_per_chunk`` localities (1 is GSAN's split).
         """
         profile = self.profile
         return self._water_batch(
             "water.reconnect_by_consumption",
             actor=actor,
             progress=progress,
+            localities_per_chunk=localities_per_chunk,
             reference=reference,
             cut_on_or_before=rules.reconnection_cut_limit(
                 reference, profile.connections.reconnection_cut_age_days
@@ -275,13 +290,20 @@ class ConnectionService(Service):
         )
 
     def promote_connected_under_analysis(
-        self, *, actor: int, progress: Progress | None = None
+        self,
+        *,
+        actor: int,
+        progress: Progress | None = None,
+        localities_per_chunk: int = LOCALITIES_PER_CHUNK,
     ) -> BatchSummary:
         """UC0823 "atualizar ligação de água de ligado em análise para ligado", per
         locality: every active property in ``transitions["water.promote_analysis"]``
         goes to LIGADO (the sewer coupling applies)."""
         return self._water_batch(
-            "water.promote_analysis", actor=actor, progress=progress
+            "water.promote_analysis",
+            actor=actor,
+            progress=progress,
+            localities_per_chunk=localities_per_chunk,
         )
 
     def _water_batch(
@@ -290,6 +312,7 @@ class ConnectionService(Service):
         *,
         actor: int,
         progress: Progress | None,
+        localities_per_chunk: int,
         reference: int | None = None,
         cut_on_or_before: date | None = None,
         excluded_profiles: Collection[int] = (),
@@ -319,8 +342,18 @@ class ConnectionService(Service):
                 sewer_from_ids=frozenset(out_of_use),
             )
 
-            def chunk(uow: UnitOfWork, locality_id: int) -> ChunkOutcome:
+            def chunk(uow: UnitOfWork, locality_ids: tuple[int, ...]) -> ChunkOutcome:
+                # several localities per unit of work (issue 20): each is
+                # written and recorded as on its own, the chunk commits once
                 at = self._now()
+                outcome = combined(
+                    [one(uow, locality_id, at) for locality_id in locality_ids]
+                )
+                if outcome.changed:
+                    uow.commit()
+                return outcome
+
+            def one(uow: UnitOfWork, locality_id: int, at: datetime) -> ChunkOutcome:
                 today = self._today(at)
                 written = uow.connection_batches.write_water_batch(
                     locality_id=locality_id,
@@ -344,24 +377,22 @@ class ConnectionService(Service):
                     changed=written.changed,
                     skipped={"no real consumption": skipped} if skipped else {},
                 )
-                if not written.changed:
-                    return outcome
-                uow.record(
-                    ConnectionsChangedInBatch(
-                        occurred_at=at,
-                        actor=actor,
-                        operation=operation,
-                        locality_id=locality_id,
-                        count=written.changed,
-                        reference=reference,
+                if written.changed:
+                    uow.record(
+                        ConnectionsChangedInBatch(
+                            occurred_at=at,
+                            actor=actor,
+                            operation=operation,
+                            locality_id=locality_id,
+                            count=written.changed,
+                            reference=reference,
+                        )
                     )
-                )
-                uow.commit()
                 return outcome
 
             return run_batch(
                 job=operation,
-                units=localities,
+                units=taken(list(localities), localities_per_chunk),
                 chunk=chunk,
                 work=self._work,
                 progress=progress,

@@ -248,8 +248,11 @@ def close_locality_in(
     scope: ClosingScope,
     actor: int,
     now: datetime,
+    commit: bool = True,
 ) -> ChunkOutcome:
-    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits.
+    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits (unless
+    ``commit`` is false: the caller closes several localities in one unit of
+    work and commits them together).
 
     A store that writes set-based (PostgreSQL) selects, closes, records the
     trail and counts in one statement (``close_by_command``); elsewhere one
@@ -320,7 +323,8 @@ def close_locality_in(
             for request in done.requests
         ),
     )
-    uow.commit()
+    if commit:
+        uow.commit()
     count = len(done.requests)
     return ChunkOutcome(processed=count, changed=count)
 

@@ -31,7 +31,15 @@ from gsan_core.rules import request_routing as routing
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import (
+    LOCALITIES_PER_CHUNK,
+    BatchSummary,
+    ChunkOutcome,
+    Progress,
+    combined,
+    run_batch,
+    taken,
+)
 from gsan_core.services.context import Service, ServiceContext
 from gsan_core.services.service_requests import batches, registry
 from gsan_core.services.service_requests.configuration import (
@@ -795,11 +803,17 @@ class ServiceRequestService(Service):
             return uow.closing_commands.get(id)
 
     def execute_closing_command(
-        self, *, command_id: int, actor: int, progress: Progress | None = None
+        self,
+        *,
+        command_id: int,
+        actor: int,
+        progress: Progress | None = None,
+        localities_per_chunk: int = LOCALITIES_PER_CHUNK,
     ) -> BatchSummary:
         """Execute a command (UC0736, CMD-06, CMD-07), one unit of work per
-        locality. Run it again after an interruption: it resumes where it stopped
-        and never closes a request twice."""
+        ``localities_per_chunk`` localities (1 is GSAN's split; each locality
+        is closed as on its own). Run it again after an interruption: it
+        resumes where it stopped and never closes a request twice."""
         with self._exclusive("request closing command", f"command {command_id}"):
             now = self._now()
             with self._work() as uow:
@@ -818,20 +832,33 @@ class ServiceRequestService(Service):
                     uow.closing_commands.update(batches.started(command, now))
                     uow.commit()
 
-            def chunk(chunk_uow: UnitOfWork, locality_id: int | None) -> ChunkOutcome:
-                return batches.close_locality_in(
-                    chunk_uow,
-                    self._ctx,
-                    command_id=command_id,
-                    locality_id=locality_id,
-                    scope=scope,
-                    actor=actor,
-                    now=now,
+            def chunk(
+                chunk_uow: UnitOfWork, locality_ids: tuple[int | None, ...]
+            ) -> ChunkOutcome:
+                # several localities per unit of work (issue 20): each is
+                # closed as on its own, the chunk commits once
+                outcome = combined(
+                    [
+                        batches.close_locality_in(
+                            chunk_uow,
+                            self._ctx,
+                            command_id=command_id,
+                            locality_id=locality_id,
+                            scope=scope,
+                            actor=actor,
+                            now=now,
+                            commit=False,
+                        )
+                        for locality_id in locality_ids
+                    ]
                 )
+                if outcome.changed:
+                    chunk_uow.commit()
+                return outcome
 
             summary = run_batch(
                 job=f"request_closing_command:{command_id}",
-                units=localities,
+                units=taken(localities, localities_per_chunk),
                 chunk=chunk,
                 work=self._work,
                 progress=progress,
