@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
     SqlRepository,
@@ -144,6 +146,9 @@ class SqlInstallationRepository(SqlRepository[HydrometerInstallation]):
     def current(
         self, *, property_id: int, point: MeasurementPoint
     ) -> HydrometerInstallation | None:
+        ahead = self._ahead(("current", property_id, int(point)))
+        if ahead is not MISSING:
+            return cast("HydrometerInstallation | None", ahead)
         t = self._table
         statement = prepared(
             t,

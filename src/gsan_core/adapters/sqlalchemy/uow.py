@@ -54,7 +54,12 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlPermissions,
     SqlSurchargeIndices,
 )
-from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
+from gsan_core.adapters.sqlalchemy.read_ahead import read_closing
+from gsan_core.adapters.sqlalchemy.reference import (
+    CACHED_TABLES,
+    MISSING,
+    ReferenceCache,
+)
 from gsan_core.adapters.sqlalchemy.repaving import (
     SqlInfractionNotices,
     SqlInspectionBatches,
@@ -192,6 +197,8 @@ class SqlUnitOfWork:
         #: Writes not sent yet (defer_writes, pipeline.py).
         self.pending = WriteBuffer()
         self._defer = False
+        #: Rows read ahead for the next reads of them (read_ahead.py).
+        self._ahead: dict[tuple[str, object], object] = {}
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -444,6 +451,25 @@ class SqlUnitOfWork:
         if self._backend.engine.dialect.name == "postgresql":
             self._defer = True
 
+    def read_ahead(self, command: str, key: int) -> None:
+        """Read what ``command`` (``"close_order"``) reads about ``key`` in
+        fewer statements, for the repositories' next reads of the same rows
+        (``read_ahead.py``; ADR 0006). Other commands: nothing."""
+        if command == "close_order":
+            read_closing(self, key)
+
+    def keep_ahead(self, table: str, key: object, found: object) -> None:
+        """Keep ``found`` (read ahead) for the next read of ``table`` whose
+        repository asks ``key``: answered once, unless the table is written
+        first."""
+        self._ahead[(table, key)] = found
+
+    def take_ahead(self, table: str, key: object) -> object:
+        """What was read ahead for ``key`` of ``table`` (once), or ``MISSING``."""
+        if not self._ahead:
+            return MISSING
+        return self._ahead.pop((table, key), MISSING)
+
     def _open(self) -> sa.Connection:
         if self._connection is None:
             msg = "the unit of work is used outside its 'with' block"
@@ -494,6 +520,8 @@ class SqlUnitOfWork:
     def wrote(self, table: str) -> None:
         """This unit of work wrote ``table``: read it from the database, and
         forget the backend's cached rows of it when the transaction ends."""
+        if self._ahead:
+            self._ahead = {k: v for k, v in self._ahead.items() if k[0] != table}
         if table in CACHED_TABLES:
             self._written.add(table)
 
@@ -524,11 +552,13 @@ class SqlUnitOfWork:
             self._id_blocks = {}
         self._committed.extend(self._events)
         self._events = []
+        self._ahead = {}
         self._forget_written()
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
+        self._ahead = {}
         self.pending.clear()
         self._id_blocks = {}  # their reservation is rolled back too
         if self._tx is not None and self._tx.is_active:

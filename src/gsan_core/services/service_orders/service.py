@@ -411,6 +411,7 @@ class ServiceOrderService(ServiceSetup):
         ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
         ENC-11)."""
         with self._work(defer=True) as uow:
+            uow.read_ahead("close_order", order_id)
             result = close_in(
                 uow,
                 self._ctx,

@@ -1,0 +1,145 @@
+"""What a command reads, read ahead in one statement after its root's lock.
+
+Closing a service order reads, one statement each, the order, its active
+programmings, its property (locked: the root of its open orders and
+connections, ADR 0004), the property's water connection, the meter installed
+at its water point and that meter. :func:`read_closing` reads them in **two**
+statements (issue 20; ADR 0006):
+
+1. the lock: ``SELECT id FROM property WHERE id = (the order's property) FOR
+   UPDATE``, a statement of its own, as ADR 0004 asks. It locks only when the
+   order has no request and no active programming: those roots (the request,
+   the roteiros' days) come before the property in the lock order, and the
+   command locks them itself before it reads on;
+2. one joined read, begun after the lock was granted, so its snapshot holds
+   everything the previous holder committed: the order, the property, the
+   connection, the current installation of the water point and its meter
+   (``LEFT JOIN``: each at most one row) and whether the order has an active
+   programming.
+
+The rows are handed to the unit of work (:meth:`SqlUnitOfWork.keep_ahead`),
+whose repositories answer the *same* reads from them once, instead of asking
+the database; a read of other rows, a second read of the same rows, or a read
+after the unit of work wrote the table goes to the database as before. On
+SQLite, whose writing transaction already holds the database's write lock, the
+lock statement is not sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.model.hydrometers import MeasurementPoint
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["read_closing"]
+
+#: The entities of the joined read: (prefix, table).
+_JOINED = (
+    ("o", "service_order"),
+    ("p", "property"),
+    ("w", "water_connection"),
+    ("i", "hydrometer_installation"),
+    ("h", "hydrometer"),
+)
+_STATEMENTS: dict[int, tuple[sa.Select[Any], sa.Select[Any]]] = {}
+
+
+def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
+    """Lock the property of order ``order_id`` and read what closing it reads
+    (see the module's text), for the unit of work's repositories."""
+    lock, read = _statements(uow)
+    connection = uow.connection
+    locked: int | None = None
+    if connection.dialect.name != "sqlite":
+        with translated("property"):
+            locked = connection.execute(lock, {"k_order": order_id}).scalar()
+    with translated("service_order", order_id):
+        rows = connection.execute(read, {"k_order": order_id}).mappings().all()
+    if len(rows) != 1:  # no such order, or two current installations
+        return
+    row = rows[0]
+    found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
+    order = found["o"]
+    uow.keep_ahead("service_order", ("id", order_id), order)
+    if row["programmed"]:
+        return
+    active = (("active", True), ("order_id", order_id))
+    uow.keep_ahead("scheduled_order", ("by", active), [])
+    prop = found["p"]
+    if prop is None or (locked != prop.id and connection.dialect.name != "sqlite"):
+        return
+    uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
+    uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
+    point = int(MeasurementPoint.WATER_CONNECTION)
+    installation = found["i"]
+    uow.keep_ahead(
+        "hydrometer_installation", ("current", prop.id, point), installation
+    )
+    if installation is not None:
+        uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+
+
+def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
+    """The entity of ``name`` in the joined row (``None`` when absent)."""
+    mapper = getattr(uow.mappers, name)
+    table = uow.tables[name]
+    if row[f"{prefix}_{mapper.id_column}"] is None:
+        return None
+    return mapper.from_row({c.key: row[f"{prefix}_{c.key}"] for c in table.c})
+
+
+def _statements(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The lock and the joined read, built once per set of tables."""
+    key = id(uow.tables["service_order"])
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = _build(uow)
+    return found
+
+
+def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    o, p, w, i, h, s = (
+        t["service_order"],
+        t["property"],
+        t["water_connection"],
+        t["hydrometer_installation"],
+        t["hydrometer"],
+        t["scheduled_order"],
+    )
+    order_id = sa.bindparam("k_order", type_=o.c.id.type)
+    programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
+    root = (
+        sa.select(o.c.property_id)
+        .where(o.c.id == order_id, o.c.request_id.is_(None), ~programmed)
+        .scalar_subquery()
+    )
+    lock = sa.select(p.c.id).where(p.c.id == root).with_for_update()
+    tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
+    columns = [
+        c.label(f"{prefix}_{c.key}") for prefix, tb in tables.items() for c in tb.c
+    ]
+    read = (
+        sa.select(*columns, programmed.label("programmed"))
+        .select_from(
+            o.outerjoin(p, p.c.id == o.c.property_id)
+            .outerjoin(w, w.c.id == o.c.property_id)
+            .outerjoin(
+                i,
+                sa.and_(
+                    i.c.property_id == o.c.property_id,
+                    i.c.point == int(MeasurementPoint.WATER_CONNECTION),
+                    i.c.removed_on.is_(None),
+                ),
+            )
+            .outerjoin(h, h.c.id == i.c.hydrometer_id)
+        )
+        .where(o.c.id == order_id)
+    )
+    return lock, read
