@@ -56,18 +56,20 @@ BUDGETS: dict[str, int] = {
     # PostgreSQL), the programmings of the closed orders (§2.6.7), outbox
     # counter, outbox, COMMIT
     "overdue closing, per chunk": 8,
-    # BEGIN, the order, its programmings (§2.6.7), the property (locked), its
-    # water connection, the meter's installation and the meter (the cut
-    # reading), property, connection, history, DEB-02's payment slip, charge,
-    # order, its trail, outbox counter, outbox, COMMIT: the order is read once,
-    # the price rows come from the reference cache and the meter is read for
-    # the price only when a price row applies that day (21 before issue 20)
-    "close a cut order with its cut": 17,
+    # BEGIN, the order with its property, water connection and meter (one
+    # joined read ahead: adapters/sqlalchemy/read_ahead.py), property,
+    # connection, history, DEB-02's payment slip, charge, order, its trail,
+    # outbox counter, outbox, COMMIT: the price rows come from the reference
+    # cache and the meter is read for the price only when a price row applies
+    # that day (21 before issue 20, 17 before the read ahead)
+    "close a cut order with its cut": 12,
     # (+1 since the account services and the service desk: the requester's
     # customer register or the area's supply schedule; -3 in issue 20: the
     # request opened in the same unit of work is neither locked nor its
-    # orders read, and the property is not read again)
-    "open an RA with routing and its order": 14,
+    # orders read, and the property is not read again; -3 with the read
+    # ahead: the property, its customers and its requests in one joined
+    # read, the specification from the reference cache)
+    "open an RA with routing and its order": 11,
     # (-1 in issue 20: the property the command checked is not read again)
     "generate a service order": 8,
     # one chunk of the selective emission: BEGIN, lock the command, lock the
@@ -97,16 +99,20 @@ POSTGRES: dict[str, int] = {
     # COMMIT
     "overdue closing, per chunk": 6,
     # the command's writes wait and go as one statement of data-modifying
-    # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py): BEGIN, the
-    # order, its programmings, the property (locked), its water connection,
-    # the meter's installation, the meter, DEB-02's payment slip, every write
+    # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py), its reads are
+    # read ahead (adapters/sqlalchemy/read_ahead.py, ADR 0006): BEGIN, lock
+    # the order's property (its own statement, ADR 0004), the order with its
+    # programmings' check, property, water connection, installation and meter
+    # (one joined read after the lock), DEB-02's payment slip, every write
     # (property, connection, history, charge, order, trail, outbox counter,
-    # outbox), COMMIT
-    "close a cut order with its cut": 10,
-    # BEGIN, the requester's register, the specification, the property, its
-    # open requests, the routing unit, the permission, request + routing
-    # step + order + trail + outbox counter + outbox, COMMIT
-    "open an RA with routing and its order": 9,
+    # outbox), COMMIT (10 before the read ahead)
+    "close a cut order with its cut": 6,
+    # BEGIN, lock the property (its own statement), the property with its
+    # customers (the requester's register) and its requests (one joined read
+    # after the lock), the routing unit, the permission, request + routing
+    # step + order + trail + outbox counter + outbox, COMMIT; the
+    # specification comes from the reference cache (9 before the read ahead)
+    "open an RA with routing and its order": 7,
     # BEGIN, the property, the locality's unit, order + trail + outbox
     # counter + outbox, COMMIT
     "generate a service order": 5,

@@ -433,7 +433,9 @@ class UnitOfWork(Protocol):
 
         ``"close_order"`` (``key``: the order): the order, its property,
         locked as the root of its open orders (ADR 0004), the property's
-        water connection and the meter at its water point. The answers are
+        water connection and the meter at its water point. ``"open_request"``
+        (``key``: the property): the property, locked, its customers and its
+        requests. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

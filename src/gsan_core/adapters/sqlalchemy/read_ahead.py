@@ -37,7 +37,7 @@ from gsan_core.model.hydrometers import MeasurementPoint
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["read_closing"]
+__all__ = ["read_closing", "read_opening"]
 
 #: The entities of the joined read: (prefix, table).
 _JOINED = (
@@ -47,13 +47,13 @@ _JOINED = (
     ("i", "hydrometer_installation"),
     ("h", "hydrometer"),
 )
-_STATEMENTS: dict[int, tuple[sa.Select[Any], sa.Select[Any]]] = {}
+_STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
 
 def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     """Lock the property of order ``order_id`` and read what closing it reads
     (see the module's text), for the unit of work's repositories."""
-    lock, read = _statements(uow)
+    lock, read = _statements(uow, "closing")
     connection = uow.connection
     locked: int | None = None
     if connection.dialect.name != "sqlite":
@@ -78,11 +78,33 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
-    uow.keep_ahead(
-        "hydrometer_installation", ("current", prop.id, point), installation
-    )
+    uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
     if installation is not None:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+
+
+def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
+    """Lock property ``property_id`` (its own statement, ADR 0004) and read,
+    in one statement after it, the property, its customers and its requests:
+    what opening a request on it reads (INS-09, the requester's register)."""
+    lock, read = _statements(uow, "opening")
+    connection = uow.connection
+    sqlite = connection.dialect.name == "sqlite"
+    params = {"k_property": property_id}
+    if not sqlite:
+        with translated("property", property_id):
+            if connection.execute(lock, params).scalar() is None:
+                return
+    with translated("property", property_id):
+        rows = connection.execute(read, params).mappings().all()
+    if not rows:
+        return
+    prop = _entity(uow, "p", "property", rows[0])
+    uow.keep_ahead("property", ("lock", (property_id,)), {property_id: prop})
+    of_property = ("by", (("property_id", property_id),))
+    for prefix, name in (("c", "customer_property"), ("r", "service_request")):
+        found = {e.id: e for row in rows if (e := _entity(uow, prefix, name, row))}
+        uow.keep_ahead(name, of_property, [found[k] for k in sorted(found)])
 
 
 def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
@@ -94,13 +116,22 @@ def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
     return mapper.from_row({c.key: row[f"{prefix}_{c.key}"] for c in table.c})
 
 
-def _statements(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The lock and the joined read, built once per set of tables."""
-    key = id(uow.tables["service_order"])
+def _statements(
+    uow: SqlUnitOfWork, command: str
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The lock and the joined read of ``command``, built once per set of
+    tables."""
+    key = (command, id(uow.tables["property"]))
     found = _STATEMENTS.get(key)
     if found is None:
-        found = _STATEMENTS[key] = _build(uow)
+        build = _build if command == "closing" else _build_opening
+        found = _STATEMENTS[key] = build(uow)
     return found
+
+
+def _labelled(tables: dict[str, sa.Table]) -> list[sa.Label[Any]]:
+    """Every column of ``tables`` labelled ``<prefix>_<column>``."""
+    return [c.label(f"{prefix}_{c.key}") for prefix, t in tables.items() for c in t.c]
 
 
 def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
@@ -122,11 +153,8 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
     )
     lock = sa.select(p.c.id).where(p.c.id == root).with_for_update()
     tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
-    columns = [
-        c.label(f"{prefix}_{c.key}") for prefix, tb in tables.items() for c in tb.c
-    ]
     read = (
-        sa.select(*columns, programmed.label("programmed"))
+        sa.select(*_labelled(tables), programmed.label("programmed"))
         .select_from(
             o.outerjoin(p, p.c.id == o.c.property_id)
             .outerjoin(w, w.c.id == o.c.property_id)
@@ -141,5 +169,23 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
             .outerjoin(h, h.c.id == i.c.hydrometer_id)
         )
         .where(o.c.id == order_id)
+    )
+    return lock, read
+
+
+def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    p, c, r = t["property"], t["customer_property"], t["service_request"]
+    property_id = sa.bindparam("k_property", type_=p.c.id.type)
+    lock = sa.select(p.c.id).where(p.c.id == property_id).with_for_update()
+    # one row per customer x request (a handful): each entity kept once
+    read = (
+        sa.select(*_labelled({"p": p, "c": c, "r": r}))
+        .select_from(
+            p.outerjoin(c, c.c.property_id == p.c.id).outerjoin(
+                r, r.c.property_id == p.c.id
+            )
+        )
+        .where(p.c.id == property_id)
     )
     return lock, read

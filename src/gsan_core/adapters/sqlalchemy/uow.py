@@ -54,7 +54,7 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlPermissions,
     SqlSurchargeIndices,
 )
-from gsan_core.adapters.sqlalchemy.read_ahead import read_closing
+from gsan_core.adapters.sqlalchemy.read_ahead import read_closing, read_opening
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     MISSING,
@@ -452,11 +452,14 @@ class SqlUnitOfWork:
             self._defer = True
 
     def read_ahead(self, command: str, key: int) -> None:
-        """Read what ``command`` (``"close_order"``) reads about ``key`` in
+        """Read what ``command`` (``"close_order"``, ``"open_request"``) reads
+        about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
         if command == "close_order":
             read_closing(self, key)
+        elif command == "open_request":
+            read_opening(self, key)
 
     def keep_ahead(self, table: str, key: object, found: object) -> None:
         """Keep ``found`` (read ahead) for the next read of ``table`` whose
