@@ -74,8 +74,9 @@ BUDGETS: dict[str, int] = {
     # ahead: the property, its customers and its requests in one joined
     # read, the specification from the reference cache)
     "open an RA with routing and its order": 11,
-    # (-1 in issue 20: the property the command checked is not read again)
-    "generate a service order": 8,
+    # (-1 in issue 20: the property the command checked is not read again;
+    # -1 with the read ahead: the property and its locality's units in one read)
+    "generate a service order": 7,
     # one chunk of the selective emission: BEGIN, lock the command, lock the
     # chunk's properties (PostgreSQL), decide, orders, trail, links to the
     # command, the command's count, outbox counter, outbox, COMMIT (a chunk
@@ -100,7 +101,7 @@ BUDGETS: dict[str, int] = {
     "reiterate an RA": 8,
     "update a service order": 10,
     "start an order's execution": 6,
-    "close an order not executed": 16,
+    "close an order not executed": 14,
     "close an RA": 9,
     # the connections' and meters' single commands, as measured (the same on
     # PostgreSQL: their writes go one by one)
@@ -132,11 +133,9 @@ POSTGRES: dict[str, int] = {
     # step + order + trail + outbox counter + outbox, COMMIT; the
     # specification comes from the reference cache (9 before the read ahead)
     "open an RA with routing and its order": 7,
-    # BEGIN, the property, the locality's unit, order + trail + outbox
-    # counter + outbox, COMMIT
-    "generate a service order": 5,
-    # an order of an RA: the request locked before the order is read again
-    "close an order not executed": 14,
+    # BEGIN, the property with its locality's units (one read ahead), order +
+    # trail + outbox counter + outbox, COMMIT (5 before the read ahead)
+    "generate a service order": 4,
     # BEGIN, lock the pending requests of the locality and period, select +
     # close the requests and their orders + the orders' trail with its ids +
     # the command's counters (one statement), outbox counter, outbox, COMMIT

@@ -435,7 +435,8 @@ class UnitOfWork(Protocol):
         locked as the root of its open orders (ADR 0004), the property's
         water connection and the meter at its water point. ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
-        requests. The answers are
+        requests. ``"generate_order"`` (``key``: the property): the property
+        and the active units of its locality. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

@@ -6,11 +6,13 @@ connections, ADR 0004), the property's water connection, the meter installed
 at its water point and that meter. :func:`read_closing` reads them in **two**
 statements (issue 20; ADR 0006):
 
-1. the lock: ``SELECT id FROM property WHERE id = (the order's property) FOR
-   UPDATE``, a statement of its own, as ADR 0004 asks. It locks only when the
-   order has no request and no active programming: those roots (the request,
-   the roteiros' days) come before the property in the lock order, and the
-   command locks them itself before it reads on;
+1. the lock: the order, and ``(SELECT id FROM property WHERE id = the
+   order's property FOR UPDATE)``, a statement of its own, as ADR 0004 asks.
+   It locks only when the order has no request and no active programming:
+   those roots (the request, the roteiros' days) come before the property in
+   the lock order, and the command locks them itself before it reads on (the
+   order read here then answers the command's first read of it, which came
+   before any lock too);
 2. one joined read, begun after the lock was granted, so its snapshot holds
    everything the previous holder committed: the order, the property, the
    connection, the current installation of the water point and its meter
@@ -37,7 +39,7 @@ from gsan_core.model.hydrometers import MeasurementPoint
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["read_closing", "read_opening"]
+__all__ = ["read_closing", "read_generation", "read_opening"]
 
 #: The entities of the joined read: (prefix, table).
 _JOINED = (
@@ -57,8 +59,18 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     connection = uow.connection
     locked: int | None = None
     if connection.dialect.name != "sqlite":
-        with translated("property"):
-            locked = connection.execute(lock, {"k_order": order_id}).scalar()
+        with translated("service_order", order_id):
+            first = connection.execute(lock, {"k_order": order_id}).mappings().first()
+        if first is None:
+            return
+        locked = first["locked"]
+        if locked is None:
+            # an order of a request, a programmed one or one without property:
+            # the order as read now, as the command would first read it, and
+            # the command locks its roots itself
+            order = _entity(uow, "o", "service_order", first)
+            uow.keep_ahead("service_order", ("id", order_id), order)
+            return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
     if len(rows) != 1:  # no such order, or two current installations
@@ -107,6 +119,25 @@ def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
         uow.keep_ahead(name, of_property, [found[k] for k in sorted(found)])
 
 
+def read_generation(uow: SqlUnitOfWork, property_id: int) -> None:
+    """Read property ``property_id`` and the active units of its locality (the
+    order's first unit) in one statement: generating an order on it reads
+    both, neither under a lock (a rule that locks the property reads it again
+    under its lock)."""
+    _, read = _statements(uow, "generation")
+    with translated("property", property_id):
+        rows = (
+            uow.connection.execute(read, {"k_property": property_id}).mappings().all()
+        )
+    if not rows:
+        return
+    prop = _entity(uow, "p", "property", rows[0])
+    uow.keep_ahead("property", ("id", property_id), prop)
+    units = [u for row in rows if (u := _entity(uow, "u", "unit", row))]
+    criteria = (("active", True), ("locality_id", prop.locality_id))
+    uow.keep_ahead("unit", ("by", criteria), units)
+
+
 def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
     """The entity of ``name`` in the joined row (``None`` when absent)."""
     mapper = getattr(uow.mappers, name)
@@ -124,7 +155,11 @@ def _statements(
     key = (command, id(uow.tables["property"]))
     found = _STATEMENTS.get(key)
     if found is None:
-        build = _build if command == "closing" else _build_opening
+        build = {
+            "closing": _build,
+            "opening": _build_opening,
+            "generation": _build_generation,
+        }[command]
         found = _STATEMENTS[key] = build(uow)
     return found
 
@@ -146,12 +181,17 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
     )
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
-    root = (
-        sa.select(o.c.property_id)
-        .where(o.c.id == order_id, o.c.request_id.is_(None), ~programmed)
+    # the order (read before the lock, as the command reads it first) and its
+    # property locked when it has neither a request nor an active programming
+    locked = (
+        sa.select(p.c.id)
+        .where(p.c.id == o.c.property_id, o.c.request_id.is_(None), ~programmed)
+        .with_for_update()
         .scalar_subquery()
     )
-    lock = sa.select(p.c.id).where(p.c.id == root).with_for_update()
+    lock = sa.select(*_labelled({"o": o}), locked.label("locked")).where(
+        o.c.id == order_id
+    )
     tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
     read = (
         sa.select(*_labelled(tables), programmed.label("programmed"))
@@ -189,3 +229,20 @@ def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
         .where(p.c.id == property_id)
     )
     return lock, read
+
+
+def _build_generation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    p, u = t["property"], t["unit"]
+    property_id = sa.bindparam("k_property", type_=p.c.id.type)
+    read = (
+        sa.select(*_labelled({"p": p, "u": u}))
+        .select_from(
+            p.outerjoin(
+                u, sa.and_(u.c.locality_id == p.c.locality_id, u.c.active.is_(True))
+            )
+        )
+        .where(p.c.id == property_id)
+        .order_by(u.c.id)
+    )
+    return read, read

@@ -54,7 +54,11 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlPermissions,
     SqlSurchargeIndices,
 )
-from gsan_core.adapters.sqlalchemy.read_ahead import read_closing, read_opening
+from gsan_core.adapters.sqlalchemy.read_ahead import (
+    read_closing,
+    read_generation,
+    read_opening,
+)
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     MISSING,
@@ -452,7 +456,8 @@ class SqlUnitOfWork:
             self._defer = True
 
     def read_ahead(self, command: str, key: int) -> None:
-        """Read what ``command`` (``"close_order"``, ``"open_request"``) reads
+        """Read what ``command`` (``"close_order"``, ``"open_request"``,
+        ``"generate_order"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -460,6 +465,8 @@ class SqlUnitOfWork:
             read_closing(self, key)
         elif command == "open_request":
             read_opening(self, key)
+        elif command == "generate_order":
+            read_generation(self, key)
 
     def keep_ahead(self, table: str, key: object, found: object) -> None:
         """Keep ``found`` (read ahead) for the next read of ``table`` whose
