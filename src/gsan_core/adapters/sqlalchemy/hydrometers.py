@@ -83,6 +83,7 @@ class SqlHydrometerRepository(SqlRepository[Hydrometer]):
                 }
                 for ident, version in batch
             ]
+            self._uow.wrote("hydrometer")
             with translated("hydrometer"):
                 result = self._conn.execute(self._move, params)
             if result.rowcount != len(params):

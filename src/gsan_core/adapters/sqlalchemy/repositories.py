@@ -276,6 +276,7 @@ class SqlRepository(Generic[E]):
 
     def remove(self, entity: E) -> None:
         """Delete ``entity`` (compare-and-set on its version)."""
+        self._uow.wrote(self._entity)
         t = self._table
         ident, version = entity.id, entity.version  # type: ignore[attr-defined]
         with translated(self._entity, ident):
