@@ -595,7 +595,7 @@ def lean_close_cut(
                 actor=actor,
             ),
         ]
-        writes.append(
+        writes.extend(
             _outbox(
                 connection,
                 sql,
@@ -621,16 +621,19 @@ def lean_close_cut(
 
 def _outbox(
     connection: sa.Connection, sql: SqlBackend, rows: Sequence[dict[str, Any]]
-) -> Any:
-    """The insert of the outbox ``rows``, numbered from the outbox counter: on
-    PostgreSQL the counter's upsert is a CTE of the insert (no statement of its
-    own, so the write stays one statement), elsewhere taken first."""
+) -> list[Any]:
+    """The inserts of the outbox ``rows`` (one single-row insert each: a
+    multi-row ``INSERT`` is compiled again on every call, a single-row one is
+    taken from SQLAlchemy's cache), numbered from the outbox counter: on
+    PostgreSQL the counter's upsert is a CTE of the same statement (no round
+    trip of its own), elsewhere taken first."""
     counter, outbox, n = sql.tables["counter"], sql.tables["outbox"], len(rows)
     if connection.dialect.name != "postgresql":
         first = _take(connection, counter, "outbox", n)
-        return sa.insert(outbox).values(
-            [{**row, "id": first + i} for i, row in enumerate(rows)]
-        )
+        return [
+            sa.insert(outbox).values({**row, "id": first + i})
+            for i, row in enumerate(rows)
+        ]
     bump = (
         postgresql.insert(counter)
         .values(name="outbox", value=n)
@@ -641,11 +644,13 @@ def _outbox(
         .cte("lean_outbox_counter")
     )
     last = sa.select(bump.c.value).scalar_subquery()
-    return (
+    return [
         sa.insert(outbox)
-        .values([{**row, "id": last - (n - 1 - i)} for i, row in enumerate(rows)])
+        .values({**row, "id": last - (n - 1 - i)})
+        .returning(outbox.c.id)
         .add_cte(bump)
-    )
+        for i, row in enumerate(rows)
+    ]
 
 
 def _write_all(connection: sa.Connection, writes: Sequence[Any]) -> None:
@@ -864,7 +869,7 @@ def lean_open_request(
                     at=now,
                     version=1,
                 ),
-                _outbox(
+                *_outbox(
                     connection,
                     sql,
                     [
