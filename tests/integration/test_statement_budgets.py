@@ -60,13 +60,14 @@ BUDGETS: dict[str, int] = {
     # PostgreSQL), the programmings of the closed orders (§2.6.7), outbox
     # counter, outbox, COMMIT
     "overdue closing, per chunk": 8,
-    # BEGIN, the order with its property, water connection and meter (one
-    # joined read ahead: adapters/sqlalchemy/read_ahead.py), property,
-    # connection, history, DEB-02's payment slip, charge, order, its trail,
-    # outbox counter, outbox, COMMIT: the price rows come from the reference
-    # cache and the meter is read for the price only when a price row applies
-    # that day (21 before issue 20, 17 before the read ahead)
-    "close a cut order with its cut": 12,
+    # BEGIN, the order with its property, water connection, meter and the
+    # property's payment slips (DEB-02) (one joined read ahead:
+    # adapters/sqlalchemy/read_ahead.py), property, connection, history,
+    # charge, order, its trail, outbox counter, outbox, COMMIT: the price rows
+    # come from the reference cache and the meter is read for the price only
+    # when a price row applies that day (21 before issue 20, 17 before the
+    # read ahead)
+    "close a cut order with its cut": 11,
     # (+1 since the account services and the service desk: the requester's
     # customer register or the area's supply schedule; -3 in issue 20: the
     # request opened in the same unit of work is neither locked nor its
@@ -122,11 +123,11 @@ POSTGRES: dict[str, int] = {
     # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py), its reads are
     # read ahead (adapters/sqlalchemy/read_ahead.py, ADR 0006): BEGIN, lock
     # the order's property (its own statement, ADR 0004), the order with its
-    # programmings' check, property, water connection, installation and meter
-    # (one joined read after the lock), DEB-02's payment slip, every write
-    # (property, connection, history, charge, order, trail, outbox counter,
-    # outbox), COMMIT (10 before the read ahead)
-    "close a cut order with its cut": 6,
+    # programmings' check, property, water connection, installation, meter
+    # and the property's payment slips (DEB-02) (one joined read after the
+    # lock), every write (property, connection, history, charge, order,
+    # trail, outbox counter, outbox), COMMIT (10 before the read ahead)
+    "close a cut order with its cut": 5,
     # BEGIN, lock the property (its own statement), the property with its
     # customers (the requester's register) and its requests (one joined read
     # after the lock), the routing unit, the permission, request + routing

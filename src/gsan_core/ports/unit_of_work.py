@@ -433,7 +433,8 @@ class UnitOfWork(Protocol):
 
         ``"close_order"`` (``key``: the order): the order, its property,
         locked as the root of its open orders (ADR 0004), the property's
-        water connection and the meter at its water point. ``"open_request"``
+        water connection, the meter at its water point and its payment
+        slips. ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
         requests. ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. The answers are

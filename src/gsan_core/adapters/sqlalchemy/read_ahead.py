@@ -3,7 +3,8 @@
 Closing a service order reads, one statement each, the order, its active
 programmings, its property (locked: the root of its open orders and
 connections, ADR 0004), the property's water connection, the meter installed
-at its water point and that meter. :func:`read_closing` reads them in **two**
+at its water point, that meter and whether a payment slip was issued that day
+(DEB-02). :func:`read_closing` reads them in **two**
 statements (issue 20; ADR 0006):
 
 1. the lock: the order, and ``(SELECT id FROM property WHERE id = the
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.model.billing import DebtKind
 from gsan_core.model.hydrometers import MeasurementPoint
 
 if TYPE_CHECKING:
@@ -73,8 +75,9 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
             return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
-    if len(rows) != 1:  # no such order, or two current installations
-        return
+    # one row per payment slip of the property (at least one: LEFT JOIN)
+    if not rows or len({r["i_id"] for r in rows}) != 1:
+        return  # no such order, or two current installations
     row = rows[0]
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
@@ -93,6 +96,10 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
     if installation is not None:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+    slips = {
+        (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
+    }
+    uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
 
 
 def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
@@ -179,6 +186,7 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
         t["hydrometer"],
         t["scheduled_order"],
     )
+    d = t["open_debt"]
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
     # the order (read before the lock, as the command reads it first) and its
@@ -194,7 +202,13 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
     )
     tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
     read = (
-        sa.select(*_labelled(tables), programmed.label("programmed"))
+        sa.select(
+            *_labelled(tables),
+            d.c.id.label("d_id"),
+            d.c.debit_type_id.label("d_debit_type_id"),
+            d.c.issued_on.label("d_issued_on"),
+            programmed.label("programmed"),
+        )
         .select_from(
             o.outerjoin(p, p.c.id == o.c.property_id)
             .outerjoin(w, w.c.id == o.c.property_id)
@@ -207,6 +221,13 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
                 ),
             )
             .outerjoin(h, h.c.id == i.c.hydrometer_id)
+            .outerjoin(
+                d,
+                sa.and_(
+                    d.c.property_id == o.c.property_id,
+                    d.c.kind == DebtKind.PAYMENT_SLIP.value,
+                ),
+            )
         )
         .where(o.c.id == order_id)
     )
