@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.billing import DebtKind
@@ -594,30 +595,62 @@ def lean_close_cut(
                 actor=actor,
             ),
         ]
-        first = _take(connection, t["counter"], "outbox", 4)
-        writes.append(
-            sa.insert(t["outbox"]).values(
+        writes.extend(
+            _outbox(
+                connection,
+                sql,
                 [
                     {
-                        "id": first + n,
                         "tag": tag,
                         "occurred_at": now,
                         "actor": actor,
                         "payload": {"order_id": order_id, "property_id": pid},
                         "published_at": None,
                     }
-                    for n, tag in enumerate(
-                        (
-                            "connection.operation_applied",
-                            "billing.charge_created",
-                            "service_order.closed",
-                            "service_order.commercial_applied",
-                        )
+                    for tag in (
+                        "connection.operation_applied",
+                        "billing.charge_created",
+                        "service_order.closed",
+                        "service_order.commercial_applied",
                     )
-                ]
+                ],
             )
         )
         _write_all(connection, writes)
+
+
+def _outbox(
+    connection: sa.Connection, sql: SqlBackend, rows: Sequence[dict[str, Any]]
+) -> list[Any]:
+    """The inserts of the outbox ``rows`` (one single-row insert each: a
+    multi-row ``INSERT`` is compiled again on every call, a single-row one is
+    taken from SQLAlchemy's cache), numbered from the outbox counter: on
+    PostgreSQL the counter's upsert is a CTE of the same statement (no round
+    trip of its own), elsewhere taken first."""
+    counter, outbox, n = sql.tables["counter"], sql.tables["outbox"], len(rows)
+    if connection.dialect.name != "postgresql":
+        first = _take(connection, counter, "outbox", n)
+        return [
+            sa.insert(outbox).values({**row, "id": first + i})
+            for i, row in enumerate(rows)
+        ]
+    bump = (
+        postgresql.insert(counter)
+        .values(name="outbox", value=n)
+        .on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value + n}
+        )
+        .returning(counter.c.value)
+        .cte("lean_outbox_counter")
+    )
+    last = sa.select(bump.c.value).scalar_subquery()
+    return [
+        sa.insert(outbox)
+        .values({**row, "id": last - (n - 1 - i)})
+        .returning(outbox.c.id)
+        .add_cte(bump)
+        for i, row in enumerate(rows)
+    ]
 
 
 def _write_all(connection: sa.Connection, writes: Sequence[Any]) -> None:
@@ -809,7 +842,6 @@ def lean_open_request(
             current_priority_id=row.priority_id,
             version=1,
         )
-        first = _take(connection, t["counter"], "outbox", 3)
         payload = {"request_id": request_id, "order_id": order_id}
         _write_all(
             connection,
@@ -837,24 +869,23 @@ def lean_open_request(
                     at=now,
                     version=1,
                 ),
-                sa.insert(t["outbox"]).values(
+                *_outbox(
+                    connection,
+                    sql,
                     [
                         {
-                            "id": first + n,
                             "tag": tag,
                             "occurred_at": now,
                             "actor": attendant,
                             "payload": payload,
                             "published_at": None,
                         }
-                        for n, tag in enumerate(
-                            (
-                                "service_request.opened",
-                                "service_request.urgent_alert",
-                                "service_order.generated",
-                            )
+                        for tag in (
+                            "service_request.opened",
+                            "service_request.urgent_alert",
+                            "service_order.generated",
                         )
-                    ]
+                    ],
                 ),
             ],
         )

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -32,9 +33,11 @@ from gsan_core.model.billing import Charge
 from gsan_core.model.connections import CutInput
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_work import SelectiveCriteria
+from gsan_core.model.hydrometers import Hydrometer
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
+from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     build_request_utility,
@@ -43,6 +46,7 @@ from gsan_core.testing.request_utility import (
 from tests.conftest import PostgresSchema
 from tests.services.connections_setup import (
     ACTOR,
+    CONNECT,
     NETWORK_BLOCK,
     PPP_BLOCK,
     add_property,
@@ -58,20 +62,24 @@ BUDGETS: dict[str, int] = {
     # PostgreSQL), the programmings of the closed orders (§2.6.7), outbox
     # counter, outbox, COMMIT
     "overdue closing, per chunk": 8,
-    # BEGIN, the order, its programmings (§2.6.7), the property (locked), its
-    # water connection, the meter's installation and the meter (the cut
-    # reading), property, connection, history, DEB-02's payment slip, charge,
-    # order, its trail, outbox counter, outbox, COMMIT: the order is read once,
-    # the price rows come from the reference cache and the meter is read for
-    # the price only when a price row applies that day (21 before issue 20)
-    "close a cut order with its cut": 17,
+    # BEGIN, the order with its property, water connection, meter and the
+    # property's payment slips (DEB-02) (one joined read ahead:
+    # adapters/sqlalchemy/read_ahead.py), property, connection, history,
+    # charge, order, its trail, outbox counter, outbox, COMMIT: the price rows
+    # come from the reference cache and the meter is read for the price only
+    # when a price row applies that day (21 before issue 20, 17 before the
+    # read ahead)
+    "close a cut order with its cut": 11,
     # (+1 since the account services and the service desk: the requester's
     # customer register or the area's supply schedule; -3 in issue 20: the
     # request opened in the same unit of work is neither locked nor its
-    # orders read, and the property is not read again)
-    "open an RA with routing and its order": 14,
-    # (-1 in issue 20: the property the command checked is not read again)
-    "generate a service order": 8,
+    # orders read, and the property is not read again; -3 with the read
+    # ahead: the property, its customers and its requests in one joined
+    # read, the specification from the reference cache)
+    "open an RA with routing and its order": 11,
+    # (-1 in issue 20: the property the command checked is not read again;
+    # -1 with the read ahead: the property and its locality's units in one read)
+    "generate a service order": 7,
     # one chunk of the selective emission: BEGIN, lock the command, lock the
     # chunk's properties (PostgreSQL), decide, orders, trail, links to the
     # command, the command's count, outbox counter, outbox, COMMIT (a chunk
@@ -88,6 +96,21 @@ BUDGETS: dict[str, int] = {
     # consumption (billing), move the situations, the reconnection dates, the
     # history, outbox counter, outbox, COMMIT
     "UC1073 reconnection, per locality": 9,
+    # the single commands of requests and orders, as measured on an RA opened
+    # with its automatic order (issue 20: a budget per public command, set at
+    # its count; a gain lowers the number). Their writes go one by one (no
+    # defer_writes yet): PostgreSQL sends as many statements
+    "forward an RA": 14,
+    "reiterate an RA": 8,
+    "update a service order": 10,
+    "start an order's execution": 6,
+    "close an order not executed": 14,
+    "close an RA": 9,
+    # the connections' and meters' single commands, as measured (the same on
+    # PostgreSQL: their writes go one by one)
+    "connect water without an order": 13,
+    "insert a meter": 14,
+    "update a meter": 14,
 }
 
 #: Where PostgreSQL sends fewer (data-modifying CTEs), its own lower budget.
@@ -99,19 +122,23 @@ POSTGRES: dict[str, int] = {
     # COMMIT
     "overdue closing, per chunk": 6,
     # the command's writes wait and go as one statement of data-modifying
-    # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py): BEGIN, the
-    # order, its programmings, the property (locked), its water connection,
-    # the meter's installation, the meter, DEB-02's payment slip, every write
-    # (property, connection, history, charge, order, trail, outbox counter,
-    # outbox), COMMIT
-    "close a cut order with its cut": 10,
-    # BEGIN, the requester's register, the specification, the property, its
-    # open requests, the routing unit, the permission, request + routing
-    # step + order + trail + outbox counter + outbox, COMMIT
-    "open an RA with routing and its order": 9,
-    # BEGIN, the property, the locality's unit, order + trail + outbox
-    # counter + outbox, COMMIT
-    "generate a service order": 5,
+    # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py), its reads are
+    # read ahead (adapters/sqlalchemy/read_ahead.py, ADR 0006): BEGIN, lock
+    # the order's property (its own statement, ADR 0004), the order with its
+    # programmings' check, property, water connection, installation, meter
+    # and the property's payment slips (DEB-02) (one joined read after the
+    # lock), every write (property, connection, history, charge, order,
+    # trail, outbox counter, outbox), COMMIT (10 before the read ahead)
+    "close a cut order with its cut": 5,
+    # BEGIN, lock the property (its own statement), the property with its
+    # customers (the requester's register) and its requests (one joined read
+    # after the lock), the routing unit, the permission, request + routing
+    # step + order + trail + outbox counter + outbox, COMMIT; the
+    # specification comes from the reference cache (9 before the read ahead)
+    "open an RA with routing and its order": 7,
+    # BEGIN, the property with its locality's units (one read ahead), order +
+    # trail + outbox counter + outbox, COMMIT (5 before the read ahead)
+    "generate a service order": 4,
     # BEGIN, lock the pending requests of the locality and period, select +
     # close the requests and their orders + the orders' trail with its ids +
     # the command's counters (one statement), outbox counter, outbox, COMMIT
@@ -302,6 +329,114 @@ def test_opening_a_request_holds_its_statement_budget(sql: SqlBackend) -> None:
                 requesters=ANA,
             ),
         )
+    }
+    assert_within(found, sql.engine.dialect.name)
+
+
+def test_request_and_order_commands_hold_their_statement_budgets(
+    sql: SqlBackend,
+) -> None:
+    """The service requests' and service orders' single commands on requests
+    opened with their automatic order: each measured on its own rows."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=12, actor=0)
+    homes = [p.id for p in utility.town.properties]
+    opened = [
+        system.service_requests.open(
+            specification_id=SPECIFICATION,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=utility.attendant,
+            location=RequestLocation(property_id=home),
+            requesters=ANA,
+        )
+        for home in homes[:10]
+    ]
+    system.clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
+    requests = [r.request.id for r in opened]
+    orders = [r.order.id for r in opened if r.order is not None]
+    assert len(orders) == len(requests)
+    requests_ = system.service_requests
+    orders_ = system.service_orders
+    attendant, today = utility.attendant, system.clock.today()
+    found = {
+        "forward an RA": _measure(
+            counter,
+            lambda n: requests_.forward(
+                request_id=requests[n],
+                destination_unit_id=utility.office,
+                actor=attendant,
+            ),
+        ),
+        "update a service order": _measure(
+            counter,
+            lambda n: orders_.update(
+                order_id=orders[4 + n],
+                expected_version=orders_.get(orders[4 + n]).version,
+                actor=attendant,
+                observation="BUDGET",
+            ),
+        ),
+        "start an order's execution": _measure(
+            counter,
+            lambda n: orders_.start_execution(order_id=orders[6 + n], actor=attendant),
+        ),
+        "close an order not executed": _measure(
+            counter,
+            lambda n: orders_.close_not_executed(
+                order_id=orders[8 + n], reason_id=4, closed_on=today, actor=attendant
+            ),
+        ),
+        "close an RA": _measure(
+            counter,
+            lambda n: requests_.close(
+                request_id=requests[8 + n], reason_id=4, actor=attendant
+            ),
+        ),
+    }
+    system.clock.advance(timedelta(days=3))  # REI-02: past its due date
+    found["reiterate an RA"] = _measure(
+        counter,
+        lambda n: requests_.reiterate(request_id=requests[2 + n], actor=attendant),
+    )
+    assert_within(found, sql.engine.dialect.name)
+
+
+def test_connection_and_meter_commands_hold_their_statement_budgets(
+    sql: SqlBackend,
+) -> None:
+    """The connections' and the meters' single commands."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    gsan = town(system)
+    for pid in (500, 501):
+        add_property(gsan, pid, 1)
+    meters: list[Hydrometer] = []
+    found = {
+        "connect water without an order": _measure(
+            counter,
+            lambda n: gsan.connections.connect_water_without_order(
+                property_id=500 + n, data=CONNECT, actor=ACTOR
+            ),
+        ),
+        "insert a meter": _measure(
+            counter,
+            lambda n: meters.append(
+                gsan.hydrometers.insert(
+                    number=f"B24A{n:06d}", attributes=METER, location_id=1, actor=1
+                )
+            ),
+        ),
+        "update a meter": _measure(
+            counter,
+            lambda n: gsan.hydrometers.update(
+                meters[n].id,
+                expected_version=meters[n].version,
+                actor=1,
+                attributes=attrs.evolve(METER, warranty_years=2),
+            ),
+        ),
     }
     assert_within(found, sql.engine.dialect.name)
 
@@ -508,6 +643,15 @@ def test_the_budget_table_names_what_the_tests_measure() -> None:
         "selective emission, per chunk",
         "RA batch closing, per locality",
         "UC1073 reconnection, per locality",
+        "forward an RA",
+        "reiterate an RA",
+        "update a service order",
+        "start an order's execution",
+        "close an order not executed",
+        "close an RA",
+        "connect water without an order",
+        "insert a meter",
+        "update a meter",
     }
     assert set(BUDGETS) == measured
     assert set(POSTGRES) <= measured

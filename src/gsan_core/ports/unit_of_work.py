@@ -426,6 +426,22 @@ class UnitOfWork(Protocol):
         """
         ...
 
+    def read_ahead(self, command: str, key: int) -> None:
+        """Declare that ``command`` is about to run on ``key``: a backend may
+        read what it reads in fewer statements, and answer the repositories'
+        next reads of the same rows from them (issue 20; ADR 0006).
+
+        ``"close_order"`` (``key``: the order): the order, its property,
+        locked as the root of its open orders (ADR 0004), the property's
+        water connection, the meter at its water point and its payment
+        slips. ``"open_request"``
+        (``key``: the property): the property, locked, its customers and its
+        requests. ``"generate_order"`` (``key``: the property): the property
+        and the active units of its locality. The answers are
+        the same as without the call; a backend may do nothing.
+        """
+        ...
+
     def take_numbers(self, name: str, count: int, *, after: int = 0) -> Sequence[int]:
         """``count`` consecutive numbers of the gap-free counter ``name``.
 

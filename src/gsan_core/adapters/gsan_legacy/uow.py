@@ -213,6 +213,9 @@ class LegacyUnitOfWork:
         """A GSAN database's writes are sent one by one (its tables stamp
         columns of their own)."""
 
+    def read_ahead(self, command: str, key: int) -> None:
+        """A GSAN database is read one statement at a time."""
+
     def record(self, *events: DomainEvent) -> None:
         self._events.extend(events)
 

@@ -300,6 +300,9 @@ class MemoryUnitOfWorkBase:
     def defer_writes(self) -> None:
         """Nothing to send in memory: every write is at once."""
 
+    def read_ahead(self, command: str, key: int) -> None:
+        """Nothing to read ahead in memory: every read is at hand."""
+
     # ------------------------------------------------------------ concurrency
     def lock_rows(
         self, table: str, keys: Iterable[Hashable], *, shared: bool = False

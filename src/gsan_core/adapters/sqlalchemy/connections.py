@@ -44,6 +44,7 @@ C = TypeVar("C", WaterConnection, SewerConnection)
 
 class _Removable(SqlRepository[C]):
     def remove(self, connection: C) -> None:
+        self._uow.wrote(self._entity)
         t = self._table
         with translated(self._entity, connection.id):
             result = self._conn.execute(
@@ -214,6 +215,7 @@ class SqlConnectionBatches:
                 else_=p.c.sewer_status_id,
             )
         moved = 0
+        self._uow.wrote("property")
         connection = self._uow.connection
         for clause in id_batches(connection, p.c.id, property_ids):
             statement = (
@@ -232,6 +234,7 @@ class SqlConnectionBatches:
     def mark_reconnected(self, property_ids: Sequence[int], *, on: date) -> int:
         w = self._water
         marked = 0
+        self._uow.wrote("water_connection")
         connection = self._uow.connection
         for clause in id_batches(connection, w.c.id, property_ids):
             statement = (

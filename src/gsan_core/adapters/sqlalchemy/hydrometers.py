@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
     SqlRepository,
@@ -81,6 +83,7 @@ class SqlHydrometerRepository(SqlRepository[Hydrometer]):
                 }
                 for ident, version in batch
             ]
+            self._uow.wrote("hydrometer")
             with translated("hydrometer"):
                 result = self._conn.execute(self._move, params)
             if result.rowcount != len(params):
@@ -144,6 +147,9 @@ class SqlInstallationRepository(SqlRepository[HydrometerInstallation]):
     def current(
         self, *, property_id: int, point: MeasurementPoint
     ) -> HydrometerInstallation | None:
+        ahead = self._ahead(("current", property_id, int(point)))
+        if ahead is not MISSING:
+            return cast("HydrometerInstallation | None", ahead)
         t = self._table
         statement = prepared(
             t,

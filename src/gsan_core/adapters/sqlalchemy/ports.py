@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert, reader
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlRepository,
     among,
@@ -257,6 +258,9 @@ class SqlBilling:
     def has_payment_slip(
         self, *, property_id: int, debit_type_id: int, issued_on: date
     ) -> bool:
+        slips = self._uow.take_ahead("open_debt", ("payment_slips", property_id))
+        if slips is not MISSING:
+            return (debit_type_id, issued_on) in slips  # type: ignore[operator]
         t = self._debts.table
         statement = prepared(
             t,
@@ -334,6 +338,7 @@ class SqlBilling:
         self.record_debts(credits)
 
     def record_debts(self, debts: Iterable[OpenDebt]) -> None:
+        self._uow.wrote("open_debt")
         for batch in chunks(debts, 5_000):
             with translated("open_debt"):
                 self._uow.connection.execute(
@@ -341,6 +346,7 @@ class SqlBilling:
                 )
 
     def replace_debts(self, debts: Iterable[OpenDebt]) -> None:
+        self._uow.wrote("open_debt")
         t = self._debts.table
         statement = (
             sa.update(t)

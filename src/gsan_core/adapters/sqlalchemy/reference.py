@@ -30,7 +30,14 @@ __all__ = ["CACHED_TABLES", "MISSING", "ReferenceCache"]
 
 #: The reference tables whose by-id reads are cached.
 CACHED_TABLES = frozenset(
-    {"catalog_item", "service_charge_value", "service_type", "unit", "user"}
+    {
+        "catalog_item",
+        "request_specification",
+        "service_charge_value",
+        "service_type",
+        "unit",
+        "user",
+    }
 )
 #: Returned by :meth:`ReferenceCache.get` when the key is not cached.
 MISSING: Any = object()

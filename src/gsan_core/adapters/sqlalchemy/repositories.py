@@ -187,7 +187,16 @@ class SqlRepository(Generic[E]):
             raise NotFound(self._entity, id)
         return found
 
+    def _ahead(self, key: object) -> Any:
+        """What the unit of work read ahead for ``key`` (``read_ahead.py``),
+        or ``MISSING``."""
+        take = getattr(self._uow, "take_ahead", None)
+        return MISSING if take is None else take(self._entity, key)
+
     def find(self, id: int) -> E | None:
+        ahead = self._ahead(("id", id))
+        if ahead is not MISSING:
+            return cast("E | None", ahead)
         cache = self._uow.reference_cache(self._entity)
         if cache is not None:
             hit = cache.get(self._entity, id)
@@ -234,6 +243,10 @@ class SqlRepository(Generic[E]):
         return found
 
     def find_by(self, **criteria: object) -> Sequence[E]:
+        if all(isinstance(v, int | str | None) for v in criteria.values()):
+            ahead = self._ahead(("by", tuple(sorted(criteria.items()))))
+            if ahead is not MISSING:
+                return cast("Sequence[E]", ahead)
         return self._select(*where(self._table, criteria, self._read.dialect.name))
 
     def lock(self, id: int) -> E:
@@ -248,9 +261,13 @@ class SqlRepository(Generic[E]):
         return self._mapper.from_row(row)
 
     def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
+        wanted = sorted(set(ids))
+        ahead = self._ahead(("lock", tuple(wanted)))
+        if ahead is not MISSING:
+            return cast("Mapping[int, E]", ahead)
         found: dict[int, E] = {}
         t = self._table
-        for batch in chunks(sorted(set(ids))):
+        for batch in chunks(wanted):
             statement = (
                 sa.select(t)
                 .where(among(self._key, batch, self._read.dialect.name))
@@ -265,6 +282,7 @@ class SqlRepository(Generic[E]):
 
     def remove(self, entity: E) -> None:
         """Delete ``entity`` (compare-and-set on its version)."""
+        self._uow.wrote(self._entity)
         t = self._table
         ident, version = entity.id, entity.version  # type: ignore[attr-defined]
         with translated(self._entity, ident):

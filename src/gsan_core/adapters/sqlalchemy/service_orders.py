@@ -154,6 +154,7 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
     ) -> Sequence[int]:
         if not ids:
             return []
+        self._uow.wrote(self._entity)
         t = self._table
         statement = (
             sa.update(t)

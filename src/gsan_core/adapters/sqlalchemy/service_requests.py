@@ -41,6 +41,7 @@ class SqlAssociationRepository(SqlRepository[E]):
     """Configuration rows replaced as a set."""
 
     def remove_many(self, entities: Iterable[E]) -> None:
+        self._uow.wrote(self._entity)
         t = self._table
         for batch in chunks(entities, CHUNK):
             for entity in batch:
@@ -182,6 +183,7 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
     ) -> None:
         """One ``UPDATE ... WHERE id IN (...) AND version = v`` per read version
         (and chunk): set-based, yet a compare-and-set on every row."""
+        self._uow.wrote(entity)
         by_version: dict[int, list[int]] = {}
         for ref in refs:
             by_version.setdefault(ref.version, []).append(ref.id)

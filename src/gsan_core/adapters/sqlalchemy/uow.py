@@ -54,7 +54,16 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlPermissions,
     SqlSurchargeIndices,
 )
-from gsan_core.adapters.sqlalchemy.reference import CACHED_TABLES, ReferenceCache
+from gsan_core.adapters.sqlalchemy.read_ahead import (
+    read_closing,
+    read_generation,
+    read_opening,
+)
+from gsan_core.adapters.sqlalchemy.reference import (
+    CACHED_TABLES,
+    MISSING,
+    ReferenceCache,
+)
 from gsan_core.adapters.sqlalchemy.repaving import (
     SqlInfractionNotices,
     SqlInspectionBatches,
@@ -194,6 +203,8 @@ class SqlUnitOfWork:
         self._defer = False
         #: The buffer the connection was watched for before (a host's).
         self._watched: WriteBuffer | None = None
+        #: Rows read ahead for the next reads of them (read_ahead.py).
+        self._ahead: dict[tuple[str, object], object] = {}
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -448,6 +459,31 @@ class SqlUnitOfWork:
             if self._connection is not None:
                 self._watched = watch(self._connection, self.pending)
 
+    def read_ahead(self, command: str, key: int) -> None:
+        """Read what ``command`` (``"close_order"``, ``"open_request"``,
+        ``"generate_order"``) reads
+        about ``key`` in
+        fewer statements, for the repositories' next reads of the same rows
+        (``read_ahead.py``; ADR 0006). Other commands: nothing."""
+        if command == "close_order":
+            read_closing(self, key)
+        elif command == "open_request":
+            read_opening(self, key)
+        elif command == "generate_order":
+            read_generation(self, key)
+
+    def keep_ahead(self, table: str, key: object, found: object) -> None:
+        """Keep ``found`` (read ahead) for the next read of ``table`` whose
+        repository asks ``key``: answered once, unless the table is written
+        first."""
+        self._ahead[(table, key)] = found
+
+    def take_ahead(self, table: str, key: object) -> object:
+        """What was read ahead for ``key`` of ``table`` (once), or ``MISSING``."""
+        if not self._ahead:
+            return MISSING
+        return self._ahead.pop((table, key), MISSING)
+
     def _open(self) -> sa.Connection:
         if self._connection is None:
             msg = "the unit of work is used outside its 'with' block"
@@ -502,6 +538,8 @@ class SqlUnitOfWork:
     def wrote(self, table: str) -> None:
         """This unit of work wrote ``table``: read it from the database, and
         forget the backend's cached rows of it when the transaction ends."""
+        if self._ahead:
+            self._ahead = {k: v for k, v in self._ahead.items() if k[0] != table}
         if table in CACHED_TABLES:
             self._written.add(table)
 
@@ -532,11 +570,13 @@ class SqlUnitOfWork:
             self._id_blocks = {}
         self._committed.extend(self._events)
         self._events = []
+        self._ahead = {}
         self._forget_written()
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
+        self._ahead = {}
         self.pending.clear()
         self._id_blocks = {}  # their reservation is rolled back too
         if self._tx is not None and self._tx.is_active:

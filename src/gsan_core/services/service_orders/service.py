@@ -170,6 +170,7 @@ class ServiceOrderService(ServiceSetup):
         with self._work(defer=True) as uow:
             prop = None
             if property_id is not None:
+                uow.read_ahead("generate_order", property_id)
                 prop = uow.properties.find(property_id)
                 if prop is None:
                     raise NotFound("property", property_id)
@@ -356,6 +357,7 @@ class ServiceOrderService(ServiceSetup):
         too with the same reason (REF-05). ``route_on``: closed from the follow-up
         of that date's roteiro (ENC-02, ENC-11)."""
         with self._work(defer=True) as uow:
+            uow.read_ahead("close_order", order_id)
             result = close_in(
                 uow,
                 self._ctx,
@@ -411,6 +413,7 @@ class ServiceOrderService(ServiceSetup):
         ``route_on``: closed from the follow-up of that date's roteiro (ENC-02,
         ENC-11)."""
         with self._work(defer=True) as uow:
+            uow.read_ahead("close_order", order_id)
             result = close_in(
                 uow,
                 self._ctx,

@@ -129,6 +129,8 @@ class ServiceRequestService(Service):
         """Open a request from its serialisable command."""
         at = self._now()
         with self._work(defer=True) as uow:
+            if command.location.property_id is not None:
+                uow.read_ahead("open_request", command.location.property_id)
             result = open_in(uow, self._ctx, command, actor=actor, at=at)
             uow.commit()
         return result

@@ -1,0 +1,269 @@
+"""What a command reads, read ahead in one statement after its root's lock.
+
+Closing a service order reads, one statement each, the order, its active
+programmings, its property (locked: the root of its open orders and
+connections, ADR 0004), the property's water connection, the meter installed
+at its water point, that meter and whether a payment slip was issued that day
+(DEB-02). :func:`read_closing` reads them in **two**
+statements (issue 20; ADR 0006):
+
+1. the lock: the order, and ``(SELECT id FROM property WHERE id = the
+   order's property FOR UPDATE)``, a statement of its own, as ADR 0004 asks.
+   It locks only when the order has no request and no active programming:
+   those roots (the request, the roteiros' days) come before the property in
+   the lock order, and the command locks them itself before it reads on (the
+   order read here then answers the command's first read of it, which came
+   before any lock too);
+2. one joined read, begun after the lock was granted, so its snapshot holds
+   everything the previous holder committed: the order, the property, the
+   connection, the current installation of the water point and its meter
+   (``LEFT JOIN``: each at most one row) and whether the order has an active
+   programming.
+
+The rows are handed to the unit of work (:meth:`SqlUnitOfWork.keep_ahead`),
+whose repositories answer the *same* reads from them once, instead of asking
+the database; a read of other rows, a second read of the same rows, or a read
+after the unit of work wrote the table goes to the database as before. On
+SQLite, whose writing transaction already holds the database's write lock, the
+lock statement is not sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.hydrometers import MeasurementPoint
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = ["read_closing", "read_generation", "read_opening"]
+
+#: The entities of the joined read: (prefix, table).
+_JOINED = (
+    ("o", "service_order"),
+    ("p", "property"),
+    ("w", "water_connection"),
+    ("i", "hydrometer_installation"),
+    ("h", "hydrometer"),
+)
+_STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
+
+
+def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
+    """Lock the property of order ``order_id`` and read what closing it reads
+    (see the module's text), for the unit of work's repositories."""
+    lock, read = _statements(uow, "closing")
+    connection = uow.connection
+    locked: int | None = None
+    if connection.dialect.name != "sqlite":
+        with translated("service_order", order_id):
+            first = connection.execute(lock, {"k_order": order_id}).mappings().first()
+        if first is None:
+            return
+        locked = first["locked"]
+        if locked is None:
+            # an order of a request, a programmed one or one without property:
+            # the order as read now, as the command would first read it, and
+            # the command locks its roots itself
+            order = _entity(uow, "o", "service_order", first)
+            uow.keep_ahead("service_order", ("id", order_id), order)
+            return
+    with translated("service_order", order_id):
+        rows = connection.execute(read, {"k_order": order_id}).mappings().all()
+    # one row per payment slip of the property (at least one: LEFT JOIN)
+    if not rows or len({r["i_id"] for r in rows}) != 1:
+        return  # no such order, or two current installations
+    row = rows[0]
+    found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
+    order = found["o"]
+    uow.keep_ahead("service_order", ("id", order_id), order)
+    if row["programmed"]:
+        return
+    active = (("active", True), ("order_id", order_id))
+    uow.keep_ahead("scheduled_order", ("by", active), [])
+    prop = found["p"]
+    if prop is None or (locked != prop.id and connection.dialect.name != "sqlite"):
+        return
+    uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
+    uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
+    point = int(MeasurementPoint.WATER_CONNECTION)
+    installation = found["i"]
+    uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
+    if installation is not None:
+        uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+    slips = {
+        (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
+    }
+    uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
+
+
+def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
+    """Lock property ``property_id`` (its own statement, ADR 0004) and read,
+    in one statement after it, the property, its customers and its requests:
+    what opening a request on it reads (INS-09, the requester's register)."""
+    lock, read = _statements(uow, "opening")
+    connection = uow.connection
+    sqlite = connection.dialect.name == "sqlite"
+    params = {"k_property": property_id}
+    if not sqlite:
+        with translated("property", property_id):
+            if connection.execute(lock, params).scalar() is None:
+                return
+    with translated("property", property_id):
+        rows = connection.execute(read, params).mappings().all()
+    if not rows:
+        return
+    prop = _entity(uow, "p", "property", rows[0])
+    uow.keep_ahead("property", ("lock", (property_id,)), {property_id: prop})
+    of_property = ("by", (("property_id", property_id),))
+    for prefix, name in (("c", "customer_property"), ("r", "service_request")):
+        found = {e.id: e for row in rows if (e := _entity(uow, prefix, name, row))}
+        uow.keep_ahead(name, of_property, [found[k] for k in sorted(found)])
+
+
+def read_generation(uow: SqlUnitOfWork, property_id: int) -> None:
+    """Read property ``property_id`` and the active units of its locality (the
+    order's first unit) in one statement: generating an order on it reads
+    both, neither under a lock (a rule that locks the property reads it again
+    under its lock)."""
+    _, read = _statements(uow, "generation")
+    with translated("property", property_id):
+        rows = (
+            uow.connection.execute(read, {"k_property": property_id}).mappings().all()
+        )
+    if not rows:
+        return
+    prop = _entity(uow, "p", "property", rows[0])
+    uow.keep_ahead("property", ("id", property_id), prop)
+    units = [u for row in rows if (u := _entity(uow, "u", "unit", row))]
+    criteria = (("active", True), ("locality_id", prop.locality_id))
+    uow.keep_ahead("unit", ("by", criteria), units)
+
+
+def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
+    """The entity of ``name`` in the joined row (``None`` when absent)."""
+    mapper = getattr(uow.mappers, name)
+    table = uow.tables[name]
+    if row[f"{prefix}_{mapper.id_column}"] is None:
+        return None
+    return mapper.from_row({c.key: row[f"{prefix}_{c.key}"] for c in table.c})
+
+
+def _statements(
+    uow: SqlUnitOfWork, command: str
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The lock and the joined read of ``command``, built once per set of
+    tables."""
+    key = (command, id(uow.tables["property"]))
+    found = _STATEMENTS.get(key)
+    if found is None:
+        build = {
+            "closing": _build,
+            "opening": _build_opening,
+            "generation": _build_generation,
+        }[command]
+        found = _STATEMENTS[key] = build(uow)
+    return found
+
+
+def _labelled(tables: dict[str, sa.Table]) -> list[sa.Label[Any]]:
+    """Every column of ``tables`` labelled ``<prefix>_<column>``."""
+    return [c.label(f"{prefix}_{c.key}") for prefix, t in tables.items() for c in t.c]
+
+
+def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    o, p, w, i, h, s = (
+        t["service_order"],
+        t["property"],
+        t["water_connection"],
+        t["hydrometer_installation"],
+        t["hydrometer"],
+        t["scheduled_order"],
+    )
+    d = t["open_debt"]
+    order_id = sa.bindparam("k_order", type_=o.c.id.type)
+    programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
+    # the order (read before the lock, as the command reads it first) and its
+    # property locked when it has neither a request nor an active programming
+    locked = (
+        sa.select(p.c.id)
+        .where(p.c.id == o.c.property_id, o.c.request_id.is_(None), ~programmed)
+        .with_for_update()
+        .scalar_subquery()
+    )
+    lock = sa.select(*_labelled({"o": o}), locked.label("locked")).where(
+        o.c.id == order_id
+    )
+    tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
+    read = (
+        sa.select(
+            *_labelled(tables),
+            d.c.id.label("d_id"),
+            d.c.debit_type_id.label("d_debit_type_id"),
+            d.c.issued_on.label("d_issued_on"),
+            programmed.label("programmed"),
+        )
+        .select_from(
+            o.outerjoin(p, p.c.id == o.c.property_id)
+            .outerjoin(w, w.c.id == o.c.property_id)
+            .outerjoin(
+                i,
+                sa.and_(
+                    i.c.property_id == o.c.property_id,
+                    i.c.point == int(MeasurementPoint.WATER_CONNECTION),
+                    i.c.removed_on.is_(None),
+                ),
+            )
+            .outerjoin(h, h.c.id == i.c.hydrometer_id)
+            .outerjoin(
+                d,
+                sa.and_(
+                    d.c.property_id == o.c.property_id,
+                    d.c.kind == DebtKind.PAYMENT_SLIP.value,
+                ),
+            )
+        )
+        .where(o.c.id == order_id)
+    )
+    return lock, read
+
+
+def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    p, c, r = t["property"], t["customer_property"], t["service_request"]
+    property_id = sa.bindparam("k_property", type_=p.c.id.type)
+    lock = sa.select(p.c.id).where(p.c.id == property_id).with_for_update()
+    # one row per customer x request (a handful): each entity kept once
+    read = (
+        sa.select(*_labelled({"p": p, "c": c, "r": r}))
+        .select_from(
+            p.outerjoin(c, c.c.property_id == p.c.id).outerjoin(
+                r, r.c.property_id == p.c.id
+            )
+        )
+        .where(p.c.id == property_id)
+    )
+    return lock, read
+
+
+def _build_generation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    p, u = t["property"], t["unit"]
+    property_id = sa.bindparam("k_property", type_=p.c.id.type)
+    read = (
+        sa.select(*_labelled({"p": p, "u": u}))
+        .select_from(
+            p.outerjoin(
+                u, sa.and_(u.c.locality_id == p.c.locality_id, u.c.active.is_(True))
+            )
+        )
+        .where(p.c.id == property_id)
+        .order_by(u.c.id)
+    )
+    return read, read

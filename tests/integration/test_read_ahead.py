@@ -1,0 +1,177 @@
+"""Closing an order reads ahead (``adapters/sqlalchemy/read_ahead.py``, ADR 0006).
+
+The property is locked in a statement of its own and the order, the property,
+its water connection and its meter are read by one joined statement begun
+after the lock: a closing that waited for another holder of the property sees
+what that holder committed, and neither update is lost. The repositories answer
+only the same reads, once, and never after the unit of work wrote the table.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import attrs
+import pytest
+import sqlalchemy as sa
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.adapters.sqlalchemy.reference import MISSING
+from gsan_core.model.connections import CutInput
+from gsan_core.model.service_orders import ServiceOrder
+from gsan_core.synthetic import generate
+from gsan_core.testing import FixedClock
+from gsan_core.testing.request_utility import request_profile
+from tests.conftest import PostgresSchema
+
+CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
+
+
+def _system(sql: SqlBackend) -> gsan_core.System:
+    system = gsan_core.System(
+        uow_factory=sql.uow_factory,
+        backend=sql,
+        profile=request_profile(large_consumer_unit_id=None),
+        clock=FixedClock(),
+        keep_events=False,
+    )
+    system.seed()
+    generate(system, properties=300, seed=3)
+    with system.uow_factory() as uow:
+        groups = sorted({r.group_id for r in uow.routes.find_by()})
+    for group in groups:
+        system.collection.generate_cut_orders(group_id=group, actor=1)
+    return system
+
+
+def _cut_orders(system: gsan_core.System) -> list[ServiceOrder]:
+    """Cut orders (type 242) of connected properties (water situation 3)."""
+    found = [
+        o
+        for o in system.service_orders.find_by(service_type_id=242)
+        if system.properties.get(o.property_id or 0).water_status_id == 3
+    ]
+    assert found
+    return found
+
+
+def _close(system: gsan_core.System, order_id: int) -> None:
+    system.service_orders.close_executed(
+        order_id=order_id,
+        reason_id=2,
+        closed_on=system.clock.today(),
+        actor=1,
+        commercial=CUT,
+    )
+
+
+def _waiting(engine: sa.Engine, seconds: float = 10.0) -> bool:
+    """Whether a backend came to wait for a row lock within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    with engine.connect() as connection:
+        while time.monotonic() < deadline:
+            waiting = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            ).scalar_one()
+            connection.rollback()
+            if waiting:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+@pytest.mark.postgres
+def test_ahead_a_closing_that_waited_sees_the_holders_commit(
+    postgres: PostgresSchema,
+) -> None:
+    """ADR 0006 / ADR 0004: the holder of the property changes the order and
+    the connection; the closing waits at the lock, then reads both as
+    committed, and both updates stay."""
+    sql = postgres.reset()
+    system = _system(sql)
+    order = _cut_orders(system)[0]
+    pid = order.property_id
+    assert pid is not None
+    before = system.connections.water_connection(pid)
+    held, release = threading.Event(), threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def holder() -> None:
+        with sql.uow_factory() as uow:
+            uow.properties.lock(pid)
+            conn = uow.water_connections.get(pid)
+            uow.water_connections.update(
+                attrs.evolve(conn, seal_number="HOLDER", version=conn.version + 1)
+            )
+            mine = uow.service_orders.get(order.id)
+            uow.service_orders.update(
+                attrs.evolve(mine, observation="HOLDER", version=mine.version + 1)
+            )
+            held.set()
+            release.wait(20)
+            uow.commit()
+
+    def closer() -> None:
+        held.wait(20)
+        try:
+            _close(system, order.id)
+            outcome.append(None)
+        except BaseException as error:  # pragma: no cover - reported below
+            outcome.append(error)
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=closer)]
+    for thread in threads:
+        thread.start()
+    held.wait(20)
+    waited = _waiting(sql.engine)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert waited, "the closing never waited for the property's lock"
+    assert outcome == [None]
+    after = system.connections.water_connection(pid)
+    closed = system.service_orders.get(order.id)
+    assert after.seal_number == "HOLDER"  # the holder's update stayed
+    assert after.cut_on == system.clock.today()  # and the closing's too
+    assert after.version == before.version + 2
+    assert closed.observation == "HOLDER"
+    assert closed.closed_at is not None
+    assert system.properties.get(pid).water_status_id != 3
+
+
+def test_ahead_answers_a_read_once_and_not_after_a_write(tmp_path: Path) -> None:
+    """The rows read ahead answer the same read once; a write of the table
+    sends the next read to the database."""
+    sql = SqlBackend(
+        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
+        tables=build_tables(),
+        owns_engine=True,
+    )
+    sql.create_all()
+    try:
+        system = _system(sql)
+        order = _cut_orders(system)[0]
+        pid = order.property_id
+        assert pid is not None
+        connection = system.connections.water_connection(pid)
+        with sql.uow_factory() as uow:
+            uow.read_ahead("close_order", order.id)
+            assert uow.service_orders.get(order.id) == order
+            # answered once: the second read goes to the database
+            assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
+            assert uow.take_ahead("water_connection", ("id", pid)) == connection
+            uow.wrote("property")  # a write of the table forgets its rows
+            assert uow.take_ahead("property", ("lock", (pid,))) is MISSING
+            uow.rollback()  # and the end of the transaction all of them
+            point = ("current", pid, 1)
+            assert uow.take_ahead("hydrometer_installation", point) is MISSING
+            uow.read_ahead("another command", order.id)  # nothing to read
+            assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
+    finally:
+        sql.dispose()
