@@ -573,14 +573,15 @@ def test_cmd_07_batch_closing_charges_set_based(sql: SqlBackend) -> None:
 def _execute(
     system: gsan_core.System, counter: Counter, command_id: int, actor: int
 ) -> tuple[int, list[int]]:
-    """Run the closing command: its changed count and the statement count at
-    each locality's end."""
+    """Run the closing command a locality per chunk: its changed count and the
+    statement count at each locality's end."""
     marks: list[int] = []
     with counter.counting():
         summary = system.service_requests.execute_closing_command(
             command_id=command_id,
             actor=actor,
             progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=1,
         )
     return summary.changed, marks
 

@@ -237,7 +237,9 @@ class LegacyUnitOfWork:
         if not held:
             raise BatchAlreadyRunning(job, key)
 
-    def refresh_statistics(self, changed: Mapping[str, int]) -> None:
+    def refresh_statistics(
+        self, changed: Mapping[str, int], *, share: float | None = None
+    ) -> None:
         """Nothing: GSAN's tables are the utility DBA's to analyse (a batch
         changes a small share of ``imovel`` and ``ligacao_agua``)."""
 
