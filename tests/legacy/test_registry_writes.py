@@ -23,6 +23,7 @@ from gsan_core.errors import (
 from gsan_core.model.properties import Economies, Property
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.service_requests.numbering import check_digit
+from gsan_core.testing.contracts import location
 from tests.legacy.support import ensure_row, seed_property
 
 pytestmark = pytest.mark.postgres
@@ -172,3 +173,74 @@ def test_registry_writes_need_the_version_column(locked_engine: sa.Engine) -> No
         with pytest.raises(ConfigurationError) as caught:
             uow.units.add(OrganizationalUnit(id=5, name="X", unit_type_id=1))
         assert caught.value.code == "configuration.read_only"
+
+
+def _gsan_location_references(connection: sa.Connection) -> None:
+    """The rows a location's GSAN columns point to (regional management,
+    business unit, municipality, reading type, company, groups)."""
+    for table, key, ident in (
+        ("cadastro.gerencia_regional", "greg_id", 1),
+        ("cadastro.unidade_negocio", "uneg_id", 1),
+        ("cadastro.municipio", "muni_id", 7),
+        ("micromedicao.leitura_tipo", "lttp_id", 1),
+        ("cadastro.empresa", "empr_id", 1),
+        ("cobranca.cobranca_grupo", "cbgr_id", 2),
+        ("faturamento.faturamento_grupo", "ftgr_id", 2),
+    ):
+        ensure_row(connection, table, {key: ident})
+
+
+def test_locations_are_registered_with_gsans_columns_and_compare_and_set(
+    legacy: LegacyBackend, run_sql: Run
+) -> None:
+    with legacy.engine.begin() as connection:
+        _gsan_location_references(connection)
+    loc, sector, block, route = location()
+    block = attrs.evolve(block, sewer_division_id=None)  # GSAN's quadra has none
+    with legacy.uow_factory() as uow:
+        uow.localities.add(loc)
+        uow.sectors.add(sector)
+        with pytest.raises(ConfigurationError) as caught:
+            uow.blocks.add(block)  # quadra.rota_id NOT NULL: no route yet
+        assert caught.value.code == "configuration.unmapped"
+        uow.routes.add(route)
+        uow.blocks.add(block)
+        uow.commit()
+    with legacy.uow_factory() as uow:
+        assert uow.localities.get(1) == loc
+        assert uow.sectors.get(10) == sector
+        assert uow.blocks.get(100) == block
+        assert uow.routes.get(1000) == route
+    row = run_sql(
+        "SELECT l.loca_cdelo, l.greg_id, s.muni_id, q.rota_id, r.ftgr_id, r.cbgr_id,"
+        " q.qdra_tmultimaalteracao IS NOT NULL, q.gsan_core_version"
+        " FROM cadastro.quadra q JOIN cadastro.setor_comercial s USING (stcm_id)"
+        " JOIN cadastro.localidade l USING (loca_id), micromedicao.rota r"
+        " WHERE q.qdra_id = 100 AND r.rota_id = 1000"
+    ).one()
+    assert tuple(row) == (1, 1, 7, 1000, 2, 2, True, 1)
+    run_sql("UPDATE cadastro.quadra SET qdra_nnquadra = 5 WHERE qdra_id = 100")
+    with legacy.uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+        uow.blocks.update(attrs.evolve(block, number=6, version=2))  # GSAN saved
+    with legacy.uow_factory() as uow:
+        uow.blocks.update(attrs.evolve(block, number=6, version=3))
+        uow.localities.update(attrs.evolve(loc, active=False, version=2))
+        uow.commit()
+    with legacy.uow_factory() as uow:
+        assert (uow.blocks.get(100).number, uow.blocks.get(100).version) == (6, 3)
+        assert uow.localities.get(1).active is False
+
+
+def test_location_fields_gsan_does_not_store_are_refused(
+    legacy: LegacyBackend,
+) -> None:
+    loc, _, block, route = location()
+    with legacy.uow_factory() as uow:
+        for write, entity in (
+            (uow.blocks.add, block),  # the contract's sewer division
+            (uow.routes.add, attrs.evolve(route, simultaneous_printing=True)),
+            (uow.localities.add, attrs.evolve(loc, ppp_contract=True)),
+        ):
+            with pytest.raises(ConfigurationError) as caught:
+                write(entity)  # type: ignore[operator]
+            assert caught.value.code == "configuration.unmapped"

@@ -23,9 +23,7 @@ from gsan_core.adapters.gsan_legacy.batches import (
     LegacyConnectionBatches,
 )
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
-from gsan_core.adapters.gsan_legacy.location import (
-    location_repositories,
-)
+from gsan_core.adapters.gsan_legacy.location_writes import location_repositories
 from gsan_core.adapters.gsan_legacy.meters_history import (
     LegacyInstallationRepository,
     LegacyMovementRepository,
