@@ -64,6 +64,7 @@ def _property(ident: int, **changes: object) -> Property:
             locality_id=1,
             sector_id=1,
             block_id=1,
+            route_id=1,  # GSAN's route of a property: its block's
             profile_id=1,
             categories=(Economies(category_id=1, subcategory_id=10, count=2),),
             water_status_id=3,
@@ -244,3 +245,39 @@ def test_location_fields_gsan_does_not_store_are_refused(
             with pytest.raises(ConfigurationError) as caught:
                 write(entity)  # type: ignore[operator]
             assert caught.value.code == "configuration.unmapped"
+
+
+def test_property_queries_are_set_based_on_gsans_columns(
+    registry: LegacyBackend,
+) -> None:
+    with registry.uow_factory() as uow:
+        first, second = uow.next_ids("property", 2)
+        uow.properties.add_many(
+            [_property(first), _property(second, water_status_id=4)]
+        )
+        uow.commit()
+    ids = [9, first, second]  # 9: GSAN's own, water situation 3
+    with registry.uow_factory() as uow:
+        assert [p.id for p in uow.properties.find_by(route_id=[1, 7])] == ids
+        assert [p.id for p in uow.properties.find_by(water_status_id=4)] == [second]
+        assert uow.properties.count_by(water_status_id=[3, 4]) == 3
+        assert uow.properties.count_by(well_type_id=None) == 1  # GSAN's
+        assert uow.properties.count_by_water_status() == {3: 2, 4: 1}
+        assert uow.properties.ids_by_route(1) == ids
+        with pytest.raises(ConfigurationError) as caught:
+            uow.properties.find_by(categories=())
+        assert caught.value.code == "configuration.unmapped"
+        seen = uow.properties.get_many([first, second])
+        fresh = [attrs.evolve(p, block_face=None, version=2) for p in seen.values()]
+        uow.properties.update_many(fresh)
+        uow.commit()
+    with registry.uow_factory() as uow:
+        stale = attrs.evolve(fresh[1], well_type_id=None)
+        with pytest.raises(ConcurrencyConflict):
+            uow.properties.update_many([attrs.evolve(fresh[0], version=3), stale])
+        with pytest.raises(NotFound):
+            uow.properties.update_many([attrs.evolve(fresh[0], id=404, version=2)])
+    with registry.uow_factory() as uow:
+        assert [
+            p.version for p in uow.properties.get_many([first, second]).values()
+        ] == [2, 2]
