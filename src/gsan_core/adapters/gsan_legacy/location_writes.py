@@ -28,7 +28,7 @@ than dropped, so what was written reads back equal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -38,12 +38,18 @@ from gsan_core.adapters.gsan_legacy.location import LegacyLocationRepository
 from gsan_core.adapters.gsan_legacy.registry import RegistryTable
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
-from gsan_core.model.properties import Block, CommercialSector, Locality, Route
+from gsan_core.model.properties import (
+    Block,
+    CommercialSector,
+    Locality,
+    LocationLinks,
+    Route,
+)
 
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
-__all__ = ["LegacyLocationWrites", "location_repositories"]
+__all__ = ["LegacyLocationWrites", "LegacyLocations", "location_repositories"]
 
 E = TypeVar("E", Locality, CommercialSector, Block, Route)
 UNSTORED = "GSAN's {table} has no column for {entity}.{field}: {entity} {id} sets it"
@@ -160,6 +166,57 @@ class LegacyLocationWrites(LegacyLocationRepository[E]):
     def update(self, entity: E) -> None:
         self._registry.update(
             entity.id, self._columns(entity, new=False), entity.version
+        )
+
+
+#: link -> the statement of (id, value) pairs among ``:ids``
+_LINKS = {
+    "localities": "SELECT loca_id, loca_id FROM cadastro.localidade"
+    " WHERE loca_id = ANY(:ids) AND (loca_icuso IS NULL OR loca_icuso = :yes)",
+    "sectors": "SELECT stcm_id, loca_id FROM cadastro.setor_comercial"
+    " WHERE stcm_id = ANY(:ids)",
+    "blocks": "SELECT qdra_id, stcm_id FROM cadastro.quadra WHERE qdra_id = ANY(:ids)",
+    "routes": "SELECT r.rota_id, s.loca_id FROM micromedicao.rota r"
+    " JOIN cadastro.setor_comercial s ON s.stcm_id = r.stcm_id"
+    " WHERE r.rota_id = ANY(:ids)",
+}
+
+
+class LegacyLocations:
+    """The location links of a batch of registrations: one statement per
+    kind asked for (an id array, whatever the count)."""
+
+    def __init__(self, uow: LegacyUnitOfWork) -> None:
+        self._uow = uow
+
+    def links(
+        self,
+        *,
+        localities: Collection[int],
+        sectors: Collection[int],
+        blocks: Collection[int],
+        routes: Collection[int],
+    ) -> LocationLinks:
+        asked = {
+            "localities": localities,
+            "sectors": sectors,
+            "blocks": blocks,
+            "routes": routes,
+        }
+        found: dict[str, dict[int, int]] = {}
+        for kind, ids in asked.items():
+            found[kind] = {}
+            if not ids:
+                continue
+            params = {"ids": sorted(set(ids)), "yes": self._uow.profile.flag_true}
+            with translated("location"):
+                rows = self._uow.connection.execute(sa.text(_LINKS[kind]), params)
+                found[kind] = dict(rows.all())
+        return LocationLinks(
+            active_localities=frozenset(found["localities"]),
+            sector_locality=found["sectors"],
+            block_sector=found["blocks"],
+            route_locality=found["routes"],
         )
 
 

@@ -23,7 +23,10 @@ from gsan_core.adapters.gsan_legacy.batches import (
     LegacyConnectionBatches,
 )
 from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
-from gsan_core.adapters.gsan_legacy.location_writes import location_repositories
+from gsan_core.adapters.gsan_legacy.location_writes import (
+    LegacyLocations,
+    location_repositories,
+)
 from gsan_core.adapters.gsan_legacy.meters_history import (
     LegacyInstallationRepository,
     LegacyMovementRepository,
@@ -134,6 +137,7 @@ class LegacyUnitOfWork:
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
+        self.locations = LegacyLocations(self)
         self.units = LegacyUnitRepository(self)
         return self
 
