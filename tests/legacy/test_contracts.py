@@ -2,14 +2,13 @@
 
 Only the capability-gated tests are left out. The connection suite runs whole:
 its consumption loaders are the legacy seeding port's (``seeding=True``) over
-GSAN's properties. Of the unit-of-work suite, the billing port's ``add_charge``
-is not mapped and the seeded tests need it, the field lock or a payment slip
-without the due date GSAN's ``guia_pagamento`` requires (the port itself:
-``test_seeding.py``); locations are not written through the ports and the
-suite's sample property has no GSAN check digit nor subcategory (the registry
-writes: ``test_registry_writes.py``). The anomaly actions are not mapped. The
-catalogue writes (``c0004``), the set-based batch port and the meter history
-(installations, movements) run on GSAN's tables.
+GSAN's properties. The unit-of-work suite's registry tests run through the
+contract's hooks (GSAN's check-digit ids, economies per subcategory, no sewer
+division on ``quadra``, a company for units) with GSAN's reference rows seeded;
+left out are the billing port's ``add_charge`` (its seeded tests) and the field
+lock (``SEEDING``). The anomaly actions are not mapped. The catalogue writes
+(``c0004``), the set-based batch port and the meter history (installations,
+movements) run on GSAN's tables.
 """
 
 from __future__ import annotations

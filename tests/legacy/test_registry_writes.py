@@ -20,6 +20,7 @@ from gsan_core.errors import (
     DuplicateEntity,
     NotFound,
 )
+from gsan_core.model.catalog import Reference
 from gsan_core.model.properties import Economies, Property
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.service_requests.numbering import check_digit
@@ -281,3 +282,14 @@ def test_property_queries_are_set_based_on_gsans_columns(
         assert [
             p.version for p in uow.properties.get_many([first, second]).values()
         ] == [2, 2]
+
+
+def test_usage_count_goes_through_gsans_mapped_columns_only(
+    registry: LegacyBackend,
+) -> None:
+    with registry.uow_factory() as uow:
+        water = Reference("property", "water_status_id")
+        assert uow.catalog.usage_count("water_status", 3, [water]) == 1  # GSAN's 9
+        with pytest.raises(ConfigurationError) as caught:
+            uow.catalog.usage_count("water_status", 3, [Reference("property", "x")])
+        assert caught.value.code == "configuration.unmapped"
