@@ -157,3 +157,20 @@ def seed_water_connection(connection: sa.Connection, property_id: int) -> None:
     """GSAN's water connection row of a seeded property (a meter installed on
     the connection names it: ``hidrometro_inst_hist.lagu_id``)."""
     ensure_row(connection, "atendimentopublico.ligacao_agua", {"lagu_id": property_id})
+
+
+def ensure_default_parents(connection: sa.Connection, table: str) -> None:
+    """The rows the defaulted foreign keys of ``table`` point to (``imovel``'s
+    ``icte_id DEFAULT 2``, ``siac_id DEFAULT 0``): what a row written without
+    those columns needs."""
+    schema, name = table.split(".")
+    defaults = {
+        column: int(default)
+        for column, _, default in connection.execute(
+            _NOT_NULL, {"s": schema, "t": name}
+        )
+        if default is not None and default.isdigit()
+    }
+    for column, parent, parent_column in connection.execute(_FOREIGN, {"t": table}):
+        if column in defaults and parent != table:
+            ensure_row(connection, parent, {parent_column: defaults[column]})

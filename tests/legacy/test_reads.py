@@ -10,7 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, codecs
-from gsan_core.errors import ConfigurationError, DuplicateEntity, NotFound
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    DuplicateEntity,
+    NotFound,
+)
 from gsan_core.model.connections import ConnectionKind, SituationChange
 from gsan_core.model.properties import Economies, PropertyChanged
 from tests.legacy.support import ensure_row, seed_property
@@ -221,7 +226,8 @@ def test_location_rows_read_from_gsans_cadastre(
         assert [r.id for r in uow.routes.find_by(sector_id=1)] == [1, 7]
         with pytest.raises(NotFound):
             uow.localities.get(99)
-        with pytest.raises(ConfigurationError):
+        # an update carries the next version (the writes: test_registry_writes.py)
+        with pytest.raises(ConcurrencyConflict):
             uow.localities.update(locality)
 
 

@@ -20,9 +20,11 @@ from gsan_core.errors import (
     DuplicateEntity,
     NotFound,
 )
+from gsan_core.model.catalog import Reference
 from gsan_core.model.properties import Economies, Property
 from gsan_core.model.units import OrganizationalUnit, User
 from gsan_core.rules.service_requests.numbering import check_digit
+from gsan_core.testing.contracts import location
 from tests.legacy.support import ensure_row, seed_property
 
 pytestmark = pytest.mark.postgres
@@ -63,6 +65,7 @@ def _property(ident: int, **changes: object) -> Property:
             locality_id=1,
             sector_id=1,
             block_id=1,
+            route_id=1,  # GSAN's route of a property: its block's
             profile_id=1,
             categories=(Economies(category_id=1, subcategory_id=10, count=2),),
             water_status_id=3,
@@ -172,3 +175,121 @@ def test_registry_writes_need_the_version_column(locked_engine: sa.Engine) -> No
         with pytest.raises(ConfigurationError) as caught:
             uow.units.add(OrganizationalUnit(id=5, name="X", unit_type_id=1))
         assert caught.value.code == "configuration.read_only"
+
+
+def _gsan_location_references(connection: sa.Connection) -> None:
+    """The rows a location's GSAN columns point to (regional management,
+    business unit, municipality, reading type, company, groups)."""
+    for table, key, ident in (
+        ("cadastro.gerencia_regional", "greg_id", 1),
+        ("cadastro.unidade_negocio", "uneg_id", 1),
+        ("cadastro.municipio", "muni_id", 7),
+        ("micromedicao.leitura_tipo", "lttp_id", 1),
+        ("cadastro.empresa", "empr_id", 1),
+        ("cobranca.cobranca_grupo", "cbgr_id", 2),
+        ("faturamento.faturamento_grupo", "ftgr_id", 2),
+    ):
+        ensure_row(connection, table, {key: ident})
+
+
+def test_locations_are_registered_with_gsans_columns_and_compare_and_set(
+    legacy: LegacyBackend, run_sql: Run
+) -> None:
+    with legacy.engine.begin() as connection:
+        _gsan_location_references(connection)
+    loc, sector, block, route = location()
+    block = attrs.evolve(block, sewer_division_id=None)  # GSAN's quadra has none
+    with legacy.uow_factory() as uow:
+        uow.localities.add(loc)
+        uow.sectors.add(sector)
+        with pytest.raises(ConfigurationError) as caught:
+            uow.blocks.add(block)  # quadra.rota_id NOT NULL: no route yet
+        assert caught.value.code == "configuration.unmapped"
+        uow.routes.add(route)
+        uow.blocks.add(block)
+        uow.commit()
+    with legacy.uow_factory() as uow:
+        assert uow.localities.get(1) == loc
+        assert uow.sectors.get(10) == sector
+        assert uow.blocks.get(100) == block
+        assert uow.routes.get(1000) == route
+    row = run_sql(
+        "SELECT l.loca_cdelo, l.greg_id, s.muni_id, q.rota_id, r.ftgr_id, r.cbgr_id,"
+        " q.qdra_tmultimaalteracao IS NOT NULL, q.gsan_core_version"
+        " FROM cadastro.quadra q JOIN cadastro.setor_comercial s USING (stcm_id)"
+        " JOIN cadastro.localidade l USING (loca_id), micromedicao.rota r"
+        " WHERE q.qdra_id = 100 AND r.rota_id = 1000"
+    ).one()
+    assert tuple(row) == (1, 1, 7, 1000, 2, 2, True, 1)
+    run_sql("UPDATE cadastro.quadra SET qdra_nnquadra = 5 WHERE qdra_id = 100")
+    with legacy.uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+        uow.blocks.update(attrs.evolve(block, number=6, version=2))  # GSAN saved
+    with legacy.uow_factory() as uow:
+        uow.blocks.update(attrs.evolve(block, number=6, version=3))
+        uow.localities.update(attrs.evolve(loc, active=False, version=2))
+        uow.commit()
+    with legacy.uow_factory() as uow:
+        assert (uow.blocks.get(100).number, uow.blocks.get(100).version) == (6, 3)
+        assert uow.localities.get(1).active is False
+
+
+def test_location_fields_gsan_does_not_store_are_refused(
+    legacy: LegacyBackend,
+) -> None:
+    loc, _, block, route = location()
+    with legacy.uow_factory() as uow:
+        for write, entity in (
+            (uow.blocks.add, block),  # the contract's sewer division
+            (uow.routes.add, attrs.evolve(route, simultaneous_printing=True)),
+            (uow.localities.add, attrs.evolve(loc, ppp_contract=True)),
+        ):
+            with pytest.raises(ConfigurationError) as caught:
+                write(entity)  # type: ignore[operator]
+            assert caught.value.code == "configuration.unmapped"
+
+
+def test_property_queries_are_set_based_on_gsans_columns(
+    registry: LegacyBackend,
+) -> None:
+    with registry.uow_factory() as uow:
+        first, second = uow.next_ids("property", 2)
+        uow.properties.add_many(
+            [_property(first), _property(second, water_status_id=4)]
+        )
+        uow.commit()
+    ids = [9, first, second]  # 9: GSAN's own, water situation 3
+    with registry.uow_factory() as uow:
+        assert [p.id for p in uow.properties.find_by(route_id=[1, 7])] == ids
+        assert [p.id for p in uow.properties.find_by(water_status_id=4)] == [second]
+        assert uow.properties.count_by(water_status_id=[3, 4]) == 3
+        assert uow.properties.count_by(well_type_id=None) == 1  # GSAN's
+        assert uow.properties.count_by_water_status() == {3: 2, 4: 1}
+        assert uow.properties.ids_by_route(1) == ids
+        with pytest.raises(ConfigurationError) as caught:
+            uow.properties.find_by(categories=())
+        assert caught.value.code == "configuration.unmapped"
+        seen = uow.properties.get_many([first, second])
+        fresh = [attrs.evolve(p, block_face=None, version=2) for p in seen.values()]
+        uow.properties.update_many(fresh)
+        uow.commit()
+    with registry.uow_factory() as uow:
+        stale = attrs.evolve(fresh[1], well_type_id=None)
+        with pytest.raises(ConcurrencyConflict):
+            uow.properties.update_many([attrs.evolve(fresh[0], version=3), stale])
+        with pytest.raises(NotFound):
+            uow.properties.update_many([attrs.evolve(fresh[0], id=404, version=2)])
+    with registry.uow_factory() as uow:
+        assert [
+            p.version for p in uow.properties.get_many([first, second]).values()
+        ] == [2, 2]
+
+
+def test_usage_count_goes_through_gsans_mapped_columns_only(
+    registry: LegacyBackend,
+) -> None:
+    with registry.uow_factory() as uow:
+        water = Reference("property", "water_status_id")
+        assert uow.catalog.usage_count("water_status", 3, [water]) == 1  # GSAN's 9
+        with pytest.raises(ConfigurationError) as caught:
+            uow.catalog.usage_count("water_status", 3, [Reference("property", "x")])
+        assert caught.value.code == "configuration.unmapped"

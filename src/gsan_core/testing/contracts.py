@@ -138,26 +138,55 @@ class UnitOfWorkContract:
         """Whether :meth:`probe_add`'s row ``n`` is visible to ``uow``."""
         return uow.catalog.find("cut_reason", n) is not None
 
+    # ------------------------------------------------------------ samples
+    def sample_location(self) -> tuple[Locality, CommercialSector, Block, Route]:
+        """The suite's location (:func:`location`). Override it where the
+        adapter's store cannot hold a field of it (GSAN's ``quadra`` has no
+        sewer division)."""
+        return location()
+
+    def property_id(self, n: int) -> int:
+        """The id of the suite's ``n``-th property: ``n``. Override it where
+        the store's ids carry a check digit (GSAN's modulo 11)."""
+        return n
+
+    def sample_property(self, n: int = 1) -> Property:
+        """The suite's ``n``-th property (:func:`sample_property` with
+        :meth:`property_id`). Override it where the store keeps economies
+        per subcategory only (GSAN's ``imovel_subcategoria``)."""
+        return sample_property(self.property_id(n))
+
+    def sample_units(self) -> tuple[OrganizationalUnit, OrganizationalUnit]:
+        """A head unit and one below it. Override it where the store needs a
+        field the library leaves empty (GSAN's NOT NULL company)."""
+        return (
+            OrganizationalUnit(id=5, name="SEDE", unit_type_id=10, acronym="SD"),
+            OrganizationalUnit(
+                id=6,
+                name="FILIAL",
+                unit_type_id=12,
+                superior_id=5,
+                dispatch_centre_id=5,
+            ),
+        )
+
     # ------------------------------------------------------------ helpers
-    @staticmethod
-    def _with_location(factory: Factory) -> None:
-        loc, sector, block, route = location()
+    def _with_location(self, factory: Factory) -> None:
+        # the route before the block: GSAN's block needs its route
+        loc, sector, block, route = self.sample_location()
         with factory() as uow:
             uow.localities.add(loc)
             uow.sectors.add(sector)
-            uow.blocks.add(block)
             uow.routes.add(route)
+            uow.blocks.add(block)
             uow.commit()
 
     # ------------------------------------------------------------ round trips
     def test_entities_round_trip(self, uow_factory: Factory) -> None:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
-        prop = sample_property()
-        unit = OrganizationalUnit(id=5, name="SEDE", unit_type_id=10, acronym="SD")
-        child = OrganizationalUnit(
-            id=6, name="FILIAL", unit_type_id=12, superior_id=5, dispatch_centre_id=5
-        )
+        prop = self.sample_property()
+        unit, child = self.sample_units()
         user = User(id=9, name="ANA", unit_id=6, login="ana")
         with uow_factory() as uow:
             uow.properties.add(prop)
@@ -165,17 +194,19 @@ class UnitOfWorkContract:
             uow.users.add(user)
             uow.commit()
         with uow_factory() as uow:
-            assert uow.properties.get(1) == prop
+            assert uow.properties.get(self.property_id(1)) == prop
             assert uow.units.get(6) == child
             assert uow.users.get(9) == user
-            assert uow.localities.get(1) == location()[0]
-            assert uow.blocks.get(100) == location()[2]
+            assert uow.localities.get(1) == self.sample_location()[0]
+            assert uow.blocks.get(100) == self.sample_location()[2]
             assert uow.properties.find_by(route_id=1000) == [prop]
             assert uow.properties.find_by(route_id=[1000, 7]) == [prop]
             assert uow.properties.count_by(water_status_id=3) == 1
             assert uow.properties.count_by_water_status() == {3: 1}
-            assert uow.properties.ids_by_route(1000) == [1]
-            assert uow.properties.get_many([1, 2]) == {1: prop}
+            assert uow.properties.ids_by_route(1000) == [prop.id]
+            assert uow.properties.get_many([prop.id, self.property_id(2)]) == {
+                prop.id: prop
+            }
             assert uow.units.find_by(superior_id=None) == [unit]
 
     def test_location_links_in_one_read(self, uow_factory: Factory) -> None:
@@ -292,10 +323,10 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add(sample_property())
+            uow.properties.add(self.sample_property())
             uow.commit()
         with uow_factory() as uow, pytest.raises(DuplicateEntity):
-            uow.properties.add(sample_property())
+            uow.properties.add(self.sample_property())
         with uow_factory() as uow:
             assert uow.properties.count_by() == 1
 
@@ -303,15 +334,15 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add(sample_property(5))
+            uow.properties.add(self.sample_property(5))
             uow.commit()
         with uow_factory() as uow, pytest.raises(DuplicateEntity):
-            uow.properties.add_many([sample_property(4), sample_property(5)])
+            uow.properties.add_many([self.sample_property(4), self.sample_property(5)])
         with uow_factory() as uow:
-            assert [p.id for p in uow.properties.find_by()] == [5]
+            assert [p.id for p in uow.properties.find_by()] == [self.property_id(5)]
 
     def test_no_driver_exception_escapes(self, uow_factory: Factory) -> None:
-        broken = attrs.evolve(sample_property(), locality_id=999, route_id=999)
+        broken = attrs.evolve(self.sample_property(), locality_id=999, route_id=999)
         try:
             with uow_factory() as uow:
                 uow.properties.add(broken)
@@ -324,18 +355,18 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add(sample_property())
+            uow.properties.add(self.sample_property())
         with uow_factory() as uow:
-            assert uow.properties.find(1) is None
+            assert uow.properties.find(self.property_id(1)) is None
 
     def test_rollback_on_error(self, uow_factory: Factory) -> None:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with pytest.raises(RuntimeError), uow_factory() as uow:
-            uow.properties.add(sample_property())
+            uow.properties.add(self.sample_property())
             raise RuntimeError
         with uow_factory() as uow:
-            assert uow.properties.find(1) is None
+            assert uow.properties.find(self.property_id(1)) is None
 
     def test_explicit_rollback_discards_work_and_events(
         self, uow_factory: Factory
@@ -376,14 +407,14 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as writer:
-            writer.properties.add(sample_property())
+            writer.properties.add(self.sample_property())
             with uow_factory() as reader:
                 reader.read_only()  # a writing one would queue behind ``writer``
-                assert reader.properties.find(1) is None
-            assert writer.properties.find(1) is not None
+                assert reader.properties.find(self.property_id(1)) is None
+            assert writer.properties.find(self.property_id(1)) is not None
             writer.commit()
         with uow_factory() as reader:
-            assert reader.properties.find(1) is not None
+            assert reader.properties.find(self.property_id(1)) is not None
 
     def test_work_continues_after_commit(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:
@@ -415,10 +446,10 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add(sample_property())
+            uow.properties.add(self.sample_property())
             uow.commit()
         with uow_factory() as first:
-            seen = first.properties.get(1)
+            seen = first.properties.get(self.property_id(1))
         with uow_factory() as second:
             second.properties.update(attrs.evolve(seen, block_face=9, version=2))
             second.commit()
@@ -426,17 +457,17 @@ class UnitOfWorkContract:
             first.properties.update(attrs.evolve(seen, block_face=7, version=2))
             first.commit()
         with uow_factory() as uow:
-            stored = uow.properties.get(1)
+            stored = uow.properties.get(self.property_id(1))
             assert (stored.block_face, stored.version) == (9, 2)
 
     def test_update_many_checks_every_version(self, uow_factory: Factory) -> None:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add_many([sample_property(1), sample_property(2)])
+            uow.properties.add_many([self.sample_property(1), self.sample_property(2)])
             uow.commit()
-        good = attrs.evolve(sample_property(1), block_face=4, version=2)
-        stale = attrs.evolve(sample_property(2), block_face=4, version=3)
+        good = attrs.evolve(self.sample_property(1), block_face=4, version=2)
+        stale = attrs.evolve(self.sample_property(2), block_face=4, version=3)
         with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
             uow.properties.update_many([good, stale])
         with uow_factory() as uow:
@@ -476,7 +507,7 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)
         with uow_factory() as uow:
-            uow.properties.add_many([sample_property(1), sample_property(2)])
+            uow.properties.add_many([self.sample_property(1), self.sample_property(2)])
             uow.commit()
         with uow_factory() as uow:
             water = Reference("property", "water_status_id")
@@ -491,7 +522,7 @@ class UnitOfWorkContract:
         require(self.capabilities, REGISTRY_WRITES)
         require(self.capabilities, SEEDING)
         self._with_location(uow_factory)
-        loc, sector, _, _ = location()
+        loc, sector, _, _ = self.sample_location()
         printing = Route(
             id=2000,
             locality_id=loc.id,
@@ -502,8 +533,8 @@ class UnitOfWorkContract:
         )
         with uow_factory() as uow:
             uow.routes.add(printing)
-            uow.properties.add(attrs.evolve(sample_property(1), route_id=2000))
-            uow.properties.add(sample_property(2))
+            uow.properties.add(attrs.evolve(self.sample_property(1), route_id=2000))
+            uow.properties.add(self.sample_property(2))
             uow.seeding.grant(9, 30)
             uow.seeding.grant(9, 30)
             uow.seeding.lock_route(2000, 202501)
@@ -512,14 +543,16 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.permissions.has(9, 30)
             assert not uow.permissions.has(9, 31)
-            assert uow.field_lock.locked_reference(1) == 202501
-            assert uow.field_lock.locked_reference(2) is None  # not simultaneous
+            assert uow.field_lock.locked_reference(self.property_id(1)) == 202501
+            assert (
+                uow.field_lock.locked_reference(self.property_id(2)) is None
+            )  # not simultaneous
             uow.seeding.revoke(9, 30)
             uow.seeding.unlock_route(2000)
             uow.commit()
         with uow_factory() as uow:
             assert not uow.permissions.has(9, 30)
-            assert uow.field_lock.locked_reference(1) is None
+            assert uow.field_lock.locked_reference(self.property_id(1)) is None
 
     def test_payment_slip_lookup_and_settle(self, uow_factory: Factory) -> None:
         require(self.capabilities, BILLING)

@@ -21,7 +21,7 @@ abbreviation column is kept in the companion ``catalog_extra`` table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
-from gsan_core.model.catalog import AttributeValue, CatalogItem
+from gsan_core.model.catalog import AttributeValue, CatalogItem, Reference
 from gsan_core.model.kinds import kinds_by_name
 
 if TYPE_CHECKING:
@@ -114,6 +114,12 @@ class CatalogLayouts:
         with self._lock:
             self._found[table] = layout
         return layout
+
+
+UNMAPPED_REFERENCE = (
+    "the legacy catalogue counts references through GSAN's mapped columns:"
+    " {entity}.{field} has none"
+)
 
 
 class LegacyCatalog:
@@ -226,6 +232,39 @@ class LegacyCatalog:
         return [i for i in items if i.active] if active_only else items
 
     # ---------------------------------------------------------------- writes
+    def usage_count(self, kind: str, id: int, references: Collection[Reference]) -> int:
+        """Rows of GSAN's mapped tables using the row, one count per
+        reference: a mapped column (``imovel.last_id``), or a property's
+        current collection situations (``imovel_cobranca_situacao`` without
+        a withdrawal date)."""
+        del kind
+        total = 0
+        for reference in references:
+            with translated(reference.entity):
+                found = self._conn.execute(*self._usage(reference, id)).scalar_one()
+            total += int(found)
+        return total
+
+    def _usage(self, reference: Reference, id: int) -> tuple[sa.TextClause, Any]:
+        if (reference.entity, reference.field) == (
+            "property",
+            "collection_situation_ids",
+        ):
+            sql = (
+                "SELECT count(DISTINCT imov_id) FROM cadastro.imovel_cobranca_situacao"
+                " WHERE cbst_id = :id AND iscb_dtretiradacobranca IS NULL"
+            )
+            return sa.text(sql), {"id": id}
+        entity = self._uow.tables.maps.get(reference.entity)
+        column = None if entity is None else entity.columns.get(reference.field)
+        if entity is None or column is None:
+            msg = UNMAPPED_REFERENCE.format(
+                entity=reference.entity, field=reference.field
+            )
+            raise ConfigurationError(msg, kind="unmapped")
+        sql = f"SELECT count(*) FROM {entity.table} WHERE {column} = :id"
+        return sa.text(sql), {"id": id}
+
     def _writable(self, kind: str) -> tuple[CatalogLayout, str]:
         layout = self._layout(kind)
         if layout.version is None:

@@ -1,9 +1,8 @@
 """Cadastre reads from GSAN's tables: localities, sectors, blocks, routes, units.
 
 One joined statement per entity (a block's locality comes from its sector, as
-GSAN keeps it). These rows are GSAN's cadastre: the library reads them and
-never writes them (phase 1), so the repositories' writes raise
-``configuration.read_only``.
+GSAN keeps it). The writes are the subclasses' (``location_writes.py``,
+``registry.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.errors import ConfigurationError, NotFound
+from gsan_core.errors import NotFound
 from gsan_core.model.properties import (
     Block,
     CommercialSector,
@@ -27,10 +26,9 @@ from gsan_core.model.units import OrganizationalUnit
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
-__all__ = ["LegacyLocationRepository", "location_repositories"]
+__all__ = ["LegacyLocationRepository"]
 
 E = TypeVar("E")
-READ_ONLY = "GSAN's cadastre (location rows) is read-only for gsan_core"
 
 
 def _network(value: int | None, default: NetworkIndicator) -> NetworkIndicator:
@@ -174,29 +172,3 @@ class LegacyLocationRepository(Generic[E]):
 
     def lock(self, id: int) -> E:
         return self.get(id)
-
-    def add(self, entity: E) -> None:
-        raise ConfigurationError(READ_ONLY, kind="read_only")
-
-    def add_many(self, entities: Iterable[E]) -> None:
-        raise ConfigurationError(READ_ONLY, kind="read_only")
-
-    def update(self, entity: E) -> None:
-        raise ConfigurationError(READ_ONLY, kind="read_only")
-
-
-def location_repositories(
-    uow: LegacyUnitOfWork,
-) -> tuple[
-    LegacyLocationRepository[Locality],
-    LegacyLocationRepository[CommercialSector],
-    LegacyLocationRepository[Block],
-    LegacyLocationRepository[Route],
-]:
-    """The four location repositories of a unit of work."""
-    return (
-        LegacyLocationRepository[Locality](uow, "locality"),
-        LegacyLocationRepository[CommercialSector](uow, "sector"),
-        LegacyLocationRepository[Block](uow, "block"),
-        LegacyLocationRepository[Route](uow, "route"),
-    )

@@ -328,6 +328,11 @@ _NOT_NULL_DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "usur_ictiporelatoriopadrao": 1,
         "usur_icexibemensagem": 2,
     },
+    # a location the library registers: the first regional management and
+    # business unit; a route's first reading type and company
+    "cadastro.localidade": {"greg_id": 1, "uneg_id": 1},
+    "cadastro.setor_comercial": {"muni_id": 1},
+    "micromedicao.rota": {"lttp_id": 1, "empr_id": 1},
     # the seeding port's bills and slips: no check digit, no sewer share, the
     # first tariff, financing type and accounting item (a property without a
     # tariff takes ``cstf_id``; a slip without a debit type ``dbtp_id``)

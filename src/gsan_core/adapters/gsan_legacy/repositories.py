@@ -341,6 +341,16 @@ class LegacyHydrometerRepository(LegacyRepository[Hydrometer]):
                 self._conflict(params)
 
 
+#: GSAN's block: a property's route is its block's.
+_BLOCK = sa.table(
+    "quadra", sa.column("qdra_id"), sa.column("rota_id"), schema="cadastro"
+)
+UNMAPPED_CRITERION = (
+    "the legacy property queries take the mapped imovel columns and route_id:"
+    " {field} is not one"
+)
+
+
 class LegacyPropertyRepository:
     """Properties read from ``cadastro.imovel`` (categories from
     ``imovel_subcategoria``, collection situations from
@@ -353,6 +363,64 @@ class LegacyPropertyRepository:
         self._map = tables.maps["property"]
         self._version = tables.version
 
+    def _column(self, field: str) -> sa.ColumnElement[Any]:
+        """The SQL of a field: a mapped column, or the route of the property's
+        block (GSAN keeps a property's route on its block, ``quadra.rota_id``)."""
+        if field == "route_id":
+            return (
+                sa.select(_BLOCK.c.rota_id)
+                .where(_BLOCK.c.qdra_id == self._t.c[self._map.columns["block_id"]])
+                .scalar_subquery()
+            )
+        column = self._map.columns.get(field)
+        if column is None or field == "active":
+            msg = UNMAPPED_CRITERION.format(field=field)
+            raise ConfigurationError(msg, kind="unmapped")
+        return self._t.c[column]
+
+    def _where(self, criteria: Mapping[str, object]) -> sa.ColumnElement[bool]:
+        clauses = [
+            self._column(f).in_(list(v))
+            if isinstance(v, Iterable) and not isinstance(v, str)
+            else (self._column(f).is_(None) if v is None else self._column(f) == v)
+            for f, v in criteria.items()
+        ]
+        return sa.and_(sa.true(), *clauses)
+
+    def find_by(self, **criteria: object) -> Sequence[Property]:
+        """One statement (and one per related table) whatever the match count."""
+        return self._read(self._where(criteria))
+
+    def count_by(self, **criteria: object) -> int:
+        statement = sa.select(sa.func.count()).where(self._where(criteria))
+        with translated("property"):
+            return int(
+                self._uow.connection.execute(
+                    statement.select_from(self._t)
+                ).scalar_one()
+            )
+
+    def count_by_water_status(self) -> Mapping[int, int]:
+        """Active properties (``imov_icexclusao`` not 1) per ``last_id``."""
+        water = self._t.c[self._map.columns["water_status_id"]]
+        active = self._t.c[self._map.columns["active"]]
+        statement = (
+            sa.select(water, sa.func.count())
+            .where(sa.or_(active.is_(None), active != 1))
+            .group_by(water)
+        )
+        with translated("property"):
+            rows = self._uow.connection.execute(statement).all()
+        return dict(rows)
+
+    def ids_by_route(self, route_id: int) -> Sequence[int]:
+        key = self._t.c[self._map.key]
+        statement = (
+            sa.select(key).where(self._column("route_id") == route_id).order_by(key)
+        )
+        with translated("property"):
+            return list(self._uow.connection.execute(statement).scalars().all())
+
     def _read(
         self, clause: sa.ColumnElement[bool], *, lock: bool = False
     ) -> list[Property]:
@@ -360,7 +428,9 @@ class LegacyPropertyRepository:
         version: Any = t.c[self._version] if self._version else sa.literal(1)
         statement = (
             sa.select(
-                *(t.c[c].label(f) for f, c in cols.items()), version.label("version")
+                *(t.c[c].label(f) for f, c in cols.items()),
+                self._column("route_id").label("route_id"),
+                version.label("version"),
             )
             .where(clause)
             .order_by(t.c[self._map.key])
@@ -528,22 +598,53 @@ class LegacyPropertyRepository:
         )
 
     def update(self, entity: Property) -> None:
+        self.update_many([entity])
+
+    def update_many(self, entities: Iterable[Property]) -> None:
+        """Compare-and-set of many properties, one statement per chunk: the
+        situations and the well as given, the other mapped columns where the
+        entity has a value (GSAN's stay otherwise); categories, collection
+        situations and the route are not rewritten."""
         if self._version is None:
             raise ConfigurationError(READ_ONLY, kind="read_only")
         t, cols = self._t, self._map.columns
         owned = self._uow.tables.property_owned
-        values = {cols[f]: getattr(entity, f) for f in cols if cols[f] in owned}
+        fields = [f for f in cols if f not in ("id", "active")]
         statement = (
             sa.update(t)
             .where(
-                t.c[self._map.key] == entity.id,
-                t.c[self._version] == entity.version - 1,
+                t.c[self._map.key] == sa.bindparam("k_id"),
+                t.c[self._version] == sa.bindparam("k_expected"),
             )
-            .values(values | {self._map.stamp: self._uow.now_expression})
+            .values(
+                {
+                    cols[f]: sa.bindparam(f"v_{f}")
+                    if cols[f] in owned
+                    else sa.func.coalesce(sa.bindparam(f"v_{f}"), t.c[cols[f]])
+                    for f in fields
+                }
+                | {self._map.stamp: self._uow.now_expression}
+            )
         )
-        with translated("property", entity.id):
-            result = self._uow.connection.execute(statement)
-        if result.rowcount != 1:
-            if self.find(entity.id) is None:
-                raise NotFound("property", entity.id)
-            raise ConcurrencyConflict("property", entity.id, entity.version)
+        for batch in chunks(entities):
+            params = [
+                {f"v_{f}": getattr(e, f) for f in fields}
+                | {"k_id": e.id, "k_expected": e.version - 1}
+                for e in batch
+            ]
+            with translated("property"):
+                result = self._uow.connection.execute(statement, params)
+            if result.rowcount != len(params):
+                self._conflict(params)
+
+    def _conflict(self, params: list[dict[str, Any]]) -> None:
+        stored = {
+            p.id: p.version for p in self.get_many(p["k_id"] for p in params).values()
+        }
+        for p in params:
+            if p["k_id"] not in stored:
+                raise NotFound("property", p["k_id"])
+            if stored[p["k_id"]] != p["k_expected"] + 1:
+                raise ConcurrencyConflict("property", p["k_id"], p["k_expected"] + 1)
+        first = params[0]
+        raise ConcurrencyConflict("property", first["k_id"], first["k_expected"] + 1)

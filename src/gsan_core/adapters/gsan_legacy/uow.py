@@ -22,7 +22,8 @@ from gsan_core.adapters.gsan_legacy.batches import (
     LegacyCollectionQueries,
     LegacyConnectionBatches,
 )
-from gsan_core.adapters.gsan_legacy.location import (
+from gsan_core.adapters.gsan_legacy.location_writes import (
+    LegacyLocations,
     location_repositories,
 )
 from gsan_core.adapters.gsan_legacy.meters_history import (
@@ -170,6 +171,7 @@ class LegacyUnitOfWork:
         self.localities, self.sectors, self.blocks, self.routes = location_repositories(
             self
         )
+        self.locations = LegacyLocations(self)
         self.units = LegacyUnitRepository(self)
         return self
 

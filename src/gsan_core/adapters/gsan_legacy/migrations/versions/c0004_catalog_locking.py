@@ -1,7 +1,8 @@
 """opt-in, with the locking: catalogue and registry writes on GSAN's tables
 
 Each reference table of the profile's ``catalog_tables`` that exists, and the
-registry tables of organisational units and users, get the
+registry tables of organisational units, users and locations (locality,
+sector, block, route), get the
 optimistic-locking column and its ``BEFORE UPDATE`` trigger (``c0002``'s
 function), so a catalogue write is a compare-and-set that fails when GSAN's
 "Manter" screen or another writer changed the row first. The companion schema
@@ -24,8 +25,15 @@ branch_labels = None
 depends_on = None
 
 
-#: The registry tables the library writes units and users to.
-REGISTRY = ("cadastro.unidade_organizacional", "seguranca.usuario")
+#: The registry tables the library writes units, users and locations to.
+REGISTRY = (
+    "cadastro.unidade_organizacional",
+    "seguranca.usuario",
+    "cadastro.localidade",
+    "cadastro.setor_comercial",
+    "cadastro.quadra",
+    "micromedicao.rota",
+)
 
 
 def _names() -> tuple[str, str, tuple[str, ...]]:
