@@ -84,16 +84,6 @@ _METER_COLUMNS = (
     "stand",
     "brand_id",
 )
-_METER_AND_DOCUMENT = (
-    "meter_number",
-    "meter_type_id",
-    "meter_situation_id",
-    "place_id",
-    "protection_id",
-    "stand",
-    "brand_id",
-    "collection_document_id",
-)
 
 
 class SqlSelectiveQueries:
@@ -443,7 +433,7 @@ class SqlFieldFileQueries:
         )
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        return [tuple(int(v) for v in row) for row in rows]
+        return [tuple(row) for row in rows]  # ints already (coalesced)
 
     def order_details(
         self, file_id: int, first: int, last: int
@@ -510,13 +500,46 @@ class SqlFieldFileQueries:
         )
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        names = (
-            "order_id",
-            "customer_name",
-            *_CUSTOMER_FIELDS[1:],
-            *_METER_AND_DOCUMENT,
-        )
-        return [FileOrderDetail(**dict(zip(names, row, strict=True))) for row in rows]
+        return [
+            FileOrderDetail(
+                order_id=o,
+                customer_name=name,
+                document=document,
+                identity_card=card,
+                identity_issuer_id=issuer,
+                identity_state_id=state,
+                phone_area=area,
+                phone=phone,
+                phone_extension=extension,
+                meter_number=number,
+                meter_type_id=kind,
+                meter_situation_id=situation,
+                place_id=place_id,
+                protection_id=protection,
+                stand=stand,
+                brand_id=brand,
+                collection_document_id=document_id,
+            )
+            for (
+                o,
+                name,
+                document,
+                card,
+                issuer,
+                state,
+                area,
+                phone,
+                extension,
+                number,
+                kind,
+                situation,
+                place_id,
+                protection,
+                stand,
+                brand,
+                document_id,
+            ) in rows
+        ]
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         t = self._uow.tables

@@ -2,7 +2,7 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (1,000 orders a page; two joined reads each:
+yields the records page by page (5,000 orders a page; two joined reads each:
 ``FieldFileQueries.file_rows``, the orders and their properties, and
 ``FieldFileQueries.order_details``, their user customers, water meters and
 collection documents), then the debts of the pages that have documents, and
@@ -38,8 +38,11 @@ __all__ = [
     "smartphone_lines",
 ]
 
-#: Orders per page when a file is written or its return applied.
+#: Orders per page when a file's debts are written or its return applied.
 PAGE = 1_000
+#: Orders per page of record ``16`` (a multiple of ``PAGE``): fewer, larger
+#: joined reads (each pays a round trip and its plan's fixed scans).
+WRITE_PAGE = 5 * PAGE
 #: Digits of a CPF and of a CNPJ (a customer's ``document`` is one or the other).
 CPF_LENGTH, CNPJ_LENGTH = 11, 14
 
@@ -146,17 +149,18 @@ def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
-    with_documents: list[int] = []
-    for first in range(1, file.order_count + 1, PAGE):
-        last = first + PAGE - 1
+    with_documents: set[int] = set()
+    for first in range(1, file.order_count + 1, WRITE_PAGE):
+        last = first + WRITE_PAGE - 1
         with read() as uow:
             rows = uow.field_file_queries.file_rows(file.id, first, last)
             details = uow.field_file_queries.order_details(file.id, first, last)
         for row, detail in zip(rows, details, strict=True):
             yield order_record(row, detail, water=water, sewer=sewer)
-        if any(d.collection_document_id is not None for d in details):
-            with_documents.append(first)
-    yield from debt_lines(read, file, with_documents)
+            if detail.collection_document_id is not None:
+                # the first sequence of the debt pass's page holding this order
+                with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
+    yield from debt_lines(read, file, sorted(with_documents))
 
 
 def order_record(
@@ -177,42 +181,27 @@ def order_record(
     (empty: billing's). Empty, never ``null``."""
     oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-    document = detail.document or ""
-    has_meter = detail.meter_number is not None
-    fields: list[object] = [
-        oid,
-        tid,
-        seq,
-        "",
-        place,
-        pid or "",
-        prof or "",
-        "",
-        "",
-        route or "",
-        water.get(wat, ""),
-        sewer.get(sew, ""),
-        1,
-        detail.meter_type_id,
-        detail.meter_number,
-        detail.meter_situation_id,
-        detail.place_id,
-        detail.protection_id,
-        detail.stand if has_meter else None,
-        detail.brand_id,
-        None,
-        detail.customer_name,
-        document if len(document) == CPF_LENGTH else None,
-        document if len(document) == CNPJ_LENGTH else None,
-        detail.identity_card,
-        detail.identity_issuer_id,
-        detail.identity_state_id,
-        detail.phone_area,
-        detail.phone,
-        detail.phone_extension,
-        None,
-    ]
-    return record("16", fields)
+    d = detail
+    document = d.document or ""
+    cpf = clean(document) if len(document) == CPF_LENGTH else ""
+    cnpj = clean(document) if len(document) == CNPJ_LENGTH else ""
+    stand = "" if d.meter_number is None or d.stand is None else 1 if d.stand else 2
+    # one f-string (the ids are ints, the texts go through ``clean``): the
+    # line is what ``record("16", ...)`` would write, at a third of the cost
+    return (
+        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||{route or ''}|"
+        f"{water.get(wat, '')}|{sewer.get(sew, '')}|1|"
+        f"{_id(d.meter_type_id)}|{clean(d.meter_number)}|"
+        f"{_id(d.meter_situation_id)}|{_id(d.place_id)}|{_id(d.protection_id)}|"
+        f"{stand}|{_id(d.brand_id)}||{clean(d.customer_name)}|{cpf}|{cnpj}|"
+        f"{clean(d.identity_card)}|{_id(d.identity_issuer_id)}|"
+        f"{_id(d.identity_state_id)}|{clean(d.phone_area)}|{clean(d.phone)}|"
+        f"{clean(d.phone_extension)}||\n"
+    )
+
+
+def _id(value: int | None) -> object:
+    return "" if value is None else value
 
 
 def debt_lines(
