@@ -37,6 +37,8 @@ from benchmarks.harness import render
 from benchmarks.orders import NOW, Scratch, scratch
 from gsan_core.model.field_files import FileKind
 from gsan_core.model.field_work import SelectiveCriteria
+from gsan_core.rules.field_work import consumption_since
+from gsan_core.services.field_work.files import AVERAGE_MONTHS
 from gsan_core.synthetic import generate
 
 AREA = "field_files"
@@ -63,9 +65,36 @@ def _load(db: Scratch, properties: int) -> tuple[Any, int]:
         kind=FileKind.COLLECTION, command_id=command.id, actor=1
     )
     gsan.field_work.release_field_file(file_id=file.id, agent_id=1, actor=1)
+    _history(db)
     db.vacuum()
     _analyze(db)
     return gsan, file.id
+
+
+def _history(db: Scratch) -> None:
+    """Two months of water consumption per property (record 16's average;
+    the synthetic utility has none), one ``INSERT ... SELECT`` each."""
+    history, prop = db.tables["consumption_history"], db.tables["property"]
+    with db.engine.begin() as connection:
+        for reference, volume in ((202504, prop.c.id % 30), (202505, prop.c.id % 7)):
+            connection.execute(
+                sa.insert(history).from_select(
+                    [
+                        "property_id",
+                        "reference",
+                        "kind",
+                        "consumption_type_id",
+                        "billed_volume",
+                    ],
+                    sa.select(
+                        prop.c.id,
+                        sa.literal(reference),
+                        sa.literal(1),
+                        sa.literal(1),
+                        volume,
+                    ),
+                )
+            )
 
 
 def _analyze(db: Scratch) -> None:
@@ -82,6 +111,7 @@ def _analyze(db: Scratch) -> None:
             "hydrometer",
             "customer_property",
             "customer",
+            "consumption_history",
         )
     )
     with db.engine.connect().execution_options(
@@ -132,6 +162,22 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
         )
         .subquery("meters")
     )
+    history = t["consumption_history"]
+    averages = (
+        sa.select(
+            history.c.property_id,
+            sa.cast(
+                sa.func.floor(sa.func.avg(history.c.billed_volume)), sa.Integer
+            ).label("average"),
+        )
+        .where(
+            history.c.kind == 1,
+            history.c.reference >= consumption_since(NOW.date(), AVERAGE_MONTHS),
+            history.c.property_id.in_(file_properties),
+        )
+        .group_by(history.c.property_id)
+        .subquery("averages")
+    )
     chosen = relation.alias("chosen")
     statement = (
         sa.select(
@@ -156,6 +202,7 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
             customer.c.phone_extension,
             prop.c.water_status_id,
             prop.c.sewer_status_id,
+            averages.c.average,
         )
         .join(order, order.c.id == item.c.order_id)
         .join(prop, prop.c.id == order.c.property_id)
@@ -163,6 +210,7 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
         .outerjoin(chosen, chosen.c.id == users.c.chosen_id)
         .outerjoin(customer, customer.c.id == chosen.c.customer_id)
         .outerjoin(meters, meters.c.property_id == order.c.property_id)
+        .outerjoin(averages, averages.c.property_id == order.c.property_id)
         .where(item.c.file_id == file_id)
         .order_by(item.c.sequence)
     )
@@ -189,7 +237,7 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
                 f"{_clean(document) if len(document) == 11 else ''}|"
                 f"{_clean(document) if len(document) == 14 else ''}|"
                 f"{_clean(r[19])}|{_v(r[20])}|{_v(r[21])}|{_clean(r[22])}|"
-                f"{_clean(r[23])}|{_clean(r[24])}||\n".encode("iso-8859-1")
+                f"{_clean(r[23])}|{_clean(r[24])}|{_v(r[27])}|\n".encode("iso-8859-1")
             )
             count += 1
     return count

@@ -72,6 +72,16 @@ class FieldFileQueries(Protocol):
         property has every field ``None``)."""
         ...
 
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        """UC1484 record ``16``'s average consumption, one read for a page of
+        properties: per property of ``property_ids`` with water consumption
+        history from reference month ``since`` (``yyyymm``) on, the average
+        billed volume (m³, rounded down); a property without history in the
+        window is absent."""
+        ...
+
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         """The situation of each of ``order_ids`` that is in the file."""
         ...

@@ -233,6 +233,20 @@ class MemoryFieldFileQueries:
             rows.append((order.id, order.service_type_id, item.sequence, *place))
         return rows
 
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        wanted = set(property_ids)
+        volumes: dict[int, list[int]] = {}
+        for r in self._uow.rows("consumption"):
+            if (
+                r.property_id in wanted
+                and r.kind is MeasurementKind.WATER
+                and r.reference >= since
+            ):
+                volumes.setdefault(r.property_id, []).append(r.billed_volume)
+        return {p: sum(v) // len(v) for p, v in volumes.items()}
+
     def order_details(
         self, file_id: int, first: int, last: int
     ) -> Sequence[FileOrderDetail]:

@@ -541,6 +541,26 @@ class SqlFieldFileQueries:
             ) in rows
         ]
 
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        if not property_ids:
+            return {}
+        history = self._uow.tables["consumption_history"]
+        dialect = self._uow.connection.dialect.name
+        statement = (
+            sa.select(history.c.property_id, sa.func.avg(history.c.billed_volume))
+            .where(
+                among(history.c.property_id, property_ids, dialect),
+                history.c.kind == MeasurementKind.WATER.value,
+                history.c.reference >= since,
+            )
+            .group_by(history.c.property_id)
+        )
+        with translated("consumption_history"):
+            rows = self._uow.connection.execute(statement).all()
+        return {int(p): int(average) for p, average in rows}  # volumes >= 0
+
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         t = self._uow.tables
         item, order = t["field_file_item"], t["service_order"]

@@ -2,10 +2,11 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (5,000 orders a page; two joined reads each:
+yields the records page by page (5,000 orders a page; three reads each:
 ``FieldFileQueries.file_rows``, the orders and their properties, and
 ``FieldFileQueries.order_details``, their user customers, water meters and
-collection documents), then the debts of the pages that have documents, and
+collection documents, and ``FieldFileQueries.average_consumptions`` of their
+properties), then the debts of the pages that have documents, and
 the service encodes them into the caller's stream with the utility's
 declared encoding. What the passes keep between them is the list of those
 pages' first sequences.
@@ -29,6 +30,7 @@ from gsan_core.rules.field_files import (
 )
 
 __all__ = [
+    "AVERAGE_MONTHS",
     "PAGE",
     "debt_lines",
     "inspection_lines",
@@ -43,6 +45,9 @@ PAGE = 1_000
 #: Orders per page of record ``16`` (a multiple of ``PAGE``): fewer, larger
 #: joined reads (each pays a round trip and its plan's fixed scans).
 WRITE_PAGE = 5 * PAGE
+#: Reference months of record ``16``'s average consumption (the current one
+#: and the five before it).
+AVERAGE_MONTHS = 6
 #: Digits of a CPF and of a CNPJ (a customer's ``document`` is one or the other).
 CPF_LENGTH, CNPJ_LENGTH = 11, 14
 
@@ -137,14 +142,17 @@ def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
         yield record("15", [code, text])
 
 
-def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
+def smartphone_lines(
+    read: Reader, file: FieldFile, *, consumption_since: int
+) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
     ``17`` of every order (:func:`debt_lines`, a second pass over the pages
     whose orders have a collection document, the only state kept between the
-    passes). Record ``16`` is read two joined reads a page (the order's place,
+    passes). Record ``16`` is read three reads a page (the order's place,
     ``file_rows``; its user customer, water meter and collection document,
-    ``order_details``): :func:`order_record`."""
+    ``order_details``; its property's average consumption from reference
+    ``consumption_since`` on, ``average_consumptions``): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
@@ -155,8 +163,13 @@ def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
         with read() as uow:
             rows = uow.field_file_queries.file_rows(file.id, first, last)
             details = uow.field_file_queries.order_details(file.id, first, last)
+            averages = uow.field_file_queries.average_consumptions(
+                sorted({row[3] for row in rows if row[3]}), consumption_since
+            )
         for row, detail in zip(rows, details, strict=True):
-            yield order_record(row, detail, water=water, sewer=sewer)
+            yield order_record(
+                row, detail, water=water, sewer=sewer, average=averages.get(row[3])
+            )
             if detail.collection_document_id is not None:
                 # the first sequence of the debt pass's page holding this order
                 with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
@@ -169,6 +182,7 @@ def order_record(
     *,
     water: Mapping[int, str],
     sewer: Mapping[int, str],
+    average: int | None = None,
 ) -> str:
     """Record ``16``: the order, type, sequence, address (empty: the library
     has no streets), inscription, property, profile id, economies and
@@ -177,8 +191,10 @@ def order_record(
     number, situation, place, protection, stand (1/2) and brand (ids; all
     empty without a meter), the last reading (empty: billing's), the user
     customer's name, CPF, CNPJ, RG, RG issuer and state ids, default phone's
-    area code, number and extension, and the 6-month average consumption
-    (empty: billing's). Empty, never ``null``."""
+    area code, number and extension, and the ``average`` consumption (the
+    property's water history of the last ``AVERAGE_MONTHS`` reference
+    months, ``FieldFileQueries.average_consumptions``; empty without
+    history). Empty, never ``null``."""
     oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
     d = detail
@@ -196,7 +212,7 @@ def order_record(
         f"{stand}|{_id(d.brand_id)}||{clean(d.customer_name)}|{cpf}|{cnpj}|"
         f"{clean(d.identity_card)}|{_id(d.identity_issuer_id)}|"
         f"{_id(d.identity_state_id)}|{clean(d.phone_area)}|{clean(d.phone)}|"
-        f"{clean(d.phone_extension)}||\n"
+        f"{clean(d.phone_extension)}|{_id(average)}|\n"
     )
 
 
