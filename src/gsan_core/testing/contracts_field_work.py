@@ -426,6 +426,25 @@ class FieldWorkContract:
             brand_id=10,
         )
         assert details[1] == FileOrderDetail(order_id=4)
+        with uow_factory() as uow:  # order 1's property 5 has history
+            uow.seeding.record_consumption(
+                ConsumptionRecord(
+                    property_id=5,
+                    reference=reference,
+                    consumption_type_id=1,
+                    billed_volume=volume,
+                )
+                for reference, volume in ((202412, 90), (202501, 10), (202502, 11))
+            )
+            uow.commit()
+        with uow_factory() as uow:  # record_rows: the three reads in one
+            rows = uow.field_file_queries.record_rows(1, 1, 2, consumption_since=202501)
+            places = uow.field_file_queries.file_rows(1, 1, 2)
+        assert [r[:12] for r in rows] == [tuple(p) for p in places]
+        assert [r[12:28] for r in rows] == [
+            attrs.astuple(d, recurse=False)[1:] for d in details
+        ]
+        assert [r[28] for r in rows] == [10, None]
 
     def test_txt_uc1484_record_16_average_consumptions_one_read(
         self, uow_factory: Factory

@@ -2,11 +2,10 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (5,000 orders a page; three reads each:
-``FieldFileQueries.file_rows``, the orders and their properties, and
-``FieldFileQueries.order_details``, their user customers, water meters and
-collection documents, and ``FieldFileQueries.average_consumptions`` of their
-properties), then the debts of the pages that have documents, and
+yields the records page by page (5,000 orders a page, one joined read each,
+``FieldFileQueries.record_rows``: the orders, their places, user customers,
+water meters, collection documents and average consumptions), then the
+debts of the pages that have documents, and
 the service encodes them into the caller's stream with the utility's
 declared encoding. What the passes keep between them is the list of those
 pages' first sequences.
@@ -16,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
 
 from gsan_core.model.billing import BillStatus, DebtKind
 from gsan_core.model.catalog import CatalogItem
-from gsan_core.model.field_files import FieldFile, FieldFileItem, FileOrderDetail
+from gsan_core.model.field_files import FieldFile, FieldFileItem
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import (
     DELIVERED_DOCUMENTS,
@@ -149,70 +149,67 @@ def smartphone_lines(
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
     ``17`` of every order (:func:`debt_lines`, a second pass over the pages
     whose orders have a collection document, the only state kept between the
-    passes). Record ``16`` is read three reads a page (the order's place,
-    ``file_rows``; its user customer, water meter and collection document,
-    ``order_details``; its property's average consumption from reference
-    ``consumption_since`` on, ``average_consumptions``): :func:`order_record`."""
+    passes). Record ``16`` is one joined read a page
+    (``FieldFileQueries.record_rows``: the order's place, its user customer,
+    water meter and collection document, its property's average consumption
+    from reference ``consumption_since`` on): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
     with_documents: set[int] = set()
     for first in range(1, file.order_count + 1, WRITE_PAGE):
-        last = first + WRITE_PAGE - 1
         with read() as uow:
-            rows = uow.field_file_queries.file_rows(file.id, first, last)
-            details = uow.field_file_queries.order_details(file.id, first, last)
-            averages = uow.field_file_queries.average_consumptions(
-                sorted({row[3] for row in rows if row[3]}), consumption_since
+            rows = uow.field_file_queries.record_rows(
+                file.id,
+                first,
+                first + WRITE_PAGE - 1,
+                consumption_since=consumption_since,
             )
-        for row, detail in zip(rows, details, strict=True):
-            yield order_record(
-                row, detail, water=water, sewer=sewer, average=averages.get(row[3])
-            )
-            if detail.collection_document_id is not None:
+        for row in rows:
+            yield order_record(row, water=water, sewer=sewer)
+            if row[_DOCUMENT] is not None:
                 # the first sequence of the debt pass's page holding this order
                 with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
     yield from debt_lines(read, file, sorted(with_documents))
 
 
+#: Where ``record_rows`` carries the order's collection document.
+_DOCUMENT = 27
+
+
 def order_record(
-    row: tuple[int, ...],
-    detail: FileOrderDetail,
-    *,
-    water: Mapping[int, str],
-    sewer: Mapping[int, str],
-    average: int | None = None,
+    row: tuple[Any, ...], *, water: Mapping[int, str], sewer: Mapping[int, str]
 ) -> str:
-    """Record ``16``: the order, type, sequence, address (empty: the library
-    has no streets), inscription, property, profile id, economies and
-    principal category (empty), route (for the billing group), water and sewer
-    situation descriptions, measurement type 1, the water meter's type,
-    number, situation, place, protection, stand (1/2) and brand (ids; all
-    empty without a meter), the last reading (empty: billing's), the user
-    customer's name, CPF, CNPJ, RG, RG issuer and state ids, default phone's
-    area code, number and extension, and the ``average`` consumption (the
-    property's water history of the last ``AVERAGE_MONTHS`` reference
-    months, ``FieldFileQueries.average_consumptions``; empty without
-    history). Empty, never ``null``."""
-    oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
+    """Record ``16`` from a ``FieldFileQueries.record_rows`` row: the order,
+    type, sequence, address (empty: the library has no streets), inscription,
+    property, profile id, economies and principal category (empty), route
+    (for the billing group), water and sewer situation descriptions,
+    measurement type 1, the water meter's type, number, situation, place,
+    protection, stand (1/2) and brand (ids; all empty without a meter), the
+    last reading (empty: billing's), the user customer's name, CPF, CNPJ, RG,
+    RG issuer and state ids, default phone's area code, number and extension,
+    and the average consumption (the property's water history of the last
+    ``AVERAGE_MONTHS`` reference months; empty without history). Empty, never
+    ``null``."""
+    (oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew) = row[:12]
+    (name, document, card, issuer, state, area, phone, extension) = row[12:20]
+    (number, kind, situation, place_id, protection, stand, brand) = row[20:27]
+    average = row[28]
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-    d = detail
-    document = d.document or ""
+    document = document or ""
     cpf = clean(document) if len(document) == CPF_LENGTH else ""
     cnpj = clean(document) if len(document) == CNPJ_LENGTH else ""
-    stand = "" if d.meter_number is None or d.stand is None else 1 if d.stand else 2
+    stand = "" if number is None or stand is None else 1 if stand else 2
     # one f-string (the ids are ints, the texts go through ``clean``): the
     # line is what ``record("16", ...)`` would write, at a third of the cost
     return (
         f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||{route or ''}|"
         f"{water.get(wat, '')}|{sewer.get(sew, '')}|1|"
-        f"{_id(d.meter_type_id)}|{clean(d.meter_number)}|"
-        f"{_id(d.meter_situation_id)}|{_id(d.place_id)}|{_id(d.protection_id)}|"
-        f"{stand}|{_id(d.brand_id)}||{clean(d.customer_name)}|{cpf}|{cnpj}|"
-        f"{clean(d.identity_card)}|{_id(d.identity_issuer_id)}|"
-        f"{_id(d.identity_state_id)}|{clean(d.phone_area)}|{clean(d.phone)}|"
-        f"{clean(d.phone_extension)}|{_id(average)}|\n"
+        f"{_id(kind)}|{clean(number)}|{_id(situation)}|{_id(place_id)}|"
+        f"{_id(protection)}|{stand}|{_id(brand)}||{clean(name)}|{cpf}|{cnpj}|"
+        f"{clean(card)}|{_id(issuer)}|{_id(state)}|{clean(area)}|{clean(phone)}|"
+        f"{clean(extension)}|{_id(average)}|\n"
     )
 
 
