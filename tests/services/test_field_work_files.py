@@ -10,10 +10,14 @@ import pytest
 
 import gsan_core
 from gsan_core import profiles
+from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_files import FileKind, FileSituation
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.rules.field_work import consumption_since
+from gsan_core.services.field_work.files import AVERAGE_MONTHS
 from gsan_core.synthetic import generate
+from gsan_core.testing.clocks import FixedClock
 
 INSPECTION = 350
 EXECUTED = 2  # CONCLUSAO DO SERVICO
@@ -84,6 +88,50 @@ def test_sel_05_txt_02_05_insp_03_a_file_carries_the_commands_pending_orders_in_
     )
     assert len(inspection) == 12
     assert all(line.count(";") == 31 for line in inspection)
+
+
+def test_txt_uc1484_record_16_the_average_consumption_of_the_last_6_months(
+    emitted: tuple[gsan_core.System, int], clock: FixedClock
+) -> None:
+    """Record 16's last field: the property's water history of the current
+    reference month and the five before it, averaged and rounded down
+    (``FieldFileQueries.average_consumptions``, one read a page); empty for a
+    property without history in the window, never ``null``."""
+    system, command_id = emitted
+    file_id = _file(system, command_id)
+    records = [
+        line.split("|")
+        for line in system.field_work.field_file_lines(file_id=file_id)
+        if line.startswith("16|")
+    ]
+    first, other = int(records[0][6]), int(records[1][6])  # their properties
+    today = clock.now().date()
+    inside = consumption_since(today, AVERAGE_MONTHS)
+    before = consumption_since(today, AVERAGE_MONTHS + 1)
+    with system.uow_factory() as uow:
+        uow.seeding.record_consumption(
+            ConsumptionRecord(
+                property_id=pid,
+                reference=reference,
+                consumption_type_id=1,
+                billed_volume=volume,
+            )
+            for pid, reference, volume in (
+                (first, before, 90),  # out of the window
+                (first, inside, 10),
+                (first, int(today.strftime("%Y%m")), 13),
+                (other, before, 50),
+            )
+        )
+        uow.commit()
+    again = [
+        line.split("|")
+        for line in system.field_work.field_file_lines(file_id=file_id)
+        if line.startswith("16|")
+    ]
+    assert again[0][31] == "11"  # (10 + 13) // 2
+    assert again[1][31] == ""
+    assert [r[:31] for r in again] == [r[:31] for r in records]
 
 
 def test_txt_03_04_06_what_a_file_refuses(

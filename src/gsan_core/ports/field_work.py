@@ -10,7 +10,7 @@ that every adapter decides as those rules do.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
 from gsan_core.model.field_work import (
@@ -70,6 +70,27 @@ class FieldFileQueries(Protocol):
         water connection's open meter of the orders of the file with
         sequence ``first`` to ``last``, in file order (an order without a
         property has every field ``None``)."""
+        ...
+
+    def record_rows(
+        self, file_id: int, first: int, last: int, *, consumption_since: int
+    ) -> Sequence[tuple[Any, ...]]:
+        """UC1484 record ``16`` in one joined read of the page (sequence
+        ``first`` to ``last``, file order): per order the 12 values of
+        :meth:`file_rows`, then the 16 of :meth:`order_details` after its
+        order id (customer, meter, collection document), then the property's
+        average consumption (:meth:`average_consumptions` from
+        ``consumption_since`` on, ``None`` without history)."""
+        ...
+
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        """UC1484 record ``16``'s average consumption, one read for a page of
+        properties: per property of ``property_ids`` with water consumption
+        history from reference month ``since`` (``yyyymm``) on, the average
+        billed volume (m³, rounded down); a property without history in the
+        window is absent."""
         ...
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:

@@ -33,7 +33,7 @@ from gsan_core.model.accounts.customers import (
     RelationType,
 )
 from gsan_core.model.billing import DebtKind, OpenDebt
-from gsan_core.model.consumption import ConsumptionRecord
+from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
 from gsan_core.model.field_files import (
     FieldFile,
     FieldFileItem,
@@ -426,6 +426,59 @@ class FieldWorkContract:
             brand_id=10,
         )
         assert details[1] == FileOrderDetail(order_id=4)
+        with uow_factory() as uow:  # order 1's property 5 has history
+            uow.seeding.record_consumption(
+                ConsumptionRecord(
+                    property_id=5,
+                    reference=reference,
+                    consumption_type_id=1,
+                    billed_volume=volume,
+                )
+                for reference, volume in ((202412, 90), (202501, 10), (202502, 11))
+            )
+            uow.commit()
+        with uow_factory() as uow:  # record_rows: the three reads in one
+            rows = uow.field_file_queries.record_rows(1, 1, 2, consumption_since=202501)
+            places = uow.field_file_queries.file_rows(1, 1, 2)
+        assert [r[:12] for r in rows] == [tuple(p) for p in places]
+        assert [r[12:28] for r in rows] == [
+            attrs.astuple(d, recurse=False)[1:] for d in details
+        ]
+        assert [r[28] for r in rows] == [10, None]
+
+    def test_txt_uc1484_record_16_average_consumptions_one_read(
+        self, uow_factory: Factory
+    ) -> None:
+        """UC1484 record 16's average consumption: per property of a page, the
+        water history's billed volume from the window's first reference on,
+        averaged and rounded down (sewer and older months out; a property
+        without history in the window absent)."""
+        self._seed(uow_factory)
+        history = [  # property, reference, kind, volume
+            (1, 202412, MeasurementKind.WATER, 99),  # before the window
+            (1, 202501, MeasurementKind.WATER, 10),
+            (1, 202502, MeasurementKind.WATER, 15),
+            (1, 202502, MeasurementKind.SEWER, 70),
+            (6, 202412, MeasurementKind.WATER, 40),  # only before the window
+            (7, 202503, MeasurementKind.WATER, 0),
+        ]
+        with uow_factory() as uow:
+            uow.seeding.record_consumption(
+                ConsumptionRecord(
+                    property_id=pid,
+                    reference=ref,
+                    kind=kind,
+                    consumption_type_id=1,
+                    billed_volume=volume,
+                )
+                for pid, ref, kind, volume in history
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            averages = uow.field_file_queries.average_consumptions([1, 6, 7, 8], 202501)
+            none = uow.field_file_queries.average_consumptions([], 202501)
+        assert dict(averages) == {1: 12, 7: 0}
+        assert dict(none) == {}
 
     def test_txt_05_ret_01_the_device_file_reads(self, uow_factory: Factory) -> None:
         """TXT-05/RET-01: a file's joined rows in file order, the states of its

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
@@ -232,6 +234,37 @@ class MemoryFieldFileQueries:
             )
             rows.append((order.id, order.service_type_id, item.sequence, *place))
         return rows
+
+    def record_rows(
+        self, file_id: int, first: int, last: int, *, consumption_since: int
+    ) -> Sequence[tuple[Any, ...]]:
+        rows = self.file_rows(file_id, first, last)
+        details = self.order_details(file_id, first, last)
+        averages = self.average_consumptions(
+            [row[3] for row in rows if row[3]], consumption_since
+        )
+        return [
+            (
+                *row,
+                *list(attrs.astuple(detail, recurse=False))[1:],
+                averages.get(row[3]),
+            )
+            for row, detail in zip(rows, details, strict=True)
+        ]
+
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        wanted = set(property_ids)
+        volumes: dict[int, list[int]] = {}
+        for r in self._uow.rows("consumption"):
+            if (
+                r.property_id in wanted
+                and r.kind is MeasurementKind.WATER
+                and r.reference >= since
+            ):
+                volumes.setdefault(r.property_id, []).append(r.billed_volume)
+        return {p: sum(v) // len(v) for p, v in volumes.items()}
 
     def order_details(
         self, file_id: int, first: int, last: int

@@ -84,16 +84,6 @@ _METER_COLUMNS = (
     "stand",
     "brand_id",
 )
-_METER_AND_DOCUMENT = (
-    "meter_number",
-    "meter_type_id",
-    "meter_situation_id",
-    "place_id",
-    "protection_id",
-    "stand",
-    "brand_id",
-    "collection_document_id",
-)
 
 
 class SqlSelectiveQueries:
@@ -406,6 +396,35 @@ def _matching_on(
     return anomaly.is_not(None)
 
 
+def _place_columns(
+    order: sa.Table, item: sa.Table, prop: sa.Table
+) -> list[sa.ColumnElement[Any]]:
+    """``file_rows``' 12 columns (the property's 0 when the order has none)."""
+
+    def zero(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        return sa.func.coalesce(column, 0)
+
+    return [
+        order.c.id,
+        order.c.service_type_id,
+        item.c.sequence,
+        *(
+            zero(prop.c[name])
+            for name in (
+                "id",
+                "locality_id",
+                "sector_id",
+                "block_id",
+                "block_face",
+                "profile_id",
+                "route_id",
+                "water_status_id",
+                "sewer_status_id",
+            )
+        ),
+    ]
+
+
 class SqlFieldFileQueries:
     """The device files' reads: one joined statement each."""
 
@@ -418,24 +437,8 @@ class SqlFieldFileQueries:
         t = self._uow.tables
         item, order, prop = t["field_file_item"], t["service_order"], t["property"]
 
-        def zero(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-            return sa.func.coalesce(column, 0)
-
         statement = (
-            sa.select(
-                order.c.id,
-                order.c.service_type_id,
-                item.c.sequence,
-                zero(prop.c.id),
-                zero(prop.c.locality_id),
-                zero(prop.c.sector_id),
-                zero(prop.c.block_id),
-                zero(prop.c.block_face),
-                zero(prop.c.profile_id),
-                zero(prop.c.route_id),
-                zero(prop.c.water_status_id),
-                zero(prop.c.sewer_status_id),
-            )
+            sa.select(*_place_columns(order, item, prop))
             .join(order, order.c.id == item.c.order_id)
             .outerjoin(prop, prop.c.id == order.c.property_id)
             .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
@@ -443,11 +446,14 @@ class SqlFieldFileQueries:
         )
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        return [tuple(int(v) for v in row) for row in rows]
+        return [tuple(row) for row in rows]  # ints already (coalesced)
 
-    def order_details(
+    def _details(
         self, file_id: int, first: int, last: int
-    ) -> Sequence[FileOrderDetail]:
+    ) -> tuple[sa.FromClause, list[sa.ColumnElement[Any]], sa.Select[Any]]:
+        """The page's orders joined to their user customers and water meters
+        (derived tables bounded by the page's properties): the joined
+        ``FROM``, ``order_details``' columns and the page's properties."""
         t = self._uow.tables
         item, order = t["field_file_item"], t["service_order"]
         relation, customer = t["customer_property"], t["customer"]
@@ -492,31 +498,133 @@ class SqlFieldFileQueries:
             .subquery("meters")
         )
         chosen = relation.alias("chosen")
-        statement = (
-            sa.select(
-                order.c.id,
-                *(customer.c[name] for name in _CUSTOMER_FIELDS),
-                *(meters.c[name] for name in _METER_COLUMNS),
-                order.c.collection_document_id,
-            )
-            .select_from(item)
-            .join(order, order.c.id == item.c.order_id)
+        joined = (
+            item.join(order, order.c.id == item.c.order_id)
             .outerjoin(users, users.c.property_id == order.c.property_id)
             .outerjoin(chosen, chosen.c.id == users.c.chosen_id)
             .outerjoin(customer, customer.c.id == chosen.c.customer_id)
             .outerjoin(meters, meters.c.property_id == order.c.property_id)
-            .where(page)
+        )
+        columns: list[sa.ColumnElement[Any]] = [
+            order.c.id,
+            *(customer.c[name] for name in _CUSTOMER_FIELDS),
+            *(meters.c[name] for name in _METER_COLUMNS),
+            order.c.collection_document_id,
+        ]
+        return joined, columns, page_properties
+
+    def order_details(
+        self, file_id: int, first: int, last: int
+    ) -> Sequence[FileOrderDetail]:
+        item = self._uow.tables["field_file_item"]
+        joined, columns, _ = self._details(file_id, first, last)
+        statement = (
+            sa.select(*columns)
+            .select_from(joined)
+            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
             .order_by(item.c.sequence)
         )
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        names = (
-            "order_id",
-            "customer_name",
-            *_CUSTOMER_FIELDS[1:],
-            *_METER_AND_DOCUMENT,
+        return [
+            FileOrderDetail(
+                order_id=o,
+                customer_name=name,
+                document=document,
+                identity_card=card,
+                identity_issuer_id=issuer,
+                identity_state_id=state,
+                phone_area=area,
+                phone=phone,
+                phone_extension=extension,
+                meter_number=number,
+                meter_type_id=kind,
+                meter_situation_id=situation,
+                place_id=place_id,
+                protection_id=protection,
+                stand=stand,
+                brand_id=brand,
+                collection_document_id=document_id,
+            )
+            for (
+                o,
+                name,
+                document,
+                card,
+                issuer,
+                state,
+                area,
+                phone,
+                extension,
+                number,
+                kind,
+                situation,
+                place_id,
+                protection,
+                stand,
+                brand,
+                document_id,
+            ) in rows
+        ]
+
+    def record_rows(
+        self, file_id: int, first: int, last: int, *, consumption_since: int
+    ) -> Sequence[tuple[Any, ...]]:
+        t = self._uow.tables
+        item, order, prop = t["field_file_item"], t["service_order"], t["property"]
+        history = t["consumption_history"]
+        joined, columns, page_properties = self._details(file_id, first, last)
+        averages = (
+            sa.select(
+                history.c.property_id,
+                sa.func.avg(history.c.billed_volume).label("average"),
+            )
+            .where(
+                history.c.property_id.in_(page_properties),
+                history.c.kind == MeasurementKind.WATER.value,
+                history.c.reference >= consumption_since,
+            )
+            .group_by(history.c.property_id)
+            .subquery("averages")
         )
-        return [FileOrderDetail(**dict(zip(names, row, strict=True))) for row in rows]
+        statement = (
+            sa.select(
+                *_place_columns(order, item, prop),
+                *columns[1:],
+                averages.c.average,
+            )
+            .select_from(
+                joined.outerjoin(prop, prop.c.id == order.c.property_id).outerjoin(
+                    averages, averages.c.property_id == order.c.property_id
+                )
+            )
+            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .order_by(item.c.sequence)
+        )
+        with translated("field_file_item"):
+            rows = self._uow.connection.execute(statement).all()
+        # the average rounded down (volumes are never negative)
+        return [(*row[:-1], None if row[-1] is None else int(row[-1])) for row in rows]
+
+    def average_consumptions(
+        self, property_ids: Sequence[int], since: int
+    ) -> Mapping[int, int]:
+        if not property_ids:
+            return {}
+        history = self._uow.tables["consumption_history"]
+        dialect = self._uow.connection.dialect.name
+        statement = (
+            sa.select(history.c.property_id, sa.func.avg(history.c.billed_volume))
+            .where(
+                among(history.c.property_id, property_ids, dialect),
+                history.c.kind == MeasurementKind.WATER.value,
+                history.c.reference >= since,
+            )
+            .group_by(history.c.property_id)
+        )
+        with translated("consumption_history"):
+            rows = self._uow.connection.execute(statement).all()
+        return {int(p): int(average) for p, average in rows}  # volumes >= 0
 
     def order_states(self, file_id: int, order_ids: Sequence[int]) -> Mapping[int, int]:
         t = self._uow.tables

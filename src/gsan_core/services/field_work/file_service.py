@@ -30,11 +30,13 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_files as rules
 from gsan_core.rules.field_files import parse_return_line
 from gsan_core.rules.field_visits import WRONG_KIND, parse_visit_line
+from gsan_core.rules.field_work import consumption_since
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import Service
 from gsan_core.services.field_work import returns
 from gsan_core.services.field_work.clients import returned_client, write_client
 from gsan_core.services.field_work.files import (
+    AVERAGE_MONTHS,
     inspection_lines,
     page_items,
     smartphone_lines,
@@ -256,13 +258,14 @@ class FieldFilesService(Service):
             return inspection_lines(self._read, file, produced_on=produced)
         if chosen == "visit":
             return visit_lines(self._read, file, programmed_on=produced)
+        since = consumption_since(self._today(), AVERAGE_MONTHS)
+        lines = smartphone_lines(self._read, file, consumption_since=since)
         if file.kind is FileKind.MICROMETERING:
             available = self.profile.ids("hydrometer_situation.available")
             return itertools.chain(
-                smartphone_lines(self._read, file),
-                micrometering_lines(self._read, file, available_ids=available),
+                lines, micrometering_lines(self._read, file, available_ids=available)
             )
-        return smartphone_lines(self._read, file)
+        return lines
 
     def _write(self, file: FieldFile, out: IO[bytes], layout: Layout | None) -> int:
         encoding = self.profile.field_work.file_encoding

@@ -2,10 +2,10 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (1,000 orders a page; two joined reads each:
-``FieldFileQueries.file_rows``, the orders and their properties, and
-``FieldFileQueries.order_details``, their user customers, water meters and
-collection documents), then the debts of the pages that have documents, and
+yields the records page by page (5,000 orders a page, one joined read each,
+``FieldFileQueries.record_rows``: the orders, their places, user customers,
+water meters, collection documents and average consumptions), then the
+debts of the pages that have documents, and
 the service encodes them into the caller's stream with the utility's
 declared encoding. What the passes keep between them is the list of those
 pages' first sequences.
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
 
 from gsan_core.model.billing import BillStatus, DebtKind
 from gsan_core.model.catalog import CatalogItem
-from gsan_core.model.field_files import FieldFile, FieldFileItem, FileOrderDetail
+from gsan_core.model.field_files import FieldFile, FieldFileItem
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import (
     DELIVERED_DOCUMENTS,
@@ -29,6 +30,7 @@ from gsan_core.rules.field_files import (
 )
 
 __all__ = [
+    "AVERAGE_MONTHS",
     "PAGE",
     "debt_lines",
     "inspection_lines",
@@ -38,8 +40,14 @@ __all__ = [
     "smartphone_lines",
 ]
 
-#: Orders per page when a file is written or its return applied.
+#: Orders per page when a file's debts are written or its return applied.
 PAGE = 1_000
+#: Orders per page of record ``16`` (a multiple of ``PAGE``): fewer, larger
+#: joined reads (each pays a round trip and its plan's fixed scans).
+WRITE_PAGE = 5 * PAGE
+#: Reference months of record ``16``'s average consumption (the current one
+#: and the five before it).
+AVERAGE_MONTHS = 6
 #: Digits of a CPF and of a CNPJ (a customer's ``document`` is one or the other).
 CPF_LENGTH, CNPJ_LENGTH = 11, 14
 
@@ -134,85 +142,79 @@ def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
         yield record("15", [code, text])
 
 
-def smartphone_lines(read: Reader, file: FieldFile) -> Iterator[str]:
+def smartphone_lines(
+    read: Reader, file: FieldFile, *, consumption_since: int
+) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
     ``17`` of every order (:func:`debt_lines`, a second pass over the pages
     whose orders have a collection document, the only state kept between the
-    passes). Record ``16`` is read two joined reads a page (the order's place,
-    ``file_rows``; its user customer, water meter and collection document,
-    ``order_details``): :func:`order_record`."""
+    passes). Record ``16`` is one joined read a page
+    (``FieldFileQueries.record_rows``: the order's place, its user customer,
+    water meter and collection document, its property's average consumption
+    from reference ``consumption_since`` on): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
         water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
         sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
-    with_documents: list[int] = []
-    for first in range(1, file.order_count + 1, PAGE):
-        last = first + PAGE - 1
+    with_documents: set[int] = set()
+    for first in range(1, file.order_count + 1, WRITE_PAGE):
         with read() as uow:
-            rows = uow.field_file_queries.file_rows(file.id, first, last)
-            details = uow.field_file_queries.order_details(file.id, first, last)
-        for row, detail in zip(rows, details, strict=True):
-            yield order_record(row, detail, water=water, sewer=sewer)
-        if any(d.collection_document_id is not None for d in details):
-            with_documents.append(first)
-    yield from debt_lines(read, file, with_documents)
+            rows = uow.field_file_queries.record_rows(
+                file.id,
+                first,
+                first + WRITE_PAGE - 1,
+                consumption_since=consumption_since,
+            )
+        for row in rows:
+            yield order_record(row, water=water, sewer=sewer)
+            if row[_DOCUMENT] is not None:
+                # the first sequence of the debt pass's page holding this order
+                with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
+    yield from debt_lines(read, file, sorted(with_documents))
+
+
+#: Where ``record_rows`` carries the order's collection document.
+_DOCUMENT = 27
 
 
 def order_record(
-    row: tuple[int, ...],
-    detail: FileOrderDetail,
-    *,
-    water: Mapping[int, str],
-    sewer: Mapping[int, str],
+    row: tuple[Any, ...], *, water: Mapping[int, str], sewer: Mapping[int, str]
 ) -> str:
-    """Record ``16``: the order, type, sequence, address (empty: the library
-    has no streets), inscription, property, profile id, economies and
-    principal category (empty), route (for the billing group), water and sewer
-    situation descriptions, measurement type 1, the water meter's type,
-    number, situation, place, protection, stand (1/2) and brand (ids; all
-    empty without a meter), the last reading (empty: billing's), the user
-    customer's name, CPF, CNPJ, RG, RG issuer and state ids, default phone's
-    area code, number and extension, and the 6-month average consumption
-    (empty: billing's). Empty, never ``null``."""
-    oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew = row
+    """Record ``16`` from a ``FieldFileQueries.record_rows`` row: the order,
+    type, sequence, address (empty: the library has no streets), inscription,
+    property, profile id, economies and principal category (empty), route
+    (for the billing group), water and sewer situation descriptions,
+    measurement type 1, the water meter's type, number, situation, place,
+    protection, stand (1/2) and brand (ids; all empty without a meter), the
+    last reading (empty: billing's), the user customer's name, CPF, CNPJ, RG,
+    RG issuer and state ids, default phone's area code, number and extension,
+    and the average consumption (the property's water history of the last
+    ``AVERAGE_MONTHS`` reference months; empty without history). Empty, never
+    ``null``."""
+    (oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew) = row[:12]
+    (name, document, card, issuer, state, area, phone, extension) = row[12:20]
+    (number, kind, situation, place_id, protection, stand, brand) = row[20:27]
+    average = row[28]
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
-    document = detail.document or ""
-    has_meter = detail.meter_number is not None
-    fields: list[object] = [
-        oid,
-        tid,
-        seq,
-        "",
-        place,
-        pid or "",
-        prof or "",
-        "",
-        "",
-        route or "",
-        water.get(wat, ""),
-        sewer.get(sew, ""),
-        1,
-        detail.meter_type_id,
-        detail.meter_number,
-        detail.meter_situation_id,
-        detail.place_id,
-        detail.protection_id,
-        detail.stand if has_meter else None,
-        detail.brand_id,
-        None,
-        detail.customer_name,
-        document if len(document) == CPF_LENGTH else None,
-        document if len(document) == CNPJ_LENGTH else None,
-        detail.identity_card,
-        detail.identity_issuer_id,
-        detail.identity_state_id,
-        detail.phone_area,
-        detail.phone,
-        detail.phone_extension,
-        None,
-    ]
-    return record("16", fields)
+    document = document or ""
+    cpf = clean(document) if len(document) == CPF_LENGTH else ""
+    cnpj = clean(document) if len(document) == CNPJ_LENGTH else ""
+    stand = "" if number is None or stand is None else 1 if stand else 2
+    # one f-string (the ids are ints, the texts go through ``clean``): the
+    # line is what ``record("16", ...)`` would write, at a third of the cost
+    return (
+        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||{route or ''}|"
+        f"{water.get(wat, '')}|{sewer.get(sew, '')}|1|"
+        f"{_id(kind)}|{clean(number)}|{_id(situation)}|{_id(place_id)}|"
+        f"{_id(protection)}|{stand}|{_id(brand)}||{clean(name)}|{cpf}|{cnpj}|"
+        f"{clean(card)}|{_id(issuer)}|{_id(state)}|{clean(area)}|{clean(phone)}|"
+        f"{clean(extension)}|{_id(average)}|\n"
+    )
+
+
+def _id(value: int | None) -> object:
+    return "" if value is None else value
 
 
 def debt_lines(
