@@ -56,8 +56,8 @@ pytestmark = pytest.mark.postgres
 #: groups, profile, tariff, well, collection situations, client, categories,
 #: unit types).
 _REFERENCES = (
-    ("cadastro.gerencia_regional", "greg_id", (1,)),
-    ("cadastro.unidade_negocio", "uneg_id", (1,)),
+    ("cadastro.gerencia_regional", "greg_id", (1, 4)),
+    ("cadastro.unidade_negocio", "uneg_id", (1, 5)),
     ("cadastro.municipio", "muni_id", (7,)),
     ("micromedicao.leitura_tipo", "lttp_id", (1,)),
     ("cadastro.empresa", "empr_id", (1,)),

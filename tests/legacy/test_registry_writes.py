@@ -179,10 +179,13 @@ def test_registry_writes_need_the_version_column(locked_engine: sa.Engine) -> No
 
 def _gsan_location_references(connection: sa.Connection) -> None:
     """The rows a location's GSAN columns point to (regional management,
-    business unit, municipality, reading type, company, groups)."""
+    business unit: the profile's defaults and the sample locality's 4 and 5;
+    municipality, reading type, company, groups)."""
     for table, key, ident in (
         ("cadastro.gerencia_regional", "greg_id", 1),
+        ("cadastro.gerencia_regional", "greg_id", 4),
         ("cadastro.unidade_negocio", "uneg_id", 1),
+        ("cadastro.unidade_negocio", "uneg_id", 5),
         ("cadastro.municipio", "muni_id", 7),
         ("micromedicao.leitura_tipo", "lttp_id", 1),
         ("cadastro.empresa", "empr_id", 1),
@@ -220,7 +223,7 @@ def test_locations_are_registered_with_gsans_columns_and_compare_and_set(
         " JOIN cadastro.localidade l USING (loca_id), micromedicao.rota r"
         " WHERE q.qdra_id = 100 AND r.rota_id = 1000"
     ).one()
-    assert tuple(row) == (1, 1, 7, 1000, 2, 2, True, 1)
+    assert tuple(row) == (1, 4, 7, 1000, 2, 2, True, 1)
     run_sql("UPDATE cadastro.quadra SET qdra_nnquadra = 5 WHERE qdra_id = 100")
     with legacy.uow_factory() as uow, pytest.raises(ConcurrencyConflict):
         uow.blocks.update(attrs.evolve(block, number=6, version=2))  # GSAN saved

@@ -99,6 +99,14 @@ class LegacyLocationWrites(LegacyLocationRepository[E]):
             "hila_id": loc.stock_location_id,
             "loca_icuso": self._flag(loc.active),
         }
+        # UC1176's filters; none given keeps GSAN's value (the profile's
+        # default on an insert: both columns are NOT NULL)
+        for column, value in (
+            ("greg_id", loc.regional_management_id),
+            ("uneg_id", loc.business_unit_id),
+        ):
+            if value is not None:
+                values[column] = value
         return {**values, "loca_cdelo": loc.id} if new else values
 
     def _sector_columns(self, sector: CommercialSector, *, new: bool) -> dict[str, Any]:
