@@ -160,7 +160,8 @@ class SqlSelectiveQueries:
         prop = self._uow.tables["property"]
         in_chunk = [prop.c.id.between(first, last), *self._scope(wanted.criteria)]
         lock_where(connection, prop, *in_chunk)
-        decided = self._decided(wanted, in_chunk).subquery("decided")
+        # a CTE: the chunk is decided once, read by both branches of the union
+        decided = self._decided(wanted, in_chunk).cte("decided")
         no_int = sa.cast(sa.null(), sa.Integer)
         d = decided.c
         statement = sa.union_all(
@@ -229,24 +230,16 @@ class SqlSelectiveQueries:
             t["selective_order"],
         )
         c = wanted.criteria
-        emitted = (
-            sa.select(sa.literal(1))
-            .where(
-                link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
-            )
-            .exists()
+        emitted = _probe(
+            link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
         )
-        open_order = (
-            sa.select(sa.literal(1))
-            .where(
-                order.c.property_id == prop.c.id,
-                order.c.service_type_id.in_(sorted(wanted.blocking_type_ids)),
-                order.c.situation != int(OrderSituation.CLOSED),
-                order.c.request_id.is_(None),
-                order.c.collection_document_id.is_(None),
-                order.c.generated_at >= wanted.open_since,
-            )
-            .exists()
+        open_order = _probe(
+            order.c.property_id == prop.c.id,
+            order.c.service_type_id.in_(sorted(wanted.blocking_type_ids)),
+            order.c.situation != int(OrderSituation.CLOSED),
+            order.c.request_id.is_(None),
+            order.c.collection_document_id.is_(None),
+            order.c.generated_at >= wanted.open_since,
         )
         bills: sa.ColumnElement[Any] = (
             sa.select(sa.func.count())
@@ -392,6 +385,17 @@ class SqlSelectiveQueries:
         )
         with translated("selective_order"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+
+def _probe(*where: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Some row matches ``where`` (correlated to the chunk's property), as a
+    ``LIMIT 1`` scalar probe rather than ``EXISTS``: PostgreSQL may run an
+    ``EXISTS`` as a *hashed* subplan, reading every matching row of the
+    whole table (every open order, every order of the command) once per
+    chunk, so a run's cost grew with the square of its size (issue 16); a
+    scalar subquery is always one index probe per property."""
+    first = sa.select(sa.literal(1)).where(*where).limit(1).scalar_subquery()
+    return first.is_not(None)
 
 
 def _matching_on(
