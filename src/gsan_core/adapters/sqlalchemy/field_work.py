@@ -248,11 +248,15 @@ class SqlSelectiveQueries:
             if c.min_open_bills > 0
             else sa.literal(0)
         )
-        serving = (
-            sa.select(sa.func.max(unit.c.id))
-            .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
-            .scalar_subquery()
+        # the active unit of every locality, joined (a few rows, hashed once)
+        # rather than a subquery run twice per property
+        units = (
+            sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+            .where(unit.c.active.is_(True))
+            .group_by(unit.c.locality_id)
+            .subquery("serving")
         )
+        serving = units.c.unit_id
         cases: list[tuple[sa.ColumnElement[bool], int]] = [
             (emitted, 1),
             (prop.c.active.is_not(True), 2),
@@ -268,16 +272,22 @@ class SqlSelectiveQueries:
         cases.extend(self._measured(wanted))
         cases.append((open_order, 7))
         cases.append((serving.is_(None), 8))
-        return sa.select(
-            prop.c.id,
-            prop.c.locality_id,
-            prop.c.water_status_id,
-            prop.c.sewer_status_id,
-            prop.c.profile_id,
-            bills.label("bills"),
-            serving.label("unit_id"),
-            sa.case(*cases, else_=0).label("decision"),
-        ).where(*in_chunk)
+        return (
+            sa.select(
+                prop.c.id,
+                prop.c.locality_id,
+                prop.c.water_status_id,
+                prop.c.sewer_status_id,
+                prop.c.profile_id,
+                bills.label("bills"),
+                serving.label("unit_id"),
+                sa.case(*cases, else_=0).label("decision"),
+            )
+            .select_from(
+                prop.outerjoin(units, units.c.locality_id == prop.c.locality_id)
+            )
+            .where(*in_chunk)
+        )
 
     def _measured(
         self, wanted: SelectiveWanted
