@@ -88,9 +88,10 @@ def baseline(db: Scratch, command_id: int) -> int:
     del ids
     since = NOW - timedelta(days=90)
     serving = (
-        sa.select(sa.func.max(unit.c.id))
-        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
-        .scalar_subquery()
+        sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+        .where(unit.c.active.is_(True))
+        .group_by(unit.c.locality_id)
+        .subquery("serving")
     )
     # one index probe per property each (LIMIT 1 scalar subqueries): an
     # EXISTS / NOT EXISTS may be planned as a hashed subplan or a hash anti
@@ -119,13 +120,14 @@ def baseline(db: Scratch, command_id: int) -> int:
                 .with_for_update()
             )
             rows = connection.execute(
-                sa.select(prop.c.id, serving.label("unit_id")).where(
+                sa.select(prop.c.id, serving.c.unit_id)
+                .join(serving, serving.c.locality_id == prop.c.locality_id)
+                .where(
                     prop.c.id.between(first, last),
                     prop.c.active.is_(True),
                     prop.c.water_status_id == 3,
                     emitted.is_(None),
                     blocked.is_(None),
-                    serving.is_not(None),
                 )
             ).all()
             if not rows:

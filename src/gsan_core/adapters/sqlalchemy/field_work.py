@@ -9,7 +9,10 @@ active unit of their locality) and the others counted by reason
 (``GROUP BY``). Every per-property question is an index probe keyed by the
 property (``ix_selective_order_property``, the open-order partial index of
 migration 0012, ``ix_open_debt_property``), so a chunk's cost does not grow
-with the utility. The memory adapter runs the pure rules, and the contract
+with the utility nor with the orders the run already wrote; the existence
+questions are ``LIMIT 1`` scalar subqueries, never ``EXISTS``, which
+PostgreSQL may hash over the whole table once per chunk (issue 16). The
+memory adapter runs the pure rules, and the contract
 suite :class:`~gsan_core.testing.contracts_field_work.FieldWorkContract`
 proves the two agree.
 """
