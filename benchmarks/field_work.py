@@ -13,8 +13,9 @@ run, so both emit the same orders (checked). The figures are rows/s and the
 ratio library/baseline time; the library's peak Python memory is measured on
 a second run (which emits nothing and reads every chunk again).
 
-Run alone with ``python -m benchmarks.field_work [--quick | --million]``
-(``--million``: 10,000 and 1,000,000 properties, the scale check of issue 16).
+Run alone with ``python -m benchmarks.field_work [--quick | --million |
+--sizes 10000,100000]`` (``--million``: 10,000 and 1,000,000 properties, the
+scale check of issue 16; ``--sizes``: those sizes, each rate over the first's).
 """
 
 from __future__ import annotations
@@ -87,11 +88,16 @@ def baseline(db: Scratch, command_id: int) -> int:
     del ids
     since = NOW - timedelta(days=90)
     serving = (
-        sa.select(sa.func.max(unit.c.id))
-        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
-        .scalar_subquery()
+        sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+        .where(unit.c.active.is_(True))
+        .group_by(unit.c.locality_id)
+        .subquery("serving")
     )
-    blocked = sa.exists().where(
+    # one index probe per property each (LIMIT 1 scalar subqueries): an
+    # EXISTS / NOT EXISTS may be planned as a hashed subplan or a hash anti
+    # join reading every open order and every link of the command per chunk,
+    # whose cost grows with the run (issue 16)
+    blocked = _probe(
         order.c.property_id == prop.c.id,
         order.c.service_type_id.in_([304, 310, 350, 1420]),
         order.c.situation != int(OrderSituation.CLOSED),
@@ -99,9 +105,7 @@ def baseline(db: Scratch, command_id: int) -> int:
         order.c.collection_document_id.is_(None),
         order.c.generated_at >= since,
     )
-    emitted = sa.exists().where(
-        link.c.property_id == prop.c.id, link.c.command_id == command_id
-    )
+    emitted = _probe(link.c.property_id == prop.c.id, link.c.command_id == command_id)
     next_id, written = FIRST_ID, 0
     for first, last in bounds:
         with db.engine.begin() as connection:
@@ -116,13 +120,14 @@ def baseline(db: Scratch, command_id: int) -> int:
                 .with_for_update()
             )
             rows = connection.execute(
-                sa.select(prop.c.id, serving.label("unit_id")).where(
+                sa.select(prop.c.id, serving.c.unit_id)
+                .join(serving, serving.c.locality_id == prop.c.locality_id)
+                .where(
                     prop.c.id.between(first, last),
                     prop.c.active.is_(True),
                     prop.c.water_status_id == 3,
-                    ~emitted,
-                    ~blocked,
-                    serving.is_not(None),
+                    emitted.is_(None),
+                    blocked.is_(None),
                 )
             ).all()
             if not rows:
@@ -202,6 +207,11 @@ def baseline(db: Scratch, command_id: int) -> int:
             )
             written += len(rows)
     return written
+
+
+def _probe(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[Any]:
+    """``1`` when a row matches ``where``, else ``NULL``: one index probe."""
+    return sa.select(sa.literal(1)).where(*where).limit(1).scalar_subquery()
 
 
 def _order_row(ident: int, property_id: int, unit_id: int) -> dict[str, Any]:
@@ -337,16 +347,17 @@ def measure(dialect: str, *, properties: int, rerun: bool = True) -> dict[str, o
     }
 
 
-def run(quick: bool, *, million: bool = False) -> list[dict[str, object]]:
+def run(
+    quick: bool, *, million: bool = False, sizes: Sequence[int] = ()
+) -> list[dict[str, object]]:
     """Every figure of this area (``quick``: small sizes, for a smoke run;
     ``million``: 10,000 then 1,000,000 properties, the scale check: the
-    throughput at 1M stays within 30% of the one at 10k)."""
+    throughput at 1M stays within 30% of the one at 10k; ``sizes``: these
+    sizes, the scale check against the first)."""
     if million:
-        small = measure("postgresql", properties=10_000, rerun=False)
-        large = measure("postgresql", properties=1_000_000, rerun=False)
-        kept = float(large["rate"]) / float(small["rate"])  # type: ignore[arg-type]
-        large["notes"] = f"{large['notes']}; rate at 1M / rate at 10k = {kept:.2f}"
-        return [small, large]
+        sizes = (10_000, 1_000_000)
+    if sizes:
+        return scale(sizes)
     if quick:
         return [measure("postgresql", properties=10_000)]
     return [
@@ -355,8 +366,34 @@ def run(quick: bool, *, million: bool = False) -> list[dict[str, object]]:
     ]
 
 
+def scale(sizes: Sequence[int]) -> list[dict[str, object]]:
+    """One figure per size (no traced re-run), each noting its rate over the
+    first size's, the library's and the baseline's (issue 16)."""
+    figures = [measure("postgresql", properties=n, rerun=False) for n in sizes]
+    first = figures[0]
+    for figure in figures[1:]:
+        kept = float(figure["rate"]) / float(first["rate"])  # type: ignore[arg-type]
+        kept_by_hand = float(figure["baseline_rate"]) / float(  # type: ignore[arg-type]
+            first["baseline_rate"]  # type: ignore[arg-type]
+        )
+        figure["notes"] = (
+            f"{figure['notes']}; rate at {figure['size']:,} / rate at "
+            f"{first['size']:,} = {kept:.2f} (baseline {kept_by_hand:.2f})"
+        )
+    return figures
+
+
+def _sizes(argv: Sequence[str]) -> tuple[int, ...]:
+    """``--sizes 10000,100000`` (or ``--sizes=...``): the sizes asked for."""
+    for n, arg in enumerate(argv):
+        if arg.startswith("--sizes"):
+            text = arg.partition("=")[2] or (argv[n + 1] if n + 1 < len(argv) else "")
+            return tuple(int(size) for size in text.split(",") if size)
+    return ()
+
+
 def main(argv: Sequence[str]) -> int:
-    figures = run("--quick" in argv, million="--million" in argv)
+    figures = run("--quick" in argv, million="--million" in argv, sizes=_sizes(argv))
     print(render(figures))
     print(json.dumps(figures, indent=2, default=str))
     return 0

@@ -9,7 +9,10 @@ active unit of their locality) and the others counted by reason
 (``GROUP BY``). Every per-property question is an index probe keyed by the
 property (``ix_selective_order_property``, the open-order partial index of
 migration 0012, ``ix_open_debt_property``), so a chunk's cost does not grow
-with the utility. The memory adapter runs the pure rules, and the contract
+with the utility nor with the orders the run already wrote; the existence
+questions are ``LIMIT 1`` scalar subqueries, never ``EXISTS``, which
+PostgreSQL may hash over the whole table once per chunk (issue 16). The
+memory adapter runs the pure rules, and the contract
 suite :class:`~gsan_core.testing.contracts_field_work.FieldWorkContract`
 proves the two agree.
 """
@@ -150,7 +153,8 @@ class SqlSelectiveQueries:
         prop = self._uow.tables["property"]
         in_chunk = [prop.c.id.between(first, last), *self._scope(wanted.criteria)]
         lock_where(connection, prop, *in_chunk)
-        decided = self._decided(wanted, in_chunk).subquery("decided")
+        # a CTE: the chunk is decided once, read by both branches of the union
+        decided = self._decided(wanted, in_chunk).cte("decided")
         no_int = sa.cast(sa.null(), sa.Integer)
         d = decided.c
         statement = sa.union_all(
@@ -219,24 +223,16 @@ class SqlSelectiveQueries:
             t["selective_order"],
         )
         c = wanted.criteria
-        emitted = (
-            sa.select(sa.literal(1))
-            .where(
-                link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
-            )
-            .exists()
+        emitted = _probe(
+            link.c.property_id == prop.c.id, link.c.command_id == wanted.command_id
         )
-        open_order = (
-            sa.select(sa.literal(1))
-            .where(
-                order.c.property_id == prop.c.id,
-                order.c.service_type_id.in_(sorted(wanted.blocking_type_ids)),
-                order.c.situation != int(OrderSituation.CLOSED),
-                order.c.request_id.is_(None),
-                order.c.collection_document_id.is_(None),
-                order.c.generated_at >= wanted.open_since,
-            )
-            .exists()
+        open_order = _probe(
+            order.c.property_id == prop.c.id,
+            order.c.service_type_id.in_(sorted(wanted.blocking_type_ids)),
+            order.c.situation != int(OrderSituation.CLOSED),
+            order.c.request_id.is_(None),
+            order.c.collection_document_id.is_(None),
+            order.c.generated_at >= wanted.open_since,
         )
         bills: sa.ColumnElement[Any] = (
             sa.select(sa.func.count())
@@ -245,11 +241,15 @@ class SqlSelectiveQueries:
             if c.min_open_bills > 0
             else sa.literal(0)
         )
-        serving = (
-            sa.select(sa.func.max(unit.c.id))
-            .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
-            .scalar_subquery()
+        # the active unit of every locality, joined (a few rows, hashed once)
+        # rather than a subquery run twice per property
+        units = (
+            sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+            .where(unit.c.active.is_(True))
+            .group_by(unit.c.locality_id)
+            .subquery("serving")
         )
+        serving = units.c.unit_id
         cases: list[tuple[sa.ColumnElement[bool], int]] = [
             (emitted, 1),
             (prop.c.active.is_not(True), 2),
@@ -265,16 +265,22 @@ class SqlSelectiveQueries:
         cases.extend(self._measured(wanted))
         cases.append((open_order, 7))
         cases.append((serving.is_(None), 8))
-        return sa.select(
-            prop.c.id,
-            prop.c.locality_id,
-            prop.c.water_status_id,
-            prop.c.sewer_status_id,
-            prop.c.profile_id,
-            bills.label("bills"),
-            serving.label("unit_id"),
-            sa.case(*cases, else_=0).label("decision"),
-        ).where(*in_chunk)
+        return (
+            sa.select(
+                prop.c.id,
+                prop.c.locality_id,
+                prop.c.water_status_id,
+                prop.c.sewer_status_id,
+                prop.c.profile_id,
+                bills.label("bills"),
+                serving.label("unit_id"),
+                sa.case(*cases, else_=0).label("decision"),
+            )
+            .select_from(
+                prop.outerjoin(units, units.c.locality_id == prop.c.locality_id)
+            )
+            .where(*in_chunk)
+        )
 
     def _measured(
         self, wanted: SelectiveWanted
@@ -382,6 +388,17 @@ class SqlSelectiveQueries:
         )
         with translated("selective_order"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+
+
+def _probe(*where: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Some row matches ``where`` (correlated to the chunk's property), as a
+    ``LIMIT 1`` scalar probe rather than ``EXISTS``: PostgreSQL may run an
+    ``EXISTS`` as a *hashed* subplan, reading every matching row of the
+    whole table (every open order, every order of the command) once per
+    chunk, so a run's cost grew with the square of its size (issue 16); a
+    scalar subquery is always one index probe per property."""
+    first = sa.select(sa.literal(1)).where(*where).limit(1).scalar_subquery()
+    return first.is_not(None)
 
 
 def _matching_on(
