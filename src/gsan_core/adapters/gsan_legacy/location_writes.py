@@ -101,12 +101,11 @@ class LegacyLocationWrites(LegacyLocationRepository[E]):
         }
         # UC1176's filters; none given keeps GSAN's value (the profile's
         # default on an insert: both columns are NOT NULL)
-        for column, value in (
+        given = (
             ("greg_id", loc.regional_management_id),
             ("uneg_id", loc.business_unit_id),
-        ):
-            if value is not None:
-                values[column] = value
+        )
+        values.update({column: value for column, value in given if value is not None})
         return {**values, "loca_cdelo": loc.id} if new else values
 
     def _sector_columns(self, sector: CommercialSector, *, new: bool) -> dict[str, Any]:
