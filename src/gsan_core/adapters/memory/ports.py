@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 
+from gsan_core.adapters.billing_tables import AccountsTables
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import UNCHECKED, MemoryUnitOfWorkBase
 from gsan_core.errors import DuplicateEntity, NotFound
@@ -24,12 +25,11 @@ from gsan_core.model.billing import (
     Tariff,
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
-from gsan_core.model.properties import Property
 
 __all__ = ["MemoryBilling", "MemoryFieldLock", "MemoryPermissions"]
 
 
-class MemoryBilling:
+class MemoryBilling(AccountsTables):
     """Open debts and charges in memory."""
 
     def __init__(self, uow: MemoryUnitOfWorkBase) -> None:
@@ -227,43 +227,6 @@ class MemoryBilling:
         for plan in self._plans.find_by(property_id=list(set(property_ids))):
             found.setdefault(plan.property_id, []).append(plan)
         return {k: sorted(v, key=lambda p: p.id) for k, v in found.items()}
-
-    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
-        self._plans.add_many(plans)
-
-    def cash_payment_terms(
-        self, prop: Property, *, on: date
-    ) -> CashPaymentTerms | None:
-        return CashPaymentTerms.fitting(
-            self._terms.find_by(property_profile_id=prop.profile_id), on=on
-        )
-
-    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
-        self._terms.add_many(terms)
-
-    def tariffs_in_force(
-        self, tariff_ids: Iterable[int], *, on: date
-    ) -> Mapping[int, Tariff]:
-        found: dict[int, Tariff] = {}
-        wanted = list(set(tariff_ids))
-        rows = self._tariffs.find_by(tariff_id=wanted) if wanted else []
-        for row in sorted(rows, key=lambda t: (t.valid_from, t.id)):
-            if row.valid_from <= on:
-                found[row.tariff_id] = row
-        return found
-
-    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
-        self._tariffs.add_many(tariffs)
-
-    def billed_consumption(
-        self, bill_ids: Iterable[int]
-    ) -> Mapping[int, BilledConsumption]:
-        wanted = list(set(bill_ids))
-        rows = self._billed.find_by(id=wanted) if wanted else []
-        return {row.id: row for row in rows}
-
-    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
-        self._billed.add_many(rows)
 
 
 def _as_debt(charge: Charge) -> OpenDebt:

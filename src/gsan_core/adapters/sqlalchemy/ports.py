@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
+from gsan_core.adapters.billing_tables import AccountsTables
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert, reader
@@ -41,7 +42,6 @@ from gsan_core.model.billing import (
     Tariff,
 )
 from gsan_core.model.consumption import ConsumptionRecord, MeasurementKind
-from gsan_core.model.properties import Property
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -118,7 +118,7 @@ class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
         return list(built)
 
 
-class SqlBilling:
+class SqlBilling(AccountsTables):
     """Open debts and charges in this library's own tables."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
@@ -383,43 +383,6 @@ class SqlBilling:
             for plan in self._plans.find_by(property_id=list(batch)):
                 found.setdefault(plan.property_id, []).append(plan)
         return {k: sorted(v, key=lambda p: p.id) for k, v in found.items()}
-
-    def record_installment_plans(self, plans: Iterable[InstallmentPlan]) -> None:
-        self._plans.add_many(plans)
-
-    def cash_payment_terms(
-        self, prop: Property, *, on: date
-    ) -> CashPaymentTerms | None:
-        return CashPaymentTerms.fitting(
-            self._terms.find_by(property_profile_id=prop.profile_id), on=on
-        )
-
-    def record_cash_payment_terms(self, terms: Iterable[CashPaymentTerms]) -> None:
-        self._terms.add_many(terms)
-
-    def tariffs_in_force(
-        self, tariff_ids: Iterable[int], *, on: date
-    ) -> Mapping[int, Tariff]:
-        found: dict[int, Tariff] = {}
-        wanted = list(set(tariff_ids))
-        rows = self._tariffs.find_by(tariff_id=wanted) if wanted else []
-        for row in sorted(rows, key=lambda t: (t.valid_from, t.id)):
-            if row.valid_from <= on:
-                found[row.tariff_id] = row
-        return found
-
-    def record_tariffs(self, tariffs: Iterable[Tariff]) -> None:
-        self._tariffs.add_many(tariffs)
-
-    def billed_consumption(
-        self, bill_ids: Iterable[int]
-    ) -> Mapping[int, BilledConsumption]:
-        wanted = list(set(bill_ids))
-        rows = self._billed.find_by(id=wanted) if wanted else []
-        return {row.id: row for row in rows}
-
-    def record_billed_consumption(self, rows: Iterable[BilledConsumption]) -> None:
-        self._billed.add_many(rows)
 
     def update_payments(self, payments: Iterable[Payment]) -> None:
         self._payments.update_many(payments)
