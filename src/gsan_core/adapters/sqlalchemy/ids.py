@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import prepared
@@ -31,29 +32,24 @@ SQLITE_BLOCK = 100
 
 
 def _take(connection: sa.Connection, table: sa.Table, kind: str, count: int) -> int:
-    """Reserve ``count`` ids of ``kind``; return the first one."""
+    """Reserve ``count`` ids of ``kind``; return the first one. One upsert,
+    which makes the kind's row (ids from 1) on its first use."""
+    dialect = connection.dialect.name
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     bump = prepared(
         table,
-        "bump",
+        f"bump_{dialect}",
         lambda: (
-            sa.update(table)
-            .where(table.c.name == sa.bindparam("k_kind"))
-            .values(next_value=table.c.next_value + sa.bindparam("k_count"))
+            insert(table)
+            .values(name=sa.bindparam("k_kind"), next_value=sa.bindparam("k_first"))
+            .on_conflict_do_update(
+                index_elements=[table.c.name],
+                set_={"next_value": table.c.next_value + sa.bindparam("k_count")},
+            )
             .returning(table.c.next_value)
         ),
     )
-    params = {"k_kind": kind, "k_count": count}
-    after = connection.execute(bump, params).scalar()
-    if after is not None:
-        return int(after) - count
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            postgresql.insert(table)
-            .values(name=kind, next_value=1)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-    else:
-        connection.execute(sa.insert(table).values(name=kind, next_value=1))
+    params = {"k_kind": kind, "k_count": count, "k_first": 1 + count}
     after = connection.execute(bump, params).scalar_one()
     return int(after) - count
 

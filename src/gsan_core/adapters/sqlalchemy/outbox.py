@@ -1,16 +1,19 @@
 """Gap-free counters and the outbox reader of the SQL adapter.
 
-A counter (table ``counter``) is one row per name, updated in the unit of work's
-own transaction: the update takes the row's lock, so a second transaction taking
-numbers of the same counter waits until the first commits or rolls back, and the
-numbers are handed out without gaps and in commit order. The outbox ids come
-from the counter ``outbox``, taken as the last statement before the commit.
+A counter (table ``counter``) is one row per name, moved in the unit of work's
+own transaction by one upsert (made on first use): it takes the row's lock, so a
+second transaction taking numbers of the same counter waits until the first
+commits or rolls back, and the numbers are handed out without gaps and in
+commit order. The outbox ids come from the counter ``outbox``, taken by the last
+statement before the commit; on PostgreSQL that statement also writes the rows
+(:func:`write_outbox`: the counter's upsert a CTE of the insert, issue 20).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -25,47 +28,126 @@ from gsan_core.model.outbox import OutboxEntry
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlOutbox", "lock_key", "take_numbers"]
+__all__ = ["SqlOutbox", "lock_key", "take_numbers", "write_outbox"]
+
+
+def _bump(table: sa.Table, dialect: str) -> Any:
+    """The counter's upsert: made at ``k_first`` when missing, else moved past
+    ``k_after`` by ``k_count``; returns the last number taken. One statement
+    whichever the case (the row's lock is taken by it either way)."""
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    def build() -> Any:
+        statement = insert(table).values(
+            name=sa.bindparam("k_name"), value=sa.bindparam("k_first")
+        )
+        return statement.on_conflict_do_update(
+            index_elements=[table.c.name],
+            set_={
+                "value": sa.case(
+                    (table.c.value < sa.bindparam("k_after"), sa.bindparam("k_after")),
+                    else_=table.c.value,
+                )
+                + sa.bindparam("k_count")
+            },
+        ).returning(table.c.value)
+
+    return prepared(table, f"take_{dialect}", build)
 
 
 def take_numbers(
     connection: sa.Connection, table: sa.Table, name: str, count: int, *, after: int
 ) -> Sequence[int]:
     """``count`` consecutive numbers of counter ``name`` (greater than ``after``),
-    taken in ``connection``'s transaction."""
-    bump = prepared(
-        table,
-        "take",
-        lambda: (
-            sa.update(table)
-            .where(table.c.name == sa.bindparam("k_name"))
-            .values(
-                value=sa.case(
-                    (table.c.value < sa.bindparam("k_after"), sa.bindparam("k_after")),
-                    else_=table.c.value,
-                )
-                + sa.bindparam("k_count")
-            )
-            .returning(table.c.value)
-        ),
-    )
-    params = {"k_name": name, "k_after": after, "k_count": count}
+    taken in ``connection``'s transaction: one upsert, which also makes the
+    counter on first use."""
+    params = {
+        "k_name": name,
+        "k_after": after,
+        "k_count": count,
+        "k_first": max(after, 0) + count,
+    }
     with translated("counter", name):
-        last = connection.execute(bump, params).scalar()
-        if last is None:
-            dialect = connection.dialect.name
-            insert: Any = (
-                postgresql.insert(table)
-                if dialect == "postgresql"
-                else sqlite.insert(table)
-            )
-            connection.execute(
-                insert.values(name=name, value=0).on_conflict_do_nothing(
-                    index_elements=["name"]
-                )
-            )
-            last = connection.execute(bump, params).scalar_one()
+        last = connection.execute(
+            _bump(table, connection.dialect.name), params
+        ).scalar_one()
     return range(int(last) - count + 1, int(last) + 1)
+
+
+#: The one-statement outbox write of each (counter, outbox) table pair.
+_WRITES: dict[tuple[sa.Table, sa.Table], sa.TextClause] = {}
+
+
+def write_outbox(
+    connection: sa.Connection,
+    counter: sa.Table,
+    outbox: sa.Table,
+    events: Sequence[DomainEvent],
+) -> None:
+    """Write ``events`` to the outbox, numbered from the counter ``outbox``:
+    on PostgreSQL **one** statement (the counter's upsert a CTE, the rows
+    numbered from its new value in event order, from one JSON array
+    parameter); elsewhere the counter's upsert, then the rows. Either way the
+    counter's row lock is taken by the last statement before the commit and
+    held to it, so ids are gap-free and follow commit order."""
+    if not events:
+        return
+    if connection.dialect.name != "postgresql":
+        ids = take_numbers(connection, counter, "outbox", len(events), after=0)
+        rows = [
+            {"id": ident, **_fields(event), "published_at": None}
+            for ident, event in zip(ids, events, strict=True)
+        ]
+        with translated("outbox"):
+            connection.execute(sa.insert(outbox), rows)
+        return
+    given = json.dumps(
+        [
+            [
+                fields["tag"],
+                fields["occurred_at"].astimezone(UTC).isoformat(),
+                fields["actor"],
+                fields["payload"],
+            ]
+            for fields in map(_fields, events)
+        ]
+    )
+    statement = _WRITES.get((counter, outbox))
+    if statement is None:
+        statement = _WRITES[(counter, outbox)] = _numbered_insert(
+            connection, counter, outbox
+        )
+    with translated("outbox"):
+        connection.execute(statement, {"n": len(events), "rows": given})
+
+
+def _fields(event: DomainEvent) -> dict[str, Any]:
+    return {
+        "tag": type(event).tag,
+        "occurred_at": event.occurred_at,
+        "actor": event.actor,
+        "payload": serialization.to_dict(event),
+    }
+
+
+def _numbered_insert(
+    connection: sa.Connection, counter: sa.Table, outbox: sa.Table
+) -> sa.TextClause:
+    """PostgreSQL: bump the counter ``outbox`` by ``:n`` (made on first use)
+    and insert the ``:rows`` numbered from it, ``WITH ORDINALITY`` keeping the
+    events' order, in one statement."""
+    quote = connection.dialect.identifier_preparer.format_table
+    return sa.text(
+        f"WITH c AS (INSERT INTO {quote(counter)} AS k (name, value) "
+        "VALUES ('outbox', :n) ON CONFLICT (name) DO UPDATE "
+        "SET value = k.value + :n RETURNING k.value) "
+        f"INSERT INTO {quote(outbox)} "
+        "(id, tag, occurred_at, actor, payload, published_at) "
+        "SELECT c.value - :n + x.i, x.r->>0, CAST(x.r->>1 AS TIMESTAMPTZ), "
+        "CAST(x.r->>2 AS BIGINT), x.r->3, NULL "
+        "FROM c, jsonb_array_elements(CAST(:rows AS JSONB)) "
+        "WITH ORDINALITY AS x(r, i)"
+    )
 
 
 def lock_key(connection: sa.Connection, table: sa.Table, name: str) -> None:

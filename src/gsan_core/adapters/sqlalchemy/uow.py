@@ -18,15 +18,12 @@ that it only reads.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 import sqlalchemy as sa
 
-from gsan_core import serialization
 from gsan_core.adapters.seeding import StoreSeeding
 from gsan_core.adapters.sqlalchemy.connections import (
     SqlConnectionBatches,
@@ -46,7 +43,12 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 )
 from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
-from gsan_core.adapters.sqlalchemy.outbox import SqlOutbox, lock_key, take_numbers
+from gsan_core.adapters.sqlalchemy.outbox import (
+    SqlOutbox,
+    lock_key,
+    take_numbers,
+    write_outbox,
+)
 from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows, watch
 from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
@@ -145,37 +147,6 @@ __all__ = ["SqlUnitOfWork"]
 #: A batch that wrote more than this share of a table's estimated rows
 #: refreshes its statistics (``refresh_statistics``).
 STALE_SHARE = 0.1
-
-
-#: Outbox rows from which PostgreSQL gets one INSERT of arrays.
-_MANY = 20
-
-
-def _outbox_arrays(
-    connection: sa.Connection, outbox: sa.Table, rows: Sequence[dict[str, Any]]
-) -> sa.Executable:
-    """PostgreSQL: the outbox rows as one ``INSERT ... SELECT`` from one JSON
-    array parameter, whatever their number (one encoding in C, no per-row
-    round trip)."""
-    name = connection.dialect.identifier_preparer.format_table(outbox)
-    given = json.dumps(
-        [
-            [
-                row["id"],
-                row["tag"],
-                row["occurred_at"].astimezone(UTC).isoformat(),
-                row["actor"],
-                row["payload"],
-            ]
-            for row in rows
-        ]
-    )
-    return sa.text(
-        f"INSERT INTO {name} (id, tag, occurred_at, actor, payload, published_at) "
-        "SELECT CAST(r->>0 AS BIGINT), r->>1, CAST(r->>2 AS TIMESTAMPTZ), "
-        "CAST(r->>3 AS BIGINT), r->4, NULL "
-        "FROM jsonb_array_elements(CAST(:rows AS JSONB)) AS x(r)"
-    ).bindparams(rows=given)
 
 
 class SqlUnitOfWork:
@@ -542,6 +513,8 @@ class SqlUnitOfWork:
             self._ahead = {k: v for k, v in self._ahead.items() if k[0] != table}
         if table in CACHED_TABLES:
             self._written.add(table)
+        if table == "user":  # a permission's answer depends on the user's row
+            self._written.add("user_permission")
 
     def _forget_written(self) -> None:
         if self._written:
@@ -677,23 +650,6 @@ class SqlUnitOfWork:
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         # the last statement before COMMIT: the counter's row lock is held from
         # here to the commit, so ids are handed out in commit order
-        ids = self.take_numbers("outbox", len(events))
-        rows = [
-            {
-                "id": ident,
-                "tag": type(event).tag,
-                "occurred_at": event.occurred_at,
-                "actor": event.actor,
-                "payload": serialization.to_dict(event),
-                "published_at": None,
-            }
-            for ident, event in zip(ids, events, strict=True)
-        ]
-        outbox = self.tables["outbox"]
-        with translated("outbox"):
-            if self.connection.dialect.name != "postgresql" or len(rows) < _MANY:
-                self.connection.execute(sa.insert(outbox), rows)
-                return
-            # a batch's events: one INSERT ... SELECT of arrays (a driver's
-            # executemany sends one INSERT per row)
-            self.connection.execute(_outbox_arrays(self.connection, outbox, rows))
+        write_outbox(
+            self.connection, self.tables["counter"], self.tables["outbox"], events
+        )
