@@ -75,8 +75,9 @@ BUDGETS: dict[str, int] = {
     # request opened in the same unit of work is neither locked nor its
     # orders read, and the property is not read again; -3 with the read
     # ahead: the property, its customers and its requests in one joined
-    # read, the specification from the reference cache)
-    "open an RA with routing and its order": 11,
+    # read, the specification from the reference cache; -1 with the
+    # permissions' answers in the reference cache)
+    "open an RA with routing and its order": 10,
     # (-1 in issue 20: the property the command checked is not read again;
     # -1 with the read ahead: the property and its locality's units in one read)
     "generate a service order": 7,
@@ -84,14 +85,15 @@ BUDGETS: dict[str, int] = {
     # chunk's properties (PostgreSQL), decide, orders, trail, links to the
     # command, the command's count, outbox counter, outbox, COMMIT (a chunk
     # that refills the id blocks of its three kinds adds their short
-    # transactions: checked apart, below)
-    "selective emission, per chunk": 11,
+    # transactions: checked apart, below); PostgreSQL: 10, its outbox counter
+    # and rows one statement
+    "selective emission, per chunk": 10,
     # one locality of the RA batch closing (UC0736) on SQLite: BEGIN, the
     # command, the candidates (CMD-06), their open orders, close the orders,
     # the orders' trail, close the requests, the command's counters, the
     # specifications (CMD-07), outbox counter, outbox, COMMIT (the actor's
     # unit comes from the reference cache)
-    "RA batch closing, per locality": 12,
+    "RA batch closing, per locality": 11,
     # one locality of UC1073 on SQLite: BEGIN, the candidates, their real
     # consumption (billing), move the situations, the reconnection dates, the
     # history, outbox counter, outbox, COMMIT
@@ -99,16 +101,17 @@ BUDGETS: dict[str, int] = {
     # the single commands of requests and orders, as measured on an RA opened
     # with its automatic order (issue 20: a budget per public command, set at
     # its count; a gain lowers the number). Their writes go one by one (no
-    # defer_writes yet): PostgreSQL sends as many statements
-    "forward an RA": 14,
-    "reiterate an RA": 8,
+    # defer_writes yet); the user's permissions come from the reference cache
+    # (-1 each where checked), and on PostgreSQL the outbox counter and rows
+    # are one statement (POSTGRES)
+    "forward an RA": 13,
+    "reiterate an RA": 7,
     "update a service order": 10,
     "start an order's execution": 6,
-    "close an order not executed": 14,
-    "close an RA": 9,
-    # the connections' and meters' single commands, as measured (the same on
-    # PostgreSQL: their writes go one by one)
-    "connect water without an order": 13,
+    "close an order not executed": 13,
+    "close an RA": 8,
+    # the connections' and meters' single commands, as measured
+    "connect water without an order": 12,
     "insert a meter": 14,
     "update a meter": 14,
 }
@@ -116,11 +119,12 @@ BUDGETS: dict[str, int] = {
 #: Where PostgreSQL sends fewer (data-modifying CTEs), its own lower budget.
 POSTGRES: dict[str, int] = {
     # BEGIN, lock the routes' properties, decide + orders + trail + id
-    # reservation (one statement), outbox counter, outbox, COMMIT
-    "cut-order batch, per chunk": 6,
-    # BEGIN, select + close + trail (one statement), outbox counter, outbox,
-    # COMMIT
-    "overdue closing, per chunk": 6,
+    # reservation (one statement), outbox counter + outbox (one statement:
+    # outbox.write_outbox), COMMIT
+    "cut-order batch, per chunk": 5,
+    # BEGIN, select + close + trail (one statement), outbox counter + outbox
+    # (one statement), COMMIT
+    "overdue closing, per chunk": 5,
     # the command's writes wait and go as one statement of data-modifying
     # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py), its reads are
     # read ahead (adapters/sqlalchemy/read_ahead.py, ADR 0006): BEGIN, lock
@@ -132,21 +136,33 @@ POSTGRES: dict[str, int] = {
     "close a cut order with its cut": 5,
     # BEGIN, lock the property (its own statement), the property with its
     # customers (the requester's register) and its requests (one joined read
-    # after the lock), the routing unit, the permission, request + routing
-    # step + order + trail + outbox counter + outbox, COMMIT; the
-    # specification comes from the reference cache (9 before the read ahead)
-    "open an RA with routing and its order": 7,
+    # after the lock), the routing unit, request + routing step + order +
+    # trail + outbox counter + outbox, COMMIT; the specification and the
+    # user's permission come from the reference cache (9 before the read
+    # ahead, 7 before the permissions were cached)
+    "open an RA with routing and its order": 6,
     # BEGIN, the property with its locality's units (one read ahead), order +
     # trail + outbox counter + outbox, COMMIT (5 before the read ahead)
     "generate a service order": 4,
     # BEGIN, lock the pending requests of the locality and period, select +
     # close the requests and their orders + the orders' trail with its ids +
-    # the command's counters (one statement), outbox counter, outbox, COMMIT
-    "RA batch closing, per locality": 6,
+    # the command's counters (one statement), outbox counter + outbox (one
+    # statement), COMMIT
+    "RA batch closing, per locality": 5,
     # BEGIN, lock the locality's cut properties, select + real consumption +
     # moves + reconnection dates + history with its ids (one statement),
-    # outbox counter, outbox, COMMIT
-    "UC1073 reconnection, per locality": 6,
+    # outbox counter + outbox (one statement), COMMIT
+    "UC1073 reconnection, per locality": 5,
+    # the single commands that write one by one: one less for the outbox
+    "forward an RA": 12,
+    "reiterate an RA": 6,
+    "update a service order": 9,
+    "start an order's execution": 5,
+    "close an order not executed": 13,
+    "close an RA": 7,
+    "connect water without an order": 11,
+    "insert a meter": 13,
+    "update a meter": 13,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS

@@ -37,6 +37,9 @@ CACHED_TABLES = frozenset(
         "service_type",
         "unit",
         "user",
+        # the answers of ``permissions.has`` by (user, permission): they
+        # depend on the user's row too, forgotten with it (SqlUnitOfWork.wrote)
+        "user_permission",
     }
 )
 #: Returned by :meth:`ReferenceCache.get` when the key is not cached.
