@@ -11,8 +11,15 @@ import attrs
 import pytest
 
 import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.errors import ConcurrencyConflict, RuleViolation
-from gsan_core.model.billing import CategoryTariff, Tariff, TariffRange
+from gsan_core.model.billing import (
+    CategoryTariff,
+    DebtKind,
+    OpenDebt,
+    Tariff,
+    TariffRange,
+)
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.inspections import (
@@ -38,6 +45,7 @@ from gsan_core.model.units import OrganizationalUnit
 from gsan_core.rules.inspections import sample_rank, sample_size
 from gsan_core.services.inspections import NoticeInput
 from gsan_core.testing import FixedClock
+from tests.integration.test_statement_budgets import Counter
 from tests.services.connections_setup import (
     ACTOR,
     CONCLUDED,
@@ -1023,3 +1031,74 @@ def test_fis_13_code_1_charges_the_average_consumption_at_the_tariff(
     # + 100 % sewer
     assert [c.total for c in gsan.billing.charges(472)] == [Decimal("110.00")]
     assert [c.total for c in gsan.billing.charges(473)] == [Decimal("40.00")]
+
+
+def _expired_notice(
+    gsan: gsan_core.System, pid: int, *, until: int = 5, debit_type: int = FINE_TYPE
+) -> None:
+    today = _today(gsan)
+    notice = gsan.inspections.inform_return(
+        order_id=_inspection(gsan, pid),
+        found=[SituationFound(situation_id=NOTICE, found_on=today)],
+        actor=ACTOR,
+        notice=NoticeInput(
+            employee_id=ACTOR,
+            issued_on=today,
+            appeal_until=today + timedelta(days=until),
+            debit_type_id=debit_type,
+        ),
+    ).notice
+    assert notice is not None
+
+
+def test_aut_05_deb_02_no_fine_where_a_payment_slip_was_issued_that_day(
+    gsan: gsan_core.System, clock: FixedClock
+) -> None:
+    """AUT-05 with DEB-02: of two expired notices, the one whose property had
+    a payment slip of the fine's debit type issued on the day of the batch
+    gets no charge (both still move to "appeal expired"), the other its fine;
+    the slips of the chunk are read at once (``Billing.payment_slips_issued``)."""
+    _expired_notice(gsan, 430)
+    _expired_notice(gsan, 431)
+    clock.advance(timedelta(days=10))
+    gsan.billing.record_debts(
+        [
+            OpenDebt(
+                id=930,
+                property_id=430,
+                kind=DebtKind.PAYMENT_SLIP,
+                amount=Decimal("25.00"),
+                debit_type_id=FINE_TYPE,
+                issued_on=_today(gsan),
+            )
+        ]
+    )
+    expired = gsan.inspections.expire_notices(actor=ACTOR)
+    assert [n.property_id for n in expired] == [430, 431]
+    assert {n.situation for n in expired} == {NoticeSituation.APPEAL_EXPIRED}
+    assert [n.charge_id is not None for n in expired] == [False, True]
+    assert [len(gsan.billing.charges(pid)) for pid in (430, 431)] == [0, 1]
+
+
+def test_aut_05_a_chunks_statements_do_not_grow_with_its_notices(
+    gsan: gsan_core.System, clock: FixedClock
+) -> None:
+    """AUT-05 set-based: a run of one chunk sends as many statements with one
+    charged notice as with four (properties, orders, DEB-02's payment slips,
+    charges and notices: one round trip each per chunk, none per notice)."""
+    backend = gsan.backend
+    if not isinstance(backend, SqlBackend):
+        pytest.skip("statements are counted on the SQL backends")
+    counter = Counter(backend.engine)
+    found: list[int] = []
+    pid = 440
+    for notices in (1, 1, 4):  # the first run warms the caches and id blocks
+        for _ in range(notices):
+            _expired_notice(gsan, pid)
+            pid += 1
+        clock.advance(timedelta(days=10))
+        with counter.counting():
+            expired = gsan.inspections.expire_notices(actor=ACTOR, chunk_size=10)
+        assert [n.charge_id is not None for n in expired] == [True] * notices
+        found.append(counter.count)
+    assert found[1] == found[2], counter.statements

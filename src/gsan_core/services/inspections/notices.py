@@ -3,7 +3,7 @@ whose appeal period passed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,9 +16,8 @@ from gsan_core.model.inspections import (
     InfractionNoticeIssued,
     NoticeSituation,
 )
-from gsan_core.model.service_orders import (
-    ServiceOrder,
-)
+from gsan_core.model.properties import Property
+from gsan_core.model.service_orders import ServiceOrder, ServiceType
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.services.charges import build_charge, charge_created
@@ -63,21 +62,17 @@ def issue_notice(
     return notice
 
 
-def expire_chunk(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    notices: Sequence[InfractionNotice],
-    *,
-    actor: int,
-    at: datetime,
-    today: date,
-) -> tuple[InfractionNotice, ...]:
-    """AUT-05 for one chunk of expired notices: each not yet charged, with a
-    debit type of suggested value, a property and an order, gets its fine
-    (in its installments, through the charge rules); all move to "appeal
-    expired". The chunk's properties, orders, types and debit types are read
-    in one round trip each, the charges written in one and the notices
-    updated in one compare-and-set statement."""
+#: A notice to charge: the notice, its property, its order, the fine's debit
+#: type and value.
+_Due = tuple[InfractionNotice, Property, ServiceOrder, int, Decimal]
+
+
+def _due(
+    uow: UnitOfWork, notices: Sequence[InfractionNotice]
+) -> tuple[list[_Due], Mapping[int, ServiceType]]:
+    """The notices of the chunk to charge (not charged yet, with a property,
+    an order and a debit type of suggested value), and their orders' types:
+    the properties, orders and types read in one round trip each."""
     props = uow.properties.get_many(
         {n.property_id for n in notices if n.property_id is not None}
     )
@@ -86,8 +81,7 @@ def expire_chunk(
     )
     types = uow.service_types.get_many({o.service_type_id for o in orders.values()})
     values: dict[int, Decimal | None] = {}
-    charges: list[Charge] = []
-    charge_ids: dict[int, int] = {}
+    due: list[_Due] = []
     for notice in notices:
         prop = None if notice.property_id is None else props.get(notice.property_id)
         order = None if notice.order_id is None else orders.get(notice.order_id)
@@ -102,8 +96,38 @@ def expire_chunk(
                 None if row is None else row.decimal("suggested_value")
             )
         value = values[debit_type_id]
-        if value is None:
-            continue
+        if value is not None:
+            due.append((notice, prop, order, debit_type_id, value))
+    return due, types
+
+
+def expire_chunk(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    notices: Sequence[InfractionNotice],
+    *,
+    actor: int,
+    at: datetime,
+    today: date,
+) -> tuple[InfractionNotice, ...]:
+    """AUT-05 for one chunk of expired notices: each not yet charged, with a
+    debit type of suggested value, a property and an order, gets its fine
+    (in its installments, through the charge rules); all move to "appeal
+    expired". The chunk's properties, orders, types and DEB-02's payment slips
+    are read in one round trip each (the slips by
+    ``Billing.payment_slips_issued``, as CMD-07 does, not one check per
+    notice), the charges written in one and the notices updated in one
+    compare-and-set statement: the statements of a chunk do not grow with its
+    notices."""
+    due, types = _due(uow, notices)
+    issued = (
+        uow.billing.payment_slips_issued({(p.id, d, today) for _, p, _, d, _ in due})
+        if due
+        else set()
+    )
+    charges: list[Charge] = []
+    charge_ids: dict[int, int] = {}
+    for notice, prop, order, debit_type_id, value in due:
         charge = build_charge(
             uow,
             profile=ctx.profile,
@@ -118,6 +142,7 @@ def expire_chunk(
             generated_on=today,
             at=at,
             actor=actor,
+            slip_issued=(prop.id, debit_type_id, today) in issued,
         )
         if charge is not None:
             charges.append(charge)
