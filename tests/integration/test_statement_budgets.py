@@ -75,9 +75,9 @@ BUDGETS: dict[str, int] = {
     # request opened in the same unit of work is neither locked nor its
     # orders read, and the property is not read again; -3 with the read
     # ahead: the property, its customers and its requests in one joined
-    # read, the specification from the reference cache; -1 with the
-    # permissions' answers in the reference cache)
-    "open an RA with routing and its order": 10,
+    # read, the specification from the reference cache; -2 with the
+    # permissions' answers and the routing rows in the reference cache)
+    "open an RA with routing and its order": 9,
     # (-1 in issue 20: the property the command checked is not read again;
     # -1 with the read ahead: the property and its locality's units in one read)
     "generate a service order": 7,
@@ -136,11 +136,12 @@ POSTGRES: dict[str, int] = {
     "close a cut order with its cut": 5,
     # BEGIN, lock the property (its own statement), the property with its
     # customers (the requester's register) and its requests (one joined read
-    # after the lock), the routing unit, request + routing step + order +
-    # trail + outbox counter + outbox, COMMIT; the specification and the
-    # user's permission come from the reference cache (9 before the read
-    # ahead, 7 before the permissions were cached)
-    "open an RA with routing and its order": 6,
+    # after the lock), request + routing step + order + trail + outbox
+    # counter + outbox, COMMIT; the specification, the rows routing it at the
+    # place and the user's permission come from the reference cache (9 before
+    # the read ahead, 7 before the permissions and the routing rows were
+    # cached)
+    "open an RA with routing and its order": 5,
     # BEGIN, the property with its locality's units (one read ahead), order +
     # trail + outbox counter + outbox, COMMIT (5 before the read ahead)
     "generate a service order": 4,

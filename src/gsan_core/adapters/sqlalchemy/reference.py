@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Collection, Hashable
 from typing import Any
 
-__all__ = ["CACHED_TABLES", "MISSING", "ReferenceCache"]
+__all__ = ["CACHED_TABLES", "DEPENDENT", "MISSING", "ReferenceCache"]
 
 #: The reference tables whose by-id reads are cached.
 CACHED_TABLES = frozenset(
@@ -40,8 +40,19 @@ CACHED_TABLES = frozenset(
         # the answers of ``permissions.has`` by (user, permission): they
         # depend on the user's row too, forgotten with it (SqlUnitOfWork.wrote)
         "user_permission",
+        # the rows routing a specification at a place (collection situation,
+        # locality and specification, locality and group), forgotten when one
+        # of their three tables is written (SqlUnitOfWork.wrote)
+        "routing_association",
     }
 )
+#: The tables whose writes forget another cached table's entries.
+DEPENDENT = {
+    "user": "user_permission",
+    "collection_situation_unit": "routing_association",
+    "locality_specification_unit": "routing_association",
+    "locality_group_unit": "routing_association",
+}
 #: Returned by :meth:`ReferenceCache.get` when the key is not cached.
 MISSING: Any = object()
 

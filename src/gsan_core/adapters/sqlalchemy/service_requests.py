@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
     SqlRepository,
@@ -273,6 +274,42 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
         return sorted(found, key=lambda r: (r.current_due_date, r.id))
 
     def routing_associations(
+        self,
+        *,
+        specification_id: int,
+        locality_id: int | None,
+        group_id: int | None,
+        collection_situation_ids: Collection[int],
+    ) -> tuple[
+        Sequence[CollectionSituationUnit],
+        Sequence[LocalitySpecificationUnit],
+        Sequence[LocalityGroupUnit],
+    ]:
+        """The three association tables' rows that route ``specification_id``
+        at that place: kept in the backend's reference cache (issue 20: one
+        round trip less to open an RA), forgotten when one of the tables is
+        written through the backend (``SqlUnitOfWork.wrote``); read by
+        :meth:`_routing_associations` otherwise."""
+        situations = tuple(sorted(set(collection_situation_ids)))
+        key = (specification_id, locality_id, group_id, situations)
+        cache = self._uow.reference_cache("routing_association")
+        if cache is not None:
+            hit = cache.get("routing_association", key)
+            if hit is not MISSING:  # kept as tuples, handed out as new lists
+                return list(hit[0]), list(hit[1]), list(hit[2])
+            generation = cache.generation("routing_association")
+        collection, by_locality, by_group = self._routing_associations(
+            specification_id=specification_id,
+            locality_id=locality_id,
+            group_id=group_id,
+            collection_situation_ids=situations,
+        )
+        if cache is not None:
+            kept = (tuple(collection), tuple(by_locality), tuple(by_group))
+            cache.put("routing_association", key, kept, generation)
+        return collection, by_locality, by_group
+
+    def _routing_associations(
         self,
         *,
         specification_id: int,

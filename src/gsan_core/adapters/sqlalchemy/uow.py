@@ -63,6 +63,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
 )
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
+    DEPENDENT,
     MISSING,
     ReferenceCache,
 )
@@ -513,8 +514,8 @@ class SqlUnitOfWork:
             self._ahead = {k: v for k, v in self._ahead.items() if k[0] != table}
         if table in CACHED_TABLES:
             self._written.add(table)
-        if table == "user":  # a permission's answer depends on the user's row
-            self._written.add("user_permission")
+        if table in DEPENDENT:  # e.g. a permission's answer and the user's row
+            self._written.add(DEPENDENT[table])
 
     def _forget_written(self) -> None:
         if self._written:
