@@ -96,6 +96,10 @@ BUDGETS: dict[str, int] = {
     # consumption (billing), move the situations, the reconnection dates, the
     # history, outbox counter, outbox, COMMIT
     "UC1073 reconnection, per locality": 9,
+    # a chunk of the town's two localities on SQLite: the same steps locality
+    # after locality (BEGIN, 5 per locality, the history's first id block: 3,
+    # outbox counter, outbox, COMMIT)
+    "UC1073 reconnection, a chunk of two localities": 17,
     # the single commands of requests and orders, as measured on an RA opened
     # with its automatic order (issue 20: a budget per public command, set at
     # its count; a gain lowers the number). Their writes go one by one (no
@@ -147,6 +151,9 @@ POSTGRES: dict[str, int] = {
     # moves + reconnection dates + history with its ids (one statement),
     # outbox counter, outbox, COMMIT
     "UC1073 reconnection, per locality": 6,
+    # the same 6 for a chunk of several localities: one lock and one
+    # statement for all of them (issue 20)
+    "UC1073 reconnection, a chunk of two localities": 6,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -627,6 +634,56 @@ def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> N
     )
 
 
+def test_a_chunk_of_localities_of_the_reconnection_is_one_statement(
+    sql: SqlBackend,
+) -> None:
+    """UC1073, issue 20: on PostgreSQL a chunk of several localities sends
+    what one locality sends (one lock and one statement for all of them), and
+    each locality is still counted and recorded as on its own."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    gsan = town(system)
+    old_cut = {"cut_on": date(2024, 11, 15)}
+    for pid in range(1, 9):
+        block = PPP_BLOCK if pid % 2 else NETWORK_BLOCK
+        add_property(gsan, pid, 5, 5, block=block, water_changes=old_cut)
+    gsan.billing.record_consumption(
+        [
+            ConsumptionRecord(
+                property_id=pid,
+                reference=202412,
+                consumption_type_id=1,
+                billed_volume=9,
+            )
+            for pid in range(1, 8)
+        ]
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = gsan.connections.reconnect_cut_with_real_consumption(
+            reference=202412,
+            actor=ACTOR,
+            progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=8,
+        )
+    assert (summary.units, summary.processed, summary.changed) == (1, 8, 7)
+    assert dict(summary.skipped) == {"no real consumption": 1}
+    assert len(marks) == 1, marks
+    # the chunk: from the BEGIN that follows the read of the localities
+    read = next(
+        i for i, s in enumerate(counter.statements) if s.startswith("SELECT DISTINCT")
+    )
+    start = next(
+        i
+        for i, s in enumerate(counter.statements)
+        if i > read and s.startswith("BEGIN")
+    )
+    assert_within(
+        {"UC1073 reconnection, a chunk of two localities": marks[0] - start},
+        sql.engine.dialect.name,
+    )
+
+
 def assert_within(found: dict[str, int], dialect: str) -> None:
     print(found)
     budgets = {**BUDGETS, **(POSTGRES if dialect == "postgresql" else {})}
@@ -644,6 +701,7 @@ def test_the_budget_table_names_what_the_tests_measure() -> None:
         "selective emission, per chunk",
         "RA batch closing, per locality",
         "UC1073 reconnection, per locality",
+        "UC1073 reconnection, a chunk of two localities",
         "forward an RA",
         "reiterate an RA",
         "update a service order",
