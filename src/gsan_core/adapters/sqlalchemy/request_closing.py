@@ -1,6 +1,7 @@
-"""The batch closing of requests (UC0736) written in one statement (PostgreSQL).
+"""The batch closing of requests (UC0736) written in one statement per chunk
+of localities (PostgreSQL).
 
-After the locality's pending requests of the period are locked (their own
+After the chunk's pending requests of the period are locked (their own
 statement, so that what follows sees what earlier holders committed: a
 statement's snapshot is taken when it starts), **one** statement of
 data-modifying CTEs does the rest of the locality in the database:
@@ -17,10 +18,12 @@ data-modifying CTEs does the rest of the locality in the database:
 6. ``command``: the command's counters increased by the counts;
 7. the answer: the requests and the orders closed.
 
-A locality is thus the lock and this statement, whatever its number of
-requests; its chunk adds BEGIN, the outbox and COMMIT. The statement is built
-once per run (the command's filters, the instant, the actor) with the locality
-as its one parameter, so SQLAlchemy compiles it once: built for every locality
+A chunk of localities is thus the lock and this statement, whatever its
+number of localities and requests (the requests without a locality, when the
+chunk holds them, add their own lock and statement); the chunk adds BEGIN,
+the outbox and COMMIT. The statement is built once per run (the command's
+filters, the instant, the actor) with the chunk's localities as its one
+parameter (an array), so SQLAlchemy compiles it once: built for every locality
 it cost ~25 ms of Python per locality (issue 20). SQLite has no
 data-modifying CTEs: there :func:`close_by_command` returns ``None`` and the
 service runs the candidates' read and the set-based updates one by one.
@@ -29,7 +32,7 @@ service runs the candidates' read and the set-based updates one by one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +55,8 @@ if TYPE_CHECKING:
 __all__ = ["close_by_command"]
 
 _TRAIL = "order_unit"
-#: The locality: the statement's one parameter (built once per run).
-_LOCALITY = "closing_locality"
+#: The chunk's localities: the statement's one parameter (an array).
+_LOCALITIES = "closing_localities"
 #: Statements kept (a run uses one or two; a few runs may interleave).
 _KEEP = 8
 _STATEMENTS: dict[tuple[object, ...], sa.Executable] = {}
@@ -64,7 +67,7 @@ def close_by_command(
     uow: SqlUnitOfWork,
     *,
     command_id: int,
-    locality_id: int | None,
+    locality_ids: Sequence[int | None],
     since: datetime,
     until: datetime,
     attendance_unit_id: int | None,
@@ -76,17 +79,61 @@ def close_by_command(
     request_remark: str,
     actor: int,
 ) -> ClosedByCommand | None:
-    """CMD-06 for one locality, closed and recorded in one statement after
-    the lock (PostgreSQL; ``None`` elsewhere)."""
-    connection = uow.connection
-    if connection.dialect.name != "postgresql":
+    """CMD-06 for a chunk of localities, closed and recorded in one statement
+    after the lock (PostgreSQL; ``None`` elsewhere)."""
+    if uow.connection.dialect.name != "postgresql":
         return None
+    given: dict[str, Any] = {
+        "command_id": command_id,
+        "since": since,
+        "until": until,
+        "attendance_unit_id": attendance_unit_id,
+        "current_unit_ids": current_unit_ids,
+        "specification_ids": specification_ids,
+        "reason_id": reason_id,
+        "closed_at": closed_at,
+        "order_remark": order_remark,
+        "request_remark": request_remark,
+        "actor": actor,
+    }
+    localities = sorted({i for i in locality_ids if i is not None})
+    parts = [_close(uow, localities, **given)] if localities else []
+    if None in locality_ids:
+        parts.append(_close(uow, None, **given))
+    requests = sorted((r for p in parts for r in p.requests), key=lambda r: r.id)
+    orders = sorted((o for p in parts for o in p.orders), key=lambda o: o.id)
+    return ClosedByCommand(
+        requests=tuple(requests),
+        orders=tuple(orders),
+        charged=frozenset(i for p in parts for i in p.charged),
+    )
+
+
+def _close(
+    uow: SqlUnitOfWork,
+    localities: list[int] | None,
+    *,
+    command_id: int,
+    since: datetime,
+    until: datetime,
+    attendance_unit_id: int | None,
+    current_unit_ids: Collection[int] | None,
+    specification_ids: Collection[int] | None,
+    reason_id: int,
+    closed_at: datetime,
+    order_remark: str,
+    request_remark: str,
+    actor: int,
+) -> ClosedByCommand:
+    """The lock and the statement of ``localities`` (``None``: the requests
+    without a locality)."""
+    connection = uow.connection
     request = uow.tables["service_request"]
     pending = [
         request.c.situation == RequestSituation.PENDING.value,
         request.c.locality_id.is_(None)
-        if locality_id is None
-        else request.c.locality_id == locality_id,
+        if localities is None
+        else request.c.locality_id.in_(localities),
         request.c.attended_at >= since,
         request.c.attended_at < until,
     ]
@@ -106,7 +153,7 @@ def close_by_command(
         order_remark,
         request_remark,
         actor,
-        locality_id is None,
+        localities is None,
     )
     with _LOCK:
         statement = _STATEMENTS.get(key)
@@ -117,7 +164,7 @@ def close_by_command(
                 uow,
                 since=since,
                 until=until,
-                any_locality=locality_id is not None,
+                any_locality=localities is not None,
                 attendance_unit_id=attendance_unit_id,
                 current_unit_ids=units,
                 specification_ids=specs,
@@ -137,8 +184,14 @@ def close_by_command(
         uow.wrote(name)
     with translated("service_request"):
         rows = connection.execute(
-            statement, {} if locality_id is None else {_LOCALITY: locality_id}
+            statement, {} if localities is None else {_LOCALITIES: localities}
         ).all()
+    return _closed(rows)
+
+
+def _closed(rows: Sequence[Any]) -> ClosedByCommand:
+    """The statement's answer: a row per request closed (kind 0) and per
+    order closed (kind 1)."""
     requests: list[RequestRef] = []
     orders: list[OrderRef] = []
     charged: set[int] = set()
@@ -181,7 +234,7 @@ def _candidates(
     current_unit_ids: tuple[int, ...] | None,
     specification_ids: tuple[int, ...] | None,
 ) -> Any:
-    """CMD-06's selection as a CTE, the locality a parameter (or none)."""
+    """CMD-06's selection as a CTE, the localities a parameter (or none)."""
     t = uow.tables
     request, order = t["service_request"], t["service_order"]
     scheduled = sa.exists(
@@ -193,7 +246,8 @@ def _candidates(
     )
     clauses = [
         request.c.situation == RequestSituation.PENDING.value,
-        request.c.locality_id == sa.bindparam(_LOCALITY, type_=sa.BigInteger)
+        request.c.locality_id
+        == sa.func.any(sa.bindparam(_LOCALITIES, type_=postgresql.ARRAY(sa.BigInteger)))
         if any_locality
         else request.c.locality_id.is_(None),
         request.c.attended_at >= since,
