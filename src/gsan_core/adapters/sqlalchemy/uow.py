@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -152,30 +151,24 @@ _MANY = 20
 
 
 def _outbox_arrays(
-    connection: sa.Connection, outbox: sa.Table, rows: Sequence[dict[str, Any]]
+    connection: sa.Connection,
+    outbox: sa.Table,
+    first: int,
+    payloads: Sequence[dict[str, Any]],
 ) -> sa.Executable:
     """PostgreSQL: the outbox rows as one ``INSERT ... SELECT`` from one JSON
-    array parameter, whatever their number (one encoding in C, no per-row
-    round trip)."""
+    array of the payloads, whatever their number (one encoding in C, no
+    per-row round trip): the ids follow ``first`` in order, and the tag, the
+    instant and the actor are read from each payload (``to_dict`` writes
+    them under ``type``, ``occurred_at`` and ``actor``)."""
     name = connection.dialect.identifier_preparer.format_table(outbox)
-    given = json.dumps(
-        [
-            [
-                row["id"],
-                row["tag"],
-                row["occurred_at"].astimezone(UTC).isoformat(),
-                row["actor"],
-                row["payload"],
-            ]
-            for row in rows
-        ]
-    )
     return sa.text(
         f"INSERT INTO {name} (id, tag, occurred_at, actor, payload, published_at) "
-        "SELECT CAST(r->>0 AS BIGINT), r->>1, CAST(r->>2 AS TIMESTAMPTZ), "
-        "CAST(r->>3 AS BIGINT), r->4, NULL "
-        "FROM jsonb_array_elements(CAST(:rows AS JSONB)) AS x(r)"
-    ).bindparams(rows=given)
+        "SELECT :first + x.n - 1, x.p->>'type', "
+        "CAST(x.p->>'occurred_at' AS TIMESTAMPTZ), CAST(x.p->>'actor' AS BIGINT), "
+        "x.p, NULL "
+        "FROM jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS x(p, n)"
+    ).bindparams(first=first, rows=json.dumps(payloads))
 
 
 class SqlUnitOfWork:
@@ -678,22 +671,25 @@ class SqlUnitOfWork:
         # the last statement before COMMIT: the counter's row lock is held from
         # here to the commit, so ids are handed out in commit order
         ids = self.take_numbers("outbox", len(events))
-        rows = [
-            {
-                "id": ident,
-                "tag": type(event).tag,
-                "occurred_at": event.occurred_at,
-                "actor": event.actor,
-                "payload": serialization.to_dict(event),
-                "published_at": None,
-            }
-            for ident, event in zip(ids, events, strict=True)
-        ]
+        payloads = serialization.to_dicts(events)
         outbox = self.tables["outbox"]
         with translated("outbox"):
-            if self.connection.dialect.name != "postgresql" or len(rows) < _MANY:
-                self.connection.execute(sa.insert(outbox), rows)
+            if self.connection.dialect.name == "postgresql" and len(events) >= _MANY:
+                # a batch's events: one INSERT ... SELECT of one JSON array (a
+                # driver's executemany sends one INSERT per row)
+                self.connection.execute(
+                    _outbox_arrays(self.connection, outbox, ids[0], payloads)
+                )
                 return
-            # a batch's events: one INSERT ... SELECT of arrays (a driver's
-            # executemany sends one INSERT per row)
-            self.connection.execute(_outbox_arrays(self.connection, outbox, rows))
+            rows = [
+                {
+                    "id": ident,
+                    "tag": type(event).tag,
+                    "occurred_at": event.occurred_at,
+                    "actor": event.actor,
+                    "payload": payload,
+                    "published_at": None,
+                }
+                for ident, event, payload in zip(ids, events, payloads, strict=True)
+            ]
+            self.connection.execute(sa.insert(outbox), rows)
