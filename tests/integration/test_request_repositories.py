@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -260,6 +261,58 @@ def test_association_rows_removed_at_their_version(uow_factory: Factory) -> None
         uow.commit()
     with uow_factory() as uow:
         assert uow.locality_group_units.find_by() == []
+
+
+def test_close_by_command_applies_the_filters_given_as_parameters(
+    loaded: Factory,
+) -> None:
+    """CMD-06's filters (attendance unit, current units, specifications) and
+    every value of the run are the statement's parameters (issue 20: one
+    statement per shape, compiled once): a run with filters closes what
+    ``closing_candidates`` selects, and a later run of the same shape with
+    other values closes what those select."""
+    since, until = AT - timedelta(days=1), AT
+    options: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "reason_id": 32,
+        "closed_at": AT,
+        "order_remark": "closed",
+        "request_remark": "CLOSED",
+        "actor": 1,
+    }
+    with loaded() as uow:
+        first = uow.service_requests.close_by_command(
+            command_id=1,
+            locality_ids=[1],
+            attendance_unit_id=11,
+            current_unit_ids=[20],
+            specification_ids=[3],
+            **options,
+        )
+        if first is None:  # SQLite and memory run the steps in the service
+            return
+        uow.commit()
+    assert [r.id for r in first.requests] == [2]
+    with loaded() as uow:
+        second = uow.service_requests.close_by_command(
+            command_id=2,
+            locality_ids=[1],
+            attendance_unit_id=10,
+            current_unit_ids=[10, 20],
+            specification_ids=[4],
+            **options,
+        )
+        assert second is not None
+        uow.commit()
+    assert [r.id for r in second.requests] == [3]
+    with loaded() as uow:
+        closed = [uow.service_requests.get(i).situation for i in (1, 2, 3)]
+    assert closed == [
+        RequestSituation.PENDING,
+        RequestSituation.CLOSED,
+        RequestSituation.CLOSED,
+    ]
 
 
 def test_close_by_command_closes_a_chunk_of_localities_together(
