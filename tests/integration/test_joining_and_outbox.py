@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,8 @@ from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.errors import RuleViolation
 from gsan_core.model.catalog import CatalogItemAdded, CatalogItemChanged
+from gsan_core.model.events import DomainEvent
+from gsan_core.model.service_requests import ServiceRequestClosed
 from gsan_core.testing import DEFAULT_NOW, FixedClock
 
 
@@ -84,6 +88,46 @@ def test_a_batch_of_events_is_written_whole_and_in_order(
         ("catalog.item_added", e.actor, DEFAULT_NOW) for e in events
     ]
     assert all(r["published_at"] is None for r in rows)
+
+
+def test_a_batch_of_mixed_events_keeps_each_tag_instant_actor_and_payload(
+    sql_system: gsan_core.System, sql_backend: SqlBackend
+) -> None:
+    """Issue 20: the many-event path reads the tag, the instant and the actor
+    from each payload (PostgreSQL): events of several types, instants and
+    offsets come back as recorded."""
+    seeded = len(outbox(sql_backend))
+    later = DEFAULT_NOW.astimezone(timezone(timedelta(hours=-3))) + timedelta(
+        minutes=5, microseconds=7
+    )
+    events: list[DomainEvent] = []
+    for n in range(30):
+        at = later if n % 3 else DEFAULT_NOW
+        events.append(
+            CatalogItemAdded(occurred_at=at, actor=n, kind="cut_reason", item_id=n)
+            if n % 2
+            else ServiceRequestClosed(
+                occurred_at=at,
+                actor=n,
+                request_id=n,
+                closing_reason_id=32,
+                executed=False,
+                closed_at=later,
+                command_id=n if n % 4 else None,
+            )
+        )
+    with sql_system.uow_factory() as uow:
+        uow.record(*events)
+        uow.commit()
+    rows = outbox(sql_backend)[seeded:]
+    assert [dict(r["payload"]) for r in rows] == [
+        serialization.to_dict(e) for e in events
+    ]
+    assert [(r["tag"], r["actor"], r["occurred_at"]) for r in rows] == [
+        (type(e).tag, e.actor, e.occurred_at) for e in events
+    ]
+    ids = [r["id"] for r in rows]
+    assert ids == list(range(ids[0], ids[0] + len(events)))
 
 
 def test_outbox_can_be_turned_off(sql_backend: SqlBackend) -> None:

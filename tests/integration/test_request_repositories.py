@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -262,6 +263,94 @@ def test_association_rows_removed_at_their_version(uow_factory: Factory) -> None
         assert uow.locality_group_units.find_by() == []
 
 
+def test_close_by_command_applies_the_filters_given_as_parameters(
+    loaded: Factory,
+) -> None:
+    """CMD-06's filters (attendance unit, current units, specifications) and
+    every value of the run are the statement's parameters (issue 20: one
+    statement per shape, compiled once): a run with filters closes what
+    ``closing_candidates`` selects, and a later run of the same shape with
+    other values closes what those select."""
+    since, until = AT - timedelta(days=1), AT
+    options: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "reason_id": 32,
+        "closed_at": AT,
+        "order_remark": "closed",
+        "request_remark": "CLOSED",
+        "actor": 1,
+    }
+    with loaded() as uow:
+        first = uow.service_requests.close_by_command(
+            command_id=1,
+            locality_ids=[1],
+            attendance_unit_id=11,
+            current_unit_ids=[20],
+            specification_ids=[3],
+            **options,
+        )
+        if first is None:  # SQLite and memory run the steps in the service
+            return
+        uow.commit()
+    assert [r.id for r in first.requests] == [2]
+    with loaded() as uow:
+        second = uow.service_requests.close_by_command(
+            command_id=2,
+            locality_ids=[1],
+            attendance_unit_id=10,
+            current_unit_ids=[10, 20],
+            specification_ids=[4],
+            **options,
+        )
+        assert second is not None
+        uow.commit()
+    assert [r.id for r in second.requests] == [3]
+    with loaded() as uow:
+        closed = [uow.service_requests.get(i).situation for i in (1, 2, 3)]
+    assert closed == [
+        RequestSituation.PENDING,
+        RequestSituation.CLOSED,
+        RequestSituation.CLOSED,
+    ]
+
+
+def test_close_by_command_closes_a_chunk_of_localities_together(
+    loaded: Factory,
+) -> None:
+    """Issue 20: a chunk of localities (here locality 1 and the requests
+    without a locality) closed by one call, what each alone would close."""
+    since, until = AT - timedelta(days=1), AT
+    options = {
+        "command_id": 1,
+        "since": since,
+        "until": until,
+        "attendance_unit_id": None,
+        "current_unit_ids": None,
+        "specification_ids": None,
+        "reason_id": 32,
+        "closed_at": AT,
+        "order_remark": "closed",
+        "request_remark": "CLOSED",
+        "actor": 1,
+    }
+    with loaded() as uow:
+        repo = uow.service_requests
+        both = repo.close_by_command(locality_ids=[1, None, 1], **options)  # type: ignore[arg-type]
+        if both is None:  # SQLite and memory run the steps in the service
+            return
+        uow.commit()
+    assert [r.id for r in both.requests] == [1, 2, 3, 4]
+    assert [o.id for o in both.orders] == [1, 2]
+    with loaded() as uow:
+        assert {uow.service_requests.get(i).situation for i in (1, 2, 3, 4)} == {
+            RequestSituation.CLOSED
+        }
+        again = uow.service_requests.close_by_command(locality_ids=[None, 1], **options)  # type: ignore[arg-type]
+        assert again is not None
+        assert again.requests == ()
+
+
 def test_close_by_command_for_no_locality_and_a_locality(loaded: Factory) -> None:
     """CMD-06 in one statement (PostgreSQL), built once per run: the requests
     without a locality, then locality 1 through the same run's statements."""
@@ -281,10 +370,10 @@ def test_close_by_command_for_no_locality_and_a_locality(loaded: Factory) -> Non
     }
     with loaded() as uow:
         repo = uow.service_requests
-        none = repo.close_by_command(locality_id=None, **options)  # type: ignore[arg-type]
+        none = repo.close_by_command(locality_ids=[None], **options)  # type: ignore[arg-type]
         if none is None:  # SQLite and memory run the steps in the service
             return
-        one = repo.close_by_command(locality_id=1, **options)  # type: ignore[arg-type]
+        one = repo.close_by_command(locality_ids=[1], **options)  # type: ignore[arg-type]
         assert one is not None
         uow.commit()
     assert [r.id for r in none.requests] == [4]
@@ -292,6 +381,6 @@ def test_close_by_command_for_no_locality_and_a_locality(loaded: Factory) -> Non
     assert sorted(o.id for o in one.orders) == [1, 2]
     with loaded() as uow:
         assert uow.service_requests.get(4).situation is RequestSituation.CLOSED
-        again = uow.service_requests.close_by_command(locality_id=None, **options)  # type: ignore[arg-type]
+        again = uow.service_requests.close_by_command(locality_ids=[None], **options)  # type: ignore[arg-type]
         assert again is not None
         assert again.requests == ()

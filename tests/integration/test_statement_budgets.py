@@ -98,6 +98,15 @@ BUDGETS: dict[str, int] = {
     # consumption (billing), move the situations, the reconnection dates, the
     # history, outbox counter, outbox, COMMIT
     "UC1073 reconnection, per locality": 9,
+    # a chunk of the town's two localities on SQLite: the same steps locality
+    # after locality (BEGIN, 5 per locality, the history's first id block: 3,
+    # outbox counter, outbox, COMMIT)
+    "UC1073 reconnection, a chunk of two localities": 17,
+    # a chunk of the request utility's two localities on SQLite: BEGIN, per
+    # locality the command, the candidates, their open orders, close the
+    # orders, their trail, close the requests, the counters (the actor's user
+    # read once), outbox counter, outbox, COMMIT
+    "RA batch closing, a chunk of two localities": 19,
     # the single commands of requests and orders, as measured on an RA opened
     # with its automatic order (issue 20: a budget per public command, set at
     # its count; a gain lowers the number). Their writes go one by one (no
@@ -164,6 +173,10 @@ POSTGRES: dict[str, int] = {
     "connect water without an order": 11,
     "insert a meter": 13,
     "update a meter": 13,
+    # the same 5 for a chunk of several localities: one lock and one
+    # statement for all of them (issue 20)
+    "UC1073 reconnection, a chunk of two localities": 5,
+    "RA batch closing, a chunk of two localities": 5,
 }
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -542,6 +555,64 @@ def test_the_request_batch_closing_holds_its_statement_budget(
     )
 
 
+def test_a_chunk_of_localities_of_the_request_closing_is_one_statement(
+    sql: SqlBackend,
+) -> None:
+    """CMD-06, issue 20: on PostgreSQL a chunk of every locality of the town
+    sends what one locality sends (one lock and one statement for all of
+    them), and closes each locality's requests and orders."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    utility = build_request_utility(system, properties=200, actor=0)
+    by_locality: dict[int, list[int]] = {}
+    for prop in utility.town.properties:
+        by_locality.setdefault(prop.locality_id, []).append(prop.id)
+    assert len(by_locality) == 2
+    for homes in by_locality.values():
+        for home in homes[:3]:
+            system.service_requests.open(
+                specification_id=SPECIFICATION,
+                unit_id=utility.call_centre,
+                channel_id=CHANNEL_PHONE,
+                actor=utility.attendant,
+                location=RequestLocation(property_id=home),
+                requesters=ANA,
+            )
+    system.clock.advance(timedelta(minutes=5))
+    today = system.clock.today()
+    command = system.service_requests.issue_closing_command(
+        period_start=today,
+        period_end=today,
+        reason_id=32,
+        responsible_id=utility.attendant,
+        actor=utility.attendant,
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = system.service_requests.execute_closing_command(
+            command_id=command.id,
+            actor=utility.admin,
+            progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=8,
+        )
+    assert (summary.units, summary.changed) == (1, 6)
+    assert system.service_requests.closing_command(command.id).closed_orders == 6
+    assert len(marks) == 1, marks
+    assert_within(
+        {"RA batch closing, a chunk of two localities": _chunk(counter, marks[0])},
+        sql.engine.dialect.name,
+    )
+
+
+def _chunk(counter: Counter, end: int) -> int:
+    """The statements of the transaction that ends at ``end`` (its COMMIT
+    the last statement counted before it), from its BEGIN."""
+    done = counter.statements[:end]
+    assert done[-1] == "COMMIT", done[-3:]
+    before = max(i for i, s in enumerate(done[:-1]) if s in ("COMMIT", "ROLLBACK"))
+    return end - before - 1
+
+
 def test_cmd_07_batch_closing_charges_set_based(sql: SqlBackend) -> None:
     """CMD-07: the charges of a locality's closed requests (specification 216,
     debit type 2 of 25.00) are made set-based: the statements of a locality
@@ -644,6 +715,47 @@ def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> N
     )
 
 
+def test_a_chunk_of_localities_of_the_reconnection_is_one_statement(
+    sql: SqlBackend,
+) -> None:
+    """UC1073, issue 20: on PostgreSQL a chunk of several localities sends
+    what one locality sends (one lock and one statement for all of them), and
+    each locality is still counted and recorded as on its own."""
+    system = _system(sql)
+    counter = Counter(sql.engine)
+    gsan = town(system)
+    old_cut = {"cut_on": date(2024, 11, 15)}
+    for pid in range(1, 9):
+        block = PPP_BLOCK if pid % 2 else NETWORK_BLOCK
+        add_property(gsan, pid, 5, 5, block=block, water_changes=old_cut)
+    gsan.billing.record_consumption(
+        [
+            ConsumptionRecord(
+                property_id=pid,
+                reference=202412,
+                consumption_type_id=1,
+                billed_volume=9,
+            )
+            for pid in range(1, 8)
+        ]
+    )
+    marks: list[int] = []
+    with counter.counting():
+        summary = gsan.connections.reconnect_cut_with_real_consumption(
+            reference=202412,
+            actor=ACTOR,
+            progress=lambda _: marks.append(counter.count),
+            localities_per_chunk=8,
+        )
+    assert (summary.units, summary.processed, summary.changed) == (1, 8, 7)
+    assert dict(summary.skipped) == {"no real consumption": 1}
+    assert len(marks) == 1, marks
+    assert_within(
+        {"UC1073 reconnection, a chunk of two localities": _chunk(counter, marks[0])},
+        sql.engine.dialect.name,
+    )
+
+
 def assert_within(found: dict[str, int], dialect: str) -> None:
     print(found)
     budgets = {**BUDGETS, **(POSTGRES if dialect == "postgresql" else {})}
@@ -661,6 +773,8 @@ def test_the_budget_table_names_what_the_tests_measure() -> None:
         "selective emission, per chunk",
         "RA batch closing, per locality",
         "UC1073 reconnection, per locality",
+        "UC1073 reconnection, a chunk of two localities",
+        "RA batch closing, a chunk of two localities",
         "forward an RA",
         "reiterate an RA",
         "update a service order",

@@ -174,3 +174,53 @@ def test_the_events_strategy_reaches_every_tag(tag: str, data: st.DataObject) ->
     assert type(event) is cls
     assert event.occurred_at.utcoffset() is not None
     assert serialization.from_dict(serialization.to_dict(event)) == event
+
+
+# ---------------------------------------------------------------- to_dicts
+@given(st.lists(events(), max_size=25))
+def test_to_dicts_writes_what_to_dict_writes(batch: list[DomainEvent]) -> None:
+    """A batch's payloads (the outbox of a chunk) written field by field are
+    the converter's, key for key and in the same order."""
+    fast = serialization.to_dicts(batch)
+    slow = [serialization.to_dict(e) for e in batch]
+    assert fast == slow
+    assert [list(d) for d in fast] == [list(d) for d in slow]
+
+
+def test_to_dicts_shares_an_instant_and_leaves_other_values_to_the_converter() -> None:
+    """Events of plain fields sharing one instant, beside an event whose
+    value is not of its declared type and one with a decimal: the same dicts
+    as one by one."""
+    from gsan_core.model.service_requests import ServiceRequestClosed  # noqa: PLC0415
+
+    class Reason(int):
+        pass
+
+    batch: list[DomainEvent] = [
+        ServiceRequestClosed(
+            occurred_at=AT,
+            actor=1,
+            request_id=n,
+            closing_reason_id=32,
+            executed=False,
+            closed_at=AT,
+            command_id=None if n % 2 else 7,
+        )
+        for n in range(3)
+    ]
+    batch.append(
+        ServiceRequestClosed(
+            occurred_at=AT.astimezone(UTC),  # the same instant, another offset
+            actor=1,
+            request_id=9,
+            closing_reason_id=Reason(32),
+            executed=True,
+            closed_at=AT,
+        )
+    )
+    batch.extend(SAMPLES)
+    assert serialization.to_dicts(batch) == [serialization.to_dict(e) for e in batch]
+    assert (
+        serialization.to_dicts(batch)[3]["occurred_at"]
+        == AT.astimezone(UTC).isoformat()
+    )

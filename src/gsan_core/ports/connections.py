@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -102,21 +102,24 @@ class ConnectionBatches(Protocol):
     def write_water_batch(
         self,
         *,
-        locality_id: int,
+        locality_ids: Sequence[int],
         batch: WaterBatch,
         today: date,
         at: datetime,
         actor: int,
-    ) -> WaterBatchWritten | None:
-        """One locality of ``batch`` selected and written in the store in one
-        go (after the lock of :meth:`candidates`): the candidates, those with
-        real consumption (``batch.reference``), their situations moved, the
-        reconnection date set, and one situation-history row per change (water,
-        then sewer when coupled; ids reserved in the same statement).
+    ) -> Mapping[int, WaterBatchWritten] | None:
+        """The localities of ``batch`` selected and written in the store in
+        one go (after the lock of :meth:`candidates`, for all of them): the
+        candidates, those with real consumption (``batch.reference``), their
+        situations moved, the reconnection date set, and one situation-history
+        row per change (water, then sewer when coupled; ids reserved in the
+        same statement, numbered locality after locality in ascending order,
+        then by property). What each locality wrote, by locality: every
+        locality given has its entry.
 
         ``None`` when the store does not write set-based: the service then runs
         :meth:`candidates`, the billing port, :meth:`move_water` and
-        :meth:`mark_reconnected` step by step."""
+        :meth:`mark_reconnected` step by step, locality by locality."""
         ...
 
     def move_water(

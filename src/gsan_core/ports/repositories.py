@@ -304,7 +304,7 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         self,
         *,
         command_id: int,
-        locality_id: int | None,
+        locality_ids: Sequence[int | None],
         since: datetime,
         until: datetime,
         attendance_unit_id: int | None,
@@ -316,15 +316,18 @@ class ServiceRequestRepository(Repository[ServiceRequest], Protocol):
         request_remark: str,
         actor: int,
     ) -> ClosedByCommand | None:
-        """UC0736 for one locality written set-based in the store (CMD-06):
-        the :meth:`closing_candidates` closed (``closing_unit_id`` the actor's
-        unit), their open orders closed with a unit-trail row each (relation
-        CLOSED), and the command's counters increased, the ids of the trail
-        reserved in the same statement.
+        """UC0736 for a chunk of localities written set-based in the store
+        (CMD-06; ``None`` among them: the requests without a locality): the
+        :meth:`closing_candidates` of each of them closed (``closing_unit_id``
+        the actor's unit), their open orders closed with a unit-trail row each
+        (relation CLOSED), and the command's counters increased, the ids of
+        the trail reserved in the same statement; what they closed, together
+        (the requests and the orders by id).
 
         ``None`` when the store does not write set-based: the service then
-        runs :meth:`closing_candidates`, :meth:`open_orders_of`,
-        :meth:`close_orders` and :meth:`close_requests` with the pure rules."""
+        runs, locality by locality, :meth:`closing_candidates`,
+        :meth:`open_orders_of`, :meth:`close_orders` and
+        :meth:`close_requests` with the pure rules."""
         ...
 
     def open_orders_of(self, request_ids: Collection[int]) -> Sequence[OrderRef]:

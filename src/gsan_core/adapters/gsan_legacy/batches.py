@@ -34,7 +34,7 @@ leaves empty takes the profile's ``not_null_defaults``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -150,12 +150,12 @@ class LegacyConnectionBatches:
     def write_water_batch(
         self,
         *,
-        locality_id: int,
+        locality_ids: Sequence[int],
         batch: WaterBatch,
         today: date,
         at: datetime,
         actor: int,
-    ) -> WaterBatchWritten | None:
+    ) -> Mapping[int, WaterBatchWritten] | None:
         """``None``: on GSAN's tables the service runs the batch step by step
         (:meth:`candidates`, the billing port, :meth:`move_water`,
         :meth:`mark_reconnected`), each step set-based."""

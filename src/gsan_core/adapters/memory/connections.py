@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -106,7 +106,7 @@ class MemoryConnectionBatches:
             }
         )
 
-    def write_water_batch(self, **_: Any) -> WaterBatchWritten | None:
+    def write_water_batch(self, **_: Any) -> Mapping[int, WaterBatchWritten] | None:
         """The memory store does not write set-based: the service runs the
         steps with the pure rules."""
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -144,19 +144,19 @@ class SqlConnectionBatches:
     def write_water_batch(
         self,
         *,
-        locality_id: int,
+        locality_ids: Sequence[int],
         batch: WaterBatch,
         today: date,
         at: datetime,
         actor: int,
-    ) -> WaterBatchWritten | None:
+    ) -> Mapping[int, WaterBatchWritten] | None:
         from gsan_core.adapters.sqlalchemy.water_batches import (  # noqa: PLC0415
             write_water_batch,
         )
 
         return write_water_batch(
             self._uow,
-            locality_id=locality_id,
+            locality_ids=locality_ids,
             batch=batch,
             today=today,
             at=at,

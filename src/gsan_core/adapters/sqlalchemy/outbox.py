@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -92,50 +92,41 @@ def write_outbox(
     held to it, so ids are gap-free and follow commit order."""
     if not events:
         return
+    # the converter's dicts, field by field (each shared instant formatted once)
+    payloads = serialization.to_dicts(events)
     if connection.dialect.name != "postgresql":
         ids = take_numbers(connection, counter, "outbox", len(events), after=0)
         rows = [
-            {"id": ident, **_fields(event), "published_at": None}
-            for ident, event in zip(ids, events, strict=True)
+            {
+                "id": ident,
+                "tag": type(event).tag,
+                "occurred_at": event.occurred_at,
+                "actor": event.actor,
+                "payload": payload,
+                "published_at": None,
+            }
+            for ident, event, payload in zip(ids, events, payloads, strict=True)
         ]
         with translated("outbox"):
             connection.execute(sa.insert(outbox), rows)
         return
-    given = json.dumps(
-        [
-            [
-                fields["tag"],
-                fields["occurred_at"].astimezone(UTC).isoformat(),
-                fields["actor"],
-                fields["payload"],
-            ]
-            for fields in map(_fields, events)
-        ]
-    )
     statement = _WRITES.get((counter, outbox))
     if statement is None:
         statement = _WRITES[(counter, outbox)] = _numbered_insert(
             connection, counter, outbox
         )
     with translated("outbox"):
-        connection.execute(statement, {"n": len(events), "rows": given})
-
-
-def _fields(event: DomainEvent) -> dict[str, Any]:
-    return {
-        "tag": type(event).tag,
-        "occurred_at": event.occurred_at,
-        "actor": event.actor,
-        "payload": serialization.to_dict(event),
-    }
+        connection.execute(statement, {"n": len(events), "rows": json.dumps(payloads)})
 
 
 def _numbered_insert(
     connection: sa.Connection, counter: sa.Table, outbox: sa.Table
 ) -> sa.TextClause:
     """PostgreSQL: bump the counter ``outbox`` by ``:n`` (made on first use)
-    and insert the ``:rows`` numbered from it, ``WITH ORDINALITY`` keeping the
-    events' order, in one statement."""
+    and insert the ``:rows`` (the payloads) numbered from it, ``WITH
+    ORDINALITY`` keeping the events' order, in one statement; the tag, the
+    instant and the actor are read from each payload (``to_dict`` writes them
+    under ``type``, ``occurred_at`` and ``actor``)."""
     quote = connection.dialect.identifier_preparer.format_table
     return sa.text(
         f"WITH c AS (INSERT INTO {quote(counter)} AS k (name, value) "
@@ -143,8 +134,9 @@ def _numbered_insert(
         "SET value = k.value + :n RETURNING k.value) "
         f"INSERT INTO {quote(outbox)} "
         "(id, tag, occurred_at, actor, payload, published_at) "
-        "SELECT c.value - :n + x.i, x.r->>0, CAST(x.r->>1 AS TIMESTAMPTZ), "
-        "CAST(x.r->>2 AS BIGINT), x.r->3, NULL "
+        "SELECT c.value - :n + x.i, x.r->>'type', "
+        "CAST(x.r->>'occurred_at' AS TIMESTAMPTZ), CAST(x.r->>'actor' AS BIGINT), "
+        "x.r, NULL "
         "FROM c, jsonb_array_elements(CAST(:rows AS JSONB)) "
         "WITH ORDINALITY AS x(r, i)"
     )

@@ -1,6 +1,7 @@
-"""The batch closing of requests (UC0736) written in one statement (PostgreSQL).
+"""The batch closing of requests (UC0736) written in one statement per chunk
+of localities (PostgreSQL).
 
-After the locality's pending requests of the period are locked (their own
+After the chunk's pending requests of the period are locked (their own
 statement, so that what follows sees what earlier holders committed: a
 statement's snapshot is taken when it starts), **one** statement of
 data-modifying CTEs does the rest of the locality in the database:
@@ -17,11 +18,16 @@ data-modifying CTEs does the rest of the locality in the database:
 6. ``command``: the command's counters increased by the counts;
 7. the answer: the requests and the orders closed.
 
-A locality is thus the lock and this statement, whatever its number of
-requests; its chunk adds BEGIN, the outbox and COMMIT. The statement is built
-once per run (the command's filters, the instant, the actor) with the locality
-as its one parameter, so SQLAlchemy compiles it once: built for every locality
-it cost ~25 ms of Python per locality (issue 20). SQLite has no
+A chunk of localities is thus the lock and this statement, whatever its
+number of localities and requests (the requests without a locality, when the
+chunk holds them, add their own lock and statement); the chunk adds BEGIN,
+the outbox and COMMIT. The statement is built once per shape (which of the
+command's filters are set, and whether it closes the requests without a
+locality) and every value of the run is a parameter (the chunk's localities
+and the filters' units and specifications as arrays, the period, the instant,
+the actor, the remarks), so SQLAlchemy compiles it once per process and the
+server plans it as a prepared statement: built for every locality it cost ~25
+ms of Python per locality, and built per run ~30 ms per run (issue 20). SQLite has no
 data-modifying CTEs: there :func:`close_by_command` returns ``None`` and the
 service runs the candidates' read and the set-based updates one by one.
 """
@@ -29,7 +35,7 @@ service runs the candidates' read and the set-based updates one by one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,9 +58,9 @@ if TYPE_CHECKING:
 __all__ = ["close_by_command"]
 
 _TRAIL = "order_unit"
-#: The locality: the statement's one parameter (built once per run).
-_LOCALITY = "closing_locality"
-#: Statements kept (a run uses one or two; a few runs may interleave).
+#: The chunk's localities: the statement's one parameter (an array).
+_LOCALITIES = "closing_localities"
+#: Statements kept (by shape: a utility's commands use a few).
 _KEEP = 8
 _STATEMENTS: dict[tuple[object, ...], sa.Executable] = {}
 _LOCK = threading.Lock()
@@ -64,7 +70,7 @@ def close_by_command(
     uow: SqlUnitOfWork,
     *,
     command_id: int,
-    locality_id: int | None,
+    locality_ids: Sequence[int | None],
     since: datetime,
     until: datetime,
     attendance_unit_id: int | None,
@@ -76,69 +82,107 @@ def close_by_command(
     request_remark: str,
     actor: int,
 ) -> ClosedByCommand | None:
-    """CMD-06 for one locality, closed and recorded in one statement after
-    the lock (PostgreSQL; ``None`` elsewhere)."""
-    connection = uow.connection
-    if connection.dialect.name != "postgresql":
+    """CMD-06 for a chunk of localities, closed and recorded in one statement
+    after the lock (PostgreSQL; ``None`` elsewhere)."""
+    if uow.connection.dialect.name != "postgresql":
         return None
+    given: dict[str, Any] = {
+        "command_id": command_id,
+        "since": since,
+        "until": until,
+        "attendance_unit_id": attendance_unit_id,
+        "current_unit_ids": current_unit_ids,
+        "specification_ids": specification_ids,
+        "reason_id": reason_id,
+        "closed_at": closed_at,
+        "order_remark": order_remark,
+        "request_remark": request_remark,
+        "actor": actor,
+    }
+    localities = sorted({i for i in locality_ids if i is not None})
+    parts = [_close(uow, localities, **given)] if localities else []
+    if None in locality_ids:
+        parts.append(_close(uow, None, **given))
+    requests = sorted((r for p in parts for r in p.requests), key=lambda r: r.id)
+    orders = sorted((o for p in parts for o in p.orders), key=lambda o: o.id)
+    return ClosedByCommand(
+        requests=tuple(requests),
+        orders=tuple(orders),
+        charged=frozenset(i for p in parts for i in p.charged),
+    )
+
+
+def _close(
+    uow: SqlUnitOfWork,
+    localities: list[int] | None,
+    *,
+    command_id: int,
+    since: datetime,
+    until: datetime,
+    attendance_unit_id: int | None,
+    current_unit_ids: Collection[int] | None,
+    specification_ids: Collection[int] | None,
+    reason_id: int,
+    closed_at: datetime,
+    order_remark: str,
+    request_remark: str,
+    actor: int,
+) -> ClosedByCommand:
+    """The lock and the statement of ``localities`` (``None``: the requests
+    without a locality)."""
+    connection = uow.connection
     request = uow.tables["service_request"]
     pending = [
         request.c.situation == RequestSituation.PENDING.value,
         request.c.locality_id.is_(None)
-        if locality_id is None
-        else request.c.locality_id == locality_id,
+        if localities is None
+        else request.c.locality_id.in_(localities),
         request.c.attended_at >= since,
         request.c.attended_at < until,
     ]
     lock_where(connection, request, *pending)
-    units = None if current_unit_ids is None else tuple(sorted(current_unit_ids))
-    specs = None if specification_ids is None else tuple(sorted(specification_ids))
+    # the statement's shape: which filters the command has (their values,
+    # like every value of the run, are parameters)
     key = (
         request,
-        command_id,
-        since,
-        until,
-        attendance_unit_id,
-        units,
-        specs,
-        reason_id,
-        closed_at,
-        order_remark,
-        request_remark,
-        actor,
-        locality_id is None,
+        attendance_unit_id is None,
+        current_unit_ids is None,
+        specification_ids is None,
+        localities is None,
     )
     with _LOCK:
         statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = _statement(
-            uow,
-            _candidates(
-                uow,
-                since=since,
-                until=until,
-                any_locality=locality_id is not None,
-                attendance_unit_id=attendance_unit_id,
-                current_unit_ids=units,
-                specification_ids=specs,
-            ),
-            command_id=command_id,
-            reason_id=reason_id,
-            closed_at=closed_at,
-            order_remark=order_remark,
-            request_remark=request_remark,
-            actor=actor,
-        )
+        statement = _statement(uow, _candidates(uow, *key[1:]))
         with _LOCK:
             _STATEMENTS[key] = statement
             while len(_STATEMENTS) > _KEEP:
                 _STATEMENTS.pop(next(iter(_STATEMENTS)))
     for name in ("service_request", "service_order", _TRAIL, "closing_command"):
         uow.wrote(name)
+    params: dict[str, Any] = {
+        "c_since": since,
+        "c_until": until,
+        "c_attendance": attendance_unit_id,
+        "c_units": None if current_unit_ids is None else sorted(current_unit_ids),
+        "c_specs": None if specification_ids is None else sorted(specification_ids),
+        "c_command": command_id,
+        "c_reason": reason_id,
+        "c_at": closed_at,
+        "c_order_remark": order_remark,
+        "c_request_remark": request_remark,
+        "c_actor": actor,
+    }
+    if localities is not None:
+        params[_LOCALITIES] = localities
     with translated("service_request"):
-        rows = connection.execute(
-            statement, {} if locality_id is None else {_LOCALITY: locality_id}
-        ).all()
+        rows = connection.execute(statement, params).all()
+    return _closed(rows)
+
+
+def _closed(rows: Sequence[Any]) -> ClosedByCommand:
+    """The statement's answer: a row per request closed (kind 0) and per
+    order closed (kind 1)."""
     requests: list[RequestRef] = []
     orders: list[OrderRef] = []
     charged: set[int] = set()
@@ -171,17 +215,19 @@ def close_by_command(
     )
 
 
+def _array(name: str) -> Any:
+    return sa.func.any(sa.bindparam(name, type_=postgresql.ARRAY(sa.BigInteger)))
+
+
 def _candidates(
     uow: SqlUnitOfWork,
-    *,
-    since: datetime,
-    until: datetime,
-    any_locality: bool,
-    attendance_unit_id: int | None,
-    current_unit_ids: tuple[int, ...] | None,
-    specification_ids: tuple[int, ...] | None,
+    any_attendance: bool,
+    any_current: bool,
+    any_specification: bool,
+    no_locality: bool,
 ) -> Any:
-    """CMD-06's selection as a CTE, the locality a parameter (or none)."""
+    """CMD-06's selection as a CTE: the localities (or none), the period and
+    the command's filters as parameters."""
     t = uow.tables
     request, order = t["service_request"], t["service_order"]
     scheduled = sa.exists(
@@ -191,39 +237,36 @@ def _candidates(
             order.c.situation != OrderSituation.CLOSED.value,
         )
     )
+    at = request.c.attended_at.type
     clauses = [
         request.c.situation == RequestSituation.PENDING.value,
-        request.c.locality_id == sa.bindparam(_LOCALITY, type_=sa.BigInteger)
-        if any_locality
-        else request.c.locality_id.is_(None),
-        request.c.attended_at >= since,
-        request.c.attended_at < until,
+        request.c.locality_id.is_(None)
+        if no_locality
+        else request.c.locality_id == _array(_LOCALITIES),
+        request.c.attended_at >= sa.bindparam("c_since", type_=at),
+        request.c.attended_at < sa.bindparam("c_until", type_=at),
         ~scheduled,
     ]
-    if attendance_unit_id is not None:
-        clauses.append(request.c.opening_unit_id == attendance_unit_id)
-    if current_unit_ids is not None:
-        clauses.append(request.c.current_unit_id.in_(current_unit_ids))
-    if specification_ids is not None:
-        clauses.append(request.c.specification_id.in_(specification_ids))
+    if not any_attendance:
+        clauses.append(
+            request.c.opening_unit_id
+            == sa.bindparam("c_attendance", type_=request.c.opening_unit_id.type)
+        )
+    if not any_current:
+        clauses.append(request.c.current_unit_id == _array("c_units"))
+    if not any_specification:
+        clauses.append(request.c.specification_id == _array("c_specs"))
     return sa.select(request.c.id).where(*clauses).cte("candidates")
 
 
-def _statement(
-    uow: SqlUnitOfWork,
-    candidates: Any,
-    *,
-    command_id: int,
-    reason_id: int,
-    closed_at: datetime,
-    order_remark: str,
-    request_remark: str,
-    actor: int,
-) -> sa.Executable:
+def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
     t = uow.tables
     request, order, trail = t["service_request"], t["service_order"], t[_TRAIL]
     spec, user, command = t["request_specification"], t["user"], t["closing_command"]
     block = t["id_block"]
+    actor = sa.bindparam("c_actor", type_=user.c.id.type)
+    closed_at = sa.bindparam("c_at", type_=request.c.closed_at.type)
+    reason_id = sa.bindparam("c_reason", type_=request.c.closing_reason_id.type)
     unit_of_actor = (
         sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
     )
@@ -247,7 +290,9 @@ def _statement(
             situation=RequestSituation.CLOSED.value,
             closed_at=closed_at,
             closing_reason_id=reason_id,
-            closing_remark=request_remark,
+            closing_remark=sa.bindparam(
+                "c_request_remark", type_=request.c.closing_remark.type
+            ),
             closing_unit_id=unit_of_actor,
             closed_by=actor,
             version=request.c.version + 1,
@@ -272,7 +317,9 @@ def _statement(
             situation=OrderSituation.CLOSED.value,
             closed_at=closed_at,
             closing_reason_id=reason_id,
-            closing_remark=order_remark,
+            closing_remark=sa.bindparam(
+                "c_order_remark", type_=order.c.closing_remark.type
+            ),
             version=order.c.version + 1,
         )
         .returning(order.c.id, order.c.version, order.c.request_id)
@@ -305,9 +352,9 @@ def _statement(
                 ids.c.next_value - counted.c.c + numbered.c.n - 1,
                 numbered.c.id,
                 unit_of_actor,
-                sa.literal(actor, trail.c.user_id.type),
+                sa.bindparam("c_actor", type_=trail.c.user_id.type),
                 sa.literal(int(OrderUnitRelation.CLOSED), trail.c.relation.type),
-                sa.literal(closed_at, trail.c.at.type),
+                sa.bindparam("c_at", type_=trail.c.at.type),
                 sa.literal(1, trail.c.version.type),
             ).select_from(numbered.join(counted, sa.true()).join(ids, sa.true())),
         )
@@ -315,7 +362,7 @@ def _statement(
     )
     counters = (
         sa.update(command)
-        .where(command.c.id == command_id)
+        .where(command.c.id == sa.bindparam("c_command", type_=command.c.id.type))
         .values(
             closed_requests=command.c.closed_requests
             + sa.select(sa.func.count()).select_from(closed_requests).scalar_subquery(),

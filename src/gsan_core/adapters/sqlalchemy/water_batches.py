@@ -1,33 +1,38 @@
-"""A locality of a connection batch (UC1073, UC0823) written in one statement
-(PostgreSQL).
+"""A chunk of localities of a connection batch (UC1073, UC0823) written in
+one statement (PostgreSQL).
 
-After the locality's properties in the batch's water situations are locked
-(their own statement, as :meth:`SqlConnectionBatches.candidates` does, so that
-what follows sees what earlier holders committed), **one** statement of
-data-modifying CTEs does the rest of the locality in the database:
+After the chunk's properties in the batch's water situations are locked (one
+statement for every locality of the chunk, as
+:meth:`SqlConnectionBatches.candidates` does for one, so that what follows sees
+what earlier holders committed), **one** statement of data-modifying CTEs
+does the rest of the chunk in the database:
 
-1. ``candidates``: the active properties of the locality in the situations
-   (cut on or before the limit, not of an excluded profile);
+1. ``candidates``: the active properties of the chunk's localities in the
+   situations (cut on or before the limit, not of an excluded profile);
 2. ``chosen``: those whose water consumption of the reference month is real
-   and billed (UC1073; an index probe of ``consumption_history`` keyed by the
+   and billed (UC1073; a semi-join of ``consumption_history`` keyed by the
    property), or every candidate;
 3. ``moved``: ``UPDATE ... FROM chosen`` of their water situation, and of the
    sewer situation where the coupling applies;
 4. ``marked``: the water connections' reconnection date (UC1073);
 5. ``steps``: one history step per change, water then sewer, numbered by
-   property; ``ids``: their ids reserved in ``id_block`` (an upsert, only when
-   there are some); ``history``: ``INSERT ... SELECT`` of the rows;
-6. the answer: the counts of candidates, chosen and moved.
+   locality then property (the ids one locality after the other would get);
+   ``ids``: their ids reserved in ``id_block`` (an upsert, only when there
+   are some); ``history``: ``INSERT ... SELECT`` of the rows;
+6. the answer: per locality, the counts of candidates, chosen and moved.
 
-The statement is built once per run (the batch, the day, the actor) and the
-locality is its one parameter, so SQLAlchemy compiles it once and the server
-plans it as a prepared statement. SQLite has no data-modifying CTEs: there
+The statement is built once per run (the batch and the actor) and the
+localities, the day and the instant are its parameters (the localities as one
+array), so SQLAlchemy compiles it once and the server plans it as a prepared
+statement whatever the chunk's size: a chunk of 8 localities is 2 statements,
+not 16 (issue 20). SQLite has no data-modifying CTEs: there
 :func:`write_water_batch` returns ``None`` and the service runs the steps.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +59,8 @@ __all__ = ["write_water_batch"]
 _HISTORY = "situation_change"
 #: The history columns the statement fills per row; the others are constants.
 _OWN = ("id", "property_id", "kind", "before_id")
-_LOCALITY = "batch_locality"
+#: The chunk's localities: one array parameter.
+_LOCALITIES = "batch_localities"
 #: The chunk's day and instant: parameters too, so one statement serves a run.
 _TODAY, _AT = "batch_today", "batch_at"
 #: The template's fields given per chunk, by history column.
@@ -67,22 +73,29 @@ _LOCK = threading.Lock()
 def write_water_batch(
     uow: SqlUnitOfWork,
     *,
-    locality_id: int,
+    locality_ids: Sequence[int],
     batch: WaterBatch,
     today: date,
     at: datetime,
     actor: int,
-) -> WaterBatchWritten | None:
-    """The locality of ``batch`` selected and written after the lock
-    (PostgreSQL; ``None`` elsewhere)."""
+) -> dict[int, WaterBatchWritten] | None:
+    """The localities of ``batch`` selected and written after their lock, in
+    one statement for all of them: what each one wrote, by locality (every
+    locality given has its entry; PostgreSQL; ``None`` elsewhere)."""
     connection = uow.connection
     if connection.dialect.name != "postgresql":
         return None
+    localities = sorted(set(locality_ids))
+    written = {
+        locality: WaterBatchWritten(processed=0, changed=0) for locality in localities
+    }
+    if not localities:
+        return written
     prop = uow.tables["property"]
     lock_where(
         connection,
         prop,
-        prop.c.locality_id == locality_id,
+        prop.c.locality_id.in_(localities),
         prop.c.water_status_id.in_(sorted(batch.water_status_ids)),
     )
     key = (uow.tables[_HISTORY], batch, actor)
@@ -95,12 +108,16 @@ def write_water_batch(
             while len(_STATEMENTS) > _KEEP:
                 _STATEMENTS.pop(next(iter(_STATEMENTS)))
     with translated("property"):
-        processed, chosen, moved = connection.execute(
-            statement, {_LOCALITY: locality_id, _TODAY: today, _AT: at}
-        ).one()
-    if moved != chosen:  # the rows are locked: only a broken lock gets here
-        raise ConcurrencyConflict("property", locality_id)
-    return WaterBatchWritten(processed=int(processed), changed=int(moved))
+        rows = connection.execute(
+            statement, {_LOCALITIES: localities, _TODAY: today, _AT: at}
+        ).all()
+    for locality, processed, chosen, moved in rows:
+        if moved != chosen:  # the rows are locked: only a broken lock gets here
+            raise ConcurrencyConflict("property", int(locality))
+        written[int(locality)] = WaterBatchWritten(
+            processed=int(processed), changed=int(moved)
+        )
+    return written
 
 
 def _statement(
@@ -110,9 +127,12 @@ def _statement(
     prop, water = t["property"], t["water_connection"]
     sources = sorted(batch.water_status_ids)
     selected = sa.select(
-        prop.c.id, prop.c.water_status_id, prop.c.sewer_status_id
+        prop.c.id, prop.c.locality_id, prop.c.water_status_id, prop.c.sewer_status_id
     ).where(
-        prop.c.locality_id == sa.bindparam(_LOCALITY, type_=sa.BigInteger),
+        prop.c.locality_id
+        == sa.func.any(
+            sa.bindparam(_LOCALITIES, type_=postgresql.ARRAY(sa.BigInteger))
+        ),
         prop.c.active.is_(True),
         prop.c.water_status_id.in_(sources),
     )
@@ -150,11 +170,23 @@ def _statement(
         .cte("moved")
     )
     history_rows = _history(uow, batch, chosen, moved, today=today, at=at, actor=actor)
-    answer = sa.select(
-        sa.select(sa.func.count()).select_from(candidates).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(chosen).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(moved).scalar_subquery(),
-    ).add_cte(history_rows)
+    # (without a reference every candidate is chosen: the same CTE, aliased)
+    picked = candidates.alias("picked") if chosen is candidates else chosen
+    answer = (
+        sa.select(
+            candidates.c.locality_id,
+            sa.func.count(),
+            sa.func.count(picked.c.id),
+            sa.func.count(moved.c.id),
+        )
+        .select_from(
+            candidates.outerjoin(picked, picked.c.id == candidates.c.id).outerjoin(
+                moved, moved.c.id == candidates.c.id
+            )
+        )
+        .group_by(candidates.c.locality_id)
+        .add_cte(history_rows)
+    )
     if batch.reference is not None:
         marked = (
             sa.update(water)
@@ -220,6 +252,7 @@ def _history(
     both = moved.join(chosen, chosen.c.id == moved.c.id)
     branches = [
         sa.select(
+            chosen.c.locality_id,
             moved.c.id.label("property_id"),
             sa.literal(0).label("o"),
             sa.literal(row["kind"], history.c.kind.type).label("kind"),
@@ -229,6 +262,7 @@ def _history(
     if batch.sewer_from_ids:
         branches.append(
             sa.select(
+                chosen.c.locality_id,
                 moved.c.id,
                 sa.literal(1),
                 sa.literal(sewer_kind, history.c.kind.type),
@@ -240,7 +274,9 @@ def _history(
     steps = sa.union_all(*branches).cte("steps")
     numbered = sa.select(
         steps,
-        sa.func.row_number().over(order_by=(steps.c.property_id, steps.c.o)).label("n"),
+        sa.func.row_number()
+        .over(order_by=(steps.c.locality_id, steps.c.property_id, steps.c.o))
+        .label("n"),
     ).cte("numbered")
     counted = sa.select(sa.func.count().label("c")).select_from(steps).cte("counted")
     upsert = postgresql.insert(block).from_select(

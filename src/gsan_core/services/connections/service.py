@@ -343,31 +343,46 @@ class ConnectionService(Service):
             )
 
             def chunk(uow: UnitOfWork, locality_ids: tuple[int, ...]) -> ChunkOutcome:
-                # several localities per unit of work (issue 20): each is
-                # written and recorded as on its own, the chunk commits once
+                # several localities per unit of work (issue 20): a store that
+                # writes set-based writes them in one statement; each is
+                # counted and recorded as on its own, the chunk commits once
                 at = self._now()
-                outcome = combined(
-                    [one(uow, locality_id, at) for locality_id in locality_ids]
-                )
-                if outcome.changed:
-                    uow.commit()
-                return outcome
-
-            def one(uow: UnitOfWork, locality_id: int, at: datetime) -> ChunkOutcome:
                 today = self._today(at)
+                ordered = sorted(locality_ids)
                 written = uow.connection_batches.write_water_batch(
-                    locality_id=locality_id,
+                    locality_ids=ordered,
                     batch=batch,
                     today=today,
                     at=at,
                     actor=actor,
                 )
+                outcome = combined(
+                    [
+                        one(
+                            uow,
+                            locality_id,
+                            at,
+                            None if written is None else written[locality_id],
+                        )
+                        for locality_id in ordered
+                    ]
+                )
+                if outcome.changed:
+                    uow.commit()
+                return outcome
+
+            def one(
+                uow: UnitOfWork,
+                locality_id: int,
+                at: datetime,
+                written: WaterBatchWritten | None,
+            ) -> ChunkOutcome:
                 if written is None:
                     written = _water_steps(
                         uow,
                         batch,
                         locality_id=locality_id,
-                        today=today,
+                        today=self._today(at),
                         at=at,
                         actor=actor,
                     )

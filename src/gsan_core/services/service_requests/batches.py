@@ -50,6 +50,7 @@ from gsan_core.services.service_requests.common import day_bounds
 
 __all__ = [
     "ClosingScope",
+    "close_chunk_in",
     "close_locality_in",
     "closing_scope",
     "descendants",
@@ -250,16 +251,41 @@ def close_locality_in(
     now: datetime,
     commit: bool = True,
 ) -> ChunkOutcome:
-    """UC0736 for one locality (CMD-06, CMD-07), set-based; commits (unless
-    ``commit`` is false: the caller closes several localities in one unit of
-    work and commits them together).
+    """UC0736 for one locality (CMD-06, CMD-07): :func:`close_chunk_in` of a
+    chunk of one locality."""
+    return close_chunk_in(
+        uow,
+        ctx,
+        command_id=command_id,
+        locality_ids=(locality_id,),
+        scope=scope,
+        actor=actor,
+        now=now,
+        commit=commit,
+    )
+
+
+def close_chunk_in(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    command_id: int,
+    locality_ids: Sequence[int | None],
+    scope: ClosingScope,
+    actor: int,
+    now: datetime,
+    commit: bool = True,
+) -> ChunkOutcome:
+    """UC0736 for a chunk of localities (CMD-06, CMD-07), set-based; commits
+    (unless ``commit`` is false).
 
     A store that writes set-based (PostgreSQL) selects, closes, records the
-    trail and counts in one statement (``close_by_command``); elsewhere one
-    query selects the candidates, one their open orders, the orders and the
-    requests are closed by a compare-and-set ``UPDATE`` per read version, and
-    the orders' unit records and the command's counters follow. Then the
-    charges (CMD-07) and the events.
+    trail and counts in one statement for the whole chunk
+    (``close_by_command``); elsewhere, locality by locality, one query selects
+    the candidates, one their open orders, the orders and the requests are
+    closed by a compare-and-set ``UPDATE`` per read version, and the orders'
+    unit records and the command's counters follow. Then the charges (CMD-07)
+    of the whole chunk and its events.
     """
     remark = CLOSED_BY_COMMAND_REMARK.format(id=command_id)
     assert rules.transition(RequestSituation.PENDING, RequestAction.CLOSE) is (
@@ -267,7 +293,7 @@ def close_locality_in(
     )
     done = uow.service_requests.close_by_command(
         command_id=command_id,
-        locality_id=locality_id,
+        locality_ids=locality_ids,
         since=scope.since,
         until=scope.until,
         attendance_unit_id=scope.attendance_unit_id,
@@ -280,14 +306,22 @@ def close_locality_in(
         actor=actor,
     )
     if done is None:
-        done = _close_by_rules(
-            uow,
-            command_id=command_id,
-            locality_id=locality_id,
-            scope=scope,
-            remark=remark,
-            actor=actor,
-            now=now,
+        parts = [
+            _close_by_rules(
+                uow,
+                command_id=command_id,
+                locality_id=locality_id,
+                scope=scope,
+                remark=remark,
+                actor=actor,
+                now=now,
+            )
+            for locality_id in locality_ids
+        ]
+        done = ClosedByCommand(
+            requests=tuple(r for p in parts for r in p.requests),
+            orders=tuple(o for p in parts for o in p.orders),
+            charged=frozenset(i for p in parts for i in p.charged),
         )
     if not done.requests:
         return ChunkOutcome()

@@ -36,7 +36,6 @@ from gsan_core.services.batches import (
     BatchSummary,
     ChunkOutcome,
     Progress,
-    combined,
     run_batch,
     taken,
 )
@@ -837,22 +836,18 @@ class ServiceRequestService(Service):
             def chunk(
                 chunk_uow: UnitOfWork, locality_ids: tuple[int | None, ...]
             ) -> ChunkOutcome:
-                # several localities per unit of work (issue 20): each is
-                # closed as on its own, the chunk commits once
-                outcome = combined(
-                    [
-                        batches.close_locality_in(
-                            chunk_uow,
-                            self._ctx,
-                            command_id=command_id,
-                            locality_id=locality_id,
-                            scope=scope,
-                            actor=actor,
-                            now=now,
-                            commit=False,
-                        )
-                        for locality_id in locality_ids
-                    ]
+                # several localities per unit of work (issue 20): closed
+                # together (one statement where the store writes set-based),
+                # the chunk commits once
+                outcome = batches.close_chunk_in(
+                    chunk_uow,
+                    self._ctx,
+                    command_id=command_id,
+                    locality_ids=locality_ids,
+                    scope=scope,
+                    actor=actor,
+                    now=now,
+                    commit=False,
                 )
                 if outcome.changed:
                     chunk_uow.commit()
