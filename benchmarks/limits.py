@@ -6,10 +6,12 @@ library is from what the database allows. The functions here are the *limit*:
 
 * **batches**, set-based: the whole work in one statement per table
   (``INSERT ... SELECT`` / ``UPDATE ...``), and the same statements once per
-  chunk at the library's chunk size (8 routes for the cut orders, 1,000 orders
-  for the overdue closing). Both write the same rows as the library: the orders,
-  their unit trail, and the outbox rows (one per route, one per chunk), with
-  the outbox ids taken from the gap-free counter as the library does;
+  chunk at the library's chunk size (routes packed up to
+  ``PROPERTIES_PER_CHUNK`` properties for the cut orders,
+  ``OVERDUE_ORDERS_PER_CHUNK`` orders for the overdue closing). Both write
+  the same rows as the library: the orders, their unit trail, and the outbox
+  rows (one per route, one per chunk), with the outbox ids taken from the
+  gap-free counter as the library does;
 * **single commands**, lean: one joined read of everything the rules need, then
   one write transaction (on PostgreSQL one statement: the writes are
   data-modifying CTEs).

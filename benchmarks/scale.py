@@ -68,6 +68,7 @@ from gsan_core.model.service_orders import (
 from gsan_core.model.service_requests import RequestLocation
 from gsan_core.services.batches import sized_chunks
 from gsan_core.services.collection import PROPERTIES_PER_CHUNK
+from gsan_core.services.service_orders.service import OVERDUE_ORDERS_PER_CHUNK
 from gsan_core.synthetic import FIRST_METER_ID, FIRST_PROPERTY_ID, generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.hydrometers import METER
@@ -519,8 +520,9 @@ def reopen_overdue(sql: SqlBackend) -> None:
 def measure_overdue(
     gsan: gsan_core.System, sql: SqlBackend, size: int, repeats: int = REPEATS
 ) -> list[dict[str, Any]]:
-    """UC0734: the library against the set-based limit, whole and per 1,000
-    orders; ``repeats`` passes each, reopened and analysed before each."""
+    """UC0734: the library against the set-based limit, whole and per
+    ``OVERDUE_ORDERS_PER_CHUNK`` orders (the library's chunk); ``repeats``
+    passes each, reopened and analysed before each."""
     count = load_overdue(gsan, size)
     before = NOW - timedelta(days=99)
 
@@ -549,7 +551,7 @@ def measure_overdue(
     variants = {
         "library": library,
         "limit": limit(None),
-        "limit_chunked": limit(1_000),
+        "limit_chunked": limit(OVERDUE_ORDERS_PER_CHUNK),
     }
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     hashes: dict[str, tuple[int, str]] = {}

@@ -132,7 +132,7 @@ def test_chunks_sized_in_properties_generate_the_same_orders(
     assert sized.summary.skipped == wide.summary.skipped
     assert sized.generated == wide.generated
     with utility.uow_factory() as uow:
-        sizes = list(uow.collection.route_sizes_of_group(group))
+        sizes = list(uow.collection.route_sizes_of_groups([group])[group])
     assert [r for r, _ in sizes] == _routes(utility, group)
     assert sum(n for _, n in sizes) == sized.evaluated
     assert seen[-1].units_total == len(sized_chunks(sizes, properties_per_chunk))
@@ -238,3 +238,18 @@ def test_cut_orders_of_groups_are_refused_while_one_group_runs(
     assert utility.service_orders.find_by(service_type_id=242) == []
     run = utility.collection.generate_cut_orders_of_groups(group_ids=[group], actor=1)
     assert run.generated > 0
+
+
+def test_route_sizes_of_several_groups_in_one_read(utility: gsan_core.System) -> None:
+    """The chunking's sizes for every group of a run at once: each group's
+    routes by id with their property counts, an unknown group empty."""
+    every = groups(utility)
+    with utility.uow_factory() as uow:
+        sizes = uow.collection.route_sizes_of_groups([*every, 999_999])
+        props = uow.properties.find_by()
+    assert sizes[999_999] == []
+    for group in every:
+        assert [r for r, _ in sizes[group]] == _routes(utility, group)
+        for route, count in sizes[group]:
+            assert count == sum(1 for p in props if p.route_id == route)
+    assert sum(n for g in every for _, n in sizes[g]) == len(props)

@@ -458,10 +458,13 @@ class CollectionQueries(Protocol):
         """The route ids of a billing/collection group, ascending."""
         ...
 
-    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
-        """``(route id, properties of the route)`` for every route of the
-        group, by route id (one ``GROUP BY``): what sizes the batch's chunks
-        in properties."""
+    def route_sizes_of_groups(
+        self, group_ids: Collection[int]
+    ) -> Mapping[int, Sequence[tuple[int, int]]]:
+        """For every group of ``group_ids``, ``(route id, properties of the
+        route)`` for each of its routes by route id (a group without routes:
+        an empty sequence): what sizes the batch's chunks in properties, one
+        ``GROUP BY`` for all the groups of a run."""
         ...
 
     def route_cut_facts(

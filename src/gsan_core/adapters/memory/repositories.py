@@ -279,13 +279,21 @@ class MemoryCollectionQueries:
     def routes_of_group(self, group_id: int) -> Sequence[int]:
         return sorted(r.id for r in self._uow.rows("route") if r.group_id == group_id)
 
-    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
-        routes = self.routes_of_group(group_id)
-        sizes = dict.fromkeys(routes, 0)
+    def route_sizes_of_groups(
+        self, group_ids: Collection[int]
+    ) -> Mapping[int, Sequence[tuple[int, int]]]:
+        wanted = set(group_ids)
+        group_of = {
+            r.id: r.group_id for r in self._uow.rows("route") if r.group_id in wanted
+        }
+        sizes = dict.fromkeys(group_of, 0)
         for prop in self._uow.rows("property"):
             if prop.route_id in sizes:
                 sizes[prop.route_id] += 1
-        return [(route, sizes[route]) for route in routes]
+        found: dict[int, list[tuple[int, int]]] = {g: [] for g in wanted}
+        for route in sorted(group_of):
+            found[group_of[route]].append((route, sizes[route]))
+        return found
 
     def select_cut_orders(
         self, route_ids: Collection[int], criteria: CutCriteria

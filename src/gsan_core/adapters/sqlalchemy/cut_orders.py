@@ -146,18 +146,22 @@ def _statement(
     )
     routes = sa.bindparam(_ROUTES, type_=postgresql.ARRAY(sa.BigInteger))
     decided = decided_properties(uow, routes, criteria, "postgresql").cte("decided")
+    # CUT-4: the active unit of each locality (the highest id), hashed once
+    # and joined, not a scan of the units per order (issue 20)
     serving = (
-        sa.select(sa.func.max(unit.c.id))
-        .where(unit.c.locality_id == decided.c.locality_id, unit.c.active.is_(True))
-        .scalar_subquery()
+        sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+        .where(unit.c.active.is_(True))
+        .group_by(unit.c.locality_id)
+        .subquery("serving")
     )
     chosen = (
         sa.select(
             decided.c.id.label("property_id"),
             decided.c.route_id,
-            serving.label("unit_id"),
+            serving.c.unit_id,
             sa.func.row_number().over(order_by=decided.c.id).label("n"),
         )
+        .join(serving, serving.c.locality_id == decided.c.locality_id)
         .where(decided.c.decision == 0)
         .cte("chosen")
     )

@@ -704,18 +704,26 @@ class SqlCollectionQueries:
         with translated("route"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
 
-    def route_sizes_of_group(self, group_id: int) -> Sequence[tuple[int, int]]:
+    def route_sizes_of_groups(
+        self, group_ids: Collection[int]
+    ) -> Mapping[int, Sequence[tuple[int, int]]]:
         route, prop = self._uow.tables["route"], self._uow.tables["property"]
-        statement = (
-            sa.select(route.c.id, sa.func.count(prop.c.id))
-            .select_from(route.outerjoin(prop, prop.c.route_id == route.c.id))
-            .where(route.c.group_id == group_id)
-            .group_by(route.c.id)
-            .order_by(route.c.id)
-        )
-        with translated("route"):
-            rows = self._uow.connection.execute(statement).all()
-        return [(int(ident), int(count)) for ident, count in rows]
+        wanted = sorted(set(group_ids))
+        found: dict[int, list[tuple[int, int]]] = {g: [] for g in wanted}
+        dialect = self._uow.connection.dialect.name
+        for batch in chunks(wanted):
+            statement = (
+                sa.select(route.c.group_id, route.c.id, sa.func.count(prop.c.id))
+                .select_from(route.outerjoin(prop, prop.c.route_id == route.c.id))
+                .where(among(route.c.group_id, batch, dialect))
+                .group_by(route.c.group_id, route.c.id)
+                .order_by(route.c.id)
+            )
+            with translated("route"):
+                rows = self._uow.connection.execute(statement).all()
+            for group, ident, count in rows:
+                found[int(group)].append((int(ident), int(count)))
+        return found
 
     def route_cut_facts(
         self, route_ids: Collection[int], cut_service_type_ids: Collection[int]
