@@ -134,7 +134,7 @@ class LegacyCatalog:
         return self._uow.connection
 
     def _layout(self, kind: str) -> CatalogLayout:
-        table = self._uow.profile.catalog_tables.get(kind)
+        table = self._uow.profile.catalog_table(kind)
         if table is None:
             msg = f"no GSAN table for catalogue kind {kind!r} in the legacy profile"
             raise ConfigurationError(msg, field="catalog_tables", kind="profile")

@@ -1,0 +1,187 @@
+"""One catalogue-attribute mapping (``LegacyProfile.catalog_attributes``):
+the rules' reads and the catalogue's writes use it, an integrator's override
+is honoured by both, a bad mapping is refused when the profile is built and a
+mapped column the database lacks is listed by the start-up check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pytest
+import sqlalchemy as sa
+
+from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, check_schema
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.catalog import CatalogItem
+
+Run = Callable[..., sa.CursorResult[object]]
+
+#: The default mapping plus the brand's revision interval, so brands are
+#: writable (every NOT NULL column of ``hidrometro_marca`` is then mapped).
+BRAND_REVISION = {
+    "hydrometer_brand": {
+        "code": "himc_cdhidrometromarca",
+        "revision_days": "himc_nndiarevisao",
+    }
+}
+
+
+def _with(**kinds: dict[str, str]) -> LegacyProfile:
+    default = LegacyProfile.for_line()
+    return attrs.evolve(
+        default, catalog_attributes={**default.catalog_attributes, **kinds}
+    )
+
+
+def test_the_default_mapping_holds_the_rules_and_the_writes_attributes() -> None:
+    attributes = LegacyProfile().catalog_attributes
+    assert attributes["sewer_profile"] == {
+        "sewer_percentage": "lepf_pcesgoto",
+        "main": "lepf_icprincipal",
+    }
+    assert attributes["hydrometer_capacity"]["min_digits"] == (
+        "hicp_nndigitosleituraminimo"
+    )
+    assert attributes["water_status"] == {
+        "connection_exists": "last_icexistencialigacao"
+    }
+    with pytest.raises(TypeError):
+        attributes["water_status"]["billing"] = "x"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "problem"),
+    [
+        ({"colour_kind": {"x": "y"}}, "unknown catalogue kind 'colour_kind'"),
+        ({"cut_reason": {"colour": "mtco_colour"}}, "has no attribute 'colour'"),
+        (
+            {"hydrometer_brand": {"code": "himc_cd; DROP TABLE x"}},
+            "is not a column name",
+        ),
+        (
+            {"water_status": {"billing": "last_x", "connection_exists": "last_x"}},
+            "column 'last_x' is mapped twice",
+        ),
+    ],
+)
+def test_a_bad_mapping_is_refused_when_the_profile_is_built(
+    mapping: dict[str, dict[str, str]], problem: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        LegacyProfile(catalog_attributes=mapping)
+    assert caught.value.code == "configuration.profile"
+    assert caught.value.field == "catalog_attributes"
+    assert problem in str(caught.value)
+
+
+def test_a_kind_without_a_table_cannot_map_attributes() -> None:
+    tables = dict(LegacyProfile().catalog_tables)
+    del tables["hydrometer_brand"]
+    with pytest.raises(ConfigurationError) as caught:
+        LegacyProfile(catalog_tables=tables)
+    assert "'hydrometer_brand' has no GSAN table" in str(caught.value)
+    # without its attributes the kind needs no table
+    trimmed = {
+        k: v
+        for k, v in LegacyProfile().catalog_attributes.items()
+        if k != "hydrometer_brand"
+    }
+    assert LegacyProfile(catalog_tables=tables, catalog_attributes=trimmed)
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        LegacyProfile(catalog_attributes={"nope": {}, "cut_reason": {"colour": "1bad"}})
+    message = str(caught.value)
+    assert "unknown catalogue kind 'nope'" in message
+    assert "'cut_reason' has no attribute 'colour'" in message
+    assert "cut_reason.colour: '1bad' is not a column name" in message
+
+
+@pytest.mark.postgres
+def test_an_override_is_honoured_by_the_read_and_the_write(
+    locked_engine: sa.Engine, run_sql: Run
+) -> None:
+    """CATALOG_WRITES with a per-utility mapping: the brand's revision days
+    are read from and written to ``himc_nndiarevisao``."""
+    brand = CatalogItem(
+        kind="hydrometer_brand",
+        id=40,
+        description="LAO",
+        abbreviation="LAO",
+        attributes={"code": "L", "revision_days": 90},
+    )
+    default = LegacyBackend(locked_engine)
+    with default.uow_factory() as uow, pytest.raises(ConfigurationError) as caught:
+        uow.catalog.add(brand)
+    assert "revision_days" in str(caught.value)
+    backend = LegacyBackend(locked_engine, profile=_with(**BRAND_REVISION))
+    with backend.uow_factory() as uow:
+        uow.catalog.add(brand)
+        uow.commit()
+    row = run_sql(
+        "SELECT himc_cdhidrometromarca, himc_nndiarevisao"
+        " FROM micromedicao.hidrometro_marca WHERE himc_id = 40"
+    ).one()
+    assert tuple(row) == ("L", 90)
+    run_sql(
+        "UPDATE micromedicao.hidrometro_marca SET himc_nndiarevisao = 120"
+        " WHERE himc_id = 40"
+    )
+    with backend.uow_factory() as uow:
+        assert uow.catalog.get("hydrometer_brand", 40).attributes == {
+            "code": "L",
+            "revision_days": 120,
+        }
+    with default.uow_factory() as uow:
+        assert uow.catalog.get("hydrometer_brand", 40).attributes == {"code": "L"}
+
+
+@pytest.mark.postgres
+def test_the_rules_read_the_overridden_column(
+    legacy_engine: sa.Engine, run_sql: Run
+) -> None:
+    """A situation's ``connection_exists`` (what the connection rules read)
+    comes from the column the profile names, flags decoded as GSAN's 1/2."""
+    run_sql(
+        "UPDATE atendimentopublico.ligacao_agua_situacao"
+        " SET last_icexistencialigacao = 1, last_icexistenciarede = 2"
+        " WHERE last_id = 3"
+    )
+    remapped = _with(water_status={"connection_exists": "last_icexistenciarede"})
+    found = {}
+    for name, profile in (("default", None), ("remapped", remapped)):
+        with LegacyBackend(legacy_engine, profile=profile).uow_factory() as uow:
+            found[name] = uow.catalog.get("water_status", 3).attributes
+    assert found == {
+        "default": {"connection_exists": True},
+        "remapped": {"connection_exists": False},
+    }
+
+
+@pytest.mark.postgres
+def test_the_startup_check_lists_a_mapped_column_the_database_lacks(
+    legacy_engine: sa.Engine,
+) -> None:
+    with legacy_engine.begin() as connection:
+        connection.exec_driver_sql(
+            "ALTER TABLE micromedicao.hidrometro_local_armaz DROP COLUMN hila_icoficina"
+        )
+    with (
+        legacy_engine.connect() as connection,
+        pytest.raises(ConfigurationError) as caught,
+    ):
+        check_schema(connection, LegacyProfile())
+    assert caught.value.code == "configuration.schema"
+    assert "missing column micromedicao.hidrometro_local_armaz.hila_icoficina" in (
+        str(caught.value)
+    )
+    # the integrator drops the attribute: the check passes
+    trimmed = {
+        k: v
+        for k, v in LegacyProfile().catalog_attributes.items()
+        if k != "hydrometer_stock_location"
+    }
+    with legacy_engine.connect() as connection:
+        assert check_schema(connection, LegacyProfile(catalog_attributes=trimmed)).ok
