@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, check_schema
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.catalog import CatalogItem
+from tests.legacy.support import add_catalog, schema_error
 
 Run = Callable[..., sa.CursorResult[object]]
 
@@ -117,9 +118,7 @@ def test_an_override_is_honoured_by_the_read_and_the_write(
         uow.catalog.add(brand)
     assert "revision_days" in str(caught.value)
     backend = LegacyBackend(locked_engine, profile=_with(**BRAND_REVISION))
-    with backend.uow_factory() as uow:
-        uow.catalog.add(brand)
-        uow.commit()
+    add_catalog(backend, brand)
     row = run_sql(
         "SELECT himc_cdhidrometromarca, himc_nndiarevisao"
         " FROM micromedicao.hidrometro_marca WHERE himc_id = 40"
@@ -164,18 +163,13 @@ def test_the_rules_read_the_overridden_column(
 def test_the_startup_check_lists_a_mapped_column_the_database_lacks(
     legacy_engine: sa.Engine,
 ) -> None:
-    with legacy_engine.begin() as connection:
-        connection.exec_driver_sql(
-            "ALTER TABLE micromedicao.hidrometro_local_armaz DROP COLUMN hila_icoficina"
-        )
-    with (
-        legacy_engine.connect() as connection,
-        pytest.raises(ConfigurationError) as caught,
-    ):
-        check_schema(connection, LegacyProfile())
-    assert caught.value.code == "configuration.schema"
+    error = schema_error(
+        legacy_engine,
+        "ALTER TABLE micromedicao.hidrometro_local_armaz DROP COLUMN hila_icoficina",
+    )
+    assert error.code == "configuration.schema"
     assert "missing column micromedicao.hidrometro_local_armaz.hila_icoficina" in (
-        str(caught.value)
+        str(error)
     )
     # the integrator drops the attribute: the check passes
     trimmed = {
