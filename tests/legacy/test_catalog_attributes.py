@@ -76,19 +76,14 @@ def test_a_bad_mapping_is_refused_when_the_profile_is_built(
     assert problem in str(caught.value)
 
 
-def test_a_kind_without_a_table_cannot_map_attributes() -> None:
-    tables = dict(LegacyProfile().catalog_tables)
-    del tables["hydrometer_brand"]
-    with pytest.raises(ConfigurationError) as caught:
-        LegacyProfile(catalog_tables=tables)
-    assert "'hydrometer_brand' has no GSAN table" in str(caught.value)
-    # without its attributes the kind needs no table
-    trimmed = {
-        k: v
-        for k, v in LegacyProfile().catalog_attributes.items()
-        if k != "hydrometer_brand"
-    }
-    assert LegacyProfile(catalog_tables=tables, catalog_attributes=trimmed)
+def test_a_kind_without_a_table_keeps_its_attributes_unused() -> None:
+    """An integrator who replaces ``catalog_tables`` need not trim the
+    mapping: a kind without a table is not read, and the start-up check asks
+    nothing of its columns."""
+    profile = LegacyProfile(catalog_tables={"cut_reason": "a.motivo"})
+    assert "hydrometer_brand" in profile.catalog_attributes
+    assert profile.catalog_table("hydrometer_brand") is None
+    assert profile.catalog_columns() == {}
 
 
 def test_every_problem_is_listed_at_once() -> None:

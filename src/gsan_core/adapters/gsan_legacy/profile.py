@@ -394,20 +394,19 @@ _KINDS = kinds_by_name()
 
 
 def catalog_attribute_problems(
-    attributes: Mapping[str, Mapping[str, str]], tables: Mapping[str, str]
+    attributes: Mapping[str, Mapping[str, str]],
 ) -> list[str]:
     """What is wrong with a catalogue-attribute mapping, one line a problem:
-    a kind the library does not know or the profile has no table for, an
-    attribute the kind does not declare, a column that is not a plain SQL
-    name, a column mapped twice in one kind."""
+    a kind the library does not know, an attribute the kind does not
+    declare, a column that is not a plain SQL name, a column mapped twice in
+    one kind. (A kind the profile has no table for is not read: its
+    attributes are unused, and the start-up check asks nothing of them.)"""
     problems: list[str] = []
     for kind, columns in attributes.items():
         spec = _KINDS.get(kind)
         if spec is None:
             problems.append(f"unknown catalogue kind {kind!r}")
             continue
-        if kind not in tables:
-            problems.append(f"catalogue kind {kind!r} has no GSAN table")
         for name, column in columns.items():
             if spec.attribute(name) is None:
                 problems.append(f"{kind!r} has no attribute {name!r}")
@@ -495,8 +494,7 @@ class LegacyProfile:
     def _known_attributes(
         self, _: object, value: Mapping[str, Mapping[str, str]]
     ) -> None:
-        tables = {**READ_ONLY_CATALOG_TABLES, **self.catalog_tables}
-        problems = catalog_attribute_problems(value, tables)
+        problems = catalog_attribute_problems(value)
         if problems:
             msg = "invalid catalogue attributes: " + "; ".join(problems)
             raise ConfigurationError(msg, field="catalog_attributes", kind="profile")
