@@ -174,3 +174,53 @@ def test_the_startup_check_lists_a_mapped_column_the_database_lacks(
     }
     with legacy_engine.connect() as connection:
         assert check_schema(connection, LegacyProfile(catalog_attributes=trimmed)).ok
+
+
+@pytest.mark.postgres
+def test_the_rules_attributes_come_with_the_row_in_one_statement(
+    legacy_engine: sa.Engine,
+) -> None:
+    """A kind with attributes is one statement a read (the attributes were a
+    second query before the mapping was one)."""
+    sent: list[str] = []
+
+    def count(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    backend = LegacyBackend(legacy_engine)
+    keys = [("hydrometer_capacity", 1), ("hydrometer_capacity", 5)]
+    with backend.uow_factory() as uow:
+        uow.catalog.get("hydrometer_capacity", 1)  # the table's layout, cached
+        sa.event.listen(legacy_engine, "before_cursor_execute", count)
+        try:
+            found = uow.catalog.find_many(keys)
+        finally:
+            sa.event.remove(legacy_engine, "before_cursor_execute", count)
+    assert len(sent) == 1
+    assert sorted(found) == keys
+    assert set(found[keys[1]].attributes) == {"code", "min_digits", "max_digits"}
+
+
+@pytest.mark.postgres
+def test_a_rules_attribute_is_written_through_the_same_mapping(
+    legacy: LegacyBackend, run_sql: Run
+) -> None:
+    """A lost-meter situation (what the stock rules read) is written as GSAN's
+    1/2 flag in the column the rules read it from; the write was refused when
+    the reads had their own mapping."""
+    lost = CatalogItem(
+        kind="hydrometer_situation",
+        id=40,
+        description="EXTRAVIADO",
+        attributes={"lost": True},
+    )
+    add_catalog(legacy, lost)
+    assert (
+        run_sql(
+            "SELECT hist_ichidrometroextraviado FROM micromedicao.hidrometro_situacao"
+            " WHERE hist_id = 40"
+        ).scalar()
+        == 1
+    )
+    with legacy.uow_factory() as uow:
+        assert uow.catalog.get("hydrometer_situation", 40) == lost
