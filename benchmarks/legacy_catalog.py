@@ -14,9 +14,7 @@ library / SQL per repeat (median and spread), in one run.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from benchmarks.legacy import gsan_database
+from benchmarks.legacy import arguments, gsan_database
 from gsan_core.adapters.gsan_legacy import LegacyBackend
 
 _SEED = sa.text(
@@ -90,15 +88,7 @@ def measure(size: int, repeats: int, url: str) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--size", type=int, default=20_000)
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
-    )
-    args = parser.parse_args(argv)
-    if not args.postgres_url:
-        parser.error("a PostgreSQL URL is needed (--postgres-url)")
+    args = arguments(argv, __doc__ or "", 20_000, 9)
     print(json.dumps(measure(args.size, args.repeats, args.postgres_url), indent=2))
     return 0
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, check_schema
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.catalog import CatalogItem
+from tests.conftest import POSTGRES_URL
 from tests.legacy.support import add_catalog, schema_error
 
 Run = Callable[..., sa.CursorResult[object]]
@@ -224,3 +225,17 @@ def test_a_rules_attribute_is_written_through_the_same_mapping(
     )
     with legacy.uow_factory() as uow:
         assert uow.catalog.get("hydrometer_situation", 40) == lost
+
+
+@pytest.mark.postgres
+def test_the_catalogue_benchmark_reads_what_the_baseline_reads(
+    legacy_server: object,
+) -> None:
+    """``benchmarks/legacy_catalog.py`` at a small size: the adapter's items
+    and the hand-written ``SELECT``'s rows are as many (the run asserts it)."""
+    from benchmarks import legacy_catalog as bench  # noqa: PLC0415
+
+    assert POSTGRES_URL is not None
+    figures = bench.measure(200, 1, POSTGRES_URL)
+    assert figures["rows"] == 202  # and the two seeded capacities
+    assert figures["ratio_median"] > 0
