@@ -451,16 +451,25 @@ def measure(size: int, repeats: int, url: str) -> dict[str, Any]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=3)
+def arguments(
+    argv: Sequence[str] | None, doc: str, size: int, repeats: int
+) -> argparse.Namespace:
+    """``--size``, ``--repeats`` and ``--postgres-url`` (required, from
+    ``GSAN_CORE_TEST_POSTGRES_URL`` by default) of a GSAN-database benchmark."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--size", type=int, default=size)
+    parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument(
         "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
     )
     args = parser.parse_args(argv)
     if not args.postgres_url:
         parser.error("a PostgreSQL URL is needed (--postgres-url)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(argv, __doc__ or "", 100_000, 3)
     figures = measure(args.size, args.repeats, args.postgres_url)
     print(json.dumps(figures, indent=2))
     RESULTS.mkdir(exist_ok=True)

@@ -7,7 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+
+from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, check_schema
+from gsan_core.errors import ConfigurationError
+from gsan_core.model.catalog import CatalogItem
 
 #: Where GSAN's DDL subset is (``.ci/run`` sets the variable).
 LEGACY_DDL = Path(os.environ.get("GSAN_CORE_LEGACY_DDL", "/work/shared/legacy-ddl"))
@@ -174,3 +179,23 @@ def ensure_default_parents(connection: sa.Connection, table: str) -> None:
     for column, parent, parent_column in connection.execute(_FOREIGN, {"t": table}):
         if column in defaults and parent != table:
             ensure_row(connection, parent, {parent_column: defaults[column]})
+
+
+def schema_error(
+    engine: sa.Engine, *statements: str, profile: LegacyProfile | None = None
+) -> ConfigurationError:
+    """Change GSAN's schema with ``statements``, then run the start-up check:
+    the error it raises."""
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+    with engine.connect() as connection, pytest.raises(ConfigurationError) as caught:
+        check_schema(connection, profile or LegacyProfile())
+    return caught.value
+
+
+def add_catalog(backend: LegacyBackend, *items: CatalogItem) -> None:
+    """Add catalogue rows in one committed unit of work."""
+    with backend.uow_factory() as uow:
+        uow.catalog.add_many(items)
+        uow.commit()

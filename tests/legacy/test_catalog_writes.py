@@ -18,6 +18,7 @@ from gsan_core.adapters.gsan_legacy import LegacyBackend
 from gsan_core.adapters.gsan_legacy import migrations as companion
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
 from gsan_core.model.catalog import CatalogItem
+from tests.legacy.support import add_catalog
 
 pytestmark = pytest.mark.postgres
 Run = Callable[..., sa.CursorResult[object]]
@@ -27,9 +28,7 @@ def test_a_catalogue_row_is_written_as_gsan_writes_it(
     legacy: LegacyBackend, run_sql: Run
 ) -> None:
     item = CatalogItem(kind="cut_reason", id=40, description="DEBITO", active=False)
-    with legacy.uow_factory() as uow:
-        uow.catalog.add(item)
-        uow.commit()
+    add_catalog(legacy, item)
     row = run_sql(
         "SELECT mtco_dsmotivo, mtco_icuso, mtco_tmultimaalteracao > now() - interval"
         " '1 day', gsan_core_version FROM atendimentopublico.motivo_corte"

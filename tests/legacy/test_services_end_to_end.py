@@ -45,7 +45,7 @@ def _system(backend: LegacyBackend) -> gsan_core.System:
     base = load("gsan_default").profile
     return gsan_core.System(
         uow_factory=backend.uow_factory,
-        profile=backend.profile.narrow(base),
+        profile=backend.utility_profile(base),
         clock=FixedClock(),
         backend=backend,
     )

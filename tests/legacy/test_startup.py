@@ -9,7 +9,7 @@ from gsan_core.adapters.gsan_legacy import LegacyBackend, LegacyProfile, check_s
 from gsan_core.adapters.gsan_legacy import migrations as companion
 from gsan_core.errors import ConfigurationError
 from tests.conftest import REQUIRE_POSTGRES
-from tests.legacy.support import LEGACY_DDL, ddl_files, seed_property
+from tests.legacy.support import LEGACY_DDL, ddl_files, schema_error, seed_property
 
 pytestmark = pytest.mark.postgres
 
@@ -64,17 +64,11 @@ def test_the_check_fails_listing_exactly_what_is_missing(
 
 
 def test_a_missing_table_is_listed_once(legacy_engine: sa.Engine) -> None:
-    with legacy_engine.begin() as connection:
-        connection.exec_driver_sql(
-            "DROP TABLE atendimentopublico.ligacao_esgoto CASCADE"
-        )
-    with (
-        legacy_engine.connect() as connection,
-        pytest.raises(ConfigurationError) as caught,
-    ):
-        check_schema(connection, LegacyProfile())
-    assert "missing table atendimentopublico.ligacao_esgoto" in str(caught.value)
-    assert "ligacao_esgoto.lesg_" not in str(caught.value)
+    error = schema_error(
+        legacy_engine, "DROP TABLE atendimentopublico.ligacao_esgoto CASCADE"
+    )
+    assert "missing table atendimentopublico.ligacao_esgoto" in str(error)
+    assert "ligacao_esgoto.lesg_" not in str(error)
 
 
 def test_without_the_locking_migration_the_adapter_reads_and_refuses_writes(

@@ -32,12 +32,14 @@ import sqlalchemy as sa
 from gsan_core.adapters.gsan_legacy.catalog import CatalogLayouts
 from gsan_core.adapters.gsan_legacy.ids import SequenceIds
 from gsan_core.adapters.gsan_legacy.meters_history import HistoryTables
+from gsan_core.adapters.gsan_legacy.parameters import with_gsan_parameters
 from gsan_core.adapters.gsan_legacy.profile import LINES, LegacyProfile
 from gsan_core.adapters.gsan_legacy.schema import SchemaReport, check_schema
 from gsan_core.adapters.gsan_legacy.tables import LegacyTables
 from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.profile import UtilityProfile
 
 __all__ = [
     "LINES",
@@ -86,6 +88,16 @@ class LegacyBackend:
             if self.report.companion_missing
             else self.tables.companion["id_block"],
         )
+
+    def utility_profile(self, base: UtilityProfile) -> UtilityProfile:
+        """The utility profile the services run with on this database:
+        ``base`` narrowed to GSAN's column widths (:meth:`LegacyProfile.narrow`)
+        with the parameters GSAN keeps in ``cadastro.sistema_parametros``
+        where their columns exist and hold a value
+        (``parm_nnmaximomesessancoes``: ``service_orders.max_sanction_months``);
+        ``base``'s own values otherwise."""
+        with translated("system_parameters"), self.engine.connect() as connection:
+            return with_gsan_parameters(connection, self.profile.narrow(base))
 
     def uow_factory(self) -> LegacyUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""

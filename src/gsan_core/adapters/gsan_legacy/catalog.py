@@ -21,8 +21,9 @@ abbreviation column is kept in the companion ``catalog_extra`` table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -116,6 +117,21 @@ class CatalogLayouts:
         return layout
 
 
+_Decoders = dict[str, Callable[[Any], AttributeValue]]
+
+
+def _flag(yes: int, value: Any) -> bool | None:
+    return None if value is None else bool(value == yes)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _plain(value: Any) -> AttributeValue:
+    return value.rstrip() if isinstance(value, str) else value
+
+
 UNMAPPED_REFERENCE = (
     "the legacy catalogue counts references through GSAN's mapped columns:"
     " {entity}.{field} has none"
@@ -134,7 +150,7 @@ class LegacyCatalog:
         return self._uow.connection
 
     def _layout(self, kind: str) -> CatalogLayout:
-        table = self._uow.profile.catalog_tables.get(kind)
+        table = self._uow.profile.catalog_table(kind)
         if table is None:
             msg = f"no GSAN table for catalogue kind {kind!r} in the legacy profile"
             raise ConfigurationError(msg, field="catalog_tables", kind="profile")
@@ -167,40 +183,47 @@ class LegacyCatalog:
             f" {f't.{layout.version}' if layout.version else '1'} AS version{extra}"
             f" FROM {layout.table} t{join} WHERE {where} ORDER BY t.{layout.key}"
         )
+        decoders = self._decoders(kind, attributes)
         with translated("catalog"):
             rows = self._conn.execute(
                 statement, {**params, "table": layout.table}
-            ).mappings()
-            return [self._item(kind, row, attributes) for row in rows]
+            ).all()
+        return [self._item(kind, row, decoders) for row in rows]
 
-    def _item(
-        self, kind: str, row: sa.RowMapping, attributes: Mapping[str, str]
-    ) -> CatalogItem:
-        short = row["abbreviation"]
+    def _decoders(self, kind: str, attributes: Iterable[str]) -> _Decoders:
+        """attribute -> how its column's value reads (once a read, not a row):
+        a ``bool`` attribute is GSAN's 1/2 flag, a ``decimal`` a ``Decimal``,
+        text loses its ``char(n)`` padding."""
+        spec = _KINDS.get(kind)
+        yes = self._uow.profile.flag_true
+        found: _Decoders = {}
+        for name in attributes:
+            attribute = spec.attribute(name) if spec is not None else None
+            kind_of = attribute.type if attribute is not None else None
+            if kind_of == "bool":
+                found[name] = partial(_flag, yes)
+            elif kind_of == "decimal":
+                found[name] = _decimal
+            else:
+                found[name] = _plain
+        return found
+
+    def _item(self, kind: str, row: Sequence[Any], decoders: _Decoders) -> CatalogItem:
+        """One item of a row of :meth:`_read`'s statement: id, description,
+        abbreviation, in use, version, then the attributes in mapping order."""
+        ident, description, short, in_use, version, *values = row
         return CatalogItem(
             kind=kind,
-            id=int(row["id"]),
-            description=(row["description"] or "").rstrip(),
+            id=int(ident),
+            description=(description or "").rstrip(),
             abbreviation=None if short is None else str(short).rstrip(),
-            active=row["in_use"] in (None, self._uow.profile.flag_true),
+            active=in_use in (None, self._uow.profile.flag_true),
             attributes={
-                name: self._decode(kind, name, row[f"a_{name}"]) for name in attributes
+                name: decode(value)
+                for (name, decode), value in zip(decoders.items(), values, strict=True)
             },
-            version=int(row["version"]),
+            version=int(version),
         )
-
-    def _decode(self, kind: str, name: str, value: Any) -> AttributeValue:
-        spec = _KINDS[kind].attribute(name) if kind in _KINDS else None
-        kind_of = spec.type if spec is not None else None
-        if value is None:
-            return None
-        if kind_of == "bool":
-            return bool(value == self._uow.profile.flag_true)
-        if kind_of == "decimal":
-            return Decimal(value)
-        if isinstance(value, str):
-            return value.rstrip()
-        return value  # type: ignore[no-any-return]
 
     def find(self, kind: str, id: int) -> CatalogItem | None:
         key = self._layout(kind).key

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import attrs
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
@@ -26,9 +27,20 @@ from gsan_core.model.units import OrganizationalUnit
 if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
-__all__ = ["LegacyLocationRepository"]
+__all__ = ["LOCATION_TABLES", "LegacyLocationRepository"]
 
 E = TypeVar("E")
+#: entity -> (GSAN table, key column, the table's alias in the read statement):
+#: the reads and the writes (``location_writes.py``, ``registry.py``) use it.
+LOCATION_TABLES: Mapping[str, tuple[str, str, str]] = {
+    "unit": ("cadastro.unidade_organizacional", "unid_id", "u"),
+    "locality": ("cadastro.localidade", "loca_id", "l"),
+    "sector": ("cadastro.setor_comercial", "stcm_id", "s"),
+    "block": ("cadastro.quadra", "qdra_id", "q"),
+    "route": ("micromedicao.rota", "rota_id", "r"),
+}
+#: entity -> ``FROM`` of its read statement.
+_FROM = {entity: f" FROM {t} {a}" for entity, (t, _, a) in LOCATION_TABLES.items()}
 
 
 def _network(value: int | None, default: NetworkIndicator) -> NetworkIndicator:
@@ -44,7 +56,7 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
         "SELECT l.loca_id AS id, l.loca_nmlocalidade AS name,"
         " l.muni_idprincipal AS municipality_id, l.hila_id AS stock_location_id,"
         " l.greg_id AS regional_management_id, l.uneg_id AS business_unit_id,"
-        " l.loca_icuso AS in_use FROM cadastro.localidade l",
+        " l.loca_icuso AS in_use" + _FROM["locality"],
         lambda r, yes: Locality(
             id=r["id"],
             name=(r["name"] or "").rstrip(),
@@ -58,7 +70,7 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
     "sector": (
         "SELECT s.stcm_id AS id, s.loca_id AS locality_id,"
         " s.stcm_cdsetorcomercial AS code, s.stcm_nmsetorcomercial AS name"
-        " FROM cadastro.setor_comercial s",
+        + _FROM["sector"],
         lambda r, yes: CommercialSector(
             id=r["id"],
             locality_id=r["locality_id"],
@@ -70,8 +82,8 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
         "SELECT q.qdra_id AS id, s.loca_id AS locality_id, q.stcm_id AS sector_id,"
         " q.qdra_nnquadra AS number, q.qdra_icredeagua AS water,"
         " q.qdra_icredeesgoto AS sewer"
-        " FROM cadastro.quadra q JOIN cadastro.setor_comercial s"
-        " ON s.stcm_id = q.stcm_id",
+        + _FROM["block"]
+        + " JOIN cadastro.setor_comercial s ON s.stcm_id = q.stcm_id",
         lambda r, yes: Block(
             id=r["id"],
             locality_id=r["locality_id"],
@@ -85,8 +97,8 @@ _QUERIES: dict[str, tuple[str, Callable[[Any, int], Any]]] = {
         # the collection group: the batches that read routes are collection's
         "SELECT r.rota_id AS id, s.loca_id AS locality_id, r.stcm_id AS sector_id,"
         " r.rota_cdrota AS code, r.cbgr_id AS group_id"
-        " FROM micromedicao.rota r JOIN cadastro.setor_comercial s"
-        " ON s.stcm_id = r.stcm_id",
+        + _FROM["route"]
+        + " JOIN cadastro.setor_comercial s ON s.stcm_id = r.stcm_id",
         lambda r, yes: Route(
             id=r["id"],
             locality_id=r["locality_id"],
@@ -103,7 +115,7 @@ _QUERIES["unit"] = (
     " u.unid_ictramite AS routing, u.unid_icabertura AS opening,"
     " u.unid_iccentralatendimento AS call_centre, u.unid_ictarifasocial AS social,"
     " u.unid_icesgoto AS sewer, u.loca_id AS locality_id, u.empr_id AS company_id,"
-    " u.unid_icuso AS in_use FROM cadastro.unidade_organizacional u",
+    " u.unid_icuso AS in_use" + _FROM["unit"],
     lambda r, yes: OrganizationalUnit(
         id=r["id"],
         name=(r["name"] or "").rstrip(),
@@ -121,13 +133,7 @@ _QUERIES["unit"] = (
         active=r["in_use"] in (None, yes),
     ),
 )
-_KEYS = {
-    "unit": "u.unid_id",
-    "locality": "l.loca_id",
-    "sector": "s.stcm_id",
-    "block": "q.qdra_id",
-    "route": "r.rota_id",
-}
+_KEYS = {entity: f"{a}.{key}" for entity, (_, key, a) in LOCATION_TABLES.items()}
 
 
 class LegacyLocationRepository(Generic[E]):
@@ -138,6 +144,13 @@ class LegacyLocationRepository(Generic[E]):
         self._entity = entity
         self._sql, self._build = _QUERIES[entity]
         self._key = _KEYS[entity]
+
+    def _read_version(self, expression: str) -> None:
+        """Read ``expression`` (of the table's alias: the opt-in version
+        column, or 1 before ``c0004``) as the entity's version."""
+        self._sql = self._sql.replace(" FROM ", f", {expression} AS version FROM ", 1)
+        build = self._build
+        self._build = lambda r, yes: attrs.evolve(build(r, yes), version=r["version"])
 
     def _rows(self, where: str, params: Mapping[str, Any]) -> list[E]:
         statement = sa.text(f"{self._sql} WHERE {where} ORDER BY {self._key}")

@@ -31,10 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
-from gsan_core.adapters.gsan_legacy.location import LegacyLocationRepository
+from gsan_core.adapters.gsan_legacy.location import (
+    LOCATION_TABLES,
+    LegacyLocationRepository,
+)
 from gsan_core.adapters.gsan_legacy.registry import RegistryTable
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConfigurationError
@@ -57,12 +59,6 @@ NO_ROUTE = (
     "GSAN's cadastro.quadra needs a route (rota_id NOT NULL): add a route of"
     " sector {sector} before block {id}"
 )
-_TABLES = {
-    "locality": ("cadastro.localidade", "loca_id", "l"),
-    "sector": ("cadastro.setor_comercial", "stcm_id", "s"),
-    "block": ("cadastro.quadra", "qdra_id", "q"),
-    "route": ("micromedicao.rota", "rota_id", "r"),
-}
 
 
 def _refuse(table: str, entity: str, ident: int, field: str) -> ConfigurationError:
@@ -75,12 +71,9 @@ class LegacyLocationWrites(LegacyLocationRepository[E]):
 
     def __init__(self, uow: LegacyUnitOfWork, entity: str) -> None:
         super().__init__(uow, entity)
-        table, key, alias = _TABLES[entity]
+        table, key, alias = LOCATION_TABLES[entity]
         self._registry = RegistryTable(uow, table, key, entity)
-        version = f", {self._registry.version_of(alias)} AS version FROM "
-        self._sql = self._sql.replace(" FROM ", version, 1)
-        build = self._build
-        self._build = lambda r, yes: attrs.evolve(build(r, yes), version=r["version"])
+        self._read_version(self._registry.version_of(alias))
         self._columns: Callable[..., dict[str, Any]] = getattr(
             self, f"_{entity}_columns"
         )

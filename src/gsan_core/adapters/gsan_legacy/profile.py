@@ -15,6 +15,8 @@ fork added (CAEMA keeps a sewer connection's service request in
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal
@@ -22,15 +24,18 @@ from typing import Any, Literal
 import attrs
 
 from gsan_core.errors import ConfigurationError
+from gsan_core.model.kinds import kinds_by_name
 from gsan_core.model.profile import UtilityProfile
 
 __all__ = [
     "COMPANION_FIELDS",
     "ENTITY_MAPS",
     "LINES",
+    "READ_ONLY_CATALOG_TABLES",
     "EntityMap",
     "LegacyProfile",
     "Line",
+    "catalog_attribute_problems",
     "catalog_sequence",
 ]
 
@@ -263,13 +268,33 @@ _CATALOG_TABLES: Mapping[str, str] = {
     "service_type": "atendimentopublico.servico_tipo",
     "property_profile": "cadastro.imovel_perfil",
 }
+#: Catalogue kinds the services read and the adapter never writes (so they
+#: need no sequence): the consumption tariffs are billing's.
+READ_ONLY_CATALOG_TABLES: Mapping[str, str] = MappingProxyType(
+    {"consumption_tariff": "faturamento.consumo_tarifa"}
+)
 #: catalogue kind -> attribute -> column of its GSAN table (the typed columns a
-#: reference table adds to id, description, abbreviation and ``*_icuso``).
+#: reference table adds to id, description, abbreviation and ``*_icuso``): the
+#: one mapping the catalogue's reads (the rules' attributes) and writes use. A
+#: ``bool`` attribute of the kind is a GSAN 1/2 flag.
 _CATALOG_ATTRIBUTES: Mapping[str, Mapping[str, str]] = {
     "sewer_profile": {
         "sewer_percentage": "lepf_pcesgoto",
         "main": "lepf_icprincipal",
     },
+    # what the meter and connection rules read: a brand's and a capacity's
+    # letter, a capacity's reading digits, a workshop stock location, a lost
+    # meter's situation, a situation with a connection
+    "hydrometer_brand": {"code": "himc_cdhidrometromarca"},
+    "hydrometer_capacity": {
+        "code": "hicp_cdhidrometrocapacidade",
+        "min_digits": "hicp_nndigitosleituraminimo",
+        "max_digits": "hicp_nndigitosleituramaximo",
+    },
+    "hydrometer_stock_location": {"workshop": "hila_icoficina"},
+    "hydrometer_situation": {"lost": "hist_ichidrometroextraviado"},
+    "water_status": {"connection_exists": "last_icexistencialigacao"},
+    "sewer_status": {"connection_exists": "lest_icexistencialigacao"},
 }
 _SEQUENCES: Mapping[str, str] = {
     # the catalogue's ids: ``catalog.<kind>`` from the table's own sequence
@@ -358,6 +383,44 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
+def _frozen_nested(
+    mapping: Mapping[str, Mapping[str, str]],
+) -> Mapping[str, Mapping[str, str]]:
+    return MappingProxyType({k: _frozen(v) for k, v in mapping.items()})
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_KINDS = kinds_by_name()
+
+
+def catalog_attribute_problems(
+    attributes: Mapping[str, Mapping[str, str]],
+) -> list[str]:
+    """What is wrong with a catalogue-attribute mapping, one line a problem:
+    a kind the library does not know, an attribute the kind does not
+    declare, a column that is not a plain SQL name, a column mapped twice in
+    one kind. (A kind the profile has no table for is not read: its
+    attributes are unused, and the start-up check asks nothing of them.)"""
+    problems: list[str] = []
+    for kind, columns in attributes.items():
+        spec = _KINDS.get(kind)
+        if spec is None:
+            problems.append(f"unknown catalogue kind {kind!r}")
+            continue
+        for name, column in columns.items():
+            if spec.attribute(name) is None:
+                problems.append(f"{kind!r} has no attribute {name!r}")
+            if not _IDENTIFIER.fullmatch(column):
+                problems.append(f"{kind}.{name}: {column!r} is not a column name")
+        twice = Counter(columns.values())
+        problems += [
+            f"{kind}: column {c!r} is mapped twice"
+            for c, n in sorted(twice.items())
+            if n > 1
+        ]
+    return problems
+
+
 @attrs.frozen(kw_only=True)
 class LegacyProfile:
     """How the adapter reads one utility's GSAN database.
@@ -384,10 +447,14 @@ class LegacyProfile:
     catalog_tables: Mapping[str, str] = attrs.field(
         factory=lambda: _frozen(_CATALOG_TABLES), converter=_frozen
     )
-    #: catalogue kind -> attribute -> column (the attributes the catalogue reads
-    #: and writes; an attribute without a column is refused on write).
+    #: catalogue kind -> attribute -> column: the one mapping of the typed
+    #: columns of GSAN's reference tables, which the catalogue reads (the
+    #: rules' attributes: a brand's letter, a workshop location) and writes
+    #: (an attribute without a column is refused on write). Checked when the
+    #: profile is built (``configuration.profile``); the start-up check lists
+    #: a mapped column the database lacks.
     catalog_attributes: Mapping[str, Mapping[str, str]] = attrs.field(
-        factory=lambda: _frozen(_CATALOG_ATTRIBUTES), converter=_frozen
+        factory=lambda: _frozen_nested(_CATALOG_ATTRIBUTES), converter=_frozen_nested
     )
     #: entity -> field -> column of this line (on top of :data:`ENTITY_MAPS`).
     column_overrides: Mapping[str, Mapping[str, str]] = attrs.field(
@@ -422,6 +489,29 @@ class LegacyProfile:
         if value not in LINES:
             msg = f"unknown GSAN line {value!r}; one of {', '.join(LINES)}"
             raise ConfigurationError(msg, field="line", kind="profile")
+
+    @catalog_attributes.validator
+    def _known_attributes(
+        self, _: object, value: Mapping[str, Mapping[str, str]]
+    ) -> None:
+        problems = catalog_attribute_problems(value)
+        if problems:
+            msg = "invalid catalogue attributes: " + "; ".join(problems)
+            raise ConfigurationError(msg, field="catalog_attributes", kind="profile")
+
+    def catalog_table(self, kind: str) -> str | None:
+        """The GSAN table of a catalogue kind (written or read-only)."""
+        return self.catalog_tables.get(kind) or READ_ONLY_CATALOG_TABLES.get(kind)
+
+    def catalog_columns(self) -> Mapping[str, frozenset[str]]:
+        """GSAN table -> the attribute columns mapped on it (for the
+        start-up check)."""
+        found: dict[str, set[str]] = {}
+        for kind, columns in self.catalog_attributes.items():
+            table = self.catalog_table(kind)
+            if table is not None:
+                found.setdefault(table, set()).update(columns.values())
+        return {table: frozenset(columns) for table, columns in found.items()}
 
     @classmethod
     def for_line(cls, line: str = "cosanpa", **changes: Any) -> LegacyProfile:

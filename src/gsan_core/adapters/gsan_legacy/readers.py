@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from gsan_core.adapters.gsan_legacy.uow import LegacyUnitOfWork
 
 __all__ = [
+    "USER_COLUMNS",
     "LegacyBilling",
     "LegacyPermissions",
     "LegacyServiceOrders",
@@ -138,14 +139,15 @@ class _Reads:
         raise _phase_2(self._what)
 
 
+#: What a user is read from (the reads and ``registry.py``'s writes).
+USER_COLUMNS = "usur_id, usur_nmusuario, unid_id, usur_nmlogin, usst_id"
+
+
 class LegacyUsers(_Reads):
     """Users (``seguranca.usuario``); GSAN's user screens own them."""
 
     _entity, _what, _key = "user", "users", "usur_id"
-    _sql = (
-        "SELECT usur_id, usur_nmusuario, unid_id, usur_nmlogin, usst_id"
-        " FROM seguranca.usuario"
-    )
+    _sql = f"SELECT {USER_COLUMNS} FROM seguranca.usuario"
 
     def _build(self, r: Any) -> User:
         return User(

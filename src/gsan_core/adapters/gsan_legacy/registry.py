@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 
-from gsan_core.adapters.gsan_legacy.location import LegacyLocationRepository
-from gsan_core.adapters.gsan_legacy.readers import LegacyUsers
+from gsan_core.adapters.gsan_legacy.location import (
+    LOCATION_TABLES,
+    LegacyLocationRepository,
+)
+from gsan_core.adapters.gsan_legacy.readers import USER_COLUMNS, LegacyUsers
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
 from gsan_core.model.units import OrganizationalUnit, User
@@ -108,16 +111,9 @@ class LegacyUnitRepository(LegacyLocationRepository[OrganizationalUnit]):
 
     def __init__(self, uow: LegacyUnitOfWork) -> None:
         super().__init__(uow, "unit")
-        self._registry = RegistryTable(
-            uow, "cadastro.unidade_organizacional", "unid_id", "unit"
-        )
-        base, build = self._sql, self._build
-        self._sql = base.replace(
-            " FROM cadastro.unidade_organizacional u",
-            f", {self._registry.version_of('u')} AS version"
-            " FROM cadastro.unidade_organizacional u",
-        )
-        self._build = lambda r, yes: attrs.evolve(build(r, yes), version=r["version"])
+        table, key, alias = LOCATION_TABLES["unit"]
+        self._registry = RegistryTable(uow, table, key, "unit")
+        self._read_version(self._registry.version_of(alias))
 
     def _values(self, unit: OrganizationalUnit) -> dict[str, Any]:
         yes, no = self._uow.profile.flag_true, self._uow.profile.flag_false
@@ -160,8 +156,8 @@ class LegacyUserRepository(LegacyUsers):
         super().__init__(uow)
         self._registry = RegistryTable(uow, "seguranca.usuario", "usur_id", "user")
         self._sql = (
-            "SELECT usur_id, usur_nmusuario, unid_id, usur_nmlogin, usst_id,"
-            f" {self._registry.version_of('u')} AS version FROM seguranca.usuario u"
+            f"SELECT {USER_COLUMNS}, {self._registry.version_of('u')} AS version"
+            " FROM seguranca.usuario u"
         )
 
     def _build(self, r: Any) -> User:

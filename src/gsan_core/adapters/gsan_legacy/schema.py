@@ -3,8 +3,10 @@
 :func:`inspect_schema` reads ``information_schema`` once (three queries) and
 compares it with what the profile maps: every table and column of the entity
 maps (the line's overrides included), the columns the line's screens need, the
-sequences ids come from, the companion schema's revision and, per written
-table, the optimistic-locking column. :func:`check_schema` raises
+catalogue's reference tables and the attribute columns mapped on them
+(``LegacyProfile.catalog_attributes``), the sequences ids come from, the
+companion schema's revision and, per written table, the optimistic-locking
+column. :func:`check_schema` raises
 :class:`~gsan_core.errors.ConfigurationError` (code ``configuration.schema``)
 listing every missing table, column and sequence, sorted, so a DBA fixes the
 database in one go rather than one error at a time.
@@ -86,6 +88,8 @@ def _required(profile: LegacyProfile) -> dict[str, set[str]]:
         wanted.setdefault(table, set()).update(needed)
     for table in profile.catalog_tables.values():
         wanted.setdefault(table, set())
+    for table, attributes in profile.catalog_columns().items():
+        wanted.setdefault(table, set()).update(attributes)
     return wanted
 
 

@@ -12,13 +12,13 @@ GSAN has no table for.
   The activities, materials and closing reasons of a type (GSAN's
   ``servico_tipo_atividade``, ``servico_tipo_material``,
   ``servico_tipo_motivo_encerramento``) read as empty.
-* The catalogue attributes the meter and connection rules read come from
-  their GSAN columns (:data:`CATALOG_ATTRIBUTES`: a brand's and a
-  capacity's letter, a capacity's reading digits, a workshop stock location,
-  a lost-meter situation, a situation with a connection); one more query per
-  read of such a kind.
+* The catalogue attributes the meter and connection rules read (a brand's
+  and a capacity's letter, a capacity's reading digits, a workshop stock
+  location, a lost-meter situation, a situation with a connection) are the
+  profile's ``catalog_attributes``, read with the row (the one mapping the
+  catalogue's writes use too).
 * The consumption tariffs (``faturamento.consumo_tarifa``) are read, never
-  written (:data:`READ_KINDS`).
+  written (``READ_ONLY_CATALOG_TABLES`` of the profile).
 * A catalogue kind GSAN keeps no table of (``hydrometer_turbine_type``: the
   companion schema keeps a meter's turbine type) lists nothing: a meter given
   a turbine type is refused by the rules as with an unknown id.
@@ -30,42 +30,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-import sqlalchemy as sa
-
-from gsan_core.adapters.gsan_legacy.catalog import CatalogLayout, LegacyCatalog
+from gsan_core.adapters.gsan_legacy.catalog import LegacyCatalog
 from gsan_core.adapters.gsan_legacy.readers import _Reads
-from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.service_orders import ServiceType
 
 __all__ = [
-    "CATALOG_ATTRIBUTES",
     "SERVICE_TYPE_COLUMNS",
     "TABLELESS_KINDS",
     "LegacyServiceCatalog",
     "LegacyServiceTypes",
 ]
 
-#: Catalogue kinds the services read and the adapter never writes (so they
-#: need no sequence in the profile): the consumption tariffs are billing's.
-READ_KINDS: Mapping[str, str] = {"consumption_tariff": "faturamento.consumo_tarifa"}
 #: Catalogue kinds GSAN has no reference table for.
 TABLELESS_KINDS = frozenset({"hydrometer_turbine_type"})
-
-#: kind -> attribute -> (GSAN column, a 1/2 flag).
-CATALOG_ATTRIBUTES: Mapping[str, Mapping[str, tuple[str, bool]]] = {
-    "hydrometer_brand": {"code": ("himc_cdhidrometromarca", False)},
-    "hydrometer_capacity": {
-        "code": ("hicp_cdhidrometrocapacidade", False),
-        "min_digits": ("hicp_nndigitosleituraminimo", False),
-        "max_digits": ("hicp_nndigitosleituramaximo", False),
-    },
-    "hydrometer_stock_location": {"workshop": ("hila_icoficina", True)},
-    "hydrometer_situation": {"lost": ("hist_ichidrometroextraviado", True)},
-    "water_status": {"connection_exists": ("last_icexistencialigacao", True)},
-    "sewer_status": {"connection_exists": ("lest_icexistencialigacao", True)},
-}
 
 #: ServiceType field -> ``servico_tipo`` column (flags are GSAN's 1/2).
 SERVICE_TYPE_COLUMNS = {
@@ -150,49 +128,11 @@ class LegacyServiceTypes(_Reads):
 
 
 class LegacyServiceCatalog(LegacyCatalog):
-    """The legacy catalogue, with the kinds GSAN has no table for empty, the
-    :data:`READ_KINDS` read, and the rules' attributes of some kinds."""
-
-    def _layout(self, kind: str) -> CatalogLayout:
-        table = READ_KINDS.get(kind)
-        if table is None:
-            return super()._layout(kind)
-        return self._layouts.get(self._conn, table)
+    """The legacy catalogue, with the kinds GSAN has no table for empty."""
 
     def _read(
         self, kind: str, where: str, params: Mapping[str, Any]
     ) -> list[CatalogItem]:
         if kind in TABLELESS_KINDS:
             return []
-        items = super()._read(kind, where, params)
-        wanted = CATALOG_ATTRIBUTES.get(kind)
-        if not wanted or not items:
-            return items
-        layout = self._layout(kind)
-        columns = ", ".join(column for column, _ in wanted.values())
-        statement = sa.text(
-            f"SELECT {layout.key}, {columns} FROM {layout.table}"
-            f" WHERE {layout.key} = ANY(:ids)"
-        )
-        with translated("catalog"):
-            rows = self._uow.connection.execute(
-                statement, {"ids": [i.id for i in items]}
-            ).all()
-        yes = self._uow.profile.flag_true
-        found: dict[int, dict[str, int | str | bool | None]] = {
-            row[0]: {
-                name: (value == yes if flag else _plain(value))
-                for (name, (_, flag)), value in zip(
-                    wanted.items(), row[1:], strict=True
-                )
-            }
-            for row in rows
-        }
-        return [
-            attrs.evolve(i, attributes={**i.attributes, **found.get(i.id, {})})
-            for i in items
-        ]
-
-
-def _plain(value: Any) -> int | str | None:
-    return value.rstrip() if isinstance(value, str) else value
+        return super()._read(kind, where, params)
