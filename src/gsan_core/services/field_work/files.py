@@ -155,22 +155,22 @@ def smartphone_lines(
     from reference ``consumption_since`` on): :func:`order_record`."""
     yield from parameter_lines(read, file)
     with read() as uow:
-        water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
-        sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
+        names = {
+            kind: {i.id: clean(i.description) for i in uow.catalog.list(kind)}
+            for kind in ("water_status", "sewer_status", "category")
+        }
     with_documents: set[int] = set()
-    for first in range(1, file.order_count + 1, WRITE_PAGE):
-        with read() as uow:
-            rows = uow.field_file_queries.record_rows(
-                file.id,
-                first,
-                first + WRITE_PAGE - 1,
-                consumption_since=consumption_since,
-            )
-        for row in rows:
-            yield order_record(row, water=water, sewer=sewer)
-            if row[_DOCUMENT] is not None:
-                # the first sequence of the debt pass's page holding this order
-                with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
+    # one read for the whole file, its rows fetched a page at a time
+    with read() as uow:
+        pages = uow.field_file_queries.record_pages(
+            file.id, consumption_since=consumption_since, size=WRITE_PAGE
+        )
+        for rows in pages:
+            for row in rows:
+                yield order_record(row, names=names)
+                if row[_DOCUMENT] is not None:
+                    # the first sequence of the debt pass's page holding it
+                    with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
     yield from debt_lines(read, file, sorted(with_documents))
 
 
@@ -179,33 +179,41 @@ _DOCUMENT = 27
 
 
 def order_record(
-    row: tuple[Any, ...], *, water: Mapping[int, str], sewer: Mapping[int, str]
+    row: tuple[Any, ...], *, names: Mapping[str, Mapping[int, str]]
 ) -> str:
     """Record ``16`` from a ``FieldFileQueries.record_rows`` row: the order,
-    type, sequence, address (empty: the library has no streets), inscription,
-    property, profile id, economies and principal category (empty), route
-    (for the billing group), water and sewer situation descriptions,
-    measurement type 1, the water meter's type, number, situation, place,
-    protection, stand (1/2) and brand (ids; all empty without a meter), the
-    last reading (empty: billing's), the user customer's name, CPF, CNPJ, RG,
-    RG issuer and state ids, default phone's area code, number and extension,
-    and the average consumption (the property's water history of the last
-    ``AVERAGE_MONTHS`` reference months; empty without history). Empty, never
-    ``null``."""
+    type, sequence, address (empty: the library holds no street register),
+    inscription, property, profile id, the economies of the property's
+    principal category and that category's description (both empty for an
+    order without a property or a property without categories), route (for
+    the billing group), water and sewer situation descriptions, measurement
+    type 1, the water meter's type, number, situation, place, protection,
+    stand (1/2) and brand (ids; all empty without a meter), the last reading
+    (empty: the library holds no reading history), the user customer's name,
+    CPF, CNPJ, RG, RG issuer and state ids, default phone's area code,
+    number and extension, and the average consumption (the property's water
+    history of the last ``AVERAGE_MONTHS`` reference months; empty without
+    history). ``names`` holds the ``water_status``, ``sewer_status`` and
+    ``category`` descriptions by id. Empty, never ``null``."""
     (oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew) = row[:12]
     (name, document, card, issuer, state, area, phone, extension) = row[12:20]
     (number, kind, situation, place_id, protection, stand, brand) = row[20:27]
-    average = row[28]
+    (average, category, economies) = row[28:31]
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
     document = document or ""
     cpf = clean(document) if len(document) == CPF_LENGTH else ""
     cnpj = clean(document) if len(document) == CNPJ_LENGTH else ""
     stand = "" if number is None or stand is None else 1 if stand else 2
+    if category is None:
+        economies, category_name = "", ""
+    else:
+        category_name = names["category"].get(category, "")
     # one f-string (the ids are ints, the texts go through ``clean``): the
     # line is what ``record("16", ...)`` would write, at a third of the cost
     return (
-        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||{route or ''}|"
-        f"{water.get(wat, '')}|{sewer.get(sew, '')}|1|"
+        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|{economies}|"
+        f"{category_name}|{route or ''}|"
+        f"{names['water_status'].get(wat, '')}|{names['sewer_status'].get(sew, '')}|1|"
         f"{_id(kind)}|{clean(number)}|{_id(situation)}|{_id(place_id)}|"
         f"{_id(protection)}|{stand}|{_id(brand)}||{clean(name)}|{cpf}|{cnpj}|"
         f"{clean(card)}|{_id(issuer)}|{_id(state)}|{clean(area)}|{clean(phone)}|"
