@@ -95,6 +95,15 @@ class FieldFileQueries(Protocol):
         inside the unit of work that asked for it."""
         ...
 
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        """UC1484 record ``17``: ``(order id, collection document id)`` of
+        every order of the file that has a collection document, in file
+        order, streamed in pages of at most ``size`` (one statement, as
+        :meth:`record_pages`). Read it inside the unit of work that asked."""
+        ...
+
     def average_consumptions(
         self, property_ids: Sequence[int], since: int
     ) -> Mapping[int, int]:

@@ -453,7 +453,9 @@ class FieldWorkContract:
         principal category (the most economies, the first on a tie, as
         ``Property.main_category``) and that category's economies, ``None``
         without categories; ``record_pages`` streams the whole file in file
-        order, at most ``size`` rows a page, the same rows as ``record_rows``."""
+        order, at most ``size`` rows a page, the same rows as ``record_rows``;
+        record 17's ``document_pages`` streams the orders with a collection
+        document, in file order."""
         self._seed(uow_factory)
         with uow_factory() as uow:
             found = uow.properties.get_many([5, 6, 8])
@@ -477,6 +479,15 @@ class FieldWorkContract:
                     ),
                     attrs.evolve(found[6], categories=(), version=found[6].version + 1),
                 ]
+            )
+            orders = uow.service_orders.get_many([2, 3, 4])
+            uow.service_orders.update_many(
+                attrs.evolve(
+                    orders[ident],
+                    collection_document_id=document,
+                    version=orders[ident].version + 1,
+                )
+                for ident, document in ((2, 71), (3, 72), (4, 70))
             )
             uow.field_files.add(
                 FieldFile(
@@ -513,13 +524,19 @@ class FieldWorkContract:
         ]
         assert [len(page) for page in pages] == [2, 1]
         assert [row for page in pages for row in page] == list(rows)
-        with uow_factory() as uow:  # a file without items streams no page
-            assert (
-                list(
-                    uow.field_file_queries.record_pages(9, consumption_since=0, size=2)
-                )
-                == []
+        with uow_factory() as uow:  # record 17's orders with a document
+            documents = [
+                list(page) for page in uow.field_file_queries.document_pages(1, size=1)
+            ]
+            # a file without items streams no page
+            empty = list(
+                uow.field_file_queries.record_pages(9, consumption_since=0, size=2)
             )
+            no_documents = list(uow.field_file_queries.document_pages(9, size=2))
+        assert empty == []
+        assert no_documents == []
+        # file order; order 1 has none, order 3 is in another file
+        assert documents == [[(4, 70)], [(2, 71)]]
 
     def test_txt_uc1484_record_16_average_consumptions_one_read(
         self, uow_factory: Factory

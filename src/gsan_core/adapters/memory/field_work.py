@@ -271,6 +271,21 @@ class MemoryFieldFileQueries:
             if rows:
                 yield rows
 
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        items = sorted(
+            self._uow.rows_where("field_file_item", "file_id", file_id),
+            key=lambda i: i.sequence,
+        )
+        pairs: list[tuple[int, int]] = []
+        for item in items:
+            order = self._uow.read("service_order", item.order_id)
+            if order.collection_document_id is not None:
+                pairs.append((order.id, order.collection_document_id))
+        for start in range(0, len(pairs), size):
+            yield pairs[start : start + size]
+
     def average_consumptions(
         self, property_ids: Sequence[int], since: int
     ) -> Mapping[int, int]:

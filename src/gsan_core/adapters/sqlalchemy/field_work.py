@@ -677,6 +677,27 @@ class SqlFieldFileQueries:
             for rows in result.partitions():
                 yield [_record_row(row) for row in rows]
 
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        t = self._uow.tables
+        item, order = t["field_file_item"], t["service_order"]
+        statement = (
+            sa.select(order.c.id, order.c.collection_document_id)
+            .join(item, item.c.order_id == order.c.id)
+            .where(
+                item.c.file_id == file_id, order.c.collection_document_id.is_not(None)
+            )
+            .order_by(item.c.sequence)
+        )
+        connection = self._uow.connection.execution_options(
+            stream_results=True, yield_per=size
+        )
+        with translated("field_file_item"):
+            result = connection.execute(statement)
+            for rows in result.partitions():
+                yield [(int(o), int(d)) for o, d in rows]
+
     def average_consumptions(
         self, property_ids: Sequence[int], since: int
     ) -> Mapping[int, int]:

@@ -2,13 +2,13 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (5,000 orders a page, one joined read each,
-``FieldFileQueries.record_rows``: the orders, their places, user customers,
-water meters, collection documents and average consumptions), then the
-debts of the pages that have documents, and
-the service encodes them into the caller's stream with the utility's
-declared encoding. What the passes keep between them is the list of those
-pages' first sequences.
+yields the records from one statement for the whole file fetched a page at a
+time (5,000 orders a page, ``FieldFileQueries.record_pages``: the orders,
+their places, user customers, water meters, principal categories and average
+consumptions), then the debts from a second streamed statement (the orders
+with a collection document, ``FieldFileQueries.document_pages``, a page of
+1,000 at a time), and the service encodes them into the caller's stream with
+the utility's declared encoding. Nothing is kept between the passes.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ __all__ = [
 
 #: Orders per page when a file's debts are written or its return applied.
 PAGE = 1_000
-#: Orders per page of record ``16`` (a multiple of ``PAGE``): fewer, larger
-#: joined reads (each pays a round trip and its plan's fixed scans).
+#: Rows fetched at a time from record ``16``'s one statement (what the
+#: writer holds in memory).
 WRITE_PAGE = 5 * PAGE
 #: Reference months of record ``16``'s average consumption (the current one
 #: and the five before it).
@@ -147,35 +147,27 @@ def smartphone_lines(
 ) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
-    ``17`` of every order (:func:`debt_lines`, a second pass over the pages
-    whose orders have a collection document, the only state kept between the
-    passes). Record ``16`` is one joined read a page
-    (``FieldFileQueries.record_rows``: the order's place, its user customer,
-    water meter and collection document, its property's average consumption
-    from reference ``consumption_since`` on): :func:`order_record`."""
+    ``17`` of every order (:func:`debt_lines`, a second streamed read).
+    Record ``16`` is one joined statement for the whole file, fetched a page
+    at a time (``FieldFileQueries.record_pages``: the order's place, its user
+    customer, water meter, its property's average consumption from reference
+    ``consumption_since`` on and principal category): :func:`order_record`.
+    A store plans the file once instead of paying each page's fixed scans of
+    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders)."""
     yield from parameter_lines(read, file)
+    # one read for the whole file, its rows fetched a page at a time
     with read() as uow:
         names = {
             kind: {i.id: clean(i.description) for i in uow.catalog.list(kind)}
             for kind in ("water_status", "sewer_status", "category")
         }
-    with_documents: set[int] = set()
-    # one read for the whole file, its rows fetched a page at a time
-    with read() as uow:
         pages = uow.field_file_queries.record_pages(
             file.id, consumption_since=consumption_since, size=WRITE_PAGE
         )
         for rows in pages:
             for row in rows:
                 yield order_record(row, names=names)
-                if row[_DOCUMENT] is not None:
-                    # the first sequence of the debt pass's page holding it
-                    with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
-    yield from debt_lines(read, file, sorted(with_documents))
-
-
-#: Where ``record_rows`` carries the order's collection document.
-_DOCUMENT = 27
+    yield from debt_lines(read, file)
 
 
 def order_record(
@@ -225,27 +217,18 @@ def _id(value: int | None) -> object:
     return "" if value is None else value
 
 
-def debt_lines(
-    read: Reader, file: FieldFile, pages: Sequence[int] | None = None
-) -> Iterator[str]:
+def debt_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     """UC1484's ``17`` records (IT0021 "Selecionar Débitos da OS"): the bills
-    of each order's collection document, in file order and by reference, for
-    the pages starting at ``pages`` (every page when ``None``). One unit of
-    work a page: the orders' documents (``order_details``), the documents,
-    and billing's open bills of their properties for the situation text
-    (empty for a bill no longer open)."""
-    starts = range(1, file.order_count + 1, PAGE) if pages is None else pages
-    for first in starts:
-        with read() as uow:
-            details = uow.field_file_queries.order_details(
-                file.id, first, first + PAGE - 1
+    of each order's collection document, in file order and by reference. One
+    read: the file's orders with a document streamed a page at a time
+    (``FieldFileQueries.document_pages``), and per page the documents and
+    billing's open bills of their properties for the situation text (empty
+    for a bill no longer open)."""
+    with read() as uow:
+        for pairs in uow.field_file_queries.document_pages(file.id, size=PAGE):
+            documents = uow.collection_documents.get_many(
+                sorted({document_id for _, document_id in pairs})
             )
-            wanted = {
-                d.order_id: d.collection_document_id
-                for d in details
-                if d.collection_document_id is not None
-            }
-            documents = uow.collection_documents.get_many(sorted(set(wanted.values())))
             debts = (
                 uow.billing.open_debts_of(
                     sorted({d.property_id for d in documents.values()}),
@@ -254,25 +237,25 @@ def debt_lines(
                 if documents
                 else {}
             )
-        situation = {
-            d.id: _BILL_SITUATION.get(d.status, "")
-            for found in debts.values()
-            for d in found
-        }
-        for order_id, document_id in wanted.items():
-            document = documents.get(document_id)
-            bills = [] if document is None else document.items
-            for bill in sorted(
-                (b for b in bills if b.kind is DebtKind.BILL),
-                key=lambda b: (b.reference or 0, b.debt_id),
-            ):
-                yield debt_fields(
-                    order_id,
-                    bill.reference,
-                    bill.due_date,
-                    situation.get(bill.debt_id, ""),
-                    bill.value,
-                )
+            situation = {
+                d.id: _BILL_SITUATION.get(d.status, "")
+                for found in debts.values()
+                for d in found
+            }
+            for order_id, document_id in pairs:
+                document = documents.get(document_id)
+                bills = [] if document is None else document.items
+                for bill in sorted(
+                    (b for b in bills if b.kind is DebtKind.BILL),
+                    key=lambda b: (b.reference or 0, b.debt_id),
+                ):
+                    yield debt_fields(
+                        order_id,
+                        bill.reference,
+                        bill.due_date,
+                        situation.get(bill.debt_id, ""),
+                        bill.value,
+                    )
 
 
 def inspection_lines(
