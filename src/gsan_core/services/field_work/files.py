@@ -14,7 +14,7 @@ the utility's declared encoding. Nothing is kept between the passes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from gsan_core.model.billing import BillStatus, DebtKind
@@ -153,21 +153,34 @@ def smartphone_lines(
     customer, water meter, its property's average consumption from reference
     ``consumption_since`` on and principal category): :func:`order_record`.
     A store plans the file once instead of paying each page's fixed scans of
-    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders)."""
-    yield from parameter_lines(read, file)
-    # one read for the whole file, its rows fetched a page at a time
+    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders). The
+    three passes share one unit of work, so the file is one snapshot; the
+    debt pass is skipped when no order of the file has a collection
+    document."""
     with read() as uow:
+
+        def same() -> AbstractContextManager[UnitOfWork]:
+            return nullcontext(uow)
+
+        yield from parameter_lines(same, file)
         names = {
             kind: {i.id: clean(i.description) for i in uow.catalog.list(kind)}
             for kind in ("water_status", "sewer_status", "category")
         }
+        documents = False
         pages = uow.field_file_queries.record_pages(
             file.id, consumption_since=consumption_since, size=WRITE_PAGE
         )
         for rows in pages:
             for row in rows:
                 yield order_record(row, names=names)
-    yield from debt_lines(read, file)
+                documents = documents or row[_DOCUMENT] is not None
+        if documents:
+            yield from debt_lines(same, file)
+
+
+#: Where ``record_rows`` carries the order's collection document.
+_DOCUMENT = 27
 
 
 def order_record(
