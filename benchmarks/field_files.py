@@ -3,10 +3,13 @@
 A synthetic utility whose properties all get a selective order (100,000 on
 PostgreSQL; 10,000 with ``--quick``), all in one file:
 
-* **writing the file**: ``write_field_file`` (the smartphone layout, streamed a
-  page of 1,000 orders at a time) beside a baseline that streams one joined
-  ``SELECT`` (items, orders, properties, the user customer, the water meter)
-  with a server-side cursor and formats the same ``16`` records;
+* **writing the file**: ``write_field_file`` (the smartphone layout: the
+  parameter records, then record ``16`` from one joined statement fetched
+  5,000 rows at a time) beside a baseline that streams one joined ``SELECT``
+  (items, orders, properties, the user customer, the water meter, the average
+  consumption, the categories) with a server-side cursor and formats the same
+  ``16`` records (their bytes are compared); the orders of a selective
+  command have no collection document, so neither writes records ``17``;
 * **processing a return** of one record 1 per order: ``process_field_return``
   (two passes, every line checked, staged in one transaction) beside a baseline
   that parses the lines, checks the chunk's orders against the file in one
