@@ -3,10 +3,13 @@
 A synthetic utility whose properties all get a selective order (100,000 on
 PostgreSQL; 10,000 with ``--quick``), all in one file:
 
-* **writing the file**: ``write_field_file`` (the smartphone layout, streamed a
-  page of 1,000 orders at a time) beside a baseline that streams one joined
-  ``SELECT`` (items, orders, properties, the user customer, the water meter)
-  with a server-side cursor and formats the same ``16`` records;
+* **writing the file**: ``write_field_file`` (the smartphone layout: the
+  parameter records, then record ``16`` from one joined statement fetched
+  5,000 rows at a time) beside a baseline that streams one joined ``SELECT``
+  (items, orders, properties, the user customer, the water meter, the average
+  consumption, the categories) with a server-side cursor and formats the same
+  ``16`` records (their bytes are compared); the orders of a selective
+  command have no collection document, so neither writes records ``17``;
 * **processing a return** of one record 1 per order: ``process_field_return``
   (two passes, every line checked, staged in one transaction) beside a baseline
   that parses the lines, checks the chunk's orders against the file in one
@@ -203,6 +206,7 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
             prop.c.water_status_id,
             prop.c.sewer_status_id,
             averages.c.average,
+            prop.c.categories,
         )
         .join(order, order.c.id == item.c.order_id)
         .join(prop, prop.c.id == order.c.property_id)
@@ -218,20 +222,27 @@ def baseline_write(db: Scratch, file_id: int, out: Any) -> int:
         t["catalog_item"].c.kind,
         t["catalog_item"].c.id,
         t["catalog_item"].c.description,
-    ).where(t["catalog_item"].c.kind.in_(("water_status", "sewer_status")))
+    ).where(t["catalog_item"].c.kind.in_(("water_status", "sewer_status", "category")))
     count = 0
     out.write(f"00|{file_id}|\n".encode("iso-8859-1"))
     with db.engine.connect() as connection:
         names = {(k, i): _clean(d) for k, i, d in connection.execute(statuses)}
         water = {i: d for (k, i), d in names.items() if k == "water_status"}
         sewer = {i: d for (k, i), d in names.items() if k == "sewer_status"}
+        category = {i: d for (k, i), d in names.items() if k == "category"}
         rows = connection.execution_options(stream_results=True, yield_per=CHUNK)
         for r in rows.execute(statement):
             document = r[18] or ""
             stand = "" if r[15] is None else 1 if r[15] else 2
+            main = None  # the principal category: most economies, first on a tie
+            for entry in r[28]:
+                if main is None or entry["count"] > main["count"]:
+                    main = entry
+            economies = "" if main is None else main["count"]
+            name = "" if main is None else category.get(main["category_id"], "")
             out.write(
                 f"16|{r[0]}|{r[1]}|{r[2]}||{r[3]}.{r[4]}.{r[5]}.{r[6] or ''}|{r[7]}|"
-                f"{r[8]}|||{_v(r[9])}|{water.get(r[25], '')}|{sewer.get(r[26], '')}|1|"
+                f"{r[8]}|{economies}|{name}|{_v(r[9])}|{water.get(r[25], '')}|{sewer.get(r[26], '')}|1|"
                 f"{_v(r[10])}|{_clean(r[11])}|{_v(r[12])}|{_v(r[13])}|{_v(r[14])}|"
                 f"{stand}|{_v(r[16])}||{_clean(r[17])}|"
                 f"{_clean(document) if len(document) == 11 else ''}|"

@@ -134,6 +134,34 @@ def test_txt_uc1484_record_16_the_average_consumption_of_the_last_6_months(
     assert [r[:31] for r in again] == [r[:31] for r in records]
 
 
+def test_txt_uc1484_record_16_economies_and_principal_category(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """Record 16's fields 8 and 9 (GSAN's ``quantidadeEconomiasCategoriaPrincipal``
+    and ``dsCategoriaPrincipal``): the economies of the property's principal
+    category (``Property.main_category``: the most economies, the first on a
+    tie) and that category's description, from the page's one joined read;
+    the address (4) and the last reading (21) stay empty, never ``null``."""
+    system, command_id = emitted
+    file_id = _file(system, command_id)
+    records = [
+        line.split("|")
+        for line in system.field_work.field_file_lines(file_id=file_id)
+        if line.startswith("16|")
+    ]
+    with system.uow_factory() as uow:
+        props = uow.properties.get_many([int(r[6]) for r in records])
+        names = {c.id: c.description for c in uow.catalog.list("category")}
+    expected = []
+    for r in records:
+        main = props[int(r[6])].main_category
+        assert main is not None  # the synthetic utility gives each one
+        expected.append((str(main.count), names[main.category_id]))
+    assert [(r[8], r[9]) for r in records] == expected
+    assert all(r[9] for r in records)  # every category has its description
+    assert {(r[4], r[21]) for r in records} == {("", "")}
+
+
 def test_txt_03_04_06_what_a_file_refuses(
     emitted: tuple[gsan_core.System, int], make_system
 ) -> None:  # type: ignore[no-untyped-def]

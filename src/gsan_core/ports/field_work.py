@@ -9,7 +9,7 @@ that every adapter decides as those rules do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
@@ -80,7 +80,28 @@ class FieldFileQueries(Protocol):
         :meth:`file_rows`, then the 16 of :meth:`order_details` after its
         order id (customer, meter, collection document), then the property's
         average consumption (:meth:`average_consumptions` from
-        ``consumption_since`` on, ``None`` without history)."""
+        ``consumption_since`` on, ``None`` without history), then its
+        principal category id and that category's economies (the category
+        with the most economies, the first on a tie:
+        ``Property.main_category``; ``None`` and ``None`` without any)."""
+        ...
+
+    def record_pages(
+        self, file_id: int, *, consumption_since: int, size: int
+    ) -> Iterator[Sequence[tuple[Any, ...]]]:
+        """:meth:`record_rows` of the whole file in file order, streamed in
+        pages of at most ``size`` rows: one statement whose rows are fetched
+        a page at a time (memory follows the page, not the file). Read it
+        inside the unit of work that asked for it."""
+        ...
+
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        """UC1484 record ``17``: ``(order id, collection document id)`` of
+        every order of the file that has a collection document, in file
+        order, streamed in pages of at most ``size`` (one statement, as
+        :meth:`record_pages`). Read it inside the unit of work that asked."""
         ...
 
     def average_consumptions(

@@ -48,7 +48,7 @@ from gsan_core.model.field_work import (
     SelectiveOrder,
     SelectiveWanted,
 )
-from gsan_core.model.properties import Locality
+from gsan_core.model.properties import Economies, Locality
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -445,6 +445,98 @@ class FieldWorkContract:
             attrs.astuple(d, recurse=False)[1:] for d in details
         ]
         assert [r[28] for r in rows] == [10, None]
+
+    def test_txt_uc1484_record_16_principal_category_and_streamed_pages(
+        self, uow_factory: Factory
+    ) -> None:
+        """UC1484 record 16 fields 8 and 9: each row ends with the property's
+        principal category (the most economies, the first on a tie, as
+        ``Property.main_category``) and that category's economies, ``None``
+        without categories; ``record_pages`` streams the whole file in file
+        order, at most ``size`` rows a page, the same rows as ``record_rows``;
+        record 17's ``document_pages`` streams the orders with a collection
+        document, in file order."""
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            found = uow.properties.get_many([5, 6, 8])
+            uow.properties.update_many(
+                [
+                    attrs.evolve(
+                        found[5],
+                        categories=(
+                            Economies(category_id=1, count=2),
+                            Economies(category_id=2, count=3),
+                        ),
+                        version=found[5].version + 1,
+                    ),
+                    attrs.evolve(
+                        found[8],
+                        categories=(
+                            Economies(category_id=3, count=2),
+                            Economies(category_id=1, count=2),
+                        ),
+                        version=found[8].version + 1,
+                    ),
+                    attrs.evolve(found[6], categories=(), version=found[6].version + 1),
+                ]
+            )
+            orders = uow.service_orders.get_many([2, 3, 4])
+            uow.service_orders.update_many(
+                attrs.evolve(
+                    orders[ident],
+                    collection_document_id=document,
+                    version=orders[ident].version + 1,
+                )
+                for ident, document in ((2, 71), (3, 72), (4, 70))
+            )
+            uow.field_files.add(
+                FieldFile(
+                    id=1,
+                    kind=FileKind.COLLECTION,
+                    order_count=3,
+                    created_at=NOW,
+                    created_by=1,
+                )
+            )
+            uow.field_file_items.add_many(
+                [
+                    FieldFileItem(id=1, file_id=1, order_id=4, sequence=2),
+                    FieldFileItem(id=2, file_id=1, order_id=1, sequence=1),
+                    FieldFileItem(id=3, file_id=1, order_id=2, sequence=3),
+                    FieldFileItem(id=4, file_id=2, order_id=3, sequence=1),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            rows = uow.field_file_queries.record_rows(1, 1, 3, consumption_since=202501)
+            pages = [
+                list(page)
+                for page in uow.field_file_queries.record_pages(
+                    1, consumption_since=202501, size=2
+                )
+            ]
+        # order 1 on property 5, order 4 on 8 (a tie: the first), order 2 on 6
+        # (no category)
+        assert [(r[0], r[29], r[30]) for r in rows] == [
+            (1, 2, 3),
+            (4, 3, 2),
+            (2, None, None),
+        ]
+        assert [len(page) for page in pages] == [2, 1]
+        assert [row for page in pages for row in page] == list(rows)
+        with uow_factory() as uow:  # record 17's orders with a document
+            documents = [
+                list(page) for page in uow.field_file_queries.document_pages(1, size=1)
+            ]
+            # a file without items streams no page
+            empty = list(
+                uow.field_file_queries.record_pages(9, consumption_since=0, size=2)
+            )
+            no_documents = list(uow.field_file_queries.document_pages(9, size=2))
+        assert empty == []
+        assert no_documents == []
+        # file order; order 1 has none, order 3 is in another file
+        assert documents == [[(4, 70)], [(2, 71)]]
 
     def test_txt_uc1484_record_16_average_consumptions_one_read(
         self, uow_factory: Factory

@@ -5,7 +5,7 @@ is checked against)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -248,9 +248,43 @@ class MemoryFieldFileQueries:
                 *row,
                 *list(attrs.astuple(detail, recurse=False))[1:],
                 averages.get(row[3]),
+                *self._principal(row[3]),
             )
             for row, detail in zip(rows, details, strict=True)
         ]
+
+    def _principal(self, property_id: int) -> tuple[int | None, int | None]:
+        """The property's principal category id and its economies."""
+        prop = self._uow.read("property", property_id) if property_id else None
+        main = None if prop is None else prop.main_category
+        return (None, None) if main is None else (main.category_id, main.count)
+
+    def record_pages(
+        self, file_id: int, *, consumption_since: int, size: int
+    ) -> Iterator[Sequence[tuple[Any, ...]]]:
+        items = self._uow.rows_where("field_file_item", "file_id", file_id)
+        last = max((i.sequence for i in items), default=0)
+        for first in range(1, last + 1, size):
+            rows = self.record_rows(
+                file_id, first, first + size - 1, consumption_since=consumption_since
+            )
+            if rows:
+                yield rows
+
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        items = sorted(
+            self._uow.rows_where("field_file_item", "file_id", file_id),
+            key=lambda i: i.sequence,
+        )
+        pairs: list[tuple[int, int]] = []
+        for item in items:
+            order = self._uow.read("service_order", item.order_id)
+            if order.collection_document_id is not None:
+                pairs.append((order.id, order.collection_document_id))
+        for start in range(0, len(pairs), size):
+            yield pairs[start : start + size]
 
     def average_consumptions(
         self, property_ids: Sequence[int], since: int

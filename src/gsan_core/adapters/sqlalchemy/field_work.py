@@ -19,7 +19,7 @@ proves the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -442,6 +442,34 @@ def _place_columns(
     ]
 
 
+def _in_file(
+    item: sa.Table, file_id: int, first: int | None, last: int | None
+) -> sa.ColumnElement[bool]:
+    """The file's items, of the sequences ``first`` to ``last`` (every one
+    when ``first`` is ``None``)."""
+    if first is None or last is None:
+        return item.c.file_id == file_id
+    return sa.and_(item.c.file_id == file_id, item.c.sequence.between(first, last))
+
+
+def _record_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A ``record_rows`` row: the average rounded down (volumes are never
+    negative), the property's categories as its principal category id and
+    that category's economies (``Property.main_category``: the most
+    economies, the first on a tie; ``None`` without any)."""
+    average, categories = row[-2], row[-1]
+    best: Mapping[str, Any] | None = None
+    for entry in categories or ():
+        if best is None or entry["count"] > best["count"]:
+            best = entry
+    return (
+        *row[:-2],
+        None if average is None else int(average),
+        None if best is None else best["category_id"],
+        None if best is None else best["count"],
+    )
+
+
 class SqlFieldFileQueries:
     """The device files' reads: one joined statement each."""
 
@@ -466,18 +494,19 @@ class SqlFieldFileQueries:
         return [tuple(row) for row in rows]  # ints already (coalesced)
 
     def _details(
-        self, file_id: int, first: int, last: int
+        self, file_id: int, first: int | None, last: int | None
     ) -> tuple[sa.FromClause, list[sa.ColumnElement[Any]], sa.Select[Any]]:
-        """The page's orders joined to their user customers and water meters
-        (derived tables bounded by the page's properties): the joined
-        ``FROM``, ``order_details``' columns and the page's properties."""
+        """The orders (of the page ``first`` to ``last``, or of the whole
+        file when ``first`` is ``None``) joined to their user customers and
+        water meters (derived tables bounded by those orders' properties):
+        the joined ``FROM``, ``order_details``' columns and the properties."""
         t = self._uow.tables
         item, order = t["field_file_item"], t["service_order"]
         relation, customer = t["customer_property"], t["customer"]
         place, meter = t["hydrometer_installation"], t["hydrometer"]
-        page = sa.and_(item.c.file_id == file_id, item.c.sequence.between(first, last))
-        # the page's properties bound both derived tables, so the store reads
-        # only their relations and meters (by the property indexes)
+        page = _in_file(item, file_id, first, last)
+        # the orders' properties bound both derived tables, so the store reads
+        # only their relations and meters
         page_properties = (
             sa.select(order.c.property_id)
             .join(item, item.c.order_id == order.c.id)
@@ -538,7 +567,7 @@ class SqlFieldFileQueries:
         statement = (
             sa.select(*columns)
             .select_from(joined)
-            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .where(_in_file(item, file_id, first, last))
             .order_by(item.c.sequence)
         )
         with translated("field_file_item"):
@@ -584,9 +613,14 @@ class SqlFieldFileQueries:
             ) in rows
         ]
 
-    def record_rows(
-        self, file_id: int, first: int, last: int, *, consumption_since: int
-    ) -> Sequence[tuple[Any, ...]]:
+    def _records(
+        self,
+        file_id: int,
+        first: int | None,
+        last: int | None,
+        consumption_since: int,
+    ) -> sa.Select[Any]:
+        """Record ``16``'s one joined statement, for a page or the whole file."""
         t = self._uow.tables
         item, order, prop = t["field_file_item"], t["service_order"], t["property"]
         history = t["consumption_history"]
@@ -604,24 +638,65 @@ class SqlFieldFileQueries:
             .group_by(history.c.property_id)
             .subquery("averages")
         )
-        statement = (
+        return (
             sa.select(
                 *_place_columns(order, item, prop),
                 *columns[1:],
                 averages.c.average,
+                prop.c.categories,
             )
             .select_from(
                 joined.outerjoin(prop, prop.c.id == order.c.property_id).outerjoin(
                     averages, averages.c.property_id == order.c.property_id
                 )
             )
-            .where(item.c.file_id == file_id, item.c.sequence.between(first, last))
+            .where(_in_file(item, file_id, first, last))
             .order_by(item.c.sequence)
         )
+
+    def record_rows(
+        self, file_id: int, first: int, last: int, *, consumption_since: int
+    ) -> Sequence[tuple[Any, ...]]:
+        statement = self._records(file_id, first, last, consumption_since)
         with translated("field_file_item"):
             rows = self._uow.connection.execute(statement).all()
-        # the average rounded down (volumes are never negative)
-        return [(*row[:-1], None if row[-1] is None else int(row[-1])) for row in rows]
+        return [_record_row(row) for row in rows]
+
+    def record_pages(
+        self, file_id: int, *, consumption_since: int, size: int
+    ) -> Iterator[Sequence[tuple[Any, ...]]]:
+        # one statement for the whole file, fetched ``size`` rows at a time
+        # (a server-side cursor on PostgreSQL): the store plans the file once
+        # instead of paying each page's fixed scans, and memory follows the page
+        statement = self._records(file_id, None, None, consumption_since)
+        connection = self._uow.connection.execution_options(
+            stream_results=True, yield_per=size
+        )
+        with translated("field_file_item"):
+            result = connection.execute(statement)
+            for rows in result.partitions():
+                yield [_record_row(row) for row in rows]
+
+    def document_pages(
+        self, file_id: int, *, size: int
+    ) -> Iterator[Sequence[tuple[int, int]]]:
+        t = self._uow.tables
+        item, order = t["field_file_item"], t["service_order"]
+        statement = (
+            sa.select(order.c.id, order.c.collection_document_id)
+            .join(item, item.c.order_id == order.c.id)
+            .where(
+                item.c.file_id == file_id, order.c.collection_document_id.is_not(None)
+            )
+            .order_by(item.c.sequence)
+        )
+        connection = self._uow.connection.execution_options(
+            stream_results=True, yield_per=size
+        )
+        with translated("field_file_item"):
+            result = connection.execute(statement)
+            for rows in result.partitions():
+                yield [(int(o), int(d)) for o, d in rows]
 
     def average_consumptions(
         self, property_ids: Sequence[int], since: int

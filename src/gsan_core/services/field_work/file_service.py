@@ -252,6 +252,9 @@ class FieldFilesService(Service):
         VIS-01)."""
         with self._read() as uow:
             file = uow.field_files.get(file_id)
+        return self._lines(file, layout)
+
+    def _lines(self, file: FieldFile, layout: Layout | None) -> Iterator[str]:
         chosen = layout or _LAYOUTS.get(file.kind, "smartphone")
         produced = self._today().strftime("%d/%m/%Y")
         if chosen == "inspection":
@@ -270,7 +273,7 @@ class FieldFilesService(Service):
     def _write(self, file: FieldFile, out: IO[bytes], layout: Layout | None) -> int:
         encoding = self.profile.field_work.file_encoding
         count = 0
-        for line in self.field_file_lines(file_id=file.id, layout=layout):
+        for line in self._lines(file, layout):
             out.write(line.encode(encoding, errors="replace"))
             count += 1
         return count

@@ -2,19 +2,19 @@
 
 A file is generated in one unit of work (TXT-05: the file and one item per
 order, or nothing). Its text is never built in memory: :func:`smartphone_lines`
-yields the records page by page (5,000 orders a page, one joined read each,
-``FieldFileQueries.record_rows``: the orders, their places, user customers,
-water meters, collection documents and average consumptions), then the
-debts of the pages that have documents, and
-the service encodes them into the caller's stream with the utility's
-declared encoding. What the passes keep between them is the list of those
-pages' first sequences.
+yields the records from one statement for the whole file fetched a page at a
+time (5,000 orders a page, ``FieldFileQueries.record_pages``: the orders,
+their places, user customers, water meters, principal categories and average
+consumptions), then the debts from a second streamed statement (the orders
+with a collection document, ``FieldFileQueries.document_pages``, a page of
+1,000 at a time), and the service encodes them into the caller's stream with
+the utility's declared encoding. Nothing is kept between the passes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from gsan_core.model.billing import BillStatus, DebtKind
@@ -42,8 +42,8 @@ __all__ = [
 
 #: Orders per page when a file's debts are written or its return applied.
 PAGE = 1_000
-#: Orders per page of record ``16`` (a multiple of ``PAGE``): fewer, larger
-#: joined reads (each pays a round trip and its plan's fixed scans).
+#: Rows fetched at a time from record ``16``'s one statement (what the
+#: writer holds in memory).
 WRITE_PAGE = 5 * PAGE
 #: Reference months of record ``16``'s average consumption (the current one
 #: and the five before it).
@@ -108,16 +108,20 @@ def parameter_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     and cut types, ``11`` the active service types, ``15`` the fixed photo
     types."""
     with read() as uow:
+        # the active rows of a kind come from the backend's reference cache
+        # once read (a write of a 10,000-order file paid ~10 queries for them)
         catalog = {
-            kind: uow.catalog.list(kind)
+            kind: uow.catalog.list(kind, active_only=True)
             for kind in (
                 "identity_issuer",
-                "federal_unit",
                 "closing_reason",
-                "inspection_situation",
                 *(name for _, name in _TABLES),
             )
         }
+        catalog.update(
+            (kind, uow.catalog.list(kind))
+            for kind in ("federal_unit", "inspection_situation")
+        )
         types = uow.service_types.find_by()
     yield record("00", [file.id])
     yield record("01", [file.agent_id, "", "", "", ""])
@@ -147,31 +151,36 @@ def smartphone_lines(
 ) -> Iterator[str]:
     """UC1484's layout: the parameter records ``00`` to ``15``
     (:func:`parameter_lines`), one ``16`` per order in file order, then the
-    ``17`` of every order (:func:`debt_lines`, a second pass over the pages
-    whose orders have a collection document, the only state kept between the
-    passes). Record ``16`` is one joined read a page
-    (``FieldFileQueries.record_rows``: the order's place, its user customer,
-    water meter and collection document, its property's average consumption
-    from reference ``consumption_since`` on): :func:`order_record`."""
-    yield from parameter_lines(read, file)
+    ``17`` of every order (:func:`debt_lines`, a second streamed read).
+    Record ``16`` is one joined statement for the whole file, fetched a page
+    at a time (``FieldFileQueries.record_pages``: the order's place, its user
+    customer, water meter, its property's average consumption from reference
+    ``consumption_since`` on and principal category): :func:`order_record`.
+    A store plans the file once instead of paying each page's fixed scans of
+    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders). The
+    three passes share one unit of work, so the file is one snapshot; the
+    debt pass is skipped when no order of the file has a collection
+    document."""
     with read() as uow:
-        water = {i.id: clean(i.description) for i in uow.catalog.list("water_status")}
-        sewer = {i.id: clean(i.description) for i in uow.catalog.list("sewer_status")}
-    with_documents: set[int] = set()
-    for first in range(1, file.order_count + 1, WRITE_PAGE):
-        with read() as uow:
-            rows = uow.field_file_queries.record_rows(
-                file.id,
-                first,
-                first + WRITE_PAGE - 1,
-                consumption_since=consumption_since,
-            )
-        for row in rows:
-            yield order_record(row, water=water, sewer=sewer)
-            if row[_DOCUMENT] is not None:
-                # the first sequence of the debt pass's page holding this order
-                with_documents.add((row[2] - 1) // PAGE * PAGE + 1)
-    yield from debt_lines(read, file, sorted(with_documents))
+
+        def same() -> AbstractContextManager[UnitOfWork]:
+            return nullcontext(uow)
+
+        yield from parameter_lines(same, file)
+        names = {
+            kind: {i.id: clean(i.description) for i in uow.catalog.list(kind)}
+            for kind in ("water_status", "sewer_status", "category")
+        }
+        documents = False
+        pages = uow.field_file_queries.record_pages(
+            file.id, consumption_since=consumption_since, size=WRITE_PAGE
+        )
+        for rows in pages:
+            for row in rows:
+                yield order_record(row, names=names)
+                documents = documents or row[_DOCUMENT] is not None
+        if documents:
+            yield from debt_lines(same, file)
 
 
 #: Where ``record_rows`` carries the order's collection document.
@@ -179,33 +188,41 @@ _DOCUMENT = 27
 
 
 def order_record(
-    row: tuple[Any, ...], *, water: Mapping[int, str], sewer: Mapping[int, str]
+    row: tuple[Any, ...], *, names: Mapping[str, Mapping[int, str]]
 ) -> str:
     """Record ``16`` from a ``FieldFileQueries.record_rows`` row: the order,
-    type, sequence, address (empty: the library has no streets), inscription,
-    property, profile id, economies and principal category (empty), route
-    (for the billing group), water and sewer situation descriptions,
-    measurement type 1, the water meter's type, number, situation, place,
-    protection, stand (1/2) and brand (ids; all empty without a meter), the
-    last reading (empty: billing's), the user customer's name, CPF, CNPJ, RG,
-    RG issuer and state ids, default phone's area code, number and extension,
-    and the average consumption (the property's water history of the last
-    ``AVERAGE_MONTHS`` reference months; empty without history). Empty, never
-    ``null``."""
+    type, sequence, address (empty: the library holds no street register),
+    inscription, property, profile id, the economies of the property's
+    principal category and that category's description (both empty for an
+    order without a property or a property without categories), route (for
+    the billing group), water and sewer situation descriptions, measurement
+    type 1, the water meter's type, number, situation, place, protection,
+    stand (1/2) and brand (ids; all empty without a meter), the last reading
+    (empty: the library holds no reading history), the user customer's name,
+    CPF, CNPJ, RG, RG issuer and state ids, default phone's area code,
+    number and extension, and the average consumption (the property's water
+    history of the last ``AVERAGE_MONTHS`` reference months; empty without
+    history). ``names`` holds the ``water_status``, ``sewer_status`` and
+    ``category`` descriptions by id. Empty, never ``null``."""
     (oid, tid, seq, pid, loc, sec, blk, face, prof, route, wat, sew) = row[:12]
     (name, document, card, issuer, state, area, phone, extension) = row[12:20]
     (number, kind, situation, place_id, protection, stand, brand) = row[20:27]
-    average = row[28]
+    (average, category, economies) = row[28:31]
     place = f"{loc}.{sec}.{blk}.{face or ''}" if pid else ""
     document = document or ""
     cpf = clean(document) if len(document) == CPF_LENGTH else ""
     cnpj = clean(document) if len(document) == CNPJ_LENGTH else ""
     stand = "" if number is None or stand is None else 1 if stand else 2
+    if category is None:
+        economies, category_name = "", ""
+    else:
+        category_name = names["category"].get(category, "")
     # one f-string (the ids are ints, the texts go through ``clean``): the
     # line is what ``record("16", ...)`` would write, at a third of the cost
     return (
-        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|||{route or ''}|"
-        f"{water.get(wat, '')}|{sewer.get(sew, '')}|1|"
+        f"16|{oid}|{tid}|{seq}||{place}|{pid or ''}|{prof or ''}|{economies}|"
+        f"{category_name}|{route or ''}|"
+        f"{names['water_status'].get(wat, '')}|{names['sewer_status'].get(sew, '')}|1|"
         f"{_id(kind)}|{clean(number)}|{_id(situation)}|{_id(place_id)}|"
         f"{_id(protection)}|{stand}|{_id(brand)}||{clean(name)}|{cpf}|{cnpj}|"
         f"{clean(card)}|{_id(issuer)}|{_id(state)}|{clean(area)}|{clean(phone)}|"
@@ -217,27 +234,18 @@ def _id(value: int | None) -> object:
     return "" if value is None else value
 
 
-def debt_lines(
-    read: Reader, file: FieldFile, pages: Sequence[int] | None = None
-) -> Iterator[str]:
+def debt_lines(read: Reader, file: FieldFile) -> Iterator[str]:
     """UC1484's ``17`` records (IT0021 "Selecionar Débitos da OS"): the bills
-    of each order's collection document, in file order and by reference, for
-    the pages starting at ``pages`` (every page when ``None``). One unit of
-    work a page: the orders' documents (``order_details``), the documents,
-    and billing's open bills of their properties for the situation text
-    (empty for a bill no longer open)."""
-    starts = range(1, file.order_count + 1, PAGE) if pages is None else pages
-    for first in starts:
-        with read() as uow:
-            details = uow.field_file_queries.order_details(
-                file.id, first, first + PAGE - 1
+    of each order's collection document, in file order and by reference. One
+    read: the file's orders with a document streamed a page at a time
+    (``FieldFileQueries.document_pages``), and per page the documents and
+    billing's open bills of their properties for the situation text (empty
+    for a bill no longer open)."""
+    with read() as uow:
+        for pairs in uow.field_file_queries.document_pages(file.id, size=PAGE):
+            documents = uow.collection_documents.get_many(
+                sorted({document_id for _, document_id in pairs})
             )
-            wanted = {
-                d.order_id: d.collection_document_id
-                for d in details
-                if d.collection_document_id is not None
-            }
-            documents = uow.collection_documents.get_many(sorted(set(wanted.values())))
             debts = (
                 uow.billing.open_debts_of(
                     sorted({d.property_id for d in documents.values()}),
@@ -246,25 +254,25 @@ def debt_lines(
                 if documents
                 else {}
             )
-        situation = {
-            d.id: _BILL_SITUATION.get(d.status, "")
-            for found in debts.values()
-            for d in found
-        }
-        for order_id, document_id in wanted.items():
-            document = documents.get(document_id)
-            bills = [] if document is None else document.items
-            for bill in sorted(
-                (b for b in bills if b.kind is DebtKind.BILL),
-                key=lambda b: (b.reference or 0, b.debt_id),
-            ):
-                yield debt_fields(
-                    order_id,
-                    bill.reference,
-                    bill.due_date,
-                    situation.get(bill.debt_id, ""),
-                    bill.value,
-                )
+            situation = {
+                d.id: _BILL_SITUATION.get(d.status, "")
+                for found in debts.values()
+                for d in found
+            }
+            for order_id, document_id in pairs:
+                document = documents.get(document_id)
+                bills = [] if document is None else document.items
+                for bill in sorted(
+                    (b for b in bills if b.kind is DebtKind.BILL),
+                    key=lambda b: (b.reference or 0, b.debt_id),
+                ):
+                    yield debt_fields(
+                        order_id,
+                        bill.reference,
+                        bill.due_date,
+                        situation.get(bill.debt_id, ""),
+                        bill.value,
+                    )
 
 
 def inspection_lines(
