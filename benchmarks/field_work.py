@@ -26,7 +26,8 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ import sqlalchemy as sa
 
 from benchmarks.harness import render
 from benchmarks.orders import NOW, Scratch, scratch
+from benchmarks.seeded import seeded
 from gsan_core import serialization
 from gsan_core.model.field_work import SelectiveCriteria, SelectiveOrdersEmitted
 from gsan_core.model.service_orders import (
@@ -294,12 +296,24 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@contextmanager
+def _utility(dialect: str, properties: int) -> Iterator[Scratch]:
+    """The synthetic utility (seed 7): on PostgreSQL a copy of its template
+    database (:mod:`benchmarks.seeded`), elsewhere generated in a scratch."""
+    if dialect == "postgresql":
+        with seeded(properties, seed=7) as db:
+            yield db
+        return
+    with scratch(dialect) as db:
+        generate(db.system(keep_events=False), properties=properties, seed=7)
+        yield db
+
+
 def measure(dialect: str, *, properties: int, rerun: bool = True) -> dict[str, object]:
     """One size; ``rerun=False`` (the 1M scale check) skips the traced re-run
     and reports the resident memory sampled during the library's run."""
-    with scratch(dialect) as db:
+    with _utility(dialect, properties) as db:
         gsan = db.system(keep_events=False)
-        generate(gsan, properties=properties, seed=7)
         by_hand = _command(gsan, "BASELINE")
         library = _command(gsan, "LIBRARY")
         db.vacuum()

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from gsan_core import serialization
 from gsan_core.adapters.seeding import StoreSeeding
+from gsan_core.adapters.sqlalchemy.bulk import copy_rows
 from gsan_core.adapters.sqlalchemy.connections import (
     SqlConnectionBatches,
     SqlSewerConnectionRepository,
@@ -89,7 +90,7 @@ from gsan_core.adapters.sqlalchemy.service_requests import (
     SqlAssociationRepository,
     SqlServiceRequestRepository,
 )
-from gsan_core.errors import PersistenceError
+from gsan_core.errors import ConfigurationError, PersistenceError
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
@@ -139,8 +140,22 @@ from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
+    from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 
 __all__ = ["SqlUnitOfWork"]
+
+#: The stores :meth:`SqlUnitOfWork.bulk_add` loads (each the name of its
+#: mapper and of its table's entity).
+BULK_STORES = frozenset(
+    {
+        "property",
+        "water_connection",
+        "sewer_connection",
+        "hydrometer",
+        "hydrometer_installation",
+        "open_debt",
+    }
+)
 
 #: A batch that wrote more than this share of a table's estimated rows
 #: refreshes its statistics (``refresh_statistics``).
@@ -644,6 +659,16 @@ class SqlUnitOfWork:
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
+
+    def bulk_add(self, store: str, entities: Sequence[object]) -> None:
+        """Insert new rows of ``store`` (one of :data:`BULK_STORES`) in this
+        transaction, as the store's ``add_many`` would write them but in one
+        ``COPY`` on PostgreSQL (``BulkLoading``; a cadastral load)."""
+        if store not in BULK_STORES:
+            raise ConfigurationError(f"no bulk loading of {store!r}")
+        mapper: RowMapper[Any] = getattr(self.mappers, store)
+        self.wrote(store)
+        copy_rows(self.connection, mapper.table, mapper.to_rows(entities), entity=store)
 
     def refresh_statistics(
         self, changed: Mapping[str, int], *, share: float | None = None
