@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
+import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.model.consumption import ConsumptionRecord
@@ -274,3 +275,51 @@ def test_sel_04_the_measured_criteria_are_kept_and_applied(
     assert picked
     assert picked <= wanted
     assert run.skipped.get("average consumption out of range", 0) > 0
+
+
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
+def test_an_emission_refreshes_the_statistics_of_the_tables_it_fills(
+    utility: gsan_core.System,
+) -> None:
+    """Issue 16: the orders' table analysed empty is planned on defaults (the
+    open-order probe ANDed every order with a null request, so each chunk
+    read all the orders before it); the first chunks, each a large share of
+    it, refresh its statistics during the run, not only at its end."""
+    table = utility.backend.tables["service_order"]
+    qualified = f'"{table.schema}"."{table.name}"'
+    with utility.backend.engine.connect() as connection:
+        connection.exec_driver_sql(f"ANALYZE {qualified}")
+
+    def estimate() -> float:
+        with utility.backend.engine.connect() as connection:
+            return float(
+                connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": qualified},
+                ).scalar_one()
+            )
+
+    assert estimate() <= 0  # analysed empty
+    after_first: list[float] = []
+
+    def seen(progress: BatchProgress) -> None:
+        if progress.units_done == 1:
+            after_first.append(estimate())
+
+    first, last = localities(utility)[0], localities(utility)[-1]
+    made = utility.field_work.create_selective_command(
+        description="INSPECAO GERAL",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(
+            locality_first=first, locality_last=last, water_status_ids={3}
+        ),
+        actor=1,
+    )
+    run = utility.field_work.emit_selective_orders(
+        command_id=made.id, actor=1, chunk_size=200, progress=seen
+    )
+    assert run.summary.units > 1
+    assert after_first
+    assert after_first[0] > 0  # analysed after the first chunk

@@ -79,6 +79,10 @@ class SelectiveRun:
         return html_of(self)
 
 
+#: The tables an emission's chunk writes a row of per order.
+WRITTEN = ("service_order", "order_unit", "selective_order")
+
+
 @attrs.frozen(kw_only=True)
 class EmissionPlan:
     """What every chunk of one emission run needs, read once at its start."""
@@ -96,6 +100,11 @@ class EmissionPlan:
         chosen, skipped = _capped(selection, command.remaining)
         if chosen:
             self.write(uow, command, chosen)
+            # a run fills these tables: while a chunk is a large share of one
+            # (empty or small when last analysed), the store refreshes its
+            # statistics, so the next chunks' probes are planned on the real
+            # sizes, not on an empty table's defaults (issue 16)
+            uow.refresh_statistics(dict.fromkeys(WRITTEN, len(chosen)))
         uow.commit()
         return ChunkOutcome(
             processed=selection.processed, changed=len(chosen), skipped=skipped
