@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -323,3 +324,48 @@ def test_an_emission_refreshes_the_statistics_of_the_tables_it_fills(
     assert run.summary.units > 1
     assert after_first
     assert after_first[0] > 0  # analysed after the first chunk
+
+
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
+def test_the_already_emitted_probe_goes_through_the_property_only(
+    utility: gsan_core.System,
+) -> None:
+    """Issue 16: with statistics taken while the links were all another
+    command's, a new command looks rare, and PostgreSQL probed "already
+    emitted by this command" through the command's index, reading every link
+    of the command per property. The probe offers only the property's index:
+    even with that index gone (in a transaction rolled back) and sequential
+    scans off, the plan does not take the command's."""
+    engine, tables = utility.backend.engine, utility.backend.tables
+    link = tables["selective_order"]
+    decisions: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("WITH decided"):
+            decisions.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        utility.field_work.emit_selective_orders(
+            command_id=command(utility, water_status_ids={3}), actor=1
+        )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    assert decisions
+    statement, params = decisions[0]
+
+    def plan(connection: sa.Connection) -> str:
+        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", params)
+        return "\n".join(row[0] for row in rows)
+
+    with engine.connect() as connection:
+        normal = plan(connection)
+        connection.exec_driver_sql(
+            f'DROP INDEX "{link.schema}"."ix_{link.name}_property"'
+        )
+        # a small table is read whole otherwise: make any usable index win
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        without = plan(connection)
+        connection.rollback()  # the index is back
+    assert f"ix_{link.name}_property" in normal
+    assert f"ix_{link.name}_command" not in without
