@@ -684,20 +684,28 @@ class SqlUnitOfWork:
                 if any(changed.values()):
                     connection.exec_driver_sql("PRAGMA optimize")
                 return
-            for name, rows in changed.items():
-                table = self.tables[name]
-                qualified = (
-                    f"{table.schema}.{table.name}" if table.schema else table.name
-                )
-                estimate = connection.execute(
+            quote = connection.dialect.identifier_preparer
+            names = {
+                name: f"{quote.format_table(self.tables[name])}"
+                for name, rows in changed.items()
+                if rows
+            }
+            if not names:
+                return
+            # every estimate in one statement (a batch asks once per chunk)
+            estimates: dict[str, float | None] = dict(
+                connection.execute(
                     sa.text(
-                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                        "SELECT t, reltuples FROM unnest(CAST(:ts AS text[])) AS t"
+                        " LEFT JOIN pg_class ON pg_class.oid = to_regclass(t)"
                     ),
-                    {"t": qualified},
-                ).scalar()
-                if rows and (estimate is None or rows > stale * max(estimate, 0)):
-                    quoted = connection.dialect.identifier_preparer.format_table(table)
-                    connection.exec_driver_sql(f"ANALYZE {quoted}")
+                    {"ts": list(names.values())},
+                ).all()
+            )
+            for name, qualified in names.items():
+                estimate = estimates.get(qualified)
+                if estimate is None or changed[name] > stale * max(estimate, 0):
+                    connection.exec_driver_sql(f"ANALYZE {qualified}")
 
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         # the last statement before COMMIT: the counter's row lock is held from

@@ -99,12 +99,13 @@ class EmissionPlan:
         selection = uow.selective.select_selective(bounds[0], bounds[1], self.wanted)
         chosen, skipped = _capped(selection, command.remaining)
         if chosen:
-            self.write(uow, command, chosen)
             # a run fills these tables: while a chunk is a large share of one
             # (empty or small when last analysed), the store refreshes its
-            # statistics, so the next chunks' probes are planned on the real
-            # sizes, not on an empty table's defaults (issue 16)
+            # statistics (before the chunk's writes, which stay together),
+            # so the next chunks' probes are planned on the real sizes, not
+            # on an empty table's defaults (issue 16)
             uow.refresh_statistics(dict.fromkeys(WRITTEN, len(chosen)))
+            self.write(uow, command, chosen)
         uow.commit()
         return ChunkOutcome(
             processed=selection.processed, changed=len(chosen), skipped=skipped
