@@ -1,7 +1,8 @@
 """Selective emission (SEL-01, GEN-11) beside a hand-written SQLAlchemy Core baseline.
 
 ``emit_selective_orders`` over a synthetic utility (100,000 properties on
-PostgreSQL; 10,000 with ``--quick``), every property of every locality in
+PostgreSQL; 10,000 with ``--quick``; a copy of its template database,
+seeded once: ``benchmarks/seeded.py``), every property of every locality in
 scope, water situation 3 (LIGADO) selected. The baseline does the same database
 work by hand, chunk by chunk at the library's chunk size (2,000 properties by
 id): it locks the command and the chunk's properties, selects the properties
