@@ -22,11 +22,13 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
+from typing import TypeVar
 
 import attrs
 
 from gsan_core.model.billing import DebtKind, OpenDebt
+from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -43,6 +45,7 @@ from gsan_core.model.properties import (
     Route,
 )
 from gsan_core.model.units import OrganizationalUnit, User
+from gsan_core.ports.seeding import BulkLoading
 from gsan_core.rules.hydrometers import NumberLayout, number_layout
 from gsan_core.system import SETUP_ACTOR, System
 from gsan_core.testing.connection_data import connection_rows
@@ -432,6 +435,129 @@ def _load_networks(system: System, shape: Shape, chunk: list[Property]) -> _Netw
     )
 
 
+def _load_rest(
+    system: System,
+    shape: Shape,
+    plan: Layout,
+    *,
+    on: date,
+    chunk_size: int,
+    report: _Phases,
+) -> tuple[_Networks, int]:
+    """The connections, meters and open bills through the services, each
+    chunk skipping what is stored (a re-run resumes)."""
+    networks = _Networks()
+    stream = property_stream(shape, plan)
+    done = 0
+    while chunk := list(islice(stream, chunk_size)):
+        networks += _load_networks(system, shape, chunk)
+        done += len(chunk)
+        report("connections and meters", done)
+    loaded_debts = 0
+    batch: list[OpenDebt] = []
+    scanned = _Counted(property_stream(shape, plan))
+    for debt in debt_stream(shape, scanned, today=on):
+        batch.append(debt)
+        if len(batch) >= chunk_size:
+            loaded_debts += _record_new(system, batch)
+            batch = []
+            report("open bills", scanned.count)
+    if batch:
+        loaded_debts += _record_new(system, batch)
+    report("open bills", shape.properties)
+    return networks, loaded_debts
+
+
+def _bulk_load(
+    system: System,
+    shape: Shape,
+    plan: Layout,
+    *,
+    on: date,
+    chunk_size: int,
+    report: _Phases,
+) -> tuple[_Networks, int] | None:
+    """The connections, meters and open bills in bulk (``BulkLoading``:
+    ``COPY`` on PostgreSQL), one transaction per chunk of properties, when
+    the store can and holds none of them yet; ``None`` otherwise (the
+    services' path, which skips what is stored). The rows are those of
+    :func:`_load_rest`; the chunks commit in order, so a load interrupted
+    here leaves the first chunk stored and its re-run takes that path."""
+    profile = system.profile
+    stream = property_stream(shape, plan)
+    debts = _Upto(debt_stream(shape, property_stream(shape, plan), today=on))
+    first = list(islice(stream, chunk_size))
+    if not first or not _bulk_fresh(system, shape, first):
+        return None
+    networks, loaded_debts, done = _Networks(), 0, 0
+    for chunk in chain([first], iter(lambda: list(islice(stream, chunk_size)), [])):
+        water, sewer = connection_rows(chunk, profile)
+        meters, periods = meter_rows(shape, chunk, profile)
+        owed = debts.upto(chunk[-1].id)
+        with system.uow_factory() as uow:
+            assert isinstance(uow, BulkLoading)  # checked by _bulk_fresh
+            uow.bulk_add("water_connection", [_first_version(w) for w in water])
+            uow.bulk_add("sewer_connection", [_first_version(c) for c in sewer])
+            uow.bulk_add("hydrometer", [_first_version(m) for m in meters])
+            uow.bulk_add(
+                "hydrometer_installation", [_first_version(p) for p in periods]
+            )
+            uow.bulk_add("open_debt", owed)
+            uow.commit()
+        networks += _Networks(water=len(water), sewer=len(sewer), meters=len(meters))
+        loaded_debts += len(owed)
+        done += len(chunk)
+        report("connections and meters", done)
+        report("open bills", done)
+    return networks, loaded_debts
+
+
+def _bulk_fresh(system: System, shape: Shape, first: list[Property]) -> bool:
+    """Whether the store loads in bulk and holds none of the first chunk's
+    connections, meters and open bills (so none of any chunk's)."""
+    water, sewer = connection_rows(first, system.profile)
+    meters, _ = meter_rows(shape, first, system.profile)
+    with system.uow_factory() as uow:
+        return (
+            isinstance(uow, BulkLoading)
+            and not uow.water_connections.get_many(w.id for w in water)
+            and not uow.sewer_connections.get_many(c.id for c in sewer)
+            and not uow.hydrometers.get_many(m.id for m in meters)
+            and not any(uow.billing.open_debts_of({p.id for p in first}).values())
+        )
+
+
+_V = TypeVar("_V", WaterConnection, SewerConnection, Hydrometer, HydrometerInstallation)
+
+
+def _first_version(item: _V) -> _V:
+    """``item`` at version 1, as the services' loads store it."""
+    return item if item.version == 1 else attrs.evolve(item, version=1)
+
+
+class _Upto:
+    """The open bills of a stream (in property order) up to a property."""
+
+    def __init__(self, stream: Iterator[OpenDebt]) -> None:
+        self._stream = stream
+        self._held: OpenDebt | None = None
+
+    def upto(self, last_property_id: int) -> list[OpenDebt]:
+        """The next bills whose property is at most ``last_property_id``."""
+        taken: list[OpenDebt] = []
+        if self._held is not None:
+            if self._held.property_id > last_property_id:
+                return taken
+            taken.append(self._held)
+            self._held = None
+        for debt in self._stream:
+            if debt.property_id > last_property_id:
+                self._held = debt
+                break
+            taken.append(debt)
+        return taken
+
+
 def _record_new(system: System, batch: list[OpenDebt]) -> int:
     """Record the debts of ``batch`` not stored yet (a re-run resumes)."""
     with system.uow_factory() as uow:
@@ -553,25 +679,10 @@ def generate(
         total=properties,
         progress=report.properties,
     )
-    networks = _Networks()
-    stream = property_stream(shape, plan)
-    done = 0
-    while chunk := list(islice(stream, chunk_size)):
-        networks += _load_networks(system, shape, chunk)
-        done += len(chunk)
-        report("connections and meters", done)
-    loaded_debts = 0
-    batch: list[OpenDebt] = []
-    scanned = _Counted(property_stream(shape, plan))
-    for debt in debt_stream(shape, scanned, today=on):
-        batch.append(debt)
-        if len(batch) >= chunk_size:
-            loaded_debts += _record_new(system, batch)
-            batch = []
-            report("open bills", scanned.count)
-    if batch:
-        loaded_debts += _record_new(system, batch)
-    report("open bills", properties)
+    bulk = _bulk_load(system, shape, plan, on=on, chunk_size=chunk_size, report=report)
+    networks, loaded_debts = bulk or _load_rest(
+        system, shape, plan, on=on, chunk_size=chunk_size, report=report
+    )
     _LOG.info(
         "synthetic utility loaded: %d properties, %d meters, %d open bills",
         properties,

@@ -85,9 +85,11 @@ BUDGETS: dict[str, int] = {
     # chunk's properties (PostgreSQL), decide, orders, trail, links to the
     # command, the command's count, outbox counter, outbox, COMMIT (a chunk
     # that refills the id blocks of its three kinds adds their short
-    # transactions: checked apart, below); PostgreSQL: 10, its outbox counter
-    # and rows one statement
-    "selective emission, per chunk": 10,
+    # transactions: checked apart, below); PostgreSQL: its outbox counter and
+    # rows one statement; +1 in issue 16: the planner's row estimates of the
+    # three tables it fills, one statement (a chunk that is more than a tenth
+    # of one of them also analyses it: the first chunks)
+    "selective emission, per chunk": 11,
     # one locality of the RA batch closing (UC0736) on SQLite: BEGIN, the
     # command, the candidates (CMD-06), their open orders, close the orders,
     # the orders' trail, close the requests, the command's counters, the
@@ -476,7 +478,7 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
     whatever its size."""
     system = _system(sql)
     counter = Counter(sql.engine)
-    generate(system, properties=1_200, seed=3)
+    generate(system, properties=3_000, seed=3)
     localities = sorted({p.locality_id for p in system.properties.find_by()})
     command = system.field_work.create_selective_command(
         description="BUDGET",
@@ -498,10 +500,13 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
     steady = min(counts)
     assert_within({"selective emission, per chunk": steady}, sql.engine.dialect.name)
     # an id block holds four chunks' ids: a refill (BEGIN, take, COMMIT per
-    # kind on PostgreSQL) comes at most every fourth chunk
-    refills = [n for n in counts if n > steady]
+    # kind on PostgreSQL) comes at most every fourth chunk; the first chunks,
+    # each more than a tenth of the tables they fill, also analyse them, so
+    # the second half of the run is the steady one
+    later = counts[len(counts) // 2 :]
+    refills = [n for n in later if n > steady]
     assert all(n <= steady + 9 for n in refills)
-    assert len(refills) <= len(counts) // 4 + 1
+    assert len(refills) <= len(later) // 4 + 1
 
 
 def test_the_request_batch_closing_holds_its_statement_budget(

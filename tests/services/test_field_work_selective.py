@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
+import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.model.consumption import ConsumptionRecord
@@ -274,3 +276,96 @@ def test_sel_04_the_measured_criteria_are_kept_and_applied(
     assert picked
     assert picked <= wanted
     assert run.skipped.get("average consumption out of range", 0) > 0
+
+
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
+def test_an_emission_refreshes_the_statistics_of_the_tables_it_fills(
+    utility: gsan_core.System,
+) -> None:
+    """Issue 16: the orders' table analysed empty is planned on defaults (the
+    open-order probe ANDed every order with a null request, so each chunk
+    read all the orders before it); the first chunks, each a large share of
+    it, refresh its statistics during the run, not only at its end."""
+    table = utility.backend.tables["service_order"]
+    qualified = f'"{table.schema}"."{table.name}"'
+    with utility.backend.engine.connect() as connection:
+        connection.exec_driver_sql(f"ANALYZE {qualified}")
+
+    def estimate() -> float:
+        with utility.backend.engine.connect() as connection:
+            return float(
+                connection.execute(
+                    sa.text(
+                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": qualified},
+                ).scalar_one()
+            )
+
+    assert estimate() <= 0  # analysed empty
+    after_second: list[float] = []
+
+    def seen(progress: BatchProgress) -> None:
+        if progress.units_done == 2:
+            after_second.append(estimate())
+
+    first, last = localities(utility)[0], localities(utility)[-1]
+    made = utility.field_work.create_selective_command(
+        description="INSPECAO GERAL",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(
+            locality_first=first, locality_last=last, water_status_ids={3}
+        ),
+        actor=1,
+    )
+    run = utility.field_work.emit_selective_orders(
+        command_id=made.id, actor=1, chunk_size=200, progress=seen
+    )
+    assert run.summary.units > 2
+    assert after_second
+    assert after_second[0] > 0  # the second chunk analysed the first's rows
+
+
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
+def test_the_already_emitted_probe_goes_through_the_property_only(
+    utility: gsan_core.System,
+) -> None:
+    """Issue 16: with statistics taken while the links were all another
+    command's, a new command looks rare, and PostgreSQL probed "already
+    emitted by this command" through the command's index, reading every link
+    of the command per property. The probe offers only the property's index:
+    even with that index gone (in a transaction rolled back) and sequential
+    scans off, the plan does not take the command's."""
+    engine, tables = utility.backend.engine, utility.backend.tables
+    link = tables["selective_order"]
+    decisions: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("WITH decided"):
+            decisions.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        utility.field_work.emit_selective_orders(
+            command_id=command(utility, water_status_ids={3}), actor=1
+        )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    assert decisions
+    statement, params = decisions[0]
+
+    def plan(connection: sa.Connection) -> str:
+        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", params)
+        return "\n".join(row[0] for row in rows)
+
+    with engine.connect() as connection:
+        normal = plan(connection)
+        connection.exec_driver_sql(
+            f'DROP INDEX "{link.schema}"."ix_{link.name}_property"'
+        )
+        # a small table is read whole otherwise: make any usable index win
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        without = plan(connection)
+        connection.rollback()  # the index is back
+    assert f"ix_{link.name}_property" in normal
+    assert f"ix_{link.name}_command" not in without

@@ -3,13 +3,19 @@ determinism and resuming, on every backend."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import attrs
 import pytest
+import sqlalchemy as sa
 
 import gsan_core
+from gsan_core import synthetic
+from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.rules.hydrometers import check_number, number_layout
 from gsan_core.synthetic import (
@@ -128,3 +134,78 @@ def test_meter_load_needs_the_property_and_the_meter(
         system.hydrometers.load(actor=0, installations=[orphan])
     assert missing_meter.value.entity == "hydrometer"
     assert list(system.hydrometers.history(property_id=free.id)) == before
+
+
+def _contents(system: gsan_core.System) -> dict[str, str]:
+    """A digest of every table's rows (all columns, in a fixed order)."""
+    backend = system.backend
+    digests: dict[str, str] = {}
+    with backend.engine.connect() as connection:
+        for table in backend.tables.metadata.sorted_tables:
+            rows = connection.execute(sa.select(table).order_by(*table.c)).all()
+            digests[table.name] = hashlib.sha256(
+                repr([tuple(row) for row in rows]).encode()
+            ).hexdigest()
+    return digests
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgres"], indirect=True)
+def test_the_bulk_load_stores_what_the_services_store(
+    make_system: Callable[..., gsan_core.System],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bulk path (``COPY`` on PostgreSQL) writes row for row what the
+    services' path writes, in every table (ids included)."""
+    taken: list[bool] = []
+    real = synthetic._bulk_load
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        taken.append(result is not None)
+        return result
+
+    with monkeypatch.context() as patch:
+        patch.setattr(synthetic, "_bulk_load", spy)
+        bulk = make_system()
+        summary = generate(bulk, properties=900, seed=3, chunk_size=400)
+    assert taken == [True]
+    by_bulk = _contents(bulk)
+    bulk.close()
+    with monkeypatch.context() as patch:
+        patch.setattr(synthetic, "_bulk_load", lambda *_, **__: None)
+        services = make_system()
+        assert generate(services, properties=900, seed=3, chunk_size=400) == summary
+    assert summary.debts > 0
+    assert summary.hydrometers > 0
+    assert _contents(services) == by_bulk
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgres"], indirect=True)
+def test_a_bulk_load_interrupted_resumes_through_the_services(
+    make_system: Callable[..., gsan_core.System],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bulk load stopped after its first chunk: the re-run finds that chunk
+    stored, takes the services' path (which skips what is stored) and ends
+    with what an uninterrupted load stores."""
+    whole = make_system()
+    generate(whole, properties=900, seed=3, chunk_size=400)
+    expected = _contents(whole)
+    whole.close()
+    cut = make_system()
+    calls: list[str] = []
+    real = SqlUnitOfWork.bulk_add
+
+    def failing(self: SqlUnitOfWork, store: str, entities: Any) -> None:
+        calls.append(store)
+        if len(calls) > 5:  # the second chunk's first store
+            raise RuntimeError("interrupted")
+        real(self, store, entities)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlUnitOfWork, "bulk_add", failing)
+        with pytest.raises(RuntimeError):
+            generate(cut, properties=900, seed=3, chunk_size=400)
+    again = generate(cut, properties=900, seed=3, chunk_size=400)
+    assert again.water_connections > 0  # the chunks after the first
+    assert _contents(cut) == expected

@@ -19,8 +19,8 @@ they raise ``ConfigurationError`` (``configuration.no_seeding``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from gsan_core.model.billing import (
     BilledConsumption,
@@ -32,7 +32,7 @@ from gsan_core.model.billing import (
 )
 from gsan_core.model.consumption import ConsumptionRecord
 
-__all__ = ["Seeding"]
+__all__ = ["BulkLoading", "Seeding"]
 
 
 class Seeding(Protocol):
@@ -85,4 +85,18 @@ class Seeding(Protocol):
 
     def unlock_route(self, route_id: int) -> None:
         """The route's group was billed: release it."""
+        ...
+
+
+@runtime_checkable
+class BulkLoading(Protocol):
+    """A unit of work that can insert a cadastral load's new rows in bulk
+    (the SQL adapter: ``COPY`` on PostgreSQL). The synthetic utility uses it
+    when the store is empty; rows are exactly what the stores' ``add_many``
+    would write, with no checks (the caller knows the rows are new and valid).
+    ``store``: ``property``, ``water_connection``, ``sewer_connection``,
+    ``hydrometer``, ``hydrometer_installation`` or ``open_debt``."""
+
+    def bulk_add(self, store: str, entities: Sequence[object]) -> None:
+        """Insert ``entities`` (new rows of ``store``) in this transaction."""
         ...

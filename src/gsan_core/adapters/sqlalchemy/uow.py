@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.seeding import StoreSeeding
+from gsan_core.adapters.sqlalchemy.bulk import copy_rows
 from gsan_core.adapters.sqlalchemy.connections import (
     SqlConnectionBatches,
     SqlSewerConnectionRepository,
@@ -92,7 +93,7 @@ from gsan_core.adapters.sqlalchemy.service_requests import (
     SqlAssociationRepository,
     SqlServiceRequestRepository,
 )
-from gsan_core.errors import PersistenceError
+from gsan_core.errors import ConfigurationError, PersistenceError
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
@@ -142,8 +143,22 @@ from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
+    from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 
 __all__ = ["SqlUnitOfWork"]
+
+#: The stores :meth:`SqlUnitOfWork.bulk_add` loads (each the name of its
+#: mapper and of its table's entity).
+BULK_STORES = frozenset(
+    {
+        "property",
+        "water_connection",
+        "sewer_connection",
+        "hydrometer",
+        "hydrometer_installation",
+        "open_debt",
+    }
+)
 
 #: A batch that wrote more than this share of a table's estimated rows
 #: refreshes its statistics (``refresh_statistics``).
@@ -619,6 +634,16 @@ class SqlUnitOfWork:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, key)
 
+    def bulk_add(self, store: str, entities: Sequence[object]) -> None:
+        """Insert new rows of ``store`` (one of :data:`BULK_STORES`) in this
+        transaction, as the store's ``add_many`` would write them but in one
+        ``COPY`` on PostgreSQL (``BulkLoading``; a cadastral load)."""
+        if store not in BULK_STORES:
+            raise ConfigurationError(f"no bulk loading of {store!r}")
+        mapper: RowMapper[Any] = getattr(self.mappers, store)
+        self.wrote(store)
+        copy_rows(self.connection, mapper.table, mapper.to_rows(entities), entity=store)
+
     def refresh_statistics(
         self, changed: Mapping[str, int], *, share: float | None = None
     ) -> None:
@@ -633,20 +658,28 @@ class SqlUnitOfWork:
                 if any(changed.values()):
                     connection.exec_driver_sql("PRAGMA optimize")
                 return
-            for name, rows in changed.items():
-                table = self.tables[name]
-                qualified = (
-                    f"{table.schema}.{table.name}" if table.schema else table.name
-                )
-                estimate = connection.execute(
+            quote = connection.dialect.identifier_preparer
+            names = {
+                name: f"{quote.format_table(self.tables[name])}"
+                for name, rows in changed.items()
+                if rows
+            }
+            if not names:
+                return
+            # every estimate in one statement (a batch asks once per chunk)
+            estimates: dict[str, float | None] = dict(
+                connection.execute(
                     sa.text(
-                        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"
+                        "SELECT t, reltuples FROM unnest(CAST(:ts AS text[])) AS t"
+                        " LEFT JOIN pg_class ON pg_class.oid = to_regclass(t)"
                     ),
-                    {"t": qualified},
-                ).scalar()
-                if rows and (estimate is None or rows > stale * max(estimate, 0)):
-                    quoted = connection.dialect.identifier_preparer.format_table(table)
-                    connection.exec_driver_sql(f"ANALYZE {quoted}")
+                    {"ts": list(names.values())},
+                ).all()
+            )
+            for name, qualified in names.items():
+                estimate = estimates.get(qualified)
+                if estimate is None or changed[name] > stale * max(estimate, 0):
+                    connection.exec_driver_sql(f"ANALYZE {qualified}")
 
     def _write_outbox(self, events: Sequence[DomainEvent]) -> None:
         # the last statement before COMMIT: the counter's row lock is held from

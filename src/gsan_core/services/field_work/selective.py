@@ -79,6 +79,10 @@ class SelectiveRun:
         return html_of(self)
 
 
+#: The tables an emission's chunk writes a row of per order.
+WRITTEN = ("service_order", "order_unit", "selective_order")
+
+
 @attrs.frozen(kw_only=True)
 class EmissionPlan:
     """What every chunk of one emission run needs, read once at its start."""
@@ -95,6 +99,12 @@ class EmissionPlan:
         selection = uow.selective.select_selective(bounds[0], bounds[1], self.wanted)
         chosen, skipped = _capped(selection, command.remaining)
         if chosen:
+            # a run fills these tables: while a chunk is a large share of one
+            # (empty or small when last analysed), the store refreshes its
+            # statistics (before the chunk's writes, which stay together),
+            # so the next chunks' probes are planned on the real sizes, not
+            # on an empty table's defaults (issue 16)
+            uow.refresh_statistics(dict.fromkeys(WRITTEN, len(chosen)))
             self.write(uow, command, chosen)
         uow.commit()
         return ChunkOutcome(

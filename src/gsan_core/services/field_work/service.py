@@ -23,6 +23,7 @@ from gsan_core.services.field_work.file_service import FieldFilesService
 from gsan_core.services.field_work.inspections import FieldVisitsService
 from gsan_core.services.field_work.maintenance import FieldFileMaintenance
 from gsan_core.services.field_work.selective import (
+    WRITTEN,
     EmissionPlan,
     SelectiveRun,
     close_pending_chunk,
@@ -179,13 +180,7 @@ class FieldWorkService(
                 work=self._work,
                 progress=progress,
             )
-            self._refresh_statistics(
-                {
-                    "service_order": summary.changed,
-                    "order_unit": summary.changed,
-                    "selective_order": summary.changed,
-                }
-            )
+            self._refresh_statistics(dict.fromkeys(WRITTEN, summary.changed))
         return SelectiveRun(
             command_id=command_id,
             service_type_id=service_type.id,
