@@ -15,6 +15,7 @@ import gsan_core
 from gsan_core import profiles
 from gsan_core.adapters.sqlalchemy.migrations import heads
 from gsan_core.cli import main
+from gsan_core.services.collection import PROPERTIES_PER_CHUNK
 from gsan_core.synthetic import generate
 from tests.conftest import POSTGRES_URL
 from tests.integration.conftest import Database
@@ -71,7 +72,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cut-orders", "--help"]) == 0
     text = capsys.readouterr().out
     assert "GSAN_CORE_URL" in text
-    assert "[default: 5000" in text  # --properties-per-chunk
+    assert f"[default: {PROPERTIES_PER_CHUNK}" in text  # --properties-per-chunk
 
 
 def test_demo_builds_and_narrates_a_database(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from gsan_core.services.service_requests.batches import (
     ClosingScope,
+    close_chunk_in,
     close_locality_in,
     closing_scope,
     descendants,
@@ -17,6 +18,7 @@ from gsan_core.services.service_requests.batches import (
 
 __all__ = [
     "ClosingScope",
+    "close_chunk_in",
     "close_locality_in",
     "closing_scope",
     "descendants",
