@@ -35,6 +35,7 @@ from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.hydrometers import Hydrometer
 from gsan_core.model.service_requests import Requester, RequestLocation
+from gsan_core.services.batches import BatchSummary
 from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.hydrometers import METER
@@ -509,18 +510,19 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
     assert len(refills) <= len(later) // 4 + 1
 
 
-def test_the_request_batch_closing_holds_its_statement_budget(
-    sql: SqlBackend,
-) -> None:
-    """CMD-06: a locality of the batch closing sends a fixed number of
-    statements, whatever its number of requests and orders."""
+def _request_closing_run(
+    sql: SqlBackend, localities_per_chunk: int
+) -> tuple[Counter, int, BatchSummary, list[int]]:
+    """Three open requests in each locality of a town, then the batch closing
+    of the day's command run by chunks of ``localities_per_chunk``: the
+    statement counter, the number of localities, the run's summary and the
+    count at each chunk's end."""
     system = _system(sql)
     counter = Counter(sql.engine)
     utility = build_request_utility(system, properties=200, actor=0)
     by_locality: dict[int, list[int]] = {}
     for prop in utility.town.properties:
         by_locality.setdefault(prop.locality_id, []).append(prop.id)
-    assert len(by_locality) >= 2
     for homes in by_locality.values():
         for home in homes[:3]:
             system.service_requests.open(
@@ -546,12 +548,20 @@ def test_the_request_batch_closing_holds_its_statement_budget(
             command_id=command.id,
             actor=utility.admin,
             progress=lambda _: marks.append(counter.count),
-            localities_per_chunk=1,
+            localities_per_chunk=localities_per_chunk,
         )
-    assert summary.changed == 3 * len(by_locality)
-    assert system.service_requests.closing_command(command.id).closed_orders == (
-        3 * len(by_locality)
-    )
+    closed = system.service_requests.closing_command(command.id).closed_orders
+    assert closed == 3 * len(by_locality) == summary.changed
+    return counter, len(by_locality), summary, marks
+
+
+def test_the_request_batch_closing_holds_its_statement_budget(
+    sql: SqlBackend,
+) -> None:
+    """CMD-06: a locality of the batch closing sends a fixed number of
+    statements, whatever its number of requests and orders."""
+    _, localities, _, marks = _request_closing_run(sql, 1)
+    assert localities >= 2
     # the last locality's statements (the first follows the run's reads)
     assert len(marks) >= 2, marks
     assert_within(
@@ -566,42 +576,9 @@ def test_a_chunk_of_localities_of_the_request_closing_is_one_statement(
     """CMD-06, issue 20: on PostgreSQL a chunk of every locality of the town
     sends what one locality sends (one lock and one statement for all of
     them), and closes each locality's requests and orders."""
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    utility = build_request_utility(system, properties=200, actor=0)
-    by_locality: dict[int, list[int]] = {}
-    for prop in utility.town.properties:
-        by_locality.setdefault(prop.locality_id, []).append(prop.id)
-    assert len(by_locality) == 2
-    for homes in by_locality.values():
-        for home in homes[:3]:
-            system.service_requests.open(
-                specification_id=SPECIFICATION,
-                unit_id=utility.call_centre,
-                channel_id=CHANNEL_PHONE,
-                actor=utility.attendant,
-                location=RequestLocation(property_id=home),
-                requesters=ANA,
-            )
-    system.clock.advance(timedelta(minutes=5))
-    today = system.clock.today()
-    command = system.service_requests.issue_closing_command(
-        period_start=today,
-        period_end=today,
-        reason_id=32,
-        responsible_id=utility.attendant,
-        actor=utility.attendant,
-    )
-    marks: list[int] = []
-    with counter.counting():
-        summary = system.service_requests.execute_closing_command(
-            command_id=command.id,
-            actor=utility.admin,
-            progress=lambda _: marks.append(counter.count),
-            localities_per_chunk=8,
-        )
+    counter, localities, summary, marks = _request_closing_run(sql, 8)
+    assert localities == 2
     assert (summary.units, summary.changed) == (1, 6)
-    assert system.service_requests.closing_command(command.id).closed_orders == 6
     assert len(marks) == 1, marks
     assert_within(
         {"RA batch closing, a chunk of two localities": _chunk(counter, marks[0])},
