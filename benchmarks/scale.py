@@ -183,6 +183,22 @@ def delete_orders(sql: SqlBackend, service_type_id: int) -> None:
     analyze(sql)
 
 
+def traced_peak(peaks: list[float]) -> Callable[[Callable[[], object]], None]:
+    """Runs an action under ``tracemalloc``, appending its peak (MiB)."""
+
+    def run(action: Callable[[], object]) -> None:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            action()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        peaks.append(peak / 2**20)
+
+    return run
+
+
 def timed(action: Callable[[], object]) -> tuple[float, Any]:
     gc.collect()
     started = time.perf_counter()
@@ -550,7 +566,8 @@ def measure_overdue(
 ) -> list[dict[str, Any]]:
     """UC0734: the library against the set-based limit, whole and per
     ``OVERDUE_ORDERS_PER_CHUNK`` orders (the library's chunk); ``repeats``
-    passes each, reopened and analysed before each."""
+    passes each, reopened and analysed before each; the library's peak
+    memory from one more pass under ``tracemalloc``."""
     count = load_overdue(gsan, size)
     before = NOW - timedelta(days=99)
 
@@ -590,7 +607,12 @@ def measure_overdue(
             seconds[name].append(spent)
             hashes.setdefault(name, limits.order_hash(sql, OVERDUE_TYPE))
     assert len(set(hashes.values())) == 1, ("the variants disagree", hashes)
-    return _batch_figures("overdue-order closing", "orders/s", size, count, seconds)
+    peaks: list[float] = []
+    reopen_overdue(sql)
+    traced_peak(peaks)(library)
+    return _batch_figures(
+        "overdue-order closing", "orders/s", size, count, seconds, peak_mib=peaks[0]
+    )
 
 
 # ---------------------------------------------------------------- issue 20 batches
@@ -602,10 +624,19 @@ def measure_ra_closing(
     data-modifying CTEs)."""
     if sql.engine.dialect.name != "postgresql":
         return []
+    peaks: list[float] = []
     count, seconds = batch_bench.measure_ra_closing(
-        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+        gsan,
+        sql,
+        now=NOW,
+        repeats=repeats,
+        timed=timed,
+        analyze=analyze,
+        traced=traced_peak(peaks),
     )
-    return _batch_figures("RA batch closing", "requests/s", size, count, seconds)
+    return _batch_figures(
+        "RA batch closing", "requests/s", size, count, seconds, peak_mib=peaks[0]
+    )
 
 
 def measure_reconnection(
@@ -615,10 +646,19 @@ def measure_reconnection(
     (:mod:`benchmarks.batches`); PostgreSQL only."""
     if sql.engine.dialect.name != "postgresql":
         return []
+    peaks: list[float] = []
     count, seconds = batch_bench.measure_reconnection(
-        gsan, sql, now=NOW, repeats=repeats, timed=timed, analyze=analyze
+        gsan,
+        sql,
+        now=NOW,
+        repeats=repeats,
+        timed=timed,
+        analyze=analyze,
+        traced=traced_peak(peaks),
     )
-    return _batch_figures("UC1073 reconnection", "candidates/s", size, count, seconds)
+    return _batch_figures(
+        "UC1073 reconnection", "candidates/s", size, count, seconds, peak_mib=peaks[0]
+    )
 
 
 # ---------------------------------------------------------------- single commands
