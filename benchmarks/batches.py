@@ -71,7 +71,10 @@ def _passes(
     check: Callable[[], str],
     repeats: int,
     timed: Callable[[Step], tuple[float, Any]],
+    traced: Callable[[Step], None] | None = None,
 ) -> dict[str, list[float]]:
+    """``repeats`` passes of each variant, ``reset`` before each; then, with
+    ``traced``, one more pass of the library under it (its peak memory)."""
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     hashes: dict[str, str] = {}
     for _ in range(repeats):
@@ -81,6 +84,9 @@ def _passes(
             seconds[name].append(spent)
             hashes.setdefault(name, check())
     assert len(set(hashes.values())) == 1, ("the variants disagree", hashes)
+    if traced is not None:
+        reset()
+        traced(variants["library"])
     reset()
     return seconds
 
@@ -371,6 +377,7 @@ def measure_ra_closing(
     repeats: int,
     timed: Callable[[Step], tuple[float, Any]],
     analyze: Callable[[SqlBackend], None],
+    traced: Callable[[Step], None] | None = None,
 ) -> tuple[int, dict[str, list[float]]]:
     """The library and the two limits; returns the requests and the seconds."""
     count = load_requests(gsan, sql, now)
@@ -411,6 +418,7 @@ def measure_ra_closing(
         lambda: _requests_hash(sql),
         repeats,
         timed,
+        traced,
     )
     return count, seconds
 
@@ -628,6 +636,7 @@ def measure_reconnection(
     repeats: int,
     timed: Callable[[Step], tuple[float, Any]],
     analyze: Callable[[SqlBackend], None],
+    traced: Callable[[Step], None] | None = None,
 ) -> tuple[int, dict[str, list[float]]]:
     """The library and the two limits; returns the candidates and the seconds."""
     load_cuts(gsan, sql)
@@ -663,5 +672,6 @@ def measure_reconnection(
         lambda: _cuts_hash(sql),
         repeats,
         timed,
+        traced,
     )
     return candidates, seconds

@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -72,8 +73,23 @@ def _drop(admin: sa.Engine, name: str) -> None:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+#: Builds the seeded system over a scratch (its profile and clock).
+SystemFactory = Callable[[Scratch], "gsan_core.System"]
+
+
+def _default_system(db: Scratch) -> gsan_core.System:
+    return db.system(keep_events=False)
+
+
 def _seed(
-    url: sa.URL, admin: sa.Engine, name: str, *, properties: int, seed: int
+    url: sa.URL,
+    admin: sa.Engine,
+    name: str,
+    *,
+    properties: int,
+    seed: int,
+    system: SystemFactory,
+    today: date | None,
 ) -> None:
     building = f"{name}_building"
     _drop(admin, building)
@@ -88,7 +104,7 @@ def _seed(
         backend = SqlBackend(engine, tables=build_tables(schema=SCHEMA))
         backend.create_all()
         db = Scratch(backend, "postgresql")
-        generate(db.system(keep_events=False), properties=properties, seed=seed)
+        generate(system(db), properties=properties, seed=seed, today=today)
         db.vacuum()
     finally:
         engine.dispose()
@@ -96,26 +112,69 @@ def _seed(
         connection.exec_driver_sql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
 
 
+def template_name(
+    properties: int, *, seed: int, tag: str = "", url: str | None = None
+) -> str:
+    """The name of the template database :func:`seeded` copies."""
+    base = sa.make_url(url or postgres_url()).database or "postgres"
+    label = f"_{tag}" if tag else ""
+    return f"{base}_tpl_{properties}_{seed}{label}_{_digest()}"
+
+
+def drop_template(
+    properties: int, *, seed: int, tag: str = "", url: str | None = None
+) -> None:
+    """Drop the template of ``properties`` (``seed``, ``tag``), if any."""
+    admin = _admin(sa.make_url(url or postgres_url()))
+    try:
+        _drop(admin, template_name(properties, seed=seed, tag=tag, url=url))
+    finally:
+        admin.dispose()
+
+
 @contextmanager
-def seeded(properties: int, *, seed: int) -> Iterator[Scratch]:
+def seeded(
+    properties: int,
+    *,
+    seed: int,
+    system: SystemFactory = _default_system,
+    today: date | None = None,
+    tag: str = "",
+    url: str | None = None,
+) -> Iterator[Scratch]:
     """A private copy of the synthetic utility of ``properties`` properties
-    (``seed``), from its template database (seeded first if missing)."""
-    url = sa.make_url(postgres_url())
-    base = url.database or "postgres"
-    admin = _admin(url)
-    name = f"{base}_tpl_{properties}_{seed}_{_digest()}"
+    (``seed``), from its template database (seeded first if missing).
+
+    ``system`` builds the system the generator loads through (its profile
+    decides the reference rows; default: :meth:`Scratch.system`) and ``today``
+    the generator's date; a caller passing either names its templates apart
+    with ``tag`` (part of the database name). ``url`` is the server (default:
+    :func:`benchmarks.orders.postgres_url`)."""
+    server = sa.make_url(url or postgres_url())
+    base = server.database or "postgres"
+    admin = _admin(server)
+    name = template_name(properties, seed=seed, tag=tag, url=url)
     try:
         if os.environ.get("GSAN_CORE_BENCH_FRESH_SEED") == "1":
             _drop(admin, name)
         if not _exists(admin, name):
-            _seed(url, admin, name, properties=properties, seed=seed)
+            _seed(
+                server,
+                admin,
+                name,
+                properties=properties,
+                seed=seed,
+                system=system,
+                today=today,
+            )
         copy = f"{base}_pass_{uuid.uuid4().hex[:8]}"
         with admin.connect() as connection:
             connection.exec_driver_sql(
                 f'CREATE DATABASE "{copy}" TEMPLATE "{name}" STRATEGY FILE_COPY'
             )
         engine = create_engine(
-            url.set(database=copy).render_as_string(hide_password=False), pool_size=2
+            server.set(database=copy).render_as_string(hide_password=False),
+            pool_size=2,
         )
         try:
             yield Scratch(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from benchmarks import foundation
@@ -112,6 +114,59 @@ def test_the_scale_benchmark_measures_every_figure_on_a_small_utility(
     picture = scale.plot(figures, tmp_path / "scale.png")
     assert picture is not None
     assert picture.stat().st_size > 0
+
+
+@pytest.mark.postgres
+def test_the_scale_benchmark_copies_a_seeded_template_on_postgres() -> None:
+    """On PostgreSQL each size is a copy of a template database seeded once
+    (:mod:`benchmarks.seeded`): the second run reuses it, a run's copy is
+    dropped, and the figures are the batches' (no generation figure)."""
+    import sqlalchemy as sa  # noqa: PLC0415
+    from benchmarks import scale, seeded  # noqa: PLC0415
+
+    from gsan_core.adapters.sqlalchemy import create_engine  # noqa: PLC0415
+
+    url = os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("GSAN_CORE_TEST_POSTGRES_URL is not set")
+    key: dict[str, Any] = {"seed": scale.SEED, "tag": "scale", "url": url}
+    base = sa.make_url(url).database
+    engine = create_engine(url)
+
+    def databases() -> set[str]:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(
+                    sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                    {"p": f"{base}_%"},
+                ).scalars()
+            )
+
+    seeded.drop_template(500, **key)
+    before = databases()
+    try:
+        runs = [
+            scale.measure(
+                "postgres",
+                500,
+                postgres_url=url,
+                commands=20,
+                repeats=1,
+                only=["overdue"],
+            )
+            for _ in range(2)
+        ]
+        assert databases() - before == {seeded.template_name(500, **key)}
+    finally:
+        seeded.drop_template(500, **key)
+        engine.dispose()
+    for figures in runs:
+        assert [f["name"] for f in figures] == [
+            "overdue-order closing vs set-based, one statement",
+            "overdue-order closing vs set-based, per chunk",
+        ]
+        assert figures[0]["rows"] == 50  # a pending order on every tenth property
+        assert all(f["ratio"] > 0 and f["peak_mib"] > 0 for f in figures)
 
 
 def test_each_area_measures_its_single_command_on_sqlite() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.model.connections import ConnectionKind, ConnectionsChangedInBatch
@@ -100,3 +101,52 @@ def test_uc0823_promotes_connected_under_analysis(system: gsan_core.System) -> N
     assert _situations(gsan, 10) == (3, 3)
     assert _situations(gsan, 11) == (4, 1)
     assert gsan.connections.promote_connected_under_analysis(actor=ACTOR).units == 0
+
+
+def test_uc1073_probes_the_cut_date_by_key_on_postgres(
+    system: gsan_core.System,
+) -> None:
+    """Issue 20: UC1073 reads each candidate's cut date by primary key (a
+    correlated probe, a ``SubPlan``), never by a join that PostgreSQL planned
+    as a scan and hash of every cut connection of the table in each chunk (a
+    chunk's cost growing with the table: 95 ms of ~150 at 1 million)."""
+    backend = system.backend
+    engine = getattr(backend, "engine", None)
+    if engine is None or engine.dialect.name != "postgresql":
+        pytest.skip("the statement of data-modifying CTEs is PostgreSQL's")
+    gsan = town(system)
+    add_property(gsan, 1, 5, 5, water_changes=OLD_CUT)
+    gsan.billing.record_consumption(
+        [
+            ConsumptionRecord(
+                property_id=1, reference=202412, consumption_type_id=1, billed_volume=9
+            )
+        ]
+    )
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("WITH candidates"):
+            seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        summary = gsan.connections.reconnect_cut_with_real_consumption(
+            reference=202412, actor=ACTOR
+        )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    assert summary.changed == 1
+    assert len(seen) == 1
+    statement, parameters = seen[0]
+    with engine.connect() as connection:
+        plan = "\n".join(
+            row[0]
+            for row in connection.exec_driver_sql(
+                "EXPLAIN " + statement,
+                parameters,  # type: ignore[arg-type]
+            )
+        )
+        connection.rollback()
+    # as a join (hash or merge) the plan had no SubPlan at all
+    assert "SubPlan" in plan, plan

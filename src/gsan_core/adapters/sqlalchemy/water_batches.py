@@ -141,9 +141,13 @@ def _statement(
             prop.c.profile_id.not_in(sorted(batch.excluded_profile_ids))
         )
     if batch.cut_on_or_before is not None:
-        selected = selected.join(water, water.c.id == prop.c.id).where(
-            water.c.cut_on <= batch.cut_on_or_before
+        # a probe by primary key per candidate (a correlated scalar subquery,
+        # which PostgreSQL cannot turn into a join): as a join, the planner
+        # hashed every cut connection of the table in each chunk
+        cut_on = (
+            sa.select(water.c.cut_on).where(water.c.id == prop.c.id).scalar_subquery()
         )
+        selected = selected.where(cut_on <= batch.cut_on_or_before)
     candidates = selected.cte("candidates")
     chosen = candidates
     if batch.reference is not None:
