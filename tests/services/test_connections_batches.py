@@ -103,6 +103,7 @@ def test_uc0823_promotes_connected_under_analysis(system: gsan_core.System) -> N
     assert gsan.connections.promote_connected_under_analysis(actor=ACTOR).units == 0
 
 
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
 def test_uc1073_probes_the_cut_date_by_key_on_postgres(
     system: gsan_core.System,
 ) -> None:
@@ -110,10 +111,9 @@ def test_uc1073_probes_the_cut_date_by_key_on_postgres(
     correlated probe, a ``SubPlan``), never by a join that PostgreSQL planned
     as a scan and hash of every cut connection of the table in each chunk (a
     chunk's cost growing with the table: 95 ms of ~150 at 1 million)."""
-    backend = system.backend
-    engine = getattr(backend, "engine", None)
-    if engine is None or engine.dialect.name != "postgresql":
-        pytest.skip("the statement of data-modifying CTEs is PostgreSQL's")
+    engine = getattr(system.backend, "engine", None)
+    assert engine is not None
+    assert engine.dialect.name == "postgresql"
     gsan = town(system)
     add_property(gsan, 1, 5, 5, water_changes=OLD_CUT)
     gsan.billing.record_consumption(
