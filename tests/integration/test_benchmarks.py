@@ -134,11 +134,16 @@ def test_the_scale_benchmark_copies_a_seeded_template_on_postgres() -> None:
     engine = create_engine(url)
 
     def databases() -> set[str]:
+        # only the names the benchmark makes: the template and the passes'
+        # copies (other tests of the run create databases of their own)
         with engine.connect() as connection:
             return set(
                 connection.execute(
-                    sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                    {"p": f"{base}_%"},
+                    sa.text(
+                        "SELECT datname FROM pg_database"
+                        " WHERE datname LIKE :template OR datname LIKE :copy"
+                    ),
+                    {"template": f"{base}\\_tpl\\_%", "copy": f"{base}\\_pass\\_%"},
                 ).scalars()
             )
 
