@@ -660,9 +660,13 @@ def _charges(system: gsan_core.System, homes: list[int]) -> list[Charge]:
     return [c for home in homes[:5] for c in system.billing.charges(home)]
 
 
-def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> None:
-    """UC1073: a locality of the reconnection sends a fixed number of
-    statements, whatever its number of properties."""
+def _reconnection_run(
+    sql: SqlBackend, localities_per_chunk: int
+) -> tuple[Counter, BatchSummary, list[int]]:
+    """Eight properties cut long ago in two localities, seven of them with a
+    real billed consumption of the reference month, then UC1073 by chunks of
+    ``localities_per_chunk``: the statement counter, the run's summary and
+    the count at each chunk's end."""
     system = _system(sql)
     counter = Counter(sql.engine)
     gsan = town(system)
@@ -687,8 +691,15 @@ def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> N
             reference=202412,
             actor=ACTOR,
             progress=lambda _: marks.append(counter.count),
-            localities_per_chunk=1,
+            localities_per_chunk=localities_per_chunk,
         )
+    return counter, summary, marks
+
+
+def test_the_reconnection_batch_holds_its_statement_budget(sql: SqlBackend) -> None:
+    """UC1073: a locality of the reconnection sends a fixed number of
+    statements, whatever its number of properties."""
+    _, summary, marks = _reconnection_run(sql, 1)
     assert (summary.units, summary.changed) == (2, 7)
     assert len(marks) == 2, marks
     assert_within(
@@ -703,32 +714,7 @@ def test_a_chunk_of_localities_of_the_reconnection_is_one_statement(
     """UC1073, issue 20: on PostgreSQL a chunk of several localities sends
     what one locality sends (one lock and one statement for all of them), and
     each locality is still counted and recorded as on its own."""
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    gsan = town(system)
-    old_cut = {"cut_on": date(2024, 11, 15)}
-    for pid in range(1, 9):
-        block = PPP_BLOCK if pid % 2 else NETWORK_BLOCK
-        add_property(gsan, pid, 5, 5, block=block, water_changes=old_cut)
-    gsan.billing.record_consumption(
-        [
-            ConsumptionRecord(
-                property_id=pid,
-                reference=202412,
-                consumption_type_id=1,
-                billed_volume=9,
-            )
-            for pid in range(1, 8)
-        ]
-    )
-    marks: list[int] = []
-    with counter.counting():
-        summary = gsan.connections.reconnect_cut_with_real_consumption(
-            reference=202412,
-            actor=ACTOR,
-            progress=lambda _: marks.append(counter.count),
-            localities_per_chunk=8,
-        )
+    counter, summary, marks = _reconnection_run(sql, 8)
     assert (summary.units, summary.processed, summary.changed) == (1, 8, 7)
     assert dict(summary.skipped) == {"no real consumption": 1}
     assert len(marks) == 1, marks
