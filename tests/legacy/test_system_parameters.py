@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from gsan_core.adapters.gsan_legacy import LegacyBackend
+from gsan_core.errors import ConfigurationError
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.profiles import load
 from tests.legacy.support import ensure_row
@@ -72,3 +73,25 @@ def test_fis_13_without_the_row_or_the_column_the_profiles_cap_stands(
             " DROP COLUMN parm_nnmaximomesessancoes"
         )
     assert _cap(backend, _base(12)) == 12
+
+
+@pytest.mark.parametrize("months", [0, -2])
+def test_fis_13_max_sanction_months_must_be_positive(
+    legacy_engine: sa.Engine, months: int
+) -> None:
+    """A cap GSAN's table holds but no rule can use (0 would make every
+    calculation-5 debt worth nothing) is refused like in a profile file: a
+    ``ConfigurationError`` naming the profile field and GSAN's column."""
+    _parameters(legacy_engine, months)
+    backend = LegacyBackend(legacy_engine)
+    with pytest.raises(ConfigurationError) as caught:
+        backend.utility_profile(_base(12))
+    assert caught.value.code == "configuration.profile"
+    assert caught.value.field == "service_orders.max_sanction_months"
+    assert "parm_nnmaximomesessancoes" in caught.value.problem
+    assert "at least 1" in caught.value.problem
+    with legacy_engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE cadastro.sistema_parametros SET parm_nnmaximomesessancoes = 1"
+        )
+    assert _cap(backend, _base(12)) == 1

@@ -64,7 +64,7 @@ def test_model_validators() -> None:
     with pytest.raises(ValueError, match="yyyymm"):
         SurchargeIndex(id=202513, fine_rate=D(1), interest_rate=D(1))
     assert SurchargeIndex(id=202501, fine_rate=D(1), interest_rate=D(1)).month == 202501
-    with pytest.raises(ValueError, match="0 or -1"):
+    with pytest.raises(gsan_core_errors.ConfigurationError, match="0 or -1"):
         SurchargeParameters(index_month_offset=2)
 
 

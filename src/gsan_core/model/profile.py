@@ -14,13 +14,14 @@ Profiles are loaded and validated by :mod:`gsan_core.profiles`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import MAXYEAR, MINYEAR
 from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
 
-from gsan_core.errors import Language
+from gsan_core.errors import ConfigurationError, Language
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.limits import TEXT_LENGTHS
 
@@ -68,6 +69,59 @@ def _lengths(value: Mapping[str, int]) -> Mapping[str, int]:
     return {str(k): v for k, v in value.items()}
 
 
+#: An attrs validator: ``(instance, attribute, value)``.
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _where(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    """The profile path of a field: ``service_orders.max_sanction_months``."""
+    section = _SECTIONS.get(type(instance))
+    return f"{section}.{attribute.name}" if section else attribute.name
+
+
+def _refuse(instance: object, attribute: attrs.Attribute[Any], problem: str) -> None:
+    raise ConfigurationError(problem, field=_where(instance, attribute), kind="profile")
+
+
+def _within(
+    low: int | None = None, high: int | None = None, *, optional: bool = False
+) -> _Validator:
+    """A range validator: ``low <= value <= high`` (either bound may be
+    open); ``optional`` also takes ``None``. A value outside raises
+    :class:`ConfigurationError` (``configuration.profile``) naming the field."""
+    if low is not None and high is not None:
+        bounds = f"between {low} and {high}"
+    else:
+        bounds = f"at least {low}" if low is not None else f"at most {high}"
+    allowed = f"must be {bounds}{' or none' if optional else ''}"
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        if (low is not None and value < low) or (high is not None and value > high):
+            _refuse(instance, attribute, f"{allowed}, got {value}")
+
+    return check
+
+
+def _optional_month(
+    instance: object, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    """``None`` or a ``yyyymm`` month (ACR-12's ``parm_amatualizacaotarifaria``)."""
+    if value is not None and not (
+        MINYEAR <= value // 100 <= MAXYEAR and 1 <= value % 100 <= 12
+    ):
+        _refuse(instance, attribute, f"must be a month as yyyymm or none, got {value}")
+
+
+def _percentages(
+    instance: object, attribute: attrs.Attribute[Any], value: tuple[int, ...]
+) -> None:
+    """COM-06: each offered percentage of a charge is 1..100."""
+    if not value or any(not 1 <= p <= 100 for p in value):
+        _refuse(instance, attribute, "must list percentages between 1 and 100")
+
+
 def _positive_lengths(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     for name, length in value.items():
         if type(length) is not int or length < 1:
@@ -80,9 +134,11 @@ class SystemParameters:
     """General ``sistema_parametro`` values used across areas."""
 
     #: ``percentualTaxaJurosFinanciamento``: monthly interest (%) on installments.
-    financing_interest_rate: Decimal = Decimal("1.00")
+    financing_interest_rate: Decimal = attrs.field(
+        default=Decimal("1.00"), validator=_within(0)
+    )
     #: ``numeroMaximoParcelasFinanciamento``: most installments a charge may have.
-    max_installments: int = 12
+    max_installments: int = attrs.field(default=12, validator=_within(1))
     #: ``indicadorTarifaCategoria``: minimum consumption by category (True) or
     #: subcategory (False).
     tariff_by_category: bool = True
@@ -94,7 +150,7 @@ class SystemParameters:
     #: (COM-06); GSAN's ``Util.calcularValorDebitoComPorcentagem`` would bill it
     #: as 100 %.
     charge_percentages: tuple[int, ...] = attrs.field(
-        default=(100, 70, 50), converter=tuple
+        default=(100, 70, 50), converter=tuple, validator=_percentages
     )
     #: The company (``empresa``) with ``indicadorEmpresaPrincipal = 1``: the
     #: utility itself, to which a contractor unit may not belong (UNI-6, GSAN
@@ -109,7 +165,7 @@ class NewOrderRestriction:
     its last order of that type (GEN-18)."""
 
     service_type_id: int
-    days: int = attrs.field(validator=attrs.validators.ge(0))
+    days: int = attrs.field(validator=_within(0))
 
 
 def _restrictions(
@@ -123,15 +179,15 @@ class ServiceOrderParameters:
     """``sistema_parametro`` values read by the service-order rules."""
 
     #: ``numeroDiasEncerramentoOrdemServico``: how far back a closing date may go.
-    closing_days_back: int = 30
+    closing_days_back: int = attrs.field(default=30, validator=_within(0))
     #: ``numeroDiasEncerramentoOSSeletiva``: the same, for selective orders.
-    selective_closing_days_back: int = 10
+    selective_closing_days_back: int = attrs.field(default=10, validator=_within(0))
     #: ``indicadorValidarLocalizacaoEncerramentoOS``.
     validate_location_on_close: bool = False
     #: UC0734 adds a hard-coded 90 days to the user's number of days.
-    overdue_extra_days: int = 90
+    overdue_extra_days: int = attrs.field(default=90, validator=_within(0))
     #: ``diasMaximoAlterarOS``: days after closing during which data may change.
-    max_days_to_update_closed_order: int = 30
+    max_days_to_update_closed_order: int = attrs.field(default=30, validator=_within(0))
     #: GSAN refuses a second open OS of a type only within the same RA (GEN-05).
     #: ``True`` also refuses it for the same property, whatever the origin.
     one_open_order_per_property_type: bool = False
@@ -144,13 +200,17 @@ class ServiceOrderParameters:
     controls_infraction_notices: bool = True
     #: ``numeroMaximoMesesSancoes``: the cap of the months factor of an
     #: inspection debt of calculation 5 (FIS-13); ``None``: no cap.
-    max_sanction_months: int | None = None
+    max_sanction_months: int | None = attrs.field(
+        default=None, validator=_within(1, optional=True)
+    )
     #: ``numeroDiasPrazoRecursoAutoInfracao``: days after a notice's appeal
     #: deadline before the batch charges its fines (AUT-05).
-    notice_appeal_grace_days: int = 0
+    notice_appeal_grace_days: int = attrs.field(default=0, validator=_within(0))
     #: ``percentualConvergenciaRepavimentacao``: a returned street area within
     #: this percentage of the sent one is accepted automatically (PAV-03).
-    repaving_convergence_percentage: Decimal = Decimal(0)
+    repaving_convergence_percentage: Decimal = attrs.field(
+        default=Decimal(0), validator=_within(0, 100)
+    )
     #: FIS-17: GSAN refuses a concluded order's inspection dated today (the
     #: date must be *before* today); ``True`` accepts today's inspection.
     concluded_inspection_today: bool = False
@@ -192,7 +252,7 @@ class ConnectionParameters:
     sewer_deactivation_target: SewerDeactivationTarget = "network"
     #: UC1073: a cut property is reconnected by the batch only if it was cut at
     #: least this many days before the end of the billing month.
-    reconnection_cut_age_days: int = 30
+    reconnection_cut_age_days: int = attrs.field(default=30, validator=_within(0))
 
 
 @attrs.frozen(kw_only=True)
@@ -203,9 +263,9 @@ class HydrometerParameters:
     #: Since 2017 GSAN accepts a 7-digit sequence (11-character numbers).
     allow_seven_digit_sequence: bool = True
     #: The earliest year of manufacture / acquisition accepted (H-5, H-7).
-    earliest_year: int = 1985
+    earliest_year: int = attrs.field(default=1985, validator=_within(MINYEAR, MAXYEAR))
     #: Stock movements may be dated at most this many days back (V-6).
-    movement_max_days_back: int = 720
+    movement_max_days_back: int = attrs.field(default=720, validator=_within(0))
 
 
 @attrs.frozen(kw_only=True)
@@ -221,7 +281,7 @@ class ServiceRequestParameters:
     #: Which holidays a business day skips. GSAN uses national holidays only.
     holiday_scope: HolidayScope = "national"
     #: ``diasReativacao``: warn about RAs closed this many days ago.
-    reactivation_warning_days: int = 30
+    reactivation_warning_days: int = attrs.field(default=30, validator=_within(0))
     #: ``unidadeOrganizacionalTramiteGrandeConsumidor``.
     large_consumer_unit_id: int | None = None
     #: ``unidadeOrganizacionalIdPresidencia``.
@@ -243,9 +303,9 @@ class ServiceRequestParameters:
     #: ``True`` only looks at pending orders (GSAN).
     executed_closing_checks_pending_only: bool = False
     #: NUM-01 ``LIMITE_QUANTIDADE_GERACAO_MANUAL``.
-    manual_numbers_limit: int = 90
+    manual_numbers_limit: int = attrs.field(default=90, validator=_within(1))
     #: INS-13 ``numeroMesesMinimoAlteracaoVencimento``.
-    due_date_change_min_months: int = 6
+    due_date_change_min_months: int = attrs.field(default=6, validator=_within(0))
     #: SIMP-01 ``indicadorDocObrAtendimento{Operacional,Comercial,Reiteracao}``.
     simplified_document_operational: bool = False
     simplified_document_commercial: bool = False
@@ -261,9 +321,9 @@ class ServiceRequestParameters:
     #: ``False`` only when the area has supply windows that month.
     warn_unscheduled_supply: bool = False
     #: SMS-01 ``tamanhoMaximoMensagemSms``: a longer text is cut.
-    sms_max_length: int = 160
+    sms_max_length: int = attrs.field(default=160, validator=_within(1))
     #: SMS-01: a message the gateway refused is retried this many times in all.
-    sms_max_attempts: int = 3
+    sms_max_attempts: int = attrs.field(default=3, validator=_within(1))
     #: ENC-13: the text sent to the requester of a request closed that came by
     #: the SMS channel (``{request_id}``, ``{protocol}``).
     sms_request_closed_text: str = (
@@ -277,12 +337,12 @@ class CollectionParameters:
     (GSAN's ``cobranca_criterio`` of the "corte" action)."""
 
     #: A property needs at least this many overdue bills.
-    min_overdue_bills: int = 1
+    min_overdue_bills: int = attrs.field(default=1, validator=_within(0))
     #: ... adding up to at least this amount.
-    min_overdue_amount: Decimal = Decimal(0)
+    min_overdue_amount: Decimal = attrs.field(default=Decimal(0), validator=_within(0))
     #: ``numeroDiasVencimentoCobranca``: a bill counts as overdue this many days
     #: after its due date.
-    overdue_after_days: int = 0
+    overdue_after_days: int = attrs.field(default=0, validator=_within(0))
 
 
 def _encoding(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -305,7 +365,9 @@ class FieldWorkParameters:
     file_encoding: FileEncoding = attrs.field(default="iso-8859-1", validator=_encoding)
     #: ``numeroLimiteOSCobranca`` (TXT-04): at most this many orders per file
     #: (``None``: no cap).
-    max_orders_per_file: int | None = None
+    max_orders_per_file: int | None = attrs.field(
+        default=None, validator=_within(1, optional=True)
+    )
     #: TXT-06: an order already in a file not yet finished is refused in a
     #: new one (``False`` keeps GSAN's behaviour: the same pending order may
     #: travel in two files).
@@ -324,18 +386,17 @@ class FieldWorkParameters:
     #: ESG-02 ``numeroDiasEncerramentoOrdemServicoFactivelFaturavel``: a
     #: notified sewer-connection order closes automatically once it is this
     #: many days old.
-    sewer_close_after_days: int = attrs.field(
-        default=30, validator=attrs.validators.ge(0)
-    )
+    sewer_close_after_days: int = attrs.field(default=30, validator=_within(0))
     #: ESG-03: the (executed) closing reason of those orders
     #: (``AtendimentoMotivoEncerramento.CONCLUSAO_SERVICO``).
     sewer_close_reason_id: int = 2
 
 
-def _month_offset(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _month_offset(
+    instance: object, attribute: attrs.Attribute[int], value: int
+) -> None:
     if value not in (0, -1):
-        msg = f"{attribute.name} must be 0 or -1, got {value}"
-        raise ValueError(msg)
+        _refuse(instance, attribute, f"must be 0 or -1, got {value}")
 
 
 @attrs.frozen(kw_only=True)
@@ -357,14 +418,18 @@ class SurchargeParameters:
     tariff_update: bool = False
     #: ACR-12 ``parm_amatualizacaotarifaria``: only bills of a reference month
     #: before this one (``yyyymm``) are re-priced (``None``: every bill).
-    tariff_update_before: int | None = None
+    tariff_update_before: int | None = attrs.field(
+        default=None, validator=_optional_month
+    )
     #: ACR-13: final rounding of each surcharge (P: HALF_UP; CS, CE: DOWN).
     rounding: SurchargeRounding = "half_up"
     #: ``numeroDiasCalculoAcrescimos``: grace in business days (ACR-05).
-    grace_business_days: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    grace_business_days: int = attrs.field(default=0, validator=_within(0))
     #: ``numeroMesesCalculoCorrecao``: correction only when more months late
     #: than this (``None``: always, ACR-10).
-    correction_min_months: int | None = None
+    correction_min_months: int | None = attrs.field(
+        default=None, validator=_within(0, optional=True)
+    )
     #: ACR-05: business days skip the holidays of this scope (GSAN: national +
     #: the property's municipality).
     holiday_scope: HolidayScope = "municipal"
@@ -406,10 +471,10 @@ class CertificateParameters:
     debito_a_cobrar_bloqueia: bool = False
     #: ``parm_nndiasvenctodebgercnd``: debts count only when due at least this
     #: many days ago (CND-03, CNC-06).
-    dias_carencia: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    dias_carencia: int = attrs.field(default=0, validator=_within(0))
     #: CS ``parm_qtddiasvalidcertidaonegat``: days of validity of a persisted
     #: certificate with an authentication code (CND-11).
-    validade_dias: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    validade_dias: int = attrs.field(default=60, validator=_within(1))
     #: CS: contas written off to dívida ativa do not count (CND-03).
     exclui_divida_ativa: bool = False
     #: CND-05 (CS): with efeito positivo, open charges still refuse when they
@@ -432,24 +497,22 @@ class StatementParameters:
     """Extrato de Débitos (profile section ``extrato``)."""
 
     #: ``parm_nndiasvalidadeextrato`` (EXT-17).
-    validade_dias: int = attrs.field(default=5, validator=attrs.validators.ge(0))
+    validade_dias: int = attrs.field(default=5, validator=_within(0))
     #: ``numeroDiasValidadeExtratoPermissaoEspecial`` for permission 71.
-    validade_dias_permissao: int = attrs.field(
-        default=30, validator=attrs.validators.ge(0)
-    )
+    validade_dias_permissao: int = attrs.field(default=30, validator=_within(0))
     #: ``parm_iccobrartaxaextrato`` (EXT-12): a fee is added for users holding
     #: permission 44.
     cobrar_taxa: bool = False
     #: The fee's value (``parm_vlsegundavia`` of indicator 3, EXT-12).
-    valor_taxa: Decimal = Decimal(0)
+    valor_taxa: Decimal = attrs.field(default=Decimal(0), validator=_within(0))
     #: ``parm_vlextratofichacomp`` (EXT-18): a statement of at least this value
     #: needs a bank slip (0: never). The library emits the utility barcode and
     #: records the threshold on the document.
-    valor_minimo_ficha_compensacao: Decimal = Decimal(0)
-    #: FEBRABAN company code (4 digits) of the utility, positions 16–19.
-    codigo_empresa_febraban: int = attrs.field(
-        default=0, validator=[attrs.validators.ge(0), attrs.validators.le(9999)]
+    valor_minimo_ficha_compensacao: Decimal = attrs.field(
+        default=Decimal(0), validator=_within(0)
     )
+    #: FEBRABAN company code (4 digits) of the utility, positions 16–19.
+    codigo_empresa_febraban: int = attrs.field(default=0, validator=_within(0, 9999))
     #: EXT-13, SVS-05: collection situations of the property whose special
     #: situation type has ``cbsp_icemitedoccobranca = 2`` (no document is issued).
     situacoes_sem_documento: frozenset[int] = attrs.field(
@@ -459,9 +522,7 @@ class StatementParameters:
     #: offers the cash-payment discount of the parcelamento profile.
     resolucao_diretoria: bool = False
     #: FEBRABAN segment (position 2): 2 = saneamento.
-    segmento: int = attrs.field(
-        default=2, validator=[attrs.validators.ge(1), attrs.validators.le(9)]
-    )
+    segmento: int = attrs.field(default=2, validator=_within(1, 9))
 
 
 @attrs.frozen(kw_only=True)
@@ -473,11 +534,13 @@ class SecondCopyParameters:
     #: ``parm_vlsegundavia`` (``"parametro"``).
     fee_rule: SecondCopyFeeRule = "pct_tarifa_minima"
     #: ``parm_vlsegundavia``.
-    valor: Decimal = Decimal(0)
+    valor: Decimal = attrs.field(default=Decimal(0), validator=_within(0))
     #: The minimum tariff value of consumo tarifa NORMAL / SOCIAL (the tariff
     #: engine is billing's: the integrator gives the current values).
-    tarifa_minima: Decimal = Decimal(0)
-    tarifa_minima_social: Decimal = Decimal(0)
+    tarifa_minima: Decimal = attrs.field(default=Decimal(0), validator=_within(0))
+    tarifa_minima_social: Decimal = attrs.field(
+        default=Decimal(0), validator=_within(0)
+    )
     #: SVS-01: property profiles with ``iper_icgerardeb2aviaconta = 2`` (no fee).
     perfis_sem_taxa: frozenset[int] = attrs.field(
         factory=frozenset, converter=frozenset
@@ -564,3 +627,19 @@ class UtilityProfile:
     def enabled(self, feature: str) -> bool:
         """Whether the utility's menu has ``feature``."""
         return feature in self.features
+
+
+def _sections() -> dict[type, str]:
+    """The profile section of each parameter class (the field a range error
+    names: ``service_orders.max_sanction_months``)."""
+    found: dict[type, str] = {
+        NewOrderRestriction: "service_orders.new_order_restrictions"
+    }
+    for field in attrs.fields(UtilityProfile):
+        factory = getattr(field.default, "factory", None)
+        if isinstance(factory, type) and attrs.has(factory):
+            found[factory] = field.name
+    return found
+
+
+_SECTIONS: Mapping[type, str] = _sections()

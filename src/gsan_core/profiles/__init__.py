@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from gsan_core.errors import ConfigurationError
 from gsan_core.model.catalog import CatalogItem, CatalogKind
@@ -307,6 +308,28 @@ def _field_of(message: str) -> tuple[str, str]:
     return (problem or message), (field or "")
 
 
+def _refused_value(
+    exc: BaseException, path: str
+) -> tuple[ConfigurationError, str] | None:
+    """The first value a profile model's validator refused (a range, a month)
+    in cattrs' error tree, with the path of the table that holds it."""
+    if isinstance(exc, ConfigurationError):
+        return exc, path
+    if not isinstance(exc, cattrs.BaseValidationError):
+        return None
+    for inner in exc.exceptions:
+        step = ""
+        for note in getattr(inner, "__notes__", ()):
+            if isinstance(note, AttributeValidationNote):
+                step = f".{note.name}"
+            elif isinstance(note, IterableValidationNote):
+                step = f"[{note.index}]"
+        found = _refused_value(inner, path + step)
+        if found is not None:
+            return found
+    return None
+
+
 def _build(
     document: dict[str, Any], label: str, kinds: Mapping[str, CatalogKind]
 ) -> LoadedProfile:
@@ -317,6 +340,11 @@ def _build(
     try:
         profile = converter.structure(document, UtilityProfile)
     except cattrs.BaseValidationError as exc:
+        refused = _refused_value(exc, "")
+        if refused is not None:
+            error, where = refused
+            field = f"{where}.{(error.field or '').rpartition('.')[2]}".lstrip(".")
+            raise ConfigurationError(error.problem, file=label, field=field) from exc
         messages = cattrs.transform_error(exc)
         problem, field = _field_of(messages[0])
         raise ConfigurationError(problem, file=label, field=field or None) from exc

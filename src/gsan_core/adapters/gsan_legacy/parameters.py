@@ -7,7 +7,10 @@ Parâmetros" screen. :func:`with_gsan_parameters` puts the value of each
 :data:`SYSTEM_PARAMETERS` column in the profile where the column exists on this
 database and holds a value; otherwise the profile's own value stands (GSAN's
 screen leaves a column NULL when the field is left blank, and older forks may
-lack a column). Two queries, once, when the services are wired.
+lack a column). Two queries, once, when the services are wired. A value the
+profile's validators refuse (``parm_nnmaximomesessancoes = 0``) raises the
+:class:`~gsan_core.errors.ConfigurationError` a profile file with it raises
+(``configuration.profile``, naming the profile field and GSAN's column).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Mapping
 import attrs
 import sqlalchemy as sa
 
+from gsan_core.errors import ConfigurationError
 from gsan_core.model.profile import UtilityProfile
 
 __all__ = ["PARAMETERS_TABLE", "SYSTEM_PARAMETERS", "with_gsan_parameters"]
@@ -62,15 +66,24 @@ def with_gsan_parameters(
     )
     if row is None:
         return profile
-    changes: dict[str, dict[str, int]] = {}
+    changed = profile
     for (section, field), column in SYSTEM_PARAMETERS.items():
         value = row.get(column)
-        if value is not None:
-            changes.setdefault(section, {})[field] = int(value)
-    return attrs.evolve(
-        profile,
-        **{
-            section: attrs.evolve(getattr(profile, section), **fields)
-            for section, fields in changes.items()
-        },
-    )
+        if value is None:
+            continue
+        try:
+            changed = attrs.evolve(
+                changed,
+                **{
+                    section: attrs.evolve(
+                        getattr(changed, section), **{field: int(value)}
+                    )
+                },
+            )
+        except ConfigurationError as exc:
+            raise ConfigurationError(
+                f"{exc.problem} (GSAN's {PARAMETERS_TABLE}.{column})",
+                field=exc.field,
+                kind="profile",
+            ) from exc
+    return changed
