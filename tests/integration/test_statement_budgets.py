@@ -59,9 +59,11 @@ BUDGETS: dict[str, int] = {
     # one chunk of the cut-order batch (8 routes) on SQLite: BEGIN, decide,
     # orders, trail, outbox counter, outbox, COMMIT (PostgreSQL: POSTGRES)
     "cut-order batch, per chunk": 7,
-    # one chunk of the overdue closing: BEGIN, close + trail (one statement on
-    # PostgreSQL), the programmings of the closed orders (§2.6.7), outbox
-    # counter, outbox, COMMIT
+    # one chunk of the overdue closing: BEGIN, select, close, trail (one
+    # statement on PostgreSQL), the programmings of the closed orders
+    # (§2.6.7), outbox counter, outbox, COMMIT; the trail ids come from the
+    # transaction's id block (on SQLite one upsert every fourth chunk of
+    # 10,000 orders, none at this test's two orders a chunk)
     "overdue closing, per chunk": 8,
     # BEGIN, the order with its property, water connection, meter and the
     # property's payment slips (DEB-02) (one joined read ahead:
@@ -134,8 +136,9 @@ POSTGRES: dict[str, int] = {
     # reservation (one statement), outbox counter + outbox (one statement:
     # outbox.write_outbox), COMMIT
     "cut-order batch, per chunk": 5,
-    # BEGIN, select + close + trail (one statement), outbox counter + outbox
-    # (one statement), COMMIT
+    # BEGIN, select + close + trail ids' reservation in id_block + trail (one
+    # statement), the programmings of the closed orders, outbox counter +
+    # outbox (one statement), COMMIT
     "overdue closing, per chunk": 5,
     # the command's writes wait and go as one statement of data-modifying
     # CTEs with the outbox's (adapters/sqlalchemy/pipeline.py), its reads are

@@ -223,19 +223,20 @@ class ServiceOrderRepository(Repository[ServiceOrder], Protocol):
         limit: int,
         reason_id: int,
         closed_at: datetime,
-        trail_ids: Sequence[int],
         unit_id: int | None,
         user_id: int,
     ) -> tuple[Sequence[int], Sequence[int]]:
         """One chunk of the overdue closing: select the :meth:`pending_ids`
         after ``after_id`` (at most ``limit``), close those still pending as
         :meth:`close_pending` does, and append one CLOSED unit-trail row per
-        of the first ``len(trail_ids)`` orders closed (ids from ``trail_ids`` in
-        order-id order; the caller adds the rows of any order beyond them).
+        order closed, with ids of kind ``order_unit`` the adapter takes in the
+        chunk's own transaction (ascending with the orders' ids), so that a
+        rollback leaves neither the orders closed nor their trail.
         Returns ``(ids selected, ids closed)``, ascending.
 
-        The SQL adapter does it in one statement on PostgreSQL (the update and
-        the trail insert are data-modifying CTEs)."""
+        The SQL adapter does it in one statement on PostgreSQL (the update, the
+        trail ids' reservation in ``id_block`` and the trail insert are
+        data-modifying CTEs)."""
         ...
 
     def closed_between(

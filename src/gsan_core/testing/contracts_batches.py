@@ -176,7 +176,6 @@ class BatchStatementsContract:
                 limit=2,
                 reason_id=32,
                 closed_at=NOW,
-                trail_ids=[901],
                 unit_id=7,
                 user_id=1,
             )
@@ -185,16 +184,50 @@ class BatchStatementsContract:
         assert list(closed) == [3, 4]
         with uow_factory() as uow:
             three, four = uow.service_orders.get(3), uow.service_orders.get(4)
-            trail = uow.order_units.find_by(order_id=3)
-            assert uow.order_units.find_by(order_id=4) == []
+            trail = [
+                record
+                for order_id in (3, 4)
+                for record in uow.order_units.find_by(order_id=order_id)
+            ]
             assert uow.service_orders.get(1).situation is OrderSituation.PENDING
         assert three.situation is four.situation is OrderSituation.CLOSED
         assert three.closing_reason_id == 32
         assert three.closed_at == NOW
         assert three.version == 2
-        assert [(r.id, r.unit_id, r.user_id, r.relation) for r in trail] == [
-            (901, 7, 1, OrderUnitRelation.CLOSED)
+        # one CLOSED row per order closed, ids ascending with the orders'
+        assert [(r.order_id, r.unit_id, r.user_id, r.relation) for r in trail] == [
+            (3, 7, 1, OrderUnitRelation.CLOSED),
+            (4, 7, 1, OrderUnitRelation.CLOSED),
         ]
+        assert trail[0].id < trail[1].id
+
+    def test_a_chunk_of_the_overdue_closing_rolled_back_leaves_nothing(
+        self, uow_factory: Factory
+    ) -> None:
+        """VEN-02: a chunk's closing and its trail rows go with its unit of
+        work: rolled back, no order is closed and no trail row is left."""
+        with uow_factory() as uow:
+            uow.service_types.add(_cut_type())
+            uow.service_orders.add_many([_order(1, 10), _order(2, 11)])
+            uow.commit()
+        with uow_factory() as uow:
+            _, closed = uow.service_orders.close_next_pending(
+                service_type_id=CUT,
+                generated_before=NOW,
+                after_id=0,
+                limit=10,
+                reason_id=32,
+                closed_at=NOW,
+                unit_id=7,
+                user_id=1,
+            )
+            assert list(closed) == [1, 2]
+            uow.rollback()
+        with uow_factory() as uow:
+            for order_id in (1, 2):
+                order = uow.service_orders.get(order_id)
+                assert order.situation is OrderSituation.PENDING
+                assert uow.order_units.find_by(order_id=order_id) == []
 
     def test_the_set_based_cut_decision_agrees_with_the_pure_rules(
         self, uow_factory: Factory

@@ -121,7 +121,6 @@ class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
         limit: int,
         reason_id: int,
         closed_at: datetime,
-        trail_ids: Sequence[int],
         unit_id: int | None,
         user_id: int,
     ) -> tuple[Sequence[int], Sequence[int]]:
@@ -132,7 +131,8 @@ class MemoryServiceOrderRepository(MemoryRepository[ServiceOrder]):
             after_id=after_id,
         )
         closed = self.close_pending(picked, reason_id=reason_id, closed_at=closed_at)
-        for trail_id, order_id in zip(trail_ids, closed, strict=False):
+        trail_ids = self._uow.next_ids("order_unit", len(closed)) if closed else ()
+        for trail_id, order_id in zip(trail_ids, closed, strict=True):
             self._uow.write(
                 "order_unit",
                 trail_id,

@@ -180,7 +180,6 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
         limit: int,
         reason_id: int,
         closed_at: datetime,
-        trail_ids: Sequence[int],
         unit_id: int | None,
         user_id: int,
     ) -> tuple[Sequence[int], Sequence[int]]:
@@ -191,31 +190,34 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
             .order_by(t.c.id)
             .limit(limit)
         )
-        if self._conn.dialect.name != "postgresql":
+        if not self._uow.ids_in_statements():
             picked = [int(i) for i in self._conn.execute(picked_select).scalars()]
             closed = self.close_pending(
                 picked, reason_id=reason_id, closed_at=closed_at
             )
-            self._uow.order_units.add_many(
-                OrderUnitRecord(
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=unit_id,
-                    user_id=user_id,
-                    relation=OrderUnitRelation.CLOSED,
-                    at=closed_at,
+            if closed:
+                trail_ids = self._uow.next_ids("order_unit", len(closed))
+                self._uow.order_units.add_many(
+                    OrderUnitRecord(
+                        id=trail_id,
+                        order_id=order_id,
+                        unit_id=unit_id,
+                        user_id=user_id,
+                        relation=OrderUnitRelation.CLOSED,
+                        at=closed_at,
+                    )
+                    for trail_id, order_id in zip(trail_ids, closed, strict=True)
                 )
-                for trail_id, order_id in zip(trail_ids, closed, strict=False)
-            )
             return picked, closed
         statement = self._close_chunk(
             picked_select.cte("picked"),
             reason_id=reason_id,
             closed_at=closed_at,
-            trail_ids=list(trail_ids),
             unit_id=unit_id,
             user_id=user_id,
         )
+        self._uow.wrote(self._entity)
+        self._uow.wrote("order_unit")
         with translated("service_order"):
             rows = self._conn.execute(statement).all()
         return [int(i) for i, _ in rows], [int(i) for i, done in rows if done]
@@ -226,15 +228,17 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
         *,
         reason_id: int,
         closed_at: datetime,
-        trail_ids: list[int],
         unit_id: int | None,
         user_id: int,
     ) -> sa.Select[Any]:
-        """PostgreSQL: the chunk's update and trail insert in one statement."""
+        """PostgreSQL: the chunk's update, the reservation of its trail ids in
+        ``id_block`` (an upsert bumping the counter by the orders closed, only
+        when some are: the ids are taken in the chunk's transaction, so a
+        rollback gives them back) and the trail insert, in one statement."""
         from sqlalchemy.dialects import postgresql  # noqa: PLC0415
-        from sqlalchemy.sql.elements import Grouping  # noqa: PLC0415
 
         t, ou = self._table, self._trail.table
+        block = self._uow.tables["id_block"]
         closed = (
             sa.update(t)
             .where(
@@ -255,22 +259,37 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
             closed.c.id,
             sa.func.row_number().over(order_by=closed.c.id).label("n"),
         ).cte("numbered")
-        ids: Any = Grouping(
-            sa.bindparam("trail_ids", trail_ids, type_=postgresql.ARRAY(sa.BigInteger))
+        counted = (
+            sa.select(sa.func.count().label("c")).select_from(closed).cte("counted")
         )
+        upsert = postgresql.insert(block).from_select(
+            ["name", "next_value"],
+            sa.select(sa.literal("order_unit"), counted.c.c + 1).where(counted.c.c > 0),
+        )
+        ids = (
+            upsert.on_conflict_do_update(
+                index_elements=[block.c.name],
+                set_={
+                    "next_value": block.c.next_value + upsert.excluded.next_value - 1
+                },
+            )
+            .returning(block.c.next_value.label("after"))
+            .cte("ids")
+        )
+        # the first id: the counter's new value less the count
         trail = (
             sa.insert(ou)
             .from_select(
                 ["id", "order_id", "unit_id", "user_id", "relation", "at", "version"],
                 sa.select(
-                    ids[numbered.c.n],
+                    ids.c.after - counted.c.c + numbered.c.n - 1,
                     numbered.c.id,
                     sa.literal(unit_id, ou.c.unit_id.type),
                     sa.literal(user_id, ou.c.user_id.type),
                     sa.literal(int(OrderUnitRelation.CLOSED), ou.c.relation.type),
                     sa.literal(closed_at, ou.c.at.type),
                     sa.literal(1, ou.c.version.type),
-                ).where(numbered.c.n <= len(trail_ids)),
+                ).select_from(numbered.join(counted, sa.true()).join(ids, sa.true())),
             )
             .cte("trail")
         )

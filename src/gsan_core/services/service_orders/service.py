@@ -28,7 +28,6 @@ from gsan_core.model.service_orders import (
     OrderExecution,
     OrderOrigin,
     OrderUnitRecord,
-    OrderUnitRelation,
     OverdueOrdersClosed,
     ServiceOrder,
     ServiceOrderSituationChanged,
@@ -699,7 +698,9 @@ class ServiceOrderService(ServiceSetup):
         profile.service_orders.overdue_extra_days)``. Set-based and chunked
         (:data:`OVERDUE_ORDERS_PER_CHUNK` orders a unit of work): per
         chunk one statement selects pending ids, one closes them, one inserts
-        their unit-trail rows, and the chunk commits. Re-running after an
+        their unit-trail rows with ids taken in the chunk's own transaction
+        (on PostgreSQL the three and the ids' reservation are one statement),
+        and the chunk commits. Re-running after an
         interruption closes the rest. The summary counts orders (not GSAN's
         order x unit rows). Nothing to close raises VEN-03.
         """
@@ -712,7 +713,7 @@ class ServiceOrderService(ServiceSetup):
         before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
         reason_ids = profile.ids("closing_reason.overdue")
         with self._exclusive("overdue closing", f"service type {service_type_id}"):
-            with self._work() as uow:
+            with self._read() as uow:  # the chunks take their own trail ids
                 ensure(
                     rules.check_overdue_request(
                         service_type=uow.service_types.find(service_type_id),
@@ -742,15 +743,10 @@ class ServiceOrderService(ServiceSetup):
                         ]
                     )
                 unit_id = _user_unit(uow, actor)
-                # the unit-trail ids of the whole batch, taken once (kept on commit)
-                reserved = uow.next_ids("order_unit", total)
-                uow.commit()
             reason_id = reason.id
-            used = [0]
             last = [0]  # keyset paging: the next chunk starts after this id
 
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                trail = reserved[used[0] : used[0] + chunk_size]
                 ids, closed = uow.service_orders.close_next_pending(
                     service_type_id=service_type_id,
                     generated_before=before,
@@ -758,28 +754,11 @@ class ServiceOrderService(ServiceSetup):
                     limit=chunk_size,
                     reason_id=reason_id,
                     closed_at=now,
-                    trail_ids=trail,
                     unit_id=unit_id,
                     user_id=actor,
                 )
                 if ids:
                     last[0] = ids[-1]
-                used[0] += min(len(trail), len(closed))
-                if len(closed) > len(trail):  # more overdue orders than counted
-                    extra = closed[len(trail) :]
-                    uow.order_units.add_many(
-                        OrderUnitRecord(
-                            id=trail_id,
-                            order_id=order_id,
-                            unit_id=unit_id,
-                            user_id=actor,
-                            relation=OrderUnitRelation.CLOSED,
-                            at=now,
-                        )
-                        for trail_id, order_id in zip(
-                            uow.next_ids("order_unit", len(extra)), extra, strict=True
-                        )
-                    )
                 if closed:
                     # §2.6.7: a closed order leaves its routes (one read per chunk)
                     programmed = uow.programmings.find_by(
