@@ -188,3 +188,24 @@ def test_every_numeric_profile_field_has_a_range() -> None:
 @pytest.mark.parametrize("name", profiles.BUNDLED)
 def test_the_bundled_profiles_are_within_the_ranges(name: str) -> None:
     assert profiles.load(name).profile.name == name
+
+
+@pytest.mark.parametrize("length", [0, -1])
+def test_a_text_length_is_positive(length: int, tmp_path: Path) -> None:
+    """``text_lengths``: a column narrower than one character means nothing."""
+    base = profiles.default().profile
+    with pytest.raises(ConfigurationError) as caught:
+        attrs.evolve(base, text_lengths={"number": length})
+    assert (caught.value.code, caught.value.field) == (
+        "configuration.profile",
+        "text_lengths.number",
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(
+        f'extends = "gsan_default"\nname = "p"\n[text_lengths]\nnumber = {length}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigurationError) as loaded:
+        profiles.load(path)
+    assert loaded.value.field == "text_lengths.number"
+    assert attrs.evolve(base, text_lengths={"number": 1}).text_length("number") == 1

@@ -125,8 +125,11 @@ def _percentages(
 def _positive_lengths(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     for name, length in value.items():
         if type(length) is not int or length < 1:
-            msg = f"{attribute.name}.{name} must be a positive integer, not {length!r}"
-            raise ValueError(msg)
+            raise ConfigurationError(
+                f"must be a positive integer, got {length!r}",
+                field=f"{attribute.name}.{name}",
+                kind="profile",
+            )
 
 
 @attrs.frozen(kw_only=True)

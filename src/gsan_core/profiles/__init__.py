@@ -343,7 +343,11 @@ def _build(
         refused = _refused_value(exc, "")
         if refused is not None:
             error, where = refused
-            field = f"{where}.{(error.field or '').rpartition('.')[2]}".lstrip(".")
+            # a section's field is named from where the file put it (a list's
+            # index included); the profile's own fields name themselves
+            field = error.field or ""
+            if where:
+                field = f"{where.lstrip('.')}.{field.rpartition('.')[2]}"
             raise ConfigurationError(error.problem, file=label, field=field) from exc
         messages = cattrs.transform_error(exc)
         problem, field = _field_of(messages[0])
