@@ -128,13 +128,13 @@ _USED: set[int] = set()
 
 def render(figures: Sequence[dict[str, Any]]) -> str:
     lines = [
-        f"{'command':38} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
+        f"{'command':42} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
     ]
     for f in figures:
         lo, hi = f["library_spread"]
         blo, bhi = f["baseline_spread"]
         lines.append(
-            f"{f['name']:38} {f['size']:>8,} "
+            f"{f['name']:42} {f['size']:>8,} "
             f"{f['library']:>7.2f} ({lo:.2f}-{hi:.2f}) "
             f"{f['baseline']:>7.2f} ({blo:.2f}-{bhi:.2f}) {f['ratio']:>6.2f}"
         )
