@@ -123,7 +123,10 @@ BUDGETS: dict[str, int] = {
     "close an order not executed": 13,
     "close an RA": 8,
     # the connections' and meters' single commands, as measured
-    "connect water without an order": 12,
+    # BEGIN, the property with its block, connections, route's field lock
+    # and the tariffs (one read ahead), property, connection, history,
+    # outbox counter, outbox, COMMIT (12 before)
+    "connect water without an order": 8,
     # BEGIN, the meter (update) or the meter holding the number (insert),
     # the write, outbox counter, outbox, COMMIT: the active reference rows
     # the attributes name come from the reference cache (14 before)
@@ -176,7 +179,10 @@ POSTGRES: dict[str, int] = {
     "start an order's execution": 5,
     "close an order not executed": 13,
     "close an RA": 7,
-    "connect water without an order": 11,
+    # BEGIN, lock the property then share-lock its route (one statement,
+    # ADR 0004's order), the joined read after it (read_ahead.py), every
+    # write with the outbox's (one statement), COMMIT (11 before)
+    "connect water without an order": 5,
     # BEGIN, the meter (or the number's holder), the write with the outbox's
     # (one statement: defer_writes), COMMIT (13 before)
     "insert a meter": 4,

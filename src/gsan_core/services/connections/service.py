@@ -188,7 +188,10 @@ class ConnectionService(Service):
         self, operation: str, property_id: int, data: object, actor: int
     ) -> ConnectionDecision:
         at = self._now()
-        with self._work() as uow:
+        # its writes follow its reads: they go as one statement (PostgreSQL)
+        with self._work(defer=True) as uow:
+            if operation == "water.connect_without_order":
+                uow.read_ahead("connect_water", property_id)
             decision = apply_in(
                 uow,
                 self.profile,
