@@ -166,7 +166,7 @@ def test_connecting_ahead_answers_its_reads_once(tmp_path: Path) -> None:
         gsan = _system(sql)
         prop = gsan.properties.get(HOME)
         with sql.uow_factory() as uow:
-            uow.read_ahead("connect_water", HOME)
+            uow.read_ahead("connect", HOME)
             assert uow.properties.lock(HOME) == prop
             assert uow.take_ahead("property", ("lock", (HOME,))) is MISSING
             assert uow.field_lock.locked_reference(HOME) is None

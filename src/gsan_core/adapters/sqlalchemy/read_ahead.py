@@ -27,8 +27,8 @@ after the unit of work wrote the table goes to the database as before. On
 SQLite, whose writing transaction already holds the database's write lock, the
 lock statement is not sent.
 
-Connecting water without an order (:func:`read_connecting`) locks the property
-and then share-locks its route (billing's field lock, ADR 0004's order:
+Connecting water or sewer without an order (:func:`read_connecting`) locks the
+property and then share-locks its route (billing's field lock, ADR 0004's order:
 property, then route) in one statement, and reads the property, its block, its
 water and sewer connections, its route's field lock and the consumption
 tariffs (V-LA7) in one joined statement after it.
@@ -157,10 +157,10 @@ def read_connecting(uow: SqlUnitOfWork, property_id: int) -> None:
     """Lock property ``property_id``, then share-lock its route (one statement
     of its own: a materialized CTE locks the property before the route's
     subquery runs, ADR 0004's order), and read, in one statement after it,
-    what connecting water reads: the property, its block (the networks), its
-    water and sewer connections, its route's field lock (read only on a
-    simultaneous-printing route, as ``field_lock.locked_reference``) and every
-    consumption tariff (one row each, V-LA7)."""
+    what connecting water or sewer reads: the property, its block (the
+    networks), its water and sewer connections, its route's field lock (read
+    only on a simultaneous-printing route, as ``field_lock.locked_reference``)
+    and every consumption tariff (one row each, V-LA7)."""
     lock, read = _statements(uow, "connecting")
     connection = uow.connection
     params = {"k_property": property_id}

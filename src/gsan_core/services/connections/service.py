@@ -188,10 +188,9 @@ class ConnectionService(Service):
         self, operation: str, property_id: int, data: object, actor: int
     ) -> ConnectionDecision:
         at = self._now()
-        # its writes follow its reads: they go as one statement (PostgreSQL)
+        # its reads ahead, its writes as one statement (PostgreSQL; ADR 0006)
         with self._work(defer=True) as uow:
-            if operation == "water.connect_without_order":
-                uow.read_ahead("connect_water", property_id)
+            uow.read_ahead("connect", property_id)
             decision = apply_in(
                 uow,
                 self.profile,
