@@ -222,7 +222,9 @@ class ConnectionService(Service):
             raise ConfigurationError(
                 "the profile has no closing_reason.service_concluded role"
             )
-        with self._work() as uow:
+        # read ahead and written as one statement, as closing an order is
+        with self._work(defer=True) as uow:
+            uow.read_ahead("close_order", order_id)
             order = uow.service_orders.get(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             linked = (
