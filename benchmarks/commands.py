@@ -1,10 +1,11 @@
 """Single commands beside their lean hand-written SQL (issue 20), alone.
 
-``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]``
+``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]
+[--only cut-closing,opening,meter-insert,meter-update,connect-water]``
 
 One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
-command and its lean version (:mod:`benchmarks.limits`: one joined read, one
+command and its lean version (:mod:`benchmarks.limits`, :mod:`benchmarks.lean_meters`: one joined read, one
 write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale._interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -22,7 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import scale
+from benchmarks import lean_meters, scale
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -50,22 +51,46 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
     return figure
 
 
-def measure(size: int, repeats: int, commands: int, url: str) -> list[dict[str, Any]]:
-    """The commands' figures on a fresh utility of ``size`` properties."""
+Step = Callable[..., dict[str, Any]]
+
+
+def _steps() -> dict[str, Step]:
+    """The commands measured, by the name ``--only`` takes."""
+    steps: dict[str, Step] = {"cut-closing": _cut_closing, "opening": _opening}
+    # the meters and connections (issue 20, fifth round)
+    steps |= {
+        "meter-insert": lean_meters.measure_insert,
+        "meter-update": lean_meters.measure_update,
+        "connect-water": lean_meters.measure_connect,
+    }
+    return steps
+
+
+def measure(
+    size: int,
+    repeats: int,
+    commands: int,
+    url: str,
+    only: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The figures of the commands (``only`` those named) on a fresh utility
+    of ``size`` properties."""
+    steps = _steps()
+    chosen = list(steps) if only is None else [n for n in steps if n in only]
     with scale.utility("postgres", size, url) as (gsan, sql, _seconds):
-        scale.library_cut_orders(gsan, scale.groups(sql))
-        scale.analyze(sql)
-        # each repeat closes and opens on rows of its own
+        if "cut-closing" in chosen:
+            scale.library_cut_orders(gsan, scale.groups(sql))
+            scale.analyze(sql)
+        # each repeat works on rows of its own
         per = commands * 2
         return [
             _repeat(
-                lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+                lambda r, step=steps[name]: step(  # type: ignore[misc]
+                    gsan, sql, size, commands, skip=r * per
+                ),
                 repeats,
-            ),
-            _repeat(
-                lambda r: _opening(gsan, sql, size, commands, skip=r * per),
-                repeats,
-            ),
+            )
+            for name in chosen
         ]
 
 
@@ -103,13 +128,13 @@ _USED: set[int] = set()
 
 def render(figures: Sequence[dict[str, Any]]) -> str:
     lines = [
-        f"{'command':38} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
+        f"{'command':42} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
     ]
     for f in figures:
         lo, hi = f["library_spread"]
         blo, bhi = f["baseline_spread"]
         lines.append(
-            f"{f['name']:38} {f['size']:>8,} "
+            f"{f['name']:42} {f['size']:>8,} "
             f"{f['library']:>7.2f} ({lo:.2f}-{hi:.2f}) "
             f"{f['baseline']:>7.2f} ({blo:.2f}-{bhi:.2f}) {f['ratio']:>6.2f}"
         )
@@ -126,11 +151,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
     )
+    parser.add_argument(
+        "--only",
+        type=lambda text: [n.strip() for n in text.split(",") if n.strip()],
+        default=None,
+        help=f"comma-separated commands among {', '.join(_steps())}",
+    )
     args = parser.parse_args(argv)
     if not args.postgres_url:
         print("no --postgres-url", file=sys.stderr)
         return 2
-    figures = measure(args.size, args.repeats, args.commands, args.postgres_url)
+    unknown = sorted(set(args.only or ()) - set(_steps()))
+    if unknown:
+        print(f"unknown commands: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    figures = measure(
+        args.size, args.repeats, args.commands, args.postgres_url, only=args.only
+    )
     print(render(figures))
     return 0
 

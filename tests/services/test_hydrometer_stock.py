@@ -185,6 +185,40 @@ def test_h_1_to_h_8_are_checked_on_insert(system: gsan_core.System) -> None:
     assert system.hydrometers.stock() == {}
 
 
+def test_h_1_and_h_12_a_reference_deactivated_after_use_is_refused(
+    system: gsan_core.System,
+) -> None:
+    """H-1, H-12: a meter names active reference rows only. The rows are read
+    as the active rows of their kinds (kept by the SQL backend's reference
+    cache, issue 20): a brand and a stock location deactivated after a meter
+    was inserted and updated with them are refused on the next insert and
+    update as unknown ones."""
+    meter = system.hydrometers.insert(
+        number="B24A000001", attributes=METER, location_id=1, actor=1
+    )
+    meter = system.hydrometers.update(
+        meter.id, expected_version=meter.version, actor=1, attributes=METER
+    )
+    for kind, ident in (
+        ("hydrometer_brand", METER.brand_id),
+        ("hydrometer_stock_location", 1),
+    ):
+        item = system.catalog.get(kind, ident)
+        system.catalog.deactivate(kind, ident, expected_version=item.version, actor=0)
+    with pytest.raises(gsan_core.RuleViolation) as error:
+        system.hydrometers.insert(
+            number="B24A000002", attributes=METER, location_id=1, actor=1
+        )
+    assert violation_of(error, "hydrometer.reference_missing").rule == "H-12"
+    assert violation_of(error, "hydrometer.location_unknown").rule == "H-1"
+    with pytest.raises(gsan_core.RuleViolation) as error:
+        system.hydrometers.update(
+            meter.id, expected_version=meter.version, actor=1, attributes=METER
+        )
+    assert violation_of(error, "hydrometer.reference_missing").rule == "H-12"
+    assert system.hydrometers.get(meter.id) == meter
+
+
 def test_the_free_layout_inserts_one_by_one(
     make_system: Callable[..., gsan_core.System], tmp_path: Path
 ) -> None:

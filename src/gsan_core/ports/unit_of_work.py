@@ -437,7 +437,11 @@ class UnitOfWork(Protocol):
         slips. ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
         requests. ``"generate_order"`` (``key``: the property): the property
-        and the active units of its locality. The answers are
+        and the active units of its locality. ``"connect"`` (``key``:
+        the property; connecting water or sewer without an order): the
+        property, locked, then its route share-locked (the field lock), its
+        block, water and sewer connections, the route's field lock and the
+        consumption tariffs. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

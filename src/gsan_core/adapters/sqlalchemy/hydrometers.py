@@ -90,8 +90,16 @@ class SqlHydrometerRepository(SqlRepository[Hydrometer]):
                 self._conflict(params)
 
     def find_by_number(self, number: str) -> Hydrometer | None:
-        rows = self._select(self._table.c.number == number)
-        return rows[0] if rows else None
+        t = self._table
+        # built once (inserting a meter reads it on every call, issue 20)
+        statement = prepared(
+            t,
+            "by_number",
+            lambda: sa.select(t).where(t.c.number == sa.bindparam("k_number")),
+        )
+        with translated("hydrometer"):
+            row = self._read.execute(statement, {"k_number": number}).mappings().first()
+        return None if row is None else self._mapper.from_row(row)
 
     def _range(self, first: str, last: str) -> list[sa.ColumnElement[bool]]:
         column = self._table.c.number

@@ -11,7 +11,7 @@ import typing
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -571,7 +571,11 @@ class SqlFieldLock:
     def locked_reference(self, property_id: int) -> int | None:
         """The lock of the property's route. The route row is share-locked first
         (``FOR SHARE``, until the transaction ends), so billing cannot lock the
-        route between this read and the commit; the lock is read after it."""
+        route between this read and the commit; the lock is read after it
+        (or both were, read ahead: ``read_ahead.read_connecting``)."""
+        ahead = self._uow.take_ahead("field_lock", ("reference", property_id))
+        if ahead is not MISSING:
+            return cast("int | None", ahead)
         prop = self._uow.tables["property"]
         route = self._uow.tables["route"]
         statement = prepared(

@@ -26,6 +26,12 @@ the database; a read of other rows, a second read of the same rows, or a read
 after the unit of work wrote the table goes to the database as before. On
 SQLite, whose writing transaction already holds the database's write lock, the
 lock statement is not sent.
+
+Connecting water or sewer without an order (:func:`read_connecting`) locks the
+property and then share-locks its route (billing's field lock, ADR 0004's order:
+property, then route) in one statement, and reads the property, its block, its
+water and sewer connections, its route's field lock and the consumption
+tariffs (V-LA7) in one joined statement after it.
 """
 
 from __future__ import annotations
@@ -35,13 +41,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
 from gsan_core.model.billing import DebtKind
+from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.hydrometers import MeasurementPoint
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["read_closing", "read_generation", "read_opening"]
+__all__ = ["read_closing", "read_connecting", "read_generation", "read_opening"]
 
 #: The entities of the joined read: (prefix, table).
 _JOINED = (
@@ -145,6 +153,60 @@ def read_generation(uow: SqlUnitOfWork, property_id: int) -> None:
     uow.keep_ahead("unit", ("by", criteria), units)
 
 
+def read_connecting(uow: SqlUnitOfWork, property_id: int) -> None:
+    """Lock property ``property_id``, then share-lock its route (one statement
+    of its own: a materialized CTE locks the property before the route's
+    subquery runs, ADR 0004's order), and read, in one statement after it,
+    what connecting water or sewer reads: the property, its block (the
+    networks), its water and sewer connections, its route's field lock (read
+    only on a simultaneous-printing route, as ``field_lock.locked_reference``)
+    and every consumption tariff (one row each, V-LA7)."""
+    lock, read = _statements(uow, "connecting")
+    connection = uow.connection
+    params = {"k_property": property_id}
+    if connection.dialect.name != "sqlite":
+        with translated("property", property_id):
+            if connection.execute(lock, params).first() is None:
+                return
+    with translated("property", property_id):
+        rows = connection.execute(read, params).mappings().all()
+    if not rows:
+        return
+    row = rows[0]
+    prop = _entity(uow, "p", "property", row)
+    uow.keep_ahead("property", ("lock", (property_id,)), {property_id: prop})
+    block = _entity(uow, "b", "block", row)
+    if block is not None:
+        uow.keep_ahead("block", ("id", block.id), block)
+    for prefix, name in (("w", "water_connection"), ("s", "sewer_connection")):
+        uow.keep_ahead(name, ("id", property_id), _entity(uow, prefix, name, row))
+    # no route, or one not printed in the field: no lock (locked_reference)
+    found = row["reference"] if row["simultaneous_printing"] else None
+    reference = None if found is None else int(found)
+    uow.keep_ahead("field_lock", ("reference", property_id), reference)
+    tariffs = {item.id: item for r in rows if (item := _tariff(r)) is not None}
+    uow.keep_ahead(
+        "catalog_item",
+        ("list", "consumption_tariff"),
+        [tariffs[k] for k in sorted(tariffs)],
+    )
+
+
+def _tariff(row: Any) -> CatalogItem | None:
+    """The consumption tariff of the joined row (``None`` when absent)."""
+    if row["t_id"] is None:
+        return None
+    return CatalogItem(
+        kind=row["t_kind"],
+        id=row["t_id"],
+        description=row["t_description"],
+        abbreviation=row["t_abbreviation"],
+        active=row["t_active"],
+        attributes=decode_attributes(row["t_attributes"]),
+        version=row["t_version"],
+    )
+
+
 def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
     """The entity of ``name`` in the joined row (``None`` when absent)."""
     mapper = getattr(uow.mappers, name)
@@ -166,6 +228,7 @@ def _statements(
             "closing": _build,
             "opening": _build_opening,
             "generation": _build_generation,
+            "connecting": _build_connecting,
         }[command]
         found = _STATEMENTS[key] = build(uow)
     return found
@@ -267,3 +330,46 @@ def _build_generation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any
         .order_by(u.c.id)
     )
     return read, read
+
+
+def _build_connecting(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    p, b, r, f = t["property"], t["block"], t["route"], t["field_lock"]
+    w, s, c = t["water_connection"], t["sewer_connection"], t["catalog_item"]
+    property_id = sa.bindparam("k_property", type_=p.c.id.type)
+    # the property locked first (MATERIALIZED: the CTE runs, and locks, before
+    # the route's subquery reads its route_id), then its route share-locked
+    locked = (
+        sa.select(p.c.id, p.c.route_id)
+        .where(p.c.id == property_id)
+        .with_for_update()
+        .cte("locked")
+        .prefix_with("MATERIALIZED")
+    )
+    route = (
+        sa.select(r.c.id)
+        .where(r.c.id == locked.c.route_id)
+        .with_for_update(read=True)
+        .scalar_subquery()
+    )
+    lock = sa.select(locked.c.id, route.label("route"))
+    # one row per consumption tariff (a handful), each kept once
+    read = (
+        sa.select(
+            *_labelled({"p": p, "b": b, "w": w, "s": s}),
+            r.c.simultaneous_printing,
+            f.c.reference,
+            *[col.label(f"t_{col.key}") for col in c.c],
+        )
+        .select_from(
+            p.outerjoin(b, b.c.id == p.c.block_id)
+            .outerjoin(w, w.c.id == p.c.id)
+            .outerjoin(s, s.c.id == p.c.id)
+            .outerjoin(r, r.c.id == p.c.route_id)
+            .outerjoin(f, f.c.route_id == r.c.id)
+            .outerjoin(c, c.c.kind == "consumption_tariff")
+        )
+        .where(p.c.id == property_id)
+        .order_by(c.c.id)
+    )
+    return lock, read

@@ -262,6 +262,11 @@ class SqlRepository(Generic[E]):
         return self._select(*where(self._table, criteria, self._read.dialect.name))
 
     def lock(self, id: int) -> E:
+        ahead = self._ahead(("lock", (id,)))
+        if ahead is not MISSING:
+            found = cast("Mapping[int, E]", ahead).get(id)
+            if found is not None:
+                return found
         with translated(self._entity, id):
             row = (
                 self._read.execute(self._mapper.lock_by_id, {"id": id})
@@ -529,6 +534,11 @@ class SqlCatalogRepository:
         return found
 
     def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+        if not active_only:
+            # a kind's every row, read ahead with a command's rows (read_ahead.py)
+            ahead = self._uow.take_ahead("catalog_item", ("list", kind))
+            if ahead is not MISSING:
+                return cast("Sequence[CatalogItem]", ahead)
         cache = self._uow.reference_cache("catalog_item") if active_only else None
         if cache is None:
             return self._list(kind, active_only=active_only)

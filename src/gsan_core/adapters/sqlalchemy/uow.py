@@ -59,6 +59,7 @@ from gsan_core.adapters.sqlalchemy.ports import (
 )
 from gsan_core.adapters.sqlalchemy.read_ahead import (
     read_closing,
+    read_connecting,
     read_generation,
     read_opening,
 )
@@ -448,7 +449,7 @@ class SqlUnitOfWork:
 
     def read_ahead(self, command: str, key: int) -> None:
         """Read what ``command`` (``"close_order"``, ``"open_request"``,
-        ``"generate_order"``) reads
+        ``"generate_order"``, ``"connect"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -458,6 +459,8 @@ class SqlUnitOfWork:
             read_opening(self, key)
         elif command == "generate_order":
             read_generation(self, key)
+        elif command == "connect":
+            read_connecting(self, key)
 
     def keep_ahead(self, table: str, key: object, found: object) -> None:
         """Keep ``found`` (read ahead) for the next read of ``table`` whose

@@ -188,7 +188,9 @@ class ConnectionService(Service):
         self, operation: str, property_id: int, data: object, actor: int
     ) -> ConnectionDecision:
         at = self._now()
-        with self._work() as uow:
+        # its reads ahead, its writes as one statement (PostgreSQL; ADR 0006)
+        with self._work(defer=True) as uow:
+            uow.read_ahead("connect", property_id)
             decision = apply_in(
                 uow,
                 self.profile,
@@ -220,7 +222,9 @@ class ConnectionService(Service):
             raise ConfigurationError(
                 "the profile has no closing_reason.service_concluded role"
             )
-        with self._work() as uow:
+        # read ahead and written as one statement, as closing an order is
+        with self._work(defer=True) as uow:
+            uow.read_ahead("close_order", order_id)
             order = uow.service_orders.get(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             linked = (

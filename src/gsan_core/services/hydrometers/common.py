@@ -51,6 +51,18 @@ def _references(
     return {kind: {i.id: i for i in uow.catalog.list(kind)} for kind in kinds}
 
 
+def _active_references(
+    uow: UnitOfWork, kinds: Iterable[str]
+) -> dict[str, dict[int, CatalogItem]]:
+    """The *active* rows of ``kinds``: all a meter's attributes may name
+    (H-2..H-8 refuse an inactive row as an unknown one), from the backend's
+    reference cache (issue 20: no statement once read)."""
+    return {
+        kind: {i.id: i for i in uow.catalog.list(kind, active_only=True)}
+        for kind in kinds
+    }
+
+
 def _locality_location(uow: UnitOfWork, prop: Property) -> int | None:
     locality = uow.localities.find(prop.locality_id)
     return None if locality is None else locality.stock_location_id

@@ -30,7 +30,12 @@ from gsan_core.rules import hydrometers as rules
 from gsan_core.rules.hydrometers import MeterEvent, NumberLayout
 from gsan_core.rules.validation import check_page, ensure
 from gsan_core.services.context import Service
-from gsan_core.services.hydrometers.common import _METER_KINDS, _item, _references
+from gsan_core.services.hydrometers.common import (
+    _METER_KINDS,
+    _active_references,
+    _item,
+    _references,
+)
 from gsan_core.services.hydrometers.installation import current_installation
 from gsan_core.services.hydrometers.operations import _update_installation
 
@@ -89,7 +94,7 @@ class HydrometerService(Service):
             attributes,
             fixed=fixed,
             layout=self.layout,
-            references=_references(uow, _METER_KINDS),
+            references=_active_references(uow, _METER_KINDS),
             today=self._today(),
             earliest_year=self.profile.hydrometers.earliest_year,
             location_id=location_id,
@@ -160,7 +165,7 @@ class HydrometerService(Service):
         """Insert one meter ("Inserir Hidrômetro" by number): H-1..H-12; DISPONIVEL."""
         layout = self.layout
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             malformed = rules.check_number(number, layout)
             parts = None if malformed else rules.split_number(number, layout)
             found, year = self._attribute_violations(
@@ -297,7 +302,7 @@ class HydrometerService(Service):
         """
         layout = self.layout
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             meter = uow.hydrometers.get(hydrometer_id)
             if meter.version != expected_version:
                 raise ConcurrencyConflict("hydrometer", hydrometer_id, expected_version)

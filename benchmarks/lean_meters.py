@@ -1,0 +1,638 @@
+"""The meter and connection commands beside their lean SQL (issue 20, fifth round).
+
+The lean version of a command is what a database engineer would write for the
+same work, the same rules and the same resulting rows (outbox rows
+included): ``BEGIN``, one joined read of what the rules need (with the lock
+they need), one write statement (data-modifying CTEs on PostgreSQL),
+``COMMIT``. Their checks are asserts: the measured calls are all accepted.
+They are PostgreSQL's (the benchmark's database): each statement is built
+once with bound parameters, as the library builds its own, so that
+SQLAlchemy takes its compiled form from its cache.
+
+* :func:`lean_insert_meter`: "Inserir Hidrômetro" by number (H-1..H-12): the
+  active catalogue rows the attributes name and the meter holding the number
+  (H-10), then the meter and its ``hydrometer.inserted`` outbox row;
+* :func:`lean_update_meter`: "Manter Hidrômetro": the meter and those rows,
+  then its compare-and-set update and ``hydrometer.changed``;
+* :func:`lean_connect_water`: "Efetuar Ligação de Água sem RA" (UC0354,
+  special permission 65): the property locked, its block's network, its
+  water connection, its route's field lock, the connection's catalogue rows,
+  the tariffs bound to the connection profile (V-LA7) and the permission;
+  then the property's situation, the connection row, the history row and
+  ``connection.operation_applied``.
+
+:func:`measure_insert`, :func:`measure_update` and :func:`measure_connect`
+time them beside the library on the scale report's utility
+(``python -m benchmarks.commands``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+import gsan_core
+from benchmarks import scale
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.connections import WaterConnectionInput
+from gsan_core.model.hydrometers import HydrometerAttributes
+from gsan_core.model.properties import NetworkIndicator
+from gsan_core.testing.hydrometers import METER
+
+__all__ = [
+    "CONNECT",
+    "lean_connect_water",
+    "lean_insert_meter",
+    "lean_update_meter",
+    "measure_connect",
+    "measure_insert",
+    "measure_update",
+]
+
+#: The connection the benchmark makes (catalogue rows of the default seeds).
+CONNECT = WaterConnectionInput(
+    connected_on=scale.TODAY, diameter_id=1, material_id=1, profile_id=1
+)
+#: The references of a meter's attributes: (attribute, catalogue kind).
+_METER_REFERENCES = (
+    ("type_id", "hydrometer_type"),
+    ("brand_id", "hydrometer_brand"),
+    ("capacity_id", "hydrometer_capacity"),
+    ("diameter_id", "hydrometer_diameter"),
+    ("metrological_class_id", "hydrometer_metrological_class"),
+    ("register_id", "hydrometer_register"),
+    ("turbine_type_id", "hydrometer_turbine_type"),
+)
+_COPIED = tuple(f.name for f in attrs.fields(HydrometerAttributes))
+#: Statements built once per set of tables, as the library builds its own
+#: (SQLAlchemy then takes their compiled form from its cache).
+_BUILT: dict[tuple[str, int], Any] = {}
+
+
+def _built(sql: SqlBackend, name: str, build: Callable[[], Any]) -> Any:
+    key = (name, id(sql.tables["property"]))
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = build()
+    return found
+
+
+def _bound(table: sa.Table, prefix: str, *names: str) -> dict[str, Any]:
+    """Bound parameters ``<prefix><column>`` for ``names`` (every column by
+    default), typed as their columns."""
+    columns = [table.c[n] for n in names] if names else list(table.c)
+    return {c.key: sa.bindparam(f"{prefix}{c.key}", type_=c.type) for c in columns}
+
+
+def _params(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {f"{prefix}{k}": v for k, v in values.items()}
+
+
+def _one_write(sql: SqlBackend, name: str, parts: Callable[[], list[Any]]) -> Any:
+    """The writes ``parts`` builds, the outbox's last, as one statement of
+    data-modifying CTEs (PostgreSQL), built once."""
+
+    def build() -> Any:
+        writes = [*parts(), _outbox_write(sql)]
+        return writes[0].add_cte(*[w.cte(f"w{n}") for n, w in enumerate(writes[1:])])
+
+    return _built(sql, name, build)
+
+
+def _outbox_write(sql: SqlBackend) -> Any:
+    """One outbox row (parameters ``o_*``) numbered from the outbox counter,
+    whose upsert is a CTE of the same statement."""
+    counter, outbox = sql.tables["counter"], sql.tables["outbox"]
+    bump = (
+        postgresql.insert(counter)
+        .values(name="outbox", value=1)
+        .on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value + 1}
+        )
+        .returning(counter.c.value)
+        .cte("lean_outbox_counter")
+    )
+    return (
+        sa.insert(outbox)
+        .values(
+            id=sa.select(bump.c.value).scalar_subquery(),
+            published_at=None,
+            **_bound(outbox, "o_", "tag", "occurred_at", "actor", "payload"),
+        )
+        .returning(outbox.c.id)
+        .add_cte(bump)
+    )
+
+
+def _event(
+    tag: str, now: datetime, actor: int, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The outbox row's parameters."""
+    values = {"tag": tag, "occurred_at": now, "actor": actor, "payload": payload}
+    return _params("o_", values)
+
+
+# ---------------------------------------------------------------- meters
+def _wanted(
+    attributes: HydrometerAttributes, location_id: int | None
+) -> list[tuple[str, int]]:
+    found = [
+        (kind, getattr(attributes, name))
+        for name, kind in _METER_REFERENCES
+        if getattr(attributes, name) is not None
+    ]
+    if location_id is not None:
+        found.append(("hydrometer_stock_location", location_id))
+    return found
+
+
+def _check_meter(
+    rows: list[Any], attributes: HydrometerAttributes, number: str, today: date
+) -> int:
+    """H-2..H-8 and H-12 on the rows read (asserts); the year of manufacture
+    the number's fixed part names."""
+    by_kind = {r.kind: r.attributes or {} for r in rows}
+    assert len(by_kind) == len(rows)
+    capacity = by_kind["hydrometer_capacity"]
+    assert capacity.get("code") == number[0]
+    assert by_kind["hydrometer_brand"].get("code") == number[3]
+    low = int(capacity.get("min_digits") or 1)
+    high = int(capacity.get("max_digits") or low)
+    assert low <= attributes.reading_digits <= high
+    yy = int(number[1:3])
+    year = 2000 + yy if yy <= today.year % 100 else 1900 + yy
+    assert attributes.acquired_on <= today
+    assert attributes.acquired_on.year >= year
+    return year
+
+
+def _meter_values(attributes: HydrometerAttributes, year: int) -> dict[str, Any]:
+    values = {name: getattr(attributes, name) for name in _COPIED}
+    values["purpose"] = int(attributes.purpose)
+    values["manufacture_year"] = year
+    return values
+
+
+def lean_insert_meter(
+    sql: SqlBackend,
+    *,
+    number: str,
+    attributes: HydrometerAttributes,
+    location_id: int,
+    available: int,
+    meter_id: int,
+    now: datetime,
+    actor: int,
+) -> None:
+    """Insert one meter, lean: one read of the active catalogue rows its
+    attributes and stock location name and of the meter holding the number,
+    then the meter and its outbox row in one statement."""
+    meter = sql.tables["hydrometer"]
+    wanted = _wanted(attributes, location_id)
+    read = _built(sql, "insert read", lambda: _meter_read(sql, by_number=True))
+    write = _one_write(
+        sql, "insert", lambda: [sa.insert(meter).values(_bound(meter, "m_"))]
+    )
+    with sql.engine.begin() as connection:
+        rows = list(connection.execute(read, {"wanted": wanted, "number": number}))
+        assert len(rows) == len(wanted)
+        assert rows[0].holder is None  # H-10
+        year = _check_meter(rows, attributes, number, now.date())
+        row: dict[str, Any] = {c.name: None for c in meter.c}
+        row |= _meter_values(attributes, year)
+        row |= {
+            "id": meter_id,
+            "number": number,
+            "situation_id": available,
+            "location_id": location_id,
+            "accumulated_reading": 0,
+            "version": 1,
+        }
+        payload = {
+            "type": "hydrometer.inserted",
+            "occurred_at": now.isoformat(),
+            "actor": actor,
+            "count": 1,
+            "first_id": meter_id,
+            "last_id": meter_id,
+            "first_number": number,
+            "last_number": number,
+            "location_id": location_id,
+        }
+        event = _event("hydrometer.inserted", now, actor, payload)
+        connection.execute(write, _params("m_", row) | event)
+
+
+def _meter_read(sql: SqlBackend, *, by_number: bool) -> sa.Select[Any]:
+    """The active catalogue rows of ``:wanted`` ((kind, id) pairs) with the
+    meter holding ``:number`` (``by_number``) or the meter ``:meter_id``."""
+    catalog, meter = sql.tables["catalog_item"], sql.tables["hydrometer"]
+    wanted = sa.tuple_(catalog.c.kind, catalog.c.id).in_(
+        sa.bindparam("wanted", expanding=True)
+    )
+    if by_number:
+        holder = (
+            sa.select(meter.c.id)
+            .where(meter.c.number == sa.bindparam("number"))
+            .scalar_subquery()
+        )
+        return sa.select(
+            catalog.c.kind, catalog.c.attributes, holder.label("holder")
+        ).where(catalog.c.active.is_(True), wanted)
+    return (
+        sa.select(meter.c.number, meter.c.version, catalog.c.kind, catalog.c.attributes)
+        .select_from(meter.join(catalog, sa.and_(catalog.c.active.is_(True), wanted)))
+        .where(meter.c.id == sa.bindparam("meter_id"))
+    )
+
+
+def lean_update_meter(
+    sql: SqlBackend,
+    meter_id: int,
+    *,
+    attributes: HydrometerAttributes,
+    expected_version: int,
+    now: datetime,
+    actor: int,
+) -> None:
+    """Change one meter's attributes, lean: one read of the meter and the
+    active catalogue rows its attributes name, then its compare-and-set update
+    and its outbox row in one statement."""
+    meter = sql.tables["hydrometer"]
+    wanted = _wanted(attributes, None)
+    read = _built(sql, "update read", lambda: _meter_read(sql, by_number=False))
+    changed = [*_COPIED, "version"]
+    write = _one_write(
+        sql,
+        "update",
+        lambda: [
+            sa.update(meter)
+            .where(
+                meter.c.id == sa.bindparam("k_id"),
+                meter.c.version == sa.bindparam("k_version"),
+            )
+            .values(_bound(meter, "m_", *changed))
+            .returning(meter.c.id)
+        ],
+    )
+    with sql.engine.begin() as connection:
+        rows = list(connection.execute(read, {"wanted": wanted, "meter_id": meter_id}))
+        assert len(rows) == len(wanted)
+        number, version = rows[0].number, rows[0].version
+        assert version == expected_version
+        year = _check_meter(rows, attributes, number, now.date())
+        payload = {
+            "type": "hydrometer.changed",
+            "occurred_at": now.isoformat(),
+            "actor": actor,
+            "hydrometer_id": meter_id,
+            "version": version + 1,
+        }
+        values = _meter_values(attributes, year) | {"version": version + 1}
+        params = _params("m_", values) | {"k_id": meter_id, "k_version": version}
+        event = _event("hydrometer.changed", now, actor, payload)
+        assert len(connection.execute(write, params | event).all()) == 1
+
+
+# ---------------------------------------------------------------- connections
+def _connect_read(sql: SqlBackend) -> sa.Select[Any]:
+    """What connecting water reads of ``:k_property`` (locked), for the
+    connection's ``:wanted`` catalogue rows, ``:profile_id``, ``:actor`` and
+    ``:permission_id``."""
+    t = sql.tables
+    prop, block, water = t["property"], t["block"], t["water_connection"]
+    route, lock, catalog = t["route"], t["field_lock"], t["catalog_item"]
+    granted, user = t["user_permission"], t["user"]
+    references = (
+        sa.select(sa.func.count())
+        .where(
+            catalog.c.active.is_(True),
+            sa.tuple_(catalog.c.kind, catalog.c.id).in_(
+                sa.bindparam("wanted", expanding=True)
+            ),
+        )
+        .scalar_subquery()
+    )
+    tariff = catalog.alias("tariff")
+    bound = sa.and_(
+        tariff.c.kind == "consumption_tariff",
+        sa.cast(tariff.c.attributes["water_profile_id"].as_string(), sa.BigInteger)
+        == sa.bindparam("profile_id", type_=sa.BigInteger),
+    )
+    # V-LA7: no tariff bound to the profile, or the property's among them
+    tariff_ok = sa.or_(
+        ~sa.exists().where(bound),
+        sa.exists().where(bound, tariff.c.id == prop.c.consumption_tariff_id),
+    )
+    allowed = sa.exists().where(
+        granted.c.user_id == sa.bindparam("actor"),
+        granted.c.permission_id == sa.bindparam("permission_id"),
+        user.c.id == granted.c.user_id,
+        user.c.active.is_(True),
+    )
+    return (
+        sa.select(
+            prop.c.version,
+            prop.c.active,
+            prop.c.water_status_id,
+            prop.c.sewer_status_id,
+            block.c.water_network,
+            water.c.id.label("water"),
+            route.c.simultaneous_printing,
+            lock.c.reference,
+            references.label("references"),
+            tariff_ok.label("tariff_ok"),
+            allowed.label("allowed"),
+        )
+        .select_from(
+            prop.join(block, block.c.id == prop.c.block_id)
+            .outerjoin(water, water.c.id == prop.c.id)
+            .outerjoin(route, route.c.id == prop.c.route_id)
+            .outerjoin(lock, lock.c.route_id == route.c.id)
+        )
+        .where(prop.c.id == sa.bindparam("k_property"))
+        .with_for_update(of=prop)
+    )
+
+
+def _connect_writes(sql: SqlBackend) -> list[Any]:
+    t = sql.tables
+    prop, water, history = t["property"], t["water_connection"], t["situation_change"]
+    return [
+        sa.update(prop)
+        .where(
+            prop.c.id == sa.bindparam("k_id"),
+            prop.c.version == sa.bindparam("k_version"),
+        )
+        .values(_bound(prop, "p_", "water_status_id", "version"))
+        .returning(prop.c.id),
+        sa.insert(water).values(_bound(water, "w_")).returning(water.c.id),
+        sa.insert(history).values(_bound(history, "h_")).returning(history.c.id),
+    ]
+
+
+def lean_connect_water(
+    sql: SqlBackend,
+    property_id: int,
+    *,
+    data: WaterConnectionInput,
+    permission_id: int,
+    allowed_from: frozenset[int],
+    connected: int,
+    ids: Iterator[int],
+    now: datetime,
+    actor: int,
+) -> None:
+    """Connect water without an order, lean: one read, the property locked,
+    of what the rules need, then the property's situation, the connection
+    row, the history row and the outbox row in one statement."""
+    water = sql.tables["water_connection"]
+    read = _built(sql, "connect read", lambda: _connect_read(sql))
+    write = _one_write(sql, "connect", lambda: _connect_writes(sql))
+    today = now.date()
+    wanted = [
+        ("water_diameter", data.diameter_id),
+        ("water_material", data.material_id),
+        ("water_profile", data.profile_id),
+    ]
+    asked = {
+        "k_property": property_id,
+        "wanted": wanted,
+        "profile_id": data.profile_id,
+        "actor": actor,
+        "permission_id": permission_id,
+    }
+    with sql.engine.begin() as connection:
+        row = connection.execute(read, asked).one()
+        assert row.active
+        assert row.allowed
+        assert row.water_status_id in allowed_from
+        assert row.water_network != int(NetworkIndicator.NONE)
+        assert row.references == len(wanted)
+        assert row.tariff_ok
+        assert row.reference is None or not row.simultaneous_printing
+        assert row.water is None
+        assert data.connected_on is not None
+        assert data.connected_on <= today
+        connection_row: dict[str, Any] = {c.name: None for c in water.c}
+        connection_row |= {
+            name: getattr(data, name)
+            for name in (
+                "connected_on",
+                "diameter_id",
+                "material_id",
+                "profile_id",
+                "branch_location_id",
+                "origin_id",
+                "seal_number",
+                "street_pavement_id",
+                "sidewalk_pavement_id",
+                "branch_depth",
+                "branch_distance",
+                "minimum_consumption",
+            )
+        }
+        connection_row |= {"id": property_id, "implanted_on": today, "version": 1}
+        history = {
+            "id": next(ids),
+            "property_id": property_id,
+            "kind": "water",
+            "before_id": row.water_status_id,
+            "after_id": connected,
+            "effective_on": data.connected_on,
+            "at": now,
+            "operation": "water.connect_without_order",
+            "order_id": None,
+            "actor": actor,
+            "reading": None,
+        }
+        payload = {
+            "type": "connection.operation_applied",
+            "occurred_at": now.isoformat(),
+            "actor": actor,
+            "property_id": property_id,
+            "operation": "water.connect_without_order",
+            "gsan_operation": 882,
+            "order_id": None,
+            "effective_on": data.connected_on.isoformat(),
+            "water_before": row.water_status_id,
+            "water_after": connected,
+            "sewer_before": row.sewer_status_id,
+            "sewer_after": row.sewer_status_id,
+            "removed": [],
+        }
+        moved = {"water_status_id": connected, "version": row.version + 1}
+        params = {"k_id": property_id, "k_version": row.version}
+        params |= _params("p_", moved) | _params("w_", connection_row)
+        params |= _params("h_", history)
+        event = _event("connection.operation_applied", now, actor, payload)
+        assert len(connection.execute(write, params | event).all()) == 1
+
+
+# ---------------------------------------------------------------- measures
+def measure_insert(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` meters inserted by each side, on numbers no repeat used."""
+    (available,) = gsan.profile.ids("hydrometer_situation.available")
+    ids = itertools.count(scale.BASELINE_IDS + 7_000_000)
+
+    def library(n: int) -> None:
+        gsan.hydrometers.insert(
+            number=f"B23A{100_000 + skip + n:06d}",
+            attributes=METER,
+            location_id=1,
+            actor=scale.ADMIN,
+        )
+
+    def baseline(n: int) -> None:
+        lean_insert_meter(
+            sql,
+            number=f"B23A{500_000 + skip + n:06d}",
+            attributes=METER,
+            location_id=1,
+            available=available,
+            meter_id=next(ids),
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        )
+
+    library_s, baseline_s = scale._interleaved(library, baseline, count)
+    return scale._command("insert a meter (lean SQL)", size, library_s, baseline_s)
+
+
+def measure_update(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` meters changed by each side, of a range inserted for the
+    repeat (outside the timing)."""
+    first = 1 + skip
+    inserted = gsan.hydrometers.insert_range(
+        fixed="B22A",
+        first=first,
+        last=first + 2 * count - 1,
+        attributes=METER,
+        location_id=1,
+        actor=scale.ADMIN,
+    )
+    scale.analyze(sql)
+    meters = range(inserted.first_id, inserted.last_id + 1)
+    changed = attrs.evolve(METER, warranty_years=2, invoice_number=1234)
+
+    def library(n: int) -> None:
+        gsan.hydrometers.update(
+            meters[2 * n], expected_version=1, actor=scale.ADMIN, attributes=changed
+        )
+
+    def baseline(n: int) -> None:
+        lean_update_meter(
+            sql,
+            meters[2 * n + 1],
+            attributes=changed,
+            expected_version=1,
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        )
+
+    library_s, baseline_s = scale._interleaved(library, baseline, count)
+    return scale._command("update a meter (lean SQL)", size, library_s, baseline_s)
+
+
+def connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
+    """Active properties without a water connection, in a situation the
+    connection accepts, on a block with a water network, off routes in field."""
+    t = sql.tables
+    prop, block, water = t["property"], t["block"], t["water_connection"]
+    lock = t["field_lock"]
+    statement = (
+        sa.select(prop.c.id)
+        .join(block, block.c.id == prop.c.block_id)
+        .where(
+            prop.c.active.is_(True),
+            prop.c.water_status_id.in_(sorted(allowed_from)),
+            block.c.water_network != int(NetworkIndicator.NONE),
+            ~sa.exists().where(water.c.id == prop.c.id),
+            ~sa.exists().where(lock.c.route_id == prop.c.route_id),
+        )
+        .order_by(prop.c.id)
+    )
+    with sql.engine.connect() as connection:
+        return list(connection.execute(statement).scalars())
+
+
+def measure_connect(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` connections by each side; the properties are put back as
+    they were afterwards (outside the timing), as few are unconnected."""
+    del skip
+    profile = gsan.profile
+    (permission,) = profile.ids("permission.connect_water_without_request")
+    (connected,) = profile.ids("water_status.connected")
+    allowed_from = profile.allowed("water.connect_without_order")
+    if not gsan.units.has_permission(user_id=scale.ADMIN, permission_id=permission):
+        gsan.units.grant(user_id=scale.ADMIN, permission_id=permission, actor=0)
+    homes = connectable(sql, allowed_from)
+    count = min(count, len(homes) // 2)
+    homes = homes[: 2 * count]
+    before = _situations(sql, homes)
+    ids = itertools.count(scale.BASELINE_IDS + 6_000_000)
+
+    def library(n: int) -> None:
+        gsan.connections.connect_water_without_order(
+            property_id=homes[2 * n], data=CONNECT, actor=scale.ADMIN
+        )
+
+    def baseline(n: int) -> None:
+        lean_connect_water(
+            sql,
+            homes[2 * n + 1],
+            data=CONNECT,
+            permission_id=permission,
+            allowed_from=allowed_from,
+            connected=connected,
+            ids=ids,
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        )
+
+    try:
+        library_s, baseline_s = scale._interleaved(library, baseline, count)
+        assert set(_situations(sql, homes).values()) == {connected}
+    finally:
+        _put_back(sql, before)
+    return scale._command(
+        "connect water without an order (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def _situations(sql: SqlBackend, homes: list[int]) -> dict[int, int]:
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        return dict(
+            connection.execute(
+                sa.select(prop.c.id, prop.c.water_status_id).where(prop.c.id.in_(homes))
+            ).all()
+        )
+
+
+def _put_back(sql: SqlBackend, situations: dict[int, int]) -> None:
+    """The properties' water situations as before, their new connection rows
+    gone (the history rows stay: they are the record of what was done)."""
+    prop, water = sql.tables["property"], sql.tables["water_connection"]
+    with sql.engine.begin() as connection:
+        for status in set(situations.values()):
+            homes = [h for h, s in situations.items() if s == status]
+            connection.execute(
+                sa.update(prop)
+                .where(prop.c.id.in_(homes))
+                .values(water_status_id=status, version=prop.c.version + 1)
+            )
+        connection.execute(sa.delete(water).where(water.c.id.in_(list(situations))))
+    scale.analyze(sql)

@@ -1,0 +1,170 @@
+"""The lean meter and connection commands (``benchmarks.lean_meters``) leave
+the rows the library leaves: the benchmark compares like with like (issue 20).
+
+Each test runs the library on one target and the lean version on another of
+the same kind, then compares every column of the rows written, but the
+target's own keys (ids, meter numbers, property ids), outbox rows included.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import attrs
+import pytest
+import sqlalchemy as sa
+from benchmarks import lean_meters, scale
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.testing.hydrometers import METER
+from tests.conftest import PostgresSchema
+from tests.services.connections_setup import add_property, town
+
+pytestmark = pytest.mark.postgres
+
+#: The keys that name the target, not what was done to it.
+KEYS = frozenset(
+    {"id", "number", "first_id", "last_id", "first_number", "last_number"}
+    | {"hydrometer_id", "property_id"}
+)
+
+
+@pytest.fixture
+def sql(postgres: PostgresSchema) -> SqlBackend:
+    return postgres.reset()
+
+
+def _rows(sql: SqlBackend, table: str, column: str, keys: list[int | str]) -> list[Any]:
+    """The rows of ``table`` whose ``column`` is one of ``keys``, in their
+    order, without their keys."""
+    t = sql.tables[table]
+    with sql.engine.connect() as connection:
+        found = {
+            row[column]: row
+            for row in connection.execute(sa.select(t).where(t.c[column].in_(keys)))
+            .mappings()
+            .all()
+        }
+    return [{k: v for k, v in found[key].items() if k not in KEYS} for key in keys]
+
+
+def _outbox(sql: SqlBackend, count: int) -> list[dict[str, Any]]:
+    """The last ``count`` outbox rows, their payloads without their keys."""
+    t = sql.tables["outbox"]
+    with sql.engine.connect() as connection:
+        rows = (
+            connection.execute(sa.select(t).order_by(t.c.id.desc()).limit(count))
+            .mappings()
+            .all()
+        )
+    assert [r["id"] for r in rows] == list(
+        range(rows[0]["id"], rows[0]["id"] - count, -1)
+    )
+    return [
+        {
+            **{k: v for k, v in r.items() if k not in ("id", "payload")},
+            "payload": {k: v for k, v in r["payload"].items() if k not in KEYS},
+        }
+        for r in reversed(rows)
+    ]
+
+
+def _system(sql: SqlBackend) -> gsan_core.System:
+    return scale._system(sql)
+
+
+def test_a_lean_meter_insert_writes_the_library_s_rows(sql: SqlBackend) -> None:
+    """H-11: a new meter DISPONIVEL with the attributes given, and
+    ``hydrometer.inserted``, from either."""
+    gsan = _system(sql)
+    (available,) = gsan.profile.ids("hydrometer_situation.available")
+    gsan.hydrometers.insert(
+        number="B24A000001", attributes=METER, location_id=1, actor=1
+    )
+    lean_meters.lean_insert_meter(
+        sql,
+        number="B24A000002",
+        attributes=METER,
+        location_id=1,
+        available=available,
+        meter_id=10**9,
+        now=scale.NOW,
+        actor=1,
+    )
+    library, lean = _rows(sql, "hydrometer", "number", ["B24A000001", "B24A000002"])
+    assert library == lean
+    assert library["situation_id"] == available
+    first, second = _outbox(sql, 2)
+    assert first == second
+    assert first["tag"] == "hydrometer.inserted"
+
+
+def test_a_lean_meter_update_writes_the_library_s_rows(sql: SqlBackend) -> None:
+    """Manter Hidrômetro (H-2..H-8): the new attributes, the version moved by
+    one, and ``hydrometer.changed``, from either."""
+    gsan = _system(sql)
+    inserted = gsan.hydrometers.insert_range(
+        fixed="B24A", first=1, last=2, attributes=METER, location_id=1, actor=1
+    )
+    changed = attrs.evolve(METER, warranty_years=2, invoice_number=1234)
+    gsan.hydrometers.update(
+        inserted.first_id, expected_version=1, actor=1, attributes=changed
+    )
+    lean_meters.lean_update_meter(
+        sql,
+        inserted.last_id,
+        attributes=changed,
+        expected_version=1,
+        now=scale.NOW,
+        actor=1,
+    )
+    library, lean = _rows(
+        sql, "hydrometer", "id", [inserted.first_id, inserted.last_id]
+    )
+    assert library == lean
+    assert (library["version"], library["warranty_years"]) == (2, 2)
+    first, second = _outbox(sql, 2)
+    assert first == second
+    assert first["payload"]["version"] == 2
+
+
+def test_a_lean_water_connection_writes_the_library_s_rows(sql: SqlBackend) -> None:
+    """UC0354 without an order (V-LA7, V-LA8, permission 65): the property
+    LIGADO, its connection row, the history row and
+    ``connection.operation_applied``, from either."""
+    gsan = town(_system(sql))
+    for pid in (500, 501):
+        add_property(gsan, pid, 1)
+    profile = gsan.profile
+    (permission,) = profile.ids("permission.connect_water_without_request")
+    (connected,) = profile.ids("water_status.connected")
+    allowed_from = profile.allowed("water.connect_without_order")
+    assert lean_meters.connectable(sql, allowed_from) == [500, 501]
+    actor = 7  # the town's user granted permission 65
+    gsan.connections.connect_water_without_order(
+        property_id=500, data=lean_meters.CONNECT, actor=actor
+    )
+    lean_meters.lean_connect_water(
+        sql,
+        501,
+        data=lean_meters.CONNECT,
+        permission_id=permission,
+        allowed_from=allowed_from,
+        connected=connected,
+        ids=itertools.count(10**9),
+        now=scale.NOW,
+        actor=actor,
+    )
+    for table, column in (
+        ("property", "id"),
+        ("water_connection", "id"),
+        ("situation_change", "property_id"),
+    ):
+        library, lean = _rows(sql, table, column, [500, 501])
+        assert library == lean, table
+    assert _rows(sql, "property", "id", [500])[0]["water_status_id"] == connected
+    first, second = _outbox(sql, 2)
+    assert first == second
+    assert first["tag"] == "connection.operation_applied"

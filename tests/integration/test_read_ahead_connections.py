@@ -1,0 +1,182 @@
+"""Connecting water without an order reads ahead (``read_ahead.read_connecting``,
+ADR 0006, issue 20).
+
+The property is locked, then its route share-locked (billing's field lock),
+in one statement of their own, in ADR 0004's order; the property, its block,
+its connections, the route's field lock and the tariffs are read by one joined
+statement begun after both locks. A connection that waited for either lock
+sees what its holder committed: a connection row the property's holder
+inserted, a field lock billing set on the route.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.adapters.sqlalchemy.reference import MISSING
+from gsan_core.model.connections import WaterConnection
+from gsan_core.testing import FixedClock
+from gsan_core.testing.request_utility import request_profile
+from tests.conftest import PostgresSchema
+from tests.integration.test_read_ahead import _waiting
+from tests.services.connections_setup import (
+    ACTOR,
+    CONNECT,
+    FIELD_ROUTE,
+    add_property,
+    town,
+)
+
+HOME = 500
+
+
+def _system(sql: SqlBackend) -> gsan_core.System:
+    system = gsan_core.System(
+        uow_factory=sql.uow_factory,
+        backend=sql,
+        profile=request_profile(large_consumer_unit_id=None),
+        clock=FixedClock(),
+        keep_events=False,
+    )
+    system.seed()
+    gsan = town(system)
+    add_property(gsan, HOME, 1, route_id=FIELD_ROUTE)
+    return gsan
+
+
+def _connect(gsan: gsan_core.System) -> WaterConnection:
+    return gsan.connections.connect_water_without_order(
+        property_id=HOME, data=CONNECT, actor=ACTOR
+    )
+
+
+def _while_held(
+    sql: SqlBackend,
+    hold: Callable[[gsan_core.UnitOfWork], None],
+    gsan: gsan_core.System,
+) -> tuple[bool, list[BaseException | None], WaterConnection | None]:
+    """Run ``hold`` in a unit of work kept open while the connection starts;
+    commit it once the connection waits for a lock. Whether it waited, what
+    the connection raised (``None``: nothing) and what it returned."""
+    held, release = threading.Event(), threading.Event()
+    outcome: list[BaseException | None] = []
+    made: list[WaterConnection] = []
+
+    def holder() -> None:
+        with sql.uow_factory() as uow:
+            hold(uow)
+            held.set()
+            release.wait(20)
+            uow.commit()
+
+    def connector() -> None:
+        held.wait(20)
+        try:
+            made.append(_connect(gsan))
+            outcome.append(None)
+        except BaseException as error:  # reported to the test
+            outcome.append(error)
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=connector)]
+    for thread in threads:
+        thread.start()
+    held.wait(20)
+    waited = _waiting(sql.engine)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    return waited, outcome, made[0] if made else None
+
+
+@pytest.mark.postgres
+def test_v_la_a_connection_that_waited_sees_the_row_the_holder_inserted(
+    postgres: PostgresSchema,
+) -> None:
+    """ADR 0006: the property's holder inserts its water connection row; the
+    connection waits at the property's lock, then reads that row (a statement
+    begun before the wait would not see it, and insert a second one): it
+    updates it instead."""
+    sql = postgres.reset()
+    gsan = _system(sql)
+
+    def hold(uow: gsan_core.UnitOfWork) -> None:
+        uow.properties.lock(HOME)
+        uow.water_connections.add(
+            WaterConnection(
+                id=HOME,
+                connected_on=date(2024, 1, 10),
+                implanted_on=date(2024, 1, 10),
+                diameter_id=1,
+                material_id=1,
+                profile_id=1,
+                reconnected_on=date(2024, 2, 1),
+            )
+        )
+
+    waited, outcome, made = _while_held(sql, hold, gsan)
+    assert waited, "the connection never waited for the property's lock"
+    assert outcome == [None]
+    assert made is not None
+    assert made.version == 2  # the holder's row, updated
+    # what the connection does not set stays the holder's
+    assert gsan.connections.water_connection(HOME).reconnected_on == date(2024, 2, 1)
+    assert gsan.properties.get(HOME).water_status_id == 3
+
+
+@pytest.mark.postgres
+def test_v_la_a_connection_that_waited_for_billing_sees_its_field_lock(
+    postgres: PostgresSchema,
+) -> None:
+    """OS-6 / the field lock: billing locks the property's route and sets its
+    field lock; the connection, which holds the property, waits at the
+    route's share lock, then reads the field lock billing committed and is
+    refused (``connection.property_in_field``); nothing is written."""
+    sql = postgres.reset()
+    gsan = _system(sql)
+
+    def hold(uow: gsan_core.UnitOfWork) -> None:
+        uow.field_lock.lock_route(FIELD_ROUTE, 202501)
+
+    waited, outcome, made = _while_held(sql, hold, gsan)
+    assert waited, "the connection never waited for the route's lock"
+    assert made is None
+    (error,) = outcome
+    assert isinstance(error, gsan_core.RuleViolation)
+    assert error.codes == ("connection.property_in_field",)
+    assert gsan.properties.get(HOME).water_status_id == 1
+
+
+def test_connecting_ahead_answers_its_reads_once(tmp_path: Path) -> None:
+    """The rows read ahead answer the command's reads once; a write of the
+    table sends the next read to the database."""
+    sql = SqlBackend(
+        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
+        tables=build_tables(),
+        owns_engine=True,
+    )
+    sql.create_all()
+    try:
+        gsan = _system(sql)
+        prop = gsan.properties.get(HOME)
+        with sql.uow_factory() as uow:
+            uow.read_ahead("connect", HOME)
+            assert uow.properties.lock(HOME) == prop
+            assert uow.take_ahead("property", ("lock", (HOME,))) is MISSING
+            assert uow.field_lock.locked_reference(HOME) is None
+            assert uow.take_ahead("water_connection", ("id", HOME)) is None
+            tariffs = uow.catalog.list("consumption_tariff")
+            assert uow.take_ahead("catalog_item", ("list", "consumption_tariff")) is (
+                MISSING
+            )
+            assert tariffs == uow.catalog.list("consumption_tariff")
+            uow.wrote("block")  # a write of the table forgets its rows
+            assert uow.take_ahead("block", ("id", prop.block_id)) is MISSING
+    finally:
+        sql.dispose()
