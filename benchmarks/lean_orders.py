@@ -1,0 +1,456 @@
+"""Lean hand-written versions of the order and request commands (issue 20).
+
+Each is what a database engineer would write for the same work, the same rules
+and the same resulting rows (outbox rows included): ``BEGIN``, **one joined
+read** of what the command's rules need, under the lock they need (the
+request's row, the root of its orders and routing steps: ADR 0004), then
+**one write statement** (data-modifying CTEs on PostgreSQL, the outbox
+counter's upsert one of them: :func:`benchmarks.limits._write_all`) and
+``COMMIT``. The rules are checked by ``assert`` on the read row: a lean
+version is measured on rows the library would accept, and
+``tests/integration/test_lean_orders.py`` checks that it leaves the same rows
+as the library does.
+
+* :func:`lean_forward` — forward an RA (TRM): a routing step, the request and
+  its orders moved to the destination, ``service_request.forwarded`` (and the
+  urgent alert);
+* :func:`lean_update_order` — update an order's observation (UPD);
+* :func:`lean_start_execution` — an order's execution started (1 -> 3);
+* :func:`lean_close_not_executed` — close an order of an RA not executed: the
+  order, its unit-trail row, ``service_order.closed`` (the RA stays pending:
+  its closing is proposed, nothing written);
+* :func:`lean_close_request` — close an RA whose orders are all closed (ENC).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+import sqlalchemy as sa
+
+from benchmarks.limits import _outbox, _write_all
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.field_files import DEVICE_RETURNED
+from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
+from gsan_core.model.service_requests import RequestSituation
+
+__all__ = [
+    "lean_close_not_executed",
+    "lean_close_request",
+    "lean_forward",
+    "lean_start_execution",
+    "lean_update_order",
+]
+
+PENDING = int(OrderSituation.PENDING)
+IN_EXECUTION = int(OrderSituation.IN_EXECUTION)
+CLOSED = int(OrderSituation.CLOSED)
+AWAITING_RELEASE = int(OrderSituation.AWAITING_RELEASE)
+
+
+def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
+    """An outbox row as the library writes it (the payload its serialiser
+    makes: the event's fields, ``type``, ``actor`` and ``occurred_at``)."""
+    payload = {"type": tag, "actor": actor, "occurred_at": now.isoformat(), **fields}
+    return {
+        "tag": tag,
+        "occurred_at": now,
+        "actor": actor,
+        "payload": payload,
+        "published_at": None,
+    }
+
+
+def _home(sql: SqlBackend, actor: int) -> Any:
+    """The acting user's unit (a scalar subquery)."""
+    user = sql.tables["user"]
+    return sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+
+
+# ---------------------------------------------------------------- requests
+def lean_forward(
+    sql: SqlBackend,
+    request_id: int,
+    *,
+    destination: int,
+    actor: int,
+    ids: Any,
+    now: datetime,
+) -> None:
+    """Forward a pending RA from the user's unit to ``destination``: one read
+    of the request (locked), its last step, the destination and origin units
+    with their types' codes, the user's unit and whether an order of the
+    request blocks it; one write of the step, the request, its orders and the
+    outbox rows."""
+    t = sql.tables
+    req, step, order, unit = (
+        t["service_request"],
+        t["routing_step"],
+        t["service_order"],
+        t["unit"],
+    )
+    catalog = t["catalog_item"]
+    dest, origin = unit.alias("dest"), unit.alias("origin")
+    dest_kind, origin_kind = catalog.alias("dest_kind"), catalog.alias("origin_kind")
+    last = (
+        sa.select(sa.func.max(step.c.at))
+        .where(step.c.request_id == req.c.id)
+        .scalar_subquery()
+    )
+    # TRM-02..TRM-04: an order in execution, awaiting release or scheduled
+    busy = (
+        sa.select(sa.literal(1))
+        .where(
+            order.c.request_id == req.c.id,
+            sa.or_(
+                order.c.situation.in_([IN_EXECUTION, AWAITING_RELEASE]),
+                sa.and_(order.c.situation == PENDING, order.c.scheduled.is_(True)),
+            ),
+        )
+        .exists()
+    )
+    read = (
+        sa.select(
+            req.c.version,
+            req.c.situation,
+            req.c.current_unit_id,
+            req.c.urgent,
+            last.label("last_at"),
+            busy.label("busy"),
+            _home(sql, actor).label("home"),
+            dest.c.active,
+            dest.c.accepts_routing,
+            dest_kind.c.attributes["code"].as_string().label("dest_code"),
+            origin_kind.c.attributes["code"].as_string().label("origin_code"),
+        )
+        .select_from(
+            req.join(dest, dest.c.id == destination)
+            .outerjoin(
+                dest_kind,
+                sa.and_(
+                    dest_kind.c.kind == "unit_type",
+                    dest_kind.c.id == dest.c.unit_type_id,
+                ),
+            )
+            .outerjoin(origin, origin.c.id == req.c.current_unit_id)
+            .outerjoin(
+                origin_kind,
+                sa.and_(
+                    origin_kind.c.kind == "unit_type",
+                    origin_kind.c.id == origin.c.unit_type_id,
+                ),
+            )
+        )
+        .where(req.c.id == request_id)
+        .with_for_update(of=req)
+    )
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert row.situation == int(RequestSituation.PENDING)
+        assert row.active
+        assert row.accepts_routing
+        assert row.current_unit_id != destination
+        assert not row.busy
+        assert row.home == row.current_unit_id  # TRM-05, the user's own unit
+        assert row.dest_code != "T"  # (a contractor's rules: not measured)
+        assert row.last_at is None or row.last_at < now
+        step_id = next(ids)
+        events = [
+            _event(
+                "service_request.forwarded",
+                now,
+                actor,
+                step_id=step_id,
+                automatic=False,
+                request_id=request_id,
+                to_unit_id=destination,
+                from_unit_id=row.current_unit_id,
+                to_contractor=row.dest_code == "T" and row.origin_code == "C",
+            )
+        ]
+        if row.urgent:
+            events.append(
+                _event(
+                    "service_request.urgent_alert",
+                    now,
+                    actor,
+                    unit_id=destination,
+                    request_id=request_id,
+                )
+            )
+        _write_all(
+            connection,
+            [
+                sa.insert(step).values(
+                    id=step_id,
+                    request_id=request_id,
+                    from_unit_id=row.current_unit_id,
+                    to_unit_id=destination,
+                    at=now,
+                    registered_by=actor,
+                    responsible_id=actor,
+                    remark=None,
+                    automatic=False,
+                    version=1,
+                ),
+                sa.update(req)
+                .where(req.c.id == request_id, req.c.version == row.version)
+                .values(current_unit_id=destination, version=row.version + 1),
+                # the request's orders hang from its locked row (ADR 0004)
+                sa.update(order)
+                .where(
+                    order.c.request_id == request_id,
+                    order.c.current_unit_id.is_distinct_from(destination),
+                )
+                .values(current_unit_id=destination, version=order.c.version + 1),
+                *_outbox(connection, sql, events),
+            ],
+        )
+
+
+def lean_close_request(
+    sql: SqlBackend, request_id: int, *, reason_id: int, actor: int, now: datetime
+) -> None:
+    """Close a pending RA whose orders are all closed, with a reason "not
+    executed": one read of the request (locked), its open orders' count, the
+    reason and the user's unit; one write of the request and the outbox row."""
+    t = sql.tables
+    req, order, catalog = t["service_request"], t["service_order"], t["catalog_item"]
+    open_orders = (
+        sa.select(sa.func.count())
+        .where(order.c.request_id == req.c.id, order.c.situation != CLOSED)
+        .scalar_subquery()
+    )
+    read = (
+        sa.select(
+            req.c.version,
+            req.c.situation,
+            open_orders.label("open_orders"),
+            catalog.c.active.label("reason_active"),
+            catalog.c.attributes["executed"].as_boolean().label("executed"),
+            _home(sql, actor).label("home"),
+        )
+        .select_from(
+            req.join(
+                catalog,
+                sa.and_(catalog.c.kind == "closing_reason", catalog.c.id == reason_id),
+            )
+        )
+        .where(req.c.id == request_id)
+        .with_for_update(of=req)
+    )
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert row.situation == int(RequestSituation.PENDING)
+        assert row.open_orders == 0
+        assert row.reason_active
+        assert not row.executed
+        closed = _event(
+            "service_request.closed",
+            now,
+            actor,
+            executed=False,
+            closed_at=now.isoformat(),
+            command_id=None,
+            request_id=request_id,
+            duplicate_of_id=None,
+            closing_reason_id=reason_id,
+        )
+        _write_all(
+            connection,
+            [
+                sa.update(req)
+                .where(req.c.id == request_id, req.c.version == row.version)
+                .values(
+                    situation=int(RequestSituation.CLOSED),
+                    closed_at=now,
+                    closing_reason_id=reason_id,
+                    closing_unit_id=row.home,
+                    closed_by=actor,
+                    version=row.version + 1,
+                ),
+                *_outbox(connection, sql, [closed]),
+            ],
+        )
+
+
+# ---------------------------------------------------------------- orders
+def _order_read(sql: SqlBackend, order_id: int, *extra: Any) -> sa.Select[Any]:
+    order = sql.tables["service_order"]
+    return sa.select(order.c.version, order.c.situation, *extra).where(
+        order.c.id == order_id
+    )
+
+
+def lean_update_order(
+    sql: SqlBackend,
+    order_id: int,
+    *,
+    expected_version: int,
+    observation: str,
+    actor: int,
+    now: datetime,
+) -> None:
+    """Change an open order's observation (UPD-01..UPD-04): one read of the
+    order and whether a field file transmitted it; one write of the order
+    (compare-and-set on the version read by the caller) and the outbox row."""
+    t = sql.tables
+    order, item, file = t["service_order"], t["field_file_item"], t["field_file"]
+    # UPD-05: a field device sent back the file that holds the order
+    transmitted = (
+        sa.select(sa.literal(1))
+        .select_from(item.join(file, file.c.id == item.c.file_id))
+        .where(
+            item.c.order_id == order.c.id,
+            file.c.situation.in_([int(s) for s in DEVICE_RETURNED]),
+        )
+        .exists()
+    )
+    with sql.engine.begin() as connection:
+        row = connection.execute(
+            _order_read(sql, order_id, transmitted.label("transmitted"))
+        ).one()
+        assert row.version == expected_version
+        assert row.situation in (PENDING, IN_EXECUTION)
+        assert not row.transmitted
+        version = expected_version + 1
+        _write_all(
+            connection,
+            [
+                sa.update(order)
+                .where(order.c.id == order_id, order.c.version == expected_version)
+                .values(observation=observation, version=version),
+                *_outbox(
+                    connection,
+                    sql,
+                    [
+                        _event(
+                            "service_order.updated",
+                            now,
+                            actor,
+                            version=version,
+                            order_id=order_id,
+                        )
+                    ],
+                ),
+            ],
+        )
+
+
+def lean_start_execution(
+    sql: SqlBackend, order_id: int, *, actor: int, now: datetime
+) -> None:
+    """A pending order's execution started (1 -> 3): one read of the order,
+    one write of it and the outbox row."""
+    order = sql.tables["service_order"]
+    with sql.engine.begin() as connection:
+        row = connection.execute(_order_read(sql, order_id)).one()
+        assert row.situation == PENDING
+        _write_all(
+            connection,
+            [
+                sa.update(order)
+                .where(order.c.id == order_id, order.c.version == row.version)
+                .values(situation=IN_EXECUTION, version=row.version + 1),
+                *_outbox(
+                    connection,
+                    sql,
+                    [
+                        _event(
+                            "service_order.situation_changed",
+                            now,
+                            actor,
+                            after=IN_EXECUTION,
+                            before=PENDING,
+                            order_id=order_id,
+                            reason_id=None,
+                        )
+                    ],
+                ),
+            ],
+        )
+
+
+def lean_close_not_executed(
+    sql: SqlBackend,
+    order_id: int,
+    *,
+    reason_id: int,
+    actor: int,
+    ids: Any,
+    now: datetime,
+    zone: tzinfo,
+) -> None:
+    """Close an open order of an RA not executed (ENC), on the day: one read
+    of the order, its request (locked: the root of its orders, ADR 0004), the
+    reason, whether the order has an active programming and the user's unit;
+    one write of the order, its unit-trail row and the outbox row."""
+    t = sql.tables
+    order, req, catalog = t["service_order"], t["service_request"], t["catalog_item"]
+    scheduled = t["scheduled_order"]
+    programmed = (
+        sa.select(sa.literal(1))
+        .where(scheduled.c.order_id == order.c.id, scheduled.c.active.is_(True))
+        .exists()
+    )
+    read = (
+        _order_read(
+            sql,
+            order_id,
+            order.c.request_id,
+            req.c.situation.label("request_situation"),
+            req.c.current_unit_id.label("request_unit"),
+            catalog.c.active.label("reason_active"),
+            catalog.c.attributes["executed"].as_boolean().label("executed"),
+            programmed.label("programmed"),
+            _home(sql, actor).label("home"),
+        )
+        .select_from(
+            order.join(req, req.c.id == order.c.request_id).join(
+                catalog,
+                sa.and_(catalog.c.kind == "closing_reason", catalog.c.id == reason_id),
+            )
+        )
+        .with_for_update(of=req)
+    )
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert row.situation in (PENDING, IN_EXECUTION)
+        assert row.request_situation == int(RequestSituation.PENDING)
+        assert row.reason_active
+        assert not row.executed
+        assert not row.programmed
+        closed = _event(
+            "service_order.closed",
+            now,
+            actor,
+            executed=False,
+            order_id=order_id,
+            closed_at=now.astimezone(zone).isoformat(),
+            request_id=row.request_id,
+            closing_reason_id=reason_id,
+        )
+        _write_all(
+            connection,
+            [
+                sa.update(order)
+                .where(order.c.id == order_id, order.c.version == row.version)
+                .values(
+                    situation=CLOSED,
+                    closed_at=now,
+                    closing_reason_id=reason_id,
+                    version=row.version + 1,
+                ),
+                sa.insert(t["order_unit"]).values(
+                    id=next(ids),
+                    order_id=order_id,
+                    unit_id=row.home,
+                    user_id=actor,
+                    relation=int(OrderUnitRelation.CLOSED),
+                    at=now,
+                    version=1,
+                ),
+                *_outbox(connection, sql, [closed]),
+            ],
+        )
