@@ -1,6 +1,7 @@
 """Single commands beside their lean hand-written SQL (issue 20), alone.
 
-``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]``
+``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]
+[--only NAME,...]``
 
 One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
@@ -10,7 +11,8 @@ write statement) run in alternating rounds of ten calls on different rows
 the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
 the same commands once per size, beside the batches; this is the quick way to
-follow the commands alone.
+follow the commands alone. ``--only`` takes a comma-separated list of the
+command names below (``COMMANDS``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import scale
+from benchmarks import lean_orders, scale
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -50,23 +52,50 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
     return figure
 
 
-def measure(size: int, repeats: int, commands: int, url: str) -> list[dict[str, Any]]:
+#: The names ``--only`` selects from.
+COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS)
+
+
+def measure(
+    size: int,
+    repeats: int,
+    commands: int,
+    url: str,
+    only: Sequence[str] = COMMANDS,
+) -> list[dict[str, Any]]:
     """The commands' figures on a fresh utility of ``size`` properties."""
     with scale.utility("postgres", size, url) as (gsan, sql, _seconds):
-        scale.library_cut_orders(gsan, scale.groups(sql))
-        scale.analyze(sql)
+        figures = []
+        if "close_cut" in only:
+            scale.library_cut_orders(gsan, scale.groups(sql))
+            scale.analyze(sql)
         # each repeat closes and opens on rows of its own
         per = commands * 2
-        return [
-            _repeat(
-                lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+        if "close_cut" in only:
+            figures.append(
+                _repeat(
+                    lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+                    repeats,
+                )
+            )
+        if "open_request" in only:
+            figures.append(
+                _repeat(
+                    lambda r: _opening(gsan, sql, size, commands, skip=r * per),
+                    repeats,
+                )
+            )
+        # the order and request commands (benchmarks.lean_orders), on RAs
+        # opened for each repeat on properties no earlier one used
+        chosen = [n for n in lean_orders.COMMANDS if n in only]
+        if chosen:
+            figures += _repeat_many(
+                lambda _r: lean_orders.measure(
+                    gsan, sql, size, commands, chosen, homes=_fresh
+                ),
                 repeats,
-            ),
-            _repeat(
-                lambda r: _opening(gsan, sql, size, commands, skip=r * per),
-                repeats,
-            ),
-        ]
+            )
+        return figures
 
 
 def _cut_closing(
@@ -101,6 +130,25 @@ def _opening(
 _USED: set[int] = set()
 
 
+def _fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
+    """``limit`` connected properties no earlier repeat used."""
+    found = scale._connected(sql, metered=metered, limit=limit + len(_USED))
+    chosen = [i for i in found if i not in _USED][:limit]
+    _USED.update(chosen)
+    return chosen
+
+
+def _repeat_many(
+    step: Callable[[int], list[dict[str, Any]]], repeats: int
+) -> list[dict[str, Any]]:
+    """:func:`_repeat` for a step that measures several commands at once."""
+    runs = [step(r) for r in range(repeats)]
+    return [
+        _repeat(lambda r, i=i: runs[r][i], repeats)
+        for i in range(len(runs[0]))
+    ]
+
+
 def render(figures: Sequence[dict[str, Any]]) -> str:
     lines = [
         f"{'command':38} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
@@ -126,11 +174,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres-url", default=os.environ.get("GSAN_CORE_TEST_POSTGRES_URL")
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(COMMANDS),
+        help=f"comma-separated commands among {', '.join(COMMANDS)}",
+    )
     args = parser.parse_args(argv)
     if not args.postgres_url:
         print("no --postgres-url", file=sys.stderr)
         return 2
-    figures = measure(args.size, args.repeats, args.commands, args.postgres_url)
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = sorted(set(only) - set(COMMANDS))
+    if unknown:
+        print(f"unknown commands: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    figures = measure(
+        args.size, args.repeats, args.commands, args.postgres_url, only=only
+    )
     print(render(figures))
     return 0
 

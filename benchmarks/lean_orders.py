@@ -24,29 +24,44 @@ as the library does.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import itertools
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import attrs
 import sqlalchemy as sa
 
+import gsan_core
+from benchmarks import scale
 from benchmarks.limits import _outbox, _write_all
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import DEVICE_RETURNED
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
-from gsan_core.model.service_requests import RequestSituation
+from gsan_core.model.service_requests import (
+    Requester,
+    RequestLocation,
+    RequestSituation,
+)
+from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
 __all__ = [
+    "COMMANDS",
     "lean_close_not_executed",
     "lean_close_request",
     "lean_forward",
     "lean_start_execution",
     "lean_update_order",
+    "measure",
 ]
 
 PENDING = int(OrderSituation.PENDING)
 IN_EXECUTION = int(OrderSituation.IN_EXECUTION)
 CLOSED = int(OrderSituation.CLOSED)
 AWAITING_RELEASE = int(OrderSituation.AWAITING_RELEASE)
+SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
+NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
 
 
 def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
@@ -454,3 +469,181 @@ def lean_close_not_executed(
                 *_outbox(connection, sql, [closed]),
             ],
         )
+
+
+# ---------------------------------------------------------------- measuring
+#: The commands :func:`measure` times, in the order they run on each RA.
+COMMANDS = (
+    "forward_request",
+    "update_order",
+    "start_execution",
+    "close_not_executed",
+    "close_request",
+)
+_NAMES = {
+    "forward_request": "forward an RA (lean SQL)",
+    "update_order": "update an order (lean SQL)",
+    "start_execution": "start an order's execution (lean SQL)",
+    "close_not_executed": "close an order not executed (lean SQL)",
+    "close_request": "close an RA (lean SQL)",
+}
+#: Ids of the rows the lean versions add (far above the library's own).
+_IDS = itertools.count(9_000_000_000 + 20_000_000)
+
+
+@attrs.frozen
+class _Case:
+    """An RA opened for the run, its order and its locality's users."""
+
+    request_id: int
+    order_id: int
+    office: int  # ESCRITORIO of its locality (the forwarding's destination)
+    attendant: int  # ATENDENTE: a user of the RA's first unit (its CENTRAL)
+    technician: int  # TECNICO: a user of the office
+
+
+def _cases(
+    gsan: gsan_core.System, sql: SqlBackend, homes: Sequence[int]
+) -> list[_Case]:
+    """An RA with its automatic order opened on each of ``homes``, routed to
+    its locality's CENTRAL (the ESCRITORIO's dispatch centre)."""
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        localities = dict(
+            connection.execute(
+                sa.select(prop.c.id, prop.c.locality_id).where(prop.c.id.in_(homes))
+            ).all()
+        )
+    for locality in sorted(set(localities.values())):
+        gsan.service_requests.configuration.set_locality_group_units(
+            locality_id=locality,
+            rows=[(GROUP_WATER, 10_000 + locality * 10 + 2)],
+            actor=0,
+        )
+    cases = []
+    for home in homes:
+        base = 10_000 + localities[home] * 10
+        opened = gsan.service_requests.open(
+            specification_id=SPECIFICATION,
+            unit_id=base + 1,
+            channel_id=CHANNEL_PHONE,
+            actor=base + 1,
+            location=RequestLocation(property_id=home),
+            requesters=(Requester(name="ANA", address="RUA 1"),),
+        )
+        assert opened.order is not None
+        cases.append(
+            _Case(opened.request.id, opened.order.id, base + 2, base + 1, base + 2)
+        )
+    return cases
+
+
+def _steps(
+    gsan: gsan_core.System, sql: SqlBackend, now: datetime
+) -> dict[str, tuple[Callable[[_Case], object], Callable[[_Case], object]]]:
+    """Each command: (the library's call, the lean version) on one case."""
+    requests_, orders_ = gsan.service_requests, gsan.service_orders
+    today = now.astimezone(ZoneInfo(gsan.profile.timezone)).date()
+    zone = ZoneInfo(gsan.profile.timezone)
+    return {
+        "forward_request": (
+            lambda c: requests_.forward(
+                request_id=c.request_id, destination_unit_id=c.office, actor=c.attendant
+            ),
+            lambda c: lean_forward(
+                sql,
+                c.request_id,
+                destination=c.office,
+                actor=c.attendant,
+                ids=_IDS,
+                now=now,
+            ),
+        ),
+        "update_order": (
+            lambda c: orders_.update(
+                order_id=c.order_id,
+                expected_version=2,
+                actor=c.technician,
+                observation="BENCH",
+            ),
+            lambda c: lean_update_order(
+                sql,
+                c.order_id,
+                expected_version=2,
+                observation="BENCH",
+                actor=c.technician,
+                now=now,
+            ),
+        ),
+        "start_execution": (
+            lambda c: orders_.start_execution(order_id=c.order_id, actor=c.technician),
+            lambda c: lean_start_execution(
+                sql, c.order_id, actor=c.technician, now=now
+            ),
+        ),
+        "close_not_executed": (
+            lambda c: orders_.close_not_executed(
+                order_id=c.order_id,
+                reason_id=NOT_EXECUTED,
+                closed_on=today,
+                actor=c.technician,
+            ),
+            lambda c: lean_close_not_executed(
+                sql,
+                c.order_id,
+                reason_id=NOT_EXECUTED,
+                actor=c.technician,
+                ids=_IDS,
+                now=now,
+                zone=zone,
+            ),
+        ),
+        "close_request": (
+            lambda c: requests_.close(
+                request_id=c.request_id, reason_id=NOT_EXECUTED, actor=c.technician
+            ),
+            lambda c: lean_close_request(
+                sql,
+                c.request_id,
+                reason_id=NOT_EXECUTED,
+                actor=c.technician,
+                now=now,
+            ),
+        ),
+    }
+
+
+def measure(
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    count: int,
+    chosen: Sequence[str],
+    *,
+    homes: Callable[..., list[int]],
+) -> list[dict[str, Any]]:
+    """The figures of the ``chosen`` commands: ``2 * count`` RAs opened on
+    ``homes(sql, metered=False, limit=...)``; each command in turn (the
+    chain :data:`COMMANDS`) through the library on one half and by hand on
+    the other, in alternating rounds (:func:`benchmarks.scale._interleaved`).
+    A command not chosen still runs, untimed, through the library on both
+    halves: the later ones need its rows."""
+    cases = _cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
+    count = len(cases) // 2
+    mine, theirs = cases[:count], cases[count : 2 * count]
+    gsan.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    steps = _steps(gsan, sql, gsan.clock.now())
+    figures = []
+    for name in COMMANDS:
+        library, lean = steps[name]
+        if name not in chosen:
+            for case in cases:
+                library(case)
+            continue
+        library_s, lean_s = scale._interleaved(
+            lambda n, f=library: f(mine[n]),
+            lambda n, f=lean: f(theirs[n]),
+            count,
+        )
+        figures.append(scale._command(_NAMES[name], size, library_s, lean_s))
+    return figures
