@@ -143,10 +143,7 @@ def _repeat_many(
 ) -> list[dict[str, Any]]:
     """:func:`_repeat` for a step that measures several commands at once."""
     runs = [step(r) for r in range(repeats)]
-    return [
-        _repeat(lambda r, i=i: runs[r][i], repeats)
-        for i in range(len(runs[0]))
-    ]
+    return [_repeat(lambda r, i=i: runs[r][i], repeats) for i in range(len(runs[0]))]
 
 
 def render(figures: Sequence[dict[str, Any]]) -> str:

@@ -116,12 +116,22 @@ BUDGETS: dict[str, int] = {
     # defer_writes yet); the user's permissions come from the reference cache
     # (-1 each where checked), and on PostgreSQL the outbox counter and rows
     # are one statement (POSTGRES)
-    "forward an RA": 13,
     "reiterate an RA": 7,
     "update a service order": 10,
     "start an order's execution": 6,
-    "close an order not executed": 13,
     "close an RA": 8,
+    # read ahead (adapters/sqlalchemy/read_ahead_requests.py): BEGIN, the
+    # request with its orders, routing steps and locality's units by group
+    # (one joined read), the step, the request, its order, outbox counter,
+    # outbox, COMMIT; the unit types' codes from the reference cache (13
+    # before)
+    "forward an RA": 8,
+    # read ahead with the closing (read_ahead.py): BEGIN, the order with its
+    # request, the request's orders, its property (one joined read), the
+    # order, its trail, outbox counter, outbox, COMMIT; the request's hook
+    # reads the request's pending orders from the rows read ahead, kept
+    # through the closing's own write (13 before)
+    "close an order not executed": 7,
     # the connections' and meters' single commands, as measured
     "connect water without an order": 12,
     "insert a meter": 14,
@@ -167,12 +177,20 @@ POSTGRES: dict[str, int] = {
     # outbox counter + outbox (one statement), COMMIT
     "UC1073 reconnection, per locality": 5,
     # the single commands that write one by one: one less for the outbox
-    "forward an RA": 12,
     "reiterate an RA": 6,
     "update a service order": 9,
     "start an order's execution": 5,
-    "close an order not executed": 13,
     "close an RA": 7,
+    # issue 20, fifth round: BEGIN, lock the request (its own statement, ADR
+    # 0004), the request with its orders, routing steps and locality's units
+    # by group (one joined read after the lock), step + request + order +
+    # outbox counter + outbox (one statement), COMMIT (12 before)
+    "forward an RA": 5,
+    # BEGIN, lock the order's request then its property (one statement, ADR
+    # 0004's order), the order with its request, the request's orders and the
+    # property (one joined read after the locks), order + trail + outbox
+    # counter + outbox (one statement), COMMIT (13 before)
+    "close an order not executed": 5,
     "connect water without an order": 11,
     "insert a meter": 13,
     "update a meter": 13,

@@ -431,13 +431,16 @@ class UnitOfWork(Protocol):
         read what it reads in fewer statements, and answer the repositories'
         next reads of the same rows from them (issue 20; ADR 0006).
 
-        ``"close_order"`` (``key``: the order): the order, its property,
-        locked as the root of its open orders (ADR 0004), the property's
+        ``"close_order"`` (``key``: the order): the order, its request and
+        property, locked (the request first) as the roots of its orders
+        (ADR 0004), the request's orders, the property's
         water connection, the meter at its water point and its payment
         slips. ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
         requests. ``"generate_order"`` (``key``: the property): the property
-        and the active units of its locality. The answers are
+        and the active units of its locality. ``"forward_request"`` (``key``:
+        the request): the request, locked, its orders, its routing steps and
+        its locality's units by group. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

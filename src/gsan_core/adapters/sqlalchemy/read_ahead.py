@@ -30,6 +30,7 @@ lock statement is not sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -37,11 +38,17 @@ import sqlalchemy as sa
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.hydrometers import MeasurementPoint
+from gsan_core.model.service_orders import OrderSituation
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["read_closing", "read_generation", "read_opening"]
+__all__ = [
+    "keep_request_of_order",
+    "read_closing",
+    "read_generation",
+    "read_opening",
+]
 
 #: The entities of the joined read: (prefix, table).
 _JOINED = (
@@ -59,35 +66,44 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     (see the module's text), for the unit of work's repositories."""
     lock, read = _statements(uow, "closing")
     connection = uow.connection
+    sqlite = connection.dialect.name == "sqlite"
     locked: int | None = None
-    if connection.dialect.name != "sqlite":
+    locked_request: int | None = None
+    if not sqlite:
         with translated("service_order", order_id):
             first = connection.execute(lock, {"k_order": order_id}).mappings().first()
         if first is None:
             return
-        locked = first["locked"]
-        if locked is None:
-            # an order of a request, a programmed one or one without property:
-            # the order as read now, as the command would first read it, and
-            # the command locks its roots itself
+        locked, locked_request = first["locked"], first["locked_request"]
+        if locked is None and locked_request is None:
+            # a programmed order or one without property nor request: the
+            # order as read now, as the command would first read it, and the
+            # command locks its roots itself
             order = _entity(uow, "o", "service_order", first)
             uow.keep_ahead("service_order", ("id", order_id), order)
             return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
-    # one row per payment slip of the property (at least one: LEFT JOIN)
+    # one row per payment slip of the property and order of its request (at
+    # least one: LEFT JOIN)
     if not rows or len({r["i_id"] for r in rows}) != 1:
         return  # no such order, or two current installations
     row = rows[0]
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
-    uow.keep_ahead("service_order", ("id", order_id), order)
     if row["programmed"]:
+        uow.keep_ahead("service_order", ("id", order_id), order)
         return
+    if order.request_id is not None and (sqlite or locked_request is not None):
+        # read before and after the request's lock (both after it here)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=2)
+        keep_request_of_order(uow, order.request_id, rows)
+    else:
+        uow.keep_ahead("service_order", ("id", order_id), order)
     active = (("active", True), ("order_id", order_id))
     uow.keep_ahead("scheduled_order", ("by", active), [])
     prop = found["p"]
-    if prop is None or (locked != prop.id and connection.dialect.name != "sqlite"):
+    if prop is None or (locked != prop.id and not sqlite):
         return
     uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
@@ -100,6 +116,30 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
         (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
     }
     uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
+
+
+def keep_request_of_order(
+    uow: SqlUnitOfWork, request_id: int, rows: Sequence[Any]
+) -> None:
+    """The request of the order being closed (locked), read by the closing
+    user's check and by the request's hook, and its orders: all of them (the
+    request's other open orders, ENC) and its pending ones (the hook's
+    proposal to close the request, read after the closing's own write)."""
+    request = _entity(uow, "r", "service_request", rows[0])
+    if request is None:
+        return
+    uow.keep_ahead("service_request", ("lock", (request_id,)), {request_id: request})
+    uow.keep_ahead("service_request", ("id", request_id), request, times=2)
+    found = {e.id: e for row in rows if (e := _entity(uow, "q", "service_order", row))}
+    orders = [found[k] for k in sorted(found)]
+    of_request = (("request_id", request_id),)
+    uow.keep_ahead("service_order", ("by", of_request), orders)
+    pending = (*of_request, ("situation", int(OrderSituation.PENDING)))
+    uow.keep_ahead(
+        "service_order",
+        ("by", pending),
+        [o for o in orders if o.situation is OrderSituation.PENDING],
+    )
 
 
 def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
@@ -171,7 +211,7 @@ def _statements(
     return found
 
 
-def _labelled(tables: dict[str, sa.Table]) -> list[sa.Label[Any]]:
+def _labelled(tables: Mapping[str, sa.FromClause]) -> list[sa.Label[Any]]:
     """Every column of ``tables`` labelled ``<prefix>_<column>``."""
     return [c.label(f"{prefix}_{c.key}") for prefix, t in tables.items() for c in t.c]
 
@@ -187,20 +227,31 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
         t["scheduled_order"],
     )
     d = t["open_debt"]
+    r, q = t["service_request"], o.alias("q")
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
-    # the order (read before the lock, as the command reads it first) and its
-    # property locked when it has neither a request nor an active programming
-    locked = (
-        sa.select(p.c.id)
-        .where(p.c.id == o.c.property_id, o.c.request_id.is_(None), ~programmed)
+    # the order (read before the lock, as the command reads it first), its
+    # request and its property locked when it has no active programming, in
+    # ADR 0004's order: the request's subquery is evaluated first
+    locked_request = (
+        sa.select(r.c.id)
+        .where(r.c.id == o.c.request_id, ~programmed)
         .with_for_update()
         .scalar_subquery()
     )
-    lock = sa.select(*_labelled({"o": o}), locked.label("locked")).where(
-        o.c.id == order_id
+    locked = (
+        sa.select(p.c.id)
+        .where(p.c.id == o.c.property_id, ~programmed)
+        .with_for_update()
+        .scalar_subquery()
     )
-    tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
+    lock = sa.select(
+        *_labelled({"o": o}),
+        locked_request.label("locked_request"),
+        locked.label("locked"),
+    ).where(o.c.id == order_id)
+    # one row per payment slip and order of the request (a handful)
+    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
     read = (
         sa.select(
             *_labelled(tables),
@@ -228,6 +279,8 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
                     d.c.kind == DebtKind.PAYMENT_SLIP.value,
                 ),
             )
+            .outerjoin(r, r.c.id == o.c.request_id)
+            .outerjoin(q, q.c.request_id == o.c.request_id)
         )
         .where(o.c.id == order_id)
     )

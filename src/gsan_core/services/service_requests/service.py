@@ -209,7 +209,8 @@ class ServiceRequestService(Service):
         """Tramitar RA (UC0427, TRM-01..TRM-15): the request and all its orders move
         to the destination unit."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            uow.read_ahead("forward_request", request_id)
             result = forward_in(
                 uow,
                 self._ctx,
