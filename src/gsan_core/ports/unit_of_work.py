@@ -440,7 +440,10 @@ class UnitOfWork(Protocol):
         requests. ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. ``"forward_request"`` (``key``:
         the request): the request, locked, its orders, its routing steps and
-        its locality's units by group. The answers are
+        its locality's units by group. ``"close_request"`` (``key``: the
+        request): the request, locked, and its orders. ``"update_order"``
+        (``key``: the order): the order, its field-file items and their
+        files. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

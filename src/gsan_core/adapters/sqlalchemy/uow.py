@@ -64,6 +64,8 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
 )
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
+    read_order_update,
+    read_request_closing,
     written,
 )
 from gsan_core.adapters.sqlalchemy.reference import (
@@ -452,7 +454,8 @@ class SqlUnitOfWork:
 
     def read_ahead(self, command: str, key: int) -> None:
         """Read what ``command`` (``"close_order"``, ``"open_request"``,
-        ``"generate_order"``, ``"forward_request"``) reads
+        ``"generate_order"``, ``"forward_request"``, ``"close_request"``,
+        ``"update_order"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -464,6 +467,10 @@ class SqlUnitOfWork:
             read_generation(self, key)
         elif command == "forward_request":
             read_forwarding(self, key)
+        elif command == "close_request":
+            read_request_closing(self, key)
+        elif command == "update_order":
+            read_order_update(self, key)
 
     def keep_ahead(
         self, table: str, key: object, found: object, *, times: int = 1

@@ -285,7 +285,8 @@ class ServiceRequestService(Service):
         every open order of the request too; ``open_new_request`` accepts the
         specification's offer of a new request (ENC-15)."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            uow.read_ahead("close_request", request_id)
             result = close_request_in(
                 uow,
                 self._ctx,
@@ -350,7 +351,7 @@ class ServiceRequestService(Service):
     ) -> ServiceRequest:
         """Reiterar RA (UC0425, REI-01..REI-04)."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             request, _ = reiterate_in(
                 uow,
                 self._ctx,
