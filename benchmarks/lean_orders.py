@@ -19,6 +19,7 @@ as the library does.
 * :func:`lean_close_not_executed` — close an order of an RA not executed: the
   order, its unit-trail row, ``service_order.closed`` (the RA stays pending:
   its closing is proposed, nothing written);
+* :func:`lean_reiterate` — reiterate an RA past its due date (REI);
 * :func:`lean_close_request` — close an RA whose orders are all closed (ENC).
 """
 
@@ -51,6 +52,7 @@ __all__ = [
     "lean_close_not_executed",
     "lean_close_request",
     "lean_forward",
+    "lean_reiterate",
     "lean_start_execution",
     "lean_update_order",
     "measure",
@@ -62,6 +64,7 @@ CLOSED = int(OrderSituation.CLOSED)
 AWAITING_RELEASE = int(OrderSituation.AWAITING_RELEASE)
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
+DEADLINE_DAYS = 1  # the specification's: an RA opened today is due tomorrow
 
 
 def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
@@ -83,6 +86,32 @@ def _home(sql: SqlBackend, actor: int) -> Any:
     return sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
 
 
+def _may_maintain(sql: SqlBackend, actor: int, unit_id: Any) -> Any:
+    """AUTH-01 for a request now in ``unit_id`` (a column): the user works
+    in that unit, in a call centre or in its superior (one level: the
+    synthetic utilities' tree)."""
+    user, unit = sql.tables["user"], sql.tables["unit"]
+    home = unit.alias("home")
+    above = unit.alias("above")
+    return (
+        sa.select(sa.literal(1))
+        .select_from(
+            user.join(home, home.c.id == user.c.unit_id).outerjoin(
+                above, above.c.id == unit_id
+            )
+        )
+        .where(
+            user.c.id == actor,
+            sa.or_(
+                home.c.id == unit_id,
+                home.c.call_centre.is_(True),
+                above.c.superior_id == home.c.id,
+            ),
+        )
+        .exists()
+    )
+
+
 # ---------------------------------------------------------------- requests
 def lean_forward(
     sql: SqlBackend,
@@ -93,11 +122,11 @@ def lean_forward(
     ids: Any,
     now: datetime,
 ) -> None:
-    """Forward a pending RA from the user's unit to ``destination``: one read
-    of the request (locked), its last step, the destination and origin units
-    with their types' codes, the user's unit and whether an order of the
-    request blocks it; one write of the step, the request, its orders and the
-    outbox rows."""
+    """Forward a pending RA to ``destination``: one read of the request
+    (locked), its last step, the destination and origin units with their
+    types' codes, whether the user may maintain it and whether an order of
+    the request blocks it; one write of the step, the request, its orders and
+    the outbox rows."""
     t = sql.tables
     req, step, order, unit = (
         t["service_request"],
@@ -133,7 +162,7 @@ def lean_forward(
             req.c.urgent,
             last.label("last_at"),
             busy.label("busy"),
-            _home(sql, actor).label("home"),
+            _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
             dest.c.active,
             dest.c.accepts_routing,
             dest_kind.c.attributes["code"].as_string().label("dest_code"),
@@ -167,7 +196,7 @@ def lean_forward(
         assert row.accepts_routing
         assert row.current_unit_id != destination
         assert not row.busy
-        assert row.home == row.current_unit_id  # TRM-05, the user's own unit
+        assert row.authorised  # TRM-05
         assert row.dest_code != "T"  # (a contractor's rules: not measured)
         assert row.last_at is None or row.last_at < now
         step_id = next(ids)
@@ -286,6 +315,78 @@ def lean_close_request(
                     version=row.version + 1,
                 ),
                 *_outbox(connection, sql, [closed]),
+            ],
+        )
+
+
+def lean_reiterate(
+    sql: SqlBackend,
+    request_id: int,
+    *,
+    actor: int,
+    ids: Any,
+    now: datetime,
+    zone: tzinfo,
+) -> None:
+    """The customer repeated the complaint of a pending RA past its due date
+    (REI-01..REI-04): one read of the request and whether the user may
+    maintain it; one write of the reiteration, the request (compare-and-set)
+    and the outbox rows."""
+    t = sql.tables
+    req = t["service_request"]
+    read = sa.select(
+        req.c.version,
+        req.c.situation,
+        req.c.current_due_date,
+        req.c.current_unit_id,
+        req.c.urgent,
+        req.c.reiterations,
+        _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+    ).where(req.c.id == request_id)
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert row.situation == int(RequestSituation.PENDING)
+        assert row.current_due_date <= now.astimezone(zone).date()
+        assert row.authorised
+        count = row.reiterations + 1
+        events = [
+            _event(
+                "service_request.reiterated",
+                now,
+                actor,
+                request_id=request_id,
+                reiterations=count,
+            )
+        ]
+        if row.urgent:
+            events.append(
+                _event(
+                    "service_request.urgent_alert",
+                    now,
+                    actor,
+                    unit_id=row.current_unit_id,
+                    request_id=request_id,
+                )
+            )
+        _write_all(
+            connection,
+            [
+                sa.insert(t["reiteration"]).values(
+                    id=next(ids),
+                    request_id=request_id,
+                    at=now,
+                    actor=actor,
+                    requester_name=None,
+                    phone=None,
+                    remark=None,
+                    version=1,
+                ),
+                sa.update(req)
+                .where(req.c.id == request_id, req.c.version == row.version)
+                .values(
+                    reiterations=count, last_reiterated_at=now, version=row.version + 1
+                ),
+                *_outbox(connection, sql, events),
             ],
         )
 
@@ -477,6 +578,7 @@ COMMANDS = (
     "forward_request",
     "update_order",
     "start_execution",
+    "reiterate_request",
     "close_not_executed",
     "close_request",
 )
@@ -484,6 +586,7 @@ _NAMES = {
     "forward_request": "forward an RA (lean SQL)",
     "update_order": "update an order (lean SQL)",
     "start_execution": "start an order's execution (lean SQL)",
+    "reiterate_request": "reiterate an RA (lean SQL)",
     "close_not_executed": "close an order not executed (lean SQL)",
     "close_request": "close an RA (lean SQL)",
 }
@@ -539,12 +642,13 @@ def _cases(
 
 
 def _steps(
-    gsan: gsan_core.System, sql: SqlBackend, now: datetime
+    gsan: gsan_core.System, sql: SqlBackend
 ) -> dict[str, tuple[Callable[[_Case], object], Callable[[_Case], object]]]:
-    """Each command: (the library's call, the lean version) on one case."""
+    """Each command: (the library's call, the lean version) on one case, at
+    the system's clock."""
     requests_, orders_ = gsan.service_requests, gsan.service_orders
-    today = now.astimezone(ZoneInfo(gsan.profile.timezone)).date()
     zone = ZoneInfo(gsan.profile.timezone)
+    now = gsan.clock.now
     return {
         "forward_request": (
             lambda c: requests_.forward(
@@ -556,7 +660,7 @@ def _steps(
                 destination=c.office,
                 actor=c.attendant,
                 ids=_IDS,
-                now=now,
+                now=now(),
             ),
         ),
         "update_order": (
@@ -572,20 +676,31 @@ def _steps(
                 expected_version=2,
                 observation="BENCH",
                 actor=c.technician,
-                now=now,
+                now=now(),
             ),
         ),
         "start_execution": (
             lambda c: orders_.start_execution(order_id=c.order_id, actor=c.technician),
             lambda c: lean_start_execution(
-                sql, c.order_id, actor=c.technician, now=now
+                sql, c.order_id, actor=c.technician, now=now()
+            ),
+        ),
+        "reiterate_request": (
+            lambda c: requests_.reiterate(request_id=c.request_id, actor=c.technician),
+            lambda c: lean_reiterate(
+                sql,
+                c.request_id,
+                actor=c.technician,
+                ids=_IDS,
+                now=now(),
+                zone=zone,
             ),
         ),
         "close_not_executed": (
             lambda c: orders_.close_not_executed(
                 order_id=c.order_id,
                 reason_id=NOT_EXECUTED,
-                closed_on=today,
+                closed_on=now().astimezone(zone).date(),
                 actor=c.technician,
             ),
             lambda c: lean_close_not_executed(
@@ -594,7 +709,7 @@ def _steps(
                 reason_id=NOT_EXECUTED,
                 actor=c.technician,
                 ids=_IDS,
-                now=now,
+                now=now(),
                 zone=zone,
             ),
         ),
@@ -607,7 +722,7 @@ def _steps(
                 c.request_id,
                 reason_id=NOT_EXECUTED,
                 actor=c.technician,
-                now=now,
+                now=now(),
             ),
         ),
     }
@@ -631,11 +746,14 @@ def measure(
     cases = _cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
     count = len(cases) // 2
     mine, theirs = cases[:count], cases[count : 2 * count]
-    gsan.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
-    steps = _steps(gsan, sql, gsan.clock.now())
+    clock: Any = gsan.clock
+    clock.advance(timedelta(minutes=5))  # TRM-14: after the opening's step
+    steps = _steps(gsan, sql)
     figures = []
     for name in COMMANDS:
         library, lean = steps[name]
+        if name == "reiterate_request":
+            clock.advance(timedelta(days=DEADLINE_DAYS))  # REI-02: now due
         if name not in chosen:
             for case in cases:
                 library(case)

@@ -103,6 +103,11 @@ class Rows:
                     .where(order.c.request_id == request_id)
                     .order_by(order.c.id)
                 ),
+                "reiterations": rows(
+                    sa.select(t["reiteration"])
+                    .where(t["reiteration"].c.request_id == request_id)
+                    .order_by(t["reiteration"].c.at)
+                ),
                 "steps": rows(
                     sa.select(step)
                     .where(step.c.request_id == request_id)
@@ -152,7 +157,7 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
     assert theirs.order is not None
     order, their_order = mine.order.id, theirs.order.id
     clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
-    now = clock.now()
+    zone = ZoneInfo(system.profile.timezone)
     ids = itertools.count(9_000_000_000)
     requests_, orders_ = system.service_requests, system.service_orders
     steps: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
@@ -169,7 +174,7 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
                 destination=utility.office,
                 actor=attendant,
                 ids=ids,
-                now=now,
+                now=clock.now(),
             ),
         ),
         (
@@ -183,14 +188,26 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
                 expected_version=2,
                 observation="X",
                 actor=attendant,
-                now=now,
+                now=clock.now(),
             ),
         ),
         (
             "start",
             lambda: orders_.start_execution(order_id=order, actor=attendant),
             lambda: lean_orders.lean_start_execution(
-                sql, their_order, actor=attendant, now=now
+                sql, their_order, actor=attendant, now=clock.now()
+            ),
+        ),
+        (
+            "reiterate",
+            lambda: requests_.reiterate(request_id=mine.request.id, actor=attendant),
+            lambda: lean_orders.lean_reiterate(
+                sql,
+                theirs.request.id,
+                actor=attendant,
+                ids=ids,
+                now=clock.now(),
+                zone=zone,
             ),
         ),
         (
@@ -207,8 +224,8 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
                 reason_id=NOT_EXECUTED,
                 actor=attendant,
                 ids=ids,
-                now=now,
-                zone=ZoneInfo(system.profile.timezone),
+                now=clock.now(),
+                zone=zone,
             ),
         ),
         (
@@ -221,12 +238,16 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
                 theirs.request.id,
                 reason_id=NOT_EXECUTED,
                 actor=attendant,
-                now=now,
+                now=clock.now(),
             ),
         ),
     ]
     rows = Rows(sql)
     for name, library, lean in steps:
+        if name == "reiterate":
+            # REI-02: on the request's due date
+            due = mine.request.current_due_date - system.clock.today()
+            clock.advance(max(due, timedelta(0)))
         before = rows.of(mine.request.id)
         library()
         after_library = rows.of(mine.request.id)

@@ -7,23 +7,29 @@ at its water point, that meter and whether a payment slip was issued that day
 (DEB-02). :func:`read_closing` reads them in **two**
 statements (issue 20; ADR 0006):
 
-1. the lock: the order, and ``(SELECT id FROM property WHERE id = the
-   order's property FOR UPDATE)``, a statement of its own, as ADR 0004 asks.
-   It locks only when the order has no request and no active programming:
-   those roots (the request, the roteiros' days) come before the property in
-   the lock order, and the command locks them itself before it reads on (the
-   order read here then answers the command's first read of it, which came
-   before any lock too);
+1. the lock: the order, ``(SELECT id FROM service_request WHERE id = the
+   order's request FOR UPDATE)`` and ``(SELECT id FROM property WHERE id =
+   the order's property FOR UPDATE)``, a statement of its own, as ADR 0004
+   asks, the request's subquery first (ADR 0004's order: request, then
+   property). It locks only when the order has no active programming: the
+   roteiros' days come before both in the lock order, and the command locks
+   them itself before it reads on (the order read here then answers the
+   command's first read of it, which came before any lock too);
 2. one joined read, begun after the lock was granted, so its snapshot holds
    everything the previous holder committed: the order, the property, the
    connection, the current installation of the water point and its meter
-   (``LEFT JOIN``: each at most one row) and whether the order has an active
-   programming.
+   (``LEFT JOIN``: each at most one row), whether the order has an active
+   programming, and the order's request with the request's orders (issue 20,
+   fifth round: the closing user's check, ENC's other open orders, and the
+   request's hook, which proposes closing the request when no other order is
+   pending).
 
 The rows are handed to the unit of work (:meth:`SqlUnitOfWork.keep_ahead`),
-whose repositories answer the *same* reads from them once, instead of asking
-the database; a read of other rows, a second read of the same rows, or a read
-after the unit of work wrote the table goes to the database as before. On
+whose repositories answer the *same* reads from them (once, or as many times
+as the command reads them after the lock), instead of asking the database; a
+read of other rows, one more read of the same rows, or a read after the unit
+of work wrote the table other than entity by entity
+(``read_ahead_requests.written``) goes to the database as before. On
 SQLite, whose writing transaction already holds the database's write lock, the
 lock statement is not sent.
 """
