@@ -128,69 +128,11 @@ def lean_forward(
     the request blocks it; one write of the step, the request, its orders and
     the outbox rows."""
     t = sql.tables
-    req, step, order, unit = (
-        t["service_request"],
-        t["routing_step"],
-        t["service_order"],
-        t["unit"],
-    )
-    catalog = t["catalog_item"]
-    dest, origin = unit.alias("dest"), unit.alias("origin")
-    dest_kind, origin_kind = catalog.alias("dest_kind"), catalog.alias("origin_kind")
-    last = (
-        sa.select(sa.func.max(step.c.at))
-        .where(step.c.request_id == req.c.id)
-        .scalar_subquery()
-    )
-    # TRM-02..TRM-04: an order in execution, awaiting release or scheduled
-    busy = (
-        sa.select(sa.literal(1))
-        .where(
-            order.c.request_id == req.c.id,
-            sa.or_(
-                order.c.situation.in_([IN_EXECUTION, AWAITING_RELEASE]),
-                sa.and_(order.c.situation == PENDING, order.c.scheduled.is_(True)),
-            ),
-        )
-        .exists()
-    )
-    read = (
-        sa.select(
-            req.c.version,
-            req.c.situation,
-            req.c.current_unit_id,
-            req.c.urgent,
-            last.label("last_at"),
-            busy.label("busy"),
-            _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
-            dest.c.active,
-            dest.c.accepts_routing,
-            dest_kind.c.attributes["code"].as_string().label("dest_code"),
-            origin_kind.c.attributes["code"].as_string().label("origin_code"),
-        )
-        .select_from(
-            req.join(dest, dest.c.id == destination)
-            .outerjoin(
-                dest_kind,
-                sa.and_(
-                    dest_kind.c.kind == "unit_type",
-                    dest_kind.c.id == dest.c.unit_type_id,
-                ),
-            )
-            .outerjoin(origin, origin.c.id == req.c.current_unit_id)
-            .outerjoin(
-                origin_kind,
-                sa.and_(
-                    origin_kind.c.kind == "unit_type",
-                    origin_kind.c.id == origin.c.unit_type_id,
-                ),
-            )
-        )
-        .where(req.c.id == request_id)
-        .with_for_update(of=req)
-    )
+    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(
+            _forward_read(sql, request_id, destination=destination, actor=actor)
+        ).one()
         assert row.situation == int(RequestSituation.PENDING)
         assert row.active
         assert row.accepts_routing
@@ -251,6 +193,74 @@ def lean_forward(
                 *_outbox(connection, sql, events),
             ],
         )
+
+
+def _forward_read(
+    sql: SqlBackend, request_id: int, *, destination: int, actor: int
+) -> sa.Select[Any]:
+    """Forwarding's one read, the request locked."""
+    t = sql.tables
+    req, step, order, unit = (
+        t["service_request"],
+        t["routing_step"],
+        t["service_order"],
+        t["unit"],
+    )
+    catalog = t["catalog_item"]
+    dest, origin = unit.alias("dest"), unit.alias("origin")
+    dest_kind, origin_kind = catalog.alias("dest_kind"), catalog.alias("origin_kind")
+    last = (
+        sa.select(sa.func.max(step.c.at))
+        .where(step.c.request_id == req.c.id)
+        .scalar_subquery()
+    )
+    # TRM-02..TRM-04: an order in execution, awaiting release or scheduled
+    busy = (
+        sa.select(sa.literal(1))
+        .where(
+            order.c.request_id == req.c.id,
+            sa.or_(
+                order.c.situation.in_([IN_EXECUTION, AWAITING_RELEASE]),
+                sa.and_(order.c.situation == PENDING, order.c.scheduled.is_(True)),
+            ),
+        )
+        .exists()
+    )
+    return (
+        sa.select(
+            req.c.version,
+            req.c.situation,
+            req.c.current_unit_id,
+            req.c.urgent,
+            last.label("last_at"),
+            busy.label("busy"),
+            _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+            dest.c.active,
+            dest.c.accepts_routing,
+            dest_kind.c.attributes["code"].as_string().label("dest_code"),
+            origin_kind.c.attributes["code"].as_string().label("origin_code"),
+        )
+        .select_from(
+            req.join(dest, dest.c.id == destination)
+            .outerjoin(
+                dest_kind,
+                sa.and_(
+                    dest_kind.c.kind == "unit_type",
+                    dest_kind.c.id == dest.c.unit_type_id,
+                ),
+            )
+            .outerjoin(origin, origin.c.id == req.c.current_unit_id)
+            .outerjoin(
+                origin_kind,
+                sa.and_(
+                    origin_kind.c.kind == "unit_type",
+                    origin_kind.c.id == origin.c.unit_type_id,
+                ),
+            )
+        )
+        .where(req.c.id == request_id)
+        .with_for_update(of=req)
+    )
 
 
 def lean_close_request(

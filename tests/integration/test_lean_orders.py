@@ -128,50 +128,36 @@ class Rows:
         return found
 
 
-def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
+Step = tuple[str, Callable[[], object], Callable[[], object]]
+
+
+def _steps(
+    system: gsan_core.System,
     sql: SqlBackend,
-) -> None:
-    clock = FixedClock()
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=clock,
-        keep_events=False,
-    )
-    system.seed()
-    utility = build_request_utility(system, properties=2, actor=0)
-    attendant = utility.attendant
-    mine, theirs = (
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        )
-        for p in utility.town.properties[:2]
-    )
-    assert mine.order is not None
-    assert theirs.order is not None
+    clock: FixedClock,
+    mine: Any,
+    theirs: Any,
+    office: int,
+    attendant: int,
+) -> list[Step]:
+    """Each command: its name, the library's call on ``mine``, the lean
+    version on ``theirs`` (at the clock's time when called)."""
     order, their_order = mine.order.id, theirs.order.id
-    clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
     zone = ZoneInfo(system.profile.timezone)
     ids = itertools.count(9_000_000_000)
     requests_, orders_ = system.service_requests, system.service_orders
-    steps: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
+    steps: list[Step] = [
         (
             "forward",
             lambda: requests_.forward(
                 request_id=mine.request.id,
-                destination_unit_id=utility.office,
+                destination_unit_id=office,
                 actor=attendant,
             ),
             lambda: lean_orders.lean_forward(
                 sql,
                 theirs.request.id,
-                destination=utility.office,
+                destination=office,
                 actor=attendant,
                 ids=ids,
                 now=clock.now(),
@@ -242,6 +228,38 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
             ),
         ),
     ]
+    return steps
+
+
+def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
+    sql: SqlBackend,
+) -> None:
+    clock = FixedClock()
+    system = gsan_core.System(
+        uow_factory=sql.uow_factory,
+        backend=sql,
+        profile=request_profile(large_consumer_unit_id=None),
+        clock=clock,
+        keep_events=False,
+    )
+    system.seed()
+    utility = build_request_utility(system, properties=2, actor=0)
+    attendant = utility.attendant
+    mine, theirs = (
+        system.service_requests.open(
+            specification_id=SPECIFICATION,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=attendant,
+            location=RequestLocation(property_id=p.id),
+            requesters=(Requester(name="ANA", address="RUA 1"),),
+        )
+        for p in utility.town.properties[:2]
+    )
+    assert mine.order is not None
+    assert theirs.order is not None
+    clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
+    steps = _steps(system, sql, clock, mine, theirs, utility.office, attendant)
     rows = Rows(sql)
     for name, library, lean in steps:
         if name == "reiterate":
