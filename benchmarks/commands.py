@@ -1,17 +1,19 @@
 """Single commands beside their lean hand-written SQL (issue 20), alone.
 
 ``python -m benchmarks.commands [--size 100000] [--repeats 3] [--commands 200]
-[--only cut-closing,opening,meter-insert,meter-update,connect-water]``
+[--only NAME,...]``
 
 One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
-command and its lean version (:mod:`benchmarks.limits`, :mod:`benchmarks.lean_meters`: one joined read, one
-write statement) run in alternating rounds of ten calls on different rows
+command and its lean version (:mod:`benchmarks.limits`,
+:mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`: one joined
+read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale._interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
 the same commands once per size, beside the batches; this is the quick way to
-follow the commands alone.
+follow the commands alone. ``--only`` takes a comma-separated list of the
+command names below (``COMMANDS``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import lean_meters, scale
+from benchmarks import lean_meters, lean_orders, scale
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -51,19 +53,15 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
     return figure
 
 
-Step = Callable[..., dict[str, Any]]
-
-
-def _steps() -> dict[str, Step]:
-    """The commands measured, by the name ``--only`` takes."""
-    steps: dict[str, Step] = {"cut-closing": _cut_closing, "opening": _opening}
-    # the meters and connections (issue 20, fifth round)
-    steps |= {
-        "meter-insert": lean_meters.measure_insert,
-        "meter-update": lean_meters.measure_update,
-        "connect-water": lean_meters.measure_connect,
-    }
-    return steps
+#: The meter and connection commands (:mod:`benchmarks.lean_meters`), each
+#: measured on rows of its own repeat.
+METER_STEPS = {
+    "insert_meter": lean_meters.measure_insert,
+    "update_meter": lean_meters.measure_update,
+    "connect_water": lean_meters.measure_connect,
+}
+#: The names ``--only`` selects from.
+COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)
 
 
 def measure(
@@ -71,27 +69,51 @@ def measure(
     repeats: int,
     commands: int,
     url: str,
-    only: Sequence[str] | None = None,
+    only: Sequence[str] = COMMANDS,
 ) -> list[dict[str, Any]]:
-    """The figures of the commands (``only`` those named) on a fresh utility
-    of ``size`` properties."""
-    steps = _steps()
-    chosen = list(steps) if only is None else [n for n in steps if n in only]
+    """The commands' figures on a fresh utility of ``size`` properties."""
     with scale.utility("postgres", size, url) as (gsan, sql, _seconds):
-        if "cut-closing" in chosen:
+        figures = []
+        if "close_cut" in only:
             scale.library_cut_orders(gsan, scale.groups(sql))
             scale.analyze(sql)
-        # each repeat works on rows of its own
+        # each repeat closes and opens on rows of its own
         per = commands * 2
-        return [
-            _repeat(
-                lambda r, step=steps[name]: step(  # type: ignore[misc]
-                    gsan, sql, size, commands, skip=r * per
+        if "close_cut" in only:
+            figures.append(
+                _repeat(
+                    lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+                    repeats,
+                )
+            )
+        if "open_request" in only:
+            figures.append(
+                _repeat(
+                    lambda r: _opening(gsan, sql, size, commands, skip=r * per),
+                    repeats,
+                )
+            )
+        # the order and request commands (benchmarks.lean_orders), on RAs
+        # opened for each repeat on properties no earlier one used
+        chosen = [n for n in lean_orders.COMMANDS if n in only]
+        if chosen:
+            figures += _repeat_many(
+                lambda _r: lean_orders.measure(
+                    gsan, sql, size, commands, chosen, homes=_fresh
                 ),
                 repeats,
             )
-            for name in chosen
-        ]
+        for name, step in METER_STEPS.items():
+            if name in only:
+                figures.append(
+                    _repeat(
+                        lambda r, step=step: step(  # type: ignore[misc]
+                            gsan, sql, size, commands, skip=r * per
+                        ),
+                        repeats,
+                    )
+                )
+        return figures
 
 
 def _cut_closing(
@@ -126,6 +148,22 @@ def _opening(
 _USED: set[int] = set()
 
 
+def _fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
+    """``limit`` connected properties no earlier repeat used."""
+    found = scale._connected(sql, metered=metered, limit=limit + len(_USED))
+    chosen = [i for i in found if i not in _USED][:limit]
+    _USED.update(chosen)
+    return chosen
+
+
+def _repeat_many(
+    step: Callable[[int], list[dict[str, Any]]], repeats: int
+) -> list[dict[str, Any]]:
+    """:func:`_repeat` for a step that measures several commands at once."""
+    runs = [step(r) for r in range(repeats)]
+    return [_repeat(lambda r, i=i: runs[r][i], repeats) for i in range(len(runs[0]))]
+
+
 def render(figures: Sequence[dict[str, Any]]) -> str:
     lines = [
         f"{'command':42} {'size':>8} {'library ms':>22} {'lean ms':>22} {'ratio':>6}"
@@ -153,20 +191,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        type=lambda text: [n.strip() for n in text.split(",") if n.strip()],
-        default=None,
-        help=f"comma-separated commands among {', '.join(_steps())}",
+        default=",".join(COMMANDS),
+        help=f"comma-separated commands among {', '.join(COMMANDS)}",
     )
     args = parser.parse_args(argv)
     if not args.postgres_url:
         print("no --postgres-url", file=sys.stderr)
         return 2
-    unknown = sorted(set(args.only or ()) - set(_steps()))
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = sorted(set(only) - set(COMMANDS))
     if unknown:
         print(f"unknown commands: {', '.join(unknown)}", file=sys.stderr)
         return 2
     figures = measure(
-        args.size, args.repeats, args.commands, args.postgres_url, only=args.only
+        args.size, args.repeats, args.commands, args.postgres_url, only=only
     )
     print(render(figures))
     return 0

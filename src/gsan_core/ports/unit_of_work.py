@@ -431,8 +431,9 @@ class UnitOfWork(Protocol):
         read what it reads in fewer statements, and answer the repositories'
         next reads of the same rows from them (issue 20; ADR 0006).
 
-        ``"close_order"`` (``key``: the order): the order, its property,
-        locked as the root of its open orders (ADR 0004), the property's
+        ``"close_order"`` (``key``: the order): the order, its request and
+        property, locked (the request first) as the roots of its orders
+        (ADR 0004), the request's orders, the property's
         water connection, the meter at its water point and its payment
         slips. ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
@@ -441,7 +442,12 @@ class UnitOfWork(Protocol):
         the property; connecting water or sewer without an order): the
         property, locked, then its route share-locked (the field lock), its
         block, water and sewer connections, the route's field lock and the
-        consumption tariffs. The answers are
+        consumption tariffs. ``"forward_request"`` (``key``:
+        the request): the request, locked, its orders, its routing steps and
+        its locality's units by group. ``"close_request"`` (``key``: the
+        request): the request, locked, and its orders. ``"update_order"``
+        (``key``: the order): the order, its field-file items and their
+        files. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

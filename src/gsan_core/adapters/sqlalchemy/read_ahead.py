@@ -7,23 +7,29 @@ at its water point, that meter and whether a payment slip was issued that day
 (DEB-02). :func:`read_closing` reads them in **two**
 statements (issue 20; ADR 0006):
 
-1. the lock: the order, and ``(SELECT id FROM property WHERE id = the
-   order's property FOR UPDATE)``, a statement of its own, as ADR 0004 asks.
-   It locks only when the order has no request and no active programming:
-   those roots (the request, the roteiros' days) come before the property in
-   the lock order, and the command locks them itself before it reads on (the
-   order read here then answers the command's first read of it, which came
-   before any lock too);
+1. the lock: the order, ``(SELECT id FROM service_request WHERE id = the
+   order's request FOR UPDATE)`` and ``(SELECT id FROM property WHERE id =
+   the order's property FOR UPDATE)``, a statement of its own, as ADR 0004
+   asks, the request's subquery first (ADR 0004's order: request, then
+   property). It locks only when the order has no active programming: the
+   roteiros' days come before both in the lock order, and the command locks
+   them itself before it reads on (the order read here then answers the
+   command's first read of it, which came before any lock too);
 2. one joined read, begun after the lock was granted, so its snapshot holds
    everything the previous holder committed: the order, the property, the
    connection, the current installation of the water point and its meter
-   (``LEFT JOIN``: each at most one row) and whether the order has an active
-   programming.
+   (``LEFT JOIN``: each at most one row), whether the order has an active
+   programming, and the order's request with the request's orders (issue 20,
+   fifth round: the closing user's check, ENC's other open orders, and the
+   request's hook, which proposes closing the request when no other order is
+   pending).
 
 The rows are handed to the unit of work (:meth:`SqlUnitOfWork.keep_ahead`),
-whose repositories answer the *same* reads from them once, instead of asking
-the database; a read of other rows, a second read of the same rows, or a read
-after the unit of work wrote the table goes to the database as before. On
+whose repositories answer the *same* reads from them (once, or as many times
+as the command reads them after the lock), instead of asking the database; a
+read of other rows, one more read of the same rows, or a read after the unit
+of work wrote the table other than entity by entity
+(``read_ahead_requests.written``) goes to the database as before. On
 SQLite, whose writing transaction already holds the database's write lock, the
 lock statement is not sent.
 
@@ -36,6 +42,7 @@ tariffs (V-LA7) in one joined statement after it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -45,11 +52,18 @@ from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.hydrometers import MeasurementPoint
+from gsan_core.model.service_orders import OrderSituation
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["read_closing", "read_connecting", "read_generation", "read_opening"]
+__all__ = [
+    "keep_request_of_order",
+    "read_closing",
+    "read_connecting",
+    "read_generation",
+    "read_opening",
+]
 
 #: The entities of the joined read: (prefix, table).
 _JOINED = (
@@ -67,35 +81,44 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     (see the module's text), for the unit of work's repositories."""
     lock, read = _statements(uow, "closing")
     connection = uow.connection
+    sqlite = connection.dialect.name == "sqlite"
     locked: int | None = None
-    if connection.dialect.name != "sqlite":
+    locked_request: int | None = None
+    if not sqlite:
         with translated("service_order", order_id):
             first = connection.execute(lock, {"k_order": order_id}).mappings().first()
         if first is None:
             return
-        locked = first["locked"]
-        if locked is None:
-            # an order of a request, a programmed one or one without property:
-            # the order as read now, as the command would first read it, and
-            # the command locks its roots itself
+        locked, locked_request = first["locked"], first["locked_request"]
+        if locked is None and locked_request is None:
+            # a programmed order or one without property nor request: the
+            # order as read now, as the command would first read it, and the
+            # command locks its roots itself
             order = _entity(uow, "o", "service_order", first)
             uow.keep_ahead("service_order", ("id", order_id), order)
             return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
-    # one row per payment slip of the property (at least one: LEFT JOIN)
+    # one row per payment slip of the property and order of its request (at
+    # least one: LEFT JOIN)
     if not rows or len({r["i_id"] for r in rows}) != 1:
         return  # no such order, or two current installations
     row = rows[0]
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
-    uow.keep_ahead("service_order", ("id", order_id), order)
     if row["programmed"]:
+        uow.keep_ahead("service_order", ("id", order_id), order)
         return
+    if order.request_id is not None and (sqlite or locked_request is not None):
+        # read before and after the request's lock (both after it here)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=2)
+        keep_request_of_order(uow, order.request_id, rows)
+    else:
+        uow.keep_ahead("service_order", ("id", order_id), order)
     active = (("active", True), ("order_id", order_id))
     uow.keep_ahead("scheduled_order", ("by", active), [])
     prop = found["p"]
-    if prop is None or (locked != prop.id and connection.dialect.name != "sqlite"):
+    if prop is None or (locked != prop.id and not sqlite):
         return
     uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
@@ -108,6 +131,30 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
         (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
     }
     uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
+
+
+def keep_request_of_order(
+    uow: SqlUnitOfWork, request_id: int, rows: Sequence[Any]
+) -> None:
+    """The request of the order being closed (locked), read by the closing
+    user's check and by the request's hook, and its orders: all of them (the
+    request's other open orders, ENC) and its pending ones (the hook's
+    proposal to close the request, read after the closing's own write)."""
+    request = _entity(uow, "r", "service_request", rows[0])
+    if request is None:
+        return
+    uow.keep_ahead("service_request", ("lock", (request_id,)), {request_id: request})
+    uow.keep_ahead("service_request", ("id", request_id), request, times=2)
+    found = {e.id: e for row in rows if (e := _entity(uow, "q", "service_order", row))}
+    orders = [found[k] for k in sorted(found)]
+    of_request = (("request_id", request_id),)
+    uow.keep_ahead("service_order", ("by", of_request), orders)
+    pending = (*of_request, ("situation", int(OrderSituation.PENDING)))
+    uow.keep_ahead(
+        "service_order",
+        ("by", pending),
+        [o for o in orders if o.situation is OrderSituation.PENDING],
+    )
 
 
 def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
@@ -234,7 +281,7 @@ def _statements(
     return found
 
 
-def _labelled(tables: dict[str, sa.Table]) -> list[sa.Label[Any]]:
+def _labelled(tables: Mapping[str, sa.FromClause]) -> list[sa.Label[Any]]:
     """Every column of ``tables`` labelled ``<prefix>_<column>``."""
     return [c.label(f"{prefix}_{c.key}") for prefix, t in tables.items() for c in t.c]
 
@@ -250,20 +297,31 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
         t["scheduled_order"],
     )
     d = t["open_debt"]
+    r, q = t["service_request"], o.alias("q")
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
-    # the order (read before the lock, as the command reads it first) and its
-    # property locked when it has neither a request nor an active programming
-    locked = (
-        sa.select(p.c.id)
-        .where(p.c.id == o.c.property_id, o.c.request_id.is_(None), ~programmed)
+    # the order (read before the lock, as the command reads it first), its
+    # request and its property locked when it has no active programming, in
+    # ADR 0004's order: the request's subquery is evaluated first
+    locked_request = (
+        sa.select(r.c.id)
+        .where(r.c.id == o.c.request_id, ~programmed)
         .with_for_update()
         .scalar_subquery()
     )
-    lock = sa.select(*_labelled({"o": o}), locked.label("locked")).where(
-        o.c.id == order_id
+    locked = (
+        sa.select(p.c.id)
+        .where(p.c.id == o.c.property_id, ~programmed)
+        .with_for_update()
+        .scalar_subquery()
     )
-    tables = {"o": o, "p": p, "w": w, "i": i, "h": h}
+    lock = sa.select(
+        *_labelled({"o": o}),
+        locked_request.label("locked_request"),
+        locked.label("locked"),
+    ).where(o.c.id == order_id)
+    # one row per payment slip and order of the request (a handful)
+    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
     read = (
         sa.select(
             *_labelled(tables),
@@ -291,6 +349,8 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
                     d.c.kind == DebtKind.PAYMENT_SLIP.value,
                 ),
             )
+            .outerjoin(r, r.c.id == o.c.request_id)
+            .outerjoin(q, q.c.request_id == o.c.request_id)
         )
         .where(o.c.id == order_id)
     )

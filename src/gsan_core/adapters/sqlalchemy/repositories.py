@@ -264,6 +264,8 @@ class SqlRepository(Generic[E]):
     def lock(self, id: int) -> E:
         ahead = self._ahead(("lock", (id,)))
         if ahead is not MISSING:
+            # read ahead after the same lock (read_ahead.py); a row not kept
+            # is locked (and looked for) the usual way
             found = cast("Mapping[int, E]", ahead).get(id)
             if found is not None:
                 return found
@@ -332,14 +334,14 @@ class SqlRepository(Generic[E]):
         )
 
     def add(self, entity: E) -> None:
-        self._uow.wrote(self._entity)
+        row = self._mapper.to_row(entity)
+        self._uow.wrote(self._entity, [(row, entity)])
         if self._deferred():
-            row = self._mapper.to_row(entity)
             key = row[self._mapper.id_column]
             self._uow.pending.insert(self._entity, self._table, [row], key)
             return
         with translated(self._entity, getattr(entity, "id", None)):
-            self._conn.execute(sa.insert(self._table), [self._mapper.to_row(entity)])
+            self._conn.execute(sa.insert(self._table), [row])
 
     def add_many(self, entities: Iterable[E]) -> None:
         self._uow.wrote(self._entity)
@@ -357,8 +359,8 @@ class SqlRepository(Generic[E]):
             with translated(self._entity, key):
                 self._conn.execute(sa.insert(self._table), rows)
 
-    def _params(self, entity: E) -> dict[str, Any]:
-        row = self._mapper.to_row(entity)
+    def _params(self, entity: E, row: dict[str, Any] | None = None) -> dict[str, Any]:
+        row = self._mapper.to_row(entity) if row is None else row
         k, v = self._mapper.id_column, self._mapper.version_column
         params = {f"v_{key}": value for key, value in row.items() if key != k}
         params["k_id"] = row[k]
@@ -367,8 +369,9 @@ class SqlRepository(Generic[E]):
         return params
 
     def update(self, entity: E) -> None:
-        self._uow.wrote(self._entity)
-        params = self._params(entity)
+        row = self._mapper.to_row(entity)
+        self._uow.wrote(self._entity, [(row, entity)])
+        params = self._params(entity, row)
         if self._deferred():
             self._defer_update(params)
             return
@@ -399,6 +402,10 @@ class SqlRepository(Generic[E]):
         )
 
     def update_many(self, entities: Iterable[E]) -> None:
+        entities = list(entities)
+        if len(entities) == 1 and self._deferred():
+            self.update(entities[0])  # one write: it may wait with the others
+            return
         self._uow.wrote(self._entity)
         for batch in chunks(entities, CHUNK):
             params = [self._params(e) for e in batch]

@@ -63,6 +63,12 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
     read_generation,
     read_opening,
 )
+from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
+    read_forwarding,
+    read_order_update,
+    read_request_closing,
+    written,
+)
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     DEPENDENT,
@@ -192,7 +198,7 @@ class SqlUnitOfWork:
         #: The buffer the connection was watched for before (a host's).
         self._watched: WriteBuffer | None = None
         #: Rows read ahead for the next reads of them (read_ahead.py).
-        self._ahead: dict[tuple[str, object], object] = {}
+        self._ahead: dict[tuple[str, object], list[Any]] = {}
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -449,7 +455,8 @@ class SqlUnitOfWork:
 
     def read_ahead(self, command: str, key: int) -> None:
         """Read what ``command`` (``"close_order"``, ``"open_request"``,
-        ``"generate_order"``, ``"connect"``) reads
+        ``"generate_order"``, ``"connect"``, ``"forward_request"``,
+        ``"close_request"``, ``"update_order"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -461,18 +468,33 @@ class SqlUnitOfWork:
             read_generation(self, key)
         elif command == "connect":
             read_connecting(self, key)
+        elif command == "forward_request":
+            read_forwarding(self, key)
+        elif command == "close_request":
+            read_request_closing(self, key)
+        elif command == "update_order":
+            read_order_update(self, key)
 
-    def keep_ahead(self, table: str, key: object, found: object) -> None:
-        """Keep ``found`` (read ahead) for the next read of ``table`` whose
-        repository asks ``key``: answered once, unless the table is written
-        first."""
-        self._ahead[(table, key)] = found
+    def keep_ahead(
+        self, table: str, key: object, found: object, *, times: int = 1
+    ) -> None:
+        """Keep ``found`` (read ahead) for the next ``times`` reads of
+        ``table`` whose repository asks ``key`` (a command that reads the same
+        rows twice after the read ahead's lock: once each), unless the table
+        is written first (:meth:`wrote`)."""
+        self._ahead[(table, key)] = [found, times]
 
     def take_ahead(self, table: str, key: object) -> object:
-        """What was read ahead for ``key`` of ``table`` (once), or ``MISSING``."""
+        """What was read ahead for ``key`` of ``table``, or ``MISSING``."""
         if not self._ahead:
             return MISSING
-        return self._ahead.pop((table, key), MISSING)
+        kept = self._ahead.get((table, key))
+        if kept is None:
+            return MISSING
+        kept[1] -= 1
+        if kept[1] <= 0:
+            del self._ahead[(table, key)]
+        return kept[0]
 
     def _open(self) -> sa.Connection:
         if self._connection is None:
@@ -525,11 +547,18 @@ class SqlUnitOfWork:
             return None
         return self._backend.reference
 
-    def wrote(self, table: str) -> None:
+    def wrote(
+        self, table: str, rows: Sequence[tuple[Mapping[str, Any], object]] = ()
+    ) -> None:
         """This unit of work wrote ``table``: read it from the database, and
-        forget the backend's cached rows of it when the transaction ends."""
+        forget the backend's cached rows of it when the transaction ends.
+
+        ``rows``: the written rows and their entities, when the write was
+        only those (an insert or a compare-and-set update of each): the rows
+        read ahead of the table are then kept, with those entities in them
+        (``read_ahead.written``), instead of forgotten."""
         if self._ahead:
-            self._ahead = {k: v for k, v in self._ahead.items() if k[0] != table}
+            self._ahead = written(self._ahead, table, rows)
         if table in CACHED_TABLES:
             self._written.add(table)
         if table in DEPENDENT:  # e.g. a permission's answer and the user's row

@@ -225,7 +225,8 @@ class ServiceOrderService(ServiceSetup):
     ) -> ServiceOrder:
         """Change an open OS read at ``expected_version`` (UPD-01..UPD-04)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            uow.read_ahead("update_order", order_id)
             order = uow.service_orders.get(order_id)
             if order.version != expected_version:
                 raise ConcurrencyConflict("service_order", order_id, expected_version)
@@ -300,7 +301,7 @@ class ServiceOrderService(ServiceSetup):
         **changes: object,
     ) -> ServiceOrder:
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.get(order_id)
             found = list(rules.check_transition(order, action))
             if reason_id is not None:

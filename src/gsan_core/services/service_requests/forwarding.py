@@ -66,7 +66,12 @@ def forward_in(
     steps = uow.routing_steps.find_by(request_id=request_id)
     last = max(steps, key=lambda s: (s.at, s.id)) if steps else None
     type_ids = {o.service_type_id for o in orders}
-    codes = {item.id: item.text("code") or "" for item in uow.catalog.list("unit_type")}
+    # the rules read the codes of the origin's and the destination's types
+    codes = {
+        item.id: item.text("code") or ""
+        for type_id in sorted({u.unit_type_id for u in units.values()})
+        if (item := uow.catalog.find("unit_type", type_id)) is not None
+    }
     del spec
     facts = rules.ForwardFacts(
         request=request,

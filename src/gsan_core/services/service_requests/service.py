@@ -209,7 +209,8 @@ class ServiceRequestService(Service):
         """Tramitar RA (UC0427, TRM-01..TRM-15): the request and all its orders move
         to the destination unit."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            uow.read_ahead("forward_request", request_id)
             result = forward_in(
                 uow,
                 self._ctx,
@@ -284,7 +285,8 @@ class ServiceRequestService(Service):
         every open order of the request too; ``open_new_request`` accepts the
         specification's offer of a new request (ENC-15)."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            uow.read_ahead("close_request", request_id)
             result = close_request_in(
                 uow,
                 self._ctx,
@@ -349,7 +351,7 @@ class ServiceRequestService(Service):
     ) -> ServiceRequest:
         """Reiterar RA (UC0425, REI-01..REI-04)."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             request, _ = reiterate_in(
                 uow,
                 self._ctx,

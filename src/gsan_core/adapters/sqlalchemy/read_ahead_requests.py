@@ -1,0 +1,229 @@
+"""Read ahead for the request and order commands (issue 20, ADR 0006), and
+the rows read ahead kept through the unit of work's own writes.
+
+:func:`read_forwarding` reads what forwarding an RA reads (TRM-01..TRM-16)
+in two statements: the request's lock, a statement of its own (ADR 0004:
+the request is the root of its orders and routing steps), then one joined
+read begun after it of the request, its orders, its routing steps and the
+units associated with its locality by request-type group (TRM-11), one row
+per order, step and association (a handful), each entity kept once. The
+orders answer two reads (the rules' and the move's, nothing in between writes
+them).
+
+:func:`read_request_closing` reads what closing an RA reads the same way:
+the request's lock, then the request and its orders in one statement.
+
+:func:`read_order_update` reads an order, its field-file items and their
+files (UPD-05) in one statement, without a lock (the update is a
+compare-and-set on the version the caller read).
+
+:func:`written` keeps the rows read ahead of a table the unit of work has just
+written *entity by entity* (an insert or a compare-and-set update of each),
+with the written entities in them: a read by id answers the written entity, a
+``find_by`` the entities that match its criteria after the write, a
+``lock_many`` the written entities among its ids. Those rows are what the
+database would answer the unit of work (it reads its own writes), so a
+command that reads a table again after writing it (closing an order reads the
+request's pending orders after closing it) needs no statement. Any other
+write of the table (a bulk update, a delete, a statement of its own) forgets
+them, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.read_ahead import _entity, _labelled
+from gsan_core.adapters.sqlalchemy.reference import MISSING
+
+if TYPE_CHECKING:
+    from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
+
+__all__ = [
+    "read_forwarding",
+    "read_order_update",
+    "read_request_closing",
+    "written",
+]
+
+#: The lock and the joined read of each command, built once per set of tables.
+_STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
+
+
+def read_forwarding(uow: SqlUnitOfWork, request_id: int) -> None:
+    """Lock request ``request_id`` (its own statement, ADR 0004) and read, in
+    one statement after it, the request, its orders, its routing steps and
+    its locality's units by group: what forwarding it reads."""
+    rows = _locked_rows(uow, "forwarding", request_id)
+    if not rows:
+        return
+    request = _keep_request(uow, request_id, rows, orders=2)
+    of_request = ("by", (("request_id", request_id),))
+    uow.keep_ahead("routing_step", of_request, _each(uow, "s", "routing_step", rows))
+    if request is not None and request.locality_id is not None:
+        uow.keep_ahead(
+            "locality_group_unit",
+            ("by", (("locality_id", request.locality_id),)),
+            _each(uow, "g", "locality_group_unit", rows),
+        )
+
+
+def read_request_closing(uow: SqlUnitOfWork, request_id: int) -> None:
+    """Lock request ``request_id`` (its own statement) and read, in one
+    statement after it, the request and its orders: what closing it reads
+    (ENC; the request is read again, by id, for its write)."""
+    rows = _locked_rows(uow, "closing", request_id)
+    if rows:
+        request = _keep_request(uow, request_id, rows, orders=1)
+        uow.keep_ahead("service_request", ("id", request_id), request)
+
+
+def read_order_update(uow: SqlUnitOfWork, order_id: int) -> None:
+    """Read order ``order_id``, its field-file items and their files (UPD-05)
+    in one statement, no lock: updating an order reads them and writes the
+    order by compare-and-set on the version its caller read."""
+    _, read = _statements(uow, "order_update")
+    with translated("service_order", order_id):
+        rows = uow.connection.execute(read, {"k_order": order_id}).mappings().all()
+    if not rows:
+        return
+    uow.keep_ahead(
+        "service_order", ("id", order_id), _entity(uow, "o", "service_order", rows[0])
+    )
+    items = _each(uow, "i", "field_file_item", rows)
+    uow.keep_ahead("field_file_item", ("by", (("order_id", order_id),)), items)
+    for file in _each(uow, "f", "field_file", rows):
+        uow.keep_ahead("field_file", ("id", file.id), file)
+
+
+def _keep_request(
+    uow: SqlUnitOfWork, request_id: int, rows: Sequence[Any], *, orders: int
+) -> Any:
+    """Keep the request (for its lock) and its orders (for ``orders``
+    reads); the request."""
+    request = _entity(uow, "r", "service_request", rows[0])
+    uow.keep_ahead("service_request", ("lock", (request_id,)), {request_id: request})
+    uow.keep_ahead(
+        "service_order",
+        ("by", (("request_id", request_id),)),
+        _each(uow, "o", "service_order", rows),
+        times=orders,
+    )
+    return request
+
+
+def _each(uow: SqlUnitOfWork, prefix: str, name: str, rows: Sequence[Any]) -> list[Any]:
+    """The entities of ``name`` in the joined rows, once each, by id."""
+    found = {e.id: e for row in rows if (e := _entity(uow, prefix, name, row))}
+    return [found[k] for k in sorted(found)]
+
+
+def _locked_rows(uow: SqlUnitOfWork, command: str, request_id: int) -> Sequence[Any]:
+    """The request's lock (not on SQLite: its writing transaction holds the
+    database's), then the joined rows of ``command``'s read."""
+    lock, read = _statements(uow, command)
+    connection = uow.connection
+    params = {"k_request": request_id}
+    if connection.dialect.name != "sqlite":
+        with translated("service_request", request_id):
+            if connection.execute(lock, params).scalar() is None:
+                return []
+    with translated("service_request", request_id):
+        return connection.execute(read, params).mappings().all()
+
+
+def _statements(
+    uow: SqlUnitOfWork, command: str
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    t = uow.tables
+    key = (command, id(t["service_request"]))
+    found = _STATEMENTS.get(key)
+    if found is not None:
+        return found
+    r, o = t["service_request"], t["service_order"]
+    if command == "order_update":
+        i, f = t["field_file_item"], t["field_file"]
+        order_id = sa.bindparam("k_order", type_=o.c.id.type)
+        read = (
+            sa.select(*_labelled({"o": o, "i": i, "f": f}))
+            .select_from(
+                o.outerjoin(i, i.c.order_id == o.c.id).outerjoin(
+                    f, f.c.id == i.c.file_id
+                )
+            )
+            .where(o.c.id == order_id)
+        )
+        found = _STATEMENTS[key] = (read, read)
+        return found
+    request_id = sa.bindparam("k_request", type_=r.c.id.type)
+    lock = sa.select(r.c.id).where(r.c.id == request_id).with_for_update()
+    # one row per order (x step x association): a handful
+    joined = r.outerjoin(o, o.c.request_id == r.c.id)
+    tables: dict[str, sa.FromClause] = {"r": r, "o": o}
+    if command == "forwarding":
+        s, g = t["routing_step"], t["locality_group_unit"]
+        joined = joined.outerjoin(s, s.c.request_id == r.c.id).outerjoin(
+            g, g.c.locality_id == r.c.locality_id
+        )
+        tables |= {"s": s, "g": g}
+    read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
+    found = _STATEMENTS[key] = (lock, read)
+    return found
+
+
+def written(
+    ahead: Mapping[tuple[str, object], list[Any]],
+    table: str,
+    rows: Sequence[tuple[Mapping[str, Any], object]],
+) -> dict[tuple[str, object], list[Any]]:
+    """``ahead`` once ``table`` was written: ``rows`` (each written row and its
+    entity) put into its entries of ``table``; without ``rows`` (an unknown
+    write), its entries of ``table`` are forgotten."""
+    kept: dict[tuple[str, object], list[Any]] = {}
+    for (name, key), (found, times) in ahead.items():
+        if name != table:
+            kept[(name, key)] = [found, times]
+            continue
+        if not rows:
+            continue
+        changed = _rewritten(key, found, rows)
+        if changed is not MISSING:
+            kept[(name, key)] = [changed, times]
+    return kept
+
+
+def _rewritten(
+    key: object, found: Any, rows: Sequence[tuple[Mapping[str, Any], object]]
+) -> Any:
+    """What a read of ``key`` answers after ``rows`` were written (``MISSING``:
+    a read this module does not know: forget it)."""
+    if not isinstance(key, tuple) or not key:
+        return MISSING
+    by_id = {getattr(entity, "id", None): (row, entity) for row, entity in rows}
+    if None in by_id:
+        return MISSING
+    kind = key[0]
+    if kind == "id":
+        return by_id[key[1]][1] if key[1] in by_id else found
+    if kind == "lock":
+        wanted = set(key[1])
+        return {
+            **found,
+            **{i: entity for i, (_, entity) in by_id.items() if i in wanted},
+        }
+    if kind == "by":
+        criteria = key[1]
+        if any(c not in row for row, _ in by_id.values() for c, _ in criteria):
+            return MISSING
+        others = [e for e in found if e.id not in by_id]
+        matching = [
+            entity
+            for row, entity in by_id.values()
+            if all(row[c] == v for c, v in criteria)
+        ]
+        return sorted([*others, *matching], key=lambda e: e.id)
+    return MISSING
