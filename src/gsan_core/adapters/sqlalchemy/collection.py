@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
@@ -65,9 +64,8 @@ def select_cut_orders(
     dialect = connection.dialect.name
     prop = uow.tables["property"]
     routes = sorted(set(route_ids))
-    where = among(prop.c.route_id, routes, dialect)
-    lock_where(connection, prop, where)
-    decided = decided_properties(uow, where, criteria, dialect).subquery("decided")
+    lock_where(connection, prop, among(prop.c.route_id, routes, dialect))
+    decided = decided_properties(uow, routes, criteria, dialect).subquery("decided")
     unit = uow.tables["unit"]
     serving = (
         sa.select(sa.func.max(unit.c.id))
@@ -133,23 +131,21 @@ def cut_selection(rows: Iterable[Sequence[Any]]) -> CutSelection:
 
 def decided_properties(
     uow: SqlUnitOfWork,
-    where: sa.ColumnElement[bool],
+    routes: list[int] | sa.BindParameter[Any],
     criteria: CutCriteria,
     dialect: str,
-    *,
-    spanned: bool = True,
 ) -> sa.Select[Any]:
-    """Every property matching ``where`` (the chunk's routes, or on
-    PostgreSQL the properties a chunk locked) with its decision code (0:
-    generate); on PostgreSQL also the unit of CUT-4 (``unit_id``).
+    """Every property of the routes with its decision code (0: generate).
+
+    ``routes`` is a list of route ids, or (PostgreSQL) an array parameter
+    given when the statement runs, so that one statement serves every chunk.
 
     On PostgreSQL the chunk's questions are asked **set-based**
-    (:func:`_chunk_facts`): its properties once, then their open cut orders,
-    their overdue bills, the active unit of their locality and (CUT-5) their
-    recently closed orders each as one join over the chunk, the per-property
-    ones bounded to the chunk's id span so the planner reads an index range,
-    not the whole table, and may hash instead of probing per property (issue
-    20). On SQLite each is a correlated subquery (SQLite probes)."""
+    (:func:`_chunk_facts`): its properties once, then their open cut orders
+    and their overdue bills each as one join over the chunk, bounded to the
+    chunk's id span so the planner reads an index range, not the whole table,
+    and may hash instead of probing per property (issue 20). On SQLite each
+    is a correlated subquery (SQLite probes)."""
     t = uow.tables
     prop, order, debt, unit = (
         t["property"],
@@ -157,75 +153,68 @@ def decided_properties(
         t["open_debt"],
         t["unit"],
     )
-    if dialect == "postgresql":
-        facts = _chunk_facts(uow, where, criteria, spanned=spanned)
-        return _decision(facts, criteria, criteria.min_amount).add_columns(
-            facts.unit_id
-        )
-    amount = sa.cast(
-        sa.func.round(sa.cast(debt.c.amount, sa.Float) * _SCALE), sa.Integer
+    postgres = dialect == "postgresql"
+    where = (
+        prop.c.route_id == sa.any_(routes)
+        if isinstance(routes, sa.BindParameter)
+        else among(prop.c.route_id, routes, dialect)
     )
-    owed = sa.select(sa.func.count()).where(
-        debt.c.property_id == prop.c.id, *_bills(debt, criteria)
-    )
-    recent = _recently_closed(order, criteria, prop.c.id)
-    facts = _Facts(
-        source=prop,
-        joined=prop,
-        has_open=_open_cut(order, criteria, prop.c.id).exists(),
-        bills=owed.scalar_subquery(),
-        total=owed.with_only_columns(sa.func.sum(amount)).scalar_subquery(),
-        served=sa.select(sa.literal(1))
-        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
-        .exists(),
-        unit_id=sa.null(),
-        recent=None if recent is None else recent.exists(),
-    )
-    minimum = int((criteria.min_amount * _SCALE).to_integral_value())
-    return _decision(facts, criteria, minimum).where(where)
-
-
-@attrs.frozen
-class _Facts:
-    """What the ``CASE`` of the rules reads, as columns or tests of
-    ``joined`` (``source``: the properties)."""
-
     source: Any
-    joined: Any
-    has_open: sa.ColumnElement[bool]
-    bills: sa.ColumnElement[Any]
-    total: sa.ColumnElement[Any]
-    served: sa.ColumnElement[bool]
-    unit_id: sa.ColumnElement[Any]
-    recent: sa.ColumnElement[bool] | None
-
-
-def _decision(facts: _Facts, criteria: CutCriteria, minimum: Any) -> sa.Select[Any]:
-    """The properties with their decision code: CUT-1..CUT-5 as a ``CASE`` in
-    the rules' order (``minimum``: CUT-3's amount in the store's terms)."""
-    source = facts.source
+    if postgres:
+        source, has_open, bills, total, joined = _chunk_facts(uow, where, criteria)
+        minimum: Any = criteria.min_amount
+    else:
+        source = joined = prop
+        amount = sa.cast(
+            sa.func.round(sa.cast(debt.c.amount, sa.Float) * _SCALE), sa.Integer
+        )
+        minimum = int((criteria.min_amount * _SCALE).to_integral_value())
+        owed = sa.select(sa.func.count()).where(
+            debt.c.property_id == prop.c.id, *_bills(debt, criteria)
+        )
+        has_open = _open_cut(order, criteria, prop.c.id).exists()
+        bills = owed.scalar_subquery()
+        total = owed.with_only_columns(sa.func.sum(amount)).scalar_subquery()
+    served = (
+        sa.select(sa.literal(1))
+        .where(unit.c.locality_id == source.c.locality_id, unit.c.active.is_(True))
+        .exists()
+    )
     cases: list[tuple[sa.ColumnElement[bool], int]] = [
         (source.c.active.is_not(True), 1),
         (source.c.water_status_id.not_in(sorted(criteria.allowed_situations)), 2),
-        (facts.has_open, 3),
+        (has_open, 3),
         (
             sa.or_(
-                sa.func.coalesce(facts.bills, 0) < max(1, criteria.min_bills),
-                sa.func.coalesce(facts.total, 0) < minimum,
+                sa.func.coalesce(bills, 0) < max(1, criteria.min_bills),
+                sa.func.coalesce(total, 0) < minimum,
             ),
             4,
         ),
-        (~facts.served, 5),
+        (~served, 5),
     ]
-    if facts.recent is not None:
-        cases.append((facts.recent, 6))
-    return sa.select(
+    if (
+        criteria.restricted_type_id is not None
+        and criteria.restricted_since is not None
+    ):
+        recent = (
+            sa.select(sa.literal(1))
+            .where(
+                order.c.property_id == source.c.id,
+                order.c.service_type_id == criteria.restricted_type_id,
+                order.c.closed_at >= criteria.restricted_since,
+            )
+            .exists()
+        )
+        cases.append((recent, 6))
+    statement = sa.select(
         source.c.id,
         source.c.route_id,
         source.c.locality_id,
         source.c.water_status_id,
         sa.case(*cases, else_=0).label("decision"),
-    ).select_from(facts.joined)
+    ).select_from(joined)
+    return statement if postgres else statement.where(where)
 
 
 def _bills(debt: sa.Table, criteria: CutCriteria) -> list[sa.ColumnElement[bool]]:
@@ -244,47 +233,20 @@ def _open_cut(
     )
 
 
-def _recently_closed(
-    order: sa.Table, criteria: CutCriteria, property_id: sa.ColumnElement[Any]
-) -> sa.Select[Any] | None:
-    """CUT-5's orders of ``property_id``: of the restricted type, closed since
-    the window's first instant (``None``: the type has no window)."""
-    if criteria.restricted_type_id is None or criteria.restricted_since is None:
-        return None
-    return sa.select(sa.literal(1).label("hit")).where(
-        order.c.property_id == property_id,
-        order.c.service_type_id == criteria.restricted_type_id,
-        order.c.closed_at >= criteria.restricted_since,
-    )
-
-
 def _chunk_facts(
-    uow: SqlUnitOfWork,
-    where: sa.ColumnElement[bool],
-    criteria: CutCriteria,
-    *,
-    spanned: bool,
-) -> _Facts:
+    uow: SqlUnitOfWork, where: sa.ColumnElement[bool], criteria: CutCriteria
+) -> tuple[Any, sa.ColumnElement[bool], Any, Any, Any]:
     """PostgreSQL: the chunk's properties (``chunk_props``) and, as one join
-    each over them, their open cut orders (``open_cut``), their overdue bills
-    counted and added up (``owed``) and (CUT-5) their recently closed orders
-    (``recent``), each bounded to the chunk's smallest and largest property
-    id (``span``): a range the planner reads from the index on
-    ``property_id`` whatever the table's size, where a probe per property
-    cost ~6x the hash of the whole utility's bills (``EXPLAIN ANALYZE`` at
-    100 thousand, ``docs/scale.md``). The bound only narrows what the join
-    keeps anyway: the decision is unchanged. The active unit of each
-    locality (CUT-4) is hashed once and joined: as a subquery per property it
-    was estimated at the units' scan for each of them (~228,000 at 1
-    million, above ``jit_above_cost``, so the first chunks were
-    JIT-compiled; issue 20)."""
+    each over them, their open cut orders (``open_cut``) and their overdue
+    bills counted and added up (``owed``), both bounded to the chunk's
+    smallest and largest property id (``span``): a range the planner reads
+    from the index on ``property_id`` whatever the table's size, where a
+    probe per property cost ~6x the hash of the whole utility's bills
+    (``EXPLAIN ANALYZE`` at 100 thousand, ``docs/scale.md``). The bound only
+    narrows what the join keeps anyway: the decision is unchanged. Returns
+    the properties, CUT-2's test, CUT-3's count and sum, and the join."""
     t = uow.tables
-    prop, order, debt, unit = (
-        t["property"],
-        t["service_order"],
-        t["open_debt"],
-        t["unit"],
-    )
+    prop, order, debt = t["property"], t["service_order"], t["open_debt"]
     props = (
         sa.select(
             prop.c.id,
@@ -299,13 +261,8 @@ def _chunk_facts(
     span = sa.select(
         sa.func.min(props.c.id).label("lo"), sa.func.max(props.c.id).label("hi")
     ).cte("span")
-
-    def within(column: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-        if not spanned:
-            return sa.true()
-        low = sa.select(span.c.lo).scalar_subquery()
-        return column.between(low, sa.select(span.c.hi).scalar_subquery())
-
+    low = sa.select(span.c.lo).scalar_subquery()
+    high = sa.select(span.c.hi).scalar_subquery()
     owed = (
         sa.select(
             debt.c.property_id,
@@ -313,49 +270,19 @@ def _chunk_facts(
             sa.func.sum(debt.c.amount).label("amount"),
         )
         .join(props, props.c.id == debt.c.property_id)
-        .where(
-            *_bills(debt, criteria),
-            within(debt.c.property_id),
-        )
+        .where(*_bills(debt, criteria), debt.c.property_id.between(low, high))
         .group_by(debt.c.property_id)
         .cte("owed")
     )
     opened = (
         _open_cut(order, criteria, props.c.id)
         .with_only_columns(order.c.property_id)
-        .where(within(order.c.property_id))
+        .where(order.c.property_id.between(low, high))
         .distinct()
         .cte("open_cut")
     )
-    serving = (
-        sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
-        .where(unit.c.active.is_(True))
-        .group_by(unit.c.locality_id)
-        .cte("serving")
+    joined = props.outerjoin(opened, opened.c.property_id == props.c.id).outerjoin(
+        owed, owed.c.property_id == props.c.id
     )
-    joined = (
-        props.outerjoin(opened, opened.c.property_id == props.c.id)
-        .outerjoin(owed, owed.c.property_id == props.c.id)
-        .outerjoin(serving, serving.c.locality_id == props.c.locality_id)
-    )
-    recent: sa.ColumnElement[bool] | None = None
-    closed = _recently_closed(order, criteria, props.c.id)
-    if closed is not None:
-        recently = (
-            closed.with_only_columns(order.c.property_id)
-            .where(within(order.c.property_id))
-            .distinct()
-            .cte("recent")
-        )
-        joined = joined.outerjoin(recently, recently.c.property_id == props.c.id)
-        recent = recently.c.property_id.is_not(None)
-    return _Facts(
-        source=props,
-        joined=joined,
-        has_open=opened.c.property_id.is_not(None),
-        bills=owed.c.bills,
-        total=owed.c.amount,
-        served=serving.c.unit_id.is_not(None),
-        unit_id=serving.c.unit_id,
-        recent=recent,
-    )
+    has_open = opened.c.property_id.is_not(None)
+    return props, has_open, owed.c.bills, owed.c.amount, joined

@@ -1,33 +1,29 @@
-"""The cut-order chunk decided *and written* in two statements (PostgreSQL).
+"""The cut-order chunk decided *and written* in one statement (PostgreSQL).
 
-1. **Decide and lock** (:func:`_deciding`): every property of the chunk's
-   routes with its CUT-1..CUT-5 decision (``decided``, the ``CASE`` of
-   :mod:`gsan_core.adapters.sqlalchemy.collection`), and the properties it
-   chose locked ``FOR UPDATE`` in id order (``locked``); the answer is the
-   locked ids and the others counted by reason. A property skipped here gets
-   nothing written, so its decision needs no lock: it is what a chunk that ran
-   just before a concurrent writer would decide (ADR 0004). Locking only the
-   chosen properties (~5% of the synthetic utility's) instead of every
-   property of the routes saves a row lock, its WAL record and a dirtied
-   page per skipped property (issue 20: ~25 ms of a chunk of 10,000).
-2. **Decide again and write** (:func:`_writing`): the locked properties
-   decided again in a statement that starts after the lock, so it sees what
-   earlier holders committed (a statement's snapshot is taken when it
-   starts; ``docs/concurrency.md``), then in the same statement:
-   ``chosen`` (those still chosen, numbered by property id, with the unit of
-   CUT-4), ``ids`` (the ids of the chunk reserved in ``id_block``, an upsert
-   bumping the orders' and the trail rows' counters by the count, only when
-   there is an order), ``orders`` and ``trail`` (``INSERT ... SELECT``, every
-   column but the id, the property and the unit as the row mapper writes the
-   template order), and the answer: the orders written (id, property, route)
-   and the properties no longer chosen counted by reason.
+After the routes' properties are locked (their own statement, so that what
+follows sees what earlier holders committed: a statement's snapshot is taken
+when it starts), **one** statement of data-modifying CTEs does the rest of the
+chunk in the database:
 
-A chunk of 10,000 properties is thus two statements and the commit, and sends
-back the few hundred ids it locked and orders it wrote and a handful of counts.
-The events (one per route) are built from the answer by the service and go to
-the outbox as one insert. The ids are reserved in the chunk's transaction: a
-rollback gives them back, and the counters' rows are held only until the chunk
-commits (milliseconds).
+1. ``decided``: every property of the routes with its CUT-1..CUT-5 decision
+   (the ``CASE`` of :mod:`gsan_core.adapters.sqlalchemy.collection`);
+2. ``chosen``: the properties that get an order, numbered by property id, with
+   the active unit of their locality (CUT-4);
+3. ``ids``: the ids of the chunk reserved in ``id_block`` (the orders' and the
+   trail rows' counters bumped by the count; an upsert, so a fresh store needs
+   no setup), only when the chunk has an order;
+4. ``orders``: ``INSERT ... SELECT`` of the orders, every column but the id,
+   the property and the unit as the row mapper writes the template order;
+5. ``trail``: ``INSERT ... SELECT`` of their unit-trail rows from the orders
+   inserted;
+6. the answer: the orders written (id, property, route) and the skips counted
+   by reason (``GROUP BY``).
+
+A chunk of ~1,400 properties is thus two statements and the commit, and sends
+back the ~70 orders written and a handful of counts. The events (one per route)
+are built from the answer by the service and go to the outbox as one insert.
+The ids are reserved in the chunk's transaction: a rollback gives them back,
+and the counters' rows are held only until the chunk commits (milliseconds).
 
 SQLite has no data-modifying CTEs: there :func:`write_cut_orders` returns
 ``None`` and the service writes what ``select_cut_orders`` decided.
@@ -36,7 +32,7 @@ SQLite has no data-modifying CTEs: there :func:`write_cut_orders` returns
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -44,6 +40,7 @@ from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.collection import REASONS, decided_properties
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
 from gsan_core.model.collection import (
     CutCriteria,
     CutOrdersWritten,
@@ -59,11 +56,10 @@ __all__ = ["write_cut_orders"]
 #: The columns the store fills in per order / per trail row.
 _ORDER_OWN = ("id", "property_id", "current_unit_id")
 _TRAIL_OWN = ("id", "order_id", "unit_id")
-#: The statements' one parameter: the chunk's routes, then the locked ids.
+#: The routes of the chunk: the statement's one parameter.
 _ROUTES = "cut_routes"
-_LOCKED = "cut_locked"
-#: Statements kept (a run uses two; a few runs may interleave).
-_KEEP = 16
+#: Statements kept (a run uses one; a few runs may interleave).
+_KEEP = 8
 _STATEMENTS: dict[tuple[object, ...], sa.Executable] = {}
 _LOCK = threading.Lock()
 
@@ -74,38 +70,36 @@ def write_cut_orders(
     criteria: CutCriteria,
     template: CutOrderTemplate,
 ) -> CutOrdersWritten | None:
-    """CUT-1..CUT-5 for the properties of ``route_ids``, the chosen ones
-    locked, decided again and their orders and trail rows written."""
+    """CUT-1..CUT-5 for the properties of ``route_ids`` and the orders and
+    trail rows of the chosen ones written, in one statement after the lock."""
     connection = uow.connection
     if connection.dialect.name != "postgresql":
         return None
-    deciding = _cached(uow, ("deciding", criteria), lambda: _deciding(uow, criteria))
-    with translated("property"):
-        rows = connection.execute(deciding, {_ROUTES: sorted(set(route_ids))}).all()
-    locked = [int(value) for decision, value in rows if decision == 0]
-    skipped = _counted((decision, value) for decision, value in rows if decision != 0)
+    prop = uow.tables["property"]
+    routes = sorted(set(route_ids))
+    # JIT off for the chunk: its first chunks are planned above
+    # jit_above_cost and compiling cost 34-79 ms each of a ~25 ms statement
+    lock_where(
+        connection, prop, among(prop.c.route_id, routes, "postgresql"), jit=False
+    )
+    statement = _cached(uow, criteria, template)
+    uow.wrote("service_order")
+    uow.wrote("order_unit")
+    with translated("service_order"):
+        rows = connection.execute(statement, {_ROUTES: routes}).all()
     orders: list[WrittenCutOrder] = []
-    if locked:
-        writing = _cached(
-            uow,
-            ("writing", criteria, repr(template)),
-            lambda: _writing(uow, criteria, template),
-        )
-        uow.wrote("service_order")
-        uow.wrote("order_unit")
-        with translated("service_order"):
-            written = connection.execute(writing, {_LOCKED: locked}).all()
-        for decision, value, property_id, route_id in written:
-            if decision == 0:
-                orders.append(
-                    WrittenCutOrder(
-                        order_id=int(value),
-                        property_id=int(property_id),
-                        route_id=int(route_id),
-                    )
+    skipped: dict[str, int] = {}
+    for decision, value, property_id, route_id in rows:
+        if decision == 0:
+            orders.append(
+                WrittenCutOrder(
+                    order_id=int(value),
+                    property_id=int(property_id),
+                    route_id=int(route_id),
                 )
-            else:  # changed by a writer the lock waited for
-                skipped = _counted([(decision, value)], skipped)
+            )
+        else:
+            skipped[str(REASONS[int(decision)].value)] = int(value)
     orders.sort(key=lambda order: order.order_id)
     return CutOrdersWritten(
         processed=len(orders) + sum(skipped.values()),
@@ -114,57 +108,23 @@ def write_cut_orders(
     )
 
 
-def _counted(
-    counts: Iterable[Sequence[Any]], into: dict[str, int] | None = None
-) -> dict[str, int]:
-    """``(decision code, count)`` rows added up by reason."""
-    total = dict(into or {})
-    for decision, value in counts:
-        reason = str(REASONS[int(decision)].value)
-        total[reason] = total.get(reason, 0) + int(value)
-    return total
-
-
 def _cached(
-    uow: SqlUnitOfWork, what: tuple[object, ...], build: Callable[[], sa.Executable]
+    uow: SqlUnitOfWork, criteria: CutCriteria, template: CutOrderTemplate
 ) -> sa.Executable:
-    """A chunk statement, built once per run (its criteria and template) and
-    reused for every chunk: only the routes or the ids change, as a
-    parameter, so SQLAlchemy compiles it once and the server plans it as a
-    prepared statement."""
-    key = (uow.tables["service_order"], *what)
+    """The chunk's statement, built once per run (its criteria and template)
+    and reused for every chunk: only the routes change, as a parameter, so
+    SQLAlchemy compiles it once and the server plans it as a prepared
+    statement."""
+    key = (uow.tables["service_order"], criteria, repr(template))
     with _LOCK:
         found = _STATEMENTS.get(key)
     if found is None:
-        found = build()
+        found = _statement(uow, criteria, template)
         with _LOCK:
             _STATEMENTS[key] = found
             while len(_STATEMENTS) > _KEEP:
                 _STATEMENTS.pop(next(iter(_STATEMENTS)))
     return found
-
-
-def _deciding(uow: SqlUnitOfWork, criteria: CutCriteria) -> sa.Executable:
-    """Statement 1: the chunk decided, the chosen properties locked in id
-    order; ``(0, id)`` per locked property, ``(code, count)`` per reason."""
-    prop = uow.tables["property"]
-    routes = sa.bindparam(_ROUTES, type_=postgresql.ARRAY(sa.BigInteger))
-    decided = decided_properties(
-        uow, prop.c.route_id == sa.any_(routes), criteria, "postgresql"
-    ).cte("decided")
-    locked = (
-        sa.select(prop.c.id)
-        .where(prop.c.id.in_(sa.select(decided.c.id).where(decided.c.decision == 0)))
-        .order_by(prop.c.id)
-        .with_for_update()
-        .cte("locked")
-    )
-    return sa.union_all(
-        sa.select(sa.literal(0).label("decision"), locked.c.id),
-        sa.select(decided.c.decision, sa.func.count())
-        .where(decided.c.decision != 0)
-        .group_by(decided.c.decision),
-    )
 
 
 def _constants(
@@ -178,29 +138,34 @@ def _constants(
     ]
 
 
-def _writing(
+def _statement(
     uow: SqlUnitOfWork, criteria: CutCriteria, template: CutOrderTemplate
 ) -> sa.Executable:
-    """Statement 2: the locked properties decided again, the orders and trail
-    rows of those still chosen written; ``(0, order, property, route)`` per
-    order, ``(code, count, NULL, NULL)`` per reason of the others."""
     t = uow.tables
-    order, trail, block = t["service_order"], t["order_unit"], t["id_block"]
-    locked = sa.bindparam(_LOCKED, type_=postgresql.ARRAY(sa.BigInteger))
-    decided = decided_properties(
-        uow,
-        t["property"].c.id == sa.any_(locked),
-        criteria,
-        "postgresql",
-        spanned=False,
-    ).cte("decided")
+    order, trail, unit, block = (
+        t["service_order"],
+        t["order_unit"],
+        t["unit"],
+        t["id_block"],
+    )
+    routes = sa.bindparam(_ROUTES, type_=postgresql.ARRAY(sa.BigInteger))
+    decided = decided_properties(uow, routes, criteria, "postgresql").cte("decided")
+    # CUT-4: the active unit of each locality (the highest id), hashed once
+    # and joined, not a scan of the units per order (issue 20)
+    serving = (
+        sa.select(unit.c.locality_id, sa.func.max(unit.c.id).label("unit_id"))
+        .where(unit.c.active.is_(True))
+        .group_by(unit.c.locality_id)
+        .subquery("serving")
+    )
     chosen = (
         sa.select(
             decided.c.id.label("property_id"),
             decided.c.route_id,
-            decided.c.unit_id,
+            serving.c.unit_id,
             sa.func.row_number().over(order_by=decided.c.id).label("n"),
         )
+        .join(serving, serving.c.locality_id == decided.c.locality_id)
         .where(decided.c.decision == 0)
         .cte("chosen")
     )

@@ -113,14 +113,23 @@ def id_batches(
 
 
 def lock_where(
-    connection: sa.Connection, table: sa.Table, *clauses: sa.ColumnElement[bool]
+    connection: sa.Connection,
+    table: sa.Table,
+    *clauses: sa.ColumnElement[bool],
+    jit: bool = True,
 ) -> None:
     """Lock the rows of ``table`` matching ``clauses`` until the transaction ends
     (``SELECT id ... ORDER BY id FOR UPDATE``), before a set-based read decides
     about them: its own statement, so that the read that follows sees what the
     previous holders committed. Only their count comes back (a chunk's
     thousands of ids are not sent to the client for nothing). Nothing to do
-    on SQLite, whose writing transaction holds the database's write lock."""
+    on SQLite, whose writing transaction holds the database's write lock.
+
+    ``jit=False`` also turns PostgreSQL's JIT compilation off for the rest of
+    the transaction (``set_config('jit', 'off', true)`` in the same statement,
+    no round trip more): for a batch chunk whose statement is planned above
+    ``jit_above_cost`` but runs in tens of milliseconds, where compiling costs
+    more than it saves (issue 20)."""
     if connection.dialect.name == "sqlite":
         return
     locked = (
@@ -130,7 +139,10 @@ def lock_where(
         .with_for_update()
         .subquery("locked")
     )
-    statement = sa.select(sa.func.count()).select_from(locked)
+    columns: list[sa.ColumnElement[Any]] = [sa.func.count()]
+    if not jit and connection.dialect.name == "postgresql":
+        columns.append(sa.func.set_config("jit", "off", sa.true()))
+    statement = sa.select(*columns).select_from(locked)
     with translated(table.name):
         connection.execute(statement)
 
