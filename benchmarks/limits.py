@@ -178,9 +178,7 @@ def cut_orders_limit(
             .where(
                 debt.c.kind == DebtKind.BILL.value,
                 debt.c.due_date < due_before,
-                debt.c.property_id.in_(
-                    sa.select(prop.c.id).where(prop.c.route_id.in_(route_ids))
-                ),
+                *_chunk_bills(prop, debt, route_ids, spanned=len(routes) > 1),
             )
             .group_by(debt.c.property_id)
             .subquery("d")
@@ -236,6 +234,33 @@ def cut_orders_limit(
             _outbox_per_route(connection, sql, mine, now=now, actor=actor)
             generated += count
     return generated
+
+
+def _chunk_bills(
+    prop: sa.Table, debt: sa.Table, route_ids: list[int], *, spanned: bool
+) -> list[sa.ColumnElement[bool]]:
+    """The bills of the routes' properties. Per chunk (``spanned``) also
+    bounded to the chunk's smallest and largest property id, so that they are
+    read by the index on ``property_id`` (an index range, as the library
+    reads them: ``adapters/sqlalchemy/collection.py``), not by a scan of every
+    bill of the utility per chunk, which made the per-chunk limit ~4x slower
+    at 1 million than at 10 thousand (issue 20, fifth round). The ids are
+    read once, as a CTE: a min/max straight off the table is planned as a
+    walk of the primary key up to the chunk's ids."""
+    mine = sa.select(prop.c.id).where(prop.c.route_id.in_(route_ids))
+    if not spanned:
+        return [debt.c.property_id.in_(mine)]
+    ids = mine.cte("chunk_ids")
+    span = sa.select(
+        sa.func.min(ids.c.id).label("lo"), sa.func.max(ids.c.id).label("hi")
+    ).cte("span")
+    return [
+        debt.c.property_id.in_(sa.select(ids.c.id)),
+        debt.c.property_id.between(
+            sa.select(span.c.lo).scalar_subquery(),
+            sa.select(span.c.hi).scalar_subquery(),
+        ),
+    ]
 
 
 def _insert_orders(

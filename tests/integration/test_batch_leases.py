@@ -1,10 +1,12 @@
 """Batch holds on the SQL backends: the SQLite lease and its holder's process,
-the PostgreSQL advisory lock per schema, nothing held in a host's transaction."""
+the PostgreSQL advisory lock per schema, a run's keys in order (one statement
+on PostgreSQL), nothing held in a host's transaction."""
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.leases import _alive, advisory_key
 from gsan_core.errors import BatchAlreadyRunning
+from gsan_core.ports.unit_of_work import BatchHolding, UnitOfWork
 from tests.conftest import sqlite_backend
 
 
@@ -72,3 +75,29 @@ def test_nothing_is_held_inside_a_host_transaction(tmp_path: Path) -> None:
             first.hold_batch("cut orders", "group 1")
             second.hold_batch("cut orders", "group 1")  # the host decides
     backend.dispose()
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "postgres"], indirect=True)
+def test_a_run_holds_its_keys_in_order_up_to_the_first_held_elsewhere(
+    backend_uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    """``hold_batches`` (one statement on PostgreSQL, issue 20) is
+    ``hold_batch`` per key in order: the refusal names the first key held
+    elsewhere, the keys before it stay held until the refused run ends, and
+    the keys after it are not taken."""
+    factory = backend_uow_factory
+    with factory() as holder:
+        assert isinstance(holder, BatchHolding)
+        holder.hold_batches("cut orders", ["group 2"])
+        with factory() as run:
+            assert isinstance(run, BatchHolding)
+            with pytest.raises(BatchAlreadyRunning) as refused:
+                run.hold_batches("cut orders", ["group 1", "group 2", "group 3"])
+            assert (refused.value.job, refused.value.key) == ("cut orders", "group 2")
+            with factory() as other:
+                other.hold_batch("cut orders", "group 3")  # never taken
+                with pytest.raises(BatchAlreadyRunning, match="group 1"):
+                    other.hold_batch("cut orders", "group 1")
+    with factory() as later:  # every holder ended: every key is free
+        assert isinstance(later, BatchHolding)
+        later.hold_batches("cut orders", ["group 1", "group 2", "group 3"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from gsan_core.model.accounts import (
     Certificate,
@@ -98,7 +98,7 @@ from gsan_core.ports.repositories import (
 from gsan_core.ports.scheduling import ScheduleRepository
 from gsan_core.ports.seeding import Seeding
 
-__all__ = ["UnitOfWork", "UnitOfWorkFactory"]
+__all__ = ["BatchHolding", "UnitOfWork", "UnitOfWorkFactory"]
 
 
 class UnitOfWork(Protocol):
@@ -483,6 +483,21 @@ class UnitOfWork(Protocol):
         memory), so the next statements are planned on the new sizes.
         ``share``: the fraction of the table's estimated rows above which it
         is refreshed (``None``: the store's default, a tenth on PostgreSQL)."""
+        ...
+
+
+@runtime_checkable
+class BatchHolding(Protocol):
+    """A unit of work that holds a batch for several keys at once (the SQL
+    adapters on PostgreSQL: one statement, where :meth:`UnitOfWork.hold_batch`
+    per key is one round trip each; a cut-order run over every collection
+    group holds hundreds of keys at 1 million properties, issue 20). Without
+    it a service holds the keys one by one."""
+
+    def hold_batches(self, job: str, keys: Sequence[str]) -> None:
+        """:meth:`UnitOfWork.hold_batch` for each of ``keys`` in order:
+        :class:`~gsan_core.errors.BatchAlreadyRunning` names the first key
+        another unit of work holds, and the keys after it are not taken."""
         ...
 
 

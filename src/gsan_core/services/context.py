@@ -16,7 +16,7 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.clock import Clock
-from gsan_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from gsan_core.ports.unit_of_work import BatchHolding, UnitOfWork, UnitOfWorkFactory
 from gsan_core.rules import units as unit_rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
@@ -124,8 +124,11 @@ class Service:
         block runs (one unit of work stays open to hold them);
         ``BatchAlreadyRunning`` when another run holds one of them."""
         with self._ctx.uow_factory() as holder:
-            for key in keys:
-                holder.hold_batch(job, key)
+            if isinstance(holder, BatchHolding):  # one statement (issue 20)
+                holder.hold_batches(job, keys)
+            else:
+                for key in keys:
+                    holder.hold_batch(job, key)
             yield
 
     def _refresh_statistics(

@@ -58,7 +58,7 @@ from gsan_core.adapters.gsan_legacy.service_reads import (
 )
 from gsan_core.adapters.sqlalchemy.connections import SqlSituationHistory
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.leases import advisory_key
+from gsan_core.adapters.sqlalchemy.leases import advisory_key, first_refused
 from gsan_core.errors import BatchAlreadyRunning, ConfigurationError
 from gsan_core.model.connections import SewerConnection, WaterConnection
 from gsan_core.model.events import DomainEvent
@@ -230,14 +230,20 @@ class LegacyUnitOfWork:
         """Hold batch ``job`` for ``key`` until this unit of work ends: a
         transaction-scoped advisory lock in the companion schema's namespace
         (released when the holder's connection dies)."""
+        self.hold_batches(job, [key])
+
+    def hold_batches(self, job: str, keys: Sequence[str]) -> None:
+        """:meth:`hold_batch` for each of ``keys`` in order, in one statement
+        (``BatchHolding``)."""
+        if not keys:
+            return
         namespace = f"{self.profile.companion_schema}."
-        statement = sa.select(
-            sa.func.pg_try_advisory_xact_lock(advisory_key(namespace, job, key))
-        )
-        with translated("batch_lease", key):
-            held = self.connection.execute(statement).scalar_one()
-        if not held:
-            raise BatchAlreadyRunning(job, key)
+        with translated("batch_lease", keys[0]):
+            refused = first_refused(
+                self.connection, [advisory_key(namespace, job, key) for key in keys]
+            )
+        if refused is not None:
+            raise BatchAlreadyRunning(job, keys[refused])
 
     def refresh_statistics(
         self, changed: Mapping[str, int], *, share: float | None = None

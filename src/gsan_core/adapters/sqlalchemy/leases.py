@@ -1,7 +1,8 @@
 """Who runs which batch: one run of a batch job per key at a time.
 
 * PostgreSQL: a transaction-level advisory lock (``pg_try_advisory_xact_lock``)
-  in the holding unit of work's transaction, which stays open while the batch
+  in the holding unit of work's transaction (the keys of a run taken in one
+  statement, :func:`first_refused`), which stays open while the batch
   runs in other units of work. The server releases it when that transaction
   ends, including when the process dies or its backend is terminated. The lock
   key is a hash of the schema, the table prefix, the job and the key, so systems
@@ -19,12 +20,13 @@ import hashlib
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.errors import BatchAlreadyRunning
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy import SqlBackend
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["BatchHolds", "advisory_key"]
+__all__ = ["BatchHolds", "advisory_key", "first_refused"]
 
 _HOST = socket.gethostname()
 
@@ -44,6 +46,26 @@ def advisory_key(namespace: str, job: str, key: str) -> int:
         f"{namespace}\x00{job}\x00{key}".encode(), digest_size=8
     ).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+#: Takes the advisory locks of ``:keys`` in order and stops at the first one
+#: another session holds (a recursive CTE evaluates one key per step, and a
+#: step runs only after a held one); the answer is that key's position
+#: (1-based), or NULL when every key is held.
+_TAKE_IN_ORDER = sa.text(
+    "WITH RECURSIVE taken(n, held) AS (SELECT 0, true UNION ALL"
+    " SELECT n + 1, pg_try_advisory_xact_lock((:keys)[n + 1]) FROM taken"
+    " WHERE held AND n < cardinality(:keys))"
+    " SELECT min(n) FILTER (WHERE NOT held) FROM taken"
+).bindparams(sa.bindparam("keys", type_=postgresql.ARRAY(sa.BigInteger)))
+
+
+def first_refused(connection: sa.Connection, keys: Sequence[int]) -> int | None:
+    """PostgreSQL: take the transaction-level advisory locks ``keys`` in order
+    in one statement; the index of the first one another session holds (the
+    keys after it are not tried), or ``None`` when all are held."""
+    refused = connection.execute(_TAKE_IN_ORDER, {"keys": list(keys)}).scalar()
+    return None if refused is None else int(refused) - 1
 
 
 def _alive(holder: str) -> bool:
@@ -70,23 +92,26 @@ class BatchHolds:
         self._leases: list[tuple[str, str]] = []
         self._holder = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
 
-    def hold(self, uow: SqlUnitOfWork, job: str, key: str) -> None:
-        """Hold ``job``/``key`` or raise :class:`BatchAlreadyRunning`."""
-        if self._joined:
+    def hold(self, uow: SqlUnitOfWork, job: str, keys: Sequence[str]) -> None:
+        """Hold ``job`` for each of ``keys`` in order or raise
+        :class:`BatchAlreadyRunning` for the first one held elsewhere (on
+        PostgreSQL one statement for them all)."""
+        if self._joined or not keys:
             return
         engine = self._backend.engine
         if engine.dialect.name == "postgresql":
             tables = self._backend.tables
             namespace = f"{tables.schema or ''}.{tables.prefix}"
-            statement = sa.select(
-                sa.func.pg_try_advisory_xact_lock(advisory_key(namespace, job, key))
-            )
-            with translated("batch_lease", key):
-                held = uow.connection.execute(statement).scalar_one()
-            if not held:
-                raise BatchAlreadyRunning(job, key)
+            with translated("batch_lease", keys[0]):
+                refused = first_refused(
+                    uow.connection,
+                    [advisory_key(namespace, job, key) for key in keys],
+                )
+            if refused is not None:
+                raise BatchAlreadyRunning(job, keys[refused])
             return
-        self._lease(job, key)
+        for key in keys:
+            self._lease(job, key)
 
     def _lease(self, job: str, key: str) -> None:
         table = self._backend.tables["batch_lease"]

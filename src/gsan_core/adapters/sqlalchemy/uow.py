@@ -664,7 +664,12 @@ class SqlUnitOfWork:
 
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
-        self._batches.hold(self, job, key)
+        self._batches.hold(self, job, [key])
+
+    def hold_batches(self, job: str, keys: Sequence[str]) -> None:
+        """Hold batch ``job`` for each of ``keys`` (``BatchHolding``; on
+        PostgreSQL one statement)."""
+        self._batches.hold(self, job, keys)
 
     def bulk_add(self, store: str, entities: Sequence[object]) -> None:
         """Insert new rows of ``store`` (one of :data:`BULK_STORES`) in this
