@@ -8,7 +8,7 @@ report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
-(:func:`benchmarks.scale._interleaved`). Printed per command: the median over
+(:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
 the same commands once per size, beside the batches; this is the quick way to
@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import lean_meters, lean_orders, scale
+from benchmarks import lean_meters, lean_orders, scale, scale_commands
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def _cut_closing(
 ) -> dict[str, Any]:
     # closed orders leave the pending ones: every repeat takes the next ones
     del skip
-    return scale.measure_cut_closing(gsan, sql, size, count)
+    return scale_commands.measure_cut_closing(gsan, sql, size, count)
 
 
 def _opening(
@@ -130,7 +130,7 @@ def _opening(
     # a property keeps its pending request (INS-09): every repeat opens on
     # properties no earlier one used
     del skip
-    original = scale._connected
+    original = scale_commands.connected
 
     def fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
         found = original(sql, metered=metered, limit=limit + len(_USED))
@@ -138,11 +138,11 @@ def _opening(
         _USED.update(chosen)
         return chosen
 
-    scale._connected = fresh  # type: ignore[assignment]
+    scale_commands.connected = fresh  # type: ignore[assignment]
     try:
-        return scale.measure_opening(gsan, sql, size, count)
+        return scale_commands.measure_opening(gsan, sql, size, count)
     finally:
-        scale._connected = original  # type: ignore[assignment]
+        scale_commands.connected = original  # type: ignore[assignment]
 
 
 _USED: set[int] = set()
@@ -150,7 +150,7 @@ _USED: set[int] = set()
 
 def _fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
     """``limit`` connected properties no earlier repeat used."""
-    found = scale._connected(sql, metered=metered, limit=limit + len(_USED))
+    found = scale_commands.connected(sql, metered=metered, limit=limit + len(_USED))
     chosen = [i for i in found if i not in _USED][:limit]
     _USED.update(chosen)
     return chosen

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import scale
+from benchmarks import scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import WaterConnectionInput
 from gsan_core.model.hydrometers import HydrometerAttributes
@@ -503,8 +503,10 @@ def measure_insert(
             actor=scale.ADMIN,
         )
 
-    library_s, baseline_s = scale._interleaved(library, baseline, count)
-    return scale._command("insert a meter (lean SQL)", size, library_s, baseline_s)
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "insert a meter (lean SQL)", size, library_s, baseline_s
+    )
 
 
 def measure_update(
@@ -540,8 +542,10 @@ def measure_update(
             actor=scale.ADMIN,
         )
 
-    library_s, baseline_s = scale._interleaved(library, baseline, count)
-    return scale._command("update a meter (lean SQL)", size, library_s, baseline_s)
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "update a meter (lean SQL)", size, library_s, baseline_s
+    )
 
 
 def connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
@@ -603,11 +607,11 @@ def measure_connect(
         )
 
     try:
-        library_s, baseline_s = scale._interleaved(library, baseline, count)
+        library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
         assert set(_situations(sql, homes).values()) == {connected}
     finally:
         _put_back(sql, before)
-    return scale._command(
+    return scale_commands.command_figure(
         "connect water without an order (lean SQL)", size, library_s, baseline_s
     )
 

@@ -35,7 +35,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import scale
+from benchmarks import scale_commands
 from benchmarks.limits import _outbox, _write_all
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import DEVICE_RETURNED
@@ -750,7 +750,7 @@ def measure(
     """The figures of the ``chosen`` commands: ``2 * count`` RAs opened on
     ``homes(sql, metered=False, limit=...)``; each command in turn (the
     chain :data:`COMMANDS`) through the library on one half and by hand on
-    the other, in alternating rounds (:func:`benchmarks.scale._interleaved`).
+    the other, in alternating rounds (:func:`benchmarks.scale_commands.interleaved`).
     A command not chosen still runs, untimed, through the library on both
     halves: the later ones need its rows."""
     cases = _cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
@@ -768,10 +768,12 @@ def measure(
             for case in cases:
                 library(case)
             continue
-        library_s, lean_s = scale._interleaved(
+        library_s, lean_s = scale_commands.interleaved(
             lambda n, f=library: f(mine[n]),
             lambda n, f=lean: f(theirs[n]),
             count,
         )
-        figures.append(scale._command(_NAMES[name], size, library_s, lean_s))
+        figures.append(
+            scale_commands.command_figure(_NAMES[name], size, library_s, lean_s)
+        )
     return figures
