@@ -168,9 +168,7 @@ def _statement(
         )
     moved = (
         sa.update(prop)
-        .where(
-            prop.c.id == chosen.c.id, _situation_in(prop.c.water_status_id, sources)
-        )
+        .where(prop.c.id == chosen.c.id, _situation_in(prop.c.water_status_id, sources))
         .values(
             water_status_id=batch.to_id,
             sewer_status_id=sewer,
@@ -207,7 +205,8 @@ def _counts(candidates: Any, chosen: Any, moved: Any) -> sa.Select[Any]:
     ALL`` grouped, not joins of the three CTEs, whose sizes the planner cannot
     estimate (a nested loop of one CTE over another cost 0.4 s a chunk at 1
     million)."""
-    one, none = sa.literal_column("1"), sa.literal_column("0")
+    one = sa.literal_column("1", sa.Integer)
+    none = sa.literal_column("0", sa.Integer)
     tallies = sa.union_all(
         sa.select(
             candidates.c.locality_id,
