@@ -8,18 +8,25 @@ what earlier holders committed), **one** statement of data-modifying CTEs
 does the rest of the chunk in the database:
 
 1. ``candidates``: the active properties of the chunk's localities in the
-   situations (cut on or before the limit, not of an excluded profile);
+   situations (cut on or before the limit, read by primary key per
+   property; not of an excluded profile), found by the localities' index;
 2. ``chosen``: those whose water consumption of the reference month is real
    and billed (UC1073; ``consumption_history`` read by primary key per
    candidate), or every candidate;
 3. ``moved``: ``UPDATE ... FROM chosen`` of their water situation, and of the
-   sewer situation where the coupling applies;
+   sewer situation where the coupling applies, returning each one's locality
+   and situations before the move;
 4. ``marked``: the water connections' reconnection date (UC1073);
-5. ``steps``: one history step per change, water then sewer, numbered by
-   locality then property (the ids one locality after the other would get);
+5. ``steps``: one history step per change (read from ``moved``), water then
+   sewer, numbered by locality then property (the ids one locality after the
+   other would get);
    ``ids``: their ids reserved in ``id_block`` (an upsert, only when there
    are some); ``history``: ``INSERT ... SELECT`` of the rows;
 6. the answer: per locality, the counts of candidates, chosen and moved.
+
+Every read is in proportion to the chunk, not to the table (issue 20, fifth
+round): no CTE is joined to another (the planner cannot estimate their sizes),
+and the chunk's transaction runs with JIT off.
 
 The statement is built once per run (the batch and the actor) and the
 localities, the day and the instant are its parameters (the localities as one
