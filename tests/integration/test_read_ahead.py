@@ -9,13 +9,10 @@ only the same reads, once, and never after the unit of work wrote the table.
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import attrs
 import pytest
-import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
@@ -26,6 +23,7 @@ from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
 from tests.conftest import PostgresSchema
+from tests.integration.holding import while_held
 
 CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
 
@@ -68,24 +66,6 @@ def _close(system: gsan_core.System, order_id: int) -> None:
     )
 
 
-def _waiting(engine: sa.Engine, seconds: float = 10.0) -> bool:
-    """Whether a backend came to wait for a row lock within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    with engine.connect() as connection:
-        while time.monotonic() < deadline:
-            waiting = connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                )
-            ).scalar_one()
-            connection.rollback()
-            if waiting:
-                return True
-            time.sleep(0.05)
-    return False
-
-
 @pytest.mark.postgres
 def test_ahead_a_closing_that_waited_sees_the_holders_commit(
     postgres: PostgresSchema,
@@ -99,42 +79,21 @@ def test_ahead_a_closing_that_waited_sees_the_holders_commit(
     pid = order.property_id
     assert pid is not None
     before = system.connections.water_connection(pid)
-    held, release = threading.Event(), threading.Event()
-    outcome: list[BaseException | None] = []
 
-    def holder() -> None:
-        with sql.uow_factory() as uow:
-            uow.properties.lock(pid)
-            conn = uow.water_connections.get(pid)
-            uow.water_connections.update(
-                attrs.evolve(conn, seal_number="HOLDER", version=conn.version + 1)
-            )
-            mine = uow.service_orders.get(order.id)
-            uow.service_orders.update(
-                attrs.evolve(mine, observation="HOLDER", version=mine.version + 1)
-            )
-            held.set()
-            release.wait(20)
-            uow.commit()
+    def hold(uow: gsan_core.UnitOfWork) -> None:
+        uow.properties.lock(pid)
+        conn = uow.water_connections.get(pid)
+        uow.water_connections.update(
+            attrs.evolve(conn, seal_number="HOLDER", version=conn.version + 1)
+        )
+        mine = uow.service_orders.get(order.id)
+        uow.service_orders.update(
+            attrs.evolve(mine, observation="HOLDER", version=mine.version + 1)
+        )
 
-    def closer() -> None:
-        held.wait(20)
-        try:
-            _close(system, order.id)
-            outcome.append(None)
-        except BaseException as error:  # pragma: no cover - reported below
-            outcome.append(error)
-
-    threads = [threading.Thread(target=holder), threading.Thread(target=closer)]
-    for thread in threads:
-        thread.start()
-    held.wait(20)
-    waited = _waiting(sql.engine)
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    waited, outcome = while_held(sql, hold, lambda: _close(system, order.id))
     assert waited, "the closing never waited for the property's lock"
-    assert outcome == [None]
+    assert not isinstance(outcome[0], BaseException), outcome
     after = system.connections.water_connection(pid)
     closed = system.service_orders.get(order.id)
     assert after.seal_number == "HOLDER"  # the holder's update stayed

@@ -11,8 +11,6 @@ inserted, a field lock billing set on the route.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from gsan_core.model.connections import WaterConnection
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
 from tests.conftest import PostgresSchema
-from tests.integration.test_read_ahead import _waiting
+from tests.integration.holding import while_held
 from tests.services.connections_setup import (
     ACTOR,
     CONNECT,
@@ -57,44 +55,6 @@ def _connect(gsan: gsan_core.System) -> WaterConnection:
     )
 
 
-def _while_held(
-    sql: SqlBackend,
-    hold: Callable[[gsan_core.UnitOfWork], None],
-    gsan: gsan_core.System,
-) -> tuple[bool, list[BaseException | None], WaterConnection | None]:
-    """Run ``hold`` in a unit of work kept open while the connection starts;
-    commit it once the connection waits for a lock. Whether it waited, what
-    the connection raised (``None``: nothing) and what it returned."""
-    held, release = threading.Event(), threading.Event()
-    outcome: list[BaseException | None] = []
-    made: list[WaterConnection] = []
-
-    def holder() -> None:
-        with sql.uow_factory() as uow:
-            hold(uow)
-            held.set()
-            release.wait(20)
-            uow.commit()
-
-    def connector() -> None:
-        held.wait(20)
-        try:
-            made.append(_connect(gsan))
-            outcome.append(None)
-        except BaseException as error:  # reported to the test
-            outcome.append(error)
-
-    threads = [threading.Thread(target=holder), threading.Thread(target=connector)]
-    for thread in threads:
-        thread.start()
-    held.wait(20)
-    waited = _waiting(sql.engine)
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    return waited, outcome, made[0] if made else None
-
-
 @pytest.mark.postgres
 def test_v_la_a_connection_that_waited_sees_the_row_the_holder_inserted(
     postgres: PostgresSchema,
@@ -120,10 +80,10 @@ def test_v_la_a_connection_that_waited_sees_the_row_the_holder_inserted(
             )
         )
 
-    waited, outcome, made = _while_held(sql, hold, gsan)
+    waited, outcome = while_held(sql, hold, lambda: _connect(gsan))
     assert waited, "the connection never waited for the property's lock"
-    assert outcome == [None]
-    assert made is not None
+    (made,) = outcome
+    assert isinstance(made, WaterConnection), made
     assert made.version == 2  # the holder's row, updated
     # what the connection does not set stays the holder's
     assert gsan.connections.water_connection(HOME).reconnected_on == date(2024, 2, 1)
@@ -144,9 +104,8 @@ def test_v_la_a_connection_that_waited_for_billing_sees_its_field_lock(
     def hold(uow: gsan_core.UnitOfWork) -> None:
         uow.field_lock.lock_route(FIELD_ROUTE, 202501)
 
-    waited, outcome, made = _while_held(sql, hold, gsan)
+    waited, outcome = while_held(sql, hold, lambda: _connect(gsan))
     assert waited, "the connection never waited for the route's lock"
-    assert made is None
     (error,) = outcome
     assert isinstance(error, gsan_core.RuleViolation)
     assert error.codes == ("connection.property_in_field",)

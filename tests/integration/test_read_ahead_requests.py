@@ -11,8 +11,6 @@ work's own writes of them (:func:`read_ahead_requests.written`).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +33,7 @@ from gsan_core.testing.request_utility import (
     request_profile,
 )
 from tests.conftest import PostgresSchema
-from tests.integration.test_read_ahead import _waiting
+from tests.integration.holding import while_held
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 NOT_EXECUTED = 4
@@ -67,40 +65,6 @@ def _utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility, list[An
     return system, utility, opened
 
 
-def _while_held(
-    sql: SqlBackend, hold: Callable[[Any], None], command: Callable[[], Any]
-) -> tuple[bool, list[Any]]:
-    """Run ``command`` while another unit of work holds what ``hold`` locks
-    and writes, until it is seen waiting; the holder then commits. Whether it
-    waited, and what it returned (or raised)."""
-    held, release = threading.Event(), threading.Event()
-    outcome: list[Any] = []
-
-    def holder() -> None:
-        with sql.uow_factory() as uow:
-            hold(uow)
-            held.set()
-            release.wait(20)
-            uow.commit()
-
-    def runner() -> None:
-        held.wait(20)
-        try:
-            outcome.append(command())
-        except BaseException as error:  # pragma: no cover - reported below
-            outcome.append(error)
-
-    threads = [threading.Thread(target=holder), threading.Thread(target=runner)]
-    for thread in threads:
-        thread.start()
-    held.wait(20)
-    waited = _waiting(sql.engine)
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    return waited, outcome
-
-
 @pytest.mark.postgres
 def test_closing_an_ra_s_order_after_its_holder_sees_the_order_it_inserted(
     postgres: PostgresSchema,
@@ -125,7 +89,7 @@ def test_closing_an_ra_s_order_after_its_holder_sees_the_order_it_inserted(
             attrs.evolve(mine, id=uow.next_id("service_order"), version=1)
         )
 
-    waited, outcome = _while_held(
+    waited, outcome = while_held(
         sql,
         hold,
         lambda: system.service_orders.close_not_executed(
@@ -166,7 +130,7 @@ def test_forwarding_after_the_request_s_holder_moves_what_it_committed(
             attrs.evolve(theirs, observation="HOLDER", version=theirs.version + 1)
         )
 
-    waited, outcome = _while_held(
+    waited, outcome = while_held(
         sql,
         hold,
         lambda: system.service_requests.forward(
