@@ -78,8 +78,9 @@ def test_a_profile_file_narrows_lengths(tmp_path: Path) -> None:
 
 
 def test_a_length_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ConfigurationError, match="positive") as raised:
         UtilityProfile(name="x", text_lengths={"number": 0})
+    assert raised.value.code == "configuration.profile"
 
 
 @pytest.mark.parametrize("line", sorted(LINES))
