@@ -175,3 +175,26 @@ def test_ahead_answers_a_read_once_and_not_after_a_write(tmp_path: Path) -> None
             assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
     finally:
         sql.dispose()
+
+
+def test_changing_a_situation_reads_its_order_ahead_for_two_reads(
+    tmp_path: Path,
+) -> None:
+    """UC0555 reads its order to check its type, then closing reads it: the
+    order read ahead answers both, and no third."""
+    sql = SqlBackend(
+        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
+        tables=build_tables(),
+        owns_engine=True,
+    )
+    sql.create_all()
+    try:
+        system = _system(sql)
+        order = _cut_orders(system)[0]
+        with sql.uow_factory() as uow:
+            uow.read_ahead("change_situation", order.id)
+            for _ in range(2):
+                assert uow.take_ahead("service_order", ("id", order.id)) == order
+            assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
+    finally:
+        sql.dispose()

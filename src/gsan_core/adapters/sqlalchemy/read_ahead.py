@@ -76,9 +76,12 @@ _JOINED = (
 _STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
 
-def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
+def read_closing(uow: SqlUnitOfWork, order_id: int, *, order_reads: int = 1) -> None:
     """Lock the property of order ``order_id`` and read what closing it reads
-    (see the module's text), for the unit of work's repositories."""
+    (see the module's text), for the unit of work's repositories;
+    ``order_reads``: how many times the command reads the order before
+    closing it reads it (changing a connection's situation reads it once
+    more to check its type)."""
     lock, read = _statements(uow, "closing")
     connection = uow.connection
     sqlite = connection.dialect.name == "sqlite"
@@ -95,7 +98,7 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
             # order as read now, as the command would first read it, and the
             # command locks its roots itself
             order = _entity(uow, "o", "service_order", first)
-            uow.keep_ahead("service_order", ("id", order_id), order)
+            uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
             return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
@@ -107,14 +110,14 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
     if row["programmed"]:
-        uow.keep_ahead("service_order", ("id", order_id), order)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
         return
     if order.request_id is not None and (sqlite or locked_request is not None):
         # read before and after the request's lock (both after it here)
-        uow.keep_ahead("service_order", ("id", order_id), order, times=2)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads + 1)
         keep_request_of_order(uow, order.request_id, rows)
     else:
-        uow.keep_ahead("service_order", ("id", order_id), order)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
     active = (("active", True), ("order_id", order_id))
     uow.keep_ahead("scheduled_order", ("by", active), [])
     prop = found["p"]
