@@ -464,7 +464,7 @@ class SqlUnitOfWork:
         if command == "close_order":
             read_closing(self, key)
         elif command == "change_situation":
-            read_closing(self, key, order_reads=2)
+            read_closing(self, key, situation=True)
         elif command == "open_request":
             read_opening(self, key)
         elif command == "generate_order":
