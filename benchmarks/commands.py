@@ -6,7 +6,8 @@
 One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
-:mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`: one joined
+:mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
+:mod:`benchmarks.lean_connections`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import lean_meters, lean_orders, scale, scale_commands
+from benchmarks import lean_connections, lean_meters, lean_orders, scale, scale_commands
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -53,12 +54,14 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
     return figure
 
 
-#: The meter and connection commands (:mod:`benchmarks.lean_meters`), each
-#: measured on rows of its own repeat.
+#: The meter and connection commands (:mod:`benchmarks.lean_meters`,
+#: :mod:`benchmarks.lean_connections`), each measured on rows of its own
+#: repeat (changing a situation last: it leaves properties unconnected).
 METER_STEPS = {
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,
+    "change_situation": lean_connections.measure_change_situation,
 }
 #: The names ``--only`` selects from.
 COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)

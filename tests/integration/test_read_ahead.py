@@ -134,3 +134,37 @@ def test_ahead_answers_a_read_once_and_not_after_a_write(tmp_path: Path) -> None
             assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
     finally:
         sql.dispose()
+
+
+def test_changing_a_situation_reads_its_order_ahead_for_two_reads(
+    tmp_path: Path,
+) -> None:
+    """UC0555 reads its order to check its type, then closing reads it: the
+    order read ahead answers both, and no third; V-AS4's block (its networks)
+    and the sewer connection it may remove are read with it."""
+    sql = SqlBackend(
+        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
+        tables=build_tables(),
+        owns_engine=True,
+    )
+    sql.create_all()
+    try:
+        system = _system(sql)
+        order = _cut_orders(system)[0]
+        pid = order.property_id
+        assert pid is not None
+        block = system.properties.block(system.properties.get(pid).block_id)
+        sewer = system.connections.sewer_connection(pid)
+        with sql.uow_factory() as uow:
+            uow.read_ahead("change_situation", order.id)
+            for _ in range(2):
+                assert uow.take_ahead("service_order", ("id", order.id)) == order
+            assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
+            assert uow.take_ahead("block", ("id", block.id)) == block
+            assert uow.take_ahead("sewer_connection", ("id", pid)) == sewer
+        with sql.uow_factory() as uow:
+            uow.read_ahead("close_order", order.id)  # closing reads neither
+            assert uow.take_ahead("block", ("id", block.id)) is MISSING
+            assert uow.take_ahead("sewer_connection", ("id", pid)) is MISSING
+    finally:
+        sql.dispose()

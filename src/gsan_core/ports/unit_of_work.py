@@ -435,7 +435,10 @@ class UnitOfWork(Protocol):
         property, locked (the request first) as the roots of its orders
         (ADR 0004), the request's orders, the property's
         water connection, the meter at its water point and its payment
-        slips. ``"open_request"``
+        slips. ``"change_situation"`` (``key``: the order of type 1004,
+        UC0555): what ``"close_order"`` reads, the property's block and sewer
+        connection, the order answered once more (the command checks its type
+        before closing it). ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
         requests. ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. ``"connect"`` (``key``:

@@ -33,6 +33,12 @@ of work wrote the table other than entity by entity
 SQLite, whose writing transaction already holds the database's write lock, the
 lock statement is not sent.
 
+Changing a connection's situation (UC0555) closes its order: it reads ahead
+as closing does, its joined read also taking the property's block (V-AS4's
+networks) and sewer connection, and the order is kept for the command's own
+read of it (its type) as well as closing's (``situation`` of
+:func:`read_closing`).
+
 Connecting water or sewer without an order (:func:`read_connecting`) locks the
 property and then share-locks its route (billing's field lock, ADR 0004's order:
 property, then route) in one statement, and reads the property, its block, its
@@ -76,10 +82,14 @@ _JOINED = (
 _STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
 
-def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
+def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) -> None:
     """Lock the property of order ``order_id`` and read what closing it reads
-    (see the module's text), for the unit of work's repositories."""
-    lock, read = _statements(uow, "closing")
+    (see the module's text), for the unit of work's repositories; with
+    ``situation`` (changing a connection's situation, UC0555) also the
+    property's block and sewer connection, and the order kept for one more
+    read (the command reads it to check its type before closing reads it)."""
+    lock, read = _statements(uow, "situation" if situation else "closing")
+    order_reads = 2 if situation else 1
     connection = uow.connection
     sqlite = connection.dialect.name == "sqlite"
     locked: int | None = None
@@ -95,7 +105,7 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
             # order as read now, as the command would first read it, and the
             # command locks its roots itself
             order = _entity(uow, "o", "service_order", first)
-            uow.keep_ahead("service_order", ("id", order_id), order)
+            uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
             return
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
@@ -107,14 +117,14 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
     if row["programmed"]:
-        uow.keep_ahead("service_order", ("id", order_id), order)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
         return
     if order.request_id is not None and (sqlite or locked_request is not None):
         # read before and after the request's lock (both after it here)
-        uow.keep_ahead("service_order", ("id", order_id), order, times=2)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads + 1)
         keep_request_of_order(uow, order.request_id, rows)
     else:
-        uow.keep_ahead("service_order", ("id", order_id), order)
+        uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
     active = (("active", True), ("order_id", order_id))
     uow.keep_ahead("scheduled_order", ("by", active), [])
     prop = found["p"]
@@ -122,6 +132,12 @@ def read_closing(uow: SqlUnitOfWork, order_id: int) -> None:
         return
     uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
+    if situation:
+        block = _entity(uow, "b", "block", row)
+        if block is not None:
+            uow.keep_ahead("block", ("id", block.id), block)
+        sewer = _entity(uow, "e", "sewer_connection", row)
+        uow.keep_ahead("sewer_connection", ("id", prop.id), sewer)
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
@@ -273,6 +289,7 @@ def _statements(
     if found is None:
         build = {
             "closing": _build,
+            "situation": _build_situation,
             "opening": _build_opening,
             "generation": _build_generation,
             "connecting": _build_connecting,
@@ -286,7 +303,13 @@ def _labelled(tables: Mapping[str, sa.FromClause]) -> list[sa.Label[Any]]:
     return [c.label(f"{prefix}_{c.key}") for prefix, t in tables.items() for c in t.c]
 
 
-def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+def _build_situation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    return _build(uow, situation=True)
+
+
+def _build(
+    uow: SqlUnitOfWork, *, situation: bool = False
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
     t = uow.tables
     o, p, w, i, h, s = (
         t["service_order"],
@@ -322,6 +345,14 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
     ).where(o.c.id == order_id)
     # one row per payment slip and order of the request (a handful)
     tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
+    joined = o.outerjoin(p, p.c.id == o.c.property_id)
+    if situation:
+        # changing a situation also reads the block's networks and the sewer
+        b, e = t["block"], t["sewer_connection"]
+        tables |= {"b": b, "e": e}
+        joined = joined.outerjoin(b, b.c.id == p.c.block_id).outerjoin(
+            e, e.c.id == o.c.property_id
+        )
     read = (
         sa.select(
             *_labelled(tables),
@@ -331,8 +362,7 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
             programmed.label("programmed"),
         )
         .select_from(
-            o.outerjoin(p, p.c.id == o.c.property_id)
-            .outerjoin(w, w.c.id == o.c.property_id)
+            joined.outerjoin(w, w.c.id == o.c.property_id)
             .outerjoin(
                 i,
                 sa.and_(

@@ -454,7 +454,8 @@ class SqlUnitOfWork:
                 self._watched = watch(self._connection, self.pending)
 
     def read_ahead(self, command: str, key: int) -> None:
-        """Read what ``command`` (``"close_order"``, ``"open_request"``,
+        """Read what ``command`` (``"close_order"``, ``"change_situation"``,
+        ``"open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
         ``"close_request"``, ``"update_order"``) reads
         about ``key`` in
@@ -462,6 +463,8 @@ class SqlUnitOfWork:
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
         if command == "close_order":
             read_closing(self, key)
+        elif command == "change_situation":
+            read_closing(self, key, situation=True)
         elif command == "open_request":
             read_opening(self, key)
         elif command == "generate_order":

@@ -224,7 +224,8 @@ class ConnectionService(Service):
             )
         # read ahead and written as one statement, as closing an order is
         with self._work(defer=True) as uow:
-            uow.read_ahead("close_order", order_id)
+            # closing's read ahead, the order kept for this read and closing's
+            uow.read_ahead("change_situation", order_id)
             order = uow.service_orders.get(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             linked = (
