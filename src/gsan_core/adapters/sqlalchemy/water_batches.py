@@ -42,7 +42,7 @@ not 16 (issue 20). SQLite has no data-modifying CTEs: there
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
