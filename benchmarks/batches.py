@@ -524,14 +524,19 @@ def reconnection_limit(
     SELECT`` the outbox rows (one per locality). Returns properties moved."""
     profile = gsan.profile
     n = _names(sql)
-    prop = sql.tables["property"]
     sources = sorted(profile.allowed("water.reconnect_by_consumption"))
     with sql.engine.connect() as connection:
         localities: Sequence[Any] = (
+            # a probe per locality into the index of (locality, situation),
+            # as the library (not every cut property's page; issue 20)
             connection.execute(
-                sa.select(prop.c.locality_id)
-                .where(prop.c.active.is_(True), prop.c.water_status_id.in_(sources))
-                .distinct()
+                sa.text(f"""
+                SELECT l.id FROM {n["locality"]} l
+                WHERE (SELECT 1 FROM {n["property"]} p
+                       WHERE p.locality_id = l.id AND p.active
+                         AND p.water_status_id = ANY(:sources) LIMIT 1) IS NOT NULL
+                ORDER BY l.id"""),
+                {"sources": sources},
             )
             .scalars()
             .all()
@@ -554,13 +559,12 @@ def reconnection_limit(
         "operation": "water.reconnect_by_consumption",
     }
     # per chunk, every read is a probe of the chunk's properties: those of its
-    # localities by their index (the situation filtered on them, ``+ 0`` keeps
-    # the planner off the situation's index, 152 thousand entries at 1
-    # million), the cut date and the consumption by primary key; for the whole
+    # localities in the situations by the index of (locality, situation), the
+    # cut date and the consumption by primary key; for the whole
     # utility the joins and the semi-join, hashed once, are the better plan
     # (issue 20)
     chosen = (
-        f"""p.locality_id = ANY(:locality) AND p.water_status_id + 0 = ANY(:sources)
+        f"""p.locality_id = ANY(:locality) AND p.water_status_id = ANY(:sources)
                     AND (SELECT c.cut_on FROM {n["water_connection"]} c
                          WHERE c.id = p.id) <= :limit
                     AND p.profile_id <> ALL(:social)

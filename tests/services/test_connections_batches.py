@@ -194,12 +194,14 @@ def test_uc1073_reads_in_proportion_to_the_chunk_on_postgres(
 ) -> None:
     """Issue 20: a UC1073 chunk reads the reference month's consumption by
     primary key per candidate (as ``EXISTS`` PostgreSQL hashed the month's
-    every consumption in each chunk), never reads the situations' index (its
-    entries for a situation are those of the whole table: 152 thousand per
-    chunk at 1 million; here the localities' index is dropped, in a
-    transaction rolled back, and sequential scans disabled, so that the
-    situation's index is the planner's only other way in), and runs with JIT
-    off (a chunk planned above ``jit_above_cost`` compiled for ~100 ms)."""
+    every consumption in each chunk), its properties by the index of
+    (locality, water situation) with both as the index's condition (migration
+    0030), never by the situations' index alone (its entries for a situation
+    are those of the whole table: 152 thousand per chunk at 1 million; here
+    the localities' index is dropped, in a transaction rolled back, and
+    sequential scans disabled, so that the situations' index is the planner's
+    other way in), and runs with JIT off (a chunk planned above
+    ``jit_above_cost`` compiled for ~100 ms)."""
     engine, statement, parameters, jit = _chunk_statement(system)
     assert jit == "off"
     tables = getattr(system.backend, "tables")  # noqa: B009
@@ -215,4 +217,18 @@ def test_uc1073_reads_in_proportion_to_the_chunk_on_postgres(
         f"DROP INDEX {schema}ix_{prop.name}_locality",
         "SET LOCAL enable_seqscan = off",
     )
-    assert f"ix_{prop.name}_water_status" not in forced, forced
+    assert f"ix_{prop.name}_water_status " not in forced, forced
+    lines = forced.splitlines()
+    reads = [
+        lines[n + 1]
+        for n, line in enumerate(lines)
+        if f" on ix_{prop.name}_locality_water " in line
+        or f" using ix_{prop.name}_locality_water " in line
+    ]
+    # the situation in the index's condition, not filtered on every property
+    # of the localities (``water_status_id + 0``: 10,000 read for 1,500 cut
+    # at 10 thousand)
+    assert reads, forced
+    assert all("Index Cond" in read and "water_status_id" in read for read in reads), (
+        forced
+    )

@@ -131,12 +131,24 @@ class SqlConnectionBatches:
     def localities_with_water_status(
         self, status_ids: Collection[int]
     ) -> Sequence[int]:
-        p = self._property
+        """The localities with an active property in one of the situations:
+        a probe per locality into the index of (locality, water situation), a
+        correlated scalar subquery (which PostgreSQL cannot turn into a join),
+        not a ``DISTINCT`` over every property of the table in the situations
+        (0.17-0.40 s at 1 million; issue 20)."""
+        p, locality = self._property, self._uow.tables["locality"]
+        some = (
+            sa.select(sa.literal(1))
+            .where(
+                p.c.locality_id == locality.c.id,
+                p.c.active.is_(True),
+                p.c.water_status_id.in_(sorted(status_ids)),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
         statement = (
-            sa.select(p.c.locality_id)
-            .where(p.c.active.is_(True), p.c.water_status_id.in_(list(status_ids)))
-            .distinct()
-            .order_by(p.c.locality_id)
+            sa.select(locality.c.id).where(some.is_not(None)).order_by(locality.c.id)
         )
         with translated("property"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]

@@ -9,7 +9,8 @@ does the rest of the chunk in the database:
 
 1. ``candidates``: the active properties of the chunk's localities in the
    situations (cut on or before the limit, read by primary key per
-   property; not of an excluded profile), found by the localities' index;
+   property; not of an excluded profile), found by the index of (locality,
+   water situation);
 2. ``chosen``: those whose water consumption of the reference month is real
    and billed (UC1073; ``consumption_history`` read by primary key per
    candidate), or every candidate;
@@ -25,8 +26,10 @@ does the rest of the chunk in the database:
 6. the answer: per locality, the counts of candidates, chosen and moved.
 
 Every read is in proportion to the chunk, not to the table (issue 20, fifth
-round): no CTE is joined to another (the planner cannot estimate their sizes),
-and the chunk's transaction runs with JIT off.
+round): the chunk's properties in the situations are read by the index of
+``property (locality_id, water_status_id)`` (migration 0030), no CTE is joined
+to another (the planner cannot estimate their sizes), and the chunk's
+transaction runs with JIT off.
 
 The statement is built once per run (the batch and the actor) and the
 localities, the day and the instant are its parameters (the localities as one
@@ -39,7 +42,7 @@ not 16 (issue 20). SQLite has no data-modifying CTEs: there
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +109,7 @@ def write_water_batch(
         connection,
         prop,
         prop.c.locality_id.in_(localities),
-        _situation_in(prop.c.water_status_id, batch.water_status_ids),
+        prop.c.water_status_id.in_(sorted(batch.water_status_ids)),
         jit=False,
     )
     key = (uow.tables[_HISTORY], batch, actor)
@@ -145,7 +148,7 @@ def _statement(
             sa.bindparam(_LOCALITIES, type_=postgresql.ARRAY(sa.BigInteger))
         ),
         prop.c.active.is_(True),
-        _situation_in(prop.c.water_status_id, sources),
+        prop.c.water_status_id.in_(sources),
     )
     if batch.excluded_profile_ids:
         selected = selected.where(
@@ -175,7 +178,13 @@ def _statement(
         )
     moved = (
         sa.update(prop)
-        .where(prop.c.id == chosen.c.id, _situation_in(prop.c.water_status_id, sources))
+        # each chosen row by primary key, its situation checked on it (``+ 0``:
+        # never read from an index, whose entries for the situation are
+        # every cut property of the table; issue 20)
+        .where(
+            prop.c.id == chosen.c.id,
+            (prop.c.water_status_id + sa.literal_column("0")).in_(sources),
+        )
         .values(
             water_status_id=batch.to_id,
             sewer_status_id=sewer,
@@ -230,19 +239,6 @@ def _counts(candidates: Any, chosen: Any, moved: Any) -> sa.Select[Any]:
         sa.func.sum(tallies.c.kept),
         sa.func.sum(tallies.c.done),
     ).group_by(tallies.c.locality_id)
-
-
-def _situation_in(
-    column: sa.ColumnElement[Any], ids: Collection[int]
-) -> sa.ColumnElement[bool]:
-    """``column IN ids`` as ``column + 0 IN ids``, which PostgreSQL cannot
-    read from the column's index: the chunk's properties are found by their
-    localities' index and the situations filtered on them. With the
-    situation's index the planner also read (a ``BitmapAnd``) the entries of
-    every property of the table in the situation, 152 thousand for each chunk
-    of ~28 thousand properties at 1 million (7-20 ms a statement, in the lock
-    and in the candidates; issue 20)."""
-    return (column + sa.literal_column("0")).in_(sorted(ids))
 
 
 def _real_consumption(

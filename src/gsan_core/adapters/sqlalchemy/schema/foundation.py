@@ -133,6 +133,13 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{b.name('property')}_route", "route_id"),
         sa.Index(f"ix_{b.name('property')}_locality", "locality_id"),
         sa.Index(f"ix_{b.name('property')}_water_status", "water_status_id"),
+        # a locality's properties in given water situations (UC1073's chunk,
+        # its lock and the localities with candidates; migration 0030)
+        sa.Index(
+            f"ix_{b.name('property')}_locality_water",
+            "locality_id",
+            "water_status_id",
+        ),
     )
     b.table(
         "unit",
