@@ -15,14 +15,14 @@ import attrs
 import pytest
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.connections import CutInput
 from gsan_core.model.service_orders import ServiceOrder
 from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
-from tests.conftest import PostgresSchema
+from tests.conftest import PostgresSchema, sqlite_backend
 from tests.integration.holding import while_held
 
 CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
@@ -107,12 +107,7 @@ def test_ahead_a_closing_that_waited_sees_the_holders_commit(
 def test_ahead_answers_a_read_once_and_not_after_a_write(tmp_path: Path) -> None:
     """The rows read ahead answer the same read once; a write of the table
     sends the next read to the database."""
-    sql = SqlBackend(
-        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    sql.create_all()
+    sql = sqlite_backend(tmp_path / "ahead.db")
     try:
         system = _system(sql)
         order = _cut_orders(system)[0]
@@ -142,12 +137,7 @@ def test_changing_a_situation_reads_its_order_ahead_for_two_reads(
     """UC0555 reads its order to check its type, then closing reads it: the
     order read ahead answers both, and no third; V-AS4's block (its networks)
     and the sewer connection it may remove are read with it."""
-    sql = SqlBackend(
-        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    sql.create_all()
+    sql = sqlite_backend(tmp_path / "ahead.db")
     try:
         system = _system(sql)
         order = _cut_orders(system)[0]

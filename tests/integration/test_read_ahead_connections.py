@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.connections import WaterConnection
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
-from tests.conftest import PostgresSchema
+from tests.conftest import PostgresSchema, sqlite_backend
 from tests.integration.holding import while_held
 from tests.services.connections_setup import (
     ACTOR,
@@ -115,12 +115,7 @@ def test_v_la_a_connection_that_waited_for_billing_sees_its_field_lock(
 def test_connecting_ahead_answers_its_reads_once(tmp_path: Path) -> None:
     """The rows read ahead answer the command's reads once; a write of the
     table sends the next read to the database."""
-    sql = SqlBackend(
-        create_engine(f"sqlite:///{tmp_path / 'ahead.db'}"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    sql.create_all()
+    sql = sqlite_backend(tmp_path / "ahead.db")
     try:
         gsan = _system(sql)
         prop = gsan.properties.get(HOME)

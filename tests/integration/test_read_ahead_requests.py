@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import written
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.service_orders import OrderSituation
@@ -32,7 +32,7 @@ from gsan_core.testing.request_utility import (
     build_request_utility,
     request_profile,
 )
-from tests.conftest import PostgresSchema
+from tests.conftest import PostgresSchema, sqlite_backend
 from tests.integration.holding import while_held
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -155,12 +155,7 @@ def test_rows_read_ahead_are_kept_through_the_unit_of_work_s_own_writes(
     """Issue 20: an entity written through its repository replaces its rows
     read ahead (by id, by criteria it still matches, by lock); a write of
     unknown rows forgets the table's; ``times`` answers a read that often."""
-    sql = SqlBackend(
-        create_engine(f"sqlite:///{tmp_path / 'kept.db'}"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    sql.create_all()
+    sql = sqlite_backend(tmp_path / "kept.db")
     try:
         system, _, opened = _utility(sql)
         order = opened[0].order
