@@ -614,20 +614,13 @@ def measure_ra_closing(
     """UC0736 against the set-based limit, whole and per locality
     (:mod:`benchmarks.batches`); PostgreSQL only (the limit is one statement of
     data-modifying CTEs)."""
-    if sql.engine.dialect.name != "postgresql":
-        return []
-    peaks: list[float] = []
-    count, seconds = batch_bench.measure_ra_closing(
+    return _against_limits(
+        batch_bench.measure_ra_closing,
+        ("RA batch closing", "requests/s"),
         gsan,
         sql,
-        now=NOW,
-        repeats=repeats,
-        timed=timed,
-        analyze=analyze,
-        traced=traced_peak(peaks),
-    )
-    return _batch_figures(
-        "RA batch closing", "requests/s", size, count, seconds, peak_mib=peaks[0]
+        size,
+        repeats,
     )
 
 
@@ -636,10 +629,30 @@ def measure_reconnection(
 ) -> list[dict[str, Any]]:
     """UC1073 against the set-based limit, whole and per locality
     (:mod:`benchmarks.batches`); PostgreSQL only."""
+    return _against_limits(
+        batch_bench.measure_reconnection,
+        ("UC1073 reconnection", "candidates/s"),
+        gsan,
+        sql,
+        size,
+        repeats,
+    )
+
+
+def _against_limits(
+    measure: Callable[..., tuple[int, dict[str, list[float]]]],
+    label: tuple[str, str],
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    repeats: int,
+) -> list[dict[str, Any]]:
+    """The figures of a :mod:`benchmarks.batches` measurement (``label``: its
+    name and unit) with the library's peak memory; none off PostgreSQL."""
     if sql.engine.dialect.name != "postgresql":
         return []
     peaks: list[float] = []
-    count, seconds = batch_bench.measure_reconnection(
+    count, seconds = measure(
         gsan,
         sql,
         now=NOW,
@@ -648,9 +661,8 @@ def measure_reconnection(
         analyze=analyze,
         traced=traced_peak(peaks),
     )
-    return _batch_figures(
-        "UC1073 reconnection", "candidates/s", size, count, seconds, peak_mib=peaks[0]
-    )
+    name, unit = label
+    return _batch_figures(name, unit, size, count, seconds, peak_mib=peaks[0])
 
 
 # ---------------------------------------------------------------- one point
