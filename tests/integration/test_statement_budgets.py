@@ -15,8 +15,7 @@ or lower: no lock statements).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +23,6 @@ from typing import Any
 
 import attrs
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
@@ -50,6 +47,8 @@ from gsan_core.testing.request_utility import (
     request_profile,
 )
 from tests.conftest import PostgresSchema
+from tests.integration import budgets
+from tests.integration.budgets import Counter, measure, per_chunk
 from tests.services.connections_setup import (
     ACTOR,
     CONNECT,
@@ -262,48 +261,6 @@ CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
 ANA = (Requester(name="ANA", address="RUA 1"),)
 
 
-class Counter:
-    """Statements sent through an engine while :meth:`counting` is open."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.count = 0
-        self.on = False
-        self.statements: list[str] = []
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def _statement(*args: Any) -> None:
-            if self.on:
-                self.count += 1
-                self.statements.append(" ".join(str(args[2]).split())[:80])
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection: sa.Connection) -> None:
-            # SQLite's BEGIN is sent as a statement (counted above)
-            if self.on and connection.dialect.name != "sqlite":
-                self.count += 1
-                self.statements.append("BEGIN")
-
-        @event.listens_for(engine, "rollback")
-        def _rollback(connection: sa.Connection) -> None:
-            if self.on:
-                self.count += 1
-                self.statements.append("ROLLBACK")
-
-        @event.listens_for(engine, "commit")
-        def _commit(connection: sa.Connection) -> None:
-            if self.on:
-                self.count += 1
-                self.statements.append("COMMIT")
-
-    @contextmanager
-    def counting(self) -> Iterator[None]:
-        self.count, self.statements, self.on = 0, [], True
-        try:
-            yield
-        finally:
-            self.on = False
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def sql(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlBackend]:
     if request.param == "sqlite":
@@ -330,13 +287,6 @@ def _system(sql: SqlBackend) -> gsan_core.System:
     )
     system.seed()
     return system
-
-
-def _measure(counter: Counter, action: Callable[[int], object]) -> int:
-    action(0)  # warm: id blocks, caches
-    with counter.counting():
-        action(1)
-    return counter.count
 
 
 def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
@@ -368,7 +318,7 @@ def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
         if system.properties.get(o.property_id or 0).water_status_id == 3
     ]
     assert len(cut_orders) >= 2
-    found["close a cut order with its cut"] = _measure(
+    found["close a cut order with its cut"] = measure(
         counter,
         lambda n: system.service_orders.close_executed(
             order_id=cut_orders[n].id,
@@ -383,7 +333,7 @@ def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
         for p in system.properties.find_by(water_status_id=3)
         if not system.service_orders.find_by(property_id=p.id)
     ]
-    found["generate a service order"] = _measure(
+    found["generate a service order"] = measure(
         counter,
         lambda n: system.service_orders.generate(
             service_type_id=242, property_id=homes[n], actor=1
@@ -391,13 +341,6 @@ def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
     )
     found["overdue closing, per chunk"] = overdue_per_chunk(system, counter, homes[2:8])
     assert_within(found, sql.engine.dialect.name)
-
-
-def per_chunk(marks: list[int]) -> int:
-    """The most statements one chunk sent: the counts between two progress
-    calls (the first chunk, which follows the run's reads, is left out)."""
-    assert len(marks) >= 3, marks
-    return max(b - a for a, b in itertools.pairwise(marks))
 
 
 def overdue_per_chunk(
@@ -426,7 +369,7 @@ def test_opening_a_request_holds_its_statement_budget(sql: SqlBackend) -> None:
     utility = build_request_utility(system, properties=4, actor=0)
     homes = [p.id for p in utility.town.properties]
     found = {
-        "open an RA with routing and its order": _measure(
+        "open an RA with routing and its order": measure(
             counter,
             lambda n: system.service_requests.open(
                 specification_id=SPECIFICATION,
@@ -471,7 +414,7 @@ def test_request_and_order_commands_hold_their_statement_budgets(
     # the caller's version of the orders it updates, read before counting
     versions = {o: orders_.get(o).version for o in orders[4:6]}
     found = {
-        "forward an RA": _measure(
+        "forward an RA": measure(
             counter,
             lambda n: requests_.forward(
                 request_id=requests[n],
@@ -479,7 +422,7 @@ def test_request_and_order_commands_hold_their_statement_budgets(
                 actor=attendant,
             ),
         ),
-        "update a service order": _measure(
+        "update a service order": measure(
             counter,
             lambda n: orders_.update(
                 order_id=orders[4 + n],
@@ -488,17 +431,17 @@ def test_request_and_order_commands_hold_their_statement_budgets(
                 observation="BUDGET",
             ),
         ),
-        "start an order's execution": _measure(
+        "start an order's execution": measure(
             counter,
             lambda n: orders_.start_execution(order_id=orders[6 + n], actor=attendant),
         ),
-        "close an order not executed": _measure(
+        "close an order not executed": measure(
             counter,
             lambda n: orders_.close_not_executed(
                 order_id=orders[8 + n], reason_id=4, closed_on=today, actor=attendant
             ),
         ),
-        "close an RA": _measure(
+        "close an RA": measure(
             counter,
             lambda n: requests_.close(
                 request_id=requests[8 + n], reason_id=4, actor=attendant
@@ -506,7 +449,7 @@ def test_request_and_order_commands_hold_their_statement_budgets(
         ),
     }
     system.clock.advance(timedelta(days=3))  # REI-02: past its due date
-    found["reiterate an RA"] = _measure(
+    found["reiterate an RA"] = measure(
         counter,
         lambda n: requests_.reiterate(request_id=requests[2 + n], actor=attendant),
     )
@@ -524,13 +467,13 @@ def test_connection_and_meter_commands_hold_their_statement_budgets(
         add_property(gsan, pid, 1)
     meters: list[Hydrometer] = []
     found = {
-        "connect water without an order": _measure(
+        "connect water without an order": measure(
             counter,
             lambda n: gsan.connections.connect_water_without_order(
                 property_id=500 + n, data=CONNECT, actor=ACTOR
             ),
         ),
-        "insert a meter": _measure(
+        "insert a meter": measure(
             counter,
             lambda n: meters.append(
                 gsan.hydrometers.insert(
@@ -538,7 +481,7 @@ def test_connection_and_meter_commands_hold_their_statement_budgets(
                 )
             ),
         ),
-        "update a meter": _measure(
+        "update a meter": measure(
             counter,
             lambda n: gsan.hydrometers.update(
                 meters[n].id,
@@ -589,25 +532,25 @@ def test_the_other_connection_and_meter_commands_hold_their_budgets(
     )
     hydrometers = gsan.hydrometers
     found = {
-        "connect sewer without an order": _measure(
+        "connect sewer without an order": measure(
             counter,
             lambda n: gsan.connections.connect_sewer_without_order(
                 property_id=510 + n, data=SEWER, actor=ACTOR
             ),
         ),
-        "change a connection's situation": _measure(
+        "change a connection's situation": measure(
             counter,
             lambda n: gsan.connections.change_situation(
                 order_id=orders[n].id, data=back, actor=ACTOR
             ),
         ),
-        "insert a range of meters": _measure(
+        "insert a range of meters": measure(
             counter,
             lambda n: hydrometers.insert_range(
                 fixed="B24A", first=1 + 10 * n, last=10 + 10 * n, **IN_STOCK
             ),
         ),
-        "update a range of meters": _measure(
+        "update a range of meters": measure(
             counter,
             lambda n: hydrometers.update_range(
                 fixed="B24A",
@@ -619,7 +562,7 @@ def test_the_other_connection_and_meter_commands_hold_their_budgets(
         ),
     }
     ids = [m.id for m in hydrometers.in_range(fixed="B24A", first=1, last=20)]
-    found["move meters"] = _measure(
+    found["move meters"] = measure(
         counter,
         lambda n: hydrometers.move(
             hydrometer_ids=ids[10 * n : 10 * n + 3],
@@ -633,7 +576,7 @@ def test_the_other_connection_and_meter_commands_hold_their_budgets(
     extra = [
         hydrometers.insert(number=f"B24A{900 + n:06d}", **IN_STOCK) for n in (0, 1)
     ]
-    found["delete a meter"] = _measure(
+    found["delete a meter"] = measure(
         counter,
         lambda n: hydrometers.delete(extra[n].id, expected_version=1, actor=1),
     )
@@ -892,13 +835,10 @@ def test_a_chunk_of_localities_of_the_reconnection_is_one_statement(
 
 
 def assert_within(found: dict[str, int], dialect: str) -> None:
-    print(found)
-    budgets = {**BUDGETS, **(POSTGRES if dialect == "postgresql" else {})}
-    over = {name: (n, budgets[name]) for name, n in found.items() if n > budgets[name]}
-    assert not over, f"over budget (statements, budget): {over}"
+    budgets.assert_within(found, dialect, BUDGETS, POSTGRES)
 
 
-def test_the_budget_table_names_what_the_tests_measure() -> None:
+def test_the_budget_table_names_what_the_testsmeasure() -> None:
     measured = {
         "cut-order batch, per chunk",
         "close a cut order with its cut",
