@@ -256,6 +256,40 @@ POSTGRES: dict[str, int] = {
     "RA batch closing, a chunk of two localities": 5,
 }
 
+#: The public methods these budgets measure (``service.method``: its budget).
+COMMANDS: dict[str, str] = {
+    "collection.generate_cut_orders": "cut-order batch, per chunk",
+    "collection.generate_cut_orders_of_groups": "cut-order batch, per chunk",
+    "service_orders.close_executed": "close a cut order with its cut",
+    "service_orders.generate": "generate a service order",
+    "service_orders.close_overdue": "overdue closing, per chunk",
+    "service_orders.update": "update a service order",
+    "service_orders.start_execution": "start an order's execution",
+    "service_orders.close_not_executed": "close an order not executed",
+    "service_requests.open": "open an RA with routing and its order",
+    "service_requests.forward": "forward an RA",
+    "service_requests.reiterate": "reiterate an RA",
+    "service_requests.close": "close an RA",
+    "service_requests.execute_closing_command": "RA batch closing, per locality",
+    "field_work.emit_selective_orders": "selective emission, per chunk",
+    "connections.connect_water_without_order": "connect water without an order",
+    "connections.connect_sewer_without_order": "connect sewer without an order",
+    "connections.change_situation": "change a connection's situation",
+    "connections.reconnect_cut_with_real_consumption": (
+        "UC1073 reconnection, per locality"
+    ),
+    "hydrometers.insert": "insert a meter",
+    "hydrometers.update": "update a meter",
+    "hydrometers.insert_range": "insert a range of meters",
+    "hydrometers.update_range": "update a range of meters",
+    "hydrometers.move": "move meters",
+    "hydrometers.delete": "delete a meter",
+}
+
+#: None of this module's services' other methods is left to it: the area
+#: modules (``test_statement_budgets_*.py``) list them.
+QUERIES: frozenset[str] = frozenset()
+
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
 ANA = (Requester(name="ANA", address="RUA 1"),)
@@ -865,4 +899,5 @@ def test_the_budget_table_names_what_the_testsmeasure() -> None:
     assert set(POSTGRES) <= measured
     assert all(POSTGRES[name] <= BUDGETS[name] for name in POSTGRES)
     assert all(n > 0 for n in BUDGETS.values())
+    assert set(COMMANDS.values()) <= set(BUDGETS)
     assert list(itertools.islice(BUDGETS, 1)) == ["cut-order batch, per chunk"]

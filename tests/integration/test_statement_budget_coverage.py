@@ -1,0 +1,56 @@
+"""Every public method of every service has a statement budget or is a query.
+
+Issue 20: "a test counts the statements of each public command and holds a
+budget per command". Each ``test_statement_budgets*.py`` module names the
+public methods it measures (``COMMANDS``: ``service.method`` to its budget)
+and the methods of its services that only read (``QUERIES``). A new public
+method fails here until it is one or the other.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import gsan_core
+
+HERE = Path(__file__).parent
+
+
+def _budget_modules() -> Iterator[ModuleType]:
+    for path in sorted(HERE.glob("test_statement_budgets*.py")):
+        yield importlib.import_module(f"tests.integration.{path.stem}")
+
+
+def _public_methods() -> set[str]:
+    """``service.method`` for every public method of the system's services."""
+    system = gsan_core.in_memory()
+    found: set[str] = set()
+    for attribute, service in vars(system).items():
+        if attribute.startswith("_") or not type(service).__module__.startswith(
+            "gsan_core.services"
+        ):
+            continue
+        found |= {
+            f"{attribute}.{name}"
+            for name, _ in inspect.getmembers(type(service), inspect.isfunction)
+            if not name.startswith("_")
+        }
+    return found
+
+
+def test_every_public_method_is_a_budgeted_command_or_a_query() -> None:
+    commands: dict[str, str] = {}
+    queries: set[str] = set()
+    for module in _budget_modules():
+        assert not set(module.COMMANDS) & set(commands), module.__name__
+        commands.update(module.COMMANDS)
+        queries |= module.QUERIES
+        assert set(module.COMMANDS.values()) <= set(module.BUDGETS), module.__name__
+    public = _public_methods()
+    assert not set(commands) & queries, "both a command and a query"
+    assert public - set(commands) - queries == set(), "no budget and not a query"
+    assert (set(commands) | queries) - public == set(), "not a public method"
