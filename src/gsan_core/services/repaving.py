@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.repaving import (
     RepavingAcceptance,
@@ -230,7 +230,12 @@ class RepavingService(RepavingCosts):
         unit or one holding ``permission.update_repaving`` (PAV-01)."""
         at = self._now()
         with self._work() as uow:
-            works = [uow.repaving_works.lock(i) for i in sorted(set(work_ids))]
+            wanted = sorted(set(work_ids))
+            locked = uow.repaving_works.lock_many(wanted)  # in id order
+            missing = [i for i in wanted if i not in locked]
+            if missing:
+                raise NotFound("repaving_work", missing[0])
+            works = [locked[i] for i in wanted]
             ensure(
                 rules.check_acceptance(
                     works,
