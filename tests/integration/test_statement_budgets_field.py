@@ -99,9 +99,14 @@ BUDGETS: dict[str, int] = {
     # connections and meters
     "load connections": 4,
     "promote the connected under analysis": 17,
-    # each property through the single operation's path (apply_in)
-    "inform feasible billable": 41,
-    "withdraw feasible billable": 145,
+    # the locality's properties, locked at once, their localities (and
+    # blocks) and sewer rows read once, then the properties, the sewer rows
+    # and the history written a statement each (apply_many_in): 41 before
+    # (each property through apply_in: 6 statements a property)
+    "inform feasible billable": 11,
+    # the same, with the sewer rows deleted one by one: 20 properties here
+    # (145 before: 7 a property)
+    "withdraw feasible billable": 31,
     "load meters": 6,
     "correct a meter's installation": 9,
     "add an anomaly action": 7,
@@ -136,8 +141,8 @@ POSTGRES: dict[str, int] = {
     "add a repaving service": 7,
     "update a repaving service": 8,
     "promote the connected under analysis": 11,
-    "inform feasible billable": 40,
-    "withdraw feasible billable": 144,
+    "inform feasible billable": 8,
+    "withdraw feasible billable": 29,
     "correct a meter's installation": 8,
 }
 
@@ -147,8 +152,7 @@ GROWS: dict[str, int] = {
     "apply a file's returns": 11,
     "process a visit file": 15,
     "close the sewer orders": 13,
-    "inform feasible billable": 6,
-    "withdraw feasible billable": 7,
+    "withdraw feasible billable": 1,
 }
 
 #: The batches that may analyse a table they changed a large share of (one
