@@ -77,7 +77,7 @@ class RepavingService(RepavingCosts):
         the unit repaves (ENC-16): it is of a unit type of the profile role
         ``unit_type.repaving`` or serves a neighbourhood grouping."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             reason = (
@@ -151,7 +151,7 @@ class RepavingService(RepavingCosts):
         at = self._now()
         today = self._today(at)
         percentage = self.profile.service_orders.repaving_convergence_percentage
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             work = _locked(uow, work_id, expected_version)
             ensure(
                 rules.check_return(
@@ -195,7 +195,7 @@ class RepavingService(RepavingCosts):
         """Rejeitar the return (PAV-05): the work goes back to the repaving unit
         (its return is cleared) with the reason, description and date."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             work = _locked(uow, work_id, expected_version)
             ensure(rules.check_rejection(work, on=rejected_on, today=self._today(at)))
             changed = attrs.evolve(

@@ -85,7 +85,7 @@ class RepavingCosts(Service):
         the same pavement type and surface ends the day before. The unit's
         costs are locked and read in this unit of work."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             uow.lock_key(f"repaving_cost.{unit_id}")
             current = (
                 [] if unit_id is None else uow.repaving_costs.find_by(unit_id=unit_id)
@@ -154,7 +154,7 @@ class RepavingCosts(Service):
         """Atualizar Custo de Pavimento por Repavimentadora (UC1107, PAV-07):
         the vigência and value of a cost read at ``expected_version``."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             cost = uow.repaving_costs.get(cost_id)
             uow.lock_key(f"repaving_cost.{cost.unit_id}")
             cost = uow.repaving_costs.get(cost_id)

@@ -275,7 +275,7 @@ class InspectionService(Bulletins):
         and observation) or not accepted (a reason is required; the refusal is
         recorded against the contractor's order, once, for its bulletin)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             reason = (
                 None
