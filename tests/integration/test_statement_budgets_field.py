@@ -85,9 +85,8 @@ BUDGETS: dict[str, int] = {
     "open a repaving work": 6,
     "inform a repaving return": 6,
     "reject a repaving return": 6,
-    # BEGIN, the works locked (one statement), the user's unit, the works,
-    # outbox counter, outbox, COMMIT (11 for 6 works before: each locked on
-    # its own)
+    # the works locked in one statement and updated in one, whatever their
+    # number (11 for 6 works before: each locked on its own)
     "accept repaving returns": 6,
     "accept repaving returns automatically": 19,
     "add repaving costs": 8,
