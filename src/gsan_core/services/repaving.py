@@ -41,20 +41,20 @@ class RepavingService(RepavingCosts):
     # ------------------------------------------------------------ queries
     def work(self, work_id: int) -> RepavingWork:
         """One repaving work (``NotFound`` when absent)."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.repaving_works.get(work_id)
 
     def in_repaving(self, *, unit_id: int) -> Sequence[RepavingWork]:
         """ "Exibir Ordens em Processo de Repavimentação": the unit's works
         without a return yet (new, or whose return was rejected), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_works.find_by(unit_id=unit_id, returned_on=None)
         return [w for w in found if w.acceptance is not RepavingAcceptance.ACCEPTED]
 
     def in_acceptance(self, *, unit_id: int) -> Sequence[RepavingWork]:
         """ "Exibir Ordens em Processo de Aceite": the unit's returned works not
         yet accepted (refused ones wait for a new return), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_works.find_by(unit_id=unit_id, acceptance=None)
         return [w for w in found if w.returned_on is not None]
 

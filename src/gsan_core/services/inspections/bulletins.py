@@ -36,7 +36,7 @@ class Bulletins(Service):
     # ------------------------------------------------------------ ENC-19
     def bulletin(self, order_id: int) -> OrderBulletin | None:
         """An executed order's bulletin quantities, if recorded."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.order_bulletins.find(order_id)
 
     def update_bulletin(
@@ -89,7 +89,7 @@ class Bulletins(Service):
     # ------------------------------------------------------------ FIS-17/18
     def concluded_inspection(self, order_id: int) -> ConcludedOrderInspection | None:
         """A concluded order's inspection record, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.concluded_inspections.find(order_id)
 
     def inspect_concluded(
