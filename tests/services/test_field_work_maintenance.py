@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import attrs
 import pytest
 
 import gsan_core
+from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.accounts.customers import (
     CustomerType,
     PersonKind,
@@ -194,6 +196,38 @@ def test_txt_10_deleting_available_files_leaves_their_orders_pending(
         isinstance(e, FieldFilesDeleted) and e.file_ids == (first.id,)
         for e in system.events
     )
+
+
+def test_txt_10_the_files_are_deleted_at_their_versions_all_or_none(
+    emitted: tuple[gsan_core.System, int],
+) -> None:
+    """TXT-10's port (``FieldFileQueries.delete_files``): the files' items and
+    the files go together; a file whose version moved is a conflict and a
+    file gone is not found, and nothing of the call is deleted."""
+    system, command_id = emitted
+    with system.uow_factory() as uow:
+        orders = sorted(
+            link.order_id
+            for link in uow.selective_orders.find_by(command_id=command_id)
+        )
+    files = [
+        system.field_work.generate_field_file(
+            kind=FileKind.COLLECTION, order_ids=orders[n : n + 2], actor=1
+        )
+        for n in (0, 2)
+    ]
+    stale = attrs.evolve(files[1], version=files[1].version + 1)
+    gone = attrs.evolve(files[1], id=999_999)
+    for wrong, error in ((stale, ConcurrencyConflict), (gone, gsan_core.NotFound)):
+        with system.uow_factory() as uow, pytest.raises(error):
+            uow.field_file_queries.delete_files([files[0], wrong])
+        assert system.field_work.field_file(file_id=files[0].id) == files[0]
+        with system.uow_factory() as uow:
+            assert len(uow.field_file_items.find_by(file_id=files[0].id)) == 2
+    with system.uow_factory() as uow:
+        assert uow.field_file_queries.delete_files(files) == 4
+        uow.commit()
+    assert system.field_work.field_files() == []
 
 
 def _ready_other(system: gsan_core.System, locality: int) -> tuple[int, list[int]]:

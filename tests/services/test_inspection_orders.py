@@ -73,6 +73,11 @@ def _codes(refused: pytest.ExceptionInfo[RuleViolation]) -> list[str]:
 
 @pytest.fixture
 def gsan(system: gsan_core.System) -> gsan_core.System:
+    return inspection_town(system)
+
+
+def inspection_town(system: gsan_core.System) -> gsan_core.System:
+    """The town with the inspection types, situations, effects and charges."""
     town(system)
     system.service_orders.add_types(
         [

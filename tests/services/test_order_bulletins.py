@@ -28,6 +28,11 @@ UPDATE_INSPECTION, UNDO_INSPECTION = 52, 53
 
 @pytest.fixture
 def gsan(system: gsan_core.System) -> gsan_core.System:
+    return bulletin_town(system)
+
+
+def bulletin_town(system: gsan_core.System) -> gsan_core.System:
+    """The town with a bulletin type, a plain type and an inspector."""
     town(system)
     system.service_orders.add_types(
         [

@@ -27,6 +27,11 @@ STREET, SIDEWALK = PavementSurface.STREET, PavementSurface.SIDEWALK
 
 @pytest.fixture
 def gsan(system: gsan_core.System) -> gsan_core.System:
+    return repaving_town(system)
+
+
+def repaving_town(system: gsan_core.System) -> gsan_core.System:
+    """The town with a paved type, two repaving units and a neighbourhood."""
     town(system)
     system.service_orders.add_types(
         [

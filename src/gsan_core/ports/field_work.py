@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
+from gsan_core.model.field_files import FieldFile, FieldFileFilter, FileOrderDetail
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveSelection,
@@ -132,6 +132,9 @@ class FieldFileQueries(Protocol):
         yet finished are left out (TXT-06)."""
         ...
 
-    def delete_items(self, file_id: int) -> int:
-        """TXT-10: delete the file's items (one statement); returns how many."""
+    def delete_files(self, files: Sequence[FieldFile]) -> int:
+        """TXT-10: delete the files' items and the files, each file at its
+        version (compare-and-set: ``ConcurrencyConflict`` when one moved,
+        ``NotFound`` when one is gone); a statement for the items and one for
+        the files, whatever their number. Returns how many items."""
         ...

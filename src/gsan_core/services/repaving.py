@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.repaving import (
     RepavingAcceptance,
@@ -41,20 +41,20 @@ class RepavingService(RepavingCosts):
     # ------------------------------------------------------------ queries
     def work(self, work_id: int) -> RepavingWork:
         """One repaving work (``NotFound`` when absent)."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.repaving_works.get(work_id)
 
     def in_repaving(self, *, unit_id: int) -> Sequence[RepavingWork]:
         """ "Exibir Ordens em Processo de Repavimentação": the unit's works
         without a return yet (new, or whose return was rejected), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_works.find_by(unit_id=unit_id, returned_on=None)
         return [w for w in found if w.acceptance is not RepavingAcceptance.ACCEPTED]
 
     def in_acceptance(self, *, unit_id: int) -> Sequence[RepavingWork]:
         """ "Exibir Ordens em Processo de Aceite": the unit's returned works not
         yet accepted (refused ones wait for a new return), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_works.find_by(unit_id=unit_id, acceptance=None)
         return [w for w in found if w.returned_on is not None]
 
@@ -77,7 +77,7 @@ class RepavingService(RepavingCosts):
         the unit repaves (ENC-16): it is of a unit type of the profile role
         ``unit_type.repaving`` or serves a neighbourhood grouping."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             reason = (
@@ -151,7 +151,7 @@ class RepavingService(RepavingCosts):
         at = self._now()
         today = self._today(at)
         percentage = self.profile.service_orders.repaving_convergence_percentage
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             work = _locked(uow, work_id, expected_version)
             ensure(
                 rules.check_return(
@@ -195,7 +195,7 @@ class RepavingService(RepavingCosts):
         """Rejeitar the return (PAV-05): the work goes back to the repaving unit
         (its return is cleared) with the reason, description and date."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             work = _locked(uow, work_id, expected_version)
             ensure(rules.check_rejection(work, on=rejected_on, today=self._today(at)))
             changed = attrs.evolve(
@@ -230,7 +230,12 @@ class RepavingService(RepavingCosts):
         unit or one holding ``permission.update_repaving`` (PAV-01)."""
         at = self._now()
         with self._work() as uow:
-            works = [uow.repaving_works.lock(i) for i in sorted(set(work_ids))]
+            wanted = sorted(set(work_ids))
+            locked = uow.repaving_works.lock_many(wanted)  # in id order
+            missing = [i for i in wanted if i not in locked]
+            if missing:
+                raise NotFound("repaving_work", missing[0])
+            works = [locked[i] for i in wanted]
             ensure(
                 rules.check_acceptance(
                     works,

@@ -66,7 +66,7 @@ class RepavingCosts(Service):
     # ------------------------------------------------------------ costs
     def costs(self, *, unit_id: int) -> Sequence[RepavingCost]:
         """A unit's costs, by surface, pavement type and vigência start."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_costs.find_by(unit_id=unit_id)
         return sorted(
             found, key=lambda c: (c.surface, c.pavement_type_id, c.valid_from)
@@ -85,7 +85,7 @@ class RepavingCosts(Service):
         the same pavement type and surface ends the day before. The unit's
         costs are locked and read in this unit of work."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             uow.lock_key(f"repaving_cost.{unit_id}")
             current = (
                 [] if unit_id is None else uow.repaving_costs.find_by(unit_id=unit_id)
@@ -154,7 +154,7 @@ class RepavingCosts(Service):
         """Atualizar Custo de Pavimento por Repavimentadora (UC1107, PAV-07):
         the vigência and value of a cost read at ``expected_version``."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             cost = uow.repaving_costs.get(cost_id)
             uow.lock_key(f"repaving_cost.{cost.unit_id}")
             cost = uow.repaving_costs.get(cost_id)
@@ -235,7 +235,7 @@ class RepavingCosts(Service):
         """The cost bulletin (``RelatorioBoletimCustoPavimento``, PAV-11): the
         unit's accepted works (accepted in the period given), each valued by
         the costs in force on its order's closing date, by work id."""
-        with self._work() as uow:
+        with self._read() as uow:
             works = uow.repaving_works.find_by(
                 unit_id=unit_id, acceptance=RepavingAcceptance.ACCEPTED
             )
@@ -255,7 +255,7 @@ class RepavingCosts(Service):
         """The cost columns of the follow-up queries (``in_repaving``,
         ``in_acceptance``): each work valued as in the bulletin (PAV-11), in
         the order given (unknown ids are left out)."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.repaving_works.get_many(work_ids)
             works = [found[i] for i in work_ids if i in found]
             units = {w.unit_id for w in works}
@@ -270,7 +270,7 @@ class RepavingCosts(Service):
     # ------------------------------------------------------------ services
     def services(self, *, unit_id: int | None = None) -> Sequence[CatalogItem]:
         """The repaving services (of one unit when given), by id."""
-        with self._work() as uow:
+        with self._read() as uow:
             rows = uow.catalog.list(_SERVICE)
         return [r for r in rows if unit_id is None or r.integer("unit_id") == unit_id]
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
-from gsan_core.model.field_files import FieldFileFilter, FileOrderDetail
+from gsan_core.model.field_files import FieldFile, FieldFileFilter, FileOrderDetail
 from gsan_core.model.field_work import (
     SelectiveCriteria,
     SelectiveDecision,
@@ -439,8 +440,18 @@ class MemoryFieldFileQueries:
             for item in self._uow.rows_where("field_file_item", "order_id", order_id)
         )
 
-    def delete_items(self, file_id: int) -> int:
-        items = list(self._uow.rows_where("field_file_item", "file_id", file_id))
-        for item in items:
-            self._uow.delete("field_file_item", item.id, expect=item.version)
-        return len(items)
+    def delete_files(self, files: Sequence[FieldFile]) -> int:
+        for file in files:
+            current = self._uow.read("field_file", file.id)
+            if current is None:
+                raise NotFound("field_file", file.id)
+            if current.version != file.version:
+                raise ConcurrencyConflict("field_file", file.id, file.version)
+        count = 0
+        for file in files:
+            items = list(self._uow.rows_where("field_file_item", "file_id", file.id))
+            for item in items:
+                self._uow.delete("field_file_item", item.id, expect=item.version)
+            self._uow.delete("field_file", file.id, expect=file.version)
+            count += len(items)
+        return count

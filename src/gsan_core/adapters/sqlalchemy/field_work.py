@@ -26,10 +26,12 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.accounts.customers import RelationType
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.field_files import (
+    FieldFile,
     FieldFileFilter,
     FileOrderDetail,
     FileSituation,
@@ -798,10 +800,31 @@ class SqlFieldFileQueries:
         with translated("service_order"):
             return [int(i) for i in self._uow.connection.execute(statement).scalars()]
 
-    def delete_items(self, file_id: int) -> int:
+    def delete_files(self, files: Sequence[FieldFile]) -> int:
+        if not files:
+            return 0
         item = self._uow.tables["field_file_item"]
+        file = self._uow.tables["field_file"]
+        ids = [f.id for f in files]
+        connection = self._uow.connection
+        self._uow.wrote("field_file_item")
+        self._uow.wrote("field_file")
         with translated("field_file_item"):
-            result = self._uow.connection.execute(
-                sa.delete(item).where(item.c.file_id == file_id)
-            )
-        return int(result.rowcount)
+            items = connection.execute(sa.delete(item).where(item.c.file_id.in_(ids)))
+        pairs = sa.tuple_(file.c.id, file.c.version).in_(
+            [(f.id, f.version) for f in files]
+        )
+        with translated("field_file"):
+            gone = connection.execute(
+                sa.delete(file).where(pairs).returning(file.c.id)
+            ).scalars()
+            missing = sorted(set(ids) - {int(i) for i in gone})
+        if missing:  # the caller rolls back: the items' delete with it
+            first = next(f for f in files if f.id == missing[0])
+            left = connection.execute(
+                sa.select(file.c.id).where(file.c.id == first.id)
+            ).first()
+            if left is None:
+                raise NotFound("field_file", first.id)
+            raise ConcurrencyConflict("field_file", first.id, first.version)
+        return int(items.rowcount)

@@ -4,6 +4,7 @@ history and the event (:func:`apply_in`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,7 @@ from gsan_core.rules.connections import (
     OperationSpec,
 )
 from gsan_core.rules.validation import ensure
-from gsan_core.services.connections.facts import _context, load_facts
+from gsan_core.services.connections.facts import _context, load_facts, load_facts_many
 from gsan_core.services.connections.seams import MeterSeam, PlannedMeterWork
 
 
@@ -222,6 +223,132 @@ def apply_in(
         meter_work=evaluation.meter_work,
     )
     return decision
+
+
+def apply_many_in(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    operation: str,
+    props: Sequence[Property],
+    data: object | None,
+    actor: int,
+    at: datetime,
+    meters: MeterSeam,
+    request_id: int | None = None,
+) -> list[ConnectionDecision]:
+    """:func:`apply_in` for many properties without an order, set-based: the
+    properties are given read under their locks (``lock_many``), their facts
+    are read together (:func:`load_facts_many`), each is decided by the pure
+    rules, and every violation of every property refuses the whole (nothing
+    written); then the properties, the connection rows and the history are
+    written a statement each (the removed rows one by one). An operation
+    with a meter step goes property by property through :func:`apply_in`."""
+    spec = OPERATIONS.get(operation)
+    if spec is None:
+        raise ConfigurationError(f"no connection operation {operation!r}")
+    if spec.meter is not MeterStep.NONE:
+        return [
+            apply_in(
+                uow,
+                profile,
+                operation=operation,
+                property_id=p.id,
+                data=data,
+                actor=actor,
+                at=at,
+                meters=meters,
+                request_id=request_id,
+                prop=p,
+            )
+            for p in props
+        ]
+    today = at.astimezone(ZoneInfo(profile.timezone)).date()
+    facts = load_facts_many(uow, profile, props, spec=spec, meters=meters)
+    found: list[Violation] = []
+    decided: list[tuple[ConnectionFacts, ConnectionDecision]] = []
+    for prop in props:
+        context = _context(
+            uow,
+            profile,
+            key=operation,
+            facts=facts[prop.id],
+            actor=actor,
+            today=today,
+            effective_on=today,
+            order=None,
+            service_type=None,
+            request_id=request_id,
+        )
+        refused, decision = rules.evaluate_operation(
+            operation, facts=facts[prop.id], context=context, data=data
+        )
+        found.extend(refused)
+        if decision is not None:
+            decided.append((facts[prop.id], decision))
+    ensure(found)
+    _store_many(uow, decided, operation=spec, actor=actor, at=at)
+    return [decision for _, decision in decided]
+
+
+def _store_many(
+    uow: UnitOfWork,
+    decided: Sequence[tuple[ConnectionFacts, ConnectionDecision]],
+    *,
+    operation: OperationSpec,
+    actor: int,
+    at: datetime,
+) -> None:
+    """:func:`_store` of many decisions without an order or a meter step."""
+    uow.properties.update_many(
+        d.property for f, d in decided if d.property is not f.property
+    )
+    water = [(f.water, d.water) for f, d in decided]
+    uow.water_connections.add_many(n for o, n in water if n and o is None)
+    uow.water_connections.update_many(n for o, n in water if n and o is not None)
+    sewer = [(f.sewer, d.sewer) for f, d in decided]
+    uow.sewer_connections.add_many(n for o, n in sewer if n and o is None)
+    uow.sewer_connections.update_many(n for o, n in sewer if n and o is not None)
+    for facts, decision in decided:
+        if ConnectionKind.WATER in decision.removed and facts.water is not None:
+            uow.water_connections.remove(facts.water)
+        if ConnectionKind.SEWER in decision.removed and facts.sewer is not None:
+            uow.sewer_connections.remove(facts.sewer)
+    steps = [(d, step) for _, d in decided for step in d.steps]
+    ids = uow.next_ids("situation_change", len(steps)) if steps else []
+    uow.situation_history.add_many(
+        SituationChange(
+            id=ident,
+            property_id=decision.property.id,
+            kind=step.kind,
+            before_id=step.before,
+            after_id=step.after,
+            effective_on=decision.effective_on,
+            at=at,
+            operation=operation.key,
+            actor=actor,
+            reading=decision.reading if step.kind is ConnectionKind.WATER else None,
+        )
+        for ident, (decision, step) in zip(ids, steps, strict=True)
+    )
+    for facts, decision in decided:
+        before, after = facts.property, decision.property
+        uow.record(
+            ConnectionOperationApplied(
+                occurred_at=at,
+                actor=actor,
+                property_id=after.id,
+                operation=operation.key,
+                gsan_operation=operation.gsan_operation,
+                order_id=None,
+                effective_on=decision.effective_on,
+                water_before=before.water_status_id,
+                water_after=after.water_status_id,
+                sewer_before=before.sewer_status_id,
+                sewer_after=after.sewer_status_id,
+                removed=decision.removed,
+            )
+        )
 
 
 def _store(

@@ -42,7 +42,7 @@ from gsan_core.services.batches import (
     run_batch,
     taken,
 )
-from gsan_core.services.connections.apply import _evaluate, apply_in
+from gsan_core.services.connections.apply import _evaluate, apply_in, apply_many_in
 from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import Service, ServiceContext
 from gsan_core.services.service_orders import ClosingResult, close_in
@@ -462,27 +462,32 @@ class ConnectionService(Service):
                 ]
             )
         at = self._now()
-        changed: list[int] = []
         sources = self.profile.allowed(operation)
-        with self._work() as uow:
-            props = uow.properties.find_by(
+        with self._work(defer=True) as uow:
+            found = uow.properties.find_by(
                 locality_id=locality_id, sewer_status_id=sources, active=True
             )
-            for prop in props:
-                apply_in(
-                    uow,
-                    self.profile,
-                    operation=operation,
-                    property_id=prop.id,
-                    data=data,
-                    actor=actor,
-                    at=at,
-                    meters=self.meters,
-                    request_id=request_id,
-                )
-                changed.append(prop.id)
+            # the roots locked at once, in id order (ADR 0004), then checked
+            # again under their locks
+            locked = uow.properties.lock_many([p.id for p in found])
+            props = [
+                p
+                for p in (locked[f.id] for f in found if f.id in locked)
+                if p.sewer_status_id in sources and p.active
+            ]
+            apply_many_in(
+                uow,
+                self.profile,
+                operation=operation,
+                props=props,
+                data=data,
+                actor=actor,
+                at=at,
+                meters=self.meters,
+                request_id=request_id,
+            )
             uow.commit()
-        return changed
+        return [p.id for p in props]
 
 
 def _water_steps(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gsan_core.errors import NotFound
 from gsan_core.model.field_files import FieldFileFilter, FieldFilesDeleted
 from gsan_core.model.profile import FieldWorkParameters
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -70,12 +71,13 @@ class FieldFileMaintenance(Service):
         Returns how many orders the files carried."""
         ids = sorted(set(file_ids))
         with self._work() as uow:
-            files = [uow.field_files.lock(i) for i in ids]
+            locked = uow.field_files.lock_many(ids)  # in id order
+            missing = [i for i in ids if i not in locked]
+            if missing:
+                raise NotFound("field_file", missing[0])
+            files = [locked[i] for i in ids]
             ensure(rules.check_delete(files))
-            count = 0
-            for file in files:
-                count += uow.field_file_queries.delete_items(file.id)
-                uow.field_files.remove(file)
+            count = uow.field_file_queries.delete_files(files)
             uow.record(
                 FieldFilesDeleted(
                     occurred_at=self._now(),

@@ -36,7 +36,7 @@ class Bulletins(Service):
     # ------------------------------------------------------------ ENC-19
     def bulletin(self, order_id: int) -> OrderBulletin | None:
         """An executed order's bulletin quantities, if recorded."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.order_bulletins.find(order_id)
 
     def update_bulletin(
@@ -51,7 +51,7 @@ class Bulletins(Service):
         order is closed, of a type that asks the bulletin, with its quantities
         recorded; the new ones pass ENC-19 again."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             setup = bulletin_setup(uow, order.service_type_id)
             found = (
@@ -89,7 +89,7 @@ class Bulletins(Service):
     # ------------------------------------------------------------ FIS-17/18
     def concluded_inspection(self, order_id: int) -> ConcludedOrderInspection | None:
         """A concluded order's inspection record, if any."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.concluded_inspections.find(order_id)
 
     def inspect_concluded(
@@ -112,7 +112,7 @@ class Bulletins(Service):
         record as read (``ConcurrencyConflict`` when it moved)."""
         at = self._now()
         today = self._today(at)
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             ensure(rules.check_concluded_order(order))
             assert order.closed_at is not None

@@ -50,18 +50,18 @@ class InspectionService(Bulletins):
     # ------------------------------------------------------------ queries
     def findings(self, order_id: int) -> Sequence[InspectionFinding]:
         """The situations found on an inspection order, in situation order."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.inspection_findings.find_by(order_id=order_id)
         return sorted(found, key=lambda f: f.situation_id)
 
     def notice(self, notice_id: int) -> InfractionNotice:
         """One infraction notice (``NotFound`` when absent)."""
-        with self._work() as uow:
+        with self._read() as uow:
             return uow.infraction_notices.get(notice_id)
 
     def notices(self, *, property_id: int) -> Sequence[InfractionNotice]:
         """A property's infraction notices, oldest first."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.infraction_notices.find_by(property_id=property_id)
         return sorted(found, key=lambda n: (n.issued_on, n.id))
 
@@ -275,7 +275,7 @@ class InspectionService(Bulletins):
         and observation) or not accepted (a reason is required; the refusal is
         recorded against the contractor's order, once, for its bulletin)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order = uow.service_orders.lock(order_id)
             reason = (
                 None
@@ -324,7 +324,7 @@ class InspectionService(Bulletins):
 
     def order_acceptance(self, order_id: int) -> OrderAcceptance | None:
         """The inspection of an executed order, if it was inspected."""
-        with self._work() as uow:
+        with self._read() as uow:
             found = uow.order_acceptances.find_by(order_id=order_id)
         return found[0] if found else None
 

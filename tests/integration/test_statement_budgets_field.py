@@ -1,0 +1,701 @@
+"""Statement budgets of field work, inspections, repaving and the rest of the
+connections' and meters' commands (issue 20).
+
+Each public command of ``field_work``, ``inspections``, ``repaving``,
+``connections`` and ``hydrometers`` not budgeted in
+``test_statement_budgets.py`` is measured here on SQLite and PostgreSQL
+(:func:`tests.integration.budgets.measure`: a warm run, then the count of a
+run on fresh rows). A command that takes several items (orders of a file,
+files, notices, works, cost lines, rows to load) is counted with 2 and with 6
+items: the count must not grow with them, except where ``GROWS`` says by how
+much each item adds (the commands that still work item by item, on purpose or
+not yet made set-based).
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+
+import pytest
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.connections import SewerConnectionInput
+from gsan_core.model.field_files import FileKind
+from gsan_core.model.field_work import SelectiveCriteria
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.synthetic import generate
+from gsan_core.testing import FixedClock
+from tests.integration import budgets
+from tests.integration.budgets import Counter, measure
+from tests.services.connections_setup import (
+    ACTOR,
+    PPP_BLOCK,
+    add_property,
+    town,
+)
+
+#: Statements (BEGIN and COMMIT included) each command may send; for a
+#: command of several items, its count with 6 of them.
+BUDGETS: dict[str, int] = {
+    # field-device files (TXT, RET)
+    "generate a field file": 9,
+    "release a field file": 6,
+    # the file's lines are written a page of orders at a time
+    "download a field file": 13,
+    "finish a field file": 4,
+    "process a field return": 10,
+    # each order closes in its own unit of work (RET-08: a late return
+    # fails alone)
+    "apply a file's returns": 79,
+    # BEGIN, the files locked, their items, the files, outbox counter,
+    # outbox, COMMIT, whatever the number of files (22 for 6 files before:
+    # each file locked, its items and the file deleted one by one)
+    "delete field files": 7,
+    # the selective command, the anomaly-inspection and field-visit files
+    "create a selective command": 3,
+    "generate an inspection file": 9,
+    "generate a visit file": 7,
+    "process a visit": 15,
+    # each visit in its own unit of work (INSP-08), as the returns above
+    "process a visit file": 99,
+    "close a measurement visit": 10,
+    # a chunk of the closing, then the command closed
+    "close a selective command": 22,
+    # CAEMA's sewer commands (ESG-01..ESG-03)
+    "create a sewer command": 3,
+    "generate a sewer command's orders": 23,
+    "notify a sewer connection": 4,
+    # each order closed in its own unit of work (a failure stays alone)
+    "close the sewer orders": 105,
+    # inspections (UC0488, FIS-14, AUT, UC1176) and the bulletin (ENC-19,
+    # FIS-17, FIS-18)
+    "inform an inspection's return": 10,
+    "inspect a contractor's order": 7,
+    "update a notice": 4,
+    "expire notices": 20,
+    "inspection orders of closed orders": 21,
+    "update an order's bulletin": 7,
+    "inspect a concluded order": 7,
+    "include inspections in a bulletin": 4,
+    # repaving (ENC-16, PAV)
+    "open a repaving work": 6,
+    "inform a repaving return": 6,
+    "reject a repaving return": 6,
+    # the works locked in one statement and updated in one, whatever their
+    # number (11 for 6 works before: each locked on its own)
+    "accept repaving returns": 6,
+    "accept repaving returns automatically": 19,
+    "add repaving costs": 8,
+    # the cost read, the unit's key locked, the cost read again under it
+    "update a repaving cost": 9,
+    "remove a repaving cost": 9,
+    "add a repaving service": 8,
+    "update a repaving service": 9,
+    # connections and meters
+    "load connections": 4,
+    "promote the connected under analysis": 17,
+    # the locality's properties, locked at once, their localities (and
+    # blocks) and sewer rows read once, then the properties, the sewer rows
+    # and the history written a statement each (apply_many_in): 41 before
+    # (each property through apply_in: 6 statements a property)
+    "inform feasible billable": 11,
+    # the same, with the sewer rows deleted one by one: 20 properties here
+    # (145 before: 7 a property)
+    "withdraw feasible billable": 31,
+    "load meters": 6,
+    "correct a meter's installation": 9,
+    "add an anomaly action": 7,
+    "update an anomaly action": 8,
+}
+
+#: Where PostgreSQL sends fewer, its own lower budget.
+POSTGRES: dict[str, int] = {
+    "generate a field file": 8,
+    "apply a file's returns": 72,
+    "delete field files": 6,
+    "process a visit": 14,
+    "process a visit file": 93,
+    "close a measurement visit": 9,
+    "close a selective command": 17,
+    "generate a sewer command's orders": 19,
+    "close the sewer orders": 98,
+    "inform an inspection's return": 9,
+    # their writes and the outbox's one statement (defer_writes): one less
+    # than before for each of the next eight
+    "inspect a contractor's order": 5,
+    "expire notices": 15,
+    "inspection orders of closed orders": 14,
+    "update an order's bulletin": 5,
+    "inspect a concluded order": 5,
+    "open a repaving work": 4,
+    "inform a repaving return": 4,
+    "reject a repaving return": 4,
+    "accept repaving returns": 5,
+    "accept repaving returns automatically": 15,
+    "add repaving costs": 6,
+    "update a repaving cost": 7,
+    "remove a repaving cost": 8,
+    "add a repaving service": 7,
+    "update a repaving service": 8,
+    "promote the connected under analysis": 11,
+    "inform feasible billable": 8,
+    "withdraw feasible billable": 29,
+    "correct a meter's installation": 8,
+}
+
+#: The statements each further item adds, for the commands that still grow
+#: with their items (every other command of several items does not grow).
+GROWS: dict[str, int] = {
+    "apply a file's returns": 11,
+    "process a visit file": 15,
+    "close the sewer orders": 13,
+    "withdraw feasible billable": 1,
+}
+
+#: The batches that may analyse a table they changed a large share of (one
+#: statement on PostgreSQL, whatever the items).
+ANALYSES = frozenset({"accept repaving returns automatically"})
+
+#: Every public write command of the area -> its budget key.
+COMMANDS: dict[str, str] = {
+    "field_work.generate_field_file": "generate a field file",
+    "field_work.release_field_file": "release a field file",
+    "field_work.download_field_file": "download a field file",
+    "field_work.finish_field_file": "finish a field file",
+    "field_work.process_field_return": "process a field return",
+    "field_work.apply_field_returns": "apply a file's returns",
+    "field_work.delete_field_files": "delete field files",
+    "field_work.create_selective_command": "create a selective command",
+    "field_work.generate_inspection_file": "generate an inspection file",
+    "field_work.generate_visit_file": "generate a visit file",
+    "field_work.process_visit": "process a visit",
+    "field_work.process_visits": "process a visit file",
+    "field_work.close_measurement_visit": "close a measurement visit",
+    "field_work.close_selective_command": "close a selective command",
+    "field_work.create_sewer_command": "create a sewer command",
+    "field_work.generate_sewer_orders": "generate a sewer command's orders",
+    "field_work.notify_sewer_connection": "notify a sewer connection",
+    "field_work.close_sewer_orders": "close the sewer orders",
+    "inspections.inform_return": "inform an inspection's return",
+    "inspections.inspect_order": "inspect a contractor's order",
+    "inspections.update_notice": "update a notice",
+    "inspections.expire_notices": "expire notices",
+    "inspections.generate_for_closed": "inspection orders of closed orders",
+    "inspections.update_bulletin": "update an order's bulletin",
+    "inspections.inspect_concluded": "inspect a concluded order",
+    "inspections.include_in_bulletin": "include inspections in a bulletin",
+    "repaving.open_work": "open a repaving work",
+    "repaving.inform_return": "inform a repaving return",
+    "repaving.reject_return": "reject a repaving return",
+    "repaving.accept": "accept repaving returns",
+    "repaving.accept_automatically": "accept repaving returns automatically",
+    "repaving.add_costs": "add repaving costs",
+    "repaving.update_cost": "update a repaving cost",
+    "repaving.remove_cost": "remove a repaving cost",
+    "repaving.add_service": "add a repaving service",
+    "repaving.update_service": "update a repaving service",
+    "connections.load": "load connections",
+    "connections.promote_connected_under_analysis": (
+        "promote the connected under analysis"
+    ),
+    "connections.inform_feasible_billable": "inform feasible billable",
+    "connections.withdraw_feasible_billable": "withdraw feasible billable",
+    "hydrometers.load": "load meters",
+    "hydrometers.update_installation": "correct a meter's installation",
+    "hydrometers.add_anomaly_action": "add an anomaly action",
+    "hydrometers.update_anomaly_action": "update an anomaly action",
+}
+
+#: The public methods of the area's services that only read. Writing a file
+#: or its zip out (``write_field_file``, ``write_inspection_zip``) changes
+#: nothing: the file keeps its situation (UC1499's "consultar").
+QUERIES: frozenset[str] = frozenset(
+    {
+        "field_work.command_progress",
+        "field_work.field_file",
+        "field_work.field_file_lines",
+        "field_work.field_file_report",
+        "field_work.field_files",
+        "field_work.selective_command",
+        "field_work.selective_commands",
+        "field_work.sewer_command",
+        "field_work.visit_file_orders",
+        "field_work.write_field_file",
+        "field_work.write_inspection_zip",
+        "inspections.bulletin",
+        "inspections.concluded_inspection",
+        "inspections.findings",
+        "inspections.notice",
+        "inspections.notices",
+        "inspections.order_acceptance",
+        "repaving.cost_bulletin",
+        "repaving.costed",
+        "repaving.costs",
+        "repaving.in_acceptance",
+        "repaving.in_repaving",
+        "repaving.services",
+        "repaving.work",
+        "connections.changes_between",
+        "connections.check",
+        "connections.history",
+        "connections.sewer_connection",
+        "connections.water_connection",
+        "hydrometers.anomaly_actions",
+        "hydrometers.current_installation",
+        "hydrometers.escalation",
+        "hydrometers.find_by_number",
+        "hydrometers.get",
+        "hydrometers.history",
+        "hydrometers.history_of",
+        "hydrometers.in_range",
+        "hydrometers.installed_at",
+        "hydrometers.moved_hydrometers",
+        "hydrometers.movements",
+        "hydrometers.movements_of",
+        "hydrometers.stock",
+    }
+)
+
+#: The area's commands budgeted in ``test_statement_budgets.py``.
+BUDGETED_ELSEWHERE = frozenset(
+    {
+        "field_work.emit_selective_orders",
+        "connections.connect_water_without_order",
+        "connections.connect_sewer_without_order",
+        "connections.change_situation",
+        "connections.reconnect_cut_with_real_consumption",
+        "hydrometers.insert",
+        "hydrometers.update",
+        "hydrometers.insert_range",
+        "hydrometers.update_range",
+        "hydrometers.move",
+        "hydrometers.delete",
+    }
+)
+SERVICES = ("field_work", "inspections", "repaving", "connections", "hydrometers")
+
+#: The item counts of the three runs of :func:`two_sizes`: a warm run, then
+#: the two counted ones.
+SIZES = (2, 2, 6)
+
+INSTALL = 304  # INSTALACAO DE HIDROMETRO
+SEWER_INFORM = 1467  # caema "informar esgoto factível faturável"
+SEWER = SewerConnectionInput(
+    connected_on=date(2025, 1, 6),
+    diameter_id=1,
+    material_id=1,
+    profile_id=1,
+    grease_trap=True,
+)
+
+SQL_ONLY = pytest.mark.parametrize(
+    "backend_name", ["sqlite", "postgres"], indirect=True
+)
+
+
+def counter_of(system: gsan_core.System) -> Counter:
+    backend = system.backend
+    assert isinstance(backend, SqlBackend)
+    return Counter(backend.engine)
+
+
+def two_sizes(
+    counter: Counter,
+    action: Callable[[int], object],
+    prepare: Callable[[int], object] = lambda n: None,
+) -> tuple[int, int]:
+    """The statements of ``action(1)`` and ``action(2)`` (their inputs of
+    ``SIZES[1]`` and ``SIZES[2]`` items), after ``action(0)`` warmed the
+    caches; ``prepare(n)`` makes the input of ``action(n)``, not counted."""
+    prepare(0)
+    action(0)
+    counts = []
+    for n in (1, 2):
+        prepare(n)
+        with counter.counting():
+            action(n)
+        counts.append(counter.count)
+    return counts[0], counts[1]
+
+
+def check_sizes(
+    found: dict[str, int], name: str, counts: tuple[int, int], more: int = 4
+) -> None:
+    """Record the count with 6 items; fail when it grew by more than ``GROWS``
+    allows for the ``more`` items more (or than the one statement of a
+    statistics refresh, ``ANALYSES``)."""
+    small, large = counts
+    allowed = more * GROWS.get(name, 0) + (name in ANALYSES)
+    assert large - small <= allowed, (name, counts)
+    found[name] = large
+
+
+def slices(items: Sequence[int], start: int = 0) -> list[list[int]]:
+    """Consecutive slices of ``items`` of the ``SIZES``."""
+    out = []
+    for size in SIZES:
+        out.append(list(items[start : start + size]))
+        start += size
+    assert all(len(s) == n for s, n in zip(out, SIZES, strict=True)), out
+    return out
+
+
+def assert_within(found: dict[str, int], system: gsan_core.System) -> None:
+    backend = system.backend
+    assert isinstance(backend, SqlBackend)
+    budgets.assert_within(found, backend.engine.dialect.name, BUDGETS, POSTGRES)
+
+
+# ------------------------------------------------------------------ field work
+INSPECTION = 350
+
+
+def _emitted(system: gsan_core.System, max_orders: int | None = None) -> int:
+    """A selective command of inspection orders over the first locality,
+    emitted."""
+    with system.uow_factory() as uow:
+        first = min(p.locality_id for p in uow.properties.find_by())
+    command = system.field_work.create_selective_command(
+        description="INSPECAO",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
+        actor=1,
+        max_orders=max_orders,
+    )
+    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
+    return command.id
+
+
+def _command_orders(system: gsan_core.System, command_id: int) -> list[int]:
+    with system.uow_factory() as uow:
+        return sorted(
+            link.order_id
+            for link in uow.selective_orders.find_by(command_id=command_id)
+        )
+
+
+def _in_field(system: gsan_core.System, order_ids: list[int], agent: int) -> int:
+    file_id = system.field_work.generate_field_file(
+        kind=FileKind.COLLECTION, order_ids=order_ids, actor=1
+    ).id
+    system.field_work.release_field_file(file_id=file_id, agent_id=agent, actor=1)
+    system.field_work.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+    return file_id
+
+
+def _return(file_id: int, order_ids: list[int]) -> bytes:
+    lines = [f"0|{file_id}|4|"] + [
+        f"1|{o}|1|2|06/01/2025 10:00:00|SERVIÇO OK|{INSPECTION}|" for o in order_ids
+    ]
+    return ("\n".join(lines) + "\n").encode("iso-8859-1")
+
+
+@SQL_ONLY
+def test_field_file_commands_hold_their_budgets(system: gsan_core.System) -> None:
+    """The field-device files (TXT, RET): generating a file of 2 and of 6
+    orders, its life cycle, its return and the return's application."""
+    generate(system, properties=300, seed=9)
+    orders = _command_orders(system, _emitted(system))
+    counter = counter_of(system)
+    fw = system.field_work
+    found: dict[str, int] = {}
+    files: list[int] = []
+    chosen = slices(orders)
+    check_sizes(
+        found,
+        "generate a field file",
+        two_sizes(
+            counter,
+            lambda n: files.append(
+                fw.generate_field_file(
+                    kind=FileKind.COLLECTION, order_ids=chosen[n], actor=1
+                ).id
+            ),
+        ),
+    )
+    found["release a field file"] = measure(
+        counter,
+        lambda n: fw.release_field_file(file_id=files[n], agent_id=70 + n, actor=1),
+    )
+    fw.release_field_file(file_id=files[2], agent_id=72, actor=1)
+    check_sizes(
+        found,
+        "download a field file",
+        two_sizes(
+            counter,
+            lambda n: fw.download_field_file(
+                file_id=files[n], out=io.BytesIO(), actor=1
+            ),
+        ),
+    )
+    reads = two_sizes(
+        counter, lambda n: fw.write_field_file(file_id=files[n], out=io.BytesIO())
+    )
+    assert reads[0] == reads[1], reads  # a query, streamed by pages
+    found["finish a field file"] = measure(
+        counter, lambda n: fw.finish_field_file(file_id=files[n], actor=1)
+    )
+    # the returns of three files in the field
+    chosen = slices(orders, 10)
+    field = [_in_field(system, chosen[n], 80 + n) for n in range(3)]
+    check_sizes(
+        found,
+        "process a field return",
+        two_sizes(
+            counter,
+            lambda n: fw.process_field_return(
+                file_id=field[n], source=_return(field[n], chosen[n]), actor=1
+            ),
+        ),
+    )
+    check_sizes(
+        found,
+        "apply a file's returns",
+        two_sizes(counter, lambda n: fw.apply_field_returns(file_id=field[n], actor=1)),
+    )
+    # deleting 2 and 6 available files
+    spare = orders[20:]
+    made = [
+        fw.generate_field_file(
+            kind=FileKind.COLLECTION, order_ids=spare[i : i + 1], actor=1
+        ).id
+        for i in range(10)
+    ]
+    groups = slices(made)
+    check_sizes(
+        found,
+        "delete field files",
+        two_sizes(
+            counter, lambda n: fw.delete_field_files(file_ids=groups[n], actor=1)
+        ),
+    )
+    assert_within(found, system)
+
+
+def _visit_return(file_id: int, order_ids: list[int]) -> bytes:
+    rows = [f"00|{file_id}|"]
+    for order_id in order_ids:
+        rows.append(f"01|{order_id}| |1|5|HIDROMETRO PARADO| |")
+        rows.append(f"02|JOSE DA SILVA| | | | | |98|32221111| |{order_id}|")
+        rows.append(f"03|304|{order_id}|")
+    return ("\n".join(rows) + "\n").encode("iso-8859-1")
+
+
+@SQL_ONLY
+def test_inspection_and_visit_commands_hold_their_budgets(
+    system: gsan_core.System,
+) -> None:
+    """The anomaly-inspection files (INSP-01), the field-visit files and
+    their processing (INSP-04..INSP-10), the measurement visits (VIS-02) and
+    the selective command's creation and closing (SEL-02)."""
+    generate(system, properties=300, seed=9)
+    counter = counter_of(system)
+    fw = system.field_work
+    found: dict[str, int] = {}
+    commands: list[int] = []
+    found["create a selective command"] = measure(
+        counter,
+        lambda n: commands.append(
+            fw.create_selective_command(
+                description=f"INSPECAO {n}",
+                service_type_id=INSPECTION,
+                criteria=SelectiveCriteria(locality_first=1, locality_last=1),
+                actor=1,
+            ).id
+        ),
+    )
+    capped = [_emitted(system, max_orders=size) for size in SIZES]
+    check_sizes(
+        found,
+        "generate an inspection file",
+        two_sizes(
+            counter,
+            lambda n: fw.generate_inspection_file(command_id=capped[n], actor=1),
+        ),
+    )
+    # visit files of 2 and 6 orders, in the field, returned, processed
+    orders = _command_orders(system, _emitted(system))
+    chosen = slices(orders)
+    visits: list[int] = []
+    check_sizes(
+        found,
+        "generate a visit file",
+        two_sizes(
+            counter,
+            lambda n: visits.append(
+                fw.generate_visit_file(order_ids=chosen[n], actor=1).id
+            ),
+        ),
+    )
+    for n, file_id in enumerate(visits):
+        fw.release_field_file(file_id=file_id, agent_id=90 + n, actor=1)
+        fw.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+        fw.process_field_return(
+            file_id=file_id, source=_visit_return(file_id, chosen[n]), actor=1
+        )
+    found["process a visit"] = measure(
+        counter,
+        lambda n: fw.process_visit(
+            file_id=visits[0], order_id=chosen[0][n], actions=[304], actor=1
+        ),
+    )
+    rest = [[o for o in c if o not in chosen[0]] for c in chosen]
+    assert [len(r) for r in rest] == [0, 2, 6]
+    visible = [visits[0], visits[1], visits[2]]
+    check_sizes(
+        found,
+        "process a visit file",
+        two_sizes(
+            counter,
+            lambda n: fw.process_visits(file_id=visible[n], actor=1, keep_actions=True),
+        ),
+    )
+    reason = system.catalog.add(
+        "measurement_return_reason",
+        description="LEITURA CONFIRMADA",
+        abbreviation="LCONF",
+        actor=1,
+    )
+    measured = orders[20:22]
+    found["close a measurement visit"] = measure(
+        counter,
+        lambda n: fw.close_measurement_visit(
+            order_id=measured[n],
+            return_reason_id=reason.id,
+            closing_reason_id=2,
+            penalise=True,
+            reading=1234,
+            anomaly_id=5,
+            actor=1,
+        ),
+    )
+    closing = [_emitted(system, max_orders=size) for size in SIZES]
+    marks: list[int] = []
+    check_sizes(
+        found,
+        "close a selective command",
+        two_sizes(
+            counter,
+            lambda n: fw.close_selective_command(
+                command_id=closing[n],
+                reason_id=4,
+                actor=1,
+                progress=lambda _: marks.append(counter.count),
+            ),
+        ),
+    )
+    assert_within(found, system)
+
+
+# ----------------------------------------------------------- sewer commands
+@SQL_ONLY
+def test_sewer_command_commands_hold_their_budgets(
+    make_system: Callable[..., gsan_core.System], clock: FixedClock
+) -> None:
+    """CAEMA's sewer-connection commands (ESG-01..ESG-03): a command of 2 and
+    of 6 properties, its orders' notices and their automatic close."""
+    caema = town(make_system("caema"))
+    caema.units.register(
+        OrganizationalUnit(id=2, name="PPP", unit_type_id=12, locality_id=2), actor=0
+    )
+    counter = counter_of(caema)
+    fw = caema.field_work
+    found: dict[str, int] = {}
+    pids = iter(range(300, 400))
+    commands: list[int] = []
+
+    def command(n: int) -> None:
+        commands.append(
+            fw.create_sewer_command(
+                description=f"CONEXAO PPP {n}",
+                service_type_id=SEWER_INFORM,
+                criteria=SelectiveCriteria(
+                    locality_first=2, locality_last=2, sewer_status_ids={1, 2}
+                ),
+                connection=SEWER,
+                actor=ACTOR,
+                automatic_close=True,
+            ).id
+        )
+
+    found["create a sewer command"] = measure(counter, command)
+    del commands[:]
+
+    def new_command(n: int) -> None:
+        for _ in range(SIZES[n]):
+            add_property(caema, next(pids), 3, 1, block=PPP_BLOCK)
+        command(n)
+
+    generated: list[int] = []
+    check_sizes(
+        found,
+        "generate a sewer command's orders",
+        two_sizes(
+            counter,
+            lambda n: generated.append(
+                fw.generate_sewer_orders(command_id=commands[n], actor=ACTOR).changed
+            ),
+            new_command,
+        ),
+    )
+    assert generated == list(SIZES)
+    orders: dict[int, list[int]] = {n: [] for n in range(3)}
+    with caema.uow_factory() as uow:
+        for n, command_id in enumerate(commands):
+            orders[n] = sorted(
+                link.order_id
+                for link in uow.sewer_command_orders.find_by(command_id=command_id)
+            )
+    found["notify a sewer connection"] = measure(
+        counter,
+        lambda n: fw.notify_sewer_connection(order_id=orders[0][n], actor=ACTOR),
+    )
+    closed: list[int] = []
+
+    def notified(n: int) -> None:
+        for order_id in orders[n]:
+            fw.notify_sewer_connection(order_id=order_id, actor=ACTOR)
+        clock.advance(timedelta(days=31))
+
+    check_sizes(
+        found,
+        "close the sewer orders",
+        two_sizes(
+            counter,
+            lambda n: closed.append(len(fw.close_sewer_orders(actor=ACTOR).closed)),
+            notified,
+        ),
+    )
+    assert closed == list(SIZES)
+    assert_within(found, caema)
+
+
+# ------------------------------------------------------------------- the tables
+def test_every_public_method_of_the_area_is_a_budgeted_command_or_a_query() -> None:
+    """Issue 20: each public method of the area's services is a command with
+    a budget (here or in ``test_statement_budgets.py``) or a query."""
+    system = gsan_core.in_memory()
+    public = {
+        f"{service}.{name}"
+        for service in SERVICES
+        for name, _ in inspect.getmembers(
+            type(getattr(system, service)), inspect.isfunction
+        )
+        if not name.startswith("_")
+    }
+    assert not set(COMMANDS) & QUERIES
+    assert not (set(COMMANDS) | QUERIES) & BUDGETED_ELSEWHERE
+    assert public == set(COMMANDS) | QUERIES | BUDGETED_ELSEWHERE
+
+
+def test_the_budget_tables_agree() -> None:
+    assert set(COMMANDS.values()) == set(BUDGETS)
+    assert set(POSTGRES) <= set(BUDGETS)
+    assert all(POSTGRES[k] <= BUDGETS[k] for k in POSTGRES)
+    assert set(GROWS) <= set(BUDGETS)
+    assert set(BUDGETS) >= ANALYSES
+    assert all(n > 0 for n in BUDGETS.values())
