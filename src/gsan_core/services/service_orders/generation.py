@@ -221,4 +221,5 @@ def generate_from_collection_in(
         collection_document_id=collection_document_id,
         unit_id=unit_id,
         observation=observation,
+        known_property=prop,
     )
