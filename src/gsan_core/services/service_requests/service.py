@@ -338,7 +338,7 @@ class ServiceRequestService(Service):
         """Reativar RA (UC0426, REA-01..REA-06): a new pending request linked to the
         closed one."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = reactivate_in(
                 uow,
                 self._ctx,
