@@ -26,6 +26,8 @@ from gsan_core.services.context import ServiceContext, holds_permission
 from gsan_core.services.service_requests.common import (
     _specification,
     move_request,
+    moved_orders,
+    routing_step,
 )
 from gsan_core.services.service_requests.results import ForwardResult
 from gsan_core.services.units import load_units
@@ -108,24 +110,19 @@ class JointMove:
         remark: str | None,
     ) -> tuple[ServiceRequest, RoutingStep, int]:
         """What :func:`move_request` writes, kept for :meth:`write`."""
-        step = RoutingStep(
-            id=uow.next_id("routing_step"),
-            request_id=request.id,
-            from_unit_id=request.current_unit_id,
+        step = routing_step(
+            uow,
+            request,
             to_unit_id=to_unit_id,
             at=at,
-            registered_by=actor,
-            responsible_id=actor if responsible_id is None else responsible_id,
+            actor=actor,
+            responsible_id=responsible_id,
             remark=remark,
         )
         moved = attrs.evolve(
             request, current_unit_id=to_unit_id, version=request.version + 1
         )
-        changed = [
-            attrs.evolve(o, current_unit_id=to_unit_id, version=o.version + 1)
-            for o in orders
-            if o.current_unit_id != to_unit_id
-        ]
+        changed = moved_orders(orders, to_unit_id)
         self.steps.append(step)
         self.requests.append(moved)
         self.orders += changed
