@@ -12,7 +12,12 @@ import attrs
 import pytest
 
 import gsan_core
-from gsan_core.errors import ConcurrencyConflict, ConfigurationError, RuleViolation
+from gsan_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    NotFound,
+    RuleViolation,
+)
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import (
     OperationalOccurrence,
@@ -608,3 +613,43 @@ def test_caema_routes_sewer_types_by_locality_and_group(
         if expected is RoutingReason.LOCALITY_GROUP
         else utility.call_centre
     )
+
+
+def test_forward_many_reads_each_request_once_and_knows_a_missing_one(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """UC0503 set-based (issue 20): a request the list names that does not
+    exist is not found (nothing moves); a request named twice moves once, then
+    is refused as any request already at the destination (TRM-06), as
+    forwarding it twice one after the other is."""
+    first = open_(gsan, utility, 3)
+    second = open_(
+        gsan, utility, 3, location=RequestLocation(property_id=prop_id(utility, 1))
+    )
+    tick(clock)
+    with pytest.raises(NotFound):
+        gsan.service_requests.forward_many(
+            request_ids=[first.request.id, 999_999],
+            destination_unit_id=utility.office_2,
+            actor=utility.admin,
+        )
+    assert gsan.service_requests.get(first.request.id) == first.request
+    with pytest.raises(RuleViolation) as twice:
+        gsan.service_requests.forward_many(
+            request_ids=[first.request.id, second.request.id, first.request.id],
+            destination_unit_id=utility.office_2,
+            actor=utility.admin,
+        )
+    assert twice.value.codes == ("service_request.forward.same_unit",)
+    assert gsan.service_requests.get(first.request.id) == first.request
+    done = gsan.service_requests.forward_many(
+        request_ids=[second.request.id, first.request.id],
+        destination_unit_id=utility.office_2,
+        actor=utility.admin,
+    )
+    assert [r.request.id for r in done] == [second.request.id, first.request.id]
+    assert {r.request.current_unit_id for r in done} == {utility.office_2}
+    assert [r.step.from_unit_id for r in done] == [
+        second.request.current_unit_id,
+        first.request.current_unit_id,
+    ]

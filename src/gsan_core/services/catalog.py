@@ -81,9 +81,14 @@ class CatalogService(Service):
             return self._check(uow, kind, item)
 
     def _check(
-        self, uow: UnitOfWork, kind: CatalogKind, item: CatalogItem
+        self,
+        uow: UnitOfWork,
+        kind: CatalogKind,
+        item: CatalogItem,
+        siblings: Sequence[CatalogItem] | None = None,
     ) -> tuple[Violation, ...]:
-        siblings = uow.catalog.list(kind.name)
+        if siblings is None:
+            siblings = uow.catalog.list(kind.name)
         return (
             *rules.check_item(
                 item, kind=kind, siblings=siblings, lookup=uow.catalog.find
@@ -165,7 +170,11 @@ class CatalogService(Service):
         spec = self.kind(kind)
         with self._work() as uow:
             uow.lock_key(f"catalog.{kind}")
-            current = uow.catalog.get(kind, id)
+            # the kind's rows read once: the row and its siblings (issue 20)
+            siblings = uow.catalog.list(kind)
+            current = next((r for r in siblings if r.id == id), None)
+            if current is None:
+                current = uow.catalog.get(kind, id)  # NotFound
             if current.version != expected_version:
                 raise ConcurrencyConflict(f"catalog.{kind}", id, expected_version)
             changed = attrs.evolve(
@@ -178,7 +187,7 @@ class CatalogService(Service):
                 active=current.active if active is None else active,
                 version=current.version + 1,
             )
-            ensure(self._check(uow, spec, changed))
+            ensure(self._check(uow, spec, changed, siblings))
             changed = self._typed(spec, changed)
             uow.catalog.update(changed)
             uow.record(

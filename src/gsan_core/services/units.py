@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.errors import ConcurrencyConflict, NotFound, Violation
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.units import (
     OrganizationalUnit,
@@ -163,14 +163,15 @@ class UnitService(Service):
     def update(self, unit: OrganizationalUnit, *, actor: int) -> OrganizationalUnit:
         """Store a change of a unit read at ``unit.version`` (UNI-1..UNI-7)."""
         with self._work() as uow:
-            stored = uow.units.get(unit.id)
+            # the tree read once: the stored unit is in it (issue 20)
+            tree = self._tree(uow)
+            stored = tree.get(unit.id)
+            if stored is None:
+                raise NotFound("unit", unit.id)
             if stored.version != unit.version:
                 raise ConcurrencyConflict("unit", unit.id, unit.version)
             changed = attrs.evolve(unit, version=stored.version + 1)
-            ensure(
-                self._unit_checks(uow)(changed, self._tree(uow))
-                + self._in_use(uow, changed)
-            )
+            ensure(self._unit_checks(uow)(changed, tree) + self._in_use(uow, changed))
             uow.units.update(changed)
             uow.record(
                 UnitChanged(

@@ -50,6 +50,7 @@ def generate_in(
     observation: str | None = None,
     emitted: bool = False,
     known_property: Property | None = None,
+    request_locked: bool = False,
 ) -> ServiceOrder:
     """Generate an OS inside ``uow`` (GEN-01..GEN-09; §2.2 common initialisation).
 
@@ -61,8 +62,10 @@ def generate_in(
     reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
     if request is not None and not request.new:
-        # (the facts may describe a request another module keeps: no NotFound)
-        uow.service_requests.lock_many([request.id])
+        # (the facts may describe a request another module keeps: no NotFound;
+        # ``request_locked``: the caller locked it in ``uow`` already)
+        if not request_locked:
+            uow.service_requests.lock_many([request.id])
         open_of_request = uow.service_orders.find_by(request_id=request.id)
     if request is not None:
         property_id = property_id if property_id is not None else request.property_id
@@ -221,4 +224,5 @@ def generate_from_collection_in(
         collection_document_id=collection_document_id,
         unit_id=unit_id,
         observation=observation,
+        known_property=prop,
     )

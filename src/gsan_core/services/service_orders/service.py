@@ -4,7 +4,7 @@ tables and the OS lifecycle."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -83,9 +83,14 @@ class ServiceOrderService(ServiceSetup):
 
     # ------------------------------------------------------------ types
     def _check_type(
-        self, uow: UnitOfWork, service_type: ServiceType
+        self,
+        uow: UnitOfWork,
+        service_type: ServiceType,
+        active: Iterable[ServiceType] | None = None,
     ) -> list[Violation]:
-        return _check_service_type(uow, service_type, operations=self._ctx.operations)
+        return _check_service_type(
+            uow, service_type, operations=self._ctx.operations, active=active
+        )
 
     def add_type(self, service_type: ServiceType, *, actor: int) -> ServiceType:
         """Insert a service type (CFG-05)."""
@@ -99,10 +104,15 @@ class ServiceOrderService(ServiceSetup):
         A type with no activities takes GSAN's "atividade única" option."""
         new = [attrs.evolve(t, version=1) for t in service_types]
         with self._work() as uow:
+            # the active types read once; each new one is checked against
+            # them and the ones before it (set-based: issue 20)
+            active = list(uow.service_types.find_by(active=True))
             found: list[Violation] = []
             for service_type in new:
-                found += self._check_type(uow, service_type)
-                uow.service_types.add(service_type)
+                found += self._check_type(uow, service_type, active)
+                if service_type.active:
+                    active.append(service_type)
+            uow.service_types.add_many(new)  # DuplicateEntity first, as before
             ensure(found)
             now = self._now()
             uow.record(
@@ -678,6 +688,7 @@ class ServiceOrderService(ServiceSetup):
                 unit_id=unit_id,
                 observation=CUT_ORDER_OBSERVATION,
                 emitted=True,
+                known_property=prop,  # locked above: not read again
             )
             uow.commit()
         return CutOrderResult(order=order, generated=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from gsan_core.errors import Message, Violation
 from gsan_core.model.service_orders import ServiceType
@@ -49,10 +49,17 @@ UNKNOWN_OPERATION = Message(
 
 # ---------------------------------------------------------------- service types
 def _check_service_type(
-    uow: UnitOfWork, service_type: ServiceType, *, operations: Collection[str]
+    uow: UnitOfWork,
+    service_type: ServiceType,
+    *,
+    operations: Collection[str],
+    active: Iterable[ServiceType] | None = None,
 ) -> list[Violation]:
     """The violations of storing ``service_type`` (CFG-05): texts, duplicates,
-    references, activities, materials, closing reasons and its operation."""
+    references, activities, materials, closing reasons and its operation.
+
+    ``active`` is the active types to compare it with, when the caller read
+    them once for several types (otherwise they are read here)."""
     found: list[Violation] = []
     found += required_text(
         service_type.description,
@@ -67,7 +74,9 @@ def _check_service_type(
         max_length=20,
     )
     if service_type.active:
-        for other in uow.service_types.find_by(active=True):
+        if active is None:
+            active = uow.service_types.find_by(active=True)
+        for other in active:
             if other.id == service_type.id:
                 continue
             if normalized(other.description) == normalized(service_type.description):

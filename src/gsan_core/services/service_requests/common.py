@@ -3,6 +3,7 @@ permissions, the protocol number, moving a request, its specification."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import attrs
 
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder
 from gsan_core.model.service_requests import (
     RequestSpecification,
     RoutingStep,
@@ -61,7 +62,42 @@ def move_request(
 ) -> tuple[ServiceRequest, RoutingStep, int]:
     """Record a routing step and move the request and *all* its orders to
     ``to_unit_id`` (§2.5 effects 1-3). No rule is checked here."""
-    step = RoutingStep(
+    step = routing_step(
+        uow,
+        request,
+        to_unit_id=to_unit_id,
+        from_unit_id=from_unit_id,
+        at=at,
+        actor=actor,
+        responsible_id=responsible_id,
+        remark=remark,
+        automatic=automatic,
+    )
+    uow.routing_steps.add(step)
+    moved = attrs.evolve(
+        request, current_unit_id=to_unit_id, version=request.version + 1
+    )
+    uow.service_requests.update(moved)
+    orders = moved_orders(uow.service_orders.find_by(request_id=request.id), to_unit_id)
+    if orders:
+        uow.service_orders.update_many(orders)
+    return moved, step, len(orders)
+
+
+def routing_step(
+    uow: UnitOfWork,
+    request: ServiceRequest,
+    *,
+    to_unit_id: int,
+    from_unit_id: int | None = None,
+    at: datetime,
+    actor: int,
+    responsible_id: int | None = None,
+    remark: str | None = None,
+    automatic: bool = False,
+) -> RoutingStep:
+    """The routing step that moves ``request`` to ``to_unit_id`` (not written)."""
+    return RoutingStep(
         id=uow.next_id("routing_step"),
         request_id=request.id,
         from_unit_id=request.current_unit_id if from_unit_id is None else from_unit_id,
@@ -72,19 +108,15 @@ def move_request(
         remark=remark,
         automatic=automatic,
     )
-    uow.routing_steps.add(step)
-    moved = attrs.evolve(
-        request, current_unit_id=to_unit_id, version=request.version + 1
-    )
-    uow.service_requests.update(moved)
-    orders = [
+
+
+def moved_orders(orders: Iterable[ServiceOrder], to_unit_id: int) -> list[ServiceOrder]:
+    """The orders not at ``to_unit_id`` yet, moved there (not written)."""
+    return [
         attrs.evolve(o, current_unit_id=to_unit_id, version=o.version + 1)
-        for o in uow.service_orders.find_by(request_id=request.id)
+        for o in orders
         if o.current_unit_id != to_unit_id
     ]
-    if orders:
-        uow.service_orders.update_many(orders)
-    return moved, step, len(orders)
 
 
 def _specification(

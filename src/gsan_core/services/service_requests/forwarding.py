@@ -1,12 +1,24 @@
 """Forwarding an RA to another unit inside a caller's unit of work
-(:func:`forward_in`)."""
+(:func:`forward_in`), and several together with their reads and writes made
+once for all of them (:func:`read_for_forwarding`, :class:`JointMove`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from gsan_core.errors import Message
-from gsan_core.model.service_requests import ServiceRequestForwarded, UrgentRequestAlert
+import attrs
+
+from gsan_core.errors import Message, NotFound
+from gsan_core.model.service_orders import ServiceOrder
+from gsan_core.model.service_requests import (
+    LocalityGroupUnit,
+    RoutingStep,
+    ServiceRequest,
+    ServiceRequestForwarded,
+    UrgentRequestAlert,
+)
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
@@ -14,6 +26,8 @@ from gsan_core.services.context import ServiceContext, holds_permission
 from gsan_core.services.service_requests.common import (
     _specification,
     move_request,
+    moved_orders,
+    routing_step,
 )
 from gsan_core.services.service_requests.results import ForwardResult
 from gsan_core.services.units import load_units
@@ -25,6 +39,100 @@ RESPONSIBLE_UNKNOWN = Message(
     pt="Usuário responsável {responsible_id} inexistente ou inativo.",
     gsan_key="atencao.pesquisa_inexistente",
 )
+
+
+# ---------------------------------------------------------------- joint reads
+_Row = TypeVar("_Row")
+
+
+@attrs.frozen(kw_only=True)
+class ForwardReads:
+    """What forwarding several requests together reads (UC0503), read once
+    for all of them: the requests (locked), their orders, their routing steps
+    and their localities' units by group."""
+
+    requests: Mapping[int, ServiceRequest]
+    orders: Mapping[int, tuple[ServiceOrder, ...]]
+    steps: Mapping[int, tuple[RoutingStep, ...]]
+    group_units: Mapping[int, tuple[LocalityGroupUnit, ...]]
+
+
+def read_for_forwarding(uow: UnitOfWork, request_ids: Iterable[int]) -> ForwardReads:
+    """Lock the requests (in id order, so that two joint forwardings cannot
+    deadlock; ADR 0004: a request is the root of its orders and steps), then
+    read their orders, steps and localities' units, one statement each."""
+    requests = uow.service_requests.lock_many(request_ids)
+    ids = sorted(requests)
+    localities = sorted({r.locality_id for r in requests.values() if r.locality_id})
+    return ForwardReads(
+        requests=requests,
+        orders=_by(
+            uow.service_orders.find_by(request_id=ids) if ids else (), "request_id"
+        ),
+        steps=_by(
+            uow.routing_steps.find_by(request_id=ids) if ids else (), "request_id"
+        ),
+        group_units=_by(
+            uow.locality_group_units.find_by(locality_id=localities)
+            if localities
+            else (),
+            "locality_id",
+        ),
+    )
+
+
+def _by(rows: Iterable[_Row], field: str) -> dict[int, tuple[_Row, ...]]:
+    found: dict[int, list[_Row]] = {}
+    for row in rows:
+        found.setdefault(getattr(row, field), []).append(row)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+@attrs.define
+class JointMove:
+    """The writes of forwarding several requests, made together at the end
+    (one multi-row write per table) instead of request by request."""
+
+    steps: list[RoutingStep] = attrs.Factory(list)
+    requests: list[ServiceRequest] = attrs.Factory(list)
+    orders: list[ServiceOrder] = attrs.Factory(list)
+
+    def move(
+        self,
+        uow: UnitOfWork,
+        request: ServiceRequest,
+        orders: Sequence[ServiceOrder],
+        *,
+        to_unit_id: int,
+        at: datetime,
+        actor: int,
+        responsible_id: int | None,
+        remark: str | None,
+    ) -> tuple[ServiceRequest, RoutingStep, int]:
+        """What :func:`move_request` writes, kept for :meth:`write`."""
+        step = routing_step(
+            uow,
+            request,
+            to_unit_id=to_unit_id,
+            at=at,
+            actor=actor,
+            responsible_id=responsible_id,
+            remark=remark,
+        )
+        moved = attrs.evolve(
+            request, current_unit_id=to_unit_id, version=request.version + 1
+        )
+        changed = moved_orders(orders, to_unit_id)
+        self.steps.append(step)
+        self.requests.append(moved)
+        self.orders += changed
+        return moved, step, len(changed)
+
+    def write(self, uow: UnitOfWork) -> None:
+        uow.routing_steps.add_many(self.steps)
+        uow.service_requests.update_many(self.requests)
+        if self.orders:
+            uow.service_orders.update_many(self.orders)
 
 
 # ---------------------------------------------------------------- forwarding
@@ -41,19 +149,36 @@ def forward_in(
     remark: str | None = None,
     expected_version: int | None = None,
     joint: bool = False,
+    known: ForwardReads | None = None,
+    batch: JointMove | None = None,
 ) -> ForwardResult:
     """Forward a request (TRM-01..TRM-15, first failure only) and move it and all
     its orders to the destination. The request is locked before it and its
-    orders are read (``docs/concurrency.md``)."""
-    request = uow.service_requests.lock(request_id)
+    orders are read (``docs/concurrency.md``). A joint forwarding gives what
+    it read for all its requests (``known``, read after their locks) and
+    keeps the writes in ``batch``, to write them together."""
+    if known is None:
+        request = uow.service_requests.lock(request_id)
+        orders = tuple(uow.service_orders.find_by(request_id=request_id))
+        steps: Sequence[RoutingStep] = uow.routing_steps.find_by(request_id=request_id)
+        group_rows: Sequence[LocalityGroupUnit] = (
+            ()
+            if request.locality_id is None
+            else uow.locality_group_units.find_by(locality_id=request.locality_id)
+        )
+    else:
+        if request_id not in known.requests:
+            raise NotFound("service_request", request_id)
+        request = known.requests[request_id]
+        orders = known.orders.get(request_id, ())
+        steps = known.steps.get(request_id, ())
+        group_rows = known.group_units.get(request.locality_id or 0, ())
     when = now if at is None else at
-    orders = tuple(uow.service_orders.find_by(request_id=request_id))
     user = uow.users.find(actor)
     spec, request_type, group = _specification(uow, request.specification_id)
     by_group: dict[int, list[int]] = {}
-    if request.locality_id is not None:
-        for row in uow.locality_group_units.find_by(locality_id=request.locality_id):
-            by_group.setdefault(row.group_id, []).append(row.unit_id)
+    for row in group_rows:
+        by_group.setdefault(row.group_id, []).append(row.unit_id)
     units = load_units(
         uow,
         [
@@ -63,7 +188,6 @@ def forward_in(
             *(u for ids in by_group.values() for u in ids),
         ],
     )
-    steps = uow.routing_steps.find_by(request_id=request_id)
     last = max(steps, key=lambda s: (s.at, s.id)) if steps else None
     type_ids = {o.service_type_id for o in orders}
     # the rules read the codes of the origin's and the destination's types
@@ -112,15 +236,27 @@ def forward_in(
     )
     origin = units.get(request.current_unit_id)
     destination = units[destination_unit_id]
-    moved, step, count = move_request(
-        uow,
-        request,
-        to_unit_id=destination_unit_id,
-        at=when,
-        actor=actor,
-        responsible_id=responsible_id,
-        remark=remark,
-    )
+    if batch is None:
+        moved, step, count = move_request(
+            uow,
+            request,
+            to_unit_id=destination_unit_id,
+            at=when,
+            actor=actor,
+            responsible_id=responsible_id,
+            remark=remark,
+        )
+    else:
+        moved, step, count = batch.move(
+            uow,
+            request,
+            orders,
+            to_unit_id=destination_unit_id,
+            at=when,
+            actor=actor,
+            responsible_id=responsible_id,
+            remark=remark,
+        )
     events: list[object] = [
         ServiceRequestForwarded(
             occurred_at=now,

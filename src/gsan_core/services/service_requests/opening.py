@@ -256,4 +256,5 @@ def generate_order_in(
         reference_order_id=reference_order_id,
         reference_service_type_id=reference_service_type_id,
         priority_id=priority_id,
+        request_locked=True,  # locked above
     )

@@ -44,7 +44,11 @@ from gsan_core.services.service_requests import batches, registry
 from gsan_core.services.service_requests.configuration import (
     RequestConfigurationService,
 )
-from gsan_core.services.service_requests.forwarding import forward_in
+from gsan_core.services.service_requests.forwarding import (
+    JointMove,
+    forward_in,
+    read_for_forwarding,
+)
 from gsan_core.services.service_requests.lifecycle import (
     close_request_in,
     open_in,
@@ -239,12 +243,21 @@ class ServiceRequestService(Service):
         """Tramitação em conjunto (UC0503): all requests or none; a refusal lists
         the first failure of every request that cannot go."""
         now = self._now()
-        with self._work() as uow:
-            # in id order, so that two joint forwardings cannot deadlock
-            uow.service_requests.lock_many(request_ids)
+        ids = list(request_ids)
+        # a request named twice moves twice, one after the other: read and
+        # written request by request (otherwise set-based: issue 20)
+        together = len(set(ids)) == len(ids)
+        with self._work(defer=True) as uow:
+            # locked in id order, so that two joint forwardings cannot deadlock
+            if together:
+                known = read_for_forwarding(uow, ids)
+                batch: JointMove | None = JointMove()
+            else:
+                uow.service_requests.lock_many(ids)
+                known, batch = None, None
             results: list[ForwardResult] = []
             refused: list[Violation] = []
-            for request_id in request_ids:
+            for request_id in ids:
                 try:
                     results.append(
                         forward_in(
@@ -258,11 +271,15 @@ class ServiceRequestService(Service):
                             responsible_id=responsible_id,
                             remark=remark,
                             joint=True,
+                            known=known,
+                            batch=batch,
                         )
                     )
                 except RuleViolation as error:
                     refused += error.violations
             ensure(refused)
+            if batch is not None:
+                batch.write(uow)
             uow.commit()
         return results
 
@@ -321,7 +338,7 @@ class ServiceRequestService(Service):
         """Reativar RA (UC0426, REA-01..REA-06): a new pending request linked to the
         closed one."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = reactivate_in(
                 uow,
                 self._ctx,
