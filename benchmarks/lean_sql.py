@@ -93,9 +93,7 @@ def _counter_bump(sql: SqlBackend, count: int) -> Any:
     )
 
 
-def outbox_rows(
-    sql: SqlBackend, rows: int | Sequence[dict[str, Any]]
-) -> list[sa.Insert]:
+def outbox_rows(sql: SqlBackend, rows: int | Sequence[dict[str, Any]]) -> list[Any]:
     """The outbox rows numbered from the outbox counter, moved in a CTE of
     the same statement (PostgreSQL): ``rows`` of bound parameters
     ``o<n>_<column>`` (:func:`event`), or the literal ``rows``. One

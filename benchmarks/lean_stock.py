@@ -374,7 +374,10 @@ def lean_move(
             "destination_id": destination_id,
             "situation_id": situation,
         }
-        params = {"k_ids": ids, "k_versions": [m.version for m in meters]}
+        params: dict[str, Any] = {
+            "k_ids": ids,
+            "k_versions": [m.version for m in meters],
+        }
         params |= {"v_location_id": destination_id, "v_situation_id": situation}
         params |= lean_sql.params("d_", document)
         params |= lean_sql.event(0, "hydrometer.moved", now, actor, payload)
