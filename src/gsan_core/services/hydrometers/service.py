@@ -228,7 +228,7 @@ class HydrometerService(Service):
         """
         layout = self.layout
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             shape = rules.check_fixed(fixed, layout) if not layout.free else []
             found: list[Violation] = [*rules.check_range(first, last, layout), *shape]
             attribute_violations, year = self._attribute_violations(
@@ -360,6 +360,8 @@ class HydrometerService(Service):
         ``atencao.dependencias.existentes``), read at ``expected_version``."""
         at = self._now()
         with self._work() as uow:
+            # the meter and its dependencies in one read (issue 20)
+            uow.read_ahead("delete_meter", hydrometer_id)
             meter = uow.hydrometers.get(hydrometer_id)
             if meter.version != expected_version:
                 raise ConcurrencyConflict("hydrometer", hydrometer_id, expected_version)
@@ -402,7 +404,7 @@ class HydrometerService(Service):
         (H-2..H-9, H-12); returns how many changed. Set-based, one transaction."""
         layout = self.layout
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             shape = rules.check_fixed(fixed, layout) if not layout.free else []
             found: list[Violation] = [*rules.check_range(first, last, layout), *shape]
             attribute_violations, year = self._attribute_violations(
@@ -581,7 +583,7 @@ class HydrometerService(Service):
         """
         wanted = list(dict.fromkeys(hydrometer_ids))
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             found = uow.hydrometers.stock_entries(wanted)
             meters = [found[i] for i in wanted if i in found]
             destination = _item(uow, "hydrometer_stock_location", destination_id)
