@@ -1,11 +1,11 @@
-"""The meter-stock commands' writes sent together (issue 20, sixth round).
+"""A movement's writes sent together (issue 20, sixth round).
 
-Inserting or updating a range of meters and moving meters declare
-``defer_writes()``: on PostgreSQL their compare-and-set updates of up to 20
-meters, the movement, its lines and the outbox rows go as one statement at
-the commit. A meter changed by another transaction after the command read
-it still refuses the whole command (V-7: ``ConcurrencyConflict``, at the
-commit now) and nothing is written; a larger range is sent as before.
+Moving meters declares ``defer_writes()``: on PostgreSQL the compare-and-set
+updates of up to 20 meters, the movement, its lines and the outbox rows go
+as one statement at the commit. A meter changed by another transaction
+after the command read it still refuses the whole movement (V-7:
+``ConcurrencyConflict``, at the commit now) and nothing is written; a larger
+movement is sent as before.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from datetime import date, time
 from typing import Any
 
-import attrs
 import pytest
 import sqlalchemy as sa
 
@@ -91,40 +90,6 @@ def _behind(
     monkeypatch.setattr(SqlHydrometerRepository, method, then_changed)
 
 
-def test_a_range_update_is_one_write_and_refused_whole_on_a_stale_meter(
-    gsan: gsan_core.System,
-    pg: SqlBackend,
-    statements: list[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    meters = gsan.hydrometers
-    inserted = meters.insert_range(fixed="B24A", first=1, last=3, **IN_STOCK)
-    changed = attrs.evolve(METER, warranty_years=2)
-    statements.clear()
-    assert (
-        meters.update_range(fixed="B24A", first=1, last=3, attributes=changed, actor=1)
-        == 3
-    )
-    # the range's meters, then every update with the outbox's in one
-    assert [s for s in statements if s.startswith("WITH")] == [statements[-1]]
-    assert len(statements) == 2
-    before = _outbox(pg)
-    _behind(pg, monkeypatch, "between", lambda: inserted.last_id)
-    with pytest.raises(ConcurrencyConflict) as refused:
-        meters.update_range(
-            fixed="B24A",
-            first=1,
-            last=3,
-            attributes=attrs.evolve(METER, warranty_years=5),
-            actor=1,
-        )
-    assert refused.value.id == inserted.last_id
-    monkeypatch.undo()
-    found = meters.in_range(fixed="B24A", first=1, last=3)
-    assert [(m.version, m.warranty_years) for m in found] == [(2, 2), (2, 2), (3, 2)]
-    assert _outbox(pg) == before
-
-
 def test_a_movement_is_one_write_and_refused_whole_on_a_stale_meter(
     gsan: gsan_core.System,
     pg: SqlBackend,
@@ -161,13 +126,23 @@ def test_a_movement_is_one_write_and_refused_whole_on_a_stale_meter(
     assert _outbox(pg) == before
 
 
-def test_a_range_of_more_than_20_meters_is_written_at_once(
+def test_a_movement_of_more_than_20_meters_is_written_at_once(
     gsan: gsan_core.System, statements: list[str]
 ) -> None:
-    """Each waiting row is a CTE of its own: a larger range goes as before,
-    one multi-row statement, then the outbox's."""
+    """Each waiting row is a CTE of its own: a larger movement goes as
+    before, its meters' updates in one statement of their own."""
     meters = gsan.hydrometers
+    inserted = meters.insert_range(fixed="B24A", first=1, last=21, **IN_STOCK)
+    ids = list(range(inserted.first_id, inserted.last_id + 1))
     statements.clear()
-    assert meters.insert_range(fixed="B24A", first=1, last=21, **IN_STOCK).count == 21
-    assert any(s.startswith("INSERT INTO") for s in statements)
-    assert len(meters.in_range(fixed="B24A", first=1, last=21)) == 21
+    movement = meters.move(
+        hydrometer_ids=ids,
+        destination_id=3,
+        reason_id=1,
+        moved_on=date(2025, 1, 6),
+        moved_time=time(12),
+        actor=1,
+    )
+    assert any(s.startswith("UPDATE") for s in statements)
+    assert meters.moved_hydrometers(movement.id) == ids
+    assert {meters.get(i).location_id for i in ids} == {3}

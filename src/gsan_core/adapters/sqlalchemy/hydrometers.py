@@ -37,9 +37,6 @@ __all__ = [
 class SqlHydrometerRepository(SqlRepository[Hydrometer]):
     """Meters, with the number look-ups (on the unique number index)."""
 
-    # a range's update and a movement's wait with the other writes (issue 20)
-    _defer_many = True
-
     @functools.cached_property
     def _move(self) -> sa.Update:
         t = self._table

@@ -422,20 +422,14 @@ class SqlRepository(Generic[E]):
             on_short=lambda: self._conflict([params]),
         )
 
-    #: Whether :meth:`update_many` of a few rows waits in the pending writes
-    #: (``_defer_all``); a repository opts in (issue 20: the meters' ranges).
-    _defer_many = False
-
     def update_many(self, entities: Iterable[E]) -> None:
         entities = list(entities)
         if len(entities) == 1 and self._deferred():
             self.update(entities[0])  # one write: it may wait with the others
             return
         self._uow.wrote(self._entity)
-        every = [self._params(e) for e in entities]
-        if self._defer_many and self._defer_all(every):
-            return
-        for params in chunks(every, CHUNK):
+        for batch in chunks(entities, CHUNK):
+            params = [self._params(e) for e in batch]
             with translated(self._entity):
                 result = self._conn.execute(self._update, params)
             if result.rowcount != len(params):

@@ -228,7 +228,7 @@ class HydrometerService(Service):
         """
         layout = self.layout
         at = self._now()
-        with self._work(defer=True) as uow:
+        with self._work() as uow:
             shape = rules.check_fixed(fixed, layout) if not layout.free else []
             found: list[Violation] = [*rules.check_range(first, last, layout), *shape]
             attribute_violations, year = self._attribute_violations(
@@ -404,7 +404,7 @@ class HydrometerService(Service):
         (H-2..H-9, H-12); returns how many changed. Set-based, one transaction."""
         layout = self.layout
         at = self._now()
-        with self._work(defer=True) as uow:
+        with self._work() as uow:
             shape = rules.check_fixed(fixed, layout) if not layout.free else []
             found: list[Violation] = [*rules.check_range(first, last, layout), *shape]
             attribute_violations, year = self._attribute_violations(
