@@ -35,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks.limits import _take
+from benchmarks import lean_sql
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.consumption import MeasurementKind
 from gsan_core.model.service_orders import (
@@ -271,7 +271,7 @@ def ra_closing_limit(
         )
         connection.execute(
             sa.insert(sql.tables["outbox"]).values(
-                id=_take(connection, sql.tables["counter"], "outbox", 1),
+                id=lean_sql.take(connection, sql.tables["counter"], "outbox", 1),
                 tag="service_request.closing_command_executed",
                 occurred_at=now,
                 actor=1,
@@ -346,7 +346,7 @@ def _close_requests_by_hand(
     ).all()
     if not counts:
         return 0
-    first = _take(connection, sql.tables["counter"], "outbox", len(counts))
+    first = lean_sql.take(connection, sql.tables["counter"], "outbox", len(counts))
     connection.execute(
         sa.text(f"""
         INSERT INTO {n["outbox"]} (id, tag, occurred_at, actor, payload)
@@ -633,7 +633,9 @@ def reconnection_limit(
             ).all()
             if not rows:
                 continue
-            first = _take(connection, sql.tables["counter"], "outbox", len(rows))
+            first = lean_sql.take(
+                connection, sql.tables["counter"], "outbox", len(rows)
+            )
             connection.execute(
                 sa.text(f"""
                 INSERT INTO {n["outbox"]} (id, tag, occurred_at, actor, payload)

@@ -7,7 +7,7 @@ One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
-:mod:`benchmarks.lean_connections`: one joined
+:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -26,7 +26,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import lean_connections, lean_meters, lean_orders, scale, scale_commands
+from benchmarks import (
+    lean_connections,
+    lean_meters,
+    lean_orders,
+    lean_stock,
+    scale,
+    scale_commands,
+)
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -55,12 +62,16 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
 
 
 #: The meter and connection commands (:mod:`benchmarks.lean_meters`,
-#: :mod:`benchmarks.lean_connections`), each measured on rows of its own
-#: repeat (changing a situation last: it leaves properties unconnected).
+#: :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`), each
+#: measured on rows of its own repeat (changing a situation last: it leaves properties unconnected).
 METER_STEPS = {
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,
+    "insert_range": lean_stock.measure_insert_range,
+    "update_range": lean_stock.measure_update_range,
+    "move_meters": lean_stock.measure_move,
+    "delete_meter": lean_stock.measure_delete,
     "change_situation": lean_connections.measure_change_situation,
 }
 #: The names ``--only`` selects from.

@@ -28,11 +28,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import scale, scale_commands
-from benchmarks.lean_meters import _bound, _built, _params
+from benchmarks import lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
 from gsan_core.model.properties import NetworkIndicator
@@ -116,33 +114,6 @@ def _change_read(sql: SqlBackend) -> sa.Select[Any]:
     )
 
 
-def _outbox_rows(sql: SqlBackend, count: int) -> list[Any]:
-    """``count`` outbox rows (parameters ``o<n>_*``) numbered from the outbox
-    counter, moved by ``count`` in a CTE of the same statement."""
-    counter, outbox = sql.tables["counter"], sql.tables["outbox"]
-    bump = (
-        postgresql.insert(counter)
-        .values(name="outbox", value=count)
-        .on_conflict_do_update(
-            index_elements=[counter.c.name], set_={"value": counter.c.value + count}
-        )
-        .returning(counter.c.value)
-        .cte("lean_outbox_counter")
-    )
-    last = sa.select(bump.c.value).scalar_subquery()
-    return [
-        sa.insert(outbox)
-        .values(
-            id=last - (count - 1 - n),
-            published_at=None,
-            **_bound(outbox, f"o{n}_", "tag", "occurred_at", "actor", "payload"),
-        )
-        .returning(outbox.c.id)
-        .add_cte(bump)
-        for n in range(count)
-    ]
-
-
 def _change_write(sql: SqlBackend) -> Any:
     t = sql.tables
     prop, water, history = t["property"], t["water_connection"], t["situation_change"]
@@ -153,7 +124,7 @@ def _change_write(sql: SqlBackend) -> Any:
             prop.c.id == sa.bindparam("k_property"),
             prop.c.version == sa.bindparam("k_version"),
         )
-        .values(_bound(prop, "p_", "water_status_id", "version"))
+        .values(lean_sql.bound(prop, "p_", "water_status_id", "version"))
         .returning(prop.c.id),
         sa.delete(water)
         .where(
@@ -161,14 +132,16 @@ def _change_write(sql: SqlBackend) -> Any:
             water.c.version == sa.bindparam("k_water_version"),
         )
         .returning(water.c.id),
-        sa.insert(history).values(_bound(history, "h_")).returning(history.c.id),
+        sa.insert(history)
+        .values(lean_sql.bound(history, "h_"))
+        .returning(history.c.id),
         sa.update(order)
         .where(
             order.c.id == sa.bindparam("k_order"),
             order.c.version == sa.bindparam("k_order_version"),
         )
         .values(
-            _bound(
+            lean_sql.bound(
                 order,
                 "s_",
                 "situation",
@@ -180,12 +153,15 @@ def _change_write(sql: SqlBackend) -> Any:
             )
         )
         .returning(order.c.id),
-        sa.insert(unit).values(_bound(unit, "u_")).returning(unit.c.id),
-        *_outbox_rows(sql, len(_TAGS)),
+        lean_sql.trail_insert(
+            sql,
+            **lean_sql.bound(
+                unit, "u_", "id", "order_id", "unit_id", "user_id", "relation", "at"
+            ),
+        ),
+        *lean_sql.outbox_rows(sql, len(_TAGS)),
     ]
-    # the counter's CTE once, at the top: every outbox row refers to it
-    first = writes[0]
-    return first.add_cte(*[w.cte(f"w{n}") for n, w in enumerate(writes[1:])])
+    return lean_sql.one_statement(writes)
 
 
 def lean_change_situation(
@@ -203,8 +179,8 @@ def lean_change_situation(
     """Close order ``order_id`` (type 1004) changing its property's water
     situation to ``water_status_id``, lean: one read, the property locked,
     then every row in one statement."""
-    read = _built(sql, "change read", lambda: _change_read(sql))
-    write = _built(sql, "change", lambda: _change_write(sql))
+    read = lean_sql.built(sql, "change read", lambda: _change_read(sql))
+    write = lean_sql.built(sql, "change", lambda: _change_write(sql))
     asked = {"k_order": order_id, "actor": actor, "permission_id": permission_id}
     with sql.engine.begin() as connection:
         row = connection.execute(read, asked).one()
@@ -240,7 +216,6 @@ def lean_change_situation(
             "user_id": actor,
             "relation": int(OrderUnitRelation.CLOSED),
             "at": now,
-            "version": 1,
         }
         closed = {
             "situation": int(OrderSituation.CLOSED),
@@ -258,10 +233,10 @@ def lean_change_situation(
             "k_water": home,
             "k_water_version": row.water_version,
         }
-        params |= _params("p_", {"water_status_id": water_status_id})
+        params |= lean_sql.params("p_", {"water_status_id": water_status_id})
         params |= {"p_version": row.version + 1}
-        params |= _params("h_", history) | _params("u_", record)
-        params |= _params("s_", closed)
+        params |= lean_sql.params("h_", history) | lean_sql.params("u_", record)
+        params |= lean_sql.params("s_", closed)
         params |= _events(row, order_id, water_status_id, reason_id, local, actor)
         assert len(connection.execute(write, params).all()) == 1
 
@@ -314,7 +289,7 @@ def _events(
             "actor": actor,
             "payload": head | payload,
         }
-        found |= _params(f"o{n}_", values)
+        found |= lean_sql.params(f"o{n}_", values)
     return found
 
 

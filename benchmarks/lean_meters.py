@@ -35,10 +35,9 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import scale, scale_commands
+from benchmarks import lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import WaterConnectionInput
 from gsan_core.model.hydrometers import HydrometerAttributes
@@ -47,12 +46,17 @@ from gsan_core.testing.hydrometers import METER
 
 __all__ = [
     "CONNECT",
+    "COPIED",
+    "METER_REFERENCES",
+    "check_meter",
     "lean_connect_water",
     "lean_insert_meter",
     "lean_update_meter",
     "measure_connect",
     "measure_insert",
     "measure_update",
+    "meter_values",
+    "wanted_references",
 ]
 
 #: The connection the benchmark makes (catalogue rows of the default seeds).
@@ -60,7 +64,7 @@ CONNECT = WaterConnectionInput(
     connected_on=scale.TODAY, diameter_id=1, material_id=1, profile_id=1
 )
 #: The references of a meter's attributes: (attribute, catalogue kind).
-_METER_REFERENCES = (
+METER_REFERENCES = (
     ("type_id", "hydrometer_type"),
     ("brand_id", "hydrometer_brand"),
     ("capacity_id", "hydrometer_capacity"),
@@ -69,82 +73,27 @@ _METER_REFERENCES = (
     ("register_id", "hydrometer_register"),
     ("turbine_type_id", "hydrometer_turbine_type"),
 )
-_COPIED = tuple(f.name for f in attrs.fields(HydrometerAttributes))
-#: Statements built once per set of tables, as the library builds its own
-#: (SQLAlchemy then takes their compiled form from its cache).
-_BUILT: dict[tuple[str, int], Any] = {}
-
-
-def _built(sql: SqlBackend, name: str, build: Callable[[], Any]) -> Any:
-    key = (name, id(sql.tables["property"]))
-    found = _BUILT.get(key)
-    if found is None:
-        found = _BUILT[key] = build()
-    return found
-
-
-def _bound(table: sa.Table, prefix: str, *names: str) -> dict[str, Any]:
-    """Bound parameters ``<prefix><column>`` for ``names`` (every column by
-    default), typed as their columns."""
-    columns = [table.c[n] for n in names] if names else list(table.c)
-    return {c.key: sa.bindparam(f"{prefix}{c.key}", type_=c.type) for c in columns}
-
-
-def _params(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {f"{prefix}{k}": v for k, v in values.items()}
+COPIED = tuple(f.name for f in attrs.fields(HydrometerAttributes))
 
 
 def _one_write(sql: SqlBackend, name: str, parts: Callable[[], list[Any]]) -> Any:
-    """The writes ``parts`` builds, the outbox's last, as one statement of
-    data-modifying CTEs (PostgreSQL), built once."""
-
-    def build() -> Any:
-        writes = [*parts(), _outbox_write(sql)]
-        return writes[0].add_cte(*[w.cte(f"w{n}") for n, w in enumerate(writes[1:])])
-
-    return _built(sql, name, build)
-
-
-def _outbox_write(sql: SqlBackend) -> Any:
-    """One outbox row (parameters ``o_*``) numbered from the outbox counter,
-    whose upsert is a CTE of the same statement."""
-    counter, outbox = sql.tables["counter"], sql.tables["outbox"]
-    bump = (
-        postgresql.insert(counter)
-        .values(name="outbox", value=1)
-        .on_conflict_do_update(
-            index_elements=[counter.c.name], set_={"value": counter.c.value + 1}
-        )
-        .returning(counter.c.value)
-        .cte("lean_outbox_counter")
+    """The writes ``parts`` builds and one outbox row (parameters ``o0_*``),
+    the outbox's last, as one statement of data-modifying CTEs (PostgreSQL),
+    built once."""
+    return lean_sql.built(
+        sql,
+        name,
+        lambda: lean_sql.one_statement([*parts(), *lean_sql.outbox_rows(sql, 1)]),
     )
-    return (
-        sa.insert(outbox)
-        .values(
-            id=sa.select(bump.c.value).scalar_subquery(),
-            published_at=None,
-            **_bound(outbox, "o_", "tag", "occurred_at", "actor", "payload"),
-        )
-        .returning(outbox.c.id)
-        .add_cte(bump)
-    )
-
-
-def _event(
-    tag: str, now: datetime, actor: int, payload: dict[str, Any]
-) -> dict[str, Any]:
-    """The outbox row's parameters."""
-    values = {"tag": tag, "occurred_at": now, "actor": actor, "payload": payload}
-    return _params("o_", values)
 
 
 # ---------------------------------------------------------------- meters
-def _wanted(
+def wanted_references(
     attributes: HydrometerAttributes, location_id: int | None
 ) -> list[tuple[str, int]]:
     found = [
         (kind, getattr(attributes, name))
-        for name, kind in _METER_REFERENCES
+        for name, kind in METER_REFERENCES
         if getattr(attributes, name) is not None
     ]
     if location_id is not None:
@@ -152,7 +101,7 @@ def _wanted(
     return found
 
 
-def _check_meter(
+def check_meter(
     rows: list[Any], attributes: HydrometerAttributes, number: str, today: date
 ) -> int:
     """H-2..H-8 and H-12 on the rows read (asserts); the year of manufacture
@@ -172,8 +121,8 @@ def _check_meter(
     return year
 
 
-def _meter_values(attributes: HydrometerAttributes, year: int) -> dict[str, Any]:
-    values = {name: getattr(attributes, name) for name in _COPIED}
+def meter_values(attributes: HydrometerAttributes, year: int) -> dict[str, Any]:
+    values = {name: getattr(attributes, name) for name in COPIED}
     values["purpose"] = int(attributes.purpose)
     values["manufacture_year"] = year
     return values
@@ -194,18 +143,18 @@ def lean_insert_meter(
     attributes and stock location name and of the meter holding the number,
     then the meter and its outbox row in one statement."""
     meter = sql.tables["hydrometer"]
-    wanted = _wanted(attributes, location_id)
-    read = _built(sql, "insert read", lambda: _meter_read(sql, by_number=True))
+    wanted = wanted_references(attributes, location_id)
+    read = lean_sql.built(sql, "insert read", lambda: _meter_read(sql, by_number=True))
     write = _one_write(
-        sql, "insert", lambda: [sa.insert(meter).values(_bound(meter, "m_"))]
+        sql, "insert", lambda: [sa.insert(meter).values(lean_sql.bound(meter, "m_"))]
     )
     with sql.engine.begin() as connection:
         rows = list(connection.execute(read, {"wanted": wanted, "number": number}))
         assert len(rows) == len(wanted)
         assert rows[0].holder is None  # H-10
-        year = _check_meter(rows, attributes, number, now.date())
+        year = check_meter(rows, attributes, number, now.date())
         row: dict[str, Any] = {c.name: None for c in meter.c}
-        row |= _meter_values(attributes, year)
+        row |= meter_values(attributes, year)
         row |= {
             "id": meter_id,
             "number": number,
@@ -225,8 +174,8 @@ def lean_insert_meter(
             "last_number": number,
             "location_id": location_id,
         }
-        event = _event("hydrometer.inserted", now, actor, payload)
-        connection.execute(write, _params("m_", row) | event)
+        event = lean_sql.event(0, "hydrometer.inserted", now, actor, payload)
+        connection.execute(write, lean_sql.params("m_", row) | event)
 
 
 def _meter_read(sql: SqlBackend, *, by_number: bool) -> sa.Select[Any]:
@@ -265,9 +214,9 @@ def lean_update_meter(
     active catalogue rows its attributes name, then its compare-and-set update
     and its outbox row in one statement."""
     meter = sql.tables["hydrometer"]
-    wanted = _wanted(attributes, None)
-    read = _built(sql, "update read", lambda: _meter_read(sql, by_number=False))
-    changed = [*_COPIED, "version"]
+    wanted = wanted_references(attributes, None)
+    read = lean_sql.built(sql, "update read", lambda: _meter_read(sql, by_number=False))
+    changed = [*COPIED, "version"]
     write = _one_write(
         sql,
         "update",
@@ -277,7 +226,7 @@ def lean_update_meter(
                 meter.c.id == sa.bindparam("k_id"),
                 meter.c.version == sa.bindparam("k_version"),
             )
-            .values(_bound(meter, "m_", *changed))
+            .values(lean_sql.bound(meter, "m_", *changed))
             .returning(meter.c.id)
         ],
     )
@@ -286,7 +235,7 @@ def lean_update_meter(
         assert len(rows) == len(wanted)
         number, version = rows[0].number, rows[0].version
         assert version == expected_version
-        year = _check_meter(rows, attributes, number, now.date())
+        year = check_meter(rows, attributes, number, now.date())
         payload = {
             "type": "hydrometer.changed",
             "occurred_at": now.isoformat(),
@@ -294,9 +243,12 @@ def lean_update_meter(
             "hydrometer_id": meter_id,
             "version": version + 1,
         }
-        values = _meter_values(attributes, year) | {"version": version + 1}
-        params = _params("m_", values) | {"k_id": meter_id, "k_version": version}
-        event = _event("hydrometer.changed", now, actor, payload)
+        values = meter_values(attributes, year) | {"version": version + 1}
+        params = lean_sql.params("m_", values) | {
+            "k_id": meter_id,
+            "k_version": version,
+        }
+        event = lean_sql.event(0, "hydrometer.changed", now, actor, payload)
         assert len(connection.execute(write, params | event).all()) == 1
 
 
@@ -370,10 +322,12 @@ def _connect_writes(sql: SqlBackend) -> list[Any]:
             prop.c.id == sa.bindparam("k_id"),
             prop.c.version == sa.bindparam("k_version"),
         )
-        .values(_bound(prop, "p_", "water_status_id", "version"))
+        .values(lean_sql.bound(prop, "p_", "water_status_id", "version"))
         .returning(prop.c.id),
-        sa.insert(water).values(_bound(water, "w_")).returning(water.c.id),
-        sa.insert(history).values(_bound(history, "h_")).returning(history.c.id),
+        sa.insert(water).values(lean_sql.bound(water, "w_")).returning(water.c.id),
+        sa.insert(history)
+        .values(lean_sql.bound(history, "h_"))
+        .returning(history.c.id),
     ]
 
 
@@ -393,7 +347,7 @@ def lean_connect_water(
     of what the rules need, then the property's situation, the connection
     row, the history row and the outbox row in one statement."""
     water = sql.tables["water_connection"]
-    read = _built(sql, "connect read", lambda: _connect_read(sql))
+    read = lean_sql.built(sql, "connect read", lambda: _connect_read(sql))
     write = _one_write(sql, "connect", lambda: _connect_writes(sql))
     today = now.date()
     wanted = [
@@ -469,9 +423,9 @@ def lean_connect_water(
         }
         moved = {"water_status_id": connected, "version": row.version + 1}
         params = {"k_id": property_id, "k_version": row.version}
-        params |= _params("p_", moved) | _params("w_", connection_row)
-        params |= _params("h_", history)
-        event = _event("connection.operation_applied", now, actor, payload)
+        params |= lean_sql.params("p_", moved) | lean_sql.params("w_", connection_row)
+        params |= lean_sql.params("h_", history)
+        event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
         assert len(connection.execute(write, params | event).all()) == 1
 
 

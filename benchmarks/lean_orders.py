@@ -5,7 +5,7 @@ and the same resulting rows (outbox rows included): ``BEGIN``, **one joined
 read** of what the command's rules need, under the lock they need (the
 request's row, the root of its orders and routing steps: ADR 0004), then
 **one write statement** (data-modifying CTEs on PostgreSQL, the outbox
-counter's upsert one of them: :func:`benchmarks.limits._write_all`) and
+counter's upsert one of them: :func:`benchmarks.lean_sql.write_all`) and
 ``COMMIT``. The rules are checked by ``assert`` on the read row: a lean
 version is measured on rows the library would accept, and
 ``tests/integration/test_lean_orders.py`` checks that it leaves the same rows
@@ -35,8 +35,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import scale_commands
-from benchmarks.limits import _outbox, _write_all
+from benchmarks import lean_sql, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import DEVICE_RETURNED
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
@@ -165,7 +164,7 @@ def lean_forward(
                     request_id=request_id,
                 )
             )
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.insert(step).values(
@@ -190,7 +189,7 @@ def lean_forward(
                     order.c.current_unit_id.is_distinct_from(destination),
                 )
                 .values(current_unit_id=destination, version=order.c.version + 1),
-                *_outbox(connection, sql, events),
+                *lean_sql.outbox(connection, sql, events),
             ],
         )
 
@@ -311,7 +310,7 @@ def lean_close_request(
             duplicate_of_id=None,
             closing_reason_id=reason_id,
         )
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.update(req)
@@ -324,7 +323,7 @@ def lean_close_request(
                     closed_by=actor,
                     version=row.version + 1,
                 ),
-                *_outbox(connection, sql, [closed]),
+                *lean_sql.outbox(connection, sql, [closed]),
             ],
         )
 
@@ -378,7 +377,7 @@ def lean_reiterate(
                     request_id=request_id,
                 )
             )
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.insert(t["reiteration"]).values(
@@ -396,7 +395,7 @@ def lean_reiterate(
                 .values(
                     reiterations=count, last_reiterated_at=now, version=row.version + 1
                 ),
-                *_outbox(connection, sql, events),
+                *lean_sql.outbox(connection, sql, events),
             ],
         )
 
@@ -441,13 +440,13 @@ def lean_update_order(
         assert row.situation in (PENDING, IN_EXECUTION)
         assert not row.transmitted
         version = expected_version + 1
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.update(order)
                 .where(order.c.id == order_id, order.c.version == expected_version)
                 .values(observation=observation, version=version),
-                *_outbox(
+                *lean_sql.outbox(
                     connection,
                     sql,
                     [
@@ -473,13 +472,13 @@ def lean_start_execution(
     with sql.engine.begin() as connection:
         row = connection.execute(_order_read(sql, order_id)).one()
         assert row.situation == PENDING
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.update(order)
                 .where(order.c.id == order_id, order.c.version == row.version)
                 .values(situation=IN_EXECUTION, version=row.version + 1),
-                *_outbox(
+                *lean_sql.outbox(
                     connection,
                     sql,
                     [
@@ -557,7 +556,7 @@ def lean_close_not_executed(
             request_id=row.request_id,
             closing_reason_id=reason_id,
         )
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.update(order)
@@ -568,7 +567,8 @@ def lean_close_not_executed(
                     closing_reason_id=reason_id,
                     version=row.version + 1,
                 ),
-                sa.insert(t["order_unit"]).values(
+                lean_sql.trail_insert(
+                    sql,
                     id=next(ids),
                     order_id=order_id,
                     unit_id=row.home,
@@ -577,7 +577,7 @@ def lean_close_not_executed(
                     at=now,
                     version=1,
                 ),
-                *_outbox(connection, sql, [closed]),
+                *lean_sql.outbox(connection, sql, [closed]),
             ],
         )
 

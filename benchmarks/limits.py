@@ -29,8 +29,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
+from benchmarks import lean_sql
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.service_orders import (
@@ -51,28 +51,6 @@ NUMBER = sa.Numeric(20, 7)
 
 
 # ---------------------------------------------------------------- helpers
-def _take(connection: sa.Connection, table: sa.Table, name: str, count: int) -> int:
-    """First of ``count`` numbers of counter/id row ``name`` (one statement)."""
-    if table.name.endswith("counter"):
-        last = connection.execute(
-            sa.update(table)
-            .where(table.c.name == name)
-            .values(value=table.c.value + count)
-            .returning(table.c.value)
-        ).scalar()
-        if last is None:
-            connection.execute(sa.insert(table).values(name=name, value=count))
-            return 1
-        return int(last) - count + 1
-    after = connection.execute(
-        sa.update(table)
-        .where(table.c.name == name)
-        .values(next_value=table.c.next_value + count)
-        .returning(table.c.next_value)
-    ).scalar_one()
-    return int(after) - count
-
-
 def order_hash(sql: SqlBackend, service_type_id: int) -> tuple[int, str]:
     """(count, sha256) of the orders of a type: every column but the id, and
     the unit of their trail row, in property order."""
@@ -207,7 +185,7 @@ def cut_orders_limit(
             first_order, count = _insert_orders(connection, sql, numbered, constants)
             if not count:
                 continue
-            first_trail = _take(connection, t["id_block"], "order_unit", count)
+            first_trail = lean_sql.take(connection, t["id_block"], "order_unit", count)
             mine = order.c.id.between(first_order, first_order + count - 1)
             connection.execute(
                 sa.insert(trail).from_select(
@@ -315,7 +293,7 @@ def _insert_orders(
     ).scalar_one()
     if not count:
         return 0, 0
-    first = _take(connection, block, "service_order", count)
+    first = lean_sql.take(connection, block, "service_order", count)
     connection.execute(
         sa.insert(order).from_select(names, rows(sa.literal(first), source))
     )
@@ -390,7 +368,7 @@ def _outbox_per_route(
     count = connection.execute(
         sa.select(sa.func.count()).select_from(source)
     ).scalar_one()
-    first = _take(connection, counter, "outbox", count)
+    first = lean_sql.take(connection, counter, "outbox", count)
     connection.execute(sa.insert(outbox).from_select(columns, rows(first, source)))
 
 
@@ -449,7 +427,7 @@ def overdue_limit(
             if not closed:
                 return closed_total
             low, high = min(closed), max(closed)
-            first = _take(connection, t["id_block"], "order_unit", len(closed))
+            first = lean_sql.take(connection, t["id_block"], "order_unit", len(closed))
             mine = sa.and_(
                 order.c.id.between(low, high),
                 order.c.service_type_id == service_type_id,
@@ -478,7 +456,7 @@ def overdue_limit(
                     ).where(mine),
                 )
             )
-            number = _take(connection, t["counter"], "outbox", 1)
+            number = lean_sql.take(connection, t["counter"], "outbox", 1)
             connection.execute(
                 sa.insert(outbox).values(
                     id=number,
@@ -575,7 +553,8 @@ def lean_close_cut(
                 charge_percentage=100,
                 version=row.version + 1,
             ),
-            sa.insert(t["order_unit"]).values(
+            lean_sql.trail_insert(
+                sql,
                 id=next(ids),
                 order_id=order_id,
                 unit_id=row.home,
@@ -623,7 +602,7 @@ def lean_close_cut(
             ),
         ]
         writes.extend(
-            _outbox(
+            lean_sql.outbox(
                 connection,
                 sql,
                 [
@@ -643,53 +622,7 @@ def lean_close_cut(
                 ],
             )
         )
-        _write_all(connection, writes)
-
-
-def _outbox(
-    connection: sa.Connection, sql: SqlBackend, rows: Sequence[dict[str, Any]]
-) -> list[Any]:
-    """The inserts of the outbox ``rows`` (one single-row insert each: a
-    multi-row ``INSERT`` is compiled again on every call, a single-row one is
-    taken from SQLAlchemy's cache), numbered from the outbox counter: on
-    PostgreSQL the counter's upsert is a CTE of the same statement (no round
-    trip of its own), elsewhere taken first."""
-    counter, outbox, n = sql.tables["counter"], sql.tables["outbox"], len(rows)
-    if connection.dialect.name != "postgresql":
-        first = _take(connection, counter, "outbox", n)
-        return [
-            sa.insert(outbox).values({**row, "id": first + i})
-            for i, row in enumerate(rows)
-        ]
-    bump = (
-        postgresql.insert(counter)
-        .values(name="outbox", value=n)
-        .on_conflict_do_update(
-            index_elements=[counter.c.name], set_={"value": counter.c.value + n}
-        )
-        .returning(counter.c.value)
-        .cte("lean_outbox_counter")
-    )
-    last = sa.select(bump.c.value).scalar_subquery()
-    return [
-        sa.insert(outbox)
-        .values({**row, "id": last - (n - 1 - i)})
-        .returning(outbox.c.id)
-        .add_cte(bump)
-        for i, row in enumerate(rows)
-    ]
-
-
-def _write_all(connection: sa.Connection, writes: Sequence[Any]) -> None:
-    """The writes in one statement on PostgreSQL (data-modifying CTEs), one
-    statement each elsewhere."""
-    if connection.dialect.name != "postgresql":
-        for statement in writes:
-            connection.execute(statement)
-        return
-    ctes = [w.cte(f"w{n}") for n, w in enumerate(writes[1:])]
-    head = writes[0]
-    connection.execute(head.add_cte(*ctes))
+        lean_sql.write_all(connection, writes)
 
 
 def lean_window(today: date, days: int) -> date:
@@ -870,7 +803,7 @@ def lean_open_request(
             version=1,
         )
         payload = {"request_id": request_id, "order_id": order_id}
-        _write_all(
+        lean_sql.write_all(
             connection,
             [
                 sa.insert(req).values(request_row),
@@ -887,7 +820,8 @@ def lean_open_request(
                     version=1,
                 ),
                 sa.insert(t["service_order"]).values(order_row),
-                sa.insert(t["order_unit"]).values(
+                lean_sql.trail_insert(
+                    sql,
                     id=trail_id,
                     order_id=order_id,
                     unit_id=row.home,
@@ -896,7 +830,7 @@ def lean_open_request(
                     at=now,
                     version=1,
                 ),
-                *_outbox(
+                *lean_sql.outbox(
                     connection,
                     sql,
                     [

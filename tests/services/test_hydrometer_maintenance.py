@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 import gsan_core
-from gsan_core.errors import ConcurrencyConflict
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.hydrometers import HydrometerDeleted
 
 from .test_hydrometer_stock import NOON, TODAY, stocked
@@ -66,6 +66,8 @@ def test_a_meter_without_history_is_deleted_and_one_with_history_is_not(
     assert refused.value.violations[0].gsan_key == "atencao.dependencias.existentes"
     with pytest.raises(ConcurrencyConflict):
         system.hydrometers.delete(ids[1], expected_version=9, actor=1)
+    with pytest.raises(NotFound):
+        system.hydrometers.delete(ids[-1] + 1, expected_version=1, actor=1)
     gone = system.hydrometers.delete(ids[1], expected_version=1, actor=1)
     assert gone.number == "B24A000002"
     assert system.hydrometers.find_by_number("B24A000002") is None

@@ -450,7 +450,8 @@ class UnitOfWork(Protocol):
         its locality's units by group. ``"close_request"`` (``key``: the
         request): the request, locked, and its orders. ``"update_order"``
         (``key``: the order): the order, its field-file items and their
-        files. The answers are
+        files. ``"delete_meter"`` (``key``: the meter): the meter and
+        how many installation periods and movement lines name it. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

@@ -11,6 +11,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
@@ -72,18 +73,20 @@ class SqlHydrometerRepository(SqlRepository[Hydrometer]):
     def move_many(
         self, read: Iterable[tuple[int, int]], *, location_id: int, situation_id: int
     ) -> None:
-        for batch in chunks(read, CHUNK):
-            params = [
-                {
-                    "k_id": ident,
-                    "k_expected": version,
-                    "v_location_id": location_id,
-                    "v_situation_id": situation_id,
-                    "v_version": version + 1,
-                }
-                for ident, version in batch
-            ]
-            self._uow.wrote("hydrometer")
+        every = [
+            {
+                "k_id": ident,
+                "k_expected": version,
+                "v_location_id": location_id,
+                "v_situation_id": situation_id,
+                "v_version": version + 1,
+            }
+            for ident, version in read
+        ]
+        self._uow.wrote("hydrometer")
+        if self._defer_all(every):
+            return
+        for params in chunks(every, CHUNK):
             with translated("hydrometer"):
                 result = self._conn.execute(self._move, params)
             if result.rowcount != len(params):
@@ -222,6 +225,10 @@ class SqlMovementRepository(SqlRepository[HydrometerMovement]):
     def add_lines(self, movement_id: int, hydrometer_ids: Iterable[int]) -> None:
         for batch in chunks(hydrometer_ids, 5 * CHUNK):
             rows = [{"movement_id": movement_id, "hydrometer_id": i} for i in batch]
+            if deferred_insert(
+                self._uow, "hydrometer_movement_line", self._lines, rows
+            ):
+                continue  # waits with the movement (issue 20)
             with translated("hydrometer_movement_line", movement_id):
                 self._conn.execute(sa.insert(self._lines), rows)
 
@@ -285,6 +292,9 @@ class SqlMovementRepository(SqlRepository[HydrometerMovement]):
         return self._mapper.from_rows(rows)
 
     def of_hydrometer(self, hydrometer_id: int) -> Sequence[HydrometerMovement]:
+        ahead = self._ahead(("of_hydrometer", hydrometer_id))
+        if ahead is not MISSING:
+            return cast("Sequence[HydrometerMovement]", ahead)
         t, lines = self._table, self._lines
         statement = (
             sa.select(t)

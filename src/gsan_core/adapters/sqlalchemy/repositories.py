@@ -314,6 +314,10 @@ class SqlRepository(Generic[E]):
             raise ConcurrencyConflict(self._entity, ident, version)
 
     def count_by(self, **criteria: object) -> int:
+        if all(isinstance(v, int | str | None) for v in criteria.values()):
+            ahead = self._ahead(("count", tuple(sorted(criteria.items()))))
+            if ahead is not MISSING:
+                return cast("int", ahead)
         statement = (
             sa.select(sa.func.count())
             .select_from(self._table)
@@ -383,16 +387,33 @@ class SqlRepository(Generic[E]):
     def _defer_update(self, params: dict[str, Any]) -> None:
         """The compare-and-set update left in the pending writes, with its
         values bound (a statement of its own within the CTEs)."""
-        pending = self._uow.pending
-        if pending.touches(self._table):
+        if self._uow.pending.touches(self._table):
             # a second write of a table in one statement would not see the first
             _ = self._conn  # sends the waiting writes
+        self._pend(params)
+
+    def _defer_all(self, params: Sequence[dict[str, Any]]) -> bool:
+        """Leave the compare-and-set updates ``params`` of distinct rows in the
+        pending writes, when the unit of work defers them and they are at most
+        ``MOST_ROWS``: whether it did (else the caller sends them at once)."""
+        keys = {p["k_id"] for p in params}
+        if not params or len(params) > MOST_ROWS or len(keys) != len(params):
+            return False
+        if not self._deferred():
+            return False
+        if self._uow.pending.touches(self._table):
+            _ = self._conn  # as _defer_update: a waiting row would not be seen
+        for p in params:
+            self._pend(p)
+        return True
+
+    def _pend(self, params: dict[str, Any]) -> None:
         values = {
             c.key: params[f"v_{c.key}"]
             for c in self._table.c
             if f"v_{c.key}" in params and c.key != self._key.key
         }
-        pending.update(
+        self._uow.pending.update(
             entity=self._entity,
             table=self._table,
             values=values,

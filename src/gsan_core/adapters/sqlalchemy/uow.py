@@ -63,6 +63,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
     read_generation,
     read_opening,
 )
+from gsan_core.adapters.sqlalchemy.read_ahead_meters import read_deletion
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
     read_order_update,
@@ -457,7 +458,7 @@ class SqlUnitOfWork:
         """Read what ``command`` (``"close_order"``, ``"change_situation"``,
         ``"open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"update_order"``) reads
+        ``"close_request"``, ``"update_order"``, ``"delete_meter"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -477,6 +478,8 @@ class SqlUnitOfWork:
             read_request_closing(self, key)
         elif command == "update_order":
             read_order_update(self, key)
+        elif command == "delete_meter":
+            read_deletion(self, key)
 
     def keep_ahead(
         self, table: str, key: object, found: object, *, times: int = 1

@@ -360,6 +360,8 @@ class HydrometerService(Service):
         ``atencao.dependencias.existentes``), read at ``expected_version``."""
         at = self._now()
         with self._work() as uow:
+            # the meter and its dependencies in one read (issue 20)
+            uow.read_ahead("delete_meter", hydrometer_id)
             meter = uow.hydrometers.get(hydrometer_id)
             if meter.version != expected_version:
                 raise ConcurrencyConflict("hydrometer", hydrometer_id, expected_version)
@@ -581,7 +583,7 @@ class HydrometerService(Service):
         """
         wanted = list(dict.fromkeys(hydrometer_ids))
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             found = uow.hydrometers.stock_entries(wanted)
             meters = [found[i] for i in wanted if i in found]
             destination = _item(uow, "hydrometer_stock_location", destination_id)
