@@ -76,8 +76,7 @@ class Automatic(FollowUp):
                 )
                 for ident, (weight, factor) in sorted(changes.items())
             ]
-            for item in changed:
-                uow.catalog.update(item)
+            uow.catalog.update_many(changed)
             uow.record(
                 *(
                     CatalogItemChanged(
