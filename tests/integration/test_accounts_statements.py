@@ -1,6 +1,8 @@
-"""Statements the account documents send on SQL: the by-customer certificate
-reads the hierarchy's properties once, whatever the number of customers, and
-the debt statement's count does not grow with the bills."""
+"""Statements the account documents send on SQL: the index table's entities
+reused while unchanged, and the certificate's header from the reads the
+surcharges make. (The documents' counts that do not grow with the debts, the
+properties or the customers, CNC-05 and EXT-19, are held with their budgets in
+``test_statement_budgets_accounts.py``.)"""
 
 from __future__ import annotations
 
@@ -14,12 +16,11 @@ import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
-from gsan_core.model.accounts import DebtOwner, RelationType
+from gsan_core.model.accounts import RelationType
 from gsan_core.testing import FixedClock
-from tests.integration.test_statement_budgets import Counter
-from tests.services.conftest import valid_property
+from tests.integration.budgets import Counter
 from tests.services.test_accounts_customers import setup_counter
-from tests.services.test_accounts_debts import item, load_indices
+from tests.services.test_accounts_debts import load_indices
 
 
 @pytest.fixture
@@ -42,65 +43,6 @@ def _system(sql: SqlBackend) -> gsan_core.System:
     setup_counter(system)
     load_indices(system)
     return system
-
-
-def _hierarchy(system: gsan_core.System, branches: int, first_property: int) -> int:
-    boss = system.accounts.register_customer(actor=1, name="MATRIZ", customer_type_id=2)
-    for n in range(branches):
-        pid = first_property + n
-        system.properties.register(valid_property(pid), actor=1)
-        branch = system.accounts.register_customer(
-            actor=1,
-            name=f"FILIAL {n}",
-            customer_type_id=2,
-            responsible_customer_id=boss.id,
-        )
-        system.accounts.relate(
-            actor=1,
-            customer_id=branch.id,
-            property_id=pid,
-            relation=RelationType.USER,
-            start=date(2024, 1, 1),
-        )
-    return boss.id
-
-
-def test_cnc_05_the_hierarchy_s_properties_are_read_once(sql: SqlBackend) -> None:
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    small, large = _hierarchy(system, 2, 100), _hierarchy(system, 8, 200)
-    counts = []
-    for boss in (small, large):
-        system.accounts.issue_customer_certificate(  # warm
-            actor=1, customer_id=boss, scope=DebtOwner.CURRENT_PROPERTIES
-        )
-        with counter.counting():
-            cert = system.accounts.issue_customer_certificate(
-                actor=1, customer_id=boss, scope=DebtOwner.CURRENT_PROPERTIES
-            )
-        counts.append(counter.count)
-        assert len(cert.customer_ids) in {3, 9}
-    assert counts[0] == counts[1], counts
-    reads = [s for s in counter.statements if s.startswith("SELECT gsan_open_debt.")]
-    assert len(reads) == 1, counter.statements
-
-
-def test_ext_19_the_statement_s_statements_do_not_grow_with_the_bills(
-    sql: SqlBackend,
-) -> None:
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    counts = []
-    for pid, bills in ((1, 3), (2, 40)):
-        system.billing.record_debts(
-            [item(10_000 * pid + n, property_id=pid) for n in range(bills)]
-        )
-        system.accounts.issue_statement(actor=1, property_id=pid)  # warm
-        with counter.counting():
-            system.accounts.issue_statement(actor=1, property_id=pid)
-        counts.append(counter.count)
-    assert counts[0] == counts[1], counts
-    assert counts[0] <= 12, counter.statements
 
 
 def test_the_index_table_s_entities_are_reused_only_while_its_rows_are_unchanged(
