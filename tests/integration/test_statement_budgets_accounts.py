@@ -126,8 +126,8 @@ BUDGETS: dict[str, int] = {
     # active rows of every day (one read under the locks: 13 before, the
     # day's and every day's were two), end the rows, the team's day, its new
     # sequences, the order, outbox counter, outbox, COMMIT
-    "inform an order's situation": 11,
-    "remove an order from a day": 11,
+    "inform an order's situation": 12,
+    "remove an order from a day": 12,
     "move an order to another team": 14,
     "reorder an order in its team's day": 10,
     "add a special day": 8,
