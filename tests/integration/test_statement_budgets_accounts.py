@@ -107,17 +107,20 @@ BUDGETS: dict[str, int] = {
     # BEGIN, lock the place's month, its windows (PAM-03), the write, outbox
     # counter, outbox, COMMIT
     "add a schedule window": 7,
-    "update a schedule window": 8,
+    # the stored window among its place's list, read under the place's lock
+    # (8 before: read again)
+    "update a schedule window": 7,
     "remove a schedule window": 7,
     "queue a text message": 5,
     "attach a procedure": 5,
     "update a procedure": 6,
     "inform a place's month": 7,
     "copy a month's supply": 8,
-    # one batch of the composer: BEGIN, lock the cursor, the cursor, the
-    # outbox after it, the closed requests, the messages already written, the
-    # messages, the cursor, outbox counter, outbox, COMMIT
-    "compose the messages": 12,
+    # one batch of the composer: BEGIN, lock the composer's key, the cursor
+    # read under its row lock (12 before: read, then locked), the outbox after
+    # it, the closed requests, the messages already written, the messages, the
+    # cursor, outbox counter, outbox, COMMIT
+    "compose the messages": 11,
     # the dispatch's lease, a batch claimed (one transaction), the replies
     # recorded (another), the empty claim that ends it
     "dispatch the messages": 19,
@@ -165,14 +168,14 @@ POSTGRES: dict[str, int] = {
     "link duplicate payments to a refund RA": 7,
     "refund duplicate payments": 17,
     "add a schedule window": 6,
-    "update a schedule window": 7,
+    "update a schedule window": 6,
     "remove a schedule window": 6,
     "queue a text message": 4,
     "attach a procedure": 4,
     "update a procedure": 5,
     "inform a place's month": 6,
     "copy a month's supply": 7,
-    "compose the messages": 11,
+    "compose the messages": 10,
     "dispatch the messages": 14,
     "inform an order's situation": 11,
     "remove an order from a day": 11,
