@@ -1,12 +1,15 @@
 """Statements the account documents send on SQL: the index table's entities
 reused while unchanged, and the certificate's header from the reads the
-surcharges make. (The documents' counts that do not grow with the debts, the
-properties or the customers, CNC-05 and EXT-19, are held with their budgets in
-``test_statement_budgets_accounts.py``.)"""
+surcharges make; and the methods the statement budgets list as queries
+(``QUERIES`` of ``test_statement_budgets_accounts.py``) write nothing. (The
+documents' counts that do not grow with the debts, the properties or the
+customers, CNC-05 and EXT-19, are held with their budgets there.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import re
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,11 +19,14 @@ import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
+from gsan_core.errors import GsanError
 from gsan_core.model.accounts import RelationType
 from gsan_core.testing import FixedClock
 from tests.integration.budgets import Counter
+from tests.integration.test_statement_budgets_accounts import QUERIES
 from tests.services.test_accounts_customers import setup_counter
 from tests.services.test_accounts_debts import load_indices
+from tests.services.test_service_desk_schedules import statements
 
 
 @pytest.fixture
@@ -102,3 +108,87 @@ def test_cnd_09_the_header_reuses_the_certificate_s_reads(sql: SqlBackend) -> No
     # read brings the user along (no read of its own for the header)
     assert len(customers) == 2, counter.statements
     assert len(localities) == 1, counter.statements
+
+
+DAY = date(2024, 12, 2)
+#: A call of each query of the budgets' ``QUERIES`` on :func:`_system`'s data
+#: (property 1, unit 1, user 1, the customer ``c``); a refusal counts too.
+CALLS: dict[str, Callable[[gsan_core.System, int], object]] = {
+    "accounts.collection_documents": lambda g, c: g.accounts.collection_documents(1),
+    "accounts.customer": lambda g, c: g.accounts.customer(c),
+    "accounts.hierarchy": lambda g, c: g.accounts.hierarchy(c),
+    "accounts.index": lambda g, c: g.accounts.index(202410),
+    "accounts.indices": lambda g, c: g.accounts.indices(),
+    "accounts.open_debts": lambda g, c: g.accounts.open_debts(customer_id=c),
+    "accounts.property_view": lambda g, c: g.accounts.property_view(1),
+    "accounts.refund_guide_subject": lambda g, c: g.accounts.refund_guide_subject(
+        request_id=1
+    ),
+    "accounts.refund_requests": lambda g, c: g.accounts.refund_requests(property_id=1),
+    "accounts.relations": lambda g, c: g.accounts.relations(property_id=1),
+    "accounts.service_contract": lambda g, c: g.accounts.service_contract(
+        property_id=1, customer_id=c
+    ),
+    "accounts.service_table": lambda g, c: g.accounts.service_table(),
+    "accounts.simulate_service_charge": lambda g, c: g.accounts.simulate_service_charge(
+        property_id=1, service_type_id=242
+    ),
+    "accounts.surcharges": lambda g, c: g.accounts.surcharges(1),
+    "accounts.verify_certificate": lambda g, c: g.accounts.verify_certificate(
+        property_id=1, authentication_code="ABC"
+    ),
+    "service_desk.interruptions": lambda g, c: g.service_desk.interruptions(
+        locality_id=1
+    ),
+    "service_desk.messages": lambda g, c: g.service_desk.messages(),
+    "service_desk.procedures": lambda g, c: g.service_desk.procedures(),
+    "service_desk.property_interruptions": lambda g, c: (
+        g.service_desk.property_interruptions(property_id=1)
+    ),
+    "service_desk.schedules": lambda g, c: g.service_desk.schedules(),
+    "scheduling.calendar": lambda g, c: g.scheduling.calendar(
+        unit_id=1, year=2024, month=12
+    ),
+    "scheduling.calibration": lambda g, c: g.scheduling.calibration(),
+    "scheduling.day": lambda g, c: g.scheduling.day(unit_id=1, on=DAY),
+    "scheduling.followed_teams": lambda g, c: g.scheduling.followed_teams(user_id=1),
+    "scheduling.programmings": lambda g, c: g.scheduling.programmings(order_id=1),
+    "scheduling.route": lambda g, c: g.scheduling.route(team_id=1, on=DAY),
+    "scheduling.route_file": lambda g, c: list(
+        g.scheduling.route_file(team_id=1, on=DAY)
+    ),
+    "scheduling.route_sheet": lambda g, c: g.scheduling.route_sheet(team_id=1, on=DAY),
+    "scheduling.special_days": lambda g, c: g.scheduling.special_days(team_id=1),
+}
+#: A write, not a row lock taken by a read (``FOR UPDATE``).
+WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def test_the_budgets_queries_write_nothing(sql_backend: SqlBackend) -> None:
+    """A method listed as a query sends no write and commits nothing (SQLite
+    and PostgreSQL)."""
+    system = _system(sql_backend)
+    ana = system.accounts.register_customer(actor=1, name="ANA", customer_type_id=1)
+    system.accounts.relate(
+        actor=1,
+        customer_id=ana.id,
+        property_id=1,
+        relation=RelationType.USER,
+        start=date(2024, 1, 1),
+    )
+    counter = Counter(sql_backend.engine)
+    assert set(CALLS) == QUERIES
+    for name, call in CALLS.items():
+        # a refusal (GsanError) writes nothing either
+        with (
+            counter.counting(),
+            statements(system) as sent,
+            contextlib.suppress(GsanError),
+        ):
+            call(system, ana.id)
+        assert sent, name
+        writes = [
+            s for s in sent if WRITE.search(re.sub(r"FOR (NO KEY )?UPDATE", "", s))
+        ]
+        assert not writes, (name, writes)
+        assert "COMMIT" not in counter.statements, (name, counter.statements)
