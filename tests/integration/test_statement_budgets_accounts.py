@@ -28,7 +28,6 @@ from gsan_core.model.accounts import (
     PowerSphere,
     RelationType,
 )
-from gsan_core.model.billing import Payment, PaymentSituation
 from gsan_core.model.service_desk import (
     MaintenanceSituation,
     ScheduleKind,
@@ -52,6 +51,7 @@ from tests.services.conftest import valid_property
 from tests.services.scheduling_support import QUICK, Dispatch, dispatch
 from tests.services.test_accounts_customers import setup_counter
 from tests.services.test_accounts_debts import item, load_indices
+from tests.services.test_accounts_refunds import payment
 
 __all__ = ["dispatch"]
 
@@ -537,20 +537,7 @@ def _refund_request(
     home = given.property()
     paid = [next(ids) for _ in range(payments)]
     bills = [next(ids) for _ in range(payments)]
-    system.billing.record_payments(
-        [
-            Payment(
-                id=ident,
-                property_id=home.id,
-                value=D("60.00"),
-                paid_on=date(2024, 12, 20),
-                reference=202410,
-                collection_month=202501,
-                situation=PaymentSituation.DUPLICATE,
-            )
-            for ident in paid
-        ]
-    )
+    system.billing.record_payments([payment(i, property_id=home.id) for i in paid])
     system.billing.record_debts(
         [item(ident, property_id=home.id, amount=D("50.00")) for ident in bills]
     )
