@@ -141,11 +141,9 @@ BUDGETS: dict[str, int] = {
     # write each), outbox counter, outbox, COMMIT
     "program orders": 13,
     "close a day": 12,
-    # the run's lease (its own transaction), then BEGIN, lock the day, the
-    # teams, the locality (business day), the day's and the day before's
-    # programmings in one read (22 before: two), their orders, the
-    # candidates, lock the placed orders, the roteiro, the roteiro, the
-    # programmings, the orders, outbox counter, outbox, COMMIT
+    # the run's lease, then BEGIN, lock the day, the teams, the day's and the
+    # day before's programmings in one read (22 before: two), the candidates,
+    # lock the placed orders, the roteiro, its writes, outbox, COMMIT
     "schedule automatically": 21,
     # BEGIN, lock the calibration's key, its rows, the changed rows (one
     # UPDATE sent with every row's parameters: 8 for 2 rows and 12 for 6
