@@ -1,10 +1,15 @@
-"""Statements the account documents send on SQL: the by-customer certificate
-reads the hierarchy's properties once, whatever the number of customers, and
-the debt statement's count does not grow with the bills."""
+"""Statements the account documents send on SQL: the index table's entities
+reused while unchanged, and the certificate's header from the reads the
+surcharges make; and the methods the statement budgets list as queries
+(``QUERIES`` of ``test_statement_budgets_accounts.py``) write nothing. (The
+documents' counts that do not grow with the debts, the properties or the
+customers, CNC-05 and EXT-19, are held with their budgets there.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import re
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,12 +19,14 @@ import sqlalchemy as sa
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engine
-from gsan_core.model.accounts import DebtOwner, RelationType
+from gsan_core.errors import GsanError
+from gsan_core.model.accounts import RelationType
 from gsan_core.testing import FixedClock
-from tests.integration.test_statement_budgets import Counter
-from tests.services.conftest import valid_property
+from tests.integration.budgets import Counter
+from tests.integration.test_statement_budgets_accounts import QUERIES
 from tests.services.test_accounts_customers import setup_counter
-from tests.services.test_accounts_debts import item, load_indices
+from tests.services.test_accounts_debts import load_indices
+from tests.services.test_service_desk_schedules import statements
 
 
 @pytest.fixture
@@ -42,65 +49,6 @@ def _system(sql: SqlBackend) -> gsan_core.System:
     setup_counter(system)
     load_indices(system)
     return system
-
-
-def _hierarchy(system: gsan_core.System, branches: int, first_property: int) -> int:
-    boss = system.accounts.register_customer(actor=1, name="MATRIZ", customer_type_id=2)
-    for n in range(branches):
-        pid = first_property + n
-        system.properties.register(valid_property(pid), actor=1)
-        branch = system.accounts.register_customer(
-            actor=1,
-            name=f"FILIAL {n}",
-            customer_type_id=2,
-            responsible_customer_id=boss.id,
-        )
-        system.accounts.relate(
-            actor=1,
-            customer_id=branch.id,
-            property_id=pid,
-            relation=RelationType.USER,
-            start=date(2024, 1, 1),
-        )
-    return boss.id
-
-
-def test_cnc_05_the_hierarchy_s_properties_are_read_once(sql: SqlBackend) -> None:
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    small, large = _hierarchy(system, 2, 100), _hierarchy(system, 8, 200)
-    counts = []
-    for boss in (small, large):
-        system.accounts.issue_customer_certificate(  # warm
-            actor=1, customer_id=boss, scope=DebtOwner.CURRENT_PROPERTIES
-        )
-        with counter.counting():
-            cert = system.accounts.issue_customer_certificate(
-                actor=1, customer_id=boss, scope=DebtOwner.CURRENT_PROPERTIES
-            )
-        counts.append(counter.count)
-        assert len(cert.customer_ids) in {3, 9}
-    assert counts[0] == counts[1], counts
-    reads = [s for s in counter.statements if s.startswith("SELECT gsan_open_debt.")]
-    assert len(reads) == 1, counter.statements
-
-
-def test_ext_19_the_statement_s_statements_do_not_grow_with_the_bills(
-    sql: SqlBackend,
-) -> None:
-    system = _system(sql)
-    counter = Counter(sql.engine)
-    counts = []
-    for pid, bills in ((1, 3), (2, 40)):
-        system.billing.record_debts(
-            [item(10_000 * pid + n, property_id=pid) for n in range(bills)]
-        )
-        system.accounts.issue_statement(actor=1, property_id=pid)  # warm
-        with counter.counting():
-            system.accounts.issue_statement(actor=1, property_id=pid)
-        counts.append(counter.count)
-    assert counts[0] == counts[1], counts
-    assert counts[0] <= 12, counter.statements
 
 
 def test_the_index_table_s_entities_are_reused_only_while_its_rows_are_unchanged(
@@ -160,3 +108,87 @@ def test_cnd_09_the_header_reuses_the_certificate_s_reads(sql: SqlBackend) -> No
     # read brings the user along (no read of its own for the header)
     assert len(customers) == 2, counter.statements
     assert len(localities) == 1, counter.statements
+
+
+DAY = date(2024, 12, 2)
+#: A call of each query of the budgets' ``QUERIES`` on :func:`_system`'s data
+#: (property 1, unit 1, user 1, the customer ``c``); a refusal counts too.
+CALLS: dict[str, Callable[[gsan_core.System, int], object]] = {
+    "accounts.collection_documents": lambda g, c: g.accounts.collection_documents(1),
+    "accounts.customer": lambda g, c: g.accounts.customer(c),
+    "accounts.hierarchy": lambda g, c: g.accounts.hierarchy(c),
+    "accounts.index": lambda g, c: g.accounts.index(202410),
+    "accounts.indices": lambda g, c: g.accounts.indices(),
+    "accounts.open_debts": lambda g, c: g.accounts.open_debts(customer_id=c),
+    "accounts.property_view": lambda g, c: g.accounts.property_view(1),
+    "accounts.refund_guide_subject": lambda g, c: g.accounts.refund_guide_subject(
+        request_id=1
+    ),
+    "accounts.refund_requests": lambda g, c: g.accounts.refund_requests(property_id=1),
+    "accounts.relations": lambda g, c: g.accounts.relations(property_id=1),
+    "accounts.service_contract": lambda g, c: g.accounts.service_contract(
+        property_id=1, customer_id=c
+    ),
+    "accounts.service_table": lambda g, c: g.accounts.service_table(),
+    "accounts.simulate_service_charge": lambda g, c: g.accounts.simulate_service_charge(
+        property_id=1, service_type_id=242
+    ),
+    "accounts.surcharges": lambda g, c: g.accounts.surcharges(1),
+    "accounts.verify_certificate": lambda g, c: g.accounts.verify_certificate(
+        property_id=1, authentication_code="ABC"
+    ),
+    "service_desk.interruptions": lambda g, c: g.service_desk.interruptions(
+        locality_id=1
+    ),
+    "service_desk.messages": lambda g, c: g.service_desk.messages(),
+    "service_desk.procedures": lambda g, c: g.service_desk.procedures(),
+    "service_desk.property_interruptions": lambda g, c: (
+        g.service_desk.property_interruptions(property_id=1)
+    ),
+    "service_desk.schedules": lambda g, c: g.service_desk.schedules(),
+    "scheduling.calendar": lambda g, c: g.scheduling.calendar(
+        unit_id=1, year=2024, month=12
+    ),
+    "scheduling.calibration": lambda g, c: g.scheduling.calibration(),
+    "scheduling.day": lambda g, c: g.scheduling.day(unit_id=1, on=DAY),
+    "scheduling.followed_teams": lambda g, c: g.scheduling.followed_teams(user_id=1),
+    "scheduling.programmings": lambda g, c: g.scheduling.programmings(order_id=1),
+    "scheduling.route": lambda g, c: g.scheduling.route(team_id=1, on=DAY),
+    "scheduling.route_file": lambda g, c: list(
+        g.scheduling.route_file(team_id=1, on=DAY)
+    ),
+    "scheduling.route_sheet": lambda g, c: g.scheduling.route_sheet(team_id=1, on=DAY),
+    "scheduling.special_days": lambda g, c: g.scheduling.special_days(team_id=1),
+}
+#: A write, not a row lock taken by a read (``FOR UPDATE``).
+WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def test_the_budgets_queries_write_nothing(sql_backend: SqlBackend) -> None:
+    """A method listed as a query sends no write and commits nothing (SQLite
+    and PostgreSQL)."""
+    system = _system(sql_backend)
+    ana = system.accounts.register_customer(actor=1, name="ANA", customer_type_id=1)
+    system.accounts.relate(
+        actor=1,
+        customer_id=ana.id,
+        property_id=1,
+        relation=RelationType.USER,
+        start=date(2024, 1, 1),
+    )
+    counter = Counter(sql_backend.engine)
+    assert set(CALLS) == QUERIES
+    for name, call in CALLS.items():
+        # a refusal (GsanError) writes nothing either
+        with (
+            counter.counting(),
+            statements(system) as sent,
+            contextlib.suppress(GsanError),
+        ):
+            call(system, ana.id)
+        assert sent, name
+        writes = [
+            s for s in sent if WRITE.search(re.sub(r"FOR (NO KEY )?UPDATE", "", s))
+        ]
+        assert not writes, (name, writes)
+        assert "COMMIT" not in counter.statements, (name, counter.statements)

@@ -418,6 +418,12 @@ class CatalogRepository(Protocol):
         """Store a new version of a row (compare-and-set)."""
         ...
 
+    def update_many(self, items: Iterable[CatalogItem]) -> None:
+        """Store new versions of many rows (compare-and-set each, in one round
+        trip where the adapter can); ``NotFound`` or ``ConcurrencyConflict`` for
+        the first row that fails."""
+        ...
+
     def remove(self, item: CatalogItem) -> None:
         """Delete a row at its current version (compare-and-set)."""
         ...

@@ -503,6 +503,32 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.catalog.find("cut_reason", 1) is None
 
+    def test_catalog_update_many_compare_and_set(self, uow_factory: Factory) -> None:
+        require(self.capabilities, CATALOG_WRITES)
+        items = [
+            CatalogItem(kind="cut_reason", id=n, description=f"A{n}") for n in (1, 2)
+        ]
+        with uow_factory() as uow:
+            uow.catalog.add_many(items)
+            uow.commit()
+        changed = [attrs.evolve(i, description="B", version=2) for i in items]
+        with uow_factory() as uow:
+            uow.catalog.update_many(changed)
+            uow.commit()
+        stale = [attrs.evolve(i, description="C", version=3) for i in changed]
+        stale[1] = attrs.evolve(stale[1], version=2)  # the second row is stale
+        with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+            uow.catalog.update_many(stale)
+        missing = CatalogItem(kind="cut_reason", id=9, description="X", version=2)
+        with uow_factory() as uow, pytest.raises(NotFound):
+            uow.catalog.update_many([missing, stale[0]])
+        with uow_factory() as uow:
+            found = uow.catalog.find_many([("cut_reason", 1), ("cut_reason", 2)])
+        assert {k: (i.description, i.version) for k, i in found.items()} == {
+            ("cut_reason", 1): ("B", 2),
+            ("cut_reason", 2): ("B", 2),
+        }
+
     def test_catalog_usage_counts_references(self, uow_factory: Factory) -> None:
         require(self.capabilities, REGISTRY_WRITES)
         self._with_location(uow_factory)

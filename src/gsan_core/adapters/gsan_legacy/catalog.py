@@ -383,6 +383,10 @@ class LegacyCatalog:
         if changed != 1:
             self._conflict(layout, item, item.version)
 
+    def update_many(self, items: Iterable[CatalogItem]) -> None:
+        for item in items:
+            self.update(item)
+
     def remove(self, item: CatalogItem) -> None:
         """Delete the row at ``item.version`` (GSAN's foreign keys refuse a
         row in use, translated)."""

@@ -217,6 +217,10 @@ class MemoryCatalogRepository:
         current = self._current(item, item.version - 1)
         self._uow.write(self._table, (item.kind, item.id), item, expect=current.version)
 
+    def update_many(self, items: Iterable[CatalogItem]) -> None:
+        for item in items:
+            self.update(item)
+
     def remove(self, item: CatalogItem) -> None:
         current = self._current(item, item.version)
         self._uow.delete(self._table, (item.kind, item.id), expect=current.version)

@@ -1,9 +1,9 @@
 """A cache of reference rows read by id, shared by a backend's units of work.
 
-A command reads reference rows (catalog items, service types, units, users)
-that change rarely; reading each of them again in every command is one round
-trip each (issue 20: closing a cut order read three catalog rows, its service
-type and the user's unit). The backend keeps what it read, by table and key:
+A command reads reference rows (catalog items, service types, units, users,
+customer types and spheres of power) that change rarely; reading each of them
+again in every command is one round trip each (issue 20: closing a cut order
+read three catalog rows, its service type and the user's unit). The backend keeps what it read, by table and key:
 
 * a write to a cached table through this backend empties that table's entries
   when its unit of work ends (commit or not: dropping entries is always safe),
@@ -32,6 +32,10 @@ __all__ = ["CACHED_TABLES", "DEPENDENT", "MISSING", "ReferenceCache"]
 CACHED_TABLES = frozenset(
     {
         "catalog_item",
+        # the accounts' customer types and spheres of power (CND-02, CNC-02,
+        # the type of a customer registered or changed)
+        "customer_type",
+        "power_sphere",
         "request_specification",
         "service_charge_value",
         "service_type",

@@ -629,6 +629,56 @@ class SqlCatalogRepository:
             )
         self._check(result.rowcount, item, expected)
 
+    def update_many(self, items: Iterable[CatalogItem]) -> None:
+        """One compare-and-set ``UPDATE`` sent with every row's parameters (an
+        executemany) per chunk; on a short count, the first row that failed."""
+        items = list(items)
+        if len(items) < 2:
+            for item in items:
+                self.update(item)
+            return
+        self._uow.wrote("catalog_item")
+        t = self._table
+        columns = ("description", "abbreviation", "active", "attributes", "version")
+        statement = prepared(
+            t,
+            "update_many",
+            lambda: (
+                sa.update(t)
+                .where(
+                    t.c.kind == sa.bindparam("k_kind"),
+                    t.c.id == sa.bindparam("k_id"),
+                    t.c.version == sa.bindparam("k_expected"),
+                )
+                .values({c: sa.bindparam(f"v_{c}") for c in columns})
+            ),
+        )
+        for batch in chunks(items, CHUNK):
+            params = [
+                {f"v_{c}": v for c, v in self._row(i).items() if c in columns}
+                | {"k_kind": i.kind, "k_id": i.id, "k_expected": i.version - 1}
+                for i in batch
+            ]
+            with translated(f"catalog.{batch[0].kind}", batch[0].id):
+                result = self._conn.execute(statement, params)
+            if result.rowcount != len(params):
+                self._conflict_of(batch)
+
+    def _conflict_of(self, batch: Sequence[CatalogItem]) -> None:
+        """Raise for the first row of ``batch`` that was not stored (the rows
+        written carry their new version; the transaction rolls back)."""
+        stored = self.find_many((i.kind, i.id) for i in batch)
+        for item in batch:
+            found = stored.get((item.kind, item.id))
+            if found is None:
+                raise NotFound(f"catalog.{item.kind}", item.id)
+            if found.version != item.version:
+                raise ConcurrencyConflict(
+                    f"catalog.{item.kind}", item.id, item.version - 1
+                )
+        first = batch[0]
+        raise ConcurrencyConflict(f"catalog.{first.kind}", first.id, first.version - 1)
+
     def remove(self, item: CatalogItem) -> None:
         self._uow.wrote("catalog_item")
         with translated(f"catalog.{item.kind}", item.id):

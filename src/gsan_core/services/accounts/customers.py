@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import attrs
 
-from gsan_core.errors import RuleViolation
+from gsan_core.errors import NotFound, RuleViolation
 from gsan_core.model.accounts import (
     Customer,
     CustomerChanged,
@@ -54,8 +54,14 @@ def _responsible_map(uow: UnitOfWork, start: int | None) -> dict[int, int | None
     return chain
 
 
-def _checked(uow: UnitOfWork, customer: Customer) -> Customer:
-    kind: CustomerType | None = uow.customer_types.find(customer.customer_type_id)
+def _checked(
+    uow: UnitOfWork, customer: Customer, *, kind: CustomerType | None = None
+) -> Customer:
+    """The customer with its type's person kind, once the type, the document's
+    uniqueness and the hierarchy are checked (``kind``: its type, when the
+    caller read it already)."""
+    if kind is None or kind.id != customer.customer_type_id:
+        kind = uow.customer_types.find(customer.customer_type_id)
     if kind is not None:
         customer = attrs.evolve(customer, person_kind=kind.person_kind)
     same = (
@@ -114,16 +120,22 @@ def register(
         charges_surcharges=charges_surcharges,
         email=email,
     )
-    return check_and_add_customer(uow, customer, at=at, actor=actor)
+    return check_and_add_customer(uow, customer, at=at, actor=actor, kind=kind)
 
 
 def check_and_add_customer(
-    uow: UnitOfWork, customer: Customer, *, at: datetime, actor: int
+    uow: UnitOfWork,
+    customer: Customer,
+    *,
+    at: datetime,
+    actor: int,
+    kind: CustomerType | None = None,
 ) -> Customer:
-    """Validate a new customer (CPF/CNPJ, type, hierarchy) and add it."""
+    """Validate a new customer (CPF/CNPJ, type, hierarchy) and add it
+    (``kind``: its type, when the caller read it already)."""
     if customer.document:
         uow.lock_key(f"customer.document.{customer.document}")
-    customer = _checked(uow, customer)
+    customer = _checked(uow, customer, kind=kind)
     uow.customers.add(customer)
     uow.record(CustomerRegistered(occurred_at=at, actor=actor, customer_id=customer.id))
     return customer
@@ -157,9 +169,8 @@ def relate(
     actor: int,
 ) -> CustomerProperty:
     """Add a customer–property relation over ``[start, end)``."""
-    prop = uow.properties.find(property_id)
-    if prop is not None:
-        uow.properties.lock(property_id)  # the relations hang from the property
+    # the relations hang from the property: read under its lock, one statement
+    prop = uow.properties.lock_many([property_id]).get(property_id)
     row = CustomerProperty(
         id=uow.next_id("customer_property"),
         customer_id=customer_id,
@@ -197,11 +208,15 @@ def end_relation(
     if found is None:
         raise RuleViolation([m.RELATION_NOT_FOUND(relation_id=relation_id)])
     uow.properties.lock(found.property_id)
-    current = uow.customer_properties.get(relation_id)
+    # the property's relations under its lock, the relation itself among them
+    existing = uow.customer_properties.find_by(property_id=found.property_id)
+    current = next((r for r in existing if r.id == relation_id), None)
+    if current is None:  # moved or removed before the lock
+        raise NotFound("customer_property", relation_id)
     changed = attrs.evolve(current, end=end, version=current.version + 1)
     ensure_relation(
         changed,
-        existing=uow.customer_properties.find_by(property_id=current.property_id),
+        existing=existing,
         customer_exists=True,
         property_exists=True,
     )

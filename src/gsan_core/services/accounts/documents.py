@@ -17,6 +17,7 @@ from gsan_core.model.accounts import (
     BillCopyIssued,
     CertificateIssued,
     CollectionDocumentIssued,
+    Customer,
     CustomerProperty,
     CustomerStatement,
     DebtOwner,
@@ -86,6 +87,15 @@ class Issuing:
     actor: int
 
 
+def _locked_property(uow: UnitOfWork, property_id: int) -> Property:
+    """The property, read under its lock (one statement); a violation when it
+    does not exist."""
+    try:
+        return uow.properties.lock(property_id)
+    except NotFound:
+        raise RuleViolation([m.PROPERTY_NOT_FOUND(property_id=property_id)]) from None
+
+
 def issue_statement(
     run: Issuing,
     *,
@@ -102,10 +112,7 @@ def issue_statement(
     the cash-payment terms only when asked (EXT-15)."""
     uow, reader, profile = run.uow, run.reader, run.profile
     at, today, actor = run.at, run.today, run.actor
-    try:
-        prop = uow.properties.lock(property_id)
-    except NotFound:
-        raise RuleViolation([m.PROPERTY_NOT_FOUND(property_id=property_id)]) from None
+    prop = _locked_property(uow, property_id)
     debts = reader.debts(
         [property_id], query=rules.statement_query(), properties={property_id: prop}
     )
@@ -300,11 +307,18 @@ def _special_situation(profile: UtilityProfile, prop: Property) -> bool:
 
 
 def _sphere_allows(
-    uow: UnitOfWork, customer_id: int | None, *, for_property: bool
+    uow: UnitOfWork,
+    customer_id: int | None,
+    *,
+    for_property: bool,
+    customer: Customer | None = None,
 ) -> bool:
+    """Whether the customer's sphere of power allows the certificate
+    (``customer``: the customer, when the caller read it already)."""
     if customer_id is None:
         return True
-    customer = uow.customers.find(customer_id)
+    if customer is None or customer.id != customer_id:
+        customer = uow.customers.find(customer_id)
     kind = (
         None if customer is None else uow.customer_types.find(customer.customer_type_id)
     )
@@ -320,8 +334,7 @@ def issue_property_certificate(run: Issuing, *, property_id: int) -> NoDebtCerti
     """UC0738: refuse, or issue and persist the certificate of a property."""
     uow, reader, profile = run.uow, run.reader, run.profile
     at, today, actor = run.at, run.today, run.actor
-    prop = reader.properties([property_id])[property_id]
-    uow.properties.lock(property_id)
+    prop = _locked_property(uow, property_id)
     relations = reader.relations([property_id])
     responsible = current_customer(relations, RelationType.RESPONSIBLE)
     allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
@@ -405,7 +418,7 @@ def issue_customer_certificate(
     customer = uow.customers.find(customer_id)
     if customer is None:
         raise RuleViolation([m.CUSTOMER_NOT_FOUND(customer_id=customer_id)])  # CNC-01
-    if not _sphere_allows(uow, customer_id, for_property=False):
+    if not _sphere_allows(uow, customer_id, for_property=False, customer=customer):
         raise RuleViolation(
             [m.CUSTOMER_SPHERE_REFUSES(customer_id=customer_id)]
         )  # CNC-02
@@ -466,8 +479,7 @@ def issue_bill_copy(
     101 per bill (SVS-01, SVS-02)."""
     uow, reader, profile = run.uow, run.reader, run.profile
     at, actor = run.at, run.actor
-    prop = reader.properties([property_id])[property_id]
-    uow.properties.lock(property_id)
+    prop = _locked_property(uow, property_id)
     relations = reader.relations([property_id])
     params = profile.segunda_via
     needs_document = params.exige_documento and not holds_permission(

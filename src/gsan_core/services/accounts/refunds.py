@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import attrs
 
-from gsan_core.errors import RuleViolation
+from gsan_core.errors import NotFound, RuleViolation
 from gsan_core.model.accounts import (
     PaymentsLinked,
     RefundDone,
@@ -29,10 +29,14 @@ __all__ = ["find_refund_requests", "link_payments", "refund"]
 
 def _refund_request(uow: UnitOfWork, request_id: int, *, lock: bool) -> ServiceRequest:
     """DEV-03: the RA exists, is pending and its specification refunds payments."""
-    found = uow.service_requests.find(request_id)
-    if found is None:
-        raise RuleViolation([m.REQUEST_NOT_FOUND(request_id=request_id)])
-    request = uow.service_requests.lock(request_id) if lock else found
+    try:  # locked, the request is read under its lock (one statement)
+        request = (
+            uow.service_requests.lock(request_id)
+            if lock
+            else uow.service_requests.get(request_id)
+        )
+    except NotFound:
+        raise RuleViolation([m.REQUEST_NOT_FOUND(request_id=request_id)]) from None
     spec = uow.request_specifications.find(request.specification_id)
     if request.situation is not RequestSituation.PENDING:
         raise RuleViolation([m.REQUEST_NOT_PENDING(request_id=request_id)])

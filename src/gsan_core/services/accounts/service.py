@@ -254,7 +254,9 @@ class AccountService(Service):
                 correction_factor=correction_factor or Decimal(0),
             )
             ensure_index(row, existing=existing)
-            stored = uow.surcharge_indices.find(month)
+            # the month among the table read under the key's lock (no read of
+            # its own)
+            stored = next((r for r in existing if r.id == month), None)
             if stored is None:
                 uow.surcharge_indices.add(row)
             else:  # IDX-05: an existing month is updated in place

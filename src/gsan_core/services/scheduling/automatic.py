@@ -76,8 +76,7 @@ class Automatic(FollowUp):
                 )
                 for ident, (weight, factor) in sorted(changes.items())
             ]
-            for item in changed:
-                uow.catalog.update(item)
+            uow.catalog.update_many(changed)
             uow.record(
                 *(
                     CatalogItemChanged(
@@ -159,9 +158,15 @@ class Automatic(FollowUp):
             ensure(check_route_month(on, today=self._today(at)))
             lock_days(uow, unit_id, [on])
             teams = self._working_teams(uow, unit_id, on)
-            day_rows = uow.programmings.find_by(unit_id=unit_id, on=on, active=True)
+            # the day's active rows and the day before's (its missing special
+            # equipment, CAL-01) in one read
+            before = on - timedelta(days=1)
+            both = uow.programmings.find_by(unit_id=unit_id, on=[before, on])
+            day_rows = [r for r in both if r.on == on and r.active]
             used = used_minutes(uow, day_rows)
-            candidates, versions = self._candidates(uow, unit_id, on, self._today(at))
+            candidates, versions = self._candidates(
+                uow, unit_id, self._today(at), [r for r in both if r.on == before]
+            )
             calibration = {r.id: r for r in uow.catalog.list(_KIND, active_only=True)}
             placements, left = auto.place(
                 candidates,
@@ -212,9 +217,14 @@ class Automatic(FollowUp):
         )
 
     def _candidates(
-        self, uow: UnitOfWork, unit_id: int, on: date, today: date
+        self,
+        uow: UnitOfWork,
+        unit_id: int,
+        today: date,
+        day_before: Sequence[ScheduledOrder],
     ) -> tuple[list[auto.Candidate], dict[int, int]]:
-        """The candidates and the version each order was read at."""
+        """The candidates and the version each order was read at
+        (``day_before``: the unit's programmings of the day before the run's)."""
         orders = uow.service_orders.schedulable(unit_id)
         types = uow.service_types.get_many({o.service_type_id for o in orders})
         if not orders:
@@ -238,9 +248,7 @@ class Automatic(FollowUp):
             if location_rows
             else {}
         )
-        missing = _missing_equipment(
-            uow.programmings.find_by(unit_id=unit_id, on=on - timedelta(days=1))
-        )
+        missing = _missing_equipment(day_before)
         found = []
         for order in orders:
             service_type = types[order.service_type_id]

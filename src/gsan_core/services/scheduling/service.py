@@ -208,9 +208,10 @@ class SchedulingService(RouteFiles):
     # ------------------------------------------------------------ follow-up
     def _rows_of_day(
         self, uow: UnitOfWork, order_id: int, on: date
-    ) -> tuple[ServiceOrder, list[ScheduledOrder]]:
-        """Lock the roteiro of the order's programming on ``on`` and the order; its
-        active rows of that day (``NOT_PROGRAMMED`` when none)."""
+    ) -> tuple[ServiceOrder, list[ScheduledOrder], list[ScheduledOrder]]:
+        """Lock the roteiro of the order's programming on ``on`` and the order;
+        its active rows of that day (``NOT_PROGRAMMED`` when none) and of every
+        day (one read under the locks)."""
         seen = uow.programmings.find_by(order_id=order_id, on=on, active=True)
         if seen:
             lock_days(uow, seen[0].unit_id, [on])
@@ -218,10 +219,11 @@ class SchedulingService(RouteFiles):
         if order is None:
             ensure([ORDER_UNKNOWN(order_id=order_id)])
         assert order is not None
-        rows = list(uow.programmings.find_by(order_id=order_id, on=on, active=True))
+        every = list(uow.programmings.find_by(order_id=order_id, active=True))
+        rows = [r for r in every if r.on == on]
         if not rows:
             ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
-        return order, rows
+        return order, rows, every
 
     def move(
         self, *, order_id: int, on: date, to_team_id: int, actor: int
@@ -230,7 +232,7 @@ class SchedulingService(RouteFiles):
         the roteiro's unit, at the end of its day (PRG-09, PRG-11, PRG-12)."""
         at = self._now()
         with self._work() as uow:
-            order, rows = self._rows_of_day(uow, order_id, on)
+            order, rows, _ = self._rows_of_day(uow, order_id, on)
             row = rows[0]
             target = uow.teams.find(to_team_id)
             if target is not None and not target.active:
@@ -298,8 +300,7 @@ class SchedulingService(RouteFiles):
         programmed for several."""
         at = self._now()
         with self._work() as uow:
-            order, rows = self._rows_of_day(uow, order_id, on)
-            del order
+            _, rows, _ = self._rows_of_day(uow, order_id, on)
             mine = [r for r in rows if team_id is None or r.team_id == team_id]
             if not mine:
                 ensure([TEAM_UNKNOWN(team_id=team_id)])
@@ -334,7 +335,7 @@ class SchedulingService(RouteFiles):
         pool unless it is programmed on another day (PRG-09)."""
         at = self._now()
         with self._work() as uow:
-            order, rows = self._rows_of_day(uow, order_id, on)
+            order, rows, every = self._rows_of_day(uow, order_id, on)
             ensure(rules.check_follow_up(order))
             removed = deactivate(rows, ScheduleOutcome.REMOVED, actor=actor)
             uow.programmings.update_many(removed)
@@ -345,7 +346,8 @@ class SchedulingService(RouteFiles):
                 {r.team_id for r in rows},
                 leaving={r.id for r in rows},
             )
-            others = uow.programmings.find_by(order_id=order_id, active=True)
+            # its rows of other days, from the read under the locks
+            others = [r for r in every if r.on != on]
             changed = order
             if not others and order.scheduled:
                 changed = attrs.evolve(
@@ -381,8 +383,7 @@ class SchedulingService(RouteFiles):
         The day's programmings end either way (PRG-09, PRG-10)."""
         at = self._now()
         with self._work() as uow:
-            order, rows = self._rows_of_day(uow, order_id, on)
-            all_active = uow.programmings.find_by(order_id=order_id, active=True)
+            order, rows, all_active = self._rows_of_day(uow, order_id, on)
             found = rules.check_inform(
                 order, situation=situation, on=on, active=all_active
             )

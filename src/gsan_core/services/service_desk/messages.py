@@ -45,12 +45,12 @@ _CURSOR = 1
 def _cursor(uow: UnitOfWork) -> MessageCursor:
     """The composer's cursor, locked (created at position 0 the first time)."""
     uow.lock_key("message composer")
-    found = uow.message_cursors.find(_CURSOR)
+    # read under its row lock in one statement (none yet: no row to lock)
+    found = uow.message_cursors.lock_many([_CURSOR]).get(_CURSOR)
     if found is None:
         found = MessageCursor(id=_CURSOR, position=0, version=1)
         uow.message_cursors.add(found)
-        return found
-    return uow.message_cursors.lock(_CURSOR)
+    return found
 
 
 def _closing_message(

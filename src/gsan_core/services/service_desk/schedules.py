@@ -78,7 +78,11 @@ def save_schedule_in(
     others = _same_list(uow, schedule)
     found: list[Violation] = []
     if not new:
-        current = uow.supply_schedules.get(schedule.id)
+        # a window changed in its own place is among the list read (no read of
+        # its own); one moved to another place or month is read apart
+        current = next((o for o in others if o.id == schedule.id), None)
+        if current is None:
+            current = uow.supply_schedules.get(schedule.id)
         wanted = expected_version if expected_version is not None else schedule.version
         if wanted != current.version:
             found.append(
