@@ -1,7 +1,7 @@
 """A command's writes sent together (issue 20, ``adapters/sqlalchemy/pipeline.py``).
 
-A unit of work that called ``defer_writes()`` on PostgreSQL keeps its inserts
-and compare-and-set updates and sends them as one statement at its next read
+A unit of work that called ``defer_writes()`` on PostgreSQL keeps its inserts,
+compare-and-set updates and deletes and sends them as one statement at its next read
 of a written table or at its commit, with the outbox's counter and rows. The
 outcome is the one of writing at once: the unit of work reads its own writes,
 a stale update or a duplicate raises the same error (at the commit), and
@@ -207,6 +207,66 @@ def test_a_duplicate_raises_for_its_entity_and_writes_nothing(
     with pg.uow_factory() as uow:
         assert uow.units.count_by() == 1
         assert uow.outbox.pending(10) == []
+
+
+def test_a_delete_waits_with_the_writes_and_raises_at_the_commit(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """A compare-and-set delete waits too (issue 20, fifth round): one
+    statement with the other writes; a stale one raises
+    ``ConcurrencyConflict``, one of a missing row ``NotFound``, at the
+    commit, and nothing is written."""
+    with pg.uow_factory() as uow:
+        uow.units.add_many([_unit(1), _unit(2)])
+        uow.commit()
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.remove(_unit(1))
+        uow.record(_added(1))
+        assert statements == []
+        uow.commit()
+    assert len(statements) == 1
+    with pg.uow_factory() as uow:
+        assert [u.id for u in uow.units.find_by()] == [2]
+        assert len(uow.outbox.pending(10)) == 1
+    for gone, error in (
+        (attrs.evolve(_unit(2), version=7), ConcurrencyConflict),
+        (_unit(1), NotFound),
+    ):
+        with pg.uow_factory() as uow:
+            uow.defer_writes()
+            uow.units.remove(gone)
+            uow.record(_added(gone.id))
+            with pytest.raises(error) as caught:
+                uow.commit()
+        assert (caught.value.entity, caught.value.id) == ("unit", gone.id)
+        with pg.uow_factory() as uow:
+            assert [u.id for u in uow.units.find_by()] == [2]
+            assert len(uow.outbox.pending(10)) == 1
+
+
+def test_a_row_deleted_then_added_again_is_sent_in_order(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """Every CTE sees the statement's snapshot: an insert of a table whose
+    delete waits sends the delete first (else it would meet the old row),
+    and a delete of a table with a write waiting sends that write first."""
+    with pg.uow_factory() as uow:
+        uow.units.add(_unit(1))
+        uow.commit()
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.remove(_unit(1))
+        uow.units.add(_unit(1, "AGAIN"))
+        assert len(statements) == 1  # the delete, sent before the insert waits
+        uow.units.remove(_unit(1, "AGAIN"))
+        assert len(statements) == 2  # the insert, sent before the delete waits
+        uow.units.add(_unit(1, "THIRD"))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        assert [u.name for u in uow.units.find_by()] == ["THIRD"]
 
 
 def test_leaving_without_commit_sends_nothing(

@@ -55,6 +55,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
+from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.hydrometers import MeasurementPoint
@@ -110,9 +111,12 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
     # one row per payment slip of the property and order of its request (at
-    # least one: LEFT JOIN)
+    # least one: LEFT JOIN); changing a situation: one row per debt, charge
+    # and order of the request, each on a row of its own
     if not rows or len({r["i_id"] for r in rows}) != 1:
         return  # no such order, or two current installations
+    if situation and len({r["k_id"] for r in rows}) != 1:
+        return  # two current installations at the well
     row = rows[0]
     found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
     order = found["o"]
@@ -133,20 +137,44 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
     if situation:
-        block = _entity(uow, "b", "block", row)
-        if block is not None:
-            uow.keep_ahead("block", ("id", block.id), block)
-        sewer = _entity(uow, "e", "sewer_connection", row)
-        uow.keep_ahead("sewer_connection", ("id", prop.id), sewer)
+        _keep_situation(uow, prop.id, rows)
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
     if installation is not None:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+    slip = DebtKind.PAYMENT_SLIP.value
     slips = {
-        (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
+        (r["d_debit_type_id"], r["d_issued_on"])
+        for r in rows
+        if r["d_id"] is not None and r["d_kind"] == slip
     }
     uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
+
+
+def _keep_situation(uow: SqlUnitOfWork, property_id: int, rows: Sequence[Any]) -> None:
+    """What changing a connection's situation reads besides closing's: the
+    property's block (V-AS4's networks), its sewer connection, the meter at
+    its well (V-AS3 refuses a change while one is installed at either point)
+    and its open debts (its bills and payment slips, and its charges: V-AS5
+    asks for a permission to change with debts)."""
+    row = rows[0]
+    block = _entity(uow, "b", "block", row)
+    if block is not None:
+        uow.keep_ahead("block", ("id", block.id), block)
+    sewer = _entity(uow, "e", "sewer_connection", row)
+    uow.keep_ahead("sewer_connection", ("id", property_id), sewer)
+    well = _entity(uow, "k", "hydrometer_installation", row)
+    point = int(MeasurementPoint.WELL)
+    uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
+    debts = {e.id: e for r in rows if (e := _entity(uow, "d", "open_debt", r))}
+    uow.keep_ahead("open_debt", ("of", property_id), list(debts.values()))
+    charges = {
+        r["c_id"]: charge_debt([r[f"c_{name}"] for name in CHARGE_COLUMNS])
+        for r in rows
+        if r["c_id"] is not None
+    }
+    uow.keep_ahead("charge", ("of", property_id), list(charges.values()))
 
 
 def keep_request_of_order(
@@ -344,47 +372,91 @@ def _build(
         locked.label("locked"),
     ).where(o.c.id == order_id)
     # one row per payment slip and order of the request (a handful)
-    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
-    joined = o.outerjoin(p, p.c.id == o.c.property_id)
+    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r}
+    joined = (
+        o.outerjoin(p, p.c.id == o.c.property_id)
+        .outerjoin(w, w.c.id == o.c.property_id)
+        .outerjoin(i, _current(i, o, MeasurementPoint.WATER_CONNECTION))
+        .outerjoin(h, h.c.id == i.c.hydrometer_id)
+        .outerjoin(r, r.c.id == o.c.request_id)
+    )
     if situation:
-        # changing a situation also reads the block's networks and the sewer
-        b, e = t["block"], t["sewer_connection"]
-        tables |= {"b": b, "e": e}
-        joined = joined.outerjoin(b, b.c.id == p.c.block_id).outerjoin(
-            e, e.c.id == o.c.property_id
-        )
+        return lock, _situation_read(uow, tables, joined, order_id, programmed)
     read = (
         sa.select(
-            *_labelled(tables),
+            *_labelled(tables | {"q": q}),
             d.c.id.label("d_id"),
+            d.c.kind.label("d_kind"),
             d.c.debit_type_id.label("d_debit_type_id"),
             d.c.issued_on.label("d_issued_on"),
             programmed.label("programmed"),
         )
         .select_from(
-            joined.outerjoin(w, w.c.id == o.c.property_id)
-            .outerjoin(
-                i,
-                sa.and_(
-                    i.c.property_id == o.c.property_id,
-                    i.c.point == int(MeasurementPoint.WATER_CONNECTION),
-                    i.c.removed_on.is_(None),
-                ),
-            )
-            .outerjoin(h, h.c.id == i.c.hydrometer_id)
-            .outerjoin(
+            joined.outerjoin(
                 d,
                 sa.and_(
                     d.c.property_id == o.c.property_id,
                     d.c.kind == DebtKind.PAYMENT_SLIP.value,
                 ),
-            )
-            .outerjoin(r, r.c.id == o.c.request_id)
-            .outerjoin(q, q.c.request_id == o.c.request_id)
+            ).outerjoin(q, q.c.request_id == o.c.request_id)
         )
         .where(o.c.id == order_id)
     )
     return lock, read
+
+
+def _current(
+    i: sa.FromClause, o: sa.FromClause, point: MeasurementPoint
+) -> sa.ColumnElement[bool]:
+    """``i`` is the installation at ``point`` of order ``o``'s property now."""
+    return sa.and_(
+        i.c.property_id == o.c.property_id,
+        i.c.point == int(point),
+        i.c.removed_on.is_(None),
+    )
+
+
+def _situation_read(
+    uow: SqlUnitOfWork,
+    tables: Mapping[str, sa.FromClause],
+    joined: sa.Join,
+    order_id: sa.BindParameter[Any],
+    programmed: sa.Exists,
+) -> sa.Select[Any]:
+    """Closing's joined read, for changing a connection's situation, also
+    taking the property's block and sewer connection and the installation at
+    its well (one row each), and its debts (every kind, payment slips among
+    them), its charges and the orders of the order's request: each of those
+    on rows of their own (an ``arm`` of 1, 2 or 3 LEFT JOINs them), so the
+    rows add up instead of multiplying."""
+    t = uow.tables
+    o, p = t["service_order"], t["property"]
+    b, e = t["block"], t["sewer_connection"]
+    k = t["hydrometer_installation"].alias("k")
+    d, c, q = t["open_debt"], t["charge"], o.alias("q")
+    arms = sa.union_all(
+        *(sa.select(sa.literal_column(str(n)).label("arm")) for n in (1, 2, 3))
+    ).subquery("arms")
+    arm = arms.c.arm
+    joined = (
+        joined.outerjoin(b, b.c.id == p.c.block_id)
+        .outerjoin(e, e.c.id == o.c.property_id)
+        .outerjoin(k, _current(k, o, MeasurementPoint.WELL))
+        .join(arms, sa.true())
+        .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
+        .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
+        .outerjoin(q, sa.and_(arm == 3, q.c.request_id == o.c.request_id))
+    )
+    charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
+    return (
+        sa.select(
+            *_labelled({**tables, "b": b, "e": e, "k": k, "d": d, "q": q}),
+            *charged,
+            programmed.label("programmed"),
+        )
+        .select_from(joined)
+        .where(o.c.id == order_id)
+    )
 
 
 def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
