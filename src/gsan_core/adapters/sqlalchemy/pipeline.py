@@ -349,9 +349,11 @@ class _Events:
 
     def statements(self) -> list[Any]:
         counter, outbox, n = self.counter, self.table, self.n
+        # constants written into the text, not bound: psycopg converts a
+        # statement of more than 50 parameters anew on every call
         bump = (
             postgresql.insert(counter)
-            .values(name="outbox", value=sa.bindparam("o_n"))
+            .values(name=sa.literal_column("'outbox'"), value=sa.bindparam("o_n"))
             .on_conflict_do_update(
                 index_elements=[counter.c.name],
                 set_={"value": counter.c.value + sa.bindparam("o_n")},
@@ -363,12 +365,12 @@ class _Events:
         return [
             sa.insert(outbox)
             .values(
-                id=last - (n - 1 - i),
+                id=last - sa.literal_column(str(n - 1 - i)),
                 **{
                     c: sa.bindparam(f"o{i}_{c}")
                     for c in ("tag", "occurred_at", "actor", "payload")
                 },
-                published_at=None,
+                published_at=sa.null(),
             )
             .returning(outbox.c.id)
             .add_cte(bump)

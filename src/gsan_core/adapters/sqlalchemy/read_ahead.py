@@ -89,7 +89,8 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     ``situation`` (changing a connection's situation, UC0555) also the
     property's block and sewer connection, and the order kept for one more
     read (the command reads it to check its type before closing reads it)."""
-    lock, read = _statements(uow, "situation" if situation else "closing")
+    command = "situation" if situation else "closing"
+    lock, read = _statements(uow, command)
     order_reads = 2 if situation else 1
     connection = uow.connection
     sqlite = connection.dialect.name == "sqlite"
@@ -108,6 +109,8 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
             order = _entity(uow, "o", "service_order", first)
             uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
             return
+        if first["o_request_id"] is None:  # no request to read with it
+            read = _statements(uow, f"{command}_alone")[1]
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
     # one row per payment slip of the property and order of its request (at
@@ -118,7 +121,11 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     if situation and len({r["k_id"] for r in rows}) != 1:
         return  # two current installations at the well
     row = rows[0]
-    found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
+    found = {
+        prefix: _entity(uow, prefix, name, row)
+        for prefix, name in _JOINED
+        if f"{prefix}_id" in row
+    }
     order = found["o"]
     if row["programmed"]:
         uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
@@ -141,7 +148,7 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
-    if installation is not None:
+    if installation is not None and "h" in found:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
     slip = DebtKind.PAYMENT_SLIP.value
     slips = {
@@ -317,7 +324,9 @@ def _statements(
     if found is None:
         build = {
             "closing": _build,
+            "closing_alone": _build_alone,
             "situation": _build_situation,
+            "situation_alone": _build_situation_alone,
             "opening": _build_opening,
             "generation": _build_generation,
             "connecting": _build_connecting,
@@ -335,20 +344,42 @@ def _build_situation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]
     return _build(uow, situation=True)
 
 
-def _build(
-    uow: SqlUnitOfWork, *, situation: bool = False
+def _build_alone(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    return _build(uow, request=False)
+
+
+def _build_situation_alone(
+    uow: SqlUnitOfWork,
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    t = uow.tables
-    o, p, w, i, h, s = (
-        t["service_order"],
-        t["property"],
-        t["water_connection"],
-        t["hydrometer_installation"],
-        t["hydrometer"],
-        t["scheduled_order"],
+    return _build(uow, situation=True, request=False)
+
+
+def _aliased(uow: SqlUnitOfWork, **names: str) -> dict[str, sa.FromClause]:
+    """The tables ``names`` gives, each under its prefix as an alias (``o.id
+    AS o_id``, not the schema-qualified name: a statement text a quarter as
+    long, which psycopg converts once and keeps when under 4 KiB)."""
+    return {prefix: uow.tables[name].alias(prefix) for prefix, name in names.items()}
+
+
+def _build(
+    uow: SqlUnitOfWork, *, situation: bool = False, request: bool = True
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """Closing's lock and joined read (``situation``: changing a connection's
+    situation's); without ``request``, the read of an order that has none
+    (the lock statement said so): without the request's and its orders' 77
+    columns, which psycopg would describe on every call."""
+    a = _aliased(
+        uow,
+        o="service_order",
+        p="property",
+        w="water_connection",
+        i="hydrometer_installation",
+        h="hydrometer",
+        s="scheduled_order",
+        r="service_request",
+        q="service_order",
     )
-    d = t["open_debt"]
-    r, q = t["service_request"], o.alias("q")
+    o, p, w, i, h, s, r = (a[k] for k in "opwihsr")
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
     # the order (read before the lock, as the command reads it first), its
@@ -371,35 +402,46 @@ def _build(
         locked_request.label("locked_request"),
         locked.label("locked"),
     ).where(o.c.id == order_id)
-    # one row per payment slip and order of the request (a handful)
-    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r}
+    tables = {k: a[k] for k in "opwi"}
     joined = (
         o.outerjoin(p, p.c.id == o.c.property_id)
         .outerjoin(w, w.c.id == o.c.property_id)
         .outerjoin(i, _current(i, o, MeasurementPoint.WATER_CONNECTION))
-        .outerjoin(h, h.c.id == i.c.hydrometer_id)
-        .outerjoin(r, r.c.id == o.c.request_id)
     )
+    if not situation:
+        # the meter closing reads for its cut reading; a change of situation
+        # is refused with a meter installed (V-AS3): its 25 columns are left
+        tables["h"] = h
+        joined = joined.outerjoin(h, h.c.id == i.c.hydrometer_id)
+    if request:
+        tables["r"] = r
+        joined = joined.outerjoin(r, r.c.id == o.c.request_id)
     if situation:
-        return lock, _situation_read(uow, tables, joined, order_id, programmed)
+        changing = _situation_read(uow, tables, joined, programmed, request=request)
+        return lock, changing.where(o.c.id == order_id)
+    # one row per payment slip and order of the request (a handful)
+    d = uow.tables["open_debt"].alias("d")
+    joined = joined.outerjoin(
+        d,
+        sa.and_(
+            d.c.property_id == o.c.property_id,
+            d.c.kind == DebtKind.PAYMENT_SLIP.value,
+        ),
+    )
+    if request:
+        q = a["q"]
+        tables["q"] = q
+        joined = joined.outerjoin(q, q.c.request_id == o.c.request_id)
     read = (
         sa.select(
-            *_labelled(tables | {"q": q}),
+            *_labelled(tables),
             d.c.id.label("d_id"),
             d.c.kind.label("d_kind"),
             d.c.debit_type_id.label("d_debit_type_id"),
             d.c.issued_on.label("d_issued_on"),
             programmed.label("programmed"),
         )
-        .select_from(
-            joined.outerjoin(
-                d,
-                sa.and_(
-                    d.c.property_id == o.c.property_id,
-                    d.c.kind == DebtKind.PAYMENT_SLIP.value,
-                ),
-            ).outerjoin(q, q.c.request_id == o.c.request_id)
-        )
+        .select_from(joined)
         .where(o.c.id == order_id)
     )
     return lock, read
@@ -420,8 +462,9 @@ def _situation_read(
     uow: SqlUnitOfWork,
     tables: Mapping[str, sa.FromClause],
     joined: sa.Join,
-    order_id: sa.BindParameter[Any],
     programmed: sa.Exists,
+    *,
+    request: bool,
 ) -> sa.Select[Any]:
     """Closing's joined read, for changing a connection's situation, also
     taking the property's block and sewer connection and the installation at
@@ -429,11 +472,17 @@ def _situation_read(
     them), its charges and the orders of the order's request: each of those
     on rows of their own (an ``arm`` of 1, 2 or 3 LEFT JOINs them), so the
     rows add up instead of multiplying."""
-    t = uow.tables
-    o, p = t["service_order"], t["property"]
-    b, e = t["block"], t["sewer_connection"]
-    k = t["hydrometer_installation"].alias("k")
-    d, c, q = t["open_debt"], t["charge"], o.alias("q")
+    o, p = tables["o"], tables["p"]
+    a = _aliased(
+        uow,
+        b="block",
+        e="sewer_connection",
+        k="hydrometer_installation",
+        d="open_debt",
+        c="charge",
+        q="service_order",
+    )
+    b, e, k, d, c, q = (a[n] for n in "bekdcq")
     arms = sa.union_all(
         *(sa.select(sa.literal_column(str(n)).label("arm")) for n in (1, 2, 3))
     ).subquery("arms")
@@ -445,18 +494,17 @@ def _situation_read(
         .join(arms, sa.true())
         .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
         .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
-        .outerjoin(q, sa.and_(arm == 3, q.c.request_id == o.c.request_id))
     )
-    charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
-    return (
-        sa.select(
-            *_labelled({**tables, "b": b, "e": e, "k": k, "d": d, "q": q}),
-            *charged,
-            programmed.label("programmed"),
+    read = {**tables, "b": b, "e": e, "k": k, "d": d}
+    if request:
+        joined = joined.outerjoin(
+            q, sa.and_(arm == 3, q.c.request_id == o.c.request_id)
         )
-        .select_from(joined)
-        .where(o.c.id == order_id)
-    )
+        read["q"] = q
+    charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
+    return sa.select(
+        *_labelled(read), *charged, programmed.label("programmed")
+    ).select_from(joined)
 
 
 def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
