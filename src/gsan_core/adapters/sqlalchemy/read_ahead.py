@@ -35,9 +35,12 @@ lock statement is not sent.
 
 Changing a connection's situation (UC0555) closes its order: it reads ahead
 as closing does, its joined read also taking the property's block (V-AS4's
-networks) and sewer connection, and the order is kept for the command's own
-read of it (its type) as well as closing's (``situation`` of
-:func:`read_closing`).
+networks), its sewer connection, the installation at its well (V-AS3), its
+debts and its charges (V-AS5; those and the request's orders on rows of
+their own, so they add up instead of multiplying), and the order is kept for
+the command's own read of it (its type) as well as closing's (``situation``
+of :func:`read_closing`). An order without a request (the lock statement's
+row says so) is read without the request's columns.
 
 Connecting water or sewer without an order (:func:`read_connecting`) locks the
 property and then share-locks its route (billing's field lock, ADR 0004's order:

@@ -448,8 +448,9 @@ class SqlUnitOfWork:
         return self._defer
 
     def defer_writes(self) -> None:
-        """Send this unit of work's inserts and updates together (PostgreSQL):
-        at its next read or its commit, in one statement (``pipeline.py``).
+        """Send this unit of work's inserts, updates and deletes together
+        (PostgreSQL): at its next read or its commit, in one statement
+        (``pipeline.py``).
         A write's ``DuplicateEntity`` / ``ConcurrencyConflict`` then comes at
         that point instead of at once; nothing is written either way."""
         if self._backend.engine.dialect.name == "postgresql":
