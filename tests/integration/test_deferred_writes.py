@@ -1,7 +1,7 @@
 """A command's writes sent together (issue 20, ``adapters/sqlalchemy/pipeline.py``).
 
-A unit of work that called ``defer_writes()`` on PostgreSQL keeps its inserts
-and compare-and-set updates and sends them as one statement at its next read
+A unit of work that called ``defer_writes()`` on PostgreSQL keeps its inserts,
+compare-and-set updates and deletes and sends them as one statement at its next read
 of a written table or at its commit, with the outbox's counter and rows. The
 outcome is the one of writing at once: the unit of work reads its own writes,
 a stale update or a duplicate raises the same error (at the commit), and
@@ -207,6 +207,108 @@ def test_a_duplicate_raises_for_its_entity_and_writes_nothing(
     with pg.uow_factory() as uow:
         assert uow.units.count_by() == 1
         assert uow.outbox.pending(10) == []
+
+
+def test_a_delete_waits_with_the_writes_and_raises_at_the_commit(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """A compare-and-set delete waits too (issue 20, fifth round): one
+    statement with the other writes; a stale one raises
+    ``ConcurrencyConflict``, one of a missing row ``NotFound``, at the
+    commit, and nothing is written."""
+    with pg.uow_factory() as uow:
+        uow.units.add_many([_unit(1), _unit(2)])
+        uow.commit()
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.remove(_unit(1))
+        uow.record(_added(1))
+        assert statements == []
+        uow.commit()
+    assert len(statements) == 1
+    with pg.uow_factory() as uow:
+        assert [u.id for u in uow.units.find_by()] == [2]
+        assert len(uow.outbox.pending(10)) == 1
+    for gone, error in (
+        (attrs.evolve(_unit(2), version=7), ConcurrencyConflict),
+        (_unit(1), NotFound),
+    ):
+        with pg.uow_factory() as uow:
+            uow.defer_writes()
+            uow.units.remove(gone)
+            uow.record(_added(gone.id))
+            with pytest.raises(error) as caught:
+                uow.commit()
+        assert (caught.value.entity, caught.value.id) == ("unit", gone.id)
+        with pg.uow_factory() as uow:
+            assert [u.id for u in uow.units.find_by()] == [2]
+            assert len(uow.outbox.pending(10)) == 1
+
+
+def test_a_row_deleted_then_added_again_is_sent_in_order(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """Every CTE sees the statement's snapshot: an insert of a table whose
+    delete waits sends the delete first (else it would meet the old row),
+    and a delete of a table with a write waiting sends that write first."""
+    with pg.uow_factory() as uow:
+        uow.units.add(_unit(1))
+        uow.commit()
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.remove(_unit(1))
+        uow.units.add(_unit(1, "AGAIN"))
+        assert len(statements) == 1  # the delete, sent before the insert waits
+        uow.units.remove(_unit(1, "AGAIN"))
+        assert len(statements) == 2  # the insert, sent before the delete waits
+        uow.units.add(_unit(1, "THIRD"))
+        uow.commit()
+    with pg.uow_factory() as uow:
+        assert [u.name for u in uow.units.find_by()] == ["THIRD"]
+
+
+def test_an_update_of_a_row_read_ahead_sets_only_what_changed(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """A deferred update of a row the unit of work read ahead at the version
+    it expects sets only the columns that changed (the compare-and-set
+    guarantees the stored row is the one read): fewer parameters, a
+    statement psycopg converts once. A row not read ahead, or read at
+    another version, is written whole."""
+    with pg.uow_factory() as uow:
+        uow.units.add(_unit(1))
+        uow.units.add(_unit(2))
+        uow.commit()
+    sent: list[str] = []
+
+    def _seen(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(pg.engine, "before_cursor_execute", _seen)
+    try:
+        with pg.uow_factory() as uow:
+            uow.defer_writes()
+            uow.keep_ahead("unit", ("id", 1), _unit(1))
+            uow.keep_ahead("unit", ("id", 2), attrs.evolve(_unit(2), version=5))
+            assert uow.units.find(1) == _unit(1)
+            assert uow.units.find(2) is not None
+            uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
+            uow.units.update(attrs.evolve(_unit(2, "W"), version=2))
+            uow.commit()
+    finally:
+        event.remove(pg.engine, "before_cursor_execute", _seen)
+    # a second write of the table sends the first before it waits
+    first, second = (w.split("UPDATE")[1] for w in sent)
+    assert "SET name=" in first
+    assert "unit_type_id" not in first
+    assert "unit_type_id" in second
+    with pg.uow_factory() as uow:
+        assert [(u.name, u.version) for u in uow.units.find_by()] == [
+            ("V", 2),
+            ("W", 2),
+        ]
 
 
 def test_leaving_without_commit_sends_nothing(

@@ -9,6 +9,8 @@ only the same reads, once, and never after the unit of work wrote the table.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -17,6 +19,7 @@ import pytest
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.reference import MISSING
+from gsan_core.model.billing import Charge, DebtKind, OpenDebt
 from gsan_core.model.connections import CutInput
 from gsan_core.model.service_orders import ServiceOrder
 from gsan_core.synthetic import generate
@@ -54,6 +57,19 @@ def _cut_orders(system: gsan_core.System) -> list[ServiceOrder]:
     ]
     assert found
     return found
+
+
+def _charge(ident: int, property_id: int) -> Charge:
+    return Charge(
+        id=ident,
+        property_id=property_id,
+        debit_type_id=1,
+        total=Decimal(ident),
+        installments=1,
+        installment_value=Decimal(ident),
+        generated_at=datetime(2025, 1, 6, 9, tzinfo=UTC),
+        actor=1,
+    )
 
 
 def _close(system: gsan_core.System, order_id: int) -> None:
@@ -145,6 +161,20 @@ def test_changing_a_situation_reads_its_order_ahead_for_two_reads(
         assert pid is not None
         block = system.properties.block(system.properties.get(pid).block_id)
         sewer = system.connections.sewer_connection(pid)
+        with sql.uow_factory() as uow:  # two bills, a payment slip, two charges
+            uow.billing.record_debts(
+                OpenDebt(id=9000 + n, property_id=pid, kind=kind, amount=Decimal(n))
+                for n, kind in enumerate(
+                    (DebtKind.BILL, DebtKind.PAYMENT_SLIP, DebtKind.BILL), start=1
+                )
+            )
+            for n in (1, 2):
+                uow.billing.add_charge(_charge(9100 + n, pid))
+            uow.commit()
+        with sql.uow_factory() as uow:
+            debts = uow.billing.open_debts(pid)
+        assert [d.kind for d in debts].count(DebtKind.CHARGE) == 2
+        well = ("current", pid, 2)
         with sql.uow_factory() as uow:
             uow.read_ahead("change_situation", order.id)
             for _ in range(2):
@@ -152,9 +182,20 @@ def test_changing_a_situation_reads_its_order_ahead_for_two_reads(
             assert uow.take_ahead("service_order", ("id", order.id)) is MISSING
             assert uow.take_ahead("block", ("id", block.id)) == block
             assert uow.take_ahead("sewer_connection", ("id", pid)) == sewer
+            # V-AS3's meter at the well (none), then V-AS5's debts: each row once
+            assert uow.take_ahead("hydrometer_installation", well) is None
+            assert uow.billing.open_debts(pid) == debts
+            assert uow.take_ahead("open_debt", ("of", pid)) is MISSING
         with sql.uow_factory() as uow:
-            uow.read_ahead("close_order", order.id)  # closing reads neither
+            uow.read_ahead("change_situation", order.id)
+            uow.billing.add_charge(_charge(9200, pid))  # forgets the charges
+            assert uow.take_ahead("charge", ("of", pid)) is MISSING
+            assert len(uow.billing.open_debts(pid)) == len(debts) + 1
+        with sql.uow_factory() as uow:
+            uow.read_ahead("close_order", order.id)  # closing reads none of them
             assert uow.take_ahead("block", ("id", block.id)) is MISSING
             assert uow.take_ahead("sewer_connection", ("id", pid)) is MISSING
+            assert uow.take_ahead("hydrometer_installation", well) is MISSING
+            assert uow.take_ahead("open_debt", ("of", pid)) is MISSING
     finally:
         sql.dispose()

@@ -157,9 +157,9 @@ BUDGETS: dict[str, int] = {
     # 20, fifth round); connecting sewer reads ahead as water does (11 before)
     "connect sewer without an order": 8,
     # reads ahead as closing an order does (its order's closing), with its
-    # block and sewer connection, its order kept for its own read of it too:
-    # 21 before, then 17
-    "change a connection's situation": 14,
+    # block, sewer connection, well meter, debts and charges, its order kept
+    # for its own read of it too: 21 before, then 17, then 14
+    "change a connection's situation": 11,
     "insert a range of meters": 6,
     "update a range of meters": 6,
     "move meters": 8,
@@ -245,10 +245,10 @@ POSTGRES: dict[str, int] = {
     # sewer: 5, as water; 7 before)
     "connect sewer without an order": 5,
     # BEGIN, the lock, the joined read (the order kept for both its reads,
-    # the block, the sewer connection), well meter, debts, charges, property
-    # (sent before the deletes), two deletes, history + order + trail +
-    # outbox, COMMIT (20 before, then 14)
-    "change a connection's situation": 11,
+    # the block, the sewer connection, the well meter, the debts and the
+    # charges), the property, the two deletes, the history, the order, its
+    # trail and the outbox in one statement, COMMIT (20 before, then 14, 11)
+    "change a connection's situation": 5,
     # BEGIN, the numbers taken (insert) or the range's meters (update), the
     # meters (one multi-row statement), outbox counter + outbox, COMMIT: as
     # one statement of CTEs their writes measured slower (docs/scale.md)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
@@ -18,7 +18,6 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     id_batches,
     lock_where,
 )
-from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.connections import (
     BatchCandidate,
     ConnectionKind,
@@ -39,31 +38,13 @@ __all__ = [
     "SqlWaterConnectionRepository",
 ]
 
-C = TypeVar("C", WaterConnection, SewerConnection)
+
+class SqlWaterConnectionRepository(SqlRepository[WaterConnection]):
+    """Water connections (a removal is a compare-and-set delete, deferred
+    with the unit of work's other writes when it defers them)."""
 
 
-class _Removable(SqlRepository[C]):
-    def remove(self, connection: C) -> None:
-        self._uow.wrote(self._entity)
-        t = self._table
-        with translated(self._entity, connection.id):
-            result = self._conn.execute(
-                sa.delete(t).where(
-                    t.c.id == connection.id, t.c.version == connection.version
-                )
-            )
-        if result.rowcount == 1:
-            return
-        if self.find(connection.id) is None:
-            raise NotFound(self._entity, connection.id)
-        raise ConcurrencyConflict(self._entity, connection.id, connection.version)
-
-
-class SqlWaterConnectionRepository(_Removable[WaterConnection]):
-    """Water connections."""
-
-
-class SqlSewerConnectionRepository(_Removable[SewerConnection]):
+class SqlSewerConnectionRepository(SqlRepository[SewerConnection]):
     """Sewer connections."""
 
 

@@ -215,6 +215,16 @@ class RowMapper(Generic[T]):
         )
 
     @functools.cached_property
+    def cas_delete(self) -> sa.Delete:
+        """``DELETE ... WHERE id = :k_id AND version = :k_expected`` (built
+        once per mapper: a statement built per call costs SQLAlchemy its cache
+        key each time)."""
+        key, version = self.key_columns
+        return sa.delete(self.table).where(
+            key == sa.bindparam("k_id"), version == sa.bindparam("k_expected")
+        )
+
+    @functools.cached_property
     def select_by_id(self) -> sa.Select[Any]:
         """``SELECT * ... WHERE id = :id`` (built once per mapper)."""
         return sa.select(self.table).where(

@@ -1,8 +1,10 @@
-"""Writes sent together: a command's inserts and updates in one statement.
+"""Writes sent together: a command's inserts, updates and deletes in one
+statement.
 
 A unit of work that declared :meth:`~SqlUnitOfWork.defer_writes` on
-PostgreSQL keeps its repositories' inserts and compare-and-set updates here
-instead of sending each one, and sends them as **one** statement of
+PostgreSQL keeps its repositories' inserts, compare-and-set updates and
+compare-and-set deletes (``DELETE ... WHERE key AND version``, issue 20's
+fifth round) here instead of sending each one, and sends them as **one** statement of
 data-modifying CTEs, each returning the rows it touched, when the unit of
 work next reads (it reads its own writes) or commits. At the commit the same
 statement also takes the outbox ids (an upsert of the ``outbox`` counter, whose
@@ -19,8 +21,9 @@ connection from before the writes). See :func:`watch`.
 
 What stays true: every write of a CTE sees the snapshot the statement began
 with, so a write never follows another one of the same row in one statement
-(an update of a table that already has a write waiting sends the waiting ones
-first); an update that touched no row raises, after the statement, the
+(an update or a delete of a table that already has a write waiting, and an
+insert of a table that has a delete waiting, send the waiting ones first); an
+update or a delete that touched no row raises, after the statement, the
 error its repository raises at once (``ConcurrencyConflict`` or ``NotFound``),
 and a unique key broken by an insert the error of that insert's entity; the
 transaction then rolls back, as it does when the error comes at once. What
@@ -69,7 +72,10 @@ def deferred_insert(
     if not rows or len(rows) > MOST_ROWS or not getattr(uow, "deferring", False):
         return False
     key = rows[0].get("id") if len(rows) == 1 else [r.get("id") for r in rows][:5]
-    uow.pending.insert(entity, table, rows, key)  # type: ignore[attr-defined]
+    pending: WriteBuffer = uow.pending  # type: ignore[attr-defined]
+    if pending.deletes(table):
+        _ = uow.connection  # type: ignore[attr-defined]  # sends the waiting writes
+    pending.insert(entity, table, rows, key)
     return True
 
 
@@ -118,12 +124,17 @@ def _refuse_unsent(
         raise PersistenceError(msg, kind="unsent_writes")
 
 
+#: The kinds of write: an INSERT, an UPDATE ... WHERE key AND version, a
+#: DELETE ... WHERE key AND version.
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+
+
 @attrs.define
 class _Write:
     entity: str
     table: sa.Table
-    update: bool  # an UPDATE ... WHERE key AND version (else an INSERT)
-    values: dict[str, Any]  # column key -> value
+    kind: str  # INSERT, UPDATE or DELETE
+    values: dict[str, Any]  # column key -> value (none for a delete)
     key: object
     expected: int | None  # rows it must touch (None: any)
     on_short: Callable[[], None] | None  # raises the repository's error
@@ -132,11 +143,11 @@ class _Write:
     columns: tuple[str, str] = ("id", "version")
 
     def shape(self) -> tuple[object, ...]:
-        return (self.update, self.table, tuple(self.values), self.columns)
+        return (self.kind, self.table, tuple(self.values), self.columns)
 
     def params(self, i: int) -> dict[str, Any]:
         found = {f"w{i}_{c}": v for c, v in self.values.items()}
-        if self.update:
+        if self.kind != INSERT:
             found[f"w{i}__k"], found[f"w{i}__e"] = self.where
         return found
 
@@ -162,6 +173,11 @@ class WriteBuffer:
     def touches(self, *tables: sa.Table) -> bool:
         return any(w.table in tables for w in self.writes)
 
+    def deletes(self, table: sa.Table) -> bool:
+        """Whether a delete of ``table`` waits (an insert of the table must
+        not join it: it would not see the row gone)."""
+        return any(w.table is table and w.kind == DELETE for w in self.writes)
+
     def insert(
         self, entity: str, table: sa.Table, rows: Sequence[dict[str, Any]], key: object
     ) -> None:
@@ -170,7 +186,7 @@ class WriteBuffer:
                 _Write(
                     entity=entity,
                     table=table,
-                    update=False,
+                    kind=INSERT,
                     values=dict(row),
                     key=key,
                     expected=None,
@@ -192,8 +208,34 @@ class WriteBuffer:
             _Write(
                 entity=entity,
                 table=table,
-                update=True,
+                kind=UPDATE,
                 values=values,
+                key=where[0],
+                expected=1,
+                on_short=on_short,
+                where=where,
+                columns=columns,
+            )
+        )
+
+    def delete(
+        self,
+        *,
+        entity: str,
+        table: sa.Table,
+        where: tuple[object, object],
+        columns: tuple[str, str],
+        on_short: Callable[[], None],
+    ) -> None:
+        """A compare-and-set delete of the row whose key and version are
+        ``where`` (``columns``): it must delete one row, else ``on_short``
+        raises the repository's error after the statement."""
+        self.writes.append(
+            _Write(
+                entity=entity,
+                table=table,
+                kind=DELETE,
+                values={},
                 key=where[0],
                 expected=1,
                 on_short=on_short,
@@ -258,15 +300,16 @@ class WriteBuffer:
 def _dml(i: int, write: _Write) -> Any:
     t = write.table
     values: dict[str, Any] = {c: sa.bindparam(f"w{i}_{c}") for c in write.values}
-    if not write.update:
+    if write.kind == INSERT:
         return sa.insert(t).values(values).returning(sa.literal_column("1"))
     key, version = (t.c[c] for c in write.columns)
-    return (
-        sa.update(t)
-        .where(key == sa.bindparam(f"w{i}__k"), version == sa.bindparam(f"w{i}__e"))
-        .values(values)
-        .returning(sa.literal_column("1"))
+    matched = (
+        key == sa.bindparam(f"w{i}__k"),
+        version == sa.bindparam(f"w{i}__e"),
     )
+    if write.kind == DELETE:
+        return sa.delete(t).where(*matched).returning(sa.literal_column("1"))
+    return sa.update(t).where(*matched).values(values).returning(sa.literal_column("1"))
 
 
 class _Owned(Exception):
@@ -285,7 +328,7 @@ def _owner(writes: Sequence[_Write], error: sa_exc.IntegrityError) -> Exception:
     for write in writes:
         if write.table.name == table:
             return _Owned(write, error)
-    inserts = [w for w in writes if not w.update]
+    inserts = [w for w in writes if w.kind == INSERT]
     return _Owned(inserts[0], error) if inserts else error
 
 
@@ -306,9 +349,11 @@ class _Events:
 
     def statements(self) -> list[Any]:
         counter, outbox, n = self.counter, self.table, self.n
+        # constants written into the text, not bound: psycopg converts a
+        # statement of more than 50 parameters anew on every call
         bump = (
             postgresql.insert(counter)
-            .values(name="outbox", value=sa.bindparam("o_n"))
+            .values(name=sa.literal_column("'outbox'"), value=sa.bindparam("o_n"))
             .on_conflict_do_update(
                 index_elements=[counter.c.name],
                 set_={"value": counter.c.value + sa.bindparam("o_n")},
@@ -320,12 +365,12 @@ class _Events:
         return [
             sa.insert(outbox)
             .values(
-                id=last - (n - 1 - i),
+                id=last - sa.literal_column(str(n - 1 - i)),
                 **{
                     c: sa.bindparam(f"o{i}_{c}")
                     for c in ("tag", "occurred_at", "actor", "payload")
                 },
-                published_at=None,
+                published_at=sa.null(),
             )
             .returning(outbox.c.id)
             .add_cte(bump)

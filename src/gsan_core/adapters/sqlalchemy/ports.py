@@ -47,10 +47,12 @@ if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
 __all__ = [
+    "CHARGE_COLUMNS",
     "SqlBilling",
     "SqlFieldLock",
     "SqlPermissions",
     "SqlSurchargeIndices",
+    "charge_debt",
 ]
 
 T = TypeVar("T")
@@ -118,6 +120,34 @@ class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
         return list(built)
 
 
+def charge_debt(row: Sequence[Any]) -> OpenDebt:
+    """A charge still to be billed as one of its property's open debts, from
+    the values of its columns :data:`CHARGE_COLUMNS` names, in their order."""
+    ident, property_id, total, debit_type_id, reference, parts, billed = row
+    return OpenDebt(
+        id=ident,
+        property_id=property_id,
+        kind=DebtKind.CHARGE,
+        amount=total,
+        debit_type_id=debit_type_id,
+        reference=reference,
+        installments=parts,
+        installments_billed=billed,
+    )
+
+
+#: The columns of a charge that :func:`charge_debt` reads, in its order.
+CHARGE_COLUMNS = (
+    "id",
+    "property_id",
+    "total",
+    "debit_type_id",
+    "reference",
+    "installments",
+    "installments_billed",
+)
+
+
 class SqlBilling(AccountsTables):
     """Open debts and charges in this library's own tables."""
 
@@ -143,6 +173,14 @@ class SqlBilling(AccountsTables):
         )
 
     def open_debts(self, property_id: int) -> Sequence[OpenDebt]:
+        # read ahead (changing a connection's situation, read_ahead.py): the
+        # property's debt rows and its charges, each kept apart so that a
+        # write of either table forgets its own
+        debts = self._uow.take_ahead("open_debt", ("of", property_id))
+        charges = self._uow.take_ahead("charge", ("of", property_id))
+        if debts is not MISSING and charges is not MISSING:
+            found = [*debts, *charges]  # type: ignore[misc]
+            return sorted(found, key=lambda d: (d.kind, d.id))
         return list(self.open_debts_of([property_id]).get(property_id, []))
 
     def open_debts_of(
@@ -160,15 +198,7 @@ class SqlBilling(AccountsTables):
         columns, build = prepared(
             debt_t, "positional", lambda: _positional(self._debts)
         )
-        charge_columns = (
-            charge_t.c.id,
-            charge_t.c.property_id,
-            charge_t.c.total,
-            charge_t.c.debit_type_id,
-            charge_t.c.reference,
-            charge_t.c.installments,
-            charge_t.c.installments_billed,
-        )
+        charge_columns = [charge_t.c[name] for name in CHARGE_COLUMNS]
         wanted = set(property_ids)
         for batch in chunks(wanted):
             params: dict[str, Any] = {}
@@ -204,21 +234,9 @@ class SqlBilling(AccountsTables):
             if kinds is not None and DebtKind.CHARGE not in kinds:
                 continue
             with translated("charge"):
-                for cid, pid, total, debit_type, ref, parts, billed in conn.execute(
-                    charges, params
-                ):
-                    found.setdefault(pid, []).append(
-                        OpenDebt(
-                            id=cid,
-                            property_id=pid,
-                            kind=DebtKind.CHARGE,
-                            amount=total,
-                            debit_type_id=debit_type,
-                            reference=ref,
-                            installments=parts,
-                            installments_billed=billed,
-                        )
-                    )
+                for row in conn.execute(charges, params):
+                    debt = charge_debt(row)
+                    found.setdefault(debt.property_id, []).append(debt)
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
 
     def overdue_bills(
@@ -311,6 +329,7 @@ class SqlBilling(AccountsTables):
         return found
 
     def add_charge(self, charge: Charge) -> None:
+        self._uow.wrote("charge")  # the charges read ahead are forgotten
         row = self._charges.to_row(charge)
         if deferred_insert(self._uow, "charge", self._charges.table, [row]):
             return
@@ -320,6 +339,7 @@ class SqlBilling(AccountsTables):
             )
 
     def add_charges(self, charges: Iterable[Charge]) -> None:
+        self._uow.wrote("charge")
         for batch in chunks(charges, 5_000):
             with translated("charge"):
                 self._uow.connection.execute(

@@ -35,9 +35,12 @@ lock statement is not sent.
 
 Changing a connection's situation (UC0555) closes its order: it reads ahead
 as closing does, its joined read also taking the property's block (V-AS4's
-networks) and sewer connection, and the order is kept for the command's own
-read of it (its type) as well as closing's (``situation`` of
-:func:`read_closing`).
+networks), its sewer connection, the installation at its well (V-AS3), its
+debts and its charges (V-AS5; those and the request's orders on rows of
+their own, so they add up instead of multiplying), and the order is kept for
+the command's own read of it (its type) as well as closing's (``situation``
+of :func:`read_closing`). An order without a request (the lock statement's
+row says so) is read without the request's columns.
 
 Connecting water or sewer without an order (:func:`read_connecting`) locks the
 property and then share-locks its route (billing's field lock, ADR 0004's order:
@@ -55,6 +58,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
+from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
 from gsan_core.model.billing import DebtKind
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.hydrometers import MeasurementPoint
@@ -88,7 +92,8 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     ``situation`` (changing a connection's situation, UC0555) also the
     property's block and sewer connection, and the order kept for one more
     read (the command reads it to check its type before closing reads it)."""
-    lock, read = _statements(uow, "situation" if situation else "closing")
+    command = "situation" if situation else "closing"
+    lock, read = _statements(uow, command)
     order_reads = 2 if situation else 1
     connection = uow.connection
     sqlite = connection.dialect.name == "sqlite"
@@ -107,14 +112,23 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
             order = _entity(uow, "o", "service_order", first)
             uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
             return
+        if first["o_request_id"] is None:  # no request to read with it
+            read = _statements(uow, f"{command}_alone")[1]
     with translated("service_order", order_id):
         rows = connection.execute(read, {"k_order": order_id}).mappings().all()
     # one row per payment slip of the property and order of its request (at
-    # least one: LEFT JOIN)
+    # least one: LEFT JOIN); changing a situation: one row per debt, charge
+    # and order of the request, each on a row of its own
     if not rows or len({r["i_id"] for r in rows}) != 1:
         return  # no such order, or two current installations
+    if situation and len({r["k_id"] for r in rows}) != 1:
+        return  # two current installations at the well
     row = rows[0]
-    found = {prefix: _entity(uow, prefix, name, row) for prefix, name in _JOINED}
+    found = {
+        prefix: _entity(uow, prefix, name, row)
+        for prefix, name in _JOINED
+        if f"{prefix}_id" in row
+    }
     order = found["o"]
     if row["programmed"]:
         uow.keep_ahead("service_order", ("id", order_id), order, times=order_reads)
@@ -133,20 +147,44 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
     uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
     uow.keep_ahead("water_connection", ("id", prop.id), found["w"])
     if situation:
-        block = _entity(uow, "b", "block", row)
-        if block is not None:
-            uow.keep_ahead("block", ("id", block.id), block)
-        sewer = _entity(uow, "e", "sewer_connection", row)
-        uow.keep_ahead("sewer_connection", ("id", prop.id), sewer)
+        _keep_situation(uow, prop.id, rows)
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
-    if installation is not None:
+    if installation is not None and "h" in found:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
+    slip = DebtKind.PAYMENT_SLIP.value
     slips = {
-        (r["d_debit_type_id"], r["d_issued_on"]) for r in rows if r["d_id"] is not None
+        (r["d_debit_type_id"], r["d_issued_on"])
+        for r in rows
+        if r["d_id"] is not None and r["d_kind"] == slip
     }
     uow.keep_ahead("open_debt", ("payment_slips", prop.id), frozenset(slips))
+
+
+def _keep_situation(uow: SqlUnitOfWork, property_id: int, rows: Sequence[Any]) -> None:
+    """What changing a connection's situation reads besides closing's: the
+    property's block (V-AS4's networks), its sewer connection, the meter at
+    its well (V-AS3 refuses a change while one is installed at either point)
+    and its open debts (its bills and payment slips, and its charges: V-AS5
+    asks for a permission to change with debts)."""
+    row = rows[0]
+    block = _entity(uow, "b", "block", row)
+    if block is not None:
+        uow.keep_ahead("block", ("id", block.id), block)
+    sewer = _entity(uow, "e", "sewer_connection", row)
+    uow.keep_ahead("sewer_connection", ("id", property_id), sewer)
+    well = _entity(uow, "k", "hydrometer_installation", row)
+    point = int(MeasurementPoint.WELL)
+    uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
+    debts = {e.id: e for r in rows if (e := _entity(uow, "d", "open_debt", r))}
+    uow.keep_ahead("open_debt", ("of", property_id), list(debts.values()))
+    charges = {
+        r["c_id"]: charge_debt([r[f"c_{name}"] for name in CHARGE_COLUMNS])
+        for r in rows
+        if r["c_id"] is not None
+    }
+    uow.keep_ahead("charge", ("of", property_id), list(charges.values()))
 
 
 def keep_request_of_order(
@@ -289,7 +327,9 @@ def _statements(
     if found is None:
         build = {
             "closing": _build,
+            "closing_alone": _build_alone,
             "situation": _build_situation,
+            "situation_alone": _build_situation_alone,
             "opening": _build_opening,
             "generation": _build_generation,
             "connecting": _build_connecting,
@@ -307,20 +347,42 @@ def _build_situation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]
     return _build(uow, situation=True)
 
 
-def _build(
-    uow: SqlUnitOfWork, *, situation: bool = False
+def _build_alone(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    return _build(uow, request=False)
+
+
+def _build_situation_alone(
+    uow: SqlUnitOfWork,
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    t = uow.tables
-    o, p, w, i, h, s = (
-        t["service_order"],
-        t["property"],
-        t["water_connection"],
-        t["hydrometer_installation"],
-        t["hydrometer"],
-        t["scheduled_order"],
+    return _build(uow, situation=True, request=False)
+
+
+def _aliased(uow: SqlUnitOfWork, **names: str) -> dict[str, sa.FromClause]:
+    """The tables ``names`` gives, each under its prefix as an alias (``o.id
+    AS o_id``, not the schema-qualified name: a statement text a quarter as
+    long, which psycopg converts once and keeps when under 4 KiB)."""
+    return {prefix: uow.tables[name].alias(prefix) for prefix, name in names.items()}
+
+
+def _build(
+    uow: SqlUnitOfWork, *, situation: bool = False, request: bool = True
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """Closing's lock and joined read (``situation``: changing a connection's
+    situation's); without ``request``, the read of an order that has none
+    (the lock statement said so): without the request's and its orders' 77
+    columns, which psycopg would describe on every call."""
+    a = _aliased(
+        uow,
+        o="service_order",
+        p="property",
+        w="water_connection",
+        i="hydrometer_installation",
+        h="hydrometer",
+        s="scheduled_order",
+        r="service_request",
+        q="service_order",
     )
-    d = t["open_debt"]
-    r, q = t["service_request"], o.alias("q")
+    o, p, w, i, h, s, r = (a[k] for k in "opwihsr")
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
     # the order (read before the lock, as the command reads it first), its
@@ -343,48 +405,109 @@ def _build(
         locked_request.label("locked_request"),
         locked.label("locked"),
     ).where(o.c.id == order_id)
-    # one row per payment slip and order of the request (a handful)
-    tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
-    joined = o.outerjoin(p, p.c.id == o.c.property_id)
+    tables = {k: a[k] for k in "opwi"}
+    joined = (
+        o.outerjoin(p, p.c.id == o.c.property_id)
+        .outerjoin(w, w.c.id == o.c.property_id)
+        .outerjoin(i, _current(i, o, MeasurementPoint.WATER_CONNECTION))
+    )
+    if not situation:
+        # the meter closing reads for its cut reading; a change of situation
+        # is refused with a meter installed (V-AS3): its 25 columns are left
+        tables["h"] = h
+        joined = joined.outerjoin(h, h.c.id == i.c.hydrometer_id)
+    if request:
+        tables["r"] = r
+        joined = joined.outerjoin(r, r.c.id == o.c.request_id)
     if situation:
-        # changing a situation also reads the block's networks and the sewer
-        b, e = t["block"], t["sewer_connection"]
-        tables |= {"b": b, "e": e}
-        joined = joined.outerjoin(b, b.c.id == p.c.block_id).outerjoin(
-            e, e.c.id == o.c.property_id
-        )
+        changing = _situation_read(uow, tables, joined, programmed, request=request)
+        return lock, changing.where(o.c.id == order_id)
+    # one row per payment slip and order of the request (a handful)
+    d = uow.tables["open_debt"].alias("d")
+    joined = joined.outerjoin(
+        d,
+        sa.and_(
+            d.c.property_id == o.c.property_id,
+            d.c.kind == DebtKind.PAYMENT_SLIP.value,
+        ),
+    )
+    if request:
+        q = a["q"]
+        tables["q"] = q
+        joined = joined.outerjoin(q, q.c.request_id == o.c.request_id)
     read = (
         sa.select(
             *_labelled(tables),
             d.c.id.label("d_id"),
+            d.c.kind.label("d_kind"),
             d.c.debit_type_id.label("d_debit_type_id"),
             d.c.issued_on.label("d_issued_on"),
             programmed.label("programmed"),
         )
-        .select_from(
-            joined.outerjoin(w, w.c.id == o.c.property_id)
-            .outerjoin(
-                i,
-                sa.and_(
-                    i.c.property_id == o.c.property_id,
-                    i.c.point == int(MeasurementPoint.WATER_CONNECTION),
-                    i.c.removed_on.is_(None),
-                ),
-            )
-            .outerjoin(h, h.c.id == i.c.hydrometer_id)
-            .outerjoin(
-                d,
-                sa.and_(
-                    d.c.property_id == o.c.property_id,
-                    d.c.kind == DebtKind.PAYMENT_SLIP.value,
-                ),
-            )
-            .outerjoin(r, r.c.id == o.c.request_id)
-            .outerjoin(q, q.c.request_id == o.c.request_id)
-        )
+        .select_from(joined)
         .where(o.c.id == order_id)
     )
     return lock, read
+
+
+def _current(
+    i: sa.FromClause, o: sa.FromClause, point: MeasurementPoint
+) -> sa.ColumnElement[bool]:
+    """``i`` is the installation at ``point`` of order ``o``'s property now."""
+    return sa.and_(
+        i.c.property_id == o.c.property_id,
+        i.c.point == int(point),
+        i.c.removed_on.is_(None),
+    )
+
+
+def _situation_read(
+    uow: SqlUnitOfWork,
+    tables: Mapping[str, sa.FromClause],
+    joined: sa.Join,
+    programmed: sa.Exists,
+    *,
+    request: bool,
+) -> sa.Select[Any]:
+    """Closing's joined read, for changing a connection's situation, also
+    taking the property's block and sewer connection and the installation at
+    its well (one row each), and its debts (every kind, payment slips among
+    them), its charges and the orders of the order's request: each of those
+    on rows of their own (an ``arm`` of 1, 2 or 3 LEFT JOINs them), so the
+    rows add up instead of multiplying."""
+    o, p = tables["o"], tables["p"]
+    a = _aliased(
+        uow,
+        b="block",
+        e="sewer_connection",
+        k="hydrometer_installation",
+        d="open_debt",
+        c="charge",
+        q="service_order",
+    )
+    b, e, k, d, c, q = (a[n] for n in "bekdcq")
+    arms = sa.union_all(
+        *(sa.select(sa.literal_column(str(n)).label("arm")) for n in (1, 2, 3))
+    ).subquery("arms")
+    arm = arms.c.arm
+    joined = (
+        joined.outerjoin(b, b.c.id == p.c.block_id)
+        .outerjoin(e, e.c.id == o.c.property_id)
+        .outerjoin(k, _current(k, o, MeasurementPoint.WELL))
+        .join(arms, sa.true())
+        .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
+        .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
+    )
+    read = {**tables, "b": b, "e": e, "k": k, "d": d}
+    if request:
+        joined = joined.outerjoin(
+            q, sa.and_(arm == 3, q.c.request_id == o.c.request_id)
+        )
+        read["q"] = q
+    charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
+    return sa.select(
+        *_labelled(read), *charged, programmed.label("programmed")
+    ).select_from(joined)
 
 
 def _build_opening(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:

@@ -200,6 +200,10 @@ class SqlUnitOfWork:
         self._watched: WriteBuffer | None = None
         #: Rows read ahead for the next reads of them (read_ahead.py).
         self._ahead: dict[tuple[str, object], list[Any]] = {}
+        #: The entities read ahead by id (or lock) and handed out, by table
+        #: and id, kept through this unit of work's own writes of them: what
+        #: a deferred update compares its row with (:meth:`as_read`).
+        self._handed: dict[tuple[str, object], Any] = {}
         mappers = backend.mappers
         #: The backend's row mappers (shared by every unit of work).
         self.mappers = mappers
@@ -445,8 +449,9 @@ class SqlUnitOfWork:
         return self._defer
 
     def defer_writes(self) -> None:
-        """Send this unit of work's inserts and updates together (PostgreSQL):
-        at its next read or its commit, in one statement (``pipeline.py``).
+        """Send this unit of work's inserts, updates and deletes together
+        (PostgreSQL): at its next read or its commit, in one statement
+        (``pipeline.py``).
         A write's ``DuplicateEntity`` / ``ConcurrencyConflict`` then comes at
         that point instead of at once; nothing is written either way."""
         if self._backend.engine.dialect.name == "postgresql":
@@ -500,7 +505,18 @@ class SqlUnitOfWork:
         kept[1] -= 1
         if kept[1] <= 0:
             del self._ahead[(table, key)]
-        return kept[0]
+        found = kept[0]
+        if isinstance(key, tuple) and key and key[0] in ("id", "lock"):
+            handed = found.values() if key[0] == "lock" else (found,)
+            for entity in handed:
+                if entity is not None:
+                    self._handed[(table, getattr(entity, "id", None))] = entity
+        return found
+
+    def as_read(self, table: str, id: object) -> Any:
+        """The entity of ``table`` with id ``id`` as this unit of work read
+        it ahead, or last wrote it entity by entity (``None``: not known)."""
+        return self._handed.get((table, id)) if self._handed else None
 
     def _open(self) -> sa.Connection:
         if self._connection is None:
@@ -565,6 +581,11 @@ class SqlUnitOfWork:
         (``read_ahead.written``), instead of forgotten."""
         if self._ahead:
             self._ahead = written(self._ahead, table, rows)
+        if self._handed:
+            if not rows:  # an unknown write of the table: forget its rows
+                self._handed = {k: v for k, v in self._handed.items() if k[0] != table}
+            for _, entity in rows:
+                self._handed[(table, getattr(entity, "id", None))] = entity
         if table in CACHED_TABLES:
             self._written.add(table)
         if table in DEPENDENT:  # e.g. a permission's answer and the user's row
@@ -598,12 +619,14 @@ class SqlUnitOfWork:
         self._committed.extend(self._events)
         self._events = []
         self._ahead = {}
+        self._handed = {}
         self._forget_written()
 
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
         self._ahead = {}
+        self._handed = {}
         self.pending.clear()
         self._id_blocks = {}  # their reservation is rolled back too
         if self._tx is not None and self._tx.is_active:
