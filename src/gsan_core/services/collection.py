@@ -69,7 +69,7 @@ __all__ = [
 #: from its first statement to its commit, about 0.1 s per 10,000 properties
 #: on PostgreSQL, so a bigger chunk makes a single command on one of them wait
 #: longer (issue 20: 10,000 ran faster than 5,000; 25,000 faster than 10,000
-#: at 1 million, ~0.2-0.25 s of hold; 50,000 slower again, its chunk's rows
+#: at 1 million, ~0.15-0.3 s of hold; 50,000 slower again, its chunk's rows
 #: past ``work_mem``; docs/scale.md).
 PROPERTIES_PER_CHUNK = 25_000
 
