@@ -65,9 +65,13 @@ __all__ = [
 #: Properties per chunk of the cut-order batch by default (whole routes packed
 #: up to it): thousands of rows, so that a chunk's fixed statements (the lock,
 #: the outbox, the commit) are a small share of its time and its locks and
-#: memory stay bounded (issue 20; 10,000 ran faster than 5,000 in two runs of
-#: 3 and 5 passes at 100 thousand properties, docs/scale.md).
-PROPERTIES_PER_CHUNK = 10_000
+#: memory stay bounded. The trade-off: a chunk holds its properties' row locks
+#: from its first statement to its commit, about 0.1 s per 10,000 properties
+#: on PostgreSQL, so a bigger chunk makes a single command on one of them wait
+#: longer (issue 20: 10,000 ran faster than 5,000; 25,000 faster than 10,000
+#: at 1 million, ~0.15-0.3 s of hold; 50,000 slower again, its chunk's rows
+#: past ``work_mem``; docs/scale.md).
+PROPERTIES_PER_CHUNK = 25_000
 
 NONE_OVERDUE = OverdueBills()
 
@@ -371,7 +375,10 @@ class CollectionService(Service):
 
         The group's whole routes (GSAN splits the action by route) are packed
         into chunks of at most ``properties_per_chunk`` properties (a bigger
-        route is a chunk of its own), or taken ``routes_per_chunk`` at a time
+        route is a chunk of its own; :data:`PROPERTIES_PER_CHUNK` by default:
+        a bigger chunk pays its lock, its statements and its commit over more
+        properties but holds its properties' locks longer), or taken
+        ``routes_per_chunk`` at a time
         when it is given (1 gives GSAN's one route per transaction); each chunk
         is one unit of work. On the SQL backends the
         chunk is decided in the database (``select_cut_orders``); in memory the

@@ -227,10 +227,16 @@ def _open_cut(
 ) -> sa.Select[Any]:
     """CUT-2's open orders of a cut type of ``property_id``."""
     return sa.select(sa.literal(1).label("hit")).where(
-        order.c.property_id == property_id,
+        order.c.property_id == property_id, *_open_cuts(order, criteria)
+    )
+
+
+def _open_cuts(order: sa.Table, criteria: CutCriteria) -> list[sa.ColumnElement[bool]]:
+    """CUT-2's open orders: of a cut type, not closed."""
+    return [
         order.c.service_type_id.in_(sorted(criteria.cut_service_type_ids)),
         order.c.situation != int(OrderSituation.CLOSED),
-    )
+    ]
 
 
 def _chunk_facts(
@@ -263,21 +269,23 @@ def _chunk_facts(
     ).cte("span")
     low = sa.select(span.c.lo).scalar_subquery()
     high = sa.select(span.c.hi).scalar_subquery()
+    # the span's bills and open cut orders, not joined to the chunk's
+    # properties here: the outer joins below keep the chunk's, and the index
+    # range arrives in property order, so the bills are added up as they come
+    # (no hash of the chunk, no sort: issue 20, sixth round)
     owed = (
         sa.select(
             debt.c.property_id,
             sa.func.count().label("bills"),
             sa.func.sum(debt.c.amount).label("amount"),
         )
-        .join(props, props.c.id == debt.c.property_id)
         .where(*_bills(debt, criteria), debt.c.property_id.between(low, high))
         .group_by(debt.c.property_id)
         .cte("owed")
     )
     opened = (
-        _open_cut(order, criteria, props.c.id)
-        .with_only_columns(order.c.property_id)
-        .where(order.c.property_id.between(low, high))
+        sa.select(order.c.property_id)
+        .where(*_open_cuts(order, criteria), order.c.property_id.between(low, high))
         .distinct()
         .cte("open_cut")
     )
