@@ -24,8 +24,10 @@ import os
 import statistics
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
+import gsan_core
 from benchmarks import (
     lean_connections,
     lean_meters,
@@ -34,6 +36,7 @@ from benchmarks import (
     scale,
     scale_commands,
 )
+from gsan_core.adapters.sqlalchemy import SqlBackend
 
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
@@ -61,10 +64,25 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
     return figure
 
 
+class _MeterStep(Protocol):
+    """A command measured by :mod:`benchmarks.lean_meters`, ``lean_stock`` or
+    ``lean_connections``."""
+
+    def __call__(
+        self,
+        gsan: gsan_core.System,
+        sql: SqlBackend,
+        size: int,
+        count: int,
+        *,
+        skip: int,
+    ) -> dict[str, Any]: ...
+
+
 #: The meter and connection commands (:mod:`benchmarks.lean_meters`,
 #: :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`), each
 #: measured on rows of its own repeat (changing a situation last: it leaves properties unconnected).
-METER_STEPS = {
+METER_STEPS: dict[str, _MeterStep] = {
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,
@@ -121,13 +139,25 @@ def measure(
             if name in only:
                 figures.append(
                     _repeat(
-                        lambda r, step=step: step(  # type: ignore[misc]
-                            gsan, sql, size, commands, skip=r * per
-                        ),
+                        partial(_meter_step, step, gsan, sql, size, commands, per),
                         repeats,
                     )
                 )
         return figures
+
+
+def _meter_step(
+    step: _MeterStep,
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    count: int,
+    per: int,
+    repeat: int,
+) -> dict[str, Any]:
+    """``step``'s figure for the ``repeat``-th repeat (``per`` commands a repeat
+    before it)."""
+    return step(gsan, sql, size, count, skip=repeat * per)
 
 
 def _cut_closing(
@@ -152,11 +182,11 @@ def _opening(
         _USED.update(chosen)
         return chosen
 
-    scale_commands.connected = fresh  # type: ignore[assignment]
+    scale_commands.connected = fresh
     try:
         return scale_commands.measure_opening(gsan, sql, size, count)
     finally:
-        scale_commands.connected = original  # type: ignore[assignment]
+        scale_commands.connected = original
 
 
 _USED: set[int] = set()
@@ -175,7 +205,14 @@ def _repeat_many(
 ) -> list[dict[str, Any]]:
     """:func:`_repeat` for a step that measures several commands at once."""
     runs = [step(r) for r in range(repeats)]
-    return [_repeat(lambda r, i=i: runs[r][i], repeats) for i in range(len(runs[0]))]
+    return [_repeat(partial(_figure_of, runs, i), repeats) for i in range(len(runs[0]))]
+
+
+def _figure_of(
+    runs: Sequence[Sequence[dict[str, Any]]], index: int, repeat: int
+) -> dict[str, Any]:
+    """The ``index``-th figure of the ``repeat``-th run."""
+    return runs[repeat][index]
 
 
 def render(figures: Sequence[dict[str, Any]]) -> str:

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -405,16 +405,21 @@ def run(
     ]
 
 
+def _rate(figure: Mapping[str, object], key: str) -> float:
+    """A rate of a :func:`measure` figure (events a second, a float there)."""
+    value = figure[key]
+    assert isinstance(value, float)
+    return value
+
+
 def scale(sizes: Sequence[int]) -> list[dict[str, object]]:
     """One figure per size (no traced re-run), each noting its rate over the
     first size's, the library's and the baseline's (issue 16)."""
     figures = [measure("postgresql", properties=n, rerun=False) for n in sizes]
     first = figures[0]
     for figure in figures[1:]:
-        kept = float(figure["rate"]) / float(first["rate"])  # type: ignore[arg-type]
-        kept_by_hand = float(figure["baseline_rate"]) / float(  # type: ignore[arg-type]
-            first["baseline_rate"]  # type: ignore[arg-type]
-        )
+        kept = _rate(figure, "rate") / _rate(first, "rate")
+        kept_by_hand = _rate(figure, "baseline_rate") / _rate(first, "baseline_rate")
         figure["notes"] = (
             f"{figure['notes']}; rate at {figure['size']:,} / rate at "
             f"{first['size']:,} = {kept:.2f} (baseline {kept_by_hand:.2f})"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -352,13 +353,11 @@ def catalog_bulk_load(run: Run) -> list[Figure]:
     for _ in range(repeats):
         with run.database() as lib_db, run.database() as base_db:
             system = run.library_system(lib_db)
-            library.append(timed(lambda s=system: s.catalog.seed(items, actor=0)))
+            library.append(timed(partial(system.catalog.seed, items, actor=0)))
             assert len(system.catalog.list("cut_reason")) == count + 4
             prepare_baseline(base_db)
             ids = itertools.count(10_000)
-            baseline.append(
-                timed(lambda db=base_db, i=ids: baseline_catalog_load(db, items, i))
-            )
+            baseline.append(timed(partial(baseline_catalog_load, base_db, items, ids)))
     return [
         bulk_figure(
             run,
@@ -383,16 +382,12 @@ def property_bulk_load(run: Run) -> list[Figure]:
             system = run.library_system(lib_db)
             prepare_library(system, town)
             library.append(
-                timed(lambda s=system: s.properties.load(town.properties, actor=0))
+                timed(partial(system.properties.load, town.properties, actor=0))
             )
             assert sum(system.properties.count_by_water_status().values()) == count
             prepare_baseline(base_db, town)
             baseline.append(
-                timed(
-                    lambda db=base_db: baseline_property_load(
-                        db, town.properties, 10_000
-                    )
-                )
+                timed(partial(baseline_property_load, base_db, town.properties, 10_000))
             )
     return [
         bulk_figure(

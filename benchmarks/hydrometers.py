@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -323,7 +324,7 @@ def _baseline_move(scratch: Scratch, ids: list[int], destination: int) -> None:
         )
     )
     with scratch.engine.begin() as connection:
-        found = []
+        found: list[sa.Row[Any, Any, Any, Any]] = []
         for start in range(0, len(ids), 1_000):
             found += connection.execute(
                 sa.select(
@@ -390,6 +391,23 @@ def _baseline_move(scratch: Scratch, ids: list[int], destination: int) -> None:
         )
 
 
+def _library_move(gsan: System, ids: list[int], size: int) -> None:
+    """The library moves the first ``size`` of ``ids`` into the workshop."""
+    gsan.hydrometers.move(
+        hydrometer_ids=ids[:size],
+        destination_id=3,
+        reason_id=1,
+        moved_on=TODAY,
+        moved_time=clock_time(9),
+        actor=ACTOR,
+    )
+
+
+def _baseline_move_rest(scratch: Scratch, ids: list[int], size: int) -> None:
+    """The baseline moves the rest of ``ids`` (past ``size``) the same way."""
+    _baseline_move(scratch, ids[size:], 3)
+
+
 def bench_move(dialect: str, size: int, repeats: int) -> dict[str, object]:
     """One movement of ``size`` meters into the workshop, best of ``repeats``."""
     with scratch(dialect) as s:
@@ -406,19 +424,8 @@ def bench_move(dialect: str, size: int, repeats: int) -> dict[str, object]:
                 actor=1,
             )
             ids = list(range(inserted.first_id, inserted.last_id + 1))
-            library.append(
-                _timed(
-                    lambda ids=ids: gsan.hydrometers.move(
-                        hydrometer_ids=ids[:size],
-                        destination_id=3,
-                        reason_id=1,
-                        moved_on=TODAY,
-                        moved_time=clock_time(9),
-                        actor=ACTOR,
-                    )
-                )
-            )
-            baseline.append(_timed(lambda ids=ids: _baseline_move(s, ids[size:], 3)))
+            library.append(_timed(partial(_library_move, gsan, ids, size)))
+            baseline.append(_timed(partial(_baseline_move_rest, s, ids, size)))
         return _figure("move", dialect, size, min(library), min(baseline))
 
 
@@ -679,6 +686,17 @@ def _baseline_replace(scratch: Scratch, case: _Case) -> None:
         _outbox(connection, t, list(range(first, first + len(events))), events)
 
 
+def _library_replace(gsan: System, case: _Case) -> None:
+    """The library closes the case's order, replacing its meter."""
+    gsan.service_orders.close_executed(
+        order_id=case.order_id,
+        reason_id=EXECUTED,
+        closed_on=TODAY,
+        actor=ACTOR,
+        commercial=_replacement(case),
+    )
+
+
 def bench_replace(dialect: str, count: int) -> dict[str, object]:
     """Closing one replacement order: the median of ``count`` closings each way,
     library and baseline interleaved so both see the same machine load."""
@@ -687,18 +705,8 @@ def bench_replace(dialect: str, count: int) -> dict[str, object]:
         cases = _prepare_replacements(gsan, 2 * count)
         library, baseline = [], []
         for mine, theirs in zip(cases[:count], cases[count:], strict=True):
-            library.append(
-                _timed(
-                    lambda case=mine: gsan.service_orders.close_executed(
-                        order_id=case.order_id,
-                        reason_id=EXECUTED,
-                        closed_on=TODAY,
-                        actor=ACTOR,
-                        commercial=_replacement(case),
-                    )
-                )
-            )
-            baseline.append(_timed(lambda case=theirs: _baseline_replace(s, case)))
+            library.append(_timed(partial(_library_replace, gsan, mine)))
+            baseline.append(_timed(partial(_baseline_replace, s, theirs)))
         return _figure(
             "replace_by_order",
             dialect,

@@ -22,6 +22,7 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -347,7 +348,9 @@ def baseline_inspect(db: Scratch, *, sample: frozenset[int], chunk: int = CHUNK)
     insert = (
         o.insert().from_select(columns, select).add_cte(candidates).returning(o.c.id)
     )
-    last_of = sa.select(sa.func.max(sa.literal_column("id"))).select_from(
+    last_of: sa.Select[Any] = sa.select(
+        sa.func.max(sa.literal_column("id"))
+    ).select_from(
         sa.select(o.c.id)
         .where(
             o.c.id > sa.bindparam("last"),

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -738,6 +739,12 @@ def _steps(
     }
 
 
+def _on_case(step: Callable[[_Case], object], cases: Sequence[_Case], n: int) -> None:
+    """Runs ``step`` on the ``n``-th of ``cases`` (what
+    :func:`benchmarks.scale_commands.interleaved` calls with ``n``)."""
+    step(cases[n])
+
+
 def measure(
     gsan: gsan_core.System,
     sql: SqlBackend,
@@ -769,8 +776,8 @@ def measure(
                 library(case)
             continue
         library_s, lean_s = scale_commands.interleaved(
-            lambda n, f=library: f(mine[n]),
-            lambda n, f=lean: f(theirs[n]),
+            partial(_on_case, library, mine),
+            partial(_on_case, lean, theirs),
             count,
         )
         figures.append(

@@ -99,15 +99,14 @@ def outbox_rows(sql: SqlBackend, rows: int | Sequence[dict[str, Any]]) -> list[A
     ``o<n>_<column>`` (:func:`event`), or the literal ``rows``. One
     single-row insert each: SQLAlchemy caches their compiled form."""
     outbox_table = sql.tables["outbox"]
-    literal = not isinstance(rows, int)
     count = len(rows) if not isinstance(rows, int) else rows
     bump = _counter_bump(sql, count)
     last = sa.select(bump.c.value).scalar_subquery()
     found = []
     for n in range(count):
         values: dict[str, Any] = (
-            dict(rows[n])  # type: ignore[index]
-            if literal
+            dict(rows[n])
+            if not isinstance(rows, int)
             else {
                 **bound(outbox_table, f"o{n}_", *OUTBOX_COLUMNS),
                 "published_at": None,

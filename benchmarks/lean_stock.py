@@ -556,10 +556,11 @@ def measure_update_range(
 def situations(gsan: gsan_core.System) -> tuple[int, int, int]:
     """INSTALADO, EM MANUTENCAO and DISPONIVEL, for :func:`lean_move`."""
     ids = gsan.profile.ids
-    return tuple(  # type: ignore[return-value]
+    installed, maintenance, available = (
         min(ids(f"hydrometer_situation.{role}"))
         for role in ("installed", "maintenance", "available")
     )
+    return installed, maintenance, available
 
 
 def measure_move(

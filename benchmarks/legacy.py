@@ -155,7 +155,10 @@ def copy_utility(sql: SqlBackend, engine: sa.Engine, cut_types: set[int]) -> Non
         "closed_at",
         "current_unit_id",
     )
-    local = lambda d: None if d is None else d.astimezone(zone).replace(tzinfo=None)  # noqa: E731
+
+    def local(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
     with engine.begin() as c:
         for loc in sorted(
             {s.locality_id for s in sectors} | {p.locality_id for p in props}
@@ -243,7 +246,8 @@ def copy_utility(sql: SqlBackend, engine: sa.Engine, cut_types: set[int]) -> Non
             ],
         )
         where = {p.id: p for p in props}
-        bills, counter = [], {}
+        bills: list[dict[str, Any]] = []
+        counter: dict[int, int] = {}
         for d in debts:
             if d.kind != DebtKind.BILL.value or d.due_date is None:
                 continue

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -529,13 +530,17 @@ def measure_close_with_operation(dialect: str, count: int) -> dict[str, object]:
         ids = _Ids(db.engine, db.tables)
         library, baseline = _interleaved(
             [
-                lambda i=i: gsan.service_orders.close_executed(
-                    order_id=i, reason_id=EXECUTED, closed_on=today, actor=ACTOR
+                partial(
+                    gsan.service_orders.close_executed,
+                    order_id=i,
+                    reason_id=EXECUTED,
+                    closed_on=today,
+                    actor=ACTOR,
                 )
                 for i in library_ids
             ],
             [
-                lambda i=i: baseline_close_one(db.engine, db.tables, ids, i)
+                partial(baseline_close_one, db.engine, db.tables, ids, i)
                 for i in baseline_ids
             ],
         )
