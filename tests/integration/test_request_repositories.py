@@ -384,3 +384,29 @@ def test_close_by_command_for_no_locality_and_a_locality(loaded: Factory) -> Non
         again = uow.service_requests.close_by_command(locality_ids=[None], **options)  # type: ignore[arg-type]
         assert again is not None
         assert again.requests == ()
+
+
+def test_association_rows_removed_together_or_not_at_all(uow_factory: Factory) -> None:
+    """One statement for the rows (issue 20); a row missing, or one at
+    another version, among them fails the whole removal."""
+    rows = [
+        LocalityGroupUnit(id=i, locality_id=1, group_id=i, unit_id=10)
+        for i in (1, 2, 3)
+    ]
+    with uow_factory() as uow:
+        uow.locality_group_units.add_many(rows)
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(NotFound):
+        uow.locality_group_units.remove_many(
+            [rows[0], attrs.evolve(rows[1], id=99), rows[2]]
+        )
+    with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+        uow.locality_group_units.remove_many(
+            [rows[0], attrs.evolve(rows[1], version=4), rows[2]]
+        )
+    with uow_factory() as uow:
+        assert len(uow.locality_group_units.find_by()) == 3
+        uow.locality_group_units.remove_many(rows)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.locality_group_units.find_by() == []

@@ -3,8 +3,10 @@
 Issue 20: "a test counts the statements of each public command and holds a
 budget per command". Each ``test_statement_budgets*.py`` module names the
 public methods it measures (``COMMANDS``: ``service.method`` to its budget)
-and the methods of its services that only read (``QUERIES``). A new public
-method fails here until it is one or the other.
+and the methods of its services that only read (``QUERIES``); the methods of
+a service's public sub-services (an attribute whose type is a service's, such
+as ``service_requests.configuration``) are named ``service.attribute.method``.
+A new public method fails here until it is one or the other.
 """
 
 from __future__ import annotations
@@ -32,20 +34,32 @@ def _budget_modules() -> Iterator[ModuleType]:
             yield module
 
 
+def _is_service(value: object) -> bool:
+    return type(value).__module__.startswith("gsan_core.services")
+
+
+def _methods(name: str, service: object) -> set[str]:
+    """``name.method`` for every public method of ``service``."""
+    return {
+        f"{name}.{method}"
+        for method, _ in inspect.getmembers(type(service), inspect.isfunction)
+        if not method.startswith("_")
+    }
+
+
 def _public_methods() -> set[str]:
-    """``service.method`` for every public method of the system's services."""
+    """``service.method`` for every public method of the system's services,
+    and ``service.attribute.method`` for those of their public sub-services
+    (``service_requests.configuration``, ``connections.meters``)."""
     system = gsan_core.in_memory()
     found: set[str] = set()
     for attribute, service in vars(system).items():
-        if attribute.startswith("_") or not type(service).__module__.startswith(
-            "gsan_core.services"
-        ):
+        if attribute.startswith("_") or not _is_service(service):
             continue
-        found |= {
-            f"{attribute}.{name}"
-            for name, _ in inspect.getmembers(type(service), inspect.isfunction)
-            if not name.startswith("_")
-        }
+        found |= _methods(attribute, service)
+        for name, part in vars(service).items():
+            if not name.startswith("_") and _is_service(part):
+                found |= _methods(f"{attribute}.{name}", part)
     return found
 
 
@@ -61,3 +75,14 @@ def test_every_public_method_is_a_budgeted_command_or_a_query() -> None:
     assert not set(commands) & queries, "both a command and a query"
     assert public - set(commands) - queries == set(), "no budget and not a query"
     assert (set(commands) | queries) - public == set(), "not a public method"
+
+
+def test_the_public_sub_services_are_reached() -> None:
+    public = _public_methods()
+    assert {
+        "service_requests.configuration.add_specification",
+        "service_requests.configuration.specifications",
+        "connections.meters.plan_cut",
+    } <= public
+    # a private attribute or a plain value is not a sub-service
+    assert not [name for name in public if "._" in name]

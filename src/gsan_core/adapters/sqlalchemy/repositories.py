@@ -600,10 +600,36 @@ class SqlCatalogRepository:
     def find_many(
         self, keys: Iterable[tuple[str, int]]
     ) -> Mapping[tuple[str, int], CatalogItem]:
+        """As :meth:`find` for many keys: the cached ones from the reference
+        cache, the others in one statement a chunk; the rows read are cached
+        (the keys not found are not: the cache holds at most the table)."""
+        wanted = sorted(set(keys))
+        cache = self._uow.reference_cache("catalog_item")
+        if cache is None:
+            return self._find_many(wanted)
+        found: dict[tuple[str, int], CatalogItem] = {}
+        missing: list[tuple[str, int]] = []
+        for key in wanted:
+            hit = cache.get("catalog_item", key)
+            if hit is MISSING:
+                missing.append(key)
+            elif hit is not None:
+                found[key] = cast("CatalogItem", hit)
+        if missing:
+            generation = cache.generation("catalog_item")
+            read = self._find_many(missing)
+            for key, item in read.items():
+                cache.put("catalog_item", key, item, generation)
+            found.update(read)
+        return found
+
+    def _find_many(
+        self, keys: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], CatalogItem]:
         t = self._table
         found: dict[tuple[str, int], CatalogItem] = {}
         with translated("catalog"):
-            for batch in chunks(sorted(set(keys))):
+            for batch in chunks(keys):
                 statement = sa.select(t).where(sa.tuple_(t.c.kind, t.c.id).in_(batch))
                 for r in self._conn.execute(statement).mappings():
                     found[(r["kind"], r["id"])] = self._item(r)

@@ -42,17 +42,24 @@ class SqlAssociationRepository(SqlRepository[E]):
     """Configuration rows replaced as a set."""
 
     def remove_many(self, entities: Iterable[E]) -> None:
+        """One ``DELETE ... WHERE (id, version) IN (...)`` a chunk (issue 20:
+        not one a row); the first row not deleted, in the given order, raises
+        (the caller rolls the chunk's deletes back)."""
         self._uow.wrote(self._entity)
         t = self._table
         for batch in chunks(entities, CHUNK):
-            for entity in batch:
-                ident = entity.id
-                version = entity.version
-                with translated(self._entity, ident):
-                    result = self._conn.execute(
-                        sa.delete(t).where(t.c.id == ident, t.c.version == version)
-                    )
-                if result.rowcount != 1:
+            pairs = [(e.id, e.version) for e in batch]
+            with translated(self._entity):
+                gone = {
+                    int(i)
+                    for i in self._conn.execute(
+                        sa.delete(t)
+                        .where(sa.tuple_(t.c.id, t.c.version).in_(pairs))
+                        .returning(t.c.id)
+                    ).scalars()
+                }
+            for ident, version in pairs:
+                if ident not in gone:
                     if self.find(ident) is None:
                         raise NotFound(self._entity, ident)
                     raise ConcurrencyConflict(self._entity, ident, version)

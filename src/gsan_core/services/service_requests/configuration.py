@@ -8,11 +8,11 @@ reasons are reference tables: maintain them with ``gsan.catalog``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from gsan_core.errors import ConcurrencyConflict, Violation
+from gsan_core.errors import ConcurrencyConflict, NotFound, Violation
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.service_requests import (
     CollectionSituationUnit,
@@ -30,6 +30,23 @@ from gsan_core.services.context import Service
 __all__ = ["RequestConfigurationService"]
 
 
+def _lookup(
+    uow: UnitOfWork, keys: Iterable[tuple[str, int]]
+) -> Callable[[str, int], CatalogItem | None]:
+    """The rules' catalog lookup with ``keys`` read at once (one statement, or
+    none from the reference cache: issue 20, not one a row); another key is
+    read when asked."""
+    wanted = set(keys)
+    found = uow.catalog.find_many(wanted) if wanted else {}
+
+    def lookup(kind: str, id: int) -> CatalogItem | None:
+        if (kind, id) in wanted:
+            return found.get((kind, id))
+        return uow.catalog.find(kind, id)
+
+    return lookup
+
+
 class RequestConfigurationService(Service):
     """``gsan.service_requests.configuration``: Inserir/Manter Tipo de Solicitação
     com Especificações, Especificação da Situação do Imóvel, Associação de
@@ -37,11 +54,15 @@ class RequestConfigurationService(Service):
 
     # ------------------------------------------------------------ specifications
     def _check_specifications(
-        self, uow: UnitOfWork, specs: Sequence[RequestSpecification]
+        self,
+        uow: UnitOfWork,
+        specs: Sequence[RequestSpecification],
+        stored: Mapping[int, RequestSpecification] | None = None,
     ) -> list[Violation]:
         """CFG-02..04 and CFG-08 of specifications saved together, with every
-        reference read once."""
-        stored = {s.id: s for s in uow.request_specifications.find_by()}
+        reference read once (``stored``: every specification, when read)."""
+        if stored is None:
+            stored = {s.id: s for s in uow.request_specifications.find_by()}
         everything = {**stored, **{s.id: s for s in specs}}
         unit_ids = {s.unit_id for s in specs if s.unit_id is not None}
         type_ids = {s.service_type_id for s in specs if s.service_type_id} | {
@@ -50,12 +71,19 @@ class RequestConfigurationService(Service):
         units = uow.units.get_many(unit_ids) if unit_ids else {}
         service_types = uow.service_types.get_many(type_ids) if type_ids else {}
         profiles = [p.id for p in uow.situation_profiles.find_by()]
-        rows: dict[tuple[str, int], CatalogItem | None] = {}
-
-        def lookup(kind: str, id: int) -> CatalogItem | None:
-            if (kind, id) not in rows:
-                rows[(kind, id)] = uow.catalog.find(kind, id)
-            return rows[(kind, id)]
+        lookup = _lookup(
+            uow,
+            [
+                *(("request_type", s.request_type_id) for s in specs),
+                *(("debit_type", s.debit_type_id) for s in specs if s.debit_type_id),
+                *(("request_message", s.message_id) for s in specs if s.message_id),
+                *(
+                    ("request_channel", c)
+                    for s in specs
+                    for c in s.document_channel_ids
+                ),
+            ],
+        )
 
         found: list[Violation] = []
         for spec in specs:
@@ -106,13 +134,18 @@ class RequestConfigurationService(Service):
     ) -> RequestSpecification:
         """Store a change of a specification read at ``specification.version``."""
         with self._work() as uow:
-            stored = uow.request_specifications.get(specification.id)
+            # every specification, read once: the one changed and CFG-02's
+            # siblings (issue 20: not read twice)
+            everything = {s.id: s for s in uow.request_specifications.find_by()}
+            stored = everything.get(specification.id)
+            if stored is None:
+                raise NotFound("request_specification", specification.id)
             if stored.version != specification.version:
                 raise ConcurrencyConflict(
                     "request_specification", specification.id, specification.version
                 )
             changed = attrs.evolve(specification, version=stored.version + 1)
-            ensure(self._check_specifications(uow, [changed]))
+            ensure(self._check_specifications(uow, [changed], everything))
             uow.request_specifications.update(changed)
             uow.record(
                 RequestConfigurationChanged(
@@ -272,7 +305,13 @@ class RequestConfigurationService(Service):
                 rules.check_collection_situation_units(
                     new,
                     existing=uow.collection_situation_units.find_by(),
-                    lookup=uow.catalog.find,
+                    lookup=_lookup(
+                        uow,
+                        (
+                            ("collection_situation", r.collection_situation_id)
+                            for r in new
+                        ),
+                    ),
                     specification_ids=[
                         s.id
                         for s in uow.request_specifications.get_many(
@@ -337,7 +376,9 @@ class RequestConfigurationService(Service):
                 rules.check_locality_group_units(
                     new,
                     existing=(),
-                    lookup=uow.catalog.find,
+                    lookup=_lookup(
+                        uow, (("request_type_group", r.group_id) for r in new)
+                    ),
                     locality_ids=[locality_id]
                     if uow.localities.find(locality_id) is not None
                     else [],
