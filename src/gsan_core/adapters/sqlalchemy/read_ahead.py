@@ -35,7 +35,8 @@ lock statement is not sent.
 
 Changing a connection's situation (UC0555) closes its order: it reads ahead
 as closing does, its joined read also taking the property's block (V-AS4's
-networks) and sewer connection, and the order is kept for the command's own
+networks), sewer connection and locality (a sewer feasible billable's PPP
+contract), and the order is kept for the command's own
 read of it (its type) as well as closing's (``situation`` of
 :func:`read_closing`).
 
@@ -138,6 +139,8 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
             uow.keep_ahead("block", ("id", block.id), block)
         sewer = _entity(uow, "e", "sewer_connection", row)
         uow.keep_ahead("sewer_connection", ("id", prop.id), sewer)
+        locality = _entity(uow, "l", "locality", row)
+        uow.keep_ahead("locality", ("id", prop.locality_id), locality)
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
     uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
@@ -347,11 +350,15 @@ def _build(
     tables = {"o": o, "p": p, "w": w, "i": i, "h": h, "r": r, "q": q}
     joined = o.outerjoin(p, p.c.id == o.c.property_id)
     if situation:
-        # changing a situation also reads the block's networks and the sewer
-        b, e = t["block"], t["sewer_connection"]
-        tables |= {"b": b, "e": e}
-        joined = joined.outerjoin(b, b.c.id == p.c.block_id).outerjoin(
-            e, e.c.id == o.c.property_id
+        # changing a situation also reads the block's networks and the sewer,
+        # and informing a sewer feasible billable the locality (its PPP
+        # contract)
+        b, e, lo = t["block"], t["sewer_connection"], t["locality"]
+        tables |= {"b": b, "e": e, "l": lo}
+        joined = (
+            joined.outerjoin(b, b.c.id == p.c.block_id)
+            .outerjoin(e, e.c.id == o.c.property_id)
+            .outerjoin(lo, lo.c.id == p.c.locality_id)
         )
     read = (
         sa.select(
