@@ -319,6 +319,50 @@ def test_ret_08_a_late_return_fails_alone(
     assert system.service_orders.get(orders[0]).situation is OrderSituation.PENDING
 
 
+def test_ret_08_an_order_closed_after_the_file_was_read_fails_alone(
+    emitted: tuple[gsan_core.System, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``apply_field_returns`` reads the file's staged lines once, before
+    each order's own unit of work: an order another user closes in between
+    fails alone (the closing re-reads it under its lock) and keeps that
+    user's closing and its return line unapplied; the other order closes."""
+    system, command_id = emitted
+    file_id, orders = _ready(system, command_id)
+    system.clock.advance(timedelta(days=1))
+    when = system.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    data = _return(file_id, [_executed(orders[0], when), _executed(orders[1], when)])
+    assert system.field_work.process_field_return(
+        file_id=file_id, source=data, actor=1
+    ).ok
+    fw = system.field_work
+    real = fw._work
+    meanwhile: list[int] = []
+
+    def work(**kwargs: bool) -> object:
+        if kwargs.get("defer") and not meanwhile:
+            meanwhile.append(orders[0])
+            system.service_orders.close_not_executed(
+                order_id=orders[0],
+                reason_id=NOT_EXECUTED,
+                closed_on=system.clock.now().date(),
+                actor=1,
+            )
+        return real(**kwargs)
+
+    monkeypatch.setattr(fw, "_work", work)
+    applied = fw.apply_field_returns(file_id=file_id, actor=1)
+    assert meanwhile == [orders[0]]
+    assert applied.closed == (orders[1],)
+    assert [f[0] for f in applied.failed] == [orders[0]]
+    assert system.service_orders.get(orders[0]).closing_reason_id == NOT_EXECUTED
+    assert system.service_orders.get(orders[1]).closing_reason_id == EXECUTED
+    with system.uow_factory() as uow:
+        assert not any(
+            line.applied
+            for line in uow.return_lines.find_by(file_id=file_id, order_id=orders[0])
+        )
+
+
 def test_ret_bad_lines_are_reported_and_nothing_is_staged(
     emitted: tuple[gsan_core.System, int],
 ) -> None:

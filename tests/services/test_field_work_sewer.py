@@ -123,6 +123,44 @@ def test_esg_02_03_the_automatic_close_of_notified_old_orders(
     assert any(isinstance(e, SewerOrdersClosed) for e in caema.events)
 
 
+def test_esg_03_an_order_closed_after_the_command_was_read_fails_alone(
+    caema: gsan_core.System, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic close reads the command's orders once, before each
+    order's own unit of work: an order another user closes in between fails
+    alone (the closing re-reads it under its lock), its property's sewer
+    untouched; the other order closes."""
+    command_id = _command(caema)
+    caema.field_work.generate_sewer_orders(command_id=command_id, actor=ACTOR)
+    orders = _orders(caema)
+    for pid in (300, 301):
+        caema.field_work.notify_sewer_connection(order_id=orders[pid], actor=ACTOR)
+    clock.advance(timedelta(days=31))
+    fw = caema.field_work
+    real = fw._work
+    meanwhile: list[int] = []
+
+    def work(**kwargs: bool) -> object:
+        if kwargs.get("defer") and not meanwhile:
+            meanwhile.append(orders[300])
+            caema.service_orders.close_not_executed(
+                order_id=orders[300],
+                reason_id=4,
+                closed_on=clock.now().date(),
+                actor=ACTOR,
+            )
+        return real(**kwargs)
+
+    monkeypatch.setattr(fw, "_work", work)
+    run = fw.close_sewer_orders(actor=ACTOR)
+    assert meanwhile == [orders[300]]
+    assert run.closed == (orders[301],)
+    assert [f[0] for f in run.failed] == [orders[300]]
+    assert caema.service_orders.get(orders[300]).closing_reason_id == 4
+    assert caema.properties.get(300).sewer_status_id == 1
+    assert caema.properties.get(301).sewer_status_id == 8
+
+
 def test_esg_02_only_a_command_order_takes_a_notice(caema: gsan_core.System) -> None:
     with pytest.raises(gsan_core.NotFound):
         caema.field_work.notify_sewer_connection(order_id=999_999, actor=ACTOR)

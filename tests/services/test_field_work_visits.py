@@ -428,6 +428,47 @@ def test_insp_08_a_failing_close_writes_nothing(
         )
 
 
+def test_insp_08_a_visit_changed_after_its_file_was_read_fails_alone(
+    emitted: tuple[gsan_core.System, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``process_visits`` reads the file's staged lines once, before each
+    order's own unit of work: a visit processed by another user in between
+    (its lines applied, its order closed) fails that order alone, and writes
+    nothing of it (the lines' compare-and-set update, the order's closing);
+    the others close."""
+    system, command_id = emitted
+    file_id, lines = _visit_in_field(system, command_id)
+    orders = _orders_of(lines)[:3]
+    system.field_work.process_field_return(
+        file_id=file_id, source=_visit_return(file_id, orders), actor=1
+    )
+    fw = system.field_work
+    real = fw._work
+    meanwhile: list[int] = []
+
+    def work(**kwargs: bool) -> object:
+        if kwargs.get("defer") and not meanwhile:
+            # the first order's unit of work is about to open: another user
+            # processes that visit first, without its action
+            meanwhile.append(orders[0])
+            fw.process_visit(file_id=file_id, order_id=orders[0], actor=2)
+        return real(**kwargs)
+
+    monkeypatch.setattr(fw, "_work", work)
+    applied = fw.process_visits(file_id=file_id, actor=1, keep_actions=True)
+    assert meanwhile == [orders[0]]
+    assert applied.closed == (orders[1], orders[2])
+    ((failed, code, _),) = applied.failed
+    assert (failed, code) == (orders[0], "concurrency_conflict")
+    with system.uow_factory() as uow:
+        # the late run generated no action order for the visit processed
+        # meanwhile (the other user kept none); the others have theirs
+        assert not uow.service_orders.find_by(reference_order_id=orders[0])
+        for order_id in orders[1:]:
+            assert len(uow.service_orders.find_by(reference_order_id=order_id)) == 1
+    assert system.service_orders.get(orders[0]).situation is OrderSituation.CLOSED
+
+
 # -------------------------------------------------------- measurement visits
 def test_vis_01_a_micrometering_file_carries_the_agents_available_meters(
     emitted: tuple[gsan_core.System, int],

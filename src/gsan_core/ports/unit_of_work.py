@@ -436,9 +436,10 @@ class UnitOfWork(Protocol):
         (ADR 0004), the request's orders, the property's
         water connection, the meter at its water point and its payment
         slips. ``"change_situation"`` (``key``: the order of type 1004,
-        UC0555): what ``"close_order"`` reads, the property's block and sewer
-        connection, the order answered once more (the command checks its type
-        before closing it). ``"open_request"``
+        UC0555; also a field order closed from its return, a visit or a
+        sewer command): what ``"close_order"`` reads, the property's block,
+        sewer connection and locality, the order answered once more (the
+        command checks its type before closing it). ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
         requests. ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. ``"connect"`` (``key``:

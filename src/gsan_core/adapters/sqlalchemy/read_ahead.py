@@ -35,8 +35,8 @@ lock statement is not sent.
 
 Changing a connection's situation (UC0555) closes its order: it reads ahead
 as closing does, its joined read also taking the property's block (V-AS4's
-networks), its sewer connection, the installation at its well (V-AS3), its
-debts and its charges (V-AS5; those and the request's orders on rows of
+networks), its sewer connection, its locality (a sewer feasible billable's
+PPP contract), the installation at its well (V-AS3), its debts and its charges (V-AS5; those and the request's orders on rows of
 their own, so they add up instead of multiplying), and the order is kept for
 the command's own read of it (its type) as well as closing's (``situation``
 of :func:`read_closing`). An order without a request (the lock statement's
@@ -174,6 +174,9 @@ def _keep_situation(uow: SqlUnitOfWork, property_id: int, rows: Sequence[Any]) -
         uow.keep_ahead("block", ("id", block.id), block)
     sewer = _entity(uow, "e", "sewer_connection", row)
     uow.keep_ahead("sewer_connection", ("id", property_id), sewer)
+    locality = _entity(uow, "l", "locality", row)
+    if locality is not None:
+        uow.keep_ahead("locality", ("id", locality.id), locality)
     well = _entity(uow, "k", "hydrometer_installation", row)
     point = int(MeasurementPoint.WELL)
     uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
@@ -480,12 +483,13 @@ def _situation_read(
         uow,
         b="block",
         e="sewer_connection",
+        l="locality",
         k="hydrometer_installation",
         d="open_debt",
         c="charge",
         q="service_order",
     )
-    b, e, k, d, c, q = (a[n] for n in "bekdcq")
+    b, e, lo, k, d, c, q = (a[n] for n in "belkdcq")
     arms = sa.union_all(
         *(sa.select(sa.literal_column(str(n)).label("arm")) for n in (1, 2, 3))
     ).subquery("arms")
@@ -493,12 +497,13 @@ def _situation_read(
     joined = (
         joined.outerjoin(b, b.c.id == p.c.block_id)
         .outerjoin(e, e.c.id == o.c.property_id)
+        .outerjoin(lo, lo.c.id == p.c.locality_id)
         .outerjoin(k, _current(k, o, MeasurementPoint.WELL))
         .join(arms, sa.true())
         .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
         .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
     )
-    read = {**tables, "b": b, "e": e, "k": k, "d": d}
+    read = {**tables, "b": b, "e": e, "l": lo, "k": k, "d": d}
     if request:
         joined = joined.outerjoin(
             q, sa.and_(arm == 3, q.c.request_id == o.c.request_id)

@@ -25,7 +25,7 @@ from gsan_core.model.field_files import (
     ReturnReport,
 )
 from gsan_core.model.hydrometers import MeasurementPoint
-from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_files as rules
 from gsan_core.rules.field_files import parse_return_line
@@ -415,7 +415,13 @@ class FieldFilesService(Service):
     ) -> None:
         first, executed = returns.execution_of(lines, self._ctx.zone)
         fields = first.fields
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            # the order (read twice: here for its type, then by the closing),
+            # its request and property locked, the property's connections and
+            # meter, in two statements (ADR 0006); the writes go out together
+            # at the commit
+            uow.read_ahead("change_situation", order_id)
+            order = uow.service_orders.get(order_id)
             self._inspection(
                 uow,
                 order_id,
@@ -424,7 +430,7 @@ class FieldFilesService(Service):
                 executed=executed,
                 actor=actor,
             )
-            commercial = self._commercial(uow, order_id, lines)
+            commercial = self._commercial(uow, order, lines)
             close_in(
                 uow,
                 self._ctx,
@@ -439,17 +445,19 @@ class FieldFilesService(Service):
                 authorise=True,
             )
             client = returned_client(lines)
-            if client is not None and self.profile.field_work.returns_update_customers:
-                order = uow.service_orders.get(order_id)
-                if order.property_id is not None:
-                    write_client(
-                        uow,
-                        property_id=order.property_id,
-                        client=client,
-                        on=executed.date(),
-                        at=self._now(),
-                        actor=actor,
-                    )
+            if (
+                client is not None
+                and self.profile.field_work.returns_update_customers
+                and order.property_id is not None
+            ):
+                write_client(
+                    uow,
+                    property_id=order.property_id,
+                    client=client,
+                    on=executed.date(),
+                    at=self._now(),
+                    actor=actor,
+                )
             uow.return_lines.update_many(
                 attrs.evolve(line, applied=True, version=line.version + 1)
                 for line in lines
@@ -494,10 +502,9 @@ class FieldFilesService(Service):
         )
 
     def _commercial(
-        self, uow: UnitOfWork, order_id: int, lines: Sequence[ReturnLine]
+        self, uow: UnitOfWork, order: ServiceOrder, lines: Sequence[ReturnLine]
     ) -> object | None:
         """RET-05: the staged input of the operation the order's type runs."""
-        order = uow.service_orders.get(order_id)
         key = uow.service_types.get(order.service_type_id).operation
         operation = self._ctx.operations.get(key or "")
 

@@ -244,62 +244,87 @@ class FieldVisitsService(Service):
         ``field_work.visit_closing_reason_id`` (GSAN: motive 2 on the
         not-executed path; here the reason's own kind decides); the return is
         marked processed (conferida). Nothing is written when a step fails."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            # the order's roots locked and its rows read in two statements
+            # (ADR 0006); the writes go out together at the commit
+            uow.read_ahead("change_situation", order_id)
             file = uow.field_files.get(file_id)
-            if file.kind is not FileKind.FIELD_VISIT:
-                ensure(
-                    [
-                        rules.WRONG_KIND(
-                            file_id=file_id,
-                            kind="field visit",
-                            kind_pt="visita de campo",
-                        )
-                    ]
-                )
             lines = uow.return_lines.find_by(
                 file_id=file_id, order_id=order_id, applied=False
             )
-            head = next((line for line in lines if line.record == 1), None)
-            if head is None:
-                ensure([rules.NOT_RETURNED(order_id=order_id, file_id=file_id)])
-                raise AssertionError  # pragma: no cover - ensure raised
-            proposed = [int(line.fields[1]) for line in lines if line.record == 3]
-            ensure(
-                rules.check_visit_actions(order_id, ticked=actions, proposed=proposed)
+            event = self._visit_in(
+                uow, file, order_id, lines, actions=actions, actor=actor
             )
-            order = uow.service_orders.get(order_id)
-            generated = self._generate_actions(uow, order, sorted(set(actions)), actor)
-            at = self._now()
-            close_in(
-                uow,
-                self._ctx,
-                order_id=order_id,
-                reason_id=self.profile.field_work.visit_closing_reason_id,
-                closed_on=self._today(at),
-                actor=actor,
-                at=at,
-                remark=head.fields[4] or None,
-                authorise=True,
-            )
-            uow.return_lines.update_many(
-                attrs.evolve(line, applied=True, version=line.version + 1)
-                for line in lines
-            )
-            event = VisitProcessed(
-                occurred_at=at,
-                actor=actor,
-                file_id=file_id,
-                order_id=order_id,
-                property_id=order.property_id,
-                anomaly_id=_optional(head.fields[3]),
-                anomaly_text=head.fields[4] or None,
-                street_pavement_id=_optional(head.fields[1]),
-                sidewalk_pavement_id=_optional(head.fields[2]),
-                generated_order_ids=generated,
-                declined_service_type_ids=sorted(set(proposed) - set(actions)),
-            )
-            uow.record(event)
             uow.commit()
+        return event
+
+    def _visit_in(
+        self,
+        uow: UnitOfWork,
+        file: FieldFile,
+        order_id: int,
+        lines: Sequence[ReturnLine],
+        *,
+        actions: Collection[int],
+        actor: int,
+    ) -> VisitProcessed:
+        """INSP-08/INSP-09 for one order inside ``uow``, ``lines`` its staged,
+        not yet applied return (their compare-and-set update refuses a line
+        another run applied meanwhile; the closing, an order closed
+        meanwhile)."""
+        file_id = file.id
+        if file.kind is not FileKind.FIELD_VISIT:
+            ensure(
+                [
+                    rules.WRONG_KIND(
+                        file_id=file_id,
+                        kind="field visit",
+                        kind_pt="visita de campo",
+                    )
+                ]
+            )
+        head = next((line for line in lines if line.record == 1), None)
+        if head is None:
+            ensure([rules.NOT_RETURNED(order_id=order_id, file_id=file_id)])
+            raise AssertionError  # pragma: no cover - ensure raised
+        proposed = [int(line.fields[1]) for line in lines if line.record == 3]
+        ensure(rules.check_visit_actions(order_id, ticked=actions, proposed=proposed))
+        # the lines first, sent at once (several rows), so that the closing's
+        # writes wait for the commit's one statement (PostgreSQL); a line
+        # applied meanwhile refuses them (compare-and-set)
+        uow.return_lines.update_many(
+            attrs.evolve(line, applied=True, version=line.version + 1) for line in lines
+        )
+        order = uow.service_orders.get(order_id)
+        at = self._now()
+        close_in(
+            uow,
+            self._ctx,
+            order_id=order_id,
+            reason_id=self.profile.field_work.visit_closing_reason_id,
+            closed_on=self._today(at),
+            actor=actor,
+            at=at,
+            remark=head.fields[4] or None,
+            authorise=True,
+        )
+        # the new orders after the close (nothing of the closing reads
+        # them), so the closing's reads are the ones read ahead
+        generated = self._generate_actions(uow, order, sorted(set(actions)), actor)
+        event = VisitProcessed(
+            occurred_at=at,
+            actor=actor,
+            file_id=file_id,
+            order_id=order_id,
+            property_id=order.property_id,
+            anomaly_id=_optional(head.fields[3]),
+            anomaly_text=head.fields[4] or None,
+            street_pavement_id=_optional(head.fields[1]),
+            sidewalk_pavement_id=_optional(head.fields[2]),
+            generated_order_ids=generated,
+            declined_service_type_ids=sorted(set(proposed) - set(actions)),
+        )
+        uow.record(event)
         return event
 
     def process_visits(
@@ -320,7 +345,9 @@ class FieldVisitsService(Service):
                     file_id=file_id, order_id=ids, applied=False
                 )
             proposed: dict[int, list[int]] = {}
+            by_order: dict[int, list[ReturnLine]] = {}
             for line in staged:
+                by_order.setdefault(line.order_id, []).append(line)
                 kept = proposed.setdefault(line.order_id, [])
                 if line.record == 3 and keep_actions:
                     kept.append(int(line.fields[1]))
@@ -328,12 +355,20 @@ class FieldVisitsService(Service):
                 if order_id not in proposed:
                     continue
                 try:
-                    self.process_visit(
-                        file_id=file_id,
-                        order_id=order_id,
-                        actor=actor,
-                        actions=proposed[order_id],
-                    )
+                    # the file and the lines read once for the page; in the
+                    # order's own unit of work, its lock, the rows closing
+                    # reads, and its writes in one statement (PostgreSQL)
+                    with self._work(defer=True) as uow:
+                        uow.read_ahead("change_situation", order_id)
+                        self._visit_in(
+                            uow,
+                            file,
+                            order_id,
+                            by_order[order_id],
+                            actions=proposed[order_id],
+                            actor=actor,
+                        )
+                        uow.commit()
                 except GsanError as error:
                     failed.append(returns.failure(order_id, error))
                 else:

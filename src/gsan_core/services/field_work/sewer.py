@@ -243,7 +243,12 @@ class SewerCommands(Service):
         """ESG-03 for one order, in one unit of work."""
         today = self._today(at)
         data = attrs.evolve(command.connection, connected_on=today)
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
+            # the order (read twice: here for its type, then by the closing),
+            # its request and property locked, the property's connections,
+            # block and meter, in two statements (ADR 0006); the writes go
+            # out together at the commit
+            uow.read_ahead("change_situation", order_id)
             order = uow.service_orders.get(order_id)
             service_type = uow.service_types.get(order.service_type_id)
             through_closing = service_type.updates_commercial and (
