@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
+from gsan_core.model.accounts import Customer
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import (
     CutCriteria,
@@ -76,6 +77,7 @@ __all__ = [
     "CatalogRepository",
     "CollectionQueries",
     "Criterion",
+    "CustomerRepository",
     "Entity",
     "HydrometerRepository",
     "InfractionNoticeRepository",
@@ -162,6 +164,16 @@ class Repository(Protocol[E]):
     def lock_many(self, ids: Iterable[int]) -> Mapping[int, E]:
         """:meth:`lock` for many entities at once (in id order, so that two units
         of work locking overlapping sets cannot deadlock); those that exist."""
+        ...
+
+
+class CustomerRepository(Repository[Customer], Protocol):
+    """Customers, with their hierarchy read at once (CNC-05, issue 20)."""
+
+    def under(self, customer_id: int) -> Mapping[int, Sequence[int]]:
+        """The customers answering, directly or through others, to
+        ``customer_id``: their ids by their responsible customer, each list
+        by id (one read; a loop in the hierarchy ends where it closes)."""
         ...
 
 

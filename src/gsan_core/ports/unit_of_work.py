@@ -21,7 +21,6 @@ from typing import Protocol, Self, runtime_checkable
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
-    Customer,
     CustomerProperty,
     CustomerType,
     PowerSphere,
@@ -79,6 +78,7 @@ from gsan_core.ports.repositories import (
     AssociationRepository,
     CatalogRepository,
     CollectionQueries,
+    CustomerRepository,
     HydrometerRepository,
     InfractionNoticeRepository,
     InspectionBatchQueries,
@@ -228,7 +228,7 @@ class UnitOfWork(Protocol):
     def regulator_records(self) -> Repository[RegulatorRecord]: ...
 
     @property
-    def customers(self) -> Repository[Customer]: ...
+    def customers(self) -> CustomerRepository: ...
 
     @property
     def customer_types(self) -> Repository[CustomerType]: ...

@@ -133,6 +133,32 @@ class AccountsContract:
             with pytest.raises(NotFound):
                 uow.customers.get(99)
 
+    def test_the_customers_under_one_read_at_once(self, uow_factory: Factory) -> None:
+        """CNC-05: every customer under one, however deep, by responsible and
+        by id; a loop above it ends where it closes."""
+        with uow_factory() as uow:
+            uow.customers.add_many(
+                [
+                    _customer(1, document=None),
+                    _customer(4, document=None, responsible_customer_id=1),
+                    _customer(2, document=None, responsible_customer_id=1),
+                    _customer(3, document=None, responsible_customer_id=2),
+                    _customer(5, document=None, responsible_customer_id=3),
+                    _customer(6, document=None),
+                    _customer(7, document=None, responsible_customer_id=8),
+                    _customer(8, document=None, responsible_customer_id=7),
+                ]
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            under = {k: list(v) for k, v in uow.customers.under(1).items()}
+            assert under == {1: [2, 4], 2: [3], 3: [5]}
+            assert {k: list(v) for k, v in uow.customers.under(3).items()} == {3: [5]}
+            assert uow.customers.under(6) == {}
+            assert uow.customers.under(99) == {}
+            loop = {k: list(v) for k, v in uow.customers.under(7).items()}
+            assert loop == {7: [8], 8: [7]}
+
     def test_relations_by_property_and_customer(self, uow_factory: Factory) -> None:
         rows = [
             CustomerProperty(

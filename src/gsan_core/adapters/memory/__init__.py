@@ -37,6 +37,7 @@ from gsan_core.adapters.memory.repaving import (
 from gsan_core.adapters.memory.repositories import (
     MemoryCatalogRepository,
     MemoryCollectionQueries,
+    MemoryCustomerRepository,
     MemoryLocationQueries,
     MemoryPropertyRepository,
     MemoryRepository,
@@ -59,7 +60,6 @@ from gsan_core.adapters.seeding import StoreSeeding
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
-    Customer,
     CustomerProperty,
     CustomerType,
     PowerSphere,
@@ -212,7 +212,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         )
 
     def _account_repositories(self) -> None:
-        self.customers: MemoryRepository[Customer] = MemoryRepository(self, "customer")
+        self.customers = MemoryCustomerRepository(self, "customer")
         self.customer_types: MemoryRepository[CustomerType] = MemoryRepository(
             self, "customer_type"
         )

@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
+from gsan_core.model.accounts import Customer
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import (
     CutCriteria,
@@ -20,6 +21,7 @@ from gsan_core.model.properties import LocationLinks, Property
 __all__ = [
     "MemoryCatalogRepository",
     "MemoryCollectionQueries",
+    "MemoryCustomerRepository",
     "MemoryLocationQueries",
     "MemoryPropertyRepository",
     "MemoryRepository",
@@ -141,6 +143,24 @@ class MemoryRepository(Generic[E]):
             staged.append((key, entity, current.version))
         for key, entity, version in staged:
             self._uow.write(self._table, key, entity, expect=version)
+
+
+class MemoryCustomerRepository(MemoryRepository[Customer]):
+    """Customers; their hierarchy walked one level at a time (in memory a
+    level costs nothing)."""
+
+    def under(self, customer_id: int) -> Mapping[int, Sequence[int]]:
+        found: dict[int, list[int]] = {}
+        seen: set[int] = set()
+        level = [customer_id]
+        while level:
+            seen.update(level)
+            children = self.find_by(responsible_customer_id=level)
+            for child in children:
+                assert child.responsible_customer_id is not None
+                found.setdefault(child.responsible_customer_id, []).append(child.id)
+            level = sorted({c.id for c in children} - seen)
+        return found
 
 
 class MemoryPropertyRepository(MemoryRepository[Property]):

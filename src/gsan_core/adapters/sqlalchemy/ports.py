@@ -29,7 +29,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
 )
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import NotFound
-from gsan_core.model.accounts import SurchargeIndex
+from gsan_core.model.accounts import Customer, SurchargeIndex
 from gsan_core.model.billing import (
     BilledConsumption,
     CashPaymentTerms,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARGE_COLUMNS",
     "SqlBilling",
+    "SqlCustomers",
     "SqlFieldLock",
     "SqlPermissions",
     "SqlSurchargeIndices",
@@ -88,6 +89,38 @@ def _positional(
         return cls(**dict(zip(names, values, strict=True)))
 
     return columns, build
+
+
+def _under(table: sa.Table) -> sa.Select[Any]:
+    """Every customer under ``:root``, directly or not, with its responsible:
+    one recursive read (``UNION`` drops a row met again, so a loop ends)."""
+    c = table.c
+    tree = (
+        sa.select(c.id, c.responsible_customer_id)
+        .where(c.responsible_customer_id == sa.bindparam("root"))
+        .cte("customer_tree", recursive=True)
+    )
+    child = table.alias("child")
+    tree = tree.union(
+        sa.select(child.c.id, child.c.responsible_customer_id).join(
+            tree, child.c.responsible_customer_id == tree.c.id
+        )
+    )
+    return sa.select(tree.c.id, tree.c.responsible_customer_id).order_by(tree.c.id)
+
+
+class SqlCustomers(SqlRepository[Customer]):
+    """Customers; the hierarchy under one read in one statement (CNC-05)."""
+
+    def under(self, customer_id: int) -> Mapping[int, Sequence[int]]:
+        table = self._mapper.table
+        statement = prepared(table, "under", lambda: _under(table))
+        with translated("customer", customer_id):
+            rows = self._read.execute(statement, {"root": customer_id}).all()
+        found: dict[int, list[int]] = {}
+        for ident, responsible in rows:
+            found.setdefault(responsible, []).append(ident)
+        return found
 
 
 class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):

@@ -53,6 +53,7 @@ from gsan_core.adapters.sqlalchemy.outbox import (
 from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, outbox_rows, watch
 from gsan_core.adapters.sqlalchemy.ports import (
     SqlBilling,
+    SqlCustomers,
     SqlFieldLock,
     SqlPermissions,
     SqlSurchargeIndices,
@@ -105,7 +106,6 @@ from gsan_core.errors import ConfigurationError, PersistenceError
 from gsan_core.model.accounts import (
     Certificate,
     CollectionDocument,
-    Customer,
     CustomerProperty,
     CustomerType,
     PowerSphere,
@@ -362,9 +362,7 @@ class SqlUnitOfWork:
         )
 
     def _account_repositories(self, mappers: Mappers) -> None:
-        self.customers: SqlRepository[Customer] = SqlRepository(
-            self, mappers.customer, "customer"
-        )
+        self.customers = SqlCustomers(self, mappers.customer, "customer")
         self.customer_types: SqlRepository[CustomerType] = SqlRepository(
             self, mappers.customer_type, "customer_type"
         )

@@ -236,8 +236,9 @@ def customers_under(
     root_id: int, children_of: Callable[[Sequence[int]], Mapping[int, Sequence[int]]]
 ) -> list[int]:
     """CNC-05: the customer and, breadth-first, every customer whose responsible
-    is a checked customer (each once). ``children_of`` answers one level for a
-    batch of customers (one query per level)."""
+    is a checked customer (each once). ``children_of`` answers the children
+    of at least a level's customers, by parent (the whole tree under the
+    root, read at once, does)."""
     order = [root_id]
     seen = {root_id}
     level = [root_id]

@@ -272,7 +272,7 @@ def issue_customer_statement(
     """EXT-20, the Extrato de Débitos por Cliente: the customer and those under
     it (walked as CNC-05), the properties of their current relations (of
     ``relation`` only, when given), one statement per property, persisted.
-    The hierarchy is read one level at a time; the relations, the properties
+    The hierarchy is read at once (however deep); the relations, the properties
     (locked) and each debt table once for all of them."""
     uow = run.uow
     if uow.customers.find(customer_id) is None:

@@ -3,6 +3,7 @@ no-debt certificates."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -82,12 +83,13 @@ class AccountService(Service):
         )
 
     @contextmanager
-    def _issuing(self, actor: int) -> Iterator[docs.Issuing]:
+    def _issuing(self, actor: int, *, defer: bool = True) -> Iterator[docs.Issuing]:
         """A committed unit of work for a counter document (D3): what each
         issuing command is run with, the unit of work committed once the
-        document is made."""
+        document is made (``defer``: its writes sent with the outbox, one
+        statement on PostgreSQL)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=defer) as uow:
             yield self._issuing_in(uow, at=at, actor=actor)
             uow.commit()
 
@@ -110,7 +112,7 @@ class AccountService(Service):
         customer_types: Iterable[CustomerType] = (),
     ) -> None:
         """Load spheres of power and customer types (reference data)."""
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             flows.load_reference(
                 uow, power_spheres=power_spheres, customer_types=customer_types
             )
@@ -130,7 +132,7 @@ class AccountService(Service):
         """Register a customer; its CPF/CNPJ (punctuation allowed) is checked
         with ``validate-docbr`` against the type's person kind."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             added = flows.register(
                 uow,
                 name=name,
@@ -148,7 +150,7 @@ class AccountService(Service):
     def update_customer(self, customer: Customer, *, actor: int) -> Customer:
         """Store a changed customer (compare-and-set on its version)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             changed = flows.check_and_update_customer(uow, customer, at=at, actor=actor)
             uow.commit()
         return changed
@@ -174,7 +176,7 @@ class AccountService(Service):
     ) -> CustomerProperty:
         """Relate a customer to a property over ``[start, end)``."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             row = flows.relate(
                 uow,
                 customer_id=customer_id,
@@ -194,7 +196,7 @@ class AccountService(Service):
     ) -> CustomerProperty:
         """End a relation on ``end`` (the first day it no longer holds)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             row = flows.end_relation(
                 uow, relation_id=relation_id, end=end, at=at, actor=actor
             )
@@ -237,7 +239,7 @@ class AccountService(Service):
         """Informar Índices (IDX-01..IDX-06): insert or update one month. The
         factor is given, or computed from the month's correction rate (IDX-04)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             uow.lock_key("accounts.surcharge_index")
             existing = list(uow.surcharge_indices.find_by())
             if correction_factor is None and correction_rate is not None:
@@ -426,7 +428,8 @@ class AccountService(Service):
         ``bill_set=True`` is the "manter conjunto de contas" mode: with the
         profile's ``segunda_via.bloqueia_contrato_conjunto``, bills tied to an
         active contract of parcelamento are left out (SVS-07)."""
-        with self._issuing(actor) as run:
+        # its fees are the billing port's own insert: nothing to defer
+        with self._issuing(actor, defer=False) as run:
             return docs.issue_bill_copy(
                 run,
                 property_id=property_id,
@@ -486,7 +489,7 @@ class AccountService(Service):
     ) -> list[RequestPayment]:
         """Link the property's duplicated payments to a refund RA (§6.1)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             rows = refund_flows.link_payments(
                 uow,
                 request_id=request_id,
@@ -533,7 +536,7 @@ class AccountService(Service):
         grant, mark the payments refunded and close the RA (``close``)."""
         at = self._now()
         today = self._today(at)
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             result = refund_flows.refund(
                 uow,
                 self._ctx,
@@ -612,7 +615,7 @@ class AccountService(Service):
                 job="statements",
                 units=units,
                 chunk=chunk,
-                work=self._work,
+                work=functools.partial(self._work, defer=True),
                 progress=progress,
             )
 

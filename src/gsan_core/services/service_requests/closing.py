@@ -77,10 +77,17 @@ def prepare_close(
     expected_version: int | None = None,
     authorise: bool = True,
     force_executed: bool = False,
+    locked: ServiceRequest | None = None,
 ) -> tuple[_ClosePlan | None, tuple[Violation, ...]]:
     """Read and check a closing (ENC-01..ENC-08); nothing is written. The
-    request is locked before it and its orders are read."""
-    request = uow.service_requests.lock(request_id)
+    request is locked before it and its orders are read (``locked``: the
+    request as the caller read it under its lock, in this unit of work and
+    unchanged since: not locked and read again)."""
+    request = (
+        locked
+        if locked is not None and locked.id == request_id
+        else uow.service_requests.lock(request_id)
+    )
     spec = uow.request_specifications.find(request.specification_id)
     reason = (
         None if reason_id is None else uow.catalog.find("closing_reason", reason_id)

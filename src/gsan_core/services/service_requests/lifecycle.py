@@ -352,8 +352,10 @@ def close_request_in(
     authorise: bool = True,
     force_executed: bool = False,
     charge_value: Decimal | None = None,
+    locked: ServiceRequest | None = None,
 ) -> RequestClosingResult:
-    """Close a request inside ``uow`` (ENC-01..ENC-15)."""
+    """Close a request inside ``uow`` (ENC-01..ENC-15); ``locked``: the
+    request as the caller read it under its lock (:func:`prepare_close`)."""
     plan, violations = prepare_close(
         uow,
         ctx.profile,
@@ -367,6 +369,7 @@ def close_request_in(
         expected_version=expected_version,
         authorise=authorise,
         force_executed=force_executed,
+        locked=locked,
     )
     ensure(violations)
     assert plan is not None
