@@ -14,14 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from benchmarks import lean_connections, scale
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
 from gsan_core.model.service_orders import OrderSituation
 from tests.conftest import PostgresSchema
-from tests.integration.test_lean_meters import _outbox
+from tests.integration import lean_rows
 from tests.services.connections_setup import ACTOR, add_property, order_for, town
 
 pytestmark = pytest.mark.postgres
@@ -35,18 +34,12 @@ def sql(postgres: PostgresSchema) -> SqlBackend:
     return postgres.reset()
 
 
-def _rows(sql: SqlBackend, table: str, column: str, keys: list[int]) -> list[Any]:
-    """The rows of ``table`` whose ``column`` is one of ``keys``, in their
-    order, without their keys."""
-    t = sql.tables[table]
-    with sql.engine.connect() as connection:
-        found = {
-            row[column]: row
-            for row in connection.execute(sa.select(t).where(t.c[column].in_(keys)))
-            .mappings()
-            .all()
-        }
-    return [{k: v for k, v in found[key].items() if k not in KEYS} for key in keys]
+def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:
+    return lean_rows.rows(sql, table, column, keys, without=KEYS)
+
+
+def _outbox(sql: SqlBackend, count: int) -> list[dict[str, Any]]:
+    return lean_rows.outbox(sql, count, without=KEYS)
 
 
 def test_a_lean_change_of_situation_writes_the_library_s_rows(

@@ -13,13 +13,13 @@ from typing import Any
 
 import attrs
 import pytest
-import sqlalchemy as sa
 from benchmarks import lean_meters, scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing.hydrometers import METER
 from tests.conftest import PostgresSchema
+from tests.integration import lean_rows
 from tests.services.connections_setup import add_property, town
 
 pytestmark = pytest.mark.postgres
@@ -36,39 +36,12 @@ def sql(postgres: PostgresSchema) -> SqlBackend:
     return postgres.reset()
 
 
-def _rows(sql: SqlBackend, table: str, column: str, keys: list[int | str]) -> list[Any]:
-    """The rows of ``table`` whose ``column`` is one of ``keys``, in their
-    order, without their keys."""
-    t = sql.tables[table]
-    with sql.engine.connect() as connection:
-        found = {
-            row[column]: row
-            for row in connection.execute(sa.select(t).where(t.c[column].in_(keys)))
-            .mappings()
-            .all()
-        }
-    return [{k: v for k, v in found[key].items() if k not in KEYS} for key in keys]
+def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:
+    return lean_rows.rows(sql, table, column, keys, without=KEYS)
 
 
 def _outbox(sql: SqlBackend, count: int) -> list[dict[str, Any]]:
-    """The last ``count`` outbox rows, their payloads without their keys."""
-    t = sql.tables["outbox"]
-    with sql.engine.connect() as connection:
-        rows = (
-            connection.execute(sa.select(t).order_by(t.c.id.desc()).limit(count))
-            .mappings()
-            .all()
-        )
-    assert [r["id"] for r in rows] == list(
-        range(rows[0]["id"], rows[0]["id"] - count, -1)
-    )
-    return [
-        {
-            **{k: v for k, v in r.items() if k not in ("id", "payload")},
-            "payload": {k: v for k, v in r["payload"].items() if k not in KEYS},
-        }
-        for r in reversed(rows)
-    ]
+    return lean_rows.outbox(sql, count, without=KEYS)
 
 
 def _system(sql: SqlBackend) -> gsan_core.System:

@@ -21,6 +21,7 @@ import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing.hydrometers import METER
 from tests.conftest import PostgresSchema
+from tests.integration import lean_rows
 
 pytestmark = pytest.mark.postgres
 
@@ -42,38 +43,11 @@ def gsan(sql: SqlBackend) -> gsan_core.System:
 
 
 def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:
-    """The rows of ``table`` whose ``column`` is one of ``keys``, in their
-    order, without their keys."""
-    t = sql.tables[table]
-    with sql.engine.connect() as connection:
-        found = {
-            row[column]: row
-            for row in connection.execute(sa.select(t).where(t.c[column].in_(keys)))
-            .mappings()
-            .all()
-        }
-    return [{k: v for k, v in found[key].items() if k not in KEYS} for key in keys]
+    return lean_rows.rows(sql, table, column, keys, without=KEYS)
 
 
 def _outbox(sql: SqlBackend, count: int) -> list[dict[str, Any]]:
-    """The last ``count`` outbox rows, their payloads without their keys."""
-    t = sql.tables["outbox"]
-    with sql.engine.connect() as connection:
-        rows = (
-            connection.execute(sa.select(t).order_by(t.c.id.desc()).limit(count))
-            .mappings()
-            .all()
-        )
-    assert [r["id"] for r in rows] == list(
-        range(rows[0]["id"], rows[0]["id"] - count, -1)
-    )
-    return [
-        {
-            **{k: v for k, v in r.items() if k not in ("id", "payload")},
-            "payload": {k: v for k, v in r["payload"].items() if k not in KEYS},
-        }
-        for r in reversed(rows)
-    ]
+    return lean_rows.outbox(sql, count, without=KEYS)
 
 
 def _stock(sql: SqlBackend, fixed: str, first: int, last: int) -> list[Any]:

@@ -33,6 +33,7 @@ from gsan_core.rules.connections import (
     ConnectionFacts,
     MeterStep,
     OperationSpec,
+    SituationStep,
 )
 from gsan_core.rules.validation import ensure
 from gsan_core.services.connections.facts import _context, load_facts, load_facts_many
@@ -291,6 +292,55 @@ def apply_many_in(
     return [decision for _, decision in decided]
 
 
+@attrs.frozen
+class _Stamp:
+    """Who applied an operation, when and under which order: what its
+    history rows and its event carry besides the decision."""
+
+    operation: OperationSpec
+    order_id: int | None
+    actor: int
+    at: datetime
+
+    def history(
+        self, ident: int, decision: ConnectionDecision, step: SituationStep
+    ) -> SituationChange:
+        """The history row of one of ``decision``'s situation steps."""
+        return SituationChange(
+            id=ident,
+            property_id=decision.property.id,
+            kind=step.kind,
+            before_id=step.before,
+            after_id=step.after,
+            effective_on=decision.effective_on,
+            at=self.at,
+            operation=self.operation.key,
+            order_id=self.order_id,
+            actor=self.actor,
+            reading=decision.reading if step.kind is ConnectionKind.WATER else None,
+        )
+
+    def applied(
+        self, facts: ConnectionFacts, decision: ConnectionDecision
+    ) -> ConnectionOperationApplied:
+        """The event of ``decision`` applied to the property of ``facts``."""
+        before, after = facts.property, decision.property
+        return ConnectionOperationApplied(
+            occurred_at=self.at,
+            actor=self.actor,
+            property_id=after.id,
+            operation=self.operation.key,
+            gsan_operation=self.operation.gsan_operation,
+            order_id=self.order_id,
+            effective_on=decision.effective_on,
+            water_before=before.water_status_id,
+            water_after=after.water_status_id,
+            sewer_before=before.sewer_status_id,
+            sewer_after=after.sewer_status_id,
+            removed=decision.removed,
+        )
+
+
 def _store_many(
     uow: UnitOfWork,
     decided: Sequence[tuple[ConnectionFacts, ConnectionDecision]],
@@ -316,39 +366,13 @@ def _store_many(
             uow.sewer_connections.remove(facts.sewer)
     steps = [(d, step) for _, d in decided for step in d.steps]
     ids = uow.next_ids("situation_change", len(steps)) if steps else []
+    stamp = _Stamp(operation=operation, order_id=None, actor=actor, at=at)
     uow.situation_history.add_many(
-        SituationChange(
-            id=ident,
-            property_id=decision.property.id,
-            kind=step.kind,
-            before_id=step.before,
-            after_id=step.after,
-            effective_on=decision.effective_on,
-            at=at,
-            operation=operation.key,
-            actor=actor,
-            reading=decision.reading if step.kind is ConnectionKind.WATER else None,
-        )
+        stamp.history(ident, decision, step)
         for ident, (decision, step) in zip(ids, steps, strict=True)
     )
     for facts, decision in decided:
-        before, after = facts.property, decision.property
-        uow.record(
-            ConnectionOperationApplied(
-                occurred_at=at,
-                actor=actor,
-                property_id=after.id,
-                operation=operation.key,
-                gsan_operation=operation.gsan_operation,
-                order_id=None,
-                effective_on=decision.effective_on,
-                water_before=before.water_status_id,
-                water_after=after.water_status_id,
-                sewer_before=before.sewer_status_id,
-                sewer_after=after.sewer_status_id,
-                removed=decision.removed,
-            )
-        )
+        uow.record(stamp.applied(facts, decision))
 
 
 def _store(
@@ -376,40 +400,14 @@ def _store(
         uow.water_connections.remove(facts.water)
     if ConnectionKind.SEWER in decision.removed and facts.sewer is not None:
         uow.sewer_connections.remove(facts.sewer)
+    stamp = _Stamp(operation=operation, order_id=order_id, actor=actor, at=at)
     if decision.steps:
         ids = uow.next_ids("situation_change", len(decision.steps))
         uow.situation_history.add_many(
-            SituationChange(
-                id=ident,
-                property_id=after.id,
-                kind=step.kind,
-                before_id=step.before,
-                after_id=step.after,
-                effective_on=decision.effective_on,
-                at=at,
-                operation=operation.key,
-                order_id=order_id,
-                actor=actor,
-                reading=decision.reading if step.kind is ConnectionKind.WATER else None,
-            )
+            stamp.history(ident, decision, step)
             for ident, step in zip(ids, decision.steps, strict=True)
         )
-    uow.record(
-        ConnectionOperationApplied(
-            occurred_at=at,
-            actor=actor,
-            property_id=after.id,
-            operation=operation.key,
-            gsan_operation=operation.gsan_operation,
-            order_id=order_id,
-            effective_on=decision.effective_on,
-            water_before=before.water_status_id,
-            water_after=after.water_status_id,
-            sewer_before=before.sewer_status_id,
-            sewer_after=after.sewer_status_id,
-            removed=decision.removed,
-        )
-    )
+    uow.record(stamp.applied(facts, decision))
 
 
 def _store_row(

@@ -1,0 +1,61 @@
+"""The rows a library command and its lean version left, without their keys.
+
+The lean-version tests (``test_lean_*.py``) run a command through the library
+and through its hand-written version on rows alike and compare what each
+wrote: every column but the ids and references that differ between the two
+runs (``without``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from gsan_core.adapters.sqlalchemy import SqlBackend
+
+
+def rows(
+    sql: SqlBackend,
+    table: str,
+    column: str,
+    keys: Sequence[Any],
+    *,
+    without: Collection[str],
+) -> list[dict[str, Any]]:
+    """The rows of ``table`` whose ``column`` is one of ``keys``, in their
+    order, without the columns ``without``."""
+    t = sql.tables[table]
+    with sql.engine.connect() as connection:
+        found = {
+            row[column]: row
+            for row in connection.execute(sa.select(t).where(t.c[column].in_(keys)))
+            .mappings()
+            .all()
+        }
+    return [{k: v for k, v in found[key].items() if k not in without} for key in keys]
+
+
+def outbox(
+    sql: SqlBackend, count: int, *, without: Collection[str]
+) -> list[dict[str, Any]]:
+    """The last ``count`` outbox rows, consecutive, oldest first, their
+    payloads without the keys ``without``."""
+    t = sql.tables["outbox"]
+    with sql.engine.connect() as connection:
+        last = (
+            connection.execute(sa.select(t).order_by(t.c.id.desc()).limit(count))
+            .mappings()
+            .all()
+        )
+    assert [r["id"] for r in last] == list(
+        range(last[0]["id"], last[0]["id"] - count, -1)
+    )
+    return [
+        {
+            **{k: v for k, v in r.items() if k not in ("id", "payload")},
+            "payload": {k: v for k, v in r["payload"].items() if k not in without},
+        }
+        for r in reversed(last)
+    ]
