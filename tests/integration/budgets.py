@@ -22,6 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.testing import FixedClock
+from gsan_core.testing.request_utility import request_profile
+
 
 class Counter:
     """Statements sent through an engine while :meth:`counting` is open."""
@@ -91,3 +96,16 @@ def assert_within(
     allowed = {**budgets, **(postgres if dialect == "postgresql" else {})}
     over = {name: (n, allowed[name]) for name, n in found.items() if n > allowed[name]}
     assert not over, f"over budget (statements, budget): {over}"
+
+
+def budget_system(sql: SqlBackend) -> gsan_core.System:
+    """A seeded system over ``sql`` with the request utility's profile."""
+    system = gsan_core.System(
+        uow_factory=sql.uow_factory,
+        backend=sql,
+        profile=request_profile(large_consumer_unit_id=None),
+        clock=FixedClock(),
+        keep_events=False,
+    )
+    system.seed()
+    return system

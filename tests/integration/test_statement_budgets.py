@@ -39,16 +39,14 @@ from gsan_core.model.hydrometers import Hydrometer
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.services.batches import BatchSummary
 from gsan_core.synthetic import generate
-from gsan_core.testing import FixedClock
 from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     build_request_utility,
-    request_profile,
 )
 from tests.conftest import PostgresSchema
 from tests.integration import budgets
-from tests.integration.budgets import Counter, measure, per_chunk
+from tests.integration.budgets import Counter, budget_system, measure, per_chunk
 from tests.services.connections_setup import (
     ACTOR,
     CONNECT,
@@ -323,20 +321,8 @@ def sql(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlBackend]:
         yield pg.reset()
 
 
-def _system(sql: SqlBackend) -> gsan_core.System:
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=FixedClock(),
-        keep_events=False,
-    )
-    system.seed()
-    return system
-
-
 def test_every_command_holds_its_statement_budget(sql: SqlBackend) -> None:
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     found: dict[str, int] = {}
 
@@ -410,7 +396,7 @@ def overdue_per_chunk(
 
 
 def test_opening_a_request_holds_its_statement_budget(sql: SqlBackend) -> None:
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     utility = build_request_utility(system, properties=4, actor=0)
     homes = [p.id for p in utility.town.properties]
@@ -435,7 +421,7 @@ def test_request_and_order_commands_hold_their_statement_budgets(
 ) -> None:
     """The service requests' and service orders' single commands on requests
     opened with their automatic order: each measured on its own rows."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     utility = build_request_utility(system, properties=12, actor=0)
     homes = [p.id for p in utility.town.properties]
@@ -506,7 +492,7 @@ def test_connection_and_meter_commands_hold_their_statement_budgets(
     sql: SqlBackend,
 ) -> None:
     """The connections' and the meters' single commands."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     gsan = town(system)
     for pid in (500, 501):
@@ -565,7 +551,7 @@ def test_the_other_connection_and_meter_commands_hold_their_budgets(
 ) -> None:
     """Connecting sewer, changing a situation (UC0555, its order of type
     1004), the meter ranges, a movement of three meters and a deletion."""
-    gsan = town(_system(sql))
+    gsan = town(budget_system(sql))
     counter = Counter(sql.engine)
     orders = []
     for pid in (510, 511, 800, 801):
@@ -633,7 +619,7 @@ def test_the_other_connection_and_meter_commands_hold_their_budgets(
 def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> None:
     """SEL-01: a chunk of the emission sends a fixed number of statements,
     whatever its size."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     generate(system, properties=3_000, seed=3)
     localities = sorted({p.locality_id for p in system.properties.find_by()})
@@ -673,7 +659,7 @@ def _request_closing_run(
     of the day's command run by chunks of ``localities_per_chunk``: the
     statement counter, the number of localities, the run's summary and the
     count at each chunk's end."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     utility = build_request_utility(system, properties=200, actor=0)
     by_locality: dict[int, list[int]] = {}
@@ -756,7 +742,7 @@ def test_cmd_07_batch_closing_charges_set_based(sql: SqlBackend) -> None:
     debit type 2 of 25.00) are made set-based: the statements of a locality
     are the same with one charged request as with four (one read of the
     properties, one of DEB-02's payment slips, one ``INSERT`` of the charges)."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     utility = build_request_utility(system, properties=200, actor=0)
     by_locality: dict[int, list[int]] = {}
@@ -823,7 +809,7 @@ def _reconnection_run(
     real billed consumption of the reference month, then UC1073 by chunks of
     ``localities_per_chunk``: the statement counter, the run's summary and
     the count at each chunk's end."""
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     gsan = town(system)
     old_cut = {"cut_on": date(2024, 11, 15)}

@@ -57,11 +57,10 @@ from gsan_core.testing.machines_orders import CountingOperation
 from gsan_core.testing.request_utility import (
     RequestUtility,
     build_request_utility,
-    request_profile,
 )
 from gsan_core.testing.town import load_town, small_town
 from tests.integration import budgets
-from tests.integration.budgets import Counter, measure
+from tests.integration.budgets import Counter, budget_system, measure
 from tests.services.orders_support import (
     ACTOR,
     DEBT_PAID,
@@ -261,19 +260,6 @@ QUERIES: frozenset[str] = frozenset(
 
 #: The two sizes a many-item command is measured at.
 SIZES = (2, 6)
-
-
-def budget_system(sql: SqlBackend) -> gsan_core.System:
-    """A seeded system over ``sql`` with the request utility's profile."""
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=FixedClock(),
-        keep_events=False,
-    )
-    system.seed()
-    return system
 
 
 def budget_utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility]:

@@ -37,11 +37,10 @@ from gsan_core.testing.request_utility import (
     build_request_utility,
 )
 from tests.integration import budgets
-from tests.integration.budgets import Counter, measure
+from tests.integration.budgets import Counter, budget_system, measure
 from tests.integration.test_statement_budgets_orders import (
     SIZES,
     at_sizes,
-    budget_system,
     budget_utility,
     flat,
 )
