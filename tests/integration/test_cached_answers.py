@@ -13,7 +13,8 @@ from sqlalchemy import event
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_requests import RequestLocation
 from gsan_core.testing.request_utility import build_request_utility
-from tests.integration.test_statement_budgets import Counter, _system, sql
+from tests.integration.budgets import Counter, budget_system
+from tests.integration.test_statement_budgets import sql
 
 __all__ = ["sql"]
 
@@ -24,7 +25,7 @@ def _has(backend: SqlBackend, user_id: int, permission_id: int) -> bool:
 
 
 def test_a_permission_is_read_once_and_every_change_is_seen(sql: SqlBackend) -> None:
-    system = _system(sql)
+    system = budget_system(sql)
     utility = build_request_utility(system, properties=1, actor=0)
     user = utility.attendant
     permission = min(
@@ -50,7 +51,7 @@ def test_a_permission_is_read_once_and_every_change_is_seen(sql: SqlBackend) -> 
 
 
 def test_a_unit_of_work_that_granted_reads_its_own_grant(sql: SqlBackend) -> None:
-    system = _system(sql)
+    system = budget_system(sql)
     utility = build_request_utility(system, properties=1, actor=0)
     user = utility.attendant
     permission = min(
@@ -71,7 +72,7 @@ def test_routing_rows_are_read_once_and_a_change_is_seen(sql: SqlBackend) -> Non
     """The destination of specification 679 on a property of locality 1 (its
     water group's office); a row of the locality and specification routes it
     elsewhere from the next suggestion on, the rows read once meanwhile."""
-    system = _system(sql)
+    system = budget_system(sql)
     utility = build_request_utility(system, properties=1, actor=0)
     home = utility.town.properties[0]
     where = RequestLocation(property_id=home.id)

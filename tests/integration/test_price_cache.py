@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from tests.integration.test_statement_budgets import Counter, _system, sql
+from tests.integration.budgets import Counter, budget_system
+from tests.integration.test_statement_budgets import sql
 
 __all__ = ["sql"]
 
@@ -21,7 +22,7 @@ def _rows(backend: SqlBackend) -> list[Decimal]:
 
 
 def test_chg_5_price_rows_are_cached_and_a_write_is_seen(sql: SqlBackend) -> None:
-    system = _system(sql)
+    system = budget_system(sql)
     counter = Counter(sql.engine)
     before = _rows(sql)
     with counter.counting():
@@ -47,7 +48,7 @@ def test_chg_5_price_rows_are_cached_and_a_write_is_seen(sql: SqlBackend) -> Non
 def test_chg_5_a_unit_of_work_that_wrote_prices_reads_its_own_rows(
     sql: SqlBackend,
 ) -> None:
-    _system(sql)
+    budget_system(sql)
     before = _rows(sql)
     with sql.uow_factory() as uow:
         price = next(iter(uow.service_prices.find_by()), None)
@@ -66,7 +67,7 @@ def _active(backend: SqlBackend, kind: str) -> list[str]:
 def test_a_kinds_active_rows_are_cached_and_a_write_is_seen(sql: SqlBackend) -> None:
     """ENC-19's setup lookup (a kind's active rows) costs no statement once read;
     a catalogue change through the backend is seen by the next list."""
-    system = _system(sql)
+    system = budget_system(sql)
     kind = "closing_reason"
     counter = Counter(sql.engine)
     before = _active(sql, kind)
