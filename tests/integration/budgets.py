@@ -14,6 +14,7 @@ checks them with :func:`assert_within`.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -109,3 +110,89 @@ def budget_system(sql: SqlBackend) -> gsan_core.System:
     )
     system.seed()
     return system
+
+
+def counter_of(system: gsan_core.System) -> Counter:
+    """A counter on the engine of ``system``'s SQL backend."""
+    backend = system.backend
+    assert isinstance(backend, SqlBackend)
+    return Counter(backend.engine)
+
+
+def dialect_of(system: gsan_core.System) -> str:
+    backend = system.backend
+    assert isinstance(backend, SqlBackend)
+    return str(backend.engine.dialect.name)
+
+
+def yields(
+    size: int, count: Callable[[Any], int], command: Callable[[], object]
+) -> Callable[[], object]:
+    """``command``, checked to have done its ``size`` items (``count`` of its
+    result): a count of statements of a command that did nothing is no
+    budget."""
+
+    def run() -> object:
+        result = command()
+        assert count(result) == size, result
+        return result
+
+    return run
+
+
+def sizes(
+    counter: Counter, prepare: Callable[[int], Callable[[], object]]
+) -> tuple[int, int]:
+    """The statements of the command ``prepare(2)`` and ``prepare(6)`` return
+    (the size is the number of items; each prepared on fresh targets), after
+    the command of ``prepare(1)`` warmed the caches."""
+    prepare(1)()
+    counts = []
+    for size in (2, 6):
+        command = prepare(size)
+        with counter.counting():
+            command()
+        counts.append(counter.count)
+    return counts[0], counts[1]
+
+
+def assert_flat(
+    grown: Mapping[str, tuple[int, int]],
+    dialect: str,
+    budgets: Mapping[str, int],
+    postgres: Mapping[str, int],
+) -> None:
+    """Each command of ``grown`` sent as many statements at both sizes; those
+    with a budget (keyed by it) within it."""
+    print(dict(grown))
+    assert all(two == six for two, six in grown.values()), grown
+    assert_within(
+        {k: two for k, (two, _) in grown.items() if k in budgets},
+        dialect,
+        budgets,
+        postgres,
+    )
+
+
+def assert_tables(
+    name: str,
+    service: type,
+    tables: tuple[Mapping[str, str], frozenset[str]],
+    budgets: Mapping[str, int],
+    postgres: Mapping[str, int],
+) -> None:
+    """Every public method of ``service`` (``name.method``) is either a command
+    of ``tables``'s first (with a budget) or a query of its second, and each
+    PostgreSQL budget is at most its SQLite one."""
+    commands, queries = tables
+    public = {
+        f"{name}.{method}"
+        for method, _ in inspect.getmembers(service, inspect.isfunction)
+        if not method.startswith("_")
+    }
+    assert not set(commands) & queries
+    assert set(commands) | queries == public
+    assert set(commands.values()) == set(budgets)
+    assert set(postgres) <= set(budgets)
+    assert all(postgres[k] <= budgets[k] for k in postgres)
+    assert all(n > 0 for n in budgets.values())

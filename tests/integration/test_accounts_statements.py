@@ -1,7 +1,8 @@
 """Statements the account documents send on SQL: the index table's entities
 reused while unchanged, and the certificate's header from the reads the
 surcharges make; and the methods the statement budgets list as queries
-(``QUERIES`` of ``test_statement_budgets_accounts.py``) write nothing. (The
+(``QUERIES`` of ``test_statement_budgets_accounts.py``, ``_desk.py`` and
+``_scheduling.py``) write nothing. (The
 documents' counts that do not grow with the debts, the properties or the
 customers, CNC-05 and EXT-19, are held with their budgets there.)"""
 
@@ -22,8 +23,12 @@ from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables, create_engin
 from gsan_core.errors import GsanError
 from gsan_core.model.accounts import RelationType
 from gsan_core.testing import FixedClock
+from tests.integration import (
+    test_statement_budgets_accounts,
+    test_statement_budgets_desk,
+    test_statement_budgets_scheduling,
+)
 from tests.integration.budgets import Counter
-from tests.integration.test_statement_budgets_accounts import QUERIES
 from tests.services.test_accounts_customers import setup_counter
 from tests.services.test_accounts_debts import load_indices
 from tests.services.test_service_desk_schedules import statements
@@ -177,7 +182,11 @@ def test_the_budgets_queries_write_nothing(sql_backend: SqlBackend) -> None:
         start=date(2024, 1, 1),
     )
     counter = Counter(sql_backend.engine)
-    assert set(CALLS) == QUERIES
+    assert set(CALLS) == (
+        test_statement_budgets_accounts.QUERIES
+        | test_statement_budgets_desk.QUERIES
+        | test_statement_budgets_scheduling.QUERIES
+    )
     for name, call in CALLS.items():
         # a refusal (GsanError) writes nothing either
         with (
