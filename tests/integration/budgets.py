@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -196,3 +198,28 @@ def assert_tables(
     assert set(postgres) <= set(budgets)
     assert all(postgres[k] <= budgets[k] for k in postgres)
     assert all(n > 0 for n in budgets.values())
+
+
+#: A test over the two SQL backends (the ``backend_name`` fixture's values).
+SQL = pytest.mark.parametrize(
+    "backend_name",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
+
+@attrs.frozen
+class Table:
+    """A module's budgets (``BUDGETS``, and ``POSTGRES`` where it sends
+    fewer), checked against a system's dialect."""
+
+    budgets: Mapping[str, int]
+    postgres: Mapping[str, int]
+
+    def within(self, found: Mapping[str, int], system: gsan_core.System) -> None:
+        assert_within(found, dialect_of(system), self.budgets, self.postgres)
+
+    def flat(
+        self, grown: Mapping[str, tuple[int, int]], system: gsan_core.System
+    ) -> None:
+        assert_flat(grown, dialect_of(system), self.budgets, self.postgres)

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 import attrs
-import pytest
 
 import gsan_core
 from gsan_core.model.accounts import (
@@ -31,7 +30,7 @@ from gsan_core.model.service_requests import (
 from gsan_core.services.accounts import AccountService
 from gsan_core.testing.scenarios import Scenario
 from tests.integration import budgets
-from tests.integration.budgets import counter_of, dialect_of, measure, sizes, yields
+from tests.integration.budgets import counter_of, measure, sizes, yields
 from tests.services.conftest import valid_property
 from tests.services.test_accounts_customers import setup_counter
 from tests.services.test_accounts_debts import item, load_indices
@@ -152,19 +151,9 @@ QUERIES: frozenset[str] = frozenset(
     ]
 )
 
-SQL = pytest.mark.parametrize(
-    "backend_name",
-    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-    indirect=True,
-)
-
-
-def assert_within(found: dict[str, int], system: gsan_core.System) -> None:
-    budgets.assert_within(found, dialect_of(system), BUDGETS, POSTGRES)
-
-
-def assert_flat(grown: dict[str, tuple[int, int]], system: gsan_core.System) -> None:
-    budgets.assert_flat(grown, dialect_of(system), BUDGETS, POSTGRES)
+SQL = budgets.SQL
+assert_within = budgets.Table(BUDGETS, POSTGRES).within
+assert_flat = budgets.Table(BUDGETS, POSTGRES).flat
 
 
 # ================================================================ accounts

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 
 import attrs
-import pytest
 
 import gsan_core
 from gsan_core.model.service_desk import (
@@ -31,7 +30,7 @@ from gsan_core.services.service_desk import ServiceDeskService
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import build_request_utility, request_profile
 from tests.integration import budgets
-from tests.integration.budgets import counter_of, dialect_of, measure, sizes, yields
+from tests.integration.budgets import counter_of, measure, sizes, yields
 
 SUPPLY = ScheduleKind.SUPPLY
 CELULAR = 11  # the SMS channel
@@ -102,19 +101,9 @@ QUERIES: frozenset[str] = frozenset(
     ]
 )
 
-SQL = pytest.mark.parametrize(
-    "backend_name",
-    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-    indirect=True,
-)
-
-
-def assert_within(found: dict[str, int], system: gsan_core.System) -> None:
-    budgets.assert_within(found, dialect_of(system), BUDGETS, POSTGRES)
-
-
-def assert_flat(grown: dict[str, tuple[int, int]], system: gsan_core.System) -> None:
-    budgets.assert_flat(grown, dialect_of(system), BUDGETS, POSTGRES)
+SQL = budgets.SQL
+assert_within = budgets.Table(BUDGETS, POSTGRES).within
+assert_flat = budgets.Table(BUDGETS, POSTGRES).flat
 
 
 # ================================================================ service desk

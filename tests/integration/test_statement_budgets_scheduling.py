@@ -14,13 +14,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 import attrs
-import pytest
 
-import gsan_core
 from gsan_core.model.service_orders import OrderSituation, ServiceType
 from gsan_core.services.scheduling import SchedulingService
 from tests.integration import budgets
-from tests.integration.budgets import counter_of, dialect_of, measure, sizes, yields
+from tests.integration.budgets import counter_of, measure, sizes, yields
 from tests.services.scheduling_support import QUICK, Dispatch, dispatch
 
 __all__ = ["dispatch"]
@@ -104,19 +102,9 @@ QUERIES: frozenset[str] = frozenset(
     ]
 )
 
-SQL = pytest.mark.parametrize(
-    "backend_name",
-    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-    indirect=True,
-)
-
-
-def assert_within(found: dict[str, int], system: gsan_core.System) -> None:
-    budgets.assert_within(found, dialect_of(system), BUDGETS, POSTGRES)
-
-
-def assert_flat(grown: dict[str, tuple[int, int]], system: gsan_core.System) -> None:
-    budgets.assert_flat(grown, dialect_of(system), BUDGETS, POSTGRES)
+SQL = budgets.SQL
+assert_within = budgets.Table(BUDGETS, POSTGRES).within
+assert_flat = budgets.Table(BUDGETS, POSTGRES).flat
 
 
 # ================================================================ scheduling
@@ -133,6 +121,19 @@ def _pending(dispatch: Dispatch, count: int, service_type_id: int = QUICK) -> li
     return [dispatch.order(service_type_id).id for _ in range(count)]
 
 
+def _programmed(dispatch: Dispatch, on: date, size: int) -> tuple[date, list[int]]:
+    """``on`` and the ``size`` orders programmed for the team that day."""
+    orders = _pending(dispatch, size)
+    dispatch.gsan.scheduling.program(
+        unit_id=dispatch.place.office,
+        on=on,
+        team_ids=[dispatch.team.id],
+        order_ids=orders,
+        actor=dispatch.place.technician,
+    )
+    return on, orders
+
+
 @SQL
 def test_the_scheduling_commands_hold_their_budgets(dispatch: Dispatch) -> None:
     gsan, place = dispatch.gsan, dispatch.place
@@ -141,17 +142,7 @@ def test_the_scheduling_commands_hold_their_budgets(dispatch: Dispatch) -> None:
     tech = place.technician
     day = iter(DAYS)
     # a day of three orders per measured run: inform, remove, move, reorder
-    days = []
-    for _ in range(8):
-        on, orders = next(day), _pending(dispatch, 3)
-        scheduling.program(
-            unit_id=place.office,
-            on=on,
-            team_ids=[dispatch.team.id],
-            order_ids=orders,
-            actor=tech,
-        )
-        days.append((on, orders))
+    days = [_programmed(dispatch, next(day), 3) for _ in range(8)]
     nature = gsan.catalog.add("team_nature", description="REDE", actor=1)
     found = {
         "inform an order's situation": measure(
@@ -234,15 +225,7 @@ def test_the_scheduling_commands_do_not_grow_with_the_day_s_orders(
         )
 
     def programmed(size: int) -> tuple[date, list[int]]:
-        on, orders = next(day), _pending(dispatch, size)
-        scheduling.program(
-            unit_id=place.office,
-            on=on,
-            team_ids=[dispatch.team.id],
-            order_ids=orders,
-            actor=tech,
-        )
-        return on, orders
+        return _programmed(dispatch, next(day), size)
 
     def move(size: int) -> Callable[[], object]:
         on, orders = programmed(size)
