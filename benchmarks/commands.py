@@ -98,6 +98,7 @@ METER_STEPS: dict[str, _MeterStep] = {
 #: properties with open debts of its own repeat.
 ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
+    "customer_statement": lean_accounts.measure_customer_statement,
 }
 #: The names ``--only`` selects from.
 COMMANDS = (

@@ -50,8 +50,15 @@ def gsan(sql: SqlBackend) -> gsan_core.System:
 
 
 def _twins(gsan: gsan_core.System) -> tuple[int, int]:
-    """Two properties alike: a user and a responsible customer each, three
-    overdue bills and a charge, the index table of their months."""
+    """Two properties alike (:func:`_homes`)."""
+    user, payer = _reference(gsan)
+    first, second = _homes(gsan, user, payer, (501, 502))
+    return first, second
+
+
+def _reference(gsan: gsan_core.System) -> tuple[int, int]:
+    """The location, the index table of the bills' months, a user and a
+    responsible customer."""
     loc, sector, block, route = location()
     gsan.properties.load_locations(
         actor=1, localities=[loc], sectors=[sector], blocks=[block], routes=[route]
@@ -77,7 +84,14 @@ def _twins(gsan: gsan_core.System) -> tuple[int, int]:
         )
     user = gsan.accounts.register_customer(actor=1, name="ANA", customer_type_id=1)
     payer = gsan.accounts.register_customer(actor=1, name="BIA", customer_type_id=1)
-    homes = (501, 502)
+    return user.id, payer.id
+
+
+def _homes(
+    gsan: gsan_core.System, user: int, payer: int, homes: tuple[int, ...]
+) -> tuple[int, ...]:
+    """Properties alike: ``user`` and ``payer`` (responsible) related to
+    each, three overdue bills each."""
     for home in homes:
         gsan.properties.register(
             attrs.evolve(
@@ -87,8 +101,8 @@ def _twins(gsan: gsan_core.System) -> tuple[int, int]:
             actor=1,
         )
         for customer, relation in (
-            (user.id, RelationType.USER),
-            (payer.id, RelationType.RESPONSIBLE),
+            (user, RelationType.USER),
+            (payer, RelationType.RESPONSIBLE),
         ):
             gsan.accounts.relate(
                 actor=1,
@@ -156,3 +170,44 @@ def test_a_lean_debt_statement_writes_the_library_s_rows(
     first, second = lean_rows.outbox(sql, 2, without=KEYS)
     assert first == second
     assert first["tag"] == "accounts.collection_document_issued"
+
+
+def test_a_lean_customer_statement_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """EXT-20: a document per property of the customer's, alike, and one
+    ``accounts.collection_document_issued`` each, from either."""
+    _reference(gsan)
+    owners = [
+        gsan.accounts.register_customer(actor=1, name=name, customer_type_id=1).id
+        for name in ("CAIO", "DORA")
+    ]
+    library_homes = _homes(gsan, owners[0], owners[0], (601, 602))
+    lean_homes = _homes(gsan, owners[1], owners[1], (603, 604))
+    issued = gsan.accounts.issue_customer_statement(actor=1, customer_id=owners[0])
+    lean = lean_accounts.lean_customer_statement(
+        sql,
+        owners[1],
+        profile=gsan.profile,
+        keep=lean_accounts.kept(gsan, 1),
+        first_id=10**9,
+        now=scale.NOW,
+        today=scale.TODAY,
+        actor=1,
+    )
+    assert [s.value for s in lean] == [s.value for s in issued.statements]
+    assert len(lean) == 2
+    written = [
+        lean_rows.rows(
+            sql,
+            "collection_document",
+            "property_id",
+            list(homes),
+            without=KEYS,
+        )
+        for homes in (library_homes, lean_homes)
+    ]
+    assert _without(written[0]) == _without(written[1])
+    events = lean_rows.outbox(sql, 4, without=KEYS)
+    assert events[:2] == events[2:]
+    assert {e["tag"] for e in events} == {"accounts.collection_document_issued"}
