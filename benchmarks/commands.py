@@ -7,7 +7,8 @@ One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
-:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`: one joined
+:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
+:mod:`benchmarks.lean_accounts`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -29,6 +30,7 @@ from typing import Any, Protocol
 
 import gsan_core
 from benchmarks import (
+    lean_accounts,
     lean_connections,
     lean_meters,
     lean_orders,
@@ -92,8 +94,20 @@ METER_STEPS: dict[str, _MeterStep] = {
     "delete_meter": lean_stock.measure_delete,
     "change_situation": lean_connections.measure_change_situation,
 }
+#: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
+#: properties with open debts of its own repeat.
+ACCOUNT_STEPS: dict[str, _MeterStep] = {
+    "debt_statement": lean_accounts.measure_statement,
+    "customer_statement": lean_accounts.measure_customer_statement,
+}
 #: The names ``--only`` selects from.
-COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)
+COMMANDS = (
+    "close_cut",
+    "open_request",
+    *lean_orders.COMMANDS,
+    *METER_STEPS,
+    *ACCOUNT_STEPS,
+)
 
 
 def measure(
@@ -135,7 +149,7 @@ def measure(
                 ),
                 repeats,
             )
-        for name, step in METER_STEPS.items():
+        for name, step in {**METER_STEPS, **ACCOUNT_STEPS}.items():
             if name in only:
                 figures.append(
                     _repeat(

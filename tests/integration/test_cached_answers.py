@@ -1,13 +1,17 @@
 """The answers of ``permissions.has`` and the rows routing a specification at a
-place come from the backend's reference cache (issue 20: a command that checks a
-special permission or routes a request no longer reads them), and a grant, a
-revocation, a user's deactivation or a change of the routing tables through the
-backend is seen by the next command."""
+place, and the index table, come from the backend's reference cache (issue 20: a
+command that checks a special permission, routes a request or prices a debt no
+longer reads them), and a grant, a revocation, a user's deactivation or a change
+of the routing tables or of the index table through the backend is seen by the
+next command."""
 
 from __future__ import annotations
 
+import functools
+from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
@@ -109,3 +113,46 @@ def test_routing_rows_are_read_once_and_a_change_is_seen(sql: SqlBackend) -> Non
         locality_id=home.locality_id, rows=[(311, utility.commercial)], actor=0
     )
     assert destination() == before
+
+
+def test_the_index_table_is_read_once_and_informing_reads_the_database(
+    sql: SqlBackend,
+) -> None:
+    """UC0216's index table comes from the reference cache (a change through
+    the backend seen at once); IDX-05 decides under the table's key on the
+    rows in the database: a month another process wrote meanwhile is updated
+    in place, not inserted again."""
+    system = budget_system(sql)
+    inform = functools.partial(
+        system.accounts.inform_index,
+        actor=1,
+        fine_rate=Decimal("2"),
+        interest_rate=Decimal("1"),
+        correction_factor=Decimal("1.01"),
+    )
+    inform(month=202410)
+    assert [i.id for i in system.accounts.indices()] == [202410]
+    counter = Counter(sql.engine)
+    with counter.counting():
+        assert [i.id for i in system.accounts.indices()] == [202410]
+    assert not [s for s in counter.statements if s.startswith("SELECT")]
+    inform(month=202411)  # through the backend: seen by the next read
+    assert [i.id for i in system.accounts.indices()] == [202410, 202411]
+    # another process's month, behind the cache's back
+    table = sql.tables["surcharge_index"]
+    with sql.engine.begin() as connection:
+        connection.execute(
+            sa.insert(table).values(
+                id=202412,
+                fine_rate=Decimal("2"),
+                fine_monthly=True,
+                interest_rate=Decimal("1"),
+                interest_monthly=True,
+                correction_factor=Decimal("1.02"),
+                version=1,
+            )
+        )
+    assert [i.id for i in system.accounts.indices()] == [202410, 202411]
+    updated = inform(month=202412)
+    assert updated.version == 2  # IDX-05: updated, not a duplicate
+    assert [i.id for i in system.accounts.indices()] == [202410, 202411, 202412]

@@ -125,11 +125,25 @@ class SqlCustomers(SqlRepository[Customer]):
 
 class SqlSurchargeIndices(SqlRepository[SurchargeIndex]):
     """The index table (UC0216): every statement and certificate reads it whole,
-    so that read is one prepared statement of positional rows."""
+    so that read is one prepared statement of positional rows, kept in the
+    backend's reference cache (``reference.py``) except under the table's
+    key (Informar Índices reads it from the database)."""
 
     def find_by(self, **criteria: object) -> Sequence[SurchargeIndex]:
         if criteria:
             return super().find_by(**criteria)
+        cache = self._uow.reference_cache("surcharge_index")
+        if cache is None:
+            return self._all()
+        hit = cache.get("surcharge_index", "all")
+        if hit is not MISSING:
+            return list(cast("Sequence[SurchargeIndex]", hit))
+        generation = cache.generation("surcharge_index")
+        found = self._all()
+        cache.put("surcharge_index", "all", tuple(found), generation)
+        return found
+
+    def _all(self) -> list[SurchargeIndex]:
         table = self._mapper.table
         columns, build = prepared(
             table, "positional", lambda: _positional(self._mapper)
@@ -222,55 +236,77 @@ class SqlBilling(AccountsTables):
         *,
         kinds: Collection[DebtKind] | None = None,
     ) -> Mapping[int, Sequence[OpenDebt]]:
+        """The debt rows and the charges of the properties in one statement
+        (``UNION ALL``, a row of its own each) per chunk of ids."""
         conn = self._uow.connection
         dialect = conn.dialect.name
         debt_t = self._debts.table
-        charge_t = self._charges.table
         found: dict[int, list[OpenDebt]] = {}
         stored_kinds = None if kinds is None else [k.value for k in kinds]
+        with_charges = kinds is None or DebtKind.CHARGE in kinds
         columns, build = prepared(
             debt_t, "positional", lambda: _positional(self._debts)
         )
-        charge_columns = [charge_t.c[name] for name in CHARGE_COLUMNS]
+        width = len(columns)
         wanted = set(property_ids)
         for batch in chunks(wanted):
             params: dict[str, Any] = {}
             if len(wanted) == 1 and stored_kinds is None:  # the counter's hot path
-                debts = prepared(
+                statement = prepared(
                     debt_t,
                     "open_of_one",
-                    lambda: sa.select(*columns).where(
-                        debt_t.c.property_id == sa.bindparam("k_property")
-                    ),
-                )
-                charges = prepared(
-                    charge_t,
-                    "open_of_one",
-                    lambda: sa.select(*charge_columns).where(
-                        charge_t.c.property_id == sa.bindparam("k_property")
+                    lambda: self._open_items(
+                        lambda c: c == sa.bindparam("k_property"), charges=True
                     ),
                 )
                 params = {"k_property": batch[0]}
             else:
-                debts = sa.select(*columns).where(
-                    among(debt_t.c.property_id, batch, dialect)
-                )
-                if stored_kinds is not None:
-                    debts = debts.where(debt_t.c.kind.in_(stored_kinds))
-                charges = sa.select(*charge_columns).where(
-                    among(charge_t.c.property_id, batch, dialect)
+                statement = self._open_items(
+                    lambda c: among(c, batch, dialect),  # noqa: B023
+                    charges=with_charges,
+                    kinds=stored_kinds,
                 )
             with translated("open_debt"):
-                for row in conn.execute(debts, params):
-                    debt = build(row)
-                    found.setdefault(debt.property_id, []).append(debt)
-            if kinds is not None and DebtKind.CHARGE not in kinds:
-                continue
-            with translated("charge"):
-                for row in conn.execute(charges, params):
-                    debt = charge_debt(row)
+                for row in conn.execute(statement, params):
+                    debt = (
+                        build(row[:width])
+                        if row[-1] == 0
+                        else charge_debt(row[width:-1])
+                    )
                     found.setdefault(debt.property_id, []).append(debt)
         return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
+
+    def _open_items(
+        self,
+        of: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[bool]],
+        *,
+        charges: bool,
+        kinds: Sequence[str] | None = None,
+    ) -> sa.Executable:
+        """The debt rows (the debt's columns, nulls, 0) and, with ``charges``,
+        ``UNION ALL`` the charges (nulls, the charge's :data:`CHARGE_COLUMNS`,
+        1) of the properties ``of`` selects."""
+        debt_t, charge_t = self._debts.table, self._charges.table
+        columns, _ = prepared(debt_t, "positional", lambda: _positional(self._debts))
+        charge_columns = [charge_t.c[name] for name in CHARGE_COLUMNS]
+
+        def nulls(of: Sequence[sa.Column[Any]]) -> list[Any]:
+            # typed: the result's types are the first branch's
+            return [sa.type_coerce(sa.null(), c.type).label(None) for c in of]
+
+        debts = sa.select(*columns, *nulls(charge_columns), sa.literal(0)).where(
+            of(debt_t.c.property_id)
+        )
+        if kinds is not None:
+            debts = debts.where(debt_t.c.kind.in_(kinds))
+        if not charges:
+            return debts
+        return sa.union_all(
+            debts,
+            sa.select(*nulls(columns), *charge_columns, sa.literal(1)).where(
+                of(charge_t.c.property_id)
+            ),
+        )
 
     def overdue_bills(
         self, property_ids: Iterable[int], *, due_before: date

@@ -13,7 +13,7 @@ read three catalog rows, its service type and the user's unit). The backend keep
 * another process's writes are seen once an entry is older than ``ttl``
   seconds (``SqlBackend(reference_ttl=...)``; ``0`` turns the cache off).
 
-Reads by id are cached, and a catalogue kind's active rows (the lists a command
+Reads by id are cached, the index table whole (UC0216), and a catalogue kind's active rows (the lists a command
 looks a setting up in, e.g. ENC-19's bulletin setup of a service type); the rules
 that decide on a whole kind (CAT-4's unique descriptions, the next id) read every
 row of the kind from the database, under the kind's lock.
@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Collection, Hashable
 from typing import Any
 
-__all__ = ["CACHED_TABLES", "DEPENDENT", "MISSING", "ReferenceCache"]
+__all__ = ["CACHED_TABLES", "DEPENDENT", "LOCKED_TABLES", "MISSING", "ReferenceCache"]
 
 #: The reference tables whose by-id reads are cached.
 CACHED_TABLES = frozenset(
@@ -48,8 +48,17 @@ CACHED_TABLES = frozenset(
         # locality and specification, locality and group), forgotten when one
         # of their three tables is written (SqlUnitOfWork.wrote)
         "routing_association",
+        # the localities (a statement's or certificate's header, ACR-02's
+        # municipality) and the index table, read whole by every statement
+        # and certificate (UC0216; issue 20, seventh round)
+        "locality",
+        "surcharge_index",
     }
 )
+#: The named keys (``UnitOfWork.lock_key``) whose holder decides on a cached
+#: table's every row: under the key, the table is read from the database
+#: (Informar Índices, IDX-01, reads the index table under its key).
+LOCKED_TABLES = {"accounts.surcharge_index": "surcharge_index"}
 #: The tables whose writes forget another cached table's entries.
 DEPENDENT = {
     "user": "user_permission",

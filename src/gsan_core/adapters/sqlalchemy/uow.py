@@ -74,6 +74,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     DEPENDENT,
+    LOCKED_TABLES,
     MISSING,
     ReferenceCache,
 )
@@ -686,8 +687,13 @@ class SqlUnitOfWork:
         )
 
     def lock_key(self, name: str) -> None:
-        """Lock the key ``name`` (its counter row) until the transaction ends."""
+        """Lock the key ``name`` (its counter row) until the transaction ends;
+        a cached table the key guards is read from the database from then on
+        (``reference.LOCKED_TABLES``)."""
         lock_key(self.connection, self.tables["counter"], name)
+        guarded = LOCKED_TABLES.get(name)
+        if guarded is not None:
+            self.wrote(guarded)
 
     def hold_batch(self, job: str, key: str) -> None:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
