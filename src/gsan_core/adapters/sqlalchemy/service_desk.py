@@ -157,9 +157,9 @@ class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
         )
         return self._rows(statement)
 
-    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+    def _due(self, limit: int, max_attempts: int) -> sa.Select[Any]:
         t = self._table
-        statement = (
+        return (
             sa.select(t)
             .where(
                 sa.or_(
@@ -173,4 +173,27 @@ class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
             .order_by(t.c.id)
             .limit(limit)
         )
-        return self._rows(statement)
+
+    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        return self._rows(self._due(limit, max_attempts))
+
+    def claim_due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        t = self._table
+        chosen = self._due(limit, max_attempts).with_only_columns(t.c.id)
+        if self._conn.dialect.name == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True)
+        statement = (
+            sa.update(t)
+            .where(t.c.id.in_(chosen.scalar_subquery()))
+            .values(
+                status=MessageStatus.UNCONFIRMED.value,
+                attempts=t.c.attempts + 1,
+                version=t.c.version + 1,
+            )
+            .returning(*t.c)
+        )
+        self._uow.wrote(self._entity)
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        claimed: list[OutboundMessage] = self._mapper.from_rows(rows)
+        return sorted(claimed, key=lambda m: m.id)

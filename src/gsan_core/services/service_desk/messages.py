@@ -186,20 +186,10 @@ def claim_due_in(
     uow: UnitOfWork, *, limit: int, max_attempts: int
 ) -> tuple[OutboundMessage, ...]:
     """The next messages to hand over, marked ``UNCONFIRMED`` with one more
-    attempt: committed before the gateway is called."""
-    due = uow.outbound_messages.due(limit=limit, max_attempts=max_attempts)
-    claimed = tuple(
-        attrs.evolve(
-            m,
-            status=MessageStatus.UNCONFIRMED,
-            attempts=m.attempts + 1,
-            version=m.version + 1,
-        )
-        for m in due
+    attempt (one statement): committed before the gateway is called."""
+    return tuple(
+        uow.outbound_messages.claim_due(limit=limit, max_attempts=max_attempts)
     )
-    if claimed:
-        uow.outbound_messages.update_many(claimed)
-    return claimed
 
 
 def record_replies_in(
