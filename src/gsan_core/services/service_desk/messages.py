@@ -43,10 +43,14 @@ _CURSOR = 1
 
 
 def _cursor(uow: UnitOfWork) -> MessageCursor:
-    """The composer's cursor, locked (created at position 0 the first time)."""
-    uow.lock_key("message composer")
-    # read under its row lock in one statement (none yet: no row to lock)
+    """The composer's cursor, read under its row lock in one statement; the
+    first time (no row to lock yet) the composer's key is locked, the cursor
+    read again (another composer may have made it meanwhile) and else made at
+    position 0."""
     found = uow.message_cursors.lock_many([_CURSOR]).get(_CURSOR)
+    if found is None:
+        uow.lock_key("message composer")
+        found = uow.message_cursors.lock_many([_CURSOR]).get(_CURSOR)
     if found is None:
         found = MessageCursor(id=_CURSOR, position=0, version=1)
         uow.message_cursors.add(found)
