@@ -8,7 +8,7 @@ report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
 :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
-:mod:`benchmarks.lean_accounts`: one joined
+:mod:`benchmarks.lean_accounts`, :mod:`benchmarks.lean_desk`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -32,6 +32,7 @@ import gsan_core
 from benchmarks import (
     lean_accounts,
     lean_connections,
+    lean_desk,
     lean_meters,
     lean_orders,
     lean_stock,
@@ -93,6 +94,8 @@ METER_STEPS: dict[str, _MeterStep] = {
     "move_meters": lean_stock.measure_move,
     "delete_meter": lean_stock.measure_delete,
     "change_situation": lean_connections.measure_change_situation,
+    "add_window": lean_desk.measure_add_window,
+    "dispatch_messages": lean_desk.measure_dispatch,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -50,14 +50,17 @@ BUDGETS: dict[str, int] = {
     "update a procedure": 6,
     "inform a place's month": 7,
     "copy a month's supply": 8,
-    # one batch of the composer: BEGIN, lock the composer's key, the cursor
-    # read under its row lock (12 before: read, then locked), the outbox after
-    # it, the closed requests, the messages already written, the messages, the
-    # cursor, outbox counter, outbox, COMMIT
-    "compose the messages": 11,
-    # the dispatch's lease, a batch claimed (one transaction), the replies
-    # recorded (another), the empty claim that ends it
-    "dispatch the messages": 19,
+    # one batch of the composer: BEGIN, the cursor read under its row lock
+    # (the composer's key locked before it only while there is no cursor row
+    # yet: 11 before), the outbox after it, the closed requests, the messages
+    # already written, the messages, the cursor, outbox counter, outbox, COMMIT
+    "compose the messages": 10,
+    # the dispatch's lease (BEGIN, its holder, take it, COMMIT), a batch
+    # claimed by one UPDATE … RETURNING (BEGIN, claim, COMMIT; 4 before: read,
+    # then marked), the replies recorded (BEGIN, update, outbox counter,
+    # outbox, COMMIT), the lease released (3); a batch shorter than the
+    # batch size is the last one (19 before: an empty claim ended it)
+    "dispatch the messages": 15,
 }
 
 #: Where PostgreSQL sends fewer, its own lower budget: the outbox's counter
@@ -71,8 +74,8 @@ POSTGRES: dict[str, int] = {
     "update a procedure": 5,
     "inform a place's month": 6,
     "copy a month's supply": 7,
-    "compose the messages": 10,
-    "dispatch the messages": 14,
+    "compose the messages": 9,
+    "dispatch the messages": 10,
 }
 
 #: Every public command of the service and its budget's key.

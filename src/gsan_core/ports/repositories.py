@@ -700,6 +700,13 @@ class OutboundMessageRepository(Repository[OutboundMessage], Protocol):
         than ``max_attempts`` attempts, by id."""
         ...
 
+    def claim_due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        """The messages :meth:`due` would give, claimed: marked ``UNCONFIRMED``
+        with one more attempt and the next version, as stored, by id. One
+        statement where the backend allows (an ``UPDATE … RETURNING`` whose
+        rows another claimer holds are skipped, never claimed twice)."""
+        ...
+
 
 class InfractionNoticeRepository(Repository[InfractionNotice], Protocol):
     """Infraction notices, with the chunked reads and the set-based update of

@@ -173,6 +173,75 @@ class ServiceDeskRepositoriesContract:
             assert [m.id for m in repo.due(limit=10, max_attempts=3)] == [1, 3, 5]
             assert [m.id for m in repo.due(limit=1, max_attempts=3)] == [1]
 
+    def test_claiming_the_due_messages_marks_them_once(
+        self, uow_factory: Factory
+    ) -> None:
+        """``claim_due``: the due messages, by id, marked unconfirmed with one
+        more attempt, as stored; claimed again, the next ones."""
+        messages = [
+            _message(1),
+            _message(2, phone="91977776666", status=MessageStatus.SENT, sent_at=AT),
+            _message(3, status=MessageStatus.FAILED, attempts=1),
+            _message(4, status=MessageStatus.FAILED, attempts=3),
+            _message(5, event_id=None, reason="manual"),
+        ]
+        with uow_factory() as uow:
+            uow.outbound_messages.add_many(messages)
+            uow.commit()
+        with uow_factory() as uow:
+            claimed = uow.outbound_messages.claim_due(limit=2, max_attempts=3)
+            uow.commit()
+        assert claimed == [
+            attrs.evolve(
+                messages[k],
+                status=MessageStatus.UNCONFIRMED,
+                attempts=messages[k].attempts + 1,
+                version=messages[k].version + 1,
+            )
+            for k in (0, 2)
+        ]
+        with uow_factory() as uow:
+            assert [uow.outbound_messages.get(k) for k in (1, 3)] == list(claimed)
+            again = uow.outbound_messages.claim_due(limit=10, max_attempts=3)
+            assert [(m.id, m.attempts) for m in again] == [(5, 1)]
+            assert uow.outbound_messages.claim_due(limit=10, max_attempts=3) == []
+
+    def test_messages_updated_together_compare_their_versions(
+        self, uow_factory: Factory
+    ) -> None:
+        """``update_many`` of several messages writes each at its next version;
+        one stale version is a ``ConcurrencyConflict`` and writes none."""
+        messages = [_message(k, phone=f"9197777000{k}") for k in (1, 2, 3)]
+        with uow_factory() as uow:
+            uow.outbound_messages.add_many(messages)
+            uow.commit()
+        sent = [
+            attrs.evolve(
+                m,
+                status=MessageStatus.SENT,
+                sent_at=AT,
+                gateway_reply="0",
+                attempts=1,
+                version=2,
+            )
+            for m in messages[:2]
+        ]
+        with uow_factory() as uow:
+            uow.outbound_messages.update_many(sent)
+            uow.commit()
+        with uow_factory() as uow:
+            assert [uow.outbound_messages.get(k) for k in (1, 2, 3)] == [
+                *sent,
+                messages[2],
+            ]
+        stale = [attrs.evolve(sent[0], gateway_reply="X", version=3), sent[1]]
+        with uow_factory() as uow:
+            with pytest.raises(ConcurrencyConflict):
+                uow.outbound_messages.update_many(stale)
+            uow.rollback()
+        with uow_factory() as uow:
+            assert uow.outbound_messages.get(1) == sent[0]
+
     def test_one_message_per_event_and_phone(self, uow_factory: Factory) -> None:
         with uow_factory() as uow:
             uow.outbound_messages.add(_message(1))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
+import attrs
+
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.errors import ConcurrencyConflict, DuplicateEntity, NotFound
 from gsan_core.model.service_desk import (
@@ -162,3 +164,17 @@ class MemoryOutboundMessageRepository(MemoryRepository[OutboundMessage]):
             if row.status is MessageStatus.PENDING or row.attempts < max_attempts
         ]
         return rows[:limit]
+
+    def claim_due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        claimed = [
+            attrs.evolve(
+                m,
+                status=MessageStatus.UNCONFIRMED,
+                attempts=m.attempts + 1,
+                version=m.version + 1,
+            )
+            for m in self.due(limit=limit, max_attempts=max_attempts)
+        ]
+        if claimed:
+            self.update_many(claimed)
+        return claimed

@@ -3,14 +3,20 @@ and the outbound messages, each query one statement."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.repositories import SqlRepository, among, where
+from gsan_core.adapters.sqlalchemy.repositories import (
+    CHUNK,
+    SqlRepository,
+    among,
+    where,
+)
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.service_desk import (
     MessageStatus,
@@ -110,8 +116,59 @@ class SqlSupplyScheduleRepository(_Rows, SqlRepository[SupplySchedule]):
             raise ConcurrencyConflict(self._entity, schedule.id, schedule.version)
 
 
+#: The unnest updates of the outbound messages, one per table.
+_UNNEST_UPDATES: dict[int, Any] = {}
+
+
+def _unnest_update(table: sa.Table) -> Any:
+    """Every row of the bound arrays ``a_<column>`` written over the stored
+    row of its id whose version is one less (a compare-and-set update of many
+    rows in one statement, PostgreSQL)."""
+    found = _UNNEST_UPDATES.get(id(table))
+    if found is None:
+        columns = list(table.c)
+        given = (
+            sa.func.unnest(
+                *[
+                    sa.bindparam(f"a_{c.key}", type_=postgresql.ARRAY(c.type))
+                    for c in columns
+                ]
+            )
+            .table_valued(*[c.key for c in columns])
+            .render_derived(name="r")
+        )
+        found = _UNNEST_UPDATES[id(table)] = (
+            sa.update(table)
+            .where(table.c.id == given.c.id, table.c.version == given.c.version - 1)
+            .values({c.key: given.c[c.key] for c in columns if c.key != "id"})
+        )
+    return found
+
+
 class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
     """Outbound messages in the ``outbound_message`` table."""
+
+    def update_many(self, entities: Iterable[OutboundMessage]) -> None:
+        """On PostgreSQL, many messages (a dispatch's replies) in one
+        ``UPDATE … FROM unnest(…)`` compare-and-set statement instead of one
+        update executed per message; a short count raises as
+        :meth:`SqlRepository.update_many` does."""
+        batch = list(entities)
+        connection = self._conn
+        if (
+            connection.dialect.name != "postgresql"
+            or not 1 < len(batch) <= CHUNK
+            or self._deferred()
+        ):
+            super().update_many(batch)
+            return
+        rows = [self._mapper.to_row(m) for m in batch]
+        self._uow.wrote(self._entity)
+        params = {f"a_{c.key}": [r[c.key] for r in rows] for c in self._table.c}
+        with translated(self._entity):
+            result = connection.execute(_unnest_update(self._table), params)
+        if result.rowcount != len(rows):
+            self._conflict([self._params(m) for m in batch])
 
     def search(
         self,
@@ -157,9 +214,9 @@ class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
         )
         return self._rows(statement)
 
-    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+    def _due(self, limit: int, max_attempts: int) -> sa.Select[Any]:
         t = self._table
-        statement = (
+        return (
             sa.select(t)
             .where(
                 sa.or_(
@@ -173,4 +230,27 @@ class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
             .order_by(t.c.id)
             .limit(limit)
         )
-        return self._rows(statement)
+
+    def due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        return self._rows(self._due(limit, max_attempts))
+
+    def claim_due(self, *, limit: int, max_attempts: int) -> Sequence[OutboundMessage]:
+        t = self._table
+        chosen = self._due(limit, max_attempts).with_only_columns(t.c.id)
+        if self._conn.dialect.name == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True)
+        statement = (
+            sa.update(t)
+            .where(t.c.id.in_(chosen.scalar_subquery()))
+            .values(
+                status=MessageStatus.UNCONFIRMED.value,
+                attempts=t.c.attempts + 1,
+                version=t.c.version + 1,
+            )
+            .returning(*t.c)
+        )
+        self._uow.wrote(self._entity)
+        with translated(self._entity):
+            rows = self._conn.execute(statement).mappings().all()
+        claimed: list[OutboundMessage] = self._mapper.from_rows(rows)
+        return sorted(claimed, key=lambda m: m.id)

@@ -43,10 +43,14 @@ _CURSOR = 1
 
 
 def _cursor(uow: UnitOfWork) -> MessageCursor:
-    """The composer's cursor, locked (created at position 0 the first time)."""
-    uow.lock_key("message composer")
-    # read under its row lock in one statement (none yet: no row to lock)
+    """The composer's cursor, read under its row lock in one statement; the
+    first time (no row to lock yet) the composer's key is locked, the cursor
+    read again (another composer may have made it meanwhile) and else made at
+    position 0."""
     found = uow.message_cursors.lock_many([_CURSOR]).get(_CURSOR)
+    if found is None:
+        uow.lock_key("message composer")
+        found = uow.message_cursors.lock_many([_CURSOR]).get(_CURSOR)
     if found is None:
         found = MessageCursor(id=_CURSOR, position=0, version=1)
         uow.message_cursors.add(found)
@@ -186,20 +190,10 @@ def claim_due_in(
     uow: UnitOfWork, *, limit: int, max_attempts: int
 ) -> tuple[OutboundMessage, ...]:
     """The next messages to hand over, marked ``UNCONFIRMED`` with one more
-    attempt: committed before the gateway is called."""
-    due = uow.outbound_messages.due(limit=limit, max_attempts=max_attempts)
-    claimed = tuple(
-        attrs.evolve(
-            m,
-            status=MessageStatus.UNCONFIRMED,
-            attempts=m.attempts + 1,
-            version=m.version + 1,
-        )
-        for m in due
+    attempt (one statement): committed before the gateway is called."""
+    return tuple(
+        uow.outbound_messages.claim_due(limit=limit, max_attempts=max_attempts)
     )
-    if claimed:
-        uow.outbound_messages.update_many(claimed)
-    return claimed
 
 
 def record_replies_in(

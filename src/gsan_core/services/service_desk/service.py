@@ -355,6 +355,8 @@ class ServiceDeskService(Service):
                     uow.commit()
                 sent += sum(1 for _, r in replies if r.accepted)
                 failed += sum(1 for _, r in replies if not r.accepted)
+                if len(claimed) < batch_size:
+                    break  # the last batch: no claim that would come back empty
         return DispatchRun(entries=entries, composed=composed, sent=sent, failed=failed)
 
     def messages(

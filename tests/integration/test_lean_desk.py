@@ -1,0 +1,114 @@
+"""The lean service-desk commands (``benchmarks.lean_desk``) leave the rows
+the library leaves: the benchmark compares like with like (issue 20).
+
+Each test runs the library on one target and the lean version on another of
+the same kind, then compares every column of the rows written but the
+target's own keys (ids, places, phones), outbox rows included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from benchmarks import lean_desk, scale
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.service_desk import MessageStatus
+from tests.conftest import PostgresSchema
+from tests.integration import lean_rows
+
+pytestmark = pytest.mark.postgres
+
+#: The keys that name the target, not what was done to it.
+KEYS = frozenset({"id", "area_id", "schedule_id", "message_ids", "phone"})
+
+
+@pytest.fixture
+def sql(postgres: PostgresSchema) -> SqlBackend:
+    return postgres.reset()
+
+
+@pytest.fixture
+def gsan(sql: SqlBackend) -> gsan_core.System:
+    return scale._system(sql)
+
+
+def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:
+    return lean_rows.rows(sql, table, column, keys, without=KEYS)
+
+
+def test_a_lean_window_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """PAM-01: one supply window at version 1 and one
+    ``service_desk.schedule_changed`` ("added"), from either."""
+    window = lean_desk._window(501, 6)
+    stored = gsan.service_desk.schedule(
+        kind=window.kind,
+        municipality_id=window.municipality_id,
+        area_id=501,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        start_time=window.start_time,
+        end_time=window.end_time,
+        actor=1,
+    )
+    lean_desk.lean_add_window(
+        sql, lean_desk._window(502, 6), window_id=10**9, now=scale.NOW, actor=1
+    )
+    library, lean = (
+        _rows(sql, "supply_schedule", "id", [stored.id]),
+        _rows(sql, "supply_schedule", "id", [10**9]),
+    )
+    assert library == lean
+    assert library[0]["version"] == 1
+    first, second = lean_rows.outbox(sql, 2, without=KEYS)
+    assert first == second
+    assert first["payload"]["change"] == "added"
+
+
+def test_a_lean_window_refuses_an_overlap_as_the_library_does(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """PAM-03: a second window over the first of its place is refused."""
+    lean_desk.lean_add_window(
+        sql, lean_desk._window(503, 6), window_id=10**9, now=scale.NOW, actor=1
+    )
+    with pytest.raises(AssertionError, match=r"service_desk\.schedule\.overlap"):
+        lean_desk.lean_add_window(
+            sql, lean_desk._window(503, 6), window_id=10**9 + 1, now=scale.NOW, actor=1
+        )
+
+
+def test_a_lean_dispatch_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """SMS-01: every claimed message SENT with one attempt, its sent instant
+    and the gateway's reply, and one ``service_desk.messages_changed``
+    (SENT), from either; nothing left to claim after."""
+    gateway = lean_desk.AcceptingGateway()
+    attempts = gsan.profile.service_requests.sms_max_attempts
+    first = lean_desk.queue_messages(sql, 10**9, 3, now=scale.NOW, actor=1)
+    assert gsan.service_desk.dispatch(gateway=gateway, compose=False, actor=1).sent == 3
+    second = lean_desk.queue_messages(sql, 2 * 10**9, 3, now=scale.NOW, actor=1)
+    sent = lean_desk.lean_dispatch(
+        sql, gateway, limit=100, max_attempts=attempts, now=scale.NOW, actor=1
+    )
+    assert sent == 3
+    library = _rows(sql, "outbound_message", "id", first)
+    lean = _rows(sql, "outbound_message", "id", second)
+    assert library == lean
+    assert {(r["status"], r["attempts"]) for r in library} == {
+        (MessageStatus.SENT.value, 1)
+    }
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["payload"]["status"] == MessageStatus.SENT.value
+    assert (
+        lean_desk.lean_dispatch(
+            sql, gateway, limit=100, max_attempts=attempts, now=scale.NOW, actor=1
+        )
+        == 0
+    )
