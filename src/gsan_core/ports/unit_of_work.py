@@ -441,7 +441,9 @@ class UnitOfWork(Protocol):
         sewer connection and locality, the order answered once more (the
         command checks its type before closing it). ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
-        requests. ``"generate_order"`` (``key``: the property): the property
+        requests. ``"check_open_request"`` (``key``: the property; checking
+        an opening, which writes nothing): the same rows, not locked.
+        ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. ``"connect"`` (``key``:
         the property; connecting water or sewer without an order): the
         property, locked, then its route share-locked (the field lock), its
