@@ -1,0 +1,243 @@
+"""Lean hand-written versions of "check an RA's opening" and "relay a batch
+of the outbox" (issue 20).
+
+Each is what a database engineer would write for the same work and the same
+resulting rows (:mod:`benchmarks.lean_orders`' conventions):
+
+* :func:`lean_check_open` — GSAN's "validate for display" of an opening:
+  ``BEGIN``, the opening's **one joined read**
+  (:func:`benchmarks.limits.opening_read`: the specification, its type and
+  group, the channel, the units, the property, the first destination, the
+  duplicate check), its rules checked on the row, ``ROLLBACK``: nothing
+  written;
+* :func:`lean_relay` — one batch of the outbox handed on and acknowledged:
+  ``BEGIN``, the relay's advisory lock (PostgreSQL), the oldest pending
+  entries, the handler, one ``UPDATE ... WHERE id IN`` of them, ``COMMIT``.
+
+``tests/integration/test_lean_requests.py`` checks that they leave the
+library's rows (none for the check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+import gsan_core
+from benchmarks import limits, scale, scale_commands
+from benchmarks import requests as request_bench
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.sqlalchemy.leases import advisory_key
+from gsan_core.model.service_requests import OpenRequest, RequestLocation
+from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
+
+__all__ = [
+    "COMMANDS",
+    "RELAY_JOB",
+    "lean_check_open",
+    "lean_relay",
+    "measure_check_open",
+    "measure_relay",
+]
+
+#: The outbox relay's batch job and key (``OutboxService.relay``).
+RELAY_JOB = ("outbox relay", "outbox")
+
+
+def lean_check_open(
+    sql: SqlBackend,
+    *,
+    specification_id: int,
+    channel_id: int,
+    group_id: int,
+    call_centre: int,
+    attendant: int,
+    property_id: int,
+) -> bool:
+    """Whether the opening would be accepted: its one joined read in a
+    transaction rolled back (no lock: nothing is written)."""
+    read = limits.opening_read(
+        sql,
+        specification_id=specification_id,
+        channel_id=channel_id,
+        group_id=group_id,
+        call_centre=call_centre,
+        attendant=attendant,
+        property_id=property_id,
+    )
+    with sql.engine.connect() as connection:
+        row = connection.execute(read).one()
+        connection.rollback()
+    return bool(
+        row.active
+        and row.kind_active
+        and row.channel_active
+        and row.opening_active
+        and row.may_open_requests
+        and not row.duplicate
+        and row.destination is not None
+    )
+
+
+def lean_relay(
+    sql: SqlBackend,
+    handler: Callable[[Sequence[Any]], object],
+    *,
+    batch_size: int,
+    now: datetime,
+) -> int:
+    """One batch of the outbox: the relay's lock (PostgreSQL: a
+    transaction-level advisory lock, the library's key), the oldest
+    ``batch_size`` pending entries, ``handler`` on them, their
+    acknowledgement; one transaction. How many were handed on."""
+    outbox = sql.tables["outbox"]
+    with sql.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            tables = sql.tables
+            namespace = f"{tables.schema or ''}.{tables.prefix}"
+            key = advisory_key(namespace, *RELAY_JOB)
+            assert connection.execute(
+                sa.select(sa.func.pg_try_advisory_xact_lock(key))
+            ).scalar()
+        batch = connection.execute(
+            sa.select(outbox)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(batch_size)
+        ).all()
+        if not batch:
+            return 0
+        handler(batch)
+        connection.execute(
+            sa.update(outbox)
+            .where(
+                outbox.c.id.in_([row.id for row in batch]),
+                outbox.c.published_at.is_(None),
+            )
+            .values(published_at=now)
+        )
+    return len(batch)
+
+
+# ---------------------------------------------------------------- measuring
+#: The names ``python -m benchmarks.commands --only`` takes.
+COMMANDS = ("check_open", "relay_outbox")
+ATTENDANT = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
+#: The entries one relay hands on.
+RELAY_BATCH = 10
+
+
+def measure_check_open(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``check_open`` beside :func:`lean_check_open`, each on its own half
+    of ``2 * count`` connected properties (nothing written: the same ones
+    every repeat)."""
+    del skip
+    homes = scale_commands.connected(sql, metered=False, limit=2 * count)
+    count = len(homes) // 2
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        localities = set(
+            connection.execute(
+                sa.select(prop.c.locality_id).where(prop.c.id.in_(homes)).distinct()
+            ).scalars()
+        )
+    for locality in sorted(localities):
+        office = 10_000 + locality * 10 + 2  # ESCRITORIO, under its CENTRAL
+        gsan.service_requests.configuration.set_locality_group_units(
+            locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
+        )
+
+    def library(n: int) -> None:
+        violations, _ = gsan.service_requests.check_open(
+            OpenRequest(
+                specification_id=request_bench.SPECIFICATION,
+                unit_id=ATTENDANT,
+                channel_id=CHANNEL_PHONE,
+                location=RequestLocation(property_id=homes[2 * n]),
+                requesters=request_bench.ANA,
+            ),
+            actor=ATTENDANT,
+        )
+        assert not violations, violations
+
+    def lean(n: int) -> None:
+        assert lean_check_open(
+            sql,
+            specification_id=request_bench.SPECIFICATION,
+            channel_id=CHANNEL_PHONE,
+            group_id=GROUP_WATER,
+            call_centre=ATTENDANT,
+            attendant=ATTENDANT,
+            property_id=homes[2 * n + 1],
+        )
+
+    library_s, lean_s = scale_commands.interleaved(library, lean, count)
+    return scale_commands.command_figure(
+        "check an RA's opening (lean SQL)", size, library_s, lean_s
+    )
+
+
+def measure_relay(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``outbox.relay`` of one batch of :data:`RELAY_BATCH` beside
+    :func:`lean_relay`, alternately on the oldest pending entries (events
+    recorded first when fewer are pending)."""
+    del skip
+    needed = 2 * count * RELAY_BATCH
+    outbox = sql.tables["outbox"]
+    with sql.engine.connect() as connection:
+        pending = connection.execute(
+            sa.select(sa.func.count()).where(outbox.c.published_at.is_(None))
+        ).scalar_one()
+    if pending < needed:
+        _record_events(sql, needed - pending)
+
+    def library(n: int) -> None:
+        run = gsan.outbox.relay(_ignore, batch_size=RELAY_BATCH, max_batches=1)
+        assert run.entries == RELAY_BATCH
+
+    def lean(n: int) -> None:
+        handed = lean_relay(sql, _ignore, batch_size=RELAY_BATCH, now=scale.NOW)
+        assert handed == RELAY_BATCH
+
+    library_s, lean_s = scale_commands.interleaved(library, lean, count)
+    return scale_commands.command_figure(
+        "relay a batch of the outbox (lean SQL)", size, library_s, lean_s
+    )
+
+
+def _ignore(batch: Sequence[Any]) -> None:
+    """A handler that takes the batch."""
+    del batch
+
+
+def _record_events(sql: SqlBackend, count: int) -> None:
+    """``count`` pending outbox entries (numbered from the outbox counter)."""
+    outbox, counter = sql.tables["outbox"], sql.tables["counter"]
+    with sql.engine.begin() as connection:
+        last = connection.execute(
+            sa.update(counter)
+            .where(counter.c.name == "outbox")
+            .values(value=counter.c.value + count)
+            .returning(counter.c.value)
+        ).scalar_one()
+        connection.execute(
+            sa.insert(outbox),
+            [
+                {
+                    "id": last - count + 1 + i,
+                    "tag": "bench.pending",
+                    "occurred_at": scale.NOW,
+                    "actor": 0,
+                    "payload": {"type": "bench.pending"},
+                    "published_at": None,
+                }
+                for i in range(count)
+            ],
+        )
