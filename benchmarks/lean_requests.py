@@ -1,5 +1,5 @@
-"""Lean hand-written versions of "check an RA's opening" and "relay a batch
-of the outbox" (issue 20).
+"""Lean hand-written versions of "check an RA's opening", "relay a batch of
+the outbox" and "generate a cut order" (issue 20).
 
 Each is what a database engineer would write for the same work and the same
 resulting rows (:mod:`benchmarks.lean_orders`' conventions):
@@ -12,7 +12,13 @@ resulting rows (:mod:`benchmarks.lean_orders`' conventions):
   written;
 * :func:`lean_relay` — one batch of the outbox handed on and acknowledged:
   ``BEGIN``, the relay's advisory lock (PostgreSQL), the oldest pending
-  entries, the handler, one ``UPDATE ... WHERE id IN`` of them, ``COMMIT``.
+  entries, the handler, one ``UPDATE ... WHERE id IN`` of them, ``COMMIT``;
+* :func:`lean_generate_cut_order` — "Gerar Ordem de Corte" for one property
+  (GEN-12..GEN-16): ``BEGIN``, one read of the property (locked: GEN-13
+  reads its orders), whether it has an open cut order, whether it has an
+  unpaid bill, its locality's first active unit, the cut type's value and
+  priority and the user's unit; one write of the order, its unit-trail row
+  and the outbox row; ``COMMIT``.
 
 ``tests/integration/test_lean_requests.py`` checks that they leave the
 library's rows (none for the check).
@@ -20,17 +26,25 @@ library's rows (none for the check).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import limits, scale, scale_commands
+from benchmarks import lean_sql, limits, scale, scale_commands
 from benchmarks import requests as request_bench
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.leases import advisory_key
+from gsan_core.model.billing import DebtKind
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+)
 from gsan_core.model.service_requests import OpenRequest, RequestLocation
 from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
@@ -38,8 +52,10 @@ __all__ = [
     "COMMANDS",
     "RELAY_JOB",
     "lean_check_open",
+    "lean_generate_cut_order",
     "lean_relay",
     "measure_check_open",
+    "measure_cut_order",
     "measure_relay",
 ]
 
@@ -122,9 +138,135 @@ def lean_relay(
     return len(batch)
 
 
+#: The observation of a cut order (``service_orders.CUT_ORDER_OBSERVATION``).
+CUT_OBSERVATION = "Ordem de corte gerada para o imóvel (Gerar Ordem de Corte)."
+
+
+def _cut_read(
+    sql: SqlBackend,
+    property_id: int,
+    *,
+    type_id: int,
+    blocking: Collection[int],
+    actor: int,
+) -> sa.Select[Any]:
+    """The cut order's one read, the property locked."""
+    t = sql.tables
+    prop, order, debt = t["property"], t["service_order"], t["open_debt"]
+    unit, user, stype = t["unit"], t["user"], t["service_type"]
+    open_cut = (
+        sa.select(sa.literal(1))
+        .where(
+            order.c.property_id == prop.c.id,
+            order.c.service_type_id.in_(sorted(blocking)),
+            order.c.situation != int(OrderSituation.CLOSED),
+        )
+        .exists()
+    )
+    billed = (
+        sa.select(sa.literal(1))
+        .where(debt.c.property_id == prop.c.id, debt.c.kind == DebtKind.BILL.value)
+        .exists()
+    )
+    first_unit = (
+        sa.select(unit.c.id)
+        .where(unit.c.locality_id == prop.c.locality_id, unit.c.active.is_(True))
+        .order_by(unit.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    home = sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+    return (
+        sa.select(
+            prop.c.water_status_id,
+            open_cut.label("open_cut"),
+            billed.label("billed"),
+            first_unit.label("unit_id"),
+            home.label("home"),
+            stype.c.value,
+            stype.c.priority_id,
+        )
+        .select_from(prop.join(stype, stype.c.id == type_id))
+        .where(prop.c.id == property_id)
+        .with_for_update(of=prop)
+    )
+
+
+def lean_generate_cut_order(
+    sql: SqlBackend,
+    property_id: int,
+    *,
+    type_id: int,
+    blocking: Collection[int],
+    water_statuses: Collection[int],
+    actor: int,
+    ids: Any,
+    now: datetime,
+) -> int:
+    """Generate an emitted cut order of ``type_id`` for a property with an
+    unpaid bill and no open cut order (GEN-12..GEN-16, no notice asked): one
+    read, one write. The order's id."""
+    read = _cut_read(sql, property_id, type_id=type_id, blocking=blocking, actor=actor)
+    with sql.engine.begin() as connection:
+        row = connection.execute(read).one()
+        assert not row.open_cut  # GEN-13 (its re-emission: not measured)
+        assert row.water_status_id in water_statuses  # GEN-12
+        assert row.billed  # GEN-14
+        assert row.unit_id is not None
+        order_id, trail_id = next(ids), next(ids)
+        order = ServiceOrder(
+            id=order_id,
+            service_type_id=type_id,
+            origin=OrderOrigin.CUT,
+            property_id=property_id,
+            generated_at=now,
+            emitted_at=now,
+            observation=CUT_OBSERVATION,
+            original_value=row.value,
+            current_unit_id=row.unit_id,
+            original_priority_id=row.priority_id,
+            current_priority_id=row.priority_id,
+        )
+        generated = {
+            "tag": "service_order.generated",
+            "occurred_at": now,
+            "actor": actor,
+            "payload": {
+                "type": "service_order.generated",
+                "actor": actor,
+                "occurred_at": now.isoformat(),
+                "order_id": order_id,
+                "service_type_id": type_id,
+                "origin": OrderOrigin.CUT.value,
+                "property_id": property_id,
+                "request_id": None,
+            },
+            "published_at": None,
+        }
+        lean_sql.write_all(
+            connection,
+            [
+                sa.insert(sql.tables["service_order"]).values(
+                    sql.mappers.service_order.to_row(order)
+                ),
+                lean_sql.trail_insert(
+                    sql,
+                    id=trail_id,
+                    order_id=order_id,
+                    unit_id=row.home,
+                    user_id=actor,
+                    relation=int(OrderUnitRelation.OPENED),
+                    at=now,
+                ),
+                *lean_sql.outbox(connection, sql, [generated]),
+            ],
+        )
+    return int(order_id)
+
+
 # ---------------------------------------------------------------- measuring
 #: The names ``python -m benchmarks.commands --only`` takes.
-COMMANDS = ("check_open", "relay_outbox")
+COMMANDS = ("check_open", "relay_outbox", "cut_order")
 ATTENDANT = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
 #: The entries one relay hands on.
 RELAY_BATCH = 10
@@ -241,3 +383,76 @@ def _record_events(sql: SqlBackend, count: int) -> None:
                 for i in range(count)
             ],
         )
+
+
+#: Ids of the rows the lean cut orders add (far above the library's own).
+_CUT_IDS = itertools.count(9_000_000_000 + 30_000_000)
+_CUT_USED: set[int] = set()
+
+
+def _cuttable(sql: SqlBackend, statuses: Collection[int], limit: int) -> list[int]:
+    """``limit`` properties of ``statuses`` with an unpaid bill and no order
+    (so none of a cut type), none an earlier repeat used."""
+    t = sql.tables
+    prop, debt, order = t["property"], t["open_debt"], t["service_order"]
+    with sql.engine.connect() as connection:
+        found = connection.execute(
+            sa.select(prop.c.id)
+            .where(
+                prop.c.water_status_id.in_(sorted(statuses)),
+                sa.select(sa.literal(1))
+                .where(
+                    debt.c.property_id == prop.c.id,
+                    debt.c.kind == DebtKind.BILL.value,
+                )
+                .exists(),
+                ~sa.select(sa.literal(1))
+                .where(order.c.property_id == prop.c.id)
+                .exists(),
+            )
+            .order_by(prop.c.id)
+            .limit(limit + len(_CUT_USED))
+        ).scalars()
+        chosen = [i for i in found if i not in _CUT_USED][:limit]
+    _CUT_USED.update(chosen)
+    return chosen
+
+
+def measure_cut_order(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``generate_cut_order`` beside :func:`lean_generate_cut_order`, each on
+    its own half of ``2 * count`` properties with a bill and no order."""
+    del skip
+    profile = gsan.profile
+    cut_types = profile.ids("service_type.cut_order")
+    blocking = cut_types | profile.ids("service_type.cut")
+    statuses = profile.ids("water_status.connected") | profile.ids(
+        "water_status.under_inspection"
+    )
+    homes = _cuttable(sql, statuses, 2 * count)
+    count = len(homes) // 2
+    actor = ATTENDANT
+
+    def library(n: int) -> None:
+        result = gsan.service_orders.generate_cut_order(
+            property_id=homes[2 * n], actor=actor
+        )
+        assert result.generated
+
+    def lean(n: int) -> None:
+        lean_generate_cut_order(
+            sql,
+            homes[2 * n + 1],
+            type_id=min(cut_types),
+            blocking=blocking,
+            water_statuses=statuses,
+            actor=actor,
+            ids=_CUT_IDS,
+            now=gsan.clock.now(),
+        )
+
+    library_s, lean_s = scale_commands.interleaved(library, lean, count)
+    return scale_commands.command_figure(
+        "generate a cut order (lean SQL)", size, library_s, lean_s
+    )
