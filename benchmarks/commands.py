@@ -89,6 +89,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "check_open": lean_requests.measure_check_open,
     "relay_outbox": lean_requests.measure_relay,
     "cut_order": lean_requests.measure_cut_order,
+    "reactivate": lean_requests.measure_reactivate,
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,

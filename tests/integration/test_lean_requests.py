@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from gsan_core.testing.request_utility import (
 )
 from gsan_core.testing.town import load_town, small_town
 from tests.integration.budgets import budget_system
+from tests.integration.test_lean_orders import Rows
 from tests.services.orders_support import (
     ACTOR,
     CUT_ORDER,
@@ -251,3 +253,67 @@ def _last_outbox(sql: SqlBackend) -> int:
         return int(
             connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0
         )
+
+
+#: Keys of the reactivation's rows that name its own RAs (ids aside).
+THEIRS = {"reactivation_of_id", "previous_id"}
+
+
+def _without(found: Any) -> Any:
+    """``found`` (rows of ``test_lean_orders.Rows``) without :data:`THEIRS`."""
+    if isinstance(found, dict):
+        return {k: _without(v) for k, v in found.items() if k not in THEIRS}
+    if isinstance(found, list):
+        return [_without(v) for v in found]
+    return found
+
+
+def test_the_lean_reactivation_leaves_the_library_s_rows(
+    sql_backend: SqlBackend,
+) -> None:
+    system = budget_system(sql_backend)
+    utility = build_request_utility(system, properties=4, actor=0)
+    attendant = utility.attendant
+    closed = []
+    for home in utility.town.properties[:2]:
+        opened = system.service_requests.open(
+            specification_id=SPECIFICATION,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=attendant,
+            location=RequestLocation(property_id=home.id),
+            requesters=ANA,
+        )
+        closed.append(opened.request.id)
+    system.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    for request_id in closed:
+        system.service_requests.close(
+            request_id=request_id, reason_id=4, actor=attendant
+        )
+    system.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    rows = Rows(sql_backend)
+    mine = system.service_requests.reactivate(
+        request_id=closed[0],
+        reason_id=1,
+        unit_id=utility.call_centre,
+        channel_id=CHANNEL_PHONE,
+        actor=attendant,
+    ).request.id
+    library = rows.of(mine)
+    theirs = lean_requests.lean_reactivate(
+        sql_backend,
+        closed[1],
+        reason_id=1,
+        unit_id=utility.call_centre,
+        channel_id=CHANNEL_PHONE,
+        group_id=GROUP_WATER,
+        actor=attendant,
+        ids=itertools.count(9_000_000_000),
+        now=system.clock.now(),
+        zone=ZoneInfo(system.profile.timezone),
+    )
+    lean = rows.of(theirs)
+    assert library["request"]
+    assert library["orders"]
+    assert library["outbox"]
+    assert _without(lean) == _without(library)
