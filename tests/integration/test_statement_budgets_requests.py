@@ -53,12 +53,14 @@ BUDGETS: dict[str, int] = {
     # unit history, outbox counter, outbox, COMMIT (10 before: the request
     # locked twice)
     "generate an RA's order": 9,
-    # BEGIN, lock the closed request, its successors (REA), then what an
-    # opening reads, read ahead ("open_request": the property with its
-    # customers and requests, one joined read; on PostgreSQL after its lock),
-    # request, step, order, its unit history, outbox counter, outbox, COMMIT
-    # (13 before; PostgreSQL: the writes deferred, one statement, 12 before)
-    "reactivate an RA": 11,
+    # BEGIN, what reactivating reads, read ahead ("reactivate_request": on
+    # PostgreSQL the closed request's lock, then its property's, each its own
+    # statement; then one joined read of the request, its successors (REA),
+    # the property with its customers and requests), request, step, order,
+    # its unit history, outbox counter, outbox, COMMIT (11 before: the
+    # request and its successors read apart from the property; PostgreSQL:
+    # the writes deferred, one statement, 7 before)
+    "reactivate an RA": 9,
     "change an RA's place": 9,
     "update an RA": 9,
     "issue an RA closing command": 7,
@@ -120,7 +122,7 @@ POSTGRES: dict[str, int] = {name: budget - 1 for name, budget in BUDGETS.items()
     # as opening (test_statement_budgets.py): the property's lock, the joined
     # read, every write one statement
     "submit an RA": 5,
-    "reactivate an RA": 7,
+    "reactivate an RA": 6,
     # BEGIN, the joined read, ROLLBACK: no lock, the writes deferred and
     # dropped, no id block upserts (PostgreSQL's blocks are taken in
     # transactions of their own and kept); 9 before

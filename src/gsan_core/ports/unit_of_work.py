@@ -451,7 +451,10 @@ class UnitOfWork(Protocol):
         consumption tariffs. ``"forward_request"`` (``key``:
         the request): the request, locked, its orders, its routing steps and
         its locality's units by group. ``"close_request"`` (``key``: the
-        request): the request, locked, and its orders. ``"update_order"``
+        request): the request, locked, and its orders.
+        ``"reactivate_request"`` (``key``: the closed request): the request,
+        locked, then its property, locked, its successors, the property's
+        customers and requests. ``"update_order"``
         (``key``: the order): the order, its field-file items and their
         files. ``"delete_meter"`` (``key``: the meter): the meter and
         how many installation periods and movement lines name it. The answers are
