@@ -8,7 +8,8 @@ report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
 :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
-:mod:`benchmarks.lean_accounts`, :mod:`benchmarks.lean_desk`: one joined
+:mod:`benchmarks.lean_accounts`, :mod:`benchmarks.lean_desk`,
+:mod:`benchmarks.lean_requests`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -35,6 +36,7 @@ from benchmarks import (
     lean_desk,
     lean_meters,
     lean_orders,
+    lean_requests,
     lean_stock,
     scale,
     scale_commands,
@@ -82,10 +84,15 @@ class _MeterStep(Protocol):
     ) -> dict[str, Any]: ...
 
 
-#: The meter and connection commands (:mod:`benchmarks.lean_meters`,
-#: :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`), each
-#: measured on rows of its own repeat (changing a situation last: it leaves properties unconnected).
+#: The meter, connection and request commands (:mod:`benchmarks.lean_meters`,
+#: :mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
+#: :mod:`benchmarks.lean_requests`), each measured on rows of its own repeat
+#: (changing a situation last: it leaves properties unconnected).
 METER_STEPS: dict[str, _MeterStep] = {
+    "check_open": lean_requests.measure_check_open,
+    "relay_outbox": lean_requests.measure_relay,
+    "cut_order": lean_requests.measure_cut_order,
+    "reactivate": lean_requests.measure_reactivate,
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,

@@ -629,7 +629,7 @@ def lean_window(today: date, days: int) -> date:
     return today - timedelta(days=days)
 
 
-def lean_open_request(
+def opening_read(
     sql: SqlBackend,
     *,
     specification_id: int,
@@ -638,14 +638,9 @@ def lean_open_request(
     call_centre: int,
     attendant: int,
     property_id: int,
-    ids: Any,
-    now: datetime,
-) -> None:
-    """Open an RA routed by locality x group with its automatic order, lean:
-    one joined read of the specification, its type and group, the channel, the
-    opening unit, the attendant's unit, the message, the property, the first
-    destination and the order's type, with the duplicate check; then one write
-    transaction (one statement on PostgreSQL)."""
+) -> sa.Select[Any]:
+    """The opening's one joined read (:func:`lean_open_request`): what the
+    opening's rules (:func:`check_opening`) and writes need."""
     t = sql.tables
     spec, prop, req = (
         t["request_specification"],
@@ -688,7 +683,7 @@ def lean_open_request(
         )
         .exists()
     )
-    read = (
+    return (
         sa.select(
             spec.c.deadline_days,
             spec.c.service_type_id,
@@ -748,15 +743,50 @@ def lean_open_request(
         )
         .where(spec.c.id == specification_id)
     )
+
+
+def check_opening(row: Any) -> None:
+    """The opening's rules on :func:`opening_read`'s row."""
+    assert row.active
+    assert row.kind_active
+    assert row.channel_active
+    assert row.opening_active
+    assert row.may_open_requests
+    assert not row.duplicate
+    assert row.destination is not None
+
+
+def lean_open_request(
+    sql: SqlBackend,
+    *,
+    specification_id: int,
+    channel_id: int,
+    group_id: int,
+    call_centre: int,
+    attendant: int,
+    property_id: int,
+    ids: Any,
+    now: datetime,
+) -> None:
+    """Open an RA routed by locality x group with its automatic order, lean:
+    one joined read of the specification, its type and group, the channel, the
+    opening unit, the attendant's unit, the message, the property, the first
+    destination and the order's type, with the duplicate check; then one write
+    transaction (one statement on PostgreSQL)."""
+    t = sql.tables
+    req = t["service_request"]
+    read = opening_read(
+        sql,
+        specification_id=specification_id,
+        channel_id=channel_id,
+        group_id=group_id,
+        call_centre=call_centre,
+        attendant=attendant,
+        property_id=property_id,
+    )
     with sql.engine.begin() as connection:
         row = connection.execute(read).one()
-        assert row.active
-        assert row.kind_active
-        assert row.channel_active
-        assert row.opening_active
-        assert row.may_open_requests
-        assert not row.duplicate
-        assert row.destination is not None
+        check_opening(row)
         request_id, step_id, order_id, trail_id = (next(ids) for _ in range(4))
         due = now.date() + timedelta(days=row.deadline_days)
         request_row: dict[str, Any] = {c.name: None for c in req.c}

@@ -5,17 +5,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import attrs
 import pytest
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.errors import ConcurrencyConflict
+from gsan_core.errors import ConcurrencyConflict, RuleViolation
 from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.contracts import location
+from gsan_core.testing.request_utility import CHANNEL_PHONE, build_request_utility
 from tests.conftest import POSTGRES_URL, PostgresSchema
+from tests.integration.budgets import budget_system
 from tests.services.conftest import valid_property
 
 pytestmark = pytest.mark.postgres
@@ -148,3 +152,44 @@ def test_a_lock_waited_past_the_lock_timeout_is_a_conflict(
     with impatient.uow_factory() as uow:  # free again
         uow.lock_key("x")
     impatient.engine.dispose()
+
+
+def test_a_closed_request_reactivated_twice_at_once_is_reactivated_once(
+    postgres: PostgresSchema,
+) -> None:
+    """REA (UC0426): the closed request's lock, then what reactivating it
+    reads (its successors among them, read ahead after the lock): the second
+    reactivation waits for the first and sees its new request."""
+    backend = postgres.reset()
+    system = budget_system(backend)
+    utility = build_request_utility(system, properties=2, actor=0)
+    home = utility.town.properties[0].id
+    opened = system.service_requests.open(
+        specification_id=679,
+        unit_id=utility.call_centre,
+        channel_id=CHANNEL_PHONE,
+        actor=utility.attendant,
+        location=RequestLocation(property_id=home),
+        requesters=(Requester(name="ANA", address="RUA 1"),),
+    )
+    closed = opened.request.id
+    system.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    system.service_requests.close(
+        request_id=closed, reason_id=4, actor=utility.attendant
+    )
+    system.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+
+    def reactivate() -> None:
+        system.service_requests.reactivate(
+            request_id=closed,
+            reason_id=1,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=utility.attendant,
+        )
+
+    outcomes = race(reactivate, reactivate)
+    assert outcomes.count(None) == 1, outcomes
+    refused = [o for o in outcomes if o is not None]
+    assert isinstance(refused[0], RuleViolation), refused
+    assert len(system.service_requests.find_by(reactivation_of_id=closed)) == 1

@@ -189,6 +189,12 @@ POSTGRES: dict[str, int] = {
     "relay a batch of the outbox": 9,
     # deferred writes: the order, the outbox counter and rows one statement
     "put an order back to pending": 4,
+    # deferred writes: the order's UPDATE, the charge, the outbox one
+    # statement (9 before)
+    "apply an order's operation": 7,
+    # deferred writes: the order, its unit history, the outbox one statement
+    # (10 before)
+    "generate a cut order": 8,
 }
 
 #: ``"service.method"`` -> its budget key.

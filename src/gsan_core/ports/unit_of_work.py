@@ -441,7 +441,9 @@ class UnitOfWork(Protocol):
         sewer connection and locality, the order answered once more (the
         command checks its type before closing it). ``"open_request"``
         (``key``: the property): the property, locked, its customers and its
-        requests. ``"generate_order"`` (``key``: the property): the property
+        requests. ``"check_open_request"`` (``key``: the property; checking
+        an opening, which writes nothing): the same rows, not locked.
+        ``"generate_order"`` (``key``: the property): the property
         and the active units of its locality. ``"connect"`` (``key``:
         the property; connecting water or sewer without an order): the
         property, locked, then its route share-locked (the field lock), its
@@ -449,7 +451,10 @@ class UnitOfWork(Protocol):
         consumption tariffs. ``"forward_request"`` (``key``:
         the request): the request, locked, its orders, its routing steps and
         its locality's units by group. ``"close_request"`` (``key``: the
-        request): the request, locked, and its orders. ``"update_order"``
+        request): the request, locked, and its orders.
+        ``"reactivate_request"`` (``key``: the closed request): the request,
+        locked, then its property, locked, its successors, the property's
+        customers and requests. ``"update_order"``
         (``key``: the order): the order, its field-file items and their
         files. ``"delete_meter"`` (``key``: the meter): the meter and
         how many installation periods and movement lines name it. The answers are

@@ -147,11 +147,16 @@ class TransactionIds:
         *,
         blocks: dict[str, tuple[int, int]] | None = None,
         spare: SpareBlocks | None = None,
+        borrowed: set[str] | None = None,
     ) -> None:
         self._connection = connection
         self._table = table
         self._blocks = blocks
         self._spare = spare
+        #: The kinds whose block in ``blocks`` was borrowed from ``spare``:
+        #: reserved by a committed transaction, so a rollback may give back
+        #: what is left of it.
+        self._borrowed = borrowed if borrowed is not None else set()
 
     def next_id(self, kind: str) -> int:
         """One new id of ``kind``."""
@@ -166,11 +171,14 @@ class TransactionIds:
         block = self._blocks.get(kind)
         if block is None and self._spare is not None:
             block = self._spare.borrow(kind)
+            if block is not None:
+                self._borrowed.add(kind)
         start, end = block or (0, 0)
         if end - start < count:
             size = SQLITE_BLOCK if count <= SQLITE_BLOCK else 4 * count
             with translated("id_block", kind):
                 start = _take(self._connection, self._table, kind, size)
             end = start + size
+            self._borrowed.discard(kind)  # this transaction's own block now
         self._blocks[kind] = (start + count, end)
         return range(start, start + count)

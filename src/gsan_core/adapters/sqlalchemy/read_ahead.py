@@ -214,17 +214,19 @@ def keep_request_of_order(
     )
 
 
-def read_opening(uow: SqlUnitOfWork, property_id: int) -> None:
+def read_opening(uow: SqlUnitOfWork, property_id: int, *, lock: bool = True) -> None:
     """Lock property ``property_id`` (its own statement, ADR 0004) and read,
     in one statement after it, the property, its customers and its requests:
-    what opening a request on it reads (INS-09, the requester's register)."""
-    lock, read = _statements(uow, "opening")
+    what opening a request on it reads (INS-09, the requester's register).
+    ``lock=False``: the read alone, for a check of the opening that writes
+    nothing and rolls back (the property's lock then answered unlocked)."""
+    locking, read = _statements(uow, "opening")
     connection = uow.connection
     sqlite = connection.dialect.name == "sqlite"
     params = {"k_property": property_id}
-    if not sqlite:
+    if lock and not sqlite:
         with translated("property", property_id):
-            if connection.execute(lock, params).scalar() is None:
+            if connection.execute(locking, params).scalar() is None:
                 return
     with translated("property", property_id):
         rows = connection.execute(read, params).mappings().all()

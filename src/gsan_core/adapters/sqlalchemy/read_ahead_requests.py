@@ -13,6 +13,13 @@ them).
 :func:`read_request_closing` reads what closing an RA reads the same way:
 the request's lock, then the request and its orders in one statement.
 
+:func:`read_reactivation` reads what reactivating a closed RA reads: the
+request's lock, then (PostgreSQL) its property's, each a statement of its
+own (ADR 0004: the request, then the property), then one joined read begun
+after both of the request, its successors (REA: reactivated once), its
+property, the property's customers and requests (what the new request's
+opening reads, INS-09).
+
 :func:`read_order_update` reads an order, its field-file items and their
 files (UPD-05) in one statement, without a lock (the update is a
 compare-and-set on the version the caller read).
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "read_forwarding",
     "read_order_update",
+    "read_reactivation",
     "read_request_closing",
     "written",
 ]
@@ -80,6 +88,47 @@ def read_request_closing(uow: SqlUnitOfWork, request_id: int) -> None:
     if rows:
         request = _keep_request(uow, request_id, rows, orders=1)
         uow.keep_ahead("service_request", ("id", request_id), request)
+
+
+def read_reactivation(uow: SqlUnitOfWork, request_id: int) -> None:
+    """Lock closed request ``request_id``, then its property (each its own
+    statement, in ADR 0004's order), and read, in one statement after both,
+    the request, its successors, its property with the property's customers
+    and requests: what reactivating it reads."""
+    lock, read = _statements(uow, "reactivation")
+    connection = uow.connection
+    params = {"k_request": request_id}
+    if connection.dialect.name != "sqlite":
+        with translated("service_request", request_id):
+            locked = connection.execute(lock, params).first()
+        if locked is None:
+            return
+        if locked.property_id is not None:
+            property_lock = _opening_lock(uow)
+            with translated("property", locked.property_id):
+                connection.execute(property_lock, {"k_property": locked.property_id})
+    with translated("service_request", request_id):
+        rows = connection.execute(read, params).mappings().all()
+    if not rows:
+        return
+    request = _entity(uow, "r", "service_request", rows[0])
+    uow.keep_ahead("service_request", ("lock", (request_id,)), {request_id: request})
+    uow.keep_ahead(
+        "service_request",
+        ("by", (("reactivation_of_id", request_id),)),
+        _each(uow, "n", "service_request", rows),
+    )
+    prop = _entity(uow, "p", "property", rows[0])
+    if prop is None:
+        return
+    uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
+    of_property = ("by", (("property_id", prop.id),))
+    uow.keep_ahead(
+        "customer_property", of_property, _each(uow, "c", "customer_property", rows)
+    )
+    uow.keep_ahead(
+        "service_request", of_property, _each(uow, "q", "service_request", rows)
+    )
 
 
 def read_order_update(uow: SqlUnitOfWork, order_id: int) -> None:
@@ -160,6 +209,9 @@ def _statements(
         found = _STATEMENTS[key] = (read, read)
         return found
     request_id = sa.bindparam("k_request", type_=r.c.id.type)
+    if command == "reactivation":
+        found = _STATEMENTS[key] = _reactivation(uow, request_id)
+        return found
     lock = sa.select(r.c.id).where(r.c.id == request_id).with_for_update()
     # one row per order (x step x association): a handful
     joined = r.outerjoin(o, o.c.request_id == r.c.id)
@@ -173,6 +225,44 @@ def _statements(
     read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
     found = _STATEMENTS[key] = (lock, read)
     return found
+
+
+def _reactivation(
+    uow: SqlUnitOfWork, request_id: Any
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The closed request's lock (with its property's id) and the joined read
+    of it, its successors, its property, the property's customers and
+    requests (one row per successor x customer x request: a handful)."""
+    t = uow.tables
+    r, p, c = t["service_request"], t["property"], t["customer_property"]
+    n, q = r.alias("successor"), r.alias("of_property")
+    lock = (
+        sa.select(r.c.id, r.c.property_id).where(r.c.id == request_id).with_for_update()
+    )
+    joined = (
+        r.outerjoin(n, n.c.reactivation_of_id == r.c.id)
+        .outerjoin(p, p.c.id == r.c.property_id)
+        .outerjoin(c, c.c.property_id == p.c.id)
+        .outerjoin(q, q.c.property_id == p.c.id)
+    )
+    read = (
+        sa.select(*_labelled({"r": r, "n": n, "p": p, "c": c, "q": q}))
+        .select_from(joined)
+        .where(r.c.id == request_id)
+    )
+    return lock, read
+
+
+def _opening_lock(uow: SqlUnitOfWork) -> Any:
+    """The property's lock of the opening (``read_ahead.read_opening``)."""
+    p = uow.tables["property"]
+    key = ("opening_lock", id(p))
+    found = _STATEMENTS.get(key)
+    if found is None:
+        property_id = sa.bindparam("k_property", type_=p.c.id.type)
+        lock = sa.select(p.c.id).where(p.c.id == property_id).with_for_update()
+        found = _STATEMENTS[key] = (lock, lock)
+    return found[0]
 
 
 def written(

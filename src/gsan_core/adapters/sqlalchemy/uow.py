@@ -68,6 +68,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead_meters import read_deletion
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
     read_order_update,
+    read_reactivation,
     read_request_closing,
     written,
 )
@@ -192,6 +193,9 @@ class SqlUnitOfWork:
         self._batches = BatchHolds(backend, joined=joined)
         #: SQLite id blocks this transaction may hand out (see TransactionIds).
         self._id_blocks: dict[str, tuple[int, int]] = {}
+        #: Its kinds whose block was borrowed from the backend's spare blocks
+        #: (reserved for good): a rollback gives back what is left of them.
+        self._borrowed: set[str] = set()
         #: The cached reference tables this unit of work wrote (reference.py).
         self._written: set[str] = set()
         #: Writes not sent yet (defer_writes, pipeline.py).
@@ -460,9 +464,9 @@ class SqlUnitOfWork:
 
     def read_ahead(self, command: str, key: int) -> None:
         """Read what ``command`` (``"close_order"``, ``"change_situation"``,
-        ``"open_request"``,
+        ``"open_request"``, ``"check_open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"update_order"``, ``"delete_meter"``) reads
+        ``"close_request"``, ``"reactivate_request"``, ``"update_order"``, ``"delete_meter"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -472,6 +476,8 @@ class SqlUnitOfWork:
             read_closing(self, key, situation=True)
         elif command == "open_request":
             read_opening(self, key)
+        elif command == "check_open_request":
+            read_opening(self, key, lock=False)
         elif command == "generate_order":
             read_generation(self, key)
         elif command == "connect":
@@ -480,6 +486,8 @@ class SqlUnitOfWork:
             read_forwarding(self, key)
         elif command == "close_request":
             read_request_closing(self, key)
+        elif command == "reactivate_request":
+            read_reactivation(self, key)
         elif command == "update_order":
             read_order_update(self, key)
         elif command == "delete_meter":
@@ -615,6 +623,7 @@ class SqlUnitOfWork:
         if self._id_blocks:
             self._backend.spare_ids.give_back(self._id_blocks)
             self._id_blocks = {}
+        self._borrowed = set()
         self._committed.extend(self._events)
         self._events = []
         self._ahead = {}
@@ -627,7 +636,14 @@ class SqlUnitOfWork:
         self._ahead = {}
         self._handed = {}
         self.pending.clear()
-        self._id_blocks = {}  # their reservation is rolled back too
+        # the blocks taken in this transaction: their reservation is rolled
+        # back too; what is left of the borrowed ones (reserved by a committed
+        # transaction) stays usable, past the ids handed out
+        self._backend.spare_ids.give_back(
+            {k: self._id_blocks[k] for k in self._borrowed if k in self._id_blocks}
+        )
+        self._id_blocks = {}
+        self._borrowed = set()
         if self._tx is not None and self._tx.is_active:
             with translated("rollback"):
                 self._tx.rollback()
@@ -659,6 +675,7 @@ class SqlUnitOfWork:
             self.tables["id_block"],
             blocks=self._id_blocks if owned else None,
             spare=self._backend.spare_ids if owned else None,
+            borrowed=self._borrowed,
         ).next_ids(kind, count)
 
     def ids_in_statements(self) -> bool:

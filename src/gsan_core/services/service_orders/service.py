@@ -477,7 +477,8 @@ class ServiceOrderService(ServiceSetup):
         charge: ChargeRequest | None = None,
     ) -> ServiceOrder:
         """The "menu path": run an operation for an OS already closed as executed."""
-        with self._work() as uow:
+        # its writes follow its reads: sent together at the commit (PostgreSQL)
+        with self._work(defer=True) as uow:
             order, _ = apply_operation_in(
                 uow,
                 self._ctx,
@@ -624,7 +625,8 @@ class ServiceOrderService(ServiceSetup):
         """
         at = self._now()
         profile = self.profile
-        with self._work() as uow:
+        # every read comes first: the writes go together at the commit
+        with self._work(defer=True) as uow:
             # GEN-13 reads the property's open orders: lock it first
             prop = uow.properties.lock(property_id)
             cut_types = profile.ids("service_type.cut_order")

@@ -144,7 +144,11 @@ class ServiceRequestService(Service):
         """GSAN's "validate for display": ``(violations, warnings)`` of opening,
         with nothing written."""
         at = self._now()
-        with self._work() as uow:
+        # the opening's joined read, not locked (nothing is written: the
+        # writes, deferred, are dropped at the rollback)
+        with self._work(defer=True) as uow:
+            if command.location.property_id is not None:
+                uow.read_ahead("check_open_request", command.location.property_id)
             try:
                 result = open_in(uow, self._ctx, command, actor=actor, at=at)
             except RuleViolation as refused:
