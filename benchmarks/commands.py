@@ -7,8 +7,8 @@ One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
-:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`: one joined
-read, one write statement) run in alternating rounds of ten calls on different rows
+:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
+:mod:`benchmarks.lean_field`: one joined read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import gsan_core
 from benchmarks import (
     lean_connections,
+    lean_field,
     lean_meters,
     lean_orders,
     lean_stock,
@@ -93,7 +94,13 @@ METER_STEPS: dict[str, _MeterStep] = {
     "change_situation": lean_connections.measure_change_situation,
 }
 #: The names ``--only`` selects from.
-COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)
+COMMANDS = (
+    "close_cut",
+    "open_request",
+    *lean_orders.COMMANDS,
+    *METER_STEPS,
+    *lean_field.COMMANDS,
+)
 
 
 def measure(
@@ -143,6 +150,14 @@ def measure(
                         repeats,
                     )
                 )
+        # applying field returns (benchmarks.lean_field), on files of orders
+        # emitted for each repeat on a locality no earlier one used
+        chosen = [n for n in lean_field.COMMANDS if n in only]
+        if chosen:
+            figures += _repeat_many(
+                lambda _r: lean_field.measure(gsan, sql, size, commands, chosen),
+                repeats,
+            )
         return figures
 
 

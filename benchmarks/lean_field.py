@@ -24,23 +24,32 @@ measured on rows the library would accept.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
 
-from benchmarks import lean_sql
+import gsan_core
+from benchmarks import lean_sql, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.field_files import FileKind
+from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
 from gsan_core.rules.field_files import executed_at
 
 __all__ = [
+    "COMMANDS",
     "Staged",
     "lean_apply_order",
     "lean_apply_returns",
+    "measure",
+    "returned_files",
     "staged",
 ]
 
@@ -221,3 +230,126 @@ def lean_apply_returns(
     with sql.engine.begin() as connection:
         lean_sql.write_all(connection, lean_sql.outbox(connection, sql, [applied]))
     return closed
+
+
+# ---------------------------------------------------------------- measuring
+#: The commands :func:`measure` times.
+COMMANDS = ("apply_return", "apply_returns_file")
+_NAMES = {
+    "apply_return": "apply a file's return, 1 order (lean SQL)",
+    "apply_returns_file": "apply a file's returns, 50 orders (lean SQL)",
+}
+#: Orders of a file of ``apply_returns_file``.
+FILE_ORDERS = 50
+INSPECTION = 350  # INSPECAO DE ANORMALIDADE: no commercial operation
+EXECUTED = 2  # CONCLUSAO DO SERVICO
+_AGENTS = itertools.count(500_000)
+_LOCALITIES: set[int] = set()
+
+
+def returned_files(
+    gsan: gsan_core.System, sql: SqlBackend, sizes: Sequence[int]
+) -> list[int]:
+    """Files of ``sizes`` inspection orders each, in the field, their
+    returns (executed) staged: the orders of a selective command emitted on
+    localities no earlier call used (their properties have no open
+    inspection order)."""
+    prop = sql.tables["property"]
+    wanted = sum(sizes)
+    with sql.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(prop.c.locality_id, sa.func.count())
+            .group_by(prop.c.locality_id)
+            .order_by(prop.c.locality_id)
+        ).all()
+    # consecutive localities no earlier call used, holding the orders
+    chosen: list[int] = []
+    held = 0
+    for loc, n in rows:
+        if loc in _LOCALITIES:
+            chosen, held = [], 0
+            continue
+        chosen.append(loc)
+        held += n
+        if held >= 2 * wanted:
+            break
+    assert held >= 2 * wanted, "too few properties left for the files"
+    _LOCALITIES.update(chosen)
+    fw = gsan.field_work
+    command = fw.create_selective_command(
+        description="INSPECAO BENCH",
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(locality_first=chosen[0], locality_last=chosen[-1]),
+        actor=1,
+        max_orders=wanted,
+    )
+    fw.emit_selective_orders(command_id=command.id, actor=1)
+    with gsan.uow_factory() as uow:
+        orders = sorted(
+            link.order_id
+            for link in uow.selective_orders.find_by(command_id=command.id)
+        )
+    assert len(orders) == wanted, (len(orders), wanted)
+    when = gsan.clock.now().strftime("%d/%m/%Y %H:%M:%S")
+    files, start = [], 0
+    for size in sizes:
+        mine = orders[start : start + size]
+        start += size
+        file_id = fw.generate_field_file(
+            kind=FileKind.COLLECTION, order_ids=mine, actor=1
+        ).id
+        fw.release_field_file(file_id=file_id, agent_id=next(_AGENTS), actor=1)
+        fw.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+        lines = [f"0|{file_id}|4|"] + [
+            f"1|{o}|1|{EXECUTED}|{when}|SERVICO OK|{INSPECTION}|" for o in mine
+        ]
+        source = ("\n".join(lines) + "\n").encode("iso-8859-1")
+        assert fw.process_field_return(file_id=file_id, source=source, actor=1).ok
+        files.append(file_id)
+    return files
+
+
+def measure(
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    count: int,
+    chosen: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The figures of the ``chosen`` commands: ``count`` files of one order
+    (``apply_return``) and ``count // 10`` files of :data:`FILE_ORDERS`
+    (``apply_returns_file``, at least 20) returned, half applied through the
+    library and half by hand, in alternating rounds."""
+    zone = ZoneInfo(gsan.profile.timezone)
+    figures = []
+    for name in COMMANDS:
+        if name not in chosen:
+            continue
+        files = count if name == "apply_return" else max(20, count // 10)
+        each = 1 if name == "apply_return" else FILE_ORDERS
+        made = returned_files(gsan, sql, [each] * (2 * files))
+        mine, theirs = made[:files], made[files:]
+        library_s, lean_s = scale_commands.interleaved(
+            partial(_library, gsan, mine),
+            partial(_lean, sql, gsan, zone, theirs),
+            files,
+        )
+        figures.append(
+            scale_commands.command_figure(_NAMES[name], size, library_s, lean_s)
+        )
+    return figures
+
+
+def _library(gsan: gsan_core.System, files: Sequence[int], n: int) -> None:
+    applied = gsan.field_work.apply_field_returns(file_id=files[n], actor=1)
+    assert not applied.failed, applied.failed
+
+
+def _lean(
+    sql: SqlBackend,
+    gsan: gsan_core.System,
+    zone: tzinfo,
+    files: Sequence[int],
+    n: int,
+) -> None:
+    lean_apply_returns(sql, files[n], actor=1, now=gsan.clock.now(), zone=zone)
