@@ -5,12 +5,9 @@
 
 One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
-command and its lean version (:mod:`benchmarks.limits`,
-:mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
-:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
-:mod:`benchmarks.lean_accounts`, :mod:`benchmarks.lean_desk`,
-:mod:`benchmarks.lean_requests`: one joined
-read, one write statement) run in alternating rounds of ten calls on different rows
+command and its lean version (:mod:`benchmarks.limits` and the
+``benchmarks.lean_*`` modules: one joined read, one write statement) run in
+alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
@@ -34,6 +31,7 @@ from benchmarks import (
     lean_accounts,
     lean_connections,
     lean_desk,
+    lean_field,
     lean_meters,
     lean_orders,
     lean_requests,
@@ -117,6 +115,7 @@ COMMANDS = (
     *lean_orders.COMMANDS,
     *METER_STEPS,
     *ACCOUNT_STEPS,
+    *lean_field.COMMANDS,
 )
 
 
@@ -167,6 +166,14 @@ def measure(
                         repeats,
                     )
                 )
+        # applying field returns (benchmarks.lean_field), on files of orders
+        # emitted for each repeat on a locality no earlier one used
+        chosen = [n for n in lean_field.COMMANDS if n in only]
+        if chosen:
+            figures += _repeat_many(
+                lambda _r: lean_field.measure(gsan, sql, size, commands, chosen),
+                repeats,
+            )
         return figures
 
 

@@ -678,11 +678,12 @@ class SqlFieldFileQueries:
         # (a server-side cursor on PostgreSQL): the store plans the file once
         # instead of paying each page's fixed scans, and memory follows the page
         statement = self._records(file_id, None, None, consumption_since)
-        connection = self._uow.connection.execution_options(
-            stream_results=True, yield_per=size
-        )
+        # the options on this statement alone: ``Connection.execution_options``
+        # would keep streaming every later statement of the unit of work (a
+        # download writes the file in the same transaction)
+        options = {"stream_results": True, "yield_per": size}
         with translated("field_file_item"):
-            result = connection.execute(statement)
+            result = self._uow.connection.execute(statement, execution_options=options)
             for rows in result.partitions():
                 yield [_record_row(row) for row in rows]
 
@@ -699,11 +700,12 @@ class SqlFieldFileQueries:
             )
             .order_by(item.c.sequence)
         )
-        connection = self._uow.connection.execution_options(
-            stream_results=True, yield_per=size
-        )
+        # the options on this statement alone: ``Connection.execution_options``
+        # would keep streaming every later statement of the unit of work (a
+        # download writes the file in the same transaction)
+        options = {"stream_results": True, "yield_per": size}
         with translated("field_file_item"):
-            result = connection.execute(statement)
+            result = self._uow.connection.execute(statement, execution_options=options)
             for rows in result.partitions():
                 yield [(int(o), int(d)) for o, d in rows]
 

@@ -6,6 +6,7 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import IO, Literal
 
@@ -37,6 +38,8 @@ from gsan_core.services.field_work import returns
 from gsan_core.services.field_work.clients import returned_client, write_client
 from gsan_core.services.field_work.files import (
     AVERAGE_MONTHS,
+    PAGE,
+    Reader,
     inspection_lines,
     page_items,
     smartphone_lines,
@@ -220,7 +223,10 @@ class FieldFilesService(Service):
             file = uow.field_files.lock(file_id)
             ensure(rules.check_download(file))
             ensure(check_micrometering_download(uow, file, self.profile))
-            self._write(file, out, None)
+            # the lines read in the lock's own transaction (issue 20, round
+            # 7): no read transaction of their own (its BEGIN and ROLLBACK),
+            # and the text is the snapshot the file is sent from
+            self._write(file, out, None, reader=lambda: nullcontext(uow))
             done = attrs.evolve(
                 file,
                 situation=FileSituation.IN_FIELD,
@@ -254,26 +260,38 @@ class FieldFilesService(Service):
             file = uow.field_files.get(file_id)
         return self._lines(file, layout)
 
-    def _lines(self, file: FieldFile, layout: Layout | None) -> Iterator[str]:
+    def _lines(
+        self, file: FieldFile, layout: Layout | None, reader: Reader | None = None
+    ) -> Iterator[str]:
+        """The file's lines, read through ``reader`` (default: read-only
+        units of work of their own)."""
+        read = reader or self._read
         chosen = layout or _LAYOUTS.get(file.kind, "smartphone")
         produced = self._today().strftime("%d/%m/%Y")
         if chosen == "inspection":
-            return inspection_lines(self._read, file, produced_on=produced)
+            return inspection_lines(read, file, produced_on=produced)
         if chosen == "visit":
-            return visit_lines(self._read, file, programmed_on=produced)
+            return visit_lines(read, file, programmed_on=produced)
         since = consumption_since(self._today(), AVERAGE_MONTHS)
-        lines = smartphone_lines(self._read, file, consumption_since=since)
+        lines = smartphone_lines(read, file, consumption_since=since)
         if file.kind is FileKind.MICROMETERING:
             available = self.profile.ids("hydrometer_situation.available")
             return itertools.chain(
-                lines, micrometering_lines(self._read, file, available_ids=available)
+                lines, micrometering_lines(read, file, available_ids=available)
             )
         return lines
 
-    def _write(self, file: FieldFile, out: IO[bytes], layout: Layout | None) -> int:
+    def _write(
+        self,
+        file: FieldFile,
+        out: IO[bytes],
+        layout: Layout | None,
+        *,
+        reader: Reader | None = None,
+    ) -> int:
         encoding = self.profile.field_work.file_encoding
         count = 0
-        for line in self._lines(file, layout):
+        for line in self._lines(file, layout, reader):
             out.write(line.encode(encoding, errors="replace"))
             count += 1
         return count
@@ -359,32 +377,10 @@ class FieldFilesService(Service):
         with a staged, not yet applied return (or only ``order_ids``), each in
         its own unit of work through the closing path; failures are reported
         and the others go on."""
-        with self._read() as uow:
-            file = uow.field_files.get(file_id)
-        if file.kind is FileKind.FIELD_VISIT:  # processed with process_visit
-            ensure(
-                [
-                    WRONG_KIND(
-                        file_id=file_id,
-                        kind="smartphone (a visit is processed one by one)",
-                        kind_pt="smartphone (visitas: processar uma a uma)",
-                    )
-                ]
-            )
         only = set(order_ids) if order_ids is not None else None
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []
-        for items in page_items(self._read, file):
-            ids = [i.order_id for i in items if only is None or i.order_id in only]
-            if not ids:
-                continue
-            with self._read() as uow:
-                staged = uow.return_lines.find_by(
-                    file_id=file_id, order_id=ids, applied=False
-                )
-            by_order: dict[int, list[ReturnLine]] = {}
-            for line in staged:
-                by_order.setdefault(line.order_id, []).append(line)
+        for ids, by_order in self._staged_pages(file_id, only):
             for order_id in ids:
                 lines = sorted(by_order.get(order_id, ()), key=lambda x: x.line_number)
                 if not any(line.record == 1 for line in lines):
@@ -409,6 +405,33 @@ class FieldFilesService(Service):
         return returns.AppliedReturn(
             file_id=file_id, closed=tuple(closed), failed=tuple(failed)
         )
+
+    def _staged_pages(
+        self, file_id: int, only: set[int] | None
+    ) -> Iterator[tuple[list[int], dict[int, list[ReturnLine]]]]:
+        """The file's orders (or those of ``only``) a page at a time in file
+        order, with their staged, not applied return lines: a page's items
+        and lines read in one read-only unit of work, the first page's with
+        the file itself (issue 20, round 7: a read transaction each before),
+        and none held open while the page's orders are applied."""
+        with self._read() as uow:
+            file = uow.field_files.get(file_id)
+            if file.kind is FileKind.FIELD_VISIT:  # processed with process_visit
+                ensure(
+                    [
+                        WRONG_KIND(
+                            file_id=file_id,
+                            kind="smartphone (a visit is processed one by one)",
+                            kind_pt="smartphone (visitas: processar uma a uma)",
+                        )
+                    ]
+                )
+            page = _staged_page(uow, file, 1, only)
+        yield page
+        for first in range(1 + PAGE, file.order_count + 1, PAGE):
+            with self._read() as uow:
+                page = _staged_page(uow, file, first, only)
+            yield page
 
     def _apply_one(
         self, order_id: int, lines: Sequence[ReturnLine], actor: int
@@ -593,3 +616,23 @@ def _in_open_files(uow: object, order_ids: Sequence[int]) -> list[int]:
     return sorted(
         {i.order_id for i in items if not files[i.file_id].situation.finished}
     )
+
+
+def _staged_page(
+    uow: UnitOfWork, file: FieldFile, first: int, only: set[int] | None
+) -> tuple[list[int], dict[int, list[ReturnLine]]]:
+    """The orders of the file's page from sequence ``first`` (those of
+    ``only``) in file order, and their staged, not applied return lines."""
+    wanted = list(range(first, min(first + PAGE, file.order_count + 1)))
+    items = uow.field_file_items.find_by(file_id=file.id, sequence=wanted)
+    ids = [
+        i.order_id
+        for i in sorted(items, key=lambda item: item.sequence)
+        if only is None or i.order_id in only
+    ]
+    by_order: dict[int, list[ReturnLine]] = {}
+    if not ids:
+        return ids, by_order
+    for line in uow.return_lines.find_by(file_id=file.id, order_id=ids, applied=False):
+        by_order.setdefault(line.order_id, []).append(line)
+    return ids, by_order
