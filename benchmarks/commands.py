@@ -7,7 +7,8 @@ One synthetic utility of ``--size`` properties on PostgreSQL (the scale
 report's), its cut orders generated once; then, ``--repeats`` times, each
 command and its lean version (:mod:`benchmarks.limits`,
 :mod:`benchmarks.lean_orders`, :mod:`benchmarks.lean_meters`,
-:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`: one joined
+:mod:`benchmarks.lean_stock`, :mod:`benchmarks.lean_connections`,
+:mod:`benchmarks.lean_scheduling`: one joined
 read, one write statement) run in alternating rounds of ten calls on different rows
 (:func:`benchmarks.scale_commands.interleaved`). Printed per command: the median over
 the repeats of the mean milliseconds per call, the spread (lowest and highest
@@ -32,6 +33,7 @@ from benchmarks import (
     lean_connections,
     lean_meters,
     lean_orders,
+    lean_scheduling,
     lean_stock,
     scale,
     scale_commands,
@@ -91,6 +93,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     "move_meters": lean_stock.measure_move,
     "delete_meter": lean_stock.measure_delete,
     "change_situation": lean_connections.measure_change_situation,
+    # the scheduling commands (benchmarks.lean_scheduling), on teams and
+    # orders of their own repeat
+    "program_orders": lean_scheduling.measure_program,
+    "move_order": lean_scheduling.measure_move,
 }
 #: The names ``--only`` selects from.
 COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)
