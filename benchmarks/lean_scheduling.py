@@ -27,7 +27,7 @@ small scheduling set-up of the seeded utility (:func:`setting`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -45,7 +45,7 @@ from gsan_core.model.scheduling import (
     ProgrammingMoved,
     ScheduleOutcome,
 )
-from gsan_core.model.service_orders import ServiceType, Team
+from gsan_core.model.service_orders import ServiceType, Team, TeamComponent
 from gsan_core.testing.scenarios import Scenario
 
 __all__ = [
@@ -70,20 +70,17 @@ _TEXTS = postgresql.ARRAY(sa.Text)
 
 @attrs.frozen
 class Setting:
-    """A unit (the scenario's office) with four teams and its technician."""
+    """A unit with four teams of eight hours (the library's two, the lean
+    version's two), its dispatcher, and how to open an order there."""
 
     unit_id: int
     actor: int
     teams: tuple[Team, ...]
-    given: Scenario
+    order: Callable[[], int]
 
 
-def setting(gsan: gsan_core.System, tag: str = "") -> Setting:
-    """The scenario's office, a 30-minute service type and four teams of
-    eight hours (the library's two, the lean version's two), named with
-    ``tag``."""
-    given = Scenario(gsan)
-    place = given.ready()
+def _quick_type(gsan: gsan_core.System) -> None:
+    """The benchmark's 30-minute service type, added once."""
     try:
         gsan.service_orders.get_type(QUICK)
     except NotFound:
@@ -98,10 +95,61 @@ def setting(gsan: gsan_core.System, tag: str = "") -> Setting:
             ],
             actor=0,
         )
+
+
+def setting(gsan: gsan_core.System, tag: str = "") -> Setting:
+    """The scenario's office (an empty database), four teams named with
+    ``tag``; an order is opened on a new connected property."""
+    given = Scenario(gsan)
+    place = given.ready()
+    _quick_type(gsan)
     teams = tuple(
         given.team(f"EQUIPE BENCH {tag}{k}", work_minutes=480) for k in range(4)
     )
-    return Setting(place.office, place.technician, teams, given)
+    return Setting(place.office, place.technician, teams, lambda: given.order(QUICK).id)
+
+
+def utility_setting(
+    gsan: gsan_core.System, sql: SqlBackend, tag: str, properties: int
+) -> Setting:
+    """The seeded utility's administrator's unit, four teams named with
+    ``tag``; orders opened on ``properties`` connected properties (those
+    after the ones of earlier tags: each order on a property of its own)."""
+    _quick_type(gsan)
+    _TAGS.append(tag)
+    found = scale_commands.connected(sql, metered=False, limit=properties * len(_TAGS))[
+        -properties:
+    ]
+    with sql.engine.connect() as connection:
+        users = sql.tables["user"]
+        unit_id = connection.execute(
+            sa.select(users.c.unit_id).where(users.c.id == scale.ADMIN)
+        ).scalar_one()
+    teams = tuple(
+        gsan.service_orders.add_team(
+            name=f"EQUIPE BENCH {tag}{k}",
+            unit_id=unit_id,
+            work_minutes=480,
+            components=[TeamComponent(employee_id=scale.ADMIN, responsible=True)],
+            actor=scale.ADMIN,
+        )
+        for k in range(4)
+    )
+    homes = iter(found)
+
+    def order() -> int:
+        return gsan.service_orders.generate(
+            service_type_id=QUICK,
+            property_id=next(homes),
+            actor=scale.ADMIN,
+            unit_id=unit_id,
+        ).id
+
+    return Setting(unit_id, scale.ADMIN, teams, order)
+
+
+#: The tags of the settings made on the utility so far (their properties).
+_TAGS: list[str] = []
 
 
 def working_days(first: date, count: int) -> list[date]:
@@ -374,7 +422,7 @@ def lean_move(
 
 # ================================================================ timing
 def _orders(place: Setting, count: int) -> list[int]:
-    return [place.given.order(QUICK).id for _ in range(count)]
+    return [place.order() for _ in range(count)]
 
 
 def _ids(start: int) -> itertools.count[int]:
@@ -387,7 +435,7 @@ def measure_program(
     """``count`` orders programmed one a call by each side (``PER_DAY`` a
     team's day, the library's team beside the lean version's), on orders
     generated for the repeat (outside the timing)."""
-    place = setting(gsan, f"P{skip} ")
+    place = utility_setting(gsan, sql, f"P{skip} ", 2 * count)
     orders = _orders(place, 2 * count)
     days = working_days(scale.TODAY + timedelta(days=1 + 30 * skip), count)
     scale.analyze(sql)
@@ -427,7 +475,7 @@ def measure_move(
 ) -> dict[str, Any]:
     """``count`` programmings moved to another team by each side, of orders
     programmed for the repeat (``PER_DAY`` a day, outside the timing)."""
-    place = setting(gsan, f"M{skip} ")
+    place = utility_setting(gsan, sql, f"M{skip} ", 2 * count)
     orders = _orders(place, 2 * count)
     days = working_days(scale.TODAY + timedelta(days=1 + 30 * skip), count)
     teams = [t.id for t in place.teams]

@@ -67,10 +67,7 @@ def test_a_lean_program_writes_the_library_s_rows(
     """PRG-01..PRG-08: two orders at the end of a team's day (after one
     programmed before), marked programmed, one ``order_programmed`` each."""
     place = lean_scheduling.setting(gsan)
-    mine, theirs, first = (
-        [place.given.order(lean_scheduling.QUICK).id for _ in range(2)]
-        for _ in range(3)
-    )
+    mine, theirs, first = ([place.order() for _ in range(2)] for _ in range(3))
     library_team, lean_team = place.teams[0].id, place.teams[1].id
     for team_id, orders in ((library_team, first[:1]), (lean_team, first[1:])):
         gsan.scheduling.program(
@@ -117,7 +114,7 @@ def test_a_lean_move_writes_the_library_s_rows(
     teams = [t.id for t in place.teams]
     days: list[list[int]] = []
     for side in (0, 1):
-        orders = [place.given.order(lean_scheduling.QUICK).id for _ in range(3)]
+        orders = [place.order() for _ in range(3)]
         gsan.scheduling.program(
             unit_id=place.unit_id,
             on=DAY,
@@ -129,7 +126,7 @@ def test_a_lean_move_writes_the_library_s_rows(
             unit_id=place.unit_id,
             on=DAY,
             team_ids=[teams[2 * side + 1]],
-            order_ids=[place.given.order(lean_scheduling.QUICK).id],
+            order_ids=[place.order()],
             actor=place.actor,
         )
         days.append(orders)
