@@ -113,9 +113,7 @@ class SchedulingService(RouteFiles):
             day_rows = uow.programmings.find_by(
                 unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
             )
-            schedules = {
-                s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)
-            }
+            schedules = _schedules_of(uow, unit_id, days, day_rows)
             ensure(
                 self._program_violations(
                     uow, request, orders, day_rows, schedules, sequence=sequence
@@ -601,6 +599,22 @@ class SchedulingService(RouteFiles):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
+
+
+def _schedules_of(
+    uow: UnitOfWork,
+    unit_id: int,
+    days: Sequence[date],
+    day_rows: Sequence[ScheduledOrder],
+) -> dict[date, Schedule]:
+    """The unit's roteiros of ``days``, read under their locks; none is read
+    when every day has an active programming of the teams already: its
+    roteiro exists and is open (closing a day ends its rows, and a closed
+    day takes none), and its id is the programming's (issue 20)."""
+    known = {r.on: r.schedule_id for r in day_rows}
+    if all(day in known for day in days):
+        return {day: Schedule(id=known[day], unit_id=unit_id, on=day) for day in days}
+    return {s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)}
 
 
 def _check_versions(
