@@ -35,6 +35,7 @@ from benchmarks import (
     lean_meters,
     lean_orders,
     lean_requests,
+    lean_scheduling,
     lean_stock,
     scale,
     scale_commands,
@@ -101,6 +102,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     "change_situation": lean_connections.measure_change_situation,
     "add_window": lean_desk.measure_add_window,
     "dispatch_messages": lean_desk.measure_dispatch,
+    # the scheduling commands (benchmarks.lean_scheduling), on teams and
+    # orders of their own repeat
+    "program_orders": lean_scheduling.measure_program,
+    "move_order": lean_scheduling.measure_move,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

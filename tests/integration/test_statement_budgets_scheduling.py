@@ -28,14 +28,17 @@ __all__ = ["dispatch"]
 #: on SQLite: the outbox's counter and rows are two statements there.
 BUDGETS: dict[str, int] = {
     # BEGIN, the order's rows of the day, lock the day, lock the order, its
-    # active rows of every day (one read under the locks: 13 before, the
-    # day's and every day's were two), end the rows, the team's day, its new
-    # sequences, the order, outbox counter, outbox, COMMIT
-    "inform an order's situation": 12,
-    "remove an order from a day": 12,
-    "move an order to another team": 14,
-    "reorder an order in its team's day": 10,
-    "add a special day": 8,
+    # active rows of every day (one read under the locks), its teams' rows of
+    # the day (read before the writes: 12 before, they were read again after
+    # the rows ended), the rows ended and renumbered (one write), the order,
+    # outbox counter, outbox, COMMIT
+    "inform an order's situation": 11,
+    "remove an order from a day": 11,
+    # the roteiro's day is one read under the locks (its target team's rows
+    # and those it leaves: 14 before, three reads)
+    "move an order to another team": 11,
+    "reorder an order in its team's day": 9,
+    "add a special day": 7,
     "set the teams a user follows": 7,
     # BEGIN, lock the day, lock the orders, the day's roteiro, teams and
     # programmings, the roteiro, the programmings, the orders (one multi-row
@@ -43,9 +46,10 @@ BUDGETS: dict[str, int] = {
     "program orders": 13,
     "close a day": 12,
     # the run's lease, then BEGIN, lock the day, the teams, the day's and the
-    # day before's programmings in one read (22 before: two), the candidates,
-    # lock the placed orders, the roteiro, its writes, outbox, COMMIT
-    "schedule automatically": 21,
+    # day before's programmings in one read, the candidates, lock the placed
+    # orders, the roteiro, its writes, outbox, COMMIT (the unit's locality is
+    # a cached reference row: 21 before)
+    "schedule automatically": 20,
     # BEGIN, lock the calibration's key, its rows, the changed rows (one
     # UPDATE sent with every row's parameters: 8 for 2 rows and 12 for 6
     # before, one UPDATE a row), outbox counter, outbox, COMMIT
@@ -56,17 +60,29 @@ BUDGETS: dict[str, int] = {
 }
 
 #: Where PostgreSQL sends fewer, its own lower budget: the outbox's counter
-#: and rows go as one statement.
+#: and rows go as one statement, and the scheduling commands' writes (rows
+#: ended, renumbered and added, the orders, the roteiro) wait for the commit
+#: and go with the outbox as one statement (``UnitOfWork.defer_writes``).
 POSTGRES: dict[str, int] = {
-    "inform an order's situation": 11,
-    "remove an order from a day": 11,
-    "move an order to another team": 13,
-    "reorder an order in its team's day": 9,
-    "add a special day": 7,
+    # BEGIN, the order's rows of the day, lock the day, lock the order, its
+    # rows of every day, its teams' rows of the day, the writes, COMMIT (11)
+    "inform an order's situation": 8,
+    "remove an order from a day": 8,
+    # ... the order, the roteiro's day, the target team, the writes (13)
+    "move an order to another team": 8,
+    "reorder an order in its team's day": 7,
+    "add a special day": 6,
     "set the teams a user follows": 6,
-    "program orders": 12,
-    "close a day": 11,
-    "schedule automatically": 16,
+    # BEGIN, lock the day, lock the orders, their teams' days, the roteiros,
+    # the teams, their active rows, the writes, COMMIT (12)
+    "program orders": 9,
+    # BEGIN, lock the day, the roteiro, its rows, lock the orders, their rows
+    # of other days, the writes, COMMIT (11)
+    "close a day": 8,
+    # the lease (BEGIN, hold, ROLLBACK), BEGIN, lock the day, the teams, the
+    # rows of two days, the candidates, lock the placed orders, the roteiro,
+    # the writes, COMMIT (16)
+    "schedule automatically": 12,
     "inform the calibration": 6,
     "set the service types' importance": 5,
 }

@@ -35,6 +35,9 @@ CACHED_TABLES = frozenset(
         # the accounts' customer types and spheres of power (CND-02, CNC-02,
         # the type of a customer registered or changed)
         "customer_type",
+        # the unit's locality, for its municipality's calendar (UC1190's
+        # working day, ROT-04's special days)
+        "locality",
         "power_sphere",
         "request_specification",
         "service_charge_value",

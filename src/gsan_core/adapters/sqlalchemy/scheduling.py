@@ -9,9 +9,17 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
-from gsan_core.model.scheduling import Schedule
+from gsan_core.model.scheduling import Schedule, ScheduledOrder
 
-__all__ = ["SqlScheduleRepository"]
+__all__ = ["SqlProgrammingRepository", "SqlScheduleRepository"]
+
+
+class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
+    """Programmings in the ``scheduled_order`` table: a command's updates of
+    several rows (the rows it ends and those it renumbers) wait with its
+    other writes."""
+
+    defers_many = True
 
 
 class SqlScheduleRepository(SqlRepository[Schedule]):

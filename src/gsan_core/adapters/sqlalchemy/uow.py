@@ -91,7 +91,10 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     SqlPropertyRepository,
     SqlRepository,
 )
-from gsan_core.adapters.sqlalchemy.scheduling import SqlScheduleRepository
+from gsan_core.adapters.sqlalchemy.scheduling import (
+    SqlProgrammingRepository,
+    SqlScheduleRepository,
+)
 from gsan_core.adapters.sqlalchemy.service_desk import (
     SqlOutboundMessageRepository,
     SqlSupplyScheduleRepository,
@@ -417,7 +420,7 @@ class SqlUnitOfWork:
 
     def _scheduling_repositories(self, mappers: Mappers) -> None:
         self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
-        self.programmings: SqlRepository[ScheduledOrder] = SqlRepository(
+        self.programmings: SqlRepository[ScheduledOrder] = SqlProgrammingRepository(
             self, mappers.scheduled_order, "scheduled_order"
         )
         self.special_days: SqlRepository[SpecialDay] = SqlRepository(

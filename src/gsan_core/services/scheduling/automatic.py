@@ -153,7 +153,7 @@ class Automatic(FollowUp):
         at = self._now()
         with (
             self._exclusive("automatic scheduling", f"unit {unit_id} on {on}"),
-            self._work() as uow,
+            self._work(defer=True) as uow,
         ):
             ensure(check_route_month(on, today=self._today(at)))
             lock_days(uow, unit_id, [on])

@@ -57,7 +57,7 @@ from gsan_core.services.service_orders.programmings import (
     deactivate,
     lock_days,
     minutes_of,
-    resequence_teams,
+    resequenced,
     used_minutes,
 )
 
@@ -106,16 +106,14 @@ class SchedulingService(RouteFiles):
         )
         at = self._now()
         days = rules.days_of(on, until)
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             lock_days(uow, unit_id, days)
             orders = uow.service_orders.lock_many(request.order_ids)
             _check_versions(orders, expected_versions or {})
             day_rows = uow.programmings.find_by(
                 unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
             )
-            schedules = {
-                s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)
-            }
+            schedules = _schedules_of(uow, unit_id, days, day_rows)
             ensure(
                 self._program_violations(
                     uow, request, orders, day_rows, schedules, sequence=sequence
@@ -207,11 +205,12 @@ class SchedulingService(RouteFiles):
 
     # ------------------------------------------------------------ follow-up
     def _rows_of_day(
-        self, uow: UnitOfWork, order_id: int, on: date
+        self, uow: UnitOfWork, order_id: int, on: date, *, whole_day: bool = False
     ) -> tuple[ServiceOrder, list[ScheduledOrder], list[ScheduledOrder]]:
         """Lock the roteiro of the order's programming on ``on`` and the order;
-        its active rows of that day (``NOT_PROGRAMMED`` when none) and of every
-        day (one read under the locks)."""
+        its active rows of that day (``NOT_PROGRAMMED`` when none) and, in one
+        read under the locks, its active rows of every day, or with
+        ``whole_day`` the roteiro's active rows of that day (every team's)."""
         seen = uow.programmings.find_by(order_id=order_id, on=on, active=True)
         if seen:
             lock_days(uow, seen[0].unit_id, [on])
@@ -219,11 +218,34 @@ class SchedulingService(RouteFiles):
         if order is None:
             ensure([ORDER_UNKNOWN(order_id=order_id)])
         assert order is not None
-        every = list(uow.programmings.find_by(order_id=order_id, active=True))
-        rows = [r for r in every if r.on == on]
+        if not seen:
+            ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
+        if whole_day:
+            around = list(
+                uow.programmings.find_by(unit_id=seen[0].unit_id, on=on, active=True)
+            )
+            rows = [r for r in around if r.order_id == order_id]
+        else:
+            around = list(uow.programmings.find_by(order_id=order_id, active=True))
+            rows = [r for r in around if r.on == on]
         if not rows:
             ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
-        return order, rows, every
+        return order, rows, around
+
+    @staticmethod
+    def _day_of_teams(
+        uow: UnitOfWork, rows: Sequence[ScheduledOrder], on: date
+    ) -> list[ScheduledOrder]:
+        """The active rows of ``on`` of the teams of ``rows`` (one read, under
+        the day's lock, before the command writes)."""
+        return list(
+            uow.programmings.find_by(
+                unit_id=rows[0].unit_id,
+                on=on,
+                team_id=sorted({r.team_id for r in rows}),
+                active=True,
+            )
+        )
 
     def move(
         self, *, order_id: int, on: date, to_team_id: int, actor: int
@@ -231,15 +253,13 @@ class SchedulingService(RouteFiles):
         """Move ("remanejar") an order's programming of ``on`` to another team of
         the roteiro's unit, at the end of its day (PRG-09, PRG-11, PRG-12)."""
         at = self._now()
-        with self._work() as uow:
-            order, rows, _ = self._rows_of_day(uow, order_id, on)
+        with self._work(defer=True) as uow:
+            order, rows, day_rows = self._rows_of_day(uow, order_id, on, whole_day=True)
             row = rows[0]
             target = uow.teams.find(to_team_id)
             if target is not None and not target.active:
                 target = None
-            target_rows = uow.programmings.find_by(
-                unit_id=row.unit_id, on=on, team_id=to_team_id, active=True
-            )
+            target_rows = [r for r in day_rows if r.team_id == to_team_id]
             minutes = minutes_of(uow, [order]).get(order_id, 0)
             ensure(
                 rules.check_move(
@@ -257,8 +277,10 @@ class SchedulingService(RouteFiles):
             if row.team_id == to_team_id:
                 return row
             relocated = deactivate([row], ScheduleOutcome.RELOCATED, actor=actor)
-            uow.programmings.update_many(relocated)
-            resequence_teams(uow, row.unit_id, on, [row.team_id], leaving={row.id})
+            # the rows it leaves and those after it, in one write
+            uow.programmings.update_many(
+                [*relocated, *resequenced(day_rows, [row.team_id], leaving={row.id})]
+            )
             moved = ScheduledOrder(
                 id=uow.next_id("scheduled_order"),
                 schedule_id=row.schedule_id,
@@ -299,15 +321,13 @@ class SchedulingService(RouteFiles):
         team's day in its new order. ``team_id`` picks the team when the order is
         programmed for several."""
         at = self._now()
-        with self._work() as uow:
-            _, rows, _ = self._rows_of_day(uow, order_id, on)
+        with self._work(defer=True) as uow:
+            _, rows, day_rows = self._rows_of_day(uow, order_id, on, whole_day=True)
             mine = [r for r in rows if team_id is None or r.team_id == team_id]
             if not mine:
                 ensure([TEAM_UNKNOWN(team_id=team_id)])
             row = mine[0]
-            team_rows = uow.programmings.find_by(
-                unit_id=row.unit_id, on=on, team_id=row.team_id, active=True
-            )
+            team_rows = [r for r in day_rows if r.team_id == row.team_id]
             ensure(rules.check_reorder(row, team_rows=team_rows, sequence=sequence))
             moved = attrs.evolve(row, version=row.version + 1)
             ordered = rules.resequence(team_rows, first=moved, at=sequence)
@@ -334,17 +354,20 @@ class SchedulingService(RouteFiles):
         """Take an order off the roteiro of ``on`` (every team): it returns to the
         pool unless it is programmed on another day (PRG-09)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order, rows, every = self._rows_of_day(uow, order_id, on)
             ensure(rules.check_follow_up(order))
+            teams_day = self._day_of_teams(uow, rows, on)
             removed = deactivate(rows, ScheduleOutcome.REMOVED, actor=actor)
-            uow.programmings.update_many(removed)
-            resequence_teams(
-                uow,
-                rows[0].unit_id,
-                on,
-                {r.team_id for r in rows},
-                leaving={r.id for r in rows},
+            uow.programmings.update_many(
+                [
+                    *removed,
+                    *resequenced(
+                        teams_day,
+                        {r.team_id for r in rows},
+                        leaving={r.id for r in rows},
+                    ),
+                ]
             )
             # its rows of other days, from the read under the locks
             others = [r for r in every if r.on != on]
@@ -382,13 +405,14 @@ class SchedulingService(RouteFiles):
         a ``non_execution_reason``, and the special equipment that was missing).
         The day's programmings end either way (PRG-09, PRG-10)."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             order, rows, all_active = self._rows_of_day(uow, order_id, on)
             found = rules.check_inform(
                 order, situation=situation, on=on, active=all_active
             )
             found += self._reason_violations(uow, reason_id, missing_equipment_id)
             ensure(found)
+            teams_day = self._day_of_teams(uow, rows, on)
             outcome = rules.INFORMABLE[situation]
             ended = deactivate(
                 rows,
@@ -397,13 +421,15 @@ class SchedulingService(RouteFiles):
                 reason_id=reason_id,
                 missing_equipment_id=missing_equipment_id,
             )
-            uow.programmings.update_many(ended)
-            resequence_teams(
-                uow,
-                rows[0].unit_id,
-                on,
-                {r.team_id for r in rows},
-                leaving={r.id for r in rows},
+            uow.programmings.update_many(
+                [
+                    *ended,
+                    *resequenced(
+                        teams_day,
+                        {r.team_id for r in rows},
+                        leaving={r.id for r in rows},
+                    ),
+                ]
             )
             changed = self._informed(uow, order, situation)
             uow.record(
@@ -456,7 +482,7 @@ class SchedulingService(RouteFiles):
         programmed on another day; an order in execution stays in execution);
         nothing more can be programmed on that day."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             lock_days(uow, unit_id, [on])
             found = uow.schedules.find_by(unit_id=unit_id, on=on)
             violations: list[Violation] = []
@@ -478,11 +504,15 @@ class SchedulingService(RouteFiles):
                     if r.active or r.outcome is ScheduleOutcome.IN_EXECUTION
                 }
             )
+            # their rows still active on other days, read before the write
+            ending = {r.id for r in rows}
+            still = by_order(
+                r
+                for r in uow.programmings.find_by(order_id=list(orders), active=True)
+                if r.id not in ending
+            )
             uow.programmings.update_many(
                 deactivate(rows, ScheduleOutcome.DAY_CLOSED, actor=actor)
-            )
-            still = by_order(
-                uow.programmings.find_by(order_id=list(orders), active=True)
             )
             returned = [
                 attrs.evolve(o, scheduled=False, version=o.version + 1)
@@ -569,6 +599,22 @@ class SchedulingService(RouteFiles):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
+
+
+def _schedules_of(
+    uow: UnitOfWork,
+    unit_id: int,
+    days: Sequence[date],
+    day_rows: Sequence[ScheduledOrder],
+) -> dict[date, Schedule]:
+    """The unit's roteiros of ``days``, read under their locks; none is read
+    when every day has an active programming of the teams already: its
+    roteiro exists and is open (closing a day ends its rows, and a closed
+    day takes none), and its id is the programming's (issue 20)."""
+    known = {r.on: r.schedule_id for r in day_rows}
+    if all(day in known for day in days):
+        return {day: Schedule(id=known[day], unit_id=unit_id, on=day) for day in days}
+    return {s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)}
 
 
 def _check_versions(

@@ -26,6 +26,7 @@ __all__ = [
     "minutes_of",
     "release_on_close_in",
     "resequence_teams",
+    "resequenced",
     "schedule_key",
     "used_minutes",
 ]
@@ -99,9 +100,24 @@ def resequence_teams(
     rows = uow.programmings.find_by(
         unit_id=unit_id, on=on, team_id=list(team_ids), active=True
     )
+    changed = resequenced(rows, team_ids, leaving=leaving)
+    if changed:
+        uow.programmings.update_many(changed)
+
+
+def resequenced(
+    rows: Iterable[ScheduledOrder],
+    team_ids: Collection[int],
+    *,
+    leaving: Collection[int] = (),
+) -> list[ScheduledOrder]:
+    """The active ``rows`` of the teams (one day's) whose sequence changes
+    when those ``leaving`` go: the rows to write, read before the write (the
+    command's writes then go together, issue 20)."""
+    listed = [r for r in rows if r.active and r.id not in leaving]
     changed: list[ScheduledOrder] = []
     for team_id in team_ids:
-        mine = [r for r in rows if r.team_id == team_id and r.id not in leaving]
+        mine = [r for r in listed if r.team_id == team_id]
         changed += [
             row
             for row, before in zip(
@@ -109,8 +125,7 @@ def resequence_teams(
             )
             if row.sequence != before.sequence
         ]
-    if changed:
-        uow.programmings.update_many(changed)
+    return changed
 
 
 def _position(row: ScheduledOrder) -> tuple[int, int]:

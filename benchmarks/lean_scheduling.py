@@ -1,0 +1,516 @@
+"""The heaviest scheduling commands beside their lean SQL (issue 20, seventh
+round).
+
+The lean versions are hand-written PostgreSQL (the benchmark's database):
+the roteiro's named lock (its counter row), one read of what the rules need
+with the orders locked, one write statement of data-modifying CTEs with the
+outbox rows, ``COMMIT``. Their checks are asserts (the measured calls are all
+accepted); each statement is a text built once per set of tables, its values
+bound (the orders' ids and versions as arrays).
+
+* :func:`lean_program`: program orders on one team's day, at its end
+  (PRG-01..PRG-08, PRG-12): lock the day, lock the orders with their types'
+  minutes and active programmings, the team with its day's load and the
+  roteiro; then the roteiro (when new), the programmings, the orders and one
+  ``schedule.order_programmed`` each;
+* :func:`lean_move`: move an order's programming to another team at the end
+  of its day (PRG-09, PRG-11, PRG-12): the day's lock taken from the
+  programming's row, the order locked with the day's rows and the target
+  team in one read; then the row ended, the rows after it renumbered, the
+  new row and ``schedule.programming_moved``.
+
+:func:`measure_program` and :func:`measure_move` time them beside the library
+(``python -m benchmarks.commands --only program_orders,move_order``) on a
+small scheduling set-up of the seeded utility (:func:`setting`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+import gsan_core
+from benchmarks import lean_sql, scale, scale_commands
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.errors import NotFound
+from gsan_core.model.scheduling import (
+    OrderProgrammed,
+    ProgrammingMoved,
+    ScheduleOutcome,
+)
+from gsan_core.model.service_orders import ServiceType, Team, TeamComponent
+from gsan_core.testing.scenarios import Scenario
+
+__all__ = [
+    "MINUTES",
+    "Setting",
+    "lean_move",
+    "lean_program",
+    "measure_move",
+    "measure_program",
+    "setting",
+]
+
+#: The service type of the benchmark's orders and its minutes.
+QUICK = 9_991
+MINUTES = 30
+#: Orders a team's day takes in the benchmark (10 x 30 minutes of 480).
+PER_DAY = 10
+_IDS = postgresql.ARRAY(sa.BigInteger)
+_INTS = postgresql.ARRAY(sa.Integer)
+_TEXTS = postgresql.ARRAY(sa.Text)
+
+
+@attrs.frozen
+class Setting:
+    """A unit with four teams of eight hours (the library's two, the lean
+    version's two), its dispatcher, and how to open an order there."""
+
+    unit_id: int
+    actor: int
+    teams: tuple[Team, ...]
+    order: Callable[[], int]
+
+
+def _quick_type(gsan: gsan_core.System) -> None:
+    """The benchmark's 30-minute service type, added once."""
+    try:
+        gsan.service_orders.get_type(QUICK)
+    except NotFound:
+        gsan.service_orders.add_types(
+            [
+                ServiceType(
+                    id=QUICK,
+                    description="VISTORIA BENCH",
+                    abbreviation="VIST BENCH",
+                    average_execution_minutes=MINUTES,
+                )
+            ],
+            actor=0,
+        )
+
+
+def setting(gsan: gsan_core.System, tag: str = "") -> Setting:
+    """The scenario's office (an empty database), four teams named with
+    ``tag``; an order is opened on a new connected property."""
+    given = Scenario(gsan)
+    place = given.ready()
+    _quick_type(gsan)
+    teams = tuple(
+        given.team(f"EQUIPE BENCH {tag}{k}", work_minutes=480) for k in range(4)
+    )
+    return Setting(place.office, place.technician, teams, lambda: given.order(QUICK).id)
+
+
+def utility_setting(
+    gsan: gsan_core.System, sql: SqlBackend, tag: str, properties: int
+) -> Setting:
+    """The seeded utility's administrator's unit, four teams named with
+    ``tag``; orders opened on ``properties`` connected properties (those
+    after the ones of earlier tags: each order on a property of its own)."""
+    _quick_type(gsan)
+    _TAGS.append(tag)
+    found = scale_commands.connected(sql, metered=False, limit=properties * len(_TAGS))[
+        -properties:
+    ]
+    with sql.engine.connect() as connection:
+        users = sql.tables["user"]
+        unit_id = connection.execute(
+            sa.select(users.c.unit_id).where(users.c.id == scale.ADMIN)
+        ).scalar_one()
+    teams = tuple(
+        gsan.service_orders.add_team(
+            name=f"EQUIPE BENCH {tag}{k}",
+            unit_id=unit_id,
+            work_minutes=480,
+            components=[TeamComponent(employee_id=scale.ADMIN, responsible=True)],
+            actor=scale.ADMIN,
+        )
+        for k in range(4)
+    )
+    homes = iter(found)
+
+    def order() -> int:
+        return gsan.service_orders.generate(
+            service_type_id=QUICK,
+            property_id=next(homes),
+            actor=scale.ADMIN,
+            unit_id=unit_id,
+        ).id
+
+    return Setting(unit_id, scale.ADMIN, teams, order)
+
+
+#: The tags of the settings made on the utility so far (their properties).
+_TAGS: list[str] = []
+
+
+def working_days(first: date, count: int) -> list[date]:
+    """``count`` weekdays from ``first``."""
+    days = (first + timedelta(days=n) for n in itertools.count())
+    return list(itertools.islice((d for d in days if d.weekday() < 5), count))
+
+
+# ================================================================ SQL
+def _names(sql: SqlBackend) -> dict[str, str]:
+    return {
+        k: sql.tables[k].fullname
+        for k in (
+            "counter",
+            "outbox",
+            "schedule",
+            "scheduled_order",
+            "service_order",
+            "service_type",
+            "team",
+        )
+    }
+
+
+_LOCK = """INSERT INTO {counter} AS k (name, value) VALUES (:key, 0)
+ON CONFLICT (name) DO UPDATE SET value = k.value RETURNING k.value"""
+
+_OUTBOX = """c AS (INSERT INTO {counter} AS k (name, value) VALUES ('outbox', :n)
+  ON CONFLICT (name) DO UPDATE SET value = k.value + :n RETURNING k.value),
+b AS (INSERT INTO {outbox} (id, tag, occurred_at, actor, payload, published_at)
+  SELECT c.value - :n + e.ord, e.tag, :at, :actor, CAST(e.payload AS jsonb), NULL
+  FROM c, unnest(CAST(:tags AS text[]), CAST(:payloads AS text[]))
+    WITH ORDINALITY AS e(tag, payload, ord) RETURNING 1)"""
+
+_PROGRAM_READ = """SELECT o.id, o.version, o.situation, o.scheduled,
+  st.average_execution_minutes AS minutes,
+  (SELECT count(*) FROM {scheduled_order} p
+    WHERE p.order_id = o.id AND p.active) AS active_rows
+FROM {service_order} o JOIN {service_type} st ON st.id = o.service_type_id
+WHERE o.id = ANY(CAST(:orders AS bigint[])) ORDER BY o.id FOR UPDATE OF o"""
+
+_DAY_READ = """SELECT tm.work_minutes, tm.active,
+  (SELECT s.id FROM {schedule} s WHERE s.unit_id = :unit AND s."on" = :on)
+    AS schedule_id,
+  (SELECT s.closed FROM {schedule} s WHERE s.unit_id = :unit AND s."on" = :on)
+    AS closed,
+  (SELECT count(*) FROM {scheduled_order} p WHERE p.unit_id = :unit
+    AND p."on" = :on AND p.team_id = tm.id AND p.active) AS taken,
+  (SELECT coalesce(sum(st.average_execution_minutes), 0)
+    FROM {scheduled_order} p JOIN {service_order} o ON o.id = p.order_id
+    JOIN {service_type} st ON st.id = o.service_type_id
+    WHERE p.unit_id = :unit AND p."on" = :on AND p.team_id = tm.id
+      AND p.active) AS used
+FROM {team} tm WHERE tm.id = :team"""
+
+_PROGRAM_WRITE = (
+    """WITH s AS (INSERT INTO {schedule}
+  (id, unit_id, "on", closed, closed_at, closed_by, version)
+  SELECT :schedule_id, :unit, :on, false, NULL, NULL, 1 WHERE :new_schedule
+  RETURNING id),
+p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
+  unit_id, "on", sequence, principal, active, scheduled_by, scheduled_at,
+  outcome, reason_id, missing_equipment_id, closed_by, version)
+  SELECT r.id, :schedule_id, r.order_id, :team, :unit, :on, r.seq, true, true,
+    :actor, :at, NULL, NULL, NULL, NULL, 1
+  FROM unnest(CAST(:ids AS bigint[]), CAST(:orders AS bigint[]),
+    CAST(:seqs AS integer[])) AS r(id, order_id, seq) RETURNING 1),
+u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
+  FROM unnest(CAST(:orders AS bigint[]), CAST(:versions AS integer[]))
+    AS k(id, version)
+  WHERE o.id = k.id AND o.version = k.version RETURNING 1),
+"""
+    + _OUTBOX
+    + """
+SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
+)
+
+
+def _text(sql: SqlBackend, name: str, template: str) -> Any:
+    return lean_sql.built(
+        sql, f"scheduling {name}", lambda: sa.text(template.format(**_names(sql)))
+    )
+
+
+def _events(events: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "n": len(events),
+        "tags": [type(e).tag for e in events],
+        "payloads": [serialization.dumps(e) for e in events],
+    }
+
+
+def lean_program(
+    sql: SqlBackend,
+    *,
+    unit_id: int,
+    on: date,
+    team_id: int,
+    order_ids: Sequence[int],
+    first_id: int,
+    schedule_id: int,
+    now: datetime,
+    actor: int,
+) -> list[int]:
+    """Program ``order_ids`` at the end of ``team_id``'s day ``on``, lean:
+    the day's lock, the orders locked and read, the team's day read, then
+    one write; the programmings' ids."""
+    key = f"schedule:{unit_id}:{on.isoformat()}"
+    orders = sorted(order_ids)
+    with sql.engine.begin() as connection:
+        connection.execute(_text(sql, "lock", _LOCK), {"key": key})
+        read = connection.execute(
+            _text(sql, "program read", _PROGRAM_READ), {"orders": orders}
+        ).all()
+        day = connection.execute(
+            _text(sql, "day read", _DAY_READ),
+            {"unit": unit_id, "on": on, "team": team_id},
+        ).one()
+        # PRG-01..PRG-07, PRG-12: open, not programmed, the team's room
+        assert len(read) == len(orders)
+        assert day.active
+        assert not day.closed
+        assert all(r.situation in (1, 3) and r.active_rows == 0 for r in read)
+        versions = {r.id: r.version for r in read}
+        minutes = sum(r.minutes or 0 for r in read)
+        assert day.used + minutes <= day.work_minutes
+        ids = list(range(first_id, first_id + len(order_ids)))
+        seqs = list(range(day.taken + 1, day.taken + 1 + len(order_ids)))
+        schedule = day.schedule_id or schedule_id
+        events = [
+            OrderProgrammed(
+                occurred_at=now,
+                actor=actor,
+                order_id=order_id,
+                team_id=team_id,
+                on=on,
+                sequence=seq,
+                principal=True,
+                programming_id=ident,
+            )
+            for ident, order_id, seq in zip(ids, order_ids, seqs, strict=True)
+        ]
+        updated, added = connection.execute(
+            _text(sql, "program write", _PROGRAM_WRITE),
+            {
+                "schedule_id": schedule,
+                "new_schedule": day.schedule_id is None,
+                "unit": unit_id,
+                "on": on,
+                "team": team_id,
+                "actor": actor,
+                "at": now,
+                "ids": ids,
+                "orders": list(order_ids),
+                "seqs": seqs,
+                "versions": [versions[o] for o in order_ids],
+                **_events(events),
+            },
+        ).one()
+        assert updated == added == len(order_ids)
+    return ids
+
+
+_MOVE_LOCK = """INSERT INTO {counter} AS k (name, value)
+SELECT 'schedule:' || p.unit_id || ':' || :on_text, 0 FROM {scheduled_order} p
+WHERE p.order_id = :order AND p."on" = :on AND p.active LIMIT 1
+ON CONFLICT (name) DO UPDATE SET value = k.value RETURNING k.value"""
+
+_MOVE_READ = """SELECT o.version, o.situation, st.average_execution_minutes
+    AS minutes, tm.unit_id AS team_unit, tm.work_minutes, tm.active,
+  (SELECT json_agg(json_build_array(p.id, p.order_id, p.team_id, p.sequence,
+      p.version, p.schedule_id, p.unit_id, pst.average_execution_minutes)
+      ORDER BY p.team_id, p.sequence, p.id)
+    FROM {scheduled_order} p JOIN {service_order} po ON po.id = p.order_id
+    JOIN {service_type} pst ON pst.id = po.service_type_id
+    WHERE p.unit_id = tm.unit_id AND p."on" = :on AND p.active) AS day
+FROM {service_order} o JOIN {service_type} st ON st.id = o.service_type_id
+  JOIN {team} tm ON tm.id = :target
+WHERE o.id = :order FOR UPDATE OF o"""
+
+_MOVE_WRITE = (
+    """WITH e AS (UPDATE {scheduled_order} p SET active = false,
+    outcome = :outcome, reason_id = NULL, missing_equipment_id = NULL,
+    closed_by = :actor, version = p.version + 1
+  WHERE p.id = :row AND p.version = :row_version RETURNING 1),
+r AS (UPDATE {scheduled_order} p SET sequence = p.sequence - 1,
+    version = p.version + 1
+  FROM unnest(CAST(:after AS bigint[]), CAST(:after_versions AS integer[]))
+    AS k(id, version)
+  WHERE p.id = k.id AND p.version = k.version RETURNING 1),
+m AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
+  unit_id, "on", sequence, principal, active, scheduled_by, scheduled_at,
+  outcome, reason_id, missing_equipment_id, closed_by, version)
+  VALUES (:id, :schedule_id, :order, :target, :unit, :on, :sequence, true,
+    true, :actor, :at, NULL, NULL, NULL, NULL, 1) RETURNING 1),
+"""
+    + _OUTBOX
+    + """
+SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM r), (SELECT count(*) FROM m)"""
+)
+
+
+def lean_move(
+    sql: SqlBackend,
+    *,
+    order_id: int,
+    on: date,
+    to_team_id: int,
+    new_id: int,
+    now: datetime,
+    actor: int,
+) -> int:
+    """Move ``order_id``'s programming of ``on`` to the end of
+    ``to_team_id``'s day, lean: the day's lock from the programming's row,
+    one read (the order locked, the day's rows, the target team), one
+    write; the new programming's id."""
+    with sql.engine.begin() as connection:
+        locked = connection.execute(
+            _text(sql, "move lock", _MOVE_LOCK),
+            {"order": order_id, "on": on, "on_text": on.isoformat()},
+        ).first()
+        assert locked is not None  # programmed that day
+        read = connection.execute(
+            _text(sql, "move read", _MOVE_READ),
+            {"order": order_id, "on": on, "target": to_team_id},
+        ).one()
+        rows = read.day
+        (row,) = [r for r in rows if r[1] == order_id]
+        ident, _, team_id, sequence, version, schedule_id, unit_id, _ = row
+        target = [r for r in rows if r[2] == to_team_id]
+        # PRG-09, PRG-11, PRG-12: the unit's active team, its room
+        assert read.active
+        assert read.team_unit == unit_id
+        assert team_id != to_team_id
+        used = sum(r[7] or 0 for r in target)
+        assert used + (read.minutes or 0) <= read.work_minutes
+        after = [r for r in rows if r[2] == team_id and r[3] > sequence]
+        event = ProgrammingMoved(
+            occurred_at=now,
+            actor=actor,
+            order_id=order_id,
+            on=on,
+            from_team_id=team_id,
+            to_team_id=to_team_id,
+            programming_id=new_id,
+        )
+        ended, renumbered, added = connection.execute(
+            _text(sql, "move write", _MOVE_WRITE),
+            {
+                "outcome": ScheduleOutcome.RELOCATED.value,
+                "actor": actor,
+                "row": ident,
+                "row_version": version,
+                "after": [r[0] for r in after],
+                "after_versions": [r[4] for r in after],
+                "id": new_id,
+                "schedule_id": schedule_id,
+                "order": order_id,
+                "target": to_team_id,
+                "unit": unit_id,
+                "on": on,
+                "sequence": len(target) + 1,
+                "at": now,
+                **_events([event]),
+            },
+        ).one()
+        assert (ended, renumbered, added) == (1, len(after), 1)
+    return new_id
+
+
+# ================================================================ timing
+def _orders(place: Setting, count: int) -> list[int]:
+    return [place.order() for _ in range(count)]
+
+
+def _ids(start: int) -> itertools.count[int]:
+    return itertools.count(scale.BASELINE_IDS + start)
+
+
+def measure_program(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` orders programmed one a call by each side (``PER_DAY`` a
+    team's day, the library's team beside the lean version's), on orders
+    generated for the repeat (outside the timing)."""
+    place = utility_setting(gsan, sql, f"P{skip} ", 2 * count)
+    orders = _orders(place, 2 * count)
+    days = working_days(scale.TODAY + timedelta(days=1 + 30 * skip), count)
+    scale.analyze(sql)
+    ids = _ids(1_000_000 + skip * 10_000)
+    library_team, lean_team = place.teams[0].id, place.teams[2].id
+
+    def library(n: int) -> None:
+        gsan.scheduling.program(
+            unit_id=place.unit_id,
+            on=days[n // PER_DAY],
+            team_ids=[library_team],
+            order_ids=[orders[2 * n]],
+            actor=place.actor,
+        )
+
+    def baseline(n: int) -> None:
+        lean_program(
+            sql,
+            unit_id=place.unit_id,
+            on=days[n // PER_DAY],
+            team_id=lean_team,
+            order_ids=[orders[2 * n + 1]],
+            first_id=next(ids),
+            schedule_id=next(ids),
+            now=scale.NOW,
+            actor=place.actor,
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "program an order (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def measure_move(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` programmings moved to another team by each side, of orders
+    programmed for the repeat (``PER_DAY`` a day, outside the timing)."""
+    place = utility_setting(gsan, sql, f"M{skip} ", 2 * count)
+    orders = _orders(place, 2 * count)
+    days = working_days(scale.TODAY + timedelta(days=1 + 30 * skip), count)
+    teams = [t.id for t in place.teams]
+    for k in range(0, count, PER_DAY):
+        for side in (0, 1):
+            gsan.scheduling.program(
+                unit_id=place.unit_id,
+                on=days[k // PER_DAY],
+                team_ids=[teams[2 * side]],
+                order_ids=orders[2 * k + side : 2 * (k + PER_DAY) : 2],
+                actor=place.actor,
+            )
+    scale.analyze(sql)
+    ids = _ids(2_000_000 + skip * 10_000)
+
+    def library(n: int) -> None:
+        gsan.scheduling.move(
+            order_id=orders[2 * n],
+            on=days[n // PER_DAY],
+            to_team_id=teams[1],
+            actor=place.actor,
+        )
+
+    def baseline(n: int) -> None:
+        lean_move(
+            sql,
+            order_id=orders[2 * n + 1],
+            on=days[n // PER_DAY],
+            to_team_id=teams[3],
+            new_id=next(ids),
+            now=scale.NOW,
+            actor=place.actor,
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "move an order to another team (lean SQL)", size, library_s, baseline_s
+    )
