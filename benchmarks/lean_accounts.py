@@ -1,4 +1,4 @@
-"""The debt statement beside its lean SQL (issue 20, seventh round).
+"""The account documents beside their lean SQL (issue 20, seventh round).
 
 :func:`lean_statement` issues a property's debt statement (Extrato de
 Débitos, EXT-01..EXT-19, every offered item ticked, acréscimos included) the
@@ -14,8 +14,20 @@ library's pure rules (UC0067's ``select_debts``, UC0216's ``assess``,
 ``documents.statement``): the lean version saves the library's persistence,
 not its rules. PostgreSQL only (the benchmark's database).
 
-:func:`measure_statement` times it beside ``gsan.accounts.issue_statement``
-(``python -m benchmarks.commands --only debt_statement``).
+:func:`lean_customer_statement` (EXT-20) does the same for every current
+property of a customer's hierarchy: ``BEGIN``, one recursive read of the
+hierarchy's properties (locked) with their relations, their debts and
+charges, one write of the documents and their outbox rows, ``COMMIT``.
+:func:`lean_customer_certificate` (CNC-01..CNC-07, the current properties):
+``BEGIN``, the hierarchy with its relations and spheres, the properties with
+their localities and customers (the headers), their debts, one write of the
+certificate and its outbox row, ``COMMIT``. Neither takes the
+``customer.hierarchy`` key the library takes (one statement less).
+
+:func:`measure_statement`, :func:`measure_customer_statement` and
+:func:`measure_customer_certificate` time them beside the library
+(``python -m benchmarks.commands --only
+debt_statement,customer_statement,customer_certificate``).
 """
 
 from __future__ import annotations
