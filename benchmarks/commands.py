@@ -112,6 +112,7 @@ METER_STEPS: dict[str, _MeterStep] = {
 ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
     "customer_statement": lean_accounts.measure_customer_statement,
+    "customer_certificate": lean_accounts.measure_customer_certificate,
 }
 #: The names ``--only`` selects from.
 COMMANDS = (

@@ -1,4 +1,4 @@
-"""The debt statement beside its lean SQL (issue 20, seventh round).
+"""The account documents beside their lean SQL (issue 20, seventh round).
 
 :func:`lean_statement` issues a property's debt statement (Extrato de
 Débitos, EXT-01..EXT-19, every offered item ticked, acréscimos included) the
@@ -14,8 +14,20 @@ library's pure rules (UC0067's ``select_debts``, UC0216's ``assess``,
 ``documents.statement``): the lean version saves the library's persistence,
 not its rules. PostgreSQL only (the benchmark's database).
 
-:func:`measure_statement` times it beside ``gsan.accounts.issue_statement``
-(``python -m benchmarks.commands --only debt_statement``).
+:func:`lean_customer_statement` (EXT-20) does the same for every current
+property of a customer's hierarchy: ``BEGIN``, one recursive read of the
+hierarchy's properties (locked) with their relations, their debts and
+charges, one write of the documents and their outbox rows, ``COMMIT``.
+:func:`lean_customer_certificate` (CNC-01..CNC-07, the current properties):
+``BEGIN``, the hierarchy with its relations and spheres, the properties with
+their localities and customers (the headers), their debts, one write of the
+certificate and its outbox row, ``COMMIT``. Neither takes the
+``customer.hierarchy`` key the library takes (one statement less).
+
+:func:`measure_statement`, :func:`measure_customer_statement` and
+:func:`measure_customer_certificate` time them beside the library
+(``python -m benchmarks.commands --only
+debt_statement,customer_statement,customer_certificate``).
 """
 
 from __future__ import annotations
@@ -38,9 +50,16 @@ from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
 from gsan_core.errors import RuleViolation
 from gsan_core.model.accounts import (
     AccountDebts,
+    CertificateHeader,
+    CertificateIssued,
     CollectionDocumentIssued,
     CustomerProperty,
+    CustomerType,
+    DebtOwner,
     DebtStatement,
+    NoDebtCertificate,
+    PersonKind,
+    PowerSphere,
     RelationType,
     SurchargeMemo,
     SurchargeOption,
@@ -51,15 +70,19 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.rules.accounts import documents as rules
-from gsan_core.rules.accounts.customers import current_customer
+from gsan_core.rules.accounts.customers import current_customer, customers_under
 from gsan_core.rules.accounts.debts import select_debts
+from gsan_core.rules.accounts.documents import certificate_header
 from gsan_core.rules.accounts.surcharges import IndexTable, assess
+from gsan_core.services.accounts.documents import new_code
 
 __all__ = [
     "Kept",
     "kept",
+    "lean_customer_certificate",
     "lean_customer_statement",
     "lean_statement",
+    "measure_customer_certificate",
     "measure_customer_statement",
     "measure_statement",
 ]
@@ -106,11 +129,15 @@ def _labelled(table: sa.Table, prefix: str) -> list[Any]:
 
 
 def _property_read(
-    sql: SqlBackend, which: Callable[[sa.Column[Any]], Any] | None = None
+    sql: SqlBackend,
+    which: Callable[[sa.Column[Any]], Any] | None = None,
+    *,
+    lock: bool = True,
 ) -> sa.Select[Any]:
     """The properties ``which`` selects of their ids (by default
-    ``:k_property``), locked, their locality's municipality, their relations
-    and each relation's customer's surcharge flag: a row per relation."""
+    ``:k_property``), locked (``lock``), their locality (``l_*``), their
+    relations (``r_*``) and each relation's customer (``c_*``): a row per
+    relation."""
     t = sql.tables
     p, loc, rel, cust = (
         t["property"],
@@ -119,12 +146,9 @@ def _property_read(
         t["customer"],
     )
     where = p.c.id == sa.bindparam("k_property") if which is None else which(p.c.id)
-    return (
+    read = (
         sa.select(
-            p,
-            loc.c.municipality_id.label("l_municipality_id"),
-            *_labelled(rel, "r_"),
-            cust.c.charges_surcharges.label("c_charges_surcharges"),
+            p, *_labelled(loc, "l_"), *_labelled(rel, "r_"), *_labelled(cust, "c_")
         )
         .select_from(
             p.outerjoin(loc, loc.c.id == p.c.locality_id)
@@ -133,8 +157,8 @@ def _property_read(
         )
         .where(where)
         .order_by(p.c.id, rel.c.id)
-        .with_for_update(of=p)
     )
+    return read.with_for_update(of=p) if lock else read
 
 
 def _customer_read(sql: SqlBackend) -> sa.Select[Any]:
@@ -229,12 +253,14 @@ def _pricer(
 @attrs.frozen(kw_only=True)
 class _Home:
     """What the joined read gave of one property: the property, its
-    relations, its customers' surcharge flags, its locality's municipality."""
+    relations, its customers' surcharge flags, its locality's municipality;
+    its locality and its customers (``rows``: its joined rows)."""
 
     prop: Property
     relations: tuple[CustomerProperty, ...]
     surcharges: Mapping[int, bool]
     municipality: int | None
+    rows: tuple[Any, ...] = ()
 
 
 def _homes(sql: SqlBackend, rows: Sequence[Any]) -> dict[int, _Home]:
@@ -244,8 +270,10 @@ def _homes(sql: SqlBackend, rows: Sequence[Any]) -> dict[int, _Home]:
     names = [c.key for c in sql.tables["customer_property"].c]
     found: dict[int, tuple[Property, list[CustomerProperty], dict[int, bool], Any]]
     found = {}
+    by_property: dict[int, list[Any]] = {}
     for row in rows:
         pid = row["id"]
+        by_property.setdefault(pid, []).append(row)
         if pid not in found:
             prop: Property = mappers.property.from_row(row)
             found[pid] = (prop, [], {}, row["l_municipality_id"])
@@ -261,6 +289,7 @@ def _homes(sql: SqlBackend, rows: Sequence[Any]) -> dict[int, _Home]:
             relations=tuple(sorted(rels, key=lambda r: r.id)),
             surcharges=flags,
             municipality=municipality,
+            rows=tuple(by_property[pid]),
         )
         for pid, (prop, rels, flags, municipality) in found.items()
     }
@@ -495,6 +524,183 @@ def _write_documents(
     )
 
 
+def _tree_read(sql: SqlBackend) -> sa.Select[Any]:
+    """CNC-05: customer ``:k_customer`` and every customer under it (one
+    recursive read, however deep), each with its sphere's
+    ``customer_certificate_allowed`` (``allowed``) and its relations
+    (``r_*``): a row per relation."""
+    t = sql.tables
+    cust, kind, sphere, rel = (
+        t["customer"],
+        t["customer_type"],
+        t["power_sphere"],
+        t["customer_property"],
+    )
+    tree = (
+        sa.select(cust.c.id)
+        .where(cust.c.id == sa.bindparam("k_customer"))
+        .cte("tree", recursive=True)
+    )
+    tree = tree.union(
+        sa.select(cust.c.id).join(tree, cust.c.responsible_customer_id == tree.c.id)
+    )
+    return (
+        sa.select(
+            cust.c.id,
+            cust.c.responsible_customer_id,
+            sphere.c.customer_certificate_allowed.label("allowed"),
+            *_labelled(rel, "r_"),
+        )
+        .select_from(
+            cust.join(tree, tree.c.id == cust.c.id)
+            .outerjoin(kind, kind.c.id == cust.c.customer_type_id)
+            .outerjoin(sphere, sphere.c.id == kind.c.power_sphere_id)
+            .outerjoin(rel, rel.c.customer_id == cust.c.id)
+        )
+        .order_by(cust.c.id, rel.c.id)
+    )
+
+
+def _header(sql: SqlBackend, home: _Home) -> CertificateHeader:
+    """CND-09 / CNC-07: the property's header from its joined rows."""
+    mappers = sql.mappers
+    row = home.rows[0]
+    locality = (
+        None
+        if row["l_id"] is None
+        else mappers.locality.from_row(
+            {c.key: row[f"l_{c.key}"] for c in sql.tables["locality"].c}
+        )
+    )
+    user_id = current_customer(home.relations, RelationType.USER)
+    user = next(
+        (
+            mappers.customer.from_row(
+                {c.key: r[f"c_{c.key}"] for c in sql.tables["customer"].c}
+            )
+            for r in home.rows
+            if user_id is not None and r["c_id"] == user_id
+        ),
+        None,
+    )
+    return certificate_header(home.prop, locality=locality, user=user)
+
+
+def lean_customer_certificate(
+    sql: SqlBackend,
+    customer_id: int,
+    *,
+    profile: UtilityProfile,
+    certificate_id: int,
+    code: str,
+    now: datetime,
+    today: date,
+    actor: int,
+) -> NoDebtCertificate:
+    """CNC-01..CNC-07 of the customer's current properties, lean:
+    ``BEGIN``, the hierarchy with its relations and the root's sphere, the
+    current properties with their localities and customers, their debts,
+    one write of the certificate and its outbox row, ``COMMIT``. The root
+    answers to no one (CNC-03's permission not asked)."""
+    tree = lean_sql.built(sql, "certificate tree", lambda: _tree_read(sql))
+    props = lean_sql.built(
+        sql,
+        "certificate properties",
+        lambda: _property_read(
+            sql,
+            lambda ident: (
+                ident
+                == sa.func.any(
+                    sa.bindparam("k_ids", type_=postgresql.ARRAY(sa.BigInteger))
+                )
+            ),
+            lock=False,
+        ),
+    )
+    debts_read = lean_sql.built(
+        sql, "customer statement debts", lambda: _debts_read(sql, many=True)
+    )
+    query = rules.customer_certificate_query(profile.cnd, today)
+    with sql.engine.begin() as connection:
+        rows = connection.execute(tree, {"k_customer": customer_id}).mappings().all()
+        root = next(r for r in rows if r["id"] == customer_id)  # CNC-01
+        assert root["allowed"] is not False  # CNC-02
+        assert root["responsible_customer_id"] in (None, customer_id)  # CNC-03
+        children: dict[int, list[int]] = {}
+        for r in {(r["responsible_customer_id"], r["id"]) for r in rows}:
+            if r[0] is not None and r[1] != customer_id:
+                children.setdefault(r[0], []).append(r[1])
+        checked = customers_under(
+            customer_id, lambda _level: {k: sorted(v) for k, v in children.items()}
+        )
+        current = {
+            cid: sorted(
+                {
+                    r["r_property_id"]
+                    for r in rows
+                    if r["id"] == cid and r["r_id"] is not None and r["r_end"] is None
+                }
+            )
+            for cid in checked
+        }
+        ids = sorted({pid for pids in current.values() for pid in pids})
+        homes = _homes(sql, connection.execute(props, {"k_ids": ids}).mappings().all())
+        items = _items(sql, connection.execute(debts_read, {"k_ids": ids}))
+        per_customer = [
+            (
+                cid,
+                select_debts(
+                    [d for pid in current[cid] for d in items.get(pid, ())],
+                    property_ids=current[cid],
+                    query=query,
+                    current_user={
+                        pid: current_customer(homes[pid].relations, RelationType.USER)
+                        for pid in current[cid]
+                    },
+                    split_previous_occupants=profile.surcharge.split_previous_occupants,
+                    contract_blocked=profile.surcharge.contract_blocked,
+                ),
+            )
+            for cid in checked
+        ]
+        result = rules.customer_certificate(
+            per_customer,
+            headers=[_header(sql, homes[pid]) for pid in sorted(homes)],
+            customer_id=customer_id,
+            certificate_id=certificate_id,
+            code=code,
+            params=profile.cnd,
+            at=now,
+            today=today,
+            actor=actor,
+        )
+        cert = result.certificate
+        event = CertificateIssued(
+            occurred_at=now,
+            actor=actor,
+            certificate_id=cert.id,
+            subject=cert.subject,
+            authentication_code=cert.authentication_code,
+            property_id=cert.property_id,
+            customer_id=cert.customer_id,
+        )
+        (payload,) = serialization.to_dicts([event])
+        outbox = {
+            "tag": event.tag,
+            "occurred_at": now,
+            "actor": actor,
+            "payload": payload,
+            "published_at": None,
+        }
+        insert = sa.insert(sql.tables["certificate"]).values(
+            sql.mappers.certificate.to_row(cert)
+        )
+        connection.execute(
+            lean_sql.one_statement([insert, *lean_sql.outbox_rows(sql, [outbox])])
+        )
+    return result
+
+
 # ---------------------------------------------------------------- measure
 def indebted(sql: SqlBackend, limit: int, *, skip: int = 0) -> list[int]:
     """``limit`` properties with open debts, from the ``skip``-th."""
@@ -543,35 +749,54 @@ def measure_statement(
     )
 
 
-def debtors(sql: SqlBackend, limit: int, *, skip: int = 0) -> list[int]:
-    """``limit`` customers with a current relation to a property with open
-    debts, from the ``skip``-th, none under another."""
-    rel, debt = sql.tables["customer_property"], sql.tables["open_debt"]
-    cust = sql.tables["customer"]
+#: Properties of each customer :func:`owners` registers.
+OWNED = 2
+
+
+def owners(gsan: gsan_core.System, sql: SqlBackend, homes: Sequence[int]) -> list[int]:
+    """A new customer for each :data:`OWNED` of ``homes`` (their user since
+    2024), registered through the library (the synthetic utility has none)."""
+    kinds = sql.tables["customer_type"]
     with sql.engine.connect() as connection:
-        return list(
-            connection.execute(
-                sa.select(rel.c.customer_id)
-                .join(cust, cust.c.id == rel.c.customer_id)
-                .where(
-                    rel.c.end.is_(None),
-                    cust.c.responsible_customer_id.is_(None),
-                    rel.c.property_id.in_(sa.select(debt.c.property_id)),
+        kind = connection.execute(sa.select(sa.func.min(kinds.c.id))).scalar()
+    if kind is None:
+        kind = 1
+        gsan.accounts.load_reference(
+            power_spheres=[PowerSphere(id=1, description="PARTICULAR")],
+            customer_types=[
+                CustomerType(
+                    id=kind,
+                    description="PESSOA FISICA",
+                    person_kind=PersonKind.INDIVIDUAL,
+                    power_sphere_id=1,
                 )
-                .distinct()
-                .order_by(rel.c.customer_id)
-                .offset(skip)
-                .limit(limit)
-            ).scalars()
+            ],
         )
+    made = []
+    for at in range(0, len(homes), OWNED):
+        customer = gsan.accounts.register_customer(
+            actor=scale.ADMIN, name=f"LEAN {homes[at]}", customer_type_id=kind
+        ).id
+        for home in homes[at : at + OWNED]:
+            gsan.accounts.relate(
+                actor=scale.ADMIN,
+                customer_id=customer,
+                property_id=home,
+                relation=RelationType.USER,
+                start=date(2024, 1, 1),
+            )
+        made.append(customer)
+    return made
 
 
 def measure_customer_statement(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
-    """``count`` customers' statements (EXT-20) issued by each side."""
-    customers = debtors(sql, 2 * count, skip=skip)
-    assert len(customers) == 2 * count, len(customers)
+    """``count`` customers' statements (EXT-20) issued by each side, each
+    customer the user of :data:`OWNED` properties with open debts."""
+    homes = indebted(sql, 2 * count * OWNED, skip=20_000 + skip * OWNED)
+    assert len(homes) == 2 * count * OWNED, len(homes)
+    customers = owners(gsan, sql, homes)
     keep = kept(gsan, scale.ADMIN)
     ids = itertools.count(scale.BASELINE_IDS + 8_000_000 + 1_000 * skip, 100)
 
@@ -595,4 +820,59 @@ def measure_customer_statement(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "issue a customer's statement (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def clean(sql: SqlBackend, limit: int, *, skip: int = 0) -> list[int]:
+    """``limit`` properties without open debts nor charges, from the
+    ``skip``-th."""
+    prop, debt, charge = (sql.tables[n] for n in ("property", "open_debt", "charge"))
+    with sql.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(prop.c.id)
+                .where(
+                    prop.c.id.not_in(sa.select(debt.c.property_id)),
+                    prop.c.id.not_in(sa.select(charge.c.property_id)),
+                )
+                .order_by(prop.c.id)
+                .offset(skip)
+                .limit(limit)
+            ).scalars()
+        )
+
+
+def measure_customer_certificate(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` customers' certificates (CNC-01..CNC-07, their current
+    properties) issued by each side, each customer the user of
+    :data:`OWNED` properties without debts."""
+    homes = clean(sql, 2 * count * OWNED, skip=skip * OWNED)
+    assert len(homes) == 2 * count * OWNED, len(homes)
+    customers = owners(gsan, sql, homes)
+    ids = itertools.count(scale.BASELINE_IDS + 9_000_000 + skip)
+
+    def library(n: int) -> None:
+        gsan.accounts.issue_customer_certificate(
+            actor=scale.ADMIN,
+            customer_id=customers[2 * n],
+            scope=DebtOwner.CURRENT_PROPERTIES,
+        )
+
+    def baseline(n: int) -> None:
+        lean_customer_certificate(
+            sql,
+            customers[2 * n + 1],
+            profile=gsan.profile,
+            certificate_id=next(ids),
+            code=new_code(scale.TODAY),
+            now=scale.NOW,
+            today=scale.TODAY,
+            actor=scale.ADMIN,
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "issue a customer's certificate (lean SQL)", size, library_s, baseline_s
     )

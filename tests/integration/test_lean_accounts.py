@@ -23,6 +23,7 @@ import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import (
     CustomerType,
+    DebtOwner,
     PersonKind,
     PowerSphere,
     RelationType,
@@ -36,7 +37,10 @@ from tests.integration import lean_rows
 pytestmark = pytest.mark.postgres
 
 #: The keys that name the target, not what was done to it.
-KEYS = frozenset({"id", "property_id", "document_id", "barcode", "debt_id"})
+KEYS = frozenset(
+    {"id", "property_id", "document_id", "barcode", "debt_id"}
+    | {"customer_id", "certificate_id", "authentication_code"}
+)
 
 
 @pytest.fixture
@@ -88,10 +92,15 @@ def _reference(gsan: gsan_core.System) -> tuple[int, int]:
 
 
 def _homes(
-    gsan: gsan_core.System, user: int, payer: int, homes: tuple[int, ...]
+    gsan: gsan_core.System,
+    user: int,
+    payer: int,
+    homes: tuple[int, ...],
+    *,
+    bills: int = 3,
 ) -> tuple[int, ...]:
     """Properties alike: ``user`` and ``payer`` (responsible) related to
-    each, three overdue bills each."""
+    each, ``bills`` overdue bills each."""
     for home in homes:
         gsan.properties.register(
             attrs.evolve(
@@ -121,7 +130,7 @@ def _homes(
                     due_date=date(2024, 3 + 2 * n, 10),
                     reference=202402 + 2 * n,
                 )
-                for n in range(3)
+                for n in range(bills)
             ]
         )
     return homes
@@ -211,3 +220,50 @@ def test_a_lean_customer_statement_writes_the_library_s_rows(
     events = lean_rows.outbox(sql, 4, without=KEYS)
     assert events[:2] == events[2:]
     assert {e["tag"] for e in events} == {"accounts.collection_document_issued"}
+
+
+def test_a_lean_customer_certificate_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """CNC-01..CNC-07: the same certificate of a customer without debts (its
+    properties, their headers) and one ``accounts.certificate_issued``, from
+    either."""
+    _reference(gsan)
+    owners = []
+    for name, homes in (("CAIO", (701, 702)), ("DORA", (703, 704))):
+        owner = gsan.accounts.register_customer(
+            actor=1, name=name, customer_type_id=1
+        ).id
+        _homes(gsan, owner, owner, homes, bills=0)
+        owners.append(owner)
+    issued = gsan.accounts.issue_customer_certificate(
+        actor=1, customer_id=owners[0], scope=DebtOwner.CURRENT_PROPERTIES
+    )
+    lean = lean_accounts.lean_customer_certificate(
+        sql,
+        owners[1],
+        profile=gsan.profile,
+        certificate_id=10**9,
+        code="AB12",
+        now=scale.NOW,
+        today=scale.TODAY,
+        actor=1,
+    )
+    assert issued.property_ids == (701, 702)
+    assert lean.property_ids == (703, 704)
+    # the headers alike but their users (the owners)
+    assert [h.user_name for h in lean.headers] == ["DORA", "DORA"]
+    assert [h.user_name for h in issued.headers] == ["CAIO", "CAIO"]
+    assert [
+        _without(attrs.asdict(attrs.evolve(h, user_id=0, user_name="")))
+        for h in lean.headers
+    ] == [
+        _without(attrs.asdict(attrs.evolve(h, user_id=0, user_name="")))
+        for h in issued.headers
+    ]
+    assert lean.text == issued.text
+    written = lean_rows.rows(sql, "certificate", "customer_id", owners, without=KEYS)
+    assert written[0] == written[1]
+    first, second = lean_rows.outbox(sql, 2, without=KEYS)
+    assert first == second
+    assert first["tag"] == "accounts.certificate_issued"
