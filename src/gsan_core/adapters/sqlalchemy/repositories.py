@@ -475,6 +475,14 @@ class SqlRepository(Generic[E]):
         if len(entities) == 1 and self._deferred():
             self.update(entities[0])  # one write: it may wait with the others
             return
+        if 1 < len(entities) <= MOST_ROWS and self._deferred():
+            # a few rows (a visit's return lines): each a compare-and-set of
+            # its own waiting with the others, sent in the commit's statement
+            # (issue 20, round 7: a statement of their own before)
+            rows = [(self._mapper.to_row(e), e) for e in entities]
+            if self._defer_all([self._params(e, row) for row, e in rows]):
+                self._uow.wrote(self._entity, rows)
+                return
         self._uow.wrote(self._entity)
         for batch in chunks(entities, CHUNK):
             params = [self._params(e) for e in batch]
