@@ -182,6 +182,40 @@ def test_a_stale_update_raises_at_the_commit_and_writes_nothing(
         assert uow.outbox.pending(10) == []
 
 
+def test_a_few_rows_updated_together_wait_and_a_stale_one_writes_nothing(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """``update_many`` of a few rows (a visit's return lines) waits with the
+    other writes, one compare-and-set each, and is sent in the commit's one
+    statement; a stale row among them raises there, and nothing is written."""
+    with pg.uow_factory() as uow:
+        uow.units.add_many([_unit(1), _unit(2), _unit(3)])
+        uow.commit()
+    del statements[:]
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.update_many(attrs.evolve(_unit(i, "V"), version=2) for i in (1, 2))
+        uow.units.add(_unit(4))
+        assert statements == []  # nothing sent yet
+        uow.commit()
+    assert len(statements) == 1
+    assert statements[0].startswith("WITH")
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.update_many(
+            [
+                attrs.evolve(_unit(3, "W"), version=2),
+                attrs.evolve(_unit(1, "W"), version=2),
+            ]
+        )
+        with pytest.raises(ConcurrencyConflict) as caught:
+            uow.commit()
+    assert (caught.value.entity, caught.value.id) == ("unit", 1)
+    with pg.uow_factory() as uow:
+        stored = {u.id: (u.name, u.version) for u in uow.units.find_by()}
+    assert stored == {1: ("V", 2), 2: ("V", 2), 3: ("U", 1), 4: ("U", 1)}
+
+
 def test_an_update_of_a_missing_row_raises_not_found(pg: SqlBackend) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()

@@ -434,8 +434,10 @@ def test_insp_08_a_visit_changed_after_its_file_was_read_fails_alone(
     """``process_visits`` reads the file's staged lines once, before each
     order's own unit of work: a visit processed by another user in between
     (its lines applied, its order closed) fails that order alone, and writes
-    nothing of it (the lines' compare-and-set update, the order's closing);
-    the others close."""
+    nothing of it: its closing, which re-reads the order under its lock,
+    refuses the closed order (on every backend, before the lines'
+    compare-and-set update, which comes last as a file's returns do); the
+    others close."""
     system, command_id = emitted
     file_id, lines = _visit_in_field(system, command_id)
     orders = _orders_of(lines)[:3]
@@ -459,7 +461,7 @@ def test_insp_08_a_visit_changed_after_its_file_was_read_fails_alone(
     assert meanwhile == [orders[0]]
     assert applied.closed == (orders[1], orders[2])
     ((failed, code, _),) = applied.failed
-    assert (failed, code) == (orders[0], "concurrency_conflict")
+    assert (failed, code) == (orders[0], "service_order.situation_not_allowed")
     with system.uow_factory() as uow:
         # the late run generated no action order for the visit processed
         # meanwhile (the other user kept none); the others have theirs

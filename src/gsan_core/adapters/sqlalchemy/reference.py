@@ -35,8 +35,9 @@ CACHED_TABLES = frozenset(
         # the accounts' customer types and spheres of power (CND-02, CNC-02,
         # the type of a customer registered or changed)
         "customer_type",
-        # the unit's locality, for its municipality's calendar (UC1190's
-        # working day, ROT-04's special days)
+        # the localities: a unit's, for its municipality's calendar (UC1190's
+        # working day, ROT-04's special days); a statement's or certificate's
+        # header, ACR-02's municipality (UC0216; issue 20, seventh round)
         "locality",
         "power_sphere",
         "request_specification",
@@ -51,10 +52,7 @@ CACHED_TABLES = frozenset(
         # locality and specification, locality and group), forgotten when one
         # of their three tables is written (SqlUnitOfWork.wrote)
         "routing_association",
-        # the localities (a statement's or certificate's header, ACR-02's
-        # municipality) and the index table, read whole by every statement
-        # and certificate (UC0216; issue 20, seventh round)
-        "locality",
+        # the index table, read whole by every statement and certificate
         "surcharge_index",
     }
 )

@@ -166,13 +166,6 @@ def where(
 class SqlRepository(Generic[E]):
     """Storage of one aggregate type in one table keyed by ``id``."""
 
-    #: Whether :meth:`update_many` of several rows may wait in a deferring
-    #: unit of work's pending writes (each row a compare-and-set of its own,
-    #: up to ``MOST_ROWS``), as one row's update does: the repositories of
-    #: the commands that write many rows of a table after their reads (the
-    #: scheduling commands, issue 20's seventh round).
-    defers_many = False
-
     def __init__(self, uow: SqlUnitOfWork, mapper: RowMapper[E], entity: str) -> None:
         self._uow = uow
         self._mapper = mapper
@@ -482,7 +475,10 @@ class SqlRepository(Generic[E]):
         if len(entities) == 1 and self._deferred():
             self.update(entities[0])  # one write: it may wait with the others
             return
-        if self.defers_many and self._deferred():
+        if 1 < len(entities) <= MOST_ROWS and self._deferred():
+            # a few rows (a visit's return lines, a team's day): each a
+            # compare-and-set of its own waiting with the others, sent in the
+            # commit's statement (issue 20, round 7: a statement of their own)
             rows = [(self._mapper.to_row(e), e) for e in entities]
             if self._defer_all([self._params(e, row) for row, e in rows]):
                 self._uow.wrote(self._entity, rows)

@@ -15,11 +15,9 @@ __all__ = ["SqlProgrammingRepository", "SqlScheduleRepository"]
 
 
 class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
-    """Programmings in the ``scheduled_order`` table: a command's updates of
-    several rows (the rows it ends and those it renumbers) wait with its
-    other writes."""
-
-    defers_many = True
+    """Programmings in the ``scheduled_order`` table (a command's updates of
+    several rows, the rows it ends and those it renumbers, wait with its other
+    writes as every repository's few-row updates do)."""
 
 
 class SqlScheduleRepository(SqlRepository[Schedule]):

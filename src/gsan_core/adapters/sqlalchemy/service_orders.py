@@ -67,10 +67,6 @@ class SqlServicePriceRepository(SqlRepository[ServiceChargeValue]):
 class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
     """Service orders in the ``service_order`` table."""
 
-    #: the orders a scheduling command programs or returns wait with its
-    #: other writes
-    defers_many = True
-
     def __init__(
         self,
         uow: SqlUnitOfWork,

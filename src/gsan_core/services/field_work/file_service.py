@@ -38,7 +38,6 @@ from gsan_core.services.field_work import returns
 from gsan_core.services.field_work.clients import returned_client, write_client
 from gsan_core.services.field_work.files import (
     AVERAGE_MONTHS,
-    PAGE,
     Reader,
     inspection_lines,
     page_items,
@@ -380,7 +379,8 @@ class FieldFilesService(Service):
         only = set(order_ids) if order_ids is not None else None
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []
-        for ids, by_order in self._staged_pages(file_id, only):
+        pages = returns.staged_pages(self._read, file_id, only, check=_not_visits)
+        for _, ids, by_order in pages:
             for order_id in ids:
                 lines = sorted(by_order.get(order_id, ()), key=lambda x: x.line_number)
                 if not any(line.record == 1 for line in lines):
@@ -405,33 +405,6 @@ class FieldFilesService(Service):
         return returns.AppliedReturn(
             file_id=file_id, closed=tuple(closed), failed=tuple(failed)
         )
-
-    def _staged_pages(
-        self, file_id: int, only: set[int] | None
-    ) -> Iterator[tuple[list[int], dict[int, list[ReturnLine]]]]:
-        """The file's orders (or those of ``only``) a page at a time in file
-        order, with their staged, not applied return lines: a page's items
-        and lines read in one read-only unit of work, the first page's with
-        the file itself (issue 20, round 7: a read transaction each before),
-        and none held open while the page's orders are applied."""
-        with self._read() as uow:
-            file = uow.field_files.get(file_id)
-            if file.kind is FileKind.FIELD_VISIT:  # processed with process_visit
-                ensure(
-                    [
-                        WRONG_KIND(
-                            file_id=file_id,
-                            kind="smartphone (a visit is processed one by one)",
-                            kind_pt="smartphone (visitas: processar uma a uma)",
-                        )
-                    ]
-                )
-            page = _staged_page(uow, file, 1, only)
-        yield page
-        for first in range(1 + PAGE, file.order_count + 1, PAGE):
-            with self._read() as uow:
-                page = _staged_page(uow, file, first, only)
-            yield page
 
     def _apply_one(
         self, order_id: int, lines: Sequence[ReturnLine], actor: int
@@ -618,21 +591,15 @@ def _in_open_files(uow: object, order_ids: Sequence[int]) -> list[int]:
     )
 
 
-def _staged_page(
-    uow: UnitOfWork, file: FieldFile, first: int, only: set[int] | None
-) -> tuple[list[int], dict[int, list[ReturnLine]]]:
-    """The orders of the file's page from sequence ``first`` (those of
-    ``only``) in file order, and their staged, not applied return lines."""
-    wanted = list(range(first, min(first + PAGE, file.order_count + 1)))
-    items = uow.field_file_items.find_by(file_id=file.id, sequence=wanted)
-    ids = [
-        i.order_id
-        for i in sorted(items, key=lambda item: item.sequence)
-        if only is None or i.order_id in only
-    ]
-    by_order: dict[int, list[ReturnLine]] = {}
-    if not ids:
-        return ids, by_order
-    for line in uow.return_lines.find_by(file_id=file.id, order_id=ids, applied=False):
-        by_order.setdefault(line.order_id, []).append(line)
-    return ids, by_order
+def _not_visits(file: FieldFile) -> None:
+    """A visit file's returns are processed with ``process_visit(s)``."""
+    if file.kind is FileKind.FIELD_VISIT:
+        ensure(
+            [
+                WRONG_KIND(
+                    file_id=file.id,
+                    kind="smartphone (a visit is processed one by one)",
+                    kind_pt="smartphone (visitas: processar uma a uma)",
+                )
+            ]
+        )

@@ -289,12 +289,6 @@ class FieldVisitsService(Service):
             raise AssertionError  # pragma: no cover - ensure raised
         proposed = [int(line.fields[1]) for line in lines if line.record == 3]
         ensure(rules.check_visit_actions(order_id, ticked=actions, proposed=proposed))
-        # the lines first, sent at once (several rows), so that the closing's
-        # writes wait for the commit's one statement (PostgreSQL); a line
-        # applied meanwhile refuses them (compare-and-set)
-        uow.return_lines.update_many(
-            attrs.evolve(line, applied=True, version=line.version + 1) for line in lines
-        )
         order = uow.service_orders.get(order_id)
         at = self._now()
         close_in(
@@ -311,6 +305,14 @@ class FieldVisitsService(Service):
         # the new orders after the close (nothing of the closing reads
         # them), so the closing's reads are the ones read ahead
         generated = self._generate_actions(uow, order, sorted(set(actions)), actor)
+        # the lines last, as a file's returns do: an order processed
+        # meanwhile is refused by its closing first (it is closed), on every
+        # backend; their compare-and-set refuses a line applied meanwhile.
+        # They wait with the closing's writes for the commit's one statement
+        # (PostgreSQL; round 7: sent at once before the closing's)
+        uow.return_lines.update_many(
+            attrs.evolve(line, applied=True, version=line.version + 1) for line in lines
+        )
         event = VisitProcessed(
             occurred_at=at,
             actor=actor,
@@ -334,23 +336,20 @@ class FieldVisitsService(Service):
         its own unit of work (``keep_actions``: every action proposed in the
         field becomes an order; else none); failures are reported and the
         others go on."""
-        with self._read() as uow:
-            file = uow.field_files.get(file_id)
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []
-        for items in page_items(self._read, file):
-            ids = [i.order_id for i in items]
-            with self._read() as uow:
-                staged = uow.return_lines.find_by(
-                    file_id=file_id, order_id=ids, applied=False
-                )
-            proposed: dict[int, list[int]] = {}
-            by_order: dict[int, list[ReturnLine]] = {}
-            for line in staged:
-                by_order.setdefault(line.order_id, []).append(line)
-                kept = proposed.setdefault(line.order_id, [])
-                if line.record == 3 and keep_actions:
-                    kept.append(int(line.fields[1]))
+        # each order's unit of work checks the file's kind (a wrong one fails
+        # each order, reported)
+        pages = returns.staged_pages(self._read, file_id, None, check=_any_kind)
+        for file, ids, by_order in pages:
+            proposed: dict[int, list[int]] = {
+                order_id: [
+                    int(line.fields[1])
+                    for line in lines
+                    if line.record == 3 and keep_actions
+                ]
+                for order_id, lines in by_order.items()
+            }
             for order_id in ids:
                 if order_id not in proposed:
                     continue
@@ -420,3 +419,7 @@ class FieldVisitsService(Service):
             for ident, order in zip(trail, orders, strict=True)
         )
         return [o.id for o in orders]
+
+
+def _any_kind(file: FieldFile) -> None:
+    """No check of the file up front (see ``process_visits``)."""

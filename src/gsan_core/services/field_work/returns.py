@@ -52,6 +52,7 @@ from gsan_core.model.inspections import SituationFound
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.field_files import ParsedLine, executed_at, parse_return_line
+from gsan_core.services.field_work.files import PAGE
 
 __all__ = [
     "MAX_ERRORS",
@@ -484,3 +485,47 @@ def execution_of(
 def failure(order_id: int, error: GsanError) -> tuple[int, str, str]:
     """One line of RET-03's error report."""
     return order_id, error.code, str(error)
+
+
+def staged_pages(
+    read: Work,
+    file_id: int,
+    only: set[int] | None,
+    *,
+    check: Callable[[FieldFile], None],
+) -> Iterator[tuple[FieldFile, list[int], dict[int, list[ReturnLine]]]]:
+    """The file, its orders (or those of ``only``) a page at a time in file
+    order, and their staged, not applied return lines: a page's items and
+    lines read in one read-only unit of work, the first page's with the file
+    itself (``check`` refuses a file of the wrong kind before anything else;
+    issue 20, round 7: a read transaction each before), none held open while
+    the caller applies the page's orders."""
+    with read() as uow:
+        file = uow.field_files.get(file_id)
+        check(file)
+        page = _staged_page(uow, file, 1, only)
+    yield (file, *page)
+    for first in range(1 + PAGE, file.order_count + 1, PAGE):
+        with read() as uow:
+            page = _staged_page(uow, file, first, only)
+        yield (file, *page)
+
+
+def _staged_page(
+    uow: UnitOfWork, file: FieldFile, first: int, only: set[int] | None
+) -> tuple[list[int], dict[int, list[ReturnLine]]]:
+    """The orders of the file's page from sequence ``first`` (those of
+    ``only``) in file order, and their staged, not applied return lines."""
+    wanted = list(range(first, min(first + PAGE, file.order_count + 1)))
+    items = uow.field_file_items.find_by(file_id=file.id, sequence=wanted)
+    ids = [
+        i.order_id
+        for i in sorted(items, key=lambda item: item.sequence)
+        if only is None or i.order_id in only
+    ]
+    by_order: dict[int, list[ReturnLine]] = {}
+    if not ids:
+        return ids, by_order
+    for line in uow.return_lines.find_by(file_id=file.id, order_id=ids, applied=False):
+        by_order.setdefault(line.order_id, []).append(line)
+    return ids, by_order

@@ -20,7 +20,7 @@ finished.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -200,13 +200,18 @@ class SewerCommands(Service):
                 for c in uow.sewer_commands.find_by(automatic_close=True)
                 if c.executed_at is not None and c.finished_at is None
             ]
+            # the first command's orders in the same read transaction (issue
+            # 20, round 7: one of their own before)
+            first = _orders_of(uow, commands[0].id) if commands else None
         closed: list[int] = []
         failed: list[tuple[int, str, str]] = []
         finished: list[int] = []
         for command in commands:
-            with self._read() as uow:
-                links = uow.sewer_command_orders.find_by(command_id=command.id)
-                orders = uow.service_orders.get_many([k.order_id for k in links])
+            if first is not None:
+                (links, orders), first = first, None
+            else:
+                with self._read() as uow:
+                    links, orders = _orders_of(uow, command.id)
             due = [
                 k.order_id
                 for k in links
@@ -293,8 +298,9 @@ class SewerCommands(Service):
         at: datetime,
         actor: int,
     ) -> bool:
-        """The command is finished when none of its orders is open any more."""
-        with self._work() as uow:
+        """The command is finished when none of its orders is open any more
+        (its update and the event's outbox row in the commit's statement)."""
+        with self._work(defer=True) as uow:
             command = uow.sewer_commands.lock(command_id)
             links = uow.sewer_command_orders.find_by(command_id=command_id)
             orders = uow.service_orders.get_many([k.order_id for k in links])
@@ -317,6 +323,14 @@ class SewerCommands(Service):
                 )
             uow.commit()
         return not still_open
+
+
+def _orders_of(
+    uow: UnitOfWork, command_id: int
+) -> tuple[Sequence[SewerCommandOrder], Mapping[int, ServiceOrder]]:
+    """The command's order links and their orders."""
+    links = uow.sewer_command_orders.find_by(command_id=command_id)
+    return links, uow.service_orders.get_many([k.order_id for k in links])
 
 
 def _write(
