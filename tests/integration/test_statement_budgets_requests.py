@@ -122,6 +122,9 @@ POSTGRES: dict[str, int] = {name: budget - 1 for name, budget in BUDGETS.items()
     # as opening (test_statement_budgets.py): the property's lock, the joined
     # read, every write one statement
     "submit an RA": 5,
+    # the writes deferred: the order, its unit history and the outbox one
+    # statement (8 before)
+    "generate an RA's order": 6,
     "reactivate an RA": 6,
     # BEGIN, the joined read, ROLLBACK: no lock, the writes deferred and
     # dropped, no id block upserts (PostgreSQL's blocks are taken in

@@ -186,7 +186,9 @@ class ServiceRequestService(Service):
         ``reference_service_type_id`` is the type an approved return generates
         (REF-07).
         """
-        with self._work() as uow:
+        # its reads come first: the order, its unit history and the outbox
+        # go together at the commit (PostgreSQL)
+        with self._work(defer=True) as uow:
             order = generate_order_in(
                 uow,
                 self._ctx,
