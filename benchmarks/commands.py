@@ -95,6 +95,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "change_situation": lean_connections.measure_change_situation,
     "add_window": lean_desk.measure_add_window,
     "dispatch_messages": lean_desk.measure_dispatch,
+    "compose_messages": lean_desk.measure_compose,
 }
 #: The names ``--only`` selects from.
 COMMANDS = ("close_cut", "open_request", *lean_orders.COMMANDS, *METER_STEPS)
