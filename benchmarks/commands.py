@@ -102,6 +102,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "change_situation": lean_connections.measure_change_situation,
     "add_window": lean_desk.measure_add_window,
     "dispatch_messages": lean_desk.measure_dispatch,
+    "compose_messages": lean_desk.measure_compose,
     # the scheduling commands (benchmarks.lean_scheduling), on teams and
     # orders of their own repeat
     "program_orders": lean_scheduling.measure_program,

@@ -15,9 +15,16 @@ benchmark's database), each statement built once with bound parameters
   ``UPDATE … FROM unnest(…)`` with the ``service_desk.messages_changed`` rows
   (one per status) in the same statement. The claim itself keeps two
   dispatchers from sending a message twice: no lease.
+* :func:`lean_compose`: one batch of the composer (ENC-13): the cursor row
+  locked, the outbox entries after it read with their closed requests (one
+  joined read), then the messages (``INSERT … SELECT FROM unnest(…) ON
+  CONFLICT DO NOTHING``: one per event and phone), the cursor moved and
+  ``service_desk.messages_changed`` in one statement.
 
 :func:`measure_add_window` and :func:`measure_dispatch` time them beside the
-library (``python -m benchmarks.commands --only add_window,dispatch_messages``).
+library (``python -m benchmarks.commands --only
+add_window,dispatch_messages,compose_messages``); :func:`measure_compose`
+the same for :func:`lean_compose`.
 """
 
 from __future__ import annotations
@@ -33,11 +40,17 @@ from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import lean_sql, scale, scale_commands
+from benchmarks.batches import SPECIFICATION
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_desk import (
     MessageStatus,
     ScheduleKind,
     SupplySchedule,
+)
+from gsan_core.model.service_requests import (
+    Requester,
+    ServiceRequest,
+    ServiceRequestClosed,
 )
 from gsan_core.ports.messages import GatewayReply
 from gsan_core.rules import service_desk as rules
@@ -45,9 +58,12 @@ from gsan_core.rules import service_desk as rules
 __all__ = [
     "BATCH",
     "AcceptingGateway",
+    "closings",
     "lean_add_window",
+    "lean_compose",
     "lean_dispatch",
     "measure_add_window",
+    "measure_compose",
     "measure_dispatch",
     "queue_messages",
 ]
@@ -427,6 +443,259 @@ def measure_dispatch(
     measured = max(count - 1, 1)
     return scale_commands.command_figure(
         f"dispatch {BATCH} messages (lean SQL)",
+        size,
+        spent[0] / measured,
+        spent[1] / measured,
+    )
+
+
+# ------------------------------------------------------------------- compose
+def _cursor_lock(sql: SqlBackend) -> Any:
+    c = sql.tables["message_cursor"]
+    return (
+        sa.select(c.c.position, c.c.version)
+        .where(c.c.id == sa.bindparam("k_cursor", type_=sa.BigInteger))
+        .with_for_update()
+    )
+
+
+def _entries(sql: SqlBackend) -> Any:
+    """The outbox entries after ``:k_position``, each closing with its
+    request (of any channel: the channel is checked in Python, as the
+    library's profile names it)."""
+    o, r = sql.tables["outbox"], sql.tables["service_request"]
+    closed = sa.and_(
+        o.c.tag == "service_request.closed",
+        r.c.id
+        == sa.cast(o.c.payload.op("->>")(sa.literal("request_id")), sa.BigInteger),
+    )
+    return (
+        sa.select(
+            o.c.id.label("entry_id"),
+            r.c.id.label("request_id"),
+            r.c.protocol,
+            r.c.channel_id,
+            r.c.property_id,
+            r.c.requesters,
+        )
+        .select_from(o.outerjoin(r, closed))
+        .where(o.c.id > sa.bindparam("k_position", type_=sa.BigInteger))
+        .order_by(o.c.id)
+        .limit(sa.bindparam("k_limit", type_=sa.Integer))
+    )
+
+
+_MESSAGE_COLUMNS = (
+    "id",
+    "phone",
+    "text",
+    "reason",
+    "event_id",
+    "request_id",
+    "property_id",
+    "customer_id",
+    "status",
+    "created_at",
+    "attempts",
+    "actor",
+    "version",
+)
+
+
+def _compose_write(sql: SqlBackend) -> Any:
+    """The messages (arrays ``m_<column>``, a message already written for its
+    event and phone skipped), the cursor moved and the event, one statement."""
+    t, c = sql.tables["outbound_message"], sql.tables["message_cursor"]
+    given = (
+        sa.func.unnest(
+            *[
+                sa.bindparam(f"m_{n}", type_=postgresql.ARRAY(t.c[n].type))
+                for n in _MESSAGE_COLUMNS
+            ]
+        )
+        .table_valued(*_MESSAGE_COLUMNS)
+        .render_derived(name="m")
+    )
+    insert = (
+        postgresql.insert(t)
+        .from_select(list(_MESSAGE_COLUMNS), sa.select(given))
+        .on_conflict_do_nothing(index_elements=[t.c.event_id, t.c.phone])
+        .returning(t.c.id)
+    )
+    moved = (
+        sa.update(c)
+        .where(c.c.id == sa.bindparam("k_cursor", type_=sa.BigInteger))
+        .values(
+            position=sa.bindparam("k_last", type_=sa.BigInteger),
+            version=c.c.version + 1,
+        )
+        .returning(c.c.id)
+    )
+    return lean_sql.one_statement([moved, insert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _closing_messages(
+    gsan: gsan_core.System,
+    entries: Sequence[Any],
+    first_id: int,
+    *,
+    now: datetime,
+    actor: int,
+) -> list[dict[str, Any]]:
+    """ENC-13: a message row for each requester with a phone of a request
+    closed that came by SMS (an ``INVALID`` one for a phone that is not one),
+    ids from ``first_id``."""
+    params = gsan.profile.service_requests
+    channels = set(gsan.profile.ids("request_channel.sms"))
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        if e.request_id is None or e.channel_id not in channels:
+            continue
+        text = params.sms_request_closed_text.format(
+            request_id=e.request_id, protocol=e.protocol
+        )[: params.sms_max_length]
+        for requester in e.requesters:
+            raw = requester.get("phone")
+            if not raw:
+                continue
+            phone, invalid = rules.normalized_phone(raw)
+            status = MessageStatus.INVALID if invalid else MessageStatus.PENDING
+            rows.append(
+                {
+                    "id": first_id + len(rows),
+                    "phone": phone if phone is not None else raw[:20],
+                    "text": text,
+                    "reason": "request_closed",
+                    "event_id": e.entry_id,
+                    "request_id": e.request_id,
+                    "property_id": e.property_id,
+                    "customer_id": requester.get("customer_id"),
+                    "status": int(status),
+                    "created_at": now,
+                    "attempts": 0,
+                    "actor": actor,
+                    "version": 1,
+                }
+            )
+    return rows
+
+
+def lean_compose(
+    sql: SqlBackend,
+    gsan: gsan_core.System,
+    *,
+    first_id: int,
+    limit: int,
+    now: datetime,
+    actor: int,
+) -> int:
+    """One batch of the composer, lean: the cursor locked, the entries after
+    it read with their requests, then the messages, the cursor and the event
+    in one statement; the messages written."""
+    lock = lean_sql.built(sql, "desk cursor", lambda: _cursor_lock(sql))
+    read = lean_sql.built(sql, "desk entries", lambda: _entries(sql))
+    write = lean_sql.built(sql, "desk compose", lambda: _compose_write(sql))
+    with sql.engine.begin() as connection:
+        position = connection.execute(lock, {"k_cursor": 1}).one().position
+        entries = connection.execute(
+            read, {"k_position": position, "k_limit": limit}
+        ).all()
+        if not entries:
+            return 0
+        rows = _closing_messages(gsan, entries, first_id, now=now, actor=actor)
+        assert rows  # the benchmark composes closings only
+        values: dict[str, Any] = {
+            f"m_{n}": [r[n] for r in rows] for n in _MESSAGE_COLUMNS
+        }
+        values |= {"k_cursor": 1, "k_last": entries[-1].entry_id}
+        payload = {
+            "type": "service_desk.messages_changed",
+            "occurred_at": now.isoformat(),
+            "actor": actor,
+            "message_ids": [r["id"] for r in rows],
+            "status": int(MessageStatus.PENDING),
+        }
+        values |= lean_sql.event(
+            0, "service_desk.messages_changed", now, actor, payload
+        )
+        connection.execute(write, values).all()
+    return len(rows)
+
+
+def closings(
+    gsan: gsan_core.System, first_id: int, count: int, *, now: datetime
+) -> list[int]:
+    """``count`` requests that came by SMS, each with a requester's phone,
+    and their closings in the outbox (the set-up of a composition, outside
+    the timing); the requests' ids."""
+    (sms, *_) = sorted(gsan.profile.ids("request_channel.sms"))
+    ids = list(range(first_id, first_id + count))
+    with gsan.uow_factory() as uow:
+        uow.service_requests.add_many(
+            ServiceRequest(
+                id=i,
+                specification_id=SPECIFICATION,
+                attended_at=now,
+                original_due_date=now.date(),
+                current_due_date=now.date(),
+                channel_id=sms,
+                protocol=f"S{i}",
+                requesters=(
+                    Requester(name="ANA", address="RUA 1", phone="91988887777"),
+                ),
+                opening_unit_id=1,
+                opened_by=1,
+                current_unit_id=1,
+            )
+            for i in ids
+        )
+        for i in ids:
+            uow.record(
+                ServiceRequestClosed(
+                    occurred_at=now,
+                    actor=scale.ADMIN,
+                    request_id=i,
+                    closing_reason_id=4,
+                    executed=True,
+                    closed_at=now,
+                )
+            )
+        uow.commit()
+    return ids
+
+
+def measure_compose(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` compositions of :data:`BATCH` closings by each side, the
+    closings written before each (outside the timing), alternating; the
+    outbox before them composed first (by the library, untimed)."""
+    gsan.service_desk.compose_messages(actor=scale.ADMIN)
+    first = scale.BASELINE_IDS + 5_000_000 + 2 * skip * count * BATCH
+    spent = [0.0, 0.0]
+    for n in range(count):
+        for side in (0, 1):
+            start = first + (2 * n + side) * BATCH
+            closings(gsan, start, BATCH, now=scale.NOW)
+            began = timing.perf_counter()
+            if side == 0:
+                _, written = gsan.service_desk.compose_messages(actor=scale.ADMIN)
+                assert len(written) == BATCH, written
+            else:
+                done = lean_compose(
+                    sql,
+                    gsan,
+                    first_id=start,
+                    limit=500,
+                    now=scale.NOW,
+                    actor=scale.ADMIN,
+                )
+                assert done == BATCH
+            if n:  # the first round warms the caches
+                spent[side] += timing.perf_counter() - began
+    measured = max(count - 1, 1)
+    return scale_commands.command_figure(
+        f"compose {BATCH} messages (lean SQL)",
         size,
         spent[0] / measured,
         spent[1] / measured,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from benchmarks import lean_desk, scale
 
 import gsan_core
@@ -112,3 +113,42 @@ def test_a_lean_dispatch_writes_the_library_s_rows(
         )
         == 0
     )
+
+
+def test_a_lean_composition_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """ENC-13: one PENDING message per closing of a request that came by SMS,
+    the cursor after the closings and one ``service_desk.messages_changed``,
+    from either; a request of another channel gives none."""
+    gsan.service_desk.compose_messages(actor=1)
+    cursor = sql.tables["message_cursor"]
+    first = lean_desk.closings(gsan, 10**9, 2, now=scale.NOW)
+    _, written = gsan.service_desk.compose_messages(actor=1)
+    second = lean_desk.closings(gsan, 2 * 10**9, 2, now=scale.NOW)
+    done = lean_desk.lean_compose(
+        sql, gsan, first_id=3 * 10**9, limit=500, now=scale.NOW, actor=1
+    )
+    assert done == len(written) == 2
+    message = sql.tables["outbound_message"]
+    with sql.engine.connect() as connection:
+        by_request = dict(
+            connection.execute(sa.select(message.c.request_id, message.c.id)).all()
+        )
+        position = connection.execute(sa.select(cursor.c.position)).scalar_one()
+    keys = frozenset({*KEYS, "request_id", "event_id", "text"})
+    library = lean_rows.rows(
+        sql, "outbound_message", "id", [by_request[i] for i in first], without=keys
+    )
+    lean = lean_rows.rows(
+        sql, "outbound_message", "id", [by_request[i] for i in second], without=keys
+    )
+    assert library == lean
+    assert {r["status"] for r in library} == {MessageStatus.PENDING.value}
+    one, _, _, two = lean_rows.outbox(sql, 4, without=KEYS)
+    assert one["tag"] == "service_desk.messages_changed"
+    assert one == two
+    with sql.engine.connect() as connection:
+        outbox = sql.tables["outbox"]
+        last = connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar_one()
+    assert position == last - 1  # the lean event itself is after the cursor

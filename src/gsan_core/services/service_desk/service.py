@@ -306,7 +306,9 @@ class ServiceDeskService(Service):
         read = 0
         written: list[OutboundMessage] = []
         while True:
-            with self._work() as uow:
+            # the reads first, then the messages, the cursor and the event
+            # sent together (one statement on PostgreSQL)
+            with self._work(defer=True) as uow:
                 count, batch = messages.compose_in(
                     uow, self._ctx, actor=actor, at=self._now(), limit=batch_size
                 )
