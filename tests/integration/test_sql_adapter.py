@@ -245,7 +245,8 @@ def test_sqlite_ids_are_reserved_a_block_at_a_time(tmp_path: Path) -> None:
     with backend.uow_factory() as uow:  # the spare part of the committed block
         assert uow.next_id("x") == 4
     with backend.uow_factory() as uow:  # that one rolled back: 4 is not used
-        assert uow.next_id("x") == 101  # ... but its block was dropped
+        # ... and what is left of the committed block (5 on) was given back
+        assert uow.next_id("x") == 5
     other = sqlite_backend(tmp_path / "ids.db")  # another process on the file
     with other.uow_factory() as uow:
         assert uow.next_id("x") == 101
