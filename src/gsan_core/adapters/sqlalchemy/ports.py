@@ -291,8 +291,9 @@ class SqlBilling(AccountsTables):
         charge_columns = [charge_t.c[name] for name in CHARGE_COLUMNS]
 
         def nulls(of: Sequence[sa.Column[Any]]) -> list[Any]:
-            # typed: the result's types are the first branch's
-            return [sa.type_coerce(sa.null(), c.type).label(None) for c in of]
+            # cast, not only typed: without a branch of charges (``kinds``
+            # without them) PostgreSQL would type a bare NULL as text
+            return [sa.cast(sa.null(), c.type).label(None) for c in of]
 
         debts = sa.select(*columns, *nulls(charge_columns), sa.literal(0)).where(
             of(debt_t.c.property_id)
