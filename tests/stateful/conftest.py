@@ -14,9 +14,9 @@ from pathlib import Path
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.testing import FixedClock
 from tests.conftest import sqlite_backend
+from tests.templates import sqlite_tables
 
 
 @functools.cache
@@ -38,7 +38,7 @@ def sqlite_system() -> gsan_core.System:
     shutil.copyfile(_template(), directory / "gsan.db")
     backend = SqlBackend(
         create_engine(f"sqlite:///{directory / 'gsan.db'}"),
-        tables=build_tables(),
+        tables=sqlite_tables(),
         owns_engine=True,
     )
 

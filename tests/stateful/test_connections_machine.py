@@ -9,9 +9,9 @@ import gsan_core
 from gsan_core import profiles
 from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.testing import FixedClock, SequentialIds
 from gsan_core.testing.machines_connections import connection_machine
+from tests.templates import sqlite_tables
 
 
 def memory_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
@@ -27,7 +27,7 @@ def memory_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
 def sqlite_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
     backend = SqlBackend(
         create_engine("sqlite://"),
-        tables=build_tables(),
+        tables=sqlite_tables(),
         owns_engine=True,
     )
     backend.create_all()

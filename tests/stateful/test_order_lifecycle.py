@@ -9,10 +9,10 @@ from typing import Any
 
 from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.system import System
 from gsan_core.testing import SequentialIds
 from gsan_core.testing.machines_orders import order_lifecycle_machine
+from tests.templates import sqlite_tables
 
 
 def _memory(**options: Any) -> System:
@@ -25,7 +25,7 @@ def _sqlite(**options: Any) -> System:
     folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
     backend = SqlBackend(
         create_engine(f"sqlite:///{folder / 'machine.db'}"),
-        tables=build_tables(),
+        tables=sqlite_tables(),
         owns_engine=True,
     )
     backend.create_all()
