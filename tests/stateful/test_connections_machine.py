@@ -3,12 +3,6 @@ CAGEPA-like profiles)."""
 
 from __future__ import annotations
 
-import atexit
-import functools
-import shutil
-import tempfile
-from pathlib import Path
-
 from hypothesis import settings
 
 import gsan_core
@@ -17,7 +11,7 @@ from gsan_core.adapters.memory import memory_uow_factory
 from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_connections import connection_machine
 from tests.conftest import MEMORY_TEMPLATES
-from tests.templates import SqliteTemplates
+from tests.stateful.conftest import sqlite_copy
 
 
 def memory_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
@@ -30,30 +24,10 @@ def memory_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
     )
 
 
-@functools.cache
-def _templates() -> SqliteTemplates:
-    directory = Path(tempfile.mkdtemp(prefix="gsan-templates-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return SqliteTemplates(directory)
-
-
 def sqlite_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
     """A copy of the profile's seeded SQLite template (seeding a new database
     per example cost ~1 s)."""
-    folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
-    backend = _templates().copy(loaded, folder / "machine.db")
-
-    def close() -> None:
-        backend.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-
-    return gsan_core.System(
-        uow_factory=backend.uow_factory,
-        profile=loaded,
-        clock=FixedClock(),
-        on_close=close,
-        backend=backend,
-    )
+    return sqlite_copy(loaded, clock=FixedClock())
 
 
 TestConnectionsOnMemory = connection_machine(memory_system).TestCase
