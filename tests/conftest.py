@@ -27,6 +27,7 @@ from tests.templates import (
     PostgresTemplates,
     Profile,
     SqliteTemplates,
+    sqlite_tables,
 )
 
 #: The shipped plugin (its entry point is disabled in pyproject.toml so that
@@ -94,7 +95,9 @@ class PostgresSchema:
 
 
 def _tables(schema: str | None) -> Tables:
-    return build_tables(schema=schema)
+    """The tables of ``schema``; a SQLite file's (``None``) are built once per
+    process and shared (with their row mappers) by every test backend."""
+    return sqlite_tables() if schema is None else build_tables(schema=schema)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,13 @@ from gsan_core.testing.templates import (
     PostgresTemplates,
     Profile,
     SqliteTemplates,
+    sqlite_tables,
 )
 
-__all__ = ["MemoryTemplates", "PostgresTemplates", "Profile", "SqliteTemplates"]
+__all__ = [
+    "MemoryTemplates",
+    "PostgresTemplates",
+    "Profile",
+    "SqliteTemplates",
+    "sqlite_tables",
+]

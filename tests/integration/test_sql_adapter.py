@@ -15,6 +15,7 @@ from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
+from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.adapters.sqlalchemy.types import Money, UtcDateTime
 from gsan_core.errors import (
     ConfigurationError,
@@ -178,6 +179,23 @@ def test_engines_and_backends_are_configured_explicitly(tmp_path: Path) -> None:
     with engine.connect() as connection:
         assert "p_catalog_item" in sa.inspect(connection).get_table_names()
     engine.dispose()
+
+
+def test_backends_over_the_same_tables_share_their_row_mappers(
+    tmp_path: Path,
+) -> None:
+    """The ~70 row mappers are built once per ``Tables`` (they hold no state of
+    a backend); other tables get their own."""
+    tables = build_tables()
+    first = SqlBackend(create_engine(f"sqlite:///{tmp_path / 'a.db'}"), tables=tables)
+    second = SqlBackend(create_engine("sqlite://"), tables=tables)
+    other = SqlBackend(create_engine("sqlite://"), tables=build_tables(prefix="o_"))
+    assert first.mappers is second.mappers
+    assert other.mappers is not first.mappers
+    assert other.mappers.property.table.name == "o_property"
+    assert first.mappers.property.table is tables["property"]
+    for backend in (first, second, other):
+        backend.engine.dispose()
 
 
 def test_sqlite_engine_pragmas(tmp_path: Path) -> None:

@@ -11,12 +11,13 @@ import functools
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.testing import FixedClock
 from tests.conftest import sqlite_backend
+from tests.templates import Profile, SqliteTemplates, sqlite_tables
 
 
 @functools.cache
@@ -29,6 +30,33 @@ def _template() -> Path:
     return directory / "seeded.db"
 
 
+@functools.cache
+def sqlite_templates() -> SqliteTemplates:
+    """Seeded SQLite template files of this process, one per profile."""
+    directory = Path(tempfile.mkdtemp(prefix="gsan-templates-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return SqliteTemplates(directory)
+
+
+def sqlite_copy(profile: Profile, **options: Any) -> gsan_core.System:
+    """A system of ``options`` over a copy of the seeded template of
+    ``profile`` in a new folder, removed when the system closes."""
+    folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
+    backend = sqlite_templates().copy(profile, folder / "machine.db")
+
+    def close() -> None:
+        backend.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return gsan_core.System(
+        uow_factory=backend.uow_factory,
+        profile=profile,
+        on_close=close,
+        backend=backend,
+        **options,
+    )
+
+
 def sqlite_system() -> gsan_core.System:
     """A seeded system over a new SQLite file, removed when the system closes.
 
@@ -38,7 +66,7 @@ def sqlite_system() -> gsan_core.System:
     shutil.copyfile(_template(), directory / "gsan.db")
     backend = SqlBackend(
         create_engine(f"sqlite:///{directory / 'gsan.db'}"),
-        tables=build_tables(),
+        tables=sqlite_tables(),
         owns_engine=True,
     )
 

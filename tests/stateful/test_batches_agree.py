@@ -275,15 +275,14 @@ def makers(profile: Any, pg: PostgresSchema | None) -> dict[str, Maker]:
     @contextmanager
     def postgres() -> Iterator[gsan_core.System]:
         assert pg is not None
-        backend = pg.reset()
-        system = gsan_core.System(
+        # a copy of the profile's seeded template, not a seeding per example
+        backend = pg.reset("gsan_default" if profile is None else profile)
+        yield gsan_core.System(
             uow_factory=backend.uow_factory,
             backend=backend,
             clock=FixedClock(),
             **({} if profile is None else {"profile": profile}),
         )
-        system.seed()
-        yield system
 
     found: dict[str, Maker] = {"memory": memory, "sqlite": sqlite}
     if pg is not None:

@@ -7,39 +7,27 @@ from hypothesis import settings
 
 import gsan_core
 from gsan_core import profiles
-from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
-from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
-from gsan_core.testing import FixedClock, SequentialIds
+from gsan_core.adapters.memory import memory_uow_factory
+from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_connections import connection_machine
+from tests.conftest import MEMORY_TEMPLATES
+from tests.stateful.conftest import sqlite_copy
 
 
 def memory_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
-    system = gsan_core.System(
-        uow_factory=memory_uow_factory(MemoryStore(), SequentialIds()),
+    """A copy of the profile's seeded store (seeding one cost ~0.1 s)."""
+    store, ids = MEMORY_TEMPLATES.copy(loaded)
+    return gsan_core.System(
+        uow_factory=memory_uow_factory(store, ids),
         profile=loaded,
         clock=FixedClock(),
     )
-    system.seed()
-    return system
 
 
 def sqlite_system(loaded: profiles.LoadedProfile) -> gsan_core.System:
-    backend = SqlBackend(
-        create_engine("sqlite://"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    backend.create_all()
-    system = gsan_core.System(
-        uow_factory=backend.uow_factory,
-        profile=loaded,
-        clock=FixedClock(),
-        on_close=backend.dispose,
-        backend=backend,
-    )
-    system.seed()
-    return system
+    """A copy of the profile's seeded SQLite template (seeding a new database
+    per example cost ~1 s)."""
+    return sqlite_copy(loaded, clock=FixedClock())
 
 
 TestConnectionsOnMemory = connection_machine(memory_system).TestCase

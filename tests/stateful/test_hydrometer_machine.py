@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 from hypothesis import settings
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.memory import memory_uow_factory
 from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_hydrometers import make_machine
+from tests.conftest import MEMORY_TEMPLATES
+from tests.stateful.conftest import sqlite_system
 
 
 def memory() -> gsan_core.System:
-    return gsan_core.in_memory(clock=FixedClock())
+    """A copy of the seeded store (``in_memory()`` seeds one: ~0.1 s)."""
+    store, ids = MEMORY_TEMPLATES.copy("gsan_default")
+    return gsan_core.System(
+        uow_factory=memory_uow_factory(store, ids), clock=FixedClock(), backend=store
+    )
 
 
 def sqlite() -> gsan_core.System:
-    folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
-    backend = SqlBackend.open(f"sqlite:///{folder}/machine.db")
-    backend.create_all()
-
-    def close() -> None:
-        backend.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-
-    system = gsan_core.System(
-        uow_factory=backend.uow_factory,
-        clock=FixedClock(),
-        on_close=close,
-        backend=backend,
-    )
-    system.seed()
-    return system
+    """A copy of the seeded SQLite template (no create-and-seed per example)."""
+    return sqlite_system()
 
 
 MemoryMachine = make_machine(memory)

@@ -3,33 +3,28 @@ memory and SQLite."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from gsan_core.adapters.memory import MemoryStore, memory_uow_factory
-from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
-from gsan_core.adapters.sqlalchemy.schema import build_tables
+from gsan_core.adapters.memory import memory_uow_factory
 from gsan_core.system import System
-from gsan_core.testing import SequentialIds
 from gsan_core.testing.machines_orders import order_lifecycle_machine
+from tests.conftest import MEMORY_TEMPLATES
+from tests.stateful.conftest import sqlite_copy
+from tests.templates import Profile
 
 
-def _memory(**options: Any) -> System:
+# Each example starts from a copy of the profile's seeded template (seeding a
+# new SQLite database took ~1 s of CPU); the machine's own seed() then finds
+# everything in place and writes nothing.
+def _memory(*, profile: Profile, **options: Any) -> System:
+    store, ids = MEMORY_TEMPLATES.copy(profile)
     return System(
-        uow_factory=memory_uow_factory(MemoryStore(), SequentialIds()), **options
+        uow_factory=memory_uow_factory(store, ids), profile=profile, **options
     )
 
 
-def _sqlite(**options: Any) -> System:
-    folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
-    backend = SqlBackend(
-        create_engine(f"sqlite:///{folder / 'machine.db'}"),
-        tables=build_tables(),
-        owns_engine=True,
-    )
-    backend.create_all()
-    return System(uow_factory=backend.uow_factory, on_close=backend.dispose, **options)
+def _sqlite(*, profile: Profile, **options: Any) -> System:
+    return sqlite_copy(profile, **options)
 
 
 TestLifecycleMemory = order_lifecycle_machine(_memory).TestCase

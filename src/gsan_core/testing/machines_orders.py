@@ -112,8 +112,9 @@ class CountingOperation:
         self.calls[call.order.id] = self.calls.get(call.order.id, 0) + 1
 
 
-#: ``factory(profile=..., clock=..., operations=...)`` -> a new, empty
-#: :class:`~gsan_core.System` (the machine seeds it).
+#: ``factory(profile=..., clock=..., operations=...)`` -> a new
+#: :class:`~gsan_core.System`, empty or holding only the profile's seed (the
+#: machine seeds it; seeding a seeded store writes nothing).
 SystemFactory = Callable[..., System]
 
 
@@ -446,8 +447,9 @@ class _OrderLifecycle(RuleBasedStateMachine):
 def order_lifecycle_machine(factory: SystemFactory) -> type[RuleBasedStateMachine]:
     """The lifecycle machine over systems made by ``factory``.
 
-    ``factory(profile=..., clock=..., operations=...)`` must return a new, empty
-    system of the backend under test (unseeded); the machine seeds it.
+    ``factory(profile=..., clock=..., operations=...)`` must return a new
+    system of the backend under test, empty or holding only the profile's seed
+    (a copy of a seeded template is cheaper); the machine seeds it.
     """
     return type(
         "OrderLifecycleMachine",

@@ -407,6 +407,16 @@ class Mappers:
         )
 
 
+def _mappers(tables: Tables) -> Mappers:
+    """The row mappers of ``tables``, built once and shared by every backend
+    over them (a mapper holds no state of a backend: its columns, codecs and
+    statements)."""
+    mappers = tables.derived.get("mappers")
+    if not isinstance(mappers, Mappers):
+        mappers = tables.derived["mappers"] = Mappers.build(tables)
+    return mappers
+
+
 class SqlBackend:
     """An engine, the tables and the mappers: makes units of work."""
 
@@ -422,7 +432,7 @@ class SqlBackend:
     ) -> None:
         self.engine = engine
         self.tables = tables
-        self.mappers = Mappers.build(tables)
+        self.mappers = _mappers(tables)
         self.outbox = outbox
         self._owns_engine = owns_engine
         if ids is None and engine.dialect.name != "sqlite":
