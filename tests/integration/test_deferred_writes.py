@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from gsan_core.errors import (
     NotFound,
     PersistenceError,
 )
+from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.catalog import CatalogItemAdded
 from gsan_core.model.units import OrganizationalUnit
 from tests.conftest import PostgresSchema
@@ -377,3 +379,46 @@ def test_elsewhere_writes_go_at_once(backend: str, tmp_path: Path) -> None:
         uow.defer_writes()
         with pytest.raises(DuplicateEntity):
             uow.units.add(_unit(1))
+
+
+def _debt(ident: int, amount: str = "50.00") -> OpenDebt:
+    return OpenDebt(id=ident, property_id=7, kind=DebtKind.BILL, amount=Decimal(amount))
+
+
+def test_the_billing_writes_of_a_refund_wait_and_check_their_rows(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """A refund's credited bills and granted credit (``Billing.replace_debts``,
+    ``Billing.add_credits``) wait with the other writes; a bill gone by the
+    commit still raises ``NotFound`` and nothing is written."""
+    with pg.uow_factory() as uow:
+        uow.billing.record_debts([_debt(1), _debt(2)])
+        uow.commit()
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.billing.replace_debts([_debt(1, "10.00"), _debt(2, "0.00")])
+        uow.billing.add_credits([attrs.evolve(_debt(3, "5.00"), kind=DebtKind.CREDIT)])
+        assert statements == []  # nothing sent yet
+        uow.commit()
+    assert len(statements) == 1
+    assert statements[0].startswith("WITH")
+    with pg.uow_factory() as uow:
+        stored = uow.billing.open_debts(7)
+    assert [(d.id, d.amount) for d in stored] == [
+        (1, Decimal("10.00")),
+        (2, Decimal("0.00")),
+        (3, Decimal("5.00")),
+    ]
+    statements.clear()
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.billing.replace_debts([_debt(1, "1.00"), _debt(9)])
+        uow.billing.add_credits([attrs.evolve(_debt(4), kind=DebtKind.CREDIT)])
+        assert statements == []  # the missing bill not seen yet
+        with pytest.raises(NotFound) as raised:
+            uow.commit()
+    assert (raised.value.entity, raised.value.id) == ("open_debt", 9)
+    with pg.uow_factory() as uow:
+        again = uow.billing.open_debts(7)
+    assert [(d.id, d.amount) for d in again] == [(d.id, d.amount) for d in stored]

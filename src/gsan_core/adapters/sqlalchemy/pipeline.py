@@ -138,7 +138,8 @@ class _Write:
     key: object
     expected: int | None  # rows it must touch (None: any)
     on_short: Callable[[], None] | None  # raises the repository's error
-    #: the update's key and expected version, and their columns
+    #: the update's key and expected version, and their columns (no version
+    #: column, ``""``: the row must exist, a table without versions)
     where: tuple[object, object] = (None, None)
     columns: tuple[str, str] = ("id", "version")
 
@@ -148,7 +149,9 @@ class _Write:
     def params(self, i: int) -> dict[str, Any]:
         found = {f"w{i}_{c}": v for c, v in self.values.items()}
         if self.kind != INSERT:
-            found[f"w{i}__k"], found[f"w{i}__e"] = self.where
+            found[f"w{i}__k"] = self.where[0]
+            if self.columns[1]:
+                found[f"w{i}__e"] = self.where[1]
         return found
 
 
@@ -302,11 +305,10 @@ def _dml(i: int, write: _Write) -> Any:
     values: dict[str, Any] = {c: sa.bindparam(f"w{i}_{c}") for c in write.values}
     if write.kind == INSERT:
         return sa.insert(t).values(values).returning(sa.literal_column("1"))
-    key, version = (t.c[c] for c in write.columns)
-    matched = (
-        key == sa.bindparam(f"w{i}__k"),
-        version == sa.bindparam(f"w{i}__e"),
-    )
+    key, version = write.columns
+    matched = [t.c[key] == sa.bindparam(f"w{i}__k")]
+    if version:
+        matched.append(t.c[version] == sa.bindparam(f"w{i}__e"))
     if write.kind == DELETE:
         return sa.delete(t).where(*matched).returning(sa.literal_column("1"))
     return sa.update(t).where(*matched).values(values).returning(sa.literal_column("1"))

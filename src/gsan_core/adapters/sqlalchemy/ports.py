@@ -7,6 +7,7 @@ commits or rolls back with the rules' own writes.
 from __future__ import annotations
 
 import enum
+import functools
 import typing
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from gsan_core.adapters.billing_tables import AccountsTables
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.mappers import RowMapper
-from gsan_core.adapters.sqlalchemy.pipeline import deferred_insert, reader
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, deferred_insert, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     SqlRepository,
@@ -193,6 +194,11 @@ CHARGE_COLUMNS = (
     "installments",
     "installments_billed",
 )
+
+
+def _debt_missing(ident: int) -> None:
+    """A deferred update of a debt row touched nothing: it is gone."""
+    raise NotFound("open_debt", ident)
 
 
 class SqlBilling(AccountsTables):
@@ -429,6 +435,10 @@ class SqlBilling(AccountsTables):
 
     def record_debts(self, debts: Iterable[OpenDebt]) -> None:
         self._uow.wrote("open_debt")
+        debts = list(debts)
+        rows = self._debts.to_rows(debts) if len(debts) <= MOST_ROWS else []
+        if deferred_insert(self._uow, "open_debt", self._debts.table, rows):
+            return  # a few rows (a refund's credits): they wait with the others
         for batch in chunks(debts, 5_000):
             with translated("open_debt"):
                 self._uow.connection.execute(
@@ -443,6 +453,9 @@ class SqlBilling(AccountsTables):
             .where(t.c.id == sa.bindparam("k_id"))
             .values({c.key: sa.bindparam(f"v_{c.key}") for c in t.c if c.key != "id"})
         )
+        debts = list(debts)
+        if self._replace_later(debts):
+            return
         for batch in chunks(debts, 1_000):
             params = [
                 {"k_id": row["id"]} | {f"v_{k}": v for k, v in row.items() if k != "id"}
@@ -452,6 +465,32 @@ class SqlBilling(AccountsTables):
                 result = self._uow.connection.execute(statement, params)
             if result.rowcount != len(params):
                 raise NotFound("open_debt", params[0]["k_id"])
+
+    def _replace_later(self, debts: Sequence[OpenDebt]) -> bool:
+        """Leave the updates of a few distinct ``debts`` (a refund's credited
+        bills) in the unit of work's pending writes, when it defers them:
+        whether it did. Each must still touch its row (``NotFound`` after the
+        statement, as at once); the table has no version to compare."""
+        ids = {d.id for d in debts}
+        uow = self._uow
+        if not debts or len(debts) > MOST_ROWS or len(ids) != len(debts):
+            return False
+        if not getattr(uow, "deferring", False):
+            return False
+        t = self._debts.table
+        if uow.pending.touches(t):
+            _ = uow.connection  # a waiting write of the table would not be seen
+        for row in self._debts.to_rows(debts):
+            ident = row["id"]
+            uow.pending.update(
+                entity="open_debt",
+                table=t,
+                values={k: v for k, v in row.items() if k != "id"},
+                where=(ident, None),
+                columns=("id", ""),
+                on_short=functools.partial(_debt_missing, ident),
+            )
+        return True
 
     def payments_of(
         self, property_ids: Iterable[int]
