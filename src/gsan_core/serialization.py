@@ -16,6 +16,7 @@ import json
 import threading
 import types
 import typing
+import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -80,6 +81,12 @@ def to_dict(event: DomainEvent) -> dict[str, Any]:
 _PLAIN = frozenset({int, str, bool, type(None)})
 _FAST: dict[type, tuple[tuple[str, bool], ...] | None] = {}
 _FAST_LOCK = threading.Lock()
+#: The event classes by tag met so far (issue 20: :func:`all_event_types`
+#: walks every subclass; an outbox read of n rows walked them n times); weak,
+#: so a class the garbage collector frees is looked up anew.
+_KNOWN: weakref.WeakValueDictionary[str, type[DomainEvent]] = (
+    weakref.WeakValueDictionary()
+)
 
 
 def _fields(cls: type) -> tuple[tuple[str, bool], ...] | None:
@@ -151,7 +158,10 @@ def from_dict(data: dict[str, Any]) -> DomainEvent:
     """The event of a dict made by :func:`to_dict`."""
     payload = dict(data)
     tag = payload.pop(TAG, None)
-    cls = all_event_types().get(str(tag))
+    cls = _KNOWN.get(str(tag))
+    if cls is None:
+        _KNOWN.update(all_event_types())
+        cls = _KNOWN.get(str(tag))
     if cls is None:
         msg = f"unknown event type {tag!r}"
         raise ConfigurationError(msg)

@@ -90,6 +90,36 @@ def test_enc_13_a_request_closed_by_sms_channel_texts_its_requester_once(
     assert history[0].sent_at is not None
 
 
+def test_enc_13_two_requesters_of_one_phone_get_one_message(
+    gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
+) -> None:
+    """ENC-13: the composer writes one message per closing and phone: two
+    requesters giving the same phone (written two ways) get one message, and
+    composing again writes none (the cursor, not a read of the messages)."""
+    opened = open_(
+        gsan,
+        utility,
+        311,
+        channel_id=CELULAR,
+        requesters=(
+            Requester(name="ANA", address="RUA 1", phone="(91) 98888-7777"),
+            Requester(name="JOSE", address="RUA 1", phone="91988887777"),
+        ),
+        location=gsan_core.model.service_requests.RequestLocation(
+            property_id=prop_id(utility, 0)
+        ),
+    )
+    tick(clock)
+    gsan.service_requests.close(
+        request_id=opened.request.id, reason_id=4, actor=utility.attendant
+    )
+    _, written = gsan.service_desk.compose_messages()
+    assert [m.phone for m in written] == ["91988887777"]
+    assert gsan.service_desk.compose_messages()[1] == ()
+    history = gsan.service_desk.messages(request_id=opened.request.id)
+    assert [m.phone for m in history] == ["91988887777"]
+
+
 def test_sms_01_a_malformed_phone_is_refused_or_recorded_invalid(
     gsan: gsan_core.System, utility: RequestUtility, clock: FixedClock
 ) -> None:

@@ -98,7 +98,8 @@ def compose_in(
 ) -> tuple[int, tuple[OutboundMessage, ...]]:
     """Read up to ``limit`` outbox entries after the cursor and write the
     messages they call for; ``(entries read, messages written)``. One read of
-    the outbox, one of the requests, one of the messages already written."""
+    the outbox and one of the requests (ENC-13: the cursor's lock, not a read
+    of the messages, keeps a closing from being composed twice)."""
     cursor = _cursor(uow)
     entries = uow.outbox.after(cursor.position, limit)
     if not entries:
@@ -119,11 +120,10 @@ def compose_in(
             )
     written: tuple[OutboundMessage, ...] = ()
     if candidates:
-        done = {
-            (m.event_id, m.phone)
-            for m in uow.outbound_messages.find_by(event_id=sorted(closed))
-        }
-        fresh = [m for _, m in candidates if (m.event_id, m.phone) not in done]
+        # no read of the messages already written: the entries after the
+        # cursor, read under its lock, were never composed (the cursor moves
+        # in the transaction that writes their messages); one per phone
+        fresh = list({(m.event_id, phone): m for phone, m in candidates}.values())
         ids = uow.next_ids("outbound_message", len(fresh))
         written = tuple(attrs.evolve(m, id=i) for i, m in zip(ids, fresh, strict=True))
         uow.outbound_messages.add_many(written)
