@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.model.scheduling import Schedule, ScheduledOrder
 
@@ -18,6 +19,17 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
     """Programmings in the ``scheduled_order`` table (a command's updates of
     several rows, the rows it ends and those it renumbers, wait with its other
     writes as every repository's few-row updates do)."""
+
+    def find_by(self, **criteria: object) -> Sequence[ScheduledOrder]:
+        """As every repository's; in a unit of work that defers its writes, a
+        few rows read are kept as read (``SqlUnitOfWork.read_rows``): their
+        renumbering's deferred updates then set the sequence and version
+        only, a statement under psycopg's 4 KiB prepared-statement limit."""
+        found = super().find_by(**criteria)
+        keep = getattr(self._uow, "read_rows", None)
+        if keep is not None and found and len(found) <= MOST_ROWS and self._deferred():
+            keep(self._entity, found)
+        return found
 
 
 class SqlScheduleRepository(SqlRepository[Schedule]):

@@ -528,6 +528,14 @@ class SqlUnitOfWork:
         it ahead, or last wrote it entity by entity (``None``: not known)."""
         return self._handed.get((table, id)) if self._handed else None
 
+    def read_rows(self, table: str, entities: Sequence[Any]) -> None:
+        """Keep ``entities`` of ``table``, which this unit of work just read
+        (a team's day of programmings), as what a deferred update of one of
+        them compares its row with (:meth:`as_read`): a day's renumbering
+        then sets each row's changed columns only (issue 20, seventh round)."""
+        for entity in entities:
+            self._handed[(table, getattr(entity, "id", None))] = entity
+
     def _open(self) -> sa.Connection:
         if self._connection is None:
             msg = "the unit of work is used outside its 'with' block"
