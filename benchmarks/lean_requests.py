@@ -289,33 +289,9 @@ def _reactivation_read(
         t["request_specification"],
         t["service_type"],
     )
-    catalog, user, unit, lgu = (
-        t["catalog_item"],
-        t["user"],
-        t["unit"],
-        t["locality_group_unit"],
-    )
+    catalog, user = t["catalog_item"], t["user"]
     successor, other = req.alias("successor"), req.alias("other")
-    centre = unit.alias("centre")
-    destination = (
-        sa.select(
-            sa.case((centre.c.accepts_routing.is_(True), centre.c.id), else_=unit.c.id)
-        )
-        .select_from(
-            lgu.join(unit, unit.c.id == lgu.c.unit_id).outerjoin(
-                centre, centre.c.id == unit.c.dispatch_centre_id
-            )
-        )
-        .where(
-            lgu.c.locality_id == req.c.locality_id,
-            lgu.c.group_id == group_id,
-            unit.c.accepts_routing.is_(True),
-            unit.c.active.is_(True),
-        )
-        .order_by(lgu.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
+    destination = limits.routed_unit(t, req.c.locality_id, group_id)
     succeeded = (
         sa.select(sa.literal(1))
         .where(successor.c.reactivation_of_id == req.c.id)

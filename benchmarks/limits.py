@@ -23,7 +23,7 @@ id) so that the report can check every variant wrote the same thing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -629,6 +629,36 @@ def lean_window(today: date, days: int) -> date:
     return today - timedelta(days=days)
 
 
+def routed_unit(
+    t: Mapping[str, sa.Table], locality_id: sa.ColumnElement[Any], group_id: int
+) -> sa.ScalarSelect[Any]:
+    """The unit a request of the locality ``locality_id`` and the
+    specification group ``group_id`` is routed to (the first routing unit of
+    the locality's group, or its dispatch centre when that accepts routing):
+    a scalar subquery."""
+    unit, lgu = t["unit"], t["locality_group_unit"]
+    centre = unit.alias("centre")
+    return (
+        sa.select(
+            sa.case((centre.c.accepts_routing.is_(True), centre.c.id), else_=unit.c.id)
+        )
+        .select_from(
+            lgu.join(unit, unit.c.id == lgu.c.unit_id).outerjoin(
+                centre, centre.c.id == unit.c.dispatch_centre_id
+            )
+        )
+        .where(
+            lgu.c.locality_id == locality_id,
+            lgu.c.group_id == group_id,
+            unit.c.accepts_routing.is_(True),
+            unit.c.active.is_(True),
+        )
+        .order_by(lgu.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def opening_read(
     sql: SqlBackend,
     *,
@@ -648,32 +678,13 @@ def opening_read(
         t["service_request"],
     )
     catalog, user, stype = t["catalog_item"], t["user"], t["service_type"]
-    unit, lgu = t["unit"], t["locality_group_unit"]
-    centre = unit.alias("centre")
+    unit = t["unit"]
     kind = catalog.alias("kind")
     group = catalog.alias("grp")
     channel = catalog.alias("channel")
     message = catalog.alias("message")
     opening = unit.alias("opening")
-    destination = (
-        sa.select(
-            sa.case((centre.c.accepts_routing.is_(True), centre.c.id), else_=unit.c.id)
-        )
-        .select_from(
-            lgu.join(unit, unit.c.id == lgu.c.unit_id).outerjoin(
-                centre, centre.c.id == unit.c.dispatch_centre_id
-            )
-        )
-        .where(
-            lgu.c.locality_id == prop.c.locality_id,
-            lgu.c.group_id == group_id,
-            unit.c.accepts_routing.is_(True),
-            unit.c.active.is_(True),
-        )
-        .order_by(lgu.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
+    destination = routed_unit(t, prop.c.locality_id, group_id)
     duplicate = (
         sa.select(sa.literal(1))
         .where(
