@@ -15,6 +15,7 @@ from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
     SqlRepository,
     among,
+    prepared,
     where,
 )
 from gsan_core.errors import ConcurrencyConflict, NotFound
@@ -116,33 +117,26 @@ class SqlSupplyScheduleRepository(_Rows, SqlRepository[SupplySchedule]):
             raise ConcurrencyConflict(self._entity, schedule.id, schedule.version)
 
 
-#: The unnest updates of the outbound messages, one per table.
-_UNNEST_UPDATES: dict[int, Any] = {}
-
-
 def _unnest_update(table: sa.Table) -> Any:
     """Every row of the bound arrays ``a_<column>`` written over the stored
     row of its id whose version is one less (a compare-and-set update of many
     rows in one statement, PostgreSQL)."""
-    found = _UNNEST_UPDATES.get(id(table))
-    if found is None:
-        columns = list(table.c)
-        given = (
-            sa.func.unnest(
-                *[
-                    sa.bindparam(f"a_{c.key}", type_=postgresql.ARRAY(c.type))
-                    for c in columns
-                ]
-            )
-            .table_valued(*[c.key for c in columns])
-            .render_derived(name="r")
+    columns = list(table.c)
+    given = (
+        sa.func.unnest(
+            *[
+                sa.bindparam(f"a_{c.key}", type_=postgresql.ARRAY(c.type))
+                for c in columns
+            ]
         )
-        found = _UNNEST_UPDATES[id(table)] = (
-            sa.update(table)
-            .where(table.c.id == given.c.id, table.c.version == given.c.version - 1)
-            .values({c.key: given.c[c.key] for c in columns if c.key != "id"})
-        )
-    return found
+        .table_valued(*[c.key for c in columns])
+        .render_derived(name="r")
+    )
+    return (
+        sa.update(table)
+        .where(table.c.id == given.c.id, table.c.version == given.c.version - 1)
+        .values({c.key: given.c[c.key] for c in columns if c.key != "id"})
+    )
 
 
 class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
@@ -166,7 +160,10 @@ class SqlOutboundMessageRepository(_Rows, SqlRepository[OutboundMessage]):
         self._uow.wrote(self._entity)
         params = {f"a_{c.key}": [r[c.key] for r in rows] for c in self._table.c}
         with translated(self._entity):
-            result = connection.execute(_unnest_update(self._table), params)
+            statement = prepared(
+                self._table, "unnest_update", lambda: _unnest_update(self._table)
+            )
+            result = connection.execute(statement, params)
         if result.rowcount != len(rows):
             self._conflict([self._params(m) for m in batch])
 
