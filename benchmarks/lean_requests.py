@@ -102,15 +102,7 @@ def lean_check_open(
     with sql.engine.connect() as connection:
         row = connection.execute(read).one()
         connection.rollback()
-    return bool(
-        row.active
-        and row.kind_active
-        and row.channel_active
-        and row.opening_active
-        and row.may_open_requests
-        and not row.duplicate
-        and row.destination is not None
-    )
+    return limits.opening_accepted(row)
 
 
 def lean_relay(
@@ -261,22 +253,36 @@ def lean_generate_cut_order(
         lean_sql.write_all(
             connection,
             [
-                sa.insert(sql.tables["service_order"]).values(
-                    sql.mappers.service_order.to_row(order)
-                ),
-                lean_sql.trail_insert(
-                    sql,
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=row.home,
-                    user_id=actor,
-                    relation=int(OrderUnitRelation.OPENED),
-                    at=now,
-                ),
+                *_order_inserts(sql, order, trail_id, row.home, actor, now),
                 *lean_sql.outbox(connection, sql, [generated]),
             ],
         )
     return int(order_id)
+
+
+def _order_inserts(
+    sql: SqlBackend,
+    order: ServiceOrder,
+    trail_id: int,
+    unit_id: int,
+    actor: int,
+    now: datetime,
+) -> list[Any]:
+    """A new order's row and its trail row (opened at ``unit_id``)."""
+    return [
+        sa.insert(sql.tables["service_order"]).values(
+            sql.mappers.service_order.to_row(order)
+        ),
+        lean_sql.trail_insert(
+            sql,
+            id=trail_id,
+            order_id=order.id,
+            unit_id=unit_id,
+            user_id=actor,
+            relation=int(OrderUnitRelation.OPENED),
+            at=now,
+        ),
+    ]
 
 
 def _reactivation_read(
@@ -427,18 +433,7 @@ def lean_reactivate(
                     automatic=True,
                     version=1,
                 ),
-                sa.insert(t["service_order"]).values(
-                    sql.mappers.service_order.to_row(order)
-                ),
-                lean_sql.trail_insert(
-                    sql,
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=row.home,
-                    user_id=actor,
-                    relation=int(OrderUnitRelation.OPENED),
-                    at=now,
-                ),
+                *_order_inserts(sql, order, trail_id, row.home, actor, now),
                 *lean_sql.outbox(connection, sql, events),
             ],
         )

@@ -756,15 +756,22 @@ def opening_read(
     )
 
 
+def opening_accepted(row: Any) -> bool:
+    """The opening's rules on :func:`opening_read`'s row: whether it passes."""
+    return bool(
+        row.active
+        and row.kind_active
+        and row.channel_active
+        and row.opening_active
+        and row.may_open_requests
+        and not row.duplicate
+        and row.destination is not None
+    )
+
+
 def check_opening(row: Any) -> None:
-    """The opening's rules on :func:`opening_read`'s row."""
-    assert row.active
-    assert row.kind_active
-    assert row.channel_active
-    assert row.opening_active
-    assert row.may_open_requests
-    assert not row.duplicate
-    assert row.destination is not None
+    """The opening's rules on :func:`opening_read`'s row, asserted."""
+    assert opening_accepted(row), row
 
 
 def lean_open_request(
