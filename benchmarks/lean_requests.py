@@ -524,18 +524,7 @@ def measure_check_open(
     del skip
     homes = scale_commands.connected(sql, metered=False, limit=2 * count)
     count = len(homes) // 2
-    prop = sql.tables["property"]
-    with sql.engine.connect() as connection:
-        localities = set(
-            connection.execute(
-                sa.select(prop.c.locality_id).where(prop.c.id.in_(homes)).distinct()
-            ).scalars()
-        )
-    for locality in sorted(localities):
-        office = 10_000 + locality * 10 + 2  # ESCRITORIO, under its CENTRAL
-        gsan.service_requests.configuration.set_locality_group_units(
-            locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
-        )
+    scale_commands.route_water_requests(gsan, sql, homes)
 
     def library(n: int) -> None:
         violations, _ = gsan.service_requests.check_open(

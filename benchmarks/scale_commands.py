@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,17 +36,19 @@ def interleaved(
     library: Callable[[int], None], baseline: Callable[[int], None], count: int
 ) -> tuple[float, float]:
     """Mean seconds per call of each, run in alternating rounds of 10 so both
-    see the same machine load (the first round warms caches and is dropped)."""
+    see the same machine load (the first round warms caches and is dropped,
+    unless it is the only one: ``count`` of 10 or fewer)."""
     spent = [0.0, 0.0]
     rounds = range(0, count, 10)
+    warming = 1 if len(rounds) > 1 else 0
     for index, start in enumerate(rounds):
         for side, action in enumerate((library, baseline)):
             began = time.perf_counter()
             for n in range(start, min(start + 10, count)):
                 action(n)
-            if index:
+            if index >= warming:
                 spent[side] += time.perf_counter() - began
-    measured = count - min(10, count)
+    measured = count - 10 * warming
     return spent[0] / measured, spent[1] / measured
 
 
@@ -186,11 +188,11 @@ def measure_replacement(
     return command_figure("replace a meter", size, library_s, baseline_s)
 
 
-def measure_opening(
-    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
-) -> dict[str, Any]:
-    homes = connected(sql, metered=False, limit=2 * count)
-    count = len(homes) // 2
+def route_water_requests(
+    gsan: gsan_core.System, sql: SqlBackend, homes: Sequence[int]
+) -> None:
+    """Route the water group's requests of the localities of ``homes`` to
+    each locality's office (ESCRITORIO, under its CENTRAL)."""
     prop = sql.tables["property"]
     with sql.engine.connect() as connection:
         localities = set(
@@ -199,10 +201,18 @@ def measure_opening(
             ).scalars()
         )
     for locality in sorted(localities):
-        office = 10_000 + locality * 10 + 2  # ESCRITORIO, under its CENTRAL
+        office = 10_000 + locality * 10 + 2
         gsan.service_requests.configuration.set_locality_group_units(
             locality_id=locality, rows=[(GROUP_WATER, office)], actor=0
         )
+
+
+def measure_opening(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> dict[str, Any]:
+    homes = connected(sql, metered=False, limit=2 * count)
+    count = len(homes) // 2
+    route_water_requests(gsan, sql, homes)
     attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
     ids = itertools.count(scale.BASELINE_IDS + 5_000_000)
 
