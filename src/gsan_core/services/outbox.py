@@ -9,7 +9,9 @@ Reliable delivery to other systems reads the outbox:
   once: an entry handed on and not acknowledged, because the process died, is
   handed on again);
 * :meth:`OutboxService.relay`: that loop, with a handler, held by one relay at a
-  time;
+  time (on a store that claims, :class:`~gsan_core.ports.outbox.OutboxClaiming`,
+  each batch is one transaction: the hold and the batch claimed in one
+  statement, the handler, the commit);
 * :meth:`OutboxService.after`: entries after a position the consumer keeps
   itself (ids are gap-free and follow commit order, so paging by id misses
   nothing).
@@ -21,13 +23,18 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from gsan_core.errors import BatchAlreadyRunning
 from gsan_core.model.outbox import OutboxEntry
+from gsan_core.ports.outbox import OutboxClaiming
 from gsan_core.services.context import Service
 
-__all__ = ["OutboxService", "RelayRun"]
+__all__ = ["RELAY_JOB", "OutboxService", "RelayRun"]
 
 #: What a relay hands entries to: it raises to leave them pending.
 Handler = Callable[[Sequence[OutboxEntry]], None]
+
+#: The batch job and key a relay holds (one relay at a time).
+RELAY_JOB = ("outbox relay", "outbox")
 
 
 @attrs.frozen(kw_only=True)
@@ -83,9 +90,12 @@ class OutboxService(Service):
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        claimed = self._relay_claiming(handler, batch_size, max_batches)
+        if claimed is not None:
+            return claimed
         batches = entries = 0
         last: int | None = None
-        with self._exclusive("outbox relay", "outbox"):
+        with self._exclusive(*RELAY_JOB):
             while max_batches is None or batches < max_batches:
                 batch = self.pending(batch_size)
                 if not batch:
@@ -97,4 +107,37 @@ class OutboxService(Service):
                 last = batch[-1].id
                 if len(batch) < batch_size:
                     break
+        return RelayRun(batches=batches, entries=entries, last_id=last)
+
+    def _relay_claiming(
+        self, handler: Handler, batch_size: int, max_batches: int | None
+    ) -> RelayRun | None:
+        """:meth:`relay` on a store that claims (``None`` on another): each
+        batch one transaction, its relay's hold and its entries claimed in one
+        statement, ``handler``, the commit (a handler that raises rolls the
+        claim back: the batch stays pending). The hold ends with each
+        transaction: a relay that finds it taken by another before a later
+        batch stops there, and the other goes on from the entries left."""
+        batches = entries = 0
+        last: int | None = None
+        while max_batches is None or batches < max_batches:
+            with self._ctx.uow_factory() as uow:
+                outbox = uow.outbox
+                if not isinstance(outbox, OutboxClaiming):
+                    return None
+                try:
+                    batch = outbox.claim(*RELAY_JOB, batch_size, self._now())
+                except BatchAlreadyRunning:
+                    if batches:
+                        break
+                    raise
+                if not batch:
+                    break
+                handler(batch)
+                uow.commit()
+            batches += 1
+            entries += len(batch)
+            last = batch[-1].id
+            if len(batch) < batch_size:
+                break
         return RelayRun(batches=batches, entries=entries, last_id=last)

@@ -7,6 +7,9 @@ commits or rolls back, and the numbers are handed out without gaps and in
 commit order. The outbox ids come from the counter ``outbox``, taken by the last
 statement before the commit; on PostgreSQL that statement also writes the rows
 (:func:`write_outbox`: the counter's upsert a CTE of the insert, issue 20).
+On PostgreSQL a relay claims its batch in one statement (:class:`PostgresOutbox`:
+the relay's advisory lock, the oldest pending entries locked and marked
+published, in the relay's one transaction per batch).
 """
 
 from __future__ import annotations
@@ -21,14 +24,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.leases import advisory_key
 from gsan_core.adapters.sqlalchemy.repositories import among, chunks, prepared
+from gsan_core.errors import BatchAlreadyRunning
 from gsan_core.model.events import DomainEvent
 from gsan_core.model.outbox import OutboxEntry
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlOutbox", "lock_key", "take_numbers", "write_outbox"]
+__all__ = ["PostgresOutbox", "SqlOutbox", "lock_key", "take_numbers", "write_outbox"]
 
 
 def _bump(table: sa.Table, dialect: str) -> Any:
@@ -157,6 +162,22 @@ def _event(payload: Mapping[str, Any]) -> DomainEvent | None:
         return None
 
 
+def _entries(rows: Sequence[sa.RowMapping]) -> list[OutboxEntry]:
+    """The entries of outbox rows (their columns by name)."""
+    return [
+        OutboxEntry(
+            id=row["id"],
+            tag=row["tag"],
+            occurred_at=row["occurred_at"],
+            actor=row["actor"],
+            payload=row["payload"],
+            event=_event(row["payload"]),
+            published_at=row["published_at"],
+        )
+        for row in rows
+    ]
+
+
 class SqlOutbox:
     """Reads and acknowledges the ``outbox`` table."""
 
@@ -167,18 +188,7 @@ class SqlOutbox:
     def _entries(self, statement: sa.Select[Any]) -> list[OutboxEntry]:
         with translated("outbox"):
             rows = self._uow.connection.execute(statement).mappings().all()
-        return [
-            OutboxEntry(
-                id=row["id"],
-                tag=row["tag"],
-                occurred_at=row["occurred_at"],
-                actor=row["actor"],
-                payload=row["payload"],
-                event=_event(row["payload"]),
-                published_at=row["published_at"],
-            )
-            for row in rows
-        ]
+        return _entries(rows)
 
     def pending(self, limit: int) -> Sequence[OutboxEntry]:
         t = self._t
@@ -209,3 +219,72 @@ class SqlOutbox:
             with translated("outbox"):
                 marked += connection.execute(statement).rowcount
         return marked
+
+
+def _claim_statement(connection: sa.Connection, table: sa.Table) -> sa.TextualSelect:
+    """PostgreSQL: take the advisory lock ``:k`` (``pg_try_advisory_xact_lock``,
+    a CTE evaluated once, first: the scan below is gated by it), lock the
+    oldest ``:n`` pending entries ``FOR UPDATE`` and mark them published at
+    ``:at``; one row with ``held`` false when another session holds the lock,
+    else one row per entry claimed (or one of NULLs when none is pending).
+
+    The statement's snapshot is taken before the lock: an entry another relay
+    marked and committed in between is seen as pending by the scan, and
+    ``FOR UPDATE`` re-reads its committed version and drops it (READ
+    COMMITTED's recheck), so no entry is claimed twice."""
+    quote = connection.dialect.identifier_preparer.format_table
+
+    def build() -> sa.TextualSelect:
+        name = quote(table)
+        return (
+            sa.text(
+                "WITH l AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(:k) AS held), "
+                f"c AS (SELECT o.id FROM {name} AS o "
+                "WHERE (SELECT held FROM l) AND o.published_at IS NULL "
+                "ORDER BY o.id LIMIT :n FOR UPDATE OF o), "
+                f"u AS (UPDATE {name} AS t SET published_at = :at FROM c "
+                "WHERE t.id = c.id RETURNING t.id, t.tag, t.occurred_at, t.actor, "
+                "t.payload, t.published_at) "
+                "SELECT l.held, u.* FROM l LEFT JOIN u ON true ORDER BY u.id"
+            )
+            .bindparams(sa.bindparam("at", type_=table.c.published_at.type))
+            .columns(
+                sa.column("held", sa.Boolean),
+                *(table.c[c] for c in _COLUMNS),
+            )
+        )
+
+    return prepared(table, "claim_postgresql", build)
+
+
+#: The outbox columns a claim returns.
+_COLUMNS = ("id", "tag", "occurred_at", "actor", "payload", "published_at")
+
+
+class PostgresOutbox(SqlOutbox):
+    """The outbox of a unit of work of its own on PostgreSQL: also
+    :class:`~gsan_core.ports.outbox.OutboxClaiming` (a relay's batch in one
+    statement, issue 20)."""
+
+    def claim(
+        self, job: str, key: str, limit: int, at: datetime
+    ) -> Sequence[OutboxEntry]:
+        """Hold ``job`` for ``key`` (the advisory lock of ``leases.BatchHolds``)
+        and claim the oldest ``limit`` pending entries, marked published at
+        ``at`` in this transaction; by id. ``BatchAlreadyRunning`` when another
+        holds the job."""
+        tables = self._uow.tables
+        lock = advisory_key(f"{tables.schema or ''}.{tables.prefix}", job, key)
+        connection = self._uow.connection
+        with translated("outbox"):
+            rows = (
+                connection.execute(
+                    _claim_statement(connection, self._t),
+                    {"k": lock, "n": max(limit, 0), "at": at},
+                )
+                .mappings()
+                .all()
+            )
+        if not rows[0]["held"]:
+            raise BatchAlreadyRunning(job, key)
+        return _entries([row for row in rows if row["id"] is not None])

@@ -45,6 +45,7 @@ from gsan_core.adapters.sqlalchemy.hydrometers import (
 from gsan_core.adapters.sqlalchemy.ids import HiLoIds, TransactionIds
 from gsan_core.adapters.sqlalchemy.leases import BatchHolds
 from gsan_core.adapters.sqlalchemy.outbox import (
+    PostgresOutbox,
     SqlOutbox,
     lock_key,
     take_numbers,
@@ -281,7 +282,10 @@ class SqlUnitOfWork:
         self.permissions = SqlPermissions(self)
         self.field_lock = SqlFieldLock(self)
         self.seeding = StoreSeeding(self.billing, self.permissions, self.field_lock)
-        self.outbox = SqlOutbox(self)
+        # a relay claims its batch in one statement on PostgreSQL, in a
+        # transaction of its own (a host's transaction holds no batch)
+        claims = backend.engine.dialect.name == "postgresql" and self._joined is None
+        self.outbox = PostgresOutbox(self) if claims else SqlOutbox(self)
 
     def _service_request_repositories(self, mappers: Mappers) -> None:
         self.service_requests = SqlServiceRequestRepository(
