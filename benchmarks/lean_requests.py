@@ -59,6 +59,7 @@ from gsan_core.model.service_requests import (
     RequestLocation,
     RequestSituation,
 )
+from gsan_core.services.outbox import RELAY_JOB
 from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
 __all__ = [
@@ -73,9 +74,6 @@ __all__ = [
     "measure_reactivate",
     "measure_relay",
 ]
-
-#: The outbox relay's batch job and key (``OutboxService.relay``).
-RELAY_JOB = ("outbox relay", "outbox")
 
 
 def lean_check_open(
