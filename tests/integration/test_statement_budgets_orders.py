@@ -144,7 +144,7 @@ BUDGETS: dict[str, int] = {
     # the relay's lease (BEGIN, read, take, COMMIT), the batch (BEGIN,
     # read, ROLLBACK), its acknowledgement (BEGIN, UPDATE ... IN, COMMIT),
     # the lease's release (BEGIN, DELETE, COMMIT); a batch: 6, whatever its
-    # size (PostgreSQL: the lease in fewer)
+    # size (PostgreSQL: one transaction a batch, below)
     "relay a batch of the outbox": 13,
     # BEGIN, the active types (CFG-05's duplicates), INSERT, outbox counter,
     # outbox, COMMIT; several: the active types read once, one multi-row
