@@ -12,15 +12,15 @@ import pytest
 import sqlalchemy as sa
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.adapters.sqlalchemy.leases import advisory_key
-from gsan_core.errors import BatchAlreadyRunning
+from gsan_core.errors import BatchAlreadyRunning, ConcurrencyConflict
 from gsan_core.model.outbox import OutboxEntry
 from gsan_core.ports.outbox import OutboxClaiming
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.services.outbox import RELAY_JOB
 from gsan_core.testing import FixedClock
-from tests.conftest import PostgresSchema
+from tests.conftest import POSTGRES_URL, PostgresSchema
 from tests.integration.test_postgres_race import race
 
 pytestmark = pytest.mark.postgres
@@ -115,3 +115,30 @@ def test_a_relay_whose_hold_was_taken_between_batches_stops(
         thread.join(timeout=20)
     assert (run.batches, run.entries) == (1, 1)
     assert len(system.outbox.pending(limit=1_000)) == start - 1
+
+
+def test_a_handler_acknowledging_its_own_batch_waits_for_the_relay(
+    postgres: PostgresSchema,
+) -> None:
+    """The claimed rows stay locked until the relay commits: an ``ack`` of
+    them from the handler waits for the lock timeout (here 300 ms) and fails;
+    the relay rolls back and the batch stays pending."""
+    seeded = postgres.reset()
+    _system(seeded)
+    engine = create_engine(POSTGRES_URL, lock_timeout_ms=300)
+    try:
+        backend = SqlBackend(engine, tables=seeded.tables)
+        system = gsan_core.System(
+            uow_factory=backend.uow_factory, backend=backend, clock=FixedClock()
+        )
+        _record(system, 1)
+        before = [e.id for e in system.outbox.pending(limit=1_000)]
+
+        def handler(batch: Sequence[OutboxEntry]) -> None:
+            system.outbox.ack(e.id for e in batch)
+
+        with pytest.raises(ConcurrencyConflict):
+            system.outbox.relay(handler, batch_size=1)
+        assert [e.id for e in system.outbox.pending(limit=1_000)] == before
+    finally:
+        engine.dispose()
