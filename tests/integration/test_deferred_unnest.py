@@ -239,3 +239,34 @@ def test_unnest_insert_refuses_a_value_too_long_as_a_single_insert_does(
     assert deferred.value.code == at_once.value.code
     with pg.uow_factory() as uow:
         assert uow.units.count_by() == 0
+
+
+def test_the_statement_does_not_grow_with_the_rows(
+    pg: SqlBackend, postgres: PostgresSchema
+) -> None:
+    """2 and 20 units with as many events: the same statement text and the
+    same parameters (one array a column), so psycopg converts it once (it
+    keeps no statement of more than 50 parameters or 4 KiB)."""
+    seen: list[tuple[str, list[str]]] = []
+
+    def _seen(*args: Any) -> None:
+        seen.append((args[2], sorted(args[3])))
+
+    event.listen(pg.engine, "before_cursor_execute", _seen)
+    try:
+        for first, size in ((1, 2), (100, 20)):
+            with pg.uow_factory() as uow:
+                uow.defer_writes()
+                uow.units.add_many([_unit(first + k) for k in range(size)])
+                uow.record(*[_added(first + k) for k in range(size)])
+                uow.commit()
+    finally:
+        event.remove(pg.engine, "before_cursor_execute", _seen)
+    (two_text, two_params), (twenty_text, twenty_params) = seen
+    assert two_text == twenty_text
+    assert two_params == twenty_params
+    assert len(twenty_params) <= 50
+    assert len(twenty_text.replace(postgres.schema, "")) <= 4096
+    with pg.uow_factory() as uow:
+        assert uow.units.count_by() == 22
+        assert len(uow.outbox.pending(50)) == 22
