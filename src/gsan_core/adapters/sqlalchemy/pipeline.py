@@ -10,6 +10,11 @@ work next reads (it reads its own writes) or commits. At the commit the same
 statement also takes the outbox ids (an upsert of the ``outbox`` counter, whose
 row lock is held to the commit, so ids still follow commit order) and writes
 the outbox rows: a command's whole write is one round trip (issue 20).
+The inserts of two or more rows of one table (with one column set) go as
+**one** ``INSERT ... SELECT FROM unnest(:c1::type[], ...)`` CTE, one array
+parameter per column (issue 20, round 8), and so do two or more outbox rows:
+the statement's text and its parameters no longer grow with the rows, so
+psycopg converts it once instead of on every call.
 
 Reads see the waiting writes because they are **enforced** to go through
 :func:`reader` (or the unit of work's ``connection``, which sends every waiting
@@ -45,6 +50,7 @@ from sqlalchemy.sql.util import find_tables
 
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.statement_cache import prepared
 from gsan_core.errors import PersistenceError
 from gsan_core.model.events import DomainEvent
 
@@ -57,10 +63,10 @@ __all__ = [
     "watch",
 ]
 
-#: The most rows an insert leaves waiting (a larger one is sent at once):
-#: each row is a CTE of its own, as SQLAlchemy caches the compiled form of a
-#: single-row ``INSERT`` and not of a multi-row one (a command's statement is
-#: compiled once, then taken from the cache).
+#: The most rows an insert (or a batch of updates) leaves waiting (a larger
+#: one is sent at once). An update is a CTE per row; the inserts of a table
+#: are one ``unnest`` CTE (:func:`_merged`), built once per table and column
+#: set, whatever the number of rows.
 MOST_ROWS = 20
 
 
@@ -125,8 +131,9 @@ def _refuse_unsent(
 
 
 #: The kinds of write: an INSERT, an UPDATE ... WHERE key AND version, a
-#: DELETE ... WHERE key AND version.
-INSERT, UPDATE, DELETE = "insert", "update", "delete"
+#: DELETE ... WHERE key AND version, and the inserts of several rows of one
+#: table merged into one ``INSERT ... SELECT FROM unnest(...)`` when sent.
+INSERT, UPDATE, DELETE, ROWS = "insert", "update", "delete", "rows"
 
 
 @attrs.define
@@ -147,6 +154,7 @@ class _Write:
         return (self.kind, self.table, tuple(self.values), self.columns)
 
     def params(self, i: int) -> dict[str, Any]:
+        # (ROWS: each column's values, one list, bound as one array)
         found = {f"w{i}_{c}": v for c, v in self.values.items()}
         if self.kind != INSERT:
             found[f"w{i}__k"] = self.where[0]
@@ -278,6 +286,7 @@ class WriteBuffer:
         writes, self.writes = self.writes, []
         if not writes and outbox is None:
             return
+        writes = _merged(writes)
         pending = WriteBuffer(writes)
         statement = pending.statement(outbox)
         params: dict[str, Any] = {}
@@ -300,8 +309,66 @@ class WriteBuffer:
                 write.on_short()
 
 
+def _merged(writes: list[_Write]) -> list[_Write]:
+    """``writes`` with the inserts of a table and a column set, when two or
+    more, as one ``ROWS`` write in the place of the first (its entity and
+    key): the rows in the order they came, each column's values one list.
+    Every CTE sees the statement's snapshot, so which CTE writes a row does
+    not change what is written."""
+    groups: dict[tuple[sa.Table, tuple[str, ...]], list[_Write]] = {}
+    for write in writes:
+        if write.kind == INSERT:
+            groups.setdefault((write.table, tuple(write.values)), []).append(write)
+    if all(len(group) < 2 for group in groups.values()):
+        return writes
+    merged: list[_Write] = []
+    for write in writes:
+        group = groups.get((write.table, tuple(write.values)), [])
+        if write.kind != INSERT or len(group) < 2:
+            merged.append(write)
+        elif group[0] is write:
+            columns = tuple(write.values)
+            values = {c: [w.values[c] for w in group] for c in columns}
+            merged.append(attrs.evolve(write, kind=ROWS, values=values))
+    return merged
+
+
+def _array(name: str, column: sa.Column[Any]) -> Any:
+    """The bound list ``name`` of ``column``'s values as one array parameter,
+    cast to the column's type (``:name::BIGINT[]``: psycopg's dialect writes
+    the cast of a typed array parameter), each value converted as the column
+    converts one (an aware datetime to UTC, a JSON value, a decimal). One
+    dimension, so that a JSON list stays one value; a string unbounded, so
+    that a value too long is refused by the insert, as a row's is, and not cut
+    by the cast."""
+    item = column.type
+    if isinstance(item, sa.String) and item.length is not None:
+        item = sa.String()
+    return sa.bindparam(name, type_=postgresql.ARRAY(item, dimensions=1))
+
+
+def _unnest_insert(i: int, table: sa.Table, columns: tuple[str, ...]) -> Any:
+    """``INSERT INTO table (columns) SELECT ... FROM unnest(:w<i>_<c>::type[],
+    ...)``: the rows as one array parameter per column, whatever their number
+    (PostgreSQL); ``unnest`` gives them in the arrays' order."""
+    arrays = [_array(f"w{i}_{c}", table.c[c]) for c in columns]
+    rows = sa.func.unnest(*arrays).table_valued(*columns).render_derived(name=f"r{i}")
+    return (
+        sa.insert(table)
+        .from_select(list(columns), sa.select(*[rows.c[c] for c in columns]))
+        .returning(sa.literal_column("1"))
+    )
+
+
 def _dml(i: int, write: _Write) -> Any:
     t = write.table
+    if write.kind == ROWS:
+        columns = tuple(write.values)
+        return prepared(
+            t,
+            f"unnest_insert:{i}:{','.join(columns)}",
+            lambda: _unnest_insert(i, t, columns),
+        )
     values: dict[str, Any] = {c: sa.bindparam(f"w{i}_{c}") for c in write.values}
     if write.kind == INSERT:
         return sa.insert(t).values(values).returning(sa.literal_column("1"))
@@ -364,31 +431,62 @@ class _Events:
             .cte("outbox_counter")
         )
         last = sa.select(bump.c.value).scalar_subquery()
+        if n > 1:
+            return [_outbox_unnest(outbox, last).add_cte(bump)]
         return [
             sa.insert(outbox)
             .values(
-                id=last - sa.literal_column(str(n - 1 - i)),
-                **{
-                    c: sa.bindparam(f"o{i}_{c}")
-                    for c in ("tag", "occurred_at", "actor", "payload")
-                },
+                id=last,
+                **{c: sa.bindparam(f"o0_{c}") for c in _OUTBOX_COLUMNS},
                 published_at=sa.null(),
             )
             .returning(outbox.c.id)
             .add_cte(bump)
-            for i in range(n)
         ]
 
     def params(self) -> dict[str, Any]:
         found: dict[str, Any] = {"o_n": self.n}
-        for i, event in enumerate(self.events):
-            found |= {
-                f"o{i}_tag": type(event).tag,
-                f"o{i}_occurred_at": event.occurred_at,
-                f"o{i}_actor": event.actor,
-                f"o{i}_payload": serialization.to_dict(event),
+        rows = [
+            {
+                "tag": type(event).tag,
+                "occurred_at": event.occurred_at,
+                "actor": event.actor,
+                "payload": serialization.to_dict(event),
             }
-        return found
+            for event in self.events
+        ]
+        if self.n == 1:
+            return found | {f"o0_{c}": v for c, v in rows[0].items()}
+        return found | {f"o_{c}": [r[c] for r in rows] for c in _OUTBOX_COLUMNS}
+
+
+#: The outbox's columns bound per event (the id numbered from the counter).
+_OUTBOX_COLUMNS = ("tag", "occurred_at", "actor", "payload")
+
+
+def _outbox_unnest(outbox: sa.Table, last: Any) -> Any:
+    """The outbox rows of the arrays ``o_<column>`` in one ``INSERT ...
+    SELECT FROM unnest(...) WITH ORDINALITY``: the ``k``-th of ``o_n`` rows
+    numbered ``last - o_n + k``, so the ids follow the events' order."""
+
+    def build() -> Any:
+        arrays = [_array(f"o_{c}", outbox.c[c]) for c in _OUTBOX_COLUMNS]
+        return (
+            sa.func.unnest(*arrays)
+            .table_valued(*_OUTBOX_COLUMNS, with_ordinality="k")
+            .render_derived(name="e")
+        )
+
+    rows = prepared(outbox, "unnest_events", build)
+    number = last - sa.bindparam("o_n", type_=sa.BigInteger) + rows.c.k
+    return (
+        sa.insert(outbox)
+        .from_select(
+            ["id", *_OUTBOX_COLUMNS, "published_at"],
+            sa.select(number, *[rows.c[c] for c in _OUTBOX_COLUMNS], sa.null()),
+        )
+        .returning(outbox.c.id)
+    )
 
 
 def outbox_rows(

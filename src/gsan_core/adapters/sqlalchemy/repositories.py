@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import weakref
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -19,6 +18,7 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 )
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
+from gsan_core.adapters.sqlalchemy.statement_cache import prepared
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import (
@@ -53,25 +53,6 @@ T = TypeVar("T")
 CHUNK = 1_000
 #: Ids per statement when they travel as one PostgreSQL array parameter.
 ARRAY_CHUNK = 50_000
-_PREPARED: weakref.WeakKeyDictionary[sa.Table, dict[str, Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def prepared(table: sa.Table, name: str, build: Callable[[], T]) -> T:
-    """A statement (or mapper) about ``table`` built once and reused.
-
-    Core statements are immutable: building them once per table instead of once
-    per unit of work or per call saves most of SQLAlchemy's Python overhead on
-    the hot paths (a unit of work builds a dozen repositories).
-    """
-    cache = _PREPARED.get(table)
-    if cache is None:
-        cache = _PREPARED.setdefault(table, {})
-    found = cache.get(name)
-    if found is None:
-        found = cache[name] = build()
-    return found
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
