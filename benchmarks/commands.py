@@ -34,6 +34,7 @@ from benchmarks import (
     lean_field,
     lean_meters,
     lean_orders,
+    lean_refunds,
     lean_requests,
     lean_scheduling,
     lean_stock,
@@ -114,6 +115,9 @@ ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
     "customer_statement": lean_accounts.measure_customer_statement,
     "customer_certificate": lean_accounts.measure_customer_certificate,
+    # the refund of duplicated payments (benchmarks.lean_refunds), on refund
+    # RAs opened for each repeat on properties of its own
+    "refund": lean_refunds.measure,
 }
 #: The names ``--only`` selects from.
 COMMANDS = (

@@ -49,12 +49,14 @@ from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
 __all__ = [
     "COMMANDS",
+    "home_unit",
     "lean_close_not_executed",
     "lean_close_request",
     "lean_forward",
     "lean_reiterate",
     "lean_start_execution",
     "lean_update_order",
+    "may_maintain",
     "measure",
 ]
 
@@ -80,13 +82,13 @@ def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]
     }
 
 
-def _home(sql: SqlBackend, actor: int) -> Any:
+def home_unit(sql: SqlBackend, actor: Any) -> Any:
     """The acting user's unit (a scalar subquery)."""
     user = sql.tables["user"]
     return sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
 
 
-def _may_maintain(sql: SqlBackend, actor: int, unit_id: Any) -> Any:
+def may_maintain(sql: SqlBackend, actor: Any, unit_id: Any) -> Any:
     """AUTH-01 for a request now in ``unit_id`` (a column): the user works
     in that unit, in a call centre or in its superior (one level: the
     synthetic utilities' tree)."""
@@ -234,7 +236,7 @@ def _forward_read(
             req.c.urgent,
             last.label("last_at"),
             busy.label("busy"),
-            _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+            may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
             dest.c.active,
             dest.c.accepts_routing,
             dest_kind.c.attributes["code"].as_string().label("dest_code"),
@@ -283,7 +285,7 @@ def lean_close_request(
             open_orders.label("open_orders"),
             catalog.c.active.label("reason_active"),
             catalog.c.attributes["executed"].as_boolean().label("executed"),
-            _home(sql, actor).label("home"),
+            home_unit(sql, actor).label("home"),
         )
         .select_from(
             req.join(
@@ -351,7 +353,7 @@ def lean_reiterate(
         req.c.current_unit_id,
         req.c.urgent,
         req.c.reiterations,
-        _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+        may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
     ).where(req.c.id == request_id)
     with sql.engine.begin() as connection:
         row = connection.execute(read).one()
@@ -530,7 +532,7 @@ def lean_close_not_executed(
             catalog.c.active.label("reason_active"),
             catalog.c.attributes["executed"].as_boolean().label("executed"),
             programmed.label("programmed"),
-            _home(sql, actor).label("home"),
+            home_unit(sql, actor).label("home"),
         )
         .select_from(
             order.join(req, req.c.id == order.c.request_id).join(
