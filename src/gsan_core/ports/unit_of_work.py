@@ -451,7 +451,9 @@ class UnitOfWork(Protocol):
         consumption tariffs. ``"forward_request"`` (``key``:
         the request): the request, locked, its orders, its routing steps and
         its locality's units by group. ``"close_request"`` (``key``: the
-        request): the request, locked, and its orders.
+        request): the request, locked, and its orders. ``"refund"``
+        (``key``: the refund request, UC1131): the request, locked, its
+        orders and its payment links.
         ``"reactivate_request"`` (``key``: the closed request): the request,
         locked, then its property, locked, its successors, the property's
         customers and requests. ``"update_order"``

@@ -13,6 +13,10 @@ them).
 :func:`read_request_closing` reads what closing an RA reads the same way:
 the request's lock, then the request and its orders in one statement.
 
+:func:`read_refund` reads what refunding an RA's duplicated payments reads
+(UC1131, with its closing) the same way: the request's lock, then the
+request, its orders and its payment links in one statement.
+
 :func:`read_reactivation` reads what reactivating a closed RA reads: the
 request's lock, then (PostgreSQL) its property's, each a statement of its
 own (ADR 0004: the request, then the property), then one joined read begun
@@ -54,6 +58,7 @@ __all__ = [
     "read_forwarding",
     "read_order_update",
     "read_reactivation",
+    "read_refund",
     "read_request_closing",
     "written",
 ]
@@ -88,6 +93,21 @@ def read_request_closing(uow: SqlUnitOfWork, request_id: int) -> None:
     if rows:
         request = _keep_request(uow, request_id, rows, orders=1)
         uow.keep_ahead("service_request", ("id", request_id), request)
+
+
+def read_refund(uow: SqlUnitOfWork, request_id: int) -> None:
+    """Lock request ``request_id`` (its own statement) and read, in one
+    statement after it, the request, its orders and its payment links: what
+    refunding its duplicated payments and closing it read (UC1131)."""
+    rows = _locked_rows(uow, "refund", request_id)
+    if rows:
+        request = _keep_request(uow, request_id, rows, orders=1)
+        uow.keep_ahead("service_request", ("id", request_id), request)
+        uow.keep_ahead(
+            "request_payment",
+            ("by", (("request_id", request_id),)),
+            _each(uow, "p", "request_payment", rows),
+        )
 
 
 def read_reactivation(uow: SqlUnitOfWork, request_id: int) -> None:
@@ -222,6 +242,10 @@ def _statements(
             g, g.c.locality_id == r.c.locality_id
         )
         tables |= {"s": s, "g": g}
+    elif command == "refund":
+        p = t["request_payment"]
+        joined = joined.outerjoin(p, p.c.request_id == r.c.id)
+        tables["p"] = p
     read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
     found = _STATEMENTS[key] = (lock, read)
     return found

@@ -69,6 +69,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
     read_order_update,
     read_reactivation,
+    read_refund,
     read_request_closing,
     written,
 )
@@ -469,7 +470,7 @@ class SqlUnitOfWork:
         """Read what ``command`` (``"close_order"``, ``"change_situation"``,
         ``"open_request"``, ``"check_open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"reactivate_request"``, ``"update_order"``, ``"delete_meter"``) reads
+        ``"close_request"``, ``"reactivate_request"``, ``"refund"``, ``"update_order"``, ``"delete_meter"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -491,6 +492,8 @@ class SqlUnitOfWork:
             read_request_closing(self, key)
         elif command == "reactivate_request":
             read_reactivation(self, key)
+        elif command == "refund":
+            read_refund(self, key)
         elif command == "update_order":
             read_order_update(self, key)
         elif command == "delete_meter":
