@@ -108,6 +108,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     # orders of their own repeat
     "program_orders": lean_scheduling.measure_program,
     "move_order": lean_scheduling.measure_move,
+    "schedule_auto": lean_scheduling.measure_automatic,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
