@@ -93,6 +93,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "relay_outbox": lean_requests.measure_relay,
     "cut_order": lean_requests.measure_cut_order,
     "reactivate": lean_requests.measure_reactivate,
+    "forward_requests": lean_requests.measure_forward_many,
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,

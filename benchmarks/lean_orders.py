@@ -49,6 +49,9 @@ from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
 __all__ = [
     "COMMANDS",
+    "Case",
+    "event",
+    "forward_read",
     "home_unit",
     "lean_close_not_executed",
     "lean_close_request",
@@ -58,6 +61,7 @@ __all__ = [
     "lean_update_order",
     "may_maintain",
     "measure",
+    "open_cases",
 ]
 
 PENDING = int(OrderSituation.PENDING)
@@ -69,7 +73,7 @@ NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
 DEADLINE_DAYS = 1  # the specification's: an RA opened today is due tomorrow
 
 
-def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
+def event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
     """An outbox row as the library writes it (the payload its serialiser
     makes: the event's fields, ``type``, ``actor`` and ``occurred_at``)."""
     payload = {"type": tag, "actor": actor, "occurred_at": now.isoformat(), **fields}
@@ -133,7 +137,7 @@ def lean_forward(
     req, step, order = t["service_request"], t["routing_step"], t["service_order"]
     with sql.engine.begin() as connection:
         row = connection.execute(
-            _forward_read(sql, request_id, destination=destination, actor=actor)
+            forward_read(sql, [request_id], destination=destination, actor=actor)
         ).one()
         assert row.situation == int(RequestSituation.PENDING)
         assert row.active
@@ -145,7 +149,7 @@ def lean_forward(
         assert row.last_at is None or row.last_at < now
         step_id = next(ids)
         events = [
-            _event(
+            event(
                 "service_request.forwarded",
                 now,
                 actor,
@@ -159,7 +163,7 @@ def lean_forward(
         ]
         if row.urgent:
             events.append(
-                _event(
+                event(
                     "service_request.urgent_alert",
                     now,
                     actor,
@@ -197,10 +201,11 @@ def lean_forward(
         )
 
 
-def _forward_read(
-    sql: SqlBackend, request_id: int, *, destination: int, actor: int
+def forward_read(
+    sql: SqlBackend, request_ids: Sequence[int], *, destination: int, actor: int
 ) -> sa.Select[Any]:
-    """Forwarding's one read, the request locked."""
+    """Forwarding's one read of the requests ``request_ids`` (a row each, by
+    id), locked."""
     t = sql.tables
     req, step, order, unit = (
         t["service_request"],
@@ -230,6 +235,7 @@ def _forward_read(
     )
     return (
         sa.select(
+            req.c.id,
             req.c.version,
             req.c.situation,
             req.c.current_unit_id,
@@ -260,7 +266,8 @@ def _forward_read(
                 ),
             )
         )
-        .where(req.c.id == request_id)
+        .where(req.c.id.in_(list(request_ids)))
+        .order_by(req.c.id)
         .with_for_update(of=req)
     )
 
@@ -302,7 +309,7 @@ def lean_close_request(
         assert row.open_orders == 0
         assert row.reason_active
         assert not row.executed
-        closed = _event(
+        closed = event(
             "service_request.closed",
             now,
             actor,
@@ -362,7 +369,7 @@ def lean_reiterate(
         assert row.authorised
         count = row.reiterations + 1
         events = [
-            _event(
+            event(
                 "service_request.reiterated",
                 now,
                 actor,
@@ -372,7 +379,7 @@ def lean_reiterate(
         ]
         if row.urgent:
             events.append(
-                _event(
+                event(
                     "service_request.urgent_alert",
                     now,
                     actor,
@@ -453,7 +460,7 @@ def lean_update_order(
                     connection,
                     sql,
                     [
-                        _event(
+                        event(
                             "service_order.updated",
                             now,
                             actor,
@@ -485,7 +492,7 @@ def lean_start_execution(
                     connection,
                     sql,
                     [
-                        _event(
+                        event(
                             "service_order.situation_changed",
                             now,
                             actor,
@@ -549,7 +556,7 @@ def lean_close_not_executed(
         assert row.reason_active
         assert not row.executed
         assert not row.programmed
-        closed = _event(
+        closed = event(
             "service_order.closed",
             now,
             actor,
@@ -608,7 +615,7 @@ _IDS = itertools.count(9_000_000_000 + 20_000_000)
 
 
 @attrs.frozen
-class _Case:
+class Case:
     """An RA opened for the run, its order and its locality's users."""
 
     request_id: int
@@ -618,9 +625,9 @@ class _Case:
     technician: int  # TECNICO: a user of the office
 
 
-def _cases(
+def open_cases(
     gsan: gsan_core.System, sql: SqlBackend, homes: Sequence[int]
-) -> list[_Case]:
+) -> list[Case]:
     """An RA with its automatic order opened on each of ``homes``, routed to
     its locality's CENTRAL (the ESCRITORIO's dispatch centre)."""
     prop = sql.tables["property"]
@@ -649,14 +656,14 @@ def _cases(
         )
         assert opened.order is not None
         cases.append(
-            _Case(opened.request.id, opened.order.id, base + 2, base + 1, base + 2)
+            Case(opened.request.id, opened.order.id, base + 2, base + 1, base + 2)
         )
     return cases
 
 
 def _steps(
     gsan: gsan_core.System, sql: SqlBackend
-) -> dict[str, tuple[Callable[[_Case], object], Callable[[_Case], object]]]:
+) -> dict[str, tuple[Callable[[Case], object], Callable[[Case], object]]]:
     """Each command: (the library's call, the lean version) on one case, at
     the system's clock."""
     requests_, orders_ = gsan.service_requests, gsan.service_orders
@@ -741,7 +748,7 @@ def _steps(
     }
 
 
-def _on_case(step: Callable[[_Case], object], cases: Sequence[_Case], n: int) -> None:
+def _on_case(step: Callable[[Case], object], cases: Sequence[Case], n: int) -> None:
     """Runs ``step`` on the ``n``-th of ``cases`` (what
     :func:`benchmarks.scale_commands.interleaved` calls with ``n``)."""
     step(cases[n])
@@ -762,7 +769,7 @@ def measure(
     the other, in alternating rounds (:func:`benchmarks.scale_commands.interleaved`).
     A command not chosen still runs, untimed, through the library on both
     halves: the later ones need its rows."""
-    cases = _cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
+    cases = open_cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
     count = len(cases) // 2
     mine, theirs = cases[:count], cases[count : 2 * count]
     clock: Any = gsan.clock
