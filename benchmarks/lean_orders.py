@@ -202,10 +202,15 @@ def lean_forward(
 
 
 def forward_read(
-    sql: SqlBackend, request_ids: Sequence[int], *, destination: int, actor: int
+    sql: SqlBackend,
+    request_ids: Sequence[int] | sa.BindParameter[Any],
+    *,
+    destination: Any,
+    actor: Any,
 ) -> sa.Select[Any]:
     """Forwarding's one read of the requests ``request_ids`` (a row each, by
-    id), locked."""
+    id; or a bound array of them), locked; ``destination`` and ``actor``
+    values or bound parameters."""
     t = sql.tables
     req, step, order, unit = (
         t["service_request"],
@@ -266,7 +271,11 @@ def forward_read(
                 ),
             )
         )
-        .where(req.c.id.in_(list(request_ids)))
+        .where(
+            req.c.id == sa.func.any(request_ids)
+            if isinstance(request_ids, sa.BindParameter)
+            else req.c.id.in_(list(request_ids))
+        )
         .order_by(req.c.id)
         .with_for_update(of=req)
     )

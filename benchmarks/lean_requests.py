@@ -42,6 +42,7 @@ library's rows (none for the check).
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -51,7 +52,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_orders, lean_sql, limits, scale, scale_commands
+from benchmarks import (
+    lean_orders,
+    lean_scheduling,
+    lean_sql,
+    limits,
+    scale,
+    scale_commands,
+)
 from benchmarks import requests as request_bench
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.leases import advisory_key
@@ -806,57 +814,83 @@ def lean_forward_many(
     none), lean: ``BEGIN``, one read of the requests (locked in id order),
     each with its last step, the units and whether an order blocks it; one
     write of their steps, the requests, their orders and the outbox rows;
-    ``COMMIT``."""
-    t = sql.tables
-    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    ``COMMIT``. Both statements are built once, their values bound (the
+    requests as arrays)."""
     wanted = list(request_ids)
+    read = lean_sql.built(
+        sql,
+        "forward many read",
+        lambda: lean_orders.forward_read(
+            sql,
+            sa.bindparam("k_ids", type_=_IDS),
+            destination=sa.bindparam("k_destination", type_=sa.BigInteger),
+            actor=sa.bindparam("k_actor", type_=sa.BigInteger),
+        ),
+    )
+    write = lean_sql.built(sql, "forward many write", lambda: _forward_write(sql))
     with sql.engine.begin() as connection:
-        read = lean_orders.forward_read(
-            sql, wanted, destination=destination, actor=actor
-        )
-        rows = {r.id: r for r in connection.execute(read)}
+        rows = {
+            r.id: r
+            for r in connection.execute(
+                read, {"k_ids": wanted, "k_destination": destination, "k_actor": actor}
+            )
+        }
         assert len(rows) == len(wanted)
         steps, events = [], []
         for request_id in wanted:
             row = rows[request_id]
             _check_forward(row, destination=destination, now=now)
-            step_id = next(ids)
-            steps.append(
-                {
-                    "id": step_id,
-                    "request_id": request_id,
-                    "from_unit_id": row.current_unit_id,
-                    "to_unit_id": destination,
-                    "at": now,
-                    "registered_by": actor,
-                    "responsible_id": actor,
-                    "remark": None,
-                    "automatic": False,
-                    "version": 1,
-                }
-            )
+            steps.append(next(ids))
             events += _forwarded(
-                row, step_id=step_id, destination=destination, actor=actor, now=now
+                row, step_id=steps[-1], destination=destination, actor=actor, now=now
             )
-        ids_param = sa.bindparam("k_ids", wanted, type_=_IDS)
-        lean_sql.write_all(
-            connection,
-            [
-                sa.insert(step).values(steps),
-                # locked above: moved whatever their versions
-                sa.update(req)
-                .where(req.c.id == sa.func.any(ids_param))
-                .values(current_unit_id=destination, version=req.c.version + 1),
-                # the requests' orders hang from their locked rows (ADR 0004)
-                sa.update(order)
-                .where(
-                    order.c.request_id == sa.func.any(ids_param),
-                    order.c.current_unit_id.is_distinct_from(destination),
-                )
-                .values(current_unit_id=destination, version=order.c.version + 1),
-                *lean_sql.outbox(connection, sql, events),
-            ],
-        )
+        moved = connection.execute(
+            write,
+            {
+                "steps": steps,
+                "ids": wanted,
+                "froms": [rows[r].current_unit_id for r in wanted],
+                "dest": destination,
+                "actor": actor,
+                "at": now,
+                "n": len(events),
+                "tags": [e["tag"] for e in events],
+                "payloads": [json.dumps(e["payload"]) for e in events],
+            },
+        ).scalar_one()
+        assert moved == len(wanted)
+
+
+_FORWARD_WRITE = (
+    """WITH w_s AS (INSERT INTO {routing_step} (id, request_id, from_unit_id,
+  to_unit_id, at, registered_by, responsible_id, remark, automatic, version)
+  SELECT r.id, r.request_id, r.from_unit, :dest, :at, :actor, :actor, NULL,
+    false, 1
+  FROM unnest(CAST(:steps AS bigint[]), CAST(:ids AS bigint[]),
+    CAST(:froms AS bigint[])) AS r(id, request_id, from_unit) RETURNING 1),
+w_q AS (UPDATE {service_request} q SET current_unit_id = :dest,
+    version = q.version + 1
+  WHERE q.id = ANY(CAST(:ids AS bigint[])) RETURNING 1),
+w_o AS (UPDATE {service_order} o SET current_unit_id = :dest,
+    version = o.version + 1
+  WHERE o.request_id = ANY(CAST(:ids AS bigint[]))
+    AND o.current_unit_id IS DISTINCT FROM :dest RETURNING 1),
+"""
+    + lean_scheduling.OUTBOX_TEXT
+    + """
+SELECT count(*) FROM w_q"""
+)
+
+
+def _forward_write(sql: SqlBackend) -> Any:
+    """The joint forwarding's one write: the steps, the requests (locked by
+    the read: moved whatever their versions), their orders (they hang from
+    the locked requests, ADR 0004) and the outbox rows."""
+    names = {
+        k: sql.tables[k].fullname
+        for k in ("routing_step", "service_request", "service_order")
+    } | {k: sql.tables[k].fullname for k in ("counter", "outbox")}
+    return sa.text(_FORWARD_WRITE.format(**names))
 
 
 _IDS = postgresql.ARRAY(sa.BigInteger)

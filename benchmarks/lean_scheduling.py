@@ -69,6 +69,7 @@ from gsan_core.testing.scenarios import Scenario
 
 __all__ = [
     "MINUTES",
+    "OUTBOX_TEXT",
     "AutoKept",
     "Setting",
     "auto_kept",
@@ -201,7 +202,10 @@ def _names(sql: SqlBackend) -> dict[str, str]:
 _LOCK = """INSERT INTO {counter} AS k (name, value) VALUES (:key, 0)
 ON CONFLICT (name) DO UPDATE SET value = k.value RETURNING k.value"""
 
-_OUTBOX = """c AS (INSERT INTO {counter} AS k (name, value) VALUES ('outbox', :n)
+#: The outbox counter's upsert and the outbox rows (``:n`` of them, tags
+#: ``:tags``, JSON texts ``:payloads``, at ``:at`` by ``:actor``) as two CTEs
+#: of a text statement (the other lean texts end with it).
+OUTBOX_TEXT = """c AS (INSERT INTO {counter} AS k (name, value) VALUES ('outbox', :n)
   ON CONFLICT (name) DO UPDATE SET value = k.value + :n RETURNING k.value),
 b AS (INSERT INTO {outbox} (id, tag, occurred_at, actor, payload, published_at)
   SELECT c.value - :n + e.ord, e.tag, :at, :actor, CAST(e.payload AS jsonb), NULL
@@ -246,7 +250,7 @@ u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
     AS k(id, version)
   WHERE o.id = k.id AND o.version = k.version RETURNING 1),
 """
-    + _OUTBOX
+    + OUTBOX_TEXT
     + """
 SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
 )
@@ -370,7 +374,7 @@ m AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
   VALUES (:id, :schedule_id, :order, :target, :unit, :on, :sequence, true,
     true, :actor, :at, NULL, NULL, NULL, NULL, 1) RETURNING 1),
 """
-    + _OUTBOX
+    + OUTBOX_TEXT
     + """
 SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM r), (SELECT count(*) FROM m)"""
 )
@@ -587,7 +591,7 @@ u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
     AS k(id, version)
   WHERE o.id = k.id AND o.version = k.version RETURNING 1),
 """
-    + _OUTBOX
+    + OUTBOX_TEXT
     + """
 SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
 )
