@@ -60,6 +60,7 @@ __all__ = [
     "read_reactivation",
     "read_refund",
     "read_request_closing",
+    "read_under_requests",
     "written",
 ]
 
@@ -108,6 +109,47 @@ def read_refund(uow: SqlUnitOfWork, request_id: int) -> None:
             ("by", (("request_id", request_id),)),
             _each(uow, "p", "request_payment", rows),
         )
+
+
+def read_under_requests(
+    uow: SqlUnitOfWork, request_ids: Sequence[int]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The orders and routing steps of the requests ``request_ids`` and the
+    units associated with their localities by group, each by id, in one
+    statement (one row per request x order x step x association: a handful
+    each); the caller locked the requests first (ADR 0004)."""
+    key = ("under requests", id(uow.tables["service_request"]))
+    read = _STATEMENTS.get(key)
+    if read is None:
+        t = uow.tables
+        r, o, s, g = (
+            t["service_request"],
+            t["service_order"],
+            t["routing_step"],
+            t["locality_group_unit"],
+        )
+        joined = (
+            r.outerjoin(o, o.c.request_id == r.c.id)
+            .outerjoin(s, s.c.request_id == r.c.id)
+            .outerjoin(g, g.c.locality_id == r.c.locality_id)
+        )
+        statement = (
+            sa.select(*_labelled({"o": o, "s": s, "g": g}))
+            .select_from(joined)
+            .where(r.c.id.in_(sa.bindparam("k_ids", expanding=True)))
+        )
+        read = _STATEMENTS[key] = (statement, statement)
+    with translated("service_request"):
+        rows = (
+            uow.connection.execute(read[0], {"k_ids": list(request_ids)})
+            .mappings()
+            .all()
+        )
+    return (
+        _each(uow, "o", "service_order", rows),
+        _each(uow, "s", "routing_step", rows),
+        _each(uow, "g", "locality_group_unit", rows),
+    )
 
 
 def read_reactivation(uow: SqlUnitOfWork, request_id: int) -> None:

@@ -71,6 +71,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_reactivation,
     read_refund,
     read_request_closing,
+    read_under_requests,
     written,
 )
 from gsan_core.adapters.sqlalchemy.reference import (
@@ -135,6 +136,7 @@ from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
     OrderUnitRecord,
+    ServiceOrder,
     ServiceType,
     Team,
 )
@@ -498,6 +500,15 @@ class SqlUnitOfWork:
             read_order_update(self, key)
         elif command == "delete_meter":
             read_deletion(self, key)
+
+    def read_under_requests(
+        self, request_ids: Sequence[int]
+    ) -> tuple[
+        Sequence[ServiceOrder], Sequence[RoutingStep], Sequence[LocalityGroupUnit]
+    ]:
+        """``JointReading``: the requests' orders, routing steps and
+        localities' units by group in one statement (``read_ahead_requests``)."""
+        return read_under_requests(self, request_ids)
 
     def keep_ahead(
         self, table: str, key: object, found: object, *, times: int = 1
