@@ -34,6 +34,7 @@ from benchmarks import (
     lean_field,
     lean_meters,
     lean_orders,
+    lean_refunds,
     lean_requests,
     lean_scheduling,
     lean_stock,
@@ -92,6 +93,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "relay_outbox": lean_requests.measure_relay,
     "cut_order": lean_requests.measure_cut_order,
     "reactivate": lean_requests.measure_reactivate,
+    "forward_requests": lean_requests.measure_forward_many,
     "insert_meter": lean_meters.measure_insert,
     "update_meter": lean_meters.measure_update,
     "connect_water": lean_meters.measure_connect,
@@ -107,6 +109,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     # orders of their own repeat
     "program_orders": lean_scheduling.measure_program,
     "move_order": lean_scheduling.measure_move,
+    "schedule_auto": lean_scheduling.measure_automatic,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
@@ -114,6 +117,9 @@ ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
     "customer_statement": lean_accounts.measure_customer_statement,
     "customer_certificate": lean_accounts.measure_customer_certificate,
+    # the refund of duplicated payments (benchmarks.lean_refunds), on refund
+    # RAs opened for each repeat on properties of its own
+    "refund": lean_refunds.measure,
 }
 #: The names ``--only`` selects from.
 COMMANDS = (

@@ -49,13 +49,19 @@ from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
 __all__ = [
     "COMMANDS",
+    "Case",
+    "event",
+    "forward_read",
+    "home_unit",
     "lean_close_not_executed",
     "lean_close_request",
     "lean_forward",
     "lean_reiterate",
     "lean_start_execution",
     "lean_update_order",
+    "may_maintain",
     "measure",
+    "open_cases",
 ]
 
 PENDING = int(OrderSituation.PENDING)
@@ -67,7 +73,7 @@ NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
 DEADLINE_DAYS = 1  # the specification's: an RA opened today is due tomorrow
 
 
-def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
+def event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]:
     """An outbox row as the library writes it (the payload its serialiser
     makes: the event's fields, ``type``, ``actor`` and ``occurred_at``)."""
     payload = {"type": tag, "actor": actor, "occurred_at": now.isoformat(), **fields}
@@ -80,13 +86,13 @@ def _event(tag: str, now: datetime, actor: int, **fields: Any) -> dict[str, Any]
     }
 
 
-def _home(sql: SqlBackend, actor: int) -> Any:
+def home_unit(sql: SqlBackend, actor: Any) -> Any:
     """The acting user's unit (a scalar subquery)."""
     user = sql.tables["user"]
     return sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
 
 
-def _may_maintain(sql: SqlBackend, actor: int, unit_id: Any) -> Any:
+def may_maintain(sql: SqlBackend, actor: Any, unit_id: Any) -> Any:
     """AUTH-01 for a request now in ``unit_id`` (a column): the user works
     in that unit, in a call centre or in its superior (one level: the
     synthetic utilities' tree)."""
@@ -131,7 +137,7 @@ def lean_forward(
     req, step, order = t["service_request"], t["routing_step"], t["service_order"]
     with sql.engine.begin() as connection:
         row = connection.execute(
-            _forward_read(sql, request_id, destination=destination, actor=actor)
+            forward_read(sql, [request_id], destination=destination, actor=actor)
         ).one()
         assert row.situation == int(RequestSituation.PENDING)
         assert row.active
@@ -143,7 +149,7 @@ def lean_forward(
         assert row.last_at is None or row.last_at < now
         step_id = next(ids)
         events = [
-            _event(
+            event(
                 "service_request.forwarded",
                 now,
                 actor,
@@ -157,7 +163,7 @@ def lean_forward(
         ]
         if row.urgent:
             events.append(
-                _event(
+                event(
                     "service_request.urgent_alert",
                     now,
                     actor,
@@ -195,10 +201,16 @@ def lean_forward(
         )
 
 
-def _forward_read(
-    sql: SqlBackend, request_id: int, *, destination: int, actor: int
+def forward_read(
+    sql: SqlBackend,
+    request_ids: Sequence[int] | sa.BindParameter[Any],
+    *,
+    destination: Any,
+    actor: Any,
 ) -> sa.Select[Any]:
-    """Forwarding's one read, the request locked."""
+    """Forwarding's one read of the requests ``request_ids`` (a row each, by
+    id; or a bound array of them), locked; ``destination`` and ``actor``
+    values or bound parameters."""
     t = sql.tables
     req, step, order, unit = (
         t["service_request"],
@@ -228,13 +240,14 @@ def _forward_read(
     )
     return (
         sa.select(
+            req.c.id,
             req.c.version,
             req.c.situation,
             req.c.current_unit_id,
             req.c.urgent,
             last.label("last_at"),
             busy.label("busy"),
-            _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+            may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
             dest.c.active,
             dest.c.accepts_routing,
             dest_kind.c.attributes["code"].as_string().label("dest_code"),
@@ -258,7 +271,12 @@ def _forward_read(
                 ),
             )
         )
-        .where(req.c.id == request_id)
+        .where(
+            req.c.id == sa.func.any(request_ids)
+            if isinstance(request_ids, sa.BindParameter)
+            else req.c.id.in_(list(request_ids))
+        )
+        .order_by(req.c.id)
         .with_for_update(of=req)
     )
 
@@ -283,7 +301,7 @@ def lean_close_request(
             open_orders.label("open_orders"),
             catalog.c.active.label("reason_active"),
             catalog.c.attributes["executed"].as_boolean().label("executed"),
-            _home(sql, actor).label("home"),
+            home_unit(sql, actor).label("home"),
         )
         .select_from(
             req.join(
@@ -300,7 +318,7 @@ def lean_close_request(
         assert row.open_orders == 0
         assert row.reason_active
         assert not row.executed
-        closed = _event(
+        closed = event(
             "service_request.closed",
             now,
             actor,
@@ -351,7 +369,7 @@ def lean_reiterate(
         req.c.current_unit_id,
         req.c.urgent,
         req.c.reiterations,
-        _may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+        may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
     ).where(req.c.id == request_id)
     with sql.engine.begin() as connection:
         row = connection.execute(read).one()
@@ -360,7 +378,7 @@ def lean_reiterate(
         assert row.authorised
         count = row.reiterations + 1
         events = [
-            _event(
+            event(
                 "service_request.reiterated",
                 now,
                 actor,
@@ -370,7 +388,7 @@ def lean_reiterate(
         ]
         if row.urgent:
             events.append(
-                _event(
+                event(
                     "service_request.urgent_alert",
                     now,
                     actor,
@@ -451,7 +469,7 @@ def lean_update_order(
                     connection,
                     sql,
                     [
-                        _event(
+                        event(
                             "service_order.updated",
                             now,
                             actor,
@@ -483,7 +501,7 @@ def lean_start_execution(
                     connection,
                     sql,
                     [
-                        _event(
+                        event(
                             "service_order.situation_changed",
                             now,
                             actor,
@@ -530,7 +548,7 @@ def lean_close_not_executed(
             catalog.c.active.label("reason_active"),
             catalog.c.attributes["executed"].as_boolean().label("executed"),
             programmed.label("programmed"),
-            _home(sql, actor).label("home"),
+            home_unit(sql, actor).label("home"),
         )
         .select_from(
             order.join(req, req.c.id == order.c.request_id).join(
@@ -547,7 +565,7 @@ def lean_close_not_executed(
         assert row.reason_active
         assert not row.executed
         assert not row.programmed
-        closed = _event(
+        closed = event(
             "service_order.closed",
             now,
             actor,
@@ -606,7 +624,7 @@ _IDS = itertools.count(9_000_000_000 + 20_000_000)
 
 
 @attrs.frozen
-class _Case:
+class Case:
     """An RA opened for the run, its order and its locality's users."""
 
     request_id: int
@@ -616,9 +634,9 @@ class _Case:
     technician: int  # TECNICO: a user of the office
 
 
-def _cases(
+def open_cases(
     gsan: gsan_core.System, sql: SqlBackend, homes: Sequence[int]
-) -> list[_Case]:
+) -> list[Case]:
     """An RA with its automatic order opened on each of ``homes``, routed to
     its locality's CENTRAL (the ESCRITORIO's dispatch centre)."""
     prop = sql.tables["property"]
@@ -647,14 +665,14 @@ def _cases(
         )
         assert opened.order is not None
         cases.append(
-            _Case(opened.request.id, opened.order.id, base + 2, base + 1, base + 2)
+            Case(opened.request.id, opened.order.id, base + 2, base + 1, base + 2)
         )
     return cases
 
 
 def _steps(
     gsan: gsan_core.System, sql: SqlBackend
-) -> dict[str, tuple[Callable[[_Case], object], Callable[[_Case], object]]]:
+) -> dict[str, tuple[Callable[[Case], object], Callable[[Case], object]]]:
     """Each command: (the library's call, the lean version) on one case, at
     the system's clock."""
     requests_, orders_ = gsan.service_requests, gsan.service_orders
@@ -739,7 +757,7 @@ def _steps(
     }
 
 
-def _on_case(step: Callable[[_Case], object], cases: Sequence[_Case], n: int) -> None:
+def _on_case(step: Callable[[Case], object], cases: Sequence[Case], n: int) -> None:
     """Runs ``step`` on the ``n``-th of ``cases`` (what
     :func:`benchmarks.scale_commands.interleaved` calls with ``n``)."""
     step(cases[n])
@@ -760,7 +778,7 @@ def measure(
     the other, in alternating rounds (:func:`benchmarks.scale_commands.interleaved`).
     A command not chosen still runs, untimed, through the library on both
     halves: the later ones need its rows."""
-    cases = _cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
+    cases = open_cases(gsan, sql, homes(sql, metered=False, limit=2 * count))
     count = len(cases) // 2
     mine, theirs = cases[:count], cases[count : 2 * count]
     clock: Any = gsan.clock

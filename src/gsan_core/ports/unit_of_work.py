@@ -44,6 +44,7 @@ from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
     OrderUnitRecord,
+    ServiceOrder,
     ServiceType,
     Team,
 )
@@ -98,7 +99,7 @@ from gsan_core.ports.repositories import (
 from gsan_core.ports.scheduling import ScheduleRepository
 from gsan_core.ports.seeding import Seeding
 
-__all__ = ["BatchHolding", "UnitOfWork", "UnitOfWorkFactory"]
+__all__ = ["BatchHolding", "JointReading", "UnitOfWork", "UnitOfWorkFactory"]
 
 
 class UnitOfWork(Protocol):
@@ -451,7 +452,9 @@ class UnitOfWork(Protocol):
         consumption tariffs. ``"forward_request"`` (``key``:
         the request): the request, locked, its orders, its routing steps and
         its locality's units by group. ``"close_request"`` (``key``: the
-        request): the request, locked, and its orders.
+        request): the request, locked, and its orders. ``"refund"``
+        (``key``: the refund request, UC1131): the request, locked, its
+        orders and its payment links.
         ``"reactivate_request"`` (``key``: the closed request): the request,
         locked, then its property, locked, its successors, the property's
         customers and requests. ``"update_order"``
@@ -508,6 +511,23 @@ class BatchHolding(Protocol):
         """:meth:`UnitOfWork.hold_batch` for each of ``keys`` in order:
         :class:`~gsan_core.errors.BatchAlreadyRunning` names the first key
         another unit of work holds, and the keys after it are not taken."""
+        ...
+
+
+@runtime_checkable
+class JointReading(Protocol):
+    """A unit of work that reads what hangs from several requests in one
+    statement (the SQL adapters; issue 20): forwarding requests together
+    (UC0503) reads their orders, routing steps and localities' units after
+    locking them. Without it a service reads them one table at a time."""
+
+    def read_under_requests(
+        self, request_ids: Sequence[int]
+    ) -> tuple[
+        Sequence[ServiceOrder], Sequence[RoutingStep], Sequence[LocalityGroupUnit]
+    ]:
+        """The orders and routing steps of the requests ``request_ids`` and
+        the units associated with their localities by group, each by id."""
         ...
 
 

@@ -13,6 +13,10 @@ them).
 :func:`read_request_closing` reads what closing an RA reads the same way:
 the request's lock, then the request and its orders in one statement.
 
+:func:`read_refund` reads what refunding an RA's duplicated payments reads
+(UC1131, with its closing) the same way: the request's lock, then the
+request, its orders and its payment links in one statement.
+
 :func:`read_reactivation` reads what reactivating a closed RA reads: the
 request's lock, then (PostgreSQL) its property's, each a statement of its
 own (ADR 0004: the request, then the property), then one joined read begun
@@ -54,7 +58,9 @@ __all__ = [
     "read_forwarding",
     "read_order_update",
     "read_reactivation",
+    "read_refund",
     "read_request_closing",
+    "read_under_requests",
     "written",
 ]
 
@@ -88,6 +94,62 @@ def read_request_closing(uow: SqlUnitOfWork, request_id: int) -> None:
     if rows:
         request = _keep_request(uow, request_id, rows, orders=1)
         uow.keep_ahead("service_request", ("id", request_id), request)
+
+
+def read_refund(uow: SqlUnitOfWork, request_id: int) -> None:
+    """Lock request ``request_id`` (its own statement) and read, in one
+    statement after it, the request, its orders and its payment links: what
+    refunding its duplicated payments and closing it read (UC1131)."""
+    rows = _locked_rows(uow, "refund", request_id)
+    if rows:
+        request = _keep_request(uow, request_id, rows, orders=1)
+        uow.keep_ahead("service_request", ("id", request_id), request)
+        uow.keep_ahead(
+            "request_payment",
+            ("by", (("request_id", request_id),)),
+            _each(uow, "p", "request_payment", rows),
+        )
+
+
+def read_under_requests(
+    uow: SqlUnitOfWork, request_ids: Sequence[int]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The orders and routing steps of the requests ``request_ids`` and the
+    units associated with their localities by group, each by id, in one
+    statement (one row per request x order x step x association: a handful
+    each); the caller locked the requests first (ADR 0004)."""
+    key = ("under requests", id(uow.tables["service_request"]))
+    read = _STATEMENTS.get(key)
+    if read is None:
+        t = uow.tables
+        r, o, s, g = (
+            t["service_request"],
+            t["service_order"],
+            t["routing_step"],
+            t["locality_group_unit"],
+        )
+        joined = (
+            r.outerjoin(o, o.c.request_id == r.c.id)
+            .outerjoin(s, s.c.request_id == r.c.id)
+            .outerjoin(g, g.c.locality_id == r.c.locality_id)
+        )
+        statement = (
+            sa.select(*_labelled({"o": o, "s": s, "g": g}))
+            .select_from(joined)
+            .where(r.c.id.in_(sa.bindparam("k_ids", expanding=True)))
+        )
+        read = _STATEMENTS[key] = (statement, statement)
+    with translated("service_request"):
+        rows = (
+            uow.connection.execute(read[0], {"k_ids": list(request_ids)})
+            .mappings()
+            .all()
+        )
+    return (
+        _each(uow, "o", "service_order", rows),
+        _each(uow, "s", "routing_step", rows),
+        _each(uow, "g", "locality_group_unit", rows),
+    )
 
 
 def read_reactivation(uow: SqlUnitOfWork, request_id: int) -> None:
@@ -222,6 +284,10 @@ def _statements(
             g, g.c.locality_id == r.c.locality_id
         )
         tables |= {"s": s, "g": g}
+    elif command == "refund":
+        p = t["request_payment"]
+        joined = joined.outerjoin(p, p.c.request_id == r.c.id)
+        tables["p"] = p
     read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
     found = _STATEMENTS[key] = (lock, read)
     return found

@@ -70,7 +70,9 @@ from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
     read_order_update,
     read_reactivation,
+    read_refund,
     read_request_closing,
+    read_under_requests,
     written,
 )
 from gsan_core.adapters.sqlalchemy.reference import (
@@ -135,6 +137,7 @@ from gsan_core.model.service_orders import (
     MaterialKit,
     OrderExecution,
     OrderUnitRecord,
+    ServiceOrder,
     ServiceType,
     Team,
 )
@@ -473,7 +476,7 @@ class SqlUnitOfWork:
         """Read what ``command`` (``"close_order"``, ``"change_situation"``,
         ``"open_request"``, ``"check_open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"reactivate_request"``, ``"update_order"``, ``"delete_meter"``) reads
+        ``"close_request"``, ``"reactivate_request"``, ``"refund"``, ``"update_order"``, ``"delete_meter"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -495,10 +498,21 @@ class SqlUnitOfWork:
             read_request_closing(self, key)
         elif command == "reactivate_request":
             read_reactivation(self, key)
+        elif command == "refund":
+            read_refund(self, key)
         elif command == "update_order":
             read_order_update(self, key)
         elif command == "delete_meter":
             read_deletion(self, key)
+
+    def read_under_requests(
+        self, request_ids: Sequence[int]
+    ) -> tuple[
+        Sequence[ServiceOrder], Sequence[RoutingStep], Sequence[LocalityGroupUnit]
+    ]:
+        """``JointReading``: the requests' orders, routing steps and
+        localities' units by group in one statement (``read_ahead_requests``)."""
+        return read_under_requests(self, request_ids)
 
     def keep_ahead(
         self, table: str, key: object, found: object, *, times: int = 1

@@ -173,8 +173,9 @@ def refund(
     """UC1131 (DEV-06..DEV-15) in one unit of work: credit the ticked payments
     to the ticked bills, the rest as credits to grant, mark the payments
     refunded, and close the RA."""
-    if close:  # what the closing reads, with the lock: the request, its orders
-        uow.read_ahead("close_request", request_id)
+    # with the lock, what the refund and the closing read: the request, its
+    # orders, its payment links (one statement after the lock)
+    uow.read_ahead("refund", request_id)
     request = _refund_request(uow, request_id, lock=True)
     property_id = request.property_id or 0
     uow.properties.lock(property_id)

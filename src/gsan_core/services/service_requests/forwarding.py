@@ -19,7 +19,7 @@ from gsan_core.model.service_requests import (
     ServiceRequestForwarded,
     UrgentRequestAlert,
 )
-from gsan_core.ports.unit_of_work import UnitOfWork
+from gsan_core.ports.unit_of_work import JointReading, UnitOfWork
 from gsan_core.rules import service_requests as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.context import ServiceContext, holds_permission
@@ -60,9 +60,19 @@ class ForwardReads:
 def read_for_forwarding(uow: UnitOfWork, request_ids: Iterable[int]) -> ForwardReads:
     """Lock the requests (in id order, so that two joint forwardings cannot
     deadlock; ADR 0004: a request is the root of its orders and steps), then
-    read their orders, steps and localities' units, one statement each."""
+    read their orders, steps and localities' units: in one statement where
+    the unit of work reads them together (``JointReading``), else one
+    statement each."""
     requests = uow.service_requests.lock_many(request_ids)
     ids = sorted(requests)
+    if ids and isinstance(uow, JointReading):  # the three in one statement
+        orders, steps, units = uow.read_under_requests(ids)
+        return ForwardReads(
+            requests=requests,
+            orders=_by(orders, "request_id"),
+            steps=_by(steps, "request_id"),
+            group_units=_by(units, "locality_id"),
+        )
     localities = sorted({r.locality_id for r in requests.values() if r.locality_id})
     return ForwardReads(
         requests=requests,
