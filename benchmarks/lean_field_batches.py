@@ -11,13 +11,19 @@ aside; ``tests/integration/test_lean_field_batches.py``):
   programmings cancelled, the command closed, the outbox counter and the
   ``field_work.selective_command_closed`` row, its order ids aggregated in
   SQL), ``COMMIT``;
+* :func:`lean_inspection_orders` — UC1176, inspection orders of the orders a
+  contractor's units closed: ``BEGIN``, **one write** (the candidates, the
+  concluded ones sampled by the seeded rank of
+  :func:`gsan_core.rules.inspections.sample_rank` in SQL, the ids reserved in
+  ``id_block``, the orders and their "opened" trail rows, the counter and the
+  ``inspection.orders_generated`` row when any order is made), ``COMMIT``;
 * :func:`lean_accept_repaving` — PAV-03, the automatic acceptance of every
   returned, not accepted work that converges: ``BEGIN``, **one write** (the
   works accepted, the counter and the ``repaving.accepted`` row when any
   was), ``COMMIT``.
 
 Each runs its whole set in one statement: the library's chunking (pages of
-1,000 orders, 5,000 works) matters for runs larger than one page, which the
+1,000 orders, 5,000 candidates or works) matters for runs larger than one page, which the
 commands measured here are not. The rules are checked by ``assert`` on the
 read row: a lean version is measured on rows the library would accept.
 """
@@ -31,8 +37,9 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 import sqlalchemy as sa
 
 import gsan_core
@@ -41,7 +48,19 @@ from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.scheduling import ScheduleOutcome
-from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
+from gsan_core.model.service_orders import (
+    OrderOrigin,
+    OrderSituation,
+    OrderUnitRelation,
+    ServiceOrder,
+    ServiceType,
+)
+from gsan_core.model.units import OrganizationalUnit
+from gsan_core.rules.inspections import (
+    SAMPLE_MIXER,
+    SAMPLE_MODULUS,
+    SAMPLE_MULTIPLIER,
+)
 from gsan_core.rules.repaving import AUTOMATIC_ACCEPTANCE
 
 __all__ = [
@@ -58,6 +77,7 @@ __all__ = [
 #: modules').
 _BLOCKS: Iterator[int] = itertools.count(9_500_000_000, 100_000)
 BLOCK = 100_000
+T = TypeVar("T")
 
 
 def _names(connection: sa.Connection, sql: SqlBackend, *tables: str) -> list[str]:
@@ -250,11 +270,169 @@ def lean_accept_repaving(
     return [] if accepted is None else [int(i) for i in accepted]
 
 
+# --------------------------------------- inspection orders of closed orders
+@attrs.frozen(kw_only=True)
+class InspectionScope:
+    """What UC1176 is asked: the contractor, the window, the sample, and the
+    profile's roles (the inspection type, the concluded and overdue reasons)."""
+
+    company_id: int
+    since: datetime
+    percentage: int
+    seed: int
+    type_id: int
+    inspection_type_ids: Sequence[int]
+    concluded: Sequence[int]
+    excluded: Sequence[int]
+
+
+def _inspect_write(connection: sa.Connection, sql: SqlBackend) -> sa.TextClause:
+    """UC1176 in one statement: the candidates, the concluded sample by the
+    seeded rank, the ids reserved, the orders, their trail and the outbox
+    row (when any order is made)."""
+    order, unit, block, trail, counter, outbox = _names(
+        connection,
+        sql,
+        "service_order",
+        "unit",
+        "id_block",
+        "order_unit",
+        "counter",
+        "outbox",
+    )
+    rank = (
+        f"(((c.id % {SAMPLE_MODULUS}) * {SAMPLE_MULTIPLIER} + :seed) % "
+        f"{SAMPLE_MODULUS})"
+    )
+    mixed = f"(({rank} * {rank} % {SAMPLE_MODULUS}) * {SAMPLE_MIXER} + {rank})"
+    static = _static(sql)
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(n) for n in static)
+    values = ", ".join(f":s_{n}" for n in static)
+    reserve = (
+        "{name} AS (UPDATE {block} SET next_value = next_value + "
+        "(SELECT count(*) FROM picked) WHERE name = '{kind}' "
+        "RETURNING next_value - (SELECT count(*) FROM picked) AS first)"
+    )
+    t = sql.tables
+    return sa.text(
+        "WITH cand AS (SELECT o.id, o.property_id, o.current_unit_id, "
+        f"o.closing_reason_id FROM {order} AS o WHERE o.situation = :closed "
+        "AND o.property_id IS NOT NULL AND o.closed_at >= :since "
+        f"AND o.current_unit_id IN (SELECT u.id FROM {unit} AS u "
+        "WHERE u.company_id = :company) AND NOT EXISTS (SELECT FROM "
+        f"{order} AS i WHERE i.reference_order_id = o.id "
+        "AND i.service_type_id = ANY(:inspection_types) "
+        "AND i.situation <> :closed)), "
+        f"conc AS (SELECT c.id, row_number() OVER (ORDER BY {mixed} "
+        f"% {SAMPLE_MODULUS}, c.id) AS r FROM cand AS c "
+        "WHERE c.closing_reason_id = ANY(:concluded)), "
+        "picked AS (SELECT c.*, row_number() OVER (ORDER BY c.id) AS n "
+        "FROM cand AS c WHERE c.closing_reason_id IS NULL "
+        "OR NOT (c.closing_reason_id = ANY(:excluded)) OR c.id IN (SELECT id "
+        "FROM conc WHERE r <= ((SELECT count(*) FROM conc) * :percentage + 49) "
+        "/ 100)), "
+        + reserve.format(name="ids", block=block, kind="service_order")
+        + ", "
+        + reserve.format(name="tids", block=block, kind="order_unit")
+        + f", made AS (INSERT INTO {order} (id, property_id, reference_order_id, "
+        f"current_unit_id, {columns}) SELECT ids.first + p.n - 1, p.property_id, "
+        f"p.id, p.current_unit_id, {values} FROM picked AS p, ids "
+        "RETURNING id, reference_order_id, current_unit_id), "
+        f"trailed AS (INSERT INTO {trail} "
+        "(id, order_id, unit_id, user_id, relation, at, version) "
+        "SELECT tids.first + m.id - ids.first, m.id, m.current_unit_id, :actor, "
+        ":opened, :at, 1 FROM made AS m, ids, tids), "
+        f"bump AS (INSERT INTO {counter} AS k (name, value) SELECT 'outbox', 1 "
+        "WHERE EXISTS (SELECT FROM made) ON CONFLICT (name) DO UPDATE "
+        "SET value = k.value + 1 RETURNING k.value) "
+        f"INSERT INTO {outbox} (id, tag, occurred_at, actor, payload, "
+        "published_at) SELECT bump.value, :tag, :at, :actor, "
+        "CAST(:payload AS JSONB) || jsonb_build_object('order_ids', "
+        "(SELECT jsonb_agg(m.id ORDER BY m.id) FROM made AS m), "
+        "'referenced_ids', (SELECT jsonb_agg(m.reference_order_id ORDER BY m.id) "
+        "FROM made AS m)), NULL FROM bump RETURNING payload -> 'order_ids'"
+    ).bindparams(
+        sa.bindparam("at", type_=t["order_unit"].c.at.type),
+        sa.bindparam("since", type_=t["service_order"].c.closed_at.type),
+        *(sa.bindparam(f"s_{n}", type_=t["service_order"].c[n].type) for n in static),
+    )
+
+
+#: The columns of a new inspection order that come from the inspected one
+#: (the others: the library's row of its template).
+_FROM_INSPECTED = ("id", "property_id", "reference_order_id", "current_unit_id")
+
+
+def _static(sql: SqlBackend) -> list[str]:
+    """The columns of a new inspection order not from the inspected one."""
+    return [
+        c.key for c in sql.tables["service_order"].c if c.key not in _FROM_INSPECTED
+    ]
+
+
+def inspection_scope(
+    gsan: gsan_core.System, *, company_id: int, days: int, percentage: int, seed: int
+) -> InspectionScope:
+    """The scope of UC1176 for ``company_id``, the profile's roles read as
+    the library reads them."""
+    profile = gsan.profile
+    types = profile.ids("service_type.inspection_of_closed")
+    concluded = profile.ids("closing_reason.service_concluded")
+    return InspectionScope(
+        company_id=company_id,
+        since=gsan.clock.now() - timedelta(days=days),
+        percentage=percentage,
+        seed=seed,
+        type_id=min(types),
+        inspection_type_ids=sorted(types),
+        concluded=sorted(concluded),
+        excluded=sorted(concluded | profile.ids("closing_reason.overdue")),
+    )
+
+
+def lean_inspection_orders(
+    sql: SqlBackend, scope: InspectionScope, *, actor: int, now: datetime
+) -> list[int]:
+    """UC1176 by hand (see the module's text); the orders made."""
+    template = ServiceOrder(
+        id=0,
+        service_type_id=scope.type_id,
+        origin=OrderOrigin.INSPECTION,
+        generated_at=now,
+        emitted_at=now,
+    )
+    row = sql.mappers.service_order.to_row(template)
+    tag = "inspection.orders_generated"
+    with sql.engine.begin() as connection:
+        made = connection.execute(
+            _inspect_write(connection, sql),
+            {
+                "closed": int(OrderSituation.CLOSED),
+                "since": scope.since,
+                "company": scope.company_id,
+                "inspection_types": list(scope.inspection_type_ids),
+                "seed": scope.seed % SAMPLE_MODULUS,
+                "concluded": list(scope.concluded),
+                "excluded": list(scope.excluded),
+                "percentage": scope.percentage,
+                "actor": actor,
+                "opened": int(OrderUnitRelation.OPENED),
+                "at": now,
+                "tag": tag,
+                "payload": _payload(tag, now, actor, service_type_id=scope.type_id),
+                **{f"s_{n}": row[n] for n in _static(sql)},
+            },
+        ).scalar()
+    return [] if made is None else [int(i) for i in made]
+
+
 # ---------------------------------------------------------------- measuring
 #: The commands :func:`measure` times.
-COMMANDS = ("close_selective", "accept_repaving")
+COMMANDS = ("close_selective", "inspection_orders", "accept_repaving")
 _NAMES = {
     "close_selective": "close a selective command, 20 orders (lean SQL)",
+    "inspection_orders": "inspection orders of 10 closed orders (lean SQL)",
     "accept_repaving": "accept repaving returns, 10 works (lean SQL)",
 }
 #: Orders of a command of ``close_selective``; works of ``accept_repaving``.
@@ -319,25 +497,77 @@ def returned_works(gsan: gsan_core.System, count: int) -> list[int]:
 
 
 def alternating(
-    prepare: Callable[[], object],
-    library: Callable[[], object],
-    lean: Callable[[], object],
+    prepare: Callable[[], T],
+    library: Callable[[T], object],
+    lean: Callable[[T], object],
     count: int,
 ) -> tuple[float, float]:
     """Mean seconds per call of ``library`` and ``lean``, alternating call by
-    call, each after its own ``prepare()`` (not timed); the first 10 pairs
-    warm the caches and are dropped when there are more."""
+    call, each given what its own ``prepare()`` made (not timed); the first
+    10 pairs warm the caches and are dropped when there are more."""
     spent = [0.0, 0.0]
     warming = 10 if count > 10 else 0
     for n in range(count):
         for side, action in enumerate((library, lean)):
-            prepare()
+            made = prepare()
             began = time.perf_counter()
-            action()
+            action(made)
             if n >= warming:
                 spent[side] += time.perf_counter() - began
     measured = count - warming
     return spent[0] / measured, spent[1] / measured
+
+
+#: The closing reasons of the closed orders of a call of
+#: ``inspection_orders``: 3 not concluded, 1 overdue, 6 concluded (3 sampled).
+REASONS = (4, 2, 2, 2, 32, 3, 2, 2, 4, 2)
+INSPECTED = 304
+INSPECTION_OF_CLOSED = 705
+#: The inspection orders a call makes.
+INSPECTIONS = 6
+#: Contractor companies and their units (one a call), and the closed orders.
+_COMPANIES: Iterator[int] = itertools.count(80_000)
+_CLOSED_IDS: Iterator[int] = itertools.count(9_700_000_000)
+
+
+def closed_orders(gsan: gsan_core.System) -> int:
+    """A new contractor company with one unit and :data:`REASONS` orders
+    closed by it yesterday; the company."""
+    company = next(_COMPANIES)
+    gsan.units.register(
+        OrganizationalUnit(
+            id=company,
+            name=f"EMPREITEIRA {company}",
+            unit_type_id=16,
+            company_id=company,
+        ),
+        actor=0,
+    )
+    now = gsan.clock.now()
+    with gsan.uow_factory() as uow:
+        if uow.service_types.find(INSPECTION_OF_CLOSED) is None:
+            uow.service_types.add(
+                ServiceType(
+                    id=INSPECTION_OF_CLOSED,
+                    description="FISCALIZACAO DE OS",
+                    abbreviation="FISC OS",
+                )
+            )
+        uow.service_orders.add_many(
+            ServiceOrder(
+                id=next(_CLOSED_IDS),
+                service_type_id=INSPECTED,
+                situation=OrderSituation.CLOSED,
+                property_id=n + 1,
+                generated_at=now - timedelta(days=3),
+                closed_at=now - timedelta(days=1),
+                closing_reason_id=reason,
+                current_unit_id=company,
+            )
+            for n, reason in enumerate(REASONS)
+        )
+        uow.commit()
+    return company
 
 
 def measure(
@@ -366,6 +596,18 @@ def measure(
         figures.append(
             scale_commands.command_figure(
                 _NAMES["close_selective"], size, library_s, lean_s
+            )
+        )
+    if "inspection_orders" in chosen:
+        library_s, lean_s = alternating(
+            partial(closed_orders, gsan),
+            partial(_inspect_library, gsan),
+            partial(_inspect_lean, gsan, sql),
+            calls,
+        )
+        figures.append(
+            scale_commands.command_figure(
+                _NAMES["inspection_orders"], size, library_s, lean_s
             )
         )
     if "accept_repaving" in chosen:
@@ -400,12 +642,27 @@ def _close_lean(
     assert len(closed) == COMMAND_ORDERS
 
 
-def _accept_library(gsan: gsan_core.System) -> None:
+def _inspect_library(gsan: gsan_core.System, company: int) -> None:
+    summary = gsan.inspections.generate_for_closed(
+        company_id=company, days=5, sample_percentage=50, actor=1
+    )
+    assert summary.changed == INSPECTIONS, summary
+
+
+def _inspect_lean(gsan: gsan_core.System, sql: SqlBackend, company: int) -> None:
+    scope = inspection_scope(gsan, company_id=company, days=5, percentage=50, seed=0)
+    made = lean_inspection_orders(sql, scope, actor=1, now=gsan.clock.now())
+    assert len(made) == INSPECTIONS
+
+
+def _accept_library(gsan: gsan_core.System, _works: object) -> None:
     summary = gsan.repaving.accept_automatically(actor=1)
     assert summary.changed == WORKS // 2, summary
 
 
-def _accept_lean(gsan: gsan_core.System, sql: SqlBackend, percentage: Decimal) -> None:
+def _accept_lean(
+    gsan: gsan_core.System, sql: SqlBackend, percentage: Decimal, _works: object
+) -> None:
     accepted = lean_accept_repaving(
         sql, percentage=percentage, actor=1, now=gsan.clock.now()
     )

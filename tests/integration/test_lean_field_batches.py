@@ -18,7 +18,8 @@ import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
 from gsan_core.model.repaving import RepavingWork
-from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.units import OrganizationalUnit
 from gsan_core.synthetic import generate
 from tests.integration import lean_rows
 
@@ -196,3 +197,105 @@ def test_lean_accept_repaving_writes_the_librarys_rows(
         == []
     )
     assert lean_rows.outbox(sql, 1, without=OWN) == lean_outbox
+
+
+def _closed_orders(system: gsan_core.System, reasons: list[int]) -> list[int]:
+    """Orders closed yesterday by a contractor's unit (company 3), one per
+    reason, and the inspection type."""
+    system.units.register(
+        OrganizationalUnit(id=60, name="EMPREITEIRA", unit_type_id=16, company_id=3),
+        actor=0,
+    )
+    system.service_orders.add_type(
+        ServiceType(id=705, description="FISCALIZACAO DE OS", abbreviation="FISC OS"),
+        actor=0,
+    )
+    now = system.clock.now()
+    with system.uow_factory() as uow:
+        props = sorted(p.id for p in uow.properties.find_by())[: len(reasons)]
+        uow.service_orders.add_many(
+            ServiceOrder(
+                id=9_000 + n,
+                service_type_id=304,
+                situation=OrderSituation.CLOSED,
+                property_id=props[n],
+                generated_at=now - timedelta(days=3),
+                closed_at=now - timedelta(days=1),
+                closing_reason_id=reason,
+                current_unit_id=60,
+            )
+            for n, reason in enumerate(reasons)
+        )
+        uow.commit()
+    return [9_000 + n for n in range(len(reasons))]
+
+
+def _inspections(sql: SqlBackend, referenced: list[int]) -> dict[str, Any]:
+    """The inspection orders of ``referenced`` and their trail (no ids)."""
+    order, trail = sql.tables["service_order"], sql.tables["order_unit"]
+    with sql.engine.connect() as connection:
+        made = connection.execute(
+            sa.select(order)
+            .where(order.c.reference_order_id.in_(referenced))
+            .order_by(order.c.reference_order_id)
+        ).mappings()
+        orders = [dict(r) for r in made]
+        ids = [r["id"] for r in orders]
+        trails = [
+            {k: v for k, v in r.items() if k not in OWN}
+            for r in connection.execute(
+                sa.select(trail).where(trail.c.order_id.in_(ids)).order_by(trail.c.id)
+            ).mappings()
+        ]
+    return {
+        "ids": ids,
+        "orders": [{k: v for k, v in r.items() if k != "id"} for r in orders],
+        "trail": trails,
+    }
+
+
+@POSTGRES
+def test_lean_inspection_orders_write_the_librarys_rows(
+    system: gsan_core.System,
+) -> None:
+    """UC1176 on the same closed orders, through the library and (its rows
+    removed) by hand: the same inspection orders of the same inspected
+    ones (the concluded sampled by the seeded rank), their trail and the
+    outbox row; a re-run by hand skips the orders under inspection and
+    samples the concluded left (50 % of 3: 1)."""
+    generate(system, properties=300, seed=9)
+    sql = _sql(system)
+    reasons = [4, 2, 2, 2, 32, 3, 2, 2, 4, 2]
+    closed = _closed_orders(system, reasons)
+    summary = system.inspections.generate_for_closed(
+        company_id=3, days=5, sample_percentage=50, actor=1, seed=7
+    )
+    assert (summary.processed, summary.changed) == (10, 6)
+    library = _inspections(sql, closed)
+    library_outbox = lean_rows.outbox(sql, 1, without={"order_ids"})
+    order, trail = sql.tables["service_order"], sql.tables["order_unit"]
+    with sql.engine.begin() as connection:
+        connection.execute(sa.delete(trail).where(trail.c.order_id.in_(library["ids"])))
+        connection.execute(sa.delete(order).where(order.c.id.in_(library["ids"])))
+    assert _inspections(sql, closed)["orders"] == []
+
+    scope = lean_field_batches.inspection_scope(
+        system, company_id=3, days=5, percentage=50, seed=7
+    )
+    made = lean_field_batches.lean_inspection_orders(
+        sql, scope, actor=1, now=system.clock.now()
+    )
+    lean = _inspections(sql, closed)
+    assert made == lean["ids"]
+    assert lean["orders"] == library["orders"]
+    assert lean["trail"] == library["trail"]
+    assert lean_rows.outbox(sql, 1, without={"order_ids"}) == library_outbox
+    # 4, 3 and 4: the non-concluded but the overdue one; 3 of the 6 concluded
+    referenced = [o["reference_order_id"] for o in lean["orders"]]
+    assert {9_000, 9_005, 9_008} <= set(referenced)
+    assert 9_004 not in referenced
+    again = lean_field_batches.lean_inspection_orders(
+        sql, scope, actor=1, now=system.clock.now()
+    )
+    assert len(again) == 1
+    assert set(_inspections(sql, closed)["ids"]) == {*made, *again}
