@@ -156,7 +156,8 @@ POSTGRES: dict[str, int] = {
     "inform a repaving return": 4,
     "reject a repaving return": 4,
     "accept repaving returns": 5,
-    "accept repaving returns automatically": 15,
+    # a chunk's ids and its update in one statement (round 8: 15 before)
+    "accept repaving returns automatically": 14,
     "add repaving costs": 6,
     "update a repaving cost": 7,
     "remove a repaving cost": 8,
