@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 import attrs
 
@@ -251,13 +250,15 @@ class FieldWorkService(
                 uow.commit()
                 return ChunkOutcome(processed=len(ids), changed=len(ids))
 
-            # each page's writes (and the command's) in one statement at its
-            # commit (round 8: one a table before)
+            # each page's writes a statement a table: sent together at the
+            # commit (defer_writes) they took two fewer round trips but were
+            # slower, their one statement built anew on every page (issue 20,
+            # round 8, docs/scale.md)
             run_batch(
                 job=f"closing of selective command {command_id}",
                 units=list(range(pages)),
                 chunk=chunk,
-                work=partial(self._work, defer=True),
+                work=self._work,
                 progress=progress,
             )
         return done[0]
