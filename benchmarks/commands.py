@@ -32,6 +32,7 @@ from benchmarks import (
     lean_connections,
     lean_desk,
     lean_field,
+    lean_field_batches,
     lean_meters,
     lean_orders,
     lean_refunds,
@@ -129,6 +130,7 @@ COMMANDS = (
     *METER_STEPS,
     *ACCOUNT_STEPS,
     *lean_field.COMMANDS,
+    *lean_field_batches.COMMANDS,
 )
 
 
@@ -185,6 +187,17 @@ def measure(
         if chosen:
             figures += _repeat_many(
                 lambda _r: lean_field.measure(gsan, sql, size, commands, chosen),
+                repeats,
+            )
+        # the heaviest field batches (benchmarks.lean_field_batches): selective
+        # commands emitted for each repeat on localities no earlier one used,
+        # repaving works made before each call
+        chosen = [n for n in lean_field_batches.COMMANDS if n in only]
+        if chosen:
+            figures += _repeat_many(
+                lambda _r: lean_field_batches.measure(
+                    gsan, sql, size, commands, chosen
+                ),
                 repeats,
             )
         return figures

@@ -46,6 +46,7 @@ from gsan_core.rules.field_files import executed_at
 __all__ = [
     "COMMANDS",
     "Staged",
+    "fresh_localities",
     "lean_apply_order",
     "lean_apply_returns",
     "measure",
@@ -247,15 +248,12 @@ _AGENTS = itertools.count(500_000)
 _LOCALITIES: set[int] = set()
 
 
-def returned_files(
-    gsan: gsan_core.System, sql: SqlBackend, sizes: Sequence[int]
-) -> list[int]:
-    """Files of ``sizes`` inspection orders each, in the field, their
-    returns (executed) staged: the orders of a selective command emitted on
-    localities no earlier call used (their properties have no open
-    inspection order)."""
+def fresh_localities(sql: SqlBackend, wanted: int) -> list[int]:
+    """Consecutive localities no earlier call used (of this module or of
+    :mod:`benchmarks.lean_field_batches`), holding at least twice ``wanted``
+    properties: none of them has an open inspection order of these
+    benchmarks."""
     prop = sql.tables["property"]
-    wanted = sum(sizes)
     with sql.engine.connect() as connection:
         rows = connection.execute(
             sa.select(prop.c.locality_id, sa.func.count())
@@ -275,6 +273,18 @@ def returned_files(
             break
     assert held >= 2 * wanted, "too few properties left for the files"
     _LOCALITIES.update(chosen)
+    return chosen
+
+
+def returned_files(
+    gsan: gsan_core.System, sql: SqlBackend, sizes: Sequence[int]
+) -> list[int]:
+    """Files of ``sizes`` inspection orders each, in the field, their
+    returns (executed) staged: the orders of a selective command emitted on
+    localities no earlier call used (their properties have no open
+    inspection order)."""
+    wanted = sum(sizes)
+    chosen = fresh_localities(sql, wanted)
     fw = gsan.field_work
     command = fw.create_selective_command(
         description="INSPECAO BENCH",

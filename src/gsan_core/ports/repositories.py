@@ -814,8 +814,9 @@ class InspectionBatchQueries(Protocol):
         ``reason_ids``, the ids of the
         :func:`~gsan_core.rules.inspections.sample_size` of them of lowest
         ``(sample_rank(seed, id), id)``, ascending; and how many candidates
-        there are in all (the SQL adapter: two statements, a count and an
-        ordered, limited select of ids; no candidate row is read)."""
+        there are in all (the SQL adapter: one statement, the candidates
+        numbered by rank with their totals; only the sampled ids and one row
+        of totals come back)."""
         ...
 
     def add_inspections(

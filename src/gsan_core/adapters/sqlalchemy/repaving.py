@@ -79,32 +79,55 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
             .order_by(t.c.id)
             .limit(limit)
         )
+        remark = sa.case(
+            (t.c.acceptance_remark.is_(None), sa.literal(AUTOMATIC)),
+            else_=t.c.acceptance_remark + " " + AUTOMATIC,
+        )
+        update = (
+            sa.update(t)
+            .where(
+                t.c.acceptance.is_(None),
+                convergent(t, sa.literal(percentage, Money())),
+            )
+            .values(
+                acceptance=int(RepavingAcceptance.ACCEPTED),
+                accepted_on=t.c.returned_on,
+                accepted_by=user_id,
+                acceptance_remark=remark,
+                version=t.c.version + 1,
+            )
+            .returning(t.c.id)
+        )
+        if self._conn.dialect.name == "postgresql":
+            return self._accept_in_one(chunk, update)
         with translated(self._entity):
             ids = list(self._conn.execute(chunk).scalars())
             if not ids:
                 return [], []
-            remark = sa.case(
-                (t.c.acceptance_remark.is_(None), sa.literal(AUTOMATIC)),
-                else_=t.c.acceptance_remark + " " + AUTOMATIC,
-            )
-            statement = (
-                sa.update(t)
-                .where(
-                    t.c.id.in_(ids),
-                    t.c.acceptance.is_(None),
-                    convergent(t, sa.literal(percentage, Money())),
-                )
-                .values(
-                    acceptance=int(RepavingAcceptance.ACCEPTED),
-                    accepted_on=t.c.returned_on,
-                    accepted_by=user_id,
-                    acceptance_remark=remark,
-                    version=t.c.version + 1,
-                )
-                .returning(t.c.id)
-            )
+            statement = update.where(t.c.id.in_(ids))
             accepted = sorted(self._conn.execute(statement).scalars())
         return ids, accepted
+
+    def _accept_in_one(
+        self, chunk: sa.Select[Any], update: sa.Update
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """PostgreSQL: the chunk's ids and the update of its convergent works
+        in one statement (issue 20, round 8: two before), the update a CTE
+        over the chunk's."""
+        t = self._table
+        picked = chunk.cte("picked")
+        done = update.where(t.c.id.in_(sa.select(picked.c.id))).cte("done")
+        statement = (
+            sa.select(picked.c.id, done.c.id.label("accepted"))
+            .select_from(picked.outerjoin(done, done.c.id == picked.c.id))
+            .order_by(picked.c.id)
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).all()
+        return (
+            [int(r.id) for r in rows],
+            [int(r.accepted) for r in rows if r.accepted is not None],
+        )
 
 
 class SqlInfractionNotices(SqlRepository[InfractionNotice]):
@@ -433,26 +456,42 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         percentage: int,
         seed: int,
     ) -> tuple[Sequence[int], int]:
+        # one statement (issue 20, round 8: a count, then the ordered select):
+        # every candidate numbered in its group (concluded or not) by the
+        # seeded rank, the totals over all of them; only each group's first
+        # row (carrying the totals) and the concluded ones within the sample
+        # come back
         o = self._table
-        clauses = self._candidates(scope)
-        concluded = o.c.closing_reason_id.in_(sorted(reason_ids))
-        counts = sa.select(
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(sa.case((concluded, 1), else_=0)), 0),
-        ).where(*clauses)
-        with translated(self._entity):
-            total, eligible = self._conn.execute(counts).one()
-            size = sample_size(int(eligible), percentage)
-            if size == 0:
-                return [], int(total)
-            statement = (
-                sa.select(o.c.id)
-                .where(*clauses, concluded)
-                .order_by(_rank(o.c.id, seed), o.c.id)
-                .limit(size)
+        concluded = sa.case(
+            (o.c.closing_reason_id.in_(sorted(reason_ids)), 1), else_=0
+        ).label("concluded")
+        numbered = (
+            sa.select(
+                o.c.id,
+                concluded,
+                sa.func.count().over().label("total"),
+                sa.func.sum(concluded).over().label("eligible"),
+                sa.func.row_number()
+                .over(partition_by=concluded, order_by=(_rank(o.c.id, seed), o.c.id))
+                .label("r"),
             )
-            ids = sorted(self._conn.execute(statement).scalars())
-        return ids, int(total)
+            .where(*self._candidates(scope))
+            .subquery("numbered")
+        )
+        size = (numbered.c.eligible * percentage + 49) // 100
+        statement = sa.select(numbered).where(
+            sa.or_(
+                numbered.c.r == 1,
+                sa.and_(numbered.c.concluded == 1, numbered.c.r <= size),
+            )
+        )
+        with translated(self._entity):
+            rows = self._conn.execute(statement).all()
+        if not rows:
+            return [], 0
+        taken = sample_size(int(rows[0].eligible), percentage)
+        ids = sorted(r.id for r in rows if r.concluded == 1 and r.r <= taken)
+        return ids, int(rows[0].total)
 
     def _candidates(self, scope: ClosedOrderScope) -> list[sa.ColumnElement[bool]]:
         o = self._table
