@@ -29,7 +29,7 @@ class DayLoad:
     """What a command changing a unit's roteiro days reads under their locks
     (:meth:`ProgrammingRepository.load_days`)."""
 
-    #: The active programmings asked, by id.
+    #: The programmings asked, by id.
     rows: tuple[ScheduledOrder, ...]
     #: Each order of ``rows``: its service type's average execution minutes
     #: (0 when the type has none).
@@ -51,12 +51,14 @@ class ProgrammingRepository(Repository[ScheduledOrder], Protocol):
         teams: Sequence[int] = (),
         of_teams: Sequence[int] | None = None,
         orders: Sequence[int] = (),
+        ended: bool = False,
     ) -> DayLoad:
         """In one read (issue 20): the active programmings of the unit's
-        ``days`` (of the teams ``of_teams`` only, unless ``None``) and those
-        of ``orders`` (any unit and day), the minutes of their orders, the
-        teams ``teams`` and the unit's roteiros of ``days``. Called under
-        the days' locks, it sees what their previous holders committed."""
+        ``days`` (of the teams ``of_teams`` only, unless ``None``; with
+        ``ended`` the days' ended ones too) and the active ones of ``orders``
+        (any unit and day), the minutes of their orders, the teams ``teams``
+        and the unit's roteiros of ``days``. Called under the days' locks,
+        it sees what their previous holders committed."""
         ...
 
     def lock_day_of(self, order_id: int, on: date, key: tuple[str, str]) -> int | None:

@@ -36,13 +36,14 @@ class MemoryProgrammingRepository(MemoryRepository[ScheduledOrder]):
         teams: Sequence[int] = (),
         of_teams: Sequence[int] | None = None,
         orders: Sequence[int] = (),
+        ended: bool = False,
     ) -> DayLoad:
         uow = self._uow
         wanted = set(days)
         found: dict[int, ScheduledOrder] = {
             row.id: row
             for row in uow.rows_where(self._table, "unit_id", unit_id)
-            if row.active
+            if (ended or row.active)
             and row.on in wanted
             and (of_teams is None or row.team_id in of_teams)
         }

@@ -18,9 +18,6 @@ from gsan_core.ports.scheduling import DayLoad
 
 __all__ = ["SqlProgrammingRepository", "SqlScheduleRepository"]
 
-#: The joined read's kinds of rows (``load_days``): one kind of entity each.
-_TEAM, _ROW, _SCHEDULE = 1, 2, 3
-
 
 class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
     """Programmings in the ``scheduled_order`` table (a command's updates of
@@ -49,6 +46,7 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
         teams: Sequence[int] = (),
         of_teams: Sequence[int] | None = None,
         orders: Sequence[int] = (),
+        ended: bool = False,
     ) -> DayLoad:
         """One statement (built once per table and dialect): a row per team,
         per programming (with its order's type's minutes) and per roteiro,
@@ -59,8 +57,10 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
         every = of_teams is None
         statement = prepared(
             self._table,
-            f"load_days_{dialect}_{every}",
-            lambda: _load_statement(self._uow.tables, dialect, every_team=every),
+            f"load_days_{dialect}_{every}_{ended}",
+            lambda: _load_statement(
+                self._uow.tables, dialect, every_team=every, ended=ended
+            ),
         )
         params = {
             "k_unit": unit_id,
@@ -137,41 +137,49 @@ def _among(column: sa.ColumnElement[Any], name: str, dialect: str) -> Any:
 
 
 def _load_statement(
-    tables: Mapping[str, sa.Table], dialect: str, *, every_team: bool
-) -> sa.Select[Any]:
-    """``load_days``'s joined read, its values as parameters."""
+    tables: Mapping[str, sa.Table], dialect: str, *, every_team: bool, ended: bool
+) -> Any:
+    """``load_days``'s read, its values as parameters: a ``UNION ALL`` of
+    the teams, the programmings (with their orders' types' minutes) and the
+    roteiros, each on rows of its own with the others' columns null (a
+    plain union plans faster than joins of every kind)."""
     p, tm, s = tables["scheduled_order"], tables["team"], tables["schedule"]
     o, st = tables["service_order"], tables["service_type"]
-    kinds = sa.union_all(
-        *(sa.select(sa.literal(k).label("k")) for k in (_TEAM, _ROW, _SCHEDULE))
-    ).subquery("kinds")
     unit = sa.bindparam("k_unit", type_=p.c.unit_id.type)
     on_days = sa.and_(p.c.unit_id == unit, _among(p.c.on, "k_days", dialect))
     if not every_team:
         on_days = sa.and_(on_days, _among(p.c.team_id, "k_of_teams", dialect))
-    wanted = sa.or_(on_days, _among(p.c.order_id, "k_orders", dialect))
-    return (
+    active = p.c.active == sa.true()
+    wanted = sa.or_(
+        on_days if ended else sa.and_(on_days, active),
+        sa.and_(_among(p.c.order_id, "k_orders", dialect), active),
+    )
+    minutes = sa.func.coalesce(st.c.average_execution_minutes, 0)
+    none = sa.cast(sa.null(), sa.Integer)
+    teams = sa.select(
+        *_prefixed("t", tm), *_nulls("p", p), *_nulls("s", s), none.label("minutes")
+    ).where(_among(tm.c.id, "k_teams", dialect))
+    rows = (
         sa.select(
-            kinds.c.k,
-            *_prefixed("t", tm),
+            *_nulls("t", tm),
             *_prefixed("p", p),
-            *_prefixed("s", s),
-            sa.func.coalesce(st.c.average_execution_minutes, 0).label("minutes"),
+            *_nulls("s", s),
+            minutes.label("minutes"),
         )
-        .select_from(kinds)
-        .outerjoin(tm, sa.and_(kinds.c.k == _TEAM, _among(tm.c.id, "k_teams", dialect)))
-        .outerjoin(p, sa.and_(kinds.c.k == _ROW, p.c.active == sa.true(), wanted))
+        .select_from(p)
         .outerjoin(o, o.c.id == p.c.order_id)
         .outerjoin(st, st.c.id == o.c.service_type_id)
-        .outerjoin(
-            s,
-            sa.and_(
-                kinds.c.k == _SCHEDULE,
-                s.c.unit_id == unit,
-                _among(s.c.on, "k_days", dialect),
-            ),
-        )
+        .where(wanted)
     )
+    schedules = sa.select(
+        *_nulls("t", tm), *_nulls("p", p), *_prefixed("s", s), none.label("minutes")
+    ).where(s.c.unit_id == unit, _among(s.c.on, "k_days", dialect))
+    return sa.union_all(teams, rows, schedules)
+
+
+def _nulls(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
+    """``table``'s columns as typed nulls (the union's other kinds)."""
+    return [sa.cast(sa.null(), c.type).label(f"{prefix}_{c.key}") for c in table.c]
 
 
 def _lock_statement(p: sa.Table, counter: sa.Table) -> Any:

@@ -501,17 +501,20 @@ class SchedulingService(RouteFiles):
         at = self._now()
         with self._work(defer=True) as uow:
             lock_days(uow, unit_id, [on])
-            found = uow.schedules.find_by(unit_id=unit_id, on=on)
+            # the roteiro and its rows, ended ones too: one read (issue 20)
+            load = uow.programmings.load_days(unit_id, [on], ended=True)
+            found = load.schedules.get(on)
             violations: list[Violation] = []
             if on > self._today(at):
                 violations.append(DAY_IN_FUTURE(on=on))
-            if not found:
+            if found is None:
                 violations.append(NOTHING_SCHEDULED(unit_id=unit_id, on=on))
-            elif found[0].closed:
+            elif found.closed:
                 violations.append(DAY_ALREADY_CLOSED(unit_id=unit_id, on=on))
             ensure(violations)
-            schedule = found[0]
-            every = uow.programmings.find_by(unit_id=unit_id, on=on)
+            assert found is not None
+            schedule = found
+            every = load.rows
             rows = [r for r in every if r.active]
             # the orders left open: still on the day, or informed in execution
             orders = uow.service_orders.lock_many(
