@@ -50,8 +50,7 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
     ) -> DayLoad:
         """One statement (built once per table and dialect): a row per team,
         per programming (with its order's type's minutes) and per roteiro,
-        each kind of row ``LEFT JOIN``-ed to a kind of its own (they add up
-        instead of multiplying)."""
+        a ``UNION ALL`` of the three (``_load_statement``)."""
         reading = reader(self._uow, *(self._uow.tables[n] for n in _READ))
         dialect = reading.dialect.name
         every = of_teams is None
