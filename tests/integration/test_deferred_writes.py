@@ -422,3 +422,41 @@ def test_the_billing_writes_of_a_refund_wait_and_check_their_rows(
     with pg.uow_factory() as uow:
         again = uow.billing.open_debts(7)
     assert [(d.id, d.amount) for d in again] == [(d.id, d.amount) for d in stored]
+
+
+def test_updates_of_one_shape_are_one_unnest_and_a_stale_one_is_named(
+    pg: SqlBackend, statements: list[str]
+) -> None:
+    """Consecutive compare-and-set updates of one table and columns (a day's
+    renumbering) are one ``UPDATE ... FROM unnest(...)`` of the statement,
+    whatever their number (one text); a stale row among them raises for
+    that row, and nothing is written."""
+    with pg.uow_factory() as uow:
+        uow.units.add_many([_unit(i) for i in range(1, 6)])
+        uow.commit()
+    with pg.uow_factory() as uow:
+        uow.units.update(attrs.evolve(_unit(4, "V"), version=2))
+        uow.commit()
+    sent: list[str] = []
+    event.listen(pg.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    for ids in ((1, 2), (1, 2, 3)):
+        with pg.uow_factory() as uow:
+            uow.defer_writes()
+            uow.units.update_many(attrs.evolve(_unit(i, "W"), version=2) for i in ids)
+            uow.rollback()
+            uow.units.update_many(attrs.evolve(_unit(i, "W"), version=2) for i in ids)
+            uow.pending.send(uow.connection)
+            uow.rollback()
+    writes = [s for s in sent if s.startswith("WITH")]
+    assert len(writes) == 2
+    assert writes[0] == writes[1]
+    assert writes[0].count("unnest") == 1
+    with pg.uow_factory() as uow:
+        uow.defer_writes()
+        uow.units.update_many(attrs.evolve(_unit(i, "X"), version=2) for i in (5, 4, 3))
+        with pytest.raises(ConcurrencyConflict) as caught:
+            uow.commit()
+    assert (caught.value.entity, caught.value.id) == ("unit", 4)
+    with pg.uow_factory() as uow:
+        stored = {u.id: (u.name, u.version) for u in uow.units.find_by()}
+    assert stored == {1: ("U", 1), 2: ("U", 1), 3: ("U", 1), 4: ("V", 2), 5: ("U", 1)}

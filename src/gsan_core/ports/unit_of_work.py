@@ -38,7 +38,7 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.repaving import RepavingCost
-from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.scheduling import SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -96,7 +96,7 @@ from gsan_core.ports.repositories import (
     ServiceRequestRepository,
     SupplyScheduleRepository,
 )
-from gsan_core.ports.scheduling import ScheduleRepository
+from gsan_core.ports.scheduling import ProgrammingRepository, ScheduleRepository
 from gsan_core.ports.seeding import Seeding
 
 __all__ = ["BatchHolding", "JointReading", "UnitOfWork", "UnitOfWorkFactory"]
@@ -262,7 +262,7 @@ class UnitOfWork(Protocol):
     def schedules(self) -> ScheduleRepository: ...
 
     @property
-    def programmings(self) -> Repository[ScheduledOrder]: ...
+    def programmings(self) -> ProgrammingRepository: ...
 
     @property
     def special_days(self) -> Repository[SpecialDay]: ...

@@ -42,7 +42,10 @@ from gsan_core.adapters.memory.repositories import (
     MemoryPropertyRepository,
     MemoryRepository,
 )
-from gsan_core.adapters.memory.scheduling import MemoryScheduleRepository
+from gsan_core.adapters.memory.scheduling import (
+    MemoryProgrammingRepository,
+    MemoryScheduleRepository,
+)
 from gsan_core.adapters.memory.service_desk import (
     MemoryOutboundMessageRepository,
     MemorySupplyScheduleRepository,
@@ -76,7 +79,7 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.repaving import RepavingCost
-from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.scheduling import SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -237,9 +240,7 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
 
     def _scheduling_repositories(self) -> None:
         self.schedules = MemoryScheduleRepository(self, "schedule")
-        self.programmings: MemoryRepository[ScheduledOrder] = MemoryRepository(
-            self, "scheduled_order"
-        )
+        self.programmings = MemoryProgrammingRepository(self, "scheduled_order")
         self.special_days: MemoryRepository[SpecialDay] = MemoryRepository(
             self, "special_day"
         )

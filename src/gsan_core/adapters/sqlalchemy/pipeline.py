@@ -64,9 +64,11 @@ __all__ = [
 ]
 
 #: The most rows an insert (or a batch of updates) leaves waiting (a larger
-#: one is sent at once). An update is a CTE per row; the inserts of a table
-#: are one ``unnest`` CTE (:func:`_merged`), built once per table and column
-#: set, whatever the number of rows.
+#: one is sent at once). The inserts of a table are one ``unnest`` CTE
+#: (:func:`_merged`), built once per table and column set, whatever the
+#: number of rows; consecutive compare-and-set updates of one shape are one
+#: ``UPDATE ... FROM unnest`` (:func:`_update_rows`); any other write is a
+#: CTE of its own.
 MOST_ROWS = 20
 
 
@@ -258,9 +260,10 @@ class WriteBuffer:
     def statement(self, outbox: _Events | None) -> sa.Select[Any]:
         """One SELECT of the count of every write's touched rows, the writes
         as its CTEs (and the outbox's, when given, the last ones), with bound
-        parameters ``w<i>_<column>``: built once per shape."""
+        parameters ``w<i>_<column>``: built once per shape. Consecutive
+        updates of one shape are one CTE (:func:`_groups`)."""
         shape = (
-            tuple(w.shape() for w in self.writes),
+            tuple(_group_shape(g) for g in _groups(self.writes)),
             None if outbox is None else (outbox.counter, outbox.table, outbox.n),
         )
         built = _BUILT.get(shape)
@@ -272,12 +275,20 @@ class WriteBuffer:
 
     def _build(self, outbox: _Events | None) -> sa.Select[Any]:
         counts: list[Any] = []
-        ctes = [_dml(i, w) for i, w in enumerate(self.writes)]
+        groups = _groups(self.writes)
+        ctes = [
+            _dml(i, g[0]) if len(g) == 1 else _update_rows(i, g[0])
+            for i, g in enumerate(groups)
+        ]
         if outbox is not None:
             ctes += outbox.statements()
         for i, dml in enumerate(ctes):
             cte = dml.cte(f"w{i}")
-            counts.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
+            if i < len(groups) and len(groups[i]) > 1:  # the keys it updated
+                found: Any = sa.func.array_agg(cte.c[0])
+            else:
+                found = sa.func.count()
+            counts.append(sa.select(found).select_from(cte).scalar_subquery())
         return sa.select(*counts)
 
     def send(self, connection: sa.Connection, outbox: _Events | None = None) -> None:
@@ -289,9 +300,10 @@ class WriteBuffer:
         writes = _merged(writes)
         pending = WriteBuffer(writes)
         statement = pending.statement(outbox)
+        groups = _groups(writes)
         params: dict[str, Any] = {}
-        for i, write in enumerate(writes):
-            params |= write.params(i)
+        for i, group in enumerate(groups):
+            params |= group[0].params(i) if len(group) == 1 else _arrays(i, group)
         if outbox is not None:
             params |= outbox.params()
         try:
@@ -303,10 +315,93 @@ class WriteBuffer:
         except _Owned as owned:
             with translated(owned.write.entity, owned.write.key):
                 raise owned.error from None
-        for write, count in zip(writes, counts, strict=False):
-            if write.expected is not None and count != write.expected:
-                assert write.on_short is not None
-                write.on_short()
+        for group, count in zip(groups, counts, strict=False):
+            if len(group) > 1:
+                done = set(count or ())
+                short = [w for w in group if w.where[0] not in done]
+            else:
+                short = [w for w in group if w.expected not in (None, count)]
+            if short:
+                assert short[0].on_short is not None
+                short[0].on_short()
+
+
+def _mergeable(write: _Write) -> bool:
+    """Whether ``write`` may share one ``UPDATE ... FROM unnest(...)`` with
+    the updates of its shape: a compare-and-set update whose columns are
+    plain types (an array of each is bound)."""
+    if write.kind != UPDATE or not write.columns[1]:
+        return False
+    t = write.table
+    names = (*write.values, *write.columns)
+    return all(_plain(t.c[c].type) for c in names)
+
+
+#: The column types bound as arrays of them (:func:`_update_rows`).
+_PLAIN = (sa.Integer, sa.Boolean, sa.String, sa.Date, sa.DateTime, sa.Numeric)
+
+
+def _plain(kind: sa.types.TypeEngine[Any]) -> bool:
+    """A scalar type of its own (no decorator, enum, JSON or array)."""
+    return isinstance(kind, _PLAIN) and not isinstance(
+        kind, sa.types.TypeDecorator | sa.Enum
+    )
+
+
+def _groups(writes: Sequence[_Write]) -> list[list[_Write]]:
+    """The writes in order, consecutive mergeable updates of one shape (a
+    day's renumbering: each row's sequence and version) together."""
+    groups: list[list[_Write]] = []
+    for write in writes:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and _mergeable(write)
+            and _mergeable(last)
+            and last.shape() == write.shape()
+        ):
+            groups[-1].append(write)
+        else:
+            groups.append([write])
+    return groups
+
+
+def _group_shape(group: Sequence[_Write]) -> tuple[object, ...]:
+    """A group's part of the statement's shape (a merged group's text does
+    not depend on its number of rows)."""
+    return (len(group) > 1, *group[0].shape()) if len(group) > 1 else group[0].shape()
+
+
+def _update_rows(i: int, write: _Write) -> Any:
+    """The compare-and-set ``UPDATE`` of several rows of ``write``'s shape:
+    ``FROM unnest`` of one array parameter per column (``w<i>_<column>``,
+    ``w<i>__k``, ``w<i>__e``), returning the keys it updated."""
+    t = write.table
+    key, version = write.columns
+    names = ["_k", "_e", *(f"c_{c}" for c in write.values)]
+    arrays = [
+        _array(f"w{i}__k", t.c[key]),
+        _array(f"w{i}__e", t.c[version]),
+        *(_array(f"w{i}_{c}", t.c[c]) for c in write.values),
+    ]
+    rows = sa.func.unnest(*arrays).table_valued(*names).render_derived()
+    return (
+        sa.update(t)
+        .where(t.c[key] == rows.c._k, t.c[version] == rows.c._e)
+        .values({c: rows.c[f"c_{c}"] for c in write.values})
+        .returning(t.c[key])
+    )
+
+
+def _arrays(i: int, group: Sequence[_Write]) -> dict[str, Any]:
+    """The array parameters of a merged group (:func:`_update_rows`)."""
+    found: dict[str, Any] = {
+        f"w{i}__k": [w.where[0] for w in group],
+        f"w{i}__e": [w.where[1] for w in group],
+    }
+    for c in group[0].values:
+        found[f"w{i}_{c}"] = [w.values[c] for w in group]
+    return found
 
 
 def _merged(writes: list[_Write]) -> list[_Write]:

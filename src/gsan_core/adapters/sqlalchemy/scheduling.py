@@ -1,16 +1,20 @@
-"""SQL scheduling repositories: the roteiros' date-range query."""
+"""SQL scheduling repositories: the roteiros' date-range query, and the
+programmings' day loads and day locks (issue 20, eighth round)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
-from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
+from gsan_core.adapters.sqlalchemy.repositories import SqlRepository, prepared
 from gsan_core.model.scheduling import Schedule, ScheduledOrder
+from gsan_core.ports.scheduling import DayLoad
 
 __all__ = ["SqlProgrammingRepository", "SqlScheduleRepository"]
 
@@ -26,10 +30,194 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
         renumbering's deferred updates then set the sequence and version
         only, a statement under psycopg's 4 KiB prepared-statement limit."""
         found = super().find_by(**criteria)
+        self._keep(found)
+        return found
+
+    def _keep(self, found: Sequence[ScheduledOrder]) -> None:
         keep = getattr(self._uow, "read_rows", None)
         if keep is not None and found and len(found) <= MOST_ROWS and self._deferred():
             keep(self._entity, found)
-        return found
+
+    def load_days(
+        self,
+        unit_id: int,
+        days: Sequence[date],
+        *,
+        teams: Sequence[int] = (),
+        of_teams: Sequence[int] | None = None,
+        orders: Sequence[int] = (),
+        ended: bool = False,
+    ) -> DayLoad:
+        """One statement (built once per table and dialect): a row per team,
+        per programming (with its order's type's minutes) and per roteiro,
+        a ``UNION ALL`` of the three (``_load_statement``)."""
+        reading = reader(self._uow, *(self._uow.tables[n] for n in _READ))
+        dialect = reading.dialect.name
+        every = of_teams is None
+        statement = prepared(
+            self._table,
+            f"load_days_{dialect}_{every}_{ended}",
+            lambda: _load_statement(
+                self._uow.tables, dialect, every_team=every, ended=ended
+            ),
+        )
+        params = {
+            "k_unit": unit_id,
+            "k_days": list(days),
+            "k_teams": list(teams),
+            "k_of_teams": list(of_teams or ()),
+            "k_orders": list(orders),
+        }
+        with translated(self._entity):
+            found = reading.execute(statement, params).mappings().all()
+        return self._day_load(found)
+
+    def _day_load(self, found: Sequence[Any]) -> DayLoad:
+        mappers = self._uow.mappers
+        rows: dict[int, ScheduledOrder] = {}
+        minutes: dict[int, int] = {}
+        load: dict[str, dict[Any, Any]] = {"t": {}, "s": {}}
+        for r in found:
+            if r["p_id"] is not None:
+                row = _entity(mappers.scheduled_order, "p", r)
+                rows[row.id] = row
+                minutes[row.order_id] = int(r["minutes"])
+            elif r["t_id"] is not None:
+                team = _entity(mappers.team, "t", r)
+                load["t"][team.id] = team
+            elif r["s_id"] is not None:
+                schedule = _entity(mappers.schedule, "s", r)
+                load["s"][schedule.on] = schedule
+        listed = tuple(rows[k] for k in sorted(rows))
+        self._keep(listed)
+        return DayLoad(
+            rows=listed, minutes=minutes, teams=load["t"], schedules=load["s"]
+        )
+
+    def lock_day_of(self, order_id: int, on: date, key: tuple[str, str]) -> int | None:
+        """On PostgreSQL one ``INSERT ... SELECT ... ON CONFLICT`` takes the
+        counter row named after the programming's unit (the named key);
+        elsewhere the programming is read, then its key locked."""
+        p = self._table
+        connection = self._uow.connection
+        if connection.dialect.name != "postgresql":
+            found = self.find_by(order_id=order_id, on=on, active=True)
+            if not found:
+                return None
+            unit_id = min(found, key=lambda row: row.id).unit_id
+            self._uow.lock_key(f"{key[0]}{unit_id}{key[1]}")
+            return unit_id
+        statement = prepared(
+            p, "lock_day_of", lambda: _lock_statement(p, self._uow.tables["counter"])
+        )
+        params = {
+            "k_order": order_id,
+            "k_on": on,
+            "k_before": key[0],
+            "k_after": key[1],
+        }
+        with translated(self._entity, order_id):
+            got = connection.execute(statement, params).scalar()
+        if got is None:
+            return None
+        return int(str(got)[len(key[0]) : len(str(got)) - len(key[1])])
+
+
+#: The tables ``load_days`` reads.
+_READ = ("scheduled_order", "team", "schedule", "service_order", "service_type")
+
+
+def _among(column: sa.ColumnElement[Any], name: str, dialect: str) -> Any:
+    """``column`` is one of the values of parameter ``name`` (``among``'s
+    forms, the values bound at each call)."""
+    if dialect == "postgresql":
+        array = sa.bindparam(name, type_=postgresql.ARRAY(column.type))
+        return column == sa.any_(array)
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+def _load_statement(
+    tables: Mapping[str, sa.Table], dialect: str, *, every_team: bool, ended: bool
+) -> Any:
+    """``load_days``'s read, its values as parameters: a ``UNION ALL`` of
+    the teams, the programmings (with their orders' types' minutes) and the
+    roteiros, each on rows of its own with the others' columns null (a
+    plain union plans faster than joins of every kind)."""
+    p, tm, s = tables["scheduled_order"], tables["team"], tables["schedule"]
+    o, st = tables["service_order"], tables["service_type"]
+    unit = sa.bindparam("k_unit", type_=p.c.unit_id.type)
+    on_days = sa.and_(p.c.unit_id == unit, _among(p.c.on, "k_days", dialect))
+    if not every_team:
+        on_days = sa.and_(on_days, _among(p.c.team_id, "k_of_teams", dialect))
+    active = p.c.active == sa.true()
+    wanted = sa.or_(
+        on_days if ended else sa.and_(on_days, active),
+        sa.and_(_among(p.c.order_id, "k_orders", dialect), active),
+    )
+    minutes = sa.func.coalesce(st.c.average_execution_minutes, 0)
+    none = sa.cast(sa.null(), sa.Integer)
+    teams = sa.select(
+        *_prefixed("t", tm), *_nulls("p", p), *_nulls("s", s), none.label("minutes")
+    ).where(_among(tm.c.id, "k_teams", dialect))
+    rows = (
+        sa.select(
+            *_nulls("t", tm),
+            *_prefixed("p", p),
+            *_nulls("s", s),
+            minutes.label("minutes"),
+        )
+        .select_from(p)
+        .outerjoin(o, o.c.id == p.c.order_id)
+        .outerjoin(st, st.c.id == o.c.service_type_id)
+        .where(wanted)
+    )
+    schedules = sa.select(
+        *_nulls("t", tm), *_nulls("p", p), *_prefixed("s", s), none.label("minutes")
+    ).where(s.c.unit_id == unit, _among(s.c.on, "k_days", dialect))
+    return sa.union_all(teams, rows, schedules)
+
+
+def _nulls(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
+    """``table``'s columns as typed nulls (the union's other kinds)."""
+    return [sa.cast(sa.null(), c.type).label(f"{prefix}_{c.key}") for c in table.c]
+
+
+def _lock_statement(p: sa.Table, counter: sa.Table) -> Any:
+    """PostgreSQL: the counter row named ``k_before`` + the unit of the
+    order's first active programming of the day (the lowest id, as the
+    other adapters take) + ``k_after``, made if
+    missing, taken without moving it (``outbox.lock_key``'s upsert)."""
+    name = (
+        sa.bindparam("k_before", type_=sa.Text)
+        + sa.cast(p.c.unit_id, sa.Text)
+        + sa.bindparam("k_after", type_=sa.Text)
+    )
+    source = (
+        sa.select(name.label("name"), sa.literal(0).label("value"))
+        .where(
+            p.c.order_id == sa.bindparam("k_order"),
+            p.c.on == sa.bindparam("k_on"),
+            p.c.active == sa.true(),
+        )
+        .order_by(p.c.id)
+        .limit(1)
+    )
+    return (
+        postgresql.insert(counter)
+        .from_select(["name", "value"], source)
+        .on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value}
+        )
+        .returning(counter.c.name)
+    )
+
+
+def _prefixed(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
+    return [c.label(f"{prefix}_{c.key}") for c in table.c]
+
+
+def _entity(mapper: Any, prefix: str, row: Any) -> Any:
+    return mapper.from_row({c.key: row[f"{prefix}_{c.key}"] for c in mapper.table.c})
 
 
 class SqlScheduleRepository(SqlRepository[Schedule]):

@@ -131,7 +131,7 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.model.properties import Block, CommercialSector, Locality, Route
 from gsan_core.model.repaving import RepavingCost
-from gsan_core.model.scheduling import ScheduledOrder, SpecialDay, TeamFollower
+from gsan_core.model.scheduling import SpecialDay, TeamFollower
 from gsan_core.model.service_desk import MessageCursor, OperatingProcedure
 from gsan_core.model.service_orders import (
     MaterialKit,
@@ -427,7 +427,7 @@ class SqlUnitOfWork:
 
     def _scheduling_repositories(self, mappers: Mappers) -> None:
         self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
-        self.programmings: SqlRepository[ScheduledOrder] = SqlProgrammingRepository(
+        self.programmings = SqlProgrammingRepository(
             self, mappers.scheduled_order, "scheduled_order"
         )
         self.special_days: SqlRepository[SpecialDay] = SqlRepository(

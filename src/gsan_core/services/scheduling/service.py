@@ -31,6 +31,7 @@ from gsan_core.model.scheduling import (
     ScheduleOutcome,
 )
 from gsan_core.model.service_orders import OrderAction, OrderSituation, ServiceOrder
+from gsan_core.ports.scheduling import DayLoad
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import scheduling as rules
 from gsan_core.rules.scheduling.messages import (
@@ -55,9 +56,11 @@ from gsan_core.services.service_orders.common import _move
 from gsan_core.services.service_orders.programmings import (
     by_order,
     deactivate,
+    load_used,
     lock_days,
     minutes_of,
     resequenced,
+    schedule_key_around,
     used_minutes,
 )
 
@@ -110,13 +113,26 @@ class SchedulingService(RouteFiles):
             lock_days(uow, unit_id, days)
             orders = uow.service_orders.lock_many(request.order_ids)
             _check_versions(orders, expected_versions or {})
-            day_rows = uow.programmings.find_by(
-                unit_id=unit_id, on=days, team_id=list(request.team_ids), active=True
+            # the teams, their days, the roteiros and the orders' active
+            # rows: one read under the locks (issue 20, eighth round)
+            load = uow.programmings.load_days(
+                unit_id,
+                days,
+                teams=request.team_ids,
+                of_teams=request.team_ids,
+                orders=request.order_ids,
             )
-            schedules = _schedules_of(uow, unit_id, days, day_rows)
+            day_rows = [
+                r
+                for r in load.rows
+                if r.unit_id == unit_id
+                and r.on in days
+                and r.team_id in request.team_ids
+            ]
+            schedules = dict(load.schedules)
             ensure(
                 self._program_violations(
-                    uow, request, orders, day_rows, schedules, sequence=sequence
+                    uow, request, orders, load, day_rows, sequence=sequence
                 )
             )
             for day in days:
@@ -169,27 +185,23 @@ class SchedulingService(RouteFiles):
         uow: UnitOfWork,
         request: rules.ProgramRequest,
         orders: Mapping[int, ServiceOrder],
+        load: DayLoad,
         day_rows: Sequence[ScheduledOrder],
-        schedules: Mapping[date, Schedule],
         *,
         sequence: int | None,
     ) -> list[Violation]:
         """PRG-01..PRG-08 and PRG-12 over what ``program`` read under its locks."""
-        teams = {
-            k: t for k, t in uow.teams.get_many(request.team_ids).items() if t.active
-        }
-        active = by_order(
-            uow.programmings.find_by(order_id=list(request.order_ids), active=True)
-        )
+        teams = {k: t for k, t in load.teams.items() if t.active}
+        active = by_order(r for r in load.rows if r.order_id in request.order_ids)
         found = rules.check_program(
             request,
             today=self._today(),
             teams=teams,
             orders=orders,
             active=active,
-            used=used_minutes(uow, day_rows, known=orders),
+            used=load_used(load, day_rows),
             minutes=minutes_of(uow, orders.values()),
-            closed_days=[d for d, s in schedules.items() if s.closed],
+            closed_days=[d for d, s in load.schedules.items() if s.closed],
             enforce_work_load=self._enforce_work_load,
         )
         if sequence is not None and len(request.team_ids) == 1:
@@ -205,47 +217,48 @@ class SchedulingService(RouteFiles):
 
     # ------------------------------------------------------------ follow-up
     def _rows_of_day(
-        self, uow: UnitOfWork, order_id: int, on: date, *, whole_day: bool = False
-    ) -> tuple[ServiceOrder, list[ScheduledOrder], list[ScheduledOrder]]:
-        """Lock the roteiro of the order's programming on ``on`` and the order;
-        its active rows of that day (``NOT_PROGRAMMED`` when none) and, in one
-        read under the locks, its active rows of every day, or with
-        ``whole_day`` the roteiro's active rows of that day (every team's)."""
-        seen = uow.programmings.find_by(order_id=order_id, on=on, active=True)
-        if seen:
-            lock_days(uow, seen[0].unit_id, [on])
+        self,
+        uow: UnitOfWork,
+        order_id: int,
+        on: date,
+        *,
+        teams: Sequence[int] = (),
+        every_day: bool = False,
+    ) -> tuple[ServiceOrder, list[ScheduledOrder], DayLoad]:
+        """Lock the roteiro of the order's programming on ``on`` (the
+        programming looked for and its day's key taken in one statement),
+        then the order; its active rows of that day (``NOT_PROGRAMMED`` when
+        none) and, in one read under the locks, the roteiro's active rows of
+        that day (every team's) with ``teams`` and, with ``every_day``, the
+        order's active rows of every day (issue 20, eighth round)."""
+        unit_id = uow.programmings.lock_day_of(order_id, on, schedule_key_around(on))
         order = uow.service_orders.lock_many([order_id]).get(order_id)
         if order is None:
             ensure([ORDER_UNKNOWN(order_id=order_id)])
         assert order is not None
-        if not seen:
+        if unit_id is None:
             ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
-        if whole_day:
-            around = list(
-                uow.programmings.find_by(unit_id=seen[0].unit_id, on=on, active=True)
-            )
-            rows = [r for r in around if r.order_id == order_id]
-        else:
-            around = list(uow.programmings.find_by(order_id=order_id, active=True))
-            rows = [r for r in around if r.on == on]
+        assert unit_id is not None
+        load = uow.programmings.load_days(
+            unit_id, [on], teams=teams, orders=[order_id] if every_day else ()
+        )
+        rows = [r for r in load.rows if r.order_id == order_id and r.on == on]
         if not rows:
             ensure([NOT_PROGRAMMED(order_id=order_id, on=on)])
-        return order, rows, around
+        return order, rows, load
 
     @staticmethod
     def _day_of_teams(
-        uow: UnitOfWork, rows: Sequence[ScheduledOrder], on: date
+        load: DayLoad, rows: Sequence[ScheduledOrder], on: date
     ) -> list[ScheduledOrder]:
-        """The active rows of ``on`` of the teams of ``rows`` (one read, under
-        the day's lock, before the command writes)."""
-        return list(
-            uow.programmings.find_by(
-                unit_id=rows[0].unit_id,
-                on=on,
-                team_id=sorted({r.team_id for r in rows}),
-                active=True,
-            )
-        )
+        """The active rows of ``on`` of the teams of ``rows`` (of their unit),
+        as read under the day's lock, before the command writes."""
+        teams = {r.team_id for r in rows}
+        return [
+            r
+            for r in load.rows
+            if r.unit_id == rows[0].unit_id and r.on == on and r.team_id in teams
+        ]
 
     def move(
         self, *, order_id: int, on: date, to_team_id: int, actor: int
@@ -254,13 +267,14 @@ class SchedulingService(RouteFiles):
         the roteiro's unit, at the end of its day (PRG-09, PRG-11, PRG-12)."""
         at = self._now()
         with self._work(defer=True) as uow:
-            order, rows, day_rows = self._rows_of_day(uow, order_id, on, whole_day=True)
+            order, rows, load = self._rows_of_day(uow, order_id, on, teams=[to_team_id])
             row = rows[0]
-            target = uow.teams.find(to_team_id)
+            day_rows = [r for r in load.rows if r.on == on]
+            target = load.teams.get(to_team_id)
             if target is not None and not target.active:
                 target = None
             target_rows = [r for r in day_rows if r.team_id == to_team_id]
-            minutes = minutes_of(uow, [order]).get(order_id, 0)
+            minutes = load.minutes.get(order_id, 0)
             ensure(
                 rules.check_move(
                     order,
@@ -268,7 +282,7 @@ class SchedulingService(RouteFiles):
                     unit_id=row.unit_id,
                     target=target,
                     target_id=to_team_id,
-                    target_used=used_minutes(uow, target_rows).get((to_team_id, on), 0),
+                    target_used=load_used(load, target_rows).get((to_team_id, on), 0),
                     minutes=minutes,
                     enforce_work_load=self._enforce_work_load
                     and row.team_id != to_team_id,
@@ -322,7 +336,8 @@ class SchedulingService(RouteFiles):
         programmed for several."""
         at = self._now()
         with self._work(defer=True) as uow:
-            _, rows, day_rows = self._rows_of_day(uow, order_id, on, whole_day=True)
+            _, rows, load = self._rows_of_day(uow, order_id, on)
+            day_rows = [r for r in load.rows if r.on == on]
             mine = [r for r in rows if team_id is None or r.team_id == team_id]
             if not mine:
                 ensure([TEAM_UNKNOWN(team_id=team_id)])
@@ -355,9 +370,10 @@ class SchedulingService(RouteFiles):
         pool unless it is programmed on another day (PRG-09)."""
         at = self._now()
         with self._work(defer=True) as uow:
-            order, rows, every = self._rows_of_day(uow, order_id, on)
+            order, rows, load = self._rows_of_day(uow, order_id, on, every_day=True)
             ensure(rules.check_follow_up(order))
-            teams_day = self._day_of_teams(uow, rows, on)
+            teams_day = self._day_of_teams(load, rows, on)
+            every = [r for r in load.rows if r.order_id == order_id]
             removed = deactivate(rows, ScheduleOutcome.REMOVED, actor=actor)
             uow.programmings.update_many(
                 [
@@ -406,13 +422,14 @@ class SchedulingService(RouteFiles):
         The day's programmings end either way (PRG-09, PRG-10)."""
         at = self._now()
         with self._work(defer=True) as uow:
-            order, rows, all_active = self._rows_of_day(uow, order_id, on)
+            order, rows, load = self._rows_of_day(uow, order_id, on, every_day=True)
+            all_active = [r for r in load.rows if r.order_id == order_id]
             found = rules.check_inform(
                 order, situation=situation, on=on, active=all_active
             )
             found += self._reason_violations(uow, reason_id, missing_equipment_id)
             ensure(found)
-            teams_day = self._day_of_teams(uow, rows, on)
+            teams_day = self._day_of_teams(load, rows, on)
             outcome = rules.INFORMABLE[situation]
             ended = deactivate(
                 rows,
@@ -484,17 +501,20 @@ class SchedulingService(RouteFiles):
         at = self._now()
         with self._work(defer=True) as uow:
             lock_days(uow, unit_id, [on])
-            found = uow.schedules.find_by(unit_id=unit_id, on=on)
+            # the roteiro and its rows, ended ones too: one read (issue 20)
+            load = uow.programmings.load_days(unit_id, [on], ended=True)
+            found = load.schedules.get(on)
             violations: list[Violation] = []
             if on > self._today(at):
                 violations.append(DAY_IN_FUTURE(on=on))
-            if not found:
+            if found is None:
                 violations.append(NOTHING_SCHEDULED(unit_id=unit_id, on=on))
-            elif found[0].closed:
+            elif found.closed:
                 violations.append(DAY_ALREADY_CLOSED(unit_id=unit_id, on=on))
             ensure(violations)
-            schedule = found[0]
-            every = uow.programmings.find_by(unit_id=unit_id, on=on)
+            assert found is not None
+            schedule = found
+            every = load.rows
             rows = [r for r in every if r.active]
             # the orders left open: still on the day, or informed in execution
             orders = uow.service_orders.lock_many(
@@ -599,22 +619,6 @@ class SchedulingService(RouteFiles):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
-
-
-def _schedules_of(
-    uow: UnitOfWork,
-    unit_id: int,
-    days: Sequence[date],
-    day_rows: Sequence[ScheduledOrder],
-) -> dict[date, Schedule]:
-    """The unit's roteiros of ``days``, read under their locks; none is read
-    when every day has an active programming of the teams already: its
-    roteiro exists and is open (closing a day ends its rows, and a closed
-    day takes none), and its id is the programming's (issue 20)."""
-    known = {r.on: r.schedule_id for r in day_rows}
-    if all(day in known for day in days):
-        return {day: Schedule(id=known[day], unit_id=unit_id, on=day) for day in days}
-    return {s.on: s for s in uow.schedules.find_by(unit_id=unit_id, on=days)}
 
 
 def _check_versions(

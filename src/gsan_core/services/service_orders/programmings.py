@@ -16,18 +16,21 @@ from gsan_core.model.scheduling import (
     ScheduleOutcome,
 )
 from gsan_core.model.service_orders import ServiceOrder
+from gsan_core.ports.scheduling import DayLoad
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import scheduling as rules
 
 __all__ = [
     "by_order",
     "deactivate",
+    "load_used",
     "lock_days",
     "minutes_of",
     "release_on_close_in",
     "resequence_teams",
     "resequenced",
     "schedule_key",
+    "schedule_key_around",
     "used_minutes",
 ]
 
@@ -35,7 +38,26 @@ __all__ = [
 def schedule_key(unit_id: int, on: date) -> str:
     """The named lock of a unit's roteiro for a date: the root of its teams' days
     (their sequences and workloads) and of the roteiro row's creation."""
-    return f"schedule:{unit_id}:{on.isoformat()}"
+    before, after = schedule_key_around(on)
+    return f"{before}{unit_id}{after}"
+
+
+def schedule_key_around(on: date) -> tuple[str, str]:
+    """What comes before and after the unit's id in :func:`schedule_key` (a
+    lock taken from a programming's unit, ``lock_day_of``)."""
+    return "schedule:", f":{on.isoformat()}"
+
+
+def load_used(
+    load: DayLoad, rows: Iterable[ScheduledOrder]
+) -> dict[tuple[int, date], int]:
+    """The minutes programmed per (team, day) by the active ``rows``, with
+    their orders' minutes as ``load`` read them (:func:`used_minutes`)."""
+    used: dict[tuple[int, date], int] = defaultdict(int)
+    for row in rows:
+        if row.active:
+            used[(row.team_id, row.on)] += load.minutes.get(row.order_id, 0)
+    return dict(used)
 
 
 def lock_days(uow: UnitOfWork, unit_id: int, days: Iterable[date]) -> None:
