@@ -1,7 +1,8 @@
 """System factories for the state machines (fixtures cannot reach them).
 
-Creating and seeding a SQLite database takes ~0.1 s; the machines need one per
-example, so a seeded template file is built once per process and copied.
+Creating and seeding a SQLite database takes ~0.1 s, seeding a store in memory
+(``gsan_core.in_memory()``) as much; the machines need one per example, so a
+seeded template (file or store) is built once per process and copied.
 """
 
 from __future__ import annotations
@@ -14,10 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import gsan_core
+from gsan_core.adapters.memory import memory_uow_factory
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.testing import FixedClock
-from tests.conftest import sqlite_backend
-from tests.templates import Profile, SqliteTemplates, sqlite_tables
+from tests.conftest import MEMORY_TEMPLATES, sqlite_backend
+from tests.templates import (
+    Profile,
+    loaded,
+    process_sqlite_templates,
+    sqlite_tables,
+)
 
 
 @functools.cache
@@ -30,19 +37,25 @@ def _template() -> Path:
     return directory / "seeded.db"
 
 
-@functools.cache
-def sqlite_templates() -> SqliteTemplates:
-    """Seeded SQLite template files of this process, one per profile."""
-    directory = Path(tempfile.mkdtemp(prefix="gsan-templates-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return SqliteTemplates(directory)
+def memory_copy(profile: Profile = "gsan_default", **options: Any) -> gsan_core.System:
+    """What ``gsan_core.in_memory(profile, **options)`` returns (a fixed clock
+    unless one is given), over a copy of the profile's seeded store instead of
+    a store seeded again; its ``events`` start empty."""
+    store, ids = MEMORY_TEMPLATES.copy(profile)
+    options.setdefault("clock", FixedClock())
+    return gsan_core.System(
+        uow_factory=memory_uow_factory(store, ids),
+        profile=loaded(profile),
+        backend=store,
+        **options,
+    )
 
 
 def sqlite_copy(profile: Profile, **options: Any) -> gsan_core.System:
     """A system of ``options`` over a copy of the seeded template of
     ``profile`` in a new folder, removed when the system closes."""
     folder = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
-    backend = sqlite_templates().copy(profile, folder / "machine.db")
+    backend = process_sqlite_templates().copy(profile, folder / "machine.db")
 
     def close() -> None:
         backend.dispose()
@@ -50,7 +63,7 @@ def sqlite_copy(profile: Profile, **options: Any) -> gsan_core.System:
 
     return gsan_core.System(
         uow_factory=backend.uow_factory,
-        profile=profile,
+        profile=loaded(profile),
         on_close=close,
         backend=backend,
         **options,
@@ -76,6 +89,7 @@ def sqlite_system() -> gsan_core.System:
 
     return gsan_core.System(
         uow_factory=backend.uow_factory,
+        profile=loaded("gsan_default"),
         backend=backend,
         clock=FixedClock(),
         on_close=close,
