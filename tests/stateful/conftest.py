@@ -7,8 +7,6 @@ seeded template (file or store) is built once per process and copied.
 
 from __future__ import annotations
 
-import atexit
-import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,25 +14,13 @@ from typing import Any
 
 import gsan_core
 from gsan_core.adapters.memory import memory_uow_factory
-from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.testing import FixedClock
-from tests.conftest import MEMORY_TEMPLATES, sqlite_backend
+from tests.conftest import MEMORY_TEMPLATES
 from tests.templates import (
     Profile,
     loaded,
     process_sqlite_templates,
-    sqlite_tables,
 )
-
-
-@functools.cache
-def _template() -> Path:
-    directory = Path(tempfile.mkdtemp(prefix="gsan-template-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    backend = sqlite_backend(directory / "seeded.db")
-    gsan_core.System(uow_factory=backend.uow_factory, clock=FixedClock()).seed()
-    backend.dispose()  # the last connection closing checkpoints the WAL
-    return directory / "seeded.db"
 
 
 def memory_copy(profile: Profile = "gsan_default", **options: Any) -> gsan_core.System:
@@ -71,26 +57,9 @@ def sqlite_copy(profile: Profile, **options: Any) -> gsan_core.System:
 
 
 def sqlite_system() -> gsan_core.System:
-    """A seeded system over a new SQLite file, removed when the system closes.
+    """A seeded default-profile system over a new SQLite file, removed when
+    the system closes.
 
     The seeding happened in the template: ``System.events`` starts empty.
     """
-    directory = Path(tempfile.mkdtemp(prefix="gsan-machine-"))
-    shutil.copyfile(_template(), directory / "gsan.db")
-    backend = SqlBackend(
-        create_engine(f"sqlite:///{directory / 'gsan.db'}"),
-        tables=sqlite_tables(),
-        owns_engine=True,
-    )
-
-    def close() -> None:
-        backend.dispose()
-        shutil.rmtree(directory, ignore_errors=True)
-
-    return gsan_core.System(
-        uow_factory=backend.uow_factory,
-        profile=loaded("gsan_default"),
-        backend=backend,
-        clock=FixedClock(),
-        on_close=close,
-    )
+    return sqlite_copy("gsan_default", clock=FixedClock())
