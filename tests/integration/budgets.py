@@ -14,6 +14,7 @@ checks them with :func:`assert_within`.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 from collections.abc import Callable, Iterator, Mapping
@@ -27,8 +28,10 @@ from sqlalchemy import event
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.profiles import LoadedProfile
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
+from tests.conftest import seed_from_template
 
 
 class Counter:
@@ -101,17 +104,24 @@ def assert_within(
     assert not over, f"over budget (statements, budget): {over}"
 
 
+@functools.cache
+def budget_profile() -> LoadedProfile:
+    """The request utility's profile, without its large-consumer unit."""
+    return request_profile(large_consumer_unit_id=None)
+
+
 def budget_system(sql: SqlBackend) -> gsan_core.System:
-    """A seeded system over ``sql`` with the request utility's profile."""
-    system = gsan_core.System(
+    """A seeded system over ``sql`` (empty tables of a SQLite file or of the
+    session's PostgreSQL schema) with :func:`budget_profile`: its seeded rows
+    are copied from a template, not seeded again per test."""
+    seed_from_template(sql, budget_profile())
+    return gsan_core.System(
         uow_factory=sql.uow_factory,
         backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
+        profile=budget_profile(),
         clock=FixedClock(),
         keep_events=False,
     )
-    system.seed()
-    return system
 
 
 def counter_of(system: gsan_core.System) -> Counter:

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
 from gsan_core.testing import FixedClock
-from tests.conftest import POSTGRES_URL, PostgresSchema, sqlite_backend
+from tests.conftest import (
+    POSTGRES_URL,
+    PostgresSchema,
+    seed_from_template,
+    sqlite_backend,
+)
+from tests.templates import loaded
 
 SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -31,12 +37,15 @@ def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlB
 
 @pytest.fixture
 def sql_system(sql_backend: SqlBackend) -> gsan_core.System:
-    """A seeded default-profile system over :func:`sql_backend`."""
-    system = gsan_core.System(
-        uow_factory=sql_backend.uow_factory, backend=sql_backend, clock=FixedClock()
+    """A seeded default-profile system over :func:`sql_backend` (its rows
+    copied from the profile's seeded template)."""
+    seed_from_template(sql_backend, "gsan_default")
+    return gsan_core.System(
+        uow_factory=sql_backend.uow_factory,
+        backend=sql_backend,
+        clock=FixedClock(),
+        profile=loaded("gsan_default"),
     )
-    system.seed()
-    return system
 
 
 class Database:

@@ -23,23 +23,15 @@ from gsan_core.model.billing import Charge, DebtKind, OpenDebt
 from gsan_core.model.connections import CutInput
 from gsan_core.model.service_orders import ServiceOrder
 from gsan_core.synthetic import generate
-from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import request_profile
 from tests.conftest import PostgresSchema, sqlite_backend
+from tests.integration.budgets import budget_system
 from tests.integration.holding import while_held
 
 CUT = CutInput(cut_type_id=1, cut_reason_id=1, seal_number=123)
 
 
 def _system(sql: SqlBackend) -> gsan_core.System:
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=FixedClock(),
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql)  # the seeded rows copied from a template
     generate(system, properties=300, seed=3)
     with system.uow_factory() as uow:
         groups = sorted({r.group_id for r in uow.routes.find_by()})

@@ -20,9 +20,8 @@ import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.connections import WaterConnection
-from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import request_profile
 from tests.conftest import PostgresSchema, sqlite_backend
+from tests.integration.budgets import budget_system
 from tests.integration.holding import while_held
 from tests.services.connections_setup import (
     ACTOR,
@@ -36,14 +35,7 @@ HOME = 500
 
 
 def _system(sql: SqlBackend) -> gsan_core.System:
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=FixedClock(),
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql)  # the seeded rows copied from a template
     gsan = town(system)
     add_property(gsan, HOME, 1, route_id=FIELD_ROUTE)
     return gsan

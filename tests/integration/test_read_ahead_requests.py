@@ -25,14 +25,13 @@ from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.services.service_requests.hooks import RequestClosingProposed
-from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     RequestUtility,
     build_request_utility,
-    request_profile,
 )
 from tests.conftest import PostgresSchema, sqlite_backend
+from tests.integration.budgets import budget_system
 from tests.integration.holding import while_held
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
@@ -41,14 +40,7 @@ NOT_EXECUTED = 4
 
 def _utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility, list[Any]]:
     """A request utility with two RAs opened, each with its automatic order."""
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=FixedClock(),
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql)  # the seeded rows copied from a template
     utility = build_request_utility(system, properties=2, actor=0)
     opened = [
         system.service_requests.open(

@@ -25,7 +25,9 @@ from gsan_core.testing import strategies as gst
 from gsan_core.testing.contracts import location
 from gsan_core.testing.machines import KINDS
 from tests.conftest import PostgresSchema
+from tests.stateful.conftest import memory_copy
 from tests.stateful.conftest import sqlite_system as stateful_sqlite_system
+from tests.templates import loaded
 
 Command = tuple[Any, ...]
 
@@ -162,7 +164,7 @@ def agree(commands: list[Command], systems: dict[str, gsan_core.System]) -> None
 @given(st.lists(COMMANDS, max_size=20))
 def test_memory_and_sqlite_agree(commands: list[Command]) -> None:
     with sqlite_system() as sqlite:
-        agree(commands, {"memory": prepare(gsan_core.in_memory()), "sqlite": sqlite})
+        agree(commands, {"memory": prepare(memory_copy()), "sqlite": sqlite})
 
 
 @pytest.mark.postgres
@@ -171,12 +173,16 @@ def test_memory_sqlite_and_postgres_agree(postgres: PostgresSchema) -> None:
     def check(commands: list[Command]) -> None:
         # a copy of the seeded template, not a seeding per example (~1 s)
         backend = postgres.reset("gsan_default")
-        pg = gsan_core.System(uow_factory=backend.uow_factory, clock=FixedClock())
+        pg = gsan_core.System(
+            uow_factory=backend.uow_factory,
+            clock=FixedClock(),
+            profile=loaded("gsan_default"),  # not parsed again per example
+        )
         with sqlite_system() as sqlite:
             agree(
                 commands,
                 {
-                    "memory": prepare(gsan_core.in_memory()),
+                    "memory": prepare(memory_copy()),
                     "sqlite": sqlite,
                     "postgres": prepare(pg),
                 },

@@ -38,7 +38,8 @@ from gsan_core.testing.request_utility import (
 )
 from tests.conftest import PostgresSchema
 from tests.services.connections_setup import ACTOR, PPP_BLOCK, add_property, town
-from tests.stateful.conftest import sqlite_system
+from tests.stateful.conftest import memory_copy, sqlite_system
+from tests.templates import loaded
 
 Maker = Callable[[], Any]
 
@@ -259,10 +260,8 @@ def agree(run: Callable[[gsan_core.System], Any], makers: dict[str, Maker]) -> N
 def makers(profile: Any, pg: PostgresSchema | None) -> dict[str, Maker]:
     @contextmanager
     def memory() -> Iterator[gsan_core.System]:
-        if profile is None:
-            yield gsan_core.in_memory(clock=FixedClock())
-        else:
-            yield gsan_core.in_memory(profile, clock=FixedClock())
+        # a copy of the profile's seeded store, not a seeding per example
+        yield memory_copy("gsan_default" if profile is None else profile)
 
     @contextmanager
     def sqlite() -> Iterator[gsan_core.System]:
@@ -281,7 +280,7 @@ def makers(profile: Any, pg: PostgresSchema | None) -> dict[str, Maker]:
             uow_factory=backend.uow_factory,
             backend=backend,
             clock=FixedClock(),
-            **({} if profile is None else {"profile": profile}),
+            profile=loaded("gsan_default" if profile is None else profile),
         )
 
     found: dict[str, Maker] = {"memory": memory, "sqlite": sqlite}

@@ -11,9 +11,10 @@ import pytest
 import gsan_core
 from gsan_core.errors import ConfigurationError
 from gsan_core.testing.machines import CatalogPropertiesMachine, make_machine
-from tests.stateful.conftest import sqlite_system
+from tests.stateful.conftest import memory_copy, sqlite_system
 
-MemoryMachine = make_machine(gsan_core.in_memory, name="MemoryMachine")
+# a copy of the seeded store per example, not a seeding (in_memory()): ~0.1 s
+MemoryMachine = make_machine(memory_copy, name="MemoryMachine")
 SqliteMachine = make_machine(sqlite_system, name="SqliteMachine")
 
 TestMemoryMachine = MemoryMachine.TestCase

@@ -25,7 +25,8 @@ from gsan_core.model.profile import NewOrderRestriction
 from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
 from tests.conftest import PostgresSchema
-from tests.stateful.conftest import sqlite_system
+from tests.stateful.conftest import memory_copy, sqlite_system
+from tests.templates import loaded
 
 GAVE_UP = 4  # closing reason "not executed": the order closes, its window starts
 
@@ -135,7 +136,7 @@ def agree(shape: Shape, makers: dict[str, Callable[[], Any]]) -> None:
 
 @contextmanager
 def memory() -> Iterator[gsan_core.System]:
-    yield gsan_core.in_memory(clock=FixedClock())
+    yield memory_copy()  # a copy of the seeded store, not a seeding
 
 
 @contextmanager
@@ -167,7 +168,10 @@ def test_cut_1_to_cut_5_memory_sqlite_and_postgres_agree(
         # example; the compared events are the batch's own)
         backend = postgres.reset("gsan_default")
         yield gsan_core.System(
-            uow_factory=backend.uow_factory, backend=backend, clock=FixedClock()
+            uow_factory=backend.uow_factory,
+            backend=backend,
+            clock=FixedClock(),
+            profile=loaded("gsan_default"),  # not parsed again per example
         )
 
     @settings(max_examples=8, deadline=None)

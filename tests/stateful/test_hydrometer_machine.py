@@ -5,19 +5,13 @@ from __future__ import annotations
 from hypothesis import settings
 
 import gsan_core
-from gsan_core.adapters.memory import memory_uow_factory
-from gsan_core.testing import FixedClock
 from gsan_core.testing.machines_hydrometers import make_machine
-from tests.conftest import MEMORY_TEMPLATES
-from tests.stateful.conftest import sqlite_system
+from tests.stateful.conftest import memory_copy, sqlite_system
 
 
 def memory() -> gsan_core.System:
     """A copy of the seeded store (``in_memory()`` seeds one: ~0.1 s)."""
-    store, ids = MEMORY_TEMPLATES.copy("gsan_default")
-    return gsan_core.System(
-        uow_factory=memory_uow_factory(store, ids), clock=FixedClock(), backend=store
-    )
+    return memory_copy()
 
 
 def sqlite() -> gsan_core.System:

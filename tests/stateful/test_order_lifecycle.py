@@ -10,7 +10,7 @@ from gsan_core.system import System
 from gsan_core.testing.machines_orders import order_lifecycle_machine
 from tests.conftest import MEMORY_TEMPLATES
 from tests.stateful.conftest import sqlite_copy
-from tests.templates import Profile
+from tests.templates import Profile, loaded
 
 
 # Each example starts from a copy of the profile's seeded template (seeding a
@@ -19,7 +19,7 @@ from tests.templates import Profile
 def _memory(*, profile: Profile, **options: Any) -> System:
     store, ids = MEMORY_TEMPLATES.copy(profile)
     return System(
-        uow_factory=memory_uow_factory(store, ids), profile=profile, **options
+        uow_factory=memory_uow_factory(store, ids), profile=loaded(profile), **options
     )
 
 

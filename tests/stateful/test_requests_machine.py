@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from pathlib import Path
+import functools
 
 import pytest
 from hypothesis import settings
@@ -11,53 +10,43 @@ from hypothesis.stateful import run_state_machine_as_test
 
 import gsan_core
 from gsan_core.model.service_requests import RequestSituation
+from gsan_core.profiles import LoadedProfile
 from gsan_core.testing import FixedClock, machines_requests
 from gsan_core.testing.machines_requests import request_machine
 from gsan_core.testing.request_utility import request_profile
-from tests.conftest import sqlite_backend
+from tests.stateful.conftest import memory_copy, sqlite_copy
+
+
+@functools.cache
+def _profile() -> LoadedProfile:
+    return request_profile()
+
+
+# Each example copies the profile's seeded template (memory or SQLite) rather
+# than seeding a new store (~0.1 s) or database (~1 s).
+def _memory() -> gsan_core.System:
+    return memory_copy(_profile())
+
+
+def _sqlite() -> gsan_core.System:
+    return sqlite_copy(_profile(), clock=FixedClock())
 
 
 def test_service_request_machine_in_memory() -> None:
-    machine = request_machine(lambda: gsan_core.in_memory(request_profile()))
+    machine = request_machine(_memory)
     run_state_machine_as_test(machine)
 
 
-def test_service_request_machine_on_sqlite(tmp_path: Path) -> None:
-    numbers = itertools.count()
-
-    def factory() -> gsan_core.System:
-        backend = sqlite_backend(tmp_path / f"machine{next(numbers)}.db")
-        system = gsan_core.System(
-            uow_factory=backend.uow_factory,
-            profile=request_profile(),
-            clock=FixedClock(),
-            on_close=backend.dispose,
-        )
-        system.seed()
-        return system
-
+def test_service_request_machine_on_sqlite() -> None:
     run_state_machine_as_test(
-        request_machine(factory),
+        request_machine(_sqlite),
         settings=settings(settings.default, max_examples=8),
     )
 
 
 @pytest.mark.slow
-def test_service_request_machine_on_sqlite_long(tmp_path: Path) -> None:
-    numbers = itertools.count()
-
-    def factory() -> gsan_core.System:
-        backend = sqlite_backend(tmp_path / f"long{next(numbers)}.db")
-        system = gsan_core.System(
-            uow_factory=backend.uow_factory,
-            profile=request_profile(),
-            clock=FixedClock(),
-            on_close=backend.dispose,
-        )
-        system.seed()
-        return system
-
-    run_state_machine_as_test(request_machine(factory))
+def test_service_request_machine_on_sqlite_long() -> None:
+    run_state_machine_as_test(request_machine(_sqlite))
 
 
 def test_service_request_machine_scripted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +54,7 @@ def test_service_request_machine_scripted(monkeypatch: pytest.MonkeyPatch) -> No
     at least once whatever Hypothesis draws: an order closed that closes its
     request, a reactivation, refusals."""
     monkeypatch.setattr(machines_requests, "event", lambda _: None)
-    machine = request_machine(lambda: gsan_core.in_memory(request_profile()))()
+    machine = request_machine(_memory)()
     try:
         machine.start()
         first = machine.open(

@@ -82,11 +82,12 @@ def gsan(
     """A seeded in-memory system on ``gsan_clock``."""
     from gsan_core.adapters.memory import memory_uow_factory  # noqa: PLC0415
     from gsan_core.system import System  # noqa: PLC0415
+    from gsan_core.testing.templates import loaded  # noqa: PLC0415
 
     store, ids = _gsan_memory_templates.copy(gsan_profile)
     return System(
         uow_factory=memory_uow_factory(store, ids),
-        profile=gsan_profile,
+        profile=loaded(gsan_profile),  # parsed once per process
         clock=gsan_clock,
         backend=store,
     )
@@ -109,11 +110,12 @@ def gsan_sqlite(
 ) -> Iterator[System]:
     """A seeded system on a SQLite file in ``tmp_path`` (``gsan.db``)."""
     from gsan_core.system import System  # noqa: PLC0415
+    from gsan_core.testing.templates import loaded  # noqa: PLC0415
 
     backend = _gsan_sqlite_templates.copy(gsan_profile, tmp_path / "gsan.db")
     system = System(
         uow_factory=backend.uow_factory,
-        profile=gsan_profile,
+        profile=loaded(gsan_profile),  # parsed once per process
         clock=gsan_clock,
         on_close=backend.dispose,
         backend=backend,
@@ -177,11 +179,12 @@ def gsan_postgres(
 ) -> System:
     """A seeded system on PostgreSQL (a schema of this test session)."""
     from gsan_core.system import System  # noqa: PLC0415
+    from gsan_core.testing.templates import loaded  # noqa: PLC0415
 
     backend = _gsan_postgres_session.fresh(gsan_profile)
     return System(
         uow_factory=backend.uow_factory,
-        profile=gsan_profile,
+        profile=loaded(gsan_profile),  # parsed once per process
         clock=gsan_clock,
         backend=backend,
     )
