@@ -6,6 +6,7 @@ version is data-modifying CTEs)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from benchmarks import lean_sewer
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.service_orders import OrderOrigin, OrderSituation
+from gsan_core.model.service_orders import OrderOrigin, OrderSituation, ServiceOrder
 from gsan_core.synthetic import generate
 from tests.integration import lean_rows
 
@@ -77,7 +78,8 @@ def test_lean_sewer_orders_write_the_librarys_rows(
     system: gsan_core.System,
 ) -> None:
     """ESG-01 on one block, through the library and (its orders removed) by
-    hand on a twin command: the same orders (emitted, no RA, the type's value
+    hand on a twin command, a sewer situation of the block left out and a
+    property blocked by an open order of the type: the same orders (emitted, no RA, the type's value
     and priority, the locality's unit), their "opened" trail, their links,
     the command's count and realisation time, the outbox row; a re-run by
     hand makes none (each property generated already) and writes no outbox
@@ -92,12 +94,37 @@ def test_lean_sewer_orders_write_the_librarys_rows(
             .order_by(sa.func.count().desc(), prop.c.locality_id, prop.c.block_id)
             .limit(1)
         ).one()
-    every = lean_sewer.statuses(sql)
-    chosen = every[:-1] or every  # a sewer situation left out, when any
+        in_block = connection.execute(
+            sa.select(prop.c.id, prop.c.sewer_status_id)
+            .where(
+                prop.c.locality_id == locality,
+                prop.c.block_id == block,
+                prop.c.active.is_(True),
+            )
+            .order_by(prop.c.id)
+        ).all()
+    # the block's rarest situation left out, and its first property of another
+    # blocked by an open order of the type (GEN-11): both skip them
+    counts = Counter(p.sewer_status_id for p in in_block)
+    left_out = min(counts, key=lambda status: (counts[status], status))
+    chosen = [s for s in lean_sewer.statuses(sql) if s != left_out]
+    blocked = next(p.id for p in in_block if p.sewer_status_id != left_out)
+    with system.uow_factory() as uow:
+        uow.service_orders.add(
+            ServiceOrder(
+                id=9_900_000,
+                service_type_id=lean_sewer.SEWER_TYPE,
+                property_id=blocked,
+                generated_at=system.clock.now(),
+            )
+        )
+        uow.commit()
     mine = lean_sewer.sewer_command(system, locality, block, chosen)
     theirs = lean_sewer.sewer_command(system, locality, block, chosen)
     summary = system.field_work.generate_sewer_orders(command_id=mine, actor=1)
     assert summary.changed >= 2, summary
+    assert summary.changed <= len(in_block) - 2, summary
+    assert len(summary.skipped) >= 2, summary
     library = _made(sql, mine)
     library_outbox = lean_rows.outbox(sql, 1, without=OWN)
     _forget(sql, library["ids"])
@@ -105,6 +132,7 @@ def test_lean_sewer_orders_write_the_librarys_rows(
     made = lean_sewer.lean_sewer_orders(sql, theirs, actor=1, now=system.clock.now())
     lean = _made(sql, theirs)
     assert made == sorted(lean["ids"])
+    assert blocked not in [k["property_id"] for k in lean["links"]]
     assert len(made) == summary.changed
     for part in ("links", "orders", "trail", "command"):
         assert lean[part] == library[part], part
