@@ -38,6 +38,7 @@ from benchmarks import (
     lean_refunds,
     lean_requests,
     lean_scheduling,
+    lean_sewer,
     lean_stock,
     scale,
     scale_commands,
@@ -131,6 +132,7 @@ COMMANDS = (
     *ACCOUNT_STEPS,
     *lean_field.COMMANDS,
     *lean_field_batches.COMMANDS,
+    *lean_sewer.COMMANDS,
 )
 
 
@@ -199,6 +201,12 @@ def measure(
                     gsan, sql, size, commands, chosen
                 ),
                 repeats,
+            )
+        # a sewer command's orders (benchmarks.lean_sewer): commands of one
+        # block of localities no earlier repeat used
+        if "sewer_orders" in only:
+            figures += _repeat_many(
+                lambda _r: lean_sewer.measure(gsan, sql, size, commands), repeats
             )
         return figures
 
