@@ -202,10 +202,11 @@ class FieldWorkService(
         its own unit of work: a re-run closes the rest), then close the
         command. Orders in execution or awaiting release stay as they are."""
         at = self._now()
-        with self._exclusive("selective closing", f"command {command_id}"):
+        with self._exclusive("selective closing", f"command {command_id}") as frame:
             # the command, the reason, the user and the count of orders in
-            # one read transaction (issue 20, round 8: a count of its own)
-            with self._read() as uow:
+            # one read (issue 20, round 8: a count of its own), in the
+            # holding transaction on PostgreSQL (the batch frame)
+            with frame.read() as uow:
                 command = uow.selective_commands.get(command_id)
                 reason = uow.catalog.find("closing_reason", reason_id)
                 user = uow.users.find(actor)
@@ -254,11 +255,10 @@ class FieldWorkService(
             # commit (defer_writes) they took two fewer round trips but were
             # slower, their one statement built anew on every page (issue 20,
             # round 8, docs/scale.md)
-            run_batch(
+            frame.run(
                 job=f"closing of selective command {command_id}",
                 units=list(range(pages)),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
         return done[0]

@@ -181,8 +181,10 @@ class InspectionService(Bulletins):
         type_ids = profile.ids("service_type.inspection_of_closed")
         concluded = profile.ids("closing_reason.service_concluded")
         excluded = concluded | profile.ids("closing_reason.overdue")
-        with self._exclusive("inspection of closed orders", f"company {company_id}"):
-            with self._work() as uow:
+        with self._exclusive(
+            "inspection of closed orders", f"company {company_id}"
+        ) as frame:
+            with frame.read() as uow:
                 if not type_ids or uow.service_types.find(min(type_ids)) is None:
                     raise ConfigurationError(
                         "the role service_type.inspection_of_closed names no service type"
@@ -244,11 +246,10 @@ class InspectionService(Bulletins):
                     skipped={"not sampled": skipped} if skipped else {},
                 )
 
-            summary = run_batch(
+            summary = frame.run(
                 job="inspect_closed_orders",
                 units=range(math.ceil(total / chunk_size)),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
         # only a table that grew a lot (at least doubled: a new one) is
