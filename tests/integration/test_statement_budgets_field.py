@@ -144,7 +144,9 @@ POSTGRES: dict[str, int] = {
     # measured slower); the batch frame: the hold, the read and the one
     # chunk in one transaction (round 8: 13 before)
     "close a selective command": 9,
-    "generate a sewer command's orders": 19,
+    # the batch frame: the read and the last chunk in the holding
+    # transaction (round 8: 19 before)
+    "generate a sewer command's orders": 15,
     # an order: BEGIN, its lock, its rows, its writes, COMMIT (12 before);
     # the commands' reads in one transaction, the command's finish and its
     # outbox row in one statement (round 7: 44 before)
@@ -153,7 +155,8 @@ POSTGRES: dict[str, int] = {
     # their writes and the outbox's one statement (defer_writes): one less
     # than before for each of the next eight
     "inspect a contractor's order": 5,
-    "expire notices": 15,
+    # the batch frame (round 8: 15 before)
+    "expire notices": 11,
     # the batch frame (the hold, the read and the one chunk in one
     # transaction) and no statistics refresh of a small run (round 8: 14
     # before)

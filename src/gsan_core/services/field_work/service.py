@@ -19,7 +19,7 @@ from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import ChunkOutcome, Progress
 from gsan_core.services.field_work.file_service import FieldFilesService
 from gsan_core.services.field_work.inspections import FieldVisitsService
 from gsan_core.services.field_work.maintenance import FieldFileMaintenance
@@ -148,9 +148,9 @@ class FieldWorkService(
         statement decides a chunk), resumable and idempotent: running it again
         emits only what an interrupted run did not.
         """
-        with self._exclusive("selective emission", f"command {command_id}"):
+        with self._exclusive("selective emission", f"command {command_id}") as frame:
             at = self._now()
-            with self._read() as uow:
+            with frame.read() as uow:
                 command = uow.selective_commands.get(command_id)
                 service_type = uow.service_types.get(command.service_type_id)
             ensure(rules.check_emit_command(command))
@@ -172,13 +172,12 @@ class FieldWorkService(
                     ),
                 ),
             )
-            with self._read() as uow:
+            with frame.read() as uow:
                 bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
-            summary = run_batch(
+            summary = frame.run(
                 job=f"selective emission of command {command_id}",
                 units=bounds,
                 chunk=plan.chunk,
-                work=self._work,
                 progress=progress,
             )
             self._refresh_statistics(dict.fromkeys(WRITTEN, summary.changed))
