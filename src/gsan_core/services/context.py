@@ -198,20 +198,26 @@ class BatchFrame:
         self._holder = holder
 
     @contextmanager
-    def read(self, *, check_actor: bool = True) -> Iterator[UnitOfWork]:
+    def read(self) -> Iterator[UnitOfWork]:
         """A unit of work to read what the run starts from (the holding one
         where the hold lives in its transaction; it is not committed).
-        ``check_actor``: the command's actor checked there (USR-2) when the
-        service checks actors."""
-        if self._holder is None:
-            with self._service._read() as uow:
-                if check_actor and self._service._ctx.check_actors:
-                    _check_actor(uow)
-                yield uow
-            return
-        if check_actor and self._service._ctx.check_actors:
-            _check_actor(self._holder)
-        yield self._holder
+        The command's actor is checked there (USR-2) when the service checks
+        actors; a refusal is marked with the profile's
+        language, as ``Service._work`` marks it."""
+        context = self._service._ctx
+        try:
+            if self._holder is None:
+                with self._service._read() as uow:
+                    if context.check_actors:
+                        _check_actor(uow)
+                    yield uow
+                return
+            if context.check_actors:
+                _check_actor(self._holder)
+            yield self._holder
+        except RuleViolation as refused:
+            refused.language = context.profile.language
+            raise
 
     def run(
         self,
