@@ -16,7 +16,9 @@ Two runs of the same job at the same time (``docs/concurrency.md``):
   job for that key for the whole run (``UnitOfWork.hold_batch``: an advisory
   lock on PostgreSQL, a lease row on SQLite); a second run gets
   :class:`~gsan_core.errors.BatchAlreadyRunning` ("cut orders is already running
-  for group 3") before it does anything;
+  for group 3") before it does anything; where the hold lives in the holding
+  transaction (PostgreSQL), the run's starting read and its last chunk are in
+  that transaction too (``BatchFrame``: a one-chunk run is one transaction);
 * independently of that, each unit locks the aggregate roots it decides about
   before it reads them (the properties of its routes, the requests of its
   locality), so it never acts on an item that another transaction (a single
