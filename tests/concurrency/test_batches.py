@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from benchmarks import lean_field_batches
+
 import gsan_core
 from gsan_core.model.connections import ConnectionKind
 from gsan_core.model.consumption import ConsumptionRecord
@@ -275,3 +277,41 @@ def test_reconnection_by_real_consumption_run_three_times_at_once(
             h for h in system.connections.history(pid) if h.kind is ConnectionKind.WATER
         ]
         assert len(water) == 1, pid
+
+
+REPAVING_WORKS = 30
+
+
+def _accept_run(system: gsan_core.System, chunk_size: int) -> list[Attempt]:
+    return [
+        attempt(
+            lambda: (
+                system.repaving.accept_automatically(
+                    actor=1, chunk_size=chunk_size
+                ).changed
+            )
+        )
+    ]
+
+
+def test_automatic_repaving_acceptance_run_three_times_at_once(
+    database: Database,
+) -> None:
+    """PAV-03 under the batch frame (issue 20, round 8: the hold, the starting
+    read and the last chunk in one transaction on PostgreSQL): three runs of
+    the automatic acceptance started together, in chunks of 4 works and in
+    one chunk, accept each convergent work once; a run that finds the job
+    taken gets ``BatchAlreadyRunning`` and the totals are one clean run's."""
+    system, shared = database.make()
+    generate(system, properties=20, seed=SEED)
+    for chunk_size in (4, 5_000):
+        lean_field_batches.returned_works(system, REPAVING_WORKS)
+        tried = attempts(race(_accept_run, [(shared, chunk_size)] * 3))
+
+        losers_got_library_errors(tried)
+        assert {a.error for a in tried if not a.ok} <= {"BatchAlreadyRunning"}
+        assert sum(a.value for a in tried if a.ok) == REPAVING_WORKS // 2
+        with system.uow_factory() as uow:
+            # the odd ones (not convergent) of every call so far
+            waiting = uow.repaving_works.count_by(acceptance=None)
+        assert waiting == REPAVING_WORKS // 2 * (1 + (chunk_size > 4))

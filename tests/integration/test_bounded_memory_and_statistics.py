@@ -3,6 +3,7 @@ that changed a table a lot refreshes its planner statistics."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_orders import ServiceOrder, ServiceType
+from gsan_core.services import context
+from gsan_core.services.batches import STATISTICS_MIN_ROWS
 from gsan_core.synthetic import generate
 from tests.conftest import PostgresSchema
 
@@ -46,10 +49,11 @@ def test_in_memory_keeps_every_event_and_a_negative_count_is_refused() -> None:
         gsan_core.System(uow_factory=system.uow_factory, keep_events=-1)
 
 
-@pytest.mark.postgres
-def test_a_batch_that_grew_a_table_refreshes_its_statistics(
+def _cut_orders_estimate(
     postgres: PostgresSchema,
-) -> None:
+) -> tuple[gsan_core.System, Callable[[], float]]:
+    """A system of 600 properties whose orders' table is analysed empty, and
+    the planner's row estimate of that table."""
     backend: SqlBackend = postgres.reset("gsan_default")
     system = gsan_core.System(uow_factory=backend.uow_factory, backend=backend)
     generate(system, properties=600, seed=5)
@@ -71,12 +75,40 @@ def test_a_batch_that_grew_a_table_refreshes_its_statistics(
         isolation_level="AUTOCOMMIT"
     ) as connection:
         connection.exec_driver_sql(f"ANALYZE {name}")
-    before = estimate()
+    return system, estimate
+
+
+def _first_group(system: gsan_core.System) -> int:
     with system.uow_factory() as uow:
-        group = min(r.group_id for r in uow.routes.find_by())
-    run = system.collection.generate_cut_orders(group_id=group, actor=1)
+        return min(r.group_id for r in uow.routes.find_by())
+
+
+@pytest.mark.postgres
+def test_a_batch_that_grew_a_table_refreshes_its_statistics(
+    postgres: PostgresSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the run writes 31 orders: below STATISTICS_MIN_ROWS, lowered here (the
+    # floor is the next test's)
+    monkeypatch.setattr(context, "STATISTICS_MIN_ROWS", 1)
+    system, estimate = _cut_orders_estimate(postgres)
+    before = estimate()
+    run = system.collection.generate_cut_orders(group_id=_first_group(system), actor=1)
     assert run.generated > 0
     assert estimate() == before + run.generated  # ANALYZE counted the new orders
+
+
+@pytest.mark.postgres
+def test_a_run_of_fewer_rows_than_the_floor_asks_for_no_statistics(
+    postgres: PostgresSchema,
+) -> None:
+    """Issue 20 (round 8): a run that wrote fewer than STATISTICS_MIN_ROWS
+    rows to a table (PostgreSQL's autovacuum threshold) does not refresh its
+    statistics, even of a table analysed empty: no estimate's transaction."""
+    system, estimate = _cut_orders_estimate(postgres)
+    before = estimate()
+    run = system.collection.generate_cut_orders(group_id=_first_group(system), actor=1)
+    assert 0 < run.generated < STATISTICS_MIN_ROWS
+    assert estimate() == before  # not analysed
 
 
 @pytest.mark.postgres

@@ -635,8 +635,11 @@ def test_the_selective_emission_holds_its_statement_budget(sql: SqlBackend) -> N
             chunk_size=150,
             progress=lambda _: marks.append(counter.count),
         )
-    counts = [b - a for a, b in itertools.pairwise(marks)]
+    # the last chunk runs in the holding transaction on PostgreSQL (the
+    # batch frame, round 8): no BEGIN of its own, one statement fewer
+    *counts, last = [b - a for a, b in itertools.pairwise(marks)]
     steady = min(counts)
+    assert last <= steady
     assert_within({"selective emission, per chunk": steady}, sql.engine.dialect.name)
     # an id block holds four chunks' ids: a refill (BEGIN, take, COMMIT per
     # kind on PostgreSQL) comes at most every fourth chunk; the first chunks,

@@ -99,7 +99,13 @@ from gsan_core.ports.repositories import (
 from gsan_core.ports.scheduling import ProgrammingRepository, ScheduleRepository
 from gsan_core.ports.seeding import Seeding
 
-__all__ = ["BatchHolding", "JointReading", "UnitOfWork", "UnitOfWorkFactory"]
+__all__ = [
+    "BatchHolding",
+    "JointReading",
+    "TransactionHolding",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
 
 
 class UnitOfWork(Protocol):
@@ -511,6 +517,22 @@ class BatchHolding(Protocol):
         """:meth:`UnitOfWork.hold_batch` for each of ``keys`` in order:
         :class:`~gsan_core.errors.BatchAlreadyRunning` names the first key
         another unit of work holds, and the keys after it are not taken."""
+        ...
+
+
+@runtime_checkable
+class TransactionHolding(Protocol):
+    """A unit of work whose batch hold lives in its transaction (the SQL
+    adapter on PostgreSQL: a transaction-level advisory lock): the hold ends
+    with the transaction's commit or rollback. A batch run can then read what
+    it starts from in the holding transaction and write its last chunk there,
+    its commit ending the hold (issue 20: the batch frame of a one-chunk run
+    in one transaction)."""
+
+    def holds_in_transaction(self) -> bool:
+        """Whether the batches this unit of work holds end with its current
+        transaction (``False`` where a hold is a committed lease row, or the
+        transaction is a host's)."""
         ...
 
 

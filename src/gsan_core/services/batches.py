@@ -16,7 +16,9 @@ Two runs of the same job at the same time (``docs/concurrency.md``):
   job for that key for the whole run (``UnitOfWork.hold_batch``: an advisory
   lock on PostgreSQL, a lease row on SQLite); a second run gets
   :class:`~gsan_core.errors.BatchAlreadyRunning` ("cut orders is already running
-  for group 3") before it does anything;
+  for group 3") before it does anything; where the hold lives in the holding
+  transaction (PostgreSQL), the run's starting read and its last chunk are in
+  that transaction too (``BatchFrame``: a one-chunk run is one transaction);
 * independently of that, each unit locks the aggregate roots it decides about
   before it reads them (the properties of its routes, the requests of its
   locality), so it never acts on an item that another transaction (a single
@@ -38,6 +40,7 @@ from gsan_core.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "LOCALITIES_PER_CHUNK",
+    "STATISTICS_MIN_ROWS",
     "BatchProgress",
     "BatchSummary",
     "ChunkOutcome",
@@ -56,6 +59,13 @@ K = TypeVar("K", bound=Hashable)
 #: chunk commits once (issue 20: a locality of a few hundred candidates left
 #: the transaction's fixed cost a large share of its time).
 LOCALITIES_PER_CHUNK = 8
+
+#: Rows a batch run must have written to a table before it asks the store to
+#: refresh that table's planner statistics (issue 20): PostgreSQL's own
+#: ``autovacuum_analyze_threshold`` default, below which the server's
+#: autovacuum would not analyse either. A run of a few rows (a 10-row repaving
+#: acceptance) skips the estimate's transaction (BEGIN, the estimate, COMMIT).
+STATISTICS_MIN_ROWS = 50
 
 _LOG = logging.getLogger(__name__)
 
@@ -116,19 +126,23 @@ def run_batch(
     chunk: Callable[[UnitOfWork, K], ChunkOutcome],
     work: Callable[[], AbstractContextManager[UnitOfWork]],
     progress: Progress | None = None,
+    last: Callable[[], AbstractContextManager[UnitOfWork]] | None = None,
 ) -> BatchSummary:
     """Run ``chunk`` for every unit, each in its own unit of work.
 
     ``work`` is a context-manager factory yielding a unit of work (a service's
     ``_work``); ``chunk`` must commit what it wants kept. A unit that raises stops
     the batch: the units before it stay committed and a re-run resumes.
+    ``last``: the factory of the last unit's unit of work, where it is not
+    ``work`` (the batch frame's holding one, ``BatchFrame.run``).
     """
     started = time.perf_counter()
     processed = changed = 0
     skipped: dict[str, int] = {}
     _LOG.info("batch %s: %d processing units", job, len(units))
     for done, unit in enumerate(units, start=1):
-        with work() as uow:
+        opened = last if last is not None and done == len(units) else work
+        with opened() as uow:
             outcome = chunk(uow, unit)
         _LOG.debug(
             "batch %s: unit %d/%d (%s) committed: %d processed, %d changed",

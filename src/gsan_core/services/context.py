@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -16,17 +17,31 @@ from gsan_core.model.events import DomainEvent
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.ports.calendar import BusinessCalendar
 from gsan_core.ports.clock import Clock
-from gsan_core.ports.unit_of_work import BatchHolding, UnitOfWork, UnitOfWorkFactory
+from gsan_core.ports.unit_of_work import (
+    BatchHolding,
+    TransactionHolding,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from gsan_core.rules import units as unit_rules
 from gsan_core.rules.validation import ensure
+from gsan_core.services.batches import (
+    STATISTICS_MIN_ROWS,
+    BatchSummary,
+    ChunkOutcome,
+    Progress,
+    run_batch,
+)
 from gsan_core.services.operations import CommercialOperation, OrderClosedHook
 from gsan_core.services.validation import ACTING, Lengths, checked, lengths_key
 
-__all__ = ["CatalogCheck", "Service", "ServiceContext"]
+__all__ = ["BatchFrame", "CatalogCheck", "Service", "ServiceContext"]
 
 #: A rule over one reference row beyond CAT-1..CAT-4 (cross-field rules such as
 #: REF-08 of the service-type references), keyed by kind in the context.
 CatalogCheck = Callable[[CatalogItem], Sequence[Violation]]
+
+K = TypeVar("K", bound=Hashable)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,25 +134,40 @@ class Service:
             self._ctx.publish(events)
 
     @contextmanager
-    def _exclusive(self, job: str, *keys: str) -> Iterator[None]:
+    def _exclusive(self, job: str, *keys: str) -> Iterator[BatchFrame]:
         """Hold batch ``job`` for every key of ``keys`` (in order) while the
         block runs (one unit of work stays open to hold them);
-        ``BatchAlreadyRunning`` when another run holds one of them."""
+        ``BatchAlreadyRunning`` when another run holds one of them.
+
+        The :class:`BatchFrame` it yields reads what the run starts from and
+        runs its chunks: where the hold lives in the holding transaction
+        (PostgreSQL) both the read and the last chunk are in that
+        transaction, the last chunk's commit ending the hold."""
         with self._ctx.uow_factory() as holder:
             if isinstance(holder, BatchHolding):  # one statement (issue 20)
                 holder.hold_batches(job, keys)
             else:
                 for key in keys:
                     holder.hold_batch(job, key)
-            yield
+            framed = (
+                isinstance(holder, TransactionHolding) and holder.holds_in_transaction()
+            )
+            yield BatchFrame(self, holder if framed else None)
 
     def _refresh_statistics(
         self, changed: Mapping[str, int], *, share: float | None = None
     ) -> None:
         """After a batch wrote ``changed[table]`` rows: let the store refresh
         its planner statistics where that is a large share of a table (more
-        than ``share`` of its rows; ``None``: the store's default)."""
-        if any(changed.values()):
+        than ``share`` of its rows; ``None``: the store's default) and at
+        least :data:`~gsan_core.services.batches.STATISTICS_MIN_ROWS` rows (a
+        smaller run asks nothing)."""
+        changed = {
+            table: rows
+            for table, rows in changed.items()
+            if rows >= STATISTICS_MIN_ROWS
+        }
+        if changed:
             with self._ctx.uow_factory() as uow:
                 uow.refresh_statistics(changed, share=share)
                 uow.commit()
@@ -149,6 +179,83 @@ class Service:
         with self._ctx.uow_factory() as uow:
             uow.read_only()
             yield uow
+
+
+class BatchFrame:
+    """The frame of one batch run held by :meth:`Service._exclusive` (issue
+    20): where the hold lives in the holding unit of work's transaction
+    (PostgreSQL's advisory lock), the run's starting read and its last chunk
+    are in that transaction, so a run whose work fits one chunk is one
+    transaction (BEGIN, the hold, the read, the chunk's writes, COMMIT)
+    instead of three. Elsewhere (SQLite's lease rows, memory, a host's
+    transaction) the read and each chunk have units of work of their own.
+
+    The starting read takes no row lock: the holding transaction stays open
+    while the other chunks run in units of work of their own."""
+
+    def __init__(self, service: Service, holder: UnitOfWork | None) -> None:
+        self._service = service
+        self._holder = holder
+
+    @contextmanager
+    def read(self) -> Iterator[UnitOfWork]:
+        """A unit of work to read what the run starts from (the holding one
+        where the hold lives in its transaction; it is not committed).
+        The command's actor is checked there (USR-2) when the service checks
+        actors; a refusal is marked with the profile's
+        language, as ``Service._work`` marks it."""
+        context = self._service._ctx
+        try:
+            if self._holder is None:
+                with self._service._read() as uow:
+                    if context.check_actors:
+                        _check_actor(uow)
+                    yield uow
+                return
+            if context.check_actors:
+                _check_actor(self._holder)
+            yield self._holder
+        except RuleViolation as refused:
+            refused.language = context.profile.language
+            raise
+
+    def run(
+        self,
+        *,
+        job: str,
+        units: Sequence[K],
+        chunk: Callable[[UnitOfWork, K], ChunkOutcome],
+        progress: Progress | None = None,
+    ) -> BatchSummary:
+        """:func:`~gsan_core.services.batches.run_batch` over ``units``, each in
+        a unit of work of the service; the last one in the holding unit of
+        work where the hold lives in its transaction (its commit ends the
+        hold: nothing of the run may follow it in the held block)."""
+        return run_batch(
+            job=job,
+            units=units,
+            chunk=chunk,
+            work=self._service._work,
+            last=None if self._holder is None else self._last,
+            progress=progress,
+        )
+
+    @contextmanager
+    def _last(self) -> Iterator[UnitOfWork]:
+        """The holding unit of work for the last chunk, as ``Service._work``
+        gives one: its events published once committed; a refusal marked with
+        the profile's language. Not closed: ``_exclusive`` closes it."""
+        holder = self._holder
+        assert holder is not None
+        context = self._service._ctx
+        try:
+            yield holder
+        except RuleViolation as refused:
+            refused.language = context.profile.language
+            raise
+        events = holder.collect_events()
+        if events:
+            context.publish(events)
 
 
 def holds_permission(

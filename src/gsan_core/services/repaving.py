@@ -25,7 +25,7 @@ from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import repaving as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress
 from gsan_core.services.context import holds_permission
 from gsan_core.services.repaving_costs import RepavingCosts, repaves, unit_of_user
 
@@ -283,8 +283,8 @@ class RepavingService(RepavingCosts):
         re-running accepts nothing twice."""
         at = self._now()
         percentage = self.profile.service_orders.repaving_convergence_percentage
-        with self._exclusive("repaving acceptance", "all"):
-            with self._work() as uow:
+        with self._exclusive("repaving acceptance", "all") as frame:
+            with frame.read() as uow:
                 total = uow.repaving_works.count_by(acceptance=None)
             last = [0]
 
@@ -315,11 +315,10 @@ class RepavingService(RepavingCosts):
                     skipped={"not convergent": missed} if missed else {},
                 )
 
-            summary = run_batch(
+            summary = frame.run(
                 job="accept_repaving",
                 units=range(max(1, math.ceil(total / chunk_size))),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
         self._refresh_statistics({"repaving_work": summary.changed})

@@ -92,6 +92,11 @@ class BatchHolds:
         self._leases: list[tuple[str, str]] = []
         self._holder = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
 
+    def in_transaction(self) -> bool:
+        """Whether a hold lives in the holding transaction (an advisory lock
+        on PostgreSQL, not a host's transaction)."""
+        return not self._joined and self._backend.engine.dialect.name == "postgresql"
+
     def hold(self, uow: SqlUnitOfWork, job: str, keys: Sequence[str]) -> None:
         """Hold ``job`` for each of ``keys`` in order or raise
         :class:`BatchAlreadyRunning` for the first one held elsewhere (on

@@ -745,6 +745,12 @@ class SqlUnitOfWork:
         """Hold batch ``job`` for ``key`` until this unit of work ends."""
         self._batches.hold(self, job, [key])
 
+    def holds_in_transaction(self) -> bool:
+        """Whether this unit of work's batch holds end with its transaction
+        (``TransactionHolding``: PostgreSQL's advisory locks, not a host's
+        transaction; SQLite's lease rows are committed at once)."""
+        return self._batches.in_transaction()
+
     def hold_batches(self, job: str, keys: Sequence[str]) -> None:
         """Hold batch ``job`` for each of ``keys`` (``BatchHolding``; on
         PostgreSQL one statement)."""

@@ -19,7 +19,7 @@ from gsan_core.model.service_orders import OrderSituation
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import field_work as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import ChunkOutcome, Progress
 from gsan_core.services.field_work.file_service import FieldFilesService
 from gsan_core.services.field_work.inspections import FieldVisitsService
 from gsan_core.services.field_work.maintenance import FieldFileMaintenance
@@ -148,9 +148,9 @@ class FieldWorkService(
         statement decides a chunk), resumable and idempotent: running it again
         emits only what an interrupted run did not.
         """
-        with self._exclusive("selective emission", f"command {command_id}"):
+        with self._exclusive("selective emission", f"command {command_id}") as frame:
             at = self._now()
-            with self._read() as uow:
+            with frame.read() as uow:
                 command = uow.selective_commands.get(command_id)
                 service_type = uow.service_types.get(command.service_type_id)
             ensure(rules.check_emit_command(command))
@@ -172,13 +172,12 @@ class FieldWorkService(
                     ),
                 ),
             )
-            with self._read() as uow:
+            with frame.read() as uow:
                 bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
-            summary = run_batch(
+            summary = frame.run(
                 job=f"selective emission of command {command_id}",
                 units=bounds,
                 chunk=plan.chunk,
-                work=self._work,
                 progress=progress,
             )
             self._refresh_statistics(dict.fromkeys(WRITTEN, summary.changed))
@@ -202,10 +201,11 @@ class FieldWorkService(
         its own unit of work: a re-run closes the rest), then close the
         command. Orders in execution or awaiting release stay as they are."""
         at = self._now()
-        with self._exclusive("selective closing", f"command {command_id}"):
+        with self._exclusive("selective closing", f"command {command_id}") as frame:
             # the command, the reason, the user and the count of orders in
-            # one read transaction (issue 20, round 8: a count of its own)
-            with self._read() as uow:
+            # one read (issue 20, round 8: a count of its own), in the
+            # holding transaction on PostgreSQL (the batch frame)
+            with frame.read() as uow:
                 command = uow.selective_commands.get(command_id)
                 reason = uow.catalog.find("closing_reason", reason_id)
                 user = uow.users.find(actor)
@@ -254,11 +254,10 @@ class FieldWorkService(
             # commit (defer_writes) they took two fewer round trips but were
             # slower, their one statement built anew on every page (issue 20,
             # round 8, docs/scale.md)
-            run_batch(
+            frame.run(
                 job=f"closing of selective command {command_id}",
                 units=list(range(pages)),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
         return done[0]

@@ -45,7 +45,7 @@ from gsan_core.model.sewer_commands import (
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import sewer_commands as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress
 from gsan_core.services.context import Service
 from gsan_core.services.operations import OperationCall
 from gsan_core.services.service_orders.closing import close_in
@@ -124,9 +124,9 @@ class SewerCommands(Service):
         """ESG-01: one order per selected property (see the module
         docstring); the command gets its realisation time. Returns the
         batch's summary (``changed``: orders generated; ``skipped`` by reason)."""
-        with self._exclusive("sewer orders", f"command {command_id}"):
+        with self._exclusive("sewer orders", f"command {command_id}") as frame:
             at = self._now()
-            with self._read() as uow:
+            with frame.read() as uow:
                 command = uow.sewer_commands.get(command_id)
                 service_type = uow.service_types.get(command.service_type_id)
                 bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
@@ -164,11 +164,10 @@ class SewerCommands(Service):
                     skipped=skipped,
                 )
 
-            return run_batch(
+            return frame.run(
                 job=f"sewer orders of command {command_id}",
                 units=bounds,
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
 

@@ -31,7 +31,7 @@ from gsan_core.model.service_requests import Requester
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import inspections as rules
 from gsan_core.rules.validation import ensure
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress
 from gsan_core.services.connections.seams import MeterSeam
 from gsan_core.services.context import ServiceContext
 from gsan_core.services.inspections.bulletins import Bulletins
@@ -181,8 +181,10 @@ class InspectionService(Bulletins):
         type_ids = profile.ids("service_type.inspection_of_closed")
         concluded = profile.ids("closing_reason.service_concluded")
         excluded = concluded | profile.ids("closing_reason.overdue")
-        with self._exclusive("inspection of closed orders", f"company {company_id}"):
-            with self._work() as uow:
+        with self._exclusive(
+            "inspection of closed orders", f"company {company_id}"
+        ) as frame:
+            with frame.read() as uow:
                 if not type_ids or uow.service_types.find(min(type_ids)) is None:
                     raise ConfigurationError(
                         "the role service_type.inspection_of_closed names no service type"
@@ -244,11 +246,10 @@ class InspectionService(Bulletins):
                     skipped={"not sampled": skipped} if skipped else {},
                 )
 
-            summary = run_batch(
+            summary = frame.run(
                 job="inspect_closed_orders",
                 units=range(math.ceil(total / chunk_size)),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
         # only a table that grew a lot (at least doubled: a new one) is
@@ -389,8 +390,8 @@ class InspectionService(Bulletins):
         grace = self.profile.service_orders.notice_appeal_grace_days
         before = today - timedelta(days=grace)
         changed: list[InfractionNotice] = []
-        with self._exclusive("notice expiry", "all"):
-            with self._work() as uow:
+        with self._exclusive("notice expiry", "all") as frame:
+            with frame.read() as uow:
                 total = uow.infraction_notices.count_expired(appeal_before=before)
             last = [0]
 
@@ -418,11 +419,10 @@ class InspectionService(Bulletins):
                 return ChunkOutcome(processed=len(done), changed=len(done))
 
             if total:
-                run_batch(
+                frame.run(
                     job="expire_notices",
                     units=range(math.ceil(total / chunk_size)),
                     chunk=chunk,
-                    work=self._work,
                     progress=progress,
                 )
         return tuple(changed)

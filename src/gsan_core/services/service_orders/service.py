@@ -42,7 +42,7 @@ from gsan_core.rules import service_orders as rules
 from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
 from gsan_core.rules.validation import ensure
 from gsan_core.services.acceptances import refuse_referenced_in
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress, run_batch
+from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress
 from gsan_core.services.bulletins import record_bulletin_in
 from gsan_core.services.charges import price_facts
 from gsan_core.services.service_orders.closing import close_in
@@ -726,8 +726,10 @@ class ServiceOrderService(ServiceSetup):
         )
         before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
         reason_ids = profile.ids("closing_reason.overdue")
-        with self._exclusive("overdue closing", f"service type {service_type_id}"):
-            with self._read() as uow:  # the chunks take their own trail ids
+        with self._exclusive(
+            "overdue closing", f"service type {service_type_id}"
+        ) as frame:
+            with frame.read() as uow:  # the chunks take their own trail ids
                 ensure(
                     rules.check_overdue_request(
                         service_type=uow.service_types.find(service_type_id),
@@ -801,11 +803,10 @@ class ServiceOrderService(ServiceSetup):
                     skipped={"no longer pending": missed} if missed else {},
                 )
 
-            summary = run_batch(
+            summary = frame.run(
                 job="close_overdue",
                 units=range(math.ceil(total / chunk_size)),
                 chunk=chunk,
-                work=self._work,
                 progress=progress,
             )
             self._refresh_statistics(
