@@ -164,6 +164,25 @@ def test_the_unit_of_work_outside_its_block(sql_backend: SqlBackend) -> None:
         uow.catalog.list("cut_reason")
 
 
+def test_repositories_are_built_on_first_use_and_kept(
+    sql_backend: SqlBackend,
+) -> None:
+    """Issue 20 (client overhead): a unit of work builds a repository when a
+    command first uses it (not its seventy repositories each time), then hands
+    the same one out for the rest of the unit of work; another unit of work
+    builds its own."""
+    first = sql_backend.uow_factory()
+    assert "programmings" not in vars(first)
+    assert "properties" not in vars(first)
+    with first:
+        repository = first.programmings
+        assert first.programmings is repository
+        assert "programmings" in vars(first)
+        assert "properties" not in vars(first)
+    second = sql_backend.uow_factory()
+    assert second.programmings is not repository
+
+
 # ---------------------------------------------------------------- engines
 def test_engines_and_backends_are_configured_explicitly(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="psycopg"):

@@ -217,7 +217,15 @@ def _prefixed(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
 
 
 def _entity(mapper: Any, prefix: str, row: Any) -> Any:
-    return mapper.from_row({c.key: row[f"{prefix}_{c.key}"] for c in mapper.table.c})
+    """The entity of ``mapper`` in ``row``'s columns labelled ``<prefix>_<key>``
+    (the labels built once per table and prefix, not for each row)."""
+    table: sa.Table = mapper.table
+    labels: list[tuple[str, str]] = prepared(
+        table,
+        f"labels {prefix}",
+        lambda: [(c.key, f"{prefix}_{c.key}") for c in table.c],
+    )
+    return mapper.from_row({key: row[label] for key, label in labels})
 
 
 class SqlScheduleRepository(SqlRepository[Schedule]):

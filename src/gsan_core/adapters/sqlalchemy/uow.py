@@ -19,6 +19,7 @@ that it only reads.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -159,7 +160,7 @@ from gsan_core.model.sewer_commands import SewerCommand, SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit, PermissionChange, User
 
 if TYPE_CHECKING:
-    from gsan_core.adapters.sqlalchemy import Mappers, SqlBackend
+    from gsan_core.adapters.sqlalchemy import SqlBackend
     from gsan_core.adapters.sqlalchemy.mappers import RowMapper
 
 __all__ = ["SqlUnitOfWork"]
@@ -190,6 +191,7 @@ class SqlUnitOfWork:
     ) -> None:
         self._backend = backend
         self.tables = backend.tables
+        #: The backend's row mappers (shared by every unit of work).
         self.mappers = backend.mappers
         self._joined = joined
         self._connection: sa.Connection | None = None
@@ -216,226 +218,374 @@ class SqlUnitOfWork:
         #: and id, kept through this unit of work's own writes of them: what
         #: a deferred update compares its row with (:meth:`as_read`).
         self._handed: dict[tuple[str, object], Any] = {}
-        mappers = backend.mappers
-        #: The backend's row mappers (shared by every unit of work).
-        self.mappers = mappers
-        self.catalog = SqlCatalogRepository(self, self.tables["catalog_item"])
-        self.properties = SqlPropertyRepository(self, mappers.property, "property")
-        self.localities: SqlRepository[Locality] = SqlRepository(
-            self, mappers.locality, "locality"
-        )
-        self.sectors: SqlRepository[CommercialSector] = SqlRepository(
-            self, mappers.sector, "sector"
-        )
-        self.blocks: SqlRepository[Block] = SqlRepository(self, mappers.block, "block")
-        self.routes: SqlRepository[Route] = SqlRepository(self, mappers.route, "route")
-        self.locations = SqlLocationQueries(self)
-        self.units: SqlRepository[OrganizationalUnit] = SqlRepository(
-            self, mappers.unit, "unit"
-        )
-        self.users: SqlRepository[User] = SqlRepository(self, mappers.user, "user")
-        self.permission_changes: SqlRepository[PermissionChange] = SqlRepository(
-            self, mappers.permission_change, "permission_change"
-        )
-        self.service_types: SqlRepository[ServiceType] = SqlRepository(
-            self, mappers.service_type, "service_type"
-        )
-        self.service_orders = SqlServiceOrderRepository(
-            self, mappers.service_order, mappers.order_unit
-        )
-        self.order_units: SqlRepository[OrderUnitRecord] = SqlRepository(
-            self, mappers.order_unit, "order_unit"
-        )
-        self.service_prices = SqlServicePriceRepository(
-            self, mappers.service_charge_value, "service_charge_value"
-        )
-        self.collection = SqlCollectionQueries(self)
-        self.teams: SqlRepository[Team] = SqlRepository(self, mappers.team, "team")
-        self.material_kits: SqlRepository[MaterialKit] = SqlRepository(
-            self, mappers.material_kit, "material_kit"
-        )
-        self.order_executions: SqlRepository[OrderExecution] = SqlRepository(
-            self, mappers.order_execution, "order_execution"
-        )
-        self.water_connections = SqlWaterConnectionRepository(
-            self, mappers.water_connection, "water_connection"
-        )
-        self.sewer_connections = SqlSewerConnectionRepository(
-            self, mappers.sewer_connection, "sewer_connection"
-        )
-        self.situation_history = SqlSituationHistory(self, mappers.situation_change)
-        self.connection_batches = SqlConnectionBatches(self)
-        self.hydrometers = SqlHydrometerRepository(
-            self, mappers.hydrometer, "hydrometer"
-        )
-        self.hydrometer_installations = SqlInstallationRepository(
-            self, mappers.hydrometer_installation, "hydrometer_installation"
-        )
-        self.hydrometer_movements = SqlMovementRepository(
-            self, mappers.hydrometer_movement, "hydrometer_movement"
-        )
-        self.anomaly_actions: SqlRepository[ConsumptionAnomalyAction] = SqlRepository(
-            self, mappers.consumption_anomaly_action, "consumption_anomaly_action"
-        )
-        self._service_request_repositories(mappers)
-        self._account_repositories(mappers)
-        self._scheduling_repositories(mappers)
-        self._field_work_repositories(mappers)
-        self.billing = SqlBilling(self)
-        self.permissions = SqlPermissions(self)
-        self.field_lock = SqlFieldLock(self)
-        self.seeding = StoreSeeding(self.billing, self.permissions, self.field_lock)
         # a relay claims its batch in one statement on PostgreSQL, in a
         # transaction of its own (a host's transaction holds no batch)
         claims = backend.engine.dialect.name == "postgresql" and self._joined is None
         self.outbox = PostgresOutbox(self) if claims else SqlOutbox(self)
 
-    def _service_request_repositories(self, mappers: Mappers) -> None:
-        self.service_requests = SqlServiceRequestRepository(
-            self, mappers.service_request, "service_request"
-        )
-        self.request_specifications: SqlRepository[RequestSpecification] = (
-            SqlRepository(self, mappers.request_specification, "request_specification")
-        )
-        self.routing_steps: SqlRepository[RoutingStep] = SqlRepository(
-            self, mappers.routing_step, "routing_step"
-        )
-        self.situation_profiles: SqlRepository[PropertySituationProfile] = (
-            SqlRepository(self, mappers.situation_profile, "situation_profile")
-        )
-        self.locality_specification_units: SqlAssociationRepository[
-            LocalitySpecificationUnit
-        ] = SqlAssociationRepository(
-            self, mappers.locality_specification_unit, "locality_specification_unit"
-        )
-        self.collection_situation_units: SqlAssociationRepository[
-            CollectionSituationUnit
-        ] = SqlAssociationRepository(
-            self, mappers.collection_situation_unit, "collection_situation_unit"
-        )
-        self.locality_group_units: SqlAssociationRepository[LocalityGroupUnit] = (
-            SqlAssociationRepository(
-                self, mappers.locality_group_unit, "locality_group_unit"
-            )
-        )
-        self.reiterations: SqlRepository[Reiteration] = SqlRepository(
-            self, mappers.reiteration, "reiteration"
-        )
-        self.closing_commands: SqlRepository[ClosingCommand] = SqlRepository(
-            self, mappers.closing_command, "closing_command"
-        )
-        self.manual_number_blocks: SqlRepository[ManualNumberBlock] = SqlRepository(
-            self, mappers.manual_number_block, "manual_number_block"
-        )
-        self.occurrences: SqlRepository[OperationalOccurrence] = SqlRepository(
-            self, mappers.operational_occurrence, "operational_occurrence"
-        )
-        self.surveys: SqlRepository[SatisfactionSurvey] = SqlRepository(
-            self, mappers.satisfaction_survey, "satisfaction_survey"
-        )
-        self.regulator_records: SqlRepository[RegulatorRecord] = SqlRepository(
-            self, mappers.regulator_record, "regulator_record"
+    # ------------------------------------------------------------ repositories
+    # each built on first use (a command uses a few of them): building the
+    # seventy of them for every unit of work cost ~0.1 ms a command (issue 20)
+
+    @cached_property
+    def catalog(self) -> SqlCatalogRepository:
+        return SqlCatalogRepository(self, self.tables["catalog_item"])
+
+    @cached_property
+    def properties(self) -> SqlPropertyRepository:
+        return SqlPropertyRepository(self, self.mappers.property, "property")
+
+    @cached_property
+    def localities(self) -> SqlRepository[Locality]:
+        return SqlRepository(self, self.mappers.locality, "locality")
+
+    @cached_property
+    def sectors(self) -> SqlRepository[CommercialSector]:
+        return SqlRepository(self, self.mappers.sector, "sector")
+
+    @cached_property
+    def blocks(self) -> SqlRepository[Block]:
+        return SqlRepository(self, self.mappers.block, "block")
+
+    @cached_property
+    def routes(self) -> SqlRepository[Route]:
+        return SqlRepository(self, self.mappers.route, "route")
+
+    @cached_property
+    def locations(self) -> SqlLocationQueries:
+        return SqlLocationQueries(self)
+
+    @cached_property
+    def units(self) -> SqlRepository[OrganizationalUnit]:
+        return SqlRepository(self, self.mappers.unit, "unit")
+
+    @cached_property
+    def users(self) -> SqlRepository[User]:
+        return SqlRepository(self, self.mappers.user, "user")
+
+    @cached_property
+    def permission_changes(self) -> SqlRepository[PermissionChange]:
+        return SqlRepository(self, self.mappers.permission_change, "permission_change")
+
+    @cached_property
+    def service_types(self) -> SqlRepository[ServiceType]:
+        return SqlRepository(self, self.mappers.service_type, "service_type")
+
+    @cached_property
+    def service_orders(self) -> SqlServiceOrderRepository:
+        return SqlServiceOrderRepository(
+            self, self.mappers.service_order, self.mappers.order_unit
         )
 
-        self.supply_schedules = SqlSupplyScheduleRepository(
-            self, mappers.supply_schedule, "supply_schedule"
-        )
-        self.outbound_messages = SqlOutboundMessageRepository(
-            self, mappers.outbound_message, "outbound_message"
-        )
-        self.message_cursors: SqlRepository[MessageCursor] = SqlRepository(
-            self, mappers.message_cursor, "message_cursor"
-        )
-        self.procedures: SqlRepository[OperatingProcedure] = SqlRepository(
-            self, mappers.operating_procedure, "operating_procedure"
-        )
-        self.inspection_findings: SqlRepository[InspectionFinding] = SqlRepository(
-            self, mappers.inspection_finding, "inspection_finding"
-        )
-        self.infraction_notices = SqlInfractionNotices(
-            self, mappers.infraction_notice, "infraction_notice"
-        )
-        self.repaving_works = SqlRepavingRepository(
-            self, mappers.repaving_work, "repaving_work"
-        )
-        self.inspection_batches = SqlInspectionBatches(
-            self, mappers.service_order, "service_order"
-        )
-        self.order_acceptances: SqlRepository[OrderAcceptance] = SqlRepository(
-            self, mappers.order_acceptance, "order_acceptance"
-        )
-        self.repaving_costs: SqlRepository[RepavingCost] = SqlRepository(
-            self, mappers.repaving_cost, "repaving_cost"
-        )
-        self.order_bulletins: SqlRepository[OrderBulletin] = SqlRepository(
-            self, mappers.order_bulletin, "order_bulletin"
-        )
-        self.concluded_inspections: SqlRepository[ConcludedOrderInspection] = (
-            SqlRepository(
-                self, mappers.concluded_order_inspection, "concluded_order_inspection"
-            )
+    @cached_property
+    def order_units(self) -> SqlRepository[OrderUnitRecord]:
+        return SqlRepository(self, self.mappers.order_unit, "order_unit")
+
+    @cached_property
+    def service_prices(self) -> SqlServicePriceRepository:
+        return SqlServicePriceRepository(
+            self, self.mappers.service_charge_value, "service_charge_value"
         )
 
-    def _account_repositories(self, mappers: Mappers) -> None:
-        self.customers = SqlCustomers(self, mappers.customer, "customer")
-        self.customer_types: SqlRepository[CustomerType] = SqlRepository(
-            self, mappers.customer_type, "customer_type"
-        )
-        self.power_spheres: SqlRepository[PowerSphere] = SqlRepository(
-            self, mappers.power_sphere, "power_sphere"
-        )
-        self.customer_properties: SqlRepository[CustomerProperty] = SqlRepository(
-            self, mappers.customer_property, "customer_property"
-        )
-        self.surcharge_indices: SqlRepository[SurchargeIndex] = SqlSurchargeIndices(
-            self, mappers.surcharge_index, "surcharge_index"
-        )
-        self.collection_documents: SqlRepository[CollectionDocument] = SqlRepository(
-            self, mappers.collection_document, "collection_document"
-        )
-        self.certificates: SqlRepository[Certificate] = SqlRepository(
-            self, mappers.certificate, "certificate"
-        )
-        self.request_payments: SqlRepository[RequestPayment] = SqlRepository(
-            self, mappers.request_payment, "request_payment"
+    @cached_property
+    def collection(self) -> SqlCollectionQueries:
+        return SqlCollectionQueries(self)
+
+    @cached_property
+    def teams(self) -> SqlRepository[Team]:
+        return SqlRepository(self, self.mappers.team, "team")
+
+    @cached_property
+    def material_kits(self) -> SqlRepository[MaterialKit]:
+        return SqlRepository(self, self.mappers.material_kit, "material_kit")
+
+    @cached_property
+    def order_executions(self) -> SqlRepository[OrderExecution]:
+        return SqlRepository(self, self.mappers.order_execution, "order_execution")
+
+    @cached_property
+    def water_connections(self) -> SqlWaterConnectionRepository:
+        return SqlWaterConnectionRepository(
+            self, self.mappers.water_connection, "water_connection"
         )
 
-    def _field_work_repositories(self, mappers: Mappers) -> None:
-        self.selective_commands: SqlRepository[SelectiveCommand] = SqlRepository(
-            self, mappers.selective_command, "selective_command"
-        )
-        self.selective_orders: SqlRepository[SelectiveOrder] = SqlRepository(
-            self, mappers.selective_order, "selective_order"
-        )
-        self.selective = SqlSelectiveQueries(self)
-        self.sewer_commands: SqlRepository[SewerCommand] = SqlRepository(
-            self, mappers.sewer_command, "sewer_command"
-        )
-        self.sewer_command_orders: SqlRepository[SewerCommandOrder] = SqlRepository(
-            self, mappers.sewer_command_order, "sewer_command_order"
-        )
-        self.field_file_queries = SqlFieldFileQueries(self)
-        self.field_files: SqlRepository[FieldFile] = SqlRepository(
-            self, mappers.field_file, "field_file"
-        )
-        self.field_file_items: SqlRepository[FieldFileItem] = SqlRepository(
-            self, mappers.field_file_item, "field_file_item"
-        )
-        self.return_lines: SqlRepository[ReturnLine] = SqlRepository(
-            self, mappers.return_line, "field_return_line"
+    @cached_property
+    def sewer_connections(self) -> SqlSewerConnectionRepository:
+        return SqlSewerConnectionRepository(
+            self, self.mappers.sewer_connection, "sewer_connection"
         )
 
-    def _scheduling_repositories(self, mappers: Mappers) -> None:
-        self.schedules = SqlScheduleRepository(self, mappers.schedule, "schedule")
-        self.programmings = SqlProgrammingRepository(
-            self, mappers.scheduled_order, "scheduled_order"
+    @cached_property
+    def situation_history(self) -> SqlSituationHistory:
+        return SqlSituationHistory(self, self.mappers.situation_change)
+
+    @cached_property
+    def connection_batches(self) -> SqlConnectionBatches:
+        return SqlConnectionBatches(self)
+
+    @cached_property
+    def hydrometers(self) -> SqlHydrometerRepository:
+        return SqlHydrometerRepository(self, self.mappers.hydrometer, "hydrometer")
+
+    @cached_property
+    def hydrometer_installations(self) -> SqlInstallationRepository:
+        return SqlInstallationRepository(
+            self, self.mappers.hydrometer_installation, "hydrometer_installation"
         )
-        self.special_days: SqlRepository[SpecialDay] = SqlRepository(
-            self, mappers.special_day, "special_day"
+
+    @cached_property
+    def hydrometer_movements(self) -> SqlMovementRepository:
+        return SqlMovementRepository(
+            self, self.mappers.hydrometer_movement, "hydrometer_movement"
         )
-        self.team_followers: SqlRepository[TeamFollower] = SqlRepository(
-            self, mappers.team_follower, "team_follower"
+
+    @cached_property
+    def anomaly_actions(self) -> SqlRepository[ConsumptionAnomalyAction]:
+        return SqlRepository(
+            self, self.mappers.consumption_anomaly_action, "consumption_anomaly_action"
         )
+
+    @cached_property
+    def billing(self) -> SqlBilling:
+        return SqlBilling(self)
+
+    @cached_property
+    def permissions(self) -> SqlPermissions:
+        return SqlPermissions(self)
+
+    @cached_property
+    def field_lock(self) -> SqlFieldLock:
+        return SqlFieldLock(self)
+
+    @cached_property
+    def service_requests(self) -> SqlServiceRequestRepository:
+        return SqlServiceRequestRepository(
+            self, self.mappers.service_request, "service_request"
+        )
+
+    @cached_property
+    def request_specifications(self) -> SqlRepository[RequestSpecification]:
+        return SqlRepository(
+            self, self.mappers.request_specification, "request_specification"
+        )
+
+    @cached_property
+    def routing_steps(self) -> SqlRepository[RoutingStep]:
+        return SqlRepository(self, self.mappers.routing_step, "routing_step")
+
+    @cached_property
+    def situation_profiles(self) -> SqlRepository[PropertySituationProfile]:
+        return SqlRepository(self, self.mappers.situation_profile, "situation_profile")
+
+    @cached_property
+    def locality_specification_units(
+        self,
+    ) -> SqlAssociationRepository[LocalitySpecificationUnit]:
+        return SqlAssociationRepository(
+            self,
+            self.mappers.locality_specification_unit,
+            "locality_specification_unit",
+        )
+
+    @cached_property
+    def collection_situation_units(
+        self,
+    ) -> SqlAssociationRepository[CollectionSituationUnit]:
+        return SqlAssociationRepository(
+            self, self.mappers.collection_situation_unit, "collection_situation_unit"
+        )
+
+    @cached_property
+    def locality_group_units(self) -> SqlAssociationRepository[LocalityGroupUnit]:
+        return SqlAssociationRepository(
+            self, self.mappers.locality_group_unit, "locality_group_unit"
+        )
+
+    @cached_property
+    def reiterations(self) -> SqlRepository[Reiteration]:
+        return SqlRepository(self, self.mappers.reiteration, "reiteration")
+
+    @cached_property
+    def closing_commands(self) -> SqlRepository[ClosingCommand]:
+        return SqlRepository(self, self.mappers.closing_command, "closing_command")
+
+    @cached_property
+    def manual_number_blocks(self) -> SqlRepository[ManualNumberBlock]:
+        return SqlRepository(
+            self, self.mappers.manual_number_block, "manual_number_block"
+        )
+
+    @cached_property
+    def occurrences(self) -> SqlRepository[OperationalOccurrence]:
+        return SqlRepository(
+            self, self.mappers.operational_occurrence, "operational_occurrence"
+        )
+
+    @cached_property
+    def surveys(self) -> SqlRepository[SatisfactionSurvey]:
+        return SqlRepository(
+            self, self.mappers.satisfaction_survey, "satisfaction_survey"
+        )
+
+    @cached_property
+    def regulator_records(self) -> SqlRepository[RegulatorRecord]:
+        return SqlRepository(self, self.mappers.regulator_record, "regulator_record")
+
+    @cached_property
+    def supply_schedules(self) -> SqlSupplyScheduleRepository:
+        return SqlSupplyScheduleRepository(
+            self, self.mappers.supply_schedule, "supply_schedule"
+        )
+
+    @cached_property
+    def outbound_messages(self) -> SqlOutboundMessageRepository:
+        return SqlOutboundMessageRepository(
+            self, self.mappers.outbound_message, "outbound_message"
+        )
+
+    @cached_property
+    def message_cursors(self) -> SqlRepository[MessageCursor]:
+        return SqlRepository(self, self.mappers.message_cursor, "message_cursor")
+
+    @cached_property
+    def procedures(self) -> SqlRepository[OperatingProcedure]:
+        return SqlRepository(
+            self, self.mappers.operating_procedure, "operating_procedure"
+        )
+
+    @cached_property
+    def inspection_findings(self) -> SqlRepository[InspectionFinding]:
+        return SqlRepository(
+            self, self.mappers.inspection_finding, "inspection_finding"
+        )
+
+    @cached_property
+    def infraction_notices(self) -> SqlInfractionNotices:
+        return SqlInfractionNotices(
+            self, self.mappers.infraction_notice, "infraction_notice"
+        )
+
+    @cached_property
+    def repaving_works(self) -> SqlRepavingRepository:
+        return SqlRepavingRepository(self, self.mappers.repaving_work, "repaving_work")
+
+    @cached_property
+    def inspection_batches(self) -> SqlInspectionBatches:
+        return SqlInspectionBatches(self, self.mappers.service_order, "service_order")
+
+    @cached_property
+    def order_acceptances(self) -> SqlRepository[OrderAcceptance]:
+        return SqlRepository(self, self.mappers.order_acceptance, "order_acceptance")
+
+    @cached_property
+    def repaving_costs(self) -> SqlRepository[RepavingCost]:
+        return SqlRepository(self, self.mappers.repaving_cost, "repaving_cost")
+
+    @cached_property
+    def order_bulletins(self) -> SqlRepository[OrderBulletin]:
+        return SqlRepository(self, self.mappers.order_bulletin, "order_bulletin")
+
+    @cached_property
+    def concluded_inspections(self) -> SqlRepository[ConcludedOrderInspection]:
+        return SqlRepository(
+            self, self.mappers.concluded_order_inspection, "concluded_order_inspection"
+        )
+
+    @cached_property
+    def customers(self) -> SqlCustomers:
+        return SqlCustomers(self, self.mappers.customer, "customer")
+
+    @cached_property
+    def customer_types(self) -> SqlRepository[CustomerType]:
+        return SqlRepository(self, self.mappers.customer_type, "customer_type")
+
+    @cached_property
+    def power_spheres(self) -> SqlRepository[PowerSphere]:
+        return SqlRepository(self, self.mappers.power_sphere, "power_sphere")
+
+    @cached_property
+    def customer_properties(self) -> SqlRepository[CustomerProperty]:
+        return SqlRepository(self, self.mappers.customer_property, "customer_property")
+
+    @cached_property
+    def surcharge_indices(self) -> SqlRepository[SurchargeIndex]:
+        return SqlSurchargeIndices(
+            self, self.mappers.surcharge_index, "surcharge_index"
+        )
+
+    @cached_property
+    def collection_documents(self) -> SqlRepository[CollectionDocument]:
+        return SqlRepository(
+            self, self.mappers.collection_document, "collection_document"
+        )
+
+    @cached_property
+    def certificates(self) -> SqlRepository[Certificate]:
+        return SqlRepository(self, self.mappers.certificate, "certificate")
+
+    @cached_property
+    def request_payments(self) -> SqlRepository[RequestPayment]:
+        return SqlRepository(self, self.mappers.request_payment, "request_payment")
+
+    @cached_property
+    def selective_commands(self) -> SqlRepository[SelectiveCommand]:
+        return SqlRepository(self, self.mappers.selective_command, "selective_command")
+
+    @cached_property
+    def selective_orders(self) -> SqlRepository[SelectiveOrder]:
+        return SqlRepository(self, self.mappers.selective_order, "selective_order")
+
+    @cached_property
+    def selective(self) -> SqlSelectiveQueries:
+        return SqlSelectiveQueries(self)
+
+    @cached_property
+    def sewer_commands(self) -> SqlRepository[SewerCommand]:
+        return SqlRepository(self, self.mappers.sewer_command, "sewer_command")
+
+    @cached_property
+    def sewer_command_orders(self) -> SqlRepository[SewerCommandOrder]:
+        return SqlRepository(
+            self, self.mappers.sewer_command_order, "sewer_command_order"
+        )
+
+    @cached_property
+    def field_file_queries(self) -> SqlFieldFileQueries:
+        return SqlFieldFileQueries(self)
+
+    @cached_property
+    def field_files(self) -> SqlRepository[FieldFile]:
+        return SqlRepository(self, self.mappers.field_file, "field_file")
+
+    @cached_property
+    def field_file_items(self) -> SqlRepository[FieldFileItem]:
+        return SqlRepository(self, self.mappers.field_file_item, "field_file_item")
+
+    @cached_property
+    def return_lines(self) -> SqlRepository[ReturnLine]:
+        return SqlRepository(self, self.mappers.return_line, "field_return_line")
+
+    @cached_property
+    def schedules(self) -> SqlScheduleRepository:
+        return SqlScheduleRepository(self, self.mappers.schedule, "schedule")
+
+    @cached_property
+    def programmings(self) -> SqlProgrammingRepository:
+        return SqlProgrammingRepository(
+            self, self.mappers.scheduled_order, "scheduled_order"
+        )
+
+    @cached_property
+    def special_days(self) -> SqlRepository[SpecialDay]:
+        return SqlRepository(self, self.mappers.special_day, "special_day")
+
+    @cached_property
+    def team_followers(self) -> SqlRepository[TeamFollower]:
+        return SqlRepository(self, self.mappers.team_follower, "team_follower")
+
+    @cached_property
+    def seeding(self) -> StoreSeeding:
+        return StoreSeeding(self.billing, self.permissions, self.field_lock)
 
     # ------------------------------------------------------------ connection
     @property
