@@ -110,16 +110,17 @@ def budget_profile() -> LoadedProfile:
     return request_profile(large_consumer_unit_id=None)
 
 
-def budget_system(sql: SqlBackend) -> gsan_core.System:
+def budget_system(sql: SqlBackend, clock: FixedClock | None = None) -> gsan_core.System:
     """A seeded system over ``sql`` (empty tables of a SQLite file or of the
-    session's PostgreSQL schema) with :func:`budget_profile`: its seeded rows
-    are copied from a template, not seeded again per test."""
+    session's PostgreSQL schema) with :func:`budget_profile` and ``clock`` (a
+    fixed clock of its own when none): its seeded rows are copied from a
+    template, not seeded again per test."""
     seed_from_template(sql, budget_profile())
     return gsan_core.System(
         uow_factory=sql.uow_factory,
         backend=sql,
         profile=budget_profile(),
-        clock=FixedClock(),
+        clock=clock or FixedClock(),
         keep_events=False,
     )
 

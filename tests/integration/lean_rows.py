@@ -59,3 +59,11 @@ def outbox(
         }
         for r in reversed(last)
     ]
+
+
+def last_outbox_id(sql: SqlBackend) -> int:
+    """The id of the last outbox row (0 when none): the rows after it are
+    those a command wrote next."""
+    t = sql.tables["outbox"]
+    with sql.engine.connect() as connection:
+        return int(connection.execute(sa.select(sa.func.max(t.c.id))).scalar() or 0)

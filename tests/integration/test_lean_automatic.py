@@ -18,11 +18,12 @@ import pytest
 import sqlalchemy as sa
 from benchmarks import lean_scheduling
 
-import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import build_request_utility, request_profile
+from gsan_core.testing.request_utility import build_request_utility
 from tests.conftest import PostgresSchema
+from tests.integration.budgets import budget_system
+from tests.integration.lean_rows import last_outbox_id
 
 pytestmark = pytest.mark.postgres
 
@@ -104,26 +105,11 @@ def _rows(sql: SqlBackend, unit_id: int, seen: int) -> dict[str, Any]:
     }
 
 
-def _last_outbox(sql: SqlBackend) -> int:
-    outbox = sql.tables["outbox"]
-    with sql.engine.connect() as connection:
-        return int(
-            connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0
-        )
-
-
 def test_uc1190_a_lean_automatic_run_writes_the_library_s_rows(
     sql: SqlBackend,
 ) -> None:
     clock = FixedClock()
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=clock,
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2 * ORDERS, actor=0)
     homes = [p.id for p in utility.town.properties[: 2 * ORDERS]]
     offices = (utility.office, utility.office_2)
@@ -137,13 +123,13 @@ def test_uc1190_a_lean_automatic_run_writes_the_library_s_rows(
         )
     today = system.clock.today()
     day = lean_scheduling.working_days(today + timedelta(days=1), 1)[0]
-    seen = _last_outbox(sql)
+    seen = last_outbox_id(sql)
     before = _rows(sql, offices[0], seen)
     done = system.scheduling.schedule_automatically(
         unit_id=offices[0], on=day, actor=utility.attendant
     )
     library = _rows(sql, offices[0], seen)
-    seen = _last_outbox(sql)
+    seen = last_outbox_id(sql)
     placed = lean_scheduling.lean_schedule_automatically(
         sql,
         unit_id=offices[1],

@@ -18,16 +18,16 @@ import pytest
 import sqlalchemy as sa
 from benchmarks import lean_requests
 
-import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     build_request_utility,
-    request_profile,
 )
 from tests.conftest import PostgresSchema
+from tests.integration.budgets import budget_system
+from tests.integration.lean_rows import last_outbox_id
 
 pytestmark = pytest.mark.postgres
 
@@ -86,26 +86,11 @@ def _rows(sql: SqlBackend, request_ids: list[int], seen: int) -> dict[str, Any]:
         }
 
 
-def _last_outbox(sql: SqlBackend) -> int:
-    outbox = sql.tables["outbox"]
-    with sql.engine.connect() as connection:
-        return int(
-            connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0
-        )
-
-
 def test_uc0503_a_lean_joint_forwarding_writes_the_library_s_rows(
     sql: SqlBackend,
 ) -> None:
     clock = FixedClock()
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=clock,
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=4, actor=0)
     opened = [
         system.service_requests.open(
@@ -120,13 +105,13 @@ def test_uc0503_a_lean_joint_forwarding_writes_the_library_s_rows(
     ]
     clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
     mine, theirs = opened[:2], opened[2:]
-    before = _rows(sql, mine, _last_outbox(sql))
-    seen = _last_outbox(sql)
+    before = _rows(sql, mine, last_outbox_id(sql))
+    seen = last_outbox_id(sql)
     system.service_requests.forward_many(
         request_ids=mine, destination_unit_id=utility.office_2, actor=utility.admin
     )
     library = _rows(sql, mine, seen)
-    seen = _last_outbox(sql)
+    seen = last_outbox_id(sql)
     lean_requests.lean_forward_many(
         sql,
         theirs,

@@ -24,9 +24,10 @@ from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     build_request_utility,
-    request_profile,
 )
 from tests.conftest import PostgresSchema, sqlite_backend
+from tests.integration.budgets import budget_system
+from tests.integration.lean_rows import last_outbox_id
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 NOT_EXECUTED = 4
@@ -68,14 +69,7 @@ class Rows:
 
     def __init__(self, sql: SqlBackend) -> None:
         self.sql = sql
-        self.seen = self._last_outbox()
-
-    def _last_outbox(self) -> int:
-        outbox = self.sql.tables["outbox"]
-        with self.sql.engine.connect() as connection:
-            return int(
-                connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar() or 0
-            )
+        self.seen = last_outbox_id(sql)
 
     def of(self, request_id: int) -> dict[str, Any]:
         t = self.sql.tables
@@ -120,7 +114,7 @@ class Rows:
                     .order_by(outbox.c.id)
                 ),
             }
-        self.seen = self._last_outbox()
+        self.seen = last_outbox_id(self.sql)
         return found
 
 
@@ -231,14 +225,7 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
     sql: SqlBackend,
 ) -> None:
     clock = FixedClock()
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=clock,
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
     attendant = utility.attendant
     mine, theirs = (

@@ -16,12 +16,12 @@ import pytest
 import sqlalchemy as sa
 from benchmarks import lean_refunds
 
-import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import build_request_utility, request_profile
+from gsan_core.testing.request_utility import build_request_utility
 from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
+from tests.integration.budgets import budget_system
 
 pytestmark = pytest.mark.postgres
 
@@ -80,14 +80,7 @@ def test_dev_06_to_15_a_lean_refund_writes_the_library_s_rows(
     sql: SqlBackend,
 ) -> None:
     clock = FixedClock()
-    system = gsan_core.System(
-        uow_factory=sql.uow_factory,
-        backend=sql,
-        profile=request_profile(large_consumer_unit_id=None),
-        clock=clock,
-        keep_events=False,
-    )
-    system.seed()
+    system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
     homes = [p.id for p in utility.town.properties[:2]]
     mine, theirs = lean_refunds.refund_cases(
