@@ -12,7 +12,7 @@ broken by one of them raises the same error, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -25,21 +25,10 @@ from gsan_core.adapters.sqlalchemy import SqlBackend, build_tables
 from gsan_core.adapters.sqlalchemy.pipeline import WriteBuffer, _unnest_insert
 from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
 from gsan_core.errors import DuplicateEntity, GsanError
-from gsan_core.model.catalog import CatalogItemAdded
-from gsan_core.model.units import OrganizationalUnit
 from tests.conftest import PostgresSchema
-
-AT = datetime(2026, 1, 5, 12, tzinfo=UTC)
+from tests.integration.deferred_rows import AT, added, unit
 
 pytestmark = pytest.mark.postgres
-
-
-def _unit(ident: int, name: str = "U") -> OrganizationalUnit:
-    return OrganizationalUnit(id=ident, name=name, unit_type_id=1)
-
-
-def _added(item_id: int) -> CatalogItemAdded:
-    return CatalogItemAdded(occurred_at=AT, actor=1, kind="unit", item_id=item_id)
 
 
 @pytest.fixture
@@ -184,9 +173,9 @@ def test_a_deferred_add_many_and_its_events_are_one_statement(
     in the events' order."""
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add_many([_unit(1, "A"), _unit(2, "B")])
-        uow.units.add(_unit(3, "C"))
-        uow.record(_added(7), _added(8), _added(9))
+        uow.units.add_many([unit(1, "A"), unit(2, "B")])
+        uow.units.add(unit(3, "C"))
+        uow.record(added(7), added(8), added(9))
         uow.commit()
     (statement,) = sent  # (BEGIN and COMMIT are not cursor executions)
     assert statement.count("unnest(") == 2
@@ -207,13 +196,13 @@ def test_unnest_insert_unique_violation_raises_for_its_entity_and_writes_nothing
     entity at the commit, as when the rows go one by one, and no row nor
     event is written."""
     with pg.uow_factory() as uow:
-        uow.units.add(_unit(2))
+        uow.units.add(unit(2))
         uow.commit()
-    for batch in ([_unit(1), _unit(2), _unit(3)], [_unit(4), _unit(5), _unit(4)]):
+    for batch in ([unit(1), unit(2), unit(3)], [unit(4), unit(5), unit(4)]):
         with pg.uow_factory() as uow:
             uow.defer_writes()
             uow.units.add_many(batch)
-            uow.record(_added(1), _added(2))
+            uow.record(added(1), added(2))
             with pytest.raises(DuplicateEntity) as caught:
                 uow.commit()
         assert caught.value.entity == "unit"
@@ -229,10 +218,10 @@ def test_unnest_insert_refuses_a_value_too_long_as_a_single_insert_does(
     raises, not a value cut to the column's length."""
     long = "x" * 81
     with pg.uow_factory() as uow, pytest.raises(GsanError) as at_once:
-        uow.units.add_many([_unit(1), _unit(2, long)])
+        uow.units.add_many([unit(1), unit(2, long)])
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add_many([_unit(1), _unit(2, long)])
+        uow.units.add_many([unit(1), unit(2, long)])
         with pytest.raises(GsanError) as deferred:
             uow.commit()
     assert type(deferred.value) is type(at_once.value)
@@ -257,8 +246,8 @@ def test_the_statement_does_not_grow_with_the_rows(
         for first, size in ((1, 2), (100, 20)):
             with pg.uow_factory() as uow:
                 uow.defer_writes()
-                uow.units.add_many([_unit(first + k) for k in range(size)])
-                uow.record(*[_added(first + k) for k in range(size)])
+                uow.units.add_many([unit(first + k) for k in range(size)])
+                uow.record(*[added(first + k) for k in range(size)])
                 uow.commit()
     finally:
         event.remove(pg.engine, "before_cursor_execute", _seen)

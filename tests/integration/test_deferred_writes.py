@@ -11,7 +11,6 @@ nothing is written then.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,21 +30,10 @@ from gsan_core.errors import (
     PersistenceError,
 )
 from gsan_core.model.billing import DebtKind, OpenDebt
-from gsan_core.model.catalog import CatalogItemAdded
-from gsan_core.model.units import OrganizationalUnit
 from tests.conftest import PostgresSchema
-
-AT = datetime(2026, 1, 5, 12, tzinfo=UTC)
+from tests.integration.deferred_rows import added, unit
 
 pytestmark = pytest.mark.postgres
-
-
-def _unit(ident: int, name: str = "U") -> OrganizationalUnit:
-    return OrganizationalUnit(id=ident, name=name, unit_type_id=1)
-
-
-def _added(item_id: int) -> CatalogItemAdded:
-    return CatalogItemAdded(occurred_at=AT, actor=1, kind="unit", item_id=item_id)
 
 
 @pytest.fixture
@@ -70,9 +58,9 @@ def test_the_writes_and_the_outbox_go_as_one_statement(
 ) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add_many([_unit(1), _unit(2)])
-        uow.units.add(_unit(3))
-        uow.record(_added(1), _added(2))
+        uow.units.add_many([unit(1), unit(2)])
+        uow.units.add(unit(3))
+        uow.record(added(1), added(2))
         assert statements == []  # nothing sent yet
         uow.commit()
     assert len(statements) == 1
@@ -91,10 +79,10 @@ def test_outbox_ids_follow_on_from_a_deferred_commit_to_the_next(
     for first in (1, 3):
         with pg.uow_factory() as uow:
             uow.defer_writes()
-            uow.record(_added(first), _added(first + 1))
+            uow.record(added(first), added(first + 1))
             uow.commit()
     with pg.uow_factory() as uow:  # writing at once, after
-        uow.record(_added(5))
+        uow.record(added(5))
         uow.commit()
     with pg.uow_factory() as uow:
         entries = uow.outbox.pending(10)
@@ -106,11 +94,11 @@ def test_outbox_ids_follow_on_from_a_deferred_commit_to_the_next(
 def test_a_read_of_a_written_table_sees_the_writes(pg: SqlBackend) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         assert uow.units.get(1).name == "U"
-        uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
+        uow.units.update(attrs.evolve(unit(1, "V"), version=2))
         # a second update of one row: the first is sent before it waits
-        uow.units.update(attrs.evolve(_unit(1, "W"), version=3))
+        uow.units.update(attrs.evolve(unit(1, "W"), version=3))
         assert [u.name for u in uow.units.find_by()] == ["W"]
         uow.commit()
     with pg.uow_factory() as uow:
@@ -123,7 +111,7 @@ def test_a_read_of_another_table_lets_the_writes_wait(
 ) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         assert uow.users.find(9) is None
         assert len(statements) == 1  # the read alone
         uow.commit()
@@ -141,7 +129,7 @@ def test_a_read_around_reader_of_a_table_with_waiting_writes_is_refused(
     with pg.uow_factory() as uow:
         uow.defer_writes()
         kept = uow.connection
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         around = reader(uow, pg.tables["user"])
         for connection in (around, kept):
             with pytest.raises(PersistenceError) as refused:
@@ -158,7 +146,7 @@ def test_a_read_around_reader_of_a_table_with_waiting_writes_is_refused(
         assert [r.id for r in rows] == [1]
         uow.commit()
     with pg.uow_factory() as uow:  # the connection is not watched any more
-        uow.units.add(_unit(2))
+        uow.units.add(unit(2))
         assert uow.connection.execute(sa.select(units.c.id)).all() != []
 
 
@@ -166,16 +154,16 @@ def test_a_stale_update_raises_at_the_commit_and_writes_nothing(
     pg: SqlBackend,
 ) -> None:
     with pg.uow_factory() as uow:
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         uow.commit()
     with pg.uow_factory() as uow:
-        uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
+        uow.units.update(attrs.evolve(unit(1, "V"), version=2))
         uow.commit()
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add(_unit(2))
-        uow.units.update(attrs.evolve(_unit(1, "STALE"), version=2))
-        uow.record(_added(2))
+        uow.units.add(unit(2))
+        uow.units.update(attrs.evolve(unit(1, "STALE"), version=2))
+        uow.record(added(2))
         with pytest.raises(ConcurrencyConflict) as caught:
             uow.commit()
     assert (caught.value.entity, caught.value.id) == ("unit", 1)
@@ -191,13 +179,13 @@ def test_a_few_rows_updated_together_wait_and_a_stale_one_writes_nothing(
     other writes, one compare-and-set each, and is sent in the commit's one
     statement; a stale row among them raises there, and nothing is written."""
     with pg.uow_factory() as uow:
-        uow.units.add_many([_unit(1), _unit(2), _unit(3)])
+        uow.units.add_many([unit(1), unit(2), unit(3)])
         uow.commit()
     del statements[:]
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.update_many(attrs.evolve(_unit(i, "V"), version=2) for i in (1, 2))
-        uow.units.add(_unit(4))
+        uow.units.update_many(attrs.evolve(unit(i, "V"), version=2) for i in (1, 2))
+        uow.units.add(unit(4))
         assert statements == []  # nothing sent yet
         uow.commit()
     assert len(statements) == 1
@@ -206,8 +194,8 @@ def test_a_few_rows_updated_together_wait_and_a_stale_one_writes_nothing(
         uow.defer_writes()
         uow.units.update_many(
             [
-                attrs.evolve(_unit(3, "W"), version=2),
-                attrs.evolve(_unit(1, "W"), version=2),
+                attrs.evolve(unit(3, "W"), version=2),
+                attrs.evolve(unit(1, "W"), version=2),
             ]
         )
         with pytest.raises(ConcurrencyConflict) as caught:
@@ -221,7 +209,7 @@ def test_a_few_rows_updated_together_wait_and_a_stale_one_writes_nothing(
 def test_an_update_of_a_missing_row_raises_not_found(pg: SqlBackend) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.update(attrs.evolve(_unit(77), version=2))
+        uow.units.update(attrs.evolve(unit(77), version=2))
         with pytest.raises(NotFound):
             uow.commit()
 
@@ -230,13 +218,13 @@ def test_a_duplicate_raises_for_its_entity_and_writes_nothing(
     pg: SqlBackend,
 ) -> None:
     with pg.uow_factory() as uow:
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         uow.commit()
     with pg.uow_factory() as uow:
         uow.defer_writes()
         uow.users.find(1)  # another table: nothing sent
-        uow.units.add(_unit(1))
-        uow.record(_added(1))
+        uow.units.add(unit(1))
+        uow.record(added(1))
         with pytest.raises(DuplicateEntity) as caught:
             uow.commit()
     assert caught.value.entity == "unit"
@@ -253,13 +241,13 @@ def test_a_delete_waits_with_the_writes_and_raises_at_the_commit(
     ``ConcurrencyConflict``, one of a missing row ``NotFound``, at the
     commit, and nothing is written."""
     with pg.uow_factory() as uow:
-        uow.units.add_many([_unit(1), _unit(2)])
+        uow.units.add_many([unit(1), unit(2)])
         uow.commit()
     statements.clear()
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.remove(_unit(1))
-        uow.record(_added(1))
+        uow.units.remove(unit(1))
+        uow.record(added(1))
         assert statements == []
         uow.commit()
     assert len(statements) == 1
@@ -267,13 +255,13 @@ def test_a_delete_waits_with_the_writes_and_raises_at_the_commit(
         assert [u.id for u in uow.units.find_by()] == [2]
         assert len(uow.outbox.pending(10)) == 1
     for gone, error in (
-        (attrs.evolve(_unit(2), version=7), ConcurrencyConflict),
-        (_unit(1), NotFound),
+        (attrs.evolve(unit(2), version=7), ConcurrencyConflict),
+        (unit(1), NotFound),
     ):
         with pg.uow_factory() as uow:
             uow.defer_writes()
             uow.units.remove(gone)
-            uow.record(_added(gone.id))
+            uow.record(added(gone.id))
             with pytest.raises(error) as caught:
                 uow.commit()
         assert (caught.value.entity, caught.value.id) == ("unit", gone.id)
@@ -289,17 +277,17 @@ def test_a_row_deleted_then_added_again_is_sent_in_order(
     delete waits sends the delete first (else it would meet the old row),
     and a delete of a table with a write waiting sends that write first."""
     with pg.uow_factory() as uow:
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         uow.commit()
     statements.clear()
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.remove(_unit(1))
-        uow.units.add(_unit(1, "AGAIN"))
+        uow.units.remove(unit(1))
+        uow.units.add(unit(1, "AGAIN"))
         assert len(statements) == 1  # the delete, sent before the insert waits
-        uow.units.remove(_unit(1, "AGAIN"))
+        uow.units.remove(unit(1, "AGAIN"))
         assert len(statements) == 2  # the insert, sent before the delete waits
-        uow.units.add(_unit(1, "THIRD"))
+        uow.units.add(unit(1, "THIRD"))
         uow.commit()
     with pg.uow_factory() as uow:
         assert [u.name for u in uow.units.find_by()] == ["THIRD"]
@@ -314,8 +302,8 @@ def test_an_update_of_a_row_read_ahead_sets_only_what_changed(
     statement psycopg converts once. A row not read ahead, or read at
     another version, is written whole."""
     with pg.uow_factory() as uow:
-        uow.units.add(_unit(1))
-        uow.units.add(_unit(2))
+        uow.units.add(unit(1))
+        uow.units.add(unit(2))
         uow.commit()
     sent: list[str] = []
 
@@ -326,12 +314,12 @@ def test_an_update_of_a_row_read_ahead_sets_only_what_changed(
     try:
         with pg.uow_factory() as uow:
             uow.defer_writes()
-            uow.keep_ahead("unit", ("id", 1), _unit(1))
-            uow.keep_ahead("unit", ("id", 2), attrs.evolve(_unit(2), version=5))
-            assert uow.units.find(1) == _unit(1)
+            uow.keep_ahead("unit", ("id", 1), unit(1))
+            uow.keep_ahead("unit", ("id", 2), attrs.evolve(unit(2), version=5))
+            assert uow.units.find(1) == unit(1)
             assert uow.units.find(2) is not None
-            uow.units.update(attrs.evolve(_unit(1, "V"), version=2))
-            uow.units.update(attrs.evolve(_unit(2, "W"), version=2))
+            uow.units.update(attrs.evolve(unit(1, "V"), version=2))
+            uow.units.update(attrs.evolve(unit(2, "W"), version=2))
             uow.commit()
     finally:
         event.remove(pg.engine, "before_cursor_execute", _seen)
@@ -352,7 +340,7 @@ def test_leaving_without_commit_sends_nothing(
 ) -> None:
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
     assert statements == []
     with pg.uow_factory() as uow:
         assert uow.units.find(1) is None
@@ -373,12 +361,12 @@ def test_elsewhere_writes_go_at_once(backend: str, tmp_path: Path) -> None:
         sql.create_all()
         factory = sql.uow_factory
     with factory() as uow:
-        uow.units.add(_unit(1))
+        uow.units.add(unit(1))
         uow.commit()
     with factory() as uow:
         uow.defer_writes()
         with pytest.raises(DuplicateEntity):
-            uow.units.add(_unit(1))
+            uow.units.add(unit(1))
 
 
 def _debt(ident: int, amount: str = "50.00") -> OpenDebt:
@@ -432,19 +420,19 @@ def test_updates_of_one_shape_are_one_unnest_and_a_stale_one_is_named(
     whatever their number (one text); a stale row among them raises for
     that row, and nothing is written."""
     with pg.uow_factory() as uow:
-        uow.units.add_many([_unit(i) for i in range(1, 6)])
+        uow.units.add_many([unit(i) for i in range(1, 6)])
         uow.commit()
     with pg.uow_factory() as uow:
-        uow.units.update(attrs.evolve(_unit(4, "V"), version=2))
+        uow.units.update(attrs.evolve(unit(4, "V"), version=2))
         uow.commit()
     sent: list[str] = []
     event.listen(pg.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     for ids in ((1, 2), (1, 2, 3)):
         with pg.uow_factory() as uow:
             uow.defer_writes()
-            uow.units.update_many(attrs.evolve(_unit(i, "W"), version=2) for i in ids)
+            uow.units.update_many(attrs.evolve(unit(i, "W"), version=2) for i in ids)
             uow.rollback()
-            uow.units.update_many(attrs.evolve(_unit(i, "W"), version=2) for i in ids)
+            uow.units.update_many(attrs.evolve(unit(i, "W"), version=2) for i in ids)
             uow.pending.send(uow.connection)
             uow.rollback()
     writes = [s for s in sent if s.startswith("WITH")]
@@ -453,7 +441,7 @@ def test_updates_of_one_shape_are_one_unnest_and_a_stale_one_is_named(
     assert writes[0].count("unnest") == 1
     with pg.uow_factory() as uow:
         uow.defer_writes()
-        uow.units.update_many(attrs.evolve(_unit(i, "X"), version=2) for i in (5, 4, 3))
+        uow.units.update_many(attrs.evolve(unit(i, "X"), version=2) for i in (5, 4, 3))
         with pytest.raises(ConcurrencyConflict) as caught:
             uow.commit()
     assert (caught.value.entity, caught.value.id) == ("unit", 4)
