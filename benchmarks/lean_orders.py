@@ -119,6 +119,19 @@ def may_maintain(sql: SqlBackend, actor: Any, unit_id: Any) -> Any:
 
 
 # ---------------------------------------------------------------- requests
+def check_forward(row: Any, *, destination: int, now: datetime) -> None:
+    """TRM-01..TRM-05, TRM-14 on a row of :func:`forward_read` (asserted:
+    measured on requests the library forwards)."""
+    assert row.situation == int(RequestSituation.PENDING)
+    assert row.active
+    assert row.accepts_routing
+    assert row.current_unit_id != destination
+    assert not row.busy
+    assert row.authorised  # TRM-05
+    assert row.dest_code != "T"  # (a contractor's rules: not measured)
+    assert row.last_at is None or row.last_at < now
+
+
 def lean_forward(
     sql: SqlBackend,
     request_id: int,
@@ -139,14 +152,7 @@ def lean_forward(
         row = connection.execute(
             forward_read(sql, [request_id], destination=destination, actor=actor)
         ).one()
-        assert row.situation == int(RequestSituation.PENDING)
-        assert row.active
-        assert row.accepts_routing
-        assert row.current_unit_id != destination
-        assert not row.busy
-        assert row.authorised  # TRM-05
-        assert row.dest_code != "T"  # (a contractor's rules: not measured)
-        assert row.last_at is None or row.last_at < now
+        check_forward(row, destination=destination, now=now)
         step_id = next(ids)
         events = [
             event(

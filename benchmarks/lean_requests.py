@@ -837,7 +837,7 @@ def lean_forward_many(
         steps, events = [], []
         for request_id in wanted:
             row = rows[request_id]
-            _check_forward(row, destination=destination, now=now)
+            lean_orders.check_forward(row, destination=destination, now=now)
             steps.append(next(ids))
             events += _forwarded(
                 row, step_id=steps[-1], destination=destination, actor=actor, now=now
@@ -892,19 +892,6 @@ def _forward_write(sql: SqlBackend) -> Any:
 
 
 _IDS = postgresql.ARRAY(sa.BigInteger)
-
-
-def _check_forward(row: Any, *, destination: int, now: datetime) -> None:
-    """TRM-01..TRM-05, TRM-14 on the read row (asserted: measured on
-    requests the library forwards)."""
-    assert row.situation == int(RequestSituation.PENDING)
-    assert row.active
-    assert row.accepts_routing
-    assert row.current_unit_id != destination
-    assert not row.busy
-    assert row.authorised  # TRM-05
-    assert row.dest_code != "T"  # (a contractor's rules: not measured)
-    assert row.last_at is None or row.last_at < now
 
 
 def _forwarded(
