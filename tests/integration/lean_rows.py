@@ -67,3 +67,20 @@ def last_outbox_id(sql: SqlBackend) -> int:
     t = sql.tables["outbox"]
     with sql.engine.connect() as connection:
         return int(connection.execute(sa.select(sa.func.max(t.c.id))).scalar() or 0)
+
+
+def trails(
+    sql: SqlBackend, orders: Sequence[int], *, without: Collection[str]
+) -> list[dict[str, Any]]:
+    """The unit-trail rows of ``orders`` (``order_unit``), by order and
+    relation, without the columns ``without``."""
+    t = sql.tables["order_unit"]
+    with sql.engine.connect() as connection:
+        return [
+            {k: v for k, v in r.items() if k not in without}
+            for r in connection.execute(
+                sa.select(t)
+                .where(t.c.order_id.in_(orders))
+                .order_by(t.c.order_id, t.c.relation)
+            ).mappings()
+        ]

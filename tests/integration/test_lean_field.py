@@ -55,16 +55,7 @@ def _returned(system: gsan_core.System, orders: list[int], agent: int) -> int:
 
 def _rows(sql: SqlBackend, file_id: int, orders: list[int]) -> dict[str, Any]:
     without = OWN
-    trail = sql.tables["order_unit"]
-    with sql.engine.connect() as connection:
-        trails = [
-            {k: v for k, v in r.items() if k not in OWN}
-            for r in connection.execute(
-                sa.select(trail)
-                .where(trail.c.order_id.in_(orders))
-                .order_by(trail.c.order_id, trail.c.relation)
-            ).mappings()
-        ]
+    trails = lean_rows.trails(sql, orders, without=OWN)
     lines = sql.tables["field_return_line"]
     with sql.engine.connect() as connection:
         returned = [

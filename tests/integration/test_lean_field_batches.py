@@ -67,16 +67,7 @@ def _orders(system: gsan_core.System, command_id: int) -> list[int]:
 
 
 def _closed_rows(sql: SqlBackend, command_id: int, orders: list[int]) -> dict[str, Any]:
-    trail = sql.tables["order_unit"]
-    with sql.engine.connect() as connection:
-        trails = [
-            {k: v for k, v in r.items() if k not in OWN}
-            for r in connection.execute(
-                sa.select(trail)
-                .where(trail.c.order_id.in_(orders))
-                .order_by(trail.c.order_id, trail.c.relation)
-            ).mappings()
-        ]
+    trails = lean_rows.trails(sql, orders, without=OWN)
     return {
         "orders": lean_rows.rows(sql, "service_order", "id", orders, without=OWN),
         "trail": trails,
