@@ -38,6 +38,7 @@ from tests.integration.test_statement_budgets_field import (
     SEWER,
     SIZES,
     SQL_ONLY,
+    assert_one_transaction,
     assert_within,
     check_sizes,
     counter_of,
@@ -164,6 +165,7 @@ def test_inspection_commands_hold_their_budgets(
         ),
     )
     assert generated == list(SIZES)
+    assert_one_transaction(counter, gsan)
     assert_within(found, gsan)
 
 
@@ -314,6 +316,7 @@ def test_repaving_commands_hold_their_budgets(system: gsan_core.System) -> None:
         ),
     )
     assert automatic[1:] == [2, 6]  # the first run also took the works left
+    assert_one_transaction(counter, gsan)
     lines = [
         CostLine(surface=surface, pavement_type_id=kind, value=Decimal(50 + kind))
         for kind in (1, 2, 3)

@@ -188,6 +188,35 @@ def test_sel_02_closing_a_command_closes_its_pending_orders(
         utility.field_work.emit_selective_orders(command_id=ident, actor=1)
 
 
+def test_sel_02_the_last_page_closes_orders_past_the_emitted_count(
+    utility: gsan_core.System,
+) -> None:
+    """SEL-02: the closing's pages follow the command's count of emitted
+    orders; a command whose count falls short of its orders (a legacy
+    command) still has every pending order closed, by its last page."""
+    ident = command(utility)
+    run = utility.field_work.emit_selective_orders(command_id=ident, actor=1)
+    assert run.generated > 3
+    with utility.uow_factory() as uow:
+        current = uow.selective_commands.get(ident)
+        uow.selective_commands.update(
+            attrs.evolve(current, emitted=1, version=current.version + 1)
+        )
+        uow.commit()
+    seen: list[BatchProgress] = []
+    utility.field_work.close_selective_command(
+        command_id=ident,
+        reason_id=NOT_EXECUTED,
+        actor=1,
+        chunk_size=2,
+        progress=seen.append,
+    )
+    orders = utility.service_orders.find_by(service_type_id=INSPECTION)
+    assert len(orders) == run.generated
+    assert {o.situation for o in orders} == {OrderSituation.CLOSED}
+    assert seen[-1].processed == run.generated
+
+
 def test_sel_02_needs_a_not_executed_reason(utility: gsan_core.System) -> None:
     ident = command(utility)
     with pytest.raises(gsan_core.RuleViolation) as raised:

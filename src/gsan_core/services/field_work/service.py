@@ -202,37 +202,43 @@ class FieldWorkService(
         command. Orders in execution or awaiting release stay as they are."""
         at = self._now()
         with self._exclusive("selective closing", f"command {command_id}") as frame:
-            # the command, the reason, the user and the count of orders in
-            # one read (issue 20, round 8: a count of its own), in the
-            # holding transaction on PostgreSQL (the batch frame)
+            # the command, the reason and the user in one read, in the
+            # holding transaction on PostgreSQL (the batch frame); the pages
+            # follow the command's own count of emitted orders (round 9: no
+            # count of its orders, a statement), the last page closing
+            # whatever is still pending past it
             with frame.read() as uow:
                 command = uow.selective_commands.get(command_id)
                 reason = uow.catalog.find("closing_reason", reason_id)
                 user = uow.users.find(actor)
-                emitted = uow.selective_orders.count_by(command_id=command_id)
             ensure(
                 rules.check_close_command(command, reason=reason, reason_id=reason_id)
             )
             unit_id = None if user is None else user.unit_id
-            pages = max(1, -(-emitted // chunk_size))
+            pages = max(1, -(-command.emitted // chunk_size))
             last = [0]
             closed: list[int] = []
             done: list[SelectiveCommand] = []
 
             def chunk(uow: UnitOfWork, page: int) -> ChunkOutcome:
-                ids = close_pending_chunk(
-                    uow,
-                    command_id=command_id,
-                    after_order_id=last[0],
-                    limit=chunk_size,
-                    reason_id=reason_id,
-                    at=at,
-                    actor=actor,
-                    unit_id=unit_id,
-                )
-                if ids:
-                    last[0] = ids[-1]
-                    closed.extend(ids)
+                ids: list[int] = []
+                while True:  # the last page: until a page is not full
+                    found = close_pending_chunk(
+                        uow,
+                        command_id=command_id,
+                        after_order_id=last[0],
+                        limit=chunk_size,
+                        reason_id=reason_id,
+                        at=at,
+                        actor=actor,
+                        unit_id=unit_id,
+                    )
+                    if found:
+                        last[0] = found[-1]
+                        closed.extend(found)
+                        ids.extend(found)
+                    if page < pages - 1 or len(found) < chunk_size:
+                        break
                 if page == pages - 1:
                     # the command closed with the last page (round 8: a unit
                     # of work of its own after it)
