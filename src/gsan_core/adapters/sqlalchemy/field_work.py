@@ -125,7 +125,7 @@ class SqlSelectiveQueries:
     ) -> Sequence[tuple[int, int]]:
         """The first id of every ``size``-th property in scope and the last
         one, in one statement (window functions: the ids never leave the
-        database; issue 20, round 9: the last one was a statement of its
+        database; issue 20, round 8: the last one was a statement of its
         own)."""
         prop = self._uow.tables["property"]
         numbered = (

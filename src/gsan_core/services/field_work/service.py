@@ -204,7 +204,7 @@ class FieldWorkService(
         with self._exclusive("selective closing", f"command {command_id}") as frame:
             # the command, the reason and the user in one read, in the
             # holding transaction on PostgreSQL (the batch frame); the pages
-            # follow the command's own count of emitted orders (round 9: no
+            # follow the command's own count of emitted orders (round 8: no
             # count of its orders, a statement), the last page closing
             # whatever is still pending past it
             with frame.read() as uow:
