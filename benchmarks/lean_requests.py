@@ -28,13 +28,6 @@ resulting rows (:mod:`benchmarks.lean_orders`' conventions):
   routing step, its order, the order's unit-trail row and the outbox rows;
   ``COMMIT``.
 
-* :func:`lean_forward_many` — forward RAs together (UC0503, all or none):
-  ``BEGIN``, one read of the requests (locked in id order) with what each
-  forwarding checks (:func:`benchmarks.lean_orders.forward_read`), one
-  write of their routing steps, the requests, their orders and the outbox
-  rows (``service_request.forwarded`` and the urgent alert each);
-  ``COMMIT``.
-
 ``tests/integration/test_lean_requests.py`` checks that they leave the
 library's rows (none for the check).
 """
@@ -42,19 +35,15 @@ library's rows (none for the check).
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import (
-    lean_orders,
-    lean_scheduling,
     lean_sql,
     limits,
     scale,
@@ -82,13 +71,11 @@ __all__ = [
     "COMMANDS",
     "RELAY_JOB",
     "lean_check_open",
-    "lean_forward_many",
     "lean_generate_cut_order",
     "lean_reactivate",
     "lean_relay",
     "measure_check_open",
     "measure_cut_order",
-    "measure_forward_many",
     "measure_reactivate",
     "measure_relay",
 ]
@@ -536,7 +523,8 @@ def measure_check_open(
 ) -> dict[str, Any]:
     """``check_open`` beside :func:`lean_check_open`, each on its own half
     of ``2 * count`` connected properties (nothing written: the same ones
-    every repeat)."""
+    every repeat; measured before any command that opens RAs, which INS-09
+    would refuse the check for: :data:`benchmarks.commands.FIRST`)."""
     del skip
     homes = scale_commands.connected(sql, metered=False, limit=2 * count)
     count = len(homes) // 2
@@ -795,192 +783,4 @@ def measure_reactivate(
     library_s, lean_s = scale_commands.interleaved(library, lean, count)
     return scale_commands.command_figure(
         "reactivate an RA (lean SQL)", size, library_s, lean_s
-    )
-
-
-# ---------------------------------------------------------------- UC0503
-def lean_forward_many(
-    sql: SqlBackend,
-    request_ids: Sequence[int],
-    *,
-    destination: int,
-    actor: int,
-    ids: Iterator[int],
-    now: datetime,
-) -> None:
-    """Forward pending RAs together to ``destination`` (UC0503, all or
-    none), lean: ``BEGIN``, one read of the requests (locked in id order),
-    each with its last step, the units and whether an order blocks it; one
-    write of their steps, the requests, their orders and the outbox rows;
-    ``COMMIT``. Both statements are built once, their values bound (the
-    requests as arrays)."""
-    wanted = list(request_ids)
-    read = lean_sql.built(
-        sql,
-        "forward many read",
-        lambda: lean_orders.forward_read(
-            sql,
-            sa.bindparam("k_ids", type_=_IDS),
-            destination=sa.bindparam("k_destination", type_=sa.BigInteger),
-            actor=sa.bindparam("k_actor", type_=sa.BigInteger),
-        ),
-    )
-    write = lean_sql.built(sql, "forward many write", lambda: _forward_write(sql))
-    with sql.engine.begin() as connection:
-        rows = {
-            r.id: r
-            for r in connection.execute(
-                read, {"k_ids": wanted, "k_destination": destination, "k_actor": actor}
-            )
-        }
-        assert len(rows) == len(wanted)
-        steps, events = [], []
-        for request_id in wanted:
-            row = rows[request_id]
-            lean_orders.check_forward(row, destination=destination, now=now)
-            steps.append(next(ids))
-            events += _forwarded(
-                row, step_id=steps[-1], destination=destination, actor=actor, now=now
-            )
-        moved = connection.execute(
-            write,
-            {
-                "steps": steps,
-                "ids": wanted,
-                "froms": [rows[r].current_unit_id for r in wanted],
-                "dest": destination,
-                "actor": actor,
-                "at": now,
-                "n": len(events),
-                "tags": [e["tag"] for e in events],
-                "payloads": [json.dumps(e["payload"]) for e in events],
-            },
-        ).scalar_one()
-        assert moved == len(wanted)
-
-
-_FORWARD_WRITE = (
-    """WITH w_s AS (INSERT INTO {routing_step} (id, request_id, from_unit_id,
-  to_unit_id, at, registered_by, responsible_id, remark, automatic, version)
-  SELECT r.id, r.request_id, r.from_unit, :dest, :at, :actor, :actor, NULL,
-    false, 1
-  FROM unnest(CAST(:steps AS bigint[]), CAST(:ids AS bigint[]),
-    CAST(:froms AS bigint[])) AS r(id, request_id, from_unit) RETURNING 1),
-w_q AS (UPDATE {service_request} q SET current_unit_id = :dest,
-    version = q.version + 1
-  WHERE q.id = ANY(CAST(:ids AS bigint[])) RETURNING 1),
-w_o AS (UPDATE {service_order} o SET current_unit_id = :dest,
-    version = o.version + 1
-  WHERE o.request_id = ANY(CAST(:ids AS bigint[]))
-    AND o.current_unit_id IS DISTINCT FROM :dest RETURNING 1),
-"""
-    + lean_scheduling.OUTBOX_TEXT
-    + """
-SELECT count(*) FROM w_q"""
-)
-
-
-def _forward_write(sql: SqlBackend) -> Any:
-    """The joint forwarding's one write: the steps, the requests (locked by
-    the read: moved whatever their versions), their orders (they hang from
-    the locked requests, ADR 0004) and the outbox rows."""
-    names = {
-        k: sql.tables[k].fullname
-        for k in ("routing_step", "service_request", "service_order")
-    } | {k: sql.tables[k].fullname for k in ("counter", "outbox")}
-    return sa.text(_FORWARD_WRITE.format(**names))
-
-
-_IDS = postgresql.ARRAY(sa.BigInteger)
-
-
-def _forwarded(
-    row: Any, *, step_id: int, destination: int, actor: int, now: datetime
-) -> list[dict[str, Any]]:
-    """The outbox rows of one request forwarded (and its urgent alert)."""
-    found = [
-        lean_orders.event(
-            "service_request.forwarded",
-            now,
-            actor,
-            step_id=step_id,
-            automatic=False,
-            request_id=row.id,
-            to_unit_id=destination,
-            from_unit_id=row.current_unit_id,
-            to_contractor=row.dest_code == "T" and row.origin_code == "C",
-        )
-    ]
-    if row.urgent:
-        found.append(
-            lean_orders.event(
-                "service_request.urgent_alert",
-                now,
-                actor,
-                unit_id=destination,
-                request_id=row.id,
-            )
-        )
-    return found
-
-
-#: RAs forwarded together in a call of :func:`measure_forward_many`.
-TOGETHER = 4
-
-
-def measure_forward_many(
-    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
-) -> dict[str, Any]:
-    """``count`` joint forwardings (UC0503) of :data:`TOGETHER` RAs by each
-    side: RAs with their automatic orders opened for the repeat on
-    properties of one locality each group (from its CENTRAL), forwarded to
-    the locality's office by its attendant."""
-    homes = scale_commands.connected(sql, metered=False, limit=size)
-    prop = sql.tables["property"]
-    with sql.engine.connect() as connection:
-        localities = dict(
-            connection.execute(
-                sa.select(prop.c.id, prop.c.locality_id).where(prop.c.id.in_(homes))
-            ).all()
-        )
-    by_locality: dict[int, list[int]] = {}
-    for home in homes:
-        by_locality.setdefault(localities[home], []).append(home)
-    groups = [
-        chunk[k : k + TOGETHER]
-        for chunk in by_locality.values()
-        for k in range(0, len(chunk) - TOGETHER + 1, TOGETHER)
-    ]
-    # each repeat its own groups, from the end (the other commands take
-    # their properties from the start)
-    start = len(groups) - (skip // (2 * count) + 1) * 2 * count
-    chosen = groups[start : start + 2 * count]
-    assert len(chosen) == 2 * count, len(chosen)
-    cases = [lean_orders.open_cases(gsan, sql, group) for group in chosen]
-    clock: Any = gsan.clock
-    clock.advance(timedelta(minutes=5))  # TRM-14: after the openings' steps
-    ids = itertools.count(9_000_000_000 + 40_000_000 + skip * 10_000)
-
-    def library(n: int) -> None:
-        group = cases[2 * n]
-        gsan.service_requests.forward_many(
-            request_ids=[c.request_id for c in group],
-            destination_unit_id=group[0].office,
-            actor=group[0].attendant,
-        )
-
-    def baseline(n: int) -> None:
-        group = cases[2 * n + 1]
-        lean_forward_many(
-            sql,
-            [c.request_id for c in group],
-            destination=group[0].office,
-            actor=group[0].attendant,
-            ids=ids,
-            now=clock.now(),
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        f"forward {TOGETHER} RAs together (lean SQL)", size, library_s, baseline_s
     )

@@ -37,7 +37,13 @@ def interleaved(
 ) -> tuple[float, float]:
     """Mean seconds per call of each, run in alternating rounds of 10 so both
     see the same machine load (the first round warms caches and is dropped,
-    unless it is the only one: ``count`` of 10 or fewer)."""
+    unless it is the only one: ``count`` of 10 or fewer). ``ValueError``
+    when ``count`` is below 1 (no rows were left to run the command on)."""
+    if count < 1:
+        raise ValueError(
+            "nothing to measure: no rows left for this command "
+            "(a larger --size or fewer --commands)"
+        )
     spent = [0.0, 0.0]
     rounds = range(0, count, 10)
     warming = 1 if len(rounds) > 1 else 0

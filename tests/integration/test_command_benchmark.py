@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import commands, scale
+import pytest
+from benchmarks import commands, scale, scale_commands
 
 
 def test_the_figure_is_the_median_of_the_repeats_with_its_spread() -> None:
@@ -35,3 +36,15 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_sewer.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
+
+
+def test_interleaved_counts_a_single_round_and_refuses_no_rows() -> None:
+    calls: list[tuple[str, int]] = []
+    library, lean = scale_commands.interleaved(
+        lambda n: calls.append(("library", n)), lambda n: calls.append(("lean", n)), 3
+    )
+    assert calls == [("library", n) for n in range(3)] + [("lean", n) for n in range(3)]
+    assert library >= 0
+    assert lean >= 0
+    with pytest.raises(ValueError, match="nothing to measure"):
+        scale_commands.interleaved(lambda n: None, lambda n: None, 0)

@@ -1,4 +1,4 @@
-"""The lean joint forwarding (``benchmarks.lean_requests.lean_forward_many``,
+"""The lean joint forwarding (``benchmarks.lean_forwarding.lean_forward_many``,
 UC0503) leaves the rows the library leaves: the benchmark compares like with
 like (issue 20).
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from benchmarks import lean_requests
+from benchmarks import lean_forwarding
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_requests import Requester, RequestLocation
@@ -112,7 +112,7 @@ def test_uc0503_a_lean_joint_forwarding_writes_the_library_s_rows(
     )
     library = _rows(sql, mine, seen)
     seen = last_outbox_id(sql)
-    lean_requests.lean_forward_many(
+    lean_forwarding.lean_forward_many(
         sql,
         theirs,
         destination=utility.office_2,
