@@ -181,7 +181,7 @@ def measure(
         if chosen:
             figures += _repeat_many(
                 lambda _r: lean_orders.measure(
-                    gsan, sql, size, commands, chosen, homes=_fresh
+                    gsan, sql, size, commands, chosen, homes=scale_commands.fresh
                 ),
                 repeats,
             )
@@ -250,29 +250,11 @@ def _opening(
     # properties no earlier one used
     del skip
     original = scale_commands.connected
-
-    def fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
-        found = original(sql, metered=metered, limit=limit + len(_USED))
-        chosen = [i for i in found if i not in _USED][:limit]
-        _USED.update(chosen)
-        return chosen
-
-    scale_commands.connected = fresh
+    scale_commands.connected = scale_commands.fresh
     try:
         return scale_commands.measure_opening(gsan, sql, size, count)
     finally:
         scale_commands.connected = original
-
-
-_USED: set[int] = set()
-
-
-def _fresh(sql: Any, *, metered: bool, limit: int) -> list[int]:
-    """``limit`` connected properties no earlier repeat used."""
-    found = scale_commands.connected(sql, metered=metered, limit=limit + len(_USED))
-    chosen = [i for i in found if i not in _USED][:limit]
-    _USED.update(chosen)
-    return chosen
 
 
 def _repeat_many(

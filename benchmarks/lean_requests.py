@@ -696,7 +696,6 @@ def measure_cut_order(
 
 #: Ids of the rows the lean reactivations add (far above the library's own).
 _REACTIVATED_IDS = itertools.count(9_000_000_000 + 40_000_000)
-_OPENED: set[int] = set()
 NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
 REACTIVATION_REASON = 1
 
@@ -709,9 +708,7 @@ def _closed_requests(
     of their locality's CENTRAL (where they are routed: the ESCRITORIO's
     dispatch centre), then closed by them; each with its CENTRAL (its
     attendant's id too)."""
-    found = scale_commands.connected(sql, metered=False, limit=count + len(_OPENED))
-    homes = [i for i in found if i not in _OPENED][:count]
-    _OPENED.update(homes)
+    homes = scale_commands.fresh(sql, metered=False, limit=count)
     prop = sql.tables["property"]
     with sql.engine.connect() as connection:
         localities = dict(

@@ -94,6 +94,27 @@ def connected(sql: SqlBackend, *, metered: bool, limit: int) -> list[int]:
     return ids[::step][:limit]
 
 
+#: The properties a figure of this process opened RAs on (INS-09 refuses a
+#: second pending RA of a specification): :func:`fresh` hands out others.
+OPENED: set[int] = set()
+
+
+def fresh(
+    sql: SqlBackend,
+    *,
+    metered: bool,
+    limit: int,
+    among: Callable[..., list[int]] = connected,
+) -> list[int]:
+    """``limit`` connected properties (``among``: :func:`connected` as this
+    module defined it, even where a caller has replaced the module's name) no
+    earlier caller of this process took, now taken."""
+    found = among(sql, metered=metered, limit=limit + len(OPENED))
+    chosen = [i for i in found if i not in OPENED][:limit]
+    OPENED.update(chosen)
+    return chosen
+
+
 def measure_cut_closing(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
 ) -> dict[str, Any]:
