@@ -165,7 +165,12 @@ def measure_forward_many(
     side: RAs with their automatic orders opened for the repeat on
     properties of one locality each group (from its CENTRAL), forwarded to
     the locality's office by its attendant."""
-    homes = scale_commands.connected(sql, metered=False, limit=size)
+    opened = scale_commands.OPENED
+    homes = [
+        h
+        for h in scale_commands.connected(sql, metered=False, limit=size)
+        if h not in opened
+    ]
     prop = sql.tables["property"]
     with sql.engine.connect() as connection:
         localities = dict(
@@ -181,11 +186,12 @@ def measure_forward_many(
         for chunk in by_locality.values()
         for k in range(0, len(chunk) - TOGETHER + 1, TOGETHER)
     ]
-    # each repeat its own groups, from the end (the other commands take
-    # their properties from the start)
-    start = len(groups) - (skip // (2 * count) + 1) * 2 * count
-    chosen = groups[start : start + 2 * count]
+    # groups from the end (the other commands take their properties from the
+    # start), none on a property another figure or repeat opened an RA on
+    # (INS-09): taken in the registry of scale_commands.fresh
+    chosen = groups[len(groups) - 2 * count :]
     assert len(chosen) == 2 * count, len(chosen)
+    opened.update(home for group in chosen for home in group)
     cases = [lean_orders.open_cases(gsan, sql, group) for group in chosen]
     clock: Any = gsan.clock
     clock.advance(timedelta(minutes=5))  # TRM-14: after the openings' steps
