@@ -195,7 +195,8 @@ def measure_forward_many(
     cases = [lean_orders.open_cases(gsan, sql, group) for group in chosen]
     clock: Any = gsan.clock
     clock.advance(timedelta(minutes=5))  # TRM-14: after the openings' steps
-    ids = itertools.count(9_000_000_000 + 40_000_000 + skip * 10_000)
+    # ids of its own range (the lean reactivation takes 9e9 + 40e6 on)
+    ids = itertools.count(9_000_000_000 + 50_000_000 + skip * 10_000)
 
     def library(n: int) -> None:
         group = cases[2 * n]
