@@ -37,8 +37,10 @@ def test_example_runs(
     runpy.run_path(str(example), run_name="__main__")
 
 
-def test_readme_opens_with_pip_install() -> None:
-    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:6])
+def test_readme_opens_with_the_setup_commands_and_pip_install() -> None:
+    head = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:8])
+    assert "make demo" in head
+    assert "make test" in head
     assert "pip install gsan-core" in head
     assert 'pip install "gsan-core[sqlalchemy,cli]"' in head
 
