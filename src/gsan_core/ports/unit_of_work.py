@@ -459,8 +459,9 @@ class UnitOfWork(Protocol):
         the request): the request, locked, its orders, its routing steps and
         its locality's units by group. ``"close_request"`` (``key``: the
         request): the request, locked, and its orders. ``"refund"``
-        (``key``: the refund request, UC1131): the request, locked, its
-        orders and its payment links.
+        (``key``: the refund request, UC1131): the request, locked, then its
+        property, locked, the request's orders and payment links, the
+        property's open debts and charges and its payments.
         ``"reactivate_request"`` (``key``: the closed request): the request,
         locked, then its property, locked, its successors, the property's
         customers and requests. ``"update_order"``

@@ -14,8 +14,12 @@ them).
 the request's lock, then the request and its orders in one statement.
 
 :func:`read_refund` reads what refunding an RA's duplicated payments reads
-(UC1131, with its closing) the same way: the request's lock, then the
-request, its orders and its payment links in one statement.
+(UC1131, with its closing): the request's lock and then its property's, in
+one statement of their own (a materialized CTE locks the request before the
+property's subquery reads the locked row's property, ADR 0004's order), then
+one statement begun after both: the request, its orders and its payment
+links, its property, the property's open debts, charges and payments (each
+on rows of its own, so they add up instead of multiplying).
 
 :func:`read_reactivation` reads what reactivating a closed RA reads: the
 request's lock, then (PostgreSQL) its property's, each a statement of its
@@ -48,7 +52,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.read_ahead import _entity, _labelled
+from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
+from gsan_core.adapters.sqlalchemy.read_ahead import _aliased, _entity, _labelled
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 
 if TYPE_CHECKING:
@@ -97,18 +102,46 @@ def read_request_closing(uow: SqlUnitOfWork, request_id: int) -> None:
 
 
 def read_refund(uow: SqlUnitOfWork, request_id: int) -> None:
-    """Lock request ``request_id`` (its own statement) and read, in one
-    statement after it, the request, its orders and its payment links: what
-    refunding its duplicated payments and closing it read (UC1131)."""
-    rows = _locked_rows(uow, "refund", request_id)
-    if rows:
-        request = _keep_request(uow, request_id, rows, orders=1)
-        uow.keep_ahead("service_request", ("id", request_id), request)
-        uow.keep_ahead(
-            "request_payment",
-            ("by", (("request_id", request_id),)),
-            _each(uow, "p", "request_payment", rows),
-        )
+    """Lock request ``request_id``, then its property (one statement of their
+    own, not on SQLite), and read, in one statement after both, the request,
+    its orders and its payment links, the property, its open debts, charges
+    and payments: what refunding the RA's duplicated payments and closing it
+    read (UC1131)."""
+    lock, read = _statements(uow, "refund")
+    connection = uow.connection
+    params = {"k_request": request_id}
+    sqlite = connection.dialect.name == "sqlite"
+    locked: int | None = None
+    if not sqlite:
+        with translated("service_request", request_id):
+            first = connection.execute(lock, params).first()
+        if first is None:
+            return
+        locked = first.locked
+    with translated("service_request", request_id):
+        rows = connection.execute(read, params).mappings().all()
+    if not rows:
+        return
+    request = _keep_request(uow, request_id, rows, orders=1)
+    uow.keep_ahead("service_request", ("id", request_id), request)
+    uow.keep_ahead(
+        "request_payment",
+        ("by", (("request_id", request_id),)),
+        _each(uow, "l", "request_payment", rows),
+    )
+    prop = _entity(uow, "p", "property", rows[0])
+    if prop is None or (not sqlite and locked != prop.id):
+        return  # no property, or not the one locked: read as before
+    uow.keep_ahead("property", ("lock", (prop.id,)), {prop.id: prop})
+    of_property = ("of", prop.id)
+    uow.keep_ahead("open_debt", of_property, _each(uow, "d", "open_debt", rows))
+    charges = {
+        r["c_id"]: charge_debt([r[f"c_{name}"] for name in CHARGE_COLUMNS])
+        for r in rows
+        if r["c_id"] is not None
+    }
+    uow.keep_ahead("charge", of_property, [charges[k] for k in sorted(charges)])
+    uow.keep_ahead("payment", of_property, _each(uow, "y", "payment", rows))
 
 
 def read_under_requests(
@@ -271,8 +304,9 @@ def _statements(
         found = _STATEMENTS[key] = (read, read)
         return found
     request_id = sa.bindparam("k_request", type_=r.c.id.type)
-    if command == "reactivation":
-        found = _STATEMENTS[key] = _reactivation(uow, request_id)
+    if command in ("reactivation", "refund"):
+        build = _reactivation if command == "reactivation" else _refund
+        found = _STATEMENTS[key] = build(uow, request_id)
         return found
     lock = sa.select(r.c.id).where(r.c.id == request_id).with_for_update()
     # one row per order (x step x association): a handful
@@ -284,10 +318,6 @@ def _statements(
             g, g.c.locality_id == r.c.locality_id
         )
         tables |= {"s": s, "g": g}
-    elif command == "refund":
-        p = t["request_payment"]
-        joined = joined.outerjoin(p, p.c.request_id == r.c.id)
-        tables["p"] = p
     read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
     found = _STATEMENTS[key] = (lock, read)
     return found
@@ -315,6 +345,64 @@ def _reactivation(
         sa.select(*_labelled({"r": r, "n": n, "p": p, "c": c, "q": q}))
         .select_from(joined)
         .where(r.c.id == request_id)
+    )
+    return lock, read
+
+
+def _refund(
+    uow: SqlUnitOfWork, request_id: Any
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The refund request's lock, then its property's (a materialized CTE
+    locks the request, and its row as locked names the property the
+    subquery locks next: ADR 0004's order), and the joined read of the
+    request, its property and, an ``arm`` each (rows that add up instead of
+    multiplying), its orders, its payment links, the property's open debts,
+    charges and payments."""
+    t = uow.tables
+    r, p = t["service_request"], t["property"]
+    locked = (
+        sa.select(r.c.id, r.c.property_id)
+        .where(r.c.id == request_id)
+        .with_for_update()
+        .cte("locked")
+        .prefix_with("MATERIALIZED")
+    )
+    property_lock = (
+        sa.select(p.c.id)
+        .where(p.c.id == locked.c.property_id)
+        .with_for_update()
+        .scalar_subquery()
+    )
+    lock = sa.select(locked.c.id, property_lock.label("locked"))
+    a = _aliased(
+        uow,
+        r="service_request",
+        p="property",
+        o="service_order",
+        l="request_payment",
+        d="open_debt",
+        c="charge",
+        y="payment",
+    )
+    arms = sa.union_all(
+        *(sa.select(sa.literal_column(str(n)).label("arm")) for n in range(1, 6))
+    ).subquery("arms")
+    arm, of_property = arms.c.arm, a["r"].c.property_id
+    joined = (
+        a["r"]
+        .outerjoin(a["p"], a["p"].c.id == of_property)
+        .join(arms, sa.true())
+        .outerjoin(a["o"], sa.and_(arm == 1, a["o"].c.request_id == a["r"].c.id))
+        .outerjoin(a["l"], sa.and_(arm == 2, a["l"].c.request_id == a["r"].c.id))
+        .outerjoin(a["d"], sa.and_(arm == 3, a["d"].c.property_id == of_property))
+        .outerjoin(a["c"], sa.and_(arm == 4, a["c"].c.property_id == of_property))
+        .outerjoin(a["y"], sa.and_(arm == 5, a["y"].c.property_id == of_property))
+    )
+    charged = [a["c"].c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
+    read = (
+        sa.select(*_labelled({k: a[k] for k in "rpoldy"}), *charged)
+        .select_from(joined)
+        .where(a["r"].c.id == request_id)
     )
     return lock, read
 

@@ -15,7 +15,7 @@ from gsan_core.model.accounts import (
     RefundResult,
     RequestPayment,
 )
-from gsan_core.model.billing import PaymentSituation
+from gsan_core.model.billing import OpenDebt, PaymentSituation
 from gsan_core.model.service_requests import RequestSituation, ServiceRequest
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.accounts import messages as m
@@ -173,9 +173,55 @@ def refund(
     """UC1131 (DEV-06..DEV-15) in one unit of work: credit the ticked payments
     to the ticked bills, the rest as credits to grant, mark the payments
     refunded, and close the RA."""
-    # with the lock, what the refund and the closing read: the request, its
-    # orders, its payment links (one statement after the lock)
+    # the request's lock, then its property's, and after both what the
+    # refund and the closing read: the request, its orders, its payment
+    # links, the property, its bills and its payments (PostgreSQL: two
+    # statements)
     uow.read_ahead("refund", request_id)
+    request, chosen_payments, chosen_bills = _selection(
+        uow, request_id=request_id, payment_ids=payment_ids, bill_ids=bill_ids
+    )
+    result = _credit(
+        uow,
+        request,
+        chosen_payments,
+        chosen_bills,
+        today=today,
+        close=close,
+    )
+    if close:  # DEV-14
+        close_request_in(
+            uow,
+            ctx,
+            request_id=request_id,
+            reason_id=ctx.profile.id("closing_reason.service_concluded"),
+            actor=actor,
+            now=at,
+            remark=result.remark,
+            locked=request,  # locked above, not written since
+        )
+    uow.record(
+        RefundDone(
+            occurred_at=at,
+            actor=actor,
+            request_id=request_id,
+            property_id=request.property_id or 0,
+            credited_on_bills=result.credited_on_bills,
+            credit_to_grant=result.credit_to_grant,
+        )
+    )
+    return result
+
+
+def _selection(
+    uow: UnitOfWork,
+    *,
+    request_id: int,
+    payment_ids: Sequence[int],
+    bill_ids: Sequence[int],
+) -> tuple[ServiceRequest, list[RequestPayment], list[OpenDebt]]:
+    """DEV-03, DEV-06, DEV-07: the refund RA (locked, then its property), and
+    the ticked payments among its links and bills among the offered ones."""
     request = _refund_request(uow, request_id, lock=True)
     property_id = request.property_id or 0
     uow.properties.lock(property_id)
@@ -188,6 +234,22 @@ def refund(
         bills=bills,
         bill_ids=bill_ids,
     )
+    return request, chosen_payments, chosen_bills
+
+
+def _credit(
+    uow: UnitOfWork,
+    request: ServiceRequest,
+    chosen_payments: Sequence[RequestPayment],
+    chosen_bills: Sequence[OpenDebt],
+    *,
+    today: date,
+    close: bool,
+) -> RefundResult:
+    """DEV-08..DEV-13: allocate the payments to the bills, write the
+    retified bills, the credits to grant, the refunded payments and their
+    links; the refund's result (its remark the closing's, DEV-14)."""
+    property_id = request.property_id or 0
     allocations = rules.allocate(chosen_payments, chosen_bills)
     retified = rules.credit_bills(chosen_bills, allocations)
     left = [a for a in allocations if a.bill_id is None]
@@ -209,40 +271,17 @@ def refund(
     uow.request_payments.update_many(
         attrs.evolve(p, refunded=True, version=p.version + 1) for p in chosen_payments
     )
-    remark = rules.closing_remark(
-        allocations,
-        paid_references=[p.reference for p in chosen_payments],
-        bill_references={b.id: b.reference for b in chosen_bills},
-    )
-    if close:  # DEV-14
-        close_request_in(
-            uow,
-            ctx,
-            request_id=request_id,
-            reason_id=ctx.profile.id("closing_reason.service_concluded"),
-            actor=actor,
-            now=at,
-            remark=remark,
-            locked=request,  # locked above, not written since
-        )
-    result = RefundResult(
-        request_id=request_id,
+    return RefundResult(
+        request_id=request.id,
         allocations=allocations,
         retified_bills=retified,
         credits=granted,
         payments=payments,
-        remark=remark,
+        remark=rules.closing_remark(
+            allocations,
+            paid_references=[p.reference for p in chosen_payments],
+            bill_references={b.id: b.reference for b in chosen_bills},
+        ),
         message=rules.success_message(allocations),
         closed=close,
     )
-    uow.record(
-        RefundDone(
-            occurred_at=at,
-            actor=actor,
-            request_id=request_id,
-            property_id=property_id,
-            credited_on_bills=result.credited_on_bills,
-            credit_to_grant=result.credit_to_grant,
-        )
-    )
-    return result
