@@ -182,7 +182,8 @@ class SchedulingService(RouteFiles):
     ) -> tuple[ServiceOrder, list[ScheduledOrder], DayLoad]:
         """Lock the roteiro of the order's programming on ``on`` (the
         programming looked for and its day's key taken in one statement),
-        then the order; its active rows of that day (``NOT_PROGRAMMED`` when
+        then the order (on PostgreSQL in that statement too: ninth round);
+        its active rows of that day (``NOT_PROGRAMMED`` when
         none) and, in one read under the locks, the roteiro's active rows of
         that day (every team's) with ``teams`` and, with ``every_day``, the
         order's active rows of every day (issue 20, eighth round)."""
