@@ -70,6 +70,8 @@ from gsan_core.testing.scenarios import Scenario
 __all__ = [
     "MINUTES",
     "OUTBOX_TEXT",
+    "PROGRAMMED_TAIL",
+    "ROTEIRO_HEAD",
     "AutoKept",
     "Setting",
     "auto_kept",
@@ -212,6 +214,31 @@ b AS (INSERT INTO {outbox} (id, tag, occurred_at, actor, payload, published_at)
   FROM c, unnest(CAST(:tags AS text[]), CAST(:payloads AS text[]))
     WITH ORDINALITY AS e(tag, payload, ord) RETURNING 1)"""
 
+#: The start of the texts that program orders: the roteiro ``:schedule_id``
+#: of ``:unit``'s day ``:on``, added when ``:new_schedule`` (CTE ``s``).
+ROTEIRO_HEAD = """WITH s AS (INSERT INTO {schedule}
+  (id, unit_id, "on", closed, closed_at, closed_by, version)
+  SELECT :schedule_id, :unit, :on, false, NULL, NULL, 1 WHERE :new_schedule
+  RETURNING id),
+"""
+
+#: The end of the texts that program orders (:func:`lean_program`,
+#: :func:`lean_schedule_automatically`), after their roteiro's and
+#: programmings' CTEs (``s``, ``p``): the orders marked programmed by
+#: compare-and-set on the versions read (``:orders``, ``:versions``), the
+#: outbox (:data:`OUTBOX_TEXT`), and the counts of orders updated and
+#: programmings added.
+PROGRAMMED_TAIL = (
+    """u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
+  FROM unnest(CAST(:orders AS bigint[]), CAST(:versions AS integer[]))
+    AS k(id, version)
+  WHERE o.id = k.id AND o.version = k.version RETURNING 1),
+"""
+    + OUTBOX_TEXT
+    + """
+SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
+)
+
 _PROGRAM_READ = """SELECT o.id, o.version, o.situation, o.scheduled,
   st.average_execution_minutes AS minutes,
   (SELECT count(*) FROM {scheduled_order} p
@@ -234,25 +261,16 @@ _DAY_READ = """SELECT tm.work_minutes, tm.active,
 FROM {team} tm WHERE tm.id = :team"""
 
 _PROGRAM_WRITE = (
-    """WITH s AS (INSERT INTO {schedule}
-  (id, unit_id, "on", closed, closed_at, closed_by, version)
-  SELECT :schedule_id, :unit, :on, false, NULL, NULL, 1 WHERE :new_schedule
-  RETURNING id),
-p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
+    ROTEIRO_HEAD
+    + """p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
   unit_id, "on", sequence, principal, active, scheduled_by, scheduled_at,
   outcome, reason_id, missing_equipment_id, closed_by, version)
   SELECT r.id, :schedule_id, r.order_id, :team, :unit, :on, r.seq, true, true,
     :actor, :at, NULL, NULL, NULL, NULL, 1
   FROM unnest(CAST(:ids AS bigint[]), CAST(:orders AS bigint[]),
     CAST(:seqs AS integer[])) AS r(id, order_id, seq) RETURNING 1),
-u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
-  FROM unnest(CAST(:orders AS bigint[]), CAST(:versions AS integer[]))
-    AS k(id, version)
-  WHERE o.id = k.id AND o.version = k.version RETURNING 1),
 """
-    + OUTBOX_TEXT
-    + """
-SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
+    + PROGRAMMED_TAIL
 )
 
 
@@ -574,11 +592,8 @@ WHERE o.current_unit_id = :unit AND o.situation IN (1, 3)
   AND NOT o.scheduled AND st.automatic_scheduling ORDER BY o.id"""
 
 _AUTO_WRITE = (
-    """WITH s AS (INSERT INTO {schedule}
-  (id, unit_id, "on", closed, closed_at, closed_by, version)
-  SELECT :schedule_id, :unit, :on, false, NULL, NULL, 1 WHERE :new_schedule
-  RETURNING id),
-p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
+    ROTEIRO_HEAD
+    + """p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
   unit_id, "on", sequence, principal, active, scheduled_by, scheduled_at,
   outcome, reason_id, missing_equipment_id, closed_by, version)
   SELECT r.id, :schedule_id, r.order_id, r.team_id, :unit, :on, r.seq, true,
@@ -586,14 +601,8 @@ p AS (INSERT INTO {scheduled_order} (id, schedule_id, order_id, team_id,
   FROM unnest(CAST(:ids AS bigint[]), CAST(:orders AS bigint[]),
     CAST(:teams AS bigint[]), CAST(:seqs AS integer[]))
     AS r(id, order_id, team_id, seq) RETURNING 1),
-u AS (UPDATE {service_order} o SET scheduled = true, version = o.version + 1
-  FROM unnest(CAST(:orders AS bigint[]), CAST(:versions AS integer[]))
-    AS k(id, version)
-  WHERE o.id = k.id AND o.version = k.version RETURNING 1),
 """
-    + OUTBOX_TEXT
-    + """
-SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM p)"""
+    + PROGRAMMED_TAIL
 )
 
 

@@ -66,5 +66,9 @@ class ProgrammingRepository(Repository[ScheduledOrder], Protocol):
         ``order_id``'s active programming of ``on``, ``key[0]`` + the unit's
         id + ``key[1]``, and return that unit (``None``, nothing locked: no
         active programming); one statement on PostgreSQL. The programming is
-        looked for before the lock: the caller reads it again under it."""
+        looked for before the lock: the caller reads it again under it. An
+        adapter may lock the order too, after the key, and hand it to the
+        unit of work's next lock of it (PostgreSQL: in the same statement,
+        issue 20, ninth round); the caller locks the order next either way
+        and reads the day after both locks (``docs/concurrency.md``)."""
         ...

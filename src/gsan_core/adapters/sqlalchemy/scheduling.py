@@ -95,9 +95,14 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
         )
 
     def lock_day_of(self, order_id: int, on: date, key: tuple[str, str]) -> int | None:
-        """On PostgreSQL one ``INSERT ... SELECT ... ON CONFLICT`` takes the
-        counter row named after the programming's unit (the named key);
-        elsewhere the programming is read, then its key locked."""
+        """On PostgreSQL one statement takes the counter row named after the
+        programming's unit (the named key: an ``INSERT ... SELECT ... ON
+        CONFLICT``), then locks the order (``FOR UPDATE``), which it keeps
+        for the unit of work's next lock of it (``keep_ahead``: no statement
+        of its own); elsewhere the programming is read, then its key locked
+        (the order is locked by the caller). ``docs/concurrency.md``: the
+        key is taken before the order, and every read after this statement
+        sees what the previous holders of both committed."""
         p = self._table
         connection = self._uow.connection
         if connection.dialect.name != "postgresql":
@@ -107,8 +112,11 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
             unit_id = min(found, key=lambda row: row.id).unit_id
             self._uow.lock_key(f"{key[0]}{unit_id}{key[1]}")
             return unit_id
+        tables = self._uow.tables
         statement = prepared(
-            p, "lock_day_of", lambda: _lock_statement(p, self._uow.tables["counter"])
+            p,
+            "lock_day_of",
+            lambda: _lock_statement(p, tables["counter"], tables["service_order"]),
         )
         params = {
             "k_order": order_id,
@@ -117,10 +125,13 @@ class SqlProgrammingRepository(SqlRepository[ScheduledOrder]):
             "k_after": key[1],
         }
         with translated(self._entity, order_id):
-            got = connection.execute(statement, params).scalar()
+            got = connection.execute(statement, params).mappings().first()
         if got is None:
             return None
-        return int(str(got)[len(key[0]) : len(str(got)) - len(key[1])])
+        order = _entity(self._uow.mappers.service_order, "o", got)
+        self._uow.keep_ahead("service_order", ("lock", (order_id,)), {order_id: order})
+        name = str(got["k_name"])
+        return int(name[len(key[0]) : len(name) - len(key[1])])
 
 
 #: The tables ``load_days`` reads.
@@ -182,11 +193,18 @@ def _nulls(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
     return [sa.cast(sa.null(), c.type).label(f"{prefix}_{c.key}") for c in table.c]
 
 
-def _lock_statement(p: sa.Table, counter: sa.Table) -> Any:
+def _lock_statement(p: sa.Table, counter: sa.Table, o: sa.Table) -> Any:
     """PostgreSQL: the counter row named ``k_before`` + the unit of the
     order's first active programming of the day (the lowest id, as the
-    other adapters take) + ``k_after``, made if
-    missing, taken without moving it (``outbox.lock_key``'s upsert)."""
+    other adapters take) + ``k_after``, made if missing, taken without
+    moving it (``outbox.lock_key``'s upsert), as a CTE; then the order
+    ``k_order`` locked, its columns labelled ``o_<key>``. The order's lock
+    is the top node's (``FOR UPDATE OF``): it locks the rows the join hands
+    it, and the join hands none before the CTE's upsert returned its row,
+    so the key is always taken first (the roteiro, then the orders:
+    ``docs/concurrency.md``). No row: no active programming (nothing
+    locked) or no such order (the key taken)."""
+    order = sa.bindparam("k_order", type_=p.c.order_id.type)
     name = (
         sa.bindparam("k_before", type_=sa.Text)
         + sa.cast(p.c.unit_id, sa.Text)
@@ -195,20 +213,26 @@ def _lock_statement(p: sa.Table, counter: sa.Table) -> Any:
     source = (
         sa.select(name.label("name"), sa.literal(0).label("value"))
         .where(
-            p.c.order_id == sa.bindparam("k_order"),
+            p.c.order_id == order,
             p.c.on == sa.bindparam("k_on"),
             p.c.active == sa.true(),
         )
         .order_by(p.c.id)
         .limit(1)
     )
-    return (
+    key = (
         postgresql.insert(counter)
         .from_select(["name", "value"], source)
         .on_conflict_do_update(
             index_elements=[counter.c.name], set_={"value": counter.c.value}
         )
         .returning(counter.c.name)
+        .cte("k")
+    )
+    return (
+        sa.select(key.c.name.label("k_name"), *_prefixed("o", o))
+        .select_from(key.join(o, o.c.id == order))
+        .with_for_update(of=o)
     )
 
 

@@ -110,37 +110,15 @@ class SchedulingService(RouteFiles):
         at = self._now()
         days = rules.days_of(on, until)
         with self._work(defer=True) as uow:
-            lock_days(uow, unit_id, days)
-            orders = uow.service_orders.lock_many(request.order_ids)
-            _check_versions(orders, expected_versions or {})
-            # the teams, their days, the roteiros and the orders' active
-            # rows: one read under the locks (issue 20, eighth round)
-            load = uow.programmings.load_days(
-                unit_id,
-                days,
-                teams=request.team_ids,
-                of_teams=request.team_ids,
-                orders=request.order_ids,
+            orders, load, day_rows = _locked_days(
+                uow, request, days, expected_versions or {}
             )
-            day_rows = [
-                r
-                for r in load.rows
-                if r.unit_id == unit_id
-                and r.on in days
-                and r.team_id in request.team_ids
-            ]
-            schedules = dict(load.schedules)
             ensure(
                 self._program_violations(
                     uow, request, orders, load, day_rows, sequence=sequence
                 )
             )
-            for day in days:
-                if day not in schedules:
-                    schedules[day] = Schedule(
-                        id=uow.next_id("schedule"), unit_id=unit_id, on=day
-                    )
-                    uow.schedules.add(schedules[day])
+            schedules = _schedules_of(uow, unit_id, days, load)
             ids = uow.next_ids(
                 "scheduled_order", len(days) * len(request.team_ids) * len(orders)
             )
@@ -153,30 +131,7 @@ class SchedulingService(RouteFiles):
                 actor=actor,
                 at=at,
             )
-            if renumbered:
-                uow.programmings.update_many(renumbered)
-            uow.programmings.add_many(created)
-            uow.service_orders.update_many(
-                [
-                    attrs.evolve(o, scheduled=True, version=o.version + 1)
-                    for o in orders.values()
-                ]
-            )
-            uow.record(
-                *(
-                    OrderProgrammed(
-                        occurred_at=at,
-                        actor=actor,
-                        order_id=row.order_id,
-                        team_id=row.team_id,
-                        on=row.on,
-                        sequence=row.sequence,
-                        principal=row.principal,
-                        programming_id=row.id,
-                    )
-                    for row in created
-                )
-            )
+            _write_programmed(uow, created, renumbered, orders, actor=actor, at=at)
             uow.commit()
         return sorted(created, key=lambda r: (r.on, r.team_id, r.sequence))
 
@@ -227,7 +182,8 @@ class SchedulingService(RouteFiles):
     ) -> tuple[ServiceOrder, list[ScheduledOrder], DayLoad]:
         """Lock the roteiro of the order's programming on ``on`` (the
         programming looked for and its day's key taken in one statement),
-        then the order; its active rows of that day (``NOT_PROGRAMMED`` when
+        then the order (on PostgreSQL in that statement too: ninth round);
+        its active rows of that day (``NOT_PROGRAMMED`` when
         none) and, in one read under the locks, the roteiro's active rows of
         that day (every team's) with ``teams`` and, with ``every_day``, the
         order's active rows of every day (issue 20, eighth round)."""
@@ -619,6 +575,89 @@ class SchedulingService(RouteFiles):
             if active_only:
                 return uow.programmings.find_by(order_id=order_id, active=True)
             return uow.programmings.find_by(order_id=order_id)
+
+
+def _locked_days(
+    uow: UnitOfWork,
+    request: rules.ProgramRequest,
+    days: Sequence[date],
+    expected_versions: Mapping[int, int],
+) -> tuple[Mapping[int, ServiceOrder], DayLoad, list[ScheduledOrder]]:
+    """``program``'s locks (the days' keys in date order, then the orders;
+    their versions checked against ``expected_versions``) and its one read
+    under them (issue 20, eighth round): the teams, their days, the
+    roteiros and the orders' active rows; with the teams' rows of the days."""
+    lock_days(uow, request.unit_id, days)
+    orders = uow.service_orders.lock_many(request.order_ids)
+    _check_versions(orders, expected_versions)
+    load = uow.programmings.load_days(
+        request.unit_id,
+        days,
+        teams=request.team_ids,
+        of_teams=request.team_ids,
+        orders=request.order_ids,
+    )
+    day_rows = [
+        r
+        for r in load.rows
+        if r.unit_id == request.unit_id
+        and r.on in days
+        and r.team_id in request.team_ids
+    ]
+    return orders, load, day_rows
+
+
+def _schedules_of(
+    uow: UnitOfWork, unit_id: int, days: Sequence[date], load: DayLoad
+) -> dict[date, Schedule]:
+    """The unit's roteiros of ``days``: those read, and one added for each
+    day without one."""
+    schedules = dict(load.schedules)
+    for day in days:
+        if day not in schedules:
+            schedules[day] = Schedule(
+                id=uow.next_id("schedule"), unit_id=unit_id, on=day
+            )
+            uow.schedules.add(schedules[day])
+    return schedules
+
+
+def _write_programmed(
+    uow: UnitOfWork,
+    created: Sequence[ScheduledOrder],
+    renumbered: Sequence[ScheduledOrder],
+    orders: Mapping[int, ServiceOrder],
+    *,
+    actor: int,
+    at: datetime,
+) -> None:
+    """``program``'s writes (deferred: one statement with the outbox on
+    PostgreSQL): the rows renumbered and added, the orders now programmed,
+    an ``OrderProgrammed`` per row added."""
+    if renumbered:
+        uow.programmings.update_many(renumbered)
+    uow.programmings.add_many(created)
+    uow.service_orders.update_many(
+        [
+            attrs.evolve(o, scheduled=True, version=o.version + 1)
+            for o in orders.values()
+        ]
+    )
+    uow.record(
+        *(
+            OrderProgrammed(
+                occurred_at=at,
+                actor=actor,
+                order_id=row.order_id,
+                team_id=row.team_id,
+                on=row.on,
+                sequence=row.sequence,
+                principal=row.principal,
+                programming_id=row.id,
+            )
+            for row in created
+        )
+    )
 
 
 def _check_versions(
