@@ -31,6 +31,7 @@ from benchmarks import (
     lean_accounts,
     lean_connections,
     lean_desk,
+    lean_documents,
     lean_field,
     lean_field_batches,
     lean_forwarding,
@@ -120,6 +121,9 @@ ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
     "customer_statement": lean_accounts.measure_customer_statement,
     "customer_certificate": lean_accounts.measure_customer_certificate,
+    # a property's counter documents (benchmarks.lean_documents)
+    "bill_copy": lean_documents.measure_bill_copy,
+    "property_certificate": lean_documents.measure_certificate,
     # the refund of duplicated payments (benchmarks.lean_refunds), on refund
     # RAs opened for each repeat on properties of its own
     "refund": lean_refunds.measure,
