@@ -31,6 +31,7 @@ from benchmarks import (
     lean_accounts,
     lean_connections,
     lean_desk,
+    lean_desk2,
     lean_documents,
     lean_field,
     lean_field_batches,
@@ -109,6 +110,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     "add_window": lean_desk.measure_add_window,
     "dispatch_messages": lean_desk.measure_dispatch,
     "compose_messages": lean_desk.measure_compose,
+    # the other desk commands of the counter (benchmarks.lean_desk2)
+    "send_message": lean_desk2.measure_send_message,
+    "update_window": lean_desk2.measure_update_window,
+    "remove_window": lean_desk2.measure_remove_window,
     # the scheduling commands (benchmarks.lean_scheduling), on teams and
     # orders of their own repeat
     "program_orders": lean_scheduling.measure_program,
