@@ -515,10 +515,8 @@ def issue_bill_copy(
             ),
             params=params,
         )
-        for line, ident in zip(
-            chosen, uow.next_ids("charge", len(chosen)), strict=True
-        ):
-            fee = Charge(
+        fees = [
+            Charge(
                 id=ident,
                 property_id=property_id,
                 debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
@@ -529,8 +527,13 @@ def issue_bill_copy(
                 reference=line.debt.reference,
                 actor=actor,
             )
-            uow.billing.add_charge(fee)
-            fees.append(fee)
+            for line, ident in zip(
+                chosen, uow.next_ids("charge", len(chosen)), strict=True
+            )
+        ]
+        # one insert of every fee, whatever the bills (issue 20, ninth
+        # round: an insert a bill before)
+        uow.billing.add_charges(fees)
     result = BillCopy(property_id=property_id, issued_at=at, bills=chosen, fees=fees)
     uow.record(
         BillCopyIssued(
