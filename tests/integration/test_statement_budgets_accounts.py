@@ -402,6 +402,21 @@ def test_the_documents_do_not_grow_with_the_debts_or_the_properties(
         lambda n: gsan.accounts.issue_certificate(actor=1, property_id=clean[n]),
     )
     assert_within({"issue a property's certificate": certificate}, gsan)
+    # CND-02 and CND-09: a responsible customer's sphere and the header's
+    # user come from one read of both (issue 20, ninth round: a read each
+    # before, one statement more than without a responsible)
+    payer = gsan.accounts.register_customer(
+        actor=1, name="PAGADOR", customer_type_id=2
+    ).id
+    answering = [next(first) for _ in range(2)]
+    for home in answering:
+        _owner_of(gsan, home, 1, 0)
+        _relate(gsan, payer, home, RelationType.RESPONSIBLE)
+    with_payer = measure(
+        counter,
+        lambda n: gsan.accounts.issue_certificate(actor=1, property_id=answering[n]),
+    )
+    assert with_payer == certificate, (with_payer, certificate)
 
 
 REFUND_SPEC = "DEVOLUCAO PAGAMENTO DUPLICIDADE"

@@ -337,7 +337,17 @@ def issue_property_certificate(run: Issuing, *, property_id: int) -> NoDebtCerti
     prop = _locked_property(uow, property_id)
     relations = reader.relations([property_id])
     responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    user = current_customer(relations, RelationType.USER)
+    # the responsible (CND-02) and the header's user (CND-09) in one read,
+    # kept by the reader for the pricing and the header (issue 20, ninth
+    # round: a read each before)
+    known = reader.customers({c for c in (responsible, user) if c is not None})
+    allows = _sphere_allows(
+        uow,
+        responsible,
+        for_property=True,
+        customer=None if responsible is None else known.get(responsible),
+    )  # CND-02
     reader.with_users = True  # the header names the user (CND-09)
     debts = reader.debts(
         [property_id],
