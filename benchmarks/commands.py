@@ -31,6 +31,8 @@ from benchmarks import (
     lean_accounts,
     lean_connections,
     lean_desk,
+    lean_desk2,
+    lean_documents,
     lean_field,
     lean_field_batches,
     lean_forwarding,
@@ -108,6 +110,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     "add_window": lean_desk.measure_add_window,
     "dispatch_messages": lean_desk.measure_dispatch,
     "compose_messages": lean_desk.measure_compose,
+    # the other desk commands of the counter (benchmarks.lean_desk2)
+    "send_message": lean_desk2.measure_send_message,
+    "update_window": lean_desk2.measure_update_window,
+    "remove_window": lean_desk2.measure_remove_window,
     # the scheduling commands (benchmarks.lean_scheduling), on teams and
     # orders of their own repeat
     "program_orders": lean_scheduling.measure_program,
@@ -120,6 +126,9 @@ ACCOUNT_STEPS: dict[str, _MeterStep] = {
     "debt_statement": lean_accounts.measure_statement,
     "customer_statement": lean_accounts.measure_customer_statement,
     "customer_certificate": lean_accounts.measure_customer_certificate,
+    # a property's counter documents (benchmarks.lean_documents)
+    "bill_copy": lean_documents.measure_bill_copy,
+    "property_certificate": lean_documents.measure_certificate,
     # the refund of duplicated payments (benchmarks.lean_refunds), on refund
     # RAs opened for each repeat on properties of its own
     "refund": lean_refunds.measure,

@@ -29,11 +29,19 @@ def test_the_figure_is_the_median_of_the_repeats_with_its_spread() -> None:
 
 
 def test_only_selects_known_commands(capsys: Any) -> None:
-    from benchmarks import lean_orders, lean_requests, lean_sewer  # noqa: PLC0415
+    from benchmarks import (  # noqa: PLC0415
+        lean_desk2,
+        lean_documents,
+        lean_orders,
+        lean_requests,
+        lean_sewer,
+    )
 
     assert set(lean_orders.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_requests.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_sewer.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_documents.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_desk2.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 

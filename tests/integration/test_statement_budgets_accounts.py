@@ -313,6 +313,15 @@ def test_the_documents_do_not_grow_with_the_debts_or_the_properties(
         )
         return yields(bills, lambda done: len(done.bills), copy)
 
+    def fee_copy(bills: int) -> Callable[[], object]:
+        copy = functools.partial(
+            gsan.accounts.issue_bill_copy,
+            actor=1,
+            property_id=indebted(bills),
+            with_fee=True,
+        )
+        return yields(bills, lambda done: len(done.fees), copy)
+
     def owned(size: int) -> int:
         return _owner_of(gsan, next(first), size, 1)
 
@@ -383,6 +392,11 @@ def test_the_documents_do_not_grow_with_the_debts_or_the_properties(
         "issue a bill copy": sizes(counter, bill_copy),
     }
     assert_flat(grown, gsan)
+    # SVS-01: the fees of a copy are one insert, whatever the bills (issue
+    # 20, ninth round: an insert a bill before, 8 and 12 statements here on
+    # PostgreSQL, 9 and 13 on SQLite)
+    fees = sizes(counter, fee_copy)
+    assert fees == (grown["issue a bill copy"][0] + 1,) * 2, fees
     clean = [next(first) for _ in range(2)]
     for home in clean:
         _owner_of(gsan, home, 1, 0)
@@ -391,6 +405,21 @@ def test_the_documents_do_not_grow_with_the_debts_or_the_properties(
         lambda n: gsan.accounts.issue_certificate(actor=1, property_id=clean[n]),
     )
     assert_within({"issue a property's certificate": certificate}, gsan)
+    # CND-02 and CND-09: a responsible customer's sphere and the header's
+    # user come from one read of both (issue 20, ninth round: a read each
+    # before, one statement more than without a responsible)
+    payer = gsan.accounts.register_customer(
+        actor=1, name="PAGADOR", customer_type_id=2
+    ).id
+    answering = [next(first) for _ in range(2)]
+    for home in answering:
+        _owner_of(gsan, home, 1, 0)
+        _relate(gsan, payer, home, RelationType.RESPONSIBLE)
+    with_payer = measure(
+        counter,
+        lambda n: gsan.accounts.issue_certificate(actor=1, property_id=answering[n]),
+    )
+    assert with_payer == certificate, (with_payer, certificate)
 
 
 REFUND_SPEC = "DEVOLUCAO PAGAMENTO DUPLICIDADE"

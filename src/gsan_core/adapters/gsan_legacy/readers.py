@@ -358,6 +358,9 @@ class LegacyBilling:
     def add_charge(self, charge: Charge) -> None:
         raise _phase_2("charges (débitos a cobrar)")
 
+    def add_charges(self, charges: Iterable[Charge]) -> None:
+        raise _phase_2("charges (débitos a cobrar)")
+
     def charges_of(self, property_id: int) -> Sequence[Charge]:
         return read_charges(self._uow, property_id)
 

@@ -337,7 +337,17 @@ def issue_property_certificate(run: Issuing, *, property_id: int) -> NoDebtCerti
     prop = _locked_property(uow, property_id)
     relations = reader.relations([property_id])
     responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    allows = _sphere_allows(uow, responsible, for_property=True)  # CND-02
+    user = current_customer(relations, RelationType.USER)
+    # the responsible (CND-02) and the header's user (CND-09) in one read,
+    # kept by the reader for the pricing and the header (issue 20, ninth
+    # round: a read each before)
+    known = reader.customers({c for c in (responsible, user) if c is not None})
+    allows = _sphere_allows(
+        uow,
+        responsible,
+        for_property=True,
+        customer=None if responsible is None else known.get(responsible),
+    )  # CND-02
     reader.with_users = True  # the header names the user (CND-09)
     debts = reader.debts(
         [property_id],
@@ -515,10 +525,8 @@ def issue_bill_copy(
             ),
             params=params,
         )
-        for line, ident in zip(
-            chosen, uow.next_ids("charge", len(chosen)), strict=True
-        ):
-            fee = Charge(
+        fees = [
+            Charge(
                 id=ident,
                 property_id=property_id,
                 debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
@@ -529,8 +537,13 @@ def issue_bill_copy(
                 reference=line.debt.reference,
                 actor=actor,
             )
-            uow.billing.add_charge(fee)
-            fees.append(fee)
+            for line, ident in zip(
+                chosen, uow.next_ids("charge", len(chosen)), strict=True
+            )
+        ]
+        # one insert of every fee, whatever the bills (issue 20, ninth
+        # round: an insert a bill before)
+        uow.billing.add_charges(fees)
     result = BillCopy(property_id=property_id, issued_at=at, bills=chosen, fees=fees)
     uow.record(
         BillCopyIssued(
