@@ -8,7 +8,7 @@ printing a readable summary. Each area adds its chapter to :data:`CHAPTERS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 from gsan_core.display import money, named
@@ -18,6 +18,7 @@ from gsan_core.model.service_orders import (
     ExecutedActivity,
     ExecutionPeriod,
     MaterialUsage,
+    ServiceType,
     TeamComponent,
 )
 from gsan_core.system import SETUP_ACTOR, System, connect
@@ -95,26 +96,7 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
         closed_on=today,
         actor=102,
         remark="ramal substituído",
-        execution=[
-            ExecutedActivity(
-                activity_id=activity,
-                periods=[
-                    ExecutionPeriod(
-                        on=today,
-                        start=time(8 + 2 * n),
-                        end=time(9 + 2 * n, 30),
-                        team_ids=[team.id],
-                    )
-                ],
-                materials=[
-                    MaterialUsage(material_id=m.material_id, quantity=m.quantity)
-                    for m in repair.materials
-                ]
-                if n == 0
-                else [],
-            )
-            for n, activity in enumerate(repair.activity_ids)
-        ],
+        execution=_execution(repair, today, team.id),
     )
     out(
         f"Closed with execution by team {team.name}: "
@@ -133,6 +115,33 @@ def _service_order(gsan: System, town: Town, out: Out) -> None:
         )
     rows = gsan.service_orders.completed_orders_bulletin(start=today, end=today)
     out(f"Completed-orders bulletin of today: {len(rows)} order(s).")
+
+
+def _execution(
+    service_type: ServiceType, on: date, team_id: int
+) -> list[ExecutedActivity]:
+    """Each activity of the type done by the team in a period of the day, the
+    type's materials used in the first."""
+    return [
+        ExecutedActivity(
+            activity_id=activity,
+            periods=[
+                ExecutionPeriod(
+                    on=on,
+                    start=time(8 + 2 * n),
+                    end=time(9 + 2 * n, 30),
+                    team_ids=[team_id],
+                )
+            ],
+            materials=[
+                MaterialUsage(material_id=m.material_id, quantity=m.quantity)
+                for m in service_type.materials
+            ]
+            if n == 0
+            else [],
+        )
+        for n, activity in enumerate(service_type.activity_ids)
+    ]
 
 
 def _cut(gsan: System, town: Town, out: Out) -> None:

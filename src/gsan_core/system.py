@@ -148,22 +148,11 @@ class System:
         self.backend = backend
         self._kinds = kinds
         self.uow_factory = uow_factory
-        context = ServiceContext(
-            uow_factory=uow_factory,
-            clock=self.clock,
-            profile=self.profile,
-            calendar=self.calendar,
-            kinds=kinds if kinds is not None else kinds_by_name(),
-            publish=self._publish,
-            operations=registry(
-                operations if operations is not None else default_operations()
-            ),
-            order_closed_hooks=tuple(
-                order_closed_hooks
-                if order_closed_hooks is not None
-                else default_order_closed_hooks()
-            ),
-            catalog_checks=default_catalog_checks(),
+        context = self._service_context(
+            uow_factory,
+            kinds=kinds,
+            operations=operations,
+            order_closed_hooks=order_closed_hooks,
             check_actors=check_actors,
         )
         self._check_actors = check_actors
@@ -192,6 +181,37 @@ class System:
         self.repaving = RepavingService(context)
         #: The committed events in commit order (reliable delivery).
         self.outbox = OutboxService(context)
+
+    def _service_context(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        kinds: Mapping[str, CatalogKind] | None,
+        operations: Sequence[CommercialOperation] | None,
+        order_closed_hooks: Sequence[OrderClosedHook] | None,
+        check_actors: bool,
+    ) -> ServiceContext:
+        """What every service shares: the store, the clock, the profile, the
+        calendar, the event publisher and the registered extensions (the
+        defaults where none is given)."""
+        return ServiceContext(
+            uow_factory=uow_factory,
+            clock=self.clock,
+            profile=self.profile,
+            calendar=self.calendar,
+            kinds=kinds if kinds is not None else kinds_by_name(),
+            publish=self._publish,
+            operations=registry(
+                operations if operations is not None else default_operations()
+            ),
+            order_closed_hooks=tuple(
+                order_closed_hooks
+                if order_closed_hooks is not None
+                else default_order_closed_hooks()
+            ),
+            catalog_checks=default_catalog_checks(),
+            check_actors=check_actors,
+        )
 
     def today(self) -> date:
         """The current date in the utility's timezone (``profile.timezone``)."""

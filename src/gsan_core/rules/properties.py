@@ -105,27 +105,38 @@ def check_property(
     prop: Property, *, refs: PropertyReferences
 ) -> tuple[Violation, ...]:
     """Every PRO-1 and PRO-2 violation of ``prop``."""
-    pid = prop.id
-    found: list[Violation] = []
+    found = _Findings(prop.id)
+    _check_location(prop, refs, found)
+    _check_situations(prop, refs, found)
+    _check_categories(prop, refs, found)
+    return tuple(found.violations)
 
-    def unknown(field: str, value: int) -> None:
+
+@attrs.define
+class _Findings:
+    """The violations found about one property, in the order found."""
+
+    property_id: int
+    violations: list[Violation] = attrs.Factory(list)
+
+    def unknown(self, field: str, value: int) -> None:
         # The location (PRO-1) and the other references (PRO-2) share a code.
         rule = "PRO-1" if field in _LOCATION else "PRO-2"
-        found.append(
+        self.violations.append(
             attrs.evolve(UNKNOWN_REFERENCE, rule=rule)(
-                property_id=pid, field=field, campo=_PT[field], value=value
+                property_id=self.property_id, field=field, campo=_PT[field], value=value
             )
         )
 
     def belongs(
-        child: str, child_id: int, parent: str, parent_id: int, actual: int
+        self, child: str, child_id: int, parent: str, parent_id: int, actual: int
     ) -> None:
         # A subcategory outside its category breaks PRO-2, not the location.
         rule = "PRO-1" if child in _LOCATION else "PRO-2"
         if actual != parent_id:
-            found.append(
+            self.violations.append(
                 attrs.evolve(INCONSISTENT_LOCATION, rule=rule)(
-                    property_id=pid,
+                    property_id=self.property_id,
                     child=child,
                     filho=_PT[child],
                     child_id=child_id,
@@ -135,57 +146,73 @@ def check_property(
                 )
             )
 
+
+def _check_location(prop: Property, refs: PropertyReferences, found: _Findings) -> None:
+    """PRO-1: the locality, sector, block and route exist and nest."""
     if prop.locality_id not in refs.localities:
-        unknown("locality", prop.locality_id)
+        found.unknown("locality", prop.locality_id)
     sector_locality = refs.sector_locality.get(prop.sector_id)
     if sector_locality is None:
-        unknown("sector", prop.sector_id)
+        found.unknown("sector", prop.sector_id)
     else:
-        belongs("sector", prop.sector_id, "locality", prop.locality_id, sector_locality)
+        found.belongs(
+            "sector", prop.sector_id, "locality", prop.locality_id, sector_locality
+        )
     block_sector = refs.block_sector.get(prop.block_id)
     if block_sector is None:
-        unknown("block", prop.block_id)
+        found.unknown("block", prop.block_id)
     else:
-        belongs("block", prop.block_id, "sector", prop.sector_id, block_sector)
+        found.belongs("block", prop.block_id, "sector", prop.sector_id, block_sector)
     if prop.route_id is not None:
         route_locality = refs.route_locality.get(prop.route_id)
         if route_locality is None:
-            unknown("route", prop.route_id)
+            found.unknown("route", prop.route_id)
         else:
-            belongs(
+            found.belongs(
                 "route", prop.route_id, "locality", prop.locality_id, route_locality
             )
+
+
+def _check_situations(
+    prop: Property, refs: PropertyReferences, found: _Findings
+) -> None:
+    """PRO-2: the profile, the situations, the tariff and the well type exist."""
     if prop.profile_id not in refs.profiles:
-        unknown("property profile", prop.profile_id)
+        found.unknown("property profile", prop.profile_id)
     if prop.water_status_id not in refs.water_statuses:
-        unknown("water situation", prop.water_status_id)
+        found.unknown("water situation", prop.water_status_id)
     if prop.sewer_status_id not in refs.sewer_statuses:
-        unknown("sewer situation", prop.sewer_status_id)
+        found.unknown("sewer situation", prop.sewer_status_id)
     for situation in sorted(prop.collection_situation_ids - refs.collection_situations):
-        unknown("collection situation", situation)
+        found.unknown("collection situation", situation)
     tariff = prop.consumption_tariff_id
     if tariff is not None and tariff not in refs.consumption_tariffs:
-        unknown("consumption tariff", tariff)
+        found.unknown("consumption tariff", tariff)
     if prop.well_type_id is not None and prop.well_type_id not in refs.well_types:
-        unknown("well type", prop.well_type_id)
+        found.unknown("well type", prop.well_type_id)
+
+
+def _check_categories(
+    prop: Property, refs: PropertyReferences, found: _Findings
+) -> None:
+    """PRO-2: at least one category; each exists, its subcategory is its own."""
     if not prop.categories:
-        found.append(MISSING_ECONOMIES(property_id=pid))
+        found.violations.append(MISSING_ECONOMIES(property_id=prop.id))
     for entry in prop.categories:
         if entry.category_id not in refs.categories:
-            unknown("category", entry.category_id)
+            found.unknown("category", entry.category_id)
         if entry.subcategory_id is not None:
             parent = refs.subcategory_category.get(entry.subcategory_id)
             if parent is None:
-                unknown("subcategory", entry.subcategory_id)
+                found.unknown("subcategory", entry.subcategory_id)
             else:
-                belongs(
+                found.belongs(
                     "subcategory",
                     entry.subcategory_id,
                     "category",
                     entry.category_id,
                     parent,
                 )
-    return tuple(found)
 
 
 def check_change(

@@ -106,40 +106,7 @@ def build_request_utility(
     )
     utility = attrs.evolve(utility, town=town)
     load_town(system, town, actor=actor)
-    system.units.register_many(
-        [
-            OrganizationalUnit(
-                id=utility.commercial,
-                name="GERENCIA COMERCIAL",
-                acronym="GCO",
-                unit_type_id=11,
-                superior_id=utility.management,
-            ),
-            OrganizationalUnit(
-                id=utility.large_consumers,
-                name="GRANDES CONSUMIDORES",
-                acronym="GCONS",
-                unit_type_id=11,
-                superior_id=utility.management,
-            ),
-            OrganizationalUnit(
-                id=utility.judicial,
-                name="COBRANCA JUDICIAL",
-                acronym="CJUD",
-                unit_type_id=11,
-                superior_id=utility.management,
-            ),
-            OrganizationalUnit(
-                id=utility.sewer,
-                name="ESGOTAMENTO SANITARIO",
-                acronym="ESG",
-                unit_type_id=11,
-                superior_id=utility.management,
-                sewer=True,
-            ),
-        ],
-        actor=actor,
-    )
+    system.units.register_many(_units(utility), actor=actor)
     system.units.register_user(
         User(id=utility.clerk, name="ATENDENTE COMERCIAL", unit_id=utility.commercial),
         actor=actor,
@@ -165,3 +132,38 @@ def build_request_utility(
         [(216, 1, utility.judicial)], actor=actor
     )
     return utility
+
+
+def _units(utility: RequestUtility) -> list[OrganizationalUnit]:
+    """The units the routing sends requests to, under the management."""
+    return [
+        OrganizationalUnit(
+            id=utility.commercial,
+            name="GERENCIA COMERCIAL",
+            acronym="GCO",
+            unit_type_id=11,
+            superior_id=utility.management,
+        ),
+        OrganizationalUnit(
+            id=utility.large_consumers,
+            name="GRANDES CONSUMIDORES",
+            acronym="GCONS",
+            unit_type_id=11,
+            superior_id=utility.management,
+        ),
+        OrganizationalUnit(
+            id=utility.judicial,
+            name="COBRANCA JUDICIAL",
+            acronym="CJUD",
+            unit_type_id=11,
+            superior_id=utility.management,
+        ),
+        OrganizationalUnit(
+            id=utility.sewer,
+            name="ESGOTAMENTO SANITARIO",
+            acronym="ESG",
+            unit_type_id=11,
+            superior_id=utility.management,
+            sewer=True,
+        ),
+    ]

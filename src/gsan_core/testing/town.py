@@ -147,6 +147,23 @@ def small_town(*, properties: int = 350, seed: int = 2007, localities: int = 2) 
             )
             for b in range(1, BLOCKS_PER_ROUTE + 1)
         ]
+    units, users = _units_and_users(locs)
+    return Town(
+        localities=tuple(locs),
+        sectors=tuple(sectors),
+        blocks=tuple(b for route_blocks in blocks.values() for b in route_blocks),
+        routes=tuple(routes),
+        properties=tuple(_properties(rng, routes, blocks, properties)),
+        units=tuple(units),
+        users=tuple(users),
+    )
+
+
+def _units_and_users(
+    locs: list[Locality],
+) -> tuple[list[OrganizationalUnit], list[User]]:
+    """A regional management with its administrator; per locality a dispatch
+    centre, an office and a contractor below the centre, one user each."""
     units = [
         OrganizationalUnit(
             id=1, name="GERENCIA REGIONAL", acronym="GR", unit_type_id=10
@@ -188,15 +205,7 @@ def small_town(*, properties: int = 350, seed: int = 2007, localities: int = 2) 
             User(id=base + 2, name=f"TECNICO {loc.id:02d}", unit_id=base + 2),
             User(id=base + 3, name=f"EMPREITEIRO {loc.id:02d}", unit_id=base + 3),
         ]
-    return Town(
-        localities=tuple(locs),
-        sectors=tuple(sectors),
-        blocks=tuple(b for route_blocks in blocks.values() for b in route_blocks),
-        routes=tuple(routes),
-        properties=tuple(_properties(rng, routes, blocks, properties)),
-        units=tuple(units),
-        users=tuple(users),
-    )
+    return units, users
 
 
 def load_town(system: object, town: Town, *, actor: int = 0) -> None:

@@ -122,12 +122,9 @@ def select_debts(
         if debt.contract_id is not None and debt.kind in contract_blocked:
             continue  # ODB-04
         if debt.kind is DebtKind.BILL and query.bills and debt.property_id in wanted:
-            if not _bill_kept(debt, query):
+            line = _bill_line(debt, query, unconfirmed, price)
+            if line is None:
                 continue
-            if debt.status is BillStatus.PARCELLED and not unconfirmed(debt):
-                continue  # ODB-03
-            memo = price(debt) if (price is not None and query.surcharges) else None
-            line = DebtLine(debt=debt, value=debt.amount, surcharge=memo)
             user = current_user.get(debt.property_id)
             if (
                 split_previous_occupants
@@ -146,10 +143,7 @@ def select_debts(
             and debt.due_date is not None
             and query.due_from <= debt.due_date <= query.due_to
         ):
-            memo = price(debt) if (price is not None and query.surcharges) else None
-            slips.append(
-                DebtLine(debt=debt, value=debt.amount, surcharge=memo)
-            )  # ODB-07
+            slips.append(_priced(debt, query, price))  # ODB-07
         elif (
             debt.kind is DebtKind.CHARGE
             and query.charges
@@ -175,3 +169,28 @@ def select_debts(
         charges=charges,
         credits=credit_lines,
     )
+
+
+def _bill_line(
+    debt: OpenDebt,
+    query: DebtQuery,
+    unconfirmed: Callable[[OpenDebt], bool],
+    price: Callable[[OpenDebt], SurchargeMemo] | None,
+) -> DebtLine | None:
+    """A bill's line, priced when the query asks for surcharges; None for a
+    bill the query leaves out or one parcelled by a confirmed plan (ODB-03)."""
+    if not _bill_kept(debt, query):
+        return None
+    if debt.status is BillStatus.PARCELLED and not unconfirmed(debt):
+        return None  # ODB-03
+    return _priced(debt, query, price)
+
+
+def _priced(
+    debt: OpenDebt,
+    query: DebtQuery,
+    price: Callable[[OpenDebt], SurchargeMemo] | None,
+) -> DebtLine:
+    """A bill's or slip's line, with its surcharges when the query asks."""
+    memo = price(debt) if (price is not None and query.surcharges) else None
+    return DebtLine(debt=debt, value=debt.amount, surcharge=memo)

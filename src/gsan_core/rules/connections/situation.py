@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import attrs
 
 from gsan_core.errors import Violation
@@ -73,6 +75,34 @@ def _change_situation(
             )
         )
         return found, None
+    targets = _targets(facts, ctx, data, target.kinds, found)
+    debts = list(ctx.debts)
+    if debts and "change_situation_with_debts" not in ctx.permissions:
+        found.append(
+            CHANGE_DEBTS(
+                property_id=facts.property.id,
+                count=len(debts),
+                permission_id=ctx.profile.id("permission.change_situation_with_debts"),
+            )
+        )
+    if ConnectionKind.WATER in target.kinds and facts.water_meter:
+        found.append(CHANGE_WATER_METER(property_id=facts.property.id))
+    if ConnectionKind.SEWER in target.kinds and facts.well_meter:
+        found.append(CHANGE_WELL_METER(property_id=facts.property.id))
+    if found:
+        return found, None
+    return [], _situation_decision(facts, ctx, targets)
+
+
+def _targets(
+    facts: ConnectionFacts,
+    ctx: ConnectionContext,
+    data: ChangeSituationInput,
+    kinds: Iterable[ConnectionKind],
+    found: list[Violation],
+) -> dict[ConnectionKind, int]:
+    """The new situation of each connection changed: given, and one the
+    connection's network offers (the refusals are added to ``found``)."""
     chosen = {
         ConnectionKind.WATER: (
             data.water_status_id,
@@ -90,7 +120,7 @@ def _change_situation(
         ),
     }
     targets: dict[ConnectionKind, int] = {}
-    for kind in target.kinds:
+    for kind in kinds:
         status_id, network, field, campo, tipo = chosen[kind]
         if status_id is None:
             found.append(CHANGE_TARGET_REQUIRED(field=field, campo=campo))
@@ -107,21 +137,15 @@ def _change_situation(
                 )
             )
         targets[kind] = status_id
-    debts = list(ctx.debts)
-    if debts and "change_situation_with_debts" not in ctx.permissions:
-        found.append(
-            CHANGE_DEBTS(
-                property_id=facts.property.id,
-                count=len(debts),
-                permission_id=ctx.profile.id("permission.change_situation_with_debts"),
-            )
-        )
-    if ConnectionKind.WATER in target.kinds and facts.water_meter:
-        found.append(CHANGE_WATER_METER(property_id=facts.property.id))
-    if ConnectionKind.SEWER in target.kinds and facts.well_meter:
-        found.append(CHANGE_WELL_METER(property_id=facts.property.id))
-    if found:
-        return found, None
+    return targets
+
+
+def _situation_decision(
+    facts: ConnectionFacts,
+    ctx: ConnectionContext,
+    targets: Mapping[ConnectionKind, int],
+) -> ConnectionDecision:
+    """The connections removed and the situation steps of the property."""
     prop = facts.property
     steps: list[SituationStep] = []
     removed: list[ConnectionKind] = []
@@ -142,7 +166,7 @@ def _change_situation(
             sewer_status_id=targets.get(ConnectionKind.SEWER, prop.sewer_status_id),
             version=prop.version + 1,
         )
-    return [], ConnectionDecision(
+    return ConnectionDecision(
         property=prop,
         removed=tuple(removed),
         steps=tuple(steps),

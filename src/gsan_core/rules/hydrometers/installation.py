@@ -4,6 +4,7 @@ installation, replacement, removal, relocation and the installation update
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import attrs
@@ -138,6 +139,42 @@ def check_new_installation(
             )
         )
     meter = incoming.meter
+    found += _incoming_meter(
+        profile,
+        incoming,
+        prop=prop,
+        locality_location_id=locality_location_id,
+        rules=rules,
+        replacing=replacing,
+    )
+    found += _place(new.place, new.place_id, rules["inputs"])
+    found += _protection(new.protection, new.protection_id, rules["inputs"])
+    found += check_reading(
+        new.reading,
+        field="Installation reading",
+        campo="Leitura de Instalação",
+        digits=None if meter is None else meter.reading_digits,
+        rule=rules["inputs"],
+        required=True,
+    )
+    found += _seals(new.seal, new.tamper_seal, rules["inputs"])
+    found += _installation_date(new.installed_on, today, point_last_removal, incoming)
+    return found
+
+
+def _incoming_meter(
+    profile: UtilityProfile,
+    incoming: IncomingMeter,
+    *,
+    prop: Property,
+    locality_location_id: int | None,
+    rules: Mapping[str, str],
+    replacing: bool,
+) -> list[Violation]:
+    """I-10..I-12 (S-9..S-11): the meter is given and exists, its stock
+    location matches the locality's when both are set, it is available."""
+    found: list[Violation] = []
+    meter = incoming.meter
     unknown = NEW_METER_UNKNOWN if replacing else METER_UNKNOWN
     if incoming.given is None or incoming.ambiguous:
         found.append(_with_rule(METER_REQUIRED, rules["unknown"])())
@@ -169,27 +206,28 @@ def check_new_installation(
                     number=meter.number, situation=name
                 )
             )
-    found += _place(new.place, new.place_id, rules["inputs"])
-    found += _protection(new.protection, new.protection_id, rules["inputs"])
-    found += check_reading(
-        new.reading,
-        field="Installation reading",
-        campo="Leitura de Instalação",
-        digits=None if meter is None else meter.reading_digits,
-        rule=rules["inputs"],
-        required=True,
-    )
-    found += _seals(new.seal, new.tamper_seal, rules["inputs"])
-    if new.installed_on > today:
-        found.append(INSTALLED_IN_FUTURE(installed_on=new.installed_on, today=today))
+    return found
+
+
+def _installation_date(
+    installed_on: date,
+    today: date,
+    point_last_removal: date | None,
+    incoming: IncomingMeter,
+) -> list[Violation]:
+    """I-14: not after today; I-15: not before the end of the point's or the
+    meter's last installation."""
+    found: list[Violation] = []
+    if installed_on > today:
+        found.append(INSTALLED_IN_FUTURE(installed_on=installed_on, today=today))
     for whose, cujo, ended in (
         ("point's", "do ponto", point_last_removal),
         ("meter's", "do hidrômetro", incoming.last_removal),
     ):
-        if ended is not None and new.installed_on < ended:
+        if ended is not None and installed_on < ended:
             found.append(
                 PERIOD_OVERLAP(
-                    installed_on=new.installed_on,
+                    installed_on=installed_on,
                     whose=whose,
                     cujo=cujo,
                     removed_on=ended,
@@ -209,6 +247,22 @@ class Removal:
     situation: CatalogItem | None
     location_id: object
     location: CatalogItem | None
+
+
+_REMOVAL_RULES = {
+    "none": "R-7",
+    "situation": "R-8",
+    "location": "R-9",
+    "reading": "R-10",
+    "date": "R-11",
+}
+_OUTGOING_RULES = {
+    "none": "S-7",
+    "situation": "S-8",
+    "location": "S-12",
+    "reading": "S-12",
+    "date": "S-13",
+}
 
 
 def check_removal(
@@ -232,23 +286,7 @@ def check_removal(
     required on replacement, a whole number >= 0 within the meter's digits; R-11:
     the date is from the installation date to today.
     """
-    rules = (
-        {
-            "none": "S-7",
-            "situation": "S-8",
-            "location": "S-12",
-            "reading": "S-12",
-            "date": "S-13",
-        }
-        if replacing
-        else {
-            "none": "R-7",
-            "situation": "R-8",
-            "location": "R-9",
-            "reading": "R-10",
-            "date": "R-11",
-        }
-    )
+    rules = _OUTGOING_RULES if replacing else _REMOVAL_RULES
     if current is None:
         if replacing:
             key = (
@@ -260,23 +298,8 @@ def check_removal(
         else:
             message = NO_METER_AT_POINT
         return [message(property_id=prop.id, **_point_params(point))]
-    found: list[Violation] = []
     situation = removal.situation
-    if removal.situation_id is None:
-        found.append(
-            _with_rule(REQUIRED, rules["situation"])(
-                field="Hydrometer situation", campo="Situação do Hidrômetro"
-            )
-        )
-    elif situation is None or not situation.active:
-        found.append(
-            _with_rule(SITUATION_UNKNOWN, rules["situation"])(
-                situation_id=removal.situation_id
-            )
-        )
-    elif situation_role(profile, situation.id) == "installed":
-        refusal = OUTGOING_TARGET_INSTALLED if replacing else TARGET_INSTALLED
-        found.append(refusal(situation=situation.description))
+    found = _outgoing_situation(profile, removal, rules, replacing=replacing)
     lost = situation is not None and situation.flag("lost")
     if removal.location_id is not None and (
         removal.location is None or not removal.location.active
@@ -308,6 +331,35 @@ def check_removal(
                 today=today,
             )
         )
+    return found
+
+
+def _outgoing_situation(
+    profile: UtilityProfile,
+    removal: Removal,
+    rules: Mapping[str, str],
+    *,
+    replacing: bool,
+) -> list[Violation]:
+    """R-8 (S-8): the situation the meter takes is given, exists, is active
+    and is not INSTALADO."""
+    found: list[Violation] = []
+    situation = removal.situation
+    if removal.situation_id is None:
+        found.append(
+            _with_rule(REQUIRED, rules["situation"])(
+                field="Hydrometer situation", campo="Situação do Hidrômetro"
+            )
+        )
+    elif situation is None or not situation.active:
+        found.append(
+            _with_rule(SITUATION_UNKNOWN, rules["situation"])(
+                situation_id=removal.situation_id
+            )
+        )
+    elif situation_role(profile, situation.id) == "installed":
+        refusal = OUTGOING_TARGET_INSTALLED if replacing else TARGET_INSTALLED
+        found.append(refusal(situation=situation.description))
     return found
 
 
@@ -431,6 +483,32 @@ def check_installation_update(
             )
         )
         return found
+    found += _corrections(
+        profile,
+        point=point,
+        prop=prop,
+        current=current,
+        meter=meter,
+        changes=changes,
+        today=today,
+        point_last_removal=point_last_removal,
+    )
+    return found
+
+
+def _corrections(
+    profile: UtilityProfile,
+    *,
+    point: MeasurementPoint,
+    prop: Property,
+    current: HydrometerInstallation,
+    meter: Hydrometer | None,
+    changes: InstallationChanges,
+    today: date,
+    point_last_removal: date | None,
+) -> list[Violation]:
+    """A-5..A-8 for the values corrected in the open installation."""
+    found: list[Violation] = []
     digits = None if meter is None else meter.reading_digits
     installed_on = changes.installed_on
     if installed_on is not None:

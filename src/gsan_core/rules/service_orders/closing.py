@@ -367,66 +367,96 @@ def check_execution(
         if ident in seen:
             found.append(EXECUTION_ACTIVITY_REPEATED(activity_id=ident))
         seen.add(ident)
-        for period in activity.periods:
-            last = closed_on if closed_on is not None else period.on
-            if not generated_on <= period.on <= last:
-                found.append(
-                    EXECUTION_DATE_OUT_OF_RANGE(
-                        activity_id=ident,
-                        on=period.on,
-                        generated_on=generated_on,
-                        closed_on=closed_on,
-                    )
-                )
-            if period.end < period.start:
-                found.append(
-                    EXECUTION_END_BEFORE_START(
-                        activity_id=ident,
-                        on=period.on,
-                        start=period.start,
-                        end=period.end,
-                    )
-                )
-            if not period.team_ids:
-                found.append(EXECUTION_TEAM_REQUIRED(activity_id=ident, on=period.on))
-            for team_id in period.team_ids:
-                team = teams.get(team_id)
-                if team is None or not team.active:
-                    found.append(EXECUTION_UNKNOWN_TEAM(team_id=team_id))
-        for used in activity.materials:
-            material = materials.get(used.material_id)
-            if material is None or not material.active:
-                found.append(
-                    REFERENCE_MISSING(
-                        field="Material", campo="Material", value=used.material_id
-                    )
-                )
-            if used.quantity <= 0:
-                found.append(
-                    QUANTITY_NOT_POSITIVE(
-                        what="material",
-                        oque="material",
-                        item_id=used.material_id,
-                        quantity=used.quantity,
-                    )
-                )
-        for kit_used in activity.kits:
-            kit = kits.get(kit_used.kit_id)
-            if kit is None or not kit.active:
-                found.append(
-                    REFERENCE_MISSING(
-                        field="Material kit",
-                        campo="Kit de Material",
-                        value=kit_used.kit_id,
-                    )
-                )
-            if kit_used.quantity <= 0:
-                found.append(
-                    QUANTITY_NOT_POSITIVE(
-                        what="kit",
-                        oque="kit",
-                        item_id=kit_used.kit_id,
-                        quantity=kit_used.quantity,
-                    )
-                )
+        found += _periods(
+            activity, generated_on=generated_on, closed_on=closed_on, teams=teams
+        )
+        found += _materials_and_kits(activity, materials=materials, kits=kits)
     return tuple(found)
+
+
+def _periods(
+    activity: ExecutedActivity,
+    *,
+    generated_on: date,
+    closed_on: date | None,
+    teams: Mapping[int, Team],
+) -> list[Violation]:
+    """EXE-01..EXE-03: an activity's periods are dated between generation and
+    closing, end after they start, by existing active teams."""
+    found: list[Violation] = []
+    ident = activity.activity_id
+    for period in activity.periods:
+        last = closed_on if closed_on is not None else period.on
+        if not generated_on <= period.on <= last:
+            found.append(
+                EXECUTION_DATE_OUT_OF_RANGE(
+                    activity_id=ident,
+                    on=period.on,
+                    generated_on=generated_on,
+                    closed_on=closed_on,
+                )
+            )
+        if period.end < period.start:
+            found.append(
+                EXECUTION_END_BEFORE_START(
+                    activity_id=ident,
+                    on=period.on,
+                    start=period.start,
+                    end=period.end,
+                )
+            )
+        if not period.team_ids:
+            found.append(EXECUTION_TEAM_REQUIRED(activity_id=ident, on=period.on))
+        for team_id in period.team_ids:
+            team = teams.get(team_id)
+            if team is None or not team.active:
+                found.append(EXECUTION_UNKNOWN_TEAM(team_id=team_id))
+    return found
+
+
+def _materials_and_kits(
+    activity: ExecutedActivity,
+    *,
+    materials: Mapping[int, CatalogItem],
+    kits: Mapping[int, MaterialKit],
+) -> list[Violation]:
+    """An activity's materials and kits exist, active, in positive
+    quantities."""
+    found: list[Violation] = []
+    for used in activity.materials:
+        material = materials.get(used.material_id)
+        if material is None or not material.active:
+            found.append(
+                REFERENCE_MISSING(
+                    field="Material", campo="Material", value=used.material_id
+                )
+            )
+        if used.quantity <= 0:
+            found.append(
+                QUANTITY_NOT_POSITIVE(
+                    what="material",
+                    oque="material",
+                    item_id=used.material_id,
+                    quantity=used.quantity,
+                )
+            )
+    for kit_used in activity.kits:
+        kit = kits.get(kit_used.kit_id)
+        if kit is None or not kit.active:
+            found.append(
+                REFERENCE_MISSING(
+                    field="Material kit",
+                    campo="Kit de Material",
+                    value=kit_used.kit_id,
+                )
+            )
+        if kit_used.quantity <= 0:
+            found.append(
+                QUANTITY_NOT_POSITIVE(
+                    what="kit",
+                    oque="kit",
+                    item_id=kit_used.kit_id,
+                    quantity=kit_used.quantity,
+                )
+            )
+    return found

@@ -363,51 +363,20 @@ class ConnectionService(Service):
                 )
                 outcome = combined(
                     [
-                        one(
+                        _one_locality(
                             uow,
+                            batch,
                             locality_id,
-                            at,
                             None if written is None else written[locality_id],
+                            today=today,
+                            at=at,
+                            actor=actor,
                         )
                         for locality_id in ordered
                     ]
                 )
                 if outcome.changed:
                     uow.commit()
-                return outcome
-
-            def one(
-                uow: UnitOfWork,
-                locality_id: int,
-                at: datetime,
-                written: WaterBatchWritten | None,
-            ) -> ChunkOutcome:
-                if written is None:
-                    written = _water_steps(
-                        uow,
-                        batch,
-                        locality_id=locality_id,
-                        today=self._today(at),
-                        at=at,
-                        actor=actor,
-                    )
-                skipped = written.processed - written.changed
-                outcome = ChunkOutcome(
-                    processed=written.processed,
-                    changed=written.changed,
-                    skipped={"no real consumption": skipped} if skipped else {},
-                )
-                if written.changed:
-                    uow.record(
-                        ConnectionsChangedInBatch(
-                            occurred_at=at,
-                            actor=actor,
-                            operation=operation,
-                            locality_id=locality_id,
-                            count=written.changed,
-                            reference=reference,
-                        )
-                    )
                 return outcome
 
             return run_batch(
@@ -581,3 +550,45 @@ def _batch_history(
         )
         for ident, (property_id, kind, before) in zip(ids, steps, strict=True)
     ]
+
+
+def _one_locality(
+    uow: UnitOfWork,
+    batch: WaterBatch,
+    locality_id: int,
+    written: WaterBatchWritten | None,
+    *,
+    today: date,
+    at: datetime,
+    actor: int,
+) -> ChunkOutcome:
+    """One locality of a water batch, counted and recorded as on its own:
+    written here, step by step, when the store did not write the chunk
+    set-based (``written`` None)."""
+    if written is None:
+        written = _water_steps(
+            uow,
+            batch,
+            locality_id=locality_id,
+            today=today,
+            at=at,
+            actor=actor,
+        )
+    skipped = written.processed - written.changed
+    outcome = ChunkOutcome(
+        processed=written.processed,
+        changed=written.changed,
+        skipped={"no real consumption": skipped} if skipped else {},
+    )
+    if written.changed:
+        uow.record(
+            ConnectionsChangedInBatch(
+                occurred_at=at,
+                actor=actor,
+                operation=batch.operation,
+                locality_id=locality_id,
+                count=written.changed,
+                reference=batch.reference,
+            )
+        )
+    return outcome

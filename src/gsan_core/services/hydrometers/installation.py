@@ -184,8 +184,9 @@ def _plan_install(
         ),
     ]
 
-    def apply() -> HydrometerInstallation:
-        installation = _write_installation(
+    return MeterPlan(
+        violations=tuple(violations),
+        apply=lambda: _install(
             uow,
             profile=profile,
             prop=prop,
@@ -193,31 +194,58 @@ def _plan_install(
             new=new,
             point=point,
             stand=stand,
-            origin=InstallationOrigin.INSTALLATION,
+            well_type_id=well_type_id,
             actor=actor,
             at=at,
-        )
-        well_type = None
-        if point is MeasurementPoint.WELL:
-            # E-2: the well's pointer is the record; its type goes on the property.
-            assert well_type_id is None or isinstance(well_type_id, int)
-            well_type = set_well_type(uow, prop.id, well_type_id)
-        uow.record(
-            HydrometerInstalled(
-                occurred_at=at,
-                actor=actor,
-                installation_id=installation.id,
-                hydrometer_id=installation.hydrometer_id,
-                property_id=prop.id,
-                point=point,
-                installed_on=installed_on,
-                reading=installation.installation_reading,
-                well_type_id=well_type,
-            )
-        )
-        return installation
+        ),
+    )
 
-    return MeterPlan(violations=tuple(violations), apply=apply)
+
+def _install(
+    uow: UnitOfWork,
+    *,
+    profile: UtilityProfile,
+    prop: Property,
+    incoming: IncomingMeter,
+    new: NewInstallation,
+    point: MeasurementPoint,
+    stand: bool,
+    well_type_id: object,
+    actor: int,
+    at: datetime,
+) -> HydrometerInstallation:
+    """Write a checked installation; a well's type goes on the property."""
+    installation = _write_installation(
+        uow,
+        profile=profile,
+        prop=prop,
+        incoming=incoming,
+        new=new,
+        point=point,
+        stand=stand,
+        origin=InstallationOrigin.INSTALLATION,
+        actor=actor,
+        at=at,
+    )
+    well_type = None
+    if point is MeasurementPoint.WELL:
+        # E-2: the well's pointer is the record; its type goes on the property.
+        assert well_type_id is None or isinstance(well_type_id, int)
+        well_type = set_well_type(uow, prop.id, well_type_id)
+    uow.record(
+        HydrometerInstalled(
+            occurred_at=at,
+            actor=actor,
+            installation_id=installation.id,
+            hydrometer_id=installation.hydrometer_id,
+            property_id=prop.id,
+            point=point,
+            installed_on=new.installed_on,
+            reading=installation.installation_reading,
+            well_type_id=well_type,
+        )
+    )
+    return installation
 
 
 def set_well_type(

@@ -357,7 +357,26 @@ def _update_installation(
         # GSAN's correction screen may change the well's type (imovel.poco_id).
         set_well_type(uow, prop.id, data.well_type_id)
 
-    changed = attrs.evolve(
+    changed = _corrected(current, data, actor=actor)
+    uow.hydrometer_installations.update(changed)
+    uow.record(
+        InstallationUpdated(
+            occurred_at=at,
+            actor=actor,
+            installation_id=changed.id,
+            property_id=prop.id,
+            point=point,
+            version=changed.version,
+        )
+    )
+    return changed
+
+
+def _corrected(
+    current: HydrometerInstallation, data: UpdateInstallation, *, actor: int
+) -> HydrometerInstallation:
+    """The open installation with the values given (the others kept)."""
+    return attrs.evolve(
         current,
         installed_on=_keep(data.installed_on, current.installed_on),
         installation_reading=_keep(data.reading, current.installation_reading),
@@ -373,18 +392,6 @@ def _update_installation(
         installed_by=actor,
         version=current.version + 1,
     )
-    uow.hydrometer_installations.update(changed)
-    uow.record(
-        InstallationUpdated(
-            occurred_at=at,
-            actor=actor,
-            installation_id=changed.id,
-            property_id=prop.id,
-            point=point,
-            version=changed.version,
-        )
-    )
-    return changed
 
 
 class UpdateInstallationOperation(_Operation):

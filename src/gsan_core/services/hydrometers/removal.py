@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import attrs
 
+from gsan_core.errors import Violation
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -19,7 +20,7 @@ from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.properties import Property
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import hydrometers as rules
-from gsan_core.rules.hydrometers import Removal
+from gsan_core.rules.hydrometers import IncomingMeter, NewInstallation, Removal
 from gsan_core.rules.validation import ensure
 from gsan_core.services.hydrometers.common import (
     _find_meter,
@@ -249,7 +250,49 @@ def _plan_replace(
         seal=seal,
         tamper_seal=tamper_seal,
     )
-    violations = [
+    violations = _replace_violations(
+        uow,
+        profile,
+        prop=prop,
+        point=point,
+        removing=removing,
+        incoming=incoming,
+        new=new,
+        today=today,
+        check_field_lock=check_field_lock,
+    )
+    return MeterPlan(
+        violations=tuple(violations),
+        apply=lambda: _replace(
+            uow,
+            profile=profile,
+            prop=prop,
+            removing=removing,
+            incoming=incoming,
+            new=new,
+            point=point,
+            stand=stand,
+            actor=actor,
+            at=at,
+        ),
+    )
+
+
+def _replace_violations(
+    uow: UnitOfWork,
+    profile: UtilityProfile,
+    *,
+    prop: Property,
+    point: MeasurementPoint,
+    removing: _Removing,
+    incoming: IncomingMeter,
+    new: NewInstallation,
+    today: date,
+    check_field_lock: bool,
+) -> list[Violation]:
+    """The property's, the outgoing meter's (S-7, S-8, S-12, S-13) and the
+    incoming meter's (S-9..S-12) violations of a replacement."""
+    return [
         *rules.check_property(
             prop,
             locked_reference=_lock(uow, prop) if check_field_lock else None,
@@ -272,36 +315,49 @@ def _plan_replace(
         ),
     ]
 
-    def apply() -> HydrometerInstallation:
-        closed, _ = _write_removal(uow, checked=removing, actor=actor)
-        opened = _write_installation(
-            uow,
-            profile=profile,
-            prop=prop,
-            incoming=incoming,
-            new=new,
-            point=point,
-            stand=stand,
-            origin=InstallationOrigin.REPLACEMENT,
-            actor=actor,
-            at=at,
-        )
-        uow.record(
-            HydrometerReplaced(
-                occurred_at=at,
-                actor=actor,
-                property_id=prop.id,
-                point=point,
-                replaced_on=replaced_on,
-                outgoing_installation_id=closed.id,
-                outgoing_hydrometer_id=closed.hydrometer_id,
-                incoming_installation_id=opened.id,
-                incoming_hydrometer_id=opened.hydrometer_id,
-            )
-        )
-        return opened
 
-    return MeterPlan(violations=tuple(violations), apply=apply)
+def _replace(
+    uow: UnitOfWork,
+    *,
+    profile: UtilityProfile,
+    prop: Property,
+    removing: _Removing,
+    incoming: IncomingMeter,
+    new: NewInstallation,
+    point: MeasurementPoint,
+    stand: bool,
+    actor: int,
+    at: datetime,
+) -> HydrometerInstallation:
+    """Write a checked replacement: the outgoing installation closed, the
+    incoming one opened on the same day."""
+    closed, _ = _write_removal(uow, checked=removing, actor=actor)
+    opened = _write_installation(
+        uow,
+        profile=profile,
+        prop=prop,
+        incoming=incoming,
+        new=new,
+        point=point,
+        stand=stand,
+        origin=InstallationOrigin.REPLACEMENT,
+        actor=actor,
+        at=at,
+    )
+    uow.record(
+        HydrometerReplaced(
+            occurred_at=at,
+            actor=actor,
+            property_id=prop.id,
+            point=point,
+            replaced_on=new.installed_on,
+            outgoing_installation_id=closed.id,
+            outgoing_hydrometer_id=closed.hydrometer_id,
+            incoming_installation_id=opened.id,
+            incoming_hydrometer_id=opened.hydrometer_id,
+        )
+    )
+    return opened
 
 
 def replace_in(

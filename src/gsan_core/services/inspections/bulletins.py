@@ -22,6 +22,7 @@ from gsan_core.model.bulletins import (
     OrderBulletin,
 )
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import bulletins as rules
 from gsan_core.rules.validation import ensure
 from gsan_core.services.bulletins import bulletin_setup
@@ -146,27 +147,17 @@ class Bulletins(Service):
                     ),
                 )
             )
-            dates = [*inspected_on, None, None, None]
-            values = {
-                "code": code,
-                "inspected_on_1": dates[0],
-                "inspected_on_2": dates[1],
-                "inspected_on_3": dates[2],
-                "inspector_id": inspector_id,
-                "protection_box_swapped": protection_box_swapped,
-                "register_swapped": register_swapped,
-                "actor": actor,
-            }
-            if current is None:
-                record = ConcludedOrderInspection(
-                    id=order_id,
-                    order_id=order_id,
-                    **values,  # type: ignore[arg-type]
-                )
-                uow.concluded_inspections.add(record)
-            else:
-                record = attrs.evolve(current, version=current.version + 1, **values)  # type: ignore[arg-type]
-                uow.concluded_inspections.update(record)
+            record = _save_concluded(
+                uow,
+                current,
+                order_id=order_id,
+                code=code,
+                inspected_on=inspected_on,
+                inspector_id=inspector_id,
+                protection_box_swapped=protection_box_swapped,
+                register_swapped=register_swapped,
+                actor=actor,
+            )
             uow.record(
                 ConcludedOrderInspected(
                     occurred_at=at, actor=actor, order_id=order_id, code=code
@@ -196,3 +187,40 @@ class Bulletins(Service):
             uow.concluded_inspections.update_many(changed)
             uow.commit()
         return changed
+
+
+def _save_concluded(
+    uow: UnitOfWork,
+    current: ConcludedOrderInspection | None,
+    *,
+    order_id: int,
+    code: InspectionCode,
+    inspected_on: Sequence[date],
+    inspector_id: int | None,
+    protection_box_swapped: bool,
+    register_swapped: bool,
+    actor: int,
+) -> ConcludedOrderInspection:
+    """The concluded order's inspection record, added or updated (FIS-17/18)."""
+    dates = [*inspected_on, None, None, None]
+    values = {
+        "code": code,
+        "inspected_on_1": dates[0],
+        "inspected_on_2": dates[1],
+        "inspected_on_3": dates[2],
+        "inspector_id": inspector_id,
+        "protection_box_swapped": protection_box_swapped,
+        "register_swapped": register_swapped,
+        "actor": actor,
+    }
+    if current is None:
+        record = ConcludedOrderInspection(
+            id=order_id,
+            order_id=order_id,
+            **values,  # type: ignore[arg-type]
+        )
+        uow.concluded_inspections.add(record)
+    else:
+        record = attrs.evolve(current, version=current.version + 1, **values)  # type: ignore[arg-type]
+        uow.concluded_inspections.update(record)
+    return record

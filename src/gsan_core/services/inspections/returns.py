@@ -10,8 +10,10 @@ from datetime import date, datetime
 import attrs
 
 from gsan_core.errors import Message, Violation
+from gsan_core.model.billing import Charge
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
+    InfractionNotice,
     InspectionFinding,
     InspectionReturnInformed,
     SituationFound,
@@ -84,6 +86,86 @@ def inform_in(
     ``delivered_document``: the "documento entregue" code the new findings keep."""
     facts = _read(uow, order_id, found)
     order, service_type, situations = facts.order, facts.service_type, facts.situations
+    plan = _checked(
+        ctx,
+        facts,
+        found=found,
+        connection_data=connection_data,
+        notice=notice,
+        today=today,
+    )
+    new, operation, effect_owner = plan.new, plan.operation, plan.owner
+    prop, requests = _property_effects(
+        uow,
+        ctx,
+        facts,
+        plan,
+        connection_data=connection_data,
+        meters=meters,
+        requester=requester,
+        actor=actor,
+        at=at,
+    )
+    charges = charge_findings(
+        uow,
+        ctx,
+        order=order,
+        service_type=service_type,
+        prop=prop,
+        new=new,
+        situations=situations,
+        actor=actor,
+        at=at,
+        today=today,
+    )
+    findings = _record_findings(
+        uow,
+        facts,
+        found=found,
+        new=new,
+        charged={situation_id for situation_id, _ in charges},
+        operation=(operation, effect_owner),
+        actor=actor,
+        at=at,
+        delivered_document=delivered_document,
+    )
+    issued = _notice_and_event(
+        uow, ctx, order, plan, notice, found=found, charges=charges, actor=actor, at=at
+    )
+    return InspectionReturn(
+        order=order,
+        findings=findings,
+        charges=tuple(c for _, c in charges),
+        notice=issued,
+        operation=operation,
+        requests=requests,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _ReturnPlan:
+    """A checked return: the situations new to the order, the connection
+    operation they imply (and whose effect it is) and those that control
+    infraction notices."""
+
+    new: list[SituationFound]
+    operation: str | None
+    owner: int | None
+    controls: list[CatalogItem]
+
+
+def _checked(
+    ctx: ServiceContext,
+    facts: _Facts,
+    *,
+    found: Sequence[SituationFound],
+    connection_data: object | None,
+    notice: NoticeInput | None,
+    today: date,
+) -> _ReturnPlan:
+    """The return's checks, then its effects' (the connection operation's
+    data, the notice)."""
+    order, service_type, situations = facts.order, facts.service_type, facts.situations
     ensure(
         rules.check_return(
             order,
@@ -122,23 +204,42 @@ def inform_in(
             today=today,
         )
     )
+    return _ReturnPlan(
+        new=new, operation=operation, owner=effect_owner, controls=controls
+    )
+
+
+def _property_effects(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    facts: _Facts,
+    plan: _ReturnPlan,
+    *,
+    connection_data: object | None,
+    meters: MeterSeam,
+    requester: Requester | None,
+    actor: int,
+    at: datetime,
+) -> tuple[Property | None, tuple[ServiceRequest, ...]]:
+    """On the order's property: the new collection situations, the connection
+    operation and the requests the situations ask for."""
     prop = facts.prop
     requests: tuple[ServiceRequest, ...] = ()
     if prop is not None:
-        chosen = [situations[f.situation_id] for f in new]
+        chosen = [facts.situations[f.situation_id] for f in plan.new]
         prop = _add_collection_situations(uow, prop, chosen)
-        if operation is not None:
+        if plan.operation is not None:
             apply_in(
                 uow,
                 ctx.profile,
-                operation=operation,
+                operation=plan.operation,
                 property_id=prop.id,
                 data=connection_data,
                 actor=actor,
                 at=at,
                 meters=meters,
-                order=order,
-                service_type=service_type,
+                order=facts.order,
+                service_type=facts.service_type,
             )
         requests = open_requests(
             uow,
@@ -146,42 +247,36 @@ def inform_in(
             specifications=requested_specifications(
                 chosen, facts.prop, facts.water_rows, facts.sewer_rows
             ),
-            order=order,
+            order=facts.order,
             prop=prop,
             requester=requester,
             actor=actor,
             at=at,
         )
-    charges = charge_findings(
-        uow,
-        ctx,
-        order=order,
-        service_type=service_type,
-        prop=prop,
-        new=new,
-        situations=situations,
-        actor=actor,
-        at=at,
-        today=today,
-    )
-    findings = _record_findings(
-        uow,
-        facts,
-        found=found,
-        new=new,
-        charged={situation_id for situation_id, _ in charges},
-        operation=(operation, effect_owner),
-        actor=actor,
-        at=at,
-        delivered_document=delivered_document,
-    )
+    return prop, requests
+
+
+def _notice_and_event(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    plan: _ReturnPlan,
+    notice: NoticeInput | None,
+    *,
+    found: Sequence[SituationFound],
+    charges: Sequence[tuple[int, Charge]],
+    actor: int,
+    at: datetime,
+) -> InfractionNotice | None:
+    """The infraction notice of the first situation controlling notices, when
+    the profile controls them; the return's event."""
     issued = None
     if (
-        controls
+        plan.controls
         and notice is not None
         and ctx.profile.service_orders.controls_infraction_notices
     ):
-        issued = issue_notice(uow, order, controls[0], notice, actor=actor, at=at)
+        issued = issue_notice(uow, order, plan.controls[0], notice, actor=actor, at=at)
     uow.record(
         InspectionReturnInformed(
             occurred_at=at,
@@ -192,14 +287,7 @@ def inform_in(
             notice_id=None if issued is None else issued.id,
         )
     )
-    return InspectionReturn(
-        order=order,
-        findings=findings,
-        charges=tuple(c for _, c in charges),
-        notice=issued,
-        operation=operation,
-        requests=requests,
-    )
+    return issued
 
 
 def _read(uow: UnitOfWork, order_id: int, found: Sequence[SituationFound]) -> _Facts:

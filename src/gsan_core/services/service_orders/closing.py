@@ -421,26 +421,16 @@ def _commercial_effects(
             suggested=suggested,
         )
         if service_type.operation is not None:
-            _run_operation(
-                uow,
-                ctx,
-                order=order,
-                service_type=service_type,
-                prop=prop,
-                data=commercial,
-                actor=actor,
-                at=at,
-                effective_on=closed_on,
-                via_closing=True,
-            )
             events.append(
-                CommercialOperationApplied(
-                    occurred_at=at,
+                _operation_on_close(
+                    uow,
+                    ctx,
+                    order,
+                    facts,
+                    data=commercial,
+                    closed_on=closed_on,
                     actor=actor,
-                    order_id=order.id,
-                    operation=service_type.operation,
-                    property_id=order.property_id,
-                    via_closing=True,
+                    at=at,
                 )
             )
         value = charge_request.value if charge_request.value is not None else suggested
@@ -464,14 +454,65 @@ def _commercial_effects(
                 actor=actor,
             )
         return True, made
+    return False, _type_debit(uow, ctx, order, facts, actor=actor, at=at)
+
+
+def _operation_on_close(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    facts: _ClosingFacts,
+    *,
+    data: object | None,
+    closed_on: date,
+    actor: int,
+    at: datetime,
+) -> CommercialOperationApplied:
+    """Run the type's commercial operation as the order closes; its event."""
+    service_type, prop = facts.service_type, facts.prop
+    assert service_type.operation is not None
+    _run_operation(
+        uow,
+        ctx,
+        order=order,
+        service_type=service_type,
+        prop=prop,
+        data=data,
+        actor=actor,
+        at=at,
+        effective_on=closed_on,
+        via_closing=True,
+    )
+    return CommercialOperationApplied(
+        occurred_at=at,
+        actor=actor,
+        order_id=order.id,
+        operation=service_type.operation,
+        property_id=order.property_id,
+        via_closing=True,
+    )
+
+
+def _type_debit(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    order: ServiceOrder,
+    facts: _ClosingFacts,
+    *,
+    actor: int,
+    at: datetime,
+) -> Charge | None:
+    """An executed order of a type that includes a debit charges the type's
+    value (else its price) to the property, when it is positive."""
+    service_type, prop = facts.service_type, facts.prop
     if service_type.include_debit and service_type.debit_type_id is not None:
         value = service_type.value
         if not value:
-            value = price_of(uow, service_type=service_type, prop=prop, on=today)
+            value = price_of(uow, service_type=service_type, prop=prop, on=facts.today)
         if value and value > 0:
             ensure(rules.check_charged_property(order, prop))
             assert prop is not None
-            return False, _charge(
+            return _charge(
                 uow,
                 ctx,
                 order,
@@ -482,7 +523,7 @@ def _commercial_effects(
                 at=at,
                 actor=actor,
             )
-    return False, None
+    return None
 
 
 def _charge(
@@ -642,27 +683,7 @@ def _referenced_effects(
             return_type.flag("approval")
             and closed.reference_service_type_id is not None
         ):
-            request = None
-            if closed.request_id is not None:
-                request = RequestFacts(
-                    id=closed.request_id,
-                    allows_orders=True,
-                    pending=True,
-                    user_authorised=True,
-                    current_unit_id=closed.current_unit_id,
-                    property_id=closed.property_id,
-                )
-            follow_up = generate_in(
-                uow,
-                ctx,
-                service_type_id=closed.reference_service_type_id,
-                actor=actor,
-                at=at,
-                origin=OrderOrigin.FOLLOW_UP,
-                property_id=closed.property_id,
-                request=request,
-                unit_id=closed.current_unit_id,
-            )
+            follow_up = _follow_up(uow, ctx, closed, actor=actor, at=at)
     else:
         return referenced, None
     events.append(
@@ -675,6 +696,40 @@ def _referenced_effects(
         )
     )
     return updated, follow_up
+
+
+def _follow_up(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    closed: ServiceOrder,
+    *,
+    actor: int,
+    at: datetime,
+) -> ServiceOrder:
+    """An approving return generates the follow-up order of the
+    closed order's reference type, in its unit, under its request."""
+    assert closed.reference_service_type_id is not None
+    request = None
+    if closed.request_id is not None:
+        request = RequestFacts(
+            id=closed.request_id,
+            allows_orders=True,
+            pending=True,
+            user_authorised=True,
+            current_unit_id=closed.current_unit_id,
+            property_id=closed.property_id,
+        )
+    return generate_in(
+        uow,
+        ctx,
+        service_type_id=closed.reference_service_type_id,
+        actor=actor,
+        at=at,
+        origin=OrderOrigin.FOLLOW_UP,
+        property_id=closed.property_id,
+        request=request,
+        unit_id=closed.current_unit_id,
+    )
 
 
 REASON_MISMATCH = Message(

@@ -23,7 +23,11 @@ from gsan_core.rules.service_orders import ChargeRequest
 from gsan_core.rules.validation import ensure
 from gsan_core.services.charges import create_charge, price_of
 from gsan_core.services.context import ServiceContext
-from gsan_core.services.operations import OperationCall, PricedOperation
+from gsan_core.services.operations import (
+    CommercialOperation,
+    OperationCall,
+    PricedOperation,
+)
 from gsan_core.services.service_orders.common import _permission, order_property
 
 COMMERCIAL_DATA_REQUIRED = Message(
@@ -155,31 +159,16 @@ def apply_operation_in(
         raise ConfigurationError(f"no commercial operation {operation!r} is registered")
     order = uow.service_orders.get(order_id)
     service_type = uow.service_types.get(order.service_type_id)
-    reason = (
-        None
-        if order.closing_reason_id is None
-        else uow.catalog.find("closing_reason", order.closing_reason_id)
-    )
     today = at.astimezone(ctx.zone).date()
-    prop = order_property(uow, order)
-    ensure(
-        [
-            *rules.check_type_matches(
-                order,
-                service_type=service_type,
-                operation=operation,
-                operation_title=registered.title,
-                operation_title_pt=registered.title_pt,
-                profile=ctx.profile,
-                message=getattr(registered, "wrong_type_message", None),
-            ),
-            *rules.check_menu_path(
-                order, reason=reason, today=today, variant=registered.menu_variant
-            ),
-            *rules.check_has_property(order, None if prop is None else prop.id),
-        ]
+    prop = _checked_menu_path(
+        uow,
+        ctx,
+        registered,
+        operation=operation,
+        order=order,
+        service_type=service_type,
+        today=today,
     )
-    assert prop is not None
     charge_request = charge or ChargeRequest()
     suggested = price_of(
         uow,
@@ -213,16 +202,88 @@ def apply_operation_in(
         via_closing=False,
         key=operation,
     )
+    current, made = _mark_applied(
+        uow,
+        ctx,
+        registered,
+        operation=operation,
+        order_id=order.id,
+        service_type=service_type,
+        prop=prop,
+        request=charge_request,
+        suggested=suggested,
+        actor=actor,
+        at=at,
+    )
+    return current, made
+
+
+def _checked_menu_path(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    registered: CommercialOperation,
+    *,
+    operation: str,
+    order: ServiceOrder,
+    service_type: ServiceType,
+    today: date,
+) -> Property:
+    """COM-01..COM-03: the order's type is the operation's, the order closed
+    executed by the menu's path, and it has a property (returned)."""
+    reason = (
+        None
+        if order.closing_reason_id is None
+        else uow.catalog.find("closing_reason", order.closing_reason_id)
+    )
+    prop = order_property(uow, order)
+    ensure(
+        [
+            *rules.check_type_matches(
+                order,
+                service_type=service_type,
+                operation=operation,
+                operation_title=registered.title,
+                operation_title_pt=registered.title_pt,
+                profile=ctx.profile,
+                message=getattr(registered, "wrong_type_message", None),
+            ),
+            *rules.check_menu_path(
+                order, reason=reason, today=today, variant=registered.menu_variant
+            ),
+            *rules.check_has_property(order, None if prop is None else prop.id),
+        ]
+    )
+    assert prop is not None
+    return prop
+
+
+def _mark_applied(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    registered: CommercialOperation,
+    *,
+    operation: str,
+    order_id: int,
+    service_type: ServiceType,
+    prop: Property,
+    request: ChargeRequest,
+    suggested: Decimal | None,
+    actor: int,
+    at: datetime,
+) -> tuple[ServiceOrder, Charge | None]:
+    """The order marked applied with its value (not by the "update" variant),
+    and its charge when the operation charges (COM-04, COM-05); the
+    operation's event."""
     made = None
-    current = uow.service_orders.get(order.id)
+    current = uow.service_orders.get(order_id)
     if registered.menu_variant != "update":
-        value = charge_request.value if charge_request.value is not None else suggested
+        value = request.value if request.value is not None else suggested
         current = attrs.evolve(
             current,
             commercial_applied=True,
             current_value=value,
-            charge_percentage=charge_request.percentage,
-            non_charge_reason_id=charge_request.non_charge_reason_id,
+            charge_percentage=request.percentage,
+            non_charge_reason_id=request.non_charge_reason_id,
             version=current.version + 1,
         )
         uow.service_orders.update(current)
@@ -233,7 +294,7 @@ def apply_operation_in(
                 service_type=service_type,
                 prop=prop,
                 value=value,
-                request=charge_request,
+                request=request,
                 order=current,
                 request_id=current.request_id,
                 generated_on=current.generated_at.astimezone(ctx.zone).date(),
@@ -244,7 +305,7 @@ def apply_operation_in(
         CommercialOperationApplied(
             occurred_at=at,
             actor=actor,
-            order_id=order.id,
+            order_id=order_id,
             operation=operation,
             property_id=prop.id,
             via_closing=False,

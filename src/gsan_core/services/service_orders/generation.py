@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import attrs
+
 from gsan_core.errors import Violation
+from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.properties import Property
 from gsan_core.model.service_orders import (
     OrderAction,
@@ -15,6 +18,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
     ServiceOrderGenerated,
     ServiceOrderSituationChanged,
+    ServiceType,
 )
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules import service_orders as rules
@@ -58,6 +62,87 @@ def generate_in(
     open order per property and type, the property are locked before their
     orders are read (``docs/concurrency.md``). ``known_property``: the
     property as the caller read it in ``uow`` (not read again unless locked)."""
+    if request is not None:
+        property_id = property_id if property_id is not None else request.property_id
+    checked = _read_and_check(
+        uow,
+        ctx,
+        service_type_id=service_type_id,
+        actor=actor,
+        at=at,
+        property_id=property_id,
+        request=request,
+        reference_order_id=reference_order_id,
+        unit_id=unit_id,
+        priority_id=priority_id,
+        observation=observation,
+        known_property=known_property,
+        request_locked=request_locked,
+    )
+    prop = _property(uow, property_id, checked.prop)
+    if unit_id is None:
+        unit_id = (
+            request.current_unit_id
+            if request is not None
+            else _locality_unit(uow, prop)
+        )
+    service_type = checked.service_type
+    order = ServiceOrder(
+        id=uow.next_id("service_order"),
+        service_type_id=service_type.id,
+        origin=origin,
+        property_id=property_id,
+        request_id=None if request is None else request.id,
+        collection_document_id=collection_document_id,
+        reference_order_id=reference_order_id,
+        reference_service_type_id=reference_service_type_id,
+        generated_at=at,
+        emitted_at=at if emitted else None,
+        observation=observation,
+        original_value=service_type.value,
+        current_unit_id=unit_id,
+        original_priority_id=service_type.priority_id,
+        current_priority_id=priority_id
+        if priority_id is not None
+        else service_type.priority_id,
+    )
+    uow.service_orders.add(order)
+    _unit_record(uow, order, OrderUnitRelation.OPENED, actor, at)
+    _record_generated(uow, order, checked, actor=actor, at=at)
+    return order
+
+
+@attrs.frozen(kw_only=True)
+class _Generation:
+    """What the generation rules read: the type, its reference behaviour, the
+    reference order, and the property when locked for GEN-uniqueness (else as
+    the caller read it)."""
+
+    service_type: ServiceType
+    reference: CatalogItem | None
+    reference_order: ServiceOrder | None
+    prop: Property | None
+
+
+def _read_and_check(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    service_type_id: int,
+    actor: int,
+    at: datetime,
+    property_id: int | None,
+    request: RequestFacts | None,
+    reference_order_id: int | None,
+    unit_id: int | None,
+    priority_id: int | None,
+    observation: str | None,
+    known_property: Property | None,
+    request_locked: bool,
+) -> _Generation:
+    """GEN-01..GEN-09: the type, the request's open orders (after its lock),
+    the reference order, the references given, one open order per property
+    and type (after the property's lock) and the restriction window."""
     service_type = uow.service_types.find(service_type_id)
     reference = _reference_of(uow, service_type)
     open_of_request: Sequence[ServiceOrder] = ()
@@ -67,8 +152,6 @@ def generate_in(
         if not request_locked:
             uow.service_requests.lock_many([request.id])
         open_of_request = uow.service_orders.find_by(request_id=request.id)
-    if request is not None:
-        property_id = property_id if property_id is not None else request.property_id
     reference_order = (
         None
         if reference_order_id is None
@@ -104,51 +187,49 @@ def generate_in(
         )
     ensure(found)
     assert service_type is not None
-    prop = None
-    if property_id is not None:
-        prop = (
-            known_property
-            if known_property is not None and known_property.id == property_id
-            else uow.properties.get(property_id)
-        )
-    if unit_id is None:
-        unit_id = (
-            request.current_unit_id
-            if request is not None
-            else _locality_unit(uow, prop)
-        )
-    order = ServiceOrder(
-        id=uow.next_id("service_order"),
-        service_type_id=service_type.id,
-        origin=origin,
-        property_id=property_id,
-        request_id=None if request is None else request.id,
-        collection_document_id=collection_document_id,
-        reference_order_id=reference_order_id,
-        reference_service_type_id=reference_service_type_id,
-        generated_at=at,
-        emitted_at=at if emitted else None,
-        observation=observation,
-        original_value=service_type.value,
-        current_unit_id=unit_id,
-        original_priority_id=service_type.priority_id,
-        current_priority_id=priority_id
-        if priority_id is not None
-        else service_type.priority_id,
+    return _Generation(
+        service_type=service_type,
+        reference=reference,
+        reference_order=reference_order,
+        prop=known_property,
     )
-    uow.service_orders.add(order)
-    _unit_record(uow, order, OrderUnitRelation.OPENED, actor, at)
+
+
+def _property(
+    uow: UnitOfWork, property_id: int | None, known: Property | None
+) -> Property | None:
+    """The order's property: as read already when it is the one, else read."""
+    if property_id is None:
+        return None
+    return (
+        known
+        if known is not None and known.id == property_id
+        else uow.properties.get(property_id)
+    )
+
+
+def _record_generated(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    checked: _Generation,
+    *,
+    actor: int,
+    at: datetime,
+) -> None:
+    """The order's event; an open reference order that the type requires is
+    held for it, with its event."""
     events: list[object] = [
         ServiceOrderGenerated(
             occurred_at=at,
             actor=actor,
             order_id=order.id,
-            service_type_id=service_type.id,
-            origin=origin,
-            property_id=property_id,
+            service_type_id=order.service_type_id,
+            origin=order.origin,
+            property_id=order.property_id,
             request_id=order.request_id,
         )
     ]
+    reference, reference_order = checked.reference, checked.reference_order
     if (
         reference_order is not None
         and reference is not None
@@ -166,7 +247,6 @@ def generate_in(
             )
         )
     uow.record(*events)  # type: ignore[arg-type]
-    return order
 
 
 def _restriction_window(

@@ -12,14 +12,12 @@ import attrs
 
 from gsan_core.errors import (
     ConcurrencyConflict,
-    ConfigurationError,
     NotFound,
     Violation,
 )
 from gsan_core.model.bulletins import BulletinInput
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.field_files import DEVICE_RETURNED
-from gsan_core.model.scheduling import ScheduleOutcome
 from gsan_core.model.service_orders import (
     CompletedOrderRow,
     ExecutedActivity,
@@ -28,7 +26,6 @@ from gsan_core.model.service_orders import (
     OrderExecution,
     OrderOrigin,
     OrderUnitRecord,
-    OverdueOrdersClosed,
     ServiceOrder,
     ServiceOrderSituationChanged,
     ServiceOrderUpdated,
@@ -42,24 +39,26 @@ from gsan_core.rules import service_orders as rules
 from gsan_core.rules.service_orders import ChargeRequest, RequestFacts
 from gsan_core.rules.validation import ensure
 from gsan_core.services.acceptances import refuse_referenced_in
-from gsan_core.services.batches import BatchSummary, ChunkOutcome, Progress
+from gsan_core.services.batches import BatchSummary, Progress
 from gsan_core.services.bulletins import record_bulletin_in
 from gsan_core.services.charges import price_facts
 from gsan_core.services.service_orders.closing import close_in
 from gsan_core.services.service_orders.commercial import apply_operation_in
 from gsan_core.services.service_orders.common import (
     _catalog_map,
-    _locality_unit,
     _move,
     _reference_of,
-    _user_unit,
     missing_references,
+)
+from gsan_core.services.service_orders.cut_orders import (
+    check_new_cut_order,
+    reemit_open_cut,
 )
 from gsan_core.services.service_orders.generation import (
     generate_from_collection_in,
     generate_in,
 )
-from gsan_core.services.service_orders.programmings import deactivate
+from gsan_core.services.service_orders.overdue import OverdueChunk, read_overdue
 from gsan_core.services.service_orders.results import (
     CUT_ORDER_OBSERVATION,
     ChargeSimulation,
@@ -629,55 +628,22 @@ class ServiceOrderService(ServiceSetup):
         with self._work(defer=True) as uow:
             # GEN-13 reads the property's open orders: lock it first
             prop = uow.properties.lock(property_id)
-            cut_types = profile.ids("service_type.cut_order")
-            blocking = cut_types | profile.ids("service_type.cut")
-            open_cut = [
-                o
-                for o in uow.service_orders.find_by(
-                    property_id=property_id, service_type_id=blocking
-                )
-                if o.is_open
-            ]
-            if open_cut:
-                emitted = attrs.evolve(
-                    open_cut[0], emitted_at=at, version=open_cut[0].version + 1
-                )
-                uow.service_orders.update(emitted)
-                uow.record(
-                    ServiceOrderUpdated(
-                        occurred_at=at,
-                        actor=actor,
-                        order_id=emitted.id,
-                        version=emitted.version,
-                    )
-                )
+            emitted = reemit_open_cut(
+                uow, profile, property_id=property_id, at=at, actor=actor
+            )
+            if emitted is not None:
                 uow.commit()
                 return CutOrderResult(order=emitted, generated=False)
-            type_id = min(cut_types) if cut_types else None
-            service_type = None if type_id is None else uow.service_types.find(type_id)
-            bills = rules.bills_in_period(
-                uow.billing.open_debts(property_id),
+            service_type, unit_id = check_new_cut_order(
+                uow,
+                profile,
+                prop,
+                notice_document_id=notice_document_id,
                 reference_from=reference_from,
                 reference_to=reference_to,
                 due_from=due_from,
                 due_to=due_to,
             )
-            unit_id = _locality_unit(uow, prop)
-            ensure(
-                (
-                    *rules.check_cut_order(
-                        prop,
-                        allowed_water_statuses=profile.ids("water_status.connected")
-                        | profile.ids("water_status.under_inspection"),
-                        service_type=service_type,
-                        bills=bills,
-                        requires_notice=profile.service_orders.cut_order_requires_notice,
-                        notice_document_id=notice_document_id,
-                    ),
-                    *rules.check_collection_unit(prop, unit_id),
-                )
-            )
-            assert service_type is not None
             order = generate_in(
                 uow,
                 self._ctx,
@@ -725,87 +691,30 @@ class ServiceOrderService(ServiceSetup):
             today, days=days, extra_days=profile.service_orders.overdue_extra_days
         )
         before = datetime.combine(cutoff + timedelta(days=1), time(), self._ctx.zone)
-        reason_ids = profile.ids("closing_reason.overdue")
         with self._exclusive(
             "overdue closing", f"service type {service_type_id}"
         ) as frame:
             with frame.read() as uow:  # the chunks take their own trail ids
-                ensure(
-                    rules.check_overdue_request(
-                        service_type=uow.service_types.find(service_type_id),
-                        service_type_id=service_type_id,
-                        days=days,
-                        closable=profile.ids("service_type.overdue_closable"),
-                    )
-                )
-                reason = (
-                    uow.catalog.find("closing_reason", min(reason_ids))
-                    if reason_ids
-                    else None
-                )
-                if reason is None:
-                    raise ConfigurationError(
-                        "the role closing_reason.overdue names no closing reason"
-                    )
-                total = uow.service_orders.count_pending(
-                    service_type_id=service_type_id, generated_before=before
-                )
-                if total == 0:
-                    ensure(
-                        [
-                            rules.OVERDUE_NOTHING(
-                                service_type_id=service_type_id, cutoff=cutoff
-                            )
-                        ]
-                    )
-                unit_id = _user_unit(uow, actor)
-            reason_id = reason.id
-            last = [0]  # keyset paging: the next chunk starts after this id
-
-            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                ids, closed = uow.service_orders.close_next_pending(
+                reads = read_overdue(
+                    uow,
+                    profile,
                     service_type_id=service_type_id,
-                    generated_before=before,
-                    after_id=last[0],
-                    limit=chunk_size,
-                    reason_id=reason_id,
-                    closed_at=now,
-                    unit_id=unit_id,
-                    user_id=actor,
+                    days=days,
+                    actor=actor,
+                    before=before,
+                    cutoff=cutoff,
                 )
-                if ids:
-                    last[0] = ids[-1]
-                if closed:
-                    # §2.6.7: a closed order leaves its routes (one read per chunk)
-                    programmed = uow.programmings.find_by(
-                        order_id=list(closed), active=True
-                    )
-                    if programmed:
-                        uow.programmings.update_many(
-                            deactivate(
-                                programmed, ScheduleOutcome.CANCELLED, actor=actor
-                            )
-                        )
-                    uow.record(
-                        OverdueOrdersClosed(
-                            occurred_at=now,
-                            actor=actor,
-                            service_type_id=service_type_id,
-                            closing_reason_id=reason_id,
-                            order_ids=tuple(closed),
-                        )
-                    )
-                uow.commit()
-                missed = len(ids) - len(closed)
-                return ChunkOutcome(
-                    processed=len(ids),
-                    changed=len(closed),
-                    skipped={"no longer pending": missed} if missed else {},
-                )
-
+            chunk = OverdueChunk(
+                service_type_id=service_type_id,
+                before=before,
+                chunk_size=chunk_size,
+                reads=reads,
+                now=now,
+                actor=actor,
+            )
             summary = frame.run(
                 job="close_overdue",
-                units=range(math.ceil(total / chunk_size)),
+                units=range(math.ceil(reads.total / chunk_size)),
                 chunk=chunk,
                 progress=progress,
             )

@@ -74,45 +74,8 @@ def _check_service_type(
         max_length=20,
     )
     if service_type.active:
-        if active is None:
-            active = uow.service_types.find_by(active=True)
-        for other in active:
-            if other.id == service_type.id:
-                continue
-            if normalized(other.description) == normalized(service_type.description):
-                found.append(
-                    DUPLICATE_TYPE_DESCRIPTION(
-                        description=service_type.description, other_id=other.id
-                    )
-                )
-            if normalized(other.abbreviation) == normalized(service_type.abbreviation):
-                found.append(
-                    DUPLICATE_TYPE_ABBREVIATION(
-                        abbreviation=service_type.abbreviation, other_id=other.id
-                    )
-                )
-    for kind, value, field, campo in (
-        ("debit_type", service_type.debit_type_id, "Debit type", "Tipo de Débito"),
-        (
-            "service_profile",
-            service_type.profile_id,
-            "Service profile",
-            "Perfil do Serviço",
-        ),
-        ("service_priority", service_type.priority_id, "Priority", "Prioridade"),
-        (
-            "service_type_reference",
-            service_type.reference_id,
-            "Reference service type",
-            "Tipo de Serviço de Referência",
-        ),
-    ):
-        if value is not None:
-            item = uow.catalog.find(kind, value)
-            if item is None or not item.active:
-                found.append(
-                    TYPE_REFERENCE_MISSING(field=field, campo=campo, value=value)
-                )
+        found += _duplicates(uow, service_type, active)
+    found += _missing_references(uow, service_type)
     found += (
         config.check_activity_order(
             [(a, n) for n, a in enumerate(service_type.activity_ids, start=1)]
@@ -148,4 +111,61 @@ def _check_service_type(
                 conhecidas=", ".join(sorted(operations)) or "nenhuma",
             )
         )
+    return found
+
+
+def _duplicates(
+    uow: UnitOfWork,
+    service_type: ServiceType,
+    active: Iterable[ServiceType] | None,
+) -> list[Violation]:
+    """An active type's description and abbreviation are its own among the
+    active types (read here unless the caller read them)."""
+    found: list[Violation] = []
+    if active is None:
+        active = uow.service_types.find_by(active=True)
+    for other in active:
+        if other.id == service_type.id:
+            continue
+        if normalized(other.description) == normalized(service_type.description):
+            found.append(
+                DUPLICATE_TYPE_DESCRIPTION(
+                    description=service_type.description, other_id=other.id
+                )
+            )
+        if normalized(other.abbreviation) == normalized(service_type.abbreviation):
+            found.append(
+                DUPLICATE_TYPE_ABBREVIATION(
+                    abbreviation=service_type.abbreviation, other_id=other.id
+                )
+            )
+    return found
+
+
+def _missing_references(uow: UnitOfWork, service_type: ServiceType) -> list[Violation]:
+    """The debit type, profile, priority and reference type named exist and
+    are active."""
+    found: list[Violation] = []
+    for kind, value, field, campo in (
+        ("debit_type", service_type.debit_type_id, "Debit type", "Tipo de Débito"),
+        (
+            "service_profile",
+            service_type.profile_id,
+            "Service profile",
+            "Perfil do Serviço",
+        ),
+        ("service_priority", service_type.priority_id, "Priority", "Prioridade"),
+        (
+            "service_type_reference",
+            service_type.reference_id,
+            "Reference service type",
+            "Tipo de Serviço de Referência",
+        ),
+    ):
+        if value is not None:
+            item = uow.catalog.find(kind, value)
+            if item is None or not item.active:
+                found.append(
+                    TYPE_REFERENCE_MISSING(field=field, campo=campo, value=value)
+                )
     return found

@@ -331,6 +331,24 @@ def close_chunk_in(
             {r.specification_id for r in charged}
         )
         _charges(uow, ctx, charged, specs, actor=actor, at=now)
+    _record_closed(uow, done, scope, command_id=command_id, actor=actor, now=now)
+    if commit:
+        uow.commit()
+    count = len(done.requests)
+    return ChunkOutcome(processed=count, changed=count)
+
+
+def _record_closed(
+    uow: UnitOfWork,
+    done: ClosedByCommand,
+    scope: ClosingScope,
+    *,
+    command_id: int,
+    actor: int,
+    now: datetime,
+) -> None:
+    """The events of a chunk closed by the command: its orders', then its
+    requests'."""
     uow.record(
         *(
             ServiceOrderClosed(
@@ -357,10 +375,6 @@ def close_chunk_in(
             for request in done.requests
         ),
     )
-    if commit:
-        uow.commit()
-    count = len(done.requests)
-    return ChunkOutcome(processed=count, changed=count)
 
 
 def _close_by_rules(

@@ -275,43 +275,14 @@ def apply_close(
     """Write a checked closing (ENC-09, ENC-10, ENC-12, ENC-14)."""
     request = plan.request
     reason = plan.reason
-    closed_orders: list[ServiceOrder] = []
-    zone = ctx.zone
     user_unit = _user_unit(uow, actor)
-    if not plan.executed:
-        local = plan.closed_at.astimezone(zone)
-        awaiting: list[ServiceOrder] = []
-        for listed in plan.open_orders:
-            order = uow.service_orders.get(listed.id)
-            if not order.is_open:
-                continue
-            if order.situation is OrderSituation.AWAITING_RELEASE:
-                awaiting.append(order)
-                continue
-            result = close_in(
-                uow,
-                ctx,
-                order_id=order.id,
-                reason_id=reason.id,
-                closed_on=local.date(),
-                closing_time=local.time().replace(microsecond=0),
-                actor=actor,
-                at=now,
-                remark=plan.remark,
-                run_hooks=False,
-            )
-            closed_orders.append(result.order)
-        fresh = [uow.service_orders.get(o.id) for o in awaiting]
-        closed_orders += close_orders_by_request(
-            uow,
-            [o for o in fresh if o.is_open],
-            reason_id=reason.id,
-            closed_at=plan.closed_at,
-            remark=plan.remark,
-            actor=actor,
-            unit_id=user_unit,
-            at=now,
+    closed_orders = (
+        []
+        if plan.executed
+        else _close_open_orders(
+            uow, ctx, plan, actor=actor, now=now, user_unit=user_unit
         )
+    )
     made = None
     if plan.executed and with_charge:
         made = _request_charge(
@@ -366,6 +337,55 @@ def apply_close(
         new_request_offer=None if spec is None else spec.new_request_specification_id,
         survey_requested=survey is not None,
     )
+
+
+def _close_open_orders(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    plan: _ClosePlan,
+    *,
+    actor: int,
+    now: datetime,
+    user_unit: int | None,
+) -> list[ServiceOrder]:
+    """A request closed without execution closes its open orders with its
+    reason (ENC-09): one by one, and those awaiting release together."""
+    reason = plan.reason
+    closed_orders: list[ServiceOrder] = []
+    local = plan.closed_at.astimezone(ctx.zone)
+    awaiting: list[ServiceOrder] = []
+    for listed in plan.open_orders:
+        order = uow.service_orders.get(listed.id)
+        if not order.is_open:
+            continue
+        if order.situation is OrderSituation.AWAITING_RELEASE:
+            awaiting.append(order)
+            continue
+        result = close_in(
+            uow,
+            ctx,
+            order_id=order.id,
+            reason_id=reason.id,
+            closed_on=local.date(),
+            closing_time=local.time().replace(microsecond=0),
+            actor=actor,
+            at=now,
+            remark=plan.remark,
+            run_hooks=False,
+        )
+        closed_orders.append(result.order)
+    fresh = [uow.service_orders.get(o.id) for o in awaiting]
+    closed_orders += close_orders_by_request(
+        uow,
+        [o for o in fresh if o.is_open],
+        reason_id=reason.id,
+        closed_at=plan.closed_at,
+        remark=plan.remark,
+        actor=actor,
+        unit_id=user_unit,
+        at=now,
+    )
+    return closed_orders
 
 
 def _survey_event(

@@ -167,27 +167,161 @@ def forward_in(
     orders are read (``docs/concurrency.md``). A joint forwarding gives what
     it read for all its requests (``known``, read after their locks) and
     keeps the writes in ``batch``, to write them together."""
+    reads = _request_reads(uow, request_id, known)
+    when = now if at is None else at
+    facts = _forward_facts(
+        uow,
+        ctx,
+        reads,
+        destination_unit_id=destination_unit_id,
+        actor=actor,
+        at=when,
+        now=now,
+        expected_version=expected_version,
+        joint=joint,
+    )
+    ensure(rules.check_forward(facts))
+    _check_responsible_and_remark(uow, responsible_id, remark)
+    moved, step, count = _move(
+        uow,
+        reads,
+        batch,
+        to_unit_id=destination_unit_id,
+        at=when,
+        actor=actor,
+        responsible_id=responsible_id,
+        remark=remark,
+    )
+    uow.record(*_forward_events(facts, step, actor=actor, now=now))
+    return ForwardResult(request=moved, step=step, orders_moved=count)
+
+
+def _move(
+    uow: UnitOfWork,
+    reads: _RequestReads,
+    batch: JointMove | None,
+    *,
+    to_unit_id: int,
+    at: datetime,
+    actor: int,
+    responsible_id: int | None,
+    remark: str | None,
+) -> tuple[ServiceRequest, RoutingStep, int]:
+    """Move the request and its orders now, or keep the writes in a joint
+    forwarding's ``batch``."""
+    if batch is None:
+        return move_request(
+            uow,
+            reads.request,
+            to_unit_id=to_unit_id,
+            at=at,
+            actor=actor,
+            responsible_id=responsible_id,
+            remark=remark,
+        )
+    return batch.move(
+        uow,
+        reads.request,
+        reads.orders,
+        to_unit_id=to_unit_id,
+        at=at,
+        actor=actor,
+        responsible_id=responsible_id,
+        remark=remark,
+    )
+
+
+def _forward_events(
+    facts: rules.ForwardFacts, step: RoutingStep, *, actor: int, now: datetime
+) -> list[ServiceRequestForwarded | UrgentRequestAlert]:
+    """The forwarding's event, and the alert of an urgent request."""
+    codes = facts.unit_type_codes
+    destination = facts.units[facts.destination_id]
+    origin = facts.origin
+    events: list[ServiceRequestForwarded | UrgentRequestAlert] = [
+        ServiceRequestForwarded(
+            occurred_at=now,
+            actor=actor,
+            request_id=facts.request.id,
+            step_id=step.id,
+            from_unit_id=step.from_unit_id,
+            to_unit_id=facts.destination_id,
+            to_contractor=codes.get(destination.unit_type_id) == "T"
+            and origin is not None
+            and codes.get(origin.unit_type_id) == "C",
+        )
+    ]
+    if facts.request.urgent:
+        events.append(
+            UrgentRequestAlert(
+                occurred_at=now,
+                actor=actor,
+                request_id=facts.request.id,
+                unit_id=facts.destination_id,
+            )
+        )
+    return events
+
+
+@attrs.frozen
+class _RequestReads:
+    """One request's part of what a forwarding reads."""
+
+    request: ServiceRequest
+    orders: tuple[ServiceOrder, ...]
+    steps: Sequence[RoutingStep]
+    group_rows: Sequence[LocalityGroupUnit]
+
+
+def _request_reads(
+    uow: UnitOfWork, request_id: int, known: ForwardReads | None
+) -> _RequestReads:
+    """The request (locked before its orders are read), its orders, routing
+    steps and its locality's units by group: read here, or taken from what a
+    joint forwarding read for all its requests (``known``)."""
     if known is None:
         request = uow.service_requests.lock(request_id)
-        orders = tuple(uow.service_orders.find_by(request_id=request_id))
-        steps: Sequence[RoutingStep] = uow.routing_steps.find_by(request_id=request_id)
-        group_rows: Sequence[LocalityGroupUnit] = (
-            ()
-            if request.locality_id is None
-            else uow.locality_group_units.find_by(locality_id=request.locality_id)
+        return _RequestReads(
+            request=request,
+            orders=tuple(uow.service_orders.find_by(request_id=request_id)),
+            steps=uow.routing_steps.find_by(request_id=request_id),
+            group_rows=(
+                ()
+                if request.locality_id is None
+                else uow.locality_group_units.find_by(locality_id=request.locality_id)
+            ),
         )
-    else:
-        if request_id not in known.requests:
-            raise NotFound("service_request", request_id)
-        request = known.requests[request_id]
-        orders = known.orders.get(request_id, ())
-        steps = known.steps.get(request_id, ())
-        group_rows = known.group_units.get(request.locality_id or 0, ())
-    when = now if at is None else at
+    if request_id not in known.requests:
+        raise NotFound("service_request", request_id)
+    request = known.requests[request_id]
+    return _RequestReads(
+        request=request,
+        orders=tuple(known.orders.get(request_id, ())),
+        steps=known.steps.get(request_id, ()),
+        group_rows=known.group_units.get(request.locality_id or 0, ()),
+    )
+
+
+def _forward_facts(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    reads: _RequestReads,
+    *,
+    destination_unit_id: int,
+    actor: int,
+    at: datetime,
+    now: datetime,
+    expected_version: int | None,
+    joint: bool,
+) -> rules.ForwardFacts:
+    """What TRM-01..TRM-15 read: the units involved (origin, destination,
+    the user's, the locality's by group), their types' codes, the orders'
+    service types, the request's type and group, the last routing step."""
+    request, orders, steps = reads.request, reads.orders, reads.steps
     user = uow.users.find(actor)
-    spec, request_type, group = _specification(uow, request.specification_id)
+    _, request_type, group = _specification(uow, request.specification_id)
     by_group: dict[int, list[int]] = {}
-    for row in group_rows:
+    for row in reads.group_rows:
         by_group.setdefault(row.group_id, []).append(row.unit_id)
     units = load_units(
         uow,
@@ -206,8 +340,7 @@ def forward_in(
         for type_id in sorted({u.unit_type_id for u in units.values()})
         if (item := uow.catalog.find("unit_type", type_id)) is not None
     }
-    del spec
-    facts = rules.ForwardFacts(
+    return rules.ForwardFacts(
         request=request,
         destination_id=destination_unit_id,
         destination=units.get(destination_unit_id),
@@ -221,7 +354,7 @@ def forward_in(
         group_id=None if group is None else group.id,
         locality_group_units={k: tuple(v) for k, v in by_group.items()},
         last_step=last,
-        at=when,
+        at=at,
         now=now,
         zone=ctx.zone,
         params=ctx.profile.service_requests,
@@ -231,7 +364,13 @@ def forward_in(
         expected_version=expected_version,
         joint=joint,
     )
-    ensure(rules.check_forward(facts))
+
+
+def _check_responsible_and_remark(
+    uow: UnitOfWork, responsible_id: int | None, remark: str | None
+) -> None:
+    """The responsible user named must be registered and active; the remark
+    must fit the routing step's column."""
     if responsible_id is not None:
         responsible = uow.users.find(responsible_id)
         if responsible is None or not responsible.active:
@@ -244,50 +383,3 @@ def forward_in(
             max_length=rules.ROUTING_REMARK_MAX,
         )
     )
-    origin = units.get(request.current_unit_id)
-    destination = units[destination_unit_id]
-    if batch is None:
-        moved, step, count = move_request(
-            uow,
-            request,
-            to_unit_id=destination_unit_id,
-            at=when,
-            actor=actor,
-            responsible_id=responsible_id,
-            remark=remark,
-        )
-    else:
-        moved, step, count = batch.move(
-            uow,
-            request,
-            orders,
-            to_unit_id=destination_unit_id,
-            at=when,
-            actor=actor,
-            responsible_id=responsible_id,
-            remark=remark,
-        )
-    events: list[object] = [
-        ServiceRequestForwarded(
-            occurred_at=now,
-            actor=actor,
-            request_id=request_id,
-            step_id=step.id,
-            from_unit_id=step.from_unit_id,
-            to_unit_id=destination_unit_id,
-            to_contractor=codes.get(destination.unit_type_id) == "T"
-            and origin is not None
-            and codes.get(origin.unit_type_id) == "C",
-        )
-    ]
-    if request.urgent:
-        events.append(
-            UrgentRequestAlert(
-                occurred_at=now,
-                actor=actor,
-                request_id=request_id,
-                unit_id=destination_unit_id,
-            )
-        )
-    uow.record(*events)  # type: ignore[arg-type]
-    return ForwardResult(request=moved, step=step, orders_moved=count)

@@ -14,13 +14,16 @@ from decimal import Decimal
 
 import attrs
 
+from gsan_core.errors import Violation
 from gsan_core.model.accounts import Customer, RelationType
-from gsan_core.model.service_orders import OrderOrigin
+from gsan_core.model.catalog import CatalogItem
+from gsan_core.model.service_orders import OrderOrigin, ServiceOrder
 from gsan_core.model.service_requests import (
     OpenRequest,
     RequestAction,
     Requester,
     RequestSituation,
+    RequestSpecification,
     RoutingReason,
     RoutingStep,
     ServiceRequest,
@@ -50,7 +53,7 @@ from gsan_core.services.service_requests.opening import (
     _order_observation,
     _warnings,
 )
-from gsan_core.services.service_requests.place import _place, _suggest
+from gsan_core.services.service_requests.place import _Place, _place, _suggest
 from gsan_core.services.service_requests.results import (
     OpeningResult,
     RequestClosingResult,
@@ -116,15 +119,134 @@ def open_in(
     the new request of a reactivation (REA-05, REA-06)."""
     reactivation = reactivation_of is not None
     command = with_customers(uow, command)
+    opening = _read_and_check(
+        uow, ctx, command, actor=actor, at=at, reactivation=reactivation
+    )
+    spec = opening.spec
+    attended_at = command.attended_at if command.attended_at is not None else at
+    warnings = (
+        ()
+        if reactivation
+        else _opening_warnings(uow, ctx, opening, at=at, attended_at=attended_at)
+    )
+    request = _new_request(
+        uow,
+        ctx,
+        command,
+        opening,
+        actor=actor,
+        at=at,
+        attended_at=attended_at,
+        reactivation_of=reactivation_of,
+        reactivation_reason_id=reactivation_reason_id,
+    )
+    uow.service_requests.add(request)
+    step = _record_opening(
+        uow,
+        command,
+        request,
+        opening.reason,
+        actor=actor,
+        at=at,
+        reactivation_of=reactivation_of,
+    )
+    order = (
+        None
+        if spec.service_type_id is None
+        else _request_order(
+            uow, ctx, request, opening.place, spec.service_type_id, actor=actor, at=at
+        )
+    )
+    closing = None
+    if spec.auto_close and not reactivation:
+        closing = close_request_in(
+            uow,
+            ctx,
+            request_id=request.id,
+            reason_id=ctx.profile.id("closing_reason.service_concluded"),
+            actor=actor,
+            now=at,
+            closed_at=attended_at,
+            authorise=False,
+        )
+        request = closing.request
+    return OpeningResult(
+        request=request,
+        step=step,
+        reason=opening.reason,
+        order=order,
+        warnings=warnings,
+        closing=closing,
+    )
+
+
+def _request_order(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    request: ServiceRequest,
+    place: _Place,
+    service_type_id: int,
+    *,
+    actor: int,
+    at: datetime,
+) -> ServiceOrder:
+    """The order of a specification with a service type, generated with the
+    request (the property read under its lock is not read again)."""
+    return generate_in(
+        uow,
+        ctx,
+        service_type_id=service_type_id,
+        actor=actor,
+        at=at,
+        origin=OrderOrigin.REQUEST,
+        property_id=request.property_id,
+        request=RequestFacts(
+            id=request.id,
+            allows_orders=True,
+            pending=True,
+            user_authorised=True,
+            current_unit_id=request.current_unit_id,
+            property_id=request.property_id,
+            new=True,
+        ),
+        known_property=place.prop,
+        observation=_order_observation(request.observation),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Opening:
+    """What an opening read and checked: its specification, type and group,
+    its place, the property's requests, the units read and the destination
+    (None: the request stays in the unit that opened it) with its reason."""
+
+    spec: RequestSpecification
+    request_type: CatalogItem | None
+    place: _Place
+    property_requests: Sequence[ServiceRequest]
+    destination: int | None
+    reason: RoutingReason
+
+
+def _read_and_check(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    command: OpenRequest,
+    *,
+    actor: int,
+    at: datetime,
+    reactivation: bool,
+) -> _Opening:
+    """Read what the opening rules read (the place under its property's lock,
+    then the property's requests; the routing's units) and check them
+    (INS-01..INS-25), then the destination suggested or informed."""
     spec, request_type, group = _specification(uow, command.specification_id)
-    sewer = group is not None and group.flag("sewer")
-    municipal = ctx.profile.service_requests.holiday_scope == "municipal"
     place = _place(
         uow,
         command.location,
-        sewer=sewer,
+        sewer=group is not None and group.flag("sewer"),
         full=not reactivation,
-        need_municipality=municipal,
+        need_municipality=ctx.profile.service_requests.holiday_scope == "municipal",
         lock=True,
     )
     property_requests: Sequence[ServiceRequest] = (
@@ -167,7 +289,6 @@ def open_in(
     )
     ensure(rules.check_open(command, facts))
     assert spec is not None
-    location = place.location
     destination, reason = suggestion
     informed = command.destination_unit_id
     if informed is not None and reason is not RoutingReason.LARGE_CONSUMER:
@@ -179,23 +300,39 @@ def open_in(
                 destination, found if found is not None else uow.units.find(destination)
             )
         )
-    warnings = (
-        ()
-        if reactivation
-        else _warnings(
-            uow,
-            ctx.profile,
-            spec=spec,
-            request_type=request_type,
-            location=location,
-            now=at,
-            property_requests=property_requests,
-        )
+    return _Opening(
+        spec=spec,
+        request_type=request_type,
+        place=place,
+        property_requests=property_requests,
+        destination=destination,
+        reason=reason,
     )
-    attended_at = command.attended_at if command.attended_at is not None else at
+
+
+def _opening_warnings(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    opening: _Opening,
+    *,
+    at: datetime,
+    attended_at: datetime,
+) -> tuple[Violation, ...]:
+    """The warnings of a new opening (not a reactivation's): the opening's
+    own, and the outages of its area for a request of an outage type."""
+    location = opening.place.location
+    request_type = opening.request_type
+    warnings = _warnings(
+        uow,
+        ctx.profile,
+        spec=opening.spec,
+        request_type=request_type,
+        location=location,
+        now=at,
+        property_requests=opening.property_requests,
+    )
     if (
-        not reactivation
-        and request_type is not None
+        request_type is not None
         and request_type.flag("outage")
         and location.area_id is not None
     ):
@@ -206,6 +343,26 @@ def open_in(
             area_id=location.area_id,
             neighbourhood_id=location.neighbourhood_id,
         )
+    return warnings
+
+
+def _new_request(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    command: OpenRequest,
+    opening: _Opening,
+    *,
+    actor: int,
+    at: datetime,
+    attended_at: datetime,
+    reactivation_of: ServiceRequest | None,
+    reactivation_reason_id: int | None,
+) -> ServiceRequest:
+    """The request opened: its deadline, its situation (by its place), its
+    observation (the specification's message when none is typed), in the
+    destination's unit or the opening one."""
+    spec, place = opening.spec, opening.place
+    location = place.location
     due = _due_date(ctx, spec, attended_at, place.municipality_id)
     situation = rules.situation_on_open(location)
     action = (
@@ -218,12 +375,12 @@ def open_in(
     if observation is None and spec.message_id is not None:
         message = uow.catalog.find("request_message", spec.message_id)
         observation = None if message is None else message.description
-    current = destination if destination is not None else command.unit_id
+    destination = opening.destination
     manual = (
         None if command.manual_number is None else int(command.manual_number.strip())
     )
     request_id = uow.next_id("service_request")
-    request = ServiceRequest(
+    return ServiceRequest(
         id=request_id,
         specification_id=spec.id,
         situation=situation,
@@ -240,14 +397,28 @@ def open_in(
         requesters=command.requesters,
         opening_unit_id=command.unit_id,
         opened_by=actor,
-        current_unit_id=current,
+        current_unit_id=destination if destination is not None else command.unit_id,
         reactivation_of_id=None if reactivation_of is None else reactivation_of.id,
         reactivation_reason_id=reactivation_reason_id,
         urgent=spec.urgent,
         submission_key=command.submission_key,
         **location_fields(location),
     )
-    uow.service_requests.add(request)
+
+
+def _record_opening(
+    uow: UnitOfWork,
+    command: OpenRequest,
+    request: ServiceRequest,
+    reason: RoutingReason,
+    *,
+    actor: int,
+    at: datetime,
+    reactivation_of: ServiceRequest | None,
+) -> RoutingStep:
+    """The opening's routing step (from the opening unit to the current one)
+    and its events: opened, reactivated, urgent."""
+    current = request.current_unit_id
     step = RoutingStep(
         id=uow.next_id("routing_step"),
         request_id=request.id,
@@ -265,8 +436,8 @@ def open_in(
             occurred_at=at,
             actor=actor,
             request_id=request.id,
-            specification_id=spec.id,
-            situation=situation,
+            specification_id=request.specification_id,
+            situation=request.situation,
             unit_id=current,
             routing_reason=reason,
             property_id=request.property_id,
@@ -282,57 +453,14 @@ def open_in(
                 previous_id=reactivation_of.id,
             )
         )
-    if spec.urgent:
+    if request.urgent:
         events.append(
             UrgentRequestAlert(
                 occurred_at=at, actor=actor, request_id=request.id, unit_id=current
             )
         )
     uow.record(*events)  # type: ignore[arg-type]
-    order = None
-    if spec.service_type_id is not None:
-        order = generate_in(
-            uow,
-            ctx,
-            service_type_id=spec.service_type_id,
-            actor=actor,
-            at=at,
-            origin=OrderOrigin.REQUEST,
-            property_id=request.property_id,
-            request=RequestFacts(
-                id=request.id,
-                allows_orders=True,
-                pending=True,
-                user_authorised=True,
-                current_unit_id=current,
-                property_id=request.property_id,
-                new=True,
-            ),
-            known_property=place.prop,
-            observation=_order_observation(observation),
-        )
-    closing = None
-    if spec.auto_close and not reactivation:
-        reason_id = ctx.profile.id("closing_reason.service_concluded")
-        closing = close_request_in(
-            uow,
-            ctx,
-            request_id=request.id,
-            reason_id=reason_id,
-            actor=actor,
-            now=at,
-            closed_at=attended_at,
-            authorise=False,
-        )
-        request = closing.request
-    return OpeningResult(
-        request=request,
-        step=step,
-        reason=reason,
-        order=order,
-        warnings=warnings,
-        closing=closing,
-    )
+    return step
 
 
 def close_request_in(

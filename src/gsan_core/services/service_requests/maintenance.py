@@ -212,38 +212,15 @@ def update_request_in(
         )
     )
     plan = _plan(uow, ctx, request, change, actor=actor, now=now)
-    spec, command, place = plan.spec, plan.command, plan.place
-    due = change.due_date
-    if due is None and "specification" in plan.fields:
-        due = _due_date(ctx, spec, request.attended_at, place.municipality_id)
-    situation = rules.situation_on_open(place.location)
-    action = (
-        RequestAction.INFORM_ADDRESS
-        if situation is RequestSituation.PENDING
-        else RequestAction.REMOVE_ADDRESS
-    )
-    assert rules.transition(request.situation, action) is situation
-    changed = attrs.evolve(
-        request,
-        specification_id=spec.id,
-        situation=situation,
-        opening_unit_id=command.unit_id,
-        requesters=command.requesters,
-        observation=command.observation,
-        original_due_date=request.original_due_date if due is None else due,
-        current_due_date=request.current_due_date if due is None else due,
-        urgent=spec.urgent,
-        version=request.version + 1,
-        **location_fields(place.location),
-    )
+    changed = _changed(ctx, request, change, plan)
     uow.service_requests.update(changed)
     _follow_orders(uow, request, changed, orders)
     _record(uow, changed, plan.fields, actor=actor, now=now)
-    if "specification" in plan.fields and spec.service_type_id is not None:
+    if "specification" in plan.fields and plan.spec.service_type_id is not None:
         generate_in(
             uow,
             ctx,
-            service_type_id=spec.service_type_id,
+            service_type_id=plan.spec.service_type_id,
             actor=actor,
             at=now,
             origin=OrderOrigin.REQUEST,
@@ -259,6 +236,41 @@ def update_request_in(
             observation=_order_observation(changed.observation),
         )
     return changed
+
+
+def _changed(
+    ctx: ServiceContext,
+    request: ServiceRequest,
+    change: RequestChange,
+    plan: _Plan,
+) -> ServiceRequest:
+    """The request as the change leaves it: the situation follows the place
+    (UPD-07); the deadline typed overwrites both deadlines, else a new
+    specification recomputes them from the attendance date (UPD-09)."""
+    spec, command, place = plan.spec, plan.command, plan.place
+    due = change.due_date
+    if due is None and "specification" in plan.fields:
+        due = _due_date(ctx, spec, request.attended_at, place.municipality_id)
+    situation = rules.situation_on_open(place.location)
+    action = (
+        RequestAction.INFORM_ADDRESS
+        if situation is RequestSituation.PENDING
+        else RequestAction.REMOVE_ADDRESS
+    )
+    assert rules.transition(request.situation, action) is situation
+    return attrs.evolve(
+        request,
+        specification_id=spec.id,
+        situation=situation,
+        opening_unit_id=command.unit_id,
+        requesters=command.requesters,
+        observation=command.observation,
+        original_due_date=request.original_due_date if due is None else due,
+        current_due_date=request.current_due_date if due is None else due,
+        urgent=spec.urgent,
+        version=request.version + 1,
+        **location_fields(place.location),
+    )
 
 
 def _record(

@@ -9,7 +9,7 @@ import attrs
 
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.profile import ServiceRequestParameters, UtilityProfile
-from gsan_core.model.properties import Property
+from gsan_core.model.properties import Block, Property
 from gsan_core.model.service_requests import RequestLocation, RequestSpecification
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
@@ -89,30 +89,7 @@ def _place(
         if locality is None:
             unknown.append(("Locality", "Localidade", location.locality_id))
     if full and prop is None:
-        if location.sector_id is not None:
-            sector = uow.sectors.find(location.sector_id)
-            if sector is None or sector.locality_id != location.locality_id:
-                unknown.append(
-                    ("Commercial sector", "Setor Comercial", location.sector_id)
-                )
-        if block is not None and block.sector_id != location.sector_id:
-            unknown.append(("Block", "Quadra", block.id))
-        for kind, value, field, campo in (
-            (
-                "street_pavement",
-                location.street_pavement_id,
-                "Street pavement",
-                "Pavimento Rua",
-            ),
-            (
-                "sidewalk_pavement",
-                location.sidewalk_pavement_id,
-                "Sidewalk pavement",
-                "Pavimento Calçada",
-            ),
-        ):
-            if value is not None and uow.catalog.find(kind, value) is None:
-                unknown.append((field, campo, value))
+        unknown += _unknown_of_free_location(uow, location, block)
     division_unit = None
     compatible = True
     if location.sewer_division_id is not None:
@@ -136,6 +113,37 @@ def _place(
         division_unit_id=division_unit,
         municipality_id=municipality,
     )
+
+
+def _unknown_of_free_location(
+    uow: UnitOfWork, location: RequestLocation, block: Block | None
+) -> list[tuple[str, str, int]]:
+    """A place given without a property: its sector (of its locality), its
+    block (of its sector) and its pavements must exist."""
+    unknown: list[tuple[str, str, int]] = []
+    if location.sector_id is not None:
+        sector = uow.sectors.find(location.sector_id)
+        if sector is None or sector.locality_id != location.locality_id:
+            unknown.append(("Commercial sector", "Setor Comercial", location.sector_id))
+    if block is not None and block.sector_id != location.sector_id:
+        unknown.append(("Block", "Quadra", block.id))
+    for kind, value, field, campo in (
+        (
+            "street_pavement",
+            location.street_pavement_id,
+            "Street pavement",
+            "Pavimento Rua",
+        ),
+        (
+            "sidewalk_pavement",
+            location.sidewalk_pavement_id,
+            "Sidewalk pavement",
+            "Pavimento Calçada",
+        ),
+    ):
+        if value is not None and uow.catalog.find(kind, value) is None:
+            unknown.append((field, campo, value))
+    return unknown
 
 
 def _division_serves(

@@ -314,33 +314,54 @@ def open_simplified_in(
     requester = Requester(
         name=name, document=cpf, phone=phone, address=None, principal=True
     )
-    if kind is SimplifiedKind.OPERATIONAL:
-        assert occurrence is not None
+    if kind in (SimplifiedKind.OPERATIONAL, SimplifiedKind.INFORMATION):
+        # SIMP-03 (a known outage, closed against its occurrence), SIMP-06
+        known = occurrence if kind is SimplifiedKind.OPERATIONAL else None
         request = _closed_request(
             uow,
             ctx,
-            role="simplified_operational",
+            role="simplified_information"
+            if known is None
+            else "simplified_operational",
             requester=requester,
             protocol=number,
-            observation=observation or occurrence.description,
+            observation=text if known is None else observation or known.description,
             actor=actor,
             now=now,
-            occurrence=occurrence,
-        )
-        return SimplifiedResult(protocol=number, request=request)
-    if kind is SimplifiedKind.INFORMATION:
-        request = _closed_request(
-            uow,
-            ctx,
-            role="simplified_information",
-            requester=requester,
-            protocol=number,
-            observation=text,
-            actor=actor,
-            now=now,
+            occurrence=known,
         )
         return SimplifiedResult(protocol=number, request=request)
     assert reference is not None
+    return _reiteration(
+        uow,
+        ctx,
+        reference=reference,
+        requester=requester,
+        name=name,
+        phone=phone,
+        protocol=number,
+        observation=observation,
+        actor=actor,
+        now=now,
+    )
+
+
+def _reiteration(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    *,
+    reference: str,
+    requester: Requester,
+    name: str | None,
+    phone: str | None,
+    protocol: str,
+    observation: str | None,
+    actor: int,
+    now: datetime,
+) -> SimplifiedResult:
+    """SIMP-05: reiterate the request referred to (by id or protocol) and
+    register the call as a request born closed, with the reason a refused
+    reiteration gave in its observation."""
     target = _find_reference(uow, reference)
     if target is None:
         ensure([rules.SIMPLIFIED_UNKNOWN_REFERENCE(reference=reference)])
@@ -365,13 +386,13 @@ def open_simplified_in(
         ctx,
         role="simplified_reiteration",
         requester=requester,
-        protocol=number,
+        protocol=protocol,
         observation=note[: rules.OBSERVATION_MAX] if note else note,
         actor=actor,
         now=now,
     )
     return SimplifiedResult(
-        protocol=number,
+        protocol=protocol,
         request=request,
         reiterated_id=target.id,
         reiteration_failure=failure,
@@ -430,11 +451,21 @@ def _closed_request(
         occurrence_id=None if occurrence is None else occurrence.id,
     )
     uow.service_requests.add(request)
+    _record_closed_opening(uow, request, actor=actor, now=now)
+    return request
+
+
+def _record_closed_opening(
+    uow: UnitOfWork, request: ServiceRequest, *, actor: int, now: datetime
+) -> None:
+    """A request born closed gets its opening step (SIMP-07), and the events
+    of its opening and its closing."""
+    unit_id = request.opening_unit_id
     step = RoutingStep(
         id=uow.next_id("routing_step"),
         request_id=request.id,
-        from_unit_id=user.unit_id,
-        to_unit_id=user.unit_id,
+        from_unit_id=unit_id,
+        to_unit_id=unit_id,
         at=now,
         registered_by=actor,
         responsible_id=actor,
@@ -442,27 +473,27 @@ def _closed_request(
         automatic=True,
     )
     uow.routing_steps.add(step)
+    assert request.closing_reason_id is not None
     uow.record(
         ServiceRequestOpened(
             occurred_at=now,
             actor=actor,
             request_id=request.id,
-            specification_id=spec_id,
+            specification_id=request.specification_id,
             situation=RequestSituation.CLOSED,
-            unit_id=user.unit_id,
+            unit_id=unit_id,
             routing_reason=RoutingReason.NONE,
-            protocol=protocol,
+            protocol=request.protocol,
         ),
         ServiceRequestClosed(
             occurred_at=now,
             actor=actor,
             request_id=request.id,
-            closing_reason_id=reason_id,
+            closing_reason_id=request.closing_reason_id,
             executed=True,
             closed_at=now,
         ),
     )
-    return request
 
 
 # ---------------------------------------------------------------- survey

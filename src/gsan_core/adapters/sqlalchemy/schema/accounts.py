@@ -37,6 +37,14 @@ def _flag(name: str) -> sa.Column[bool]:
 
 def define(b: TableBuilder) -> None:
     """Define the accounts tables on ``b``."""
+    _customers(b)
+    _documents(b)
+    _payments(b)
+    _tariffs(b)
+
+
+def _customers(b: TableBuilder) -> None:
+    """The customers, their types and spheres of power, and their links to properties."""
     b.table(
         "power_sphere",
         _id(),
@@ -82,6 +90,10 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{b.name('customer_property')}_property", "property_id"),
         sa.Index(f"ix_{b.name('customer_property')}_customer", "customer_id"),
     )
+
+
+def _documents(b: TableBuilder) -> None:
+    """The surcharge indices, collection documents and certificates."""
     b.table(
         "surcharge_index",
         _id(),
@@ -133,6 +145,10 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('certificate')}_customer", "customer_id"),
     )
+
+
+def _payments(b: TableBuilder) -> None:
+    """The payments, installment plans and cash payment terms."""
     b.table(
         "payment",
         _id(),
@@ -167,6 +183,10 @@ def define(b: TableBuilder) -> None:
         _version(),
         sa.Index(f"ix_{b.name('cash_payment_terms')}_profile", "property_profile_id"),
     )
+
+
+def _tariffs(b: TableBuilder) -> None:
+    """The tariffs, the billed consumptions and the requests payments."""
     b.table(
         "tariff",
         _id(),

@@ -25,6 +25,12 @@ def _ref(name: str) -> sa.Column[int]:
 
 def define(b: TableBuilder) -> None:
     """Define the connection tables on ``b``."""
+    _connections(b)
+    _histories(b)
+
+
+def _connections(b: TableBuilder) -> None:
+    """The water and sewer connections."""
     b.table(
         "water_connection",
         sa.Column(
@@ -79,6 +85,10 @@ def define(b: TableBuilder) -> None:
         _ref("request_id"),
         _version(),
     )
+
+
+def _histories(b: TableBuilder) -> None:
+    """The situation history and the consumption history."""
     b.table(
         "situation_change",
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),

@@ -24,6 +24,13 @@ def _version() -> sa.Column[int]:
 
 def define(b: TableBuilder) -> None:
     """Define the field-work tables on ``b``."""
+    _selective(b)
+    _field_files(b)
+    sewer_tables(b)
+
+
+def _selective(b: TableBuilder) -> None:
+    """The selective commands and their orders."""
     b.table(
         "selective_command",
         _id(),
@@ -59,6 +66,10 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('selective_order')}_command", "command_id", "order_id"),
     )
+
+
+def _field_files(b: TableBuilder) -> None:
+    """The field files, their items and their return lines."""
     b.table(
         "field_file",
         _id(),
@@ -105,7 +116,6 @@ def define(b: TableBuilder) -> None:
         ),
         sa.Index(f"ix_{b.name('field_return_line')}_order", "file_id", "order_id"),
     )
-    sewer_tables(b)
 
 
 def sewer_tables(b: TableBuilder) -> None:

@@ -24,6 +24,15 @@ def _version() -> sa.Column[int]:
 
 def define(b: TableBuilder) -> None:
     """Define the foundation's tables on ``b``."""
+    _infrastructure(b)
+    _places(b)
+    _properties(b)
+    _users(b)
+    _billing(b)
+
+
+def _infrastructure(b: TableBuilder) -> None:
+    """The library's own tables: id blocks, the outbox, counters, batch leases."""
     b.table(
         "id_block",
         sa.Column("name", sa.String(80), primary_key=True),
@@ -61,6 +70,10 @@ def define(b: TableBuilder) -> None:
         sa.Column("holder", sa.String(200), nullable=False),
         sa.Column("acquired_at", UtcDateTime, nullable=False),
     )
+
+
+def _places(b: TableBuilder) -> None:
+    """The catalogue and the places: localities, sectors, blocks, routes."""
     b.table(
         "catalog_item",
         sa.Column("kind", sa.String(40), primary_key=True),
@@ -113,6 +126,10 @@ def define(b: TableBuilder) -> None:
         _version(),
         sa.Index(f"ix_{b.name('route')}_group", "group_id"),
     )
+
+
+def _properties(b: TableBuilder) -> None:
+    """The properties."""
     b.table(
         "property",
         _id(),
@@ -141,6 +158,10 @@ def define(b: TableBuilder) -> None:
             "water_status_id",
         ),
     )
+
+
+def _users(b: TableBuilder) -> None:
+    """The units, the users, their permissions and field locks."""
     b.table(
         "unit",
         _id(),
@@ -189,6 +210,10 @@ def define(b: TableBuilder) -> None:
         sa.Column("route_id", sa.BigInteger, primary_key=True),
         sa.Column("reference", sa.Integer, nullable=False),
     )
+
+
+def _billing(b: TableBuilder) -> None:
+    """The billing port's default adapter: open debts and charges."""
     b.table(
         "open_debt",
         _id(),

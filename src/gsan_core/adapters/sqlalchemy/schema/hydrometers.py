@@ -33,6 +33,12 @@ def _ref(name: str, *, nullable: bool = False) -> sa.Column[int]:
 
 def define(b: TableBuilder) -> None:
     """Define the hydrometer tables on ``b``."""
+    _meters(b)
+    _movements(b)
+
+
+def _meters(b: TableBuilder) -> None:
+    """The hydrometers and their installations."""
     meter = b.name("hydrometer")
     b.table(
         "hydrometer",
@@ -105,6 +111,10 @@ def define(b: TableBuilder) -> None:
             sqlite_where=sa.text("removed_on IS NULL"),
         ),
     )
+
+
+def _movements(b: TableBuilder) -> None:
+    """The movements, their lines and the consumption anomaly actions."""
     b.table(
         "hydrometer_movement",
         _id(),

@@ -30,6 +30,13 @@ def _ref(name: str, *, nullable: bool = True) -> sa.Column[int]:
 
 def define(b: TableBuilder) -> None:
     """Define the inspection tables on ``b``."""
+    _inspections(b)
+    _acceptances(b)
+    _bulletin_tables(b)
+
+
+def _inspections(b: TableBuilder) -> None:
+    """The inspection findings and infraction notices."""
     finding = b.name("inspection_finding")
     b.table(
         "inspection_finding",
@@ -69,6 +76,10 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{notice}_property", "property_id"),
         sa.Index(f"ix_{notice}_order", "order_id"),
     )
+
+
+def _acceptances(b: TableBuilder) -> None:
+    """The order acceptances and the repaving works."""
     acceptance = b.name("order_acceptance")
     b.table(
         "order_acceptance",
@@ -113,7 +124,6 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{work}_unit", "unit_id", "returned_on", "acceptance"),
         sa.Index(f"ix_{work}_pending", "acceptance", "id"),
     )
-    _bulletin_tables(b)
 
 
 def _bulletin_tables(b: TableBuilder) -> None:

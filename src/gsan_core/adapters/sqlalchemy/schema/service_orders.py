@@ -29,6 +29,13 @@ def _flag(name: str) -> sa.Column[bool]:
 
 def define(b: TableBuilder) -> None:
     """Define the service-order tables on ``b``."""
+    _service_types(b)
+    _orders(b)
+    _teams(b)
+
+
+def _service_types(b: TableBuilder) -> None:
+    """The service types."""
     b.table(
         "service_type",
         _id(),
@@ -66,6 +73,10 @@ def define(b: TableBuilder) -> None:
         _flag("active"),
         _version(),
     )
+
+
+def _orders(b: TableBuilder) -> None:
+    """The orders."""
     b.table(
         "service_order",
         _id(),
@@ -135,6 +146,10 @@ def define(b: TableBuilder) -> None:
             "situation",
         ),
     )
+
+
+def _teams(b: TableBuilder) -> None:
+    """The orders' unit trail, the teams, material kits, executions and service charge values."""
     b.table(
         "order_unit",
         _id(),

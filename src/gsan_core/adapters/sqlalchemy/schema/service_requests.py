@@ -47,6 +47,13 @@ def _at(name: str, *, nullable: bool = True) -> sa.Column[object]:
 def define(b: TableBuilder) -> None:
     """Define the service-request tables on ``b``."""
     _configuration(b)
+    _requests(b)
+    _steps(b)
+    _operations(b)
+
+
+def _requests(b: TableBuilder) -> None:
+    """The requests."""
     request = b.name("service_request")
     b.table(
         "service_request",
@@ -118,6 +125,10 @@ def define(b: TableBuilder) -> None:
         sa.Index(f"ix_{request}_area", "area_id", "situation"),
         sa.Index(f"ix_{request}_street", "street_id", "specification_id"),
     )
+
+
+def _steps(b: TableBuilder) -> None:
+    """The routing steps and the reiterations."""
     b.table(
         "routing_step",
         _id(),
@@ -144,10 +155,15 @@ def define(b: TableBuilder) -> None:
         _version(),
         sa.Index(f"ix_{b.name('reiteration')}_request", "request_id"),
     )
-    _operations(b)
 
 
 def _configuration(b: TableBuilder) -> None:
+    _specifications(b)
+    _routing(b)
+
+
+def _specifications(b: TableBuilder) -> None:
+    """The request specifications."""
     b.table(
         "request_specification",
         _id(),
@@ -185,6 +201,10 @@ def _configuration(b: TableBuilder) -> None:
         _version(),
         sa.Index(f"ix_{b.name('request_specification')}_type", "request_type_id"),
     )
+
+
+def _routing(b: TableBuilder) -> None:
+    """The situation profiles and the units by locality, collection situation and group."""
     b.table(
         "situation_profile",
         _id(),
@@ -231,6 +251,12 @@ def _configuration(b: TableBuilder) -> None:
 
 
 def _operations(b: TableBuilder) -> None:
+    _commands(b)
+    _records(b)
+
+
+def _commands(b: TableBuilder) -> None:
+    """The closing commands and the manual number blocks."""
     b.table(
         "closing_command",
         _id(),
@@ -260,6 +286,10 @@ def _operations(b: TableBuilder) -> None:
         _ref("generated_by", nullable=False),
         _version(),
     )
+
+
+def _records(b: TableBuilder) -> None:
+    """The operational occurrences, satisfaction surveys and regulator records."""
     b.table(
         "operational_occurrence",
         _id(),
