@@ -20,8 +20,6 @@ MAX_MODULE_LINES = 1_000
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "gsan_core"
 REVISIONS = PACKAGE / "adapters" / "sqlalchemy" / "migrations" / "versions"
 
-_REFUND = "split now by the ninth round's refund helper (its read-ahead too)"
-_MOVE = "split now by the ninth round's move helper"
 _FRAME = "split now by the ninth round's frame helper"
 _OLDER = "older code, not split yet: split it when it is next changed"
 
@@ -30,14 +28,12 @@ ALLOWED: dict[str, str] = {
     "gsan_core.adapters.sqlalchemy.__init__:Mappers.build": _OLDER,
     "gsan_core.adapters.sqlalchemy.collection:decided_properties": _OLDER,
     "gsan_core.adapters.sqlalchemy.cut_orders:_statement": _OLDER,
-    "gsan_core.adapters.sqlalchemy.read_ahead:_build": _REFUND,
+    "gsan_core.adapters.sqlalchemy.read_ahead:_build": _OLDER,
     "gsan_core.adapters.sqlalchemy.request_closing:_statement": _OLDER,
     "gsan_core.adapters.sqlalchemy.service_requests:SqlServiceRequestRepository._routing_associations": _OLDER,
     "gsan_core.adapters.sqlalchemy.water_batches:_history": _OLDER,
     "gsan_core.rules.accounts.documents:_priced_statement": _OLDER,
-    "gsan_core.services.accounts.refunds:refund": _REFUND,
     "gsan_core.services.inspections.service:InspectionService.generate_for_closed": _FRAME,
-    "gsan_core.services.scheduling.service:SchedulingService.program": _MOVE,
     "gsan_core.services.service_orders.closing:_read_and_check": _OLDER,
     "gsan_core.services.service_orders.closing:close_in": _OLDER,
     "gsan_core.testing.contracts_field_work:FieldWorkContract.test_txt_uc1484_record_16_order_details_one_joined_read": _OLDER,
