@@ -4,20 +4,22 @@ that converge."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
 
+from gsan_core import serialization
 from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import SqlRepository
 from gsan_core.adapters.sqlalchemy.types import Money
 from gsan_core.errors import ConcurrencyConflict
+from gsan_core.model.events import DomainEvent
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
@@ -66,7 +68,13 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
     """Repaving works in the ``repaving_work`` table."""
 
     def accept_convergent(
-        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+        self,
+        *,
+        percentage: Decimal,
+        after_id: int,
+        limit: int,
+        user_id: int,
+        event: Callable[[tuple[int, ...]], DomainEvent] | None = None,
     ) -> tuple[Sequence[int], Sequence[int]]:
         t = self._table
         chunk = (
@@ -99,21 +107,27 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
             .returning(t.c.id)
         )
         if self._conn.dialect.name == "postgresql":
-            return self._accept_in_one(chunk, update)
+            return self._accept_in_one(chunk, update, event)
         with translated(self._entity):
             ids = list(self._conn.execute(chunk).scalars())
             if not ids:
                 return [], []
             statement = update.where(t.c.id.in_(ids))
             accepted = sorted(self._conn.execute(statement).scalars())
+        if accepted and event is not None:
+            self._uow.record(event(tuple(accepted)))
         return ids, accepted
 
     def _accept_in_one(
-        self, chunk: sa.Select[Any], update: sa.Update
+        self,
+        chunk: sa.Select[Any],
+        update: sa.Update,
+        event: Callable[[tuple[int, ...]], DomainEvent] | None,
     ) -> tuple[Sequence[int], Sequence[int]]:
         """PostgreSQL: the chunk's ids and the update of its convergent works
         in one statement (issue 20, round 8: two before), the update a CTE
-        over the chunk's."""
+        over the chunk's; with ``event`` and the outbox on, the event's outbox
+        row too (issue 20, ninth round: a statement of its own before)."""
         t = self._table
         picked = chunk.cte("picked")
         done = update.where(t.c.id.in_(sa.select(picked.c.id))).cte("done")
@@ -122,12 +136,70 @@ class SqlRepavingRepository(SqlRepository[RepavingWork]):
             .select_from(picked.outerjoin(done, done.c.id == picked.c.id))
             .order_by(picked.c.id)
         )
+        outbox = self._uow.outbox_tables() if event is not None else None
+        template = None
+        if outbox is not None and event is not None:
+            template = event(())
+            statement = statement.add_cte(_outbox_row(outbox, done, template))
         with translated(self._entity):
             rows = self._conn.execute(statement).all()
-        return (
-            [int(r.id) for r in rows],
-            [int(r.accepted) for r in rows if r.accepted is not None],
+        ids = [int(r.id) for r in rows]
+        accepted = [int(r.accepted) for r in rows if r.accepted is not None]
+        if accepted and event is not None:
+            made = event(tuple(accepted))
+            if template is None:
+                self._uow.record(made)
+            else:
+                self._uow.record_written(made)
+        return ids, accepted
+
+
+def _outbox_row(
+    outbox: tuple[sa.Table, sa.Table], done: sa.CTE, template: DomainEvent
+) -> sa.CTE:
+    """The outbox row of ``template`` with ``work_ids`` the ids ``done``
+    returns, when it returns any: the ``outbox`` counter moved by one (an
+    upsert whose row lock is held to the commit, as
+    :func:`~gsan_core.adapters.sqlalchemy.outbox.write_outbox` takes it) and
+    the row numbered from it, its payload the template's with the ids."""
+    counter, table = outbox
+    wrote = sa.select(done.c.id).exists()
+    upsert = postgresql.insert(counter).from_select(
+        ["name", "value"],
+        sa.select(sa.literal("outbox", counter.c.name.type), sa.literal(1)).where(
+            wrote
+        ),
+    )
+    bump = (
+        upsert.on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value + 1}
         )
+        .returning(counter.c.value)
+        .cte("outbox_counter")
+    )
+    ids = sa.select(
+        sa.func.jsonb_agg(aggregate_order_by(done.c.id, done.c.id))
+    ).scalar_subquery()
+    payload = sa.cast(
+        sa.literal(serialization.to_dict(template), table.c.payload.type), JSONB
+    ).op("||")(sa.func.jsonb_build_object("work_ids", ids))
+    columns = ["id", "tag", "occurred_at", "actor", "payload", "published_at"]
+    return (
+        table.insert()
+        .from_select(
+            columns,
+            sa.select(
+                bump.c.value,
+                sa.literal(type(template).tag, table.c.tag.type),
+                sa.literal(template.occurred_at, table.c.occurred_at.type),
+                sa.literal(template.actor, table.c.actor.type),
+                payload,
+                sa.null(),
+            ),
+        )
+        .returning(table.c.id)
+        .cte("outbox_row")
+    )
 
 
 class SqlInfractionNotices(SqlRepository[InfractionNotice]):
