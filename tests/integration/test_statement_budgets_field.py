@@ -149,8 +149,9 @@ POSTGRES: dict[str, int] = {
     "close a selective command": 8,
     # the batch frame: the read and the last chunk in the holding
     # transaction (19 before); the chunk bounds in one statement (round 8:
-    # 15 before)
-    "generate a sewer command's orders": 14,
+    # 15 before); the chunk's writes and its outbox row in one statement at
+    # its commit (round 9: 14 before)
+    "generate a sewer command's orders": 10,
     # an order: BEGIN, its lock, its rows, its writes, COMMIT (12 before);
     # the commands' reads in one transaction, the command's finish and its
     # outbox row in one statement (round 7: 44 before)

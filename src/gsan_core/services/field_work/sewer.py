@@ -139,6 +139,9 @@ class SewerCommands(Service):
             )
 
             def chunk(uow: UnitOfWork, span: tuple[int, int]) -> ChunkOutcome:
+                # the orders, their trail and links, the command's update and
+                # the outbox row: one statement at the commit (PostgreSQL)
+                uow.defer_writes()
                 current = uow.sewer_commands.lock(command_id)
                 selection = uow.selective.select_selective(span[0], span[1], wanted)
                 ids = [f.property_id for f in selection.chosen]
