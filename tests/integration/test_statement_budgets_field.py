@@ -75,8 +75,9 @@ BUDGETS: dict[str, int] = {
     "close a selective command": 17,
     # CAEMA's sewer commands (ESG-01..ESG-03)
     "create a sewer command": 3,
-    # the chunk bounds in one statement (round 8: 23 before)
-    "generate a sewer command's orders": 22,
+    # the chunk bounds in one statement (round 8: 23 before); the command's
+    # own links probed in the selection (round 9: 22 before)
+    "generate a sewer command's orders": 21,
     "notify a sewer connection": 4,
     # each order closed in its own unit of work (a failure stays alone): its
     # roots locked, its rows read ahead (105 before, 13 an order); the first
@@ -150,8 +151,9 @@ POSTGRES: dict[str, int] = {
     # the batch frame: the read and the last chunk in the holding
     # transaction (19 before); the chunk bounds in one statement (round 8:
     # 15 before); the chunk's writes and its outbox row in one statement at
-    # its commit (round 9: 14 before)
-    "generate a sewer command's orders": 10,
+    # its commit, the command's own links probed in the selection (round 9:
+    # 14 before)
+    "generate a sewer command's orders": 9,
     # an order: BEGIN, its lock, its rows, its writes, COMMIT (12 before);
     # the commands' reads in one transaction, the command's finish and its
     # outbox row in one statement (round 7: 44 before)
