@@ -158,12 +158,18 @@ def _outbox_row(
     outbox: tuple[sa.Table, sa.Table], done: sa.CTE, template: DomainEvent
 ) -> sa.CTE:
     """The outbox row of ``template`` with ``work_ids`` the ids ``done``
-    returns, when it returns any: the ``outbox`` counter moved by one (an
-    upsert whose row lock is held to the commit, as
+    returns, when it returns any (all of them first): the ``outbox`` counter
+    moved by one (an upsert whose row lock is held to the commit, as
     :func:`~gsan_core.adapters.sqlalchemy.outbox.write_outbox` takes it) and
     the row numbered from it, its payload the template's with the ids."""
     counter, table = outbox
-    wrote = sa.select(done.c.id).exists()
+    # every convergent work updated (locked) before the counter's row is (a
+    # count over them all, not EXISTS; the unreferenced CTE also runs after
+    # the main query read them), so the chunk never holds the counter while
+    # it waits for a work a manual acceptance locked, whose commit then waits
+    # for the counter: a deadlock (test_automatic_repaving_acceptance_beside_
+    # a_held_work_and_outbox_writer)
+    wrote = sa.select(sa.func.count()).select_from(done).scalar_subquery() > 0
     upsert = postgresql.insert(counter).from_select(
         ["name", "value"],
         sa.select(sa.literal("outbox", counter.c.name.type), sa.literal(1)).where(
