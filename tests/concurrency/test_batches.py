@@ -7,12 +7,17 @@ item is acted on once, and the totals equal those of one clean run.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
+import sqlalchemy as sa
 from benchmarks import lean_field_batches
 
 import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import ConnectionKind
 from gsan_core.model.consumption import ConsumptionRecord
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
@@ -315,3 +320,49 @@ def test_automatic_repaving_acceptance_run_three_times_at_once(
             # the odd ones (not convergent) of every call so far
             waiting = uow.repaving_works.count_by(acceptance=None)
         assert waiting == REPAVING_WORKS // 2 * (1 + (chunk_size > 4))
+
+
+def test_automatic_repaving_acceptance_beside_a_held_work_and_outbox_writer(
+    database: Database,
+) -> None:
+    """PAV-03's chunk writes its outbox row in its one statement (issue 20,
+    ninth round): it locks every convergent work before the outbox counter,
+    so while it waits for a work another transaction holds, that transaction
+    can still take the counter (a manual acceptance writing its outbox row at
+    its commit) and commit; the chunk then finishes. Had the chunk taken the
+    counter first, both would wait for each other (a deadlock, one aborted)."""
+    system, _ = database.make()
+    backend = system.backend
+    assert isinstance(backend, SqlBackend)
+    if backend.engine.dialect.name != "postgresql":
+        pytest.skip("the advisory frame and the one statement are PostgreSQL's")
+    generate(system, properties=20, seed=SEED)
+    ids = lean_field_batches.returned_works(system, 8)
+    held = ids[-2]  # the last convergent one (the even ones converge)
+    work, counter = backend.tables["repaving_work"], backend.tables["counter"]
+    done: list[object] = []
+    with backend.engine.connect() as other:
+        other.execute(sa.text("SET lock_timeout = '5s'"))
+        other.execute(sa.select(work.c.id).where(work.c.id == held).with_for_update())
+        runner = threading.Thread(
+            target=lambda: done.append(
+                attempt(lambda: system.repaving.accept_automatically(actor=1).changed)
+            )
+        )
+        runner.start()
+        time.sleep(1.0)  # the chunk is waiting for the held work
+        assert not done
+        bumped = other.execute(
+            sa.update(counter)
+            .where(counter.c.name == "outbox")
+            .values(value=counter.c.value)
+            .returning(counter.c.value)
+        ).all()
+        other.commit()
+    runner.join(timeout=30)
+    assert len(done) == 1
+    ran = done[0]
+    assert isinstance(ran, Attempt)
+    assert ran.ok, ran
+    assert ran.value == 4
+    assert len(bumped) <= 1

@@ -75,8 +75,9 @@ BUDGETS: dict[str, int] = {
     "close a selective command": 17,
     # CAEMA's sewer commands (ESG-01..ESG-03)
     "create a sewer command": 3,
-    # the chunk bounds in one statement (round 8: 23 before)
-    "generate a sewer command's orders": 22,
+    # the chunk bounds in one statement (round 8: 23 before); the command's
+    # own links probed in the selection (round 9: 22 before)
+    "generate a sewer command's orders": 21,
     "notify a sewer connection": 4,
     # each order closed in its own unit of work (a failure stays alone): its
     # roots locked, its rows read ahead (105 before, 13 an order); the first
@@ -149,8 +150,10 @@ POSTGRES: dict[str, int] = {
     "close a selective command": 8,
     # the batch frame: the read and the last chunk in the holding
     # transaction (19 before); the chunk bounds in one statement (round 8:
-    # 15 before)
-    "generate a sewer command's orders": 14,
+    # 15 before); the chunk's writes and its outbox row in one statement at
+    # its commit, the command's own links probed in the selection (round 9:
+    # 14 before)
+    "generate a sewer command's orders": 9,
     # an order: BEGIN, its lock, its rows, its writes, COMMIT (12 before);
     # the commands' reads in one transaction, the command's finish and its
     # outbox row in one statement (round 7: 44 before)
@@ -172,8 +175,9 @@ POSTGRES: dict[str, int] = {
     "reject a repaving return": 4,
     "accept repaving returns": 5,
     # a chunk's ids and its update in one statement (15 before); the batch
-    # frame and no statistics refresh of a small run (round 8: 14 before)
-    "accept repaving returns automatically": 6,
+    # frame and no statistics refresh of a small run (round 8: 14 before);
+    # the outbox row in the chunk's statement (round 9: 6 before)
+    "accept repaving returns automatically": 5,
     "add repaving costs": 6,
     "update a repaving cost": 7,
     "remove a repaving cost": 8,

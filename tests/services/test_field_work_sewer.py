@@ -9,7 +9,7 @@ import pytest
 import gsan_core
 from gsan_core.model.connections import SewerConnectionInput
 from gsan_core.model.field_work import SelectiveCriteria
-from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
 from gsan_core.model.sewer_commands import SewerOrdersClosed, SewerOrdersGenerated
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.testing.clocks import FixedClock
@@ -77,6 +77,31 @@ def test_esg_01_one_order_per_selected_property_idempotent(
     assert again.changed == 0
     assert len(_orders(caema)) == 3
     assert any(isinstance(e, SewerOrdersGenerated) for e in caema.events)
+
+
+def test_esg_01_in_chunks_of_one_property(caema: gsan_core.System) -> None:
+    """ESG-01 chunked (each chunk's writes and outbox row sent together at
+    its commit on PostgreSQL, issue 20, ninth round): the same orders, trail
+    and links as one chunk, the command's count summed, one event a chunk
+    that generated orders."""
+    command_id = _command(caema)
+    run = caema.field_work.generate_sewer_orders(
+        command_id=command_id, actor=ACTOR, chunk_size=1
+    )
+    orders = _orders(caema)
+    assert sorted(orders) == [300, 301, 303]
+    assert (run.changed, run.units) == (3, 4)
+    command = caema.field_work.sewer_command(command_id=command_id)
+    assert command.generated == 3
+    with caema.uow_factory() as uow:
+        for order_id in orders.values():
+            trail = uow.order_units.find_by(order_id=order_id)
+            assert [r.relation for r in trail] == [OrderUnitRelation.OPENED]
+        links = uow.sewer_command_orders.find_by(command_id=command_id)
+    assert sorted(k.order_id for k in links) == sorted(orders.values())
+    generated = [e for e in caema.events if isinstance(e, SewerOrdersGenerated)]
+    assert sorted(i for e in generated for i in e.order_ids) == sorted(orders.values())
+    assert [len(e.order_ids) for e in generated] == [1, 1, 1]
 
 
 def test_esg_01_a_type_running_another_operation_is_refused(

@@ -250,6 +250,10 @@ class SelectiveWanted:
     open_since: datetime = attrs.field(validator=_aware)
     #: The first reference month (``yyyymm``) of the consumption window.
     consumption_since: int = 0
+    #: ``command_id`` is a sewer command's (ESG-01): a property is
+    #: ``emitted`` when the command generated an order for it (its
+    #: ``SewerCommandOrder`` links) rather than a selective command's.
+    sewer: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -39,7 +39,9 @@ class SelectiveQueries(Protocol):
     ) -> SelectiveSelection:
         """Lock the properties in scope with ids ``first`` to ``last`` and
         decide each by :func:`~gsan_core.rules.field_work.decide_selective`:
-        the chosen ones by property id, the others counted by reason."""
+        the chosen ones by property id, the others counted by reason
+        ("emitted": the command's links, a sewer command's when
+        ``wanted.sewer``)."""
         ...
 
     def pending_orders_of_command(

@@ -21,7 +21,7 @@ After a repository raises, the unit of work must be rolled back (leaving the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar
@@ -35,6 +35,7 @@ from gsan_core.model.collection import (
     CutOrderTemplate,
     CutSelection,
 )
+from gsan_core.model.events import DomainEvent
 from gsan_core.model.hydrometers import (
     Hydrometer,
     HydrometerInstallation,
@@ -738,13 +739,23 @@ class RepavingRepository(Repository[RepavingWork], Protocol):
     """Repaving works, with the set-based automatic acceptance (PAV-03)."""
 
     def accept_convergent(
-        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+        self,
+        *,
+        percentage: Decimal,
+        after_id: int,
+        limit: int,
+        user_id: int,
+        event: Callable[[tuple[int, ...]], DomainEvent] | None = None,
     ) -> tuple[Sequence[int], Sequence[int]]:
         """One chunk of the automatic acceptance: the ids above ``after_id`` of
         returned works not yet accepted (at most ``limit``, lowest first), and
         those of them it accepted (PAV-03: same street pavement, area within
         ``percentage`` %; accepted on the execution date, by ``user_id``,
-        remark "ACEITE AUTOMATICO" appended), both ascending."""
+        remark "ACEITE AUTOMATICO" appended), both ascending.
+
+        ``event``: when any work was accepted, ``event(accepted ids)`` is
+        recorded in the unit of work (on PostgreSQL its outbox row written by
+        the same statement, issue 20)."""
         ...
 
 

@@ -279,7 +279,8 @@ class RepavingService(RepavingCosts):
         accepted whose street pavement type is the sent one and whose area is
         within the profile's ``repaving_convergence_percentage`` is accepted on
         its execution date with the remark "ACEITE AUTOMATICO". Set-based and
-        chunked (one select and one update per chunk, each chunk committed);
+        chunked (one select and one update per chunk, each chunk committed;
+        on PostgreSQL one statement a chunk with its outbox row);
         re-running accepts nothing twice."""
         at = self._now()
         percentage = self.profile.service_orders.repaving_convergence_percentage
@@ -288,25 +289,27 @@ class RepavingService(RepavingCosts):
                 total = uow.repaving_works.count_by(acceptance=None)
             last = [0]
 
+            def event(work_ids: tuple[int, ...]) -> RepavingAccepted:
+                return RepavingAccepted(
+                    occurred_at=at,
+                    actor=actor,
+                    work_ids=work_ids,
+                    acceptance=RepavingAcceptance.ACCEPTED,
+                    automatic=True,
+                )
+
             def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
+                # the event of the works accepted recorded by the chunk's
+                # write (on PostgreSQL its outbox row in the same statement)
                 ids, accepted = uow.repaving_works.accept_convergent(
                     percentage=percentage,
                     after_id=last[0],
                     limit=chunk_size,
                     user_id=actor,
+                    event=event,
                 )
                 if ids:
                     last[0] = ids[-1]
-                if accepted:
-                    uow.record(
-                        RepavingAccepted(
-                            occurred_at=at,
-                            actor=actor,
-                            work_ids=tuple(accepted),
-                            acceptance=RepavingAcceptance.ACCEPTED,
-                            automatic=True,
-                        )
-                    )
                 uow.commit()
                 missed = len(ids) - len(accepted)
                 return ChunkOutcome(

@@ -50,6 +50,7 @@ from gsan_core.model.field_work import (
 )
 from gsan_core.model.properties import Economies, Locality
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
+from gsan_core.model.sewer_commands import SewerCommandOrder
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.testing.contracts import location, sample_property
@@ -204,6 +205,40 @@ class FieldWorkContract:
             "open selective order (GEN-11)": 1,
             "water situation not selected": 1,
         }
+
+    def test_esg_01_a_sewer_command_s_own_orders_are_emitted(
+        self, uow_factory: Factory
+    ) -> None:
+        """ESG-01 (issue 20, ninth round): for a sewer command (``sewer``)
+        "emitted" is an order the command generated (its links), decided in
+        the selection as the pure rules decide; a selective command of the
+        same id, or another sewer command, is not the one."""
+        self._seed(uow_factory)
+        with uow_factory() as uow:
+            uow.sewer_command_orders.add(
+                SewerCommandOrder(id=1, command_id=1, order_id=4, property_id=8)
+            )
+            uow.commit()
+
+        def wanted(command_id: int) -> SelectiveWanted:
+            return SelectiveWanted(
+                command_id=command_id,
+                criteria=_command().criteria,
+                blocking_type_ids={304, 310, 350, 1420},
+                open_since=NOW - timedelta(days=90),
+                sewer=True,
+            )
+
+        with uow_factory() as uow:
+            own = uow.selective.select_selective(1, 10, wanted(1))
+            other = uow.selective.select_selective(1, 10, wanted(2))
+        # 9: the selective command's link is no sewer link (its open order
+        # of a blocking type skips it, GEN-11)
+        assert [f.property_id for f in own.chosen] == [1, 6, 7]
+        assert own.skipped["already emitted by this command"] == 1
+        assert own.skipped["open selective order (GEN-11)"] == 2
+        assert [f.property_id for f in other.chosen] == [1, 6, 7, 8]
+        assert "already emitted by this command" not in other.skipped
 
     def test_a_property_without_a_serving_unit_is_skipped(
         self, uow_factory: Factory

@@ -40,6 +40,7 @@ from gsan_core.model.inspections import (
 from gsan_core.model.repaving import (
     PavementSurface,
     RepavingAcceptance,
+    RepavingAccepted,
     RepavingCost,
     RepavingWork,
 )
@@ -333,6 +334,49 @@ class InspectionRepositoriesContract:
             assert uow.repaving_works.accept_convergent(
                 percentage=Decimal(5), after_id=0, limit=10, user_id=9
             ) == ([3, 4], [])
+
+    def test_automatic_acceptance_records_its_event_once(
+        self, uow_factory: Factory
+    ) -> None:
+        """PAV-03's chunk records the event of the works it accepted (issue
+        20, ninth round: on PostgreSQL its outbox row is written by the
+        chunk's own statement): the outbox holds it once, read back equal,
+        beside an event recorded before it; a chunk accepting nothing records
+        nothing; the committed events are handed out once."""
+        with uow_factory() as uow:
+            uow.repaving_works.add_many([_returned(1, "10.00"), _returned(2, "12")])
+            uow.commit()
+        with uow_factory() as uow:
+            start = max((e.id for e in uow.outbox.after(0, 10_000)), default=0)
+
+        def event(work_ids: tuple[int, ...]) -> RepavingAccepted:
+            return RepavingAccepted(
+                occurred_at=AT,
+                actor=9,
+                work_ids=work_ids,
+                acceptance=RepavingAcceptance.ACCEPTED,
+                automatic=True,
+            )
+
+        before = event((99,))
+        with uow_factory() as uow:
+            uow.record(before)
+            found = uow.repaving_works.accept_convergent(
+                percentage=Decimal(5), after_id=0, limit=10, user_id=9, event=event
+            )
+            assert uow.repaving_works.accept_convergent(
+                percentage=Decimal(5), after_id=2, limit=10, user_id=9, event=event
+            ) == ([], [])
+            uow.commit()
+            assert list(uow.collect_events()) == [before, event((1,))]
+        assert found == ([1, 2], [1])
+        with uow_factory() as uow:
+            written = uow.outbox.after(start, 100)
+        # (within one transaction a row a statement wrote may come first)
+        events = sorted(written, key=lambda e: e.payload["work_ids"])  # type: ignore[arg-type, return-value]
+        assert [e.event for e in events] == [event((1,)), before]
+        assert [e.tag for e in events] == ["repaving.accepted"] * 2
+        assert (events[0].occurred_at, events[0].actor) == (AT, 9)
 
     def test_uc1176_sample_is_drawn_in_the_store(self, uow_factory: Factory) -> None:
         """UC1176: the store draws the seeded sample of the concluded

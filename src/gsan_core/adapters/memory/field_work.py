@@ -102,9 +102,10 @@ class MemorySelectiveQueries:
 
     def _fact(self, prop: Any, wanted: SelectiveWanted) -> SelectiveFact:
         uow = self._uow
+        links = "sewer_command_order" if wanted.sewer else "selective_order"
         emitted = any(
             row.command_id == wanted.command_id
-            for row in uow.rows_where("selective_order", "property_id", prop.id)
+            for row in uow.rows_where(links, "property_id", prop.id)
         )
         has_open = any(
             o.situation is not OrderSituation.CLOSED

@@ -4,7 +4,7 @@ reference the SQL statement is compared with)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ import attrs
 from gsan_core.adapters.inspection_chunks import inspect_by_rows
 from gsan_core.adapters.memory.repositories import MemoryRepository
 from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
+from gsan_core.model.events import DomainEvent
 from gsan_core.model.inspections import (
     ClosedOrderFilter,
     ClosedOrderRow,
@@ -50,7 +51,13 @@ class MemoryRepavingRepository(MemoryRepository[RepavingWork]):
     """Repaving works in memory."""
 
     def accept_convergent(
-        self, *, percentage: Decimal, after_id: int, limit: int, user_id: int
+        self,
+        *,
+        percentage: Decimal,
+        after_id: int,
+        limit: int,
+        user_id: int,
+        event: Callable[[tuple[int, ...]], DomainEvent] | None = None,
     ) -> tuple[Sequence[int], Sequence[int]]:
         pending = [
             w
@@ -73,6 +80,8 @@ class MemoryRepavingRepository(MemoryRepository[RepavingWork]):
                     )
                 )
                 accepted.append(work.id)
+        if accepted and event is not None:
+            self._uow.record(event(tuple(accepted)))
         return [w.id for w in chunk], accepted
 
 

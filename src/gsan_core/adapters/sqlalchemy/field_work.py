@@ -225,7 +225,7 @@ class SqlSelectiveQueries:
             t["service_order"],
             t["open_debt"],
             t["unit"],
-            t["selective_order"],
+            t["sewer_command_order" if wanted.sewer else "selective_order"],
         )
         c = wanted.criteria
         # ``command_id + 0``: the probe may only go through the property

@@ -197,6 +197,8 @@ class SqlUnitOfWork:
         self._connection: sa.Connection | None = None
         self._tx: sa.Transaction | None = None
         self._events: list[DomainEvent] = []
+        #: Recorded events whose outbox rows a statement wrote (by id()).
+        self._outboxed: set[int] = set()
         self._committed: list[DomainEvent] = []
         self._read_only = False
         self._batches = BatchHolds(backend, joined=joined)
@@ -785,16 +787,17 @@ class SqlUnitOfWork:
     # ------------------------------------------------------------ transaction
     def commit(self) -> None:
         """Write the outbox rows and commit (or release the savepoint)."""
-        if self._defer and (self.pending or self._events):
+        unwritten = [e for e in self._events if id(e) not in self._outboxed]
+        if self._defer and (self.pending or unwritten):
             # the waiting writes and the outbox's: one statement
             outbox = None
-            if self._events and self._backend.outbox:
+            if unwritten and self._backend.outbox:
                 outbox = outbox_rows(
-                    self.tables["counter"], self.tables["outbox"], self._events
+                    self.tables["counter"], self.tables["outbox"], unwritten
                 )
             self.pending.send(self._open(), outbox)
-        elif self._events and self._backend.outbox:
-            self._write_outbox(self._events)
+        elif unwritten and self._backend.outbox:
+            self._write_outbox(unwritten)
         if self._tx is not None and self._tx.is_active:
             with translated("commit"):
                 self._tx.commit()
@@ -805,6 +808,7 @@ class SqlUnitOfWork:
         self._borrowed = set()
         self._committed.extend(self._events)
         self._events = []
+        self._outboxed = set()
         self._ahead = {}
         self._handed = {}
         self._forget_written()
@@ -812,6 +816,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         """Discard the work and the recorded events."""
         self._events = []
+        self._outboxed = set()
         self._ahead = {}
         self._handed = {}
         self.pending.clear()
@@ -832,6 +837,20 @@ class SqlUnitOfWork:
     def record(self, *events: DomainEvent) -> None:
         """Record events produced by the use case."""
         self._events.extend(events)
+
+    def outbox_tables(self) -> tuple[sa.Table, sa.Table] | None:
+        """The outbox's counter and table, where a repository's statement may
+        write an event's outbox row itself (PostgreSQL, the outbox on; the
+        event then goes to :meth:`record_written`); ``None`` elsewhere."""
+        if self._backend.outbox and self._backend.engine.dialect.name == "postgresql":
+            return self.tables["counter"], self.tables["outbox"]
+        return None
+
+    def record_written(self, event: DomainEvent) -> None:
+        """Record ``event``, whose outbox row a statement of this transaction
+        wrote already (issue 20): published once committed, not written again."""
+        self._events.append(event)
+        self._outboxed.add(id(event))
 
     def collect_events(self) -> Sequence[DomainEvent]:
         """Events of committed work, once."""
