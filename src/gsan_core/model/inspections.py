@@ -170,12 +170,17 @@ class ClosedOrderScope:
     """The candidates of UC1176, which every query of the inspection batch
     starts from: closed orders with a property, closed since ``closed_since``
     by one of ``unit_ids``, with no open order of one of
-    ``inspection_type_ids`` referring to them, kept by ``filters``."""
+    ``inspection_type_ids`` referring to them, kept by ``filters``.
+
+    ``company_id``: the units are those of that contractor as well, found by
+    the store's own query (issue 20, ninth round: UC1176's unit read folded
+    into its sample's statement); ``unit_ids`` may then be empty."""
 
     unit_ids: frozenset[int] = attrs.field(converter=_ids)
     closed_since: datetime = attrs.field(validator=_aware)
     inspection_type_ids: frozenset[int] = attrs.field(converter=_ids)
     filters: ClosedOrderFilter | None = None
+    company_id: int | None = None
 
 
 @attrs.frozen(kw_only=True)

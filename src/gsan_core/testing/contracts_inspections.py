@@ -50,6 +50,7 @@ from gsan_core.model.service_orders import (
     ServiceOrder,
     ServiceType,
 )
+from gsan_core.model.units import OrganizationalUnit
 from gsan_core.ports.unit_of_work import UnitOfWork
 from gsan_core.rules.inspections import sample_rank, sample_size
 
@@ -412,6 +413,15 @@ class InspectionRepositoriesContract:
                 for ident in (705, 992)
             )
             uow.service_orders.add_many([*closed, inspection])
+            uow.units.add_many(
+                OrganizationalUnit(
+                    id=unit,
+                    name=f"EMPREITEIRA {unit}",
+                    unit_type_id=1,
+                    company_id=company,
+                )
+                for unit, company in ((60, 3), (61, 4))
+            )
             uow.commit()
         excluded = {1_003, 1_005, 1_007}
         scope = ClosedOrderScope(
@@ -430,6 +440,16 @@ class InspectionRepositoriesContract:
                     seed=seed,
                 )
             assert drawn == (expected, len(candidates)), (seed, percentage)
+        # the contractor's units found by the store (issue 20, ninth round)
+        for company, found in ((3, (expected, len(candidates))), (9, ([], 0))):
+            with uow_factory() as uow:
+                by_company = uow.inspection_batches.concluded_sample(
+                    attrs.evolve(scope, unit_ids=(), company_id=company),
+                    reason_ids=[2, 32],
+                    percentage=100,
+                    seed=2,
+                )
+            assert by_company == found, company
         assert len(expected) == len(concluded) == 38
         assert len(candidates) == 57
         with uow_factory() as uow:

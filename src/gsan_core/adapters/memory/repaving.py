@@ -137,6 +137,11 @@ class MemoryInspectionBatches:
         reason_ids: Collection[int] | None = None,
     ) -> Sequence[ClosedOrderRow]:
         orders: list[ServiceOrder] = list(self._uow.rows("service_order"))
+        units = scope.unit_ids
+        if scope.company_id is not None:
+            units = units | {
+                u.id for u in self._uow.rows("unit") if u.company_id == scope.company_id
+            }
         inspected = {
             o.reference_order_id
             for o in orders
@@ -156,7 +161,7 @@ class MemoryInspectionBatches:
             and o.property_id is not None
             and o.closed_at is not None
             and o.closed_at >= scope.closed_since
-            and o.current_unit_id in scope.unit_ids
+            and o.current_unit_id in units
             and o.id not in inspected
             and (reason_ids is None or o.closing_reason_id in reason_ids)
             and self._kept(o, scope.filters)

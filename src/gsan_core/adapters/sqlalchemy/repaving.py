@@ -621,10 +621,23 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             o.c.situation == int(OrderSituation.CLOSED),
             o.c.property_id.is_not(None),
             o.c.closed_at >= scope.closed_since,
-            o.c.current_unit_id.in_(sorted(scope.unit_ids)),
+            self._by_units(scope),
             ~open_inspection,
             *self._filtered(scope.filters),
         ]
+
+    def _by_units(self, scope: ClosedOrderScope) -> sa.ColumnElement[bool]:
+        """The candidates closed by the scope's units: its ``unit_ids`` and
+        the units of its ``company_id`` (a semi-join on the unit table)."""
+        o = self._table
+        units = o.c.current_unit_id.in_(sorted(scope.unit_ids))
+        if scope.company_id is None:
+            return units
+        u = self._uow.tables["unit"]
+        ofcompany = o.c.current_unit_id.in_(
+            sa.select(u.c.id).where(u.c.company_id == scope.company_id)
+        )
+        return sa.or_(units, ofcompany) if scope.unit_ids else ofcompany
 
     def _filtered(
         self, filters: ClosedOrderFilter | None

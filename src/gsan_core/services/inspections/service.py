@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -144,11 +144,12 @@ class InspectionService(Bulletins):
         emitted, of the same property and unit, referring to the inspected one,
         each with its unit-trail record (opened by that unit and ``actor``).
 
-        Set-based and chunked: the sample is drawn in the database (one count
-        and one select of the sampled ids ordered by a seeded rank, the same
-        on every backend), then per chunk one statement reads the rows to
-        inspect and two ``INSERT ... SELECT`` write the orders and their trail; each chunk commits. A re-run
-        skips the orders already under inspection.
+        Set-based and chunked: the sample is drawn in the database (one
+        select numbering the candidates by a seeded rank, the same on every
+        backend; the contractor's units a semi-join in it), then per chunk the
+        rows to inspect are read and the orders and their trail written (one
+        statement on PostgreSQL); each chunk commits. A re-run skips the
+        orders already under inspection.
 
         ``service_type_ids`` keeps only the closed orders of those types;
         ``locality_from`` / ``locality_until`` only those whose property is
@@ -157,18 +158,10 @@ class InspectionService(Bulletins):
         (``cbgr_id``); ``regional_management_id`` / ``business_unit_id`` only
         those whose property's locality is of that gerência regional
         (``greg_id``) / unidade de negócio (``uneg_id``)."""
-        ensure(
-            rules.check_batch(
-                days=days,
-                percentage=sample_percentage,
-                locality_from=locality_from,
-                locality_until=locality_until,
-            )
-        )
-        filters = ClosedOrderFilter(
-            service_type_ids=(
-                None if service_type_ids is None else frozenset[int](service_type_ids)
-            ),
+        filters = _closed_filter(
+            days=days,
+            sample_percentage=sample_percentage,
+            service_type_ids=service_type_ids,
             locality_from=locality_from,
             locality_until=locality_until,
             collection_group_id=collection_group_id,
@@ -176,11 +169,19 @@ class InspectionService(Bulletins):
             business_unit_id=business_unit_id,
         )
         at = self._now()
-        since = at - timedelta(days=days)
         profile = self.profile
         type_ids = profile.ids("service_type.inspection_of_closed")
         concluded = profile.ids("closing_reason.service_concluded")
-        excluded = concluded | profile.ids("closing_reason.overdue")
+        # the contractor's units are the store's semi-join in the sample's
+        # and each chunk's statement (issue 20, ninth round: a read of them
+        # before)
+        scope = ClosedOrderScope(
+            unit_ids=(),
+            closed_since=at - timedelta(days=days),
+            inspection_type_ids=type_ids,
+            filters=filters,
+            company_id=company_id,
+        )
         with self._exclusive(
             "inspection of closed orders", f"company {company_id}"
         ) as frame:
@@ -189,15 +190,6 @@ class InspectionService(Bulletins):
                     raise ConfigurationError(
                         "the role service_type.inspection_of_closed names no service type"
                     )
-                units = frozenset(
-                    u.id for u in uow.units.find_by(company_id=company_id)
-                )
-                scope = ClosedOrderScope(
-                    unit_ids=units,
-                    closed_since=since,
-                    inspection_type_ids=type_ids,
-                    filters=filters,
-                )
                 sample, total = _sample(
                     uow,
                     scope,
@@ -205,51 +197,18 @@ class InspectionService(Bulletins):
                     percentage=sample_percentage,
                     seed=seed,
                 )
-            type_id = min(type_ids)
-            template = ServiceOrder(
-                id=0,
-                service_type_id=type_id,
-                origin=OrderOrigin.INSPECTION,
-                generated_at=at,
-                emitted_at=at,
+            chunks = _ClosedOrderChunks(
+                scope=scope,
+                sample=sample,
+                skipped=concluded | profile.ids("closing_reason.overdue"),
+                size=chunk_size,
+                actor=actor,
+                at=at,
             )
-            last = [0]
-
-            def chunk(uow: UnitOfWork, _: int) -> ChunkOutcome:
-                done = uow.inspection_batches.inspect_chunk(
-                    scope,
-                    after_id=last[0],
-                    limit=chunk_size,
-                    skipped_reason_ids=excluded,
-                    sample_ids=sample,
-                    template=template,
-                    opened_by=actor,
-                )
-                if not done.scanned:
-                    return ChunkOutcome()
-                last[0] = done.last_id
-                if done.order_ids:
-                    uow.record(
-                        InspectionOrdersGenerated(
-                            occurred_at=at,
-                            actor=actor,
-                            service_type_id=type_id,
-                            order_ids=done.order_ids,
-                            referenced_ids=done.referenced_ids,
-                        )
-                    )
-                uow.commit()
-                skipped = done.scanned - len(done.order_ids)
-                return ChunkOutcome(
-                    processed=done.scanned,
-                    changed=len(done.order_ids),
-                    skipped={"not sampled": skipped} if skipped else {},
-                )
-
             summary = frame.run(
                 job="inspect_closed_orders",
                 units=range(math.ceil(total / chunk_size)),
-                chunk=chunk,
+                chunk=chunks,
                 progress=progress,
             )
         # only a table that grew a lot (at least doubled: a new one) is
@@ -260,7 +219,6 @@ class InspectionService(Bulletins):
         )
         return summary
 
-    # ------------------------------------------------------------ contractor
     def inspect_order(
         self,
         *,
@@ -428,6 +386,101 @@ class InspectionService(Bulletins):
         return tuple(changed)
 
 
+def _closed_filter(
+    *,
+    days: int,
+    sample_percentage: int,
+    service_type_ids: Collection[int] | None,
+    locality_from: int | None,
+    locality_until: int | None,
+    collection_group_id: int | None,
+    regional_management_id: int | None,
+    business_unit_id: int | None,
+) -> ClosedOrderFilter:
+    """UC1176's arguments checked (``check_batch``) and its optional filters."""
+    ensure(
+        rules.check_batch(
+            days=days,
+            percentage=sample_percentage,
+            locality_from=locality_from,
+            locality_until=locality_until,
+        )
+    )
+    return ClosedOrderFilter(
+        service_type_ids=(
+            None if service_type_ids is None else frozenset[int](service_type_ids)
+        ),
+        locality_from=locality_from,
+        locality_until=locality_until,
+        collection_group_id=collection_group_id,
+        regional_management_id=regional_management_id,
+        business_unit_id=business_unit_id,
+    )
+
+
+class _ClosedOrderChunks:
+    """One chunk of UC1176 at a time, each after the last id of the one
+    before: the candidates of ``scope`` read and their inspection orders
+    written (``inspect_chunk``), the event recorded, the chunk committed."""
+
+    def __init__(
+        self,
+        *,
+        scope: ClosedOrderScope,
+        sample: frozenset[int],
+        skipped: frozenset[int],
+        size: int,
+        actor: int,
+        at: datetime,
+    ) -> None:
+        self._scope = scope
+        self._sample = sample
+        self._skipped = skipped
+        self._size = size
+        self._actor = actor
+        self._at = at
+        self._type_id = min(scope.inspection_type_ids)
+        self._template = ServiceOrder(
+            id=0,
+            service_type_id=self._type_id,
+            origin=OrderOrigin.INSPECTION,
+            generated_at=at,
+            emitted_at=at,
+        )
+        self._last = 0
+
+    def __call__(self, uow: UnitOfWork, _: int) -> ChunkOutcome:
+        done = uow.inspection_batches.inspect_chunk(
+            self._scope,
+            after_id=self._last,
+            limit=self._size,
+            skipped_reason_ids=self._skipped,
+            sample_ids=self._sample,
+            template=self._template,
+            opened_by=self._actor,
+        )
+        if not done.scanned:
+            return ChunkOutcome()
+        self._last = done.last_id
+        if done.order_ids:
+            uow.record(
+                InspectionOrdersGenerated(
+                    occurred_at=self._at,
+                    actor=self._actor,
+                    service_type_id=self._type_id,
+                    order_ids=done.order_ids,
+                    referenced_ids=done.referenced_ids,
+                )
+            )
+        uow.commit()
+        skipped = done.scanned - len(done.order_ids)
+        return ChunkOutcome(
+            processed=done.scanned,
+            changed=len(done.order_ids),
+            skipped={"not sampled": skipped} if skipped else {},
+        )
+
+
 def _sample(
     uow: UnitOfWork,
     scope: ClosedOrderScope,
@@ -440,7 +493,7 @@ def _sample(
     half down), the lowest by :func:`~gsan_core.rules.inspections.sample_rank`
     for ``seed``, drawn in the store (no candidate row is read); and how many
     candidates there are."""
-    if not scope.unit_ids:
+    if not scope.unit_ids and scope.company_id is None:
         return frozenset(), 0
     ids, total = uow.inspection_batches.concluded_sample(
         scope, reason_ids=concluded, percentage=percentage, seed=seed
