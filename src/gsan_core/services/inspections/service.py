@@ -169,21 +169,45 @@ class InspectionService(Bulletins):
             business_unit_id=business_unit_id,
         )
         at = self._now()
-        profile = self.profile
-        type_ids = profile.ids("service_type.inspection_of_closed")
-        concluded = profile.ids("closing_reason.service_concluded")
         # the contractor's units are the store's semi-join in the sample's
         # and each chunk's statement (issue 20, ninth round: a read of them
         # before)
         scope = ClosedOrderScope(
             unit_ids=(),
             closed_since=at - timedelta(days=days),
-            inspection_type_ids=type_ids,
+            inspection_type_ids=self.profile.ids("service_type.inspection_of_closed"),
             filters=filters,
             company_id=company_id,
         )
+        return self._inspect_closed(
+            scope,
+            percentage=sample_percentage,
+            seed=seed,
+            size=chunk_size,
+            actor=actor,
+            at=at,
+            progress=progress,
+        )
+
+    def _inspect_closed(
+        self,
+        scope: ClosedOrderScope,
+        *,
+        percentage: int,
+        seed: int,
+        size: int,
+        actor: int,
+        at: datetime,
+        progress: Progress | None,
+    ) -> BatchSummary:
+        """UC1176's run over ``scope`` (:meth:`generate_for_closed`): the
+        contractor's batch held, the sample drawn in the holding transaction
+        (the hold taken by its statement on PostgreSQL), the chunks."""
+        profile = self.profile
+        type_ids = scope.inspection_type_ids
+        concluded = profile.ids("closing_reason.service_concluded")
         with self._exclusive(
-            "inspection of closed orders", f"company {company_id}"
+            "inspection of closed orders", f"company {scope.company_id}"
         ) as frame:
             with frame.read() as uow:
                 if not type_ids or uow.service_types.find(min(type_ids)) is None:
@@ -194,20 +218,20 @@ class InspectionService(Bulletins):
                     uow,
                     scope,
                     concluded=concluded,
-                    percentage=sample_percentage,
+                    percentage=percentage,
                     seed=seed,
                 )
             chunks = _ClosedOrderChunks(
                 scope=scope,
                 sample=sample,
                 skipped=concluded | profile.ids("closing_reason.overdue"),
-                size=chunk_size,
+                size=size,
                 actor=actor,
                 at=at,
             )
             summary = frame.run(
                 job="inspect_closed_orders",
-                units=range(math.ceil(total / chunk_size)),
+                units=range(math.ceil(total / size)),
                 chunk=chunks,
                 progress=progress,
             )
