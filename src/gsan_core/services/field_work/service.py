@@ -211,6 +211,7 @@ class FieldWorkService(
                 command = uow.selective_commands.get(command_id)
                 reason = uow.catalog.find("closing_reason", reason_id)
                 user = uow.users.find(actor)
+                reader = uow
             ensure(
                 rules.check_close_command(command, reason=reason, reason_id=reason_id)
             )
@@ -242,10 +243,14 @@ class FieldWorkService(
                 if page == pages - 1:
                     # the command closed with the last page (round 8: a unit
                     # of work of its own after it)
+                    # in the transaction that read the command (the batch
+                    # frame on PostgreSQL) the command as read, closed by a
+                    # compare-and-set update: no second lock (round 9)
                     done.append(
                         _close_command(
                             uow,
                             command_id,
+                            read=command if uow is reader else None,
                             reason=reason,
                             reason_id=reason_id,
                             closed=closed,
@@ -273,6 +278,7 @@ def _close_command(
     uow: UnitOfWork,
     command_id: int,
     *,
+    read: SelectiveCommand | None,
     reason: CatalogItem | None,
     reason_id: int,
     closed: Sequence[int],
@@ -280,9 +286,15 @@ def _close_command(
     actor: int,
 ) -> SelectiveCommand:
     """SEL-02's end: the command, locked and checked again (SEL-03), closed,
-    with the ids of every order its run closed."""
-    current = uow.selective_commands.lock(command_id)
-    ensure(rules.check_close_command(current, reason=reason, reason_id=reason_id))
+    with the ids of every order its run closed. ``read``: the command as
+    this transaction read and checked it at the run's start: not locked
+    again, its update's compare-and-set on the version refuses a change made
+    since (``ConcurrencyConflict``; issue 20, ninth round)."""
+    if read is None:
+        current = uow.selective_commands.lock(command_id)
+        ensure(rules.check_close_command(current, reason=reason, reason_id=reason_id))
+    else:
+        current = read
     done = attrs.evolve(
         current,
         situation=CommandSituation.CLOSED,
