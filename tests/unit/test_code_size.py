@@ -20,7 +20,6 @@ MAX_MODULE_LINES = 1_000
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "gsan_core"
 REVISIONS = PACKAGE / "adapters" / "sqlalchemy" / "migrations" / "versions"
 
-_FRAME = "split now by the ninth round's frame helper"
 _OLDER = "older code, not split yet: split it when it is next changed"
 
 #: ``module:qualified name`` -> why it is still over the limit.
@@ -33,7 +32,6 @@ ALLOWED: dict[str, str] = {
     "gsan_core.adapters.sqlalchemy.service_requests:SqlServiceRequestRepository._routing_associations": _OLDER,
     "gsan_core.adapters.sqlalchemy.water_batches:_history": _OLDER,
     "gsan_core.rules.accounts.documents:_priced_statement": _OLDER,
-    "gsan_core.services.inspections.service:InspectionService.generate_for_closed": _FRAME,
     "gsan_core.services.service_orders.closing:_read_and_check": _OLDER,
     "gsan_core.services.service_orders.closing:close_in": _OLDER,
     "gsan_core.testing.contracts_field_work:FieldWorkContract.test_txt_uc1484_record_16_order_details_one_joined_read": _OLDER,

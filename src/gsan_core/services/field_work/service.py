@@ -222,24 +222,18 @@ class FieldWorkService(
             done: list[SelectiveCommand] = []
 
             def chunk(uow: UnitOfWork, page: int) -> ChunkOutcome:
-                ids: list[int] = []
-                while True:  # the last page: until a page is not full
-                    found = close_pending_chunk(
-                        uow,
-                        command_id=command_id,
-                        after_order_id=last[0],
-                        limit=chunk_size,
-                        reason_id=reason_id,
-                        at=at,
-                        actor=actor,
-                        unit_id=unit_id,
-                    )
-                    if found:
-                        last[0] = found[-1]
-                        closed.extend(found)
-                        ids.extend(found)
-                    if page < pages - 1 or len(found) < chunk_size:
-                        break
+                ids = _close_page(
+                    uow,
+                    last=last,
+                    until_short=page == pages - 1,
+                    limit=chunk_size,
+                    command_id=command_id,
+                    reason_id=reason_id,
+                    at=at,
+                    actor=actor,
+                    unit_id=unit_id,
+                )
+                closed.extend(ids)
                 if page == pages - 1:
                     # the command closed with the last page (round 8: a unit
                     # of work of its own after it)
@@ -272,6 +266,41 @@ class FieldWorkService(
                 progress=progress,
             )
         return done[0]
+
+
+def _close_page(
+    uow: UnitOfWork,
+    *,
+    last: list[int],
+    until_short: bool,
+    limit: int,
+    command_id: int,
+    reason_id: int,
+    at: datetime,
+    actor: int,
+    unit_id: int | None,
+) -> list[int]:
+    """SEL-02: a page of the command's pending orders after the order
+    ``last[0]`` closed (``last[0]`` moved to the page's last order); the
+    last page (``until_short``) goes on until a page comes back short, so a
+    command whose emitted count falls short still has every order closed."""
+    ids: list[int] = []
+    while True:
+        found = close_pending_chunk(
+            uow,
+            command_id=command_id,
+            after_order_id=last[0],
+            limit=limit,
+            reason_id=reason_id,
+            at=at,
+            actor=actor,
+            unit_id=unit_id,
+        )
+        if found:
+            last[0] = found[-1]
+            ids.extend(found)
+        if not until_short or len(found) < limit:
+            return ids
 
 
 def _close_command(
