@@ -13,7 +13,9 @@ the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
 the same commands once per size, beside the batches; this is the quick way to
 follow the commands alone. ``--only`` takes a comma-separated list of the
-command names below (``COMMANDS``).
+command names below (``COMMANDS``); any of them run together, every figure
+and repeat writing ids of its own (:mod:`benchmarks.id_ranges`). Each
+figure is printed to stderr as it ends.
 """
 
 from __future__ import annotations
