@@ -13,7 +13,9 @@ the repeats of the mean milliseconds per call, the spread (lowest and highest
 repeat) and the ratio of the medians (target <= 2). The scale report measures
 the same commands once per size, beside the batches; this is the quick way to
 follow the commands alone. ``--only`` takes a comma-separated list of the
-command names below (``COMMANDS``).
+command names below (``COMMANDS``); any of them run together, every figure
+and repeat writing ids of its own (:mod:`benchmarks.id_ranges`). Each
+figure is printed to stderr as it ends.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, Protocol
 
 import gsan_core
 from benchmarks import (
+    id_ranges,
     lean_accounts,
     lean_connections,
     lean_desk,
@@ -51,15 +54,9 @@ from gsan_core.adapters.sqlalchemy import SqlBackend
 
 def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, Any]:
     """The figure of ``step`` (given the repeat's number) over ``repeats``."""
-    runs = []
-    base = scale.BASELINE_IDS
-    try:
-        for r in range(repeats):
-            # the lean versions take ids from a fixed start: one range a repeat
-            scale.BASELINE_IDS = base + r * 100_000
-            runs.append(step(r))
-    finally:
-        scale.BASELINE_IDS = base
+    # each repeat's lean version and set-up take ids of their own: every
+    # figure takes fresh ranges of benchmarks.id_ranges
+    runs = [step(r) for r in range(repeats)]
     library = [float(f["library"]) for f in runs]
     baseline = [float(f["baseline"]) for f in runs]
     figure = dict(runs[0])
@@ -71,6 +68,9 @@ def _repeat(step: Callable[[int], dict[str, Any]], repeats: int) -> dict[str, An
         "repeats": repeats,
     }
     figure["ratio"] = figure["library"] / figure["baseline"]
+    # a long run shows each figure as it ends (and keeps those done if a
+    # later one fails)
+    print(render([figure]).splitlines()[-1], file=sys.stderr, flush=True)
     return figure
 
 
@@ -159,75 +159,89 @@ def measure(
 ) -> list[dict[str, Any]]:
     """The commands' figures on a fresh utility of ``size`` properties."""
     with scale.utility("postgres", size, url) as (gsan, sql, _seconds):
-        figures = []
-        if "close_cut" in only:
-            scale.library_cut_orders(gsan, scale.groups(sql))
-            scale.analyze(sql)
-        # each repeat closes and opens on rows of its own
-        per = commands * 2
-        first = [METER_STEPS[name] for name in FIRST if name in only]
-        figures += [
-            _repeat(partial(_meter_step, step, gsan, sql, size, commands, per), repeats)
-            for step in first
-        ]
-        if "close_cut" in only:
-            figures.append(
-                _repeat(
-                    lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
-                    repeats,
-                )
-            )
-        if "open_request" in only:
-            figures.append(
-                _repeat(
-                    lambda r: _opening(gsan, sql, size, commands, skip=r * per),
-                    repeats,
-                )
-            )
-        # the order and request commands (benchmarks.lean_orders), on RAs
-        # opened for each repeat on properties no earlier one used
-        chosen = [n for n in lean_orders.COMMANDS if n in only]
-        if chosen:
-            figures += _repeat_many(
-                lambda _r: lean_orders.measure(
-                    gsan, sql, size, commands, chosen, homes=scale_commands.fresh
-                ),
-                repeats,
-            )
-        for name, step in {**METER_STEPS, **ACCOUNT_STEPS}.items():
-            if name in only and name not in FIRST:
-                figures.append(
-                    _repeat(
-                        partial(_meter_step, step, gsan, sql, size, commands, per),
-                        repeats,
-                    )
-                )
-        # applying field returns (benchmarks.lean_field), on files of orders
-        # emitted for each repeat on a locality no earlier one used
-        chosen = [n for n in lean_field.COMMANDS if n in only]
-        if chosen:
-            figures += _repeat_many(
-                lambda _r: lean_field.measure(gsan, sql, size, commands, chosen),
-                repeats,
-            )
-        # the heaviest field batches (benchmarks.lean_field_batches): selective
-        # commands emitted for each repeat on localities no earlier one used,
-        # repaving works made before each call
-        chosen = [n for n in lean_field_batches.COMMANDS if n in only]
-        if chosen:
-            figures += _repeat_many(
-                lambda _r: lean_field_batches.measure(
-                    gsan, sql, size, commands, chosen
-                ),
-                repeats,
-            )
-        # a sewer command's orders (benchmarks.lean_sewer): commands of one
-        # block of localities no earlier repeat used
-        if "sewer_orders" in only:
-            figures += _repeat_many(
-                lambda _r: lean_sewer.measure(gsan, sql, size, commands), repeats
-            )
+        # the library's ids stay below the benchmarks' explicit ones
+        id_ranges.check_below(sql)
+        figures = _measure(gsan, sql, size, repeats, commands, only)
+        id_ranges.check_below(sql)
         return figures
+
+
+def _measure(
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    repeats: int,
+    commands: int,
+    only: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The figures of :func:`measure` on its utility."""
+    figures = []
+    if "close_cut" in only:
+        scale.library_cut_orders(gsan, scale.groups(sql))
+        scale.analyze(sql)
+    # each repeat closes and opens on rows of its own
+    per = commands * 2
+    first = [METER_STEPS[name] for name in FIRST if name in only]
+    figures += [
+        _repeat(partial(_meter_step, step, gsan, sql, size, commands, per), repeats)
+        for step in first
+    ]
+    if "close_cut" in only:
+        figures.append(
+            _repeat(
+                lambda r: _cut_closing(gsan, sql, size, commands, skip=r * per),
+                repeats,
+            )
+        )
+    if "open_request" in only:
+        figures.append(
+            _repeat(
+                lambda r: _opening(gsan, sql, size, commands, skip=r * per),
+                repeats,
+            )
+        )
+    # the order and request commands (benchmarks.lean_orders), on RAs
+    # opened for each repeat on properties no earlier one used
+    chosen = [n for n in lean_orders.COMMANDS if n in only]
+    if chosen:
+        figures += _repeat_many(
+            lambda _r: lean_orders.measure(
+                gsan, sql, size, commands, chosen, homes=scale_commands.fresh
+            ),
+            repeats,
+        )
+    for name, step in {**METER_STEPS, **ACCOUNT_STEPS}.items():
+        if name in only and name not in FIRST:
+            figures.append(
+                _repeat(
+                    partial(_meter_step, step, gsan, sql, size, commands, per),
+                    repeats,
+                )
+            )
+    # applying field returns (benchmarks.lean_field), on files of orders
+    # emitted for each repeat on a locality no earlier one used
+    chosen = [n for n in lean_field.COMMANDS if n in only]
+    if chosen:
+        figures += _repeat_many(
+            lambda _r: lean_field.measure(gsan, sql, size, commands, chosen),
+            repeats,
+        )
+    # the heaviest field batches (benchmarks.lean_field_batches): selective
+    # commands emitted for each repeat on localities no earlier one used,
+    # repaving works made before each call
+    chosen = [n for n in lean_field_batches.COMMANDS if n in only]
+    if chosen:
+        figures += _repeat_many(
+            lambda _r: lean_field_batches.measure(gsan, sql, size, commands, chosen),
+            repeats,
+        )
+    # a sewer command's orders (benchmarks.lean_sewer): commands of one
+    # block of localities no earlier repeat used
+    if "sewer_orders" in only:
+        figures += _repeat_many(
+            lambda _r: lean_sewer.measure(gsan, sql, size, commands), repeats
+        )
+    return figures
 
 
 def _meter_step(

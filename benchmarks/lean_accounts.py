@@ -32,7 +32,6 @@ debt_statement,customer_statement,customer_certificate``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,7 +42,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
@@ -725,7 +724,7 @@ def measure_statement(
     homes = indebted(sql, 2 * count, skip=skip)
     assert len(homes) == 2 * count, len(homes)
     keep = kept(gsan, scale.ADMIN)
-    ids = itertools.count(scale.BASELINE_IDS + 7_000_000)
+    ids = id_ranges.take("debt_statement")
     today = scale.NOW.date()
 
     def library(n: int) -> None:
@@ -798,7 +797,7 @@ def measure_customer_statement(
     assert len(homes) == 2 * count * OWNED, len(homes)
     customers = owners(gsan, sql, homes)
     keep = kept(gsan, scale.ADMIN)
-    ids = itertools.count(scale.BASELINE_IDS + 8_000_000 + 1_000 * skip, 100)
+    ids = id_ranges.take("customer_statement")
 
     def library(n: int) -> None:
         gsan.accounts.issue_customer_statement(
@@ -811,7 +810,7 @@ def measure_customer_statement(
             customers[2 * n + 1],
             profile=gsan.profile,
             keep=keep,
-            first_id=next(ids),
+            first_id=ids.block(100),
             now=scale.NOW,
             today=scale.TODAY,
             actor=scale.ADMIN,
@@ -851,7 +850,7 @@ def measure_customer_certificate(
     homes = clean(sql, 2 * count * OWNED, skip=skip * OWNED)
     assert len(homes) == 2 * count * OWNED, len(homes)
     customers = owners(gsan, sql, homes)
-    ids = itertools.count(scale.BASELINE_IDS + 9_000_000 + skip)
+    ids = id_ranges.take("customer_certificate")
 
     def library(n: int) -> None:
         gsan.accounts.issue_customer_certificate(

@@ -21,7 +21,6 @@ report's utility (``python -m benchmarks.commands --only change_situation``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +29,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
 from gsan_core.model.properties import NetworkIndicator
@@ -344,7 +343,7 @@ def measure_change_situation(
     ]
     scale.analyze(sql)
     back = ChangeSituationInput(target=ConnectionTarget.WATER, water_status_id=feasible)
-    ids = itertools.count(scale.BASELINE_IDS + 5_000_000)
+    ids = id_ranges.take("change_situation")
 
     def library(n: int) -> None:
         gsan.connections.change_situation(

@@ -29,7 +29,6 @@ the same for :func:`lean_compose`.
 
 from __future__ import annotations
 
-import itertools
 import time as timing
 from collections.abc import Sequence
 from datetime import date, datetime, time
@@ -39,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from benchmarks.batches import SPECIFICATION
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_desk import (
@@ -378,7 +377,7 @@ def measure_add_window(
 ) -> dict[str, Any]:
     """``count`` windows added by each side, each to a place of its own
     (areas no repeat used)."""
-    ids = itertools.count(scale.BASELINE_IDS + 8_000_000 + skip * count)
+    ids = id_ranges.take("add_window")
     base = 7_000_000 + 2 * skip * count
 
     def library(n: int) -> None:
@@ -414,7 +413,8 @@ def measure_dispatch(
 ) -> dict[str, Any]:
     """``count`` dispatches of :data:`BATCH` messages by each side, the
     messages queued before each (outside the timing), alternating."""
-    first = scale.BASELINE_IDS + 6_000_000 + 2 * skip * count * BATCH
+    del skip  # the messages' ids: a range of the repeat's own
+    first = id_ranges.take("dispatch_messages").block(2 * count * BATCH)
     gateway = AcceptingGateway()
     attempts = gsan.profile.service_requests.sms_max_attempts
     spent = [0.0, 0.0]
@@ -671,7 +671,8 @@ def measure_compose(
     closings written before each (outside the timing), alternating; the
     outbox before them composed first (by the library, untimed)."""
     gsan.service_desk.compose_messages(actor=scale.ADMIN)
-    first = scale.BASELINE_IDS + 5_000_000 + 2 * skip * count * BATCH
+    del skip  # the requests' and messages' ids: a range of the repeat's own
+    first = id_ranges.take("compose_messages").block(2 * count * BATCH)
     spent = [0.0, 0.0]
     for n in range(count):
         for side in (0, 1):

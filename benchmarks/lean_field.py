@@ -36,7 +36,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_sql, scale_commands
+from benchmarks import id_ranges, lean_sql, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import FileKind
 from gsan_core.model.field_work import SelectiveCriteria
@@ -57,8 +57,8 @@ __all__ = [
 PENDING = int(OrderSituation.PENDING)
 IN_EXECUTION = int(OrderSituation.IN_EXECUTION)
 CLOSED = int(OrderSituation.CLOSED)
-#: Ids of the rows the lean version adds (far above the library's own).
-IDS: Iterator[int] = itertools.count(9_000_000_000 + 40_000_000)
+#: Ids of the rows the lean version adds (ranges of benchmarks.id_ranges).
+IDS: Iterator[int] = id_ranges.stream("apply_return(s_file)")
 
 
 @attrs.frozen

@@ -43,7 +43,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_field, scale_commands
+from benchmarks import id_ranges, lean_field, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
@@ -72,11 +72,10 @@ __all__ = [
     "selective_commands",
 ]
 
-#: The first id of the unit-trail rows of each lean call (a block of
-#: :data:`BLOCK` ids a call, far above the library's own and the other lean
-#: modules').
-_BLOCKS: Iterator[int] = itertools.count(9_500_000_000, 100_000)
 BLOCK = 100_000
+#: The first id of the unit-trail rows of each lean call (a range of
+#: :data:`BLOCK` ids a call, of benchmarks.id_ranges).
+_BLOCKS: Iterator[int] = id_ranges.blocks("close_selective", BLOCK)
 T = TypeVar("T")
 
 
@@ -441,7 +440,7 @@ WORKS = 10
 INSPECTION = 350  # INSPECAO DE ANORMALIDADE
 NOT_EXECUTED = 4  # a closing reason "not executed"
 #: Ids of the works :func:`returned_works` adds.
-_WORK_IDS: Iterator[int] = itertools.count(9_600_000_000)
+_WORK_IDS: Iterator[int] = id_ranges.stream("accept_repaving: works")
 
 
 def selective_commands(
@@ -527,7 +526,7 @@ INSPECTION_OF_CLOSED = 705
 INSPECTIONS = 6
 #: Contractor companies and their units (one a call), and the closed orders.
 _COMPANIES: Iterator[int] = itertools.count(80_000)
-_CLOSED_IDS: Iterator[int] = itertools.count(9_700_000_000)
+_CLOSED_IDS: Iterator[int] = id_ranges.stream("inspection_orders: closed orders")
 
 
 def closed_orders(gsan: gsan_core.System) -> int:

@@ -13,7 +13,6 @@ checks that it leaves the library's rows.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
@@ -23,7 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_orders, lean_scheduling, lean_sql, scale_commands
+from benchmarks import (
+    id_ranges,
+    lean_orders,
+    lean_scheduling,
+    lean_sql,
+    scale_commands,
+)
 from gsan_core.adapters.sqlalchemy import SqlBackend
 
 __all__ = ["TOGETHER", "lean_forward_many", "measure_forward_many"]
@@ -165,6 +170,7 @@ def measure_forward_many(
     side: RAs with their automatic orders opened for the repeat on
     properties of one locality each group (from its CENTRAL), forwarded to
     the locality's office by its attendant."""
+    del skip  # each repeat takes ids of its own (benchmarks.id_ranges)
     opened = scale_commands.OPENED
     homes = [
         h
@@ -195,8 +201,7 @@ def measure_forward_many(
     cases = [lean_orders.open_cases(gsan, sql, group) for group in chosen]
     clock: Any = gsan.clock
     clock.advance(timedelta(minutes=5))  # TRM-14: after the openings' steps
-    # ids of its own range (the lean reactivation takes 9e9 + 40e6 on)
-    ids = itertools.count(9_000_000_000 + 50_000_000 + skip * 10_000)
+    ids = id_ranges.take("forward_requests")
 
     def library(n: int) -> None:
         group = cases[2 * n]

@@ -28,7 +28,6 @@ time them beside the library on the scale report's utility
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -37,7 +36,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import WaterConnectionInput
 from gsan_core.model.hydrometers import HydrometerAttributes
@@ -435,7 +434,7 @@ def measure_insert(
 ) -> dict[str, Any]:
     """``count`` meters inserted by each side, on numbers no repeat used."""
     (available,) = gsan.profile.ids("hydrometer_situation.available")
-    ids = itertools.count(scale.BASELINE_IDS + 7_000_000)
+    ids = id_ranges.take("insert_meter")
 
     def library(n: int) -> None:
         gsan.hydrometers.insert(
@@ -540,7 +539,7 @@ def measure_connect(
     count = min(count, len(homes) // 2)
     homes = homes[: 2 * count]
     before = _situations(sql, homes)
-    ids = itertools.count(scale.BASELINE_IDS + 6_000_000)
+    ids = id_ranges.take("connect_water")
 
     def library(n: int) -> None:
         gsan.connections.connect_water_without_order(

@@ -25,8 +25,7 @@ as the library does.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any
@@ -36,7 +35,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_sql, scale_commands
+from benchmarks import id_ranges, lean_sql, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import DEVICE_RETURNED
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
@@ -625,8 +624,6 @@ _NAMES = {
     "close_not_executed": "close an order not executed (lean SQL)",
     "close_request": "close an RA (lean SQL)",
 }
-#: Ids of the rows the lean versions add (far above the library's own).
-_IDS = itertools.count(9_000_000_000 + 20_000_000)
 
 
 @attrs.frozen
@@ -677,10 +674,10 @@ def open_cases(
 
 
 def _steps(
-    gsan: gsan_core.System, sql: SqlBackend
+    gsan: gsan_core.System, sql: SqlBackend, ids: Iterator[int]
 ) -> dict[str, tuple[Callable[[Case], object], Callable[[Case], object]]]:
-    """Each command: (the library's call, the lean version) on one case, at
-    the system's clock."""
+    """Each command: (the library's call, the lean version, its rows' ids
+    from ``ids``) on one case, at the system's clock."""
     requests_, orders_ = gsan.service_requests, gsan.service_orders
     zone = ZoneInfo(gsan.profile.timezone)
     now = gsan.clock.now
@@ -694,7 +691,7 @@ def _steps(
                 c.request_id,
                 destination=c.office,
                 actor=c.attendant,
-                ids=_IDS,
+                ids=ids,
                 now=now(),
             ),
         ),
@@ -726,7 +723,7 @@ def _steps(
                 sql,
                 c.request_id,
                 actor=c.technician,
-                ids=_IDS,
+                ids=ids,
                 now=now(),
                 zone=zone,
             ),
@@ -743,7 +740,7 @@ def _steps(
                 c.order_id,
                 reason_id=NOT_EXECUTED,
                 actor=c.technician,
-                ids=_IDS,
+                ids=ids,
                 now=now(),
                 zone=zone,
             ),
@@ -789,7 +786,7 @@ def measure(
     mine, theirs = cases[:count], cases[count : 2 * count]
     clock: Any = gsan.clock
     clock.advance(timedelta(minutes=5))  # TRM-14: after the opening's step
-    steps = _steps(gsan, sql)
+    steps = _steps(gsan, sql, id_ranges.take("order and request commands"))
     figures = []
     for name in COMMANDS:
         library, lean = steps[name]

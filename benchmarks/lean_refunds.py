@@ -24,7 +24,6 @@ payments linked through the library); :func:`measure` times the two sides
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_orders, lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_orders, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import Allocation, RefundDone, RequestPayment
@@ -548,7 +547,7 @@ def measure(
     homes = _homes(sql, 2 * count, skip=skip)
     assert len(homes) == 2 * count, len(homes)
     scale_commands.route_water_requests(gsan, sql, homes)
-    ids = itertools.count(scale.BASELINE_IDS + 6_000_000 + 1_000 * skip)
+    ids = id_ranges.take("refund")
     cases = refund_cases(gsan, homes, ids=ids, unit_id=ATTENDANT, actor=ATTENDANT)
     scale.analyze(sql)
     reason = gsan.profile.id("closing_reason.service_concluded")

@@ -34,7 +34,6 @@ library's rows (none for the check).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -44,6 +43,7 @@ import sqlalchemy as sa
 
 import gsan_core
 from benchmarks import (
+    id_ranges,
     lean_sql,
     limits,
     scale,
@@ -621,8 +621,6 @@ def _record_events(sql: SqlBackend, count: int) -> None:
         )
 
 
-#: Ids of the rows the lean cut orders add (far above the library's own).
-_CUT_IDS = itertools.count(9_000_000_000 + 30_000_000)
 _CUT_USED: set[int] = set()
 
 
@@ -669,6 +667,7 @@ def measure_cut_order(
     homes = _cuttable(sql, statuses, 2 * count)
     count = len(homes) // 2
     actor = ATTENDANT
+    ids = id_ranges.take("cut_order")
 
     def library(n: int) -> None:
         result = gsan.service_orders.generate_cut_order(
@@ -684,7 +683,7 @@ def measure_cut_order(
             blocking=blocking,
             water_statuses=statuses,
             actor=actor,
-            ids=_CUT_IDS,
+            ids=ids,
             now=gsan.clock.now(),
         )
 
@@ -694,8 +693,6 @@ def measure_cut_order(
     )
 
 
-#: Ids of the rows the lean reactivations add (far above the library's own).
-_REACTIVATED_IDS = itertools.count(9_000_000_000 + 40_000_000)
 NOT_EXECUTED = 4  # a closing reason whose ``executed`` flag is off
 REACTIVATION_REASON = 1
 
@@ -750,6 +747,7 @@ def measure_reactivate(
     del skip
     closed = _closed_requests(gsan, sql, 2 * count)
     count = len(closed) // 2
+    ids = id_ranges.take("reactivate")
     zone = ZoneInfo(gsan.profile.timezone)
 
     def library(n: int) -> None:
@@ -772,7 +770,7 @@ def measure_reactivate(
             channel_id=CHANNEL_PHONE,
             group_id=GROUP_WATER,
             actor=centre,
-            ids=_REACTIVATED_IDS,
+            ids=ids,
             now=gsan.clock.now(),
             zone=zone,
         )

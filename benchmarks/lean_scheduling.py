@@ -51,7 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.errors import NotFound
@@ -471,8 +471,8 @@ def _orders(place: Setting, count: int) -> list[int]:
     return [place.order() for _ in range(count)]
 
 
-def _ids(start: int) -> itertools.count[int]:
-    return itertools.count(scale.BASELINE_IDS + start)
+def _ids(name: str) -> id_ranges.IdRange:
+    return id_ranges.take(name)
 
 
 def measure_program(
@@ -485,7 +485,7 @@ def measure_program(
     orders = _orders(place, 2 * count)
     days = working_days(scale.TODAY + timedelta(days=1 + 30 * skip), count)
     scale.analyze(sql)
-    ids = _ids(1_000_000 + skip * 10_000)
+    ids = _ids("program_orders")
     library_team, lean_team = place.teams[0].id, place.teams[2].id
 
     def library(n: int) -> None:
@@ -535,7 +535,7 @@ def measure_move(
                 actor=place.actor,
             )
     scale.analyze(sql)
-    ids = _ids(2_000_000 + skip * 10_000)
+    ids = _ids("move_order")
 
     def library(n: int) -> None:
         gsan.scheduling.move(
@@ -889,7 +889,7 @@ def measure_automatic(
         if kept[day].business_day and auto_kept(gsan, offices[0], day).business_day
     ][:count]
     assert len(days) == count
-    ids = _ids(3_000_000 + repeat * 100_000)
+    ids = _ids("schedule_auto")
 
     def library(n: int) -> None:
         done = gsan.scheduling.schedule_automatically(

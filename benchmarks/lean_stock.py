@@ -30,7 +30,6 @@ insert_range,update_range,move_meters,delete_meter``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -41,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_meters, lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_meters, lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.hydrometers import HydrometerAttributes
 from gsan_core.testing.hydrometers import METER
@@ -449,17 +448,13 @@ def lean_delete_meter(
 
 
 # ---------------------------------------------------------------- measures
-def _ids(offset: int) -> itertools.count[int]:
-    return itertools.count(scale.BASELINE_IDS + offset)
-
-
 def measure_insert_range(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
     """``count`` ranges of :data:`RANGE` meters inserted by each side, on
     numbers no repeat used."""
     (available,) = gsan.profile.ids("hydrometer_situation.available")
-    ids = _ids(9_000_000)
+    ids = id_ranges.take("insert_range")
 
     def first(n: int) -> int:
         return 1 + 2 * RANGE * (skip + n)
@@ -475,9 +470,7 @@ def measure_insert_range(
         )
 
     def baseline(n: int) -> None:
-        start = next(ids)
-        for _ in range(RANGE - 1):
-            next(ids)
+        start = ids.block(RANGE)
         lean_insert_range(
             sql,
             fixed="B20A",
@@ -570,7 +563,7 @@ def measure_move(
     side, of meters inserted for the repeat (outside the timing)."""
     meters = _stocked(gsan, "B19A", 1 + 2 * MOVED * skip, 2 * MOVED * count)
     scale.analyze(sql)
-    ids = _ids(9_500_000)
+    ids = id_ranges.take("move_meters")
     known = situations(gsan)
     zone = ZoneInfo(gsan.profile.timezone)
 

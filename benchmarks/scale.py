@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import json
 import os
 import platform
@@ -51,7 +50,7 @@ import sqlalchemy as sa
 
 import gsan_core
 from benchmarks import batches as batch_bench
-from benchmarks import limits
+from benchmarks import id_ranges, limits
 from benchmarks.harness import RESULTS, Run
 from benchmarks.seeded import seeded
 from gsan_core.adapters.sqlalchemy import SqlBackend
@@ -94,9 +93,6 @@ OVERDUE_REASON = 32  # CANCELADO POR DECURSO DE PRAZO (closing_reason.overdue)
 REPEATS = 3
 #: The synthetic generator's seed (its default).
 SEED = 2007
-#: Ids of the rows the benchmark adds itself (far above the library's own).
-OVERDUE_IDS = 8_000_000_000
-BASELINE_IDS = 9_000_000_000
 #: Sums of money compared as numbers (money is text on SQLite).
 NUMBER = sa.Numeric(20, 7)
 
@@ -285,7 +281,8 @@ def baseline_cut_orders(
         kind = connection.execute(
             sa.select(stype.c.value, stype.c.priority_id).where(stype.c.id == CUT_TYPE)
         ).one()
-    ids = itertools.count(BASELINE_IDS)
+    # an order and its trail row a property, an outbox row a route
+    ids = id_ranges.take("cut orders by hand")
     template: dict[str, Any] = {c.name: None for c in order.c}
     evaluated = generated = 0
     for route_id in routes:
@@ -513,12 +510,13 @@ def _batch_figures(
 def load_overdue(gsan: gsan_core.System, size: int) -> int:
     """A pending 458 order, 400 days old, on every tenth property."""
     wanted = range(FIRST_PROPERTY_ID, FIRST_PROPERTY_ID + size, 10)
+    first = id_ranges.take("overdue orders", span=len(wanted)).start
     generated_at = NOW - timedelta(days=400)
     for start in range(0, len(wanted), 10_000):
         with gsan.uow_factory() as uow:
             uow.service_orders.add_many(
                 ServiceOrder(
-                    id=OVERDUE_IDS + n,
+                    id=first + n,
                     service_type_id=OVERDUE_TYPE,
                     property_id=wanted[n],
                     generated_at=generated_at,

@@ -11,7 +11,6 @@ commands with the same two helpers.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import connections as connection_bench
 from benchmarks import hydrometers as meter_bench
-from benchmarks import limits, scale
+from benchmarks import id_ranges, limits, scale
 from benchmarks import requests as request_bench
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.hydrometers import ReplaceHydrometer
@@ -143,7 +142,7 @@ def measure_cut_closing(
             commercial=connection_bench.CUT,
         )
 
-    ids = itertools.count(scale.BASELINE_IDS + 8_000_000)
+    ids = id_ranges.take("close_cut")
 
     def baseline(n: int) -> None:
         limits.lean_close_cut(
@@ -241,7 +240,7 @@ def measure_opening(
     count = len(homes) // 2
     route_water_requests(gsan, sql, homes)
     attendant = 10_011  # ATENDENTE 0001, in CENTRAL 0001 (a dispatch centre)
-    ids = itertools.count(scale.BASELINE_IDS + 5_000_000)
+    ids = id_ranges.take("open_request")
 
     def library(n: int) -> None:
         result = gsan.service_requests.open(
