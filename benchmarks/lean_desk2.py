@@ -27,7 +27,6 @@ benchmarks.commands --only send_message,update_window,remove_window``).
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +34,7 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_desk, lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_desk, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_desk import (
@@ -49,7 +48,6 @@ from gsan_core.rules import service_desk as rules
 
 __all__ = [
     "COMMANDS",
-    "IDS",
     "lean_remove_window",
     "lean_send_message",
     "lean_update_window",
@@ -60,10 +58,10 @@ __all__ = [
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
 COMMANDS = ("send_message", "update_window", "remove_window")
-#: The first id the lean versions give their rows (messages, windows) and
-#: the first area their windows are of: far above the library's and the
-#: other lean modules' (one constant, for ``benchids``' allocator to move).
-IDS = 9_000_000_000 + 90_000_000
+#: The first area the windows of the measures are of (areas are not rows
+#: of the benchmarks' id ranges: above :func:`benchmarks.lean_desk`'s
+#: ``add_window`` areas, from 7,000,000).
+AREAS = 8_000_000
 
 
 def _event(event: Any, now: datetime, actor: int) -> dict[str, Any]:
@@ -251,7 +249,7 @@ def measure_send_message(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
     """``count`` messages typed by hand queued by each side."""
-    ids = itertools.count(IDS + 1_000 * skip)
+    ids = id_ranges.take("send_message")
     max_length = gsan.profile.service_requests.sms_max_length
 
     def library(n: int) -> None:
@@ -303,7 +301,7 @@ def measure_update_window(
 ) -> dict[str, Any]:
     """``count`` windows moved a day later by each side, each in a month
     of its own with a window of the day before (areas no repeat used)."""
-    first = IDS + 1_000_000 + 10 * skip
+    first = AREAS + 10 * skip
     made = windows(gsan, 2 * count, first_area=first)
     windows(gsan, 2 * count, first_area=first, day=4)  # the month's others
 
@@ -331,7 +329,7 @@ def measure_remove_window(
 ) -> dict[str, Any]:
     """``count`` windows removed by each side (areas no repeat used)."""
     made = [
-        w.id for w in windows(gsan, 2 * count, first_area=IDS + 2_000_000 + 10 * skip)
+        w.id for w in windows(gsan, 2 * count, first_area=AREAS + 500_000 + 10 * skip)
     ]
 
     def library(n: int) -> None:

@@ -28,7 +28,6 @@ bill_copy,property_certificate``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -37,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import lean_accounts, lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_accounts, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import (
@@ -59,7 +58,6 @@ from gsan_core.services.accounts.documents import new_code
 
 __all__ = [
     "COMMANDS",
-    "IDS",
     "lean_bill_copy",
     "lean_certificate",
     "measure_bill_copy",
@@ -68,10 +66,6 @@ __all__ = [
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
 COMMANDS = ("bill_copy", "property_certificate")
-#: The first id the lean versions give their rows (certificates, fee
-#: charges): far above the library's and the other lean modules' (one
-#: constant, for ``benchids``' allocator to move).
-IDS = 9_000_000_000 + 80_000_000
 #: UC0482's read of the debts: the bills only (SVS-04).
 COPY_QUERY = DebtQuery(charges=False, credits=False, payment_slips=False)
 
@@ -344,7 +338,7 @@ def measure_bill_copy(
     assert len(homes) == 2 * count, len(homes)
     lean_accounts.owners(gsan, sql, homes)
     keep = lean_accounts.kept(gsan, scale.ADMIN)
-    ids = itertools.count(IDS + 5_000_000 + 1_000 * skip, 100)
+    ids = id_ranges.take("bill_copy")
 
     def library(n: int) -> None:
         gsan.accounts.issue_bill_copy(
@@ -358,7 +352,7 @@ def measure_bill_copy(
             profile=gsan.profile,
             keep=keep,
             with_fee=True,
-            first_id=next(ids),
+            first_id=ids.block(100),
             now=scale.NOW,
             today=scale.TODAY,
             actor=scale.ADMIN,
@@ -380,7 +374,7 @@ def measure_certificate(
     assert len(homes) == 2 * count, len(homes)
     lean_accounts.owners(gsan, sql, homes)
     keep = lean_accounts.kept(gsan, scale.ADMIN)
-    ids = itertools.count(IDS + skip)
+    ids = id_ranges.take("property_certificate")
 
     def library(n: int) -> None:
         gsan.accounts.issue_certificate(actor=scale.ADMIN, property_id=homes[2 * n])
