@@ -24,18 +24,6 @@ _OLDER = "older code, not split yet: split it when it is next changed"
 
 #: ``module:qualified name`` -> why it is still over the limit.
 ALLOWED: dict[str, str] = {
-    "gsan_core.adapters.sqlalchemy.__init__:Mappers.build": _OLDER,
-    "gsan_core.adapters.sqlalchemy.collection:decided_properties": _OLDER,
-    "gsan_core.adapters.sqlalchemy.cut_orders:_statement": _OLDER,
-    "gsan_core.adapters.sqlalchemy.read_ahead:_build": _OLDER,
-    "gsan_core.adapters.sqlalchemy.request_closing:_statement": _OLDER,
-    "gsan_core.adapters.sqlalchemy.service_requests:SqlServiceRequestRepository._routing_associations": _OLDER,
-    "gsan_core.adapters.sqlalchemy.water_batches:_history": _OLDER,
-    "gsan_core.rules.accounts.documents:_priced_statement": _OLDER,
-    "gsan_core.services.service_orders.closing:_read_and_check": _OLDER,
-    "gsan_core.services.service_orders.closing:close_in": _OLDER,
-    "gsan_core.testing.contracts_field_work:FieldWorkContract.test_txt_uc1484_record_16_order_details_one_joined_read": _OLDER,
-    "gsan_core.testing.contracts_field_work:FieldWorkContract.test_txt_uc1484_record_16_principal_category_and_streamed_pages": _OLDER,
     "gsan_core.testing.contracts_inspections:InspectionRepositoriesContract.test_uc1176_chunk_done_in_the_store": _OLDER,
     "gsan_core.testing.contracts_inspections:InspectionRepositoriesContract.test_uc1176_sample_is_drawn_in_the_store": _OLDER,
 }

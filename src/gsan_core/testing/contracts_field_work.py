@@ -370,6 +370,52 @@ class FieldWorkContract:
         relation's customer (the lowest id; a closed one or an owner is not
         it) and the water connection's open meter (a removed one is not)."""
         self._seed(uow_factory)
+        self._seed_order_details(uow_factory)
+        with uow_factory() as uow:
+            details = uow.field_file_queries.order_details(1, 1, 2)
+        assert [d.order_id for d in details] == [1, 4]
+        assert details[0] == FileOrderDetail(
+            order_id=1,
+            customer_name="MARIA",
+            document="52998224725",
+            identity_card="123",
+            identity_issuer_id=1,
+            identity_state_id=25,
+            phone_area="11",
+            phone="5550000",
+            phone_extension="9",
+            meter_number="A1",
+            meter_type_id=1,
+            meter_situation_id=3,
+            place_id=2,
+            protection_id=7,
+            stand=True,
+            brand_id=10,
+        )
+        assert details[1] == FileOrderDetail(order_id=4)
+        with uow_factory() as uow:  # order 1's property 5 has history
+            uow.seeding.record_consumption(
+                ConsumptionRecord(
+                    property_id=5,
+                    reference=reference,
+                    consumption_type_id=1,
+                    billed_volume=volume,
+                )
+                for reference, volume in ((202412, 90), (202501, 10), (202502, 11))
+            )
+            uow.commit()
+        with uow_factory() as uow:  # record_rows: the three reads in one
+            rows = uow.field_file_queries.record_rows(1, 1, 2, consumption_since=202501)
+            places = uow.field_file_queries.file_rows(1, 1, 2)
+        assert [r[:12] for r in rows] == [tuple(p) for p in places]
+        assert [r[12:28] for r in rows] == [
+            attrs.astuple(d, recurse=False)[1:] for d in details
+        ]
+        assert [r[28] for r in rows] == [10, None]
+
+    def _seed_order_details(self, uow_factory: Factory) -> None:
+        """Record 16's order details' rows: file 1 (orders 4 and 1), property 5's
+        customers and relations, and two meters (the second removed)."""
         with uow_factory() as uow:
             uow.field_files.add(
                 FieldFile(
@@ -439,47 +485,6 @@ class FieldWorkContract:
                 ]
             )
             uow.commit()
-        with uow_factory() as uow:
-            details = uow.field_file_queries.order_details(1, 1, 2)
-        assert [d.order_id for d in details] == [1, 4]
-        assert details[0] == FileOrderDetail(
-            order_id=1,
-            customer_name="MARIA",
-            document="52998224725",
-            identity_card="123",
-            identity_issuer_id=1,
-            identity_state_id=25,
-            phone_area="11",
-            phone="5550000",
-            phone_extension="9",
-            meter_number="A1",
-            meter_type_id=1,
-            meter_situation_id=3,
-            place_id=2,
-            protection_id=7,
-            stand=True,
-            brand_id=10,
-        )
-        assert details[1] == FileOrderDetail(order_id=4)
-        with uow_factory() as uow:  # order 1's property 5 has history
-            uow.seeding.record_consumption(
-                ConsumptionRecord(
-                    property_id=5,
-                    reference=reference,
-                    consumption_type_id=1,
-                    billed_volume=volume,
-                )
-                for reference, volume in ((202412, 90), (202501, 10), (202502, 11))
-            )
-            uow.commit()
-        with uow_factory() as uow:  # record_rows: the three reads in one
-            rows = uow.field_file_queries.record_rows(1, 1, 2, consumption_since=202501)
-            places = uow.field_file_queries.file_rows(1, 1, 2)
-        assert [r[:12] for r in rows] == [tuple(p) for p in places]
-        assert [r[12:28] for r in rows] == [
-            attrs.astuple(d, recurse=False)[1:] for d in details
-        ]
-        assert [r[28] for r in rows] == [10, None]
 
     def test_txt_uc1484_record_16_principal_category_and_streamed_pages(
         self, uow_factory: Factory
@@ -492,6 +497,42 @@ class FieldWorkContract:
         record 17's ``document_pages`` streams the orders with a collection
         document, in file order."""
         self._seed(uow_factory)
+        self._seed_categories_and_documents(uow_factory)
+        with uow_factory() as uow:
+            rows = uow.field_file_queries.record_rows(1, 1, 3, consumption_since=202501)
+            pages = [
+                list(page)
+                for page in uow.field_file_queries.record_pages(
+                    1, consumption_since=202501, size=2
+                )
+            ]
+        # order 1 on property 5, order 4 on 8 (a tie: the first), order 2 on 6
+        # (no category)
+        assert [(r[0], r[29], r[30]) for r in rows] == [
+            (1, 2, 3),
+            (4, 3, 2),
+            (2, None, None),
+        ]
+        assert [len(page) for page in pages] == [2, 1]
+        assert [row for page in pages for row in page] == list(rows)
+        with uow_factory() as uow:  # record 17's orders with a document
+            documents = [
+                list(page) for page in uow.field_file_queries.document_pages(1, size=1)
+            ]
+            # a file without items streams no page
+            empty = list(
+                uow.field_file_queries.record_pages(9, consumption_since=0, size=2)
+            )
+            no_documents = list(uow.field_file_queries.document_pages(9, size=2))
+        assert empty == []
+        assert no_documents == []
+        # file order; order 1 has none, order 3 is in another file
+        assert documents == [[(4, 70)], [(2, 71)]]
+
+    def _seed_categories_and_documents(self, uow_factory: Factory) -> None:
+        """Record 16's categories and record 17's documents: properties 5 and 8
+        with a tie-free and a tied principal category, 6 without categories;
+        orders 2, 3 and 4 with documents; file 1 (orders 4, 1, 2) and file 2."""
         with uow_factory() as uow:
             found = uow.properties.get_many([5, 6, 8])
             uow.properties.update_many(
@@ -542,36 +583,6 @@ class FieldWorkContract:
                 ]
             )
             uow.commit()
-        with uow_factory() as uow:
-            rows = uow.field_file_queries.record_rows(1, 1, 3, consumption_since=202501)
-            pages = [
-                list(page)
-                for page in uow.field_file_queries.record_pages(
-                    1, consumption_since=202501, size=2
-                )
-            ]
-        # order 1 on property 5, order 4 on 8 (a tie: the first), order 2 on 6
-        # (no category)
-        assert [(r[0], r[29], r[30]) for r in rows] == [
-            (1, 2, 3),
-            (4, 3, 2),
-            (2, None, None),
-        ]
-        assert [len(page) for page in pages] == [2, 1]
-        assert [row for page in pages for row in page] == list(rows)
-        with uow_factory() as uow:  # record 17's orders with a document
-            documents = [
-                list(page) for page in uow.field_file_queries.document_pages(1, size=1)
-            ]
-            # a file without items streams no page
-            empty = list(
-                uow.field_file_queries.record_pages(9, consumption_since=0, size=2)
-            )
-            no_documents = list(uow.field_file_queries.document_pages(9, size=2))
-        assert empty == []
-        assert no_documents == []
-        # file order; order 1 has none, order 3 is in another file
-        assert documents == [[(4, 70)], [(2, 71)]]
 
     def test_txt_uc1484_record_16_average_consumptions_one_read(
         self, uow_factory: Factory

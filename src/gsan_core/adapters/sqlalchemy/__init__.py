@@ -282,129 +282,155 @@ class Mappers:
     @classmethod
     def build(cls, tables: Tables) -> Mappers:
         return cls(
-            locality=RowMapper(Locality, tables["locality"]),
-            sector=RowMapper(CommercialSector, tables["sector"]),
-            block=RowMapper(Block, tables["block"]),
-            route=RowMapper(Route, tables["route"]),
-            property=RowMapper(Property, tables["property"]),
-            unit=RowMapper(OrganizationalUnit, tables["unit"]),
-            user=RowMapper(User, tables["user"]),
-            service_type=RowMapper(ServiceType, tables["service_type"]),
-            service_order=RowMapper(ServiceOrder, tables["service_order"]),
-            order_unit=RowMapper(OrderUnitRecord, tables["order_unit"]),
-            service_charge_value=RowMapper(
-                ServiceChargeValue, tables["service_charge_value"]
-            ),
-            team=RowMapper(Team, tables["team"]),
-            material_kit=RowMapper(MaterialKit, tables["material_kit"]),
-            order_execution=RowMapper(OrderExecution, tables["order_execution"]),
-            open_debt=RowMapper(OpenDebt, tables["open_debt"]),
-            charge=RowMapper(Charge, tables["charge"]),
-            water_connection=RowMapper(WaterConnection, tables["water_connection"]),
-            sewer_connection=RowMapper(SewerConnection, tables["sewer_connection"]),
-            situation_change=RowMapper(SituationChange, tables["situation_change"]),
-            consumption=RowMapper(ConsumptionRecord, tables["consumption_history"]),
-            hydrometer=RowMapper(Hydrometer, tables["hydrometer"]),
-            hydrometer_installation=RowMapper(
-                HydrometerInstallation, tables["hydrometer_installation"]
-            ),
-            hydrometer_movement=RowMapper(
-                HydrometerMovement, tables["hydrometer_movement"]
-            ),
-            consumption_anomaly_action=RowMapper(
-                ConsumptionAnomalyAction, tables["consumption_anomaly_action"]
-            ),
-            service_request=RowMapper(ServiceRequest, tables["service_request"]),
-            request_specification=RowMapper(
-                RequestSpecification, tables["request_specification"]
-            ),
-            routing_step=RowMapper(RoutingStep, tables["routing_step"]),
-            situation_profile=RowMapper(
-                PropertySituationProfile, tables["situation_profile"]
-            ),
-            locality_specification_unit=RowMapper(
-                LocalitySpecificationUnit, tables["locality_specification_unit"]
-            ),
-            collection_situation_unit=RowMapper(
-                CollectionSituationUnit, tables["collection_situation_unit"]
-            ),
-            locality_group_unit=RowMapper(
-                LocalityGroupUnit, tables["locality_group_unit"]
-            ),
-            reiteration=RowMapper(Reiteration, tables["reiteration"]),
-            closing_command=RowMapper(ClosingCommand, tables["closing_command"]),
-            manual_number_block=RowMapper(
-                ManualNumberBlock, tables["manual_number_block"]
-            ),
-            operational_occurrence=RowMapper(
-                OperationalOccurrence, tables["operational_occurrence"]
-            ),
-            satisfaction_survey=RowMapper(
-                SatisfactionSurvey, tables["satisfaction_survey"]
-            ),
-            regulator_record=RowMapper(RegulatorRecord, tables["regulator_record"]),
-            inspection_finding=RowMapper(
-                InspectionFinding, tables["inspection_finding"]
-            ),
-            infraction_notice=RowMapper(InfractionNotice, tables["infraction_notice"]),
-            repaving_work=RowMapper(RepavingWork, tables["repaving_work"]),
-            order_acceptance=RowMapper(OrderAcceptance, tables["order_acceptance"]),
-            repaving_cost=RowMapper(RepavingCost, tables["repaving_cost"]),
-            order_bulletin=RowMapper(OrderBulletin, tables["order_bulletin"]),
-            concluded_order_inspection=RowMapper(
-                ConcludedOrderInspection, tables["concluded_order_inspection"]
-            ),
-            permission_change=RowMapper(PermissionChange, tables["permission_change"]),
-            customer=RowMapper(Customer, tables["customer"]),
-            customer_type=RowMapper(CustomerType, tables["customer_type"]),
-            power_sphere=RowMapper(PowerSphere, tables["power_sphere"]),
-            customer_property=RowMapper(CustomerProperty, tables["customer_property"]),
-            surcharge_index=RowMapper(SurchargeIndex, tables["surcharge_index"]),
-            collection_document=RowMapper(
-                CollectionDocument, tables["collection_document"]
-            ),
-            certificate=RowMapper(Certificate, tables["certificate"]),
-            payment=RowMapper(Payment, tables["payment"]),
-            installment_plan=RowMapper(InstallmentPlan, tables["installment_plan"]),
-            cash_payment_terms=RowMapper(
-                CashPaymentTerms, tables["cash_payment_terms"]
-            ),
-            tariff=RowMapper(Tariff, tables["tariff"]),
-            billed_consumption=RowMapper(
-                BilledConsumption, tables["billed_consumption"]
-            ),
-            request_payment=RowMapper(RequestPayment, tables["request_payment"]),
-            schedule=RowMapper(Schedule, tables["schedule"]),
-            scheduled_order=RowMapper(ScheduledOrder, tables["scheduled_order"]),
-            special_day=RowMapper(SpecialDay, tables["special_day"]),
-            team_follower=RowMapper(TeamFollower, tables["team_follower"]),
-            supply_schedule=RowMapper(SupplySchedule, tables["supply_schedule"]),
-            outbound_message=RowMapper(OutboundMessage, tables["outbound_message"]),
-            message_cursor=RowMapper(MessageCursor, tables["message_cursor"]),
-            operating_procedure=RowMapper(
-                OperatingProcedure, tables["operating_procedure"]
-            ),
-            selective_command=RowMapper(
-                SelectiveCommand,
-                tables["selective_command"],
-                overrides={"criteria": value_codec(SelectiveCriteria)},
-            ),
-            selective_order=RowMapper(SelectiveOrder, tables["selective_order"]),
-            sewer_command=RowMapper(
-                SewerCommand,
-                tables["sewer_command"],
-                overrides={
-                    "criteria": value_codec(SelectiveCriteria),
-                    "connection": value_codec(SewerConnectionInput),
-                },
-            ),
-            sewer_command_order=RowMapper(
-                SewerCommandOrder, tables["sewer_command_order"]
-            ),
-            field_file=RowMapper(FieldFile, tables["field_file"]),
-            field_file_item=RowMapper(FieldFileItem, tables["field_file_item"]),
-            return_line=RowMapper(ReturnLine, tables["field_return_line"]),
+            **_foundation_mappers(tables),
+            **_desk_mappers(tables),
+            **_account_mappers(tables),
+            **_scheduling_mappers(tables),
         )
+
+
+def _foundation_mappers(tables: Tables) -> dict[str, RowMapper[Any]]:
+    """The row mappers of places, orders, debts, connections and meters."""
+    return {
+        "locality": RowMapper(Locality, tables["locality"]),
+        "sector": RowMapper(CommercialSector, tables["sector"]),
+        "block": RowMapper(Block, tables["block"]),
+        "route": RowMapper(Route, tables["route"]),
+        "property": RowMapper(Property, tables["property"]),
+        "unit": RowMapper(OrganizationalUnit, tables["unit"]),
+        "user": RowMapper(User, tables["user"]),
+        "service_type": RowMapper(ServiceType, tables["service_type"]),
+        "service_order": RowMapper(ServiceOrder, tables["service_order"]),
+        "order_unit": RowMapper(OrderUnitRecord, tables["order_unit"]),
+        "service_charge_value": RowMapper(
+            ServiceChargeValue, tables["service_charge_value"]
+        ),
+        "team": RowMapper(Team, tables["team"]),
+        "material_kit": RowMapper(MaterialKit, tables["material_kit"]),
+        "order_execution": RowMapper(OrderExecution, tables["order_execution"]),
+        "open_debt": RowMapper(OpenDebt, tables["open_debt"]),
+        "charge": RowMapper(Charge, tables["charge"]),
+        "water_connection": RowMapper(WaterConnection, tables["water_connection"]),
+        "sewer_connection": RowMapper(SewerConnection, tables["sewer_connection"]),
+        "situation_change": RowMapper(SituationChange, tables["situation_change"]),
+        "consumption": RowMapper(ConsumptionRecord, tables["consumption_history"]),
+        "hydrometer": RowMapper(Hydrometer, tables["hydrometer"]),
+        "hydrometer_installation": RowMapper(
+            HydrometerInstallation, tables["hydrometer_installation"]
+        ),
+        "hydrometer_movement": RowMapper(
+            HydrometerMovement, tables["hydrometer_movement"]
+        ),
+        "consumption_anomaly_action": RowMapper(
+            ConsumptionAnomalyAction, tables["consumption_anomaly_action"]
+        ),
+    }
+
+
+def _desk_mappers(tables: Tables) -> dict[str, RowMapper[Any]]:
+    """The row mappers of the service desk: requests, routing, occurrences, inspections and repaving."""
+    return {
+        "service_request": RowMapper(ServiceRequest, tables["service_request"]),
+        "request_specification": RowMapper(
+            RequestSpecification, tables["request_specification"]
+        ),
+        "routing_step": RowMapper(RoutingStep, tables["routing_step"]),
+        "situation_profile": RowMapper(
+            PropertySituationProfile, tables["situation_profile"]
+        ),
+        "locality_specification_unit": RowMapper(
+            LocalitySpecificationUnit, tables["locality_specification_unit"]
+        ),
+        "collection_situation_unit": RowMapper(
+            CollectionSituationUnit, tables["collection_situation_unit"]
+        ),
+        "locality_group_unit": RowMapper(
+            LocalityGroupUnit, tables["locality_group_unit"]
+        ),
+        "reiteration": RowMapper(Reiteration, tables["reiteration"]),
+        "closing_command": RowMapper(ClosingCommand, tables["closing_command"]),
+        "manual_number_block": RowMapper(
+            ManualNumberBlock, tables["manual_number_block"]
+        ),
+        "operational_occurrence": RowMapper(
+            OperationalOccurrence, tables["operational_occurrence"]
+        ),
+        "satisfaction_survey": RowMapper(
+            SatisfactionSurvey, tables["satisfaction_survey"]
+        ),
+        "regulator_record": RowMapper(RegulatorRecord, tables["regulator_record"]),
+        "inspection_finding": RowMapper(
+            InspectionFinding, tables["inspection_finding"]
+        ),
+        "infraction_notice": RowMapper(InfractionNotice, tables["infraction_notice"]),
+        "repaving_work": RowMapper(RepavingWork, tables["repaving_work"]),
+        "order_acceptance": RowMapper(OrderAcceptance, tables["order_acceptance"]),
+        "repaving_cost": RowMapper(RepavingCost, tables["repaving_cost"]),
+        "order_bulletin": RowMapper(OrderBulletin, tables["order_bulletin"]),
+        "concluded_order_inspection": RowMapper(
+            ConcludedOrderInspection, tables["concluded_order_inspection"]
+        ),
+        "permission_change": RowMapper(PermissionChange, tables["permission_change"]),
+    }
+
+
+def _account_mappers(tables: Tables) -> dict[str, RowMapper[Any]]:
+    """The row mappers of customers and accounts."""
+    return {
+        "customer": RowMapper(Customer, tables["customer"]),
+        "customer_type": RowMapper(CustomerType, tables["customer_type"]),
+        "power_sphere": RowMapper(PowerSphere, tables["power_sphere"]),
+        "customer_property": RowMapper(CustomerProperty, tables["customer_property"]),
+        "surcharge_index": RowMapper(SurchargeIndex, tables["surcharge_index"]),
+        "collection_document": RowMapper(
+            CollectionDocument, tables["collection_document"]
+        ),
+        "certificate": RowMapper(Certificate, tables["certificate"]),
+        "payment": RowMapper(Payment, tables["payment"]),
+        "installment_plan": RowMapper(InstallmentPlan, tables["installment_plan"]),
+        "cash_payment_terms": RowMapper(CashPaymentTerms, tables["cash_payment_terms"]),
+        "tariff": RowMapper(Tariff, tables["tariff"]),
+        "billed_consumption": RowMapper(
+            BilledConsumption, tables["billed_consumption"]
+        ),
+        "request_payment": RowMapper(RequestPayment, tables["request_payment"]),
+    }
+
+
+def _scheduling_mappers(tables: Tables) -> dict[str, RowMapper[Any]]:
+    """The row mappers of scheduling, messages, commands and field files."""
+    return {
+        "schedule": RowMapper(Schedule, tables["schedule"]),
+        "scheduled_order": RowMapper(ScheduledOrder, tables["scheduled_order"]),
+        "special_day": RowMapper(SpecialDay, tables["special_day"]),
+        "team_follower": RowMapper(TeamFollower, tables["team_follower"]),
+        "supply_schedule": RowMapper(SupplySchedule, tables["supply_schedule"]),
+        "outbound_message": RowMapper(OutboundMessage, tables["outbound_message"]),
+        "message_cursor": RowMapper(MessageCursor, tables["message_cursor"]),
+        "operating_procedure": RowMapper(
+            OperatingProcedure, tables["operating_procedure"]
+        ),
+        "selective_command": RowMapper(
+            SelectiveCommand,
+            tables["selective_command"],
+            overrides={"criteria": value_codec(SelectiveCriteria)},
+        ),
+        "selective_order": RowMapper(SelectiveOrder, tables["selective_order"]),
+        "sewer_command": RowMapper(
+            SewerCommand,
+            tables["sewer_command"],
+            overrides={
+                "criteria": value_codec(SelectiveCriteria),
+                "connection": value_codec(SewerConnectionInput),
+            },
+        ),
+        "sewer_command_order": RowMapper(
+            SewerCommandOrder, tables["sewer_command_order"]
+        ),
+        "field_file": RowMapper(FieldFile, tables["field_file"]),
+        "field_file_item": RowMapper(FieldFileItem, tables["field_file_item"]),
+        "return_line": RowMapper(ReturnLine, tables["field_return_line"]),
+    }
 
 
 def _mappers(tables: Tables) -> Mappers:

@@ -165,16 +165,7 @@ def decided_properties(
         minimum: Any = criteria.min_amount
     else:
         source = joined = prop
-        amount = sa.cast(
-            sa.func.round(sa.cast(debt.c.amount, sa.Float) * _SCALE), sa.Integer
-        )
-        minimum = int((criteria.min_amount * _SCALE).to_integral_value())
-        owed = sa.select(sa.func.count()).where(
-            debt.c.property_id == prop.c.id, *_bills(debt, criteria)
-        )
-        has_open = _open_cut(order, criteria, prop.c.id).exists()
-        bills = owed.scalar_subquery()
-        total = owed.with_only_columns(sa.func.sum(amount)).scalar_subquery()
+        has_open, bills, total, minimum = _probed_facts(prop, order, debt, criteria)
     served = (
         sa.select(sa.literal(1))
         .where(unit.c.locality_id == source.c.locality_id, unit.c.active.is_(True))
@@ -193,19 +184,8 @@ def decided_properties(
         ),
         (~served, 5),
     ]
-    if (
-        criteria.restricted_type_id is not None
-        and criteria.restricted_since is not None
-    ):
-        recent = (
-            sa.select(sa.literal(1))
-            .where(
-                order.c.property_id == source.c.id,
-                order.c.service_type_id == criteria.restricted_type_id,
-                order.c.closed_at >= criteria.restricted_since,
-            )
-            .exists()
-        )
+    recent = _recent_restricted(order, source, criteria)
+    if recent is not None:
         cases.append((recent, 6))
     statement = sa.select(
         source.c.id,
@@ -215,6 +195,42 @@ def decided_properties(
         sa.case(*cases, else_=0).label("decision"),
     ).select_from(joined)
     return statement if postgres else statement.where(where)
+
+
+def _probed_facts(
+    prop: sa.Table, order: sa.Table, debt: sa.Table, criteria: CutCriteria
+) -> tuple[sa.Exists, Any, Any, int]:
+    """SQLite: CUT-2's test, CUT-3's count and sum (in cents) as correlated
+    subqueries of the property, and CUT-3's minimum in cents."""
+    amount = sa.cast(
+        sa.func.round(sa.cast(debt.c.amount, sa.Float) * _SCALE), sa.Integer
+    )
+    minimum = int((criteria.min_amount * _SCALE).to_integral_value())
+    owed = sa.select(sa.func.count()).where(
+        debt.c.property_id == prop.c.id, *_bills(debt, criteria)
+    )
+    has_open = _open_cut(order, criteria, prop.c.id).exists()
+    bills = owed.scalar_subquery()
+    total = owed.with_only_columns(sa.func.sum(amount)).scalar_subquery()
+    return has_open, bills, total, minimum
+
+
+def _recent_restricted(
+    order: sa.Table, source: Any, criteria: CutCriteria
+) -> sa.Exists | None:
+    """Decision 6, when the criteria name a restricted type: an order of
+    that type closed on the property since the restriction's date."""
+    if criteria.restricted_type_id is None or criteria.restricted_since is None:
+        return None
+    return (
+        sa.select(sa.literal(1))
+        .where(
+            order.c.property_id == source.c.id,
+            order.c.service_type_id == criteria.restricted_type_id,
+            order.c.closed_at >= criteria.restricted_since,
+        )
+        .exists()
+    )
 
 
 def _bills(debt: sa.Table, criteria: CutCriteria) -> list[sa.ColumnElement[bool]]:

@@ -142,14 +142,36 @@ def _statement(
     uow: SqlUnitOfWork, criteria: CutCriteria, template: CutOrderTemplate
 ) -> sa.Executable:
     t = uow.tables
-    order, trail, unit, block = (
-        t["service_order"],
-        t["order_unit"],
-        t["unit"],
-        t["id_block"],
-    )
     routes = sa.bindparam(_ROUTES, type_=postgresql.ARRAY(sa.BigInteger))
     decided = decided_properties(uow, routes, criteria, "postgresql").cte("decided")
+    chosen = _chosen(t["unit"], decided)
+    counted = sa.select(sa.func.count().label("c")).select_from(chosen).cte("counted")
+    ids = _ids(t["id_block"], counted)
+    # the first id of a kind: the counter's new value less the count
+    order_ids, trail_ids = ids.alias("order_ids"), ids.alias("trail_ids")
+    inserted = _orders(uow, template, chosen, counted, order_ids)
+    trailed = _trail(uow, template, inserted, counted, order_ids, trail_ids=trail_ids)
+    no_int = sa.cast(sa.null(), sa.Integer)
+    return sa.union_all(
+        sa.select(
+            sa.literal(0).label("decision"),
+            inserted.c.id,
+            inserted.c.property_id,
+            chosen.c.route_id,
+        ).select_from(
+            inserted.join(trailed, trailed.c.order_id == inserted.c.id).join(
+                chosen, chosen.c.property_id == inserted.c.property_id
+            )
+        ),
+        sa.select(decided.c.decision, sa.func.count(), no_int, no_int)
+        .where(decided.c.decision != 0)
+        .group_by(decided.c.decision),
+    )
+
+
+def _chosen(unit: sa.Table, decided: sa.CTE) -> sa.CTE:
+    """The properties decided for a cut (decision 0), numbered, with the
+    unit serving their locality."""
     # CUT-4: the active unit of each locality (the highest id), hashed once
     # and joined, not a scan of the units per order (issue 20)
     serving = (
@@ -158,7 +180,7 @@ def _statement(
         .group_by(unit.c.locality_id)
         .subquery("serving")
     )
-    chosen = (
+    return (
         sa.select(
             decided.c.id.label("property_id"),
             decided.c.route_id,
@@ -169,7 +191,11 @@ def _statement(
         .where(decided.c.decision == 0)
         .cte("chosen")
     )
-    counted = sa.select(sa.func.count().label("c")).select_from(chosen).cte("counted")
+
+
+def _ids(block: sa.Table, counted: sa.CTE) -> sa.CTE:
+    """The orders' and their trails' id blocks, taken in one upsert of the
+    counters (when any property is chosen): each counter's new value."""
     kinds = sa.union_all(
         sa.select(sa.literal("service_order").label("name")),
         sa.select(sa.literal("order_unit").label("name")),
@@ -180,7 +206,7 @@ def _statement(
         .select_from(kinds.join(counted, sa.true()))
         .where(counted.c.c > 0),
     )
-    ids = (
+    return (
         upsert.on_conflict_do_update(
             index_elements=["name"],
             set_={"next_value": block.c.next_value + upsert.excluded.next_value - 1},
@@ -188,10 +214,19 @@ def _statement(
         .returning(block.c.name, block.c.next_value)
         .cte("ids")
     )
-    # the first id of a kind: the counter's new value less the count
-    order_ids, trail_ids = ids.alias("order_ids"), ids.alias("trail_ids")
+
+
+def _orders(
+    uow: SqlUnitOfWork,
+    template: CutOrderTemplate,
+    chosen: sa.CTE,
+    counted: sa.CTE,
+    order_ids: sa.CTE,
+) -> sa.CTE:
+    """The cut orders inserted, one per chosen property, from the template."""
+    order = uow.tables["service_order"]
     order_row = uow.mappers.service_order.to_row(template.order)
-    inserted = (
+    return (
         sa.insert(order)
         .from_select(
             [*_ORDER_OWN, *(k for k in order_row if k not in _ORDER_OWN)],
@@ -207,8 +242,21 @@ def _statement(
         .returning(order.c.id, order.c.property_id, order.c.current_unit_id)
         .cte("orders")
     )
+
+
+def _trail(
+    uow: SqlUnitOfWork,
+    template: CutOrderTemplate,
+    inserted: sa.CTE,
+    counted: sa.CTE,
+    order_ids: sa.CTE,
+    *,
+    trail_ids: sa.CTE,
+) -> sa.CTE:
+    """Each inserted order's unit trail row, from the template."""
+    trail = uow.tables["order_unit"]
     trail_row = uow.mappers.order_unit.to_row(template.trail)
-    trailed = (
+    return (
         sa.insert(trail)
         .from_select(
             [*_TRAIL_OWN, *(k for k in trail_row if k not in _TRAIL_OWN)],
@@ -227,20 +275,4 @@ def _statement(
         )
         .returning(trail.c.order_id)
         .cte("trail")
-    )
-    no_int = sa.cast(sa.null(), sa.Integer)
-    return sa.union_all(
-        sa.select(
-            sa.literal(0).label("decision"),
-            inserted.c.id,
-            inserted.c.property_id,
-            chosen.c.route_id,
-        ).select_from(
-            inserted.join(trailed, trailed.c.order_id == inserted.c.id).join(
-                chosen, chosen.c.property_id == inserted.c.property_id
-            )
-        ),
-        sa.select(decided.c.decision, sa.func.count(), no_int, no_int)
-        .where(decided.c.decision != 0)
-        .group_by(decided.c.decision),
     )

@@ -390,26 +390,7 @@ def _build(
     o, p, w, i, h, s, r = (a[k] for k in "opwihsr")
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
-    # the order (read before the lock, as the command reads it first), its
-    # request and its property locked when it has no active programming, in
-    # ADR 0004's order: the request's subquery is evaluated first
-    locked_request = (
-        sa.select(r.c.id)
-        .where(r.c.id == o.c.request_id, ~programmed)
-        .with_for_update()
-        .scalar_subquery()
-    )
-    locked = (
-        sa.select(p.c.id)
-        .where(p.c.id == o.c.property_id, ~programmed)
-        .with_for_update()
-        .scalar_subquery()
-    )
-    lock = sa.select(
-        *_labelled({"o": o}),
-        locked_request.label("locked_request"),
-        locked.label("locked"),
-    ).where(o.c.id == order_id)
+    lock = _lock(a, programmed, order_id)
     tables = {k: a[k] for k in "opwi"}
     joined = (
         o.outerjoin(p, p.c.id == o.c.property_id)
@@ -453,6 +434,35 @@ def _build(
         .where(o.c.id == order_id)
     )
     return lock, read
+
+
+def _lock(
+    a: Mapping[str, sa.FromClause],
+    programmed: sa.Exists,
+    order_id: sa.BindParameter[Any],
+) -> sa.Select[Any]:
+    """Closing's lock statement: the order (read before the lock, as the
+    command reads it first), its request and its property locked when it has
+    no active programming, in ADR 0004's order: the request's subquery is
+    evaluated first."""
+    o, p, r = a["o"], a["p"], a["r"]
+    locked_request = (
+        sa.select(r.c.id)
+        .where(r.c.id == o.c.request_id, ~programmed)
+        .with_for_update()
+        .scalar_subquery()
+    )
+    locked = (
+        sa.select(p.c.id)
+        .where(p.c.id == o.c.property_id, ~programmed)
+        .with_for_update()
+        .scalar_subquery()
+    )
+    return sa.select(
+        *_labelled({"o": o}),
+        locked_request.label("locked_request"),
+        locked.label("locked"),
+    ).where(o.c.id == order_id)
 
 
 def _current(

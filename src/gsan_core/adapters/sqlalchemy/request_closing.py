@@ -261,15 +261,83 @@ def _candidates(
 
 def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
     t = uow.tables
-    request, order, trail = t["service_request"], t["service_order"], t[_TRAIL]
-    spec, user, command = t["request_specification"], t["user"], t["closing_command"]
-    block = t["id_block"]
+    request, order, user = t["service_request"], t["service_order"], t["user"]
     actor = sa.bindparam("c_actor", type_=user.c.id.type)
     closed_at = sa.bindparam("c_at", type_=request.c.closed_at.type)
     reason_id = sa.bindparam("c_reason", type_=request.c.closing_reason_id.type)
     unit_of_actor = (
         sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
     )
+    closed_requests = _closed_requests(
+        uow,
+        candidates,
+        actor=actor,
+        closed_at=closed_at,
+        reason_id=reason_id,
+        unit_of_actor=unit_of_actor,
+    )
+    closed_orders = (
+        sa.update(order)
+        .where(
+            order.c.request_id.in_(sa.select(candidates.c.id)),
+            order.c.situation != OrderSituation.CLOSED.value,
+        )
+        .values(
+            situation=OrderSituation.CLOSED.value,
+            closed_at=closed_at,
+            closing_reason_id=reason_id,
+            closing_remark=sa.bindparam(
+                "c_order_remark", type_=order.c.closing_remark.type
+            ),
+            version=order.c.version + 1,
+        )
+        .returning(order.c.id, order.c.version, order.c.request_id)
+        .cte("orders")
+    )
+    counted = (
+        sa.select(sa.func.count().label("c")).select_from(closed_orders).cte("counted")
+    )
+    trailed = _trail(uow, closed_orders, counted, unit_of_actor)
+    counters = _counters(uow, closed_requests, counted)
+    no_int = sa.cast(sa.null(), sa.BigInteger)
+    return (
+        sa.union_all(
+            sa.select(
+                sa.literal(0).label("kind"),
+                closed_requests.c.id,
+                closed_requests.c.version,
+                closed_requests.c.specification_id,
+                closed_requests.c.property_id,
+                closed_requests.c.attended_at,
+                closed_requests.c.charges,
+            ),
+            sa.select(
+                sa.literal(1),
+                closed_orders.c.id,
+                closed_orders.c.version,
+                closed_orders.c.request_id,
+                no_int,
+                sa.cast(sa.null(), request.c.attended_at.type),
+                sa.false(),
+            ),
+        )
+        .add_cte(trailed)
+        .add_cte(counters)
+    )
+
+
+def _closed_requests(
+    uow: SqlUnitOfWork,
+    candidates: Any,
+    *,
+    actor: sa.BindParameter[Any],
+    closed_at: sa.BindParameter[Any],
+    reason_id: sa.BindParameter[Any],
+    unit_of_actor: sa.ScalarSelect[Any],
+) -> sa.CTE:
+    """The candidates still pending, closed: their ids, versions and what
+    their closing's charge needs (whether their specification charges)."""
+    request, spec = uow.tables["service_request"], uow.tables["request_specification"]
     charges = (
         sa.select(sa.literal(1))
         .where(
@@ -280,7 +348,7 @@ def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
         .exists()
         .correlate(request)
     )
-    closed_requests = (
+    return (
         sa.update(request)
         .where(
             request.c.id == candidates.c.id,
@@ -307,27 +375,17 @@ def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
         )
         .cte("requests")
     )
-    closed_orders = (
-        sa.update(order)
-        .where(
-            order.c.request_id.in_(sa.select(candidates.c.id)),
-            order.c.situation != OrderSituation.CLOSED.value,
-        )
-        .values(
-            situation=OrderSituation.CLOSED.value,
-            closed_at=closed_at,
-            closing_reason_id=reason_id,
-            closing_remark=sa.bindparam(
-                "c_order_remark", type_=order.c.closing_remark.type
-            ),
-            version=order.c.version + 1,
-        )
-        .returning(order.c.id, order.c.version, order.c.request_id)
-        .cte("orders")
-    )
-    counted = (
-        sa.select(sa.func.count().label("c")).select_from(closed_orders).cte("counted")
-    )
+
+
+def _trail(
+    uow: SqlUnitOfWork,
+    closed_orders: sa.CTE,
+    counted: sa.CTE,
+    unit_of_actor: sa.ScalarSelect[Any],
+) -> sa.CTE:
+    """Each closed order's unit trail row (CLOSED, in the actor's unit),
+    its ids a block taken in one upsert of the counter."""
+    trail, block = uow.tables[_TRAIL], uow.tables["id_block"]
     upsert = postgresql.insert(block).from_select(
         ["name", "next_value"],
         sa.select(sa.literal(_TRAIL), counted.c.c + 1).where(counted.c.c > 0),
@@ -344,7 +402,7 @@ def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
         closed_orders.c.id,
         sa.func.row_number().over(order_by=closed_orders.c.id).label("n"),
     ).cte("numbered")
-    trailed = (
+    return (
         sa.insert(trail)
         .from_select(
             ["id", "order_id", "unit_id", "user_id", "relation", "at", "version"],
@@ -360,7 +418,12 @@ def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
         )
         .cte("trail")
     )
-    counters = (
+
+
+def _counters(uow: SqlUnitOfWork, closed_requests: sa.CTE, counted: sa.CTE) -> sa.CTE:
+    """The command's counters of closed requests and orders, moved on."""
+    command = uow.tables["closing_command"]
+    return (
         sa.update(command)
         .where(command.c.id == sa.bindparam("c_command", type_=command.c.id.type))
         .values(
@@ -371,29 +434,4 @@ def _statement(uow: SqlUnitOfWork, candidates: Any) -> sa.Executable:
             version=command.c.version + 1,
         )
         .cte("command")
-    )
-    no_int = sa.cast(sa.null(), sa.BigInteger)
-    return (
-        sa.union_all(
-            sa.select(
-                sa.literal(0).label("kind"),
-                closed_requests.c.id,
-                closed_requests.c.version,
-                closed_requests.c.specification_id,
-                closed_requests.c.property_id,
-                closed_requests.c.attended_at,
-                closed_requests.c.charges,
-            ),
-            sa.select(
-                sa.literal(1),
-                closed_orders.c.id,
-                closed_orders.c.version,
-                closed_orders.c.request_id,
-                no_int,
-                sa.cast(sa.null(), request.c.attended_at.type),
-                sa.false(),
-            ),
-        )
-        .add_cte(trailed)
-        .add_cte(counters)
     )

@@ -329,6 +329,29 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
         Sequence[LocalityGroupUnit],
     ]:
         """One ``UNION ALL`` of the three association tables (at most one round trip)."""
+        branches = self._routing_branches(
+            specification_id=specification_id,
+            locality_id=locality_id,
+            group_id=group_id,
+            collection_situation_ids=collection_situation_ids,
+        )
+        if not branches:
+            return [], [], []
+        statement = branches[0] if len(branches) == 1 else sa.union_all(*branches)
+        with translated("routing_association"):
+            rows = self._conn.execute(statement).all()
+        return _associations(rows)
+
+    def _routing_branches(
+        self,
+        *,
+        specification_id: int,
+        locality_id: int | None,
+        group_id: int | None,
+        collection_situation_ids: Collection[int],
+    ) -> list[sa.Select[Any]]:
+        """The union's branches: the collection situations' units (kind 1),
+        the locality's unit (2) and its group's unit (3), as asked."""
         c, s, g = self._collection, self._by_locality, self._by_group
         branches: list[sa.Select[Any]] = []
         if collection_situation_ids:
@@ -370,45 +393,49 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
                         g.c.version,
                     ).where(g.c.locality_id == locality_id, g.c.group_id == group_id)
                 )
-        collection: list[CollectionSituationUnit] = []
-        by_locality: list[LocalitySpecificationUnit] = []
-        by_group: list[LocalityGroupUnit] = []
-        if not branches:
-            return collection, by_locality, by_group
-        statement = branches[0] if len(branches) == 1 else sa.union_all(*branches)
-        with translated("routing_association"):
-            rows = self._conn.execute(statement).all()
-        for kind, ident, a, b, unit_id, version in sorted(
-            rows, key=lambda r: (r[0], r[1])
-        ):
-            if kind == 1:
-                collection.append(
-                    CollectionSituationUnit(
-                        id=ident,
-                        specification_id=a,
-                        collection_situation_id=b,
-                        unit_id=unit_id,
-                        version=version,
-                    )
+        return branches
+
+
+def _associations(
+    rows: Sequence[Any],
+) -> tuple[
+    list[CollectionSituationUnit],
+    list[LocalitySpecificationUnit],
+    list[LocalityGroupUnit],
+]:
+    """The union's rows as the three kinds of association, each by id."""
+    collection: list[CollectionSituationUnit] = []
+    by_locality: list[LocalitySpecificationUnit] = []
+    by_group: list[LocalityGroupUnit] = []
+    for kind, ident, a, b, unit_id, version in sorted(rows, key=lambda r: (r[0], r[1])):
+        if kind == 1:
+            collection.append(
+                CollectionSituationUnit(
+                    id=ident,
+                    specification_id=a,
+                    collection_situation_id=b,
+                    unit_id=unit_id,
+                    version=version,
                 )
-            elif kind == 2:
-                by_locality.append(
-                    LocalitySpecificationUnit(
-                        id=ident,
-                        locality_id=a,
-                        specification_id=b,
-                        unit_id=unit_id,
-                        version=version,
-                    )
+            )
+        elif kind == 2:
+            by_locality.append(
+                LocalitySpecificationUnit(
+                    id=ident,
+                    locality_id=a,
+                    specification_id=b,
+                    unit_id=unit_id,
+                    version=version,
                 )
-            else:
-                by_group.append(
-                    LocalityGroupUnit(
-                        id=ident,
-                        locality_id=a,
-                        group_id=b,
-                        unit_id=unit_id,
-                        version=version,
-                    )
+            )
+        else:
+            by_group.append(
+                LocalityGroupUnit(
+                    id=ident,
+                    locality_id=a,
+                    group_id=b,
+                    unit_id=unit_id,
+                    version=version,
                 )
-        return collection, by_locality, by_group
+            )
+    return collection, by_locality, by_group

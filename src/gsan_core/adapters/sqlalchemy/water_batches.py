@@ -294,26 +294,7 @@ def _history(
     sewer_kind = mapper.to_row(attrs.evolve(template, kind=ConnectionKind.SEWER))[
         "kind"
     ]
-    branches = [
-        sa.select(
-            moved.c.locality_id,
-            moved.c.id.label("property_id"),
-            sa.literal(0).label("o"),
-            sa.literal(row["kind"], history.c.kind.type).label("kind"),
-            moved.c.water_status_id.label("before_id"),
-        )
-    ]
-    if batch.sewer_from_ids:
-        branches.append(
-            sa.select(
-                moved.c.locality_id,
-                moved.c.id,
-                sa.literal(1),
-                sa.literal(sewer_kind, history.c.kind.type),
-                moved.c.sewer_status_id,
-            ).where(moved.c.sewer_status_id.in_(sorted(batch.sewer_from_ids)))
-        )
-    steps = sa.union_all(*branches).cte("steps")
+    steps = _steps(history, batch, moved, water_kind=row["kind"], sewer_kind=sewer_kind)
     numbered = sa.select(
         steps,
         sa.func.row_number()
@@ -321,18 +302,7 @@ def _history(
         .label("n"),
     ).cte("numbered")
     counted = sa.select(sa.func.count().label("c")).select_from(steps).cte("counted")
-    upsert = postgresql.insert(block).from_select(
-        ["name", "next_value"],
-        sa.select(sa.literal(_HISTORY), counted.c.c + 1).where(counted.c.c > 0),
-    )
-    ids = (
-        upsert.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"next_value": block.c.next_value + upsert.excluded.next_value - 1},
-        )
-        .returning(block.c.next_value)
-        .cte("ids")
-    )
+    ids = _ids(block, counted)
     constants = [
         (
             sa.bindparam(_GIVEN[name], type_=history.c[name].type)
@@ -355,4 +325,53 @@ def _history(
             ).select_from(numbered.join(counted, sa.true()).join(ids, sa.true())),
         )
         .cte("history")
+    )
+
+
+def _steps(
+    history: sa.Table,
+    batch: WaterBatch,
+    moved: Any,
+    *,
+    water_kind: object,
+    sewer_kind: object,
+) -> sa.CTE:
+    """The history's steps: each moved property's water change, then its
+    sewer change when its sewer situation is one the batch moves."""
+    branches = [
+        sa.select(
+            moved.c.locality_id,
+            moved.c.id.label("property_id"),
+            sa.literal(0).label("o"),
+            sa.literal(water_kind, history.c.kind.type).label("kind"),
+            moved.c.water_status_id.label("before_id"),
+        )
+    ]
+    if batch.sewer_from_ids:
+        branches.append(
+            sa.select(
+                moved.c.locality_id,
+                moved.c.id,
+                sa.literal(1),
+                sa.literal(sewer_kind, history.c.kind.type),
+                moved.c.sewer_status_id,
+            ).where(moved.c.sewer_status_id.in_(sorted(batch.sewer_from_ids)))
+        )
+    return sa.union_all(*branches).cte("steps")
+
+
+def _ids(block: sa.Table, counted: sa.CTE) -> sa.CTE:
+    """The history's id block, taken in one upsert of its counter (when any
+    step is counted): the counter's new value."""
+    upsert = postgresql.insert(block).from_select(
+        ["name", "next_value"],
+        sa.select(sa.literal(_HISTORY), counted.c.c + 1).where(counted.c.c > 0),
+    )
+    return (
+        upsert.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"next_value": block.c.next_value + upsert.excluded.next_value - 1},
+        )
+        .returning(block.c.next_value)
+        .cte("ids")
     )

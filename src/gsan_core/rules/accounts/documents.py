@@ -12,6 +12,7 @@ from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.accounts import (
     AccountDebts,
     Anticipation,
+    Barcode,
     Certificate,
     CertificateHeader,
     CertificateSubject,
@@ -269,11 +270,8 @@ def _priced_statement(
         return tuple(x for x in lines if x.debt.id in ticked_ids)
 
     bills = pick(debts.bills) + pick(debts.previous_bills)
-    slips, charges, credit_lines = (
-        pick(debts.payment_slips),
-        pick(debts.charges),
-        pick(debts.credits),
-    )
+    slips, charges = pick(debts.payment_slips), pick(debts.charges)
+    credit_lines = pick(debts.credits)
     bills_total = sum((x.value for x in bills), ZERO)  # EXT-08
     surcharges = sum((x.surcharges for x in bills), ZERO)  # EXT-09
     counted = ZERO if option is SurchargeOption.EXCLUDE else surcharges  # EXT-10
@@ -283,32 +281,17 @@ def _priced_statement(
         cash = ag.cash_discount(
             bills, agreements.cash_terms, rounding=agreements.rounding
         )
-    plan_debits = sum((x.value for g in ticked_plans for x in g.charges), ZERO)
-    plan_credits = sum((x.value for g in ticked_plans for x in g.credits), ZERO)
-    ahead_debits = sum((a.value for a in ahead if a.kind is DebtKind.CHARGE), ZERO)
-    ahead_credits = sum((a.value for a in ahead if a.kind is DebtKind.CREDIT), ZERO)
-    debits = sum((x.value for x in slips + charges), ZERO) + plan_debits + ahead_debits
-    credit_total = sum((x.value for x in credit_lines), ZERO)
-    credit_total += plan_credits + ahead_credits
+    debits, credit_total = _debits_and_credits(
+        slips + charges, credit_lines, ticked_plans, ahead
+    )
     discount += cash
     value = bills_total + debits - credit_total + counted - discount + fee  # EXT-11
     if value < 0:
         raise RuleViolation([m.NEGATIVE_RESULT(value=value)])  # EXT-14
-    code = bc.arrecadacao(
-        value=value,
-        company=params.codigo_empresa_febraban,
-        segment=params.segmento,
-        free_field=bc.collection_document_field(
-            locality_id=locality_id,
-            property_id=property_id,
-            document_id=document_id,
-            document_type_id=STATEMENT_DOCUMENT_TYPE,
-        ),
+    code = _statement_barcode(
+        value, params, locality_id, property_id=property_id, document_id=document_id
     )  # EXT-18
-    plan_lines = [x for g in ticked_plans for x in g.lines]
-    by_id = {x.debt.id: x for g in plans for x in g.lines}
-    items = [_item(x) for x in ticked] + [_item(x) for x in plan_lines]
-    items += [_item(by_id[a.debt_id], a.value) for a in ahead]
+    items = _statement_items(ticked, ticked_plans, plans, ahead)
     document = CollectionDocument(
         id=document_id,
         property_id=property_id,
@@ -341,6 +324,62 @@ def _priced_statement(
         anticipations=ahead,
         cash_discount=cash,
     )  # EXT-19
+
+
+def _debits_and_credits(
+    lines: Sequence[DebtLine],
+    credit_lines: Sequence[DebtLine],
+    ticked_plans: Sequence[PlanLines],
+    ahead: Sequence[Anticipation],
+) -> tuple[Decimal, Decimal]:
+    """EXT-11's debits (the ticked slips and charges, the ticked plans'
+    charges, the anticipated charges) and credits (the ticked credits, the
+    ticked plans' credits, the anticipated credits)."""
+    plan_debits = sum((x.value for g in ticked_plans for x in g.charges), ZERO)
+    plan_credits = sum((x.value for g in ticked_plans for x in g.credits), ZERO)
+    ahead_debits = sum((a.value for a in ahead if a.kind is DebtKind.CHARGE), ZERO)
+    ahead_credits = sum((a.value for a in ahead if a.kind is DebtKind.CREDIT), ZERO)
+    debits = sum((x.value for x in lines), ZERO) + plan_debits + ahead_debits
+    credit_total = sum((x.value for x in credit_lines), ZERO)
+    credit_total += plan_credits + ahead_credits
+    return debits, credit_total
+
+
+def _statement_barcode(
+    value: Decimal,
+    params: StatementParameters,
+    locality_id: int,
+    *,
+    property_id: int,
+    document_id: int,
+) -> Barcode:
+    """EXT-18: the statement's collection barcode."""
+    return bc.arrecadacao(
+        value=value,
+        company=params.codigo_empresa_febraban,
+        segment=params.segmento,
+        free_field=bc.collection_document_field(
+            locality_id=locality_id,
+            property_id=property_id,
+            document_id=document_id,
+            document_type_id=STATEMENT_DOCUMENT_TYPE,
+        ),
+    )
+
+
+def _statement_items(
+    ticked: Sequence[DebtLine],
+    ticked_plans: Sequence[PlanLines],
+    plans: Sequence[PlanLines],
+    ahead: Sequence[Anticipation],
+) -> list[DocumentItem]:
+    """The document's items: the ticked lines, the ticked plans' lines, then
+    the anticipated installments at their anticipated value."""
+    plan_lines = [x for g in ticked_plans for x in g.lines]
+    by_id = {x.debt.id: x for g in plans for x in g.lines}
+    items = [_item(x) for x in ticked] + [_item(x) for x in plan_lines]
+    items += [_item(by_id[a.debt_id], a.value) for a in ahead]
+    return items
 
 
 # ================================================================ certificates

@@ -109,97 +109,87 @@ def close_in(
     whose date the closing date may not pass (ENC-11). The order's active
     programmings end (§2.6.7).
     """
-    order, programmed = _lock_order(
+    return _close(
         uow,
         ctx,
-        order_id=order_id,
-        actor=actor,
-        at=at,
-        authorise=authorise,
-        closed_on=closed_on,
-        route_on=route_on,
-    )
-    facts = _read_and_check(
-        uow,
-        ctx,
-        order,
-        request=CloseRequest(
-            reason=None,
+        _Closing(
+            order_id=order_id,
             reason_id=reason_id,
             closed_on=closed_on,
+            actor=actor,
+            at=at,
+            closing_time=closing_time,
             remark=remark,
             inspection_result=inspection_result,
-            activities_given=activities_given or bool(execution),
-            return_type=None,
-            new_service_type=None,
+            commercial=commercial,
+            charge=charge,
+            return_type_id=return_type_id,
+            new_service_type_id=new_service_type_id,
             pavement_area=pavement_area,
+            activities_given=activities_given,
+            run_hooks=run_hooks,
+            execution=execution,
+            expect_executed=expect_executed,
+            authorise=authorise,
+            route_on=route_on,
         ),
-        reason_id=reason_id,
-        closed_on=closed_on,
-        return_type_id=return_type_id,
-        new_service_type_id=new_service_type_id,
-        execution=execution,
-        expect_executed=expect_executed,
-        actor=actor,
-        at=at,
     )
+
+
+@attrs.frozen(kw_only=True)
+class _Closing:
+    """One closing as :func:`close_in` was asked for it."""
+
+    order_id: int
+    reason_id: int
+    closed_on: date
+    actor: int
+    at: datetime
+    closing_time: time | None
+    remark: str | None
+    inspection_result: InspectionResult | None
+    commercial: object | None
+    charge: ChargeRequest | None
+    return_type_id: int | None
+    new_service_type_id: int | None
+    pavement_area: Decimal | None
+    activities_given: bool
+    run_hooks: bool
+    execution: Sequence[ExecutedActivity] | None
+    expect_executed: bool | None
+    authorise: bool
+    route_on: date | None
+
+
+def _close(uow: UnitOfWork, ctx: ServiceContext, c: _Closing) -> ClosingResult:
+    """:func:`close_in`'s steps: lock and read the order, read and check,
+    the commercial effects, the order's move, the referenced order, the
+    programmings and the hooks."""
+    order, programmed = _lock_order(uow, ctx, c)
+    facts = _read_and_check(uow, ctx, order, c)
     reason, service_type, executed = facts.reason, facts.service_type, facts.executed
-    closed_at = _zone_instant(ctx, closed_on, at, closing_time)
+    closed_at = _zone_instant(ctx, c.closed_on, c.at, c.closing_time)
     events: list[object] = []
     changes: dict[str, object] = {
         "closed_at": closed_at,
         "closing_reason_id": reason.id,
-        "closing_remark": remark,
-        "inspection_result": inspection_result,
-        "pavement_area": pavement_area,
-        "return_type_id": return_type_id,
+        "closing_remark": c.remark,
+        "inspection_result": c.inspection_result,
+        "pavement_area": c.pavement_area,
+        "return_type_id": c.return_type_id,
     }
     applied, charge_made = _commercial_effects(
-        uow,
-        ctx,
-        order,
-        facts,
-        commercial=commercial,
-        charge=charge,
-        closed_on=closed_on,
-        actor=actor,
-        at=at,
-        changes=changes,
-        events=events,
+        uow, ctx, order, facts, c, changes=changes, events=events
     )
-    return_type, new_type = facts.return_type, facts.new_type
-    if (
-        executed
-        and return_type is not None
-        and return_type.flag("approval")
-        and return_type.flag("changes_service")
-        and new_type is not None
-    ):
-        changes["reference_service_type_id"] = new_type.id
+    if _approves_new_type(facts):
+        assert facts.new_type is not None
+        changes["reference_service_type_id"] = facts.new_type.id
     action = OrderAction.CLOSE_EXECUTED if executed else OrderAction.CLOSE_NOT_EXECUTED
     # the order as read above: nothing in between writes it (the commercial
     # operation writes the property's rows), and its compare-and-set update
     # refuses a version that moved meanwhile
     closed = _move(uow, order, action, **changes)
-    _unit_record(uow, closed, OrderUnitRelation.CLOSED, actor, at)
-    recorded = None
-    if execution:
-        recorded = OrderExecution(
-            id=closed.id, activities=tuple(execution), recorded_at=at, actor=actor
-        )
-        uow.order_executions.add(recorded)
-    events.insert(
-        0,
-        ServiceOrderClosed(
-            occurred_at=at,
-            actor=actor,
-            order_id=closed.id,
-            closing_reason_id=reason.id,
-            executed=executed,
-            closed_at=closed_at,
-            request_id=closed.request_id,
-        ),
-    )
+    recorded = _record_closed(uow, closed, facts, c, closed_at=closed_at, events=events)
     referenced, follow_up = _referenced_effects(
         uow,
         ctx,
@@ -207,20 +197,26 @@ def close_in(
         reference=facts.reference,
         executed=executed,
         reason=reason,
-        return_type=return_type,
-        new_type=new_type,
-        actor=actor,
-        at=at,
+        return_type=facts.return_type,
+        new_type=facts.new_type,
+        actor=c.actor,
+        at=c.at,
         events=events,
     )
     uow.record(*events)  # type: ignore[arg-type]
     release_on_close_in(
-        uow, closed, closed_on=closed_on, actor=actor, at=at, active=programmed
+        uow, closed, closed_on=c.closed_on, actor=c.actor, at=c.at, active=programmed
     )
     effects: tuple[object, ...] = ()
-    if run_hooks:
+    if c.run_hooks:
         effects = _run_close_hooks(
-            uow, ctx, closed, service_type, executed=executed, at=closed_at, actor=actor
+            uow,
+            ctx,
+            closed,
+            service_type,
+            executed=executed,
+            at=closed_at,
+            actor=c.actor,
         )
     return ClosingResult(
         order=closed,
@@ -232,6 +228,52 @@ def close_in(
         effects=effects,
         execution=recorded,
     )
+
+
+def _approves_new_type(facts: _ClosingFacts) -> bool:
+    """An executed closing with an approving return that changes the service
+    names the new type as the order's reference service type."""
+    return_type = facts.return_type
+    return (
+        facts.executed
+        and return_type is not None
+        and return_type.flag("approval")
+        and return_type.flag("changes_service")
+        and facts.new_type is not None
+    )
+
+
+def _record_closed(
+    uow: UnitOfWork,
+    closed: ServiceOrder,
+    facts: _ClosingFacts,
+    c: _Closing,
+    *,
+    closed_at: datetime,
+    events: list[object],
+) -> OrderExecution | None:
+    """The closed order's unit record, its execution data (when given) and
+    its closing event, first of ``events``."""
+    _unit_record(uow, closed, OrderUnitRelation.CLOSED, c.actor, c.at)
+    recorded = None
+    if c.execution:
+        recorded = OrderExecution(
+            id=closed.id, activities=tuple(c.execution), recorded_at=c.at, actor=c.actor
+        )
+        uow.order_executions.add(recorded)
+    events.insert(
+        0,
+        ServiceOrderClosed(
+            occurred_at=c.at,
+            actor=c.actor,
+            order_id=closed.id,
+            closing_reason_id=facts.reason.id,
+            executed=facts.executed,
+            closed_at=closed_at,
+            request_id=closed.request_id,
+        ),
+    )
+    return recorded
 
 
 @attrs.frozen(kw_only=True)
@@ -249,94 +291,53 @@ class _ClosingFacts:
 
 
 def _lock_order(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    *,
-    order_id: int,
-    actor: int,
-    at: datetime,
-    authorise: bool,
-    closed_on: date,
-    route_on: date | None,
+    uow: UnitOfWork, ctx: ServiceContext, c: _Closing
 ) -> tuple[ServiceOrder, Sequence[ScheduledOrder]]:
     """The order, read after its request's lock when it has one (ADR 0004),
     the closing user checked (ENC-01), and its active programmings read after
     their roteiros' locks and checked against the closing's origin (ENC-02,
     ENC-11)."""
-    order = uow.service_orders.get(order_id)
+    order = uow.service_orders.get(c.order_id)
     if order.request_id is not None:
         # the request's other orders (ENC) and the request itself (its closing
         # hook) are read below: lock the request first, then read the order again
         uow.service_requests.lock_many([order.request_id])
-        order = uow.service_orders.get(order_id)
-    if authorise:
-        ensure(_closing_user(uow, ctx, order, actor))
+        order = uow.service_orders.get(c.order_id)
+    if c.authorise:
+        ensure(_closing_user(uow, ctx, order, c.actor))
     programmed = uow.programmings.find_by(order_id=order.id, active=True)
     if programmed:
         # the days' sequences are compacted below: lock their roteiros first
         for unit_id in sorted({r.unit_id for r in programmed}):
             lock_days(uow, unit_id, {r.on for r in programmed if r.unit_id == unit_id})
         programmed = uow.programmings.find_by(order_id=order.id, active=True)
-    if authorise or route_on is not None:
+    if c.authorise or c.route_on is not None:
         ensure(
             check_close_origin(
                 order,
                 active=programmed,
-                today=at.astimezone(ctx.zone).date(),
-                closed_on=closed_on,
-                route_on=route_on,
+                today=c.at.astimezone(ctx.zone).date(),
+                closed_on=c.closed_on,
+                route_on=c.route_on,
             )
         )
     return order, programmed
 
 
 def _read_and_check(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    order: ServiceOrder,
-    *,
-    request: CloseRequest,
-    reason_id: int,
-    closed_on: date,
-    return_type_id: int | None,
-    new_service_type_id: int | None,
-    execution: Sequence[ExecutedActivity] | None,
-    expect_executed: bool | None,
-    actor: int,
-    at: datetime,
+    uow: UnitOfWork, ctx: ServiceContext, order: ServiceOrder, c: _Closing
 ) -> _ClosingFacts:
     """Read what the closing rules need and run them (ENC, EXE, ENC-04)."""
-    service_type = uow.service_types.get(order.service_type_id)
-    reason = uow.catalog.find("closing_reason", reason_id)
-    executed = reason is not None and reason.flag("executed")
-    if (
-        reason is not None
-        and expect_executed is not None
-        and executed != expect_executed
-    ):
-        ensure([_reason_mismatch(reason_id, executed=expect_executed)])
-    reference = _reference_of(uow, service_type)
-    return_type = None
-    if return_type_id is not None:
-        return_type = uow.catalog.find("referenced_return_type", return_type_id)
-    new_type = (
-        None
-        if new_service_type_id is None
-        else uow.service_types.find(new_service_type_id)
-    )
-    prop = order_property(uow, order)
-    locked = None
-    if prop is not None and not service_type.allows_property_in_field:
-        locked = uow.field_lock.locked_reference(prop.id)
+    facts, request, locked = _closing_reads(uow, ctx, order, c)
+    service_type, reason, executed = facts.service_type, facts.reason, facts.executed
     open_of_request: Sequence[ServiceOrder] = ()
     if order.request_id is not None:
         open_of_request = uow.service_orders.find_by(request_id=order.request_id)
-    request = attrs.evolve(
-        request, reason=reason, return_type=return_type, new_service_type=new_type
-    )
-    today = at.astimezone(ctx.zone).date()
     permissions = _Permissions(
-        ctx, uow, actor, ("close_order_before_today", "close_order_without_activities")
+        ctx,
+        uow,
+        c.actor,
+        ("close_order_before_today", "close_order_without_activities"),
     )
     generated_on = order.generated_at.astimezone(ctx.zone).date()
     ensure(
@@ -348,22 +349,22 @@ def _read_and_check(
                 offered_reasons=rules.allowed_closing_reasons(
                     service_type, [] if reason is None else [reason]
                 ),
-                reference=reference,
-                today=today,
+                reference=facts.reference,
+                today=facts.today,
                 generated_on=generated_on,
                 profile=ctx.profile,
                 has_permission=permissions,
                 locked_reference=locked,
                 open_orders_of_request=open_of_request,
-                new_type_reference=_reference_of(uow, new_type),
+                new_type_reference=_reference_of(uow, facts.new_type),
             ),
             *_execution_violations(
                 uow,
-                execution,
+                c.execution,
                 executed=executed,
                 service_type=service_type,
                 generated_on=generated_on,
-                closed_on=closed_on,
+                closed_on=c.closed_on,
             ),
             *_inspection_violations(uow, order, service_type, executed=executed),
         )
@@ -373,12 +374,80 @@ def _read_and_check(
         service_type=service_type,
         reason=reason,
         executed=executed,
+        reference=facts.reference,
+        return_type=facts.return_type,
+        new_type=facts.new_type,
+        prop=facts.prop,
+        today=facts.today,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _ReadFacts:
+    """What the closing rules read, before they are run: the reason may
+    still be unknown."""
+
+    service_type: ServiceType
+    reason: CatalogItem | None
+    executed: bool
+    reference: CatalogItem | None
+    return_type: CatalogItem | None
+    new_type: ServiceType | None
+    prop: Property | None
+    today: date
+
+
+def _closing_reads(
+    uow: UnitOfWork, ctx: ServiceContext, order: ServiceOrder, c: _Closing
+) -> tuple[_ReadFacts, CloseRequest, int | None]:
+    """The closing's reads, in the rules' order: the type, the reason (a
+    reason of the other kind refused at once), the reference, the return
+    type, the new type, the property and its field lock. The facts, the
+    rules' request and the locked reference."""
+    service_type = uow.service_types.get(order.service_type_id)
+    reason = uow.catalog.find("closing_reason", c.reason_id)
+    executed = reason is not None and reason.flag("executed")
+    if (
+        reason is not None
+        and c.expect_executed is not None
+        and executed != c.expect_executed
+    ):
+        ensure([_reason_mismatch(c.reason_id, executed=c.expect_executed)])
+    reference = _reference_of(uow, service_type)
+    return_type = None
+    if c.return_type_id is not None:
+        return_type = uow.catalog.find("referenced_return_type", c.return_type_id)
+    new_type = (
+        None
+        if c.new_service_type_id is None
+        else uow.service_types.find(c.new_service_type_id)
+    )
+    prop = order_property(uow, order)
+    locked = None
+    if prop is not None and not service_type.allows_property_in_field:
+        locked = uow.field_lock.locked_reference(prop.id)
+    request = CloseRequest(
+        reason=reason,
+        reason_id=c.reason_id,
+        closed_on=c.closed_on,
+        remark=c.remark,
+        inspection_result=c.inspection_result,
+        activities_given=c.activities_given or bool(c.execution),
+        return_type=return_type,
+        new_service_type=new_type,
+        pavement_area=c.pavement_area,
+    )
+    facts = _ReadFacts(
+        service_type=service_type,
+        reason=reason,
+        executed=executed,
         reference=reference,
         return_type=return_type,
         new_type=new_type,
         prop=prop,
-        today=today,
+        today=c.at.astimezone(ctx.zone).date(),
     )
+    return facts, request, locked
 
 
 def _commercial_effects(
@@ -386,12 +455,8 @@ def _commercial_effects(
     ctx: ServiceContext,
     order: ServiceOrder,
     facts: _ClosingFacts,
+    c: _Closing,
     *,
-    commercial: object | None,
-    charge: ChargeRequest | None,
-    closed_on: date,
-    actor: int,
-    at: datetime,
     changes: dict[str, object],
     events: list[object],
 ) -> tuple[bool, Charge | None]:
@@ -403,19 +468,19 @@ def _commercial_effects(
     if not facts.executed:
         return False, None
     if service_type.updates_commercial and not order.commercial_applied:
-        charge_request = charge or ChargeRequest()
+        charge_request = c.charge or ChargeRequest()
         operation = ctx.operations.get(service_type.operation or "")
         suggested = price_of(
             uow,
             service_type=service_type,
             prop=prop,
             on=today,
-            facts=_priced_by(operation, uow, prop, commercial),
+            facts=_priced_by(operation, uow, prop, c.commercial),
         )
         _check_charge(
             ctx,
             uow,
-            actor=actor,
+            actor=c.actor,
             service_type=service_type,
             charge=charge_request,
             suggested=suggested,
@@ -427,10 +492,10 @@ def _commercial_effects(
                     ctx,
                     order,
                     facts,
-                    data=commercial,
-                    closed_on=closed_on,
-                    actor=actor,
-                    at=at,
+                    data=c.commercial,
+                    closed_on=c.closed_on,
+                    actor=c.actor,
+                    at=c.at,
                 )
             )
         value = charge_request.value if charge_request.value is not None else suggested
@@ -450,11 +515,11 @@ def _commercial_effects(
                 prop=prop,
                 value=value,
                 request=charge_request,
-                at=at,
-                actor=actor,
+                at=c.at,
+                actor=c.actor,
             )
         return True, made
-    return False, _type_debit(uow, ctx, order, facts, actor=actor, at=at)
+    return False, _type_debit(uow, ctx, order, facts, actor=c.actor, at=c.at)
 
 
 def _operation_on_close(
