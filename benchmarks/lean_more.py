@@ -1,0 +1,554 @@
+"""More commands beside their lean SQL (issue 20, ninth round).
+
+Commands of docs/scale.md's list of those without a lean version, in the
+pattern of :mod:`benchmarks.lean_meters` (PostgreSQL's, each statement built
+once with bound parameters, their checks asserts):
+
+* :func:`lean_connect_sewer`: "Efetuar Ligação de Esgoto sem RA" (UC0353,
+  special permission 67): ``BEGIN``, one read, the property locked, of its
+  block's sewer network, its sewer connection, its route's field lock, the
+  connection's catalogue rows (the profile's sewer percentage among them)
+  and the permission; then the property's situation, the connection row, the
+  history row and ``connection.operation_applied`` in one statement,
+  ``COMMIT``.
+
+:func:`measure_connect_sewer` times it beside the library (``python -m
+benchmarks.commands --only connect_sewer``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+import gsan_core
+from benchmarks import lean_meters, lean_sql, scale, scale_commands
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
+from gsan_core.model.connections import HUNDRED, SewerConnection, SewerConnectionInput
+from gsan_core.model.properties import NetworkIndicator, Property, PropertyChanged
+from gsan_core.rules import properties as rules
+from gsan_core.rules.properties import PropertyReferences
+
+__all__ = [
+    "COMMANDS",
+    "IDS",
+    "SEWER",
+    "lean_connect_sewer",
+    "lean_update_property",
+    "measure_connect_sewer",
+    "measure_update_property",
+    "sewer_connectable",
+]
+
+#: The commands of this module, as ``benchmarks.commands`` names them.
+COMMANDS = ("connect_sewer", "update_property")
+#: The first id the lean versions give their rows (history rows): far above
+#: the library's and the other lean modules' (one constant, for
+#: ``benchids``' allocator to move).
+IDS = 9_000_000_000 + 100_000_000
+
+#: The sewer connection the benchmark makes (catalogue rows of the default
+#: seeds; the profile's sewer percentage taken).
+SEWER = SewerConnectionInput(
+    connected_on=scale.TODAY,
+    diameter_id=1,
+    material_id=1,
+    profile_id=1,
+    grease_trap=False,
+)
+
+_OPERATION = "sewer.connect_without_order"
+#: The properties a property's change passes over (those of the other
+#: figures' first rows).
+IDS_PROPERTY_SKIP = 5_000
+
+
+# ---------------------------------------------------------------- sewer
+def _sewer_read(sql: SqlBackend) -> sa.Select[Any]:
+    """What connecting sewer reads of ``:k_property`` (locked), for the
+    connection's ``:wanted`` catalogue rows, its ``:profile_id``, ``:actor``
+    and ``:permission_id``."""
+    t = sql.tables
+    prop, block, sewer = t["property"], t["block"], t["sewer_connection"]
+    route, lock, catalog = t["route"], t["field_lock"], t["catalog_item"]
+    granted, user = t["user_permission"], t["user"]
+    references = (
+        sa.select(sa.func.count())
+        .where(
+            catalog.c.active.is_(True),
+            sa.tuple_(catalog.c.kind, catalog.c.id).in_(
+                sa.bindparam("wanted", expanding=True)
+            ),
+        )
+        .scalar_subquery()
+    )
+    profile = catalog.alias("profile")
+    percentage = (
+        sa.select(profile.c.attributes)
+        .where(
+            profile.c.kind == "sewer_profile",
+            profile.c.id == sa.bindparam("profile_id", type_=sa.BigInteger),
+        )
+        .scalar_subquery()
+    )
+    allowed = sa.exists().where(
+        granted.c.user_id == sa.bindparam("actor"),
+        granted.c.permission_id == sa.bindparam("permission_id"),
+        user.c.id == granted.c.user_id,
+        user.c.active.is_(True),
+    )
+    return (
+        sa.select(
+            prop.c.version,
+            prop.c.active,
+            prop.c.water_status_id,
+            prop.c.sewer_status_id,
+            block.c.sewer_network,
+            sewer.c.id.label("sewer"),
+            route.c.simultaneous_printing,
+            lock.c.reference,
+            references.label("references"),
+            percentage.label("percentage"),
+            allowed.label("allowed"),
+        )
+        .select_from(
+            prop.join(block, block.c.id == prop.c.block_id)
+            .outerjoin(sewer, sewer.c.id == prop.c.id)
+            .outerjoin(route, route.c.id == prop.c.route_id)
+            .outerjoin(lock, lock.c.route_id == route.c.id)
+        )
+        .where(prop.c.id == sa.bindparam("k_property"))
+        .with_for_update(of=prop)
+    )
+
+
+def _sewer_writes(sql: SqlBackend) -> list[Any]:
+    t = sql.tables
+    prop, sewer, history = t["property"], t["sewer_connection"], t["situation_change"]
+    return [
+        sa.update(prop)
+        .where(
+            prop.c.id == sa.bindparam("k_id"),
+            prop.c.version == sa.bindparam("k_version"),
+        )
+        .values(lean_sql.bound(prop, "p_", "sewer_status_id", "version"))
+        .returning(prop.c.id),
+        sa.insert(sewer).values(lean_sql.bound(sewer, "s_")).returning(sewer.c.id),
+        sa.insert(history)
+        .values(lean_sql.bound(history, "h_"))
+        .returning(history.c.id),
+    ]
+
+
+def lean_connect_sewer(
+    sql: SqlBackend,
+    property_id: int,
+    *,
+    data: SewerConnectionInput,
+    permission_id: int,
+    allowed_from: frozenset[int],
+    connected: int,
+    ids: Iterator[int],
+    now: datetime,
+    actor: int,
+) -> SewerConnection:
+    """Connect sewer without an order, lean: one read, the property locked,
+    of what the rules need (V-LE1..V-LE9), then the property's situation, the
+    connection row, the history row and the outbox row in one statement."""
+    read = lean_sql.built(sql, "sewer connect read", lambda: _sewer_read(sql))
+    write = lean_meters._one_write(sql, "sewer connect", lambda: _sewer_writes(sql))
+    today = now.date()
+    wanted = [
+        ("sewer_diameter", data.diameter_id),
+        ("sewer_material", data.material_id),
+        ("sewer_profile", data.profile_id),
+    ]
+    asked = {
+        "k_property": property_id,
+        "wanted": wanted,
+        "profile_id": data.profile_id,
+        "actor": actor,
+        "permission_id": permission_id,
+    }
+    with sql.engine.begin() as connection:
+        row = connection.execute(read, asked).one()
+        assert row.active
+        assert row.allowed
+        assert row.sewer_status_id in allowed_from
+        assert row.sewer_network != int(NetworkIndicator.NONE)
+        assert row.references == len(wanted)
+        assert row.reference is None or not row.simultaneous_printing
+        assert row.sewer is None
+        assert data.collection_percentage in (None, HUNDRED)  # no permission 76
+        assert data.connected_on is not None
+        assert data.connected_on <= today
+        assert data.grease_trap is not None
+        assert data.diameter_id
+        assert data.material_id
+        assert data.profile_id
+        stored = SewerConnection(
+            id=property_id,
+            connected_on=data.connected_on,
+            diameter_id=data.diameter_id,
+            material_id=data.material_id,
+            profile_id=data.profile_id,
+            collection_percentage=HUNDRED,
+            sewer_percentage=data.sewer_percentage or _percentage(row.percentage),
+            grease_trap=data.grease_trap,
+            connection_indicator=data.connection_indicator,
+            minimum_volume=data.minimum_volume,
+            drainage_id=data.drainage_id,
+            waste_destination_id=data.waste_destination_id,
+            inspection_box_id=data.inspection_box_id,
+            rainwater_destination_id=data.rainwater_destination_id,
+            origin_id=data.origin_id,
+        )
+        history = {
+            "id": next(ids),
+            "property_id": property_id,
+            "kind": "sewer",
+            "before_id": row.sewer_status_id,
+            "after_id": connected,
+            "effective_on": data.connected_on,
+            "at": now,
+            "operation": _OPERATION,
+            "order_id": None,
+            "actor": actor,
+            "reading": None,
+        }
+        payload = {
+            "type": "connection.operation_applied",
+            "occurred_at": now.isoformat(),
+            "actor": actor,
+            "property_id": property_id,
+            "operation": _OPERATION,
+            "gsan_operation": 1002,
+            "order_id": None,
+            "effective_on": data.connected_on.isoformat(),
+            "water_before": row.water_status_id,
+            "water_after": row.water_status_id,
+            "sewer_before": row.sewer_status_id,
+            "sewer_after": connected,
+            "removed": [],
+        }
+        moved = {"sewer_status_id": connected, "version": row.version + 1}
+        params = {"k_id": property_id, "k_version": row.version}
+        params |= lean_sql.params("p_", moved)
+        params |= lean_sql.params("s_", sql.mappers.sewer_connection.to_row(stored))
+        params |= lean_sql.params("h_", history)
+        event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
+        assert len(connection.execute(write, params | event).all()) == 1
+    return stored
+
+
+def _percentage(attributes: Any) -> Decimal:
+    """The sewer profile's percentage (its catalogue row's attribute, as
+    the library's catalogue decodes it), 100 without one."""
+    value = decode_attributes(attributes).get("sewer_percentage")
+    return HUNDRED if value is None else Decimal(value)
+
+
+def sewer_connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
+    """Active properties without a sewer connection, in a situation the
+    connection accepts, on a block with a sewer network, off routes in field."""
+    t = sql.tables
+    prop, block, sewer = t["property"], t["block"], t["sewer_connection"]
+    lock = t["field_lock"]
+    statement = (
+        sa.select(prop.c.id)
+        .join(block, block.c.id == prop.c.block_id)
+        .where(
+            prop.c.active.is_(True),
+            prop.c.sewer_status_id.in_(sorted(allowed_from)),
+            block.c.sewer_network != int(NetworkIndicator.NONE),
+            ~sa.exists().where(sewer.c.id == prop.c.id),
+            ~sa.exists().where(lock.c.route_id == prop.c.route_id),
+        )
+        .order_by(prop.c.id)
+    )
+    with sql.engine.connect() as connection:
+        return list(connection.execute(statement).scalars())
+
+
+# ---------------------------------------------------------------- property
+#: The location rows a property points to: (tag, table, the value read).
+_LINKS = (
+    ("locality", "locality"),
+    ("sector", "locality_id"),
+    ("block", "sector_id"),
+    ("route", "locality_id"),
+)
+
+
+def _property_read(sql: SqlBackend) -> Any:
+    """What a property's change reads, as one statement: the stored row's
+    ``(version, water, sewer)`` (``:k_id``), the catalogue rows ``:wanted``
+    (active, attributes) and the location rows ``:locality``, ``:sector``,
+    ``:block``, ``:route`` (the locality's active flag, the others' parent):
+    rows ``(tag, id, value, other, attributes)``."""
+    t = sql.tables
+    prop, catalog = t["property"], t["catalog_item"]
+    text = sa.null().cast(sa.Text)
+    parts: list[Any] = [
+        sa.select(
+            sa.literal("property").label("tag"),
+            prop.c.id,
+            prop.c.version.label("value"),
+            prop.c.water_status_id.label("other"),
+            sa.cast(prop.c.sewer_status_id, sa.Text).label("attributes"),
+        ).where(prop.c.id == sa.bindparam("k_id", type_=prop.c.id.type)),
+        sa.select(
+            catalog.c.kind,
+            catalog.c.id,
+            sa.case((catalog.c.active, 1), else_=0),
+            sa.null(),
+            sa.cast(catalog.c.attributes, sa.Text),
+        ).where(
+            sa.tuple_(catalog.c.kind, catalog.c.id).in_(
+                sa.bindparam("wanted", expanding=True)
+            )
+        ),
+    ]
+    for tag, value in _LINKS:
+        table = t[tag]
+        column = (
+            sa.case((table.c.active, 1), else_=0)
+            if value == "locality"
+            else table.c[value]
+        )
+        parts.append(
+            sa.select(sa.literal(tag), table.c.id, column, sa.null(), text).where(
+                table.c.id.in_(sa.bindparam(tag, expanding=True))
+            )
+        )
+    return sa.union_all(*parts)
+
+
+def _property_write(sql: SqlBackend) -> Any:
+    """The property's compare-and-set update (``p_*``, ``k_version`` the one
+    read) and its event."""
+    t = sql.tables["property"]
+    update = (
+        sa.update(t)
+        .where(
+            t.c.id == sa.bindparam("k_id", type_=t.c.id.type),
+            t.c.version == sa.bindparam("k_version", type_=t.c.version.type),
+        )
+        .values(lean_sql.bound(t, "p_", *(c.name for c in t.c if c.name != "id")))
+        .returning(t.c.id)
+    )
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _wanted(prop: Property) -> list[tuple[str, int]]:
+    """The catalogue rows ``prop`` points to."""
+    wanted = [
+        ("property_profile", prop.profile_id),
+        ("water_status", prop.water_status_id),
+        ("sewer_status", prop.sewer_status_id),
+    ]
+    wanted += [("category", e.category_id) for e in prop.categories]
+    wanted += [
+        ("subcategory", e.subcategory_id)
+        for e in prop.categories
+        if e.subcategory_id is not None
+    ]
+    wanted += [("collection_situation", s) for s in prop.collection_situation_ids]
+    if prop.consumption_tariff_id is not None:
+        wanted.append(("consumption_tariff", prop.consumption_tariff_id))
+    if prop.well_type_id is not None:
+        wanted.append(("well_type", prop.well_type_id))
+    return sorted(set(wanted))
+
+
+def _references(rows: Sequence[Any]) -> PropertyReferences:
+    """The rules' references of the rows of :func:`_property_read`."""
+
+    def active(kind: str) -> frozenset[int]:
+        return frozenset(r.id for r in rows if r.tag == kind and r.value == 1)
+
+    def parent(tag: str) -> dict[int, int]:
+        return {r.id: r.value for r in rows if r.tag == tag}
+
+    return PropertyReferences(
+        localities=active("locality"),
+        sector_locality=parent("sector"),
+        block_sector=parent("block"),
+        route_locality=parent("route"),
+        profiles=active("property_profile"),
+        water_statuses=active("water_status"),
+        sewer_statuses=active("sewer_status"),
+        categories=active("category"),
+        subcategory_category={
+            r.id: int(
+                decode_attributes(json.loads(r.attributes)).get("category_id") or 0
+            )
+            for r in rows
+            if r.tag == "subcategory" and r.value == 1
+        },
+        collection_situations=active("collection_situation"),
+        consumption_tariffs=active("consumption_tariff"),
+        well_types=active("well_type"),
+    )
+
+
+def lean_update_property(
+    sql: SqlBackend, prop: Property, *, now: datetime, actor: int
+) -> Property:
+    """Store a cadastral change of a property read at ``prop.version``,
+    lean: ``BEGIN``, one read of the stored row and of the rows it points to,
+    PRO-1..PRO-3 checked (the library's pure rules), then the compare-and-set
+    update and ``property.changed`` in one statement, ``COMMIT``."""
+    read = lean_sql.built(sql, "property change read", lambda: _property_read(sql))
+    write = lean_sql.built(sql, "property change", lambda: _property_write(sql))
+    asked = {
+        "k_id": prop.id,
+        "wanted": _wanted(prop),
+        "locality": [prop.locality_id],
+        "sector": [prop.sector_id],
+        "block": [prop.block_id],
+        "route": [] if prop.route_id is None else [prop.route_id],
+    }
+    with sql.engine.begin() as connection:
+        rows = connection.execute(read, asked).all()
+        (stored,) = [r for r in rows if r.tag == "property"]
+        assert stored.value == prop.version  # the version read
+        before = attrs.evolve(
+            prop, water_status_id=stored.other, sewer_status_id=int(stored.attributes)
+        )
+        found = rules.check_change(before, prop, refs=_references(rows))
+        assert not found, found
+        changed = attrs.evolve(prop, version=prop.version + 1)
+        event = PropertyChanged(
+            occurred_at=now, actor=actor, property_id=prop.id, version=changed.version
+        )
+        row = sql.mappers.property.to_row(changed)
+        values = lean_sql.params("p_", {k: v for k, v in row.items() if k != "id"})
+        values |= {"k_id": prop.id, "k_version": prop.version}
+        (payload,) = serialization.to_dicts([event])
+        values |= lean_sql.event(0, event.tag, now, actor, payload)
+        assert len(connection.execute(write, values).all()) == 1
+    return changed
+
+
+# ---------------------------------------------------------------- measures
+def measure_connect_sewer(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` sewer connections by each side; the properties are put back
+    as they were afterwards (outside the timing)."""
+    profile = gsan.profile
+    (permission,) = profile.ids("permission.connect_sewer_without_request")
+    (connected,) = profile.ids("sewer_status.connected")
+    allowed_from = profile.allowed(_OPERATION)
+    if not gsan.units.has_permission(user_id=scale.ADMIN, permission_id=permission):
+        gsan.units.grant(user_id=scale.ADMIN, permission_id=permission, actor=0)
+    homes = sewer_connectable(sql, allowed_from)
+    count = min(count, len(homes) // 2)
+    homes = homes[: 2 * count]
+    before = _situations(sql, homes)
+    ids = itertools.count(IDS + 1_000_000 + 1_000 * skip)
+
+    def library(n: int) -> None:
+        gsan.connections.connect_sewer_without_order(
+            property_id=homes[2 * n], data=SEWER, actor=scale.ADMIN
+        )
+
+    def baseline(n: int) -> None:
+        lean_connect_sewer(
+            sql,
+            homes[2 * n + 1],
+            data=SEWER,
+            permission_id=permission,
+            allowed_from=allowed_from,
+            connected=connected,
+            ids=ids,
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        )
+
+    try:
+        library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+        assert set(_situations(sql, homes).values()) == {connected}
+    finally:
+        _put_back(sql, before)
+    return scale_commands.command_figure(
+        "connect sewer without an order (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def _situations(sql: SqlBackend, homes: list[int]) -> dict[int, int]:
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        return dict(
+            connection.execute(
+                sa.select(prop.c.id, prop.c.sewer_status_id).where(prop.c.id.in_(homes))
+            ).all()
+        )
+
+
+def _put_back(sql: SqlBackend, situations: dict[int, int]) -> None:
+    """The properties' sewer situations as before, their new connection rows
+    gone (the history rows stay: the record of what was done)."""
+    prop, sewer = sql.tables["property"], sql.tables["sewer_connection"]
+    with sql.engine.begin() as connection:
+        for status in set(situations.values()):
+            homes = [h for h, s in situations.items() if s == status]
+            connection.execute(
+                sa.update(prop)
+                .where(prop.c.id.in_(homes))
+                .values(sewer_status_id=status, version=prop.c.version + 1)
+            )
+        connection.execute(sa.delete(sewer).where(sewer.c.id.in_(list(situations))))
+    scale.analyze(sql)
+
+
+def _properties(sql: SqlBackend, count: int, *, skip: int) -> list[int]:
+    """``count`` active properties' ids, the ``skip`` first passed."""
+    prop = sql.tables["property"]
+    with sql.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(prop.c.id)
+                .where(prop.c.active.is_(True))
+                .order_by(prop.c.id)
+                .offset(skip)
+                .limit(count)
+            ).scalars()
+        )
+
+
+def measure_update_property(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` properties given a new block face by each side (read
+    outside the timing), on properties no repeat used."""
+    homes = [
+        gsan.properties.get(i)
+        for i in _properties(sql, 2 * count, skip=IDS_PROPERTY_SKIP + 2 * skip)
+    ]
+
+    def changed(prop: Property) -> Property:
+        return attrs.evolve(prop, block_face=(prop.block_face or 0) + 1)
+
+    def library(n: int) -> None:
+        gsan.properties.update(changed(homes[2 * n]), actor=scale.ADMIN)
+
+    def baseline(n: int) -> None:
+        lean_update_property(
+            sql, changed(homes[2 * n + 1]), now=scale.NOW, actor=scale.ADMIN
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "update a property (lean SQL)", size, library_s, baseline_s
+    )
