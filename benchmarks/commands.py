@@ -123,6 +123,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     # more commands of the list without a lean version (benchmarks.lean_more)
     "connect_sewer": lean_more.measure_connect_sewer,
     "update_property": lean_more.measure_update_property,
+    "relate": lean_more.measure_relate,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,13 +29,19 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_meters, lean_sql, scale, scale_commands
+from benchmarks import lean_accounts, lean_meters, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
+from gsan_core.model.accounts.customers import (
+    CustomerChanged,
+    CustomerProperty,
+    RelationType,
+)
 from gsan_core.model.connections import HUNDRED, SewerConnection, SewerConnectionInput
 from gsan_core.model.properties import NetworkIndicator, Property, PropertyChanged
 from gsan_core.rules import properties as rules
+from gsan_core.rules.accounts import customers as accounts_rules
 from gsan_core.rules.properties import PropertyReferences
 
 __all__ = [
@@ -43,14 +49,16 @@ __all__ = [
     "IDS",
     "SEWER",
     "lean_connect_sewer",
+    "lean_relate",
     "lean_update_property",
     "measure_connect_sewer",
+    "measure_relate",
     "measure_update_property",
     "sewer_connectable",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("connect_sewer", "update_property")
+COMMANDS = ("connect_sewer", "update_property", "relate")
 #: The first id the lean versions give their rows (history rows): far above
 #: the library's and the other lean modules' (one constant, for
 #: ``benchids``' allocator to move).
@@ -149,6 +157,80 @@ def _sewer_writes(sql: SqlBackend) -> list[Any]:
     ]
 
 
+def _sewer_of(
+    property_id: int, data: SewerConnectionInput, attributes: Any
+) -> SewerConnection:
+    """The new connection of ``data`` (V-LE7..V-LE9 asserted), the sewer
+    profile's percentage (its catalogue ``attributes``) when none is given."""
+    assert data.collection_percentage in (None, HUNDRED)  # no permission 76
+    assert data.connected_on is not None
+    assert data.grease_trap is not None
+    assert data.diameter_id
+    assert data.material_id
+    assert data.profile_id
+    return SewerConnection(
+        id=property_id,
+        connected_on=data.connected_on,
+        diameter_id=data.diameter_id,
+        material_id=data.material_id,
+        profile_id=data.profile_id,
+        collection_percentage=HUNDRED,
+        sewer_percentage=data.sewer_percentage or _percentage(attributes),
+        grease_trap=data.grease_trap,
+        connection_indicator=data.connection_indicator,
+        minimum_volume=data.minimum_volume,
+        drainage_id=data.drainage_id,
+        waste_destination_id=data.waste_destination_id,
+        inspection_box_id=data.inspection_box_id,
+        rainwater_destination_id=data.rainwater_destination_id,
+        origin_id=data.origin_id,
+    )
+
+
+def _history(
+    row: Any,
+    property_id: int,
+    *,
+    when: date,
+    connected: int,
+    history_id: int,
+    now: datetime,
+    actor: int,
+) -> dict[str, Any]:
+    """The parameters of the history row (``h_*``) and of
+    ``connection.operation_applied`` (``o0_*``) of the read ``row``."""
+    history = {
+        "id": history_id,
+        "property_id": property_id,
+        "kind": "sewer",
+        "before_id": row.sewer_status_id,
+        "after_id": connected,
+        "effective_on": when,
+        "at": now,
+        "operation": _OPERATION,
+        "order_id": None,
+        "actor": actor,
+        "reading": None,
+    }
+    payload = {
+        "type": "connection.operation_applied",
+        "occurred_at": now.isoformat(),
+        "actor": actor,
+        "property_id": property_id,
+        "operation": _OPERATION,
+        "gsan_operation": 1002,
+        "order_id": None,
+        "effective_on": when.isoformat(),
+        "water_before": row.water_status_id,
+        "water_after": row.water_status_id,
+        "sewer_before": row.sewer_status_id,
+        "sewer_after": connected,
+        "removed": [],
+    }
+    event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
+    return lean_sql.params("h_", history) | event
+
+
 def lean_connect_sewer(
     sql: SqlBackend,
     property_id: int,
@@ -188,65 +270,23 @@ def lean_connect_sewer(
         assert row.references == len(wanted)
         assert row.reference is None or not row.simultaneous_printing
         assert row.sewer is None
-        assert data.collection_percentage in (None, HUNDRED)  # no permission 76
         assert data.connected_on is not None
         assert data.connected_on <= today
-        assert data.grease_trap is not None
-        assert data.diameter_id
-        assert data.material_id
-        assert data.profile_id
-        stored = SewerConnection(
-            id=property_id,
-            connected_on=data.connected_on,
-            diameter_id=data.diameter_id,
-            material_id=data.material_id,
-            profile_id=data.profile_id,
-            collection_percentage=HUNDRED,
-            sewer_percentage=data.sewer_percentage or _percentage(row.percentage),
-            grease_trap=data.grease_trap,
-            connection_indicator=data.connection_indicator,
-            minimum_volume=data.minimum_volume,
-            drainage_id=data.drainage_id,
-            waste_destination_id=data.waste_destination_id,
-            inspection_box_id=data.inspection_box_id,
-            rainwater_destination_id=data.rainwater_destination_id,
-            origin_id=data.origin_id,
+        stored = _sewer_of(property_id, data, row.percentage)
+        params = _history(
+            row,
+            property_id,
+            when=data.connected_on,
+            connected=connected,
+            history_id=next(ids),
+            now=now,
+            actor=actor,
         )
-        history = {
-            "id": next(ids),
-            "property_id": property_id,
-            "kind": "sewer",
-            "before_id": row.sewer_status_id,
-            "after_id": connected,
-            "effective_on": data.connected_on,
-            "at": now,
-            "operation": _OPERATION,
-            "order_id": None,
-            "actor": actor,
-            "reading": None,
-        }
-        payload = {
-            "type": "connection.operation_applied",
-            "occurred_at": now.isoformat(),
-            "actor": actor,
-            "property_id": property_id,
-            "operation": _OPERATION,
-            "gsan_operation": 1002,
-            "order_id": None,
-            "effective_on": data.connected_on.isoformat(),
-            "water_before": row.water_status_id,
-            "water_after": row.water_status_id,
-            "sewer_before": row.sewer_status_id,
-            "sewer_after": connected,
-            "removed": [],
-        }
         moved = {"sewer_status_id": connected, "version": row.version + 1}
-        params = {"k_id": property_id, "k_version": row.version}
+        params |= {"k_id": property_id, "k_version": row.version}
         params |= lean_sql.params("p_", moved)
         params |= lean_sql.params("s_", sql.mappers.sewer_connection.to_row(stored))
-        params |= lean_sql.params("h_", history)
-        event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
-        assert len(connection.execute(write, params | event).all()) == 1
+        assert len(connection.execute(write, params).all()) == 1
     return stored
 
 
@@ -440,6 +480,72 @@ def lean_update_property(
     return changed
 
 
+# ---------------------------------------------------------------- relation
+def _relate_read(sql: SqlBackend) -> Any:
+    """The property ``:k_property`` locked, with the customer
+    ``:k_customer``'s existence and the property's relations (one row each,
+    or one of nulls)."""
+    t = sql.tables
+    prop, rel, customer = t["property"], t["customer_property"], t["customer"]
+    exists = sa.exists().where(
+        customer.c.id == sa.bindparam("k_customer", type_=customer.c.id.type)
+    )
+    return (
+        sa.select(prop.c.id.label("k_found"), exists.label("k_customer"), *rel.c)
+        .select_from(prop.outerjoin(rel, rel.c.property_id == prop.c.id))
+        .where(prop.c.id == sa.bindparam("k_property", type_=prop.c.id.type))
+        .with_for_update(of=prop)
+    )
+
+
+def _relate_write(sql: SqlBackend) -> Any:
+    t = sql.tables["customer_property"]
+    insert = sa.insert(t).values(lean_sql.bound(t, "r_")).returning(t.c.id)
+    return lean_sql.one_statement([insert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_relate(
+    sql: SqlBackend,
+    relation: CustomerProperty,
+    *,
+    now: datetime,
+    actor: int,
+) -> CustomerProperty:
+    """Relate a customer to a property, lean: ``BEGIN``, the property locked
+    with its relations and the customer's existence in one read, the rules
+    checked (the library's pure ``check_relation``), then the relation and
+    ``accounts.customer_changed`` in one statement, ``COMMIT``."""
+    read = lean_sql.built(sql, "relate read", lambda: _relate_read(sql))
+    write = lean_sql.built(sql, "relate", lambda: _relate_write(sql))
+    names = [c.key for c in sql.tables["customer_property"].c]
+    asked = {"k_property": relation.property_id, "k_customer": relation.customer_id}
+    with sql.engine.begin() as connection:
+        rows = connection.execute(read, asked).mappings().all()
+        existing = [
+            sql.mappers.customer_property.from_row({n: r[n] for n in names})
+            for r in rows
+            if r["id"] is not None
+        ]
+        found = accounts_rules.check_relation(
+            relation,
+            existing=existing,
+            customer_exists=bool(rows) and bool(rows[0]["k_customer"]),
+            property_exists=bool(rows),
+        )
+        assert not found, found
+        event = CustomerChanged(
+            occurred_at=now,
+            actor=actor,
+            customer_id=relation.customer_id,
+            property_id=relation.property_id,
+        )
+        values = lean_sql.params("r_", sql.mappers.customer_property.to_row(relation))
+        (payload,) = serialization.to_dicts([event])
+        values |= lean_sql.event(0, event.tag, now, actor, payload)
+        assert len(connection.execute(write, values).all()) == 1
+    return relation
+
+
 # ---------------------------------------------------------------- measures
 def measure_connect_sewer(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
@@ -551,4 +657,61 @@ def measure_update_property(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "update a property (lean SQL)", size, library_s, baseline_s
+    )
+
+
+#: The period of the benchmark's relations: before the synthetic utility's
+#: own (a property's responsible then overlaps none).
+RELATED = (date(1980, 1, 1), date(1980, 2, 1))
+
+
+def customer(gsan: gsan_core.System, sql: SqlBackend, name: str) -> int:
+    """A new customer registered through the library (of the first customer
+    type, the reference rows :func:`benchmarks.lean_accounts.owners` loads
+    when missing)."""
+    kinds = sql.tables["customer_type"]
+    with sql.engine.connect() as connection:
+        kind = connection.execute(sa.select(sa.func.min(kinds.c.id))).scalar()
+    if kind is None:
+        lean_accounts.owners(gsan, sql, [])
+        return customer(gsan, sql, name)
+    return gsan.accounts.register_customer(
+        actor=scale.ADMIN, name=name, customer_type_id=kind
+    ).id
+
+
+def measure_relate(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` properties given a responsible customer (January 1980) by
+    each side, on properties no repeat used."""
+    who = customer(gsan, sql, f"LEAN RELATE {skip}")
+    homes = _properties(sql, 2 * count, skip=IDS_PROPERTY_SKIP // 2 + 2 * skip)
+    ids = itertools.count(IDS + 2_000_000 + 1_000 * skip)
+    start, end = RELATED
+
+    def library(n: int) -> None:
+        gsan.accounts.relate(
+            actor=scale.ADMIN,
+            customer_id=who,
+            property_id=homes[2 * n],
+            relation=RelationType.RESPONSIBLE,
+            start=start,
+            end=end,
+        )
+
+    def baseline(n: int) -> None:
+        relation = CustomerProperty(
+            id=next(ids),
+            customer_id=who,
+            property_id=homes[2 * n + 1],
+            relation=RelationType.RESPONSIBLE,
+            start=start,
+            end=end,
+        )
+        lean_relate(sql, relation, now=scale.NOW, actor=scale.ADMIN)
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "relate a customer to a property (lean SQL)", size, library_s, baseline_s
     )

@@ -17,6 +17,7 @@ from benchmarks import lean_more, scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.accounts.customers import RelationType
 from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 from tests.services.connections_setup import add_property, town
@@ -122,3 +123,35 @@ def test_a_lean_property_change_refuses_what_the_library_refuses(
         with pytest.raises(AssertionError):
             lean_more.lean_update_property(sql, wrong, now=scale.NOW, actor=7)
     assert _rows(sql, "property", "id", [500])[0]["version"] == 1
+
+
+def test_a_lean_relation_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A responsible related to a property over a period, and one
+    ``accounts.customer_changed``, from either; an overlapping one refused
+    (a property has one responsible at a time)."""
+    for pid in (500, 501):
+        add_property(gsan, pid, 1)
+    who = lean_more.customer(gsan, sql, "ANA")
+    start, end = lean_more.RELATED
+    library = gsan.accounts.relate(
+        actor=7,
+        customer_id=who,
+        property_id=500,
+        relation=RelationType.RESPONSIBLE,
+        start=start,
+        end=end,
+    )
+    lean = attrs.evolve(library, id=10**9, property_id=501)
+    assert lean_more.lean_relate(sql, lean, now=scale.NOW, actor=7) == lean
+    first, second = _rows(sql, "customer_property", "id", [library.id, 10**9])
+    assert first == second
+    assert (first["relation"], first["end"]) == (int(RelationType.RESPONSIBLE), end)
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "accounts.customer_changed"
+    with pytest.raises(AssertionError, match="overlap"):
+        lean_more.lean_relate(
+            sql, attrs.evolve(lean, id=10**9 + 1), now=scale.NOW, actor=7
+        )
