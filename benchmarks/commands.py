@@ -124,6 +124,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "connect_sewer": lean_more.measure_connect_sewer,
     "update_property": lean_more.measure_update_property,
     "relate": lean_more.measure_relate,
+    "end_relation": lean_more.measure_end_relation,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

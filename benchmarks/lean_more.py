@@ -49,16 +49,18 @@ __all__ = [
     "IDS",
     "SEWER",
     "lean_connect_sewer",
+    "lean_end_relation",
     "lean_relate",
     "lean_update_property",
     "measure_connect_sewer",
+    "measure_end_relation",
     "measure_relate",
     "measure_update_property",
     "sewer_connectable",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("connect_sewer", "update_property", "relate")
+COMMANDS = ("connect_sewer", "update_property", "relate", "end_relation")
 #: The first id the lean versions give their rows (history rows): far above
 #: the library's and the other lean modules' (one constant, for
 #: ``benchids``' allocator to move).
@@ -546,6 +548,73 @@ def lean_relate(
     return relation
 
 
+def _end_read(sql: SqlBackend) -> Any:
+    """The relations of the property of relation ``:k_id``, the property
+    locked (the library's lock order: the property, then its relations)."""
+    t = sql.tables
+    prop, rel = t["property"], t["customer_property"]
+    mine, theirs = rel.alias("mine"), rel.alias("theirs")
+    return (
+        sa.select(*theirs.c)
+        .select_from(
+            mine.join(prop, prop.c.id == mine.c.property_id).join(
+                theirs, theirs.c.property_id == prop.c.id
+            )
+        )
+        .where(mine.c.id == sa.bindparam("k_id", type_=mine.c.id.type))
+        .with_for_update(of=prop)
+    )
+
+
+def _end_write(sql: SqlBackend) -> Any:
+    t = sql.tables["customer_property"]
+    update = (
+        sa.update(t)
+        .where(
+            t.c.id == sa.bindparam("k_id", type_=t.c.id.type),
+            t.c.version == sa.bindparam("k_version", type_=t.c.version.type),
+        )
+        .values(lean_sql.bound(t, "r_", "end", "version"))
+        .returning(t.c.id)
+    )
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_end_relation(
+    sql: SqlBackend, relation_id: int, *, end: date, now: datetime, actor: int
+) -> CustomerProperty:
+    """End a relation on ``end``, lean: ``BEGIN``, the property's relations
+    (the ended one among them) under the property's lock in one read, the
+    rules checked (the library's pure ``check_relation``), then the
+    compare-and-set update and ``accounts.customer_changed`` in one
+    statement, ``COMMIT``."""
+    read = lean_sql.built(sql, "end relation read", lambda: _end_read(sql))
+    write = lean_sql.built(sql, "end relation", lambda: _end_write(sql))
+    with sql.engine.begin() as connection:
+        existing = [
+            sql.mappers.customer_property.from_row(r)
+            for r in connection.execute(read, {"k_id": relation_id}).mappings()
+        ]
+        (current,) = [r for r in existing if r.id == relation_id]
+        changed = attrs.evolve(current, end=end, version=current.version + 1)
+        found = accounts_rules.check_relation(
+            changed, existing=existing, customer_exists=True, property_exists=True
+        )
+        assert not found, found
+        event = CustomerChanged(
+            occurred_at=now,
+            actor=actor,
+            customer_id=current.customer_id,
+            property_id=current.property_id,
+        )
+        values = {"k_id": relation_id, "k_version": current.version}
+        values |= {"r_end": end, "r_version": changed.version}
+        (payload,) = serialization.to_dicts([event])
+        values |= lean_sql.event(0, event.tag, now, actor, payload)
+        assert len(connection.execute(write, values).all()) == 1
+    return changed
+
+
 # ---------------------------------------------------------------- measures
 def measure_connect_sewer(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
@@ -714,4 +783,39 @@ def measure_relate(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "relate a customer to a property (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def measure_end_relation(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` open relations (a responsible since January 1980, made
+    through the library outside the timing) ended by each side, on
+    properties no repeat used."""
+    who = customer(gsan, sql, f"LEAN END {skip}")
+    homes = _properties(sql, 2 * count, skip=8_000 + 2 * skip)
+    start, end = RELATED
+    made = [
+        gsan.accounts.relate(
+            actor=scale.ADMIN,
+            customer_id=who,
+            property_id=home,
+            relation=RelationType.RESPONSIBLE,
+            start=start,
+        ).id
+        for home in homes
+    ]
+    scale.analyze(sql)
+
+    def library(n: int) -> None:
+        gsan.accounts.end_relation(actor=scale.ADMIN, relation_id=made[2 * n], end=end)
+
+    def baseline(n: int) -> None:
+        lean_end_relation(
+            sql, made[2 * n + 1], end=end, now=scale.NOW, actor=scale.ADMIN
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "end a customer's relation (lean SQL)", size, library_s, baseline_s
     )

@@ -155,3 +155,36 @@ def test_a_lean_relation_writes_the_library_s_rows(
         lean_more.lean_relate(
             sql, attrs.evolve(lean, id=10**9 + 1), now=scale.NOW, actor=7
         )
+
+
+def test_a_lean_relation_s_end_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A relation ended (its end, its version moved by one) and one
+    ``accounts.customer_changed``, from either; an end before the start
+    refused."""
+    for pid in (500, 501):
+        add_property(gsan, pid, 1)
+    who = lean_more.customer(gsan, sql, "ANA")
+    start, end = lean_more.RELATED
+    library, lean = (
+        gsan.accounts.relate(
+            actor=7,
+            customer_id=who,
+            property_id=pid,
+            relation=RelationType.RESPONSIBLE,
+            start=start,
+        )
+        for pid in (500, 501)
+    )
+    with pytest.raises(AssertionError, match="period"):
+        lean_more.lean_end_relation(sql, lean.id, end=start, now=scale.NOW, actor=7)
+    gsan.accounts.end_relation(actor=7, relation_id=library.id, end=end)
+    ended = lean_more.lean_end_relation(sql, lean.id, end=end, now=scale.NOW, actor=7)
+    assert (ended.end, ended.version) == (end, 2)
+    first, second = _rows(sql, "customer_property", "id", [library.id, lean.id])
+    assert first == second
+    assert (first["end"], first["version"]) == (end, 2)
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "accounts.customer_changed"
