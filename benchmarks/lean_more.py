@@ -607,7 +607,7 @@ def lean_end_relation(
             customer_id=current.customer_id,
             property_id=current.property_id,
         )
-        values = {"k_id": relation_id, "k_version": current.version}
+        values: dict[str, Any] = {"k_id": relation_id, "k_version": current.version}
         values |= {"r_end": end, "r_version": changed.version}
         (payload,) = serialization.to_dicts([event])
         values |= lean_sql.event(0, event.tag, now, actor, payload)
