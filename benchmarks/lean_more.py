@@ -10,10 +10,20 @@ once with bound parameters, their checks asserts):
   connection's catalogue rows (the profile's sewer percentage among them)
   and the permission; then the property's situation, the connection row, the
   history row and ``connection.operation_applied`` in one statement,
-  ``COMMIT``.
+  ``COMMIT``;
+* :func:`lean_update_property`: a property's cadastral change (PRO-1..PRO-3):
+  ``BEGIN``, one read of the stored row and the rows it points to, the
+  compare-and-set update and ``property.changed`` in one statement,
+  ``COMMIT``;
+* :func:`lean_relate` and :func:`lean_end_relation`: a customer related to a
+  property and a relation ended: ``BEGIN``, the property locked, its
+  relations read (a statement after the lock: in the lock's own, a relation
+  committed while it waited would be missed), the relation's insert or
+  compare-and-set update and ``accounts.customer_changed`` in one
+  statement, ``COMMIT``.
 
-:func:`measure_connect_sewer` times it beside the library (``python -m
-benchmarks.commands --only connect_sewer``).
+The ``measure_*`` functions time them beside the library (``python -m
+benchmarks.commands --only connect_sewer,update_property,relate,end_relation``).
 """
 
 from __future__ import annotations
@@ -483,20 +493,33 @@ def lean_update_property(
 
 
 # ---------------------------------------------------------------- relation
+def _property_lock(sql: SqlBackend) -> Any:
+    """The property ``:k_property`` locked (its id)."""
+    prop = sql.tables["property"]
+    return (
+        sa.select(prop.c.id)
+        .where(prop.c.id == sa.bindparam("k_property", type_=prop.c.id.type))
+        .with_for_update()
+    )
+
+
 def _relate_read(sql: SqlBackend) -> Any:
-    """The property ``:k_property`` locked, with the customer
-    ``:k_customer``'s existence and the property's relations (one row each,
-    or one of nulls)."""
+    """The customer ``:k_customer``'s existence and the relations of the
+    property ``:k_property`` (one row each, or one of nulls). A statement
+    after the lock's: one read with the lock would miss a relation committed
+    while it waited (its snapshot is taken before)."""
     t = sql.tables
-    prop, rel, customer = t["property"], t["customer_property"], t["customer"]
+    rel, customer = t["customer_property"], t["customer"]
     exists = sa.exists().where(
         customer.c.id == sa.bindparam("k_customer", type_=customer.c.id.type)
     )
-    return (
-        sa.select(prop.c.id.label("k_found"), exists.label("k_customer"), *rel.c)
-        .select_from(prop.outerjoin(rel, rel.c.property_id == prop.c.id))
-        .where(prop.c.id == sa.bindparam("k_property", type_=prop.c.id.type))
-        .with_for_update(of=prop)
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return sa.select(exists.label("k_customer"), *rel.c).select_from(
+        one.outerjoin(
+            rel,
+            rel.c.property_id
+            == sa.bindparam("k_property", type_=rel.c.property_id.type),
+        )
     )
 
 
@@ -513,15 +536,17 @@ def lean_relate(
     now: datetime,
     actor: int,
 ) -> CustomerProperty:
-    """Relate a customer to a property, lean: ``BEGIN``, the property locked
-    with its relations and the customer's existence in one read, the rules
+    """Relate a customer to a property, lean: ``BEGIN``, the property locked,
+    its relations and the customer's existence in one read, the rules
     checked (the library's pure ``check_relation``), then the relation and
-    ``accounts.customer_changed`` in one statement, ``COMMIT``."""
+    ``accounts.customer_changed`` in one statement, ``COMMIT``: 5."""
+    lock = lean_sql.built(sql, "relate lock", lambda: _property_lock(sql))
     read = lean_sql.built(sql, "relate read", lambda: _relate_read(sql))
     write = lean_sql.built(sql, "relate", lambda: _relate_write(sql))
     names = [c.key for c in sql.tables["customer_property"].c]
     asked = {"k_property": relation.property_id, "k_customer": relation.customer_id}
     with sql.engine.begin() as connection:
+        locked = connection.execute(lock, asked).all()
         rows = connection.execute(read, asked).mappings().all()
         existing = [
             sql.mappers.customer_property.from_row({n: r[n] for n in names})
@@ -531,8 +556,8 @@ def lean_relate(
         found = accounts_rules.check_relation(
             relation,
             existing=existing,
-            customer_exists=bool(rows) and bool(rows[0]["k_customer"]),
-            property_exists=bool(rows),
+            customer_exists=bool(rows[0]["k_customer"]),
+            property_exists=bool(locked),
         )
         assert not found, found
         event = CustomerChanged(
@@ -548,21 +573,24 @@ def lean_relate(
     return relation
 
 
-def _end_read(sql: SqlBackend) -> Any:
-    """The relations of the property of relation ``:k_id``, the property
-    locked (the library's lock order: the property, then its relations)."""
+def _end_lock(sql: SqlBackend) -> Any:
+    """The property of relation ``:k_id`` locked (its id): the library's
+    lock order, the property, then its relations."""
     t = sql.tables
     prop, rel = t["property"], t["customer_property"]
-    mine, theirs = rel.alias("mine"), rel.alias("theirs")
     return (
-        sa.select(*theirs.c)
-        .select_from(
-            mine.join(prop, prop.c.id == mine.c.property_id).join(
-                theirs, theirs.c.property_id == prop.c.id
-            )
-        )
-        .where(mine.c.id == sa.bindparam("k_id", type_=mine.c.id.type))
+        sa.select(prop.c.id)
+        .select_from(rel.join(prop, prop.c.id == rel.c.property_id))
+        .where(rel.c.id == sa.bindparam("k_id", type_=rel.c.id.type))
         .with_for_update(of=prop)
+    )
+
+
+def _end_read(sql: SqlBackend) -> Any:
+    """The relations of the property ``:k_property``, read after its lock."""
+    rel = sql.tables["customer_property"]
+    return sa.select(rel).where(
+        rel.c.property_id == sa.bindparam("k_property", type_=rel.c.property_id.type)
     )
 
 
@@ -583,17 +611,18 @@ def _end_write(sql: SqlBackend) -> Any:
 def lean_end_relation(
     sql: SqlBackend, relation_id: int, *, end: date, now: datetime, actor: int
 ) -> CustomerProperty:
-    """End a relation on ``end``, lean: ``BEGIN``, the property's relations
-    (the ended one among them) under the property's lock in one read, the
-    rules checked (the library's pure ``check_relation``), then the
-    compare-and-set update and ``accounts.customer_changed`` in one
-    statement, ``COMMIT``."""
+    """End a relation on ``end``, lean: ``BEGIN``, the relation's property
+    locked, its relations (the ended one among them) read, the rules checked
+    (the library's pure ``check_relation``), then the compare-and-set update
+    and ``accounts.customer_changed`` in one statement, ``COMMIT``: 5."""
     read = lean_sql.built(sql, "end relation read", lambda: _end_read(sql))
+    lock = lean_sql.built(sql, "end relation lock", lambda: _end_lock(sql))
     write = lean_sql.built(sql, "end relation", lambda: _end_write(sql))
     with sql.engine.begin() as connection:
+        (home,) = connection.execute(lock, {"k_id": relation_id}).scalars().all()
         existing = [
             sql.mappers.customer_property.from_row(r)
-            for r in connection.execute(read, {"k_id": relation_id}).mappings()
+            for r in connection.execute(read, {"k_property": home}).mappings()
         ]
         (current,) = [r for r in existing if r.id == relation_id]
         changed = attrs.evolve(current, end=end, version=current.version + 1)
