@@ -40,6 +40,7 @@ from benchmarks import (
     lean_field_batches,
     lean_forwarding,
     lean_meters,
+    lean_more,
     lean_orders,
     lean_refunds,
     lean_requests,
@@ -119,6 +120,11 @@ METER_STEPS: dict[str, _MeterStep] = {
     "program_orders": lean_scheduling.measure_program,
     "move_order": lean_scheduling.measure_move,
     "schedule_auto": lean_scheduling.measure_automatic,
+    # more commands of the list without a lean version (benchmarks.lean_more)
+    "connect_sewer": lean_more.measure_connect_sewer,
+    "update_property": lean_more.measure_update_property,
+    "relate": lean_more.measure_relate,
+    "end_relation": lean_more.measure_end_relation,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -196,6 +196,10 @@ POSTGRES: dict[str, int] = {
     # deferred writes: the order, its unit history, the outbox one statement
     # (10 before)
     "generate a cut order": 8,
+    # deferred writes: BEGIN, the property, its catalogue rows, its location
+    # links, the compare-and-set update + outbox counter + outbox, COMMIT
+    # (issue 20, ninth round: 7 before)
+    "update a property": 5,
 }
 
 #: ``"service.method"`` -> its budget key.

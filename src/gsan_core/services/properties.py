@@ -341,7 +341,9 @@ class PropertyService(Service):
 
         The water and sewer situations cannot change here (PRO-3).
         """
-        with self._work() as uow:
+        # its writes (the compare-and-set update, the outbox) sent together
+        # after its reads (issue 20, ninth round)
+        with self._work(defer=True) as uow:
             stored = uow.properties.get(prop.id)
             if stored.version != prop.version:
                 raise ConcurrencyConflict("property", prop.id, prop.version)
