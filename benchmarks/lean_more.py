@@ -28,7 +28,6 @@ benchmarks.commands --only connect_sewer,update_property,relate,end_relation``).
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -39,7 +38,14 @@ import attrs
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_accounts, lean_meters, lean_sql, scale, scale_commands
+from benchmarks import (
+    id_ranges,
+    lean_accounts,
+    lean_meters,
+    lean_sql,
+    scale,
+    scale_commands,
+)
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes
@@ -56,7 +62,6 @@ from gsan_core.rules.properties import PropertyReferences
 
 __all__ = [
     "COMMANDS",
-    "IDS",
     "SEWER",
     "lean_connect_sewer",
     "lean_end_relation",
@@ -71,11 +76,6 @@ __all__ = [
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
 COMMANDS = ("connect_sewer", "update_property", "relate", "end_relation")
-#: The first id the lean versions give their rows (history rows): far above
-#: the library's and the other lean modules' (one constant, for
-#: ``benchids``' allocator to move).
-IDS = 9_000_000_000 + 100_000_000
-
 #: The sewer connection the benchmark makes (catalogue rows of the default
 #: seeds; the profile's sewer percentage taken).
 SEWER = SewerConnectionInput(
@@ -89,7 +89,7 @@ SEWER = SewerConnectionInput(
 _OPERATION = "sewer.connect_without_order"
 #: The properties a property's change passes over (those of the other
 #: figures' first rows).
-IDS_PROPERTY_SKIP = 5_000
+PROPERTY_SKIP = 5_000
 
 
 # ---------------------------------------------------------------- sewer
@@ -660,7 +660,7 @@ def measure_connect_sewer(
     count = min(count, len(homes) // 2)
     homes = homes[: 2 * count]
     before = _situations(sql, homes)
-    ids = itertools.count(IDS + 1_000_000 + 1_000 * skip)
+    ids = id_ranges.take("connect_sewer")
 
     def library(n: int) -> None:
         gsan.connections.connect_sewer_without_order(
@@ -738,7 +738,7 @@ def measure_update_property(
     outside the timing), on properties no repeat used."""
     homes = [
         gsan.properties.get(i)
-        for i in _properties(sql, 2 * count, skip=IDS_PROPERTY_SKIP + 2 * skip)
+        for i in _properties(sql, 2 * count, skip=PROPERTY_SKIP + 2 * skip)
     ]
 
     def changed(prop: Property) -> Property:
@@ -784,8 +784,8 @@ def measure_relate(
     """``count`` properties given a responsible customer (January 1980) by
     each side, on properties no repeat used."""
     who = customer(gsan, sql, f"LEAN RELATE {skip}")
-    homes = _properties(sql, 2 * count, skip=IDS_PROPERTY_SKIP // 2 + 2 * skip)
-    ids = itertools.count(IDS + 2_000_000 + 1_000 * skip)
+    homes = _properties(sql, 2 * count, skip=PROPERTY_SKIP // 2 + 2 * skip)
+    ids = id_ranges.take("relate")
     start, end = RELATED
 
     def library(n: int) -> None:
