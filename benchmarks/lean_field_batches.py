@@ -12,7 +12,9 @@ aside; ``tests/integration/test_lean_field_batches.py``):
   ``field_work.selective_command_closed`` row, its order ids aggregated in
   SQL), ``COMMIT``;
 * :func:`lean_inspection_orders` — UC1176, inspection orders of the orders a
-  contractor's units closed: ``BEGIN``, **one write** (the candidates, the
+  contractor's units closed: ``BEGIN``, the company's run held (the library's
+  advisory lock, tried in a statement of its own: :func:`hold`; without it two
+  runs at once inspect the same closed orders twice), **one write** (the candidates, the
   concluded ones sampled by the seeded rank of
   :func:`gsan_core.rules.inspections.sample_rank` in SQL, the ids reserved in
   ``id_block``, the orders and their "opened" trail rows, the counter and the
@@ -26,6 +28,13 @@ Each runs its whole set in one statement: the library's chunking (pages of
 1,000 orders, 5,000 candidates or works) matters for runs larger than one page, which the
 commands measured here are not. The rules are checked by ``assert`` on the
 read row: a lean version is measured on rows the library would accept.
+
+Two runs at once leave what the library leaves
+(``tests/integration/test_lean_twice.py``): a second close of a command
+waits for the command's row lock and finds it closed; a second acceptance's
+``UPDATE ... WHERE acceptance IS NULL`` waits for the works' row locks and
+re-checks its condition on the accepted rows; a second UC1176 run of the
+company is refused by the hold.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ What a database engineer would write on PostgreSQL for
 ``field_work.generate_sewer_orders``, leaving the rows the library leaves
 (ids aside; ``tests/integration/test_lean_sewer.py``):
 :func:`lean_sewer_orders` runs ``BEGIN``, **one read** (the command locked,
-its type's value and priority), **one write** (data-modifying CTEs: the
+its type's value and priority), the properties in the command's scope
+locked in id order (a statement of its own, as the library's ``lock_where``:
+without it two commands on the same properties at once both order them,
+``tests/integration/test_lean_twice.py``), **one write** (data-modifying CTEs: the
 active unit of every locality, the properties in the command's scope that
 qualify locked — active, in its situations, no open order of its type
 without RA nor document, none the command generated —, their ids reserved

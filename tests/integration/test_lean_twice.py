@@ -280,13 +280,16 @@ def test_lean_sewer_orders_twice_make_one_order_a_property(
     assert len({e["command_id"] for e in events}) == ROUNDS
 
 
-def _overlapping_rounds(system: gsan_core.System, *, locked: bool) -> list[int]:
+def _overlapping_rounds(
+    system: gsan_core.System, generate_orders: Callable[[int], object]
+) -> list[int]:
     """:data:`ROUNDS` rounds of two sewer commands of one block (the same
-    type and properties) generated at once by hand; how many properties of
-    each round got two open orders of the type (GEN-11 allows one)."""
+    type and properties) generated at once by ``generate_orders(command)``;
+    how many properties of each round got two open orders of the type
+    (GEN-11 allows one)."""
     generate(system, properties=300, seed=9)
     sql = _sql(system)
-    order = sql.tables["service_order"]
+    order, prop = sql.tables["service_order"], sql.tables["property"]
     statuses = lean_sewer.statuses(sql)
     doubled = []
     for locality, block in _blocks(sql, ROUNDS):
@@ -295,23 +298,48 @@ def _overlapping_rounds(system: gsan_core.System, *, locked: bool) -> list[int]:
         )
         taking = threading.Lock()
 
-        def run(commands: Any = commands, taking: Any = taking) -> list[int]:
+        def run(commands: Any = commands, taking: Any = taking) -> object:
             with taking:
                 command = next(commands)
-            return lean_sewer.lean_sewer_orders(
-                sql, command, actor=1, now=system.clock.now(), locked=locked
-            )
+            return generate_orders(command)
 
-        made = [i for o in _twice(run) for i in o]
-        assert made
+        _twice(run)
         with sql.engine.connect() as connection:
-            per_property = Counter(
-                connection.execute(
-                    sa.select(order.c.property_id).where(order.c.id.in_(made))
-                ).scalars()
-            )
-        doubled.append(sum(1 for n in per_property.values() if n > 1))
+            per_property = connection.execute(
+                sa.select(sa.func.count())
+                .select_from(order.join(prop, prop.c.id == order.c.property_id))
+                .where(
+                    prop.c.locality_id == locality,
+                    prop.c.block_id == block,
+                    order.c.service_type_id == lean_sewer.SEWER_TYPE,
+                    order.c.generated_at == system.clock.now(),
+                )
+                .group_by(order.c.property_id)
+            ).scalars()
+            counts = list(per_property)
+        assert counts
+        doubled.append(sum(1 for n in counts if n > 1))
     return doubled
+
+
+def _lean_sewer(system: gsan_core.System, *, locked: bool) -> Callable[[int], object]:
+    sql = _sql(system)
+    return lambda command: lean_sewer.lean_sewer_orders(
+        sql, command, actor=1, now=system.clock.now(), locked=locked
+    )
+
+
+@POSTGRES
+def test_library_sewer_orders_one_order_a_property_across_commands(
+    system: gsan_core.System,
+) -> None:
+    """What the lean version must match: the library's runs of two commands
+    on the same properties at once order each property once."""
+
+    def library(command: int) -> object:
+        return system.field_work.generate_sewer_orders(command_id=command, actor=1)
+
+    assert _overlapping_rounds(system, library) == [0] * ROUNDS
 
 
 @POSTGRES
@@ -322,7 +350,7 @@ def test_lean_sewer_orders_locked_one_order_a_property_across_commands(
     properties locked first (a statement of its own, as the library's
     ``lock_where``), the second run's write reads after the first's commit
     and GEN-11 skips the properties it served."""
-    assert _overlapping_rounds(system, locked=True) == [0] * ROUNDS
+    assert _overlapping_rounds(system, _lean_sewer(system, locked=True)) == [0] * ROUNDS
 
 
 @POSTGRES
@@ -334,5 +362,5 @@ def test_lean_sewer_orders_unlocked_order_a_property_twice(
     run, but the property comes back unchanged, so its ``NOT EXISTS`` (read
     in the snapshot before the wait) is not re-checked: two open orders of
     the type on each property."""
-    doubled = _overlapping_rounds(system, locked=False)
+    doubled = _overlapping_rounds(system, _lean_sewer(system, locked=False))
     assert any(doubled), doubled
