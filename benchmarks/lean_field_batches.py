@@ -12,7 +12,9 @@ aside; ``tests/integration/test_lean_field_batches.py``):
   ``field_work.selective_command_closed`` row, its order ids aggregated in
   SQL), ``COMMIT``;
 * :func:`lean_inspection_orders` — UC1176, inspection orders of the orders a
-  contractor's units closed: ``BEGIN``, **one write** (the candidates, the
+  contractor's units closed: ``BEGIN``, the company's run held (the library's
+  advisory lock, tried in a statement of its own: :func:`hold`; without it two
+  runs at once inspect the same closed orders twice), **one write** (the candidates, the
   concluded ones sampled by the seeded rank of
   :func:`gsan_core.rules.inspections.sample_rank` in SQL, the ids reserved in
   ``id_block``, the orders and their "opened" trail rows, the counter and the
@@ -26,6 +28,13 @@ Each runs its whole set in one statement: the library's chunking (pages of
 1,000 orders, 5,000 candidates or works) matters for runs larger than one page, which the
 commands measured here are not. The rules are checked by ``assert`` on the
 read row: a lean version is measured on rows the library would accept.
+
+Two runs at once leave what the library leaves
+(``tests/integration/test_lean_twice.py``): a second close of a command
+waits for the command's row lock and finds it closed; a second acceptance's
+``UPDATE ... WHERE acceptance IS NULL`` waits for the works' row locks and
+re-checks its condition on the accepted rows; a second UC1176 run of the
+company is refused by the hold.
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import id_ranges, lean_field, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.sqlalchemy.leases import advisory_key
 from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
 from gsan_core.model.repaving import RepavingAcceptance, RepavingWork
 from gsan_core.model.scheduling import ScheduleOutcome
@@ -390,10 +400,39 @@ def inspection_scope(
     )
 
 
+#: The library's batch job of UC1176 (``services.inspections``): one run a
+#: company at a time.
+INSPECTION_JOB = "inspection of closed orders"
+
+
+def hold(connection: sa.Connection, sql: SqlBackend, job: str, key: str) -> None:
+    """The library's hold of batch ``job`` for ``key`` taken by hand: its
+    transaction-level advisory lock (the library's key,
+    ``adapters.sqlalchemy.leases``), tried in a statement of its own before
+    the work, so the work's statement takes its snapshot after the lock
+    (ADR 0007); a run held elsewhere is refused, as the library refuses it
+    (``AssertionError`` here, ``BatchAlreadyRunning`` there)."""
+    tables = sql.tables
+    key_ = advisory_key(f"{tables.schema or ''}.{tables.prefix}", job, key)
+    held = connection.execute(
+        sa.select(sa.func.pg_try_advisory_xact_lock(key_))
+    ).scalar()
+    assert held, f"{job} for {key} is running"
+
+
 def lean_inspection_orders(
-    sql: SqlBackend, scope: InspectionScope, *, actor: int, now: datetime
+    sql: SqlBackend,
+    scope: InspectionScope,
+    *,
+    actor: int,
+    now: datetime,
+    held: bool = True,
 ) -> list[int]:
-    """UC1176 by hand (see the module's text); the orders made."""
+    """UC1176 by hand (see the module's text); the orders made. ``held``:
+    the company's run held first (:func:`hold`); without it two runs at once
+    both inspect the same closed orders
+    (``tests/integration/test_lean_twice.py``), which only measures what
+    the hold costs."""
     template = ServiceOrder(
         id=0,
         service_type_id=scope.type_id,
@@ -404,6 +443,8 @@ def lean_inspection_orders(
     row = sql.mappers.service_order.to_row(template)
     tag = "inspection.orders_generated"
     with sql.engine.begin() as connection:
+        if held:
+            hold(connection, sql, INSPECTION_JOB, f"company {scope.company_id}")
         made = connection.execute(
             _inspect_write(connection, sql),
             {
@@ -504,17 +545,26 @@ def alternating(
     """Mean seconds per call of ``library`` and ``lean``, alternating call by
     call, each given what its own ``prepare()`` made (not timed); the first
     10 pairs warm the caches and are dropped when there are more."""
-    spent = [0.0, 0.0]
+    library_s, lean_s = alternating_all(prepare, (library, lean), count)
+    return library_s, lean_s
+
+
+def alternating_all(
+    prepare: Callable[[], T], actions: Sequence[Callable[[T], object]], count: int
+) -> list[float]:
+    """Mean seconds per call of each of ``actions``, taking turns call by
+    call (:func:`alternating` for more than two sides)."""
+    spent = [0.0] * len(actions)
     warming = 10 if count > 10 else 0
     for n in range(count):
-        for side, action in enumerate((library, lean)):
+        for side, action in enumerate(actions):
             made = prepare()
             began = time.perf_counter()
             action(made)
             if n >= warming:
                 spent[side] += time.perf_counter() - began
     measured = count - warming
-    return spent[0] / measured, spent[1] / measured
+    return [s / measured for s in spent]
 
 
 #: The closing reasons of the closed orders of a call of
@@ -598,17 +648,27 @@ def measure(
             )
         )
     if "inspection_orders" in chosen:
-        library_s, lean_s = alternating(
+        # the lean version of record holds the company's run; the one without
+        # the hold (not safe twice at once) beside it
+        library_s, lean_s, unheld_s = alternating_all(
             partial(closed_orders, gsan),
-            partial(_inspect_library, gsan),
-            partial(_inspect_lean, gsan, sql),
+            (
+                partial(_inspect_library, gsan),
+                partial(_inspect_lean, gsan, sql),
+                partial(_inspect_lean, gsan, sql, held=False),
+            ),
             calls,
         )
-        figures.append(
+        name = _NAMES["inspection_orders"]
+        figures += [
+            scale_commands.command_figure(name, size, library_s, lean_s),
             scale_commands.command_figure(
-                _NAMES["inspection_orders"], size, library_s, lean_s
-            )
-        )
+                name.replace("lean SQL", "lean SQL, no hold: unsafe"),
+                size,
+                library_s,
+                unheld_s,
+            ),
+        ]
     if "accept_repaving" in chosen:
         percentage = gsan.profile.service_orders.repaving_convergence_percentage
         library_s, lean_s = alternating(
@@ -648,9 +708,11 @@ def _inspect_library(gsan: gsan_core.System, company: int) -> None:
     assert summary.changed == INSPECTIONS, summary
 
 
-def _inspect_lean(gsan: gsan_core.System, sql: SqlBackend, company: int) -> None:
+def _inspect_lean(
+    gsan: gsan_core.System, sql: SqlBackend, company: int, *, held: bool = True
+) -> None:
     scope = inspection_scope(gsan, company_id=company, days=5, percentage=50, seed=0)
-    made = lean_inspection_orders(sql, scope, actor=1, now=gsan.clock.now())
+    made = lean_inspection_orders(sql, scope, actor=1, now=gsan.clock.now(), held=held)
     assert len(made) == INSPECTIONS
 
 

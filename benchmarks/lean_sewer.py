@@ -4,7 +4,10 @@ What a database engineer would write on PostgreSQL for
 ``field_work.generate_sewer_orders``, leaving the rows the library leaves
 (ids aside; ``tests/integration/test_lean_sewer.py``):
 :func:`lean_sewer_orders` runs ``BEGIN``, **one read** (the command locked,
-its type's value and priority), **one write** (data-modifying CTEs: the
+its type's value and priority), the properties in the command's scope
+locked in id order (a statement of its own, as the library's ``lock_where``:
+without it two commands on the same properties at once both order them,
+``tests/integration/test_lean_twice.py``), **one write** (data-modifying CTEs: the
 active unit of every locality, the properties in the command's scope that
 qualify locked — active, in its situations, no open order of its type
 without RA nor document, none the command generated —, their ids reserved
@@ -193,10 +196,32 @@ def _write(connection: sa.Connection, sql: SqlBackend, scope: list[str]) -> str:
     )
 
 
+def _lock(connection: sa.Connection, sql: SqlBackend, scope: list[str]) -> str:
+    """The properties in the command's scope locked in id order, a statement
+    of its own (the library's ``lock_where``): the write's snapshot then
+    follows the commit of any run that held one of them."""
+    (prop,) = _names(connection, sql, "property")
+    where = " AND ".join(scope) or "true"
+    return (
+        f"SELECT count(*) FROM (SELECT p.id FROM {prop} AS p WHERE {where} "
+        "ORDER BY p.id FOR UPDATE) AS locked"
+    )
+
+
 def lean_sewer_orders(
-    sql: SqlBackend, command_id: int, *, actor: int, now: datetime
+    sql: SqlBackend,
+    command_id: int,
+    *,
+    actor: int,
+    now: datetime,
+    locked: bool = True,
 ) -> list[int]:
-    """ESG-01 by hand (see the module's text); the orders made."""
+    """ESG-01 by hand (see the module's text); the orders made. ``locked``:
+    the scope's properties locked by a statement of their own first; without
+    it two commands on the same properties at once both emit their orders
+    (the write's ``FOR UPDATE OF p`` waits, but its ``NOT EXISTS`` was read
+    in the snapshot before the wait: ``tests/integration/test_lean_twice.py``),
+    which only measures what the lock costs."""
     t = sql.tables
     with sql.engine.begin() as connection:
         row = connection.execute(_read(sql), {"command": command_id}).one()
@@ -216,6 +241,8 @@ def lean_sewer_orders(
         )
         static = sql.mappers.service_order.to_row(template)
         scope, params = _scope(command.criteria)
+        if locked:
+            connection.execute(sa.text(_lock(connection, sql, scope)), params)
         statement = sa.text(_write(connection, sql, scope)).bindparams(
             sa.bindparam("at", type_=t["order_unit"].c.at.type),
             sa.bindparam("since", type_=t["service_order"].c.generated_at.type),
@@ -321,7 +348,7 @@ def measure(
     alternating), created before each call (not timed), then generated call
     by call (:func:`benchmarks.lean_field_batches.alternating`)."""
     calls = max(20, count // 10)
-    blocks = iter(fresh_blocks(sql, 2 * calls))
+    blocks = iter(fresh_blocks(sql, 3 * calls))
     every = statuses(sql)
     made: list[int] = []
 
@@ -330,20 +357,28 @@ def measure(
         made.append(properties)
         return sewer_command(gsan, locality, block, every)
 
-    library_s, lean_s = lean_field_batches.alternating(
+    # the lean version of record locks the scope's properties first; the one
+    # without that lock (not safe beside a command on the same properties)
+    # beside it
+    library_s, lean_s, unlocked_s = lean_field_batches.alternating_all(
         prepare,
-        partial(_library, gsan),
-        partial(_lean, gsan, sql),
+        (
+            partial(_library, gsan),
+            partial(_lean, gsan, sql),
+            partial(_lean, gsan, sql, locked=False),
+        ),
         calls,
     )
     mean = sum(made) // len(made)
+    name = NAME.replace("one block", f"one block of ~{mean}")
     return [
+        scale_commands.command_figure(name, size, library_s, lean_s),
         scale_commands.command_figure(
-            NAME.replace("one block", f"one block of ~{mean}"),
+            name.replace("lean SQL", "lean SQL, no lock: unsafe"),
             size,
             library_s,
-            lean_s,
-        )
+            unlocked_s,
+        ),
     ]
 
 
@@ -352,6 +387,10 @@ def _library(gsan: gsan_core.System, command_id: int) -> None:
     assert summary.changed, summary
 
 
-def _lean(gsan: gsan_core.System, sql: SqlBackend, command_id: int) -> None:
-    made = lean_sewer_orders(sql, command_id, actor=1, now=gsan.clock.now())
+def _lean(
+    gsan: gsan_core.System, sql: SqlBackend, command_id: int, *, locked: bool = True
+) -> None:
+    made = lean_sewer_orders(
+        sql, command_id, actor=1, now=gsan.clock.now(), locked=locked
+    )
     assert made
