@@ -36,6 +36,7 @@ from benchmarks import (
     lean_desk,
     lean_desk2,
     lean_documents,
+    lean_download,
     lean_field,
     lean_field_batches,
     lean_forwarding,
@@ -153,6 +154,7 @@ COMMANDS = (
     *lean_field.COMMANDS,
     *lean_field_batches.COMMANDS,
     *lean_sewer.COMMANDS,
+    *lean_download.COMMANDS,
 )
 
 
@@ -246,6 +248,12 @@ def _measure(
     if "sewer_orders" in only:
         figures += _repeat_many(
             lambda _r: lean_sewer.measure(gsan, sql, size, commands), repeats
+        )
+    # downloading a field file (benchmarks.lean_download): released files of
+    # orders emitted for each repeat on localities no earlier one used
+    if "download_file" in only:
+        figures += _repeat_many(
+            lambda _r: lean_download.measure(gsan, sql, size, commands), repeats
         )
     return figures
 

@@ -25,6 +25,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     from benchmarks import (  # noqa: PLC0415
         lean_desk2,
         lean_documents,
+        lean_download,
         lean_more,
         lean_orders,
         lean_requests,
@@ -37,6 +38,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_documents.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_desk2.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_more.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_download.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 
