@@ -13,7 +13,7 @@ the utility's declared encoding. Nothing is kept between the passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -167,15 +167,23 @@ def smartphone_lines(
             return nullcontext(uow)
 
         yield from parameter_lines(same, file)
-        names = {
-            kind: {i.id: clean(i.description) for i in uow.catalog.list(kind)}
-            for kind in ("water_status", "sewer_status", "category")
-        }
         documents = False
-        pages = uow.field_file_queries.record_pages(
-            file.id, consumption_since=consumption_since, size=WRITE_PAGE
-        )
+        pages: Iterable[Sequence[tuple[Any, ...]]]
+        if file.order_count <= WRITE_PAGE:
+            # a file of one page (sequences 1 to its order count): one plain
+            # statement, no server-side cursor and its round trips (issue 20,
+            # ninth round)
+            pages = [
+                uow.field_file_queries.record_rows(
+                    file.id, 1, file.order_count, consumption_since=consumption_since
+                )
+            ]
+        else:
+            pages = uow.field_file_queries.record_pages(
+                file.id, consumption_since=consumption_since, size=WRITE_PAGE
+            )
         for rows in pages:
+            names = _names(uow, rows)
             for row in rows:
                 yield order_record(row, names=names)
                 documents = documents or row[_DOCUMENT] is not None
@@ -185,6 +193,24 @@ def smartphone_lines(
 
 #: Where ``record_rows`` carries the order's collection document.
 _DOCUMENT = 27
+#: Where ``record_rows`` carries the ids :func:`order_record` names.
+_NAMED = (("water_status", 10), ("sewer_status", 11), ("category", 29))
+
+
+def _names(
+    uow: UnitOfWork, rows: Sequence[tuple[Any, ...]]
+) -> dict[str, dict[int, str]]:
+    """The water and sewer situations and principal categories of a page's
+    rows, by id, as :func:`order_record` wants them: only the ids the page
+    holds, through the catalog's by-id reads (from the reference cache once
+    read: no statement of their own on a later file; issue 20, ninth round,
+    where each file read the three kinds' every row)."""
+    keys = {(kind, row[at]) for row in rows for kind, at in _NAMED if row[at]}
+    found = uow.catalog.find_many(keys) if keys else {}
+    names: dict[str, dict[int, str]] = {kind: {} for kind, _ in _NAMED}
+    for (kind, ident), item in found.items():
+        names[kind][ident] = clean(item.description)
+    return names
 
 
 def order_record(
