@@ -157,8 +157,10 @@ def smartphone_lines(
     customer, water meter, its property's average consumption from reference
     ``consumption_since`` on and principal category): :func:`order_record`.
     A store plans the file once instead of paying each page's fixed scans of
-    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders). The
-    three passes share one unit of work, so the file is one snapshot; the
+    the orders (issue 16: ``EXPLAIN ANALYZE`` at 100,000 orders); a file of
+    one page is read by ``record_rows``, a plain statement. The situations'
+    and categories' names come by id (:func:`_names`). The three passes
+    share one unit of work, so the file is one snapshot; the
     debt pass is skipped when no order of the file has a collection
     document."""
     with read() as uow:
