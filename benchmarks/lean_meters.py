@@ -38,7 +38,7 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.connections import WaterConnectionInput
+from gsan_core.model.connections import SewerConnectionInput, WaterConnectionInput
 from gsan_core.model.hydrometers import HydrometerAttributes
 from gsan_core.model.properties import NetworkIndicator
 from gsan_core.testing.hydrometers import METER
@@ -348,6 +348,49 @@ def connection_writes(sql: SqlBackend, network: Network, prefix: str) -> list[An
     ]
 
 
+def checked_connectable(
+    connection: sa.Connection,
+    read: Any,
+    network: Network,
+    property_id: int,
+    data: WaterConnectionInput | SewerConnectionInput,
+    *,
+    permission_id: int,
+    allowed_from: frozenset[int],
+    actor: int,
+    today: date,
+) -> Any:
+    """The :func:`connection_read` row of ``property_id`` (locked), what
+    both networks' connections check of it asserted: the property active,
+    the actor allowed, its ``network`` situation one the connection accepts,
+    the block's network there, the catalogue rows active, no route in field
+    with simultaneous printing, no connection yet, a connection date not
+    after ``today``."""
+    wanted = [
+        (f"{network}_diameter", data.diameter_id),
+        (f"{network}_material", data.material_id),
+        (f"{network}_profile", data.profile_id),
+    ]
+    asked = {
+        "k_property": property_id,
+        "wanted": wanted,
+        "profile_id": data.profile_id,
+        "actor": actor,
+        "permission_id": permission_id,
+    }
+    row = connection.execute(read, asked).one()
+    assert row.active
+    assert row.allowed
+    assert getattr(row, f"{network}_status_id") in allowed_from
+    assert getattr(row, f"{network}_network") != int(NetworkIndicator.NONE)
+    assert row.references == len(wanted)
+    assert row.reference is None or not row.simultaneous_printing
+    assert getattr(row, network) is None
+    assert data.connected_on is not None
+    assert data.connected_on <= today
+    return row
+
+
 def lean_connect_water(
     sql: SqlBackend,
     property_id: int,
@@ -367,30 +410,20 @@ def lean_connect_water(
     read = lean_sql.built(sql, "connect read", lambda: _connect_read(sql))
     write = _one_write(sql, "connect", lambda: connection_writes(sql, "water", "w_"))
     today = now.date()
-    wanted = [
-        ("water_diameter", data.diameter_id),
-        ("water_material", data.material_id),
-        ("water_profile", data.profile_id),
-    ]
-    asked = {
-        "k_property": property_id,
-        "wanted": wanted,
-        "profile_id": data.profile_id,
-        "actor": actor,
-        "permission_id": permission_id,
-    }
     with sql.engine.begin() as connection:
-        row = connection.execute(read, asked).one()
-        assert row.active
-        assert row.allowed
-        assert row.water_status_id in allowed_from
-        assert row.water_network != int(NetworkIndicator.NONE)
-        assert row.references == len(wanted)
+        row = checked_connectable(
+            connection,
+            read,
+            "water",
+            property_id,
+            data,
+            permission_id=permission_id,
+            allowed_from=allowed_from,
+            actor=actor,
+            today=today,
+        )
         assert row.tariff_ok
-        assert row.reference is None or not row.simultaneous_printing
-        assert row.water is None
         assert data.connected_on is not None
-        assert data.connected_on <= today
         connection_row: dict[str, Any] = {c.name: None for c in water.c}
         connection_row |= {
             name: getattr(data, name)

@@ -55,7 +55,7 @@ from gsan_core.model.accounts.customers import (
     RelationType,
 )
 from gsan_core.model.connections import HUNDRED, SewerConnection, SewerConnectionInput
-from gsan_core.model.properties import NetworkIndicator, Property, PropertyChanged
+from gsan_core.model.properties import Property, PropertyChanged
 from gsan_core.rules import properties as rules
 from gsan_core.rules.accounts import customers as accounts_rules
 from gsan_core.rules.properties import PropertyReferences
@@ -202,30 +202,19 @@ def lean_connect_sewer(
     write = lean_meters._one_write(
         sql, "sewer connect", lambda: lean_meters.connection_writes(sql, "sewer", "s_")
     )
-    today = now.date()
-    wanted = [
-        ("sewer_diameter", data.diameter_id),
-        ("sewer_material", data.material_id),
-        ("sewer_profile", data.profile_id),
-    ]
-    asked = {
-        "k_property": property_id,
-        "wanted": wanted,
-        "profile_id": data.profile_id,
-        "actor": actor,
-        "permission_id": permission_id,
-    }
     with sql.engine.begin() as connection:
-        row = connection.execute(read, asked).one()
-        assert row.active
-        assert row.allowed
-        assert row.sewer_status_id in allowed_from
-        assert row.sewer_network != int(NetworkIndicator.NONE)
-        assert row.references == len(wanted)
-        assert row.reference is None or not row.simultaneous_printing
-        assert row.sewer is None
+        row = lean_meters.checked_connectable(
+            connection,
+            read,
+            "sewer",
+            property_id,
+            data,
+            permission_id=permission_id,
+            allowed_from=allowed_from,
+            actor=actor,
+            today=now.date(),
+        )
         assert data.connected_on is not None
-        assert data.connected_on <= today
         stored = _sewer_of(property_id, data, row.percentage)
         params = _history(
             row,
