@@ -224,20 +224,14 @@ def lean_bill_copy(
                 ),
                 params=params,
             )
-            fees = [
-                Charge(
-                    id=first_id + n,
-                    property_id=property_id,
-                    debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
-                    total=value,
-                    installments=1,
-                    installment_value=value,
-                    generated_at=now,
-                    reference=line.debt.reference,
-                    actor=actor,
-                )
-                for n, line in enumerate(chosen)
-            ]
+            fees = copy_rules.fee_charges(
+                chosen,
+                property_id=property_id,
+                value=value,
+                ids=range(first_id, first_id + len(chosen)),
+                at=now,
+                actor=actor,
+            )
         result = BillCopy(
             property_id=property_id, issued_at=now, bills=chosen, fees=fees
         )
