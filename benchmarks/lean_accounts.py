@@ -309,6 +309,21 @@ def _items(sql: SqlBackend, rows: Any) -> dict[int, list[OpenDebt]]:
     return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
 
 
+def exemption(profile: UtilityProfile, home: _Home) -> ZeroReason | None:
+    """Why ``home``'s surcharges are zero, if they are: its main category
+    exempt, else its responsible customer's (the library's DebtReader)."""
+    main = home.prop.main_category
+    responsible = current_customer(home.relations, RelationType.RESPONSIBLE)
+    return (
+        ZeroReason.EXEMPT_CATEGORY
+        if main is not None
+        and main.category_id in profile.surcharge.exempt_category_ids
+        else ZeroReason.EXEMPT_CUSTOMER
+        if responsible is not None and not home.surcharges.get(responsible, True)
+        else None
+    )
+
+
 def _debts_of(
     profile: UtilityProfile,
     keep: Kept,
@@ -319,16 +334,7 @@ def _debts_of(
 ) -> AccountDebts:
     """UC0067 with UC0216's surcharges for one property."""
     prop, relations = home.prop, home.relations
-    main = prop.main_category
-    responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    exempt = (
-        ZeroReason.EXEMPT_CATEGORY
-        if main is not None
-        and main.category_id in profile.surcharge.exempt_category_ids
-        else ZeroReason.EXEMPT_CUSTOMER
-        if responsible is not None and not home.surcharges.get(responsible, True)
-        else None
-    )
+    exempt = exemption(profile, home)
     return select_debts(
         items,
         property_ids=[prop.id],

@@ -46,7 +46,6 @@ from gsan_core.model.accounts import (
     CertificateIssued,
     NoDebtCertificate,
     RelationType,
-    ZeroReason,
 )
 from gsan_core.model.billing import Charge
 from gsan_core.model.profile import UtilityProfile
@@ -141,16 +140,7 @@ def _debts(
     """UC0067 of ``query`` for one property, priced by UC0216 when the query
     asks surcharges (the library's DebtReader)."""
     prop, relations = home.prop, home.relations
-    main = prop.main_category
-    responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    exempt = (
-        ZeroReason.EXEMPT_CATEGORY
-        if main is not None
-        and main.category_id in profile.surcharge.exempt_category_ids
-        else ZeroReason.EXEMPT_CUSTOMER
-        if responsible is not None and not home.surcharges.get(responsible, True)
-        else None
-    )
+    exempt = lean_accounts.exemption(profile, home)
     price = lean_accounts._pricer(
         profile, keep, today=today, municipality=home.municipality, exempt=exempt
     )

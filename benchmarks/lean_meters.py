@@ -391,6 +391,58 @@ def checked_connectable(
     return row
 
 
+def connection_history(
+    row: Any,
+    property_id: int,
+    *,
+    network: Network,
+    gsan_operation: int,
+    when: date,
+    connected: int,
+    history_id: int,
+    now: datetime,
+    actor: int,
+) -> dict[str, Any]:
+    """The parameters of a ``network`` connection's history row (``h_*``)
+    and of its ``connection.operation_applied`` (``o0_*``), of the read
+    ``row`` (:func:`connection_read`)."""
+    operation = f"{network}.connect_without_order"
+    history = {
+        "id": history_id,
+        "property_id": property_id,
+        "kind": network,
+        "before_id": getattr(row, f"{network}_status_id"),
+        "after_id": connected,
+        "effective_on": when,
+        "at": now,
+        "operation": operation,
+        "order_id": None,
+        "actor": actor,
+        "reading": None,
+    }
+    after = {
+        "water_after": row.water_status_id,
+        "sewer_after": row.sewer_status_id,
+    } | {f"{network}_after": connected}
+    payload = {
+        "type": "connection.operation_applied",
+        "occurred_at": now.isoformat(),
+        "actor": actor,
+        "property_id": property_id,
+        "operation": operation,
+        "gsan_operation": gsan_operation,
+        "order_id": None,
+        "effective_on": when.isoformat(),
+        "water_before": row.water_status_id,
+        "water_after": after["water_after"],
+        "sewer_before": row.sewer_status_id,
+        "sewer_after": after["sewer_after"],
+        "removed": [],
+    }
+    event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
+    return lean_sql.params("h_", history) | event
+
+
 def lean_connect_water(
     sql: SqlBackend,
     property_id: int,
@@ -443,40 +495,21 @@ def lean_connect_water(
             )
         }
         connection_row |= {"id": property_id, "implanted_on": today, "version": 1}
-        history = {
-            "id": next(ids),
-            "property_id": property_id,
-            "kind": "water",
-            "before_id": row.water_status_id,
-            "after_id": connected,
-            "effective_on": data.connected_on,
-            "at": now,
-            "operation": "water.connect_without_order",
-            "order_id": None,
-            "actor": actor,
-            "reading": None,
-        }
-        payload = {
-            "type": "connection.operation_applied",
-            "occurred_at": now.isoformat(),
-            "actor": actor,
-            "property_id": property_id,
-            "operation": "water.connect_without_order",
-            "gsan_operation": 882,
-            "order_id": None,
-            "effective_on": data.connected_on.isoformat(),
-            "water_before": row.water_status_id,
-            "water_after": connected,
-            "sewer_before": row.sewer_status_id,
-            "sewer_after": row.sewer_status_id,
-            "removed": [],
-        }
         moved = {"water_status_id": connected, "version": row.version + 1}
         params = {"k_id": property_id, "k_version": row.version}
         params |= lean_sql.params("p_", moved) | lean_sql.params("w_", connection_row)
-        params |= lean_sql.params("h_", history)
-        event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
-        assert len(connection.execute(write, params | event).all()) == 1
+        params |= connection_history(
+            row,
+            property_id,
+            network="water",
+            gsan_operation=882,
+            when=data.connected_on,
+            connected=connected,
+            history_id=next(ids),
+            now=now,
+            actor=actor,
+        )
+        assert len(connection.execute(write, params).all()) == 1
 
 
 # ---------------------------------------------------------------- measures

@@ -139,50 +139,6 @@ def _sewer_of(
     )
 
 
-def _history(
-    row: Any,
-    property_id: int,
-    *,
-    when: date,
-    connected: int,
-    history_id: int,
-    now: datetime,
-    actor: int,
-) -> dict[str, Any]:
-    """The parameters of the history row (``h_*``) and of
-    ``connection.operation_applied`` (``o0_*``) of the read ``row``."""
-    history = {
-        "id": history_id,
-        "property_id": property_id,
-        "kind": "sewer",
-        "before_id": row.sewer_status_id,
-        "after_id": connected,
-        "effective_on": when,
-        "at": now,
-        "operation": _OPERATION,
-        "order_id": None,
-        "actor": actor,
-        "reading": None,
-    }
-    payload = {
-        "type": "connection.operation_applied",
-        "occurred_at": now.isoformat(),
-        "actor": actor,
-        "property_id": property_id,
-        "operation": _OPERATION,
-        "gsan_operation": 1002,
-        "order_id": None,
-        "effective_on": when.isoformat(),
-        "water_before": row.water_status_id,
-        "water_after": row.water_status_id,
-        "sewer_before": row.sewer_status_id,
-        "sewer_after": connected,
-        "removed": [],
-    }
-    event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
-    return lean_sql.params("h_", history) | event
-
-
 def lean_connect_sewer(
     sql: SqlBackend,
     property_id: int,
@@ -216,9 +172,11 @@ def lean_connect_sewer(
         )
         assert data.connected_on is not None
         stored = _sewer_of(property_id, data, row.percentage)
-        params = _history(
+        params = lean_meters.connection_history(
             row,
             property_id,
+            network="sewer",
+            gsan_operation=1002,
             when=data.connected_on,
             connected=connected,
             history_id=next(ids),
