@@ -17,6 +17,7 @@ from benchmarks import lean_meters, scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.field_work import SelectiveCriteria
 from tests.services.connections_setup import add_property
 
 
@@ -134,3 +135,22 @@ def connect_both(
     (home,) = rows(sql, "property", "id", [500], without=without)
     assert home[f"{network}_status_id"] == connected
     return stored, connected
+
+
+#: The inspection service type of the field-batch lean tests' commands.
+INSPECTION = 350
+
+
+def selective_command(system: gsan_core.System, locality: int, name: str) -> int:
+    """A selective command ``name`` of three inspection orders of
+    ``locality``, emitted: its id."""
+    fw = system.field_work
+    command = fw.create_selective_command(
+        description=name,
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(locality_first=locality, locality_last=locality),
+        actor=1,
+        max_orders=3,
+    )
+    assert fw.emit_selective_orders(command_id=command.id, actor=1).summary.changed
+    return command.id
