@@ -309,6 +309,21 @@ def _items(sql: SqlBackend, rows: Any) -> dict[int, list[OpenDebt]]:
     return {k: sorted(v, key=lambda d: (d.kind, d.id)) for k, v in found.items()}
 
 
+def exemption(profile: UtilityProfile, home: _Home) -> ZeroReason | None:
+    """Why ``home``'s surcharges are zero, if they are: its main category
+    exempt, else its responsible customer's (the library's DebtReader)."""
+    main = home.prop.main_category
+    responsible = current_customer(home.relations, RelationType.RESPONSIBLE)
+    return (
+        ZeroReason.EXEMPT_CATEGORY
+        if main is not None
+        and main.category_id in profile.surcharge.exempt_category_ids
+        else ZeroReason.EXEMPT_CUSTOMER
+        if responsible is not None and not home.surcharges.get(responsible, True)
+        else None
+    )
+
+
 def _debts_of(
     profile: UtilityProfile,
     keep: Kept,
@@ -319,16 +334,7 @@ def _debts_of(
 ) -> AccountDebts:
     """UC0067 with UC0216's surcharges for one property."""
     prop, relations = home.prop, home.relations
-    main = prop.main_category
-    responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    exempt = (
-        ZeroReason.EXEMPT_CATEGORY
-        if main is not None
-        and main.category_id in profile.surcharge.exempt_category_ids
-        else ZeroReason.EXEMPT_CUSTOMER
-        if responsible is not None and not home.surcharges.get(responsible, True)
-        else None
-    )
+    exempt = exemption(profile, home)
     return select_debts(
         items,
         property_ids=[prop.id],
@@ -716,6 +722,41 @@ def indebted(sql: SqlBackend, limit: int, *, skip: int = 0) -> list[int]:
         )
 
 
+def interleave_issues(
+    sql: SqlBackend,
+    size: int,
+    label: str,
+    *,
+    targets: Sequence[int],
+    library: Callable[[int], object],
+    lean: Callable[..., object],
+    fresh: Callable[[], dict[str, Any]],
+    **fixed: Any,
+) -> dict[str, Any]:
+    """A document measure's timing: ``library`` (given a target) on the even
+    ``targets``, ``lean`` (``sql``, a target, the ``fixed`` options, the
+    ``fresh()`` ones, such as new ids, and the clock and actor) on the odd
+    ones, in alternating rounds; the figure under ``label``."""
+
+    def on_library(n: int) -> None:
+        library(targets[2 * n])
+
+    def baseline(n: int) -> None:
+        lean(
+            sql,
+            targets[2 * n + 1],
+            **fixed,
+            **fresh(),
+            now=scale.NOW,
+            today=scale.TODAY,
+            actor=scale.ADMIN,
+        )
+
+    count = len(targets) // 2
+    library_s, baseline_s = scale_commands.interleaved(on_library, baseline, count)
+    return scale_commands.command_figure(label, size, library_s, baseline_s)
+
+
 def measure_statement(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
@@ -723,28 +764,19 @@ def measure_statement(
     debts (a statement may be issued again: each side takes its own)."""
     homes = indebted(sql, 2 * count, skip=skip)
     assert len(homes) == 2 * count, len(homes)
-    keep = kept(gsan, scale.ADMIN)
     ids = id_ranges.take("debt_statement")
-    today = scale.NOW.date()
-
-    def library(n: int) -> None:
-        gsan.accounts.issue_statement(actor=scale.ADMIN, property_id=homes[2 * n])
-
-    def baseline(n: int) -> None:
-        lean_statement(
-            sql,
-            homes[2 * n + 1],
-            profile=gsan.profile,
-            keep=keep,
-            document_id=next(ids),
-            now=scale.NOW,
-            today=today,
-            actor=scale.ADMIN,
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        "issue a debt statement (lean SQL)", size, library_s, baseline_s
+    return interleave_issues(
+        sql,
+        size,
+        "issue a debt statement (lean SQL)",
+        targets=homes,
+        library=lambda home: gsan.accounts.issue_statement(
+            actor=scale.ADMIN, property_id=home
+        ),
+        lean=lean_statement,
+        fresh=lambda: {"document_id": next(ids)},
+        profile=gsan.profile,
+        keep=kept(gsan, scale.ADMIN),
     )
 
 
@@ -798,27 +830,18 @@ def measure_customer_statement(
     customers = owners(gsan, sql, homes)
     keep = kept(gsan, scale.ADMIN)
     ids = id_ranges.take("customer_statement")
-
-    def library(n: int) -> None:
-        gsan.accounts.issue_customer_statement(
-            actor=scale.ADMIN, customer_id=customers[2 * n]
-        )
-
-    def baseline(n: int) -> None:
-        lean_customer_statement(
-            sql,
-            customers[2 * n + 1],
-            profile=gsan.profile,
-            keep=keep,
-            first_id=ids.block(100),
-            now=scale.NOW,
-            today=scale.TODAY,
-            actor=scale.ADMIN,
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        "issue a customer's statement (lean SQL)", size, library_s, baseline_s
+    return interleave_issues(
+        sql,
+        size,
+        "issue a customer's statement (lean SQL)",
+        targets=customers,
+        library=lambda customer: gsan.accounts.issue_customer_statement(
+            actor=scale.ADMIN, customer_id=customer
+        ),
+        lean=lean_customer_statement,
+        fresh=lambda: {"first_id": ids.block(100)},
+        profile=gsan.profile,
+        keep=keep,
     )
 
 
@@ -851,27 +874,17 @@ def measure_customer_certificate(
     assert len(homes) == 2 * count * OWNED, len(homes)
     customers = owners(gsan, sql, homes)
     ids = id_ranges.take("customer_certificate")
-
-    def library(n: int) -> None:
-        gsan.accounts.issue_customer_certificate(
+    return interleave_issues(
+        sql,
+        size,
+        "issue a customer's certificate (lean SQL)",
+        targets=customers,
+        library=lambda customer: gsan.accounts.issue_customer_certificate(
             actor=scale.ADMIN,
-            customer_id=customers[2 * n],
+            customer_id=customer,
             scope=DebtOwner.CURRENT_PROPERTIES,
-        )
-
-    def baseline(n: int) -> None:
-        lean_customer_certificate(
-            sql,
-            customers[2 * n + 1],
-            profile=gsan.profile,
-            certificate_id=next(ids),
-            code=new_code(scale.TODAY),
-            now=scale.NOW,
-            today=scale.TODAY,
-            actor=scale.ADMIN,
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        "issue a customer's certificate (lean SQL)", size, library_s, baseline_s
+        ),
+        lean=lean_customer_certificate,
+        fresh=lambda: {"certificate_id": next(ids), "code": new_code(scale.TODAY)},
+        profile=gsan.profile,
     )

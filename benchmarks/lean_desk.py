@@ -358,6 +358,20 @@ def queue_messages(
 
 
 # ------------------------------------------------------------------ measures
+def schedule(gsan: gsan_core.System, window: SupplySchedule) -> SupplySchedule:
+    """``window`` (its id aside) added through the library."""
+    return gsan.service_desk.schedule(
+        kind=window.kind,
+        municipality_id=window.municipality_id,
+        area_id=window.area_id,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        start_time=window.start_time,
+        end_time=window.end_time,
+        actor=scale.ADMIN,
+    )
+
+
 def _window(area: int, day: int) -> SupplySchedule:
     return SupplySchedule(
         id=0,
@@ -381,17 +395,7 @@ def measure_add_window(
     base = 7_000_000 + 2 * skip * count
 
     def library(n: int) -> None:
-        w = _window(base + 2 * n, 6)
-        gsan.service_desk.schedule(
-            kind=w.kind,
-            municipality_id=w.municipality_id,
-            area_id=w.area_id,
-            starts_on=w.starts_on,
-            ends_on=w.ends_on,
-            start_time=w.start_time,
-            end_time=w.end_time,
-            actor=scale.ADMIN,
-        )
+        schedule(gsan, _window(base + 2 * n, 6))
 
     def baseline(n: int) -> None:
         lean_add_window(

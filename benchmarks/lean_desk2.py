@@ -282,17 +282,8 @@ def windows(
     """``count`` supply windows added through the library, each to an area of
     its own from ``first_area`` (January ``day``, 6 to 18 h)."""
     return [
-        gsan.service_desk.schedule(
-            kind=w.kind,
-            municipality_id=w.municipality_id,
-            area_id=w.area_id,
-            starts_on=w.starts_on,
-            ends_on=w.ends_on,
-            start_time=w.start_time,
-            end_time=w.end_time,
-            actor=scale.ADMIN,
-        )
-        for w in (lean_desk._window(first_area + n, day) for n in range(count))
+        lean_desk.schedule(gsan, lean_desk._window(first_area + n, day))
+        for n in range(count)
     ]
 
 

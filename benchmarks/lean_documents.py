@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import id_ranges, lean_accounts, lean_sql, scale, scale_commands
+from benchmarks import id_ranges, lean_accounts, lean_sql, scale
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import (
@@ -46,7 +46,6 @@ from gsan_core.model.accounts import (
     CertificateIssued,
     NoDebtCertificate,
     RelationType,
-    ZeroReason,
 )
 from gsan_core.model.billing import Charge
 from gsan_core.model.profile import UtilityProfile
@@ -141,16 +140,7 @@ def _debts(
     """UC0067 of ``query`` for one property, priced by UC0216 when the query
     asks surcharges (the library's DebtReader)."""
     prop, relations = home.prop, home.relations
-    main = prop.main_category
-    responsible = current_customer(relations, RelationType.RESPONSIBLE)
-    exempt = (
-        ZeroReason.EXEMPT_CATEGORY
-        if main is not None
-        and main.category_id in profile.surcharge.exempt_category_ids
-        else ZeroReason.EXEMPT_CUSTOMER
-        if responsible is not None and not home.surcharges.get(responsible, True)
-        else None
-    )
+    exempt = lean_accounts.exemption(profile, home)
     price = lean_accounts._pricer(
         profile, keep, today=today, municipality=home.municipality, exempt=exempt
     )
@@ -224,20 +214,14 @@ def lean_bill_copy(
                 ),
                 params=params,
             )
-            fees = [
-                Charge(
-                    id=first_id + n,
-                    property_id=property_id,
-                    debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
-                    total=value,
-                    installments=1,
-                    installment_value=value,
-                    generated_at=now,
-                    reference=line.debt.reference,
-                    actor=actor,
-                )
-                for n, line in enumerate(chosen)
-            ]
+            fees = copy_rules.fee_charges(
+                chosen,
+                property_id=property_id,
+                value=value,
+                ids=range(first_id, first_id + len(chosen)),
+                at=now,
+                actor=actor,
+            )
         result = BillCopy(
             property_id=property_id, issued_at=now, bills=chosen, fees=fees
         )
@@ -339,28 +323,19 @@ def measure_bill_copy(
     lean_accounts.owners(gsan, sql, homes)
     keep = lean_accounts.kept(gsan, scale.ADMIN)
     ids = id_ranges.take("bill_copy")
-
-    def library(n: int) -> None:
-        gsan.accounts.issue_bill_copy(
-            actor=scale.ADMIN, property_id=homes[2 * n], with_fee=True
-        )
-
-    def baseline(n: int) -> None:
-        lean_bill_copy(
-            sql,
-            homes[2 * n + 1],
-            profile=gsan.profile,
-            keep=keep,
-            with_fee=True,
-            first_id=ids.block(100),
-            now=scale.NOW,
-            today=scale.TODAY,
-            actor=scale.ADMIN,
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        "issue a bill copy with its fees (lean SQL)", size, library_s, baseline_s
+    return lean_accounts.interleave_issues(
+        sql,
+        size,
+        "issue a bill copy with its fees (lean SQL)",
+        targets=homes,
+        library=lambda home: gsan.accounts.issue_bill_copy(
+            actor=scale.ADMIN, property_id=home, with_fee=True
+        ),
+        lean=lean_bill_copy,
+        fresh=lambda: {"first_id": ids.block(100)},
+        profile=gsan.profile,
+        keep=keep,
+        with_fee=True,
     )
 
 
@@ -375,24 +350,16 @@ def measure_certificate(
     lean_accounts.owners(gsan, sql, homes)
     keep = lean_accounts.kept(gsan, scale.ADMIN)
     ids = id_ranges.take("property_certificate")
-
-    def library(n: int) -> None:
-        gsan.accounts.issue_certificate(actor=scale.ADMIN, property_id=homes[2 * n])
-
-    def baseline(n: int) -> None:
-        lean_certificate(
-            sql,
-            homes[2 * n + 1],
-            profile=gsan.profile,
-            keep=keep,
-            certificate_id=next(ids),
-            code=new_code(scale.TODAY),
-            now=scale.NOW,
-            today=scale.TODAY,
-            actor=scale.ADMIN,
-        )
-
-    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-    return scale_commands.command_figure(
-        "issue a property's certificate (lean SQL)", size, library_s, baseline_s
+    return lean_accounts.interleave_issues(
+        sql,
+        size,
+        "issue a property's certificate (lean SQL)",
+        targets=homes,
+        library=lambda home: gsan.accounts.issue_certificate(
+            actor=scale.ADMIN, property_id=home
+        ),
+        lean=lean_certificate,
+        fresh=lambda: {"certificate_id": next(ids), "code": new_code(scale.TODAY)},
+        profile=gsan.profile,
+        keep=keep,
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import sqlalchemy as sa
@@ -38,7 +38,7 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import id_ranges, lean_sql, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.connections import WaterConnectionInput
+from gsan_core.model.connections import SewerConnectionInput, WaterConnectionInput
 from gsan_core.model.hydrometers import HydrometerAttributes
 from gsan_core.model.properties import NetworkIndicator
 from gsan_core.testing.hydrometers import METER
@@ -73,6 +73,9 @@ METER_REFERENCES = (
     ("turbine_type_id", "hydrometer_turbine_type"),
 )
 COPIED = tuple(f.name for f in attrs.fields(HydrometerAttributes))
+
+#: The network a connection measure works on.
+Network = Literal["water", "sewer"]
 
 
 def _one_write(sql: SqlBackend, name: str, parts: Callable[[], list[Any]]) -> Any:
@@ -253,11 +256,32 @@ def lean_update_meter(
 
 # ---------------------------------------------------------------- connections
 def _connect_read(sql: SqlBackend) -> sa.Select[Any]:
-    """What connecting water reads of ``:k_property`` (locked), for the
-    connection's ``:wanted`` catalogue rows, ``:profile_id``, ``:actor`` and
-    ``:permission_id``."""
+    """What connecting water reads (:func:`connection_read`), with whether
+    the consumption tariffs accept the ``:profile_id`` (V-LA7)."""
+    prop, catalog = sql.tables["property"], sql.tables["catalog_item"]
+    tariff = catalog.alias("tariff")
+    bound = sa.and_(
+        tariff.c.kind == "consumption_tariff",
+        sa.cast(tariff.c.attributes["water_profile_id"].as_string(), sa.BigInteger)
+        == sa.bindparam("profile_id", type_=sa.BigInteger),
+    )
+    # V-LA7: no tariff bound to the profile, or the property's among them
+    tariff_ok = sa.or_(
+        ~sa.exists().where(bound),
+        sa.exists().where(bound, tariff.c.id == prop.c.consumption_tariff_id),
+    )
+    return connection_read(sql, "water", tariff_ok.label("tariff_ok"))
+
+
+def connection_read(
+    sql: SqlBackend, network: Network, extra: sa.ColumnElement[Any]
+) -> sa.Select[Any]:
+    """What connecting ``network`` (water or sewer) reads of ``:k_property``
+    (locked), for the connection's ``:wanted`` catalogue rows, ``:actor`` and
+    ``:permission_id``, with the ``extra`` (labelled) column the network's
+    own rules need."""
     t = sql.tables
-    prop, block, water = t["property"], t["block"], t["water_connection"]
+    prop, block, connected = t["property"], t["block"], t[f"{network}_connection"]
     route, lock, catalog = t["route"], t["field_lock"], t["catalog_item"]
     granted, user = t["user_permission"], t["user"]
     references = (
@@ -269,17 +293,6 @@ def _connect_read(sql: SqlBackend) -> sa.Select[Any]:
             ),
         )
         .scalar_subquery()
-    )
-    tariff = catalog.alias("tariff")
-    bound = sa.and_(
-        tariff.c.kind == "consumption_tariff",
-        sa.cast(tariff.c.attributes["water_profile_id"].as_string(), sa.BigInteger)
-        == sa.bindparam("profile_id", type_=sa.BigInteger),
-    )
-    # V-LA7: no tariff bound to the profile, or the property's among them
-    tariff_ok = sa.or_(
-        ~sa.exists().where(bound),
-        sa.exists().where(bound, tariff.c.id == prop.c.consumption_tariff_id),
     )
     allowed = sa.exists().where(
         granted.c.user_id == sa.bindparam("actor"),
@@ -293,17 +306,17 @@ def _connect_read(sql: SqlBackend) -> sa.Select[Any]:
             prop.c.active,
             prop.c.water_status_id,
             prop.c.sewer_status_id,
-            block.c.water_network,
-            water.c.id.label("water"),
+            block.c[f"{network}_network"],
+            connected.c.id.label(network),
             route.c.simultaneous_printing,
             lock.c.reference,
             references.label("references"),
-            tariff_ok.label("tariff_ok"),
+            extra,
             allowed.label("allowed"),
         )
         .select_from(
             prop.join(block, block.c.id == prop.c.block_id)
-            .outerjoin(water, water.c.id == prop.c.id)
+            .outerjoin(connected, connected.c.id == prop.c.id)
             .outerjoin(route, route.c.id == prop.c.route_id)
             .outerjoin(lock, lock.c.route_id == route.c.id)
         )
@@ -312,22 +325,122 @@ def _connect_read(sql: SqlBackend) -> sa.Select[Any]:
     )
 
 
-def _connect_writes(sql: SqlBackend) -> list[Any]:
+def connection_writes(sql: SqlBackend, network: Network, prefix: str) -> list[Any]:
+    """Connecting ``network``'s writes: the property's situation (``p_``),
+    the connection row (``prefix``) and the history row (``h_``)."""
     t = sql.tables
-    prop, water, history = t["property"], t["water_connection"], t["situation_change"]
+    prop, connected = t["property"], t[f"{network}_connection"]
+    history = t["situation_change"]
     return [
         sa.update(prop)
         .where(
             prop.c.id == sa.bindparam("k_id"),
             prop.c.version == sa.bindparam("k_version"),
         )
-        .values(lean_sql.bound(prop, "p_", "water_status_id", "version"))
+        .values(lean_sql.bound(prop, "p_", f"{network}_status_id", "version"))
         .returning(prop.c.id),
-        sa.insert(water).values(lean_sql.bound(water, "w_")).returning(water.c.id),
+        sa.insert(connected)
+        .values(lean_sql.bound(connected, prefix))
+        .returning(connected.c.id),
         sa.insert(history)
         .values(lean_sql.bound(history, "h_"))
         .returning(history.c.id),
     ]
+
+
+def checked_connectable(
+    connection: sa.Connection,
+    read: Any,
+    network: Network,
+    property_id: int,
+    data: WaterConnectionInput | SewerConnectionInput,
+    *,
+    permission_id: int,
+    allowed_from: frozenset[int],
+    actor: int,
+    today: date,
+) -> Any:
+    """The :func:`connection_read` row of ``property_id`` (locked), what
+    both networks' connections check of it asserted: the property active,
+    the actor allowed, its ``network`` situation one the connection accepts,
+    the block's network there, the catalogue rows active, no route in field
+    with simultaneous printing, no connection yet, a connection date not
+    after ``today``."""
+    wanted = [
+        (f"{network}_diameter", data.diameter_id),
+        (f"{network}_material", data.material_id),
+        (f"{network}_profile", data.profile_id),
+    ]
+    asked = {
+        "k_property": property_id,
+        "wanted": wanted,
+        "profile_id": data.profile_id,
+        "actor": actor,
+        "permission_id": permission_id,
+    }
+    row = connection.execute(read, asked).one()
+    assert row.active
+    assert row.allowed
+    assert getattr(row, f"{network}_status_id") in allowed_from
+    assert getattr(row, f"{network}_network") != int(NetworkIndicator.NONE)
+    assert row.references == len(wanted)
+    assert row.reference is None or not row.simultaneous_printing
+    assert getattr(row, network) is None
+    assert data.connected_on is not None
+    assert data.connected_on <= today
+    return row
+
+
+def connection_history(
+    row: Any,
+    property_id: int,
+    *,
+    network: Network,
+    gsan_operation: int,
+    when: date,
+    connected: int,
+    history_id: int,
+    now: datetime,
+    actor: int,
+) -> dict[str, Any]:
+    """The parameters of a ``network`` connection's history row (``h_*``)
+    and of its ``connection.operation_applied`` (``o0_*``), of the read
+    ``row`` (:func:`connection_read`)."""
+    operation = f"{network}.connect_without_order"
+    history = {
+        "id": history_id,
+        "property_id": property_id,
+        "kind": network,
+        "before_id": getattr(row, f"{network}_status_id"),
+        "after_id": connected,
+        "effective_on": when,
+        "at": now,
+        "operation": operation,
+        "order_id": None,
+        "actor": actor,
+        "reading": None,
+    }
+    after = {
+        "water_after": row.water_status_id,
+        "sewer_after": row.sewer_status_id,
+    } | {f"{network}_after": connected}
+    payload = {
+        "type": "connection.operation_applied",
+        "occurred_at": now.isoformat(),
+        "actor": actor,
+        "property_id": property_id,
+        "operation": operation,
+        "gsan_operation": gsan_operation,
+        "order_id": None,
+        "effective_on": when.isoformat(),
+        "water_before": row.water_status_id,
+        "water_after": after["water_after"],
+        "sewer_before": row.sewer_status_id,
+        "sewer_after": after["sewer_after"],
+        "removed": [],
+    }
+    event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
+    return lean_sql.params("h_", history) | event
 
 
 def lean_connect_water(
@@ -347,32 +460,22 @@ def lean_connect_water(
     row, the history row and the outbox row in one statement."""
     water = sql.tables["water_connection"]
     read = lean_sql.built(sql, "connect read", lambda: _connect_read(sql))
-    write = _one_write(sql, "connect", lambda: _connect_writes(sql))
+    write = _one_write(sql, "connect", lambda: connection_writes(sql, "water", "w_"))
     today = now.date()
-    wanted = [
-        ("water_diameter", data.diameter_id),
-        ("water_material", data.material_id),
-        ("water_profile", data.profile_id),
-    ]
-    asked = {
-        "k_property": property_id,
-        "wanted": wanted,
-        "profile_id": data.profile_id,
-        "actor": actor,
-        "permission_id": permission_id,
-    }
     with sql.engine.begin() as connection:
-        row = connection.execute(read, asked).one()
-        assert row.active
-        assert row.allowed
-        assert row.water_status_id in allowed_from
-        assert row.water_network != int(NetworkIndicator.NONE)
-        assert row.references == len(wanted)
+        row = checked_connectable(
+            connection,
+            read,
+            "water",
+            property_id,
+            data,
+            permission_id=permission_id,
+            allowed_from=allowed_from,
+            actor=actor,
+            today=today,
+        )
         assert row.tariff_ok
-        assert row.reference is None or not row.simultaneous_printing
-        assert row.water is None
         assert data.connected_on is not None
-        assert data.connected_on <= today
         connection_row: dict[str, Any] = {c.name: None for c in water.c}
         connection_row |= {
             name: getattr(data, name)
@@ -392,40 +495,21 @@ def lean_connect_water(
             )
         }
         connection_row |= {"id": property_id, "implanted_on": today, "version": 1}
-        history = {
-            "id": next(ids),
-            "property_id": property_id,
-            "kind": "water",
-            "before_id": row.water_status_id,
-            "after_id": connected,
-            "effective_on": data.connected_on,
-            "at": now,
-            "operation": "water.connect_without_order",
-            "order_id": None,
-            "actor": actor,
-            "reading": None,
-        }
-        payload = {
-            "type": "connection.operation_applied",
-            "occurred_at": now.isoformat(),
-            "actor": actor,
-            "property_id": property_id,
-            "operation": "water.connect_without_order",
-            "gsan_operation": 882,
-            "order_id": None,
-            "effective_on": data.connected_on.isoformat(),
-            "water_before": row.water_status_id,
-            "water_after": connected,
-            "sewer_before": row.sewer_status_id,
-            "sewer_after": row.sewer_status_id,
-            "removed": [],
-        }
         moved = {"water_status_id": connected, "version": row.version + 1}
         params = {"k_id": property_id, "k_version": row.version}
         params |= lean_sql.params("p_", moved) | lean_sql.params("w_", connection_row)
-        params |= lean_sql.params("h_", history)
-        event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
-        assert len(connection.execute(write, params | event).all()) == 1
+        params |= connection_history(
+            row,
+            property_id,
+            network="water",
+            gsan_operation=882,
+            when=data.connected_on,
+            connected=connected,
+            history_id=next(ids),
+            now=now,
+            actor=actor,
+        )
+        assert len(connection.execute(write, params).all()) == 1
 
 
 # ---------------------------------------------------------------- measures
@@ -501,20 +585,23 @@ def measure_update(
     )
 
 
-def connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
-    """Active properties without a water connection, in a situation the
-    connection accepts, on a block with a water network, off routes in field."""
+def connectable(
+    sql: SqlBackend, allowed_from: frozenset[int], *, network: Network = "water"
+) -> list[int]:
+    """Active properties without a ``network`` (water or sewer) connection,
+    in a situation the connection accepts, on a block with that network, off
+    routes in field."""
     t = sql.tables
-    prop, block, water = t["property"], t["block"], t["water_connection"]
-    lock = t["field_lock"]
+    prop, block = t["property"], t["block"]
+    connection_table, lock = t[f"{network}_connection"], t["field_lock"]
     statement = (
         sa.select(prop.c.id)
         .join(block, block.c.id == prop.c.block_id)
         .where(
             prop.c.active.is_(True),
-            prop.c.water_status_id.in_(sorted(allowed_from)),
-            block.c.water_network != int(NetworkIndicator.NONE),
-            ~sa.exists().where(water.c.id == prop.c.id),
+            prop.c[f"{network}_status_id"].in_(sorted(allowed_from)),
+            block.c[f"{network}_network"] != int(NetworkIndicator.NONE),
+            ~sa.exists().where(connection_table.c.id == prop.c.id),
             ~sa.exists().where(lock.c.route_id == prop.c.route_id),
         )
         .order_by(prop.c.id)
@@ -526,31 +613,56 @@ def connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
 def measure_connect(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
-    """``count`` connections by each side; the properties are put back as
-    they were afterwards (outside the timing), as few are unconnected."""
+    """``count`` water connections by each side (see
+    :func:`measure_connection`)."""
     del skip
+    return measure_connection(
+        gsan,
+        sql,
+        size,
+        count,
+        network="water",
+        library_connect=gsan.connections.connect_water_without_order,
+        lean_connect=lean_connect_water,
+        data=CONNECT,
+    )
+
+
+def measure_connection(
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    count: int,
+    *,
+    network: Network,
+    library_connect: Callable[..., Any],
+    lean_connect: Callable[..., Any],
+    data: Any,
+) -> dict[str, Any]:
+    """``count`` ``network`` (water or sewer) connections without an order by
+    each side: the library's ``library_connect`` against the lean
+    ``lean_connect``; the properties are put back as they were afterwards
+    (outside the timing), as few are unconnected."""
     profile = gsan.profile
-    (permission,) = profile.ids("permission.connect_water_without_request")
-    (connected,) = profile.ids("water_status.connected")
-    allowed_from = profile.allowed("water.connect_without_order")
+    (permission,) = profile.ids(f"permission.connect_{network}_without_request")
+    (connected,) = profile.ids(f"{network}_status.connected")
+    allowed_from = profile.allowed(f"{network}.connect_without_order")
     if not gsan.units.has_permission(user_id=scale.ADMIN, permission_id=permission):
         gsan.units.grant(user_id=scale.ADMIN, permission_id=permission, actor=0)
-    homes = connectable(sql, allowed_from)
+    homes = connectable(sql, allowed_from, network=network)
     count = min(count, len(homes) // 2)
     homes = homes[: 2 * count]
-    before = _situations(sql, homes)
-    ids = id_ranges.take("connect_water")
+    before = _situations(sql, homes, network)
+    ids = id_ranges.take(f"connect_{network}")
 
     def library(n: int) -> None:
-        gsan.connections.connect_water_without_order(
-            property_id=homes[2 * n], data=CONNECT, actor=scale.ADMIN
-        )
+        library_connect(property_id=homes[2 * n], data=data, actor=scale.ADMIN)
 
     def baseline(n: int) -> None:
-        lean_connect_water(
+        lean_connect(
             sql,
             homes[2 * n + 1],
-            data=CONNECT,
+            data=data,
             permission_id=permission,
             allowed_from=allowed_from,
             connected=connected,
@@ -561,35 +673,38 @@ def measure_connect(
 
     try:
         library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-        assert set(_situations(sql, homes).values()) == {connected}
+        assert set(_situations(sql, homes, network).values()) == {connected}
     finally:
-        _put_back(sql, before)
+        _put_back(sql, before, network)
     return scale_commands.command_figure(
-        "connect water without an order (lean SQL)", size, library_s, baseline_s
+        f"connect {network} without an order (lean SQL)", size, library_s, baseline_s
     )
 
 
-def _situations(sql: SqlBackend, homes: list[int]) -> dict[int, int]:
+def _situations(sql: SqlBackend, homes: list[int], network: Network) -> dict[int, int]:
     prop = sql.tables["property"]
+    status = prop.c[f"{network}_status_id"]
     with sql.engine.connect() as connection:
         return dict(
             connection.execute(
-                sa.select(prop.c.id, prop.c.water_status_id).where(prop.c.id.in_(homes))
+                sa.select(prop.c.id, status).where(prop.c.id.in_(homes))
             ).all()
         )
 
 
-def _put_back(sql: SqlBackend, situations: dict[int, int]) -> None:
-    """The properties' water situations as before, their new connection rows
-    gone (the history rows stay: they are the record of what was done)."""
-    prop, water = sql.tables["property"], sql.tables["water_connection"]
+def _put_back(sql: SqlBackend, situations: dict[int, int], network: Network) -> None:
+    """The properties' ``network`` situations as before, their new connection
+    rows gone (the history rows stay: they are the record of what was done)."""
+    prop, connections = sql.tables["property"], sql.tables[f"{network}_connection"]
     with sql.engine.begin() as connection:
         for status in set(situations.values()):
             homes = [h for h, s in situations.items() if s == status]
             connection.execute(
                 sa.update(prop)
                 .where(prop.c.id.in_(homes))
-                .values(water_status_id=status, version=prop.c.version + 1)
+                .values({f"{network}_status_id": status, "version": prop.c.version + 1})
             )
-        connection.execute(sa.delete(water).where(water.c.id.in_(list(situations))))
+        connection.execute(
+            sa.delete(connections).where(connections.c.id.in_(list(situations)))
+        )
     scale.analyze(sql)

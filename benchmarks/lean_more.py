@@ -55,7 +55,7 @@ from gsan_core.model.accounts.customers import (
     RelationType,
 )
 from gsan_core.model.connections import HUNDRED, SewerConnection, SewerConnectionInput
-from gsan_core.model.properties import NetworkIndicator, Property, PropertyChanged
+from gsan_core.model.properties import Property, PropertyChanged
 from gsan_core.rules import properties as rules
 from gsan_core.rules.accounts import customers as accounts_rules
 from gsan_core.rules.properties import PropertyReferences
@@ -94,24 +94,10 @@ PROPERTY_SKIP = 5_000
 
 # ---------------------------------------------------------------- sewer
 def _sewer_read(sql: SqlBackend) -> sa.Select[Any]:
-    """What connecting sewer reads of ``:k_property`` (locked), for the
-    connection's ``:wanted`` catalogue rows, its ``:profile_id``, ``:actor``
-    and ``:permission_id``."""
-    t = sql.tables
-    prop, block, sewer = t["property"], t["block"], t["sewer_connection"]
-    route, lock, catalog = t["route"], t["field_lock"], t["catalog_item"]
-    granted, user = t["user_permission"], t["user"]
-    references = (
-        sa.select(sa.func.count())
-        .where(
-            catalog.c.active.is_(True),
-            sa.tuple_(catalog.c.kind, catalog.c.id).in_(
-                sa.bindparam("wanted", expanding=True)
-            ),
-        )
-        .scalar_subquery()
-    )
-    profile = catalog.alias("profile")
+    """What connecting sewer reads
+    (:func:`benchmarks.lean_meters.connection_read`), with the attributes of
+    the ``:profile_id`` sewer profile (its percentage)."""
+    profile = sql.tables["catalog_item"].alias("profile")
     percentage = (
         sa.select(profile.c.attributes)
         .where(
@@ -120,53 +106,7 @@ def _sewer_read(sql: SqlBackend) -> sa.Select[Any]:
         )
         .scalar_subquery()
     )
-    allowed = sa.exists().where(
-        granted.c.user_id == sa.bindparam("actor"),
-        granted.c.permission_id == sa.bindparam("permission_id"),
-        user.c.id == granted.c.user_id,
-        user.c.active.is_(True),
-    )
-    return (
-        sa.select(
-            prop.c.version,
-            prop.c.active,
-            prop.c.water_status_id,
-            prop.c.sewer_status_id,
-            block.c.sewer_network,
-            sewer.c.id.label("sewer"),
-            route.c.simultaneous_printing,
-            lock.c.reference,
-            references.label("references"),
-            percentage.label("percentage"),
-            allowed.label("allowed"),
-        )
-        .select_from(
-            prop.join(block, block.c.id == prop.c.block_id)
-            .outerjoin(sewer, sewer.c.id == prop.c.id)
-            .outerjoin(route, route.c.id == prop.c.route_id)
-            .outerjoin(lock, lock.c.route_id == route.c.id)
-        )
-        .where(prop.c.id == sa.bindparam("k_property"))
-        .with_for_update(of=prop)
-    )
-
-
-def _sewer_writes(sql: SqlBackend) -> list[Any]:
-    t = sql.tables
-    prop, sewer, history = t["property"], t["sewer_connection"], t["situation_change"]
-    return [
-        sa.update(prop)
-        .where(
-            prop.c.id == sa.bindparam("k_id"),
-            prop.c.version == sa.bindparam("k_version"),
-        )
-        .values(lean_sql.bound(prop, "p_", "sewer_status_id", "version"))
-        .returning(prop.c.id),
-        sa.insert(sewer).values(lean_sql.bound(sewer, "s_")).returning(sewer.c.id),
-        sa.insert(history)
-        .values(lean_sql.bound(history, "h_"))
-        .returning(history.c.id),
-    ]
+    return lean_meters.connection_read(sql, "sewer", percentage.label("percentage"))
 
 
 def _sewer_of(
@@ -199,50 +139,6 @@ def _sewer_of(
     )
 
 
-def _history(
-    row: Any,
-    property_id: int,
-    *,
-    when: date,
-    connected: int,
-    history_id: int,
-    now: datetime,
-    actor: int,
-) -> dict[str, Any]:
-    """The parameters of the history row (``h_*``) and of
-    ``connection.operation_applied`` (``o0_*``) of the read ``row``."""
-    history = {
-        "id": history_id,
-        "property_id": property_id,
-        "kind": "sewer",
-        "before_id": row.sewer_status_id,
-        "after_id": connected,
-        "effective_on": when,
-        "at": now,
-        "operation": _OPERATION,
-        "order_id": None,
-        "actor": actor,
-        "reading": None,
-    }
-    payload = {
-        "type": "connection.operation_applied",
-        "occurred_at": now.isoformat(),
-        "actor": actor,
-        "property_id": property_id,
-        "operation": _OPERATION,
-        "gsan_operation": 1002,
-        "order_id": None,
-        "effective_on": when.isoformat(),
-        "water_before": row.water_status_id,
-        "water_after": row.water_status_id,
-        "sewer_before": row.sewer_status_id,
-        "sewer_after": connected,
-        "removed": [],
-    }
-    event = lean_sql.event(0, "connection.operation_applied", now, actor, payload)
-    return lean_sql.params("h_", history) | event
-
-
 def lean_connect_sewer(
     sql: SqlBackend,
     property_id: int,
@@ -259,35 +155,28 @@ def lean_connect_sewer(
     of what the rules need (V-LE1..V-LE9), then the property's situation, the
     connection row, the history row and the outbox row in one statement."""
     read = lean_sql.built(sql, "sewer connect read", lambda: _sewer_read(sql))
-    write = lean_meters._one_write(sql, "sewer connect", lambda: _sewer_writes(sql))
-    today = now.date()
-    wanted = [
-        ("sewer_diameter", data.diameter_id),
-        ("sewer_material", data.material_id),
-        ("sewer_profile", data.profile_id),
-    ]
-    asked = {
-        "k_property": property_id,
-        "wanted": wanted,
-        "profile_id": data.profile_id,
-        "actor": actor,
-        "permission_id": permission_id,
-    }
+    write = lean_meters._one_write(
+        sql, "sewer connect", lambda: lean_meters.connection_writes(sql, "sewer", "s_")
+    )
     with sql.engine.begin() as connection:
-        row = connection.execute(read, asked).one()
-        assert row.active
-        assert row.allowed
-        assert row.sewer_status_id in allowed_from
-        assert row.sewer_network != int(NetworkIndicator.NONE)
-        assert row.references == len(wanted)
-        assert row.reference is None or not row.simultaneous_printing
-        assert row.sewer is None
+        row = lean_meters.checked_connectable(
+            connection,
+            read,
+            "sewer",
+            property_id,
+            data,
+            permission_id=permission_id,
+            allowed_from=allowed_from,
+            actor=actor,
+            today=now.date(),
+        )
         assert data.connected_on is not None
-        assert data.connected_on <= today
         stored = _sewer_of(property_id, data, row.percentage)
-        params = _history(
+        params = lean_meters.connection_history(
             row,
             property_id,
+            network="sewer",
+            gsan_operation=1002,
             when=data.connected_on,
             connected=connected,
             history_id=next(ids),
@@ -312,23 +201,7 @@ def _percentage(attributes: Any) -> Decimal:
 def sewer_connectable(sql: SqlBackend, allowed_from: frozenset[int]) -> list[int]:
     """Active properties without a sewer connection, in a situation the
     connection accepts, on a block with a sewer network, off routes in field."""
-    t = sql.tables
-    prop, block, sewer = t["property"], t["block"], t["sewer_connection"]
-    lock = t["field_lock"]
-    statement = (
-        sa.select(prop.c.id)
-        .join(block, block.c.id == prop.c.block_id)
-        .where(
-            prop.c.active.is_(True),
-            prop.c.sewer_status_id.in_(sorted(allowed_from)),
-            block.c.sewer_network != int(NetworkIndicator.NONE),
-            ~sa.exists().where(sewer.c.id == prop.c.id),
-            ~sa.exists().where(lock.c.route_id == prop.c.route_id),
-        )
-        .order_by(prop.c.id)
-    )
-    with sql.engine.connect() as connection:
-        return list(connection.execute(statement).scalars())
+    return lean_meters.connectable(sql, allowed_from, network="sewer")
 
 
 # ---------------------------------------------------------------- property
@@ -648,72 +521,19 @@ def lean_end_relation(
 def measure_connect_sewer(
     gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
 ) -> dict[str, Any]:
-    """``count`` sewer connections by each side; the properties are put back
-    as they were afterwards (outside the timing)."""
-    profile = gsan.profile
-    (permission,) = profile.ids("permission.connect_sewer_without_request")
-    (connected,) = profile.ids("sewer_status.connected")
-    allowed_from = profile.allowed(_OPERATION)
-    if not gsan.units.has_permission(user_id=scale.ADMIN, permission_id=permission):
-        gsan.units.grant(user_id=scale.ADMIN, permission_id=permission, actor=0)
-    homes = sewer_connectable(sql, allowed_from)
-    count = min(count, len(homes) // 2)
-    homes = homes[: 2 * count]
-    before = _situations(sql, homes)
-    ids = id_ranges.take("connect_sewer")
-
-    def library(n: int) -> None:
-        gsan.connections.connect_sewer_without_order(
-            property_id=homes[2 * n], data=SEWER, actor=scale.ADMIN
-        )
-
-    def baseline(n: int) -> None:
-        lean_connect_sewer(
-            sql,
-            homes[2 * n + 1],
-            data=SEWER,
-            permission_id=permission,
-            allowed_from=allowed_from,
-            connected=connected,
-            ids=ids,
-            now=scale.NOW,
-            actor=scale.ADMIN,
-        )
-
-    try:
-        library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
-        assert set(_situations(sql, homes).values()) == {connected}
-    finally:
-        _put_back(sql, before)
-    return scale_commands.command_figure(
-        "connect sewer without an order (lean SQL)", size, library_s, baseline_s
+    """``count`` sewer connections by each side, as the water ones
+    (:func:`benchmarks.lean_meters.measure_connection`)."""
+    del skip
+    return lean_meters.measure_connection(
+        gsan,
+        sql,
+        size,
+        count,
+        network="sewer",
+        library_connect=gsan.connections.connect_sewer_without_order,
+        lean_connect=lean_connect_sewer,
+        data=SEWER,
     )
-
-
-def _situations(sql: SqlBackend, homes: list[int]) -> dict[int, int]:
-    prop = sql.tables["property"]
-    with sql.engine.connect() as connection:
-        return dict(
-            connection.execute(
-                sa.select(prop.c.id, prop.c.sewer_status_id).where(prop.c.id.in_(homes))
-            ).all()
-        )
-
-
-def _put_back(sql: SqlBackend, situations: dict[int, int]) -> None:
-    """The properties' sewer situations as before, their new connection rows
-    gone (the history rows stay: the record of what was done)."""
-    prop, sewer = sql.tables["property"], sql.tables["sewer_connection"]
-    with sql.engine.begin() as connection:
-        for status in set(situations.values()):
-            homes = [h for h, s in situations.items() if s == status]
-            connection.execute(
-                sa.update(prop)
-                .where(prop.c.id.in_(homes))
-                .values(sewer_status_id=status, version=prop.c.version + 1)
-            )
-        connection.execute(sa.delete(sewer).where(sewer.c.id.in_(list(situations))))
-    scale.analyze(sql)
 
 
 def _properties(sql: SqlBackend, count: int, *, skip: int) -> list[int]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from benchmarks import scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend, create_engine
@@ -82,3 +83,18 @@ def empty_database(
 
 def table_names(engine: sa.Engine, schema: str | None) -> set[str]:
     return set(sa.inspect(engine).get_table_names(schema=schema))
+
+
+@pytest.fixture
+def sql(postgres: PostgresSchema) -> SqlBackend:
+    """The lean-version tests' backend (``test_lean_*.py``): a fresh
+    PostgreSQL schema (a module may define its own)."""
+    return postgres.reset()
+
+
+@pytest.fixture
+def gsan(sql: SqlBackend) -> gsan_core.System:
+    """The lean-version tests' system: the scale report's
+    (:func:`benchmarks.scale._system`) over :func:`sql` (a module may define
+    its own)."""
+    return scale._system(sql)

@@ -8,12 +8,17 @@ runs (``without``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import itertools
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from benchmarks import lean_meters, scale
 
+import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.field_work import SelectiveCriteria
+from tests.services.connections_setup import add_property
 
 
 def rows(
@@ -84,3 +89,68 @@ def trails(
                 .order_by(t.c.order_id, t.c.relation)
             ).mappings()
         ]
+
+
+def connect_both(
+    sql: SqlBackend,
+    gsan: gsan_core.System,
+    network: lean_meters.Network,
+    *,
+    library_connect: Callable[..., object],
+    lean_connect: Callable[..., Any],
+    data: object,
+    without: Collection[str],
+) -> tuple[Any, int]:
+    """Properties 500 and 501 added and connected to ``network`` without an
+    order, 500 by ``library_connect``, 501 by ``lean_connect``, by the
+    town's user 7 (granted the permission); their property, connection and
+    history rows compared (``without``). The lean call's result and the
+    connected situation."""
+    for pid in (500, 501):
+        add_property(gsan, pid, 1)
+    profile = gsan.profile
+    (permission,) = profile.ids(f"permission.connect_{network}_without_request")
+    (connected,) = profile.ids(f"{network}_status.connected")
+    allowed_from = profile.allowed(f"{network}.connect_without_order")
+    assert lean_meters.connectable(sql, allowed_from, network=network) == [500, 501]
+    library_connect(property_id=500, data=data, actor=7)
+    stored = lean_connect(
+        sql,
+        501,
+        data=data,
+        permission_id=permission,
+        allowed_from=allowed_from,
+        connected=connected,
+        ids=itertools.count(10**9),
+        now=scale.NOW,
+        actor=7,
+    )
+    for table, column in (
+        ("property", "id"),
+        (f"{network}_connection", "id"),
+        ("situation_change", "property_id"),
+    ):
+        library, lean = rows(sql, table, column, [500, 501], without=without)
+        assert library == lean, table
+    (home,) = rows(sql, "property", "id", [500], without=without)
+    assert home[f"{network}_status_id"] == connected
+    return stored, connected
+
+
+#: The inspection service type of the field-batch lean tests' commands.
+INSPECTION = 350
+
+
+def selective_command(system: gsan_core.System, locality: int, name: str) -> int:
+    """A selective command ``name`` of three inspection orders of
+    ``locality``, emitted: its id."""
+    fw = system.field_work
+    command = fw.create_selective_command(
+        description=name,
+        service_type_id=INSPECTION,
+        criteria=SelectiveCriteria(locality_first=locality, locality_last=locality),
+        actor=1,
+        max_orders=3,
+    )
+    assert fw.emit_selective_orders(command_id=command.id, actor=1).summary.changed
+    return command.id

@@ -31,7 +31,6 @@ from gsan_core.model.accounts import (
 from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.properties import Economies
 from gsan_core.testing.contracts import location, sample_property
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 
 pytestmark = pytest.mark.postgres
@@ -41,16 +40,6 @@ KEYS = frozenset(
     {"id", "property_id", "document_id", "barcode", "debt_id"}
     | {"customer_id", "certificate_id", "authentication_code"}
 )
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
-
-
-@pytest.fixture
-def gsan(sql: SqlBackend) -> gsan_core.System:
-    return scale._system(sql)
 
 
 def _twins(gsan: gsan_core.System) -> tuple[int, int]:

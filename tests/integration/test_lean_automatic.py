@@ -21,18 +21,12 @@ from benchmarks import lean_scheduling
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import build_request_utility
-from tests.conftest import PostgresSchema
 from tests.integration.budgets import budget_system
 from tests.integration.lean_rows import last_outbox_id
 
 pytestmark = pytest.mark.postgres
 
 ORDERS = 5
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 def _rows(sql: SqlBackend, unit_id: int, seen: int) -> dict[str, Any]:

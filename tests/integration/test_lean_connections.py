@@ -19,7 +19,6 @@ from benchmarks import lean_connections, scale
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
 from gsan_core.model.service_orders import OrderSituation
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 from tests.services.connections_setup import ACTOR, add_property, order_for, town
 
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.postgres
 
 #: The keys that name the target, not what was done to it.
 KEYS = frozenset({"id", "order_id", "property_id"})
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:

@@ -19,23 +19,12 @@ from benchmarks import lean_desk2, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_desk import SupplySchedule
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 
 pytestmark = pytest.mark.postgres
 
 #: The keys that name the target, not what was done to it.
 KEYS = frozenset({"id", "area_id", "schedule_id", "message_ids"})
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
-
-
-@pytest.fixture
-def gsan(sql: SqlBackend) -> gsan_core.System:
-    return scale._system(sql)
 
 
 def _rows(sql: SqlBackend, table: str, keys: list[Any]) -> list[Any]:

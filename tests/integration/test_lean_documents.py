@@ -23,7 +23,6 @@ from gsan_core.model.profile import SecondCopyParameters
 from gsan_core.profiles import LoadedProfile
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import request_profile
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 from tests.integration.test_lean_accounts import KEYS, _homes, _reference
 
@@ -31,11 +30,6 @@ pytestmark = pytest.mark.postgres
 
 #: The keys of a copy's event that name its bills.
 COPY_KEYS = KEYS | {"bill_ids"}
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 @pytest.fixture

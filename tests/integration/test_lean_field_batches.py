@@ -16,7 +16,7 @@ from benchmarks import lean_field_batches
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
+from gsan_core.model.field_work import CommandSituation
 from gsan_core.model.repaving import RepavingWork
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.model.units import OrganizationalUnit
@@ -42,20 +42,6 @@ def _sql(system: gsan_core.System) -> SqlBackend:
     sql = system.backend
     assert isinstance(sql, SqlBackend)
     return sql
-
-
-def _command(system: gsan_core.System, locality: int, name: str) -> int:
-    """A selective command of three inspection orders, emitted."""
-    fw = system.field_work
-    command = fw.create_selective_command(
-        description=name,
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=locality, locality_last=locality),
-        actor=1,
-        max_orders=3,
-    )
-    assert fw.emit_selective_orders(command_id=command.id, actor=1).summary.changed
-    return command.id
 
 
 def _orders(system: gsan_core.System, command_id: int) -> list[int]:
@@ -88,8 +74,8 @@ def test_lean_close_selective_writes_the_librarys_rows(
     sql = _sql(system)
     with system.uow_factory() as uow:
         first = min(p.locality_id for p in uow.properties.find_by())
-    mine = _command(system, first, "INSPECAO A")
-    theirs = _command(system, first, "INSPECAO B")
+    mine = lean_rows.selective_command(system, first, "INSPECAO A")
+    theirs = lean_rows.selective_command(system, first, "INSPECAO B")
     mine_orders, their_orders = _orders(system, mine), _orders(system, theirs)
     assert len(mine_orders) == len(their_orders) == 3
     assert not set(mine_orders) & set(their_orders)

@@ -25,7 +25,6 @@ from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     build_request_utility,
 )
-from tests.conftest import PostgresSchema
 from tests.integration.budgets import budget_system
 from tests.integration.lean_rows import last_outbox_id
 
@@ -37,11 +36,6 @@ OWN = frozenset(
     {"id", "request_id", "order_id", "step_id", "property_id", "protocol"}
     | {"locality_id", "sector_id", "block_id"}
 )
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 def _plain(row: Any) -> dict[str, Any]:

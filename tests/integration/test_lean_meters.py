@@ -8,7 +8,6 @@ target's own keys (ids, meter numbers, property ids), outbox rows included.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import attrs
@@ -18,9 +17,8 @@ from benchmarks import lean_meters, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing.hydrometers import METER
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
-from tests.services.connections_setup import add_property, town
+from tests.services.connections_setup import town
 
 pytestmark = pytest.mark.postgres
 
@@ -29,11 +27,6 @@ KEYS = frozenset(
     {"id", "number", "first_id", "last_id", "first_number", "last_number"}
     | {"hydrometer_id", "property_id"}
 )
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:
@@ -108,36 +101,15 @@ def test_a_lean_water_connection_writes_the_library_s_rows(sql: SqlBackend) -> N
     LIGADO, its connection row, the history row and
     ``connection.operation_applied``, from either."""
     gsan = town(_system(sql))
-    for pid in (500, 501):
-        add_property(gsan, pid, 1)
-    profile = gsan.profile
-    (permission,) = profile.ids("permission.connect_water_without_request")
-    (connected,) = profile.ids("water_status.connected")
-    allowed_from = profile.allowed("water.connect_without_order")
-    assert lean_meters.connectable(sql, allowed_from) == [500, 501]
-    actor = 7  # the town's user granted permission 65
-    gsan.connections.connect_water_without_order(
-        property_id=500, data=lean_meters.CONNECT, actor=actor
-    )
-    lean_meters.lean_connect_water(
+    lean_rows.connect_both(
         sql,
-        501,
+        gsan,
+        "water",
+        library_connect=gsan.connections.connect_water_without_order,
+        lean_connect=lean_meters.lean_connect_water,
         data=lean_meters.CONNECT,
-        permission_id=permission,
-        allowed_from=allowed_from,
-        connected=connected,
-        ids=itertools.count(10**9),
-        now=scale.NOW,
-        actor=actor,
+        without=KEYS,
     )
-    for table, column in (
-        ("property", "id"),
-        ("water_connection", "id"),
-        ("situation_change", "property_id"),
-    ):
-        library, lean = _rows(sql, table, column, [500, 501])
-        assert library == lean, table
-    assert _rows(sql, "property", "id", [500])[0]["water_status_id"] == connected
     first, second = _outbox(sql, 2)
     assert first == second
     assert first["tag"] == "connection.operation_applied"

@@ -8,7 +8,6 @@ target's own keys, outbox rows included.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import attrs
@@ -18,7 +17,6 @@ from benchmarks import lean_more, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts.customers import RelationType
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 from tests.services.connections_setup import add_property, town
 
@@ -26,11 +24,6 @@ pytestmark = pytest.mark.postgres
 
 #: The keys that name the target, not what was done to it.
 KEYS = frozenset({"id", "property_id"})
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 @pytest.fixture
@@ -48,36 +41,15 @@ def test_a_lean_sewer_connection_writes_the_library_s_rows(
     """UC0353 without an order (V-LE1..V-LE9, permission 67): the property's
     sewer LIGADO, its connection row (the profile's sewer percentage), the
     history row and ``connection.operation_applied``, from either."""
-    for pid in (500, 501):
-        add_property(gsan, pid, 1)
-    profile = gsan.profile
-    (permission,) = profile.ids("permission.connect_sewer_without_request")
-    (connected,) = profile.ids("sewer_status.connected")
-    allowed_from = profile.allowed("sewer.connect_without_order")
-    assert lean_more.sewer_connectable(sql, allowed_from) == [500, 501]
-    actor = 7  # the town's user granted permission 67
-    gsan.connections.connect_sewer_without_order(
-        property_id=500, data=lean_more.SEWER, actor=actor
-    )
-    stored = lean_more.lean_connect_sewer(
+    stored, _ = lean_rows.connect_both(
         sql,
-        501,
+        gsan,
+        "sewer",
+        library_connect=gsan.connections.connect_sewer_without_order,
+        lean_connect=lean_more.lean_connect_sewer,
         data=lean_more.SEWER,
-        permission_id=permission,
-        allowed_from=allowed_from,
-        connected=connected,
-        ids=itertools.count(10**9),
-        now=scale.NOW,
-        actor=actor,
+        without=KEYS,
     )
-    for table, column in (
-        ("property", "id"),
-        ("sewer_connection", "id"),
-        ("situation_change", "property_id"),
-    ):
-        library, lean = _rows(sql, table, column, [500, 501])
-        assert library == lean, table
-    assert _rows(sql, "property", "id", [500])[0]["sewer_status_id"] == connected
     assert (
         stored.sewer_percentage
         == _rows(sql, "sewer_connection", "id", [500])[0]["sewer_percentage"]

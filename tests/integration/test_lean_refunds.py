@@ -19,7 +19,6 @@ from benchmarks import lean_refunds
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import build_request_utility
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 from tests.integration.budgets import budget_system
 
@@ -30,11 +29,6 @@ KEYS = frozenset(
     {"id", "request_id", "property_id", "payment_id", "protocol"}
     | {"locality_id", "sector_id", "block_id"}
 )
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
 
 
 def _rows(sql: SqlBackend, case: lean_refunds.RefundCase) -> dict[str, Any]:

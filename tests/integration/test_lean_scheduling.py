@@ -17,7 +17,6 @@ from benchmarks import lean_scheduling, scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 
 pytestmark = pytest.mark.postgres
@@ -28,16 +27,6 @@ KEYS = frozenset(
     | {"from_team_id", "to_team_id"}
 )
 DAY = lean_scheduling.working_days(scale.TODAY + timedelta(days=1), 1)[0]
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
-
-
-@pytest.fixture
-def gsan(sql: SqlBackend) -> gsan_core.System:
-    return scale._system(sql)
 
 
 def _programmings(sql: SqlBackend, orders: list[int]) -> list[dict[str, Any]]:

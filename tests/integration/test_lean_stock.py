@@ -20,7 +20,6 @@ from benchmarks import lean_stock, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.testing.hydrometers import METER
-from tests.conftest import PostgresSchema
 from tests.integration import lean_rows
 
 pytestmark = pytest.mark.postgres
@@ -30,16 +29,6 @@ KEYS = frozenset(
     {"id", "number", "first_id", "last_id", "first_number", "last_number"}
     | {"hydrometer_id", "movement_id"}
 )
-
-
-@pytest.fixture
-def sql(postgres: PostgresSchema) -> SqlBackend:
-    return postgres.reset()
-
-
-@pytest.fixture
-def gsan(sql: SqlBackend) -> gsan_core.System:
-    return scale._system(sql)
 
 
 def _rows(sql: SqlBackend, table: str, column: str, keys: list[Any]) -> list[Any]:

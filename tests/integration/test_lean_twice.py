@@ -24,10 +24,11 @@ from benchmarks import lean_field_batches, lean_sewer
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.field_work import CommandSituation, SelectiveCriteria
+from gsan_core.model.field_work import CommandSituation
 from gsan_core.model.service_orders import OrderSituation, OrderUnitRelation
 from gsan_core.rules.repaving import AUTOMATIC_ACCEPTANCE
 from gsan_core.synthetic import generate
+from tests.integration import lean_rows
 
 POSTGRES = pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
 #: Rounds of two runs at once (each on rows of its own).
@@ -165,20 +166,6 @@ def test_lean_accept_repaving_twice_accepts_each_work_once(
 
 
 # ------------------------------------------------- closing a command
-def _selective(system: gsan_core.System, locality: int) -> int:
-    """A selective command of three inspection orders, emitted."""
-    fw = system.field_work
-    command = fw.create_selective_command(
-        description="INSPECAO TWICE",
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=locality, locality_last=locality),
-        actor=1,
-        max_orders=3,
-    )
-    assert fw.emit_selective_orders(command_id=command.id, actor=1).summary.changed
-    return command.id
-
-
 @POSTGRES
 def test_lean_close_selective_twice_closes_once(system: gsan_core.System) -> None:
     """Safe without a hold: the first statement reads the command locked
@@ -191,7 +178,7 @@ def test_lean_close_selective_twice_closes_once(system: gsan_core.System) -> Non
         locality = min(p.locality_id for p in uow.properties.find_by())
     trail = sql.tables["order_unit"]
     for _ in range(ROUNDS):
-        command = _selective(system, locality)
+        command = lean_rows.selective_command(system, locality, "INSPECAO TWICE")
         outcomes = _twice(
             lambda command=command: lean_field_batches.lean_close_selective(
                 sql,

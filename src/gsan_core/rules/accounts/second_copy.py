@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gsan_core.errors import RuleViolation, Violation
 from gsan_core.model.accounts import AccountDebts, DebtLine
+from gsan_core.model.billing import Charge
 from gsan_core.model.profile import SecondCopyParameters
 from gsan_core.rules.accounts import messages as m
 
@@ -14,6 +16,7 @@ __all__ = [
     "PLAN_ENTRY_REVIEW_REASON",
     "SECOND_COPY_DEBIT_TYPE",
     "chosen_bills",
+    "fee_charges",
     "fee_value",
     "fee_wanted",
 ]
@@ -85,3 +88,30 @@ def fee_value(*, social_tariff: bool, params: SecondCopyParameters) -> Decimal:
         return params.valor
     minimum = params.tarifa_minima_social if social_tariff else params.tarifa_minima
     return (minimum * Decimal("0.10")).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def fee_charges(
+    chosen: Sequence[DebtLine],
+    *,
+    property_id: int,
+    value: Decimal,
+    ids: Iterable[int],
+    at: datetime,
+    actor: int,
+) -> list[Charge]:
+    """SVS-01, SVS-02: the copy's fees, one of ``value`` in a single
+    installment per ``chosen`` bill (its reference), ids from ``ids``."""
+    return [
+        Charge(
+            id=ident,
+            property_id=property_id,
+            debit_type_id=SECOND_COPY_DEBIT_TYPE,
+            total=value,
+            installments=1,
+            installment_value=value,
+            generated_at=at,
+            reference=line.debt.reference,
+            actor=actor,
+        )
+        for line, ident in zip(chosen, ids, strict=True)
+    ]

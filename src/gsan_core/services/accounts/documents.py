@@ -525,22 +525,14 @@ def issue_bill_copy(
             ),
             params=params,
         )
-        fees = [
-            Charge(
-                id=ident,
-                property_id=property_id,
-                debit_type_id=copy_rules.SECOND_COPY_DEBIT_TYPE,
-                total=value,
-                installments=1,
-                installment_value=value,
-                generated_at=at,
-                reference=line.debt.reference,
-                actor=actor,
-            )
-            for line, ident in zip(
-                chosen, uow.next_ids("charge", len(chosen)), strict=True
-            )
-        ]
+        fees = copy_rules.fee_charges(
+            chosen,
+            property_id=property_id,
+            value=value,
+            ids=uow.next_ids("charge", len(chosen)),
+            at=at,
+            actor=actor,
+        )
         # one insert of every fee, whatever the bills (issue 20, ninth
         # round: an insert a bill before)
         uow.billing.add_charges(fees)

@@ -20,7 +20,6 @@ import attrs
 from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.catalog import CatalogItem, CatalogItemChanged
 from gsan_core.model.scheduling import (
-    OrderProgrammed,
     OrdersScheduledAutomatically,
     PrioritizationKind,
     Schedule,
@@ -38,7 +37,11 @@ from gsan_core.rules.scheduling import check_route_month
 from gsan_core.rules.validation import ensure
 from gsan_core.services.scheduling.follow_up import FollowUp
 from gsan_core.services.scheduling.results import AutomaticScheduling
-from gsan_core.services.service_orders.programmings import lock_days, used_minutes
+from gsan_core.services.service_orders.programmings import (
+    lock_days,
+    used_minutes,
+    write_programmed,
+)
 
 __all__ = ["Automatic"]
 
@@ -321,27 +324,8 @@ class Automatic(FollowUp):
             )
             for ident, p in zip(ids, placements, strict=True)
         ]
-        uow.programmings.add_many(rows)
-        uow.service_orders.update_many(
-            [
-                attrs.evolve(o, scheduled=True, version=o.version + 1)
-                for o in orders.values()
-            ]
-        )
+        write_programmed(uow, rows, (), orders, actor=actor, at=at)
         uow.record(
-            *(
-                OrderProgrammed(
-                    occurred_at=at,
-                    actor=actor,
-                    order_id=row.order_id,
-                    team_id=row.team_id,
-                    on=on,
-                    sequence=row.sequence,
-                    principal=True,
-                    programming_id=row.id,
-                )
-                for row in rows
-            ),
             OrdersScheduledAutomatically(
                 occurred_at=at,
                 actor=actor,

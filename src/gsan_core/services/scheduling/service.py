@@ -20,7 +20,6 @@ import attrs
 
 from gsan_core.errors import ConcurrencyConflict, Violation
 from gsan_core.model.scheduling import (
-    OrderProgrammed,
     OrderSituationInformed,
     ProgrammingMoved,
     ProgrammingRemoved,
@@ -62,6 +61,7 @@ from gsan_core.services.service_orders.programmings import (
     resequenced,
     schedule_key_around,
     used_minutes,
+    write_programmed,
 )
 
 __all__ = ["SchedulingService"]
@@ -131,7 +131,7 @@ class SchedulingService(RouteFiles):
                 actor=actor,
                 at=at,
             )
-            _write_programmed(uow, created, renumbered, orders, actor=actor, at=at)
+            write_programmed(uow, created, renumbered, orders, actor=actor, at=at)
             uow.commit()
         return sorted(created, key=lambda r: (r.on, r.team_id, r.sequence))
 
@@ -620,44 +620,6 @@ def _schedules_of(
             )
             uow.schedules.add(schedules[day])
     return schedules
-
-
-def _write_programmed(
-    uow: UnitOfWork,
-    created: Sequence[ScheduledOrder],
-    renumbered: Sequence[ScheduledOrder],
-    orders: Mapping[int, ServiceOrder],
-    *,
-    actor: int,
-    at: datetime,
-) -> None:
-    """``program``'s writes (deferred: one statement with the outbox on
-    PostgreSQL): the rows renumbered and added, the orders now programmed,
-    an ``OrderProgrammed`` per row added."""
-    if renumbered:
-        uow.programmings.update_many(renumbered)
-    uow.programmings.add_many(created)
-    uow.service_orders.update_many(
-        [
-            attrs.evolve(o, scheduled=True, version=o.version + 1)
-            for o in orders.values()
-        ]
-    )
-    uow.record(
-        *(
-            OrderProgrammed(
-                occurred_at=at,
-                actor=actor,
-                order_id=row.order_id,
-                team_id=row.team_id,
-                on=row.on,
-                sequence=row.sequence,
-                principal=row.principal,
-                programming_id=row.id,
-            )
-            for row in created
-        )
-    )
 
 
 def _check_versions(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 import attrs
 
 from gsan_core.model.scheduling import (
+    OrderProgrammed,
     ProgrammingRemoved,
     ScheduledOrder,
     ScheduleOutcome,
@@ -226,3 +227,41 @@ def _days(rows: Iterable[ScheduledOrder]) -> dict[tuple[int, date], set[int]]:
     for row in rows:
         found[(row.unit_id, row.on)].add(row.team_id)
     return dict(found)
+
+
+def write_programmed(
+    uow: UnitOfWork,
+    created: Sequence[ScheduledOrder],
+    renumbered: Sequence[ScheduledOrder],
+    orders: Mapping[int, ServiceOrder],
+    *,
+    actor: int,
+    at: datetime,
+) -> None:
+    """Programming's writes, by hand or automatic (deferred: one statement
+    with the outbox on PostgreSQL): the rows renumbered and added, the
+    orders now programmed, an ``OrderProgrammed`` per row added."""
+    if renumbered:
+        uow.programmings.update_many(renumbered)
+    uow.programmings.add_many(created)
+    uow.service_orders.update_many(
+        [
+            attrs.evolve(o, scheduled=True, version=o.version + 1)
+            for o in orders.values()
+        ]
+    )
+    uow.record(
+        *(
+            OrderProgrammed(
+                occurred_at=at,
+                actor=actor,
+                order_id=row.order_id,
+                team_id=row.team_id,
+                on=row.on,
+                sequence=row.sequence,
+                principal=row.principal,
+                programming_id=row.id,
+            )
+            for row in created
+        )
+    )
