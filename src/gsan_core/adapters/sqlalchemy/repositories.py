@@ -128,6 +128,48 @@ def lock_where(
         connection.execute(statement)
 
 
+def _bound_where(
+    table: sa.Table, shape: Sequence[tuple[str, str]], dialect: str
+) -> list[sa.ColumnElement[bool]]:
+    """:func:`where` for criteria of ``shape`` (``(name, kind)``: ``"many"``
+    a collection, ``"none"`` ``None``, ``"one"`` a value), each value the
+    bound parameter ``w_<name>`` (:func:`_bound_values`): a statement built
+    once per table and shape (issue 20, ninth round)."""
+    clauses: list[sa.ColumnElement[bool]] = []
+    for name, kind in shape:
+        column = table.c[name]
+        if kind == "none":
+            clauses.append(column.is_(None))
+        elif kind == "one":
+            clauses.append(column == sa.bindparam(f"w_{name}", type_=column.type))
+        elif dialect == "postgresql":
+            array = sa.bindparam(f"w_{name}", type_=postgresql.ARRAY(column.type))
+            clauses.append(column == sa.any_(array))
+        else:
+            clauses.append(column.in_(sa.bindparam(f"w_{name}", expanding=True)))
+    return clauses
+
+
+def _shape_of(criteria: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """The shape of ``criteria`` for :func:`_bound_where`."""
+    return tuple(
+        (
+            name,
+            "many" if _is_collection(value) else "none" if value is None else "one",
+        )
+        for name, value in criteria.items()
+    )
+
+
+def _bound_values(criteria: Mapping[str, object]) -> dict[str, object]:
+    """The bound parameters of ``criteria`` for :func:`_bound_where`."""
+    return {
+        f"w_{name}": list(value) if _is_collection(value) else value  # type: ignore[call-overload]
+        for name, value in criteria.items()
+        if value is not None
+    }
+
+
 def where(
     table: sa.Table, criteria: Mapping[str, object], dialect: str = "sqlite"
 ) -> list[sa.ColumnElement[bool]]:
@@ -240,7 +282,28 @@ class SqlRepository(Generic[E]):
             ahead = self._ahead(("by", tuple(sorted(criteria.items()))))
             if ahead is not MISSING:
                 return cast("Sequence[E]", ahead)
-        return self._select(*where(self._table, criteria, self._read.dialect.name))
+        statement = self._by(("by",), criteria)
+        with translated(self._entity):
+            rows = self._read.execute(statement, _bound_values(criteria))
+            return self._mapper.from_rows(rows.mappings().all())
+
+    def _by(
+        self, kind: tuple[str, ...], criteria: Mapping[str, object]
+    ) -> sa.Select[Any]:
+        """The statement of ``find_by`` (``kind`` ``("by",)``) or ``count_by``
+        (``("count",)``) over ``criteria``, built once per table, dialect and
+        criteria's shape: its values bound (:func:`_bound_values`)."""
+        t = self._table
+        dialect = self._read.dialect.name
+        shape = _shape_of(criteria)
+
+        def build() -> sa.Select[Any]:
+            clauses = _bound_where(t, shape, dialect)
+            if kind[0] == "count":
+                return sa.select(sa.func.count()).select_from(t).where(*clauses)
+            return sa.select(t).where(*clauses).order_by(self._key)
+
+        return prepared(t, f"{kind[0]}:{dialect}:{shape}", build)
 
     def lock(self, id: int) -> E:
         ahead = self._ahead(("lock", (id,)))
@@ -267,15 +330,22 @@ class SqlRepository(Generic[E]):
             return cast("Mapping[int, E]", ahead)
         found: dict[int, E] = {}
         t = self._table
+        key = self._key
+        dialect = self._read.dialect.name
+
+        def build() -> sa.Select[Any]:
+            # built once per table and dialect (issue 20, ninth round)
+            among = _bound_where(t, [(key.key, "many")], dialect)
+            return sa.select(t).where(*among).order_by(key).with_for_update()
+
+        statement = prepared(t, f"lock_many:{dialect}", build)
         for batch in chunks(wanted):
-            statement = (
-                sa.select(t)
-                .where(among(self._key, batch, self._read.dialect.name))
-                .order_by(self._key)
-                .with_for_update()
-            )
             with translated(self._entity):
-                rows = self._read.execute(statement).mappings().all()
+                rows = (
+                    self._read.execute(statement, {f"w_{key.key}": batch})
+                    .mappings()
+                    .all()
+                )
             for entity in self._mapper.from_rows(rows):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
@@ -316,13 +386,11 @@ class SqlRepository(Generic[E]):
             ahead = self._ahead(("count", tuple(sorted(criteria.items()))))
             if ahead is not MISSING:
                 return cast("int", ahead)
-        statement = (
-            sa.select(sa.func.count())
-            .select_from(self._table)
-            .where(*where(self._table, criteria, self._read.dialect.name))
-        )
+        statement = self._by(("count",), criteria)
         with translated(self._entity):
-            return int(self._conn.execute(statement).scalar_one())
+            return int(
+                self._conn.execute(statement, _bound_values(criteria)).scalar_one()
+            )
 
     def _deferred(self) -> bool:
         """Whether this write may wait in the unit of work's pending writes
