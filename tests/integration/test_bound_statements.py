@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 import gsan_core
-from gsan_core.adapters.sqlalchemy import repositories
+from gsan_core.adapters.sqlalchemy import repositories, statement_cache
 from gsan_core.adapters.sqlalchemy.schema import build_tables
 from gsan_core.adapters.sqlalchemy.statement_cache import _PREPARED
 
@@ -40,11 +40,11 @@ def test_the_bound_criteria_send_the_same_sql(
 ) -> None:
     table = build_tables()["service_order"]
     name = dialect.name
-    shape = repositories._shape_of(criteria)
+    shape = statement_cache.criteria_shape(criteria)
     built = sa.select(table).where(*repositories.where(table, criteria, name))
-    bound = sa.select(table).where(*repositories._bound_where(table, shape, name))
+    bound = sa.select(table).where(*statement_cache.bound_where(table, shape, name))
     assert _normalized(bound, dialect) == _normalized(built, dialect)
-    assert set(repositories._bound_values(criteria)) == {
+    assert set(statement_cache.bound_values(criteria)) == {
         f"w_{key}" for key, value in criteria.items() if value is not None
     }
 

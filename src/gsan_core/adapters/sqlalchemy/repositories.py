@@ -18,7 +18,12 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 )
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
-from gsan_core.adapters.sqlalchemy.statement_cache import prepared
+from gsan_core.adapters.sqlalchemy.statement_cache import (
+    bound_values,
+    bound_where,
+    criteria_shape,
+    prepared,
+)
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import (
@@ -126,48 +131,6 @@ def lock_where(
     statement = sa.select(*columns).select_from(locked)
     with translated(table.name):
         connection.execute(statement)
-
-
-def _bound_where(
-    table: sa.Table, shape: Sequence[tuple[str, str]], dialect: str
-) -> list[sa.ColumnElement[bool]]:
-    """:func:`where` for criteria of ``shape`` (``(name, kind)``: ``"many"``
-    a collection, ``"none"`` ``None``, ``"one"`` a value), each value the
-    bound parameter ``w_<name>`` (:func:`_bound_values`): a statement built
-    once per table and shape (issue 20, ninth round)."""
-    clauses: list[sa.ColumnElement[bool]] = []
-    for name, kind in shape:
-        column = table.c[name]
-        if kind == "none":
-            clauses.append(column.is_(None))
-        elif kind == "one":
-            clauses.append(column == sa.bindparam(f"w_{name}", type_=column.type))
-        elif dialect == "postgresql":
-            array = sa.bindparam(f"w_{name}", type_=postgresql.ARRAY(column.type))
-            clauses.append(column == sa.any_(array))
-        else:
-            clauses.append(column.in_(sa.bindparam(f"w_{name}", expanding=True)))
-    return clauses
-
-
-def _shape_of(criteria: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    """The shape of ``criteria`` for :func:`_bound_where`."""
-    return tuple(
-        (
-            name,
-            "many" if _is_collection(value) else "none" if value is None else "one",
-        )
-        for name, value in criteria.items()
-    )
-
-
-def _bound_values(criteria: Mapping[str, object]) -> dict[str, object]:
-    """The bound parameters of ``criteria`` for :func:`_bound_where`."""
-    return {
-        f"w_{name}": list(value) if _is_collection(value) else value  # type: ignore[call-overload]
-        for name, value in criteria.items()
-        if value is not None
-    }
 
 
 def where(
@@ -284,7 +247,7 @@ class SqlRepository(Generic[E]):
                 return cast("Sequence[E]", ahead)
         statement = self._by(("by",), criteria)
         with translated(self._entity):
-            rows = self._read.execute(statement, _bound_values(criteria))
+            rows = self._read.execute(statement, bound_values(criteria))
             return self._mapper.from_rows(rows.mappings().all())
 
     def _by(
@@ -295,10 +258,10 @@ class SqlRepository(Generic[E]):
         criteria's shape: its values bound (:func:`_bound_values`)."""
         t = self._table
         dialect = self._read.dialect.name
-        shape = _shape_of(criteria)
+        shape = criteria_shape(criteria)
 
         def build() -> sa.Select[Any]:
-            clauses = _bound_where(t, shape, dialect)
+            clauses = bound_where(t, shape, dialect)
             if kind[0] == "count":
                 return sa.select(sa.func.count()).select_from(t).where(*clauses)
             return sa.select(t).where(*clauses).order_by(self._key)
@@ -335,7 +298,7 @@ class SqlRepository(Generic[E]):
 
         def build() -> sa.Select[Any]:
             # built once per table and dialect (issue 20, ninth round)
-            among = _bound_where(t, [(key.key, "many")], dialect)
+            among = bound_where(t, [(key.key, "many")], dialect)
             return sa.select(t).where(*among).order_by(key).with_for_update()
 
         statement = prepared(t, f"lock_many:{dialect}", build)
@@ -389,7 +352,7 @@ class SqlRepository(Generic[E]):
         statement = self._by(("count",), criteria)
         with translated(self._entity):
             return int(
-                self._conn.execute(statement, _bound_values(criteria)).scalar_one()
+                self._conn.execute(statement, bound_values(criteria)).scalar_one()
             )
 
     def _deferred(self) -> bool:
