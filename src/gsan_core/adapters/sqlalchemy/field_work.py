@@ -388,19 +388,28 @@ class SqlSelectiveQueries:
     ) -> Sequence[int]:
         t = self._uow.tables
         link, order = t["selective_order"], t["service_order"]
-        statement = (
-            sa.select(link.c.order_id)
-            .join(order, order.c.id == link.c.order_id)
-            .where(
-                link.c.command_id == command_id,
-                link.c.order_id > after_order_id,
-                order.c.situation == int(OrderSituation.PENDING),
+
+        def build() -> sa.Select[Any]:
+            # built once per table, its values bound (issue 20, ninth round)
+            return (
+                sa.select(link.c.order_id)
+                .join(order, order.c.id == link.c.order_id)
+                .where(
+                    link.c.command_id
+                    == sa.bindparam("p_command", type_=link.c.command_id.type),
+                    link.c.order_id
+                    > sa.bindparam("p_after", type_=link.c.order_id.type),
+                    order.c.situation == int(OrderSituation.PENDING),
+                )
+                .order_by(link.c.order_id)
+                .limit(sa.bindparam("p_limit", type_=sa.Integer))
             )
-            .order_by(link.c.order_id)
-            .limit(limit)
-        )
+
+        statement = prepared(link, "pending_of_command", build)
+        params = {"p_command": command_id, "p_after": after_order_id, "p_limit": limit}
         with translated("selective_order"):
-            return [int(i) for i in self._uow.connection.execute(statement).scalars()]
+            rows = self._uow.connection.execute(statement, params)
+            return [int(i) for i in rows.scalars()]
 
 
 def _probe(*where: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -419,35 +420,31 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 template=template,
                 opened_by=opened_by,
             )
-        o = self._table
-        chunk = (
-            sa.select(
-                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
-            )
-            .where(
-                *self._candidates(scope),
-                o.c.id > after_id,
-            )
-            .order_by(o.c.id)
-            .limit(limit)
-            .cte("chunk")
+        # built once per table and scope's shape, every value a bound
+        # parameter (issue 20, ninth round: rebuilt on each call before, the
+        # SQLAlchemy work a large share of the call)
+        key = _shape(scope)
+        build = partial(self._inspect_statement, scope)
+        statement = (
+            build()
+            if key is None
+            else prepared(self._table, f"inspect_chunk:{key}", build)
         )
         sampled = sorted(i for i in sample_ids if i > after_id)[:limit]
-        reason = chunk.c.closing_reason_id
-        picked = (
-            sa.select(chunk, sa.func.row_number().over(order_by=chunk.c.id).label("n"))
-            .where(
-                sa.or_(
-                    reason.is_(None),
-                    reason.not_in(sorted(skipped_reason_ids)),
-                    self._among(chunk.c.id, sampled),
-                )
-            )
-            .cte("picked")
+        params = _scope_params(scope) | {
+            "sampled": sampled,
+            "c_after": after_id,
+            "c_limit": limit,
+            "c_skipped": sorted(skipped_reason_ids),
+            "c_opened_by": opened_by,
+            "c_at": template.generated_at,
+        }
+        params.update(
+            (f"t_{name}", value)
+            for name, value in self._mapper.to_row(template).items()
         )
-        statement = self._inserted(chunk, picked, template, opened_by)
         with translated(self._entity):
-            row = self._conn.execute(statement, {"sampled": sampled}).one()
+            row = self._conn.execute(statement, params).one()
         referenced = tuple(row.referenced or ())
         if not row.scanned:
             return InspectedChunk(scanned=0, last_id=after_id)
@@ -459,9 +456,40 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             referenced_ids=referenced,
         )
 
-    def _inserted(
-        self, chunk: sa.CTE, picked: sa.CTE, template: ServiceOrder, opened_by: int
-    ) -> sa.Select[Any]:
+    def _inspect_statement(self, scope: ClosedOrderScope) -> sa.Select[Any]:
+        """:meth:`inspect_chunk`'s statement over ``scope``'s candidates; its
+        values are bound parameters (:func:`_scope_params`, ``c_after``,
+        ``c_limit``, ``c_skipped``, ``sampled``, ``c_opened_by``, ``c_at``
+        and the template's row as ``t_<column>``)."""
+        o = self._table
+        chunk = (
+            sa.select(
+                o.c.id, o.c.property_id, o.c.current_unit_id, o.c.closing_reason_id
+            )
+            .where(
+                *self._candidates(scope, bound=True),
+                o.c.id > sa.bindparam("c_after", type_=o.c.id.type),
+            )
+            .order_by(o.c.id)
+            .limit(sa.bindparam("c_limit", type_=sa.Integer))
+            .cte("chunk")
+        )
+        reason = chunk.c.closing_reason_id
+        skipped = sa.bindparam("c_skipped", expanding=True, type_=reason.type)
+        picked = (
+            sa.select(chunk, sa.func.row_number().over(order_by=chunk.c.id).label("n"))
+            .where(
+                sa.or_(
+                    reason.is_(None),
+                    reason.not_in(skipped),
+                    self._among(chunk.c.id, ()),
+                )
+            )
+            .cte("picked")
+        )
+        return self._inserted(chunk, picked)
+
+    def _inserted(self, chunk: sa.CTE, picked: sa.CTE) -> sa.Select[Any]:
         """The chunk's writes as data-modifying CTEs: both id reservations,
         the orders' and the trail's ``INSERT ... SELECT``; the statement
         returns the counts, the first order id and the inspected ids."""
@@ -471,7 +499,6 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         orders_after = self._reserve("service_order", count)
         trail_after = self._reserve("order_unit", count)
         first = sa.select(orders_after.c.after - count).scalar_subquery()
-        static = self._mapper.to_row(template)
         source = {
             "id": first - 1 + picked.c.n,
             "property_id": picked.c.property_id,
@@ -487,7 +514,7 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                     *[
                         source[name]
                         if name in source
-                        else sa.literal(static[name], o.c[name].type)
+                        else sa.bindparam(f"t_{name}", type_=o.c[name].type)
                         for name in columns
                     ]
                 ),
@@ -500,9 +527,9 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             "id": trail_first + made.c.id - first,
             "order_id": made.c.id,
             "unit_id": made.c.current_unit_id,
-            "user_id": sa.literal(opened_by, sa.BigInteger),
+            "user_id": sa.bindparam("c_opened_by", type_=sa.BigInteger),
             "relation": sa.literal(int(OrderUnitRelation.OPENED), sa.SmallInteger),
-            "at": sa.literal(template.generated_at, trail.c.at.type),
+            "at": sa.bindparam("c_at", type_=trail.c.at.type),
             "version": sa.literal(1, sa.Integer),
         }
         names = [c.key for c in trail.c]
@@ -573,10 +600,44 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         # seeded rank, the totals over all of them; only each group's first
         # row (carrying the totals) and the concluded ones within the sample
         # come back
+        # built once per table and scope's shape (bound parameters; issue
+        # 20, ninth round)
+        key = _shape(scope)
+        build = partial(self._sample_statement, scope)
+        statement = (
+            build()
+            if key is None
+            else prepared(
+                self._table,
+                f"concluded_sample:{self._conn.dialect.name}:{key}",
+                build,
+            )
+        )
+        params = _scope_params(scope) | {
+            "c_concluded": sorted(reason_ids),
+            "c_percentage": percentage,
+            "c_seed": seed % SAMPLE_MODULUS,
+        }
+        with translated(self._entity):
+            rows = self._conn.execute(statement, params).all()
+        if not rows:
+            return [], 0
+        taken = sample_size(int(rows[0].eligible), percentage)
+        ids = sorted(r.id for r in rows if r.concluded == 1 and r.r <= taken)
+        return ids, int(rows[0].total)
+
+    def _sample_statement(self, scope: ClosedOrderScope) -> sa.Select[Any]:
+        """:meth:`concluded_sample`'s statement over ``scope``'s candidates;
+        its values are bound parameters (:func:`_scope_params`,
+        ``c_concluded``, ``c_percentage``, ``c_seed``)."""
         o = self._table
-        concluded = sa.case(
-            (o.c.closing_reason_id.in_(sorted(reason_ids)), 1), else_=0
-        ).label("concluded")
+        wanted = sa.bindparam(
+            "c_concluded", expanding=True, type_=o.c.closing_reason_id.type
+        )
+        concluded = sa.case((o.c.closing_reason_id.in_(wanted), 1), else_=0).label(
+            "concluded"
+        )
+        rank = _rank(o.c.id, sa.bindparam("c_seed", type_=sa.BigInteger))
         numbered = (
             sa.select(
                 o.c.id,
@@ -584,35 +645,40 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
                 sa.func.count().over().label("total"),
                 sa.func.sum(concluded).over().label("eligible"),
                 sa.func.row_number()
-                .over(partition_by=concluded, order_by=(_rank(o.c.id, seed), o.c.id))
+                .over(partition_by=concluded, order_by=(rank, o.c.id))
                 .label("r"),
             )
-            .where(*self._candidates(scope))
+            .where(*self._candidates(scope, bound=True))
             .subquery("numbered")
         )
+        percentage = sa.bindparam("c_percentage", type_=sa.Integer)
         size = (numbered.c.eligible * percentage + 49) // 100
-        statement = sa.select(numbered).where(
+        return sa.select(numbered).where(
             sa.or_(
                 numbered.c.r == 1,
                 sa.and_(numbered.c.concluded == 1, numbered.c.r <= size),
             )
         )
-        with translated(self._entity):
-            rows = self._conn.execute(statement).all()
-        if not rows:
-            return [], 0
-        taken = sample_size(int(rows[0].eligible), percentage)
-        ids = sorted(r.id for r in rows if r.concluded == 1 and r.r <= taken)
-        return ids, int(rows[0].total)
 
-    def _candidates(self, scope: ClosedOrderScope) -> list[sa.ColumnElement[bool]]:
+    def _candidates(
+        self, scope: ClosedOrderScope, *, bound: bool = False
+    ) -> list[sa.ColumnElement[bool]]:
+        """UC1176's candidates over ``scope``; ``bound``: its values are the
+        bound parameters of :func:`_scope_params` (a statement built once)."""
         o = self._table
         i = o.alias("inspection")
+        types: Any = sorted(scope.inspection_type_ids)
+        since: Any = scope.closed_since
+        if bound:
+            types = sa.bindparam(
+                "s_types", expanding=True, type_=o.c.service_type_id.type
+            )
+            since = sa.bindparam("s_since", type_=o.c.closed_at.type)
         open_inspection = (
             sa.select(i.c.id)
             .where(
                 i.c.reference_order_id == o.c.id,
-                i.c.service_type_id.in_(sorted(scope.inspection_type_ids)),
+                i.c.service_type_id.in_(types),
                 i.c.situation != int(OrderSituation.CLOSED),
             )
             .exists()
@@ -620,22 +686,31 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
         return [
             o.c.situation == int(OrderSituation.CLOSED),
             o.c.property_id.is_not(None),
-            o.c.closed_at >= scope.closed_since,
-            self._by_units(scope),
+            o.c.closed_at >= since,
+            self._by_units(scope, bound=bound),
             ~open_inspection,
             *self._filtered(scope.filters),
         ]
 
-    def _by_units(self, scope: ClosedOrderScope) -> sa.ColumnElement[bool]:
+    def _by_units(
+        self, scope: ClosedOrderScope, *, bound: bool = False
+    ) -> sa.ColumnElement[bool]:
         """The candidates closed by the scope's units: its ``unit_ids`` and
         the units of its ``company_id`` (a semi-join on the unit table)."""
         o = self._table
-        units = o.c.current_unit_id.in_(sorted(scope.unit_ids))
+        ids: Any = sorted(scope.unit_ids)
+        company: Any = scope.company_id
+        if bound:
+            ids = sa.bindparam(
+                "s_units", expanding=True, type_=o.c.current_unit_id.type
+            )
+            company = sa.bindparam("s_company", type_=sa.BigInteger)
+        units = o.c.current_unit_id.in_(ids)
         if scope.company_id is None:
             return units
         u = self._uow.tables["unit"]
         ofcompany = o.c.current_unit_id.in_(
-            sa.select(u.c.id).where(u.c.company_id == scope.company_id)
+            sa.select(u.c.id).where(u.c.company_id == company)
         )
         return sa.or_(units, ofcompany) if scope.unit_ids else ofcompany
 
@@ -765,12 +840,36 @@ class SqlInspectionBatches(SqlRepository[ServiceOrder]):
             self._conn.execute(trail.insert().from_select(columns, select), ids)
 
 
-def _rank(order_id: sa.ColumnElement[int], seed: int) -> sa.ColumnElement[int]:
+def _shape(scope: ClosedOrderScope) -> str | None:
+    """The key of the statements built once for ``scope``'s shape (whether
+    it names units, a company); ``None`` where its optional filters shape the
+    statement (built for the call)."""
+    filters = scope.filters
+    if filters is not None and (
+        filters.service_type_ids is not None or filters.by_property
+    ):
+        return None
+    return f"{bool(scope.unit_ids)}:{scope.company_id is not None}"
+
+
+def _scope_params(scope: ClosedOrderScope) -> dict[str, Any]:
+    """The bound parameters of ``_candidates(scope, bound=True)``."""
+    return {
+        "s_types": sorted(scope.inspection_type_ids),
+        "s_since": scope.closed_since,
+        "s_units": sorted(scope.unit_ids),
+        "s_company": scope.company_id,
+    }
+
+
+def _rank(
+    order_id: sa.ColumnElement[int], seed: sa.ColumnElement[int]
+) -> sa.ColumnElement[int]:
     """:func:`~gsan_core.rules.inspections.sample_rank` in SQL (bigint
-    arithmetic; every operand non-negative, every product below 2**63)."""
+    arithmetic; every operand non-negative, every product below 2**63);
+    ``seed``: the seed modulo ``SAMPLE_MODULUS``."""
     modulus = sa.literal(SAMPLE_MODULUS, sa.BigInteger)
     x = (
-        order_id % modulus * sa.literal(SAMPLE_MULTIPLIER, sa.BigInteger)
-        + sa.literal(seed % SAMPLE_MODULUS, sa.BigInteger)
+        order_id % modulus * sa.literal(SAMPLE_MULTIPLIER, sa.BigInteger) + seed
     ) % modulus
     return (x * x % modulus * sa.literal(SAMPLE_MIXER, sa.BigInteger) + x) % modulus

@@ -18,7 +18,12 @@ from gsan_core.adapters.sqlalchemy.mappers import (
 )
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS, reader
 from gsan_core.adapters.sqlalchemy.reference import MISSING
-from gsan_core.adapters.sqlalchemy.statement_cache import prepared
+from gsan_core.adapters.sqlalchemy.statement_cache import (
+    bound_values,
+    bound_where,
+    criteria_shape,
+    prepared,
+)
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.catalog import CatalogItem, Reference
 from gsan_core.model.collection import (
@@ -240,7 +245,28 @@ class SqlRepository(Generic[E]):
             ahead = self._ahead(("by", tuple(sorted(criteria.items()))))
             if ahead is not MISSING:
                 return cast("Sequence[E]", ahead)
-        return self._select(*where(self._table, criteria, self._read.dialect.name))
+        statement = self._by(("by",), criteria)
+        with translated(self._entity):
+            rows = self._read.execute(statement, bound_values(criteria))
+            return self._mapper.from_rows(rows.mappings().all())
+
+    def _by(
+        self, kind: tuple[str, ...], criteria: Mapping[str, object]
+    ) -> sa.Select[Any]:
+        """The statement of ``find_by`` (``kind`` ``("by",)``) or ``count_by``
+        (``("count",)``) over ``criteria``, built once per table, dialect and
+        criteria's shape: its values bound (:func:`_bound_values`)."""
+        t = self._table
+        dialect = self._read.dialect.name
+        shape = criteria_shape(criteria)
+
+        def build() -> sa.Select[Any]:
+            clauses = bound_where(t, shape, dialect)
+            if kind[0] == "count":
+                return sa.select(sa.func.count()).select_from(t).where(*clauses)
+            return sa.select(t).where(*clauses).order_by(self._key)
+
+        return prepared(t, f"{kind[0]}:{dialect}:{shape}", build)
 
     def lock(self, id: int) -> E:
         ahead = self._ahead(("lock", (id,)))
@@ -267,15 +293,22 @@ class SqlRepository(Generic[E]):
             return cast("Mapping[int, E]", ahead)
         found: dict[int, E] = {}
         t = self._table
+        key = self._key
+        dialect = self._read.dialect.name
+
+        def build() -> sa.Select[Any]:
+            # built once per table and dialect (issue 20, ninth round)
+            among = bound_where(t, [(key.key, "many")], dialect)
+            return sa.select(t).where(*among).order_by(key).with_for_update()
+
+        statement = prepared(t, f"lock_many:{dialect}", build)
         for batch in chunks(wanted):
-            statement = (
-                sa.select(t)
-                .where(among(self._key, batch, self._read.dialect.name))
-                .order_by(self._key)
-                .with_for_update()
-            )
             with translated(self._entity):
-                rows = self._read.execute(statement).mappings().all()
+                rows = (
+                    self._read.execute(statement, {f"w_{key.key}": batch})
+                    .mappings()
+                    .all()
+                )
             for entity in self._mapper.from_rows(rows):
                 found[entity.id] = entity  # type: ignore[attr-defined]
         return found
@@ -316,13 +349,11 @@ class SqlRepository(Generic[E]):
             ahead = self._ahead(("count", tuple(sorted(criteria.items()))))
             if ahead is not MISSING:
                 return cast("int", ahead)
-        statement = (
-            sa.select(sa.func.count())
-            .select_from(self._table)
-            .where(*where(self._table, criteria, self._read.dialect.name))
-        )
+        statement = self._by(("count",), criteria)
         with translated(self._entity):
-            return int(self._conn.execute(statement).scalar_one())
+            return int(
+                self._conn.execute(statement, bound_values(criteria)).scalar_one()
+            )
 
     def _deferred(self) -> bool:
         """Whether this write may wait in the unit of work's pending writes
