@@ -17,11 +17,8 @@ from gsan_core.model.field_work import CommandSituation
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.services.field_work import service as field_work_service
 from gsan_core.synthetic import generate
-from tests.integration.test_statement_budgets_field import (
-    SQL_ONLY,
-    _command_orders,
-    _emitted,
-)
+from tests.field_commands import command_orders, emitted_inspections
+from tests.integration.test_statement_budgets_field import SQL_ONLY
 
 
 def _changed_meanwhile(
@@ -51,8 +48,8 @@ def test_a_command_changed_during_its_closing(
     system: gsan_core.System, backend_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     generate(system, properties=300, seed=9)
-    command_id = _emitted(system, max_orders=5)
-    orders = _command_orders(system, command_id)
+    command_id = emitted_inspections(system, max_orders=5)
+    orders = command_orders(system, command_id)
     assert orders
     _changed_meanwhile(system, monkeypatch, command_id)
     if backend_name == "postgres":

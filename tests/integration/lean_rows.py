@@ -18,6 +18,7 @@ from benchmarks import lean_meters, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_work import SelectiveCriteria
+from tests.field_commands import INSPECTION
 from tests.services.connections_setup import add_property
 
 
@@ -135,10 +136,6 @@ def connect_both(
     (home,) = rows(sql, "property", "id", [500], without=without)
     assert home[f"{network}_status_id"] == connected
     return stored, connected
-
-
-#: The inspection service type of the field-batch lean tests' commands.
-INSPECTION = 350
 
 
 def selective_command(system: gsan_core.System, locality: int, name: str) -> int:

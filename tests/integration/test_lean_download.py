@@ -17,10 +17,8 @@ from benchmarks import lean_download
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import FileKind, FileSituation
-from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.synthetic import generate
-
-INSPECTION = 350
+from tests.field_commands import command_orders, emitted_inspections
 
 
 def _released(system: gsan_core.System, orders: list[int], agent: int) -> int:
@@ -52,20 +50,7 @@ def test_lean_download_writes_the_librarys_rows_and_text(
     generate(system, properties=300, seed=9)
     sql = system.backend
     assert isinstance(sql, SqlBackend)
-    with system.uow_factory() as uow:
-        first = min(p.locality_id for p in uow.properties.find_by())
-    command = system.field_work.create_selective_command(
-        description="INSPECAO",
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
-        actor=1,
-    )
-    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
-    with system.uow_factory() as uow:
-        orders = sorted(
-            link.order_id
-            for link in uow.selective_orders.find_by(command_id=command.id)
-        )
+    orders = command_orders(system, emitted_inspections(system))
     library_file = _released(system, orders[:3], 71)
     lean_file = _released(system, orders[3:6], 72)
     assert _file(sql, library_file) == _file(sql, lean_file)

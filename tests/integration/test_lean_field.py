@@ -17,12 +17,11 @@ from benchmarks import lean_field
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.field_files import FileKind
-from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.synthetic import generate
+from tests.field_commands import INSPECTION, command_orders, emitted_inspections
 from tests.integration import lean_rows
 
-INSPECTION = 350
 EXECUTED = 2  # CONCLUSAO DO SERVICO
 #: Columns and payload keys that name a row, its order, file or property.
 OWN = {
@@ -78,20 +77,7 @@ def test_lean_apply_returns_writes_the_librarys_rows(system: gsan_core.System) -
     generate(system, properties=300, seed=9)
     sql = system.backend
     assert isinstance(sql, SqlBackend)
-    with system.uow_factory() as uow:
-        first = min(p.locality_id for p in uow.properties.find_by())
-    command = system.field_work.create_selective_command(
-        description="INSPECAO",
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
-        actor=1,
-    )
-    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
-    with system.uow_factory() as uow:
-        orders = sorted(
-            link.order_id
-            for link in uow.selective_orders.find_by(command_id=command.id)
-        )
+    orders = command_orders(system, emitted_inspections(system))
     mine, theirs = orders[:3], orders[3:6]
     library_file = _returned(system, mine, 71)
     lean_file = _returned(system, theirs, 72)

@@ -28,6 +28,7 @@ from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
+from tests.field_commands import INSPECTION, command_orders, emitted_inspections
 from tests.integration import budgets
 from tests.integration.budgets import Counter, measure
 from tests.services.connections_setup import (
@@ -426,31 +427,6 @@ def assert_within(found: dict[str, int], system: gsan_core.System) -> None:
 
 
 # ------------------------------------------------------------------ field work
-INSPECTION = 350
-
-
-def _emitted(system: gsan_core.System, max_orders: int | None = None) -> int:
-    """A selective command of inspection orders over the first locality,
-    emitted."""
-    with system.uow_factory() as uow:
-        first = min(p.locality_id for p in uow.properties.find_by())
-    command = system.field_work.create_selective_command(
-        description="INSPECAO",
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
-        actor=1,
-        max_orders=max_orders,
-    )
-    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
-    return command.id
-
-
-def _command_orders(system: gsan_core.System, command_id: int) -> list[int]:
-    with system.uow_factory() as uow:
-        return sorted(
-            link.order_id
-            for link in uow.selective_orders.find_by(command_id=command_id)
-        )
 
 
 def _in_field(system: gsan_core.System, order_ids: list[int], agent: int) -> int:
@@ -474,7 +450,7 @@ def test_field_file_commands_hold_their_budgets(system: gsan_core.System) -> Non
     """The field-device files (TXT, RET): generating a file of 2 and of 6
     orders, its life cycle, its return and the return's application."""
     generate(system, properties=300, seed=9)
-    orders = _command_orders(system, _emitted(system))
+    orders = command_orders(system, emitted_inspections(system))
     counter = counter_of(system)
     fw = system.field_work
     found: dict[str, int] = {}
@@ -584,7 +560,7 @@ def test_inspection_and_visit_commands_hold_their_budgets(
             ).id
         ),
     )
-    capped = [_emitted(system, max_orders=size) for size in SIZES]
+    capped = [emitted_inspections(system, max_orders=size) for size in SIZES]
     check_sizes(
         found,
         "generate an inspection file",
@@ -594,7 +570,7 @@ def test_inspection_and_visit_commands_hold_their_budgets(
         ),
     )
     # visit files of 2 and 6 orders, in the field, returned, processed
-    orders = _command_orders(system, _emitted(system))
+    orders = command_orders(system, emitted_inspections(system))
     chosen = slices(orders)
     visits: list[int] = []
     check_sizes(
@@ -650,7 +626,7 @@ def test_inspection_and_visit_commands_hold_their_budgets(
             actor=1,
         ),
     )
-    closing = [_emitted(system, max_orders=size) for size in SIZES]
+    closing = [emitted_inspections(system, max_orders=size) for size in SIZES]
     marks: list[int] = []
     check_sizes(
         found,

@@ -18,8 +18,8 @@ from gsan_core.rules.field_work import consumption_since
 from gsan_core.services.field_work.files import AVERAGE_MONTHS
 from gsan_core.synthetic import generate
 from gsan_core.testing.clocks import FixedClock
+from tests.field_commands import INSPECTION, emitted_inspections
 
-INSPECTION = 350
 EXECUTED = 2  # CONCLUSAO DO SERVICO
 NOT_EXECUTED = 4
 
@@ -27,17 +27,7 @@ NOT_EXECUTED = 4
 @pytest.fixture
 def emitted(system: gsan_core.System) -> tuple[gsan_core.System, int]:
     generate(system, properties=300, seed=9)
-    with system.uow_factory() as uow:
-        first = min(p.locality_id for p in uow.properties.find_by())
-    command = system.field_work.create_selective_command(
-        description="INSPECAO",
-        service_type_id=INSPECTION,
-        criteria=SelectiveCriteria(locality_first=first, locality_last=first),
-        actor=1,
-        max_orders=12,
-    )
-    system.field_work.emit_selective_orders(command_id=command.id, actor=1)
-    return system, command.id
+    return system, emitted_inspections(system, max_orders=12)
 
 
 def _file(system: gsan_core.System, command_id: int) -> int:
