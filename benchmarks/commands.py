@@ -48,6 +48,7 @@ from benchmarks import (
     lean_scheduling,
     lean_sewer,
     lean_stock,
+    lean_upkeep,
     scale,
     scale_commands,
 )
@@ -126,6 +127,9 @@ METER_STEPS: dict[str, _MeterStep] = {
     "update_property": lean_more.measure_update_property,
     "relate": lean_more.measure_relate,
     "end_relation": lean_more.measure_end_relation,
+    # lean6: the maintenance commands of benchmarks.lean_upkeep
+    "update_customer": lean_upkeep.measure_update_customer,
+    "update_catalog": lean_upkeep.measure_update_catalog,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -1,0 +1,433 @@
+"""A customer's and a reference row's change beside their lean SQL (issue 20,
+tenth round).
+
+Two everyday maintenance commands of the services without a lean version,
+in the pattern of :mod:`benchmarks.lean_more` (PostgreSQL's, each statement
+built once with bound parameters, their checks asserts, the rules the
+library's pure ones):
+
+* :func:`lean_update_customer`: a customer's change ("Manter Cliente"):
+  ``BEGIN``, the customer's row locked with the hierarchy's key and its
+  document's (the library's named keys, their ``counter`` rows) and its
+  type's person kind read, in one statement; when it has a document or a
+  responsible, one read after the locks of the customers with the same
+  document and of the responsible's chain (a read in the locks' statement
+  would miss a customer committed while it waited); then the
+  compare-and-set update and ``accounts.customer_changed`` in one
+  statement, ``COMMIT``;
+* :func:`lean_update_catalog`: a reference row's change ("Manter X",
+  CAT-1..CAT-4): ``BEGIN``, the kind's key locked, the kind's rows read
+  (the changed one among them, its version checked), then the
+  compare-and-set update and ``catalog.item_changed`` in one statement,
+  ``COMMIT``. The key and the read stay two statements for the same reason.
+
+The ``measure_*`` functions time them beside the library (``python -m
+benchmarks.commands --only update_customer,update_catalog``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+import gsan_core
+from benchmarks import id_ranges, lean_more, lean_sql, scale, scale_commands
+from gsan_core import serialization
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.adapters.sqlalchemy.mappers import decode_attributes, encode_attributes
+from gsan_core.model.accounts import Customer, CustomerChanged, PersonKind
+from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
+from gsan_core.rules import catalog as catalog_rules
+from gsan_core.rules.accounts import customers as accounts_rules
+
+__all__ = [
+    "CATALOG_KIND",
+    "COMMANDS",
+    "cpf",
+    "lean_update_catalog",
+    "lean_update_customer",
+    "measure_update_catalog",
+    "measure_update_customer",
+]
+
+#: The commands of this module, as ``benchmarks.commands`` names them.
+COMMANDS = ("update_customer", "update_catalog")
+#: The reference table whose rows the benchmark changes (the default
+#: profile's "Órgão Expedidor do RG": four rows, no attributes, no checks of
+#: its own, no rule reading it).
+CATALOG_KIND = "identity_issuer"
+#: The rows of :data:`CATALOG_KIND` each side changes in turn.
+CATALOG_ROWS = 10
+
+
+def _event(event: Any, now: datetime, actor: int) -> dict[str, Any]:
+    """The parameters of the outbox row of ``event``."""
+    (payload,) = serialization.to_dicts([event])
+    return lean_sql.event(0, event.tag, now, actor, payload)
+
+
+def _keys(sql: SqlBackend) -> Any:
+    """The named keys ``:k_keys`` locked (the library's ``lock_key``: their
+    ``counter`` rows, made at 0 on first use, not moved), as a CTE."""
+    counter = sql.tables["counter"]
+    names = sa.func.unnest(sa.bindparam("k_keys", type_=postgresql.ARRAY(sa.Text)))
+    return (
+        postgresql.insert(counter)
+        .from_select(["name", "value"], sa.select(names.label("name"), sa.literal(0)))
+        .on_conflict_do_update(
+            index_elements=[counter.c.name], set_={"value": counter.c.value}
+        )
+        .returning(counter.c.name)
+        .cte("lean_keys")
+    )
+
+
+def _compare_and_set(table: sa.Table, where: Mapping[str, Any]) -> Any:
+    """The compare-and-set update of ``table``'s other columns (``u_*``) of
+    the row ``where`` (column to bound parameter) at ``:k_version``."""
+    names = [c.name for c in table.c if c.name not in where]
+    return (
+        sa.update(table)
+        .where(
+            *(table.c[name] == param for name, param in where.items()),
+            table.c.version == sa.bindparam("k_version", type_=table.c.version.type),
+        )
+        .values(lean_sql.bound(table, "u_", *names))
+        .returning(table.c.version)
+    )
+
+
+# ---------------------------------------------------------------- customer
+def _customer_lock(sql: SqlBackend) -> Any:
+    """The customer ``:k_id`` locked (its version), the keys ``:k_keys``
+    locked, and the person kind of the customer type ``:k_type`` (null when
+    there is none)."""
+    t = sql.tables
+    customer, kinds = t["customer"], t["customer_type"]
+    keys = _keys(sql)
+    return (
+        sa.select(
+            customer.c.version,
+            kinds.c.id.label("type_id"),
+            kinds.c.person_kind,
+            sa.select(sa.func.count())
+            .select_from(keys)
+            .scalar_subquery()
+            .label("keys"),
+        )
+        .select_from(
+            customer.outerjoin(
+                kinds, kinds.c.id == sa.bindparam("k_type", type_=kinds.c.id.type)
+            )
+        )
+        .where(customer.c.id == sa.bindparam("k_id", type_=customer.c.id.type))
+        .with_for_update(of=customer)
+    )
+
+
+def _customer_read(sql: SqlBackend) -> Any:
+    """After the locks: the customers with the document ``:k_document``
+    (``tag`` ``document``) and the responsible chain from ``:k_responsible``
+    up (``chain``: each customer's responsible), rows ``(tag, id, other)``."""
+    customer = sql.tables["customer"]
+    up = customer.alias("up")
+    chain = (
+        sa.select(customer.c.id, customer.c.responsible_customer_id)
+        .where(customer.c.id == sa.bindparam("k_responsible", type_=customer.c.id.type))
+        .cte("lean_chain", recursive=True)
+    )
+    chain = chain.union(
+        sa.select(up.c.id, up.c.responsible_customer_id).join(
+            chain, up.c.id == chain.c.responsible_customer_id
+        )
+    )
+    return sa.union_all(
+        sa.select(
+            sa.literal("document").label("tag"),
+            customer.c.id,
+            sa.null().cast(sa.BigInteger).label("other"),
+        ).where(
+            customer.c.document
+            == sa.bindparam("k_document", type_=customer.c.document.type)
+        ),
+        sa.select(sa.literal("chain"), chain.c.id, chain.c.responsible_customer_id),
+    )
+
+
+def _customer_write(sql: SqlBackend) -> Any:
+    t = sql.tables["customer"]
+    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _customer_checked(customer: Customer, locked: Any, rows: Sequence[Any]) -> Customer:
+    """The customer with its type's person kind, the library's pure rules
+    asserted on what the two reads found."""
+    if locked.type_id is not None:
+        customer = attrs.evolve(customer, person_kind=PersonKind(locked.person_kind))
+    chain = {r.id: r.other for r in rows if r.tag == "chain"}
+    responsible = customer.responsible_customer_id
+    found = accounts_rules.check_customer(
+        customer,
+        type_exists=locked.type_id is not None,
+        same_document_ids=[r.id for r in rows if r.tag == "document"],
+        responsible_exists=responsible is None or responsible in chain,
+        loops=responsible is not None
+        and accounts_rules.hierarchy_loops(customer.id, responsible, chain),
+    )
+    assert not found, found
+    return customer
+
+
+def lean_update_customer(
+    sql: SqlBackend, customer: Customer, *, now: datetime, actor: int
+) -> Customer:
+    """Store a customer read at ``customer.version``, lean: ``BEGIN``, the
+    row and its keys locked with its type read, the same document's
+    customers and the responsible's chain read (when it has either), the
+    rules checked, the compare-and-set update and its event in one
+    statement, ``COMMIT``: 4 statements, 5 with a document or a
+    responsible."""
+    lock = lean_sql.built(sql, "customer change lock", lambda: _customer_lock(sql))
+    read = lean_sql.built(sql, "customer change read", lambda: _customer_read(sql))
+    write = lean_sql.built(sql, "customer change", lambda: _customer_write(sql))
+    keys = ["customer.hierarchy"]
+    if customer.document:
+        keys.append(f"customer.document.{customer.document}")
+    with sql.engine.begin() as connection:
+        locked = connection.execute(
+            lock,
+            {"k_id": customer.id, "k_type": customer.customer_type_id, "k_keys": keys},
+        ).one()
+        assert locked.version == customer.version  # the version read
+        rows: Sequence[Any] = []
+        if customer.document or customer.responsible_customer_id is not None:
+            rows = connection.execute(
+                read,
+                {
+                    "k_document": customer.document,
+                    "k_responsible": customer.responsible_customer_id,
+                },
+            ).all()
+        checked = _customer_checked(customer, locked, rows)
+        changed = attrs.evolve(checked, version=customer.version + 1)
+        event = CustomerChanged(occurred_at=now, actor=actor, customer_id=customer.id)
+        row = sql.mappers.customer.to_row(changed)
+        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
+        values |= {"k_id": customer.id, "k_version": customer.version}
+        values |= _event(event, now, actor)
+        assert len(connection.execute(write, values).all()) == 1
+    return changed
+
+
+# ---------------------------------------------------------------- catalogue
+def _catalog_lock(sql: SqlBackend) -> Any:
+    """The keys ``:k_keys`` locked (how many)."""
+    keys = _keys(sql)
+    return sa.select(sa.func.count()).select_from(keys)
+
+
+def _catalog_read(sql: SqlBackend) -> Any:
+    """The rows of the kind ``:k_kind``, by id."""
+    t = sql.tables["catalog_item"]
+    return (
+        sa.select(t)
+        .where(t.c.kind == sa.bindparam("k_kind", type_=t.c.kind.type))
+        .order_by(t.c.id)
+    )
+
+
+def _catalog_write(sql: SqlBackend) -> Any:
+    t = sql.tables["catalog_item"]
+    update = _compare_and_set(
+        t,
+        {
+            "kind": sa.bindparam("k_kind", type_=t.c.kind.type),
+            "id": sa.bindparam("k_id", type_=t.c.id.type),
+        },
+    )
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _item(row: Mapping[Any, Any]) -> CatalogItem:
+    return CatalogItem(
+        kind=row["kind"],
+        id=row["id"],
+        description=row["description"],
+        abbreviation=row["abbreviation"],
+        active=row["active"],
+        attributes=decode_attributes(row["attributes"]),
+        version=row["version"],
+    )
+
+
+def lean_update_catalog(
+    sql: SqlBackend,
+    spec: CatalogKind,
+    item_id: int,
+    *,
+    expected_version: int,
+    description: str,
+    now: datetime,
+    actor: int,
+) -> CatalogItem:
+    """A reference row of a kind without ``ref`` attributes given a new
+    description, lean: ``BEGIN``, the kind's key locked, its rows read,
+    CAT-1..CAT-4 checked (the library's pure ``check_item``), the
+    compare-and-set update and its event in one statement, ``COMMIT``: 5."""
+    assert not any(a.type == "ref" for a in spec.attributes)
+    lock = lean_sql.built(sql, "catalog change lock", lambda: _catalog_lock(sql))
+    read = lean_sql.built(sql, "catalog change read", lambda: _catalog_read(sql))
+    write = lean_sql.built(sql, "catalog change", lambda: _catalog_write(sql))
+    with sql.engine.begin() as connection:
+        connection.execute(lock, {"k_keys": [f"catalog.{spec.name}"]})
+        siblings = [
+            _item(r) for r in connection.execute(read, {"k_kind": spec.name}).mappings()
+        ]
+        (current,) = [s for s in siblings if s.id == item_id]
+        assert current.version == expected_version
+        changed = attrs.evolve(
+            current, description=description, version=current.version + 1
+        )
+        found = catalog_rules.check_item(
+            changed, kind=spec, siblings=siblings, lookup=_no_lookup
+        )
+        assert not found, found
+        if spec.attributes or changed.attributes:
+            typed, wrong = catalog_rules.coerce_attributes(spec, changed.attributes)
+            assert not wrong, wrong
+            changed = attrs.evolve(changed, attributes=typed)
+        event = CatalogItemChanged(
+            occurred_at=now,
+            actor=actor,
+            kind=spec.name,
+            item_id=item_id,
+            version=changed.version,
+            active=changed.active,
+        )
+        values = lean_sql.params(
+            "u_",
+            {
+                "description": changed.description,
+                "abbreviation": changed.abbreviation,
+                "active": changed.active,
+                "attributes": encode_attributes(changed.attributes),
+                "version": changed.version,
+            },
+        )
+        values |= {"k_kind": spec.name, "k_id": item_id}
+        values |= {"k_version": expected_version}
+        values |= _event(event, now, actor)
+        assert len(connection.execute(write, values).all()) == 1
+    return changed
+
+
+def _no_lookup(kind: str, ident: int) -> CatalogItem | None:
+    """No row of another kind is looked up (a kind without ``ref``
+    attributes)."""
+    raise AssertionError(f"{kind} {ident}: a ref attribute")
+
+
+# ---------------------------------------------------------------- measures
+def cpf(number: int) -> str:
+    """A valid CPF whose first nine digits are ``number`` (mod 10^9) moved
+    by 123,456,789 (no CPF of nine equal digits)."""
+    digits = [int(d) for d in f"{(number + 123_456_789) % 10**9:09d}"]
+    for size in (9, 10):
+        total = sum(d * (size + 1 - i) for i, d in enumerate(digits[:size]))
+        digits.append(0 if total % 11 < 2 else 11 - total % 11)
+    return "".join(map(str, digits))
+
+
+def customers(
+    gsan: gsan_core.System, sql: SqlBackend, count: int, *, name: str
+) -> list[Customer]:
+    """``count`` new customers registered through the library, each with a
+    CPF no earlier call gave (from a range of :mod:`benchmarks.id_ranges`)."""
+    kind = gsan.accounts.customer(lean_more.customer(gsan, sql, name)).customer_type_id
+    first = id_ranges.take(f"{name} documents").start
+    return [
+        gsan.accounts.register_customer(
+            actor=scale.ADMIN,
+            name=f"{name} {n}",
+            customer_type_id=kind,
+            document=cpf(first + n),
+        )
+        for n in range(count)
+    ]
+
+
+def measure_update_customer(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` customers with a CPF (registered through the library before
+    the timing) renamed by each side."""
+    made = customers(gsan, sql, 2 * count, name=f"LEAN UPKEEP {skip}")
+    scale.analyze(sql)
+
+    def library(n: int) -> None:
+        renamed = attrs.evolve(made[2 * n], name=f"RENAMED {2 * n}")
+        gsan.accounts.update_customer(renamed, actor=scale.ADMIN)
+
+    def baseline(n: int) -> None:
+        renamed = attrs.evolve(made[2 * n + 1], name=f"RENAMED {2 * n + 1}")
+        lean_update_customer(sql, renamed, now=scale.NOW, actor=scale.ADMIN)
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "update a customer with a CPF (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def catalog_rows(gsan: gsan_core.System, count: int, *, name: str) -> list[int]:
+    """``count`` new rows of :data:`CATALOG_KIND` added through the library."""
+    return [
+        gsan.catalog.add(CATALOG_KIND, description=f"{name} {n}", actor=scale.ADMIN).id
+        for n in range(count)
+    ]
+
+
+def measure_update_catalog(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` descriptions changed by each side, on :data:`CATALOG_ROWS`
+    rows of :data:`CATALOG_KIND` of each side's, added for the repeat (each
+    call the next row, its version followed)."""
+    rows = catalog_rows(gsan, 2 * CATALOG_ROWS, name=f"LEAN UPKEEP {skip}")
+    versions = dict.fromkeys(rows, 1)
+    spec = gsan.catalog.kind(CATALOG_KIND)
+
+    def row(n: int, side: int) -> int:
+        return rows[side * CATALOG_ROWS + n % CATALOG_ROWS]
+
+    def library(n: int) -> None:
+        ident = row(n, 0)
+        versions[ident] = gsan.catalog.update(
+            CATALOG_KIND,
+            ident,
+            expected_version=versions[ident],
+            actor=scale.ADMIN,
+            description=f"LIBRARY {skip} {n}",
+        ).version
+
+    def baseline(n: int) -> None:
+        ident = row(n, 1)
+        versions[ident] = lean_update_catalog(
+            sql,
+            spec,
+            ident,
+            expected_version=versions[ident],
+            description=f"LEAN {skip} {n}",
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        ).version
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "update a reference row (lean SQL)", size, library_s, baseline_s
+    )

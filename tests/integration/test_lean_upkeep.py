@@ -1,0 +1,157 @@
+"""The lean commands of ``benchmarks.lean_upkeep`` leave the rows the library
+leaves: the benchmark compares like with like (issue 20, tenth round).
+
+Each test runs the library on one target and the lean version on another of
+the same kind, then compares every column of the rows written, but the
+target's own keys, outbox rows included; the lean versions refuse what the
+library refuses, writing nothing, and a second run of the same change
+writes nothing more (its compare-and-set).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+import sqlalchemy as sa
+from benchmarks import lean_upkeep, scale
+
+import gsan_core
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.accounts import Customer, PersonKind
+from tests.integration import lean_rows
+from tests.services.connections_setup import town
+
+pytestmark = pytest.mark.postgres
+
+#: The keys that name the target, not what was done to it.
+KEYS = frozenset({"id", "customer_id", "item_id", "document", "description"})
+
+
+@pytest.fixture
+def gsan(sql: SqlBackend) -> gsan_core.System:
+    return town(scale._system(sql))
+
+
+def _rows(sql: SqlBackend, table: str, keys: list[Any]) -> list[Any]:
+    return lean_rows.rows(sql, table, "id", keys, without=KEYS)
+
+
+def _item_row(sql: SqlBackend, kind: str, ident: int) -> dict[str, Any]:
+    """The reference row ``(kind, ident)`` without the keys."""
+    t = sql.tables["catalog_item"]
+    with sql.engine.connect() as connection:
+        row = (
+            connection.execute(sa.select(t).where(t.c.kind == kind, t.c.id == ident))
+            .mappings()
+            .one()
+        )
+    return {k: v for k, v in row.items() if k not in KEYS}
+
+
+def _two(gsan: gsan_core.System, sql: SqlBackend) -> list[Customer]:
+    return lean_upkeep.customers(gsan, sql, 2, name="ANA")
+
+
+def test_a_lean_customer_change_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A customer with a CPF renamed and given a responsible: the row at
+    version 2 (its person kind its type's, whatever the caller gave) and one
+    ``accounts.customer_changed``, from either."""
+    library, lean = _two(gsan, sql)
+    boss = lean_upkeep.customers(gsan, sql, 1, name="CHEFE")[0].id
+    changes = {
+        "name": "ANA MARIA",
+        "responsible_customer_id": boss,
+        "email": "a@b.c",
+        "person_kind": PersonKind.COMPANY,
+    }
+    gsan.accounts.update_customer(attrs.evolve(library, **changes), actor=7)
+    stored = lean_upkeep.lean_update_customer(
+        sql, attrs.evolve(lean, **changes), now=scale.NOW, actor=7
+    )
+    assert stored.version == 2
+    first, second = _rows(sql, "customer", [library.id, lean.id])
+    assert first == second
+    assert (first["version"], first["name"]) == (2, "ANA MARIA")
+    assert first["responsible_customer_id"] == boss
+    assert first["person_kind"] == int(PersonKind.INDIVIDUAL)
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "accounts.customer_changed"
+
+
+def test_a_lean_customer_change_refuses_what_the_library_refuses(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """Another customer's CPF, a responsible that loops back, an unknown
+    responsible, an unknown type, a stale version: nothing written; the same
+    change run twice writes once."""
+    one, two = _two(gsan, sql)
+    gsan.accounts.update_customer(
+        attrs.evolve(one, responsible_customer_id=two.id), actor=7
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for wrong, match in (
+        (attrs.evolve(two, document=one.document), "duplicate"),
+        (attrs.evolve(two, responsible_customer_id=one.id), "cycle"),
+        (attrs.evolve(two, responsible_customer_id=10**9), "not_found"),
+        (attrs.evolve(two, customer_type_id=999), "type"),
+        (attrs.evolve(two, version=2), None),
+    ):
+        with pytest.raises(AssertionError, match=match):
+            lean_upkeep.lean_update_customer(sql, wrong, now=scale.NOW, actor=7)
+    assert _rows(sql, "customer", [two.id])[0]["version"] == 1
+    assert lean_rows.last_outbox_id(sql) == before
+    renamed = attrs.evolve(two, name="OUTRO")
+    lean_upkeep.lean_update_customer(sql, renamed, now=scale.NOW, actor=7)
+    with pytest.raises(AssertionError):
+        lean_upkeep.lean_update_customer(sql, renamed, now=scale.NOW, actor=7)
+    assert _rows(sql, "customer", [two.id])[0]["version"] == 2
+    assert lean_rows.last_outbox_id(sql) == before + 1
+
+
+def test_a_lean_reference_row_change_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A reference row's new description: the row at version 2 and one
+    ``catalog.item_changed``, from either; a sibling's description (CAT-4)
+    and a stale version refused, nothing written."""
+    library, lean = lean_upkeep.catalog_rows(gsan, 2, name="SSP")
+    kind = lean_upkeep.CATALOG_KIND
+    gsan.catalog.update(
+        kind, library, expected_version=1, actor=7, description="SSP NOVA"
+    )
+    spec = gsan.catalog.kind(kind)
+    before = lean_rows.last_outbox_id(sql)
+    for description, version in (("SSP NOVA", 1), ("SSP OUTRA", 2)):
+        with pytest.raises(AssertionError):
+            lean_upkeep.lean_update_catalog(
+                sql,
+                spec,
+                lean,
+                expected_version=version,
+                description=description,
+                now=scale.NOW,
+                actor=7,
+            )
+    assert lean_rows.last_outbox_id(sql) == before
+    stored = lean_upkeep.lean_update_catalog(
+        sql,
+        spec,
+        lean,
+        expected_version=1,
+        description="SSP OUTRA",
+        now=scale.NOW,
+        actor=7,
+    )
+    assert (stored.version, stored.description) == (2, "SSP OUTRA")
+    assert gsan.catalog.get(kind, lean) == stored
+    first, second = (_item_row(sql, kind, i) for i in (library, lean))
+    assert first == second
+    assert first["version"] == 2
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "catalog.item_changed"
