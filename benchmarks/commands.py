@@ -130,6 +130,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     # lean6: the maintenance commands of benchmarks.lean_upkeep
     "update_customer": lean_upkeep.measure_update_customer,
     "update_catalog": lean_upkeep.measure_update_catalog,
+    "update_unit": lean_upkeep.measure_update_unit,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

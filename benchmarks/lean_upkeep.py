@@ -39,10 +39,14 @@ import gsan_core
 from benchmarks import id_ranges, lean_more, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.adapters.sqlalchemy.mappers import decode_attributes, encode_attributes
+from gsan_core.adapters.sqlalchemy.mappers import decode_attributes as decode
+from gsan_core.adapters.sqlalchemy.mappers import encode_attributes
 from gsan_core.model.accounts import Customer, CustomerChanged, PersonKind
 from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
+from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.units import OrganizationalUnit, UnitChanged
 from gsan_core.rules import catalog as catalog_rules
+from gsan_core.rules import units as units_rules
 from gsan_core.rules.accounts import customers as accounts_rules
 
 __all__ = [
@@ -51,12 +55,14 @@ __all__ = [
     "cpf",
     "lean_update_catalog",
     "lean_update_customer",
+    "lean_update_unit",
     "measure_update_catalog",
     "measure_update_customer",
+    "measure_update_unit",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("update_customer", "update_catalog")
+COMMANDS = ("update_customer", "update_catalog", "update_unit")
 #: The reference table whose rows the benchmark changes (the default
 #: profile's "Órgão Expedidor do RG": four rows, no attributes, no checks of
 #: its own, no rule reading it).
@@ -261,7 +267,7 @@ def _item(row: Mapping[Any, Any]) -> CatalogItem:
         description=row["description"],
         abbreviation=row["abbreviation"],
         active=row["active"],
-        attributes=decode_attributes(row["attributes"]),
+        attributes=decode(row["attributes"]),
         version=row["version"],
     )
 
@@ -331,6 +337,121 @@ def _no_lookup(kind: str, ident: int) -> CatalogItem | None:
     """No row of another kind is looked up (a kind without ``ref``
     attributes)."""
     raise AssertionError(f"{kind} {ident}: a ref attribute")
+
+
+# ---------------------------------------------------------------- unit
+def _json_rows(*columns: Any) -> Any:
+    """The rows of ``columns`` as one JSON array (null when none)."""
+    return sa.func.json_agg(sa.func.json_build_array(*columns))
+
+
+def _unit_read(sql: SqlBackend) -> Any:
+    """What a unit's change reads, as one statement: every unit (the tree,
+    the changed one ``:k_id`` among them), each row carrying (computed once:
+    uncorrelated) the active unit types' ``[id, attributes]``, the ids of the
+    request specifications whose first unit is ``:k_id`` and the sewer
+    divisions' ``[description, attributes]`` (UNI-7)."""
+    t = sql.tables
+    unit, catalog = t["unit"], t["catalog_item"]
+    spec = t["request_specification"]
+    types = (
+        sa.select(_json_rows(catalog.c.id, catalog.c.attributes))
+        .where(catalog.c.kind == "unit_type", catalog.c.active.is_(True))
+        .scalar_subquery()
+    )
+    served = (
+        sa.select(sa.func.json_agg(spec.c.id))
+        .where(spec.c.unit_id == sa.bindparam("k_id", type_=spec.c.unit_id.type))
+        .scalar_subquery()
+    )
+    divisions = (
+        sa.select(_json_rows(catalog.c.description, catalog.c.attributes))
+        .where(catalog.c.kind == "sewer_division")
+        .scalar_subquery()
+    )
+    return sa.select(
+        *unit.c,
+        types.label("x_types"),
+        served.label("x_served"),
+        divisions.label("x_divisions"),
+    )
+
+
+def _unit_write(sql: SqlBackend) -> Any:
+    t = sql.tables["unit"]
+    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _unit_checks(
+    unit: OrganizationalUnit,
+    tree: Mapping[int, OrganizationalUnit],
+    first: Any,
+    profile: UtilityProfile,
+) -> tuple[Any, ...]:
+    """UNI-1..UNI-7 of ``unit`` (the library's pure rules) on what
+    :func:`_unit_read` found (``first``: a row of it)."""
+    types = [
+        CatalogItem(kind="unit_type", id=i, description="", attributes=decode(a))
+        for i, a in first.x_types or []
+    ]
+    found = units_rules.check_unit(
+        unit,
+        units=tree,
+        type_levels={t.id: t.integer("level") for t in types},
+        vary_hierarchy=profile.service_requests.vary_unit_hierarchy,
+        contractor_types={
+            t.id for t in types if t.text("code") == units_rules.CONTRACTOR_TYPE_CODE
+        },
+        main_company_id=profile.system.main_company_id,
+    )
+    divisions = [
+        CatalogItem(kind="sewer_division", id=0, description=d, attributes=decode(a))
+        for d, a in first.x_divisions or []
+    ]
+    return found + units_rules.check_unit_in_use(
+        unit,
+        specification_ids=() if unit.accepts_routing else first.x_served or [],
+        sewer_divisions=()
+        if unit.sewer
+        else [d.description for d in divisions if d.integer("unit_id") == unit.id],
+    )
+
+
+def lean_update_unit(
+    sql: SqlBackend,
+    unit: OrganizationalUnit,
+    *,
+    profile: UtilityProfile,
+    now: datetime,
+    actor: int,
+) -> OrganizationalUnit:
+    """Store a change of a unit read at ``unit.version``, lean: ``BEGIN``,
+    one read of the tree with the unit types, the specifications and the
+    sewer divisions the unit serves, UNI-1..UNI-7 checked, the
+    compare-and-set update and ``unit.changed`` in one statement, ``COMMIT``:
+    4 statements."""
+    read = lean_sql.built(sql, "unit change read", lambda: _unit_read(sql))
+    write = lean_sql.built(sql, "unit change", lambda: _unit_write(sql))
+    names = [c.key for c in sql.tables["unit"].c]
+    with sql.engine.begin() as connection:
+        rows = connection.execute(read, {"k_id": unit.id}).mappings().all()
+        tree = {
+            r["id"]: sql.mappers.unit.from_row({n: r[n] for n in names}) for r in rows
+        }
+        assert tree[unit.id].version == unit.version  # the version read
+        changed = attrs.evolve(unit, version=unit.version + 1)
+        found = _unit_checks(changed, tree, rows[0], profile)
+        assert not found, found
+        event = UnitChanged(
+            occurred_at=now, actor=actor, unit_id=unit.id, version=changed.version
+        )
+        row = sql.mappers.unit.to_row(changed)
+        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
+        values |= {"k_id": unit.id, "k_version": unit.version}
+        values |= _event(event, now, actor)
+        assert len(connection.execute(write, values).all()) == 1
+    return changed
 
 
 # ---------------------------------------------------------------- measures
@@ -430,4 +551,39 @@ def measure_update_catalog(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "update a reference row (lean SQL)", size, library_s, baseline_s
+    )
+
+
+#: The units each side changes in turn.
+UNITS = 5
+
+
+def measure_update_unit(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` units renamed by each side, on :data:`UNITS` units of the
+    synthetic utility's tree each (each call the next one, its version
+    followed)."""
+    tree = sorted(gsan.units.tree().values(), key=lambda u: u.id)
+    assert len(tree) >= 2 * UNITS, len(tree)
+    units = {u.id: u for u in tree[: 2 * UNITS]}
+    order = list(units)
+
+    def changed(n: int, side: int) -> OrganizationalUnit:
+        unit = units[order[side * UNITS + n % UNITS]]
+        return attrs.evolve(unit, name=f"UNIT {skip} {side} {n}")
+
+    def library(n: int) -> None:
+        stored = gsan.units.update(changed(n, 0), actor=scale.ADMIN)
+        units[stored.id] = stored
+
+    def baseline(n: int) -> None:
+        stored = lean_update_unit(
+            sql, changed(n, 1), profile=gsan.profile, now=scale.NOW, actor=scale.ADMIN
+        )
+        units[stored.id] = stored
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "update a unit (lean SQL)", size, library_s, baseline_s
     )

@@ -20,6 +20,7 @@ from benchmarks import lean_upkeep, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import Customer, PersonKind
+from gsan_core.model.units import OrganizationalUnit
 from tests.integration import lean_rows
 from tests.services.connections_setup import town
 
@@ -155,3 +156,63 @@ def test_a_lean_reference_row_change_writes_the_library_s_rows(
     one, two = lean_rows.outbox(sql, 2, without=KEYS)
     assert one == two
     assert one["tag"] == "catalog.item_changed"
+
+
+def _unit(ident: int, **changes: Any) -> OrganizationalUnit:
+    return OrganizationalUnit(
+        id=ident, name=f"UNIDADE {ident}", unit_type_id=12, **changes
+    )
+
+
+def test_a_lean_unit_change_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A unit renamed and made a sewer and call-centre unit: the row at
+    version 2 and one ``unit.changed``, from either."""
+    library, lean = (gsan.units.register(_unit(i), actor=7) for i in (500, 501))
+    changes = {"sewer": True, "call_centre": True}
+    gsan.units.update(attrs.evolve(library, name="NOVA 1", **changes), actor=7)
+    stored = lean_upkeep.lean_update_unit(
+        sql,
+        attrs.evolve(lean, name="NOVA 2", **changes),
+        profile=gsan.profile,
+        now=scale.NOW,
+        actor=7,
+    )
+    assert stored.version == 2
+    first, second = (
+        lean_rows.rows(sql, "unit", "id", [i], without=KEYS)[0]
+        for i in (library.id, lean.id)
+    )
+    assert (first.pop("name"), second.pop("name")) == ("NOVA 1", "NOVA 2")
+    assert first == second
+    assert (first["version"], first["sewer"], first["call_centre"]) == (2, True, True)
+    one, two = lean_rows.outbox(sql, 2, without=KEYS | {"unit_id"})
+    assert one == two
+    assert one["tag"] == "unit.changed"
+
+
+def test_a_lean_unit_change_refuses_what_the_library_refuses(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """Its own superior (UNI-2's loop), an unknown type, a stale version, and
+    a sewer division's unit made a non-sewer one (UNI-7): nothing written."""
+    unit = gsan.units.register(_unit(500, sewer=True), actor=7)
+    gsan.catalog.add(
+        "sewer_division", description="DIVISAO", attributes={"unit_id": 500}, actor=7
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for wrong in (
+        attrs.evolve(unit, superior_id=500),
+        attrs.evolve(unit, unit_type_id=999),
+        attrs.evolve(unit, version=2),
+        attrs.evolve(unit, sewer=False),
+    ):
+        with pytest.raises(AssertionError):
+            lean_upkeep.lean_update_unit(
+                sql, wrong, profile=gsan.profile, now=scale.NOW, actor=7
+            )
+    assert _rows(sql, "unit", [500])[0]["version"] == 1
+    assert lean_rows.last_outbox_id(sql) == before
+    with pytest.raises(gsan_core.RuleViolation):
+        gsan.units.update(attrs.evolve(unit, sewer=False), actor=7)
