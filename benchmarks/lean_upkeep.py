@@ -28,7 +28,8 @@ benchmarks.commands --only update_customer,update_catalog``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -44,8 +45,10 @@ from gsan_core.adapters.sqlalchemy.mappers import encode_attributes
 from gsan_core.model.accounts import Customer, CustomerChanged, PersonKind
 from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
 from gsan_core.model.profile import UtilityProfile
+from gsan_core.model.repaving import RepavingReturned, RepavingWork
 from gsan_core.model.units import OrganizationalUnit, UnitChanged
 from gsan_core.rules import catalog as catalog_rules
+from gsan_core.rules import repaving as repaving_rules
 from gsan_core.rules import units as units_rules
 from gsan_core.rules.accounts import customers as accounts_rules
 
@@ -53,16 +56,24 @@ __all__ = [
     "CATALOG_KIND",
     "COMMANDS",
     "cpf",
+    "lean_inform_repaving_return",
     "lean_update_catalog",
     "lean_update_customer",
     "lean_update_unit",
+    "measure_inform_repaving_return",
     "measure_update_catalog",
     "measure_update_customer",
     "measure_update_unit",
+    "sent_works",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("update_customer", "update_catalog", "update_unit")
+COMMANDS = (
+    "update_customer",
+    "update_catalog",
+    "update_unit",
+    "inform_repaving_return",
+)
 #: The reference table whose rows the benchmark changes (the default
 #: profile's "Órgão Expedidor do RG": four rows, no attributes, no checks of
 #: its own, no rule reading it).
@@ -454,6 +465,93 @@ def lean_update_unit(
     return changed
 
 
+# ---------------------------------------------------------------- repaving
+def _return_read(sql: SqlBackend) -> Any:
+    """The work ``:k_id`` locked (``FOR UPDATE OF``), with the unit of the
+    user ``:k_actor`` and whether the user holds one of the permissions
+    ``:k_permissions`` (PAV-01)."""
+    t = sql.tables
+    work, user, grant = t["repaving_work"], t["user"], t["user_permission"]
+    actor = sa.bindparam("k_actor", type_=user.c.id.type)
+    unit = sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+    holds = sa.exists().where(
+        grant.c.user_id == actor,
+        grant.c.permission_id.in_(sa.bindparam("k_permissions", expanding=True)),
+    )
+    return (
+        sa.select(*work.c, unit.label("x_unit"), holds.label("x_holds"))
+        .where(work.c.id == sa.bindparam("k_id", type_=work.c.id.type))
+        .with_for_update(of=work)
+    )
+
+
+def _return_write(sql: SqlBackend) -> Any:
+    t = sql.tables["repaving_work"]
+    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_inform_repaving_return(
+    sql: SqlBackend,
+    work_id: int,
+    *,
+    returned_on: date,
+    street_pavement_id: int | None,
+    street_area: Decimal | None,
+    profile: UtilityProfile,
+    today: date,
+    now: datetime,
+    actor: int,
+) -> RepavingWork:
+    """The repaving unit's return of a work (PAV-01, PAV-02), lean:
+    ``BEGIN``, the work locked with the user's unit and permission in one
+    read, the library's pure ``check_return``, the compare-and-set update
+    and ``repaving.returned`` in one statement, ``COMMIT``: 4 statements."""
+    read = lean_sql.built(sql, "repaving return read", lambda: _return_read(sql))
+    write = lean_sql.built(sql, "repaving return", lambda: _return_write(sql))
+    names = [c.key for c in sql.tables["repaving_work"].c]
+    permissions = sorted(profile.ids("permission.update_repaving"))
+    with sql.engine.begin() as connection:
+        row = (
+            connection.execute(
+                read, {"k_id": work_id, "k_actor": actor, "k_permissions": permissions}
+            )
+            .mappings()
+            .one()
+        )
+        work = sql.mappers.repaving_work.from_row({n: row[n] for n in names})
+        found = repaving_rules.check_return(
+            work,
+            user_unit_id=row["x_unit"],
+            authorised=bool(row["x_holds"]),
+            returned_on=returned_on,
+            street_area=street_area,
+            sidewalk_area=None,
+            percentage=profile.service_orders.repaving_convergence_percentage,
+            today=today,
+        )
+        assert not found, found
+        changed = attrs.evolve(
+            work,
+            returned_street_pavement_id=street_pavement_id,
+            returned_street_area=street_area,
+            returned_sidewalk_pavement_id=None,
+            returned_sidewalk_area=None,
+            returned_on=returned_on,
+            acceptance=None,
+            accepted_on=None,
+            accepted_by=None,
+            version=work.version + 1,
+        )
+        event = RepavingReturned(occurred_at=now, actor=actor, work_id=work_id)
+        values = sql.mappers.repaving_work.to_row(changed)
+        params = lean_sql.params("u_", {k: v for k, v in values.items() if k != "id"})
+        params |= {"k_id": work_id, "k_version": work.version}
+        params |= _event(event, now, actor)
+        assert len(connection.execute(write, params).all()) == 1
+    return changed
+
+
 # ---------------------------------------------------------------- measures
 def cpf(number: int) -> str:
     """A valid CPF whose first nine digits are ``number`` (mod 10^9) moved
@@ -586,4 +684,72 @@ def measure_update_unit(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "update a unit (lean SQL)", size, library_s, baseline_s
+    )
+
+
+#: Ids of the works :func:`sent_works` adds.
+_WORK_IDS = id_ranges.stream("inform_repaving_return: works")
+
+
+def sent_works(gsan: gsan_core.System, count: int, *, unit_id: int) -> list[int]:
+    """``count`` works sent to the repaving unit ``unit_id`` three days ago
+    (10 m2 of street pavement 1), not returned yet, added as
+    :func:`benchmarks.lean_field_batches.returned_works` adds its own."""
+    on = gsan.clock.now().date()
+    ids = [next(_WORK_IDS) for _ in range(count)]
+    with gsan.uow_factory() as uow:
+        uow.repaving_works.add_many(
+            RepavingWork(
+                id=ident,
+                order_id=ident,
+                property_id=None,
+                unit_id=unit_id,
+                closed_on=on - timedelta(days=3),
+                street_pavement_id=1,
+                street_area=Decimal("10.00"),
+                opened_at=gsan.clock.now(),
+                actor=1,
+            )
+            for ident in ids
+        )
+        uow.commit()
+    return ids
+
+
+def measure_inform_repaving_return(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` works' returns informed by each side (the administrator, a
+    user of the works' unit), on works added for the repeat."""
+    del skip
+    works = sent_works(gsan, 2 * count, unit_id=gsan.units.user(scale.ADMIN).unit_id)
+    scale.analyze(sql)
+    on = gsan.clock.now().date()
+    area = Decimal("9.80")
+
+    def library(n: int) -> None:
+        gsan.repaving.inform_return(
+            work_id=works[2 * n],
+            returned_on=on,
+            actor=scale.ADMIN,
+            street_pavement_id=1,
+            street_area=area,
+        )
+
+    def baseline(n: int) -> None:
+        lean_inform_repaving_return(
+            sql,
+            works[2 * n + 1],
+            returned_on=on,
+            street_pavement_id=1,
+            street_area=area,
+            profile=gsan.profile,
+            today=on,
+            now=gsan.clock.now(),
+            actor=scale.ADMIN,
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "inform a repaving work's return (lean SQL)", size, library_s, baseline_s
     )

@@ -10,6 +10,8 @@ writes nothing more (its compare-and-set).
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -20,14 +22,16 @@ from benchmarks import lean_upkeep, scale
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.accounts import Customer, PersonKind
-from gsan_core.model.units import OrganizationalUnit
+from gsan_core.model.units import OrganizationalUnit, User
 from tests.integration import lean_rows
-from tests.services.connections_setup import town
+from tests.services.connections_setup import ACTOR, town
 
 pytestmark = pytest.mark.postgres
 
 #: The keys that name the target, not what was done to it.
-KEYS = frozenset({"id", "customer_id", "item_id", "document", "description"})
+KEYS = frozenset(
+    {"id", "customer_id", "item_id", "document", "description", "order_id"}
+)
 
 
 @pytest.fixture
@@ -216,3 +220,55 @@ def test_a_lean_unit_change_refuses_what_the_library_refuses(
     assert lean_rows.last_outbox_id(sql) == before
     with pytest.raises(gsan_core.RuleViolation):
         gsan.units.update(attrs.evolve(unit, sewer=False), actor=7)
+
+
+def _inform(sql: SqlBackend, gsan: gsan_core.System, work: int, **changes: Any) -> Any:
+    values: dict[str, Any] = {
+        "returned_on": gsan.clock.now().date(),
+        "street_pavement_id": 1,
+        "street_area": Decimal("9.80"),
+        "profile": gsan.profile,
+        "today": gsan.clock.now().date(),
+        "now": gsan.clock.now(),
+        "actor": ACTOR,
+    }
+    return lean_upkeep.lean_inform_repaving_return(sql, work, **(values | changes))
+
+
+def test_a_lean_repaving_return_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A work's return by a user of its unit: the returned pavement, area and
+    date at version 2 and one ``repaving.returned``, from either; a return
+    by a user of another unit without the permission, one dated after today
+    and one beyond the area sent refused, nothing written."""
+    library, lean, other = lean_upkeep.sent_works(gsan, 3, unit_id=1)
+    gsan.units.register(
+        OrganizationalUnit(id=2, name="OUTRA", unit_type_id=12), actor=7
+    )
+    gsan.units.register_user(User(id=900, name="ZE", unit_id=2), actor=7)
+    gsan.repaving.inform_return(
+        work_id=library,
+        returned_on=gsan.clock.now().date(),
+        actor=ACTOR,
+        street_pavement_id=1,
+        street_area=Decimal("9.80"),
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for wrong in (
+        {"actor": 900},
+        {"returned_on": gsan.clock.now().date() + timedelta(days=1)},
+        {"street_area": Decimal("20.00")},
+    ):
+        with pytest.raises(AssertionError):
+            _inform(sql, gsan, other, **wrong)
+    assert lean_rows.last_outbox_id(sql) == before
+    stored = _inform(sql, gsan, lean)
+    assert stored.version == 2
+    first, second = _rows(sql, "repaving_work", [library, lean])
+    assert first == second
+    assert (first["version"], first["returned_street_area"]) == (2, Decimal("9.80"))
+    one, two = lean_rows.outbox(sql, 2, without=KEYS | {"work_id"})
+    assert one == two
+    assert one["tag"] == "repaving.returned"
+    assert _rows(sql, "repaving_work", [other])[0]["version"] == 1
