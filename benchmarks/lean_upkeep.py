@@ -42,7 +42,12 @@ from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes as decode
 from gsan_core.adapters.sqlalchemy.mappers import encode_attributes
-from gsan_core.model.accounts import Customer, CustomerChanged, PersonKind
+from gsan_core.model.accounts import (
+    Customer,
+    CustomerChanged,
+    CustomerRegistered,
+    PersonKind,
+)
 from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.repaving import RepavingReturned, RepavingWork
@@ -57,10 +62,12 @@ __all__ = [
     "COMMANDS",
     "cpf",
     "lean_inform_repaving_return",
+    "lean_register_customer",
     "lean_update_catalog",
     "lean_update_customer",
     "lean_update_unit",
     "measure_inform_repaving_return",
+    "measure_register_customer",
     "measure_update_catalog",
     "measure_update_customer",
     "measure_update_unit",
@@ -73,6 +80,7 @@ COMMANDS = (
     "update_catalog",
     "update_unit",
     "inform_repaving_return",
+    "register_customer",
 )
 #: The reference table whose rows the benchmark changes (the default
 #: profile's "Órgão Expedidor do RG": four rows, no attributes, no checks of
@@ -240,6 +248,72 @@ def lean_update_customer(
         values |= _event(event, now, actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
+
+
+def _register_lock(sql: SqlBackend) -> Any:
+    """The keys ``:k_keys`` locked, and the person kind of the customer type
+    ``:k_type`` (a row of nulls when there is none)."""
+    kinds = sql.tables["customer_type"]
+    keys = _keys(sql)
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return sa.select(
+        kinds.c.id.label("type_id"),
+        kinds.c.person_kind,
+        sa.select(sa.func.count()).select_from(keys).scalar_subquery().label("keys"),
+    ).select_from(
+        one.outerjoin(
+            kinds, kinds.c.id == sa.bindparam("k_type", type_=kinds.c.id.type)
+        )
+    )
+
+
+def _register_write(sql: SqlBackend) -> Any:
+    t = sql.tables["customer"]
+    insert = sa.insert(t).values(lean_sql.bound(t, "u_")).returning(t.c.id)
+    return lean_sql.one_statement([insert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_register_customer(
+    sql: SqlBackend,
+    customer: Customer,
+    *,
+    now: datetime,
+    actor: int,
+) -> Customer:
+    """Register ``customer`` (its id given, its document digits only), lean:
+    ``BEGIN``, its document's key locked with its type read, the same
+    document's customers and the responsible's chain read (when it has
+    either), the rules checked, the insert and
+    ``accounts.customer_registered`` in one statement, ``COMMIT``: 4
+    statements (the type read on its own), 5 with a document or a
+    responsible."""
+    lock = lean_sql.built(sql, "customer add lock", lambda: _register_lock(sql))
+    read = lean_sql.built(sql, "customer change read", lambda: _customer_read(sql))
+    write = lean_sql.built(sql, "customer add", lambda: _register_write(sql))
+    keys = [f"customer.document.{customer.document}"] if customer.document else []
+    with sql.engine.begin() as connection:
+        locked = None
+        if keys:
+            asked = {"k_type": customer.customer_type_id, "k_keys": keys}
+            locked = connection.execute(lock, asked).one()
+        rows: Sequence[Any] = []
+        if customer.document or customer.responsible_customer_id is not None:
+            asked = {
+                "k_document": customer.document,
+                "k_responsible": customer.responsible_customer_id,
+            }
+            rows = connection.execute(read, asked).all()
+        if locked is None:
+            locked = connection.execute(
+                lock, {"k_type": customer.customer_type_id, "k_keys": []}
+            ).one()
+        checked = _customer_checked(customer, locked, rows)
+        added = attrs.evolve(checked, version=1)
+        event = CustomerRegistered(occurred_at=now, actor=actor, customer_id=added.id)
+        values = lean_sql.params("u_", sql.mappers.customer.to_row(added))
+        values |= _event(event, now, actor)
+        assert len(connection.execute(write, values).all()) == 1
+    return added
 
 
 # ---------------------------------------------------------------- catalogue
@@ -752,4 +826,38 @@ def measure_inform_repaving_return(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "inform a repaving work's return (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def measure_register_customer(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` customers with a CPF registered by each side (the lean
+    rows' ids from a range of :mod:`benchmarks.id_ranges`)."""
+    name = f"LEAN REGISTER {skip}"
+    kind = gsan.accounts.customer(lean_more.customer(gsan, sql, name)).customer_type_id
+    first = id_ranges.take(f"{name} documents").start
+    ids = id_ranges.take("register_customer")
+
+    def library(n: int) -> None:
+        gsan.accounts.register_customer(
+            actor=scale.ADMIN,
+            name=f"{name} {2 * n}",
+            customer_type_id=kind,
+            document=cpf(first + 2 * n),
+        )
+
+    def baseline(n: int) -> None:
+        customer = Customer(
+            id=next(ids),
+            name=f"{name} {2 * n + 1}",
+            customer_type_id=kind,
+            person_kind=PersonKind.INDIVIDUAL,
+            document=cpf(first + 2 * n + 1),
+        )
+        lean_register_customer(sql, customer, now=scale.NOW, actor=scale.ADMIN)
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "register a customer with a CPF (lean SQL)", size, library_s, baseline_s
     )

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import pytest
 import sqlalchemy as sa
-from benchmarks import lean_upkeep, scale
+from benchmarks import id_ranges, lean_upkeep, scale
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
@@ -53,6 +53,10 @@ def _item_row(sql: SqlBackend, kind: str, ident: int) -> dict[str, Any]:
             .one()
         )
     return {k: v for k, v in row.items() if k not in KEYS}
+
+
+def _customers(gsan: gsan_core.System, sql: SqlBackend, count: int) -> list[Customer]:
+    return lean_upkeep.customers(gsan, sql, count, name="ANA")
 
 
 def _two(gsan: gsan_core.System, sql: SqlBackend) -> list[Customer]:
@@ -272,3 +276,44 @@ def test_a_lean_repaving_return_writes_the_library_s_rows(
     assert one == two
     assert one["tag"] == "repaving.returned"
     assert _rows(sql, "repaving_work", [other])[0]["version"] == 1
+
+
+def test_a_lean_customer_registration_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A customer with a CPF registered: its row at version 1 (the type's
+    person kind) and one ``accounts.customer_registered``, from either;
+    another's CPF, an invalid CPF and an unknown type refused, nothing
+    written."""
+    (made,) = _customers(gsan, sql, 1)
+    fresh = id_ranges.take("test registration").start
+    library = gsan.accounts.register_customer(
+        actor=7,
+        name="NOVA",
+        customer_type_id=made.customer_type_id,
+        document=lean_upkeep.cpf(fresh),
+        email="n@v.a",
+    )
+    lean = attrs.evolve(
+        library,
+        id=10**9,
+        document=lean_upkeep.cpf(fresh + 1),
+        person_kind=PersonKind.COMPANY,
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for wrong in (
+        attrs.evolve(lean, document=made.document),
+        attrs.evolve(lean, document="12345678900"),
+        attrs.evolve(lean, customer_type_id=999),
+    ):
+        with pytest.raises(AssertionError):
+            lean_upkeep.lean_register_customer(sql, wrong, now=scale.NOW, actor=7)
+    assert lean_rows.last_outbox_id(sql) == before
+    stored = lean_upkeep.lean_register_customer(sql, lean, now=scale.NOW, actor=7)
+    assert stored.person_kind is PersonKind.INDIVIDUAL
+    first, second = _rows(sql, "customer", [library.id, 10**9])
+    assert first == second
+    assert (first["version"], first["email"]) == (1, "n@v.a")
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "accounts.customer_registered"
