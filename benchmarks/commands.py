@@ -133,6 +133,7 @@ METER_STEPS: dict[str, _MeterStep] = {
     "update_unit": lean_upkeep.measure_update_unit,
     "inform_repaving_return": lean_upkeep.measure_inform_repaving_return,
     "register_customer": lean_upkeep.measure_register_customer,
+    "grant": lean_upkeep.measure_grant,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

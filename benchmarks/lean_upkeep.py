@@ -51,7 +51,13 @@ from gsan_core.model.accounts import (
 from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.repaving import RepavingReturned, RepavingWork
-from gsan_core.model.units import OrganizationalUnit, UnitChanged
+from gsan_core.model.units import (
+    OrganizationalUnit,
+    PermissionChange,
+    PermissionGranted,
+    UnitChanged,
+    User,
+)
 from gsan_core.rules import catalog as catalog_rules
 from gsan_core.rules import repaving as repaving_rules
 from gsan_core.rules import units as units_rules
@@ -61,11 +67,13 @@ __all__ = [
     "CATALOG_KIND",
     "COMMANDS",
     "cpf",
+    "lean_grant",
     "lean_inform_repaving_return",
     "lean_register_customer",
     "lean_update_catalog",
     "lean_update_customer",
     "lean_update_unit",
+    "measure_grant",
     "measure_inform_repaving_return",
     "measure_register_customer",
     "measure_update_catalog",
@@ -81,6 +89,7 @@ COMMANDS = (
     "update_unit",
     "inform_repaving_return",
     "register_customer",
+    "grant",
 )
 #: The reference table whose rows the benchmark changes (the default
 #: profile's "Órgão Expedidor do RG": four rows, no attributes, no checks of
@@ -626,6 +635,80 @@ def lean_inform_repaving_return(
     return changed
 
 
+# ---------------------------------------------------------------- permission
+def _grant_read(sql: SqlBackend) -> Any:
+    """The user ``:k_user`` locked (its id; no row when there is none)."""
+    user = sql.tables["user"]
+    return (
+        sa.select(user.c.id)
+        .where(user.c.id == sa.bindparam("k_user", type_=user.c.id.type))
+        .with_for_update()
+    )
+
+
+def _grant_write(sql: SqlBackend) -> Any:
+    """The grant (nothing when the user holds it already), the audit row
+    (``c_*``) and the event, one statement."""
+    t = sql.tables
+    grant, audit = t["user_permission"], t["permission_change"]
+    insert = (
+        postgresql.insert(grant)
+        .values(lean_sql.bound(grant, "c_"))
+        .on_conflict_do_nothing()
+    )
+    trail = sa.insert(audit).values(lean_sql.bound(audit, "c_")).returning(audit.c.id)
+    return lean_sql.one_statement([trail, insert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_grant(
+    sql: SqlBackend,
+    *,
+    user_id: int,
+    permission_id: int,
+    change_id: int,
+    profile: UtilityProfile,
+    now: datetime,
+    actor: int,
+) -> PermissionChange:
+    """Grant a special permission (USR-2), lean: ``BEGIN``, the user locked,
+    the grant (``ON CONFLICT DO NOTHING``: a permission held already is not
+    granted twice), the audit row and ``user.permission_granted`` in one
+    statement, ``COMMIT``: 4 statements. The library's cache of
+    ``permissions.has`` does not see it (a write outside the library)."""
+    read = lean_sql.built(sql, "grant read", lambda: _grant_read(sql))
+    write = lean_sql.built(sql, "grant", lambda: _grant_write(sql))
+    known = {
+        pid
+        for role, ids in profile.roles.items()
+        if role.startswith("permission.")
+        for pid in ids
+    }
+    with sql.engine.begin() as connection:
+        locked = connection.execute(read, {"k_user": user_id}).all()
+        found = units_rules.check_permission_change(
+            user_id=user_id,
+            user=None if not locked else User(id=user_id, name="", unit_id=0),
+            permission_id=permission_id,
+            known=known,
+        )
+        assert not found, found
+        change = PermissionChange(
+            id=change_id,
+            user_id=user_id,
+            permission_id=permission_id,
+            granted=True,
+            actor=actor,
+            at=now,
+        )
+        event = PermissionGranted(
+            occurred_at=now, actor=actor, user_id=user_id, permission_id=permission_id
+        )
+        values = lean_sql.params("c_", sql.mappers.permission_change.to_row(change))
+        values |= _event(event, now, actor)
+        assert len(connection.execute(write, values).all()) == 1
+    return change
+
+
 # ---------------------------------------------------------------- measures
 def cpf(number: int) -> str:
     """A valid CPF whose first nine digits are ``number`` (mod 10^9) moved
@@ -726,6 +809,9 @@ def measure_update_catalog(
     )
 
 
+#: The role of the permission the benchmark grants (one that no rule the
+#: benchmarks run reads: "Informar Motivo de Não Cobrança").
+GRANTED = "permission.inform_non_charge_reason"
 #: The units each side changes in turn.
 UNITS = 5
 
@@ -860,4 +946,46 @@ def measure_register_customer(
     library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
     return scale_commands.command_figure(
         "register a customer with a CPF (lean SQL)", size, library_s, baseline_s
+    )
+
+
+def measure_grant(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``count`` users (registered through the library before the timing, in
+    the administrator's unit) each granted the permission of
+    :data:`GRANTED` by each side."""
+    unit = gsan.units.user(scale.ADMIN).unit_id
+    ids = id_ranges.take("grant")
+    users = [
+        u.id
+        for u in gsan.units.register_users(
+            [
+                User(id=ids.block(1), name=f"LEAN GRANT {skip} {n}", unit_id=unit)
+                for n in range(2 * count)
+            ],
+            actor=scale.ADMIN,
+        )
+    ]
+    (permission,) = sorted(gsan.profile.ids(GRANTED))[:1]
+
+    def library(n: int) -> None:
+        gsan.units.grant(
+            user_id=users[2 * n], permission_id=permission, actor=scale.ADMIN
+        )
+
+    def baseline(n: int) -> None:
+        lean_grant(
+            sql,
+            user_id=users[2 * n + 1],
+            permission_id=permission,
+            change_id=next(ids),
+            profile=gsan.profile,
+            now=scale.NOW,
+            actor=scale.ADMIN,
+        )
+
+    library_s, baseline_s = scale_commands.interleaved(library, baseline, count)
+    return scale_commands.command_figure(
+        "grant a special permission (lean SQL)", size, library_s, baseline_s
     )

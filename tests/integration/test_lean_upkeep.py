@@ -317,3 +317,64 @@ def test_a_lean_customer_registration_writes_the_library_s_rows(
     one, two = lean_rows.outbox(sql, 2, without=KEYS)
     assert one == two
     assert one["tag"] == "accounts.customer_registered"
+
+
+def _grant(sql: SqlBackend, gsan: gsan_core.System, user: int, **changes: Any) -> Any:
+    values: dict[str, Any] = {
+        "user_id": user,
+        "permission_id": _permission(gsan),
+        "change_id": 10**9 + user,
+        "profile": gsan.profile,
+        "now": scale.NOW,
+        "actor": 7,
+    }
+    return lean_upkeep.lean_grant(sql, **(values | changes))
+
+
+#: A grant's keys.
+USER = KEYS | {"user_id"}
+
+
+def _permission(gsan: gsan_core.System) -> int:
+    return sorted(gsan.profile.ids("permission.inform_non_charge_reason"))[0]
+
+
+def _grants(sql: SqlBackend, user: int) -> list[Any]:
+    t = sql.tables["user_permission"]
+    with sql.engine.connect() as connection:
+        return list(
+            connection.execute(sa.select(t).where(t.c.user_id == user)).mappings()
+        )
+
+
+def test_a_lean_grant_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A special permission granted: the grant, the audit row and one
+    ``user.permission_granted``, from either; an unknown user or permission
+    refused, nothing written; granted twice, held once and audited twice (as
+    the library does)."""
+    gsan.units.register_users(
+        [User(id=i, name=f"U {i}", unit_id=1) for i in (900, 901)], actor=7
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for wrong in ({"user_id": 999}, {"permission_id": 10**6}):
+        with pytest.raises(AssertionError):
+            _grant(sql, gsan, 901, **wrong)
+    assert lean_rows.last_outbox_id(sql) == before
+    assert _grants(sql, 901) == []
+    gsan.units.grant(user_id=900, permission_id=_permission(gsan), actor=7)
+    _grant(sql, gsan, 901)
+    first, second = (
+        lean_rows.rows(sql, "permission_change", "user_id", [u], without=USER)[0]
+        for u in (900, 901)
+    )
+    assert first == second
+    assert (first["granted"], first["permission_id"]) == (True, _permission(gsan))
+    one, two = lean_rows.outbox(sql, 2, without=USER)
+    assert one == two
+    assert one["tag"] == "user.permission_granted"
+    assert len(_grants(sql, 900)) == len(_grants(sql, 901)) == 1
+    _grant(sql, gsan, 901, change_id=2 * 10**9)
+    assert len(_grants(sql, 901)) == 1
+    assert gsan.units.permission_changes(user_id=901)[-1].id == 2 * 10**9
