@@ -200,6 +200,11 @@ POSTGRES: dict[str, int] = {
     # links, the compare-and-set update + outbox counter + outbox, COMMIT
     # (issue 20, ninth round: 7 before)
     "update a property": 5,
+    # deferred writes: BEGIN, lock the user, whether it holds the
+    # permission, the grant (or the revocation), the audit row + outbox
+    # counter + outbox, COMMIT (issue 20, tenth round: 7 and 6 before)
+    "grant a permission": 6,
+    "revoke a permission": 5,
 }
 
 #: ``"service.method"`` -> its budget key.

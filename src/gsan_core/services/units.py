@@ -254,7 +254,9 @@ class UnitService(Service):
             if role.startswith("permission.")
             for pid in ids
         }
-        with self._work() as uow:
+        # deferred writes (PostgreSQL): the audit row and the outbox one
+        # statement at the commit (issue 20)
+        with self._work(defer=True) as uow:
             ensure(
                 rules.check_permission_change(
                     user_id=user_id,
