@@ -1,10 +1,9 @@
-"""A customer's and a reference row's change beside their lean SQL (issue 20,
-tenth round).
+"""Maintenance commands beside their lean SQL (issue 20, tenth round).
 
-Two everyday maintenance commands of the services without a lean version,
-in the pattern of :mod:`benchmarks.lean_more` (PostgreSQL's, each statement
-built once with bound parameters, their checks asserts, the rules the
-library's pure ones):
+Six everyday maintenance commands of the accounts, catalog, units and
+repaving services, in the pattern of :mod:`benchmarks.lean_more`
+(PostgreSQL's, each statement built once with bound parameters, their checks
+asserts, the rules the library's pure ones):
 
 * :func:`lean_update_customer`: a customer's change ("Manter Cliente"):
   ``BEGIN``, the customer's row locked with the hierarchy's key and its
@@ -14,15 +13,25 @@ library's pure ones):
   document and of the responsible's chain (a read in the locks' statement
   would miss a customer committed while it waited); then the
   compare-and-set update and ``accounts.customer_changed`` in one
-  statement, ``COMMIT``;
+  statement, ``COMMIT``; :func:`lean_register_customer` the same for a new
+  customer (its document's key only, an insert);
 * :func:`lean_update_catalog`: a reference row's change ("Manter X",
   CAT-1..CAT-4): ``BEGIN``, the kind's key locked, the kind's rows read
   (the changed one among them, its version checked), then the
   compare-and-set update and ``catalog.item_changed`` in one statement,
-  ``COMMIT``. The key and the read stay two statements for the same reason.
+  ``COMMIT``. The key and the read stay two statements for the same reason;
+* :func:`lean_update_unit`: a unit's change (UNI-1..UNI-7): ``BEGIN``, the
+  tree and what the rules need in one read, the update and its event in
+  one statement, ``COMMIT``;
+* :func:`lean_grant`: a special permission granted (USR-2): ``BEGIN``, the
+  user locked, the grant, its audit row and its event in one statement,
+  ``COMMIT``;
+* :func:`lean_inform_repaving_return`: a repaving work's return (PAV-01,
+  PAV-02): ``BEGIN``, the work locked with the user's unit and permission,
+  the update and its event in one statement, ``COMMIT``.
 
 The ``measure_*`` functions time them beside the library (``python -m
-benchmarks.commands --only update_customer,update_catalog``).
+benchmarks.commands --only NAME,...``, the names of :data:`COMMANDS`).
 """
 
 from __future__ import annotations
