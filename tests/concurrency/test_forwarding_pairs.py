@@ -86,8 +86,9 @@ def test_uc0503_a_joint_forwarding_racing_its_orders_updates(
 
     losers_got_library_errors(tried)
     forwarded, updated = tried[: len(pairs)], tried[len(pairs) :]
-    assert any(a.ok for a in forwarded)
     for pair, moved, update in zip(pairs, forwarded, updated, strict=True):
+        # the loser saw the winner's row: never both refused
+        assert moved.ok or update.ok, (moved, update)
         for request_id in pair:
             request = system.service_requests.get(request_id)
             order = system.service_orders.get(orders[request_id])
