@@ -50,8 +50,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
 from gsan_core.adapters.sqlalchemy.ports import CHARGE_COLUMNS, charge_debt
 from gsan_core.adapters.sqlalchemy.read_ahead import _aliased, _entity, _labelled
 from gsan_core.adapters.sqlalchemy.reference import MISSING
@@ -150,38 +152,57 @@ def read_under_requests(
     """The orders and routing steps of the requests ``request_ids`` and the
     units associated with their localities by group, each by id, in one
     statement (one row per request x order x step x association: a handful
-    each); the caller locked the requests first (ADR 0004)."""
-    key = ("under requests", id(uow.tables["service_request"]))
+    each); the caller locked the requests first (ADR 0004). The statement is
+    built once per dialect: the tables aliased and, on PostgreSQL, the ids one
+    array parameter, so that its text and parameters stay under psycopg's
+    cache limits whatever the number of requests (issue 20). In a unit of
+    work that defers its writes, a few orders read are kept as read
+    (``SqlUnitOfWork.read_rows``): their deferred moves set their unit and
+    version only."""
+    connection = uow.connection
+    dialect = connection.dialect.name
+    key = (f"under requests:{dialect}", id(uow.tables["service_request"]))
     read = _STATEMENTS.get(key)
     if read is None:
-        t = uow.tables
-        r, o, s, g = (
-            t["service_request"],
-            t["service_order"],
-            t["routing_step"],
-            t["locality_group_unit"],
-        )
-        joined = (
-            r.outerjoin(o, o.c.request_id == r.c.id)
-            .outerjoin(s, s.c.request_id == r.c.id)
-            .outerjoin(g, g.c.locality_id == r.c.locality_id)
-        )
-        statement = (
-            sa.select(*_labelled({"o": o, "s": s, "g": g}))
-            .select_from(joined)
-            .where(r.c.id.in_(sa.bindparam("k_ids", expanding=True)))
-        )
+        statement = _under_requests(uow, dialect)
         read = _STATEMENTS[key] = (statement, statement)
     with translated("service_request"):
-        rows = (
-            uow.connection.execute(read[0], {"k_ids": list(request_ids)})
-            .mappings()
-            .all()
-        )
+        result = connection.execute(read[0], {"k_ids": list(request_ids)})
+        rows = result.mappings().all()
+    orders = _each(uow, "o", "service_order", rows)
+    if orders and len(orders) <= MOST_ROWS and uow.deferring:
+        uow.read_rows("service_order", orders)
     return (
-        _each(uow, "o", "service_order", rows),
+        orders,
         _each(uow, "s", "routing_step", rows),
         _each(uow, "g", "locality_group_unit", rows),
+    )
+
+
+def _under_requests(uow: SqlUnitOfWork, dialect: str) -> sa.Select[Any]:
+    """:func:`read_under_requests`'s statement: the requests ``k_ids`` (an
+    array on PostgreSQL, an expanding ``IN`` elsewhere) joined to their
+    orders, steps and localities' units by group, each table aliased."""
+    a = _aliased(
+        uow,
+        r="service_request",
+        o="service_order",
+        s="routing_step",
+        g="locality_group_unit",
+    )
+    r, o, s, g = (a[k] for k in "rosg")
+    joined = (
+        r.outerjoin(o, o.c.request_id == r.c.id)
+        .outerjoin(s, s.c.request_id == r.c.id)
+        .outerjoin(g, g.c.locality_id == r.c.locality_id)
+    )
+    if dialect == "postgresql":
+        ids = sa.bindparam("k_ids", type_=postgresql.ARRAY(sa.BigInteger))
+        among = r.c.id == sa.any_(ids)
+    else:
+        among = r.c.id.in_(sa.bindparam("k_ids", expanding=True))
+    return (
+        sa.select(*_labelled({"o": o, "s": s, "g": g})).select_from(joined).where(among)
     )
 
 
@@ -309,16 +330,27 @@ def _statements(
         found = _STATEMENTS[key] = build(uow, request_id)
         return found
     lock = sa.select(r.c.id).where(r.c.id == request_id).with_for_update()
-    # one row per order (x step x association): a handful
-    joined = r.outerjoin(o, o.c.request_id == r.c.id)
-    tables: dict[str, sa.FromClause] = {"r": r, "o": o}
+    # one row per order (x step x association): a handful; the tables
+    # aliased (``o.id AS o_id``): forwarding's text was 7,442 bytes with a
+    # schema's name before each column, over psycopg's 4 KiB cache limit
     if command == "forwarding":
-        s, g = t["routing_step"], t["locality_group_unit"]
-        joined = joined.outerjoin(s, s.c.request_id == r.c.id).outerjoin(
-            g, g.c.locality_id == r.c.locality_id
+        tables = _aliased(
+            uow,
+            r="service_request",
+            o="service_order",
+            s="routing_step",
+            g="locality_group_unit",
         )
-        tables |= {"s": s, "g": g}
-    read = sa.select(*_labelled(tables)).select_from(joined).where(r.c.id == request_id)
+    else:
+        tables = _aliased(uow, r="service_request", o="service_order")
+    a = tables["r"]
+    joined = a.outerjoin(tables["o"], tables["o"].c.request_id == a.c.id)
+    if command == "forwarding":
+        s, g = tables["s"], tables["g"]
+        joined = joined.outerjoin(s, s.c.request_id == a.c.id).outerjoin(
+            g, g.c.locality_id == a.c.locality_id
+        )
+    read = sa.select(*_labelled(tables)).select_from(joined).where(a.c.id == request_id)
     found = _STATEMENTS[key] = (lock, read)
     return found
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.adapters.sqlalchemy.repositories import (
     CHUNK,
@@ -76,6 +77,17 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
         self._collection = uow.tables["collection_situation_unit"]
         self._by_locality = uow.tables["locality_specification_unit"]
         self._by_group = uow.tables["locality_group_unit"]
+
+    def lock_many(self, ids: Iterable[int]) -> Mapping[int, ServiceRequest]:
+        """As every repository's; in a unit of work that defers its writes, a
+        few requests locked are kept as read (``SqlUnitOfWork.read_rows``):
+        a joint forwarding's deferred updates of them then set their unit and
+        version only, one ``UPDATE ... FROM unnest`` under psycopg's cache
+        limits instead of every column of each (issue 20)."""
+        found = super().lock_many(ids)
+        if found and len(found) <= MOST_ROWS and self._deferred():
+            self._uow.read_rows(self._entity, list(found.values()))
+        return found
 
     def _no_scheduled_order(self) -> sa.ColumnElement[bool]:
         o = self._orders
