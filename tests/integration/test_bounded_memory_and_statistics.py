@@ -204,3 +204,41 @@ def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
             assert uow.catalog.get("closing_reason", 2) == changed
     with gsan_core.connect(url, reference_ttl=0) as uncached:
         assert uncached.backend.reference.ttl == 0
+
+
+def test_a_kind_s_rows_listed_for_display_are_read_once_and_a_write_seen(
+    tmp_path: Path,
+) -> None:
+    """A kind's every row listed with ``cached=True`` (a field file's
+    parameter records) comes from the backend's cache once read; a change
+    made through the backend is seen by the next command; a plain ``list``
+    (a rule deciding on the whole kind) still reads the database."""
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    with gsan_core.connect(url, migrate=True, seed=True) as system:
+        backend: SqlBackend = system.backend
+        reads: list[str] = []
+        sa.event.listen(
+            backend.engine,
+            "before_cursor_execute",
+            lambda *args: reads.append(str(args[2])),
+        )
+        with system.uow_factory() as uow:
+            listed = uow.catalog.list("federal_unit", cached=True)
+        reads.clear()
+        for _ in range(3):
+            with system.uow_factory() as uow:
+                assert uow.catalog.list("federal_unit", cached=True) == listed
+        assert not [r for r in reads if "catalog_item" in r]
+        with system.uow_factory() as uow:
+            assert list(uow.catalog.list("federal_unit")) == list(listed)
+        assert [r for r in reads if "catalog_item" in r]
+        first = listed[0]
+        changed = system.catalog.update(
+            "federal_unit",
+            first.id,
+            description="RONDONIA NOVA",
+            expected_version=first.version,
+            actor=0,
+        )
+        with system.uow_factory() as uow:
+            assert uow.catalog.list("federal_unit", cached=True)[0] == changed

@@ -47,8 +47,11 @@ BUDGETS: dict[str, int] = {
     # the file's lines are written a page of orders at a time, read in the
     # file lock's transaction (13 before: a read transaction of their own);
     # a file of one page read without a server-side cursor and the record
-    # 16 names by id from the reference cache (ninth round: 11 before)
-    "download a field file": 8,
+    # 16 names by id from the reference cache (ninth round: 11 before);
+    # BEGIN, lock the file, the service types, record 16's rows, the
+    # file's update, COMMIT: every federal unit and inspection situation
+    # from the reference cache too (tenth round: 8 before)
+    "download a field file": 6,
     "finish a field file": 4,
     "process a field return": 10,
     # each order closes in its own unit of work (RET-08: a late return

@@ -415,8 +415,13 @@ class CatalogRepository(Protocol):
         """The rows of these ``(kind, id)`` keys that exist, in one round trip."""
         ...
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
-        """The rows of a kind, by id."""
+    def list(
+        self, kind: str, *, active_only: bool = False, cached: bool = False
+    ) -> Sequence[CatalogItem]:
+        """The rows of a kind, by id. ``cached``: a display's read (a field
+        file's parameter records): the rows may come from the backend's
+        reference cache, as a by-id read's do; a rule deciding on the whole
+        kind (CAT-4's unique descriptions, the next id) reads without it."""
         ...
 
     def add(self, item: CatalogItem) -> None:

@@ -250,7 +250,10 @@ class LegacyCatalog:
                 found[kind, item.id] = item
         return found
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+    def list(
+        self, kind: str, *, active_only: bool = False, cached: bool = False
+    ) -> Sequence[CatalogItem]:
+        del cached  # GSAN's tables read as they are
         items = self._read(kind, "TRUE", {})
         return [i for i in items if i.active] if active_only else items
 

@@ -202,7 +202,10 @@ class MemoryCatalogRepository:
         found = ((key, self.find(*key)) for key in set(keys))
         return {key: item for key, item in found if item is not None}
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+    def list(
+        self, kind: str, *, active_only: bool = False, cached: bool = False
+    ) -> Sequence[CatalogItem]:
+        del cached  # no cache: the rows are in memory
         rows = [
             row
             for row in self._uow.rows(self._table)

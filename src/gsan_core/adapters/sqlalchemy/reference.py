@@ -13,10 +13,12 @@ read three catalog rows, its service type and the user's unit). The backend keep
 * another process's writes are seen once an entry is older than ``ttl``
   seconds (``SqlBackend(reference_ttl=...)``; ``0`` turns the cache off).
 
-Reads by id are cached, the index table whole (UC0216), and a catalogue kind's active rows (the lists a command
-looks a setting up in, e.g. ENC-19's bulletin setup of a service type); the rules
-that decide on a whole kind (CAT-4's unique descriptions, the next id) read every
-row of the kind from the database, under the kind's lock.
+Reads by id are cached, the index table whole (UC0216), a catalogue kind's active rows (the lists a command
+looks a setting up in, e.g. ENC-19's bulletin setup of a service type), and a
+kind's every row listed for display (``list(kind, cached=True)``: a field file's
+parameter records); the rules that decide on a whole kind (CAT-4's unique
+descriptions, the next id) read every row of the kind from the database, under
+the kind's lock.
 """
 
 from __future__ import annotations

@@ -655,23 +655,29 @@ class SqlCatalogRepository:
                     found[(r["kind"], r["id"])] = self._item(r)
         return found
 
-    def list(self, kind: str, *, active_only: bool = False) -> Sequence[CatalogItem]:
+    def list(
+        self, kind: str, *, active_only: bool = False, cached: bool = False
+    ) -> Sequence[CatalogItem]:
         if not active_only:
             # a kind's every row, read ahead with a command's rows (read_ahead.py)
             ahead = self._uow.take_ahead("catalog_item", ("list", kind))
             if ahead is not MISSING:
                 return cast("Sequence[CatalogItem]", ahead)
-        cache = self._uow.reference_cache("catalog_item") if active_only else None
+        use = active_only or cached
+        cache = self._uow.reference_cache("catalog_item") if use else None
         if cache is None:
             return self._list(kind, active_only=active_only)
-        # a kind's active rows, as the by-id reads: the rules that decide on a
-        # whole kind (CAT-4, the next id) read every row, not this list
-        hit = cache.get("catalog_item", ("active", kind))
+        # a kind's active rows, as the by-id reads, and its every row for a
+        # display (``cached``: a field file's parameter records; issue 20,
+        # tenth round): the rules that decide on a whole kind (CAT-4, the
+        # next id) read every row, not these lists
+        key = ("active" if active_only else "all", kind)
+        hit = cache.get("catalog_item", key)
         if hit is not MISSING:
             return cast("Sequence[CatalogItem]", hit)
         generation = cache.generation("catalog_item")
-        found = tuple(self._list(kind, active_only=True))
-        cache.put("catalog_item", ("active", kind), found, generation)
+        found = tuple(self._list(kind, active_only=active_only))
+        cache.put("catalog_item", key, found, generation)
         return found
 
     def _list(self, kind: str, *, active_only: bool) -> Sequence[CatalogItem]:

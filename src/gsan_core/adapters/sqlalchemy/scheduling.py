@@ -153,9 +153,16 @@ def _load_statement(
     """``load_days``'s read, its values as parameters: a ``UNION ALL`` of
     the teams, the programmings (with their orders' types' minutes) and the
     roteiros, each on rows of its own with the others' columns null (a
-    plain union plans faster than joins of every kind)."""
-    p, tm, s = tables["scheduled_order"], tables["team"], tables["schedule"]
-    o, st = tables["service_order"], tables["service_type"]
+    plain union plans faster than joins of every kind).
+
+    Under psycopg's 4 KiB limit of the statements it converts once (issue
+    20, tenth round; it was 6 KiB, converted again on every call): the
+    tables under one-letter aliases, whatever their schema's name, and the
+    other kinds' columns typed nulls in the first branch only (a union's
+    later untyped nulls take the first branch's types; :data:`LOAD_LIMIT`)."""
+    p = tables["scheduled_order"].alias("p")
+    tm, s = tables["team"].alias("t"), tables["schedule"].alias("s")
+    o, st = tables["service_order"].alias("o"), tables["service_type"].alias("y")
     unit = sa.bindparam("k_unit", type_=p.c.unit_id.type)
     on_days = sa.and_(p.c.unit_id == unit, _among(p.c.on, "k_days", dialect))
     if not every_team:
@@ -168,7 +175,10 @@ def _load_statement(
     minutes = sa.func.coalesce(st.c.average_execution_minutes, 0)
     none = sa.cast(sa.null(), sa.Integer)
     teams = sa.select(
-        *_prefixed("t", tm), *_nulls("p", p), *_nulls("s", s), none.label("minutes")
+        *_prefixed("t", tm),
+        *_nulls("p", p, typed=True),
+        *_nulls("s", s, typed=True),
+        none.label("minutes"),
     ).where(_among(tm.c.id, "k_teams", dialect))
     rows = (
         sa.select(
@@ -183,14 +193,25 @@ def _load_statement(
         .where(wanted)
     )
     schedules = sa.select(
-        *_nulls("t", tm), *_nulls("p", p), *_prefixed("s", s), none.label("minutes")
+        *_nulls("t", tm), *_nulls("p", p), *_prefixed("s", s), sa.literal_column("NULL")
     ).where(s.c.unit_id == unit, _among(s.c.on, "k_days", dialect))
     return sa.union_all(teams, rows, schedules)
 
 
-def _nulls(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
-    """``table``'s columns as typed nulls (the union's other kinds)."""
-    return [sa.cast(sa.null(), c.type).label(f"{prefix}_{c.key}") for c in table.c]
+#: The bytes under which psycopg converts a statement once (its private
+#: ``MAX_CACHED_STATEMENT_LENGTH``); ``load_days``' statement stays under it.
+LOAD_LIMIT = 4_096
+
+
+def _nulls(
+    prefix: str, table: sa.FromClause, *, typed: bool = False
+) -> list[sa.ColumnElement[Any]]:
+    """``table``'s columns as nulls (the union's other kinds), typed and
+    named in the union's first branch (``typed``), bare after it (a union's
+    columns take the first branch's names)."""
+    if typed:
+        return [sa.cast(sa.null(), c.type).label(f"{prefix}_{c.key}") for c in table.c]
+    return [sa.literal_column("NULL") for _ in table.c]
 
 
 def _lock_statement(p: sa.Table, counter: sa.Table, o: sa.Table) -> Any:
@@ -236,7 +257,7 @@ def _lock_statement(p: sa.Table, counter: sa.Table, o: sa.Table) -> Any:
     )
 
 
-def _prefixed(prefix: str, table: sa.Table) -> list[sa.ColumnElement[Any]]:
+def _prefixed(prefix: str, table: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     return [c.label(f"{prefix}_{c.key}") for c in table.c]
 
 
