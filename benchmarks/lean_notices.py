@@ -442,8 +442,7 @@ def due_notices(
     ]
     with gsan.uow_factory() as uow:
         uow.service_orders.add_many(orders)
-        for notice in notices:
-            uow.infraction_notices.add(notice)
+        uow.infraction_notices.add_many(notices)
         uow.commit()
     return [n.id for n in notices]
 
