@@ -1,22 +1,24 @@
-"""AUT-05's compare-and-set update of a chunk of notices
-(``InfractionNotices.mark_expired``) on PostgreSQL is one ``UPDATE ... FROM
-unnest(...)`` whose text does not grow with the chunk (issue 20): the
-statement is built once and psycopg converts it once; the notices move, with
-their charges, at their versions."""
+"""AUT-05's writes of a chunk (issue 20): the notices' compare-and-set
+update (``InfractionNotices.mark_expired``) on PostgreSQL is one ``UPDATE
+... FROM unnest(...)`` whose text does not grow with the chunk (the
+statement built once, psycopg converting it once), the notices moving with
+their charges at their versions; the chunk's charge ids are taken at once."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
 import gsan_core
+from gsan_core.adapters.memory.store import MemoryUnitOfWorkBase
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.inspections import InfractionNotice, NoticeSituation
-
-pytestmark = pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
+from gsan_core.testing import FixedClock
+from tests.services import test_inspection_orders as insp
 
 
 def _notice(notice_id: int) -> InfractionNotice:
@@ -34,6 +36,7 @@ def _notice(notice_id: int) -> InfractionNotice:
     )
 
 
+@pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
 def test_a_chunk_s_update_is_one_statement_of_the_same_text(
     system: gsan_core.System,
 ) -> None:
@@ -65,3 +68,34 @@ def test_a_chunk_s_update_is_one_statement_of_the_same_text(
     assert {n.situation for n in stored} == {NoticeSituation.APPEAL_EXPIRED}
     assert {n.version for n in stored} == {2}
     assert [n.charge_id for n in stored] == [90, None, None, None, 91, None, 92]
+
+
+@pytest.mark.parametrize("backend_name", ["memory"], indirect=True)
+def test_a_chunk_takes_its_charge_ids_at_once(
+    system: gsan_core.System, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ``next_ids`` of the chunk's fines, not one ``next_id`` a fine: the
+    id generator gives a large request room for the next runs (on
+    PostgreSQL a block of ids every fourth run of 100 fines, not every run)."""
+    gsan = insp.inspection_town(system)
+    for home in (430, 431, 432):
+        insp._expired_notice(gsan, home)
+    clock.advance(timedelta(days=10))
+    asked: list[tuple[str, int]] = []
+    one, many = MemoryUnitOfWorkBase.next_id, MemoryUnitOfWorkBase.next_ids
+
+    def next_id(uow: MemoryUnitOfWorkBase, kind: str) -> int:
+        asked.append((kind, 0))
+        return one(uow, kind)
+
+    def next_ids(uow: MemoryUnitOfWorkBase, kind: str, count: int) -> Sequence[int]:
+        asked.append((kind, count))
+        return many(uow, kind, count)
+
+    monkeypatch.setattr(MemoryUnitOfWorkBase, "next_id", next_id)
+    monkeypatch.setattr(MemoryUnitOfWorkBase, "next_ids", next_ids)
+    expired = gsan.inspections.expire_notices(actor=insp.ACTOR)
+    assert [a for a in asked if a[0] == "charge"] == [("charge", 3)]
+    charges = [n.charge_id for n in expired]
+    assert None not in charges
+    assert len(set(charges)) == 3
