@@ -42,6 +42,7 @@ from benchmarks import (
     lean_forwarding,
     lean_meters,
     lean_more,
+    lean_notices,
     lean_orders,
     lean_refunds,
     lean_requests,
@@ -163,6 +164,7 @@ COMMANDS = (
     *lean_field_batches.COMMANDS,
     *lean_sewer.COMMANDS,
     *lean_download.COMMANDS,
+    *lean_notices.COMMANDS,
 )
 
 
@@ -262,6 +264,12 @@ def _measure(
     if "download_file" in only:
         figures += _repeat_many(
             lambda _r: lean_download.measure(gsan, sql, size, commands), repeats
+        )
+    # expiring notices (benchmarks.lean_notices): due notices made before
+    # each call, untimed, on properties no earlier repeat used
+    if "expire_notices" in only:
+        figures += _repeat_many(
+            lambda _r: lean_notices.measure(gsan, sql, size, commands), repeats
         )
     return figures
 

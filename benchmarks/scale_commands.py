@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -30,6 +30,9 @@ from gsan_core.synthetic import FIRST_METER_ID, FIRST_PROPERTY_ID
 from gsan_core.testing.hydrometers import METER
 from gsan_core.testing.request_utility import CHANNEL_PHONE, GROUP_WATER
 
+#: A call's argument, made by :func:`prepared`'s set-up.
+T = TypeVar("T")
+
 
 def interleaved(
     library: Callable[[int], None], baseline: Callable[[int], None], count: int
@@ -38,22 +41,54 @@ def interleaved(
     see the same machine load (the first round warms caches and is dropped,
     unless it is the only one: ``count`` of 10 or fewer). ``ValueError``
     when ``count`` is below 1 (no rows were left to run the command on)."""
+    return prepared(library, baseline, _numbers, count)
+
+
+def _numbers(side: int, calls: range) -> list[int]:
+    """The calls' own numbers: :func:`interleaved`'s rounds need no set-up."""
+    del side
+    return list(calls)
+
+
+def prepared(
+    library: Callable[[T], None],
+    baseline: Callable[[T], None],
+    prepare: Callable[[int, range], Sequence[T]],
+    count: int,
+    *,
+    per_round: int = 10,
+) -> tuple[float, float]:
+    """:func:`interleaved` with a set-up outside the timing: before each
+    side's round of ``per_round`` calls, ``prepare(side, calls)`` (side 0
+    the library, 1 the lean version; ``calls`` the round's call numbers)
+    makes that round's rows and returns one argument per call; only the
+    calls on them are timed. For a command that consumes what it finds (a
+    batch over every due row: ``per_round=1``, each call its own fresh
+    rows), so that each side's call sees only the rows made for it."""
     if count < 1:
         raise ValueError(
             "nothing to measure: no rows left for this command "
             "(a larger --size or fewer --commands)"
         )
+    if per_round < 1:
+        raise ValueError("a round needs at least one call")
     spent = [0.0, 0.0]
-    rounds = range(0, count, 10)
+    rounds = range(0, count, per_round)
     warming = 1 if len(rounds) > 1 else 0
     for index, start in enumerate(rounds):
+        calls = range(start, min(start + per_round, count))
         for side, action in enumerate((library, baseline)):
+            arguments = prepare(side, calls)
+            if len(arguments) != len(calls):
+                raise ValueError(
+                    f"the set-up made {len(arguments)} arguments for {len(calls)} calls"
+                )
             began = time.perf_counter()
-            for n in range(start, min(start + 10, count)):
-                action(n)
+            for argument in arguments:
+                action(argument)
             if index >= warming:
                 spent[side] += time.perf_counter() - began
-    measured = count - 10 * warming
+    measured = count - min(count, per_round) * warming
     return spent[0] / measured, spent[1] / measured
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
         lean_documents,
         lean_download,
         lean_more,
+        lean_notices,
         lean_orders,
         lean_requests,
         lean_sewer,
@@ -39,6 +41,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_desk2.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_more.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_download.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_notices.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 
@@ -53,3 +56,44 @@ def test_interleaved_counts_a_single_round_and_refuses_no_rows() -> None:
     assert lean >= 0
     with pytest.raises(ValueError, match="nothing to measure"):
         scale_commands.interleaved(lambda n: None, lambda n: None, 0)
+
+
+def test_prepared_times_the_calls_and_not_their_set_up() -> None:
+    """Each side's round is set up before it (the library's first), the set-up
+    untimed: a set-up sleeping 50 ms a round leaves calls of about nothing."""
+    made: list[tuple[int, range]] = []
+    calls: list[tuple[str, str]] = []
+
+    def prepare(side: int, round_: range) -> list[str]:
+        made.append((side, round_))
+        time.sleep(0.05)
+        return [f"{side}:{n}" for n in round_]
+
+    library, lean = scale_commands.prepared(
+        lambda row: calls.append(("library", row)),
+        lambda row: calls.append(("lean", row)),
+        prepare,
+        3,
+        per_round=1,
+    )
+    assert made == [(side, range(n, n + 1)) for n in range(3) for side in (0, 1)]
+    assert calls == [
+        (name, f"{side}:{n}")
+        for n in range(3)
+        for side, name in enumerate(("library", "lean"))
+    ]
+    # the first round warms and is dropped: two calls a side measured, each
+    # well under the 50 ms of its set-up
+    assert 0 <= library < 0.01
+    assert 0 <= lean < 0.01
+
+
+def test_prepared_refuses_a_set_up_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError, match="made 0 arguments for 2 calls"):
+        scale_commands.prepared(
+            lambda row: None, lambda row: None, lambda side, calls: [], 2
+        )
+    with pytest.raises(ValueError, match="at least one call"):
+        scale_commands.prepared(
+            lambda row: None, lambda row: None, lambda side, calls: [], 2, per_round=0
+        )

@@ -123,11 +123,14 @@ def build_charge(
     at: datetime,
     actor: int,
     slip_issued: bool | None = None,
+    charge_id: int | None = None,
 ) -> Charge | None:
     """The charge of a service, not yet written, or ``None`` when it is not
     charged (the rules of :func:`create_charge`). ``slip_issued``: DEB-02's
     answer when the caller read it for a whole chunk
     (``Billing.payment_slips_issued``); ``None`` asks billing here.
+    ``charge_id``: the charge's id when the caller took a chunk's ids at once
+    (``uow.next_ids``); ``None`` takes one here.
 
     No charge without a debit type (DEB-01, DEB-06), with a non-charge reason
     (COM-06, DEB-06), when the value is not positive (GSAN only charges a value
@@ -160,7 +163,7 @@ def build_charge(
         categories=prop.categories,
     )
     return Charge(
-        id=uow.next_id("charge"),
+        id=uow.next_id("charge") if charge_id is None else charge_id,
         property_id=prop.id,
         debit_type_id=debit_type,
         total=computed.total,

@@ -282,6 +282,9 @@ class SqlInfractionNotices(SqlRepository[InfractionNotice]):
         t = self._table
         versions = {n.id: n.version for n in notices}
         charged = {i: c for i, c in charge_ids.items() if i in versions}
+        if self._conn.dialect.name == "postgresql":
+            self._mark_expired_unnest(notices, versions, charged)
+            return
         charge = (
             sa.case(charged, value=t.c.id, else_=t.c.charge_id)
             if charged
@@ -304,6 +307,56 @@ class SqlInfractionNotices(SqlRepository[InfractionNotice]):
         if result.rowcount != len(versions):
             first = notices[0]
             raise ConcurrencyConflict(self._entity, first.id, first.version)
+
+    def _mark_expired_unnest(
+        self,
+        notices: Sequence[InfractionNotice],
+        versions: Mapping[int, int],
+        charged: Mapping[int, int],
+    ) -> None:
+        """:meth:`mark_expired` on PostgreSQL: one ``UPDATE ... FROM
+        unnest(...)`` of the ids, versions and charges as three arrays, built
+        once per table (two ``CASE`` of one literal per notice were built,
+        compiled and sent on every chunk: about a third of a 100-notice run's
+        time, issue 20)."""
+        ids = sorted(versions)
+        statement = prepared(
+            self._table, "expire_notices", partial(_expire_unnest, self._table)
+        )
+        params = {
+            "a_id": ids,
+            "a_version": [versions[i] for i in ids],
+            "a_charge": [charged.get(i) for i in ids],
+        }
+        with translated(self._entity):
+            result = self._conn.execute(statement, params)
+        if result.rowcount != len(versions):
+            first = notices[0]
+            raise ConcurrencyConflict(self._entity, first.id, first.version)
+
+
+def _expire_unnest(t: sa.Table) -> sa.Update:
+    """The notices of the arrays ``a_id``, ``a_version`` and ``a_charge``
+    moved to "appeal expired" where their version is still the one read
+    (compare-and-set), each given its charge when it has one."""
+    given = (
+        sa.func.unnest(
+            sa.bindparam("a_id", type_=ARRAY(t.c.id.type)),
+            sa.bindparam("a_version", type_=ARRAY(t.c.version.type)),
+            sa.bindparam("a_charge", type_=ARRAY(t.c.charge_id.type)),
+        )
+        .table_valued("id", "version", "charge_id")
+        .render_derived(name="given")
+    )
+    return (
+        sa.update(t)
+        .where(t.c.id == given.c.id, t.c.version == given.c.version)
+        .values(
+            situation=int(NoticeSituation.APPEAL_EXPIRED),
+            charge_id=sa.func.coalesce(given.c.charge_id, t.c.charge_id),
+            version=t.c.version + 1,
+        )
+    )
 
 
 class SqlInspectionBatches(SqlRepository[ServiceOrder]):
