@@ -54,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
@@ -86,6 +87,87 @@ _JOINED = (
 _STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
 
+class _Present:
+    """An entity of the joined row read by its id alone: present, its columns
+    not read (its repository reads it, when asked)."""
+
+    def __repr__(self) -> str:
+        return "PRESENT"
+
+
+PRESENT: Any = _Present()
+
+
+@attrs.frozen
+class _Layout:
+    """Where a positional read's values are: ``index``, each label's
+    position; ``parts``, each prefix's first position and column keys."""
+
+    index: Mapping[str, int]
+    parts: Mapping[str, tuple[int, tuple[str, ...]]]
+
+
+#: The layout of each positional read (:func:`_positional`).
+_LAYOUTS: dict[sa.Select[Any], _Layout] = {}
+
+
+class Positional:
+    """A row of a positional read, read by its labels as a mapping row is:
+    ``row["o_id"]``, and its entities sliced whole (:meth:`entity`)."""
+
+    __slots__ = ("_layout", "_values")
+
+    def __init__(self, values: Sequence[Any], layout: _Layout) -> None:
+        self._values, self._layout = values, layout
+
+    def __getitem__(self, label: str) -> Any:
+        return self._values[self._layout.index[label]]
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._layout.index
+
+    def entity(self, prefix: str, mapper: Any) -> Any:
+        """The entity of ``prefix`` (``None`` when absent, ``PRESENT`` when
+        read by its id alone)."""
+        start, keys = self._layout.parts[prefix]
+        values = self._values[start : start + len(keys)]
+        if values[keys.index(mapper.id_column)] is None:
+            return None
+        if len(keys) != len(mapper.table.c):
+            return PRESENT
+        return mapper.from_row(dict(zip(keys, values, strict=True)))
+
+
+def _positional(read: sa.Select[Any]) -> sa.Select[Any]:
+    """``read`` (every column labelled ``<prefix>_<column>``) without its
+    labels: a statement text a third shorter, under psycopg's 4 KiB (it
+    converts a longer one on every call), whose rows are read by position
+    (:class:`Positional`, the layout kept in ``_LAYOUTS``)."""
+    labels = [c for c in read.selected_columns if isinstance(c, sa.Label)]
+    assert len(labels) == len(read.selected_columns)
+    index = {label.name: n for n, label in enumerate(labels)}
+    parts: dict[str, tuple[int, list[str]]] = {}
+    for n, label in enumerate(labels):
+        prefix, _, key = label.name.partition("_")
+        if key:
+            parts.setdefault(prefix, (n, []))[1].append(key)
+    bare = read.with_only_columns(*(label.element for label in labels))
+    bare = bare.set_label_style(sa.LABEL_STYLE_NONE)
+    _LAYOUTS[bare] = _Layout(
+        index=index,
+        parts={prefix: (n, tuple(keys)) for prefix, (n, keys) in parts.items()},
+    )
+    return bare
+
+
+def _rows(result: sa.CursorResult[Any], read: sa.Select[Any]) -> Sequence[Any]:
+    """The rows of ``result`` of ``read``, by label (positional or not)."""
+    layout = _LAYOUTS.get(read)
+    if layout is None:
+        return result.mappings().all()
+    return [Positional(row, layout) for row in result.all()]
+
+
 def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) -> None:
     """Lock the property of order ``order_id`` and read what closing it reads
     (see the module's text), for the unit of work's repositories; with
@@ -115,7 +197,8 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
         if first["o_request_id"] is None:  # no request to read with it
             read = _statements(uow, f"{command}_alone")[1]
     with translated("service_order", order_id):
-        rows = connection.execute(read, {"k_order": order_id}).mappings().all()
+        result = connection.execute(read, {"k_order": order_id})
+        rows = _rows(result, read)
     # one row per payment slip of the property and order of its request (at
     # least one: LEFT JOIN); changing a situation: one row per debt, charge
     # and order of the request, each on a row of its own
@@ -150,7 +233,9 @@ def read_closing(uow: SqlUnitOfWork, order_id: int, *, situation: bool = False) 
         _keep_situation(uow, prop.id, rows)
     point = int(MeasurementPoint.WATER_CONNECTION)
     installation = found["i"]
-    uow.keep_ahead("hydrometer_installation", ("current", prop.id, point), installation)
+    if installation is not PRESENT:  # (read by its id alone: not kept)
+        current = ("current", prop.id, point)
+        uow.keep_ahead("hydrometer_installation", current, installation)
     if installation is not None and "h" in found:
         uow.keep_ahead("hydrometer", ("id", installation.hydrometer_id), found["h"])
     slip = DebtKind.PAYMENT_SLIP.value
@@ -179,7 +264,8 @@ def _keep_situation(uow: SqlUnitOfWork, property_id: int, rows: Sequence[Any]) -
         uow.keep_ahead("locality", ("id", locality.id), locality)
     well = _entity(uow, "k", "hydrometer_installation", row)
     point = int(MeasurementPoint.WELL)
-    uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
+    if well is not PRESENT:
+        uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
     debts = {e.id: e for r in rows if (e := _entity(uow, "d", "open_debt", r))}
     uow.keep_ahead("open_debt", ("of", property_id), list(debts.values()))
     charges = {
@@ -316,6 +402,8 @@ def _tariff(row: Any) -> CatalogItem | None:
 def _entity(uow: SqlUnitOfWork, prefix: str, name: str, row: Any) -> Any:
     """The entity of ``name`` in the joined row (``None`` when absent)."""
     mapper = getattr(uow.mappers, name)
+    if isinstance(row, Positional):
+        return row.entity(prefix, mapper)
     table = uow.tables[name]
     if row[f"{prefix}_{mapper.id_column}"] is None:
         return None
@@ -391,7 +479,9 @@ def _build(
     order_id = sa.bindparam("k_order", type_=o.c.id.type)
     programmed = sa.exists().where(s.c.order_id == order_id, s.c.active.is_(True))
     lock = _lock(a, programmed, order_id)
-    tables = {k: a[k] for k in "opwi"}
+    # changing a situation reads the installation's id alone (V-AS3 refuses
+    # the change while one is installed: its columns only in that case)
+    tables = {k: a[k] for k in ("opw" if situation else "opwi")}
     joined = (
         o.outerjoin(p, p.c.id == o.c.property_id)
         .outerjoin(w, w.c.id == o.c.property_id)
@@ -406,8 +496,8 @@ def _build(
         tables["r"] = r
         joined = joined.outerjoin(r, r.c.id == o.c.request_id)
     if situation:
-        changing = _situation_read(uow, tables, joined, programmed, request=request)
-        return lock, changing.where(o.c.id == order_id)
+        changing = _situation_read(uow, tables, joined, i, programmed, request=request)
+        return lock, _positional(changing.where(o.c.id == order_id))
     # one row per payment slip and order of the request (a handful)
     d = uow.tables["open_debt"].alias("d")
     joined = joined.outerjoin(
@@ -480,6 +570,7 @@ def _situation_read(
     uow: SqlUnitOfWork,
     tables: Mapping[str, sa.FromClause],
     joined: sa.Join,
+    i: sa.FromClause,
     programmed: sa.Exists,
     *,
     request: bool,
@@ -515,15 +606,17 @@ def _situation_read(
         .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
         .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
     )
-    read = {**tables, "b": b, "e": e, "l": lo, "k": k, "d": d}
+    read = {**tables, "b": b, "e": e, "l": lo, "d": d}
     if request:
         joined = joined.outerjoin(
             q, sa.and_(arm == 3, q.c.request_id == o.c.request_id)
         )
         read["q"] = q
     charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
+    # the installations at either point by their ids alone (``PRESENT``)
+    ids = [i.c.id.label("i_id"), k.c.id.label("k_id")]
     return sa.select(
-        *_labelled(read), *charged, programmed.label("programmed")
+        *_labelled(read), *ids, *charged, programmed.label("programmed")
     ).select_from(joined)
 
 
