@@ -1,11 +1,13 @@
-"""Changing a connection's situation sends statements psycopg converts once
-(issue 20): each under 4 KiB and with at most 50 parameters, the limits of
-psycopg's cache of converted queries (a longer statement, or one with more
-parameters, is converted again on every call).
+"""Changing a connection's situation and connecting water or sewer without
+an order send statements psycopg converts once (issue 20): each under 4 KiB
+and with at most 50 parameters, the limits of psycopg's cache of converted
+queries (a longer statement, or one with more parameters, is converted again
+on every call).
 
-Its joined read names its columns without labels and is read by position
-(``read_ahead.Positional``), the installations at either point by their ids
-alone (V-AS3 refuses the change while one is installed).
+Their joined reads name their columns without labels and are read by
+position (``read_ahead.Positional``); changing a situation reads the
+installations at either point by their ids alone (V-AS3 refuses the change
+while one is installed).
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.connections import ChangeSituationInput, ConnectionTarget
+from gsan_core.model.connections import (
+    ChangeSituationInput,
+    ConnectionTarget,
+    SewerConnectionInput,
+)
 from tests.integration.budgets import budget_system
-from tests.services.connections_setup import ACTOR, add_property, order_for, town
+from tests.services.connections_setup import (
+    ACTOR,
+    CONNECT,
+    add_property,
+    order_for,
+    town,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -77,3 +89,41 @@ def test_changing_a_situation_sends_statements_psycopg_converts_once(
     assert len(sent) == 3  # the lock, the joined read, the writes
     too_long = [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
     assert too_long == []
+
+
+def _too_long(sql: SqlBackend, action: Any) -> list[tuple[int, int, str]]:
+    """The statements of ``action(1)`` (after ``action(0)`` warmed the
+    caches) over psycopg's limits."""
+    action(0)
+    sent = _sent(sql.engine, lambda: action(1))
+    assert len(sent) == 3  # the locks, the joined read, the writes
+    return [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
+
+
+def test_connecting_without_an_order_sends_statements_psycopg_converts_once(
+    sql: SqlBackend,
+) -> None:
+    gsan = town(budget_system(sql))
+    for pid in (500, 501, 510, 511):
+        add_property(gsan, pid, 1)
+    connections = gsan.connections
+    sewer = SewerConnectionInput(
+        connected_on=CONNECT.connected_on,
+        diameter_id=1,
+        material_id=1,
+        profile_id=1,
+        grease_trap=False,
+    )
+
+    def water(n: int) -> None:
+        connections.connect_water_without_order(
+            property_id=500 + n, data=CONNECT, actor=ACTOR
+        )
+
+    def sewered(n: int) -> None:
+        connections.connect_sewer_without_order(
+            property_id=510 + n, data=sewer, actor=ACTOR
+        )
+
+    assert _too_long(sql, water) == []
+    assert _too_long(sql, sewered) == []

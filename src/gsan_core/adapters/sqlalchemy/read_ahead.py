@@ -361,7 +361,7 @@ def read_connecting(uow: SqlUnitOfWork, property_id: int) -> None:
             if connection.execute(lock, params).first() is None:
                 return
     with translated("property", property_id):
-        rows = connection.execute(read, params).mappings().all()
+        rows = _rows(connection.execute(read, params), read)
     if not rows:
         return
     row = rows[0]
@@ -656,32 +656,26 @@ def _build_generation(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any
 
 
 def _build_connecting(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    t = uow.tables
-    p, b, r, f = t["property"], t["block"], t["route"], t["field_lock"]
-    w, s, c = t["water_connection"], t["sewer_connection"], t["catalog_item"]
+    # each table under a one-letter alias (``_aliased``): a read under 4 KiB
+    a = _aliased(
+        uow,
+        p="property",
+        b="block",
+        r="route",
+        f="field_lock",
+        w="water_connection",
+        s="sewer_connection",
+        c="catalog_item",
+    )
+    p, b, r, f, w, s, c = (a[k] for k in "pbrfwsc")
     property_id = sa.bindparam("k_property", type_=p.c.id.type)
-    # the property locked first (MATERIALIZED: the CTE runs, and locks, before
-    # the route's subquery reads its route_id), then its route share-locked
-    locked = (
-        sa.select(p.c.id, p.c.route_id)
-        .where(p.c.id == property_id)
-        .with_for_update()
-        .cte("locked")
-        .prefix_with("MATERIALIZED")
-    )
-    route = (
-        sa.select(r.c.id)
-        .where(r.c.id == locked.c.route_id)
-        .with_for_update(read=True)
-        .scalar_subquery()
-    )
-    lock = sa.select(locked.c.id, route.label("route"))
+    lock = _connecting_lock(uow, property_id)
     # one row per consumption tariff (a handful), each kept once
     read = (
         sa.select(
             *_labelled({"p": p, "b": b, "w": w, "s": s}),
-            r.c.simultaneous_printing,
-            f.c.reference,
+            r.c.simultaneous_printing.label("simultaneous_printing"),
+            f.c.reference.label("reference"),
             *[col.label(f"t_{col.key}") for col in c.c],
         )
         .select_from(
@@ -695,4 +689,27 @@ def _build_connecting(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any
         .where(p.c.id == property_id)
         .order_by(c.c.id)
     )
-    return lock, read
+    return lock, _positional(read)
+
+
+def _connecting_lock(
+    uow: SqlUnitOfWork, property_id: sa.BindParameter[Any]
+) -> sa.Select[Any]:
+    """The property locked first (MATERIALIZED: the CTE runs, and locks,
+    before the route's subquery reads its route_id), then its route
+    share-locked."""
+    p, r = uow.tables["property"], uow.tables["route"]
+    locked = (
+        sa.select(p.c.id, p.c.route_id)
+        .where(p.c.id == property_id)
+        .with_for_update()
+        .cte("locked")
+        .prefix_with("MATERIALIZED")
+    )
+    route = (
+        sa.select(r.c.id)
+        .where(r.c.id == locked.c.route_id)
+        .with_for_update(read=True)
+        .scalar_subquery()
+    )
+    return sa.select(locked.c.id, route.label("route"))
