@@ -1,0 +1,129 @@
+"""Changing a connection's situation and connecting water or sewer without
+an order send statements psycopg converts once (issue 20): each under 4 KiB
+and with at most 50 parameters, the limits of psycopg's cache of converted
+queries (a longer statement, or one with more parameters, is converted again
+on every call).
+
+Their joined reads name their columns without labels and are read by
+position (``read_ahead.Positional``); changing a situation reads the
+installations at either point by their ids alone (V-AS3 refuses the change
+while one is installed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.connections import (
+    ChangeSituationInput,
+    ConnectionTarget,
+    SewerConnectionInput,
+)
+from tests.integration.budgets import budget_system
+from tests.services.connections_setup import (
+    ACTOR,
+    CONNECT,
+    add_property,
+    order_for,
+    town,
+)
+
+pytestmark = pytest.mark.postgres
+
+#: psycopg's ``_queries.MAX_CACHED_STATEMENT_LENGTH`` and ``..._PARAMS``.
+MOST_BYTES, MOST_PARAMETERS = 4096, 50
+
+TARGETS = {
+    "water": ChangeSituationInput(target=ConnectionTarget.WATER, water_status_id=2),
+    "both": ChangeSituationInput(
+        target=ConnectionTarget.BOTH, water_status_id=2, sewer_status_id=2
+    ),
+}
+
+
+def _sent(engine: sa.Engine, action: Any) -> list[tuple[int, int, str]]:
+    """The statements ``action()`` sends: (bytes, parameters, its start)."""
+    sent: list[tuple[int, int, str]] = []
+
+    def _statement(
+        _conn: object, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> None:
+        sent.append((len(statement.encode()), len(parameters), statement[:60]))
+
+    event.listen(engine, "before_cursor_execute", _statement)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", _statement)
+    return sent
+
+
+def test_psycopg_s_cache_limits_are_the_ones_held() -> None:
+    queries = pytest.importorskip("psycopg._queries")
+    assert queries.MAX_CACHED_STATEMENT_LENGTH == MOST_BYTES
+    assert queries.MAX_CACHED_STATEMENT_PARAMS == MOST_PARAMETERS
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_changing_a_situation_sends_statements_psycopg_converts_once(
+    sql: SqlBackend, target: str
+) -> None:
+    gsan = town(budget_system(sql))
+    orders = []
+    for pid in (800, 801):
+        add_property(gsan, pid, 3, 3)
+        orders.append(order_for(gsan, 1004, pid).id)
+    data = TARGETS[target]
+
+    def change(n: int) -> None:
+        gsan.connections.change_situation(order_id=orders[n], data=data, actor=ACTOR)
+
+    change(0)  # warms the caches (reference rows, id blocks)
+    sent = _sent(sql.engine, lambda: change(1))
+
+    assert len(sent) == 3  # the lock, the joined read, the writes
+    too_long = [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
+    assert too_long == []
+
+
+def _too_long(sql: SqlBackend, action: Any) -> list[tuple[int, int, str]]:
+    """The statements of ``action(1)`` (after ``action(0)`` warmed the
+    caches) over psycopg's limits."""
+    action(0)
+    sent = _sent(sql.engine, lambda: action(1))
+    assert len(sent) == 3  # the locks, the joined read, the writes
+    return [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
+
+
+def test_connecting_without_an_order_sends_statements_psycopg_converts_once(
+    sql: SqlBackend,
+) -> None:
+    gsan = town(budget_system(sql))
+    for pid in (500, 501, 510, 511):
+        add_property(gsan, pid, 1)
+    connections = gsan.connections
+    sewer = SewerConnectionInput(
+        connected_on=CONNECT.connected_on,
+        diameter_id=1,
+        material_id=1,
+        profile_id=1,
+        grease_trap=False,
+    )
+
+    def water(n: int) -> None:
+        connections.connect_water_without_order(
+            property_id=500 + n, data=CONNECT, actor=ACTOR
+        )
+
+    def sewered(n: int) -> None:
+        connections.connect_sewer_without_order(
+            property_id=510 + n, data=sewer, actor=ACTOR
+        )
+
+    assert _too_long(sql, water) == []
+    assert _too_long(sql, sewered) == []
