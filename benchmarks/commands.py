@@ -43,6 +43,7 @@ from benchmarks import (
     lean_meters,
     lean_more,
     lean_orders,
+    lean_orders2,
     lean_refunds,
     lean_requests,
     lean_scheduling,
@@ -126,6 +127,8 @@ METER_STEPS: dict[str, _MeterStep] = {
     "update_property": lean_more.measure_update_property,
     "relate": lean_more.measure_relate,
     "end_relation": lean_more.measure_end_relation,
+    # lean5: more order and outbox commands (benchmarks.lean_orders2)
+    **lean_orders2.STEPS,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
