@@ -46,6 +46,7 @@ from benchmarks import (
     lean_orders2,
     lean_refunds,
     lean_requests,
+    lean_requests2,
     lean_scheduling,
     lean_sewer,
     lean_stock,
@@ -127,8 +128,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     "update_property": lean_more.measure_update_property,
     "relate": lean_more.measure_relate,
     "end_relation": lean_more.measure_end_relation,
-    # lean5: more order and outbox commands (benchmarks.lean_orders2)
+    # lean5: more order, outbox and request commands, of the modules
+    # benchmarks.lean_orders2 and benchmarks.lean_requests2
     **lean_orders2.STEPS,
+    **lean_requests2.STEPS,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
