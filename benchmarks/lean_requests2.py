@@ -16,7 +16,12 @@ library's rows.
   pending RA of its specification on it, INS-09) and the observation's
   length (INS-06); the request (compare-and-set) and
   ``service_request.updated``. Run twice, the second run changes nothing and
-  is refused, as the library refuses it (UPDATE_NOTHING): its ``assert``.
+  is refused, as the library refuses it (UPDATE_NOTHING): its ``assert``;
+* :func:`lean_set_group_units` — a configuration change: a locality's
+  request-type-group units replaced (the locality there, the groups and the
+  units active, one unit a group); the locality's rows deleted and the new
+  ones inserted in one statement with ``service_request.configuration_changed``.
+  Run twice, it leaves the same rows (new ids), as the library does.
 """
 
 from __future__ import annotations
@@ -29,17 +34,20 @@ from typing import Any
 import sqlalchemy as sa
 
 import gsan_core
-from benchmarks import lean_orders, lean_sql, scale_commands
+from benchmarks import id_ranges, lean_orders, lean_sql, scale_commands
 from benchmarks.lean_orders import Case, event, may_maintain
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import RequestSituation
 from gsan_core.rules.service_requests.lifecycle import OBSERVATION_MAX
+from gsan_core.testing.request_utility import GROUP_WATER
 
 __all__ = [
     "COMMANDS",
     "STEPS",
+    "lean_set_group_units",
     "lean_update_request",
+    "measure_group_units",
     "measure_update_request",
     "update_read",
 ]
@@ -135,6 +143,77 @@ def lean_update_request(
         )
 
 
+# ---------------------------------------------------------------- configuration
+def _group_units_read(
+    sql: SqlBackend, locality_id: int, groups: Sequence[int], units: Sequence[int]
+) -> sa.Select[Any]:
+    """The change's one read: whether the locality is there, how many of the
+    groups are active groups and how many of the units active units."""
+    t = sql.tables
+    locality, catalog, unit = t["locality"], t["catalog_item"], t["unit"]
+    return sa.select(
+        sa.select(sa.literal(1)).where(locality.c.id == locality_id).exists(),
+        sa.select(sa.func.count())
+        .where(
+            catalog.c.kind == "request_type_group",
+            catalog.c.id.in_(sorted(set(groups))),
+            catalog.c.active.is_(True),
+        )
+        .scalar_subquery(),
+        sa.select(sa.func.count())
+        .where(unit.c.id.in_(sorted(set(units))), unit.c.active.is_(True))
+        .scalar_subquery(),
+    )
+
+
+def lean_set_group_units(
+    sql: SqlBackend,
+    locality_id: int,
+    rows: Sequence[tuple[int, int]],
+    *,
+    actor: int,
+    ids: Any,
+    now: datetime,
+) -> None:
+    """Replace a locality's ``(group, unit)`` routing rows: one read, one
+    write of the deletion, the new rows and the outbox row."""
+    table = sql.tables["locality_group_unit"]
+    groups, units = [g for g, _ in rows], [u for _, u in rows]
+    with sql.engine.begin() as connection:
+        there, active_groups, active_units = connection.execute(
+            _group_units_read(sql, locality_id, groups, units)
+        ).one()
+        assert there
+        assert active_groups == len(set(groups))
+        assert active_units == len(set(units))
+        assert len(set(groups)) == len(groups)  # one unit a group
+        changed = event(
+            "service_request.configuration_changed",
+            now,
+            actor,
+            key=locality_id,
+            what="locality_group_unit",
+        )
+        new = [
+            {
+                "id": next(ids),
+                "locality_id": locality_id,
+                "group_id": group,
+                "unit_id": unit,
+                "version": 1,
+            }
+            for group, unit in rows
+        ]
+        lean_sql.write_all(
+            connection,
+            [
+                sa.delete(table).where(table.c.locality_id == locality_id),
+                *([sa.insert(table).values(new)] if new else []),
+                *lean_sql.outbox(connection, sql, [changed]),
+            ],
+        )
+
+
 # ---------------------------------------------------------------- measuring
 def _update_library(gsan: gsan_core.System, cases: Sequence[Case], n: int) -> None:
     case = cases[n]
@@ -179,7 +258,65 @@ def measure_update_request(
     )
 
 
+def _localities(sql: SqlBackend) -> list[int]:
+    """The localities that have their ESCRITORIO (``10_000 + 10 * id + 2``:
+    the unit :func:`benchmarks.lean_orders.open_cases` routes them to)."""
+    unit = sql.tables["unit"]
+    with sql.engine.connect() as connection:
+        return sorted(
+            connection.execute(
+                sa.select(unit.c.locality_id).where(
+                    unit.c.id == 10_002 + unit.c.locality_id * 10,
+                    unit.c.active.is_(True),
+                )
+            ).scalars()
+        )
+
+
+def measure_group_units(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int, *, skip: int
+) -> dict[str, Any]:
+    """``configuration.set_locality_group_units`` beside
+    :func:`lean_set_group_units`, each call setting a locality's water group
+    to its ESCRITORIO (what the opening figures route by), the library on the
+    even localities, the lean version on the odd ones, round and round."""
+    del skip
+    localities = _localities(sql)
+    assert len(localities) >= 2
+    ids = id_ranges.take("locality group units")
+    configuration = gsan.service_requests.configuration
+
+    evens, odds = localities[0::2], localities[1::2]
+
+    def library(n: int) -> None:
+        locality = evens[n % len(evens)]
+        configuration.set_locality_group_units(
+            locality_id=locality,
+            rows=[(GROUP_WATER, 10_002 + locality * 10)],
+            actor=0,
+        )
+
+    def lean(n: int) -> None:
+        locality = odds[n % len(odds)]
+        lean_set_group_units(
+            sql,
+            locality,
+            [(GROUP_WATER, 10_002 + locality * 10)],
+            actor=0,
+            ids=ids,
+            now=gsan.clock.now(),
+        )
+
+    library_s, lean_s = scale_commands.interleaved(library, lean, count)
+    return scale_commands.command_figure(
+        "set a locality's group units (lean SQL)", size, library_s, lean_s
+    )
+
+
 #: The names ``python -m benchmarks.commands --only`` takes for these.
-STEPS = {"update_request": measure_update_request}
+STEPS = {
+    "update_request": measure_update_request,
+    "group_units": measure_group_units,
+}
 #: The same names, as the other lean modules list theirs.
 COMMANDS = tuple(STEPS)

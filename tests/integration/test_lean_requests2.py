@@ -6,6 +6,7 @@ without the ids that differ (``tests.integration.test_lean_orders.Rows``)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,12 @@ from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.errors import RuleViolation
 from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import CHANNEL_PHONE, build_request_utility
+from gsan_core.testing.request_utility import (
+    CHANNEL_PHONE,
+    GROUP_WATER,
+    build_request_utility,
+)
+from tests.integration import lean_rows
 from tests.integration.budgets import budget_system
 from tests.integration.test_lean_orders import SPECIFICATION, Rows
 
@@ -126,6 +132,62 @@ def test_a_lean_request_update_refuses_what_the_library_refuses(
         )
     assert rows.of(request) == {**scheduled, "outbox": []}
     assert scheduled["request"] == before["request"]
+
+
+def _group_rows(sql: SqlBackend, locality: int) -> list[tuple[int, int, int]]:
+    """The locality's (group, unit, version) rows, by group."""
+    table = sql.tables["locality_group_unit"]
+    with sql.engine.connect() as connection:
+        return [
+            tuple(r)
+            for r in connection.execute(
+                sa.select(table.c.group_id, table.c.unit_id, table.c.version)
+                .where(table.c.locality_id == locality)
+                .order_by(table.c.group_id)
+            )
+        ]
+
+
+def test_lean_group_units_write_the_library_s_rows(sql: SqlBackend) -> None:
+    """A locality's routing rows replaced (its former ones gone, the new at
+    version 1) and one ``service_request.configuration_changed`` keyed by the
+    locality, from either; twice, the same rows; an inactive unit refused."""
+    system = budget_system(sql, FixedClock())
+    utility = build_request_utility(system, properties=2, actor=0)
+    billing_group = 2  # FATURAMENTO
+    wanted = {
+        1: [(GROUP_WATER, utility.call_centre), (billing_group, utility.sewer)],
+        2: [(GROUP_WATER, utility.call_centre_2), (billing_group, utility.sewer)],
+    }
+    seen = lean_rows.last_outbox_id(sql)
+    system.service_requests.configuration.set_locality_group_units(
+        locality_id=1, rows=wanted[1], actor=0
+    )
+    ids = itertools.count(9_000_000_000)
+    lean_requests2.lean_set_group_units(
+        sql, 2, wanted[2], actor=0, ids=ids, now=system.clock.now()
+    )
+    expected = {
+        locality: sorted((g, u, 1) for g, u in rows)
+        for locality, rows in wanted.items()
+    }
+    assert {n: _group_rows(sql, n) for n in (1, 2)} == expected
+    one, two = lean_rows.outbox(sql, 2, without={"key"})
+    assert one == two
+    assert (one["tag"], one["payload"]["what"]) == (
+        "service_request.configuration_changed",
+        "locality_group_unit",
+    )
+    assert lean_rows.last_outbox_id(sql) == seen + 2
+    lean_requests2.lean_set_group_units(
+        sql, 2, wanted[2], actor=0, ids=ids, now=system.clock.now()
+    )
+    assert _group_rows(sql, 2) == expected[2]
+    with pytest.raises(AssertionError):
+        lean_requests2.lean_set_group_units(
+            sql, 2, [(GROUP_WATER, 999)], actor=0, ids=ids, now=system.clock.now()
+        )
+    assert _group_rows(sql, 2) == expected[2]
 
 
 def test_the_benchmark_measures_them() -> None:
