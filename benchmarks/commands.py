@@ -41,6 +41,7 @@ from benchmarks import (
     lean_field_batches,
     lean_forwarding,
     lean_meters,
+    lean_meters2,
     lean_more,
     lean_orders,
     lean_orders2,
@@ -128,10 +129,11 @@ METER_STEPS: dict[str, _MeterStep] = {
     "update_property": lean_more.measure_update_property,
     "relate": lean_more.measure_relate,
     "end_relation": lean_more.measure_end_relation,
-    # lean5: more order, outbox and request commands, of the modules
-    # benchmarks.lean_orders2 and benchmarks.lean_requests2
+    # lean5: more order, outbox, request and meter commands, of the modules
+    # benchmarks.lean_orders2, benchmarks.lean_requests2 and benchmarks.lean_meters2
     **lean_orders2.STEPS,
     **lean_requests2.STEPS,
+    **lean_meters2.STEPS,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
