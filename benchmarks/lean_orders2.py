@@ -4,8 +4,10 @@ The commands of ``service_orders`` and ``outbox`` that had no lean version
 (:mod:`benchmarks.lean_orders` measures the RA's order chain), most used
 first; each is what a database engineer would write for the same work and the
 same rows (outbox rows included): ``BEGIN``, one joined read, one write
-statement (data-modifying CTEs on PostgreSQL, the outbox counter's upsert one
-of them: :func:`benchmarks.lean_sql.write_all`), ``COMMIT``. The rules are
+statement (data-modifying CTEs, the outbox counter's upsert one of them),
+``COMMIT``; both statements built once with bound parameters
+(:func:`benchmarks.lean_sql.built`), as the library builds its own, so that
+SQLAlchemy takes them from its compiled cache. PostgreSQL only. The rules are
 checked by ``assert`` on the read row: a lean version is measured on rows the
 library accepts, and ``tests/integration/test_lean_orders2.py`` checks that
 it leaves the library's rows.
@@ -137,25 +139,54 @@ def lean_generate_order(
             property_id=property_id,
             request_id=None,
         )
-        lean_sql.write_all(
-            connection,
-            [
-                sa.insert(sql.tables["service_order"]).values(
-                    sql.mappers.service_order.to_row(order)
-                ),
-                lean_sql.trail_insert(
-                    sql,
-                    id=next(ids),
-                    order_id=order.id,
-                    unit_id=row.home,
-                    user_id=actor,
-                    relation=int(OrderUnitRelation.OPENED),
-                    at=now,
-                ),
-                *lean_sql.outbox(connection, sql, [generated]),
-            ],
+        trail = {
+            "id": next(ids),
+            "order_id": order.id,
+            "unit_id": row.home,
+            "user_id": actor,
+            "relation": int(OrderUnitRelation.OPENED),
+            "at": now,
+        }
+        connection.execute(
+            lean_sql.built(sql, "generate_order write", lambda: _generate_write(sql)),
+            lean_sql.params("so_", sql.mappers.service_order.to_row(order))
+            | lean_sql.params("t_", trail)
+            | _outbox_params(generated),
         )
     return order.id
+
+
+def _generate_write(sql: SqlBackend) -> Any:
+    """Generation's one write (PostgreSQL), built once: the order (parameters
+    ``so_*``), its trail row (``t_*``) and the outbox row (``o0_*``)."""
+    order, trail = sql.tables["service_order"], sql.tables["order_unit"]
+    return lean_sql.one_statement(
+        [
+            sa.insert(order).values(lean_sql.bound(order, "so_")),
+            lean_sql.trail_insert(
+                sql,
+                **lean_sql.bound(
+                    trail,
+                    "t_",
+                    "id",
+                    "order_id",
+                    "unit_id",
+                    "user_id",
+                    "relation",
+                    "at",
+                ),
+            ),
+            *lean_sql.outbox_rows(sql, 1),
+        ]
+    )
+
+
+def _outbox_params(row: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of the one outbox row of a built write (``o0_*``) from
+    the row :func:`benchmarks.lean_orders.event` makes."""
+    return lean_sql.event(
+        0, row["tag"], row["occurred_at"], row["actor"], row["payload"]
+    )
 
 
 # ---------------------------------------------------------------- back to pending
@@ -165,17 +196,12 @@ def lean_back_to_pending(
     """An order in execution back to pending, out of its schedule, with a
     non-execution reason: one read of the order and the reason, one write of
     the order (compare-and-set) and the outbox row."""
-    order, catalog = sql.tables["service_order"], sql.tables["catalog_item"]
-    reason = (
-        sa.select(catalog.c.active)
-        .where(catalog.c.kind == "non_execution_reason", catalog.c.id == reason_id)
-        .scalar_subquery()
-    )
-    read = sa.select(
-        order.c.version, order.c.situation, reason.label("reason_active")
-    ).where(order.c.id == order_id)
+    read = lean_sql.built(sql, "back_to_pending read", lambda: _pending_read(sql))
+    write = lean_sql.built(sql, "back_to_pending write", lambda: _pending_write(sql))
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(
+            read, {"order_id": order_id, "reason_id": reason_id}
+        ).one()
         assert row.situation == IN_EXECUTION
         assert row.reason_active
         changed = event(
@@ -187,15 +213,41 @@ def lean_back_to_pending(
             order_id=order_id,
             reason_id=reason_id,
         )
-        lean_sql.write_all(
-            connection,
-            [
-                sa.update(order)
-                .where(order.c.id == order_id, order.c.version == row.version)
-                .values(situation=PENDING, scheduled=False, version=row.version + 1),
-                *lean_sql.outbox(connection, sql, [changed]),
-            ],
+        connection.execute(
+            write,
+            {"order_id": order_id, "expected": row.version} | _outbox_params(changed),
         )
+
+
+def _pending_read(sql: SqlBackend) -> sa.Select[Any]:
+    """The return's one read: the order and whether the reason is active."""
+    order, catalog = sql.tables["service_order"], sql.tables["catalog_item"]
+    reason = (
+        sa.select(catalog.c.active)
+        .where(
+            catalog.c.kind == "non_execution_reason",
+            catalog.c.id == sa.bindparam("reason_id"),
+        )
+        .scalar_subquery()
+    )
+    return sa.select(
+        order.c.version, order.c.situation, reason.label("reason_active")
+    ).where(order.c.id == sa.bindparam("order_id"))
+
+
+def _pending_write(sql: SqlBackend) -> Any:
+    """The return's one write (PostgreSQL), built once: the order
+    (compare-and-set on ``expected``) and the outbox row (``o0_*``)."""
+    order = sql.tables["service_order"]
+    expected = sa.bindparam("expected", type_=order.c.version.type)
+    return lean_sql.one_statement(
+        [
+            sa.update(order)
+            .where(order.c.id == sa.bindparam("order_id"), order.c.version == expected)
+            .values(situation=PENDING, scheduled=False, version=expected + 1),
+            *lean_sql.outbox_rows(sql, 1),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- outbox
