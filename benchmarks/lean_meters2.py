@@ -82,7 +82,6 @@ def lean_correct_reading(
     """Correct the installation reading of the property's water meter:
     ``no_meter`` the water situations without one (potential, feasible),
     ``cut`` the cut ones (the profile's roles)."""
-    inst = sql.tables["hydrometer_installation"]
     read = lean_sql.built(sql, "correct_reading", lambda: _read(sql))
     with sql.engine.begin() as connection:
         row = connection.execute(read, {"property_id": property_id}).one()
@@ -101,17 +100,38 @@ def lean_correct_reading(
             property_id=property_id,
             installation_id=row.id,
         )
-        lean_sql.write_all(
-            connection,
-            [
-                sa.update(inst)
-                .where(inst.c.id == row.id, inst.c.version == row.version)
-                .values(
-                    installation_reading=reading, installed_by=actor, version=version
-                ),
-                *lean_sql.outbox(connection, sql, [updated]),
-            ],
+        connection.execute(
+            lean_sql.built(sql, "correct_reading write", lambda: _write(sql)),
+            {
+                "installation_id": row.id,
+                "expected": row.version,
+                "reading": reading,
+                "actor": actor,
+            }
+            | lean_sql.event(0, updated["tag"], now, actor, updated["payload"]),
         )
+
+
+def _write(sql: SqlBackend) -> Any:
+    """The correction's one write (PostgreSQL), built once: the installation
+    (compare-and-set on ``expected``) and the outbox row (``o0_*``)."""
+    inst = sql.tables["hydrometer_installation"]
+    expected = sa.bindparam("expected", type_=inst.c.version.type)
+    return lean_sql.one_statement(
+        [
+            sa.update(inst)
+            .where(
+                inst.c.id == sa.bindparam("installation_id"),
+                inst.c.version == expected,
+            )
+            .values(
+                installation_reading=sa.bindparam("reading"),
+                installed_by=sa.bindparam("actor"),
+                version=expected + 1,
+            ),
+            *lean_sql.outbox_rows(sql, 1),
+        ]
+    )
 
 
 def measure_correct_reading(

@@ -56,7 +56,7 @@ PENDING = int(RequestSituation.PENDING)
 CLOSED_ORDER = int(OrderSituation.CLOSED)
 
 
-def update_read(sql: SqlBackend, request_id: int, *, actor: int) -> sa.Select[Any]:
+def update_read(sql: SqlBackend) -> sa.Select[Any]:
     """The change's one read: the request (locked, ADR 0004: the root of its
     orders), whether the user may maintain it, whether an open order of it is
     scheduled, whether its property is still there and whether another
@@ -91,13 +91,30 @@ def update_read(sql: SqlBackend, request_id: int, *, actor: int) -> sa.Select[An
             req.c.specification_id,
             req.c.duplicate_of_id,
             req.c.observation,
-            may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
+            may_maintain(sql, sa.bindparam("actor"), req.c.current_unit_id).label(
+                "authorised"
+            ),
             scheduled.label("scheduled"),
             duplicate.label("duplicate"),
             placed.label("placed"),
         )
-        .where(req.c.id == request_id)
+        .where(req.c.id == sa.bindparam("request_id"))
         .with_for_update(of=req)
+    )
+
+
+def _update_write(sql: SqlBackend) -> Any:
+    """The change's one write (PostgreSQL), built once: the request
+    (compare-and-set on ``expected``) and the outbox row (``o0_*``)."""
+    req = sql.tables["service_request"]
+    expected = sa.bindparam("expected", type_=req.c.version.type)
+    return lean_sql.one_statement(
+        [
+            sa.update(req)
+            .where(req.c.id == sa.bindparam("request_id"), req.c.version == expected)
+            .values(observation=sa.bindparam("observation"), version=expected + 1),
+            *lean_sql.outbox_rows(sql, 1),
+        ]
     )
 
 
@@ -111,9 +128,10 @@ def lean_update_request(
     expected_version: int | None = None,
 ) -> None:
     """Change an open RA's observation: one read, one write."""
-    req = sql.tables["service_request"]
+    read = lean_sql.built(sql, "update_request read", lambda: update_read(sql))
+    write = lean_sql.built(sql, "update_request write", lambda: _update_write(sql))
     with sql.engine.begin() as connection:
-        row = connection.execute(update_read(sql, request_id, actor=actor)).one()
+        row = connection.execute(read, {"request_id": request_id, "actor": actor}).one()
         assert row.authorised  # UPD-01
         assert row.duplicate_of_id is None  # UPD-02
         assert row.situation == PENDING  # UPD-03 (a pending place: UPD-07)
@@ -132,14 +150,14 @@ def lean_update_request(
             request_id=request_id,
             specification_id=row.specification_id,
         )
-        lean_sql.write_all(
-            connection,
-            [
-                sa.update(req)
-                .where(req.c.id == request_id, req.c.version == row.version)
-                .values(observation=observation, version=row.version + 1),
-                *lean_sql.outbox(connection, sql, [updated]),
-            ],
+        connection.execute(
+            write,
+            {
+                "request_id": request_id,
+                "expected": row.version,
+                "observation": observation,
+            }
+            | lean_sql.event(0, updated["tag"], now, actor, updated["payload"]),
         )
 
 
