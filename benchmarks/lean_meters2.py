@@ -167,7 +167,7 @@ def measure_correct_reading(
 
     library_s, lean_s = scale_commands.interleaved(library, lean, count)
     return scale_commands.command_figure(
-        "correct a meter's installation reading (lean SQL)", size, library_s, lean_s
+        "correct a meter's installation (lean SQL)", size, library_s, lean_s
     )
 
 
