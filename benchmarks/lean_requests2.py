@@ -32,6 +32,7 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import id_ranges, lean_orders, lean_sql, scale_commands
@@ -162,25 +163,58 @@ def lean_update_request(
 
 
 # ---------------------------------------------------------------- configuration
-def _group_units_read(
-    sql: SqlBackend, locality_id: int, groups: Sequence[int], units: Sequence[int]
-) -> sa.Select[Any]:
+def _group_units_read(sql: SqlBackend) -> sa.Select[Any]:
     """The change's one read: whether the locality is there, how many of the
     groups are active groups and how many of the units active units."""
     t = sql.tables
     locality, catalog, unit = t["locality"], t["catalog_item"], t["unit"]
     return sa.select(
-        sa.select(sa.literal(1)).where(locality.c.id == locality_id).exists(),
+        sa.select(sa.literal(1))
+        .where(locality.c.id == sa.bindparam("locality_id"))
+        .exists(),
         sa.select(sa.func.count())
         .where(
             catalog.c.kind == "request_type_group",
-            catalog.c.id.in_(sorted(set(groups))),
+            catalog.c.id.in_(sa.bindparam("groups", expanding=True)),
             catalog.c.active.is_(True),
         )
         .scalar_subquery(),
         sa.select(sa.func.count())
-        .where(unit.c.id.in_(sorted(set(units))), unit.c.active.is_(True))
+        .where(
+            unit.c.id.in_(sa.bindparam("units", expanding=True)),
+            unit.c.active.is_(True),
+        )
         .scalar_subquery(),
+    )
+
+
+def _group_units_write(sql: SqlBackend) -> Any:
+    """The change's one write (PostgreSQL), built once: the locality's rows
+    deleted, the new ones inserted from the arrays ``ids``, ``groups`` and
+    ``units``, and the outbox row (``o0_*``)."""
+    table = sql.tables["locality_group_unit"]
+    ids = postgresql.ARRAY(sa.BigInteger)
+    locality = sa.bindparam("locality_id", type_=sa.BigInteger)
+    new = (
+        sa.func.unnest(
+            sa.bindparam("ids", type_=ids),
+            sa.bindparam("groups", type_=ids),
+            sa.bindparam("units", type_=ids),
+        )
+        .table_valued("id", "group_id", "unit_id")
+        .render_derived()
+    )
+    return lean_sql.one_statement(
+        [
+            sa.delete(table).where(table.c.locality_id == locality),
+            sa.insert(table).from_select(
+                ["id", "locality_id", "group_id", "unit_id", "version"],
+                sa.select(
+                    new.c.id, locality, new.c.group_id, new.c.unit_id, sa.literal(1)
+                ),
+            ),
+            *lean_sql.outbox_rows(sql, 1),
+        ]
     )
 
 
@@ -195,11 +229,17 @@ def lean_set_group_units(
 ) -> None:
     """Replace a locality's ``(group, unit)`` routing rows: one read, one
     write of the deletion, the new rows and the outbox row."""
-    table = sql.tables["locality_group_unit"]
     groups, units = [g for g, _ in rows], [u for _, u in rows]
+    read = lean_sql.built(sql, "group_units read", lambda: _group_units_read(sql))
+    write = lean_sql.built(sql, "group_units write", lambda: _group_units_write(sql))
     with sql.engine.begin() as connection:
         there, active_groups, active_units = connection.execute(
-            _group_units_read(sql, locality_id, groups, units)
+            read,
+            {
+                "locality_id": locality_id,
+                "groups": sorted(set(groups)),
+                "units": sorted(set(units)),
+            },
         ).one()
         assert there
         assert active_groups == len(set(groups))
@@ -212,23 +252,15 @@ def lean_set_group_units(
             key=locality_id,
             what="locality_group_unit",
         )
-        new = [
+        connection.execute(
+            write,
             {
-                "id": next(ids),
                 "locality_id": locality_id,
-                "group_id": group,
-                "unit_id": unit,
-                "version": 1,
+                "ids": [next(ids) for _ in rows],
+                "groups": groups,
+                "units": units,
             }
-            for group, unit in rows
-        ]
-        lean_sql.write_all(
-            connection,
-            [
-                sa.delete(table).where(table.c.locality_id == locality_id),
-                *([sa.insert(table).values(new)] if new else []),
-                *lean_sql.outbox(connection, sql, [changed]),
-            ],
+            | lean_sql.event(0, changed["tag"], now, actor, changed["payload"]),
         )
 
 
