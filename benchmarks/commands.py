@@ -41,11 +41,14 @@ from benchmarks import (
     lean_field_batches,
     lean_forwarding,
     lean_meters,
+    lean_meters2,
     lean_more,
     lean_notices,
     lean_orders,
+    lean_orders2,
     lean_refunds,
     lean_requests,
+    lean_requests2,
     lean_scheduling,
     lean_sewer,
     lean_stock,
@@ -135,6 +138,11 @@ METER_STEPS: dict[str, _MeterStep] = {
     "inform_repaving_return": lean_upkeep.measure_inform_repaving_return,
     "register_customer": lean_upkeep.measure_register_customer,
     "grant": lean_upkeep.measure_grant,
+    # lean5: more order, outbox, request and meter commands, of the modules
+    # benchmarks.lean_orders2, benchmarks.lean_requests2 and benchmarks.lean_meters2
+    **lean_orders2.STEPS,
+    **lean_requests2.STEPS,
+    **lean_meters2.STEPS,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -547,9 +547,10 @@ class HydrometerService(Service):
         self, *, property_id: int, data: UpdateInstallation, actor: int
     ) -> HydrometerInstallation:
         """UC0368 entered by the property (matrícula), with no service order:
-        A-3..A-8 on the point's current installation."""
+        A-3..A-8 on the point's current installation. Its writes (the
+        installation, the outbox's) are one statement on PostgreSQL."""
         at = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             changed = _update_installation(
                 uow,
                 profile=self.profile,

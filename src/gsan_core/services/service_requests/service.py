@@ -454,9 +454,10 @@ class ServiceRequestService(Service):
         actor: int,
         expected_version: int | None = None,
     ) -> ServiceRequest:
-        """:meth:`update` from its serialisable command."""
+        """:meth:`update` from its serialisable command (its writes and the
+        outbox's one statement on PostgreSQL)."""
         now = self._now()
-        with self._work() as uow:
+        with self._work(defer=True) as uow:
             request = update_request_in(
                 uow,
                 self._ctx,
