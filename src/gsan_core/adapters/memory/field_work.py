@@ -65,19 +65,27 @@ class MemorySelectiveQueries:
         )
 
     def chunk_bounds(
-        self, criteria: SelectiveCriteria, size: int
+        self, criteria: SelectiveCriteria, size: int, *, lock_one: bool = False
     ) -> Sequence[tuple[int, int]]:
         ids = [p.id for p in self._scope(criteria, -(2**62), 2**62)]
+        if lock_one and 0 < len(ids) <= size:
+            self._uow.lock_rows("property", ids)
         return [
             (ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)
         ]
 
     def select_selective(
-        self, first: int, last: int, wanted: SelectiveWanted
+        self,
+        first: int,
+        last: int,
+        wanted: SelectiveWanted,
+        *,
+        locked: bool = False,
     ) -> SelectiveSelection:
-        self._uow.lock_rows(
-            "property", [p.id for p in self._scope(wanted.criteria, first, last)]
-        )
+        if not locked:
+            self._uow.lock_rows(
+                "property", [p.id for p in self._scope(wanted.criteria, first, last)]
+            )
         facts = [
             self._fact(p, wanted) for p in self._scope(wanted.criteria, first, last)
         ]

@@ -137,7 +137,16 @@ class SewerCommands(Service):
             with frame.read() as uow:
                 command = uow.sewer_commands.get(command_id)
                 service_type = uow.service_types.get(command.service_type_id)
-                bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
+                # a scope of one chunk has its properties locked by the bounds'
+                # statement (issue 20, tenth round): that chunk, run in this
+                # transaction (the batch frame on PostgreSQL), neither locks
+                # them again nor the command, which it updates as read here by
+                # a compare-and-set. The read takes no lock where the run has
+                # more chunks (they run in transactions of their own)
+                bounds = uow.selective.chunk_bounds(
+                    command.criteria, chunk_size, lock_one=True
+                )
+                reader = uow
             # "emitted": an order of this command on the property (its
             # links), decided with the rest in the selection's statement
             wanted = SelectiveWanted(
@@ -153,8 +162,11 @@ class SewerCommands(Service):
                 # the orders, their trail and links, the command's update and
                 # the outbox row: one statement at the commit (PostgreSQL)
                 uow.defer_writes()
-                current = uow.sewer_commands.lock(command_id)
-                selection = uow.selective.select_selective(span[0], span[1], wanted)
+                held = uow is reader and len(bounds) == 1
+                current = command if held else uow.sewer_commands.lock(command_id)
+                selection = uow.selective.select_selective(
+                    span[0], span[1], wanted, locked=held
+                )
                 chosen = selection.chosen
                 _write(uow, current, service_type, chosen, at=at, actor=actor)
                 uow.commit()
