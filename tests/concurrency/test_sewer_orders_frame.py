@@ -11,7 +11,10 @@ command as the run's start read it, by a compare-and-set:
 * the bounds of a scope of more than one chunk lock nothing (those chunks
   run in transactions of their own while the holding one stays open);
 * a change made to the command since the start read refuses the run
-  (``ConcurrencyConflict``, nothing of it written).
+  (``ConcurrencyConflict``, nothing of it written);
+* the command and its bounds come from one statement that reads the
+  criteria's location bounds from the command's JSON column: the same bounds
+  as the criteria applied in Python, for every kind of bound.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ import sqlalchemy as sa
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.field_work import SqlSelectiveQueries
-from gsan_core.errors import ConcurrencyConflict
+from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.connections import SewerConnectionInput
 from gsan_core.model.field_work import SelectiveCriteria
 from gsan_core.model.service_orders import OrderOrigin, ServiceOrder
+from gsan_core.model.sewer_commands import SewerCommand
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.batches import BatchSummary
+from gsan_core.synthetic import generate
 from tests.services.connections_setup import ACTOR, PPP_BLOCK, add_property, town
 
 INFORM = 1467  # caema "informar esgoto factível faturável"
@@ -175,9 +180,10 @@ def test_a_command_changed_since_the_start_read_refuses_the_run(
 ) -> None:
     caema = _caema(make_system)
     command_id = _command(caema)
-    original = SqlSelectiveQueries.chunk_bounds
+    original = SqlSelectiveQueries.sewer_command_bounds
 
     def changing(self: Any, *args: Any, **kwargs: Any) -> Any:
+        read = original(self, *args, **kwargs)  # the command, as read
         with caema.uow_factory() as other:
             current = other.sewer_commands.lock(command_id)
             other.sewer_commands.update(
@@ -186,9 +192,9 @@ def test_a_command_changed_since_the_start_read_refuses_the_run(
                 )
             )
             other.commit()
-        return original(self, *args, **kwargs)
+        return read
 
-    monkeypatch.setattr(SqlSelectiveQueries, "chunk_bounds", changing)
+    monkeypatch.setattr(SqlSelectiveQueries, "sewer_command_bounds", changing)
     with pytest.raises(ConcurrencyConflict):
         caema.field_work.generate_sewer_orders(command_id=command_id, actor=ACTOR)
     monkeypatch.undo()
@@ -196,3 +202,64 @@ def test_a_command_changed_since_the_start_read_refuses_the_run(
     assert (command.description, command.generated) == ("ALTERADO", 0)
     assert command.executed_at is None
     assert _command_orders(caema, command_id) == []
+
+
+#: Criteria of every kind of location bound (and none), over the generated
+#: town (locality 1, sector 1001, blocks 101-112 and 201-212, routes 1 and 2).
+CRITERIA = [
+    SelectiveCriteria(),
+    SelectiveCriteria(locality_first=1, locality_last=1),
+    SelectiveCriteria(locality_first=2),
+    SelectiveCriteria(locality_last=1, sector_first=1001),
+    SelectiveCriteria(sector_first=1000, sector_last=1000),
+    SelectiveCriteria(sector_first=1000, sector_last=1001),
+    SelectiveCriteria(locality_first=0, locality_last=1),
+    SelectiveCriteria(block_first=103, block_last=110, profile_ids={1}),
+    SelectiveCriteria(block_first=205),
+    SelectiveCriteria(block_last=104),
+    SelectiveCriteria(route_ids={1}),
+    SelectiveCriteria(route_ids={2, 3}, block_first=110),
+    SelectiveCriteria(property_id=999_999),
+]
+
+
+@pytest.mark.parametrize(
+    "backend_name",
+    ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+def test_a_command_s_bounds_in_its_read_are_those_of_its_criteria(
+    make_system: Callable[..., gsan_core.System],
+) -> None:
+    system = make_system()
+    generate(system, properties=300, seed=5)
+    at = system.clock.now()
+    with system.uow_factory() as uow:
+        fifth = uow.selective.chunk_bounds(SelectiveCriteria(), 1)[4][0]
+    criteria_all = [*CRITERIA, SelectiveCriteria(property_id=fifth)]
+    with system.uow_factory() as uow:
+        for n, criteria in enumerate(criteria_all, start=9_000):
+            uow.sewer_commands.add(
+                SewerCommand(
+                    id=n,
+                    description=f"BOUNDS {n}",
+                    service_type_id=INFORM,
+                    criteria=criteria,
+                    created_at=at,
+                    created_by=ACTOR,
+                )
+            )
+        uow.commit()
+    found, expected = [], []
+    with system.uow_factory() as uow:
+        for n, criteria in enumerate(criteria_all, start=9_000):
+            for size in (1, 7, 100_000):
+                command, bounds = uow.selective.sewer_command_bounds(n, size)
+                assert command.criteria == criteria
+                found.append(list(bounds))
+                expected.append(list(uow.selective.chunk_bounds(criteria, size)))
+        with pytest.raises(NotFound):
+            uow.selective.sewer_command_bounds(1, 10)
+    assert found == expected
+    # all, none, and six selections of their own (blocks, routes, one property)
+    assert len({str(b) for b in found[::3]}) == 8

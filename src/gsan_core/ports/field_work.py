@@ -18,6 +18,7 @@ from gsan_core.model.field_work import (
     SelectiveSelection,
     SelectiveWanted,
 )
+from gsan_core.model.sewer_commands import SewerCommand
 
 __all__ = ["FieldFileQueries", "SelectiveQueries"]
 
@@ -38,6 +39,13 @@ class SelectiveQueries(Protocol):
         transaction ends, so that a selection of that range in the same
         transaction may skip its own lock (``locked=True``); a scope of more
         ranges is not locked."""
+        ...
+
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        """The sewer command (``NotFound``) and :meth:`chunk_bounds` of its
+        criteria, in one statement where the store can (PostgreSQL)."""
         ...
 
     def select_selective(

@@ -25,6 +25,7 @@ from gsan_core.model.field_work import (
 )
 from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.sewer_commands import SewerCommand
 from gsan_core.rules.field_work import decide_selective
 
 if TYPE_CHECKING:
@@ -73,6 +74,14 @@ class MemorySelectiveQueries:
         return [
             (ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)
         ]
+
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        command: SewerCommand | None = self._uow.read("sewer_command", command_id)
+        if command is None:
+            raise NotFound("sewer_command", command_id)
+        return command, self.chunk_bounds(command.criteria, size, lock_one=lock_one)
 
     def select_selective(
         self,

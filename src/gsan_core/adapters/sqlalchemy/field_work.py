@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.adapters.sqlalchemy.sewer_bounds import sewer_command_bounds
 from gsan_core.adapters.sqlalchemy.statement_cache import prepared
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.accounts.customers import RelationType
@@ -46,6 +47,7 @@ from gsan_core.model.field_work import (
 )
 from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.sewer_commands import SewerCommand
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -167,6 +169,11 @@ class SqlSelectiveQueries:
         final = int(rows[0].final)
         ends = [f - 1 for f in firsts[1:]] + [final]
         return list(zip(firsts, ends, strict=True))
+
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        return sewer_command_bounds(self._uow, command_id, size, lock_one=lock_one)
 
     def select_selective(
         self,

@@ -135,7 +135,11 @@ class SewerCommands(Service):
         with self._exclusive("sewer orders", f"command {command_id}") as frame:
             at = self._now()
             with frame.read() as uow:
-                command = uow.sewer_commands.get(command_id)
+                # the command and its chunk bounds in one statement (issue
+                # 20, tenth round)
+                command, bounds = uow.selective.sewer_command_bounds(
+                    command_id, chunk_size, lock_one=True
+                )
                 service_type = uow.service_types.get(command.service_type_id)
                 # a scope of one chunk has its properties locked by the bounds'
                 # statement (issue 20, tenth round): that chunk, run in this
@@ -143,9 +147,6 @@ class SewerCommands(Service):
                 # them again nor the command, which it updates as read here by
                 # a compare-and-set. The read takes no lock where the run has
                 # more chunks (they run in transactions of their own)
-                bounds = uow.selective.chunk_bounds(
-                    command.criteria, chunk_size, lock_one=True
-                )
                 reader = uow
             # "emitted": an order of this command on the property (its
             # links), decided with the rest in the selection's statement
