@@ -150,14 +150,21 @@ def test_the_bounds_lock_a_scope_of_one_chunk_only(
     make_system: Callable[..., gsan_core.System],
 ) -> None:
     caema = _caema(make_system)
+    command_id = _command(caema)
     sql: SqlBackend = caema.backend
     prop = sql.tables["property"]
 
-    def free(size: int) -> bool:
+    def free(size: int, *, with_command: bool) -> bool:
         """Whether property 300 can be locked while a unit of work holds
-        the bounds of chunks of ``size`` taken with ``lock_one``."""
+        the bounds of chunks of ``size`` taken with ``lock_one`` (by the
+        criteria, or with the command's read)."""
         with caema.uow_factory() as uow:
-            bounds = uow.selective.chunk_bounds(SCOPE, size, lock_one=True)
+            if with_command:
+                _, bounds = uow.selective.sewer_command_bounds(
+                    command_id, size, lock_one=True
+                )
+            else:
+                bounds = uow.selective.chunk_bounds(SCOPE, size, lock_one=True)
             assert len(bounds) == (1 if size >= 4 else 2)
             with sql.engine.connect() as connection:
                 try:
@@ -170,8 +177,9 @@ def test_the_bounds_lock_a_scope_of_one_chunk_only(
                     return False
                 return True
 
-    assert not free(4)
-    assert free(2)
+    for with_command in (False, True):
+        assert not free(4, with_command=with_command)
+        assert free(2, with_command=with_command)
 
 
 @POSTGRES_ONLY

@@ -66,34 +66,41 @@ def sewer_command_bounds(
 
 def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
     command, prop = tables["sewer_command"], tables["property"]
-    cmd = (
-        sa.select(command)
-        .where(command.c.id == sa.bindparam("p_command", type_=command.c.id.type))
-        .cte("cmd")
-    )
-    criteria = sa.cast(cmd.c.criteria, postgresql.JSONB)
+    criteria = sa.cast(command.c.criteria, postgresql.JSONB)
 
     def bound(name: str, widest: int) -> sa.ColumnElement[Any]:
         value = criteria[name].astext.cast(sa.BigInteger)
-        return sa.func.coalesce(value, sa.literal(widest, sa.BigInteger))
+        return sa.func.coalesce(value, sa.literal(widest, sa.BigInteger)).label(
+            f"k_{name}"
+        )
 
-    routes = criteria["route_ids"]
+    # the criteria's bounds taken out of the JSON once, in the command's
+    # row: the scan of the scope compares columns, not JSON, per property
+    cmd = (
+        sa.select(
+            command,
+            *(
+                bound(f"{name}_{end}", _LOW if end == "first" else _HIGH)
+                for name in ("locality", "sector", "block")
+                for end in ("first", "last")
+            ),
+            criteria["route_ids"].label("k_routes"),
+            sa.func.jsonb_array_length(criteria["route_ids"]).label("k_route_count"),
+            criteria["property_id"].astext.cast(sa.BigInteger).label("k_property"),
+        )
+        .where(command.c.id == sa.bindparam("p_command", type_=command.c.id.type))
+        .cte("cmd")
+    )
+    k = cmd.c
     scope = sa.and_(
-        prop.c.locality_id.between(
-            bound("locality_first", _LOW), bound("locality_last", _HIGH)
-        ),
-        prop.c.sector_id.between(
-            bound("sector_first", _LOW), bound("sector_last", _HIGH)
-        ),
-        prop.c.block_id.between(bound("block_first", _LOW), bound("block_last", _HIGH)),
+        prop.c.locality_id.between(k.k_locality_first, k.k_locality_last),
+        prop.c.sector_id.between(k.k_sector_first, k.k_sector_last),
+        prop.c.block_id.between(k.k_block_first, k.k_block_last),
         sa.or_(
-            sa.func.jsonb_array_length(routes) == 0,
-            routes.op("@>")(sa.func.to_jsonb(prop.c.route_id)),
+            k.k_route_count == 0,
+            k.k_routes.op("@>")(sa.func.to_jsonb(prop.c.route_id)),
         ),
-        prop.c.id
-        == sa.func.coalesce(
-            criteria["property_id"].astext.cast(sa.BigInteger), prop.c.id
-        ),
+        prop.c.id == sa.func.coalesce(k.k_property, prop.c.id),
     )
     numbered = (
         sa.select(
@@ -112,19 +119,23 @@ def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
         .subquery("starts")
     )
     columns: list[Any] = [
-        *cmd.c,
+        *(k[c.key] for c in command.c),
         starts.c.id.label("b_first"),
         starts.c.final.label("b_final"),
     ]
     if lock_one:
+        # the numbered ids locked by their primary key (the scope is not
+        # scanned twice), only where they fit one chunk
         fits = sa.select(sa.func.count()).select_from(numbered).scalar_subquery()
+        ids = sa.cast(
+            sa.select(sa.func.array_agg(numbered.c.id)).scalar_subquery(),
+            postgresql.ARRAY(sa.BigInteger),
+        )  # an array, not ANY's subquery form
         locked = (
             sa.select(prop.c.id)
-            .select_from(cmd)
-            .join(prop, scope)
-            .where(fits <= size)
+            .where(prop.c.id == sa.any_(ids), fits <= size)
             .order_by(prop.c.id)
-            .with_for_update(of=prop)
+            .with_for_update()
             .subquery("locked")
         )
         held = sa.select(sa.func.count()).select_from(locked).scalar_subquery()
