@@ -64,8 +64,10 @@ def sewer_command_bounds(
     return command, list(zip(firsts, ends, strict=True))
 
 
-def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
-    command, prop = tables["sewer_command"], tables["property"]
+def _command(command: sa.Table) -> sa.CTE:
+    """The command's row with its criteria's location bounds as columns,
+    taken out of its JSON once (a bound absent: the widest one): the scan of
+    the scope compares columns, not JSON, per property."""
     criteria = sa.cast(command.c.criteria, postgresql.JSONB)
 
     def bound(name: str, widest: int) -> sa.ColumnElement[Any]:
@@ -74,9 +76,7 @@ def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
             f"k_{name}"
         )
 
-    # the criteria's bounds taken out of the JSON once, in the command's
-    # row: the scan of the scope compares columns, not JSON, per property
-    cmd = (
+    return (
         sa.select(
             command,
             *(
@@ -91,6 +91,11 @@ def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
         .where(command.c.id == sa.bindparam("p_command", type_=command.c.id.type))
         .cte("cmd")
     )
+
+
+def _statement(tables: Any, *, lock_one: bool) -> sa.Select[Any]:
+    command, prop = tables["sewer_command"], tables["property"]
+    cmd = _command(command)
     k = cmd.c
     scope = sa.and_(
         prop.c.locality_id.between(k.k_locality_first, k.k_locality_last),
