@@ -163,8 +163,10 @@ POSTGRES: dict[str, int] = {
     # transaction (19 before); the chunk bounds in one statement (round 8:
     # 15 before); the chunk's writes and its outbox row in one statement at
     # its commit, the command's own links probed in the selection (round 9:
-    # 14 before)
-    "generate a sewer command's orders": 9,
+    # 14 before); a scope of one chunk locked by the bounds' statement, the
+    # command updated as the start read it by a compare-and-set (round 10: 9
+    # before), the command read with its bounds (round 10: 7 before)
+    "generate a sewer command's orders": 6,
     # an order: BEGIN, its lock, its rows, its writes, COMMIT (12 before);
     # the commands' reads in one transaction, the command's finish and its
     # outbox row in one statement (round 7: 44 before)

@@ -18,6 +18,7 @@ from gsan_core.model.field_work import (
     SelectiveSelection,
     SelectiveWanted,
 )
+from gsan_core.model.sewer_commands import SewerCommand
 
 __all__ = ["FieldFileQueries", "SelectiveQueries"]
 
@@ -26,22 +27,42 @@ class SelectiveQueries(Protocol):
     """The selective emission's reads."""
 
     def chunk_bounds(
-        self, criteria: SelectiveCriteria, size: int
+        self, criteria: SelectiveCriteria, size: int, *, lock_one: bool = False
     ) -> Sequence[tuple[int, int]]:
         """``(first, last)`` property-id ranges covering, ``size`` properties
         each, the properties the criteria's location bounds take in (localities,
         sectors, routes, one property), in id order. Computed in the store:
-        the caller never holds every id."""
+        the caller never holds every id.
+
+        ``lock_one``: where they fit one range, the properties in scope are
+        also locked (as :meth:`select_selective` locks them) until the
+        transaction ends, so that a selection of that range in the same
+        transaction may skip its own lock (``locked=True``); a scope of more
+        ranges is not locked."""
+        ...
+
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        """The sewer command (``NotFound``) and :meth:`chunk_bounds` of its
+        criteria, in one statement where the store can (PostgreSQL)."""
         ...
 
     def select_selective(
-        self, first: int, last: int, wanted: SelectiveWanted
+        self,
+        first: int,
+        last: int,
+        wanted: SelectiveWanted,
+        *,
+        locked: bool = False,
     ) -> SelectiveSelection:
         """Lock the properties in scope with ids ``first`` to ``last`` and
         decide each by :func:`~gsan_core.rules.field_work.decide_selective`:
         the chosen ones by property id, the others counted by reason
         ("emitted": the command's links, a sewer command's when
-        ``wanted.sewer``)."""
+        ``wanted.sewer``). ``locked``: the transaction holds their locks
+        already (``chunk_bounds(..., lock_one=True)`` returned this one
+        range), the decision needs no lock of its own."""
         ...
 
     def pending_orders_of_command(

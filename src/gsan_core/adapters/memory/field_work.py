@@ -25,6 +25,7 @@ from gsan_core.model.field_work import (
 )
 from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.sewer_commands import SewerCommand
 from gsan_core.rules.field_work import decide_selective
 
 if TYPE_CHECKING:
@@ -65,19 +66,35 @@ class MemorySelectiveQueries:
         )
 
     def chunk_bounds(
-        self, criteria: SelectiveCriteria, size: int
+        self, criteria: SelectiveCriteria, size: int, *, lock_one: bool = False
     ) -> Sequence[tuple[int, int]]:
         ids = [p.id for p in self._scope(criteria, -(2**62), 2**62)]
+        if lock_one and 0 < len(ids) <= size:
+            self._uow.lock_rows("property", ids)
         return [
             (ids[n], ids[min(n + size, len(ids)) - 1]) for n in range(0, len(ids), size)
         ]
 
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        command: SewerCommand | None = self._uow.read("sewer_command", command_id)
+        if command is None:
+            raise NotFound("sewer_command", command_id)
+        return command, self.chunk_bounds(command.criteria, size, lock_one=lock_one)
+
     def select_selective(
-        self, first: int, last: int, wanted: SelectiveWanted
+        self,
+        first: int,
+        last: int,
+        wanted: SelectiveWanted,
+        *,
+        locked: bool = False,
     ) -> SelectiveSelection:
-        self._uow.lock_rows(
-            "property", [p.id for p in self._scope(wanted.criteria, first, last)]
-        )
+        if not locked:
+            self._uow.lock_rows(
+                "property", [p.id for p in self._scope(wanted.criteria, first, last)]
+            )
         facts = [
             self._fact(p, wanted) for p in self._scope(wanted.criteria, first, last)
         ]

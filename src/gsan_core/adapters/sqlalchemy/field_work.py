@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.adapters.sqlalchemy.sewer_bounds import sewer_command_bounds
 from gsan_core.adapters.sqlalchemy.statement_cache import prepared
 from gsan_core.errors import ConcurrencyConflict, NotFound
 from gsan_core.model.accounts.customers import RelationType
@@ -46,6 +47,7 @@ from gsan_core.model.field_work import (
 )
 from gsan_core.model.hydrometers import MeasurementPoint
 from gsan_core.model.service_orders import OrderSituation
+from gsan_core.model.sewer_commands import SewerCommand
 
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
@@ -122,27 +124,43 @@ class SqlSelectiveQueries:
         return clauses
 
     def chunk_bounds(
-        self, criteria: SelectiveCriteria, size: int
+        self, criteria: SelectiveCriteria, size: int, *, lock_one: bool = False
     ) -> Sequence[tuple[int, int]]:
         """The first id of every ``size``-th property in scope and the last
         one, in one statement (window functions: the ids never leave the
         database; issue 20, round 8: the last one was a statement of its
-        own)."""
+        own). ``lock_one`` (PostgreSQL): where the scope fits one range, its
+        properties locked in id order by the same statement (an uncorrelated
+        subquery gated on the scope's count; issue 20, tenth round: the
+        selection's lock was a statement of its own); SQLite's writing
+        transaction holds the database's write lock, nothing to do."""
         prop = self._uow.tables["property"]
+        scope = self._scope(criteria)
         numbered = (
             sa.select(
                 prop.c.id,
                 sa.func.row_number().over(order_by=prop.c.id).label("n"),
                 sa.func.max(prop.c.id).over().label("final"),
             )
-            .where(*self._scope(criteria))
-            .subquery("numbered")
+            .where(*scope)
+            .cte("numbered")
         )
         starts = (
             sa.select(numbered.c.id, numbered.c.final)
             .where((numbered.c.n - 1) % size == 0)
             .order_by(numbered.c.id)
         )
+        if lock_one and self._uow.connection.dialect.name == "postgresql":
+            fits = sa.select(sa.func.count()).select_from(numbered).scalar_subquery()
+            locked = (
+                sa.select(prop.c.id)
+                .where(*scope, fits <= size)
+                .order_by(prop.c.id)
+                .with_for_update()
+                .subquery("locked")
+            )
+            held = sa.select(sa.func.count()).select_from(locked).scalar_subquery()
+            starts = starts.add_columns(held.label("locked"))
         with translated("property"):
             rows = self._uow.connection.execute(starts).all()
         if not rows:
@@ -152,13 +170,24 @@ class SqlSelectiveQueries:
         ends = [f - 1 for f in firsts[1:]] + [final]
         return list(zip(firsts, ends, strict=True))
 
+    def sewer_command_bounds(
+        self, command_id: int, size: int, *, lock_one: bool = False
+    ) -> tuple[SewerCommand, Sequence[tuple[int, int]]]:
+        return sewer_command_bounds(self._uow, command_id, size, lock_one=lock_one)
+
     def select_selective(
-        self, first: int, last: int, wanted: SelectiveWanted
+        self,
+        first: int,
+        last: int,
+        wanted: SelectiveWanted,
+        *,
+        locked: bool = False,
     ) -> SelectiveSelection:
         connection = self._uow.connection
         prop = self._uow.tables["property"]
         in_chunk = [prop.c.id.between(first, last), *self._scope(wanted.criteria)]
-        lock_where(connection, prop, *in_chunk)
+        if not locked:
+            lock_where(connection, prop, *in_chunk)
         # a CTE: the chunk is decided once, read by both branches of the union
         decided = self._decided(wanted, in_chunk).cte("decided")
         no_int = sa.cast(sa.null(), sa.Integer)

@@ -135,9 +135,19 @@ class SewerCommands(Service):
         with self._exclusive("sewer orders", f"command {command_id}") as frame:
             at = self._now()
             with frame.read() as uow:
-                command = uow.sewer_commands.get(command_id)
+                # the command and its chunk bounds in one statement (issue
+                # 20, tenth round)
+                command, bounds = uow.selective.sewer_command_bounds(
+                    command_id, chunk_size, lock_one=True
+                )
                 service_type = uow.service_types.get(command.service_type_id)
-                bounds = uow.selective.chunk_bounds(command.criteria, chunk_size)
+                # a scope of one chunk has its properties locked by the bounds'
+                # statement (issue 20, tenth round): that chunk, run in this
+                # transaction (the batch frame on PostgreSQL), neither locks
+                # them again nor the command, which it updates as read here by
+                # a compare-and-set. The read takes no lock where the run has
+                # more chunks (they run in transactions of their own)
+                reader = uow
             # "emitted": an order of this command on the property (its
             # links), decided with the rest in the selection's statement
             wanted = SelectiveWanted(
@@ -153,8 +163,11 @@ class SewerCommands(Service):
                 # the orders, their trail and links, the command's update and
                 # the outbox row: one statement at the commit (PostgreSQL)
                 uow.defer_writes()
-                current = uow.sewer_commands.lock(command_id)
-                selection = uow.selective.select_selective(span[0], span[1], wanted)
+                held = uow is reader and len(bounds) == 1
+                current = command if held else uow.sewer_commands.lock(command_id)
+                selection = uow.selective.select_selective(
+                    span[0], span[1], wanted, locked=held
+                )
                 chosen = selection.chosen
                 _write(uow, current, service_type, chosen, at=at, actor=actor)
                 uow.commit()
