@@ -86,12 +86,13 @@ def _read(sql: SqlBackend) -> Any:
     situations its findings hold, one row per situation ``:k_ids`` found
     active (``c_*``; one row of nulls when none is)."""
     t = sql.tables
+    # short aliases: the text stays under psycopg's 4 KiB cache limit
     order, kind, prop, item, finding = (
-        t["service_order"],
-        t["service_type"],
-        t["property"],
-        t["catalog_item"],
-        t["inspection_finding"],
+        t["service_order"].alias("o"),
+        t["service_type"].alias("t"),
+        t["property"].alias("p"),
+        t["catalog_item"].alias("c"),
+        t["inspection_finding"].alias("f"),
     )
     held = (
         sa.select(sa.func.array_agg(finding.c.situation_id))
