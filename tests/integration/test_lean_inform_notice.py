@@ -8,15 +8,22 @@ of the same situation, by each, writes only the return's event."""
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from benchmarks import lean_inform_notice
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.inspections import InfractionNotice, SituationFound
+from gsan_core.model.inspections import (
+    InfractionNotice,
+    InspectionFinding,
+    SituationFound,
+)
 from gsan_core.services.inspections.results import NoticeInput
 from tests.integration import lean_rows
 from tests.services import test_inspection_orders as insp
@@ -102,3 +109,83 @@ def test_uc0488_a_lean_return_issuing_a_notice_writes_the_library_s_rows(
     assert _outbox(sql, before) == library_outbox
     assert [r["tag"] for r in library_outbox] == ["inspection.return_informed"]
     assert _rows(sql, theirs) == _rows(sql, mine) == library_rows
+
+
+def _waiting_on_a_lock(sql: SqlBackend) -> bool:
+    with sql.engine.connect() as connection:
+        return bool(
+            connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
+                    " 'Lock' AND datname = current_database()"
+                )
+            ).scalar()
+        )
+
+
+def test_uc0488_a_lean_return_waiting_on_the_order_reads_the_finding_stored_meanwhile(
+    system: gsan_core.System,
+) -> None:
+    """Two returns of one order at once: the lean one waits on the order's
+    lock held by the other, then reads the finding the other stored (its read
+    comes after the lock, not in the locking statement's older snapshot),
+    so it writes only the return's event, as a second return does."""
+    gsan = insp.inspection_town(system)
+    sql = gsan.backend
+    assert isinstance(sql, SqlBackend)
+    today = gsan.today()
+    order_id = insp._inspection(gsan, 452)
+    found = SituationFound(situation_id=insp.NOTICE, found_on=today)
+    data = NoticeInput(
+        employee_id=insp.ACTOR, issued_on=today, debit_type_id=insp.FINE_TYPE
+    )
+    order = sql.tables["service_order"]
+    finding = InspectionFinding(
+        id=96_000,
+        order_id=order_id,
+        situation_id=insp.NOTICE,
+        property_id=452,
+        found_on=today,
+        actor=insp.ACTOR,
+        recorded_at=gsan.clock.now(),
+    )
+    before = lean_rows.last_outbox_id(sql)
+    issued: list[InfractionNotice | None] = []
+    with sql.engine.connect() as holder:
+        holder.execute(
+            sa.select(order.c.id).where(order.c.id == order_id).with_for_update()
+        )
+        holder.execute(
+            sa.insert(sql.tables["inspection_finding"]).values(
+                sql.mappers.inspection_finding.to_row(finding)
+            )
+        )
+        second = threading.Thread(
+            target=lambda: issued.append(
+                lean_inform_notice.lean_inform_notice(
+                    sql,
+                    gsan,
+                    order_id=order_id,
+                    found=found,
+                    notice=data,
+                    ids=itertools.count(96_100),
+                    actor=insp.ACTOR,
+                    now=gsan.clock.now(),
+                    today=today,
+                )
+            )
+        )
+        second.start()
+        deadline = time.monotonic() + 20
+        while not _waiting_on_a_lock(sql):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        holder.commit()
+    second.join(20)
+    assert issued == [None]
+    assert [r["tag"] for r in _outbox(sql, before)] == ["inspection.return_informed"]
+    notice = sql.tables["infraction_notice"]
+    with sql.engine.connect() as connection:
+        assert not connection.execute(
+            sa.select(notice.c.id).where(notice.c.order_id == order_id)
+        ).all()
