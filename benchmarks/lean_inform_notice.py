@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -57,12 +58,15 @@ __all__ = [
     "COMMANDS",
     "inspection_setup",
     "lean_inform_notice",
+    "lean_update_notice",
     "measure",
+    "measure_update_notice",
+    "open_notices",
     "pending_inspections",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("inform_return_notice",)
+COMMANDS = ("inform_return_notice", "update_notice")
 #: The actor of every side.
 ACTOR = lean_notices.ACTOR
 #: The benchmark's inspection type and situation (added once per utility).
@@ -340,6 +344,75 @@ def _params(
     return params
 
 
+# ------------------------------------------------------------ update_notice
+def _notice_lock(sql: SqlBackend) -> Any:
+    """The notice ``:k_id`` locked (every column)."""
+    notice = sql.tables["infraction_notice"]
+    return (
+        sa.select(notice)
+        .where(notice.c.id == sa.bindparam("k_id", type_=notice.c.id.type))
+        .with_for_update()
+    )
+
+
+def _notice_write(sql: SqlBackend) -> Any:
+    """The compare-and-set update of the notice ``:k_id`` at ``:k_version``
+    (its other columns ``u_*``)."""
+    notice = sql.tables["infraction_notice"]
+    names = [c.key for c in notice.c if c.key != "id"]
+    return (
+        sa.update(notice)
+        .where(
+            notice.c.id == sa.bindparam("k_id", type_=notice.c.id.type),
+            notice.c.version == sa.bindparam("k_version", type_=notice.c.version.type),
+        )
+        .values(lean_sql.bound(notice, "u_", *names))
+        .returning(notice.c.id)
+    )
+
+
+def lean_update_notice(
+    sql: SqlBackend, notice: InfractionNotice, *, actor: int, today: date
+) -> InfractionNotice | None:
+    """Manter Autos de Infração by hand: ``BEGIN``, the notice locked (one
+    read), AUT-02/AUT-03 (the library's pure ``check_notice`` and
+    ``check_notice_change``), the compare-and-set update, ``COMMIT``: 4
+    statements, as the library (it writes no event). ``None``, writing
+    nothing, when ``notice``'s version is not the stored one (the library's
+    ``ConcurrencyConflict``): a second run with the same notice."""
+    lock = lean_sql.built(sql, "update notice lock", lambda: _notice_lock(sql))
+    write = lean_sql.built(sql, "update notice write", lambda: _notice_write(sql))
+    with sql.engine.begin() as connection:
+        row = connection.execute(lock, {"k_id": notice.id}).mappings().one()
+        stored = sql.mappers.infraction_notice.from_row(row)
+        violations = [
+            *rules.check_notice(
+                employee_id=notice.employee_id,
+                issued_on=notice.issued_on,
+                appeal_from=notice.appeal_from,
+                appeal_until=notice.appeal_until,
+                today=today,
+            ),
+            *rules.check_notice_change(stored),
+        ]
+        assert not violations, violations
+        if notice.version != stored.version:
+            return None
+        changed = attrs.evolve(
+            notice,
+            version=stored.version + 1,
+            actor=actor,
+            charge_id=stored.charge_id,
+            order_id=stored.order_id,
+            property_id=stored.property_id,
+        )
+        values = sql.mappers.infraction_notice.to_row(changed)
+        params = lean_sql.params("u_", {k: v for k, v in values.items() if k != "id"})
+        params |= {"k_id": notice.id, "k_version": stored.version}
+        assert len(connection.execute(write, params).all()) == 1
+    return changed
+
+
 # ---------------------------------------------------------------- measure
 def inspection_setup(gsan: gsan_core.System) -> tuple[int, int]:
     """The benchmark's infraction-inspection type and situation controlling
@@ -452,4 +525,74 @@ def measure(
 
     library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
     name = "inform a return issuing a notice (lean SQL)"
+    return [scale_commands.command_figure(name, size, library_s, lean_s)]
+
+
+def open_notices(
+    gsan: gsan_core.System,
+    homes: Sequence[int],
+    *,
+    ids: Iterator[int],
+    debit_type: int,
+) -> list[InfractionNotice]:
+    """A notice in its appeal period (ending in ten days, so no expiry takes
+    it) on each of ``homes``, without an order."""
+    today = gsan.today()
+    notices = [
+        InfractionNotice(
+            id=next(ids),
+            property_id=home,
+            order_id=None,
+            situation_id=3,
+            employee_id=ACTOR,
+            issued_on=today - timedelta(days=5),
+            appeal_from=today - timedelta(days=5),
+            appeal_until=today + timedelta(days=10),
+            debit_type_id=debit_type,
+            installments=1,
+            actor=ACTOR,
+        )
+        for home in homes
+    ]
+    with gsan.uow_factory() as uow:
+        uow.infraction_notices.add_many(notices)
+        uow.commit()
+    return notices
+
+
+def measure_update_notice(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> list[dict[str, Any]]:
+    """``update_notice``'s figure: ``count`` notices a side, each given a new
+    observation and appeal end, on notices added before the timing."""
+    homes = scale_commands.fresh(sql, metered=False, limit=2 * count)
+    assert len(homes) == 2 * count, len(homes)
+    notices = open_notices(
+        gsan,
+        homes,
+        ids=id_ranges.take("update_notice"),
+        debit_type=lean_notices.fine_type(gsan),
+    )
+    scale.analyze(sql)
+
+    def changed(notice: InfractionNotice) -> InfractionNotice:
+        return attrs.evolve(
+            notice,
+            observation="RECURSO APRESENTADO",
+            appeal_until=notice.appeal_until + timedelta(days=5)
+            if notice.appeal_until is not None
+            else None,
+        )
+
+    def library(n: int) -> None:
+        gsan.inspections.update_notice(changed(notices[2 * n]), actor=ACTOR)
+
+    def lean(n: int) -> None:
+        done = lean_update_notice(
+            sql, changed(notices[2 * n + 1]), actor=ACTOR, today=gsan.today()
+        )
+        assert done is not None
+
+    library_s, lean_s = scale_commands.interleaved(library, lean, count)
+    name = "update an infraction notice (lean SQL)"
     return [scale_commands.command_figure(name, size, library_s, lean_s)]

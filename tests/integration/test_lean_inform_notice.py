@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from attrs import evolve
 from benchmarks import lean_inform_notice
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.errors import ConcurrencyConflict
 from gsan_core.model.inspections import (
     InfractionNotice,
     InspectionFinding,
@@ -189,3 +191,56 @@ def test_uc0488_a_lean_return_waiting_on_the_order_reads_the_finding_stored_mean
         assert not connection.execute(
             sa.select(notice.c.id).where(notice.c.order_id == order_id)
         ).all()
+
+
+def test_aut_02_a_lean_notice_change_writes_the_library_s_rows(
+    system: gsan_core.System,
+) -> None:
+    """Manter Autos de Infração: the same change of two notices alike, one by
+    the library, one by the lean version; run again with the same (now
+    stale) notice, the lean version writes nothing, as the library refuses
+    it with ``ConcurrencyConflict``."""
+    gsan = insp.inspection_town(system)
+    sql = gsan.backend
+    assert isinstance(sql, SqlBackend)
+    ids = itertools.count(97_000)
+    mine, theirs = lean_inform_notice.open_notices(
+        gsan, [453, 454], ids=ids, debit_type=insp.FINE_TYPE
+    )
+
+    def changed(notice: InfractionNotice) -> InfractionNotice:
+        return evolve(
+            notice,
+            observation="RECURSO",
+            appeal_until=gsan.today() + timedelta(days=20),
+            installments=4,
+        )
+
+    stored = gsan.inspections.update_notice(changed(mine), actor=insp.ACTOR + 1)
+    lean = lean_inform_notice.lean_update_notice(
+        sql, changed(theirs), actor=insp.ACTOR + 1, today=gsan.today()
+    )
+    assert lean is not None
+    assert lean.version == stored.version == 2
+    library_row = lean_rows.rows(
+        sql, "infraction_notice", "id", [mine.id], without=KEYS
+    )
+    assert library_row[0]["observation"] == "RECURSO"
+    assert library_row[0]["actor"] == insp.ACTOR + 1
+    assert (
+        lean_rows.rows(sql, "infraction_notice", "id", [theirs.id], without=KEYS)
+        == library_row
+    )
+    with pytest.raises(ConcurrencyConflict):
+        gsan.inspections.update_notice(changed(mine), actor=insp.ACTOR)
+    again = evolve(changed(theirs), observation="OUTRO")
+    assert (
+        lean_inform_notice.lean_update_notice(
+            sql, again, actor=insp.ACTOR, today=gsan.today()
+        )
+        is None
+    )
+    assert (
+        lean_rows.rows(sql, "infraction_notice", "id", [theirs.id], without=KEYS)
+        == library_row
+    )
