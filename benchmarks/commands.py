@@ -40,6 +40,7 @@ from benchmarks import (
     lean_field,
     lean_field_batches,
     lean_forwarding,
+    lean_inform_notice,
     lean_meters,
     lean_meters2,
     lean_more,
@@ -173,6 +174,7 @@ COMMANDS = (
     *lean_sewer.COMMANDS,
     *lean_download.COMMANDS,
     *lean_notices.COMMANDS,
+    *lean_inform_notice.COMMANDS,
 )
 
 
@@ -278,6 +280,22 @@ def _measure(
     if "expire_notices" in only:
         figures += _repeat_many(
             lambda _r: lean_notices.measure(gsan, sql, size, commands), repeats
+        )
+    # notices2: a return issuing an infraction notice and a notice's change
+    # (benchmarks.lean_inform_notice), on pending inspection orders made
+    # before each round, untimed, and on notices added before the timing,
+    # on properties no earlier repeat used
+    if "inform_return_notice" in only:
+        figures += _repeat_many(
+            lambda _r: lean_inform_notice.measure(gsan, sql, size, commands),
+            repeats,
+        )
+    if "update_notice" in only:
+        figures += _repeat_many(
+            lambda _r: lean_inform_notice.measure_update_notice(
+                gsan, sql, size, commands
+            ),
+            repeats,
         )
     return figures
 

@@ -97,7 +97,9 @@ class InspectionService(Bulletins):
         which refuses it before this return (ENC-04)."""
         at = self._now()
         today = self._today(at)
-        with self._work() as uow:
+        # the findings, the notice and the outbox rows go as one statement
+        # on PostgreSQL (a later read of an effect sends what came before it)
+        with self._work(defer=True) as uow:
             result = inform_in(
                 uow,
                 self._ctx,
