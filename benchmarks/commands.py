@@ -45,6 +45,7 @@ from benchmarks import (
     lean_notices,
     lean_orders,
     lean_refunds,
+    lean_repaving,
     lean_requests,
     lean_scheduling,
     lean_sewer,
@@ -135,6 +136,8 @@ METER_STEPS: dict[str, _MeterStep] = {
     "inform_repaving_return": lean_upkeep.measure_inform_repaving_return,
     "register_customer": lean_upkeep.measure_register_customer,
     "grant": lean_upkeep.measure_grant,
+    # lean7: a repaving service's change (benchmarks.lean_repaving)
+    "update_repaving_service": lean_repaving.measure_update_repaving_service,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

@@ -30,6 +30,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
         lean_more,
         lean_notices,
         lean_orders,
+        lean_repaving,
         lean_requests,
         lean_sewer,
     )
@@ -42,6 +43,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_more.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_download.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_notices.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_repaving.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 
