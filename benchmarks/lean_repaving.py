@@ -57,6 +57,12 @@ SERVICE = "repaving_service"
 GROUPING = "repaving_neighbourhood"
 
 
+def _unit_of(item: Any) -> Any:
+    """The ``unit_id`` attribute of a catalogue row, as a ``bigint`` (ids of
+    :mod:`benchmarks.id_ranges` exceed an ``integer``)."""
+    return sa.cast(item.c.attributes["unit_id"].as_string(), sa.BigInteger)
+
+
 def _service_read(sql: SqlBackend) -> Any:
     """The rows of :data:`SERVICE` by id, each with whether its unit repaves
     (``x_repaves``), and the unit of the user ``:k_actor`` (``x_unit``) with
@@ -71,7 +77,7 @@ def _service_read(sql: SqlBackend) -> Any:
         served = sa.exists().where(
             grouping.c.kind == GROUPING,
             grouping.c.active.is_(True),
-            grouping.c.attributes["unit_id"].as_integer() == unit_id,
+            _unit_of(grouping) == unit_id,
         )
         typed = sa.exists().where(
             unit.c.id == unit_id,
@@ -85,7 +91,7 @@ def _service_read(sql: SqlBackend) -> Any:
     return (
         sa.select(
             item,
-            repaves(item.c.attributes["unit_id"].as_integer()).label("x_repaves"),
+            repaves(_unit_of(item)).label("x_repaves"),
             users.c.unit_id.label("x_unit"),
             repaves(users.c.unit_id).label("x_user_repaves"),
         )

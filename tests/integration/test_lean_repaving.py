@@ -32,6 +32,9 @@ pytestmark = pytest.mark.postgres
 #: The keys that name the target, not what was done to it.
 KEYS = frozenset({"id", "item_id", "description"})
 SERVICE = lean_repaving.SERVICE
+#: Units beyond an ``integer``, as the benchmark's ids of
+#: ``benchmarks.id_ranges`` are.
+BIG = 9_030_000_000
 
 
 @pytest.fixture
@@ -73,10 +76,10 @@ def test_a_lean_repaving_service_change_writes_the_library_s_rows(
     version, a user of another repaving unit and a value under the minimum
     refused by both, nothing written; a second run writes nothing."""
     library, lean, other = lean_repaving.repaving_services(
-        gsan, 3, name="RECOMPOSICAO", unit_id=800
+        gsan, 3, name="RECOMPOSICAO", unit_id=BIG
     )
-    lean_repaving.repaving_services(gsan, 0, name="ASFALTO SUL", unit_id=801)
-    gsan.units.register_user(User(id=900, name="ZE", unit_id=801), actor=7)
+    lean_repaving.repaving_services(gsan, 0, name="ASFALTO SUL", unit_id=BIG + 1)
+    gsan.units.register_user(User(id=900, name="ZE", unit_id=BIG + 1), actor=7)
     with pytest.raises(RuleViolation):
         gsan.repaving.update_service(
             service_id=library.id,
@@ -121,19 +124,19 @@ def test_a_lean_change_knows_a_unit_that_repaves_by_its_grouping(
     grouping; the lean read finds it as the library does, and neither side
     changes a service of such a unit once its grouping is deactivated."""
     gsan.units.register(
-        OrganizationalUnit(id=802, name="EMPREITEIRA", unit_type_id=12), actor=7
+        OrganizationalUnit(id=BIG + 2, name="EMPREITEIRA", unit_type_id=12), actor=7
     )
     grouping = gsan.catalog.add(
         "repaving_neighbourhood",
         id=1,
         description="CENTRO",
-        attributes={"neighbourhood_id": 1, "unit_id": 802},
+        attributes={"neighbourhood_id": 1, "unit_id": BIG + 2},
         actor=7,
     )
     library, lean, other = (
         gsan.repaving.add_service(
             description=f"CALCADA {n}",
-            unit_id=802,
+            unit_id=BIG + 2,
             measure_unit_id=1,
             value=Decimal("45.90"),
             actor=ACTOR,
