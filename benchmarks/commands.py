@@ -40,6 +40,7 @@ from benchmarks import (
     lean_field,
     lean_field_batches,
     lean_forwarding,
+    lean_inform,
     lean_meters,
     lean_more,
     lean_notices,
@@ -138,6 +139,8 @@ METER_STEPS: dict[str, _MeterStep] = {
     "grant": lean_upkeep.measure_grant,
     # lean7: a repaving service's change (benchmarks.lean_repaving)
     "update_repaving_service": lean_repaving.measure_update_repaving_service,
+    # lean7: a place's month of supply windows at once (benchmarks.lean_inform)
+    "inform": lean_inform.measure_inform,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.
