@@ -40,6 +40,7 @@ from benchmarks import (
     lean_field,
     lean_field_batches,
     lean_forwarding,
+    lean_inform,
     lean_inform_notice,
     lean_meters,
     lean_meters2,
@@ -48,6 +49,7 @@ from benchmarks import (
     lean_orders,
     lean_orders2,
     lean_refunds,
+    lean_repaving,
     lean_requests,
     lean_requests2,
     lean_scheduling,
@@ -144,6 +146,10 @@ METER_STEPS: dict[str, _MeterStep] = {
     **lean_orders2.STEPS,
     **lean_requests2.STEPS,
     **lean_meters2.STEPS,
+    # lean7: a repaving service's change (benchmarks.lean_repaving)
+    "update_repaving_service": lean_repaving.measure_update_repaving_service,
+    # lean7: a place's month of supply windows at once (benchmarks.lean_inform)
+    "inform": lean_inform.measure_inform,
 }
 #: The account commands (:mod:`benchmarks.lean_accounts`), each measured on
 #: properties with open debts of its own repeat.

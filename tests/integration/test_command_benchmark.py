@@ -27,10 +27,12 @@ def test_only_selects_known_commands(capsys: Any) -> None:
         lean_desk2,
         lean_documents,
         lean_download,
+        lean_inform,
         lean_inform_notice,
         lean_more,
         lean_notices,
         lean_orders,
+        lean_repaving,
         lean_requests,
         lean_sewer,
     )
@@ -44,6 +46,8 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_download.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_notices.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_inform_notice.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_repaving.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_inform.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 

@@ -248,3 +248,27 @@ def test_usr_2_grants_are_audited_announced_and_need_a_known_permission(
     assert not tree.units.has_permission(user_id=7, permission_id=81)
     tree.units.set_user_active(user_id=7, active=True, actor=0)
     assert tree.units.has_permission(user_id=7, permission_id=81)
+
+
+def test_granting_again_to_a_deactivated_user_keeps_the_one_grant(
+    tree: gsan_core.System,
+) -> None:
+    """A deactivated user holds no permission but keeps its stored grants: a
+    second grant while it is inactive is idempotent (it once met the stored
+    row as a duplicate key), audited and announced, and the grant holds again
+    once the user is reactivated; a revocation while inactive removes it."""
+    tree.units.register_user(User(id=7, name="ANA", unit_id=4), actor=1)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    tree.units.set_user_active(user_id=7, active=False, actor=0)
+    since = len(tree.events)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    tree.units.grant(user_id=7, permission_id=30, actor=0)
+    assert [e.tag for e in list(tree.events)[since:]] == ["user.permission_granted"] * 2
+    assert not tree.units.has_permission(user_id=7, permission_id=30)
+    assert len(tree.units.permission_changes(user_id=7)) == 3
+    tree.units.set_user_active(user_id=7, active=True, actor=0)
+    assert tree.units.has_permission(user_id=7, permission_id=30)
+    tree.units.set_user_active(user_id=7, active=False, actor=0)
+    tree.units.revoke(user_id=7, permission_id=30, actor=0)
+    tree.units.set_user_active(user_id=7, active=True, actor=0)
+    assert not tree.units.has_permission(user_id=7, permission_id=30)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gsan_core.adapters.billing_tables import AccountsTables
 from gsan_core.adapters.sqlalchemy.errors import translated
@@ -693,13 +694,33 @@ class SqlPermissions:
         return row is not None
 
     def grant(self, user_id: int, permission_id: int) -> None:
-        if not self._has(user_id, permission_id):
-            self._uow.wrote("user_permission")
-            with translated("user_permission"):
-                self._uow.connection.execute(
-                    sa.insert(self._t),
-                    [{"user_id": user_id, "permission_id": permission_id}],
+        """Idempotent, in one ``INSERT ... ON CONFLICT DO NOTHING``: a grant
+        stored already is kept, whether or not its user is active (a read of
+        :meth:`has` first missed a deactivated user's grant, and the insert
+        then met it as a duplicate key)."""
+        t = self._t
+        connection = self._uow.connection
+        dialect = connection.dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = prepared(
+            t,
+            f"grant_{dialect}",
+            lambda: (
+                insert(t)
+                .values(
+                    user_id=sa.bindparam("k_user", type_=t.c.user_id.type),
+                    permission_id=sa.bindparam(
+                        "k_permission", type_=t.c.permission_id.type
+                    ),
                 )
+                .on_conflict_do_nothing(index_elements=[t.c.user_id, t.c.permission_id])
+            ),
+        )
+        self._uow.wrote("user_permission")
+        with translated("user_permission", (user_id, permission_id)):
+            connection.execute(
+                statement, {"k_user": user_id, "k_permission": permission_id}
+            )
 
     def revoke(self, user_id: int, permission_id: int) -> None:
         self._uow.wrote("user_permission")
