@@ -467,7 +467,13 @@ class UnitOfWork(Protocol):
         customers and requests. ``"update_order"``
         (``key``: the order): the order, its field-file items and their
         files. ``"delete_meter"`` (``key``: the meter): the meter and
-        how many installation periods and movement lines name it. The answers are
+        how many installation periods and movement lines name it.
+        ``"correct_installation"`` (``key``: the property; UC0368 without an
+        order): the property, locked, and at each point its open
+        installation, that meter and the point's last removal.
+        ``"update_request"`` (``key``: the request; "Manter RA" without a new
+        place): the request, locked, then its property, locked, the request's
+        orders and the property's requests. The answers are
         the same as without the call; a backend may do nothing.
         """
         ...

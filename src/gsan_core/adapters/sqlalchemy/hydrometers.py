@@ -201,6 +201,10 @@ class SqlInstallationRepository(SqlRepository[HydrometerInstallation]):
         point: MeasurementPoint | None = None,
         hydrometer_id: int | None = None,
     ) -> date | None:
+        if property_id is not None and point is not None and hydrometer_id is None:
+            ahead = self._ahead(("last_removal", property_id, int(point)))
+            if ahead is not MISSING:
+                return cast("date | None", ahead)
         t = self._table
         clauses: list[sa.ColumnElement[bool]] = [t.c.removed_on.is_not(None)]
         if property_id is not None:

@@ -66,7 +66,10 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
     read_generation,
     read_opening,
 )
-from gsan_core.adapters.sqlalchemy.read_ahead_meters import read_deletion
+from gsan_core.adapters.sqlalchemy.read_ahead_meters import (
+    read_correction,
+    read_deletion,
+)
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_forwarding,
     read_order_update,
@@ -76,6 +79,7 @@ from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
     read_under_requests,
     written,
 )
+from gsan_core.adapters.sqlalchemy.read_ahead_update import read_update
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     DEPENDENT,
@@ -628,7 +632,8 @@ class SqlUnitOfWork:
         """Read what ``command`` (``"close_order"``, ``"change_situation"``,
         ``"open_request"``, ``"check_open_request"``,
         ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"reactivate_request"``, ``"refund"``, ``"update_order"``, ``"delete_meter"``) reads
+        ``"close_request"``, ``"reactivate_request"``, ``"refund"``, ``"update_order"``,
+        ``"delete_meter"``, ``"correct_installation"``, ``"update_request"``) reads
         about ``key`` in
         fewer statements, for the repositories' next reads of the same rows
         (``read_ahead.py``; ADR 0006). Other commands: nothing."""
@@ -656,6 +661,10 @@ class SqlUnitOfWork:
             read_order_update(self, key)
         elif command == "delete_meter":
             read_deletion(self, key)
+        elif command == "correct_installation":
+            read_correction(self, key)
+        elif command == "update_request":
+            read_update(self, key)
 
     def read_under_requests(
         self, request_ids: Sequence[int]

@@ -551,6 +551,7 @@ class HydrometerService(Service):
         installation, the outbox's) are one statement on PostgreSQL."""
         at = self._now()
         with self._work(defer=True) as uow:
+            uow.read_ahead("correct_installation", property_id)
             changed = _update_installation(
                 uow,
                 profile=self.profile,

@@ -458,6 +458,8 @@ class ServiceRequestService(Service):
         outbox's one statement on PostgreSQL)."""
         now = self._now()
         with self._work(defer=True) as uow:
+            if change.location is None:  # (a new place locks another property)
+                uow.read_ahead("update_request", request_id)
             request = update_request_in(
                 uow,
                 self._ctx,
