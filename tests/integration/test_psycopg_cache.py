@@ -22,7 +22,7 @@ from benchmarks import lean_forwarding
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
-from gsan_core.model.service_requests import Requester, RequestLocation
+from gsan_core.model.service_requests import OpenRequest, Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
@@ -30,7 +30,12 @@ from gsan_core.testing.request_utility import (
     build_request_utility,
 )
 from tests.integration.budgets import budget_system
-from tests.integration.psycopg_cache import MOST_BYTES, MOST_PARAMS, oversized
+from tests.integration.psycopg_cache import (
+    MOST_BYTES,
+    MOST_PARAMS,
+    Oversized,
+    oversized,
+)
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 
@@ -143,3 +148,77 @@ def test_forwarding_one_ra_sends_no_statement_psycopg_converts_anew(
     assert not found, [str(f) for f in found]
     assert moved.orders_moved == 1
     assert system.service_requests.get(second).current_unit_id == utility.office_2
+
+
+def _reads(found: list[Oversized]) -> list[str]:
+    """The reads among ``found`` (a command's write may be over the limits
+    apart)."""
+    return [str(f) for f in found if f.head.startswith("SELECT")]
+
+
+@pytest.mark.postgres
+def test_opening_submitting_and_checking_an_ra_read_under_the_limits(
+    sql: SqlBackend,
+) -> None:
+    """The opening's joined read (the property, its customers and requests)
+    names its tables by alias: 5,523 bytes with the schema's name before
+    each column before."""
+    system = budget_system(sql)
+    utility = build_request_utility(system, properties=4, actor=0)
+    homes = [p.id for p in utility.town.properties]
+    _opened(system, utility, 1)  # warms what is cached
+
+    def command(index: int) -> OpenRequest:
+        return OpenRequest(
+            specification_id=SPECIFICATION,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            location=RequestLocation(property_id=homes[index]),
+            requesters=(Requester(name="ANA", address="RUA 1"),),
+        )
+
+    requests = system.service_requests
+    with oversized(sql.engine) as found:
+        requests.check_open(command(1), actor=utility.attendant)
+        requests.submit(command(2), actor=utility.attendant)
+        opened = requests.open(
+            specification_id=SPECIFICATION,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=utility.attendant,
+            location=RequestLocation(property_id=homes[3]),
+            requesters=(Requester(name="ANA", address="RUA 1"),),
+        )
+    assert not _reads(found), _reads(found)
+    assert opened.request.property_id == homes[3]
+    assert requests.find_by(property_id=homes[1]) == []
+    assert len(requests.find_by(property_id=homes[2])) == 1
+
+
+@pytest.mark.postgres
+def test_reactivating_an_ra_reads_under_the_limits(sql: SqlBackend) -> None:
+    """Reactivation's joined read (the closed request, its successors, its
+    property, the property's customers and requests) names its tables by
+    alias: 10,057 bytes before."""
+    system = budget_system(sql)
+    utility = build_request_utility(system, properties=2, actor=0)
+    opened = _opened(system, utility, 2)
+    system.clock.advance(timedelta(minutes=5))
+    requests = system.service_requests
+    for request_id in opened:
+        requests.close(request_id=request_id, reason_id=4, actor=utility.attendant)
+
+    def reactivate(request_id: int) -> int:
+        return requests.reactivate(
+            request_id=request_id,
+            reason_id=1,
+            unit_id=utility.call_centre,
+            channel_id=CHANNEL_PHONE,
+            actor=utility.attendant,
+        ).request.id
+
+    reactivate(opened[0])  # warms what is cached
+    with oversized(sql.engine) as found:
+        new = reactivate(opened[1])
+    assert not _reads(found), _reads(found)
+    assert requests.get(new).reactivation_of_id == opened[1]
