@@ -22,6 +22,7 @@ from benchmarks import lean_forwarding
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
+from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import OpenRequest, Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
@@ -222,3 +223,47 @@ def test_reactivating_an_ra_reads_under_the_limits(sql: SqlBackend) -> None:
         new = reactivate(opened[1])
     assert not _reads(found), _reads(found)
     assert requests.get(new).reactivation_of_id == opened[1]
+
+
+@pytest.mark.postgres
+def test_closing_an_ra_and_its_orders_sends_no_statement_psycopg_converts_anew(
+    sql: SqlBackend,
+) -> None:
+    """The request's orders read ahead are kept as read: closing the request
+    (a reason "not executed" closes its open order) updates the order's
+    changed columns only (51 parameters and more before)."""
+    system = budget_system(sql)
+    utility = build_request_utility(system, properties=2, actor=0)
+    opened = _opened(system, utility, 2)
+    system.clock.advance(timedelta(minutes=5))
+    requests = system.service_requests
+    requests.close(request_id=opened[0], reason_id=4, actor=utility.attendant)
+    with oversized(sql.engine) as found:
+        closed = requests.close(
+            request_id=opened[1], reason_id=4, actor=utility.attendant
+        )
+    assert not found, [str(f) for f in found]
+    assert closed.request.id == opened[1]
+    (order,) = system.service_orders.find_by(request_id=opened[1])
+    assert order.situation is not OrderSituation.PENDING
+    assert order.version == 2
+
+
+@pytest.mark.postgres
+def test_reiterating_an_ra_sends_no_statement_psycopg_converts_anew(
+    sql: SqlBackend,
+) -> None:
+    """The request read is kept as read: reiterating it updates its changed
+    columns only (61 parameters with the reiteration's row before)."""
+    system = budget_system(sql)
+    utility = build_request_utility(system, properties=2, actor=0)
+    opened = _opened(system, utility, 2)
+    system.clock.advance(timedelta(days=3))  # REI-02: past its due date
+    requests = system.service_requests
+    requests.reiterate(request_id=opened[0], actor=utility.attendant)
+    with oversized(sql.engine) as found:
+        requests.reiterate(request_id=opened[1], actor=utility.attendant)
+        again = requests.reiterate(request_id=opened[1], actor=utility.attendant)
+    assert not found, [str(f) for f in found]
+    assert again.reiterations == 2
+    assert requests.get(opened[1]).version == 3

@@ -277,12 +277,15 @@ def _keep_request(
     reads); the request."""
     request = _entity(uow, "r", "service_request", rows[0])
     uow.keep_ahead("service_request", ("lock", (request_id,)), {request_id: request})
+    found = _each(uow, "o", "service_order", rows)
     uow.keep_ahead(
-        "service_order",
-        ("by", (("request_id", request_id),)),
-        _each(uow, "o", "service_order", rows),
-        times=orders,
+        "service_order", ("by", (("request_id", request_id),)), found, times=orders
     )
+    if found and len(found) <= MOST_ROWS and uow.deferring:
+        # kept as read: a deferred update of one (closing the request closes
+        # its open orders) sets its changed columns only, under psycopg's
+        # cache limit of 50 parameters (51 and more before)
+        uow.read_rows("service_order", found)
     return request
 
 
