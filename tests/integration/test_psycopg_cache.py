@@ -7,7 +7,10 @@ forwards up to the most a unit of work leaves waiting (``MOST_ROWS``): its
 reads' texts do not grow with the requests, and its deferred write sets each
 request's and order's unit and version only, as arrays, instead of a
 compare-and-set ``UPDATE`` of every column per row (17,850 bytes and 331
-parameters for four requests before).
+parameters for four requests before). Opening, submitting, checking and
+reactivating an RA read under the limits (their joined reads aliased);
+closing and reiterating an RA and applying an order's operation send no
+statement over them (the rows they update kept as read).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from tests.integration.psycopg_cache import (
     Oversized,
     oversized,
 )
+from tests.integration.test_statement_budgets_orders import _orders
+from tests.services.orders_support import ACTOR, DEBT_PAID, EDITABLE
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 
@@ -267,3 +272,27 @@ def test_reiterating_an_ra_sends_no_statement_psycopg_converts_anew(
     assert not found, [str(f) for f in found]
     assert again.reiterations == 2
     assert requests.get(opened[1]).version == 3
+
+
+@pytest.mark.postgres
+def test_applying_an_operation_sends_no_statement_psycopg_converts_anew(
+    sql: SqlBackend,
+) -> None:
+    """The order read is kept as read: the operation's update of it sets its
+    changed columns only (51 parameters with the charge's row before)."""
+    h = _orders(sql)
+    orders = h.gsan.service_orders
+    graced = [h.generate(EDITABLE) for _ in range(2)]
+    for order in graced:
+        orders.close_not_executed(
+            order_id=order.id, reason_id=DEBT_PAID, closed_on=h.today, actor=ACTOR
+        )
+    orders.apply_operation(operation="test.grace", order_id=graced[0].id, actor=ACTOR)
+    with oversized(sql.engine) as found:
+        applied = orders.apply_operation(
+            operation="test.grace", order_id=graced[1].id, actor=ACTOR
+        )
+    assert not found, [str(f) for f in found]
+    assert applied.commercial_applied
+    assert orders.get(graced[1].id).version == applied.version
+    assert h.grace.calls == {o.id: 1 for o in graced}
