@@ -15,6 +15,7 @@ statement over them (the rows they update kept as read).
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import timedelta
 
@@ -27,12 +28,14 @@ from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
 from gsan_core.model.service_orders import OrderSituation
 from gsan_core.model.service_requests import OpenRequest, Requester, RequestLocation
+from gsan_core.synthetic import generate
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
     CHANNEL_PHONE,
     RequestUtility,
     build_request_utility,
 )
+from tests.field_commands import command_orders, emitted_inspections
 from tests.integration.budgets import budget_system
 from tests.integration.psycopg_cache import (
     MOST_BYTES,
@@ -40,6 +43,7 @@ from tests.integration.psycopg_cache import (
     Oversized,
     oversized,
 )
+from tests.integration.test_statement_budgets_field import _visit_return
 from tests.integration.test_statement_budgets_orders import _orders
 from tests.services.orders_support import ACTOR, DEBT_PAID, EDITABLE
 
@@ -296,3 +300,52 @@ def test_applying_an_operation_sends_no_statement_psycopg_converts_anew(
     assert applied.commercial_applied
     assert orders.get(graced[1].id).version == applied.version
     assert h.grace.calls == {o.id: 1 for o in graced}
+
+
+def test_processing_a_visit_updates_its_return_lines_changed_columns_only(
+    system: gsan_core.System,
+) -> None:
+    """A visit file's return lines read are kept as read: their update
+    (applied) sets the changed columns only (the write was 82 parameters
+    with the closing's and a generated order's rows, 53 after: still over
+    the limit with the generated order's insert)."""
+    backend = system.backend
+    if not isinstance(backend, SqlBackend) or backend.engine.dialect.name != (
+        "postgresql"
+    ):
+        pytest.skip("psycopg's cache: PostgreSQL only")
+    generate(system, properties=300, seed=9)
+    fw = system.field_work
+    chosen = command_orders(system, emitted_inspections(system))[:2]
+    file_id = fw.generate_visit_file(order_ids=chosen, actor=1).id
+    fw.release_field_file(file_id=file_id, agent_id=90, actor=1)
+    fw.download_field_file(file_id=file_id, out=io.BytesIO(), actor=1)
+    fw.process_field_return(
+        file_id=file_id, source=_visit_return(file_id, chosen), actor=1
+    )
+    fw.process_visit(file_id=file_id, order_id=chosen[0], actions=[304], actor=1)
+    sent: list[str] = []
+
+    def seen(_c: object, _k: object, statement: str, *_: object) -> None:
+        sent.append(" ".join(statement.split()))
+
+    sa.event.listen(backend.engine, "before_cursor_execute", seen)
+    try:
+        with oversized(backend.engine) as found:
+            event = fw.process_visit(
+                file_id=file_id, order_id=chosen[1], actions=[304], actor=1
+            )
+    finally:
+        sa.event.remove(backend.engine, "before_cursor_execute", seen)
+    # the lines' update sets what changed (applied) and the version only;
+    # what is left over the limits is the generated order's insert and the
+    # change of situation's shared read (not this round's)
+    lines = [p for s in sent for p in s.split(" AS (") if "return_line SET" in p]
+    assert lines, sent
+    assert not [p for p in lines if "file_id=" in p], lines
+    assert [f.params for f in found if f.params > MOST_PARAMS] == [53], found
+    assert event.order_id == chosen[1]
+    assert len(event.generated_order_ids) == 1
+    assert system.service_orders.get(chosen[1]).situation is not (
+        OrderSituation.PENDING
+    )
