@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from gsan_core.adapters.sqlalchemy.errors import translated
-from gsan_core.adapters.sqlalchemy.repositories import among, lock_where
+from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
+from gsan_core.adapters.sqlalchemy.repositories import (
+    SqlRepository,
+    among,
+    lock_where,
+)
 from gsan_core.adapters.sqlalchemy.sewer_bounds import sewer_command_bounds
 from gsan_core.adapters.sqlalchemy.statement_cache import prepared
 from gsan_core.errors import ConcurrencyConflict, NotFound
@@ -37,6 +42,7 @@ from gsan_core.model.field_files import (
     FieldFileFilter,
     FileOrderDetail,
     FileSituation,
+    ReturnLine,
 )
 from gsan_core.model.field_work import (
     SelectiveCriteria,
@@ -52,7 +58,23 @@ from gsan_core.model.sewer_commands import SewerCommand
 if TYPE_CHECKING:
     from gsan_core.adapters.sqlalchemy.uow import SqlUnitOfWork
 
-__all__ = ["SqlFieldFileQueries", "SqlSelectiveQueries"]
+__all__ = ["SqlFieldFileQueries", "SqlReturnLineRepository", "SqlSelectiveQueries"]
+
+
+class SqlReturnLineRepository(SqlRepository[ReturnLine]):
+    """A field file's return lines (``field_return_line``)."""
+
+    def find_by(self, **criteria: object) -> Sequence[ReturnLine]:
+        """As every repository's; in a unit of work that defers its writes, a
+        few lines read are kept as read (``SqlUnitOfWork.read_rows``): a
+        visit's deferred update of them (applied) then sets the changed
+        columns only (82 parameters with the closing's and a generated
+        order's rows before, over psycopg's cache limit of 50, issue 20)."""
+        found = super().find_by(**criteria)
+        if found and len(found) <= MOST_ROWS and self._deferred():
+            self._uow.read_rows(self._entity, found)
+        return found
+
 
 #: The decision codes of the ``CASE``, in the order the rules apply.
 _REASONS = {

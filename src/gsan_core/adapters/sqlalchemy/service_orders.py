@@ -76,6 +76,17 @@ class SqlServiceOrderRepository(SqlRepository[ServiceOrder]):
         super().__init__(uow, mapper, "service_order")
         self._trail = trail
 
+    def find(self, id: int) -> ServiceOrder | None:
+        """As every repository's; in a unit of work that defers its writes,
+        the order read is kept as read (``SqlUnitOfWork.read_rows``): a
+        deferred update of it (an operation applied from the menu) then sets
+        its changed columns only, under psycopg's cache limit of 50
+        parameters (51 with the charge's row before, issue 20)."""
+        found = super().find(id)
+        if found is not None and self._deferred():
+            self._uow.read_rows(self._entity, [found])
+        return found
+
     def schedulable(self, unit_id: int) -> Sequence[SchedulableOrder]:
         t, types = self._table, self._uow.tables["service_type"]
         statement = (

@@ -78,6 +78,17 @@ class SqlServiceRequestRepository(SqlRepository[ServiceRequest]):
         self._by_locality = uow.tables["locality_specification_unit"]
         self._by_group = uow.tables["locality_group_unit"]
 
+    def find(self, id: int) -> ServiceRequest | None:
+        """As every repository's; in a unit of work that defers its writes,
+        the request read is kept as read (``SqlUnitOfWork.read_rows``): a
+        deferred update of it (reiterating it) then sets its changed columns
+        only, under psycopg's cache limit of 50 parameters (61 with the
+        reiteration's row before, issue 20)."""
+        found = super().find(id)
+        if found is not None and self._deferred():
+            self._uow.read_rows(self._entity, [found])
+        return found
+
     def lock_many(self, ids: Iterable[int]) -> Mapping[int, ServiceRequest]:
         """As every repository's; in a unit of work that defers its writes, a
         few requests locked are kept as read (``SqlUnitOfWork.read_rows``):

@@ -36,6 +36,7 @@ from gsan_core.adapters.sqlalchemy.connections import (
 from gsan_core.adapters.sqlalchemy.errors import translated
 from gsan_core.adapters.sqlalchemy.field_work import (
     SqlFieldFileQueries,
+    SqlReturnLineRepository,
     SqlSelectiveQueries,
 )
 from gsan_core.adapters.sqlalchemy.hydrometers import (
@@ -127,7 +128,7 @@ from gsan_core.model.accounts import (
 )
 from gsan_core.model.bulletins import ConcludedOrderInspection, OrderBulletin
 from gsan_core.model.events import DomainEvent
-from gsan_core.model.field_files import FieldFile, FieldFileItem, ReturnLine
+from gsan_core.model.field_files import FieldFile, FieldFileItem
 from gsan_core.model.field_work import SelectiveCommand, SelectiveOrder
 from gsan_core.model.hydrometers import ConsumptionAnomalyAction
 from gsan_core.model.inspections import (
@@ -568,8 +569,10 @@ class SqlUnitOfWork:
         return SqlRepository(self, self.mappers.field_file_item, "field_file_item")
 
     @cached_property
-    def return_lines(self) -> SqlRepository[ReturnLine]:
-        return SqlRepository(self, self.mappers.return_line, "field_return_line")
+    def return_lines(self) -> SqlReturnLineRepository:
+        return SqlReturnLineRepository(
+            self, self.mappers.return_line, "field_return_line"
+        )
 
     @cached_property
     def schedules(self) -> SqlScheduleRepository:
