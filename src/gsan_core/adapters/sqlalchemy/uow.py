@@ -61,26 +61,11 @@ from gsan_core.adapters.sqlalchemy.ports import (
     SqlPermissions,
     SqlSurchargeIndices,
 )
-from gsan_core.adapters.sqlalchemy.read_ahead import (
-    read_closing,
-    read_connecting,
-    read_generation,
-    read_opening,
-)
-from gsan_core.adapters.sqlalchemy.read_ahead_meters import (
-    read_correction,
-    read_deletion,
-)
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
-    read_forwarding,
-    read_order_update,
-    read_reactivation,
-    read_refund,
-    read_request_closing,
     read_under_requests,
     written,
 )
-from gsan_core.adapters.sqlalchemy.read_ahead_update import read_update
+from gsan_core.adapters.sqlalchemy.read_aheads import READERS
 from gsan_core.adapters.sqlalchemy.reference import (
     CACHED_TABLES,
     DEPENDENT,
@@ -632,42 +617,12 @@ class SqlUnitOfWork:
                 self._watched = watch(self._connection, self.pending)
 
     def read_ahead(self, command: str, key: int) -> None:
-        """Read what ``command`` (``"close_order"``, ``"change_situation"``,
-        ``"open_request"``, ``"check_open_request"``,
-        ``"generate_order"``, ``"connect"``, ``"forward_request"``,
-        ``"close_request"``, ``"reactivate_request"``, ``"refund"``, ``"update_order"``,
-        ``"delete_meter"``, ``"correct_installation"``, ``"update_request"``) reads
-        about ``key`` in
-        fewer statements, for the repositories' next reads of the same rows
-        (``read_ahead.py``; ADR 0006). Other commands: nothing."""
-        if command == "close_order":
-            read_closing(self, key)
-        elif command == "change_situation":
-            read_closing(self, key, situation=True)
-        elif command == "open_request":
-            read_opening(self, key)
-        elif command == "check_open_request":
-            read_opening(self, key, lock=False)
-        elif command == "generate_order":
-            read_generation(self, key)
-        elif command == "connect":
-            read_connecting(self, key)
-        elif command == "forward_request":
-            read_forwarding(self, key)
-        elif command == "close_request":
-            read_request_closing(self, key)
-        elif command == "reactivate_request":
-            read_reactivation(self, key)
-        elif command == "refund":
-            read_refund(self, key)
-        elif command == "update_order":
-            read_order_update(self, key)
-        elif command == "delete_meter":
-            read_deletion(self, key)
-        elif command == "correct_installation":
-            read_correction(self, key)
-        elif command == "update_request":
-            read_update(self, key)
+        """Read what ``command`` reads about ``key`` in fewer statements, for
+        the repositories' next reads of the same rows: the commands of
+        ``read_aheads.READERS`` (ADR 0006). Other commands: nothing."""
+        reader = READERS.get(command)
+        if reader is not None:
+            reader(self, key)
 
     def read_under_requests(
         self, request_ids: Sequence[int]
