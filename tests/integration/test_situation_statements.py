@@ -12,6 +12,7 @@ while one is installed).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,11 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.billing import DebtKind, OpenDebt
 from gsan_core.model.connections import (
     ChangeSituationInput,
     ConnectionTarget,
     SewerConnectionInput,
 )
+from gsan_core.model.service_orders import OrderSituation
 from tests.integration.budgets import budget_system
 from tests.services.connections_setup import (
     ACTOR,
@@ -127,3 +130,50 @@ def test_connecting_without_an_order_sends_statements_psycopg_converts_once(
 
     assert _too_long(sql, water) == []
     assert _too_long(sql, sewered) == []
+
+
+def _described(engine: sa.Engine, action: Any) -> list[int]:
+    """The number of columns of each statement ``action()`` sends (psycopg
+    describes each one on every call)."""
+    found: list[int] = []
+
+    def _after(_conn: object, cursor: Any, *_: object) -> None:
+        found.append(len(cursor.description or ()))
+
+    event.listen(engine, "after_cursor_execute", _after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "after_cursor_execute", _after)
+    return found
+
+
+def test_changing_a_situation_reads_the_debts_by_their_ids_alone(
+    sql: SqlBackend,
+) -> None:
+    """The joined read takes the debts by their ids and closing's three
+    payment-slip columns (V-AS5 counts them), 20 columns fewer for psycopg to
+    describe; a property with debts has them read whole by their repository,
+    one statement more then only, and the change goes through with the
+    permission (ACTOR holds 81)."""
+    gsan = town(budget_system(sql))
+    orders = []
+    for pid in (820, 821, 822):
+        add_property(gsan, pid, 3, 3)
+        orders.append(order_for(gsan, 1004, pid).id)
+    gsan.billing.record_debts(
+        [OpenDebt(id=5, property_id=822, kind=DebtKind.CREDIT, amount=Decimal(3))]
+    )
+    data = TARGETS["water"]
+
+    def change(n: int) -> None:
+        gsan.connections.change_situation(order_id=orders[n], data=data, actor=ACTOR)
+
+    change(0)  # warms the caches (reference rows, id blocks)
+    described = _described(sql.engine, lambda: change(1))
+    assert len(described) == 3  # the lock, the joined read, the writes
+    assert described[1] <= 121  # 141 with every debt column
+    with_debts = _sent(sql.engine, lambda: change(2))
+    assert len(with_debts) == 4  # the debts read whole, before the writes
+    order = gsan.service_orders.get(orders[2])
+    assert order.situation is OrderSituation.CLOSED

@@ -12,9 +12,12 @@ row lock is held to the commit, so ids still follow commit order) and writes
 the outbox rows: a command's whole write is one round trip (issue 20).
 The inserts of two or more rows of one table (with one column set) go as
 **one** ``INSERT ... SELECT FROM unnest(:c1::type[], ...)`` CTE, one array
-parameter per column (issue 20, round 8), and so do two or more outbox rows:
-the statement's text and its parameters no longer grow with the rows, so
-psycopg converts it once instead of on every call.
+parameter per column (issue 20, round 8), and the outbox rows go as one
+``INSERT ... SELECT FROM jsonb_array_elements(:o_rows)``, one JSON array of
+the payloads (a single string for psycopg to send, not a ``jsonb[]`` whose
+every quote its array dumper escapes): the statement's text and its
+parameters no longer grow with the rows, so psycopg converts it once instead
+of on every call.
 
 Reads see the waiting writes because they are **enforced** to go through
 :func:`reader` (or the unit of work's ``connection``, which sends every waiting
@@ -37,6 +40,7 @@ changes is only *when* the error comes: at the next read or at the commit.
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -46,6 +50,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.util import find_tables
 
 from gsan_core import serialization
@@ -265,7 +270,7 @@ class WriteBuffer:
         updates of one shape are one CTE (:func:`_groups`)."""
         shape = (
             tuple(_group_shape(g) for g in _groups(self.writes)),
-            None if outbox is None else (outbox.counter, outbox.table, outbox.n),
+            None if outbox is None else (outbox.counter, outbox.table),
         )
         built = _BUILT.get(shape)
         if built is None:
@@ -530,7 +535,7 @@ class _Events:
         return len(self.events)
 
     def statements(self) -> list[Any]:
-        counter, outbox, n = self.counter, self.table, self.n
+        counter, outbox = self.counter, self.table
         # constants written into the text, not bound: psycopg converts a
         # statement of more than 50 parameters anew on every call
         bump = (
@@ -544,59 +549,47 @@ class _Events:
             .cte("outbox_counter")
         )
         last = sa.select(bump.c.value).scalar_subquery()
-        if n > 1:
-            return [_outbox_unnest(outbox, last).add_cte(bump)]
-        return [
-            sa.insert(outbox)
-            .values(
-                id=last,
-                **{c: sa.bindparam(f"o0_{c}") for c in _OUTBOX_COLUMNS},
-                published_at=sa.null(),
-            )
-            .returning(outbox.c.id)
-            .add_cte(bump)
-        ]
+        return [_outbox_rows(outbox, last).add_cte(bump)]
 
     def params(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"o_n": self.n}
-        rows = [
-            {
-                "tag": type(event).tag,
-                "occurred_at": event.occurred_at,
-                "actor": event.actor,
-                "payload": serialization.to_dict(event),
-            }
-            for event in self.events
-        ]
-        if self.n == 1:
-            return found | {f"o0_{c}": v for c, v in rows[0].items()}
-        return found | {f"o_{c}": [r[c] for r in rows] for c in _OUTBOX_COLUMNS}
+        # one JSON array of the payloads (one ``json.dumps``): as an array
+        # parameter per column, psycopg's text array dumper escaped every
+        # quote of every payload, a cost of every command's write
+        rows = serialization.to_dicts(self.events)
+        return {"o_n": self.n, "o_rows": json.dumps(rows)}
 
 
-#: The outbox's columns bound per event (the id numbered from the counter).
-_OUTBOX_COLUMNS = ("tag", "occurred_at", "actor", "payload")
-
-
-def _outbox_unnest(outbox: sa.Table, last: Any) -> Any:
-    """The outbox rows of the arrays ``o_<column>`` in one ``INSERT ...
-    SELECT FROM unnest(...) WITH ORDINALITY``: the ``k``-th of ``o_n`` rows
-    numbered ``last - o_n + k``, so the ids follow the events' order."""
+def _outbox_rows(outbox: sa.Table, last: Any) -> Any:
+    """The outbox rows of ``o_rows``, one JSON array of the payloads, in one
+    ``INSERT ... SELECT FROM jsonb_array_elements(...) WITH ORDINALITY``
+    (PostgreSQL): the ``k``-th of ``o_n`` rows numbered ``last - o_n + k``,
+    so the ids follow the events' order; the tag, the instant and the actor
+    read from each payload (``to_dict`` writes them under ``type``,
+    ``occurred_at`` and ``actor``), as :func:`.outbox.write` reads them."""
 
     def build() -> Any:
-        arrays = [_array(f"o_{c}", outbox.c[c]) for c in _OUTBOX_COLUMNS]
+        rows = sa.bindparam("o_rows", type_=sa.Text)
         return (
-            sa.func.unnest(*arrays)
-            .table_valued(*_OUTBOX_COLUMNS, with_ordinality="k")
+            sa.func.jsonb_array_elements(sa.cast(rows, JSONB))
+            .table_valued(sa.column("r", JSONB), with_ordinality="k")
             .render_derived(name="e")
         )
 
-    rows = prepared(outbox, "unnest_events", build)
+    rows = prepared(outbox, "outbox_rows", build)
     number = last - sa.bindparam("o_n", type_=sa.BigInteger) + rows.c.k
+    r = rows.c.r
     return (
         sa.insert(outbox)
         .from_select(
-            ["id", *_OUTBOX_COLUMNS, "published_at"],
-            sa.select(number, *[rows.c[c] for c in _OUTBOX_COLUMNS], sa.null()),
+            ["id", "tag", "occurred_at", "actor", "payload", "published_at"],
+            sa.select(
+                number,
+                r[serialization.TAG].astext,
+                sa.cast(r["occurred_at"].astext, sa.DateTime(timezone=True)),
+                sa.cast(r["actor"].astext, sa.BigInteger),
+                r,
+                sa.null(),
+            ),
         )
         .returning(outbox.c.id)
     )

@@ -42,7 +42,10 @@ the command's own read of it (its type) as well as closing's (``situation``
 of :func:`read_closing`). An order without a request (the lock statement's
 row says so) is read without the request's columns. Its joined read takes
 the installations at either point by their ids alone (``PRESENT`` when one
-is there: its repository reads it, on the way to V-AS3's refusal).
+is there: its repository reads it, on the way to V-AS3's refusal), and the
+debts by their ids and the three columns of closing's payment-slip check
+(V-AS5 refuses a change with debts unless permitted: a property with debts
+has them read whole by its repository, one more statement then only).
 
 Changing a situation's and connecting's joined reads are *positional*
 (:func:`_positional`): their columns unlabelled, read by position
@@ -92,6 +95,9 @@ _JOINED = (
     ("h", "hydrometer"),
 )
 _STATEMENTS: dict[tuple[str, int], tuple[sa.Select[Any], sa.Select[Any]]] = {}
+#: The debt columns changing a situation reads: the id, and what closing's
+#: payment-slip check (DEB-02) reads.
+_DEBT_COLUMNS = ("id", "kind", "debit_type_id", "issued_on")
 
 
 class _Present:
@@ -273,8 +279,11 @@ def _keep_situation(uow: SqlUnitOfWork, property_id: int, rows: Sequence[Any]) -
     point = int(MeasurementPoint.WELL)
     if well is not PRESENT:
         uow.keep_ahead("hydrometer_installation", ("current", property_id, point), well)
-    debts = {e.id: e for r in rows if (e := _entity(uow, "d", "open_debt", r))}
-    uow.keep_ahead("open_debt", ("of", property_id), list(debts.values()))
+    if any(r["d_id"] is not None for r in rows):
+        # debts read by their ids alone: V-AS5's refusal, or the change with
+        # its permission, reads them whole (one more statement, then only)
+        return
+    uow.keep_ahead("open_debt", ("of", property_id), [])
     charges = {
         r["c_id"]: charge_debt([r[f"c_{name}"] for name in CHARGE_COLUMNS])
         for r in rows
@@ -613,17 +622,21 @@ def _situation_read(
         .outerjoin(d, sa.and_(arm == 1, d.c.property_id == o.c.property_id))
         .outerjoin(c, sa.and_(arm == 2, c.c.property_id == o.c.property_id))
     )
-    read = {**tables, "b": b, "e": e, "l": lo, "d": d}
+    read = {**tables, "b": b, "e": e, "l": lo}
     if request:
         joined = joined.outerjoin(
             q, sa.and_(arm == 3, q.c.request_id == o.c.request_id)
         )
         read["q"] = q
     charged = [c.c[name].label(f"c_{name}") for name in CHARGE_COLUMNS]
-    # the installations at either point by their ids alone (``PRESENT``)
+    # the installations at either point by their ids alone (``PRESENT``),
+    # the debts by their ids and closing's payment-slip columns (V-AS5
+    # counts them: a property with debts has them read whole, by its
+    # repository, only when it has some)
     ids = [i.c.id.label("i_id"), k.c.id.label("k_id")]
+    debts = [d.c[name].label(f"d_{name}") for name in _DEBT_COLUMNS]
     return sa.select(
-        *_labelled(read), *ids, *charged, programmed.label("programmed")
+        *_labelled(read), *ids, *debts, *charged, programmed.label("programmed")
     ).select_from(joined)
 
 
