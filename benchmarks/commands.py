@@ -32,6 +32,7 @@ import gsan_core
 from benchmarks import (
     id_ranges,
     lean_accounts,
+    lean_bulletins,
     lean_connections,
     lean_desk,
     lean_desk2,
@@ -181,6 +182,7 @@ COMMANDS = (
     *lean_download.COMMANDS,
     *lean_notices.COMMANDS,
     *lean_inform_notice.COMMANDS,
+    *lean_bulletins.COMMANDS,
 )
 
 
@@ -299,6 +301,15 @@ def _measure(
     if "update_notice" in only:
         figures += _repeat_many(
             lambda _r: lean_inform_notice.measure_update_notice(
+                gsan, sql, size, commands
+            ),
+            repeats,
+        )
+    # lean8: the inspections' bulletin commands (benchmarks.lean_bulletins),
+    # on concluded orders and their records made before each round, untimed
+    if "include_in_bulletin" in only:
+        figures += _repeat_many(
+            lambda _r: lean_bulletins.measure_include_in_bulletin(
                 gsan, sql, size, commands
             ),
             repeats,
