@@ -314,6 +314,13 @@ def _measure(
             ),
             repeats,
         )
+    if "inspect_concluded" in only:
+        figures += _repeat_many(
+            lambda _r: lean_bulletins.measure_inspect_concluded(
+                gsan, sql, size, commands
+            ),
+            repeats,
+        )
     return figures
 
 

@@ -21,27 +21,38 @@ the library (``python -m benchmarks.commands --only include_in_bulletin``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import id_ranges, lean_inform_notice, lean_sql, scale, scale_commands
+from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.bulletins import ConcludedOrderInspection, InspectionCode
+from gsan_core.model.bulletins import (
+    ConcludedOrderInspected,
+    ConcludedOrderInspection,
+    InspectionCode,
+)
+from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.rules import bulletins as rules
 
 __all__ = [
     "COMMANDS",
     "PER_CALL",
     "concluded_orders",
     "lean_include_in_bulletin",
+    "lean_inspect_concluded",
     "measure_include_in_bulletin",
+    "measure_inspect_concluded",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("include_in_bulletin",)
+COMMANDS = ("include_in_bulletin", "inspect_concluded")
 #: The orders of one bulletin call in the benchmark.
 PER_CALL = 20
 ACTOR = lean_inform_notice.ACTOR
@@ -104,6 +115,155 @@ def lean_include_in_bulletin(
             .all()
         )
     return tuple(sorted(mapper.from_rows(rows), key=lambda r: r.id))
+
+
+def _inspect_read(sql: SqlBackend) -> Any:
+    """The order ``:k_order`` locked (``FOR UPDATE OF`` the order only: its
+    inspection record's id is the order's, the order's lock guards it) with
+    its inspection record (columns ``i_<name>``), whether the inspector
+    ``:k_inspector`` is a user (``x_known``) and whether the actor ``:k_actor``
+    holds one of ``:k_update``/``:k_undo`` (``x_update``/``x_undo``, a
+    deactivated user holding none)."""
+    t = sql.tables
+    order, record = t["service_order"], t["concluded_order_inspection"]
+    user, grant = t["user"], t["user_permission"]
+    actor = sa.bindparam("k_actor", type_=user.c.id.type)
+
+    def holds(name: str) -> Any:
+        wanted: Any = sa.bindparam(
+            name, expanding=True, type_=grant.c.permission_id.type
+        )
+        granted = (
+            sa.select(sa.literal(1))
+            .select_from(grant.outerjoin(user, user.c.id == grant.c.user_id))
+            .where(
+                grant.c.user_id == actor,
+                grant.c.permission_id.in_(wanted),
+                sa.or_(user.c.id.is_(None), user.c.active.is_(True)),
+            )
+        )
+        return sa.exists(granted)
+
+    inspector = sa.bindparam("k_inspector", type_=user.c.id.type)
+    return (
+        sa.select(
+            order,
+            *[c.label(f"i_{c.key}") for c in record.c],
+            sa.exists().where(user.c.id == inspector).label("x_known"),
+            holds("k_update").label("x_update"),
+            holds("k_undo").label("x_undo"),
+        )
+        .select_from(order.outerjoin(record, record.c.id == order.c.id))
+        .where(order.c.id == sa.bindparam("k_order", type_=order.c.id.type))
+        .with_for_update(of=order)
+    )
+
+
+def _inspect_write(sql: SqlBackend) -> Any:
+    """The record ``:r_*`` added, or updated when stored at version
+    ``:k_version`` (one version more), with ``bulletin.concluded_order_inspected``
+    in the outbox: one statement."""
+    t = sql.tables["concluded_order_inspection"]
+    values = lean_sql.bound(t, "r_")
+    insert = postgresql.insert(t).values(values)
+    kept = ("id", "order_id", "bulletin_month", "bulletin_closed_on", "version")
+    upsert = insert.on_conflict_do_update(
+        index_elements=[t.c.id],
+        set_={
+            **{k: insert.excluded[k] for k in values if k not in kept},
+            "version": t.c.version + 1,
+        },
+        where=t.c.version == sa.bindparam("k_version", type_=t.c.version.type),
+    ).returning(*t.c)
+    return lean_sql.one_statement([upsert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_inspect_concluded(
+    sql: SqlBackend,
+    *,
+    order_id: int,
+    code: InspectionCode,
+    inspected_on: Sequence[date],
+    inspector_id: int | None,
+    actor: int,
+    profile: UtilityProfile,
+    now: datetime,
+) -> ConcludedOrderInspection:
+    """A concluded selective order's inspection recorded (UC0753, FIS-17/18),
+    lean: ``BEGIN``, the order locked and read with its record, the
+    inspector's and the permissions' answers in one statement, the library's
+    pure ``check_concluded_order`` and ``check_concluded_inspection`` (as
+    asserts), the record added or updated and its event in one statement,
+    ``COMMIT``: 4 statements. The boxes are not swapped (the library's
+    defaults)."""
+    read = lean_sql.built(sql, "concluded inspection read", lambda: _inspect_read(sql))
+    write = lean_sql.built(
+        sql, "concluded inspection write", lambda: _inspect_write(sql)
+    )
+    zone = ZoneInfo(profile.timezone)
+    mapper = sql.mappers.concluded_order_inspection
+    with sql.engine.begin() as connection:
+        row = (
+            connection.execute(
+                read,
+                {
+                    "k_order": order_id,
+                    "k_inspector": inspector_id,
+                    "k_actor": actor,
+                    "k_update": sorted(
+                        profile.ids("permission.update_inspection_data")
+                    ),
+                    "k_undo": sorted(
+                        profile.ids("permission.undo_bulletin_inspection")
+                    ),
+                },
+            )
+            .mappings()
+            .one()
+        )
+        order = sql.mappers.service_order.from_row(row)
+        current = (
+            None
+            if row["i_id"] is None
+            else mapper.from_row({k[2:]: v for k, v in row.items() if k[:2] == "i_"})
+        )
+        assert not rules.check_concluded_order(order)
+        assert order.closed_at is not None
+        found = rules.check_concluded_inspection(
+            current,
+            order_id=order_id,
+            closed_on=order.closed_at.astimezone(zone).date(),
+            code=code,
+            dates=list(inspected_on),
+            inspector_id=inspector_id,
+            inspector_known=inspector_id is not None and bool(row["x_known"]),
+            actor=actor,
+            today=now.astimezone(zone).date(),
+            today_allowed=profile.service_orders.concluded_inspection_today,
+            may_update=bool(row["x_update"]),
+            may_undo=bool(row["x_undo"]),
+        )
+        assert not found, found
+        dates = [*inspected_on, None, None, None]
+        record = ConcludedOrderInspection(
+            id=order_id,
+            order_id=order_id,
+            code=code,
+            inspected_on_1=dates[0],
+            inspected_on_2=dates[1],
+            inspected_on_3=dates[2],
+            inspector_id=inspector_id,
+            actor=actor,
+        )
+        event = ConcludedOrderInspected(
+            occurred_at=now, actor=actor, order_id=order_id, code=code
+        )
+        (payload,) = serialization.to_dicts([event])
+        values = lean_sql.params("r_", mapper.to_row(record))
+        values |= {"k_version": None if current is None else current.version}
+        values |= lean_sql.event(0, event.tag, now, actor, payload)
+        (stored,) = connection.execute(write, values).mappings().all()
+    return mapper.from_row(stored)
 
 
 # ---------------------------------------------------------------- measure
@@ -184,4 +344,57 @@ def measure_include_in_bulletin(
 
     library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
     name = f"include {PER_CALL} inspections in a bulletin (lean SQL)"
+    return [scale_commands.command_figure(name, size, library_s, lean_s)]
+
+
+def inspection_rights(gsan: gsan_core.System, user_id: int) -> None:
+    """``user_id`` granted the profile's permissions to update inspection
+    data (FIS-18), through the library (a grant kept is kept)."""
+    for permission in sorted(gsan.profile.ids("permission.update_inspection_data")):
+        gsan.units.grant(user_id=user_id, permission_id=permission, actor=ACTOR)
+
+
+def measure_inspect_concluded(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> list[dict[str, Any]]:
+    """``inspect_concluded``'s figure: ``count`` calls a side, each the first
+    inspection (reproved yesterday by the administrator) of a selective order
+    closed two days ago, the orders made in each round's untimed set-up."""
+    type_id, _situation = lean_inform_notice.inspection_setup(gsan)
+    inspection_rights(gsan, ACTOR)
+    order_ids = id_ranges.take("inspect_concluded")
+    homes = scale_commands.fresh(sql, metered=False, limit=2 * count)
+    assert len(homes) == 2 * count, len(homes)
+    scale.analyze(sql)
+    day = gsan.today() - timedelta(days=1)
+
+    def prepare(side: int, calls: range) -> list[int]:
+        mine = [homes[2 * call + side] for call in calls]
+        return concluded_orders(
+            gsan, mine, type_id=type_id, ids=order_ids, inspected=False
+        )
+
+    def library(order_id: int) -> None:
+        gsan.inspections.inspect_concluded(
+            order_id=order_id,
+            code=InspectionCode.REPROVED,
+            inspected_on=[day],
+            inspector_id=ACTOR,
+            actor=ACTOR,
+        )
+
+    def lean(order_id: int) -> None:
+        lean_inspect_concluded(
+            sql,
+            order_id=order_id,
+            code=InspectionCode.REPROVED,
+            inspected_on=[day],
+            inspector_id=ACTOR,
+            actor=ACTOR,
+            profile=gsan.profile,
+            now=gsan.clock.now(),
+        )
+
+    library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
+    name = "inspect a concluded order (lean SQL)"
     return [scale_commands.command_figure(name, size, library_s, lean_s)]

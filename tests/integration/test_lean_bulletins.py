@@ -17,7 +17,10 @@ from benchmarks import lean_bulletins, lean_inform_notice
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
+from gsan_core.model.bulletins import ConcludedOrderInspection, InspectionCode
+from gsan_core.model.units import User
 from tests.integration import lean_rows
+from tests.services.connections_setup import ACTOR, town
 
 pytestmark = pytest.mark.postgres
 
@@ -25,6 +28,8 @@ pytestmark = pytest.mark.postgres
 KEYS = frozenset({"id", "order_id"})
 #: Orders beyond an ``integer``, as the benchmark's ids are.
 BIG = 9_040_000_000
+#: A registered inspector, and a user without the permission to inspect.
+INSPECTOR, NOBODY = 60, 61
 
 
 def _records(sql: SqlBackend, ids: list[int]) -> list[dict[str, Any]]:
@@ -71,3 +76,87 @@ def test_a_lean_bulletin_inclusion_writes_the_library_s_rows(
     again = lean_bulletins.lean_include_in_bulletin(sql, order_ids=theirs, **values)
     assert [r.version for r in again] == [3, 3]
     assert _records(sql, mine) == _records(sql, theirs)
+
+
+def _inspect(
+    sql: SqlBackend, gsan: gsan_core.System, order_id: int, **changes: Any
+) -> ConcludedOrderInspection:
+    values: dict[str, Any] = {
+        "code": InspectionCode.REPROVED,
+        "inspected_on": [gsan.today() - timedelta(days=1)],
+        "inspector_id": INSPECTOR,
+        "actor": ACTOR,
+        "profile": gsan.profile,
+        "now": gsan.clock.now(),
+    }
+    return lean_bulletins.lean_inspect_concluded(
+        sql, order_id=order_id, **(values | changes)
+    )
+
+
+def test_a_lean_concluded_inspection_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A concluded order's first inspection and a second date: the record
+    (version 1, then 2) and one ``bulletin.concluded_order_inspected`` each,
+    from either; what the library refuses (a user without the permission, an
+    unknown inspector, a date in the future, an order still pending) the
+    lean version refuses, nothing written; its second run is the library's
+    second run (an update, one version more)."""
+    town(gsan)
+    type_id, _ = lean_inform_notice.inspection_setup(gsan)
+    gsan.units.register_user(User(id=INSPECTOR, name="FISCAL", unit_id=1), actor=0)
+    gsan.units.register_user(User(id=NOBODY, name="ZE", unit_id=1), actor=0)
+    lean_bulletins.inspection_rights(gsan, ACTOR)
+    ids = iter(range(BIG, BIG + 100))
+    mine, theirs = lean_bulletins.concluded_orders(
+        gsan, [1, 2], type_id=type_id, ids=ids, inspected=False
+    )
+    (pending,) = lean_inform_notice.pending_inspections(
+        gsan, [3], type_id=type_id, ids=ids
+    )
+    yesterday = gsan.today() - timedelta(days=1)
+    gsan.inspections.inspect_concluded(
+        order_id=mine,
+        code=InspectionCode.REPROVED,
+        inspected_on=[yesterday],
+        inspector_id=INSPECTOR,
+        actor=ACTOR,
+    )
+    before = lean_rows.last_outbox_id(sql)
+    for order_id, wrong in (
+        (theirs, {"actor": NOBODY}),
+        (theirs, {"inspector_id": 12345}),
+        (theirs, {"inspected_on": [gsan.today() + timedelta(days=1)]}),
+        (pending, {}),
+    ):
+        with pytest.raises(AssertionError):
+            _inspect(sql, gsan, order_id, **wrong)
+    assert lean_rows.last_outbox_id(sql) == before
+    assert gsan.inspections.concluded_inspection(theirs) is None
+    stored = _inspect(sql, gsan, theirs)
+    assert stored == gsan.inspections.concluded_inspection(theirs)
+    assert stored.version == 1
+    assert _records(sql, [mine]) == _records(sql, [theirs])
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "bulletin.concluded_order_inspected"
+    # the second run, and a second date, as the library's
+    gsan.inspections.inspect_concluded(
+        order_id=mine,
+        code=InspectionCode.APPROVED,
+        inspected_on=[yesterday, yesterday],
+        inspector_id=INSPECTOR,
+        actor=ACTOR,
+    )
+    again = _inspect(
+        sql,
+        gsan,
+        theirs,
+        code=InspectionCode.APPROVED,
+        inspected_on=[yesterday, yesterday],
+    )
+    assert again.version == 2
+    assert _records(sql, [mine]) == _records(sql, [theirs])
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
