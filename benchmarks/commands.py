@@ -306,22 +306,28 @@ def _measure(
             repeats,
         )
     # lean8: the inspections' bulletin commands (benchmarks.lean_bulletins),
-    # on concluded orders and their records made before each round, untimed
-    if "include_in_bulletin" in only:
-        figures += _repeat_many(
-            lambda _r: lean_bulletins.measure_include_in_bulletin(
-                gsan, sql, size, commands
-            ),
-            repeats,
-        )
-    if "inspect_concluded" in only:
-        figures += _repeat_many(
-            lambda _r: lean_bulletins.measure_inspect_concluded(
-                gsan, sql, size, commands
-            ),
-            repeats,
-        )
+    # on concluded orders, their records and bulletins made before each
+    # round, untimed
+    for name, bulletin_step in lean_bulletins.STEPS.items():
+        if name in only:
+            figures += _repeat_many(
+                partial(_no_repeat, bulletin_step, gsan, sql, size, commands),
+                repeats,
+            )
     return figures
+
+
+def _no_repeat(
+    step: Callable[[gsan_core.System, SqlBackend, int, int], list[dict[str, Any]]],
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    commands: int,
+    _repeat: int,
+) -> list[dict[str, Any]]:
+    """``step``'s figures, whatever the repeat (each run takes ids and rows
+    of its own)."""
+    return step(gsan, sql, size, commands)
 
 
 def _meter_step(

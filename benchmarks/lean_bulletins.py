@@ -22,40 +22,61 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import id_ranges, lean_inform_notice, lean_sql, scale, scale_commands
+from benchmarks import (
+    id_ranges,
+    lean_inform_notice,
+    lean_sql,
+    lean_upkeep,
+    scale,
+    scale_commands,
+)
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.bulletins import (
+    BulletinInput,
+    BulletinRecorded,
     ConcludedOrderInspected,
     ConcludedOrderInspection,
     InspectionCode,
+    OrderBulletin,
 )
 from gsan_core.model.profile import UtilityProfile
-from gsan_core.model.service_orders import OrderSituation, ServiceOrder
+from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.rules import bulletins as rules
 
 __all__ = [
     "COMMANDS",
     "PER_CALL",
+    "STEPS",
+    "bulletin_orders",
+    "bulletin_type",
     "concluded_orders",
     "lean_include_in_bulletin",
     "lean_inspect_concluded",
+    "lean_update_bulletin",
     "measure_include_in_bulletin",
     "measure_inspect_concluded",
+    "measure_update_bulletin",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("include_in_bulletin", "inspect_concluded")
+COMMANDS = ("include_in_bulletin", "inspect_concluded", "update_bulletin")
 #: The orders of one bulletin call in the benchmark.
 PER_CALL = 20
 ACTOR = lean_inform_notice.ACTOR
+#: The catalogue kind of a service type's bulletin set-up.
+SETUP = "service_type_bulletin"
+#: The benchmark's service type asking the bulletin (added once per utility).
+BULLETIN_TYPE = "REPOSICAO DE PAVIMENTO BENCH"
 
 
 def _include(sql: SqlBackend) -> Any:
@@ -266,6 +287,116 @@ def lean_inspect_concluded(
     return mapper.from_row(stored)
 
 
+def _bulletin_read(sql: SqlBackend) -> Any:
+    """The order ``:k_order`` locked (``FOR UPDATE OF`` the order: its
+    bulletin's id is the order's) with its bulletin (columns ``b_<name>``)
+    and its type's first active ``service_type_bulletin`` row (columns
+    ``s_<name>``, the library's ``bulletin_setup``)."""
+    t = sql.tables
+    order, record, item = t["service_order"], t["order_bulletin"], t["catalog_item"]
+    typed = sa.cast(item.c.attributes["service_type_id"].as_string(), sa.BigInteger)
+    setup = (
+        sa.select(item)
+        .where(
+            item.c.kind == SETUP,
+            item.c.active.is_(True),
+            typed == order.c.service_type_id,
+        )
+        .order_by(item.c.id)
+        .limit(1)
+        .lateral("setup")
+    )
+    return (
+        sa.select(
+            order,
+            *[c.label(f"b_{c.key}") for c in record.c],
+            *[c.label(f"s_{c.key}") for c in setup.c],
+        )
+        .select_from(
+            order.outerjoin(record, record.c.id == order.c.id).outerjoin(
+                setup, sa.true()
+            )
+        )
+        .where(order.c.id == sa.bindparam("k_order", type_=order.c.id.type))
+        .with_for_update(of=order)
+    )
+
+
+def _bulletin_write(sql: SqlBackend) -> Any:
+    """The bulletin ``:k_id`` at ``:k_version`` given the quantities
+    ``:u_*``, with ``bulletin.recorded`` in the outbox: one statement."""
+    table = sql.tables["order_bulletin"]
+    update = lean_upkeep._compare_and_set(
+        table,
+        {
+            "id": sa.bindparam("k_id", type_=table.c.id.type),
+            "order_id": sa.bindparam("k_order", type_=table.c.order_id.type),
+        },
+    )
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
+def _split(row: Any, prefix: str) -> dict[str, Any] | None:
+    """The columns ``<prefix><name>`` of ``row`` by name; None when its id is
+    null (an outer join's missing row)."""
+    if row[f"{prefix}id"] is None:
+        return None
+    n = len(prefix)
+    return {k[n:]: v for k, v in row.items() if k[:n] == prefix}
+
+
+def lean_update_bulletin(
+    sql: SqlBackend,
+    *,
+    order_id: int,
+    bulletin: BulletinInput,
+    actor: int,
+    now: datetime,
+) -> OrderBulletin:
+    """A closed order's bulletin quantities updated (UC1116, ENC-19), lean:
+    ``BEGIN``, the order locked and read with its bulletin and its type's
+    bulletin set-up in one statement, the library's pure ``check_bulletin``
+    and ``bulletin_quantities`` (the checks asserts), the compare-and-set
+    update and its event in one statement, ``COMMIT``: 4 statements."""
+    read = lean_sql.built(sql, "bulletin read", lambda: _bulletin_read(sql))
+    write = lean_sql.built(sql, "bulletin write", lambda: _bulletin_write(sql))
+    mapper = sql.mappers.order_bulletin
+    with sql.engine.begin() as connection:
+        row = connection.execute(read, {"k_order": order_id}).mappings().one()
+        order = sql.mappers.service_order.from_row(row)
+        found = _split(row, "b_")
+        setup_row = _split(row, "s_")
+        assert order.situation is OrderSituation.CLOSED
+        assert found is not None
+        assert setup_row is not None
+        setup = lean_upkeep._item(setup_row)
+        current = mapper.from_row(found)
+        assert not rules.check_bulletin(setup, bulletin, order_id=order_id)
+        asphalt, stone, sidewalk = rules.bulletin_quantities(setup, bulletin)
+        changed = attrs.evolve(
+            current,
+            has_pavement=bulletin.has_pavement,
+            actor=actor,
+            at=now,
+            version=current.version + 1,
+            asphalt=asphalt,
+            paving_stone=stone,
+            sidewalk=sidewalk,
+        )
+        event = BulletinRecorded(occurred_at=now, actor=actor, order_id=order_id)
+        values = {
+            k: v
+            for k, v in mapper.to_row(changed).items()
+            if k not in ("id", "order_id")
+        }
+        params = lean_sql.params("u_", values)
+        params |= {"k_id": order_id, "k_order": order_id}
+        params |= {"k_version": current.version}
+        params |= lean_upkeep._event(event, now, actor)
+        assert len(connection.execute(write, params).all()) == 1
+    return changed
+
+
 # ---------------------------------------------------------------- measure
 def concluded_orders(
     gsan: gsan_core.System,
@@ -398,3 +529,97 @@ def measure_inspect_concluded(
     library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
     name = "inspect a concluded order (lean SQL)"
     return [scale_commands.command_figure(name, size, library_s, lean_s)]
+
+
+def bulletin_type(gsan: gsan_core.System) -> int:
+    """The benchmark's service type asking the bulletin (pavement, asphalt
+    and sidewalk), added once per utility with its set-up: its id."""
+    with gsan.uow_factory() as uow:
+        kinds = list(uow.service_types.find_by(description=BULLETIN_TYPE))
+    if kinds:
+        return kinds[0].id
+    type_id = next(id_ranges.take("update_bulletin(type)"))
+    gsan.service_orders.add_types(
+        [ServiceType(id=type_id, description=BULLETIN_TYPE, abbreviation="REP BENCH")],
+        actor=ACTOR,
+    )
+    gsan.catalog.add(
+        SETUP,
+        description="REPOSICAO BENCH",
+        attributes={
+            "service_type_id": type_id,
+            "asks_pavement": True,
+            "asks_asphalt": True,
+            "asks_sidewalk": True,
+        },
+        actor=ACTOR,
+    )
+    return type_id
+
+
+def bulletin_orders(
+    gsan: gsan_core.System,
+    homes: Sequence[int],
+    *,
+    type_id: int,
+    ids: Iterator[int],
+) -> list[int]:
+    """An order of ``type_id`` closed two days ago on each of ``homes`` with
+    its bulletin (pavement, 2 m² of asphalt): the orders' ids."""
+    found = concluded_orders(gsan, homes, type_id=type_id, ids=ids, inspected=False)
+    at = gsan.clock.now() - timedelta(days=2)
+    bulletins = [
+        OrderBulletin(
+            id=i,
+            order_id=i,
+            has_pavement=True,
+            asphalt=Decimal(2),
+            actor=ACTOR,
+            at=at,
+        )
+        for i in found
+    ]
+    with gsan.uow_factory() as uow:
+        uow.order_bulletins.add_many(bulletins)
+        uow.commit()
+    return found
+
+
+def measure_update_bulletin(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> list[dict[str, Any]]:
+    """``update_bulletin``'s figure: ``count`` calls a side, each giving a
+    closed order's bulletin new quantities, the orders and their bulletins
+    made in each round's untimed set-up."""
+    type_id = bulletin_type(gsan)
+    order_ids = id_ranges.take("update_bulletin")
+    homes = scale_commands.fresh(sql, metered=False, limit=2 * count)
+    assert len(homes) == 2 * count, len(homes)
+    scale.analyze(sql)
+    full = BulletinInput(has_pavement=True, asphalt=Decimal(3), sidewalk=Decimal(1))
+
+    def prepare(side: int, calls: range) -> list[int]:
+        mine = [homes[2 * call + side] for call in calls]
+        return bulletin_orders(gsan, mine, type_id=type_id, ids=order_ids)
+
+    def library(order_id: int) -> None:
+        gsan.inspections.update_bulletin(
+            order_id=order_id, bulletin=full, actor=ACTOR, expected_version=1
+        )
+
+    def lean(order_id: int) -> None:
+        lean_update_bulletin(
+            sql, order_id=order_id, bulletin=full, actor=ACTOR, now=gsan.clock.now()
+        )
+
+    library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
+    name = "update an order's bulletin (lean SQL)"
+    return [scale_commands.command_figure(name, size, library_s, lean_s)]
+
+
+#: The measures of :data:`COMMANDS` by name (``benchmarks.commands``).
+STEPS = {
+    "include_in_bulletin": measure_include_in_bulletin,
+    "inspect_concluded": measure_inspect_concluded,
+    "update_bulletin": measure_update_bulletin,
+}

@@ -10,6 +10,7 @@ what the library's second run does (one version more).
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,7 +18,11 @@ from benchmarks import lean_bulletins, lean_inform_notice
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.bulletins import ConcludedOrderInspection, InspectionCode
+from gsan_core.model.bulletins import (
+    BulletinInput,
+    ConcludedOrderInspection,
+    InspectionCode,
+)
 from gsan_core.model.units import User
 from tests.integration import lean_rows
 from tests.services.connections_setup import ACTOR, town
@@ -160,3 +165,59 @@ def test_a_lean_concluded_inspection_writes_the_library_s_rows(
     assert _records(sql, [mine]) == _records(sql, [theirs])
     one, two = lean_rows.outbox(sql, 2, without=KEYS)
     assert one == two
+
+
+def test_a_lean_bulletin_update_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A closed order's bulletin given new quantities: the bulletin at
+    version 2 (sidewalk asked, paving stone not: zero) and one
+    ``bulletin.recorded``, from either; what the library refuses (a negative
+    quantity, an order still pending) the lean version refuses, nothing
+    written; a second run is the library's second (version 3)."""
+    type_id = lean_bulletins.bulletin_type(gsan)
+    ids = iter(range(BIG, BIG + 100))
+    mine, theirs = lean_bulletins.bulletin_orders(
+        gsan, [1, 2], type_id=type_id, ids=ids
+    )
+    (pending,) = lean_inform_notice.pending_inspections(
+        gsan, [3], type_id=type_id, ids=ids
+    )
+    full = BulletinInput(
+        has_pavement=True,
+        asphalt=Decimal(3),
+        paving_stone=Decimal(5),
+        sidewalk=Decimal(1),
+    )
+    now = gsan.clock.now()
+    gsan.inspections.update_bulletin(order_id=mine, bulletin=full, actor=ACTOR)
+    before = lean_rows.last_outbox_id(sql)
+    for order_id, wrong in (
+        (theirs, BulletinInput(has_pavement=True, asphalt=Decimal(-1))),
+        (pending, full),
+    ):
+        with pytest.raises(AssertionError):
+            lean_bulletins.lean_update_bulletin(
+                sql, order_id=order_id, bulletin=wrong, actor=ACTOR, now=now
+            )
+    assert lean_rows.last_outbox_id(sql) == before
+    stored = lean_bulletins.lean_update_bulletin(
+        sql, order_id=theirs, bulletin=full, actor=ACTOR, now=now
+    )
+    assert stored == gsan.inspections.bulletin(theirs)
+    assert stored.version == 2
+    assert stored.paving_stone == 0
+    assert _bulletins(sql, [mine]) == _bulletins(sql, [theirs])
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "bulletin.recorded"
+    gsan.inspections.update_bulletin(order_id=mine, bulletin=full, actor=ACTOR)
+    again = lean_bulletins.lean_update_bulletin(
+        sql, order_id=theirs, bulletin=full, actor=ACTOR, now=now
+    )
+    assert again.version == 3
+    assert _bulletins(sql, [mine]) == _bulletins(sql, [theirs])
+
+
+def _bulletins(sql: SqlBackend, ids: list[int]) -> list[dict[str, Any]]:
+    return lean_rows.rows(sql, "order_bulletin", "id", ids, without=KEYS)
