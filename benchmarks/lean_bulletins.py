@@ -49,9 +49,11 @@ from gsan_core.model.bulletins import (
     InspectionCode,
     OrderBulletin,
 )
+from gsan_core.model.inspections import OrderAcceptance, OrderAcceptanceRecorded
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.service_orders import OrderSituation, ServiceOrder, ServiceType
 from gsan_core.rules import bulletins as rules
+from gsan_core.rules import inspections as inspection_rules
 
 __all__ = [
     "COMMANDS",
@@ -62,14 +64,21 @@ __all__ = [
     "concluded_orders",
     "lean_include_in_bulletin",
     "lean_inspect_concluded",
+    "lean_inspect_order",
     "lean_update_bulletin",
     "measure_include_in_bulletin",
     "measure_inspect_concluded",
+    "measure_inspect_order",
     "measure_update_bulletin",
 ]
 
 #: The commands of this module, as ``benchmarks.commands`` names them.
-COMMANDS = ("include_in_bulletin", "inspect_concluded", "update_bulletin")
+COMMANDS = (
+    "include_in_bulletin",
+    "inspect_concluded",
+    "update_bulletin",
+    "inspect_order",
+)
 #: The orders of one bulletin call in the benchmark.
 PER_CALL = 20
 ACTOR = lean_inform_notice.ACTOR
@@ -397,6 +406,114 @@ def lean_update_bulletin(
     return changed
 
 
+def _acceptance_read(sql: SqlBackend) -> Any:
+    """The order ``:k_order`` locked (``FOR UPDATE OF`` the order: its
+    acceptance is added under its lock) with its closing reason (columns
+    ``c_<name>``), the non-acceptance reason ``:k_reason`` (``r_<name>``) and
+    whether the order was inspected already (``x_already``)."""
+    t = sql.tables
+    order, item, acceptance = (
+        t["service_order"],
+        t["catalog_item"],
+        t["order_acceptance"],
+    )
+    closing, reason = item.alias("c"), item.alias("r")
+    return (
+        sa.select(
+            order,
+            *[c.label(f"c_{c.key}") for c in closing.c],
+            *[c.label(f"r_{c.key}") for c in reason.c],
+            sa.exists().where(acceptance.c.order_id == order.c.id).label("x_already"),
+        )
+        .select_from(
+            order.outerjoin(
+                closing,
+                sa.and_(
+                    closing.c.kind == "closing_reason",
+                    closing.c.id == order.c.closing_reason_id,
+                ),
+            ).outerjoin(
+                reason,
+                sa.and_(
+                    reason.c.kind == "non_acceptance_reason",
+                    reason.c.id == sa.bindparam("k_reason", type_=reason.c.id.type),
+                ),
+            )
+        )
+        .where(order.c.id == sa.bindparam("k_order", type_=order.c.id.type))
+        .with_for_update(of=order)
+    )
+
+
+def _acceptance_write(sql: SqlBackend) -> Any:
+    """The acceptance ``:a_*`` and ``inspection.order_acceptance`` in the
+    outbox: one statement."""
+    table = sql.tables["order_acceptance"]
+    insert = sa.insert(table).values(lean_sql.bound(table, "a_")).returning(table.c.id)
+    return lean_sql.one_statement([insert, *lean_sql.outbox_rows(sql, 1)])
+
+
+def lean_inspect_order(
+    sql: SqlBackend,
+    *,
+    order_id: int,
+    accepted: bool,
+    actor: int,
+    ids: Iterator[int],
+    now: datetime,
+    reason_id: int | None = None,
+    observation: str | None = None,
+) -> OrderAcceptance:
+    """A contractor's executed order inspected (FIS-14/15), lean: ``BEGIN``,
+    the order locked and read with its closing reason, the reason given and
+    whether it was inspected already in one statement, the library's pure
+    ``check_acceptance`` (an assert), the acceptance (its id from ``ids``)
+    and its event in one statement, ``COMMIT``: 4 statements."""
+    read = lean_sql.built(sql, "acceptance read", lambda: _acceptance_read(sql))
+    write = lean_sql.built(sql, "acceptance write", lambda: _acceptance_write(sql))
+    with sql.engine.begin() as connection:
+        row = (
+            connection.execute(read, {"k_order": order_id, "k_reason": reason_id})
+            .mappings()
+            .one()
+        )
+        closing = _split(row, "c_")
+        reason = _split(row, "r_")
+        found = inspection_rules.check_acceptance(
+            order_id=order_id,
+            executed=sql.mappers.service_order.from_row(row).situation
+            is OrderSituation.CLOSED
+            and closing is not None
+            and lean_upkeep._item(closing).flag("executed"),
+            already=bool(row["x_already"]),
+            accepted=accepted,
+            reason=None if reason is None else lean_upkeep._item(reason),
+            reason_id=reason_id,
+            observation=observation,
+        )
+        assert not found, found
+        record = OrderAcceptance(
+            id=next(ids),
+            order_id=order_id,
+            accepted=accepted,
+            reason_id=reason_id,
+            observation=observation,
+            actor=actor,
+            at=now,
+        )
+        event = OrderAcceptanceRecorded(
+            occurred_at=now,
+            actor=actor,
+            order_id=order_id,
+            accepted=accepted,
+            reason_id=reason_id,
+        )
+        values = lean_sql.params("a_", sql.mappers.order_acceptance.to_row(record))
+        values |= lean_upkeep._event(event, now, actor)
+        connection.execute(write, values)
+    return record
+
+
 # ---------------------------------------------------------------- measure
 def concluded_orders(
     gsan: gsan_core.System,
@@ -405,6 +522,7 @@ def concluded_orders(
     type_id: int,
     ids: Iterator[int],
     inspected: bool,
+    reason_id: int | None = None,
 ) -> list[int]:
     """A selective order of ``type_id`` closed two days ago on each of
     ``homes`` (no request, no collection document) and, when ``inspected``,
@@ -418,6 +536,7 @@ def concluded_orders(
             property_id=home,
             generated_at=now - timedelta(days=4),
             closed_at=now - timedelta(days=2),
+            closing_reason_id=reason_id,
         )
         for home in homes
     ]
@@ -617,9 +736,53 @@ def measure_update_bulletin(
     return [scale_commands.command_figure(name, size, library_s, lean_s)]
 
 
+def measure_inspect_order(
+    gsan: gsan_core.System, sql: SqlBackend, size: int, count: int
+) -> list[dict[str, Any]]:
+    """``inspect_order``'s figure: ``count`` calls a side, each accepting
+    ("concluir") a contractor's order closed with execution two days ago,
+    the orders made in each round's untimed set-up."""
+    type_id, _situation = lean_inform_notice.inspection_setup(gsan)
+    executed = min(gsan.profile.ids("closing_reason.service_concluded"))
+    order_ids = id_ranges.take("inspect_order")
+    acceptances = id_ranges.take("inspect_order(lean)")
+    homes = scale_commands.fresh(sql, metered=False, limit=2 * count)
+    assert len(homes) == 2 * count, len(homes)
+    scale.analyze(sql)
+
+    def prepare(side: int, calls: range) -> list[int]:
+        mine = [homes[2 * call + side] for call in calls]
+        return concluded_orders(
+            gsan,
+            mine,
+            type_id=type_id,
+            ids=order_ids,
+            inspected=False,
+            reason_id=executed,
+        )
+
+    def library(order_id: int) -> None:
+        gsan.inspections.inspect_order(order_id=order_id, accepted=True, actor=ACTOR)
+
+    def lean(order_id: int) -> None:
+        lean_inspect_order(
+            sql,
+            order_id=order_id,
+            accepted=True,
+            actor=ACTOR,
+            ids=acceptances,
+            now=gsan.clock.now(),
+        )
+
+    library_s, lean_s = scale_commands.prepared(library, lean, prepare, count)
+    name = "inspect a contractor's executed order (lean SQL)"
+    return [scale_commands.command_figure(name, size, library_s, lean_s)]
+
+
 #: The measures of :data:`COMMANDS` by name (``benchmarks.commands``).
 STEPS = {
     "include_in_bulletin": measure_include_in_bulletin,
     "inspect_concluded": measure_inspect_concluded,
     "update_bulletin": measure_update_bulletin,
+    "inspect_order": measure_inspect_order,
 }

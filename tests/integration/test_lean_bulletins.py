@@ -25,7 +25,7 @@ from gsan_core.model.bulletins import (
 )
 from gsan_core.model.units import User
 from tests.integration import lean_rows
-from tests.services.connections_setup import ACTOR, town
+from tests.services.connections_setup import ACTOR, CONCLUDED, town
 
 pytestmark = pytest.mark.postgres
 
@@ -221,3 +221,73 @@ def test_a_lean_bulletin_update_writes_the_library_s_rows(
 
 def _bulletins(sql: SqlBackend, ids: list[int]) -> list[dict[str, Any]]:
     return lean_rows.rows(sql, "order_bulletin", "id", ids, without=KEYS)
+
+
+def test_a_lean_order_inspection_writes_the_library_s_rows(
+    sql: SqlBackend, gsan: gsan_core.System
+) -> None:
+    """A contractor's executed order refused for a reason asking the
+    observation: the acceptance and one ``inspection.order_acceptance``,
+    from either; what the library refuses (no observation, an order closed
+    without execution, an order inspected already: the second run) the lean
+    version refuses, nothing written."""
+    town(gsan)
+    type_id, _ = lean_inform_notice.inspection_setup(gsan)
+    gsan.catalog.add(
+        "non_acceptance_reason",
+        id=8,
+        description="SERVICO MAL EXECUTADO",
+        attributes={"observation_required": True},
+        actor=0,
+    )
+    ids = iter(range(BIG, BIG + 100))
+    mine, theirs = lean_bulletins.concluded_orders(
+        gsan, [1, 2], type_id=type_id, ids=ids, inspected=False, reason_id=CONCLUDED
+    )
+    (unexecuted,) = lean_bulletins.concluded_orders(
+        gsan, [3], type_id=type_id, ids=ids, inspected=False
+    )
+    refusal: dict[str, Any] = {
+        "accepted": False,
+        "reason_id": 8,
+        "observation": "CALCADA QUEBRADA",
+        "actor": ACTOR,
+    }
+    gsan.inspections.inspect_order(order_id=mine, **refusal)
+    before = lean_rows.last_outbox_id(sql)
+    acceptances = iter(range(BIG + 200, BIG + 300))
+    now = gsan.clock.now()
+    for order_id, wrong in (
+        (theirs, {"observation": " "}),
+        (unexecuted, {}),
+        (mine, {}),
+    ):
+        with pytest.raises(AssertionError):
+            lean_bulletins.lean_inspect_order(
+                sql,
+                order_id=order_id,
+                ids=acceptances,
+                now=now,
+                **(refusal | wrong),
+            )
+    assert lean_rows.last_outbox_id(sql) == before
+    stored = lean_bulletins.lean_inspect_order(
+        sql, order_id=theirs, ids=acceptances, now=now, **refusal
+    )
+    assert stored == gsan.inspections.order_acceptance(theirs)
+    first, second = (
+        lean_rows.rows(
+            sql, "order_acceptance", "order_id", [o], without={"id", "order_id"}
+        )
+        for o in (mine, theirs)
+    )
+    assert first == second
+    assert first[0]["observation"] == "CALCADA QUEBRADA"
+    one, two = lean_rows.outbox(sql, 2, without=KEYS)
+    assert one == two
+    assert one["tag"] == "inspection.order_acceptance"
+    with pytest.raises(AssertionError):
+        lean_bulletins.lean_inspect_order(
+            sql, order_id=theirs, ids=acceptances, now=now, **refusal
+        )
+    assert lean_rows.last_outbox_id(sql) == before + 1
