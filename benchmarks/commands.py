@@ -32,6 +32,7 @@ import gsan_core
 from benchmarks import (
     id_ranges,
     lean_accounts,
+    lean_bulletins,
     lean_connections,
     lean_desk,
     lean_desk2,
@@ -181,6 +182,7 @@ COMMANDS = (
     *lean_download.COMMANDS,
     *lean_notices.COMMANDS,
     *lean_inform_notice.COMMANDS,
+    *lean_bulletins.COMMANDS,
 )
 
 
@@ -303,7 +305,29 @@ def _measure(
             ),
             repeats,
         )
+    # lean8: the inspections' bulletin commands (benchmarks.lean_bulletins),
+    # on concluded orders, their records and bulletins made before each
+    # round, untimed
+    for name, bulletin_step in lean_bulletins.STEPS.items():
+        if name in only:
+            figures += _repeat_many(
+                partial(_no_repeat, bulletin_step, gsan, sql, size, commands),
+                repeats,
+            )
     return figures
+
+
+def _no_repeat(
+    step: Callable[[gsan_core.System, SqlBackend, int, int], list[dict[str, Any]]],
+    gsan: gsan_core.System,
+    sql: SqlBackend,
+    size: int,
+    commands: int,
+    _repeat: int,
+) -> list[dict[str, Any]]:
+    """``step``'s figures, whatever the repeat (each run takes ids and rows
+    of its own)."""
+    return step(gsan, sql, size, commands)
 
 
 def _meter_step(

@@ -24,6 +24,7 @@ def test_the_figure_is_the_median_of_the_repeats_with_its_spread() -> None:
 
 def test_only_selects_known_commands(capsys: Any) -> None:
     from benchmarks import (  # noqa: PLC0415
+        lean_bulletins,
         lean_desk2,
         lean_documents,
         lean_download,
@@ -48,6 +49,7 @@ def test_only_selects_known_commands(capsys: Any) -> None:
     assert set(lean_inform_notice.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_repaving.COMMANDS) <= set(commands.COMMANDS)
     assert set(lean_inform.COMMANDS) <= set(commands.COMMANDS)
+    assert set(lean_bulletins.COMMANDS) <= set(commands.COMMANDS)
     assert commands.main(["--only", "nope", "--postgres-url", "postgresql://x"]) == 2
     assert "unknown commands: nope" in capsys.readouterr().err
 
