@@ -30,7 +30,12 @@ from gsan_core.testing.request_utility import (
     build_request_utility,
 )
 from tests.integration.budgets import budget_system
-from tests.integration.psycopg_cache import MOST_BYTES, MOST_PARAMS, oversized
+from tests.integration.psycopg_cache import (
+    MOST_BYTES,
+    MOST_PARAMS,
+    PSYCOPG_LIMITS,
+    oversized,
+)
 
 SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 
@@ -49,6 +54,16 @@ def _opened(system: gsan_core.System, utility: RequestUtility, count: int) -> li
         ).request.id
         for p in utility.town.properties[:count]
     ]
+
+
+def test_psycopg_s_cache_limits_are_the_ones_held() -> None:
+    """The one place psycopg's private limits are pinned: a psycopg that
+    changes them fails here, not as a wrong verdict in every check."""
+    queries = pytest.importorskip("psycopg._queries")
+    assert {name: getattr(queries, name) for name in PSYCOPG_LIMITS} == {
+        "MAX_CACHED_STATEMENT_LENGTH": MOST_BYTES,
+        "MAX_CACHED_STATEMENT_PARAMS": MOST_PARAMS,
+    }
 
 
 @pytest.mark.postgres
