@@ -411,29 +411,38 @@ def lean_update_catalog(
             typed, wrong = catalog_rules.coerce_attributes(spec, changed.attributes)
             assert not wrong, wrong
             changed = attrs.evolve(changed, attributes=typed)
-        event = CatalogItemChanged(
-            occurred_at=now,
-            actor=actor,
-            kind=spec.name,
-            item_id=item_id,
-            version=changed.version,
-            active=changed.active,
-        )
-        values = lean_sql.params(
-            "u_",
-            {
-                "description": changed.description,
-                "abbreviation": changed.abbreviation,
-                "active": changed.active,
-                "attributes": encode_attributes(changed.attributes),
-                "version": changed.version,
-            },
-        )
-        values |= {"k_kind": spec.name, "k_id": item_id}
-        values |= {"k_version": expected_version}
-        values |= _event(event, now, actor)
+        values = catalog_write_values(changed, expected_version, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
+
+
+def catalog_write_values(
+    changed: CatalogItem, expected_version: int, *, now: datetime, actor: int
+) -> dict[str, Any]:
+    """The parameters of :func:`_catalog_write` for ``changed`` (its
+    compare-and-set on ``expected_version``) and its ``CatalogItemChanged``
+    event; a lean change of any catalog kind's row sends these."""
+    event = CatalogItemChanged(
+        occurred_at=now,
+        actor=actor,
+        kind=changed.kind,
+        item_id=changed.id,
+        version=changed.version,
+        active=changed.active,
+    )
+    values = lean_sql.params(
+        "u_",
+        {
+            "description": changed.description,
+            "abbreviation": changed.abbreviation,
+            "active": changed.active,
+            "attributes": encode_attributes(changed.attributes),
+            "version": changed.version,
+        },
+    )
+    values |= {"k_kind": changed.kind, "k_id": changed.id}
+    values |= {"k_version": expected_version}
+    return values | _event(event, now, actor)
 
 
 def _no_lookup(kind: str, ident: int) -> CatalogItem | None:
