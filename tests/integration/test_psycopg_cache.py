@@ -22,14 +22,10 @@ from benchmarks import lean_forwarding
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.pipeline import MOST_ROWS
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
-    RequestUtility,
-    build_request_utility,
-)
+from gsan_core.testing.request_utility import RequestUtility, build_request_utility
 from tests.integration.budgets import budget_system
+from tests.integration.opened_requests import opened_at_call_centre
 from tests.integration.psycopg_cache import (
     MOST_BYTES,
     MOST_PARAMS,
@@ -37,23 +33,11 @@ from tests.integration.psycopg_cache import (
     oversized,
 )
 
-SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
-
 
 def _opened(system: gsan_core.System, utility: RequestUtility, count: int) -> list[int]:
-    """``count`` RAs of :data:`SPECIFICATION` (each with its automatic
-    order) opened at the call centre, one a property of the town."""
-    return [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request.id
-        for p in utility.town.properties[:count]
-    ]
+    """``count`` RAs (each with its automatic order) opened at the call
+    centre, one a property of the town."""
+    return [o.request.id for o in opened_at_call_centre(system, utility, count)]
 
 
 def test_psycopg_s_cache_limits_are_the_ones_held() -> None:

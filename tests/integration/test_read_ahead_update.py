@@ -12,13 +12,12 @@ import pytest
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.hydrometers import UpdateInstallation
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import CHANNEL_PHONE, build_request_utility
+from gsan_core.testing.request_utility import build_request_utility
 from tests.integration.budgets import budget_system
+from tests.integration.opened_requests import opened_at_call_centre
 from tests.integration.psycopg_cache import oversized, sent
 from tests.integration.test_lean_meters2 import _installed
-from tests.integration.test_lean_orders import SPECIFICATION
 
 pytestmark = pytest.mark.postgres
 
@@ -29,17 +28,7 @@ def test_an_ra_update_reads_ahead_and_sets_the_observation_alone(
     clock = FixedClock()
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
-    opened = [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request
-        for p in utility.town.properties[:2]
-    ]
+    opened = [o.request for o in opened_at_call_centre(system, utility, 2)]
     clock.advance(timedelta(minutes=5))
     system.service_requests.update(  # warms the caches
         request_id=opened[0].id, observation="PRIMEIRA", actor=utility.attendant
