@@ -37,7 +37,7 @@ benchmarks.commands --only NAME,...``, the names of :data:`COMMANDS`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import id_ranges, lean_more, lean_sql, scale, scale_commands
+from benchmarks import (
+    id_ranges,
+    lean_field_batches,
+    lean_more,
+    lean_sql,
+    scale,
+    scale_commands,
+)
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes as decode
@@ -873,24 +880,8 @@ def sent_works(gsan: gsan_core.System, count: int, *, unit_id: int) -> list[int]
     """``count`` works sent to the repaving unit ``unit_id`` three days ago
     (10 m2 of street pavement 1), not returned yet, added as
     :func:`benchmarks.lean_field_batches.returned_works` adds its own."""
-    on = gsan.clock.now().date()
     ids = [next(_WORK_IDS) for _ in range(count)]
-    with gsan.uow_factory() as uow:
-        uow.repaving_works.add_many(
-            RepavingWork(
-                id=ident,
-                order_id=ident,
-                property_id=None,
-                unit_id=unit_id,
-                closed_on=on - timedelta(days=3),
-                street_pavement_id=1,
-                street_area=Decimal("10.00"),
-                opened_at=gsan.clock.now(),
-                actor=1,
-            )
-            for ident in ids
-        )
-        uow.commit()
+    lean_field_batches.add_works(gsan, ids, unit_id=unit_id)
     return ids
 
 
