@@ -121,6 +121,17 @@ def _event(event: Any, now: datetime, actor: int) -> dict[str, Any]:
     return lean_sql.event(0, event.tag, now, actor, payload)
 
 
+def _row_write(
+    row: dict[str, Any], version: int, event: Any, *, now: datetime, actor: int
+) -> dict[str, Any]:
+    """The parameters of a compare-and-set update of every column of ``row``
+    (``u_``-prefixed) whose id is ``row``'s and version ``version``, and of
+    ``event``'s outbox row."""
+    values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
+    values |= {"k_id": row["id"], "k_version": version}
+    return values | _event(event, now, actor)
+
+
 def _keys(sql: SqlBackend) -> Any:
     """The named keys ``:k_keys`` locked (the library's ``lock_key``: their
     ``counter`` rows, made at 0 on first use, not moved), as a CTE."""
@@ -268,9 +279,7 @@ def lean_update_customer(
         changed = attrs.evolve(checked, version=customer.version + 1)
         event = CustomerChanged(occurred_at=now, actor=actor, customer_id=customer.id)
         row = sql.mappers.customer.to_row(changed)
-        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
-        values |= {"k_id": customer.id, "k_version": customer.version}
-        values |= _event(event, now, actor)
+        values = _row_write(row, customer.version, event, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
 
@@ -566,9 +575,7 @@ def lean_update_unit(
             occurred_at=now, actor=actor, unit_id=unit.id, version=changed.version
         )
         row = sql.mappers.unit.to_row(changed)
-        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
-        values |= {"k_id": unit.id, "k_version": unit.version}
-        values |= _event(event, now, actor)
+        values = _row_write(row, unit.version, event, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
 
