@@ -148,6 +148,15 @@ def _keys(sql: SqlBackend) -> Any:
     )
 
 
+def _by_id_write(sql: SqlBackend, table: str) -> Any:
+    """The compare-and-set update of ``table``'s row ``:k_id`` (every other
+    column, ``u_*``, at ``:k_version``) and its event's outbox row, one
+    statement (its parameters :func:`_row_write`'s)."""
+    t = sql.tables[table]
+    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
+
+
 def _compare_and_set(table: sa.Table, where: Mapping[str, Any]) -> Any:
     """The compare-and-set update of ``table``'s other columns (``u_*``) of
     the row ``where`` (column to bound parameter) at ``:k_version``."""
@@ -220,12 +229,6 @@ def _customer_read(sql: SqlBackend) -> Any:
     )
 
 
-def _customer_write(sql: SqlBackend) -> Any:
-    t = sql.tables["customer"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
-
-
 def _customer_checked(customer: Customer, locked: Any, rows: Sequence[Any]) -> Customer:
     """The customer with its type's person kind, the library's pure rules
     asserted on what the two reads found."""
@@ -256,7 +259,9 @@ def lean_update_customer(
     responsible."""
     lock = lean_sql.built(sql, "customer change lock", lambda: _customer_lock(sql))
     read = lean_sql.built(sql, "customer change read", lambda: _customer_read(sql))
-    write = lean_sql.built(sql, "customer change", lambda: _customer_write(sql))
+    write = lean_sql.built(
+        sql, "customer change", lambda: _by_id_write(sql, "customer")
+    )
     keys = ["customer.hierarchy"]
     if customer.document:
         keys.append(f"customer.document.{customer.document}")
@@ -505,12 +510,6 @@ def _unit_read(sql: SqlBackend) -> Any:
     )
 
 
-def _unit_write(sql: SqlBackend) -> Any:
-    t = sql.tables["unit"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
-
-
 def _unit_checks(
     unit: OrganizationalUnit,
     tree: Mapping[int, OrganizationalUnit],
@@ -560,7 +559,7 @@ def lean_update_unit(
     compare-and-set update and ``unit.changed`` in one statement, ``COMMIT``:
     4 statements."""
     read = lean_sql.built(sql, "unit change read", lambda: _unit_read(sql))
-    write = lean_sql.built(sql, "unit change", lambda: _unit_write(sql))
+    write = lean_sql.built(sql, "unit change", lambda: _by_id_write(sql, "unit"))
     names = [c.key for c in sql.tables["unit"].c]
     with sql.engine.begin() as connection:
         rows = connection.execute(read, {"k_id": unit.id}).mappings().all()
@@ -600,12 +599,6 @@ def _return_read(sql: SqlBackend) -> Any:
     )
 
 
-def _return_write(sql: SqlBackend) -> Any:
-    t = sql.tables["repaving_work"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
-
-
 def lean_inform_repaving_return(
     sql: SqlBackend,
     work_id: int,
@@ -623,7 +616,9 @@ def lean_inform_repaving_return(
     read, the library's pure ``check_return``, the compare-and-set update
     and ``repaving.returned`` in one statement, ``COMMIT``: 4 statements."""
     read = lean_sql.built(sql, "repaving return read", lambda: _return_read(sql))
-    write = lean_sql.built(sql, "repaving return", lambda: _return_write(sql))
+    write = lean_sql.built(
+        sql, "repaving return", lambda: _by_id_write(sql, "repaving_work")
+    )
     names = [c.key for c in sql.tables["repaving_work"].c]
     permissions = sorted(profile.ids("permission.update_repaving"))
     with sql.engine.begin() as connection:
@@ -660,9 +655,7 @@ def lean_inform_repaving_return(
         )
         event = RepavingReturned(occurred_at=now, actor=actor, work_id=work_id)
         values = sql.mappers.repaving_work.to_row(changed)
-        params = lean_sql.params("u_", {k: v for k, v in values.items() if k != "id"})
-        params |= {"k_id": work_id, "k_version": work.version}
-        params |= _event(event, now, actor)
+        params = _row_write(values, work.version, event, now=now, actor=actor)
         assert len(connection.execute(write, params).all()) == 1
     return changed
 
