@@ -75,6 +75,7 @@ from gsan_core.rules.repaving import AUTOMATIC_ACCEPTANCE
 
 __all__ = [
     "COMMANDS",
+    "add_works",
     "lean_accept_repaving",
     "lean_close_selective",
     "measure",
@@ -512,28 +513,55 @@ def selective_commands(
 def returned_works(gsan: gsan_core.System, count: int) -> list[int]:
     """``count`` returned works not accepted yet, even ones convergent (the
     returned area the sent one), odd ones not (8 % less)."""
-    on = gsan.clock.now().date()
     ids = [next(_WORK_IDS) for _ in range(count)]
-    with gsan.uow_factory() as uow:
-        uow.repaving_works.add_many(
-            RepavingWork(
-                id=ident,
-                order_id=ident,
-                property_id=None,
-                unit_id=1,
-                closed_on=on - timedelta(days=3),
-                street_pavement_id=1,
-                street_area=Decimal("10.00"),
-                returned_street_pavement_id=1,
-                returned_street_area=Decimal("10.00" if n % 2 == 0 else "9.20"),
-                returned_on=on,
-                opened_at=gsan.clock.now(),
-                actor=1,
-            )
-            for n, ident in enumerate(ids)
-        )
-        uow.commit()
+    add_works(
+        gsan,
+        ids,
+        unit_id=1,
+        returned_area=lambda n: Decimal("10.00" if n % 2 == 0 else "9.20"),
+    )
     return ids
+
+
+def add_works(
+    gsan: gsan_core.System,
+    ids: list[int],
+    *,
+    unit_id: int,
+    returned_area: Callable[[int], Decimal] | None = None,
+) -> None:
+    """Works ``ids`` (each its own order's) sent to the repaving unit
+    ``unit_id`` three days ago, 10 m2 of street pavement 1; with
+    ``returned_area``, the ``n``-th returned today with that area of the
+    same pavement (not accepted yet), else not returned yet."""
+    on = gsan.clock.now().date()
+    works = [
+        RepavingWork(
+            id=ident,
+            order_id=ident,
+            property_id=None,
+            unit_id=unit_id,
+            closed_on=on - timedelta(days=3),
+            street_pavement_id=1,
+            street_area=Decimal("10.00"),
+            opened_at=gsan.clock.now(),
+            actor=1,
+        )
+        for ident in ids
+    ]
+    if returned_area is not None:
+        works = [
+            attrs.evolve(
+                work,
+                returned_street_pavement_id=1,
+                returned_street_area=returned_area(n),
+                returned_on=on,
+            )
+            for n, work in enumerate(works)
+        ]
+    with gsan.uow_factory() as uow:
+        uow.repaving_works.add_many(works)
+        uow.commit()
 
 
 def alternating(

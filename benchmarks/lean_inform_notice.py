@@ -42,6 +42,7 @@ from benchmarks import id_ranges, lean_notices, lean_sql, scale, scale_commands
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes as decode
+from gsan_core.errors import Violation
 from gsan_core.model.catalog import CatalogItem
 from gsan_core.model.inspections import (
     InfractionNotice,
@@ -210,13 +211,7 @@ def _checked(
     )
     new = found.situation_id not in held
     if new and situation.flag("controls_notices"):
-        violations += rules.check_notice(
-            employee_id=notice.employee_id,
-            issued_on=notice.issued_on,
-            appeal_from=notice.appeal_from,
-            appeal_until=notice.appeal_until,
-            today=today,
-        )
+        violations += _check_notice(notice, today)
     assert not violations, violations
     return order, situation if new else None
 
@@ -371,6 +366,20 @@ def _notice_write(sql: SqlBackend) -> Any:
     )
 
 
+def _check_notice(
+    notice: InfractionNotice | NoticeInput, today: date
+) -> list[Violation]:
+    """AUT-02, the library's pure ``check_notice``, on ``notice``'s dates
+    (a return's notice input or a notice's change)."""
+    return rules.check_notice(
+        employee_id=notice.employee_id,
+        issued_on=notice.issued_on,
+        appeal_from=notice.appeal_from,
+        appeal_until=notice.appeal_until,
+        today=today,
+    )
+
+
 def lean_update_notice(
     sql: SqlBackend, notice: InfractionNotice, *, actor: int, today: date
 ) -> InfractionNotice | None:
@@ -386,13 +395,7 @@ def lean_update_notice(
         row = connection.execute(lock, {"k_id": notice.id}).mappings().one()
         stored = sql.mappers.infraction_notice.from_row(row)
         violations = [
-            *rules.check_notice(
-                employee_id=notice.employee_id,
-                issued_on=notice.issued_on,
-                appeal_from=notice.appeal_from,
-                appeal_until=notice.appeal_until,
-                today=today,
-            ),
+            *_check_notice(notice, today),
             *rules.check_notice_change(stored),
         ]
         assert not violations, violations

@@ -35,8 +35,7 @@ import sqlalchemy as sa
 import gsan_core
 from benchmarks import id_ranges, lean_sql, lean_upkeep, scale, scale_commands
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.adapters.sqlalchemy.mappers import encode_attributes
-from gsan_core.model.catalog import CatalogItem, CatalogItemChanged, CatalogKind
+from gsan_core.model.catalog import CatalogItem, CatalogKind
 from gsan_core.model.profile import UtilityProfile
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.rules import catalog as catalog_rules
@@ -164,27 +163,9 @@ def lean_update_repaving_service(
         typed, wrong = catalog_rules.coerce_attributes(spec, changed.attributes)
         assert not wrong, wrong
         changed = attrs.evolve(changed, attributes=typed)
-        event = CatalogItemChanged(
-            occurred_at=now,
-            actor=actor,
-            kind=SERVICE,
-            item_id=service_id,
-            version=changed.version,
-            active=changed.active,
+        values = lean_upkeep.catalog_write_values(
+            changed, expected_version, now=now, actor=actor
         )
-        values = lean_sql.params(
-            "u_",
-            {
-                "description": changed.description,
-                "abbreviation": changed.abbreviation,
-                "active": changed.active,
-                "attributes": encode_attributes(changed.attributes),
-                "version": changed.version,
-            },
-        )
-        values |= {"k_kind": SERVICE, "k_id": service_id}
-        values |= {"k_version": expected_version}
-        values |= lean_upkeep._event(event, now, actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
 

@@ -37,7 +37,7 @@ benchmarks.commands --only NAME,...``, the names of :data:`COMMANDS`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 import gsan_core
-from benchmarks import id_ranges, lean_more, lean_sql, scale, scale_commands
+from benchmarks import (
+    id_ranges,
+    lean_field_batches,
+    lean_more,
+    lean_sql,
+    scale,
+    scale_commands,
+)
 from gsan_core import serialization
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.mappers import decode_attributes as decode
@@ -114,6 +121,17 @@ def _event(event: Any, now: datetime, actor: int) -> dict[str, Any]:
     return lean_sql.event(0, event.tag, now, actor, payload)
 
 
+def _row_write(
+    row: dict[str, Any], version: int, event: Any, *, now: datetime, actor: int
+) -> dict[str, Any]:
+    """The parameters of a compare-and-set update of every column of ``row``
+    (``u_``-prefixed) whose id is ``row``'s and version ``version``, and of
+    ``event``'s outbox row."""
+    values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
+    values |= {"k_id": row["id"], "k_version": version}
+    return values | _event(event, now, actor)
+
+
 def _keys(sql: SqlBackend) -> Any:
     """The named keys ``:k_keys`` locked (the library's ``lock_key``: their
     ``counter`` rows, made at 0 on first use, not moved), as a CTE."""
@@ -128,6 +146,15 @@ def _keys(sql: SqlBackend) -> Any:
         .returning(counter.c.name)
         .cte("lean_keys")
     )
+
+
+def _by_id_write(sql: SqlBackend, table: str) -> Any:
+    """The compare-and-set update of ``table``'s row ``:k_id`` (every other
+    column, ``u_*``, at ``:k_version``) and its event's outbox row, one
+    statement (its parameters :func:`_row_write`'s)."""
+    t = sql.tables[table]
+    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
+    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
 
 
 def _compare_and_set(table: sa.Table, where: Mapping[str, Any]) -> Any:
@@ -202,12 +229,6 @@ def _customer_read(sql: SqlBackend) -> Any:
     )
 
 
-def _customer_write(sql: SqlBackend) -> Any:
-    t = sql.tables["customer"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
-
-
 def _customer_checked(customer: Customer, locked: Any, rows: Sequence[Any]) -> Customer:
     """The customer with its type's person kind, the library's pure rules
     asserted on what the two reads found."""
@@ -238,7 +259,9 @@ def lean_update_customer(
     responsible."""
     lock = lean_sql.built(sql, "customer change lock", lambda: _customer_lock(sql))
     read = lean_sql.built(sql, "customer change read", lambda: _customer_read(sql))
-    write = lean_sql.built(sql, "customer change", lambda: _customer_write(sql))
+    write = lean_sql.built(
+        sql, "customer change", lambda: _by_id_write(sql, "customer")
+    )
     keys = ["customer.hierarchy"]
     if customer.document:
         keys.append(f"customer.document.{customer.document}")
@@ -261,9 +284,7 @@ def lean_update_customer(
         changed = attrs.evolve(checked, version=customer.version + 1)
         event = CustomerChanged(occurred_at=now, actor=actor, customer_id=customer.id)
         row = sql.mappers.customer.to_row(changed)
-        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
-        values |= {"k_id": customer.id, "k_version": customer.version}
-        values |= _event(event, now, actor)
+        values = _row_write(row, customer.version, event, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
 
@@ -411,29 +432,38 @@ def lean_update_catalog(
             typed, wrong = catalog_rules.coerce_attributes(spec, changed.attributes)
             assert not wrong, wrong
             changed = attrs.evolve(changed, attributes=typed)
-        event = CatalogItemChanged(
-            occurred_at=now,
-            actor=actor,
-            kind=spec.name,
-            item_id=item_id,
-            version=changed.version,
-            active=changed.active,
-        )
-        values = lean_sql.params(
-            "u_",
-            {
-                "description": changed.description,
-                "abbreviation": changed.abbreviation,
-                "active": changed.active,
-                "attributes": encode_attributes(changed.attributes),
-                "version": changed.version,
-            },
-        )
-        values |= {"k_kind": spec.name, "k_id": item_id}
-        values |= {"k_version": expected_version}
-        values |= _event(event, now, actor)
+        values = catalog_write_values(changed, expected_version, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
+
+
+def catalog_write_values(
+    changed: CatalogItem, expected_version: int, *, now: datetime, actor: int
+) -> dict[str, Any]:
+    """The parameters of :func:`_catalog_write` for ``changed`` (its
+    compare-and-set on ``expected_version``) and its ``CatalogItemChanged``
+    event; a lean change of any catalog kind's row sends these."""
+    event = CatalogItemChanged(
+        occurred_at=now,
+        actor=actor,
+        kind=changed.kind,
+        item_id=changed.id,
+        version=changed.version,
+        active=changed.active,
+    )
+    values = lean_sql.params(
+        "u_",
+        {
+            "description": changed.description,
+            "abbreviation": changed.abbreviation,
+            "active": changed.active,
+            "attributes": encode_attributes(changed.attributes),
+            "version": changed.version,
+        },
+    )
+    values |= {"k_kind": changed.kind, "k_id": changed.id}
+    values |= {"k_version": expected_version}
+    return values | _event(event, now, actor)
 
 
 def _no_lookup(kind: str, ident: int) -> CatalogItem | None:
@@ -478,12 +508,6 @@ def _unit_read(sql: SqlBackend) -> Any:
         served.label("x_served"),
         divisions.label("x_divisions"),
     )
-
-
-def _unit_write(sql: SqlBackend) -> Any:
-    t = sql.tables["unit"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
 
 
 def _unit_checks(
@@ -535,7 +559,7 @@ def lean_update_unit(
     compare-and-set update and ``unit.changed`` in one statement, ``COMMIT``:
     4 statements."""
     read = lean_sql.built(sql, "unit change read", lambda: _unit_read(sql))
-    write = lean_sql.built(sql, "unit change", lambda: _unit_write(sql))
+    write = lean_sql.built(sql, "unit change", lambda: _by_id_write(sql, "unit"))
     names = [c.key for c in sql.tables["unit"].c]
     with sql.engine.begin() as connection:
         rows = connection.execute(read, {"k_id": unit.id}).mappings().all()
@@ -550,9 +574,7 @@ def lean_update_unit(
             occurred_at=now, actor=actor, unit_id=unit.id, version=changed.version
         )
         row = sql.mappers.unit.to_row(changed)
-        values = lean_sql.params("u_", {k: v for k, v in row.items() if k != "id"})
-        values |= {"k_id": unit.id, "k_version": unit.version}
-        values |= _event(event, now, actor)
+        values = _row_write(row, unit.version, event, now=now, actor=actor)
         assert len(connection.execute(write, values).all()) == 1
     return changed
 
@@ -577,12 +599,6 @@ def _return_read(sql: SqlBackend) -> Any:
     )
 
 
-def _return_write(sql: SqlBackend) -> Any:
-    t = sql.tables["repaving_work"]
-    update = _compare_and_set(t, {"id": sa.bindparam("k_id", type_=t.c.id.type)})
-    return lean_sql.one_statement([update, *lean_sql.outbox_rows(sql, 1)])
-
-
 def lean_inform_repaving_return(
     sql: SqlBackend,
     work_id: int,
@@ -600,7 +616,9 @@ def lean_inform_repaving_return(
     read, the library's pure ``check_return``, the compare-and-set update
     and ``repaving.returned`` in one statement, ``COMMIT``: 4 statements."""
     read = lean_sql.built(sql, "repaving return read", lambda: _return_read(sql))
-    write = lean_sql.built(sql, "repaving return", lambda: _return_write(sql))
+    write = lean_sql.built(
+        sql, "repaving return", lambda: _by_id_write(sql, "repaving_work")
+    )
     names = [c.key for c in sql.tables["repaving_work"].c]
     permissions = sorted(profile.ids("permission.update_repaving"))
     with sql.engine.begin() as connection:
@@ -637,9 +655,7 @@ def lean_inform_repaving_return(
         )
         event = RepavingReturned(occurred_at=now, actor=actor, work_id=work_id)
         values = sql.mappers.repaving_work.to_row(changed)
-        params = lean_sql.params("u_", {k: v for k, v in values.items() if k != "id"})
-        params |= {"k_id": work_id, "k_version": work.version}
-        params |= _event(event, now, actor)
+        params = _row_write(values, work.version, event, now=now, actor=actor)
         assert len(connection.execute(write, params).all()) == 1
     return changed
 
@@ -864,24 +880,8 @@ def sent_works(gsan: gsan_core.System, count: int, *, unit_id: int) -> list[int]
     """``count`` works sent to the repaving unit ``unit_id`` three days ago
     (10 m2 of street pavement 1), not returned yet, added as
     :func:`benchmarks.lean_field_batches.returned_works` adds its own."""
-    on = gsan.clock.now().date()
     ids = [next(_WORK_IDS) for _ in range(count)]
-    with gsan.uow_factory() as uow:
-        uow.repaving_works.add_many(
-            RepavingWork(
-                id=ident,
-                order_id=ident,
-                property_id=None,
-                unit_id=unit_id,
-                closed_on=on - timedelta(days=3),
-                street_pavement_id=1,
-                street_area=Decimal("10.00"),
-                opened_at=gsan.clock.now(),
-                actor=1,
-            )
-            for ident in ids
-        )
-        uow.commit()
+    lean_field_batches.add_works(gsan, ids, unit_id=unit_id)
     return ids
 
 

@@ -20,7 +20,6 @@ command as the run's start read it, by a compare-and-set:
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +38,7 @@ from gsan_core.model.sewer_commands import SewerCommand
 from gsan_core.model.units import OrganizationalUnit
 from gsan_core.services.batches import BatchSummary
 from gsan_core.synthetic import generate
+from tests.integration.holding import waiting
 from tests.services.connections_setup import ACTOR, PPP_BLOCK, add_property, town
 
 INFORM = 1467  # caema "informar esgoto factível faturável"
@@ -76,19 +76,6 @@ def _command_orders(system: gsan_core.System, command_id: int) -> list[int]:
     with system.uow_factory() as uow:
         links = uow.sewer_command_orders.find_by(command_id=command_id)
     return sorted(k.property_id for k in links)
-
-
-def _waiting_on_a_lock(sql: SqlBackend) -> bool:
-    """Whether a session of the database waits for a row lock."""
-    with sql.engine.connect() as connection:
-        return bool(
-            connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type"
-                    " = 'Lock' AND datname = current_database()"
-                )
-            ).scalar()
-        )
 
 
 @POSTGRES_ONLY
@@ -129,9 +116,7 @@ def test_a_one_chunk_run_waits_for_a_property_holder_and_sees_its_order(
         )
         worker = threading.Thread(target=run)
         worker.start()
-        deadline = time.monotonic() + 20
-        while not _waiting_on_a_lock(caema.backend) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        waiting(caema.backend.engine, 20)  # the run comes to wait, or 20 s pass
         assert not done, done  # the run waits for property 300
         other.commit()
     worker.join(30)

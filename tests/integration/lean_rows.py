@@ -43,6 +43,20 @@ def rows(
     return [{k: v for k, v in found[key].items() if k not in without} for key in keys]
 
 
+def catalog_row(
+    sql: SqlBackend, kind: str, ident: int, *, without: Collection[str]
+) -> dict[str, Any]:
+    """The reference row ``(kind, ident)`` without the columns ``without``."""
+    t = sql.tables["catalog_item"]
+    with sql.engine.connect() as connection:
+        row = (
+            connection.execute(sa.select(t).where(t.c.kind == kind, t.c.id == ident))
+            .mappings()
+            .one()
+        )
+    return {k: v for k, v in row.items() if k not in without}
+
+
 def outbox(
     sql: SqlBackend, count: int, *, without: Collection[str]
 ) -> list[dict[str, Any]]:

@@ -22,7 +22,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from tests.integration.psycopg_cache import MOST_BYTES, MOST_PARAMS, Oversized
+from tests.integration.psycopg_cache import (
+    MOST_BYTES,
+    MOST_PARAMS,
+    Oversized,
+    count_params,
+    over_limits,
+)
 
 #: (command, statement head) -> the largest such statement seen.
 _FOUND: dict[tuple[str, str], Oversized] = {}
@@ -45,21 +51,13 @@ def _command() -> str | None:
     return found
 
 
-def _count(parameters: Any) -> int:
-    if isinstance(parameters, list | tuple) and parameters:
-        first = parameters[0]
-        if isinstance(first, dict | list | tuple):
-            return len(first)
-    return len(parameters) if parameters else 0
-
-
 def _seen(
     connection: sa.Connection, _cursor: Any, statement: str, parameters: Any, *_: Any
 ) -> None:
     if connection.dialect.name != "postgresql":
         return
-    size, params = len(statement.encode()), _count(parameters)
-    if size <= MOST_BYTES and params <= MOST_PARAMS:
+    size, params = len(statement.encode()), count_params(parameters)
+    if not over_limits(size, params):
         return
     command = _command()
     if command is None:

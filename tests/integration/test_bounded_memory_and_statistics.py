@@ -3,7 +3,8 @@ that changed a table a lot refreshes its planner statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -173,11 +174,10 @@ def test_refreshing_statistics_is_harmless_on_sqlite_and_in_memory(
         uow.refresh_statistics({"service_order": 10})
 
 
-def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
-    tmp_path: Path,
-) -> None:
-    """Catalog rows read by id come from the backend's cache; a change made
-    through the backend is seen by the next command."""
+@contextmanager
+def _read_system(tmp_path: Path) -> Iterator[tuple[gsan_core.System, list[str]]]:
+    """A migrated, seeded SQLite system (its backend's reference cache on)
+    and the texts of the statements it sends while open."""
     url = f"sqlite:///{tmp_path / 'cache.db'}"
     with gsan_core.connect(url, migrate=True, seed=True) as system:
         backend: SqlBackend = system.backend
@@ -187,6 +187,15 @@ def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
             "before_cursor_execute",
             lambda *args: reads.append(str(args[2])),
         )
+        yield system, reads
+
+
+def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
+    tmp_path: Path,
+) -> None:
+    """Catalog rows read by id come from the backend's cache; a change made
+    through the backend is seen by the next command."""
+    with _read_system(tmp_path) as (system, reads):
         item = system.catalog.get("closing_reason", 2)
         reads.clear()
         for _ in range(3):
@@ -202,6 +211,7 @@ def test_reference_rows_are_read_once_and_a_write_is_seen_at_once(
         )
         with system.uow_factory() as uow:
             assert uow.catalog.get("closing_reason", 2) == changed
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
     with gsan_core.connect(url, reference_ttl=0) as uncached:
         assert uncached.backend.reference.ttl == 0
 
@@ -213,15 +223,7 @@ def test_a_kind_s_rows_listed_for_display_are_read_once_and_a_write_seen(
     parameter records) comes from the backend's cache once read; a change
     made through the backend is seen by the next command; a plain ``list``
     (a rule deciding on the whole kind) still reads the database."""
-    url = f"sqlite:///{tmp_path / 'cache.db'}"
-    with gsan_core.connect(url, migrate=True, seed=True) as system:
-        backend: SqlBackend = system.backend
-        reads: list[str] = []
-        sa.event.listen(
-            backend.engine,
-            "before_cursor_execute",
-            lambda *args: reads.append(str(args[2])),
-        )
+    with _read_system(tmp_path) as (system, reads):
         with system.uow_factory() as uow:
             listed = uow.catalog.list("federal_unit", cached=True)
         reads.clear()

@@ -27,6 +27,7 @@ from gsan_core.adapters.sqlalchemy.types import Json, Money, UtcDateTime
 from gsan_core.errors import DuplicateEntity, GsanError
 from tests.conftest import PostgresSchema
 from tests.integration.deferred_rows import AT, added, unit
+from tests.integration.psycopg_cache import MOST_BYTES, MOST_PARAMS
 
 pytestmark = pytest.mark.postgres
 
@@ -255,8 +256,8 @@ def test_the_statement_does_not_grow_with_the_rows(
     (two_text, two_params), (twenty_text, twenty_params) = seen
     assert two_text == twenty_text
     assert two_params == twenty_params
-    assert len(twenty_params) <= 50
-    assert len(twenty_text.replace(postgres.schema, "")) <= 4096
+    assert len(twenty_params) <= MOST_PARAMS
+    assert len(twenty_text.replace(postgres.schema, "")) <= MOST_BYTES
     with pg.uow_factory() as uow:
         assert uow.units.count_by() == 22
         assert len(uow.outbox.pending(50)) == 22

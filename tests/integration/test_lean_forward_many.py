@@ -19,18 +19,16 @@ import sqlalchemy as sa
 from benchmarks import lean_forwarding
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
     build_request_utility,
 )
 from tests.integration.budgets import budget_system
 from tests.integration.lean_rows import last_outbox_id
+from tests.integration.opened_requests import opened_at_call_centre
 
 pytestmark = pytest.mark.postgres
 
-SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 #: Keys that name the RA, its property or a row of its own.
 OWN = frozenset(
     {"id", "request_id", "order_id", "step_id", "property_id", "protocol"}
@@ -86,17 +84,7 @@ def test_uc0503_a_lean_joint_forwarding_writes_the_library_s_rows(
     clock = FixedClock()
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=4, actor=0)
-    opened = [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request.id
-        for p in utility.town.properties[:4]
-    ]
+    opened = [o.request.id for o in opened_at_call_centre(system, utility, 4)]
     clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
     mine, theirs = opened[:2], opened[2:]
     before = _rows(sql, mine, last_outbox_id(sql))

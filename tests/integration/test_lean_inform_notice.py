@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +27,7 @@ from gsan_core.model.inspections import (
 )
 from gsan_core.services.inspections.results import NoticeInput
 from tests.integration import lean_rows
+from tests.integration.holding import waiting
 from tests.services import test_inspection_orders as insp
 
 pytestmark = pytest.mark.parametrize("backend_name", ["postgres"], indirect=True)
@@ -113,18 +113,6 @@ def test_uc0488_a_lean_return_issuing_a_notice_writes_the_library_s_rows(
     assert _rows(sql, theirs) == _rows(sql, mine) == library_rows
 
 
-def _waiting_on_a_lock(sql: SqlBackend) -> bool:
-    with sql.engine.connect() as connection:
-        return bool(
-            connection.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
-                    " 'Lock' AND datname = current_database()"
-                )
-            ).scalar()
-        )
-
-
 def test_uc0488_a_lean_return_waiting_on_the_order_reads_the_finding_stored_meanwhile(
     system: gsan_core.System,
 ) -> None:
@@ -178,10 +166,7 @@ def test_uc0488_a_lean_return_waiting_on_the_order_reads_the_finding_stored_mean
             )
         )
         second.start()
-        deadline = time.monotonic() + 20
-        while not _waiting_on_a_lock(sql):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        assert waiting(sql.engine, 20)
         holder.commit()
     second.join(20)
     assert issued == [None]

@@ -19,17 +19,15 @@ from benchmarks import lean_orders
 
 import gsan_core
 from gsan_core.adapters.sqlalchemy import SqlBackend
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
     build_request_utility,
 )
 from tests.conftest import PostgresSchema, sqlite_backend
 from tests.integration.budgets import budget_system
 from tests.integration.lean_rows import last_outbox_id
+from tests.integration.opened_requests import opened_at_call_centre
 
-SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 NOT_EXECUTED = 4
 #: Keys that name the RA, its property or a row of its own.
 OWN = {
@@ -228,17 +226,7 @@ def test_the_lean_order_and_request_commands_leave_the_library_s_rows(
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
     attendant = utility.attendant
-    mine, theirs = (
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        )
-        for p in utility.town.properties[:2]
-    )
+    mine, theirs = opened_at_call_centre(system, utility, 2)
     assert mine.order is not None
     assert theirs.order is not None
     clock.advance(timedelta(minutes=5))  # TRM-14: a later instant

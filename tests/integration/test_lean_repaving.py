@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from benchmarks import lean_repaving, scale
 
 import gsan_core
@@ -43,14 +42,7 @@ def gsan(sql: SqlBackend) -> gsan_core.System:
 
 
 def _row(sql: SqlBackend, ident: int) -> dict[str, Any]:
-    t = sql.tables["catalog_item"]
-    with sql.engine.connect() as connection:
-        row = (
-            connection.execute(sa.select(t).where(t.c.kind == SERVICE, t.c.id == ident))
-            .mappings()
-            .one()
-        )
-    return {k: v for k, v in row.items() if k not in KEYS}
+    return lean_rows.catalog_row(sql, SERVICE, ident, without=KEYS)
 
 
 def _update(

@@ -15,16 +15,15 @@ from benchmarks import commands, lean_requests2
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.errors import RuleViolation
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
     GROUP_WATER,
     build_request_utility,
 )
 from tests.integration import lean_rows
 from tests.integration.budgets import budget_system
-from tests.integration.test_lean_orders import SPECIFICATION, Rows
+from tests.integration.opened_requests import opened_at_call_centre
+from tests.integration.test_lean_orders import Rows
 
 pytestmark = pytest.mark.postgres
 
@@ -37,17 +36,7 @@ def test_a_lean_request_update_writes_the_library_s_rows(sql: SqlBackend) -> Non
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
     attendant = utility.attendant
-    mine, theirs = (
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request.id
-        for p in utility.town.properties[:2]
-    )
+    mine, theirs = (o.request.id for o in opened_at_call_centre(system, utility, 2))
     clock.advance(timedelta(minutes=5))
     rows = Rows(sql)
     before = rows.of(mine)
@@ -87,14 +76,7 @@ def test_a_lean_request_update_refuses_what_the_library_refuses(
     clock = FixedClock()
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=1, actor=0)
-    opened = system.service_requests.open(
-        specification_id=SPECIFICATION,
-        unit_id=utility.call_centre,
-        channel_id=CHANNEL_PHONE,
-        actor=utility.attendant,
-        location=RequestLocation(property_id=utility.town.properties[0].id),
-        requesters=(Requester(name="ANA", address="RUA 1"),),
-    )
+    (opened,) = opened_at_call_centre(system, utility, 1)
     request = opened.request.id
 
     def lean(version: int | None = None) -> None:

@@ -45,14 +45,7 @@ def _rows(sql: SqlBackend, table: str, keys: list[Any]) -> list[Any]:
 
 def _item_row(sql: SqlBackend, kind: str, ident: int) -> dict[str, Any]:
     """The reference row ``(kind, ident)`` without the keys."""
-    t = sql.tables["catalog_item"]
-    with sql.engine.connect() as connection:
-        row = (
-            connection.execute(sa.select(t).where(t.c.kind == kind, t.c.id == ident))
-            .mappings()
-            .one()
-        )
-    return {k: v for k, v in row.items() if k not in KEYS}
+    return lean_rows.catalog_row(sql, kind, ident, without=KEYS)
 
 
 def _customers(gsan: gsan_core.System, sql: SqlBackend, count: int) -> list[Customer]:

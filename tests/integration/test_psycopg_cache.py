@@ -37,9 +37,11 @@ from gsan_core.testing.request_utility import (
 )
 from tests.field_commands import command_orders, emitted_inspections
 from tests.integration.budgets import budget_system
+from tests.integration.opened_requests import opened_at_call_centre
 from tests.integration.psycopg_cache import (
     MOST_BYTES,
     MOST_PARAMS,
+    PSYCOPG_LIMITS,
     Oversized,
     oversized,
 )
@@ -51,19 +53,19 @@ SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 
 
 def _opened(system: gsan_core.System, utility: RequestUtility, count: int) -> list[int]:
-    """``count`` RAs of :data:`SPECIFICATION` (each with its automatic
-    order) opened at the call centre, one a property of the town."""
-    return [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request.id
-        for p in utility.town.properties[:count]
-    ]
+    """``count`` RAs (each with its automatic order) opened at the call
+    centre, one a property of the town."""
+    return [o.request.id for o in opened_at_call_centre(system, utility, count)]
+
+
+def test_psycopg_s_cache_limits_are_the_ones_held() -> None:
+    """The one place psycopg's private limits are pinned: a psycopg that
+    changes them fails here, not as a wrong verdict in every check."""
+    queries = pytest.importorskip("psycopg._queries")
+    assert {name: getattr(queries, name) for name in PSYCOPG_LIMITS} == {
+        "MAX_CACHED_STATEMENT_LENGTH": MOST_BYTES,
+        "MAX_CACHED_STATEMENT_PARAMS": MOST_PARAMS,
+    }
 
 
 @pytest.mark.postgres

@@ -23,18 +23,16 @@ from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.adapters.sqlalchemy.read_ahead_requests import written
 from gsan_core.adapters.sqlalchemy.reference import MISSING
 from gsan_core.model.service_orders import OrderSituation
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.services.service_requests.hooks import RequestClosingProposed
 from gsan_core.testing.request_utility import (
-    CHANNEL_PHONE,
     RequestUtility,
     build_request_utility,
 )
 from tests.conftest import PostgresSchema, sqlite_backend
 from tests.integration.budgets import budget_system
 from tests.integration.holding import while_held
+from tests.integration.opened_requests import opened_at_call_centre
 
-SPECIFICATION = 679  # VAZAMENTO NO RAMAL: urgent, automatic OS
 NOT_EXECUTED = 4
 
 
@@ -42,17 +40,7 @@ def _utility(sql: SqlBackend) -> tuple[gsan_core.System, RequestUtility, list[An
     """A request utility with two RAs opened, each with its automatic order."""
     system = budget_system(sql)  # the seeded rows copied from a template
     utility = build_request_utility(system, properties=2, actor=0)
-    opened = [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        )
-        for p in utility.town.properties[:2]
-    ]
+    opened = opened_at_call_centre(system, utility, 2)
     system.clock.advance(timedelta(minutes=5))  # TRM-14: a later instant
     return system, utility, opened
 

@@ -6,41 +6,20 @@ with, so it sets only the columns the command changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.hydrometers import UpdateInstallation
-from gsan_core.model.service_requests import Requester, RequestLocation
 from gsan_core.testing import FixedClock
-from gsan_core.testing.request_utility import CHANNEL_PHONE, build_request_utility
+from gsan_core.testing.request_utility import build_request_utility
 from tests.integration.budgets import budget_system
-from tests.integration.psycopg_cache import oversized
+from tests.integration.opened_requests import opened_at_call_centre
+from tests.integration.psycopg_cache import oversized, sent
 from tests.integration.test_lean_meters2 import _installed
-from tests.integration.test_lean_orders import SPECIFICATION
 
 pytestmark = pytest.mark.postgres
-
-
-@contextmanager
-def _sent(engine: sa.Engine) -> Iterator[list[str]]:
-    """The statements' texts sent through ``engine`` while open."""
-    texts: list[str] = []
-
-    def seen(_c: Any, _k: Any, statement: str, *_: Any) -> None:
-        texts.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield texts
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_an_ra_update_reads_ahead_and_sets_the_observation_alone(
@@ -49,22 +28,12 @@ def test_an_ra_update_reads_ahead_and_sets_the_observation_alone(
     clock = FixedClock()
     system = budget_system(sql, clock)
     utility = build_request_utility(system, properties=2, actor=0)
-    opened = [
-        system.service_requests.open(
-            specification_id=SPECIFICATION,
-            unit_id=utility.call_centre,
-            channel_id=CHANNEL_PHONE,
-            actor=utility.attendant,
-            location=RequestLocation(property_id=p.id),
-            requesters=(Requester(name="ANA", address="RUA 1"),),
-        ).request
-        for p in utility.town.properties[:2]
-    ]
+    opened = [o.request for o in opened_at_call_centre(system, utility, 2)]
     clock.advance(timedelta(minutes=5))
     system.service_requests.update(  # warms the caches
         request_id=opened[0].id, observation="PRIMEIRA", actor=utility.attendant
     )
-    with oversized(sql.engine) as found, _sent(sql.engine) as texts:
+    with oversized(sql.engine) as found, sent(sql.engine) as statements:
         changed = system.service_requests.update(
             request_id=opened[1].id, observation="SEGUNDA", actor=utility.attendant
         )
@@ -73,6 +42,7 @@ def test_an_ra_update_reads_ahead_and_sets_the_observation_alone(
     assert changed.version == opened[1].version + 1
     assert system.service_requests.get(changed.id) == changed
     # the lock (request, then property), the joined read, the write
+    texts = [s.text for s in statements]
     assert len(texts) == 3, texts
     assert texts[0].startswith("WITH locked AS MATERIALIZED"), texts[0]
     write = texts[2]
@@ -92,7 +62,7 @@ def test_an_installation_correction_reads_ahead_and_sets_the_reading_alone(
     )
     before = meters.current_installation(property_id=theirs)
     assert before is not None
-    with oversized(sql.engine) as found, _sent(sql.engine) as texts:
+    with oversized(sql.engine) as found, sent(sql.engine) as statements:
         changed = meters.update_installation(
             property_id=theirs, data=UpdateInstallation(reading=13), actor=9
         )
@@ -101,6 +71,7 @@ def test_an_installation_correction_reads_ahead_and_sets_the_reading_alone(
     assert changed.version == before.version + 1
     assert meters.current_installation(property_id=theirs) == changed
     # the property's lock, the joined read of both points, the write
+    texts = [s.text for s in statements]
     assert len(texts) == 3, texts
     assert "FOR UPDATE" in texts[0]
     write = texts[2]

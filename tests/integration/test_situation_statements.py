@@ -16,8 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.billing import DebtKind, OpenDebt
@@ -28,6 +26,7 @@ from gsan_core.model.connections import (
 )
 from gsan_core.model.service_orders import OrderSituation
 from tests.integration.budgets import budget_system
+from tests.integration.psycopg_cache import Sent, sent
 from tests.services.connections_setup import (
     ACTOR,
     CONNECT,
@@ -38,38 +37,12 @@ from tests.services.connections_setup import (
 
 pytestmark = pytest.mark.postgres
 
-#: psycopg's ``_queries.MAX_CACHED_STATEMENT_LENGTH`` and ``..._PARAMS``.
-MOST_BYTES, MOST_PARAMETERS = 4096, 50
-
 TARGETS = {
     "water": ChangeSituationInput(target=ConnectionTarget.WATER, water_status_id=2),
     "both": ChangeSituationInput(
         target=ConnectionTarget.BOTH, water_status_id=2, sewer_status_id=2
     ),
 }
-
-
-def _sent(engine: sa.Engine, action: Any) -> list[tuple[int, int, str]]:
-    """The statements ``action()`` sends: (bytes, parameters, its start)."""
-    sent: list[tuple[int, int, str]] = []
-
-    def _statement(
-        _conn: object, _cursor: object, statement: str, parameters: Any, *_: object
-    ) -> None:
-        sent.append((len(statement.encode()), len(parameters), statement[:60]))
-
-    event.listen(engine, "before_cursor_execute", _statement)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", _statement)
-    return sent
-
-
-def test_psycopg_s_cache_limits_are_the_ones_held() -> None:
-    queries = pytest.importorskip("psycopg._queries")
-    assert queries.MAX_CACHED_STATEMENT_LENGTH == MOST_BYTES
-    assert queries.MAX_CACHED_STATEMENT_PARAMS == MOST_PARAMETERS
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
@@ -87,20 +60,22 @@ def test_changing_a_situation_sends_statements_psycopg_converts_once(
         gsan.connections.change_situation(order_id=orders[n], data=data, actor=ACTOR)
 
     change(0)  # warms the caches (reference rows, id blocks)
-    sent = _sent(sql.engine, lambda: change(1))
+    with sent(sql.engine) as statements:
+        change(1)
 
-    assert len(sent) == 3  # the lock, the joined read, the writes
-    too_long = [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
+    assert len(statements) == 3  # the lock, the joined read, the writes
+    too_long = [s for s in statements if s.oversized]
     assert too_long == []
 
 
-def _too_long(sql: SqlBackend, action: Any) -> list[tuple[int, int, str]]:
+def _too_long(sql: SqlBackend, action: Any) -> list[Sent]:
     """The statements of ``action(1)`` (after ``action(0)`` warmed the
     caches) over psycopg's limits."""
     action(0)
-    sent = _sent(sql.engine, lambda: action(1))
-    assert len(sent) == 3  # the locks, the joined read, the writes
-    return [s for s in sent if s[0] > MOST_BYTES or s[1] > MOST_PARAMETERS]
+    with sent(sql.engine) as statements:
+        action(1)
+    assert len(statements) == 3  # the locks, the joined read, the writes
+    return [s for s in statements if s.oversized]
 
 
 def test_connecting_without_an_order_sends_statements_psycopg_converts_once(

@@ -11,25 +11,15 @@ PostgreSQL.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy.dialects import postgresql
 
 from gsan_core.adapters.sqlalchemy.field_work import SqlFieldFileQueries
 from gsan_core.adapters.sqlalchemy.scheduling import LOAD_LIMIT, _load_statement
 from gsan_core.adapters.sqlalchemy.schema import build_tables
+from tests.integration.psycopg_cache import MOST_BYTES, MOST_PARAMS, compiled
 
-#: psycopg's limits of the queries it converts once.
-MOST_BYTES, MOST_PARAMETERS = 4_096, 50
 #: A schema name as long as an integrator's might be.
 SCHEMAS = (None, "gsan", "a_rather_long_schema_name_of_an_integrator")
-
-
-def _compiled(statement: Any) -> tuple[int, int]:
-    """Bytes and parameters of ``statement`` as psycopg receives it."""
-    compiled = statement.compile(dialect=postgresql.psycopg.dialect())
-    return len(str(compiled).encode()), len(compiled.params)
 
 
 @pytest.mark.parametrize("schema", SCHEMAS)
@@ -39,12 +29,12 @@ def test_a_day_s_load_is_converted_once(
     schema: str | None, every_team: bool, ended: bool
 ) -> None:
     tables = build_tables(schema=schema)
-    size, parameters = _compiled(
+    size, parameters = compiled(
         _load_statement(tables, "postgresql", every_team=every_team, ended=ended)
     )
     assert LOAD_LIMIT == MOST_BYTES
     assert size <= MOST_BYTES
-    assert parameters <= MOST_PARAMETERS
+    assert parameters <= MOST_PARAMS
 
 
 class _Tables:
@@ -58,6 +48,6 @@ class _Tables:
 @pytest.mark.parametrize("paged", [True, False])
 def test_a_file_s_records_are_converted_once(schema: str | None, paged: bool) -> None:
     queries = SqlFieldFileQueries(_Tables(schema))  # type: ignore[arg-type]
-    size, parameters = _compiled(queries._build_records(paged))
+    size, parameters = compiled(queries._build_records(paged))
     assert size <= MOST_BYTES
-    assert parameters <= MOST_PARAMETERS
+    assert parameters <= MOST_PARAMS
