@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from gsan_core.adapters.sqlalchemy import SqlBackend
 from gsan_core.model.billing import DebtKind, OpenDebt
@@ -148,7 +150,8 @@ def test_changing_a_situation_reads_the_debts_by_their_ids_alone(
     described = _described(sql.engine, lambda: change(1))
     assert len(described) == 3  # the lock, the joined read, the writes
     assert described[1] <= 121  # 141 with every debt column
-    with_debts = _sent(sql.engine, lambda: change(2))
+    with sent(sql.engine) as with_debts:
+        change(2)
     assert len(with_debts) == 4  # the debts read whole, before the writes
     order = gsan.service_orders.get(orders[2])
     assert order.situation is OrderSituation.CLOSED
