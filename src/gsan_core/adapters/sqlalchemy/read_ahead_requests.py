@@ -68,6 +68,7 @@ __all__ = [
     "read_refund",
     "read_request_closing",
     "read_under_requests",
+    "request_then_property_lock",
     "written",
 ]
 
@@ -408,17 +409,12 @@ def _reactivation(
     return lock, read
 
 
-def _refund(
-    uow: SqlUnitOfWork, request_id: Any
-) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The refund request's lock, then its property's (a materialized CTE
-    locks the request, and its row as locked names the property the
-    subquery locks next: ADR 0004's order), and the joined read of the
-    request, its property and, an ``arm`` each (rows that add up instead of
-    multiplying), its orders, its payment links, the property's open debts,
-    charges and payments."""
-    t = uow.tables
-    r, p = t["service_request"], t["property"]
+def request_then_property_lock(uow: SqlUnitOfWork, request_id: Any) -> sa.Select[Any]:
+    """One statement locking request ``request_id`` and then its property: a
+    materialized CTE locks the request, and its row as locked names the
+    property the subquery locks next (ADR 0004's order, request before
+    property). Its row: the request's id and the property's (``locked``)."""
+    r, p = uow.tables["service_request"], uow.tables["property"]
     locked = (
         sa.select(r.c.id, r.c.property_id)
         .where(r.c.id == request_id)
@@ -432,7 +428,19 @@ def _refund(
         .with_for_update()
         .scalar_subquery()
     )
-    lock = sa.select(locked.c.id, property_lock.label("locked"))
+    return sa.select(locked.c.id, property_lock.label("locked"))
+
+
+def _refund(
+    uow: SqlUnitOfWork, request_id: Any
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The refund request's lock, then its property's (a materialized CTE
+    locks the request, and its row as locked names the property the
+    subquery locks next: ADR 0004's order), and the joined read of the
+    request, its property and, an ``arm`` each (rows that add up instead of
+    multiplying), its orders, its payment links, the property's open debts,
+    charges and payments."""
+    lock = request_then_property_lock(uow, request_id)
     a = _aliased(
         uow,
         r="service_request",

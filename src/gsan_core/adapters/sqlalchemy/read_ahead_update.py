@@ -41,6 +41,9 @@ from gsan_core.adapters.sqlalchemy.read_ahead import (
     _positional,
     _rows,
 )
+from gsan_core.adapters.sqlalchemy.read_ahead_requests import (
+    request_then_property_lock,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -108,23 +111,9 @@ def _build(uow: SqlUnitOfWork) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The request's lock, then its property's, and the joined read of the
     request, its property and, an ``arm`` each, its orders and the
     property's requests (a handful of rows)."""
-    t = uow.tables
-    r, p = t["service_request"], t["property"]
+    r = uow.tables["service_request"]
     request_id = sa.bindparam("k_request", type_=r.c.id.type)
-    locked = (
-        sa.select(r.c.id, r.c.property_id)
-        .where(r.c.id == request_id)
-        .with_for_update()
-        .cte("locked")
-        .prefix_with("MATERIALIZED")
-    )
-    property_lock = (
-        sa.select(p.c.id)
-        .where(p.c.id == locked.c.property_id)
-        .with_for_update()
-        .scalar_subquery()
-    )
-    lock = sa.select(locked.c.id, property_lock.label("locked"))
+    lock = request_then_property_lock(uow, request_id)
     a = _aliased(
         uow, r="service_request", p="property", o="service_order", q="service_request"
     )
