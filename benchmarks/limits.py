@@ -630,7 +630,9 @@ def lean_window(today: date, days: int) -> date:
 
 
 def routed_unit(
-    t: Mapping[str, sa.Table], locality_id: sa.ColumnElement[Any], group_id: int
+    t: Mapping[str, sa.Table],
+    locality_id: sa.ColumnElement[Any],
+    group_id: int | sa.BindParameter[Any],
 ) -> sa.ScalarSelect[Any]:
     """The unit a request of the locality ``locality_id`` and the
     specification group ``group_id`` is routed to (the first routing unit of
@@ -659,18 +661,35 @@ def routed_unit(
     )
 
 
-def opening_read(
-    sql: SqlBackend,
-    *,
-    specification_id: int,
-    channel_id: int,
-    group_id: int,
-    call_centre: int,
-    attendant: int,
-    property_id: int,
-) -> sa.Select[Any]:
+#: The parameters of :func:`opening_read`, bound at each call.
+OPENING_PARAMETERS = (
+    "specification_id",
+    "channel_id",
+    "group_id",
+    "call_centre",
+    "attendant",
+    "property_id",
+)
+
+
+def opening_read(sql: SqlBackend) -> Any:
     """The opening's one joined read (:func:`lean_open_request`): what the
-    opening's rules (:func:`check_opening`) and writes need."""
+    opening's rules (:func:`check_opening`) and writes need; built once per
+    set of tables, its parameters bound (:data:`OPENING_PARAMETERS`,
+    :func:`opening_params`), so SQLAlchemy takes its compiled form from its
+    cache."""
+    return lean_sql.built(sql, "opening read", lambda: _opening_read(sql))
+
+
+def opening_params(**values: int) -> dict[str, int]:
+    """The parameters of :func:`opening_read` (every one of
+    :data:`OPENING_PARAMETERS`)."""
+    assert set(values) == set(OPENING_PARAMETERS), values
+    return values
+
+
+def _opening_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`opening_read`, built."""
     t = sql.tables
     spec, prop, req = (
         t["request_specification"],
@@ -679,6 +698,9 @@ def opening_read(
     )
     catalog, user, stype = t["catalog_item"], t["user"], t["service_type"]
     unit = t["unit"]
+    specification_id, channel_id, group_id, call_centre, attendant, property_id = (
+        sa.bindparam(name, type_=sa.BigInteger) for name in OPENING_PARAMETERS
+    )
     kind = catalog.alias("kind")
     group = catalog.alias("grp")
     channel = catalog.alias("channel")
@@ -688,7 +710,10 @@ def opening_read(
     duplicate = (
         sa.select(sa.literal(1))
         .where(
-            req.c.property_id == prop.c.id,
+            # the property's own parameter, not its column: PostgreSQL then
+            # reads the property's requests by index, where the correlated
+            # form got a hashed subplan over every pending request
+            req.c.property_id == property_id,
             req.c.specification_id == specification_id,
             req.c.situation == 1,
         )
@@ -793,8 +818,8 @@ def lean_open_request(
     transaction (one statement on PostgreSQL)."""
     t = sql.tables
     req = t["service_request"]
-    read = opening_read(
-        sql,
+    read = opening_read(sql)
+    values = opening_params(
         specification_id=specification_id,
         channel_id=channel_id,
         group_id=group_id,
@@ -803,7 +828,7 @@ def lean_open_request(
         property_id=property_id,
     )
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         check_opening(row)
         request_id, step_id, order_id, trail_id = (next(ids) for _ in range(4))
         due = now.date() + timedelta(days=row.deadline_days)
