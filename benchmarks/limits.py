@@ -876,50 +876,75 @@ def lean_open_request(
             version=1,
         )
         payload = {"request_id": request_id, "order_id": order_id}
-        lean_sql.write_all(
-            connection,
-            [
-                sa.insert(req).values(request_row),
-                sa.insert(t["routing_step"]).values(
-                    id=step_id,
-                    request_id=request_id,
-                    from_unit_id=call_centre,
-                    to_unit_id=row.destination,
-                    at=now,
-                    registered_by=attendant,
-                    responsible_id=attendant,
-                    remark="TRAMITE GERADO PELO SISTEMA NA ABERTURA DO REGISTRO",
-                    automatic=True,
-                    version=1,
-                ),
-                sa.insert(t["service_order"]).values(order_row),
-                lean_sql.trail_insert(
-                    sql,
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=row.home,
-                    user_id=attendant,
-                    relation=int(OrderUnitRelation.OPENED),
-                    at=now,
-                    version=1,
-                ),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        {
-                            "tag": tag,
-                            "occurred_at": now,
-                            "actor": attendant,
-                            "payload": payload,
-                            "published_at": None,
-                        }
-                        for tag in (
-                            "service_request.opened",
-                            "service_request.urgent_alert",
-                            "service_order.generated",
-                        )
-                    ],
-                ),
-            ],
+        step = {
+            "id": step_id,
+            "request_id": request_id,
+            "from_unit_id": call_centre,
+            "to_unit_id": row.destination,
+            "at": now,
+            "registered_by": attendant,
+            "responsible_id": attendant,
+            "remark": "TRAMITE GERADO PELO SISTEMA NA ABERTURA DO REGISTRO",
+            "automatic": True,
+            "version": 1,
+        }
+        trail = {
+            "id": trail_id,
+            "order_id": order_id,
+            "unit_id": row.home,
+            "user_id": attendant,
+            "relation": int(OrderUnitRelation.OPENED),
+            "at": now,
+        }
+        values = (
+            lean_sql.params("r_", request_row)
+            | lean_sql.params("s_", step)
+            | lean_sql.params("so_", order_row)
+            | lean_sql.params("t_", trail)
         )
+        for n, tag in enumerate(OPENING_TAGS):
+            values |= lean_sql.event(n, tag, now, attendant, payload)
+        connection.execute(
+            lean_sql.built(sql, "open_request write", lambda: _opening_write(sql)),
+            values,
+        )
+
+
+#: The outbox rows of :func:`lean_open_request`, in order.
+OPENING_TAGS = (
+    "service_request.opened",
+    "service_request.urgent_alert",
+    "service_order.generated",
+)
+#: The routing step's columns an opening writes (parameters ``s_*``).
+STEP_COLUMNS = (
+    "id",
+    "request_id",
+    "from_unit_id",
+    "to_unit_id",
+    "at",
+    "registered_by",
+    "responsible_id",
+    "remark",
+    "automatic",
+    "version",
+)
+
+
+def _opening_write(sql: SqlBackend) -> Any:
+    """:func:`lean_open_request`'s one write (PostgreSQL), built once: the
+    request (``r_*``), its routing step (``s_*``), its order (``so_*``), the
+    order's trail row (``t_*``) and the outbox rows (``o<n>_*``)."""
+    t = sql.tables
+    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    trail = t["order_unit"]
+    trail_columns = ("id", "order_id", "unit_id", "user_id", "relation", "at")
+    return lean_sql.one_statement(
+        [
+            sa.insert(req).values(lean_sql.bound(req, "r_")),
+            sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
+            sa.insert(order).values(lean_sql.bound(order, "so_")),
+            lean_sql.trail_insert(sql, **lean_sql.bound(trail, "t_", *trail_columns)),
+            *lean_sql.outbox_rows(sql, len(OPENING_TAGS)),
+        ]
+    )
