@@ -432,18 +432,42 @@ def _order_read(sql: SqlBackend, order_id: int, *extra: Any) -> sa.Select[Any]:
     )
 
 
-def lean_update_order(
+def _write_with_events(
+    connection: sa.Connection,
     sql: SqlBackend,
-    order_id: int,
-    *,
-    expected_version: int,
-    observation: str,
-    actor: int,
-    now: datetime,
+    name: str,
+    build: Callable[[], Any],
+    values: dict[str, Any],
+    events: Sequence[dict[str, Any]],
 ) -> None:
-    """Change an open order's observation (UPD-01..UPD-04): one read of the
-    order and whether a field file transmitted it; one write of the order
-    (compare-and-set on the version read by the caller) and the outbox row."""
+    """The write ``build()`` (bound parameters ``values``) and the outbox
+    rows ``events``: on PostgreSQL one statement built once per number of
+    events (:func:`lean_sql.built`); elsewhere the write, then the rows."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(lean_sql.built(sql, name, build), values)
+        for statement in lean_sql.outbox(connection, sql, events):
+            connection.execute(statement)
+        return
+    statement = lean_sql.built(
+        sql,
+        f"{name} {len(events)} events",
+        lambda: lean_sql.one_statement(
+            [build(), *lean_sql.outbox_rows(sql, len(events))]
+        ),
+    )
+    for n, e in enumerate(events):
+        values |= lean_sql.event(
+            n, e["tag"], e["occurred_at"], e["actor"], e["payload"]
+        )
+    connection.execute(statement, values)
+
+
+def _bigint(name: str) -> Any:
+    return sa.bindparam(name, type_=sa.BigInteger)
+
+
+def _update_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`lean_update_order`'s read, built once (``order_id``)."""
     t = sql.tables
     order, item, file = t["service_order"], t["field_file_item"], t["field_file"]
     # UPD-05: a field device sent back the file that holds the order
@@ -456,68 +480,112 @@ def lean_update_order(
         )
         .exists()
     )
+    return sa.select(
+        order.c.version, order.c.situation, transmitted.label("transmitted")
+    ).where(order.c.id == _bigint("order_id"))
+
+
+def _update_write(sql: SqlBackend) -> Any:
+    """:func:`lean_update_order`'s write, built once (``order_id``,
+    ``expected``, ``observation``)."""
+    order = sql.tables["service_order"]
+    return (
+        sa.update(order)
+        .where(
+            order.c.id == _bigint("order_id"), order.c.version == _bigint("expected")
+        )
+        .values(
+            observation=sa.bindparam("observation"), version=_bigint("expected") + 1
+        )
+    )
+
+
+def lean_update_order(
+    sql: SqlBackend,
+    order_id: int,
+    *,
+    expected_version: int,
+    observation: str,
+    actor: int,
+    now: datetime,
+) -> None:
+    """Change an open order's observation (UPD-01..UPD-04): one read of the
+    order and whether a field file transmitted it; one write of the order
+    (compare-and-set on the version read by the caller) and the outbox row;
+    both built once."""
+    read = lean_sql.built(sql, "update_order read", lambda: _update_read(sql))
+    values: dict[str, Any] = {"order_id": order_id}
     with sql.engine.begin() as connection:
-        row = connection.execute(
-            _order_read(sql, order_id, transmitted.label("transmitted"))
-        ).one()
+        row = connection.execute(read, values).one()
         assert row.version == expected_version
         assert row.situation in (PENDING, IN_EXECUTION)
         assert not row.transmitted
         version = expected_version + 1
-        lean_sql.write_all(
-            connection,
-            [
-                sa.update(order)
-                .where(order.c.id == order_id, order.c.version == expected_version)
-                .values(observation=observation, version=version),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        event(
-                            "service_order.updated",
-                            now,
-                            actor,
-                            version=version,
-                            order_id=order_id,
-                        )
-                    ],
-                ),
-            ],
+        updated = event(
+            "service_order.updated", now, actor, version=version, order_id=order_id
         )
+        values |= {"expected": expected_version, "observation": observation}
+        _write_with_events(
+            connection,
+            sql,
+            "update_order write",
+            lambda: _update_write(sql),
+            values,
+            [updated],
+        )
+
+
+def _situation_read(sql: SqlBackend) -> sa.Select[Any]:
+    """An order's version and situation, built once (``order_id``)."""
+    order = sql.tables["service_order"]
+    return sa.select(order.c.version, order.c.situation).where(
+        order.c.id == _bigint("order_id")
+    )
+
+
+def _situation_write(sql: SqlBackend) -> Any:
+    """An order's situation changed, compare-and-set, built once
+    (``order_id``, ``expected``, ``situation``)."""
+    order = sql.tables["service_order"]
+    return (
+        sa.update(order)
+        .where(
+            order.c.id == _bigint("order_id"), order.c.version == _bigint("expected")
+        )
+        .values(
+            situation=sa.bindparam("situation", type_=order.c.situation.type),
+            version=_bigint("expected") + 1,
+        )
+    )
 
 
 def lean_start_execution(
     sql: SqlBackend, order_id: int, *, actor: int, now: datetime
 ) -> None:
     """A pending order's execution started (1 -> 3): one read of the order,
-    one write of it and the outbox row."""
-    order = sql.tables["service_order"]
+    one write of it and the outbox row; both built once."""
+    read = lean_sql.built(sql, "order situation read", lambda: _situation_read(sql))
+    values: dict[str, Any] = {"order_id": order_id}
     with sql.engine.begin() as connection:
-        row = connection.execute(_order_read(sql, order_id)).one()
+        row = connection.execute(read, values).one()
         assert row.situation == PENDING
-        lean_sql.write_all(
+        changed = event(
+            "service_order.situation_changed",
+            now,
+            actor,
+            after=IN_EXECUTION,
+            before=PENDING,
+            order_id=order_id,
+            reason_id=None,
+        )
+        values |= {"expected": row.version, "situation": IN_EXECUTION}
+        _write_with_events(
             connection,
-            [
-                sa.update(order)
-                .where(order.c.id == order_id, order.c.version == row.version)
-                .values(situation=IN_EXECUTION, version=row.version + 1),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        event(
-                            "service_order.situation_changed",
-                            now,
-                            actor,
-                            after=IN_EXECUTION,
-                            before=PENDING,
-                            order_id=order_id,
-                            reason_id=None,
-                        )
-                    ],
-                ),
-            ],
+            sql,
+            "order situation write",
+            lambda: _situation_write(sql),
+            values,
+            [changed],
         )
 
 
