@@ -352,6 +352,38 @@ def lean_close_request(
         )
 
 
+def _reiterate_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`lean_reiterate`'s read, built once (``request_id``, ``actor``)."""
+    req = sql.tables["service_request"]
+    return sa.select(
+        req.c.version,
+        req.c.situation,
+        req.c.current_due_date,
+        req.c.current_unit_id,
+        req.c.urgent,
+        req.c.reiterations,
+        may_maintain(sql, _bigint("actor"), req.c.current_unit_id).label("authorised"),
+    ).where(req.c.id == _bigint("request_id"))
+
+
+def _reiterate_writes(sql: SqlBackend) -> list[Any]:
+    """:func:`lean_reiterate`'s writes, built once: the reiteration
+    (``ri_*``) and the request (``request_id``, ``expected``, ``count``,
+    ``now``)."""
+    t = sql.tables
+    req, reiteration = t["service_request"], t["reiteration"]
+    return [
+        sa.insert(reiteration).values(lean_sql.bound(reiteration, "ri_")),
+        sa.update(req)
+        .where(req.c.id == _bigint("request_id"), req.c.version == _bigint("expected"))
+        .values(
+            reiterations=sa.bindparam("count", type_=req.c.reiterations.type),
+            last_reiterated_at=sa.bindparam("now", type_=req.c.last_reiterated_at.type),
+            version=_bigint("expected") + 1,
+        ),
+    ]
+
+
 def lean_reiterate(
     sql: SqlBackend,
     request_id: int,
@@ -364,20 +396,11 @@ def lean_reiterate(
     """The customer repeated the complaint of a pending RA past its due date
     (REI-01..REI-04): one read of the request and whether the user may
     maintain it; one write of the reiteration, the request (compare-and-set)
-    and the outbox rows."""
-    t = sql.tables
-    req = t["service_request"]
-    read = sa.select(
-        req.c.version,
-        req.c.situation,
-        req.c.current_due_date,
-        req.c.current_unit_id,
-        req.c.urgent,
-        req.c.reiterations,
-        may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
-    ).where(req.c.id == request_id)
+    and the outbox rows; all built once."""
+    read = lean_sql.built(sql, "reiterate read", lambda: _reiterate_read(sql))
+    values: dict[str, Any] = {"request_id": request_id, "actor": actor}
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         assert row.situation == int(RequestSituation.PENDING)
         assert row.current_due_date <= now.astimezone(zone).date()
         assert row.authorised
@@ -401,26 +424,25 @@ def lean_reiterate(
                     request_id=request_id,
                 )
             )
-        lean_sql.write_all(
+        reiteration = {
+            "id": next(ids),
+            "request_id": request_id,
+            "at": now,
+            "actor": actor,
+            "requester_name": None,
+            "phone": None,
+            "remark": None,
+            "version": 1,
+        }
+        values |= lean_sql.params("ri_", reiteration)
+        values |= {"expected": row.version, "count": count, "now": now}
+        _write_with_events(
             connection,
-            [
-                sa.insert(t["reiteration"]).values(
-                    id=next(ids),
-                    request_id=request_id,
-                    at=now,
-                    actor=actor,
-                    requester_name=None,
-                    phone=None,
-                    remark=None,
-                    version=1,
-                ),
-                sa.update(req)
-                .where(req.c.id == request_id, req.c.version == row.version)
-                .values(
-                    reiterations=count, last_reiterated_at=now, version=row.version + 1
-                ),
-                *lean_sql.outbox(connection, sql, events),
-            ],
+            sql,
+            "reiterate writes",
+            lambda: _reiterate_writes(sql),
+            values,
+            events,
         )
 
 
@@ -436,15 +458,16 @@ def _write_with_events(
     connection: sa.Connection,
     sql: SqlBackend,
     name: str,
-    build: Callable[[], Any],
+    build: Callable[[], Sequence[Any]],
     values: dict[str, Any],
     events: Sequence[dict[str, Any]],
 ) -> None:
-    """The write ``build()`` (bound parameters ``values``) and the outbox
+    """The writes ``build()`` (bound parameters ``values``) and the outbox
     rows ``events``: on PostgreSQL one statement built once per number of
-    events (:func:`lean_sql.built`); elsewhere the write, then the rows."""
+    events (:func:`lean_sql.built`); elsewhere the writes, then the rows."""
     if connection.dialect.name != "postgresql":
-        connection.execute(lean_sql.built(sql, name, build), values)
+        for write in lean_sql.built(sql, name, build):
+            connection.execute(write, values)
         for statement in lean_sql.outbox(connection, sql, events):
             connection.execute(statement)
         return
@@ -452,7 +475,7 @@ def _write_with_events(
         sql,
         f"{name} {len(events)} events",
         lambda: lean_sql.one_statement(
-            [build(), *lean_sql.outbox_rows(sql, len(events))]
+            [*build(), *lean_sql.outbox_rows(sql, len(events))]
         ),
     )
     for n, e in enumerate(events):
@@ -529,7 +552,7 @@ def lean_update_order(
             connection,
             sql,
             "update_order write",
-            lambda: _update_write(sql),
+            lambda: [_update_write(sql)],
             values,
             [updated],
         )
@@ -583,7 +606,7 @@ def lean_start_execution(
             connection,
             sql,
             "order situation write",
-            lambda: _situation_write(sql),
+            lambda: [_situation_write(sql)],
             values,
             [changed],
         )
