@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import id_ranges, lean_sql, scale_commands
@@ -131,6 +132,27 @@ def check_forward(row: Any, *, destination: int, now: datetime) -> None:
     assert row.last_at is None or row.last_at < now
 
 
+def _forward_writes(sql: SqlBackend) -> list[Any]:
+    """:func:`lean_forward`'s writes, built once: the step (``s_*``), the
+    request (``request_id``, ``expected``, ``destination``) and its orders."""
+    t = sql.tables
+    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    request_id, destination = _bigint("b_request_id"), _bigint("b_destination")
+    return [
+        sa.insert(step).values(lean_sql.bound(step, "s_")),
+        sa.update(req)
+        .where(req.c.id == request_id, req.c.version == _bigint("expected"))
+        .values(current_unit_id=destination, version=_bigint("expected") + 1),
+        # the request's orders hang from its locked row (ADR 0004)
+        sa.update(order)
+        .where(
+            order.c.request_id == request_id,
+            order.c.current_unit_id.is_distinct_from(destination),
+        )
+        .values(current_unit_id=destination, version=order.c.version + 1),
+    ]
+
+
 def lean_forward(
     sql: SqlBackend,
     request_id: int,
@@ -144,13 +166,26 @@ def lean_forward(
     (locked), its last step, the destination and origin units with their
     types' codes, whether the user may maintain it and whether an order of
     the request blocks it; one write of the step, the request, its orders and
-    the outbox rows."""
-    t = sql.tables
-    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    the outbox rows; all built once."""
+    read = lean_sql.built(
+        sql,
+        "forward read",
+        lambda: forward_read(
+            sql,
+            sa.bindparam("request_ids", type_=postgresql.ARRAY(sa.BigInteger)),
+            destination=_bigint("destination"),
+            actor=_bigint("actor"),
+        ),
+    )
+    values: dict[str, Any] = {
+        "request_ids": [request_id],
+        "destination": destination,
+        "actor": actor,
+    }
+    if sql.engine.dialect.name != "postgresql":  # no arrays: the read of old
+        read = forward_read(sql, [request_id], destination=destination, actor=actor)
     with sql.engine.begin() as connection:
-        row = connection.execute(
-            forward_read(sql, [request_id], destination=destination, actor=actor)
-        ).one()
+        row = connection.execute(read, values).one()
         check_forward(row, destination=destination, now=now)
         step_id = next(ids)
         events = [
@@ -176,33 +211,30 @@ def lean_forward(
                     request_id=request_id,
                 )
             )
-        lean_sql.write_all(
+        step = {
+            "id": step_id,
+            "request_id": request_id,
+            "from_unit_id": row.current_unit_id,
+            "to_unit_id": destination,
+            "at": now,
+            "registered_by": actor,
+            "responsible_id": actor,
+            "remark": None,
+            "automatic": False,
+            "version": 1,
+        }
+        values = lean_sql.params("s_", step) | {
+            "b_request_id": request_id,
+            "expected": row.version,
+            "b_destination": destination,
+        }
+        _write_with_events(
             connection,
-            [
-                sa.insert(step).values(
-                    id=step_id,
-                    request_id=request_id,
-                    from_unit_id=row.current_unit_id,
-                    to_unit_id=destination,
-                    at=now,
-                    registered_by=actor,
-                    responsible_id=actor,
-                    remark=None,
-                    automatic=False,
-                    version=1,
-                ),
-                sa.update(req)
-                .where(req.c.id == request_id, req.c.version == row.version)
-                .values(current_unit_id=destination, version=row.version + 1),
-                # the request's orders hang from its locked row (ADR 0004)
-                sa.update(order)
-                .where(
-                    order.c.request_id == request_id,
-                    order.c.current_unit_id.is_distinct_from(destination),
-                )
-                .values(current_unit_id=destination, version=order.c.version + 1),
-                *lean_sql.outbox(connection, sql, events),
-            ],
+            sql,
+            "forward writes",
+            lambda: _forward_writes(sql),
+            values,
+            events,
         )
 
 
