@@ -109,6 +109,30 @@ def lean_check_open(
     return limits.opening_accepted(row)
 
 
+def _relay_statements(sql: SqlBackend) -> tuple[Any, Any, Any]:
+    """The relay's lock (``key``), batch (``batch_size``) and
+    acknowledgement (``ids``, ``now``), built once."""
+    outbox = sql.tables["outbox"]
+    lock = sa.select(
+        sa.func.pg_try_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger))
+    )
+    batch = (
+        sa.select(outbox)
+        .where(outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(sa.bindparam("batch_size", type_=sa.Integer))
+    )
+    acknowledge = (
+        sa.update(outbox)
+        .where(
+            outbox.c.id.in_(sa.bindparam("ids", expanding=True)),
+            outbox.c.published_at.is_(None),
+        )
+        .values(published_at=sa.bindparam("now", type_=outbox.c.published_at.type))
+    )
+    return lock, batch, acknowledge
+
+
 def lean_relay(
     sql: SqlBackend,
     handler: Callable[[Sequence[Any]], object],
@@ -119,33 +143,22 @@ def lean_relay(
     """One batch of the outbox: the relay's lock (PostgreSQL: a
     transaction-level advisory lock, the library's key), the oldest
     ``batch_size`` pending entries, ``handler`` on them, their
-    acknowledgement; one transaction. How many were handed on."""
-    outbox = sql.tables["outbox"]
+    acknowledgement; one transaction, its statements built once. How many
+    were handed on."""
+    lock, read, acknowledge = lean_sql.built(
+        sql, "relay", lambda: _relay_statements(sql)
+    )
     with sql.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             tables = sql.tables
             namespace = f"{tables.schema or ''}.{tables.prefix}"
             key = advisory_key(namespace, *RELAY_JOB)
-            assert connection.execute(
-                sa.select(sa.func.pg_try_advisory_xact_lock(key))
-            ).scalar()
-        batch = connection.execute(
-            sa.select(outbox)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(batch_size)
-        ).all()
+            assert connection.execute(lock, {"key": key}).scalar()
+        batch = connection.execute(read, {"batch_size": batch_size}).all()
         if not batch:
             return 0
         handler(batch)
-        connection.execute(
-            sa.update(outbox)
-            .where(
-                outbox.c.id.in_([row.id for row in batch]),
-                outbox.c.published_at.is_(None),
-            )
-            .values(published_at=now)
-        )
+        connection.execute(acknowledge, {"ids": [row.id for row in batch], "now": now})
     return len(batch)
 
 
