@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import id_ranges, lean_sql, scale_commands
@@ -131,6 +132,27 @@ def check_forward(row: Any, *, destination: int, now: datetime) -> None:
     assert row.last_at is None or row.last_at < now
 
 
+def _forward_writes(sql: SqlBackend) -> list[Any]:
+    """:func:`lean_forward`'s writes, built once: the step (``s_*``), the
+    request (``request_id``, ``expected``, ``destination``) and its orders."""
+    t = sql.tables
+    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    request_id, destination = _bigint("b_request_id"), _bigint("b_destination")
+    return [
+        sa.insert(step).values(lean_sql.bound(step, "s_")),
+        sa.update(req)
+        .where(req.c.id == request_id, req.c.version == _bigint("expected"))
+        .values(current_unit_id=destination, version=_bigint("expected") + 1),
+        # the request's orders hang from its locked row (ADR 0004)
+        sa.update(order)
+        .where(
+            order.c.request_id == request_id,
+            order.c.current_unit_id.is_distinct_from(destination),
+        )
+        .values(current_unit_id=destination, version=order.c.version + 1),
+    ]
+
+
 def lean_forward(
     sql: SqlBackend,
     request_id: int,
@@ -144,13 +166,26 @@ def lean_forward(
     (locked), its last step, the destination and origin units with their
     types' codes, whether the user may maintain it and whether an order of
     the request blocks it; one write of the step, the request, its orders and
-    the outbox rows."""
-    t = sql.tables
-    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    the outbox rows; all built once."""
+    read = lean_sql.built(
+        sql,
+        "forward read",
+        lambda: forward_read(
+            sql,
+            sa.bindparam("request_ids", type_=postgresql.ARRAY(sa.BigInteger)),
+            destination=_bigint("destination"),
+            actor=_bigint("actor"),
+        ),
+    )
+    values: dict[str, Any] = {
+        "request_ids": [request_id],
+        "destination": destination,
+        "actor": actor,
+    }
+    if sql.engine.dialect.name != "postgresql":  # no arrays: the read of old
+        read = forward_read(sql, [request_id], destination=destination, actor=actor)
     with sql.engine.begin() as connection:
-        row = connection.execute(
-            forward_read(sql, [request_id], destination=destination, actor=actor)
-        ).one()
+        row = connection.execute(read, values).one()
         check_forward(row, destination=destination, now=now)
         step_id = next(ids)
         events = [
@@ -176,33 +211,30 @@ def lean_forward(
                     request_id=request_id,
                 )
             )
-        lean_sql.write_all(
+        step = {
+            "id": step_id,
+            "request_id": request_id,
+            "from_unit_id": row.current_unit_id,
+            "to_unit_id": destination,
+            "at": now,
+            "registered_by": actor,
+            "responsible_id": actor,
+            "remark": None,
+            "automatic": False,
+            "version": 1,
+        }
+        values = lean_sql.params("s_", step) | {
+            "b_request_id": request_id,
+            "expected": row.version,
+            "b_destination": destination,
+        }
+        _write_with_events(
             connection,
-            [
-                sa.insert(step).values(
-                    id=step_id,
-                    request_id=request_id,
-                    from_unit_id=row.current_unit_id,
-                    to_unit_id=destination,
-                    at=now,
-                    registered_by=actor,
-                    responsible_id=actor,
-                    remark=None,
-                    automatic=False,
-                    version=1,
-                ),
-                sa.update(req)
-                .where(req.c.id == request_id, req.c.version == row.version)
-                .values(current_unit_id=destination, version=row.version + 1),
-                # the request's orders hang from its locked row (ADR 0004)
-                sa.update(order)
-                .where(
-                    order.c.request_id == request_id,
-                    order.c.current_unit_id.is_distinct_from(destination),
-                )
-                .values(current_unit_id=destination, version=order.c.version + 1),
-                *lean_sql.outbox(connection, sql, events),
-            ],
+            sql,
+            "forward writes",
+            lambda: _forward_writes(sql),
+            values,
+            events,
         )
 
 
@@ -352,6 +384,38 @@ def lean_close_request(
         )
 
 
+def _reiterate_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`lean_reiterate`'s read, built once (``request_id``, ``actor``)."""
+    req = sql.tables["service_request"]
+    return sa.select(
+        req.c.version,
+        req.c.situation,
+        req.c.current_due_date,
+        req.c.current_unit_id,
+        req.c.urgent,
+        req.c.reiterations,
+        may_maintain(sql, _bigint("actor"), req.c.current_unit_id).label("authorised"),
+    ).where(req.c.id == _bigint("request_id"))
+
+
+def _reiterate_writes(sql: SqlBackend) -> list[Any]:
+    """:func:`lean_reiterate`'s writes, built once: the reiteration
+    (``ri_*``) and the request (``request_id``, ``expected``, ``count``,
+    ``now``)."""
+    t = sql.tables
+    req, reiteration = t["service_request"], t["reiteration"]
+    return [
+        sa.insert(reiteration).values(lean_sql.bound(reiteration, "ri_")),
+        sa.update(req)
+        .where(req.c.id == _bigint("request_id"), req.c.version == _bigint("expected"))
+        .values(
+            reiterations=sa.bindparam("count", type_=req.c.reiterations.type),
+            last_reiterated_at=sa.bindparam("now", type_=req.c.last_reiterated_at.type),
+            version=_bigint("expected") + 1,
+        ),
+    ]
+
+
 def lean_reiterate(
     sql: SqlBackend,
     request_id: int,
@@ -364,20 +428,11 @@ def lean_reiterate(
     """The customer repeated the complaint of a pending RA past its due date
     (REI-01..REI-04): one read of the request and whether the user may
     maintain it; one write of the reiteration, the request (compare-and-set)
-    and the outbox rows."""
-    t = sql.tables
-    req = t["service_request"]
-    read = sa.select(
-        req.c.version,
-        req.c.situation,
-        req.c.current_due_date,
-        req.c.current_unit_id,
-        req.c.urgent,
-        req.c.reiterations,
-        may_maintain(sql, actor, req.c.current_unit_id).label("authorised"),
-    ).where(req.c.id == request_id)
+    and the outbox rows; all built once."""
+    read = lean_sql.built(sql, "reiterate read", lambda: _reiterate_read(sql))
+    values: dict[str, Any] = {"request_id": request_id, "actor": actor}
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         assert row.situation == int(RequestSituation.PENDING)
         assert row.current_due_date <= now.astimezone(zone).date()
         assert row.authorised
@@ -401,26 +456,25 @@ def lean_reiterate(
                     request_id=request_id,
                 )
             )
-        lean_sql.write_all(
+        reiteration = {
+            "id": next(ids),
+            "request_id": request_id,
+            "at": now,
+            "actor": actor,
+            "requester_name": None,
+            "phone": None,
+            "remark": None,
+            "version": 1,
+        }
+        values |= lean_sql.params("ri_", reiteration)
+        values |= {"expected": row.version, "count": count, "now": now}
+        _write_with_events(
             connection,
-            [
-                sa.insert(t["reiteration"]).values(
-                    id=next(ids),
-                    request_id=request_id,
-                    at=now,
-                    actor=actor,
-                    requester_name=None,
-                    phone=None,
-                    remark=None,
-                    version=1,
-                ),
-                sa.update(req)
-                .where(req.c.id == request_id, req.c.version == row.version)
-                .values(
-                    reiterations=count, last_reiterated_at=now, version=row.version + 1
-                ),
-                *lean_sql.outbox(connection, sql, events),
-            ],
+            sql,
+            "reiterate writes",
+            lambda: _reiterate_writes(sql),
+            values,
+            events,
         )
 
 
@@ -429,6 +483,75 @@ def _order_read(sql: SqlBackend, order_id: int, *extra: Any) -> sa.Select[Any]:
     order = sql.tables["service_order"]
     return sa.select(order.c.version, order.c.situation, *extra).where(
         order.c.id == order_id
+    )
+
+
+def _write_with_events(
+    connection: sa.Connection,
+    sql: SqlBackend,
+    name: str,
+    build: Callable[[], Sequence[Any]],
+    values: dict[str, Any],
+    events: Sequence[dict[str, Any]],
+) -> None:
+    """The writes ``build()`` (bound parameters ``values``) and the outbox
+    rows ``events``: on PostgreSQL one statement built once per number of
+    events (:func:`lean_sql.built`); elsewhere the writes, then the rows."""
+    if connection.dialect.name != "postgresql":
+        for write in lean_sql.built(sql, name, build):
+            connection.execute(write, values)
+        for statement in lean_sql.outbox(connection, sql, events):
+            connection.execute(statement)
+        return
+    statement = lean_sql.built(
+        sql,
+        f"{name} {len(events)} events",
+        lambda: lean_sql.one_statement(
+            [*build(), *lean_sql.outbox_rows(sql, len(events))]
+        ),
+    )
+    for n, e in enumerate(events):
+        values |= lean_sql.event(
+            n, e["tag"], e["occurred_at"], e["actor"], e["payload"]
+        )
+    connection.execute(statement, values)
+
+
+def _bigint(name: str) -> Any:
+    return sa.bindparam(name, type_=sa.BigInteger)
+
+
+def _update_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`lean_update_order`'s read, built once (``order_id``)."""
+    t = sql.tables
+    order, item, file = t["service_order"], t["field_file_item"], t["field_file"]
+    # UPD-05: a field device sent back the file that holds the order
+    transmitted = (
+        sa.select(sa.literal(1))
+        .select_from(item.join(file, file.c.id == item.c.file_id))
+        .where(
+            item.c.order_id == order.c.id,
+            file.c.situation.in_([int(s) for s in DEVICE_RETURNED]),
+        )
+        .exists()
+    )
+    return sa.select(
+        order.c.version, order.c.situation, transmitted.label("transmitted")
+    ).where(order.c.id == _bigint("order_id"))
+
+
+def _update_write(sql: SqlBackend) -> Any:
+    """:func:`lean_update_order`'s write, built once (``order_id``,
+    ``expected``, ``observation``)."""
+    order = sql.tables["service_order"]
+    return (
+        sa.update(order)
+        .where(
+            order.c.id == _bigint("order_id"), order.c.version == _bigint("expected")
+        )
+        .values(
+            observation=sa.bindparam("observation"), version=_bigint("expected") + 1
+        )
     )
 
 
@@ -443,81 +566,81 @@ def lean_update_order(
 ) -> None:
     """Change an open order's observation (UPD-01..UPD-04): one read of the
     order and whether a field file transmitted it; one write of the order
-    (compare-and-set on the version read by the caller) and the outbox row."""
-    t = sql.tables
-    order, item, file = t["service_order"], t["field_file_item"], t["field_file"]
-    # UPD-05: a field device sent back the file that holds the order
-    transmitted = (
-        sa.select(sa.literal(1))
-        .select_from(item.join(file, file.c.id == item.c.file_id))
-        .where(
-            item.c.order_id == order.c.id,
-            file.c.situation.in_([int(s) for s in DEVICE_RETURNED]),
-        )
-        .exists()
-    )
+    (compare-and-set on the version read by the caller) and the outbox row;
+    both built once."""
+    read = lean_sql.built(sql, "update_order read", lambda: _update_read(sql))
+    values: dict[str, Any] = {"order_id": order_id}
     with sql.engine.begin() as connection:
-        row = connection.execute(
-            _order_read(sql, order_id, transmitted.label("transmitted"))
-        ).one()
+        row = connection.execute(read, values).one()
         assert row.version == expected_version
         assert row.situation in (PENDING, IN_EXECUTION)
         assert not row.transmitted
         version = expected_version + 1
-        lean_sql.write_all(
-            connection,
-            [
-                sa.update(order)
-                .where(order.c.id == order_id, order.c.version == expected_version)
-                .values(observation=observation, version=version),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        event(
-                            "service_order.updated",
-                            now,
-                            actor,
-                            version=version,
-                            order_id=order_id,
-                        )
-                    ],
-                ),
-            ],
+        updated = event(
+            "service_order.updated", now, actor, version=version, order_id=order_id
         )
+        values |= {"expected": expected_version, "observation": observation}
+        _write_with_events(
+            connection,
+            sql,
+            "update_order write",
+            lambda: [_update_write(sql)],
+            values,
+            [updated],
+        )
+
+
+def _situation_read(sql: SqlBackend) -> sa.Select[Any]:
+    """An order's version and situation, built once (``order_id``)."""
+    order = sql.tables["service_order"]
+    return sa.select(order.c.version, order.c.situation).where(
+        order.c.id == _bigint("order_id")
+    )
+
+
+def _situation_write(sql: SqlBackend) -> Any:
+    """An order's situation changed, compare-and-set, built once
+    (``order_id``, ``expected``, ``situation``)."""
+    order = sql.tables["service_order"]
+    return (
+        sa.update(order)
+        .where(
+            order.c.id == _bigint("order_id"), order.c.version == _bigint("expected")
+        )
+        .values(
+            situation=sa.bindparam("situation", type_=order.c.situation.type),
+            version=_bigint("expected") + 1,
+        )
+    )
 
 
 def lean_start_execution(
     sql: SqlBackend, order_id: int, *, actor: int, now: datetime
 ) -> None:
     """A pending order's execution started (1 -> 3): one read of the order,
-    one write of it and the outbox row."""
-    order = sql.tables["service_order"]
+    one write of it and the outbox row; both built once."""
+    read = lean_sql.built(sql, "order situation read", lambda: _situation_read(sql))
+    values: dict[str, Any] = {"order_id": order_id}
     with sql.engine.begin() as connection:
-        row = connection.execute(_order_read(sql, order_id)).one()
+        row = connection.execute(read, values).one()
         assert row.situation == PENDING
-        lean_sql.write_all(
+        changed = event(
+            "service_order.situation_changed",
+            now,
+            actor,
+            after=IN_EXECUTION,
+            before=PENDING,
+            order_id=order_id,
+            reason_id=None,
+        )
+        values |= {"expected": row.version, "situation": IN_EXECUTION}
+        _write_with_events(
             connection,
-            [
-                sa.update(order)
-                .where(order.c.id == order_id, order.c.version == row.version)
-                .values(situation=IN_EXECUTION, version=row.version + 1),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        event(
-                            "service_order.situation_changed",
-                            now,
-                            actor,
-                            after=IN_EXECUTION,
-                            before=PENDING,
-                            order_id=order_id,
-                            reason_id=None,
-                        )
-                    ],
-                ),
-            ],
+            sql,
+            "order situation write",
+            lambda: [_situation_write(sql)],
+            values,
+            [changed],
         )
 
 

@@ -40,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 import gsan_core
 from benchmarks import (
@@ -93,8 +94,8 @@ def lean_check_open(
 ) -> bool:
     """Whether the opening would be accepted: its one joined read in a
     transaction rolled back (no lock: nothing is written)."""
-    read = limits.opening_read(
-        sql,
+    read = limits.opening_read(sql)
+    values = limits.opening_params(
         specification_id=specification_id,
         channel_id=channel_id,
         group_id=group_id,
@@ -103,9 +104,33 @@ def lean_check_open(
         property_id=property_id,
     )
     with sql.engine.connect() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         connection.rollback()
     return limits.opening_accepted(row)
+
+
+def _relay_statements(sql: SqlBackend) -> tuple[Any, Any, Any]:
+    """The relay's lock (``key``), batch (``batch_size``) and
+    acknowledgement (``ids``, ``now``), built once."""
+    outbox = sql.tables["outbox"]
+    lock = sa.select(
+        sa.func.pg_try_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger))
+    )
+    batch = (
+        sa.select(outbox)
+        .where(outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(sa.bindparam("batch_size", type_=sa.Integer))
+    )
+    acknowledge = (
+        sa.update(outbox)
+        .where(
+            outbox.c.id.in_(sa.bindparam("ids", expanding=True)),
+            outbox.c.published_at.is_(None),
+        )
+        .values(published_at=sa.bindparam("now", type_=outbox.c.published_at.type))
+    )
+    return lock, batch, acknowledge
 
 
 def lean_relay(
@@ -118,33 +143,22 @@ def lean_relay(
     """One batch of the outbox: the relay's lock (PostgreSQL: a
     transaction-level advisory lock, the library's key), the oldest
     ``batch_size`` pending entries, ``handler`` on them, their
-    acknowledgement; one transaction. How many were handed on."""
-    outbox = sql.tables["outbox"]
+    acknowledgement; one transaction, its statements built once. How many
+    were handed on."""
+    lock, read, acknowledge = lean_sql.built(
+        sql, "relay", lambda: _relay_statements(sql)
+    )
     with sql.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             tables = sql.tables
             namespace = f"{tables.schema or ''}.{tables.prefix}"
             key = advisory_key(namespace, *RELAY_JOB)
-            assert connection.execute(
-                sa.select(sa.func.pg_try_advisory_xact_lock(key))
-            ).scalar()
-        batch = connection.execute(
-            sa.select(outbox)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(batch_size)
-        ).all()
+            assert connection.execute(lock, {"key": key}).scalar()
+        batch = connection.execute(read, {"batch_size": batch_size}).all()
         if not batch:
             return 0
         handler(batch)
-        connection.execute(
-            sa.update(outbox)
-            .where(
-                outbox.c.id.in_([row.id for row in batch]),
-                outbox.c.published_at.is_(None),
-            )
-            .values(published_at=now)
-        )
+        connection.execute(acknowledge, {"ids": [row.id for row in batch], "now": now})
     return len(batch)
 
 
@@ -152,23 +166,19 @@ def lean_relay(
 CUT_OBSERVATION = "Ordem de corte gerada para o imóvel (Gerar Ordem de Corte)."
 
 
-def _cut_read(
-    sql: SqlBackend,
-    property_id: int,
-    *,
-    type_id: int,
-    blocking: Collection[int],
-    actor: int,
-) -> sa.Select[Any]:
-    """The cut order's one read, the property locked."""
+def _cut_read(sql: SqlBackend) -> sa.Select[Any]:
+    """The cut order's one read, the property locked; built once, its
+    parameters bound: ``property_id``, ``type_id``, ``actor`` and the array
+    ``blocking`` (one parameter, whatever its length)."""
     t = sql.tables
     prop, order, debt = t["property"], t["service_order"], t["open_debt"]
     unit, user, stype = t["unit"], t["user"], t["service_type"]
+    blocking = sa.bindparam("blocking", type_=postgresql.ARRAY(sa.BigInteger))
     open_cut = (
         sa.select(sa.literal(1))
         .where(
             order.c.property_id == prop.c.id,
-            order.c.service_type_id.in_(sorted(blocking)),
+            order.c.service_type_id == sa.func.any(blocking),
             order.c.situation != int(OrderSituation.CLOSED),
         )
         .exists()
@@ -185,7 +195,11 @@ def _cut_read(
         .limit(1)
         .scalar_subquery()
     )
-    home = sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+    home = (
+        sa.select(user.c.unit_id)
+        .where(user.c.id == sa.bindparam("actor", type_=sa.BigInteger))
+        .scalar_subquery()
+    )
     return (
         sa.select(
             prop.c.water_status_id,
@@ -196,8 +210,10 @@ def _cut_read(
             stype.c.value,
             stype.c.priority_id,
         )
-        .select_from(prop.join(stype, stype.c.id == type_id))
-        .where(prop.c.id == property_id)
+        .select_from(
+            prop.join(stype, stype.c.id == sa.bindparam("type_id", type_=sa.BigInteger))
+        )
+        .where(prop.c.id == sa.bindparam("property_id", type_=sa.BigInteger))
         .with_for_update(of=prop)
     )
 
@@ -215,10 +231,16 @@ def lean_generate_cut_order(
 ) -> int:
     """Generate an emitted cut order of ``type_id`` for a property with an
     unpaid bill and no open cut order (GEN-12..GEN-16, no notice asked): one
-    read, one write. The order's id."""
-    read = _cut_read(sql, property_id, type_id=type_id, blocking=blocking, actor=actor)
+    read, one write, both built once (PostgreSQL). The order's id."""
+    read = lean_sql.built(sql, "cut_order read", lambda: _cut_read(sql))
+    values = {
+        "property_id": property_id,
+        "type_id": type_id,
+        "actor": actor,
+        "blocking": sorted(blocking),
+    }
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         assert not row.open_cut  # GEN-13 (its re-emission: not measured)
         assert row.water_status_id in water_statuses  # GEN-12
         assert row.billed  # GEN-14
@@ -237,11 +259,12 @@ def lean_generate_cut_order(
             original_priority_id=row.priority_id,
             current_priority_id=row.priority_id,
         )
-        generated = {
-            "tag": "service_order.generated",
-            "occurred_at": now,
-            "actor": actor,
-            "payload": {
+        generated = lean_sql.event(
+            0,
+            "service_order.generated",
+            now,
+            actor,
+            {
                 "type": "service_order.generated",
                 "actor": actor,
                 "occurred_at": now.isoformat(),
@@ -251,16 +274,51 @@ def lean_generate_cut_order(
                 "property_id": property_id,
                 "request_id": None,
             },
-            "published_at": None,
-        }
-        lean_sql.write_all(
-            connection,
-            [
-                *_order_inserts(sql, order, trail_id, row.home, actor, now),
-                *lean_sql.outbox(connection, sql, [generated]),
-            ],
+        )
+        connection.execute(
+            lean_sql.built(sql, "cut_order write", lambda: _order_write(sql, 1)),
+            _order_params(sql, order, trail_id, row.home, actor, now) | generated,
         )
     return int(order_id)
+
+
+def _order_write(sql: SqlBackend, events: int, *heads: Any) -> Any:
+    """One statement (PostgreSQL) of the writes ``heads``, a new order
+    (parameters ``so_*``), its trail row (``t_*``) and ``events`` outbox rows
+    (``o<n>_*``); built once by its callers (:func:`lean_sql.built`)."""
+    order, trail = sql.tables["service_order"], sql.tables["order_unit"]
+    trail_columns = ("id", "order_id", "unit_id", "user_id", "relation", "at")
+    return lean_sql.one_statement(
+        [
+            *heads,
+            sa.insert(order).values(lean_sql.bound(order, "so_")),
+            lean_sql.trail_insert(sql, **lean_sql.bound(trail, "t_", *trail_columns)),
+            *lean_sql.outbox_rows(sql, events),
+        ]
+    )
+
+
+def _order_params(
+    sql: SqlBackend,
+    order: ServiceOrder,
+    trail_id: int,
+    unit_id: int,
+    actor: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The parameters of :func:`_order_write`'s order and trail row (opened
+    at ``unit_id``)."""
+    trail = {
+        "id": trail_id,
+        "order_id": order.id,
+        "unit_id": unit_id,
+        "user_id": actor,
+        "relation": int(OrderUnitRelation.OPENED),
+        "at": now,
+    }
+    return lean_sql.params(
+        "so_", sql.mappers.service_order.to_row(order)
+    ) | lean_sql.params("t_", trail)
 
 
 def _order_inserts(
@@ -288,19 +346,21 @@ def _order_inserts(
     ]
 
 
-def _reactivation_read(
-    sql: SqlBackend, request_id: int, *, reason_id: int, group_id: int, actor: int
-) -> sa.Select[Any]:
-    """The reactivation's one read, after the request's and property's locks."""
+def _reactivation_read(sql: SqlBackend) -> sa.Select[Any]:
+    """The reactivation's one read, after the request's lock, its property
+    locked (ADR 0004's order); built once, its parameters bound:
+    ``request_id``, ``reason_id``, ``group_id``, ``actor``."""
     t = sql.tables
     req, spec, stype = (
         t["service_request"],
         t["request_specification"],
         t["service_type"],
     )
-    catalog, user = t["catalog_item"], t["user"]
+    catalog, user, prop = t["catalog_item"], t["user"], t["property"]
     successor, other = req.alias("successor"), req.alias("other")
-    destination = limits.routed_unit(t, req.c.locality_id, group_id)
+    destination = limits.routed_unit(
+        t, req.c.locality_id, sa.bindparam("group_id", type_=sa.BigInteger)
+    )
     succeeded = (
         sa.select(sa.literal(1))
         .where(successor.c.reactivation_of_id == req.c.id)
@@ -309,13 +369,20 @@ def _reactivation_read(
     duplicate = (
         sa.select(sa.literal(1))
         .where(
-            other.c.property_id == req.c.property_id,
+            # the property's parameter (from the lock), not the column: an
+            # index read of its requests rather than a hashed subplan
+            other.c.property_id == sa.bindparam("property_id", type_=sa.BigInteger),
             other.c.specification_id == req.c.specification_id,
             other.c.situation == int(RequestSituation.PENDING),
         )
         .exists()
     )
-    home = sa.select(user.c.unit_id).where(user.c.id == actor).scalar_subquery()
+    home = (
+        sa.select(user.c.unit_id)
+        .where(user.c.id == sa.bindparam("actor", type_=sa.BigInteger))
+        .scalar_subquery()
+    )
+    reason = sa.bindparam("reason_id", type_=sa.BigInteger)
     return (
         sa.select(
             req,
@@ -331,16 +398,57 @@ def _reactivation_read(
             stype.c.priority_id,
         )
         .select_from(
-            req.join(spec, spec.c.id == req.c.specification_id)
+            req.join(prop, prop.c.id == req.c.property_id)
+            .join(spec, spec.c.id == req.c.specification_id)
             .join(stype, stype.c.id == spec.c.service_type_id)
             .join(
                 catalog,
                 sa.and_(
-                    catalog.c.kind == "reactivation_reason", catalog.c.id == reason_id
+                    catalog.c.kind == "reactivation_reason", catalog.c.id == reason
                 ),
             )
         )
-        .where(req.c.id == request_id)
+        .where(req.c.id == sa.bindparam("request_id", type_=sa.BigInteger))
+        .with_for_update(of=prop)
+    )
+
+
+def _reactivation_lock(sql: SqlBackend) -> sa.Select[Any]:
+    """The closed request's lock (parameter ``request_id``), built once: its
+    property."""
+    req = sql.tables["service_request"]
+    return (
+        sa.select(req.c.property_id)
+        .where(req.c.id == sa.bindparam("request_id", type_=sa.BigInteger))
+        .with_for_update()
+    )
+
+
+#: The routing step's columns a reactivation writes (parameters ``s_*``).
+STEP_COLUMNS = (
+    "id",
+    "request_id",
+    "from_unit_id",
+    "to_unit_id",
+    "at",
+    "registered_by",
+    "responsible_id",
+    "remark",
+    "automatic",
+    "version",
+)
+
+
+def _reactivation_write(sql: SqlBackend, events: int) -> Any:
+    """The reactivation's one write (PostgreSQL), built once per number of
+    outbox rows: the new request (``r_*``), its routing step (``s_*``), its
+    order and trail row (:func:`_order_write`) and the outbox rows."""
+    req, step = sql.tables["service_request"], sql.tables["routing_step"]
+    return _order_write(
+        sql,
+        events,
+        sa.insert(req).values(lean_sql.bound(req, "r_")),
+        sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
     )
 
 
@@ -358,30 +466,30 @@ def lean_reactivate(
     zone: tzinfo,
 ) -> int:
     """Reactivate closed RA ``request_id`` (its specification with an
-    automatic order, routed by locality x group): the locks, one read, one
-    write. The new request's id."""
-    t = sql.tables
-    req = t["service_request"]
-    lock = sa.select(req.c.property_id).where(req.c.id == request_id).with_for_update()
+    automatic order, routed by locality x group): the request's lock, one
+    read (its property locked), one write; all built once. The new
+    request's id."""
+    req = sql.tables["service_request"]
+    lock = lean_sql.built(sql, "reactivate lock", lambda: _reactivation_lock(sql))
+    read = lean_sql.built(sql, "reactivate read", lambda: _reactivation_read(sql))
+    values = {
+        "request_id": request_id,
+        "reason_id": reason_id,
+        "group_id": group_id,
+        "actor": actor,
+    }
     with sql.engine.begin() as connection:
-        property_id = connection.execute(lock).scalar_one()
-        prop = t["property"]
-        connection.execute(
-            sa.select(prop.c.id).where(prop.c.id == property_id).with_for_update()
-        )
-        row = connection.execute(
-            _reactivation_read(
-                sql, request_id, reason_id=reason_id, group_id=group_id, actor=actor
-            )
-        ).one()
+        values["property_id"] = connection.execute(lock, values).scalar_one()
+        row = connection.execute(read, values).one()
         assert row.situation == int(RequestSituation.CLOSED)  # REA-01
         assert not row.succeeded  # REA-02: reactivated once
         assert row.reason_active
         assert not row.duplicate  # INS-09
         assert row.destination is not None
+        property_id = row.property_id
         new_id, step_id, order_id, trail_id = (next(ids) for _ in range(4))
         due = now.astimezone(zone).date() + timedelta(days=row.deadline_days)
-        new = {c.name: row._mapping[c.name] for c in req.c}
+        new = {c.key: row._mapping[c.name] for c in req.c}
         new.update(
             id=new_id,
             situation=int(RequestSituation.PENDING),
@@ -404,6 +512,16 @@ def lean_reactivate(
             last_reiterated_at=None,
             version=1,
         )
+        step = dict(
+            zip(
+                STEP_COLUMNS,
+                (step_id, new_id, unit_id, row.destination, now, actor, actor),
+                strict=False,
+            ),
+            remark=OPENING_REMARK,
+            automatic=True,
+            version=1,
+        )
         order = ServiceOrder(
             id=order_id,
             service_type_id=row.service_type_id,
@@ -420,27 +538,26 @@ def lean_reactivate(
         events = _reactivation_events(
             row, new_id, order_id, property_id, request_id, actor=actor, now=now
         )
-        lean_sql.write_all(
-            connection,
-            [
-                sa.insert(req).values(new),
-                sa.insert(t["routing_step"]).values(
-                    id=step_id,
-                    request_id=new_id,
-                    from_unit_id=unit_id,
-                    to_unit_id=row.destination,
-                    at=now,
-                    registered_by=actor,
-                    responsible_id=actor,
-                    remark=OPENING_REMARK,
-                    automatic=True,
-                    version=1,
-                ),
-                *_order_inserts(sql, order, trail_id, row.home, actor, now),
-                *lean_sql.outbox(connection, sql, events),
-            ],
+        connection.execute(
+            lean_sql.built(
+                sql,
+                f"reactivate write {len(events)}",
+                lambda: _reactivation_write(sql, len(events)),
+            ),
+            lean_sql.params("r_", new)
+            | lean_sql.params("s_", step)
+            | _order_params(sql, order, trail_id, row.home, actor, now)
+            | _event_params(events),
         )
     return int(new_id)
+
+
+def _event_params(events: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters ``o<n>_*`` of the outbox rows ``events``."""
+    found: dict[str, Any] = {}
+    for n, e in enumerate(events):
+        found |= lean_sql.event(n, e["tag"], e["occurred_at"], e["actor"], e["payload"])
+    return found
 
 
 #: The remark of an opening's automatic routing step.

@@ -630,7 +630,9 @@ def lean_window(today: date, days: int) -> date:
 
 
 def routed_unit(
-    t: Mapping[str, sa.Table], locality_id: sa.ColumnElement[Any], group_id: int
+    t: Mapping[str, sa.Table],
+    locality_id: sa.ColumnElement[Any],
+    group_id: int | sa.BindParameter[Any],
 ) -> sa.ScalarSelect[Any]:
     """The unit a request of the locality ``locality_id`` and the
     specification group ``group_id`` is routed to (the first routing unit of
@@ -659,18 +661,35 @@ def routed_unit(
     )
 
 
-def opening_read(
-    sql: SqlBackend,
-    *,
-    specification_id: int,
-    channel_id: int,
-    group_id: int,
-    call_centre: int,
-    attendant: int,
-    property_id: int,
-) -> sa.Select[Any]:
+#: The parameters of :func:`opening_read`, bound at each call.
+OPENING_PARAMETERS = (
+    "specification_id",
+    "channel_id",
+    "group_id",
+    "call_centre",
+    "attendant",
+    "property_id",
+)
+
+
+def opening_read(sql: SqlBackend) -> Any:
     """The opening's one joined read (:func:`lean_open_request`): what the
-    opening's rules (:func:`check_opening`) and writes need."""
+    opening's rules (:func:`check_opening`) and writes need; built once per
+    set of tables, its parameters bound (:data:`OPENING_PARAMETERS`,
+    :func:`opening_params`), so SQLAlchemy takes its compiled form from its
+    cache."""
+    return lean_sql.built(sql, "opening read", lambda: _opening_read(sql))
+
+
+def opening_params(**values: int) -> dict[str, int]:
+    """The parameters of :func:`opening_read` (every one of
+    :data:`OPENING_PARAMETERS`)."""
+    assert set(values) == set(OPENING_PARAMETERS), values
+    return values
+
+
+def _opening_read(sql: SqlBackend) -> sa.Select[Any]:
+    """:func:`opening_read`, built."""
     t = sql.tables
     spec, prop, req = (
         t["request_specification"],
@@ -679,6 +698,9 @@ def opening_read(
     )
     catalog, user, stype = t["catalog_item"], t["user"], t["service_type"]
     unit = t["unit"]
+    specification_id, channel_id, group_id, call_centre, attendant, property_id = (
+        sa.bindparam(name, type_=sa.BigInteger) for name in OPENING_PARAMETERS
+    )
     kind = catalog.alias("kind")
     group = catalog.alias("grp")
     channel = catalog.alias("channel")
@@ -688,7 +710,10 @@ def opening_read(
     duplicate = (
         sa.select(sa.literal(1))
         .where(
-            req.c.property_id == prop.c.id,
+            # the property's own parameter, not its column: PostgreSQL then
+            # reads the property's requests by index, where the correlated
+            # form got a hashed subplan over every pending request
+            req.c.property_id == property_id,
             req.c.specification_id == specification_id,
             req.c.situation == 1,
         )
@@ -793,8 +818,8 @@ def lean_open_request(
     transaction (one statement on PostgreSQL)."""
     t = sql.tables
     req = t["service_request"]
-    read = opening_read(
-        sql,
+    read = opening_read(sql)
+    values = opening_params(
         specification_id=specification_id,
         channel_id=channel_id,
         group_id=group_id,
@@ -803,7 +828,7 @@ def lean_open_request(
         property_id=property_id,
     )
     with sql.engine.begin() as connection:
-        row = connection.execute(read).one()
+        row = connection.execute(read, values).one()
         check_opening(row)
         request_id, step_id, order_id, trail_id = (next(ids) for _ in range(4))
         due = now.date() + timedelta(days=row.deadline_days)
@@ -851,50 +876,75 @@ def lean_open_request(
             version=1,
         )
         payload = {"request_id": request_id, "order_id": order_id}
-        lean_sql.write_all(
-            connection,
-            [
-                sa.insert(req).values(request_row),
-                sa.insert(t["routing_step"]).values(
-                    id=step_id,
-                    request_id=request_id,
-                    from_unit_id=call_centre,
-                    to_unit_id=row.destination,
-                    at=now,
-                    registered_by=attendant,
-                    responsible_id=attendant,
-                    remark="TRAMITE GERADO PELO SISTEMA NA ABERTURA DO REGISTRO",
-                    automatic=True,
-                    version=1,
-                ),
-                sa.insert(t["service_order"]).values(order_row),
-                lean_sql.trail_insert(
-                    sql,
-                    id=trail_id,
-                    order_id=order_id,
-                    unit_id=row.home,
-                    user_id=attendant,
-                    relation=int(OrderUnitRelation.OPENED),
-                    at=now,
-                    version=1,
-                ),
-                *lean_sql.outbox(
-                    connection,
-                    sql,
-                    [
-                        {
-                            "tag": tag,
-                            "occurred_at": now,
-                            "actor": attendant,
-                            "payload": payload,
-                            "published_at": None,
-                        }
-                        for tag in (
-                            "service_request.opened",
-                            "service_request.urgent_alert",
-                            "service_order.generated",
-                        )
-                    ],
-                ),
-            ],
+        step = {
+            "id": step_id,
+            "request_id": request_id,
+            "from_unit_id": call_centre,
+            "to_unit_id": row.destination,
+            "at": now,
+            "registered_by": attendant,
+            "responsible_id": attendant,
+            "remark": "TRAMITE GERADO PELO SISTEMA NA ABERTURA DO REGISTRO",
+            "automatic": True,
+            "version": 1,
+        }
+        trail = {
+            "id": trail_id,
+            "order_id": order_id,
+            "unit_id": row.home,
+            "user_id": attendant,
+            "relation": int(OrderUnitRelation.OPENED),
+            "at": now,
+        }
+        values = (
+            lean_sql.params("r_", request_row)
+            | lean_sql.params("s_", step)
+            | lean_sql.params("so_", order_row)
+            | lean_sql.params("t_", trail)
         )
+        for n, tag in enumerate(OPENING_TAGS):
+            values |= lean_sql.event(n, tag, now, attendant, payload)
+        connection.execute(
+            lean_sql.built(sql, "open_request write", lambda: _opening_write(sql)),
+            values,
+        )
+
+
+#: The outbox rows of :func:`lean_open_request`, in order.
+OPENING_TAGS = (
+    "service_request.opened",
+    "service_request.urgent_alert",
+    "service_order.generated",
+)
+#: The routing step's columns an opening writes (parameters ``s_*``).
+STEP_COLUMNS = (
+    "id",
+    "request_id",
+    "from_unit_id",
+    "to_unit_id",
+    "at",
+    "registered_by",
+    "responsible_id",
+    "remark",
+    "automatic",
+    "version",
+)
+
+
+def _opening_write(sql: SqlBackend) -> Any:
+    """:func:`lean_open_request`'s one write (PostgreSQL), built once: the
+    request (``r_*``), its routing step (``s_*``), its order (``so_*``), the
+    order's trail row (``t_*``) and the outbox rows (``o<n>_*``)."""
+    t = sql.tables
+    req, step, order = t["service_request"], t["routing_step"], t["service_order"]
+    trail = t["order_unit"]
+    trail_columns = ("id", "order_id", "unit_id", "user_id", "relation", "at")
+    return lean_sql.one_statement(
+        [
+            sa.insert(req).values(lean_sql.bound(req, "r_")),
+            sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
+            sa.insert(order).values(lean_sql.bound(order, "so_")),
+            lean_sql.trail_insert(sql, **lean_sql.bound(trail, "t_", *trail_columns)),
+            *lean_sql.outbox_rows(sql, len(OPENING_TAGS)),
+        ]
+    )
