@@ -228,7 +228,7 @@ def lean_forward(
             "expected": row.version,
             "b_destination": destination,
         }
-        _write_with_events(
+        lean_sql.write_with_events(
             connection,
             sql,
             "forward writes",
@@ -468,7 +468,7 @@ def lean_reiterate(
         }
         values |= lean_sql.params("ri_", reiteration)
         values |= {"expected": row.version, "count": count, "now": now}
-        _write_with_events(
+        lean_sql.write_with_events(
             connection,
             sql,
             "reiterate writes",
@@ -484,37 +484,6 @@ def _order_read(sql: SqlBackend, order_id: int, *extra: Any) -> sa.Select[Any]:
     return sa.select(order.c.version, order.c.situation, *extra).where(
         order.c.id == order_id
     )
-
-
-def _write_with_events(
-    connection: sa.Connection,
-    sql: SqlBackend,
-    name: str,
-    build: Callable[[], Sequence[Any]],
-    values: dict[str, Any],
-    events: Sequence[dict[str, Any]],
-) -> None:
-    """The writes ``build()`` (bound parameters ``values``) and the outbox
-    rows ``events``: on PostgreSQL one statement built once per number of
-    events (:func:`lean_sql.built`); elsewhere the writes, then the rows."""
-    if connection.dialect.name != "postgresql":
-        for write in lean_sql.built(sql, name, build):
-            connection.execute(write, values)
-        for statement in lean_sql.outbox(connection, sql, events):
-            connection.execute(statement)
-        return
-    statement = lean_sql.built(
-        sql,
-        f"{name} {len(events)} events",
-        lambda: lean_sql.one_statement(
-            [*build(), *lean_sql.outbox_rows(sql, len(events))]
-        ),
-    )
-    for n, e in enumerate(events):
-        values |= lean_sql.event(
-            n, e["tag"], e["occurred_at"], e["actor"], e["payload"]
-        )
-    connection.execute(statement, values)
 
 
 def _bigint(name: str) -> Any:
@@ -580,7 +549,7 @@ def lean_update_order(
             "service_order.updated", now, actor, version=version, order_id=order_id
         )
         values |= {"expected": expected_version, "observation": observation}
-        _write_with_events(
+        lean_sql.write_with_events(
             connection,
             sql,
             "update_order write",
@@ -634,7 +603,7 @@ def lean_start_execution(
             reason_id=None,
         )
         values |= {"expected": row.version, "situation": IN_EXECUTION}
-        _write_with_events(
+        lean_sql.write_with_events(
             connection,
             sql,
             "order situation write",

@@ -180,3 +180,30 @@ def take(connection: sa.Connection, table: sa.Table, name: str, count: int) -> i
         .returning(table.c.next_value)
     ).scalar_one()
     return int(after) - count
+
+
+def write_with_events(
+    connection: sa.Connection,
+    sql: SqlBackend,
+    name: str,
+    build: Callable[[], Sequence[Any]],
+    values: dict[str, Any],
+    events: Sequence[dict[str, Any]],
+) -> None:
+    """The writes ``build()`` (bound parameters ``values``) and the outbox
+    rows ``events``: on PostgreSQL one statement built once per number of
+    events (:func:`built`); elsewhere the writes, then the rows."""
+    if connection.dialect.name != "postgresql":
+        for write in built(sql, name, build):
+            connection.execute(write, values)
+        for statement in outbox(connection, sql, events):
+            connection.execute(statement)
+        return
+    statement = built(
+        sql,
+        f"{name} {len(events)} events",
+        lambda: one_statement([*build(), *outbox_rows(sql, len(events))]),
+    )
+    for n, e in enumerate(events):
+        values |= event(n, e["tag"], e["occurred_at"], e["actor"], e["payload"])
+    connection.execute(statement, values)

@@ -902,11 +902,17 @@ def lean_open_request(
             | lean_sql.params("so_", order_row)
             | lean_sql.params("t_", trail)
         )
-        for n, tag in enumerate(OPENING_TAGS):
-            values |= lean_sql.event(n, tag, now, attendant, payload)
-        connection.execute(
-            lean_sql.built(sql, "open_request write", lambda: _opening_write(sql)),
+        events = [
+            {"tag": tag, "occurred_at": now, "actor": attendant, "payload": payload}
+            for tag in OPENING_TAGS
+        ]
+        lean_sql.write_with_events(
+            connection,
+            sql,
+            "open_request write",
+            lambda: _opening_writes(sql),
             values,
+            events,
         )
 
 
@@ -931,20 +937,18 @@ STEP_COLUMNS = (
 )
 
 
-def _opening_write(sql: SqlBackend) -> Any:
-    """:func:`lean_open_request`'s one write (PostgreSQL), built once: the
-    request (``r_*``), its routing step (``s_*``), its order (``so_*``), the
-    order's trail row (``t_*``) and the outbox rows (``o<n>_*``)."""
+def _opening_writes(sql: SqlBackend) -> list[Any]:
+    """:func:`lean_open_request`'s writes, built once: the request
+    (``r_*``), its routing step (``s_*``), its order (``so_*``) and the
+    order's trail row (``t_*``); on PostgreSQL one statement with the outbox
+    rows (:func:`lean_sql.write_with_events`)."""
     t = sql.tables
     req, step, order = t["service_request"], t["routing_step"], t["service_order"]
     trail = t["order_unit"]
     trail_columns = ("id", "order_id", "unit_id", "user_id", "relation", "at")
-    return lean_sql.one_statement(
-        [
-            sa.insert(req).values(lean_sql.bound(req, "r_")),
-            sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
-            sa.insert(order).values(lean_sql.bound(order, "so_")),
-            lean_sql.trail_insert(sql, **lean_sql.bound(trail, "t_", *trail_columns)),
-            *lean_sql.outbox_rows(sql, len(OPENING_TAGS)),
-        ]
-    )
+    return [
+        sa.insert(req).values(lean_sql.bound(req, "r_")),
+        sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
+        sa.insert(order).values(lean_sql.bound(order, "so_")),
+        lean_sql.trail_insert(sql, **lean_sql.bound(trail, "t_", *trail_columns)),
+    ]
