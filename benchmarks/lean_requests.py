@@ -424,21 +424,6 @@ def _reactivation_lock(sql: SqlBackend) -> sa.Select[Any]:
     )
 
 
-#: The routing step's columns a reactivation writes (parameters ``s_*``).
-STEP_COLUMNS = (
-    "id",
-    "request_id",
-    "from_unit_id",
-    "to_unit_id",
-    "at",
-    "registered_by",
-    "responsible_id",
-    "remark",
-    "automatic",
-    "version",
-)
-
-
 def _reactivation_write(sql: SqlBackend, events: int) -> Any:
     """The reactivation's one write (PostgreSQL), built once per number of
     outbox rows: the new request (``r_*``), its routing step (``s_*``), its
@@ -448,7 +433,7 @@ def _reactivation_write(sql: SqlBackend, events: int) -> Any:
         sql,
         events,
         sa.insert(req).values(lean_sql.bound(req, "r_")),
-        sa.insert(step).values(lean_sql.bound(step, "s_", *STEP_COLUMNS)),
+        sa.insert(step).values(lean_sql.bound(step, "s_", *limits.STEP_COLUMNS)),
     )
 
 
@@ -514,7 +499,7 @@ def lean_reactivate(
         )
         step = dict(
             zip(
-                STEP_COLUMNS,
+                limits.STEP_COLUMNS,
                 (step_id, new_id, unit_id, row.destination, now, actor, actor),
                 strict=False,
             ),

@@ -922,7 +922,8 @@ OPENING_TAGS = (
     "service_request.urgent_alert",
     "service_order.generated",
 )
-#: The routing step's columns an opening writes (parameters ``s_*``).
+#: The routing step's columns an opening or a reactivation writes (parameters
+#: ``s_*``).
 STEP_COLUMNS = (
     "id",
     "request_id",
